@@ -1,0 +1,17 @@
+"""The IR: types, values, ops, regions, builder, verifier, printer, parser.
+
+This package imports nothing else of the project, so tools can build,
+print, parse and verify IR without the frontend or the backend.
+"""
+from .builder import Builder
+from .core import (
+    Block, BlockArgument, Commutative, ConstantLike, HasSideEffects, IsolatedFromAbove,
+    MayRaise, Operation, OpResult, Pure, ReadsMemory, Region, Terminator, Trait, Value,
+    WritesMemory,
+)
+from .diagnostics import CompileError, Location, TypingError, UnsupportedError, VerificationError
+from .module import Module
+from .ops import *  # noqa: F401,F403
+from .ops import OP_REGISTRY, register_op
+from .types import *  # noqa: F401,F403
+from .verifier import verify, verify_function

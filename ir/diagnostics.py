@@ -1,0 +1,87 @@
+"""Source locations and the compile-time error hierarchy.
+
+Every error the compiler raises on behalf of user code is a ``CompileError``
+carrying a :class:`Location`; its message shows ``file:line:col``, the source
+line and a caret under the offending column.  The subclasses say what kind
+of problem it is:
+
+* :class:`UnsupportedError` -- a construct we do not compile (the message
+  names it and suggests the way out);
+* :class:`TypingError` -- also a ``TypeError``: conflicting types at a merge,
+  an operation on types that do not support it, a wrong argument.
+"""
+from __future__ import annotations
+
+import linecache
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """A point in user source: file, 1-based line, 0-based column."""
+
+    file: str
+    line: int
+    col: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col + 1}"
+
+    @property
+    def short(self) -> str:
+        """``name.py:12`` -- the form used in run-time error messages."""
+        return f"{self.file.rsplit('/', 1)[-1]}:{self.line}"
+
+    def source_line(self) -> str | None:
+        text = linecache.getline(self.file, self.line)
+        return text.rstrip("\n") if text else None
+
+    def excerpt(self) -> str:
+        """The source line and a caret under the column, or '' if unknown."""
+        text = self.source_line()
+        if text is None:
+            return ""
+        stripped = text.lstrip()
+        indent = len(text) - len(stripped)
+        caret = " " * max(self.col - indent, 0) + "^"
+        return f"    {stripped}\n    {caret}"
+
+
+class CompileError(Exception):
+    """An error in the user's program found while compiling it."""
+
+    def __init__(self, message: str, loc: Location | None = None, notes: tuple[str, ...] = ()):
+        self.message = message
+        self.loc = loc
+        self.notes = tuple(notes)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        parts = []
+        if self.loc is not None:
+            parts.append(f"{self.loc}: {self.message}")
+            excerpt = self.loc.excerpt()
+            if excerpt:
+                parts.append(excerpt)
+        else:
+            parts.append(self.message)
+        parts.extend(self.notes)
+        return "\n".join(parts)
+
+    def with_location(self, loc: Location | None) -> "CompileError":
+        """Return this error with ``loc`` filled in if it had none."""
+        if self.loc is not None or loc is None:
+            return self
+        return type(self)(self.message, loc, self.notes)
+
+
+class UnsupportedError(CompileError):
+    """A Python construct the compiler does not support."""
+
+
+class TypingError(CompileError, TypeError):
+    """Types that do not fit: at a merge, in an operation, or in a call."""
+
+
+class VerificationError(Exception):
+    """The IR broke one of its rules (a compiler bug, never a user error)."""

@@ -1,0 +1,26 @@
+"""All op classes, and the registry from op name to class (used by the parser)."""
+from __future__ import annotations
+
+from ..core import Operation
+from . import arith, control, func, math, tuple as tuple_ops
+from .arith import *  # noqa: F401,F403
+from .control import *  # noqa: F401,F403
+from .func import *  # noqa: F401,F403
+from .math import *  # noqa: F401,F403
+from .tuple import *  # noqa: F401,F403
+
+OP_REGISTRY: dict[str, type[Operation]] = {}
+
+
+def register_op(cls: type[Operation]) -> type[Operation]:
+    """Make an op class known to the parser (tools may add their own)."""
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} has no op name")
+    OP_REGISTRY[cls.name] = cls
+    return cls
+
+
+for _module in (arith, control, func, math, tuple_ops):
+    for _cls in vars(_module).values():
+        if isinstance(_cls, type) and issubclass(_cls, Operation) and _cls.name:
+            register_op(_cls)

@@ -1,0 +1,475 @@
+"""Scalar arithmetic, comparison, cast, select, constants and checks.
+
+Semantics are Python's, with one documented exception: integers are fixed
+width and wrap (two's complement), as in NumPy and Numba.
+
+* ``floordiv`` and ``mod`` round toward negative infinity and give the
+  remainder the divisor's sign, like Python's ``//`` and ``%``.  A zero
+  divisor is the frontend's business: it emits a ``raise_if`` before the op,
+  so the op itself is only defined for a non-zero divisor.
+* ``div`` is true division and exists for float and complex types only.
+* ``pow`` on integers requires a non-negative exponent (checked by the
+  frontend); on floats it is C ``pow`` (domain errors checked by the frontend).
+* ``shl``/``shr`` require a non-negative count; counts past the width give
+  what Python's unbounded ints would give after wrapping (0 or the sign).
+* Float comparisons are IEEE: everything but ``ne`` is false on NaN.
+
+Each op class has ``evaluate(*values, type)`` -- its Python semantics, used
+by the constant folder.  ``evaluate`` raises ``ArithmeticError`` or
+``ValueError`` where the op is undefined; the folder then leaves the op alone.
+"""
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any, Callable, ClassVar
+
+from ..core import (
+    Commutative, ConstantLike, MayRaise, Operation, Pure, Value,
+)
+from ..diagnostics import Location
+from ..types import (
+    BoolType, ComplexType, FloatType, IntType, NoneType, Type, bool_,
+)
+
+__all__ = [
+    "ConstantOp", "BinaryOp", "AddOp", "SubOp", "MulOp", "DivOp", "FloorDivOp",
+    "ModOp", "PowOp", "AndOp", "OrOp", "XorOp", "ShlOp", "ShrOp", "MinOp", "MaxOp",
+    "CompareOp", "EqOp", "NeOp", "LtOp", "LeOp", "GtOp", "GeOp",
+    "UnaryOp", "NegOp", "NotOp", "InvertOp", "CastOp", "SelectOp", "RaiseIfOp",
+    "BINARY_OPS", "COMPARE_OPS", "convert_scalar",
+]
+
+
+def convert_scalar(value: Any, to: Type) -> Any:
+    """Python semantics of converting a constant to type ``to``."""
+    if isinstance(to, BoolType):
+        return bool(value)
+    if isinstance(to, IntType):
+        if isinstance(value, float):
+            if math.isnan(value) or math.isinf(value):
+                raise ValueError(f"cannot convert {value} to int")
+            value = int(value)
+        if isinstance(value, complex):
+            raise TypeError("cannot convert complex to int")
+        return to.wrap(int(value))
+    if isinstance(to, FloatType):
+        if isinstance(value, complex):
+            raise TypeError("cannot convert complex to float")
+        v = float(value)
+        if to.bits == 32:
+            import numpy as np  # deferred: only constant folding of f32 needs it
+
+            v = float(np.float32(v))
+        return v
+    if isinstance(to, ComplexType):
+        c = complex(value)
+        if to.bits == 64:
+            import numpy as np
+
+            c = complex(np.complex64(c))
+        return c
+    if isinstance(to, NoneType):
+        return None
+    raise TypeError(f"cannot convert a constant to {to}")
+
+
+# ----------------------------------------------------------------- constants
+class ConstantOp(Operation):
+    """``%x = const {value = 3} : i64`` -- a scalar or ``none`` constant."""
+
+    name = "const"
+    traits = frozenset({Pure, ConstantLike})
+
+    def __init__(self, value: Any, type: Type, loc: Location | None = None, name: str | None = None):
+        self._setup([], [type], {"value": value}, loc=loc, result_names=[name])
+
+    @property
+    def value(self) -> Any:
+        return self.attributes["value"]
+
+    def verify_(self) -> None:
+        if "value" not in self.attributes:
+            self.fail("needs a 'value' attribute")
+        t = self.result.type
+        v = self.value
+        ok = (
+            (isinstance(t, BoolType) and isinstance(v, bool))
+            or (isinstance(t, IntType) and isinstance(v, int) and not isinstance(v, bool) and t.min <= v <= t.max)
+            or (isinstance(t, FloatType) and isinstance(v, float))
+            or (isinstance(t, ComplexType) and isinstance(v, complex))
+            or (isinstance(t, NoneType) and v is None)
+        )
+        if not ok:
+            self.fail(f"value {v!r} does not fit type {t}")
+
+
+# ----------------------------------------------------------------- binary
+def _kinds(*kinds: type) -> tuple[type, ...]:
+    return kinds
+
+
+NUM = (IntType, FloatType, ComplexType)
+REAL = (IntType, FloatType)
+INTEGRAL = (BoolType, IntType)
+
+
+class BinaryOp(Operation):
+    """Two operands of one scalar type, one result of the same type."""
+
+    traits: ClassVar[frozenset] = frozenset({Pure})
+    kinds: ClassVar[tuple[type, ...]] = NUM
+    py: ClassVar[Callable[[Any, Any], Any]]
+
+    def __init__(self, lhs: Value, rhs: Value, loc: Location | None = None, name: str | None = None):
+        self._setup([lhs, rhs], [lhs.type], loc=loc, result_names=[name])
+
+    @property
+    def lhs(self) -> Value:
+        return self.operand(0)
+
+    @property
+    def rhs(self) -> Value:
+        return self.operand(1)
+
+    def verify_(self) -> None:
+        if len(self.operands) != 2 or len(self.results) != 1:
+            self.fail("expects 2 operands and 1 result")
+        a, b = self.operands
+        if a.type != b.type:
+            self.fail(f"operand types differ: {a.type} and {b.type}")
+        if self.result.type != a.type:
+            self.fail(f"result type {self.result.type} differs from operand type {a.type}")
+        if not isinstance(a.type, self.kinds):
+            self.fail(f"does not accept type {a.type}")
+
+    @classmethod
+    def evaluate(cls, a: Any, b: Any, type: Type) -> Any:
+        result = cls.py(a, b)
+        return convert_scalar(result, type)
+
+
+class AddOp(BinaryOp):
+    name = "add"
+    traits = frozenset({Pure, Commutative})
+    py = staticmethod(operator.add)
+
+
+class SubOp(BinaryOp):
+    name = "sub"
+    py = staticmethod(operator.sub)
+
+
+class MulOp(BinaryOp):
+    name = "mul"
+    traits = frozenset({Pure, Commutative})
+    py = staticmethod(operator.mul)
+
+
+class DivOp(BinaryOp):
+    name = "div"
+    kinds = (FloatType, ComplexType)
+    py = staticmethod(operator.truediv)
+
+
+class FloorDivOp(BinaryOp):
+    name = "floordiv"
+    kinds = REAL
+    py = staticmethod(operator.floordiv)
+
+
+class ModOp(BinaryOp):
+    name = "mod"
+    kinds = REAL
+    py = staticmethod(operator.mod)
+
+
+def _pow(a: Any, b: Any) -> Any:
+    if isinstance(a, int) and isinstance(b, int):
+        if b < 0:
+            raise ValueError("negative integer exponent")
+        return pow(a, b, 1 << 64)
+    result = a ** b
+    if isinstance(result, complex) and not isinstance(a, complex) and not isinstance(b, complex):
+        raise ValueError("complex result of real power")
+    return result
+
+
+class PowOp(BinaryOp):
+    name = "pow"
+    py = staticmethod(_pow)
+
+
+class AndOp(BinaryOp):
+    name = "and"
+    kinds = INTEGRAL
+    traits = frozenset({Pure, Commutative})
+    py = staticmethod(operator.and_)
+
+
+class OrOp(BinaryOp):
+    name = "or"
+    kinds = INTEGRAL
+    traits = frozenset({Pure, Commutative})
+    py = staticmethod(operator.or_)
+
+
+class XorOp(BinaryOp):
+    name = "xor"
+    kinds = INTEGRAL
+    traits = frozenset({Pure, Commutative})
+    py = staticmethod(operator.xor)
+
+
+def _shl(a: int, b: int) -> int:
+    if b < 0:
+        raise ValueError("negative shift count")
+    return 0 if b >= 128 else a << b
+
+
+def _shr(a: int, b: int) -> int:
+    if b < 0:
+        raise ValueError("negative shift count")
+    return a >> min(b, 128)
+
+
+class ShlOp(BinaryOp):
+    name = "shl"
+    kinds = (IntType,)
+    py = staticmethod(_shl)
+
+
+class ShrOp(BinaryOp):
+    name = "shr"
+    kinds = (IntType,)
+    py = staticmethod(_shr)
+
+
+def _py_min(a: Any, b: Any) -> Any:
+    return b if b < a else a
+
+
+def _py_max(a: Any, b: Any) -> Any:
+    return b if b > a else a
+
+
+class MinOp(BinaryOp):
+    """Python's ``min(a, b)``: ``b if b < a else a`` (so NaN in ``a`` sticks)."""
+
+    name = "min"
+    kinds = (BoolType, IntType, FloatType)
+    py = staticmethod(_py_min)
+
+
+class MaxOp(BinaryOp):
+    """Python's ``max(a, b)``: ``b if b > a else a``."""
+
+    name = "max"
+    kinds = (BoolType, IntType, FloatType)
+    py = staticmethod(_py_max)
+
+
+BINARY_OPS: dict[str, type[BinaryOp]] = {
+    cls.name: cls
+    for cls in (AddOp, SubOp, MulOp, DivOp, FloorDivOp, ModOp, PowOp, AndOp, OrOp, XorOp,
+                ShlOp, ShrOp, MinOp, MaxOp)
+}
+
+
+# ----------------------------------------------------------------- comparisons
+class CompareOp(Operation):
+    """Two operands of one scalar type, a ``bool`` result."""
+
+    traits: ClassVar[frozenset] = frozenset({Pure})
+    kinds: ClassVar[tuple[type, ...]] = (BoolType, IntType, FloatType)
+    py: ClassVar[Callable[[Any, Any], bool]]
+
+    def __init__(self, lhs: Value, rhs: Value, loc: Location | None = None, name: str | None = None):
+        self._setup([lhs, rhs], [bool_], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 2 or len(self.results) != 1:
+            self.fail("expects 2 operands and 1 result")
+        a, b = self.operands
+        if a.type != b.type:
+            self.fail(f"operand types differ: {a.type} and {b.type}")
+        if self.result.type != bool_:
+            self.fail("result must be bool")
+        if not isinstance(a.type, self.kinds):
+            self.fail(f"does not accept type {a.type}")
+
+    @classmethod
+    def evaluate(cls, a: Any, b: Any, type: Type) -> bool:
+        return bool(cls.py(a, b))
+
+
+class EqOp(CompareOp):
+    name = "eq"
+    kinds = (BoolType, IntType, FloatType, ComplexType)
+    traits = frozenset({Pure, Commutative})
+    py = staticmethod(operator.eq)
+
+
+class NeOp(CompareOp):
+    name = "ne"
+    kinds = (BoolType, IntType, FloatType, ComplexType)
+    traits = frozenset({Pure, Commutative})
+    py = staticmethod(operator.ne)
+
+
+class LtOp(CompareOp):
+    name = "lt"
+    py = staticmethod(operator.lt)
+
+
+class LeOp(CompareOp):
+    name = "le"
+    py = staticmethod(operator.le)
+
+
+class GtOp(CompareOp):
+    name = "gt"
+    py = staticmethod(operator.gt)
+
+
+class GeOp(CompareOp):
+    name = "ge"
+    py = staticmethod(operator.ge)
+
+
+COMPARE_OPS: dict[str, type[CompareOp]] = {
+    cls.name: cls for cls in (EqOp, NeOp, LtOp, LeOp, GtOp, GeOp)
+}
+
+
+# ----------------------------------------------------------------- unary
+class UnaryOp(Operation):
+    traits: ClassVar[frozenset] = frozenset({Pure})
+    kinds: ClassVar[tuple[type, ...]] = NUM
+    py: ClassVar[Callable[[Any], Any]]
+
+    def __init__(self, operand: Value, loc: Location | None = None, name: str | None = None):
+        self._setup([operand], [operand.type], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or len(self.results) != 1:
+            self.fail("expects 1 operand and 1 result")
+        t = self.operand(0).type
+        if self.result.type != t:
+            self.fail(f"result type {self.result.type} differs from operand type {t}")
+        if not isinstance(t, self.kinds):
+            self.fail(f"does not accept type {t}")
+
+    @classmethod
+    def evaluate(cls, a: Any, type: Type) -> Any:
+        return convert_scalar(cls.py(a), type)
+
+
+class NegOp(UnaryOp):
+    name = "neg"
+    py = staticmethod(operator.neg)
+
+
+class NotOp(UnaryOp):
+    """Logical not of a ``bool``."""
+
+    name = "not"
+    kinds = (BoolType,)
+    py = staticmethod(operator.not_)
+
+
+class InvertOp(UnaryOp):
+    """Bitwise ``~`` of an integer."""
+
+    name = "invert"
+    kinds = (IntType,)
+    py = staticmethod(operator.invert)
+
+
+# ----------------------------------------------------------------- cast, select
+class CastOp(Operation):
+    """Convert a scalar to another scalar type.
+
+    int->int wraps; int->float rounds to nearest; float->int truncates toward
+    zero (the frontend checks NaN, infinities and range first); anything->bool
+    is ``x != 0``; real->complex has a zero imaginary part.  complex->real is
+    not allowed.
+    """
+
+    name = "cast"
+    traits = frozenset({Pure})
+
+    def __init__(self, operand: Value, to: Type, loc: Location | None = None, name: str | None = None):
+        self._setup([operand], [to], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or len(self.results) != 1:
+            self.fail("expects 1 operand and 1 result")
+        src, dst = self.operand(0).type, self.result.type
+        if not (src.is_scalar and dst.is_scalar):
+            self.fail(f"cannot cast {src} to {dst}")
+        if isinstance(src, ComplexType) and not isinstance(dst, (ComplexType, BoolType)):
+            self.fail(f"cannot cast {src} to {dst}")
+
+    @classmethod
+    def evaluate(cls, a: Any, type: Type) -> Any:
+        if isinstance(a, float) and isinstance(type, IntType):
+            v = int(a)
+            if not type.min <= v <= type.max:
+                raise OverflowError("out of range")
+            return v
+        return convert_scalar(a, type)
+
+
+class SelectOp(Operation):
+    """``select %c, %a, %b``: ``a if c else b`` with both already computed."""
+
+    name = "select"
+    traits = frozenset({Pure})
+
+    def __init__(self, cond: Value, a: Value, b: Value, loc: Location | None = None, name: str | None = None):
+        self._setup([cond, a, b], [a.type], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 3 or len(self.results) != 1:
+            self.fail("expects 3 operands and 1 result")
+        c, a, b = self.operands
+        if c.type != bool_:
+            self.fail(f"condition must be bool, not {c.type}")
+        if a.type != b.type or self.result.type != a.type:
+            self.fail(f"operand and result types differ: {a.type}, {b.type} -> {self.result.type}")
+
+
+# ----------------------------------------------------------------- checks
+class RaiseIfOp(Operation):
+    """``raise_if %cond, %args... {exception = "ZeroDivisionError", message = "..."}``
+
+    When ``cond`` is true the function stops and the caller sees the Python
+    exception ``exception`` with ``message.format(*args)`` and this op's
+    source line.  Integer ``args`` fill ``{}`` fields of the message
+    (e.g. an index and a size).
+    """
+
+    name = "raise_if"
+    traits = frozenset({MayRaise})
+
+    def __init__(self, cond: Value, exception: str, message: str, args: tuple[Value, ...] = (),
+                 loc: Location | None = None):
+        self._setup([cond, *args], [], {"exception": exception, "message": message}, loc=loc)
+
+    @property
+    def cond(self) -> Value:
+        return self.operand(0)
+
+    @property
+    def args(self) -> tuple[Value, ...]:
+        return self.operands[1:]
+
+    def verify_(self) -> None:
+        if not self.operands or self.operand(0).type != bool_:
+            self.fail("first operand must be a bool condition")
+        if not isinstance(self.attributes.get("exception"), str) or not isinstance(self.attributes.get("message"), str):
+            self.fail("needs string attributes 'exception' and 'message'")
+        for a in self.args:
+            if not isinstance(a.type, (IntType, BoolType, FloatType)):
+                self.fail(f"message argument of type {a.type} is not supported")

@@ -1,0 +1,191 @@
+"""Structured control flow: ``if``, ``for``, ``while`` and their terminators.
+
+``if %c : T... { yield ... } else { yield ... }``
+    Runs one region; its ``yield`` operands become the op's results.
+
+``for %lo, %hi, %step, %init... : T... { ^(%i: i64, %x: T...): ... yield %x' }``
+    Python ``range(lo, hi, step)`` semantics, negative steps included (a
+    zero step is checked by the frontend).  The region's first argument is
+    the induction variable, the rest are the loop-carried values; results
+    are their values after the last trip (the inits if there is none).
+
+``while %init... : T... { ^(%x...): ... condition %c, %x... } do { ^(%x...): ... yield %x'... }``
+    The first region computes the condition from the current values; when
+    it is false, the values forwarded by ``condition`` are the results;
+    when true, they enter the second region, whose ``yield`` gives the next
+    iteration's values.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..core import Block, Operation, Region, Terminator, Value
+from ..diagnostics import Location
+from ..types import Type, bool_, i64
+
+__all__ = ["YieldOp", "ConditionOp", "IfOp", "ForOp", "WhileOp"]
+
+
+def _types(values: Sequence[Value]) -> list[Type]:
+    return [v.type for v in values]
+
+
+class YieldOp(Operation):
+    name = "yield"
+    traits = frozenset({Terminator})
+
+    def __init__(self, values: Sequence[Value] = (), loc: Location | None = None):
+        self._setup(values, [], loc=loc)
+
+    def verify_(self) -> None:
+        parent = self.parent_op
+        if not isinstance(parent, (IfOp, ForOp, WhileOp)):
+            self.fail("must end a region of 'if', 'for' or the 'do' region of 'while'")
+        expected = [r.type for r in parent.results]
+        if _types(self.operands) != expected:
+            self.fail(f"yields ({', '.join(map(str, _types(self.operands)))}) "
+                      f"but '{parent.name}' has results ({', '.join(map(str, expected))})")
+
+
+class ConditionOp(Operation):
+    name = "condition"
+    traits = frozenset({Terminator})
+
+    def __init__(self, cond: Value, values: Sequence[Value] = (), loc: Location | None = None):
+        self._setup([cond, *values], [], loc=loc)
+
+    def verify_(self) -> None:
+        parent = self.parent_op
+        if not isinstance(parent, WhileOp) or self.parent is not parent.before:
+            self.fail("must end the condition region of a 'while'")
+        if not self.operands or self.operand(0).type != bool_:
+            self.fail("first operand must be a bool")
+        forwarded = _types(self.operands[1:])
+        if forwarded != [r.type for r in parent.results]:
+            self.fail("forwarded values do not match the 'while' results")
+
+
+def _check_terminator(op: Operation, block: Block, kind: type[Operation]) -> None:
+    if not block.ops or not isinstance(block.ops[-1], kind):
+        op.fail(f"region must end with '{kind.name}'")
+    for inner in block.ops[:-1]:
+        if inner.has_trait(Terminator):
+            op.fail(f"'{inner.name}' must be the last op of its region")
+
+
+class IfOp(Operation):
+    name = "if"
+    region_keywords = ("else",)
+
+    def __init__(self, cond: Value, result_types: Sequence[Type] = (), loc: Location | None = None,
+                 result_names: Sequence[str | None] | None = None):
+        self._setup([cond], result_types, regions=[Region(), Region()], loc=loc,
+                    result_names=result_names)
+
+    @property
+    def cond(self) -> Value:
+        return self.operand(0)
+
+    @property
+    def then_block(self) -> Block:
+        return self.regions[0].block
+
+    @property
+    def else_block(self) -> Block:
+        return self.regions[1].block
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or self.cond.type != bool_:
+            self.fail("expects one bool condition")
+        if len(self.regions) != 2:
+            self.fail("expects two regions")
+        for block in (self.then_block, self.else_block):
+            if block.args:
+                self.fail("regions take no arguments")
+            _check_terminator(self, block, YieldOp)
+
+
+class ForOp(Operation):
+    name = "for"
+
+    def __init__(self, lower: Value, upper: Value, step: Value, inits: Sequence[Value] = (),
+                 loc: Location | None = None, iv_name: str | None = None,
+                 names: Sequence[str | None] | None = None):
+        names = list(names) if names is not None else [None] * len(inits)
+        body = Block([i64, *_types(inits)], [iv_name, *names])
+        self._setup([lower, upper, step, *inits], _types(inits), regions=[Region(body)], loc=loc,
+                    result_names=names)
+
+    @property
+    def lower(self) -> Value:
+        return self.operand(0)
+
+    @property
+    def upper(self) -> Value:
+        return self.operand(1)
+
+    @property
+    def step(self) -> Value:
+        return self.operand(2)
+
+    @property
+    def inits(self) -> tuple[Value, ...]:
+        return self.operands[3:]
+
+    @property
+    def body(self) -> Block:
+        return self.regions[0].block
+
+    @property
+    def induction_var(self) -> Value:
+        return self.body.args[0]
+
+    @property
+    def iter_args(self) -> list[Value]:
+        return self.body.args[1:]
+
+    def verify_(self) -> None:
+        if len(self.operands) < 3:
+            self.fail("expects lower, upper and step operands")
+        for v in self.operands[:3]:
+            if v.type != i64:
+                self.fail(f"bounds and step must be i64, not {v.type}")
+        if len(self.regions) != 1:
+            self.fail("expects one region")
+        args = self.body.args
+        if not args or args[0].type != i64:
+            self.fail("the region's first argument (induction variable) must be i64")
+        carried = _types(self.inits)
+        if [a.type for a in args[1:]] != carried or [r.type for r in self.results] != carried:
+            self.fail("inits, region arguments and results must have the same types")
+        _check_terminator(self, self.body, YieldOp)
+
+
+class WhileOp(Operation):
+    name = "while"
+    region_keywords = ("do",)
+
+    def __init__(self, inits: Sequence[Value] = (), loc: Location | None = None,
+                 names: Sequence[str | None] | None = None):
+        names = list(names) if names is not None else [None] * len(inits)
+        types = _types(inits)
+        self._setup(inits, types, regions=[Region(Block(types, names)), Region(Block(types, names))],
+                    loc=loc, result_names=names)
+
+    @property
+    def before(self) -> Block:
+        return self.regions[0].block
+
+    @property
+    def after(self) -> Block:
+        return self.regions[1].block
+
+    def verify_(self) -> None:
+        if len(self.regions) != 2:
+            self.fail("expects two regions")
+        types = _types(self.operands)
+        if [a.type for a in self.before.args] != types or [a.type for a in self.after.args] != types \
+                or [r.type for r in self.results] != types:
+            self.fail("inits, region arguments and results must have the same types")
+        _check_terminator(self, self.before, ConditionOp)
+        _check_terminator(self, self.after, YieldOp)

@@ -1,0 +1,151 @@
+"""The IR's types.
+
+Scalars: ``bool``, signed ``i8..i64``, unsigned ``u8..u64``, ``f32``, ``f64``,
+``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``array<dtype, ndim, layout>``
+and ``vector<N x T>``.  Types are immutable, hashable and compare by value;
+``str(t)`` is the text form the printer writes and the parser reads.
+
+Python's ``int`` maps to ``i64`` and wraps on overflow (as in NumPy and
+Numba); ``float`` to ``f64``; ``complex`` to ``c128``; ``bool`` to ``bool``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class Type:
+    """Base class of all IR types."""
+
+    __slots__ = ()
+
+    @property
+    def is_scalar(self) -> bool:
+        return isinstance(self, (BoolType, IntType, FloatType, ComplexType))
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.is_scalar
+
+
+@dataclass(frozen=True, slots=True)
+class BoolType(Type):
+    def __str__(self) -> str:
+        return "bool"
+
+    @property
+    def bits(self) -> int:
+        return 1
+
+
+@dataclass(frozen=True, slots=True)
+class IntType(Type):
+    bits: int
+    signed: bool = True
+
+    def __str__(self) -> str:
+        return f"{'i' if self.signed else 'u'}{self.bits}"
+
+    @property
+    def min(self) -> int:
+        return -(1 << (self.bits - 1)) if self.signed else 0
+
+    @property
+    def max(self) -> int:
+        return (1 << (self.bits - 1)) - 1 if self.signed else (1 << self.bits) - 1
+
+    def wrap(self, value: int) -> int:
+        """Reduce a Python int to this type's range, two's complement."""
+        value &= (1 << self.bits) - 1
+        if self.signed and value >= 1 << (self.bits - 1):
+            value -= 1 << self.bits
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class FloatType(Type):
+    bits: int
+
+    def __str__(self) -> str:
+        return f"f{self.bits}"
+
+
+@dataclass(frozen=True, slots=True)
+class ComplexType(Type):
+    bits: int  # total: c64 is two f32
+
+    def __str__(self) -> str:
+        return f"c{self.bits}"
+
+    @property
+    def part(self) -> FloatType:
+        return FloatType(self.bits // 2)
+
+
+@dataclass(frozen=True, slots=True)
+class NoneType(Type):
+    def __str__(self) -> str:
+        return "none"
+
+
+@dataclass(frozen=True, slots=True)
+class TupleType(Type):
+    elements: tuple[Type, ...]
+
+    def __str__(self) -> str:
+        return f"tuple<{', '.join(map(str, self.elements))}>"
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayType(Type):
+    """An N-d strided array view; layout is ``C``, ``F`` or ``A`` (any)."""
+
+    dtype: Type
+    ndim: int
+    layout: str = "A"
+    readonly: bool = False
+
+    def __str__(self) -> str:
+        ro = ", readonly" if self.readonly else ""
+        return f"array<{self.dtype}, {self.ndim}, {self.layout}{ro}>"
+
+
+@dataclass(frozen=True, slots=True)
+class VectorType(Type):
+    element: Type
+    width: int
+
+    def __str__(self) -> str:
+        return f"vector<{self.width} x {self.element}>"
+
+
+bool_ = BoolType()
+i8, i16, i32, i64 = (IntType(b) for b in (8, 16, 32, 64))
+u8, u16, u32, u64 = (IntType(b, False) for b in (8, 16, 32, 64))
+f32, f64 = FloatType(32), FloatType(64)
+c64, c128 = ComplexType(64), ComplexType(128)
+none = NoneType()
+
+SCALAR_TYPES: dict[str, Type] = {
+    str(t): t for t in (bool_, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, c64, c128)
+}
+NAMED_TYPES: dict[str, Type] = {**SCALAR_TYPES, "none": none}
+
+
+def kind_rank(t: Type) -> int:
+    """Order of the numeric kinds: bool < int < float < complex."""
+    if isinstance(t, BoolType):
+        return 0
+    if isinstance(t, IntType):
+        return 1
+    if isinstance(t, FloatType):
+        return 2
+    if isinstance(t, ComplexType):
+        return 3
+    raise TypeError(f"{t} is not a numeric type")
+
+
+def parse_type(text: str) -> Type:
+    """Parse a type from its text form (the inverse of ``str``)."""
+    from .parser import parse_type_text
+
+    return parse_type_text(text)
