@@ -11,6 +11,8 @@ from .core import (
 )
 from .diagnostics import CompileError, Location, TypingError, UnsupportedError, VerificationError
 from .module import Module
+from .parser import IRParseError, parse_function, parse_module
+from .printer import print_function, print_module
 from .ops import *  # noqa: F401,F403
 from .ops import OP_REGISTRY, register_op
 from .types import *  # noqa: F401,F403

@@ -26,7 +26,8 @@ class Builder:
 
     @classmethod
     def before(cls, op: Operation, loc: Location | None = None) -> "Builder":
-        assert op.parent is not None
+        if op.parent is None:
+            raise ValueError(f"cannot insert before '{op.name}': it is not in a block")
         return cls(op.parent, op.parent.index_of(op), loc)
 
     def insert(self, op: Operation) -> Operation:

@@ -18,37 +18,53 @@ from ..types import ComplexType, FloatType, Type, bool_
 __all__ = ["MathOp", "Math2Op", "FloatTestOp", "UNARY_MATH", "BINARY_MATH", "FLOAT_TESTS"]
 
 
-def _ieee(fn: Callable[..., float]) -> Callable[..., float]:
-    """Wrap a ``math`` function to give the IEEE result instead of raising."""
+def _numpy(name: str) -> Callable[..., float]:
+    """A NumPy ufunc on Python floats: the IEEE/C result, never an exception."""
 
-    def wrapped(*args: float) -> float:
-        try:
-            return fn(*args)
-        except OverflowError:
-            return math.inf
-        except ValueError:
-            return math.nan
+    def fn(*args: float) -> float:
+        import numpy as np  # deferred: only constant folding needs it
 
-    return wrapped
+        with np.errstate(all="ignore"):
+            return float(getattr(np, name)(*(np.float64(a) for a in args)))
+
+    return fn
+
+
+def _gamma(x: float) -> float:
+    """C ``tgamma``: +-inf at +-0, NaN at negative integers, inf on overflow."""
+    if x == 0.0:
+        return math.copysign(math.inf, x)
+    try:
+        return math.gamma(x)
+    except OverflowError:
+        return math.inf
+    except ValueError:
+        return math.nan if x != math.inf else math.inf
+
+
+def _lgamma(x: float) -> float:
+    """C ``lgamma``: inf at poles (0 and negative integers) and on overflow."""
+    try:
+        return math.lgamma(x)
+    except (OverflowError, ValueError):
+        return math.inf
 
 
 UNARY_MATH: dict[str, Callable[[float], float]] = {
-    "sqrt": math.sqrt, "exp": math.exp, "expm1": math.expm1, "log": math.log,
-    "log2": math.log2, "log10": math.log10, "log1p": math.log1p,
-    "sin": math.sin, "cos": math.cos, "tan": math.tan,
-    "asin": math.asin, "acos": math.acos, "atan": math.atan,
-    "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
-    "asinh": math.asinh, "acosh": math.acosh, "atanh": math.atanh,
-    "erf": math.erf, "erfc": math.erfc, "gamma": math.gamma, "lgamma": math.lgamma,
-    "fabs": math.fabs, "floor": lambda x: float(math.floor(x)) if math.isfinite(x) else x,
-    "ceil": lambda x: float(math.ceil(x)) if math.isfinite(x) else x,
-    "trunc": lambda x: float(math.trunc(x)) if math.isfinite(x) else x,
-    "rint": lambda x: float(round(x)) if math.isfinite(x) else x,
+    "sqrt": _numpy("sqrt"), "exp": _numpy("exp"), "expm1": _numpy("expm1"), "log": _numpy("log"),
+    "log2": _numpy("log2"), "log10": _numpy("log10"), "log1p": _numpy("log1p"),
+    "sin": _numpy("sin"), "cos": _numpy("cos"), "tan": _numpy("tan"),
+    "asin": _numpy("arcsin"), "acos": _numpy("arccos"), "atan": _numpy("arctan"),
+    "sinh": _numpy("sinh"), "cosh": _numpy("cosh"), "tanh": _numpy("tanh"),
+    "asinh": _numpy("arcsinh"), "acosh": _numpy("arccosh"), "atanh": _numpy("arctanh"),
+    "erf": math.erf, "erfc": math.erfc, "gamma": _gamma, "lgamma": _lgamma,
+    "fabs": _numpy("fabs"), "floor": _numpy("floor"), "ceil": _numpy("ceil"),
+    "trunc": _numpy("trunc"), "rint": _numpy("rint"),
 }
 
 BINARY_MATH: dict[str, Callable[[float, float], float]] = {
-    "atan2": math.atan2, "hypot": math.hypot, "copysign": math.copysign,
-    "fmod": math.fmod, "pow": math.pow,
+    "atan2": _numpy("arctan2"), "hypot": _numpy("hypot"), "copysign": _numpy("copysign"),
+    "fmod": _numpy("fmod"), "pow": _numpy("power"),
 }
 
 FLOAT_TESTS: dict[str, Callable[[float], bool]] = {
@@ -77,7 +93,7 @@ class MathOp(Operation):
             self.fail(f"expects a float operand and the same result type, got {t} -> {self.result.type}")
 
     def evaluate(self, a: float, type: Type) -> Any:
-        return _ieee(UNARY_MATH[self.fn])(a)
+        return UNARY_MATH[self.fn](a)
 
 
 class Math2Op(Operation):
@@ -101,7 +117,7 @@ class Math2Op(Operation):
             self.fail(f"expects two float operands of one type, got {a.type}, {b.type}")
 
     def evaluate(self, a: float, b: float, type: Type) -> Any:
-        return _ieee(BINARY_MATH[self.fn])(a, b)
+        return BINARY_MATH[self.fn](a, b)
 
 
 class FloatTestOp(Operation):

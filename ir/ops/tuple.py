@@ -6,7 +6,7 @@ ops appear at function boundaries (a function returning several values).
 from __future__ import annotations
 
 from ..core import Operation, Pure, Value
-from ..diagnostics import Location
+from ..diagnostics import Location, VerificationError
 from ..types import TupleType
 
 __all__ = ["MakeTupleOp", "TupleGetOp"]
@@ -31,7 +31,8 @@ class TupleGetOp(Operation):
 
     def __init__(self, tup: Value, index: int, loc: Location | None = None, name: str | None = None):
         t = tup.type
-        assert isinstance(t, TupleType)
+        if not isinstance(t, TupleType) or not 0 <= index < len(t.elements):
+            raise VerificationError(f"'tuple_get' of index {index} on a value of type {t}")
         self._setup([tup], [t.elements[index]], {"index": index}, loc=loc, result_names=[name])
 
     @property
