@@ -1,0 +1,824 @@
+"""Lowering of an IR module to LLVM IR text (with ``llvmlite.ir``).
+
+ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes
+
+* ``i32 @"f"(ptr ret, ptr errargs, A a, ...)`` with ``internal`` linkage: it
+  returns 0 on success after storing the result to ``*ret`` in its memory form
+  (nothing for ``none``), or, when a ``raise_if`` fires, the id of the error
+  site registered with :func:`runtime.errors.register_error_site`, after
+  storing the message arguments into ``errargs`` (``MAX_ERROR_ARGS`` slots of
+  8 bytes: integers sign- or zero-extended, bools zero-extended, floats as
+  their bit pattern, an ``f32`` in the low 4 bytes).  ``call`` passes its own
+  ``errargs`` down and returns a callee's non-zero status at once.
+* ``i32 @"f.entry"(ptr ret, ptr errargs, ptr args)``, exported: ``args``
+  points to 8-byte slots, one per scalar argument in order (ints and bools
+  sign-/zero-extended, ``f64`` as is, ``f32`` in the low 4 bytes, a complex
+  number two slots: real then imaginary, a tuple the slots of its elements,
+  ``none`` no slot); it loads them, calls ``@"f"`` and returns its status.
+
+Types.  In registers: bool is ``i1``, ``iN``/``uN`` are ``iN``, ``f32``/``f64``
+are ``float``/``double``, complex is ``{float, float}``/``{double, double}``,
+a tuple a literal struct, ``none`` the empty struct ``{}``.  In memory (the
+result slot) bool is ``i8`` and a tuple is the struct of its elements' memory
+forms.
+
+Semantics (those of the op docstrings in ``ir.ops``), with these decisions:
+
+* integer ``add``/``sub``/``mul`` wrap (no ``nsw``/``nuw``); ``floordiv``/``mod``
+  round toward negative infinity; a divisor of -1 is special-cased so that
+  ``INT_MIN // -1`` wraps instead of trapping; unsigned types use
+  ``udiv``/``urem``;
+* float ``floordiv``/``mod`` follow CPython's ``float_divmod`` (signed zeros
+  included); integer ``pow`` is square-and-multiply, wrapping; complex ``mul``
+  is the textbook formula (``_Py_c_prod``), ``div`` is ``_Py_c_quot`` and
+  ``pow`` is CPython's: repeated multiplication for integral exponents up to
+  100 in magnitude (``c_powi``), else ``_Py_c_pow``;
+* those of them that take several IEEE operations -- ``f32`` ``floordiv``/``mod``,
+  ``c64`` ``mul``/``div``/``pow`` -- are computed in double precision and
+  rounded once, which is exactly what the constant folder (CPython's double
+  algorithm, then rounding) gives; the other ``f32``/``c64`` arithmetic is
+  single-precision IEEE, equally exact;
+* ``fmod`` (also inside float ``floordiv``/``mod``) is LLVM's ``frem``, which
+  is defined as C ``fmod``; the other ``math`` functions are LLVM intrinsics
+  where they exist, else the C library function (``f``-suffixed for
+  ``f32``), declared ``readnone``: ``errno`` is never looked at;
+* ``for`` computes its trip count first (in unsigned arithmetic, so any i64
+  bounds work), then counts ``k = 0..n-1`` with the induction variable
+  ``lower + k*step``;
+* ``raise_if`` branches to a cold block (branch weights 1:99).
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import llvmlite.ir as lir
+
+from ir.core import Block, Operation, Value
+from ir.module import Module
+from ir.ops.arith import (
+    AddOp, AndOp, BinaryOp, CastOp, CompareOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp,
+    InvertOp, LeOp, LtOp, MaxOp, MinOp, ModOp, MulOp, NegOp, NeOp, NotOp, OrOp, PowOp,
+    RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
+)
+from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
+from ir.ops.func import CallOp, FuncOp, ReturnOp
+from ir.ops.math import FloatTestOp, Math2Op, MathOp
+from ir.ops.tuple import MakeTupleOp, TupleGetOp
+from ir.types import (
+    BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, c64, c128, f32, f64,
+)
+from runtime.errors import register_error_site
+
+__all__ = ["lower_module", "value_type", "memory_type", "ENTRY_SUFFIX"]
+
+#: the exported wrapper of function ``f`` is ``f`` + ENTRY_SUFFIX
+ENTRY_SUFFIX = ".entry"
+
+_I1 = lir.IntType(1)
+_I8 = lir.IntType(8)
+_I32 = lir.IntType(32)
+_I64 = lir.IntType(64)
+_PTR = lir.PointerType()
+_STATUS = _I32
+_NONE = lir.LiteralStructType([])
+
+_INTRINSICS = frozenset({
+    "sqrt", "exp", "log", "log2", "log10", "sin", "cos", "fabs", "floor", "ceil", "trunc",
+    "rint", "pow", "copysign",
+})
+_LIBM_NAMES = {"gamma": "tgamma"}
+
+
+# ----------------------------------------------------------------- types
+def value_type(t: Type) -> lir.Type:
+    """The LLVM type of a value of IR type ``t`` in registers."""
+    if isinstance(t, BoolType):
+        return _I1
+    if isinstance(t, IntType):
+        return lir.IntType(t.bits)
+    if isinstance(t, FloatType):
+        return lir.FloatType() if t.bits == 32 else lir.DoubleType()
+    if isinstance(t, ComplexType):
+        part = value_type(t.part)
+        return lir.LiteralStructType([part, part])
+    if isinstance(t, TupleType):
+        return lir.LiteralStructType([value_type(e) for e in t.elements])
+    if isinstance(t, NoneType):
+        return _NONE
+    raise NotImplementedError(f"code generation for type {t} is not implemented")
+
+
+def memory_type(t: Type) -> lir.Type:
+    """The LLVM type of a value of IR type ``t`` in memory (bool is ``i8``)."""
+    if isinstance(t, BoolType):
+        return _I8
+    if isinstance(t, TupleType):
+        return lir.LiteralStructType([memory_type(e) for e in t.elements])
+    return value_type(t)
+
+
+def _to_memory(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:
+    if isinstance(t, BoolType):
+        return b.zext(v, _I8)
+    if isinstance(t, TupleType):
+        out = lir.Constant(memory_type(t), lir.Undefined)
+        for i, e in enumerate(t.elements):
+            out = b.insert_value(out, _to_memory(b, b.extract_value(v, i), e), i)
+        return out
+    return v
+
+
+def _from_memory(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:
+    if isinstance(t, BoolType):
+        return b.icmp_unsigned("!=", v, lir.Constant(_I8, 0))
+    if isinstance(t, TupleType):
+        out = lir.Constant(value_type(t), lir.Undefined)
+        for i, e in enumerate(t.elements):
+            out = b.insert_value(out, _from_memory(b, b.extract_value(v, i), e), i)
+        return out
+    return v
+
+
+def _constant(value: object, t: Type) -> lir.Constant:
+    if isinstance(t, IntType):
+        return lir.Constant(value_type(t), IntType(t.bits).wrap(value))  # LLVM spells it signed
+    if isinstance(t, ComplexType):
+        part = value_type(t.part)
+        return lir.Constant(value_type(t), [lir.Constant(part, value.real), lir.Constant(part, value.imag)])
+    if isinstance(t, NoneType):
+        return lir.Constant(_NONE, [])
+    return lir.Constant(value_type(t), value)
+
+
+# ----------------------------------------------------------------- small builders
+def _complex(b: lir.IRBuilder, re: lir.Value, im: lir.Value) -> lir.Value:
+    out = lir.Constant(lir.LiteralStructType([re.type, re.type]), lir.Undefined)
+    return b.insert_value(b.insert_value(out, re, 0), im, 1)
+
+
+def _parts(b: lir.IRBuilder, z: lir.Value) -> tuple[lir.Value, lir.Value]:
+    return b.extract_value(z, 0), b.extract_value(z, 1)
+
+
+def _fconst(like: lir.Value | lir.Type, value: float) -> lir.Constant:
+    return lir.Constant(like if isinstance(like, lir.Type) else like.type, value)
+
+
+def _complex_mul(b: lir.IRBuilder, x: lir.Value, y: lir.Value) -> lir.Value:
+    """CPython's ``_Py_c_prod``: the textbook formula, no special cases."""
+    (a, c), (d, e) = _parts(b, x), _parts(b, y)
+    return _complex(b, b.fsub(b.fmul(a, d), b.fmul(c, e)), b.fadd(b.fmul(a, e), b.fmul(c, d)))
+
+
+def _complex_div(b: lir.IRBuilder, x: lir.Value, y: lir.Value) -> lir.Value:
+    """CPython's ``_Py_c_quot`` (Smith's algorithm; 0 for a zero divisor, NaN if it has a NaN)."""
+    (ar, ai), (br, bi) = _parts(b, x), _parts(b, y)
+    zero, nan = _fconst(br, 0.0), _fconst(br, float("nan"))
+    abs_r = b.select(b.fcmp_ordered("<", br, zero), b.fneg(br), br)
+    abs_i = b.select(b.fcmp_ordered("<", bi, zero), b.fneg(bi), bi)
+    # |b.real| >= |b.imag|: divide top and bottom by b.real
+    ratio = b.fdiv(bi, br)
+    denom = b.fadd(br, b.fmul(bi, ratio))
+    by_real = (b.fdiv(b.fadd(ar, b.fmul(ai, ratio)), denom),
+               b.fdiv(b.fsub(ai, b.fmul(ar, ratio)), denom))
+    # |b.imag| >= |b.real|: divide by b.imag
+    ratio = b.fdiv(br, bi)
+    denom = b.fadd(b.fmul(br, ratio), bi)
+    by_imag = (b.fdiv(b.fadd(b.fmul(ar, ratio), ai), denom),
+               b.fdiv(b.fsub(b.fmul(ai, ratio), ar), denom))
+    real_big = b.fcmp_ordered(">=", abs_r, abs_i)
+    imag_big = b.fcmp_ordered(">=", abs_i, abs_r)
+    divisor_zero = b.fcmp_ordered("==", abs_r, zero)
+    parts = []
+    for r_part, i_part in zip(by_real, by_imag):
+        first = b.select(divisor_zero, zero, r_part)
+        parts.append(b.select(real_big, first, b.select(imag_big, i_part, nan)))
+    return _complex(b, *parts)
+
+
+def _power_loop(b: lir.IRBuilder, base: lir.Value, exponent: lir.Value, one: lir.Value,
+                mul: Callable[[lir.IRBuilder, lir.Value, lir.Value], lir.Value]) -> lir.Value:
+    """Square-and-multiply: ``base ** exponent`` for an unsigned ``exponent``,
+    multiplying in the order CPython's ``c_powu`` does."""
+    start = b.basic_block
+    loop = b.append_basic_block("pow.loop")
+    done = b.append_basic_block("pow.done")
+    zero_e = lir.Constant(exponent.type, 0)
+    b.cbranch(b.icmp_unsigned("!=", exponent, zero_e), loop, done)
+    b.position_at_end(loop)
+    result = b.phi(one.type)
+    power = b.phi(base.type)
+    e = b.phi(exponent.type)
+    odd = b.trunc(e, _I1)
+    next_result = b.select(odd, mul(b, result, power), result)
+    next_power = mul(b, power, power)
+    next_e = b.lshr(e, lir.Constant(e.type, 1))
+    b.cbranch(b.icmp_unsigned("!=", next_e, zero_e), loop, done)
+    for phi, first, again in ((result, one, next_result), (power, base, next_power), (e, exponent, next_e)):
+        phi.add_incoming(first, start)
+        phi.add_incoming(again, loop)
+    b.position_at_end(done)
+    out = b.phi(one.type)
+    out.add_incoming(one, start)
+    out.add_incoming(next_result, loop)
+    return out
+
+
+# ----------------------------------------------------------------- the module
+class _ModuleLowering:
+    """The LLVM module being built: declarations, intrinsics, helpers."""
+
+    def __init__(self, module: Module):
+        self.ir_module = module
+        self.llvm = lir.Module(name="module")
+        self.functions: dict[str, lir.Function] = {}
+
+    def run(self) -> str:
+        for func in self.ir_module:
+            self.functions[func.sym_name] = self._declare(func)
+        for func in self.ir_module:
+            _FunctionLowering(self, func, self.functions[func.sym_name]).lower()
+            self._entry_wrapper(func)
+        return str(self.llvm)
+
+    def _declare(self, func: FuncOp) -> lir.Function:
+        fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, *(value_type(t) for t in func.arg_types)])
+        fn = lir.Function(self.llvm, fnty, func.sym_name)
+        fn.linkage = "internal"
+        fn.attributes.add("nounwind")
+        for ptr in fn.args[:2]:
+            for attr in ("noalias", "nonnull", "captures(none)"):
+                ptr.add_attribute(attr)
+        fn.args[0].name, fn.args[1].name = "ret", "errargs"
+        for arg, value in zip(fn.args[2:], func.args):
+            arg.name = value.name_hint or ""
+        return fn
+
+    def _entry_wrapper(self, func: FuncOp) -> None:
+        """``i32 @"f.entry"(ptr ret, ptr errargs, ptr args)``: unpack the slots, call ``@f``."""
+        fn = lir.Function(self.llvm, lir.FunctionType(_STATUS, [_PTR, _PTR, _PTR]),
+                          func.sym_name + ENTRY_SUFFIX)
+        fn.attributes.add("nounwind")
+        ret, errargs, slots = fn.args
+        ret.name, errargs.name, slots.name = "ret", "errargs", "args"
+        b = lir.IRBuilder(fn.append_basic_block("entry"))
+        values, next_slot = [], 0
+        for t in func.arg_types:
+            value, next_slot = _load_argument(b, slots, next_slot, t)
+            values.append(value)
+        b.ret(b.call(self.functions[func.sym_name], [ret, errargs, *values]))
+
+    # -- declarations
+    def declare(self, name: str, fnty: lir.FunctionType) -> lir.Function:
+        """An external pure function (``errno`` is never read, so libm is ``readnone`` too)."""
+        fn = self.llvm.globals.get(name)
+        if fn is None:
+            fn = lir.Function(self.llvm, fnty, name)
+            fn.attributes.add("nounwind")
+            fn.attributes.add("readnone")
+        return fn
+
+    def intrinsic(self, fn: str, t: lir.Type, arity: int = 1) -> lir.Function:
+        suffix = "f32" if isinstance(t, lir.FloatType) else "f64"
+        return self.declare(f"llvm.{fn}.{suffix}", lir.FunctionType(t, [t] * arity))
+
+    def libm(self, fn: str, t: lir.Type, arity: int = 1) -> lir.Function:
+        name = _LIBM_NAMES.get(fn, fn) + ("f" if isinstance(t, lir.FloatType) else "")
+        return self.declare(name, lir.FunctionType(t, [t] * arity))
+
+    def math_function(self, fn: str, t: lir.Type, arity: int = 1) -> lir.Function:
+        """The intrinsic for ``fn`` if LLVM has one we use, else the C function."""
+        return self.intrinsic(fn, t, arity) if fn in _INTRINSICS else self.libm(fn, t, arity)
+
+    def helper(self, name: str, fnty: lir.FunctionType,
+               build: Callable[[lir.IRBuilder, Sequence[lir.Argument]], lir.Value]) -> lir.Function:
+        """An internal helper function, built on first use by ``build(builder, args)``."""
+        fn = self.llvm.globals.get(name)
+        if fn is None:
+            fn = lir.Function(self.llvm, fnty, name)
+            fn.linkage = "internal"
+            fn.attributes.add("nounwind")
+            b = lir.IRBuilder(fn.append_basic_block("entry"))
+            b.ret(build(b, fn.args))
+        return fn
+
+    # -- helpers
+    def int_pow(self, t: lir.IntType) -> lir.Function:
+        def build(b: lir.IRBuilder, args: Sequence[lir.Argument]) -> lir.Value:
+            return _power_loop(b, args[0], args[1], lir.Constant(t, 1), lambda b, x, y: b.mul(x, y))
+
+        return self.helper(f".ipow.i{t.width}", lir.FunctionType(t, [t, t]), build)
+
+    def complex_pow(self, t: lir.LiteralStructType) -> lir.Function:
+        return self.helper(f".cpow.{t.elements[0]}", lir.FunctionType(t, [t, t]), lambda b, args: self._build_cpow(b, *args))
+
+    def _build_cpow(self, b: lir.IRBuilder, a: lir.Value, e: lir.Value) -> lir.Value:
+        """CPython's ``complex_pow``: ``c_powi`` for an integral exponent of at most
+        100 in magnitude, else ``_Py_c_pow`` (0 ** e is 0; errors are the frontend's)."""
+        part = a.type.elements[0]
+        er, ei = _parts(b, e)
+        floor = b.call(self.intrinsic("floor", part), [er])
+        small = b.fcmp_ordered("<=", b.call(self.intrinsic("fabs", part), [er]), _fconst(part, 100.0))
+        integral = b.and_(b.and_(b.fcmp_ordered("==", ei, _fconst(part, 0.0)),
+                                 b.fcmp_ordered("==", er, floor)), small)
+        with b.if_else(integral) as (powi, general):
+            with powi:
+                powi_value = self._complex_powi(b, a, b.fptosi(er, _I64))
+                powi_block = b.basic_block
+            with general:
+                general_value = self._complex_pow_general(b, a, e)
+                general_block = b.basic_block
+        out = b.phi(a.type)
+        out.add_incoming(powi_value, powi_block)
+        out.add_incoming(general_value, general_block)
+        return out
+
+    @staticmethod
+    def _complex_powi(b: lir.IRBuilder, a: lir.Value, n: lir.Value) -> lir.Value:
+        part = a.type.elements[0]
+        one = _complex(b, _fconst(part, 1.0), _fconst(part, 0.0))
+        positive = b.icmp_signed(">", n, lir.Constant(_I64, 0))
+        magnitude = b.select(positive, n, b.neg(n))
+        power = _power_loop(b, a, magnitude, one, _complex_mul)
+        return b.select(positive, power, _complex_div(b, one, power))
+
+    def _complex_pow_general(self, b: lir.IRBuilder, a: lir.Value, e: lir.Value) -> lir.Value:
+        part = a.type.elements[0]
+        (ar, ai), (er, ei) = _parts(b, a), _parts(b, e)
+
+        def call(fn: str, *args: lir.Value) -> lir.Value:
+            return b.call(self.math_function(fn, part, len(args)), list(args))
+
+        zero = _fconst(part, 0.0)
+        vabs = call("hypot", ar, ai)
+        length = call("pow", vabs, er)
+        angle = call("atan2", ai, ar)
+        phase = b.fmul(angle, er)
+        has_imag = b.fcmp_unordered("!=", ei, zero)
+        length = b.select(has_imag, b.fdiv(length, call("exp", b.fmul(angle, ei))), length)
+        phase = b.select(has_imag, b.fadd(phase, b.fmul(ei, call("log", vabs))), phase)
+        result = _complex(b, b.fmul(length, call("cos", phase)), b.fmul(length, call("sin", phase)))
+        base_zero = b.and_(b.fcmp_ordered("==", ar, zero), b.fcmp_ordered("==", ai, zero))
+        return b.select(base_zero, _complex(b, zero, zero), result)
+
+
+def _load_argument(b: lir.IRBuilder, slots: lir.Value, index: int, t: Type) -> tuple[lir.Value, int]:
+    """Load the argument of type ``t`` starting at slot ``index``; return it and the next slot."""
+    if isinstance(t, NoneType):
+        return _constant(None, t), index
+    if isinstance(t, ComplexType):
+        re, index = _load_argument(b, slots, index, t.part)
+        im, index = _load_argument(b, slots, index, t.part)
+        return _complex(b, re, im), index
+    if isinstance(t, TupleType):
+        out = lir.Constant(value_type(t), lir.Undefined)
+        for i, e in enumerate(t.elements):
+            value, index = _load_argument(b, slots, index, e)
+            out = b.insert_value(out, value, i)
+        return out, index
+    slot = b.gep(slots, [lir.Constant(_I64, index)], inbounds=True, source_etype=_I64)
+    if isinstance(t, FloatType):
+        return b.load(slot, typ=value_type(t)), index + 1
+    raw = b.load(slot, typ=_I64)
+    if isinstance(t, BoolType):
+        return b.icmp_unsigned("!=", raw, lir.Constant(_I64, 0)), index + 1
+    if isinstance(t, IntType):
+        return (raw if t.bits == 64 else b.trunc(raw, value_type(t))), index + 1
+    raise NotImplementedError(f"code generation for arguments of type {t} is not implemented")
+
+
+def _to_slot(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:
+    """An error-message argument as its 8-byte slot value."""
+    if isinstance(t, FloatType):
+        if t.bits == 32:
+            return b.zext(b.bitcast(v, _I32), _I64)
+        return b.bitcast(v, _I64)
+    if v.type.width == 64:
+        return v
+    return b.sext(v, _I64) if isinstance(t, IntType) and t.signed else b.zext(v, _I64)
+
+
+# ----------------------------------------------------------------- functions
+_LOWERINGS: dict[type[Operation], Callable[["_FunctionLowering", Operation], object]] = {}
+
+
+def _lowers(*classes: type[Operation]) -> Callable:
+    def register(method: Callable) -> Callable:
+        for cls in classes:
+            _LOWERINGS[cls] = method
+        return method
+
+    return register
+
+
+_CMP_SYMBOLS = {EqOp: "==", NeOp: "!=", LtOp: "<", LeOp: "<=", GtOp: ">", GeOp: ">="}
+_INT_SIMPLE = {AddOp: "add", SubOp: "sub", MulOp: "mul", AndOp: "and_", OrOp: "or_", XorOp: "xor"}
+_FLOAT_SIMPLE = {AddOp: "fadd", SubOp: "fsub", MulOp: "fmul", DivOp: "fdiv"}
+#: single-precision ops that CPython defines as several double operations: computed in
+#: double precision and rounded once, as the constant folder (``evaluate``) does
+_WIDENED: dict[Type, dict[type[BinaryOp], Type]] = {
+    f32: {FloorDivOp: f64, ModOp: f64},
+    c64: {MulOp: c128, DivOp: c128, PowOp: c128},
+}
+
+
+class _FunctionLowering:
+    """Lowers the body of one IR function into its internal LLVM function."""
+
+    def __init__(self, module: _ModuleLowering, func: FuncOp, fn: lir.Function):
+        self.module = module
+        self.func = func
+        self.allocas = lir.IRBuilder(fn.append_basic_block("entry"))  # holds the stack slots only
+        self.b = lir.IRBuilder(fn.append_basic_block("body"))
+        self.ret_ptr, self.err_ptr = fn.args[:2]
+        self.values: dict[Value, lir.Value] = dict(zip(func.args, fn.args[2:]))
+
+    def lower(self) -> None:
+        body = self.b.basic_block
+        self.lower_block(self.func.body)
+        self.allocas.branch(body)
+
+    # -- blocks and values
+    def value(self, v: Value) -> lir.Value:
+        return self.values[v]
+
+    def lower_block(self, block: Block) -> list[lir.Value]:
+        """Lower the ops of ``block``; return the values its ``yield``/``condition`` passes on."""
+        for op in block.ops:
+            if isinstance(op, (YieldOp, ConditionOp)):
+                return [self.value(v) for v in op.operands]
+            lowering = _LOWERINGS.get(type(op))
+            if lowering is None:
+                raise NotImplementedError(f"code generation for op '{op.name}' is not implemented")
+            results = lowering(self, op)
+            if len(op.results) == 1 and not isinstance(results, list):
+                results = [results]
+            for result, value in zip(op.results, results or ()):
+                self.values[result] = value
+        return []
+
+    def stack_slot(self, t: lir.Type) -> lir.Value:
+        """A stack slot for a ``t``, allocated once in the entry block (not in a loop)."""
+        slot = self.allocas.alloca(t)
+        slot.type = _PTR  # llvmlite types allocas as typed pointers; LLVM has only `ptr`
+        return slot
+
+    # -- functions
+    @_lowers(ReturnOp)
+    def _return(self, op: ReturnOp) -> None:
+        if op.value is not None:
+            self.b.store(_to_memory(self.b, self.value(op.value), op.value.type), self.ret_ptr)
+        self.b.ret(lir.Constant(_STATUS, 0))
+
+    @_lowers(CallOp)
+    def _call(self, op: CallOp) -> lir.Value | None:
+        """Call with a stack slot for the result; a non-zero status is returned at once."""
+        b = self.b
+        callee = self.module.ir_module[op.callee]
+        slot = self.stack_slot(memory_type(callee.result_type))
+        status = b.call(self.module.functions[op.callee],
+                        [slot, self.err_ptr, *(self.value(v) for v in op.operands)])
+        with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
+            b.ret(status)
+        if not op.results:
+            return None
+        t = op.result.type
+        return _from_memory(b, b.load(slot, typ=memory_type(t)), t)
+
+    @_lowers(RaiseIfOp)
+    def _raise_if(self, op: RaiseIfOp) -> None:
+        """Cold branch: store the message arguments, return the error site's id."""
+        b = self.b
+        site = register_error_site(op.attributes["exception"], op.attributes["message"], op.loc,
+                                   tuple(a.type for a in op.args))
+        with b.if_then(self.value(op.cond), likely=False):
+            for i, arg in enumerate(op.args):
+                slot = b.gep(self.err_ptr, [lir.Constant(_I64, i)], inbounds=True, source_etype=_I64)
+                b.store(_to_slot(b, self.value(arg), arg.type), slot)
+            b.ret(lir.Constant(_STATUS, site))
+
+    # -- structured control flow
+    @_lowers(IfOp)
+    def _if(self, op: IfOp) -> list[lir.Value]:
+        b = self.b
+        with b.if_else(self.value(op.cond)) as (then, otherwise):
+            with then:
+                then_values = self.lower_block(op.then_block)
+                then_end = b.basic_block
+            with otherwise:
+                else_values = self.lower_block(op.else_block)
+                else_end = b.basic_block
+        results = []
+        for result, a, c in zip(op.results, then_values, else_values):
+            phi = b.phi(value_type(result.type))
+            phi.add_incoming(a, then_end)
+            phi.add_incoming(c, else_end)
+            results.append(phi)
+        return results
+
+    def _trip_count(self, lower: lir.Value, upper: lir.Value, step: lir.Value) -> lir.Value:
+        """``len(range(lower, upper, step))`` for a non-zero step, as an unsigned i64."""
+        b = self.b
+        zero, one = lir.Constant(_I64, 0), lir.Constant(_I64, 1)
+        up = b.icmp_signed(">", step, zero)
+        high, low = b.select(up, upper, lower), b.select(up, lower, upper)
+        nonempty = b.icmp_signed("<", low, high)
+        span = b.sub(high, low)  # exact as an unsigned number when nonempty
+        magnitude = b.select(up, step, b.neg(step))  # |step| as unsigned (|INT_MIN| = 2**63)
+        count = b.add(b.udiv(b.sub(span, one), magnitude), one)
+        return b.select(nonempty, count, zero)
+
+    @_lowers(ForOp)
+    def _for(self, op: ForOp) -> list[lir.Value]:
+        b = self.b
+        lower, upper, step = (self.value(v) for v in (op.lower, op.upper, op.step))
+        count = self._trip_count(lower, upper, step)
+        preheader = b.basic_block
+        header = b.append_basic_block("for.header")
+        body = b.append_basic_block("for.body")
+        exit_ = b.append_basic_block("for.exit")
+        b.branch(header)
+        b.position_at_end(header)
+        k = b.phi(_I64, "k")
+        carried = [b.phi(value_type(v.type)) for v in op.inits]
+        k.add_incoming(lir.Constant(_I64, 0), preheader)
+        for phi, init in zip(carried, op.inits):
+            phi.add_incoming(self.value(init), preheader)
+        b.cbranch(b.icmp_unsigned("<", k, count), body, exit_)
+        b.position_at_end(body)
+        self.values[op.induction_var] = b.add(lower, b.mul(k, step), name="i")
+        self.values.update(zip(op.iter_args, carried))
+        next_values = self.lower_block(op.body)
+        next_k = b.add(k, lir.Constant(_I64, 1), flags=("nuw",))  # k < count <= 2**64 - 1
+        latch = b.basic_block
+        b.branch(header)
+        k.add_incoming(next_k, latch)
+        for phi, value in zip(carried, next_values):
+            phi.add_incoming(value, latch)
+        b.position_at_end(exit_)
+        return carried
+
+    @_lowers(WhileOp)
+    def _while(self, op: WhileOp) -> list[lir.Value]:
+        b = self.b
+        preheader = b.basic_block
+        before = b.append_basic_block("while.before")
+        after = b.append_basic_block("while.after")
+        exit_ = b.append_basic_block("while.exit")
+        b.branch(before)
+        b.position_at_end(before)
+        current = [b.phi(value_type(v.type)) for v in op.operands]
+        for phi, init in zip(current, op.operands):
+            phi.add_incoming(self.value(init), preheader)
+        self.values.update(zip(op.before.args, current))
+        cond, *forwarded = self.lower_block(op.before)
+        b.cbranch(cond, after, exit_)
+        b.position_at_end(after)
+        self.values.update(zip(op.after.args, forwarded))
+        next_values = self.lower_block(op.after)
+        latch = b.basic_block
+        b.branch(before)
+        for phi, value in zip(current, next_values):
+            phi.add_incoming(value, latch)
+        b.position_at_end(exit_)
+        return forwarded  # computed in the block that branches to the exit: they dominate it
+
+    # -- constants, tuples, select
+    @_lowers(ConstantOp)
+    def _const(self, op: ConstantOp) -> lir.Value:
+        return _constant(op.value, op.result.type)
+
+    @_lowers(MakeTupleOp)
+    def _tuple(self, op: MakeTupleOp) -> lir.Value:
+        out = lir.Constant(value_type(op.result.type), lir.Undefined)
+        for i, v in enumerate(op.operands):
+            out = self.b.insert_value(out, self.value(v), i)
+        return out
+
+    @_lowers(TupleGetOp)
+    def _tuple_get(self, op: TupleGetOp) -> lir.Value:
+        return self.b.extract_value(self.value(op.operand(0)), op.index)
+
+    @_lowers(SelectOp)
+    def _select(self, op: SelectOp) -> lir.Value:
+        c, x, y = (self.value(v) for v in op.operands)
+        return self.b.select(c, x, y)
+
+    # -- arithmetic
+    @_lowers(AddOp, SubOp, MulOp, DivOp, FloorDivOp, ModOp, PowOp, AndOp, OrOp, XorOp,
+             ShlOp, ShrOp, MinOp, MaxOp)
+    def _binary(self, op: BinaryOp) -> lir.Value:
+        x, y = self.value(op.lhs), self.value(op.rhs)
+        cls, t = type(op), op.lhs.type
+        if isinstance(t, (BoolType, IntType)):
+            return self._int_binary(cls, x, y, t)
+        if _WIDENED.get(t, {}).get(cls) is None:
+            return self._real_or_complex_binary(cls, x, y, t)
+        wide = _WIDENED[t][cls]
+        result = self._real_or_complex_binary(cls, self.convert(x, t, wide), self.convert(y, t, wide), wide)
+        return self.convert(result, wide, t)
+
+    def _real_or_complex_binary(self, cls: type[BinaryOp], x: lir.Value, y: lir.Value, t: Type) -> lir.Value:
+        if isinstance(t, FloatType):
+            return self._float_binary(cls, x, y)
+        return self._complex_binary(cls, x, y)
+
+    def _int_binary(self, cls: type[BinaryOp], x: lir.Value, y: lir.Value, t: Type) -> lir.Value:
+        b = self.b
+        signed = isinstance(t, IntType) and t.signed  # bool compares as unsigned (False < True)
+        if cls in _INT_SIMPLE:
+            return getattr(b, _INT_SIMPLE[cls])(x, y)
+        if cls in (FloorDivOp, ModOp):
+            quotient, remainder = (self._floor_divmod if signed else self._unsigned_divmod)(x, y)
+            return quotient if cls is FloorDivOp else remainder
+        if cls is PowOp:
+            return b.call(self.module.int_pow(x.type), [x, y])
+        if cls in (ShlOp, ShrOp):
+            return self._shift(cls, x, y, signed)
+        compare = b.icmp_signed if signed else b.icmp_unsigned
+        return b.select(compare("<" if cls is MinOp else ">", y, x), y, x)
+
+    def _unsigned_divmod(self, x: lir.Value, y: lir.Value) -> tuple[lir.Value, lir.Value]:
+        return self.b.udiv(x, y), self.b.urem(x, y)
+
+    def _floor_divmod(self, x: lir.Value, y: lir.Value) -> tuple[lir.Value, lir.Value]:
+        """Python's ``//`` and ``%`` for a non-zero signed divisor; ``x // -1`` is ``0 - x``
+        (wrapping), computed without dividing by -1, which traps on x86 for INT_MIN."""
+        b = self.b
+        zero, one = lir.Constant(x.type, 0), lir.Constant(x.type, 1)
+        minus_one = b.icmp_signed("==", y, lir.Constant(x.type, -1))
+        divisor = b.select(minus_one, one, y)
+        q, r = b.sdiv(x, divisor), b.srem(x, divisor)  # r is 0 when the divisor is -1
+        adjust = b.and_(b.icmp_signed("!=", r, zero), b.icmp_signed("<", b.xor(r, y), zero))
+        q = b.select(adjust, b.sub(q, one), q)
+        r = b.select(adjust, b.add(r, y), r)
+        return b.select(minus_one, b.neg(x), q), r
+
+    def _shift(self, cls: type[BinaryOp], x: lir.Value, y: lir.Value, signed: bool) -> lir.Value:
+        """Counts of at least the width give 0, or the sign for a signed ``shr``."""
+        b = self.b
+        width = lir.Constant(x.type, x.type.width)
+        too_big = b.icmp_unsigned(">=", y, width)
+        if cls is ShrOp and signed:
+            return b.ashr(x, b.select(too_big, lir.Constant(x.type, x.type.width - 1), y))
+        shifted = b.shl(x, y) if cls is ShlOp else b.lshr(x, y)
+        return b.select(too_big, lir.Constant(x.type, 0), shifted)
+
+    def _float_binary(self, cls: type[BinaryOp], x: lir.Value, y: lir.Value) -> lir.Value:
+        b = self.b
+        if cls in _FLOAT_SIMPLE:
+            return getattr(b, _FLOAT_SIMPLE[cls])(x, y)
+        if cls in (FloorDivOp, ModOp):
+            quotient, remainder = self._float_divmod(x, y)
+            return quotient if cls is FloorDivOp else remainder
+        if cls is PowOp:
+            return b.call(self.module.intrinsic("pow", x.type, 2), [x, y])
+        compare = b.fcmp_ordered("<" if cls is MinOp else ">", y, x)
+        return b.select(compare, y, x)
+
+    def _float_divmod(self, vx: lir.Value, wx: lir.Value) -> tuple[lir.Value, lir.Value]:
+        """CPython's ``float_divmod`` (``_float_div_mod``) for a non-zero divisor."""
+        b = self.b
+        zero, one, half = _fconst(vx, 0.0), _fconst(vx, 1.0), _fconst(vx, 0.5)
+        copysign = self.module.intrinsic("copysign", vx.type, 2)
+        mod = b.frem(vx, wx)
+        div = b.fdiv(b.fsub(vx, mod), wx)
+        mod_nonzero = b.fcmp_unordered("!=", mod, zero)
+        signs_differ = b.xor(b.fcmp_ordered("<", wx, zero), b.fcmp_ordered("<", mod, zero))
+        fix = b.and_(mod_nonzero, signs_differ)
+        mod = b.select(fix, b.fadd(mod, wx), mod)
+        div = b.select(fix, b.fsub(div, one), div)
+        mod = b.select(mod_nonzero, mod, b.call(copysign, [zero, wx]))
+        floordiv = b.call(self.module.intrinsic("floor", vx.type), [div])
+        floordiv = b.select(b.fcmp_ordered(">", b.fsub(div, floordiv), half), b.fadd(floordiv, one), floordiv)
+        div_nonzero = b.fcmp_unordered("!=", div, zero)
+        floordiv = b.select(div_nonzero, floordiv, b.call(copysign, [zero, b.fdiv(vx, wx)]))
+        return floordiv, mod
+
+    def _complex_binary(self, cls: type[BinaryOp], x: lir.Value, y: lir.Value) -> lir.Value:
+        b = self.b
+        if cls in (AddOp, SubOp):
+            method = b.fadd if cls is AddOp else b.fsub
+            (a, c), (d, e) = _parts(b, x), _parts(b, y)
+            return _complex(b, method(a, d), method(c, e))
+        if cls is MulOp:
+            return _complex_mul(b, x, y)
+        if cls is DivOp:
+            return _complex_div(b, x, y)
+        return b.call(self.module.complex_pow(x.type), [x, y])
+
+    # -- comparisons
+    @_lowers(EqOp, NeOp, LtOp, LeOp, GtOp, GeOp)
+    def _compare(self, op: CompareOp) -> lir.Value:
+        b = self.b
+        x, y = (self.value(v) for v in op.operands)
+        t = op.operand(0).type
+        symbol = _CMP_SYMBOLS[type(op)]
+        if isinstance(t, IntType) and t.signed:
+            return b.icmp_signed(symbol, x, y)
+        if isinstance(t, (BoolType, IntType)):
+            return b.icmp_unsigned(symbol, x, y)
+        fcmp = b.fcmp_unordered if symbol == "!=" else b.fcmp_ordered
+        if isinstance(t, FloatType):
+            return fcmp(symbol, x, y)
+        parts = [fcmp(symbol, p, q) for p, q in zip(_parts(b, x), _parts(b, y))]
+        return b.or_(*parts) if symbol == "!=" else b.and_(*parts)
+
+    # -- unary
+    @_lowers(NegOp)
+    def _neg(self, op: NegOp) -> lir.Value:
+        b = self.b
+        x, t = self.value(op.operand(0)), op.operand(0).type
+        if isinstance(t, IntType):
+            return b.neg(x)
+        if isinstance(t, FloatType):
+            return b.fneg(x)
+        return _complex(b, *(b.fneg(p) for p in _parts(b, x)))
+
+    @_lowers(NotOp, InvertOp)
+    def _not(self, op: Operation) -> lir.Value:
+        return self.b.not_(self.value(op.operand(0)))  # xor with all ones
+
+    # -- casts
+    @_lowers(CastOp)
+    def _cast(self, op: CastOp) -> lir.Value:
+        return self.convert(self.value(op.operand(0)), op.operand(0).type, op.result.type)
+
+    def convert(self, x: lir.Value, src: Type, dst: Type) -> lir.Value:
+        """CastOp's semantics: ints wrap, floats truncate toward zero, ``x != 0`` to bool."""
+        b = self.b
+        if src == dst:
+            return x
+        if isinstance(dst, BoolType):
+            return self.truth(x, src)
+        if isinstance(dst, ComplexType):
+            if isinstance(src, ComplexType):
+                return _complex(b, *(self.convert(p, src.part, dst.part) for p in _parts(b, x)))
+            return _complex(b, self.convert(x, src, dst.part), _fconst(value_type(dst.part), 0.0))
+        if isinstance(src, BoolType):
+            src = IntType(1, signed=False)
+        target = value_type(dst)
+        if isinstance(src, IntType) and isinstance(dst, IntType):
+            if src.bits > dst.bits:
+                return b.trunc(x, target)
+            if src.bits < dst.bits:
+                return b.sext(x, target) if src.signed else b.zext(x, target)
+            return x
+        if isinstance(src, IntType):
+            return b.sitofp(x, target) if src.signed else b.uitofp(x, target)
+        if isinstance(dst, IntType):
+            return b.fptosi(x, target) if dst.signed else b.fptoui(x, target)
+        return b.fpext(x, target) if dst.bits > src.bits else b.fptrunc(x, target)
+
+    def truth(self, x: lir.Value, t: Type) -> lir.Value:
+        """``x != 0``: NaN is true; a complex number is true if either part is."""
+        b = self.b
+        if isinstance(t, (BoolType, IntType)):
+            return b.icmp_unsigned("!=", x, lir.Constant(x.type, 0))
+        if isinstance(t, FloatType):
+            return b.fcmp_unordered("!=", x, _fconst(x, 0.0))
+        re, im = _parts(b, x)
+        return b.or_(self.truth(re, t.part), self.truth(im, t.part))
+
+    # -- math
+    @_lowers(MathOp)
+    def _math(self, op: MathOp) -> lir.Value:
+        x = self.value(op.operand(0))
+        return self.b.call(self.module.math_function(op.fn, x.type), [x])
+
+    @_lowers(Math2Op)
+    def _math2(self, op: Math2Op) -> lir.Value:
+        x, y = (self.value(v) for v in op.operands)
+        if op.fn == "fmod":
+            return self.b.frem(x, y)
+        return self.b.call(self.module.math_function(op.fn, x.type, 2), [x, y])
+
+    @_lowers(FloatTestOp)
+    def _ftest(self, op: FloatTestOp) -> lir.Value:
+        """``isnan``/``isinf``/``isfinite``; for complex numbers as in ``cmath``:
+        NaN or infinite if either part is, finite if both are."""
+        b = self.b
+        x, t = self.value(op.operand(0)), op.operand(0).type
+        if isinstance(t, FloatType):
+            return self._float_test(op.fn, x)
+        re, im = (self._float_test(op.fn, p) for p in _parts(b, x))
+        return b.and_(re, im) if op.fn == "isfinite" else b.or_(re, im)
+
+    def _float_test(self, fn: str, x: lir.Value) -> lir.Value:
+        b = self.b
+        if fn == "isnan":
+            return b.fcmp_unordered("uno", x, x)
+        magnitude = b.call(self.module.intrinsic("fabs", x.type), [x])
+        inf = _fconst(x, float("inf"))
+        return b.fcmp_ordered("==" if fn == "isinf" else "<", magnitude, inf)
+
+
+def lower_module(module: Module) -> str:
+    """The LLVM IR text of ``module`` (see the module docstring for the ABI).
+
+    Registers an error site for every ``raise_if`` (``ValueError`` from the
+    registry for more than ``MAX_ERROR_ARGS`` message arguments or a bad
+    template).  Raises ``NotImplementedError`` for ops or types the code
+    generator does not handle yet (arrays, vectors).
+    """
+    return _ModuleLowering(module).run()

@@ -1,0 +1,1 @@
+"""Run-time support: the JIT engine, argument passing, errors raised by compiled code."""

@@ -1,0 +1,179 @@
+"""The process's JIT engine: LLVM IR text in, addresses of native code out.
+
+One :class:`Engine` per process (:func:`get_engine`).  All LLVM work --
+parsing, verifying, optimizing, code generation, linking -- happens under the
+engine's lock, because llvmlite shares one LLVM context between threads;
+compiling from several threads is therefore safe, and calling compiled code
+needs no lock at all.  llvmlite is imported on first use, so ``import runtime``
+stays cheap, and LLVM's native target is initialised on the first compile.
+
+The JIT is ORC's LLJIT rather than MCJIT:
+
+* each compiled module becomes its own JIT library with its own symbol
+  namespace, so one function name can be compiled any number of times (new
+  signatures, recompiles, tests) without clashing -- MCJIT resolves names
+  across all of its modules;
+* a library's code is freed when its :class:`CompiledLibrary` is garbage
+  collected -- MCJIT never frees code;
+* symbols of the running process (libm, the CPython C API) are resolved
+  through the library's "current process" link element.  Symbols given to
+  ``llvmlite.binding.add_symbol`` are *not* seen by ORC; code that needs such
+  a symbol must get it from the process or have it imported into its library.
+
+The price: ORC parses the optimized IR text once more (well under a
+millisecond for our modules), and the exported addresses are fixed when the
+library is linked: every defined function or global with external linkage is
+exported, the rest (``internal`` functions) is not visible.
+
+Optimization uses LLVM's new pass manager with the default pipeline of the
+requested level (0..3) for the host target machine (host CPU name and
+features, code generation at level 3); loop and SLP vectorization are on from
+level 2.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from typing import Any
+
+__all__ = ["Engine", "CompiledLibrary", "LLVMError", "get_engine"]
+
+_TARGET_LINE = re.compile(r'^target (?:triple|datalayout) = ".*"$', re.MULTILINE)
+
+
+class LLVMError(RuntimeError):
+    """LLVM rejected a module (a bug in the code generator, never a user error)."""
+
+
+class CompiledLibrary:
+    """A JIT-compiled module.  Its code stays valid while this object lives:
+    keep it referenced as long as any of its addresses may be called."""
+
+    def __init__(self, engine: "Engine", name: str, llvm_ir: str, tracker: Any,
+                 symbols: dict[str, int]):
+        self._engine = engine
+        self._tracker = tracker  # owns the machine code
+        self._symbols = symbols
+        self._asm: str | None = None
+        self.name = name
+        #: the module's text after optimization
+        self.llvm_ir = llvm_ir
+
+    def address(self, symbol: str) -> int:
+        """Address of an exported function or global; ``KeyError`` if there is none."""
+        try:
+            return self._symbols[symbol]
+        except KeyError:
+            exported = ", ".join(sorted(self._symbols)) or "nothing"
+            raise KeyError(f"{self.name} has no exported symbol {symbol!r} "
+                           f"(it exports {exported})") from None
+
+    @property
+    def symbols(self) -> list[str]:
+        """Names of the exported symbols."""
+        return sorted(self._symbols)
+
+    @property
+    def asm(self) -> str:
+        """The host assembly of the optimized module (produced on first use)."""
+        if self._asm is None:
+            self._asm = self._engine.emit_assembly(self.llvm_ir)
+        return self._asm
+
+    def __repr__(self) -> str:
+        return f"<CompiledLibrary {self.name} exports {', '.join(self.symbols)}>"
+
+
+class Engine:
+    """Parses, optimizes and JIT-compiles LLVM IR modules; see the module docstring."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._target_machine: Any = None
+        self._jit: Any = None
+        self._library_ids = itertools.count(1)
+
+    def _initialise(self) -> None:
+        """Create the target machine and the JIT on first use (under the lock)."""
+        if self._jit is not None:
+            return
+        import llvmlite.binding as llvm
+
+        llvm.initialize_native_target()
+        llvm.initialize_native_asmprinter()
+        target = llvm.Target.from_default_triple()
+        self._target_machine = target.create_target_machine(
+            cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(), opt=3)
+        self._jit = llvm.create_lljit_compiler(self._target_machine)
+
+    def compile(self, llvm_ir: str, opt_level: int = 3, name: str = "module") -> CompiledLibrary:
+        """Parse, verify, optimize at ``opt_level`` (0..3) and JIT-compile ``llvm_ir``.
+
+        Raises :class:`LLVMError` if LLVM rejects the text.
+        """
+        if opt_level not in (0, 1, 2, 3):
+            raise ValueError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
+        import llvmlite.binding as llvm
+
+        with self._lock:
+            self._initialise()
+            module = self._parse(llvm_ir, name)
+            self._optimize(module, opt_level)
+            optimized = str(module)
+            exports = [g.name for g in (*module.functions, *module.global_variables)
+                       if not g.is_declaration and g.linkage == llvm.Linkage.external]
+            library_name = f"{name}#{next(self._library_ids)}"
+            builder = llvm.JITLibraryBuilder().add_ir(optimized).add_current_process()
+            for symbol in exports:
+                builder.export_symbol(symbol)
+            try:
+                tracker = builder.link(self._jit, library_name)
+            except RuntimeError as err:
+                raise LLVMError(f"linking {name} failed: {err}") from None
+        symbols = {symbol: tracker[symbol] for symbol in exports}
+        return CompiledLibrary(self, library_name, optimized, tracker, symbols)
+
+    def emit_assembly(self, llvm_ir: str) -> str:
+        """Host assembly for a module's text, without optimizing it further."""
+        with self._lock:
+            self._initialise()
+            return self._target_machine.emit_assembly(self._parse(llvm_ir, "asm"))
+
+    def _parse(self, llvm_ir: str, name: str) -> Any:
+        """Parse and verify for the host: the text's own target lines are replaced
+        by the host's *before* parsing, so that the alignments the parser gives
+        loads and stores are the host's."""
+        import llvmlite.binding as llvm
+
+        tm = self._target_machine
+        host = f'target triple = "{tm.triple}"\ntarget datalayout = "{tm.target_data}"\n'
+        try:
+            module = llvm.parse_assembly(host + _TARGET_LINE.sub("", llvm_ir))
+            module.verify()
+        except RuntimeError as err:
+            raise LLVMError(f"LLVM rejected module {name}: {err}") from None
+        module.name = name
+        return module
+
+    def _optimize(self, module: Any, opt_level: int) -> None:
+        import llvmlite.binding as llvm
+
+        options = llvm.create_pipeline_tuning_options(speed_level=opt_level)
+        options.loop_vectorization = opt_level >= 2
+        options.slp_vectorization = opt_level >= 2
+        pass_builder = llvm.create_pass_builder(self._target_machine, options)
+        pass_builder.getModulePassManager().run(module, pass_builder)
+
+
+_engine: Engine | None = None
+_engine_lock = threading.Lock()
+
+
+def get_engine() -> Engine:
+    """The process's engine, created on first use (cheap: LLVM starts on the first compile)."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = Engine()
+        return _engine
