@@ -60,6 +60,7 @@ from ir.ops.arith import (
     InvertOp, LeOp, LtOp, MaxOp, MinOp, ModOp, MulOp, NegOp, NeOp, NotOp, OrOp, PowOp,
     RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
 )
+from ir.ops.complex import ImagOp, MakeComplexOp, RealOp
 from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import FloatTestOp, Math2Op, MathOp
@@ -598,6 +599,15 @@ class _FunctionLowering:
     @_lowers(TupleGetOp)
     def _tuple_get(self, op: TupleGetOp) -> lir.Value:
         return self.b.extract_value(self.value(op.operand(0)), op.index)
+
+    @_lowers(RealOp, ImagOp)
+    def _complex_part(self, op: RealOp | ImagOp) -> lir.Value:
+        return self.b.extract_value(self.value(op.operand(0)), 0 if isinstance(op, RealOp) else 1)
+
+    @_lowers(MakeComplexOp)
+    def _make_complex(self, op: MakeComplexOp) -> lir.Value:
+        re, im = (self.value(v) for v in op.operands)
+        return _complex(self.b, re, im)
 
     @_lowers(SelectOp)
     def _select(self, op: SelectOp) -> lir.Value:

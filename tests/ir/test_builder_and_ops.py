@@ -12,7 +12,7 @@ from ir import (
     verify,
 )
 from ir.diagnostics import Location
-from ir.ops import OP_REGISTRY
+from ir.ops import OP_REGISTRY, ImagOp, MakeComplexOp, RealOp
 from ir.ops.arith import (
     AddOp, AndOp, CastOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp, InvertOp, LeOp, LtOp,
     MaxOp, MinOp, ModOp, MulOp, NegOp, NeOp, NotOp, OrOp, PowOp, RaiseIfOp, SelectOp, ShlOp, ShrOp,
@@ -42,7 +42,8 @@ def build_everything() -> Module:
                                           XorOp, ShlOp, ShrOp, MinOp, MaxOp)]
     floats = [bld.add(cls(x, y)) for cls in (DivOp, FloorDivOp, ModOp, PowOp, MinOp, MaxOp)]
     conds = [bld.add(cls(a, b)) for cls in (EqOp, NeOp, LtOp, LeOp, GtOp, GeOp)]
-    bld.add(NegOp(z))
+    negated = bld.add(NegOp(z))
+    bld.add(MakeComplexOp(bld.add(RealOp(negated)), bld.add(ImagOp(z))))
     inverted = bld.add(InvertOp(ints[0]))
     flag = bld.add(NotOp(conds[0]))
     as_float = bld.add(CastOp(inverted, f64))
