@@ -1,0 +1,39 @@
+"""The frontend: Python source -> converted function -> traced IR.
+
+    from frontend import trace
+    module, entry = trace(py_function, [ir.i64, ir.f64])
+
+``trace`` converts the function (AutoGraph-style, see ``frontend.convert``),
+calls the converted function with symbolic arguments of the given types,
+and returns the IR module holding it and every function it calls.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from ir import FuncOp, Module, Type
+
+from . import arith as _arith  # noqa: F401  (installs the operators on Symbolic)
+from .tracer import Tracer, activate
+
+
+def trace(pyfunc: Callable, arg_types: Sequence[Type],
+          result_type: Type | None = None) -> tuple[Module, FuncOp]:
+    """Trace ``pyfunc`` for arguments of ``arg_types`` into a new module.
+
+    With ``result_type`` the returned value is converted to that type.
+    """
+    tracer = Tracer()
+    with activate(tracer):
+        entry = tracer.trace_entry(pyfunc, list(arg_types), result_type)
+    return tracer.module, entry
+
+
+def converted_source(pyfunc: Callable) -> str:
+    """The converted (AutoGraph-style) source of ``pyfunc``."""
+    from .convert import convert
+
+    return convert(pyfunc).source
+
+
+__all__ = ["trace", "converted_source"]

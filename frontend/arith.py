@@ -1,0 +1,351 @@
+"""Python operators on traced values: typing rules and the ops they emit.
+
+Typing follows Python for ``bool``/``int``/``float``/``complex``
+(``True + True`` is ``2``, ``int / int`` is a float, ``//`` and ``%`` take the
+divisor's sign) and NumPy 2's promotion between NumPy scalar types (a
+``float32`` stays ``float32``; a Python constant never widens a NumPy type:
+``np.float32(x) * 2.0`` is ``float32``).  Integers are fixed width and wrap.
+
+Run-time errors are checked before the op, as CPython raises them:
+``ZeroDivisionError`` for ``/``, ``//``, ``%`` by zero, ``ValueError`` for a
+negative shift count.  ``int ** int`` with a traced exponent stays an
+integer (the type cannot depend on a run-time value), so a negative
+exponent raises ``ValueError`` where CPython would return a float; with a
+constant negative exponent the result is a float, as in CPython.  A float
+power whose exact result would be complex (negative base, fractional
+exponent) raises ``ValueError`` where CPython returns a complex.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any, Callable
+
+from ir import TypingError
+from ir.dtypes import promote
+from ir.ops import (
+    BINARY_OPS, COMPARE_OPS, CastOp, FloatTestOp, ImagOp, InvertOp, MakeComplexOp, NegOp, NotOp,
+    RaiseIfOp, RealOp,
+)
+from ir.types import (
+    BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, kind_rank,
+)
+
+from . import tracer as _tracer
+from .values import Symbolic, describe, python_scalar_type
+
+
+_BINARY_NAMES = {
+    "+": "add", "-": "sub", "*": "mul", "/": "div", "//": "floordiv", "%": "mod", "**": "pow",
+    "<<": "shl", ">>": "shr", "&": "and", "|": "or", "^": "xor",
+}
+_COMPARE_NAMES = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+_PY_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+    "//": operator.floordiv, "%": operator.mod, "**": operator.pow, "<<": operator.lshift,
+    ">>": operator.rshift, "&": operator.and_, "|": operator.or_, "^": operator.xor,
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge,
+}
+
+
+# ----------------------------------------------------------------- helpers
+def _tr() -> _tracer.Tracer:
+    return _tracer.current()
+
+
+def scalar_type(x: Any, op: str) -> tuple[Type, bool]:
+    """(type, weak) of an operand; weak means a Python constant."""
+    if isinstance(x, Symbolic):
+        if not x.type.is_scalar:
+            raise _tr().error(TypingError, f"unsupported operand type for {op}: {x.type}")
+        return x.type, False
+    t = python_scalar_type(x)
+    if t is None:
+        raise _tr().error(TypingError, f"unsupported operand type for {op}: {describe(x)}")
+    return t, isinstance(x, (bool, int, float, complex))
+
+
+def cast(x: Any, to: Type) -> Symbolic:
+    """``x`` converted to ``to`` (a traced value, or a constant of that type)."""
+    if isinstance(x, Symbolic):
+        return x if x.type == to else _tr().emit_value(CastOp(x.value, to))
+    return constant(x, to)
+
+
+def constant(x: Any, t: Type) -> Symbolic:
+    """A constant of type ``t``; an int that does not fit is a TypingError."""
+    if isinstance(t, IntType) and isinstance(x, int) and not isinstance(x, bool) and not t.min <= x <= t.max:
+        raise _tr().error(TypingError, f"the integer constant {x} does not fit in {t}")
+    return _tr().constant(x, t)
+
+
+def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symbolic) -> None:
+    """Emit a run-time check (nothing when ``cond`` is the constant False)."""
+    if cond is False:
+        return
+    if cond is True:
+        cond = constant(True, bool_)
+    _tr().emit(RaiseIfOp(cond.value, exception, message, tuple(a.value for a in args)))
+
+
+def emit(cls: type, *operands: Symbolic) -> Symbolic:
+    return _tr().emit_value(cls(*(o.value for o in operands)))
+
+
+def _promote(op: str, ta: Type, wa: bool, tb: Type, wb: bool) -> Type:
+    if ta == tb:
+        return ta
+    ka, kb = kind_rank(ta), kind_rank(tb)
+    if wa and not wb:
+        return tb if ka <= kb else _weak_result(ta, tb)
+    if wb and not wa:
+        return ta if kb <= ka else _weak_result(tb, ta)
+    if wa and wb:
+        return ta if ka >= kb else tb
+    return promote(ta, tb)
+
+
+def _weak_result(weak: Type, strong: Type) -> Type:
+    """A Python constant of a higher kind than a NumPy/traced operand."""
+    if isinstance(weak, ComplexType) and isinstance(strong, FloatType):
+        return ComplexType(strong.bits * 2)
+    return promote(weak, strong) if not isinstance(strong, BoolType) else weak
+
+
+def _int_of_bool(t: Type) -> Type:
+    return i64 if isinstance(t, BoolType) else t
+
+
+# ----------------------------------------------------------------- binary
+def binary(op: str, a: Any, b: Any) -> Any:
+    """``a <op> b`` where at least one side is traced."""
+    ta, wa = scalar_type(a, op)
+    tb, wb = scalar_type(b, op)
+    if op in ("&", "|", "^"):
+        if isinstance(ta, BoolType) and isinstance(tb, BoolType):
+            t = bool_
+        else:
+            _require(op, ta, tb, (BoolType, IntType))
+            t = _promote(op, _int_of_bool(ta), wa, _int_of_bool(tb), wb)
+        return emit(BINARY_OPS[_BINARY_NAMES[op]], cast(a, t), cast(b, t))
+    ta, tb = _int_of_bool(ta), _int_of_bool(tb)
+    if op in ("<<", ">>"):
+        _require(op, ta, tb, (IntType,))
+        t = _promote(op, ta, wa, tb, wb)
+        a, b = cast(a, t), cast(b, t)
+        raise_if(_lt_zero(b), "ValueError", "negative shift count")
+        return emit(BINARY_OPS[_BINARY_NAMES[op]], a, b)
+    if op in ("//", "%"):
+        _require(op, ta, tb, (IntType, FloatType))
+    t = _promote(op, ta, wa, tb, wb)
+    kind = _kind(t)  # CPython's message names the operands' kind: int / int says "division by zero"
+    if op == "/" and isinstance(t, IntType):
+        t = f64
+    if op == "**":
+        return _power(a, b, t)
+    a, b = cast(a, t), cast(b, t)
+    if op in ("/", "//", "%"):
+        raise_if(_is_zero(b), "ZeroDivisionError", _ZERO_DIVISION[(op, kind)])
+    return emit(BINARY_OPS[_BINARY_NAMES[op]], a, b)
+
+
+_ZERO_DIVISION = {
+    ("/", "int"): "division by zero", ("/", "float"): "float division by zero",
+    ("/", "complex"): "complex division by zero",
+    ("//", "int"): "integer division or modulo by zero", ("//", "float"): "float floor division by zero",
+    ("%", "int"): "integer modulo by zero", ("%", "float"): "float modulo",
+}
+
+
+def _kind(t: Type) -> str:
+    return {1: "int", 2: "float", 3: "complex"}[kind_rank(t)]
+
+
+def _require(op: str, ta: Type, tb: Type, kinds: tuple[type, ...]) -> None:
+    if not isinstance(ta, kinds) or not isinstance(tb, kinds):
+        raise _tr().error(TypingError, f"unsupported operand type(s) for {op}: '{ta}' and '{tb}'")
+
+
+def _is_zero(x: Symbolic) -> Symbolic | bool:
+    return compare("==", _constant_value(x), 0)
+
+
+def _lt_zero(x: Symbolic) -> Symbolic | bool:
+    return compare("<", _constant_value(x), 0)
+
+
+def _constant_value(x: Symbolic) -> Any:
+    """The Python value of a traced constant, so checks on it fold at trace time."""
+    from ir.ops import ConstantOp
+
+    owner = x.value.owner if isinstance(x, Symbolic) else None
+    if isinstance(owner, ConstantOp):
+        return owner.value
+    return x
+
+
+def _power(a: Any, b: Any, t: Type) -> Any:
+    if isinstance(t, IntType):
+        if not isinstance(b, Symbolic) and b < 0:
+            return _power(a, b, f64)  # CPython: a negative constant exponent gives a float
+        a, b = cast(a, t), cast(b, t)
+        raise_if(_lt_zero(b), "ValueError",
+                 "negative exponent {} in an integer power: the result would be a float; "
+                 "convert the base to float first", b)
+        return emit(BINARY_OPS["pow"], a, b)
+    a, b = cast(a, t), cast(b, t)
+    if isinstance(t, ComplexType):
+        negative_or_complex = logical_or(compare("!=", imag(b), 0.0), compare("<", real(b), 0.0))
+        raise_if(logical_and(compare("==", a, 0), negative_or_complex), "ZeroDivisionError",
+                 "0.0 to a negative or complex power")
+    result = emit(BINARY_OPS["pow"], a, b)
+    if isinstance(t, FloatType):
+        finite = logical_and(is_finite(a), is_finite(b))
+        overflowed = logical_and(finite, emit_test("isinf", result))
+        raise_if(logical_and(overflowed, _is_zero(a)), "ZeroDivisionError",
+                 "0.0 cannot be raised to a negative power")
+        raise_if(overflowed, "OverflowError", "(34, 'Numerical result out of range')")
+        complex_result = logical_and(emit_test("isnan", result),
+                                     logical_and(logical_not(emit_test("isnan", a)),
+                                                 logical_not(emit_test("isnan", b))))
+        raise_if(complex_result, "ValueError",
+                 "negative number cannot be raised to a fractional power (CPython would give a "
+                 "complex number; use complex operands)")
+    return result
+
+
+def emit_test(fn: str, x: Symbolic) -> Symbolic:
+    return _tr().emit_value(FloatTestOp(fn, x.value))
+
+
+def is_finite(x: Symbolic) -> Symbolic:
+    return emit_test("isfinite", x)
+
+
+# ----------------------------------------------------------------- comparisons
+def compare(op: str, a: Any, b: Any) -> Any:
+    """``a <op> b`` for ``== != < <= > >=``; a Python bool if both are constants."""
+    if not isinstance(a, Symbolic) and not isinstance(b, Symbolic):
+        return _PY_OPERATORS[op](a, b)
+    ta, wa = scalar_type(a, op)
+    tb, wb = scalar_type(b, op)
+    if isinstance(ta, BoolType) and isinstance(tb, BoolType):
+        t: Type = bool_
+    else:
+        t = _promote(op, _int_of_bool(ta), wa, _int_of_bool(tb), wb)
+    if isinstance(t, ComplexType) and op not in ("==", "!="):
+        raise _tr().error(TypingError, f"'{op}' not supported between instances of '{ta}' and '{tb}'")
+    return emit(COMPARE_OPS[_COMPARE_NAMES[op]], cast(a, t), cast(b, t))
+
+
+# ----------------------------------------------------------------- unary and logic
+def negate(a: Symbolic) -> Symbolic:
+    t = _int_of_bool(scalar_type(a, "unary -")[0])
+    return emit(NegOp, cast(a, t))
+
+
+def positive(a: Symbolic) -> Symbolic:
+    return cast(a, _int_of_bool(scalar_type(a, "unary +")[0]))
+
+
+def invert(a: Symbolic) -> Symbolic:
+    t = _int_of_bool(scalar_type(a, "unary ~")[0])
+    if not isinstance(t, IntType):
+        raise _tr().error(TypingError, f"bad operand type for unary ~: '{t}'")
+    return emit(InvertOp, cast(a, t))
+
+
+def truth(x: Any) -> Any:
+    """Python's ``bool(x)``: a traced bool, or a Python bool for constants."""
+    if not isinstance(x, Symbolic):
+        from .values import MaybeUnbound, TypeConflict
+
+        if isinstance(x, (MaybeUnbound, TypeConflict)):
+            raise RuntimeError("truth() of an unloaded variable")
+        return bool(x)
+    t = x.type
+    if isinstance(t, BoolType):
+        return x
+    if not t.is_scalar:
+        raise _tr().error(TypingError, f"a {t} has no truth value in compiled code")
+    return compare("!=", x, 0)
+
+
+def logical_not(x: Any) -> Any:
+    b = truth(x)
+    return emit(NotOp, b) if isinstance(b, Symbolic) else not b
+
+
+def logical_and(a: Any, b: Any) -> Any:
+    """Non-short-circuit ``and`` of two bools (both already computed)."""
+    if not isinstance(a, Symbolic):
+        return b if a else False
+    if not isinstance(b, Symbolic):
+        return a if b else False
+    return emit(BINARY_OPS["and"], a, b)
+
+
+def logical_or(a: Any, b: Any) -> Any:
+    if not isinstance(a, Symbolic):
+        return True if a else b
+    if not isinstance(b, Symbolic):
+        return True if b else a
+    return emit(BINARY_OPS["or"], a, b)
+
+
+# ----------------------------------------------------------------- complex parts
+def real(x: Symbolic) -> Symbolic:
+    """``x.real``: the real part of a complex, the number itself otherwise."""
+    if isinstance(x.type, ComplexType):
+        return emit(RealOp, x)
+    return positive(x) if isinstance(x.type, BoolType) else x
+
+
+def imag(x: Symbolic) -> Symbolic:
+    if isinstance(x.type, ComplexType):
+        return emit(ImagOp, x)
+    return constant(0, _int_of_bool(scalar_type(x, ".imag")[0]))
+
+
+def conjugate(x: Symbolic) -> Symbolic:
+    if isinstance(x.type, ComplexType):
+        return make_complex(real(x), negate(imag(x)))
+    return real(x)
+
+
+def make_complex(re: Any, im: Any) -> Symbolic:
+    """``complex(re, im)`` from two real numbers."""
+    types = [scalar_type(v, "complex()")[0] for v in (re, im)]
+    if any(isinstance(t, ComplexType) for t in types):
+        raise _tr().error(TypingError, "complex() of complex parts is not supported in compiled code")
+    part = FloatType(32) if all(t == FloatType(32) for t in types) else f64
+    return emit(MakeComplexOp, cast(re, part), cast(im, part))
+
+
+# ----------------------------------------------------------------- operators on Symbolic
+def _install() -> None:
+    def binop(op: str):
+        return lambda self, other: binary(op, self, other)
+
+    def rbinop(op: str):
+        return lambda self, other: binary(op, other, self)
+
+    def cmpop(op: str):
+        return lambda self, other: compare(op, self, other)
+
+    for op, name in (("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "truediv"), ("//", "floordiv"),
+                     ("%", "mod"), ("**", "pow"), ("<<", "lshift"), (">>", "rshift"), ("&", "and"),
+                     ("|", "or"), ("^", "xor")):
+        setattr(Symbolic, f"__{name}__", binop(op))
+        setattr(Symbolic, f"__r{name}__", rbinop(op))
+    for op, name in (("==", "eq"), ("!=", "ne"), ("<", "lt"), ("<=", "le"), (">", "gt"), (">=", "ge")):
+        setattr(Symbolic, f"__{name}__", cmpop(op))
+    Symbolic.real = property(real)  # type: ignore[attr-defined]
+    Symbolic.imag = property(imag)  # type: ignore[attr-defined]
+    Symbolic.conjugate = conjugate  # type: ignore[attr-defined]
+    Symbolic.__neg__ = negate  # type: ignore[assignment]
+    Symbolic.__pos__ = positive  # type: ignore[assignment]
+    Symbolic.__invert__ = invert  # type: ignore[assignment]
+
+
+_install()

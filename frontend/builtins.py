@@ -1,0 +1,331 @@
+"""Builtins and ``math`` functions on traced values.
+
+Each implementation runs the plain Python function when no argument is
+traced (so constants fold at trace time), and otherwise emits ops with
+CPython's semantics and errors:
+
+* ``math`` functions raise ``ValueError: math domain error`` where CPython
+  does (the result is NaN from a non-NaN input, or infinite from a finite
+  input for functions that cannot overflow) and ``OverflowError: math range
+  error`` where the result overflows;
+* ``int()``, ``round()``, ``math.floor/ceil/trunc`` of a float raise on NaN
+  and infinities as CPython does; compiled ints are 64-bit, so a float
+  outside that range raises ``OverflowError`` where CPython would make a big
+  int;
+* ``min``/``max`` of mixed int/float give a float (CPython returns the
+  winning object unchanged); NaN handling follows CPython's left-to-right
+  rule;
+* ``round(x, n)`` rounds ``x * 10**n`` half-to-even and divides back, which
+  can differ from CPython's correctly rounded result in the last digit.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+from typing import Any, Callable
+
+from ir import TypingError, UnsupportedError
+from ir.ops import FloorDivOp, Math2Op, MathOp, MaxOp, MinOp, ModOp, SelectOp
+from ir.types import BoolType, ComplexType, FloatType, IntType, f64, i64
+
+from . import arith
+from . import tracer as _tracer
+from .layout import unify_types
+from .staging import Range
+from .values import Symbolic, describe, type_of
+
+
+def _tr() -> _tracer.Tracer:
+    return _tracer.current()
+
+
+def _traced(*args: Any) -> bool:
+    return any(isinstance(a, Symbolic) for a in args)
+
+
+def _folding(py: Callable) -> Callable[[Callable], Callable]:
+    """Run ``py`` when no argument is traced, else the decorated function."""
+    def wrap(staged: Callable) -> Callable:
+        def impl(*args: Any, **kwargs: Any) -> Any:
+            if not _traced(*args, *kwargs.values()):
+                return py(*args, **kwargs)
+            return staged(*args, **kwargs)
+        impl.__name__ = getattr(py, "__name__", staged.__name__)
+        return impl
+    return wrap
+
+
+def _real(x: Any, fname: str) -> Symbolic:
+    """``x`` as a float for a math function (ints and bools convert)."""
+    t = type_of(x)
+    if isinstance(t, FloatType):
+        return arith.cast(x, t)
+    if isinstance(t, (IntType, BoolType)):
+        return arith.cast(x, f64)
+    raise _tr().error(TypingError, f"{fname}() needs a real number, not {describe(x)}")
+
+
+def _isnan(x: Symbolic) -> Any:
+    return arith.emit_test("isnan", x)
+
+
+def _isinf(x: Symbolic) -> Any:
+    return arith.emit_test("isinf", x)
+
+
+DOMAIN, RANGE = "math domain error", "math range error"
+_CAN_OVERFLOW = {"exp", "expm1", "sinh", "cosh", "gamma", "lgamma"}
+
+
+def _math1(fn: str) -> Callable:
+    def staged(x: Any) -> Symbolic:
+        x = _real(x, fn)
+        if fn in ("gamma", "lgamma"):
+            pole = arith.logical_and(arith.compare("<=", x, 0.0),
+                                     arith.compare("==", x, _tr().emit_value(MathOp("floor", x.value))))
+            if fn == "gamma":
+                pole = arith.logical_or(pole, arith.compare("==", x, -math.inf))
+            arith.raise_if(pole, "ValueError", DOMAIN)
+        r = _tr().emit_value(MathOp(fn, x.value))
+        _check_math_result(r, [x], fn in _CAN_OVERFLOW)
+        return r
+    return staged
+
+
+def _check_math_result(r: Symbolic, inputs: list[Symbolic], can_overflow: bool) -> None:
+    """CPython's ``math_1``/``math_2`` error rules, on the result."""
+    no_nan_input = True
+    finite_input: Any = True
+    for x in inputs:
+        no_nan_input = arith.logical_and(no_nan_input, arith.logical_not(_isnan(x)))
+        finite_input = arith.logical_and(finite_input, arith.is_finite(x))
+    arith.raise_if(arith.logical_and(_isnan(r), no_nan_input), "ValueError", DOMAIN)
+    arith.raise_if(arith.logical_and(_isinf(r), finite_input), "OverflowError" if can_overflow else "ValueError",
+                   RANGE if can_overflow else DOMAIN)
+
+
+def _math2(fn: str, check: bool = True) -> Callable:
+    def staged(x: Any, y: Any) -> Symbolic:
+        x, y = _real(x, fn), _real(y, fn)
+        t = unify_types([x.type, y.type])
+        x, y = arith.cast(x, t), arith.cast(y, t)
+        r = _tr().emit_value(Math2Op(fn, x.value, y.value))
+        if check:
+            _check_math_result(r, [x, y], False)
+        return r
+    return staged
+
+
+def _math_pow(x: Any, y: Any) -> Symbolic:
+    x, y = _real(x, "pow"), _real(y, "pow")
+    t = unify_types([x.type, y.type])
+    x, y = arith.cast(x, t), arith.cast(y, t)
+    r = _tr().emit_value(Math2Op("pow", x.value, y.value))
+    finite = arith.logical_and(arith.is_finite(x), arith.is_finite(y))
+    overflow = arith.logical_and(_isinf(r), finite)
+    arith.raise_if(arith.logical_and(overflow, arith.compare("==", x, 0.0)), "ValueError", DOMAIN)
+    arith.raise_if(overflow, "OverflowError", RANGE)
+    no_nan = arith.logical_and(arith.logical_not(_isnan(x)), arith.logical_not(_isnan(y)))
+    arith.raise_if(arith.logical_and(_isnan(r), no_nan), "ValueError", DOMAIN)
+    return r
+
+
+def _math_log(x: Any, base: Any = None) -> Symbolic:
+    if base is None:
+        return _math1("log")(x)
+    num = _math1("log")(x)
+    den = _math1("log")(base) if isinstance(base, Symbolic) else math.log(base)
+    return arith.binary("/", num, den)
+
+
+def to_int(x: Symbolic, rounding: str | None = None) -> Symbolic:
+    """A float to i64 as ``int()`` does (after ``rounding``), with CPython's errors."""
+    if rounding is not None:
+        x = _tr().emit_value(MathOp(rounding, x.value))
+    arith.raise_if(_isnan(x), "ValueError", "cannot convert float NaN to integer")
+    arith.raise_if(_isinf(x), "OverflowError", "cannot convert float infinity to integer")
+    out = arith.logical_or(arith.compare(">=", x, 2.0 ** 63), arith.compare("<", x, -(2.0 ** 63)))
+    arith.raise_if(out, "OverflowError", "int too large to convert to a 64-bit integer "
+                   "(compiled code uses 64-bit ints)")
+    return arith.cast(x, i64)
+
+
+def _rounding_to_int(fn: str, pyfn: Callable) -> Callable:
+    @_folding(pyfn)
+    def staged(x: Any) -> Symbolic:
+        t = type_of(x)
+        if isinstance(t, (IntType, BoolType)):
+            return arith.cast(x, i64)
+        return to_int(_real(x, fn), fn)
+    return staged
+
+
+# ----------------------------------------------------------------- builtins
+@_folding(builtins.abs)
+def _abs(x: Any) -> Symbolic:
+    t = type_of(x)
+    if isinstance(t, (IntType, BoolType)):
+        x = arith.cast(x, i64 if isinstance(t, BoolType) else t)
+        neg = arith.compare("<", x, 0)
+        return _tr().emit_value(SelectOp(neg.value, arith.negate(x).value, x.value))
+    if isinstance(t, FloatType):
+        return _tr().emit_value(MathOp("fabs", x.value))
+    if isinstance(t, ComplexType):  # CPython: hypot of the parts, OverflowError if that overflows
+        re, im = arith.real(x), arith.imag(x)
+        r = _tr().emit_value(Math2Op("hypot", re.value, im.value))
+        finite = arith.logical_and(arith.is_finite(re), arith.is_finite(im))
+        arith.raise_if(arith.logical_and(finite, _isinf(r)), "OverflowError", "absolute value too large")
+        return r
+    raise _tr().error(TypingError, f"abs() of a {describe(x)} is not supported in compiled code")
+
+
+def _min_max(name: str, py: Callable, op: type) -> Callable:
+    def impl(*args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            raise _tr().error(UnsupportedError, f"{name}() with keyword arguments is not supported "
+                                                "in compiled code")
+        values = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
+        if not values:
+            raise _tr().error(TypingError, f"{name}() arg is an empty sequence")
+        if not _traced(*values):
+            return py(*values)
+        types = []
+        for v in values:
+            t = type_of(v)
+            if t is None or not t.is_scalar or isinstance(t, ComplexType):
+                raise _tr().error(TypingError, f"{name}() of a {describe(v)} is not supported")
+            types.append(t)
+        t = unify_types(types)
+        result = arith.cast(values[0], t)
+        for v in values[1:]:
+            result = _tr().emit_value(op(result.value, arith.cast(v, t).value))
+        return result
+    impl.__name__ = name
+    return impl
+
+
+@_folding(builtins.int)
+def _int(x: Any = 0) -> Symbolic:
+    t = type_of(x)
+    if isinstance(t, (IntType, BoolType)):
+        return arith.cast(x, i64)
+    if isinstance(t, FloatType):
+        return to_int(x)
+    raise _tr().error(TypingError, f"int() of a {describe(x)} is not supported in compiled code")
+
+
+@_folding(builtins.float)
+def _float(x: Any = 0.0) -> Symbolic:
+    t = type_of(x)
+    if t is None or not t.is_scalar or isinstance(t, ComplexType):
+        raise _tr().error(TypingError, f"float() of a {describe(x)} is not supported in compiled code")
+    return arith.cast(x, f64)
+
+
+@_folding(builtins.complex)
+def _complex(re: Any = 0.0, im: Any = 0.0) -> Symbolic:
+    if type_of(re) is not None and isinstance(type_of(re), ComplexType) and im == 0.0 and not isinstance(im, Symbolic):
+        return re
+    return arith.make_complex(re, im)
+
+
+@_folding(builtins.bool)
+def _bool(x: Any = False) -> Any:
+    return arith.truth(x)
+
+
+@_folding(builtins.round)
+def _round(x: Any, ndigits: Any = None) -> Symbolic:
+    t = type_of(x)
+    if isinstance(ndigits, Symbolic):
+        raise _tr().error(UnsupportedError, "round() with a run-time number of digits is not supported")
+    if isinstance(t, (IntType, BoolType)):
+        if ndigits is not None and ndigits < 0:
+            raise _tr().error(UnsupportedError, "round() of an int to negative digits is not supported")
+        return arith.cast(x, i64)
+    if not isinstance(t, FloatType):
+        raise _tr().error(TypingError, f"round() of a {describe(x)} is not supported")
+    if ndigits is None:
+        return to_int(x, "rint")
+    scale = 10.0 ** ndigits
+    scaled = _tr().emit_value(MathOp("rint", arith.binary("*", x, scale).value))
+    return arith.binary("/", scaled, scale)
+
+
+@_folding(builtins.divmod)
+def _divmod(a: Any, b: Any) -> tuple:
+    ta, tb = type_of(a), type_of(b)
+    if not all(isinstance(t, (IntType, BoolType, FloatType)) for t in (ta, tb)):
+        raise _tr().error(TypingError, f"unsupported operand type(s) for divmod(): '{ta}' and '{tb}'")
+    t = unify_types([i64 if isinstance(ta, BoolType) else ta, i64 if isinstance(tb, BoolType) else tb])
+    a, b = arith.cast(a, t), arith.cast(b, t)
+    message = "integer division or modulo by zero" if isinstance(t, IntType) else "float divmod()"
+    arith.raise_if(arith.compare("==", b, 0), "ZeroDivisionError", message)
+    return arith.emit(FloorDivOp, a, b), arith.emit(ModOp, a, b)
+
+
+@_folding(builtins.pow)
+def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
+    if mod is not None:
+        raise _tr().error(UnsupportedError, "pow() with a modulus is not supported in compiled code")
+    return arith.binary("**", base, exp)
+
+
+def _len(x: Any) -> Any:
+    if isinstance(x, Symbolic):
+        raise _tr().error(TypingError, f"object of type '{x.type}' has no len()")
+    return len(x)
+
+
+def _degrees(x: Any) -> Any:
+    return arith.binary("*", _real(x, "degrees"), 180.0 / math.pi)
+
+
+def _radians(x: Any) -> Any:
+    return arith.binary("*", _real(x, "radians"), math.pi / 180.0)
+
+
+def _float_test(fn: str) -> Callable:
+    def staged(x: Any) -> Any:
+        t = type_of(x)
+        if isinstance(t, (IntType, BoolType)):
+            return fn == "isfinite"
+        return arith.emit_test(fn, _real(x, fn))
+    return staged
+
+
+def _build_table() -> dict[Any, Callable]:
+    table: dict[Any, Callable] = {
+        builtins.range: Range, builtins.abs: _abs, builtins.int: _int, builtins.float: _float,
+        builtins.bool: _bool, builtins.complex: _complex, builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
+        builtins.len: _len,
+        builtins.min: _min_max("min", builtins.min, MinOp),
+        builtins.max: _min_max("max", builtins.max, MaxOp),
+        math.log: _folding(math.log)(_math_log),
+        math.pow: _folding(math.pow)(_math_pow),
+        math.floor: _rounding_to_int("floor", math.floor),
+        math.ceil: _rounding_to_int("ceil", math.ceil),
+        math.trunc: _rounding_to_int("trunc", math.trunc),
+        math.degrees: _folding(math.degrees)(_degrees),
+        math.radians: _folding(math.radians)(_radians),
+    }
+    for fn in ("sqrt", "exp", "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos",
+               "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "erf", "erfc", "gamma",
+               "lgamma", "fabs"):
+        table[getattr(math, fn)] = _folding(getattr(math, fn))(_math1(fn))
+    for fn, check in (("atan2", True), ("hypot", False), ("copysign", False), ("fmod", True)):
+        table[getattr(math, fn)] = _folding(getattr(math, fn))(_math2(fn, check))
+    for fn in ("isnan", "isinf", "isfinite"):
+        table[getattr(math, fn)] = _folding(getattr(math, fn))(_float_test(fn))
+    return table
+
+
+_TABLE = _build_table()
+
+
+def lookup(f: Any) -> Callable | None:
+    """Our implementation of ``f``, or None if it is not a builtin we stage."""
+    try:
+        return _TABLE.get(f)
+    except TypeError:  # unhashable callables
+        return None

@@ -1,0 +1,798 @@
+"""Convert a user function into traceable form (the AutoGraph-style rewrite).
+
+The frontend traces a function by calling it with symbolic values.  Python's
+own control flow cannot branch on a symbolic value, so the function's source
+is first rewritten so that every ``if``, loop, ``and``/``or``/``not``,
+conditional expression, chained comparison, call, ``assert`` and ``raise``
+becomes a call to an operator of :mod:`frontend.operators`, bound to the name
+``ag__`` in converted code.  With ordinary Python values the operators run
+Python's own semantics, so a converted function behaves exactly like the
+original; while tracing they hand the symbolic cases to ``frontend.staging``.
+
+The rewrite runs in passes over the function's AST:
+
+1. validation -- constructs we do not compile raise :class:`UnsupportedError`;
+2. jump lowering -- ``break``, ``continue`` and ``return`` become flag
+   assignments; later statements are guarded by the flags and loop
+   conditions test them (AutoGraph's scheme);
+3. expression conversion -- calls, reads and assignments of local variables,
+   ``and``/``or``/``not``, ``a if c else b``, chained comparisons, ``assert``
+   and ``raise``;
+4. control-flow conversion -- ``if``/``while``/``for`` become nested
+   functions (the bodies, ``get_state``/``set_state``) and an operator call.
+
+Python-semantics decisions:
+
+* every local variable is bound to ``ag__.Undefined`` at the top, so reading
+  it before assignment raises ``UnboundLocalError`` with CPython's message;
+* the closure variables of the function are captured by value when it is
+  converted (a later change of the enclosing variable converts it again);
+* ``assert`` statements are dropped under ``python -O``, as CPython does;
+* augmented assignments (``x += y``) stay as written, keeping Python's
+  in-place semantics for mutable values.
+
+The converted code keeps the line and column numbers of the user's file, so
+tracebacks and :func:`user_location` point at the user's source.
+"""
+from __future__ import annotations
+
+import ast
+import inspect
+import itertools
+import sys
+import types
+import weakref
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+from ir.diagnostics import CompileError, Location, UnsupportedError
+
+from . import operators
+
+_AG = "ag__"
+_FACTORY = "__ag_factory"
+_CONVERTED = "__ag_converted"
+#: attribute the jump lowering attaches to an ``ast.For``: its ``extra_test``
+_EXTRA_TEST = "ag_extra_test"
+
+
+# ============================================================== source
+def get_function_ast(func: Callable) -> tuple[ast.FunctionDef, str, int]:
+    """The parsed definition of ``func``, its file and its first source line.
+
+    Line and column numbers of the returned tree are those of the file.
+    Decorators are dropped; a lambda becomes ``def <lambda>(args): return body``.
+    """
+    code = getattr(func, "__code__", None)
+    if code is None:
+        raise _no_source(func)
+    try:
+        if code.co_name == "<lambda>":
+            return _lambda_ast(code)
+        return _def_ast(func)
+    except OSError:
+        raise _no_source(func) from None
+
+
+def _no_source(func: Callable) -> CompileError:
+    name = getattr(func, "__qualname__", None) or repr(func)
+    code = getattr(func, "__code__", None)
+    loc = Location(code.co_filename, code.co_firstlineno) if code is not None else None
+    return CompileError(f"the source of {name} is not available: compiled functions must be defined "
+                        "in a .py file (not the REPL or exec)", loc)
+
+
+def _def_ast(func: Callable) -> tuple[ast.FunctionDef, str, int]:
+    lines, first_line = inspect.getsourcelines(func)
+    source = "".join(lines)
+    # An indented definition (a method, a def inside an if) parses as the body
+    # of an ``if 1:``; unlike dedenting, this keeps columns and string contents.
+    indented = lines[0][:1].isspace()
+    tree = ast.parse("if 1:\n" + source if indented else source)
+    node = tree.body[0].body[0] if indented else tree.body[0]
+    ast.increment_lineno(node, first_line - 1 - indented)
+    node.decorator_list = []
+    return node, func.__code__.co_filename, first_line
+
+
+def _lambda_ast(code: types.CodeType) -> tuple[ast.FunctionDef, str, int]:
+    lines, _ = inspect.findsource(code)
+    tree = ast.parse("".join(lines))
+    params = list(code.co_varnames[:_parameter_count(code)])
+    found = [node for node in ast.walk(tree) if isinstance(node, ast.Lambda)
+             and node.lineno == code.co_firstlineno and _arg_names(node.args) == params]
+    if len(found) > 1:
+        found = [node for node in found if _spans_code(node.body, code)]
+    if not found:
+        raise OSError("lambda not found in its source")
+    loc = Location(code.co_filename, code.co_firstlineno)
+    if len(found) > 1:
+        raise UnsupportedError("cannot tell which of the lambdas on this line to compile; "
+                               "put it on a line of its own or define it with def", loc)
+    lam = found[0]
+    node = ast.FunctionDef(name=code.co_name, args=lam.args, body=[_at(lam.body, ast.Return(lam.body))],
+                           decorator_list=[], returns=None, type_comment=None)
+    return _at(lam, node), code.co_filename, lam.lineno
+
+
+def _parameter_count(code: types.CodeType) -> int:
+    star_args = bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
+    return code.co_argcount + code.co_kwonlyargcount + star_args
+
+
+def _spans_code(expr: ast.expr, code: types.CodeType) -> bool:
+    """Whether every instruction of ``code`` with a source range lies inside ``expr``."""
+    start, end = (expr.lineno, expr.col_offset), (expr.end_lineno, expr.end_col_offset)
+    return all(start <= (line, col) and (end_line, end_col) <= end
+               for line, end_line, col, end_col in code.co_positions()
+               if None not in (line, end_line, col, end_col) and (line, col) < (end_line, end_col))
+
+
+def _arg_names(args: ast.arguments) -> list[str]:
+    """Parameter names in ``co_varnames`` order: positional, keyword-only, ``*a``, ``**k``."""
+    names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    return names + [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+
+
+# ============================================================== AST helpers
+def _at(src: ast.AST, node: ast.AST) -> Any:
+    """``node`` with the source location of ``src``; returns ``node``."""
+    return ast.copy_location(node, src)
+
+
+def _load(name: str) -> ast.Name:
+    return ast.Name(name, ast.Load())
+
+
+def _assign(name: str, value: ast.expr) -> ast.Assign:
+    return ast.Assign([ast.Name(name, ast.Store())], value)
+
+
+def _ag(operator: str, *args: ast.expr) -> ast.Call:
+    """``ag__.operator(*args)``."""
+    return ast.Call(ast.Attribute(_load(_AG), operator, ast.Load()), list(args), [])
+
+
+def _is_operator_call(node: ast.Call) -> bool:
+    """A call of an ``ag__`` operator that the conversion itself generated."""
+    func = node.func
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == _AG
+
+
+def _arguments(params: Iterable[str] = ()) -> ast.arguments:
+    return ast.arguments(posonlyargs=[], args=[ast.arg(p) for p in params], vararg=None,
+                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+
+
+def _thunk(expr: ast.expr) -> ast.Lambda:
+    """``lambda: expr``."""
+    return _at(expr, ast.Lambda(_arguments(), expr))
+
+
+def _def(name: str, params: Iterable[str], body: list[ast.stmt]) -> ast.FunctionDef:
+    return ast.FunctionDef(name=name, args=_arguments(params), body=body or [ast.Pass()],
+                           decorator_list=[], returns=None, type_comment=None)
+
+
+def _tuple(names: list[str], ctx: type) -> ast.Tuple:
+    return ast.Tuple([ast.Name(n, ctx()) for n in names], ctx())
+
+
+def _not(name: str) -> ast.UnaryOp:
+    return ast.UnaryOp(ast.Not(), _load(name))
+
+
+def _all(conditions: list[ast.expr]) -> ast.expr:
+    """``c1 and c2 and ...`` (converted to ``ag__.and_`` later)."""
+    return conditions[0] if len(conditions) == 1 else ast.BoolOp(ast.And(), conditions)
+
+
+class _Namer:
+    """Fresh names for generated variables and functions, clashing with nothing in the user's code."""
+
+    def __init__(self, taken: Iterable[str]):
+        self._taken = set(taken)
+
+    def new(self, base: str) -> str:
+        name = base
+        for n in itertools.count(1):
+            if name not in self._taken:
+                break
+            name = f"{base}_{n}"
+        self._taken.add(name)
+        return name
+
+
+# ============================================================== analyses
+class _ScopeNames(ast.NodeVisitor):
+    """The names a subtree reads and assigns in the function's own scope.
+
+    Lambda parameters and comprehension targets belong to inner scopes and are
+    skipped.  The target of an augmented assignment is both read and assigned;
+    the ``extra_test`` the jump lowering attaches to a ``for`` is part of it.
+    """
+
+    def __init__(self) -> None:
+        self.loads: set[str] = set()
+        self.stores: set[str] = set()
+        self._inner: list[set[str]] = []
+
+    def _record(self, name: str, load: bool) -> None:
+        if not any(name in bound for bound in self._inner):
+            (self.loads if load else self.stores).add(name)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        self._record(node.id, isinstance(node.ctx, ast.Load))
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if isinstance(node.target, ast.Name):
+            self._record(node.target.id, True)
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
+        self.generic_visit(node)
+        extra_test = getattr(node, _EXTRA_TEST, None)
+        if extra_test is not None:
+            self.visit(extra_test)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.visit(node.args)  # defaults are evaluated in the enclosing scope
+        self._within(set(_arg_names(node.args)), [node.body])
+
+    def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp) -> None:
+        self._comprehension(node, [node.elt])
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def visit_DictComp(self, node: ast.DictComp) -> None:
+        self._comprehension(node, [node.key, node.value])
+
+    def _comprehension(self, node: ast.AST, results: list[ast.expr]) -> None:
+        first, *rest = node.generators
+        self.visit(first.iter)  # the first iterable is evaluated in the enclosing scope
+        inner = [*first.ifs, *(e for g in rest for e in (g.iter, *g.ifs)), *results]
+        self._within(_comprehension_targets(node), inner)
+
+    def _within(self, bound: set[str], nodes: list[ast.AST]) -> None:
+        self._inner.append(bound)
+        for node in nodes:
+            self.visit(node)
+        self._inner.pop()
+
+
+def _names(*nodes: ast.AST) -> _ScopeNames:
+    names = _ScopeNames()
+    for node in nodes:
+        names.visit(node)
+    return names
+
+
+def _comprehension_targets(node: ast.AST) -> set[str]:
+    return {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+
+
+def _always_exits(stmts: list[ast.stmt]) -> bool:
+    """Whether every path through ``stmts`` ends in a ``return`` or ``raise``."""
+    return any(_exits(s) for s in stmts)
+
+
+def _exits(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(node, ast.If):
+        return _always_exits(node.body) and _always_exits(node.orelse)
+    if isinstance(node, (ast.For, ast.While)):
+        if _breaks(node.body):
+            return False
+        test = getattr(node, "test", None)
+        endless = isinstance(test, ast.Constant) and bool(test.value)  # while True:
+        return endless or _always_exits(node.orelse)
+    return False
+
+
+def _breaks(stmts: list[ast.stmt]) -> bool:
+    """Whether ``stmts`` (a loop body) contain a ``break`` of that loop."""
+    for node in stmts:
+        if isinstance(node, ast.Break):
+            return True
+        if isinstance(node, ast.If) and (_breaks(node.body) or _breaks(node.orelse)):
+            return True
+        if isinstance(node, (ast.For, ast.While)) and _breaks(node.orelse):
+            return True
+    return False
+
+
+# ============================================================== 1. validation
+_ASYNC = "compile a regular def instead"
+_UNSUPPORTED: dict[type, tuple[str, str]] = {
+    ast.Try: ("try/except", "check the condition with an if instead, or move the try outside "
+                            "the compiled function"),
+    ast.TryStar: ("try/except*", "move the try outside the compiled function"),
+    ast.With: ("the with statement", "move the with block outside the compiled function"),
+    ast.AsyncWith: ("async with", _ASYNC),
+    ast.AsyncFor: ("async for", _ASYNC),
+    ast.Await: ("await", _ASYNC),
+    ast.AsyncFunctionDef: ("async def", _ASYNC),
+    ast.Yield: ("yield (a generator)", "build and return a list or an array instead"),
+    ast.YieldFrom: ("yield from (a generator)", "build and return a list or an array instead"),
+    ast.ClassDef: ("a class definition", "define the class at module level"),
+    ast.FunctionDef: ("a nested def", "define it at module level; calls to module-level functions "
+                                      "are compiled too"),
+    ast.Global: ("the global statement", "pass the value in as an argument and return the new value"),
+    ast.Nonlocal: ("the nonlocal statement", "pass the value in as an argument and return the new value"),
+    ast.Delete: ("del", "assign a new value to the variable instead"),
+    ast.Import: ("import inside a function", "import at module level"),
+    ast.ImportFrom: ("import inside a function", "import at module level"),
+    ast.NamedExpr: ("the walrus operator :=", "assign the value in a separate statement first"),
+    ast.Match: ("match", "use an if/elif chain instead"),
+}
+
+
+class _Validator(ast.NodeVisitor):
+    """Raises :class:`UnsupportedError` at the first construct we do not compile."""
+
+    def __init__(self, filename: str, local_names: set[str]):
+        self._filename = filename
+        self._locals = local_names
+
+    def generic_visit(self, node: ast.AST) -> None:
+        problem = self._problem(node)
+        if problem is not None:
+            raise UnsupportedError(problem, Location(self._filename, node.lineno, node.col_offset))
+        super().generic_visit(node)
+
+    def _problem(self, node: ast.AST) -> str | None:
+        if type(node) in _UNSUPPORTED:
+            construct, advice = _UNSUPPORTED[type(node)]
+            return f"{construct} is not supported in compiled functions; {advice}"
+        if isinstance(node, ast.Starred) and isinstance(node.ctx, ast.Store):
+            return ("starred assignment (a, *b = ...) is not supported in compiled functions; "
+                    "index or slice the sequence instead")
+        if isinstance(node, ast.Raise) and node.exc is None:
+            return ("a bare raise (re-raise) is not supported in compiled functions; "
+                    "raise an exception, e.g. raise ValueError('...')")
+        if isinstance(node, ast.Raise) and node.cause is not None:
+            return ("raise ... from ... is not supported in compiled functions; "
+                    "raise the exception without from")
+        if isinstance(node, ast.Lambda):
+            captured = sorted((_names(node.body).loads - set(_arg_names(node.args))) & self._locals)
+            if captured:
+                return (f"lambdas capturing traced values are not supported in compiled functions "
+                        f"(this one reads the local variable '{captured[0]}'); pass it to the lambda "
+                        "as an argument, or call a module-level function instead")
+        return None
+
+
+# ============================================================== 2. jump lowering
+@dataclass
+class _Loop:
+    """The flags of the loop being lowered, created at its first break/continue."""
+
+    break_: str | None = None
+    continue_: str | None = None
+
+
+class _JumpLowering:
+    """Rewrites ``break``, ``continue`` and ``return`` into flag assignments.
+
+    A jump sets its flag and the rest of its block is dropped; every later
+    statement that could run after it is guarded by ``if not flag``, and the
+    loops it leaves test the flag in their condition (a ``for`` gets an
+    ``extra_test``).  A loop's ``else`` moves after the loop, guarded by
+    ``not break_`` when the loop breaks.  ``raise`` also ends its block.
+    Only plain Python statements are produced; later passes convert them.
+    """
+
+    def __init__(self, namer: _Namer):
+        self._namer = namer
+        self._loop: _Loop | None = None
+        self.flags: list[str] = []
+        self.do_return: str | None = None
+        self.retval: str | None = None
+
+    def _flag(self, base: str) -> str:
+        name = self._namer.new(base)
+        self.flags.append(name)
+        return name
+
+    def block(self, stmts: list[ast.stmt]) -> tuple[list[ast.stmt], set[str], bool]:
+        """The lowered block, the flags it may set, and whether it always jumps."""
+        out: list[ast.stmt] = []
+        flags: set[str] = set()
+        pending = list(stmts)
+        while pending:
+            node = pending.pop(0)
+            new, node_flags, jumps, trailing = self._statement(node)
+            out += new
+            flags |= node_flags
+            if jumps:
+                return out, flags, True
+            pending = trailing + pending
+            if node_flags and pending:
+                rest, rest_flags, rest_jumps = self.block(pending)
+                guard = _all([_not(flag) for flag in sorted(node_flags)])
+                out.append(_at(pending[0], ast.If(guard, rest, [])))
+                return out, flags | rest_flags, rest_jumps
+        return out, flags, False
+
+    def _statement(self, node: ast.stmt) -> tuple[list[ast.stmt], set[str], bool, list[ast.stmt]]:
+        """(new statements, flags they may set, always jumps, statements to run after them)."""
+        if isinstance(node, (ast.Break, ast.Continue)):
+            flag = self._loop_flag("break_" if isinstance(node, ast.Break) else "continue_")
+            return [_at(node, _assign(flag, ast.Constant(True)))], {flag}, True, []
+        if isinstance(node, ast.Return):
+            lowered = self._return(node)
+            return lowered, {self.do_return}, True, []
+        if isinstance(node, ast.Raise):
+            return [node], set(), True, []
+        if isinstance(node, ast.If):
+            node.body, body_flags, body_jumps = self.block(node.body)
+            node.orelse, else_flags, else_jumps = self.block(node.orelse)
+            return [node], body_flags | else_flags, body_jumps and else_jumps, []
+        if isinstance(node, (ast.While, ast.For)):
+            return self._loop_statement(node)
+        if isinstance(node, ast.AnnAssign):  # annotations of local variables are never evaluated
+            node = _at(node, ast.Assign([node.target], node.value) if node.value else ast.Pass())
+        return [node], set(), False, []
+
+    def _loop_flag(self, kind: str) -> str:
+        """The current loop's ``break_`` or ``continue_`` flag."""
+        if getattr(self._loop, kind) is None:
+            setattr(self._loop, kind, self._flag(kind))
+        return getattr(self._loop, kind)
+
+    def _return(self, node: ast.Return) -> list[ast.stmt]:
+        if self.do_return is None:
+            self.do_return, self.retval = self._flag("do_return"), self._flag("retval_")
+        value = node.value or _at(node, ast.Constant(None))
+        # named(value, 'retval_...') lets the tracer see each return's type (recursion)
+        value = _at(value, _ag("named", value, ast.Constant(self.retval)))
+        return [_at(node, _assign(self.do_return, ast.Constant(True))),
+                _at(node, _assign(self.retval, value))]
+
+    def _loop_statement(self, node: ast.While | ast.For):
+        outer, self._loop = self._loop, _Loop()
+        node.body, flags, _ = self.block(node.body)
+        loop, self._loop = self._loop, outer
+        before, conditions = [], []
+        if loop.break_:
+            before.append(_at(node, _assign(loop.break_, ast.Constant(False))))
+            conditions.append(_not(loop.break_))
+        if loop.continue_:
+            before.append(_at(node, _assign(loop.continue_, ast.Constant(False))))
+            node.body.insert(0, _at(node, _assign(loop.continue_, ast.Constant(False))))
+        if self.do_return in flags:
+            conditions.append(_not(self.do_return))
+        if isinstance(node, ast.While):
+            node.test = _at(node.test, _all([*conditions, node.test]))
+        else:
+            setattr(node, _EXTRA_TEST, _at(node, _all(conditions)) if conditions else None)
+        trailing, node.orelse = node.orelse, []
+        if loop.break_ and trailing:
+            trailing = [_at(trailing[0], ast.If(_not(loop.break_), trailing, []))]
+        return [*before, node], flags & {self.do_return}, False, trailing
+
+
+# ============================================================== 3. expressions
+_COMPARE_SYMBOLS = {
+    ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!=",
+    ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
+}
+
+
+class _ExprConverter(ast.NodeTransformer):
+    """Routes expressions through ``ag__`` operators.
+
+    ``variables`` are the user's local variables that are assigned somewhere
+    (parameters that are never reassigned are left alone): their reads become
+    ``ag__.ld(x)`` and ``x = e`` becomes ``x = ag__.named(e, 'x')``.
+    """
+
+    def __init__(self, variables: set[str]):
+        self._variables = variables
+        self._inner: list[set[str]] = []
+
+    def _is_variable(self, name: str) -> bool:
+        return name in self._variables and not any(name in bound for bound in self._inner)
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if isinstance(node.ctx, ast.Load) and self._is_variable(node.id):
+            return _at(node, _ag("ld", node))
+        return node
+
+    def visit_Assign(self, node: ast.Assign) -> ast.Assign:
+        self.generic_visit(node)
+        target = node.targets[0]
+        if len(node.targets) == 1 and isinstance(target, ast.Name) and self._is_variable(target.id):
+            node.value = _at(node.value, _ag("named", node.value, ast.Constant(target.id)))
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.Call:
+        self.generic_visit(node)
+        if not _is_operator_call(node):
+            node.func = _at(node.func, _ag("call", node.func))
+        return node
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
+        self.generic_visit(node)
+        operator = "and_" if isinstance(node.op, ast.And) else "or_"
+        result = node.values[-1]
+        for value in reversed(node.values[:-1]):
+            result = _at(node, _ag(operator, _thunk(value), _thunk(result)))
+        return result
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
+        self.generic_visit(node)
+        return _at(node, _ag("not_", node.operand)) if isinstance(node.op, ast.Not) else node
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.expr:
+        self.generic_visit(node)
+        return _at(node, _ag("if_exp", node.test, _thunk(node.body), _thunk(node.orelse)))
+
+    def visit_Compare(self, node: ast.Compare) -> ast.expr:
+        self.generic_visit(node)
+        if len(node.ops) < 2:
+            return node
+        args = [_thunk(node.left)]
+        for op, right in zip(node.ops, node.comparators):
+            args += [ast.Constant(_COMPARE_SYMBOLS[type(op)]), _thunk(right)]
+        return _at(node, _ag("chain_compare", *args))
+
+    def visit_Assert(self, node: ast.Assert) -> ast.stmt:
+        self.generic_visit(node)
+        if not __debug__:  # python -O drops asserts
+            return _at(node, ast.Pass())
+        message = _thunk(node.msg) if node.msg else ast.Constant(None)
+        return _at(node, ast.Expr(_ag("assert_", node.test, message)))
+
+    def visit_Raise(self, node: ast.Raise) -> ast.stmt:
+        self.generic_visit(node)
+        return _at(node, ast.Expr(_ag("raise_", node.exc)))
+
+    def visit_For(self, node: ast.For) -> ast.For:
+        self.generic_visit(node)
+        extra_test = getattr(node, _EXTRA_TEST, None)
+        if extra_test is not None:
+            setattr(node, _EXTRA_TEST, self.visit(extra_test))
+        return node
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.Lambda:
+        node.args = self.visit(node.args)
+        self._inner.append(set(_arg_names(node.args)))
+        node.body = self.visit(node.body)
+        self._inner.pop()
+        return node
+
+    def visit_ListComp(self, node: ast.AST) -> ast.AST:
+        # The first iterable is evaluated in the enclosing scope, the rest in
+        # the comprehension's, where its targets hide the function's variables.
+        first = node.generators[0]
+        outer_iter, first.iter = first.iter, ast.Constant(None)
+        self._inner.append(_comprehension_targets(node))
+        self.generic_visit(node)
+        self._inner.pop()
+        first.iter = self.visit(outer_iter)
+        return node
+
+    visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp
+
+
+# ============================================================== 4. control flow
+class _ControlFlow:
+    """Turns ``if``/``while``/``for`` into nested functions and an ``ag__`` call.
+
+    The state of a construct is the variables it assigns that are read after
+    it (anywhere textually later, or anywhere in an enclosing loop).  Each body
+    function declares ``nonlocal`` every variable it assigns.
+    """
+
+    def __init__(self, namer: _Namer):
+        self._namer = namer
+
+    def block(self, stmts: list[ast.stmt], live_out: set[str]) -> list[ast.stmt]:
+        live_after = []
+        live = set(live_out)
+        for node in reversed(stmts):
+            live_after.append(live)
+            live = live | _names(node).loads
+        out = []
+        for node, live in zip(stmts, reversed(live_after)):
+            out += self._statement(node, live)
+        return out
+
+    def _statement(self, node: ast.stmt, live: set[str]) -> list[ast.stmt]:
+        if isinstance(node, ast.If):
+            return self._if(node, live)
+        if isinstance(node, ast.While):
+            return self._while(node, live)
+        if isinstance(node, ast.For):
+            return self._for(node, live)
+        return [node]
+
+    def _if(self, node: ast.If, live: set[str]) -> list[ast.stmt]:
+        state = sorted(_names(node).stores & live)
+        state_functions = self._state_functions(state)
+        body = self._function("if_body", node.body, live)
+        orelse = self._function("else_body", node.orelse, live)
+        return self._emit(node, "if_stmt", [node.test], [body, orelse], state_functions, state)
+
+    def _while(self, node: ast.While, live: set[str]) -> list[ast.stmt]:
+        names = _names(node)
+        live = live | names.loads
+        state = sorted(names.stores & live)
+        state_functions = self._state_functions(state)
+        body = self._function("loop_body", node.body, live)
+        return self._emit(node, "while_stmt", [_thunk(node.test)], [body], state_functions, state)
+
+    def _for(self, node: ast.For, live: set[str]) -> list[ast.stmt]:
+        names = _names(node)
+        live = live | names.loads
+        state = sorted((names.stores & live) | _names(node.target).stores)
+        state_functions = self._state_functions(state)
+        item = self._namer.new("itr")
+        target = _at(node.target, ast.Assign([node.target], _load(item)))
+        body = self._function("loop_body", node.body, live, params=[item], prologue=[target])
+        extra_test = getattr(node, _EXTRA_TEST, None)
+        extra = _thunk(extra_test) if extra_test is not None else ast.Constant(None)
+        return self._emit(node, "for_stmt", [node.iter, extra], [body], state_functions, state)
+
+    def _state_functions(self, state: list[str]) -> tuple[ast.FunctionDef, ast.FunctionDef]:
+        get_name, set_name, values = (self._namer.new(n) for n in ("get_state", "set_state", "vars_"))
+        get_state = _def(get_name, [], [ast.Return(_tuple(state, ast.Load))])
+        assign = [ast.Nonlocal(state), ast.Assign([_tuple(state, ast.Store)], _load(values))] if state else []
+        return get_state, _def(set_name, [values], assign)
+
+    def _function(self, base: str, stmts: list[ast.stmt], live: set[str],
+                  params: Sequence[str] = (), prologue: Sequence[ast.stmt] = ()) -> ast.FunctionDef:
+        name = self._namer.new(base)
+        assigned = sorted(_names(*prologue, *stmts).stores)
+        declare = [ast.Nonlocal(assigned)] if assigned else []
+        return _def(name, params, [*declare, *prologue, *self.block(stmts, live)])
+
+    def _emit(self, node: ast.stmt, operator: str, leading: list[ast.expr], bodies: list[ast.FunctionDef],
+              state_functions: tuple[ast.FunctionDef, ast.FunctionDef], state: list[str]) -> list[ast.stmt]:
+        names = ast.Tuple([ast.Constant(n) for n in state], ast.Load())
+        call = _ag(operator, *leading, *(_load(f.name) for f in (*bodies, *state_functions)), names)
+        return [_at(node, s) for s in (*state_functions, *bodies, ast.Expr(call))]
+
+
+# ============================================================== building
+@dataclass(frozen=True)
+class Converted:
+    """The result of :func:`convert`."""
+
+    original: Callable
+    #: the converted function: same parameters and defaults as ``original``
+    function: Callable
+    #: the converted source, for users to read
+    source: str
+
+
+#: func -> (its code, its closure values, converted function, source) at conversion
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+#: every code object of converted code, nested ones included
+_CONVERTED_CODES: weakref.WeakSet = weakref.WeakSet()
+
+
+def convert(func: Callable) -> Converted:
+    """Convert ``func`` (cached per function object until its code or closure changes)."""
+    code = getattr(func, "__code__", None)
+    if code is None:
+        raise _no_source(func)
+    closure = _closure_values(func)
+    cached = _CACHE.get(func)
+    if (cached is None or cached[0] is not code or len(cached[1]) != len(closure)
+            or any(a is not b for a, b in zip(cached[1], closure))):
+        cached = (code, closure, *_convert(func, closure))
+        _CACHE[func] = cached
+    return Converted(func, cached[2], cached[3])
+
+
+def _closure_values(func: Callable) -> list[Any]:
+    values = []
+    for name, cell in zip(func.__code__.co_freevars, func.__closure__ or ()):
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:
+            raise CompileError(f"the free variable '{name}' of {func.__qualname__} has no value yet; "
+                               "assign it in the enclosing function before compiling",
+                               Location(func.__code__.co_filename, func.__code__.co_firstlineno)) from None
+    return values
+
+
+def _convert(func: Callable, closure: list[Any]) -> tuple[Callable, str]:
+    node, filename, _ = get_function_ast(func)
+    converted = _convert_def(node, filename, func.__code__.co_freevars)
+    source = ast.unparse(converted)
+    inner = _build(converted, filename, func.__code__.co_freevars, closure)
+    code = inner.__code__.replace(co_name=func.__code__.co_name, co_qualname=func.__qualname__)
+    function = types.FunctionType(code, func.__globals__, func.__name__, func.__defaults__, inner.__closure__)
+    function.__kwdefaults__ = dict(func.__kwdefaults__) if func.__kwdefaults__ else None
+    function.__doc__ = func.__doc__
+    function.__annotations__ = dict(func.__annotations__)
+    _CONVERTED_CODES.update(_code_objects(code))
+    return function, source
+
+
+def _convert_def(node: ast.FunctionDef, filename: str, freevars: tuple[str, ...]) -> ast.FunctionDef:
+    """The converted definition (same name and parameters as ``node``)."""
+    if isinstance(node, ast.AsyncFunctionDef):
+        raise UnsupportedError(f"async def is not supported in compiled functions; {_ASYNC}",
+                               Location(filename, node.lineno, node.col_offset))
+    params = set(_arg_names(node.args))
+    variables = _names(*node.body).stores
+    validator = _Validator(filename, params | variables)
+    for stmt in node.body:
+        validator.visit(stmt)
+    always = _always_exits(node.body)
+    taken = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    taken |= {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
+    namer = _Namer(taken | set(freevars) | {_AG})
+
+    lowering = _JumpLowering(namer)
+    body, _, _ = lowering.block(node.body)
+    converter = _ExprConverter(variables)
+    body = [converter.visit(stmt) for stmt in body]
+
+    docstring = body[:1] if ast.get_docstring(node) is not None else []
+    inits = [_at(node, s) for s in _initialisations(sorted(variables - params), lowering)]
+    ending = []
+    if lowering.do_return:
+        result = _ag("return_value", _load(lowering.do_return), _load(lowering.retval), ast.Constant(always))
+        ending.append(_at(node, ast.Return(result)))
+    body = _ControlFlow(namer).block([*docstring, *inits, *body[len(docstring):], *ending], set())
+    converted = ast.FunctionDef(name=node.name, args=node.args, body=body, decorator_list=[],
+                                returns=None, type_comment=None)
+    return ast.fix_missing_locations(_at(node, converted))
+
+
+def _initialisations(variables: list[str], lowering: _JumpLowering) -> list[ast.stmt]:
+    """Bind every variable at the top: ``x = ag__.Undefined('x')``, flags ``= False``."""
+    inits = [_assign(name, _ag("Undefined", ast.Constant(name))) for name in (*variables, lowering.retval)
+             if name is not None]
+    return inits + [_assign(flag, ast.Constant(False)) for flag in lowering.flags if flag != lowering.retval]
+
+
+def _build(converted: ast.FunctionDef, filename: str, freevars: tuple[str, ...],
+           closure: list[Any]) -> types.FunctionType:
+    """Compile ``converted`` inside a factory whose parameters are ``ag__`` and the free variables.
+
+    Defaults and annotations are dropped from the compiled definition: the
+    caller puts the original ones on the function it builds.
+    """
+    converted.name = _CONVERTED
+    args = converted.args
+    args.defaults, args.kw_defaults = [], [None] * len(args.kwonlyargs)
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+        if arg is not None:
+            arg.annotation = None
+    factory = _at(converted, _def(_FACTORY, [_AG, *freevars], [converted, ast.Return(_load(_CONVERTED))]))
+    module = ast.fix_missing_locations(ast.Module([factory], type_ignores=[]))
+    namespace: dict[str, Any] = {}
+    exec(compile(module, filename, "exec", dont_inherit=True), namespace)
+    return namespace[_FACTORY](operators, *closure)
+
+
+def _code_objects(code: types.CodeType) -> Iterable[types.CodeType]:
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _code_objects(const)
+
+
+# ============================================================== locations
+def user_location(skip_frames: int = 0) -> Location | None:
+    """The user-source location the innermost running converted code is at.
+
+    Walks the stack outward from the caller (after skipping ``skip_frames``
+    more frames); ``None`` when no converted code is running.
+    """
+    frame = sys._getframe(skip_frames + 1)
+    while frame is not None:
+        code = frame.f_code
+        if code in _CONVERTED_CODES:
+            position = next(itertools.islice(code.co_positions(), frame.f_lasti // 2, None), None)
+            col = position[2] if position is not None and position[2] is not None else 0
+            return Location(code.co_filename, frame.f_lineno, col)
+        frame = frame.f_back
+    return None

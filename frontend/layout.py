@@ -1,0 +1,250 @@
+"""How a variable's value travels through a merge or around a loop.
+
+When the paths of an ``if`` meet, or a loop goes round, every state
+variable gets a *layout* computed from the values the paths give it:
+
+* ``Static(obj)`` -- the same Python object (or the same traced value) on
+  every path: nothing is carried in the IR;
+* ``Scalar(type)`` -- one IR value; the paths' types are unified as Python
+  does arithmetic (``bool`` < ``int`` < ``float`` < ``complex``, NumPy
+  promotion for NumPy types);
+* ``TupleOf(layouts)`` -- a tuple, element by element;
+* ``Maybe(inner)`` -- bound on some paths only: a run-time ``bool`` flag is
+  carried with the value (a zero placeholder where it is unbound);
+* ``Unbound()`` -- bound on no path;
+* ``Conflict(message)`` -- the paths disagree in a way no IR type can hold
+  (``None`` against a number, tuples of different lengths, two different
+  functions); reading the variable afterwards is a ``TypingError``.
+
+A layout flattens a value into IR values ("leaves") and rebuilds a value
+from leaves.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from ir import Block, Location, Operation
+from ir.dtypes import promote
+from ir.types import BoolType, ComplexType, FloatType, IntType, Type, bool_
+
+from .values import MaybeUnbound, Symbolic, TypeConflict, describe, python_scalar_type, type_of
+
+
+class Layout:
+    def leaf_types(self) -> list[Type]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, eq=False)
+class Static(Layout):
+    obj: Any
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Static) and other.obj is self.obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def leaf_types(self) -> list[Type]:
+        return []
+
+
+@dataclass(frozen=True)
+class Scalar(Layout):
+    type: Type
+
+    def leaf_types(self) -> list[Type]:
+        return [self.type]
+
+
+@dataclass(frozen=True)
+class TupleOf(Layout):
+    elements: tuple[Layout, ...]
+
+    def leaf_types(self) -> list[Type]:
+        return [t for e in self.elements for t in e.leaf_types()]
+
+
+@dataclass(frozen=True)
+class Maybe(Layout):
+    inner: Layout
+
+    def leaf_types(self) -> list[Type]:
+        return [bool_, *self.inner.leaf_types()]
+
+
+@dataclass(frozen=True)
+class Unbound(Layout):
+    def leaf_types(self) -> list[Type]:
+        return []
+
+
+@dataclass(frozen=True)
+class Conflict(Layout):
+    message: str
+    loc: Location | None = None
+
+    def leaf_types(self) -> list[Type]:
+        return []
+
+
+def is_undefined(value: Any) -> bool:
+    from .operators import Undefined
+
+    return isinstance(value, Undefined)
+
+
+def unify_types(types: list[Type]) -> Type | None:
+    """The type all of ``types`` convert to, as Python arithmetic would."""
+    result = types[0]
+    for t in types[1:]:
+        if t == result:
+            continue
+        if not all(isinstance(x, (BoolType, IntType, FloatType, ComplexType)) for x in (t, result)):
+            return None
+        result = promote(result, t)
+    return result
+
+
+def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location | None = None,
+              inside: Operation | None = None) -> Layout:
+    """The layout that can hold every one of ``values``.
+
+    ``carry`` forces scalars into the IR even when all values are the same
+    object (loop variables: the body will change them).  A traced value
+    defined inside the op ``inside`` (a branch of the ``if`` being merged)
+    is never ``Static``: it does not exist after the op.
+    """
+    if any(isinstance(v, TypeConflict) for v in values):
+        first = next(v for v in values if isinstance(v, TypeConflict))
+        return Conflict(first.message, first.loc)
+    defined = [v.value if isinstance(v, MaybeUnbound) else v for v in values if not is_undefined(v)]
+    if not defined:
+        return Unbound()
+    if len(defined) < len(values) or any(isinstance(v, MaybeUnbound) for v in values):
+        inner = layout_of(name, defined, carry, loc, inside)
+        return inner if isinstance(inner, Conflict) else Maybe(inner)
+    first = defined[0]
+    if all(isinstance(v, tuple) for v in defined):
+        if len({len(v) for v in defined}) != 1:
+            return _conflict(name, defined, loc)
+        return TupleOf(tuple(layout_of(f"{name}[{i}]", [v[i] for v in defined], carry, loc, inside)
+                             for i in range(len(first))))
+    scalar = all(isinstance(v, Symbolic) or python_scalar_type(v) is not None for v in defined)
+    if all(v is first for v in defined) and not (carry and scalar) and not _defined_inside(first, inside):
+        return Static(first)
+    if not scalar:
+        return _conflict(name, defined, loc)
+    t = unify_types([type_of(v) for v in defined])
+    return Scalar(t) if t is not None else _conflict(name, defined, loc)
+
+
+def _defined_inside(value: Any, op: Operation | None) -> bool:
+    if op is None or not isinstance(value, Symbolic):
+        return False
+    owner = value.value.owner
+    defining_op = owner.parent_op if isinstance(owner, Block) else owner
+    return defining_op is not None and op.is_ancestor_of(defining_op)
+
+
+def _conflict(name: str, values: list[Any], loc: Location | None) -> Conflict:
+    kinds = []
+    for v in values:
+        d = describe(v)
+        where = _value_location(v)
+        kinds.append(f"{d} (from {where})" if where else d)
+    unique = list(dict.fromkeys(kinds))
+    return Conflict(f"variable '{name}' has incompatible types where control flow paths meet: "
+                    f"{' and '.join(unique)}; give it one type on every path", loc)
+
+
+def _value_location(v: Any) -> str | None:
+    if isinstance(v, Symbolic):
+        owner = v.value.owner
+        loc = getattr(owner, "loc", None)
+        if loc is not None:
+            return f"line {loc.line}"
+    return None
+
+
+def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
+    """A layout that can hold values of both (used to widen loop layouts)."""
+    if old == new:
+        return old
+    if isinstance(old, Conflict):
+        return old
+    if isinstance(new, Conflict):
+        return new
+    if isinstance(old, Unbound):
+        return Maybe(new) if not isinstance(new, (Maybe, Unbound)) else new
+    if isinstance(new, Unbound):
+        return Maybe(old) if not isinstance(old, Maybe) else old
+    if isinstance(old, Maybe) or isinstance(new, Maybe):
+        inner = combine(old.inner if isinstance(old, Maybe) else old,
+                        new.inner if isinstance(new, Maybe) else new, name)
+        return inner if isinstance(inner, Conflict) else Maybe(inner)
+    if isinstance(old, TupleOf) and isinstance(new, TupleOf) and len(old.elements) == len(new.elements):
+        return TupleOf(tuple(combine(a, b, f"{name}[{i}]")
+                             for i, (a, b) in enumerate(zip(old.elements, new.elements))))
+    if isinstance(old, Scalar) and isinstance(new, Scalar):
+        t = unify_types([old.type, new.type])
+        if t is not None:
+            return Scalar(t)
+    return Conflict(f"variable '{name}' changes to an incompatible type in the loop body "
+                    f"({_describe_layout(old)} before, {_describe_layout(new)} after); "
+                    "give it one type throughout the loop")
+
+
+def _describe_layout(layout: Layout) -> str:
+    if isinstance(layout, Static):
+        return describe(layout.obj)
+    if isinstance(layout, Scalar):
+        return str(layout.type)
+    if isinstance(layout, TupleOf):
+        return "tuple of " + str(len(layout.elements))
+    return type(layout).__name__.lower()
+
+
+# ----------------------------------------------------------------- leaves
+def leaves(layout: Layout, value: Any) -> list[Any]:
+    """Flatten ``value`` into traced values/constants matching ``layout``."""
+    from .arith import cast
+
+    if isinstance(layout, (Static, Unbound, Conflict)):
+        return []
+    if isinstance(layout, Maybe):
+        if is_undefined(value):
+            return [False, *placeholders(layout.inner)]
+        if isinstance(value, MaybeUnbound):
+            return [value.flag, *leaves(layout.inner, value.value)]
+        return [True, *leaves(layout.inner, value)]
+    if isinstance(layout, TupleOf):
+        return [leaf for lay, v in zip(layout.elements, value) for leaf in leaves(lay, v)]
+    assert isinstance(layout, Scalar)
+    return [cast(value, layout.type)]
+
+
+def placeholders(layout: Layout) -> list[Any]:
+    """Zero values for every leaf of ``layout`` (where a variable is unbound)."""
+    from .arith import constant
+
+    return [constant(False if isinstance(t, BoolType) else 0, t) for t in layout.leaf_types()]
+
+
+def rebuild(layout: Layout, values: Iterator[Any], name: str) -> Any:
+    """The inverse of :func:`leaves`: a state value from IR values."""
+    from .operators import Undefined
+
+    if isinstance(layout, Static):
+        return layout.obj
+    if isinstance(layout, Unbound):
+        return Undefined(name)
+    if isinstance(layout, Conflict):
+        return TypeConflict(name, layout.message, layout.loc)
+    if isinstance(layout, Maybe):
+        flag = next(values)
+        return MaybeUnbound(rebuild(layout.inner, values, name), flag, name)
+    if isinstance(layout, TupleOf):
+        return tuple(rebuild(e, values, f"{name}[{i}]") for i, e in enumerate(layout.elements))
+    return next(values)

@@ -1,0 +1,219 @@
+"""The operators converted code calls (bound to the name ``ag__`` there).
+
+``frontend.convert`` rewrites a user function so that its control flow,
+boolean logic, calls and local-variable accesses go through these functions.
+Each one runs plain Python semantics unless its deciding value is symbolic
+(or, for the ones that only matter while tracing, a trace is running); then
+it hands over to ``frontend.staging``, imported lazily.
+
+Python-semantics decisions:
+
+* ``and_``/``or_`` short-circuit and return an operand, like ``and``/``or``;
+* ``chain_compare`` evaluates each operand at most once and stops at the
+  first false comparison, returning its result, like ``a < b < c``;
+* a ``for`` over a Python iterable checks ``extra_test`` (the loop's
+  ``break``/``return`` flags) before taking the next item, so the iterator
+  is not advanced past a ``break``; once that test depends on a traced value
+  the rest of the loop is unrolled, each iteration guarded by it;
+* ``assert_`` raises ``AssertionError(msg)``, or ``AssertionError()`` when
+  there is no message.
+"""
+from __future__ import annotations
+
+import functools
+import operator
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+
+_GetState = Callable[[], tuple]
+_SetState = Callable[[tuple], None]
+
+
+def _staging():
+    from . import staging
+
+    return staging
+
+
+class Undefined:
+    """The value of a local variable that has not been assigned yet."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Undefined({self.name!r})"
+
+
+# ------------------------------------------------------------ variables
+def ld(value: Any) -> Any:
+    """A read of a local variable."""
+    staging = _staging()
+    if isinstance(value, Undefined):
+        if staging.tracing():
+            return staging.undefined_read(value)
+        raise UnboundLocalError(f"cannot access local variable '{value.name}' "
+                                "where it is not associated with a value")
+    return staging.load(value) if staging.tracing() else value
+
+
+def named(value: Any, name: str) -> Any:
+    """The value of ``name = value``."""
+    staging = _staging()
+    return staging.named(value, name) if staging.tracing() else value
+
+
+# ------------------------------------------------------------ statements
+def if_stmt(cond: Any, body: Callable[[], None], orelse: Callable[[], None],
+            get_state: _GetState, set_state: _SetState, names: Sequence[str]) -> None:
+    staging = _staging()
+    if staging.is_symbolic(cond):
+        staging.staged_if(cond, body, orelse, get_state, set_state, names)
+    elif cond:
+        body()
+    else:
+        orelse()
+
+
+def while_stmt(test: Callable[[], Any], body: Callable[[], None],
+               get_state: _GetState, set_state: _SetState, names: Sequence[str]) -> None:
+    """Loops in Python while ``test()`` is a Python value.
+
+    While tracing, the rest of the loop is staged once ``test()`` is symbolic
+    or after ``staging.UNROLL_LIMIT`` iterations.
+    """
+    staging = _staging()
+    limit = staging.UNROLL_LIMIT if staging.tracing() else None
+    iterations = 0
+    while limit is None or iterations < limit:
+        cond = test()
+        if staging.is_symbolic(cond):
+            break
+        if not cond:
+            return
+        body()
+        iterations += 1
+    staging.staged_while(test, body, get_state, set_state, names)
+
+
+_EXHAUSTED = object()
+
+
+def for_stmt(iterable: Iterable, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
+             get_state: _GetState, set_state: _SetState, names: Sequence[str]) -> None:
+    """Iterates in Python unless ``iterable`` is one staging compiles into a loop.
+
+    When ``extra_test()`` (the loop's ``break``/``return`` flags) turns
+    symbolic, the loop can only stop at run time: the remaining iterations
+    are unrolled, each one run under ``if extra_test():``.
+    """
+    staging = _staging()
+    if staging.tracing() and staging.is_staged_iterable(iterable):
+        staging.staged_for(iterable, extra_test, body, get_state, set_state, names)
+        return
+    iterator = iter(iterable)
+    while True:
+        go_on = True if extra_test is None else extra_test()
+        if staging.is_symbolic(go_on):
+            _guarded_iterations(go_on, iterator, extra_test, body, get_state, set_state, names)
+            return
+        if not go_on:
+            return
+        item = next(iterator, _EXHAUSTED)
+        if item is _EXHAUSTED:
+            return
+        body(item)
+
+
+def _guarded_iterations(go_on: Any, iterator: Iterator, extra_test: Callable[[], Any],
+                        body: Callable[[Any], None], get_state: _GetState, set_state: _SetState,
+                        names: Sequence[str]) -> None:
+    for item in iterator:
+        if_stmt(go_on, functools.partial(body, item), _nothing, get_state, set_state, names)
+        go_on = extra_test()
+
+
+def _nothing() -> None:
+    pass
+
+
+def return_value(do_return: Any, retval: Any, always: bool) -> Any:
+    """The converted function's result: ``retval`` if a ``return`` ran, else ``None``."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.return_value(do_return, retval, always)
+    return retval if do_return else None
+
+
+def raise_(exc: Any) -> None:
+    staging = _staging()
+    if staging.tracing():
+        staging.raise_(exc)
+        return
+    raise exc
+
+
+def assert_(cond: Any, msg_fn: Callable[[], Any] | None) -> None:
+    staging = _staging()
+    if staging.tracing():
+        staging.assert_(cond, msg_fn)
+    elif not cond:
+        raise AssertionError() if msg_fn is None else AssertionError(msg_fn())
+
+
+# ------------------------------------------------------------ expressions
+def if_exp(cond: Any, if_true: Callable[[], Any], if_false: Callable[[], Any]) -> Any:
+    staging = _staging()
+    if staging.is_symbolic(cond):
+        return staging.staged_if_exp(cond, if_true, if_false)
+    return if_true() if cond else if_false()
+
+
+def and_(a: Callable[[], Any], b: Callable[[], Any]) -> Any:
+    staging = _staging()
+    x = a()
+    if staging.is_symbolic(x):
+        return staging.staged_if_exp(staging.truth(x), b, lambda: x)
+    return b() if x else x
+
+
+def or_(a: Callable[[], Any], b: Callable[[], Any]) -> Any:
+    staging = _staging()
+    x = a()
+    if staging.is_symbolic(x):
+        return staging.staged_if_exp(staging.truth(x), lambda: x, b)
+    return x if x else b()
+
+
+def not_(x: Any) -> Any:
+    staging = _staging()
+    return staging.logical_not(x) if staging.is_symbolic(x) else not x
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq, "!=": operator.ne, "is": operator.is_, "is not": operator.is_not,
+    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+}
+
+
+def chain_compare(*operands_and_ops: Any) -> Any:
+    """``a op1 b op2 c ...`` given as ``(lambda: a, 'op1', lambda: b, 'op2', lambda: c, ...)``."""
+    operands, ops = operands_and_ops[0::2], operands_and_ops[1::2]
+
+    def compare(i: int, left: Any) -> Any:
+        right = operands[i + 1]()
+        result = _COMPARISONS[ops[i]](left, right)
+        if i + 1 == len(ops):
+            return result
+        return and_(lambda: result, lambda: compare(i + 1, right))
+
+    return compare(0, operands[0]())
+
+
+def call(f: Any) -> Callable:
+    """What a call of ``f`` runs: ``f`` itself unless a trace is running."""
+    staging = _staging()
+    return staging.resolve_call(f) if staging.tracing() else f

@@ -1,0 +1,455 @@
+"""The traced (staged) half of the control-flow operators.
+
+``frontend.operators`` calls these when a condition or an iterable is a
+traced value.  Each builds a structured op (``if``, ``for``, ``while``) and
+traces the converted code's branch and body functions inside its regions;
+``get_state``/``set_state`` move the variables the construct changes in and
+out, and ``frontend.layout`` decides how each travels (see there).
+
+Python-semantics decisions:
+
+* a ``for`` over ``range`` -- constant or traced bounds -- is a ``for`` op;
+  with ``break`` or an early ``return`` inside it becomes a ``while`` op;
+* a ``while`` loop whose condition is a plain Python value runs at trace
+  time (it unrolls) for at most :data:`UNROLL_LIMIT` iterations, then is
+  staged with its state as run-time values;
+* a loop variable whose type widens in the body (``s = 0`` then
+  ``s += 0.5``) gets the wider type from the start: the body is traced
+  again, so Python side effects in it (``print``) happen once more;
+* a variable bound on some paths only carries a run-time flag; reading it
+  where it is unbound raises ``UnboundLocalError`` like CPython;
+* ``raise`` of a built-in exception with constant arguments, and
+  ``assert``, become run-time checks; a path that always raises does not
+  take part in merges.
+"""
+from __future__ import annotations
+
+import types as pytypes
+from typing import Any, Callable, Sequence
+
+from ir import CompileError, TypingError, UnsupportedError
+from ir.ops import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
+from ir.types import bool_, i64
+
+from . import arith
+from . import tracer as _tracer
+from .layout import Layout, Unbound, combine, is_undefined, layout_of, leaves, placeholders, rebuild
+from .values import MaybeUnbound, Symbolic, TypeConflict, describe, type_of
+
+#: iterations a while loop on Python values runs at trace time before it is staged
+UNROLL_LIMIT = 64
+#: times a loop body is traced again while its variables' types widen
+MAX_LOOP_RETRACES = 6
+
+
+def tracing() -> bool:
+    return _tracer.tracing()
+
+
+def is_symbolic(value: Any) -> bool:
+    return isinstance(value, Symbolic)
+
+
+def _tr() -> _tracer.Tracer:
+    return _tracer.current()
+
+
+# ----------------------------------------------------------------- variables
+def load(value: Any) -> Any:
+    """A read of a local variable: checks a maybe-unbound one at run time."""
+    if isinstance(value, TypeConflict):
+        raise value.error()
+    if isinstance(value, MaybeUnbound):
+        arith.raise_if(arith.logical_not(value.flag), "UnboundLocalError",
+                       f"cannot access local variable '{value.name}' where it is not associated with a value")
+        return load(value.value)
+    if isinstance(value, tuple) and any(isinstance(v, (MaybeUnbound, TypeConflict)) for v in value):
+        return tuple(load(v) for v in value)
+    return value
+
+
+def undefined_read(undefined: Any) -> Any:
+    name = getattr(undefined, "name", "?")
+    raise _tr().error(CompileError,
+                      f"local variable '{name}' is read before any assignment to it can have run "
+                      "(CPython would raise UnboundLocalError here); assign it before this line")
+
+
+def named(value: Any, name: str) -> Any:
+    """An assignment ``name = value``: names the IR value after the variable."""
+    if isinstance(value, Symbolic) and value.value.name_hint is None:
+        value.value.name_hint = name.rstrip("_") or name
+    if name.startswith("retval"):
+        _note_return_type(value)
+    return value
+
+
+def _note_return_type(value: Any) -> None:
+    """Record a traced return's type: recursive calls use it (see tracer)."""
+    trace = _tr().function
+    t = type_of(load_quietly(value))
+    if t is None or trace.return_hint_fixed:
+        return
+    if trace.return_hint is None:
+        trace.return_hint = t
+    else:
+        from .layout import unify_types
+
+        trace.return_hint = unify_types([trace.return_hint, t]) or trace.return_hint
+
+
+def load_quietly(value: Any) -> Any:
+    return value.value if isinstance(value, MaybeUnbound) else value
+
+
+# ----------------------------------------------------------------- if
+def staged_if(cond: Any, body: Callable[[], None], orelse: Callable[[], None],
+              get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
+              names: Sequence[str]) -> None:
+    tr = _tr()
+    c = arith.truth(cond)
+    if not isinstance(c, Symbolic):
+        (body if c else orelse)()
+        return
+    state0 = get_state()
+    op = tr.emit(IfOp(c.value))
+    ends, frames = [], []
+    for block, branch in ((op.then_block, body), (op.else_block, orelse)):
+        with tr.region(block) as frame:
+            set_state(state0)
+            branch()
+            ends.append(get_state())
+            frames.append(frame)
+    live = [i for i in (0, 1) if not frames[i].terminated]
+    if not live:
+        tr.frame.terminated = True
+    layouts = [layout_of(name, [ends[i][k] for i in live], loc=op.loc, inside=op) if live else Unbound()
+               for k, name in enumerate(names)]
+    for i, block in enumerate((op.then_block, op.else_block)):
+        with tr.region(block):
+            values = [leaf for lay, v in zip(layouts, ends[i]) for leaf in
+                      (leaves(lay, v) if i in live else placeholders(lay))]
+            _yield(YieldOp, values, layouts)
+    results = iter(Symbolic(op.add_result(t, hint)) for t, hint in _leaf_types_and_names(layouts, names))
+    set_state(tuple(rebuild(lay, results, name) for lay, name in zip(layouts, names)))
+
+
+def _leaf_types_and_names(layouts: list[Layout], names: Sequence[str]) -> list[tuple]:
+    return [(t, name) for lay, name in zip(layouts, names) for t in lay.leaf_types()]
+
+
+def _yield(cls: type, values: list[Any], layouts: list[Layout], *extra: Any) -> None:
+    tr = _tr()
+    types = [t for lay in layouts for t in lay.leaf_types()]
+    ir_values = [tr.materialize(v, t) for v, t in zip(values, types)]
+    tr.emit(cls(*extra, ir_values) if extra else cls(ir_values))
+
+
+def staged_if_exp(cond: Any, if_true: Callable[[], Any], if_false: Callable[[], Any]) -> Any:
+    """``a if cond else b`` (also ``and``/``or``): only the chosen side runs."""
+    from .operators import Undefined
+
+    box: list[Any] = [Undefined("(conditional expression)")]
+
+    def get_state() -> tuple:
+        return (box[0],)
+
+    def set_state(values: tuple) -> None:
+        box[0] = values[0]
+
+    def run(fn: Callable[[], Any]) -> Callable[[], None]:
+        def branch() -> None:
+            box[0] = fn()
+        return branch
+
+    staged_if(cond, run(if_true), run(if_false), get_state, set_state, ("(conditional expression)",))
+    return load(box[0])
+
+
+def truth(value: Any) -> Any:
+    return arith.truth(value)
+
+
+def logical_not(value: Any) -> Any:
+    return arith.logical_not(value)
+
+
+# ----------------------------------------------------------------- loops
+class Range:
+    """``range(start, stop, step)`` with constant or traced bounds.
+
+    A zero step raises ``ValueError`` when ``range`` is called, as in
+    CPython.  Iterating over a constant range in Python code that runs at
+    trace time (a comprehension) works; a traced one cannot be.
+    """
+
+    def __init__(self, *args: Any):
+        if not 1 <= len(args) <= 3:
+            raise _tr().error(TypingError, f"range expected 1 to 3 arguments, got {len(args)}")
+        for a in args:
+            t = type_of(a)
+            if not isinstance(a, (int, Symbolic)) or t is None or str(t)[0] not in "iub":
+                raise _tr().error(TypingError,
+                                  f"'{describe(a)}' object cannot be interpreted as an integer (range)")
+        args = tuple(arith.cast(a, i64) if isinstance(a, Symbolic) else int(a) for a in args)
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+        self.start, self.stop, self.step = start, stop, step
+        self.dead = False
+        if isinstance(step, Symbolic):
+            arith.raise_if(arith.compare("==", step, 0), "ValueError", "range() arg 3 must not be zero")
+        elif step == 0:
+            raise_(ValueError("range() arg 3 must not be zero"))
+            self.dead = True
+
+    @property
+    def constant(self) -> bool:
+        return not any(isinstance(v, Symbolic) for v in (self.start, self.stop, self.step))
+
+    def __iter__(self):
+        if not self.constant:
+            raise _tr().error(UnsupportedError,
+                              "a range with run-time bounds can only be iterated by a for loop of the "
+                              "compiled function itself (not in a comprehension or a Python call)")
+        return iter(range(self.start, self.stop, self.step))
+
+    def __len__(self) -> int:
+        if not self.constant:
+            raise _tr().error(UnsupportedError, "len() of a range with run-time bounds is not supported")
+        return len(range(self.start, self.stop, self.step))
+
+
+def is_staged_iterable(iterable: Any) -> bool:
+    return isinstance(iterable, Range)
+
+
+def _loop_layouts(names: Sequence[str], state: tuple) -> list[Layout]:
+    return [layout_of(name, [v], carry=True) for name, v in zip(names, state)]
+
+
+def _widen(layouts: list[Layout], names: Sequence[str], end: tuple) -> list[Layout]:
+    return [combine(lay, layout_of(name, [v], carry=True), name)
+            for lay, name, v in zip(layouts, names, end)]
+
+
+def _inits(layouts: list[Layout], state: tuple) -> list:
+    tr = _tr()
+    values = [leaf for lay, v in zip(layouts, state) for leaf in leaves(lay, v)]
+    types = [t for lay in layouts for t in lay.leaf_types()]
+    return [tr.materialize(v, t) for v, t in zip(values, types)]
+
+
+def _state_from(layouts: list[Layout], values: Sequence[Any], names: Sequence[str]) -> tuple:
+    it = iter(Symbolic(v) for v in values)
+    return tuple(rebuild(lay, it, name) for lay, name in zip(layouts, names))
+
+
+def _settle(build: Callable[[list[Layout]], tuple[Any, list[Layout]]], layouts: list[Layout]) -> Any:
+    """Trace a loop until its variables' layouts stop widening."""
+    for _ in range(MAX_LOOP_RETRACES):
+        op, widened = build(layouts)
+        if widened == layouts:
+            return op, layouts
+        op.erase()
+        layouts = widened
+    raise _tr().error(TypingError, "the types of the loop's variables do not settle; "
+                                   "give each variable one type before the loop")
+
+
+def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
+               get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
+               names: Sequence[str]) -> None:
+    if not isinstance(iterable, Range):
+        raise _tr().error(UnsupportedError, f"cannot iterate over a {describe(iterable)} in compiled code")
+    if iterable.dead:
+        return
+    if extra_test is not None:
+        _staged_range_while(iterable, extra_test, body, get_state, set_state, names)
+        return
+    tr = _tr()
+    state0 = get_state()
+    bounds = [tr.materialize(v, i64) for v in (iterable.start, iterable.stop, iterable.step)]
+
+    def build(layouts: list[Layout]) -> tuple[Any, list[Layout]]:
+        op = tr.emit(ForOp(*bounds, _inits(layouts, state0), iv_name=None,
+                           names=[n for _, n in _leaf_types_and_names(layouts, names)]))
+        with tr.region(op.body) as frame:
+            set_state(_state_from(layouts, op.iter_args, names))
+            body(Symbolic(op.induction_var))
+            end = get_state()
+            widened = layouts if frame.terminated else _widen(layouts, names, end)
+            if widened == layouts:
+                values = [leaf for lay, v in zip(layouts, end) for leaf in
+                          (placeholders(lay) if frame.terminated else leaves(lay, v))]
+                _yield(YieldOp, values, layouts)
+        return op, widened
+
+    op, layouts = _settle(build, _loop_layouts(names, state0))
+    set_state(_state_from(layouts, op.results, names))
+
+
+def _staged_range_while(rng: Range, extra_test: Callable[[], Any], body: Callable[[Any], None],
+                        get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
+                        names: Sequence[str]) -> None:
+    """A range loop that may stop early: ``while i in range and extra_test()``."""
+    from .layout import Scalar
+
+    tr = _tr()
+    step = rng.step
+
+    def in_range(i: Symbolic) -> Any:
+        if isinstance(step, Symbolic):
+            up = arith.logical_and(arith.compare(">", step, 0), arith.compare("<", i, rng.stop))
+            down = arith.logical_and(arith.compare("<", step, 0), arith.compare(">", i, rng.stop))
+            return arith.logical_or(up, down)
+        return arith.compare("<" if step > 0 else ">", i, rng.stop)
+
+    iv_names = ("(range index)", *names)
+
+    def get_all() -> tuple:
+        return (box[0], *get_state())
+
+    def set_all(values: tuple) -> None:
+        box[0] = values[0]
+        set_state(values[1:])
+
+    box: list[Any] = [rng.start]
+
+    def test() -> Any:
+        return arith.logical_and(in_range(arith.cast(box[0], i64)), arith.truth(extra_test()))
+
+    def loop_body() -> None:
+        i = box[0]
+        box[0] = i + step
+        body(i)
+
+    _while(test, loop_body, get_all, set_all, iv_names, first_layouts=lambda st: [Scalar(i64), *_loop_layouts(names, st[1:])])
+
+
+def staged_while(test: Callable[[], Any], body: Callable[[], None],
+                 get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
+                 names: Sequence[str]) -> None:
+    _while(test, body, get_state, set_state, names)
+
+
+def _while(test: Callable[[], Any], body: Callable[[], None], get_state: Callable[[], tuple],
+           set_state: Callable[[tuple], None], names: Sequence[str],
+           first_layouts: Callable[[tuple], list[Layout]] | None = None) -> None:
+    tr = _tr()
+    state0 = get_state()
+
+    def build(layouts: list[Layout]) -> tuple[Any, list[Layout]]:
+        op = tr.emit(WhileOp(_inits(layouts, state0),
+                             names=[n for _, n in _leaf_types_and_names(layouts, names)]))
+        with tr.region(op.before):
+            set_state(_state_from(layouts, op.before.args, names))
+            c = arith.truth(test())
+            cond = c.value if isinstance(c, Symbolic) else tr.materialize(bool(c), bool_)
+            tr.emit(ConditionOp(cond, op.before.args))
+        with tr.region(op.after) as frame:
+            set_state(_state_from(layouts, op.after.args, names))
+            body()
+            end = get_state()
+            widened = layouts if frame.terminated else _widen(layouts, names, end)
+            if widened == layouts:
+                values = [leaf for lay, v in zip(layouts, end) for leaf in
+                          (placeholders(lay) if frame.terminated else leaves(lay, v))]
+                _yield(YieldOp, values, layouts)
+        return op, widened
+
+    initial = first_layouts(state0) if first_layouts else _loop_layouts(names, state0)
+    op, layouts = _settle(build, initial)
+    set_state(_state_from(layouts, op.results, names))
+
+
+# ----------------------------------------------------------------- return, raise, assert
+def return_value(do_return: Any, retval: Any, always: bool) -> Any:
+    """The converted function's final ``return`` (see the converter)."""
+    if always or do_return is True:
+        if is_undefined(retval):
+            return None  # every path raised
+        return load_quietly(retval)
+    if do_return is False or do_return is None:
+        return None
+    value = load_quietly(retval)
+    if is_undefined(value) or value is None:
+        return None
+    raise _tr().error(TypingError,
+                      f"the function can end without a return statement (returning None) but it also "
+                      f"returns a {describe(value)}; add a return statement at its end")
+
+
+def function_result(result: Any) -> Any:
+    """What the traced function returned, with its variables loaded."""
+    if is_undefined(result):
+        return None
+    return load(result)
+
+
+def raise_(exc: Any) -> None:
+    """``raise E(...)``: an unconditional run-time raise on this path."""
+    tr = _tr()
+    if isinstance(exc, type) and issubclass(exc, BaseException):
+        exc = exc()
+    if not isinstance(exc, BaseException):
+        raise tr.error(TypingError, "exceptions must derive from BaseException")
+    import builtins
+
+    name = type(exc).__name__
+    if getattr(builtins, name, None) is not type(exc):
+        raise tr.error(UnsupportedError, f"raising {name} is not supported: only built-in exception "
+                                         "classes can be raised from compiled code")
+    if any(isinstance(a, Symbolic) for a in exc.args):
+        raise tr.error(UnsupportedError, "exception arguments must be constants in compiled code; "
+                                         "use a constant message")
+    message = str(exc).replace("{", "{{").replace("}", "}}")
+    arith.raise_if(True, name, message)
+    tr.frame.terminated = True
+
+
+def assert_(cond: Any, msg_fn: Callable[[], Any] | None) -> None:
+    c = arith.truth(load(cond))
+    message = "" if msg_fn is None else msg_fn()
+    if isinstance(message, Symbolic):
+        raise _tr().error(UnsupportedError, "assert messages must be constants in compiled code")
+    if not isinstance(c, Symbolic):
+        if not c:
+            raise_(AssertionError(message) if msg_fn is not None else AssertionError())
+        return
+    arith.raise_if(arith.logical_not(c), "AssertionError", str(message).replace("{", "{{").replace("}", "}}"))
+
+
+# ----------------------------------------------------------------- calls
+_MUTATORS = {
+    (list, "append"), (list, "extend"), (list, "insert"), (list, "pop"), (list, "remove"),
+    (list, "clear"), (list, "sort"), (list, "reverse"), (dict, "update"), (dict, "pop"),
+    (dict, "setdefault"), (dict, "clear"), (set, "add"), (set, "discard"), (set, "remove"),
+    (set, "update"), (set, "pop"), (set, "clear"),
+}
+
+
+def resolve_call(f: Any) -> Callable:
+    """What a call of ``f`` in converted code runs (see ``frontend.builtins``)."""
+    from .builtins import lookup
+
+    impl = lookup(f)
+    if impl is not None:
+        return impl
+    py_func = getattr(f, "py_func", None)
+    if py_func is not None and callable(py_func):  # a compiled function: trace its source
+        f = py_func
+    if isinstance(f, pytypes.FunctionType):
+        return lambda *args, **kwargs: _tr().call(f, args, kwargs)
+    owner = getattr(f, "__self__", None)
+    if owner is not None and (type(owner), getattr(f, "__name__", "")) in _MUTATORS and len(_tr().function.frames) > 1:
+        raise _tr().error(UnsupportedError,
+                          f"{type(owner).__name__}.{f.__name__}() inside a branch or loop that runs at run "
+                          f"time: the Python {type(owner).__name__} only exists while compiling, so it would "
+                          "change once, not once per iteration; use a NumPy array instead")
+    return f
+
+
+__all__ = [
+    "UNROLL_LIMIT", "tracing", "is_symbolic", "load", "undefined_read", "named", "staged_if",
+    "staged_if_exp", "truth", "logical_not", "Range", "is_staged_iterable", "staged_for",
+    "staged_while", "return_value", "function_result", "raise_", "assert_", "resolve_call",
+]

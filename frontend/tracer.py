@@ -1,0 +1,296 @@
+"""The tracer: runs converted functions on symbolic values to build IR.
+
+One :class:`Tracer` builds one :class:`ir.Module`.  Each Python function
+called during tracing becomes its own IR function, specialised on the
+types of its arguments (scalars and tuples of scalars become IR
+parameters; any other Python object -- a function, a module, a list -- is
+baked in as a trace-time constant and is part of the specialisation key).
+
+Recursion: a call to a function whose trace is still in progress uses the
+return type seen so far (from the ``return`` statements traced before the
+call, so the base case must come first).  If the finished function returns
+a different type, it is traced once more with that type assumed.
+"""
+from __future__ import annotations
+
+import inspect
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from ir import Block, Builder, CompileError, Location, Module, Operation, TypingError, UnsupportedError
+from ir.ops import (
+    CallOp, ConstantOp, FuncOp, MakeTupleOp, ReturnOp, TupleGetOp,
+)
+from ir.types import NoneType, TupleType, Type, none
+
+from .values import PY_SCALARS, Symbolic, describe, python_scalar_type, type_of
+
+_active = threading.local()
+
+#: how many times a function is traced again when its return type changes
+MAX_RETRACES = 3
+
+
+def current() -> "Tracer":
+    tracer = getattr(_active, "tracer", None)
+    if tracer is None:
+        raise RuntimeError("no trace is in progress")
+    return tracer
+
+
+def tracing() -> bool:
+    return getattr(_active, "tracer", None) is not None
+
+
+@dataclass
+class RegionFrame:
+    """The block being filled, and whether its path already ended in a raise."""
+
+    block: Block
+    terminated: bool = False
+
+
+@dataclass
+class FunctionTrace:
+    pyfunc: Callable
+    func_op: FuncOp
+    return_hint: Type | None = None
+    return_hint_fixed: bool = False
+    frames: list[RegionFrame] = field(default_factory=list)
+    recursive_call_types: list[Type] = field(default_factory=list)
+
+
+class Tracer:
+    def __init__(self) -> None:
+        self.module = Module()
+        self.functions: dict[tuple, FuncOp] = {}
+        self.in_progress: dict[tuple, FunctionTrace] = {}
+        self.stack: list[FunctionTrace] = []
+        self.builder = Builder()
+
+    # ------------------------------------------------------------- emission
+    @property
+    def function(self) -> FunctionTrace:
+        return self.stack[-1]
+
+    @property
+    def frame(self) -> RegionFrame:
+        return self.function.frames[-1]
+
+    def location(self) -> Location | None:
+        from .convert import user_location
+
+        return user_location()
+
+    def emit(self, op: Operation) -> Operation:
+        if op.loc is None:
+            op.loc = self.location()
+        return self.builder.insert(op)
+
+    def emit_value(self, op: Operation) -> Symbolic:
+        return Symbolic(self.emit(op).result)
+
+    @contextmanager
+    def region(self, block: Block) -> Iterator[RegionFrame]:
+        """Trace into ``block`` (appending at its end)."""
+        frame = RegionFrame(block)
+        self.function.frames.append(frame)
+        with self.builder.inside(block):
+            try:
+                yield frame
+            finally:
+                self.function.frames.pop()
+
+    def error(self, cls: type[CompileError], message: str) -> CompileError:
+        return cls(message, self.location())
+
+    # ------------------------------------------------------------- materialising
+    def materialize(self, value: Any, type: Type | None = None) -> Any:
+        """The IR value for a traced or constant scalar/tuple, cast to ``type``."""
+        from .arith import cast
+
+        if isinstance(value, tuple):
+            elements = [self.materialize(v, t) for v, t in zip(value, type.elements)] \
+                if isinstance(type, TupleType) else [self.materialize(v) for v in value]
+            return self.emit(MakeTupleOp(elements)).result
+        if isinstance(value, Symbolic):
+            if type is not None and value.type != type:
+                value = cast(value, type)
+            return value.value
+        t = python_scalar_type(value)
+        if t is None:
+            raise self.error(TypingError, f"a {describe(value)} cannot be used as a value in compiled code")
+        if type is not None and type != t:
+            return cast(self.constant(value, t), type).value
+        return self.emit(ConstantOp(_plain(value), t)).result
+
+    def constant(self, value: Any, type: Type) -> Symbolic:
+        from ir.ops import convert_scalar
+
+        return self.emit_value(ConstantOp(convert_scalar(_plain(value), type), type))
+
+    def unpack(self, value: Any) -> Any:
+        """A traced tuple as a Python tuple of traced elements."""
+        if isinstance(value, Symbolic) and isinstance(value.type, TupleType):
+            return tuple(self.unpack(self.emit_value(TupleGetOp(value.value, i)))
+                         for i in range(len(value.type.elements)))
+        return value
+
+    # ------------------------------------------------------------- functions
+    def trace_entry(self, pyfunc: Callable, arg_types: list[Type], result_type: Type | None = None) -> FuncOp:
+        """Trace ``pyfunc`` with parameters of ``arg_types``: the module's entry."""
+        sig = _signature(pyfunc)
+        names = list(sig.parameters)
+        if len(names) != len(arg_types):
+            raise TypingError(f"{pyfunc.__name__}() takes {len(names)} arguments, "
+                              f"{len(arg_types)} types were given")
+        params = [("arg", t) for t in arg_types]
+        return self._trace_function(pyfunc, tuple(params), names, key=(pyfunc, tuple(params)),
+                                    result_type=result_type)
+
+    def call(self, pyfunc: Callable, args: tuple, kwargs: dict) -> Any:
+        """A call from traced code to another Python function."""
+        sig = _signature(pyfunc)
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values()):
+            raise self.error(UnsupportedError, f"{pyfunc.__name__}(): functions with *args or **kwargs "
+                             "parameters cannot be compiled; give them explicit parameters")
+        try:
+            bound = sig.bind(*args, **kwargs)
+        except TypeError as err:
+            raise self.error(TypingError, f"{pyfunc.__name__}(): {err}") from None
+        bound.apply_defaults()
+        values = list(bound.arguments.values())
+        spec = tuple(_param_spec(v) for v in values)
+        key = (pyfunc, spec)
+        ir_args = [a for v in values for a in self._flatten(v)]
+        trace = self.in_progress.get(key)
+        if trace is not None:  # recursion
+            result_type = trace.return_hint
+            if result_type is None:
+                raise self.error(TypingError,
+                                 f"cannot infer the return type of the recursive function "
+                                 f"{pyfunc.__name__}(): a return statement must be traced before the "
+                                 "recursive call (put the base case first)")
+            trace.recursive_call_types.append(result_type)
+            name = trace.func_op.sym_name
+        else:
+            func_op = self.functions.get(key)
+            if func_op is None:
+                func_op = self._trace_function(pyfunc, spec, list(sig.parameters), key, constants=values)
+            name, result_type = func_op.sym_name, func_op.result_type
+        op = self.emit(CallOp(name, ir_args, result_type))
+        if isinstance(result_type, NoneType):
+            return None
+        return self.unpack(Symbolic(op.result))
+
+    def _flatten(self, value: Any) -> list:
+        if isinstance(value, tuple):
+            return [a for v in value for a in self._flatten(v)]
+        if isinstance(value, Symbolic) or isinstance(value, PY_SCALARS) or python_scalar_type(value):
+            return [self.materialize(value)]
+        return []
+
+    def _trace_function(self, pyfunc: Callable, spec: tuple, names: list[str], key: tuple,
+                        constants: list | None = None, result_type: Type | None = None) -> FuncOp:
+        from .convert import convert
+        from .staging import function_result
+
+        converted = convert(pyfunc)
+        return_hint: Type | None = None
+        for attempt in range(MAX_RETRACES + 1):
+            arg_types = [t for s in spec for t in _spec_types(s)]
+            arg_names = [n for n, s in zip(names, spec) for _ in _spec_types(s)]
+            func_op = FuncOp(self.module.unique_name(pyfunc.__qualname__.replace("<", "").replace(">", "")),
+                             arg_types, none, arg_names, loc=_function_location(pyfunc))
+            trace = FunctionTrace(pyfunc, func_op, return_hint, return_hint is not None)
+            self.in_progress[key] = trace
+            self.stack.append(trace)
+            self.module.add(func_op)
+            try:
+                with self.region(func_op.body):
+                    block_args = iter(func_op.body.args)
+                    args = [_rebuild(s, block_args, constants[i] if constants else None)
+                            for i, s in enumerate(spec)]
+                    result = converted.function(*args)
+                    result = function_result(result)
+                    rtype = result_type or type_of(result)
+                    if rtype is None:
+                        raise self.error(TypingError,
+                                         f"{pyfunc.__name__}() returns a {describe(result)}, "
+                                         "which compiled code cannot return")
+                    func_op.result_type = rtype
+                    value = None if isinstance(rtype, NoneType) else self.materialize(result, rtype)
+                    self.emit(ReturnOp(value))
+            except BaseException:
+                self.module.remove(func_op.sym_name)
+                raise
+            finally:
+                self.stack.pop()
+                del self.in_progress[key]
+            if all(t == rtype for t in trace.recursive_call_types):
+                self.functions[key] = func_op
+                return func_op
+            self.module.remove(func_op.sym_name)
+            return_hint = rtype
+        raise TypingError(f"the return type of the recursive function {pyfunc.__name__}() does not settle: "
+                          f"recursive calls assume {trace.recursive_call_types[0]} but it returns {rtype}",
+                          _function_location(pyfunc))
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python scalar of the same kind."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, PY_SCALARS) else value
+
+
+def _param_spec(value: Any) -> tuple:
+    if isinstance(value, tuple):
+        return ("tuple", tuple(_param_spec(v) for v in value))
+    t = type_of(value) if (isinstance(value, Symbolic) or python_scalar_type(value)) else None
+    if t is not None and not isinstance(t, TupleType):
+        return ("arg", t)
+    return ("const", id(value))
+
+
+def _spec_types(spec: tuple) -> list[Type]:
+    kind, data = spec
+    if kind == "arg":
+        return [data]
+    if kind == "tuple":
+        return [t for s in data for t in _spec_types(s)]
+    return []
+
+
+def _rebuild(spec: tuple, block_args: Iterator, constant: Any) -> Any:
+    kind, data = spec
+    if kind == "arg":
+        return Symbolic(next(block_args))
+    if kind == "tuple":
+        parts = constant if isinstance(constant, tuple) else (None,) * len(data)
+        return tuple(_rebuild(s, block_args, c) for s, c in zip(data, parts))
+    return constant
+
+
+def _signature(pyfunc: Callable) -> inspect.Signature:
+    try:
+        return inspect.signature(pyfunc)
+    except (TypeError, ValueError) as err:
+        raise CompileError(f"cannot read the signature of {pyfunc!r}: {err}") from None
+
+
+def _function_location(pyfunc: Callable) -> Location | None:
+    code = getattr(pyfunc, "__code__", None)
+    if code is None:
+        return None
+    return Location(code.co_filename, code.co_firstlineno, 0)
+
+
+@contextmanager
+def activate(tracer: Tracer) -> Iterator[Tracer]:
+    previous = getattr(_active, "tracer", None)
+    _active.tracer = tracer
+    try:
+        yield tracer
+    finally:
+        _active.tracer = previous
