@@ -1,0 +1,158 @@
+"""``@compile``: the decorator, and the dispatcher it returns.
+
+    @compile
+    def f(x, y): ...                      # compiled lazily, per argument types
+
+    @compile("f64(f64, i64)")             # compiled now, for these signatures
+    def g(x, n): ...
+
+    @compile(opt=2)
+    def h(x): ...
+
+A call binds its arguments as Python would (a wrong count raises the very
+``TypeError`` CPython raises), maps each to an IR type (``bool``, ``i64``,
+``f64``, ``c128`` or a NumPy scalar's type), and runs the specialisation for
+those types, compiling it on first use.  Compiling is serialised per
+dispatcher, so threads calling a new signature at once compile it once.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+from typing import Any, Callable, Iterable
+
+from ir import Type, TypingError
+
+from .pipeline import CompiledFunction, CompileOptions, compile_function
+from .signatures import Signature, parse_signature
+
+
+class Dispatcher:
+    """A compiled function: one native specialisation per argument signature."""
+
+    def __init__(self, py_func: Callable, signatures: Iterable[str | Signature] = (),
+                 options: CompileOptions | None = None):
+        if not inspect.isfunction(py_func):
+            raise TypeError(f"@compile needs a Python function, not {type(py_func).__name__}")
+        self.py_func = py_func
+        self.options = options or CompileOptions()
+        self._signature = inspect.signature(py_func)
+        self._simple = all(p.kind is p.POSITIONAL_OR_KEYWORD for p in self._signature.parameters.values())
+        self._nparams = len(self._signature.parameters)
+        self._compiled: dict[tuple[Type, ...], CompiledFunction] = {}
+        self._lock = threading.RLock()
+        functools.update_wrapper(self, py_func)
+        for sig in signatures:
+            self.compile(sig)
+
+    # ------------------------------------------------------------- compiling
+    def compile(self, signature: str | Signature) -> CompiledFunction:
+        """Compile now for an explicit signature (``"f64(f64, i64)"``)."""
+        sig = parse_signature(signature) if isinstance(signature, str) else signature
+        if len(sig.args) != self._nparams:
+            raise TypingError(f"signature {sig} has {len(sig.args)} arguments but "
+                              f"{self.py_func.__name__}() takes {self._nparams}")
+        return self._specialization(sig.args, sig.result)
+
+    def _specialization(self, arg_types: tuple[Type, ...], result_type: Type | None = None) -> CompiledFunction:
+        compiled = self._compiled.get(arg_types)
+        if compiled is not None and (result_type is None or compiled.result_type == result_type):
+            return compiled
+        with self._lock:
+            compiled = self._compiled.get(arg_types)
+            if compiled is None or (result_type is not None and compiled.result_type != result_type):
+                compiled = compile_function(self.py_func, arg_types, result_type, self.options)
+                self._compiled[arg_types] = compiled
+            return compiled
+
+    @property
+    def signatures(self) -> list[Signature]:
+        return [Signature(c.arg_types, c.result_type) for c in self._compiled.values()]
+
+    # ------------------------------------------------------------- calling
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs or len(args) != self._nparams or not self._simple:
+            args = self._bind(args, kwargs)
+        types = []
+        from runtime.boxing import typeof
+
+        for i, a in enumerate(args):
+            t = typeof(a)
+            if t is None:
+                raise self._argument_error(i, a)
+            types.append(t)
+        key = tuple(types)
+        compiled = self._compiled.get(key) or self._specialization(key)
+        return compiled(args)
+
+    def _bind(self, args: tuple, kwargs: dict) -> tuple:
+        try:
+            bound = self._signature.bind(*args, **kwargs)
+        except TypeError:
+            self.py_func(*args, **kwargs)  # raises CPython's own TypeError before running anything
+            raise
+        bound.apply_defaults()
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in self._signature.parameters.values()):
+            raise TypeError(f"{self.py_func.__name__}(): compiled functions cannot take *args or **kwargs")
+        return tuple(bound.arguments.values())
+
+    def _argument_error(self, index: int, value: Any) -> TypeError:
+        from runtime.boxing import ACCEPTED
+
+        name = list(self._signature.parameters)[index]
+        existing = ", ".join(str(s) for s in self.signatures) or "none yet"
+        return TypeError(f"{self.py_func.__name__}(): argument '{name}' has unsupported type "
+                         f"{type(value).__name__}; compiled functions accept {ACCEPTED} "
+                         f"(compiled signatures: {existing})")
+
+    # ------------------------------------------------------------- inspection
+    def _pick(self, signature: str | Signature | None) -> CompiledFunction:
+        if signature is None:
+            if not self._compiled:
+                raise ValueError(f"{self.py_func.__name__} has not been compiled yet: call it or pass a signature")
+            return next(reversed(self._compiled.values()))
+        sig = parse_signature(signature) if isinstance(signature, str) else signature
+        return self._specialization(sig.args, sig.result)
+
+    def inspect_ir(self, signature: str | Signature | None = None, stage: str = "ir") -> str:
+        """The function at a stage: ``source``, ``converted``, ``ir``, ``llvm``, ``optimized``, ``asm``."""
+        if stage == "source":
+            return inspect.getsource(self.py_func)
+        if stage == "converted":
+            from frontend import converted_source
+
+            return converted_source(self.py_func)
+        compiled = self._pick(signature)
+        if stage == "ir":
+            return str(compiled.module)
+        if stage == "llvm":
+            return compiled.llvm_ir
+        if stage == "optimized":
+            return compiled.library.llvm_ir
+        if stage == "asm":
+            return compiled.library.asm
+        raise ValueError(f"unknown stage {stage!r}: use source, converted, ir, llvm, optimized or asm")
+
+    def inspect_llvm(self, signature: str | Signature | None = None) -> str:
+        return self.inspect_ir(signature, "optimized")
+
+    def inspect_asm(self, signature: str | Signature | None = None) -> str:
+        return self.inspect_ir(signature, "asm")
+
+    def __repr__(self) -> str:
+        return f"<compiled function {self.py_func.__qualname__}>"
+
+
+def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3) -> Any:
+    """Decorate a function for JIT compilation (see the module docstring)."""
+    options = CompileOptions(opt=opt)
+    if callable(func) and not isinstance(func, (str, Signature)):
+        return Dispatcher(func, (), options)
+    if func is None:
+        signatures: list = []
+    elif isinstance(func, (str, Signature)):
+        signatures = [func]
+    else:
+        signatures = list(func)
+    return lambda f: Dispatcher(f, signatures, options)

@@ -1,0 +1,78 @@
+"""From a Python function and argument types to a native entry point.
+
+    trace (frontend) -> verify -> lower to LLVM IR (codegen) -> LLVM -O<n> + JIT (runtime)
+
+Every stage's text is kept on the result, for ``inspect_ir``/``irdump``.
+"""
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import ir
+from ir import FuncOp, Module, Type
+from runtime.boxing import ArgPacker, ResultUnpacker
+from runtime.errors import MAX_ERROR_ARGS, raise_error
+
+_ENTRY_TYPE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+
+
+@dataclass
+class CompileOptions:
+    opt: int = 3
+
+    def __post_init__(self) -> None:
+        if self.opt not in (0, 1, 2, 3):
+            raise ValueError(f"opt must be 0, 1, 2 or 3, not {self.opt!r}")
+
+
+@dataclass
+class CompiledFunction:
+    """One specialisation: the IR, the LLVM artefacts and a callable entry."""
+
+    arg_types: tuple[Type, ...]
+    result_type: Type
+    module: Module
+    entry: FuncOp
+    llvm_ir: str
+    library: Any
+    stages: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        address = self.library.address(self.entry_symbol)
+        self._cfunc = _ENTRY_TYPE(address)
+        self._packer = ArgPacker(self.arg_types)
+        self._unpacker = ResultUnpacker(self.result_type)
+        self._errargs_type = ctypes.c_int64 * MAX_ERROR_ARGS
+
+    @property
+    def entry_symbol(self) -> str:
+        from .codegen import ENTRY_SUFFIX
+
+        return self.entry.sym_name + ENTRY_SUFFIX
+
+    def __call__(self, args: Sequence[Any]) -> Any:
+        packed = self._packer.pack(args)
+        ret = self._unpacker.new_buffer()
+        errargs = self._errargs_type()
+        status = self._cfunc(ctypes.addressof(ret), ctypes.addressof(errargs), ctypes.addressof(packed))
+        if status:
+            raise_error(status, list(errargs))
+        return self._unpacker.unpack(ret)
+
+
+def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
+                     options: CompileOptions | None = None) -> CompiledFunction:
+    """Trace, verify, lower and JIT ``pyfunc`` for ``arg_types``."""
+    from frontend import trace
+    from runtime.engine import get_engine
+
+    from .codegen import lower_module
+
+    options = options or CompileOptions()
+    module, entry = trace(pyfunc, arg_types, result_type)
+    ir.verify(module)
+    llvm_ir = lower_module(module)
+    library = get_engine().compile(llvm_ir, opt_level=options.opt, name=entry.sym_name)
+    return CompiledFunction(tuple(arg_types), entry.result_type, module, entry, llvm_ir, library)
