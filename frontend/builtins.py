@@ -16,7 +16,10 @@ CPython's semantics and errors:
   winning object unchanged); NaN handling follows CPython's left-to-right
   rule;
 * ``round(x, n)`` rounds ``x * 10**n`` half-to-even and divides back, which
-  can differ from CPython's correctly rounded result in the last digit.
+  can differ from CPython's correctly rounded result in the last digit;
+* ``math.gamma``, ``math.lgamma`` and ``math.hypot`` are CPython's own
+  algorithms, not the C library's: calls of their ports in ``frontend.pylib``;
+  ``abs()`` of a complex number is the C ``hypot``, as in CPython.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from ir.ops import FloorDivOp, Math2Op, MathOp, MaxOp, MinOp, ModOp, SelectOp
 from ir.types import BoolType, ComplexType, FloatType, IntType, f64, i64
 
 from . import arith
+from . import pylib
 from . import tracer as _tracer
 from .layout import unify_types
 from .staging import Range
@@ -48,7 +52,11 @@ def _folding(py: Callable) -> Callable[[Callable], Callable]:
     def wrap(staged: Callable) -> Callable:
         def impl(*args: Any, **kwargs: Any) -> Any:
             if not _traced(*args, *kwargs.values()):
-                return py(*args, **kwargs)
+                try:
+                    return py(*args, **kwargs)
+                except Exception as err:
+                    err.user_error = True  # raised by the user's computation (see staging.run_user_code)
+                    raise
             return staged(*args, **kwargs)
         impl.__name__ = getattr(py, "__name__", staged.__name__)
         return impl
@@ -74,18 +82,12 @@ def _isinf(x: Symbolic) -> Any:
 
 
 DOMAIN, RANGE = "math domain error", "math range error"
-_CAN_OVERFLOW = {"exp", "expm1", "sinh", "cosh", "gamma", "lgamma"}
+_CAN_OVERFLOW = {"exp", "expm1", "sinh", "cosh"}
 
 
 def _math1(fn: str) -> Callable:
     def staged(x: Any) -> Symbolic:
         x = _real(x, fn)
-        if fn in ("gamma", "lgamma"):
-            pole = arith.logical_and(arith.compare("<=", x, 0.0),
-                                     arith.compare("==", x, _tr().emit_value(MathOp("floor", x.value))))
-            if fn == "gamma":
-                pole = arith.logical_or(pole, arith.compare("==", x, -math.inf))
-            arith.raise_if(pole, "ValueError", DOMAIN)
         r = _tr().emit_value(MathOp(fn, x.value))
         _check_math_result(r, [x], fn in _CAN_OVERFLOW)
         return r
@@ -102,6 +104,23 @@ def _check_math_result(r: Symbolic, inputs: list[Symbolic], can_overflow: bool) 
     arith.raise_if(arith.logical_and(_isnan(r), no_nan_input), "ValueError", DOMAIN)
     arith.raise_if(arith.logical_and(_isinf(r), finite_input), "OverflowError" if can_overflow else "ValueError",
                    RANGE if can_overflow else DOMAIN)
+
+
+def _pylib_math1(fn: str, port: Callable) -> Callable:
+    """``math.<fn>`` by CPython's algorithm: ``port`` (from ``frontend.pylib``)
+    returns ``(result, error code)``; the error is raised here, at the caller's line."""
+    def staged(x: Any) -> Symbolic:
+        r, error = _tr().call(port, (arith.cast(_real(x, fn), f64),), {})
+        arith.raise_if(arith.compare("==", error, pylib.DOMAIN), "ValueError", DOMAIN)
+        arith.raise_if(arith.compare("==", error, pylib.RANGE), "OverflowError", RANGE)
+        return r
+    return staged
+
+
+def _math_hypot(x: Any, y: Any) -> Symbolic:
+    """CPython's two-argument ``math.hypot`` (``vector_norm``): never raises."""
+    x, y = arith.cast(_real(x, "hypot"), f64), arith.cast(_real(y, "hypot"), f64)
+    return _tr().call(pylib.hypot, (x, y), {})
 
 
 def _math2(fn: str, check: bool = True) -> Callable:
@@ -173,6 +192,8 @@ def _abs(x: Any) -> Symbolic:
     if isinstance(t, ComplexType):  # CPython: hypot of the parts, OverflowError if that overflows
         re, im = arith.real(x), arith.imag(x)
         r = _tr().emit_value(Math2Op("hypot", re.value, im.value))
+        # CPython returns its own NaN (positive, no payload) where C hypot passes a NaN part on
+        r = _tr().emit_value(SelectOp(_isnan(r).value, arith.constant(math.nan, r.type).value, r.value))
         finite = arith.logical_and(arith.is_finite(re), arith.is_finite(im))
         arith.raise_if(arith.logical_and(finite, _isinf(r)), "OverflowError", "absolute value too large")
         return r
@@ -285,6 +306,16 @@ def _radians(x: Any) -> Any:
     return arith.binary("*", _real(x, "radians"), math.pi / 180.0)
 
 
+def _isinstance(obj: Any, classinfo: Any) -> bool:
+    """``isinstance`` of a traced value: by the Python class its type stands for."""
+    if not isinstance(obj, Symbolic):
+        return builtins.isinstance(obj, classinfo)
+    t = obj.type
+    python_class = {BoolType: bool, IntType: int, FloatType: float, ComplexType: complex}.get(type(t), object)
+    classes = classinfo if builtins.isinstance(classinfo, tuple) else (classinfo,)
+    return any(builtins.isinstance(c, type) and issubclass(python_class, c) for c in classes)
+
+
 def _float_test(fn: str) -> Callable:
     def staged(x: Any) -> Any:
         t = type_of(x)
@@ -298,7 +329,7 @@ def _build_table() -> dict[Any, Callable]:
     table: dict[Any, Callable] = {
         builtins.range: Range, builtins.abs: _abs, builtins.int: _int, builtins.float: _float,
         builtins.bool: _bool, builtins.complex: _complex, builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
-        builtins.len: _len,
+        builtins.len: _len, builtins.isinstance: _isinstance,
         builtins.min: _min_max("min", builtins.min, MinOp),
         builtins.max: _min_max("max", builtins.max, MaxOp),
         math.log: _folding(math.log)(_math_log),
@@ -310,10 +341,12 @@ def _build_table() -> dict[Any, Callable]:
         math.radians: _folding(math.radians)(_radians),
     }
     for fn in ("sqrt", "exp", "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos",
-               "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "erf", "erfc", "gamma",
-               "lgamma", "fabs"):
+               "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "erf", "erfc", "fabs"):
         table[getattr(math, fn)] = _folding(getattr(math, fn))(_math1(fn))
-    for fn, check in (("atan2", True), ("hypot", False), ("copysign", False), ("fmod", True)):
+    table[math.gamma] = _folding(math.gamma)(_pylib_math1("gamma", pylib.tgamma_errno))
+    table[math.lgamma] = _folding(math.lgamma)(_pylib_math1("lgamma", pylib.lgamma_errno))
+    table[math.hypot] = _folding(math.hypot)(_math_hypot)
+    for fn, check in (("atan2", True), ("copysign", False), ("fmod", True)):
         table[getattr(math, fn)] = _folding(getattr(math, fn))(_math2(fn, check))
     for fn in ("isnan", "isinf", "isfinite"):
         table[getattr(math, fn)] = _folding(getattr(math, fn))(_float_test(fn))
@@ -324,8 +357,20 @@ _TABLE = _build_table()
 
 
 def lookup(f: Any) -> Callable | None:
-    """Our implementation of ``f``, or None if it is not a builtin we stage."""
+    """Our implementation of ``f``, or None if it is not a builtin we stage.
+
+    A ``math`` function we do not stage is an ``UnsupportedError`` (passing a
+    traced value to the C function would fail obscurely).
+    """
     try:
-        return _TABLE.get(f)
+        impl = _TABLE.get(f)
     except TypeError:  # unhashable callables
         return None
+    if impl is None and getattr(f, "__self__", None) is math:
+        def unsupported(*args: Any, **kwargs: Any) -> Any:
+            if not _traced(*args, *kwargs.values()):
+                return f(*args, **kwargs)
+            raise _tr().error(UnsupportedError, f"math.{f.__name__}() is not supported in compiled code "
+                                                "yet; write it with supported operations")
+        return unsupported
+    return impl

@@ -50,6 +50,14 @@ def _lgamma(x: float) -> float:
         return math.inf
 
 
+def _ieee_remainder(x: float, y: float) -> float:
+    """C ``remainder``: NaN where ``math.remainder`` raises."""
+    try:
+        return math.remainder(x, y)
+    except ValueError:
+        return math.nan
+
+
 UNARY_MATH: dict[str, Callable[[float], float]] = {
     "sqrt": _numpy("sqrt"), "exp": _numpy("exp"), "expm1": _numpy("expm1"), "log": _numpy("log"),
     "log2": _numpy("log2"), "log10": _numpy("log10"), "log1p": _numpy("log1p"),
@@ -59,12 +67,12 @@ UNARY_MATH: dict[str, Callable[[float], float]] = {
     "asinh": _numpy("arcsinh"), "acosh": _numpy("arccosh"), "atanh": _numpy("arctanh"),
     "erf": math.erf, "erfc": math.erfc, "gamma": _gamma, "lgamma": _lgamma,
     "fabs": _numpy("fabs"), "floor": _numpy("floor"), "ceil": _numpy("ceil"),
-    "trunc": _numpy("trunc"), "rint": _numpy("rint"),
+    "trunc": _numpy("trunc"), "rint": _numpy("rint"), "cbrt": _numpy("cbrt"), "exp2": _numpy("exp2"),
 }
 
 BINARY_MATH: dict[str, Callable[[float, float], float]] = {
     "atan2": _numpy("arctan2"), "hypot": _numpy("hypot"), "copysign": _numpy("copysign"),
-    "fmod": _numpy("fmod"), "pow": _numpy("power"),
+    "fmod": _numpy("fmod"), "pow": _numpy("power"), "remainder": _ieee_remainder,
 }
 
 FLOAT_TESTS: dict[str, Callable[[float], bool]] = {
