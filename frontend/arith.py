@@ -20,11 +20,11 @@ from __future__ import annotations
 import operator
 from typing import Any, Callable
 
-from ir import TypingError
+from ir import Location, TypingError
 from ir.dtypes import promote
 from ir.ops import (
     BINARY_OPS, COMPARE_OPS, CastOp, FloatTestOp, ImagOp, InvertOp, MakeComplexOp, NegOp, NotOp,
-    RaiseIfOp, RealOp,
+    RaiseIfOp, RealOp, SelectOp,
 )
 from ir.types import (
     BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, kind_rank,
@@ -79,13 +79,14 @@ def constant(x: Any, t: Type) -> Symbolic:
     return _tr().constant(x, t)
 
 
-def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symbolic) -> None:
+def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symbolic,
+             loc: Location | None = None) -> None:
     """Emit a run-time check (nothing when ``cond`` is the constant False)."""
     if cond is False:
         return
     if cond is True:
         cond = constant(True, bool_)
-    _tr().emit(RaiseIfOp(cond.value, exception, message, tuple(a.value for a in args)))
+    _tr().emit(RaiseIfOp(cond.value, exception, message, tuple(a.value for a in args), loc=loc))
 
 
 def emit(cls: type, *operands: Symbolic) -> Symbolic:
@@ -236,6 +237,13 @@ def compare(op: str, a: Any, b: Any) -> Any:
     if isinstance(t, ComplexType) and op not in ("==", "!="):
         raise _tr().error(TypingError, f"'{op}' not supported between instances of '{ta}' and '{tb}'")
     return emit(COMPARE_OPS[_COMPARE_NAMES[op]], cast(a, t), cast(b, t))
+
+
+def select(cond: Any, a: Any, b: Any) -> Any:
+    """``a if cond else b`` with both sides already computed (same type)."""
+    if not isinstance(cond, Symbolic):
+        return a if cond else b
+    return emit(SelectOp, cond, a, b)
 
 
 # ----------------------------------------------------------------- unary and logic

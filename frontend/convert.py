@@ -136,8 +136,15 @@ def _arg_names(args: ast.arguments) -> list[str]:
 
 # ============================================================== AST helpers
 def _at(src: ast.AST, node: ast.AST) -> Any:
-    """``node`` with the source location of ``src``; returns ``node``."""
-    return ast.copy_location(node, src)
+    """``node`` with the start location of ``src``; returns ``node``.
+
+    Generated nodes end where they start, so a generated call (``ag__.if_stmt``)
+    is reported at its statement's first line, not at its last.
+    """
+    ast.copy_location(node, src)
+    if hasattr(src, "lineno"):
+        node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
+    return node
 
 
 def _load(name: str) -> ast.Name:
@@ -529,10 +536,16 @@ class _ExprConverter(ast.NodeTransformer):
         self.generic_visit(node)
         return _at(node, _ag("if_exp", node.test, _thunk(node.body), _thunk(node.orelse)))
 
+    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+        self.generic_visit(node)
+        if not isinstance(node.ctx, ast.Load):
+            return node
+        return _at(node, _ag("getitem", node.value, node.slice))
+
     def visit_Compare(self, node: ast.Compare) -> ast.expr:
         self.generic_visit(node)
-        if len(node.ops) < 2:
-            return node
+        if len(node.ops) < 2 and not isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            return node  # `in` always goes through the operator: it may test a traced value
         args = [_thunk(node.left)]
         for op, right in zip(node.ops, node.comparators):
             args += [ast.Constant(_COMPARE_SYMBOLS[type(op)]), _thunk(right)]
@@ -781,6 +794,24 @@ def _code_objects(code: types.CodeType) -> Iterable[types.CodeType]:
 
 
 # ============================================================== locations
+def _frame_location(frame: Any, lasti: int) -> Location:
+    code = frame.f_code
+    position = next(itertools.islice(code.co_positions(), lasti // 2, None), None)
+    line = position[0] if position is not None and position[0] is not None else frame.f_lineno
+    col = position[2] if position is not None and position[2] is not None else 0
+    return Location(code.co_filename, line, col)
+
+
+def traceback_location(tb: Any) -> Location | None:
+    """The location of the innermost converted-code frame of a traceback."""
+    found = None
+    while tb is not None:
+        if tb.tb_frame.f_code in _CONVERTED_CODES:
+            found = _frame_location(tb.tb_frame, tb.tb_lasti)
+        tb = tb.tb_next
+    return found
+
+
 def user_location(skip_frames: int = 0) -> Location | None:
     """The user-source location the innermost running converted code is at.
 
@@ -789,10 +820,7 @@ def user_location(skip_frames: int = 0) -> Location | None:
     """
     frame = sys._getframe(skip_frames + 1)
     while frame is not None:
-        code = frame.f_code
-        if code in _CONVERTED_CODES:
-            position = next(itertools.islice(code.co_positions(), frame.f_lasti // 2, None), None)
-            col = position[2] if position is not None and position[2] is not None else 0
-            return Location(code.co_filename, frame.f_lineno, col)
+        if frame.f_code in _CONVERTED_CODES:
+            return _frame_location(frame, frame.f_lasti)
         frame = frame.f_back
     return None

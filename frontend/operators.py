@@ -195,8 +195,20 @@ def not_(x: Any) -> Any:
 _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
     "==": operator.eq, "!=": operator.ne, "is": operator.is_, "is not": operator.is_not,
-    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+    "in": lambda a, b: _contains(b, a), "not in": lambda a, b: not_(_contains(b, a)),
 }
+
+
+def getitem(obj: Any, key: Any) -> Any:
+    """``obj[key]`` (a load); staged when a trace is running."""
+    staging = _staging()
+    return staging.getitem(obj, key) if staging.tracing() else obj[key]
+
+
+def _contains(container: Any, item: Any) -> Any:
+    """``item in container``; staged when a trace is running."""
+    staging = _staging()
+    return staging.contains(container, item) if staging.tracing() else item in container
 
 
 def chain_compare(*operands_and_ops: Any) -> Any:

@@ -24,12 +24,14 @@ Python-semantics decisions:
 """
 from __future__ import annotations
 
+import os
 import types as pytypes
 from typing import Any, Callable, Sequence
 
-from ir import CompileError, TypingError, UnsupportedError
-from ir.ops import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
-from ir.types import bool_, i64
+import ir as ir_package
+from ir import CompileError, Location, TypingError, UnsupportedError
+from ir.ops import ConditionOp, FloorDivOp, ForOp, IfOp, WhileOp, YieldOp
+from ir.types import BoolType, IntType, bool_, i64, u64
 
 from . import arith
 from . import tracer as _tracer
@@ -87,7 +89,10 @@ def named(value: Any, name: str) -> Any:
 def _note_return_type(value: Any) -> None:
     """Record a traced return's type: recursive calls use it (see tracer)."""
     trace = _tr().function
-    t = type_of(load_quietly(value))
+    value = load_quietly(value)
+    t = type_of(value)
+    if t is None and not isinstance(value, TypeConflict) and not is_undefined(value):
+        function_result(value)  # raises the error, located at this return statement
     if t is None or trace.return_hint_fixed:
         return
     if trace.return_hint is None:
@@ -100,6 +105,45 @@ def _note_return_type(value: Any) -> None:
 
 def load_quietly(value: Any) -> Any:
     return value.value if isinstance(value, MaybeUnbound) else value
+
+
+# ----------------------------------------------------------------- running user code
+#: exceptions that user code evaluated at trace time may raise on a path: they
+#: become run-time raises on that path, as CPython would raise them there
+USER_ERRORS = (ArithmeticError, ValueError, LookupError, TypeError, AssertionError, NameError)
+_OWN_DIRS = tuple(os.path.dirname(os.path.dirname(os.path.abspath(m.__file__))) + os.sep
+                  for m in (ir_package,))
+
+
+def run_user_code(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run converted code at trace time.
+
+    A compile error without a location gets the user line it came from; a
+    Python exception raised by the user's own computation on constants
+    (``1 // 0`` on a path, ``math.sqrt(-1.0)``) becomes a run-time raise
+    on the current path -- the compiled function raises it only if the
+    path is taken.  Exceptions from the compiler itself propagate.
+    """
+    from .convert import traceback_location
+
+    try:
+        return fn(*args)
+    except CompileError as err:
+        raise err.with_location(traceback_location(err.__traceback__)) from None
+    except USER_ERRORS as err:
+        if not _is_user_error(err):
+            raise
+        raise_(err, traceback_location(err.__traceback__))
+        return None
+
+
+def _is_user_error(err: BaseException) -> bool:
+    if getattr(err, "user_error", False):
+        return True
+    tb = err.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is None or not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_OWN_DIRS)
 
 
 # ----------------------------------------------------------------- if
@@ -117,7 +161,7 @@ def staged_if(cond: Any, body: Callable[[], None], orelse: Callable[[], None],
     for block, branch in ((op.then_block, body), (op.else_block, orelse)):
         with tr.region(block) as frame:
             set_state(state0)
-            branch()
+            run_user_code(branch)
             ends.append(get_state())
             frames.append(frame)
     live = [i for i in (0, 1) if not frames[i].terminated]
@@ -218,6 +262,54 @@ class Range:
         return len(range(self.start, self.stop, self.step))
 
 
+def contains(container: Any, item: Any) -> Any:
+    """``item in container`` for a Python tuple/list or a range, with traced items."""
+    if isinstance(container, Symbolic):
+        raise _tr().error(TypingError, f"argument of type '{container.type}' is not iterable")
+    if isinstance(container, Range):
+        if not isinstance(item, Symbolic) and container.constant:
+            return item in range(container.start, container.stop, container.step)
+        step = container.step
+        lo, hi = (container.start, container.stop) if not isinstance(step, Symbolic) and step > 0 \
+            else (container.stop, container.start)
+        if isinstance(step, Symbolic):
+            raise _tr().error(UnsupportedError, "'in' on a range with a run-time step is not supported")
+        within = arith.logical_and(arith.compare("<=" if step > 0 else "<", lo, item),
+                                   arith.compare("<" if step > 0 else "<=", item, hi))
+        on_step = arith.compare("==", arith.binary("%", arith.binary("-", item, container.start), step), 0)
+        return arith.logical_and(within, on_step)
+    if not isinstance(item, Symbolic) and not any(isinstance(e, Symbolic) for e in container):
+        return item in container
+    found: Any = False
+    for element in container:  # CPython compares with == element by element
+        found = arith.logical_or(found, arith.compare("==", item, element))
+    return found
+
+
+def getitem(obj: Any, key: Any) -> Any:
+    """``obj[key]``: a Python tuple indexed by a traced int selects at run time."""
+    if not isinstance(key, Symbolic) or not isinstance(obj, (tuple, list)):
+        return obj[key]
+    if not isinstance(key.type, (IntType, BoolType)):
+        raise _tr().error(TypingError, f"{type(obj).__name__} indices must be integers, not {key.type}")
+    types = [type_of(e) for e in obj]
+    if not obj or any(t is None or not t.is_scalar for t in types):
+        raise _tr().error(UnsupportedError, f"indexing a Python {type(obj).__name__} with a run-time index "
+                                            "works only for non-empty tuples of numbers")
+    from .layout import unify_types
+
+    t = unify_types(types)
+    n = len(obj)
+    key = arith.cast(key, i64)
+    index = arith.select(arith.compare("<", key, 0), arith.binary("+", key, n), key)
+    outside = arith.logical_or(arith.compare("<", index, 0), arith.compare(">=", index, n))
+    arith.raise_if(outside, "IndexError", f"{type(obj).__name__} index out of range")
+    result = arith.cast(obj[-1], t)
+    for i in range(n - 2, -1, -1):
+        result = arith.select(arith.compare("==", index, i), arith.cast(obj[i], t), result)
+    return result
+
+
 def is_staged_iterable(iterable: Any) -> bool:
     return isinstance(iterable, Range)
 
@@ -274,7 +366,7 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
                            names=[n for _, n in _leaf_types_and_names(layouts, names)]))
         with tr.region(op.body) as frame:
             set_state(_state_from(layouts, op.iter_args, names))
-            body(Symbolic(op.induction_var))
+            run_user_code(body, Symbolic(op.induction_var))
             end = get_state()
             widened = layouts if frame.terminated else _widen(layouts, names, end)
             if widened == layouts:
@@ -290,20 +382,16 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
 def _staged_range_while(rng: Range, extra_test: Callable[[], Any], body: Callable[[Any], None],
                         get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
                         names: Sequence[str]) -> None:
-    """A range loop that may stop early: ``while i in range and extra_test()``."""
+    """A range loop that may stop early (``break``, ``return``).
+
+    A ``while`` over a counter ``k`` in ``[0, len(range))``, the iterate being
+    ``start + k*step``: the counter never overflows, even for ranges that end
+    at the edge of the 64-bit integers.
+    """
     from .layout import Scalar
 
-    tr = _tr()
-    step = rng.step
-
-    def in_range(i: Symbolic) -> Any:
-        if isinstance(step, Symbolic):
-            up = arith.logical_and(arith.compare(">", step, 0), arith.compare("<", i, rng.stop))
-            down = arith.logical_and(arith.compare("<", step, 0), arith.compare(">", i, rng.stop))
-            return arith.logical_or(up, down)
-        return arith.compare("<" if step > 0 else ">", i, rng.stop)
-
-    iv_names = ("(range index)", *names)
+    trips = _trip_count(rng)
+    box: list[Any] = [0]
 
     def get_all() -> tuple:
         return (box[0], *get_state())
@@ -312,17 +400,32 @@ def _staged_range_while(rng: Range, extra_test: Callable[[], Any], body: Callabl
         box[0] = values[0]
         set_state(values[1:])
 
-    box: list[Any] = [rng.start]
-
     def test() -> Any:
-        return arith.logical_and(in_range(arith.cast(box[0], i64)), arith.truth(extra_test()))
+        return arith.logical_and(arith.compare("<", arith.cast(box[0], u64), trips), arith.truth(extra_test()))
 
     def loop_body() -> None:
-        i = box[0]
-        box[0] = i + step
-        body(i)
+        k = box[0]
+        box[0] = arith.binary("+", k, 1)
+        body(arith.binary("+", rng.start, arith.binary("*", k, rng.step)))
 
-    _while(test, loop_body, get_all, set_all, iv_names, first_layouts=lambda st: [Scalar(i64), *_loop_layouts(names, st[1:])])
+    _while(test, loop_body, get_all, set_all, ("(range index)", *names),
+           first_layouts=lambda st: [Scalar(i64), *_loop_layouts(names, st[1:])])
+
+
+def _trip_count(rng: Range) -> Symbolic:
+    """``len(range(start, stop, step))`` as a ``u64`` (it may exceed the i64 range)."""
+    start, stop, step = rng.start, rng.stop, rng.step
+    if isinstance(step, Symbolic):
+        up = arith.compare(">", step, 0)
+        lo, hi = arith.select(up, arith.cast(start, i64), arith.cast(stop, i64)), \
+            arith.select(up, arith.cast(stop, i64), arith.cast(start, i64))
+        magnitude = arith.select(up, arith.cast(step, u64), arith.binary("-", arith.cast(0, u64), arith.cast(step, u64)))
+    else:
+        lo, hi = (start, stop) if step > 0 else (stop, start)
+        magnitude = arith.cast(abs(step), u64)
+    span = arith.binary("-", arith.binary("-", arith.cast(hi, u64), arith.cast(lo, u64)), arith.cast(1, u64))
+    count = arith.binary("+", arith.emit(FloorDivOp, span, magnitude), arith.cast(1, u64))
+    return arith.select(arith.compare("<", lo, hi), count, arith.cast(0, u64))
 
 
 def staged_while(test: Callable[[], Any], body: Callable[[], None],
@@ -347,7 +450,7 @@ def _while(test: Callable[[], Any], body: Callable[[], None], get_state: Callabl
             tr.emit(ConditionOp(cond, op.before.args))
         with tr.region(op.after) as frame:
             set_state(_state_from(layouts, op.after.args, names))
-            body()
+            run_user_code(body)
             end = get_state()
             widened = layouts if frame.terminated else _widen(layouts, names, end)
             if widened == layouts:
@@ -367,7 +470,7 @@ def return_value(do_return: Any, retval: Any, always: bool) -> Any:
     if always or do_return is True:
         if is_undefined(retval):
             return None  # every path raised
-        return load_quietly(retval)
+        return function_result(load_quietly(retval))
     if do_return is False or do_return is None:
         return None
     value = load_quietly(retval)
@@ -382,10 +485,14 @@ def function_result(result: Any) -> Any:
     """What the traced function returned, with its variables loaded."""
     if is_undefined(result):
         return None
-    return load(result)
+    result = load(result)
+    if type_of(result) is None:
+        raise _tr().error(TypingError, f"the function returns a {describe(result)}, which compiled code "
+                                       "cannot return; return numbers or tuples of numbers")
+    return result
 
 
-def raise_(exc: Any) -> None:
+def raise_(exc: Any, loc: Location | None = None) -> None:
     """``raise E(...)``: an unconditional run-time raise on this path."""
     tr = _tr()
     if isinstance(exc, type) and issubclass(exc, BaseException):
@@ -402,7 +509,7 @@ def raise_(exc: Any) -> None:
         raise tr.error(UnsupportedError, "exception arguments must be constants in compiled code; "
                                          "use a constant message")
     message = str(exc).replace("{", "{{").replace("}", "}}")
-    arith.raise_if(True, name, message)
+    arith.raise_if(True, name, message, loc=loc)
     tr.frame.terminated = True
 
 

@@ -195,7 +195,7 @@ class Tracer:
     def _trace_function(self, pyfunc: Callable, spec: tuple, names: list[str], key: tuple,
                         constants: list | None = None, result_type: Type | None = None) -> FuncOp:
         from .convert import convert
-        from .staging import function_result
+        from .staging import function_result, run_user_code
 
         converted = convert(pyfunc)
         return_hint: Type | None = None
@@ -213,13 +213,15 @@ class Tracer:
                     block_args = iter(func_op.body.args)
                     args = [_rebuild(s, block_args, constants[i] if constants else None)
                             for i, s in enumerate(spec)]
-                    result = converted.function(*args)
-                    result = function_result(result)
+                    keyword_only = [p.kind is p.KEYWORD_ONLY for p in _signature(pyfunc).parameters.values()]
+                    positional = [a for a, kw in zip(args, keyword_only) if not kw]
+                    keywords = {n: a for n, a, kw in zip(names, args, keyword_only) if kw}
+                    result = function_result(run_user_code(
+                        lambda: converted.function(*positional, **keywords)))
+                    if self.frame.terminated:  # every path raises: any value of the expected type
+                        rtype = result_type or trace.return_hint or none
+                        result = None if isinstance(rtype, NoneType) else _zero(rtype)
                     rtype = result_type or type_of(result)
-                    if rtype is None:
-                        raise self.error(TypingError,
-                                         f"{pyfunc.__name__}() returns a {describe(result)}, "
-                                         "which compiled code cannot return")
                     func_op.result_type = rtype
                     value = None if isinstance(rtype, NoneType) else self.materialize(result, rtype)
                     self.emit(ReturnOp(value))
@@ -237,6 +239,15 @@ class Tracer:
         raise TypingError(f"the return type of the recursive function {pyfunc.__name__}() does not settle: "
                           f"recursive calls assume {trace.recursive_call_types[0]} but it returns {rtype}",
                           _function_location(pyfunc))
+
+
+def _zero(t: Type) -> Any:
+    """A zero of a scalar or tuple type (the value of a path that never returns)."""
+    if isinstance(t, TupleType):
+        return tuple(_zero(e) for e in t.elements)
+    from ir.types import BoolType, ComplexType, FloatType
+
+    return {BoolType: False, FloatType: 0.0, ComplexType: 0j}.get(type(t), 0)
 
 
 def _plain(value: Any) -> Any:

@@ -102,17 +102,23 @@ class ArgPacker:
         self.arg_types = tuple(arg_types)
         fields = [f for i, t in enumerate(self.arg_types) for f in _slot_fields(i, t)]
         self.struct = type("Args", (ctypes.Structure,), {"_fields_": fields or [("_empty", ctypes.c_int64)]})
-        self.converters = [(_to_python(t), isinstance(t, ComplexType)) for t in self.arg_types]
+        self.converters = [_slot_values(t) for t in self.arg_types]
 
     def pack(self, values: Sequence[Any]) -> ctypes.Structure:
-        flat: list[Any] = []
-        for (convert, is_complex), v in zip(self.converters, values):
-            if is_complex:
-                c = complex(v)
-                flat += [c.real, c.imag]
-            else:
-                flat.append(convert(v))
-        return self.struct(*flat)
+        """The slot structure for ``values`` (fields in order, padding included)."""
+        return self.struct(*[field for convert, v in zip(self.converters, values) for field in convert(v)])
+
+
+def _slot_values(t: Type) -> Callable[[Any], tuple]:
+    """How one argument fills its fields of the slot structure (see ``_slot_fields``)."""
+    if isinstance(t, ComplexType):
+        if t.bits == 64:
+            return lambda v: (complex(v).real, 0, complex(v).imag, 0)
+        return lambda v: (complex(v).real, complex(v).imag)
+    convert = _to_python(t)
+    if isinstance(t, FloatType) and t.bits == 32:
+        return lambda v: (convert(v), 0)
+    return lambda v: (convert(v),)
 
 
 class ResultUnpacker:
