@@ -1,0 +1,291 @@
+"""Errors: compile-time errors for unsupported code, and run-time exceptions.
+
+A compile-time error must be the right ``CompileError`` subclass and say
+where: ``test_errors.py:LINE:COL``, the source line with a caret under it,
+and what is wrong.  Each function below marks the line the error must point
+at with a ``# <-`` comment.  Run-time errors must be CPython's exception and
+message, followed by `` (kernels.py:LINE)``.
+"""
+import builtins
+
+import pytest
+
+from compiler import compile
+from ir import CompileError, TypingError, UnsupportedError
+
+from . import kernels as K
+from .support import CARET_LINE, OPT_LEVELS, CompiledCache, line_of, located
+
+MARK = "# <-"
+SOME_GLOBAL = 0
+
+
+# ------------------------------------------------------------------ functions that do not compile
+def uses_try(x):
+    try:  # <-
+        return 1 / x
+    except ZeroDivisionError:
+        return 0.0
+
+
+def uses_with(x):
+    with open("data.txt") as handle:  # <-
+        return x + len(handle.read())
+
+
+def uses_yield(n):
+    for i in range(n):
+        yield i  # <-
+
+
+def defines_class(x):
+    class Point:  # <-
+        pass
+    return x
+
+
+def defines_nested_def(x):
+    def inner(y):  # <-
+        return y + 1
+    return inner(x)
+
+
+def lambda_captures_local(x):
+    k = x * 2
+    f = lambda y: y + k  # <-  # noqa: E731
+    return f(1)
+
+
+def uses_global(x):
+    global SOME_GLOBAL  # <-
+    SOME_GLOBAL = x
+    return x
+
+
+def _make_nonlocal_user():
+    total = 0
+
+    def bump(x):
+        nonlocal total  # <-
+        total += x
+        return total
+    return bump
+
+
+uses_nonlocal = _make_nonlocal_user()
+
+
+def uses_del(x):
+    y = x
+    del y  # <-
+    return x
+
+
+def imports_inside(x):
+    import math  # <-
+    return math.sqrt(x)
+
+
+def uses_walrus(x):
+    if (y := x * 2) > 3:  # <-
+        return y
+    return 0
+
+
+def uses_match(x):
+    match x:  # <-
+        case 0:
+            return 1
+        case _:
+            return 2
+
+
+def star_assignment(x):
+    a, *rest = (x, x, x)  # <-
+    return a
+
+
+async def async_kernel(x):  # <-
+    return x
+
+
+def string_concat(x):
+    return "value: " + x  # <-
+
+
+def appends_in_loop(n):
+    out = []
+    for i in range(n):
+        out.append(i)  # <-
+    return 0
+
+
+def returns_list(x):
+    return [x, x]  # <-
+
+
+def none_or_int(x):
+    if x > 0:  # <-
+        y = None
+    else:
+        y = 1
+    return y
+
+
+def tuple_or_int(x):
+    if x > 0:  # <-
+        t = (x, x)
+    else:
+        t = x
+    return t
+
+
+def reads_unassigned(x):
+    r = y + x  # <-
+    y = 2
+    return r
+
+
+def recursion_without_base_case(n):
+    if n > 0:
+        return recursion_without_base_case(n - 1) + 1  # <-
+    return 0
+
+
+def raises_traced_message(x):
+    if x < 0:
+        raise ValueError(x)  # <-
+    return x
+
+
+COMPILE_ERRORS = [
+    (uses_try, (1.0,), UnsupportedError, "try/except is not supported"),
+    (uses_with, (1,), UnsupportedError, "the with statement is not supported"),
+    (uses_yield, (3,), UnsupportedError, "yield (a generator) is not supported"),
+    (defines_class, (1,), UnsupportedError, "a class definition is not supported"),
+    (defines_nested_def, (1,), UnsupportedError, "a nested def is not supported"),
+    (lambda_captures_local, (1,), UnsupportedError, "reads the local variable 'k'"),
+    (uses_global, (1,), UnsupportedError, "the global statement is not supported"),
+    (uses_nonlocal, (1,), UnsupportedError, "the nonlocal statement is not supported"),
+    (uses_del, (1,), UnsupportedError, "del is not supported"),
+    (imports_inside, (1.0,), UnsupportedError, "import inside a function is not supported"),
+    (uses_walrus, (1,), UnsupportedError, "the walrus operator := is not supported"),
+    (uses_match, (1,), UnsupportedError, "match is not supported"),
+    (star_assignment, (1,), UnsupportedError, "starred assignment"),
+    (async_kernel, (1,), UnsupportedError, "async def is not supported"),
+    (string_concat, (1,), TypingError, "str"),
+    (appends_in_loop, (3,), UnsupportedError, "list.append() inside a branch or loop"),
+    (returns_list, (1,), TypingError, "cannot return"),
+    (none_or_int, (1,), TypingError, "incompatible types"),
+    (tuple_or_int, (1,), TypingError, "incompatible types"),
+    (reads_unassigned, (1,), CompileError, "read before any assignment"),
+    (recursion_without_base_case, (3,), TypingError, "put the base case first"),
+    (raises_traced_message, (1,), UnsupportedError, "exception arguments must be constants"),
+]
+
+
+def compile_error(func, args):
+    """The CompileError compiling ``func`` for ``args`` raises."""
+    with pytest.raises(CompileError) as info:
+        compile(func)(*args)
+    return info.value
+
+
+@pytest.mark.parametrize("func, args, cls, phrase", COMPILE_ERRORS, ids=[c[0].__name__ for c in COMPILE_ERRORS])
+def test_compile_time_error(func, args, cls, phrase):
+    err = compile_error(func, args)
+    message = str(err)
+    assert type(err) is cls, f"{type(err).__name__}: {message}"
+    assert f"test_errors.py:{line_of(func, MARK)}:" in message
+    assert CARET_LINE.search(message), message
+    assert phrase in message
+
+
+def test_error_classes_subclass_as_documented():
+    assert issubclass(UnsupportedError, CompileError)
+    assert issubclass(TypingError, CompileError) and issubclass(TypingError, TypeError)
+    assert isinstance(compile_error(string_concat, (1,)), TypeError)
+
+
+def test_merge_conflict_names_both_types():
+    message = str(compile_error(none_or_int, (1,)))
+    assert "none" in message.lower() and "i64" in message and "'y'" in message
+
+
+def test_caret_points_at_the_column():
+    message = str(compile_error(string_concat, (1,)))
+    source, caret = message.splitlines()[1:3]
+    assert source.strip() == 'return "value: " + x  # <-'
+    column = caret.index("^")
+    assert source[column:].startswith(('"value', "return")), message
+
+
+def test_function_without_source():
+    namespace = {}
+    code = builtins.compile("def made_by_exec(x):\n    return x + 1\n", "<generated>", "exec")
+    exec(code, namespace)
+    err = compile_error(namespace["made_by_exec"], (1,))
+    assert type(err) is CompileError
+    assert "made_by_exec" in str(err) and "source" in str(err) and "not available" in str(err)
+    assert "<generated>:1:" in str(err)
+
+
+def test_calling_with_a_str():
+    with pytest.raises(TypeError) as info:
+        compile(K.square)("abc")
+    assert not isinstance(info.value, CompileError)
+    assert "argument 'x' has unsupported type str" in str(info.value)
+    assert "accept bool, int (64-bit), float, complex" in str(info.value)
+
+
+# ------------------------------------------------------------------ run-time errors
+compiled = CompiledCache()
+
+RUNTIME_ERRORS = [
+    (K.int_floordiv, (1, 0), ZeroDivisionError, "integer division or modulo by zero", "return a // b"),
+    (K.int_mod, (1, 0), ZeroDivisionError, "integer modulo by zero", "return a % b"),
+    (K.int_true_div, (1, 0), ZeroDivisionError, "division by zero", "return a / b"),
+    (K.float_div, (1.0, 0.0), ZeroDivisionError, "float division by zero", "return x / y"),
+    (K.float_floordiv, (1.0, 0.0), ZeroDivisionError, "float floor division by zero", "return x // y"),
+    (K.float_mod, (1.0, 0.0), ZeroDivisionError, "float modulo", "return x % y"),
+    (K.builtin_divmod, (1, 0), ZeroDivisionError, "integer division or modulo by zero", "return divmod(a, b)"),
+    (K.builtin_divmod, (1.0, 0.0), ZeroDivisionError, "float divmod()", "return divmod(a, b)"),
+    (K.math_sqrt, (-1.0,), ValueError, "math domain error", "math.sqrt(x)"),
+    (K.math_log, (0.0,), ValueError, "math domain error", "math.log(x)"),
+    (K.math_exp, (1000.0,), OverflowError, "math range error", "math.exp(x)"),
+    (K.float_power, (10.0, 400.0), OverflowError, "(34, 'Numerical result out of range')", "return x ** y"),
+    (K.float_power, (0.0, -1.0), ZeroDivisionError, "0.0 cannot be raised to a negative power", "return x ** y"),
+    (K.maybe_unbound, (-1,), UnboundLocalError,
+     "cannot access local variable 'y' where it is not associated with a value", "return y"),
+    (K.assert_positive, (0,), AssertionError, "n must be positive", "assert n > 0"),
+    (K.assert_no_message, (0.0,), AssertionError, "", "assert x != 0.0"),
+    (K.checked_sqrt, (-1.0,), ValueError, "negative input", "raise ValueError"),
+    (K.raise_else_binds, (-1.0,), ValueError, "x must not be negative", "raise ValueError"),
+    (K.range3_sum, (0, 10, 0), ValueError, "range() arg 3 must not be zero", "for i in range(a, b, step)"),
+    (K.int_shifts, (1, -1), ValueError, "negative shift count", "return a << b"),
+    (K.builtin_int_float_bool, (float("nan"),), ValueError, "cannot convert float NaN to integer", "return int(x)"),
+    (K.builtin_round, (float("inf"),), OverflowError, "cannot convert float infinity to integer", "return round(x)"),
+    (K.error_in_helper, (1, 0), ZeroDivisionError, "integer division or modulo by zero", None),
+]
+
+
+@pytest.mark.parametrize("opt", OPT_LEVELS)
+@pytest.mark.parametrize("kernel, args, exc, message, marker", RUNTIME_ERRORS,
+                         ids=[f"{c[0].__name__}{c[1]!r}" for c in RUNTIME_ERRORS])
+def test_run_time_error(kernel, args, exc, message, marker, opt):
+    with pytest.raises(exc) as cpython:
+        kernel(*args)
+    assert str(cpython.value) == message
+    line = line_of(kernel, marker) if marker else line_of(K.helper_divides, "return a // b")
+    with pytest.raises(exc) as got:
+        compiled(kernel, opt)(*args)
+    assert str(got.value) == located(message, K, line)
+
+
+@pytest.mark.parametrize("opt", OPT_LEVELS)
+def test_run_time_error_leaves_the_function_usable(opt):
+    f = compiled(K.int_floordiv, opt)
+    for _ in range(3):
+        with pytest.raises(ZeroDivisionError):
+            f(5, 0)
+        assert f(7, 2) == 3
