@@ -144,10 +144,21 @@ def binary(op: str, a: Any, b: Any) -> Any:
         t = f64
     if op == "**":
         return _power(a, b, t)
+    if op == "/" and kind == "int" and not (ta == tb == IntType(64, False)):
+        return _int_true_divide(a, b)
     a, b = cast(a, t), cast(b, t)
     if op in ("/", "//", "%"):
         raise_if(_is_zero(b), "ZeroDivisionError", _ZERO_DIVISION[(op, kind)])
     return emit(BINARY_OPS[_BINARY_NAMES[op]], a, b)
+
+
+def _int_true_divide(a: Any, b: Any) -> Any:
+    """``int / int``, correctly rounded as CPython does (see ``frontend.pyint``)."""
+    from . import pyint
+
+    a, b = cast(a, i64), cast(b, i64)
+    raise_if(_is_zero(b), "ZeroDivisionError", _ZERO_DIVISION[("/", "int")])
+    return _tr().call(pyint.true_divide, (a, b), {})
 
 
 _ZERO_DIVISION = {

@@ -31,7 +31,7 @@ from ir import TypingError, UnsupportedError
 from ir.ops import FloorDivOp, Math2Op, MathOp, MaxOp, MinOp, ModOp, SelectOp
 from ir.types import BoolType, ComplexType, FloatType, IntType, f64, i64
 
-from . import arith
+from . import arith, pyint
 from . import pylib
 from . import tracer as _tracer
 from .layout import unify_types
@@ -82,7 +82,7 @@ def _isinf(x: Symbolic) -> Any:
 
 
 DOMAIN, RANGE = "math domain error", "math range error"
-_CAN_OVERFLOW = {"exp", "expm1", "sinh", "cosh"}
+_CAN_OVERFLOW = {"exp", "exp2", "expm1", "sinh", "cosh"}
 
 
 def _math1(fn: str) -> Callable:
@@ -316,6 +316,37 @@ def _isinstance(obj: Any, classinfo: Any) -> bool:
     return any(builtins.isinstance(c, type) and issubclass(python_class, c) for c in classes)
 
 
+def _int_argument(x: Any, fname: str) -> Symbolic:
+    t = type_of(x)
+    if not isinstance(t, (IntType, BoolType)):
+        raise _tr().error(TypingError, f"'{describe(x)}' object cannot be interpreted as an integer ({fname})")
+    return arith.cast(x, i64)
+
+
+@_folding(math.gcd)
+def _gcd(*args: Any) -> Any:
+    result: Any = 0
+    for a in args:
+        result = _tr().call(pyint.gcd, (result, _int_argument(a, "gcd")), {})
+    return result
+
+
+@_folding(math.isqrt)
+def _isqrt(n: Any) -> Symbolic:
+    n = _int_argument(n, "isqrt")
+    arith.raise_if(arith.compare("<", n, 0), "ValueError", "isqrt() argument must be nonnegative")
+    return _tr().call(pyint.isqrt, (n,), {})
+
+
+@_folding(math.factorial)
+def _factorial(n: Any) -> Symbolic:
+    n = _int_argument(n, "factorial")
+    arith.raise_if(arith.compare("<", n, 0), "ValueError", "factorial() not defined for negative values")
+    arith.raise_if(arith.compare(">", n, 20), "OverflowError",
+                   "factorial() of {} does not fit in a 64-bit integer (compiled code uses 64-bit ints)", n)
+    return _tr().call(pyint.factorial, (n,), {})
+
+
 def _float_test(fn: str) -> Callable:
     def staged(x: Any) -> Any:
         t = type_of(x)
@@ -330,6 +361,7 @@ def _build_table() -> dict[Any, Callable]:
         builtins.range: Range, builtins.abs: _abs, builtins.int: _int, builtins.float: _float,
         builtins.bool: _bool, builtins.complex: _complex, builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
         builtins.len: _len, builtins.isinstance: _isinstance,
+        math.gcd: _gcd, math.isqrt: _isqrt, math.factorial: _factorial,
         builtins.min: _min_max("min", builtins.min, MinOp),
         builtins.max: _min_max("max", builtins.max, MaxOp),
         math.log: _folding(math.log)(_math_log),
@@ -341,12 +373,13 @@ def _build_table() -> dict[Any, Callable]:
         math.radians: _folding(math.radians)(_radians),
     }
     for fn in ("sqrt", "exp", "expm1", "log2", "log10", "log1p", "sin", "cos", "tan", "asin", "acos",
-               "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "erf", "erfc", "fabs"):
+               "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "erf", "erfc", "fabs", "cbrt",
+               "exp2"):
         table[getattr(math, fn)] = _folding(getattr(math, fn))(_math1(fn))
     table[math.gamma] = _folding(math.gamma)(_pylib_math1("gamma", pylib.tgamma_errno))
     table[math.lgamma] = _folding(math.lgamma)(_pylib_math1("lgamma", pylib.lgamma_errno))
     table[math.hypot] = _folding(math.hypot)(_math_hypot)
-    for fn, check in (("atan2", True), ("copysign", False), ("fmod", True)):
+    for fn, check in (("atan2", True), ("copysign", False), ("fmod", True), ("remainder", True)):
         table[getattr(math, fn)] = _folding(getattr(math, fn))(_math2(fn, check))
     for fn in ("isnan", "isinf", "isfinite"):
         table[getattr(math, fn)] = _folding(getattr(math, fn))(_float_test(fn))
