@@ -9,7 +9,11 @@ ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes
   storing the message arguments into ``errargs`` (``MAX_ERROR_ARGS`` slots of
   8 bytes: integers sign- or zero-extended, bools zero-extended, floats as
   their bit pattern, an ``f32`` in the low 4 bytes).  ``call`` passes its own
-  ``errargs`` down and returns a callee's non-zero status at once.
+  ``errargs`` down and returns a callee's non-zero status at once.  The slot
+  ``DEPTH_SLOT`` after the message arguments counts nested recursive calls:
+  a call that can come back to its caller (a cycle of the call graph)
+  raises ``RecursionError`` past :data:`MAX_RECURSION_DEPTH` instead of
+  overflowing the native stack.
 * ``i32 @"f.entry"(ptr ret, ptr errargs, ptr args)``, exported: ``args``
   points to 8-byte slots, one per scalar argument in order (ints and bools
   sign-/zero-extended, ``f64`` as is, ``f32`` in the low 4 bytes, a complex
@@ -68,12 +72,15 @@ from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.types import (
     BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, c64, c128, f32, f64,
 )
-from runtime.errors import register_error_site
+from runtime.errors import DEPTH_SLOT, register_error_site
 
 __all__ = ["lower_module", "value_type", "memory_type", "ENTRY_SUFFIX"]
 
 #: the exported wrapper of function ``f`` is ``f`` + ENTRY_SUFFIX
 ENTRY_SUFFIX = ".entry"
+#: nested recursive calls allowed before ``RecursionError`` (native frames are
+#: small: this stays far below an 8 MiB thread stack)
+MAX_RECURSION_DEPTH = 20_000
 
 _I1 = lir.IntType(1)
 _I8 = lir.IntType(8)
@@ -233,6 +240,20 @@ class _ModuleLowering:
         self.ir_module = module
         self.llvm = lir.Module(name="module")
         self.functions: dict[str, lir.Function] = {}
+        self._reachable: dict[str, set[str]] = {}
+
+    def reachable_from(self, name: str) -> set[str]:
+        """The functions a call of ``name`` can reach (through any chain of calls)."""
+        found = self._reachable.get(name)
+        if found is None:
+            found, todo = set(), [name]
+            while todo:
+                for op in self.ir_module[todo.pop()].walk():
+                    if isinstance(op, CallOp) and op.callee not in found:
+                        found.add(op.callee)
+                        todo.append(op.callee)
+            self._reachable[name] = found
+        return found
 
     def run(self) -> str:
         for func in self.ir_module:
@@ -477,10 +498,21 @@ class _FunctionLowering:
         b = self.b
         callee = self.module.ir_module[op.callee]
         slot = self.stack_slot(memory_type(callee.result_type))
+        recursive = self.func.sym_name in self.module.reachable_from(op.callee)
+        if recursive:
+            depth_slot = b.gep(self.err_ptr, [lir.Constant(_I64, DEPTH_SLOT)], inbounds=True, source_etype=_I64)
+            depth = b.load(depth_slot, typ=_I64)
+            deeper = b.add(depth, lir.Constant(_I64, 1))
+            site = register_error_site("RecursionError", "maximum recursion depth exceeded", op.loc, ())
+            with b.if_then(b.icmp_signed(">", deeper, lir.Constant(_I64, MAX_RECURSION_DEPTH)), likely=False):
+                b.ret(lir.Constant(_STATUS, site))
+            b.store(deeper, depth_slot)
         status = b.call(self.module.functions[op.callee],
                         [slot, self.err_ptr, *(self.value(v) for v in op.operands)])
         with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
             b.ret(status)
+        if recursive:
+            b.store(depth, depth_slot)
         if not op.results:
             return None
         t = op.result.type

@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 import ir
 from ir import FuncOp, Module, Type
 from runtime.boxing import ArgPacker, ResultUnpacker
-from runtime.errors import MAX_ERROR_ARGS, raise_error
+from runtime.errors import ERRARGS_SLOTS, raise_error
 
 _ENTRY_TYPE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
 
@@ -44,7 +44,7 @@ class CompiledFunction:
         self._cfunc = _ENTRY_TYPE(address)
         self._packer = ArgPacker(self.arg_types)
         self._unpacker = ResultUnpacker(self.result_type)
-        self._errargs_type = ctypes.c_int64 * MAX_ERROR_ARGS
+        self._errargs_type = ctypes.c_int64 * ERRARGS_SLOTS
 
     @property
     def entry_symbol(self) -> str:

@@ -73,9 +73,7 @@ def cast(x: Any, to: Type) -> Symbolic:
 
 
 def constant(x: Any, t: Type) -> Symbolic:
-    """A constant of type ``t``; an int that does not fit is a TypingError."""
-    if isinstance(t, IntType) and isinstance(x, int) and not isinstance(x, bool) and not t.min <= x <= t.max:
-        raise _tr().error(TypingError, f"the integer constant {x} does not fit in {t}")
+    """A constant of type ``t`` (see ``Tracer.constant`` for wide ints)."""
     return _tr().constant(x, t)
 
 

@@ -127,9 +127,15 @@ class Tracer:
         return self.emit(ConstantOp(_plain(value), t)).result
 
     def constant(self, value: Any, type: Type) -> Symbolic:
+        """A constant of ``type``.  An int constant must fit in 64 bits, signed or
+        unsigned: ``0xFFFFFFFFFFFFFFFF`` is accepted and wraps to -1 in an ``i64``,
+        as 64-bit arithmetic would make it."""
         from ir.ops import convert_scalar
 
-        return self.emit_value(ConstantOp(convert_scalar(_plain(value), type), type))
+        value = _plain(value)
+        if isinstance(value, int) and not isinstance(value, bool) and not -(1 << 63) <= value < (1 << 64):
+            raise self.error(TypingError, f"the integer constant {value} does not fit in 64 bits")
+        return self.emit_value(ConstantOp(convert_scalar(value, type), type))
 
     def unpack(self, value: Any) -> Any:
         """A traced tuple as a Python tuple of traced elements."""

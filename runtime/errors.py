@@ -33,11 +33,15 @@ from typing import NoReturn, Sequence
 from ir.diagnostics import Location
 from ir.types import BoolType, FloatType, IntType, Type
 
-__all__ = ["MAX_ERROR_ARGS", "ErrorSite", "register_error_site", "error_site", "raise_error",
+__all__ = ["MAX_ERROR_ARGS", "DEPTH_SLOT", "ERRARGS_SLOTS", "ErrorSite", "register_error_site", "error_site", "raise_error",
            "decode_slot"]
 
 #: number of 8-byte message-argument slots the caller of compiled code provides
 MAX_ERROR_ARGS = 4
+#: the slot after the message arguments counts the depth of recursive calls
+DEPTH_SLOT = MAX_ERROR_ARGS
+#: 8-byte slots of the ``errargs`` buffer a caller of compiled code provides (zeroed)
+ERRARGS_SLOTS = MAX_ERROR_ARGS + 1
 
 _MASK64 = (1 << 64) - 1
 

@@ -28,7 +28,7 @@ from ir.types import (
     i32, i64, none, u8, u16, u32, u64,
 )
 from runtime.engine import get_engine
-from runtime.errors import MAX_ERROR_ARGS, raise_error
+from runtime.errors import ERRARGS_SLOTS, raise_error
 
 LOC = Location("kernels.py", 12)
 SCALARS = [bool_, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, c64, c128]
@@ -105,7 +105,7 @@ class Jit:
         slots = [s for v, t in zip(args, func.arg_types, strict=True) for s in slots_of(v, t)]
         arg_buffer = (ctypes.c_uint64 * max(len(slots), 1))(*slots)
         result = ctype_of(func.result_type)()
-        errargs = (ctypes.c_uint64 * MAX_ERROR_ARGS)()
+        errargs = (ctypes.c_uint64 * ERRARGS_SLOTS)()
         entry = self._entries.get(name)
         if entry is None:
             entry = self._entries[name] = ENTRY(self.lib.address(name + ENTRY_SUFFIX))
