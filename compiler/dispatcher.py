@@ -6,8 +6,11 @@
     @compile("f64(f64, i64)")             # compiled now, for these signatures
     def g(x, n): ...
 
-    @compile(opt=2)
+    @compile(opt=2)                       # LLVM's optimisation level
     def h(x): ...
+
+    @compile(boundscheck=False)           # no array index checks (undefined if out of range)
+    def k(a, i): ...
 
 A call binds its arguments as Python would (a wrong count raises the very
 ``TypeError`` CPython raises), maps each to an IR type (``bool``, ``i64``,
@@ -22,7 +25,7 @@ import inspect
 import threading
 from typing import Any, Callable, Iterable
 
-from ir import Type, TypingError
+from ir import ArrayType, Type, TypingError
 
 from .pipeline import CompiledFunction, CompileOptions, compile_function
 from .signatures import Signature, parse_signature
@@ -68,7 +71,8 @@ class Dispatcher:
 
     @property
     def signatures(self) -> list[Signature]:
-        return [Signature(c.arg_types, c.result_type) for c in self._compiled.values()]
+        unique = {id(c): c for c in self._compiled.values()}.values()
+        return [Signature(c.arg_types, c.result_type) for c in unique]
 
     # ------------------------------------------------------------- calling
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -83,8 +87,17 @@ class Dispatcher:
                 raise self._argument_error(i, a)
             types.append(t)
         key = tuple(types)
-        compiled = self._compiled.get(key) or self._specialization(key)
+        compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key)
         return compiled(args)
+
+    def _compatible(self, key: tuple[Type, ...]) -> CompiledFunction | None:
+        """A specialisation that accepts these argument types as they are: an
+        array of any layout fits an ``A`` parameter, a writable one a read-only one."""
+        for types, compiled in list(self._compiled.items()):
+            if all(_accepts(p, a) for p, a in zip(types, key)):
+                self._compiled[key] = compiled
+                return compiled
+        return None
 
     def _bind(self, args: tuple, kwargs: dict) -> tuple:
         try:
@@ -144,9 +157,19 @@ class Dispatcher:
         return f"<compiled function {self.py_func.__qualname__}>"
 
 
-def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3) -> Any:
+def _accepts(param: Type, arg: Type) -> bool:
+    if param == arg:
+        return True
+    if not isinstance(param, ArrayType) or not isinstance(arg, ArrayType):
+        return False
+    return (param.dtype, param.ndim) == (arg.dtype, arg.ndim) and param.layout in ("A", arg.layout) \
+        and (param.readonly or not arg.readonly)
+
+
+def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3,
+            boundscheck: bool = True) -> Any:
     """Decorate a function for JIT compilation (see the module docstring)."""
-    options = CompileOptions(opt=opt)
+    options = CompileOptions(opt=opt, boundscheck=boundscheck)
     if callable(func) and not isinstance(func, (str, Signature)):
         return Dispatcher(func, (), options)
     if func is None:

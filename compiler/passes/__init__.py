@@ -1,0 +1,65 @@
+"""Passes over the IR, and the registry that finds them by name.
+
+A pass is a class with a class attribute ``name`` (the word used in
+pipelines such as ``fold,dce,cse``) and a method ``run(module) -> bool``
+that transforms the module in place and says whether it changed anything.
+Passes are registered with :func:`register_pass` and looked up with
+:func:`get_pass`; the pass manager, which builds pipelines from these names,
+instantiates the classes it gets back.
+
+    @register_pass
+    class MyPass:
+        name = "mine"
+
+        def run(self, module) -> bool:
+            ...
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+__all__ = ["Pass", "PASSES", "register_pass", "get_pass"]
+
+
+class Pass(Protocol):
+    """What every pass provides."""
+
+    name: str
+
+    def run(self, module) -> bool:  # pragma: no cover - a protocol
+        ...
+
+
+#: Every registered pass class, by name.
+PASSES: dict[str, type] = {}
+
+
+def register_pass(cls: type) -> type:
+    """Class decorator: make ``cls`` known by its ``name``.
+
+    Raises ``ValueError`` if the class has no usable name, has no ``run``
+    method, or a different class already holds the name.
+    """
+    name = getattr(cls, "name", None)
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"pass class {cls.__name__} needs a non-empty string 'name'")
+    if not callable(getattr(cls, "run", None)):
+        raise ValueError(f"pass class {cls.__name__} ('{name}') needs a 'run(module)' method")
+    existing = PASSES.get(name)
+    if existing is not None and existing is not cls:
+        raise ValueError(f"pass name '{name}' is already taken by {existing.__name__}")
+    PASSES[name] = cls
+    return cls
+
+
+def get_pass(name: str) -> type:
+    """The pass class registered as ``name``; ``ValueError`` if there is none."""
+    cls = PASSES.get(name)
+    if cls is None:
+        known = ", ".join(sorted(PASSES)) or "(none)"
+        raise ValueError(f"unknown pass '{name}'; known passes: {known}")
+    return cls
+
+
+# Import the passes so that they register themselves.
+from . import refcount  # noqa: E402,F401

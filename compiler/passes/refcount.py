@@ -1,0 +1,247 @@
+"""The ``refcount`` pass: insert ``array.incref`` / ``array.decref``.
+
+It runs last, just before code generation, exactly once.  Afterwards every
+array that compiled code allocates is freed as soon as nothing refers to it
+any more (a temporary allocated in a loop body dies at the end of each
+iteration, so memory stays flat), and an array a function returns carries
+exactly one reference, which the caller (or the runtime, for the entry
+point) owns.
+
+Ownership rules
+===============
+
+The rules apply to values of ``array<...>`` type and to tuple values that
+contain arrays, at any depth; the *array leaves* of a tuple are its array
+elements, reached with ``tuple_get`` (recursively for nested tuples).  A
+value is either *owned* -- it holds one reference (+1) that its defining
+block must give back -- or *borrowed* -- it holds nothing and lives on a
+reference someone else keeps.
+
+Owned (+1):
+  * results of ops that allocate (the ``Allocates`` trait: ``array.alloc``);
+  * results of ``array.view``: a view shares its base's meminfo, so the pass
+    inserts an ``array.incref`` of the view right after the op;
+  * results of ``call`` (the callee returns +1, see ``return`` below);
+  * results of ``if``, ``for`` and ``while``;
+  * the block arguments of ``for`` bodies (the loop-carried values; the
+    induction variable is an ``i64``) and of both ``while`` regions.
+
+Borrowed (+0):
+  * function arguments (the caller keeps its own reference alive across the
+    call; arrays passed in from Python have a null meminfo anyway);
+  * results of ``tuple_get`` (they borrow from the tuple) and of ``tuple``
+    (it borrows its elements); ``select`` of two arrays borrows the one it
+    picks;
+  * results of ``array.undef``: a placeholder with a null meminfo, which
+    owns nothing (increfs and decrefs of it would be no-ops anyway).
+
+Transfers (+1 handed on):
+  * the operands of ``yield``, ``condition`` (its forwarded values) and
+    ``return``: an ``array.incref`` of every array leaf is inserted right
+    before the terminator;
+  * the inits of ``for`` and ``while`` become owned block arguments: an
+    ``array.incref`` of every array leaf is inserted right before the loop;
+  * ``call`` arguments are borrowed by the callee: nothing to do.
+
+Release:
+  * at the end of every block -- just before its terminator and after the
+    transfer increfs -- an ``array.decref`` of every array leaf of every
+    owned value defined in that block (block arguments, then op results in
+    program order), whether the value was used or not.
+
+Because the IR is structured SSA, a value is visible only in its defining
+block and the regions nested in it, and it leaves its region only through a
+terminator; every use therefore comes before the releases at the end of its
+defining block, and every reference that crosses a region boundary is a
+transfer.  So these local rules free each allocation exactly once and never
+too early.  Each transferred value is both incref'd (for the receiver) and,
+if owned, decref'd (for the block) -- the pass does not fuse such pairs into
+a "move"; that is left to a later clean-up.
+
+Known limitation: a ``raise_if`` (or a call) that raises ends the function
+early, and the arrays owned at that point are not released: they leak on
+the error path.  Errors are exceptional, so this is accepted for now.
+
+Ops whose results contain arrays but that none of the rules above covers are
+refused with :class:`RefcountError` rather than guessed at; a new op that
+produces arrays must be given a rule here (``VIEW_OPS``, ``BORROWING_OPS``,
+``NULL_ARRAY_OPS``, or the ``Allocates`` trait on the op).  Running the pass a second time is an
+error too: the module must not contain ``array.incref``/``array.decref`` yet.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from ir.builder import Builder
+from ir.core import Block, Operation, Terminator, Value
+from ir.module import Module
+from ir.ops.arith import SelectOp
+from ir.ops.array import Allocates, ArrayDecrefOp, ArrayIncrefOp, ArrayUndefOp, ArrayViewOp
+from ir.ops.control import ForOp, IfOp, WhileOp
+from ir.ops.func import CallOp, FuncOp
+from ir.ops.tuple import MakeTupleOp, TupleGetOp
+from ir.types import ArrayType, TupleType, Type
+
+from . import register_pass
+
+__all__ = ["RefcountPass", "RefcountError", "contains_array", "array_leaves",
+           "VIEW_OPS", "BORROWING_OPS", "NULL_ARRAY_OPS", "STRUCTURED_OPS"]
+
+#: Ops whose array result shares its operand's meminfo; the result is made
+#: owned by an ``array.incref`` right after the op.
+VIEW_OPS: tuple[type[Operation], ...] = (ArrayViewOp,)
+
+#: Ops whose array-valued results alias (parts of) their operands and hold
+#: no reference of their own.
+BORROWING_OPS: tuple[type[Operation], ...] = (MakeTupleOp, TupleGetOp, SelectOp)
+
+#: Ops whose array results have a null meminfo: nothing to count.
+NULL_ARRAY_OPS: tuple[type[Operation], ...] = (ArrayUndefOp,)
+
+#: Region-holding ops whose results and region arguments are owned.
+STRUCTURED_OPS: tuple[type[Operation], ...] = (IfOp, ForOp, WhileOp)
+
+#: Set on a module once the pass has run on it.
+_DONE_FLAG = "refcount_done"
+
+
+class RefcountError(RuntimeError):
+    """The pass cannot do its job: it ran twice, or met an op it has no rule for.
+
+    Always a compiler bug, never a problem in the user's program.
+    """
+
+
+# ----------------------------------------------------------------- array leaves
+def contains_array(t: Type) -> bool:
+    """Is ``t`` an array type, or a tuple with an array somewhere inside?"""
+    if isinstance(t, ArrayType):
+        return True
+    if isinstance(t, TupleType):
+        return any(contains_array(e) for e in t.elements)
+    return False
+
+
+def array_leaves(value: Value, builder: Builder) -> list[Value]:
+    """The arrays held by ``value``: itself if it is an array, the array
+    elements of a tuple (extracted with ``tuple_get`` ops inserted at
+    ``builder``, recursively), or nothing."""
+    t = value.type
+    if isinstance(t, ArrayType):
+        return [value]
+    if not isinstance(t, TupleType):
+        return []
+    leaves: list[Value] = []
+    for index, element in enumerate(t.elements):
+        if contains_array(element):
+            part = builder.add(TupleGetOp(value, index))
+            leaves.extend(array_leaves(part, builder))
+    return leaves
+
+
+def _insert_refcount_ops(kind: type[Operation], values: Iterable[Value], builder: Builder) -> int:
+    """A ``kind`` op (incref or decref) of every array leaf of ``values``;
+    returns how many refcount ops were inserted."""
+    count = 0
+    for value in values:
+        for leaf in array_leaves(value, builder):
+            builder.insert(kind(leaf))
+            count += 1
+    return count
+
+
+# ----------------------------------------------------------------- the rules per op
+def _has_array_results(op: Operation) -> bool:
+    return any(contains_array(r.type) for r in op.results)
+
+
+def _results_owned(op: Operation) -> bool:
+    """Do ``op``'s array results hold a reference (+1) of their own?"""
+    if op.has_trait(Allocates) or isinstance(op, (CallOp, *VIEW_OPS, *STRUCTURED_OPS)):
+        return True
+    if isinstance(op, (*BORROWING_OPS, *NULL_ARRAY_OPS)) or not _has_array_results(op):
+        return False
+    raise RefcountError(f"the refcount pass has no ownership rule for the array results of "
+                        f"'{op.name}' (at {op.loc or 'an unknown location'})")
+
+
+def _region_args_owned(op: Operation) -> bool:
+    """Do the array arguments of ``op``'s regions hold a reference?"""
+    if isinstance(op, STRUCTURED_OPS):
+        return True
+    if isinstance(op, FuncOp):
+        return False
+    if any(contains_array(a.type) for r in op.regions for a in r.block.args):
+        raise RefcountError(f"the refcount pass has no ownership rule for the region arguments "
+                            f"of '{op.name}' (at {op.loc or 'an unknown location'})")
+    return False
+
+
+def _loop_inits(op: Operation) -> Sequence[Value]:
+    """The operands that ``op`` hands to owned block arguments."""
+    if isinstance(op, ForOp):
+        return op.inits
+    if isinstance(op, WhileOp):
+        return op.operands
+    return ()
+
+
+# ----------------------------------------------------------------- the rewrite
+def _rewrite_block(block: Block, args_owned: bool) -> int:
+    """Apply the rules to ``block`` and the regions nested in it; returns the
+    number of refcount ops inserted."""
+    inserted = 0
+    owned: list[Value] = [a for a in block.args if args_owned and contains_array(a.type)]
+    for op in list(block.ops):  # a snapshot: ops are inserted around ``op``
+        if op.has_trait(Terminator):
+            continue
+        inserted += _insert_refcount_ops(ArrayIncrefOp, _loop_inits(op), Builder.before(op, op.loc))
+        for region in op.regions:
+            inserted += _rewrite_block(region.block, _region_args_owned(op))
+        if _results_owned(op):
+            owned.extend(r for r in op.results if contains_array(r.type))
+        if isinstance(op, VIEW_OPS):
+            after = Builder(block, block.index_of(op) + 1, op.loc)
+            inserted += _insert_refcount_ops(ArrayIncrefOp, op.results, after)
+    inserted += _release_at_end(block, owned)
+    return inserted
+
+
+def _release_at_end(block: Block, owned: list[Value]) -> int:
+    """Before the terminator: an incref of every transferred array, then a
+    decref of every owned value of the block."""
+    term = block.terminator
+    if term is None:
+        builder = Builder.at_end(block)
+        transferred: Sequence[Value] = ()
+    else:
+        builder = Builder.before(term, term.loc)
+        transferred = term.operands
+    inserted = _insert_refcount_ops(ArrayIncrefOp, transferred, builder)
+    return inserted + _insert_refcount_ops(ArrayDecrefOp, owned, builder)
+
+
+def _check_not_run(module: Module) -> None:
+    if getattr(module, _DONE_FLAG, False):
+        raise RefcountError("the refcount pass has already run on this module; "
+                            "it must run exactly once, just before code generation")
+    for func in module:
+        for op in func.walk():
+            if isinstance(op, (ArrayIncrefOp, ArrayDecrefOp)):
+                raise RefcountError(f"@{func.sym_name} already contains '{op.name}': the refcount "
+                                    "pass must run exactly once, just before code generation")
+
+
+@register_pass
+class RefcountPass:
+    """Insert the reference counting of arrays (see the module docstring)."""
+
+    name = "refcount"
+
+    def run(self, module: Module) -> bool:
+        _check_not_run(module)
+        inserted = 0
+        for func in module:
+            inserted += _rewrite_block(func.body, args_owned=False)
+        setattr(module, _DONE_FLAG, True)
+        return inserted > 0
