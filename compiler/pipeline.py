@@ -1,6 +1,6 @@
 """From a Python function and argument types to a native entry point.
 
-    trace (frontend) -> verify -> lower to LLVM IR (codegen) -> LLVM -O<n> + JIT (runtime)
+    trace (frontend) -> verify -> refcount pass -> lower to LLVM IR (codegen) -> LLVM -O<n> + JIT
 
 Every stage's text is kept on the result, for ``inspect_ir``/``irdump``.
 """
@@ -21,6 +21,7 @@ _ENTRY_TYPE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p,
 @dataclass
 class CompileOptions:
     opt: int = 3
+    boundscheck: bool = True
 
     def __post_init__(self) -> None:
         if self.opt not in (0, 1, 2, 3):
@@ -59,7 +60,7 @@ class CompiledFunction:
         status = self._cfunc(ctypes.addressof(ret), ctypes.addressof(errargs), ctypes.addressof(packed))
         if status:
             raise_error(status, list(errargs))
-        return self._unpacker.unpack(ret)
+        return self._unpacker.unpack(ret, args)  # an array result may borrow an argument
 
 
 def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
@@ -69,10 +70,13 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
     from runtime.engine import get_engine
 
     from .codegen import lower_module
+    from .passes.refcount import RefcountPass
 
     options = options or CompileOptions()
-    module, entry = trace(pyfunc, arg_types, result_type)
+    module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck)
     ir.verify(module)
+    if RefcountPass().run(module):
+        ir.verify(module)
     llvm_ir = lower_module(module)
     library = get_engine().compile(llvm_ir, opt_level=options.opt, name=entry.sym_name)
     return CompiledFunction(tuple(arg_types), entry.result_type, module, entry, llvm_ir, library)

@@ -14,16 +14,18 @@ from typing import Callable, Sequence
 from ir import FuncOp, Module, Type
 
 from . import arith as _arith  # noqa: F401  (installs the operators on Symbolic)
+from . import arrays as _arrays  # noqa: F401  (installs indexing and attributes on Symbolic)
 from .tracer import Tracer, activate
 
 
-def trace(pyfunc: Callable, arg_types: Sequence[Type],
-          result_type: Type | None = None) -> tuple[Module, FuncOp]:
+def trace(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
+          boundscheck: bool = True) -> tuple[Module, FuncOp]:
     """Trace ``pyfunc`` for arguments of ``arg_types`` into a new module.
 
-    With ``result_type`` the returned value is converted to that type.
+    With ``result_type`` the returned value is converted to that type;
+    ``boundscheck=False`` leaves out the array index checks.
     """
-    tracer = Tracer()
+    tracer = Tracer(boundscheck)
     with activate(tracer):
         entry = tracer.trace_entry(pyfunc, list(arg_types), result_type)
     return tracer.module, entry

@@ -111,6 +111,13 @@ def _weak_result(weak: Type, strong: Type) -> Type:
     return promote(weak, strong) if not isinstance(strong, BoolType) else weak
 
 
+def result_type(a: Any, b: Any, op: str) -> Type:
+    """The type two operands meet at (Python constants do not widen traced types)."""
+    ta, wa = scalar_type(a, op)
+    tb, wb = scalar_type(b, op)
+    return _promote(op, ta, wa, tb, wb)
+
+
 def _int_of_bool(t: Type) -> Type:
     return i64 if isinstance(t, BoolType) else t
 

@@ -31,7 +31,7 @@ from ir import TypingError, UnsupportedError
 from ir.ops import FloorDivOp, Math2Op, MathOp, MaxOp, MinOp, ModOp, SelectOp
 from ir.types import BoolType, ComplexType, FloatType, IntType, f64, i64
 
-from . import arith, pyint
+from . import arith, iteration, pyint
 from . import pylib
 from . import tracer as _tracer
 from .layout import unify_types
@@ -293,6 +293,10 @@ def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
 
 
 def _len(x: Any) -> Any:
+    from . import arrays
+
+    if arrays.is_array(x):
+        return arrays.length(x)
     if isinstance(x, Symbolic):
         raise _tr().error(TypingError, f"object of type '{x.type}' has no len()")
     return len(x)
@@ -361,6 +365,7 @@ def _build_table() -> dict[Any, Callable]:
         builtins.range: Range, builtins.abs: _abs, builtins.int: _int, builtins.float: _float,
         builtins.bool: _bool, builtins.complex: _complex, builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
         builtins.len: _len, builtins.isinstance: _isinstance,
+        builtins.enumerate: iteration.enumerate_, builtins.zip: iteration.zip_,
         math.gcd: _gcd, math.isqrt: _isqrt, math.factorial: _factorial,
         builtins.min: _min_max("min", builtins.min, MinOp),
         builtins.max: _min_max("max", builtins.max, MaxOp),

@@ -26,7 +26,8 @@ from typing import Any, Iterator
 
 from ir import Block, Location, Operation
 from ir.dtypes import promote
-from ir.types import BoolType, ComplexType, FloatType, IntType, Type, bool_
+from ir.ops import ArrayUndefOp
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_
 
 from .values import MaybeUnbound, Symbolic, TypeConflict, describe, python_scalar_type, type_of
 
@@ -227,9 +228,11 @@ def leaves(layout: Layout, value: Any) -> list[Any]:
 
 def placeholders(layout: Layout) -> list[Any]:
     """Zero values for every leaf of ``layout`` (where a variable is unbound)."""
+    from . import tracer
     from .arith import constant
 
-    return [constant(False if isinstance(t, BoolType) else 0, t) for t in layout.leaf_types()]
+    return [tracer.current().emit_value(ArrayUndefOp(t)) if isinstance(t, ArrayType)
+            else constant(False if isinstance(t, BoolType) else 0, t) for t in layout.leaf_types()]
 
 
 def rebuild(layout: Layout, values: Iterator[Any], name: str) -> Any:

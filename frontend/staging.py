@@ -287,7 +287,10 @@ def contains(container: Any, item: Any) -> Any:
 
 
 def getitem(obj: Any, key: Any) -> Any:
-    """``obj[key]``: a Python tuple indexed by a traced int selects at run time."""
+    """``obj[key]``: arrays index (see ``frontend.arrays``); a Python tuple
+    indexed by a traced int selects at run time."""
+    if isinstance(obj, Symbolic):
+        return obj[key]
     if not isinstance(key, Symbolic) or not isinstance(obj, (tuple, list)):
         return obj[key]
     if not isinstance(key.type, (IntType, BoolType)):
@@ -311,7 +314,16 @@ def getitem(obj: Any, key: Any) -> Any:
 
 
 def is_staged_iterable(iterable: Any) -> bool:
-    return isinstance(iterable, Range)
+    from .iteration import indexed
+
+    return indexed(iterable) is not None
+
+
+def range_length(rng: Range) -> Any:
+    """``len(range)`` as an i64 (a Python int for constant ranges)."""
+    if rng.constant:
+        return len(range(rng.start, rng.stop, rng.step))
+    return arith.cast(_trip_count(rng), i64)
 
 
 def _loop_layouts(names: Sequence[str], state: tuple) -> list[Layout]:
@@ -350,8 +362,16 @@ def _settle(build: Callable[[list[Layout]], tuple[Any, list[Layout]]], layouts: 
 def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
                get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
                names: Sequence[str]) -> None:
-    if not isinstance(iterable, Range):
+    from .iteration import RangeItems, indexed
+
+    items = indexed(iterable)
+    if items is None:
         raise _tr().error(UnsupportedError, f"cannot iterate over a {describe(iterable)} in compiled code")
+    if not isinstance(items, RangeItems):  # a counted loop over the items' indices
+        def item_body(k: Any) -> None:
+            body(items.item(k))
+        staged_for(Range(items.length()), extra_test, item_body, get_state, set_state, names)
+        return
     if iterable.dead:
         return
     if extra_test is not None:
@@ -537,8 +557,9 @@ _MUTATORS = {
 def resolve_call(f: Any) -> Callable:
     """What a call of ``f`` in converted code runs (see ``frontend.builtins``)."""
     from .builtins import lookup
+    from .numpy_api import lookup as numpy_lookup
 
-    impl = lookup(f)
+    impl = lookup(f) or numpy_lookup(f)
     if impl is not None:
         return impl
     py_func = getattr(f, "py_func", None)

@@ -63,7 +63,8 @@ class FunctionTrace:
 
 
 class Tracer:
-    def __init__(self) -> None:
+    def __init__(self, boundscheck: bool = True) -> None:
+        self.boundscheck = boundscheck
         self.module = Module()
         self.functions: dict[tuple, FuncOp] = {}
         self.in_progress: dict[tuple, FunctionTrace] = {}

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from ..core import Operation
-from . import arith, complex, control, func, math, tuple as tuple_ops
+from . import arith, array, complex, control, func, math, tuple as tuple_ops
 from .arith import *  # noqa: F401,F403
+from .array import *  # noqa: F401,F403
 from .complex import *  # noqa: F401,F403
 from .control import *  # noqa: F401,F403
 from .func import *  # noqa: F401,F403
@@ -21,7 +22,7 @@ def register_op(cls: type[Operation]) -> type[Operation]:
     return cls
 
 
-for _module in (arith, complex, control, func, math, tuple_ops):
+for _module in (arith, array, complex, control, func, math, tuple_ops):
     for _cls in vars(_module).values():
         if isinstance(_cls, type) and issubclass(_cls, Operation) and _cls.name:
             register_op(_cls)

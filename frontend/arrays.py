@@ -1,0 +1,177 @@
+"""NumPy arrays in traced code: indexing, attributes, iteration.
+
+A traced array is a :class:`~frontend.values.Symbolic` of ``array<T, n, L>``
+type.  Python-semantics (NumPy-semantics) decisions:
+
+* ``a[i]`` on a 1-d array reads an element; on an n-d array it is the
+  sub-array ``a[i, ...]`` (a view); ``a[i, j]`` reads or views likewise;
+* a negative index counts from the end; an index out of range raises
+  ``IndexError: index 10 is out of bounds for axis 0 with size 10``, as
+  NumPy does, unless the function was compiled with ``boundscheck=False``
+  (then it is undefined, as in Numba);
+* an index must be an integer (a float index is a ``TypingError``);
+  slices are not supported yet (``UnsupportedError``);
+* storing converts the value to the element type as NumPy does (a float
+  stored into an int array is truncated); storing into a read-only array is
+  a ``TypingError`` at compile time;
+* ``a.shape`` is a tuple of traced ints, ``a.ndim`` a Python int,
+  ``a.dtype`` the NumPy dtype (a compile-time constant usable in
+  allocation), ``a.size`` the product of the extents, ``len(a)`` the first
+  extent;
+* ``for x in a`` iterates over the first axis.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ir import TypingError, UnsupportedError
+from ir.dtypes import to_dtype
+from ir.ops import ArrayDimOp, ArrayLoadOp, ArrayStoreOp, ArrayViewOp
+from ir.types import ArrayType, BoolType, ComplexType, IntType, i64
+
+from . import arith
+from . import tracer as _tracer
+from .values import Symbolic, describe, type_of
+
+
+def _tr() -> _tracer.Tracer:
+    return _tracer.current()
+
+
+def is_array(value: Any) -> bool:
+    return isinstance(value, Symbolic) and isinstance(value.type, ArrayType)
+
+
+def dim(a: Symbolic, axis: int) -> Symbolic:
+    return _tr().emit_value(ArrayDimOp(a.value, axis))
+
+
+def shape(a: Symbolic) -> tuple:
+    return tuple(dim(a, k) for k in range(a.type.ndim))
+
+
+def size(a: Symbolic) -> Any:
+    result: Any = 1
+    for extent in shape(a):
+        result = arith.binary("*", result, extent)
+    return result
+
+
+def _index_list(a: Symbolic, key: Any) -> list:
+    keys = list(key) if isinstance(key, tuple) else [key]
+    t = a.type
+    if len(keys) > t.ndim:
+        raise _tr().error(TypingError, f"too many indices for array: array is {t.ndim}-dimensional, "
+                                       f"but {len(keys)} were indexed")
+    for k in keys:
+        if isinstance(k, slice) or k is Ellipsis or k is None:
+            raise _tr().error(UnsupportedError, "slicing arrays inside compiled code is not supported yet; "
+                                                "index with integers")
+        kt = type_of(k)
+        if not isinstance(kt, (IntType, BoolType)):
+            raise _tr().error(TypingError, "only integers are valid array indices in compiled code, "
+                                           f"not {describe(k)}")
+    return keys
+
+
+def checked_index(a: Symbolic, axis: int, index: Any) -> Symbolic:
+    """``index`` wrapped if negative and bounds-checked against ``a``'s extent."""
+    extent = dim(a, axis)
+    if isinstance(index, Symbolic):
+        index = arith.cast(index, i64)
+        wrapped = arith.select(arith.compare("<", index, 0), arith.binary("+", index, extent), index)
+        below = arith.compare("<", wrapped, 0)
+    else:  # a constant index: its sign is known now
+        index = int(index)
+        wrapped = arith.binary("+", extent, index) if index < 0 else arith.constant(index, i64)
+        below = arith.compare("<", wrapped, 0) if index < 0 else False
+        index = arith.constant(index, i64)
+    if _tr().boundscheck:
+        outside = arith.logical_or(below, arith.compare(">=", wrapped, extent))
+        arith.raise_if(outside, "IndexError", "index {} is out of bounds for axis {} with size {}",
+                       index, arith.constant(axis, i64), extent)
+    return wrapped
+
+
+def getitem(a: Symbolic, key: Any) -> Any:
+    keys = _index_list(a, key)
+    ndim = a.type.ndim
+    if len(keys) == ndim:
+        indices = [checked_index(a, axis, k) for axis, k in enumerate(keys)]
+        return _tr().emit_value(ArrayLoadOp(a.value, [i.value for i in indices]))
+    for k in keys:  # fewer indices than dimensions: views along the first axes
+        a = _tr().emit_value(ArrayViewOp(a.value, checked_index(a, 0, k).value))
+    return a
+
+
+def setitem(a: Symbolic, key: Any, value: Any) -> None:
+    t = a.type
+    if t.readonly:
+        raise _tr().error(TypingError, "assignment destination is read-only (the array passed in is not "
+                                       "writeable)")
+    keys = _index_list(a, key)
+    if len(keys) != t.ndim:
+        raise _tr().error(UnsupportedError, "assigning to a whole sub-array is not supported yet; "
+                                            "assign element by element")
+    vt = type_of(value)
+    if vt is None or not vt.is_scalar:
+        raise _tr().error(TypingError, f"cannot store a {describe(value)} into an array of {t.dtype}")
+    if isinstance(vt, ComplexType) and not isinstance(t.dtype, ComplexType):
+        raise _tr().error(TypingError, f"cannot store a complex value into an array of {t.dtype}")
+    indices = [checked_index(a, axis, k) for axis, k in enumerate(keys)]
+    element = arith.cast(value, t.dtype)
+    _tr().emit(ArrayStoreOp(a.value, [i.value for i in indices], element.value))
+
+
+def attribute(a: Symbolic, name: str) -> Any:
+    if name == "shape":
+        return shape(a)
+    if name == "ndim":
+        return a.type.ndim
+    if name == "size":
+        return size(a)
+    if name == "dtype":
+        return to_dtype(a.type.dtype)
+    if name == "itemsize":
+        return to_dtype(a.type.dtype).itemsize
+    raise AttributeError(name)
+
+
+def length(a: Symbolic) -> Symbolic:
+    return dim(a, 0)
+
+
+def _install() -> None:
+    def make_property(name: str) -> property:
+        def get(self: Symbolic) -> Any:
+            if not is_array(self):
+                raise _tr().error(TypingError, f"a {self.type} has no attribute '{name}'")
+            return attribute(self, name)
+        return property(get)
+
+    for name in ("shape", "ndim", "size", "dtype", "itemsize"):
+        setattr(Symbolic, name, make_property(name))
+
+    def symbolic_getitem(self: Symbolic, key: Any) -> Any:
+        if not is_array(self):
+            raise _tr().error(TypingError, f"a {self.type} is not subscriptable")
+        return getitem(self, key)
+
+    def symbolic_setitem(self: Symbolic, key: Any, value: Any) -> None:
+        if not is_array(self):
+            raise _tr().error(TypingError, f"a {self.type} does not support item assignment")
+        setitem(self, key, value)
+
+    def symbolic_copy(self: Symbolic) -> Symbolic:
+        if not is_array(self):
+            raise _tr().error(TypingError, f"a {self.type} has no attribute 'copy'")
+        from .numpy_api import copy
+
+        return copy(self)
+
+    Symbolic.copy = symbolic_copy  # type: ignore[attr-defined]
+    Symbolic.__getitem__ = symbolic_getitem  # type: ignore[attr-defined]
+    Symbolic.__setitem__ = symbolic_setitem  # type: ignore[attr-defined]
+
+
+_install()

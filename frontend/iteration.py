@@ -1,0 +1,138 @@
+"""Iterables that compile to counted loops: arrays, ``enumerate``, ``zip``.
+
+Each has a length (a constant or a traced int) and gives its ``k``-th item
+for a traced ``k`` in range, so ``for x in it`` becomes a loop over
+``range(len)``.  ``for x in a`` walks the first axis of ``a`` (elements of
+a 1-d array, sub-arrays otherwise); ``enumerate(it, start)`` and
+``zip(a, b, ...)`` (stopping at the shortest, as Python does) take arrays,
+ranges, Python tuples and each other.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+from ir import TypingError
+from ir.ops import ArrayLoadOp, ArrayViewOp
+from ir.types import i64
+
+from . import arith, arrays
+from . import tracer as _tracer
+from .values import Symbolic, describe
+
+
+def _tr() -> _tracer.Tracer:
+    return _tracer.current()
+
+
+class IndexedIterable:
+    def length(self) -> Any:
+        raise NotImplementedError
+
+    def item(self, k: Any) -> Any:
+        raise NotImplementedError
+
+
+class ArrayItems(IndexedIterable):
+    def __init__(self, array: Symbolic):
+        self.array = array
+
+    def length(self) -> Any:
+        return arrays.dim(self.array, 0)
+
+    def item(self, k: Any) -> Any:  # k is in range: no check needed
+        a, k = self.array, arith.cast(k, i64)
+        if a.type.ndim == 1:
+            return _tr().emit_value(ArrayLoadOp(a.value, [k.value]))
+        return _tr().emit_value(ArrayViewOp(a.value, k.value))
+
+
+class RangeItems(IndexedIterable):
+    def __init__(self, rng: Any):
+        self.range = rng
+
+    def length(self) -> Any:
+        from .staging import range_length
+
+        return range_length(self.range)
+
+    def item(self, k: Any) -> Any:
+        return arith.binary("+", self.range.start, arith.binary("*", k, self.range.step))
+
+
+class TupleItems(IndexedIterable):
+    def __init__(self, items: tuple):
+        self.items = items
+
+    def length(self) -> Any:
+        return len(self.items)
+
+    def item(self, k: Any) -> Any:
+        from .staging import getitem
+
+        return getitem(self.items, k)
+
+
+class Enumerate(IndexedIterable):
+    def __init__(self, inner: IndexedIterable, start: Any):
+        self.inner, self.start = inner, start
+
+    def length(self) -> Any:
+        return self.inner.length()
+
+    def item(self, k: Any) -> Any:
+        return arith.binary("+", self.start, k), self.inner.item(k)
+
+
+class Zip(IndexedIterable):
+    def __init__(self, parts: list[IndexedIterable]):
+        self.parts = parts
+
+    def length(self) -> Any:
+        from .builtins import lookup
+
+        lengths = [p.length() for p in self.parts]
+        return lengths[0] if len(lengths) == 1 else lookup(builtins.min)(*lengths)
+
+    def item(self, k: Any) -> Any:
+        return tuple(p.item(k) for p in self.parts)
+
+
+def indexed(iterable: Any) -> IndexedIterable | None:
+    """The counted-loop view of ``iterable``, or None if Python should iterate it."""
+    from .staging import Range
+
+    if isinstance(iterable, IndexedIterable):
+        return iterable
+    if arrays.is_array(iterable):
+        return ArrayItems(iterable)
+    if isinstance(iterable, Range):
+        return RangeItems(iterable)
+    if isinstance(iterable, Symbolic):
+        raise _tr().error(TypingError, f"a {iterable.type} is not iterable")
+    return None
+
+
+def _part(iterable: Any) -> IndexedIterable:
+    staged = indexed(iterable)
+    if staged is not None:
+        return staged
+    if isinstance(iterable, (tuple, list)):
+        return TupleItems(tuple(iterable))
+    raise _tr().error(TypingError, f"cannot iterate over a {describe(iterable)} with traced values")
+
+
+def _staged(*iterables: Any) -> bool:
+    return any(indexed(it) is not None for it in iterables)
+
+
+def enumerate_(iterable: Any, start: Any = 0) -> Any:
+    if not _staged(iterable):
+        return builtins.enumerate(iterable, start)
+    return Enumerate(_part(iterable), start)
+
+
+def zip_(*iterables: Any) -> Any:
+    if not _staged(*iterables):
+        return builtins.zip(*iterables)
+    return Zip([_part(it) for it in iterables])

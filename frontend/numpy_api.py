@@ -1,0 +1,317 @@
+"""The NumPy functions traced code can call on traced values.
+
+* Allocation -- ``np.empty``, ``zeros``, ``ones``, ``full``, ``empty_like``,
+  ``zeros_like``, ``ones_like``, ``arange`` (1-d) and ``a.copy()``: new
+  C-contiguous arrays owned by compiled code, with NumPy's default dtypes
+  (float64; ``full`` and ``arange`` take the dtype of their values) and
+  NumPy's errors: ``ValueError: negative dimensions are not allowed``, and
+  ``ValueError: array is too big; ...`` when the byte size overflows.
+* Element functions -- ``np.sqrt``, ``exp``, ``log``, ``log1p``, ``expm1``,
+  ``sin``, ``cos``, ``tan``, ``arcsin``, ``arccos``, ``arctan``, ``arctan2``,
+  ``sinh``, ``cosh``, ``tanh``, ``abs``/``absolute``, ``floor``, ``ceil``,
+  ``trunc``, ``isnan``, ``isinf``, ``isfinite``, ``minimum``, ``maximum``,
+  ``hypot``, ``power``, ``sign`` on scalars: IEEE results, no exceptions
+  (``np.sqrt(-1.0)`` is NaN, as NumPy gives it); integers become float64
+  for the transcendental functions, ``float32`` stays ``float32``;
+  ``minimum``/``maximum`` propagate NaN; an integer ``power`` with a
+  negative exponent raises NumPy's ``ValueError``.
+* Scalar types as functions -- ``np.float32(x)``, ``np.int64(x)``, ... convert.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ir import TypingError, UnsupportedError
+from ir.dtypes import from_dtype, to_dtype
+from ir.ops import ArrayAllocOp, FloorDivOp, Math2Op, MathOp, PowOp
+from ir.types import BoolType, ComplexType, FloatType, IntType, Type, f64, i64
+
+from . import arith, arrays, pyarray
+from . import tracer as _tracer
+from .values import Symbolic, describe, type_of
+
+
+def _tr() -> _tracer.Tracer:
+    return _tracer.current()
+
+
+def _traced(*args: Any) -> bool:
+    return any(isinstance(a, Symbolic) or (isinstance(a, tuple) and _traced(*a)) for a in args)
+
+
+# ----------------------------------------------------------------- allocation
+def _dtype(dtype: Any, default: Type) -> Type:
+    if dtype is None:
+        return default
+    try:
+        t = from_dtype(np.dtype(dtype))
+    except TypeError:
+        t = None
+    if t is None:
+        raise _tr().error(TypingError, f"dtype {dtype!r} is not supported in compiled code")
+    return t
+
+
+def _extents(shape: Any) -> list:
+    dims = list(shape) if isinstance(shape, tuple) else [shape]
+    for d in dims:
+        if not isinstance(type_of(d), (IntType, BoolType)):
+            raise _tr().error(TypingError, f"array dimensions must be integers, not {describe(d)}")
+    return [arith.cast(d, i64) for d in dims]
+
+
+def allocate(shape: Any, dtype: Type) -> Symbolic:
+    """A new uninitialised C-contiguous array, with NumPy's size checks."""
+    dims = _extents(shape)
+    limit = (2 ** 63 - 1) // to_dtype(dtype).itemsize
+    total: Any = 1
+    for d in dims:
+        arith.raise_if(arith.compare("<", d, 0), "ValueError", "negative dimensions are not allowed")
+    for d in dims:
+        positive = arith.compare(">", d, 0)
+        divisor = arith.select(positive, d, arith.constant(1, i64))  # never divides by zero
+        too_big = arith.logical_and(positive, arith.compare(">", total, arith.emit(
+            FloorDivOp, arith.constant(limit, i64), divisor)))
+        arith.raise_if(too_big, "ValueError", "array is too big; `arr.size * arr.dtype.itemsize` is "
+                                              "larger than the maximum possible size.")
+        total = arith.binary("*", total, d)
+    return _tr().emit_value(ArrayAllocOp(dtype, [d.value for d in dims]))
+
+
+def _filled(shape: Any, dtype: Type, value: Any) -> Symbolic:
+    a = allocate(shape, dtype)
+    _tr().call(pyarray.fill, (a, value), {})
+    return a
+
+
+def empty(shape: Any, dtype: Any = None) -> Symbolic:
+    return allocate(shape, _dtype(dtype, f64))
+
+
+def zeros(shape: Any, dtype: Any = None) -> Symbolic:
+    return _filled(shape, _dtype(dtype, f64), 0)
+
+
+def ones(shape: Any, dtype: Any = None) -> Symbolic:
+    return _filled(shape, _dtype(dtype, f64), 1)
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None) -> Symbolic:
+    value_type = type_of(fill_value)
+    if value_type is None or not value_type.is_scalar:
+        raise _tr().error(TypingError, f"np.full() needs a number to fill with, not {describe(fill_value)}")
+    return _filled(shape, _dtype(dtype, value_type), fill_value)
+
+
+def _like(a: Any, name: str) -> Symbolic:
+    if not arrays.is_array(a):
+        raise _tr().error(TypingError, f"np.{name}() needs an array, not {describe(a)}")
+    return a
+
+
+def empty_like(a: Any, dtype: Any = None) -> Symbolic:
+    a = _like(a, "empty_like")
+    return allocate(arrays.shape(a), _dtype(dtype, a.type.dtype))
+
+
+def zeros_like(a: Any, dtype: Any = None) -> Symbolic:
+    a = _like(a, "zeros_like")
+    return _filled(arrays.shape(a), _dtype(dtype, a.type.dtype), 0)
+
+
+def ones_like(a: Any, dtype: Any = None) -> Symbolic:
+    a = _like(a, "ones_like")
+    return _filled(arrays.shape(a), _dtype(dtype, a.type.dtype), 1)
+
+
+def copy(a: Symbolic) -> Symbolic:
+    result = allocate(arrays.shape(a), a.type.dtype)
+    _tr().call(pyarray.copy_into, (result, a), {})
+    return result
+
+
+def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> Symbolic:
+    if stop is None:
+        start, stop = 0, start
+    types = [type_of(v) for v in (start, stop, step)]
+    if any(t is None or not t.is_scalar or isinstance(t, ComplexType) for t in types):
+        raise _tr().error(TypingError, "np.arange() takes real numbers")
+    floating = any(isinstance(t, FloatType) for t in types)
+    t = _dtype(dtype, f64 if floating else i64)
+    arith.raise_if(arith.compare("==", step, 0), "ZeroDivisionError", "division by zero")
+    if floating:
+        span = arith.binary("/", arith.binary("-", stop, start), step)
+        count = _ceil_to_int(span)
+    else:
+        delta = arith.binary("-", stop, start)
+        count = arith.binary("//", arith.binary("+", delta, arith.binary("-", step, arith.select(
+            arith.compare(">", step, 0), 1, -1))), step)
+    count = arith.select(arith.compare("<", count, 0), 0, count) if isinstance(count, Symbolic) else max(count, 0)
+    a = allocate(count, t)
+    _tr().call(pyarray.arange_fill, (a, start, step), {})
+    return a
+
+
+def _ceil_to_int(x: Any) -> Any:
+    from .builtins import to_int
+
+    return to_int(arith.cast(x, f64), "ceil")
+
+
+# ----------------------------------------------------------------- element functions
+def _float_arg(x: Any, name: str) -> Symbolic:
+    t = type_of(x)
+    if isinstance(t, FloatType):
+        return arith.cast(x, t)
+    if isinstance(t, (IntType, BoolType)):
+        return arith.cast(x, f64)
+    raise _tr().error(TypingError, f"np.{name}() of a {describe(x)} is not supported in compiled code")
+
+
+def _unary(fn: str, name: str) -> Callable:
+    def staged(x: Any) -> Symbolic:
+        return _tr().emit_value(MathOp(fn, _float_arg(x, name).value))
+    return staged
+
+
+def _binary(fn: str, name: str) -> Callable:
+    def staged(x: Any, y: Any) -> Symbolic:
+        x, y = _float_arg(x, name), _float_arg(y, name)
+        t = x.type if x.type == y.type else f64
+        return _tr().emit_value(Math2Op(fn, arith.cast(x, t).value, arith.cast(y, t).value))
+    return staged
+
+
+def _rounding(fn: str) -> Callable:
+    def staged(x: Any) -> Symbolic:
+        if isinstance(type_of(x), (IntType, BoolType)):
+            return arith.positive(x) if isinstance(x, Symbolic) else x
+        return _tr().emit_value(MathOp(fn, _float_arg(x, fn).value))
+    return staged
+
+
+def _absolute(x: Any) -> Symbolic:
+    t = type_of(x)
+    if isinstance(t, (IntType, BoolType)):
+        return arith.select(arith.compare("<", x, 0), arith.negate(x), arith.positive(x))
+    return _tr().emit_value(MathOp("fabs", _float_arg(x, "abs").value))
+
+
+def _test(fn: str) -> Callable:
+    def staged(x: Any) -> Any:
+        if isinstance(type_of(x), (IntType, BoolType)):
+            return fn == "isfinite"
+        return arith.emit_test(fn, _float_arg(x, fn))
+    return staged
+
+
+def _extremum(op: str) -> Callable:
+    def staged(a: Any, b: Any) -> Symbolic:
+        t = arith.result_type(a, b, "np." + ("minimum" if op == "<" else "maximum"))
+        a, b = arith.cast(a, t), arith.cast(b, t)
+        pick = arith.select(arith.compare(op, a, b), a, b)
+        if isinstance(t, FloatType):  # NaN propagates (the first NaN wins)
+            pick = arith.select(arith.emit_test("isnan", b), b, pick)
+            pick = arith.select(arith.emit_test("isnan", a), a, pick)
+        return pick
+    return staged
+
+
+def _power(a: Any, b: Any) -> Symbolic:
+    ta, tb = type_of(a), type_of(b)
+    if isinstance(ta, (IntType, BoolType)) and isinstance(tb, (IntType, BoolType)):
+        arith.raise_if(arith.compare("<", b, 0), "ValueError",
+                       "Integers to negative integer powers are not allowed.")
+        t = arith.result_type(a, b, "np.power")
+        return arith.emit(PowOp, arith.cast(a, t), arith.cast(b, t))
+    return _binary("pow", "power")(a, b)
+
+
+def _sign(x: Any) -> Symbolic:
+    t = type_of(x)
+    if isinstance(t, (IntType, BoolType)):
+        x = arith.positive(x)
+        return arith.select(arith.compare(">", x, 0), arith.constant(1, x.type),
+                            arith.select(arith.compare("<", x, 0), arith.constant(-1, x.type),
+                                         arith.constant(0, x.type)))
+    x = _float_arg(x, "sign")
+    one, minus_one, zero = (arith.constant(v, x.type) for v in (1.0, -1.0, 0.0))
+    signed = arith.select(arith.compare(">", x, 0.0), one, arith.select(arith.compare("<", x, 0.0), minus_one, zero))
+    return arith.select(arith.emit_test("isnan", x), x, signed)
+
+
+def _scalar_type(np_type: Any) -> Callable:
+    t = from_dtype(np.dtype(np_type))
+
+    def convert(x: Any = 0) -> Any:
+        if isinstance(t, BoolType):
+            return arith.truth(x)
+        xt = type_of(x)
+        if xt is None or not xt.is_scalar:
+            raise _tr().error(TypingError, f"np.{np.dtype(np_type).name}() of a {describe(x)}")
+        return arith.cast(x, t)
+    return convert
+
+
+def _folding(py: Callable, staged: Callable) -> Callable:
+    """``py`` on constants (NumPy itself), ``staged`` when any argument is traced."""
+    def impl(*args: Any, **kwargs: Any) -> Any:
+        if _traced(*args, *kwargs.values()):
+            return staged(*args, **kwargs)
+        return py(*args, **kwargs)
+    return impl
+
+
+def _always(staged: Callable) -> Callable:
+    return staged
+
+
+def _build_table() -> dict[Any, Callable]:
+    table: dict[Any, Callable] = {
+        np.empty: _always(empty), np.zeros: _always(zeros), np.ones: _always(ones),
+        np.full: _always(full), np.empty_like: _always(empty_like), np.zeros_like: _always(zeros_like),
+        np.ones_like: _always(ones_like), np.arange: _always(arange),
+    }
+    for name, fn in (("sqrt", "sqrt"), ("exp", "exp"), ("log", "log"), ("log1p", "log1p"), ("expm1", "expm1"),
+                     ("sin", "sin"), ("cos", "cos"), ("tan", "tan"), ("arcsin", "asin"), ("arccos", "acos"),
+                     ("arctan", "atan"), ("sinh", "sinh"), ("cosh", "cosh"), ("tanh", "tanh"),
+                     ("log2", "log2"), ("log10", "log10"), ("exp2", "exp2"), ("cbrt", "cbrt")):
+        table[getattr(np, name)] = _folding(getattr(np, name), _unary(fn, name))
+    for name, fn in (("arctan2", "atan2"), ("hypot", "hypot"), ("copysign", "copysign"), ("fmod", "fmod")):
+        table[getattr(np, name)] = _folding(getattr(np, name), _binary(fn, name))
+    for name in ("floor", "ceil", "trunc", "rint"):
+        table[getattr(np, name)] = _folding(getattr(np, name), _rounding(name))
+    for name in ("isnan", "isinf", "isfinite"):
+        table[getattr(np, name)] = _folding(getattr(np, name), _test(name))
+    table[np.abs] = table[np.absolute] = _folding(np.absolute, _absolute)
+    table[np.minimum] = _folding(np.minimum, _extremum("<"))
+    table[np.maximum] = _folding(np.maximum, _extremum(">"))
+    table[np.power] = _folding(np.power, _power)
+    table[np.sign] = _folding(np.sign, _sign)
+    for np_type in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                    np.uint64, np.float32, np.float64, np.complex64, np.complex128):
+        table[np_type] = _folding(np_type, _scalar_type(np_type))
+    return table
+
+
+_TABLE = _build_table()
+
+
+def lookup(f: Any) -> Callable | None:
+    """Our implementation of a NumPy callable, or None."""
+    try:
+        impl = _TABLE.get(f)
+    except TypeError:
+        return None
+    if impl is None and isinstance(f, np.ufunc):
+        def unsupported(*args: Any, **kwargs: Any) -> Any:
+            if not _traced(*args, *kwargs.values()):
+                return f(*args, **kwargs)
+            raise _tr().error(UnsupportedError, f"np.{f.__name__}() is not supported in compiled code yet")
+        return unsupported
+    return impl
+
+
+__all__ = ["lookup", "allocate", "copy"]

@@ -1,0 +1,32 @@
+"""Array helpers written in the Python compiled code runs (traced like user code).
+
+``a.ndim`` is a compile-time int, so the ``if`` on it runs at trace time and
+each helper unrolls into one loop nest per number of dimensions.
+"""
+from __future__ import annotations
+
+
+def fill(a, value):
+    """Every element of ``a`` set to ``value`` (converted to the dtype)."""
+    if a.ndim == 1:
+        for i in range(a.shape[0]):
+            a[i] = value
+    else:
+        for i in range(a.shape[0]):
+            fill(a[i], value)
+
+
+def copy_into(dst, src):
+    """``dst[...] = src[...]`` for arrays of one shape."""
+    if dst.ndim == 1:
+        for i in range(dst.shape[0]):
+            dst[i] = src[i]
+    else:
+        for i in range(dst.shape[0]):
+            copy_into(dst[i], src[i])
+
+
+def arange_fill(a, start, step):
+    """``a[i] = start + i * step`` over a 1-d array."""
+    for i in range(a.shape[0]):
+        a[i] = start + i * step

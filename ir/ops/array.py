@@ -1,0 +1,210 @@
+"""NumPy arrays: shape, element access, allocation, views and reference counts.
+
+An ``array<T, n, L>`` value is a strided view: a data pointer, ``n`` extents
+and ``n`` byte strides, plus the *meminfo* that owns the memory -- null for
+arrays the caller lent (a NumPy array passed in), or a reference-counted
+block for arrays allocated by compiled code.  ``L`` is ``C`` (C-contiguous:
+the strides follow from the shape), ``F`` (Fortran-contiguous) or ``A``
+(any strides).
+
+* ``%n = array.dim %a {axis = 0} : i64`` -- an extent (shapes never change);
+* ``%x = array.load %a, %i, %j : f64`` and ``array.store %a, %i, %j, %x`` --
+  one element; indices are ``i64``, already wrapped and bounds-checked by
+  the frontend (``raise_if`` before the access), so the op itself is only
+  defined for in-range indices;
+* ``%r = array.view %a, %i : array<f64, 1, C>`` -- ``a[i]`` of an array of
+  two or more dimensions: the sub-array along the first axis, sharing
+  memory (and the meminfo) with ``a``;
+* ``%a = array.alloc %d0, %d1 : array<f64, 2, C>`` -- new, uninitialised,
+  C-contiguous memory with one reference; the extents are non-negative and
+  their product times the item size does not overflow (the frontend checks
+  both); raises ``MemoryError`` when the memory cannot be had;
+* ``%a = array.undef : array<f64, 1, C>`` -- an array that owns nothing (null
+  meminfo and data, zero extents): the placeholder value of a variable
+  that is unbound on some path; it is never read;
+* ``array.incref %a`` / ``array.decref %a`` -- reference counting, inserted
+  by the ``refcount`` pass; no-ops on a null meminfo; the last ``decref``
+  frees the memory.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..core import MayRaise, Operation, Pure, ReadsMemory, Value, WritesMemory
+from ..diagnostics import Location
+from ..types import ArrayType, i64
+
+__all__ = ["ArrayUndefOp", "ArrayDimOp", "ArrayLoadOp", "ArrayStoreOp", "ArrayViewOp", "ArrayAllocOp",
+           "ArrayIncrefOp", "ArrayDecrefOp", "Allocates"]
+
+
+class Allocates(MayRaise):
+    """Allocates memory (and may fail with ``MemoryError``)."""
+
+
+def _array(op: Operation, value: Value) -> ArrayType:
+    t = value.type
+    if not isinstance(t, ArrayType):
+        op.fail(f"expects an array operand, not {t}")
+    return t  # type: ignore[return-value]
+
+
+def _check_indices(op: Operation, array: ArrayType, indices: Sequence[Value]) -> None:
+    if len(indices) != array.ndim:
+        op.fail(f"a {array.ndim}-d array takes {array.ndim} indices, not {len(indices)}")
+    for i in indices:
+        if i.type != i64:
+            op.fail(f"indices must be i64, not {i.type}")
+
+
+class ArrayDimOp(Operation):
+    name = "array.dim"
+    traits = frozenset({Pure})
+
+    def __init__(self, array: Value, axis: int, loc: Location | None = None, name: str | None = None):
+        self._setup([array], [i64], {"axis": axis}, loc=loc, result_names=[name])
+
+    @property
+    def axis(self) -> int:
+        return self.attributes["axis"]
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or len(self.results) != 1 or self.result.type != i64:
+            self.fail("expects 1 array operand and an i64 result")
+        t = _array(self, self.operand(0))
+        axis = self.attributes.get("axis")
+        if not isinstance(axis, int) or not 0 <= axis < t.ndim:
+            self.fail(f"axis {axis!r} is out of range for a {t.ndim}-d array")
+
+
+class ArrayLoadOp(Operation):
+    name = "array.load"
+    traits = frozenset({ReadsMemory})
+
+    def __init__(self, array: Value, indices: Sequence[Value], loc: Location | None = None,
+                 name: str | None = None):
+        t = array.type
+        dtype = t.dtype if isinstance(t, ArrayType) else t
+        self._setup([array, *indices], [dtype], loc=loc, result_names=[name])
+
+    @property
+    def array(self) -> Value:
+        return self.operand(0)
+
+    @property
+    def indices(self) -> tuple[Value, ...]:
+        return self.operands[1:]
+
+    def verify_(self) -> None:
+        if not self.operands or len(self.results) != 1:
+            self.fail("expects an array, its indices and 1 result")
+        t = _array(self, self.array)
+        _check_indices(self, t, self.indices)
+        if self.result.type != t.dtype:
+            self.fail(f"result type {self.result.type} is not the element type {t.dtype}")
+
+
+class ArrayStoreOp(Operation):
+    name = "array.store"
+    traits = frozenset({WritesMemory})
+
+    def __init__(self, array: Value, indices: Sequence[Value], value: Value, loc: Location | None = None):
+        self._setup([array, *indices, value], [], loc=loc)
+
+    @property
+    def array(self) -> Value:
+        return self.operand(0)
+
+    @property
+    def indices(self) -> tuple[Value, ...]:
+        return self.operands[1:-1]
+
+    @property
+    def value(self) -> Value:
+        return self.operands[-1]
+
+    def verify_(self) -> None:
+        if len(self.operands) < 2 or self.results:
+            self.fail("expects an array, its indices and a value, and no result")
+        t = _array(self, self.array)
+        _check_indices(self, t, self.indices)
+        if self.value.type != t.dtype:
+            self.fail(f"stores a {self.value.type} into an array of {t.dtype}")
+        if t.readonly:
+            self.fail("stores into a read-only array")
+
+
+class ArrayViewOp(Operation):
+    name = "array.view"
+    traits = frozenset({Pure})
+
+    def __init__(self, array: Value, index: Value, loc: Location | None = None, name: str | None = None):
+        t = array.type
+        result = ArrayType(t.dtype, t.ndim - 1, "C" if t.layout == "C" else "A", t.readonly) \
+            if isinstance(t, ArrayType) else t
+        self._setup([array, index], [result], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 2 or len(self.results) != 1:
+            self.fail("expects an array and an index, and 1 result")
+        t = _array(self, self.operand(0))
+        if t.ndim < 2:
+            self.fail("a view along the first axis needs an array of 2 or more dimensions")
+        if self.operand(1).type != i64:
+            self.fail("the index must be i64")
+        r = self.result.type
+        if not isinstance(r, ArrayType) or (r.dtype, r.ndim, r.readonly) != (t.dtype, t.ndim - 1, t.readonly):
+            self.fail(f"result type {r} is not a sub-array of {t}")
+        if t.layout != "C" and r.layout == "C":
+            self.fail("a view of a non-C-contiguous array cannot be C-contiguous")
+
+
+class ArrayAllocOp(Operation):
+    name = "array.alloc"
+    traits = frozenset({Allocates, MayRaise})
+
+    def __init__(self, dtype, shape: Sequence[Value], loc: Location | None = None, name: str | None = None):
+        self._setup(shape, [ArrayType(dtype, len(shape), "C")], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.results) != 1:
+            self.fail("expects 1 result")
+        t = self.result.type
+        if not isinstance(t, ArrayType) or t.layout != "C" or t.readonly:
+            self.fail(f"allocates writable C-contiguous arrays, not {t}")
+        elif len(self.operands) != t.ndim:
+            self.fail(f"a {t.ndim}-d array takes {t.ndim} extents, not {len(self.operands)}")
+        if any(v.type != i64 for v in self.operands):
+            self.fail("extents must be i64")
+
+
+class ArrayUndefOp(Operation):
+    name = "array.undef"
+    traits = frozenset({Pure})
+
+    def __init__(self, type: ArrayType, loc: Location | None = None, name: str | None = None):
+        self._setup([], [type], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if self.operands or len(self.results) != 1 or not isinstance(self.result.type, ArrayType):
+            self.fail("expects no operand and 1 array result")
+
+
+class _RefcountOp(Operation):
+    traits = frozenset({WritesMemory})
+
+    def __init__(self, array: Value, loc: Location | None = None):
+        self._setup([array], [], loc=loc)
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or self.results:
+            self.fail("expects 1 array operand and no result")
+        _array(self, self.operand(0))
+
+
+class ArrayIncrefOp(_RefcountOp):
+    name = "array.incref"
+
+
+class ArrayDecrefOp(_RefcountOp):
+    name = "array.decref"
