@@ -18,13 +18,39 @@ ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes
   points to 8-byte slots, one per scalar argument in order (ints and bools
   sign-/zero-extended, ``f64`` as is, ``f32`` in the low 4 bytes, a complex
   number two slots: real then imaginary, a tuple the slots of its elements,
-  ``none`` no slot); it loads them, calls ``@"f"`` and returns its status.
+  ``none`` no slot, an array ``2 + 2n`` slots, see below); it loads them,
+  calls ``@"f"`` and returns its status.
 
 Types.  In registers: bool is ``i1``, ``iN``/``uN`` are ``iN``, ``f32``/``f64``
 are ``float``/``double``, complex is ``{float, float}``/``{double, double}``,
 a tuple a literal struct, ``none`` the empty struct ``{}``.  In memory (the
 result slot) bool is ``i8`` and a tuple is the struct of its elements' memory
 forms.
+
+Arrays (the ABI in two lines):
+
+* ``array<T, n, L>`` is ``{ptr meminfo, ptr data, [n x i64] shape, [n x i64] strides}`` (byte
+  strides) in registers and in memory; as an argument, slots meminfo, data, shape[0..n-1], strides[0..n-1].
+* meminfo is null for arrays the caller lends; compiled code's arrays point it to a 64-byte header
+  ``{i64 refcount, padding}`` directly followed by the data (data = meminfo + 64, 64-byte aligned).
+
+Elements are stored in their memory form (bool ``i8``, complex the
+``{float, float}``/``{double, double}`` pair NumPy stores).  Addresses:
+layout ``C`` (``F``) computes the element offset from the shape alone,
+row-major (column-major), as an ``inbounds`` GEP over the element type --
+the strides are never read, which leaves LLVM unit-stride loops to
+vectorize; layout ``A`` adds ``index * stride`` in bytes.  Index arithmetic
+is ``nsw`` (and ``nuw`` for ``C``/``F``): the ops are only defined for
+in-range indices.  ``array.alloc`` gets ``64 + nbytes`` bytes (rounded up
+to a multiple of 64) from the C library's ``aligned_alloc(64, size)``, sets
+the count to 1 and returns the status of a ``MemoryError`` site on a null
+result; ``array.incref`` is an ``atomicrmw add monotonic``,
+``array.decref`` an ``atomicrmw sub acq_rel`` that calls ``free(meminfo)``
+when the count was 1; both skip a null meminfo (``array.undef`` is the
+all-zero struct).  ``array.view`` shares the meminfo and does not touch the
+count (the ``refcount`` pass decides that).  The argument slots are loaded
+as they are (meminfo included), so a caller may also lend an owned array:
+the callee only ever borrows its arguments.
 
 Semantics (those of the op docstrings in ``ir.ops``), with these decisions:
 
@@ -59,6 +85,10 @@ import llvmlite.ir as lir
 
 from ir.core import Block, Operation, Value
 from ir.module import Module
+from ir.ops.array import (
+    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
+    ArrayViewOp,
+)
 from ir.ops.arith import (
     AddOp, AndOp, BinaryOp, CastOp, CompareOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp,
     InvertOp, LeOp, LtOp, MaxOp, MinOp, ModOp, MulOp, NegOp, NeOp, NotOp, OrOp, PowOp,
@@ -70,17 +100,21 @@ from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import FloatTestOp, Math2Op, MathOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.types import (
-    BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, c64, c128, f32, f64,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, c64, c128, f32, f64,
 )
 from runtime.errors import DEPTH_SLOT, register_error_site
 
-__all__ = ["lower_module", "value_type", "memory_type", "ENTRY_SUFFIX"]
+__all__ = ["lower_module", "value_type", "memory_type", "ENTRY_SUFFIX", "MEMINFO_HEADER", "DATA_ALIGNMENT"]
 
 #: the exported wrapper of function ``f`` is ``f`` + ENTRY_SUFFIX
 ENTRY_SUFFIX = ".entry"
 #: nested recursive calls allowed before ``RecursionError`` (native frames are
 #: small: this stays far below an 8 MiB thread stack)
 MAX_RECURSION_DEPTH = 20_000
+#: bytes of the header of an allocated array (the reference count, then padding)
+MEMINFO_HEADER = 64
+#: alignment of an allocated array's block and data
+DATA_ALIGNMENT = 64
 
 _I1 = lir.IntType(1)
 _I8 = lir.IntType(8)
@@ -113,6 +147,9 @@ def value_type(t: Type) -> lir.Type:
         return lir.LiteralStructType([value_type(e) for e in t.elements])
     if isinstance(t, NoneType):
         return _NONE
+    if isinstance(t, ArrayType):
+        dims = lir.ArrayType(_I64, t.ndim)
+        return lir.LiteralStructType([_PTR, _PTR, dims, dims])
     raise NotImplementedError(f"code generation for type {t} is not implemented")
 
 
@@ -300,6 +337,14 @@ class _ModuleLowering:
             fn.attributes.add("readnone")
         return fn
 
+    def libc(self, name: str, fnty: lir.FunctionType) -> lir.Function:
+        """A C library function with side effects (the allocator): resolved from the process."""
+        fn = self.llvm.globals.get(name)
+        if fn is None:
+            fn = lir.Function(self.llvm, fnty, name)
+            fn.attributes.add("nounwind")
+        return fn
+
     def intrinsic(self, fn: str, t: lir.Type, arity: int = 1) -> lir.Function:
         suffix = "f32" if isinstance(t, lir.FloatType) else "f64"
         return self.declare(f"llvm.{fn}.{suffix}", lir.FunctionType(t, [t] * arity))
@@ -398,6 +443,16 @@ def _load_argument(b: lir.IRBuilder, slots: lir.Value, index: int, t: Type) -> t
             value, index = _load_argument(b, slots, index, e)
             out = b.insert_value(out, value, i)
         return out, index
+    if isinstance(t, ArrayType):  # meminfo, data, shape..., strides...
+        def slot_at(k: int) -> lir.Value:
+            return b.gep(slots, [lir.Constant(_I64, index + k)], inbounds=True, source_etype=_I64)
+
+        out = lir.Constant(value_type(t), lir.Undefined)
+        out = b.insert_value(out, b.load(slot_at(0), typ=_PTR, name="meminfo"), 0)
+        out = b.insert_value(out, b.load(slot_at(1), typ=_PTR, name="data"), 1)
+        for k in range(2 * t.ndim):
+            out = b.insert_value(out, b.load(slot_at(2 + k), typ=_I64), [2 + k // t.ndim, k % t.ndim])
+        return out, index + 2 + 2 * t.ndim
     slot = b.gep(slots, [lir.Constant(_I64, index)], inbounds=True, source_etype=_I64)
     if isinstance(t, FloatType):
         return b.load(slot, typ=value_type(t)), index + 1
@@ -431,6 +486,20 @@ def _lowers(*classes: type[Operation]) -> Callable:
         return method
 
     return register
+
+
+#: index arithmetic of in-range accesses cannot overflow (see the array ops' semantics)
+_INDEX_FLAGS = ("nsw", "nuw")
+_I32_ZERO = lir.Constant(_I32, 0)
+
+
+def _itemsize(t: Type) -> int:
+    """Bytes per array element, as NumPy stores them."""
+    if isinstance(t, BoolType):
+        return 1
+    if isinstance(t, (IntType, FloatType, ComplexType)):
+        return t.bits // 8
+    raise NotImplementedError(f"code generation for arrays of {t} is not implemented")
 
 
 _CMP_SYMBOLS = {EqOp: "==", NeOp: "!=", LtOp: "<", LeOp: "<=", GtOp: ">", GeOp: ">="}
@@ -631,6 +700,136 @@ class _FunctionLowering:
     @_lowers(TupleGetOp)
     def _tuple_get(self, op: TupleGetOp) -> lir.Value:
         return self.b.extract_value(self.value(op.operand(0)), op.index)
+
+    # -- arrays
+    def _shape(self, array: lir.Value, t: ArrayType) -> list[lir.Value]:
+        return [self.b.extract_value(array, [2, k]) for k in range(t.ndim)]
+
+    def _strides(self, array: lir.Value, t: ArrayType) -> list[lir.Value]:
+        return [self.b.extract_value(array, [3, k]) for k in range(t.ndim)]
+
+    def _element_pointer(self, array: lir.Value, t: ArrayType, indices: Sequence[lir.Value]) -> lir.Value:
+        """The address of ``array[indices]`` (in-range indices): from the shape for
+        ``C``/``F``, from the byte strides for ``A``."""
+        b = self.b
+        data = b.extract_value(array, 1)
+        if t.ndim == 0:
+            return data
+        if t.layout in ("C", "F"):
+            shape = self._shape(array, t)
+            axes = list(range(t.ndim)) if t.layout == "C" else list(reversed(range(t.ndim)))
+            offset = indices[axes[0]]
+            for k in axes[1:]:  # Horner: ((i0 * n1 + i1) * n2 + i2) ... for C
+                offset = b.add(b.mul(offset, shape[k], flags=_INDEX_FLAGS), indices[k], flags=_INDEX_FLAGS)
+            return b.gep(data, [offset], inbounds=True, source_etype=memory_type(t.dtype))
+        offset = None
+        for index, stride in zip(indices, self._strides(array, t)):
+            term = b.mul(index, stride, flags=("nsw",))
+            offset = term if offset is None else b.add(offset, term, flags=("nsw",))
+        return b.gep(data, [offset], inbounds=True, source_etype=_I8)
+
+    @_lowers(ArrayDimOp)
+    def _array_dim(self, op: ArrayDimOp) -> lir.Value:
+        return self.b.extract_value(self.value(op.operand(0)), [2, op.axis])
+
+    @_lowers(ArrayLoadOp)
+    def _array_load(self, op: ArrayLoadOp) -> lir.Value:
+        b, t = self.b, op.array.type
+        ptr = self._element_pointer(self.value(op.array), t, [self.value(v) for v in op.indices])
+        if isinstance(t.dtype, ComplexType):  # the two parts, as NumPy stores them
+            part, pair = value_type(t.dtype.part), memory_type(t.dtype)
+            return _complex(b, *(b.load(b.gep(ptr, [_I32_ZERO, lir.Constant(_I32, k)], inbounds=True,
+                                                   source_etype=pair), typ=part) for k in (0, 1)))
+        return _from_memory(b, b.load(ptr, typ=memory_type(t.dtype)), t.dtype)
+
+    @_lowers(ArrayStoreOp)
+    def _array_store(self, op: ArrayStoreOp) -> None:
+        b, t = self.b, op.array.type
+        ptr = self._element_pointer(self.value(op.array), t, [self.value(v) for v in op.indices])
+        value = self.value(op.value)
+        if isinstance(t.dtype, ComplexType):
+            pair = memory_type(t.dtype)
+            for k, part in enumerate(_parts(b, value)):
+                b.store(part, b.gep(ptr, [_I32_ZERO, lir.Constant(_I32, k)], inbounds=True, source_etype=pair))
+            return
+        b.store(_to_memory(b, value, t.dtype), ptr)
+
+    @_lowers(ArrayViewOp)
+    def _array_view(self, op: ArrayViewOp) -> lir.Value:
+        """``a[i]``: the same meminfo (no count change), data moved to row ``i``,
+        the shape and strides without their first entries."""
+        b, t = self.b, op.operand(0).type
+        array, index = (self.value(v) for v in op.operands)
+        shape, data = self._shape(array, t), b.extract_value(array, 1)
+        strides = self._strides(array, t)
+        if t.layout == "C":
+            row = shape[1]
+            for extent in shape[2:]:  # wraps: exact when non-zero, 0 when an extent is (see alloc)
+                row = b.mul(row, extent)
+            data = b.gep(data, [b.mul(index, row, flags=_INDEX_FLAGS)], inbounds=True,
+                         source_etype=memory_type(t.dtype))
+        elif t.layout == "F":  # the first axis is the unit-stride one
+            data = b.gep(data, [index], inbounds=True, source_etype=memory_type(t.dtype))
+        else:
+            data = b.gep(data, [b.mul(index, strides[0], flags=("nsw",))], inbounds=True, source_etype=_I8)
+        return self._make_array(op.result.type, b.extract_value(array, 0), data, shape[1:], strides[1:])
+
+    def _make_array(self, t: ArrayType, meminfo: lir.Value, data: lir.Value,
+                    shape: Sequence[lir.Value], strides: Sequence[lir.Value]) -> lir.Value:
+        b = self.b
+        out = b.insert_value(lir.Constant(value_type(t), lir.Undefined), meminfo, 0)
+        out = b.insert_value(out, data, 1)
+        for k, (extent, stride) in enumerate(zip(shape, strides)):
+            out = b.insert_value(out, extent, [2, k])
+            out = b.insert_value(out, stride, [3, k])
+        return out
+
+    @_lowers(ArrayAllocOp)
+    def _array_alloc(self, op: ArrayAllocOp) -> lir.Value:
+        """``aligned_alloc(64, round64(64 + nbytes))``; the frontend guarantees that
+        ``nbytes`` does not overflow, so neither does the rounding (``nbytes < 2**63``).
+
+        The strides and ``nbytes`` are products that wrap (no ``nsw``/``nuw``):
+        without a zero extent they are exact (they divide ``nbytes``); with one,
+        a partial product may overflow (``(0, 2**40, 2**40)``) but ``nbytes`` is
+        still exactly 0 and the strides of an empty array are never used --
+        an overflow flag would make them poison instead."""
+        b, t = self.b, op.result.type
+        shape = [self.value(v) for v in op.operands]
+        itemsize = lir.Constant(_I64, _itemsize(t.dtype))
+        strides = [itemsize]
+        for extent in reversed(shape[1:]):
+            strides.insert(0, b.mul(strides[0], extent))
+        nbytes = b.mul(strides[0], shape[0]) if shape else itemsize
+        size = b.and_(b.add(nbytes, lir.Constant(_I64, MEMINFO_HEADER + DATA_ALIGNMENT - 1), flags=("nuw",)),
+                      lir.Constant(_I64, -DATA_ALIGNMENT))
+        alloc = self.module.libc("aligned_alloc", lir.FunctionType(_PTR, [_I64, _I64]))
+        meminfo = b.call(alloc, [lir.Constant(_I64, DATA_ALIGNMENT), size], name="meminfo")
+        site = register_error_site("MemoryError", "unable to allocate array data", op.loc, ())
+        with b.if_then(b.icmp_unsigned("==", meminfo, lir.Constant(_PTR, None)), likely=False):
+            b.ret(lir.Constant(_STATUS, site))
+        b.store(lir.Constant(_I64, 1), meminfo)
+        data = b.gep(meminfo, [lir.Constant(_I64, MEMINFO_HEADER)], inbounds=True, source_etype=_I8, name="data")
+        return self._make_array(t, meminfo, data, shape, strides)
+
+    @_lowers(ArrayUndefOp)
+    def _array_undef(self, op: ArrayUndefOp) -> lir.Value:
+        """Null meminfo and data, zero extents and strides (reference counting skips it)."""
+        return lir.Constant(value_type(op.result.type), None)
+
+    @_lowers(ArrayIncrefOp, ArrayDecrefOp)
+    def _array_refcount(self, op: Operation) -> None:
+        """Atomic count changes on a non-null meminfo; the last ``decref`` frees."""
+        b = self.b
+        meminfo = b.extract_value(self.value(op.operand(0)), 0)
+        one = lir.Constant(_I64, 1)
+        with b.if_then(b.icmp_unsigned("!=", meminfo, lir.Constant(_PTR, None))):
+            if isinstance(op, ArrayIncrefOp):
+                b.atomic_rmw("add", meminfo, one, "monotonic")
+            else:
+                old = b.atomic_rmw("sub", meminfo, one, "acq_rel")
+                with b.if_then(b.icmp_unsigned("==", old, one)):
+                    b.call(self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])), [meminfo])
 
     @_lowers(RealOp, ImagOp)
     def _complex_part(self, op: RealOp | ImagOp) -> lir.Value:
@@ -861,6 +1060,6 @@ def lower_module(module: Module) -> str:
     Registers an error site for every ``raise_if`` (``ValueError`` from the
     registry for more than ``MAX_ERROR_ARGS`` message arguments or a bad
     template).  Raises ``NotImplementedError`` for ops or types the code
-    generator does not handle yet (arrays, vectors).
+    generator does not handle yet (vectors).
     """
     return _ModuleLowering(module).run()

@@ -286,7 +286,8 @@ class Operation:
     # -- traits and structure
     @classmethod
     def has_trait(cls, trait: type[Trait]) -> bool:
-        return trait in cls.traits
+        """Whether the op has ``trait`` or a refinement of it (``Allocates`` is ``MayRaise``)."""
+        return any(issubclass(t, trait) for t in cls.traits)
 
     @property
     def is_pure(self) -> bool:

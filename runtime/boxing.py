@@ -8,20 +8,47 @@ result in its natural C layout.  This module maps Python values to IR types
 (the specialisation key), and builds the ctypes structures that pack
 arguments and unpack results, once per signature.
 
+Arrays (the ABI in two lines):
+
+* ``array<T, n, L>`` is ``{ptr meminfo, ptr data, [n x i64] shape, [n x i64] strides}`` (byte
+  strides) in registers and in memory; as an argument, slots meminfo, data, shape[0..n-1], strides[0..n-1].
+* meminfo is null for arrays the caller lends; compiled code's arrays point it to a 64-byte header
+  ``{i64 refcount, padding}`` directly followed by the data (data = meminfo + 64, 64-byte aligned).
+
+A NumPy array argument is lent: meminfo 0, its own data pointer, shape and
+byte strides; it must stay alive during the call (the caller's argument
+tuple keeps it).  Its IR type is ``array<dtype, ndim, layout>`` with layout
+``C`` if it is C-contiguous, else ``F`` if Fortran-contiguous, else ``A``,
+and ``readonly`` when it is not writeable.  Not supported: dtypes the IR
+has no type for (object, strings, datetimes, structured) and ndarray
+subclasses other than ``np.memmap`` (a masked array or a matrix would lose
+its meaning) -- ``typeof`` gives None and the dispatcher raises its
+``TypeError``; 0-d arrays (pass a scalar), non-native byte order and
+misaligned data (compiled code accesses elements at their natural
+alignment) -- ``typeof`` raises a ``TypeError`` that says what to pass.
+
+An array result becomes a NumPy array without a copy
+(:func:`runtime.memory.array_from_result`): one that compiled code
+allocated keeps its block alive through a ``MemInfoOwner``; one that
+belongs to an argument (returned as is or as a view) keeps that argument
+alive, so ``ResultUnpacker.unpack`` needs the call's arguments.
+
 Python ``int`` arguments must fit in 64 bits (compiled ints are ``i64``);
 a larger one is an ``OverflowError``, never a silent wrap.
 """
 from __future__ import annotations
 
 import ctypes
+import sys
 from typing import Any, Callable, Sequence
 
-from ir.dtypes import from_dtype
+from ir.dtypes import from_dtype, to_dtype
 from ir.types import (
-    BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, bool_, c128, f64, i64,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, bool_, c128, f64, i64,
 )
 
-ACCEPTED = "bool, int (64-bit), float, complex and NumPy scalars of those kinds"
+ACCEPTED = ("bool, int (64-bit), float, complex, NumPy scalars of those kinds and NumPy arrays "
+            "(1-d or more) of them")
 
 _INT_CTYPES = {
     (8, True): ctypes.c_int8, (16, True): ctypes.c_int16, (32, True): ctypes.c_int32,
@@ -31,7 +58,11 @@ _INT_CTYPES = {
 
 
 def typeof(value: Any) -> Type | None:
-    """The IR type an argument value specialises on, or None if unsupported."""
+    """The IR type an argument value specialises on, or None if unsupported.
+
+    Raises ``OverflowError`` for an int beyond 64 bits and ``TypeError`` for an
+    array refused for a reason the caller can fix (0-d, byte order, alignment).
+    """
     if isinstance(value, bool):
         return bool_
     if isinstance(value, int):
@@ -44,9 +75,49 @@ def typeof(value: Any) -> Type | None:
     if isinstance(value, complex):
         return c128
     dtype = getattr(value, "dtype", None)
-    if dtype is not None and getattr(value, "ndim", None) == 0 and type(value).__module__ == "numpy":
+    if dtype is None:
+        return None
+    np = sys.modules.get("numpy")  # a NumPy value implies that NumPy is imported
+    if np is None:
+        return None
+    cls = type(value)
+    if cls is np.ndarray or cls is np.memmap:
+        return _array_type(value)
+    if isinstance(value, np.generic):
         return from_dtype(dtype)
     return None
+
+
+#: (dtype, ndim, flags) -> the array's type, None, or why it is refused (a str);
+#: flags: C-contiguous, F-contiguous, writeable, aligned
+_ARRAY_TYPES: dict[tuple, ArrayType | str | None] = {}
+
+
+def _array_type(a: Any) -> ArrayType | None:
+    flags = a.flags
+    key = (a.dtype, a.ndim, flags.c_contiguous, flags.f_contiguous, flags.writeable, flags.aligned)
+    t = _ARRAY_TYPES.get(key, False)
+    if t is False:
+        t = _ARRAY_TYPES[key] = _new_array_type(*key)
+    if isinstance(t, str):
+        raise TypeError(t)
+    return t
+
+
+def _new_array_type(dtype: Any, ndim: int, c_contiguous: bool, f_contiguous: bool, writeable: bool,
+                    aligned: bool) -> ArrayType | str | None:
+    element = from_dtype(dtype)
+    if element is None:
+        return None  # the dispatcher's TypeError lists what is accepted
+    if ndim == 0:
+        return "compiled functions do not take 0-d arrays: pass the scalar a[()] instead"
+    if not dtype.isnative:
+        return (f"compiled functions do not take arrays of non-native byte order ({dtype.str}): "
+                "pass a.astype(a.dtype.newbyteorder('='))")
+    if not aligned:
+        return "compiled functions do not take arrays with misaligned data: pass a copy (a.copy())"
+    layout = "C" if c_contiguous else "F" if f_contiguous else "A"
+    return ArrayType(element, ndim, layout, readonly=not writeable)
 
 
 def memory_ctype(t: Type) -> Any:
@@ -65,7 +136,22 @@ def memory_ctype(t: Type) -> Any:
         return type(f"tuple{len(fields)}", (ctypes.Structure,), {"_fields_": fields})
     if isinstance(t, NoneType):
         return ctypes.c_int64  # nothing is stored; a word keeps the pointer valid
+    if isinstance(t, ArrayType):
+        return _array_struct(t.ndim)
     raise TypeError(f"no memory layout for {t}")
+
+
+_ARRAY_STRUCTS: dict[int, Any] = {}
+
+
+def _array_struct(ndim: int) -> Any:
+    """``{ptr meminfo, ptr data, [n x i64] shape, [n x i64] strides}`` as a ctypes structure."""
+    struct = _ARRAY_STRUCTS.get(ndim)
+    if struct is None:
+        dims = ctypes.c_int64 * ndim
+        struct = _ARRAY_STRUCTS[ndim] = type(f"array{ndim}", (ctypes.Structure,), {"_fields_": [
+            ("meminfo", ctypes.c_void_p), ("data", ctypes.c_void_p), ("shape", dims), ("strides", dims)]})
+    return struct
 
 
 def _slot_fields(i: int, t: Type) -> list[tuple[str, Any]]:
@@ -80,6 +166,9 @@ def _slot_fields(i: int, t: Type) -> list[tuple[str, Any]]:
         return [(f"a{i}", ctypes.c_float), (f"_pad{i}", ctypes.c_uint32)]
     if isinstance(t, ComplexType):
         return _slot_fields(i, t.part) + [(f + "_im", c) for f, c in _slot_fields(i, t.part)]
+    if isinstance(t, ArrayType):
+        return ([(f"a{i}_meminfo", ctypes.c_uint64), (f"a{i}_data", ctypes.c_uint64)]
+                + [(f"a{i}_{kind}{k}", ctypes.c_int64) for kind in ("shape", "stride") for k in range(t.ndim)])
     raise TypeError(f"an argument cannot have type {t}")
 
 
@@ -96,7 +185,12 @@ def _to_python(t: Type) -> Callable[[Any], Any]:
 
 
 class ArgPacker:
-    """Packs the arguments of one signature into the slot array."""
+    """Packs the arguments of one signature into the slot array.
+
+    The arguments are trusted to have the types of the signature (the
+    dispatcher checked them with :func:`typeof`); each argument's packing
+    function is chosen once, here.
+    """
 
     def __init__(self, arg_types: Sequence[Type]):
         self.arg_types = tuple(arg_types)
@@ -111,6 +205,11 @@ class ArgPacker:
 
 def _slot_values(t: Type) -> Callable[[Any], tuple]:
     """How one argument fills its fields of the slot structure (see ``_slot_fields``)."""
+    if isinstance(t, ArrayType):
+        from .memory import data_pointer_function
+
+        data_pointer = data_pointer_function()
+        return lambda a: (0, data_pointer(a), *a.shape, *a.strides)
     if isinstance(t, ComplexType):
         if t.bits == 64:
             return lambda v: (complex(v).real, 0, complex(v).imag, 0)
@@ -122,17 +221,79 @@ def _slot_values(t: Type) -> Callable[[Any], tuple]:
 
 
 class ResultUnpacker:
-    """Reads a result of type ``t`` from the ``ret`` buffer."""
+    """Reads a result of type ``t`` from the ``ret`` buffer.
+
+    ``unpack(buffer, args)`` takes the call's arguments too: an array result
+    that is an argument, or a view of one, keeps that argument alive (see
+    :func:`runtime.memory.array_from_result`).  Arrays are unpacked in two
+    steps, so that a failure half-way cannot leak a block: first every
+    non-null meminfo of the result gets its ``MemInfoOwner``, then the NumPy
+    arrays are built.
+    """
 
     def __init__(self, t: Type):
         self.type = t
         self.ctype = memory_ctype(t)
+        self._arrays = _contains_array(t)
+        self._read = _reader(t)
+        self._claim = _claimer(t) if self._arrays else None
 
     def new_buffer(self) -> Any:
         return self.ctype()
 
-    def unpack(self, buffer: Any) -> Any:
-        return _read(self.type, buffer)
+    def unpack(self, buffer: Any, args: Sequence[Any] = ()) -> Any:
+        if not self._arrays:
+            return self._read(buffer, args, None)
+        owners: list[Any] = []
+        self._claim(buffer, owners)
+        return self._read(buffer, args, iter(owners))
+
+
+def _contains_array(t: Type) -> bool:
+    if isinstance(t, ArrayType):
+        return True
+    return isinstance(t, TupleType) and any(_contains_array(e) for e in t.elements)
+
+
+def _claimer(t: Type) -> Callable[[Any, list], None]:
+    """Appends a ``MemInfoOwner`` for every non-null meminfo in a result, in order."""
+    if isinstance(t, ArrayType):
+        from .memory import MemInfoOwner
+
+        def claim(c: Any, owners: list) -> None:
+            if c.meminfo:
+                owners.append(MemInfoOwner(c.meminfo))
+        return claim
+    if isinstance(t, TupleType):
+        parts = [(f"f{i}", _claimer(e)) for i, e in enumerate(t.elements) if _contains_array(e)]
+
+        def claim_all(c: Any, owners: list) -> None:
+            for name, claim in parts:
+                claim(getattr(c, name), owners)
+        return claim_all
+    return lambda c, owners: None
+
+
+def _reader(t: Type) -> Callable[[Any, Sequence[Any], Any], Any]:
+    """``(cvalue, args, owners) -> Python value``; ``owners`` iterates over the
+    owners :func:`_claimer` made, in the same order."""
+    if isinstance(t, ArrayType):
+        from .memory import array_from_result
+
+        try:
+            dtype = to_dtype(t.dtype)
+        except KeyError:
+            raise TypeError(f"no NumPy dtype for the elements of {t}") from None
+        readonly = t.readonly
+
+        def read_array(c: Any, args: Sequence[Any], owners: Any) -> Any:
+            owner = next(owners) if c.meminfo else None
+            return array_from_result(dtype, c.shape[:], c.strides[:], c.data or 0, owner, args, readonly)
+        return read_array
+    if isinstance(t, TupleType):
+        parts = [(f"f{i}", _reader(e)) for i, e in enumerate(t.elements)]
+        return lambda c, args, owners: tuple(read(getattr(c, name), args, owners) for name, read in parts)
+    return lambda c, args, owners: _read(t, c)
 
 
 def _read(t: Type, cvalue: Any) -> Any:

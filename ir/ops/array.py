@@ -161,7 +161,7 @@ class ArrayViewOp(Operation):
 
 class ArrayAllocOp(Operation):
     name = "array.alloc"
-    traits = frozenset({Allocates, MayRaise})
+    traits = frozenset({Allocates})
 
     def __init__(self, dtype, shape: Sequence[Value], loc: Location | None = None, name: str | None = None):
         self._setup(shape, [ArrayType(dtype, len(shape), "C")], loc=loc, result_names=[name])

@@ -706,9 +706,9 @@ def test_compiles_from_eight_threads_at_once() -> None:
 
 
 def test_unsupported_types_are_reported() -> None:
-    from ir.types import ArrayType
+    from ir.types import VectorType
 
     m = Module()
-    define(m, "f", [ArrayType(f64, 1)], none, lambda b, a: None)
-    with pytest.raises(NotImplementedError, match="array"):
+    define(m, "f", [VectorType(f64, 4)], none, lambda b, a: None)
+    with pytest.raises(NotImplementedError, match="vector"):
         lower_module(m)

@@ -13,6 +13,10 @@ from ir import (
 )
 from ir.diagnostics import Location
 from ir.ops import OP_REGISTRY, ImagOp, MakeComplexOp, RealOp
+from ir.ops.array import (
+    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
+    ArrayViewOp,
+)
 from ir.ops.arith import (
     AddOp, AndOp, CastOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp, InvertOp, LeOp, LtOp,
     MaxOp, MinOp, ModOp, MulOp, NegOp, NeOp, NotOp, OrOp, PowOp, RaiseIfOp, SelectOp, ShlOp, ShrOp,
@@ -23,7 +27,7 @@ from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.printer import print_function
-from ir.types import TupleType, bool_, c64, c128, f32, f64, i8, i32, i64, none, u8, u64
+from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, i8, i32, i64, none, u8, u64
 
 nan, inf = math.nan, math.inf
 HERE = Location("prog.py", 3, 4)
@@ -75,7 +79,27 @@ def build_everything() -> Module:
     first = bld.add(TupleGetOp(pair, 0))
     second = bld.add(TupleGetOp(pair, 1))
     bld.insert(ReturnOp(bld.add(MakeTupleOp([first, second]))))
-    return Module([helper, f])
+    return Module([helper, f, build_arrays()])
+
+
+def build_arrays() -> FuncOp:
+    """A function that uses every array op."""
+    matrix = ArrayType(f64, 2, "C")
+    f = FuncOp("arrays", [matrix, i64], TupleType((ArrayType(f64, 1, "C"), matrix)), ["m", "i"])
+    m, i = f.args
+    bld = Builder.at_end(f.body, HERE)
+    n = bld.add(ArrayDimOp(m, 1, name="n"))
+    value = bld.add(ArrayLoadOp(m, [i, n], name="x"))
+    bld.insert(ArrayStoreOp(m, [n, i], value))
+    row = bld.add(ArrayViewOp(m, i, name="row"))
+    bld.insert(ArrayIncrefOp(row))
+    new = bld.add(ArrayAllocOp(f64, [n, i], name="new"))
+    bld.insert(ArrayIncrefOp(new))
+    bld.insert(ArrayDecrefOp(new))
+    placeholder = bld.add(ArrayUndefOp(matrix, name="unbound"))
+    bld.insert(ReturnOp(bld.add(MakeTupleOp([row, bld.add(SelectOp(bld.add(NotOp(bld.add(EqOp(n, i)))),
+                                                                    new, placeholder))]))))
+    return f
 
 
 def test_builder_covers_every_op_class():

@@ -1,0 +1,277 @@
+"""Memory of arrays that compiled code allocates, and its hand-over to NumPy.
+
+An array allocated by compiled code lives in one block from the C
+library's ``aligned_alloc``: a 64-byte header whose first 8 bytes are the
+reference count (an ``int64``), then the data (``data = meminfo + 64``).
+The pointer to the block is the array's *meminfo*; it is null for arrays
+that compiled code did not allocate (NumPy arrays lent by the caller).  The
+count is changed atomically by compiled code (``incref``: atomic add,
+relaxed; ``decref``: atomic subtract, acquire-release, and ``free`` when it
+was 1) -- see ``compiler.codegen``.
+
+A result array reaches Python holding one reference.  :class:`MemInfoOwner`
+owns it and gives it back when it dies; :func:`array_from_result` wraps the
+data in a NumPy array *without copying*: the array's ``base`` is a small
+object exposing ``__array_interface__`` that keeps the owner alive, so the
+memory is freed exactly when the last NumPy view of it goes away.
+
+Decision on the count.  Once Python owns a reference, compiled code could
+only change the same count through another reference -- a second result
+sharing the block (``return a, a[0]``), handed to Python as a second owner.
+Two owners can die in two threads at once, and a ctypes read-modify-write
+of a ``c_int64`` view is not atomic (a thread switch can fall between the
+read and the write, and compiled code in another thread does not take the
+GIL).  The decrement is therefore the same atomic instruction compiled code
+uses: a two-function helper module (``meminfo_incref``/``meminfo_decref``),
+JIT-compiled by the process's engine when the first owner is created -- never
+from ``__del__``, which the garbage collector may run while the engine's lock
+is held.  The ``c_int64`` view serves only to *read* the count
+(:func:`refcount`, a snapshot for tests and debugging).
+"""
+from __future__ import annotations
+
+import ctypes
+import itertools
+import sys
+import threading
+from typing import Any, Callable, Sequence
+
+__all__ = ["HEADER_SIZE", "ALIGNMENT", "MemInfoOwner", "array_from_result", "refcount", "incref", "decref",
+           "live_owners", "data_pointer_function"]
+
+#: bytes before the data of an allocated array (the count, then padding)
+HEADER_SIZE = 64
+#: alignment of the block (and so of the data)
+ALIGNMENT = 64
+
+_HELPERS_IR = """
+declare void @free(ptr) nounwind
+
+define void @meminfo_incref(ptr %m) nounwind {
+  %old = atomicrmw add ptr %m, i64 1 monotonic
+  ret void
+}
+
+define void @meminfo_decref(ptr %m) nounwind {
+  %old = atomicrmw sub ptr %m, i64 1 acq_rel
+  %last = icmp eq i64 %old, 1
+  br i1 %last, label %release, label %done
+release:
+  call void @free(ptr %m)
+  br label %done
+done:
+  ret void
+}
+"""
+
+_REFCOUNT_FUNCTION = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_helpers_lock = threading.Lock()
+_library: Any = None
+_incref: Any = None
+_decref: Any = None
+
+# owners created and released (``next`` on ``itertools.count`` is atomic under the GIL)
+_created = itertools.count()
+_released = itertools.count()
+
+
+_np: Any = None
+
+
+def _numpy() -> Any:
+    global _np
+    if _np is None:
+        import numpy
+
+        _np = numpy
+    return _np
+
+
+def _load_helpers() -> None:
+    """JIT-compile the count helpers once (never called from ``__del__``)."""
+    global _library, _incref, _decref
+    if _decref is not None:
+        return
+    with _helpers_lock:
+        if _decref is None:
+            from .engine import get_engine
+
+            library = get_engine().compile(_HELPERS_IR, opt_level=0, name="meminfo")
+            _incref = _REFCOUNT_FUNCTION(library.address("meminfo_incref"))
+            _decref = _REFCOUNT_FUNCTION(library.address("meminfo_decref"))
+            _library = library  # keeps the code alive
+
+
+def refcount(meminfo: int) -> int:
+    """The current count of a live block (a snapshot: other owners may change it)."""
+    return ctypes.c_int64.from_address(meminfo).value
+
+
+def incref(meminfo: int) -> None:
+    """Add a reference to a live block, as compiled code does."""
+    _load_helpers()
+    _incref(meminfo)
+
+
+def decref(meminfo: int) -> None:
+    """Give up a reference, as compiled code does: the last one frees the block."""
+    _load_helpers()
+    _decref(meminfo)
+
+
+def live_owners() -> int:
+    """How many :class:`MemInfoOwner` objects hold a reference right now (for tests
+    and leak hunting: each one is a block that Python keeps alive)."""
+    # reading a count advances it: advance both, the difference stays exact
+    return next(_created) - next(_released)
+
+
+class MemInfoOwner:
+    """Owns one reference to the block ``meminfo`` (an address, never 0); gives it
+    back, atomically, when garbage collected."""
+
+    __slots__ = ("meminfo", "__weakref__")
+
+    def __init__(self, meminfo: int):
+        if not meminfo:
+            raise ValueError("a MemInfoOwner needs a non-null meminfo")
+        if _decref is None:
+            _load_helpers()
+        self.meminfo = meminfo
+        next(_created)
+
+    @property
+    def refcount(self) -> int:
+        """The block's current count (a snapshot)."""
+        return refcount(self.meminfo)
+
+    @property
+    def data(self) -> int:
+        """The address of the block's data."""
+        return self.meminfo + HEADER_SIZE
+
+    def __del__(self) -> None:
+        meminfo = getattr(self, "meminfo", 0)
+        self.meminfo = 0
+        if meminfo:
+            try:
+                _decref(meminfo)
+                next(_released)
+            except TypeError:  # interpreter shutdown: module globals are gone; the OS frees
+                pass
+
+    def __repr__(self) -> str:
+        return f"<MemInfoOwner 0x{self.meminfo:x}>"
+
+
+_data_pointer: Callable[[Any], int] | None = None
+
+
+def data_pointer_function() -> Callable[[Any], int]:
+    """``a -> address of a's data``.  ``a.__array_interface__["data"][0]`` builds a
+    dict (about 0.9 us); on CPython the field is read straight from the array
+    object instead (``char *data`` follows the object header in NumPy's
+    ``PyArrayObject``; about 0.1 us) -- checked once against the interface, with
+    the interface as the fallback."""
+    global _data_pointer
+    if _data_pointer is None:
+        np = _numpy()
+
+        def by_interface(a: Any) -> int:
+            return a.__array_interface__["data"][0]
+
+        offset = object.__basicsize__  # the object header: refcount and type
+        read = ctypes.c_size_t.from_address
+
+        def by_field(a: Any) -> int:
+            return read(id(a) + offset).value
+
+        choice = by_interface
+        if sys.implementation.name == "cpython":
+            probes = [np.arange(12.0).reshape(3, 4)[1:, ::2], np.zeros(3, np.int8)[1:], np.ones((2, 2)).T]
+            if all(by_field(p) == by_interface(p) for p in probes):
+                choice = by_field
+        _data_pointer = choice
+    return _data_pointer
+
+
+class _ArrayInterface:
+    """What NumPy wraps: ``__array_interface__`` plus the object keeping the memory
+    alive (a :class:`MemInfoOwner`, or the argument array the data belongs to)."""
+
+    __slots__ = ("__array_interface__", "keepalive")
+
+    def __init__(self, typestr: str, shape: tuple, strides: tuple, data: int, readonly: bool,
+                 keepalive: Any):
+        self.__array_interface__ = {
+            "version": 3, "typestr": typestr, "shape": shape, "strides": strides,
+            "data": (data, readonly),
+        }
+        self.keepalive = keepalive
+
+
+def _byte_range(data: int, shape: Sequence[int], strides: Sequence[int], itemsize: int) -> tuple[int, int]:
+    """``[low, high)``: the bytes the elements of a non-empty strided array occupy."""
+    low = high = data
+    for n, s in zip(shape, strides):
+        if s < 0:
+            low += (n - 1) * s
+        else:
+            high += (n - 1) * s
+    return low, high + itemsize
+
+
+def _arrays_in(values: Sequence[Any], ndarray: type) -> list[Any]:
+    found = []
+    for v in values:
+        if isinstance(v, ndarray):
+            found.append(v)
+        elif isinstance(v, tuple):
+            found.extend(_arrays_in(v, ndarray))
+    return found
+
+
+def array_from_result(dtype: Any, shape: Sequence[int], strides: Sequence[int], data_ptr: int,
+                      meminfo: "int | MemInfoOwner | None", borrowed_from: Sequence[Any] = (),
+                      readonly: bool = False) -> Any:
+    """A NumPy array for an array result of compiled code, without copying.
+
+    * ``meminfo`` non-null: the result owns one reference, which a new
+      :class:`MemInfoOwner` takes over (or the given owner already holds);
+      the array's ``base`` is an ``__array_interface__`` object holding the
+      owner.
+    * ``meminfo`` null: the data belongs to one of the call's argument arrays
+      (``borrowed_from``, tuples searched too) -- compiled code returned an
+      argument or a view of it.  If the result *is* an argument (same data,
+      shape, strides and dtype), that very object is returned, as Python's
+      ``return a`` would; otherwise the argument whose bytes contain the
+      result's is kept alive as the interface object's ``keepalive``, so
+      ``np.shares_memory(result, argument)`` holds.  A result with no elements
+      that matches nothing is a new empty array.  If no argument contains the
+      data the memory is not ours to keep: the result is **copied** (while
+      the data is still valid, during the unpacking of the call).
+    """
+    np = _np or _numpy()
+    dtype = np.dtype(dtype)
+    shape, strides = tuple(shape), tuple(strides)
+    if meminfo:
+        owner = meminfo if isinstance(meminfo, MemInfoOwner) else MemInfoOwner(meminfo)
+        return np.asarray(_ArrayInterface(dtype.str, shape, strides, data_ptr, readonly, owner))
+    candidates = _arrays_in(borrowed_from, np.ndarray)
+    address = _data_pointer or data_pointer_function()
+    for a in candidates:
+        if address(a) == data_ptr and a.shape == shape and a.strides == strides and a.dtype == dtype:
+            return a
+    size = 1
+    for n in shape:
+        size *= n
+    if size == 0:
+        return np.empty(shape, dtype)
+    low, high = _byte_range(data_ptr, shape, strides, dtype.itemsize)
+    for a in candidates:
+        if a.size:
+            a_low, a_high = _byte_range(address(a), a.shape, a.strides, a.itemsize)
+            if a_low <= low and high <= a_high:
+                readonly = readonly or not a.flags.writeable
+                return np.asarray(_ArrayInterface(dtype.str, shape, strides, data_ptr, readonly, a))
+    return np.array(np.asarray(_ArrayInterface(dtype.str, shape, strides, data_ptr, True, None)), copy=True)
