@@ -56,17 +56,20 @@ class Dispatcher:
         if len(sig.args) != self._nparams:
             raise TypingError(f"signature {sig} has {len(sig.args)} arguments but "
                               f"{self.py_func.__name__}() takes {self._nparams}")
-        return self._specialization(sig.args, sig.result)
+        # scalars in a signature stand for Python numbers (weak, see frontend.values)
+        return self._specialization(tuple((t, t.is_scalar) for t in sig.args), sig.result)
 
-    def _specialization(self, arg_types: tuple[Type, ...], result_type: Type | None = None) -> CompiledFunction:
-        compiled = self._compiled.get(arg_types)
+    def _specialization(self, key: tuple[tuple[Type, bool], ...], result_type: Type | None = None) -> CompiledFunction:
+        """The specialisation for ``key``: (type, is a Python scalar) per argument."""
+        compiled = self._compiled.get(key)
         if compiled is not None and (result_type is None or compiled.result_type == result_type):
             return compiled
         with self._lock:
-            compiled = self._compiled.get(arg_types)
+            compiled = self._compiled.get(key)
             if compiled is None or (result_type is not None and compiled.result_type != result_type):
-                compiled = compile_function(self.py_func, arg_types, result_type, self.options)
-                self._compiled[arg_types] = compiled
+                types, weak = tuple(t for t, _ in key), tuple(w for _, w in key)
+                compiled = compile_function(self.py_func, types, result_type, self.options, weak)
+                self._compiled[key] = compiled
             return compiled
 
     @property
@@ -78,23 +81,23 @@ class Dispatcher:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != self._nparams or not self._simple:
             args = self._bind(args, kwargs)
-        types = []
-        from runtime.boxing import typeof
+        from runtime.boxing import PYTHON_SCALARS, typeof
 
+        key = []
         for i, a in enumerate(args):
             t = typeof(a)
             if t is None:
                 raise self._argument_error(i, a)
-            types.append(t)
-        key = tuple(types)
+            key.append((t, type(a) in PYTHON_SCALARS))
+        key = tuple(key)
         compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key)
         return compiled(args)
 
-    def _compatible(self, key: tuple[Type, ...]) -> CompiledFunction | None:
-        """A specialisation that accepts these argument types as they are: an
-        array of any layout fits an ``A`` parameter, a writable one a read-only one."""
-        for types, compiled in list(self._compiled.items()):
-            if all(_accepts(p, a) for p, a in zip(types, key)):
+    def _compatible(self, key: tuple[tuple[Type, bool], ...]) -> CompiledFunction | None:
+        """A specialisation that accepts these arguments as they are: an array of
+        any layout fits an ``A`` parameter, a writable one a read-only one."""
+        for params, compiled in list(self._compiled.items()):
+            if all(pw == aw and _accepts(p, a) for (p, pw), (a, aw) in zip(params, key)):
                 self._compiled[key] = compiled
                 return compiled
         return None
@@ -125,8 +128,7 @@ class Dispatcher:
             if not self._compiled:
                 raise ValueError(f"{self.py_func.__name__} has not been compiled yet: call it or pass a signature")
             return next(reversed(self._compiled.values()))
-        sig = parse_signature(signature) if isinstance(signature, str) else signature
-        return self._specialization(sig.args, sig.result)
+        return self.compile(signature)
 
     def inspect_ir(self, signature: str | Signature | None = None, stage: str = "ir") -> str:
         """The function at a stage: ``source``, ``converted``, ``ir``, ``llvm``, ``optimized``, ``asm``."""

@@ -64,8 +64,10 @@ class CompiledFunction:
 
 
 def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
-                     options: CompileOptions | None = None) -> CompiledFunction:
-    """Trace, verify, lower and JIT ``pyfunc`` for ``arg_types``."""
+                     options: CompileOptions | None = None,
+                     weak: Sequence[bool] | None = None) -> CompiledFunction:
+    """Trace, verify, lower and JIT ``pyfunc`` for ``arg_types`` (``weak[i]``:
+    argument ``i`` is a Python scalar, see ``frontend.values``)."""
     from frontend import trace
     from runtime.engine import get_engine
 
@@ -73,7 +75,7 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
     from .passes.refcount import RefcountPass
 
     options = options or CompileOptions()
-    module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck)
+    module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak)
     ir.verify(module)
     if RefcountPass().run(module):
         ir.verify(module)

@@ -19,15 +19,16 @@ from .tracer import Tracer, activate
 
 
 def trace(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
-          boundscheck: bool = True) -> tuple[Module, FuncOp]:
+          boundscheck: bool = True, weak: Sequence[bool] | None = None) -> tuple[Module, FuncOp]:
     """Trace ``pyfunc`` for arguments of ``arg_types`` into a new module.
 
     With ``result_type`` the returned value is converted to that type;
-    ``boundscheck=False`` leaves out the array index checks.
+    ``boundscheck=False`` leaves out the array index checks; ``weak[i]`` marks
+    argument ``i`` as a Python scalar (NumPy 2's weak promotion).
     """
     tracer = Tracer(boundscheck)
     with activate(tracer):
-        entry = tracer.trace_entry(pyfunc, list(arg_types), result_type)
+        entry = tracer.trace_entry(pyfunc, list(arg_types), result_type, weak)
     return tracer.module, entry
 
 

@@ -31,7 +31,7 @@ from ir.types import (
 )
 
 from . import tracer as _tracer
-from .values import Symbolic, describe, python_scalar_type
+from .values import Symbolic, describe, python_scalar_type, type_of
 
 
 _BINARY_NAMES = {
@@ -58,7 +58,7 @@ def scalar_type(x: Any, op: str) -> tuple[Type, bool]:
     if isinstance(x, Symbolic):
         if not x.type.is_scalar:
             raise _tr().error(TypingError, f"unsupported operand type for {op}: {x.type}")
-        return x.type, False
+        return x.type, x.weak
     t = python_scalar_type(x)
     if t is None:
         raise _tr().error(TypingError, f"unsupported operand type for {op}: {describe(x)}")
@@ -124,7 +124,14 @@ def _int_of_bool(t: Type) -> Type:
 
 # ----------------------------------------------------------------- binary
 def binary(op: str, a: Any, b: Any) -> Any:
-    """``a <op> b`` where at least one side is traced."""
+    """``a <op> b`` where at least one side is traced; weak only if both sides are."""
+    result = _binary(op, a, b)
+    if isinstance(result, Symbolic):
+        result.weak = scalar_type(a, op)[1] and scalar_type(b, op)[1]
+    return result
+
+
+def _binary(op: str, a: Any, b: Any) -> Any:
     ta, wa = scalar_type(a, op)
     tb, wb = scalar_type(b, op)
     if op in ("&", "|", "^"):
@@ -244,10 +251,13 @@ def compare(op: str, a: Any, b: Any) -> Any:
     """``a <op> b`` for ``== != < <= > >=``; a Python bool if both are constants."""
     if not isinstance(a, Symbolic) and not isinstance(b, Symbolic):
         return _PY_OPERATORS[op](a, b)
+    a, b = _unsigned_if_large(a), _unsigned_if_large(b)
     ta, wa = scalar_type(a, op)
     tb, wb = scalar_type(b, op)
     if isinstance(ta, BoolType) and isinstance(tb, BoolType):
         t: Type = bool_
+    elif isinstance(_int_of_bool(ta), IntType) and isinstance(_int_of_bool(tb), IntType):
+        return _compare_ints(op, a, _int_of_bool(ta), b, _int_of_bool(tb))
     else:
         t = _promote(op, _int_of_bool(ta), wa, _int_of_bool(tb), wb)
     if isinstance(t, ComplexType) and op not in ("==", "!="):
@@ -255,25 +265,73 @@ def compare(op: str, a: Any, b: Any) -> Any:
     return emit(COMPARE_OPS[_COMPARE_NAMES[op]], cast(a, t), cast(b, t))
 
 
+_U64 = IntType(64, False)
+
+
+def _unsigned_if_large(x: Any) -> Any:
+    """A Python int constant above the i64 range compares as a ``u64``."""
+    if isinstance(x, int) and not isinstance(x, bool) and x > i64.max:
+        import numpy as np
+
+        return np.uint64(x)
+    return x
+
+
+def _compare_ints(op: str, a: Any, ta: IntType, b: Any, tb: IntType) -> Any:
+    """Integers compare by their mathematical values, whatever their types
+    (as Python and NumPy 2 do): in ``i64`` unless a ``u64`` is involved."""
+    if _U64 not in (ta, tb):
+        return emit(COMPARE_OPS[_COMPARE_NAMES[op]], cast(a, i64), cast(b, i64))
+    if ta == tb:
+        return emit(COMPARE_OPS[_COMPARE_NAMES[op]], cast(a, _U64), cast(b, _U64))
+    signed, signed_is_left = (a, True) if ta != _U64 else (b, False)
+    negative = compare("<", cast(signed, i64), 0)
+    as_unsigned = emit(COMPARE_OPS[_COMPARE_NAMES[op]], cast(a, _U64), cast(b, _U64))
+    # a negative signed value is below every u64
+    below = {"<": True, "<=": True, ">": False, ">=": False, "==": False, "!=": True}[op]
+    fixed = below if signed_is_left else (not below if op not in ("==", "!=") else below)
+    return select(negative, constant(fixed, bool_), as_unsigned)
+
+
 def select(cond: Any, a: Any, b: Any) -> Any:
-    """``a if cond else b`` with both sides already computed (same type)."""
+    """``a if cond else b`` with both sides already computed (arrays: same type)."""
     if not isinstance(cond, Symbolic):
         return a if cond else b
-    return emit(SelectOp, cond, a, b)
+    ta, tb = type_of(a), type_of(b)
+    if ta != tb and ta is not None and tb is not None and ta.is_scalar and tb.is_scalar:
+        t = result_type(a, b, "select")
+        a, b = cast(a, t), cast(b, t)
+    elif not isinstance(a, Symbolic) or not isinstance(b, Symbolic):
+        a, b = cast(a, ta or tb), cast(b, ta or tb)
+    result = emit(SelectOp, cond, a, b)
+    result.weak = getattr(a, "weak", False) and getattr(b, "weak", False)
+    return result
 
 
 # ----------------------------------------------------------------- unary and logic
 def negate(a: Symbolic) -> Symbolic:
-    t = _int_of_bool(scalar_type(a, "unary -")[0])
-    return emit(NegOp, cast(a, t))
+    t, weak = scalar_type(a, "unary -")
+    return _keep_weak(emit(NegOp, cast(a, _int_of_bool(t))), weak)
+
+
+def _keep_weak(result: Symbolic, weak: bool) -> Symbolic:
+    result.weak = weak
+    return result
 
 
 def positive(a: Symbolic) -> Symbolic:
-    return cast(a, _int_of_bool(scalar_type(a, "unary +")[0]))
+    t, weak = scalar_type(a, "unary +")
+    result = cast(a, _int_of_bool(t))
+    return result if result is a else _keep_weak(result, weak)
 
 
 def invert(a: Symbolic) -> Symbolic:
-    t = _int_of_bool(scalar_type(a, "unary ~")[0])
+    """``~x``: bitwise on ints and Python bools (``~True == -2``); on a NumPy
+    bool (an element of a bool array) it is NumPy's logical not."""
+    t, weak = scalar_type(a, "unary ~")
+    if isinstance(t, BoolType) and not weak:
+        return emit(NotOp, a)
+    t = _int_of_bool(t)
     if not isinstance(t, IntType):
         raise _tr().error(TypingError, f"bad operand type for unary ~: '{t}'")
     return emit(InvertOp, cast(a, t))

@@ -43,7 +43,10 @@ def is_array(value: Any) -> bool:
 
 
 def dim(a: Symbolic, axis: int) -> Symbolic:
-    return _tr().emit_value(ArrayDimOp(a.value, axis))
+    """An extent: a Python int in NumPy, so weak (see ``values.Symbolic``)."""
+    extent = _tr().emit_value(ArrayDimOp(a.value, axis))
+    extent.weak = True
+    return extent
 
 
 def shape(a: Symbolic) -> tuple:
@@ -119,8 +122,23 @@ def setitem(a: Symbolic, key: Any, value: Any) -> None:
     if isinstance(vt, ComplexType) and not isinstance(t.dtype, ComplexType):
         raise _tr().error(TypingError, f"cannot store a complex value into an array of {t.dtype}")
     indices = [checked_index(a, axis, k) for axis, k in enumerate(keys)]
+    dtype = t.dtype
+    if isinstance(dtype, IntType) and isinstance(vt, IntType) and (dtype.signed or _is_python_int(value)):
+        # NumPy 2 refuses an integer the element type cannot hold: any integer
+        # into a signed array, a Python int into an unsigned one (NumPy ints wrap)
+        outside = arith.logical_or(arith.compare("<", value, dtype.min), arith.compare(">", value, dtype.max))
+        if isinstance(outside, Symbolic) or outside:
+            message = "Python int too large to convert to C long" if dtype == i64 else \
+                f"Python integer {{}} out of bounds for {to_dtype(dtype).name}"
+            arith.raise_if(outside, "OverflowError", message, *([] if dtype == i64 else [arith.positive(value)]))
     element = arith.cast(value, t.dtype)
     _tr().emit(ArrayStoreOp(a.value, [i.value for i in indices], element.value))
+
+
+def _is_python_int(value: Any) -> bool:
+    if isinstance(value, Symbolic):
+        return value.weak
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def attribute(a: Symbolic, name: str) -> Any:

@@ -5,9 +5,12 @@ variable gets a *layout* computed from the values the paths give it:
 
 * ``Static(obj)`` -- the same Python object (or the same traced value) on
   every path: nothing is carried in the IR;
-* ``Scalar(type)`` -- one IR value; the paths' types are unified as Python
-  does arithmetic (``bool`` < ``int`` < ``float`` < ``complex``, NumPy
-  promotion for NumPy types);
+* ``Scalar(type, weak)`` -- one IR value; the paths' types are unified as
+  Python does arithmetic (``bool`` < ``int`` < ``float`` < ``complex``, NumPy
+  promotion for NumPy types), except that a weak value -- a Python scalar
+  such as the ``0.0`` an accumulator starts from -- takes the type of the
+  NumPy values it meets when that is of the same kind or higher (NEP 50:
+  ``s = 0.0`` then ``s += x`` over ``float32`` elements stays ``float32``);
 * ``TupleOf(layouts)`` -- a tuple, element by element;
 * ``Maybe(inner)`` -- bound on some paths only: a run-time ``bool`` flag is
   carried with the value (a zero placeholder where it is unbound);
@@ -21,7 +24,7 @@ from leaves.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ir import Block, Location, Operation
@@ -54,6 +57,7 @@ class Static(Layout):
 @dataclass(frozen=True)
 class Scalar(Layout):
     type: Type
+    weak: bool = field(default=False, compare=False)
 
     def leaf_types(self) -> list[Type]:
         return [self.type]
@@ -137,8 +141,35 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
         return Static(first)
     if not scalar:
         return _conflict(name, defined, loc)
-    t = unify_types([type_of(v) for v in defined])
-    return Scalar(t) if t is not None else _conflict(name, defined, loc)
+    weak = [_is_weak(v) for v in defined]
+    t = unify_weak([type_of(v) for v in defined], weak)
+    return Scalar(t, all(weak)) if t is not None else _conflict(name, defined, loc)
+
+
+def _is_weak(value: Any) -> bool:
+    return value.weak if isinstance(value, Symbolic) else isinstance(value, (bool, int, float, complex))
+
+
+def unify_weak(types: list[Type], weak: list[bool]) -> Type | None:
+    """Unify types where the weak ones (Python scalars) do not widen strong ones
+    of the same or a higher kind."""
+    strong = [t for t, w in zip(types, weak) if not w]
+    if not strong:
+        return unify_types(types)
+    result = unify_types(strong)
+    if result is None or not all(isinstance(t, _NUMERIC) for t in types):
+        return unify_types(types) if result is not None else None
+    for t, w in zip(types, weak):
+        if w and _kind(t) > _kind(result):
+            result = unify_types([t, result])
+    return result
+
+
+_NUMERIC = (BoolType, IntType, FloatType, ComplexType)
+
+
+def _kind(t: Type) -> int:
+    return (BoolType, IntType, FloatType, ComplexType).index(type(t))
 
 
 def _defined_inside(value: Any, op: Operation | None) -> bool:
@@ -189,9 +220,9 @@ def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
         return TupleOf(tuple(combine(a, b, f"{name}[{i}]")
                              for i, (a, b) in enumerate(zip(old.elements, new.elements))))
     if isinstance(old, Scalar) and isinstance(new, Scalar):
-        t = unify_types([old.type, new.type])
+        t = unify_weak([old.type, new.type], [old.weak, new.weak])
         if t is not None:
-            return Scalar(t)
+            return Scalar(t, old.weak and new.weak)
     return Conflict(f"variable '{name}' changes to an incompatible type in the loop body "
                     f"({_describe_layout(old)} before, {_describe_layout(new)} after); "
                     "give it one type throughout the loop")
@@ -250,4 +281,7 @@ def rebuild(layout: Layout, values: Iterator[Any], name: str) -> Any:
         return MaybeUnbound(rebuild(layout.inner, values, name), flag, name)
     if isinstance(layout, TupleOf):
         return tuple(rebuild(e, values, f"{name}[{i}]") for i, e in enumerate(layout.elements))
-    return next(values)
+    value = next(values)
+    if isinstance(value, Symbolic):
+        value.weak = layout.weak
+    return value

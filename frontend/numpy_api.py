@@ -69,14 +69,12 @@ def allocate(shape: Any, dtype: Type) -> Symbolic:
     total: Any = 1
     for d in dims:
         arith.raise_if(arith.compare("<", d, 0), "ValueError", "negative dimensions are not allowed")
-    for d in dims:
-        positive = arith.compare(">", d, 0)
-        divisor = arith.select(positive, d, arith.constant(1, i64))  # never divides by zero
-        too_big = arith.logical_and(positive, arith.compare(">", total, arith.emit(
-            FloorDivOp, arith.constant(limit, i64), divisor)))
+    for d in dims:  # as NumPy: zero extents count as 1, so (0, 2**62) is still too big
+        counted = arith.select(arith.compare(">", d, 0), d, arith.constant(1, i64))
+        too_big = arith.compare(">", total, arith.emit(FloorDivOp, arith.constant(limit, i64), counted))
         arith.raise_if(too_big, "ValueError", "array is too big; `arr.size * arr.dtype.itemsize` is "
                                               "larger than the maximum possible size.")
-        total = arith.binary("*", total, d)
+        total = arith.binary("*", total, counted)
     return _tr().emit_value(ArrayAllocOp(dtype, [d.value for d in dims]))
 
 
@@ -140,7 +138,8 @@ def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> Sy
         raise _tr().error(TypingError, "np.arange() takes real numbers")
     floating = any(isinstance(t, FloatType) for t in types)
     t = _dtype(dtype, f64 if floating else i64)
-    arith.raise_if(arith.compare("==", step, 0), "ZeroDivisionError", "division by zero")
+    arith.raise_if(arith.compare("==", step, 0), "ZeroDivisionError",
+                   "float division by zero" if floating else "division by zero")
     if floating:
         span = arith.binary("/", arith.binary("-", stop, start), step)
         count = _ceil_to_int(span)
@@ -150,7 +149,8 @@ def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> Sy
             arith.compare(">", step, 0), 1, -1))), step)
     count = arith.select(arith.compare("<", count, 0), 0, count) if isinstance(count, Symbolic) else max(count, 0)
     a = allocate(count, t)
-    _tr().call(pyarray.arange_fill, (a, start, step), {})
+    delta = arith.binary("-", arith.binary("+", start, step), start) if floating else step
+    _tr().call(pyarray.arange_fill, (a, start, delta), {})  # NumPy steps by (start + step) - start
     return a
 
 

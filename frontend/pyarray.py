@@ -26,7 +26,7 @@ def copy_into(dst, src):
             copy_into(dst[i], src[i])
 
 
-def arange_fill(a, start, step):
-    """``a[i] = start + i * step`` over a 1-d array."""
+def arange_fill(a, start, delta):
+    """``a[i] = start + i * delta`` over a 1-d array (NumPy's ``arange`` fill)."""
     for i in range(a.shape[0]):
-        a[i] = start + i * step
+        a[i] = start + i * delta

@@ -386,7 +386,7 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
                            names=[n for _, n in _leaf_types_and_names(layouts, names)]))
         with tr.region(op.body) as frame:
             set_state(_state_from(layouts, op.iter_args, names))
-            run_user_code(body, Symbolic(op.induction_var))
+            run_user_code(body, Symbolic(op.induction_var, weak=True))  # range gives Python ints
             end = get_state()
             widened = layouts if frame.terminated else _widen(layouts, names, end)
             if widened == layouts:

@@ -17,7 +17,7 @@ import inspect
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from ir import Block, Builder, CompileError, Location, Module, Operation, TypingError, UnsupportedError
 from ir.ops import (
@@ -146,14 +146,18 @@ class Tracer:
         return value
 
     # ------------------------------------------------------------- functions
-    def trace_entry(self, pyfunc: Callable, arg_types: list[Type], result_type: Type | None = None) -> FuncOp:
-        """Trace ``pyfunc`` with parameters of ``arg_types``: the module's entry."""
+    def trace_entry(self, pyfunc: Callable, arg_types: list[Type], result_type: Type | None = None,
+                    weak: Sequence[bool] | None = None) -> FuncOp:
+        """Trace ``pyfunc`` with parameters of ``arg_types``: the module's entry.
+
+        ``weak[i]`` says argument ``i`` is a Python scalar (see ``values.Symbolic``)."""
         sig = _signature(pyfunc)
         names = list(sig.parameters)
         if len(names) != len(arg_types):
             raise TypingError(f"{pyfunc.__name__}() takes {len(names)} arguments, "
                               f"{len(arg_types)} types were given")
-        params = [("arg", t) for t in arg_types]
+        weak = list(weak) if weak is not None else [False] * len(arg_types)
+        params = [("weak" if w else "arg", t) for t, w in zip(arg_types, weak)]
         return self._trace_function(pyfunc, tuple(params), names, key=(pyfunc, tuple(params)),
                                     result_type=result_type)
 
@@ -263,17 +267,20 @@ def _plain(value: Any) -> Any:
 
 
 def _param_spec(value: Any) -> tuple:
+    """How an argument reaches a traced function: an IR parameter (``arg``, or
+    ``weak`` for a Python scalar), a tuple of those, or a baked-in constant."""
     if isinstance(value, tuple):
         return ("tuple", tuple(_param_spec(v) for v in value))
     t = type_of(value) if (isinstance(value, Symbolic) or python_scalar_type(value)) else None
     if t is not None and not isinstance(t, TupleType):
-        return ("arg", t)
+        weak = value.weak if isinstance(value, Symbolic) else isinstance(value, PY_SCALARS)
+        return ("weak" if weak else "arg", t)
     return ("const", id(value))
 
 
 def _spec_types(spec: tuple) -> list[Type]:
     kind, data = spec
-    if kind == "arg":
+    if kind in ("arg", "weak"):
         return [data]
     if kind == "tuple":
         return [t for s in data for t in _spec_types(s)]
@@ -282,8 +289,8 @@ def _spec_types(spec: tuple) -> list[Type]:
 
 def _rebuild(spec: tuple, block_args: Iterator, constant: Any) -> Any:
     kind, data = spec
-    if kind == "arg":
-        return Symbolic(next(block_args))
+    if kind in ("arg", "weak"):
+        return Symbolic(next(block_args), weak=kind == "weak")
     if kind == "tuple":
         parts = constant if isinstance(constant, tuple) else (None,) * len(data)
         return tuple(_rebuild(s, block_args, c) for s, c in zip(data, parts))

@@ -4,7 +4,11 @@
   are evaluated at trace time and never reach the IR unless an operation
   mixes them with traced values, where scalars become constants;
 * :class:`Symbolic`: an IR value (a type, no value); every Python operator
-  on it appends ops to the IR (see ``frontend.arith``);
+  on it appends ops to the IR (see ``frontend.arith``).  A *weak* symbolic
+  value stands for a Python ``int``/``float``/``complex`` object (an
+  argument, an accumulator started from a literal): as in NumPy 2 (NEP 50)
+  it does not widen a NumPy type it meets -- ``alpha * x`` is ``float32``
+  when ``x`` is a ``float32`` element, even if ``alpha`` is a Python float;
 * :class:`MaybeUnbound`: a variable bound on some paths only, with a
   run-time flag that says whether it is bound; reading it checks the flag
   and raises ``UnboundLocalError`` as CPython would;
@@ -32,11 +36,12 @@ class Symbolic:
     ``TypingError`` that says so.
     """
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "weak")
     __hash__ = object.__hash__
 
-    def __init__(self, value: Value):
+    def __init__(self, value: Value, weak: bool = False):
         self.value = value
+        self.weak = weak
 
     @property
     def type(self) -> Type:

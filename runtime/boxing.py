@@ -47,6 +47,9 @@ from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, bool_, c128, f64, i64,
 )
 
+#: argument types that are Python scalars (weak in NumPy 2's promotion)
+PYTHON_SCALARS = (bool, int, float, complex)
+
 ACCEPTED = ("bool, int (64-bit), float, complex, NumPy scalars of those kinds and NumPy arrays "
             "(1-d or more) of them")
 
@@ -296,14 +299,22 @@ def _reader(t: Type) -> Callable[[Any, Sequence[Any], Any], Any]:
     return lambda c, args, owners: _read(t, c)
 
 
+#: result types that come back as Python objects; the others have no Python
+#: type and come back as NumPy scalars (``np.float32``, ``np.int8``...)
+_PYTHON_RESULT_TYPES = (bool_, i64, f64, c128)
+
+
 def _read(t: Type, cvalue: Any) -> Any:
     if isinstance(t, NoneType):
         return None
     if isinstance(t, TupleType):
         return tuple(_read(e, getattr(cvalue, f"f{i}")) for i, e in enumerate(t.elements))
     if isinstance(t, ComplexType):
-        return complex(cvalue.re, cvalue.im)
-    value = cvalue.value if hasattr(cvalue, "value") else cvalue
+        value: Any = complex(cvalue.re, cvalue.im)
+    else:
+        value = cvalue.value if hasattr(cvalue, "value") else cvalue
     if isinstance(t, BoolType):
         return bool(value)
+    if t not in _PYTHON_RESULT_TYPES:
+        return to_dtype(t).type(value)
     return value
