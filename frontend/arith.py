@@ -161,7 +161,45 @@ def _binary(op: str, a: Any, b: Any) -> Any:
     a, b = cast(a, t), cast(b, t)
     if op in ("/", "//", "%"):
         raise_if(_is_zero(b), "ZeroDivisionError", _ZERO_DIVISION[(op, kind)])
+    if op == "/" and isinstance(t, ComplexType) and not (wa and wb):
+        return _numpy_complex_divide(a, b)
     return emit(BINARY_OPS[_BINARY_NAMES[op]], a, b)
+
+
+def _numpy_complex_divide(a: Symbolic, b: Symbolic) -> Symbolic:
+    """Complex division as NumPy does it (Smith's method, multiplying by the
+    reciprocal), for NumPy complex values; Python complex numbers use
+    CPython's algorithm (the ``div`` op).  The divisor is non-zero."""
+    ar, ai, br, bi = real(a), imag(a), real(b), imag(b)
+    wide = compare(">=", _fabs(br), _fabs(bi))
+    rat = select(wide, _div(bi, br), _div(br, bi))
+    one = constant(1.0, br.type)
+    scl = _div(one, select(wide, _add(br, _mul(bi, rat)), _add(bi, _mul(br, rat))))
+    re = select(wide, _add(ar, _mul(ai, rat)), _add(_mul(ar, rat), ai))
+    im = select(wide, _sub(ai, _mul(ar, rat)), _sub(_mul(ai, rat), ar))
+    return make_complex(_mul(re, scl), _mul(im, scl))
+
+
+def _fabs(x: Symbolic) -> Symbolic:
+    from ir.ops import MathOp
+
+    return _tr().emit_value(MathOp("fabs", x.value))
+
+
+def _add(x: Symbolic, y: Symbolic) -> Symbolic:
+    return emit(BINARY_OPS["add"], x, y)
+
+
+def _sub(x: Symbolic, y: Symbolic) -> Symbolic:
+    return emit(BINARY_OPS["sub"], x, y)
+
+
+def _mul(x: Symbolic, y: Symbolic) -> Symbolic:
+    return emit(BINARY_OPS["mul"], x, y)
+
+
+def _div(x: Symbolic, y: Symbolic) -> Symbolic:
+    return emit(BINARY_OPS["div"], x, y)
 
 
 def _int_true_divide(a: Any, b: Any) -> Any:
