@@ -75,7 +75,11 @@ Semantics (those of the op docstrings in ``ir.ops``), with these decisions:
 * ``for`` computes its trip count first (in unsigned arithmetic, so any i64
   bounds work), then counts ``k = 0..n-1`` with the induction variable
   ``lower + k*step``;
-* ``raise_if`` branches to a cold block (branch weights 1:99).
+* ``raise_if`` branches to a cold block (branch weights 1:99);
+* the cleanup region of a ``raise_if`` or ``call`` (the arrays the
+  ``refcount`` pass releases on the error path) is lowered on the failing
+  branch, just before it returns the status -- for a ``call``, also on the
+  ``RecursionError`` branch of the depth check.
 """
 from __future__ import annotations
 
@@ -505,12 +509,6 @@ def _itemsize(t: Type) -> int:
 _CMP_SYMBOLS = {EqOp: "==", NeOp: "!=", LtOp: "<", LeOp: "<=", GtOp: ">", GeOp: ">="}
 _INT_SIMPLE = {AddOp: "add", SubOp: "sub", MulOp: "mul", AndOp: "and_", OrOp: "or_", XorOp: "xor"}
 _FLOAT_SIMPLE = {AddOp: "fadd", SubOp: "fsub", MulOp: "fmul", DivOp: "fdiv"}
-#: single-precision ops that CPython defines as several double operations: computed in
-#: double precision and rounded once, as the constant folder (``evaluate``) does
-_WIDENED: dict[Type, dict[type[BinaryOp], Type]] = {
-    f32: {FloorDivOp: f64, ModOp: f64},
-    c64: {MulOp: c128, DivOp: c128, PowOp: c128},
-}
 
 
 class _FunctionLowering:
@@ -574,12 +572,12 @@ class _FunctionLowering:
             deeper = b.add(depth, lir.Constant(_I64, 1))
             site = register_error_site("RecursionError", "maximum recursion depth exceeded", op.loc, ())
             with b.if_then(b.icmp_signed(">", deeper, lir.Constant(_I64, MAX_RECURSION_DEPTH)), likely=False):
-                b.ret(lir.Constant(_STATUS, site))
+                self._fail(op, lir.Constant(_STATUS, site))
             b.store(deeper, depth_slot)
         status = b.call(self.module.functions[op.callee],
                         [slot, self.err_ptr, *(self.value(v) for v in op.operands)])
         with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
-            b.ret(status)
+            self._fail(op, status)
         if recursive:
             b.store(depth, depth_slot)
         if not op.results:
@@ -597,7 +595,14 @@ class _FunctionLowering:
             for i, arg in enumerate(op.args):
                 slot = b.gep(self.err_ptr, [lir.Constant(_I64, i)], inbounds=True, source_etype=_I64)
                 b.store(_to_slot(b, self.value(arg), arg.type), slot)
-            b.ret(lir.Constant(_STATUS, site))
+            self._fail(op, lir.Constant(_STATUS, site))
+
+    def _fail(self, op: RaiseIfOp | CallOp, status: lir.Value) -> None:
+        """The end of an error path: ``op``'s cleanup region (the releases the
+        ``refcount`` pass put there), then return ``status``."""
+        if op.cleanup is not None:
+            self.lower_block(op.cleanup)
+        self.b.ret(status)
 
     # -- structured control flow
     @_lowers(IfOp)
@@ -853,11 +858,10 @@ class _FunctionLowering:
         cls, t = type(op), op.lhs.type
         if isinstance(t, (BoolType, IntType)):
             return self._int_binary(cls, x, y, t)
-        if _WIDENED.get(t, {}).get(cls) is None:
-            return self._real_or_complex_binary(cls, x, y, t)
-        wide = _WIDENED[t][cls]
-        result = self._real_or_complex_binary(cls, self.convert(x, t, wide), self.convert(y, t, wide), wide)
-        return self.convert(result, wide, t)
+        if cls is PowOp and t == c64:  # single precision loses too much through exp/log: go wide
+            wide = self._real_or_complex_binary(cls, self.convert(x, t, c128), self.convert(y, t, c128), c128)
+            return self.convert(wide, c128, t)
+        return self._real_or_complex_binary(cls, x, y, t)
 
     def _real_or_complex_binary(self, cls: type[BinaryOp], x: lir.Value, y: lir.Value, t: Type) -> lir.Value:
         if isinstance(t, FloatType):

@@ -58,9 +58,44 @@ too early.  Each transferred value is both incref'd (for the receiver) and,
 if owned, decref'd (for the block) -- the pass does not fuse such pairs into
 a "move"; that is left to a later clean-up.
 
-Known limitation: a ``raise_if`` (or a call) that raises ends the function
-early, and the arrays owned at that point are not released: they leak on
-the error path.  Errors are exceptional, so this is accepted for now.
+Error paths
+===========
+
+A ``raise_if`` that fires, or a ``call`` whose callee ends with an error
+(the caller passes the error on), ends the function early, before the
+releases at the ends of the blocks.  The references owned at that point are
+released on that path instead:
+
+  * The *live owned set* at such an op is every owned value (by the rules
+    above) defined before the op in its own block and in every enclosing
+    block of the function, outermost block first, each block's block
+    arguments then op results in program order.  A value that was already
+    handed on (incref'd for a ``yield`` or as a loop init) is still owned by
+    its block until that block's end, so it is in the set; the owned block
+    arguments of the loop bodies are there too (the reference handed to
+    them is theirs); a ``call``'s own result is not (it does not exist when
+    the call fails).  The set stops at an ``IsolatedFromAbove`` op (a nested
+    function has its own).
+  * Decision: the set is recorded as a *cleanup region* of the op -- an
+    ``array.decref`` of every array leaf of every value in the set (tuples
+    through ``tuple_get`` ops inside the region) -- which code generation
+    emits on the failing branch before the function returns the error's
+    status.  The region keeps the IR self-describing (the printer and
+    parser round-trip it, the verifier checks that its operands are visible
+    at the op and that the call's result is not) and leaves the operands of
+    ``call`` exactly the callee's arguments (which the verifier matches
+    against the callee's signature, so extra trailing operands would not
+    do).  An op whose set is empty gets no region.
+
+So every reference is released exactly once on every path: at the end of
+its block on the normal path, in the cleanup of the op that stops the
+function on an error path (a callee that fails has run its own cleanup
+before returning, and callees only borrow their arguments).
+
+Remaining limitation: ``array.alloc`` itself fails with ``MemoryError``
+when the memory cannot be had; the arrays owned at that point are not
+released then (the op has no cleanup region).  That path means the process
+is out of memory anyway.
 
 Ops whose results contain arrays but that none of the rules above covers are
 refused with :class:`RefcountError` rather than guessed at; a new op that
@@ -73,9 +108,9 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from ir.builder import Builder
-from ir.core import Block, Operation, Terminator, Value
+from ir.core import Block, IsolatedFromAbove, Operation, Region, Terminator, Value
 from ir.module import Module
-from ir.ops.arith import SelectOp
+from ir.ops.arith import RaiseIfOp, SelectOp
 from ir.ops.array import Allocates, ArrayDecrefOp, ArrayIncrefOp, ArrayUndefOp, ArrayViewOp
 from ir.ops.control import ForOp, IfOp, WhileOp
 from ir.ops.func import CallOp, FuncOp
@@ -85,7 +120,7 @@ from ir.types import ArrayType, TupleType, Type
 from . import register_pass
 
 __all__ = ["RefcountPass", "RefcountError", "contains_array", "array_leaves",
-           "VIEW_OPS", "BORROWING_OPS", "NULL_ARRAY_OPS", "STRUCTURED_OPS"]
+           "VIEW_OPS", "BORROWING_OPS", "NULL_ARRAY_OPS", "STRUCTURED_OPS", "RAISING_OPS"]
 
 #: Ops whose array result shares its operand's meminfo; the result is made
 #: owned by an ``array.incref`` right after the op.
@@ -187,17 +222,25 @@ def _loop_inits(op: Operation) -> Sequence[Value]:
 
 
 # ----------------------------------------------------------------- the rewrite
-def _rewrite_block(block: Block, args_owned: bool) -> int:
+#: Ops that may stop the function with an error and get a cleanup region.
+RAISING_OPS: tuple[type[Operation], ...] = (RaiseIfOp, CallOp)
+
+
+def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] = ()) -> int:
     """Apply the rules to ``block`` and the regions nested in it; returns the
-    number of refcount ops inserted."""
+    number of refcount ops inserted.  ``live_outer`` is the live owned set of
+    the enclosing blocks at the op that holds ``block``."""
     inserted = 0
     owned: list[Value] = [a for a in block.args if args_owned and contains_array(a.type)]
     for op in list(block.ops):  # a snapshot: ops are inserted around ``op``
         if op.has_trait(Terminator):
             continue
         inserted += _insert_refcount_ops(ArrayIncrefOp, _loop_inits(op), Builder.before(op, op.loc))
+        live = () if op.has_trait(IsolatedFromAbove) else (*live_outer, *owned)
         for region in op.regions:
-            inserted += _rewrite_block(region.block, _region_args_owned(op))
+            inserted += _rewrite_block(region.block, _region_args_owned(op), live)
+        if isinstance(op, RAISING_OPS):
+            inserted += _add_cleanup(op, live)
         if _results_owned(op):
             owned.extend(r for r in op.results if contains_array(r.type))
         if isinstance(op, VIEW_OPS):
@@ -205,6 +248,17 @@ def _rewrite_block(block: Block, args_owned: bool) -> int:
             inserted += _insert_refcount_ops(ArrayIncrefOp, op.results, after)
     inserted += _release_at_end(block, owned)
     return inserted
+
+
+def _add_cleanup(op: Operation, live: Sequence[Value]) -> int:
+    """Give ``op`` a cleanup region releasing the live owned set ``live``
+    (nothing when it is empty); returns the number of decrefs."""
+    if not live:
+        return 0
+    if op.regions:
+        raise RefcountError(f"'{op.name}' (at {op.loc or 'an unknown location'}) already has a region")
+    region = op.add_region(Region(Block()))
+    return _insert_refcount_ops(ArrayDecrefOp, live, Builder.at_end(region.block, op.loc))
 
 
 def _release_at_end(block: Block, owned: list[Value]) -> int:

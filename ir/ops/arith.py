@@ -13,6 +13,10 @@ width and wrap (two's complement), as in NumPy and Numba.
 * ``shl``/``shr`` require a non-negative count; counts past the width give
   what Python's unbounded ints would give after wrapping (0 or the sign).
 * Float comparisons are IEEE: everything but ``ne`` is false on NaN.
+* ``f32`` and ``c64`` arithmetic is done in single precision, as NumPy does
+  it (these types only come from NumPy); ``evaluate`` computes in double
+  precision and rounds, which can differ in the last bit for ``//``, ``%``,
+  ``**`` and complex ``*`` and ``/``.
 
 Each op class has ``evaluate(*values, type)`` -- its Python semantics, used
 by the constant folder.  ``evaluate`` raises ``ArithmeticError`` or
@@ -25,7 +29,7 @@ import operator
 from typing import Any, Callable, ClassVar
 
 from ..core import (
-    Commutative, ConstantLike, MayRaise, Operation, Pure, Value,
+    Block, Commutative, ConstantLike, MayRaise, Operation, Pure, Value,
 )
 from ..diagnostics import Location
 from ..types import (
@@ -441,6 +445,26 @@ class SelectOp(Operation):
 
 
 # ----------------------------------------------------------------- checks
+def verify_cleanup(op: Operation) -> None:
+    """Check the optional *cleanup* region of an op that may end the function
+    with an error (``raise_if``, ``call``): at most one region, whose block
+    has no arguments and no terminator and holds only ``array.decref`` and the
+    ``tuple_get`` ops that reach the array leaves it releases."""
+    from .array import ArrayDecrefOp
+    from .tuple import TupleGetOp
+
+    if len(op.regions) > 1:
+        op.fail("has at most one (cleanup) region")
+    block = op.regions[0].block if op.regions else None
+    if block is None:
+        return
+    if block.args:
+        op.fail("the cleanup region takes no block arguments")
+    for inner in block.ops:
+        if not isinstance(inner, (ArrayDecrefOp, TupleGetOp)):
+            op.fail(f"the cleanup region may hold only 'array.decref' and 'tuple_get', not '{inner.name}'")
+
+
 class RaiseIfOp(Operation):
     """``raise_if %cond, %args... {exception = "ZeroDivisionError", message = "..."}``
 
@@ -448,6 +472,18 @@ class RaiseIfOp(Operation):
     exception ``exception`` with ``message.format(*args)`` and this op's
     source line.  Integer ``args`` fill ``{}`` fields of the message
     (e.g. an index and a size).
+
+    The op may carry one *cleanup* region, which runs only when ``cond`` is
+    true, just before the function stops: the ``refcount`` pass puts there an
+    ``array.decref`` of every array the function owns at this point, so that
+    the error path leaks nothing::
+
+        raise_if %c, %i, %n {exception = "IndexError", message = "..."} {
+          array.decref %a
+        }
+
+    The region has no block arguments and no terminator and holds only
+    ``array.decref`` and ``tuple_get`` ops (see :func:`verify_cleanup`).
     """
 
     name = "raise_if"
@@ -465,6 +501,11 @@ class RaiseIfOp(Operation):
     def args(self) -> tuple[Value, ...]:
         return self.operands[1:]
 
+    @property
+    def cleanup(self) -> Block | None:
+        """The block that runs on the error path, if any."""
+        return self.regions[0].block if self.regions else None
+
     def verify_(self) -> None:
         if not self.operands or self.operand(0).type != bool_:
             self.fail("first operand must be a bool condition")
@@ -473,3 +514,4 @@ class RaiseIfOp(Operation):
         for a in self.args:
             if not isinstance(a.type, (IntType, BoolType, FloatType)):
                 self.fail(f"message argument of type {a.type} is not supported")
+        verify_cleanup(self)

@@ -14,6 +14,7 @@ from ..core import (
 )
 from ..diagnostics import Location
 from ..types import NoneType, Type
+from .arith import verify_cleanup
 
 __all__ = ["FuncOp", "ReturnOp", "CallOp"]
 
@@ -88,7 +89,17 @@ class ReturnOp(Operation):
 
 
 class CallOp(Operation):
-    """``%r = call @callee(%a, %b) : R`` -- no result when ``R`` is ``none``."""
+    """``%r = call @callee(%a, %b) : R`` -- no result when ``R`` is ``none``.
+
+    The operands are exactly the callee's arguments.  When the callee ends
+    with an error the caller stops too and passes the error on; the op may
+    carry one *cleanup* region that runs on that path first, before the
+    caller stops -- the ``refcount`` pass puts there an ``array.decref`` of
+    every array the caller owns at this point.  The call's own result does
+    not exist on that path (and is not visible in the region).  The region
+    has no block arguments and no terminator and holds only ``array.decref``
+    and ``tuple_get`` ops (see :func:`ir.ops.arith.verify_cleanup`).
+    """
 
     name = "call"
     traits = frozenset({HasSideEffects, MayRaise})
@@ -102,8 +113,14 @@ class CallOp(Operation):
     def callee(self) -> str:
         return self.attributes["callee"]
 
+    @property
+    def cleanup(self) -> Block | None:
+        """The block that runs when the callee ends with an error, if any."""
+        return self.regions[0].block if self.regions else None
+
     def verify_(self) -> None:
         if not isinstance(self.attributes.get("callee"), str):
             self.fail("needs a string 'callee'")
         if len(self.results) > 1:
             self.fail("has at most one result")
+        verify_cleanup(self)

@@ -15,8 +15,9 @@ import pytest
 
 from compiler.codegen import ENTRY_SUFFIX, lower_module
 from ir import (
-    AddOp, Builder, CallOp, CastOp, ConditionOp, EqOp, ForOp, IfOp, LtOp, MakeTupleOp, ModOp,
-    Module, MulOp, NotOp, SelectOp, TupleType, Type, WhileOp, YieldOp, verify,
+    AddOp, Block, Builder, CallOp, CastOp, ConditionOp, EqOp, ForOp, IfOp, LtOp, MakeTupleOp, ModOp,
+    Module, MulOp, NotOp, Operation, RaiseIfOp, Region, SelectOp, TupleGetOp, TupleType, Type, WhileOp,
+    YieldOp, verify,
 )
 from ir.dtypes import to_dtype
 from ir.ops.array import (
@@ -661,3 +662,140 @@ def test_other_optimization_levels(opt):
     jit = ArrayJit(module, opt)
     a = np.arange(20.0).reshape(4, 5)[::-2, 1::2]
     np.testing.assert_array_equal(jit("copy", a), a)
+
+
+# ----------------------------------------------------------------- error paths: cleanup regions
+# The functions lend a compiled-code array (its meminfo passed in the argument
+# slot, as a caller holding it would) and take references to it as the
+# ``refcount`` pass would for owned values; the cleanup region of a
+# ``raise_if`` or ``call`` must give them back before the error status is
+# returned, so the count the Python owner reads is unchanged afterwards.
+OWNED = ArrayType(f64, 1, "C")
+
+
+def with_cleanup(op: Operation, *releases: Any) -> None:
+    """Give ``op`` a cleanup region: ``array.decref`` of each array in
+    ``releases``; a ``(tuple, index)`` pair releases that element of a tuple."""
+    b = Builder.at_end(op.add_region(Region(Block())).block)
+    for value in releases:
+        if isinstance(value, tuple):
+            value = b.add(TupleGetOp(*value))
+        b.insert(ArrayDecrefOp(value))
+
+
+@pytest.fixture(scope="module")
+def cleanups() -> ArrayJit:
+    module = Module([])
+    define(module, "make", [i64], OWNED, lambda b, n: _filled(b, n))
+
+    def raise_owning(b, a, fail):  # two references, released through a tuple's leaves
+        b.insert(ArrayIncrefOp(a))
+        b.insert(ArrayIncrefOp(a))
+        n = b.add(ArrayDimOp(a, 0))
+        pair = b.add(MakeTupleOp([a, n, a]))
+        check = b.insert(RaiseIfOp(fail, "IndexError", "index {} is out of bounds", (n,)))
+        with_cleanup(check, (pair, 0), (pair, 2))
+        b.insert(ArrayDecrefOp(a))
+        b.insert(ArrayDecrefOp(a))
+        return n
+
+    define(module, "raise_owning", [OWNED, bool_], i64, raise_owning)
+
+    def callee(b, a, fail):
+        b.insert(ArrayIncrefOp(a))
+        with_cleanup(b.insert(RaiseIfOp(fail, "ValueError", "callee failed")), a)
+        b.insert(ArrayDecrefOp(a))
+        return b.add(ArrayDimOp(a, 0))
+
+    define(module, "callee", [OWNED, bool_], i64, callee)
+
+    def caller(b, a, fail):
+        b.insert(ArrayIncrefOp(a))
+        call = b.insert(CallOp("callee", [a, fail], i64))
+        with_cleanup(call, a)
+        b.insert(ArrayDecrefOp(a))
+        return call.result
+
+    define(module, "caller", [OWNED, bool_], i64, caller)
+
+    def deep(b, a):  # endless recursion: RecursionError, each frame releases its reference
+        b.insert(ArrayIncrefOp(a))
+        call = b.insert(CallOp("deep", [a], i64))
+        with_cleanup(call, a)
+        b.insert(ArrayDecrefOp(a))
+        return call.result
+
+    define(module, "deep", [OWNED], i64, deep)
+
+    def in_loop(b, a, n):  # stops in iteration 3 with the carried reference
+        b.insert(ArrayIncrefOp(a))
+        loop = b.insert(ForOp(const(b, 0), n, const(b, 1), [a]))
+        with b.inside(loop.body):
+            i, acc = loop.body.args
+            with_cleanup(b.insert(RaiseIfOp(b.add(EqOp(i, const(b, 3))), "ValueError", "stop")), acc)
+            b.insert(ArrayIncrefOp(acc))
+            b.insert(ArrayDecrefOp(acc))
+            b.insert(YieldOp([acc]))
+        b.insert(ArrayDecrefOp(loop.results[0]))
+        return n
+
+    define(module, "in_loop", [OWNED, i64], i64, in_loop)
+    return ArrayJit(module)
+
+
+def call_lending(jit: ArrayJit, name: str, a: np.ndarray, *scalars: int) -> int:
+    """Call ``name(a, *scalars)`` lending ``a`` with its meminfo, as compiled code would."""
+    owner = owner_of(a)
+    slots = [owner.meminfo, a.ctypes.data, *a.shape, *a.strides, *(int(s) & (2**64 - 1) for s in scalars)]
+    args = (ctypes.c_uint64 * len(slots))(*slots)
+    result = ctypes.c_int64()
+    errargs = (ctypes.c_int64 * ERRARGS_SLOTS)()
+    entry = ENTRY(jit.lib.address(name + ENTRY_SUFFIX))
+    status = entry(ctypes.addressof(result), ctypes.addressof(errargs), ctypes.addressof(args))
+    if status:
+        raise_error(status, list(errargs))
+    return result.value
+
+
+def test_a_cleanup_region_lowers_to_releases_on_the_error_branch(cleanups):
+    body = cleanups.text.split('define internal i32 @"raise_owning"', 1)[1].split("\n}\n", 1)[0]
+    assert body.count("atomicrmw sub") == 4  # two releases on the error path, two on the normal one
+
+
+def test_raise_if_releases_what_its_cleanup_names(cleanups):
+    a = cleanups("make", 4)
+    owner = owner_of(a)
+    assert owner.refcount == 1
+    assert call_lending(cleanups, "raise_owning", a, False) == 4
+    assert owner.refcount == 1
+    for _ in range(3):
+        with pytest.raises(IndexError, match=r"index 4 is out of bounds \(kernels.py:12\)"):
+            call_lending(cleanups, "raise_owning", a, True)
+        assert owner.refcount == 1
+
+
+def test_a_failing_call_runs_the_callers_cleanup(cleanups):
+    a = cleanups("make", 3)
+    owner = owner_of(a)
+    assert call_lending(cleanups, "caller", a, False) == 3 and owner.refcount == 1
+    with pytest.raises(ValueError, match="callee failed"):
+        call_lending(cleanups, "caller", a, True)
+    assert owner.refcount == 1
+
+
+def test_the_recursion_limit_runs_the_cleanup_of_every_frame(cleanups):
+    a = cleanups("make", 2)
+    owner = owner_of(a)
+    with pytest.raises(RecursionError):
+        call_lending(cleanups, "deep", a)
+    assert owner.refcount == 1
+
+
+def test_a_raise_in_a_loop_releases_the_carried_array(cleanups):
+    a = cleanups("make", 2)
+    owner = owner_of(a)
+    assert call_lending(cleanups, "in_loop", a, 3) == 3 and owner.refcount == 1
+    with pytest.raises(ValueError, match="stop"):
+        call_lending(cleanups, "in_loop", a, 10)
+    assert owner.refcount == 1
+    np.testing.assert_array_equal(a, [0.0, 1.0])  # and the memory is still there
