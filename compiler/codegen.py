@@ -104,7 +104,7 @@ from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import FloatTestOp, Math2Op, MathOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, c64, c128, f32, f64,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, c64, c128,
 )
 from runtime.errors import DEPTH_SLOT, register_error_site
 

@@ -65,6 +65,17 @@ def scalar_type(x: Any, op: str) -> tuple[Type, bool]:
     return t, isinstance(x, (bool, int, float, complex))
 
 
+def as_float(x: Any, what: str) -> Symbolic:
+    """``x`` as a float for a function of reals: floats keep their type, ints
+    and bools become ``f64``; anything else is a TypingError naming ``what``."""
+    t = scalar_type(x, what)[0]
+    if isinstance(t, FloatType):
+        return cast(x, t)
+    if isinstance(t, (IntType, BoolType)):
+        return cast(x, f64)
+    raise _tr().error(TypingError, f"{what} needs a real number, not {describe(x)}")
+
+
 def cast(x: Any, to: Type) -> Symbolic:
     """``x`` converted to ``to`` (a traced value, or a constant of that type)."""
     if isinstance(x, Symbolic):

@@ -65,12 +65,7 @@ def _folding(py: Callable) -> Callable[[Callable], Callable]:
 
 def _real(x: Any, fname: str) -> Symbolic:
     """``x`` as a float for a math function (ints and bools convert)."""
-    t = type_of(x)
-    if isinstance(t, FloatType):
-        return arith.cast(x, t)
-    if isinstance(t, (IntType, BoolType)):
-        return arith.cast(x, f64)
-    raise _tr().error(TypingError, f"{fname}() needs a real number, not {describe(x)}")
+    return arith.as_float(x, f"{fname}()")
 
 
 def _isnan(x: Symbolic) -> Any:

@@ -162,12 +162,7 @@ def _ceil_to_int(x: Any) -> Any:
 
 # ----------------------------------------------------------------- element functions
 def _float_arg(x: Any, name: str) -> Symbolic:
-    t = type_of(x)
-    if isinstance(t, FloatType):
-        return arith.cast(x, t)
-    if isinstance(t, (IntType, BoolType)):
-        return arith.cast(x, f64)
-    raise _tr().error(TypingError, f"np.{name}() of a {describe(x)} is not supported in compiled code")
+    return arith.as_float(x, f"np.{name}()")
 
 
 def _unary(fn: str, name: str) -> Callable:

@@ -347,6 +347,17 @@ def _state_from(layouts: list[Layout], values: Sequence[Any], names: Sequence[st
     return tuple(rebuild(lay, it, name) for lay, name in zip(layouts, names))
 
 
+def _end_of_body(frame: Any, layouts: list[Layout], names: Sequence[str], end: tuple) -> list[Layout]:
+    """The layouts the loop needs after this trace of its body; when they did
+    not widen, the body's ``yield`` (placeholders if every path raised)."""
+    widened = layouts if frame.terminated else _widen(layouts, names, end)
+    if widened == layouts:
+        values = [leaf for lay, v in zip(layouts, end) for leaf in
+                  (placeholders(lay) if frame.terminated else leaves(lay, v))]
+        _yield(YieldOp, values, layouts)
+    return widened
+
+
 def _settle(build: Callable[[list[Layout]], tuple[Any, list[Layout]]], layouts: list[Layout]) -> Any:
     """Trace a loop until its variables' layouts stop widening."""
     for _ in range(MAX_LOOP_RETRACES):
@@ -387,12 +398,7 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
         with tr.region(op.body) as frame:
             set_state(_state_from(layouts, op.iter_args, names))
             run_user_code(body, Symbolic(op.induction_var, weak=True))  # range gives Python ints
-            end = get_state()
-            widened = layouts if frame.terminated else _widen(layouts, names, end)
-            if widened == layouts:
-                values = [leaf for lay, v in zip(layouts, end) for leaf in
-                          (placeholders(lay) if frame.terminated else leaves(lay, v))]
-                _yield(YieldOp, values, layouts)
+            widened = _end_of_body(frame, layouts, names, get_state())
         return op, widened
 
     op, layouts = _settle(build, _loop_layouts(names, state0))
@@ -471,12 +477,7 @@ def _while(test: Callable[[], Any], body: Callable[[], None], get_state: Callabl
         with tr.region(op.after) as frame:
             set_state(_state_from(layouts, op.after.args, names))
             run_user_code(body)
-            end = get_state()
-            widened = layouts if frame.terminated else _widen(layouts, names, end)
-            if widened == layouts:
-                values = [leaf for lay, v in zip(layouts, end) for leaf in
-                          (placeholders(lay) if frame.terminated else leaves(lay, v))]
-                _yield(YieldOp, values, layouts)
+            widened = _end_of_body(frame, layouts, names, get_state())
         return op, widened
 
     initial = first_layouts(state0) if first_layouts else _loop_layouts(names, state0)
