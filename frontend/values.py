@@ -21,7 +21,7 @@ from typing import Any
 
 from ir import Location, TypingError, Value
 from ir.types import (
-    BoolType, ComplexType, FloatType, IntType, TupleType, Type, bool_, c128, f64, i64, none,
+    TupleType, Type, bool_, c128, f64, i64, none,
 )
 
 PY_SCALARS = (bool, int, float, complex)
@@ -123,10 +123,6 @@ def type_of(value: Any) -> Type | None:
             return None
         return TupleType(tuple(elements))  # type: ignore[arg-type]
     return python_scalar_type(value)
-
-
-def is_scalar_type(t: Type | None) -> bool:
-    return isinstance(t, (BoolType, IntType, FloatType, ComplexType))
 
 
 def describe(value: Any) -> str:

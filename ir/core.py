@@ -349,8 +349,3 @@ class Operation:
     def __repr__(self) -> str:
         return f"<op {self.name} at {self.loc}>"
 
-
-def walk_values_defined_in(block: Block) -> Iterator[Value]:
-    yield from block.args
-    for op in block.ops:
-        yield from op.results

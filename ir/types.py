@@ -22,10 +22,6 @@ class Type:
     def is_scalar(self) -> bool:
         return isinstance(self, (BoolType, IntType, FloatType, ComplexType))
 
-    @property
-    def is_numeric(self) -> bool:
-        return self.is_scalar
-
 
 @dataclass(frozen=True, slots=True)
 class BoolType(Type):

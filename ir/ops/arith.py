@@ -109,10 +109,6 @@ class ConstantOp(Operation):
 
 
 # ----------------------------------------------------------------- binary
-def _kinds(*kinds: type) -> tuple[type, ...]:
-    return kinds
-
-
 NUM = (IntType, FloatType, ComplexType)
 REAL = (IntType, FloatType)
 INTEGRAL = (BoolType, IntType)
