@@ -90,6 +90,7 @@ def _note_return_type(value: Any) -> None:
     """Record a traced return's type: recursive calls use it (see tracer)."""
     trace = _tr().function
     value = load_quietly(value)
+    _check_int_constants(value)
     t = type_of(value)
     if t is None and not isinstance(value, TypeConflict) and not is_undefined(value):
         function_result(value)  # raises the error, located at this return statement
@@ -101,6 +102,13 @@ def _note_return_type(value: Any) -> None:
         from .layout import unify_types
 
         trace.return_hint = unify_types([trace.return_hint, t]) or trace.return_hint
+
+
+def _check_int_constants(value: Any) -> None:
+    """A returned Python int must fit in 64 bits (a TypingError at this line)."""
+    for leaf in (value if isinstance(value, tuple) else (value,)):
+        if isinstance(leaf, int) and not isinstance(leaf, bool) and not -(1 << 63) <= leaf < (1 << 64):
+            raise _tr().error(TypingError, f"the integer constant {leaf} does not fit in 64 bits")
 
 
 def load_quietly(value: Any) -> Any:
@@ -507,6 +515,7 @@ def function_result(result: Any) -> Any:
     if is_undefined(result):
         return None
     result = load(result)
+    _check_int_constants(result)
     if type_of(result) is None:
         raise _tr().error(TypingError, f"the function returns a {describe(result)}, which compiled code "
                                        "cannot return; return numbers or tuples of numbers")

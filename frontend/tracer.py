@@ -123,9 +123,8 @@ class Tracer:
         t = python_scalar_type(value)
         if t is None:
             raise self.error(TypingError, f"a {describe(value)} cannot be used as a value in compiled code")
-        if type is not None and type != t:
-            return cast(self.constant(value, t), type).value
-        return self.emit(ConstantOp(_plain(value), t)).result
+        constant = self.constant(value, t)
+        return (cast(constant, type) if type is not None and type != t else constant).value
 
     def constant(self, value: Any, type: Type) -> Symbolic:
         """A constant of ``type``.  An int constant must fit in 64 bits, signed or

@@ -29,3 +29,14 @@ def test_wider_constants_are_a_located_typing_error():
         compile(too_wide)(1)
     assert "does not fit in 64 bits" in str(info.value)
     assert f"test_int_constants.py:{too_wide.__code__.co_firstlineno + 1}:" in str(info.value)
+
+
+def returns_too_wide():
+    return 2 ** 70  # <- line of the error
+
+
+def test_returning_a_wider_constant_is_a_located_typing_error():
+    with pytest.raises(TypingError) as info:
+        compile(returns_too_wide)()
+    assert "does not fit in 64 bits" in str(info.value)
+    assert f"test_int_constants.py:{returns_too_wide.__code__.co_firstlineno + 1}:" in str(info.value)
