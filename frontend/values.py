@@ -61,6 +61,11 @@ class Symbolic:
     def __iter__(self):
         raise TypingError(f"a traced {self.type} is not iterable")
 
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise TypingError(f"a traced {self.type} has no attribute '{name}' in compiled code")
+
     def __repr__(self) -> str:
         return f"<traced {self.type} {self.value.name_hint or ''}>".replace(" >", ">")
 

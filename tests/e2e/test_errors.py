@@ -289,3 +289,18 @@ def test_run_time_error_leaves_the_function_usable(opt):
         with pytest.raises(ZeroDivisionError):
             f(5, 0)
         assert f(7, 2) == 3
+
+
+def unknown_method(x):
+    return x.bit_length()  # <- unknown attribute
+
+
+def test_unknown_attribute_of_a_traced_value_is_a_located_typing_error():
+    from compiler import compile
+    from ir import TypingError
+
+    with pytest.raises(TypingError) as info:
+        compile(unknown_method)(3)
+    message = str(info.value)
+    assert "has no attribute 'bit_length'" in message
+    assert f"test_errors.py:{unknown_method.__code__.co_firstlineno + 1}:" in message
