@@ -187,6 +187,9 @@ def _conflict(name: str, values: list[Any], loc: Location | None) -> Conflict:
         where = _value_location(v)
         kinds.append(f"{d} (from {where})" if where else d)
     unique = list(dict.fromkeys(kinds))
+    if name.startswith("retval"):  # the converter's return value
+        return Conflict(f"the function returns incompatible types on different paths: "
+                        f"{' and '.join(unique)}; return one type on every path", loc)
     return Conflict(f"variable '{name}' has incompatible types where control flow paths meet: "
                     f"{' and '.join(unique)}; give it one type on every path", loc)
 

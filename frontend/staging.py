@@ -299,8 +299,11 @@ def getitem(obj: Any, key: Any) -> Any:
     indexed by a traced int selects at run time."""
     if isinstance(obj, Symbolic):
         return obj[key]
-    if not isinstance(key, Symbolic) or not isinstance(obj, (tuple, list)):
+    if not isinstance(key, Symbolic):
         return obj[key]
+    if not isinstance(obj, (tuple, list)):
+        raise _tr().error(UnsupportedError, f"indexing a Python {type(obj).__name__} with a run-time value is "
+                                            "not supported; use a tuple of numbers or a NumPy array")
     if not isinstance(key.type, (IntType, BoolType)):
         raise _tr().error(TypingError, f"{type(obj).__name__} indices must be integers, not {key.type}")
     types = [type_of(e) for e in obj]

@@ -304,3 +304,30 @@ def test_unknown_attribute_of_a_traced_value_is_a_located_typing_error():
     message = str(info.value)
     assert "has no attribute 'bit_length'" in message
     assert f"test_errors.py:{unknown_method.__code__.co_firstlineno + 1}:" in message
+
+
+def dict_lookup(x):
+    table = {1: 2}
+    return table[x]  # <- dict lookup
+
+
+def none_or_number(x):
+    if x > 0:
+        return None
+    return x
+
+
+def test_python_dict_indexed_by_a_traced_value_is_unsupported():
+    from compiler import compile
+    from ir import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="indexing a Python dict with a run-time value"):
+        compile(dict_lookup)(1)
+
+
+def test_returning_none_on_one_path_names_both_types():
+    from compiler import compile
+    from ir import TypingError
+
+    with pytest.raises(TypingError, match="returns incompatible types on different paths: i64 and none"):
+        compile(none_or_number)(1)
