@@ -623,7 +623,9 @@ class _ControlFlow:
         return [node]
 
     def _if(self, node: ast.If, live: set[str]) -> list[ast.stmt]:
-        state = sorted(_names(node).stores & live)
+        names = _names(node)
+        # a variable one branch assigns and the other reads must be restored between them
+        state = sorted(names.stores & (live | names.loads))
         state_functions = self._state_functions(state)
         body = self._function("if_body", node.body, live)
         orelse = self._function("else_body", node.orelse, live)

@@ -1,0 +1,21 @@
+"""Programs the fuzzer found miscompiled, reduced by hand; each against CPython."""
+import pytest
+
+from compiler import compile
+
+
+def elif_reads_what_a_sibling_branch_assigns(flag, x):
+    if x > 10:
+        flag = not flag  # assigned here, never read after the if
+        x = 1
+    elif flag:  # must see the parameter, not the sibling branch's value
+        x = 2
+    flag = x > 0
+    return x
+
+
+@pytest.mark.parametrize("opt", [0, 3])
+@pytest.mark.parametrize("args", [(True, 20), (True, 5), (False, 5), (False, 20)])
+def test_branches_start_from_the_state_before_the_if(opt, args):
+    assert compile(elif_reads_what_a_sibling_branch_assigns, opt=opt)(*args) == \
+        elif_reads_what_a_sibling_branch_assigns(*args)
