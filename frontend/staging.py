@@ -119,8 +119,8 @@ def load_quietly(value: Any) -> Any:
 #: exceptions that user code evaluated at trace time may raise on a path: they
 #: become run-time raises on that path, as CPython would raise them there
 USER_ERRORS = (ArithmeticError, ValueError, LookupError, TypeError, AssertionError, NameError)
-_OWN_DIRS = tuple(os.path.dirname(os.path.dirname(os.path.abspath(m.__file__))) + os.sep
-                  for m in (ir_package,))
+_OWN_DIRS = tuple(os.path.dirname(os.path.abspath(path)) + os.sep
+                  for path in (ir_package.__file__, __file__))  # ir/ and frontend/
 
 
 def run_user_code(fn: Callable[..., Any], *args: Any) -> Any:
@@ -136,6 +136,9 @@ def run_user_code(fn: Callable[..., Any], *args: Any) -> Any:
 
     try:
         return fn(*args)
+    except _tracer.PathEnds:
+        _tr().frame.terminated = True
+        return None
     except CompileError as err:
         raise err.with_location(traceback_location(err.__traceback__)) from None
     except USER_ERRORS as err:

@@ -70,6 +70,8 @@ class Tracer:
         self.in_progress: dict[tuple, FunctionTrace] = {}
         self.stack: list[FunctionTrace] = []
         self.builder = Builder()
+        #: functions whose every path raises: a call to one ends the caller's path
+        self.never_return: set[str] = set()
 
     # ------------------------------------------------------------- emission
     @property
@@ -191,6 +193,8 @@ class Tracer:
                 func_op = self._trace_function(pyfunc, spec, list(sig.parameters), key, constants=values)
             name, result_type = func_op.sym_name, func_op.result_type
         op = self.emit(CallOp(name, ir_args, result_type))
+        if name in self.never_return:
+            raise PathEnds()
         if isinstance(result_type, NoneType):
             return None
         return self.unpack(Symbolic(op.result))
@@ -229,6 +233,7 @@ class Tracer:
                     result = function_result(run_user_code(
                         lambda: converted.function(*positional, **keywords)))
                     if self.frame.terminated:  # every path raises: any value of the expected type
+                        self.never_return.add(func_op.sym_name)
                         rtype = result_type or trace.return_hint or none
                         result = None if isinstance(rtype, NoneType) else _zero(rtype)
                     rtype = result_type or type_of(result)
@@ -249,6 +254,11 @@ class Tracer:
         raise TypingError(f"the return type of the recursive function {pyfunc.__name__}() does not settle: "
                           f"recursive calls assume {trace.recursive_call_types[0]} but it returns {rtype}",
                           _function_location(pyfunc))
+
+
+class PathEnds(Exception):
+    """Raised at trace time after a call to a function that always raises: the
+    rest of the current path never runs (``staging.run_user_code`` ends it)."""
 
 
 def _zero(t: Type) -> Any:

@@ -19,3 +19,22 @@ def elif_reads_what_a_sibling_branch_assigns(flag, x):
 def test_branches_start_from_the_state_before_the_if(opt, args):
     assert compile(elif_reads_what_a_sibling_branch_assigns, opt=opt)(*args) == \
         elif_reads_what_a_sibling_branch_assigns(*args)
+
+
+def always_raises():
+    return 1.0 / 0.0
+
+
+def calls_a_function_that_always_raises(x):
+    if x > 0:
+        y = always_raises()
+        return y + 1
+    return 2.0
+
+
+@pytest.mark.parametrize("opt", [0, 3])
+def test_a_call_to_a_function_that_always_raises_ends_the_path(opt):
+    fast = compile(calls_a_function_that_always_raises, opt=opt)
+    assert fast(-1) == 2.0
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        fast(1)
