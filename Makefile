@@ -5,7 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install test demo clean
+.PHONY: install test demo fuzz clean
+
+N ?= 1000
+SEED ?= 0
 
 install: $(STAMP)
 
@@ -20,6 +23,9 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) examples/demo.py
+
+fuzz: $(STAMP)
+	$(PY) -m tests.fuzz.runner --count $(N) --seed $(SEED)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -623,9 +623,10 @@ class _ControlFlow:
         return [node]
 
     def _if(self, node: ast.If, live: set[str]) -> list[ast.stmt]:
-        names = _names(node)
-        # a variable one branch assigns and the other reads must be restored between them
-        state = sorted(names.stores & (live | names.loads))
+        # every variable the construct assigns travels through it: a branch must
+        # never see what its sibling assigned, nor a retraced loop body what a
+        # discarded trace left (even when only an inner construct's state reads it)
+        state = sorted(_names(node).stores)
         state_functions = self._state_functions(state)
         body = self._function("if_body", node.body, live)
         orelse = self._function("else_body", node.orelse, live)
@@ -634,7 +635,7 @@ class _ControlFlow:
     def _while(self, node: ast.While, live: set[str]) -> list[ast.stmt]:
         names = _names(node)
         live = live | names.loads
-        state = sorted(names.stores & live)
+        state = sorted(names.stores)  # see _if
         state_functions = self._state_functions(state)
         body = self._function("loop_body", node.body, live)
         return self._emit(node, "while_stmt", [_thunk(node.test)], [body], state_functions, state)
@@ -642,7 +643,7 @@ class _ControlFlow:
     def _for(self, node: ast.For, live: set[str]) -> list[ast.stmt]:
         names = _names(node)
         live = live | names.loads
-        state = sorted((names.stores & live) | _names(node.target).stores)
+        state = sorted(names.stores | _names(node.target).stores)  # see _if
         state_functions = self._state_functions(state)
         item = self._namer.new("itr")
         target = _at(node.target, ast.Assign([node.target], _load(item)))

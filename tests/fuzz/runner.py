@@ -1,0 +1,248 @@
+"""Differential fuzzing: generated programs under CPython and compiled at -O0 and -O3.
+
+    python -m tests.fuzz.runner --count 1000 --seed 7 [--jobs 2] [--batch 25]
+
+Program ``k`` of a run with seed ``S`` is ``generate(f"{S}-{k}")``.  Every
+function of the module is called on a few random inputs under CPython and
+compiled at each level; results must agree (same type, floats equal or both
+NaN, or the same exception type).  Batches of programs run in a child process
+(``--worker``), so a crash of compiled code is reported as a crash of the
+program that was running.  Mismatching and crashing programs are written to
+``tests/fuzz/found/``.  The exit status is 1 on any mismatch or crash.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from .generator import ARRAYS, generate
+
+OPT_LEVELS = (0, 3)
+INPUTS_PER_FUNCTION = 3
+#: set by --avoid-known: steer clear of known compiler bugs
+AVOID_KNOWN = False
+FOUND = Path(__file__).resolve().parent / "found"
+
+
+def program_seed(seed, k: int) -> str:
+    return f"{seed}-{k}"
+
+
+# ---------------------------------------------------------------- inputs
+def random_value(r: random.Random, t: str):
+    if t == "int":
+        return r.choice([0, 1, -1, 2, 3, 7, r.randint(-10, 10), r.randint(-10, 10),
+                         r.randint(-1000, 1000), r.randint(-10 ** 6, 10 ** 6)])
+    if t == "float":
+        return r.choice([0.0, -0.0, 1.0, -1.0, 0.5, 2.5, math.nan, math.inf, -math.inf, 1e300, -1e-300,
+                         r.uniform(-10, 10), r.uniform(-10, 10), r.uniform(-1e6, 1e6)])
+    if t == "bool":
+        return r.random() < 0.5
+    n = r.randint(1, 6)
+    if t == "f64[]":
+        return np.array([r.choice([r.uniform(-100, 100), 0.0, -0.0, 1.0, math.nan, math.inf])
+                         for _ in range(n)], dtype=np.float64)
+    return np.array([r.randint(-1000, 1000) for _ in range(n)], dtype=np.int64)
+
+
+def copy_args(args):
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+
+
+# ---------------------------------------------------------------- comparing
+def same(got, want) -> bool:
+    if type(got) is not type(want):
+        return False
+    if isinstance(want, tuple):
+        return len(got) == len(want) and all(same(g, w) for g, w in zip(got, want))
+    if isinstance(want, float):
+        return got == want or (math.isnan(got) and math.isnan(want))
+    return got == want
+
+
+def outcome(fn, args):
+    try:
+        return ("value", fn(*copy_args(args)))
+    except Exception as err:  # noqa: BLE001 -- an exception is part of the outcome
+        return ("raised", err)
+
+
+def describe(o) -> str:
+    kind, v = o
+    if kind == "value":
+        return f"{v!r} ({type(v).__name__})"
+    return f"{type(v).__name__}: {str(v)[:300]}"
+
+
+def agree(got, want) -> bool:
+    if got[0] != want[0]:
+        return False
+    if got[0] == "value":
+        return same(got[1], want[1])
+    return isinstance(got[1], type(want[1]))
+
+
+def fmt_args(args) -> str:
+    parts = []
+    for a in args:
+        if isinstance(a, np.ndarray):
+            parts.append(f"np.array({a.tolist()!r}, dtype=np.{a.dtype})")
+        else:
+            parts.append(repr(a))
+    return "(" + ", ".join(parts) + ")"
+
+
+# ---------------------------------------------------------------- one program
+def load_module(source: str, directory: str, name: str):
+    path = os.path.join(directory, name + ".py")
+    with open(path, "w") as f:
+        f.write(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_program(seed, k: int, directory: str) -> dict:
+    """Run program ``k``: a dict with ``k``, ``seed``, ``mismatches`` (list of text)."""
+    from compiler import compile
+
+    pseed = program_seed(seed, k)
+    program = generate(pseed, AVOID_KNOWN)
+    module = load_module(program.source, directory, f"fuzz_{abs(hash(pseed))}_{k}")
+    r = random.Random(f"inputs-{pseed}")
+    mismatches = []
+    for fn in program.functions:
+        py = getattr(module, fn.name)
+        compiled = {o: compile(py, opt=o) for o in OPT_LEVELS}
+        for _ in range(INPUTS_PER_FUNCTION):
+            args = tuple(random_value(r, t) for _, t in fn.params)
+            want = outcome(py, args)
+            for o in OPT_LEVELS:
+                got = outcome(compiled[o], args)
+                if not agree(got, want):
+                    mismatches.append(f"{fn.name}{fmt_args(args)} at -O{o}: got {describe(got)}, "
+                                      f"CPython gives {describe(want)}")
+    return {"k": k, "seed": pseed, "mismatches": mismatches}
+
+
+def worker(seed, start: int, count: int) -> None:
+    """Check programs start..start+count-1, one JSON line each, a BEGIN line before each."""
+    with tempfile.TemporaryDirectory(prefix="fuzz") as directory:
+        for k in range(start, start + count):
+            print(json.dumps({"begin": k}), flush=True)
+            t0 = time.perf_counter()
+            result = check_program(seed, k, directory)
+            result["time"] = time.perf_counter() - t0
+            print(json.dumps(result), flush=True)
+
+
+# ---------------------------------------------------------------- driver
+def run_batch(seed, start: int, count: int, timeout: float) -> list[dict]:
+    """Results for programs start..start+count-1 (re-running past a crashing program)."""
+    results: list[dict] = []
+    end = start + count
+    while start < end:
+        cmd = [sys.executable, "-m", "tests.fuzz.runner", "--worker", "--seed", str(seed),
+               "--start", str(start), "--count", str(end - start)]
+        if AVOID_KNOWN:
+            cmd.append("--avoid-known")
+        root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=root, env=env)
+            stdout, stderr, status = proc.stdout, proc.stderr, proc.returncode
+        except subprocess.TimeoutExpired as err:
+            stdout = err.stdout.decode() if isinstance(err.stdout, bytes) else (err.stdout or "")
+            stderr, status = "timeout", "timeout"
+        current = None
+        for line in stdout.splitlines():
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if "begin" in msg:
+                current = msg["begin"]
+            else:
+                results.append(msg)
+                current = None
+        if status == 0:
+            return results
+        crashed = current if current is not None else start
+        results.append({"k": crashed, "seed": program_seed(seed, crashed), "mismatches": [],
+                        "crash": f"status {status}: {stderr[-2000:]}", "time": 0.0})
+        start = crashed + 1
+    return results
+
+
+def write_found(result: dict) -> Path:
+    FOUND.mkdir(exist_ok=True)
+    program = generate(result["seed"], AVOID_KNOWN)
+    notes = result["mismatches"] + ([result["crash"]] if result.get("crash") else [])
+    header = "".join("# " + line + "\n" for note in notes for line in note.splitlines())
+    path = FOUND / f"prog_{result['seed'].replace('-', '_')}.py"
+    path.write_text(header + "import numpy as np\n\n" + program.source)
+    return path
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--seed", default="0")
+    parser.add_argument("--start", type=int, default=0)
+    parser.add_argument("--jobs", type=int, default=max(1, min(4, os.cpu_count() or 1)))
+    parser.add_argument("--batch", type=int, default=25)
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per batch")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--avoid-known", action="store_true", help="steer clear of the known bugs (x = x in a loop; an inner loop variable never read)")
+    args = parser.parse_args(argv)
+    global AVOID_KNOWN
+    AVOID_KNOWN = args.avoid_known
+    if args.worker:
+        worker(args.seed, args.start, args.count)
+        return 0
+
+    t0 = time.perf_counter()
+    batches = [(s, min(args.batch, args.start + args.count - s))
+               for s in range(args.start, args.start + args.count, args.batch)]
+    done = mismatches = crashes = 0
+    bad: list[dict] = []
+    with ThreadPoolExecutor(args.jobs) as pool:
+        futures = [pool.submit(run_batch, args.seed, s, n, args.timeout) for s, n in batches]
+        for future in futures:
+            for result in future.result():
+                done += 1
+                if result["mismatches"] or result.get("crash"):
+                    mismatches += bool(result["mismatches"])
+                    crashes += bool(result.get("crash"))
+                    path = write_found(result)
+                    bad.append(result)
+                    print(f"FAIL program {result['seed']}: {path}")
+                    for note in result["mismatches"][:5]:
+                        print("    " + note)
+                    if result.get("crash"):
+                        print("    crash: " + result["crash"].strip().splitlines()[-1][:300] if result["crash"].strip() else "    crash")
+            if not args.quiet:
+                print(f"progress: {done}/{args.count} programs, {mismatches} mismatching, {crashes} crashed, "
+                      f"{time.perf_counter() - t0:.1f}s", flush=True)
+    elapsed = time.perf_counter() - t0
+    print(f"programs {done}, mismatches {mismatches}, crashes {crashes}, time {elapsed:.1f}s "
+          f"({elapsed / max(done, 1):.2f}s per program)")
+    return 1 if mismatches or crashes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
