@@ -38,3 +38,29 @@ def test_a_call_to_a_function_that_always_raises_ends_the_path(opt):
     assert fast(-1) == 2.0
     with pytest.raises(ZeroDivisionError, match="float division by zero"):
         fast(1)
+
+
+def inner_loop_variable_never_read(p):
+    s = 0
+    for k in range(p):
+        for j in range(p):
+            s = s + 1
+    return s
+
+
+def self_assignment_in_a_loop_then_read_in_a_sibling_branch(p):
+    x = 0.5
+    if p > 100:
+        for k in range(p):
+            x = x
+    elif x < 1.0:
+        x = 2.0
+    return x
+
+
+@pytest.mark.parametrize("opt", [0, 3])
+@pytest.mark.parametrize("kernel", [inner_loop_variable_never_read,
+                                    self_assignment_in_a_loop_then_read_in_a_sibling_branch])
+@pytest.mark.parametrize("p", [0, 3, 150])
+def test_loops_retraced_or_branched_see_no_stale_values(opt, kernel, p):
+    assert compile(kernel, opt=opt)(p) == kernel(p)
