@@ -54,7 +54,7 @@ class _Scope:
 
 
 class Generator:
-    def __init__(self, seed, avoid_known: bool = False):
+    def __init__(self, seed):
         self.r = random.Random(seed)
         self.seed = seed
         self.functions: list[Function] = []
@@ -63,7 +63,6 @@ class Generator:
         self.lines: list[str] = []
         #: steer clear of known compiler bugs (``x = x`` in a loop, a nested loop whose
         #: variable is never read: IR verification errors); off by default
-        self.avoid_known = avoid_known
 
     # ------------------------------------------------------------ helpers
     def fresh(self, prefix: str) -> str:
@@ -334,8 +333,6 @@ class Generator:
             t = r.choice(SCALARS)
             value = self.expr(scope, t)
             target = self.assign_target(scope, t)
-            if value == target and self.avoid_known:
-                return self.statement(scope, depth, ctx)
             self.emit(depth, f"{target} = {value}")
             scope.vars[target] = t
         elif kind == "aug":
@@ -426,10 +423,6 @@ class Generator:
             inner = scope.child()
             inner.vars[i] = "int"
             inner.readonly.add(i)
-            if self.avoid_known:
-                use = self.fresh("i")
-                self.emit(depth + 1, f"{use} = {i}")
-                inner.vars[use] = "int"
             self.block(inner, depth + 1, dict(ctx, nest=nest + 1, loops=ctx["loops"] + 1))
             if self.chance(0.3):
                 self.emit(depth, "else:")
@@ -484,9 +477,9 @@ class Generator:
         return Program(self.seed, "\n".join(self.lines).rstrip() + "\n", list(self.functions))
 
 
-def generate(seed, avoid_known: bool = False) -> Program:
+def generate(seed) -> Program:
     """The program for ``seed`` (any value ``random.Random`` accepts)."""
-    return Generator(seed, avoid_known).program()
+    return Generator(seed).program()
 
 
 if __name__ == "__main__":

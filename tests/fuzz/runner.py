@@ -27,12 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .generator import ARRAYS, generate
+from .generator import generate
 
 OPT_LEVELS = (0, 3)
 INPUTS_PER_FUNCTION = 3
-#: set by --avoid-known: steer clear of known compiler bugs
-AVOID_KNOWN = False
 FOUND = Path(__file__).resolve().parent / "found"
 
 
@@ -120,7 +118,7 @@ def check_program(seed, k: int, directory: str) -> dict:
     from compiler import compile
 
     pseed = program_seed(seed, k)
-    program = generate(pseed, AVOID_KNOWN)
+    program = generate(pseed)
     module = load_module(program.source, directory, f"fuzz_{abs(hash(pseed))}_{k}")
     r = random.Random(f"inputs-{pseed}")
     mismatches = []
@@ -157,8 +155,6 @@ def run_batch(seed, start: int, count: int, timeout: float) -> list[dict]:
     while start < end:
         cmd = [sys.executable, "-m", "tests.fuzz.runner", "--worker", "--seed", str(seed),
                "--start", str(start), "--count", str(end - start)]
-        if AVOID_KNOWN:
-            cmd.append("--avoid-known")
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
         try:
@@ -189,7 +185,7 @@ def run_batch(seed, start: int, count: int, timeout: float) -> list[dict]:
 
 def write_found(result: dict) -> Path:
     FOUND.mkdir(exist_ok=True)
-    program = generate(result["seed"], AVOID_KNOWN)
+    program = generate(result["seed"])
     notes = result["mismatches"] + ([result["crash"]] if result.get("crash") else [])
     header = "".join("# " + line + "\n" for note in notes for line in note.splitlines())
     path = FOUND / f"prog_{result['seed'].replace('-', '_')}.py"
@@ -207,10 +203,7 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per batch")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true")
-    parser.add_argument("--avoid-known", action="store_true", help="steer clear of the known bugs (x = x in a loop; an inner loop variable never read)")
     args = parser.parse_args(argv)
-    global AVOID_KNOWN
-    AVOID_KNOWN = args.avoid_known
     if args.worker:
         worker(args.seed, args.start, args.count)
         return 0
