@@ -27,8 +27,10 @@ exported, the rest (``internal`` functions) is not visible.
 
 Optimization uses LLVM's new pass manager with the default pipeline of the
 requested level (0..3) for the host target machine (host CPU name and
-features, code generation at level 3); loop and SLP vectorization are on from
-level 2.
+features); loop and SLP vectorization are on from level 2.  Machine code is
+generated at LLVM's level 3, except for level 0, which uses the fast
+instruction selector of LLVM's level 0 (a separate LLJIT): -O0 is for
+compiling quickly and for checking the optimizer against.
 """
 from __future__ import annotations
 
@@ -51,8 +53,9 @@ class CompiledLibrary:
     keep it referenced as long as any of its addresses may be called."""
 
     def __init__(self, engine: "Engine", name: str, llvm_ir: str, tracker: Any,
-                 symbols: dict[str, int]):
+                 symbols: dict[str, int], codegen_level: int):
         self._engine = engine
+        self._codegen_level = codegen_level
         self._tracker = tracker  # owns the machine code
         self._symbols = symbols
         self._asm: str | None = None
@@ -78,7 +81,7 @@ class CompiledLibrary:
     def asm(self) -> str:
         """The host assembly of the optimized module (produced on first use)."""
         if self._asm is None:
-            self._asm = self._engine.emit_assembly(self.llvm_ir)
+            self._asm = self._engine.emit_assembly(self.llvm_ir, self._codegen_level)
         return self._asm
 
     def __repr__(self) -> str:
@@ -90,22 +93,24 @@ class Engine:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._target_machine: Any = None
-        self._jit: Any = None
+        #: code generation level (0 or 3) -> (target machine, LLJIT), made on first use
+        self._backends: dict[int, tuple[Any, Any]] = {}
         self._library_ids = itertools.count(1)
 
-    def _initialise(self) -> None:
-        """Create the target machine and the JIT on first use (under the lock)."""
-        if self._jit is not None:
-            return
-        import llvmlite.binding as llvm
+    def _backend(self, codegen_level: int) -> tuple[Any, Any]:
+        """The target machine and JIT generating code at ``codegen_level`` (under the lock)."""
+        backend = self._backends.get(codegen_level)
+        if backend is None:
+            import llvmlite.binding as llvm
 
-        llvm.initialize_native_target()
-        llvm.initialize_native_asmprinter()
-        target = llvm.Target.from_default_triple()
-        self._target_machine = target.create_target_machine(
-            cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(), opt=3)
-        self._jit = llvm.create_lljit_compiler(self._target_machine)
+            llvm.initialize_native_target()
+            llvm.initialize_native_asmprinter()
+            target = llvm.Target.from_default_triple()
+            machine = target.create_target_machine(
+                cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
+                opt=codegen_level)
+            backend = self._backends[codegen_level] = (machine, llvm.create_lljit_compiler(machine))
+        return backend
 
     def compile(self, llvm_ir: str, opt_level: int = 3, name: str = "module") -> CompiledLibrary:
         """Parse, verify, optimize at ``opt_level`` (0..3) and JIT-compile ``llvm_ir``.
@@ -116,10 +121,11 @@ class Engine:
             raise ValueError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
         import llvmlite.binding as llvm
 
+        codegen_level = 0 if opt_level == 0 else 3
         with self._lock:
-            self._initialise()
-            module = self._parse(llvm_ir, name)
-            self._optimize(module, opt_level)
+            machine, jit = self._backend(codegen_level)
+            module = self._parse(llvm_ir, name, machine)
+            self._optimize(module, opt_level, machine)
             optimized = str(module)
             exports = [g.name for g in (*module.functions, *module.global_variables)
                        if not g.is_declaration and g.linkage == llvm.Linkage.external]
@@ -128,26 +134,25 @@ class Engine:
             for symbol in exports:
                 builder.export_symbol(symbol)
             try:
-                tracker = builder.link(self._jit, library_name)
+                tracker = builder.link(jit, library_name)
             except RuntimeError as err:
                 raise LLVMError(f"linking {name} failed: {err}") from None
         symbols = {symbol: tracker[symbol] for symbol in exports}
-        return CompiledLibrary(self, library_name, optimized, tracker, symbols)
+        return CompiledLibrary(self, library_name, optimized, tracker, symbols, codegen_level)
 
-    def emit_assembly(self, llvm_ir: str) -> str:
+    def emit_assembly(self, llvm_ir: str, codegen_level: int = 3) -> str:
         """Host assembly for a module's text, without optimizing it further."""
         with self._lock:
-            self._initialise()
-            return self._target_machine.emit_assembly(self._parse(llvm_ir, "asm"))
+            machine, _ = self._backend(codegen_level)
+            return machine.emit_assembly(self._parse(llvm_ir, "asm", machine))
 
-    def _parse(self, llvm_ir: str, name: str) -> Any:
+    def _parse(self, llvm_ir: str, name: str, machine: Any) -> Any:
         """Parse and verify for the host: the text's own target lines are replaced
         by the host's *before* parsing, so that the alignments the parser gives
         loads and stores are the host's."""
         import llvmlite.binding as llvm
 
-        tm = self._target_machine
-        host = f'target triple = "{tm.triple}"\ntarget datalayout = "{tm.target_data}"\n'
+        host = f'target triple = "{machine.triple}"\ntarget datalayout = "{machine.target_data}"\n'
         try:
             module = llvm.parse_assembly(host + _TARGET_LINE.sub("", llvm_ir))
             module.verify()
@@ -156,13 +161,14 @@ class Engine:
         module.name = name
         return module
 
-    def _optimize(self, module: Any, opt_level: int) -> None:
+    @staticmethod
+    def _optimize(module: Any, opt_level: int, machine: Any) -> None:
         import llvmlite.binding as llvm
 
         options = llvm.create_pipeline_tuning_options(speed_level=opt_level)
         options.loop_vectorization = opt_level >= 2
         options.slp_vectorization = opt_level >= 2
-        pass_builder = llvm.create_pass_builder(self._target_machine, options)
+        pass_builder = llvm.create_pass_builder(machine, options)
         pass_builder.getModulePassManager().run(module, pass_builder)
 
 
