@@ -274,6 +274,32 @@ def _names(*nodes: ast.AST) -> _ScopeNames:
     return names
 
 
+class _MemoNames(_ScopeNames):
+    """:class:`_ScopeNames` that analyses each statement once.
+
+    The control-flow conversion asks for the names of every construct and of
+    every statement inside it, at each nesting depth; reusing the answers for
+    statements keeps conversion linear in the size of the function.  ``memo``
+    maps ``id(statement)`` to ``(statement, its names)`` (the statement is kept
+    alive so its id is not reused).
+    """
+
+    def __init__(self, memo: dict[int, tuple[ast.stmt, _ScopeNames]]):
+        super().__init__()
+        self._memo = memo
+
+    def visit(self, node: ast.AST) -> None:
+        if not isinstance(node, ast.stmt) or self._inner:
+            return super().visit(node)
+        entry = self._memo.get(id(node))
+        if entry is None:
+            names = _MemoNames(self._memo)
+            ast.NodeVisitor.visit(names, node)
+            entry = self._memo[id(node)] = (node, names)
+        self.loads |= entry[1].loads
+        self.stores |= entry[1].stores
+
+
 def _comprehension_targets(node: ast.AST) -> set[str]:
     return {n.id for g in node.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
 
@@ -601,13 +627,20 @@ class _ControlFlow:
 
     def __init__(self, namer: _Namer):
         self._namer = namer
+        self._memo: dict[int, tuple[ast.stmt, _ScopeNames]] = {}
+
+    def _names(self, *nodes: ast.AST) -> _ScopeNames:
+        names = _MemoNames(self._memo)
+        for node in nodes:
+            names.visit(node)
+        return names
 
     def block(self, stmts: list[ast.stmt], live_out: set[str]) -> list[ast.stmt]:
         live_after = []
         live = set(live_out)
         for node in reversed(stmts):
             live_after.append(live)
-            live = live | _names(node).loads
+            live = live | self._names(node).loads
         out = []
         for node, live in zip(stmts, reversed(live_after)):
             out += self._statement(node, live)
@@ -626,14 +659,14 @@ class _ControlFlow:
         # every variable the construct assigns travels through it: a branch must
         # never see what its sibling assigned, nor a retraced loop body what a
         # discarded trace left (even when only an inner construct's state reads it)
-        state = sorted(_names(node).stores)
+        state = sorted(self._names(node).stores)
         state_functions = self._state_functions(state)
         body = self._function("if_body", node.body, live)
         orelse = self._function("else_body", node.orelse, live)
         return self._emit(node, "if_stmt", [node.test], [body, orelse], state_functions, state)
 
     def _while(self, node: ast.While, live: set[str]) -> list[ast.stmt]:
-        names = _names(node)
+        names = self._names(node)
         live = live | names.loads
         state = sorted(names.stores)  # see _if
         state_functions = self._state_functions(state)
@@ -641,9 +674,9 @@ class _ControlFlow:
         return self._emit(node, "while_stmt", [_thunk(node.test)], [body], state_functions, state)
 
     def _for(self, node: ast.For, live: set[str]) -> list[ast.stmt]:
-        names = _names(node)
+        names = self._names(node)
         live = live | names.loads
-        state = sorted(names.stores | _names(node.target).stores)  # see _if
+        state = sorted(names.stores | self._names(node.target).stores)  # see _if
         state_functions = self._state_functions(state)
         item = self._namer.new("itr")
         target = _at(node.target, ast.Assign([node.target], _load(item)))
@@ -661,7 +694,7 @@ class _ControlFlow:
     def _function(self, base: str, stmts: list[ast.stmt], live: set[str],
                   params: Sequence[str] = (), prologue: Sequence[ast.stmt] = ()) -> ast.FunctionDef:
         name = self._namer.new(base)
-        assigned = sorted(_names(*prologue, *stmts).stores)
+        assigned = sorted(self._names(*prologue, *stmts).stores)
         declare = [ast.Nonlocal(assigned)] if assigned else []
         return _def(name, params, [*declare, *prologue, *self.block(stmts, live)])
 
@@ -680,11 +713,15 @@ class Converted:
     original: Callable
     #: the converted function: same parameters and defaults as ``original``
     function: Callable
-    #: the converted source, for users to read
-    source: str
+
+    @property
+    def source(self) -> str:
+        """The converted source, for users to read (converted again: only tools ask for it)."""
+        node, filename, _ = get_function_ast(self.original)
+        return ast.unparse(_convert_def(node, filename, self.original.__code__.co_freevars))
 
 
-#: func -> (its code, its closure values, converted function, source) at conversion
+#: func -> (its code, its closure values, converted function) at conversion
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 #: every code object of converted code, nested ones included
 _CONVERTED_CODES: weakref.WeakSet = weakref.WeakSet()
@@ -699,9 +736,9 @@ def convert(func: Callable) -> Converted:
     cached = _CACHE.get(func)
     if (cached is None or cached[0] is not code or len(cached[1]) != len(closure)
             or any(a is not b for a, b in zip(cached[1], closure))):
-        cached = (code, closure, *_convert(func, closure))
+        cached = (code, closure, _convert(func, closure))
         _CACHE[func] = cached
-    return Converted(func, cached[2], cached[3])
+    return Converted(func, cached[2])
 
 
 def _closure_values(func: Callable) -> list[Any]:
@@ -716,10 +753,9 @@ def _closure_values(func: Callable) -> list[Any]:
     return values
 
 
-def _convert(func: Callable, closure: list[Any]) -> tuple[Callable, str]:
+def _convert(func: Callable, closure: list[Any]) -> Callable:
     node, filename, _ = get_function_ast(func)
     converted = _convert_def(node, filename, func.__code__.co_freevars)
-    source = ast.unparse(converted)
     inner = _build(converted, filename, func.__code__.co_freevars, closure)
     code = inner.__code__.replace(co_name=func.__code__.co_name, co_qualname=func.__qualname__)
     function = types.FunctionType(code, func.__globals__, func.__name__, func.__defaults__, inner.__closure__)
@@ -727,7 +763,7 @@ def _convert(func: Callable, closure: list[Any]) -> tuple[Callable, str]:
     function.__doc__ = func.__doc__
     function.__annotations__ = dict(func.__annotations__)
     _CONVERTED_CODES.update(_code_objects(code))
-    return function, source
+    return function
 
 
 def _convert_def(node: ast.FunctionDef, filename: str, freevars: tuple[str, ...]) -> ast.FunctionDef:
@@ -782,8 +818,11 @@ def _build(converted: ast.FunctionDef, filename: str, freevars: tuple[str, ...],
     for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
         if arg is not None:
             arg.annotation = None
-    factory = _at(converted, _def(_FACTORY, [_AG, *freevars], [converted, ast.Return(_load(_CONVERTED))]))
-    module = ast.fix_missing_locations(ast.Module([factory], type_ignores=[]))
+    result = _at(converted, ast.Return(_at(converted, _load(_CONVERTED))))
+    factory = _at(converted, _def(_FACTORY, [_AG, *freevars], [converted, result]))
+    for arg in factory.args.args:
+        _at(converted, arg)
+    module = ast.Module([factory], type_ignores=[])  # ``converted`` has every location already
     namespace: dict[str, Any] = {}
     exec(compile(module, filename, "exec", dont_inherit=True), namespace)
     return namespace[_FACTORY](operators, *closure)
@@ -797,9 +836,17 @@ def _code_objects(code: types.CodeType) -> Iterable[types.CodeType]:
 
 
 # ============================================================== locations
+#: converted code object -> its instructions' source positions (looked up for every traced op)
+_POSITIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _frame_location(frame: Any, lasti: int) -> Location:
     code = frame.f_code
-    position = next(itertools.islice(code.co_positions(), lasti // 2, None), None)
+    positions = _POSITIONS.get(code)
+    if positions is None:
+        positions = _POSITIONS[code] = tuple(code.co_positions())
+    index = lasti // 2
+    position = positions[index] if 0 <= index < len(positions) else None
     line = position[0] if position is not None and position[0] is not None else frame.f_lineno
     col = position[2] if position is not None and position[2] is not None else 0
     return Location(code.co_filename, line, col)
