@@ -361,6 +361,34 @@ def _state_from(layouts: list[Layout], values: Sequence[Any], names: Sequence[st
     return tuple(rebuild(lay, it, name) for lay, name in zip(layouts, names))
 
 
+def _exit_state(op: ForOp | WhileOp, layouts: list[Layout], names: Sequence[str], state0: tuple) -> tuple:
+    """The variables after a loop: the loop's results, except that a variable
+    every path of the body hands back unchanged keeps the value it had before
+    the loop.  A Python constant stays a constant: a ``break`` or ``return``
+    flag that no traced path sets stays ``False``, so the code after the loop
+    is not guarded by a run-time test that can never fail (and a function
+    whose only ``return`` is never traced still ends where it raises)."""
+    unchanged = iter(_unchanged_leaves(op))
+    results = iter(op.results)
+    state = []
+    for lay, name, before in zip(layouts, names, state0):
+        count = len(lay.leaf_types())
+        values = [Symbolic(next(results)) for _ in range(count)]
+        same = [next(unchanged) for _ in range(count)]
+        state.append(before if count and all(same) else rebuild(lay, iter(values), name))
+    return tuple(state)
+
+
+def _unchanged_leaves(op: ForOp | WhileOp) -> list[bool]:
+    """Per loop-carried value: whether the body yields its own argument back."""
+    if isinstance(op, ForOp):
+        carried, yielded = op.body.args[1:], op.body.terminator.operands
+        return [y is a for y, a in zip(yielded, carried)]
+    forwarded = op.before.terminator.operands[1:]
+    yielded = op.after.terminator.operands
+    return [f is b and y is a for f, b, y, a in zip(forwarded, op.before.args, yielded, op.after.args)]
+
+
 def _end_of_body(frame: Any, layouts: list[Layout], names: Sequence[str], end: tuple) -> list[Layout]:
     """The layouts the loop needs after this trace of its body; when they did
     not widen, the body's ``yield`` (placeholders if every path raised)."""
@@ -416,7 +444,7 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
         return op, widened
 
     op, layouts = _settle(build, _loop_layouts(names, state0))
-    set_state(_state_from(layouts, op.results, names))
+    set_state(_exit_state(op, layouts, names, state0))
 
 
 def _staged_range_while(rng: Range, extra_test: Callable[[], Any], body: Callable[[Any], None],
@@ -496,7 +524,7 @@ def _while(test: Callable[[], Any], body: Callable[[], None], get_state: Callabl
 
     initial = first_layouts(state0) if first_layouts else _loop_layouts(names, state0)
     op, layouts = _settle(build, initial)
-    set_state(_state_from(layouts, op.results, names))
+    set_state(_exit_state(op, layouts, names, state0))
 
 
 # ----------------------------------------------------------------- return, raise, assert
