@@ -8,8 +8,10 @@ variable one type on all paths, and avoids the documented differences from
 CPython (int ** negative, int/float unification, wrap-around).
 
 Parameter types: ``int``, ``float``, ``bool``, ``f64[]``, ``i64[]`` (1-D arrays,
-non-empty, read with ``a[i % len(a)]`` or, in a share of programs, with an index
-that may be out of range).
+non-empty, read and written with ``a[i % len(a)]`` or, in a share of programs
+(``Program.in_bounds`` false), with an index that may be out of range).  Arrays
+are written with values of their own kind only (NumPy would truncate a float
+stored into an int array, and raise for NaN).
 """
 from __future__ import annotations
 
@@ -37,6 +39,8 @@ class Program:
     seed: object
     source: str
     functions: list[Function] = field(default_factory=list)
+    #: every array index is reduced modulo the length: safe to compile without bounds checks
+    in_bounds: bool = True
 
 
 class _Scope:
@@ -61,8 +65,6 @@ class Generator:
         self.counter = 0
         self.oob = self.r.random() < 0.2       # indices that may be out of range
         self.lines: list[str] = []
-        #: steer clear of known compiler bugs (``x = x`` in a loop, a nested loop whose
-        #: variable is never read: IR verification errors); off by default
 
     # ------------------------------------------------------------ helpers
     def fresh(self, prefix: str) -> str:
@@ -84,18 +86,19 @@ class Generator:
         v = self.r.choice(["0.0", "1.0", "0.5", "2.5", "-1.5", "3.0", "1e-3", "100.0", "-0.0", "1e10", "0.1"])
         return f"({v})" if v.startswith("-") else v
 
+    def array_index(self, scope: _Scope, a: str, depth: int) -> str:
+        idx, _ = self.int_expr(scope, depth + 1)
+        if self.oob and self.chance(0.4):
+            return idx                        # may be out of range
+        return f"({idx}) % len({a})"
+
     def array_read(self, scope: _Scope, dtype: str, depth: int) -> str | None:
         arrays = scope.of_type(dtype)
         if not arrays:
             return None
         a = self.r.choice(arrays)
-        idx, _ = self.int_expr(scope, depth + 1)
-        if self.oob and self.chance(0.4):
-            index = idx                       # may be out of range
-        else:
-            index = f"({idx}) % len({a})"
         conv = "float" if dtype == "f64[]" else "int"
-        return f"{conv}({a}[{index}])"
+        return f"{conv}({a}[{self.array_index(scope, a, depth)}])"
 
     def clamp(self, text: str, bound: int, limit: int) -> tuple[str, int]:
         if bound > limit:
@@ -328,6 +331,8 @@ class Generator:
         kinds += ["return"]
         if any(len(f.result) > 1 for f in self.functions):
             kinds += ["unpack"]
+        if scope.of_type("f64[]") or scope.of_type("i64[]"):
+            kinds += ["store"]
         kind = r.choice(kinds)
         if kind == "assign":
             t = r.choice(SCALARS)
@@ -351,6 +356,11 @@ class Generator:
             else:
                 op = r.choice(["+=", "-=", "*=", "/="])
                 self.emit(depth, f"{target} {op} {self.float_expr(scope, 1)}")
+        elif kind == "store":
+            a = r.choice(scope.of_type("f64[]") + scope.of_type("i64[]"))
+            value = self.float_expr(scope, 1) if scope.vars[a] == "f64[]" else self.expr(scope, "int", 1)
+            op = r.choice(["=", "=", "+="]) if scope.vars[a] == "f64[]" else "="
+            self.emit(depth, f"{a}[{self.array_index(scope, a, 0)}] {op} {value}")
         elif kind == "unpack":
             callees = [f for f in self.functions if len(f.result) > 1]
             callee = r.choice(callees)
@@ -474,7 +484,8 @@ class Generator:
         for k in range(self.r.randint(1, 4)):
             fn = self.function(k)
             self.functions.append(fn)
-        return Program(self.seed, "\n".join(self.lines).rstrip() + "\n", list(self.functions))
+        return Program(self.seed, "\n".join(self.lines).rstrip() + "\n", list(self.functions),
+                       in_bounds=not self.oob)
 
 
 def generate(seed) -> Program:

@@ -4,8 +4,10 @@
 
 Program ``k`` of a run with seed ``S`` is ``generate(f"{S}-{k}")``.  Every
 function of the module is called on a few random inputs under CPython and
-compiled at each level; results must agree (same type, floats equal or both
-NaN, or the same exception type).  Batches of programs run in a child process
+compiled at each level (and, when every index of the program is in range,
+without bounds checks too); results must agree: the same type, floats equal
+or both NaN, the same exception type, and the array arguments left with the
+same contents.  Batches of programs run in a child process
 (``--worker``), so a crash of compiled code is reported as a crash of the
 program that was running.  Mismatching and crashing programs are written to
 ``tests/fuzz/found/``.  The exit status is 1 on any mismatch or crash.
@@ -31,6 +33,20 @@ from .generator import generate
 
 OPT_LEVELS = (0, 3)
 INPUTS_PER_FUNCTION = 3
+
+
+NO_BOUNDSCHECK = "-O3 boundscheck=False"
+
+
+def variants_by_name() -> dict[str, dict]:
+    """Every compiled variant: name -> ``compile`` options."""
+    return {**{f"-O{o}": {"opt": o} for o in OPT_LEVELS}, NO_BOUNDSCHECK: {"opt": 3, "boundscheck": False}}
+
+
+def variants(program) -> dict[str, dict]:
+    """The variants ``program`` is checked under (no bounds checks only when every index is in range)."""
+    return {name: options for name, options in variants_by_name().items()
+            if program.in_bounds or name != NO_BOUNDSCHECK}
 FOUND = Path(__file__).resolve().parent / "found"
 
 
@@ -40,9 +56,10 @@ def program_seed(seed, k: int) -> str:
 
 # ---------------------------------------------------------------- inputs
 def random_value(r: random.Random, t: str):
-    if t == "int":
+    if t == "int":   # the generator keeps ints within 10**12 (see generator.VAR_BOUND)
         return r.choice([0, 1, -1, 2, 3, 7, r.randint(-10, 10), r.randint(-10, 10),
-                         r.randint(-1000, 1000), r.randint(-10 ** 6, 10 ** 6)])
+                         r.randint(-1000, 1000), r.randint(-10 ** 6, 10 ** 6),
+                         r.choice([2 ** 31, -2 ** 31, 2 ** 32 - 1, 10 ** 12, -10 ** 12])])
     if t == "float":
         return r.choice([0.0, -0.0, 1.0, -1.0, 0.5, 2.5, math.nan, math.inf, -math.inf, 1e300, -1e-300,
                          r.uniform(-10, 10), r.uniform(-10, 10), r.uniform(-1e6, 1e6)])
@@ -63,7 +80,7 @@ def copy_args(args):
 def same(got, want) -> bool:
     if type(got) is not type(want):
         return False
-    if isinstance(want, tuple):
+    if isinstance(want, (tuple, list)):
         return len(got) == len(want) and all(same(g, w) for g, w in zip(got, want))
     if isinstance(want, float):
         return got == want or (math.isnan(got) and math.isnan(want))
@@ -71,35 +88,49 @@ def same(got, want) -> bool:
 
 
 def outcome(fn, args):
+    """``(kind, value or exception, contents of the array arguments afterwards)``."""
+    args = copy_args(args)
     try:
-        return ("value", fn(*copy_args(args)))
+        result = ("value", fn(*args))
     except Exception as err:  # noqa: BLE001 -- an exception is part of the outcome
-        return ("raised", err)
+        result = ("raised", err)
+    return (*result, [a.tolist() for a in args if isinstance(a, np.ndarray)])
 
 
 def describe(o) -> str:
-    kind, v = o
-    if kind == "value":
-        return f"{v!r} ({type(v).__name__})"
-    return f"{type(v).__name__}: {str(v)[:300]}"
+    kind, v, arrays = o
+    text = f"{v!r} ({type(v).__name__})" if kind == "value" else f"{type(v).__name__}: {str(v)[:300]}"
+    return text + (f", arrays after: {arrays}" if arrays else "")
 
 
 def agree(got, want) -> bool:
-    if got[0] != want[0]:
+    if got[0] != want[0] or not same(got[2], want[2]):
         return False
     if got[0] == "value":
         return same(got[1], want[1])
     return isinstance(got[1], type(want[1]))
 
 
+def literal(value) -> str:
+    """Python source for an input value (``math`` and ``np`` in scope)."""
+    if isinstance(value, np.ndarray):
+        return f"np.array([{', '.join(literal(v) for v in value.tolist())}], dtype=np.{value.dtype})"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "math.nan" if math.isnan(value) else ("math.inf" if value > 0 else "-math.inf")
+    return repr(value)
+
+
 def fmt_args(args) -> str:
-    parts = []
-    for a in args:
-        if isinstance(a, np.ndarray):
-            parts.append(f"np.array({a.tolist()!r}, dtype=np.{a.dtype})")
-        else:
-            parts.append(repr(a))
-    return "(" + ", ".join(parts) + ")"
+    return "(" + ", ".join(literal(a) for a in args) + ")"
+
+
+def assert_agrees(fn, args: tuple, **options) -> None:
+    """``fn(*args)`` compiled with ``options`` agrees with CPython (for regression tests)."""
+    from compiler import compile
+
+    want = outcome(fn, args)
+    got = outcome(compile(fn, **options), args)
+    assert agree(got, want), f"compiled: {describe(got)}; CPython: {describe(want)}"
 
 
 # ---------------------------------------------------------------- one program
@@ -113,6 +144,14 @@ def load_module(source: str, directory: str, name: str):
     return module
 
 
+def calls(program, pseed):
+    """The calls program ``pseed`` is checked with: (function, arguments) pairs."""
+    r = random.Random(f"inputs-{pseed}")
+    for fn in program.functions:
+        for _ in range(INPUTS_PER_FUNCTION):
+            yield fn, tuple(random_value(r, t) for _, t in fn.params)
+
+
 def check_program(seed, k: int, directory: str) -> dict:
     """Run program ``k``: a dict with ``k``, ``seed``, ``mismatches`` (list of text)."""
     from compiler import compile
@@ -120,19 +159,18 @@ def check_program(seed, k: int, directory: str) -> dict:
     pseed = program_seed(seed, k)
     program = generate(pseed)
     module = load_module(program.source, directory, f"fuzz_{abs(hash(pseed))}_{k}")
-    r = random.Random(f"inputs-{pseed}")
     mismatches = []
-    for fn in program.functions:
+    compiled = {}
+    for fn, args in calls(program, pseed):
         py = getattr(module, fn.name)
-        compiled = {o: compile(py, opt=o) for o in OPT_LEVELS}
-        for _ in range(INPUTS_PER_FUNCTION):
-            args = tuple(random_value(r, t) for _, t in fn.params)
-            want = outcome(py, args)
-            for o in OPT_LEVELS:
-                got = outcome(compiled[o], args)
-                if not agree(got, want):
-                    mismatches.append(f"{fn.name}{fmt_args(args)} at -O{o}: got {describe(got)}, "
-                                      f"CPython gives {describe(want)}")
+        if fn.name not in compiled:
+            compiled[fn.name] = {name: compile(py, **options) for name, options in variants(program).items()}
+        want = outcome(py, args)
+        for name, cfunc in compiled[fn.name].items():
+            got = outcome(cfunc, args)
+            if not agree(got, want):
+                mismatches.append(f"{fn.name}{fmt_args(args)} at {name}: got {describe(got)}, "
+                                  f"CPython gives {describe(want)}")
     return {"k": k, "seed": pseed, "mismatches": mismatches}
 
 
