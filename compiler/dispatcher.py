@@ -17,6 +17,17 @@ A call binds its arguments as Python would (a wrong count raises the very
 ``f64``, ``c128`` or a NumPy scalar's type), and runs the specialisation for
 those types, compiling it on first use.  Compiling is serialised per
 dispatcher, so threads calling a new signature at once compile it once.
+
+The parameters are those of the function's own code: a ``functools.wraps``
+wrapper is compiled as the wrapper it is (its ``__wrapped__`` is not looked
+at).  A function with ``*args`` or ``**kwargs`` cannot be compiled: calling it
+or compiling it for a signature raises ``UnsupportedError`` at its ``def`` line
+(after a call with a wrong argument count has raised CPython's ``TypeError``).
+
+Globals and closure variables are constants of the specialisation that traced
+them: rebinding a global later (a callee, a number) leaves the existing
+specialisations as they were compiled, while a new specialisation -- new
+argument types, or a new ``compile`` -- traces the values of that moment.
 """
 from __future__ import annotations
 
@@ -25,7 +36,7 @@ import inspect
 import threading
 from typing import Any, Callable, Iterable
 
-from ir import ArrayType, Type, TypingError
+from ir import ArrayType, Location, Type, TypingError, UnsupportedError
 
 from .pipeline import CompiledFunction, CompileOptions, compile_function
 from .signatures import Signature, parse_signature
@@ -40,8 +51,9 @@ class Dispatcher:
             raise TypeError(f"@compile needs a Python function, not {type(py_func).__name__}")
         self.py_func = py_func
         self.options = options or CompileOptions()
-        self._signature = inspect.signature(py_func)
+        self._signature = inspect.signature(py_func, follow_wrapped=False)
         self._simple = all(p.kind is p.POSITIONAL_OR_KEYWORD for p in self._signature.parameters.values())
+        self._variadic = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in self._signature.parameters.values())
         self._nparams = len(self._signature.parameters)
         self._compiled: dict[tuple[Type, ...], CompiledFunction] = {}
         self._lock = threading.RLock()
@@ -53,6 +65,8 @@ class Dispatcher:
     def compile(self, signature: str | Signature) -> CompiledFunction:
         """Compile now for an explicit signature (``"f64(f64, i64)"``)."""
         sig = parse_signature(signature) if isinstance(signature, str) else signature
+        if self._variadic:
+            raise self._variadic_error()
         if len(sig.args) != self._nparams:
             raise TypingError(f"signature {sig} has {len(sig.args)} arguments but "
                               f"{self.py_func.__name__}() takes {self._nparams}")
@@ -74,7 +88,8 @@ class Dispatcher:
 
     @property
     def signatures(self) -> list[Signature]:
-        unique = {id(c): c for c in self._compiled.values()}.values()
+        # a snapshot: another thread may be adding a specialisation meanwhile
+        unique = {id(c): c for c in list(self._compiled.values())}.values()
         return [Signature(c.arg_types, c.result_type) for c in unique]
 
     # ------------------------------------------------------------- calling
@@ -109,9 +124,15 @@ class Dispatcher:
             self.py_func(*args, **kwargs)  # raises CPython's own TypeError before running anything
             raise
         bound.apply_defaults()
-        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in self._signature.parameters.values()):
-            raise TypeError(f"{self.py_func.__name__}(): compiled functions cannot take *args or **kwargs")
+        if self._variadic:
+            raise self._variadic_error()
         return tuple(bound.arguments.values())
+
+    def _variadic_error(self) -> UnsupportedError:
+        code = self.py_func.__code__
+        return UnsupportedError(f"{self.py_func.__name__}(): functions with *args or **kwargs parameters cannot "
+                                "be compiled; give them explicit parameters",
+                                Location(code.co_filename, code.co_firstlineno))
 
     def _argument_error(self, index: int, value: Any) -> TypeError:
         from runtime.boxing import ACCEPTED
@@ -127,7 +148,7 @@ class Dispatcher:
         if signature is None:
             if not self._compiled:
                 raise ValueError(f"{self.py_func.__name__} has not been compiled yet: call it or pass a signature")
-            return next(reversed(self._compiled.values()))
+            return list(self._compiled.values())[-1]
         return self.compile(signature)
 
     def inspect_ir(self, signature: str | Signature | None = None, stage: str = "ir") -> str:

@@ -75,10 +75,39 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
     from .passes.refcount import RefcountPass
 
     options = options or CompileOptions()
-    module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak)
-    ir.verify(module)
-    if RefcountPass().run(module):
+    try:
+        module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak)
         ir.verify(module)
-    llvm_ir = lower_module(module)
+        if RefcountPass().run(module):
+            ir.verify(module)
+        llvm_ir = lower_module(module)
+    except RecursionError as err:
+        raise _too_deep(pyfunc, err) from err
     library = get_engine().compile(llvm_ir, opt_level=options.opt, name=entry.sym_name)
     return CompiledFunction(tuple(arg_types), entry.result_type, module, entry, llvm_ir, library)
+
+
+def _too_deep(pyfunc: Callable, err: RecursionError) -> ir.CompileError:
+    """The error for a program whose structure is deeper than Python's recursion limit.
+
+    The frontend and the passes walk the program recursively (its syntax tree,
+    nested regions, calls traced inside calls), so a very long expression or
+    ``elif`` chain, or tracing that never ends (a helper that calls itself with
+    an ever longer tuple), exhausts Python's stack.  The function cannot be
+    compiled then, and the user is told so where it happened -- a
+    ``CompileError`` at the innermost line of user code being traced, or at the
+    ``def`` line when the recursion happened while converting the source --
+    instead of getting a bare ``RecursionError`` from the compiler's insides.
+    The ``RecursionError`` stays attached as the cause.
+    """
+    from frontend.convert import traceback_location
+
+    code = getattr(pyfunc, "__code__", None)
+    loc = traceback_location(err.__traceback__)
+    if loc is None and code is not None:
+        loc = ir.Location(code.co_filename, code.co_firstlineno)
+    return ir.CompileError(
+        f"compiling {getattr(pyfunc, '__name__', pyfunc)}() needs deeper recursion than Python allows: the "
+        "code nests too deeply (a very long expression or elif chain, deeply nested blocks or calls, or "
+        "calls traced without end, e.g. recursion on ever longer tuples); split it into smaller statements "
+        "or functions", loc)
