@@ -39,8 +39,9 @@ class Program:
     seed: object
     source: str
     functions: list[Function] = field(default_factory=list)
-    #: every array index is reduced modulo the length: safe to compile without bounds checks
-    in_bounds: bool = True
+    #: the program indexes arrays, every index reduced modulo the length: worth
+    #: checking (and safe to run) compiled without bounds checks
+    in_bounds: bool = False
 
 
 class _Scope:
@@ -484,8 +485,9 @@ class Generator:
         for k in range(self.r.randint(1, 4)):
             fn = self.function(k)
             self.functions.append(fn)
+        uses_arrays = any(t in ARRAYS for f in self.functions for _, t in f.params)
         return Program(self.seed, "\n".join(self.lines).rstrip() + "\n", list(self.functions),
-                       in_bounds=not self.oob)
+                       in_bounds=uses_arrays and not self.oob)
 
 
 def generate(seed) -> Program:

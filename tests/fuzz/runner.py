@@ -10,7 +10,11 @@ or both NaN, the same exception type, and the array arguments left with the
 same contents.  Batches of programs run in a child process
 (``--worker``), so a crash of compiled code is reported as a crash of the
 program that was running.  Mismatching and crashing programs are written to
-``tests/fuzz/found/``.  The exit status is 1 on any mismatch or crash.
+``tests/fuzz/found/``; the first ``--shrink`` of them are then shrunk into
+regression tests in ``tests/fuzz/regressions/`` (see ``shrink``).  A progress
+bar (a line every 500 programs when the output is not a terminal) and a
+summary (programs, mismatches, crashes, time) are printed.  The exit status
+is 1 on any mismatch or crash.
 """
 from __future__ import annotations
 
@@ -231,6 +235,50 @@ def write_found(result: dict) -> Path:
     return path
 
 
+class Progress:
+    """A progress bar on a terminal, a line every ``every`` programs elsewhere (logs, CI)."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, quiet: bool, every: int = 500):
+        self.total, self.quiet, self.every = total, quiet, every
+        self.tty = sys.stdout.isatty()
+        self.t0 = time.perf_counter()
+
+    def show(self, done: int, mismatches: int, crashes: int) -> None:
+        if self.quiet or not (self.tty or done % self.every == 0 or done == self.total):
+            return
+        elapsed = time.perf_counter() - self.t0
+        left = elapsed / max(done, 1) * (self.total - done)
+        filled = self.WIDTH * done // max(self.total, 1)
+        text = (f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{self.total} programs, "
+                f"{mismatches} mismatching, {crashes} crashed, {_clock(elapsed)} elapsed, ~{_clock(left)} left")
+        print("\r" + text if self.tty else text, end="" if self.tty else "\n", flush=True)
+
+    def note(self, text: str) -> None:
+        """A line of its own (the bar is redrawn after it)."""
+        print(("\r\033[K" if self.tty else "") + text, flush=True)
+
+    def close(self) -> None:
+        if self.tty and not self.quiet:
+            print()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
+
+
+def report(result: dict, progress: Progress) -> None:
+    path = write_found(result)
+    progress.note(f"FAIL program {result['seed']}: {path}")
+    for note in result["mismatches"][:5]:
+        progress.note("    " + note.splitlines()[0][:400])
+    if result.get("crash"):
+        lines = result["crash"].strip().splitlines()
+        progress.note("    crash: " + (lines[-1][:300] if lines else "no output"))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100)
@@ -239,6 +287,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=max(1, min(4, os.cpu_count() or 1)))
     parser.add_argument("--batch", type=int, default=25)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per batch")
+    parser.add_argument("--shrink", type=int, default=10, metavar="N",
+                        help="shrink the first N failing programs into regression tests (0: none)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
@@ -251,6 +301,7 @@ def main(argv=None) -> int:
                for s in range(args.start, args.start + args.count, args.batch)]
     done = mismatches = crashes = 0
     bad: list[dict] = []
+    progress = Progress(args.count, args.quiet)
     with ThreadPoolExecutor(args.jobs) as pool:
         futures = [pool.submit(run_batch, args.seed, s, n, args.timeout) for s, n in batches]
         for future in futures:
@@ -259,19 +310,18 @@ def main(argv=None) -> int:
                 if result["mismatches"] or result.get("crash"):
                     mismatches += bool(result["mismatches"])
                     crashes += bool(result.get("crash"))
-                    path = write_found(result)
                     bad.append(result)
-                    print(f"FAIL program {result['seed']}: {path}")
-                    for note in result["mismatches"][:5]:
-                        print("    " + note)
-                    if result.get("crash"):
-                        print("    crash: " + result["crash"].strip().splitlines()[-1][:300] if result["crash"].strip() else "    crash")
-            if not args.quiet:
-                print(f"progress: {done}/{args.count} programs, {mismatches} mismatching, {crashes} crashed, "
-                      f"{time.perf_counter() - t0:.1f}s", flush=True)
+                    report(result, progress)
+                progress.show(done, mismatches, crashes)
+    progress.close()
     elapsed = time.perf_counter() - t0
     print(f"programs {done}, mismatches {mismatches}, crashes {crashes}, time {elapsed:.1f}s "
-          f"({elapsed / max(done, 1):.2f}s per program)")
+          f"({elapsed / max(done, 1):.3f}s per program)")
+    if bad and args.shrink:
+        from .shrink import shrink_seed
+
+        for result in bad[:args.shrink]:
+            shrink_seed(result["seed"])
     return 1 if mismatches or crashes else 0
 
 

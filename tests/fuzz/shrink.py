@@ -108,8 +108,13 @@ def symptom(failure: Failure, directory: str) -> tuple | None:
     if runner.agree(got, want):
         return None
     if got[0] == "raised" and (want[0] != "raised" or type(got[1]) is not type(want[1])):
-        return ("raised", type(got[1]).__name__, _message_shape(got[1]), want[0])
-    return ("differs", got[0], want[0])
+        return ("raised", type(got[1]).__name__, _message_shape(got[1]), _kind(want))
+    return ("differs", got[0], _kind(want))
+
+
+def _kind(result: tuple) -> str:
+    """``value`` or the name of the exception CPython raised."""
+    return "value" if result[0] == "value" else type(result[1]).__name__
 
 
 def _message_shape(err: BaseException) -> str:
