@@ -20,14 +20,14 @@ from __future__ import annotations
 import operator
 from typing import Any, Callable
 
-from ir import Location, TypingError
+from ir import Location, TypingError, UnsupportedError
 from ir.dtypes import promote
 from ir.ops import (
     BINARY_OPS, COMPARE_OPS, CastOp, FloatTestOp, ImagOp, InvertOp, MakeComplexOp, NegOp, NotOp,
     RaiseIfOp, RealOp, SelectOp,
 )
 from ir.types import (
-    BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, kind_rank,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, kind_rank,
 )
 
 from . import tracer as _tracer
@@ -54,8 +54,14 @@ def _tr() -> _tracer.Tracer:
 
 
 def scalar_type(x: Any, op: str) -> tuple[Type, bool]:
-    """(type, weak) of an operand; weak means a Python constant."""
+    """(type, weak) of an operand; weak means a Python constant.
+
+    Whole-array operations are not compiled (yet): an array operand is an
+    ``UnsupportedError`` that says to loop over the elements."""
     if isinstance(x, Symbolic):
+        if isinstance(x.type, ArrayType):
+            raise _tr().error(UnsupportedError, f"'{op}' on a whole array ({x.type}) is not supported in compiled "
+                                                "code yet; write an explicit loop over the elements")
         if not x.type.is_scalar:
             raise _tr().error(TypingError, f"unsupported operand type for {op}: {x.type}")
         return x.type, x.weak
@@ -453,6 +459,23 @@ def make_complex(re: Any, im: Any) -> Symbolic:
     return emit(MakeComplexOp, cast(re, part), cast(im, part))
 
 
+def matmul(a: Any, b: Any) -> Any:
+    """``a @ b``: matrix multiplication of arrays is not compiled yet (an
+    ``UnsupportedError``, see ``scalar_type``); numbers have no ``@`` in Python."""
+    ta, tb = scalar_type(a, "@")[0], scalar_type(b, "@")[0]
+    raise _tr().error(TypingError, f"unsupported operand type(s) for @: '{ta}' and '{tb}'")
+
+
+def absolute(x: Symbolic) -> Symbolic:
+    """``x.__abs__()``, which C code calls (``map(abs, xs)``): the ``abs``
+    builtin of ``frontend.builtins``."""
+    import builtins
+
+    from .builtins import lookup
+
+    return lookup(builtins.abs)(x)
+
+
 # ----------------------------------------------------------------- operators on Symbolic
 def _install() -> None:
     def binop(op: str):
@@ -477,6 +500,9 @@ def _install() -> None:
     Symbolic.__neg__ = negate  # type: ignore[assignment]
     Symbolic.__pos__ = positive  # type: ignore[assignment]
     Symbolic.__invert__ = invert  # type: ignore[assignment]
+    Symbolic.__abs__ = absolute  # type: ignore[attr-defined]
+    Symbolic.__matmul__ = matmul  # type: ignore[attr-defined]
+    Symbolic.__rmatmul__ = lambda self, other: matmul(other, self)  # type: ignore[attr-defined]
 
 
 _install()

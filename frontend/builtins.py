@@ -35,7 +35,7 @@ from . import arith, iteration, pyint
 from . import pylib
 from . import tracer as _tracer
 from .layout import unify_types
-from .staging import Range
+from .staging import Range, user_computation
 from .values import Symbolic, describe, type_of
 
 
@@ -52,11 +52,7 @@ def _folding(py: Callable) -> Callable[[Callable], Callable]:
     def wrap(staged: Callable) -> Callable:
         def impl(*args: Any, **kwargs: Any) -> Any:
             if not _traced(*args, *kwargs.values()):
-                try:
-                    return py(*args, **kwargs)
-                except Exception as err:
-                    err.user_error = True  # raised by the user's computation (see staging.run_user_code)
-                    raise
+                return user_computation(py, *args, **kwargs)
             return staged(*args, **kwargs)
         impl.__name__ = getattr(py, "__name__", staged.__name__)
         return impl

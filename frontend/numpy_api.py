@@ -45,6 +45,9 @@ def _traced(*args: Any) -> bool:
 def _dtype(dtype: Any, default: Type) -> Type:
     if dtype is None:
         return default
+    if isinstance(dtype, Symbolic):
+        raise _tr().error(TypingError, "a dtype must be a constant NumPy type in compiled code, "
+                                       f"not a run-time {dtype.type}")
     try:
         t = from_dtype(np.dtype(dtype))
     except TypeError:

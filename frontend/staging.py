@@ -20,11 +20,19 @@ Python-semantics decisions:
   where it is unbound raises ``UnboundLocalError`` like CPython;
 * ``raise`` of a built-in exception with constant arguments, and
   ``assert``, become run-time checks; a path that always raises does not
-  take part in merges.
+  take part in merges.  ``SystemExit``, ``KeyboardInterrupt`` and other
+  exceptions the run time cannot raise as themselves are an
+  ``UnsupportedError``;
+* Python code evaluated at trace time (``TABLE[5]``, a library function)
+  that raises on constants raises at run time on its path; one that fails
+  because it was given a traced value is an ``UnsupportedError`` (see
+  :func:`run_user_code`).
 """
 from __future__ import annotations
 
+import operator
 import os
+import re
 import types as pytypes
 from typing import Any, Callable, Sequence
 
@@ -71,10 +79,12 @@ def load(value: Any) -> Any:
 
 
 def undefined_read(undefined: Any) -> Any:
+    """A read of a variable no path has assigned yet: CPython's ``UnboundLocalError``
+    at run time, when (and only when) this path is taken -- an earlier raise
+    may make the path unreachable, and the function must still compile."""
     name = getattr(undefined, "name", "?")
-    raise _tr().error(CompileError,
-                      f"local variable '{name}' is read before any assignment to it can have run "
-                      "(CPython would raise UnboundLocalError here); assign it before this line")
+    raise_(UnboundLocalError(f"cannot access local variable '{name}' where it is not associated with a value"))
+    raise _tracer.PathEnds()
 
 
 def named(value: Any, name: str) -> Any:
@@ -126,11 +136,22 @@ _OWN_DIRS = tuple(os.path.dirname(os.path.abspath(path)) + os.sep
 def run_user_code(fn: Callable[..., Any], *args: Any) -> Any:
     """Run converted code at trace time.
 
-    A compile error without a location gets the user line it came from; a
-    Python exception raised by the user's own computation on constants
-    (``1 // 0`` on a path, ``math.sqrt(-1.0)``) becomes a run-time raise
-    on the current path -- the compiled function raises it only if the
-    path is taken.  Exceptions from the compiler itself propagate.
+    A compile error without a location gets the user line it came from.  An
+    exception raised outside the compiler's own code (by C code, a library,
+    or the user's computation on constants, see :func:`user_computation`):
+
+    * if it names a traced value -- a ``Symbolic`` among its arguments or in
+      its message, as in ``TypeError: bad operand type for abs(): 'Symbolic'``
+      -- code that works on concrete values only was handed a run-time one (a
+      NumPy function, ``"%d" % x``, setting an attribute).  CPython would do
+      it, so it is an ``UnsupportedError`` at the user's line, never a
+      run-time raise;
+    * else, if it is one of :data:`USER_ERRORS` (``1 // 0`` on a path,
+      ``math.sqrt(-1.0)``, ``TABLE[5]``), it becomes a run-time raise on the
+      current path, as CPython would raise it there -- the compiled function
+      raises it only if the path is taken.
+
+    Exceptions from the compiler itself propagate.
     """
     from .convert import traceback_location
 
@@ -141,10 +162,19 @@ def run_user_code(fn: Callable[..., Any], *args: Any) -> Any:
         return None
     except CompileError as err:
         raise err.with_location(traceback_location(err.__traceback__)) from None
-    except USER_ERRORS as err:
+    except Exception as err:
         if not _is_user_error(err):
             raise
-        raise_(err, traceback_location(err.__traceback__))
+        loc = traceback_location(err.__traceback__)
+        if _names_a_traced_value(err):
+            text = _SYMBOLIC_WORD.sub("run-time value", "; ".join(a for a in err.args if isinstance(a, str)))
+            raise UnsupportedError(
+                f"this operation is not supported on a run-time value in compiled code ({type(err).__name__}: "
+                f"{text}); compute it outside the compiled function, or write it with operations compiled "
+                "code supports", loc) from None
+        if not isinstance(err, USER_ERRORS):
+            raise
+        raise_(err, loc)
         return None
 
 
@@ -155,6 +185,23 @@ def _is_user_error(err: BaseException) -> bool:
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
     return tb is None or not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_OWN_DIRS)
+
+
+_SYMBOLIC_WORD = re.compile(rf"\b{Symbolic.__name__}\b")
+
+
+def _names_a_traced_value(err: BaseException) -> bool:
+    return any(isinstance(a, Symbolic) or isinstance(a, str) and _SYMBOLIC_WORD.search(a) for a in err.args)
+
+
+def user_computation(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` on plain Python values, for the user's code: an
+    exception it raises is the user's own (see :func:`run_user_code`)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as err:
+        err.user_error = True
+        raise
 
 
 # ----------------------------------------------------------------- if
@@ -290,7 +337,7 @@ def contains(container: Any, item: Any) -> Any:
         on_step = arith.compare("==", arith.binary("%", arith.binary("-", item, container.start), step), 0)
         return arith.logical_and(within, on_step)
     if not isinstance(item, Symbolic) and not any(isinstance(e, Symbolic) for e in container):
-        return item in container
+        return user_computation(operator.contains, container, item)
     found: Any = False
     for element in container:  # CPython compares with == element by element
         found = arith.logical_or(found, arith.compare("==", item, element))
@@ -303,7 +350,7 @@ def getitem(obj: Any, key: Any) -> Any:
     if isinstance(obj, Symbolic):
         return obj[key]
     if not isinstance(key, Symbolic):
-        return obj[key]
+        return user_computation(operator.getitem, obj, key)
     if not isinstance(obj, (tuple, list)):
         raise _tr().error(UnsupportedError, f"indexing a Python {type(obj).__name__} with a run-time value is "
                                             "not supported; use a tuple of numbers or a NumPy array")
@@ -557,21 +604,34 @@ def function_result(result: Any) -> Any:
 
 
 def raise_(exc: Any, loc: Location | None = None) -> None:
-    """``raise E(...)``: an unconditional run-time raise on this path."""
+    """``raise E(...)``: an unconditional run-time raise on this path.
+
+    Only built-in exception classes the run time can raise as themselves
+    (``runtime.errors.can_raise``) compile: ``SystemExit``,
+    ``KeyboardInterrupt``, ``GeneratorExit`` (not ``Exception`` subclasses)
+    and classes that need more than a message are an ``UnsupportedError``.
+    """
+    from runtime.errors import can_raise
+
     tr = _tr()
+    loc = loc or tr.location()
     if isinstance(exc, type) and issubclass(exc, BaseException):
         exc = exc()
     if not isinstance(exc, BaseException):
-        raise tr.error(TypingError, "exceptions must derive from BaseException")
+        raise TypingError("exceptions must derive from BaseException", loc)
     import builtins
 
     name = type(exc).__name__
     if getattr(builtins, name, None) is not type(exc):
-        raise tr.error(UnsupportedError, f"raising {name} is not supported: only built-in exception "
-                                         "classes can be raised from compiled code")
+        raise UnsupportedError(f"raising {name} is not supported: only built-in exception "
+                               "classes can be raised from compiled code", loc)
+    if not can_raise(name):
+        raise UnsupportedError(f"raising {name} is not supported in compiled code: only built-in "
+                               "exceptions derived from Exception that take a message can be raised there; "
+                               "raise it outside the compiled function", loc)
     if any(isinstance(a, Symbolic) for a in exc.args):
-        raise tr.error(UnsupportedError, "exception arguments must be constants in compiled code; "
-                                         "use a constant message")
+        raise UnsupportedError("exception arguments must be constants in compiled code; "
+                               "use a constant message", loc)
     message = str(exc).replace("{", "{{").replace("}", "}}")
     arith.raise_if(True, name, message, loc=loc)
     tr.frame.terminated = True
@@ -603,6 +663,8 @@ def resolve_call(f: Any) -> Callable:
     from .builtins import lookup
     from .numpy_api import lookup as numpy_lookup
 
+    if isinstance(f, Symbolic):
+        raise _tr().error(TypingError, f"'{f.type}' object is not callable")
     impl = lookup(f) or numpy_lookup(f)
     if impl is not None:
         return impl

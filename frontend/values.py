@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ir import Location, TypingError, Value
+from ir import Location, TypingError, UnsupportedError, Value
 from ir.types import (
     TupleType, Type, bool_, c128, f64, i64, none,
 )
@@ -32,12 +32,14 @@ class Symbolic:
 
     Python operators are defined in ``frontend.arith`` (installed on this
     class there).  Using one where Python needs a concrete value
-    (``bool(x)``, ``range(x)`` outside the compiled code, ``hash``) is a
-    ``TypingError`` that says so.
+    (``bool(x)``, ``range(x)`` outside the compiled code) is a
+    ``TypingError`` that says so.  A traced value has no text and no hash
+    until the compiled code runs: ``str``, ``repr``, ``format`` (f-strings,
+    ``%``, ``print``) and ``hash`` of one are an ``UnsupportedError`` rather
+    than the text or hash of a placeholder (CPython would give the number's).
     """
 
     __slots__ = ("value", "weak")
-    __hash__ = object.__hash__
 
     def __init__(self, value: Value, weak: bool = False):
         self.value = value
@@ -67,7 +69,19 @@ class Symbolic:
         raise TypingError(f"a traced {self.type} has no attribute '{name}' in compiled code")
 
     def __repr__(self) -> str:
-        return f"<traced {self.type} {self.value.name_hint or ''}>".replace(" >", ">")
+        raise UnsupportedError(
+            f"converting a run-time {self.type} to text (str, repr, format, f-strings, %, print) is not "
+            "supported in compiled code: its value is only known when the compiled code runs; "
+            "return the number and format it outside the compiled function")
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __hash__(self) -> int:
+        raise UnsupportedError(
+            f"hash() of a run-time {self.type} (also as a set element or dict key) is not supported in "
+            "compiled code: its value is only known when the compiled code runs; "
+            "compute the hash outside the compiled function")
 
 
 class MaybeUnbound:

@@ -20,7 +20,11 @@ Decisions:
   raising;
 * the exception is looked up by name among Python's built-in exception classes
   only; any other name gives a ``RuntimeError`` whose message starts with that
-  name.
+  name.  Only the classes :func:`can_raise` accepts are raised as themselves:
+  ``Exception`` subclasses that take a message as their one argument (not
+  ``SystemExit``, ``KeyboardInterrupt``, ``GeneratorExit``, nor
+  ``UnicodeDecodeError`` and the other classes that need more arguments);
+  the frontend refuses to compile a ``raise`` of any other class.
 """
 from __future__ import annotations
 
@@ -33,8 +37,8 @@ from typing import NoReturn, Sequence
 from ir.diagnostics import Location
 from ir.types import BoolType, FloatType, IntType, Type
 
-__all__ = ["MAX_ERROR_ARGS", "DEPTH_SLOT", "ERRARGS_SLOTS", "ErrorSite", "register_error_site", "error_site", "raise_error",
-           "decode_slot"]
+__all__ = ["MAX_ERROR_ARGS", "DEPTH_SLOT", "ERRARGS_SLOTS", "ErrorSite", "register_error_site", "error_site",
+           "raise_error", "decode_slot", "can_raise"]
 
 #: number of 8-byte message-argument slots the caller of compiled code provides
 MAX_ERROR_ARGS = 4
@@ -65,6 +69,18 @@ def _exception_class(name: str) -> type[Exception] | None:
     if isinstance(cls, type) and issubclass(cls, Exception):
         return cls
     return None
+
+
+def can_raise(name: str) -> bool:
+    """Whether a site can raise the built-in exception ``name`` as itself, with a message."""
+    cls = _exception_class(name)
+    if cls is None:
+        return False
+    try:
+        cls("message")
+    except TypeError:  # the class needs other arguments (UnicodeDecodeError, ExceptionGroup, ...)
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from ir.diagnostics import Location
 from ir.types import bool_, c128, f32, f64, i8, i16, i64, u8, u64
 from runtime.errors import (
-    MAX_ERROR_ARGS, decode_slot, error_site, raise_error, register_error_site,
+    MAX_ERROR_ARGS, can_raise, decode_slot, error_site, raise_error, register_error_site,
 )
 
 LOC = Location("project/kernels.py", 12, 4)
@@ -52,6 +52,15 @@ def test_unknown_or_unsafe_names_give_runtime_error(name: str) -> None:
         raise_error(site, [])
     assert type(info.value) is RuntimeError
     assert str(info.value) == f"{name}: boom"
+
+
+@pytest.mark.parametrize("name,raisable", [
+    ("ValueError", True), ("KeyError", True), ("OSError", True), ("SystemExit", False),
+    ("KeyboardInterrupt", False), ("GeneratorExit", False), ("BaseException", False),
+    ("UnicodeDecodeError", False), ("ExceptionGroup", False), ("NoSuchError", False), ("print", False),
+])
+def test_can_raise_only_exceptions_taking_a_message(name: str, raisable: bool) -> None:
+    assert can_raise(name) is raisable
 
 
 def test_arguments_are_decoded_per_type() -> None:
