@@ -178,7 +178,6 @@ COMPILE_ERRORS = [
     (returns_list, (1,), TypingError, "cannot return"),
     (none_or_int, (1,), TypingError, "incompatible types"),
     (tuple_or_int, (1,), TypingError, "incompatible types"),
-    (reads_unassigned, (1,), CompileError, "read before any assignment"),
     (recursion_without_base_case, (3,), TypingError, "put the base case first"),
     (raises_traced_message, (1,), UnsupportedError, "exception arguments must be constants"),
 ]
@@ -199,6 +198,15 @@ def test_compile_time_error(func, args, cls, phrase):
     assert f"test_errors.py:{line_of(func, MARK)}:" in message
     assert CARET_LINE.search(message), message
     assert phrase in message
+
+
+@pytest.mark.parametrize("opt", OPT_LEVELS)
+def test_read_before_any_assignment_raises_when_reached(opt):
+    with pytest.raises(UnboundLocalError) as cpython:
+        reads_unassigned(1)
+    with pytest.raises(UnboundLocalError) as got:
+        compile(reads_unassigned, opt=opt)(1)
+    assert str(got.value) == f"{cpython.value} (test_errors.py:{line_of(reads_unassigned, MARK)})"
 
 
 def test_error_classes_subclass_as_documented():
