@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install test demo fuzz clean
+.PHONY: install test demo fuzz bench bench-quick clean
 
 N ?= 1000
 SEED ?= 0
@@ -26,6 +27,17 @@ demo: $(STAMP)
 
 fuzz: $(STAMP)
 	$(PY) -m tests.fuzz.runner --count $(N) --seed $(SEED)
+
+# the benchmarks also want Numba and matplotlib (the bench extra)
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(PY) -m bench
+
+bench-quick: $(BENCH_STAMP)
+	$(PY) -m bench --quick
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Benchmarks: the kernels, the harness that times them and the quick measurements."""

@@ -1,0 +1,118 @@
+"""Measurements other than kernel speed: first-call latency, import time, call
+overhead and peak memory, each for this compiler beside Numba (and plain
+Python where that means something).
+
+First-call latency, import time and peak memory are measured in fresh child
+processes (a process's first compile pays for initialising LLVM, which is
+part of what a user waits for); call overhead is measured in this process,
+interleaved like the kernels.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import timeit
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+#: the kernel whose first call is timed: 20 lines with loops, branches and math
+FIRST_CALL_KERNEL = "mandelbrot"
+
+
+def _child(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter; it prints one JSON object last."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark child failed: {proc.stderr.strip()[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def import_time(module: str, repeat: int = 5) -> float:
+    """Median seconds for ``import module`` in a fresh interpreter."""
+    code = ("import time; t0 = time.perf_counter(); import {m}; "
+            "import json; print(json.dumps({{'s': time.perf_counter() - t0}}))").format(m=module)
+    return statistics.median(_child(code)["s"] for _ in range(repeat))
+
+
+_FIRST_CALL = """
+import json, time
+import numpy as np
+from bench.kernel import all_kernels, numba_version
+kernel = next(k for k in all_kernels() if k.name == {name!r})
+args = kernel.make_args(kernel.sizes["tiny"], np.random.default_rng(1))
+{setup}
+t0 = time.perf_counter()
+fn(*args)
+print(json.dumps({{"s": time.perf_counter() - t0}}))
+"""
+
+
+def first_call(variant: str, repeat: int = 3) -> float:
+    """Median seconds of the first call (compile and run) of :data:`FIRST_CALL_KERNEL` at its
+    tiny size, each in a fresh process that has already imported the compiler."""
+    setup = {"ours": "from compiler import compile\nfn = compile(kernel.func)",
+             "Numba": "import numba\nfn = numba_version(kernel.func)"}[variant]
+    code = _FIRST_CALL.format(name=FIRST_CALL_KERNEL, setup=setup)
+    return statistics.median(_child(code)["s"] for _ in range(repeat))
+
+
+_PEAK = """
+import json, resource
+import numpy as np
+from bench.kernel import all_kernels, fresh_args, numba_version
+{setup}
+for kernel in all_kernels():
+    args = kernel.make_args(kernel.sizes["quick"], np.random.default_rng(1))
+    make(kernel.func)(*fresh_args(kernel, args))
+print(json.dumps({{"kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+"""
+
+
+def peak_memory(variant: str) -> float:
+    """Peak resident memory (MiB) of a process that compiles and runs every kernel once at its
+    quick size; ``baseline`` runs them under CPython."""
+    setup = {"ours": "from compiler import compile as make",
+             "Numba": "import numba\nmake = numba_version",
+             "baseline": "make = lambda f: f"}[variant]
+    return _child(_PEAK.format(setup=setup))["kb"] / 1024
+
+
+def _identity(x):
+    return x
+
+
+def _first(a):
+    return a[0]
+
+
+def call_overhead(numba_available: bool, rounds: int = 7, number: int = 200_000) -> dict[str, dict[str, float]]:
+    """Nanoseconds per call (``timeit`` of ``fn(x)``) of a function returning its float
+    argument, and of one returning the first element of a 1-element array: plain
+    Python, ours, Numba."""
+    from compiler import compile
+
+    from .kernel import numba_version
+
+    cases = {"float": (_identity, (1.5,)), "array": (_first, (np.ones(1),))}
+    results: dict[str, dict[str, float]] = {}
+    for case, (func, args) in cases.items():
+        callables = {"Python": func, "ours": compile(func)}
+        if numba_available:
+            callables["Numba"] = numba_version(func)
+        for fn in callables.values():
+            fn(*args)
+        samples: dict[str, list[float]] = {name: [] for name in callables}
+        timers = {name: timeit.Timer("fn(x)", globals={"fn": fn, "x": args[0]}) for name, fn in callables.items()}
+        for _ in range(rounds):
+            for name, timer in timers.items():
+                samples[name].append(timer.timeit(number) / number * 1e9)
+        results[case] = {name: statistics.median(s) for name, s in samples.items()}
+    return results
