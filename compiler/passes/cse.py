@@ -1,0 +1,55 @@
+"""The ``cse`` pass: common-subexpression elimination.
+
+Two ``Pure`` ops without regions compute the same value when they are the
+same op with the same operands, attributes and result types; the later one
+is replaced by the earlier when the earlier dominates it -- it comes before
+it in the same block, or in a block that encloses it (a value defined in a
+block is visible in every region nested in it).  A region's ops are never
+matched with ops of a sibling region (the ``then`` and ``else`` of an
+``if``), nor across a function.  Commutative ops match with their operands
+in either order.  Memory reads are not merged (a store may come between).
+"""
+from __future__ import annotations
+
+from ir import Module
+from ir.core import Block, Commutative, Operation
+
+from . import register_pass
+
+
+def _key(op: Operation) -> tuple:
+    operands = [id(v) for v in op.operands]
+    if op.has_trait(Commutative):
+        operands.sort()
+    attributes = tuple(sorted((name, repr(value)) for name, value in op.attributes.items()))
+    return (type(op), tuple(operands), attributes, tuple(str(r.type) for r in op.results))
+
+
+@register_pass
+class CommonSubexpressionElimination:
+    name = "cse"
+
+    def run(self, module: Module) -> bool:
+        changed = False
+        for func in module:
+            changed |= self._block(func.body, [{}])
+        return changed
+
+    def _block(self, block: Block, scopes: list[dict]) -> bool:
+        changed = False
+        scopes.append({})
+        for op in list(block.ops):
+            if op.is_pure and not op.regions and op.results:
+                key = _key(op)
+                known = next((s[key] for s in reversed(scopes) if key in s), None)
+                if known is not None:
+                    for mine, theirs in zip(op.results, known.results):
+                        mine.replace_all_uses_with(theirs)
+                    op.erase()
+                    changed = True
+                    continue
+                scopes[-1][key] = op
+            for region in op.regions:
+                changed |= self._block(region.block, scopes)
+        scopes.pop()
+        return changed

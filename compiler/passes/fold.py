@@ -1,0 +1,212 @@
+"""The ``fold`` pass: constant folding and canonicalization.
+
+Every op folds from one definition of its semantics, its class's
+``evaluate`` (Python's, see :mod:`ir.ops.arith`).  Folding never hides a
+run-time error: an op whose ``evaluate`` raises (``1 // 0``,
+``math.sqrt(-1.0)``) stays as it is, and so does a ``raise_if`` whose
+condition is true; only a ``raise_if`` that can never fire goes.  Ops on
+``f32``/``c64`` fold only where computing in double precision and rounding
+gives exactly the single-precision result (``+ - * /``, negation,
+comparisons and casts); the rest are left to run in single precision.
+
+Canonicalizations:
+
+* ``select`` and ``if`` on a constant keep the chosen value or region;
+* a ``for`` whose constant bounds give zero trips is replaced by its inits;
+* the algebraic identities of :data:`IDENTITIES` (one rule a line).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ir import Module
+from ir.core import Block, Operation, Value
+from ir.ops import (
+    AddOp, AndOp, CastOp, CompareOp, ConstantOp, DivOp, FloorDivOp, ForOp, IfOp, MaxOp, MinOp, MulOp,
+    NegOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
+)
+from ir.types import ComplexType, FloatType, IntType, Type, c64, f32
+
+from . import register_pass
+
+#: errors ``evaluate`` raises where an op is undefined: the op is left alone
+UNDEFINED = (ArithmeticError, ValueError, TypeError)
+#: ops whose single-precision result is the double-precision one rounded
+EXACT_IN_SINGLE = (AddOp, SubOp, MulOp, DivOp, NegOp, CompareOp, CastOp)
+
+
+def _is_int(t: Type) -> bool:
+    return isinstance(t, IntType)
+
+
+def _any_type(t: Type) -> bool:
+    return True
+
+
+#: ``x op c`` or ``c op x`` with the constant ``c`` -> ``x`` (``"x"``) or a constant.
+#: (op class, side of the constant, the constant, types it holds for, result)
+IDENTITIES: list[tuple[type, str, Any, Callable[[Type], bool], Any]] = [
+    (AddOp, "either", 0, _is_int, "x"),            # x + 0 (not for floats: -0.0 + 0 is 0.0)
+    (SubOp, "right", 0, _any_type, "x"),           # x - 0, x - 0.0
+    (MulOp, "either", 1, _any_type, "x"),          # x * 1, x * 1.0
+    (MulOp, "either", 0, _is_int, 0),              # x * 0 (not for floats: nan * 0, -1.0 * 0)
+    (DivOp, "right", 1, _any_type, "x"),           # x / 1.0
+    (FloorDivOp, "right", 1, _is_int, "x"),        # x // 1
+    (OrOp, "either", 0, _is_int, "x"),             # x | 0
+    (XorOp, "either", 0, _is_int, "x"),            # x ^ 0
+    (AndOp, "either", -1, _is_int, "x"),           # x & -1
+    (AndOp, "either", 0, _is_int, 0),              # x & 0
+    (ShlOp, "right", 0, _is_int, "x"),             # x << 0
+    (ShrOp, "right", 0, _is_int, "x"),             # x >> 0
+]
+#: ``x op x`` -> ``x`` or a constant (ints only where floats differ: ``nan - nan``)
+SAME_OPERAND: list[tuple[type, Callable[[Type], bool], Any]] = [
+    (SubOp, _is_int, 0),                           # x - x
+    (XorOp, _is_int, 0),                           # x ^ x
+    (AndOp, _is_int, "x"),                         # x & x
+    (OrOp, _is_int, "x"),                          # x | x
+    (MinOp, _any_type, "x"),                       # min(x, x)
+    (MaxOp, _any_type, "x"),                       # max(x, x)
+]
+
+
+def constant_of(value: Value) -> tuple[bool, Any]:
+    """``(True, c)`` when ``value`` is a constant ``c``, else ``(False, None)``."""
+    owner = value.owner
+    if isinstance(owner, ConstantOp):
+        return True, owner.value
+    return False, None
+
+
+@register_pass
+class ConstantFolding:
+    name = "fold"
+
+    def run(self, module: Module) -> bool:
+        changed = False
+        for func in module:
+            changed |= self._block(func.body)
+        return changed
+
+    def _block(self, block: Block) -> bool:
+        changed = False
+        for op in list(block.ops):
+            if op.parent is not block:   # moved out by an ``if`` folded before it
+                continue
+            for region in op.regions:
+                changed |= self._block(region.block)
+            changed |= self._fold(op)
+        return changed
+
+    def _fold(self, op: Operation) -> bool:
+        if isinstance(op, RaiseIfOp):
+            known, cond = constant_of(op.cond)
+            if known and not cond:
+                op.erase()
+                return True
+            return False
+        if isinstance(op, SelectOp):
+            known, cond = constant_of(op.operand(0))
+            if known:
+                return _replace(op, op.operand(1 if cond else 2))
+            return _replace(op, op.operand(1)) if op.operand(1) is op.operand(2) else False
+        if isinstance(op, IfOp):
+            return _fold_if(op)
+        if isinstance(op, ForOp):
+            return _fold_zero_trip_for(op)
+        if hasattr(op, "evaluate") and len(op.results) == 1 and not op.regions:
+            return _evaluate(op) or _identity(op)
+        return False
+
+
+def _evaluate(op: Operation) -> bool:
+    constants = [constant_of(v) for v in op.operands]
+    if not constants or not all(known for known, _ in constants):
+        return False
+    single = any(t in (f32, c64) for t in (*(v.type for v in op.operands), op.result.type))
+    if single and not isinstance(op, EXACT_IN_SINGLE):
+        return False
+    try:
+        value = op.evaluate(*(c for _, c in constants), op.result.type)
+    except UNDEFINED:
+        return False
+    return _replace_by_constant(op, value)
+
+
+def _identity(op: Operation) -> bool:
+    if len(op.operands) != 2:
+        return False
+    x, y = op.operands
+    t = op.result.type
+    if x is y:
+        for cls, holds, result in SAME_OPERAND:
+            if type(op) is cls and holds(t):
+                return _replace(op, x) if result == "x" else _replace_by_constant(op, result)
+    for cls, side, c, holds, result in IDENTITIES:
+        if type(op) is not cls or not holds(t):
+            continue
+        for const, other, where in ((y, x, "right"), (x, y, "left")):
+            if side not in (where, "either"):
+                continue
+            known, value = constant_of(const)
+            if known and not isinstance(value, bool) and value == c:
+                return _replace(op, other) if result == "x" else _replace_by_constant(op, result)
+    return False
+
+
+def _replace(op: Operation, value: Value) -> bool:
+    op.result.replace_all_uses_with(value)
+    op.erase()
+    return True
+
+
+def _replace_by_constant(op: Operation, value: Any) -> bool:
+    t = op.result.type
+    if isinstance(t, FloatType):
+        value = float(value)
+    elif isinstance(t, ComplexType):
+        value = complex(value)
+    elif _is_int(t) and not isinstance(value, bool):
+        value = int(value)
+    const = ConstantOp(value, t, loc=op.loc)
+    const.result.name_hint = op.result.name_hint
+    block = op.parent
+    block.insert(block.index_of(op), const)
+    return _replace(op, const.result)
+
+
+def _fold_if(op: IfOp) -> bool:
+    known, cond = constant_of(op.cond)
+    if not known:
+        return False
+    taken = op.then_block if cond else op.else_block
+    _inline_before(op, taken)
+    return True
+
+
+def _inline_before(op: Operation, block: Block) -> None:
+    """Move ``block``'s ops before ``op``; its terminator's operands replace ``op``'s results."""
+    terminator = block.terminator
+    values = list(terminator.operands)
+    target = op.parent
+    index = target.index_of(op)
+    for inner in block.ops[:-1]:
+        inner.detach()
+        target.insert(index, inner)
+        index += 1
+    for result, value in zip(op.results, values):
+        result.replace_all_uses_with(value)
+    op.erase()
+
+
+def _fold_zero_trip_for(op: ForOp) -> bool:
+    bounds = [constant_of(v) for v in (op.lower, op.upper, op.step)]
+    if not all(known for known, _ in bounds):
+        return False
+    lower, upper, step = (c for _, c in bounds)
+    if step == 0 or len(range(lower, upper, step)) != 0:
+        return False
+    for result, init in zip(op.results, op.inits):
+        result.replace_all_uses_with(init)
+    op.erase()
+    return True

@@ -1,0 +1,76 @@
+"""The pass manager: pipelines of passes, run in order, observable through hooks.
+
+A pipeline is a list of pass names, written ``"fold,dce,cse"``, or a preset
+level (``0``..``3``, also written ``"-O2"``).  :class:`PassManager` builds the
+passes from the registry (:mod:`compiler.passes`) and runs them in order on
+a module, once each.  With ``verify_each=True`` it verifies the module after
+every pass and names the pass that broke it.  Hooks observe a run without
+changing it: each *before* hook is called as ``hook(pass_, module)`` and each
+*after* hook as ``hook(pass_, module, changed)`` -- printing, timing and
+counting op changes (``irdump``) are hooks.  Tools register their own passes
+with :func:`compiler.passes.register_pass` and run any pipeline on any module.
+"""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import ir
+
+from . import get_pass
+
+#: the passes of each optimisation level, in order (the ``refcount`` pass is
+#: not a choice: the compiler runs it after the pipeline, just before codegen)
+PRESETS: dict[int, tuple[str, ...]] = {
+    0: (),
+    1: ("fold", "dce"),
+    2: ("fold", "dce", "cse", "fold", "dce"),
+    3: ("fold", "dce", "cse", "fold", "dce"),
+}
+
+BeforeHook = Callable[[object, ir.Module], None]
+AfterHook = Callable[[object, ir.Module, bool], None]
+
+
+def parse_pipeline(spec: str | int | Sequence[str]) -> list[str]:
+    """Pass names for ``spec``: a level (``2``, ``"-O2"``, ``"O2"``), a comma-separated
+    list (``"fold,dce"``) or a sequence of names.  Unknown names and levels are a
+    ``ValueError`` that lists what exists."""
+    if isinstance(spec, int) or (isinstance(spec, str) and spec.lstrip("-").lstrip("O").isdigit()
+                                 and spec.strip() != ""):
+        level = spec if isinstance(spec, int) else int(spec.lstrip("-").lstrip("O"))
+        if level not in PRESETS:
+            raise ValueError(f"unknown optimisation level {spec!r}; levels are 0, 1, 2 and 3")
+        return list(PRESETS[level])
+    names = [n.strip() for n in spec.split(",")] if isinstance(spec, str) else list(spec)
+    names = [n for n in names if n]
+    for name in names:
+        get_pass(name)  # raises for an unknown name
+    return names
+
+
+class PassManager:
+    """Runs a pipeline of passes over modules; see the module docstring."""
+
+    def __init__(self, pipeline: str | int | Sequence[str] = (), verify_each: bool = False):
+        self.names = parse_pipeline(pipeline)
+        self.verify_each = verify_each
+        self.before: list[BeforeHook] = []
+        self.after: list[AfterHook] = []
+
+    def run(self, module: ir.Module) -> bool:
+        """Run every pass of the pipeline once, in order; whether any changed the module."""
+        changed = False
+        for name in self.names:
+            pass_ = get_pass(name)()
+            for hook in self.before:
+                hook(pass_, module)
+            did = bool(pass_.run(module))
+            changed |= did
+            if self.verify_each:
+                try:
+                    ir.verify(module)
+                except ir.VerificationError as err:
+                    raise ir.VerificationError(f"the IR is invalid after the '{name}' pass: {err}") from None
+            for hook in self.after:
+                hook(pass_, module, did)
+        return changed
