@@ -347,6 +347,93 @@ CASES = {
           %s = add %l, %l2 : i64
           return %s
         }"""),
+    # ------------------------------------------------------------ licm
+    "licm hoists invariant pure ops through nested loops": ("licm", """
+        func @f(%x: f64, %n: i64, %a: array<f64, 1, C>) -> f64 {
+          %lo = const {value = 0} : i64
+          %st = const {value = 1} : i64
+          %r = for %lo, %n, %st, %x : f64 {
+            ^(%i: i64, %acc: f64):
+            %s = for %lo, %n, %st, %acc : f64 {
+              ^(%j: i64, %acc.1: f64):
+              %k = mul %x, %x : f64
+              %d = array.dim %a {axis = 0} : i64
+              %m = add %i, %d : i64
+              %v = array.load %a, %j : f64
+              %w = add %v, %k : f64
+              %t = add %acc.1, %w : f64
+              yield %t
+            }
+            yield %s
+          }
+          return %r
+        }""", """
+        func @f(%x: f64, %n: i64, %a: array<f64, 1, C>) -> f64 {
+          %lo = const {value = 0} : i64
+          %st = const {value = 1} : i64
+          %k = mul %x, %x : f64
+          %d = array.dim %a {axis = 0} : i64
+          %r = for %lo, %n, %st, %x : f64 {
+            ^(%i: i64, %acc: f64):
+            %m = add %i, %d : i64
+            %s = for %lo, %n, %st, %acc : f64 {
+              ^(%j: i64, %acc.1: f64):
+              %v = array.load %a, %j : f64
+              %w = add %v, %k : f64
+              %t = add %acc.1, %w : f64
+              yield %t
+            }
+            yield %s
+          }
+          return %r
+        }"""),
+    "licm keeps integer division in a body that might not run": ("licm", """
+        func @f(%x: i64, %y: i64, %n: i64) -> i64 {
+          %lo = const {value = 0} : i64
+          %st = const {value = 1} : i64
+          %r = for %lo, %n, %st, %x : i64 {
+            ^(%i: i64, %acc: i64):
+            %z = const {value = 0} : i64
+            %c = eq %y, %z : bool
+            raise_if %c {exception = "ZeroDivisionError", message = "integer division or modulo by zero"}
+            %q = floordiv %x, %y : i64
+            %t = add %acc, %q : i64
+            yield %t
+          }
+          return %r
+        }""", """
+        func @f(%x: i64, %y: i64, %n: i64) -> i64 {
+          %lo = const {value = 0} : i64
+          %st = const {value = 1} : i64
+          %z = const {value = 0} : i64
+          %c = eq %y, %z : bool
+          %r = for %lo, %n, %st, %x : i64 {
+            ^(%i: i64, %acc: i64):
+            raise_if %c {exception = "ZeroDivisionError", message = "integer division or modulo by zero"}
+            %q = floordiv %x, %y : i64
+            %t = add %acc, %q : i64
+            yield %t
+          }
+          return %r
+        }"""),
+    # ------------------------------------------------------------ unroll
+    "unroll copies the body per trip, then fold cleans up": ("unroll,fold,dce", """
+        func @f(%x: i64) -> i64 {
+          %lo = const {value = 1} : i64
+          %hi = const {value = 7} : i64
+          %st = const {value = 3} : i64
+          %r = for %lo, %hi, %st, %x : i64 {
+            ^(%i: i64, %acc: i64):
+            %t = mul %acc, %i : i64
+            yield %t
+          }
+          return %r
+        }""", """
+        func @f(%x: i64) -> i64 {
+          %0 = const {value = 4} : i64
+          %t = mul %x, %0 : i64
+          return %t
+        }"""),
 }
 
 

@@ -1,0 +1,65 @@
+"""The ``licm`` pass: loop-invariant code motion.
+
+A ``Pure`` op without regions inside a ``for`` body or a ``while`` region
+whose operands are all defined outside the loop (or by ops already hoisted)
+computes the same value on every iteration; it moves to just before the
+loop.  Inner loops are treated first, so an op can climb several levels.
+
+Pure ops never raise (the checks that may raise are separate ``raise_if``
+ops, which stay where they are), but a few are only defined where their
+check passed: integer ``//``, ``%`` and ``**`` (a zero divisor traps in
+machine code, a negative exponent has no integer result).  Those are hoisted
+only out of a ``while`` condition region, which runs at least once, never
+out of a body that might not run.
+"""
+from __future__ import annotations
+
+from ir import Module
+from ir.core import Block, Operation
+from ir.ops import FloorDivOp, ForOp, ModOp, PowOp, WhileOp
+from ir.types import IntType
+
+from . import register_pass
+
+
+def _defined_only_where_checked(op: Operation) -> bool:
+    return isinstance(op, (FloorDivOp, ModOp, PowOp)) and isinstance(op.result.type, IntType)
+
+
+@register_pass
+class LoopInvariantCodeMotion:
+    name = "licm"
+
+    def run(self, module: Module) -> bool:
+        changed = False
+        for func in module:
+            changed |= self._block(func.body)
+        return changed
+
+    def _block(self, block: Block) -> bool:
+        changed = False
+        for op in list(block.ops):
+            for region in op.regions:
+                changed |= self._block(region.block)
+            if isinstance(op, ForOp):
+                changed |= _hoist(op, op.body, runs_once=False)
+            elif isinstance(op, WhileOp):
+                changed |= _hoist(op, op.before, runs_once=True)
+                changed |= _hoist(op, op.after, runs_once=False)
+        return changed
+
+
+def _hoist(loop: Operation, block: Block, runs_once: bool) -> bool:
+    """Move the invariant ops of ``block`` (a region of ``loop``) before ``loop``."""
+    inside = {id(a) for a in block.args}
+    changed = False
+    for op in list(block.ops):
+        invariant = (op.is_pure and not op.regions and op.results
+                     and all(id(v) not in inside for v in op.operands)
+                     and (runs_once or not _defined_only_where_checked(op)))
+        if invariant:
+            op.move_before(loop)
+            changed = True
+        else:
+            inside.update(id(r) for r in op.results)
+    return changed
