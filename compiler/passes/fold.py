@@ -25,7 +25,7 @@ from ir.ops import (
     AddOp, AndOp, CastOp, CompareOp, ConstantOp, DivOp, FloorDivOp, ForOp, IfOp, MaxOp, MinOp, MulOp,
     NegOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
 )
-from ir.types import ComplexType, FloatType, IntType, Type, c64, f32
+from ir.types import BoolType, ComplexType, FloatType, IntType, Type, c64, f32
 
 from . import register_pass
 
@@ -37,6 +37,10 @@ EXACT_IN_SINGLE = (AddOp, SubOp, MulOp, DivOp, NegOp, CompareOp, CastOp)
 
 def _is_int(t: Type) -> bool:
     return isinstance(t, IntType)
+
+
+def _is_bool(t: Type) -> bool:
+    return isinstance(t, BoolType)
 
 
 def _any_type(t: Type) -> bool:
@@ -58,6 +62,10 @@ IDENTITIES: list[tuple[type, str, Any, Callable[[Type], bool], Any]] = [
     (AndOp, "either", 0, _is_int, 0),              # x & 0
     (ShlOp, "right", 0, _is_int, "x"),             # x << 0
     (ShrOp, "right", 0, _is_int, "x"),             # x >> 0
+    (OrOp, "either", False, _is_bool, "x"),        # b or False (on bools: no short-circuit left)
+    (OrOp, "either", True, _is_bool, True),        # b or True
+    (AndOp, "either", True, _is_bool, "x"),        # b and True
+    (AndOp, "either", False, _is_bool, False),     # b and False
 ]
 #: ``x op x`` -> ``x`` or a constant (ints only where floats differ: ``nan - nan``)
 SAME_OPERAND: list[tuple[type, Callable[[Type], bool], Any]] = [
@@ -149,7 +157,7 @@ def _identity(op: Operation) -> bool:
             if side not in (where, "either"):
                 continue
             known, value = constant_of(const)
-            if known and not isinstance(value, bool) and value == c:
+            if known and isinstance(value, bool) == isinstance(c, bool) and value == c:
                 return _replace(op, other) if result == "x" else _replace_by_constant(op, result)
     return False
 

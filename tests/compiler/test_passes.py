@@ -434,6 +434,81 @@ CASES = {
           %t = mul %x, %0 : i64
           return %t
         }"""),
+    # ------------------------------------------------------------ bce
+    "bce removes index checks proven by the loop bounds": ("bce,fold,bce,fold,dce", """
+        func @total(%a: array<f64, 1, C>) -> f64 {
+          %0 = array.dim %a {axis = 0} : i64
+          %1 = const {value = 0} : i64
+          %2 = const {value = 1} : i64
+          %3 = const {value = 0.0} : f64
+          %s = for %1, %0, %2, %3 : f64 {
+            ^(%7: i64, %s.1: f64):
+            %8 = array.dim %a {axis = 0} : i64
+            %10 = lt %7, %1 : bool
+            %11 = add %7, %8 : i64
+            %12 = select %10, %11, %7 : i64
+            %14 = lt %12, %1 : bool
+            %15 = ge %12, %8 : bool
+            %16 = or %14, %15 : bool
+            raise_if %16, %7, %1, %8 {exception = "IndexError", message = "index {} is out of bounds for axis {} with size {}"}
+            %18 = array.load %a, %12 : f64
+            %19 = add %s.1, %18 : f64
+            yield %19
+          }
+          return %s
+        }""", """
+        func @total(%a: array<f64, 1, C>) -> f64 {
+          %0 = array.dim %a {axis = 0} : i64
+          %1 = const {value = 0} : i64
+          %2 = const {value = 1} : i64
+          %3 = const {value = 0.0} : f64
+          %s = for %1, %0, %2, %3 : f64 {
+            ^(%4: i64, %s.1: f64):
+            %5 = array.load %a, %4 : f64
+            %6 = add %s.1, %5 : f64
+            yield %6
+          }
+          return %s
+        }"""),
+    "bce keeps checks it cannot prove (stencil into another array, a parameter bound)": ("bce,fold,dce", """
+        func @f(%a: array<f64, 1, C>, %b: array<f64, 1, C>, %n: i64) -> f64 {
+          %0 = array.dim %a {axis = 0} : i64
+          %z = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %hi = sub %0, %one : i64
+          %x = const {value = 0.0} : f64
+          %s = for %one, %hi, %one, %x : f64 {
+            ^(%i: i64, %acc: f64):
+            %j = add %i, %one : i64
+            %c1 = ge %j, %0 : bool
+            %d = array.dim %b {axis = 0} : i64
+            %c2 = ge %i, %d : bool
+            %c3 = ge %i, %n : bool
+            %c4 = lt %i, %z : bool
+            %c = or %c1, %c2 : bool
+            %c5 = or %c3, %c4 : bool
+            %c6 = or %c, %c5 : bool
+            raise_if %c6 {exception = "IndexError", message = "out of range"}
+            yield %acc
+          }
+          return %s
+        }""", """
+        func @f(%a: array<f64, 1, C>, %b: array<f64, 1, C>, %n: i64) -> f64 {
+          %0 = array.dim %a {axis = 0} : i64
+          %one = const {value = 1} : i64
+          %hi = sub %0, %one : i64
+          %x = const {value = 0.0} : f64
+          %s = for %one, %hi, %one, %x : f64 {
+            ^(%i: i64, %acc: f64):
+            %d = array.dim %b {axis = 0} : i64
+            %c2 = ge %i, %d : bool
+            %c3 = ge %i, %n : bool
+            %c6 = or %c2, %c3 : bool
+            raise_if %c6 {exception = "IndexError", message = "out of range"}
+            yield %acc
+          }
+          return %s
+        }"""),
 }
 
 
