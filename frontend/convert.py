@@ -11,15 +11,24 @@ original; while tracing they hand the symbolic cases to ``frontend.staging``.
 
 The rewrite runs in passes over the function's AST:
 
-1. validation -- constructs we do not compile raise :class:`UnsupportedError`;
+1. validation -- constructs we do not compile raise :class:`UnsupportedError`
+   (assignment to an attribute among them: compiled code does not mutate objects);
 2. jump lowering -- ``break``, ``continue`` and ``return`` become flag
    assignments; later statements are guarded by the flags and loop
-   conditions test them (AutoGraph's scheme);
+   conditions test them (AutoGraph's scheme); a long ``elif`` chain becomes
+   a flat sequence of ``if`` statements;
 3. expression conversion -- calls, reads and assignments of local variables,
    ``and``/``or``/``not``, ``a if c else b``, chained comparisons, ``assert``
    and ``raise``;
 4. control-flow conversion -- ``if``/``while``/``for`` become nested
    functions (the bodies, ``get_state``/``set_state``) and an operator call.
+
+The source converted is that of the running code: it is found from
+``func.__code__`` (a ``functools.wraps`` wrapper is the wrapper, not its
+``__wrapped__``) and used only if compiling the file gives that very code
+object (see :func:`get_function_ast`).  The passes walk ``elif`` chains and
+chains of binary operations with loops, so code CPython compiles -- thousands
+of ``elif`` or of terms -- does not exhaust Python's recursion limit here.
 
 Python-semantics decisions:
 
@@ -35,11 +44,16 @@ The converted code keeps the line and column numbers of the user's file, so
 tracebacks and :func:`user_location` point at the user's source.
 """
 from __future__ import annotations
+import __future__
 
 import ast
+import functools
 import inspect
-import itertools
+import linecache
+import operator
 import sys
+import threading
+import tokenize
 import types
 import weakref
 from dataclasses import dataclass
@@ -62,57 +76,105 @@ def get_function_ast(func: Callable) -> tuple[ast.FunctionDef, str, int]:
 
     Line and column numbers of the returned tree are those of the file.
     Decorators are dropped; a lambda becomes ``def <lambda>(args): return body``.
+
+    Decisions: the source is found from ``func.__code__`` alone, never through
+    ``__wrapped__`` (a ``functools.wraps`` wrapper is compiled as the wrapper
+    it is).  The file's current text is trusted only when compiling it gives a
+    code object equal to ``func.__code__`` -- same bytecode, constants, names
+    and line table -- so a file edited since the function was defined, or code
+    that ``exec`` ran under a real file's name, is a :class:`CompileError`
+    instead of a compiled function that computes something else.  This costs
+    one ``compile()`` of the file per conversion (conversions are cached).
+    Code an import hook rewrote (pytest rewrites the asserts of test modules)
+    differs from its source and is refused the same way.
     """
     code = getattr(func, "__code__", None)
     if code is None:
         raise _no_source(func)
-    try:
-        if code.co_name == "<lambda>":
-            return _lambda_ast(code)
-        return _def_ast(func)
-    except OSError:
-        raise _no_source(func) from None
+    linecache.checkcache(code.co_filename)
+    lines = linecache.getlines(code.co_filename, getattr(func, "__globals__", None))
+    if not lines:
+        raise _no_source(func)
+    node = (_lambda_ast if code.co_name == "<lambda>" else _def_ast)(code, lines)
+    if node is None or not _compiles_to(code, lines):
+        raise CompileError(f"the source of {_name(func)}() changed since it was imported (or is not "
+                           "available, or an import hook such as pytest's assert rewriting changed the "
+                           "code); reload the module, or define the function in a module that is "
+                           "imported normally", _def_location(code))
+    return node, code.co_filename, code.co_firstlineno
+
+
+def _name(func: Callable) -> str:
+    return getattr(func, "__qualname__", None) or repr(func)
+
+
+def _def_location(code: types.CodeType) -> Location:
+    return Location(code.co_filename, code.co_firstlineno)
 
 
 def _no_source(func: Callable) -> CompileError:
-    name = getattr(func, "__qualname__", None) or repr(func)
     code = getattr(func, "__code__", None)
-    loc = Location(code.co_filename, code.co_firstlineno) if code is not None else None
-    return CompileError(f"the source of {name} is not available: compiled functions must be defined "
-                        "in a .py file (not the REPL or exec)", loc)
+    return CompileError(f"the source of {_name(func)} is not available: compiled functions must be defined "
+                        "in a .py file (not the REPL or exec)", _def_location(code) if code is not None else None)
 
 
-def _def_ast(func: Callable) -> tuple[ast.FunctionDef, str, int]:
-    lines, first_line = inspect.getsourcelines(func)
-    source = "".join(lines)
-    # An indented definition (a method, a def inside an if) parses as the body
-    # of an ``if 1:``; unlike dedenting, this keeps columns and string contents.
-    indented = lines[0][:1].isspace()
-    tree = ast.parse("if 1:\n" + source if indented else source)
+#: the ``compile()`` flags of ``from __future__`` imports, which code objects keep in ``co_flags``
+#: (code exec'd from a module with ``from __future__ import annotations`` inherits that flag)
+_FUTURE_FLAGS = functools.reduce(operator.or_, (getattr(__future__, name).compiler_flag
+                                                 for name in __future__.all_feature_names)) & ~inspect.CO_NESTED
+
+
+def _compiles_to(code: types.CodeType, lines: list[str]) -> bool:
+    """Whether compiling ``lines`` (the whole file) gives a code object equal to ``code``."""
+    try:
+        module = _compile("".join(lines), code.co_filename, code.co_flags & _FUTURE_FLAGS)
+    except (SyntaxError, ValueError):
+        return False
+    return any(c == code for c in _code_objects(module))
+
+
+def _def_ast(code: types.CodeType, lines: list[str]) -> ast.FunctionDef | None:
+    """The definition that starts at ``code``'s first line (its first decorator), if one does."""
+    first = code.co_firstlineno
+    if first > len(lines):
+        return None
+    try:
+        block = inspect.getblock(lines[first - 1:])
+        # An indented definition (a method, a def inside an if) parses as the body
+        # of an ``if 1:``; unlike dedenting, this keeps columns and string contents.
+        indented = block[0][:1].isspace()
+        source = "".join(block)
+        tree = _parse("if 1:\n" + source if indented else source)
+    except (SyntaxError, ValueError, tokenize.TokenError):
+        return None
     node = tree.body[0].body[0] if indented else tree.body[0]
-    ast.increment_lineno(node, first_line - 1 - indented)
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    ast.increment_lineno(node, first - 1 - indented)
     node.decorator_list = []
-    return node, func.__code__.co_filename, first_line
+    return node
 
 
-def _lambda_ast(code: types.CodeType) -> tuple[ast.FunctionDef, str, int]:
-    lines, _ = inspect.findsource(code)
-    tree = ast.parse("".join(lines))
+def _lambda_ast(code: types.CodeType, lines: list[str]) -> ast.FunctionDef | None:
+    """The lambda of ``code`` as a def, if its line holds one with its parameters."""
+    try:
+        tree = _parse("".join(lines))
+    except (SyntaxError, ValueError):
+        return None
     params = list(code.co_varnames[:_parameter_count(code)])
     found = [node for node in ast.walk(tree) if isinstance(node, ast.Lambda)
              and node.lineno == code.co_firstlineno and _arg_names(node.args) == params]
     if len(found) > 1:
         found = [node for node in found if _spans_code(node.body, code)]
     if not found:
-        raise OSError("lambda not found in its source")
-    loc = Location(code.co_filename, code.co_firstlineno)
+        return None
     if len(found) > 1:
         raise UnsupportedError("cannot tell which of the lambdas on this line to compile; "
-                               "put it on a line of its own or define it with def", loc)
+                               "put it on a line of its own or define it with def", _def_location(code))
     lam = found[0]
     node = ast.FunctionDef(name=code.co_name, args=lam.args, body=[_at(lam.body, ast.Return(lam.body))],
                            decorator_list=[], returns=None, type_comment=None)
-    return _at(lam, node), code.co_filename, lam.lineno
+    return _at(lam, node)
 
 
 def _parameter_count(code: types.CodeType) -> int:
@@ -194,18 +256,71 @@ def _all(conditions: list[ast.expr]) -> ast.expr:
     return conditions[0] if len(conditions) == 1 else ast.BoolOp(ast.And(), conditions)
 
 
+# Long ``elif`` chains and long sums are nested thousands of levels deep in the
+# AST; the passes walk them with loops, not recursion (CPython compiles them).
+def _elif_chain(node: ast.If) -> list[ast.If]:
+    """``node`` and the ``if`` of each ``elif`` that follows it."""
+    chain = [node]
+    while len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If):
+        node = node.orelse[0]
+        chain.append(node)
+    return chain
+
+
+def _if_parts(node: ast.If) -> list[ast.AST]:
+    """The tests and statements of an ``if``/``elif``/``else`` chain, in source order."""
+    chain = _elif_chain(node)
+    return [part for branch in chain for part in (branch.test, *branch.body)] + chain[-1].orelse
+
+
+def _binop_spine(node: ast.BinOp) -> list[ast.BinOp]:
+    """``node`` and the binary operations down its left operands (``a + b - c`` is ``(a + b) - c``)."""
+    spine = [node]
+    while isinstance(spine[-1].left, ast.BinOp):
+        spine.append(spine[-1].left)
+    return spine
+
+
+def _operands(node: ast.BinOp) -> list[ast.expr]:
+    """The operands of a chain of binary operations, in evaluation order."""
+    spine = _binop_spine(node)
+    return [spine[-1].left, *(op.right for op in reversed(spine))]
+
+
+_LOCATION_FIELDS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+
+def _fix_locations(tree: ast.AST) -> None:
+    """:func:`ast.fix_missing_locations` without recursion: a node without a
+    location gets its parent's."""
+    stack = [(tree, (1, 0, 1, 0))]
+    while stack:
+        node, inherited = stack.pop()
+        if "lineno" in node._attributes:
+            own = tuple(getattr(node, name, None) for name in _LOCATION_FIELDS)
+            if None in own:
+                own = tuple(parent if value is None else value for value, parent in zip(own, inherited))
+                for name, value in zip(_LOCATION_FIELDS, own):
+                    setattr(node, name, value)
+            inherited = own
+        stack.extend((child, inherited) for child in ast.iter_child_nodes(node))
+
+
 class _Namer:
     """Fresh names for generated variables and functions, clashing with nothing in the user's code."""
 
     def __init__(self, taken: Iterable[str]):
         self._taken = set(taken)
+        #: base -> the suffix to try next (``base``, ``base_1``, ``base_2``, ...)
+        self._next: dict[str, int] = {}
 
     def new(self, base: str) -> str:
-        name = base
-        for n in itertools.count(1):
-            if name not in self._taken:
-                break
+        n = self._next.get(base, 0)
+        name = f"{base}_{n}" if n else base
+        while name in self._taken:
+            n += 1
             name = f"{base}_{n}"
+        self._next[base] = n + 1
         self._taken.add(name)
         return name
 
@@ -235,6 +350,14 @@ class _ScopeNames(ast.NodeVisitor):
         if isinstance(node.target, ast.Name):
             self._record(node.target.id, True)
         self.generic_visit(node)
+
+    def visit_If(self, node: ast.If) -> None:
+        for part in _if_parts(node):
+            self.visit(part)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        for operand in _operands(node):
+            self.visit(operand)
 
     def visit_For(self, node: ast.For) -> None:
         self.generic_visit(node)
@@ -313,7 +436,8 @@ def _exits(node: ast.stmt) -> bool:
     if isinstance(node, (ast.Return, ast.Raise)):
         return True
     if isinstance(node, ast.If):
-        return _always_exits(node.body) and _always_exits(node.orelse)
+        chain = _elif_chain(node)
+        return all(_always_exits(branch.body) for branch in chain) and _always_exits(chain[-1].orelse)
     if isinstance(node, (ast.For, ast.While)):
         if _breaks(node.body):
             return False
@@ -328,8 +452,10 @@ def _breaks(stmts: list[ast.stmt]) -> bool:
     for node in stmts:
         if isinstance(node, ast.Break):
             return True
-        if isinstance(node, ast.If) and (_breaks(node.body) or _breaks(node.orelse)):
-            return True
+        if isinstance(node, ast.If):
+            chain = _elif_chain(node)
+            if any(_breaks(branch.body) for branch in chain) or _breaks(chain[-1].orelse):
+                return True
         if isinstance(node, (ast.For, ast.While)) and _breaks(node.orelse):
             return True
     return False
@@ -374,6 +500,14 @@ class _Validator(ast.NodeVisitor):
             raise UnsupportedError(problem, Location(self._filename, node.lineno, node.col_offset))
         super().generic_visit(node)
 
+    def visit_If(self, node: ast.If) -> None:
+        for part in _if_parts(node):
+            self.visit(part)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        for operand in _operands(node):
+            self.visit(operand)
+
     def _problem(self, node: ast.AST) -> str | None:
         if type(node) in _UNSUPPORTED:
             construct, advice = _UNSUPPORTED[type(node)]
@@ -381,6 +515,10 @@ class _Validator(ast.NodeVisitor):
         if isinstance(node, ast.Starred) and isinstance(node.ctx, ast.Store):
             return ("starred assignment (a, *b = ...) is not supported in compiled functions; "
                     "index or slice the sequence instead")
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            return (f"assigning to an attribute (.{node.attr} = ...) is not supported in compiled functions: "
+                    "compiled code does not change objects' attributes; keep the value in a local variable "
+                    "and return it, or make a new array of the shape you need")
         if isinstance(node, ast.Raise) and node.exc is None:
             return ("a bare raise (re-raise) is not supported in compiled functions; "
                     "raise an exception, e.g. raise ValueError('...')")
@@ -403,6 +541,16 @@ class _Loop:
 
     break_: str | None = None
     continue_: str | None = None
+
+
+#: ``if``/``elif`` chains with more tests than this are lowered to a sequence of
+#: ``if`` statements (:meth:`_JumpLowering._flat_chain`); shorter ones stay nested.
+#: Decision: nesting is what every merge of types and bindings understands best
+#: (a variable every branch assigns is simply bound after the chain), but each
+#: level of it costs Python stack in tracing and in the passes over the IR, so a
+#: chain of thousands of ``elif`` must not nest.  After a flat chain such a
+#: variable is "maybe bound" (checked where it is read), and one flag more travels.
+_NESTED_CHAIN_LENGTH = 16
 
 
 class _JumpLowering:
@@ -458,6 +606,8 @@ class _JumpLowering:
             return lowered, {self.do_return}, True, []
         if isinstance(node, ast.Raise):
             return [node], set(), True, []
+        if isinstance(node, ast.If) and len(_elif_chain(node)) > _NESTED_CHAIN_LENGTH:
+            return self._flat_chain(_elif_chain(node))
         if isinstance(node, ast.If):
             node.body, body_flags, body_jumps = self.block(node.body)
             node.orelse, else_flags, else_jumps = self.block(node.orelse)
@@ -467,6 +617,28 @@ class _JumpLowering:
         if isinstance(node, ast.AnnAssign):  # annotations of local variables are never evaluated
             node = _at(node, ast.Assign([node.target], node.value) if node.value else ast.Pass())
         return [node], set(), False, []
+
+    def _flat_chain(self, chain: list[ast.If]) -> tuple[list[ast.stmt], set[str], bool, list[ast.stmt]]:
+        """A long ``if``/``elif`` chain as a sequence of ``if`` statements (see
+        ``_NESTED_CHAIN_LENGTH``): a flag records that a branch was taken, and
+        each later test runs only while it is false --
+        ``taken = False; if t0: taken = True; ...; if not taken and t1: ...;
+        if not taken: <else>`` -- so tests and branches run exactly as in the chain."""
+        taken = self._flag("branch_taken")
+        out = [_at(chain[0], _assign(taken, ast.Constant(False)))]
+        flags: set[str] = set()
+        jumps = True
+        for branch in chain:
+            body, body_flags, body_jumps = self.block(branch.body)
+            test = branch.test if branch is chain[0] else \
+                _at(branch.test, ast.BoolOp(ast.And(), [_not(taken), branch.test]))
+            out.append(_at(branch, ast.If(test, [_at(branch, _assign(taken, ast.Constant(True))), *body], [])))
+            flags |= body_flags
+            jumps = jumps and body_jumps
+        orelse, else_flags, else_jumps = self.block(chain[-1].orelse)
+        if orelse:
+            out.append(_at(chain[-1].orelse[0], ast.If(_not(taken), orelse, [])))
+        return out, flags | else_flags, jumps and else_jumps, []
 
     def _loop_flag(self, kind: str) -> str:
         """The current loop's ``break_`` or ``continue_`` flag."""
@@ -546,6 +718,13 @@ class _ExprConverter(ast.NodeTransformer):
             node.func = _at(node.func, _ag("call", node.func))
         return node
 
+    def visit_BinOp(self, node: ast.BinOp) -> ast.BinOp:
+        spine = _binop_spine(node)
+        spine[-1].left = self.visit(spine[-1].left)
+        for op in reversed(spine):
+            op.right = self.visit(op.right)
+        return node
+
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
         self.generic_visit(node)
         operator = "and_" if isinstance(node.op, ast.And) else "or_"
@@ -623,10 +802,17 @@ class _ControlFlow:
     The state of a construct is the variables it assigns that are read after
     it (anywhere textually later, or anywhere in an enclosing loop).  Each body
     function declares ``nonlocal`` every variable it assigns.
+
+    Decision: every construct names its functions (and their parameters) the
+    same -- ``if_body``, ``get_state``, ... -- since each defines them right
+    before the operator call that takes them; a fresh name per construct
+    would make CPython's ``compile()`` of a function with thousands of
+    constructs quadratic (each nested scope copies the names of the enclosing ones).
     """
 
     def __init__(self, namer: _Namer):
-        self._namer = namer
+        self._generated = {base: namer.new(base) for base in
+                           ("if_body", "else_body", "loop_body", "get_state", "set_state", "vars_", "itr")}
         self._memo: dict[int, tuple[ast.stmt, _ScopeNames]] = {}
 
     def _names(self, *nodes: ast.AST) -> _ScopeNames:
@@ -678,7 +864,7 @@ class _ControlFlow:
         live = live | names.loads
         state = sorted(names.stores | self._names(node.target).stores)  # see _if
         state_functions = self._state_functions(state)
-        item = self._namer.new("itr")
+        item = self._generated["itr"]
         target = _at(node.target, ast.Assign([node.target], _load(item)))
         body = self._function("loop_body", node.body, live, params=[item], prologue=[target])
         extra_test = getattr(node, _EXTRA_TEST, None)
@@ -686,14 +872,14 @@ class _ControlFlow:
         return self._emit(node, "for_stmt", [node.iter, extra], [body], state_functions, state)
 
     def _state_functions(self, state: list[str]) -> tuple[ast.FunctionDef, ast.FunctionDef]:
-        get_name, set_name, values = (self._namer.new(n) for n in ("get_state", "set_state", "vars_"))
+        get_name, set_name, values = (self._generated[n] for n in ("get_state", "set_state", "vars_"))
         get_state = _def(get_name, [], [ast.Return(_tuple(state, ast.Load))])
         assign = [ast.Nonlocal(state), ast.Assign([_tuple(state, ast.Store)], _load(values))] if state else []
         return get_state, _def(set_name, [values], assign)
 
     def _function(self, base: str, stmts: list[ast.stmt], live: set[str],
                   params: Sequence[str] = (), prologue: Sequence[ast.stmt] = ()) -> ast.FunctionDef:
-        name = self._namer.new(base)
+        name = self._generated[base]
         assigned = sorted(self._names(*prologue, *stmts).stores)
         declare = [ast.Nonlocal(assigned)] if assigned else []
         return _def(name, params, [*declare, *prologue, *self.block(stmts, live)])
@@ -723,8 +909,6 @@ class Converted:
 
 #: func -> (its code, its closure values, converted function) at conversion
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-#: every code object of converted code, nested ones included
-_CONVERTED_CODES: weakref.WeakSet = weakref.WeakSet()
 
 
 def convert(func: Callable) -> Converted:
@@ -762,7 +946,7 @@ def _convert(func: Callable, closure: list[Any]) -> Callable:
     function.__kwdefaults__ = dict(func.__kwdefaults__) if func.__kwdefaults__ else None
     function.__doc__ = func.__doc__
     function.__annotations__ = dict(func.__annotations__)
-    _CONVERTED_CODES.update(_code_objects(code))
+    _register(code)
     return function
 
 
@@ -795,7 +979,9 @@ def _convert_def(node: ast.FunctionDef, filename: str, freevars: tuple[str, ...]
     body = _ControlFlow(namer).block([*docstring, *inits, *body[len(docstring):], *ending], set())
     converted = ast.FunctionDef(name=node.name, args=node.args, body=body, decorator_list=[],
                                 returns=None, type_comment=None)
-    return ast.fix_missing_locations(_at(node, converted))
+    converted = _at(node, converted)
+    _fix_locations(converted)
+    return converted
 
 
 def _initialisations(variables: list[str], lowering: _JumpLowering) -> list[ast.stmt]:
@@ -824,8 +1010,41 @@ def _build(converted: ast.FunctionDef, filename: str, freevars: tuple[str, ...],
         _at(converted, arg)
     module = ast.Module([factory], type_ignores=[])  # ``converted`` has every location already
     namespace: dict[str, Any] = {}
-    exec(compile(module, filename, "exec", dont_inherit=True), namespace)
+    exec(_compile(module, filename), namespace)
     return namespace[_FACTORY](operators, *closure)
+
+
+#: held by every parse and compile of the frontend: CPython 3.11 keeps the depth of
+#: its conversions between C and Python syntax trees in interpreter-wide state, so
+#: two threads parsing or compiling at once can fail with ``SystemError: AST
+#: constructor recursion depth mismatch`` (CPython issue gh-106905); it is also held
+#: while the recursion limit is raised for a ``compile()``
+_AST_LOCK = threading.Lock()
+
+
+def _parse(source: str) -> ast.Module:
+    with _AST_LOCK:
+        return ast.parse(source)
+
+
+def _compile(source: str | ast.Module, filename: str, flags: int = 0) -> types.CodeType:
+    """``compile(source, filename, "exec")`` with CPython's headroom for source text.
+
+    CPython compiles source text nested up to three times its recursion limit
+    deep, but refuses an AST object nested deeper than the limit itself; a
+    converted tree is about as deep as the user's source (a sum of 2,000 terms
+    is 2,000 levels), which CPython compiled.  Decision: the limit is three
+    times as high during the call (under a lock, and restored right after), so
+    what CPython compiled compiles again; the C stack this takes is what
+    CPython's own compiling of the source took.
+    """
+    with _AST_LOCK:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(3 * limit)
+        try:
+            return compile(source, filename, "exec", flags=flags, dont_inherit=True)
+        finally:
+            sys.setrecursionlimit(limit)
 
 
 def _code_objects(code: types.CodeType) -> Iterable[types.CodeType]:
@@ -836,15 +1055,38 @@ def _code_objects(code: types.CodeType) -> Iterable[types.CodeType]:
 
 
 # ============================================================== locations
-#: converted code object -> its instructions' source positions (looked up for every traced op)
-_POSITIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+class _CodeInfo:
+    """What :func:`user_location` keeps about one converted code object."""
+
+    __slots__ = ("positions", "ref")
+
+    def __init__(self, ref: weakref.ref):
+        #: keeps the weak reference (and its callback) alive
+        self.ref = ref
+        #: the instructions' source positions, computed when first asked for
+        self.positions: tuple | None = None
 
 
-def _frame_location(frame: Any, lasti: int) -> Location:
+#: ``id(code)`` -> info, for every converted code object (nested ones included).
+#: Decision: keyed by ``id`` because looking a code object up by value hashes
+#: its whole bytecode, and the lookup runs for every traced op.  A weak
+#: reference's callback removes the entry while the dying code's id is still
+#: its own, so an id found here always belongs to converted code.
+_CONVERTED_CODES: dict[int, _CodeInfo] = {}
+
+
+def _register(code: types.CodeType) -> None:
+    codes = _CONVERTED_CODES  # bound in the callbacks: they may run while the interpreter shuts down
+    for c in _code_objects(code):
+        key = id(c)
+        codes[key] = _CodeInfo(weakref.ref(c, lambda _, key=key: codes.pop(key, None)))
+
+
+def _frame_location(frame: Any, lasti: int, info: _CodeInfo) -> Location:
     code = frame.f_code
-    positions = _POSITIONS.get(code)
-    if positions is None:
-        positions = _POSITIONS[code] = tuple(code.co_positions())
+    if info.positions is None:
+        info.positions = tuple(code.co_positions())
+    positions = info.positions
     index = lasti // 2
     position = positions[index] if 0 <= index < len(positions) else None
     line = position[0] if position is not None and position[0] is not None else frame.f_lineno
@@ -856,8 +1098,9 @@ def traceback_location(tb: Any) -> Location | None:
     """The location of the innermost converted-code frame of a traceback."""
     found = None
     while tb is not None:
-        if tb.tb_frame.f_code in _CONVERTED_CODES:
-            found = _frame_location(tb.tb_frame, tb.tb_lasti)
+        info = _CONVERTED_CODES.get(id(tb.tb_frame.f_code))
+        if info is not None:
+            found = _frame_location(tb.tb_frame, tb.tb_lasti, info)
         tb = tb.tb_next
     return found
 
@@ -870,7 +1113,8 @@ def user_location(skip_frames: int = 0) -> Location | None:
     """
     frame = sys._getframe(skip_frames + 1)
     while frame is not None:
-        if frame.f_code in _CONVERTED_CODES:
-            return _frame_location(frame, frame.f_lasti)
+        info = _CONVERTED_CODES.get(id(frame.f_code))
+        if info is not None:
+            return _frame_location(frame, frame.f_lasti, info)
         frame = frame.f_back
     return None

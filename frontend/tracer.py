@@ -307,8 +307,10 @@ def _rebuild(spec: tuple, block_args: Iterator, constant: Any) -> Any:
 
 
 def _signature(pyfunc: Callable) -> inspect.Signature:
+    """``pyfunc``'s own parameters: a ``functools.wraps`` wrapper is traced as the wrapper
+    it is, so its ``__wrapped__`` is not followed (the converter does the same)."""
     try:
-        return inspect.signature(pyfunc)
+        return inspect.signature(pyfunc, follow_wrapped=False)
     except (TypeError, ValueError) as err:
         raise CompileError(f"cannot read the signature of {pyfunc!r}: {err}") from None
 

@@ -147,11 +147,21 @@ class Block:
         op.parent = self
         return op
 
+    def take_ops(self) -> "list[Operation]":
+        """Remove every op from the block and return them in order, keeping their
+        operands and uses: a pass that inserts ops all over a block rebuilds it by
+        appending in one sweep (inserting before each op would be quadratic)."""
+        ops, self.ops = self.ops, []
+        for op in ops:
+            op.parent = None
+        return ops
+
     def index_of(self, op: "Operation") -> int:
-        for i, o in enumerate(self.ops):
-            if o is op:
-                return i
-        raise ValueError("op is not in this block")
+        """The position of ``op`` (a linear search, done in C: ops compare by identity)."""
+        try:
+            return self.ops.index(op)
+        except ValueError:
+            raise ValueError("op is not in this block") from None
 
     @property
     def terminator(self) -> "Operation | None":

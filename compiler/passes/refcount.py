@@ -229,13 +229,18 @@ RAISING_OPS: tuple[type[Operation], ...] = (RaiseIfOp, CallOp)
 def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] = ()) -> int:
     """Apply the rules to ``block`` and the regions nested in it; returns the
     number of refcount ops inserted.  ``live_outer`` is the live owned set of
-    the enclosing blocks at the op that holds ``block``."""
+    the enclosing blocks at the op that holds ``block``.
+
+    The block is rebuilt in one sweep: its ops are taken out and appended back,
+    each with the refcount ops that go before and after it."""
     inserted = 0
     owned: list[Value] = [a for a in block.args if args_owned and contains_array(a.type)]
-    for op in list(block.ops):  # a snapshot: ops are inserted around ``op``
-        if op.has_trait(Terminator):
-            continue
-        inserted += _insert_refcount_ops(ArrayIncrefOp, _loop_inits(op), Builder.before(op, op.loc))
+    ops = block.take_ops()
+    term = ops.pop() if ops and ops[-1].has_trait(Terminator) else None
+    for op in ops:
+        builder = Builder.at_end(block, op.loc)
+        inserted += _insert_refcount_ops(ArrayIncrefOp, _loop_inits(op), builder)
+        block.append(op)
         live = () if op.has_trait(IsolatedFromAbove) else (*live_outer, *owned)
         for region in op.regions:
             inserted += _rewrite_block(region.block, _region_args_owned(op), live)
@@ -244,10 +249,8 @@ def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] =
         if _results_owned(op):
             owned.extend(r for r in op.results if contains_array(r.type))
         if isinstance(op, VIEW_OPS):
-            after = Builder(block, block.index_of(op) + 1, op.loc)
-            inserted += _insert_refcount_ops(ArrayIncrefOp, op.results, after)
-    inserted += _release_at_end(block, owned)
-    return inserted
+            inserted += _insert_refcount_ops(ArrayIncrefOp, op.results, builder)
+    return inserted + _release_at_end(block, owned, term)
 
 
 def _add_cleanup(op: Operation, live: Sequence[Value]) -> int:
@@ -261,18 +264,16 @@ def _add_cleanup(op: Operation, live: Sequence[Value]) -> int:
     return _insert_refcount_ops(ArrayDecrefOp, live, Builder.at_end(region.block, op.loc))
 
 
-def _release_at_end(block: Block, owned: list[Value]) -> int:
-    """Before the terminator: an incref of every transferred array, then a
-    decref of every owned value of the block."""
-    term = block.terminator
-    if term is None:
-        builder = Builder.at_end(block)
-        transferred: Sequence[Value] = ()
-    else:
-        builder = Builder.before(term, term.loc)
-        transferred = term.operands
+def _release_at_end(block: Block, owned: list[Value], term: Operation | None) -> int:
+    """At the end of ``block``, then its terminator ``term`` (if any): an incref
+    of every transferred array, then a decref of every owned value of the block."""
+    builder = Builder.at_end(block, term.loc if term is not None else None)
+    transferred: Sequence[Value] = term.operands if term is not None else ()
     inserted = _insert_refcount_ops(ArrayIncrefOp, transferred, builder)
-    return inserted + _insert_refcount_ops(ArrayDecrefOp, owned, builder)
+    inserted += _insert_refcount_ops(ArrayDecrefOp, owned, builder)
+    if term is not None:
+        block.append(term)
+    return inserted
 
 
 def _check_not_run(module: Module) -> None:
