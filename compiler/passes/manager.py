@@ -23,8 +23,8 @@ from . import get_pass
 PRESETS: dict[int, tuple[str, ...]] = {
     0: (),
     1: ("fold", "dce"),
-    2: ("fold", "dce", "licm", "cse", "fold", "dce"),
-    3: ("fold", "dce", "unroll", "fold", "licm", "cse", "fold", "dce"),
+    2: ("fold", "dce", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
+    3: ("fold", "dce", "unroll", "fold", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
 }
 
 BeforeHook = Callable[[object, ir.Module], None]

@@ -1,20 +1,25 @@
-"""A fixed-seed smoke run of the differential fuzzer: 100 generated programs.
+"""A fixed-seed smoke run of the differential fuzzer: 300 generated programs.
 
-Each program runs under CPython and compiled at -O0 and -O3 (in a child
-process, so a crash is reported rather than killing the test run); every
-result must agree.  A failure lists the programs (their seeds are
-``smoke-K``); ``python -m tests.fuzz.generator smoke-K`` prints one.
+Each program runs under CPython and compiled at -O0 and -O3 (and without
+bounds checks when its indices are in range), in child processes -- two at a
+time, so a crash is reported rather than killing the test run; every result
+must agree.  A failure lists the programs (their seeds are ``smoke-K``);
+``python -m tests.fuzz.generator smoke-K`` prints one and
+``python -m tests.fuzz.shrink smoke-K`` shrinks it into a regression test.
 """
+from concurrent.futures import ThreadPoolExecutor
+
 from .runner import run_batch
 
 SEED = "smoke"
-COUNT = 100
+COUNT = 300
+BATCH = 50
 
 
 def test_fuzz_smoke():
-    results = []
-    for start in range(0, COUNT, 25):
-        results += run_batch(SEED, start, 25, timeout=600.0)
+    with ThreadPoolExecutor(2) as pool:
+        batches = pool.map(lambda start: run_batch(SEED, start, BATCH, timeout=600.0), range(0, COUNT, BATCH))
+        results = [r for batch in batches for r in batch]
     assert len(results) == COUNT
     failing = [r for r in results if r["mismatches"] or r.get("crash")]
     report = "\n".join(
