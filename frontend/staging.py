@@ -265,6 +265,8 @@ def staged_if_exp(cond: Any, if_true: Callable[[], Any], if_false: Callable[[], 
         return branch
 
     staged_if(cond, run(if_true), run(if_false), get_state, set_state, ("(conditional expression)",))
+    if _tr().frame.terminated:  # both sides always raise: the expression has no value, the path ends
+        raise _tracer.PathEnds()
     return load(box[0])
 
 
