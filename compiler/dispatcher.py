@@ -28,6 +28,23 @@ Globals and closure variables are constants of the specialisation that traced
 them: rebinding a global later (a callee, a number) leaves the existing
 specialisations as they were compiled, while a new specialisation -- new
 argument types, or a new ``compile`` -- traces the values of that moment.
+
+Calling: the native path.  The Python logic above (``Dispatcher._call_slow``)
+costs microseconds per call.  So each dispatcher is the one instance of its
+own subclass of :class:`Dispatcher`, and that class's ``__call__`` is a
+builtin function made by :mod:`compiler.fastcall` for an argument key it has
+seen: a builtin is not a descriptor, so ``f(x)`` calls it with the arguments
+alone, and it checks the exact key, unboxes and calls the native code without
+any Python frame (about 50 ns in all).  A call of another key goes to that
+builtin's fallback: the builtin of the key before it, and so on for the
+:data:`NATIVE_CHAIN` newest keys, then the Python path, which also makes the
+builtin of a key the first time it runs it.  The chain maps a key to the very
+specialisation the Python path would run for it (``_compiled[key]``), so
+which path a call takes never changes its result.  A call with keyword
+arguments or defaults to fill is bound by the Python path and then tried on
+the chain.  Functions with keyword-only parameters always take the Python
+path.  Threads need no lock to call: the chain is relinked under the
+dispatcher's lock, and every state of a relink is a valid chain.
 """
 from __future__ import annotations
 
@@ -38,12 +55,23 @@ from typing import Any, Callable, Iterable
 
 from ir import ArrayType, Location, Type, TypingError, UnsupportedError
 
+from .fastcall import NativeCall, native_call
 from .pipeline import CompiledFunction, CompileOptions, compile_function
 from .signatures import Signature, parse_signature
+
+#: how many argument keys have a native path at once (the newest ones)
+NATIVE_CHAIN = 4
 
 
 class Dispatcher:
     """A compiled function: one native specialisation per argument signature."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Dispatcher:
+        """Each dispatcher is the one instance of its own subclass, whose ``__call__``
+        the native path replaces (see the module docstring)."""
+        own = type(cls.__name__, (cls,), {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                          "__slots__": (), "_own_class": True})
+        return super().__new__(own)
 
     def __init__(self, py_func: Callable, signatures: Iterable[str | Signature] = (),
                  options: CompileOptions | None = None):
@@ -52,12 +80,23 @@ class Dispatcher:
         self.py_func = py_func
         self.options = options or CompileOptions()
         self._signature = inspect.signature(py_func, follow_wrapped=False)
-        self._simple = all(p.kind is p.POSITIONAL_OR_KEYWORD for p in self._signature.parameters.values())
+        # a call of exactly _nparams positional arguments binds as it is
+        self._simple = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                           for p in self._signature.parameters.values())
         self._variadic = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in self._signature.parameters.values())
         self._nparams = len(self._signature.parameters)
         self._compiled: dict[tuple[Type, ...], CompiledFunction] = {}
         self._lock = threading.RLock()
+        #: per argument key seen by the Python path: its native path, or None if it cannot have one
+        self._native: dict[tuple[tuple[Type, bool], ...], NativeCall | None] = {}
+        #: every native path made, linked or not: a call may still be running in one taken off the chain
+        self._natives: list[NativeCall] = []
+        self._head: Callable | None = None  # the first builtin of the chain
+        self._slow = self._call_slow  # the end of the chain (one bound method, kept)
         functools.update_wrapper(self, py_func)
+        # what inspect.signature shows even without following __wrapped__ (a builtin
+        # __call__ has no signature of its own)
+        self.__signature__ = self._signature
         for sig in signatures:
             self.compile(sig)
 
@@ -84,6 +123,8 @@ class Dispatcher:
                 types, weak = tuple(t for t, _ in key), tuple(w for _, w in key)
                 compiled = compile_function(self.py_func, types, result_type, self.options, weak)
                 self._compiled[key] = compiled
+                if self._native.pop(key, None) is not None:  # it runs the specialisation replaced
+                    self._link()
             return compiled
 
     @property
@@ -93,9 +134,12 @@ class Dispatcher:
         return [Signature(c.arg_types, c.result_type) for c in unique]
 
     # ------------------------------------------------------------- calling
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def _call_slow(self, *args: Any, **kwargs: Any) -> Any:
+        """The Python path: bind, find or compile the specialisation, run it through ctypes."""
         if kwargs or len(args) != self._nparams or not self._simple:
             args = self._bind(args, kwargs)
+            if self._head is not None:
+                return self._head(*args)  # comes back here, bound, if no native path takes it
         from runtime.boxing import PYTHON_SCALARS, typeof
 
         key = []
@@ -106,7 +150,44 @@ class Dispatcher:
             key.append((t, type(a) in PYTHON_SCALARS))
         key = tuple(key)
         compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key)
+        if key not in self._native:
+            self._add_native(key)
         return compiled(args)
+
+    __call__ = _call_slow
+
+    def _add_native(self, key: tuple[tuple[Type, bool], ...]) -> None:
+        """Make the native path of ``key`` (if it can have one) and put it first in the chain."""
+        with self._lock:
+            compiled = self._compiled.get(key)
+            if key in self._native or compiled is None:
+                return
+            own = type(self)
+            native = None
+            # not for a subclass that defines its own __call__, nor an instance without its own class
+            if self._simple and own.__dict__.get("_own_class") and own.__mro__[1].__call__ is Dispatcher.__call__:
+                native = native_call(key, compiled, self.py_func.__name__, self._slow)
+            self._native[key] = native
+            if native is not None:
+                self._natives.append(native)
+                self._link()
+
+    def _link(self) -> None:
+        """Chain the :data:`NATIVE_CHAIN` newest native paths (under the lock).  Linked
+        from the oldest on, each to the Python path or to a builtin already linked, so
+        every state on the way is a chain that ends in the Python path."""
+        chain = [native for native in self._native.values() if native is not None][-NATIVE_CHAIN:]
+        target: Callable = self._slow
+        for native in chain:
+            native.set_fallback(target)
+            target = native.builtin
+        if chain:
+            type(self).__call__ = target
+            self._head = target
+        else:
+            self._head = None
+            if "__call__" in type(self).__dict__:
+                del type(self).__call__
 
     def _compatible(self, key: tuple[tuple[Type, bool], ...]) -> CompiledFunction | None:
         """A specialisation that accepts these arguments as they are: an array of

@@ -30,7 +30,14 @@ class CompileOptions:
 
 @dataclass
 class CompiledFunction:
-    """One specialisation: the IR, the LLVM artefacts and a callable entry."""
+    """One specialisation: the IR, the LLVM artefacts and a callable entry.
+
+    Calling it (``compiled(args)``) goes through ctypes: microseconds, but it
+    takes any signature.  The dispatcher's calls take the native path of
+    :mod:`compiler.fastcall` where they can, which calls the same exported
+    entry (``entry_address``) and unpacks non-scalar results with the same
+    ``unpacker``.
+    """
 
     arg_types: tuple[Type, ...]
     result_type: Type
@@ -41,10 +48,11 @@ class CompiledFunction:
     stages: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        address = self.library.address(self.entry_symbol)
-        self._cfunc = _ENTRY_TYPE(address)
+        #: the exported ``int32 entry(void *ret, int64 *errargs, void *args)``
+        self.entry_address = self.library.address(self.entry_symbol)
+        self._cfunc = _ENTRY_TYPE(self.entry_address)
         self._packer = ArgPacker(self.arg_types)
-        self._unpacker = ResultUnpacker(self.result_type)
+        self.unpacker = ResultUnpacker(self.result_type)
         self._errargs_type = ctypes.c_int64 * ERRARGS_SLOTS
 
     @property
@@ -55,12 +63,12 @@ class CompiledFunction:
 
     def __call__(self, args: Sequence[Any]) -> Any:
         packed = self._packer.pack(args)
-        ret = self._unpacker.new_buffer()
+        ret = self.unpacker.new_buffer()
         errargs = self._errargs_type()
         status = self._cfunc(ctypes.addressof(ret), ctypes.addressof(errargs), ctypes.addressof(packed))
         if status:
             raise_error(status, list(errargs))
-        return self._unpacker.unpack(ret, args)  # an array result may borrow an argument
+        return self.unpacker.unpack(ret, args)  # an array result may borrow an argument
 
 
 def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,

@@ -2,7 +2,7 @@
 
 Every test starts its threads together at a ``threading.Barrier`` so that they
 really overlap (tracing runs under the GIL, LLVM under the engine's lock, and
-compiled code runs with the GIL released), joins them with a timeout (a
+compiled code releases the GIL for large array arguments), joins them with a timeout (a
 deadlock fails the test instead of hanging it), and re-raises the first error
 any thread met.  Results must equal CPython's, computed in the main thread.
 

@@ -1,0 +1,663 @@
+"""The native call path (``compiler.fastcall``): a builtin ``__call__`` per dispatcher.
+
+Every result and exception must be the one the Python path (``_call_slow``,
+through ctypes) and CPython give.  ``slow_calls`` counts the calls that went
+through ctypes, so a test can tell that the native path ran.
+"""
+import enum
+import gc
+import math
+import os
+import sys
+import threading
+import time
+import weakref
+
+import numpy as np
+import pytest
+
+from compiler import CompiledFunction, Dispatcher, compile, fastcall
+from compiler.dispatcher import NATIVE_CHAIN
+from ir.types import ArrayType, bool_, f64, i64
+from runtime.memory import live_owners
+
+
+@pytest.fixture
+def slow_calls(monkeypatch):
+    """The argument tuples of the calls that ran through ``CompiledFunction.__call__`` (ctypes)."""
+    calls = []
+    original = CompiledFunction.__call__
+
+    def counting(self, args):
+        calls.append(args)
+        return original(self, args)
+
+    monkeypatch.setattr(CompiledFunction, "__call__", counting)
+    return calls
+
+
+def same(a, b):
+    """Equal values of the same type (arrays: dtype, shape and elements; NaNs equal)."""
+    assert type(a) is type(b), (a, b)
+    if isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    elif isinstance(a, tuple):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            same(x, y)
+    elif isinstance(a, float) and math.isnan(a):
+        assert math.isnan(b)
+    else:
+        assert a == b, (a, b)
+
+
+def equal(a, b):
+    """Equal values, types aside (compiled code gives Python numbers where NumPy gives ``int64``...)."""
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray):
+        return a.shape == b.shape and np.array_equal(a, b)
+    return a == b or (np.isnan(a) and np.isnan(b))
+
+
+def check(f, *args):
+    """``f(*args)`` twice (the first call compiles and makes the native path) is the same as
+    through the Python path, and equal to CPython's result; returns the native result."""
+    first = f(*args)
+    native = f(*args)
+    slow = Dispatcher._call_slow(f, *args)
+    same(first, slow)
+    same(native, slow)
+    assert equal(native, f.py_func(*args))
+    return native
+
+
+# ------------------------------------------------------------------ kernels
+def identity(x):
+    return x
+
+
+def affine(x, k):
+    return x * k + 1
+
+
+def add3(a, b, c):
+    return a + b + c
+
+
+def is_positive(x):
+    return x > 0
+
+
+def nothing(x):
+    pass
+
+
+def as_float32(x):
+    return np.float32(x) * np.float32(2)
+
+
+def as_uint8(x):
+    return np.uint8(x)
+
+
+def divide(a, b):
+    return a / b
+
+
+def int_divide(a, b):
+    return a // b
+
+
+def pair(x, y):
+    return x + y, x * y
+
+
+def to_complex(x):
+    return complex(x, 2.0) * 1j
+
+
+def total(a):
+    s = a[0] * 0
+    for v in a:
+        s += v
+    return s
+
+
+def total2d(m):
+    s = m[0, 0] * 0
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            s += m[i, j]
+    return s
+
+
+def first_row(m):
+    return m[0]
+
+
+def doubled(a):
+    out = np.empty(len(a))
+    for i in range(len(a)):
+        out[i] = a[i] * 2
+    return out
+
+
+def doubled_and_row(m):
+    out = np.empty(m.shape[1])
+    for i in range(m.shape[1]):
+        out[i] = m[0, i] * 2
+    return out, m[1]
+
+
+def fill(a, v):
+    for i in range(len(a)):
+        a[i] = v
+
+
+def with_default(x, k=3, shift=0.5):
+    return x * k + shift
+
+
+def keyword_only(x, *, k=2):
+    return x * k
+
+
+def positional_only(x, k, /):
+    return x - k
+
+
+def depth(n):
+    if n == 0:
+        return 0
+    return 1 + depth(n - 1)
+
+
+def spin(a, reps):
+    s = 0.0
+    for r in range(reps):
+        for i in range(len(a)):
+            s += a[i] * r
+    return s
+
+
+def constant():
+    return 42
+
+
+class Color(enum.IntEnum):
+    RED = 1
+
+
+class MyFloat(float):
+    pass
+
+
+# ------------------------------------------------------------------ the mechanism
+def test_the_native_path_is_the_class_call():
+    f = compile(identity)
+    assert isinstance(f, Dispatcher) and type(f) is not Dispatcher
+    assert type(f).__call__ is Dispatcher.__call__  # nothing native before a call
+    assert f(1.5) == 1.5
+    call = type(f).__call__
+    assert type(call).__name__ == "builtin_function_or_method" and call.__name__ == "identity"
+    assert isinstance(call.__self__, fastcall.NativeCall)
+    assert f.__name__ == "identity" and f.__wrapped__ is identity and "identity" in repr(f)
+    other = compile(identity)
+    assert type(other) is not type(f) and type(other).__call__ is Dispatcher.__call__
+
+
+def test_no_arguments(slow_calls):
+    f = compile(constant)
+    assert f() == 42 and f() == 42 and len(slow_calls) == 1
+    with pytest.raises(TypeError, match="takes 0 positional arguments but 1 was given"):
+        f(1)
+
+
+def test_a_subclass_with_its_own_call_keeps_it():
+    class Logged(Dispatcher):
+        def __call__(self, *args):
+            self.log.append(args)
+            return super().__call__(*args)
+
+    f = Logged(identity)
+    f.log = []
+    assert f(1.5) == 1.5 and f(2.5) == 2.5 and f.log == [(1.5,), (2.5,)]
+    g = type("Plain", (Dispatcher,), {})(identity)  # a subclass without __call__: native
+    assert g(1.5) == 1.5 and isinstance(type(g).__call__.__self__, fastcall.NativeCall)
+
+
+def test_a_copied_dispatcher_still_calls():
+    import copy
+
+    f = compile(affine)
+    assert f(1.0, 2.0) == 3.0
+    g = copy.copy(f)
+    assert g(1.0, 2.0) == 3.0 and g(2, 2) == 5 and f(2, 2) == 5 and f(1.0, 2.0) == 3.0
+
+
+def test_the_layouts_are_verified_on_this_platform():
+    assert fastcall.supports_key(((f64, True), (i64, True), (bool_, True)))
+    assert fastcall.supports_key(((ArrayType(f64, 2, "F", readonly=True), False),))
+    assert not fastcall.supports_key(((f64, False),))  # a NumPy scalar
+
+
+# ------------------------------------------------------------------ scalars
+@pytest.mark.parametrize("args", [(1.5,), (-7,), (True,), (False,), (2.5 - 1j,), (0.0,), (-(2 ** 63),),
+                                  (2 ** 63 - 1,), (float("nan"),), (float("-inf"),)])
+def test_scalar_arguments_and_results(slow_calls, args):
+    f = compile(identity)
+    check(f, *args)
+    before = len(slow_calls)
+    same(f(*args), args[0])
+    assert len(slow_calls) == before  # native
+
+
+def test_mixed_scalar_arguments(slow_calls):
+    f = compile(add3)
+    check(f, 1.5, 2, True)
+    check(f, 1, 2, 3)
+    n = len(slow_calls)
+    same(f(0.25, -4, False), 0.25 + -4 + False)
+    same(f(10, 20, 30), 60)
+    assert len(slow_calls) == n
+
+
+@pytest.mark.parametrize("func, args", [(is_positive, (2.5,)), (is_positive, (-3,)), (nothing, (1.0,)),
+                                        (as_float32, (1.5,)), (as_uint8, (200,)), (pair, (3, 4)),
+                                        (pair, (1.5, 2)), (to_complex, (3.0,)), (divide, (7, 2))])
+def test_results_of_every_kind(slow_calls, func, args):
+    f = compile(func)
+    check(f, *args)
+    n = len(slow_calls)
+    f(*args)
+    assert len(slow_calls) == n
+
+
+def test_bool_and_int_are_different_keys():
+    f = compile(identity)
+    assert f(1) == 1 and type(f(1)) is int
+    assert f(True) is True
+    assert type(f(1)) is int and f(False) is False and type(f(0)) is int
+    assert [str(s) for s in f.signatures] == ["i64(i64)", "bool(bool)"]
+
+
+def test_subclasses_take_the_python_path(slow_calls):
+    f = compile(affine)
+    assert f(2, 3) == 7
+    n = len(slow_calls)
+    assert f(Color.RED, 3) == 4 and len(slow_calls) == n + 1  # an int subclass is a NumPy-like strong int
+    assert f(MyFloat(0.5), 2) == 2.0
+    assert [str(s) for s in f.signatures] == ["i64(i64, i64)", "i64(i64, i64)", "f64(f64, i64)"]
+
+
+def test_an_int_argument_where_a_float_was_compiled_compiles_a_new_specialisation():
+    f = compile(affine)
+    assert f(0.5, 2.0) == 2.0
+    assert f(1, 2.0) == 3.0 and f(1, 2) == 3 and type(f(1, 2)) is int
+    assert len(f.signatures) == 3
+
+
+@pytest.mark.parametrize("big", [2 ** 63, -(2 ** 63) - 1, 10 ** 30])
+def test_an_int_beyond_64_bits_is_an_overflow_error(big):
+    f = compile(identity)
+    with pytest.raises(OverflowError, match="does not fit in 64 bits"):
+        f(big)
+    assert f(5) == 5  # the native path exists now
+    with pytest.raises(OverflowError, match="does not fit in 64 bits"):
+        f(big)
+
+
+# ------------------------------------------------------------------ arrays
+DTYPES = ["bool", "int8", "uint16", "int32", "int64", "uint64", "float32", "float64", "complex64", "complex128"]
+
+
+def layouts(dtype):
+    base = np.arange(1, 25).reshape(4, 6).astype(dtype)
+    readonly = base.copy()
+    readonly.flags.writeable = False
+    return {"C": base, "F": np.asfortranarray(base), "A": base[::2, 1::2], "T": base.T,
+            "readonly": readonly, "readonly-A": readonly[:, ::3]}
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # CPython's int8 sums
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_arrays_of_every_dtype_and_layout(slow_calls, dtype):
+    f, g = compile(total), compile(total2d)
+    for name, m in layouts(dtype).items():
+        check(g, m)
+        check(f, m[1])
+        check(f, m.ravel())
+        n = len(slow_calls)
+        assert equal(g(m), g.py_func(m)) and equal(f(m.ravel()), f.py_func(m.ravel()))
+        assert len(slow_calls) == n, name
+
+
+def test_each_array_key_runs_the_specialisation_the_python_path_picks():
+    f = compile("f64(f64[:])")(total)  # layout A: every layout runs it
+    a = np.arange(6.0)
+    assert f(a) == 15.0 and f(a[::2]) == 6.0 and f(np.asfortranarray(a)) == 15.0
+    assert [str(s) for s in f.signatures] == ["f64(array<f64, 1, A>)"]
+    g = compile(first_row)
+    ro = np.ones((2, 3))
+    ro.flags.writeable = False
+    assert not g(ro).flags.writeable
+    # a writable argument runs the read-only specialisation: its result is read-only too
+    w = np.ones((2, 3))
+    assert not g(w).flags.writeable and not g(w).flags.writeable
+    assert not Dispatcher._call_slow(g, w).flags.writeable and len(g.signatures) == 1
+
+
+def test_array_results_borrow_or_own(slow_calls):
+    f = compile(identity)
+    a = np.arange(5.0)
+    check(f, a)
+    assert f(a) is a
+    m = np.arange(6.0).reshape(2, 3)
+    row = compile(first_row)
+    check(row, m)
+    v = row(m)
+    assert np.shares_memory(v, m) and v.base is not None
+    new = compile(doubled)
+    check(new, a)
+    out = new(a)
+    assert not np.shares_memory(out, a) and out.flags.writeable
+    both = compile(doubled_and_row)
+    check(both, m)
+    n = len(slow_calls)
+    out, second = both(m)
+    assert np.shares_memory(second, m) and not np.shares_memory(out, m)
+    assert out.tolist() == [0.0, 2.0, 4.0] and second.tolist() == [3.0, 4.0, 5.0]
+    assert len(slow_calls) == n
+
+
+def test_writing_into_an_argument(slow_calls):
+    f = compile(fill)
+    a = np.zeros(4)
+    assert f(a, 2.5) is None and a.tolist() == [2.5] * 4
+    n = len(slow_calls)
+    assert f(a, 1.0) is None and a.tolist() == [1.0] * 4
+    assert len(slow_calls) == n
+
+
+def test_refused_arrays_raise_the_same_type_error():
+    f = compile(total)
+    assert f(np.arange(4.0)) == 6.0  # the native path exists
+    swapped = np.arange(4.0).astype(">f8")
+    misaligned = np.frombuffer(bytearray(8 * 4 + 1), np.float64, 4, offset=1)
+    for bad, message in ((swapped, "non-native byte order"), (misaligned, "misaligned"),
+                         (np.array(2.0), "0-d arrays"), (np.array(["x"]), "unsupported type"),
+                         (np.arange(4.0)[::2], None)):
+        if message is None:  # another layout: a new specialisation
+            assert f.py_func(bad) == f(bad)
+            continue
+        with pytest.raises(TypeError, match=message) as native:
+            f(bad)
+        with pytest.raises(TypeError) as slow:
+            Dispatcher._call_slow(f, bad)
+        assert str(native.value) == str(slow.value)
+
+
+def test_memmap_and_non_canonical_dtypes(tmp_path):
+    f = compile(total)
+    m = np.memmap(tmp_path / "m.bin", np.float64, "w+", shape=(4,))
+    m[:] = [1, 2, 3, 4]
+    assert f(m) == 10.0 and f(m) == 10.0
+    import pickle
+
+    unpickled = pickle.loads(pickle.dumps(np.arange(4.0)))  # an equal dtype object, not NumPy's own
+    assert f(unpickled) == 6.0
+    assert [str(s) for s in f.signatures] == ["f64(array<f64, 1, C>)"]
+    del m
+    gc.collect()
+
+
+# ------------------------------------------------------------------ binding
+def test_keywords_and_defaults(slow_calls):
+    f = compile(with_default)
+    check(f, 2.0, 4, 0.0)
+    n = len(slow_calls)
+    assert f(2.0) == 6.5 and f(2.0, k=1) == 2.5 and f(shift=1.0, x=2.0, k=2) == 5.0 and f(2.0, 4, 0.0) == 8.0
+    assert len(slow_calls) == n  # bound by the Python path, then run natively
+    assert f(2.0, k=1.5) == 3.5 and len(slow_calls) == n + 1  # a new key: compiled, run through ctypes
+    assert f(2.0, k=1.5) == 3.5 and f(x=2.0, k=0.5) == 1.5 and len(slow_calls) == n + 1
+
+
+@pytest.mark.parametrize("args, kwargs", [((), {}), ((1.0, 2, 3, 4), {}), ((1.0,), {"z": 1}),
+                                          ((1.0,), {"x": 2.0})])
+def test_binding_errors_are_cpythons(args, kwargs):
+    f = compile(with_default)
+    f(1.0)
+    with pytest.raises(TypeError) as expected:
+        with_default(*args, **kwargs)
+    with pytest.raises(TypeError) as got:
+        f(*args, **kwargs)
+    assert str(got.value) == str(expected.value)
+
+
+def test_keyword_only_and_positional_only_parameters(slow_calls):
+    f = compile(keyword_only)
+    assert f(2.0) == 4.0 and f(2.0, k=3) == 6.0 and f(2.0) == 4.0
+    assert type(f).__call__ is Dispatcher.__call__  # always the Python path
+    with pytest.raises(TypeError) as expected:
+        keyword_only(2.0, 3)
+    with pytest.raises(TypeError) as got:
+        f(2.0, 3)
+    assert str(got.value) == str(expected.value)
+    g = compile(positional_only)
+    assert g(5, 2) == 3
+    n = len(slow_calls)
+    assert g(5, 2) == 3 and len(slow_calls) == n
+    with pytest.raises(TypeError) as expected:
+        positional_only(5, k=2)
+    with pytest.raises(TypeError) as got:
+        g(5, k=2)
+    assert str(got.value) == str(expected.value)
+
+
+def test_unsupported_arguments():
+    f = compile(identity)
+    f(1.0)
+    for bad in ("text", [1.0], None, np.float16(1)):
+        with pytest.raises(TypeError, match=r"unsupported type .*\(compiled signatures: f64\(f64\)\)"):
+            f(bad)
+
+
+def test_numpy_scalars_take_the_python_path(slow_calls):
+    f = compile(identity)
+    for v in (np.float32(1.5), np.int8(-3), np.float64(2.0), np.bool_(True)):
+        n = len(slow_calls)
+        same(f(v), f(v))
+        assert len(slow_calls) == n + 2 and f(v) == v
+
+
+# ------------------------------------------------------------------ many signatures
+def test_a_chain_of_the_newest_signatures(slow_calls):
+    f = compile(identity)
+    values = [1.5, 2, True, 1j, np.arange(3.0), np.arange(3), np.ones((2, 2))]
+    for v in values:
+        same(f(v), v)
+    for v in values:
+        same(f(v), v)
+    n = len(slow_calls)
+    for v in values[-NATIVE_CHAIN:]:
+        same(f(v), v)
+    assert len(slow_calls) == n
+    for v in values[:-NATIVE_CHAIN]:
+        same(f(v), v)
+    assert len(slow_calls) == n + len(values) - NATIVE_CHAIN
+    assert len(f.signatures) == len(values)
+
+
+def test_recompiling_a_key_with_another_result_type_replaces_its_native_path():
+    f = compile(affine)
+    assert f(1.5, 2) == 4.0
+    f.compile("i64(f64, i64)")
+    assert f(1.5, 2) == 4 and type(f(1.5, 2)) is int
+    f.compile("f64(f64, i64)")
+    assert f(1.5, 2) == 4.0 and type(f(1.5, 2)) is float
+
+
+# ------------------------------------------------------------------ errors
+def test_errors_of_compiled_code(slow_calls):
+    f, g = compile(divide), compile(int_divide)
+    assert f(1.0, 4.0) == 0.25 and g(7, 2) == 3
+    n = len(slow_calls)
+    for func, args in ((f, (1.0, 0.0)), (g, (7, 0))):
+        with pytest.raises(ZeroDivisionError, match=r"test_fastcall\.py:\d+\)$") as native:
+            func(*args)
+        with pytest.raises(ZeroDivisionError) as slow:
+            Dispatcher._call_slow(func, *args)
+        with pytest.raises(ZeroDivisionError):
+            func.py_func(*args)
+        assert str(native.value) == str(slow.value)
+    assert len(slow_calls) == n + 2
+    assert f(1.0, 2.0) == 0.5
+
+
+def test_an_index_error_with_its_message():
+    f = compile(total2d)
+    with pytest.raises(IndexError, match="index 0 is out of bounds"):
+        f(np.zeros((0, 3)))
+    with pytest.raises(IndexError, match="index 0 is out of bounds"):
+        f(np.zeros((0, 3)))
+
+
+def test_recursion_too_deep_in_compiled_code():
+    f = compile(depth)
+    assert f(100) == 100
+    with pytest.raises(RecursionError):
+        f(10 ** 6)
+    assert f(1000) == 1000
+
+
+def test_deep_python_recursion_through_the_native_path():
+    f = compile(affine)
+    f(1.0, 2.0)
+
+    def recurse(n):  # every level calls natively, and through the Python path (a keyword)
+        return f(1.0, 2.0) + f(1.0, k=2.0) + recurse(n - 1) if n else 0.0
+
+    with pytest.raises(RecursionError):
+        recurse(sys.getrecursionlimit() + 100)
+    assert recurse(100) == 600.0
+
+
+# ------------------------------------------------------------------ threads
+def test_sixteen_threads_calling_while_signatures_are_added():
+    f, g = compile(affine), compile(total)
+    a = np.arange(10.0)
+    ro = a.copy()
+    ro.flags.writeable = False
+    errors = []
+    barrier = threading.Barrier(16)
+    cases = [(1.5, 2.0), (3, 4), (True, 2), (2.5, 3), (1j, 2.0), (2, 1.5)]
+    arrays = [a, a[::2], ro, np.arange(10)]
+
+    def work(i):
+        try:
+            barrier.wait(60)
+            for k in range(300):
+                args = cases[(i + k) % len(cases)]
+                same(f(*args), affine(*args))
+                b = arrays[(i + k) % len(arrays)]
+                assert g(b) == total(b)
+        except BaseException as err:  # noqa: BLE001 -- re-raised below
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not any(t.is_alive() for t in threads)
+    assert not errors, errors[0]
+    assert len(f.signatures) == len(cases) and len(g.signatures) <= len(arrays)  # aliases depend on the order
+
+
+def test_big_arrays_run_with_the_gil_released():
+    """A call over at least RELEASE_GIL_ELEMENTS elements lets other threads run."""
+    f = compile(spin)
+    a = np.ones(fastcall.RELEASE_GIL_ELEMENTS)
+    f(a, 1)
+    reps = 1
+    while True:  # a call of 0.2 s or more
+        t0 = time.perf_counter()
+        f(a, reps)
+        if time.perf_counter() - t0 > 0.2:
+            break
+        reps *= 2
+    gaps, stop = [], threading.Event()
+
+    def ticker():
+        last = time.perf_counter()
+        while not stop.is_set():
+            time.sleep(0.001)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    t = threading.Thread(target=ticker)
+    t.start()
+    time.sleep(0.02)
+    t0 = time.perf_counter()
+    assert f(a, reps) == len(a) * reps * (reps - 1) / 2
+    elapsed = time.perf_counter() - t0
+    stop.set()
+    t.join()
+    assert max(gaps) < elapsed / 2, (max(gaps), elapsed)
+
+
+# ------------------------------------------------------------------ memory
+def test_no_reference_is_leaked():
+    funcs = {"f": compile(identity), "pair": compile(pair), "pos": compile(is_positive),
+             "none": compile(nothing), "row": compile(first_row), "new": compile(doubled)}
+    x, n, a = 12345.678, 10 ** 12, np.arange(6.0).reshape(2, 3)
+    cases = [("f", (x,)), ("f", (n,)), ("f", (a,)), ("pair", (x, n)), ("pos", (x,)), ("none", (x,)),
+             ("row", (a,)), ("new", (a[0],))]
+    for name, args in cases:
+        funcs[name](*args)
+        funcs[name](*args)
+    watched = [x, n, a, None, True, False]
+    for name, args in cases:
+        f = funcs[name]
+        gc.collect()
+        before = [sys.getrefcount(v) for v in watched]
+        owners = live_owners()
+        for _ in range(10_000):
+            f(*args)
+        gc.collect()
+        after = [sys.getrefcount(v) for v in watched]
+        assert before[:3] == after[:3], (name, before, after)  # the arguments
+        assert all(abs(b - a) < 50 for b, a in zip(before[3:], after[3:])), (name, before, after)  # singletons
+        assert live_owners() == owners, name
+    r = funcs["f"](a)
+    assert r is a
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc/self/statm")
+def test_array_results_do_not_grow_memory():
+    from tests.arrays.test_memory import MARGIN, rss
+
+    f = compile(doubled)
+    a = np.ones(1000)
+    for _ in range(2000):
+        f(a)
+    before = rss()
+    for _ in range(100_000):
+        f(a)
+    assert rss() - before < MARGIN
+
+
+def test_a_dropped_dispatcher_is_collected_and_a_kept_builtin_keeps_working():
+    f = compile(affine)
+    assert f(1.0, 2.0) == 3.0
+    call = type(f).__call__
+    ref = weakref.ref(f)
+    del f
+    gc.collect()
+    assert ref() is not None  # the builtin keeps its dispatcher (its fallback) alive
+    assert call(2.0, 2.0) == 5.0 and call(2, 2) == 5  # native, then the Python path
+    del call
+    gc.collect()
+    assert ref() is None
