@@ -6,7 +6,9 @@
     @compile("f64(f64, i64)")             # compiled now, for these signatures
     def g(x, n): ...
 
-    @compile(opt=2)                       # LLVM's optimisation level
+    @compile(opt=2)                       # our pass pipeline's preset and LLVM's level
+
+    @compile(passes="fold,dce,cse")       # our passes, by name (LLVM still at opt)
     def h(x): ...
 
     @compile(boundscheck=False)           # no array index checks (undefined if out of range)
@@ -56,7 +58,12 @@ from typing import Any, Callable, Iterable
 from ir import ArrayType, Location, Type, TypingError, UnsupportedError
 
 from .fastcall import NativeCall, native_call
-from .pipeline import CompiledFunction, CompileOptions, compile_function
+from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function
+
+#: what ``inspect_ir`` shows: the source, the converted source, the traced IR, the IR
+#: after our passes (and the refcount pass), our LLVM IR, LLVM's optimized IR, and
+#: the host assembly
+STAGES = ("source", "converted", "ir", "optimized", "lowered", "llvm", "asm")
 from .signatures import Signature, parse_signature
 
 #: how many argument keys have a native path at once (the newest ones)
@@ -233,26 +240,40 @@ class Dispatcher:
         return self.compile(signature)
 
     def inspect_ir(self, signature: str | Signature | None = None, stage: str = "ir") -> str:
-        """The function at a stage: ``source``, ``converted``, ``ir``, ``llvm``, ``optimized``, ``asm``."""
+        """The function at a stage (see :data:`STAGES`).
+
+        ``ir`` traces the function again (its Python side effects happen once
+        more); ``optimized`` is the IR that was lowered, after our passes and
+        the ``refcount`` pass; the other stages are kept from compiling."""
         if stage == "source":
             return inspect.getsource(self.py_func)
         if stage == "converted":
             from frontend import converted_source
 
             return converted_source(self.py_func)
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}: use {', '.join(STAGES)}")
         compiled = self._pick(signature)
         if stage == "ir":
-            return str(compiled.module)
-        if stage == "llvm":
-            return compiled.llvm_ir
+            return str(self.build_module(compiled, optimize=False))
         if stage == "optimized":
+            return str(compiled.module)
+        if stage == "lowered":
+            return compiled.llvm_ir
+        if stage == "llvm":
             return compiled.library.llvm_ir
-        if stage == "asm":
-            return compiled.library.asm
-        raise ValueError(f"unknown stage {stage!r}: use source, converted, ir, llvm, optimized or asm")
+        return compiled.library.asm
+
+    def build_module(self, compiled: CompiledFunction, optimize: bool = True, manager: Any = None) -> Any:
+        """The IR of one specialisation, traced again, and (``optimize``) run through
+        the pass pipeline -- or through ``manager``, a pass manager with a tool's hooks."""
+        key = next(k for k, c in list(self._compiled.items()) if c is compiled)
+        module, _ = build_module(self.py_func, [t for t, _ in key], compiled.result_type, self.options,
+                                 [w for _, w in key], optimize, manager)
+        return module
 
     def inspect_llvm(self, signature: str | Signature | None = None) -> str:
-        return self.inspect_ir(signature, "optimized")
+        return self.inspect_ir(signature, "llvm")
 
     def inspect_asm(self, signature: str | Signature | None = None) -> str:
         return self.inspect_ir(signature, "asm")
@@ -271,9 +292,9 @@ def _accepts(param: Type, arg: Type) -> bool:
 
 
 def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3,
-            boundscheck: bool = True) -> Any:
+            boundscheck: bool = True, passes: str | None = None) -> Any:
     """Decorate a function for JIT compilation (see the module docstring)."""
-    options = CompileOptions(opt=opt, boundscheck=boundscheck)
+    options = CompileOptions(opt=opt, boundscheck=boundscheck, passes=passes)
     if callable(func) and not isinstance(func, (str, Signature)):
         return Dispatcher(func, (), options)
     if func is None:

@@ -1,8 +1,9 @@
 """``irdump FILE.py:FUNC --sig "f64, i64" [--stage STAGE]``: print a stage of the compiler.
 
 Stages: ``source`` (the function as written), ``converted`` (after the
-AutoGraph-style rewrite), ``ir`` (the traced IR), ``llvm`` (our LLVM IR),
-``optimized`` (after LLVM's optimizer), ``asm`` (host assembly).  A wrong
+AutoGraph-style rewrite), ``ir`` (the traced IR), ``optimized`` (after our
+passes), ``lowered`` (our LLVM IR), ``llvm`` (after LLVM's optimizer), ``asm``
+(host assembly).  A wrong
 file, function or signature is a one-line error and exit status 2.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import sys
 from typing import Sequence
 
-STAGES = ("source", "converted", "ir", "llvm", "optimized", "asm")
+from .dispatcher import STAGES
 
 
 class UsageError(Exception):

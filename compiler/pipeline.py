@@ -1,8 +1,11 @@
 """From a Python function and argument types to a native entry point.
 
-    trace (frontend) -> verify -> refcount pass -> lower to LLVM IR (codegen) -> LLVM -O<n> + JIT
+    trace (frontend) -> verify -> our passes (the pipeline of -O<n> or ``passes``) -> verify
+      -> refcount pass -> lower to LLVM IR (codegen) -> LLVM -O<n> + JIT
 
-Every stage's text is kept on the result, for ``inspect_ir``/``irdump``.
+The LLVM IR before and after LLVM's optimizer is kept on the result; the IR
+before and after our passes is rebuilt on request (:func:`build_module`), so
+compiling never pays for printing.
 """
 from __future__ import annotations
 
@@ -20,12 +23,25 @@ _ENTRY_TYPE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p,
 
 @dataclass
 class CompileOptions:
+    #: optimisation level: our pass pipeline's preset and LLVM's level
     opt: int = 3
     boundscheck: bool = True
+    #: our pass pipeline (``"fold,dce,cse"``) instead of the preset of ``opt``
+    passes: str | None = None
+    #: verify the IR after every pass (``None``: the pass manager's default)
+    verify_each: bool | None = None
 
     def __post_init__(self) -> None:
+        from .passes.manager import parse_pipeline
+
         if self.opt not in (0, 1, 2, 3):
             raise ValueError(f"opt must be 0, 1, 2 or 3, not {self.opt!r}")
+        if self.passes is not None:
+            parse_pipeline(self.passes)   # an unknown pass name fails at once
+
+    @property
+    def pipeline(self) -> str | int:
+        return self.passes if self.passes is not None else self.opt
 
 
 @dataclass
@@ -76,7 +92,6 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
                      weak: Sequence[bool] | None = None) -> CompiledFunction:
     """Trace, verify, lower and JIT ``pyfunc`` for ``arg_types`` (``weak[i]``:
     argument ``i`` is a Python scalar, see ``frontend.values``)."""
-    from frontend import trace
     from runtime.engine import get_engine
 
     from .codegen import lower_module
@@ -84,8 +99,7 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
 
     options = options or CompileOptions()
     try:
-        module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak)
-        ir.verify(module)
+        module, entry = build_module(pyfunc, arg_types, result_type, options, weak)
         if RefcountPass().run(module):
             ir.verify(module)
         llvm_ir = lower_module(module)
@@ -93,6 +107,25 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
         raise _too_deep(pyfunc, err) from err
     library = get_engine().compile(llvm_ir, opt_level=options.opt, name=entry.sym_name)
     return CompiledFunction(tuple(arg_types), entry.result_type, module, entry, llvm_ir, library)
+
+
+def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None,
+                 options: CompileOptions, weak: Sequence[bool] | None = None, optimize: bool = True,
+                 manager: Any = None) -> tuple[Module, FuncOp]:
+    """The verified IR of ``pyfunc`` for ``arg_types``: traced, then (``optimize``) run
+    through the pass pipeline of ``options`` -- or through ``manager``, a
+    :class:`~compiler.passes.manager.PassManager` a tool set up with its hooks."""
+    from frontend import trace
+
+    from .passes.manager import PassManager
+
+    module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak)
+    ir.verify(module)
+    if optimize:
+        manager = manager or PassManager(options.pipeline, verify_each=options.verify_each)
+        if manager.run(module) and not manager.verify_each:
+            ir.verify(module)
+    return module, entry
 
 
 def _too_deep(pyfunc: Callable, err: RecursionError) -> ir.CompileError:

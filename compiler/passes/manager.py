@@ -51,9 +51,12 @@ def parse_pipeline(spec: str | int | Sequence[str]) -> list[str]:
 class PassManager:
     """Runs a pipeline of passes over modules; see the module docstring."""
 
-    def __init__(self, pipeline: str | int | Sequence[str] = (), verify_each: bool = False):
+    #: ``verify_each`` when a manager is not told (the test suite turns it on)
+    verify_each_default = False
+
+    def __init__(self, pipeline: str | int | Sequence[str] = (), verify_each: bool | None = None):
         self.names = parse_pipeline(pipeline)
-        self.verify_each = verify_each
+        self.verify_each = self.verify_each_default if verify_each is None else verify_each
         self.before: list[BeforeHook] = []
         self.after: list[AfterHook] = []
 

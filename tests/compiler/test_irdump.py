@@ -27,8 +27,9 @@ def kernel_file(tmp_path):
     ("source", "def scale(x, n):"),
     ("converted", "ag__.for_stmt"),
     ("ir", "func @scale(%x: f64, %n: i64) -> f64"),
-    ("llvm", 'define internal i32 @"scale"'),
-    ("optimized", "scale.entry"),
+    ("optimized", "func @scale(%x: f64, %n: i64) -> f64"),
+    ("lowered", 'define internal i32 @"scale"'),
+    ("llvm", "scale.entry"),
     ("asm", "scale"),
 ])
 def test_each_stage_prints(kernel_file, capsys, stage, expected):

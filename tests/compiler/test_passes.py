@@ -560,3 +560,34 @@ def test_verify_each_names_the_pass_that_broke_the_ir():
             PassManager("fold,test-breaks-return", verify_each=True).run(module)
     finally:
         del PASSES["test-breaks-return"]
+
+
+# ------------------------------------------------------------ compile(opt=, passes=)
+def _checked_sum(a):
+    s = 0.0
+    for i in range(len(a)):
+        s += a[i]
+    return s
+
+
+def test_compile_chooses_the_pipeline_by_level_or_by_names():
+    import numpy as np
+
+    from compiler import compile
+
+    a = np.arange(5.0)
+    by_level = {opt: compile(_checked_sum, opt=opt) for opt in (0, 3)}
+    by_names = compile(_checked_sum, passes="fold,dce")
+    for f in (*by_level.values(), by_names):
+        assert f(a) == _checked_sum(a) == 10.0
+    assert "IndexError" in by_level[0].inspect_ir(stage="optimized")       # -O0: no passes
+    assert "IndexError" not in by_level[3].inspect_ir(stage="optimized")   # bce proved the index
+    assert "IndexError" in by_names.inspect_ir(stage="optimized")
+    assert "IndexError" in by_level[3].inspect_ir(stage="ir")              # traced, before the passes
+
+
+def test_compile_refuses_an_unknown_pass_at_once():
+    from compiler import compile
+
+    with pytest.raises(ValueError, match="unknown pass 'vectorise'"):
+        compile(_checked_sum, passes="fold,vectorise")
