@@ -33,6 +33,7 @@ from ir.ops import (
 from ir.types import IntType, bool_
 
 from . import register_pass
+from .manager import remark
 from .fold import constant_of
 
 
@@ -160,6 +161,7 @@ class BoundsCheckElimination:
                     and op.operand(0).type.signed:
                 decided = _decide(op)
                 if decided is not None:
+                    remark(self, op, f"'{op.name}' is always {decided} here: proven by loop bounds and array extents")
                     _replace_by(op, decided)
                     changed = True
         return changed

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from ir import Module
 from ir.core import Block, Operation
-from ir.ops import FloorDivOp, ForOp, ModOp, PowOp, WhileOp
+from ir.ops import ConstantOp, FloorDivOp, ForOp, ModOp, PowOp, WhileOp
 from ir.types import IntType
 
 from . import register_pass
+from .manager import remark
 
 
 def _defined_only_where_checked(op: Operation) -> bool:
@@ -42,24 +43,27 @@ class LoopInvariantCodeMotion:
             for region in op.regions:
                 changed |= self._block(region.block)
             if isinstance(op, ForOp):
-                changed |= _hoist(op, op.body, runs_once=False)
+                changed |= self._hoist(op, op.body, runs_once=False)
             elif isinstance(op, WhileOp):
-                changed |= _hoist(op, op.before, runs_once=True)
-                changed |= _hoist(op, op.after, runs_once=False)
+                changed |= self._hoist(op, op.before, runs_once=True)
+                changed |= self._hoist(op, op.after, runs_once=False)
         return changed
 
-
-def _hoist(loop: Operation, block: Block, runs_once: bool) -> bool:
-    """Move the invariant ops of ``block`` (a region of ``loop``) before ``loop``."""
-    inside = {id(a) for a in block.args}
-    changed = False
-    for op in list(block.ops):
-        invariant = (op.is_pure and not op.regions and op.results
-                     and all(id(v) not in inside for v in op.operands)
-                     and (runs_once or not _defined_only_where_checked(op)))
-        if invariant:
-            op.move_before(loop)
-            changed = True
-        else:
-            inside.update(id(r) for r in op.results)
-    return changed
+    def _hoist(self, loop: Operation, block: Block, runs_once: bool) -> bool:
+        """Move the invariant ops of ``block`` (a region of ``loop``) before ``loop``."""
+        inside = {id(a) for a in block.args}
+        changed = False
+        for op in list(block.ops):
+            invariant = (op.is_pure and not op.regions and op.results
+                         and all(id(v) not in inside for v in op.operands))
+            if invariant and (runs_once or not _defined_only_where_checked(op)):
+                op.move_before(loop)
+                changed = True
+                if not isinstance(op, ConstantOp):
+                    remark(self, op, f"'{op.name}' hoisted out of the loop: its operands do not change in it")
+            else:
+                if invariant:
+                    remark(self, op, f"'{op.name}' not hoisted: it is defined only where its check passed, "
+                                     "and the loop might not run")
+                inside.update(id(r) for r in op.results)
+        return changed

@@ -7,11 +7,13 @@ a module, once each.  With ``verify_each=True`` it verifies the module after
 every pass and names the pass that broke it.  Hooks observe a run without
 changing it: each *before* hook is called as ``hook(pass_, module)`` and each
 *after* hook as ``hook(pass_, module, changed)`` -- printing, timing and
-counting op changes (``irdump``) are hooks.  Tools register their own passes
+counting op changes (``irdump``) are hooks.  Passes report their decisions
+as :class:`Remark` s through :func:`remark`; the manager collects them.  Tools register their own passes
 with :func:`compiler.passes.register_pass` and run any pipeline on any module.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import ir
@@ -26,6 +28,29 @@ PRESETS: dict[int, tuple[str, ...]] = {
     2: ("fold", "dce", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
     3: ("fold", "dce", "unroll", "fold", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
 }
+
+@dataclass(frozen=True)
+class Remark:
+    """A decision a pass took (or did not take) at a place in the user's source."""
+
+    pass_name: str
+    loc: ir.Location | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.loc}: " if self.loc is not None else ""
+        return f"{where}[{self.pass_name}] {self.message}"
+
+
+def remark(pass_: object, op: ir.Operation, message: str) -> None:
+    """Record a remark of ``pass_`` about ``op`` (kept when a pass manager collects them)."""
+    remarks = getattr(pass_, "remarks", None)
+    if remarks is not None:
+        remarks.append(Remark(getattr(pass_, "name", "?"), op.loc, message))
+
+
+#: passes the compiler runs itself, exactly once
+AUTOMATIC = ("refcount",)
 
 BeforeHook = Callable[[object, ir.Module], None]
 AfterHook = Callable[[object, ir.Module, bool], None]
@@ -45,6 +70,9 @@ def parse_pipeline(spec: str | int | Sequence[str]) -> list[str]:
     names = [n for n in names if n]
     for name in names:
         get_pass(name)  # raises for an unknown name
+        if name in AUTOMATIC:
+            raise ValueError(f"the '{name}' pass cannot be part of a pipeline: the compiler runs it once, "
+                             "after the pipeline, just before code generation")
     return names
 
 
@@ -59,12 +87,15 @@ class PassManager:
         self.verify_each = self.verify_each_default if verify_each is None else verify_each
         self.before: list[BeforeHook] = []
         self.after: list[AfterHook] = []
+        #: what the passes decided, in order (see :func:`remark`)
+        self.remarks: list[Remark] = []
 
     def run(self, module: ir.Module) -> bool:
         """Run every pass of the pipeline once, in order; whether any changed the module."""
         changed = False
         for name in self.names:
             pass_ = get_pass(name)()
+            pass_.remarks = self.remarks
             for hook in self.before:
                 hook(pass_, module)
             did = bool(pass_.run(module))

@@ -18,6 +18,7 @@ from ir.types import i64
 
 from . import register_pass
 from .fold import constant_of
+from .manager import remark
 
 MAX_TRIPS = 8
 MAX_OPS = 256
@@ -40,10 +41,16 @@ class Unroll:
                 changed |= self._block(region.block)
             if isinstance(op, ForOp):
                 trips = _constant_trips(op)
-                if trips is not None and 0 < len(trips) <= MAX_TRIPS and \
-                        len(trips) * sum(1 for _ in op.body.walk()) <= MAX_OPS:
+                if trips is None:
+                    continue
+                size = len(trips) * sum(1 for _ in op.body.walk())
+                if 0 < len(trips) <= MAX_TRIPS and size <= MAX_OPS:
+                    remark(self, op, f"loop unrolled: {len(trips)} trips")
                     _unroll(op, trips)
                     changed = True
+                elif trips:
+                    remark(self, op, f"loop not unrolled: {len(trips)} trips, {size} ops unrolled "
+                                     f"(limits {MAX_TRIPS} trips, {MAX_OPS} ops)")
         return changed
 
 

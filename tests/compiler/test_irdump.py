@@ -74,3 +74,73 @@ def test_runs_as_a_module(kernel_file):
                             capture_output=True, text=True)
     assert result.returncode == 0
     assert "func @scale" in result.stdout
+
+
+# ------------------------------------------------------------ the pass views
+ARRAY_SOURCE = textwrap.dedent('''
+    def total(a):
+        s = 0.0
+        for i in range(len(a)):
+            s += a[i] * 2.0
+        return s
+''')
+
+
+@pytest.fixture
+def array_file(tmp_path):
+    path = tmp_path / "total.py"
+    path.write_text(ARRAY_SOURCE)
+    return path
+
+
+def run_irdump(capsys, *args):
+    status = main(list(args))
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    return captured.out
+
+
+def test_print_after_all_shows_every_pass_of_the_preset(array_file, capsys):
+    from compiler.passes.manager import PRESETS
+
+    out = run_irdump(capsys, f"{array_file}:total", "--sig", "f64[::1]", "-O", "3", "--print-after-all",
+                     "--color", "never")
+    banners = [line for line in out.splitlines() if line.startswith("// ----- IR after")]
+    assert [b.split()[4] for b in banners] == list(PRESETS[3])
+    assert "IndexError" in out.split("// ----- IR after bce")[0]
+    assert "IndexError" not in out.split("// ----- IR after")[-1]
+
+
+def test_print_before_and_after_one_pass(array_file, capsys):
+    out = run_irdump(capsys, f"{array_file}:total", "--sig", "f64[::1]", "--passes", "fold,dce",
+                     "--print-before", "dce", "--print-after", "dce", "--color", "never")
+    assert out.count("// ----- IR before dce") == 1 and out.count("// ----- IR after dce") == 1
+
+
+def test_print_changed_as_a_diff(array_file, capsys):
+    out = run_irdump(capsys, f"{array_file}:total", "--sig", "f64[::1]", "--passes", "cse,bce,fold,dce",
+                     "--print-changed", "--diff", "--color", "always")
+    assert "--- before bce" in out and "+++ after bce" in out
+    assert "\033[31m-" in out          # removed lines in red
+
+
+def test_time_passes_remarks_and_dot(array_file, tmp_path, capsys):
+    dot = tmp_path / "total.dot"
+    out = run_irdump(capsys, f"{array_file}:total", "--sig", "f64[::1]", "--time-passes", "--remarks",
+                     "--dot", str(dot))
+    assert out.splitlines()[0].split() == ["pass", "time", "(ms)", "share"]
+    assert "total" in out
+    assert "total.py:5:" in out and "[bce]" in out
+    text = dot.read_text()
+    assert text.startswith("digraph ir {") and "func @total" in text and "for\\nline 4" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--passes", "fold,nope"], "unknown pass 'nope'"),
+    (["--print-after", "nope"], "unknown pass 'nope'"),
+    (["--passes", "refcount"], "cannot be part of a pipeline"),
+])
+def test_bad_pass_names_are_one_line_and_status_2(array_file, capsys, args, message):
+    status = main([f"{array_file}:total", "--sig", "f64[::1]", *args])
+    err = capsys.readouterr().err
+    assert status == 2 and message in err and len(err.strip().splitlines()) == 1
