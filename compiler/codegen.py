@@ -890,6 +890,9 @@ class _FunctionLowering:
         """Python's ``//`` and ``%`` for a non-zero signed divisor; ``x // -1`` is ``0 - x``
         (wrapping), computed without dividing by -1, which traps on x86 for INT_MIN."""
         b = self.b
+        k = _power_of_two(y)
+        if k is not None:  # two's complement: floor division is a shift, the remainder a mask
+            return b.ashr(x, lir.Constant(x.type, k)), b.and_(x, lir.Constant(x.type, (1 << k) - 1))
         zero, one = lir.Constant(x.type, 0), lir.Constant(x.type, 1)
         minus_one = b.icmp_signed("==", y, lir.Constant(x.type, -1))
         divisor = b.select(minus_one, one, y)
@@ -1067,3 +1070,11 @@ def lower_module(module: Module) -> str:
     generator does not handle yet (vectors).
     """
     return _ModuleLowering(module).run()
+
+
+def _power_of_two(value: lir.Value) -> int | None:
+    """``k`` when ``value`` is the constant ``2**k`` (k >= 0, below the sign bit), else ``None``."""
+    c = getattr(value, "constant", None) if isinstance(value, lir.Constant) else None
+    if isinstance(c, int) and c > 0 and c & (c - 1) == 0 and c.bit_length() < value.type.width:
+        return c.bit_length() - 1
+    return None

@@ -714,3 +714,17 @@ def test_unsupported_types_are_reported() -> None:
     define(m, "f", [VectorType(f64, 4)], none, lambda b, a: None)
     with pytest.raises(NotImplementedError, match="vector"):
         lower_module(m)
+
+
+def _divmod_by_powers_of_two(x):
+    return x // 1, x % 1, x // 2, x % 2, x // 8, x % 8, x // 4096, x % 4096, x // (1 << 62), x % (1 << 62)
+
+
+@pytest.mark.parametrize("x", [0, 1, -1, 7, -7, 8, -8, 4095, -4097, (1 << 62) + 5, -(1 << 62) - 5,
+                               (1 << 63) - 1, -(1 << 63)])
+def test_floor_division_by_a_constant_power_of_two_is_pythons(x):
+    from compiler import compile
+
+    f = compile(_divmod_by_powers_of_two)
+    assert f(x) == _divmod_by_powers_of_two(x)
+    assert "ashr" in f.inspect_ir(stage="lowered")   # a shift, not a division
