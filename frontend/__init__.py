@@ -29,6 +29,7 @@ def trace(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None 
     tracer = Tracer(boundscheck)
     with activate(tracer):
         entry = tracer.trace_entry(pyfunc, list(arg_types), result_type, weak)
+    tracer.module.entry = entry.sym_name
     return tracer.module, entry
 
 

@@ -8,9 +8,15 @@ from .ops.func import FuncOp
 
 
 class Module:
-    """An ordered collection of :class:`FuncOp` with unique names."""
+    """An ordered collection of :class:`FuncOp` with unique names.
 
-    def __init__(self, functions: list[FuncOp] | None = None):
+    ``entry`` names the function callers outside the module call (the
+    compiler's entry point), if the module has one; passes keep the functions
+    it reaches.  It is not part of the text form: a parsed module has none.
+    """
+
+    def __init__(self, functions: list[FuncOp] | None = None, entry: str | None = None):
+        self.entry = entry
         self.functions: dict[str, FuncOp] = {}
         for f in functions or ():
             self.add(f)

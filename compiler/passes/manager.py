@@ -25,8 +25,8 @@ from . import get_pass
 PRESETS: dict[int, tuple[str, ...]] = {
     0: (),
     1: ("fold", "dce"),
-    2: ("fold", "dce", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
-    3: ("fold", "dce", "unroll", "fold", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
+    2: ("inline", "fold", "dce", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
+    3: ("inline", "fold", "dce", "unroll", "fold", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
 }
 
 @dataclass(frozen=True)

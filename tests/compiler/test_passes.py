@@ -509,6 +509,56 @@ CASES = {
           }
           return %s
         }"""),
+    # ------------------------------------------------------------ inline
+    "inline copies small non-recursive callees, never recursive ones": ("inline,fold,dce", """
+        func @f(%x: i64) -> i64 {
+          %a = call %x {callee = "twice"} : i64
+          %b = call %a {callee = "fact"} : i64
+          return %b
+        }
+
+        func @twice(%y: i64) -> i64 {
+          %t = add %y, %y : i64
+          return %t
+        }
+
+        func @fact(%n: i64) -> i64 {
+          %one = const {value = 1} : i64
+          %small = le %n, %one : bool
+          %r = if %small : i64 {
+            yield %one
+          } else {
+            %m = sub %n, %one : i64
+            %p = call %m {callee = "fact"} : i64
+            %q = mul %n, %p : i64
+            yield %q
+          }
+          return %r
+        }""", """
+        func @f(%x: i64) -> i64 {
+          %t = add %x, %x : i64
+          %b = call %t {callee = "fact"} : i64
+          return %b
+        }
+
+        func @twice(%y: i64) -> i64 {
+          %t = add %y, %y : i64
+          return %t
+        }
+
+        func @fact(%n: i64) -> i64 {
+          %one = const {value = 1} : i64
+          %small = le %n, %one : bool
+          %r = if %small : i64 {
+            yield %one
+          } else {
+            %m = sub %n, %one : i64
+            %p = call %m {callee = "fact"} : i64
+            %q = mul %n, %p : i64
+            yield %q
+          }
+          return %r
+        }"""),
 }
 
 
@@ -592,3 +642,24 @@ def test_compile_refuses_an_unknown_pass_at_once():
 
     with pytest.raises(ValueError, match="unknown pass 'vectorise'"):
         compile(_checked_sum, passes="fold,vectorise")
+
+
+def test_inline_removes_functions_the_entry_no_longer_reaches():
+    module = parse_module(textwrap.dedent("""
+        func @f(%x: i64) -> i64 {
+          %a = call %x {callee = "twice"} : i64
+          return %a
+        }
+
+        func @twice(%y: i64) -> i64 {
+          %t = add %y, %y : i64
+          return %t
+        }
+
+        func @unused(%y: i64) -> i64 {
+          return %y
+        }
+        """))
+    module.entry = "f"
+    assert PassManager("inline", verify_each=True).run(module)
+    assert [f.sym_name for f in module] == ["f"]

@@ -1,0 +1,88 @@
+"""The ``inline`` pass: calls replaced by the callee's body.
+
+A call is inlined when its callee is not recursive -- no path of the call
+graph leads from it back to itself, so inlining always ends -- and is small
+(at most :data:`MAX_OPS` ops) or is called from one place only.  The body's
+ops are copied before the call, with the callee's parameters replaced by the
+call's arguments, and the value the callee returns replaces the call's
+result.  Semantics do not change: a check that raises in the copied ops
+raises the same exception, at the same source line, as it would have in the
+callee (the caller stops with it, as it would after a failed call); only
+the depth that counts towards ``RecursionError`` is one call shallower.
+Afterwards, in a module that names its ``entry``, functions the entry no
+longer reaches are removed.  ``fold``, ``cse`` and ``dce`` clean up after it
+(the presets run them next).
+
+The call graph is small and walked by hand: importing networkx costs about
+0.3 s, which every first call of a compiled function would pay.
+"""
+from __future__ import annotations
+
+from ir import Module
+from ir.clone import clone
+from ir.ops import CallOp, FuncOp
+
+from . import register_pass
+from .manager import remark
+
+#: callees at most this big are inlined at every call site
+MAX_OPS = 40
+
+
+def call_graph(module: Module) -> dict[str, set[str]]:
+    """Function name -> names of the functions it calls (those in the module)."""
+    return {f.sym_name: {op.callee for op in f.walk() if isinstance(op, CallOp) and op.callee in module}
+            for f in module}
+
+
+def reachable(graph: dict[str, set[str]], start: set[str]) -> set[str]:
+    seen, todo = set(), list(start)
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(graph.get(name, ()))
+    return seen
+
+
+@register_pass
+class Inline:
+    name = "inline"
+
+    def run(self, module: Module) -> bool:
+        graph = call_graph(module)
+        recursive = {name for name in graph if name in reachable(graph, graph[name])}
+        sites: dict[str, int] = {}
+        for op in module.walk():
+            if isinstance(op, CallOp):
+                sites[op.callee] = sites.get(op.callee, 0) + 1
+        changed = False
+        for func in module:
+            for op in list(func.walk()):
+                if not isinstance(op, CallOp) or op.callee not in module or op.callee in recursive:
+                    continue
+                callee = module[op.callee]
+                size = sum(1 for _ in callee.walk())
+                if size <= MAX_OPS or sites[op.callee] == 1:
+                    remark(self, op, f"call of @{op.callee} inlined ({size} ops)")
+                    _inline(op, callee)
+                    changed = True
+        if module.entry is not None and module.entry in module:
+            keep = reachable(call_graph(module), {module.entry})
+            for name in [f.sym_name for f in module if f.sym_name not in keep]:
+                module.remove(name)
+                changed = True
+        return changed
+
+
+def _inline(call: CallOp, callee: FuncOp) -> None:
+    block = call.parent
+    index = block.index_of(call)
+    mapping = dict(zip(callee.body.args, call.operands))
+    for op in callee.body.ops[:-1]:
+        block.insert(index, clone(op, mapping))
+        index += 1
+    returned = callee.body.terminator.value
+    if call.results:
+        call.result.replace_all_uses_with(mapping.get(returned, returned))
+    call.erase()
