@@ -1,0 +1,95 @@
+"""What our passes buy: kernel speed with our pipeline on and off, with bounds checks on and off,
+and the compile time each pass takes.
+
+    python -m bench.passes [--quick] [--only jacobi,gauss_seidel]
+
+Variants, all compiled by us at -O3 (LLVM's own optimizer on in every one):
+
+* ``passes``: our -O3 pipeline, bounds checks on (the default);
+* ``no passes``: our pipeline off (``passes=""``), bounds checks on;
+* ``no checks``: our pipeline, ``boundscheck=False``.
+
+Each variant's result is checked against CPython's and the variants are timed
+interleaved, like the main suite (``bench.harness``).  Compile time per pass
+is the sum over the kernels of the time each pass of the -O3 pipeline took,
+measured with the pass manager's hooks.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+
+from .harness import KernelResult, time_interleaved
+from .kernel import agree, all_kernels, fresh_args
+
+VARIANTS = {"passes": {}, "no passes": {"passes": ""}, "no checks": {"boundscheck": False}}
+
+
+def run(kernel, size: int, rounds: int) -> KernelResult:
+    from compiler import compile
+
+    args = kernel.make_args(size, np.random.default_rng(12345))
+    want = kernel.func(*fresh_args(kernel, args))
+    result = KernelResult(kernel.name, kernel.group, size)
+    callables = {}
+    for name, options in VARIANTS.items():
+        fn = compile(kernel.func, **options)
+        if agree(fn(*fresh_args(kernel, args)), want, kernel.rtol):
+            callables[name] = fn
+        else:
+            result.skipped[name] = "result differs from CPython's"
+    result.timings = time_interleaved(kernel, callables, args, rounds)
+    return result
+
+
+def pass_times(kernels, mode: str) -> dict[str, float]:
+    """Seconds per pass name, summed over the kernels' -O3 pipelines."""
+    from compiler import compile
+    from compiler.passes.manager import PassManager
+
+    totals: dict[str, float] = {}
+    for kernel in kernels:
+        args = kernel.make_args(kernel.sizes["tiny"], np.random.default_rng(1))
+        dispatcher = compile(kernel.func)
+        dispatcher(*fresh_args(kernel, args))
+        compiled = dispatcher._pick(None)
+        manager = PassManager(3)
+        started: dict = {}
+        manager.before.append(lambda p, m: started.__setitem__("t", time.perf_counter()))
+        manager.after.append(lambda p, m, changed: totals.__setitem__(
+            p.name, totals.get(p.name, 0.0) + time.perf_counter() - started["t"]))
+        dispatcher.build_module(compiled, optimize=True, manager=manager)
+    return totals
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.passes", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", help="comma-separated kernel names")
+    args = parser.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    kernels = [k for k in all_kernels() if k.group != "scalar" or k.name in ("sieve", "mandelbrot")]
+    if args.only:
+        kernels = [k for k in kernels if k.name in args.only.split(",")]
+    print("| kernel | size | passes (ms) | no passes (ms) | no checks (ms) | passes speed-up | checks cost |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for kernel in kernels:
+        r = run(kernel, kernel.sizes[mode], 5 if args.quick else 11)
+        cells = " | ".join(f"{r.timings[v].median * 1e3:.3g}" if v in r.timings else "-" for v in VARIANTS)
+        gain, cost = r.speedup("passes", "no passes"), r.speedup("no checks", "passes")
+        print(f"| {r.kernel} | {r.size} | {cells} | {gain:.2f}x | {cost:.2f}x |" if gain and cost else
+              f"| {r.kernel} | {r.size} | {cells} | - | - |", flush=True)
+    totals = pass_times(kernels, mode)
+    print()
+    print("| pass | compile time over all kernels (ms) |")
+    print("|---|---:|")
+    for name, seconds in sorted(totals.items(), key=lambda item: -item[1]):
+        print(f"| {name} | {seconds * 1e3:.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
