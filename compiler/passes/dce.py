@@ -11,15 +11,16 @@ Removed, until nothing more goes:
   removable ops (a ``for`` always ends: its trip count is fixed on entry); a
   ``while`` is kept, since it may not end and CPython would not end either;
 * unused results of ``if`` (with the values their branches yield);
-* loop-carried values of ``for`` that nothing needs: the result is unused
-  and, inside the body, the value only flows back into its own ``yield``
-  slot.
+* loop-carried values that nothing needs: the loop's result is unused and,
+  inside the loop, the value only flows back into its own slot -- for a
+  ``for``, the body's ``yield``; for a ``while``, the condition region's
+  ``condition`` and the body's ``yield``.
 """
 from __future__ import annotations
 
 from ir import Module
 from ir.core import HasSideEffects, MayRaise, Operation, ReadsMemory, Terminator, WritesMemory
-from ir.ops import ForOp, IfOp
+from ir.ops import ForOp, IfOp, WhileOp
 
 from . import register_pass
 
@@ -69,6 +70,8 @@ class DeadCodeElimination:
                 changed |= _prune_if_results(op)
             elif isinstance(op, ForOp):
                 changed |= _prune_for_carried(op)
+            elif isinstance(op, WhileOp):
+                changed |= _prune_while_carried(op)
         return changed
 
 
@@ -92,6 +95,24 @@ def _prune_for_carried(op: ForOp) -> bool:
         op.body.erase_arg(i + 1)
         op.erase_result(i)
         _drop_operand(op, 3 + i)
+        changed = True
+    return changed
+
+
+def _prune_while_carried(op: WhileOp) -> bool:
+    changed = False
+    for i in reversed(range(len(op.results))):
+        condition, yield_op = op.before.terminator, op.after.terminator
+        before_ok = all(user is condition and index == 1 + i for user, index in op.before.args[i].uses)
+        after_ok = all(user is yield_op and index == i for user, index in op.after.args[i].uses)
+        if op.results[i].uses or not (before_ok and after_ok):
+            continue
+        _drop_operand(yield_op, i)
+        _drop_operand(condition, 1 + i)
+        op.before.erase_arg(i)
+        op.after.erase_arg(i)
+        op.erase_result(i)
+        _drop_operand(op, i)
         changed = True
     return changed
 

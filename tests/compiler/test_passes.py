@@ -288,6 +288,36 @@ CASES = {
           %u = add %s, %p : i64
           return %u
         }"""),
+    "dce prunes while-carried values nothing needs": ("dce", """
+        func @f(%x: i64, %flag: bool) -> i64 {
+          %r, %unused = while %x, %flag : i64, bool {
+            ^(%v: i64, %b: bool):
+            %zero = const {value = 0} : i64
+            %c = gt %v, %zero : bool
+            condition %c, %v, %b
+          } do {
+            ^(%v.1: i64, %b.1: bool):
+            %one = const {value = 1} : i64
+            %n = sub %v.1, %one : i64
+            %t = const {value = true} : bool
+            yield %n, %t
+          }
+          return %r
+        }""", """
+        func @f(%x: i64, %flag: bool) -> i64 {
+          %r = while %x : i64 {
+            ^(%v: i64):
+            %zero = const {value = 0} : i64
+            %c = gt %v, %zero : bool
+            condition %c, %v
+          } do {
+            ^(%v.1: i64):
+            %one = const {value = 1} : i64
+            %n = sub %v.1, %one : i64
+            yield %n
+          }
+          return %r
+        }"""),
     # ------------------------------------------------------------ cse
     "cse merges pure ops, commutative in either order, into nested regions": ("cse,dce", """
         func @f(%x: i64, %y: i64, %b: bool) -> i64 {
