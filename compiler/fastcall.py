@@ -39,7 +39,9 @@ a ``PyMethodDef`` built with ctypes.  The function
    other result (tuples, arrays, NumPy scalars) to a Python boxer,
    ``box(ret_address, *args)``, which runs the specialisation's
    ``ResultUnpacker`` -- with the arguments, so that an array result that
-   is an argument or a view of one keeps that argument alive.
+   is a view of an argument keeps that argument alive.  An array result
+   that *is* an argument (``return out``) is that argument object, found
+   natively without the boxer.
 
 The fallback is a pointer the module exports (``@fallback``), so that the
 dispatcher can relink its chain (:meth:`NativeCall.set_fallback`) without
@@ -345,7 +347,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
                      f"ptr @error_format, i32 {status}, i64 {errargs})")
     f.emit(f"ret ptr {raised}")
     f.block(done)
-    f.emit(f"ret ptr {_box_result(f, result_type, boxer, nargs)}")
+    f.emit(f"ret ptr {_box_result(f, result_type, boxer, nargs, key)}")
     f.block("fallback")
     target = f.value("load ptr, ptr @fallback")
     result = f.value(f"call ptr @PyObject_Vectorcall(ptr {target}, ptr %args, i64 %nargs, ptr %kwnames)")
@@ -414,7 +416,42 @@ def _unbox_array(f: _Text, i: int, t: ArrayType, arg: str, cls: str, slot: Calla
     return size
 
 
-def _box_result(f: _Text, t: Type, boxer: Any, nargs: int) -> str:
+def _return_argument_if_same(f: _Text, t: ArrayType, key: tuple) -> None:
+    """An array result that is an argument array itself -- no block of its own
+    (null meminfo), the same data, shape and strides, and the argument's key
+    has the result's element type -- is that argument object (a new
+    reference), as ``return a`` is in Python; the boxer is not called.  The
+    native code returns from here; else it goes on to box the result."""
+    candidates = [i for i, (a, _) in enumerate(key)
+                  if isinstance(a, ArrayType) and (a.dtype, a.ndim) == (t.dtype, t.ndim)]
+    if not candidates:
+        return
+    other = f.label()
+    owned = f.value(f"icmp ne ptr {f.value('load ptr, ptr %ret')}, null")
+    first = f.label()
+    f.emit(f"br i1 {owned}, label %{other}, label %{first}")
+    f.block(first)
+    data = f.field("%ret", 8, "ptr")
+    for n, i in enumerate(candidates):
+        arg = f.field("%args", 8 * i, "ptr")
+        same = f.value(f"icmp eq ptr {data}, {f.field(arg, _ARRAY_DATA, 'ptr')}")
+        for kind, offset in ((0, _ARRAY_DIMENSIONS), (1, _ARRAY_STRIDES)):
+            values = f.field(arg, offset, "ptr")
+            for k in range(t.ndim):
+                mine = f.field("%ret", 16 + 8 * (kind * t.ndim + k), "i64")
+                equal = f.value(f"icmp eq i64 {mine}, {f.field(values, 8 * k, 'i64')}")
+                same = f.value(f"and i1 {same}, {equal}")
+        found, following = f.label(), (f.label() if n + 1 < len(candidates) else other)
+        f.emit(f"br i1 {same}, label %{found}, label %{following}")
+        f.block(found)
+        f.emit(f"call void @Py_IncRef(ptr {arg})")
+        f.emit(f"ret ptr {arg}")
+        if following != other:
+            f.block(following)
+    f.block(other)
+
+
+def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
     """The Python object for the result in ``%ret`` (a new reference, or NULL with an exception)."""
     if isinstance(t, NoneType):
         f.emit(f"call void @Py_IncRef(ptr {_pointer(None)})")
@@ -431,6 +468,8 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int) -> str:
     if t == c128:
         real, imag = f.value("load double, ptr %ret"), f.field("%ret", 8, "double")
         return f.value(f"call ptr @PyComplex_FromDoubles(double {real}, double {imag})")
+    if isinstance(t, ArrayType):
+        _return_argument_if_same(f, t, key)
     address = f.value("ptrtoint ptr %ret to i64")
     args = "".join(f", ptr {f.field('%args', 8 * i, 'ptr')}" for i in range(nargs))
     return f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {_pointer(boxer)}, ptr @box_format, "

@@ -661,3 +661,23 @@ def test_a_dropped_dispatcher_is_collected_and_a_kept_builtin_keeps_working():
     del call
     gc.collect()
     assert ref() is None
+
+
+def _returns_its_argument(a, b):
+    return b
+
+
+def test_an_argument_returned_as_is_is_the_same_object_without_the_boxer():
+    """``return b`` gives the very object passed in, as in CPython, on the native path."""
+    import sys
+
+    import numpy as np
+
+    from compiler import compile
+
+    f = compile(_returns_its_argument)
+    a, b = np.zeros(4), np.ones((2, 3))[:, ::2]     # a strided view: its own object
+    before = sys.getrefcount(b)
+    for _ in range(1000):
+        assert f(a, b) is b
+    assert sys.getrefcount(b) == before
