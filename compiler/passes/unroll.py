@@ -1,4 +1,4 @@
-"""The ``unroll`` pass: full unrolling of ``for`` loops with few, constant trips.
+"""Loop unrolling: ``unroll`` (full, few constant trips) and ``unroll-partial`` (by 4).
 
 A ``for`` whose bounds and step are constants and that runs at most
 :data:`MAX_TRIPS` times, with at most :data:`MAX_OPS` ops in all once
@@ -7,21 +7,33 @@ each copy sees its induction value as a constant and the previous copy's
 yielded values as its loop-carried values.  Python's ``range`` semantics
 give the trip count; a zero step is left alone (the frontend raises before
 it).  Later ``fold``/``cse``/``dce`` clean up what the constants allow.
+
+``unroll-partial`` (an option, not in the presets: LLVM unrolls too) turns an
+innermost ``for`` with step 1 into a loop with step :data:`FACTOR` whose body
+holds that many copies of the original body (induction values ``j``,
+``j + 1``, ...), followed by the original loop for the remaining trips.  Only
+loops whose bounds are constants or array extents plus small constants are
+unrolled, so computing ``lo + (hi - lo) // FACTOR * FACTOR`` cannot wrap.
 """
 from __future__ import annotations
 
 from ir import Module
 from ir.clone import clone
 from ir.core import Block
-from ir.ops import ConstantOp, ForOp
+from ir.ops import AddOp, ConstantOp, ForOp, GtOp, MulOp, SelectOp, ShrOp, SubOp
 from ir.types import i64
 
 from . import register_pass
 from .fold import constant_of
 from .manager import remark
+from .bce import affine
 
 MAX_TRIPS = 8
 MAX_OPS = 256
+#: copies of the body per trip of a partially unrolled loop (a power of two)
+FACTOR = 4
+#: bodies at most this big are partially unrolled
+MAX_PARTIAL_OPS = 64
 
 
 @register_pass
@@ -78,3 +90,66 @@ def _unroll(op: ForOp, trips: range) -> None:
     for result, value in zip(op.results, carried):
         result.replace_all_uses_with(value)
     op.erase()
+
+
+@register_pass
+class PartialUnroll:
+    name = "unroll-partial"
+
+    def run(self, module: Module) -> bool:
+        changed = False
+        for func in module:
+            for op in list(func.walk()):
+                if isinstance(op, ForOp) and self._eligible(op):
+                    remark(self, op, f"loop unrolled by {FACTOR}, the remaining trips in a second loop")
+                    _unroll_partially(op)
+                    changed = True
+        return changed
+
+    @staticmethod
+    def _eligible(op: ForOp) -> bool:
+        known, step = constant_of(op.step)
+        if not known or step != 1 or any(isinstance(inner, ForOp) for inner in list(op.body.walk())[1:]):
+            return False
+        if _constant_trips(op) is not None or sum(1 for _ in op.body.walk()) > MAX_PARTIAL_OPS:
+            return False
+        return all(a.base is None or a.extent for a in (affine(op.lower), affine(op.upper)))
+
+
+def _unroll_partially(op: ForOp) -> None:
+    """``for i in range(lo, hi)`` -> ``for j in range(lo, mid, FACTOR)`` (FACTOR bodies) then
+    ``for i in range(mid, hi)``, with ``mid = lo + max(hi - lo, 0) // FACTOR * FACTOR``."""
+    block = op.parent
+    index = block.index_of(op)
+
+    def emit(new):
+        nonlocal index
+        block.insert(index, new)
+        index += 1
+        return new.result
+
+    zero, factor = emit(ConstantOp(0, i64, loc=op.loc)), emit(ConstantOp(FACTOR, i64, loc=op.loc))
+    shift = emit(ConstantOp(FACTOR.bit_length() - 1, i64, loc=op.loc))
+    span = emit(SubOp(op.upper, op.lower, loc=op.loc))
+    span = emit(SelectOp(emit(GtOp(span, zero, loc=op.loc)), span, zero, loc=op.loc))
+    mid = emit(AddOp(op.lower, emit(MulOp(emit(ShrOp(span, shift, loc=op.loc)), factor, loc=op.loc)),
+                     loc=op.loc))
+    main = ForOp(op.lower, mid, factor, list(op.inits), loc=op.loc,
+                 names=[a.name_hint for a in op.iter_args])
+    block.insert(index, main)
+    body = op.body
+    carried = list(main.iter_args)
+    for k in range(FACTOR):
+        iv = main.induction_var
+        if k:
+            offset = main.body.append(ConstantOp(k, i64, loc=op.loc)).result
+            iv = main.body.append(AddOp(main.induction_var, offset, loc=op.loc)).result
+        mapping = {body.args[0]: iv, **dict(zip(body.args[1:], carried))}
+        for inner in body.ops[:-1]:
+            main.body.append(clone(inner, mapping))
+        carried = [mapping.get(v, v) for v in body.terminator.operands]
+    main.body.append(clone(body.terminator, {}))
+    main.body.terminator.set_operands(carried)
+    op.set_operand(0, mid)
+    for i, result in enumerate(main.results):
+        op.set_operand(3 + i, result)

@@ -693,3 +693,27 @@ def test_inline_removes_functions_the_entry_no_longer_reaches():
     module.entry = "f"
     assert PassManager("inline", verify_each=True).run(module)
     assert [f.sym_name for f in module] == ["f"]
+
+
+# ------------------------------------------------------------ partial unrolling, end to end
+def _running_sum(a, out):
+    s = 0.0
+    for i in range(len(a)):
+        s += a[i] * i
+        out[i] = s
+    return s
+
+
+@pytest.mark.parametrize("n", range(10))
+def test_partial_unrolling_keeps_every_trip_and_the_remainder(n):
+    import numpy as np
+
+    from compiler import compile
+
+    f = compile(_running_sum, passes="unroll-partial,fold,cse,bce,fold,dce")
+    a = np.arange(1.0, n + 1.0)
+    out, want_out = np.zeros(n), np.zeros(n)
+    assert f(a, out) == _running_sum(a, want_out)
+    assert np.array_equal(out, want_out)
+    ir_text = f.inspect_ir(stage="optimized")
+    assert ir_text.count(" = for ") == 2    # the unrolled loop and the remainder loop
