@@ -14,7 +14,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 import timeit
 from pathlib import Path
 

@@ -287,6 +287,19 @@ def _operands(node: ast.BinOp) -> list[ast.expr]:
     return [spine[-1].left, *(op.right for op in reversed(spine))]
 
 
+class _ShallowVisitor(ast.NodeVisitor):
+    """A visitor that walks ``elif`` chains and chains of binary operations with
+    loops, not one recursion level per link (a 1,000-branch chain is fine)."""
+
+    def visit_If(self, node: ast.If) -> None:
+        for part in _if_parts(node):
+            self.visit(part)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        for operand in _operands(node):
+            self.visit(operand)
+
+
 _LOCATION_FIELDS = ("lineno", "col_offset", "end_lineno", "end_col_offset")
 
 
@@ -326,7 +339,7 @@ class _Namer:
 
 
 # ============================================================== analyses
-class _ScopeNames(ast.NodeVisitor):
+class _ScopeNames(_ShallowVisitor):
     """The names a subtree reads and assigns in the function's own scope.
 
     Lambda parameters and comprehension targets belong to inner scopes and are
@@ -350,14 +363,6 @@ class _ScopeNames(ast.NodeVisitor):
         if isinstance(node.target, ast.Name):
             self._record(node.target.id, True)
         self.generic_visit(node)
-
-    def visit_If(self, node: ast.If) -> None:
-        for part in _if_parts(node):
-            self.visit(part)
-
-    def visit_BinOp(self, node: ast.BinOp) -> None:
-        for operand in _operands(node):
-            self.visit(operand)
 
     def visit_For(self, node: ast.For) -> None:
         self.generic_visit(node)
@@ -487,7 +492,7 @@ _UNSUPPORTED: dict[type, tuple[str, str]] = {
 }
 
 
-class _Validator(ast.NodeVisitor):
+class _Validator(_ShallowVisitor):
     """Raises :class:`UnsupportedError` at the first construct we do not compile."""
 
     def __init__(self, filename: str, local_names: set[str]):
@@ -499,14 +504,6 @@ class _Validator(ast.NodeVisitor):
         if problem is not None:
             raise UnsupportedError(problem, Location(self._filename, node.lineno, node.col_offset))
         super().generic_visit(node)
-
-    def visit_If(self, node: ast.If) -> None:
-        for part in _if_parts(node):
-            self.visit(part)
-
-    def visit_BinOp(self, node: ast.BinOp) -> None:
-        for operand in _operands(node):
-            self.visit(operand)
 
     def _problem(self, node: ast.AST) -> str | None:
         if type(node) in _UNSUPPORTED:

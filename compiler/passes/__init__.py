@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["Pass", "PASSES", "register_pass", "get_pass"]
+__all__ = ["Pass", "PASSES", "register_pass", "get_pass", "OpPass"]
 
 
 class Pass(Protocol):
@@ -28,6 +28,31 @@ class Pass(Protocol):
 
     def run(self, module) -> bool:  # pragma: no cover - a protocol
         ...
+
+
+class OpPass:
+    """A pass that looks at every op once, the ops nested in an op's regions before
+    the op itself; subclasses define ``visit(op) -> bool`` (changed).  An op that an
+    earlier visit moved out of its block or erased is not visited."""
+
+    def run(self, module) -> bool:
+        changed = False
+        for func in module:
+            changed |= self._block(func.body)
+        return changed
+
+    def _block(self, block) -> bool:
+        changed = False
+        for op in list(block.ops):
+            if op.parent is not block:
+                continue
+            for region in op.regions:
+                changed |= self._block(region.block)
+            changed |= bool(self.visit(op))
+        return changed
+
+    def visit(self, op) -> bool:  # pragma: no cover - subclasses define it
+        raise NotImplementedError
 
 
 #: Every registered pass class, by name.

@@ -25,14 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ir import Module
-from ir.core import Block, BlockArgument, Operation, Value
+from ir.core import BlockArgument, Operation, Value
 from ir.ops import (
     AddOp, ArrayAllocOp, ArrayDimOp, CompareOp, ConstantOp, ForOp, GeOp, GtOp, LeOp, LtOp, SubOp,
 )
 from ir.types import IntType, bool_
 
-from . import register_pass
+from . import OpPass, register_pass
 from .manager import remark
 from .fold import constant_of
 
@@ -143,28 +142,19 @@ def _le(a: Affine, b: Affine) -> bool:
 
 
 @register_pass
-class BoundsCheckElimination:
+class BoundsCheckElimination(OpPass):
     name = "bce"
 
-    def run(self, module: Module) -> bool:
-        changed = False
-        for func in module:
-            changed |= self._block(func.body)
-        return changed
-
-    def _block(self, block: Block) -> bool:
-        changed = False
-        for op in list(block.ops):
-            for region in op.regions:
-                changed |= self._block(region.block)
-            if isinstance(op, (LtOp, GeOp, GtOp, LeOp)) and isinstance(op.operand(0).type, IntType) \
-                    and op.operand(0).type.signed:
-                decided = _decide(op)
-                if decided is not None:
-                    remark(self, op, f"'{op.name}' is always {decided} here: proven by loop bounds and array extents")
-                    _replace_by(op, decided)
-                    changed = True
-        return changed
+    def visit(self, op: Operation) -> bool:
+        if not (isinstance(op, (LtOp, GeOp, GtOp, LeOp)) and isinstance(op.operand(0).type, IntType)
+                and op.operand(0).type.signed):
+            return False
+        decided = _decide(op)
+        if decided is None:
+            return False
+        remark(self, op, f"'{op.name}' is always {decided} here: proven by loop bounds and array extents")
+        _replace_by(op, decided)
+        return True
 
 
 def _replace_by(op: Operation, value: bool) -> None:

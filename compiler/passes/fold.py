@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ir import Module
 from ir.core import Block, Operation, Value
 from ir.ops import (
     AddOp, AndOp, CastOp, CompareOp, ConstantOp, DivOp, FloorDivOp, ForOp, IfOp, MaxOp, MinOp, MulOp,
@@ -27,7 +26,7 @@ from ir.ops import (
 )
 from ir.types import BoolType, ComplexType, FloatType, IntType, Type, c64, f32
 
-from . import register_pass
+from . import OpPass, register_pass
 
 #: errors ``evaluate`` raises where an op is undefined: the op is left alone
 UNDEFINED = (ArithmeticError, ValueError, TypeError)
@@ -87,26 +86,10 @@ def constant_of(value: Value) -> tuple[bool, Any]:
 
 
 @register_pass
-class ConstantFolding:
+class ConstantFolding(OpPass):
     name = "fold"
 
-    def run(self, module: Module) -> bool:
-        changed = False
-        for func in module:
-            changed |= self._block(func.body)
-        return changed
-
-    def _block(self, block: Block) -> bool:
-        changed = False
-        for op in list(block.ops):
-            if op.parent is not block:   # moved out by an ``if`` folded before it
-                continue
-            for region in op.regions:
-                changed |= self._block(region.block)
-            changed |= self._fold(op)
-        return changed
-
-    def _fold(self, op: Operation) -> bool:
+    def visit(self, op: Operation) -> bool:
         if isinstance(op, RaiseIfOp):
             known, cond = constant_of(op.cond)
             if known and not cond:

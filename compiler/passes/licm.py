@@ -14,12 +14,11 @@ out of a body that might not run.
 """
 from __future__ import annotations
 
-from ir import Module
 from ir.core import Block, Operation
 from ir.ops import ConstantOp, FloorDivOp, ForOp, ModOp, PowOp, WhileOp
 from ir.types import IntType
 
-from . import register_pass
+from . import OpPass, register_pass
 from .manager import remark
 
 
@@ -28,26 +27,15 @@ def _defined_only_where_checked(op: Operation) -> bool:
 
 
 @register_pass
-class LoopInvariantCodeMotion:
+class LoopInvariantCodeMotion(OpPass):
     name = "licm"
 
-    def run(self, module: Module) -> bool:
-        changed = False
-        for func in module:
-            changed |= self._block(func.body)
-        return changed
-
-    def _block(self, block: Block) -> bool:
-        changed = False
-        for op in list(block.ops):
-            for region in op.regions:
-                changed |= self._block(region.block)
-            if isinstance(op, ForOp):
-                changed |= self._hoist(op, op.body, runs_once=False)
-            elif isinstance(op, WhileOp):
-                changed |= self._hoist(op, op.before, runs_once=True)
-                changed |= self._hoist(op, op.after, runs_once=False)
-        return changed
+    def visit(self, op: Operation) -> bool:
+        if isinstance(op, ForOp):
+            return self._hoist(op, op.body, runs_once=False)
+        if isinstance(op, WhileOp):
+            return self._hoist(op, op.before, runs_once=True) | self._hoist(op, op.after, runs_once=False)
+        return False
 
     def _hoist(self, loop: Operation, block: Block, runs_once: bool) -> bool:
         """Move the invariant ops of ``block`` (a region of ``loop``) before ``loop``."""

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from ir import Module
 from ir.clone import clone
-from ir.core import Block
+from ir.core import Operation
 from ir.ops import AddOp, ConstantOp, ForOp, GtOp, MulOp, SelectOp, ShrOp, SubOp
 from ir.types import i64
 
-from . import register_pass
+from . import OpPass, register_pass
 from .fold import constant_of
 from .manager import remark
 from .bce import affine
@@ -37,33 +37,21 @@ MAX_PARTIAL_OPS = 64
 
 
 @register_pass
-class Unroll:
+class Unroll(OpPass):
     name = "unroll"
 
-    def run(self, module: Module) -> bool:
-        changed = False
-        for func in module:
-            changed |= self._block(func.body)
-        return changed
-
-    def _block(self, block: Block) -> bool:
-        changed = False
-        for op in list(block.ops):
-            for region in op.regions:
-                changed |= self._block(region.block)
-            if isinstance(op, ForOp):
-                trips = _constant_trips(op)
-                if trips is None:
-                    continue
-                size = len(trips) * sum(1 for _ in op.body.walk())
-                if 0 < len(trips) <= MAX_TRIPS and size <= MAX_OPS:
-                    remark(self, op, f"loop unrolled: {len(trips)} trips")
-                    _unroll(op, trips)
-                    changed = True
-                elif trips:
-                    remark(self, op, f"loop not unrolled: {len(trips)} trips, {size} ops unrolled "
-                                     f"(limits {MAX_TRIPS} trips, {MAX_OPS} ops)")
-        return changed
+    def visit(self, op: Operation) -> bool:
+        trips = _constant_trips(op) if isinstance(op, ForOp) else None
+        if not trips:
+            return False
+        size = len(trips) * sum(1 for _ in op.body.walk())
+        if len(trips) > MAX_TRIPS or size > MAX_OPS:
+            remark(self, op, f"loop not unrolled: {len(trips)} trips, {size} ops unrolled "
+                             f"(limits {MAX_TRIPS} trips, {MAX_OPS} ops)")
+            return False
+        remark(self, op, f"loop unrolled: {len(trips)} trips")
+        _unroll(op, trips)
+        return True
 
 
 def _constant_trips(op: ForOp) -> range | None:

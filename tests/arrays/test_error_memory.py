@@ -15,7 +15,6 @@ import re
 import numpy as np
 import pytest
 
-from compiler import compile
 from tests.e2e.support import OPT_LEVELS, CompiledCache
 
 compiled = CompiledCache()

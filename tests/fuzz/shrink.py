@@ -282,8 +282,12 @@ def regression_test(failure: Failure, seed, note: str) -> str:
     name = "test_" + "".join(c if c.isalnum() else "_" for c in str(seed))
     note = re.sub(r"\S+\.py:(\d+):(\d+): ", r"line \1: ", note)  # the generated file was temporary
     comment = "".join(f"# {line}\n" for line in note.splitlines())
+    used = failure.source + args
+    imports = "\n\n".join(f"import {line}" for module, line in (("math.", "math"), ("np.", "numpy as np"))
+                            if module in used)
+    imports += "\n" if imports else ""
     return (f'"""Shrunk from generated program {seed} (``python -m tests.fuzz.generator {seed}``)."""\n'
-            f"import math\n\nimport numpy as np\n\nfrom ..runner import assert_agrees\n\n\n"
+            f"{imports}\nfrom ..runner import assert_agrees\n\n\n"
             f"{failure.source.strip()}\n\n\n"
             f"{comment}"
             f"def {name}():\n"

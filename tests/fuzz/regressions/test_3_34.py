@@ -1,7 +1,5 @@
 """Shrunk from generated program 3-34 (``python -m tests.fuzz.generator 3-34``)."""
-import math
 
-import numpy as np
 
 from ..runner import assert_agrees
 

@@ -1,7 +1,5 @@
 """Shrunk from generated program big-3314 (``python -m tests.fuzz.generator big-3314``)."""
-import math
 
-import numpy as np
 
 from ..runner import assert_agrees
 
