@@ -81,6 +81,8 @@ def extra_measurements(numba_available: bool, quick: bool) -> dict:
     extra: dict = {
         f"first call of {measure.FIRST_CALL_KERNEL} (ms)": {
             v: measure.first_call(v, repeat) * 1e3 for v in variants},
+        f"import and first call of {measure.FIRST_CALL_KERNEL} (ms)": {
+            v: measure.import_and_first_call(v, repeat) * 1e3 for v in variants},
         "import time (ms)": {
             name: measure.import_time(module, 3 if quick else 5) * 1e3
             for name, module in [("compiler", "compiler"), ("numba", "numba")][:len(variants)]},

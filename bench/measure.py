@@ -54,6 +54,29 @@ print(json.dumps({{"s": time.perf_counter() - t0}}))
 """
 
 
+_IMPORT_AND_FIRST_CALL = """
+import json, time
+t0 = time.perf_counter()
+{setup}
+import numpy as np
+from bench.kernel import all_kernels, numba_version
+kernel = next(k for k in all_kernels() if k.name == {name!r})
+args = kernel.make_args(kernel.sizes["tiny"], np.random.default_rng(1))
+fn = make(kernel.func)
+fn(*args)
+print(json.dumps({{"s": time.perf_counter() - t0}}))
+"""
+
+
+def import_and_first_call(variant: str, repeat: int = 3) -> float:
+    """Median seconds from a fresh interpreter's ``import`` of the compiler to the end of the
+    first call of :data:`FIRST_CALL_KERNEL`: what a user waits for in a new process."""
+    setup = {"ours": "from compiler import compile as make",
+             "Numba": "import numba\nfrom bench.kernel import numba_version as make"}[variant]
+    code = _IMPORT_AND_FIRST_CALL.format(name=FIRST_CALL_KERNEL, setup=setup)
+    return statistics.median(_child(code)["s"] for _ in range(repeat))
+
+
 def first_call(variant: str, repeat: int = 3) -> float:
     """Median seconds of the first call (compile and run) of :data:`FIRST_CALL_KERNEL` at its
     tiny size, each in a fresh process that has already imported the compiler."""
