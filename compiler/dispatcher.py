@@ -59,12 +59,12 @@ from ir import ArrayType, Location, Type, TypingError, UnsupportedError
 
 from .fastcall import NativeCall, native_call
 from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function
+from .signatures import Signature, parse_signature
 
 #: what ``inspect_ir`` shows: the source, the converted source, the traced IR, the IR
 #: after our passes (and the refcount pass), our LLVM IR, LLVM's optimized IR, and
 #: the host assembly
 STAGES = ("source", "converted", "ir", "optimized", "lowered", "llvm", "asm")
-from .signatures import Signature, parse_signature
 
 #: how many argument keys have a native path at once (the newest ones)
 NATIVE_CHAIN = 4
