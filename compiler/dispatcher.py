@@ -35,8 +35,9 @@ Calling: the native path.  The Python logic above (``Dispatcher._call_slow``)
 costs microseconds per call.  So each dispatcher is the one instance of its
 own subclass of :class:`Dispatcher`, and that class's ``__call__`` is a
 builtin function made by :mod:`compiler.fastcall` for an argument key it has
-seen: a builtin is not a descriptor, so ``f(x)`` calls it with the arguments
-alone, and it checks the exact key, unboxes and calls the native code without
+run twice (the first call of a key takes the Python path: a function called
+once does not pay the milliseconds a native path takes to make): a builtin is
+not a descriptor, so ``f(x)`` calls it with the arguments alone, and it checks the exact key, unboxes and calls the native code without
 any Python frame (about 50 ns in all).  A call of another key goes to that
 builtin's fallback: the builtin of the key before it, and so on for the
 :data:`NATIVE_CHAIN` newest keys, then the Python path, which also makes the
@@ -98,6 +99,8 @@ class Dispatcher:
         self._native: dict[tuple[tuple[Type, bool], ...], NativeCall | None] = {}
         #: every native path made, linked or not: a call may still be running in one taken off the chain
         self._natives: list[NativeCall] = []
+        #: argument keys the Python path has run once (the second call makes the native path)
+        self._called: set[tuple[tuple[Type, bool], ...]] = set()
         self._head: Callable | None = None  # the first builtin of the chain
         self._slow = self._call_slow  # the end of the chain (one bound method, kept)
         functools.update_wrapper(self, py_func)
@@ -158,7 +161,10 @@ class Dispatcher:
         key = tuple(key)
         compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key)
         if key not in self._native:
-            self._add_native(key)
+            if key in self._called:
+                self._add_native(key)
+            else:  # a key called once gets no native path: making one costs milliseconds
+                self._called.add(key)
         return compiled(args)
 
     __call__ = _call_slow

@@ -61,9 +61,11 @@ def equal(a, b):
 
 
 def check(f, *args):
-    """``f(*args)`` twice (the first call compiles and makes the native path) is the same as
-    through the Python path, and equal to CPython's result; returns the native result."""
+    """``f(*args)`` three times (the first call compiles, the second makes the native path)
+    is the same as through the Python path, and equal to CPython's result; returns the
+    native result."""
     first = f(*args)
+    f(*args)
     native = f(*args)
     slow = Dispatcher._call_slow(f, *args)
     same(first, slow)
@@ -199,6 +201,8 @@ def test_the_native_path_is_the_class_call():
     assert isinstance(f, Dispatcher) and type(f) is not Dispatcher
     assert type(f).__call__ is Dispatcher.__call__  # nothing native before a call
     assert f(1.5) == 1.5
+    assert type(f).__call__ is Dispatcher.__call__  # nor after the first of a key
+    assert f(1.5) == 1.5
     call = type(f).__call__
     assert type(call).__name__ == "builtin_function_or_method" and call.__name__ == "identity"
     assert isinstance(call.__self__, fastcall.NativeCall)
@@ -209,7 +213,7 @@ def test_the_native_path_is_the_class_call():
 
 def test_no_arguments(slow_calls):
     f = compile(constant)
-    assert f() == 42 and f() == 42 and len(slow_calls) == 1
+    assert f() == 42 and f() == 42 and f() == 42 and len(slow_calls) == 2
     with pytest.raises(TypeError, match="takes 0 positional arguments but 1 was given"):
         f(1)
 
@@ -224,7 +228,7 @@ def test_a_subclass_with_its_own_call_keeps_it():
     f.log = []
     assert f(1.5) == 1.5 and f(2.5) == 2.5 and f.log == [(1.5,), (2.5,)]
     g = type("Plain", (Dispatcher,), {})(identity)  # a subclass without __call__: native
-    assert g(1.5) == 1.5 and isinstance(type(g).__call__.__self__, fastcall.NativeCall)
+    assert g(1.5) == 1.5 and g(1.5) == 1.5 and isinstance(type(g).__call__.__self__, fastcall.NativeCall)
 
 
 def test_a_copied_dispatcher_still_calls():
@@ -374,7 +378,7 @@ def test_array_results_borrow_or_own(slow_calls):
 def test_writing_into_an_argument(slow_calls):
     f = compile(fill)
     a = np.zeros(4)
-    assert f(a, 2.5) is None and a.tolist() == [2.5] * 4
+    assert f(a, 2.5) is None and f(a, 2.5) is None and a.tolist() == [2.5] * 4
     n = len(slow_calls)
     assert f(a, 1.0) is None and a.tolist() == [1.0] * 4
     assert len(slow_calls) == n
@@ -382,7 +386,7 @@ def test_writing_into_an_argument(slow_calls):
 
 def test_refused_arrays_raise_the_same_type_error():
     f = compile(total)
-    assert f(np.arange(4.0)) == 6.0  # the native path exists
+    assert f(np.arange(4.0)) == 6.0 and f(np.arange(4.0)) == 6.0  # the native path exists
     swapped = np.arange(4.0).astype(">f8")
     misaligned = np.frombuffer(bytearray(8 * 4 + 1), np.float64, 4, offset=1)
     for bad, message in ((swapped, "non-native byte order"), (misaligned, "misaligned"),
@@ -420,7 +424,8 @@ def test_keywords_and_defaults(slow_calls):
     assert f(2.0) == 6.5 and f(2.0, k=1) == 2.5 and f(shift=1.0, x=2.0, k=2) == 5.0 and f(2.0, 4, 0.0) == 8.0
     assert len(slow_calls) == n  # bound by the Python path, then run natively
     assert f(2.0, k=1.5) == 3.5 and len(slow_calls) == n + 1  # a new key: compiled, run through ctypes
-    assert f(2.0, k=1.5) == 3.5 and f(x=2.0, k=0.5) == 1.5 and len(slow_calls) == n + 1
+    assert f(2.0, k=1.5) == 3.5 and len(slow_calls) == n + 2  # its second call makes its native path
+    assert f(2.0, k=1.5) == 3.5 and f(x=2.0, k=0.5) == 1.5 and len(slow_calls) == n + 2
 
 
 @pytest.mark.parametrize("args, kwargs", [((), {}), ((1.0, 2, 3, 4), {}), ((1.0,), {"z": 1}),
@@ -445,7 +450,7 @@ def test_keyword_only_and_positional_only_parameters(slow_calls):
         f(2.0, 3)
     assert str(got.value) == str(expected.value)
     g = compile(positional_only)
-    assert g(5, 2) == 3
+    assert g(5, 2) == 3 and g(5, 2) == 3
     n = len(slow_calls)
     assert g(5, 2) == 3 and len(slow_calls) == n
     with pytest.raises(TypeError) as expected:
@@ -501,7 +506,7 @@ def test_recompiling_a_key_with_another_result_type_replaces_its_native_path():
 # ------------------------------------------------------------------ errors
 def test_errors_of_compiled_code(slow_calls):
     f, g = compile(divide), compile(int_divide)
-    assert f(1.0, 4.0) == 0.25 and g(7, 2) == 3
+    assert f(1.0, 4.0) == 0.25 and g(7, 2) == 3 and f(1.0, 4.0) == 0.25 and g(7, 2) == 3
     n = len(slow_calls)
     for func, args in ((f, (1.0, 0.0)), (g, (7, 0))):
         with pytest.raises(ZeroDivisionError, match=r"test_fastcall\.py:\d+\)$") as native:
@@ -651,7 +656,7 @@ def test_array_results_do_not_grow_memory():
 
 def test_a_dropped_dispatcher_is_collected_and_a_kept_builtin_keeps_working():
     f = compile(affine)
-    assert f(1.0, 2.0) == 3.0
+    assert f(1.0, 2.0) == 3.0 and f(1.0, 2.0) == 3.0
     call = type(f).__call__
     ref = weakref.ref(f)
     del f
