@@ -8,11 +8,16 @@ block is visible in every region nested in it).  A region's ops are never
 matched with ops of a sibling region (the ``then`` and ``else`` of an
 ``if``), nor across a function.  Commutative ops match with their operands
 in either order.  Memory reads are not merged (a store may come between).
+
+The same rule removes repeated checks: a ``raise_if`` on the very condition
+value (with the same exception and message) of one that dominates it can
+never fire -- had its condition been true, the first one would have raised.
 """
 from __future__ import annotations
 
 from ir import Module
 from ir.core import Block, Commutative, Operation
+from ir.ops import RaiseIfOp
 
 from . import register_pass
 
@@ -39,7 +44,14 @@ class CommonSubexpressionElimination:
         changed = False
         scopes.append({})
         for op in list(block.ops):
-            if op.is_pure and not op.regions and op.results:
+            if isinstance(op, RaiseIfOp) and not op.regions:
+                key = _key(op)
+                if any(key in s for s in scopes):
+                    op.erase()
+                    changed = True
+                    continue
+                scopes[-1][key] = op
+            elif op.is_pure and not op.regions and op.results:
                 key = _key(op)
                 known = next((s[key] for s in reversed(scopes) if key in s), None)
                 if known is not None:

@@ -13,7 +13,8 @@ Canonicalizations:
 
 * ``select`` and ``if`` on a constant keep the chosen value or region;
 * a ``for`` whose constant bounds give zero trips is replaced by its inits;
-* the algebraic identities of :data:`IDENTITIES` (one rule a line).
+* the algebraic identities of :data:`IDENTITIES` (one rule a line);
+* an integer compared with its own type's least or greatest value.
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from typing import Any, Callable
 
 from ir.core import Block, Operation, Value
 from ir.ops import (
-    AddOp, AndOp, CastOp, CompareOp, ConstantOp, DivOp, FloorDivOp, ForOp, IfOp, MaxOp, MinOp, MulOp,
-    NegOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
+    AddOp, AndOp, CastOp, CompareOp, ConstantOp, DivOp, FloorDivOp, ForOp, GeOp, GtOp, IfOp, LeOp, LtOp, MaxOp,
+    MinOp, MulOp, NegOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
 )
 from ir.types import BoolType, ComplexType, FloatType, IntType, Type, c64, f32
 
@@ -106,7 +107,7 @@ class ConstantFolding(OpPass):
         if isinstance(op, ForOp):
             return _fold_zero_trip_for(op)
         if hasattr(op, "evaluate") and len(op.results) == 1 and not op.regions:
-            return _evaluate(op) or _identity(op)
+            return _evaluate(op) or _identity(op) or _beyond_the_type(op)
         return False
 
 
@@ -143,6 +144,20 @@ def _identity(op: Operation) -> bool:
             if known and isinstance(value, bool) == isinstance(c, bool) and value == c:
                 return _replace(op, other) if result == "x" else _replace_by_constant(op, result)
     return False
+
+
+def _beyond_the_type(op: Operation) -> bool:
+    """An integer compared with its type's own least or greatest value: ``x < MIN``
+    and ``x > MAX`` are false, ``x >= MIN`` and ``x <= MAX`` true (for any ``x``)."""
+    if not isinstance(op, (LtOp, GtOp, LeOp, GeOp)) or not _is_int(op.operand(0).type):
+        return False
+    t = op.operand(0).type
+    known, c = constant_of(op.operand(1))
+    if not known:
+        return False
+    decided = {(LtOp, t.min): False, (GeOp, t.min): True, (GtOp, t.max): False, (LeOp, t.max): True}
+    value = decided.get((type(op), c))
+    return False if value is None else _replace_by_constant(op, value)
 
 
 def _replace(op: Operation, value: Value) -> bool:

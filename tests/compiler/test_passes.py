@@ -199,6 +199,22 @@ CASES = {
           %c = sub %b, %b : f64
           return %c
         }"""),
+    "an int compared with its own type's extremes is decided": ("fold,dce", """
+        func @f(%x: i64, %y: i8) -> bool {
+          %lo = const {value = -9223372036854775808} : i64
+          %hi = const {value = 9223372036854775807} : i64
+          %a = lt %x, %lo : bool
+          %b = gt %x, %hi : bool
+          %c = or %a, %b : bool
+          raise_if %c {exception = "OverflowError", message = "too large"}
+          %m = const {value = 127} : i8
+          %d = le %y, %m : bool
+          return %d
+        }""", """
+        func @f(%x: i64, %y: i8) -> bool {
+          %d = const {value = true} : bool
+          return %d
+        }"""),
     # ------------------------------------------------------------ dce
     "dce keeps ops that may raise and calls": ("dce", """
         func @g(%x: i64) -> i64 {
@@ -376,6 +392,28 @@ CASES = {
           %l2 = array.load %a, %x : i64
           %s = add %l, %l2 : i64
           return %s
+        }"""),
+    "cse removes a check a dominating identical check already made": ("cse", """
+        func @f(%x: i64, %c: bool, %b: bool) -> i64 {
+          raise_if %c, %x {exception = "IndexError", message = "index {}"}
+          %r = if %b : i64 {
+            raise_if %c, %x {exception = "IndexError", message = "index {}"}
+            raise_if %c, %x {exception = "ValueError", message = "index {}"}
+            yield %x
+          } else {
+            yield %x
+          }
+          return %r
+        }""", """
+        func @f(%x: i64, %c: bool, %b: bool) -> i64 {
+          raise_if %c, %x {exception = "IndexError", message = "index {}"}
+          %r = if %b : i64 {
+            raise_if %c, %x {exception = "ValueError", message = "index {}"}
+            yield %x
+          } else {
+            yield %x
+          }
+          return %r
         }"""),
     # ------------------------------------------------------------ licm
     "licm hoists invariant pure ops through nested loops": ("licm", """
