@@ -2,24 +2,25 @@
 
 ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes
 
-* ``i32 @"f"(ptr ret, ptr errargs, A a, ...)`` with ``internal`` linkage: it
+* ``i32 @"f"(ptr ret, ptr errargs, i64 depth, A a, ...)`` with ``internal`` linkage: it
   returns 0 on success after storing the result to ``*ret`` in its memory form
   (nothing for ``none``), or, when a ``raise_if`` fires, the id of the error
   site registered with :func:`runtime.errors.register_error_site`, after
   storing the message arguments into ``errargs`` (``MAX_ERROR_ARGS`` slots of
   8 bytes: integers sign- or zero-extended, bools zero-extended, floats as
   their bit pattern, an ``f32`` in the low 4 bytes).  ``call`` passes its own
-  ``errargs`` down and returns a callee's non-zero status at once.  The slot
-  ``DEPTH_SLOT`` after the message arguments counts nested recursive calls:
-  a call that can come back to its caller (a cycle of the call graph)
-  raises ``RecursionError`` past :data:`MAX_RECURSION_DEPTH` instead of
-  overflowing the native stack.
+  ``errargs`` down and returns a callee's non-zero status at once.  ``depth``
+  counts the nested recursive calls (in a register: no memory traffic per
+  call): a call that can come back to its caller (a cycle of the call graph)
+  passes ``depth + 1`` and raises ``RecursionError`` past
+  :data:`MAX_RECURSION_DEPTH` instead of overflowing the native stack; any
+  other call passes ``depth`` on, so the count spans every function.
 * ``i32 @"f.entry"(ptr ret, ptr errargs, ptr args)``, exported: ``args``
   points to 8-byte slots, one per scalar argument in order (ints and bools
   sign-/zero-extended, ``f64`` as is, ``f32`` in the low 4 bytes, a complex
   number two slots: real then imaginary, a tuple the slots of its elements,
   ``none`` no slot, an array ``2 + 2n`` slots, see below); it loads them,
-  calls ``@"f"`` and returns its status.
+  calls ``@"f"`` with depth 0 and returns its status.
 
 Types.  In registers: bool is ``i1``, ``iN``/``uN`` are ``iN``, ``f32``/``f64``
 are ``float``/``double``, complex is ``{float, float}``/``{double, double}``,
@@ -106,7 +107,7 @@ from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, c64, c128,
 )
-from runtime.errors import DEPTH_SLOT, register_error_site
+from runtime.errors import register_error_site
 
 __all__ = ["lower_module", "value_type", "memory_type", "ENTRY_SUFFIX", "MEMINFO_HEADER", "DATA_ALIGNMENT"]
 
@@ -305,15 +306,15 @@ class _ModuleLowering:
         return str(self.llvm)
 
     def _declare(self, func: FuncOp) -> lir.Function:
-        fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, *(value_type(t) for t in func.arg_types)])
+        fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _I64, *(value_type(t) for t in func.arg_types)])
         fn = lir.Function(self.llvm, fnty, func.sym_name)
         fn.linkage = "internal"
         fn.attributes.add("nounwind")
         for ptr in fn.args[:2]:
             for attr in ("noalias", "nonnull", "captures(none)"):
                 ptr.add_attribute(attr)
-        fn.args[0].name, fn.args[1].name = "ret", "errargs"
-        for arg, value in zip(fn.args[2:], func.args):
+        fn.args[0].name, fn.args[1].name, fn.args[2].name = "ret", "errargs", "depth"
+        for arg, value in zip(fn.args[3:], func.args):
             arg.name = value.name_hint or ""
         return fn
 
@@ -329,7 +330,7 @@ class _ModuleLowering:
         for t in func.arg_types:
             value, next_slot = _load_argument(b, slots, next_slot, t)
             values.append(value)
-        b.ret(b.call(self.functions[func.sym_name], [ret, errargs, *values]))
+        b.ret(b.call(self.functions[func.sym_name], [ret, errargs, lir.Constant(_I64, 0), *values]))
 
     # -- declarations
     def declare(self, name: str, fnty: lir.FunctionType) -> lir.Function:
@@ -519,8 +520,8 @@ class _FunctionLowering:
         self.func = func
         self.allocas = lir.IRBuilder(fn.append_basic_block("entry"))  # holds the stack slots only
         self.b = lir.IRBuilder(fn.append_basic_block("body"))
-        self.ret_ptr, self.err_ptr = fn.args[:2]
-        self.values: dict[Value, lir.Value] = dict(zip(func.args, fn.args[2:]))
+        self.ret_ptr, self.err_ptr, self.depth = fn.args[:3]
+        self.values: dict[Value, lir.Value] = dict(zip(func.args, fn.args[3:]))
 
     def lower(self) -> None:
         body = self.b.basic_block
@@ -565,21 +566,16 @@ class _FunctionLowering:
         b = self.b
         callee = self.module.ir_module[op.callee]
         slot = self.stack_slot(memory_type(callee.result_type))
-        recursive = self.func.sym_name in self.module.reachable_from(op.callee)
-        if recursive:
-            depth_slot = b.gep(self.err_ptr, [lir.Constant(_I64, DEPTH_SLOT)], inbounds=True, source_etype=_I64)
-            depth = b.load(depth_slot, typ=_I64)
-            deeper = b.add(depth, lir.Constant(_I64, 1))
+        depth = self.depth
+        if self.func.sym_name in self.module.reachable_from(op.callee):  # a recursive call
+            depth = b.add(depth, lir.Constant(_I64, 1))
             site = register_error_site("RecursionError", "maximum recursion depth exceeded", op.loc, ())
-            with b.if_then(b.icmp_signed(">", deeper, lir.Constant(_I64, MAX_RECURSION_DEPTH)), likely=False):
+            with b.if_then(b.icmp_signed(">", depth, lir.Constant(_I64, MAX_RECURSION_DEPTH)), likely=False):
                 self._fail(op, lir.Constant(_STATUS, site))
-            b.store(deeper, depth_slot)
         status = b.call(self.module.functions[op.callee],
-                        [slot, self.err_ptr, *(self.value(v) for v in op.operands)])
+                        [slot, self.err_ptr, depth, *(self.value(v) for v in op.operands)])
         with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
             self._fail(op, status)
-        if recursive:
-            b.store(depth, depth_slot)
         if not op.results:
             return None
         t = op.result.type

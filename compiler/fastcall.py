@@ -29,8 +29,9 @@ a ``PyMethodDef`` built with ctypes.  The function
    compiles new signatures, and so on.  Nothing has run at that point, so
    the fallback sees the call as it was made;
 3. fills the 8-byte slot array at the field offsets of
-   :class:`runtime.boxing.ArgPacker`'s structure (an ``alloca``), zeroes the
-   ``errargs`` buffer and calls the exported entry at its address;
+   :class:`runtime.boxing.ArgPacker`'s structure (an ``alloca``) and calls
+   the exported entry at its address (``errargs`` is only read after an
+   error, whose site wrote the slots its message uses);
 4. on a non-zero status calls :func:`_raise_status` (which raises with
    :func:`runtime.errors.raise_error`) and returns its NULL;
 5. boxes a ``bool``, ``i64``, ``f64``, ``c128`` or ``none`` result itself
@@ -337,7 +338,6 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
         else:
             f.store("double", f.field(arg, _COMPLEX_VALUE, "double"), "%slots", slot(f"a{i}"))
             f.store("double", f.field(arg, _COMPLEX_VALUE + 8, "double"), "%slots", slot(f"a{i}_im"))
-    f.emit(f"store [{ERRARGS_SLOTS} x i64] zeroinitializer, ptr %errargs")
     status = _call_entry(f, entry_address, sizes)
     error, done = f.label(), f.label()
     f.emit(f"br i1 {f.value(f'icmp ne i32 {status}, 0')}, label %{error}, label %{done}")

@@ -37,15 +37,13 @@ from typing import NoReturn, Sequence
 from ir.diagnostics import Location
 from ir.types import BoolType, FloatType, IntType, Type
 
-__all__ = ["MAX_ERROR_ARGS", "DEPTH_SLOT", "ERRARGS_SLOTS", "ErrorSite", "register_error_site", "error_site",
+__all__ = ["MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "register_error_site", "error_site",
            "raise_error", "decode_slot", "can_raise"]
 
 #: number of 8-byte message-argument slots the caller of compiled code provides
 MAX_ERROR_ARGS = 4
-#: the slot after the message arguments counts the depth of recursive calls
-DEPTH_SLOT = MAX_ERROR_ARGS
-#: 8-byte slots of the ``errargs`` buffer a caller of compiled code provides (zeroed)
-ERRARGS_SLOTS = MAX_ERROR_ARGS + 1
+#: 8-byte slots of the ``errargs`` buffer a caller of compiled code provides
+ERRARGS_SLOTS = MAX_ERROR_ARGS
 
 _MASK64 = (1 << 64) - 1
 
