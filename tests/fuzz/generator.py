@@ -373,10 +373,8 @@ class Generator:
                 name = self.fresh({"int": "i", "float": "x", "bool": "b"}[t])
                 targets.append(name)
             self.emit(depth, f"{', '.join(targets)} = {callee.name}({args})")
-            for name, t in zip(targets, callee.result):
+            for name, t in zip(targets, callee.result):   # ints returned are within VAR_BOUND
                 scope.vars[name] = t
-            if "int" in callee.result:
-                pass  # callee results are ints of variables: within VAR_BOUND
         elif kind == "if":
             self.emit(depth, f"if {self.bool_expr(scope)}:")
             self.block(scope.child(), depth + 1, dict(ctx, nest=nest + 1))
