@@ -1,5 +1,5 @@
-"""What our passes buy: kernel speed with our pipeline on and off, with bounds checks on and off,
-and the compile time each pass takes.
+"""What our passes buy: kernel speed with our pipeline on and off, our vectorizer on and off,
+bounds checks on and off, and the compile time each pass takes.
 
     python -m bench.passes [--quick] [--only jacobi,gauss_seidel]
 
@@ -7,7 +7,11 @@ Variants, all compiled by us at -O3 (LLVM's own optimizer on in every one):
 
 * ``passes``: our -O3 pipeline, bounds checks on (the default);
 * ``no passes``: our pipeline off (``passes=""``), bounds checks on;
-* ``no checks``: our pipeline, ``boundscheck=False``.
+* ``no checks``: our pipeline, ``boundscheck=False``;
+* ``vectorizer``: our pipeline with ``boundscheck=False`` and LLVM's loop vectorizer off;
+* ``no vectorizer``: the same without our ``vectorize`` pass.
+
+The last two isolate our vectorizer (LLVM's SLP vectorizer stays on in both).
 
 Each variant's result is checked against CPython's and the variants are timed
 interleaved, like the main suite (``bench.harness``).  Compile time per pass
@@ -25,7 +29,15 @@ import numpy as np
 from .harness import KernelResult, time_interleaved
 from .kernel import agree, all_kernels, fresh_args
 
-VARIANTS = {"passes": {}, "no passes": {"passes": ""}, "no checks": {"boundscheck": False}}
+def _without_vectorize() -> str:
+    from compiler.passes.manager import PRESETS
+
+    return ",".join(name for name in PRESETS[3] if name != "vectorize")
+
+
+VARIANTS = {"passes": {}, "no passes": {"passes": ""}, "no checks": {"boundscheck": False},
+            "vectorizer": {"boundscheck": False, "llvm_vectorize": False},
+            "no vectorizer": {"boundscheck": False, "llvm_vectorize": False, "passes": None}}
 
 
 def run(kernel, size: int, rounds: int) -> KernelResult:
@@ -36,6 +48,8 @@ def run(kernel, size: int, rounds: int) -> KernelResult:
     result = KernelResult(kernel.name, kernel.group, size)
     callables = {}
     for name, options in VARIANTS.items():
+        if "passes" in options and options["passes"] is None:
+            options = dict(options, passes=_without_vectorize())
         fn = compile(kernel.func, **options)
         if agree(fn(*fresh_args(kernel, args)), want, kernel.rtol):
             callables[name] = fn
@@ -74,14 +88,16 @@ def main(argv=None) -> int:
     kernels = [k for k in all_kernels() if k.group != "scalar" or k.name in ("sieve", "mandelbrot")]
     if args.only:
         kernels = [k for k in kernels if k.name in args.only.split(",")]
-    print("| kernel | size | passes (ms) | no passes (ms) | no checks (ms) | passes speed-up | checks cost |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| kernel | size | passes (ms) | no passes (ms) | no checks (ms) | vectorizer (ms) | no vectorizer (ms) "
+          "| passes speed-up | checks cost | vectorizer speed-up |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for kernel in kernels:
         r = run(kernel, kernel.sizes[mode], 5 if args.quick else 11)
         cells = " | ".join(f"{r.timings[v].median * 1e3:.3g}" if v in r.timings else "-" for v in VARIANTS)
-        gain, cost = r.speedup("passes", "no passes"), r.speedup("no checks", "passes")
-        print(f"| {r.kernel} | {r.size} | {cells} | {gain:.2f}x | {cost:.2f}x |" if gain and cost else
-              f"| {r.kernel} | {r.size} | {cells} | - | - |", flush=True)
+        ratios = [r.speedup("passes", "no passes"), r.speedup("no checks", "passes"),
+                  r.speedup("vectorizer", "no vectorizer")]
+        shown = " | ".join(f"{x:.2f}x" if x else "-" for x in ratios)
+        print(f"| {r.kernel} | {r.size} | {cells} | {shown} |", flush=True)
     totals = pass_times(kernels, mode)
     print()
     print("| pass | compile time over all kernels (ms) |")

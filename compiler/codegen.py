@@ -104,8 +104,9 @@ from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import FloatTestOp, Math2Op, MathOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
+from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorSplatOp, VectorStoreOp
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, c64, c128,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, VectorType, c64, c128,
 )
 from runtime.errors import register_error_site
 
@@ -155,6 +156,8 @@ def value_type(t: Type) -> lir.Type:
     if isinstance(t, ArrayType):
         dims = lir.ArrayType(_I64, t.ndim)
         return lir.LiteralStructType([_PTR, _PTR, dims, dims])
+    if isinstance(t, VectorType):
+        return lir.VectorType(value_type(t.element), t.width)
     raise NotImplementedError(f"code generation for type {t} is not implemented")
 
 
@@ -755,6 +758,39 @@ class _FunctionLowering:
             return
         b.store(_to_memory(b, value, t.dtype), ptr)
 
+    @_lowers(VectorLoadOp)
+    def _vector_load(self, op: VectorLoadOp) -> lir.Value:
+        t = op.operand(0).type
+        ptr = self._element_pointer(self.value(op.operand(0)), t, [self.value(op.operand(1))])
+        return self.b.load(ptr, typ=value_type(op.result.type), align=_itemsize(t.dtype))
+
+    @_lowers(VectorStoreOp)
+    def _vector_store(self, op: VectorStoreOp) -> None:
+        t = op.operand(0).type
+        ptr = self._element_pointer(self.value(op.operand(0)), t, [self.value(op.operand(1))])
+        self.b.store(self.value(op.operand(2)), ptr, align=_itemsize(t.dtype))
+
+    @_lowers(VectorSplatOp)
+    def _vector_splat(self, op: VectorSplatOp) -> lir.Value:
+        b, vt = self.b, value_type(op.result.type)
+        one = b.insert_element(lir.Constant(vt, None), self.value(op.operand(0)), _I32_ZERO)
+        mask = lir.Constant(lir.VectorType(_I32, op.result.type.width), [0] * op.result.type.width)
+        return b.shuffle_vector(one, lir.Constant(vt, None), mask)
+
+    @_lowers(ArrayOverlapOp)
+    def _array_overlap(self, op: ArrayOverlapOp) -> lir.Value:
+        """``[start, start + n * itemsize)`` of the two arrays intersect (both non-empty)."""
+        b = self.b
+        spans = []
+        for v in op.operands:
+            array = self.value(v)
+            start = b.ptrtoint(b.extract_value(array, 1), _I64)
+            size = b.mul(b.extract_value(array, [2, 0]), lir.Constant(_I64, _itemsize(v.type.dtype)))
+            spans.append((start, b.add(start, size), b.icmp_signed(">", size, lir.Constant(_I64, 0))))
+        (a0, a1, a_any), (b0, b1, b_any) = spans
+        crossing = b.and_(b.icmp_unsigned("<", a0, b1), b.icmp_unsigned("<", b0, a1))
+        return b.and_(crossing, b.and_(a_any, b_any))
+
     @_lowers(ArrayViewOp)
     def _array_view(self, op: ArrayViewOp) -> lir.Value:
         """``a[i]``: the same meminfo (no count change), data moved to row ``i``,
@@ -852,6 +888,8 @@ class _FunctionLowering:
     def _binary(self, op: BinaryOp) -> lir.Value:
         x, y = self.value(op.lhs), self.value(op.rhs)
         cls, t = type(op), op.lhs.type
+        if isinstance(t, VectorType):  # lane by lane: the vectorizer makes only the simple ops
+            t = t.element
         if isinstance(t, (BoolType, IntType)):
             return self._int_binary(cls, x, y, t)
         if cls is PowOp and t == c64:  # single precision loses too much through exp/log: go wide
@@ -973,6 +1011,8 @@ class _FunctionLowering:
     def _neg(self, op: NegOp) -> lir.Value:
         b = self.b
         x, t = self.value(op.operand(0)), op.operand(0).type
+        if isinstance(t, VectorType):
+            t = t.element
         if isinstance(t, IntType):
             return b.neg(x)
         if isinstance(t, FloatType):

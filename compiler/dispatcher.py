@@ -298,9 +298,9 @@ def _accepts(param: Type, arg: Type) -> bool:
 
 
 def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3,
-            boundscheck: bool = True, passes: str | None = None) -> Any:
+            boundscheck: bool = True, passes: str | None = None, llvm_vectorize: bool = True) -> Any:
     """Decorate a function for JIT compilation (see the module docstring)."""
-    options = CompileOptions(opt=opt, boundscheck=boundscheck, passes=passes)
+    options = CompileOptions(opt=opt, boundscheck=boundscheck, passes=passes, llvm_vectorize=llvm_vectorize)
     if callable(func) and not isinstance(func, (str, Signature)):
         return Dispatcher(func, (), options)
     if func is None:

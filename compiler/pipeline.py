@@ -30,6 +30,8 @@ class CompileOptions:
     passes: str | None = None
     #: verify the IR after every pass (``None``: the pass manager's default)
     verify_each: bool | None = None
+    #: LLVM's own loop vectorizer (off to measure ours alone)
+    llvm_vectorize: bool = True
 
     def __post_init__(self) -> None:
         from .passes.manager import parse_pipeline
@@ -105,7 +107,8 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
         llvm_ir = lower_module(module)
     except RecursionError as err:
         raise _too_deep(pyfunc, err) from err
-    library = get_engine().compile(llvm_ir, opt_level=options.opt, name=entry.sym_name)
+    library = get_engine().compile(llvm_ir, opt_level=options.opt, name=entry.sym_name,
+                                   loop_vectorize=options.llvm_vectorize)
     return CompiledFunction(tuple(arg_types), entry.result_type, module, entry, llvm_ir, library)
 
 

@@ -112,8 +112,10 @@ class Engine:
             backend = self._backends[codegen_level] = (machine, llvm.create_lljit_compiler(machine))
         return backend
 
-    def compile(self, llvm_ir: str, opt_level: int = 3, name: str = "module") -> CompiledLibrary:
-        """Parse, verify, optimize at ``opt_level`` (0..3) and JIT-compile ``llvm_ir``.
+    def compile(self, llvm_ir: str, opt_level: int = 3, name: str = "module",
+                loop_vectorize: bool = True) -> CompiledLibrary:
+        """Parse, verify, optimize at ``opt_level`` (0..3) and JIT-compile ``llvm_ir``;
+        ``loop_vectorize=False`` turns LLVM's loop vectorizer off (to measure ours).
 
         Raises :class:`LLVMError` if LLVM rejects the text.
         """
@@ -125,7 +127,7 @@ class Engine:
         with self._lock:
             machine, jit = self._backend(codegen_level)
             module = self._parse(llvm_ir, name, machine)
-            self._optimize(module, opt_level, machine)
+            self._optimize(module, opt_level, machine, loop_vectorize)
             optimized = str(module)
             exports = [g.name for g in (*module.functions, *module.global_variables)
                        if not g.is_declaration and g.linkage == llvm.Linkage.external]
@@ -162,11 +164,11 @@ class Engine:
         return module
 
     @staticmethod
-    def _optimize(module: Any, opt_level: int, machine: Any) -> None:
+    def _optimize(module: Any, opt_level: int, machine: Any, loop_vectorize: bool) -> None:
         import llvmlite.binding as llvm
 
         options = llvm.create_pipeline_tuning_options(speed_level=opt_level)
-        options.loop_vectorization = opt_level >= 2
+        options.loop_vectorization = opt_level >= 2 and loop_vectorize
         options.slp_vectorization = opt_level >= 2
         pass_builder = llvm.create_pass_builder(machine, options)
         pass_builder.getModulePassManager().run(module, pass_builder)

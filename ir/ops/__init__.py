@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..core import Operation
-from . import arith, array, complex, control, func, math, tuple as tuple_ops
+from . import arith, array, complex, control, func, math, tuple as tuple_ops, vector
 from .arith import *  # noqa: F401,F403
 from .array import *  # noqa: F401,F403
 from .complex import *  # noqa: F401,F403
@@ -10,6 +10,7 @@ from .control import *  # noqa: F401,F403
 from .func import *  # noqa: F401,F403
 from .math import *  # noqa: F401,F403
 from .tuple import *  # noqa: F401,F403
+from .vector import *  # noqa: F401,F403
 
 OP_REGISTRY: dict[str, type[Operation]] = {}
 
@@ -22,7 +23,7 @@ def register_op(cls: type[Operation]) -> type[Operation]:
     return cls
 
 
-for _module in (arith, array, complex, control, func, math, tuple_ops):
+for _module in (arith, array, complex, control, func, math, tuple_ops, vector):
     for _cls in vars(_module).values():
         if isinstance(_cls, type) and issubclass(_cls, Operation) and _cls.name:
             register_op(_cls)

@@ -33,7 +33,7 @@ from ..core import (
 )
 from ..diagnostics import Location
 from ..types import (
-    BoolType, ComplexType, FloatType, IntType, NoneType, Type, bool_,
+    BoolType, ComplexType, FloatType, IntType, NoneType, Type, VectorType, bool_,
 )
 
 __all__ = [
@@ -109,6 +109,11 @@ class ConstantOp(Operation):
 
 
 # ----------------------------------------------------------------- binary
+def _lane(t: Type) -> Type:
+    """The type an element-wise op works on: a vector's element type, else ``t``."""
+    return t.element if isinstance(t, VectorType) else t
+
+
 NUM = (IntType, FloatType, ComplexType)
 REAL = (IntType, FloatType)
 INTEGRAL = (BoolType, IntType)
@@ -140,7 +145,7 @@ class BinaryOp(Operation):
             self.fail(f"operand types differ: {a.type} and {b.type}")
         if self.result.type != a.type:
             self.fail(f"result type {self.result.type} differs from operand type {a.type}")
-        if not isinstance(a.type, self.kinds):
+        if not isinstance(_lane(a.type), self.kinds):
             self.fail(f"does not accept type {a.type}")
 
     @classmethod
@@ -357,7 +362,7 @@ class UnaryOp(Operation):
         t = self.operand(0).type
         if self.result.type != t:
             self.fail(f"result type {self.result.type} differs from operand type {t}")
-        if not isinstance(t, self.kinds):
+        if not isinstance(_lane(t), self.kinds):
             self.fail(f"does not accept type {t}")
 
     @classmethod

@@ -26,6 +26,7 @@ from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
+from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorSplatOp, VectorStoreOp
 from ir.printer import print_function
 from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, i8, i32, i64, none, u8, u64
 
@@ -79,7 +80,20 @@ def build_everything() -> Module:
     first = bld.add(TupleGetOp(pair, 0))
     second = bld.add(TupleGetOp(pair, 1))
     bld.insert(ReturnOp(bld.add(MakeTupleOp([first, second]))))
-    return Module([helper, f, build_arrays()])
+    return Module([helper, f, build_arrays(), build_vectors()])
+
+
+def build_vectors() -> FuncOp:
+    """A function that uses every vector op."""
+    line = ArrayType(f64, 1, "C")
+    f = FuncOp("vectors", [line, line, i64], bool_, ["a", "b", "i"])
+    a, b, i = f.args
+    bld = Builder.at_end(f.body, HERE)
+    loaded = bld.add(VectorLoadOp(a, i, 4))
+    scaled = bld.add(MulOp(loaded, bld.add(VectorSplatOp(bld.add(ConstantOp(2.0, f64)), 4))))
+    bld.insert(VectorStoreOp(b, i, scaled))
+    bld.insert(ReturnOp(bld.add(ArrayOverlapOp(a, b))))
+    return f
 
 
 def build_arrays() -> FuncOp:
