@@ -27,7 +27,7 @@ PRESETS: dict[int, tuple[str, ...]] = {
     1: ("fold", "dce"),
     2: ("inline", "fold", "dce", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
     3: ("inline", "fold", "dce", "unroll", "fold", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce",
-        "vectorize", "cse", "dce"),
+        "vectorize", "licm", "cse", "dce"),
 }
 
 @dataclass(frozen=True)
