@@ -9,9 +9,11 @@ Variants, all compiled by us at -O3 (LLVM's own optimizer on in every one):
 * ``no passes``: our pipeline off (``passes=""``), bounds checks on;
 * ``no checks``: our pipeline, ``boundscheck=False``;
 * ``vectorizer``: our pipeline with ``boundscheck=False`` and LLVM's loop vectorizer off;
-* ``no vectorizer``: the same without our ``vectorize`` pass.
+* ``no vectorizer``: the same without our ``vectorize`` pass;
+* ``fastmath vectorizer`` and ``fastmath no vectorizer``: those two with
+  ``fastmath=True``, which lets our vectorizer reorder floating-point reductions.
 
-The last two isolate our vectorizer (LLVM's SLP vectorizer stays on in both).
+Each pair isolates our vectorizer (LLVM's SLP vectorizer stays on in both).
 
 Each variant's result is checked against CPython's and the variants are timed
 interleaved, like the main suite (``bench.harness``).  Compile time per pass
@@ -37,7 +39,10 @@ def _without_vectorize() -> str:
 
 VARIANTS = {"passes": {}, "no passes": {"passes": ""}, "no checks": {"boundscheck": False},
             "vectorizer": {"boundscheck": False, "llvm_vectorize": False},
-            "no vectorizer": {"boundscheck": False, "llvm_vectorize": False, "passes": None}}
+            "no vectorizer": {"boundscheck": False, "llvm_vectorize": False, "passes": None},
+            "fastmath vectorizer": {"boundscheck": False, "llvm_vectorize": False, "fastmath": True},
+            "fastmath no vectorizer": {"boundscheck": False, "llvm_vectorize": False, "fastmath": True,
+                                       "passes": None}}
 
 
 def run(kernel, size: int, rounds: int) -> KernelResult:
@@ -88,14 +93,15 @@ def main(argv=None) -> int:
     kernels = [k for k in all_kernels() if k.group != "scalar" or k.name in ("sieve", "mandelbrot")]
     if args.only:
         kernels = [k for k in kernels if k.name in args.only.split(",")]
-    print("| kernel | size | passes (ms) | no passes (ms) | no checks (ms) | vectorizer (ms) | no vectorizer (ms) "
-          "| passes speed-up | checks cost | vectorizer speed-up |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| kernel | size | " + " | ".join(f"{v} (ms)" for v in VARIANTS)
+          + " | passes speed-up | checks cost | vectorizer speed-up | with fastmath |")
+    print("|---|---:|" + "---:|" * (len(VARIANTS) + 4))
     for kernel in kernels:
         r = run(kernel, kernel.sizes[mode], 5 if args.quick else 11)
         cells = " | ".join(f"{r.timings[v].median * 1e3:.3g}" if v in r.timings else "-" for v in VARIANTS)
         ratios = [r.speedup("passes", "no passes"), r.speedup("no checks", "passes"),
-                  r.speedup("vectorizer", "no vectorizer")]
+                  r.speedup("vectorizer", "no vectorizer"),
+                  r.speedup("fastmath vectorizer", "fastmath no vectorizer")]
         shown = " | ".join(f"{x:.2f}x" if x else "-" for x in ratios)
         print(f"| {r.kernel} | {r.size} | {cells} | {shown} |", flush=True)
     totals = pass_times(kernels, mode)

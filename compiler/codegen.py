@@ -95,7 +95,7 @@ from ir.ops.array import (
     ArrayViewOp,
 )
 from ir.ops.arith import (
-    AddOp, AndOp, BinaryOp, CastOp, CompareOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp,
+    BINARY_OPS, AddOp, AndOp, BinaryOp, CastOp, CompareOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp,
     InvertOp, LeOp, LtOp, MaxOp, MinOp, ModOp, MulOp, NegOp, NeOp, NotOp, OrOp, PowOp,
     RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
 )
@@ -104,7 +104,7 @@ from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import FloatTestOp, Math2Op, MathOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
-from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorSplatOp, VectorStoreOp
+from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, VectorType, c64, c128,
 )
@@ -777,6 +777,18 @@ class _FunctionLowering:
         mask = lir.Constant(lir.VectorType(_I32, op.result.type.width), [0] * op.result.type.width)
         return b.shuffle_vector(one, lir.Constant(vt, None), mask)
 
+    @_lowers(VectorReduceOp)
+    def _vector_reduce(self, op: VectorReduceOp) -> lir.Value:
+        """The lanes combined in lane order, each step the scalar op's own semantics."""
+        b, vector, t = self.b, self.value(op.operand(0)), op.result.type
+        cls = BINARY_OPS[op.kind]
+        combined = b.extract_element(vector, _I32_ZERO)
+        for lane in range(1, op.operand(0).type.width):
+            x = b.extract_element(vector, lir.Constant(_I32, lane))
+            combined = (self._int_binary(cls, combined, x, t) if isinstance(t, (BoolType, IntType))
+                        else self._float_binary(cls, combined, x))
+        return combined
+
     @_lowers(ArrayOverlapOp)
     def _array_overlap(self, op: ArrayOverlapOp) -> lir.Value:
         """``[start, start + n * itemsize)`` of the two arrays intersect (both non-empty)."""
@@ -995,6 +1007,8 @@ class _FunctionLowering:
         b = self.b
         x, y = (self.value(v) for v in op.operands)
         t = op.operand(0).type
+        if isinstance(t, VectorType):  # lane by lane
+            t = t.element
         symbol = _CMP_SYMBOLS[type(op)]
         if isinstance(t, IntType) and t.signed:
             return b.icmp_signed(symbol, x, y)

@@ -14,6 +14,9 @@
     @compile(boundscheck=False)           # no array index checks (undefined if out of range)
     def k(a, i): ...
 
+    @compile(fastmath=True)               # floating-point reductions may be reordered (vectorized)
+    def total(a): ...
+
 A call binds its arguments as Python would (a wrong count raises the very
 ``TypeError`` CPython raises), maps each to an IR type (``bool``, ``i64``,
 ``f64``, ``c128`` or a NumPy scalar's type), and runs the specialisation for
@@ -298,9 +301,11 @@ def _accepts(param: Type, arg: Type) -> bool:
 
 
 def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3,
-            boundscheck: bool = True, passes: str | None = None, llvm_vectorize: bool = True) -> Any:
+            boundscheck: bool = True, passes: str | None = None, llvm_vectorize: bool = True,
+            fastmath: bool = False) -> Any:
     """Decorate a function for JIT compilation (see the module docstring)."""
-    options = CompileOptions(opt=opt, boundscheck=boundscheck, passes=passes, llvm_vectorize=llvm_vectorize)
+    options = CompileOptions(opt=opt, boundscheck=boundscheck, passes=passes, llvm_vectorize=llvm_vectorize,
+                             fastmath=fastmath)
     if callable(func) and not isinstance(func, (str, Signature)):
         return Dispatcher(func, (), options)
     if func is None:

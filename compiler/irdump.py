@@ -63,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-O", dest="opt", type=int, choices=(0, 1, 2, 3), default=3,
                         help="optimisation level: our pass preset and LLVM's level (default 3)")
     parser.add_argument("--passes", help='our pass pipeline by name, e.g. "fold,dce,cse" (instead of -O)')
+    parser.add_argument("--no-boundscheck", action="store_true", help="compile without array index checks")
+    parser.add_argument("--fastmath", action="store_true",
+                        help="let floating-point reductions be reordered (vectorized)")
     parser.add_argument("--print-after-all", action="store_true", help="the IR after every pass")
     parser.add_argument("--print-after", action="append", default=[], metavar="PASS",
                         help="the IR after each run of PASS (repeatable)")
@@ -89,7 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in (*args.print_after, *args.print_before):
             PassManager(name)   # an unknown pass is a usage error
         func = load_function(args.target)
-        dispatcher = Dispatcher(func, (), CompileOptions(opt=args.opt, passes=args.passes))
+        dispatcher = Dispatcher(func, (), CompileOptions(opt=args.opt, passes=args.passes,
+                                                          boundscheck=not args.no_boundscheck,
+                                                          fastmath=args.fastmath))
         if args.stage in ("source", "converted"):
             out.append(dispatcher.inspect_ir(stage=args.stage))
         else:

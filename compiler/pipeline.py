@@ -32,6 +32,10 @@ class CompileOptions:
     verify_each: bool | None = None
     #: LLVM's own loop vectorizer (off to measure ours alone)
     llvm_vectorize: bool = True
+    #: floating-point reductions may be reordered, so our vectorizer makes them vector
+    #: loops (rounding then differs from CPython's); every traced function gets the
+    #: ``fastmath`` attribute, which passes read
+    fastmath: bool = False
 
     def __post_init__(self) -> None:
         from .passes.manager import parse_pipeline
@@ -123,6 +127,9 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
     from .passes.manager import PassManager
 
     module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak)
+    if options.fastmath:
+        for func in module:
+            func.attributes["fastmath"] = True
     ir.verify(module)
     if optimize:
         manager = manager or PassManager(options.pipeline, verify_each=options.verify_each)

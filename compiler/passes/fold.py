@@ -14,10 +14,15 @@ Canonicalizations:
 * ``select`` and ``if`` on a constant keep the chosen value or region;
 * a ``for`` whose constant bounds give zero trips is replaced by its inits;
 * the algebraic identities of :data:`IDENTITIES` (one rule a line);
-* an integer compared with its own type's least or greatest value.
+* an integer compared with its own type's least or greatest value;
+* a value widened by a ``cast`` and compared with a constant that the narrower
+  type holds exactly is compared in the narrower type (``cast(x: i32) > 0``
+  becomes ``x > 0`` on ``i32``): the same answer, and no cast left in loops
+  the vectorizer wants to be of one element type.
 """
 from __future__ import annotations
 
+import struct
 from typing import Any, Callable
 
 from ir.core import Block, Operation, Value
@@ -107,7 +112,7 @@ class ConstantFolding(OpPass):
         if isinstance(op, ForOp):
             return _fold_zero_trip_for(op)
         if hasattr(op, "evaluate") and len(op.results) == 1 and not op.regions:
-            return _evaluate(op) or _identity(op) or _beyond_the_type(op)
+            return _evaluate(op) or _identity(op) or _beyond_the_type(op) or _compare_narrower(op)
         return False
 
 
@@ -158,6 +163,44 @@ def _beyond_the_type(op: Operation) -> bool:
     decided = {(LtOp, t.min): False, (GeOp, t.min): True, (GtOp, t.max): False, (LeOp, t.max): True}
     value = decided.get((type(op), c))
     return False if value is None else _replace_by_constant(op, value)
+
+
+def _compare_narrower(op: Operation) -> bool:
+    """``cast(x) OP c`` -> ``x OP c'`` where the cast only widens (every value of ``x``'s
+    type is one of the wider type) and ``c'``, ``c`` in ``x``'s type, is exactly ``c``."""
+    if not isinstance(op, CompareOp):
+        return False
+    for side in (0, 1):
+        cast, known = op.operand(side).owner, constant_of(op.operand(1 - side))
+        if not isinstance(cast, CastOp) or not known[0]:
+            continue
+        narrow, wide = cast.operand(0).type, cast.result.type
+        if not _widens(narrow, wide) or not _holds(narrow, known[1]):
+            continue
+        const = ConstantOp(float(known[1]) if isinstance(narrow, FloatType) else known[1], narrow, loc=op.loc)
+        op.parent.insert(op.parent.index_of(op), const)
+        op.set_operand(side, cast.operand(0))
+        op.set_operand(1 - side, const.result)
+        return True
+    return False
+
+
+def _widens(narrow: Type, wide: Type) -> bool:
+    if _is_int(narrow) and _is_int(wide):
+        return wide.min <= narrow.min and narrow.max <= wide.max
+    return narrow == f32 and isinstance(wide, FloatType) and wide.bits == 64
+
+
+def _holds(t: Type, c: Any) -> bool:
+    """Whether the type ``t`` represents the constant ``c`` exactly."""
+    if _is_int(t):
+        return isinstance(c, int) and not isinstance(c, bool) and t.min <= c <= t.max
+    if t == f32 and isinstance(c, float):
+        try:
+            return c != c or struct.unpack("f", struct.pack("f", c))[0] == c
+        except OverflowError:   # beyond f32's range
+            return False
+    return False
 
 
 def _replace(op: Operation, value: Value) -> bool:

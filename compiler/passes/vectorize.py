@@ -1,10 +1,11 @@
-"""The ``vectorize`` pass: element-wise innermost loops become vector loops.
+"""The ``vectorize`` pass: element-wise innermost loops and reductions become vector loops.
 
-A ``for`` with step 1 whose body is straight-line code (no nested regions, no
-checks left -- ``bce`` removed them, or ``boundscheck=False``), carries no
-value from one trip to the next, reads and writes 1-d C-contiguous arrays
-of one element type at exactly the induction variable, and computes with
-``+ - * /``, ``min``, ``max`` and negation on that type, is rewritten as
+A ``for`` with step 1 whose body, once its branches are if-converted, is
+straight-line code with no checks left (``bce`` removed them, or
+``boundscheck=False``), reads and writes 1-d C-contiguous arrays of one
+element type at exactly the induction variable, and computes with ``+ - * /``,
+``min``, ``max``, negation, comparisons, ``select`` and bitwise ops on that
+type and on ``bool``, is rewritten as
 
     vectorized = the stored arrays share no memory with the other arrays (run-time check)
     if vectorized:
@@ -13,34 +14,66 @@ of one element type at exactly the induction variable, and computes with
 
 so the original loop does the remaining trips, or all of them when the
 arrays overlap (where vector loads could read what the same vector's
-stores write).  ``W`` comes from the host: 512-bit vectors with AVX-512,
-256-bit with AVX, else 128-bit.  Integer arithmetic wraps lane by lane as it
-does element by element, and each lane does the same IEEE operations in the
-same order as the scalar loop, so results are identical.
+stores write); a loop that stores nothing needs no check.  ``W`` comes from
+the host: 512-bit vectors with AVX-512, 256-bit with AVX, else 128-bit.
 
-Not (yet) vectorized, each with a remark saying why: loop-carried values
-(reductions), branches in the body (if-conversion), checks that remain,
-other element types or strides, other operations.
+**If-conversion.**  An ``if`` in the body becomes a ``select`` of what its
+branches yield, both branches computed on every lane.  That is allowed only
+where computing the untaken branch cannot be observed: its ops must be pure
+(so no stores, calls or checks -- a division guarded by a zero test keeps
+its check in the branch, and so its branch) and its loads must read elements
+the loop reads or writes unconditionally anyway (the same array at the
+induction variable), so a speculated load never leaves the arrays.
+
+**Reductions.**  A value carried from one trip to the next is vectorized
+when every use of it, and of what is computed from it, is one associative
+operation of one kind -- ``s + x`` / ``s - x`` (kind ``add``), ``s * x``, ``min``,
+``max``, and for integers ``& | ^`` -- or a ``select`` between such values (``if c:
+s += x``).  Each lane then accumulates its own share of the trips from the
+kind's identity (``0``, ``1``, the type's extremes; ``-0.0`` for float sums), and
+after the vector loop the lanes are combined in lane order and with the
+initial value; the remaining trips continue from there.  Integer arithmetic
+wraps, so integer reductions are exact in any order and always vectorized.
+Floating-point reductions change their rounding (and, for ``min``/``max``, which
+of two equal zeros or which NaN survives) when reordered, so they are
+vectorized only in functions compiled with ``fastmath=True`` (the function's
+``fastmath`` attribute); everywhere else each lane does the same IEEE
+operations in the same order as the scalar loop, so results are identical.
+
+Loops left alone get a remark saying why: checks that remain, stores or
+other effects under a branch, carried values that are not reductions, other
+element types or strides, other operations.
 """
 from __future__ import annotations
 
-from ir.core import Operation, Value
+import math
+
+from ir.clone import clone_block
+from ir.core import Block, Operation, Value
 from ir.ops import (
-    AddOp, ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ConstantOp, DivOp, ForOp, GtOp, IfOp, MaxOp, MinOp,
-    MulOp, NegOp, NotOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, VectorLoadOp, VectorSplatOp, VectorStoreOp,
-    YieldOp,
+    AddOp, AndOp, ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, CompareOp, ConstantOp, DivOp, EqOp, ForOp, FuncOp,
+    GeOp, GtOp, IfOp, LeOp, LtOp, MaxOp, MinOp, MulOp, NegOp, NeOp, NotOp, OrOp, RaiseIfOp, SelectOp, ShlOp,
+    ShrOp, SubOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp, WhileOp, XorOp, YieldOp,
 )
-from ir.types import FloatType, IntType, Type, VectorType, bool_, i64
+from ir.types import BoolType, FloatType, IntType, Type, VectorType, bool_, i64
 
 from . import OpPass, register_pass
 from .fold import constant_of
 from .manager import remark
 
-#: element-wise ops the vector body may use, and the element kinds they may work on
+NUMBERS = (IntType, FloatType)
+#: lane-by-lane ops the vector body may use, and the kinds of their first operand
 LANE_OPS: dict[type, tuple[type, ...]] = {
-    AddOp: (IntType, FloatType), SubOp: (IntType, FloatType), MulOp: (IntType, FloatType),
-    DivOp: (FloatType,), MinOp: (IntType, FloatType), MaxOp: (IntType, FloatType), NegOp: (IntType, FloatType),
+    AddOp: NUMBERS, SubOp: NUMBERS, MulOp: NUMBERS, DivOp: (FloatType,), MinOp: NUMBERS, MaxOp: NUMBERS,
+    NegOp: NUMBERS, AndOp: (BoolType, IntType), OrOp: (BoolType, IntType), XorOp: (BoolType, IntType),
+    NotOp: (BoolType,), EqOp: NUMBERS, NeOp: NUMBERS, LtOp: NUMBERS, LeOp: NUMBERS, GtOp: NUMBERS,
+    GeOp: NUMBERS, SelectOp: (BoolType,),
 }
+#: ops a reduction may accumulate with, and their ``vector.reduce`` kind
+REDUCERS: dict[type, str] = {AddOp: "add", SubOp: "add", MulOp: "mul", MinOp: "min", MaxOp: "max",
+                             AndOp: "and", OrOp: "or", XorOp: "xor"}
+KIND_OPS: dict[str, type] = {"add": AddOp, "mul": MulOp, "min": MinOp, "max": MaxOp, "and": AndOp,
+                             "or": OrOp, "xor": XorOp}
 #: element types the pass works on
 ELEMENT_BITS = {"f64": 64, "f32": 32, "i64": 64, "i32": 32}
 
@@ -68,64 +101,206 @@ class Vectorize(OpPass):
     def visit(self, op: Operation) -> bool:
         if not isinstance(op, ForOp):
             return False
-        element, why = _eligible(op)
-        if element is None:
+        why = _shape(op)
+        if why is not None:
             if why:
                 remark(self, op, f"loop not vectorized: {why}")
             return False
-        if self._bits is None:
-            self._bits = host_vector_bits()
-        width = self._bits // ELEMENT_BITS[str(element)]
-        _vectorize(op, element, width)
-        remark(self, op, f"loop vectorized: {width} x {element}")
+        flat, why = _if_converted_body(op)
+        if flat is None:
+            remark(self, op, f"loop not vectorized: {why}")
+            return False
+        try:
+            element, kinds, why = _eligible(flat, _fastmath(op))
+            if element is None:
+                remark(self, op, f"loop not vectorized: {why}")
+                return False
+            if self._bits is None:
+                self._bits = host_vector_bits()
+            width = self._bits // ELEMENT_BITS[str(element)]
+            _vectorize(op, flat, element, width, kinds)
+        finally:
+            _discard(flat)
+        what = [f"{width} x {element}"]
+        if any(isinstance(inner, IfOp) for inner in op.body.ops):
+            what.append("branches as selects")
+        what += [f"{kind} reduction of %{arg.name_hint or 'carried'}" for kind, arg in zip(kinds, op.iter_args)]
+        remark(self, op, "loop vectorized: " + ", ".join(what))
         return True
 
 
-def _eligible(op: ForOp) -> tuple[Type | None, str]:
-    """The element type to vectorize ``op`` on, or ``None`` and why not (``""``: not worth a remark)."""
-    body = op.body
-    if any(inner.regions for inner in body.ops):
-        return None, "" if any(isinstance(i, ForOp) for i in body.ops) else "a branch in the body"
+def _fastmath(op: Operation) -> bool:
+    """Whether the function around ``op`` may reorder floating-point operations."""
+    func = op.parent_op
+    while func is not None and not isinstance(func, FuncOp):
+        func = func.parent_op
+    return bool(func is not None and func.attributes.get("fastmath"))
+
+
+def _shape(op: ForOp) -> str | None:
+    """Why ``op`` cannot be vectorized whatever its body computes (``""``: an outer loop,
+    not worth a remark), or ``None``."""
+    if any(isinstance(inner, (ForOp, WhileOp)) for inner in op.body.walk()):
+        return ""
     known, step = constant_of(op.step)
     if not known or step != 1:
-        return None, "the step is not 1"
-    if op.results:
-        return None, "a value is carried from one trip to the next (reductions are not vectorized yet)"
-    check = next((inner for inner in body.ops if isinstance(inner, RaiseIfOp)), None)
+        return "the step is not 1"
+    check = next((inner for inner in op.body.walk() if isinstance(inner, RaiseIfOp)), None)
     if check is not None:
         line = f" at line {check.loc.line}" if check.loc is not None else ""
-        return None, (f"a check remains{line} ({check.attributes['exception']}); index the arrays with the "
-                      "loop variable of a range their length bounds, or compile with boundscheck=False")
+        return (f"a check remains{line} ({check.attributes['exception']}); index the arrays with the loop "
+                "variable of a range their length bounds, or compile with boundscheck=False")
+    return None
+
+
+# ---------------------------------------------------------------- if-conversion
+def _if_converted_body(op: ForOp) -> tuple[Block | None, str]:
+    """A copy of ``op``'s body with every ``if`` turned into ``select`` s, or ``None``
+    and why that is not allowed.  The copy is scratch: the vector body is built
+    from it, then it is discarded."""
     iv = op.induction_var
+    read_anyway = {inner.operand(0) for inner in op.body.ops
+                   if isinstance(inner, (ArrayLoadOp, ArrayStoreOp)) and inner.operand(1) is iv}
+    mapping: dict[Value, Value] = {}
+    flat = clone_block(op.body, mapping)
+    why = _flatten(flat, mapping[iv], read_anyway)
+    if why:
+        _discard(flat)
+        return None, why
+    return flat, ""
+
+
+def _flatten(block: Block, iv: Value, read_anyway: set[Value]) -> str:
+    """If-convert ``block`` in place (innermost ``if`` s first); ``""`` or why not."""
+    for inner in list(block.ops):
+        if not isinstance(inner, IfOp):
+            continue
+        branches = (inner.then_block, inner.else_block)
+        for branch in branches:
+            why = _flatten(branch, iv, read_anyway)
+            if why:
+                return why
+            for speculated in branch.ops[:-1]:
+                safe_load = (isinstance(speculated, ArrayLoadOp) and speculated.operand(1) is iv
+                             and speculated.operand(0) in read_anyway)
+                if not (speculated.is_pure or safe_load):
+                    return (f"'{speculated.name}' under a branch (only pure code and loads of elements "
+                            "the loop reads anyway can run on every lane)")
+        for branch in branches:
+            for speculated in list(branch.ops[:-1]):
+                speculated.move_before(inner)
+        then_values, else_values = (branch.terminator.operands for branch in branches)
+        for result, a, b in zip(inner.results, then_values, else_values):
+            select = SelectOp(inner.cond, a, b, loc=inner.loc)
+            block.insert(block.index_of(inner), select)
+            result.replace_all_uses_with(select.result)
+        inner.erase()
+    return ""
+
+
+def _discard(block: Block) -> None:
+    """Drop a scratch block's ops (and their uses of values outside it)."""
+    for inner in reversed(list(block.ops)):
+        inner.erase()
+
+
+# ---------------------------------------------------------------- eligibility
+def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]:
+    """The element type and the reduction kinds of the carried values to vectorize the
+    loop whose if-converted body is ``flat``, or ``None`` and why not."""
+    iv = flat.args[0]
     element: Type | None = None
     stores = 0
-    for inner in body.ops[:-1]:
+    for inner in flat.ops[:-1]:
         if isinstance(inner, (ArrayLoadOp, ArrayStoreOp)):
             t = inner.operand(0).type
             if t.ndim != 1 or t.layout != "C" or inner.operand(1) is not iv:
-                return None, f"'{inner.name}' is not at the loop index of a 1-d C-contiguous array"
-            dtype = t.dtype
+                return None, [], f"'{inner.name}' is not at the loop index of a 1-d C-contiguous array"
+            types = [t.dtype]
             stores += isinstance(inner, ArrayStoreOp)
         elif type(inner) in LANE_OPS:
-            dtype = inner.result.type
-            if not isinstance(dtype, LANE_OPS[type(inner)]):
-                return None, f"'{inner.name}' on {dtype}"
+            if not isinstance(inner.operand(0).type, LANE_OPS[type(inner)]):
+                return None, [], f"'{inner.name}' on {inner.operand(0).type}"
+            types = [v.type for v in (*inner.operands, inner.result)]
         elif isinstance(inner, ConstantOp):
             continue
         else:
-            return None, f"'{inner.name}' in the body"
-        if str(dtype) not in ELEMENT_BITS or (element is not None and dtype != element):
-            return None, f"elements of {dtype}" + (f" and {element}" if element is not None else "")
-        element = dtype
-    if element is None or not stores:
-        return None, "nothing is stored"
-    uses_iv = [user for user, _ in iv.uses if user is not body.terminator]
-    if any(not isinstance(user, (ArrayLoadOp, ArrayStoreOp)) for user in uses_iv):
-        return None, "the loop index is used as a number"
-    return element, ""
+            return None, [], f"'{inner.name}' in the body"
+        for t in types:
+            if t == bool_:
+                continue
+            if str(t) not in ELEMENT_BITS or (element is not None and t != element):
+                return None, [], f"elements of {t}" + (f" and {element}" if element is not None else "")
+            element = t
+    if any(user is not flat.terminator and not isinstance(user, (ArrayLoadOp, ArrayStoreOp))
+           for user, _ in iv.uses):
+        return None, [], "the loop index is used as a number"
+    if element is None:
+        return None, [], "no array is read or written"
+    kinds, why = _reductions(flat, element, fastmath)
+    if why:
+        return None, [], why
+    if not (stores or kinds):
+        return None, [], "nothing is stored or accumulated"
+    return element, kinds, ""
 
 
-def _vectorize(op: ForOp, element: Type, width: int) -> None:
+def _reductions(flat: Block, element: Type, fastmath: bool) -> tuple[list[str], str]:
+    """The reduction kind of each carried value of the body ``flat``, or why one is not a reduction."""
+    kinds: list[str] = []
+    claimed: set[Operation] = set()
+    for acc, yielded in zip(flat.args[1:], flat.terminator.operands):
+        name = f"%{acc.name_hint}" if acc.name_hint else "a carried value"
+        if acc.type != element:
+            return [], f"{name} is a {acc.type}, not an element of the arrays ({element})"
+        chain, ops = {acc}, []
+        work = [acc]
+        while work:
+            for user, index in work.pop().uses:
+                if user is flat.terminator or user in ops:
+                    continue
+                if not (isinstance(user, SelectOp) and index != 0
+                        or type(user) in REDUCERS and not (isinstance(user, SubOp) and index != 0)):
+                    return [], f"{name} is carried from one trip to the next and used by '{user.name}'"
+                if user in claimed:
+                    return [], f"{name} is combined with another carried value"
+                claimed.add(user)
+                ops.append(user)
+                chain.add(user.result)
+                work.append(user.result)
+        if yielded not in chain:
+            return [], f"{name} is replaced, not accumulated, from one trip to the next"
+        found = set()
+        for user in ops:
+            if isinstance(user, SelectOp):
+                if not (user.operand(1) in chain and user.operand(2) in chain):
+                    return [], f"{name} is replaced under a condition, not accumulated"
+            elif sum(v in chain for v in user.operands) != 1:
+                return [], f"{name} is combined with itself"
+            else:
+                found.add(REDUCERS[type(user)])
+        if len(found) != 1:
+            return [], f"{name} is " + (f"accumulated by {' and '.join(sorted(found))}" if found
+                                        else "carried unchanged")
+        kind = found.pop()
+        if isinstance(element, FloatType) and not fastmath:
+            return [], (f"{name} is a floating-point {kind} reduction, which vectorizing reorders; compile "
+                        "with fastmath=True to allow that")
+        if not isinstance(element, KIND_OPS[kind].kinds):
+            return [], f"{name} is accumulated by '{kind}' on {element}"
+        kinds.append(kind)
+    return kinds, ""
+
+
+def _identity(kind: str, t: Type) -> int | float:
+    """The value a lane of a ``kind`` reduction of ``t`` starts from."""
+    if isinstance(t, FloatType):
+        return {"add": -0.0, "mul": 1.0, "min": math.inf, "max": -math.inf}[kind]
+    return {"add": 0, "mul": 1, "min": t.max, "max": t.min, "and": -1, "or": 0, "xor": 0}[kind]
+
+
+# ---------------------------------------------------------------- rewriting
+def _vectorize(op: ForOp, flat: Block, element: Type, width: int, kinds: list[str]) -> None:
     block = op.parent
     index = block.index_of(op)
 
@@ -133,6 +308,10 @@ def _vectorize(op: ForOp, element: Type, width: int) -> None:
         nonlocal index
         block.insert(index, new)
         index += 1
+        return new.results[0] if new.results else None
+
+    def in_guard(new: Operation) -> Value | None:
+        guard.then_block.append(new)
         return new.results[0] if new.results else None
 
     loc = op.loc
@@ -146,14 +325,20 @@ def _vectorize(op: ForOp, element: Type, width: int) -> None:
     for a, b in _aliasing_pairs(op):
         found = before(ArrayOverlapOp(a, b, loc=loc))
         overlap = found if overlap is None else before(OrOp(overlap, found, loc=loc))
-    vectorized = before(NotOp(overlap, loc=loc)) if overlap is not None else \
-        before(ConstantOp(True, bool_, loc=loc))
-    guard = IfOp(vectorized, [], loc=loc)
-    before(guard)
-    _vector_loop(op, vector_end, element, width, guard.then_block)
-    guard.then_block.append(YieldOp([], loc=loc))
-    guard.else_block.append(YieldOp([], loc=loc))
-    op.set_operand(0, before(SelectOp(vectorized, vector_end, op.lower, loc=loc)))
+    if overlap is None:   # nothing can alias: the vector loop always runs
+        finals = _vector_loop(op, flat, vector_end, element, width, kinds, before)
+        op.set_operand(0, vector_end)
+    else:
+        vectorized = before(NotOp(overlap, loc=loc))
+        guard = IfOp(vectorized, [v.type for v in op.inits], loc=loc)
+        before(guard)
+        finals = _vector_loop(op, flat, vector_end, element, width, kinds, in_guard)
+        guard.then_block.append(YieldOp(finals, loc=loc))
+        guard.else_block.append(YieldOp(list(op.inits), loc=loc))
+        finals = guard.results
+        op.set_operand(0, before(SelectOp(vectorized, vector_end, op.lower, loc=loc)))
+    for k, final in enumerate(finals):
+        op.set_operand(3 + k, final)
 
 
 def _aliasing_pairs(op: ForOp) -> list[tuple[Value, Value]]:
@@ -161,39 +346,52 @@ def _aliasing_pairs(op: ForOp) -> list[tuple[Value, Value]]:
     other array the body reads or stores."""
     stored: list[Value] = []
     read: list[Value] = []
-    for inner in op.body.ops:
+    for inner in op.body.walk():
         if isinstance(inner, ArrayStoreOp) and inner.operand(0) not in stored:
             stored.append(inner.operand(0))
-    for inner in op.body.ops:
+    for inner in op.body.walk():
         if isinstance(inner, ArrayLoadOp) and inner.operand(0) not in stored and inner.operand(0) not in read:
             read.append(inner.operand(0))
     return [(s, r) for s in stored for r in read] + [(a, b) for k, a in enumerate(stored) for b in stored[k + 1:]]
 
 
-def _vector_loop(op: ForOp, end: Value, element: Type, width: int, block) -> None:
-    """Append to ``block`` ``for j in range(op.lower, end, width)``: the body on vectors."""
+def _vector_loop(op: ForOp, flat: Block, end: Value, element: Type, width: int, kinds: list[str],
+                 emit) -> list[Value]:
+    """Emit (with ``emit``) ``for j in range(op.lower, end, width)`` running the
+    if-converted body ``flat`` on vectors, and the combining of its reductions;
+    the carried values after it."""
     loc = op.loc
-    step = block.append(ConstantOp(width, i64, loc=loc)).result
-    loop = block.append(ForOp(op.lower, end, step, [], loc=loc))
+    step = emit(ConstantOp(width, i64, loc=loc))
+    inits = [emit(VectorSplatOp(emit(ConstantOp(_identity(kind, element), element, loc=loc)), width, loc=loc))
+             for kind in kinds]
+    loop = ForOp(op.lower, end, step, inits, loc=loc)
+    emit(loop)
     body = loop.body
-    mapping: dict[Value, Value] = {}
+    mapping: dict[Value, Value] = dict(zip(flat.args[1:], body.args[1:]))
+    scalars: dict[Value, Value] = {}   # the scratch body's constants, made again in the vector body
 
     def vector(value: Value) -> Value:
         """The vector form of an operand: its mapped value, or the scalar in every lane."""
         if value not in mapping:
-            mapping[value] = body.append(VectorSplatOp(value, width, loc=loc)).result
+            scalar = scalars.get(value, value)
+            mapping[value] = body.append(VectorSplatOp(scalar, width, loc=loc)).result
         return mapping[value]
 
     j = loop.induction_var
-    for inner in op.body.ops[:-1]:
+    for inner in flat.ops[:-1]:
         if isinstance(inner, ConstantOp):
-            continue   # splat where used
-        if isinstance(inner, ArrayLoadOp):
+            scalars[inner.result] = body.append(ConstantOp(inner.value, inner.result.type, loc=inner.loc)).result
+        elif isinstance(inner, ArrayLoadOp):
             mapping[inner.result] = body.append(VectorLoadOp(inner.operand(0), j, width, loc=inner.loc)).result
         elif isinstance(inner, ArrayStoreOp):
             body.append(VectorStoreOp(inner.operand(0), j, vector(inner.operand(2)), loc=inner.loc))
         else:
-            new = type(inner).create([vector(v) for v in inner.operands], [VectorType(element, width)],
+            new = type(inner).create([vector(v) for v in inner.operands], [VectorType(inner.result.type, width)],
                                      dict(inner.attributes), [], inner.loc)
             mapping[inner.result] = body.append(new).result
-    body.append(YieldOp([], loc=loc))
+    body.append(YieldOp([vector(v) for v in flat.terminator.operands], loc=loc))
+    finals = []
+    for kind, init, lanes in zip(kinds, op.inits, loop.results):
+        combined = emit(VectorReduceOp(lanes, kind, loc=loc))
+        finals.append(emit(KIND_OPS[kind](init, combined, loc=loc)))
+    return finals

@@ -282,15 +282,21 @@ BINARY_OPS: dict[str, type[BinaryOp]] = {
 
 
 # ----------------------------------------------------------------- comparisons
+def bool_like(t: Type) -> Type:
+    """``bool``, or a vector of ``bool`` as wide as the vector ``t``: what comparing ``t`` gives."""
+    return VectorType(bool_, t.width) if isinstance(t, VectorType) else bool_
+
+
 class CompareOp(Operation):
-    """Two operands of one scalar type, a ``bool`` result."""
+    """Two operands of one scalar type, a ``bool`` result (lane by lane on vectors:
+    a vector of ``bool``)."""
 
     traits: ClassVar[frozenset] = frozenset({Pure})
     kinds: ClassVar[tuple[type, ...]] = (BoolType, IntType, FloatType)
     py: ClassVar[Callable[[Any, Any], bool]]
 
     def __init__(self, lhs: Value, rhs: Value, loc: Location | None = None, name: str | None = None):
-        self._setup([lhs, rhs], [bool_], loc=loc, result_names=[name])
+        self._setup([lhs, rhs], [bool_like(lhs.type)], loc=loc, result_names=[name])
 
     def verify_(self) -> None:
         if len(self.operands) != 2 or len(self.results) != 1:
@@ -298,9 +304,9 @@ class CompareOp(Operation):
         a, b = self.operands
         if a.type != b.type:
             self.fail(f"operand types differ: {a.type} and {b.type}")
-        if self.result.type != bool_:
-            self.fail("result must be bool")
-        if not isinstance(a.type, self.kinds):
+        if self.result.type != bool_like(a.type):
+            self.fail(f"result must be {bool_like(a.type)}")
+        if not isinstance(_lane(a.type), self.kinds):
             self.fail(f"does not accept type {a.type}")
 
     @classmethod
@@ -427,7 +433,8 @@ class CastOp(Operation):
 
 
 class SelectOp(Operation):
-    """``select %c, %a, %b``: ``a if c else b`` with both already computed."""
+    """``select %c, %a, %b``: ``a if c else b`` with both already computed (lane by
+    lane when ``c`` is a vector of ``bool``)."""
 
     name = "select"
     traits = frozenset({Pure})
@@ -439,8 +446,9 @@ class SelectOp(Operation):
         if len(self.operands) != 3 or len(self.results) != 1:
             self.fail("expects 3 operands and 1 result")
         c, a, b = self.operands
-        if c.type != bool_:
-            self.fail(f"condition must be bool, not {c.type}")
+        if c.type not in (bool_, bool_like(a.type)):
+            allowed = "bool" if bool_like(a.type) == bool_ else f"bool or {bool_like(a.type)}"
+            self.fail(f"condition must be {allowed}, not {c.type}")
         if a.type != b.type or self.result.type != a.type:
             self.fail(f"operand and result types differ: {a.type}, {b.type} -> {self.result.type}")
 

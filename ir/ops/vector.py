@@ -5,6 +5,9 @@
   the loop bounds say so);
 * ``vector.store %a, %i, %v`` -- the same elements, written;
 * ``%v = vector.splat %x : vector<4 x f64>`` -- a scalar in every lane;
+* ``%r = vector.reduce %v {kind = "add"} : f64`` -- the lanes combined with a
+  binary op (``add``, ``mul``, ``min``, ``max``, ``and``, ``or``, ``xor``), in
+  lane order: ``((v0 op v1) op v2) op ...``;
 * ``%o = array.overlap %a, %b : bool`` -- whether the memory of two 1-d
   C-contiguous arrays shares a byte (the vectorizer's run-time alias check).
 
@@ -16,8 +19,13 @@ from __future__ import annotations
 from ..core import Operation, Pure, ReadsMemory, Value, WritesMemory
 from ..diagnostics import Location
 from ..types import ArrayType, VectorType, bool_, i64
+from .arith import BINARY_OPS
 
-__all__ = ["VectorLoadOp", "VectorStoreOp", "VectorSplatOp", "ArrayOverlapOp"]
+__all__ = ["VectorLoadOp", "VectorStoreOp", "VectorSplatOp", "VectorReduceOp", "ArrayOverlapOp",
+           "REDUCTION_KINDS"]
+
+#: the binary ops ``vector.reduce`` combines lanes with
+REDUCTION_KINDS = ("add", "mul", "min", "max", "and", "or", "xor")
 
 
 def _contiguous_1d(op: Operation, value: Value) -> ArrayType:
@@ -72,6 +80,29 @@ class VectorSplatOp(Operation):
         r = self.result.type
         if len(self.operands) != 1 or not isinstance(r, VectorType) or r.element != self.operand(0).type:
             self.fail("makes a vector of its operand's type")
+
+
+class VectorReduceOp(Operation):
+    name = "vector.reduce"
+    traits = frozenset({Pure})
+
+    def __init__(self, vector: Value, kind: str, loc: Location | None = None):
+        self._setup([vector], [vector.type.element], {"kind": kind}, loc=loc)
+
+    @property
+    def kind(self) -> str:
+        return self.attributes.get("kind")
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or len(self.results) != 1:
+            self.fail("expects a vector and 1 result")
+        v = self.operand(0).type
+        if not isinstance(v, VectorType) or self.result.type != v.element:
+            self.fail(f"combines the lanes of a vector into its element type, not {v} into {self.result.type}")
+        if self.kind not in REDUCTION_KINDS:
+            self.fail(f"kind must be one of {', '.join(REDUCTION_KINDS)}, not {self.kind!r}")
+        if not isinstance(v.element, BINARY_OPS[self.kind].kinds):
+            self.fail(f"'{self.kind}' does not accept {v.element}")
 
 
 class ArrayOverlapOp(Operation):

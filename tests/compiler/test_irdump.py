@@ -135,6 +135,15 @@ def test_time_passes_remarks_and_dot(array_file, tmp_path, capsys):
     assert text.startswith("digraph ir {") and "func @total" in text and "for\\nline 4" in text
 
 
+def test_fastmath_and_no_boundscheck_reach_the_passes(array_file, capsys):
+    out = run_irdump(capsys, f"{array_file}:total", "--sig", "f64[::1]", "--remarks")
+    assert "[vectorize] loop not vectorized: %s is a floating-point add reduction" in out
+    out = run_irdump(capsys, f"{array_file}:total", "--sig", "f64[::1]", "--remarks", "--fastmath")
+    assert "[vectorize] loop vectorized:" in out and "add reduction of %s" in out
+    out = run_irdump(capsys, f"{array_file}:total", "--sig", "f64[::1]", "--stage", "ir", "--no-boundscheck")
+    assert "IndexError" not in out and "attributes" not in out
+
+
 @pytest.mark.parametrize("args, message", [
     (["--passes", "fold,nope"], "unknown pass 'nope'"),
     (["--print-after", "nope"], "unknown pass 'nope'"),

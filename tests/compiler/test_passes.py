@@ -216,6 +216,39 @@ CASES = {
           return %d
         }"""),
     # ------------------------------------------------------------ dce
+    "a widened value compared with a constant is compared unwidened": ("fold,dce", """
+        func @f(%x: i32, %y: f32) -> bool {
+          %w = cast %x : i64
+          %zero = const {value = 0} : i64
+          %big = const {value = 4294967296} : i64
+          %pos = gt %w, %zero : bool
+          %huge = lt %w, %big : bool
+          %v = cast %y : f64
+          %half = const {value = 0.5} : f64
+          %tenth = const {value = 0.1} : f64
+          %small = lt %v, %half : bool
+          %inexact = lt %v, %tenth : bool
+          %a = and %pos, %huge : bool
+          %b = and %small, %inexact : bool
+          %r = and %a, %b : bool
+          return %r
+        }""", """
+        func @f(%x: i32, %y: f32) -> bool {
+          %w = cast %x : i64
+          %big = const {value = 4294967296} : i64
+          %0 = const {value = 0} : i32
+          %pos = gt %x, %0 : bool
+          %huge = lt %w, %big : bool
+          %v = cast %y : f64
+          %tenth = const {value = 0.1} : f64
+          %1 = const {value = 0.5} : f32
+          %small = lt %y, %1 : bool
+          %inexact = lt %v, %tenth : bool
+          %a = and %pos, %huge : bool
+          %b = and %small, %inexact : bool
+          %r = and %a, %b : bool
+          return %r
+        }"""),
     "dce keeps ops that may raise and calls": ("dce", """
         func @g(%x: i64) -> i64 {
           return %x

@@ -26,7 +26,7 @@ from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
-from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorSplatOp, VectorStoreOp
+from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.printer import print_function
 from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, i8, i32, i64, none, u8, u64
 
@@ -92,7 +92,9 @@ def build_vectors() -> FuncOp:
     loaded = bld.add(VectorLoadOp(a, i, 4))
     scaled = bld.add(MulOp(loaded, bld.add(VectorSplatOp(bld.add(ConstantOp(2.0, f64)), 4))))
     bld.insert(VectorStoreOp(b, i, scaled))
-    bld.insert(ReturnOp(bld.add(ArrayOverlapOp(a, b))))
+    smallest = bld.add(VectorReduceOp(bld.add(SelectOp(bld.add(LtOp(loaded, scaled)), loaded, scaled)), "min"))
+    positive = bld.add(GtOp(smallest, bld.add(ConstantOp(0.0, f64))))
+    bld.insert(ReturnOp(bld.add(AndOp(positive, bld.add(ArrayOverlapOp(a, b))))))
     return f
 
 

@@ -161,6 +161,23 @@ def test_op_rule(body, fragment, marked):
     expect_failure(parse_module(func_text(body)), fragment, marked)
 
 
+VECTOR_ARGS = "%v: vector<4 x f64>, %w: vector<8 x f64>, %m: vector<4 x bool>, %n: vector<4 x i64>, %c: bool"
+
+
+@pytest.mark.parametrize("body, fragment, marked", [
+    ("%0 = lt %v, %v : bool\nreturn", "result must be vector<4 x bool>", "lt"),
+    ("%0 = lt %v, %w : vector<4 x bool>\nreturn", "operand types differ", "lt"),
+    ("%0 = select %m, %w, %w : vector<8 x f64>\nreturn", "condition must be bool or vector<8 x bool>", "select"),
+    ("%0 = vector.reduce %v {kind = \"sub\"} : f64\nreturn", "kind must be one of add, mul", "vector.reduce"),
+    ("%0 = vector.reduce %v {kind = \"xor\"} : f64\nreturn", "'xor' does not accept f64", "vector.reduce"),
+    ("%0 = vector.reduce %n {kind = \"add\"} : f64\nreturn", "combines the lanes of a vector into its element",
+     "vector.reduce"),
+    ("%0 = vector.reduce %c {kind = \"add\"} : bool\nreturn", "combines the lanes", "vector.reduce"),
+])
+def test_vector_op_rule(body, fragment, marked):
+    expect_failure(parse_module(func_text(body, VECTOR_ARGS)), fragment, marked)
+
+
 @pytest.mark.parametrize("result, body, fragment", [
     ("f64", "return %a", "@f returns f64 but 'return' gives i64"),
     ("f64", "return", "@f returns f64 but 'return' gives nothing"),
