@@ -10,7 +10,10 @@ in CPython's ``METH_FASTCALL | METH_KEYWORDS`` convention::
     PyObject *fast(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 
 and turns it into a builtin function object with ``PyCFunction_NewEx`` and
-a ``PyMethodDef`` built with ctypes.  The function
+a ``PyMethodDef`` built with ctypes.  It is also a ``vectorcallfunc`` (the
+same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
+``nargsf`` may carry a flag bit), so the dispatcher's class calls it directly
+(:mod:`compiler.vectorcall`).  The function
 
 1. checks, without touching anything, that the call is exactly of the key:
    no keyword arguments, ``nargs`` equal to the parameter count, and per
@@ -93,6 +96,8 @@ from typing import Any, Callable
 from ir.types import ArrayType, BoolType, FloatType, IntType, NoneType, Type, bool_, c128, f64, i64
 from runtime.boxing import ArgPacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, raise_error
+
+from .vectorcall import NARGS_MASK
 
 __all__ = ["NativeCall", "native_call", "supports_key"]
 
@@ -308,6 +313,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
     nargs = len(key)
     keep.extend((True, False, None, int, float, complex, boxer, _raise_status))
     f.block("entry")
+    f.emit(f"%nargs = and i64 %nargsf, {NARGS_MASK}")  # called as a vectorcallfunc too
     f.emit(f"%slots = alloca [{ctypes.sizeof(packer.struct)} x i8], align 16")
     f.emit(f"%ret = alloca [{max(ctypes.sizeof(memory_ctype(result_type)), 8)} x i8], align 16")
     f.emit(f"%errargs = alloca [{ERRARGS_SLOTS} x i64], align 8")
@@ -357,7 +363,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
         _c_string("error_format", "iL"),
         _c_string("box_format", "L" + "O" * nargs),
         _DECLARATIONS,
-        "define ptr @fast(ptr %self, ptr %args, i64 %nargs, ptr %kwnames) {",
+        "define ptr @fast(ptr %self, ptr %args, i64 %nargsf, ptr %kwnames) {",
         *f.lines,
         "}",
     ])
@@ -499,7 +505,7 @@ class NativeCall:
     object, so the builtin keeps all of this alive.
     """
 
-    __slots__ = ("_fallback", "_fallback_slot", "_keep", "builtin", "compiled", "key")
+    __slots__ = ("_fallback", "_fallback_slot", "_keep", "address", "builtin", "compiled", "key")
 
     def __init__(self, key: tuple, compiled: Any, name: str, fallback: Callable) -> None:
         from runtime.engine import get_engine
@@ -511,7 +517,9 @@ class NativeCall:
         library = get_engine().compile(text, opt_level=_WRAPPER_OPT, name=f"{name}.fastcall")
         self._fallback_slot = ctypes.c_void_p.from_address(library.address("fallback"))
         self.set_fallback(fallback)
-        method = _MethodDef(name.encode(), library.address("fast"), METH_FASTCALL | METH_KEYWORDS, None)
+        #: the native function (METH_FASTCALL | METH_KEYWORDS, also a vectorcallfunc)
+        self.address = library.address("fast")
+        method = _MethodDef(name.encode(), self.address, METH_FASTCALL | METH_KEYWORDS, None)
         self._keep = (library, method, keep)
         self.builtin = _new_builtin(ctypes.addressof(method), self, None)
 
