@@ -21,7 +21,7 @@ import operator
 from typing import Any, Callable
 
 from ir import Location, TypingError, UnsupportedError
-from ir.dtypes import promote
+from ir.dtypes import promote, to_dtype
 from ir.ops import (
     BINARY_OPS, COMPARE_OPS, CastOp, FloatTestOp, ImagOp, InvertOp, MakeComplexOp, NegOp, NotOp,
     RaiseIfOp, RealOp, SelectOp,
@@ -157,17 +157,20 @@ def _binary(op: str, a: Any, b: Any) -> Any:
         else:
             _require(op, ta, tb, (BoolType, IntType))
             t = _promote(op, _int_of_bool(ta), wa, _int_of_bool(tb), wb)
+            _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
         return emit(BINARY_OPS[_BINARY_NAMES[op]], cast(a, t), cast(b, t))
     ta, tb = _int_of_bool(ta), _int_of_bool(tb)
     if op in ("<<", ">>"):
         _require(op, ta, tb, (IntType,))
         t = _promote(op, ta, wa, tb, wb)
+        _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
         a, b = cast(a, t), cast(b, t)
         raise_if(_lt_zero(b), "ValueError", "negative shift count")
         return emit(BINARY_OPS[_BINARY_NAMES[op]], a, b)
     if op in ("//", "%"):
         _require(op, ta, tb, (IntType, FloatType))
     t = _promote(op, ta, wa, tb, wb)
+    _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
     kind = _kind(t)  # CPython's message names the operands' kind: int / int says "division by zero"
     if op == "/" and isinstance(t, IntType):
         t = f64
@@ -181,6 +184,28 @@ def _binary(op: str, a: Any, b: Any) -> Any:
     if op == "/" and isinstance(t, ComplexType) and not (wa and wb):
         return _numpy_complex_divide(a, b)
     return emit(BINARY_OPS[_BINARY_NAMES[op]], a, b)
+
+
+def _python_ints_fit(t: Type, *operands: tuple[Any, Type, bool]) -> None:
+    """NumPy 2 (NEP 50) converts a Python int that meets a NumPy integer type to that
+    type, and refuses one that does not fit: ``np.int32(1) + 2**40`` raises
+    ``OverflowError``.  A check for each Python int operand of an operation on a
+    narrower integer type (it folds away for constants that fit)."""
+    if not isinstance(t, IntType) or t == i64:
+        return
+    for x, tx, weak in operands:
+        if weak and isinstance(tx, IntType):
+            check_int_fits(x, t)
+
+
+def check_int_fits(value: Any, t: IntType) -> None:
+    """Raise NumPy's ``OverflowError`` (at run time, on the path) if the integer ``value``
+    is outside the integer type ``t``."""
+    outside = logical_or(compare("<", value, t.min), compare(">", value, t.max))
+    if isinstance(outside, Symbolic) or outside:
+        message = "Python int too large to convert to C long" if t == i64 else \
+            f"Python integer {{}} out of bounds for {to_dtype(t).name}"
+        raise_if(outside, "OverflowError", message, *([] if t == i64 else [positive(value)]))
 
 
 def _numpy_complex_divide(a: Symbolic, b: Symbolic) -> Symbolic:

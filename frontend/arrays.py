@@ -126,11 +126,7 @@ def setitem(a: Symbolic, key: Any, value: Any) -> None:
     if isinstance(dtype, IntType) and isinstance(vt, IntType) and (dtype.signed or _is_python_int(value)):
         # NumPy 2 refuses an integer the element type cannot hold: any integer
         # into a signed array, a Python int into an unsigned one (NumPy ints wrap)
-        outside = arith.logical_or(arith.compare("<", value, dtype.min), arith.compare(">", value, dtype.max))
-        if isinstance(outside, Symbolic) or outside:
-            message = "Python int too large to convert to C long" if dtype == i64 else \
-                f"Python integer {{}} out of bounds for {to_dtype(dtype).name}"
-            arith.raise_if(outside, "OverflowError", message, *([] if dtype == i64 else [arith.positive(value)]))
+        arith.check_int_fits(value, dtype)
     element = arith.cast(value, t.dtype)
     _tr().emit(ArrayStoreOp(a.value, [i.value for i in indices], element.value))
 

@@ -11,14 +11,24 @@ check passed: integer ``//``, ``%`` and ``**`` (a zero divisor traps in
 machine code, a negative exponent has no integer result).  Those are hoisted
 only out of a ``while`` condition region, which runs at least once, never
 out of a body that might not run.
+
+A ``raise_if`` whose condition and message values are invariant moves out
+too when nothing before it in the region can write, raise or branch (so on
+the first trip it is the first thing that can be seen): out of a ``for``
+body guarded by the loop running at all (``raise_if lo < hi and cond`` for a
+positive constant step, ``lo > hi`` for a negative one), out of a ``while``
+condition region as it is.  The same exception with the same message is
+raised before the same effects, once instead of on every trip -- and the loop
+is left without a check (the vectorizer wants none).
 """
 from __future__ import annotations
 
-from ir.core import Block, Operation
-from ir.ops import ConstantOp, FloorDivOp, ForOp, ModOp, PowOp, WhileOp
+from ir.core import Block, MayRaise, Operation, ReadsMemory, Value, WritesMemory
+from ir.ops import AndOp, ConstantOp, FloorDivOp, ForOp, GtOp, LtOp, ModOp, PowOp, RaiseIfOp, WhileOp
 from ir.types import IntType
 
 from . import OpPass, register_pass
+from .fold import constant_of
 from .manager import remark
 
 
@@ -41,9 +51,15 @@ class LoopInvariantCodeMotion(OpPass):
         """Move the invariant ops of ``block`` (a region of ``loop``) before ``loop``."""
         inside = {id(a) for a in block.args}
         changed = False
+        first_seen = True   # nothing before ``op`` in the region writes, raises or branches
         for op in list(block.ops):
-            invariant = (op.is_pure and not op.regions and op.results
-                         and all(id(v) not in inside for v in op.operands))
+            operands_invariant = all(id(v) not in inside for v in op.operands)
+            if isinstance(op, RaiseIfOp) and first_seen and operands_invariant and not op.regions \
+                    and self._hoist_check(loop, op, runs_once):
+                changed = True
+                continue
+            first_seen &= not op.regions and (op.is_pure or _only_reads(op))
+            invariant = op.is_pure and not op.regions and op.results and operands_invariant
             if invariant and (runs_once or not _defined_only_where_checked(op)):
                 op.move_before(loop)
                 changed = True
@@ -55,3 +71,24 @@ class LoopInvariantCodeMotion(OpPass):
                                      "and the loop might not run")
                 inside.update(id(r) for r in op.results)
         return changed
+
+    def _hoist_check(self, loop: Operation, check: RaiseIfOp, runs_once: bool) -> bool:
+        """Move the invariant ``check`` before ``loop``, guarded by the loop running at all."""
+        if not runs_once:
+            known, step = constant_of(loop.step) if isinstance(loop, ForOp) else (False, None)
+            if not known or step == 0:
+                return False
+            runs = (LtOp if step > 0 else GtOp)(loop.lower, loop.upper, loc=check.loc)
+            block = loop.parent
+            block.insert(block.index_of(loop), runs)
+            guarded = AndOp(runs.result, check.cond, loc=check.loc)
+            block.insert(block.index_of(loop), guarded)
+            check.set_operand(0, guarded.result)
+        check.move_before(loop)
+        remark(self, check, f"check hoisted out of the loop ({check.attributes['exception']}): its condition "
+                            "does not change in it")
+        return True
+
+
+def _only_reads(op: Operation) -> bool:
+    return op.has_trait(ReadsMemory) and not op.has_trait(WritesMemory) and not op.has_trait(MayRaise)

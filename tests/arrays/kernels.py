@@ -875,3 +875,13 @@ def alloc_then_raise(n, i):
     t = np.empty(n)
     t[i] = 1.0  # <- alloc_then_raise
     return t
+
+
+def scale_by(a, k):
+    for i in range(len(a)):
+        a[i] = a[i] * k + 1
+    return a
+
+
+def plus_constants(a):
+    return a[0] + 100, a[0] - 300, a[0] & 1000

@@ -327,6 +327,8 @@ family(K.bool_invert, ("bool",), SIZES_1D, LAYOUTS_1D)
 family(K.complex_kernel, COMPLEX_DTYPES, SIZES_1D, LAYOUTS_1D, others=[("any", 2)])
 family(K.complex_divide, COMPLEX_DTYPES, SIZES_1D, LAYOUTS_1D, kind="finite", others=[("positive", 2)])
 family(K.complex_abs, COMPLEX_DTYPES, SIZES_1D, LAYOUTS_1D)
+family(K.scale_by, ("int8", "uint16", "int32", "int64"), SIZES_1D, ("C", "rev"), kind="small", extra=(3,))
+family(K.plus_constants, ("int16", "int32", "uint64"), (1, 37), ("C",), kind="small")
 
 
 # ------------------------------------------------------------------ the differential test
@@ -406,6 +408,20 @@ def test_storing_an_integer_out_of_a_signed_arrays_range_raises_as_numpy_does(op
         make = functools.partial(_args, functools.partial(_convertible, src, dst, False),
                                  functools.partial(np.zeros, 29, dst))
         assert_matches_cpython(K.store_converts, compiled(K.store_converts, opt), make, K)
+
+
+@pytest.mark.parametrize("opt", OPT_LEVELS)
+@pytest.mark.parametrize("dtype, k", [("int8", 3), ("int8", 300), ("uint8", -1), ("uint8", 255), ("int32", 2**40),
+                                      ("int32", -2**31), ("uint64", 2**62), ("int16", -2**20)])
+def test_a_python_int_meeting_a_narrower_integer_must_fit_it(dtype, k, opt):
+    """NumPy 2 converts a Python int meeting a NumPy integer to its type and raises
+    ``OverflowError: Python integer 300 out of bounds for int8`` when it does not fit
+    (NEP 50) -- only where the operation runs: not for an empty array."""
+    for n in (0, 1, 19):
+        make = functools.partial(_args, functools.partial(np.arange, n, dtype=dtype), k)
+        assert_matches_cpython(K.scale_by, compiled(K.scale_by, opt), make, K)
+    make = functools.partial(_args, functools.partial(np.arange, 1, 3, dtype=dtype))
+    assert_matches_cpython(K.plus_constants, compiled(K.plus_constants, opt), make, K)
 
 
 @pytest.mark.parametrize("opt", OPT_LEVELS)

@@ -488,7 +488,7 @@ CASES = {
           }
           return %r
         }"""),
-    "licm keeps integer division in a body that might not run": ("licm", """
+    "licm keeps integer division in a body that might not run (its check leaves, guarded)": ("licm", """
         func @f(%x: i64, %y: i64, %n: i64) -> i64 {
           %lo = const {value = 0} : i64
           %st = const {value = 1} : i64
@@ -508,14 +508,55 @@ CASES = {
           %st = const {value = 1} : i64
           %z = const {value = 0} : i64
           %c = eq %y, %z : bool
+          %0 = lt %lo, %n : bool
+          %1 = and %0, %c : bool
+          raise_if %1 {exception = "ZeroDivisionError", message = "integer division or modulo by zero"}
           %r = for %lo, %n, %st, %x : i64 {
             ^(%i: i64, %acc: i64):
-            raise_if %c {exception = "ZeroDivisionError", message = "integer division or modulo by zero"}
             %q = floordiv %x, %y : i64
             %t = add %acc, %q : i64
             yield %t
           }
           return %r
+        }"""),
+    "licm hoists an invariant check that comes first, guarded by the loop running": ("licm", """
+        func @f(%a: array<i32, 1, C>, %k: i64, %n: i64) -> none {
+          %zero = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %min = const {value = -2147483648} : i64
+          for %zero, %n, %one {
+            ^(%i: i64):
+            %x = array.load %a, %i : i32
+            %low = lt %k, %min : bool
+            raise_if %low, %k {exception = "OverflowError", message = "Python integer {} out of bounds for int32"}
+            %c = cast %k : i32
+            %y = mul %x, %c : i32
+            array.store %a, %i, %y
+            %late = lt %k, %zero : bool
+            raise_if %late {exception = "ValueError", message = "after a store: stays"}
+            yield
+          }
+          return
+        }""", """
+        func @f(%a: array<i32, 1, C>, %k: i64, %n: i64) -> none {
+          %zero = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %min = const {value = -2147483648} : i64
+          %low = lt %k, %min : bool
+          %0 = lt %zero, %n : bool
+          %1 = and %0, %low : bool
+          raise_if %1, %k {exception = "OverflowError", message = "Python integer {} out of bounds for int32"}
+          %c = cast %k : i32
+          %late = lt %k, %zero : bool
+          for %zero, %n, %one {
+            ^(%i: i64):
+            %x = array.load %a, %i : i32
+            %y = mul %x, %c : i32
+            array.store %a, %i, %y
+            raise_if %late {exception = "ValueError", message = "after a store: stays"}
+            yield
+          }
+          return
         }"""),
     # ------------------------------------------------------------ unroll
     "unroll copies the body per trip, then fold cleans up": ("unroll,fold,dce", """
