@@ -87,4 +87,4 @@ def get_pass(name: str) -> type:
 
 
 # Import the passes so that they register themselves.
-from . import bce, cse, dce, fold, inline, licm, refcount, unroll, vectorize  # noqa: E402,F401
+from . import bce, cse, dce, fold, inline, licm, refcount, unroll, vectorize, version  # noqa: E402,F401

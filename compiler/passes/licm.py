@@ -23,7 +23,7 @@ is left without a check (the vectorizer wants none).
 """
 from __future__ import annotations
 
-from ir.core import Block, MayRaise, Operation, ReadsMemory, Value, WritesMemory
+from ir.core import Block, MayRaise, Operation, ReadsMemory, WritesMemory
 from ir.ops import AndOp, ConstantOp, FloorDivOp, ForOp, GtOp, LtOp, ModOp, PowOp, RaiseIfOp, WhileOp
 from ir.types import IntType
 

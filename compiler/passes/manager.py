@@ -26,8 +26,8 @@ PRESETS: dict[int, tuple[str, ...]] = {
     0: (),
     1: ("fold", "dce"),
     2: ("inline", "fold", "dce", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce"),
-    3: ("inline", "fold", "dce", "unroll", "fold", "cse", "bce", "fold", "bce", "fold", "licm", "cse", "dce",
-        "vectorize", "licm", "cse", "dce"),
+    3: ("inline", "fold", "dce", "unroll", "fold", "cse", "bce", "fold", "bce", "fold", "licm", "version", "licm",
+        "cse", "dce", "vectorize", "licm", "cse", "dce"),
 }
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ import math
 from ir.clone import clone_block
 from ir.core import Block, Operation, Value
 from ir.ops import (
-    AddOp, AndOp, ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, CompareOp, ConstantOp, DivOp, EqOp, ForOp, FuncOp,
+    AddOp, AndOp, ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ConstantOp, DivOp, EqOp, ForOp, FuncOp,
     GeOp, GtOp, IfOp, LeOp, LtOp, MaxOp, MinOp, MulOp, NegOp, NeOp, NotOp, OrOp, RaiseIfOp, SelectOp, ShlOp,
     ShrOp, SubOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp, WhileOp, XorOp, YieldOp,
 )
@@ -232,8 +232,7 @@ def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]
             if str(t) not in ELEMENT_BITS or (element is not None and t != element):
                 return None, [], f"elements of {t}" + (f" and {element}" if element is not None else "")
             element = t
-    if any(user is not flat.terminator and not isinstance(user, (ArrayLoadOp, ArrayStoreOp))
-           for user, _ in iv.uses):
+    if any(not isinstance(user, (ArrayLoadOp, ArrayStoreOp)) or index != 1 for user, index in iv.uses):
         return None, [], "the loop index is used as a number"
     if element is None:
         return None, [], "no array is read or written"

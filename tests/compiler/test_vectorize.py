@@ -10,7 +10,7 @@ from compiler.passes import vectorize
 from compiler.passes.manager import PassManager
 from compiler.pipeline import CompileOptions, build_module
 from ir.parser import parse_module
-from ir.types import ArrayType, f64
+from ir.types import ArrayType, f64, i64
 
 PIPELINE = "inline,fold,dce,cse,bce,fold,bce,fold,licm,dce,vectorize,cse,dce"
 
@@ -346,3 +346,15 @@ def test_float_reductions_are_exact_without_fastmath_and_close_with_it():
     assert "vector.reduce" not in exact.inspect_ir(stage="optimized")
     assert "vector.reduce" in fast.inspect_ir(stage="optimized")
     assert np.isnan(fast(np.array([1.0, np.nan] * 20))) and fast(np.array([np.inf] * 20)) == np.inf
+
+
+def index_values(out):
+    for i in range(len(out)):
+        out[i] = i            # the index is stored as a number: no vector of it (yet)
+    return out
+
+
+def test_a_loop_storing_its_index_stays_scalar_and_right(avx2):
+    _, remarks = optimized(index_values, [ArrayType(i64, 1, "C")])
+    assert remarks[0].endswith("loop not vectorized: the loop index is used as a number")
+    assert np.array_equal(compile(index_values)(np.zeros(19, np.int64)), np.arange(19))

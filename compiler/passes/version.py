@@ -1,0 +1,106 @@
+"""The ``version`` pass: loop versioning for the index checks ``bce`` cannot prove.
+
+``for i in range(n): out[i] = x[i]`` keeps the check of ``out[i]`` after
+``bce``: nothing ties ``n = len(x)`` to ``len(out)``.  The check can only fire
+when the loop runs past ``out``'s end, which is known before the loop starts.
+So an innermost ``for`` with step 1 whose body checks ``i + c >= X`` (a
+``raise_if`` of that condition, ``i`` the induction variable, ``c`` a small
+constant, ``X`` an array extent defined outside the loop) becomes
+
+    if hi <= X - c (for each such check):   # every trip's i + c is below X
+        the loop without those checks
+    else:
+        the loop as it was
+
+``X - c`` cannot wrap (extents are far below 2**62 and ``c`` is small), and a
+loop with no trips takes either copy with the same (no) effect.  Python
+semantics are kept exactly: when a check would fire, the original loop runs
+and raises the same ``IndexError`` at the same trip, after the same stores.
+The fast copy is what the vectorizer then works on.  Only innermost loops are
+versioned, so the code grows by one copy of each, not exponentially.
+"""
+from __future__ import annotations
+
+from ir.clone import clone
+from ir.core import Operation, Value
+from ir.ops import AddOp, AndOp, ArrayDimOp, ConstantOp, ForOp, GeOp, IfOp, LeOp, RaiseIfOp, SubOp, WhileOp, YieldOp
+from ir.types import i64
+
+from . import OpPass, register_pass
+from .fold import constant_of
+from .manager import remark
+
+#: offsets ``c`` (``i + c``) small enough that ``extent - c`` cannot wrap
+MAX_OFFSET = 1 << 32
+
+
+@register_pass
+class LoopVersioning(OpPass):
+    name = "version"
+
+    def visit(self, op: Operation) -> bool:
+        if not isinstance(op, ForOp) or constant_of(op.step) != (True, 1):
+            return False
+        if any(isinstance(inner, (ForOp, WhileOp)) for inner in op.body.walk()):
+            return False
+        checks = {}
+        for inner in op.body.walk():
+            if isinstance(inner, RaiseIfOp):
+                bound = _past_the_end(inner.cond, op)
+                if bound is not None:
+                    checks[inner] = bound
+        if not checks:
+            return False
+        _version(op, checks)
+        remark(self, op, f"loop versioned: {len(checks)} index check(s) cannot fire when the loop stays "
+                         "inside the arrays, checked once before it")
+        return True
+
+
+def _past_the_end(cond: Value, loop: ForOp) -> tuple[Value, int] | None:
+    """``(X, c)`` if ``cond`` is ``i + c >= X`` for ``loop``'s induction variable ``i``, an
+    array extent ``X`` defined outside the loop and a small constant ``c``."""
+    test = cond.owner
+    if not isinstance(test, GeOp):
+        return None
+    index, extent = test.operands
+    if not isinstance(extent.owner, ArrayDimOp) or loop.is_ancestor_of(extent.owner):
+        return None
+    offset = 0
+    if isinstance(index.owner, (AddOp, SubOp)):
+        known, c = constant_of(index.owner.operand(1))
+        if not (known and isinstance(c, int) and not isinstance(c, bool)):
+            return None
+        offset = c if isinstance(index.owner, AddOp) else -c
+        index = index.owner.operand(0)
+    if index is not loop.induction_var or abs(offset) >= MAX_OFFSET:
+        return None
+    return extent, offset
+
+
+def _version(loop: ForOp, checks: dict[RaiseIfOp, tuple[Value, int]]) -> None:
+    block, loc = loop.parent, loop.loc
+
+    def before(new: Operation) -> Value:
+        block.insert(block.index_of(loop), new)
+        return new.result
+
+    inside = None
+    for extent, offset in dict.fromkeys(checks.values()):
+        limit = extent if offset == 0 else before(SubOp(extent, before(ConstantOp(offset, i64, loc=loc)), loc=loc))
+        fits = before(LeOp(loop.upper, limit, loc=loc))
+        inside = fits if inside is None else before(AndOp(inside, fits, loc=loc))
+    guard = IfOp(inside, [r.type for r in loop.results], loc=loc)
+    block.insert(block.index_of(loop), guard)
+    for result, new in zip(loop.results, guard.results):
+        for user, index in list(result.uses):
+            user.set_operand(index, new)
+    fast = clone(loop, {})
+    guard.then_block.append(fast)
+    guard.then_block.append(YieldOp(list(fast.results), loc=loc))
+    copies = dict(zip(loop.body.walk(), fast.body.walk()))   # the same structure, op for op
+    for check in checks:
+        copies[check].erase()
+    loop.detach()
+    guard.else_block.append(loop)
+    guard.else_block.append(YieldOp(list(loop.results), loc=loc))
