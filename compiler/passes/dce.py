@@ -14,13 +14,22 @@ Removed, until nothing more goes:
 * loop-carried values that nothing needs: the loop's result is unused and,
   inside the loop, the value only flows back into its own slot -- for a
   ``for``, the body's ``yield``; for a ``while``, the condition region's
-  ``condition`` and the body's ``yield``.
+  ``condition`` and the body's ``yield``;
+* scalar results of ``if``, ``for`` and ``while`` that no effect depends on
+  (:func:`live_values`), also where they only feed each other in a cycle
+  through nested regions: a variable a loop carries through an inner ``if``
+  and an inner loop (a flag saying whether it was assigned, say) that is
+  never read after the loop.  Their remaining users are dead too; they get a
+  placeholder constant and go in the next sweep.
 """
 from __future__ import annotations
 
 from ir import Module
-from ir.core import HasSideEffects, MayRaise, Operation, ReadsMemory, Terminator, WritesMemory
-from ir.ops import ForOp, IfOp, WhileOp
+from ir.core import (
+    Block, BlockArgument, HasSideEffects, MayRaise, Operation, ReadsMemory, Terminator, Value, WritesMemory,
+)
+from ir.ops import ConditionOp, ConstantOp, ForOp, FuncOp, IfOp, WhileOp, YieldOp
+from ir.types import BoolType, ComplexType, FloatType, IntType
 
 from . import register_pass
 
@@ -53,6 +62,7 @@ class DeadCodeElimination:
         while progress:
             progress = False
             for func in module:
+                progress |= _drop_dead_slots(func)
                 progress |= self._sweep(func.body)
             changed |= progress
         return changed
@@ -121,3 +131,115 @@ def _drop_operand(op: Operation, index: int) -> None:
     values = list(op.operands)
     del values[index]
     op.set_operands(values)
+
+
+# ---------------------------------------------------------------- liveness
+def live_values(func: FuncOp) -> set[Value]:
+    """The values some effect of ``func`` depends on: the operands of ops that must stay
+    (effects, ``return``, a ``while``'s ``condition``, the control operands of regions
+    that hold effects), and, backwards, everything they are computed from -- through a
+    region op's result to what its regions yield, through a loop's carried value to its
+    init and to what the previous trip yields."""
+    live: set[Value] = set()
+    work: list[Value] = []
+
+    def mark(*values: Value) -> None:
+        for v in values:
+            if v not in live:
+                live.add(v)
+                work.append(v)
+
+    for op in func.body.walk():
+        if isinstance(op, YieldOp):
+            continue
+        if isinstance(op, ConditionOp):
+            mark(op.operand(0))
+        elif has_no_effect(op):
+            continue
+        elif isinstance(op, IfOp):    # effects inside: which of them run depends on these
+            mark(op.cond)
+        elif isinstance(op, ForOp):
+            mark(op.lower, op.upper, op.step)
+        elif not isinstance(op, WhileOp):
+            mark(*op.operands)
+    while work:
+        value = work.pop()
+        if isinstance(value, BlockArgument):
+            _mark_argument(value, mark)
+        else:
+            _mark_result(value.owner, value.index, mark)
+    return live
+
+
+def _mark_result(op: Operation, k: int, mark) -> None:
+    if isinstance(op, IfOp):
+        mark(op.cond, op.then_block.terminator.operand(k), op.else_block.terminator.operand(k))
+    elif isinstance(op, ForOp):
+        mark(op.lower, op.upper, op.step, op.inits[k], op.body.terminator.operand(k))
+    elif isinstance(op, WhileOp):
+        mark(op.before.terminator.operand(1 + k))
+    else:
+        mark(*op.operands)
+
+
+def _mark_argument(arg: BlockArgument, mark) -> None:
+    op, k = arg.block.parent_op, arg.index
+    if isinstance(op, ForOp):
+        if k == 0:
+            mark(op.lower, op.upper, op.step)
+        else:
+            mark(op.inits[k - 1], op.body.terminator.operand(k - 1))
+    elif isinstance(op, WhileOp):
+        if arg.block is op.before:
+            mark(op.operand(k), op.after.terminator.operand(k))
+        else:
+            mark(op.before.terminator.operand(1 + k))
+
+
+def _drop_dead_slots(func: FuncOp) -> bool:
+    """Remove the scalar result slots of region ops that :func:`live_values` does not reach."""
+    live = live_values(func)
+    changed = False
+    for op in list(func.body.walk()):
+        if not isinstance(op, (IfOp, ForOp, WhileOp)):
+            continue
+        for k in reversed(range(len(op.results))):
+            if op.results[k] in live or not _scalar(op.results[k]):
+                continue
+            if isinstance(op, ForOp):
+                if op.iter_args[k] in live:
+                    continue
+                _replace_by_placeholder(op.iter_args[k], op.body, 0)
+                _drop_operand(op.body.terminator, k)
+                op.body.erase_arg(k + 1)
+                _drop_operand(op, 3 + k)
+            elif isinstance(op, WhileOp):
+                if op.before.args[k] in live or op.after.args[k] in live:
+                    continue
+                for block in (op.before, op.after):
+                    _replace_by_placeholder(block.args[k], block, 0)
+                _drop_operand(op.before.terminator, 1 + k)
+                _drop_operand(op.after.terminator, k)
+                op.before.erase_arg(k)
+                op.after.erase_arg(k)
+                _drop_operand(op, k)
+            else:
+                for block in (op.then_block, op.else_block):
+                    _drop_operand(block.terminator, k)
+            _replace_by_placeholder(op.results[k], op.parent, op.parent.index_of(op) + 1)
+            op.erase_result(k)
+            changed = True
+    return changed
+
+
+def _scalar(value: Value) -> bool:
+    return isinstance(value.type, (BoolType, IntType, FloatType, ComplexType))
+
+
+def _replace_by_placeholder(value: Value, block: Block, index: int) -> None:
+    """Let the (dead) users of ``value`` use a constant instead, so that it can go."""
+    if not value.uses:
+        return
+    zero = {BoolType: False, IntType: 0, FloatType: 0.0, ComplexType: 0j}[type(value.type)]
+    const = block.insert(index, ConstantOp(zero, value.type))
+    value.replace_all_uses_with(const.result)

@@ -215,7 +215,6 @@ CASES = {
           %d = const {value = true} : bool
           return %d
         }"""),
-    # ------------------------------------------------------------ dce
     "a widened value compared with a constant is compared unwidened": ("fold,dce", """
         func @f(%x: i32, %y: f32) -> bool {
           %w = cast %x : i64
@@ -249,6 +248,7 @@ CASES = {
           %r = and %a, %b : bool
           return %r
         }"""),
+    # ------------------------------------------------------------ dce
     "dce keeps ops that may raise and calls": ("dce", """
         func @g(%x: i64) -> i64 {
           return %x
@@ -336,6 +336,45 @@ CASES = {
           }
           %u = add %s, %p : i64
           return %u
+        }"""),
+    "dce removes carried values that only feed each other through an inner if": ("dce", """
+        func @f(%a: array<f64, 1, C>, %n: i64) -> none {
+          %zero = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %no = const {value = false} : bool
+          %half = const {value = 0.5} : f64
+          %k, %kv = for %zero, %n, %one, %no, %zero : bool, i64 {
+            ^(%i: i64, %kd: bool, %kx: i64):
+            %x = array.load %a, %i : f64
+            %pos = gt %x, %half : bool
+            %d, %v = if %pos : bool, i64 {
+              array.store %a, %i, %half
+              %t = const {value = true} : bool
+              yield %t, %i
+            } else {
+              yield %kd, %kx
+            }
+            yield %d, %v
+          }
+          return
+        }""", """
+        func @f(%a: array<f64, 1, C>, %n: i64) -> none {
+          %zero = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %half = const {value = 0.5} : f64
+          for %zero, %n, %one {
+            ^(%i: i64):
+            %x = array.load %a, %i : f64
+            %pos = gt %x, %half : bool
+            if %pos {
+              array.store %a, %i, %half
+              yield
+            } else {
+              yield
+            }
+            yield
+          }
+          return
         }"""),
     "dce prunes while-carried values nothing needs": ("dce", """
         func @f(%x: i64, %flag: bool) -> i64 {
@@ -558,6 +597,80 @@ CASES = {
           }
           return
         }"""),
+    # ------------------------------------------------------------ version
+    "version splits a loop on whether its index checks can fire": ("version,dce", """
+        func @shift(%x: array<f64, 1, C>, %out: array<f64, 1, C>) -> f64 {
+          %n = array.dim %x {axis = 0} : i64
+          %m = array.dim %out {axis = 0} : i64
+          %zero = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %init = const {value = 0.0} : f64
+          %s = for %zero, %n, %one, %init : f64 {
+            ^(%i: i64, %acc: f64):
+            %v = array.load %x, %i : f64
+            %j = add %i, %one : i64
+            %past = ge %j, %m : bool
+            raise_if %past, %j, %zero, %m {exception = "IndexError", message = "index {} is out of bounds for axis {} with size {}"}
+            array.store %out, %j, %v
+            %t = add %acc, %v : f64
+            yield %t
+          }
+          return %s
+        }""", """
+        func @shift(%x: array<f64, 1, C>, %out: array<f64, 1, C>) -> f64 {
+          %n = array.dim %x {axis = 0} : i64
+          %m = array.dim %out {axis = 0} : i64
+          %zero = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %init = const {value = 0.0} : f64
+          %0 = const {value = 1} : i64
+          %1 = sub %m, %0 : i64
+          %2 = le %n, %1 : bool
+          %3 = if %2 : f64 {
+            %s = for %zero, %n, %one, %init : f64 {
+              ^(%i: i64, %acc: f64):
+              %v = array.load %x, %i : f64
+              %j = add %i, %one : i64
+              array.store %out, %j, %v
+              %t = add %acc, %v : f64
+              yield %t
+            }
+            yield %s
+          } else {
+            %s.1 = for %zero, %n, %one, %init : f64 {
+              ^(%i.1: i64, %acc.1: f64):
+              %v.1 = array.load %x, %i.1 : f64
+              %j.1 = add %i.1, %one : i64
+              %past = ge %j.1, %m : bool
+              raise_if %past, %j.1, %zero, %m {exception = "IndexError", message = "index {} is out of bounds for axis {} with size {}"}
+              array.store %out, %j.1, %v.1
+              %t.1 = add %acc.1, %v.1 : f64
+              yield %t.1
+            }
+            yield %s.1
+          }
+          return %3
+        }"""),
+    "version leaves outer loops and checks it cannot bound alone": ("version", """
+        func @f(%x: array<f64, 1, C>, %k: i64, %n: i64) -> none {
+          %zero = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %m = array.dim %x {axis = 0} : i64
+          for %zero, %n, %one {
+            ^(%i: i64):
+            %j = mul %i, %k : i64
+            %past = ge %j, %m : bool
+            raise_if %past, %j, %zero, %m {exception = "IndexError", message = "index {} is out of bounds for axis {} with size {}"}
+            for %zero, %n, %one {
+              ^(%l: i64):
+              %big = ge %l, %k : bool
+              raise_if %big {exception = "ValueError", message = "not against an extent"}
+              yield
+            }
+            yield
+          }
+          return
+        }""", None),
     # ------------------------------------------------------------ unroll
     "unroll copies the body per trip, then fold cleans up": ("unroll,fold,dce", """
         func @f(%x: i64) -> i64 {
@@ -706,8 +819,8 @@ CASES = {
 
 @pytest.mark.parametrize("name", CASES)
 def test_pass_on_ir_text(name):
-    pipeline, source, expected = CASES[name]
-    assert run(pipeline, source) == textwrap.dedent(expected).strip()
+    pipeline, source, expected = CASES[name]   # expected None: the pipeline changes nothing
+    assert run(pipeline, source) == textwrap.dedent(source if expected is None else expected).strip()
 
 
 # ------------------------------------------------------------ the pass manager
