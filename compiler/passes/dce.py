@@ -57,12 +57,12 @@ class DeadCodeElimination:
     name = "dce"
 
     def run(self, module: Module) -> bool:
-        changed = False
+        # one liveness pass finds every dead slot (deadness is already transitive in it)
+        changed = any([_drop_dead_slots(func) for func in module])
         progress = True
         while progress:
             progress = False
             for func in module:
-                progress |= _drop_dead_slots(func)
                 progress |= self._sweep(func.body)
             changed |= progress
         return changed
