@@ -16,9 +16,10 @@ Canonicalizations:
 * the algebraic identities of :data:`IDENTITIES` (one rule a line);
 * an integer compared with its own type's least or greatest value;
 * a value widened by a ``cast`` and compared with a constant that the narrower
-  type holds exactly is compared in the narrower type (``cast(x: i32) > 0``
-  becomes ``x > 0`` on ``i32``): the same answer, and no cast left in loops
-  the vectorizer wants to be of one element type.
+  type holds exactly, or with another value widened from the same type, is
+  compared in the narrower type (``cast(x: i32) > 0`` becomes ``x > 0`` on
+  ``i32``): the same answer, and no cast left in loops the vectorizer wants to
+  be of one element type.
 """
 from __future__ import annotations
 
@@ -170,6 +171,12 @@ def _compare_narrower(op: Operation) -> bool:
     type is one of the wider type) and ``c'``, ``c`` in ``x``'s type, is exactly ``c``."""
     if not isinstance(op, CompareOp):
         return False
+    first, second = (v.owner for v in op.operands)
+    if isinstance(first, CastOp) and isinstance(second, CastOp) \
+            and first.operand(0).type == second.operand(0).type and _widens(first.operand(0).type, op.operand(0).type):
+        op.set_operand(0, first.operand(0))     # two values widened alike: compared as they were
+        op.set_operand(1, second.operand(0))
+        return True
     for side in (0, 1):
         cast, known = op.operand(side).owner, constant_of(op.operand(1 - side))
         if not isinstance(cast, CastOp) or not known[0]:

@@ -28,8 +28,8 @@ induction variable), so a speculated load never leaves the arrays.
 **Reductions.**  A value carried from one trip to the next is vectorized
 when every use of it, and of what is computed from it, is one associative
 operation of one kind -- ``s + x`` / ``s - x`` (kind ``add``), ``s * x``, ``min``,
-``max``, and for integers ``& | ^`` -- or a ``select`` between such values (``if c:
-s += x``).  Each lane then accumulates its own share of the trips from the
+``max`` (also written ``if x > s: s = x``), and for integers ``& | ^`` -- or a
+``select`` between such values (``if c: s += x``).  Each lane then accumulates its own share of the trips from the
 kind's identity (``0``, ``1``, the type's extremes; ``-0.0`` for float sums), and
 after the vector loop the lanes are combined in lane order and with the
 initial value; the remaining trips continue from there.  Integer arithmetic
@@ -72,6 +72,8 @@ LANE_OPS: dict[type, tuple[type, ...]] = {
 #: ops a reduction may accumulate with, and their ``vector.reduce`` kind
 REDUCERS: dict[type, str] = {AddOp: "add", SubOp: "add", MulOp: "mul", MinOp: "min", MaxOp: "max",
                              AndOp: "and", OrOp: "or", XorOp: "xor"}
+#: comparisons that may pick the larger or smaller of an element and an accumulator
+ORDERINGS = (LtOp, LeOp, GtOp, GeOp)
 KIND_OPS: dict[str, type] = {"add": AddOp, "mul": MulOp, "min": MinOp, "max": MaxOp, "and": AndOp,
                              "or": OrOp, "xor": XorOp}
 #: element types the pass works on
@@ -248,32 +250,42 @@ def _reductions(flat: Block, element: Type, fastmath: bool) -> tuple[list[str], 
     """The reduction kind of each carried value of the body ``flat``, or why one is not a reduction."""
     kinds: list[str] = []
     claimed: set[Operation] = set()
+    stored = {op.operand(0) for op in flat.ops if isinstance(op, ArrayStoreOp)}
     for acc, yielded in zip(flat.args[1:], flat.terminator.operands):
         name = f"%{acc.name_hint}" if acc.name_hint else "a carried value"
         if acc.type != element:
             return [], f"{name} is a {acc.type}, not an element of the arrays ({element})"
-        chain, ops = {acc}, []
+        chain, ops, tests = {acc}, [], []
         work = [acc]
         while work:
             for user, index in work.pop().uses:
-                if user is flat.terminator or user in ops:
+                if user is flat.terminator or user in ops or user in tests:
+                    continue
+                if user in claimed:
+                    return [], f"{name} is combined with another carried value"
+                claimed.add(user)
+                if isinstance(user, ORDERINGS):   # only as the condition of a max/min select (checked below)
+                    tests.append(user)
                     continue
                 if not (isinstance(user, SelectOp) and index != 0
                         or type(user) in REDUCERS and not (isinstance(user, SubOp) and index != 0)):
                     return [], f"{name} is carried from one trip to the next and used by '{user.name}'"
-                if user in claimed:
-                    return [], f"{name} is combined with another carried value"
-                claimed.add(user)
                 ops.append(user)
                 chain.add(user.result)
                 work.append(user.result)
         if yielded not in chain:
             return [], f"{name} is replaced, not accumulated, from one trip to the next"
         found = set()
+        for test in tests:
+            if not all(isinstance(u, SelectOp) and i == 0 and u in ops for u, i in test.result.uses):
+                return [], f"{name} is carried from one trip to the next and compared by '{test.name}'"
         for user in ops:
             if isinstance(user, SelectOp):
-                if not (user.operand(1) in chain and user.operand(2) in chain):
+                kind = _select_kind(user, chain, tests, stored)
+                if kind is None:
                     return [], f"{name} is replaced under a condition, not accumulated"
+                if kind:
+                    found.add(kind)
             elif sum(v in chain for v in user.operands) != 1:
                 return [], f"{name} is combined with itself"
             else:
@@ -289,6 +301,27 @@ def _reductions(flat: Block, element: Type, fastmath: bool) -> tuple[list[str], 
             return [], f"{name} is accumulated by '{kind}' on {element}"
         kinds.append(kind)
     return kinds, ""
+
+
+def _select_kind(select: SelectOp, chain: set[Value], tests: list[Operation], stored: set[Value]) -> str | None:
+    """How ``select`` takes part in a reduction: ``""`` choosing between two accumulated
+    values (``if c: s += x``), ``"max"``/``"min"`` for ``x if x > s else s`` and its
+    variants, ``None`` for anything else (the value replaced under a condition)."""
+    cond, a, b = select.operands
+    if a in chain and b in chain and cond.owner not in tests:
+        return ""
+    test = cond.owner
+    if test not in tests or (a in chain) == (b in chain):
+        return None
+    u, v = test.operands
+    def same(x: Value, y: Value) -> bool:   # or loads of one element of an array the body never stores
+        return x is y or (isinstance(x.owner, ArrayLoadOp) and isinstance(y.owner, ArrayLoadOp)
+                          and x.owner.operands == y.owner.operands and x.owner.operand(0) not in stored)
+
+    if not ((same(u, a) and same(v, b)) or (same(u, b) and same(v, a))):
+        return None
+    says_greater = isinstance(test, (GtOp, GeOp))   # the test is u > v (or u >= v)
+    return "max" if says_greater == same(u, a) else "min"
 
 
 def _identity(kind: str, t: Type) -> int | float:

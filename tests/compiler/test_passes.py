@@ -229,7 +229,10 @@ CASES = {
           %inexact = lt %v, %tenth : bool
           %a = and %pos, %huge : bool
           %b = and %small, %inexact : bool
-          %r = and %a, %b : bool
+          %z = cast %x : i64
+          %same = le %w, %z : bool
+          %c = and %a, %same : bool
+          %r = and %c, %b : bool
           return %r
         }""", """
         func @f(%x: i32, %y: f32) -> bool {
@@ -245,7 +248,9 @@ CASES = {
           %inexact = lt %v, %tenth : bool
           %a = and %pos, %huge : bool
           %b = and %small, %inexact : bool
-          %r = and %a, %b : bool
+          %same = le %x, %x : bool
+          %c = and %a, %same : bool
+          %r = and %c, %b : bool
           return %r
         }"""),
     # ------------------------------------------------------------ dce

@@ -358,3 +358,61 @@ def test_a_loop_storing_its_index_stays_scalar_and_right(avx2):
     _, remarks = optimized(index_values, [ArrayType(i64, 1, "C")])
     assert remarks[0].endswith("loop not vectorized: the loop index is used as a number")
     assert np.array_equal(compile(index_values)(np.zeros(19, np.int64)), np.arange(19))
+
+
+def max_by_test(x):
+    m = x[0]
+    for i in range(len(x)):
+        if x[i] > m:
+            m = x[i]
+    return m
+
+
+def min_by_test(x):
+    m = x[0]
+    for i in range(len(x)):
+        if m >= x[i]:
+            m = x[i]
+    return m
+
+
+def doubled_when_larger(x):
+    m = x[0]
+    for i in range(len(x)):
+        if x[i] > m:
+            m = x[i] * 2      # not the larger of the two: no reduction
+    return m
+
+
+def max_after_a_store(x):
+    m = x[0]
+    for i in range(len(x)):
+        big = x[i] > m
+        x[i] = -x[i]          # the element changes between the test and the take
+        if big:
+            m = x[i]
+    return m
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32])
+def test_max_and_min_written_as_tests_are_reductions(dtype):
+    fs = {k: compile(k) for k in (max_by_test, min_by_test, doubled_when_larger)}
+    fs[max_after_a_store] = compile(max_after_a_store, boundscheck=False)
+    rng = np.random.default_rng(4)
+    for n in LENGTHS:
+        x = rng.integers(-2 ** 20, 2 ** 20, n).astype(dtype)
+        for kernel, f in fs.items():
+            a, b = x.copy(), x.copy()
+            assert f(a) == kernel(b) and np.array_equal(a, b), (kernel.__name__, n)
+    for kernel in (max_by_test, min_by_test):
+        assert "vector.reduce" in fs[kernel].inspect_ir(stage="optimized")
+    for kernel in (doubled_when_larger, max_after_a_store):
+        assert "vector.reduce" not in fs[kernel].inspect_ir(stage="optimized")
+
+
+def test_float_max_by_test_needs_fastmath():
+    exact, fast = compile(max_by_test), compile(max_by_test, fastmath=True)
+    x = np.random.default_rng(5).standard_normal(101)
+    assert exact(x) == fast(x) == max_by_test(x)
+    assert "vector.reduce" not in exact.inspect_ir(stage="optimized")
+    assert 'vector.reduce %' in fast.inspect_ir(stage="optimized")
