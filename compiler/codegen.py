@@ -761,14 +761,14 @@ class _FunctionLowering:
     @_lowers(VectorLoadOp)
     def _vector_load(self, op: VectorLoadOp) -> lir.Value:
         t = op.operand(0).type
-        ptr = self._element_pointer(self.value(op.operand(0)), t, [self.value(op.operand(1))])
+        ptr = self._element_pointer(self.value(op.operand(0)), t, [self.value(v) for v in op.indices])
         return self.b.load(ptr, typ=value_type(op.result.type), align=_itemsize(t.dtype))
 
     @_lowers(VectorStoreOp)
     def _vector_store(self, op: VectorStoreOp) -> None:
         t = op.operand(0).type
-        ptr = self._element_pointer(self.value(op.operand(0)), t, [self.value(op.operand(1))])
-        self.b.store(self.value(op.operand(2)), ptr, align=_itemsize(t.dtype))
+        ptr = self._element_pointer(self.value(op.operand(0)), t, [self.value(v) for v in op.indices])
+        self.b.store(self.value(op.operands[-1]), ptr, align=_itemsize(t.dtype))
 
     @_lowers(VectorSplatOp)
     def _vector_splat(self, op: VectorSplatOp) -> lir.Value:
@@ -791,13 +791,15 @@ class _FunctionLowering:
 
     @_lowers(ArrayOverlapOp)
     def _array_overlap(self, op: ArrayOverlapOp) -> lir.Value:
-        """``[start, start + n * itemsize)`` of the two arrays intersect (both non-empty)."""
+        """``[start, start + size * itemsize)`` of the two arrays intersect (both non-empty)."""
         b = self.b
         spans = []
         for v in op.operands:
             array = self.value(v)
             start = b.ptrtoint(b.extract_value(array, 1), _I64)
-            size = b.mul(b.extract_value(array, [2, 0]), lir.Constant(_I64, _itemsize(v.type.dtype)))
+            size = lir.Constant(_I64, _itemsize(v.type.dtype))
+            for extent in self._shape(array, v.type):
+                size = b.mul(size, extent)
             spans.append((start, b.add(start, size), b.icmp_signed(">", size, lir.Constant(_I64, 0))))
         (a0, a1, a_any), (b0, b1, b_any) = spans
         crossing = b.and_(b.icmp_unsigned("<", a0, b1), b.icmp_unsigned("<", b0, a1))

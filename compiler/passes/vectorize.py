@@ -1,11 +1,14 @@
 """The ``vectorize`` pass: element-wise innermost loops and reductions become vector loops.
 
 A ``for`` with step 1 whose body, once its branches are if-converted, is
-straight-line code with no checks left (``bce`` removed them, or
-``boundscheck=False``), reads and writes 1-d C-contiguous arrays of one
-element type at exactly the induction variable, and computes with ``+ - * /``,
-``min``, ``max``, negation, comparisons, ``select`` and bitwise ops on that
-type and on ``bool``, is rewritten as
+straight-line code with no checks left (``bce`` or ``version`` removed them,
+or ``boundscheck=False``), reads and writes C-contiguous arrays of one
+element type along their last axis at the induction variable plus a small
+constant (the other indices fixed in the loop: ``a[i, j - 1]`` in a loop over
+``j``), stores an array at one element per trip and reads it only there (so
+no trip reads what another writes), and computes with ``+ - * /``, ``min``,
+``max``, negation, comparisons, ``select`` and bitwise ops on that type and
+on ``bool``, is rewritten as
 
     vectorized = the stored arrays share no memory with the other arrays (run-time check)
     if vectorized:
@@ -76,6 +79,8 @@ REDUCERS: dict[type, str] = {AddOp: "add", SubOp: "add", MulOp: "mul", MinOp: "m
 ORDERINGS = (LtOp, LeOp, GtOp, GeOp)
 KIND_OPS: dict[str, type] = {"add": AddOp, "mul": MulOp, "min": MinOp, "max": MaxOp, "and": AndOp,
                              "or": OrOp, "xor": XorOp}
+#: index offsets ``i + c`` the pass accepts (small: ``j + c`` cannot wrap)
+MAX_INDEX_OFFSET = 1 << 32
 #: element types the pass works on
 ELEMENT_BITS = {"f64": 64, "f32": 32, "i64": 64, "i32": 32}
 
@@ -160,31 +165,34 @@ def _if_converted_body(op: ForOp) -> tuple[Block | None, str]:
     """A copy of ``op``'s body with every ``if`` turned into ``select`` s, or ``None``
     and why that is not allowed.  The copy is scratch: the vector body is built
     from it, then it is discarded."""
-    iv = op.induction_var
-    read_anyway = {inner.operand(0) for inner in op.body.ops
-                   if isinstance(inner, (ArrayLoadOp, ArrayStoreOp)) and inner.operand(1) is iv}
-    mapping: dict[Value, Value] = {}
-    flat = clone_block(op.body, mapping)
-    why = _flatten(flat, mapping[iv], read_anyway)
+    flat = clone_block(op.body, {})
+    read_anyway = {_access(inner) for inner in flat.ops if _access(inner) is not None}
+    why = _flatten(flat, read_anyway)
     if why:
         _discard(flat)
         return None, why
     return flat, ""
 
 
-def _flatten(block: Block, iv: Value, read_anyway: set[Value]) -> str:
+def _access(op: Operation) -> tuple[Value, tuple[Value, ...]] | None:
+    """``(array, indices)`` of an ``array.load`` or ``array.store``, else ``None``."""
+    if isinstance(op, (ArrayLoadOp, ArrayStoreOp)):
+        return op.operand(0), tuple(op.indices)
+    return None
+
+
+def _flatten(block: Block, read_anyway: set) -> str:
     """If-convert ``block`` in place (innermost ``if`` s first); ``""`` or why not."""
     for inner in list(block.ops):
         if not isinstance(inner, IfOp):
             continue
         branches = (inner.then_block, inner.else_block)
         for branch in branches:
-            why = _flatten(branch, iv, read_anyway)
+            why = _flatten(branch, read_anyway)
             if why:
                 return why
             for speculated in branch.ops[:-1]:
-                safe_load = (isinstance(speculated, ArrayLoadOp) and speculated.operand(1) is iv
-                             and speculated.operand(0) in read_anyway)
+                safe_load = isinstance(speculated, ArrayLoadOp) and _access(speculated) in read_anyway
                 if not (speculated.is_pure or safe_load):
                     return (f"'{speculated.name}' under a branch (only pure code and loads of elements "
                             "the loop reads anyway can run on every lane)")
@@ -207,25 +215,47 @@ def _discard(block: Block) -> None:
 
 
 # ---------------------------------------------------------------- eligibility
+def _index_offset(value: Value, iv: Value) -> int | None:
+    """``c`` if ``value`` is ``iv + c`` (``c`` a small constant, 0 for ``iv`` itself), else ``None``."""
+    if value is iv:
+        return 0
+    owner = value.owner
+    if isinstance(owner, (AddOp, SubOp)):
+        for k in (0, 1) if isinstance(owner, AddOp) else (0,):
+            known, c = constant_of(owner.operand(1 - k))
+            if owner.operand(k) is iv and known and isinstance(c, int) and not isinstance(c, bool) \
+                    and abs(c) < MAX_INDEX_OFFSET:
+                return c if isinstance(owner, AddOp) else -c
+    return None
+
+
 def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]:
     """The element type and the reduction kinds of the carried values to vectorize the
     loop whose if-converted body is ``flat``, or ``None`` and why not."""
     iv = flat.args[0]
+    inside = set(flat.args) | {r for inner in flat.ops for r in inner.results}
+    index_ops = {inner for inner in flat.ops if len(inner.results) == 1 and _index_offset(inner.result, iv) is not None}
     element: Type | None = None
-    stores = 0
+    stores: dict[Value, tuple[Value, ...]] = {}
+    accesses = []
     for inner in flat.ops[:-1]:
-        if isinstance(inner, (ArrayLoadOp, ArrayStoreOp)):
-            t = inner.operand(0).type
-            if t.ndim != 1 or t.layout != "C" or inner.operand(1) is not iv:
-                return None, [], f"'{inner.name}' is not at the loop index of a 1-d C-contiguous array"
-            types = [t.dtype]
-            stores += isinstance(inner, ArrayStoreOp)
+        access = _access(inner)
+        if access is not None:
+            array, indices = access
+            if array.type.layout != "C" or _index_offset(indices[-1], iv) is None \
+                    or any(v in inside for v in indices[:-1]):
+                return None, [], (f"'{inner.name}' is not at the loop index (plus a constant) along the last "
+                                  "axis of a C-contiguous array with the other indices fixed")
+            if isinstance(inner, ArrayStoreOp) and stores.setdefault(array, indices) != indices:
+                return None, [], "an array is stored at two places in one trip"
+            accesses.append(access)
+            types = [array.type.dtype]
+        elif inner in index_ops or isinstance(inner, ConstantOp):
+            continue
         elif type(inner) in LANE_OPS:
             if not isinstance(inner.operand(0).type, LANE_OPS[type(inner)]):
                 return None, [], f"'{inner.name}' on {inner.operand(0).type}"
             types = [v.type for v in (*inner.operands, inner.result)]
-        elif isinstance(inner, ConstantOp):
-            continue
         else:
             return None, [], f"'{inner.name}' in the body"
         for t in types:
@@ -234,8 +264,15 @@ def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]
             if str(t) not in ELEMENT_BITS or (element is not None and t != element):
                 return None, [], f"elements of {t}" + (f" and {element}" if element is not None else "")
             element = t
-    if any(not isinstance(user, (ArrayLoadOp, ArrayStoreOp)) or index != 1 for user, index in iv.uses):
-        return None, [], "the loop index is used as a number"
+    for array, indices in accesses:   # a stored array is read only where the same trip writes it
+        if array in stores and stores[array] != indices:
+            return None, [], "an array is stored and also read at another element (a dependence between trips)"
+    for value in (iv, *(op.result for op in index_ops)):
+        for user, index in value.uses:
+            last = len(user.operands) - (2 if isinstance(user, ArrayStoreOp) else 1)
+            as_index = isinstance(user, (ArrayLoadOp, ArrayStoreOp)) and index == last
+            if not (as_index or (value is iv and user in index_ops)):
+                return None, [], "the loop index is used as a number"
     if element is None:
         return None, [], "no array is read or written"
     kinds, why = _reductions(flat, element, fastmath)
@@ -409,14 +446,29 @@ def _vector_loop(op: ForOp, flat: Block, end: Value, element: Type, width: int, 
             mapping[value] = body.append(VectorSplatOp(scalar, width, loc=loc)).result
         return mapping[value]
 
-    j = loop.induction_var
+    j, iv = loop.induction_var, flat.args[0]
+    starts: dict[int, Value] = {0: j}
+
+    def start(index: Value) -> Value:
+        """The first element a vector access at scalar ``index`` (``iv + c``) covers: ``j + c``."""
+        offset = _index_offset(index, iv)
+        if offset not in starts:
+            step_by = body.append(ConstantOp(offset, i64, loc=loc)).result
+            starts[offset] = body.append(AddOp(j, step_by, loc=loc)).result
+        return starts[offset]
+
     for inner in flat.ops[:-1]:
         if isinstance(inner, ConstantOp):
             scalars[inner.result] = body.append(ConstantOp(inner.value, inner.result.type, loc=inner.loc)).result
-        elif isinstance(inner, ArrayLoadOp):
-            mapping[inner.result] = body.append(VectorLoadOp(inner.operand(0), j, width, loc=inner.loc)).result
-        elif isinstance(inner, ArrayStoreOp):
-            body.append(VectorStoreOp(inner.operand(0), j, vector(inner.operand(2)), loc=inner.loc))
+        elif _access(inner) is not None:
+            array, indices = _access(inner)
+            where = [*indices[:-1], start(indices[-1])]
+            if isinstance(inner, ArrayLoadOp):
+                mapping[inner.result] = body.append(VectorLoadOp(array, where, width, loc=inner.loc)).result
+            else:
+                body.append(VectorStoreOp(array, where, vector(inner.operand(-1)), loc=inner.loc))
+        elif len(inner.results) == 1 and _index_offset(inner.result, iv) is not None:
+            continue   # index arithmetic: ``start`` makes it on the vector index
         else:
             new = type(inner).create([vector(v) for v in inner.operands], [VectorType(inner.result.type, width)],
                                      dict(inner.attributes), [], inner.loc)

@@ -1,20 +1,24 @@
 """Vector ops: several consecutive array elements at once (what the vectorizer makes).
 
-* ``%v = vector.load %a, %i : vector<4 x f64>`` -- elements ``i .. i+3`` of a
-  1-d C-contiguous array (all in range: the vectorizer only makes it where
-  the loop bounds say so);
-* ``vector.store %a, %i, %v`` -- the same elements, written;
+* ``%v = vector.load %a, %i, %j : vector<4 x f64>`` -- elements ``a[i, j .. j+3]``
+  of a C-contiguous array (consecutive in memory along the last axis; all in
+  range: the vectorizer only makes it where the loop bounds say so), one index
+  per axis;
+* ``vector.store %a, %i, %j, %v`` -- the same elements, written;
 * ``%v = vector.splat %x : vector<4 x f64>`` -- a scalar in every lane;
 * ``%r = vector.reduce %v {kind = "add"} : f64`` -- the lanes combined with a
   binary op (``add``, ``mul``, ``min``, ``max``, ``and``, ``or``, ``xor``), in
   lane order: ``((v0 op v1) op v2) op ...``;
-* ``%o = array.overlap %a, %b : bool`` -- whether the memory of two 1-d
+* ``%o = array.overlap %a, %b : bool`` -- whether the memory of two
   C-contiguous arrays shares a byte (the vectorizer's run-time alias check).
 
-The element-wise arithmetic ops (``add``, ``mul``, ``min``, ``neg``, ...)
-accept vector types of the element types they accept, lane by lane.
+The element-wise arithmetic ops (``add``, ``mul``, ``min``, ``neg``, ...), the
+comparisons (giving vectors of ``bool``) and ``select`` accept vector types of
+the element types they accept, lane by lane.
 """
 from __future__ import annotations
+
+from typing import Sequence
 
 from ..core import Operation, Pure, ReadsMemory, Value, WritesMemory
 from ..diagnostics import Location
@@ -28,43 +32,60 @@ __all__ = ["VectorLoadOp", "VectorStoreOp", "VectorSplatOp", "VectorReduceOp", "
 REDUCTION_KINDS = ("add", "mul", "min", "max", "and", "or", "xor")
 
 
-def _contiguous_1d(op: Operation, value: Value) -> ArrayType:
+def _contiguous(op: Operation, value: Value) -> ArrayType:
     t = value.type
-    if not isinstance(t, ArrayType) or t.ndim != 1 or t.layout != "C":
-        op.fail(f"needs a 1-d C-contiguous array, not {t}")
+    if not isinstance(t, ArrayType) or t.ndim < 1 or t.layout != "C":
+        op.fail(f"needs a C-contiguous array, not {t}")
     return t
+
+
+def _check_indices(op: Operation, t: ArrayType, indices: Sequence[Value]) -> None:
+    if len(indices) != t.ndim or any(v.type != i64 for v in indices):
+        op.fail(f"needs {t.ndim} i64 index(es) into {t}, one per axis")
 
 
 class VectorLoadOp(Operation):
     name = "vector.load"
     traits = frozenset({ReadsMemory})
 
-    def __init__(self, array: Value, index: Value, width: int, loc: Location | None = None):
-        self._setup([array, index], [VectorType(array.type.dtype, width)], loc=loc)
+    def __init__(self, array: Value, indices: Value | Sequence[Value], width: int, loc: Location | None = None):
+        indices = [indices] if isinstance(indices, Value) else list(indices)
+        self._setup([array, *indices], [VectorType(array.type.dtype, width)], loc=loc)
+
+    @property
+    def indices(self) -> tuple[Value, ...]:
+        return self.operands[1:]
 
     def verify_(self) -> None:
-        if len(self.operands) != 2 or len(self.results) != 1:
-            self.fail("expects an array, an index and 1 result")
-        t = _contiguous_1d(self, self.operand(0))
+        if len(self.operands) < 2 or len(self.results) != 1:
+            self.fail("expects an array, its indices and 1 result")
+        t = _contiguous(self, self.operand(0))
+        _check_indices(self, t, self.indices)
         r = self.result.type
-        if self.operand(1).type != i64 or not isinstance(r, VectorType) or r.element != t.dtype:
-            self.fail(f"loads a vector of {t.dtype} at an i64 index, not {r}")
+        if not isinstance(r, VectorType) or r.element != t.dtype:
+            self.fail(f"loads a vector of {t.dtype}, not {r}")
 
 
 class VectorStoreOp(Operation):
     name = "vector.store"
     traits = frozenset({WritesMemory})
 
-    def __init__(self, array: Value, index: Value, value: Value, loc: Location | None = None):
-        self._setup([array, index, value], [], loc=loc)
+    def __init__(self, array: Value, indices: Value | Sequence[Value], value: Value, loc: Location | None = None):
+        indices = [indices] if isinstance(indices, Value) else list(indices)
+        self._setup([array, *indices, value], [], loc=loc)
+
+    @property
+    def indices(self) -> tuple[Value, ...]:
+        return self.operands[1:-1]
 
     def verify_(self) -> None:
-        if len(self.operands) != 3 or self.results:
-            self.fail("expects an array, an index and a vector")
-        t = _contiguous_1d(self, self.operand(0))
-        v = self.operand(2).type
-        if self.operand(1).type != i64 or not isinstance(v, VectorType) or v.element != t.dtype:
-            self.fail(f"stores a vector of {t.dtype} at an i64 index, not {v}")
+        if len(self.operands) < 3 or self.results:
+            self.fail("expects an array, its indices and a vector")
+        t = _contiguous(self, self.operand(0))
+        _check_indices(self, t, self.indices)
+        v = self.operands[-1].type
+        if not isinstance(v, VectorType) or v.element != t.dtype:
+            self.fail(f"stores a vector of {t.dtype}, not {v}")
         if t.readonly:
             self.fail("cannot store into a read-only array")
 
@@ -116,4 +137,4 @@ class ArrayOverlapOp(Operation):
         if len(self.operands) != 2 or len(self.results) != 1 or self.result.type != bool_:
             self.fail("expects 2 arrays and a bool result")
         for v in self.operands:
-            _contiguous_1d(self, v)
+            _contiguous(self, v)

@@ -416,3 +416,54 @@ def test_float_max_by_test_needs_fastmath():
     assert exact(x) == fast(x) == max_by_test(x)
     assert "vector.reduce" not in exact.inspect_ir(stage="optimized")
     assert 'vector.reduce %' in fast.inspect_ir(stage="optimized")
+
+
+def jacobi_step(old, new):
+    n, m = old.shape
+    for i in range(1, n - 1):
+        for j in range(1, m - 1):
+            new[i, j] = 0.25 * (old[i - 1, j] + old[i + 1, j] + old[i, j - 1] + old[i, j + 1])
+    return new
+
+
+def second_difference(x, out):
+    for i in range(1, len(x) - 1):
+        out[i] = x[i - 1] + x[i + 1] - 2.0 * x[i]
+    return out
+
+
+def running_sum(a):
+    for i in range(1, len(a)):
+        a[i] = a[i - 1] + a[i]     # reads what the previous trip wrote
+    return a
+
+
+def test_rows_of_c_arrays_and_offset_indices_vectorize(avx2):
+    grid = ArrayType(f64, 2, "C")
+    text, remarks = optimized(jacobi_step, [grid, grid], boundscheck=False)
+    assert "vector.load %old, %" in text and "vector.store %new, %" in text
+    assert any(r.endswith("loop vectorized: 4 x f64") for r in remarks)
+    _, remarks = optimized(second_difference, [ARRAY, ARRAY], boundscheck=False)
+    assert remarks[0].endswith("loop vectorized: 4 x f64")
+    _, remarks = optimized(running_sum, [ARRAY], boundscheck=False)
+    assert remarks[0].endswith("an array is stored and also read at another element (a dependence between trips)")
+
+
+def test_stencils_equal_cpython_with_and_without_overlap():
+    rng = np.random.default_rng(6)
+    jacobi, second, running = (compile(f) for f in (jacobi_step, second_difference, running_sum))
+    for n in range(0, 24):
+        for m in (1, 2, 9, 21):
+            old = rng.standard_normal((n, m))
+            assert np.array_equal(jacobi(old, np.zeros((n, m))), jacobi_step(old, np.zeros((n, m))))
+            same, ref = old.copy(), old.copy()
+            assert np.array_equal(jacobi(same, same), jacobi_step(ref, ref))   # in place: the scalar loop
+        buf, ref = rng.standard_normal(n + 2), None
+        ref = buf.copy()
+        second(buf[1:], buf[:-1])                    # out overlaps x shifted by one
+        second_difference(ref[1:], ref[:-1])
+        assert np.array_equal(buf, ref)
+        x = rng.standard_normal(n)
+        assert np.array_equal(second(x, np.zeros(n)), second_difference(x, np.zeros(n)))
+        assert np.array_equal(running(x.copy()), running_sum(x.copy()))
+    assert "vector.load" in jacobi.inspect_ir(stage="optimized")

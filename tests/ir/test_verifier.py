@@ -161,18 +161,22 @@ def test_op_rule(body, fragment, marked):
     expect_failure(parse_module(func_text(body)), fragment, marked)
 
 
-VECTOR_ARGS = "%v: vector<4 x f64>, %w: vector<8 x f64>, %m: vector<4 x bool>, %n: vector<4 x i64>, %c: bool"
+VECTOR_ARGS = ("%v: vector<4 x f64>, %w: vector<8 x i64>, %m: vector<4 x bool>, %n: vector<4 x i64>, %c: bool, "
+               "%g: array<f64, 2, C>, %f: array<f64, 2, F>, %i: i64")
 
 
 @pytest.mark.parametrize("body, fragment, marked", [
     ("%0 = lt %v, %v : bool\nreturn", "result must be vector<4 x bool>", "lt"),
     ("%0 = lt %v, %w : vector<4 x bool>\nreturn", "operand types differ", "lt"),
-    ("%0 = select %m, %w, %w : vector<8 x f64>\nreturn", "condition must be bool or vector<8 x bool>", "select"),
+    ("%0 = select %m, %w, %w : vector<8 x i64>\nreturn", "condition must be bool or vector<8 x bool>", "select"),
     ("%0 = vector.reduce %v {kind = \"sub\"} : f64\nreturn", "kind must be one of add, mul", "vector.reduce"),
     ("%0 = vector.reduce %v {kind = \"xor\"} : f64\nreturn", "'xor' does not accept f64", "vector.reduce"),
     ("%0 = vector.reduce %n {kind = \"add\"} : f64\nreturn", "combines the lanes of a vector into its element",
      "vector.reduce"),
     ("%0 = vector.reduce %c {kind = \"add\"} : bool\nreturn", "combines the lanes", "vector.reduce"),
+    ("%0 = vector.load %g, %i : vector<4 x f64>\nreturn", "needs 2 i64 index(es)", "vector.load"),
+    ("%0 = vector.load %f, %i, %i : vector<4 x f64>\nreturn", "needs a C-contiguous array", "vector.load"),
+    ("vector.store %g, %i, %i, %w\nreturn", "stores a vector of f64, not vector<8 x i64>", "vector.store"),
 ])
 def test_vector_op_rule(body, fragment, marked):
     expect_failure(parse_module(func_text(body, VECTOR_ARGS)), fragment, marked)
