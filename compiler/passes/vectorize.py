@@ -242,7 +242,7 @@ def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]
         access = _access(inner)
         if access is not None:
             array, indices = access
-            if array.type.layout != "C" or _index_offset(indices[-1], iv) is None \
+            if not indices or array.type.layout != "C" or _index_offset(indices[-1], iv) is None \
                     or any(v in inside for v in indices[:-1]):
                 return None, [], (f"'{inner.name}' is not at the loop index (plus a constant) along the last "
                                   "axis of a C-contiguous array with the other indices fixed")
