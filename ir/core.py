@@ -11,6 +11,7 @@ Every value keeps the list of its uses, so ``replace_all_uses_with`` and
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, ClassVar, Iterator, Sequence
 
 from .diagnostics import Location, VerificationError
@@ -297,7 +298,7 @@ class Operation:
     @classmethod
     def has_trait(cls, trait: type[Trait]) -> bool:
         """Whether the op has ``trait`` or a refinement of it (``Allocates`` is ``MayRaise``)."""
-        return any(issubclass(t, trait) for t in cls.traits)
+        return _has_trait(cls, cls.traits, trait)
 
     @property
     def is_pure(self) -> bool:
@@ -359,3 +360,8 @@ class Operation:
     def __repr__(self) -> str:
         return f"<op {self.name} at {self.loc}>"
 
+
+@lru_cache(maxsize=None)
+def _has_trait(cls: type, traits: frozenset, trait: type) -> bool:
+    """``has_trait``, remembered per op class (and its traits, should a tool change them)."""
+    return any(issubclass(t, trait) for t in traits)

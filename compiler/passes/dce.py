@@ -149,12 +149,12 @@ def live_values(func: FuncOp) -> set[Value]:
                 live.add(v)
                 work.append(v)
 
-    for op in func.body.walk():
+    for op, effect_free in _effect_freedom(func.body):
         if isinstance(op, YieldOp):
             continue
         if isinstance(op, ConditionOp):
             mark(op.operand(0))
-        elif has_no_effect(op):
+        elif effect_free:
             continue
         elif isinstance(op, IfOp):    # effects inside: which of them run depends on these
             mark(op.cond)
@@ -169,6 +169,25 @@ def live_values(func: FuncOp) -> set[Value]:
         else:
             _mark_result(value.owner, value.index, mark)
     return live
+
+
+def _effect_freedom(block: Block) -> list[tuple[Operation, bool]]:
+    """``(op, has_no_effect(op))`` for every op nested in ``block``, computed once per op
+    (inner regions first) instead of again for each enclosing op."""
+    found: list[tuple[Operation, bool]] = []
+
+    def visit(inner_block: Block) -> bool:   # whether every op of the block is effect-free
+        all_free = True
+        for op in inner_block.ops:
+            regions_free = all([visit(region.block) for region in op.regions])
+            free = (not any(op.has_trait(t) for t in (MayRaise, HasSideEffects, WritesMemory, Terminator))
+                    and (not op.regions or (isinstance(op, (IfOp, ForOp)) and regions_free)))
+            found.append((op, free))
+            all_free &= free or op.has_trait(Terminator)
+        return all_free
+
+    visit(block)
+    return found
 
 
 def _mark_result(op: Operation, k: int, mark) -> None:

@@ -947,3 +947,15 @@ def test_partial_unrolling_keeps_every_trip_and_the_remainder(n):
     assert np.array_equal(out, want_out)
     ir_text = f.inspect_ir(stage="optimized")
     assert ir_text.count(" = for ") == 2    # the unrolled loop and the remainder loop
+
+
+def test_dce_computes_effect_freedom_once_per_op_as_has_no_effect_would():
+    from compiler.passes.dce import _effect_freedom, has_no_effect
+
+    checked = 0
+    for _, source, _ in CASES.values():
+        for func in parse_module(textwrap.dedent(source)):
+            for op, free in _effect_freedom(func.body):
+                assert free == has_no_effect(op), op
+                checked += 1
+    assert checked > 300
