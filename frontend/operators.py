@@ -88,7 +88,7 @@ def while_stmt(test: Callable[[], Any], body: Callable[[], None],
     limit = staging.UNROLL_LIMIT if staging.tracing() else None
     iterations = 0
     while limit is None or iterations < limit:
-        cond = test()
+        cond = staging.probe(test)
         if staging.is_symbolic(cond):
             break
         if not cond:

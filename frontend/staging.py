@@ -60,6 +60,30 @@ def is_symbolic(value: Any) -> bool:
     return isinstance(value, Symbolic)
 
 
+def probe(test: Callable[[], Any]) -> Any:
+    """``test()``; when the result is symbolic, the ops it traced are removed again.
+
+    A loop condition is first evaluated to see whether it is a Python value
+    (the loop then unrolls); a symbolic one means the loop is staged, and the
+    staged loop evaluates the condition itself on entry.  The probe's ops must
+    not stay, or what they do -- a call that writes an array, a check -- would
+    happen once more before the loop (``while i < n and f(a)`` called ``f``
+    twice on entry)."""
+    if not tracing():
+        return test()
+    builder = _tr().builder
+    block, index = builder.block, builder.index
+    start = len(block.ops) if index is None else index
+    before = len(block.ops)
+    value = test()
+    if isinstance(value, Symbolic) and builder.block is block:
+        emitted = block.ops[start:start + len(block.ops) - before]
+        for op in reversed(emitted):
+            op.erase()
+        builder.index = index
+    return value
+
+
 def _tr() -> _tracer.Tracer:
     return _tracer.current()
 

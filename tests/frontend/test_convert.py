@@ -1301,3 +1301,28 @@ def symbolic_flow(x, y):
 def test_converted_code_never_asks_a_symbolic_value_for_its_truth(staged):
     assert isinstance(convert(symbolic_flow).function(_Sym(), _Sym()), _Sym)
     assert {"staged_if", "staged_while", "staged_if_exp", "return_value"} <= set(staged.calls)
+
+
+def _count_and_add(a, x):
+    a[0] += x
+    return x
+
+
+def _while_with_a_call_in_its_test(n, a, x):
+    c = 0
+    while c < n and _count_and_add(a, x):
+        c += 1
+    return c
+
+
+def test_a_staged_while_evaluates_its_test_once_per_check():
+    """The probe that finds the test symbolic leaves nothing behind (fuzz find d3-29593:
+    the call in the test ran once more on entry)."""
+    import numpy as np
+
+    from compiler import compile
+
+    for n in (0, 1, 3):
+        want, got = np.zeros(2), np.zeros(2)
+        assert compile(_while_with_a_call_in_its_test)(n, got, 2.5) == _while_with_a_call_in_its_test(n, want, 2.5)
+        assert np.array_equal(got, want), n
