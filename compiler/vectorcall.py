@@ -95,6 +95,6 @@ def vectorcall_subclass(base: type, attributes: dict[str, Any]) -> type:
 
 def set_vectorcall(instance: Any, address: int) -> None:
     """Make ``address`` (0: none) the function CPython calls ``instance`` with."""
-    offset = getattr(type(instance), "_vectorcall_offset", None)
-    if offset is not None and type(instance).__dict__.get("_vectorcall_offset") == offset:
+    offset = type(instance).__dict__.get("_vectorcall_offset")   # the instance's own class made it
+    if offset is not None:
         ctypes.c_void_p.from_address(id(instance) + offset).value = address or None

@@ -34,14 +34,17 @@ from ir.types import BoolType, ComplexType, FloatType, IntType
 from . import register_pass
 
 
-def has_no_effect(op: Operation) -> bool:
-    """The op (with everything nested in it) could be removed if its results were unused."""
+def _free_itself(op: Operation) -> bool:
+    """The op, not counting what its regions hold, could go if its results were unused."""
     if any(op.has_trait(t) for t in (MayRaise, HasSideEffects, WritesMemory, Terminator)):
         return False
-    if op.regions and not isinstance(op, (IfOp, ForOp)):
-        return False
-    return all(has_no_effect(inner) or inner.has_trait(Terminator)
-               for region in op.regions for inner in region.block.ops)
+    return not op.regions or isinstance(op, (IfOp, ForOp))
+
+
+def has_no_effect(op: Operation) -> bool:
+    """The op (with everything nested in it) could be removed if its results were unused."""
+    return _free_itself(op) and all(has_no_effect(inner) or inner.has_trait(Terminator)
+                                    for region in op.regions for inner in region.block.ops)
 
 
 def _removable(op: Operation) -> bool:
@@ -180,8 +183,7 @@ def _effect_freedom(block: Block) -> list[tuple[Operation, bool]]:
         all_free = True
         for op in inner_block.ops:
             regions_free = all([visit(region.block) for region in op.regions])
-            free = (not any(op.has_trait(t) for t in (MayRaise, HasSideEffects, WritesMemory, Terminator))
-                    and (not op.regions or (isinstance(op, (IfOp, ForOp)) and regions_free)))
+            free = _free_itself(op) and regions_free
             found.append((op, free))
             all_free &= free or op.has_trait(Terminator)
         return all_free
