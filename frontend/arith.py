@@ -23,8 +23,8 @@ from typing import Any, Callable
 from ir import Location, TypingError, UnsupportedError
 from ir.dtypes import promote, to_dtype
 from ir.ops import (
-    BINARY_OPS, COMPARE_OPS, CastOp, FloatTestOp, ImagOp, InvertOp, MakeComplexOp, NegOp, NotOp,
-    RaiseIfOp, RealOp, SelectOp,
+    BINARY_OPS, COMPARE_OPS, CastOp, FloatTestOp, IfOp, ImagOp, InvertOp, MakeComplexOp, NegOp, NotOp,
+    RaiseIfOp, RealOp, SelectOp, YieldOp,
 )
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, kind_rank,
@@ -102,6 +102,23 @@ def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symboli
     if cond is True:
         cond = constant(True, bool_)
     _tr().emit(RaiseIfOp(cond.value, exception, message, tuple(a.value for a in args), loc=loc))
+
+
+def checks_unless(ok: Symbolic | bool, emit_checks: Callable[[], None]) -> None:
+    """Run-time checks that ``emit_checks`` emits, run only where ``ok`` is false:
+    one cheap test guards several exact ones (``ok`` must imply that none fires)."""
+    if ok is True:
+        return
+    if ok is False:
+        emit_checks()
+        return
+    tr = _tr()
+    op = tr.emit(IfOp(logical_not(ok).value))
+    with tr.region(op.then_block):
+        emit_checks()
+        tr.emit(YieldOp([]))
+    with tr.region(op.else_block):
+        tr.emit(YieldOp([]))
 
 
 def emit(cls: type, *operands: Symbolic) -> Symbolic:

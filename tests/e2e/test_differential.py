@@ -341,8 +341,21 @@ def test_float_power_with_complex_result_raises(opt):
 
 
 @pytest.mark.parametrize("opt", OPT_LEVELS)
-def test_float_to_int_outside_int64_raises_overflow(opt):
-    assert K.builtin_round(1e300) > 2**63  # CPython makes a big int
+@pytest.mark.parametrize("x", [1e300, 2.0 ** 63, -(2.0 ** 63) * (1 + 2.0 ** -52), -1e300])
+@pytest.mark.parametrize("kernel", [K.builtin_round, K.builtin_int_float_bool])
+def test_float_to_int_outside_int64_raises_overflow(kernel, x, opt):
+    assert abs(int(x)) >= 2 ** 63  # CPython makes a big int
     with pytest.raises(OverflowError, match=r"64-bit"):
-        compiled(K.builtin_round, opt)(1e300)
+        compiled(kernel, opt)(x)
+
+
+def test_float_to_int_tests_once_on_the_common_path():
+    """``round(x)`` (as ``int(x)``) checks ``abs(x) < 2**63`` first; the NaN, infinity and range
+    checks that name the error sit inside the branch where that test fails."""
+    f = compiled(K.builtin_round, 3)
+    assert f(2.5) == K.builtin_round(2.5)
+    body = f.inspect_ir(stage="optimized").splitlines()
+    checks = [line for line in body if "raise_if" in line]
+    assert len(checks) == 3 and all(line.startswith("    raise_if") for line in checks)
+    assert sum(line.startswith("  if ") for line in body) == 1
 
