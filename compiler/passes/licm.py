@@ -19,12 +19,17 @@ body guarded by the loop running at all (``raise_if lo < hi and cond`` for a
 positive constant step, ``lo > hi`` for a negative one), out of a ``while``
 condition region as it is.  The same exception with the same message is
 raised before the same effects, once instead of on every trip -- and the loop
-is left without a check (the vectorizer wants none).
+is left without a check (the vectorizer wants none).  A *check group* -- an
+``if`` without results whose then-region holds only pure ops and checks and
+whose else-region is empty, as ``int()`` of a float makes: one cheap test
+guarding the exact checks -- moves the same way when all it uses is invariant.
 """
 from __future__ import annotations
 
 from ir.core import Block, MayRaise, Operation, ReadsMemory, WritesMemory
-from ir.ops import AndOp, ConstantOp, FloorDivOp, ForOp, GtOp, LtOp, ModOp, PowOp, RaiseIfOp, WhileOp
+from ir.ops import (
+    AndOp, ConstantOp, FloorDivOp, ForOp, GtOp, IfOp, LtOp, ModOp, PowOp, RaiseIfOp, WhileOp, YieldOp,
+)
 from ir.types import IntType
 
 from . import OpPass, register_pass
@@ -54,8 +59,10 @@ class LoopInvariantCodeMotion(OpPass):
         first_seen = True   # nothing before ``op`` in the region writes, raises or branches
         for op in list(block.ops):
             operands_invariant = all(id(v) not in inside for v in op.operands)
-            if isinstance(op, RaiseIfOp) and first_seen and operands_invariant and not op.regions \
-                    and self._hoist_check(loop, op, runs_once):
+            is_check = isinstance(op, RaiseIfOp) and not op.regions
+            if _is_check_group(op):
+                is_check, operands_invariant = True, all(id(v) not in inside for v in _used_from_outside(op))
+            if is_check and first_seen and operands_invariant and self._hoist_check(loop, op, runs_once):
                 changed = True
                 continue
             first_seen &= not op.regions and (op.is_pure or _only_reads(op))
@@ -72,8 +79,8 @@ class LoopInvariantCodeMotion(OpPass):
                 inside.update(id(r) for r in op.results)
         return changed
 
-    def _hoist_check(self, loop: Operation, check: RaiseIfOp, runs_once: bool) -> bool:
-        """Move the invariant ``check`` before ``loop``, guarded by the loop running at all."""
+    def _hoist_check(self, loop: Operation, check: RaiseIfOp | IfOp, runs_once: bool) -> bool:
+        """Move the invariant ``check`` (or check group) before ``loop``, guarded by the loop running at all."""
         if not runs_once:
             known, step = constant_of(loop.step) if isinstance(loop, ForOp) else (False, None)
             if not known or step == 0:
@@ -85,9 +92,23 @@ class LoopInvariantCodeMotion(OpPass):
             block.insert(block.index_of(loop), guarded)
             check.set_operand(0, guarded.result)
         check.move_before(loop)
-        remark(self, check, f"check hoisted out of the loop ({check.attributes['exception']}): its condition "
-                            "does not change in it")
+        what = "checks" if isinstance(check, IfOp) else f"check ({check.attributes['exception']})"
+        remark(self, check, f"{what} hoisted out of the loop: the condition does not change in it")
         return True
+
+
+def _is_check_group(op: Operation) -> bool:
+    """An ``if`` without results that only checks: pure ops and region-free
+    ``raise_if``s in its then-region, nothing in its else-region."""
+    return (isinstance(op, IfOp) and not op.results and len(op.else_block.ops) == 1
+            and all(isinstance(inner, YieldOp) or (isinstance(inner, RaiseIfOp) or inner.is_pure)
+                    and not inner.regions for inner in op.then_block.ops))
+
+
+def _used_from_outside(group: IfOp) -> list:
+    """The condition of ``group`` and the values its ops use that it does not define."""
+    defined = {id(r) for inner in group.then_block.ops for r in inner.results}
+    return [group.cond, *(v for inner in group.then_block.ops for v in inner.operands if id(v) not in defined)]
 
 
 def _only_reads(op: Operation) -> bool:

@@ -734,6 +734,12 @@ def store_converts(a, out):
         out[i] = a[i]
 
 
+def fill_int_of(out, s):
+    """``int(s)`` is invariant: its checks leave the loop, guarded by the loop running."""
+    for i in range(len(out)):
+        out[i] = int(s) + i
+
+
 def bool_logic(a, b):
     n = len(a)
     out = np.empty((5, n), np.bool_)

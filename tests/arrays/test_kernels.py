@@ -322,6 +322,9 @@ CONVERSIONS = [
 for src, dst in CONVERSIONS:
     add(K.store_converts, f"{src}-into-{dst}", functools.partial(
         _args, functools.partial(_convertible, src, dst), functools.partial(np.zeros, 29, dst)))
+for s in (2.5, -7.9, float("nan"), float("inf")):  # past 2**63: see test_differential
+    for n in (0, 5):
+        add(K.fill_int_of, f"{n}-of-{s}", functools.partial(_args, functools.partial(np.zeros, n, np.int64), s))
 family(K.bool_logic, ("bool",), SIZES_1D, LAYOUTS_1D, others=[("any", 2)])
 family(K.bool_invert, ("bool",), SIZES_1D, LAYOUTS_1D)
 family(K.complex_kernel, COMPLEX_DTYPES, SIZES_1D, LAYOUTS_1D, others=[("any", 2)])

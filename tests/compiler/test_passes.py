@@ -602,6 +602,67 @@ CASES = {
           }
           return
         }"""),
+    "licm hoists an invariant check group (one test guarding exact checks), not one using the index": ("licm", """
+        func @f(%a: array<i64, 1, C>, %s: f64, %n: i64) -> none {
+          %zero = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %big = const {value = 9.223372036854776e+18} : f64
+          for %zero, %n, %one {
+            ^(%i: i64):
+            %m = math %s {fn = "fabs"} : f64
+            %ok = lt %m, %big : bool
+            %bad = not %ok : bool
+            if %bad {
+              %nan = ftest %s {fn = "isnan"} : bool
+              raise_if %nan {exception = "ValueError", message = "cannot convert float NaN to integer"}
+              yield
+            } else {
+              yield
+            }
+            %late = lt %i, %zero : bool
+            if %late {
+              raise_if %late, %i {exception = "IndexError", message = "uses the index {}: stays"}
+              yield
+            } else {
+              yield
+            }
+            %k = cast %s : i64
+            array.store %a, %i, %k
+            yield
+          }
+          return
+        }""", """
+        func @f(%a: array<i64, 1, C>, %s: f64, %n: i64) -> none {
+          %zero = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %big = const {value = 9.223372036854776e+18} : f64
+          %m = math %s {fn = "fabs"} : f64
+          %ok = lt %m, %big : bool
+          %bad = not %ok : bool
+          %0 = lt %zero, %n : bool
+          %1 = and %0, %bad : bool
+          if %1 {
+            %nan = ftest %s {fn = "isnan"} : bool
+            raise_if %nan {exception = "ValueError", message = "cannot convert float NaN to integer"}
+            yield
+          } else {
+            yield
+          }
+          %k = cast %s : i64
+          for %zero, %n, %one {
+            ^(%i: i64):
+            %late = lt %i, %zero : bool
+            if %late {
+              raise_if %late, %i {exception = "IndexError", message = "uses the index {}: stays"}
+              yield
+            } else {
+              yield
+            }
+            array.store %a, %i, %k
+            yield
+          }
+          return
+        }"""),
     # ------------------------------------------------------------ version
     "version splits a loop on whether its index checks can fire": ("version,dce", """
         func @shift(%x: array<f64, 1, C>, %out: array<f64, 1, C>) -> f64 {
