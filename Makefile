@@ -10,6 +10,7 @@ BENCH_STAMP := $(VENV)/.bench-installed
 
 N ?= 1000
 SEED ?= 0
+DTYPES ?= 64
 
 install: $(STAMP)
 
@@ -26,7 +27,7 @@ demo: $(STAMP)
 	$(PY) examples/demo.py
 
 fuzz: $(STAMP)
-	$(PY) -m tests.fuzz.runner --count $(N) --seed $(SEED)
+	$(PY) -m tests.fuzz.runner --count $(N) --seed $(SEED) --dtypes $(DTYPES)
 
 # the benchmarks also want Numba and matplotlib (the bench extra)
 $(BENCH_STAMP): $(STAMP)

@@ -9,9 +9,12 @@ CPython (int ** negative, int/float unification, wrap-around).
 
 Parameter types: ``int``, ``float``, ``bool``, ``f64[]``, ``i64[]`` (1-D arrays,
 non-empty, read and written with ``a[i % len(a)]`` or, in a share of programs
-(``Program.in_bounds`` false), with an index that may be out of range).  Arrays
-are written with values of their own kind only (NumPy would truncate a float
-stored into an int array, and raise for NaN).
+(``Program.in_bounds`` false), with an index that may be out of range).  An
+array type names a kind, float or int: elements are read through ``float()``
+or ``int()``, so the source is the same whatever the inputs' dtypes (the
+runner's ``--dtypes``).  Arrays are written with values of their own kind only
+(NumPy would truncate a float stored into an int array, and raise for NaN); an
+int out of a narrow dtype's range raises ``OverflowError``, compiled as in NumPy.
 """
 from __future__ import annotations
 

@@ -1,13 +1,17 @@
 """Differential fuzzing: generated programs under CPython and compiled at -O0 and -O3.
 
-    python -m tests.fuzz.runner --count 1000 --seed 7 [--jobs 2] [--batch 25]
+    python -m tests.fuzz.runner --count 1000 --seed 7 [--jobs 2] [--batch 25] [--dtypes all]
 
 Program ``k`` of a run with seed ``S`` is ``generate(f"{S}-{k}")``.  Every
 function of the module is called on a few random inputs under CPython and
 compiled at each level (and, when every index of the program is in range,
 without bounds checks too); results must agree: the same type, floats equal
 or both NaN, the same exception type, and the array arguments left with the
-same contents.  Batches of programs run in a child process
+same contents.  The generator's array parameters are "a float array" and "an
+int array"; ``--dtypes`` says which NumPy dtypes their inputs take: ``64``
+(float64 and int64) or ``all`` (float32 too, and every signed and unsigned
+integer width and bool, where a stored value out of the dtype's range raises
+``OverflowError`` as NumPy does).  Batches of programs run in a child process
 (``--worker``), so a crash of compiled code is reported as a crash of the
 program that was running.  Mismatching and crashing programs are written to
 ``tests/fuzz/found/``; the first ``--shrink`` of them are then shrunk into
@@ -53,13 +57,20 @@ def variants(program) -> dict[str, dict]:
             if program.in_bounds or name != NO_BOUNDSCHECK}
 FOUND = Path(__file__).resolve().parent / "found"
 
+#: the dtypes of the inputs for the generator's array kinds, by ``--dtypes``
+DTYPES = {
+    "64": {"f64[]": ("float64",), "i64[]": ("int64",)},
+    "all": {"f64[]": ("float64", "float32"),
+            "i64[]": ("int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "bool")},
+}
+
 
 def program_seed(seed, k: int) -> str:
     return f"{seed}-{k}"
 
 
 # ---------------------------------------------------------------- inputs
-def random_value(r: random.Random, t: str):
+def random_value(r: random.Random, t: str, dtypes: str = "64"):
     if t == "int":   # the generator keeps ints within 10**12 (see generator.VAR_BOUND)
         return r.choice([0, 1, -1, 2, 3, 7, r.randint(-10, 10), r.randint(-10, 10),
                          r.randint(-1000, 1000), r.randint(-10 ** 6, 10 ** 6),
@@ -70,10 +81,15 @@ def random_value(r: random.Random, t: str):
     if t == "bool":
         return r.random() < 0.5
     n = r.randint(1, 6)
+    choices = DTYPES[dtypes][t]
+    dtype = np.dtype(choices[0] if len(choices) == 1 else r.choice(choices))
     if t == "f64[]":
         return np.array([r.choice([r.uniform(-100, 100), 0.0, -0.0, 1.0, math.nan, math.inf])
-                         for _ in range(n)], dtype=np.float64)
-    return np.array([r.randint(-1000, 1000) for _ in range(n)], dtype=np.int64)
+                         for _ in range(n)], dtype=np.float64).astype(dtype)
+    if dtype == np.bool_:
+        return np.array([r.random() < 0.5 for _ in range(n)], dtype=dtype)
+    info = np.iinfo(dtype)
+    return np.array([r.randint(max(-1000, info.min), min(1000, info.max)) for _ in range(n)], dtype=dtype)
 
 
 def copy_args(args):
@@ -148,15 +164,15 @@ def load_module(source: str, directory: str, name: str):
     return module
 
 
-def calls(program, pseed):
+def calls(program, pseed, dtypes: str = "64"):
     """The calls program ``pseed`` is checked with: (function, arguments) pairs."""
     r = random.Random(f"inputs-{pseed}")
     for fn in program.functions:
         for _ in range(INPUTS_PER_FUNCTION):
-            yield fn, tuple(random_value(r, t) for _, t in fn.params)
+            yield fn, tuple(random_value(r, t, dtypes) for _, t in fn.params)
 
 
-def check_program(seed, k: int, directory: str) -> dict:
+def check_program(seed, k: int, directory: str, dtypes: str = "64") -> dict:
     """Run program ``k``: a dict with ``k``, ``seed``, ``mismatches`` (list of text)."""
     from compiler import compile
 
@@ -165,7 +181,7 @@ def check_program(seed, k: int, directory: str) -> dict:
     module = load_module(program.source, directory, f"fuzz_{abs(hash(pseed))}_{k}")
     mismatches = []
     compiled = {}
-    for fn, args in calls(program, pseed):
+    for fn, args in calls(program, pseed, dtypes):
         py = getattr(module, fn.name)
         if fn.name not in compiled:
             compiled[fn.name] = {name: compile(py, **options) for name, options in variants(program).items()}
@@ -178,25 +194,25 @@ def check_program(seed, k: int, directory: str) -> dict:
     return {"k": k, "seed": pseed, "mismatches": mismatches}
 
 
-def worker(seed, start: int, count: int) -> None:
+def worker(seed, start: int, count: int, dtypes: str) -> None:
     """Check programs start..start+count-1, one JSON line each, a BEGIN line before each."""
     with tempfile.TemporaryDirectory(prefix="fuzz") as directory:
         for k in range(start, start + count):
             print(json.dumps({"begin": k}), flush=True)
             t0 = time.perf_counter()
-            result = check_program(seed, k, directory)
+            result = check_program(seed, k, directory, dtypes)
             result["time"] = time.perf_counter() - t0
             print(json.dumps(result), flush=True)
 
 
 # ---------------------------------------------------------------- driver
-def run_batch(seed, start: int, count: int, timeout: float) -> list[dict]:
+def run_batch(seed, start: int, count: int, timeout: float, dtypes: str = "64") -> list[dict]:
     """Results for programs start..start+count-1 (re-running past a crashing program)."""
     results: list[dict] = []
     end = start + count
     while start < end:
         cmd = [sys.executable, "-m", "tests.fuzz.runner", "--worker", "--seed", str(seed),
-               "--start", str(start), "--count", str(end - start)]
+               "--start", str(start), "--count", str(end - start), "--dtypes", dtypes]
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
         try:
@@ -225,10 +241,11 @@ def run_batch(seed, start: int, count: int, timeout: float) -> list[dict]:
     return results
 
 
-def write_found(result: dict) -> Path:
+def write_found(result: dict, dtypes: str) -> Path:
     FOUND.mkdir(exist_ok=True)
     program = generate(result["seed"])
-    notes = result["mismatches"] + ([result["crash"]] if result.get("crash") else [])
+    notes = ([f"inputs: --dtypes {dtypes}"] + result["mismatches"]
+             + ([result["crash"]] if result.get("crash") else []))
     header = "".join("# " + line + "\n" for note in notes for line in note.splitlines())
     path = FOUND / f"prog_{result['seed'].replace('-', '_')}.py"
     path.write_text(header + "import numpy as np\n\n" + program.source)
@@ -269,8 +286,8 @@ def _clock(seconds: float) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
 
 
-def report(result: dict, progress: Progress) -> None:
-    path = write_found(result)
+def report(result: dict, progress: Progress, dtypes: str) -> None:
+    path = write_found(result, dtypes)
     progress.note(f"FAIL program {result['seed']}: {path}")
     for note in result["mismatches"][:5]:
         progress.note("    " + note.splitlines()[0][:400])
@@ -286,6 +303,8 @@ def main(argv=None) -> int:
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=max(1, min(4, os.cpu_count() or 1)))
     parser.add_argument("--batch", type=int, default=25)
+    parser.add_argument("--dtypes", choices=sorted(DTYPES), default="64",
+                        help="the NumPy dtypes of array inputs: float64/int64 only, or all widths")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per batch")
     parser.add_argument("--shrink", type=int, default=10, metavar="N",
                         help="shrink the first N failing programs into regression tests (0: none)")
@@ -293,7 +312,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     if args.worker:
-        worker(args.seed, args.start, args.count)
+        worker(args.seed, args.start, args.count, args.dtypes)
         return 0
 
     t0 = time.perf_counter()
@@ -303,7 +322,7 @@ def main(argv=None) -> int:
     bad: list[dict] = []
     progress = Progress(args.count, args.quiet)
     with ThreadPoolExecutor(args.jobs) as pool:
-        futures = [pool.submit(run_batch, args.seed, s, n, args.timeout) for s, n in batches]
+        futures = [pool.submit(run_batch, args.seed, s, n, args.timeout, args.dtypes) for s, n in batches]
         for future in futures:
             for result in future.result():
                 done += 1
@@ -311,7 +330,7 @@ def main(argv=None) -> int:
                     mismatches += bool(result["mismatches"])
                     crashes += bool(result.get("crash"))
                     bad.append(result)
-                    report(result, progress)
+                    report(result, progress, args.dtypes)
                 progress.show(done, mismatches, crashes)
     progress.close()
     elapsed = time.perf_counter() - t0
@@ -321,7 +340,7 @@ def main(argv=None) -> int:
         from .shrink import shrink_seed
 
         for result in bad[:args.shrink]:
-            shrink_seed(result["seed"])
+            shrink_seed(result["seed"], dtypes=args.dtypes)
     return 1 if mismatches or crashes else 0
 
 

@@ -1,6 +1,7 @@
 """Shrinking a failing generated program, and writing it as a regression test.
 
-    python -m tests.fuzz.shrink 3-34            # the program of seed 3-34, its first failure
+    python -m tests.fuzz.shrink 3-34                # the program of seed 3-34, its first failure
+    python -m tests.fuzz.shrink 3-34 --dtypes all   # ... with the inputs of ``runner --dtypes all``
 
 A failure is one call: a function of the program, its arguments and the
 compiled variant (``-O0``, ``-O3``, ``-O3 boundscheck=False``).  Its *symptom*
@@ -304,11 +305,11 @@ def write_regression(failure: Failure, seed, note: str) -> Path:
     return path
 
 
-def first_failure(seed) -> tuple[Failure, str] | None:
+def first_failure(seed, dtypes: str = "64") -> tuple[Failure, str] | None:
     """The first failing call of program ``seed`` and its description, found in a child process."""
     root = str(Path(__file__).resolve().parents[2])
-    proc = subprocess.run([sys.executable, "-m", "tests.fuzz.shrink", "--find", str(seed)], cwd=root,
-                          capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "tests.fuzz.shrink", "--find", str(seed), "--dtypes", dtypes],
+                          cwd=root, capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", "")))
     program = generate(seed)
     lines = proc.stdout.splitlines()
@@ -327,14 +328,14 @@ def first_failure(seed) -> tuple[Failure, str] | None:
             f"{last['function']}({', '.join(last['args'])}) at {last['variant']} crashes the process")
 
 
-def _find(seed) -> None:
+def _find(seed, dtypes: str) -> None:
     """Child side of :func:`first_failure`: a JSON line before each call, then the failure."""
     from compiler import compile
 
     program = generate(seed)
     with tempfile.TemporaryDirectory(prefix="find") as directory:
         module = runner.load_module(program.source, directory, f"find_{os.getpid()}")
-        for fn, args in runner.calls(program, seed):
+        for fn, args in runner.calls(program, seed, dtypes):
             py = getattr(module, fn.name)
             want = runner.outcome(py, args)
             for variant, options in runner.variants(program).items():
@@ -350,9 +351,9 @@ def _find(seed) -> None:
     print(json.dumps(None))
 
 
-def shrink_seed(seed, time_limit: float = 300.0, log=print) -> Path | None:
-    """Shrink the first failure of program ``seed`` and write its regression test."""
-    found = first_failure(seed)
+def shrink_seed(seed, time_limit: float = 300.0, log=print, dtypes: str = "64") -> Path | None:
+    """Shrink the first failure of program ``seed`` (inputs of ``dtypes``) and write its regression test."""
+    found = first_failure(seed, dtypes)
     if found is None:
         log(f"program {seed}: no failure to shrink")
         return None
@@ -368,17 +369,19 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("seed", nargs="?")
     parser.add_argument("--time-limit", type=float, default=300.0)
+    parser.add_argument("--dtypes", choices=sorted(runner.DTYPES), default="64",
+                        help="the inputs' dtypes, as the runner's --dtypes")
     parser.add_argument("--probe", help=argparse.SUPPRESS)
     parser.add_argument("--find", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe:
         return _probe(args.probe)
     if args.find:
-        _find(args.find)
+        _find(args.find, args.dtypes)
         return 0
     if args.seed is None:
         parser.error("give the seed of a generated program (e.g. 3-34)")
-    return 0 if shrink_seed(args.seed, args.time_limit) else 1
+    return 0 if shrink_seed(args.seed, args.time_limit, dtypes=args.dtypes) else 1
 
 
 if __name__ == "__main__":

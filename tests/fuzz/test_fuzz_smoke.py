@@ -1,27 +1,31 @@
-"""A fixed-seed smoke run of the differential fuzzer: 300 generated programs.
+"""A fixed-seed smoke run of the differential fuzzer: 300 generated programs
+with float64/int64 array inputs, and 60 more with inputs of every dtype.
 
 Each program runs under CPython and compiled at -O0 and -O3 (and without
 bounds checks when its indices are in range), in child processes -- two at a
 time, so a crash is reported rather than killing the test run; every result
-must agree.  A failure lists the programs (their seeds are ``smoke-K``);
-``python -m tests.fuzz.generator smoke-K`` prints one and
-``python -m tests.fuzz.shrink smoke-K`` shrinks it into a regression test.
+must agree.  A failure lists the programs (their seeds are ``smoke-K`` or
+``smoke-all-K``); ``python -m tests.fuzz.generator smoke-K`` prints one and
+``python -m tests.fuzz.shrink smoke-K`` (``smoke-all-K --dtypes all``) shrinks
+it into a regression test.
 """
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from .runner import run_batch
 
-SEED = "smoke"
-COUNT = 300
-BATCH = 50
+BATCH = 30
 
 
-def test_fuzz_smoke():
+@pytest.mark.parametrize("seed, count, dtypes", [("smoke", 300, "64"), ("smoke-all", 60, "all")])
+def test_fuzz_smoke(seed, count, dtypes):
     with ThreadPoolExecutor(2) as pool:
-        batches = pool.map(lambda start: run_batch(SEED, start, BATCH, timeout=600.0), range(0, COUNT, BATCH))
+        batches = pool.map(lambda start: run_batch(seed, start, BATCH, timeout=600.0, dtypes=dtypes),
+                           range(0, count, BATCH))
         results = [r for batch in batches for r in batch]
-    assert len(results) == COUNT
+    assert len(results) == count
     failing = [r for r in results if r["mismatches"] or r.get("crash")]
     report = "\n".join(
         f"{r['seed']}: " + (r.get("crash") or r["mismatches"][0]).splitlines()[0][:300] for r in failing)
-    assert not failing, f"{len(failing)} of {COUNT} programs disagree with CPython:\n{report}"
+    assert not failing, f"{len(failing)} of {count} programs disagree with CPython:\n{report}"

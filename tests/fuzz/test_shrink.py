@@ -1,12 +1,13 @@
 """The shrinker on a planted bug: a fake compiler that gets every function using ``% 7`` wrong."""
 import ast
 import inspect
+import json
 
 import pytest
 
 import compiler
 
-from . import shrink
+from . import runner, shrink
 from .generator import generate
 
 PROGRAM = '''
@@ -64,3 +65,14 @@ def test_the_regression_test_it_writes_runs_the_failing_call(planted_bug, tmp_pa
 def test_a_failure_that_does_not_reproduce_is_refused():
     with pytest.raises(ValueError, match="does not reproduce"):
         shrink.shrink(shrink.Failure(generate("smoke-0").source, "f0", (), "-O3"), time_limit=10)
+
+
+def test_the_failure_search_calls_with_the_inputs_of_the_runs_dtypes(capsys):
+    seed = "smoke-all-23"   # float32 and unsigned arrays among its inputs
+    assert shrink.main(["--find", seed, "--dtypes", "all"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[-1] is None   # the program agrees with CPython
+    tried = {tuple(line["args"]) for line in lines[:-1]}
+    wanted = {tuple(runner.literal(a) for a in args) for _, args in runner.calls(generate(seed), seed, "all")}
+    text = str(tried)
+    assert tried == wanted and "dtype=np.float32" in text and "dtype=np.uint" in text
