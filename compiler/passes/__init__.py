@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["Pass", "PASSES", "register_pass", "get_pass", "OpPass"]
+from ir.ops import IfOp, RaiseIfOp, YieldOp
+
+__all__ = ["Pass", "PASSES", "register_pass", "get_pass", "OpPass", "is_check_group"]
 
 
 class Pass(Protocol):
@@ -53,6 +55,16 @@ class OpPass:
 
     def visit(self, op) -> bool:  # pragma: no cover - subclasses define it
         raise NotImplementedError
+
+
+def is_check_group(op) -> bool:
+    """Whether ``op`` is a *check group*: an ``if`` without results whose
+    then-region holds only pure ops and region-free ``raise_if``s and whose
+    else-region is empty -- one cheap test guarding exact checks, as
+    ``int()`` of a float makes.  It computes nothing; it may only raise."""
+    return (isinstance(op, IfOp) and not op.results and len(op.else_block.ops) == 1
+            and all(isinstance(inner, YieldOp) or (isinstance(inner, RaiseIfOp) or inner.is_pure)
+                    and not inner.regions for inner in op.then_block.ops))
 
 
 #: Every registered pass class, by name.

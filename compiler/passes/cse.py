@@ -12,6 +12,9 @@ in either order.  Memory reads are not merged (a store may come between).
 The same rule removes repeated checks: a ``raise_if`` on the very condition
 value (with the same exception and message) of one that dominates it can
 never fire -- had its condition been true, the first one would have raised.
+So does a check group (``passes.is_check_group``, as ``int(x)`` makes) on the
+very condition whose ops are those of one that dominates it, op for op (``int(x)``
+twice tests ``x`` once).
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from ir import Module
 from ir.core import Block, Commutative, Operation
 from ir.ops import RaiseIfOp
 
-from . import register_pass
+from . import is_check_group, register_pass
 
 
 def _key(op: Operation) -> tuple:
@@ -28,6 +31,18 @@ def _key(op: Operation) -> tuple:
         operands.sort()
     attributes = tuple(sorted((name, repr(value)) for name, value in op.attributes.items()))
     return (type(op), tuple(operands), attributes, tuple(str(r.type) for r in op.results))
+
+
+def _group_key(group: Operation) -> tuple:
+    """A check group's condition and ops, the values it defines itself by position."""
+    local: dict[int, tuple[int, int]] = {}
+    ops = []
+    for i, inner in enumerate(group.then_block.ops):
+        operands = tuple(local.get(id(v), id(v)) for v in inner.operands)
+        attributes = tuple(sorted((name, repr(value)) for name, value in inner.attributes.items()))
+        ops.append((type(inner), operands, attributes, tuple(str(r.type) for r in inner.results)))
+        local.update((id(r), (i, j)) for j, r in enumerate(inner.results))
+    return ("check group", id(group.cond), tuple(ops))
 
 
 @register_pass
@@ -44,8 +59,9 @@ class CommonSubexpressionElimination:
         changed = False
         scopes.append({})
         for op in list(block.ops):
-            if isinstance(op, RaiseIfOp) and not op.regions:
-                key = _key(op)
+            checks = isinstance(op, RaiseIfOp) and not op.regions
+            if checks or is_check_group(op):
+                key = _key(op) if checks else _group_key(op)
                 if any(key in s for s in scopes):
                     op.erase()
                     changed = True

@@ -19,20 +19,17 @@ body guarded by the loop running at all (``raise_if lo < hi and cond`` for a
 positive constant step, ``lo > hi`` for a negative one), out of a ``while``
 condition region as it is.  The same exception with the same message is
 raised before the same effects, once instead of on every trip -- and the loop
-is left without a check (the vectorizer wants none).  A *check group* -- an
-``if`` without results whose then-region holds only pure ops and checks and
-whose else-region is empty, as ``int()`` of a float makes: one cheap test
-guarding the exact checks -- moves the same way when all it uses is invariant.
+is left without a check (the vectorizer wants none).  A check group (see
+``passes.is_check_group``: one cheap test guarding exact checks, as ``int()``
+of a float makes) moves the same way when all it uses is invariant.
 """
 from __future__ import annotations
 
 from ir.core import Block, MayRaise, Operation, ReadsMemory, WritesMemory
-from ir.ops import (
-    AndOp, ConstantOp, FloorDivOp, ForOp, GtOp, IfOp, LtOp, ModOp, PowOp, RaiseIfOp, WhileOp, YieldOp,
-)
+from ir.ops import AndOp, ConstantOp, FloorDivOp, ForOp, GtOp, IfOp, LtOp, ModOp, PowOp, RaiseIfOp, WhileOp
 from ir.types import IntType
 
-from . import OpPass, register_pass
+from . import OpPass, is_check_group, register_pass
 from .fold import constant_of
 from .manager import remark
 
@@ -60,7 +57,7 @@ class LoopInvariantCodeMotion(OpPass):
         for op in list(block.ops):
             operands_invariant = all(id(v) not in inside for v in op.operands)
             is_check = isinstance(op, RaiseIfOp) and not op.regions
-            if _is_check_group(op):
+            if is_check_group(op):
                 is_check, operands_invariant = True, all(id(v) not in inside for v in _used_from_outside(op))
             if is_check and first_seen and operands_invariant and self._hoist_check(loop, op, runs_once):
                 changed = True
@@ -95,14 +92,6 @@ class LoopInvariantCodeMotion(OpPass):
         what = "checks" if isinstance(check, IfOp) else f"check ({check.attributes['exception']})"
         remark(self, check, f"{what} hoisted out of the loop: the condition does not change in it")
         return True
-
-
-def _is_check_group(op: Operation) -> bool:
-    """An ``if`` without results that only checks: pure ops and region-free
-    ``raise_if``s in its then-region, nothing in its else-region."""
-    return (isinstance(op, IfOp) and not op.results and len(op.else_block.ops) == 1
-            and all(isinstance(inner, YieldOp) or (isinstance(inner, RaiseIfOp) or inner.is_pure)
-                    and not inner.regions for inner in op.then_block.ops))
 
 
 def _used_from_outside(group: IfOp) -> list:

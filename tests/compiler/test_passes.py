@@ -492,6 +492,48 @@ CASES = {
           }
           return %r
         }"""),
+    "cse removes a check group a dominating identical group already ran, not one that differs": ("cse", """
+        func @f(%x: f64, %bad: bool) -> none {
+          if %bad {
+            %nan = ftest %x {fn = "isnan"} : bool
+            raise_if %nan {exception = "ValueError", message = "NaN"}
+            yield
+          } else {
+            yield
+          }
+          if %bad {
+            %again = ftest %x {fn = "isnan"} : bool
+            raise_if %again {exception = "ValueError", message = "NaN"}
+            yield
+          } else {
+            yield
+          }
+          if %bad {
+            %inf = ftest %x {fn = "isinf"} : bool
+            raise_if %inf {exception = "ValueError", message = "NaN"}
+            yield
+          } else {
+            yield
+          }
+          return
+        }""", """
+        func @f(%x: f64, %bad: bool) -> none {
+          if %bad {
+            %nan = ftest %x {fn = "isnan"} : bool
+            raise_if %nan {exception = "ValueError", message = "NaN"}
+            yield
+          } else {
+            yield
+          }
+          if %bad {
+            %inf = ftest %x {fn = "isinf"} : bool
+            raise_if %inf {exception = "ValueError", message = "NaN"}
+            yield
+          } else {
+            yield
+          }
+          return
+        }"""),
     # ------------------------------------------------------------ licm
     "licm hoists invariant pure ops through nested loops": ("licm", """
         func @f(%x: f64, %n: i64, %a: array<f64, 1, C>) -> f64 {

@@ -354,8 +354,11 @@ def test_float_to_int_tests_once_on_the_common_path():
     checks that name the error sit inside the branch where that test fails."""
     f = compiled(K.builtin_round, 3)
     assert f(2.5) == K.builtin_round(2.5)
-    body = f.inspect_ir(stage="optimized").splitlines()
+    body = f.inspect_ir("f64", stage="optimized").splitlines()
     checks = [line for line in body if "raise_if" in line]
     assert len(checks) == 3 and all(line.startswith("    raise_if") for line in checks)
     assert sum(line.startswith("  if ") for line in body) == 1
+    twice = compiled(K.builtin_int_float_bool, 3)   # int(x) twice: cse keeps one group of checks
+    assert twice(2.5) == K.builtin_int_float_bool(2.5)
+    assert twice.inspect_ir("f64", stage="optimized").count("raise_if") == 3
 
