@@ -60,8 +60,20 @@ def _folding(py: Callable) -> Callable[[Callable], Callable]:
 
 
 def _real(x: Any, fname: str) -> Symbolic:
-    """``x`` as a float for a math function (ints and bools convert)."""
-    return arith.as_float(x, f"{fname}()")
+    """``x`` as a C double for a ``math`` function, as CPython converts it
+    (ints, bools and ``float32`` too: ``math.sqrt(np.float32(2))`` is a float)."""
+    return arith.cast(arith.as_float(x, f"{fname}()"), f64)
+
+
+def _python_number(impl: Callable) -> Callable:
+    """``impl`` with its traced result weak: the builtin returns a Python
+    int/float whatever NumPy type its argument had (``int(np.uint8(3))`` is
+    the int 3, which a NumPy operand it meets later does not widen to)."""
+    def python_number(*args: Any, **kwargs: Any) -> Any:
+        r = impl(*args, **kwargs)
+        return Symbolic(r.value, weak=True) if isinstance(r, Symbolic) else r
+    python_number.__name__ = impl.__name__
+    return python_number
 
 
 def _isnan(x: Symbolic) -> Any:
@@ -179,6 +191,12 @@ def _rounding_to_int(fn: str, pyfn: Callable) -> Callable:
 # ----------------------------------------------------------------- builtins
 @_folding(builtins.abs)
 def _abs(x: Any) -> Symbolic:
+    """``abs`` of a Python number is a Python number, of a NumPy scalar one of its type."""
+    r = _abs_value(x)
+    return Symbolic(r.value, weak=x.weak) if isinstance(x, Symbolic) else r
+
+
+def _abs_value(x: Any) -> Symbolic:
     t = type_of(x)
     if isinstance(t, (IntType, BoolType)):
         x = arith.cast(x, i64 if isinstance(t, BoolType) else t)
@@ -260,11 +278,12 @@ def _round(x: Any, ndigits: Any = None) -> Symbolic:
     if isinstance(t, (IntType, BoolType)):
         if ndigits is not None and ndigits < 0:
             raise _tr().error(UnsupportedError, "round() of an int to negative digits is not supported")
-        return arith.cast(x, i64)
+        # round(x) is a Python int; round(x, n) is x, of its own type (np.int8 stays np.int8)
+        return _python_number(arith.cast)(x, i64) if ndigits is None or isinstance(t, BoolType) else arith.cast(x, t)
     if not isinstance(t, FloatType):
         raise _tr().error(TypingError, f"round() of a {describe(x)} is not supported")
     if ndigits is None:
-        return to_int(x, "rint")
+        return _python_number(to_int)(x, "rint")
     scale = 10.0 ** ndigits
     scaled = _tr().emit_value(MathOp("rint", arith.binary("*", x, scale).value))
     return arith.binary("/", scaled, scale)
@@ -359,7 +378,8 @@ def _float_test(fn: str) -> Callable:
 
 def _build_table() -> dict[Any, Callable]:
     table: dict[Any, Callable] = {
-        builtins.range: Range, builtins.abs: _abs, builtins.int: _int, builtins.float: _float,
+        builtins.range: Range, builtins.abs: _abs, builtins.int: _python_number(_int),
+        builtins.float: _python_number(_float),
         builtins.bool: _bool, builtins.complex: _complex, builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
         builtins.len: _len, builtins.isinstance: _isinstance,
         builtins.enumerate: iteration.enumerate_, builtins.zip: iteration.zip_,
@@ -385,7 +405,9 @@ def _build_table() -> dict[Any, Callable]:
         table[getattr(math, fn)] = _folding(getattr(math, fn))(_math2(fn, check))
     for fn in ("isnan", "isinf", "isfinite"):
         table[getattr(math, fn)] = _folding(getattr(math, fn))(_float_test(fn))
-    return table
+    # every math function returns a Python float or int
+    return {f: _python_number(impl) if getattr(f, "__module__", None) == "math" else impl
+            for f, impl in table.items()}
 
 
 _TABLE = _build_table()

@@ -9,6 +9,8 @@ expression on one line, so the line in a compiled error message can be
 checked against CPython's traceback; the lines the safety tests point at
 carry a ``# <- name`` marker.
 """
+import math
+
 import numpy as np
 
 
@@ -738,6 +740,19 @@ def fill_int_of(out, s):
     """``int(s)`` is invariant: its checks leave the loop, guarded by the loop running."""
     for i in range(len(out)):
         out[i] = int(s) + i
+
+
+def python_numbers_of_elements(a, k):
+    """int(), float(), round(), math.floor(), math.sqrt() of an element and abs()
+    of a Python int are Python numbers: the NumPy element they meet keeps its
+    dtype (NEP 50), and math works in double precision."""
+    x, y = a[0], a[1]
+    return int(x) * y, float(x) * y, round(x) * y, math.floor(x) * y, abs(k) * y, math.sqrt(abs(x))
+
+
+def round_to_digits_keeps_the_int_type(a):
+    """round(x, 1) of an int8 is an int8: times 100 it wraps as int8 arithmetic does."""
+    return round(a[0], 1) * 100
 
 
 def bool_logic(a, b):

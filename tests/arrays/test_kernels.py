@@ -325,6 +325,12 @@ for src, dst in CONVERSIONS:
 for s in (2.5, -7.9, float("nan"), float("inf")):  # past 2**63: see test_differential
     for n in (0, 5):
         add(K.fill_int_of, f"{n}-of-{s}", functools.partial(_args, functools.partial(np.zeros, n, np.int64), s))
+family(K.python_numbers_of_elements, ("int8", "uint16", "int64", "float32", "float64"), (2,), ("C",),
+       kind="small", extra=(-3,))
+for dt, values, k in (("int8", [100, 3], -3), ("uint16", [300, 300], -300)):   # products that wrap in the dtype
+    add(K.python_numbers_of_elements, f"{dt}-wrapping", functools.partial(
+        _args, lambda dt=dt, values=values: np.array(values, dt), k))
+add(K.round_to_digits_keeps_the_int_type, "int8", functools.partial(_args, lambda: np.array([3, 1], np.int8)))
 family(K.bool_logic, ("bool",), SIZES_1D, LAYOUTS_1D, others=[("any", 2)])
 family(K.bool_invert, ("bool",), SIZES_1D, LAYOUTS_1D)
 family(K.complex_kernel, COMPLEX_DTYPES, SIZES_1D, LAYOUTS_1D, others=[("any", 2)])
