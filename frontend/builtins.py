@@ -278,8 +278,9 @@ def _round(x: Any, ndigits: Any = None) -> Symbolic:
     if isinstance(t, (IntType, BoolType)):
         if ndigits is not None and ndigits < 0:
             raise _tr().error(UnsupportedError, "round() of an int to negative digits is not supported")
-        # round(x) is a Python int; round(x, n) is x, of its own type (np.int8 stays np.int8)
-        return _python_number(arith.cast)(x, i64) if ndigits is None or isinstance(t, BoolType) else arith.cast(x, t)
+        if ndigits is None or isinstance(t, BoolType):
+            return _python_number(arith.cast)(x, i64)   # a Python int
+        return arith.cast(x, t)   # x itself, of its own type: an np.int8 stays one
     if not isinstance(t, FloatType):
         raise _tr().error(TypingError, f"round() of a {describe(x)} is not supported")
     if ndigits is None:
