@@ -28,7 +28,7 @@ import math
 from typing import Any, Callable
 
 from ir import TypingError, UnsupportedError
-from ir.ops import FloorDivOp, Math2Op, MathOp, MaxOp, MinOp, ModOp, SelectOp
+from ir.ops import Math2Op, MathOp, MaxOp, MinOp, SelectOp
 from ir.types import BoolType, ComplexType, FloatType, IntType, f64, i64
 
 from . import arith, iteration, pyint
@@ -235,7 +235,9 @@ def _min_max(name: str, py: Callable, op: type) -> Callable:
         result = arith.cast(values[0], t)
         for v in values[1:]:
             result = _tr().emit_value(op(result.value, arith.cast(v, t).value))
-        return result
+        # of Python numbers a Python number; CPython returns whichever argument wins, with
+        # its own type, which compiled code cannot follow for mixed types (README)
+        return Symbolic(result.value, weak=all(getattr(v, "weak", True) for v in values))
     impl.__name__ = name
     return impl
 
@@ -295,11 +297,11 @@ def _divmod(a: Any, b: Any) -> tuple:
     ta, tb = type_of(a), type_of(b)
     if not all(isinstance(t, (IntType, BoolType, FloatType)) for t in (ta, tb)):
         raise _tr().error(TypingError, f"unsupported operand type(s) for divmod(): '{ta}' and '{tb}'")
-    t = unify_types([i64 if isinstance(ta, BoolType) else ta, i64 if isinstance(tb, BoolType) else tb])
-    a, b = arith.cast(a, t), arith.cast(b, t)
-    message = "integer division or modulo by zero" if isinstance(t, IntType) else "float divmod()"
+    # the types meet as for // and % (a Python int does not widen an np.int8: NEP 50)
+    t = arith.result_type(a, b, "//")
+    message = "float divmod()" if isinstance(t, FloatType) else "integer division or modulo by zero"
     arith.raise_if(arith.compare("==", b, 0), "ZeroDivisionError", message)
-    return arith.emit(FloorDivOp, a, b), arith.emit(ModOp, a, b)
+    return arith.binary("//", a, b), arith.binary("%", a, b)
 
 
 @_folding(builtins.pow)

@@ -750,6 +750,13 @@ def python_numbers_of_elements(a, k):
     return int(x) * y, float(x) * y, round(x) * y, math.floor(x) * y, abs(k) * y, math.sqrt(abs(x))
 
 
+def divmod_and_min_meet_the_element_dtype(a, k):
+    """divmod(element, Python int) is of the element's dtype (NEP 50); min() of
+    Python ints is a Python int, which does not widen the element it meets."""
+    q, r = divmod(a[0], k)
+    return q * 100, r * 100, min(k, 100) * a[1]
+
+
 def round_to_digits_keeps_the_int_type(a):
     """round(x, 1) of an int8 is an int8: times 100 it wraps as int8 arithmetic does."""
     return round(a[0], 1) * 100
