@@ -383,7 +383,7 @@ def _build_table() -> dict[Any, Callable]:
     table: dict[Any, Callable] = {
         builtins.range: Range, builtins.abs: _abs, builtins.int: _python_number(_int),
         builtins.float: _python_number(_float),
-        builtins.bool: _bool, builtins.complex: _complex, builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
+        builtins.bool: _bool, builtins.complex: _python_number(_complex), builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
         builtins.len: _len, builtins.isinstance: _isinstance,
         builtins.enumerate: iteration.enumerate_, builtins.zip: iteration.zip_,
         math.gcd: _gcd, math.isqrt: _isqrt, math.factorial: _factorial,

@@ -757,6 +757,11 @@ def divmod_and_min_meet_the_element_dtype(a, k):
     return q * 100, r * 100, min(k, 100) * a[1]
 
 
+def complex_of_floats_meets_the_element_dtype(a, x):
+    """complex() is a Python complex: times a complex64 element it is a complex64."""
+    return complex(x, 1.0) * a[0]
+
+
 def round_to_digits_keeps_the_int_type(a):
     """round(x, 1) of an int8 is an int8: times 100 it wraps as int8 arithmetic does."""
     return round(a[0], 1) * 100
