@@ -431,7 +431,7 @@ def invert(a: Symbolic) -> Symbolic:
     t = _int_of_bool(t)
     if not isinstance(t, IntType):
         raise _tr().error(TypingError, f"bad operand type for unary ~: '{t}'")
-    return emit(InvertOp, cast(a, t))
+    return _keep_weak(emit(InvertOp, cast(a, t)), weak)
 
 
 def truth(x: Any) -> Any:

@@ -744,10 +744,11 @@ def fill_int_of(out, s):
 
 def python_numbers_of_elements(a, k):
     """int(), float(), round(), math.floor(), math.sqrt() of an element and abs()
-    of a Python int are Python numbers: the NumPy element they meet keeps its
-    dtype (NEP 50), and math works in double precision."""
+    and ~ of a Python int are Python numbers: the NumPy element they meet keeps
+    its dtype (NEP 50), and math works in double precision."""
     x, y = a[0], a[1]
-    return int(x) * y, float(x) * y, round(x) * y, math.floor(x) * y, abs(k) * y, math.sqrt(abs(x))
+    return (int(x) * y, float(x) * y, round(x) * y, math.floor(x) * y, abs(k) * y, math.sqrt(abs(x)),
+            (~k) * y)
 
 
 def divmod_and_min_meet_the_element_dtype(a, k):
