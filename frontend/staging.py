@@ -550,7 +550,7 @@ def _staged_range_while(rng: Range, extra_test: Callable[[], Any], body: Callabl
         body(arith.binary("+", rng.start, arith.binary("*", k, rng.step)))
 
     _while(test, loop_body, get_all, set_all, ("(range index)", *names),
-           first_layouts=lambda st: [Scalar(i64), *_loop_layouts(names, st[1:])])
+           first_layouts=lambda st: [Scalar(i64, weak=True), *_loop_layouts(names, st[1:])])  # Python ints
 
 
 def _trip_count(rng: Range) -> Symbolic:

@@ -763,6 +763,17 @@ def complex_of_floats_meets_the_element_dtype(a, x):
     return complex(x, 1.0) * a[0]
 
 
+def range_index_in_a_loop_that_breaks(a):
+    """The index of a range loop with ``break`` is a Python int, like any range
+    index: times an int8 it is an int8 (wrapping)."""
+    y = a[0]
+    for k in range(100, 200):
+        y = k * a[1]
+        if k > 101:
+            break
+    return y
+
+
 def round_to_digits_keeps_the_int_type(a):
     """round(x, 1) of an int8 is an int8: times 100 it wraps as int8 arithmetic does."""
     return round(a[0], 1) * 100

@@ -334,6 +334,7 @@ for dt, values, k in (("int8", [7, 3], 50), ("uint8", [200, 2], 3), ("float32", 
     add(K.divmod_and_min_meet_the_element_dtype, dt, functools.partial(
         _args, lambda dt=dt, values=values: np.array(values, dt), k))
 family(K.complex_of_floats_meets_the_element_dtype, COMPLEX_DTYPES, (1,), ("C",), kind="finite", extra=(0.1,))
+add(K.range_index_in_a_loop_that_breaks, "int8", functools.partial(_args, lambda: np.array([1, 3], np.int8)))
 add(K.round_to_digits_keeps_the_int_type, "int8", functools.partial(_args, lambda: np.array([3, 1], np.int8)))
 family(K.bool_logic, ("bool",), SIZES_1D, LAYOUTS_1D, others=[("any", 2)])
 family(K.bool_invert, ("bool",), SIZES_1D, LAYOUTS_1D)
