@@ -70,9 +70,12 @@ Semantics (those of the op docstrings in ``ir.ops``), with these decisions:
   algorithm, then rounding) gives; the other ``f32``/``c64`` arithmetic is
   single-precision IEEE, equally exact;
 * ``fmod`` (also inside float ``floordiv``/``mod``) is LLVM's ``frem``, which
-  is defined as C ``fmod``; the other ``math`` functions are LLVM intrinsics
-  where they exist, else the C library function (``f``-suffixed for
-  ``f32``), declared ``readnone``: ``errno`` is never looked at;
+  is defined as C ``fmod``; ``sqrt``, ``fabs``, ``floor``, ``ceil``, ``trunc``,
+  ``rint`` and ``copysign`` (exact IEEE operations) are LLVM intrinsics; the other
+  ``math`` functions and ``**`` are calls of the C library function, as CPython
+  makes them (``f``-suffixed for ``f32``), declared ``readnone`` (``errno`` is never
+  looked at) and called ``nobuiltin``: LLVM would otherwise rewrite them -- ``pow(x,
+  2.0)`` as ``x*x``, which differs from the C ``pow`` in the last bit now and then;
 * ``for`` computes its trip count first (in unsigned arithmetic, so any i64
   bounds work), then counts ``k = 0..n-1`` with the induction variable
   ``lower + k*step``;
@@ -130,10 +133,8 @@ _PTR = lir.PointerType()
 _STATUS = _I32
 _NONE = lir.LiteralStructType([])
 
-_INTRINSICS = frozenset({
-    "sqrt", "exp", "log", "log2", "log10", "sin", "cos", "fabs", "floor", "ceil", "trunc",
-    "rint", "pow", "copysign",
-})
+#: the math functions whose result is an exact IEEE operation, so that LLVM may fold and rewrite them
+_EXACT_INTRINSICS = frozenset({"sqrt", "fabs", "floor", "ceil", "trunc", "rint", "copysign"})
 _LIBM_NAMES = {"gamma": "tgamma"}
 
 
@@ -358,12 +359,19 @@ class _ModuleLowering:
         return self.declare(f"llvm.{fn}.{suffix}", lir.FunctionType(t, [t] * arity))
 
     def libm(self, fn: str, t: lir.Type, arity: int = 1) -> lir.Function:
+        """The C function ``fn``, ``nobuiltin``: LLVM calls it as it is, never its own idea of it."""
         name = _LIBM_NAMES.get(fn, fn) + ("f" if isinstance(t, lir.FloatType) else "")
-        return self.declare(name, lir.FunctionType(t, [t] * arity))
+        function = self.declare(name, lir.FunctionType(t, [t] * arity))
+        function.attributes.add("nobuiltin")
+        return function
 
-    def math_function(self, fn: str, t: lir.Type, arity: int = 1) -> lir.Function:
-        """The intrinsic for ``fn`` if LLVM has one we use, else the C function."""
-        return self.intrinsic(fn, t, arity) if fn in _INTRINSICS else self.libm(fn, t, arity)
+    def call_math(self, b: lir.IRBuilder, fn: str, *args: lir.Value) -> lir.Value:
+        """``fn(*args)``: the LLVM intrinsic of an exact operation, else the C
+        function, called ``nobuiltin`` so that LLVM keeps the call as it is."""
+        t = args[0].type
+        if fn in _EXACT_INTRINSICS:
+            return b.call(self.intrinsic(fn, t, len(args)), list(args))
+        return b.call(self.libm(fn, t, len(args)), list(args))
 
     def helper(self, name: str, fnty: lir.FunctionType,
                build: Callable[[lir.IRBuilder, Sequence[lir.Argument]], lir.Value]) -> lir.Function:
@@ -422,7 +430,7 @@ class _ModuleLowering:
         (ar, ai), (er, ei) = _parts(b, a), _parts(b, e)
 
         def call(fn: str, *args: lir.Value) -> lir.Value:
-            return b.call(self.math_function(fn, part, len(args)), list(args))
+            return self.call_math(b, fn, *args)
 
         zero = _fconst(part, 0.0)
         vabs = call("hypot", ar, ai)
@@ -968,7 +976,7 @@ class _FunctionLowering:
             quotient, remainder = self._float_divmod(x, y)
             return quotient if cls is FloorDivOp else remainder
         if cls is PowOp:
-            return b.call(self.module.intrinsic("pow", x.type, 2), [x, y])
+            return self.module.call_math(b, "pow", x, y)
         compare = b.fcmp_ordered("<" if cls is MinOp else ">", y, x)
         return b.select(compare, y, x)
 
@@ -1084,14 +1092,14 @@ class _FunctionLowering:
     @_lowers(MathOp)
     def _math(self, op: MathOp) -> lir.Value:
         x = self.value(op.operand(0))
-        return self.b.call(self.module.math_function(op.fn, x.type), [x])
+        return self.module.call_math(self.b, op.fn, x)
 
     @_lowers(Math2Op)
     def _math2(self, op: Math2Op) -> lir.Value:
         x, y = (self.value(v) for v in op.operands)
         if op.fn == "fmod":
             return self.b.frem(x, y)
-        return self.b.call(self.module.math_function(op.fn, x.type, 2), [x, y])
+        return self.module.call_math(self.b, op.fn, x, y)
 
     @_lowers(FloatTestOp)
     def _ftest(self, op: FloatTestOp) -> lir.Value:

@@ -626,6 +626,12 @@ def float_power(x, y):
     return x ** y
 
 
+def float_constant_powers(x):
+    """Powers with constant exponents: the C pow, as CPython calls it (not x*x,
+    which LLVM would make of pow(x, 2.0) and which differs in the last bit)."""
+    return x ** 2, x ** 2.0, math.pow(x, 2), x ** -1.0, x ** 3.0, 2.0 ** x, math.exp(x), math.sin(x)
+
+
 def float_unary(x):
     return -x, +x, not x
 

@@ -110,7 +110,18 @@ def symptom(failure: Failure, directory: str) -> tuple | None:
         return None
     if got[0] == "raised" and (want[0] != "raised" or type(got[1]) is not type(want[1])):
         return ("raised", type(got[1]).__name__, _message_shape(got[1]), _kind(want))
+    if got[0] == want[0] == "value":
+        return ("differs", "value", "value", _difference(got[1], want[1]))
     return ("differs", got[0], _kind(want))
+
+
+def _difference(got, want):
+    """The types at each position of two results and which positions disagree, so
+    that shrinking keeps a wrong float a wrong float instead of drifting to another
+    difference (a bool where CPython has an int)."""
+    if isinstance(got, tuple) and isinstance(want, tuple) and len(got) == len(want):
+        return tuple(_difference(g, w) for g, w in zip(got, want))
+    return (type(got).__name__, type(want).__name__, runner.same(got, want))
 
 
 def _kind(result: tuple) -> str:
