@@ -48,7 +48,7 @@ def test_a_failure_shrinks_to_the_statement_that_fails(planted_bug, tmp_path):
     small = shrink.shrink(failure, time_limit=120)
     assert len(small.source.splitlines()) < len(PROGRAM.strip().splitlines()) / 2
     assert "% 7" in small.source and "while" not in small.source and "helper" not in small.source
-    assert shrink.symptom(small, str(tmp_path)) == ("differs", "value", "value")
+    assert shrink.symptom(small, str(tmp_path)) == ("differs", "value", "value", ("int", "int", False))
 
 
 def test_the_regression_test_it_writes_runs_the_failing_call(planted_bug, tmp_path, monkeypatch):
