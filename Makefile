@@ -11,6 +11,7 @@ BENCH_STAMP := $(VENV)/.bench-installed
 N ?= 1000
 SEED ?= 0
 DTYPES ?= 64
+MAX_TIME ?=
 
 install: $(STAMP)
 
@@ -27,7 +28,7 @@ demo: $(STAMP)
 	$(PY) examples/demo.py
 
 fuzz: $(STAMP)
-	$(PY) -m tests.fuzz.runner --count $(N) --seed $(SEED) --dtypes $(DTYPES)
+	$(PY) -m tests.fuzz.runner --count $(N) --seed $(SEED) --dtypes $(DTYPES) $(if $(MAX_TIME),--max-time $(MAX_TIME))
 
 # the benchmarks also want Numba and matplotlib (the bench extra)
 $(BENCH_STAMP): $(STAMP)

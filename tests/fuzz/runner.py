@@ -1,6 +1,6 @@
 """Differential fuzzing: generated programs under CPython and compiled at -O0 and -O3.
 
-    python -m tests.fuzz.runner --count 1000 --seed 7 [--jobs 2] [--batch 25] [--dtypes all]
+    python -m tests.fuzz.runner --count 1000 --seed 7 [--jobs 2] [--batch 25] [--dtypes all] [--max-time 3600]
 
 Program ``k`` of a run with seed ``S`` is ``generate(f"{S}-{k}")``.  Every
 function of the module is called on a few random inputs under CPython and
@@ -17,8 +17,10 @@ program that was running.  Mismatching and crashing programs are written to
 ``tests/fuzz/found/``; the first ``--shrink`` of them are then shrunk into
 regression tests in ``tests/fuzz/regressions/`` (see ``shrink``).  A progress
 bar (a line every 500 programs when the output is not a terminal) and a
-summary (programs, mismatches, crashes, time) are printed.  The exit status
-is 1 on any mismatch or crash.
+summary (programs, mismatches, crashes, time) are printed.  With
+``--max-time`` no batch starts after that many seconds: the run ends early with
+the summary of the programs it did run.  The exit status is 1 on any mismatch
+or crash.
 """
 from __future__ import annotations
 
@@ -306,6 +308,8 @@ def main(argv=None) -> int:
     parser.add_argument("--dtypes", choices=sorted(DTYPES), default="64",
                         help="the NumPy dtypes of array inputs: float64/int64 only, or all widths")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per batch")
+    parser.add_argument("--max-time", type=float, default=None, metavar="SECONDS",
+                        help="start no batch after this many seconds (a long run ends early, with its summary)")
     parser.add_argument("--shrink", type=int, default=10, metavar="N",
                         help="shrink the first N failing programs into regression tests (0: none)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -321,8 +325,15 @@ def main(argv=None) -> int:
     done = mismatches = crashes = 0
     bad: list[dict] = []
     progress = Progress(args.count, args.quiet)
+    deadline = None if args.max_time is None else t0 + args.max_time
+
+    def batch(start: int, count: int) -> list[dict]:
+        if deadline is not None and time.perf_counter() > deadline:
+            return []
+        return run_batch(args.seed, start, count, args.timeout, args.dtypes)
+
     with ThreadPoolExecutor(args.jobs) as pool:
-        futures = [pool.submit(run_batch, args.seed, s, n, args.timeout, args.dtypes) for s, n in batches]
+        futures = [pool.submit(batch, s, n) for s, n in batches]
         for future in futures:
             for result in future.result():
                 done += 1
@@ -335,7 +346,8 @@ def main(argv=None) -> int:
     progress.close()
     elapsed = time.perf_counter() - t0
     print(f"programs {done}, mismatches {mismatches}, crashes {crashes}, time {elapsed:.1f}s "
-          f"({elapsed / max(done, 1):.3f}s per program)")
+          f"({elapsed / max(done, 1):.3f}s per program)"
+          + (f"; time limit reached, {args.count - done} programs not run" if done < args.count else ""))
     if bad and args.shrink:
         from .shrink import shrink_seed
 
