@@ -10,7 +10,14 @@ variable gets a *layout* computed from the values the paths give it:
   promotion for NumPy types), except that a weak value -- a Python scalar
   such as the ``0.0`` an accumulator starts from -- takes the type of the
   NumPy values it meets when that is of the same kind or higher (NEP 50:
-  ``s = 0.0`` then ``s += x`` over ``float32`` elements stays ``float32``);
+  ``s = 0.0`` then ``s += x`` over ``float32`` elements stays ``float32``).
+  A Python int is the exception where it might not fit: it keeps a narrower
+  (or unsigned) NumPy integer type only when it is a constant inside that
+  type's range, else the variable is ``int64``, which holds both exactly below
+  2**63 (``m = 10**18`` then ``m = x[i]`` over ``int32`` elements must not wrap
+  ``m``; CPython keeps each object as it is).  ``bounds`` records the constant
+  ints a weak scalar holds (a loop's ``s = 0`` stays known to fit; a loop
+  body that relied on it is traced again if the loop widens it);
 * ``TupleOf(layouts)`` -- a tuple, element by element;
 * ``Maybe(inner)`` -- bound on some paths only: a run-time ``bool`` flag is
   carried with the value (a zero placeholder where it is unbound);
@@ -29,8 +36,8 @@ from typing import Any, Iterator
 
 from ir import Block, Location, Operation
 from ir.dtypes import promote
-from ir.ops import ArrayUndefOp
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_
+from ir.ops import ArrayUndefOp, ConstantOp
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
 
 from .values import MaybeUnbound, Symbolic, TypeConflict, describe, python_scalar_type, type_of
 
@@ -58,6 +65,8 @@ class Static(Layout):
 class Scalar(Layout):
     type: Type
     weak: bool = field(default=False, compare=False)
+    #: (lowest, highest) of the Python int constants a weak int holds; None: not known
+    bounds: tuple[int, int] | None = field(default=None, compare=False)
 
     def leaf_types(self) -> list[Type]:
         return [self.type]
@@ -142,26 +151,54 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
     if not scalar:
         return _conflict(name, defined, loc)
     weak = [_is_weak(v) for v in defined]
-    t = unify_weak([type_of(v) for v in defined], weak)
-    return Scalar(t, all(weak)) if t is not None else _conflict(name, defined, loc)
+    bounds = [_constant_bounds(v) for v in defined]
+    t = unify_weak([type_of(v) for v in defined], weak, bounds)
+    if t is None:
+        return _conflict(name, defined, loc)
+    if isinstance(t, IntType) and t != i64 and any(isinstance(v, Symbolic) and v.bounds is not None for v in defined):
+        from . import tracer
+
+        tracer.current().bounds_relied_on += 1
+    return Scalar(t, all(weak), _union(bounds) if all(weak) else None)
 
 
 def _is_weak(value: Any) -> bool:
     return value.weak if isinstance(value, Symbolic) else isinstance(value, (bool, int, float, complex))
 
 
-def unify_weak(types: list[Type], weak: list[bool]) -> Type | None:
+def _constant_bounds(value: Any) -> tuple[int, int] | None:
+    """The Python int constants ``value`` is known to be one of, as (lowest, highest)."""
+    if isinstance(value, Symbolic):
+        if not isinstance(value.value.owner, ConstantOp):
+            return value.bounds
+        value = value.value.owner.value
+    return (int(value), int(value)) if isinstance(value, int) else None
+
+
+def _union(bounds: list[tuple[int, int] | None]) -> tuple[int, int] | None:
+    if any(b is None for b in bounds):
+        return None
+    return min(lo for lo, _ in bounds), max(hi for _, hi in bounds)
+
+
+def unify_weak(types: list[Type], weak: list[bool],
+               bounds: list[tuple[int, int] | None] | None = None) -> Type | None:
     """Unify types where the weak ones (Python scalars) do not widen strong ones
-    of the same or a higher kind."""
+    of the same or a higher kind -- except a weak int not known to fit a strong
+    narrower or unsigned integer type (``bounds[i]``: the constants it holds):
+    that makes the result ``int64`` (see the module's docstring)."""
     strong = [t for t, w in zip(types, weak) if not w]
     if not strong:
         return unify_types(types)
     result = unify_types(strong)
     if result is None or not all(isinstance(t, _NUMERIC) for t in types):
         return unify_types(types) if result is not None else None
-    for t, w in zip(types, weak):
+    for t, w, b in zip(types, weak, bounds or [None] * len(types)):
         if w and _kind(t) > _kind(result):
             result = unify_types([t, result])
+        elif (w and isinstance(t, IntType) and isinstance(result, IntType) and result != i64
+              and not (b is not None and result.min <= b[0] and b[1] <= result.max)):
+            result = i64
     return result
 
 
@@ -205,7 +242,7 @@ def _value_location(v: Any) -> str | None:
 
 def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
     """A layout that can hold values of both (used to widen loop layouts)."""
-    if old == new:
+    if old == new and same_bounds([old], [new]):
         return old
     if isinstance(old, Conflict):
         return old
@@ -223,12 +260,28 @@ def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
         return TupleOf(tuple(combine(a, b, f"{name}[{i}]")
                              for i, (a, b) in enumerate(zip(old.elements, new.elements))))
     if isinstance(old, Scalar) and isinstance(new, Scalar):
-        t = unify_weak([old.type, new.type], [old.weak, new.weak])
+        t = unify_weak([old.type, new.type], [old.weak, new.weak], [old.bounds, new.bounds])
         if t is not None:
-            return Scalar(t, old.weak and new.weak)
+            weak = old.weak if old.type == new.type else old.weak and new.weak
+            return Scalar(t, weak, _union([old.bounds, new.bounds]) if weak else None)
     return Conflict(f"variable '{name}' changes to an incompatible type in the loop body "
                     f"({_describe_layout(old)} before, {_describe_layout(new)} after); "
                     "give it one type throughout the loop")
+
+
+def same_bounds(a: list[Layout], b: list[Layout]) -> bool:
+    """Whether layouts of the same types also hold the same known constants."""
+    return all(_same_bounds(x, y) for x, y in zip(a, b))
+
+
+def _same_bounds(a: Layout, b: Layout) -> bool:
+    if isinstance(a, Scalar):
+        return a.bounds == b.bounds
+    if isinstance(a, TupleOf):
+        return same_bounds(list(a.elements), list(b.elements))
+    if isinstance(a, Maybe):
+        return _same_bounds(a.inner, b.inner)
+    return True
 
 
 def _describe_layout(layout: Layout) -> str:
@@ -286,5 +339,5 @@ def rebuild(layout: Layout, values: Iterator[Any], name: str) -> Any:
         return tuple(rebuild(e, values, f"{name}[{i}]") for i, e in enumerate(layout.elements))
     value = next(values)
     if isinstance(value, Symbolic):
-        value.weak = layout.weak
+        value.weak, value.bounds = layout.weak, layout.bounds
     return value

@@ -43,7 +43,9 @@ from ir.types import BoolType, IntType, bool_, i64, u64
 
 from . import arith
 from . import tracer as _tracer
-from .layout import Layout, Unbound, combine, is_undefined, layout_of, leaves, placeholders, rebuild
+from .layout import (
+    Layout, Unbound, combine, is_undefined, layout_of, leaves, placeholders, rebuild, same_bounds,
+)
 from .values import MaybeUnbound, Symbolic, TypeConflict, describe, type_of
 
 #: iterations a while loop on Python values runs at trace time before it is staged
@@ -474,11 +476,14 @@ def _end_of_body(frame: Any, layouts: list[Layout], names: Sequence[str], end: t
 
 
 def _settle(build: Callable[[list[Layout]], tuple[Any, list[Layout]]], layouts: list[Layout]) -> Any:
-    """Trace a loop until its variables' layouts stop widening."""
+    """Trace a loop until its variables' layouts stop widening: their types, and
+    the constants they are known to hold where the body relied on those."""
+    tr = _tr()
     for _ in range(MAX_LOOP_RETRACES):
+        relied_on = tr.bounds_relied_on
         op, widened = build(layouts)
-        if widened == layouts:
-            return op, layouts
+        if widened == layouts and (tr.bounds_relied_on == relied_on or same_bounds(widened, layouts)):
+            return op, widened
         op.erase()
         layouts = widened
     raise _tr().error(TypingError, "the types of the loop's variables do not settle; "

@@ -72,6 +72,8 @@ class Tracer:
         self.builder = Builder()
         #: functions whose every path raises: a call to one ends the caller's path
         self.never_return: set[str] = set()
+        #: merges kept narrow by the known constants of a traced value (``layout.Scalar.bounds``)
+        self.bounds_relied_on = 0
 
     # ------------------------------------------------------------- emission
     @property

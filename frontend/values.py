@@ -37,13 +37,17 @@ class Symbolic:
     until the compiled code runs: ``str``, ``repr``, ``format`` (f-strings,
     ``%``, ``print``) and ``hash`` of one are an ``UnsupportedError`` rather
     than the text or hash of a placeholder (CPython would give the number's).
+
+    ``bounds``, on a weak int that merged or carried Python int constants only:
+    the lowest and highest of them (see ``frontend.layout``).
     """
 
-    __slots__ = ("value", "weak")
+    __slots__ = ("value", "weak", "bounds")
 
     def __init__(self, value: Value, weak: bool = False):
         self.value = value
         self.weak = weak
+        self.bounds: tuple[int, int] | None = None
 
     @property
     def type(self) -> Type:

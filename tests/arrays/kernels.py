@@ -922,6 +922,48 @@ def alloc_then_raise(n, i):
     return t
 
 
+def running_min_from_a_big_start(a):
+    """A Python int too big for the elements' dtype meets them where paths meet:
+    the variable must hold both (CPython keeps each object as it is)."""
+    m = 10 ** 18
+    for i in range(len(a)):
+        if a[i] < m:
+            m = a[i]
+    return m
+
+
+def last_negative_or(a, default):
+    """A Python int argument (its value unknown when tracing) meets elements."""
+    found = default
+    for v in a:
+        if v < 0:
+            found = v
+    return found
+
+
+def count_from_zero_in_the_element_dtype(a):
+    """A constant that fits keeps the elements' dtype: ``s`` is an int8 after the
+    first addition in CPython, and wraps there."""
+    s = 0
+    for v in a:
+        if v > 0:
+            s += v
+    return s
+
+
+def constant_grows_in_the_loop(a):
+    """The first trace of the body sees ``s`` as 0, which fits the elements'
+    dtype; ``s`` takes a constant that does not on the next trips.  No variable
+    changes type (``i`` and ``t`` are bound before), so only that makes the
+    loop be traced again."""
+    s = i = 0
+    t = a[0]
+    for i in range(len(a)):
+        t = s if a[i] > 0 else a[i]
+        s = 10 ** 18
+    return t
+
+
 def scale_by(a, k):
     for i in range(len(a)):
         a[i] = a[i] * k + 1

@@ -333,6 +333,16 @@ for dt, values, k in (("int8", [100, 3], -3), ("uint16", [300, 300], -300)):   #
 for dt, values, k in (("int8", [7, 3], 50), ("uint8", [200, 2], 3), ("float32", [7.5, 3.0], 2)):
     add(K.divmod_and_min_meet_the_element_dtype, dt, functools.partial(
         _args, lambda dt=dt, values=values: np.array(values, dt), k))
+# a Python int where paths meet elements: int64 unless it is a constant that fits the dtype
+for dt, values in (("int32", [5, -49, 7]), ("uint8", [9, 5, 200]), ("uint64", [9, 5]), ("int16", [])):
+    add(K.running_min_from_a_big_start, dt, functools.partial(
+        _args, lambda dt=dt, values=values: np.array(values, dt)))
+for dt, values, default in (("int8", [3, 4], 2**40), ("int8", [3, -4], 2**40), ("uint16", [3], -1)):
+    add(K.last_negative_or, f"{dt}-{values}-{default}", functools.partial(
+        _args, lambda dt=dt, values=values: np.array(values, dt), default))
+add(K.constant_grows_in_the_loop, "int8", functools.partial(_args, lambda: np.array([5, 7], np.int8)))
+add(K.count_from_zero_in_the_element_dtype, "int8-wrapping",
+    functools.partial(_args, lambda: np.full(5, 100, np.int8)))
 family(K.complex_of_floats_meets_the_element_dtype, COMPLEX_DTYPES, (1,), ("C",), kind="finite", extra=(0.1,))
 add(K.range_index_in_a_loop_that_breaks, "int8", functools.partial(_args, lambda: np.array([1, 3], np.int8)))
 add(K.round_to_digits_keeps_the_int_type, "int8", functools.partial(_args, lambda: np.array([3, 1], np.int8)))
