@@ -345,9 +345,18 @@ def is_finite(x: Symbolic) -> Symbolic:
 
 # ----------------------------------------------------------------- comparisons
 def compare(op: str, a: Any, b: Any) -> Any:
-    """``a <op> b`` for ``== != < <= > >=``; a Python bool if both are constants."""
+    """``a <op> b`` for ``== != < <= > >=``; a Python bool if both are constants.
+    Of two Python numbers a Python bool (weak: ``~(a < b)`` is ``-2`` or ``-1``),
+    else NumPy's ``bool_``."""
     if not isinstance(a, Symbolic) and not isinstance(b, Symbolic):
         return _PY_OPERATORS[op](a, b)
+    result = _compare(op, a, b)
+    if isinstance(result, Symbolic):
+        result.weak = scalar_type(a, op)[1] and scalar_type(b, op)[1]
+    return result
+
+
+def _compare(op: str, a: Any, b: Any) -> Any:
     a, b = _unsigned_if_large(a), _unsigned_if_large(b)
     ta, wa = scalar_type(a, op)
     tb, wb = scalar_type(b, op)

@@ -72,6 +72,8 @@ class Tracer:
         self.builder = Builder()
         #: functions whose every path raises: a call to one ends the caller's path
         self.never_return: set[str] = set()
+        #: function -> which parts of its result are Python numbers (``_weakness``)
+        self.weak_results: dict[str, Any] = {}
         #: merges kept narrow by the known constants of a traced value (``layout.Scalar.bounds``)
         self.bounds_relied_on = 0
 
@@ -199,7 +201,7 @@ class Tracer:
             raise PathEnds()
         if isinstance(result_type, NoneType):
             return None
-        return self.unpack(Symbolic(op.result))
+        return _weaken(self.unpack(Symbolic(op.result)), self.weak_results.get(name, False))
 
     def _flatten(self, value: Any) -> list:
         if isinstance(value, tuple):
@@ -240,6 +242,7 @@ class Tracer:
                         result = None if isinstance(rtype, NoneType) else _zero(rtype)
                     rtype = result_type or type_of(result)
                     func_op.result_type = rtype
+                    self.weak_results[func_op.sym_name] = _weakness(result)
                     value = None if isinstance(rtype, NoneType) else self.materialize(result, rtype)
                     self.emit(ReturnOp(value))
             except BaseException:
@@ -261,6 +264,25 @@ class Tracer:
 class PathEnds(Exception):
     """Raised at trace time after a call to a function that always raises: the
     rest of the current path never runs (``staging.run_user_code`` ends it)."""
+
+
+def _weakness(value: Any) -> Any:
+    """Which parts of a traced function's result are Python numbers: a bool, or
+    a tuple of these for a tuple.  A call's result keeps it -- a helper
+    computing on Python ints returns a Python int, which meets NumPy values as
+    one (``a[i] = helper()`` out of an ``uint16``'s range raises, as NumPy does)."""
+    if isinstance(value, tuple):
+        return tuple(_weakness(v) for v in value)
+    return value.weak if isinstance(value, Symbolic) else isinstance(value, PY_SCALARS)
+
+
+def _weaken(value: Any, weak: Any) -> Any:
+    if isinstance(value, tuple):
+        parts = weak if isinstance(weak, tuple) else (weak,) * len(value)
+        return tuple(_weaken(v, w) for v, w in zip(value, parts))
+    if isinstance(value, Symbolic):
+        value.weak = weak
+    return value
 
 
 def _zero(t: Type) -> Any:

@@ -1229,6 +1229,16 @@ def error_in_helper(a, b):
     return helper_divides(a, b) + 1
 
 
+def less(a, b):
+    return a < b
+
+
+def invert_a_helpers_bool(a, b):
+    """A comparison of Python numbers is a Python bool, also returned by a helper:
+    ``~`` of it is CPython's ``~True == -2``."""
+    return ~less(a, b), -less(b, a), ~(a == b)
+
+
 # ================================================================ documented differences (explicit tests only)
 def int_or_float(x):
     if x > 0:

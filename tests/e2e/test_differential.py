@@ -126,6 +126,7 @@ CASES = {
                    (1, -1), (-1, I64MAX)],
     K.int_bitwise: [(12, 10), (-1, 0), (I64MIN, I64MAX), (-12, 10), (0, 0), (True, 6)],
     K.int_unary: [(5,), (0,), (-7,), (I64MAX,), (True,), (False,)],
+    K.invert_a_helpers_bool: [(1, 2), (2, 1), (1.5, 1.5), (NAN, 0.0)],
     K.int_mixed_expr: [(10, 3), (-10, 7), (0, 0), (2**40, -2**40)],
     # ---------------------------------------------------------- float arithmetic
     K.float_ops: [(1.5, 2.0), (1.0, 3.0), (-0.0, 0.0), (0.0, -0.0), (1e308, 10.0), (NAN, 1.0), (INF, INF),
@@ -275,7 +276,7 @@ def test_matches_cpython(kernel, args, opt):
 def test_every_kernel_is_covered():
     kernels = {f for f in vars(K).values() if callable(f) and getattr(f, "__module__", None) == K.__name__}
     explicit = {K.fnv1a64_wrapping, K.int_or_float, K.max_mixed, K.helper_divides, K.scaled, K.polar, K.norm2,
-                K.keyword_only_helper}
+                K.keyword_only_helper, K.less}
     assert kernels - explicit - set(CASES) == set()
     assert len(CASES) >= 90
 
