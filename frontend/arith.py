@@ -156,6 +156,13 @@ def _int_of_bool(t: Type) -> Type:
     return i64 if isinstance(t, BoolType) else t
 
 
+def _arith_bool(t: Type, weak: bool, other: Type) -> Type:
+    """A bool operand of arithmetic: a Python bool, or a NumPy bool meeting another
+    bool, is an int; a NumPy bool meeting another NumPy type stays a bool, which
+    NumPy promotes to that type (``np.True_ + np.int8(1)`` is an ``int8``)."""
+    return i64 if isinstance(t, BoolType) and (weak or isinstance(other, BoolType)) else t
+
+
 # ----------------------------------------------------------------- binary
 def binary(op: str, a: Any, b: Any) -> Any:
     """``a <op> b`` where at least one side is traced; weak only if both sides are."""
@@ -173,19 +180,19 @@ def _binary(op: str, a: Any, b: Any) -> Any:
             t = bool_
         else:
             _require(op, ta, tb, (BoolType, IntType))
-            t = _promote(op, _int_of_bool(ta), wa, _int_of_bool(tb), wb)
+            t = _promote(op, _arith_bool(ta, wa, tb), wa, _arith_bool(tb, wb, ta), wb)
             _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
         return emit(BINARY_OPS[_BINARY_NAMES[op]], cast(a, t), cast(b, t))
-    ta, tb = _int_of_bool(ta), _int_of_bool(tb)
+    ta, tb = _arith_bool(ta, wa, tb), _arith_bool(tb, wb, ta)
     if op in ("<<", ">>"):
-        _require(op, ta, tb, (IntType,))
+        _require(op, _int_of_bool(ta), _int_of_bool(tb), (IntType,))
         t = _promote(op, ta, wa, tb, wb)
         _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
         a, b = cast(a, t), cast(b, t)
         raise_if(_lt_zero(b), "ValueError", "negative shift count")
         return emit(BINARY_OPS[_BINARY_NAMES[op]], a, b)
     if op in ("//", "%"):
-        _require(op, ta, tb, (IntType, FloatType))
+        _require(op, _int_of_bool(ta), _int_of_bool(tb), (IntType, FloatType))
     t = _promote(op, ta, wa, tb, wb)
     _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
     kind = _kind(t)  # CPython's message names the operands' kind: int / int says "division by zero"

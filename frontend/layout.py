@@ -64,7 +64,7 @@ class Static(Layout):
 @dataclass(frozen=True)
 class Scalar(Layout):
     type: Type
-    weak: bool = field(default=False, compare=False)
+    weak: bool = False
     #: (lowest, highest) of the Python int constants a weak int holds; None: not known
     bounds: tuple[int, int] | None = field(default=None, compare=False)
 
@@ -262,7 +262,7 @@ def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
     if isinstance(old, Scalar) and isinstance(new, Scalar):
         t = unify_weak([old.type, new.type], [old.weak, new.weak], [old.bounds, new.bounds])
         if t is not None:
-            weak = old.weak if old.type == new.type else old.weak and new.weak
+            weak = old.weak and new.weak
             return Scalar(t, weak, _union([old.bounds, new.bounds]) if weak else None)
     return Conflict(f"variable '{name}' changes to an incompatible type in the loop body "
                     f"({_describe_layout(old)} before, {_describe_layout(new)} after); "

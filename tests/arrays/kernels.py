@@ -964,6 +964,39 @@ def constant_grows_in_the_loop(a):
     return t
 
 
+def accumulator_used_after_the_loop(a, b):
+    """``s`` starts a Python int and is an element's dtype after the first trip:
+    after the loop it meets ``b``'s dtype as that, not as a Python int."""
+    s = 0
+    for v in a:
+        s = s + v
+    return s * b[0]
+
+
+def accumulator_turns_double(a, b):
+    """float32 - int32 is float64 (NumPy): from the second trip on, ``s`` is a
+    float64 and ``s * 0.5 + a[i]`` is computed in double."""
+    s = 0.5
+    for i in range(len(a)):
+        s = s * 0.5 + a[i] - b[i]
+    return s
+
+
+def any_above(a):
+    """``False | element comparison`` is NumPy's bool: ``~`` is logical not."""
+    found = False
+    for v in a:
+        found = found | (v > 3)
+    return found, ~found
+
+
+def numpy_bool_meets_integers(a, b):
+    """A bool element meeting an integer or float element takes its dtype
+    (NumPy puts bool lowest)."""
+    x, y = a[0], b[0]
+    return x + y, x * y, x & y, y << x, y // (x + 1), x - y
+
+
 def scale_by(a, k):
     for i in range(len(a)):
         a[i] = a[i] * k + 1

@@ -341,6 +341,16 @@ for dt, values, default in (("int8", [3, 4], 2**40), ("int8", [3, -4], 2**40), (
     add(K.last_negative_or, f"{dt}-{values}-{default}", functools.partial(
         _args, lambda dt=dt, values=values: np.array(values, dt), default))
 add(K.constant_grows_in_the_loop, "int8", functools.partial(_args, lambda: np.array([5, 7], np.int8)))
+for dt_a, dt_b in (("int64", "int8"), ("uint8", "int16"), ("int16", "int8"), ("float32", "int8")):
+    add(K.accumulator_used_after_the_loop, f"{dt_a}-{dt_b}", functools.partial(   # sums beyond b's dtype
+        _args, lambda dt_a=dt_a: np.array([100, 100, 100], dt_a), lambda dt_b=dt_b: np.array([2], dt_b)))
+for dt_b in ("int32", "int64", "float32"):
+    add(K.accumulator_turns_double, f"float32-{dt_b}", functools.partial(
+        _args, arr("float32", 6, "C", 1, "finite"), arr(dt_b, 6, "C", 2, "small")))
+family(K.any_above, ("int8", "float32", "uint16"), (1, 7), ("C",), kind="small")
+for dt_b in ("int8", "uint64", "int16", "float32"):
+    add(K.numpy_bool_meets_integers, dt_b, functools.partial(
+        _args, arr("bool", 2, "C", 1), lambda dt_b=dt_b: np.array([5, 3], dt_b)))
 add(K.count_from_zero_in_the_element_dtype, "int8-wrapping",
     functools.partial(_args, lambda: np.full(5, 100, np.int8)))
 family(K.complex_of_floats_meets_the_element_dtype, COMPLEX_DTYPES, (1,), ("C",), kind="finite", extra=(0.1,))
