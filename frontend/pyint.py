@@ -26,6 +26,8 @@ def true_divide(a, b):
     if -_EXACT <= a <= _EXACT and -_EXACT <= b <= _EXACT:
         return float(a) / float(b)  # both exact: IEEE division rounds once
     negative = (a < 0) != (b < 0)
+    if a == 0:  # no quotient bit would ever be found below
+        return -0.0 if negative else 0.0
     scale = 1.0
     if a == _INT_MIN:  # |a| does not fit: halve it, double the result (exact)
         a = a // 2
