@@ -180,13 +180,13 @@ def _binary(op: str, a: Any, b: Any) -> Any:
             t = bool_
         else:
             _require(op, ta, tb, (BoolType, IntType))
-            t = _promote(op, _arith_bool(ta, wa, tb), wa, _arith_bool(tb, wb, ta), wb)
+            t = _integer_result(op, ta, tb, _promote(op, _arith_bool(ta, wa, tb), wa, _arith_bool(tb, wb, ta), wb))
             _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
         return emit(BINARY_OPS[_BINARY_NAMES[op]], cast(a, t), cast(b, t))
     ta, tb = _arith_bool(ta, wa, tb), _arith_bool(tb, wb, ta)
     if op in ("<<", ">>"):
         _require(op, _int_of_bool(ta), _int_of_bool(tb), (IntType,))
-        t = _promote(op, ta, wa, tb, wb)
+        t = _integer_result(op, ta, tb, _promote(op, ta, wa, tb, wb))
         _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
         a, b = cast(a, t), cast(b, t)
         raise_if(_lt_zero(b), "ValueError", "negative shift count")
@@ -196,18 +196,27 @@ def _binary(op: str, a: Any, b: Any) -> Any:
     t = _promote(op, ta, wa, tb, wb)
     _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
     kind = _kind(t)  # CPython's message names the operands' kind: int / int says "division by zero"
+    if op == "/" and kind == "int" and t != _U64:   # uint64s are divided as float64s, as NumPy does
+        return _int_true_divide(a, b)
     if op == "/" and isinstance(t, IntType):
         t = f64
     if op == "**":
         return _power(a, b, t)
-    if op == "/" and kind == "int" and not (ta == tb == IntType(64, False)):
-        return _int_true_divide(a, b)
     a, b = cast(a, t), cast(b, t)
     if op in ("/", "//", "%"):
         raise_if(_is_zero(b), "ZeroDivisionError", _ZERO_DIVISION[(op, kind)])
     if op == "/" and isinstance(t, ComplexType) and not (wa and wb):
         return _numpy_complex_divide(a, b)
     return emit(BINARY_OPS[_BINARY_NAMES[op]], a, b)
+
+
+def _integer_result(op: str, ta: Type, tb: Type, t: Type) -> Type:
+    """The promoted type of a bitwise operation, which must be an integer: NumPy
+    has none for a signed integer and a ``uint64`` (their promotion is float64)."""
+    if not isinstance(t, (IntType, BoolType)):
+        raise _tr().error(TypingError, f"unsupported operand types for {op}: '{ta}' and '{tb}' have no common "
+                                       "integer type (NumPy raises TypeError); convert one of them first")
+    return t
 
 
 def _python_ints_fit(t: Type, *operands: tuple[Any, Type, bool]) -> None:

@@ -244,8 +244,13 @@ def _min_max(name: str, py: Callable, op: type) -> Callable:
 
 @_folding(builtins.int)
 def _int(x: Any = 0) -> Symbolic:
+    """``int(x)``: a Python int, which compiled code holds in 64 bits: a ``uint64``
+    above 2**63 - 1 raises ``OverflowError`` rather than wrapping."""
     t = type_of(x)
     if isinstance(t, (IntType, BoolType)):
+        if t == IntType(64, False):
+            arith.raise_if(arith.compare(">", x, i64.max), "OverflowError",
+                           "int too large to convert to a 64-bit integer (compiled code uses 64-bit ints)")
         return arith.cast(x, i64)
     if isinstance(t, FloatType):
         return to_int(x)

@@ -997,6 +997,18 @@ def numpy_bool_meets_integers(a, b):
     return x + y, x * y, x & y, y << x, y // (x + 1), x - y
 
 
+def bitwise_and(a, b):
+    return a[0] & b[0]
+
+
+def true_divide_elements(a, b):
+    return a[0] / b[0], b[0] / a[0]
+
+
+def int_of_element(a):
+    return int(a[0])
+
+
 def scale_by(a, k):
     for i in range(len(a)):
         a[i] = a[i] * k + 1

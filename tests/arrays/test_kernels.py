@@ -351,6 +351,11 @@ family(K.any_above, ("int8", "float32", "uint16"), (1, 7), ("C",), kind="small")
 for dt_b in ("int8", "uint64", "int16", "float32"):
     add(K.numpy_bool_meets_integers, dt_b, functools.partial(
         _args, arr("bool", 2, "C", 1), lambda dt_b=dt_b: np.array([5, 3], dt_b)))
+for dt_a, dt_b in (("uint8", "uint64"), ("uint64", "uint64"), ("int16", "int64"), ("uint32", "int64")):
+    add(K.true_divide_elements, f"{dt_a}-{dt_b}", functools.partial(   # a uint64 above 2**63 is no negative
+        _args, lambda dt_a=dt_a: np.array([3], dt_a), lambda dt_b=dt_b: np.array([np.iinfo(dt_b).max], dt_b)))
+family(K.bitwise_and, ("int8", "uint64", "int64"), (1,), ("C",), others=[("any", 2)])
+family(K.int_of_element, ("uint64", "int8", "float32"), (1,), ("C",), kind="small")
 add(K.count_from_zero_in_the_element_dtype, "int8-wrapping",
     functools.partial(_args, lambda: np.full(5, 100, np.int8)))
 family(K.complex_of_floats_meets_the_element_dtype, COMPLEX_DTYPES, (1,), ("C",), kind="finite", extra=(0.1,))
@@ -470,3 +475,19 @@ def test_an_accumulator_that_never_changes_keeps_the_merged_type(opt):
     assert_same(compiled(K.array_sum_float, opt)(empty(np.complex128)), 0j)
     assert_same(compiled(K.dot, opt)(empty(np.complex128), empty(np.complex128)), 0j)
     assert_same(compiled(K.weighted_positions, opt)(empty(np.complex128)), 0j)
+
+
+@pytest.mark.parametrize("opt", OPT_LEVELS)
+def test_signed_and_uint64_have_no_common_integer_type(opt):
+    """NumPy promotes int8 and uint64 to float64, which has no ``&``: a TypeError."""
+    from ir.diagnostics import TypingError
+
+    with pytest.raises(TypingError, match="no common integer type"):
+        compiled(K.bitwise_and, opt)(np.array([3], np.int8), np.array([5], np.uint64))
+
+
+@pytest.mark.parametrize("opt", OPT_LEVELS)
+def test_int_of_a_uint64_beyond_int64_raises_overflow_error(opt):
+    """``int()`` is a Python int, held in 64 bits: it cannot wrap a uint64 to a negative number."""
+    with pytest.raises(OverflowError, match="compiled code uses 64-bit ints"):
+        compiled(K.int_of_element, opt)(np.array([2**63], np.uint64))
