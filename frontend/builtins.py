@@ -160,6 +160,9 @@ def _math_log(x: Any, base: Any = None) -> Symbolic:
     return arith.binary("/", num, den)
 
 
+_INT_TOO_LARGE = "int too large to convert to a 64-bit integer (compiled code uses 64-bit ints)"
+
+
 def to_int(x: Symbolic, rounding: str | None = None) -> Symbolic:
     """A float to i64 as ``int()`` does (after ``rounding``), with CPython's errors."""
     if rounding is not None:
@@ -168,8 +171,7 @@ def to_int(x: Symbolic, rounding: str | None = None) -> Symbolic:
         arith.raise_if(_isnan(x), "ValueError", "cannot convert float NaN to integer")
         arith.raise_if(_isinf(x), "OverflowError", "cannot convert float infinity to integer")
         out = arith.logical_or(arith.compare(">=", x, 2.0 ** 63), arith.compare("<", x, -(2.0 ** 63)))
-        arith.raise_if(out, "OverflowError", "int too large to convert to a 64-bit integer "
-                       "(compiled code uses 64-bit ints)")
+        arith.raise_if(out, "OverflowError", _INT_TOO_LARGE)
 
     # one test on the common path: every float in (-2**63, 2**63) converts (NaN fails the
     # test); the checks that tell the errors apart run only where it fails
@@ -249,8 +251,7 @@ def _int(x: Any = 0) -> Symbolic:
     t = type_of(x)
     if isinstance(t, (IntType, BoolType)):
         if t == IntType(64, False):
-            arith.raise_if(arith.compare(">", x, i64.max), "OverflowError",
-                           "int too large to convert to a 64-bit integer (compiled code uses 64-bit ints)")
+            arith.raise_if(arith.compare(">", x, i64.max), "OverflowError", _INT_TOO_LARGE)
         return arith.cast(x, i64)
     if isinstance(t, FloatType):
         return to_int(x)
