@@ -155,7 +155,8 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
     t = unify_weak([type_of(v) for v in defined], weak, bounds)
     if t is None:
         return _conflict(name, defined, loc)
-    if isinstance(t, IntType) and t != i64 and any(isinstance(v, Symbolic) and v.bounds is not None for v in defined):
+    known = any(isinstance(v, Symbolic) and v.bounds is not None for v in defined)
+    if known and isinstance(t, IntType) and t != i64:
         from . import tracer
 
         tracer.current().bounds_relied_on += 1

@@ -476,8 +476,9 @@ def _end_of_body(frame: Any, layouts: list[Layout], names: Sequence[str], end: t
 
 
 def _settle(build: Callable[[list[Layout]], tuple[Any, list[Layout]]], layouts: list[Layout]) -> Any:
-    """Trace a loop until its variables' layouts stop widening: their types, and
-    the constants they are known to hold where the body relied on those."""
+    """Trace a loop until its variables' layouts stop widening: their types,
+    whether they are Python numbers, and the constants they are known to hold
+    where the body relied on those."""
     tr = _tr()
     for _ in range(MAX_LOOP_RETRACES):
         relied_on = tr.bounds_relied_on
