@@ -163,17 +163,21 @@ def value_type(t: Type) -> lir.Type:
 
 
 def memory_type(t: Type) -> lir.Type:
-    """The LLVM type of a value of IR type ``t`` in memory (bool is ``i8``)."""
+    """The LLVM type of a value of IR type ``t`` in memory (bool is ``i8``, a
+    vector of bools ``<N x i8>``: NumPy's bools are bytes, ``<N x i1>`` in memory
+    would be N bits)."""
     if isinstance(t, BoolType):
         return _I8
     if isinstance(t, TupleType):
         return lir.LiteralStructType([memory_type(e) for e in t.elements])
+    if isinstance(t, VectorType):
+        return lir.VectorType(memory_type(t.element), t.width)
     return value_type(t)
 
 
 def _to_memory(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:
-    if isinstance(t, BoolType):
-        return b.zext(v, _I8)
+    if isinstance(t, BoolType) or isinstance(t, VectorType) and isinstance(t.element, BoolType):
+        return b.zext(v, memory_type(t))
     if isinstance(t, TupleType):
         out = lir.Constant(memory_type(t), lir.Undefined)
         for i, e in enumerate(t.elements):
@@ -183,8 +187,8 @@ def _to_memory(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:
 
 
 def _from_memory(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:
-    if isinstance(t, BoolType):
-        return b.icmp_unsigned("!=", v, lir.Constant(_I8, 0))
+    if isinstance(t, BoolType) or isinstance(t, VectorType) and isinstance(t.element, BoolType):
+        return b.icmp_unsigned("!=", v, lir.Constant(v.type, None))
     if isinstance(t, TupleType):
         out = lir.Constant(value_type(t), lir.Undefined)
         for i, e in enumerate(t.elements):
@@ -770,13 +774,15 @@ class _FunctionLowering:
     def _vector_load(self, op: VectorLoadOp) -> lir.Value:
         t = op.operand(0).type
         ptr = self._element_pointer(self.value(op.operand(0)), t, [self.value(v) for v in op.indices])
-        return self.b.load(ptr, typ=value_type(op.result.type), align=_itemsize(t.dtype))
+        loaded = self.b.load(ptr, typ=memory_type(op.result.type), align=_itemsize(t.dtype))
+        return _from_memory(self.b, loaded, op.result.type)
 
     @_lowers(VectorStoreOp)
     def _vector_store(self, op: VectorStoreOp) -> None:
         t = op.operand(0).type
         ptr = self._element_pointer(self.value(op.operand(0)), t, [self.value(v) for v in op.indices])
-        self.b.store(self.value(op.operands[-1]), ptr, align=_itemsize(t.dtype))
+        value = op.operands[-1]
+        self.b.store(_to_memory(self.b, self.value(value), value.type), ptr, align=_itemsize(t.dtype))
 
     @_lowers(VectorSplatOp)
     def _vector_splat(self, op: VectorSplatOp) -> lir.Value:

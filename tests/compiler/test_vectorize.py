@@ -467,3 +467,31 @@ def test_stencils_equal_cpython_with_and_without_overlap():
         assert np.array_equal(second(x, np.zeros(n)), second_difference(x, np.zeros(n)))
         assert np.array_equal(running(x.copy()), running_sum(x.copy()))
     assert "vector.load" in jacobi.inspect_ir(stage="optimized")
+
+
+def count_true(mask):
+    c = 0
+    for i in range(len(mask)):
+        if mask[i]:
+            c += 1
+    return c
+
+
+def positive_mask(x, out):
+    for i in range(len(x)):
+        out[i] = x[i] > 0.0
+    return out
+
+
+def test_bool_arrays_load_and_store_bytes_per_lane():
+    """NumPy's bools are bytes: a vector of N bools is loaded and stored as N bytes, not
+    N bits (a ``<4 x i1>`` load read one byte and counted one true lane in four)."""
+    count, store = compile(count_true), compile(positive_mask, boundscheck=False)
+    rng = np.random.default_rng(3)
+    for n in LENGTHS:
+        mask = rng.random(n) > 0.4
+        assert count(mask) == count_true(mask), n
+        x = rng.standard_normal(n)
+        assert np.array_equal(store(x, np.zeros(n, bool)), positive_mask(x, np.zeros(n, bool))), n
+    assert "vector.load" in count.inspect_ir(stage="optimized")
+    assert "vector.store" in store.inspect_ir(stage="optimized")
