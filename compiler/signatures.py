@@ -1,23 +1,63 @@
-"""Signature strings: ``"f64(f64, i64)"``, ``"(f64, i64)"`` or ``"f64, i64"``.
+"""Signature strings: ``"f8(f8, i8)"``, ``"(f64, i64)"`` or ``"float64, int64"``.
 
-Type names are the IR's (``i64``, ``f64``, ``bool``, ``c128``...) or NumPy's
-long names (``int64``, ``float64``, ``complex128``...).  Arrays are written
-as Numba users write them: ``f64[:]`` (1-d, any layout), ``f64[::1]`` (1-d
-C-contiguous), ``f64[:, ::1]`` (2-d C), ``f64[::1, :]`` (2-d Fortran),
-``int32[:, :]`` (2-d, any layout).
+Type names mean what they mean in NumPy and Numba, so that a signature copied
+from Numba compiles for the types it names:
+
+* NumPy's sized codes, sizes in bytes, exactly as ``np.dtype(code)`` reads
+  them: ``b1 i1 i2 i4 i8 u1 u2 u4 u8 f4 f8 c8 c16`` (``i8`` is int64, ``u1``
+  uint8, ``c16`` complex128);
+* NumPy's and Numba's names: ``int8`` .. ``int64``, ``uint8`` .. ``uint64``,
+  ``float32``, ``float64``, ``complex64``, ``complex128``, ``bool``,
+  ``bool_``, ``boolean``, and ``int`` (int64), ``float``, ``complex``,
+  ``void`` (no result);
+* the IR's bit-sized names where they cannot be misread: ``i16 i32 i64 u16
+  u32 u64 f32 f64 c64 c128 bool none``.
+
+Decision: ``i8`` and ``u8`` are both a NumPy code (8 bytes) and an IR name (8
+bits); in a signature NumPy's meaning wins, so ``i8`` is int64 and ``u8``
+uint64 (write ``int8``/``i1`` and ``uint8``/``u1`` for the 8-bit types).  The
+IR's text form (``ir.types``, the printer and parser of the IR) keeps its own
+names, where ``i8`` is int8: signatures are formatted here, by
+:func:`format_type`, never with ``str`` of an IR type, so a printed signature
+reads back as the same types (int8 prints as ``int8``, uint8 as ``uint8``).
+
+Arrays are written as Numba users write them, with any of the names above:
+``f8[:]`` (1-d, any layout), ``f64[::1]`` (1-d C-contiguous), ``i4[:, ::1]``
+(2-d C), ``int32[::1, :]`` (2-d Fortran), ``int32[:, :]`` (2-d, any layout).
+Read-only arrays and tuples, which signature strings cannot spell, print as
+``readonly f64[::1]`` and ``tuple<int8, f64>``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ir.types import NAMED_TYPES, ArrayType, Type
+from ir.types import (
+    ArrayType, IntType, TupleType, Type, bool_, c64, c128, f32, f64, i8, i16, i32, i64, none, u8, u16, u32, u64,
+)
 
-_LONG_NAMES = {
-    "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64", "uint8": "u8", "uint16": "u16",
-    "uint32": "u32", "uint64": "u64", "float32": "f32", "float64": "f64", "complex64": "c64",
-    "complex128": "c128", "boolean": "bool", "bool_": "bool", "int": "i64", "float": "f64",
-    "complex": "c128", "void": "none",
+#: NumPy's sized character codes (sizes in bytes), as ``np.dtype(code)`` reads them
+NUMPY_CODES: dict[str, Type] = {
+    "b1": bool_, "i1": i8, "i2": i16, "i4": i32, "i8": i64, "u1": u8, "u2": u16, "u4": u32, "u8": u64,
+    "f4": f32, "f8": f64, "c8": c64, "c16": c128,
 }
+#: NumPy's and Numba's type names
+NAMES: dict[str, Type] = {
+    "int8": i8, "int16": i16, "int32": i32, "int64": i64, "uint8": u8, "uint16": u16, "uint32": u32,
+    "uint64": u64, "float32": f32, "float64": f64, "complex64": c64, "complex128": c128,
+    "bool": bool_, "bool_": bool_, "boolean": bool_, "int": i64, "float": f64, "complex": c128, "void": none,
+}
+#: the IR's bit-sized names that no NumPy code reads differently (not i8, u8)
+BIT_NAMES: dict[str, Type] = {
+    "i16": i16, "i32": i32, "i64": i64, "u16": u16, "u32": u32, "u64": u64,
+    "f32": f32, "f64": f64, "c64": c64, "c128": c128, "bool": bool_, "none": none,
+}
+TYPE_NAMES: dict[str, Type] = {**BIT_NAMES, **NAMES, **NUMPY_CODES}
+
+#: what the error for an unknown name lists
+ACCEPTED = (f"a NumPy code ({' '.join(NUMPY_CODES)}; sizes in bytes: i8 is int64), "
+            f"a name ({' '.join(NAMES)}), "
+            f"a bit-sized name ({' '.join(BIT_NAMES)}) "
+            "or an array of one of them (f8[:], f8[::1], i4[:, ::1], int32[::1, :])")
 
 
 class SignatureError(ValueError):
@@ -30,19 +70,36 @@ class Signature:
     result: Type | None = None
 
     def __str__(self) -> str:
-        args = ", ".join(map(str, self.args))
-        return f"{self.result}({args})" if self.result is not None else f"({args})"
+        """The signature as a string that :func:`parse_signature` reads back."""
+        args = ", ".join(map(format_type, self.args))
+        return f"{format_type(self.result)}({args})" if self.result is not None else f"({args})"
+
+
+def format_type(t: Type) -> str:
+    """``t`` as a signature writes it: the IR's name, but ``int8``/``uint8`` for
+    the 8-bit ints (``i8`` reads as int64 here) and arrays as ``f64[:, ::1]``."""
+    if isinstance(t, IntType) and t.bits == 8:
+        return "int8" if t.signed else "uint8"
+    if isinstance(t, ArrayType):
+        axes = [":"] * t.ndim
+        if t.layout == "C":
+            axes[-1] = "::1"
+        elif t.layout == "F":
+            axes[0] = "::1"
+        text = f"{format_type(t.dtype)}[{', '.join(axes)}]"
+        return f"readonly {text}" if t.readonly else text
+    if isinstance(t, TupleType):
+        return f"tuple<{', '.join(map(format_type, t.elements))}>"
+    return str(t)
 
 
 def parse_type_name(text: str) -> Type:
     name = text.strip()
     if name.endswith("]") and "[" in name:
         return _parse_array(name)
-    name = _LONG_NAMES.get(name, name)
-    t = NAMED_TYPES.get(name)
+    t = TYPE_NAMES.get(name)
     if t is None:
-        raise SignatureError(f"unknown type {text.strip()!r} in signature; use one of "
-                             f"{', '.join(NAMED_TYPES)}")
+        raise SignatureError(f"unknown type {name!r} in signature; use {ACCEPTED}")
     return t
 
 
@@ -51,7 +108,7 @@ def _parse_array(text: str) -> ArrayType:
     dtype = parse_type_name(base)
     axes = [a.replace(" ", "") for a in dims.split(",")]
     if not dtype.is_scalar or any(a not in (":", "::1") for a in axes):
-        raise SignatureError(f"cannot read the array type {text!r}; write e.g. f64[:], f64[::1] or f64[:, ::1]")
+        raise SignatureError(f"cannot read the array type {text!r}; write e.g. f8[:], f8[::1] or f8[:, ::1]")
     contiguous = [i for i, a in enumerate(axes) if a == "::1"]
     if not contiguous:
         layout = "A"

@@ -341,7 +341,7 @@ def test_each_array_key_runs_the_specialisation_the_python_path_picks():
     f = compile("f64(f64[:])")(total)  # layout A: every layout runs it
     a = np.arange(6.0)
     assert f(a) == 15.0 and f(a[::2]) == 6.0 and f(np.asfortranarray(a)) == 15.0
-    assert [str(s) for s in f.signatures] == ["f64(array<f64, 1, A>)"]
+    assert [str(s) for s in f.signatures] == ["f64(f64[:])"]
     g = compile(first_row)
     ro = np.ones((2, 3))
     ro.flags.writeable = False
@@ -411,7 +411,7 @@ def test_memmap_and_non_canonical_dtypes(tmp_path):
 
     unpickled = pickle.loads(pickle.dumps(np.arange(4.0)))  # an equal dtype object, not NumPy's own
     assert f(unpickled) == 6.0
-    assert [str(s) for s in f.signatures] == ["f64(array<f64, 1, C>)"]
+    assert [str(s) for s in f.signatures] == ["f64(f64[::1])"]
     del m
     gc.collect()
 

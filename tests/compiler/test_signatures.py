@@ -1,24 +1,118 @@
-"""Signature strings, scalar and array (Numba's spelling)."""
+"""Signature strings, scalar and array (Numba's spelling), with NumPy's meaning of the codes."""
+import numpy as np
 import pytest
 
-from compiler.signatures import SignatureError, parse_signature
-from ir.types import ArrayType, f32, f64, i32, i64
+from compiler import compile
+from compiler.signatures import ACCEPTED, BIT_NAMES, NAMES, NUMPY_CODES, Signature, SignatureError, parse_signature
+from ir.dtypes import from_dtype
+from ir.types import SCALAR_TYPES, ArrayType, TupleType, bool_, c128, f32, f64, i8, i32, i64, none, u8, u64
 
 
 @pytest.mark.parametrize("text, args, result", [
     ("f64(f64, i64)", (f64, i64), f64),
     ("(f64, i64)", (f64, i64), None),
     ("float64, int64", (f64, i64), None),
+    ("f8(f8, i8)", (f64, i64), f64),
+    ("i8(i8)", (i64,), i64),
+    ("u8, u1, i1, int8, uint8", (u64, u8, i8, i8, u8), None),
+    ("void(f64)", (f64,), none),
     ("f64[:]", (ArrayType(f64, 1, "A"),), None),
     ("f64[::1]", (ArrayType(f64, 1, "C"),), None),
     ("f64(f64[:, ::1], i64)", (ArrayType(f64, 2, "C"), i64), f64),
     ("float32[::1, :]", (ArrayType(f32, 2, "F"),), None),
     ("int32[:, :], int32[:,:,::1]", (ArrayType(i32, 2, "A"), ArrayType(i32, 3, "C")), None),
+    ("f8[:], i4[:, ::1], u1[::1, :]", (ArrayType(f64, 1, "A"), ArrayType(i32, 2, "C"), ArrayType(u8, 2, "F")), None),
+    ("b1[::1], i8[:, :], c16[::1]", (ArrayType(bool_, 1, "C"), ArrayType(i64, 2, "A"), ArrayType(c128, 1, "C")), None),
     ("()", (), None),
 ])
 def test_parse(text, args, result):
     sig = parse_signature(text)
     assert sig.args == args and sig.result == result
+
+
+@pytest.mark.parametrize("code", list(NUMPY_CODES))
+def test_numpy_codes_mean_what_np_dtype_means(code):
+    expected = from_dtype(np.dtype(code))
+    assert parse_signature(code).args == (expected,)
+    assert parse_signature(f"{code}[:, ::1]").args == (ArrayType(expected, 2, "C"),)
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in ("boolean", "void")])
+def test_names_mean_what_np_dtype_means(name):
+    expected = from_dtype(np.dtype(name))
+    assert parse_signature(name).args == (expected,)
+    assert parse_signature(f"{name}[::1, :]").args == (ArrayType(expected, 2, "F"),)
+
+
+def test_numba_only_names():
+    assert parse_signature("boolean, void").args == (bool_, none)
+
+
+@pytest.mark.parametrize("name", list(BIT_NAMES))
+def test_bit_sized_names(name):
+    t = BIT_NAMES[name]
+    assert parse_signature(name).args == (t,)
+    assert str(t) == name  # the IR's own name for it
+
+
+def test_the_byte_and_bit_sized_names_agree_except_i8_u8():
+    assert {"i8", "u8"}.isdisjoint(BIT_NAMES)
+    assert NUMPY_CODES["i8"] == i64 and NUMPY_CODES["u8"] == u64
+
+
+@pytest.mark.parametrize("t", list(SCALAR_TYPES.values()), ids=str)
+def test_scalar_signatures_round_trip(t):
+    for sig in (Signature((t, t), t), Signature((t, i64)), Signature((t,), none)):
+        assert parse_signature(str(sig)) == sig
+
+
+@pytest.mark.parametrize("t", list(SCALAR_TYPES.values()), ids=str)
+def test_array_signatures_round_trip(t):
+    sig = Signature((ArrayType(t, 1, "A"), ArrayType(t, 1, "C"), ArrayType(t, 2, "C"), ArrayType(t, 3, "F"),
+                     ArrayType(t, 2, "A")), ArrayType(t, 2, "C"))
+    assert parse_signature(str(sig)) == sig
+
+
+def test_8_bit_ints_print_as_numpy_names():
+    assert str(Signature((i8, u8, ArrayType(i8, 1, "C")), u8)) == "uint8(int8, uint8, int8[::1])"
+    assert str(Signature((i64, f64, ArrayType(f64, 2, "F")), f64)) == "f64(i64, f64, f64[::1, :])"
+
+
+def test_what_strings_cannot_spell_prints_readably():
+    sig = Signature((ArrayType(f64, 1, "C", readonly=True),), TupleType((i8, f64)))
+    assert str(sig) == "tuple<int8, f64>(readonly f64[::1])"
+
+
+def plus_one(n):
+    return n + 1
+
+
+def same(x):
+    return x
+
+
+def test_numba_signature_compiles_for_int64():
+    f = compile("i8(i8)")(plus_one)
+    assert f(10**12) == 10**12 + 1 and f(-2**62) == -2**62 + 1
+    assert f.signatures == [Signature((i64,), i64)]
+    assert [str(s) for s in f.signatures] == ["i64(i64)"]
+
+
+def test_int8_signature_prints_as_int8_and_reads_back():
+    f = compile("i1(int8)")(plus_one)
+    assert f.signatures == [Signature((i8,), i8)]
+    assert [str(s) for s in f.signatures] == ["int8(int8)"]
+    assert [parse_signature(str(s)) for s in f.signatures] == f.signatures
+    with pytest.raises(TypeError, match=r"compiled signatures: int8\(int8\)"):
+        f("text")
+
+
+def test_signatures_of_numpy_arguments_read_back():
+    f = compile(same)
+    f(np.int8(5)), f(np.uint8(5)), f(np.zeros(3, np.int8)), f(np.zeros((2, 2), np.uint8, order="F"))
+    printed = [str(s) for s in f.signatures]
+    assert printed == ["int8(int8)", "uint8(uint8)", "int8[::1](int8[::1])", "uint8[::1, :](uint8[::1, :])"]
+    assert [parse_signature(p) for p in printed] == f.signatures
 
 
 @pytest.mark.parametrize("text, message", [
@@ -27,7 +121,20 @@ def test_parse(text, args, result):
     ("f64[::1, ::1]", "only the last (C) or the first (Fortran)"),
     ("f64(i64", "unbalanced parentheses"),
     ("i64)", "unbalanced parentheses"),
+    ("i128", "unknown type 'i128'"),
+    ("f2", "unknown type 'f2'"),
+    ("float16[:]", "unknown type 'float16'"),
 ])
 def test_errors(text, message):
     with pytest.raises(SignatureError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_signature(text)
+
+
+def test_unknown_name_lists_what_is_accepted():
+    with pytest.raises(SignatureError) as info:
+        parse_signature("f64(banana)")
+    message = str(info.value)
+    assert message.endswith(ACCEPTED)
+    for part in ("a NumPy code (b1 i1 i2 i4 i8 u1", "c8 c16", "a name (int8 ", "uint64 float32", "bool_ boolean",
+                 "a bit-sized name (i16 ", "c128 bool none", "an array of one of them (f8[:], f8[::1]"):
+        assert part in message, part
