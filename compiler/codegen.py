@@ -1,8 +1,8 @@
 """Lowering of an IR module to LLVM IR text (with ``llvmlite.ir``).
 
-ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes
+ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes (symbol names: :func:`function_symbol`)
 
-* ``i32 @"f"(ptr ret, ptr errargs, i64 depth, A a, ...)`` with ``internal`` linkage: it
+* ``i32 @"pyjit.f"(ptr ret, ptr errargs, i64 depth, A a, ...)`` with ``internal`` linkage: it
   returns 0 on success after storing the result to ``*ret`` in its memory form
   (nothing for ``none``), or, when a ``raise_if`` fires, the id of the error
   site registered with :func:`runtime.errors.register_error_site`, after
@@ -15,12 +15,12 @@ ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes
   passes ``depth + 1`` and raises ``RecursionError`` past
   :data:`MAX_RECURSION_DEPTH` instead of overflowing the native stack; any
   other call passes ``depth`` on, so the count spans every function.
-* ``i32 @"f.entry"(ptr ret, ptr errargs, ptr args)``, exported: ``args``
+* ``i32 @"pyjit_entry.f"(ptr ret, ptr errargs, ptr args)``, exported: ``args``
   points to 8-byte slots, one per scalar argument in order (ints and bools
   sign-/zero-extended, ``f64`` as is, ``f32`` in the low 4 bytes, a complex
   number two slots: real then imaginary, a tuple the slots of its elements,
   ``none`` no slot, an array ``2 + 2n`` slots, see below); it loads them,
-  calls ``@"f"`` with depth 0 and returns its status.
+  calls ``@"pyjit.f"`` with depth 0 and returns its status.
 
 Types.  In registers: bool is ``i1``, ``iN``/``uN`` are ``iN``, ``f32``/``f64``
 are ``float``/``double``, complex is ``{float, float}``/``{double, double}``,
@@ -113,10 +113,40 @@ from ir.types import (
 )
 from runtime.errors import register_error_site
 
-__all__ = ["lower_module", "value_type", "memory_type", "ENTRY_SUFFIX", "MEMINFO_HEADER", "DATA_ALIGNMENT"]
+__all__ = ["lower_module", "value_type", "memory_type", "function_symbol", "entry_symbol", "MEMINFO_HEADER",
+           "DATA_ALIGNMENT"]
 
-#: the exported wrapper of function ``f`` is ``f`` + ENTRY_SUFFIX
-ENTRY_SUFFIX = ".entry"
+#: the LLVM symbol of IR function ``@f`` is ``"pyjit." + f``, that of its exported entry wrapper
+#: ``"pyjit_entry." + f`` (see :func:`function_symbol`)
+FUNCTION_PREFIX = "pyjit."
+ENTRY_PREFIX = "pyjit_entry."
+
+
+def function_symbol(sym_name: str) -> str:
+    """The LLVM symbol of the IR function ``@sym_name`` (``sin`` -> ``pyjit.sin``).
+
+    Decision: the IR name (the Python ``__qualname__``, ``f.1``... for further
+    specialisations and for a function of the same name from another Python module)
+    is unique in its module but may be any C name, while the same LLVM module declares
+    the C library (``sin``, ``aligned_alloc``, ``free``; LLVM may add ``memset``...),
+    intrinsics (``llvm.*``) and our helpers (``.ipow.i64``...).  So the symbol is a
+    fixed prefix plus the IR name: unique because the IR name is, readable in
+    ``inspect_llvm()``/``inspect_asm()``, and never a C, CPython API, intrinsic or
+    helper name (those have no ``.`` or start with ``llvm.`` or ``.``).  Entry wrappers
+    (:func:`entry_symbol`) take another prefix, neither being a prefix of the other,
+    so no function's symbol equals another's entry (a suffix would not do: ``f`` +
+    ``.entry`` is the method ``entry`` of a class ``f``).  The Python module is not in
+    the symbol -- the IR does not record it, and each compiled module is its own JIT
+    library with its own namespace.  The IR keeps the plain names.
+    """
+    return FUNCTION_PREFIX + sym_name
+
+
+def entry_symbol(sym_name: str) -> str:
+    """The exported entry wrapper's symbol of the IR function ``@sym_name`` (``pyjit_entry.sin``)."""
+    return ENTRY_PREFIX + sym_name
+
+
 #: nested recursive calls allowed before ``RecursionError`` (native frames are
 #: small: this stays far below an 8 MiB thread stack)
 MAX_RECURSION_DEPTH = 20_000
@@ -315,7 +345,7 @@ class _ModuleLowering:
 
     def _declare(self, func: FuncOp) -> lir.Function:
         fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _I64, *(value_type(t) for t in func.arg_types)])
-        fn = lir.Function(self.llvm, fnty, func.sym_name)
+        fn = lir.Function(self.llvm, fnty, function_symbol(func.sym_name))
         fn.linkage = "internal"
         fn.attributes.add("nounwind")
         for ptr in fn.args[:2]:
@@ -327,9 +357,8 @@ class _ModuleLowering:
         return fn
 
     def _entry_wrapper(self, func: FuncOp) -> None:
-        """``i32 @"f.entry"(ptr ret, ptr errargs, ptr args)``: unpack the slots, call ``@f``."""
-        fn = lir.Function(self.llvm, lir.FunctionType(_STATUS, [_PTR, _PTR, _PTR]),
-                          func.sym_name + ENTRY_SUFFIX)
+        """``i32 @"pyjit_entry.f"(ptr ret, ptr errargs, ptr args)``: unpack the slots, call ``@"pyjit.f"``."""
+        fn = lir.Function(self.llvm, lir.FunctionType(_STATUS, [_PTR, _PTR, _PTR]), entry_symbol(func.sym_name))
         fn.attributes.add("nounwind")
         ret, errargs, slots = fn.args
         ret.name, errargs.name, slots.name = "ret", "errargs", "args"
@@ -1144,3 +1173,4 @@ def _power_of_two(value: lir.Value) -> int | None:
     if isinstance(c, int) and c > 0 and c & (c - 1) == 0 and c.bit_length() < value.type.width:
         return c.bit_length() - 1
     return None
+

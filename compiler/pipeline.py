@@ -79,9 +79,9 @@ class CompiledFunction:
 
     @property
     def entry_symbol(self) -> str:
-        from .codegen import ENTRY_SUFFIX
+        from .codegen import entry_symbol
 
-        return self.entry.sym_name + ENTRY_SUFFIX
+        return entry_symbol(self.entry.sym_name)
 
     def __call__(self, args: Sequence[Any]) -> Any:
         packed = self._packer.pack(args)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from compiler.codegen import ENTRY_SUFFIX, lower_module
+from compiler.codegen import entry_symbol, lower_module
 from ir import (
     AddOp, BINARY_OPS, COMPARE_OPS, Builder, CallOp, CastOp, ConditionOp, ConstantOp, EqOp,
     FloatTestOp, FloorDivOp, ForOp, FuncOp, GtOp, IfOp, InvertOp, Location, LtOp, MakeTupleOp,
@@ -108,7 +108,7 @@ class Jit:
         errargs = (ctypes.c_uint64 * ERRARGS_SLOTS)()
         entry = self._entries.get(name)
         if entry is None:
-            entry = self._entries[name] = ENTRY(self.lib.address(name + ENTRY_SUFFIX))
+            entry = self._entries[name] = ENTRY(self.lib.address(entry_symbol(name)))
         status = entry(ctypes.addressof(result), ctypes.addressof(errargs), ctypes.addressof(arg_buffer))
         if status:
             raise_error(status, list(errargs))
@@ -667,12 +667,12 @@ def test_raise_if_inside_a_loop_and_none_results(call_jit: Jit) -> None:
 
 def test_text_form_abi_and_attributes(call_jit: Jit) -> None:
     text = call_jit.text
-    assert 'define internal i32 @"fib"(ptr' in text
-    assert 'define i32 @"fib.entry"(ptr %"ret", ptr %"errargs", ptr %"args")' in text
+    assert 'define internal i32 @"pyjit.fib"(ptr' in text
+    assert 'define i32 @"pyjit_entry.fib"(ptr %"ret", ptr %"errargs", ptr %"args")' in text
     assert "nounwind" in text and "!prof" in text  # raise_if and call statuses are cold branches
     assert " nsw " not in text
     assert all(re.search(r'add nuw i64 %"k(\.\d+)?", 1$', line) for line in text.splitlines() if " nuw " in line)
-    assert set(call_jit.lib.symbols) == {f.sym_name + ENTRY_SUFFIX for f in call_jit.module}
+    assert set(call_jit.lib.symbols) == {entry_symbol(f.sym_name) for f in call_jit.module}
 
 
 def test_math_declarations_use_intrinsics_and_libm(math_jit: Jit) -> None:

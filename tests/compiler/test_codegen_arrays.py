@@ -13,7 +13,7 @@ import llvmlite.binding as llvm
 import numpy as np
 import pytest
 
-from compiler.codegen import ENTRY_SUFFIX, lower_module
+from compiler.codegen import entry_symbol, function_symbol, lower_module
 from ir import (
     AddOp, Block, Builder, CallOp, CastOp, ConditionOp, EqOp, ForOp, IfOp, LtOp, MakeTupleOp, ModOp,
     Module, MulOp, NotOp, Operation, RaiseIfOp, Region, SelectOp, TupleGetOp, TupleType, Type, WhileOp,
@@ -54,7 +54,7 @@ class ArrayJit:
         call = self._calls.get(name)
         if call is None:
             func = self.module[name]
-            call = self._calls[name] = (ENTRY(self.lib.address(name + ENTRY_SUFFIX)),
+            call = self._calls[name] = (ENTRY(self.lib.address(entry_symbol(name))),
                                         ArgPacker(func.arg_types), ResultUnpacker(func.result_type))
         entry, packer, unpacker = call
         packed = packer.pack(args)
@@ -176,7 +176,7 @@ def test_c_and_f_layouts_never_read_the_strides():
 
         define(module, f"view{layout}", [t, i64, i64], f64, view)
     text = lower_module(module)
-    functions = dict(re.findall(r'define internal i32 @"(\w+)"(.*?)\n}', text, re.S))
+    functions = dict(re.findall(r'define internal i32 @"pyjit\.(\w+)"(.*?)\n}', text, re.S))
     stride_read = re.compile(r"extractvalue \{ptr, ptr, \[\d x i64\], \[\d x i64\]\} %\S+, 3, ")
     assert not stride_read.search(functions["accessC"]) and not stride_read.search(functions["accessF"])
     assert stride_read.search(functions["accessA"])
@@ -750,7 +750,7 @@ def call_lending(jit: ArrayJit, name: str, a: np.ndarray, *scalars: int) -> int:
     args = (ctypes.c_uint64 * len(slots))(*slots)
     result = ctypes.c_int64()
     errargs = (ctypes.c_int64 * ERRARGS_SLOTS)()
-    entry = ENTRY(jit.lib.address(name + ENTRY_SUFFIX))
+    entry = ENTRY(jit.lib.address(entry_symbol(name)))
     status = entry(ctypes.addressof(result), ctypes.addressof(errargs), ctypes.addressof(args))
     if status:
         raise_error(status, list(errargs))
@@ -758,7 +758,7 @@ def call_lending(jit: ArrayJit, name: str, a: np.ndarray, *scalars: int) -> int:
 
 
 def test_a_cleanup_region_lowers_to_releases_on_the_error_branch(cleanups):
-    body = cleanups.text.split('define internal i32 @"raise_owning"', 1)[1].split("\n}\n", 1)[0]
+    body = cleanups.text.split(f'define internal i32 @"{function_symbol("raise_owning")}"', 1)[1].split("\n}\n", 1)[0]
     assert body.count("atomicrmw sub") == 4  # two releases on the error path, two on the normal one
 
 

@@ -28,8 +28,8 @@ def kernel_file(tmp_path):
     ("converted", "ag__.for_stmt"),
     ("ir", "func @scale(%x: f64, %n: i64) -> f64"),
     ("optimized", "func @scale(%x: f64, %n: i64) -> f64"),
-    ("lowered", 'define internal i32 @"scale"'),
-    ("llvm", "scale.entry"),
+    ("lowered", 'define internal i32 @"pyjit.scale"'),
+    ("llvm", "pyjit_entry.scale"),
     ("asm", "scale"),
 ])
 def test_each_stage_prints(kernel_file, capsys, stage, expected):
@@ -42,6 +42,11 @@ def test_each_stage_prints(kernel_file, capsys, stage, expected):
 def test_ir_is_the_default_stage_and_takes_long_type_names(kernel_file, capsys):
     assert main([f"{kernel_file}:scale", "--sig", "float64, int64"]) == 0
     assert "for " in capsys.readouterr().out
+
+
+def test_sig_takes_numpy_codes_and_the_ir_keeps_its_names(kernel_file, capsys):
+    assert main([f"{kernel_file}:scale", "--sig", "f8, i8"]) == 0  # NumPy's i8: int64
+    assert "func @scale(%x: f64, %n: i64) -> f64" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("args, message", [
