@@ -321,6 +321,7 @@ class _ModuleLowering:
         self.llvm = lir.Module(name="module")
         self.functions: dict[str, lir.Function] = {}
         self._reachable: dict[str, set[str]] = {}
+        self._draws: bool | None = None
 
     def reachable_from(self, name: str) -> set[str]:
         """The functions a call of ``name`` can reach (through any chain of calls)."""
@@ -367,7 +368,21 @@ class _ModuleLowering:
         for t in func.arg_types:
             value, next_slot = _load_argument(b, slots, next_slot, t)
             values.append(value)
-        b.ret(b.call(self.functions[func.sym_name], [ret, errargs, lir.Constant(_I64, 0), *values]))
+        holds_gil = self.draws_random()
+        if holds_gil:  # NumPy's generator is shared with Python code, which draws holding the GIL
+            gil = b.call(self.libc("PyGILState_Ensure", lir.FunctionType(_I32, [])), [])
+        status = b.call(self.functions[func.sym_name], [ret, errargs, lir.Constant(_I64, 0), *values])
+        if holds_gil:
+            b.call(self.libc("PyGILState_Release", lir.FunctionType(lir.VoidType(), [_I32])), [gil])
+        b.ret(status)
+
+    def draws_random(self) -> bool:
+        """Whether the module draws from NumPy's random generator."""
+        from .lower_runtime import DRAW_OPS
+
+        if self._draws is None:
+            self._draws = any(isinstance(op, DRAW_OPS) for func in self.ir_module for op in func.walk())
+        return self._draws
 
     # -- declarations
     def declare(self, name: str, fnty: lir.FunctionType) -> lir.Function:
@@ -637,7 +652,7 @@ class _FunctionLowering:
                 b.store(_to_slot(b, self.value(arg), arg.type), slot)
             self._fail(op, lir.Constant(_STATUS, site))
 
-    def _fail(self, op: RaiseIfOp | CallOp, status: lir.Value) -> None:
+    def _fail(self, op: Operation, status: lir.Value) -> None:
         """The end of an error path: ``op``'s cleanup region (the releases the
         ``refcount`` pass put there), then return ``status``."""
         if op.cleanup is not None:
@@ -1174,3 +1189,5 @@ def _power_of_two(value: lir.Value) -> int | None:
         return c.bit_length() - 1
     return None
 
+
+from . import lower_runtime  # noqa: E402,F401  (registers the lowerings of py.call and the random ops)

@@ -11,6 +11,11 @@ Slot encoding (written by the codegen, read by :func:`decode_slot`): integers
 and bools are sign- or zero-extended to 64 bits, an ``f64`` is its bit
 pattern, an ``f32`` its bit pattern in the low 4 bytes.
 
+Status :data:`PYTHON_EXCEPTION` (-1) is no site: compiled code stopped by an
+exception raised in Python code it called back (``py.call``); the first three
+slots then hold the owned ``(type, value, traceback)`` references that
+``PyErr_Fetch`` gave, and :func:`raise_error` raises that exception as it was.
+
 Decisions:
 
 * identical sites (same exception, message, location and argument types) share
@@ -29,6 +34,7 @@ Decisions:
 from __future__ import annotations
 
 import builtins
+import ctypes
 import struct
 import threading
 from dataclasses import dataclass
@@ -37,7 +43,7 @@ from typing import NoReturn, Sequence
 from ir.diagnostics import Location
 from ir.types import BoolType, FloatType, IntType, Type
 
-__all__ = ["MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "register_error_site", "error_site",
+__all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "register_error_site", "error_site",
            "raise_error", "decode_slot", "can_raise"]
 
 #: number of 8-byte message-argument slots the caller of compiled code provides
@@ -46,6 +52,9 @@ MAX_ERROR_ARGS = 4
 ERRARGS_SLOTS = MAX_ERROR_ARGS
 
 _MASK64 = (1 << 64) - 1
+
+#: the status of compiled code stopped by a Python exception (see the module docstring)
+PYTHON_EXCEPTION = -1
 
 
 def decode_slot(raw: int, type: Type) -> int | bool | float:
@@ -147,5 +156,25 @@ def error_site(site_id: int) -> ErrorSite:
 
 def raise_error(site_id: int, raw_args: Sequence[int]) -> NoReturn:
     """Raise the exception of site ``site_id`` with its message arguments decoded
-    from ``raw_args`` (the 8-byte slots filled by compiled code)."""
+    from ``raw_args`` (the 8-byte slots filled by compiled code); for
+    :data:`PYTHON_EXCEPTION`, the Python exception the slots hold."""
+    if site_id == PYTHON_EXCEPTION:
+        raise _fetched_exception(raw_args)
     raise error_site(site_id).exception_for(raw_args)
+
+
+def _fetched_exception(raw_args: Sequence[int]) -> BaseException:
+    """The exception of the owned ``(type, value, traceback)`` references in the
+    first three slots; the references are released."""
+    objects = []
+    for raw in raw_args[:3]:
+        address = raw & _MASK64
+        if not address:
+            objects.append(None)
+            continue
+        objects.append(ctypes.cast(ctypes.c_void_p(address), ctypes.py_object).value)
+        ctypes.pythonapi.Py_DecRef(ctypes.c_void_p(address))
+    exc_type, value, traceback = objects
+    if not isinstance(value, BaseException):
+        value = exc_type() if value is None else exc_type(value)
+    return value.with_traceback(traceback)

@@ -114,6 +114,7 @@ from ir.ops.arith import RaiseIfOp, SelectOp
 from ir.ops.array import Allocates, ArrayDecrefOp, ArrayIncrefOp, ArrayUndefOp, ArrayViewOp
 from ir.ops.control import ForOp, IfOp, WhileOp
 from ir.ops.func import CallOp, FuncOp
+from ir.ops.runtime import PyCallOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.types import ArrayType, TupleType, Type
 
@@ -223,7 +224,7 @@ def _loop_inits(op: Operation) -> Sequence[Value]:
 
 # ----------------------------------------------------------------- the rewrite
 #: Ops that may stop the function with an error and get a cleanup region.
-RAISING_OPS: tuple[type[Operation], ...] = (RaiseIfOp, CallOp)
+RAISING_OPS: tuple[type[Operation], ...] = (RaiseIfOp, CallOp, PyCallOp)
 
 
 def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] = ()) -> int:

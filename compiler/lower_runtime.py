@@ -1,0 +1,194 @@
+"""Lowering of the ops that reach outside compiled code: ``py.call`` and the random ops.
+
+``py.call`` (a call back into Python):
+
+* takes the GIL with ``PyGILState_Ensure`` (compiled code may run without it)
+  and gives it back after, on both paths;
+* boxes each operand as a new reference: ``bool`` with ``PyBool_FromLong``,
+  signed ints ``PyLong_FromLongLong``, unsigned ``PyLong_FromUnsignedLongLong``,
+  floats ``PyFloat_FromDouble`` (``f32`` widened exactly), complex numbers
+  ``PyComplex_FromDoubles``, an array the tuple ``(data, *shape, *strides)`` of
+  ints, from which ``runtime.pycall`` makes a NumPy view;
+* calls the registered target with ``PyObject_Vectorcall``; the result becomes
+  the op's type with ``PyObject_IsTrue``, ``PyLong_AsLongLong`` or
+  ``PyFloat_AsDouble`` (the target returns the right Python type: see
+  ``runtime.pycall``);
+* on a Python exception -- from the call, a box or an unbox -- stores the owned
+  ``(type, value, traceback)`` of ``PyErr_Fetch`` (normalized) into the first
+  three ``errargs`` slots and stops the function with status
+  :data:`runtime.errors.PYTHON_EXCEPTION`, after the op's cleanup region.
+
+The random ops address NumPy's global ``RandomState`` in place (the addresses
+``runtime.nprandom.legacy_layout`` found): ``random.draw`` loads the state
+pointer and the ``next_*`` function of the ``bitgen_t`` the ``RandomState``
+holds and calls it -- at every draw, so a bit generator swapped in later with
+``np.random.set_bit_generator`` is the one used; the gauss cache is the
+``has_gauss``/``gauss`` pair of its ``aug_bitgen_t``.  A function that draws
+holds the GIL while it runs (see ``codegen``'s entry wrapper), as NumPy's own
+scalar draws do.
+"""
+from __future__ import annotations
+
+import llvmlite.ir as lir
+
+from ir.ops.runtime import PutGaussOp, PyCallOp, RandomDrawOp, TakeGaussOp
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
+from runtime.errors import PYTHON_EXCEPTION
+
+from .codegen import _I1, _I32, _I64, _PTR, _STATUS, _FunctionLowering, _fconst, _lowers, _parts, value_type
+
+_DOUBLE = lir.DoubleType()
+#: the offsets of a ``bitgen_t``'s fields: ``{void *state; next_uint64; next_uint32; next_double; next_raw}``
+_BITGEN_FIELD = {"uint64": 1, "uint32": 2, "double": 3}
+_DRAW_RESULT = {"double": _DOUBLE, "uint32": _I32, "uint64": _I64}
+
+
+class _FunctionPointer(lir.types._TypedPointerType):
+    """A pointer to a function of a known type that prints as the opaque ``ptr``
+    (llvmlite needs the function type to build an indirect call)."""
+
+    def _to_string(self) -> str:
+        return "ptr"
+
+
+def _address(b: lir.IRBuilder, address: int) -> lir.Value:
+    return b.inttoptr(lir.Constant(_I64, address), _PTR)
+
+
+def _capi(lowering: _FunctionLowering, name: str, result: lir.Type, args: list[lir.Type]) -> lir.Function:
+    return lowering.module.libc(name, lir.FunctionType(result, args))
+
+
+# ----------------------------------------------------------------- py.call
+def _box(lowering: _FunctionLowering, value: lir.Value, t: Type) -> lir.Value:
+    b = lowering.b
+    if isinstance(t, BoolType):
+        return b.call(_capi(lowering, "PyBool_FromLong", _PTR, [_I64]), [b.zext(value, _I64)])
+    if isinstance(t, IntType):
+        if t.signed:
+            return b.call(_capi(lowering, "PyLong_FromLongLong", _PTR, [_I64]), [b.sext(value, _I64)])
+        return b.call(_capi(lowering, "PyLong_FromUnsignedLongLong", _PTR, [_I64]), [b.zext(value, _I64)])
+    if isinstance(t, FloatType):
+        value = b.fpext(value, _DOUBLE) if t.bits == 32 else value
+        return b.call(_capi(lowering, "PyFloat_FromDouble", _PTR, [_DOUBLE]), [value])
+    if isinstance(t, ComplexType):
+        re, im = (b.fpext(p, _DOUBLE) if t.part.bits == 32 else p for p in _parts(b, value))
+        return b.call(_capi(lowering, "PyComplex_FromDoubles", _PTR, [_DOUBLE, _DOUBLE]), [re, im])
+    if isinstance(t, ArrayType):
+        return _box_array(lowering, value, t)
+    raise NotImplementedError(f"py.call cannot pass a {t}")
+
+
+def _box_array(lowering: _FunctionLowering, value: lir.Value, t: ArrayType) -> lir.Value:
+    """``(data, *shape, *strides)`` as a tuple of Python ints (NULL if any box failed)."""
+    b = lowering.b
+    fields = [b.ptrtoint(b.extract_value(value, 1), _I64)]
+    fields += [b.extract_value(value, [part, axis]) for part in (2, 3) for axis in range(t.ndim)]
+    tuple_ = b.call(_capi(lowering, "PyTuple_New", _PTR, [_I64]), [lir.Constant(_I64, len(fields))])
+    new_long = _capi(lowering, "PyLong_FromLongLong", _PTR, [_I64])
+    set_item = _capi(lowering, "PyTuple_SetItem", _I32, [_PTR, _I64, _PTR])
+    failed = b.icmp_unsigned("==", tuple_, lir.Constant(_PTR, None))
+    with b.if_then(b.not_(failed)):
+        for i, field in enumerate(fields):
+            b.call(set_item, [tuple_, lir.Constant(_I64, i), b.call(new_long, [field])])
+    return tuple_
+
+
+def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir.Value, lir.Value]:
+    """The value of ``result`` as a ``t``, and whether that raised."""
+    b = lowering.b
+    occurred = b.icmp_unsigned("!=", b.call(_capi(lowering, "PyErr_Occurred", _PTR, []), []),
+                               lir.Constant(_PTR, None))
+    if t == bool_:
+        truth = b.call(_capi(lowering, "PyObject_IsTrue", _I32, [_PTR]), [result])
+        return b.icmp_signed(">", truth, lir.Constant(_I32, 0)), b.icmp_signed("<", truth, lir.Constant(_I32, 0))
+    if t == i64:
+        value = b.call(_capi(lowering, "PyLong_AsLongLong", _I64, [_PTR]), [result])
+        return value, b.and_(b.icmp_signed("==", value, lir.Constant(_I64, -1)), occurred)
+    value = b.call(_capi(lowering, "PyFloat_AsDouble", _DOUBLE, [_PTR]), [result])
+    return value, b.and_(b.fcmp_ordered("==", value, _fconst(_DOUBLE, -1.0)), occurred)
+
+
+@_lowers(PyCallOp)
+def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
+    from runtime.pycall import target_address
+
+    b, null = self.b, lir.Constant(_PTR, None)
+    gil = b.call(_capi(self, "PyGILState_Ensure", _I32, []), [])
+    argv_type = lir.ArrayType(_PTR, max(len(op.operands), 1))
+    argv = self.stack_slot(argv_type)
+    boxed, box_failed = [], lir.Constant(_I1, 0)
+    for i, operand in enumerate(op.operands):
+        obj = _box(self, self.value(operand), operand.type)
+        b.store(obj, b.gep(argv, [lir.Constant(_I64, 0), lir.Constant(_I64, i)], inbounds=True,
+                           source_etype=argv_type))
+        boxed.append(obj)
+        box_failed = b.or_(box_failed, b.icmp_unsigned("==", obj, null))
+    decref = _capi(self, "Py_DecRef", lir.VoidType(), [_PTR])   # NULL-safe
+    vectorcall = _capi(self, "PyObject_Vectorcall", _PTR, [_PTR, _PTR, _I64, _PTR])
+    result_slot = self.stack_slot(_PTR)
+    b.store(null, result_slot)
+    with b.if_then(b.not_(box_failed)):
+        b.store(b.call(vectorcall, [_address(b, target_address(op.target)), argv,
+                                    lir.Constant(_I64, len(op.operands)), null]), result_slot)
+    for obj in boxed:
+        b.call(decref, [obj])
+    result = b.load(result_slot)
+    failed = b.icmp_unsigned("==", result, null)
+    value = None
+    if op.results:
+        value_slot, failed_slot = self.stack_slot(value_type(op.result.type)), self.stack_slot(_I1)
+        b.store(failed, failed_slot)
+        with b.if_then(b.not_(failed)):
+            unboxed, unbox_failed = _unbox(self, result, op.result.type)
+            b.store(unboxed, value_slot)
+            b.store(unbox_failed, failed_slot)
+        failed, value = b.load(failed_slot), b.load(value_slot)
+    b.call(decref, [result])
+    release = _capi(self, "PyGILState_Release", lir.VoidType(), [_I32])
+    with b.if_then(failed, likely=False):
+        slots = [b.gep(self.err_ptr, [lir.Constant(_I64, k)], inbounds=True, source_etype=_I64) for k in range(3)]
+        b.call(_capi(self, "PyErr_Fetch", lir.VoidType(), [_PTR] * 3), slots)
+        b.call(_capi(self, "PyErr_NormalizeException", lir.VoidType(), [_PTR] * 3), slots)
+        b.call(release, [gil])
+        self._fail(op, lir.Constant(_STATUS, PYTHON_EXCEPTION))
+    b.call(release, [gil])
+    return value
+
+
+# ----------------------------------------------------------------- random
+def _layout():
+    from runtime.nprandom import legacy_layout
+
+    return legacy_layout()
+
+
+@_lowers(RandomDrawOp)
+def _random_draw(self: _FunctionLowering, op: RandomDrawOp) -> lir.Value:
+    b = self.b
+    bitgen = _address(b, _layout().bitgen)
+    state = b.load(bitgen, typ=_PTR)
+    field = b.gep(bitgen, [lir.Constant(_I64, _BITGEN_FIELD[op.kind])], inbounds=True, source_etype=_PTR)
+    function = b.load(field, typ=_FunctionPointer(lir.FunctionType(_DRAW_RESULT[op.kind], [_PTR])))
+    return b.call(function, [state])
+
+
+@_lowers(TakeGaussOp)
+def _take_gauss(self: _FunctionLowering, op: TakeGaussOp) -> list[lir.Value]:
+    b, layout = self.b, _layout()
+    has_ptr, gauss_ptr = _address(b, layout.has_gauss), _address(b, layout.gauss)
+    has, gauss = b.load(has_ptr, typ=_I32), b.load(gauss_ptr, typ=_DOUBLE)
+    b.store(lir.Constant(_I32, 0), has_ptr)
+    b.store(_fconst(_DOUBLE, 0.0), gauss_ptr)
+    return [b.icmp_signed("!=", has, lir.Constant(_I32, 0)), gauss]
+
+
+@_lowers(PutGaussOp)
+def _put_gauss(self: _FunctionLowering, op: PutGaussOp) -> None:
+    b, layout = self.b, _layout()
+    b.store(self.value(op.operand(0)), _address(b, layout.gauss))
+    b.store(lir.Constant(_I32, 1), _address(b, layout.has_gauss))
+
+
+#: the ops after which a function must hold the GIL while it runs
+DRAW_OPS = (RandomDrawOp, TakeGaussOp, PutGaussOp)

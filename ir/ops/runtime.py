@@ -1,0 +1,126 @@
+"""Ops whose effect is outside the function: calls back into Python, random draws.
+
+* ``%r = py.call %a, %b {target = "print#3"} : R`` -- calls, at run time, the
+  Python object registered under ``target`` (see ``runtime.pycall``) with the
+  operands converted to Python objects: scalars as Python numbers, an array as
+  a tuple ``(data address, *shape, *strides)``; no result when ``R`` is ``none``,
+  else the call's result converted to ``R`` (``bool``, ``i64`` or ``f64``).  The
+  call holds the GIL.  When the Python call raises, the function stops with
+  that exception; like ``call`` the op may carry a *cleanup* region for that
+  path (see :func:`ir.ops.arith.verify_cleanup`).
+* ``%x = random.draw {stream = "numpy", kind = "double"} : f64`` -- the next
+  number of a bit generator's stream: ``double`` (a float64 in [0, 1)),
+  ``uint32`` or ``uint64``.  Stream ``numpy`` is NumPy's global generator (the
+  one behind ``np.random.random`` and the other legacy functions).
+* ``%has, %x = random.take_gauss {stream = "numpy"} : bool, f64`` -- the normal
+  deviate NumPy's legacy ``gauss`` keeps for its next call, and whether there
+  is one; the cache is emptied.
+* ``random.put_gauss %x {stream = "numpy"}`` -- keeps ``x`` for the next call.
+
+A draw changes the generator's state: the random ops have side effects, so no
+pass removes, merges, duplicates or reorders them.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..core import Block, HasSideEffects, MayRaise, Operation, Value
+from ..diagnostics import Location
+from ..types import ArrayType, NoneType, TupleType, Type, bool_, f64, i64, u32, u64
+from .arith import verify_cleanup
+
+__all__ = ["PyCallOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES"]
+
+#: what a ``random.draw`` of each kind gives
+DRAW_TYPES: dict[str, Type] = {"double": f64, "uint32": u32, "uint64": u64}
+#: the types a ``py.call`` result can have (besides none)
+PY_RESULT_TYPES = (bool_, i64, f64)
+#: the generators random ops can draw from
+STREAMS = ("numpy",)
+
+
+def _passable(t: Type) -> bool:
+    if isinstance(t, TupleType):
+        return all(_passable(e) for e in t.elements)
+    return t.is_scalar or isinstance(t, ArrayType)
+
+
+class PyCallOp(Operation):
+    name = "py.call"
+    traits = frozenset({HasSideEffects, MayRaise})
+
+    def __init__(self, target: str, args: Sequence[Value], result_type: Type, loc: Location | None = None):
+        results = [] if isinstance(result_type, NoneType) else [result_type]
+        self._setup(args, results, {"target": target}, loc=loc)
+
+    @property
+    def target(self) -> str:
+        return self.attributes["target"]
+
+    @property
+    def cleanup(self) -> Block | None:
+        """The block that runs when the Python call raises, if any."""
+        return self.regions[0].block if self.regions else None
+
+    def verify_(self) -> None:
+        if not isinstance(self.attributes.get("target"), str):
+            self.fail("needs a string 'target'")
+        for v in self.operands:
+            if not _passable(v.type):
+                self.fail(f"cannot pass a value of type {v.type} to Python")
+        if len(self.results) > 1:
+            self.fail("has at most one result")
+        if self.results and self.result.type not in PY_RESULT_TYPES:
+            self.fail(f"a result of type {self.result.type} cannot come back from Python (bool, i64, f64)")
+        verify_cleanup(self)
+
+
+def _verify_stream(op: Operation) -> None:
+    if op.attributes.get("stream") not in STREAMS:
+        op.fail(f"unknown stream {op.attributes.get('stream')!r}; streams: {', '.join(STREAMS)}")
+
+
+class RandomDrawOp(Operation):
+    name = "random.draw"
+    traits = frozenset({HasSideEffects})
+
+    def __init__(self, kind: str, stream: str = "numpy", loc: Location | None = None):
+        self._setup([], [DRAW_TYPES[kind]], {"stream": stream, "kind": kind}, loc=loc)
+
+    @property
+    def kind(self) -> str:
+        return self.attributes["kind"]
+
+    def verify_(self) -> None:
+        _verify_stream(self)
+        want = DRAW_TYPES.get(self.attributes.get("kind"))
+        if want is None:
+            self.fail(f"unknown kind {self.attributes.get('kind')!r}; kinds: {', '.join(DRAW_TYPES)}")
+        if self.operands or len(self.results) != 1 or self.result.type != want:
+            self.fail(f"takes no operand and gives one {want}")
+
+
+class TakeGaussOp(Operation):
+    name = "random.take_gauss"
+    traits = frozenset({HasSideEffects})
+
+    def __init__(self, stream: str = "numpy", loc: Location | None = None):
+        self._setup([], [bool_, f64], {"stream": stream}, loc=loc)
+
+    def verify_(self) -> None:
+        _verify_stream(self)
+        if self.operands or [r.type for r in self.results] != [bool_, f64]:
+            self.fail("takes no operand and gives a bool and an f64")
+
+
+class PutGaussOp(Operation):
+    name = "random.put_gauss"
+    traits = frozenset({HasSideEffects})
+
+    def __init__(self, value: Value, stream: str = "numpy", loc: Location | None = None):
+        self._setup([value], [], {"stream": stream}, loc=loc)
+
+    def verify_(self) -> None:
+        _verify_stream(self)
+        if len(self.operands) != 1 or self.operand(0).type != f64 or self.results:
+            self.fail("takes one f64 and gives nothing")

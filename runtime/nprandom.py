@@ -1,0 +1,83 @@
+"""Where NumPy's global random generator keeps its state, for compiled code to draw from.
+
+``np.random.random()`` and the other legacy functions are methods of one
+``RandomState`` object, ``np.random.mtrand._rand``.  It holds a copy of its bit
+generator's ``bitgen_t`` (the state pointer and the ``next_uint64``,
+``next_uint32``, ``next_double`` functions NumPy exposes for extensions through
+``bit_generator.ctypes``) and an ``aug_bitgen_t`` whose ``has_gauss``/``gauss``
+keep the second normal deviate of the polar method for the next call.
+Compiled code reads and writes those fields in place, so compiled and plain
+code draw from one stream: a seed set in Python gives compiled code the numbers
+CPython would draw, and the other way round.
+
+The fields are not public: :func:`legacy_layout` finds them in the object's
+memory from what *is* public -- the ``bitgen_t`` words equal the values
+``bit_generator.ctypes`` gives, and the ``aug_bitgen_t`` points to that copy --
+and proves the gauss fields by setting a state with a known cached deviate
+through ``set_state`` and reading it back (the state is restored after).  A
+NumPy whose layout does not match gets a ``RandomLayoutError``, which the
+compiler reports as "not supported with this NumPy" instead of guessing.
+"""
+from __future__ import annotations
+
+import ctypes
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["LegacyLayout", "RandomLayoutError", "legacy_layout"]
+
+_WORD = 8
+
+
+class RandomLayoutError(RuntimeError):
+    """NumPy's RandomState is not laid out as this module expects."""
+
+
+@dataclass(frozen=True)
+class LegacyLayout:
+    """Addresses inside ``np.random.mtrand._rand``."""
+
+    bitgen: int      #: its ``bitgen_t``: ``{state, next_uint64, next_uint32, next_double, next_raw}``
+    has_gauss: int   #: ``int has_gauss`` of its ``aug_bitgen_t``
+    gauss: int       #: ``double gauss`` of its ``aug_bitgen_t``
+
+
+def _function_address(f) -> int:
+    return ctypes.cast(f, ctypes.c_void_p).value
+
+
+@functools.cache
+def legacy_layout() -> LegacyLayout:
+    rs = np.random.mtrand._rand
+    interface = rs._bit_generator.ctypes
+    base, size = id(rs), type(rs).__basicsize__
+    words = list((ctypes.c_uint64 * (size // _WORD)).from_address(base))
+    want = [interface.state_address, _function_address(interface.next_uint64),
+            _function_address(interface.next_uint32), _function_address(interface.next_double)]
+    found = [i for i in range(len(words) - 3) if words[i:i + 4] == want]
+    if len(found) != 1:
+        raise RandomLayoutError("cannot find the bit generator inside numpy.random's RandomState")
+    bitgen = base + found[0] * _WORD
+    augmented = [i for i, w in enumerate(words) if w == bitgen]
+    if len(augmented) != 1:
+        raise RandomLayoutError("cannot find the gauss cache inside numpy.random's RandomState")
+    aug = base + augmented[0] * _WORD
+    layout = LegacyLayout(bitgen, aug + _WORD, aug + 2 * _WORD)
+    _prove(rs, layout)
+    return layout
+
+
+def _prove(rs, layout: LegacyLayout) -> None:
+    """Set a state with a known cached deviate and read it back where the layout says."""
+    saved = rs.get_state()
+    try:
+        for has, value in ((1, 0.8125), (0, 0.0)):
+            rs.set_state((*saved[:3], has, value))
+            got = (ctypes.c_int.from_address(layout.has_gauss).value,
+                   ctypes.c_double.from_address(layout.gauss).value)
+            if got != (has, value):
+                raise RandomLayoutError("numpy.random's gauss cache is not where it was expected")
+    finally:
+        rs.set_state(saved)

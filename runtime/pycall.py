@@ -1,0 +1,61 @@
+"""The Python objects compiled code calls at run time (the targets of ``py.call``).
+
+The frontend registers a *target* for each ``py.call`` it traces: a Python
+callable taking the boxed operands (see ``compiler.lower_runtime``) and
+returning the op's result as exactly the Python type its IR type stands for.
+Targets are kept for the life of the process (compiled code holds their
+address), under a key that names them: ``"print#3"``.
+
+:func:`array_view` is how a target turns an array operand, passed as
+``(data, *shape, *strides)``, back into a NumPy array: a view of the compiled
+code's memory, valid during the call only.
+"""
+from __future__ import annotations
+
+import ctypes
+import itertools
+import threading
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["register", "target", "target_address", "array_view"]
+
+_lock = threading.Lock()
+_targets: dict[str, Callable] = {}
+_counter = itertools.count(1)
+
+
+def register(name: str, target: Callable) -> str:
+    """Keep ``target`` for the life of the process; its key (``name#N``)."""
+    with _lock:
+        key = f"{name}#{next(_counter)}"
+        _targets[key] = target
+    return key
+
+
+def target(key: str) -> Callable:
+    try:
+        return _targets[key]
+    except KeyError:
+        raise LookupError(f"no run-time call target {key!r} in this process: a py.call's target is registered "
+                          "when its function is traced, so IR text with one compiles only in that process") from None
+
+
+def target_address(key: str) -> int:
+    """The address of the target's object, which compiled code calls."""
+    return id(target(key))
+
+
+def array_view(parts: tuple, dtype: np.dtype, ndim: int) -> np.ndarray:
+    """A read-only NumPy view of an array of compiled code: ``parts`` is
+    ``(data, *shape, *strides)`` with byte strides."""
+    data, shape, strides = parts[0], parts[1:1 + ndim], parts[1 + ndim:]
+    if not all(shape):
+        return np.empty(shape, dtype)
+    low = sum((n - 1) * s for n, s in zip(shape, strides) if s < 0)       # the lowest byte, from data
+    high = sum((n - 1) * s for n, s in zip(shape, strides) if s > 0) + dtype.itemsize
+    memory = np.frombuffer((ctypes.c_char * (high - low)).from_address(data + low), np.uint8)
+    view = np.ndarray(shape, dtype, buffer=memory, offset=-low, strides=strides)
+    view.flags.writeable = False
+    return view
