@@ -682,36 +682,42 @@ def assert_(cond: Any, msg_fn: Callable[[], Any] | None) -> None:
 
 
 # ----------------------------------------------------------------- calls
-_MUTATORS = {
-    (list, "append"), (list, "extend"), (list, "insert"), (list, "pop"), (list, "remove"),
-    (list, "clear"), (list, "sort"), (list, "reverse"), (dict, "update"), (dict, "pop"),
-    (dict, "setdefault"), (dict, "clear"), (set, "add"), (set, "discard"), (set, "remove"),
-    (set, "update"), (set, "pop"), (set, "clear"),
-}
-
-
 def resolve_call(f: Any) -> Callable:
-    """What a call of ``f`` in converted code runs (see ``frontend.builtins``)."""
+    """What a call of ``f`` in converted code runs: our staged version of a
+    builtin, ``math``/NumPy function or run-time call; the traced Python
+    function; or ``f`` itself where it is pure and may run at trace time
+    (see ``frontend.purity``).  Anything else is refused."""
+    from . import nprandom, purity, runtime_calls
     from .builtins import lookup
     from .numpy_api import lookup as numpy_lookup
 
     if isinstance(f, Symbolic):
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
-    impl = lookup(f) or numpy_lookup(f)
+    impl = lookup(f) or numpy_lookup(f) or nprandom.lookup(f) or runtime_calls.lookup(f)
     if impl is not None:
         return impl
+    if isinstance(getattr(f, "__self__", None), Symbolic):  # a method of a traced value: it stages itself
+        return f
     py_func = getattr(f, "py_func", None)
     if py_func is not None and callable(py_func):  # a compiled function: trace its source
         f = py_func
-    if isinstance(f, pytypes.FunctionType):
+    if isinstance(f, pytypes.FunctionType) and not purity.is_pure(f):
         return lambda *args, **kwargs: _tr().call(f, args, kwargs)
-    owner = getattr(f, "__self__", None)
-    if owner is not None and (type(owner), getattr(f, "__name__", "")) in _MUTATORS and len(_tr().function.frames) > 1:
-        raise _tr().error(UnsupportedError,
-                          f"{type(owner).__name__}.{f.__name__}() inside a branch or loop that runs at run "
-                          f"time: the Python {type(owner).__name__} only exists while compiling, so it would "
-                          "change once, not once per iteration; use a NumPy array instead")
-    return f
+    if purity.mutating_method(f):
+        if len(_tr().function.frames) > 1:
+            owner = type(f.__self__).__name__
+            raise _tr().error(UnsupportedError,
+                              f"{owner}.{f.__name__}() inside a branch or loop that runs at run time: the "
+                              f"Python {owner} only exists while compiling, so it would change once, not once "
+                              "per iteration; use a NumPy array instead")
+        return f
+    if purity.is_pure(f):
+        return f
+    raise _tr().error(UnsupportedError,
+                      f"{purity.callable_name(f)}() cannot be called in compiled code: it is not known to be pure, "
+                      "and calling it once while compiling could differ from calling it at every run; call it "
+                      "outside the compiled function and pass its result in, or, if it always gives the same "
+                      "result for the same arguments and changes nothing, mark it with compiler.trace_pure()")
 
 
 __all__ = [

@@ -1,0 +1,247 @@
+"""``np.random``'s legacy functions drawn natively, from NumPy's own global generator.
+
+Each call draws when the compiled code runs (never while tracing), from the
+state ``np.random.seed`` sets -- inside or outside compiled code -- through the
+ports of ``frontend.pyrandom``, so a seeded program draws the numbers CPython
+draws.  Arguments are checked as NumPy checks them, with NumPy's messages, at
+the caller's line.  Scalar draws give Python numbers, as NumPy's do; ``size=``
+(an int or a tuple of ints) gives a new C-contiguous array filled in C order,
+as NumPy fills it.
+
+Native here: ``random``, ``random_sample``, ``rand``, ``randn``,
+``standard_normal``, ``normal``, ``uniform``, ``exponential``, ``randint``
+(``dtype=int`` or ``np.int64``), ``choice`` (of an int or a 1-d array, with or
+without replacement, no ``p``), ``shuffle`` (1-d arrays) and ``permutation``
+(an int or a 1-d array).  NumPy's other distributions with number arguments
+and no ``size`` are called back at run time (``frontend.runtime_calls``).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ir import TypingError, UnsupportedError
+from ir.ops import PutGaussOp, RandomDrawOp, TakeGaussOp
+from ir.types import BoolType, FloatType, IntType, f64, i64
+
+from . import arith, arrays, numpy_api, pyrandom
+from . import tracer as _tracer
+from .values import Symbolic, describe, type_of
+
+__all__ = ["lookup"]
+
+
+def _tr() -> _tracer.Tracer:
+    return _tracer.current()
+
+
+def _layout_or_refuse(name: str) -> None:
+    from runtime.nprandom import RandomLayoutError, legacy_layout
+
+    try:
+        legacy_layout()
+    except RandomLayoutError as err:
+        raise _tr().error(UnsupportedError, f"np.random.{name}() cannot be compiled with this NumPy ({err}); "
+                                            "draw the numbers outside the compiled function") from None
+
+
+# ----------------------------------------------------------------- primitives (the ops)
+def _draw(kind: str) -> Callable[[], Symbolic]:
+    return lambda: _tr().emit_value(RandomDrawOp(kind))
+
+
+def _take_gauss() -> tuple[Symbolic, Symbolic]:
+    op = _tr().emit(TakeGaussOp())
+    return Symbolic(op.results[0]), Symbolic(op.results[1])
+
+
+def _put_gauss(value: Any) -> None:
+    _tr().emit(PutGaussOp(arith.cast(value, f64).value))
+
+
+# ----------------------------------------------------------------- argument checks
+def _number(x: Any, name: str, fname: str) -> Any:
+    t = type_of(x)
+    if not isinstance(t, (BoolType, IntType, FloatType)):
+        raise _tr().error(TypingError, f"np.random.{fname}(): {name} must be a number, not {describe(x)}")
+    return Symbolic(arith.cast(x, f64).value, weak=True) if isinstance(x, Symbolic) else float(x)
+
+
+def _integer(x: Any, name: str, fname: str) -> Any:
+    if not isinstance(type_of(x), (BoolType, IntType)):
+        raise _tr().error(TypingError, f"np.random.{fname}(): {name} must be an int, not {describe(x)}")
+    return Symbolic(arith.cast(x, i64).value, weak=True) if isinstance(x, Symbolic) else int(x)
+
+
+def _not_negative(x: Any, name: str) -> None:
+    """NumPy's ``CONS_NON_NEGATIVE``: a negative value or -0.0 raises (NaN passes)."""
+    arith.raise_if(_tr().call(pyrandom.sign_bit, (x,), {}), "ValueError", f"{name} < 0")
+
+
+# ----------------------------------------------------------------- results
+def _scalar(port: Callable, args: tuple, weak: bool = True) -> Any:
+    result = _tr().call(port, args, {})
+    if isinstance(result, Symbolic):
+        result.weak = weak
+    return result
+
+
+def _sized(port: Callable, args: tuple, size: Any, dtype) -> Any:
+    """One draw, or an array of ``size`` draws."""
+    if size is None:
+        return _scalar(port, args)
+    out = numpy_api.allocate(_shape(size), dtype)
+    _tr().call(pyrandom.fill, (out, port, args), {})
+    return out
+
+
+def _shape(size: Any) -> Any:
+    if isinstance(size, Symbolic) and not isinstance(size.type, (IntType, BoolType)):
+        size = _tr().unpack(size)
+    return size
+
+
+# ----------------------------------------------------------------- the functions
+def random_sample(size: Any = None) -> Any:
+    return _sized(pyrandom.random_sample, (), size, f64)
+
+
+def rand(*dims: Any) -> Any:
+    return _sized(pyrandom.random_sample, (), dims or None, f64)
+
+
+def randn(*dims: Any) -> Any:
+    return _sized(pyrandom.gauss, (), dims or None, f64)
+
+
+def standard_normal(size: Any = None) -> Any:
+    return _sized(pyrandom.gauss, (), size, f64)
+
+
+def normal(loc: Any = 0.0, scale: Any = 1.0, size: Any = None) -> Any:
+    loc, scale = _number(loc, "loc", "normal"), _number(scale, "scale", "normal")
+    _not_negative(scale, "scale")
+    return _sized(pyrandom.normal, (loc, scale), size, f64)
+
+
+def exponential(scale: Any = 1.0, size: Any = None) -> Any:
+    scale = _number(scale, "scale", "exponential")
+    _not_negative(scale, "scale")
+    return _sized(pyrandom.exponential, (scale,), size, f64)
+
+
+def uniform(low: Any = 0.0, high: Any = 1.0, size: Any = None) -> Any:
+    low, high = _number(low, "low", "uniform"), _number(high, "high", "uniform")
+    width = arith.binary("-", high, low)
+    arith.raise_if(arith.logical_not(arith.is_finite(width)), "OverflowError", "Range exceeds valid bounds")
+    return _sized(pyrandom.uniform, (low, width), size, f64)
+
+
+def randint(low: Any, high: Any = None, size: Any = None, dtype: Any = int) -> Any:
+    if dtype not in (int, np.int64, "int64", "l"):
+        raise _tr().error(UnsupportedError, "np.random.randint() in compiled code draws int64 values only "
+                                            "(dtype=int or np.int64)")
+    if high is None:
+        low, high = 0, low
+    low, high = _integer(low, "low", "randint"), _integer(high, "high", "randint")
+    empty = arith.compare(">=", low, high)
+    at_zero = arith.compare("==", low, 0)
+    arith.raise_if(arith.logical_and(empty, at_zero), "ValueError", "high <= 0")
+    arith.raise_if(arith.logical_and(empty, arith.logical_not(at_zero)), "ValueError", "low >= high")
+    return _sized(pyrandom.randint, (low, high), size, i64)
+
+
+def _population(a: Any) -> tuple[Any, Any]:
+    """``(the array or None, its size)`` of ``choice``'s ``a``."""
+    if arrays.is_array(a):
+        if a.type.ndim != 1:
+            raise _tr().error(UnsupportedError, "np.random.choice() in compiled code takes a 1-d array or an int")
+        count = arrays.length(a)
+        arith.raise_if(arith.compare("==", count, 0), "ValueError",
+                       "'a' cannot be empty unless no samples are taken")
+        return a, count
+    count = _integer(a, "a", "choice")
+    arith.raise_if(arith.compare("<=", count, 0), "ValueError",
+                   "a must be greater than 0 unless no samples are taken")
+    return None, count
+
+
+def choice(a: Any, size: Any = None, replace: Any = True, p: Any = None) -> Any:
+    if p is not None:
+        raise _tr().error(UnsupportedError, "np.random.choice(..., p=...) is not supported in compiled code")
+    if isinstance(replace, Symbolic):
+        raise _tr().error(TypingError, "np.random.choice(replace=...) must be a constant True or False")
+    array, count = _population(a)
+    dtype = array.type.dtype if array is not None else i64
+    if replace:
+        if array is None:
+            return _sized(pyrandom.randint, (0, count), size, i64)
+        if size is None:
+            return arrays.getitem(array, _scalar(pyrandom.randint, (0, count), weak=False))
+        out = numpy_api.allocate(_shape(size), dtype)
+        _tr().call(pyrandom.choose, (out, array, count), {})
+        return out
+    if size is not None and not isinstance(type_of(size), (IntType, BoolType)):
+        raise _tr().error(UnsupportedError, "np.random.choice(..., replace=False) in compiled code takes an int "
+                                            "size")
+    taken = 1 if size is None else size
+    arith.raise_if(arith.compare(">", taken, count), "ValueError",
+                   "Cannot take a larger sample than population when 'replace=False'")
+    arith.raise_if(arith.compare("<", taken, 0), "ValueError", "Negative dimensions are not allowed")
+    source = array if array is not None else numpy_api.arange(count)
+    out = numpy_api.allocate(taken, dtype)
+    _tr().call(pyrandom.sample_without_replacement, (out, source, count), {})
+    if size is None:
+        element = arrays.getitem(out, 0)
+        if array is None:
+            element.weak = True
+        return element
+    return out
+
+
+def shuffle(x: Any) -> None:
+    if not arrays.is_array(x) or x.type.ndim != 1:
+        raise _tr().error(UnsupportedError, "np.random.shuffle() in compiled code takes a 1-d array, "
+                                            f"not {describe(x)}")
+    if x.type.readonly:
+        raise _tr().error(TypingError, "np.random.shuffle(): array is read-only")
+    _tr().call(pyrandom.shuffle, (x,), {})
+
+
+def permutation(x: Any) -> Any:
+    if arrays.is_array(x):
+        if x.type.ndim != 1:
+            raise _tr().error(UnsupportedError, "np.random.permutation() in compiled code takes an int or a "
+                                                "1-d array")
+        out = numpy_api.copy(x)
+        _tr().call(pyrandom.shuffle, (out,), {})
+        return out
+    n = _integer(x, "x", "permutation")
+    out = numpy_api.allocate(n, i64)
+    _tr().call(pyrandom.permutation_into, (out,), {})
+    return out
+
+
+def _checked(fn: Callable) -> Callable:
+    def staged(*args: Any, **kwargs: Any) -> Any:
+        _layout_or_refuse(fn.__name__)
+        return fn(*args, **kwargs)
+    return staged
+
+
+_TABLE: dict[Any, Callable] = {
+    pyrandom.next_double: _draw("double"), pyrandom.next_uint32: _draw("uint32"),
+    pyrandom.next_uint64: _draw("uint64"), pyrandom.take_gauss: _take_gauss, pyrandom.put_gauss: _put_gauss,
+    **{getattr(np.random, fn.__name__): _checked(fn) for fn in (
+        randint, rand, randn, standard_normal, normal, exponential, uniform, choice, shuffle, permutation)},
+    np.random.random: _checked(random_sample), np.random.random_sample: _checked(random_sample),
+}
+
+
+def lookup(f: Any) -> Callable | None:
+    """Our implementation of an ``np.random`` function or of a ``pyrandom`` primitive, or None."""
+    try:
+        return _TABLE.get(f)
+    except TypeError:
+        return None

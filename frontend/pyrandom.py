@@ -1,0 +1,166 @@
+"""NumPy's legacy random algorithms, written in the Python compiled code runs.
+
+``np.random.random()``, ``randn()``, ``randint()``, ``shuffle()``... draw from
+NumPy's global ``RandomState`` (see ``runtime.nprandom``).  Compiled code draws
+from the same state with the ``random.*`` ops, and these ports of NumPy's C
+code (``numpy/random/src/legacy/legacy-distributions.c`` and
+``distributions.c``) turn the draws into the same numbers, bit for bit:
+
+* :func:`gauss` is ``legacy_gauss``: the polar method, keeping the second
+  deviate in the ``RandomState`` for the next call;
+* :func:`standard_exponential` is ``legacy_standard_exponential``: ``-log(1 - U)``;
+* :func:`interval` is ``random_interval`` -- and ``random_bounded_uint64_fill``
+  with the mask, which ``randint`` uses, draws the same way: 32-bit draws under
+  the smallest all-ones mask covering the range while it fits in 32 bits,
+  64-bit draws above;
+* :func:`shuffle` is ``RandomState.shuffle`` of a 1-d array (Fisher-Yates from
+  the end, ``random_interval(i)`` for each ``i``).
+
+The five primitives at the top stand for the ops; ``frontend.nprandom`` stages
+them.  ``math.log`` and ``math.sqrt`` compile to the C library's ``log`` and
+an exact square root, as NumPy's C code computes them.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def next_double():
+    """The next float64 in [0, 1) of NumPy's global generator (``random.draw``)."""
+    raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
+def next_uint32():
+    """The next 32 random bits (``random.draw``)."""
+    raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
+def next_uint64():
+    """The next 64 random bits (``random.draw``)."""
+    raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
+def take_gauss():
+    """``(has, value)``: the kept normal deviate, which is dropped (``random.take_gauss``)."""
+    raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
+def put_gauss(value):
+    """Keep ``value`` for the next :func:`gauss` (``random.put_gauss``)."""
+    raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
+def sign_bit(x):
+    """Whether ``x`` is negative or -0.0 (not NaN): NumPy's ``CONS_NON_NEGATIVE`` test."""
+    return x == x and math.copysign(1.0, x) < 0.0
+
+
+def random_sample():
+    return next_double()
+
+
+def gauss():
+    has, kept = take_gauss()
+    if has:
+        return kept
+    x1 = 2.0 * next_double() - 1.0
+    x2 = 2.0 * next_double() - 1.0
+    r2 = x1 * x1 + x2 * x2
+    while r2 >= 1.0 or r2 == 0.0:
+        x1 = 2.0 * next_double() - 1.0
+        x2 = 2.0 * next_double() - 1.0
+        r2 = x1 * x1 + x2 * x2
+    f = math.sqrt(-2.0 * math.log(r2) / r2)
+    put_gauss(f * x1)
+    return f * x2
+
+
+def normal(loc, scale):
+    return loc + scale * gauss()
+
+
+def standard_exponential():
+    return -math.log(1.0 - next_double())
+
+
+def exponential(scale):
+    return scale * standard_exponential()
+
+
+def uniform(low, width):
+    return low + width * next_double()
+
+
+def interval(limit):
+    """A uniform ``np.uint64`` in ``[0, limit]`` (``limit`` an ``np.uint64``)."""
+    if limit == 0:
+        return limit
+    mask = limit
+    mask |= mask >> 1
+    mask |= mask >> 2
+    mask |= mask >> 4
+    mask |= mask >> 8
+    mask |= mask >> 16
+    mask |= mask >> 32
+    if limit <= 0xFFFFFFFF:
+        value = np.uint64(next_uint32()) & mask
+        while value > limit:
+            value = np.uint64(next_uint32()) & mask
+    else:
+        value = next_uint64() & mask
+        while value > limit:
+            value = next_uint64() & mask
+    return value
+
+
+def randint(low, high):
+    """A uniform int in ``[low, high)``, ``low < high`` (int64 arithmetic, which wraps
+    exactly as NumPy's unsigned range does)."""
+    span = np.uint64(np.int64(high) - np.int64(1) - np.int64(low))
+    return np.int64(low) + np.int64(interval(span))
+
+
+def shuffle(x):
+    """``x`` (1-d) shuffled in place."""
+    for i in range(len(x) - 1, 0, -1):
+        j = np.int64(interval(np.uint64(i)))
+        if i != j:
+            x[i], x[j] = x[j], x[i]
+
+
+def fill(out, draw, args):
+    """Every element of ``out``, in C order, set to ``draw(*args)``."""
+    if out.ndim == 1:
+        for i in range(out.shape[0]):
+            out[i] = draw(*args)
+    else:
+        for i in range(out.shape[0]):
+            fill(out[i], draw, args)
+
+
+def choose(out, a, count):
+    """``out`` filled with elements of ``a`` (1-d) at uniform indices below ``count``."""
+    if out.ndim == 1:
+        for i in range(out.shape[0]):
+            out[i] = a[randint(0, count)]
+    else:
+        for i in range(out.shape[0]):
+            choose(out[i], a, count)
+
+
+def permutation_into(out):
+    """``out`` (1-d int64) set to ``0 .. n-1``, then shuffled."""
+    for i in range(out.shape[0]):
+        out[i] = i
+    shuffle(out)
+
+
+def sample_without_replacement(out, a, count):
+    """``out[i] = a[p[i]]`` for the first ``len(out)`` of a permutation ``p`` of ``range(count)``,
+    which is drawn whole, as ``RandomState.choice(..., replace=False)`` draws it."""
+    p = np.empty(count, np.int64)
+    permutation_into(p)
+    for i in range(out.shape[0]):
+        out[i] = a[p[i]]

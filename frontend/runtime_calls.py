@@ -1,0 +1,223 @@
+"""Calls that run when the compiled code runs, not while it is traced.
+
+Tracing evaluates Python on plain values, which is how constants fold and
+Python loops unroll -- and how ``tf.function`` freezes ``print`` and random
+numbers into the graph.  Here a call with side effects or a different result
+per call is never evaluated at trace time: it becomes a ``py.call``, a call
+back into CPython each time the compiled code gets there, with the traced
+values boxed as the Python objects CPython would have passed:
+
+* ``print(...)`` with any mix of constants and traced values, ``sep``, ``end``,
+  ``file`` and ``flush``.  A traced value is printed as the object CPython
+  would hold: a Python number for a Python ``int``/``float``/``bool`` (weak
+  values), a NumPy scalar of its dtype for an array element or a NumPy result
+  (``np.float32(0.1)`` prints ``0.1``, and inside a tuple ``np.float64(0.5)``),
+  a tuple as a tuple, an array as a read-only NumPy view (so NumPy prints it).
+  ``file=sys.stdout`` / ``sys.stderr`` (or no ``file``) is looked up when the
+  call runs, so output follows a replaced ``sys.stdout`` (pytest's ``capsys``,
+  ``contextlib.redirect_stdout``) and interleaves with Python's own writes.
+* the functions of :data:`RUN_TIME_FUNCTIONS` (``time.time()``,
+  ``random.random()``, ``np.random.seed(s)``, NumPy's distributions not drawn
+  natively, ...), called with numbers; their result, a Python ``float``,
+  ``int`` or ``None``, is checked to be of that type.
+
+Anything else that is not known to be pure is refused (see ``frontend.purity``).
+"""
+from __future__ import annotations
+
+import random
+import sys
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from ir import TypingError, UnsupportedError
+from ir.dtypes import to_dtype
+from ir.ops import PyCallOp
+from ir.types import ArrayType, NoneType, TupleType, Type, bool_, f64, i64, none
+
+from . import tracer as _tracer
+from .values import Symbolic, describe, python_scalar_type, type_of
+
+__all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "print_", "lookup"]
+
+
+def _tr() -> _tracer.Tracer:
+    return _tracer.current()
+
+
+# ----------------------------------------------------------------- arguments
+class _Template:
+    """How the boxed operands of a ``py.call`` become the arguments of the Python call.
+
+    ``leaves`` are the IR values passed; :meth:`rebuild` makes one argument
+    back from them, in the order :meth:`add` saw them."""
+
+    def __init__(self) -> None:
+        self.leaves: list[Any] = []
+
+    def add(self, value: Any, what: str) -> Callable[[list], Any]:
+        """A function of the boxed operands that gives ``value`` back as CPython holds it."""
+        if isinstance(value, Symbolic):
+            t = value.type
+            if isinstance(t, TupleType):
+                return self.add(_tr().unpack(value), what)
+            index = len(self.leaves)
+            self.leaves.append(value.value)
+            if isinstance(t, ArrayType):
+                from runtime.pycall import array_view
+
+                dtype, ndim = to_dtype(t.dtype), t.ndim
+                return lambda boxed: array_view(boxed[index], dtype, ndim)
+            if value.weak:
+                return lambda boxed: boxed[index]
+            scalar = to_dtype(t).type
+            return lambda boxed: scalar(boxed[index])
+        if isinstance(value, tuple):
+            parts = [self.add(v, what) for v in value]
+            return lambda boxed: tuple(part(boxed) for part in parts)
+        return lambda boxed: value
+
+
+def _emit(name: str, template: _Template, call: Callable[[list], Any], result_type: Type) -> Any:
+    from runtime.pycall import register
+
+    key = register(name, lambda *boxed: call(list(boxed)))
+    op = _tr().emit(PyCallOp(key, template.leaves, result_type))
+    return None if isinstance(result_type, NoneType) else Symbolic(op.result, weak=True)
+
+
+# ----------------------------------------------------------------- print
+_STANDARD_STREAMS = ("stdout", "stderr")
+
+
+def _stream(file: Any) -> Callable[[], Any]:
+    """Where ``print`` writes, looked up when it runs for the standard streams."""
+    if file is None:
+        return lambda: None
+    for name in _STANDARD_STREAMS:
+        if file is getattr(sys, name):
+            return lambda: getattr(sys, name)
+    if isinstance(file, Symbolic) or not callable(getattr(file, "write", None)):
+        raise _tr().error(TypingError, f"print(file=...) needs a Python file object, not {describe(file)}")
+    return lambda: file
+
+
+def _text_option(value: Any, name: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise _tr().error(TypingError, f"print({name}=...) must be a string constant or None, not {describe(value)}")
+
+
+def print_(*args: Any, sep: Any = " ", end: Any = "\n", file: Any = None, flush: Any = False) -> None:
+    """``print`` at run time: CPython's own ``print`` is called with the values."""
+    sep, end = _text_option(sep, "sep"), _text_option(end, "end")
+    if isinstance(flush, Symbolic):
+        raise _tr().error(TypingError, "print(flush=...) must be a constant True or False")
+    stream = _stream(file)
+    template = _Template()
+    parts = [template.add(a, "print") for a in args]
+
+    def call(boxed: list) -> None:
+        print(*(part(boxed) for part in parts), sep=sep, end=end, file=stream(), flush=bool(flush))
+
+    _emit("print", template, call, none)
+
+
+# ----------------------------------------------------------------- other run-time functions
+def _scalar_arguments(name: str, args: tuple, kwargs: dict) -> None:
+    for value in (*args, *kwargs.values()):
+        t = type_of(value)
+        if t is None or not (t.is_scalar or isinstance(t, TupleType)):
+            raise _tr().error(TypingError, f"{name}() in compiled code takes numbers, not {describe(value)}")
+
+
+def run_time_call(fn: Callable, name: str, result: type | None) -> Callable:
+    """The staged version of ``fn``: called when the compiled code runs, with
+    numbers; its result must be a Python ``result`` (``float``, ``int``,
+    ``bool``) or ``None``."""
+    result_type = {float: f64, int: i64, bool: bool_, None: none}[result]
+
+    def staged(*args: Any, **kwargs: Any) -> Any:
+        _scalar_arguments(name, args, kwargs)
+        template = _Template()
+        positional = [template.add(a, name) for a in args]
+        keywords = {k: template.add(v, name) for k, v in kwargs.items()}
+
+        def call(boxed: list) -> Any:
+            value = fn(*(p(boxed) for p in positional), **{k: p(boxed) for k, p in keywords.items()})
+            if result is None or type(value) is result or result is float and type(value) is int:
+                return value
+            raise TypeError(f"{name}() returned {type(value).__name__} where the compiled code expects "
+                            f"{result.__name__}")
+
+        return _emit(name, template, call, result_type)
+
+    staged.__name__ = name
+    return staged
+
+
+def _table() -> dict[Callable, tuple[str, type | None]]:
+    table: dict[Callable, tuple[str, type | None]] = {}
+    for fname in ("time", "perf_counter", "monotonic", "process_time", "thread_time"):
+        table[getattr(time, fname)] = (f"time.{fname}", float)
+    for fname in ("time_ns", "perf_counter_ns", "monotonic_ns", "process_time_ns", "thread_time_ns"):
+        table[getattr(time, fname)] = (f"time.{fname}", int)
+    table[time.sleep] = ("time.sleep", None)
+    for fname in ("random", "uniform", "gauss", "normalvariate", "lognormvariate", "expovariate",
+                  "vonmisesvariate", "gammavariate", "betavariate", "paretovariate", "weibullvariate",
+                  "triangular"):
+        table[getattr(random, fname)] = (f"random.{fname}", float)
+    for fname in ("randint", "randrange", "getrandbits"):
+        table[getattr(random, fname)] = (f"random.{fname}", int)
+    table[random.seed] = ("random.seed", None)
+    table[np.random.seed] = ("np.random.seed", None)
+    for fname in ("beta", "chisquare", "f", "gamma", "gumbel", "laplace", "logistic", "lognormal",
+                  "noncentral_chisquare", "noncentral_f", "pareto", "power", "rayleigh", "standard_cauchy",
+                  "standard_exponential", "standard_gamma", "standard_t", "triangular", "vonmises", "wald",
+                  "weibull"):
+        table[getattr(np.random, fname)] = (f"np.random.{fname}", float)
+    for fname in ("binomial", "poisson", "geometric", "hypergeometric", "logseries", "negative_binomial",
+                  "zipf"):
+        table[getattr(np.random, fname)] = (f"np.random.{fname}", int)
+    return table
+
+
+#: functions called back at run time: function -> (name, Python result type)
+RUN_TIME_FUNCTIONS = _table()
+
+
+def lookup(f: Any) -> Callable | None:
+    """The staged version of a run-time function, or None."""
+    if f is print:
+        return print_
+    try:
+        entry = RUN_TIME_FUNCTIONS.get(f)
+    except TypeError:
+        return None
+    if entry is None:
+        return None
+    name, result = entry
+    if name.startswith("np.random.") and name != "np.random.seed":
+        return _numpy_scalar_draw(f, name, result)
+    return run_time_call(f, name, result)
+
+
+def _numpy_scalar_draw(f: Callable, name: str, result: type | None) -> Callable:
+    """A NumPy distribution called back with numbers; with a ``size`` it would return an array."""
+    staged = run_time_call(f, name, result)
+    signature = (f.__doc__ or "").strip().split("\n")[0]           # "gamma(shape, scale=1.0, size=None)"
+    parameters = [p.split("=")[0].strip() for p in signature[signature.find("(") + 1:-1].split(",")]
+    size_position = parameters.index("size") if "size" in parameters else None
+
+    def draw(*args: Any, **kwargs: Any) -> Any:
+        size = kwargs.get("size", args[size_position] if size_position is not None and
+                          len(args) > size_position else None)
+        if size is not None:
+            raise _tr().error(UnsupportedError, f"{name}(..., size=...) is not supported in compiled code: it "
+                                                "makes an array; draw the numbers one by one in a loop")
+        kwargs.pop("size", None)
+        return staged(*args[:size_position], **kwargs)
+
+    return draw

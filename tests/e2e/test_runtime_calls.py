@@ -1,0 +1,252 @@
+"""Random numbers, print, clocks and other calls run when the compiled code runs, never
+while it is traced; what cannot run faithfully is refused (issue: no silent wrong answers)."""
+import contextlib
+import io
+import math
+import random
+import sys
+
+import numpy as np
+import pytest
+
+from compiler import compile, trace_pure
+from ir import UnsupportedError
+from tests.e2e import runtime_kernels as k
+
+OPTS = (0, 3)
+
+
+def seeded(fn, *args, seed=1234):
+    """``fn(*args)`` after seeding NumPy's and Python's global generators."""
+    np.random.seed(seed)
+    random.seed(seed)
+    return fn(*args)
+
+
+def assert_same(got, want):
+    if isinstance(want, tuple):
+        assert isinstance(got, tuple) and len(got) == len(want)
+        for g, w in zip(got, want):
+            assert_same(g, w)
+    elif isinstance(want, np.ndarray):
+        assert isinstance(got, np.ndarray) and got.dtype == want.dtype and got.shape == want.shape
+        assert np.array_equal(got, want), (got, want)
+    else:
+        assert got == want and type(got) in (type(want), float, int), (got, want)
+
+
+# ------------------------------------------------------------- equal to CPython's draws
+DRAWING = [
+    (k.monte_carlo_pi, (20_000,)), (k.random_walk, (50,)), (k.random_arrays, (5,)), (k.normal_arrays, (7,)),
+    (k.scalar_draws, (300,)), (k.uniform_exponential_randint, (6,)), (k.choices, (np.arange(10.0), 6)),
+    (k.shuffled, (np.arange(25),)), (k.shuffled, (np.arange(3.0)[::-1].copy(),)),
+    (k.permutations, (12, np.linspace(0.0, 1.0, 9))), (k.called_back, (4.0, 20, 0.3)),
+    (k.python_random, (40,)), (k.seeded_inside, (99,)), (k.python_seeded, (5,)),
+]
+
+
+@pytest.mark.parametrize("opt", OPTS)
+@pytest.mark.parametrize("fn, args", DRAWING, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(DRAWING)])
+def test_seeded_draws_equal_cpythons(fn, args, opt):
+    compiled = compile(fn, opt=opt)
+    copy = lambda: tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)  # noqa: E731
+    want = seeded(fn, *copy())
+    assert_same(seeded(compiled, *copy()), want)
+    assert_same(seeded(compiled, *copy()), want)                 # reproducible
+    assert_same(seeded(compiled, *copy(), seed=9), seeded(fn, *copy(), seed=9))
+
+
+def test_compiled_and_python_code_share_one_stream():
+    compiled = compile(k.two_draws)
+    np.random.seed(0)
+    first, plain, second = compiled(), np.random.random(), compiled()
+    np.random.seed(0)
+    assert (first, plain, second) == (k.two_draws(), np.random.random(), k.two_draws())
+
+
+def test_calls_and_loop_trips_draw_different_values():
+    f = compile(k.two_draws)
+    a, b = f()
+    c, d = f()
+    assert len({a, b, c, d}) == 4
+    walk = compile(k.random_walk)(100)
+    assert len(set(np.diff(walk))) == 99          # a straight line would repeat one step
+    assert 2.5 < compile(k.monte_carlo_pi)(200_000) < 3.8
+
+
+def test_the_gauss_kept_by_python_is_used_by_compiled_code_and_back():
+    f = compile(k.normal_arrays)
+    np.random.seed(3)
+    np.random.standard_normal()                    # leaves the second deviate kept
+    got = f(3)
+    after = np.random.standard_normal()
+    np.random.seed(3)
+    np.random.standard_normal()
+    assert_same(got, k.normal_arrays(3))
+    assert after == np.random.standard_normal()
+
+
+def test_seed_inside_compiled_code_seeds_numpy():
+    f = compile(k.seeded_inside)
+    assert f(42) == k.seeded_inside(42)
+    assert np.random.random() == (np.random.seed(42), np.random.random(), np.random.random())[2]
+
+
+# ------------------------------------------------------------- statistics at a fixed seed
+def _ks(sample, cdf) -> float:
+    x = np.sort(sample)
+    n = len(x)
+    c = np.array([cdf(v) for v in x])
+    return max(np.max(np.arange(1, n + 1) / n - c), np.max(c - np.arange(n) / n))
+
+
+def _normal_cdf(mu, sigma):
+    return lambda v: 0.5 * (1.0 + math.erf((v - mu) / (sigma * math.sqrt(2.0))))
+
+
+STATISTICS = [
+    ("random", 0.5, 1 / 12, lambda v: v),
+    ("uniform", 3.5, 0.75, lambda v: (v - 2.0) / 3.0),
+    ("randn", 0.0, 1.0, _normal_cdf(0.0, 1.0)),
+    ("normal", 1.0, 4.0, _normal_cdf(1.0, 2.0)),
+    ("exponential", 2.0, 4.0, lambda v: 1.0 - math.exp(-v / 2.0)),
+    ("randint", 4.5, 8.25, None),
+]
+
+
+@pytest.mark.parametrize("kind, mean, variance, cdf", STATISTICS, ids=[s[0] for s in STATISTICS])
+def test_distributions_at_a_fixed_seed(kind, mean, variance, cdf):
+    """Scalar draws in a loop and ``size=`` arrays: mean, variance and a KS test (or the
+    counts of each value), with tight bounds at a fixed seed."""
+    n = 20_000
+    scalar, array = compile(k.draw_many), compile(getattr(k, f"{kind}_array"))
+    np.random.seed(2024)
+    x = scalar(k.KINDS.index(kind), n)
+    y = array(n)
+    for sample in (x, y):
+        assert abs(sample.mean() - mean) < 4 * math.sqrt(variance / n)
+        assert abs(sample.var() - variance) < 0.05 * variance
+        if cdf is not None:
+            assert _ks(sample, cdf) < 1.63 / math.sqrt(n)        # the 1% critical value
+        else:
+            counts = np.bincount(sample.astype(int), minlength=10)
+            assert counts.min() > 0.9 * n / 10 and counts.max() < 1.1 * n / 10
+
+
+# ------------------------------------------------------------- argument checks, as NumPy's
+@pytest.mark.parametrize("fn, args", [
+    (k.normal_with_scale, (-1.0,)), (k.normal_with_scale, (-0.0,)), (k.exponential_with_scale, (-2.0,)),
+    (k.uniform_range, (-1e308, 1e308)), (k.randint_range, (5, 5)), (k.randint_range, (0, 0)),
+    (k.choice_without, (np.arange(3.0), 5)), (k.choice_of, (np.zeros(0), 2)), (k.choice_of_int, (0,)),
+    (k.bad_randint, ()),
+])
+def test_bad_arguments_raise_numpys_errors(fn, args):
+    with pytest.raises(Exception) as want:
+        fn(*args)
+    with pytest.raises(type(want.value)) as got:
+        compile(fn)(*args)
+    assert str(got.value).startswith(str(want.value)), (got.value, want.value)
+
+
+def test_a_nan_scale_is_accepted_as_numpy_accepts_it():
+    assert math.isnan(compile(k.normal_with_scale)(float("nan")))
+
+
+# ------------------------------------------------------------- print
+def _outputs(fn, args, capsys):
+    """What ``fn(*args)`` writes to stdout and stderr, compiled and under CPython."""
+    fn(*args)
+    want = capsys.readouterr()
+    compiled = compile(fn)
+    compiled(*args)
+    first = capsys.readouterr()
+    compiled(*args)
+    second = capsys.readouterr()
+    return want, first, second
+
+
+PRINTING = [
+    (k.tick, (3,)), (k.tick, (0,)), (k.print_values, (0.1, 7, True, np.array([0.5, -2.0]))),
+    (k.print_in_branches, (np.array([3, 5, 7, 9, 10, 11], np.int32),)),
+    (k.print_elements, (np.array([1.5, 2.25], np.float32),)), (k.print_elements, (np.array([True, False]),)),
+    (k.print_elements, (np.array([3, 250], np.uint8),)), (k.print_array_results, (4,)),
+]
+
+
+@pytest.mark.parametrize("fn, args", PRINTING, ids=[f"{f.__name__}-{i}" for i, (f, _) in enumerate(PRINTING)])
+def test_print_writes_what_cpython_writes_at_every_call(fn, args, capsys):
+    want, first, second = _outputs(fn, args, capsys)
+    assert first.out == want.out and second.out == want.out
+    assert first.err == want.err and second.err == want.err
+
+
+def test_print_interleaves_with_python_writes_and_follows_a_replaced_stdout():
+    f = compile(k.tick)
+    f(0)                                               # compiled while the real stdout is in place
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        print("before")
+        f(2)
+        sys.stdout.write("middle\n")
+        f(1)
+        print("after")
+    assert buffer.getvalue() == "before\ntick\ntick\nmiddle\ntick\nafter\n"
+
+
+def test_print_before_an_error_is_written_and_the_error_raised(capsys):
+    f = compile(k.print_then_fail)
+    with pytest.raises(ZeroDivisionError):
+        f(3)
+    assert capsys.readouterr().out == "before 3\n"
+
+
+def test_an_exception_raised_by_print_propagates():
+    f = compile(k.tick)
+
+    class Broken(io.StringIO):
+        def write(self, text):
+            raise OSError("disk full")
+
+    with contextlib.redirect_stdout(Broken()), pytest.raises(OSError, match="disk full"):
+        f(1)
+
+
+def test_print_appears_in_the_ir_as_a_run_time_call():
+    f = compile(k.tick)
+    f(0)
+    assert "py.call" in f.inspect_ir(stage="optimized")
+
+
+# ------------------------------------------------------------- clocks
+def test_clocks_are_read_at_every_call():
+    f = compile(k.clock_pair)
+    (a, an), (b, bn) = f(), f()
+    assert b > a and bn > an and isinstance(an, int)
+
+
+# ------------------------------------------------------------- refused
+@pytest.mark.parametrize("fn, name", [
+    (k.reads_input, "input()"), (k.opens_file, "open()"), (k.urandom, "posix.urandom()"),
+    (k.getpid, "posix.getpid()"), (k.method_of_object, "Counter.bump()"),
+])
+def test_calls_not_known_to_be_pure_are_refused_with_their_name(fn, name):
+    with pytest.raises(UnsupportedError) as err:
+        compile(fn)()
+    message = str(err.value)
+    assert name in message and "runtime_kernels.py" in message and "trace_pure" in message
+
+
+def test_trace_pure_lets_a_callable_run_at_trace_time():
+    with pytest.raises(UnsupportedError, match="trace_pure"):
+        compile(k.pure_constant)()
+    trace_pure(k.x_from_library)
+    assert compile(k.pure_constant)() == k.pure_constant()
+
+
+def test_a_user_function_is_compiled_not_evaluated():
+    assert compile(k.library_scaling)(2.0) == k.library_scaling(2.0)
+
+
+def test_size_arrays_of_called_back_distributions_are_refused():
+    with pytest.raises(UnsupportedError, match="size"):
+        compile(k.gamma_array)(3)
