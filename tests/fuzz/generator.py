@@ -332,7 +332,7 @@ class Generator:
             kinds += ["if", "if", "while", "for"]
         if ctx["loops"]:
             kinds += ["break", "continue"]
-        kinds += ["return"]
+        kinds += ["return", "print"]
         if any(len(f.result) > 1 for f in self.functions):
             kinds += ["unpack"]
         if scope.of_type("f64[]") or scope.of_type("i64[]"):
@@ -451,6 +451,12 @@ class Generator:
         elif kind == "return":
             self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
             self.emit(depth + 1, f"return {self.result_expr(scope, ctx['result'])}")
+        elif kind == "print":
+            values = [self.expr(scope, r.choice(SCALARS), 1) for _ in range(r.randint(0, 3))]
+            if self.chance(0.3):
+                values.insert(0, repr(r.choice(["tick", "x =", "a b"])))
+            values += [option for option in ("sep=','", "end=';\\n'") if self.chance(0.2)]
+            self.emit(depth, f"print({', '.join(values)})")
 
     def result_expr(self, scope: _Scope, result: tuple[str, ...]) -> str:
         parts = [self.expr(scope, t, 1) for t in result]

@@ -25,6 +25,8 @@ or crash.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import importlib.util
 import json
 import math
@@ -110,23 +112,25 @@ def same(got, want) -> bool:
 
 
 def outcome(fn, args):
-    """``(kind, value or exception, contents of the array arguments afterwards)``."""
+    """``(kind, value or exception, contents of the array arguments afterwards, what it printed)``."""
     args = copy_args(args)
-    try:
-        result = ("value", fn(*args))
-    except Exception as err:  # noqa: BLE001 -- an exception is part of the outcome
-        result = ("raised", err)
-    return (*result, [a.tolist() for a in args if isinstance(a, np.ndarray)])
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        try:
+            result = ("value", fn(*args))
+        except Exception as err:  # noqa: BLE001 -- an exception is part of the outcome
+            result = ("raised", err)
+    return (*result, [a.tolist() for a in args if isinstance(a, np.ndarray)], printed.getvalue())
 
 
 def describe(o) -> str:
-    kind, v, arrays = o
+    kind, v, arrays, printed = o
     text = f"{v!r} ({type(v).__name__})" if kind == "value" else f"{type(v).__name__}: {str(v)[:300]}"
-    return text + (f", arrays after: {arrays}" if arrays else "")
+    return text + (f", arrays after: {arrays}" if arrays else "") + (f", printed {printed[:300]!r}" if printed else "")
 
 
 def agree(got, want) -> bool:
-    if got[0] != want[0] or not same(got[2], want[2]):
+    if got[0] != want[0] or not same(got[2], want[2]) or got[3] != want[3]:
         return False
     if got[0] == "value":
         return same(got[1], want[1])

@@ -110,6 +110,8 @@ def symptom(failure: Failure, directory: str) -> tuple | None:
         return None
     if got[0] == "raised" and (want[0] != "raised" or type(got[1]) is not type(want[1])):
         return ("raised", type(got[1]).__name__, _message_shape(got[1]), _kind(want))
+    if got[3] != want[3]:
+        return ("differs", "printed", _kind(want))
     if got[0] == want[0] == "value":
         return ("differs", "value", "value", _difference(got[1], want[1]))
     return ("differs", got[0], _kind(want))
