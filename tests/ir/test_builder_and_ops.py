@@ -26,6 +26,7 @@ from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
+from ir.ops.runtime import PutGaussOp, PyCallOp, RandomDrawOp, TakeGaussOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.printer import print_function
 from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, i8, i32, i64, none, u8, u64
@@ -80,7 +81,22 @@ def build_everything() -> Module:
     first = bld.add(TupleGetOp(pair, 0))
     second = bld.add(TupleGetOp(pair, 1))
     bld.insert(ReturnOp(bld.add(MakeTupleOp([first, second]))))
-    return Module([helper, f, build_arrays(), build_vectors()])
+    return Module([helper, f, build_arrays(), build_vectors(), build_run_time()])
+
+
+def build_run_time() -> FuncOp:
+    """A function that uses every op reaching outside compiled code."""
+    f = FuncOp("run_time", [f64, ArrayType(f64, 2, "A")], f64, ["x", "a"])
+    x, a = f.args
+    bld = Builder.at_end(f.body, HERE)
+    bld.insert(PyCallOp("print#1", [x, a], none))
+    has, kept = bld.insert(TakeGaussOp()).results
+    bld.insert(PutGaussOp(bld.add(SelectOp(has, kept, bld.add(RandomDrawOp("double"))))))
+    bits = bld.add(RandomDrawOp("uint64"))
+    bld.add(RandomDrawOp("uint32"))
+    total = bld.add(AddOp(bld.add(PyCallOp("time.time#2", [], f64)), bld.add(CastOp(bits, f64))))
+    bld.insert(ReturnOp(total))
+    return f
 
 
 def build_vectors() -> FuncOp:
