@@ -51,18 +51,18 @@ def _tr() -> _tracer.Tracer:
 class _Template:
     """How the boxed operands of a ``py.call`` become the arguments of the Python call.
 
-    ``leaves`` are the IR values passed; :meth:`rebuild` makes one argument
-    back from them, in the order :meth:`add` saw them."""
+    ``leaves`` are the IR values passed; each function :meth:`add` returns makes
+    one argument back from the tuple of boxed operands."""
 
     def __init__(self) -> None:
         self.leaves: list[Any] = []
 
-    def add(self, value: Any, what: str) -> Callable[[list], Any]:
+    def add(self, value: Any) -> Callable[[tuple], Any]:
         """A function of the boxed operands that gives ``value`` back as CPython holds it."""
         if isinstance(value, Symbolic):
             t = value.type
             if isinstance(t, TupleType):
-                return self.add(_tr().unpack(value), what)
+                return self.add(_tr().unpack(value))
             index = len(self.leaves)
             self.leaves.append(value.value)
             if isinstance(t, ArrayType):
@@ -75,15 +75,16 @@ class _Template:
             scalar = to_dtype(t).type
             return lambda boxed: scalar(boxed[index])
         if isinstance(value, tuple):
-            parts = [self.add(v, what) for v in value]
+            parts = [self.add(v) for v in value]
             return lambda boxed: tuple(part(boxed) for part in parts)
         return lambda boxed: value
 
 
-def _emit(name: str, template: _Template, call: Callable[[list], Any], result_type: Type) -> Any:
+def _emit(name: str, template: _Template, call: Callable[..., Any], result_type: Type) -> Any:
+    """A ``py.call`` of ``call(*boxed operands)``."""
     from runtime.pycall import register
 
-    key = register(name, lambda *boxed: call(list(boxed)))
+    key = register(name, call)
     op = _tr().emit(PyCallOp(key, template.leaves, result_type))
     return None if isinstance(result_type, NoneType) else Symbolic(op.result, weak=True)
 
@@ -117,10 +118,10 @@ def print_(*args: Any, sep: Any = " ", end: Any = "\n", file: Any = None, flush:
         raise _tr().error(TypingError, "print(flush=...) must be a constant True or False")
     stream = _stream(file)
     template = _Template()
-    parts = [template.add(a, "print") for a in args]
+    parts = [template.add(a) for a in args]
 
-    def call(boxed: list) -> None:
-        print(*(part(boxed) for part in parts), sep=sep, end=end, file=stream(), flush=bool(flush))
+    def call(*boxed: Any) -> None:
+        print(*[part(boxed) for part in parts], sep=sep, end=end, file=stream(), flush=bool(flush))
 
     _emit("print", template, call, none)
 
@@ -142,11 +143,12 @@ def run_time_call(fn: Callable, name: str, result: type | None) -> Callable:
     def staged(*args: Any, **kwargs: Any) -> Any:
         _scalar_arguments(name, args, kwargs)
         template = _Template()
-        positional = [template.add(a, name) for a in args]
-        keywords = {k: template.add(v, name) for k, v in kwargs.items()}
+        positional = [template.add(a) for a in args]
+        keywords = {k: template.add(v) for k, v in kwargs.items()}
 
-        def call(boxed: list) -> Any:
-            value = fn(*(p(boxed) for p in positional), **{k: p(boxed) for k, p in keywords.items()})
+        def call(*boxed: Any) -> Any:
+            value = fn(*[p(boxed) for p in positional], **{k: p(boxed) for k, p in keywords.items()}) \
+                if keywords else fn(*[p(boxed) for p in positional])
             if result is None or type(value) is result or result is float and type(value) is int:
                 return value
             raise TypeError(f"{name}() returned {type(value).__name__} where the compiled code expects "
