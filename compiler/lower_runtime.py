@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import llvmlite.ir as lir
 
-from ir.ops.runtime import PutGaussOp, PyCallOp, RandomDrawOp, TakeGaussOp
+from ir.ops.runtime import PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
 from runtime.errors import PYTHON_EXCEPTION
 
@@ -190,5 +190,18 @@ def _put_gauss(self: _FunctionLowering, op: PutGaussOp) -> None:
     b.store(lir.Constant(_I32, 1), _address(b, layout.has_gauss))
 
 
+@_lowers(RandomCallOp)
+def _random_call(self: _FunctionLowering, op: RandomCallOp) -> lir.Value:
+    from runtime.nprandom import DISTRIBUTIONS, distribution_address
+
+    if op.function not in DISTRIBUTIONS:
+        raise NotImplementedError(f"random.call of an unknown function {op.function!r}")
+    b = self.b
+    args = [self.value(v) for v in op.operands]
+    fnty = lir.FunctionType(value_type(op.result.type), [_PTR, *(a.type for a in args)])
+    function = b.inttoptr(lir.Constant(_I64, distribution_address(op.function)), _FunctionPointer(fnty))
+    return b.call(function, [_address(b, _layout().bitgen), *args])
+
+
 #: the ops after which a function must hold the GIL while it runs
-DRAW_OPS = (RandomDrawOp, TakeGaussOp, PutGaussOp)
+DRAW_OPS = (RandomDrawOp, TakeGaussOp, PutGaussOp, RandomCallOp)

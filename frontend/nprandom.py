@@ -9,7 +9,8 @@ the caller's line.  Scalar draws give Python numbers, as NumPy's do; ``size=``
 as NumPy fills it.
 
 Native here: ``random``, ``random_sample``, ``rand``, ``randn``,
-``standard_normal``, ``normal``, ``uniform``, ``exponential``, ``randint``
+``standard_normal``, ``normal``, ``uniform``, ``exponential``, ``poisson``
+(NumPy's own compiled ``random_poisson``), ``binomial``, ``randint``
 (``dtype=int`` or ``np.int64``), ``choice`` (of an int or a 1-d array, with or
 without replacement, no ``p``), ``shuffle`` (1-d arrays) and ``permutation``
 (an int or a 1-d array).  NumPy's other distributions with number arguments
@@ -22,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ir import TypingError, UnsupportedError
-from ir.ops import PutGaussOp, RandomDrawOp, TakeGaussOp
+from ir.ops import PutGaussOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.types import BoolType, FloatType, IntType, f64, i64
 
 from . import arith, arrays, numpy_api, pyrandom
@@ -58,6 +59,10 @@ def _take_gauss() -> tuple[Symbolic, Symbolic]:
 
 def _put_gauss(value: Any) -> None:
     _tr().emit(PutGaussOp(arith.cast(value, f64).value))
+
+
+def _numpy_poisson(lam: Any) -> Symbolic:
+    return _tr().emit_value(RandomCallOp("random_poisson", [arith.cast(lam, f64).value], i64))
 
 
 # ----------------------------------------------------------------- argument checks
@@ -152,6 +157,25 @@ def randint(low: Any, high: Any = None, size: Any = None, dtype: Any = int) -> A
     return _sized(pyrandom.randint, (low, high), size, i64)
 
 
+#: NumPy's largest legacy Poisson mean (``LEGACY_POISSON_LAM_MAX`` of ``numpy/random/_common.pyx``)
+LEGACY_POISSON_LAM_MAX = float(np.iinfo(np.int64).max) - np.sqrt(np.iinfo(np.int64).max) * 10
+
+
+def poisson(lam: Any = 1.0, size: Any = None) -> Any:
+    lam = _number(lam, "lam", "poisson")
+    arith.raise_if(arith.logical_not(arith.compare(">=", lam, 0.0)), "ValueError", "lam < 0 or lam is NaN")
+    arith.raise_if(arith.compare(">", lam, float(LEGACY_POISSON_LAM_MAX)), "ValueError", "lam value too large")
+    return _sized(pyrandom.poisson, (lam,), size, i64)
+
+
+def binomial(n: Any, p: Any, size: Any = None) -> Any:
+    n, p = _integer(n, "n", "binomial"), _number(p, "p", "binomial")
+    inside = arith.logical_and(arith.compare(">=", p, 0.0), arith.compare("<=", p, 1.0))
+    arith.raise_if(arith.logical_not(inside), "ValueError", "p < 0, p > 1 or p is NaN")
+    arith.raise_if(arith.compare("<", n, 0), "ValueError", "n < 0")
+    return _sized(pyrandom.binomial, (n, p), size, i64)
+
+
 def _population(a: Any) -> tuple[Any, Any]:
     """``(the array or None, its size)`` of ``choice``'s ``a``."""
     if arrays.is_array(a):
@@ -233,8 +257,10 @@ def _checked(fn: Callable) -> Callable:
 _TABLE: dict[Any, Callable] = {
     pyrandom.next_double: _draw("double"), pyrandom.next_uint32: _draw("uint32"),
     pyrandom.next_uint64: _draw("uint64"), pyrandom.take_gauss: _take_gauss, pyrandom.put_gauss: _put_gauss,
+    pyrandom.numpy_poisson: _numpy_poisson,
     **{getattr(np.random, fn.__name__): _checked(fn) for fn in (
-        randint, rand, randn, standard_normal, normal, exponential, uniform, choice, shuffle, permutation)},
+        randint, rand, randn, standard_normal, normal, exponential, uniform, choice, shuffle, permutation,
+        poisson, binomial)},
     np.random.random: _checked(random_sample), np.random.random_sample: _checked(random_sample),
 }
 

@@ -13,10 +13,12 @@ code (``numpy/random/src/legacy/legacy-distributions.c`` and
   with the mask, which ``randint`` uses, draws the same way: 32-bit draws under
   the smallest all-ones mask covering the range while it fits in 32 bits,
   64-bit draws above;
+* :func:`binomial` is ``legacy_random_binomial`` (inversion and the legacy BTPE);
 * :func:`shuffle` is ``RandomState.shuffle`` of a 1-d array (Fisher-Yates from
   the end, ``random_interval(i)`` for each ``i``).
 
-The five primitives at the top stand for the ops; ``frontend.nprandom`` stages
+``poisson`` is NumPy's own compiled ``random_poisson`` (:func:`numpy_poisson`).
+The six primitives at the top stand for the ops; ``frontend.nprandom`` stages
 them.  ``math.log`` and ``math.sqrt`` compile to the C library's ``log`` and
 an exact square root, as NumPy's C code computes them.
 """
@@ -57,6 +59,12 @@ def sign_bit(x):
     return x == x and math.copysign(1.0, x) < 0.0
 
 
+def numpy_poisson(lam):
+    """NumPy's compiled ``random_poisson`` (``random.call``), which the legacy
+    ``poisson`` calls too."""
+    raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
 def random_sample():
     return next_double()
 
@@ -91,6 +99,129 @@ def exponential(scale):
 
 def uniform(low, width):
     return low + width * next_double()
+
+
+def poisson(lam):
+    return numpy_poisson(lam)
+
+
+def binomial(n, p):
+    """``legacy_random_binomial``: inversion while the mean of the smaller tail is
+    at most 30, else BTPE, on the tail whose probability is at most 1/2."""
+    if p <= 0.5:
+        if p * n <= 30.0:
+            return binomial_inversion(n, p)
+        return binomial_btpe(n, p)
+    q = 1.0 - p
+    if q * n <= 30.0:
+        return n - binomial_inversion(n, q)
+    return n - binomial_btpe(n, q)
+
+
+def binomial_inversion(n, p):
+    q = 1.0 - p
+    qn = math.exp(n * math.log(q))
+    mean = n * p
+    bound = int(min(float(n), mean + 10.0 * math.sqrt(mean * q + 1)))
+    x = 0
+    px = qn
+    u = next_double()
+    while u > px:
+        x += 1
+        if x > bound:
+            x = 0
+            px = qn
+            u = next_double()
+        else:
+            u -= px
+            px = ((n - x + 1) * p * px) / (x * q)
+    return x
+
+
+def binomial_btpe(n, p):
+    """The legacy BTPE (its Stirling terms kept as NumPy 1.16 had them); the C code's
+    ``goto``s become one loop whose ``continue`` is "reject, draw again".  A ``v`` of
+    0.0 is rejected before ``log(v)`` is taken: the C code takes it, then rejects."""
+    r = min(p, 1.0 - p)
+    q = 1.0 - r
+    fm = n * r + r
+    m = math.floor(fm)
+    p1 = math.floor(2.195 * math.sqrt(n * r * q) - 4.6 * q) + 0.5
+    xm = m + 0.5
+    xl = xm - p1
+    xr = xm + p1
+    c = 0.134 + 20.5 / (15.3 + m)
+    a = (fm - xl) / (fm - xl * r)
+    laml = a * (1.0 + a / 2.0)
+    a = (xr - fm) / (xr * q)
+    lamr = a * (1.0 + a / 2.0)
+    p2 = p1 * (1.0 + 2.0 * c)
+    p3 = p2 + c / laml
+    p4 = p3 + c / lamr
+    nrq = n * r * q
+    while True:
+        u = next_double() * p4
+        v = next_double()
+        if u <= p1:
+            return math.floor(xm - p1 * v + u)
+        if u <= p2:
+            x = xl + (u - p1) / c
+            v = v * c + 1.0 - abs(m - x + 0.5) / p1
+            if v > 1.0:
+                continue
+            y = math.floor(x)
+        elif u <= p3:
+            if v == 0.0:
+                continue
+            y = math.floor(xl + math.log(v) / laml)
+            if y < 0:
+                continue
+            v = v * (u - p2) * laml
+        else:
+            if v == 0.0:
+                continue
+            y = math.floor(xr - math.log(v) / lamr)
+            if y > n:
+                continue
+            v = v * (u - p3) * lamr
+        k = abs(y - m)
+        if not (k > 20 and k < nrq / 2.0 - 1):
+            s = r / q
+            a = s * (n + 1)
+            f = 1.0
+            if m < y:
+                for i in range(m + 1, y + 1):
+                    f *= a / i - s
+            elif m > y:
+                for i in range(y + 1, m + 1):
+                    f /= a / i - s
+            if v > f:
+                continue
+            return y
+        rho = (k / nrq) * ((k * (k / 3.0 + 0.625) + 0.16666666666666666) / nrq + 0.5)
+        t = -k * k / (2 * nrq)
+        if v <= 0.0:             # log(0) is -inf in C: below t - rho, accepted
+            return y
+        big_a = math.log(v)
+        if big_a < t - rho:
+            return y
+        if big_a > t + rho:
+            continue
+        x1 = y + 1.0
+        f1 = m + 1.0
+        z = n + 1.0 - m
+        w = n - y + 1.0
+        x2 = x1 * x1
+        f2 = f1 * f1
+        z2 = z * z
+        w2 = w * w
+        if big_a > (xm * math.log(f1 / x1) + (n - m + 0.5) * math.log(z / w) + (y - m) * math.log(w * r / (x1 * q))
+                    + (13680. - (462. - (132. - (99. - 140. / f2) / f2) / f2) / f2) / f1 / 166320.
+                    + (13680. - (462. - (132. - (99. - 140. / z2) / z2) / z2) / z2) / z / 166320.
+                    + (13680. - (462. - (132. - (99. - 140. / x2) / x2) / x2) / x2) / x1 / 166320.
+                    + (13680. - (462. - (132. - (99. - 140. / w2) / w2) / w2) / w2) / w / 166320.):
+            continue
+        return y
 
 
 def interval(limit):

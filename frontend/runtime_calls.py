@@ -18,7 +18,7 @@ values boxed as the Python objects CPython would have passed:
   ``contextlib.redirect_stdout``) and interleaves with Python's own writes.
 * the functions of :data:`RUN_TIME_FUNCTIONS` (``time.time()``,
   ``random.random()``, ``np.random.seed(s)``, NumPy's distributions not drawn
-  natively, ...), called with numbers; their result, a Python ``float``,
+  natively by ``frontend.nprandom``, ...), called with numbers; their result, a Python ``float``,
   ``int`` or ``None``, is checked to be of that type.
 
 Anything else that is not known to be pure is refused (see ``frontend.purity``).
@@ -180,8 +180,7 @@ def _table() -> dict[Callable, tuple[str, type | None]]:
                   "standard_exponential", "standard_gamma", "standard_t", "triangular", "vonmises", "wald",
                   "weibull"):
         table[getattr(np.random, fname)] = (f"np.random.{fname}", float)
-    for fname in ("binomial", "poisson", "geometric", "hypergeometric", "logseries", "negative_binomial",
-                  "zipf"):
+    for fname in ("geometric", "hypergeometric", "logseries", "negative_binomial", "zipf"):
         table[getattr(np.random, fname)] = (f"np.random.{fname}", int)
     return table
 

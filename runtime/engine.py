@@ -96,6 +96,8 @@ class Engine:
         #: code generation level (0 or 3) -> (target machine, LLJIT), made on first use
         self._backends: dict[int, tuple[Any, Any]] = {}
         self._library_ids = itertools.count(1)
+        #: libraries linked from object files, which live as long as the process
+        self._kept: list[Any] = []
 
     def _backend(self, codegen_level: int) -> tuple[Any, Any]:
         """The target machine and JIT generating code at ``codegen_level`` (under the lock)."""
@@ -141,6 +143,26 @@ class Engine:
                 raise LLVMError(f"linking {name} failed: {err}") from None
         symbols = {symbol: tracker[symbol] for symbol in exports}
         return CompiledLibrary(self, library_name, optimized, tracker, symbols, codegen_level)
+
+    def load_objects(self, name: str, images: list[bytes], exports: list[str]) -> dict[str, int]:
+        """Link compiled object files (``images``) into a library of their own, kept for
+        the life of the process, and return the addresses of ``exports``.  Their
+        undefined symbols are resolved from the process (the C library)."""
+        import llvmlite.binding as llvm
+
+        with self._lock:
+            _, jit = self._backend(3)
+            builder = llvm.JITLibraryBuilder().add_current_process()
+            for image in images:
+                builder.add_object_img(image)
+            for symbol in exports:
+                builder.export_symbol(symbol)
+            try:
+                tracker = builder.link(jit, f"{name}#{next(self._library_ids)}")
+            except RuntimeError as err:
+                raise LLVMError(f"linking {name} failed: {err}") from None
+            self._kept.append(tracker)
+            return {symbol: tracker[symbol] for symbol in exports}
 
     def emit_assembly(self, llvm_ir: str, codegen_level: int = 3) -> str:
         """Host assembly for a module's text, without optimizing it further."""

@@ -10,6 +10,12 @@ Compiled code reads and writes those fields in place, so compiled and plain
 code draw from one stream: a seed set in Python gives compiled code the numbers
 CPython would draw, and the other way round.
 
+NumPy's distributions themselves come compiled with NumPy: the wheel ships
+``numpy/random/lib/libnpyrandom.a`` (the static library NumPy offers for
+Cython extensions), whose object files :func:`distribution_address` links into
+the JIT once, so compiled code calls NumPy's own ``random_poisson`` -- the same
+machine code ``np.random.poisson`` runs.
+
 The fields are not public: :func:`legacy_layout` finds them in the object's
 memory from what *is* public -- the ``bitgen_t`` words equal the values
 ``bit_generator.ctypes`` gives, and the ``aug_bitgen_t`` points to that copy --
@@ -26,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LegacyLayout", "RandomLayoutError", "legacy_layout"]
+__all__ = ["LegacyLayout", "RandomLayoutError", "legacy_layout", "DISTRIBUTIONS", "distribution_address"]
 
 _WORD = 8
 
@@ -81,3 +87,45 @@ def _prove(rs, layout: LegacyLayout) -> None:
                 raise RandomLayoutError("numpy.random's gauss cache is not where it was expected")
     finally:
         rs.set_state(saved)
+
+
+#: the functions of ``libnpyrandom.a`` compiled code calls: name -> (result, argument types after the bitgen)
+DISTRIBUTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "random_poisson": ("i64", ("f64",)),
+}
+
+
+@functools.cache
+def _distribution_addresses() -> dict[str, int]:
+    import os
+
+    from .engine import get_engine
+
+    path = os.path.join(os.path.dirname(np.random.__file__), "lib", "libnpyrandom.a")
+    try:
+        with open(path, "rb") as f:
+            images = list(_archive_members(f.read()))
+    except OSError as err:
+        raise RandomLayoutError(f"NumPy's distribution library is missing ({err})") from None
+    return get_engine().load_objects("npyrandom", images, list(DISTRIBUTIONS))
+
+
+def distribution_address(name: str) -> int:
+    """The address of NumPy's C function ``name`` (one of :data:`DISTRIBUTIONS`)."""
+    return _distribution_addresses()[name]
+
+
+def _archive_members(data: bytes):
+    """The object files of a Unix ``ar`` archive (GNU format)."""
+    if data[:8] != b"!<arch>\n":
+        raise RandomLayoutError("libnpyrandom.a is not an ar archive")
+    position = 8
+    while position + 60 <= len(data):
+        header = data[position:position + 60]
+        name, size = header[:16].decode().strip(), int(header[48:58])
+        body = data[position + 60:position + 60 + size]
+        if not name.startswith("/"):         # "/" symbol table, "//" long names
+            yield body
+        elif name[1:].isdigit():             # a long name: still an object file
+            yield body
+        position += 60 + size + (size & 1)

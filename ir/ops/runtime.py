@@ -16,6 +16,9 @@
   deviate NumPy's legacy ``gauss`` keeps for its next call, and whether there
   is one; the cache is emptied.
 * ``random.put_gauss %x {stream = "numpy"}`` -- keeps ``x`` for the next call.
+* ``%k = random.call %lam {function = "random_poisson", stream = "numpy"} : i64`` -- one of
+  NumPy's compiled distribution functions, called with the stream's bit generator
+  and the operands (numbers).
 
 A draw changes the generator's state: the random ops have side effects, so no
 pass removes, merges, duplicates or reorders them.
@@ -29,7 +32,7 @@ from ..diagnostics import Location
 from ..types import ArrayType, NoneType, TupleType, Type, bool_, f64, i64, u32, u64
 from .arith import verify_cleanup
 
-__all__ = ["PyCallOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES"]
+__all__ = ["PyCallOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES"]
 
 #: what a ``random.draw`` of each kind gives
 DRAW_TYPES: dict[str, Type] = {"double": f64, "uint32": u32, "uint64": u64}
@@ -124,3 +127,26 @@ class PutGaussOp(Operation):
         _verify_stream(self)
         if len(self.operands) != 1 or self.operand(0).type != f64 or self.results:
             self.fail("takes one f64 and gives nothing")
+
+
+class RandomCallOp(Operation):
+    name = "random.call"
+    traits = frozenset({HasSideEffects})
+
+    def __init__(self, function: str, args: Sequence[Value], result_type: Type, stream: str = "numpy",
+                 loc: Location | None = None):
+        self._setup(args, [result_type], {"function": function, "stream": stream}, loc=loc)
+
+    @property
+    def function(self) -> str:
+        return self.attributes["function"]
+
+    def verify_(self) -> None:
+        _verify_stream(self)
+        if not isinstance(self.attributes.get("function"), str):
+            self.fail("needs a string 'function'")
+        if len(self.results) != 1 or not self.result.type.is_scalar:
+            self.fail("gives one number")
+        for v in self.operands:
+            if not v.type.is_scalar:
+                self.fail(f"takes numbers, not {v.type}")

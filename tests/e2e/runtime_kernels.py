@@ -79,6 +79,23 @@ def permutations(n, a):
     return np.random.permutation(n), np.random.permutation(a)
 
 
+def counts(lam, n, p, k):
+    """Poisson (NumPy's compiled random_poisson) and binomial (inversion and BTPE) draws."""
+    total = 0
+    for _ in range(k):
+        total += np.random.poisson(lam) + np.random.binomial(n, p)
+    return total, np.random.poisson(lam, k), np.random.binomial(n, p, (2, k)), np.random.poisson(), \
+        np.random.binomial(3 * n, 1.0 - p, k)
+
+
+def poisson_of(lam):
+    return np.random.poisson(lam)
+
+
+def binomial_of(n, p):
+    return np.random.binomial(n, p)
+
+
 def called_back(lam, n, p):
     """NumPy's other distributions are called back into NumPy at run time."""
     return np.random.poisson(lam) + np.random.binomial(n, p) + np.random.gamma(2.0) + np.random.beta(1.0, 2.0)
@@ -116,7 +133,7 @@ def gamma_array(n):
     return np.random.gamma(2.0, 1.0, n)
 
 
-KINDS = ("random", "uniform", "randn", "normal", "exponential", "randint")
+KINDS = ("random", "uniform", "randn", "normal", "exponential", "randint", "poisson", "binomial")
 
 
 def draw_many(kind, n):
@@ -133,8 +150,12 @@ def draw_many(kind, n):
             out[i] = np.random.normal(1.0, 2.0)
         elif kind == 4:
             out[i] = np.random.exponential(2.0)
-        else:
+        elif kind == 5:
             out[i] = np.random.randint(0, 10)
+        elif kind == 6:
+            out[i] = np.random.poisson(30.0)
+        else:
+            out[i] = np.random.binomial(200, 0.3)
     return out
 
 
@@ -160,6 +181,14 @@ def exponential_array(n):
 
 def randint_array(n):
     return np.random.randint(0, 10, n)
+
+
+def poisson_array(n):
+    return np.random.poisson(30.0, n)
+
+
+def binomial_array(n):
+    return np.random.binomial(200, 0.3, n)
 
 
 # ------------------------------------------------------------- the random module, called back

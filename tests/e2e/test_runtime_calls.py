@@ -41,6 +41,7 @@ DRAWING = [
     (k.scalar_draws, (300,)), (k.uniform_exponential_randint, (6,)), (k.choices, (np.arange(10.0), 6)),
     (k.shuffled, (np.arange(25),)), (k.shuffled, (np.arange(3.0)[::-1].copy(),)),
     (k.permutations, (12, np.linspace(0.0, 1.0, 9))), (k.called_back, (4.0, 20, 0.3)),
+    (k.counts, (3.5, 20, 0.25, 40)), (k.counts, (250.0, 4000, 0.4, 30)), (k.counts, (12.0, 90, 0.6, 30)),
     (k.python_random, (40,)), (k.seeded_inside, (99,)), (k.python_seeded, (5,)),
 ]
 
@@ -111,7 +112,17 @@ STATISTICS = [
     ("normal", 1.0, 4.0, _normal_cdf(1.0, 2.0)),
     ("exponential", 2.0, 4.0, lambda v: 1.0 - math.exp(-v / 2.0)),
     ("randint", 4.5, 8.25, None),
+    ("poisson", 30.0, 30.0, None),
+    ("binomial", 60.0, 42.0, None),
 ]
+
+
+def _poisson_pmf(lam):
+    return [math.exp(j * math.log(lam) - lam - math.lgamma(j + 1)) for j in range(int(3 * lam))]
+
+
+def _binomial_pmf(n, p):
+    return [math.comb(n, j) * p ** j * (1 - p) ** (n - j) for j in range(n + 1)]
 
 
 @pytest.mark.parametrize("kind, mean, variance, cdf", STATISTICS, ids=[s[0] for s in STATISTICS])
@@ -128,6 +139,13 @@ def test_distributions_at_a_fixed_seed(kind, mean, variance, cdf):
         assert abs(sample.var() - variance) < 0.05 * variance
         if cdf is not None:
             assert _ks(sample, cdf) < 1.63 / math.sqrt(n)        # the 1% critical value
+        elif kind in ("poisson", "binomial"):
+            pmf = _poisson_pmf(30.0) if kind == "poisson" else _binomial_pmf(200, 0.3)
+            observed = np.bincount(sample.astype(int), minlength=len(pmf))[:len(pmf)]
+            expected = n * np.array(pmf)
+            keep = expected > 20
+            chi2 = float(((observed[keep] - expected[keep]) ** 2 / expected[keep]).sum())
+            assert chi2 < keep.sum() + 4 * math.sqrt(2 * keep.sum())   # far below a 1e-4 tail
         else:
             counts = np.bincount(sample.astype(int), minlength=10)
             assert counts.min() > 0.9 * n / 10 and counts.max() < 1.1 * n / 10
@@ -138,7 +156,8 @@ def test_distributions_at_a_fixed_seed(kind, mean, variance, cdf):
     (k.normal_with_scale, (-1.0,)), (k.normal_with_scale, (-0.0,)), (k.exponential_with_scale, (-2.0,)),
     (k.uniform_range, (-1e308, 1e308)), (k.randint_range, (5, 5)), (k.randint_range, (0, 0)),
     (k.choice_without, (np.arange(3.0), 5)), (k.choice_of, (np.zeros(0), 2)), (k.choice_of_int, (0,)),
-    (k.bad_randint, ()),
+    (k.bad_randint, ()), (k.poisson_of, (-1.0,)), (k.poisson_of, (float("nan"),)), (k.poisson_of, (1e19,)),
+    (k.binomial_of, (-1, 0.5)), (k.binomial_of, (5, 1.5)), (k.binomial_of, (5, float("nan"))),
 ])
 def test_bad_arguments_raise_numpys_errors(fn, args):
     with pytest.raises(Exception) as want:

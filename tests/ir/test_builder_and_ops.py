@@ -26,7 +26,7 @@ from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
-from ir.ops.runtime import PutGaussOp, PyCallOp, RandomDrawOp, TakeGaussOp
+from ir.ops.runtime import PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.printer import print_function
 from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, i8, i32, i64, none, u8, u64
@@ -94,7 +94,9 @@ def build_run_time() -> FuncOp:
     bld.insert(PutGaussOp(bld.add(SelectOp(has, kept, bld.add(RandomDrawOp("double"))))))
     bits = bld.add(RandomDrawOp("uint64"))
     bld.add(RandomDrawOp("uint32"))
+    count = bld.add(RandomCallOp("random_poisson", [x], i64))
     total = bld.add(AddOp(bld.add(PyCallOp("time.time#2", [], f64)), bld.add(CastOp(bits, f64))))
+    total = bld.add(AddOp(total, bld.add(CastOp(count, f64))))
     bld.insert(ReturnOp(total))
     return f
 
