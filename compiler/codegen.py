@@ -109,7 +109,8 @@ from ir.ops.math import FloatTestOp, Math2Op, MathOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, VectorType, c64, c128,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, TupleType, Type, VectorType,
+    c64, c128,
 )
 from runtime.errors import register_error_site
 
@@ -189,6 +190,8 @@ def value_type(t: Type) -> lir.Type:
         return lir.LiteralStructType([_PTR, _PTR, dims, dims])
     if isinstance(t, VectorType):
         return lir.VectorType(value_type(t.element), t.width)
+    if isinstance(t, GeneratorType):
+        return _PTR
     raise NotImplementedError(f"code generation for type {t} is not implemented")
 
 
@@ -518,6 +521,8 @@ def _load_argument(b: lir.IRBuilder, slots: lir.Value, index: int, t: Type) -> t
             out = b.insert_value(out, b.load(slot_at(2 + k), typ=_I64), [2 + k // t.ndim, k % t.ndim])
         return out, index + 2 + 2 * t.ndim
     slot = b.gep(slots, [lir.Constant(_I64, index)], inbounds=True, source_etype=_I64)
+    if isinstance(t, GeneratorType):
+        return b.load(slot, typ=_PTR, name="bitgen"), index + 1
     if isinstance(t, FloatType):
         return b.load(slot, typ=value_type(t)), index + 1
     raw = b.load(slot, typ=_I64)

@@ -18,7 +18,8 @@
   three ``errargs`` slots and stops the function with status
   :data:`runtime.errors.PYTHON_EXCEPTION`, after the op's cleanup region.
 
-The random ops address NumPy's global ``RandomState`` in place (the addresses
+The random ops draw from a ``Generator`` operand's bit generator, or address
+NumPy's global ``RandomState`` in place (the addresses
 ``runtime.nprandom.legacy_layout`` found): ``random.draw`` loads the state
 pointer and the ``next_*`` function of the ``bitgen_t`` the ``RandomState``
 holds and calls it -- at every draw, so a bit generator swapped in later with
@@ -163,10 +164,17 @@ def _layout():
     return legacy_layout()
 
 
+def _bitgen(self: _FunctionLowering, op: RandomDrawOp | RandomCallOp) -> lir.Value:
+    """The ``bitgen_t *`` an op draws from: its generator operand's, or NumPy's global one."""
+    if op.attributes["stream"] == "generator":
+        return self.value(op.operand(0))
+    return _address(self.b, _layout().bitgen)
+
+
 @_lowers(RandomDrawOp)
 def _random_draw(self: _FunctionLowering, op: RandomDrawOp) -> lir.Value:
     b = self.b
-    bitgen = _address(b, _layout().bitgen)
+    bitgen = _bitgen(self, op)
     state = b.load(bitgen, typ=_PTR)
     field = b.gep(bitgen, [lir.Constant(_I64, _BITGEN_FIELD[op.kind])], inbounds=True, source_etype=_PTR)
     function = b.load(field, typ=_FunctionPointer(lir.FunctionType(_DRAW_RESULT[op.kind], [_PTR])))
@@ -197,10 +205,10 @@ def _random_call(self: _FunctionLowering, op: RandomCallOp) -> lir.Value:
     if op.function not in DISTRIBUTIONS:
         raise NotImplementedError(f"random.call of an unknown function {op.function!r}")
     b = self.b
-    args = [self.value(v) for v in op.operands]
+    args = [self.value(v) for v in op.args]
     fnty = lir.FunctionType(value_type(op.result.type), [_PTR, *(a.type for a in args)])
     function = b.inttoptr(lir.Constant(_I64, distribution_address(op.function)), _FunctionPointer(fnty))
-    return b.call(function, [_address(b, _layout().bitgen), *args])
+    return b.call(function, [_bitgen(self, op), *args])
 
 
 #: the ops after which a function must hold the GIL while it runs

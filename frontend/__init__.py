@@ -15,6 +15,7 @@ from ir import FuncOp, Module, Type
 
 from . import arith as _arith  # noqa: F401  (installs the operators on Symbolic)
 from . import arrays as _arrays  # noqa: F401  (installs indexing and attributes on Symbolic)
+from . import nprandom as _nprandom  # noqa: F401  (installs the methods of traced Generators)
 from .tracer import Tracer, activate
 
 

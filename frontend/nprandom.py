@@ -13,18 +13,22 @@ Native here: ``random``, ``random_sample``, ``rand``, ``randn``,
 (NumPy's own compiled ``random_poisson``), ``binomial``, ``randint``
 (``dtype=int`` or ``np.int64``), ``choice`` (of an int or a 1-d array, with or
 without replacement, no ``p``), ``shuffle`` (1-d arrays) and ``permutation``
-(an int or a 1-d array).  NumPy's other distributions with number arguments
+(an int or a 1-d array).  A ``np.random.Generator`` passed in as an argument
+draws with its ``random``, ``standard_normal``, ``normal``, ``uniform`` and
+``integers`` (int64) methods, the numbers the same calls give in Python.
+NumPy's other distributions with number arguments
 and no ``size`` are called back at run time (``frontend.runtime_calls``).
 """
 from __future__ import annotations
 
+import types
 from typing import Any, Callable
 
 import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.ops import PutGaussOp, RandomCallOp, RandomDrawOp, TakeGaussOp
-from ir.types import BoolType, FloatType, IntType, f64, i64
+from ir.types import BoolType, FloatType, GeneratorType, IntType, f64, i8, i64, u64
 
 from . import arith, arrays, numpy_api, pyrandom
 from . import tracer as _tracer
@@ -63,6 +67,20 @@ def _put_gauss(value: Any) -> None:
 
 def _numpy_poisson(lam: Any) -> Symbolic:
     return _tr().emit_value(RandomCallOp("random_poisson", [arith.cast(lam, f64).value], i64))
+
+
+def _draw_generator_double(g: Symbolic) -> Symbolic:
+    return _tr().emit_value(RandomDrawOp("double", g.value))
+
+
+def _draw_generator_standard_normal(g: Symbolic) -> Symbolic:
+    return _tr().emit_value(RandomCallOp("random_standard_normal", [], f64, g.value))
+
+
+def _draw_generator_bounded(g: Symbolic, limit: Any) -> Symbolic:
+    zero = arith.constant(0, u64).value
+    args = [zero, arith.cast(limit, u64).value, zero, arith.constant(0, i8).value]   # off, rng, mask, use_masked
+    return _tr().emit_value(RandomCallOp("random_bounded_uint64", args, u64, g.value))
 
 
 # ----------------------------------------------------------------- argument checks
@@ -247,6 +265,77 @@ def permutation(x: Any) -> Any:
     return out
 
 
+# ----------------------------------------------------------------- np.random.Generator methods
+def _generator_random(g: Symbolic, size: Any = None, dtype: Any = np.float64, out: Any = None) -> Any:
+    _float64_only("random", dtype, out)
+    return _sized(pyrandom.generator_random, (g,), size, f64)
+
+
+def _generator_standard_normal(g: Symbolic, size: Any = None, dtype: Any = np.float64, out: Any = None) -> Any:
+    _float64_only("standard_normal", dtype, out)
+    return _sized(pyrandom.generator_standard, (g,), size, f64)
+
+
+def _generator_normal(g: Symbolic, loc: Any = 0.0, scale: Any = 1.0, size: Any = None) -> Any:
+    loc, scale = _number(loc, "loc", "normal"), _number(scale, "scale", "normal")
+    _not_negative(scale, "scale")
+    return _sized(pyrandom.generator_normal, (g, loc, scale), size, f64)
+
+
+def _generator_uniform(g: Symbolic, low: Any = 0.0, high: Any = 1.0, size: Any = None) -> Any:
+    low, high = _number(low, "low", "uniform"), _number(high, "high", "uniform")
+    width = arith.binary("-", high, low)
+    arith.raise_if(arith.logical_not(arith.is_finite(width)), "OverflowError", "high - low range exceeds valid bounds")
+    _not_negative(width, "high - low")
+    return _sized(pyrandom.generator_uniform, (g, low, width), size, f64)
+
+
+def _generator_integers(g: Symbolic, low: Any, high: Any = None, size: Any = None, dtype: Any = np.int64,
+                        endpoint: Any = False) -> Any:
+    if dtype not in (np.int64, "int64"):
+        raise _tr().error(UnsupportedError, "Generator.integers() in compiled code draws int64 values only")
+    if not isinstance(endpoint, bool):
+        raise _tr().error(TypingError, "Generator.integers(endpoint=...) must be a constant True or False")
+    if high is None:
+        low, high = 0, low
+    low, high = _integer(low, "low", "integers"), _integer(high, "high", "integers")
+    last = high if endpoint else arith.binary("-", high, 1)
+    empty = arith.compare(">", low, last)
+    at_zero = arith.compare("==", low, 0)
+    zero_message, message = ("high < 0", "low > high") if endpoint else ("high <= 0", "low >= high")
+    arith.raise_if(arith.logical_and(empty, at_zero), "ValueError", zero_message)
+    arith.raise_if(arith.logical_and(empty, arith.logical_not(at_zero)), "ValueError", message)
+    if size is None:
+        return _scalar(pyrandom.generator_integers, (g, low, last), weak=False)
+    return _sized(pyrandom.generator_integers, (g, low, last), size, i64)
+
+
+def _float64_only(name: str, dtype: Any, out: Any) -> None:
+    if dtype not in (np.float64, "float64", float) or out is not None:
+        raise _tr().error(UnsupportedError, f"Generator.{name}() in compiled code draws float64 values, "
+                                            "without out=")
+
+
+GENERATOR_METHODS = {"random": _generator_random, "standard_normal": _generator_standard_normal,
+                     "normal": _generator_normal, "uniform": _generator_uniform, "integers": _generator_integers}
+
+
+def _install() -> None:
+    """The methods of a traced ``Generator`` (``rng.normal(0.0, 1.0)``)."""
+    def method(name: str, staged: Callable) -> property:
+        def get(self: Symbolic) -> Any:
+            if not isinstance(self.type, GeneratorType):
+                raise TypingError(f"a traced {self.type} has no attribute '{name}' in compiled code")
+            return types.MethodType(staged, self)
+        return property(get)
+
+    for name, staged in GENERATOR_METHODS.items():
+        setattr(Symbolic, name, method(name, staged))
+
+
+_install()
+
+
 def _checked(fn: Callable) -> Callable:
     def staged(*args: Any, **kwargs: Any) -> Any:
         _layout_or_refuse(fn.__name__)
@@ -257,7 +346,9 @@ def _checked(fn: Callable) -> Callable:
 _TABLE: dict[Any, Callable] = {
     pyrandom.next_double: _draw("double"), pyrandom.next_uint32: _draw("uint32"),
     pyrandom.next_uint64: _draw("uint64"), pyrandom.take_gauss: _take_gauss, pyrandom.put_gauss: _put_gauss,
-    pyrandom.numpy_poisson: _numpy_poisson,
+    pyrandom.numpy_poisson: _numpy_poisson, pyrandom.generator_double: _draw_generator_double,
+    pyrandom.generator_standard_normal: _draw_generator_standard_normal,
+    pyrandom.generator_bounded: _draw_generator_bounded,
     **{getattr(np.random, fn.__name__): _checked(fn) for fn in (
         randint, rand, randn, standard_normal, normal, exponential, uniform, choice, shuffle, permutation,
         poisson, binomial)},

@@ -18,7 +18,10 @@ code (``numpy/random/src/legacy/legacy-distributions.c`` and
   the end, ``random_interval(i)`` for each ``i``).
 
 ``poisson`` is NumPy's own compiled ``random_poisson`` (:func:`numpy_poisson`).
-The six primitives at the top stand for the ops; ``frontend.nprandom`` stages
+A ``np.random.Generator`` passed in draws through NumPy's own compiled
+``random_standard_normal`` (the ziggurat) and ``random_bounded_uint64`` (Lemire),
+and ``next_double``: the ``generator_*`` functions.
+The primitives (the functions that raise) stand for the ops; ``frontend.nprandom`` stages
 them.  ``math.log`` and ``math.sqrt`` compile to the C library's ``log`` and
 an exact square root, as NumPy's C code computes them.
 """
@@ -63,6 +66,44 @@ def numpy_poisson(lam):
     """NumPy's compiled ``random_poisson`` (``random.call``), which the legacy
     ``poisson`` calls too."""
     raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
+def generator_double(g):
+    """The next float64 in [0, 1) of the ``Generator`` ``g`` (``random.draw``)."""
+    raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
+def generator_standard_normal(g):
+    """NumPy's compiled ``random_standard_normal`` (the ziggurat) on ``g`` (``random.call``)."""
+    raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
+def generator_bounded(g, limit):
+    """NumPy's compiled ``random_bounded_uint64`` on ``g``: a uniform ``np.uint64`` in
+    ``[0, limit]`` by Lemire's method, as ``Generator.integers`` draws (``random.call``)."""
+    raise RuntimeError("pyrandom's primitives run only in compiled code")
+
+
+def generator_random(g):
+    return generator_double(g)
+
+
+def generator_standard(g):
+    return generator_standard_normal(g)
+
+
+def generator_normal(g, loc, scale):
+    return loc + scale * generator_standard_normal(g)
+
+
+def generator_uniform(g, low, width):
+    return low + width * generator_double(g)
+
+
+def generator_integers(g, low, last):
+    """A uniform int in ``[low, last]``."""
+    span = np.uint64(np.int64(last) - np.int64(low))
+    return np.int64(low) + np.int64(generator_bounded(g, span))
 
 
 def random_sample():

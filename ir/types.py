@@ -1,8 +1,8 @@
 """The IR's types.
 
 Scalars: ``bool``, signed ``i8..i64``, unsigned ``u8..u64``, ``f32``, ``f64``,
-``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``array<dtype, ndim, layout>``
-and ``vector<N x T>``.  Types are immutable, hashable and compare by value;
+``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``array<dtype, ndim, layout>``,
+``vector<N x T>`` and ``generator`` (a NumPy random ``Generator``).  Types are immutable, hashable and compare by value;
 ``str(t)`` is the text form the printer writes and the parser reads.
 
 Python's ``int`` maps to ``i64`` and wraps on overflow (as in NumPy and
@@ -114,6 +114,14 @@ class VectorType(Type):
         return f"vector<{self.width} x {self.element}>"
 
 
+@dataclass(frozen=True, slots=True)
+class GeneratorType(Type):
+    """A ``np.random.Generator`` passed in, as its bit generator's ``bitgen_t`` pointer."""
+
+    def __str__(self) -> str:
+        return "generator"
+
+
 bool_ = BoolType()
 i8, i16, i32, i64 = (IntType(b) for b in (8, 16, 32, 64))
 u8, u16, u32, u64 = (IntType(b, False) for b in (8, 16, 32, 64))
@@ -124,7 +132,8 @@ none = NoneType()
 SCALAR_TYPES: dict[str, Type] = {
     str(t): t for t in (bool_, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, c64, c128)
 }
-NAMED_TYPES: dict[str, Type] = {**SCALAR_TYPES, "none": none}
+generator = GeneratorType()
+NAMED_TYPES: dict[str, Type] = {**SCALAR_TYPES, "none": none, "generator": generator}
 
 
 def kind_rank(t: Type) -> int:

@@ -44,14 +44,15 @@ from typing import Any, Callable, Sequence
 
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, bool_, c128, f64, i64,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, TupleType, Type, bool_, c128,
+    f64, generator, i64,
 )
 
 #: argument types that are Python scalars (weak in NumPy 2's promotion)
 PYTHON_SCALARS = (bool, int, float, complex)
 
-ACCEPTED = ("bool, int (64-bit), float, complex, NumPy scalars of those kinds and NumPy arrays "
-            "(1-d or more) of them")
+ACCEPTED = ("bool, int (64-bit), float, complex, NumPy scalars of those kinds, NumPy arrays "
+            "(1-d or more) of them and np.random.Generator objects")
 
 _INT_CTYPES = {
     (8, True): ctypes.c_int8, (16, True): ctypes.c_int16, (32, True): ctypes.c_int32,
@@ -79,7 +80,8 @@ def typeof(value: Any) -> Type | None:
         return c128
     dtype = getattr(value, "dtype", None)
     if dtype is None:
-        return None
+        return generator if type(value).__module__ == "numpy.random._generator" and \
+            type(value).__name__ == "Generator" else None
     np = sys.modules.get("numpy")  # a NumPy value implies that NumPy is imported
     if np is None:
         return None
@@ -172,6 +174,8 @@ def _slot_fields(i: int, t: Type) -> list[tuple[str, Any]]:
     if isinstance(t, ArrayType):
         return ([(f"a{i}_meminfo", ctypes.c_uint64), (f"a{i}_data", ctypes.c_uint64)]
                 + [(f"a{i}_{kind}{k}", ctypes.c_int64) for kind in ("shape", "stride") for k in range(t.ndim)])
+    if isinstance(t, GeneratorType):
+        return [(f"a{i}", ctypes.c_uint64)]
     raise TypeError(f"an argument cannot have type {t}")
 
 
@@ -213,6 +217,8 @@ def _slot_values(t: Type) -> Callable[[Any], tuple]:
 
         data_pointer = data_pointer_function()
         return lambda a: (0, data_pointer(a), *a.shape, *a.strides)
+    if isinstance(t, GeneratorType):  # the caller's Generator keeps its bit generator alive
+        return lambda g: (g.bit_generator.ctypes.bit_generator.value,)
     if isinstance(t, ComplexType):
         if t.bits == 64:
             return lambda v: (complex(v).real, 0, complex(v).imag, 0)

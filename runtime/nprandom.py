@@ -92,6 +92,8 @@ def _prove(rs, layout: LegacyLayout) -> None:
 #: the functions of ``libnpyrandom.a`` compiled code calls: name -> (result, argument types after the bitgen)
 DISTRIBUTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "random_poisson": ("i64", ("f64",)),
+    "random_standard_normal": ("f64", ()),
+    "random_bounded_uint64": ("u64", ("u64", "u64", "u64", "bool")),
 }
 
 

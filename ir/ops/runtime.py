@@ -11,14 +11,16 @@
 * ``%x = random.draw {stream = "numpy", kind = "double"} : f64`` -- the next
   number of a bit generator's stream: ``double`` (a float64 in [0, 1)),
   ``uint32`` or ``uint64``.  Stream ``numpy`` is NumPy's global generator (the
-  one behind ``np.random.random`` and the other legacy functions).
+  one behind ``np.random.random`` and the other legacy functions); stream
+  ``generator`` is a ``np.random.Generator`` passed in, the op's first operand
+  (``random.draw %g {stream = "generator", kind = "double"} : f64``).
 * ``%has, %x = random.take_gauss {stream = "numpy"} : bool, f64`` -- the normal
   deviate NumPy's legacy ``gauss`` keeps for its next call, and whether there
   is one; the cache is emptied.
 * ``random.put_gauss %x {stream = "numpy"}`` -- keeps ``x`` for the next call.
 * ``%k = random.call %lam {function = "random_poisson", stream = "numpy"} : i64`` -- one of
   NumPy's compiled distribution functions, called with the stream's bit generator
-  and the operands (numbers).
+  and the operands (numbers; after the generator for stream ``generator``).
 
 A draw changes the generator's state: the random ops have side effects, so no
 pass removes, merges, duplicates or reorders them.
@@ -29,7 +31,7 @@ from typing import Sequence
 
 from ..core import Block, HasSideEffects, MayRaise, Operation, Value
 from ..diagnostics import Location
-from ..types import ArrayType, NoneType, TupleType, Type, bool_, f64, i64, u32, u64
+from ..types import ArrayType, GeneratorType, NoneType, TupleType, Type, bool_, f64, i64, u32, u64
 from .arith import verify_cleanup
 
 __all__ = ["PyCallOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES"]
@@ -39,7 +41,7 @@ DRAW_TYPES: dict[str, Type] = {"double": f64, "uint32": u32, "uint64": u64}
 #: the types a ``py.call`` result can have (besides none)
 PY_RESULT_TYPES = (bool_, i64, f64)
 #: the generators random ops can draw from
-STREAMS = ("numpy",)
+STREAMS = ("numpy", "generator")
 
 
 def _passable(t: Type) -> bool:
@@ -81,14 +83,26 @@ class PyCallOp(Operation):
 def _verify_stream(op: Operation) -> None:
     if op.attributes.get("stream") not in STREAMS:
         op.fail(f"unknown stream {op.attributes.get('stream')!r}; streams: {', '.join(STREAMS)}")
+    if _generator_operands(op) and not isinstance(op.operand(0).type, GeneratorType):
+        op.fail("stream 'generator' takes the generator as its first operand")
+
+
+def _generator_operands(op: Operation) -> int:
+    """1 when the op draws from a generator operand (its first), else 0."""
+    return 1 if op.attributes.get("stream") == "generator" else 0
+
+
+def _stream(generator: Value | None) -> tuple[list[Value], str]:
+    return ([], "numpy") if generator is None else ([generator], "generator")
 
 
 class RandomDrawOp(Operation):
     name = "random.draw"
     traits = frozenset({HasSideEffects})
 
-    def __init__(self, kind: str, stream: str = "numpy", loc: Location | None = None):
-        self._setup([], [DRAW_TYPES[kind]], {"stream": stream, "kind": kind}, loc=loc)
+    def __init__(self, kind: str, generator: Value | None = None, loc: Location | None = None):
+        operands, stream = _stream(generator)
+        self._setup(operands, [DRAW_TYPES[kind]], {"stream": stream, "kind": kind}, loc=loc)
 
     @property
     def kind(self) -> str:
@@ -99,8 +113,8 @@ class RandomDrawOp(Operation):
         want = DRAW_TYPES.get(self.attributes.get("kind"))
         if want is None:
             self.fail(f"unknown kind {self.attributes.get('kind')!r}; kinds: {', '.join(DRAW_TYPES)}")
-        if self.operands or len(self.results) != 1 or self.result.type != want:
-            self.fail(f"takes no operand and gives one {want}")
+        if len(self.operands) != _generator_operands(self) or len(self.results) != 1 or self.result.type != want:
+            self.fail(f"takes no operand but its generator and gives one {want}")
 
 
 class TakeGaussOp(Operation):
@@ -133,13 +147,19 @@ class RandomCallOp(Operation):
     name = "random.call"
     traits = frozenset({HasSideEffects})
 
-    def __init__(self, function: str, args: Sequence[Value], result_type: Type, stream: str = "numpy",
+    def __init__(self, function: str, args: Sequence[Value], result_type: Type, generator: Value | None = None,
                  loc: Location | None = None):
-        self._setup(args, [result_type], {"function": function, "stream": stream}, loc=loc)
+        operands, stream = _stream(generator)
+        self._setup([*operands, *args], [result_type], {"function": function, "stream": stream}, loc=loc)
 
     @property
     def function(self) -> str:
         return self.attributes["function"]
+
+    @property
+    def args(self) -> tuple[Value, ...]:
+        """The operands after the generator."""
+        return self.operands[_generator_operands(self):]
 
     def verify_(self) -> None:
         _verify_stream(self)
@@ -147,6 +167,6 @@ class RandomCallOp(Operation):
             self.fail("needs a string 'function'")
         if len(self.results) != 1 or not self.result.type.is_scalar:
             self.fail("gives one number")
-        for v in self.operands:
+        for v in self.args:
             if not v.type.is_scalar:
                 self.fail(f"takes numbers, not {v.type}")

@@ -191,6 +191,32 @@ def binomial_array(n):
     return np.random.binomial(200, 0.3, n)
 
 
+# ------------------------------------------------------------- np.random.Generator arguments
+def generator_draws(rng, n):
+    s = 0.0
+    for _ in range(n):
+        s += rng.random() + rng.standard_normal() + rng.normal(1.0, 2.0) + rng.uniform(-1, 1)
+        s += rng.integers(0, 10) + rng.integers(5, endpoint=True) + rng.integers(-2 ** 40, 2 ** 62)
+    return s, rng.random(3), rng.standard_normal((2, 2)), rng.normal(0.0, 1.0, 4), rng.uniform(0, 5, 3), \
+        rng.integers(0, 100, 5), rng.integers(7), rng.integers(1, 3, (2, 3), endpoint=True)
+
+
+def generator_normal(rng, scale):
+    return rng.normal(0.0, scale)
+
+
+def generator_uniform(rng, low, high):
+    return rng.uniform(low, high)
+
+
+def generator_integers(rng, low, high):
+    return rng.integers(low, high)
+
+
+def generator_float32(rng):
+    return rng.random(3, np.float32)
+
+
 # ------------------------------------------------------------- the random module, called back
 def python_random(n):
     total = 0.0

@@ -93,6 +93,33 @@ def test_seed_inside_compiled_code_seeds_numpy():
     assert np.random.random() == (np.random.seed(42), np.random.random(), np.random.random())[2]
 
 
+@pytest.mark.parametrize("opt", OPTS)
+def test_a_generator_argument_draws_what_python_draws_and_advances_the_same(opt):
+    f = compile(k.generator_draws, opt=opt)
+    mine, theirs = np.random.default_rng(11), np.random.default_rng(11)
+    assert_same(f(mine, 40), k.generator_draws(theirs, 40))
+    assert mine.random() == theirs.random()                         # the state moved as far
+    other = np.random.default_rng(np.random.PCG64DXSM(5))         # another bit generator, same code
+    assert_same(f(other, 5), k.generator_draws(np.random.default_rng(np.random.PCG64DXSM(5)), 5))
+
+
+@pytest.mark.parametrize("fn, args", [
+    (k.generator_normal, (-1.0,)), (k.generator_uniform, (2.0, 1.0)), (k.generator_uniform, (-1e308, 1e308)),
+    (k.generator_integers, (3, 3)), (k.generator_integers, (0, 0)),
+])
+def test_generator_arguments_are_checked_as_numpy_checks_them(fn, args):
+    with pytest.raises(Exception) as want:
+        fn(np.random.default_rng(0), *args)
+    with pytest.raises(type(want.value)) as got:
+        compile(fn)(np.random.default_rng(0), *args)
+    assert str(got.value).startswith(str(want.value)), (got.value, want.value)
+
+
+def test_generator_draws_of_other_dtypes_are_refused():
+    with pytest.raises(UnsupportedError, match="float64"):
+        compile(k.generator_float32)(np.random.default_rng(0))
+
+
 # ------------------------------------------------------------- statistics at a fixed seed
 def _ks(sample, cdf) -> float:
     x = np.sort(sample)

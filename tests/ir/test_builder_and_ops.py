@@ -29,7 +29,7 @@ from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.runtime import PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.printer import print_function
-from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, i8, i32, i64, none, u8, u64
+from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
 
 nan, inf = math.nan, math.inf
 HERE = Location("prog.py", 3, 4)
@@ -86,8 +86,8 @@ def build_everything() -> Module:
 
 def build_run_time() -> FuncOp:
     """A function that uses every op reaching outside compiled code."""
-    f = FuncOp("run_time", [f64, ArrayType(f64, 2, "A")], f64, ["x", "a"])
-    x, a = f.args
+    f = FuncOp("run_time", [f64, ArrayType(f64, 2, "A"), generator], f64, ["x", "a", "rng"])
+    x, a, rng = f.args
     bld = Builder.at_end(f.body, HERE)
     bld.insert(PyCallOp("print#1", [x, a], none))
     has, kept = bld.insert(TakeGaussOp()).results
@@ -95,8 +95,10 @@ def build_run_time() -> FuncOp:
     bits = bld.add(RandomDrawOp("uint64"))
     bld.add(RandomDrawOp("uint32"))
     count = bld.add(RandomCallOp("random_poisson", [x], i64))
+    normal = bld.add(RandomCallOp("random_standard_normal", [], f64, rng))
+    x = bld.add(AddOp(normal, bld.add(RandomDrawOp("double", rng))))
     total = bld.add(AddOp(bld.add(PyCallOp("time.time#2", [], f64)), bld.add(CastOp(bits, f64))))
-    total = bld.add(AddOp(total, bld.add(CastOp(count, f64))))
+    total = bld.add(AddOp(bld.add(AddOp(total, bld.add(CastOp(count, f64)))), x))
     bld.insert(ReturnOp(total))
     return f
 
