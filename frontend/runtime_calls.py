@@ -18,13 +18,15 @@ values boxed as the Python objects CPython would have passed:
   ``contextlib.redirect_stdout``) and interleaves with Python's own writes.
 * the functions of :data:`RUN_TIME_FUNCTIONS` (``time.time()``,
   ``random.random()``, ``np.random.seed(s)``, NumPy's distributions not drawn
-  natively by ``frontend.nprandom``, ...), called with numbers; their result, a Python ``float``,
-  ``int`` or ``None``, is checked to be of that type.
+  natively by ``frontend.nprandom``, ...), called with numbers; their result, a
+  Python ``float``, ``int`` or ``None``, is converted to the IR type (a result
+  that is no number raises ``TypeError``).
 
 Anything else that is not known to be pure is refused (see ``frontend.purity``).
 """
 from __future__ import annotations
 
+import functools
 import random
 import sys
 import time
@@ -134,6 +136,22 @@ def _scalar_arguments(name: str, args: tuple, kwargs: dict) -> None:
             raise _tr().error(TypingError, f"{name}() in compiled code takes numbers, not {describe(value)}")
 
 
+def _direct_call(fn: Callable, args: tuple, kwargs: dict, template: _Template) -> Callable | None:
+    """``fn`` itself, or ``functools.partial`` of it with the constant arguments, when
+    the traced arguments are Python numbers that come after the constants: the
+    boxed operands are then its arguments as they are (one Python call less than
+    the general target, which costs more than the call itself).  ``fn`` is one of
+    :data:`RUN_TIME_FUNCTIONS`, whose results are numbers of the declared kind."""
+    constants = [a for a in args if not isinstance(a, Symbolic)]
+    traced = args[len(constants):]
+    if any(isinstance(a, (Symbolic, tuple)) for a in (*constants, *kwargs.values())) or \
+            not all(isinstance(a, Symbolic) and a.weak and a.type.is_scalar for a in traced):
+        return None
+    for a in traced:
+        template.add(a)
+    return functools.partial(fn, *constants, **kwargs) if constants or kwargs else fn
+
+
 def run_time_call(fn: Callable, name: str, result: type | None) -> Callable:
     """The staged version of ``fn``: called when the compiled code runs, with
     numbers; its result must be a Python ``result`` (``float``, ``int``,
@@ -143,6 +161,9 @@ def run_time_call(fn: Callable, name: str, result: type | None) -> Callable:
     def staged(*args: Any, **kwargs: Any) -> Any:
         _scalar_arguments(name, args, kwargs)
         template = _Template()
+        direct = _direct_call(fn, args, kwargs, template)
+        if direct is not None:
+            return _emit(name, template, direct, result_type)
         positional = [template.add(a) for a in args]
         keywords = {k: template.add(v) for k, v in kwargs.items()}
 
