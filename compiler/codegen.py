@@ -324,7 +324,8 @@ class _ModuleLowering:
         self.llvm = lir.Module(name="module")
         self.functions: dict[str, lir.Function] = {}
         self._reachable: dict[str, set[str]] = {}
-        self._draws: bool | None = None
+        #: the random streams the module draws from (see ``lower_runtime.guarded_call``)
+        self._streams: set[str] | None = None
 
     def reachable_from(self, name: str) -> set[str]:
         """The functions a call of ``name`` can reach (through any chain of calls)."""
@@ -371,21 +372,12 @@ class _ModuleLowering:
         for t in func.arg_types:
             value, next_slot = _load_argument(b, slots, next_slot, t)
             values.append(value)
-        holds_gil = self.draws_random()
-        if holds_gil:  # NumPy's generator is shared with Python code, which draws holding the GIL
-            gil = b.call(self.libc("PyGILState_Ensure", lir.FunctionType(_I32, [])), [])
-        status = b.call(self.functions[func.sym_name], [ret, errargs, lir.Constant(_I64, 0), *values])
-        if holds_gil:
-            b.call(self.libc("PyGILState_Release", lir.FunctionType(lir.VoidType(), [_I32])), [gil])
-        b.ret(status)
+        def call() -> lir.Value:
+            return b.call(self.functions[func.sym_name], [ret, errargs, lir.Constant(_I64, 0), *values])
 
-    def draws_random(self) -> bool:
-        """Whether the module draws from NumPy's random generator."""
-        from .lower_runtime import DRAW_OPS
-
-        if self._draws is None:
-            self._draws = any(isinstance(op, DRAW_OPS) for func in self.ir_module for op in func.walk())
-        return self._draws
+        if self._streams is None:
+            self._streams = random_streams(self)
+        b.ret(guarded_call(self, b, errargs, self._streams, call) if self._streams else call())
 
     # -- declarations
     def declare(self, name: str, fnty: lir.FunctionType) -> lir.Function:
@@ -1195,4 +1187,4 @@ def _power_of_two(value: lir.Value) -> int | None:
     return None
 
 
-from . import lower_runtime  # noqa: E402,F401  (registers the lowerings of py.call and the random ops)
+from .lower_runtime import guarded_call, random_streams  # noqa: E402  (also registers their lowerings)

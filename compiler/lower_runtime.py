@@ -25,10 +25,12 @@ pointer and the ``next_*`` function of the ``bitgen_t`` the ``RandomState``
 holds and calls it -- at every draw, so a bit generator swapped in later with
 ``np.random.set_bit_generator`` is the one used; the gauss cache is the
 ``has_gauss``/``gauss`` pair of its ``aug_bitgen_t``.  A function that draws
-holds the GIL while it runs (see ``codegen``'s entry wrapper), as NumPy's own
-scalar draws do.
+holds the GIL while it runs, as NumPy's own scalar draws do, and NumPy's lock
+of the global generator when it draws from that one (:func:`guarded_call`).
 """
 from __future__ import annotations
+
+from typing import Callable
 
 import llvmlite.ir as lir
 
@@ -36,7 +38,9 @@ from ir.ops.runtime import PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, Tak
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
 from runtime.errors import PYTHON_EXCEPTION
 
-from .codegen import _I1, _I32, _I64, _PTR, _STATUS, _FunctionLowering, _fconst, _lowers, _parts, value_type
+from .codegen import (
+    _I1, _I32, _I64, _PTR, _STATUS, _FunctionLowering, _ModuleLowering, _fconst, _lowers, _parts, value_type,
+)
 
 _DOUBLE = lir.DoubleType()
 #: the offsets of a ``bitgen_t``'s fields: ``{void *state; next_uint64; next_uint32; next_double; next_raw}``
@@ -56,8 +60,18 @@ def _address(b: lir.IRBuilder, address: int) -> lir.Value:
     return b.inttoptr(lir.Constant(_I64, address), _PTR)
 
 
-def _capi(lowering: _FunctionLowering, name: str, result: lir.Type, args: list[lir.Type]) -> lir.Function:
-    return lowering.module.libc(name, lir.FunctionType(result, args))
+def _capi(lowering: _FunctionLowering | _ModuleLowering, name: str, result: lir.Type,
+          args: list[lir.Type]) -> lir.Function:
+    """The CPython C-API function ``name`` (resolved from the process)."""
+    module = lowering.module if isinstance(lowering, _FunctionLowering) else lowering
+    return module.libc(name, lir.FunctionType(result, args))
+
+
+def _fetch_exception(lowering: _FunctionLowering | _ModuleLowering, b: lir.IRBuilder, errargs: lir.Value) -> None:
+    """Move the raised Python exception, normalized, into the first three ``errargs`` slots."""
+    slots = [b.gep(errargs, [lir.Constant(_I64, k)], inbounds=True, source_etype=_I64) for k in range(3)]
+    b.call(_capi(lowering, "PyErr_Fetch", lir.VoidType(), [_PTR] * 3), slots)
+    b.call(_capi(lowering, "PyErr_NormalizeException", lir.VoidType(), [_PTR] * 3), slots)
 
 
 # ----------------------------------------------------------------- py.call
@@ -148,9 +162,7 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
     b.call(decref, [result])
     release = _capi(self, "PyGILState_Release", lir.VoidType(), [_I32])
     with b.if_then(failed, likely=False):
-        slots = [b.gep(self.err_ptr, [lir.Constant(_I64, k)], inbounds=True, source_etype=_I64) for k in range(3)]
-        b.call(_capi(self, "PyErr_Fetch", lir.VoidType(), [_PTR] * 3), slots)
-        b.call(_capi(self, "PyErr_NormalizeException", lir.VoidType(), [_PTR] * 3), slots)
+        _fetch_exception(self, b, self.err_ptr)
         b.call(release, [gil])
         self._fail(op, lir.Constant(_STATUS, PYTHON_EXCEPTION))
     b.call(release, [gil])
@@ -211,5 +223,39 @@ def _random_call(self: _FunctionLowering, op: RandomCallOp) -> lir.Value:
     return b.call(function, [_bitgen(self, op), *args])
 
 
-#: the ops after which a function must hold the GIL while it runs
+#: the ops that draw random numbers
 DRAW_OPS = (RandomDrawOp, TakeGaussOp, PutGaussOp, RandomCallOp)
+
+
+def random_streams(module: _ModuleLowering) -> set[str]:
+    """The streams the module's functions draw from (``numpy``, ``generator``)."""
+    return {op.attributes["stream"] for func in module.ir_module for op in func.walk() if isinstance(op, DRAW_OPS)}
+
+
+def guarded_call(module: _ModuleLowering, b: lir.IRBuilder, errargs: lir.Value, streams: set[str],
+                 call: Callable[[], lir.Value]) -> lir.Value:
+    """The entry's call of a function that draws: with the GIL held, as NumPy's
+    scalar draws hold it, and -- for NumPy's global generator -- its bit
+    generator's lock too, as NumPy holds it (its ``size=`` fills release the GIL
+    but not the lock).  The lock is reentrant: Python code the function calls
+    back may draw on the same thread.  ``acquire`` can raise (an interrupt while
+    waiting): the function then stops with that exception before it runs."""
+    from runtime.nprandom import legacy_lock
+
+    gil = b.call(_capi(module, "PyGILState_Ensure", _I32, []), [])
+    release_gil = _capi(module, "PyGILState_Release", lir.VoidType(), [_I32])
+    call_method = _capi(module, "PyObject_CallNoArgs", _PTR, [_PTR])
+    decref = _capi(module, "Py_DecRef", lir.VoidType(), [_PTR])
+    if "numpy" in streams:
+        acquire, release = legacy_lock()
+        acquired = b.call(call_method, [_address(b, id(acquire))])
+        with b.if_then(b.icmp_unsigned("==", acquired, lir.Constant(_PTR, None)), likely=False):
+            _fetch_exception(module, b, errargs)
+            b.call(release_gil, [gil])
+            b.ret(lir.Constant(_STATUS, PYTHON_EXCEPTION))
+        b.call(decref, [acquired])
+    status = call()
+    if "numpy" in streams:
+        b.call(decref, [b.call(call_method, [_address(b, id(release))])])   # cannot fail: this thread holds it
+    b.call(release_gil, [gil])
+    return status

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LegacyLayout", "RandomLayoutError", "legacy_layout", "DISTRIBUTIONS", "distribution_address"]
+__all__ = ["LegacyLayout", "RandomLayoutError", "legacy_layout", "legacy_lock", "DISTRIBUTIONS",
+           "distribution_address"]
 
 _WORD = 8
 
@@ -73,6 +74,14 @@ def legacy_layout() -> LegacyLayout:
     layout = LegacyLayout(bitgen, aug + _WORD, aug + 2 * _WORD)
     _prove(rs, layout)
     return layout
+
+
+@functools.cache
+def legacy_lock() -> tuple:
+    """``(acquire, release)``: the bound methods of the lock NumPy's global generator
+    draws under (its bit generator's ``RLock``), kept for compiled code to call."""
+    lock = np.random.mtrand._rand._bit_generator.lock
+    return lock.acquire, lock.release
 
 
 def _prove(rs, layout: LegacyLayout) -> None:

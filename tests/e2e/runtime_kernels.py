@@ -191,6 +191,21 @@ def binomial_array(n):
     return np.random.binomial(200, 0.3, n)
 
 
+def draw_and_print(n):
+    s = 0.0
+    for _ in range(n):
+        s += np.random.random()
+    print(s)
+    return s
+
+
+def draw_many_uniform(n):
+    s = 0.0
+    for _ in range(n):
+        s += np.random.random()
+    return s
+
+
 # ------------------------------------------------------------- np.random.Generator arguments
 def generator_draws(rng, n):
     s = 0.0

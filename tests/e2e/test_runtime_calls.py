@@ -120,6 +120,50 @@ def test_generator_draws_of_other_dtypes_are_refused():
         compile(k.generator_float32)(np.random.default_rng(0))
 
 
+def test_compiled_draws_hold_numpys_lock_and_give_it_back():
+    lock = np.random.mtrand._rand._bit_generator.lock
+    seen = []
+
+    class Probe(io.StringIO):
+        def write(self, text):
+            seen.append(lock._is_owned())
+            return super().write(text)
+
+    f = compile(k.draw_and_print)
+    with contextlib.redirect_stdout(Probe()):
+        f(3)
+    assert seen and all(seen) and not lock._is_owned()
+    assert lock.acquire(blocking=False)
+    lock.release()
+
+
+def test_compiled_draws_and_numpy_fills_on_other_threads_do_not_corrupt_the_generator():
+    """NumPy's size= fills release the GIL but hold the lock; compiled draws take it too."""
+    import threading
+
+    f = compile(k.draw_many_uniform)
+    f(10)
+    errors = []
+
+    def numpy_fills():
+        try:
+            for _ in range(30):
+                x = np.random.random(200_000)
+                assert 0.0 <= x.min() and x.max() < 1.0
+        except BaseException as err:  # noqa: BLE001 -- reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=numpy_fills) for _ in range(2)]
+    for t in threads:
+        t.start()
+    totals = [f(100_000) for _ in range(30)]
+    for t in threads:
+        t.join()
+    assert not errors and all(40_000 < t < 60_000 for t in totals)
+    np.random.seed(1)
+    assert f(5) == (np.random.seed(1), k.draw_many_uniform(5))[1]     # the state is still whole
+
+
 # ------------------------------------------------------------- statistics at a fixed seed
 def _ks(sample, cdf) -> float:
     x = np.sort(sample)
