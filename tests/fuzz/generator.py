@@ -15,6 +15,11 @@ or ``int()``, so the source is the same whatever the inputs' dtypes (the
 runner's ``--dtypes``).  Arrays are written with values of their own kind only
 (NumPy would truncate a float stored into an int array, and raise for NaN); an
 int out of a narrow dtype's range raises ``OverflowError``, compiled as in NumPy.
+
+Statements include ``print`` of values (with ``sep``/``end``) inside loops and
+branches, and expressions draw from NumPy's global generator (``np.random.random()``,
+``randn``, ``normal``, ``uniform``, ``exponential``, ``randint``); the runner seeds
+it before every call and compares what was printed.
 """
 from __future__ import annotations
 
@@ -69,6 +74,7 @@ class Generator:
         self.counter = 0
         self.oob = self.r.random() < 0.2       # indices that may be out of range
         self.lines: list[str] = []
+        self.uses_random = False                  # np.random in an expression: the program imports numpy
 
     # ------------------------------------------------------------ helpers
     def fresh(self, prefix: str) -> str:
@@ -129,7 +135,11 @@ class Generator:
                 return f"(({text}) % {MOD})", MOD   # elements are small, but keep the bound obvious
             return self.int_literal()
         kind = r.choice(["bin"] * 6 + ["pow", "shift", "abs", "minmax", "ternary", "unary", "fromfloat",
-                                       "andor", "call"])
+                                       "andor", "call", "random"])
+        if kind == "random":
+            self.uses_random = True
+            low = r.randint(-5, 5)
+            return f"np.random.randint({low}, {low + r.randint(1, 20)})", 25
         if kind == "bin":
             op = r.choice(["+", "-", "*", "//", "%", "+", "-", "*"])
             a, ba = self.int_expr(scope, depth + 1)
@@ -204,7 +214,11 @@ class Generator:
                 return self.array_read(scope, "f64[]", depth)
             return self.float_literal()
         kind = r.choice(["bin"] * 6 + ["mixed", "pow", "abs", "minmax", "ternary", "unary", "fromint",
-                                       "truediv", "andor", "call"])
+                                       "truediv", "andor", "call", "random"])
+        if kind == "random":
+            self.uses_random = True
+            return r.choice(["np.random.random()", "np.random.randn()", "np.random.normal(1.0, 2.0)",
+                             "np.random.uniform(-3.0, 3.0)", "np.random.exponential(0.5)"])
         if kind == "bin":
             op = r.choice(["+", "-", "*", "//", "%", "+", "-", "*", "/"])
             return f"({self.float_expr(scope, depth + 1)} {op} {self.float_expr(scope, depth + 1)})"
@@ -493,6 +507,8 @@ class Generator:
             fn = self.function(k)
             self.functions.append(fn)
         uses_arrays = any(t in ARRAYS for f in self.functions for _, t in f.params)
+        if self.uses_random:
+            self.lines[1:1] = ["import numpy as np", ""]
         return Program(self.seed, "\n".join(self.lines).rstrip() + "\n", list(self.functions),
                        in_bounds=uses_arrays and not self.oob)
 
