@@ -325,7 +325,7 @@ class _ModuleLowering:
         self.functions: dict[str, lir.Function] = {}
         self._reachable: dict[str, set[str]] = {}
         #: the random streams the module draws from (see ``lower_runtime.guarded_call``)
-        self._streams: set[str] | None = None
+        self.streams: set[str] = set()
 
     def reachable_from(self, name: str) -> set[str]:
         """The functions a call of ``name`` can reach (through any chain of calls)."""
@@ -341,6 +341,7 @@ class _ModuleLowering:
         return found
 
     def run(self) -> str:
+        self.streams = random_streams(self.ir_module)
         for func in self.ir_module:
             self.functions[func.sym_name] = self._declare(func)
         for func in self.ir_module:
@@ -375,9 +376,7 @@ class _ModuleLowering:
         def call() -> lir.Value:
             return b.call(self.functions[func.sym_name], [ret, errargs, lir.Constant(_I64, 0), *values])
 
-        if self._streams is None:
-            self._streams = random_streams(self)
-        b.ret(guarded_call(self, b, errargs, self._streams, call) if self._streams else call())
+        b.ret(guarded_call(self, b, errargs, self.streams, call) if self.streams else call())
 
     # -- declarations
     def declare(self, name: str, fnty: lir.FunctionType) -> lir.Function:

@@ -34,6 +34,7 @@ from typing import Callable
 
 import llvmlite.ir as lir
 
+from ir.module import Module
 from ir.ops.runtime import PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
 from runtime.errors import PYTHON_EXCEPTION
@@ -227,9 +228,9 @@ def _random_call(self: _FunctionLowering, op: RandomCallOp) -> lir.Value:
 DRAW_OPS = (RandomDrawOp, TakeGaussOp, PutGaussOp, RandomCallOp)
 
 
-def random_streams(module: _ModuleLowering) -> set[str]:
+def random_streams(module: Module) -> set[str]:
     """The streams the module's functions draw from (``numpy``, ``generator``)."""
-    return {op.attributes["stream"] for func in module.ir_module for op in func.walk() if isinstance(op, DRAW_OPS)}
+    return {op.attributes["stream"] for func in module for op in func.walk() if isinstance(op, DRAW_OPS)}
 
 
 def guarded_call(module: _ModuleLowering, b: lir.IRBuilder, errargs: lir.Value, streams: set[str],
