@@ -35,7 +35,7 @@ from typing import Callable
 import llvmlite.ir as lir
 
 from ir.module import Module
-from ir.ops.runtime import PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
+from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
 from runtime.errors import PYTHON_EXCEPTION
 
@@ -222,6 +222,14 @@ def _random_call(self: _FunctionLowering, op: RandomCallOp) -> lir.Value:
     fnty = lir.FunctionType(value_type(op.result.type), [_PTR, *(a.type for a in args)])
     function = b.inttoptr(lir.Constant(_I64, distribution_address(op.function)), _FunctionPointer(fnty))
     return b.call(function, [_bitgen(self, op), *args])
+
+
+@_lowers(GeneratorOp)
+def _generator(self: _FunctionLowering, op: GeneratorOp) -> lir.Value:
+    """The ``bitgen_t`` of the registered Generator (which the registry keeps alive)."""
+    from runtime.pycall import target
+
+    return _address(self.b, target(op.attributes["object"]).bit_generator.ctypes.bit_generator.value)
 
 
 #: the ops that draw random numbers

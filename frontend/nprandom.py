@@ -13,8 +13,8 @@ Native here: ``random``, ``random_sample``, ``rand``, ``randn``,
 (NumPy's own compiled ``random_poisson``), ``binomial``, ``randint``
 (``dtype=int`` or ``np.int64``), ``choice`` (of an int or a 1-d array, with or
 without replacement, no ``p``), ``shuffle`` (1-d arrays) and ``permutation``
-(an int or a 1-d array).  A ``np.random.Generator`` passed in as an argument
-draws with its ``random``, ``standard_normal``, ``normal``, ``uniform`` and
+(an int or a 1-d array).  A ``np.random.Generator`` passed in as an argument (or read
+from a global or closure variable) draws with its ``random``, ``standard_normal``, ``normal``, ``uniform`` and
 ``integers`` (int64) methods, the numbers the same calls give in Python.
 NumPy's other distributions with number arguments
 and no ``size`` are called back at run time (``frontend.runtime_calls``).
@@ -27,7 +27,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ir import TypingError, UnsupportedError
-from ir.ops import PutGaussOp, RandomCallOp, RandomDrawOp, TakeGaussOp
+from ir.ops import GeneratorOp, PutGaussOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.types import BoolType, FloatType, GeneratorType, IntType, f64, i8, i64, u64
 
 from . import arith, arrays, numpy_api, pyrandom
@@ -357,8 +357,23 @@ _TABLE: dict[Any, Callable] = {
 
 
 def lookup(f: Any) -> Callable | None:
-    """Our implementation of an ``np.random`` function or of a ``pyrandom`` primitive, or None."""
+    """Our implementation of an ``np.random`` function, of a ``pyrandom`` primitive or of
+    a method of a Generator the function reads from a global or closure variable, or None."""
+    owner = getattr(f, "__self__", None)
+    if isinstance(owner, np.random.Generator):
+        staged = GENERATOR_METHODS.get(getattr(f, "__name__", ""))
+        if staged is None:
+            raise _tr().error(UnsupportedError, f"Generator.{f.__name__}() is not supported in compiled code; "
+                                                f"its methods there: {', '.join(GENERATOR_METHODS)}")
+        return types.MethodType(staged, _constant_generator(owner))
     try:
         return _TABLE.get(f)
     except TypeError:
         return None
+
+
+def _constant_generator(g: np.random.Generator) -> Symbolic:
+    """A Generator object known while tracing, as a traced value (kept alive by the registry)."""
+    from runtime.pycall import register
+
+    return _tr().emit_value(GeneratorOp(register("Generator", g)))

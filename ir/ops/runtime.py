@@ -18,6 +18,9 @@
   deviate NumPy's legacy ``gauss`` keeps for its next call, and whether there
   is one; the cache is emptied.
 * ``random.put_gauss %x {stream = "numpy"}`` -- keeps ``x`` for the next call.
+* ``%g = random.generator {object = "Generator#4"} : generator`` -- a
+  ``np.random.Generator`` the function reads from a global or closure variable:
+  the Python object registered under that key (see ``runtime.pycall``).
 * ``%k = random.call %lam {function = "random_poisson", stream = "numpy"} : i64`` -- one of
   NumPy's compiled distribution functions, called with the stream's bit generator
   and the operands (numbers; after the generator for stream ``generator``).
@@ -29,12 +32,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..core import Block, HasSideEffects, MayRaise, Operation, Value
+from ..core import Block, HasSideEffects, MayRaise, Operation, Pure, Value
 from ..diagnostics import Location
-from ..types import ArrayType, GeneratorType, NoneType, TupleType, Type, bool_, f64, i64, u32, u64
+from ..types import ArrayType, GeneratorType, NoneType, TupleType, Type, bool_, f64, generator, i64, u32, u64
 from .arith import verify_cleanup
 
-__all__ = ["PyCallOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES"]
+__all__ = ["PyCallOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "GeneratorOp", "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES"]
 
 #: what a ``random.draw`` of each kind gives
 DRAW_TYPES: dict[str, Type] = {"double": f64, "uint32": u32, "uint64": u64}
@@ -170,3 +173,17 @@ class RandomCallOp(Operation):
         for v in self.args:
             if not v.type.is_scalar:
                 self.fail(f"takes numbers, not {v.type}")
+
+
+class GeneratorOp(Operation):
+    name = "random.generator"
+    traits = frozenset({Pure})
+
+    def __init__(self, key: str, loc: Location | None = None):
+        self._setup([], [generator], {"object": key}, loc=loc)
+
+    def verify_(self) -> None:
+        if not isinstance(self.attributes.get("object"), str):
+            self.fail("needs a string 'object'")
+        if self.operands or len(self.results) != 1 or self.result.type != generator:
+            self.fail("takes no operand and gives one generator")

@@ -228,6 +228,20 @@ def generator_integers(rng, low, high):
     return rng.integers(low, high)
 
 
+GLOBAL_RNG = np.random.default_rng(2024)
+
+
+def global_generator(n):
+    s = 0.0
+    for _ in range(n):
+        s += GLOBAL_RNG.normal(0.0, 1.0) + GLOBAL_RNG.integers(0, 5)
+    return s, GLOBAL_RNG.random(3)
+
+
+def global_generator_gamma():
+    return GLOBAL_RNG.gamma(2.0)
+
+
 def generator_float32(rng):
     return rng.random(3, np.float32)
 

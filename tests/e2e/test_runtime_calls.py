@@ -115,6 +115,18 @@ def test_generator_arguments_are_checked_as_numpy_checks_them(fn, args):
     assert str(got.value).startswith(str(want.value)), (got.value, want.value)
 
 
+def test_a_generator_in_a_global_variable_is_drawn_from_in_place():
+    f = compile(k.global_generator)
+    state = k.GLOBAL_RNG.bit_generator.state
+    got = f(20)
+    after = k.GLOBAL_RNG.random()
+    k.GLOBAL_RNG.bit_generator.state = state
+    assert_same(got, k.global_generator(20))
+    assert after == k.GLOBAL_RNG.random()
+    with pytest.raises(UnsupportedError, match="Generator.gamma"):
+        compile(k.global_generator_gamma)()
+
+
 def test_generator_draws_of_other_dtypes_are_refused():
     with pytest.raises(UnsupportedError, match="float64"):
         compile(k.generator_float32)(np.random.default_rng(0))

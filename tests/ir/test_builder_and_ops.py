@@ -26,7 +26,7 @@ from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
-from ir.ops.runtime import PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
+from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.printer import print_function
 from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
@@ -96,7 +96,7 @@ def build_run_time() -> FuncOp:
     bld.add(RandomDrawOp("uint32"))
     count = bld.add(RandomCallOp("random_poisson", [x], i64))
     normal = bld.add(RandomCallOp("random_standard_normal", [], f64, rng))
-    x = bld.add(AddOp(normal, bld.add(RandomDrawOp("double", rng))))
+    x = bld.add(AddOp(normal, bld.add(RandomDrawOp("double", bld.add(GeneratorOp("Generator#3"))))))
     total = bld.add(AddOp(bld.add(PyCallOp("time.time#2", [], f64)), bld.add(CastOp(bits, f64))))
     total = bld.add(AddOp(bld.add(AddOp(total, bld.add(CastOp(count, f64)))), x))
     bld.insert(ReturnOp(total))
