@@ -32,7 +32,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ir.types import (
-    ArrayType, IntType, TupleType, Type, bool_, c64, c128, f32, f64, i8, i16, i32, i64, none, u8, u16, u32, u64,
+    ArrayType, IntType, TupleType, Type, bool_, c64, c128, f32, f64, generator, i8, i16, i32, i64, none, u8, u16,
+    u32, u64,
 )
 
 #: NumPy's sized character codes (sizes in bytes), as ``np.dtype(code)`` reads them
@@ -51,13 +52,14 @@ BIT_NAMES: dict[str, Type] = {
     "i16": i16, "i32": i32, "i64": i64, "u16": u16, "u32": u32, "u64": u64,
     "f32": f32, "f64": f64, "c64": c64, "c128": c128, "bool": bool_, "none": none,
 }
-TYPE_NAMES: dict[str, Type] = {**BIT_NAMES, **NAMES, **NUMPY_CODES}
+TYPE_NAMES: dict[str, Type] = {**BIT_NAMES, **NAMES, **NUMPY_CODES, "generator": generator}
 
 #: what the error for an unknown name lists
 ACCEPTED = (f"a NumPy code ({' '.join(NUMPY_CODES)}; sizes in bytes: i8 is int64), "
             f"a name ({' '.join(NAMES)}), "
-            f"a bit-sized name ({' '.join(BIT_NAMES)}) "
-            "or an array of one of them (f8[:], f8[::1], i4[:, ::1], int32[::1, :])")
+            f"a bit-sized name ({' '.join(BIT_NAMES)}), "
+            "an array of one of them (f8[:], f8[::1], i4[:, ::1], int32[::1, :]) "
+            "or generator (a np.random.Generator)")
 
 
 class SignatureError(ValueError):

@@ -48,6 +48,15 @@ def test_numba_only_names():
     assert parse_signature("boolean, void").args == (bool_, none)
 
 
+def test_a_generator_argument_has_a_name_and_no_array_form():
+    from ir.types import generator
+
+    assert parse_signature("f8(generator, i8)") == Signature((generator, i64), f64)
+    assert str(parse_signature("f8(generator, i8)")) == "f64(generator, i64)"
+    with pytest.raises(SignatureError):
+        parse_signature("generator[:]")
+
+
 @pytest.mark.parametrize("name", list(BIT_NAMES))
 def test_bit_sized_names(name):
     t = BIT_NAMES[name]
