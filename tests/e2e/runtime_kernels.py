@@ -228,6 +228,16 @@ def generator_integers(rng, low, high):
     return rng.integers(low, high)
 
 
+def generator_samples(rng, n):
+    """Scalar draws of three of a Generator's distributions, and the same as size= arrays."""
+    normal, uniform, integers = np.empty(n), np.empty(n), np.empty(n)
+    for i in range(n):
+        normal[i] = rng.normal(1.0, 2.0)
+        uniform[i] = rng.uniform(2.0, 5.0)
+        integers[i] = rng.integers(0, 10)
+    return normal, uniform, integers, rng.standard_normal(n), rng.random(n), rng.integers(0, 10, n)
+
+
 GLOBAL_RNG = np.random.default_rng(2024)
 
 

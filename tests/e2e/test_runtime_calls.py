@@ -234,6 +234,19 @@ def test_distributions_at_a_fixed_seed(kind, mean, variance, cdf):
             assert counts.min() > 0.9 * n / 10 and counts.max() < 1.1 * n / 10
 
 
+def test_generator_distributions_at_a_fixed_seed():
+    n = 20_000
+    normal, uniform, integers, standard, unit, sized_integers = compile(k.generator_samples)(
+        np.random.default_rng(77), n)
+    for sample, cdf in ((normal, _normal_cdf(1.0, 2.0)), (uniform, lambda v: (v - 2.0) / 3.0),
+                        (standard, _normal_cdf(0.0, 1.0)), (unit, lambda v: v)):
+        assert _ks(sample, cdf) < 1.63 / math.sqrt(n)
+    assert abs(normal.mean() - 1.0) < 4 * 2.0 / math.sqrt(n) and abs(normal.var() - 4.0) < 0.2
+    for sample in (integers, sized_integers):
+        counts = np.bincount(sample.astype(int), minlength=10)
+        assert len(counts) == 10 and counts.min() > 0.9 * n / 10 and counts.max() < 1.1 * n / 10
+
+
 # ------------------------------------------------------------- argument checks, as NumPy's
 @pytest.mark.parametrize("fn, args", [
     (k.normal_with_scale, (-1.0,)), (k.normal_with_scale, (-0.0,)), (k.exponential_with_scale, (-2.0,)),
