@@ -136,6 +136,23 @@ def int_hash_numpy(n, seed):
     return int(h.sum(dtype=np.uint32))
 
 
+def monte_carlo_pi(n):
+    """pi estimated from n points drawn uniformly in the unit square (np.random, one draw at a time)."""
+    inside = 0
+    for _ in range(n):
+        x = np.random.random()
+        y = np.random.random()
+        if x * x + y * y < 1.0:
+            inside += 1
+    return 4.0 * inside / n
+
+
+def monte_carlo_pi_numpy(n):
+    x = np.random.random(n)
+    y = np.random.random(n)
+    return 4.0 * np.count_nonzero(x * x + y * y < 1.0) / n
+
+
 KERNELS = [
     Kernel("fib", "scalar", fib, lambda size, rng: (size,),
            {"full": 34, "quick": 30, "tiny": 15}, overhead_size=1,
@@ -152,4 +169,8 @@ KERNELS = [
     Kernel("int_hash", "scalar", int_hash,
            lambda size, rng: (size, int(rng.integers(0, 2 ** 32))),
            {"full": 4_000_000, "quick": 600_000, "tiny": 1_000}, numpy=int_hash_numpy),
+    Kernel("monte_carlo_pi", "scalar", monte_carlo_pi, lambda size, rng: (size,),
+           {"full": 4_000_000, "quick": 500_000, "tiny": 20_000}, numpy=monte_carlo_pi_numpy, rtol=2e-2,
+           notes="random: every variant draws other numbers (Numba from its own generator), so results "
+                 "agree only statistically; compiled with a seed, ours draws CPython's numbers"),
 ]
