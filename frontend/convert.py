@@ -740,7 +740,8 @@ class _ExprConverter(ast.NodeTransformer):
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
         self.generic_visit(node)
-        if not isinstance(node.ctx, ast.Load):
+        if not isinstance(node.ctx, ast.Load):  # x[k] = v, x[k] += v, del x[k]: x must be changeable
+            node.value = _at(node.value, _ag("mutable", node.value))
             return node
         return _at(node, _ag("getitem", node.value, node.slice))
 

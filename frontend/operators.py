@@ -199,6 +199,13 @@ _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+def mutable(obj: Any) -> Any:
+    """The container of ``obj[key] = value`` (or ``+=``, ``del``), checked while tracing:
+    a Python container may change only where CPython would change it once per call."""
+    staging = _staging()
+    return staging.mutable(obj) if staging.tracing() else obj
+
+
 def getitem(obj: Any, key: Any) -> Any:
     """``obj[key]`` (a load); staged when a trace is running."""
     staging = _staging()

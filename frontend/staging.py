@@ -682,6 +682,33 @@ def assert_(cond: Any, msg_fn: Callable[[], Any] | None) -> None:
 
 
 # ----------------------------------------------------------------- calls
+def mutable(obj: Any) -> Any:
+    """``obj`` as the container of a subscript store; see :func:`_check_mutation`."""
+    if not isinstance(obj, Symbolic):
+        _check_mutation(obj, f"changing an item of a Python {type(obj).__name__}")
+    return obj
+
+
+def _check_mutation(container: Any, what: str) -> None:
+    """A Python container that only exists while compiling may change at the top
+    level of a traced function, where CPython changes it once per call too.  One
+    that exists outside the compiled code (a global, a closure variable, a
+    default) would change once per compilation instead of once per call, and one
+    changed inside a run-time branch or loop once instead of once per iteration:
+    both are refused."""
+    tr = _tr()
+    if len(tr.function.frames) > 1:
+        raise tr.error(UnsupportedError,
+                       f"{what} inside a branch or loop that runs at run time: the Python "
+                       f"{type(container).__name__} only exists while compiling, so it would change once, not "
+                       "once per iteration; use a NumPy array instead")
+    if tr.outlives_the_trace(container):
+        raise tr.error(UnsupportedError,
+                       f"{what}: this {type(container).__name__} exists outside the compiled function (a global, "
+                       "closure or default value), and compiled code would change it once, when it is compiled, "
+                       "not at every call; pass a NumPy array in and change that, or return the new value")
+
+
 def resolve_call(f: Any) -> Callable:
     """What a call of ``f`` in converted code runs: our staged version of a
     builtin, ``math``/NumPy function or run-time call; the traced Python
@@ -704,12 +731,7 @@ def resolve_call(f: Any) -> Callable:
     if isinstance(f, pytypes.FunctionType) and not purity.is_pure(f):
         return lambda *args, **kwargs: _tr().call(f, args, kwargs)
     if purity.mutating_method(f):
-        if len(_tr().function.frames) > 1:
-            owner = type(f.__self__).__name__
-            raise _tr().error(UnsupportedError,
-                              f"{owner}.{f.__name__}() inside a branch or loop that runs at run time: the "
-                              f"Python {owner} only exists while compiling, so it would change once, not once "
-                              "per iteration; use a NumPy array instead")
+        _check_mutation(f.__self__, f"{type(f.__self__).__name__}.{f.__name__}()")
         return f
     if purity.is_pure(f):
         return f

@@ -113,6 +113,31 @@ class Tracer:
     def error(self, cls: type[CompileError], message: str) -> CompileError:
         return cls(message, self.location())
 
+    def outlives_the_trace(self, container: Any) -> bool:
+        """Whether a Python container was there before this trace: reachable from a
+        global, closure variable or default of a function being traced (through
+        lists, tuples, dicts and sets, a few levels deep)."""
+        roots: list[Any] = []
+        for trace in self.stack:
+            fn = trace.pyfunc
+            roots += list(getattr(fn, "__globals__", {}).values())
+            roots += [cell.cell_contents for cell in (getattr(fn, "__closure__", None) or ())
+                      if _cell_is_set(cell)]
+            roots += list(getattr(fn, "__defaults__", None) or ()) + \
+                list((getattr(fn, "__kwdefaults__", None) or {}).values())
+        seen: set[int] = set()
+        level = roots
+        for _ in range(_REACH_DEPTH):
+            found = []
+            for value in level:
+                if value is container:
+                    return True
+                if isinstance(value, _CONTAINERS) and id(value) not in seen and len(seen) < _REACH_LIMIT:
+                    seen.add(id(value))
+                    found += list(value.values()) if isinstance(value, dict) else list(value)
+            level = found
+        return False
+
     # ------------------------------------------------------------- materialising
     def materialize(self, value: Any, type: Type | None = None) -> Any:
         """The IR value for a traced or constant scalar/tuple, cast to ``type``."""
@@ -259,6 +284,19 @@ class Tracer:
         raise TypingError(f"the return type of the recursive function {pyfunc.__name__}() does not settle: "
                           f"recursive calls assume {trace.recursive_call_types[0]} but it returns {rtype}",
                           _function_location(pyfunc))
+
+
+#: how deep and how far ``outlives_the_trace`` looks for a container
+_REACH_DEPTH, _REACH_LIMIT = 4, 20_000
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _cell_is_set(cell: Any) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:  # an empty cell
+        return False
+    return True
 
 
 class PathEnds(Exception):

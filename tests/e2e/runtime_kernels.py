@@ -360,6 +360,54 @@ def method_of_object():
     return COUNTER.bump()
 
 
+CALLS = [0]
+TABLE = {}
+FIXED = np.zeros(3)
+
+
+def count_calls():
+    CALLS[0] += 1
+    return CALLS[0]
+
+
+def calls_counter():
+    return count_calls()
+
+
+def appends_to_global():
+    CALLS.append(1)
+    return len(CALLS)
+
+
+def memoizes(n):
+    TABLE[n] = n * 2
+    return TABLE[n]
+
+
+def writes_global_array(x):
+    FIXED[0] = x
+    return x
+
+
+def changes_default(x, seen=[]):  # noqa: B006 -- the point of the test
+    seen.append(x)
+    return len(seen)
+
+
+def calls_with_default(x):
+    return changes_default(x)
+
+
+def local_containers(n):
+    """Python containers made by the function itself may change at its top level."""
+    parts = [1, 2]
+    parts.append(n)
+    parts[0] = 5
+    table = {"a": 1}
+    table["b"] = 2
+    return parts[0] + parts[2] + table["b"] + len(parts)
+
+
 def library_scaling(x):
     return x * SCALE(3.0)
 

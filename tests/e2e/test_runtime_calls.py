@@ -351,6 +351,22 @@ def test_calls_not_known_to_be_pure_are_refused_with_their_name(fn, name):
     assert name in message and "runtime_kernels.py" in message and "trace_pure" in message
 
 
+@pytest.mark.parametrize("fn, args, what", [
+    (k.calls_counter, (), "item of a Python list"), (k.appends_to_global, (), "list.append()"),
+    (k.memoizes, (3,), "item of a Python dict"), (k.writes_global_array, (1.5,), "item of a Python ndarray"),
+    (k.calls_with_default, (1,), "list.append()"),
+])
+def test_changing_a_python_container_that_outlives_the_call_is_refused(fn, args, what):
+    """CPython changes it at every call; compiled code would change it once, while tracing."""
+    with pytest.raises(UnsupportedError) as err:
+        compile(fn)(*args)
+    assert what in str(err.value) and "exists outside the compiled function" in str(err.value)
+
+
+def test_containers_the_function_makes_may_change():
+    assert compile(k.local_containers)(7) == k.local_containers(7)
+
+
 def test_trace_pure_lets_a_callable_run_at_trace_time():
     with pytest.raises(UnsupportedError, match="trace_pure"):
         compile(k.pure_constant)()
