@@ -27,6 +27,11 @@ holds and calls it -- at every draw, so a bit generator swapped in later with
 ``has_gauss``/``gauss`` pair of its ``aug_bitgen_t``.  A function that draws
 holds the GIL while it runs, as NumPy's own scalar draws do, and NumPy's lock
 of the global generator when it draws from that one (:func:`guarded_call`).
+
+``guarded_call`` is the entry guard this module registers with the core
+(``core._guards_entries``) for the modules :func:`random_streams` finds
+streams in: the core's entry wrapper calls through it without importing this
+module.
 """
 from __future__ import annotations
 
@@ -39,8 +44,9 @@ from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, Rand
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
 from runtime.errors import PYTHON_EXCEPTION
 
-from .codegen import (
-    _I1, _I32, _I64, _PTR, _STATUS, _FunctionLowering, _ModuleLowering, _fconst, _lowers, _parts, value_type,
+from .core import (
+    _I1, _I32, _I64, _PTR, _STATUS, _FunctionLowering, _ModuleLowering, _fconst, _guards_entries, _lowers, _parts,
+    value_type,
 )
 
 _DOUBLE = lir.DoubleType()
@@ -241,6 +247,7 @@ def random_streams(module: Module) -> set[str]:
     return {op.attributes["stream"] for func in module for op in func.walk() if isinstance(op, DRAW_OPS)}
 
 
+@_guards_entries(random_streams)
 def guarded_call(module: _ModuleLowering, b: lir.IRBuilder, errargs: lir.Value, streams: set[str],
                  call: Callable[[], lir.Value]) -> lir.Value:
     """The entry's call of a function that draws: with the GIL held, as NumPy's

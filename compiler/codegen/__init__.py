@@ -1,0 +1,24 @@
+"""Lowering of an IR module to LLVM IR text (with ``llvmlite.ir``): :func:`lower_module`.
+
+``core`` holds the ABI (its docstring), the mapping of IR types to LLVM types
+and the machinery: the lowering of a module and of a function's blocks, and
+the registry every op family registers its lowerings in, one module per
+family (as JAX registers a lowering per primitive):
+
+* ``arith``: constants, ``select``, the binary ops, comparisons, casts, ``vector.reduce``;
+* ``math``: the math functions, the float tests, the parts of complex numbers;
+* ``control``: ``if``, ``for``, ``while``;
+* ``calls``: ``return``, ``call``, ``raise_if``;
+* ``tuples``, ``arrays``, ``vectors``: the tuple, array and vector ops;
+* ``runtime``: ``py.call`` and the random ops (and what the entry of a function
+  that draws holds).
+
+The semantics are those of the op docstrings in ``ir.ops``; each family's
+docstring lists the decisions its lowering makes.  The families import only
+``core``; importing this package imports them all, which registers their lowerings.
+"""
+from . import arith, arrays, calls, control, math, runtime, tuples, vectors  # noqa: F401 (registers the lowerings)
+from .core import DATA_ALIGNMENT, MEMINFO_HEADER, entry_symbol, function_symbol, lower_module, memory_type, value_type
+
+__all__ = ["lower_module", "value_type", "memory_type", "function_symbol", "entry_symbol", "MEMINFO_HEADER",
+           "DATA_ALIGNMENT"]

@@ -1,0 +1,140 @@
+"""Lowering of the array ops (the array ABI and element addressing: ``core``).
+
+``array.alloc`` gets ``64 + nbytes`` bytes (rounded up to a multiple of 64)
+from the C library's ``aligned_alloc(64, size)``, sets the count to 1 and
+returns the status of a ``MemoryError`` site on a null result;
+``array.incref`` is an ``atomicrmw add monotonic``, ``array.decref`` an
+``atomicrmw sub acq_rel`` that calls ``free(meminfo)`` when the count was 1;
+both skip a null meminfo (``array.undef`` is the all-zero struct).
+``array.view`` shares the meminfo and does not touch the count (the
+``refcount`` pass decides that).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import llvmlite.ir as lir
+
+from ir.core import Operation
+from ir.ops.array import (
+    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
+    ArrayViewOp,
+)
+from ir.types import ArrayType, ComplexType
+from runtime.errors import register_error_site
+
+from .core import (
+    DATA_ALIGNMENT, MEMINFO_HEADER, _I8, _I32, _I32_ZERO, _I64, _INDEX_FLAGS, _PTR, _STATUS, _FunctionLowering,
+    _complex, _from_memory, _itemsize, _lowers, _parts, _to_memory, memory_type, value_type,
+)
+
+
+@_lowers(ArrayDimOp)
+def _array_dim(self: _FunctionLowering, op: ArrayDimOp) -> lir.Value:
+    return self.b.extract_value(self.value(op.operand(0)), [2, op.axis])
+
+
+@_lowers(ArrayLoadOp)
+def _array_load(self: _FunctionLowering, op: ArrayLoadOp) -> lir.Value:
+    b, t = self.b, op.array.type
+    ptr = self._element_pointer(self.value(op.array), t, [self.value(v) for v in op.indices])
+    if isinstance(t.dtype, ComplexType):  # the two parts, as NumPy stores them
+        part, pair = value_type(t.dtype.part), memory_type(t.dtype)
+        return _complex(b, *(b.load(b.gep(ptr, [_I32_ZERO, lir.Constant(_I32, k)], inbounds=True,
+                                               source_etype=pair), typ=part) for k in (0, 1)))
+    return _from_memory(b, b.load(ptr, typ=memory_type(t.dtype)), t.dtype)
+
+
+@_lowers(ArrayStoreOp)
+def _array_store(self: _FunctionLowering, op: ArrayStoreOp) -> None:
+    b, t = self.b, op.array.type
+    ptr = self._element_pointer(self.value(op.array), t, [self.value(v) for v in op.indices])
+    value = self.value(op.value)
+    if isinstance(t.dtype, ComplexType):
+        pair = memory_type(t.dtype)
+        for k, part in enumerate(_parts(b, value)):
+            b.store(part, b.gep(ptr, [_I32_ZERO, lir.Constant(_I32, k)], inbounds=True, source_etype=pair))
+        return
+    b.store(_to_memory(b, value, t.dtype), ptr)
+
+
+@_lowers(ArrayViewOp)
+def _array_view(self: _FunctionLowering, op: ArrayViewOp) -> lir.Value:
+    """``a[i]``: the same meminfo (no count change), data moved to row ``i``,
+    the shape and strides without their first entries."""
+    b, t = self.b, op.operand(0).type
+    array, index = (self.value(v) for v in op.operands)
+    shape, data = self._shape(array, t), b.extract_value(array, 1)
+    strides = self._strides(array, t)
+    if t.layout == "C":
+        row = shape[1]
+        for extent in shape[2:]:  # wraps: exact when non-zero, 0 when an extent is (see alloc)
+            row = b.mul(row, extent)
+        data = b.gep(data, [b.mul(index, row, flags=_INDEX_FLAGS)], inbounds=True,
+                     source_etype=memory_type(t.dtype))
+    elif t.layout == "F":  # the first axis is the unit-stride one
+        data = b.gep(data, [index], inbounds=True, source_etype=memory_type(t.dtype))
+    else:
+        data = b.gep(data, [b.mul(index, strides[0], flags=("nsw",))], inbounds=True, source_etype=_I8)
+    return _make_array(self, op.result.type, b.extract_value(array, 0), data, shape[1:], strides[1:])
+
+
+def _make_array(self: _FunctionLowering, t: ArrayType, meminfo: lir.Value, data: lir.Value,
+                shape: Sequence[lir.Value], strides: Sequence[lir.Value]) -> lir.Value:
+    b = self.b
+    out = b.insert_value(lir.Constant(value_type(t), lir.Undefined), meminfo, 0)
+    out = b.insert_value(out, data, 1)
+    for k, (extent, stride) in enumerate(zip(shape, strides)):
+        out = b.insert_value(out, extent, [2, k])
+        out = b.insert_value(out, stride, [3, k])
+    return out
+
+
+@_lowers(ArrayAllocOp)
+def _array_alloc(self: _FunctionLowering, op: ArrayAllocOp) -> lir.Value:
+    """``aligned_alloc(64, round64(64 + nbytes))``; the frontend guarantees that
+    ``nbytes`` does not overflow, so neither does the rounding (``nbytes < 2**63``).
+
+    The strides and ``nbytes`` are products that wrap (no ``nsw``/``nuw``):
+    without a zero extent they are exact (they divide ``nbytes``); with one,
+    a partial product may overflow (``(0, 2**40, 2**40)``) but ``nbytes`` is
+    still exactly 0 and the strides of an empty array are never used --
+    an overflow flag would make them poison instead."""
+    b, t = self.b, op.result.type
+    shape = [self.value(v) for v in op.operands]
+    itemsize = lir.Constant(_I64, _itemsize(t.dtype))
+    strides = [itemsize]
+    for extent in reversed(shape[1:]):
+        strides.insert(0, b.mul(strides[0], extent))
+    nbytes = b.mul(strides[0], shape[0]) if shape else itemsize
+    size = b.and_(b.add(nbytes, lir.Constant(_I64, MEMINFO_HEADER + DATA_ALIGNMENT - 1), flags=("nuw",)),
+                  lir.Constant(_I64, -DATA_ALIGNMENT))
+    alloc = self.module.libc("aligned_alloc", lir.FunctionType(_PTR, [_I64, _I64]))
+    meminfo = b.call(alloc, [lir.Constant(_I64, DATA_ALIGNMENT), size], name="meminfo")
+    site = register_error_site("MemoryError", "unable to allocate array data", op.loc, ())
+    with b.if_then(b.icmp_unsigned("==", meminfo, lir.Constant(_PTR, None)), likely=False):
+        b.ret(lir.Constant(_STATUS, site))
+    b.store(lir.Constant(_I64, 1), meminfo)
+    data = b.gep(meminfo, [lir.Constant(_I64, MEMINFO_HEADER)], inbounds=True, source_etype=_I8, name="data")
+    return _make_array(self, t, meminfo, data, shape, strides)
+
+
+@_lowers(ArrayUndefOp)
+def _array_undef(self: _FunctionLowering, op: ArrayUndefOp) -> lir.Value:
+    """Null meminfo and data, zero extents and strides (reference counting skips it)."""
+    return lir.Constant(value_type(op.result.type), None)
+
+
+@_lowers(ArrayIncrefOp, ArrayDecrefOp)
+def _array_refcount(self: _FunctionLowering, op: Operation) -> None:
+    """Atomic count changes on a non-null meminfo; the last ``decref`` frees."""
+    b = self.b
+    meminfo = b.extract_value(self.value(op.operand(0)), 0)
+    one = lir.Constant(_I64, 1)
+    with b.if_then(b.icmp_unsigned("!=", meminfo, lir.Constant(_PTR, None))):
+        if isinstance(op, ArrayIncrefOp):
+            b.atomic_rmw("add", meminfo, one, "monotonic")
+        else:
+            old = b.atomic_rmw("sub", meminfo, one, "acq_rel")
+            with b.if_then(b.icmp_unsigned("==", old, one)):
+                b.call(self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])), [meminfo])

@@ -1,0 +1,76 @@
+"""Lowering of the ops that end a function or propagate its status: ``return``,
+``call`` and ``raise_if`` (the status ABI: ``core``'s docstring).
+
+Decisions:
+
+* ``raise_if`` branches to a cold block (branch weights 1:99);
+* the cleanup region of a ``raise_if`` or ``call`` (the arrays the
+  ``refcount`` pass releases on the error path) is lowered on the failing
+  branch, just before it returns the status -- for a ``call``, also on the
+  ``RecursionError`` branch of the depth check.
+"""
+from __future__ import annotations
+
+import llvmlite.ir as lir
+
+from ir.ops.arith import RaiseIfOp
+from ir.ops.func import CallOp, ReturnOp
+from ir.types import FloatType, IntType, Type
+from runtime.errors import register_error_site
+
+from .core import (
+    MAX_RECURSION_DEPTH, _I32, _I64, _STATUS, _FunctionLowering, _from_memory, _lowers, _to_memory, memory_type,
+)
+
+
+@_lowers(ReturnOp)
+def _return(self: _FunctionLowering, op: ReturnOp) -> None:
+    if op.value is not None:
+        self.b.store(_to_memory(self.b, self.value(op.value), op.value.type), self.ret_ptr)
+    self.b.ret(lir.Constant(_STATUS, 0))
+
+
+@_lowers(CallOp)
+def _call(self: _FunctionLowering, op: CallOp) -> lir.Value | None:
+    """Call with a stack slot for the result; a non-zero status is returned at once."""
+    b = self.b
+    callee = self.module.ir_module[op.callee]
+    slot = self.stack_slot(memory_type(callee.result_type))
+    depth = self.depth
+    if self.func.sym_name in self.module.reachable_from(op.callee):  # a recursive call
+        depth = b.add(depth, lir.Constant(_I64, 1))
+        site = register_error_site("RecursionError", "maximum recursion depth exceeded", op.loc, ())
+        with b.if_then(b.icmp_signed(">", depth, lir.Constant(_I64, MAX_RECURSION_DEPTH)), likely=False):
+            self._fail(op, lir.Constant(_STATUS, site))
+    status = b.call(self.module.functions[op.callee],
+                    [slot, self.err_ptr, depth, *(self.value(v) for v in op.operands)])
+    with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
+        self._fail(op, status)
+    if not op.results:
+        return None
+    t = op.result.type
+    return _from_memory(b, b.load(slot, typ=memory_type(t)), t)
+
+
+@_lowers(RaiseIfOp)
+def _raise_if(self: _FunctionLowering, op: RaiseIfOp) -> None:
+    """Cold branch: store the message arguments, return the error site's id."""
+    b = self.b
+    site = register_error_site(op.attributes["exception"], op.attributes["message"], op.loc,
+                               tuple(a.type for a in op.args))
+    with b.if_then(self.value(op.cond), likely=False):
+        for i, arg in enumerate(op.args):
+            slot = b.gep(self.err_ptr, [lir.Constant(_I64, i)], inbounds=True, source_etype=_I64)
+            b.store(_to_slot(b, self.value(arg), arg.type), slot)
+        self._fail(op, lir.Constant(_STATUS, site))
+
+
+def _to_slot(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:
+    """An error-message argument as its 8-byte slot value."""
+    if isinstance(t, FloatType):
+        if t.bits == 32:
+            return b.zext(b.bitcast(v, _I32), _I64)
+        return b.bitcast(v, _I64)
+    if v.type.width == 64:
+        return v
+    return b.sext(v, _I64) if isinstance(t, IntType) and t.signed else b.zext(v, _I64)

@@ -1,0 +1,106 @@
+"""Lowering of the structured control flow: ``if``, ``for``, ``while``.
+
+The ``yield``/``condition`` that end their blocks pass values on: the core's
+``lower_block`` returns them.  Semantics (those of the op docstrings in
+``ir.ops.control``), with this decision:
+
+* ``for`` computes its trip count first (in unsigned arithmetic, so any i64
+  bounds work), then counts ``k = 0..n-1`` with the induction variable
+  ``lower + k*step``.
+"""
+from __future__ import annotations
+
+import llvmlite.ir as lir
+
+from ir.ops.control import ForOp, IfOp, WhileOp
+
+from .core import _I64, _FunctionLowering, _lowers, value_type
+
+
+@_lowers(IfOp)
+def _if(self: _FunctionLowering, op: IfOp) -> list[lir.Value]:
+    b = self.b
+    with b.if_else(self.value(op.cond)) as (then, otherwise):
+        with then:
+            then_values = self.lower_block(op.then_block)
+            then_end = b.basic_block
+        with otherwise:
+            else_values = self.lower_block(op.else_block)
+            else_end = b.basic_block
+    results = []
+    for result, a, c in zip(op.results, then_values, else_values):
+        phi = b.phi(value_type(result.type))
+        phi.add_incoming(a, then_end)
+        phi.add_incoming(c, else_end)
+        results.append(phi)
+    return results
+
+
+def _trip_count(self: _FunctionLowering, lower: lir.Value, upper: lir.Value, step: lir.Value) -> lir.Value:
+    """``len(range(lower, upper, step))`` for a non-zero step, as an unsigned i64."""
+    b = self.b
+    zero, one = lir.Constant(_I64, 0), lir.Constant(_I64, 1)
+    up = b.icmp_signed(">", step, zero)
+    high, low = b.select(up, upper, lower), b.select(up, lower, upper)
+    nonempty = b.icmp_signed("<", low, high)
+    span = b.sub(high, low)  # exact as an unsigned number when nonempty
+    magnitude = b.select(up, step, b.neg(step))  # |step| as unsigned (|INT_MIN| = 2**63)
+    count = b.add(b.udiv(b.sub(span, one), magnitude), one)
+    return b.select(nonempty, count, zero)
+
+
+@_lowers(ForOp)
+def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
+    b = self.b
+    lower, upper, step = (self.value(v) for v in (op.lower, op.upper, op.step))
+    count = _trip_count(self, lower, upper, step)
+    preheader = b.basic_block
+    header = b.append_basic_block("for.header")
+    body = b.append_basic_block("for.body")
+    exit_ = b.append_basic_block("for.exit")
+    b.branch(header)
+    b.position_at_end(header)
+    k = b.phi(_I64, "k")
+    carried = [b.phi(value_type(v.type)) for v in op.inits]
+    k.add_incoming(lir.Constant(_I64, 0), preheader)
+    for phi, init in zip(carried, op.inits):
+        phi.add_incoming(self.value(init), preheader)
+    b.cbranch(b.icmp_unsigned("<", k, count), body, exit_)
+    b.position_at_end(body)
+    self.values[op.induction_var] = b.add(lower, b.mul(k, step), name="i")
+    self.values.update(zip(op.iter_args, carried))
+    next_values = self.lower_block(op.body)
+    next_k = b.add(k, lir.Constant(_I64, 1), flags=("nuw",))  # k < count <= 2**64 - 1
+    latch = b.basic_block
+    b.branch(header)
+    k.add_incoming(next_k, latch)
+    for phi, value in zip(carried, next_values):
+        phi.add_incoming(value, latch)
+    b.position_at_end(exit_)
+    return carried
+
+
+@_lowers(WhileOp)
+def _while(self: _FunctionLowering, op: WhileOp) -> list[lir.Value]:
+    b = self.b
+    preheader = b.basic_block
+    before = b.append_basic_block("while.before")
+    after = b.append_basic_block("while.after")
+    exit_ = b.append_basic_block("while.exit")
+    b.branch(before)
+    b.position_at_end(before)
+    current = [b.phi(value_type(v.type)) for v in op.operands]
+    for phi, init in zip(current, op.operands):
+        phi.add_incoming(self.value(init), preheader)
+    self.values.update(zip(op.before.args, current))
+    cond, *forwarded = self.lower_block(op.before)
+    b.cbranch(cond, after, exit_)
+    b.position_at_end(after)
+    self.values.update(zip(op.after.args, forwarded))
+    next_values = self.lower_block(op.after)
+    latch = b.basic_block
+    b.branch(before)
+    for phi, value in zip(current, next_values):
+        phi.add_incoming(value, latch)
+    b.position_at_end(exit_)
+    return forwarded  # computed in the block that branches to the exit: they dominate it

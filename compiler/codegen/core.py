@@ -1,0 +1,499 @@
+"""The lowering machinery every op family uses: the ABI, the type mapping, the registry.
+
+ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes (symbol names: :func:`function_symbol`)
+
+* ``i32 @"pyjit.f"(ptr ret, ptr errargs, i64 depth, A a, ...)`` with ``internal`` linkage: it
+  returns 0 on success after storing the result to ``*ret`` in its memory form
+  (nothing for ``none``), or, when a ``raise_if`` fires, the id of the error
+  site registered with :func:`runtime.errors.register_error_site`, after
+  storing the message arguments into ``errargs`` (``MAX_ERROR_ARGS`` slots of
+  8 bytes: integers sign- or zero-extended, bools zero-extended, floats as
+  their bit pattern, an ``f32`` in the low 4 bytes).  ``call`` passes its own
+  ``errargs`` down and returns a callee's non-zero status at once.  ``depth``
+  counts the nested recursive calls (in a register: no memory traffic per
+  call): a call that can come back to its caller (a cycle of the call graph)
+  passes ``depth + 1`` and raises ``RecursionError`` past
+  :data:`MAX_RECURSION_DEPTH` instead of overflowing the native stack; any
+  other call passes ``depth`` on, so the count spans every function.
+* ``i32 @"pyjit_entry.f"(ptr ret, ptr errargs, ptr args)``, exported: ``args``
+  points to 8-byte slots, one per scalar argument in order (ints and bools
+  sign-/zero-extended, ``f64`` as is, ``f32`` in the low 4 bytes, a complex
+  number two slots: real then imaginary, a tuple the slots of its elements,
+  ``none`` no slot, an array ``2 + 2n`` slots, see below); it loads them,
+  calls ``@"pyjit.f"`` with depth 0 and returns its status (through the entry
+  guards a family registered, see :func:`_guards_entries`).
+
+Types.  In registers: bool is ``i1``, ``iN``/``uN`` are ``iN``, ``f32``/``f64``
+are ``float``/``double``, complex is ``{float, float}``/``{double, double}``,
+a tuple a literal struct, ``none`` the empty struct ``{}``.  In memory (the
+result slot) bool is ``i8`` and a tuple is the struct of its elements' memory
+forms.
+
+Arrays (the ABI in two lines):
+
+* ``array<T, n, L>`` is ``{ptr meminfo, ptr data, [n x i64] shape, [n x i64] strides}`` (byte
+  strides) in registers and in memory; as an argument, slots meminfo, data, shape[0..n-1], strides[0..n-1].
+* meminfo is null for arrays the caller lends; compiled code's arrays point it to a 64-byte header
+  ``{i64 refcount, padding}`` directly followed by the data (data = meminfo + 64, 64-byte aligned).
+
+Elements are stored in their memory form (bool ``i8``, complex the
+``{float, float}``/``{double, double}`` pair NumPy stores).  Addresses:
+layout ``C`` (``F``) computes the element offset from the shape alone,
+row-major (column-major), as an ``inbounds`` GEP over the element type --
+the strides are never read, which leaves LLVM unit-stride loops to
+vectorize; layout ``A`` adds ``index * stride`` in bytes.  Index arithmetic
+is ``nsw`` (and ``nuw`` for ``C``/``F``): the ops are only defined for
+in-range indices.  The argument slots are loaded as they are (meminfo
+included), so a caller may also lend an owned array: the callee only ever
+borrows its arguments.  (The array ops themselves: ``arrays.py``.)
+
+Machinery.  The op families register their lowerings with :func:`_lowers`:
+``lowering(function_lowering, op)`` emits ``op`` at the builder's position and
+returns its result (or the list of its results).  This module imports none of
+them (the package's ``__init__`` does): what the entry wrapper needs from a
+family it gets through an entry guard the family registers.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Callable, Sequence
+
+import llvmlite.ir as lir
+
+from ir.core import Block, Operation, Value
+from ir.module import Module
+from ir.ops.control import ConditionOp, YieldOp
+from ir.ops.func import CallOp, FuncOp
+from ir.types import (
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, TupleType, Type, VectorType,
+)
+
+#: the LLVM symbol of IR function ``@f`` is ``"pyjit." + f``, that of its exported entry wrapper
+#: ``"pyjit_entry." + f`` (see :func:`function_symbol`)
+FUNCTION_PREFIX = "pyjit."
+ENTRY_PREFIX = "pyjit_entry."
+
+
+def function_symbol(sym_name: str) -> str:
+    """The LLVM symbol of the IR function ``@sym_name`` (``sin`` -> ``pyjit.sin``).
+
+    Decision: the IR name (the Python ``__qualname__``, ``f.1``... for further
+    specialisations and for a function of the same name from another Python module)
+    is unique in its module but may be any C name, while the same LLVM module declares
+    the C library (``sin``, ``aligned_alloc``, ``free``; LLVM may add ``memset``...),
+    intrinsics (``llvm.*``) and our helpers (``.ipow.i64``...).  So the symbol is a
+    fixed prefix plus the IR name: unique because the IR name is, readable in
+    ``inspect_llvm()``/``inspect_asm()``, and never a C, CPython API, intrinsic or
+    helper name (those have no ``.`` or start with ``llvm.`` or ``.``).  Entry wrappers
+    (:func:`entry_symbol`) take another prefix, neither being a prefix of the other,
+    so no function's symbol equals another's entry (a suffix would not do: ``f`` +
+    ``.entry`` is the method ``entry`` of a class ``f``).  The Python module is not in
+    the symbol -- the IR does not record it, and each compiled module is its own JIT
+    library with its own namespace.  The IR keeps the plain names.
+    """
+    return FUNCTION_PREFIX + sym_name
+
+
+def entry_symbol(sym_name: str) -> str:
+    """The exported entry wrapper's symbol of the IR function ``@sym_name`` (``pyjit_entry.sin``)."""
+    return ENTRY_PREFIX + sym_name
+
+
+#: nested recursive calls allowed before ``RecursionError`` (native frames are
+#: small: this stays far below an 8 MiB thread stack)
+MAX_RECURSION_DEPTH = 20_000
+#: bytes of the header of an allocated array (the reference count, then padding)
+MEMINFO_HEADER = 64
+#: alignment of an allocated array's block and data
+DATA_ALIGNMENT = 64
+
+_I1 = lir.IntType(1)
+_I8 = lir.IntType(8)
+_I32 = lir.IntType(32)
+_I64 = lir.IntType(64)
+_PTR = lir.PointerType()
+_STATUS = _I32
+_NONE = lir.LiteralStructType([])
+_I32_ZERO = lir.Constant(_I32, 0)
+
+#: the math functions whose result is an exact IEEE operation, so that LLVM may fold and rewrite them
+_EXACT_INTRINSICS = frozenset({"sqrt", "fabs", "floor", "ceil", "trunc", "rint", "copysign"})
+_LIBM_NAMES = {"gamma": "tgamma"}
+#: index arithmetic of in-range accesses cannot overflow (see the array ops' semantics)
+_INDEX_FLAGS = ("nsw", "nuw")
+
+
+# ----------------------------------------------------------------- types
+def value_type(t: Type) -> lir.Type:
+    """The LLVM type of a value of IR type ``t`` in registers."""
+    if isinstance(t, BoolType):
+        return _I1
+    if isinstance(t, IntType):
+        return lir.IntType(t.bits)
+    if isinstance(t, FloatType):
+        return lir.FloatType() if t.bits == 32 else lir.DoubleType()
+    if isinstance(t, ComplexType):
+        part = value_type(t.part)
+        return lir.LiteralStructType([part, part])
+    if isinstance(t, TupleType):
+        return lir.LiteralStructType([value_type(e) for e in t.elements])
+    if isinstance(t, NoneType):
+        return _NONE
+    if isinstance(t, ArrayType):
+        dims = lir.ArrayType(_I64, t.ndim)
+        return lir.LiteralStructType([_PTR, _PTR, dims, dims])
+    if isinstance(t, VectorType):
+        return lir.VectorType(value_type(t.element), t.width)
+    if isinstance(t, GeneratorType):
+        return _PTR
+    raise NotImplementedError(f"code generation for type {t} is not implemented")
+
+
+def memory_type(t: Type) -> lir.Type:
+    """The LLVM type of a value of IR type ``t`` in memory (bool is ``i8``, a
+    vector of bools ``<N x i8>``: NumPy's bools are bytes, ``<N x i1>`` in memory
+    would be N bits)."""
+    if isinstance(t, BoolType):
+        return _I8
+    if isinstance(t, TupleType):
+        return lir.LiteralStructType([memory_type(e) for e in t.elements])
+    if isinstance(t, VectorType):
+        return lir.VectorType(memory_type(t.element), t.width)
+    return value_type(t)
+
+
+def _to_memory(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:
+    if isinstance(t, BoolType) or isinstance(t, VectorType) and isinstance(t.element, BoolType):
+        return b.zext(v, memory_type(t))
+    if isinstance(t, TupleType):
+        out = lir.Constant(memory_type(t), lir.Undefined)
+        for i, e in enumerate(t.elements):
+            out = b.insert_value(out, _to_memory(b, b.extract_value(v, i), e), i)
+        return out
+    return v
+
+
+def _from_memory(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:
+    if isinstance(t, BoolType) or isinstance(t, VectorType) and isinstance(t.element, BoolType):
+        return b.icmp_unsigned("!=", v, lir.Constant(v.type, None))
+    if isinstance(t, TupleType):
+        out = lir.Constant(value_type(t), lir.Undefined)
+        for i, e in enumerate(t.elements):
+            out = b.insert_value(out, _from_memory(b, b.extract_value(v, i), e), i)
+        return out
+    return v
+
+
+def _constant(value: object, t: Type) -> lir.Constant:
+    if isinstance(t, IntType):
+        return lir.Constant(value_type(t), IntType(t.bits).wrap(value))  # LLVM spells it signed
+    if isinstance(t, ComplexType):
+        part = value_type(t.part)
+        return lir.Constant(value_type(t), [lir.Constant(part, value.real), lir.Constant(part, value.imag)])
+    if isinstance(t, NoneType):
+        return lir.Constant(_NONE, [])
+    return lir.Constant(value_type(t), value)
+
+
+def _itemsize(t: Type) -> int:
+    """Bytes per array element, as NumPy stores them."""
+    if isinstance(t, BoolType):
+        return 1
+    if isinstance(t, (IntType, FloatType, ComplexType)):
+        return t.bits // 8
+    raise NotImplementedError(f"code generation for arrays of {t} is not implemented")
+
+
+# ----------------------------------------------------------------- small builders
+def _complex(b: lir.IRBuilder, re: lir.Value, im: lir.Value) -> lir.Value:
+    out = lir.Constant(lir.LiteralStructType([re.type, re.type]), lir.Undefined)
+    return b.insert_value(b.insert_value(out, re, 0), im, 1)
+
+
+def _parts(b: lir.IRBuilder, z: lir.Value) -> tuple[lir.Value, lir.Value]:
+    return b.extract_value(z, 0), b.extract_value(z, 1)
+
+
+def _fconst(like: lir.Value | lir.Type, value: float) -> lir.Constant:
+    return lir.Constant(like if isinstance(like, lir.Type) else like.type, value)
+
+
+# ----------------------------------------------------------------- the registries
+_LOWERINGS: dict[type[Operation], Callable[["_FunctionLowering", Operation], object]] = {}
+
+
+def _lowers(*classes: type[Operation]) -> Callable:
+    """Register the decorated ``lowering(function_lowering, op)`` for the op classes ``classes``."""
+    def register(method: Callable) -> Callable:
+        for cls in classes:
+            _LOWERINGS[cls] = method
+        return method
+
+    return register
+
+
+#: ``guard(module, builder, errargs, found, call) -> status``: emits an entry wrapper's call of
+#: its function (``call()`` emits the call itself) with what has to surround it
+_EntryGuard = Callable[["_ModuleLowering", lir.IRBuilder, lir.Value, object, Callable[[], lir.Value]], lir.Value]
+#: the registered entry guards, each with the condition of the modules it guards
+_ENTRY_GUARDS: list[tuple[Callable[[Module], object], _EntryGuard]] = []
+
+
+def _guards_entries(condition: Callable[[Module], object]) -> Callable[[_EntryGuard], _EntryGuard]:
+    """Register the decorated entry guard for the modules where ``condition(ir_module)``,
+    computed once per module, is true; the guard gets that value as ``found``.
+
+    This is how a family puts code around every entry's call without this module
+    importing it: ``runtime.py`` holds the GIL and NumPy's generator lock in a module
+    that draws random numbers (``found``: the streams it draws from).
+    """
+    def register(guard: _EntryGuard) -> _EntryGuard:
+        _ENTRY_GUARDS.append((condition, guard))
+        return guard
+
+    return register
+
+
+# ----------------------------------------------------------------- the module
+class _ModuleLowering:
+    """The LLVM module being built: declarations, intrinsics, helpers."""
+
+    def __init__(self, module: Module):
+        self.ir_module = module
+        self.llvm = lir.Module(name="module")
+        self.functions: dict[str, lir.Function] = {}
+        self._reachable: dict[str, set[str]] = {}
+        #: the entry guards of this module, each with what its condition found (see :func:`_guards_entries`)
+        self.entry_guards: list[tuple[_EntryGuard, object]] = []
+
+    def reachable_from(self, name: str) -> set[str]:
+        """The functions a call of ``name`` can reach (through any chain of calls)."""
+        found = self._reachable.get(name)
+        if found is None:
+            found, todo = set(), [name]
+            while todo:
+                for op in self.ir_module[todo.pop()].walk():
+                    if isinstance(op, CallOp) and op.callee not in found:
+                        found.add(op.callee)
+                        todo.append(op.callee)
+            self._reachable[name] = found
+        return found
+
+    def run(self) -> str:
+        for condition, guard in _ENTRY_GUARDS:
+            found = condition(self.ir_module)
+            if found:
+                self.entry_guards.append((guard, found))
+        for func in self.ir_module:
+            self.functions[func.sym_name] = self._declare(func)
+        for func in self.ir_module:
+            _FunctionLowering(self, func, self.functions[func.sym_name]).lower()
+            self._entry_wrapper(func)
+        return str(self.llvm)
+
+    def _declare(self, func: FuncOp) -> lir.Function:
+        fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _I64, *(value_type(t) for t in func.arg_types)])
+        fn = lir.Function(self.llvm, fnty, function_symbol(func.sym_name))
+        fn.linkage = "internal"
+        fn.attributes.add("nounwind")
+        for ptr in fn.args[:2]:
+            for attr in ("noalias", "nonnull", "captures(none)"):
+                ptr.add_attribute(attr)
+        fn.args[0].name, fn.args[1].name, fn.args[2].name = "ret", "errargs", "depth"
+        for arg, value in zip(fn.args[3:], func.args):
+            arg.name = value.name_hint or ""
+        return fn
+
+    def _entry_wrapper(self, func: FuncOp) -> None:
+        """``i32 @"pyjit_entry.f"(ptr ret, ptr errargs, ptr args)``: unpack the slots, call ``@"pyjit.f"``."""
+        fn = lir.Function(self.llvm, lir.FunctionType(_STATUS, [_PTR, _PTR, _PTR]), entry_symbol(func.sym_name))
+        fn.attributes.add("nounwind")
+        ret, errargs, slots = fn.args
+        ret.name, errargs.name, slots.name = "ret", "errargs", "args"
+        b = lir.IRBuilder(fn.append_basic_block("entry"))
+        values, next_slot = [], 0
+        for t in func.arg_types:
+            value, next_slot = _load_argument(b, slots, next_slot, t)
+            values.append(value)
+        def call() -> lir.Value:
+            return b.call(self.functions[func.sym_name], [ret, errargs, lir.Constant(_I64, 0), *values])
+
+        guarded_call = call
+        for guard, found in self.entry_guards:
+            guarded_call = functools.partial(guard, self, b, errargs, found, guarded_call)
+        b.ret(guarded_call())
+
+    # -- declarations
+    def declare(self, name: str, fnty: lir.FunctionType) -> lir.Function:
+        """An external pure function (``errno`` is never read, so libm is ``readnone`` too)."""
+        fn = self.llvm.globals.get(name)
+        if fn is None:
+            fn = lir.Function(self.llvm, fnty, name)
+            fn.attributes.add("nounwind")
+            fn.attributes.add("readnone")
+        return fn
+
+    def libc(self, name: str, fnty: lir.FunctionType) -> lir.Function:
+        """A C library function with side effects (the allocator): resolved from the process."""
+        fn = self.llvm.globals.get(name)
+        if fn is None:
+            fn = lir.Function(self.llvm, fnty, name)
+            fn.attributes.add("nounwind")
+        return fn
+
+    def intrinsic(self, fn: str, t: lir.Type, arity: int = 1) -> lir.Function:
+        suffix = "f32" if isinstance(t, lir.FloatType) else "f64"
+        return self.declare(f"llvm.{fn}.{suffix}", lir.FunctionType(t, [t] * arity))
+
+    def libm(self, fn: str, t: lir.Type, arity: int = 1) -> lir.Function:
+        """The C function ``fn``, ``nobuiltin``: LLVM calls it as it is, never its own idea of it."""
+        name = _LIBM_NAMES.get(fn, fn) + ("f" if isinstance(t, lir.FloatType) else "")
+        function = self.declare(name, lir.FunctionType(t, [t] * arity))
+        function.attributes.add("nobuiltin")
+        return function
+
+    def call_math(self, b: lir.IRBuilder, fn: str, *args: lir.Value) -> lir.Value:
+        """``fn(*args)``: the LLVM intrinsic of an exact operation, else the C
+        function, called ``nobuiltin`` so that LLVM keeps the call as it is
+        (why: ``math.py``)."""
+        t = args[0].type
+        if fn in _EXACT_INTRINSICS:
+            return b.call(self.intrinsic(fn, t, len(args)), list(args))
+        return b.call(self.libm(fn, t, len(args)), list(args))
+
+    def helper(self, name: str, fnty: lir.FunctionType,
+               build: Callable[[lir.IRBuilder, Sequence[lir.Argument]], lir.Value]) -> lir.Function:
+        """An internal helper function, built on first use by ``build(builder, args)``."""
+        fn = self.llvm.globals.get(name)
+        if fn is None:
+            fn = lir.Function(self.llvm, fnty, name)
+            fn.linkage = "internal"
+            fn.attributes.add("nounwind")
+            b = lir.IRBuilder(fn.append_basic_block("entry"))
+            b.ret(build(b, fn.args))
+        return fn
+
+
+def _load_argument(b: lir.IRBuilder, slots: lir.Value, index: int, t: Type) -> tuple[lir.Value, int]:
+    """Load the argument of type ``t`` starting at slot ``index``; return it and the next slot."""
+    if isinstance(t, NoneType):
+        return _constant(None, t), index
+    if isinstance(t, ComplexType):
+        re, index = _load_argument(b, slots, index, t.part)
+        im, index = _load_argument(b, slots, index, t.part)
+        return _complex(b, re, im), index
+    if isinstance(t, TupleType):
+        out = lir.Constant(value_type(t), lir.Undefined)
+        for i, e in enumerate(t.elements):
+            value, index = _load_argument(b, slots, index, e)
+            out = b.insert_value(out, value, i)
+        return out, index
+    if isinstance(t, ArrayType):  # meminfo, data, shape..., strides...
+        def slot_at(k: int) -> lir.Value:
+            return b.gep(slots, [lir.Constant(_I64, index + k)], inbounds=True, source_etype=_I64)
+
+        out = lir.Constant(value_type(t), lir.Undefined)
+        out = b.insert_value(out, b.load(slot_at(0), typ=_PTR, name="meminfo"), 0)
+        out = b.insert_value(out, b.load(slot_at(1), typ=_PTR, name="data"), 1)
+        for k in range(2 * t.ndim):
+            out = b.insert_value(out, b.load(slot_at(2 + k), typ=_I64), [2 + k // t.ndim, k % t.ndim])
+        return out, index + 2 + 2 * t.ndim
+    slot = b.gep(slots, [lir.Constant(_I64, index)], inbounds=True, source_etype=_I64)
+    if isinstance(t, GeneratorType):
+        return b.load(slot, typ=_PTR, name="bitgen"), index + 1
+    if isinstance(t, FloatType):
+        return b.load(slot, typ=value_type(t)), index + 1
+    raw = b.load(slot, typ=_I64)
+    if isinstance(t, BoolType):
+        return b.icmp_unsigned("!=", raw, lir.Constant(_I64, 0)), index + 1
+    if isinstance(t, IntType):
+        return (raw if t.bits == 64 else b.trunc(raw, value_type(t))), index + 1
+    raise NotImplementedError(f"code generation for arguments of type {t} is not implemented")
+
+
+# ----------------------------------------------------------------- functions
+class _FunctionLowering:
+    """Lowers the body of one IR function into its internal LLVM function."""
+
+    def __init__(self, module: _ModuleLowering, func: FuncOp, fn: lir.Function):
+        self.module = module
+        self.func = func
+        self.allocas = lir.IRBuilder(fn.append_basic_block("entry"))  # holds the stack slots only
+        self.b = lir.IRBuilder(fn.append_basic_block("body"))
+        self.ret_ptr, self.err_ptr, self.depth = fn.args[:3]
+        self.values: dict[Value, lir.Value] = dict(zip(func.args, fn.args[3:]))
+
+    def lower(self) -> None:
+        body = self.b.basic_block
+        self.lower_block(self.func.body)
+        self.allocas.branch(body)
+
+    # -- blocks and values
+    def value(self, v: Value) -> lir.Value:
+        return self.values[v]
+
+    def lower_block(self, block: Block) -> list[lir.Value]:
+        """Lower the ops of ``block``; return the values its ``yield``/``condition`` passes on."""
+        for op in block.ops:
+            if isinstance(op, (YieldOp, ConditionOp)):
+                return [self.value(v) for v in op.operands]
+            lowering = _LOWERINGS.get(type(op))
+            if lowering is None:
+                raise NotImplementedError(f"code generation for op '{op.name}' is not implemented")
+            results = lowering(self, op)
+            if len(op.results) == 1 and not isinstance(results, list):
+                results = [results]
+            for result, value in zip(op.results, results or ()):
+                self.values[result] = value
+        return []
+
+    def stack_slot(self, t: lir.Type) -> lir.Value:
+        """A stack slot for a ``t``, allocated once in the entry block (not in a loop)."""
+        slot = self.allocas.alloca(t)
+        slot.type = _PTR  # llvmlite types allocas as typed pointers; LLVM has only `ptr`
+        return slot
+
+    def _fail(self, op: Operation, status: lir.Value) -> None:
+        """The end of an error path: ``op``'s cleanup region (the releases the
+        ``refcount`` pass put there), then return ``status``."""
+        if op.cleanup is not None:
+            self.lower_block(op.cleanup)
+        self.b.ret(status)
+
+    # -- array addressing
+    def _shape(self, array: lir.Value, t: ArrayType) -> list[lir.Value]:
+        return [self.b.extract_value(array, [2, k]) for k in range(t.ndim)]
+
+    def _strides(self, array: lir.Value, t: ArrayType) -> list[lir.Value]:
+        return [self.b.extract_value(array, [3, k]) for k in range(t.ndim)]
+
+    def _element_pointer(self, array: lir.Value, t: ArrayType, indices: Sequence[lir.Value]) -> lir.Value:
+        """The address of ``array[indices]`` (in-range indices): from the shape for
+        ``C``/``F``, from the byte strides for ``A``."""
+        b = self.b
+        data = b.extract_value(array, 1)
+        if t.ndim == 0:
+            return data
+        if t.layout in ("C", "F"):
+            shape = self._shape(array, t)
+            axes = list(range(t.ndim)) if t.layout == "C" else list(reversed(range(t.ndim)))
+            offset = indices[axes[0]]
+            for k in axes[1:]:  # Horner: ((i0 * n1 + i1) * n2 + i2) ... for C
+                offset = b.add(b.mul(offset, shape[k], flags=_INDEX_FLAGS), indices[k], flags=_INDEX_FLAGS)
+            return b.gep(data, [offset], inbounds=True, source_etype=memory_type(t.dtype))
+        offset = None
+        for index, stride in zip(indices, self._strides(array, t)):
+            term = b.mul(index, stride, flags=("nsw",))
+            offset = term if offset is None else b.add(offset, term, flags=("nsw",))
+        return b.gep(data, [offset], inbounds=True, source_etype=_I8)
+
+
+def lower_module(module: Module) -> str:
+    """The LLVM IR text of ``module`` (see the module docstring for the ABI).
+
+    Registers an error site for every ``raise_if`` (``ValueError`` from the
+    registry for more than ``MAX_ERROR_ARGS`` message arguments or a bad
+    template).  Raises ``NotImplementedError`` for ops or types the code
+    generator does not handle yet (vectors).
+    """
+    return _ModuleLowering(module).run()
