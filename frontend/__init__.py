@@ -13,10 +13,9 @@ from typing import Callable, Sequence
 
 from ir import FuncOp, Module, Type
 
-from . import arith as _arith  # noqa: F401  (installs the operators on Symbolic)
-from . import arrays as _arrays  # noqa: F401  (installs indexing and attributes on Symbolic)
-from . import nprandom as _nprandom  # noqa: F401  (installs the methods of traced Generators)
-from .tracer import Tracer, activate
+from .context import activate
+from .convert import convert
+from .tracer import Tracer
 
 
 def trace(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
@@ -36,8 +35,6 @@ def trace(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None 
 
 def converted_source(pyfunc: Callable) -> str:
     """The converted (AutoGraph-style) source of ``pyfunc``."""
-    from .convert import convert
-
     return convert(pyfunc).source
 
 

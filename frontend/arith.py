@@ -14,24 +14,31 @@ exponent raises ``ValueError`` where CPython would return a float; with a
 constant negative exponent the result is a float, as in CPython.  A float
 power whose exact result would be complex (negative base, fractional
 exponent) raises ``ValueError`` where CPython returns a complex.
+
+Layer: above the trace context; these rules are the operators of traced
+values of every kind (``values.define`` with ``Type``): they type numbers
+and refuse whole arrays and tuples, naming them.
 """
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
+
+import numpy as np
 
 from ir import Location, TypingError, UnsupportedError
 from ir.dtypes import promote, to_dtype
 from ir.ops import (
-    BINARY_OPS, COMPARE_OPS, CastOp, FloatTestOp, IfOp, ImagOp, InvertOp, MakeComplexOp, NegOp, NotOp,
-    RaiseIfOp, RealOp, SelectOp, YieldOp,
+    BINARY_OPS, COMPARE_OPS, CastOp, ConstantOp, FloatTestOp, IfOp, ImagOp, InvertOp, MakeComplexOp,
+    MakeTupleOp, MathOp, NegOp, NotOp, RaiseIfOp, RealOp, SelectOp, YieldOp,
 )
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, kind_rank,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, TupleType, Type, bool_, f64, i64, kind_rank,
 )
 
-from . import tracer as _tracer
-from .values import Symbolic, describe, python_scalar_type, type_of
+from . import pyint
+from .context import TraceContext, current
+from .values import MaybeUnbound, Symbolic, TypeConflict, define, describe, method, python_scalar_type, type_of
 
 
 _BINARY_NAMES = {
@@ -49,8 +56,8 @@ _PY_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 # ----------------------------------------------------------------- helpers
-def _tr() -> _tracer.Tracer:
-    return _tracer.current()
+def _tr() -> TraceContext:
+    return current()
 
 
 def scalar_type(x: Any, op: str) -> tuple[Type, bool]:
@@ -90,8 +97,25 @@ def cast(x: Any, to: Type) -> Symbolic:
 
 
 def constant(x: Any, t: Type) -> Symbolic:
-    """A constant of type ``t`` (see ``Tracer.constant`` for wide ints)."""
+    """A constant of type ``t`` (see ``TraceContext.constant`` for wide ints)."""
     return _tr().constant(x, t)
+
+
+def materialize(value: Any, type: Type | None = None) -> Any:
+    """The IR value for a traced or constant scalar/tuple, cast to ``type``."""
+    if isinstance(value, tuple):
+        elements = [materialize(v, t) for v, t in zip(value, type.elements)] \
+            if isinstance(type, TupleType) else [materialize(v) for v in value]
+        return _tr().emit(MakeTupleOp(elements)).result
+    if isinstance(value, Symbolic):
+        if type is not None and value.type != type:
+            value = cast(value, type)
+        return value.value
+    t = python_scalar_type(value)
+    if t is None:
+        raise _tr().error(TypingError, f"a {describe(value)} cannot be used as a value in compiled code")
+    c = constant(value, t)
+    return (cast(c, type) if type is not None and type != t else c).value
 
 
 def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symbolic,
@@ -256,8 +280,6 @@ def _numpy_complex_divide(a: Symbolic, b: Symbolic) -> Symbolic:
 
 
 def _fabs(x: Symbolic) -> Symbolic:
-    from ir.ops import MathOp
-
     return _tr().emit_value(MathOp("fabs", x.value))
 
 
@@ -279,8 +301,6 @@ def _div(x: Symbolic, y: Symbolic) -> Symbolic:
 
 def _int_true_divide(a: Any, b: Any) -> Any:
     """``int / int``, correctly rounded as CPython does (see ``frontend.pyint``)."""
-    from . import pyint
-
     a, b = cast(a, i64), cast(b, i64)
     raise_if(_is_zero(b), "ZeroDivisionError", _ZERO_DIVISION[("/", "int")])
     return _tr().call(pyint.true_divide, (a, b), {})
@@ -313,8 +333,6 @@ def _lt_zero(x: Symbolic) -> Symbolic | bool:
 
 def _constant_value(x: Symbolic) -> Any:
     """The Python value of a traced constant, so checks on it fold at trace time."""
-    from ir.ops import ConstantOp
-
     owner = x.value.owner if isinstance(x, Symbolic) else None
     if isinstance(owner, ConstantOp):
         return owner.value
@@ -393,8 +411,6 @@ _U64 = IntType(64, False)
 def _unsigned_if_large(x: Any) -> Any:
     """A Python int constant above the i64 range compares as a ``u64``."""
     if isinstance(x, int) and not isinstance(x, bool) and x > i64.max:
-        import numpy as np
-
         return np.uint64(x)
     return x
 
@@ -462,8 +478,6 @@ def invert(a: Symbolic) -> Symbolic:
 def truth(x: Any) -> Any:
     """Python's ``bool(x)``: a traced bool, or a Python bool for constants."""
     if not isinstance(x, Symbolic):
-        from .values import MaybeUnbound, TypeConflict
-
         if isinstance(x, (MaybeUnbound, TypeConflict)):
             raise RuntimeError("truth() of an unloaded variable")
         return bool(x)
@@ -533,43 +547,51 @@ def matmul(a: Any, b: Any) -> Any:
     raise _tr().error(TypingError, f"unsupported operand type(s) for @: '{ta}' and '{tb}'")
 
 
-def absolute(x: Symbolic) -> Symbolic:
-    """``x.__abs__()``, which C code calls (``map(abs, xs)``): the ``abs``
-    builtin of ``frontend.builtins``."""
-    import builtins
+def unify_types(types: list[Type]) -> Type | None:
+    """The type all of ``types`` convert to, as Python arithmetic would."""
+    result = types[0]
+    for t in types[1:]:
+        if t == result:
+            continue
+        if not all(isinstance(x, (BoolType, IntType, FloatType, ComplexType)) for x in (t, result)):
+            return None
+        result = promote(result, t)
+    return result
 
-    from .builtins import lookup
 
-    return lookup(builtins.abs)(x)
+def extremum(op: type, values: Sequence[Any]) -> Symbolic:
+    """The least (``op`` the ``MinOp``) or greatest (``MaxOp``) of real numbers,
+    at least one of them traced, in the type they unify to; of Python numbers a
+    Python number.  CPython returns whichever argument wins, with its own type,
+    which compiled code cannot follow for mixed types (README)."""
+    t = unify_types([type_of(v) for v in values])
+    result = cast(values[0], t)
+    for v in values[1:]:
+        result = _tr().emit_value(op(result.value, cast(v, t).value))
+    return Symbolic(result.value, weak=all(getattr(v, "weak", True) for v in values))
 
 
 # ----------------------------------------------------------------- operators on Symbolic
-def _install() -> None:
-    def binop(op: str):
+def _operators() -> dict[str, Callable]:
+    def binop(op: str) -> Callable:
         return lambda self, other: binary(op, self, other)
 
-    def rbinop(op: str):
+    def rbinop(op: str) -> Callable:
         return lambda self, other: binary(op, other, self)
 
-    def cmpop(op: str):
+    def cmpop(op: str) -> Callable:
         return lambda self, other: compare(op, self, other)
 
+    table: dict[str, Callable] = {}
     for op, name in (("+", "add"), ("-", "sub"), ("*", "mul"), ("/", "truediv"), ("//", "floordiv"),
                      ("%", "mod"), ("**", "pow"), ("<<", "lshift"), (">>", "rshift"), ("&", "and"),
                      ("|", "or"), ("^", "xor")):
-        setattr(Symbolic, f"__{name}__", binop(op))
-        setattr(Symbolic, f"__r{name}__", rbinop(op))
+        table[f"__{name}__"], table[f"__r{name}__"] = binop(op), rbinop(op)
     for op, name in (("==", "eq"), ("!=", "ne"), ("<", "lt"), ("<=", "le"), (">", "gt"), (">=", "ge")):
-        setattr(Symbolic, f"__{name}__", cmpop(op))
-    Symbolic.real = property(real)  # type: ignore[attr-defined]
-    Symbolic.imag = property(imag)  # type: ignore[attr-defined]
-    Symbolic.conjugate = conjugate  # type: ignore[attr-defined]
-    Symbolic.__neg__ = negate  # type: ignore[assignment]
-    Symbolic.__pos__ = positive  # type: ignore[assignment]
-    Symbolic.__invert__ = invert  # type: ignore[assignment]
-    Symbolic.__abs__ = absolute  # type: ignore[attr-defined]
-    Symbolic.__matmul__ = matmul  # type: ignore[attr-defined]
-    Symbolic.__rmatmul__ = lambda self, other: matmul(other, self)  # type: ignore[attr-defined]
+        table[f"__{name}__"] = cmpop(op)
+    return {**table, "__neg__": negate, "__pos__": positive, "__invert__": invert, "__matmul__": matmul,
+            "__rmatmul__": lambda self, other: matmul(other, self),
+            "real": real, "imag": imag, "conjugate": method(conjugate)}
 
 
-_install()
+define(Type, _operators())

@@ -19,23 +19,27 @@ type.  Python-semantics (NumPy-semantics) decisions:
   allocation), ``a.size`` the product of the extents, ``len(a)`` the first
   extent;
 * ``for x in a`` iterates over the first axis.
+
+Layer: above the typing rules of ``frontend.arith``; it defines indexing
+and the attributes of traced values of array type (``values.define``), and
+what they are for other kinds (errors).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import to_dtype
 from ir.ops import ArrayDimOp, ArrayLoadOp, ArrayStoreOp, ArrayViewOp
-from ir.types import ArrayType, BoolType, ComplexType, IntType, i64
+from ir.types import ArrayType, BoolType, ComplexType, IntType, Type, i64
 
 from . import arith
-from . import tracer as _tracer
-from .values import Symbolic, describe, type_of
+from .context import TraceContext, current
+from .values import Symbolic, define, describe, type_of
 
 
-def _tr() -> _tracer.Tracer:
-    return _tracer.current()
+def _tr() -> TraceContext:
+    return current()
 
 
 def is_array(value: Any) -> bool:
@@ -155,37 +159,16 @@ def length(a: Symbolic) -> Symbolic:
     return dim(a, 0)
 
 
-def _install() -> None:
-    def make_property(name: str) -> property:
-        def get(self: Symbolic) -> Any:
-            if not is_array(self):
-                raise _tr().error(TypingError, f"a {self.type} has no attribute '{name}'")
-            return attribute(self, name)
-        return property(get)
-
-    for name in ("shape", "ndim", "size", "dtype", "itemsize"):
-        setattr(Symbolic, name, make_property(name))
-
-    def symbolic_getitem(self: Symbolic, key: Any) -> Any:
-        if not is_array(self):
-            raise _tr().error(TypingError, f"a {self.type} is not subscriptable")
-        return getitem(self, key)
-
-    def symbolic_setitem(self: Symbolic, key: Any, value: Any) -> None:
-        if not is_array(self):
-            raise _tr().error(TypingError, f"a {self.type} does not support item assignment")
-        setitem(self, key, value)
-
-    def symbolic_copy(self: Symbolic) -> Symbolic:
-        if not is_array(self):
-            raise _tr().error(TypingError, f"a {self.type} has no attribute 'copy'")
-        from .numpy_api import copy
-
-        return copy(self)
-
-    Symbolic.copy = symbolic_copy  # type: ignore[attr-defined]
-    Symbolic.__getitem__ = symbolic_getitem  # type: ignore[attr-defined]
-    Symbolic.__setitem__ = symbolic_setitem  # type: ignore[attr-defined]
+def refused(message: str) -> Callable[..., Any]:
+    """What an array operation is on a traced value of another kind: a ``TypingError``."""
+    def refuse(value: Symbolic, *args: Any) -> Any:
+        raise _tr().error(TypingError, message.format(type=value.type))
+    return refuse
 
 
-_install()
+_ATTRIBUTES = ("shape", "ndim", "size", "dtype", "itemsize")
+define(ArrayType, {"__getitem__": getitem, "__setitem__": setitem,
+                   **{name: lambda a, name=name: attribute(a, name) for name in _ATTRIBUTES}})
+define(Type, {"__getitem__": refused("a {type} is not subscriptable"),
+              "__setitem__": refused("a {type} does not support item assignment"),
+              **{name: refused(f"a {{type}} has no attribute '{name}'") for name in _ATTRIBUTES}})

@@ -20,6 +20,9 @@ CPython's semantics and errors:
 * ``math.gamma``, ``math.lgamma`` and ``math.hypot`` are CPython's own
   algorithms, not the C library's: calls of their ports in ``frontend.pylib``;
   ``abs()`` of a complex number is the C ``hypot``, as in CPython.
+
+Layer: above arrays, iteration and ``frontend.sequences``; it also defines
+``abs()`` of traced values (``values.define``).
 """
 from __future__ import annotations
 
@@ -29,18 +32,18 @@ from typing import Any, Callable
 
 from ir import TypingError, UnsupportedError
 from ir.ops import Math2Op, MathOp, MaxOp, MinOp, SelectOp
-from ir.types import BoolType, ComplexType, FloatType, IntType, f64, i64
+from ir.types import BoolType, ComplexType, FloatType, IntType, Type, f64, i64
 
-from . import arith, iteration, pyint
-from . import pylib
-from . import tracer as _tracer
-from .layout import unify_types
-from .staging import Range, user_computation
-from .values import Symbolic, describe, type_of
+from . import arith, arrays, iteration, pyint, pylib
+from .arith import unify_types
+from .context import TraceContext, current
+from .raising import user_computation
+from .sequences import Range
+from .values import Symbolic, define, describe, type_of
 
 
-def _tr() -> _tracer.Tracer:
-    return _tracer.current()
+def _tr() -> TraceContext:
+    return current()
 
 
 def _traced(*args: Any) -> bool:
@@ -227,19 +230,11 @@ def _min_max(name: str, py: Callable, op: type) -> Callable:
             raise _tr().error(TypingError, f"{name}() arg is an empty sequence")
         if not _traced(*values):
             return py(*values)
-        types = []
         for v in values:
             t = type_of(v)
             if t is None or not t.is_scalar or isinstance(t, ComplexType):
                 raise _tr().error(TypingError, f"{name}() of a {describe(v)} is not supported")
-            types.append(t)
-        t = unify_types(types)
-        result = arith.cast(values[0], t)
-        for v in values[1:]:
-            result = _tr().emit_value(op(result.value, arith.cast(v, t).value))
-        # of Python numbers a Python number; CPython returns whichever argument wins, with
-        # its own type, which compiled code cannot follow for mixed types (README)
-        return Symbolic(result.value, weak=all(getattr(v, "weak", True) for v in values))
+        return arith.extremum(op, values)
     impl.__name__ = name
     return impl
 
@@ -318,8 +313,6 @@ def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
 
 
 def _len(x: Any) -> Any:
-    from . import arrays
-
     if arrays.is_array(x):
         return arrays.length(x)
     if isinstance(x, Symbolic):
@@ -420,6 +413,8 @@ def _build_table() -> dict[Any, Callable]:
 
 
 _TABLE = _build_table()
+#: ``x.__abs__()``, which C code calls (``map(abs, xs)``)
+define(Type, {"__abs__": _abs})
 
 
 def lookup(f: Any) -> Callable | None:

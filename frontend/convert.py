@@ -41,7 +41,7 @@ Python-semantics decisions:
   in-place semantics for mutable values.
 
 The converted code keeps the line and column numbers of the user's file, so
-tracebacks and :func:`user_location` point at the user's source.
+tracebacks and ``frontend.locations`` point at the user's source.
 """
 from __future__ import annotations
 import __future__
@@ -62,6 +62,8 @@ from typing import Any, Callable, Iterable, Sequence
 from ir.diagnostics import CompileError, Location, UnsupportedError
 
 from . import operators
+from .locations import code_objects, register_converted
+from .locations import traceback_location  # noqa: F401  (compiler.pipeline reads it here)
 
 _AG = "ag__"
 _FACTORY = "__ag_factory"
@@ -130,7 +132,7 @@ def _compiles_to(code: types.CodeType, lines: list[str]) -> bool:
         module = _compile("".join(lines), code.co_filename, code.co_flags & _FUTURE_FLAGS)
     except (SyntaxError, ValueError):
         return False
-    return any(c == code for c in _code_objects(module))
+    return any(c == code for c in code_objects(module))
 
 
 def _def_ast(code: types.CodeType, lines: list[str]) -> ast.FunctionDef | None:
@@ -944,7 +946,7 @@ def _convert(func: Callable, closure: list[Any]) -> Callable:
     function.__kwdefaults__ = dict(func.__kwdefaults__) if func.__kwdefaults__ else None
     function.__doc__ = func.__doc__
     function.__annotations__ = dict(func.__annotations__)
-    _register(code)
+    register_converted(code)
     return function
 
 
@@ -1043,76 +1045,3 @@ def _compile(source: str | ast.Module, filename: str, flags: int = 0) -> types.C
             return compile(source, filename, "exec", flags=flags, dont_inherit=True)
         finally:
             sys.setrecursionlimit(limit)
-
-
-def _code_objects(code: types.CodeType) -> Iterable[types.CodeType]:
-    yield code
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            yield from _code_objects(const)
-
-
-# ============================================================== locations
-class _CodeInfo:
-    """What :func:`user_location` keeps about one converted code object."""
-
-    __slots__ = ("positions", "ref")
-
-    def __init__(self, ref: weakref.ref):
-        #: keeps the weak reference (and its callback) alive
-        self.ref = ref
-        #: the instructions' source positions, computed when first asked for
-        self.positions: tuple | None = None
-
-
-#: ``id(code)`` -> info, for every converted code object (nested ones included).
-#: Decision: keyed by ``id`` because looking a code object up by value hashes
-#: its whole bytecode, and the lookup runs for every traced op.  A weak
-#: reference's callback removes the entry while the dying code's id is still
-#: its own, so an id found here always belongs to converted code.
-_CONVERTED_CODES: dict[int, _CodeInfo] = {}
-
-
-def _register(code: types.CodeType) -> None:
-    codes = _CONVERTED_CODES  # bound in the callbacks: they may run while the interpreter shuts down
-    for c in _code_objects(code):
-        key = id(c)
-        codes[key] = _CodeInfo(weakref.ref(c, lambda _, key=key: codes.pop(key, None)))
-
-
-def _frame_location(frame: Any, lasti: int, info: _CodeInfo) -> Location:
-    code = frame.f_code
-    if info.positions is None:
-        info.positions = tuple(code.co_positions())
-    positions = info.positions
-    index = lasti // 2
-    position = positions[index] if 0 <= index < len(positions) else None
-    line = position[0] if position is not None and position[0] is not None else frame.f_lineno
-    col = position[2] if position is not None and position[2] is not None else 0
-    return Location(code.co_filename, line, col)
-
-
-def traceback_location(tb: Any) -> Location | None:
-    """The location of the innermost converted-code frame of a traceback."""
-    found = None
-    while tb is not None:
-        info = _CONVERTED_CODES.get(id(tb.tb_frame.f_code))
-        if info is not None:
-            found = _frame_location(tb.tb_frame, tb.tb_lasti, info)
-        tb = tb.tb_next
-    return found
-
-
-def user_location(skip_frames: int = 0) -> Location | None:
-    """The user-source location the innermost running converted code is at.
-
-    Walks the stack outward from the caller (after skipping ``skip_frames``
-    more frames); ``None`` when no converted code is running.
-    """
-    frame = sys._getframe(skip_frames + 1)
-    while frame is not None:
-        info = _CONVERTED_CODES.get(id(frame.f_code))
-        if info is not None:
-            return _frame_location(frame, frame.f_lasti, info)
-        frame = frame.f_back
-    return None

@@ -6,6 +6,9 @@ for a traced ``k`` in range, so ``for x in it`` becomes a loop over
 a 1-d array, sub-arrays otherwise); ``enumerate(it, start)`` and
 ``zip(a, b, ...)`` (stopping at the shortest, as Python does) take arrays,
 ranges, Python tuples and each other.
+
+Layer: above arrays and ``frontend.sequences``; below builtins (which
+stage ``enumerate`` and ``zip`` with these) and the staging of ``for``.
 """
 from __future__ import annotations
 
@@ -13,16 +16,17 @@ import builtins
 from typing import Any
 
 from ir import TypingError
-from ir.ops import ArrayLoadOp, ArrayViewOp
+from ir.ops import ArrayLoadOp, ArrayViewOp, MinOp
 from ir.types import i64
 
 from . import arith, arrays
-from . import tracer as _tracer
+from .context import TraceContext, current
+from .sequences import Range, getitem, range_length
 from .values import Symbolic, describe
 
 
-def _tr() -> _tracer.Tracer:
-    return _tracer.current()
+def _tr() -> TraceContext:
+    return current()
 
 
 class IndexedIterable:
@@ -52,8 +56,6 @@ class RangeItems(IndexedIterable):
         self.range = rng
 
     def length(self) -> Any:
-        from .staging import range_length
-
         return range_length(self.range)
 
     def item(self, k: Any) -> Any:
@@ -68,8 +70,6 @@ class TupleItems(IndexedIterable):
         return len(self.items)
 
     def item(self, k: Any) -> Any:
-        from .staging import getitem
-
         return getitem(self.items, k)
 
 
@@ -89,10 +89,13 @@ class Zip(IndexedIterable):
         self.parts = parts
 
     def length(self) -> Any:
-        from .builtins import lookup
-
+        """The shortest part's length: ``zip`` stops there."""
         lengths = [p.length() for p in self.parts]
-        return lengths[0] if len(lengths) == 1 else lookup(builtins.min)(*lengths)
+        if len(lengths) == 1:
+            return lengths[0]
+        if not any(isinstance(n, Symbolic) for n in lengths):
+            return builtins.min(lengths)
+        return arith.extremum(MinOp, lengths)
 
     def item(self, k: Any) -> Any:
         return tuple(p.item(k) for p in self.parts)
@@ -100,8 +103,6 @@ class Zip(IndexedIterable):
 
 def indexed(iterable: Any) -> IndexedIterable | None:
     """The counted-loop view of ``iterable``, or None if Python should iterate it."""
-    from .staging import Range
-
     if isinstance(iterable, IndexedIterable):
         return iterable
     if arrays.is_array(iterable):

@@ -27,7 +27,8 @@ variable gets a *layout* computed from the values the paths give it:
   functions); reading the variable afterwards is a ``TypingError``.
 
 A layout flattens a value into IR values ("leaves") and rebuilds a value
-from leaves.
+from leaves.  Layer: above the typing rules of ``frontend.arith``, below
+the staging of control flow that merges with it.
 """
 from __future__ import annotations
 
@@ -35,11 +36,12 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ir import Block, Location, Operation
-from ir.dtypes import promote
 from ir.ops import ArrayUndefOp, ConstantOp
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
 
-from .values import MaybeUnbound, Symbolic, TypeConflict, describe, python_scalar_type, type_of
+from .arith import cast, constant, unify_types
+from .context import current
+from .values import MaybeUnbound, Symbolic, TypeConflict, Undefined, describe, python_scalar_type, type_of
 
 
 class Layout:
@@ -104,21 +106,7 @@ class Conflict(Layout):
 
 
 def is_undefined(value: Any) -> bool:
-    from .operators import Undefined
-
     return isinstance(value, Undefined)
-
-
-def unify_types(types: list[Type]) -> Type | None:
-    """The type all of ``types`` convert to, as Python arithmetic would."""
-    result = types[0]
-    for t in types[1:]:
-        if t == result:
-            continue
-        if not all(isinstance(x, (BoolType, IntType, FloatType, ComplexType)) for x in (t, result)):
-            return None
-        result = promote(result, t)
-    return result
 
 
 def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location | None = None,
@@ -157,9 +145,7 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
         return _conflict(name, defined, loc)
     known = any(isinstance(v, Symbolic) and v.bounds is not None for v in defined)
     if known and isinstance(t, IntType) and t != i64:
-        from . import tracer
-
-        tracer.current().bounds_relied_on += 1
+        current().bounds_relied_on += 1
     return Scalar(t, all(weak), _union(bounds) if all(weak) else None)
 
 
@@ -298,8 +284,6 @@ def _describe_layout(layout: Layout) -> str:
 # ----------------------------------------------------------------- leaves
 def leaves(layout: Layout, value: Any) -> list[Any]:
     """Flatten ``value`` into traced values/constants matching ``layout``."""
-    from .arith import cast
-
     if isinstance(layout, (Static, Unbound, Conflict)):
         return []
     if isinstance(layout, Maybe):
@@ -316,17 +300,12 @@ def leaves(layout: Layout, value: Any) -> list[Any]:
 
 def placeholders(layout: Layout) -> list[Any]:
     """Zero values for every leaf of ``layout`` (where a variable is unbound)."""
-    from . import tracer
-    from .arith import constant
-
-    return [tracer.current().emit_value(ArrayUndefOp(t)) if isinstance(t, ArrayType)
+    return [current().emit_value(ArrayUndefOp(t)) if isinstance(t, ArrayType)
             else constant(False if isinstance(t, BoolType) else 0, t) for t in layout.leaf_types()]
 
 
 def rebuild(layout: Layout, values: Iterator[Any], name: str) -> Any:
     """The inverse of :func:`leaves`: a state value from IR values."""
-    from .operators import Undefined
-
     if isinstance(layout, Static):
         return layout.obj
     if isinstance(layout, Unbound):

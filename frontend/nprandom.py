@@ -31,18 +31,18 @@ from ir.ops import GeneratorOp, PutGaussOp, RandomCallOp, RandomDrawOp, TakeGaus
 from ir.types import BoolType, FloatType, GeneratorType, IntType, f64, i8, i64, u64
 
 from . import arith, arrays, numpy_api, pyrandom
-from . import tracer as _tracer
-from .values import Symbolic, describe, type_of
+from .context import TraceContext, current
+from .values import Symbolic, define, describe, method, type_of
 
 __all__ = ["lookup"]
 
 
-def _tr() -> _tracer.Tracer:
-    return _tracer.current()
+def _tr() -> TraceContext:
+    return current()
 
 
 def _layout_or_refuse(name: str) -> None:
-    from runtime.nprandom import RandomLayoutError, legacy_layout
+    from runtime.nprandom import RandomLayoutError, legacy_layout  # runtime/ sits beside frontend/: imported where used
 
     try:
         legacy_layout()
@@ -320,20 +320,8 @@ GENERATOR_METHODS = {"random": _generator_random, "standard_normal": _generator_
                      "normal": _generator_normal, "uniform": _generator_uniform, "integers": _generator_integers}
 
 
-def _install() -> None:
-    """The methods of a traced ``Generator`` (``rng.normal(0.0, 1.0)``)."""
-    def method(name: str, staged: Callable) -> property:
-        def get(self: Symbolic) -> Any:
-            if not isinstance(self.type, GeneratorType):
-                raise TypingError(f"a traced {self.type} has no attribute '{name}' in compiled code")
-            return types.MethodType(staged, self)
-        return property(get)
-
-    for name, staged in GENERATOR_METHODS.items():
-        setattr(Symbolic, name, method(name, staged))
-
-
-_install()
+#: the methods of a traced ``Generator`` (``rng.normal(0.0, 1.0)``)
+define(GeneratorType, {name: method(staged) for name, staged in GENERATOR_METHODS.items()})
 
 
 def _checked(fn: Callable) -> Callable:
@@ -374,6 +362,6 @@ def lookup(f: Any) -> Callable | None:
 
 def _constant_generator(g: np.random.Generator) -> Symbolic:
     """A Generator object known while tracing, as a traced value (kept alive by the registry)."""
-    from runtime.pycall import register
+    from runtime.pycall import register  # runtime/ sits beside frontend/: imported where used
 
     return _tr().emit_value(GeneratorOp(register("Generator", g)))

@@ -16,6 +16,9 @@
   ``minimum``/``maximum`` propagate NaN; an integer ``power`` with a
   negative exponent raises NumPy's ``ValueError``.
 * Scalar types as functions -- ``np.float32(x)``, ``np.int64(x)``, ... convert.
+
+Layer: above arrays and builtins; it defines ``copy()`` of traced arrays
+(``values.define``).
 """
 from __future__ import annotations
 
@@ -26,15 +29,16 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
 from ir.ops import ArrayAllocOp, FloorDivOp, Math2Op, MathOp, PowOp
-from ir.types import BoolType, ComplexType, FloatType, IntType, Type, f64, i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, f64, i64
 
 from . import arith, arrays, pyarray
-from . import tracer as _tracer
-from .values import Symbolic, describe, type_of
+from .builtins import to_int
+from .context import TraceContext, current
+from .values import Symbolic, define, describe, method, type_of
 
 
-def _tr() -> _tracer.Tracer:
-    return _tracer.current()
+def _tr() -> TraceContext:
+    return current()
 
 
 def _traced(*args: Any) -> bool:
@@ -133,6 +137,10 @@ def copy(a: Symbolic) -> Symbolic:
     return result
 
 
+define(ArrayType, {"copy": method(copy)})
+define(Type, {"copy": arrays.refused("a {type} has no attribute 'copy'")})
+
+
 def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> Symbolic:
     if stop is None:
         start, stop = 0, start
@@ -158,8 +166,6 @@ def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> Sy
 
 
 def _ceil_to_int(x: Any) -> Any:
-    from .builtins import to_int
-
     return to_int(arith.cast(x, f64), "ceil")
 
 

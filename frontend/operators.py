@@ -4,7 +4,10 @@
 boolean logic, calls and local-variable accesses go through these functions.
 Each one runs plain Python semantics unless its deciding value is symbolic
 (or, for the ones that only matter while tracing, a trace is running); then
-it hands over to ``frontend.staging``, imported lazily.
+it hands over to ``frontend.staging``.  Decision: that module is looked up
+at each hand-over, not bound when this one is imported, so that the
+converter's tests can stand a fake in for it; it does not import this
+module (``frontend.convert`` does, and the tracer above it).
 
 Python-semantics decisions:
 
@@ -24,6 +27,7 @@ import functools
 import operator
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from .values import Undefined  # noqa: F401  (converted code reads it as ``ag__.Undefined``)
 
 _GetState = Callable[[], tuple]
 _SetState = Callable[[tuple], None]
@@ -33,18 +37,6 @@ def _staging():
     from . import staging
 
     return staging
-
-
-class Undefined:
-    """The value of a local variable that has not been assigned yet."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"Undefined({self.name!r})"
 
 
 # ------------------------------------------------------------ variables

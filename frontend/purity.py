@@ -15,7 +15,7 @@ The rule:
   cannot change (tuples, strings, numbers, ...);
 * methods of Python lists, dicts, sets and NumPy arrays that exist only
   while compiling are pure when they only read, and allowed to change the
-  container only outside run-time branches and loops (``frontend.staging``);
+  container only outside run-time branches and loops (``frontend.calls``);
 * calls with side effects or a different result per call run when the
   compiled code runs (``frontend.runtime_calls``, ``frontend.nprandom``);
 * any other callable -- ``os.getpid``, ``input``, ``open``, a method of an

@@ -39,14 +39,14 @@ from ir.dtypes import to_dtype
 from ir.ops import PyCallOp
 from ir.types import ArrayType, NoneType, TupleType, Type, bool_, f64, i64, none
 
-from . import tracer as _tracer
-from .values import Symbolic, describe, python_scalar_type, type_of
+from .context import TraceContext, current
+from .values import Symbolic, describe, type_of
 
 __all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "print_", "lookup"]
 
 
-def _tr() -> _tracer.Tracer:
-    return _tracer.current()
+def _tr() -> TraceContext:
+    return current()
 
 
 # ----------------------------------------------------------------- arguments
@@ -68,7 +68,7 @@ class _Template:
             index = len(self.leaves)
             self.leaves.append(value.value)
             if isinstance(t, ArrayType):
-                from runtime.pycall import array_view
+                from runtime.pycall import array_view  # runtime/ sits beside frontend/: imported where used
 
                 dtype, ndim = to_dtype(t.dtype), t.ndim
                 return lambda boxed: array_view(boxed[index], dtype, ndim)
@@ -84,7 +84,7 @@ class _Template:
 
 def _emit(name: str, template: _Template, call: Callable[..., Any], result_type: Type) -> Any:
     """A ``py.call`` of ``call(*boxed operands)``."""
-    from runtime.pycall import register
+    from runtime.pycall import register  # runtime/ sits beside frontend/: imported where used
 
     key = register(name, call)
     op = _tr().emit(PyCallOp(key, template.leaves, result_type))

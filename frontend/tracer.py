@@ -10,170 +10,47 @@ Recursion: a call to a function whose trace is still in progress uses the
 return type seen so far (from the ``return`` statements traced before the
 call, so the base case must come first).  If the finished function returns
 a different type, it is traced once more with that type assumed.
+
+Layer: the top, with the converter.  The :class:`Tracer` is the trace
+context (``frontend.context``) the layers below emit into; it adds what
+needs the converter and the staging of control flow: tracing a Python
+function into an IR function (:meth:`Tracer.call`, which the layers below
+reach through the context).
 """
 from __future__ import annotations
 
 import inspect
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
-from ir import Block, Builder, CompileError, Location, Module, Operation, TypingError, UnsupportedError
-from ir.ops import (
-    CallOp, ConstantOp, FuncOp, MakeTupleOp, ReturnOp, TupleGetOp,
-)
-from ir.types import NoneType, TupleType, Type, none
+from ir import CompileError, Location, Module, TypingError, UnsupportedError
+from ir.ops import CallOp, FuncOp, ReturnOp
+from ir.types import BoolType, ComplexType, FloatType, NoneType, TupleType, Type, none
 
-from .values import PY_SCALARS, Symbolic, describe, python_scalar_type, type_of
-
-_active = threading.local()
+from . import staging  # noqa: F401  (loads every layer, and so every kind's operators, before a trace runs)
+from .arith import materialize
+from .context import FunctionTrace, PathEnds, TraceContext
+from .context import tracing  # noqa: F401  (read here by the robustness tests)
+from .convert import convert
+from .raising import run_user_code
+from .values import PY_SCALARS, Symbolic, python_scalar_type, type_of
+from .variables import function_result
 
 #: how many times a function is traced again when its return type changes
 MAX_RETRACES = 3
 
 
-def current() -> "Tracer":
-    tracer = getattr(_active, "tracer", None)
-    if tracer is None:
-        raise RuntimeError("no trace is in progress")
-    return tracer
+class Tracer(TraceContext):
+    """The trace context that traces Python functions into IR functions of one module."""
 
-
-def tracing() -> bool:
-    return getattr(_active, "tracer", None) is not None
-
-
-@dataclass
-class RegionFrame:
-    """The block being filled, and whether its path already ended in a raise."""
-
-    block: Block
-    terminated: bool = False
-
-
-@dataclass
-class FunctionTrace:
-    pyfunc: Callable
-    func_op: FuncOp
-    return_hint: Type | None = None
-    return_hint_fixed: bool = False
-    frames: list[RegionFrame] = field(default_factory=list)
-    recursive_call_types: list[Type] = field(default_factory=list)
-
-
-class Tracer:
     def __init__(self, boundscheck: bool = True) -> None:
-        self.boundscheck = boundscheck
+        super().__init__(boundscheck)
         self.module = Module()
         self.functions: dict[tuple, FuncOp] = {}
         self.in_progress: dict[tuple, FunctionTrace] = {}
-        self.stack: list[FunctionTrace] = []
-        self.builder = Builder()
         #: functions whose every path raises: a call to one ends the caller's path
         self.never_return: set[str] = set()
         #: function -> which parts of its result are Python numbers (``_weakness``)
         self.weak_results: dict[str, Any] = {}
-        #: merges kept narrow by the known constants of a traced value (``layout.Scalar.bounds``)
-        self.bounds_relied_on = 0
-
-    # ------------------------------------------------------------- emission
-    @property
-    def function(self) -> FunctionTrace:
-        return self.stack[-1]
-
-    @property
-    def frame(self) -> RegionFrame:
-        return self.function.frames[-1]
-
-    def location(self) -> Location | None:
-        from .convert import user_location
-
-        return user_location()
-
-    def emit(self, op: Operation) -> Operation:
-        if op.loc is None:
-            op.loc = self.location()
-        return self.builder.insert(op)
-
-    def emit_value(self, op: Operation) -> Symbolic:
-        return Symbolic(self.emit(op).result)
-
-    @contextmanager
-    def region(self, block: Block) -> Iterator[RegionFrame]:
-        """Trace into ``block`` (appending at its end)."""
-        frame = RegionFrame(block)
-        self.function.frames.append(frame)
-        with self.builder.inside(block):
-            try:
-                yield frame
-            finally:
-                self.function.frames.pop()
-
-    def error(self, cls: type[CompileError], message: str) -> CompileError:
-        return cls(message, self.location())
-
-    def outlives_the_trace(self, container: Any) -> bool:
-        """Whether a Python container was there before this trace: reachable from a
-        global, closure variable or default of a function being traced (through
-        lists, tuples, dicts and sets, a few levels deep)."""
-        roots: list[Any] = []
-        for trace in self.stack:
-            fn = trace.pyfunc
-            roots += list(getattr(fn, "__globals__", {}).values())
-            roots += [cell.cell_contents for cell in (getattr(fn, "__closure__", None) or ())
-                      if _cell_is_set(cell)]
-            roots += list(getattr(fn, "__defaults__", None) or ()) + \
-                list((getattr(fn, "__kwdefaults__", None) or {}).values())
-        seen: set[int] = set()
-        level = roots
-        for _ in range(_REACH_DEPTH):
-            found = []
-            for value in level:
-                if value is container:
-                    return True
-                if isinstance(value, _CONTAINERS) and id(value) not in seen and len(seen) < _REACH_LIMIT:
-                    seen.add(id(value))
-                    found += list(value.values()) if isinstance(value, dict) else list(value)
-            level = found
-        return False
-
-    # ------------------------------------------------------------- materialising
-    def materialize(self, value: Any, type: Type | None = None) -> Any:
-        """The IR value for a traced or constant scalar/tuple, cast to ``type``."""
-        from .arith import cast
-
-        if isinstance(value, tuple):
-            elements = [self.materialize(v, t) for v, t in zip(value, type.elements)] \
-                if isinstance(type, TupleType) else [self.materialize(v) for v in value]
-            return self.emit(MakeTupleOp(elements)).result
-        if isinstance(value, Symbolic):
-            if type is not None and value.type != type:
-                value = cast(value, type)
-            return value.value
-        t = python_scalar_type(value)
-        if t is None:
-            raise self.error(TypingError, f"a {describe(value)} cannot be used as a value in compiled code")
-        constant = self.constant(value, t)
-        return (cast(constant, type) if type is not None and type != t else constant).value
-
-    def constant(self, value: Any, type: Type) -> Symbolic:
-        """A constant of ``type``.  An int constant must fit in 64 bits, signed or
-        unsigned: ``0xFFFFFFFFFFFFFFFF`` is accepted and wraps to -1 in an ``i64``,
-        as 64-bit arithmetic would make it."""
-        from ir.ops import convert_scalar
-
-        value = _plain(value)
-        if isinstance(value, int) and not isinstance(value, bool) and not -(1 << 63) <= value < (1 << 64):
-            raise self.error(TypingError, f"the integer constant {value} does not fit in 64 bits")
-        return self.emit_value(ConstantOp(convert_scalar(value, type), type))
-
-    def unpack(self, value: Any) -> Any:
-        """A traced tuple as a Python tuple of traced elements."""
-        if isinstance(value, Symbolic) and isinstance(value.type, TupleType):
-            return tuple(self.unpack(self.emit_value(TupleGetOp(value.value, i)))
-                         for i in range(len(value.type.elements)))
-        return value
 
     # ------------------------------------------------------------- functions
     def trace_entry(self, pyfunc: Callable, arg_types: list[Type], result_type: Type | None = None,
@@ -232,14 +109,11 @@ class Tracer:
         if isinstance(value, tuple):
             return [a for v in value for a in self._flatten(v)]
         if isinstance(value, Symbolic) or isinstance(value, PY_SCALARS) or python_scalar_type(value):
-            return [self.materialize(value)]
+            return [materialize(value)]
         return []
 
     def _trace_function(self, pyfunc: Callable, spec: tuple, names: list[str], key: tuple,
                         constants: list | None = None, result_type: Type | None = None) -> FuncOp:
-        from .convert import convert
-        from .staging import function_result, run_user_code
-
         converted = convert(pyfunc)
         return_hint: Type | None = None
         for attempt in range(MAX_RETRACES + 1):
@@ -268,7 +142,7 @@ class Tracer:
                     rtype = result_type or type_of(result)
                     func_op.result_type = rtype
                     self.weak_results[func_op.sym_name] = _weakness(result)
-                    value = None if isinstance(rtype, NoneType) else self.materialize(result, rtype)
+                    value = None if isinstance(rtype, NoneType) else materialize(result, rtype)
                     self.emit(ReturnOp(value))
             except BaseException:
                 self.module.remove(func_op.sym_name)
@@ -284,24 +158,6 @@ class Tracer:
         raise TypingError(f"the return type of the recursive function {pyfunc.__name__}() does not settle: "
                           f"recursive calls assume {trace.recursive_call_types[0]} but it returns {rtype}",
                           _function_location(pyfunc))
-
-
-#: how deep and how far ``outlives_the_trace`` looks for a container
-_REACH_DEPTH, _REACH_LIMIT = 4, 20_000
-_CONTAINERS = (list, tuple, dict, set, frozenset)
-
-
-def _cell_is_set(cell: Any) -> bool:
-    try:
-        cell.cell_contents
-    except ValueError:  # an empty cell
-        return False
-    return True
-
-
-class PathEnds(Exception):
-    """Raised at trace time after a call to a function that always raises: the
-    rest of the current path never runs (``staging.run_user_code`` ends it)."""
 
 
 def _weakness(value: Any) -> Any:
@@ -327,14 +183,7 @@ def _zero(t: Type) -> Any:
     """A zero of a scalar or tuple type (the value of a path that never returns)."""
     if isinstance(t, TupleType):
         return tuple(_zero(e) for e in t.elements)
-    from ir.types import BoolType, ComplexType, FloatType
-
     return {BoolType: False, FloatType: 0.0, ComplexType: 0j}.get(type(t), 0)
-
-
-def _plain(value: Any) -> Any:
-    """A NumPy scalar as the Python scalar of the same kind."""
-    return value.item() if hasattr(value, "item") and not isinstance(value, PY_SCALARS) else value
 
 
 def _param_spec(value: Any) -> tuple:
@@ -382,13 +231,3 @@ def _function_location(pyfunc: Callable) -> Location | None:
     if code is None:
         return None
     return Location(code.co_filename, code.co_firstlineno, 0)
-
-
-@contextmanager
-def activate(tracer: Tracer) -> Iterator[Tracer]:
-    previous = getattr(_active, "tracer", None)
-    _active.tracer = tracer
-    try:
-        yield tracer
-    finally:
-        _active.tracer = previous

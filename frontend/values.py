@@ -3,8 +3,9 @@
 * plain Python values (ints, floats, tuples, functions, modules, ...): they
   are evaluated at trace time and never reach the IR unless an operation
   mixes them with traced values, where scalars become constants;
+* :class:`Undefined`: a local variable no path has assigned yet;
 * :class:`Symbolic`: an IR value (a type, no value); every Python operator
-  on it appends ops to the IR (see ``frontend.arith``).  A *weak* symbolic
+  on it appends ops to the IR (see :func:`define`).  A *weak* symbolic
   value stands for a Python ``int``/``float``/``complex`` object (an
   argument, an accumulator started from a literal): as in NumPy 2 (NEP 50)
   it does not widen a NumPy type it meets -- ``alpha * x`` is ``float32``
@@ -14,12 +15,27 @@
   and raises ``UnboundLocalError`` as CPython would;
 * :class:`TypeConflict`: a variable whose paths disagree on its type;
   reading it is a ``TypingError`` naming both types and places.
+
+This is the bottom of the frontend's layers (it imports none of them):
+the trace context, the typing rules of ``frontend.arith``, arrays,
+NumPy and builtins, the staging of control flow, and the tracer and
+converter on top each import only from below.  The operators of
+``Symbolic`` are therefore methods that look their implementation up by
+the operand's *kind* -- the class of its IR type -- in a table the layers
+above fill with :func:`define`: numbers' rules in ``frontend.arith``,
+indexing and attributes of arrays in ``frontend.arrays``, their ``copy()``
+in ``frontend.numpy_api``, the methods of Generators in
+``frontend.nprandom``, ``abs()`` in ``frontend.builtins``.
 """
 from __future__ import annotations
 
-from typing import Any
+import types
+from typing import Any, Callable
+
+import numpy as np
 
 from ir import Location, TypingError, UnsupportedError, Value
+from ir.dtypes import from_dtype
 from ir.types import (
     TupleType, Type, bool_, c128, f64, i64, none,
 )
@@ -27,11 +43,53 @@ from ir.types import (
 PY_SCALARS = (bool, int, float, complex)
 
 
+class Undefined:
+    """The value of a local variable that has not been assigned yet."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Undefined({self.name!r})"
+
+
+# ----------------------------------------------------------------- operators by kind
+#: (kind, name) -> implementation; a kind is an IR type class, ``Type`` for every kind
+_IMPLEMENTATIONS: dict[tuple[type, str], Callable] = {}
+
+
+def define(kind: type[Type], implementations: dict[str, Callable]) -> None:
+    """Implement operators, attributes and methods of traced values whose IR
+    type is a ``kind`` (``Type``: of every kind without its own).
+
+    A name is that of the Python special method (``"__add__"``: called as
+    ``impl(self, other)``) or of the attribute (``"shape"``: called as
+    ``impl(self)`` for its value; see :func:`method` for methods).
+    """
+    for name, impl in implementations.items():
+        _IMPLEMENTATIONS[kind, name] = impl
+
+
+def method(fn: Callable) -> Callable[[Any], Callable]:
+    """An attribute implementation that is the method ``fn`` bound to the value."""
+    return lambda value: types.MethodType(fn, value)
+
+
+def _implementation(value: "Symbolic", name: str) -> Callable:
+    for kind in type(value.type).__mro__:
+        impl = _IMPLEMENTATIONS.get((kind, name))
+        if impl is not None:
+            return impl
+    raise TypingError(f"a traced {value.type} has no attribute '{name}' in compiled code")
+
+
 class Symbolic:
     """A traced value: wraps an IR :class:`~ir.Value`.
 
-    Python operators are defined in ``frontend.arith`` (installed on this
-    class there).  Using one where Python needs a concrete value
+    Its operators and attributes dispatch on the kind of the value (see
+    :func:`define`).  Using one where Python needs a concrete value
     (``bool(x)``, ``range(x)`` outside the compiled code) is a
     ``TypingError`` that says so.  A traced value has no text and no hash
     until the compiled code runs: ``str``, ``repr``, ``format`` (f-strings,
@@ -70,7 +128,122 @@ class Symbolic:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)
-        raise TypingError(f"a traced {self.type} has no attribute '{name}' in compiled code")
+        return _implementation(self, name)(self)
+
+    # ------------------------------------------------------------- operators (see ``define``)
+    def __add__(self, other: Any) -> Any:
+        return _implementation(self, "__add__")(self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return _implementation(self, "__radd__")(self, other)
+
+    def __sub__(self, other: Any) -> Any:
+        return _implementation(self, "__sub__")(self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return _implementation(self, "__rsub__")(self, other)
+
+    def __mul__(self, other: Any) -> Any:
+        return _implementation(self, "__mul__")(self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return _implementation(self, "__rmul__")(self, other)
+
+    def __truediv__(self, other: Any) -> Any:
+        return _implementation(self, "__truediv__")(self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return _implementation(self, "__rtruediv__")(self, other)
+
+    def __floordiv__(self, other: Any) -> Any:
+        return _implementation(self, "__floordiv__")(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Any:
+        return _implementation(self, "__rfloordiv__")(self, other)
+
+    def __mod__(self, other: Any) -> Any:
+        return _implementation(self, "__mod__")(self, other)
+
+    def __rmod__(self, other: Any) -> Any:
+        return _implementation(self, "__rmod__")(self, other)
+
+    def __pow__(self, other: Any) -> Any:
+        return _implementation(self, "__pow__")(self, other)
+
+    def __rpow__(self, other: Any) -> Any:
+        return _implementation(self, "__rpow__")(self, other)
+
+    def __lshift__(self, other: Any) -> Any:
+        return _implementation(self, "__lshift__")(self, other)
+
+    def __rlshift__(self, other: Any) -> Any:
+        return _implementation(self, "__rlshift__")(self, other)
+
+    def __rshift__(self, other: Any) -> Any:
+        return _implementation(self, "__rshift__")(self, other)
+
+    def __rrshift__(self, other: Any) -> Any:
+        return _implementation(self, "__rrshift__")(self, other)
+
+    def __and__(self, other: Any) -> Any:
+        return _implementation(self, "__and__")(self, other)
+
+    def __rand__(self, other: Any) -> Any:
+        return _implementation(self, "__rand__")(self, other)
+
+    def __or__(self, other: Any) -> Any:
+        return _implementation(self, "__or__")(self, other)
+
+    def __ror__(self, other: Any) -> Any:
+        return _implementation(self, "__ror__")(self, other)
+
+    def __xor__(self, other: Any) -> Any:
+        return _implementation(self, "__xor__")(self, other)
+
+    def __rxor__(self, other: Any) -> Any:
+        return _implementation(self, "__rxor__")(self, other)
+
+    def __matmul__(self, other: Any) -> Any:
+        return _implementation(self, "__matmul__")(self, other)
+
+    def __rmatmul__(self, other: Any) -> Any:
+        return _implementation(self, "__rmatmul__")(self, other)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return _implementation(self, "__eq__")(self, other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return _implementation(self, "__ne__")(self, other)
+
+    def __lt__(self, other: Any) -> Any:  # type: ignore[override]
+        return _implementation(self, "__lt__")(self, other)
+
+    def __le__(self, other: Any) -> Any:  # type: ignore[override]
+        return _implementation(self, "__le__")(self, other)
+
+    def __gt__(self, other: Any) -> Any:  # type: ignore[override]
+        return _implementation(self, "__gt__")(self, other)
+
+    def __ge__(self, other: Any) -> Any:  # type: ignore[override]
+        return _implementation(self, "__ge__")(self, other)
+
+    def __neg__(self) -> Any:
+        return _implementation(self, "__neg__")(self)
+
+    def __pos__(self) -> Any:
+        return _implementation(self, "__pos__")(self)
+
+    def __invert__(self) -> Any:
+        return _implementation(self, "__invert__")(self)
+
+    def __abs__(self) -> Any:
+        return _implementation(self, "__abs__")(self)
+
+    def __getitem__(self, key: Any) -> Any:
+        return _implementation(self, "__getitem__")(self, key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        _implementation(self, "__setitem__")(self, key, value)
 
     def __repr__(self) -> str:
         raise UnsupportedError(
@@ -123,13 +296,7 @@ def python_scalar_type(value: Any) -> Type | None:
         return f64
     if isinstance(value, complex):
         return c128
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover - numpy is a dependency
-        return None
     if isinstance(value, np.generic):
-        from ir.dtypes import from_dtype
-
         return from_dtype(value.dtype)
     return None
 

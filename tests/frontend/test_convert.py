@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from frontend import operators
-from frontend.convert import Converted, convert, get_function_ast, user_location
+from frontend.convert import Converted, convert, get_function_ast
+from frontend.locations import user_location
 from frontend.operators import Undefined, ld
 from ir.diagnostics import CompileError, UnsupportedError
 

@@ -1,0 +1,76 @@
+"""What a call in traced code runs, and which Python containers it may change.
+
+Layer: above builtins, NumPy, ``np.random`` and run-time calls, whose
+implementations :func:`resolve_call` looks up; below the tracer, which
+traces a call of a Python function (``TraceContext.call``).
+"""
+from __future__ import annotations
+
+import types as pytypes
+from typing import Any, Callable
+
+from ir import TypingError, UnsupportedError
+
+from . import builtins, nprandom, numpy_api, purity, runtime_calls
+from .context import TraceContext, current
+from .values import Symbolic
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+def mutable(obj: Any) -> Any:
+    """``obj`` as the container of a subscript store; see :func:`_check_mutation`."""
+    if not isinstance(obj, Symbolic):
+        _check_mutation(obj, f"changing an item of a Python {type(obj).__name__}")
+    return obj
+
+
+def _check_mutation(container: Any, what: str) -> None:
+    """A Python container that only exists while compiling may change at the top
+    level of a traced function, where CPython changes it once per call too.  One
+    that exists outside the compiled code (a global, a closure variable, a
+    default) would change once per compilation instead of once per call, and one
+    changed inside a run-time branch or loop once instead of once per iteration:
+    both are refused."""
+    tr = _tr()
+    if len(tr.function.frames) > 1:
+        raise tr.error(UnsupportedError,
+                       f"{what} inside a branch or loop that runs at run time: the Python "
+                       f"{type(container).__name__} only exists while compiling, so it would change once, not "
+                       "once per iteration; use a NumPy array instead")
+    if tr.outlives_the_trace(container):
+        raise tr.error(UnsupportedError,
+                       f"{what}: this {type(container).__name__} exists outside the compiled function (a global, "
+                       "closure or default value), and compiled code would change it once, when it is compiled, "
+                       "not at every call; pass a NumPy array in and change that, or return the new value")
+
+
+def resolve_call(f: Any) -> Callable:
+    """What a call of ``f`` in converted code runs: our staged version of a
+    builtin, ``math``/NumPy function or run-time call; the traced Python
+    function; or ``f`` itself where it is pure and may run at trace time
+    (see ``frontend.purity``).  Anything else is refused."""
+    if isinstance(f, Symbolic):
+        raise _tr().error(TypingError, f"'{f.type}' object is not callable")
+    impl = builtins.lookup(f) or numpy_api.lookup(f) or nprandom.lookup(f) or runtime_calls.lookup(f)
+    if impl is not None:
+        return impl
+    if isinstance(getattr(f, "__self__", None), Symbolic):  # a method of a traced value: it stages itself
+        return f
+    py_func = getattr(f, "py_func", None)
+    if py_func is not None and callable(py_func):  # a compiled function: trace its source
+        f = py_func
+    if isinstance(f, pytypes.FunctionType) and not purity.is_pure(f):
+        return lambda *args, **kwargs: _tr().call(f, args, kwargs)
+    if purity.mutating_method(f):
+        _check_mutation(f.__self__, f"{type(f.__self__).__name__}.{f.__name__}()")
+        return f
+    if purity.is_pure(f):
+        return f
+    raise _tr().error(UnsupportedError,
+                      f"{purity.callable_name(f)}() cannot be called in compiled code: it is not known to be pure, "
+                      "and calling it once while compiling could differ from calling it at every run; call it "
+                      "outside the compiled function and pass its result in, or, if it always gives the same "
+                      "result for the same arguments and changes nothing, mark it with compiler.trace_pure()")

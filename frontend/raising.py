@@ -1,0 +1,146 @@
+"""Raising at run time, and running the user's code at trace time.
+
+A ``raise`` on a traced path becomes a run-time raise on that path (a
+failed ``assert`` too, see ``frontend.control``); an exception the user's
+Python code raises while it is traced with constants does too (see
+:func:`run_user_code`).
+
+Python-semantics decisions:
+
+* ``raise`` of a built-in exception with constant arguments, and
+  ``assert``, become run-time checks; a path that always raises does not
+  take part in merges.  ``SystemExit``, ``KeyboardInterrupt`` and other
+  exceptions the run time cannot raise as themselves are an
+  ``UnsupportedError``;
+* Python code evaluated at trace time (``TABLE[5]``, a library function)
+  that raises on constants raises at run time on its path; one that fails
+  because it was given a traced value is an ``UnsupportedError``.
+
+Layer: above the typing rules of ``frontend.arith``.
+"""
+from __future__ import annotations
+
+import builtins
+import os
+import re
+from typing import Any, Callable
+
+import ir as ir_package
+from ir import CompileError, Location, TypingError, UnsupportedError
+
+from . import arith
+from .context import PathEnds, TraceContext, current
+from .locations import traceback_location
+from .values import Symbolic
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+#: exceptions that user code evaluated at trace time may raise on a path: they
+#: become run-time raises on that path, as CPython would raise them there
+USER_ERRORS = (ArithmeticError, ValueError, LookupError, TypeError, AssertionError, NameError)
+_OWN_DIRS = tuple(os.path.dirname(os.path.abspath(path)) + os.sep
+                  for path in (ir_package.__file__, __file__))  # ir/ and frontend/
+
+
+def run_user_code(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run converted code at trace time.
+
+    A compile error without a location gets the user line it came from.  An
+    exception raised outside the compiler's own code (by C code, a library,
+    or the user's computation on constants, see :func:`user_computation`):
+
+    * if it names a traced value -- a ``Symbolic`` among its arguments or in
+      its message, as in ``TypeError: bad operand type for abs(): 'Symbolic'``
+      -- code that works on concrete values only was handed a run-time one (a
+      NumPy function, ``"%d" % x``, setting an attribute).  CPython would do
+      it, so it is an ``UnsupportedError`` at the user's line, never a
+      run-time raise;
+    * else, if it is one of :data:`USER_ERRORS` (``1 // 0`` on a path,
+      ``math.sqrt(-1.0)``, ``TABLE[5]``), it becomes a run-time raise on the
+      current path, as CPython would raise it there -- the compiled function
+      raises it only if the path is taken.
+
+    Exceptions from the compiler itself propagate.
+    """
+    try:
+        return fn(*args)
+    except PathEnds:
+        _tr().frame.terminated = True
+        return None
+    except CompileError as err:
+        raise err.with_location(traceback_location(err.__traceback__)) from None
+    except Exception as err:
+        if not _is_user_error(err):
+            raise
+        loc = traceback_location(err.__traceback__)
+        if _names_a_traced_value(err):
+            text = _SYMBOLIC_WORD.sub("run-time value", "; ".join(a for a in err.args if isinstance(a, str)))
+            raise UnsupportedError(
+                f"this operation is not supported on a run-time value in compiled code ({type(err).__name__}: "
+                f"{text}); compute it outside the compiled function, or write it with operations compiled "
+                "code supports", loc) from None
+        if not isinstance(err, USER_ERRORS):
+            raise
+        raise_(err, loc)
+        return None
+
+
+def _is_user_error(err: BaseException) -> bool:
+    if getattr(err, "user_error", False):
+        return True
+    tb = err.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is None or not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_OWN_DIRS)
+
+
+_SYMBOLIC_WORD = re.compile(rf"\b{Symbolic.__name__}\b")
+
+
+def _names_a_traced_value(err: BaseException) -> bool:
+    return any(isinstance(a, Symbolic) or isinstance(a, str) and _SYMBOLIC_WORD.search(a) for a in err.args)
+
+
+def user_computation(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` on plain Python values, for the user's code: an
+    exception it raises is the user's own (see :func:`run_user_code`)."""
+    try:
+        return fn(*args, **kwargs)
+    except Exception as err:
+        err.user_error = True
+        raise
+
+
+def raise_(exc: Any, loc: Location | None = None) -> None:
+    """``raise E(...)``: an unconditional run-time raise on this path.
+
+    Only built-in exception classes the run time can raise as themselves
+    (``runtime.errors.can_raise``) compile: ``SystemExit``,
+    ``KeyboardInterrupt``, ``GeneratorExit`` (not ``Exception`` subclasses)
+    and classes that need more than a message are an ``UnsupportedError``.
+    """
+    from runtime.errors import can_raise  # runtime/ sits beside frontend/: imported where used
+
+    tr = _tr()
+    loc = loc or tr.location()
+    if isinstance(exc, type) and issubclass(exc, BaseException):
+        exc = exc()
+    if not isinstance(exc, BaseException):
+        raise TypingError("exceptions must derive from BaseException", loc)
+    name = type(exc).__name__
+    if getattr(builtins, name, None) is not type(exc):
+        raise UnsupportedError(f"raising {name} is not supported: only built-in exception "
+                               "classes can be raised from compiled code", loc)
+    if not can_raise(name):
+        raise UnsupportedError(f"raising {name} is not supported in compiled code: only built-in "
+                               "exceptions derived from Exception that take a message can be raised there; "
+                               "raise it outside the compiled function", loc)
+    if any(isinstance(a, Symbolic) for a in exc.args):
+        raise UnsupportedError("exception arguments must be constants in compiled code; "
+                               "use a constant message", loc)
+    message = str(exc).replace("{", "{{").replace("}", "}}")
+    arith.raise_if(True, name, message, loc=loc)
+    tr.frame.terminated = True

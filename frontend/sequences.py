@@ -1,0 +1,143 @@
+"""``range`` and Python tuples and lists meeting traced values.
+
+:class:`Range` is ``range(start, stop, step)`` with constant or traced
+bounds; ``len`` of it, ``in`` on it or on a Python tuple/list, and a
+Python tuple indexed by a traced int are computed here.
+
+Layer: above the typing rules and ``frontend.raising``.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from ir import TypingError, UnsupportedError
+from ir.ops import FloorDivOp
+from ir.types import BoolType, IntType, i64, u64
+
+from . import arith
+from .context import TraceContext, current
+from .raising import raise_, user_computation
+from .values import Symbolic, describe, type_of
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+class Range:
+    """``range(start, stop, step)`` with constant or traced bounds.
+
+    A zero step raises ``ValueError`` when ``range`` is called, as in
+    CPython.  Iterating over a constant range in Python code that runs at
+    trace time (a comprehension) works; a traced one cannot be.
+    """
+
+    def __init__(self, *args: Any):
+        if not 1 <= len(args) <= 3:
+            raise _tr().error(TypingError, f"range expected 1 to 3 arguments, got {len(args)}")
+        for a in args:
+            t = type_of(a)
+            if not isinstance(a, (int, Symbolic)) or t is None or str(t)[0] not in "iub":
+                raise _tr().error(TypingError,
+                                  f"'{describe(a)}' object cannot be interpreted as an integer (range)")
+        args = tuple(arith.cast(a, i64) if isinstance(a, Symbolic) else int(a) for a in args)
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+        self.start, self.stop, self.step = start, stop, step
+        self.dead = False
+        if isinstance(step, Symbolic):
+            arith.raise_if(arith.compare("==", step, 0), "ValueError", "range() arg 3 must not be zero")
+        elif step == 0:
+            raise_(ValueError("range() arg 3 must not be zero"))
+            self.dead = True
+
+    @property
+    def constant(self) -> bool:
+        return not any(isinstance(v, Symbolic) for v in (self.start, self.stop, self.step))
+
+    def __iter__(self):
+        if not self.constant:
+            raise _tr().error(UnsupportedError,
+                              "a range with run-time bounds can only be iterated by a for loop of the "
+                              "compiled function itself (not in a comprehension or a Python call)")
+        return iter(range(self.start, self.stop, self.step))
+
+    def __len__(self) -> int:
+        if not self.constant:
+            raise _tr().error(UnsupportedError, "len() of a range with run-time bounds is not supported")
+        return len(range(self.start, self.stop, self.step))
+
+
+def range_length(rng: Range) -> Any:
+    """``len(range)`` as an i64 (a Python int for constant ranges)."""
+    if rng.constant:
+        return len(range(rng.start, rng.stop, rng.step))
+    return arith.cast(trip_count(rng), i64)
+
+
+def trip_count(rng: Range) -> Symbolic:
+    """``len(range(start, stop, step))`` as a ``u64`` (it may exceed the i64 range)."""
+    start, stop, step = rng.start, rng.stop, rng.step
+    if isinstance(step, Symbolic):
+        up = arith.compare(">", step, 0)
+        lo, hi = arith.select(up, arith.cast(start, i64), arith.cast(stop, i64)), \
+            arith.select(up, arith.cast(stop, i64), arith.cast(start, i64))
+        magnitude = arith.select(up, arith.cast(step, u64), arith.binary("-", arith.cast(0, u64), arith.cast(step, u64)))
+    else:
+        lo, hi = (start, stop) if step > 0 else (stop, start)
+        magnitude = arith.cast(abs(step), u64)
+    span = arith.binary("-", arith.binary("-", arith.cast(hi, u64), arith.cast(lo, u64)), arith.cast(1, u64))
+    count = arith.binary("+", arith.emit(FloorDivOp, span, magnitude), arith.cast(1, u64))
+    return arith.select(arith.compare("<", lo, hi), count, arith.cast(0, u64))
+
+
+def contains(container: Any, item: Any) -> Any:
+    """``item in container`` for a Python tuple/list or a range, with traced items."""
+    if isinstance(container, Symbolic):
+        raise _tr().error(TypingError, f"argument of type '{container.type}' is not iterable")
+    if isinstance(container, Range):
+        if not isinstance(item, Symbolic) and container.constant:
+            return item in range(container.start, container.stop, container.step)
+        step = container.step
+        lo, hi = (container.start, container.stop) if not isinstance(step, Symbolic) and step > 0 \
+            else (container.stop, container.start)
+        if isinstance(step, Symbolic):
+            raise _tr().error(UnsupportedError, "'in' on a range with a run-time step is not supported")
+        within = arith.logical_and(arith.compare("<=" if step > 0 else "<", lo, item),
+                                   arith.compare("<" if step > 0 else "<=", item, hi))
+        on_step = arith.compare("==", arith.binary("%", arith.binary("-", item, container.start), step), 0)
+        return arith.logical_and(within, on_step)
+    if not isinstance(item, Symbolic) and not any(isinstance(e, Symbolic) for e in container):
+        return user_computation(operator.contains, container, item)
+    found: Any = False
+    for element in container:  # CPython compares with == element by element
+        found = arith.logical_or(found, arith.compare("==", item, element))
+    return found
+
+
+def getitem(obj: Any, key: Any) -> Any:
+    """``obj[key]``: arrays index (see ``frontend.arrays``); a Python tuple
+    indexed by a traced int selects at run time."""
+    if isinstance(obj, Symbolic):
+        return obj[key]
+    if not isinstance(key, Symbolic):
+        return user_computation(operator.getitem, obj, key)
+    if not isinstance(obj, (tuple, list)):
+        raise _tr().error(UnsupportedError, f"indexing a Python {type(obj).__name__} with a run-time value is "
+                                            "not supported; use a tuple of numbers or a NumPy array")
+    if not isinstance(key.type, (IntType, BoolType)):
+        raise _tr().error(TypingError, f"{type(obj).__name__} indices must be integers, not {key.type}")
+    types = [type_of(e) for e in obj]
+    if not obj or any(t is None or not t.is_scalar for t in types):
+        raise _tr().error(UnsupportedError, f"indexing a Python {type(obj).__name__} with a run-time index "
+                                            "works only for non-empty tuples of numbers")
+    t = arith.unify_types(types)
+    n = len(obj)
+    key = arith.cast(key, i64)
+    index = arith.select(arith.compare("<", key, 0), arith.binary("+", key, n), key)
+    outside = arith.logical_or(arith.compare("<", index, 0), arith.compare(">=", index, n))
+    arith.raise_if(outside, "IndexError", f"{type(obj).__name__} index out of range")
+    result = arith.cast(obj[-1], t)
+    for i in range(n - 2, -1, -1):
+        result = arith.select(arith.compare("==", index, i), arith.cast(obj[i], t), result)
+    return result

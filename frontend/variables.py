@@ -1,0 +1,111 @@
+"""Reads and assignments of local variables while tracing, and the function's result.
+
+A variable bound on some paths only carries a run-time flag (a
+``values.MaybeUnbound``); reading it where it is unbound raises
+``UnboundLocalError`` like CPython, as does reading one no path has
+assigned.  A variable whose paths disagree on its type (a
+``values.TypeConflict``) is a ``TypingError`` when it is read.
+
+Layer: above the typing rules, ``frontend.layout`` and ``frontend.raising``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ir import TypingError
+
+from . import arith
+from .context import PathEnds, TraceContext, current
+from .layout import is_undefined
+from .raising import raise_
+from .values import MaybeUnbound, Symbolic, TypeConflict, describe, type_of
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+def load(value: Any) -> Any:
+    """A read of a local variable: checks a maybe-unbound one at run time."""
+    if isinstance(value, TypeConflict):
+        raise value.error()
+    if isinstance(value, MaybeUnbound):
+        arith.raise_if(arith.logical_not(value.flag), "UnboundLocalError",
+                       f"cannot access local variable '{value.name}' where it is not associated with a value")
+        return load(value.value)
+    if isinstance(value, tuple) and any(isinstance(v, (MaybeUnbound, TypeConflict)) for v in value):
+        return tuple(load(v) for v in value)
+    return value
+
+
+def undefined_read(undefined: Any) -> Any:
+    """A read of a variable no path has assigned yet: CPython's ``UnboundLocalError``
+    at run time, when (and only when) this path is taken -- an earlier raise
+    may make the path unreachable, and the function must still compile."""
+    name = getattr(undefined, "name", "?")
+    raise_(UnboundLocalError(f"cannot access local variable '{name}' where it is not associated with a value"))
+    raise PathEnds()
+
+
+def named(value: Any, name: str) -> Any:
+    """An assignment ``name = value``: names the IR value after the variable."""
+    if isinstance(value, Symbolic) and value.value.name_hint is None:
+        value.value.name_hint = name.rstrip("_") or name
+    if name.startswith("retval"):
+        _note_return_type(value)
+    return value
+
+
+def _note_return_type(value: Any) -> None:
+    """Record a traced return's type: recursive calls use it (see ``frontend.tracer``)."""
+    trace = _tr().function
+    value = load_quietly(value)
+    _check_int_constants(value)
+    t = type_of(value)
+    if t is None and not isinstance(value, TypeConflict) and not is_undefined(value):
+        function_result(value)  # raises the error, located at this return statement
+    if t is None or trace.return_hint_fixed:
+        return
+    if trace.return_hint is None:
+        trace.return_hint = t
+    else:
+        trace.return_hint = arith.unify_types([trace.return_hint, t]) or trace.return_hint
+
+
+def _check_int_constants(value: Any) -> None:
+    """A returned Python int must fit in 64 bits (a TypingError at this line)."""
+    for leaf in (value if isinstance(value, tuple) else (value,)):
+        if isinstance(leaf, int) and not isinstance(leaf, bool) and not -(1 << 63) <= leaf < (1 << 64):
+            raise _tr().error(TypingError, f"the integer constant {leaf} does not fit in 64 bits")
+
+
+def load_quietly(value: Any) -> Any:
+    return value.value if isinstance(value, MaybeUnbound) else value
+
+
+def return_value(do_return: Any, retval: Any, always: bool) -> Any:
+    """The converted function's final ``return`` (see the converter)."""
+    if always or do_return is True:
+        if is_undefined(retval):
+            return None  # every path raised
+        return function_result(load_quietly(retval))
+    if do_return is False or do_return is None:
+        return None
+    value = load_quietly(retval)
+    if is_undefined(value) or value is None:
+        return None
+    raise _tr().error(TypingError,
+                      f"the function can end without a return statement (returning None) but it also "
+                      f"returns a {describe(value)}; add a return statement at its end")
+
+
+def function_result(result: Any) -> Any:
+    """What the traced function returned, with its variables loaded."""
+    if is_undefined(result):
+        return None
+    result = load(result)
+    _check_int_constants(result)
+    if type_of(result) is None:
+        raise _tr().error(TypingError, f"the function returns a {describe(result)}, which compiled code "
+                                       "cannot return; return numbers or tuples of numbers")
+    return result
