@@ -203,6 +203,9 @@ def _population(a: Any) -> tuple[Any, Any]:
         arith.raise_if(arith.compare("==", count, 0), "ValueError",
                        "'a' cannot be empty unless no samples are taken")
         return a, count
+    if isinstance(a, (list, tuple)) or isinstance(a, Symbolic) and not isinstance(a.type, (IntType, BoolType)):
+        raise _tr().error(UnsupportedError, f"np.random.choice() in compiled code takes an int or a 1-d NumPy "
+                                            f"array, not a {describe(a)}; pass np.array(...) in")
     count = _integer(a, "a", "choice")
     arith.raise_if(arith.compare("<=", count, 0), "ValueError",
                    "a must be greater than 0 unless no samples are taken")

@@ -252,6 +252,10 @@ def global_generator_gamma():
     return GLOBAL_RNG.gamma(2.0)
 
 
+def choice_of_list():
+    return np.random.choice([1, 2, 3])
+
+
 def generator_float32(rng):
     return rng.random(3, np.float32)
 

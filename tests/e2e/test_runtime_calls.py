@@ -378,6 +378,11 @@ def test_a_user_function_is_compiled_not_evaluated():
     assert compile(k.library_scaling)(2.0) == k.library_scaling(2.0)
 
 
+def test_choice_of_a_python_list_is_refused_with_the_way_out():
+    with pytest.raises(UnsupportedError, match=r"np.array\(...\)"):
+        compile(k.choice_of_list)()
+
+
 def test_size_arrays_of_called_back_distributions_are_refused():
     with pytest.raises(UnsupportedError, match="size"):
         compile(k.gamma_array)(3)
