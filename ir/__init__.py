@@ -2,6 +2,14 @@
 
 This package imports nothing else of the project, so tools can build,
 print, parse and verify IR without the frontend or the backend.
+
+Its modules are layered: each imports only modules below it, at module level
+(``tests/test_layers.py`` checks this).  From the bottom: ``diagnostics`` and
+``types``; ``dtypes`` and ``core``; ``builder``, ``clone`` and the ops (in
+:mod:`ir.ops`, ``arith`` above ``array`` and ``tuple``, whose ops it allows
+in cleanup regions, and ``func``, ``runtime`` and ``vector`` above
+``arith``); ``printer``; ``module``, whose ``str`` is the printer's; and
+``parser`` and ``verifier`` on top.
 """
 from .builder import Builder
 from .core import (
@@ -11,7 +19,7 @@ from .core import (
 )
 from .diagnostics import CompileError, Location, TypingError, UnsupportedError, VerificationError
 from .module import Module
-from .parser import IRParseError, parse_function, parse_module
+from .parser import IRParseError, parse_function, parse_module, parse_type
 from .printer import print_function, print_module
 from .ops import *  # noqa: F401,F403
 from .ops import OP_REGISTRY, register_op

@@ -9,8 +9,13 @@ of problem it is:
   names it and suggests the way out);
 * :class:`TypingError` -- also a ``TypeError``: conflicting types at a merge,
   an operation on types that do not support it, a wrong argument.
+
+:func:`can_raise` says which built-in exceptions a ``raise_if`` can raise at run
+time: ``Exception`` subclasses that take a message as their one argument.
 """
 from __future__ import annotations
+
+import builtins
 
 import linecache
 from dataclasses import dataclass
@@ -85,3 +90,25 @@ class TypingError(CompileError, TypeError):
 
 class VerificationError(Exception):
     """The IR broke one of its rules (a compiler bug, never a user error)."""
+
+
+def builtin_exception(name: str) -> type[Exception] | None:
+    """The built-in ``Exception`` subclass called ``name``, if there is one."""
+    cls = getattr(builtins, name, None)
+    if isinstance(cls, type) and issubclass(cls, Exception):
+        return cls
+    return None
+
+
+def can_raise(name: str) -> bool:
+    """Whether compiled code can raise the built-in exception ``name`` as itself, with a
+    message (not ``SystemExit``, ``KeyboardInterrupt``, ``GeneratorExit``, nor the
+    classes that need more arguments: ``UnicodeDecodeError``, ``ExceptionGroup``...)."""
+    cls = builtin_exception(name)
+    if cls is None:
+        return False
+    try:
+        cls("message")
+    except TypeError:
+        return False
+    return True

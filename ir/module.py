@@ -5,6 +5,7 @@ from typing import Iterator
 
 from .core import Operation
 from .ops.func import FuncOp
+from .printer import print_module
 
 
 class Module:
@@ -52,6 +53,4 @@ class Module:
             yield from f.walk()
 
     def __str__(self) -> str:
-        from .printer import print_module
-
         return print_module(self)

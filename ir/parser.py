@@ -49,7 +49,7 @@ from .ops import OP_REGISTRY
 from .ops.func import FuncOp
 from .types import NAMED_TYPES, ArrayType, TupleType, Type, VectorType
 
-__all__ = ["IRParseError", "parse_module", "parse_function", "parse_type_text", "parse_attribute"]
+__all__ = ["IRParseError", "parse_module", "parse_function", "parse_type", "parse_type_text", "parse_attribute"]
 
 #: Deepest nesting of regions, types and attribute lists (keeps recursion bounded).
 MAX_NESTING = 100
@@ -571,6 +571,12 @@ def parse_type_text(text: str, filename: str = "<type>") -> Type:
     result = parser.type()
     parser.expect_end("the type")
     return result
+
+
+def parse_type(text: str) -> Type:
+    """Parse a type from its text form (the inverse of ``str``).  It lives here,
+    not in :mod:`ir.types`, so that the types stay the bottom layer of the IR."""
+    return parse_type_text(text)
 
 
 def parse_attribute(text: str, filename: str = "<attribute>") -> Any:

@@ -10,6 +10,9 @@ prints as ``func @name(%a: i64) -> f64 { ... }``.  Attribute values: ``true``,
 ``none``, strings in double quotes, types as ``!i64``, lists ``[a, b]``.
 A function or attribute name that is not an identifier is quoted like a
 string (``@"f.<locals>.g"``).  :mod:`ir.parser` reads this text back.
+The printer sits below :mod:`ir.module` (a module's ``str`` is
+:func:`print_module`), so :func:`print_module` takes any iterable of
+functions, a :class:`~ir.module.Module` among them.
 
 Names come from the source variable when there is one (``%acc``, then
 ``%acc.1`` ...), otherwise numbers (``%0``, ``%1``); they are assigned at
@@ -20,10 +23,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Any, Iterable
 
 from .core import Block, Operation, Value
-from .module import Module
 from .ops.func import FuncOp
 from .types import Type
 
@@ -172,7 +174,7 @@ def print_function(func: FuncOp, with_locations: bool = False, mark: Operation |
     return p.text()
 
 
-def print_module(module: Module, with_locations: bool = False) -> str:
+def print_module(module: Iterable[FuncOp], with_locations: bool = False) -> str:
     return "\n".join(print_function(f, with_locations) for f in module)
 
 

@@ -3,7 +3,9 @@
 Scalars: ``bool``, signed ``i8..i64``, unsigned ``u8..u64``, ``f32``, ``f64``,
 ``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``array<dtype, ndim, layout>``,
 ``vector<N x T>`` and ``generator`` (a NumPy random ``Generator``).  Types are immutable, hashable and compare by value;
-``str(t)`` is the text form the printer writes and the parser reads.
+``str(t)`` is the text form the printer writes and the parser reads
+(:func:`ir.parser.parse_type`); the types are the IR's bottom layer and
+import none of it.
 
 Python's ``int`` maps to ``i64`` and wraps on overflow (as in NumPy and
 Numba); ``float`` to ``f64``; ``complex`` to ``c128``; ``bool`` to ``bool``.
@@ -147,10 +149,3 @@ def kind_rank(t: Type) -> int:
     if isinstance(t, ComplexType):
         return 3
     raise TypeError(f"{t} is not a numeric type")
-
-
-def parse_type(text: str) -> Type:
-    """Parse a type from its text form (the inverse of ``str``)."""
-    from .parser import parse_type_text
-
-    return parse_type_text(text)

@@ -9,6 +9,7 @@ from .core import Block, IsolatedFromAbove, Operation, Terminator, Value
 from .diagnostics import VerificationError
 from .module import Module
 from .ops.func import CallOp, FuncOp
+from .printer import print_function
 from .types import NoneType
 
 
@@ -77,8 +78,6 @@ def _fail(op: Operation, message: str) -> None:
 
 def _with_context(func: FuncOp, err: VerificationError) -> VerificationError:
     """Add the function name and the printed IR around the faulty op."""
-    from .printer import print_function
-
     op = getattr(err, "op", None)
     try:
         text = print_function(func, mark=op)

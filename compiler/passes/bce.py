@@ -7,10 +7,11 @@ replaces each decided one by a constant; ``fold`` then removes the
 ``select`` that wrapped a negative index and the ``raise_if`` that can no
 longer fire, and ``dce`` the rest.
 
-Values are tracked as *affine* expressions ``base + k``: ``base`` is an
-array extent (``array.dim`` of an array, or of an array ``array.alloc``
-made, which is its extent operand), another SSA value, or nothing (a
-constant), and ``k`` an integer; ``add``/``sub`` of a constant move ``k``.
+Values are tracked as *affine* expressions ``base + k``
+(:func:`compiler.passes.analysis.affine`): ``base`` is an array extent
+(``array.dim`` of an array, or of an array ``array.alloc`` made, which is its
+extent operand), another SSA value, or nothing (a constant), and ``k`` an
+integer; ``add``/``sub`` of a constant move ``k``.
 The induction variable of a ``for`` with a constant non-zero step lies,
 inside the body (which runs only when there are trips), between the lower
 bound and the last value before the upper bound.  ``a < b`` is decided when
@@ -22,52 +23,12 @@ exactly and used only inside the 64-bit range.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from ir.core import BlockArgument, Operation, Value
-from ir.ops import (
-    AddOp, ArrayAllocOp, ArrayDimOp, CompareOp, ConstantOp, ForOp, GeOp, GtOp, LeOp, LtOp, SubOp,
-)
+from ir.ops import AddOp, CompareOp, ConstantOp, ForOp, GeOp, GtOp, LeOp, LtOp, SubOp
 from ir.types import IntType, bool_
 
-from . import OpPass, register_pass
-from .manager import remark
-from .fold import constant_of
-
-
-@dataclass(frozen=True)
-class Affine:
-    """``base + offset``; ``base`` is ``None`` for a constant, else a hashable key."""
-
-    base: Any
-    offset: int
-    #: the base is an array extent (never negative)
-    extent: bool = False
-
-    def plus(self, k: int) -> "Affine":
-        return Affine(self.base, self.offset + k, self.extent)
-
-
-def affine(value: Value) -> Affine:
-    """``value`` as an affine expression (at worst, itself plus 0)."""
-    owner = value.owner
-    known, c = constant_of(value)
-    if known and isinstance(c, int) and not isinstance(c, bool):
-        return Affine(None, c)
-    if isinstance(owner, ArrayDimOp):
-        array = owner.operand(0)
-        if isinstance(array.owner, ArrayAllocOp):     # the extent it was allocated with
-            return affine(array.owner.operand(owner.axis))
-        return Affine(("extent", id(array), owner.axis), 0, extent=True)
-    if isinstance(owner, (AddOp, SubOp)):
-        known, c = constant_of(owner.operand(1))
-        if known and isinstance(c, int):
-            return affine(owner.operand(0)).plus(c if isinstance(owner, AddOp) else -c)
-        known, c = constant_of(owner.operand(0))
-        if known and isinstance(c, int) and isinstance(owner, AddOp):
-            return affine(owner.operand(1)).plus(c)
-    return Affine(("value", id(value)), 0)
+from .analysis import Affine, affine, constant_of
+from .base import OpPass, register_pass, remark
 
 
 def bounds(value: Value) -> tuple[Affine, Affine]:

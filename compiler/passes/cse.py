@@ -12,7 +12,7 @@ in either order.  Memory reads are not merged (a store may come between).
 The same rule removes repeated checks: a ``raise_if`` on the very condition
 value (with the same exception and message) of one that dominates it can
 never fire -- had its condition been true, the first one would have raised.
-So does a check group (``passes.is_check_group``, as ``int(x)`` makes) on the
+So does a check group (``analysis.is_check_group``, as ``int(x)`` makes) on the
 very condition whose ops are those of one that dominates it, op for op (``int(x)``
 twice tests ``x`` once).
 """
@@ -22,7 +22,8 @@ from ir import Module
 from ir.core import Block, Commutative, Operation
 from ir.ops import RaiseIfOp
 
-from . import is_check_group, register_pass
+from .analysis import is_check_group
+from .base import register_pass
 
 
 def _key(op: Operation) -> tuple:

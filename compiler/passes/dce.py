@@ -31,7 +31,7 @@ from ir.core import (
 from ir.ops import ConditionOp, ConstantOp, ForOp, FuncOp, IfOp, WhileOp, YieldOp
 from ir.types import BoolType, ComplexType, FloatType, IntType
 
-from . import register_pass
+from .base import register_pass
 
 
 def _free_itself(op: Operation) -> bool:

@@ -33,7 +33,8 @@ from ir.ops import (
 )
 from ir.types import BoolType, ComplexType, FloatType, IntType, Type, c64, f32
 
-from . import OpPass, register_pass
+from .analysis import constant_of
+from .base import OpPass, register_pass
 
 #: errors ``evaluate`` raises where an op is undefined: the op is left alone
 UNDEFINED = (ArithmeticError, ValueError, TypeError)
@@ -82,14 +83,6 @@ SAME_OPERAND: list[tuple[type, Callable[[Type], bool], Any]] = [
     (MinOp, _any_type, "x"),                       # min(x, x)
     (MaxOp, _any_type, "x"),                       # max(x, x)
 ]
-
-
-def constant_of(value: Value) -> tuple[bool, Any]:
-    """``(True, c)`` when ``value`` is a constant ``c``, else ``(False, None)``."""
-    owner = value.owner
-    if isinstance(owner, ConstantOp):
-        return True, owner.value
-    return False, None
 
 
 @register_pass

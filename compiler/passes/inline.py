@@ -22,8 +22,7 @@ from ir import Module
 from ir.clone import clone
 from ir.ops import CallOp, FuncOp
 
-from . import register_pass
-from .manager import remark
+from .base import register_pass, remark
 
 #: callees at most this big are inlined at every call site
 MAX_OPS = 40

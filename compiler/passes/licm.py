@@ -20,7 +20,7 @@ positive constant step, ``lo > hi`` for a negative one), out of a ``while``
 condition region as it is.  The same exception with the same message is
 raised before the same effects, once instead of on every trip -- and the loop
 is left without a check (the vectorizer wants none).  A check group (see
-``passes.is_check_group``: one cheap test guarding exact checks, as ``int()``
+``analysis.is_check_group``: one cheap test guarding exact checks, as ``int()``
 of a float makes) moves the same way when all it uses is invariant.
 """
 from __future__ import annotations
@@ -29,9 +29,8 @@ from ir.core import Block, MayRaise, Operation, ReadsMemory, WritesMemory
 from ir.ops import AndOp, ConstantOp, FloorDivOp, ForOp, GtOp, IfOp, LtOp, ModOp, PowOp, RaiseIfOp, WhileOp
 from ir.types import IntType
 
-from . import OpPass, is_check_group, register_pass
-from .fold import constant_of
-from .manager import remark
+from .analysis import constant_of, is_check_group
+from .base import OpPass, register_pass, remark
 
 
 def _defined_only_where_checked(op: Operation) -> bool:

@@ -8,17 +8,17 @@ every pass and names the pass that broke it.  Hooks observe a run without
 changing it: each *before* hook is called as ``hook(pass_, module)`` and each
 *after* hook as ``hook(pass_, module, changed)`` -- printing, timing and
 counting op changes (``irdump``) are hooks.  Passes report their decisions
-as :class:`Remark` s through :func:`remark`; the manager collects them.  Tools register their own passes
-with :func:`compiler.passes.register_pass` and run any pipeline on any module.
+as :class:`~compiler.passes.base.Remark` s through :func:`compiler.passes.remark`; the manager collects
+them.  Tools register their own passes with :func:`compiler.passes.register_pass` and run any pipeline on
+any module.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import ir
 
-from . import get_pass
+from .base import Remark, get_pass
 
 #: the passes of each optimisation level, in order (the ``refcount`` pass is
 #: not a choice: the compiler runs it after the pipeline, just before codegen)
@@ -29,25 +29,6 @@ PRESETS: dict[int, tuple[str, ...]] = {
     3: ("inline", "fold", "dce", "unroll", "fold", "cse", "bce", "fold", "bce", "fold", "licm", "version", "licm",
         "cse", "dce", "vectorize", "licm", "cse", "dce"),
 }
-
-@dataclass(frozen=True)
-class Remark:
-    """A decision a pass took (or did not take) at a place in the user's source."""
-
-    pass_name: str
-    loc: ir.Location | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.loc}: " if self.loc is not None else ""
-        return f"{where}[{self.pass_name}] {self.message}"
-
-
-def remark(pass_: object, op: ir.Operation, message: str) -> None:
-    """Record a remark of ``pass_`` about ``op`` (kept when a pass manager collects them)."""
-    remarks = getattr(pass_, "remarks", None)
-    if remarks is not None:
-        remarks.append(Remark(getattr(pass_, "name", "?"), op.loc, message))
 
 
 #: passes the compiler runs itself, exactly once
@@ -88,7 +69,7 @@ class PassManager:
         self.verify_each = self.verify_each_default if verify_each is None else verify_each
         self.before: list[BeforeHook] = []
         self.after: list[AfterHook] = []
-        #: what the passes decided, in order (see :func:`remark`)
+        #: what the passes decided, in order (see :func:`compiler.passes.remark`)
         self.remarks: list[Remark] = []
 
     def run(self, module: ir.Module) -> bool:

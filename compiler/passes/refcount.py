@@ -118,7 +118,7 @@ from ir.ops.runtime import PyCallOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.types import ArrayType, TupleType, Type
 
-from . import register_pass
+from .base import register_pass
 
 __all__ = ["RefcountPass", "RefcountError", "contains_array", "array_leaves",
            "VIEW_OPS", "BORROWING_OPS", "NULL_ARRAY_OPS", "STRUCTURED_OPS", "RAISING_OPS"]

@@ -23,10 +23,8 @@ from ir.core import Operation
 from ir.ops import AddOp, ConstantOp, ForOp, GtOp, MulOp, SelectOp, ShrOp, SubOp
 from ir.types import i64
 
-from . import OpPass, register_pass
-from .fold import constant_of
-from .manager import remark
-from .bce import affine
+from .analysis import affine, constant_of
+from .base import OpPass, register_pass, remark
 
 MAX_TRIPS = 8
 MAX_OPS = 256

@@ -60,9 +60,8 @@ from ir.ops import (
 )
 from ir.types import BoolType, FloatType, IntType, Type, VectorType, bool_, i64
 
-from . import OpPass, register_pass
-from .fold import constant_of
-from .manager import remark
+from .analysis import constant_of
+from .base import OpPass, register_pass, remark
 
 NUMBERS = (IntType, FloatType)
 #: lane-by-lane ops the vector body may use, and the kinds of their first operand

@@ -26,9 +26,8 @@ from ir.core import Operation, Value
 from ir.ops import AddOp, AndOp, ArrayDimOp, ConstantOp, ForOp, GeOp, IfOp, LeOp, RaiseIfOp, SubOp, WhileOp, YieldOp
 from ir.types import i64
 
-from . import OpPass, register_pass
-from .fold import constant_of
-from .manager import remark
+from .analysis import constant_of
+from .base import OpPass, register_pass, remark
 
 #: offsets ``c`` (``i + c``) small enough that ``extent - c`` cannot wrap
 MAX_OFFSET = 1 << 32

@@ -35,6 +35,8 @@ from ..diagnostics import Location
 from ..types import (
     BoolType, ComplexType, FloatType, IntType, NoneType, Type, VectorType, bool_,
 )
+from .array import ArrayDecrefOp
+from .tuple import TupleGetOp
 
 __all__ = [
     "ConstantOp", "BinaryOp", "AddOp", "SubOp", "MulOp", "DivOp", "FloorDivOp",
@@ -459,9 +461,6 @@ def verify_cleanup(op: Operation) -> None:
     with an error (``raise_if``, ``call``): at most one region, whose block
     has no arguments and no terminator and holds only ``array.decref`` and the
     ``tuple_get`` ops that reach the array leaves it releases."""
-    from .array import ArrayDecrefOp
-    from .tuple import TupleGetOp
-
     if len(op.regions) > 1:
         op.fail("has at most one (cleanup) region")
     block = op.regions[0].block if op.regions else None

@@ -1,7 +1,7 @@
 """Ops whose effect is outside the function: calls back into Python, random draws.
 
 * ``%r = py.call %a, %b {target = "print#3"} : R`` -- calls, at run time, the
-  Python object registered under ``target`` (see ``runtime.pycall``) with the
+  Python object registered under ``target`` (see ``frontend.pycall``) with the
   operands converted to Python objects: scalars as Python numbers, an array as
   a tuple ``(data address, *shape, *strides)``; no result when ``R`` is ``none``,
   else the call's result converted to ``R`` (``bool``, ``i64`` or ``f64``).  The
@@ -20,7 +20,7 @@
 * ``random.put_gauss %x {stream = "numpy"}`` -- keeps ``x`` for the next call.
 * ``%g = random.generator {object = "Generator#4"} : generator`` -- a
   ``np.random.Generator`` the function reads from a global or closure variable:
-  the Python object registered under that key (see ``runtime.pycall``).
+  the Python object registered under that key (see ``frontend.pycall``).
 * ``%k = random.call %lam {function = "random_poisson", stream = "numpy"} : i64`` -- one of
   NumPy's compiled distribution functions, called with the stream's bit generator
   and the operands (numbers; after the generator for stream ``generator``).

@@ -1,10 +1,10 @@
 """Types: text forms round-trip through the parser; integer ranges and wrapping."""
 import pytest
 
-from ir.parser import IRParseError, parse_type_text
+from ir.parser import IRParseError, parse_type, parse_type_text
 from ir.types import (
     NAMED_TYPES, SCALAR_TYPES, ArrayType, BoolType, ComplexType, FloatType, IntType, TupleType,
-    VectorType, bool_, c64, c128, f32, f64, i8, i16, i32, i64, kind_rank, none, parse_type, u8, u16,
+    VectorType, bool_, c64, c128, f32, f64, i8, i16, i32, i64, kind_rank, none, u8, u16,
     u32, u64,
 )
 

@@ -1,0 +1,73 @@
+"""Facts about the IR that several passes use; this module is not a pass.
+
+Decision: a pass never imports another pass (no pass depends on another's
+module being there, and the passes form one layer above this one), so what
+more than one pass asks of the IR lives here: the constant a value is
+(:func:`constant_of`), a value as an affine expression (:func:`affine`, for
+``bce`` and ``unroll``), and whether an op is a check group
+(:func:`is_check_group`, for ``cse`` and ``licm``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ir.core import Value
+from ir.ops import AddOp, ArrayAllocOp, ArrayDimOp, ConstantOp, IfOp, RaiseIfOp, SubOp, YieldOp
+
+__all__ = ["constant_of", "Affine", "affine", "is_check_group"]
+
+
+def constant_of(value: Value) -> tuple[bool, Any]:
+    """``(True, c)`` when ``value`` is a constant ``c``, else ``(False, None)``."""
+    owner = value.owner
+    if isinstance(owner, ConstantOp):
+        return True, owner.value
+    return False, None
+
+
+@dataclass(frozen=True)
+class Affine:
+    """``base + offset``; ``base`` is ``None`` for a constant, else a hashable key."""
+
+    base: Any
+    offset: int
+    #: the base is an array extent (never negative)
+    extent: bool = False
+
+    def plus(self, k: int) -> "Affine":
+        return Affine(self.base, self.offset + k, self.extent)
+
+
+def affine(value: Value) -> Affine:
+    """``value`` as an affine expression (at worst, itself plus 0): the base is an
+    array extent (``array.dim`` of an array, or of an array ``array.alloc`` made,
+    which is its extent operand), another SSA value, or nothing (a constant), and
+    ``add``/``sub`` of a constant move the offset."""
+    owner = value.owner
+    known, c = constant_of(value)
+    if known and isinstance(c, int) and not isinstance(c, bool):
+        return Affine(None, c)
+    if isinstance(owner, ArrayDimOp):
+        array = owner.operand(0)
+        if isinstance(array.owner, ArrayAllocOp):     # the extent it was allocated with
+            return affine(array.owner.operand(owner.axis))
+        return Affine(("extent", id(array), owner.axis), 0, extent=True)
+    if isinstance(owner, (AddOp, SubOp)):
+        known, c = constant_of(owner.operand(1))
+        if known and isinstance(c, int):
+            return affine(owner.operand(0)).plus(c if isinstance(owner, AddOp) else -c)
+        known, c = constant_of(owner.operand(0))
+        if known and isinstance(c, int) and isinstance(owner, AddOp):
+            return affine(owner.operand(1)).plus(c)
+    return Affine(("value", id(value)), 0)
+
+
+def is_check_group(op) -> bool:
+    """Whether ``op`` is a *check group*: an ``if`` without results whose
+    then-region holds only pure ops and region-free ``raise_if``s and whose
+    else-region is empty -- one cheap test guarding exact checks, as
+    ``int()`` of a float makes.  It computes nothing; it may only raise."""
+    return (isinstance(op, IfOp) and not op.results and len(op.else_block.ops) == 1
+            and all(isinstance(inner, YieldOp) or (isinstance(inner, RaiseIfOp) or inner.is_pure)
+                    and not inner.regions for inner in op.then_block.ops))
