@@ -32,6 +32,7 @@ from ir.types import BoolType, FloatType, GeneratorType, IntType, f64, i8, i64, 
 
 from . import arith, arrays, numpy_api, pyrandom
 from .context import TraceContext, current
+from .pycall import register
 from .values import Symbolic, define, describe, method, type_of
 
 __all__ = ["lookup"]
@@ -39,16 +40,6 @@ __all__ = ["lookup"]
 
 def _tr() -> TraceContext:
     return current()
-
-
-def _layout_or_refuse(name: str) -> None:
-    from runtime.nprandom import RandomLayoutError, legacy_layout  # runtime/ sits beside frontend/: imported where used
-
-    try:
-        legacy_layout()
-    except RandomLayoutError as err:
-        raise _tr().error(UnsupportedError, f"np.random.{name}() cannot be compiled with this NumPy ({err}); "
-                                            "draw the numbers outside the compiled function") from None
 
 
 # ----------------------------------------------------------------- primitives (the ops)
@@ -327,23 +318,16 @@ GENERATOR_METHODS = {"random": _generator_random, "standard_normal": _generator_
 define(GeneratorType, {name: method(staged) for name, staged in GENERATOR_METHODS.items()})
 
 
-def _checked(fn: Callable) -> Callable:
-    def staged(*args: Any, **kwargs: Any) -> Any:
-        _layout_or_refuse(fn.__name__)
-        return fn(*args, **kwargs)
-    return staged
-
-
 _TABLE: dict[Any, Callable] = {
     pyrandom.next_double: _draw("double"), pyrandom.next_uint32: _draw("uint32"),
     pyrandom.next_uint64: _draw("uint64"), pyrandom.take_gauss: _take_gauss, pyrandom.put_gauss: _put_gauss,
     pyrandom.numpy_poisson: _numpy_poisson, pyrandom.generator_double: _draw_generator_double,
     pyrandom.generator_standard_normal: _draw_generator_standard_normal,
     pyrandom.generator_bounded: _draw_generator_bounded,
-    **{getattr(np.random, fn.__name__): _checked(fn) for fn in (
+    **{getattr(np.random, fn.__name__): fn for fn in (
         randint, rand, randn, standard_normal, normal, exponential, uniform, choice, shuffle, permutation,
         poisson, binomial)},
-    np.random.random: _checked(random_sample), np.random.random_sample: _checked(random_sample),
+    np.random.random: random_sample, np.random.random_sample: random_sample,
 }
 
 
@@ -365,6 +349,4 @@ def lookup(f: Any) -> Callable | None:
 
 def _constant_generator(g: np.random.Generator) -> Symbolic:
     """A Generator object known while tracing, as a traced value (kept alive by the registry)."""
-    from runtime.pycall import register  # runtime/ sits beside frontend/: imported where used
-
     return _tr().emit_value(GeneratorOp(register("Generator", g)))

@@ -1,6 +1,7 @@
 """The Python objects compiled code calls at run time (the targets of ``py.call``) or reads.
 
-The frontend registers a *target* for each ``py.call`` it traces: a Python
+The frontend registers a *target* for each ``py.call`` it traces (the code
+generator finds it by key, ``compiler.codegen.runtime``): a Python
 callable taking the boxed operands (see ``compiler.codegen.runtime``) and
 returning the op's result as exactly the Python type its IR type stands for.
 Targets are kept for the life of the process (compiled code holds their

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 import ir as ir_package
 from ir import CompileError, Location, TypingError, UnsupportedError
+from ir.diagnostics import can_raise
 
 from . import arith
 from .context import PathEnds, TraceContext, current
@@ -118,12 +119,10 @@ def raise_(exc: Any, loc: Location | None = None) -> None:
     """``raise E(...)``: an unconditional run-time raise on this path.
 
     Only built-in exception classes the run time can raise as themselves
-    (``runtime.errors.can_raise``) compile: ``SystemExit``,
+    (``ir.diagnostics.can_raise``) compile: ``SystemExit``,
     ``KeyboardInterrupt``, ``GeneratorExit`` (not ``Exception`` subclasses)
     and classes that need more than a message are an ``UnsupportedError``.
     """
-    from runtime.errors import can_raise  # runtime/ sits beside frontend/: imported where used
-
     tr = _tr()
     loc = loc or tr.location()
     if isinstance(exc, type) and issubclass(exc, BaseException):

@@ -40,6 +40,7 @@ from ir.ops import PyCallOp
 from ir.types import ArrayType, NoneType, TupleType, Type, bool_, f64, i64, none
 
 from .context import TraceContext, current
+from .pycall import array_view, register
 from .values import Symbolic, describe, type_of
 
 __all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "print_", "lookup"]
@@ -68,8 +69,6 @@ class _Template:
             index = len(self.leaves)
             self.leaves.append(value.value)
             if isinstance(t, ArrayType):
-                from runtime.pycall import array_view  # runtime/ sits beside frontend/: imported where used
-
                 dtype, ndim = to_dtype(t.dtype), t.ndim
                 return lambda boxed: array_view(boxed[index], dtype, ndim)
             if value.weak:
@@ -84,8 +83,6 @@ class _Template:
 
 def _emit(name: str, template: _Template, call: Callable[..., Any], result_type: Type) -> Any:
     """A ``py.call`` of ``call(*boxed operands)``."""
-    from runtime.pycall import register  # runtime/ sits beside frontend/: imported where used
-
     key = register(name, call)
     op = _tr().emit(PyCallOp(key, template.leaves, result_type))
     return None if isinstance(result_type, NoneType) else Symbolic(op.result, weak=True)

@@ -33,14 +33,13 @@ Decisions:
 """
 from __future__ import annotations
 
-import builtins
 import ctypes
 import struct
 import threading
 from dataclasses import dataclass
 from typing import NoReturn, Sequence
 
-from ir.diagnostics import Location
+from ir.diagnostics import Location, builtin_exception, can_raise
 from ir.types import BoolType, FloatType, IntType, Type
 
 __all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "register_error_site", "error_site",
@@ -71,23 +70,6 @@ def decode_slot(raw: int, type: Type) -> int | bool | float:
     raise TypeError(f"an error message argument cannot have type {type}")
 
 
-def _exception_class(name: str) -> type[Exception] | None:
-    cls = getattr(builtins, name, None)
-    if isinstance(cls, type) and issubclass(cls, Exception):
-        return cls
-    return None
-
-
-def can_raise(name: str) -> bool:
-    """Whether a site can raise the built-in exception ``name`` as itself, with a message."""
-    cls = _exception_class(name)
-    if cls is None:
-        return False
-    try:
-        cls("message")
-    except TypeError:  # the class needs other arguments (UnicodeDecodeError, ExceptionGroup, ...)
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -110,7 +92,7 @@ class ErrorSite:
     def exception_for(self, raw_args: Sequence[int]) -> Exception:
         """The exception instance this site raises for these raw argument slots."""
         text = self.format_message(raw_args)
-        cls = _exception_class(self.exception)
+        cls = builtin_exception(self.exception)
         if cls is None:
             return RuntimeError(f"{self.exception}: {text}")
         return cls(text)

@@ -8,11 +8,11 @@
   signed ints ``PyLong_FromLongLong``, unsigned ``PyLong_FromUnsignedLongLong``,
   floats ``PyFloat_FromDouble`` (``f32`` widened exactly), complex numbers
   ``PyComplex_FromDoubles``, an array the tuple ``(data, *shape, *strides)`` of
-  ints, from which ``runtime.pycall`` makes a NumPy view;
+  ints, from which ``frontend.pycall`` makes a NumPy view;
 * calls the registered target with ``PyObject_Vectorcall``; the result becomes
   the op's type with ``PyObject_IsTrue``, ``PyLong_AsLongLong`` or
   ``PyFloat_AsDouble`` (the target returns the right Python type: see
-  ``runtime.pycall``);
+  ``frontend.pycall``);
 * on a Python exception -- from the call, a box or an unbox -- stores the owned
   ``(type, value, traceback)`` of ``PyErr_Fetch`` (normalized) into the first
   three ``errargs`` slots and stops the function with status
@@ -39,10 +39,16 @@ from typing import Callable
 
 import llvmlite.ir as lir
 
+from frontend.pycall import target, target_address
+from ir import UnsupportedError
+from ir.core import Operation
 from ir.module import Module
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
 from runtime.errors import PYTHON_EXCEPTION
+from runtime.nprandom import (
+    DISTRIBUTIONS, LegacyLayout, RandomLayoutError, distribution_address, legacy_layout, legacy_lock,
+)
 
 from .core import (
     _I1, _I32, _I64, _PTR, _STATUS, _FunctionLowering, _ModuleLowering, _fconst, _guards_entries, _lowers, _parts,
@@ -133,8 +139,6 @@ def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir
 
 @_lowers(PyCallOp)
 def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
-    from runtime.pycall import target_address
-
     b, null = self.b, lir.Constant(_PTR, None)
     gil = b.call(_capi(self, "PyGILState_Ensure", _I32, []), [])
     argv_type = lir.ArrayType(_PTR, max(len(op.operands), 1))
@@ -177,17 +181,32 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
 
 
 # ----------------------------------------------------------------- random
-def _layout():
-    from runtime.nprandom import legacy_layout
+def _layout(op: Operation) -> LegacyLayout:
+    """Where NumPy's global generator keeps its state; a located ``UnsupportedError``
+    when this NumPy's ``RandomState`` is not laid out as ``runtime.nprandom`` expects."""
+    try:
+        return legacy_layout()
+    except RandomLayoutError as err:
+        raise UnsupportedError(f"np.random cannot be compiled with this NumPy ({err}); draw the numbers outside "
+                               "the compiled function", op.loc) from None
 
-    return legacy_layout()
+
+def _distribution(op: RandomCallOp) -> int:
+    """The address of NumPy's compiled distribution function ``op`` calls (located error as above)."""
+    if op.function not in DISTRIBUTIONS:
+        raise NotImplementedError(f"random.call of an unknown function {op.function!r}")
+    try:
+        return distribution_address(op.function)
+    except RandomLayoutError as err:
+        raise UnsupportedError(f"np.random cannot be compiled with this NumPy ({err}); draw the numbers outside "
+                               "the compiled function", op.loc) from None
 
 
 def _bitgen(self: _FunctionLowering, op: RandomDrawOp | RandomCallOp) -> lir.Value:
     """The ``bitgen_t *`` an op draws from: its generator operand's, or NumPy's global one."""
     if op.attributes["stream"] == "generator":
         return self.value(op.operand(0))
-    return _address(self.b, _layout().bitgen)
+    return _address(self.b, _layout(op).bitgen)
 
 
 @_lowers(RandomDrawOp)
@@ -202,7 +221,7 @@ def _random_draw(self: _FunctionLowering, op: RandomDrawOp) -> lir.Value:
 
 @_lowers(TakeGaussOp)
 def _take_gauss(self: _FunctionLowering, op: TakeGaussOp) -> list[lir.Value]:
-    b, layout = self.b, _layout()
+    b, layout = self.b, _layout(op)
     has_ptr, gauss_ptr = _address(b, layout.has_gauss), _address(b, layout.gauss)
     has, gauss = b.load(has_ptr, typ=_I32), b.load(gauss_ptr, typ=_DOUBLE)
     b.store(lir.Constant(_I32, 0), has_ptr)
@@ -212,29 +231,23 @@ def _take_gauss(self: _FunctionLowering, op: TakeGaussOp) -> list[lir.Value]:
 
 @_lowers(PutGaussOp)
 def _put_gauss(self: _FunctionLowering, op: PutGaussOp) -> None:
-    b, layout = self.b, _layout()
+    b, layout = self.b, _layout(op)
     b.store(self.value(op.operand(0)), _address(b, layout.gauss))
     b.store(lir.Constant(_I32, 1), _address(b, layout.has_gauss))
 
 
 @_lowers(RandomCallOp)
 def _random_call(self: _FunctionLowering, op: RandomCallOp) -> lir.Value:
-    from runtime.nprandom import DISTRIBUTIONS, distribution_address
-
-    if op.function not in DISTRIBUTIONS:
-        raise NotImplementedError(f"random.call of an unknown function {op.function!r}")
     b = self.b
     args = [self.value(v) for v in op.args]
     fnty = lir.FunctionType(value_type(op.result.type), [_PTR, *(a.type for a in args)])
-    function = b.inttoptr(lir.Constant(_I64, distribution_address(op.function)), _FunctionPointer(fnty))
+    function = b.inttoptr(lir.Constant(_I64, _distribution(op)), _FunctionPointer(fnty))
     return b.call(function, [_bitgen(self, op), *args])
 
 
 @_lowers(GeneratorOp)
 def _generator(self: _FunctionLowering, op: GeneratorOp) -> lir.Value:
     """The ``bitgen_t`` of the registered Generator (which the registry keeps alive)."""
-    from runtime.pycall import target
-
     return _address(self.b, target(op.attributes["object"]).bit_generator.ctypes.bit_generator.value)
 
 
@@ -256,8 +269,6 @@ def guarded_call(module: _ModuleLowering, b: lir.IRBuilder, errargs: lir.Value, 
     but not the lock).  The lock is reentrant: Python code the function calls
     back may draw on the same thread.  ``acquire`` can raise (an interrupt while
     waiting): the function then stops with that exception before it runs."""
-    from runtime.nprandom import legacy_lock
-
     gil = b.call(_capi(module, "PyGILState_Ensure", _I32, []), [])
     release_gil = _capi(module, "PyGILState_Release", lir.VoidType(), [_I32])
     call_method = _capi(module, "PyObject_CallNoArgs", _PTR, [_PTR])
