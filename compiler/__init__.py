@@ -4,8 +4,13 @@
 
     @compile
     def f(x, n): ...
+
+A tool that embeds the compiler -- builds IR itself, registers passes of its
+own -- uses a :class:`Compiler` instance (``compiler.instance``; an example:
+``examples/embedding.py``).
 """
 from .dispatcher import Dispatcher, compile
+from .instance import Compiler
 from .pipeline import CompiledFunction, CompileOptions, compile_function
 from .signatures import Signature, SignatureError, parse_signature
 
@@ -19,5 +24,5 @@ def trace_pure(fn):
     return mark_pure(fn)
 
 
-__all__ = ["compile", "Dispatcher", "CompiledFunction", "CompileOptions", "compile_function",
+__all__ = ["compile", "Compiler", "Dispatcher", "CompiledFunction", "CompileOptions", "compile_function",
            "Signature", "SignatureError", "parse_signature", "trace_pure"]

@@ -35,8 +35,9 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    :class:`runtime.boxing.ArgPacker`'s structure (an ``alloca``) and calls
    the exported entry at its address (``errargs`` is only read after an
    error, whose site wrote the slots its message uses);
-4. on a non-zero status calls :func:`_raise_status` (which raises with
-   :func:`runtime.errors.raise_error`) and returns its NULL;
+4. on a non-zero status calls the raiser of :func:`_raiser` (which raises
+   with the specialisation's error-site table,
+   :meth:`runtime.errors.ErrorSites.raise_error`) and returns its NULL;
 5. boxes a ``bool``, ``i64``, ``f64``, ``c128`` or ``none`` result itself
    (a new reference to ``True``, ``False`` or ``None``, ``PyLong_FromLongLong``,
    ``PyFloat_FromDouble``, ``PyComplex_FromDoubles``), and hands any
@@ -95,7 +96,7 @@ from typing import Any, Callable
 
 from ir.types import ArrayType, BoolType, FloatType, IntType, NoneType, Type, bool_, c128, f64, i64
 from runtime.boxing import ArgPacker, memory_ctype
-from runtime.errors import ERRARGS_SLOTS, raise_error
+from runtime.errors import ERRARGS_SLOTS, ErrorSites
 
 from .vectorcall import NARGS_MASK
 
@@ -305,13 +306,13 @@ declare void @PyEval_RestoreThread(ptr)
 
 
 def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_address: int,
-                 boxer: Any, keep: list) -> str:
+                 boxer: Any, raiser: Any, keep: list) -> str:
     """The wrapper module for ``key``; every object whose address it embeds is appended to ``keep``."""
     packer = ArgPacker(tuple(t for t, _ in key))
     slot = lambda name: getattr(packer.struct, name).offset
     f = _Text()
     nargs = len(key)
-    keep.extend((True, False, None, int, float, complex, boxer, _raise_status))
+    keep.extend((True, False, None, int, float, complex, boxer, raiser))
     f.block("entry")
     f.emit(f"%nargs = and i64 %nargsf, {NARGS_MASK}")  # called as a vectorcallfunc too
     f.emit(f"%slots = alloca [{ctypes.sizeof(packer.struct)} x i8], align 16")
@@ -349,7 +350,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
     f.emit(f"br i1 {f.value(f'icmp ne i32 {status}, 0')}, label %{error}, label %{done}")
     f.block(error)
     errargs = f.value("ptrtoint ptr %errargs to i64")
-    raised = f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {_pointer(_raise_status)}, "
+    raised = f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {_pointer(raiser)}, "
                      f"ptr @error_format, i32 {status}, i64 {errargs})")
     f.emit(f"ret ptr {raised}")
     f.block(done)
@@ -437,14 +438,15 @@ def _return_argument_if_same(f: _Text, t: ArrayType, key: tuple) -> None:
     first = f.label()
     f.emit(f"br i1 {owned}, label %{other}, label %{first}")
     f.block(first)
-    data = f.field("%ret", 8, "ptr")
+    layout = memory_ctype(t)  # the array result's fields, where the codegen stores them
+    data = f.field("%ret", layout.data.offset, "ptr")
     for n, i in enumerate(candidates):
         arg = f.field("%args", 8 * i, "ptr")
         same = f.value(f"icmp eq ptr {data}, {f.field(arg, _ARRAY_DATA, 'ptr')}")
-        for kind, offset in ((0, _ARRAY_DIMENSIONS), (1, _ARRAY_STRIDES)):
+        for mine_at, offset in ((layout.shape.offset, _ARRAY_DIMENSIONS), (layout.strides.offset, _ARRAY_STRIDES)):
             values = f.field(arg, offset, "ptr")
             for k in range(t.ndim):
-                mine = f.field("%ret", 16 + 8 * (kind * t.ndim + k), "i64")
+                mine = f.field("%ret", mine_at + 8 * k, "i64")
                 equal = f.value(f"icmp eq i64 {mine}, {f.field(values, 8 * k, 'i64')}")
                 same = f.value(f"and i1 {same}, {equal}")
         found, following = f.label(), (f.label() if n + 1 < len(candidates) else other)
@@ -483,9 +485,14 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
 
 
 # ----------------------------------------------------------------- the Python side
-def _raise_status(status: int, errargs_address: int) -> None:
-    """Called by the native code when compiled code returns a non-zero status."""
-    raise_error(status, list((ctypes.c_int64 * ERRARGS_SLOTS).from_address(errargs_address)))
+def _raiser(error_sites: ErrorSites) -> Callable[[int, int], None]:
+    """``raise_status(status, errargs_address)``: what the native code calls when compiled code
+    returns a non-zero status -- raises with the specialisation's own error-site table."""
+    errargs_type = ctypes.c_int64 * ERRARGS_SLOTS
+
+    def raise_status(status: int, errargs_address: int) -> None:
+        error_sites.raise_error(status, list(errargs_type.from_address(errargs_address)))
+    return raise_status
 
 
 def _boxer(unpacker: Any) -> Callable[..., Any]:
@@ -513,7 +520,8 @@ class NativeCall:
         self.key = key
         self.compiled = compiled
         keep: list = []
-        text = _module_text(key, compiled.result_type, compiled.entry_address, _boxer(compiled.unpacker), keep)
+        text = _module_text(key, compiled.result_type, compiled.entry_address, _boxer(compiled.unpacker),
+                            _raiser(compiled.error_sites), keep)
         library = get_engine().compile(text, opt_level=_WRAPPER_OPT, name=f"{name}.fastcall")
         self._fallback_slot = ctypes.c_void_p.from_address(library.address("fallback"))
         self.set_fallback(fallback)

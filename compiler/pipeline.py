@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import ir
 from ir import FuncOp, Module, Type
 from runtime.boxing import ArgPacker, ResultUnpacker
-from runtime.errors import ERRARGS_SLOTS, raise_error
+from runtime.errors import ERRARGS_SLOTS, ErrorSites
+
+if TYPE_CHECKING:  # the codegen imports llvmlite: imported where it is first needed
+    from .codegen import LoweredModule
 
 _ENTRY_TYPE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
 
@@ -58,7 +61,7 @@ class CompiledFunction:
     takes any signature.  The dispatcher's calls take the native path of
     :mod:`compiler.fastcall` where they can, which calls the same exported
     entry (``entry_address``) and unpacks non-scalar results with the same
-    ``unpacker``.
+    ``unpacker`` and raises with the same ``error_sites``.
     """
 
     arg_types: tuple[Type, ...]
@@ -67,6 +70,8 @@ class CompiledFunction:
     entry: FuncOp
     llvm_ir: str
     library: Any
+    #: what the statuses of this module's code stand for (see :mod:`runtime.errors`)
+    error_sites: ErrorSites
     stages: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -89,7 +94,7 @@ class CompiledFunction:
         errargs = self._errargs_type()
         status = self._cfunc(ctypes.addressof(ret), ctypes.addressof(errargs), ctypes.addressof(packed))
         if status:
-            raise_error(status, list(errargs))
+            self.error_sites.raise_error(status, list(errargs))
         return self.unpacker.unpack(ret, args)  # an array result may borrow an argument
 
 
@@ -98,22 +103,35 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
                      weak: Sequence[bool] | None = None) -> CompiledFunction:
     """Trace, verify, lower and JIT ``pyfunc`` for ``arg_types`` (``weak[i]``:
     argument ``i`` is a Python scalar, see ``frontend.values``)."""
-    from runtime.engine import get_engine
-
-    from .codegen import lower_module
-    from .passes.refcount import RefcountPass
-
     options = options or CompileOptions()
     try:
         module, entry = build_module(pyfunc, arg_types, result_type, options, weak)
-        if RefcountPass().run(module):
-            ir.verify(module)
-        llvm_ir = lower_module(module)
+        lowered = lower_for_jit(module)
     except RecursionError as err:
         raise _too_deep(pyfunc, err) from err
-    library = get_engine().compile(llvm_ir, opt_level=options.opt, name=entry.sym_name,
+    return jit_module(module, entry, lowered, options)
+
+
+def lower_for_jit(module: Module) -> LoweredModule:
+    """Run the ``refcount`` pass on the optimized ``module`` (in place: it runs once per
+    module, just before codegen) and lower it to LLVM IR with its error sites."""
+    from .codegen import lower
+    from .passes.refcount import RefcountPass
+
+    if RefcountPass().run(module):
+        ir.verify(module)
+    return lower(module)
+
+
+def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: CompileOptions) -> CompiledFunction:
+    """Optimize ``lowered`` (see :func:`lower_for_jit`) with LLVM at ``options.opt``, JIT it
+    as a library of its own, and give the specialisation whose entry is ``entry``."""
+    from runtime.engine import get_engine
+
+    library = get_engine().compile(lowered.llvm_ir, opt_level=options.opt, name=entry.sym_name,
                                    loop_vectorize=options.llvm_vectorize)
-    return CompiledFunction(tuple(arg_types), entry.result_type, module, entry, llvm_ir, library)
+    return CompiledFunction(tuple(entry.arg_types), entry.result_type, module, entry, lowered.llvm_ir, library,
+                            lowered.error_sites)
 
 
 def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None,

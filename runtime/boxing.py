@@ -2,9 +2,9 @@
 
 Compiled entry points have the C signature
 ``int32 entry(void *ret, int64 *errargs, void *args)`` (see
-``compiler.codegen``): ``args`` is an array of 8-byte slots, one per scalar
-argument (a complex takes two: real, imaginary), and ``ret`` receives the
-result in its natural C layout.  This module maps Python values to IR types
+``compiler.codegen``): ``args`` is an array of 8-byte slots laid out as
+:func:`runtime.abi.argument_slots` says, and ``ret`` receives the result in
+its natural C layout.  This module maps Python values to IR types
 (the specialisation key), and builds the ctypes structures that pack
 arguments and unpack results, once per signature.
 
@@ -12,8 +12,8 @@ Arrays (the ABI in two lines):
 
 * ``array<T, n, L>`` is ``{ptr meminfo, ptr data, [n x i64] shape, [n x i64] strides}`` (byte
   strides) in registers and in memory; as an argument, slots meminfo, data, shape[0..n-1], strides[0..n-1].
-* meminfo is null for arrays the caller lends; compiled code's arrays point it to a 64-byte header
-  ``{i64 refcount, padding}`` directly followed by the data (data = meminfo + 64, 64-byte aligned).
+* meminfo is null for arrays the caller lends; compiled code's arrays point it to a header
+  ``{i64 refcount, padding}`` directly followed by the data (sizes and alignment: :mod:`runtime.abi`).
 
 A NumPy array argument is lent: meminfo 0, its own data pointer, shape and
 byte strides; it must stay alive during the call (the caller's argument
@@ -47,6 +47,8 @@ from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, TupleType, Type, bool_, c128,
     f64, generator, i64,
 )
+
+from .abi import argument_slots
 
 #: argument types that are Python scalars (weak in NumPy 2's promotion)
 PYTHON_SCALARS = (bool, int, float, complex)
@@ -159,24 +161,19 @@ def _array_struct(ndim: int) -> Any:
     return struct
 
 
+#: the ctypes fields of each kind of argument slot (see :func:`runtime.abi.argument_slots`)
+_SLOT_CTYPES = {"int": [ctypes.c_int64], "uint": [ctypes.c_uint64], "ptr": [ctypes.c_uint64],
+                "f64": [ctypes.c_double], "f32": [ctypes.c_float, ctypes.c_uint32]}
+
+
 def _slot_fields(i: int, t: Type) -> list[tuple[str, Any]]:
-    """The fields one argument takes in the 8-byte-slot array."""
-    if isinstance(t, BoolType):
-        return [(f"a{i}", ctypes.c_uint64)]
-    if isinstance(t, IntType):
-        return [(f"a{i}", ctypes.c_int64 if t.signed else ctypes.c_uint64)]
-    if isinstance(t, FloatType):
-        if t.bits == 64:
-            return [(f"a{i}", ctypes.c_double)]
-        return [(f"a{i}", ctypes.c_float), (f"_pad{i}", ctypes.c_uint32)]
-    if isinstance(t, ComplexType):
-        return _slot_fields(i, t.part) + [(f + "_im", c) for f, c in _slot_fields(i, t.part)]
-    if isinstance(t, ArrayType):
-        return ([(f"a{i}_meminfo", ctypes.c_uint64), (f"a{i}_data", ctypes.c_uint64)]
-                + [(f"a{i}_{kind}{k}", ctypes.c_int64) for kind in ("shape", "stride") for k in range(t.ndim)])
-    if isinstance(t, GeneratorType):
-        return [(f"a{i}", ctypes.c_uint64)]
-    raise TypeError(f"an argument cannot have type {t}")
+    """The fields argument ``i`` takes in the slot structure: ``a<i><suffix>`` per slot of
+    :func:`runtime.abi.argument_slots` (an ``f32`` slot is a ``float`` and a padding field
+    ``_pad<i><suffix>``).  Tuples and ``none`` are no Python arguments (``typeof`` never gives them)."""
+    if isinstance(t, (TupleType, NoneType)):
+        raise TypeError(f"an argument cannot have type {t}")
+    return [(name, ctype) for suffix, kind in argument_slots(t)
+            for name, ctype in zip((f"a{i}{suffix}", f"_pad{i}{suffix}"), _SLOT_CTYPES[kind])]
 
 
 def _to_python(t: Type) -> Callable[[Any], Any]:

@@ -1,11 +1,19 @@
 """Error sites: how a status code returned by compiled code becomes a Python exception.
 
-Compiled code cannot raise.  Every ``raise_if`` is registered here at compile
-time as an *error site* (exception name, message template, source location,
-types of the message arguments) and gets a process-wide id, starting at 1
-(0 means success).  When the check fires, the compiled function stores the
-message arguments into an array of ``MAX_ERROR_ARGS`` 8-byte slots and
-returns the site id; the caller then calls :func:`raise_error`.
+Compiled code cannot raise.  Every ``raise_if`` (and every allocation and
+recursive call, which may fail) is an *error site* -- exception name,
+message template, source location, types of the message arguments -- in the
+:class:`ErrorSites` table of the module being compiled, which gives it a
+status local to that module, starting at 1 (0 means success).  When the
+check fires, the compiled function stores the message arguments into an
+array of ``MAX_ERROR_ARGS`` 8-byte slots and returns the status; the caller
+then calls the module's table's :meth:`ErrorSites.raise_error`.
+
+Decision: the table belongs to the compiled module, not to the process (as a
+process-wide registry of ids baked into the code would): compiled code
+depends on nothing outside its own module, two modules never share or
+exhaust ids, and a module's machine code and its table can be stored
+together (a disk cache) and used in another process.
 
 Slot encoding (written by the codegen, read by :func:`decode_slot`): integers
 and bools are sign- or zero-extended to 64 bits, an ``f64`` is its bit
@@ -14,14 +22,14 @@ pattern, an ``f32`` its bit pattern in the low 4 bytes.
 Status :data:`PYTHON_EXCEPTION` (-1) is no site: compiled code stopped by an
 exception raised in Python code it called back (``py.call``); the first three
 slots then hold the owned ``(type, value, traceback)`` references that
-``PyErr_Fetch`` gave, and :func:`raise_error` raises that exception as it was.
+``PyErr_Fetch`` gave, and :meth:`ErrorSites.raise_error` raises that exception as it was.
 
 Decisions:
 
-* identical sites (same exception, message, location and argument types) share
-  one id, so recompiling a function does not grow the registry;
+* identical sites of one module (same exception, message, location and
+  argument types) share one status;
 * the message template uses ``{}`` fields and is checked when the site is
-  registered, so a bad template is a compile-time error, never a failure while
+  added, so a bad template is a compile-time error, never a failure while
   raising;
 * the exception is looked up by name among Python's built-in exception classes
   only; any other name gives a ``RuntimeError`` whose message starts with that
@@ -35,15 +43,14 @@ from __future__ import annotations
 
 import ctypes
 import struct
-import threading
 from dataclasses import dataclass
-from typing import NoReturn, Sequence
+from typing import Iterator, NoReturn, Sequence
 
 from ir.diagnostics import Location, builtin_exception, can_raise
 from ir.types import BoolType, FloatType, IntType, Type
 
-__all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "register_error_site", "error_site",
-           "raise_error", "decode_slot", "can_raise"]
+__all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "ErrorSites", "decode_slot",
+           "can_raise"]
 
 #: number of 8-byte message-argument slots the caller of compiled code provides
 MAX_ERROR_ARGS = 4
@@ -98,51 +105,63 @@ class ErrorSite:
         return cls(text)
 
 
-_lock = threading.Lock()
-_sites: list[ErrorSite] = []
-_ids: dict[ErrorSite, int] = {}
+class ErrorSites:
+    """The error-site table of one compiled module: status ``k`` (1..n) raises its ``k``-th site.
 
-
-def register_error_site(exception: str, message: str, loc: Location | None,
-                        arg_types: tuple[Type, ...]) -> int:
-    """Register a site and return its id (>= 1); identical sites share an id.
-
-    Raises ``ValueError`` for more than ``MAX_ERROR_ARGS`` arguments or a
-    message template that cannot be formatted with the arguments, and
-    ``TypeError`` for an argument type other than bool, int or float.
+    The code generator adds the sites while it lowers the module and returns
+    the table with the LLVM IR; whoever calls the module's entry points
+    raises a non-zero status with :meth:`raise_error` of that table.
+    Identical sites (same exception, message, location and argument types)
+    share a status.  The table is plain data: it refers to nothing of the
+    process, so it can be stored with the machine code.  It is filled by one
+    lowering in one thread and only read after that: no lock.
     """
-    arg_types = tuple(arg_types)
-    if len(arg_types) > MAX_ERROR_ARGS:
-        raise ValueError(f"an error message takes at most {MAX_ERROR_ARGS} arguments, "
-                         f"not {len(arg_types)}")
-    try:
-        message.format(*(decode_slot(0, t) for t in arg_types))
-    except (IndexError, KeyError, ValueError) as err:
-        raise ValueError(f"bad error message template {message!r}: {err}") from None
-    site = ErrorSite(exception, message, loc, arg_types)
-    with _lock:
-        site_id = _ids.get(site)
-        if site_id is None:
-            _sites.append(site)
-            site_id = _ids[site] = len(_sites)
-        return site_id
 
+    def __init__(self) -> None:
+        self._sites: list[ErrorSite] = []
+        self._ids: dict[ErrorSite, int] = {}
 
-def error_site(site_id: int) -> ErrorSite:
-    """The site registered under ``site_id``; ``KeyError`` for an unknown id."""
-    with _lock:
-        if not 1 <= site_id <= len(_sites):
-            raise KeyError(f"no error site with id {site_id}")
-        return _sites[site_id - 1]
+    def add(self, exception: str, message: str, loc: Location | None, arg_types: Sequence[Type] = ()) -> int:
+        """Add a site (or find the identical one); its status (>= 1).
 
+        Raises ``ValueError`` for more than ``MAX_ERROR_ARGS`` arguments or a
+        message template that cannot be formatted with the arguments, and
+        ``TypeError`` for an argument type other than bool, int or float.
+        """
+        arg_types = tuple(arg_types)
+        if len(arg_types) > MAX_ERROR_ARGS:
+            raise ValueError(f"an error message takes at most {MAX_ERROR_ARGS} arguments, "
+                             f"not {len(arg_types)}")
+        try:
+            message.format(*(decode_slot(0, t) for t in arg_types))
+        except (IndexError, KeyError, ValueError) as err:
+            raise ValueError(f"bad error message template {message!r}: {err}") from None
+        site = ErrorSite(exception, message, loc, arg_types)
+        status = self._ids.get(site)
+        if status is None:
+            self._sites.append(site)
+            status = self._ids[site] = len(self._sites)
+        return status
 
-def raise_error(site_id: int, raw_args: Sequence[int]) -> NoReturn:
-    """Raise the exception of site ``site_id`` with its message arguments decoded
-    from ``raw_args`` (the 8-byte slots filled by compiled code); for
-    :data:`PYTHON_EXCEPTION`, the Python exception the slots hold."""
-    if site_id == PYTHON_EXCEPTION:
-        raise _fetched_exception(raw_args)
-    raise error_site(site_id).exception_for(raw_args)
+    def __getitem__(self, status: int) -> ErrorSite:
+        """The site of ``status``; ``KeyError`` for a status that is no site of this table."""
+        if not 1 <= status <= len(self._sites):
+            raise KeyError(f"no error site with status {status}")
+        return self._sites[status - 1]
+
+    def __len__(self) -> int:
+        return len(self._sites)
+
+    def __iter__(self) -> Iterator[ErrorSite]:
+        return iter(self._sites)
+
+    def raise_error(self, status: int, raw_args: Sequence[int]) -> NoReturn:
+        """Raise the exception of ``status`` with its message arguments decoded from
+        ``raw_args`` (the 8-byte slots filled by compiled code); for
+        :data:`PYTHON_EXCEPTION`, the Python exception the slots hold."""
+        if status == PYTHON_EXCEPTION:
+            raise _fetched_exception(raw_args)
+        raise self[status].exception_for(raw_args)
 
 
 def _fetched_exception(raw_args: Sequence[int]) -> BaseException:

@@ -1,13 +1,12 @@
 """Memory of arrays that compiled code allocates, and its hand-over to NumPy.
 
 An array allocated by compiled code lives in one block from the C
-library's ``aligned_alloc``: a 64-byte header whose first 8 bytes are the
-reference count (an ``int64``), then the data (``data = meminfo + 64``).
-The pointer to the block is the array's *meminfo*; it is null for arrays
-that compiled code did not allocate (NumPy arrays lent by the caller).  The
-count is changed atomically by compiled code (``incref``: atomic add,
-relaxed; ``decref``: atomic subtract, acquire-release, and ``free`` when it
-was 1) -- see ``compiler.codegen``.
+library's ``aligned_alloc``: a header whose first 8 bytes are the reference
+count (an ``int64``), then the data (``data = meminfo + HEADER_SIZE``); the
+layout and the code that changes the count are defined in
+:mod:`runtime.abi`.  The pointer to the block is the array's *meminfo*; it
+is null for arrays that compiled code did not allocate (NumPy arrays lent by
+the caller).
 
 A result array reaches Python holding one reference.  :class:`MemInfoOwner`
 owns it and gives it back when it dies; :func:`array_from_result` wraps the
@@ -22,10 +21,11 @@ Two owners can die in two threads at once, and a ctypes read-modify-write
 of a ``c_int64`` view is not atomic (a thread switch can fall between the
 read and the write, and compiled code in another thread does not take the
 GIL).  The decrement is therefore the same atomic instruction compiled code
-uses: a two-function helper module (``meminfo_incref``/``meminfo_decref``),
+uses (:func:`runtime.abi.emit_incref`/:func:`~runtime.abi.emit_decref`, in a
+two-function helper module, ``meminfo_incref``/``meminfo_decref``,
 JIT-compiled by the process's engine when the first owner is created -- never
 from ``__del__``, which the garbage collector may run while the engine's lock
-is held.  The ``c_int64`` view serves only to *read* the count
+is held).  The ``c_int64`` view serves only to *read* the count
 (:func:`refcount`, a snapshot for tests and debugging).
 """
 from __future__ import annotations
@@ -36,33 +36,10 @@ import sys
 import threading
 from typing import Any, Callable, Sequence
 
-__all__ = ["HEADER_SIZE", "ALIGNMENT", "MemInfoOwner", "array_from_result", "refcount", "incref", "decref",
+from .abi import HEADER_SIZE, emit_decref, emit_incref
+
+__all__ = ["HEADER_SIZE", "MemInfoOwner", "array_from_result", "refcount", "incref", "decref",
            "live_owners", "data_pointer_function"]
-
-#: bytes before the data of an allocated array (the count, then padding)
-HEADER_SIZE = 64
-#: alignment of the block (and so of the data)
-ALIGNMENT = 64
-
-_HELPERS_IR = """
-declare void @free(ptr) nounwind
-
-define void @meminfo_incref(ptr %m) nounwind {
-  %old = atomicrmw add ptr %m, i64 1 monotonic
-  ret void
-}
-
-define void @meminfo_decref(ptr %m) nounwind {
-  %old = atomicrmw sub ptr %m, i64 1 acq_rel
-  %last = icmp eq i64 %old, 1
-  br i1 %last, label %release, label %done
-release:
-  call void @free(ptr %m)
-  br label %done
-done:
-  ret void
-}
-"""
 
 _REFCOUNT_FUNCTION = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _helpers_lock = threading.Lock()
@@ -96,10 +73,28 @@ def _load_helpers() -> None:
         if _decref is None:
             from .engine import get_engine
 
-            library = get_engine().compile(_HELPERS_IR, opt_level=0, name="meminfo")
+            library = get_engine().compile(_helpers_ir(), opt_level=0, name="meminfo")
             _incref = _REFCOUNT_FUNCTION(library.address("meminfo_incref"))
             _decref = _REFCOUNT_FUNCTION(library.address("meminfo_decref"))
             _library = library  # keeps the code alive
+
+
+def _helpers_ir() -> str:
+    """``void meminfo_incref(ptr)`` and ``void meminfo_decref(ptr)``: the count changes of compiled code."""
+    from llvmlite import ir as lir
+
+    module = lir.Module(name="meminfo")
+    signature = lir.FunctionType(lir.VoidType(), [lir.PointerType()])
+    free = lir.Function(module, signature, "free")
+    incref = lir.Function(module, signature, "meminfo_incref")
+    b = lir.IRBuilder(incref.append_basic_block("entry"))
+    emit_incref(b, incref.args[0])
+    b.ret_void()
+    decref = lir.Function(module, signature, "meminfo_decref")
+    b = lir.IRBuilder(decref.append_basic_block("entry"))
+    emit_decref(b, decref.args[0], free)
+    b.ret_void()
+    return str(module)
 
 
 def refcount(meminfo: int) -> int:

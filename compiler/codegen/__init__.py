@@ -1,4 +1,5 @@
-"""Lowering of an IR module to LLVM IR text (with ``llvmlite.ir``): :func:`lower_module`.
+"""Lowering of an IR module to LLVM IR (with ``llvmlite.ir``): :func:`lower` gives the text
+and the module's error-site table, :func:`lower_module` the text alone.
 
 ``core`` holds the ABI (its docstring), the mapping of IR types to LLVM types
 and the machinery: the lowering of a module and of a function's blocks, and
@@ -18,7 +19,6 @@ docstring lists the decisions its lowering makes.  The families import only
 ``core``; importing this package imports them all, which registers their lowerings.
 """
 from . import arith, arrays, calls, control, math, runtime, tuples, vectors  # noqa: F401 (registers the lowerings)
-from .core import DATA_ALIGNMENT, MEMINFO_HEADER, entry_symbol, function_symbol, lower_module, memory_type, value_type
+from .core import LoweredModule, entry_symbol, function_symbol, lower, lower_module, memory_type, value_type
 
-__all__ = ["lower_module", "value_type", "memory_type", "function_symbol", "entry_symbol", "MEMINFO_HEADER",
-           "DATA_ALIGNMENT"]
+__all__ = ["lower", "LoweredModule", "lower_module", "value_type", "memory_type", "function_symbol", "entry_symbol"]

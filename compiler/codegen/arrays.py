@@ -1,11 +1,12 @@
 """Lowering of the array ops (the array ABI and element addressing: ``core``).
 
-``array.alloc`` gets ``64 + nbytes`` bytes (rounded up to a multiple of 64)
-from the C library's ``aligned_alloc(64, size)``, sets the count to 1 and
-returns the status of a ``MemoryError`` site on a null result;
-``array.incref`` is an ``atomicrmw add monotonic``, ``array.decref`` an
-``atomicrmw sub acq_rel`` that calls ``free(meminfo)`` when the count was 1;
-both skip a null meminfo (``array.undef`` is the all-zero struct).
+``array.alloc`` gets ``HEADER_SIZE + nbytes`` bytes (rounded up to a multiple
+of ``DATA_ALIGNMENT``) from the C library's ``aligned_alloc(DATA_ALIGNMENT,
+size)``, sets the count to 1 and returns the status of a ``MemoryError`` site
+on a null result; ``array.incref`` and ``array.decref`` are the count changes
+of :mod:`runtime.abi` (an ``atomicrmw add monotonic``; an ``atomicrmw sub
+acq_rel`` that calls ``free(meminfo)`` when the count was 1), which skip a
+null meminfo (``array.undef`` is the all-zero struct).
 ``array.view`` shares the meminfo and does not touch the count (the
 ``refcount`` pass decides that).
 """
@@ -21,10 +22,10 @@ from ir.ops.array import (
     ArrayViewOp,
 )
 from ir.types import ArrayType, ComplexType
-from runtime.errors import register_error_site
+from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
 from .core import (
-    DATA_ALIGNMENT, MEMINFO_HEADER, _I8, _I32, _I32_ZERO, _I64, _INDEX_FLAGS, _PTR, _STATUS, _FunctionLowering,
+    _I8, _I32, _I32_ZERO, _I64, _INDEX_FLAGS, _PTR, _FunctionLowering,
     _complex, _from_memory, _itemsize, _lowers, _parts, _to_memory, memory_type, value_type,
 )
 
@@ -92,7 +93,7 @@ def _make_array(self: _FunctionLowering, t: ArrayType, meminfo: lir.Value, data:
 
 @_lowers(ArrayAllocOp)
 def _array_alloc(self: _FunctionLowering, op: ArrayAllocOp) -> lir.Value:
-    """``aligned_alloc(64, round64(64 + nbytes))``; the frontend guarantees that
+    """``aligned_alloc(DATA_ALIGNMENT, HEADER_SIZE + nbytes rounded up)``; the frontend guarantees that
     ``nbytes`` does not overflow, so neither does the rounding (``nbytes < 2**63``).
 
     The strides and ``nbytes`` are products that wrap (no ``nsw``/``nuw``):
@@ -107,15 +108,15 @@ def _array_alloc(self: _FunctionLowering, op: ArrayAllocOp) -> lir.Value:
     for extent in reversed(shape[1:]):
         strides.insert(0, b.mul(strides[0], extent))
     nbytes = b.mul(strides[0], shape[0]) if shape else itemsize
-    size = b.and_(b.add(nbytes, lir.Constant(_I64, MEMINFO_HEADER + DATA_ALIGNMENT - 1), flags=("nuw",)),
+    size = b.and_(b.add(nbytes, lir.Constant(_I64, HEADER_SIZE + DATA_ALIGNMENT - 1), flags=("nuw",)),
                   lir.Constant(_I64, -DATA_ALIGNMENT))
     alloc = self.module.libc("aligned_alloc", lir.FunctionType(_PTR, [_I64, _I64]))
     meminfo = b.call(alloc, [lir.Constant(_I64, DATA_ALIGNMENT), size], name="meminfo")
-    site = register_error_site("MemoryError", "unable to allocate array data", op.loc, ())
+    status = self.error_status("MemoryError", "unable to allocate array data", op.loc)
     with b.if_then(b.icmp_unsigned("==", meminfo, lir.Constant(_PTR, None)), likely=False):
-        b.ret(lir.Constant(_STATUS, site))
+        b.ret(status)
     b.store(lir.Constant(_I64, 1), meminfo)
-    data = b.gep(meminfo, [lir.Constant(_I64, MEMINFO_HEADER)], inbounds=True, source_etype=_I8, name="data")
+    data = b.gep(meminfo, [lir.Constant(_I64, HEADER_SIZE)], inbounds=True, source_etype=_I8, name="data")
     return _make_array(self, t, meminfo, data, shape, strides)
 
 
@@ -128,13 +129,8 @@ def _array_undef(self: _FunctionLowering, op: ArrayUndefOp) -> lir.Value:
 @_lowers(ArrayIncrefOp, ArrayDecrefOp)
 def _array_refcount(self: _FunctionLowering, op: Operation) -> None:
     """Atomic count changes on a non-null meminfo; the last ``decref`` frees."""
-    b = self.b
-    meminfo = b.extract_value(self.value(op.operand(0)), 0)
-    one = lir.Constant(_I64, 1)
-    with b.if_then(b.icmp_unsigned("!=", meminfo, lir.Constant(_PTR, None))):
-        if isinstance(op, ArrayIncrefOp):
-            b.atomic_rmw("add", meminfo, one, "monotonic")
-        else:
-            old = b.atomic_rmw("sub", meminfo, one, "acq_rel")
-            with b.if_then(b.icmp_unsigned("==", old, one)):
-                b.call(self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])), [meminfo])
+    meminfo = self.b.extract_value(self.value(op.operand(0)), 0)
+    if isinstance(op, ArrayIncrefOp):
+        emit_incref(self.b, meminfo)
+    else:
+        emit_decref(self.b, meminfo, self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])))

@@ -16,7 +16,6 @@ import llvmlite.ir as lir
 from ir.ops.arith import RaiseIfOp
 from ir.ops.func import CallOp, ReturnOp
 from ir.types import FloatType, IntType, Type
-from runtime.errors import register_error_site
 
 from .core import (
     MAX_RECURSION_DEPTH, _I32, _I64, _STATUS, _FunctionLowering, _from_memory, _lowers, _to_memory, memory_type,
@@ -39,9 +38,9 @@ def _call(self: _FunctionLowering, op: CallOp) -> lir.Value | None:
     depth = self.depth
     if self.func.sym_name in self.module.reachable_from(op.callee):  # a recursive call
         depth = b.add(depth, lir.Constant(_I64, 1))
-        site = register_error_site("RecursionError", "maximum recursion depth exceeded", op.loc, ())
+        too_deep = self.error_status("RecursionError", "maximum recursion depth exceeded", op.loc)
         with b.if_then(b.icmp_signed(">", depth, lir.Constant(_I64, MAX_RECURSION_DEPTH)), likely=False):
-            self._fail(op, lir.Constant(_STATUS, site))
+            self._fail(op, too_deep)
     status = b.call(self.module.functions[op.callee],
                     [slot, self.err_ptr, depth, *(self.value(v) for v in op.operands)])
     with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
@@ -54,15 +53,16 @@ def _call(self: _FunctionLowering, op: CallOp) -> lir.Value | None:
 
 @_lowers(RaiseIfOp)
 def _raise_if(self: _FunctionLowering, op: RaiseIfOp) -> None:
-    """Cold branch: store the message arguments, return the error site's id."""
+    """Cold branch: store the message arguments, return the status of the error site
+    (in the module's own table, see ``core``)."""
     b = self.b
-    site = register_error_site(op.attributes["exception"], op.attributes["message"], op.loc,
-                               tuple(a.type for a in op.args))
+    status = self.error_status(op.attributes["exception"], op.attributes["message"], op.loc,
+                               [a.type for a in op.args])
     with b.if_then(self.value(op.cond), likely=False):
         for i, arg in enumerate(op.args):
             slot = b.gep(self.err_ptr, [lir.Constant(_I64, i)], inbounds=True, source_etype=_I64)
             b.store(_to_slot(b, self.value(arg), arg.type), slot)
-        self._fail(op, lir.Constant(_STATUS, site))
+        self._fail(op, status)
 
 
 def _to_slot(b: lir.IRBuilder, v: lir.Value, t: Type) -> lir.Value:

@@ -4,8 +4,9 @@ ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes (symbol names: :func:`fu
 
 * ``i32 @"pyjit.f"(ptr ret, ptr errargs, i64 depth, A a, ...)`` with ``internal`` linkage: it
   returns 0 on success after storing the result to ``*ret`` in its memory form
-  (nothing for ``none``), or, when a ``raise_if`` fires, the id of the error
-  site registered with :func:`runtime.errors.register_error_site`, after
+  (nothing for ``none``), or, when a ``raise_if`` fires, the status of its
+  error site in the module's own table (:class:`runtime.errors.ErrorSites`,
+  returned with the LLVM IR by :func:`lower`), after
   storing the message arguments into ``errargs`` (``MAX_ERROR_ARGS`` slots of
   8 bytes: integers sign- or zero-extended, bools zero-extended, floats as
   their bit pattern, an ``f32`` in the low 4 bytes).  ``call`` passes its own
@@ -16,10 +17,10 @@ ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes (symbol names: :func:`fu
   :data:`MAX_RECURSION_DEPTH` instead of overflowing the native stack; any
   other call passes ``depth`` on, so the count spans every function.
 * ``i32 @"pyjit_entry.f"(ptr ret, ptr errargs, ptr args)``, exported: ``args``
-  points to 8-byte slots, one per scalar argument in order (ints and bools
-  sign-/zero-extended, ``f64`` as is, ``f32`` in the low 4 bytes, a complex
-  number two slots: real then imaginary, a tuple the slots of its elements,
-  ``none`` no slot, an array ``2 + 2n`` slots, see below); it loads them,
+  points to 8-byte slots, laid out as :func:`runtime.abi.argument_slots`
+  says (ints and bools sign-/zero-extended, ``f64`` as is, ``f32`` in the low
+  4 bytes, a complex number two slots: real then imaginary, a tuple the slots
+  of its elements, ``none`` no slot, an array ``2 + 2n`` slots); it loads them,
   calls ``@"pyjit.f"`` with depth 0 and returns its status (through the entry
   guards a family registered, see :func:`_guards_entries`).
 
@@ -33,8 +34,9 @@ Arrays (the ABI in two lines):
 
 * ``array<T, n, L>`` is ``{ptr meminfo, ptr data, [n x i64] shape, [n x i64] strides}`` (byte
   strides) in registers and in memory; as an argument, slots meminfo, data, shape[0..n-1], strides[0..n-1].
-* meminfo is null for arrays the caller lends; compiled code's arrays point it to a 64-byte header
-  ``{i64 refcount, padding}`` directly followed by the data (data = meminfo + 64, 64-byte aligned).
+* meminfo is null for arrays the caller lends; compiled code's arrays point it to a header
+  ``{i64 refcount, padding}`` directly followed by the data (``runtime.abi``: ``HEADER_SIZE``,
+  ``DATA_ALIGNMENT``, and the count changes ``emit_incref``/``emit_decref``).
 
 Elements are stored in their memory form (bool ``i8``, complex the
 ``{float, float}``/``{double, double}`` pair NumPy stores).  Addresses:
@@ -56,17 +58,21 @@ family it gets through an entry guard the family registers.
 from __future__ import annotations
 
 import functools
-from typing import Callable, Sequence
+from dataclasses import dataclass
+from typing import Callable, Iterator, Sequence
 
 import llvmlite.ir as lir
 
 from ir.core import Block, Operation, Value
+from ir.diagnostics import Location
 from ir.module import Module
 from ir.ops.control import ConditionOp, YieldOp
 from ir.ops.func import CallOp, FuncOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, TupleType, Type, VectorType,
 )
+from runtime.abi import argument_slots
+from runtime.errors import ErrorSites
 
 #: the LLVM symbol of IR function ``@f`` is ``"pyjit." + f``, that of its exported entry wrapper
 #: ``"pyjit_entry." + f`` (see :func:`function_symbol`)
@@ -102,10 +108,6 @@ def entry_symbol(sym_name: str) -> str:
 #: nested recursive calls allowed before ``RecursionError`` (native frames are
 #: small: this stays far below an 8 MiB thread stack)
 MAX_RECURSION_DEPTH = 20_000
-#: bytes of the header of an allocated array (the reference count, then padding)
-MEMINFO_HEADER = 64
-#: alignment of an allocated array's block and data
-DATA_ALIGNMENT = 64
 
 _I1 = lir.IntType(1)
 _I8 = lir.IntType(8)
@@ -265,6 +267,8 @@ class _ModuleLowering:
         self._reachable: dict[str, set[str]] = {}
         #: the entry guards of this module, each with what its condition found (see :func:`_guards_entries`)
         self.entry_guards: list[tuple[_EntryGuard, object]] = []
+        #: the error sites of this module (its statuses 1..n)
+        self.error_sites = ErrorSites()
 
     def reachable_from(self, name: str) -> set[str]:
         """The functions a call of ``name`` can reach (through any chain of calls)."""
@@ -279,7 +283,7 @@ class _ModuleLowering:
             self._reachable[name] = found
         return found
 
-    def run(self) -> str:
+    def run(self) -> LoweredModule:
         for condition, guard in _ENTRY_GUARDS:
             found = condition(self.ir_module)
             if found:
@@ -289,7 +293,7 @@ class _ModuleLowering:
         for func in self.ir_module:
             _FunctionLowering(self, func, self.functions[func.sym_name]).lower()
             self._entry_wrapper(func)
-        return str(self.llvm)
+        return LoweredModule(str(self.llvm), self.error_sites)
 
     def _declare(self, func: FuncOp) -> lir.Function:
         fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _I64, *(value_type(t) for t in func.arg_types)])
@@ -374,41 +378,46 @@ class _ModuleLowering:
         return fn
 
 
-def _load_argument(b: lir.IRBuilder, slots: lir.Value, index: int, t: Type) -> tuple[lir.Value, int]:
-    """Load the argument of type ``t`` starting at slot ``index``; return it and the next slot."""
-    if isinstance(t, NoneType):
-        return _constant(None, t), index
-    if isinstance(t, ComplexType):
-        re, index = _load_argument(b, slots, index, t.part)
-        im, index = _load_argument(b, slots, index, t.part)
-        return _complex(b, re, im), index
-    if isinstance(t, TupleType):
-        out = lir.Constant(value_type(t), lir.Undefined)
-        for i, e in enumerate(t.elements):
-            value, index = _load_argument(b, slots, index, e)
-            out = b.insert_value(out, value, i)
-        return out, index
-    if isinstance(t, ArrayType):  # meminfo, data, shape..., strides...
-        def slot_at(k: int) -> lir.Value:
-            return b.gep(slots, [lir.Constant(_I64, index + k)], inbounds=True, source_etype=_I64)
+#: the LLVM type each kind of argument slot is loaded as (see :func:`runtime.abi.argument_slots`)
+_SLOT_LOADS = {"int": _I64, "uint": _I64, "f64": lir.DoubleType(), "f32": lir.FloatType(), "ptr": _PTR}
 
-        out = lir.Constant(value_type(t), lir.Undefined)
-        out = b.insert_value(out, b.load(slot_at(0), typ=_PTR, name="meminfo"), 0)
-        out = b.insert_value(out, b.load(slot_at(1), typ=_PTR, name="data"), 1)
-        for k in range(2 * t.ndim):
-            out = b.insert_value(out, b.load(slot_at(2 + k), typ=_I64), [2 + k // t.ndim, k % t.ndim])
-        return out, index + 2 + 2 * t.ndim
-    slot = b.gep(slots, [lir.Constant(_I64, index)], inbounds=True, source_etype=_I64)
-    if isinstance(t, GeneratorType):
-        return b.load(slot, typ=_PTR, name="bitgen"), index + 1
-    if isinstance(t, FloatType):
-        return b.load(slot, typ=value_type(t)), index + 1
-    raw = b.load(slot, typ=_I64)
+
+def _load_argument(b: lir.IRBuilder, slots: lir.Value, index: int, t: Type) -> tuple[lir.Value, int]:
+    """Load the argument of type ``t`` from its slots (:func:`runtime.abi.argument_slots`)
+    starting at slot ``index``; return it and the next slot's index.  The slots
+    hold the fields of the value in their order (a complex number's parts, a
+    tuple's elements, an array's meminfo, data, shape and strides)."""
+    try:
+        kinds = [kind for _, kind in argument_slots(t)]
+    except TypeError:
+        raise NotImplementedError(f"code generation for arguments of type {t} is not implemented") from None
+    raw = [b.load(b.gep(slots, [lir.Constant(_I64, index + k)], inbounds=True, source_etype=_I64),
+                  typ=_SLOT_LOADS[kind]) for k, kind in enumerate(kinds)]
+    return _from_slots(b, iter(raw), t), index + len(kinds)
+
+
+def _from_slots(b: lir.IRBuilder, raw: Iterator[lir.Value], t: Type) -> lir.Value:
+    """The value of type ``t`` from the loaded slots ``raw`` (consumed in order)."""
     if isinstance(t, BoolType):
-        return b.icmp_unsigned("!=", raw, lir.Constant(_I64, 0)), index + 1
+        return b.icmp_unsigned("!=", next(raw), lir.Constant(_I64, 0))
     if isinstance(t, IntType):
-        return (raw if t.bits == 64 else b.trunc(raw, value_type(t))), index + 1
-    raise NotImplementedError(f"code generation for arguments of type {t} is not implemented")
+        value = next(raw)
+        return value if t.bits == 64 else b.trunc(value, value_type(t))
+    if isinstance(t, (FloatType, GeneratorType)):
+        return next(raw)
+    if isinstance(t, ComplexType):
+        return _complex(b, _from_slots(b, raw, t.part), _from_slots(b, raw, t.part))
+    if isinstance(t, NoneType):
+        return _constant(None, t)
+    out = lir.Constant(value_type(t), lir.Undefined)
+    if isinstance(t, TupleType):
+        for i, e in enumerate(t.elements):
+            out = b.insert_value(out, _from_slots(b, raw, e), i)
+        return out
+    assert isinstance(t, ArrayType)  # argument_slots knows no other type
+    for path in [[0], [1], *([field, k] for field in (2, 3) for k in range(t.ndim))]:
+        out = b.insert_value(out, next(raw), path)
+    return out
 
 
 # ----------------------------------------------------------------- functions
@@ -453,6 +462,11 @@ class _FunctionLowering:
         slot.type = _PTR  # llvmlite types allocas as typed pointers; LLVM has only `ptr`
         return slot
 
+    def error_status(self, exception: str, message: str, loc: Location | None,
+                     arg_types: Sequence[Type] = ()) -> lir.Constant:
+        """The status that raises ``exception(message)``: a site of the module's table."""
+        return lir.Constant(_STATUS, self.module.error_sites.add(exception, message, loc, arg_types))
+
     def _fail(self, op: Operation, status: lir.Value) -> None:
         """The end of an error path: ``op``'s cleanup region (the releases the
         ``refcount`` pass put there), then return ``status``."""
@@ -488,12 +502,26 @@ class _FunctionLowering:
         return b.gep(data, [offset], inbounds=True, source_etype=_I8)
 
 
-def lower_module(module: Module) -> str:
-    """The LLVM IR text of ``module`` (see the module docstring for the ABI).
+@dataclass(frozen=True)
+class LoweredModule:
+    """An IR module lowered: its LLVM IR text and the table of the error sites its
+    statuses stand for (all a caller of its entry points needs to raise)."""
 
-    Registers an error site for every ``raise_if`` (``ValueError`` from the
-    registry for more than ``MAX_ERROR_ARGS`` message arguments or a bad
-    template).  Raises ``NotImplementedError`` for ops or types the code
-    generator does not handle yet (vectors).
+    llvm_ir: str
+    error_sites: ErrorSites
+
+
+def lower(module: Module) -> LoweredModule:
+    """The LLVM IR of ``module`` (see the module docstring for the ABI) and its error sites.
+
+    Adds an error site for every ``raise_if`` (``ValueError`` from the table
+    for more than ``MAX_ERROR_ARGS`` message arguments or a bad template).
+    Raises ``NotImplementedError`` for ops or types the code generator does
+    not handle yet (vectors).
     """
     return _ModuleLowering(module).run()
+
+
+def lower_module(module: Module) -> str:
+    """The LLVM IR text of ``module`` alone (see :func:`lower`)."""
+    return lower(module).llvm_ir

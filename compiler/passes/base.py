@@ -70,32 +70,37 @@ def remark(pass_: object, op: ir.Operation, message: str) -> None:
         remarks.append(Remark(getattr(pass_, "name", "?"), op.loc, message))
 
 
-#: Every registered pass class, by name.
+#: Every registered pass class, by name: the process-wide registry, which the pass modules
+#: register into as they are imported.  A :class:`compiler.Compiler` starts its own registry
+#: from a copy of it; any function here takes such a registry in its place.
 PASSES: dict[str, type] = {}
 
 
-def register_pass(cls: type) -> type:
-    """Class decorator: make ``cls`` known by its ``name``.
+def register_pass(cls: type, registry: dict[str, type] | None = None) -> type:
+    """Class decorator: make ``cls`` known by its ``name`` in ``registry`` (default :data:`PASSES`).
 
     Raises ``ValueError`` if the class has no usable name, has no ``run``
     method, or a different class already holds the name.
     """
+    registry = PASSES if registry is None else registry
     name = getattr(cls, "name", None)
     if not isinstance(name, str) or not name:
         raise ValueError(f"pass class {cls.__name__} needs a non-empty string 'name'")
     if not callable(getattr(cls, "run", None)):
         raise ValueError(f"pass class {cls.__name__} ('{name}') needs a 'run(module)' method")
-    existing = PASSES.get(name)
+    existing = registry.get(name)
     if existing is not None and existing is not cls:
         raise ValueError(f"pass name '{name}' is already taken by {existing.__name__}")
-    PASSES[name] = cls
+    registry[name] = cls
     return cls
 
 
-def get_pass(name: str) -> type:
-    """The pass class registered as ``name``; ``ValueError`` if there is none."""
-    cls = PASSES.get(name)
+def get_pass(name: str, registry: dict[str, type] | None = None) -> type:
+    """The pass class registered as ``name`` in ``registry`` (default :data:`PASSES`);
+    ``ValueError`` naming the pass and the known ones if there is none."""
+    registry = PASSES if registry is None else registry
+    cls = registry.get(name)
     if cls is None:
-        known = ", ".join(sorted(PASSES)) or "(none)"
+        known = ", ".join(sorted(registry)) or "(none)"
         raise ValueError(f"unknown pass '{name}'; known passes: {known}")
     return cls

@@ -9,8 +9,9 @@ changing it: each *before* hook is called as ``hook(pass_, module)`` and each
 *after* hook as ``hook(pass_, module, changed)`` -- printing, timing and
 counting op changes (``irdump``) are hooks.  Passes report their decisions
 as :class:`~compiler.passes.base.Remark` s through :func:`compiler.passes.remark`; the manager collects
-them.  Tools register their own passes with :func:`compiler.passes.register_pass` and run any pipeline on
-any module.
+them.  Names are resolved in a registry: the process-wide one (:func:`compiler.passes.register_pass`)
+unless the manager is given another -- a :class:`compiler.Compiler` gives its own, so that the
+passes a tool registers there are seen by that compiler alone.
 """
 from __future__ import annotations
 
@@ -38,10 +39,10 @@ BeforeHook = Callable[[object, ir.Module], None]
 AfterHook = Callable[[object, ir.Module, bool], None]
 
 
-def parse_pipeline(spec: str | int | Sequence[str]) -> list[str]:
+def parse_pipeline(spec: str | int | Sequence[str], registry: dict[str, type] | None = None) -> list[str]:
     """Pass names for ``spec``: a level (``2``, ``"-O2"``, ``"O2"``), a comma-separated
-    list (``"fold,dce"``) or a sequence of names.  Unknown names and levels are a
-    ``ValueError`` that lists what exists."""
+    list (``"fold,dce"``) or a sequence of names.  Unknown names (in ``registry``, default
+    the process-wide one) and levels are a ``ValueError`` that lists what exists."""
     if isinstance(spec, int) or (isinstance(spec, str) and spec.lstrip("-").lstrip("O").isdigit()
                                  and spec.strip() != ""):
         level = spec if isinstance(spec, int) else int(spec.lstrip("-").lstrip("O"))
@@ -51,7 +52,7 @@ def parse_pipeline(spec: str | int | Sequence[str]) -> list[str]:
     names = [n.strip() for n in spec.split(",")] if isinstance(spec, str) else list(spec)
     names = [n for n in names if n]
     for name in names:
-        get_pass(name)  # raises for an unknown name
+        get_pass(name, registry)  # raises for an unknown name
         if name in AUTOMATIC:
             raise ValueError(f"the '{name}' pass cannot be part of a pipeline: the compiler runs it once, "
                              "after the pipeline, just before code generation")
@@ -64,8 +65,11 @@ class PassManager:
     #: ``verify_each`` when a manager is not told (the test suite turns it on)
     verify_each_default = False
 
-    def __init__(self, pipeline: str | int | Sequence[str] = (), verify_each: bool | None = None):
-        self.names = parse_pipeline(pipeline)
+    def __init__(self, pipeline: str | int | Sequence[str] = (), verify_each: bool | None = None,
+                 registry: dict[str, type] | None = None):
+        #: where the pass names are resolved (None: the process-wide registry)
+        self.registry = registry
+        self.names = parse_pipeline(pipeline, registry)
         self.verify_each = self.verify_each_default if verify_each is None else verify_each
         self.before: list[BeforeHook] = []
         self.after: list[AfterHook] = []
@@ -76,7 +80,7 @@ class PassManager:
         """Run every pass of the pipeline once, in order; whether any changed the module."""
         changed = False
         for name in self.names:
-            pass_ = get_pass(name)()
+            pass_ = get_pass(name, self.registry)()
             pass_.remarks = self.remarks
             for hook in self.before:
                 hook(pass_, module)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from compiler.codegen import entry_symbol, lower_module
+from compiler.codegen import entry_symbol, lower, lower_module
 from ir import (
     AddOp, BINARY_OPS, COMPARE_OPS, Builder, CallOp, CastOp, ConditionOp, ConstantOp, EqOp,
     FloatTestOp, FloorDivOp, ForOp, FuncOp, GtOp, IfOp, InvertOp, Location, LtOp, MakeTupleOp,
@@ -28,7 +28,7 @@ from ir.types import (
     i32, i64, none, u8, u16, u32, u64,
 )
 from runtime.engine import get_engine
-from runtime.errors import ERRARGS_SLOTS, raise_error
+from runtime.errors import ERRARGS_SLOTS
 
 LOC = Location("kernels.py", 12)
 SCALARS = [bool_, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, c64, c128]
@@ -95,7 +95,8 @@ class Jit:
     def __init__(self, module: Module, opt_level: int = 3):
         verify(module)
         self.module = module
-        self.text = lower_module(module)
+        lowered = lower(module)
+        self.text, self.error_sites = lowered.llvm_ir, lowered.error_sites
         llvm.parse_assembly(self.text).verify()
         self.lib = get_engine().compile(self.text, opt_level, "test")
         self._entries: dict[str, Any] = {}
@@ -111,7 +112,7 @@ class Jit:
             entry = self._entries[name] = ENTRY(self.lib.address(entry_symbol(name)))
         status = entry(ctypes.addressof(result), ctypes.addressof(errargs), ctypes.addressof(arg_buffer))
         if status:
-            raise_error(status, list(errargs))
+            self.error_sites.raise_error(status, list(errargs))
         return from_c(result, func.result_type)
 
 

@@ -13,7 +13,7 @@ import llvmlite.binding as llvm
 import numpy as np
 import pytest
 
-from compiler.codegen import entry_symbol, function_symbol, lower_module
+from compiler.codegen import entry_symbol, function_symbol, lower, lower_module
 from ir import (
     AddOp, Block, Builder, CallOp, CastOp, ConditionOp, EqOp, ForOp, IfOp, LtOp, MakeTupleOp, ModOp,
     Module, MulOp, NotOp, Operation, RaiseIfOp, Region, SelectOp, TupleGetOp, TupleType, Type, WhileOp,
@@ -31,7 +31,7 @@ from ir.types import (
 from runtime import memory
 from runtime.boxing import ArgPacker, ResultUnpacker
 from runtime.engine import get_engine
-from runtime.errors import ERRARGS_SLOTS, raise_error
+from runtime.errors import ERRARGS_SLOTS
 from tests.compiler.test_codegen import ENTRY, const, define
 
 DTYPES = [bool_, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, c64, c128]
@@ -44,7 +44,8 @@ class ArrayJit:
     def __init__(self, module: Module, opt_level: int = 3):
         verify(module)
         self.module = module
-        self.text = lower_module(module)
+        lowered = lower(module)
+        self.text, self.error_sites = lowered.llvm_ir, lowered.error_sites
         llvm.parse_assembly(self.text).verify()
         self.lib = get_engine().compile(self.text, opt_level, "arrays")
         self._calls: dict[str, Any] = {}
@@ -62,7 +63,7 @@ class ArrayJit:
         errargs = (ctypes.c_int64 * ERRARGS_SLOTS)()
         status = entry(ctypes.addressof(ret), ctypes.addressof(errargs), ctypes.addressof(packed))
         if status:
-            raise_error(status, list(errargs))
+            self.error_sites.raise_error(status, list(errargs))
         return ret, unpacker
 
     def __call__(self, name: str, *args: Any) -> Any:
@@ -509,12 +510,12 @@ def test_through_compiled_function(allocs):
 
     func = allocs.module["ident"]
     compiled = CompiledFunction(tuple(func.arg_types), func.result_type, allocs.module, func,
-                                allocs.text, allocs.lib)
+                                allocs.text, allocs.lib, allocs.error_sites)
     a = np.zeros((2, 3))[:, ::2]
     assert compiled([a]) is a
     func = allocs.module["arange"]
     compiled = CompiledFunction(tuple(func.arg_types), func.result_type, allocs.module, func,
-                                allocs.text, allocs.lib)
+                                allocs.text, allocs.lib, allocs.error_sites)
     np.testing.assert_array_equal(compiled([2, 2]), [[0.0, 1.0], [2.0, 3.0]])
 
 
@@ -753,7 +754,7 @@ def call_lending(jit: ArrayJit, name: str, a: np.ndarray, *scalars: int) -> int:
     entry = ENTRY(jit.lib.address(entry_symbol(name)))
     status = entry(ctypes.addressof(result), ctypes.addressof(errargs), ctypes.addressof(args))
     if status:
-        raise_error(status, list(errargs))
+        jit.error_sites.raise_error(status, list(errargs))
     return result.value
 
 

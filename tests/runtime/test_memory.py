@@ -14,7 +14,8 @@ from ir import CastOp, Module
 from ir.ops.array import ArrayAllocOp, ArrayDecrefOp, ArrayStoreOp
 from ir.types import ArrayType, f64, i64, u8
 from runtime import memory
-from runtime.memory import HEADER_SIZE, MemInfoOwner, array_from_result
+from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE
+from runtime.memory import MemInfoOwner, array_from_result
 from tests.compiler.test_codegen import const, define
 from tests.compiler.test_codegen_arrays import ArrayJit, baseline, loops
 
@@ -25,8 +26,8 @@ _libc.aligned_alloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
 
 def new_block(nbytes: int, count: int = 1) -> int:
     """A block laid out as compiled code lays it out, with ``count`` references."""
-    size = (HEADER_SIZE + nbytes + 63) // 64 * 64
-    meminfo = _libc.aligned_alloc(64, size)
+    size = (HEADER_SIZE + nbytes + DATA_ALIGNMENT - 1) // DATA_ALIGNMENT * DATA_ALIGNMENT
+    meminfo = _libc.aligned_alloc(DATA_ALIGNMENT, size)
     assert meminfo
     ctypes.c_int64.from_address(meminfo).value = count
     return meminfo
