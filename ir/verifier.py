@@ -1,4 +1,7 @@
-"""The verifier: every op's own rules, SSA dominance, and call signatures.
+"""The verifier: every op's own rules, SSA dominance, call signatures, and the
+data flow region ops declare (``ir.interfaces.RegionBranch``: every value a flow
+edge forwards has the type of the result or block argument it flows into, so a
+new region op is checked without code here).
 
 A failure raises :class:`VerificationError` naming the function, the op,
 the rule broken, and showing the printed IR around the op.
@@ -7,6 +10,7 @@ from __future__ import annotations
 
 from .core import Block, IsolatedFromAbove, Operation, Terminator, Value
 from .diagnostics import VerificationError
+from .interfaces import flow, is_region_branch
 from .module import Module
 from .ops.func import CallOp, FuncOp
 from .printer import print_function
@@ -55,7 +59,35 @@ def _verify_block(block: Block, visible: set[Value], module: Module | None) -> N
             if region.parent is not op or region.block.parent is not region:
                 _fail(op, "region's parent link is wrong")
             _verify_block(region.block, inner, module)
+        if is_region_branch(op):
+            _verify_flow(op)
         visible |= set(op.results)
+
+
+def _verify_flow(op: Operation) -> None:
+    """Each declared flow edge joins values of one type (after the op's and its
+    terminators' own rules, which give the more precise message)."""
+    for f in flow(op):
+        if f.source is None:
+            sources = op.operands
+        else:
+            term = op.regions[f.source].block.terminator if f.source < len(op.regions) else None
+            sources = term.operands if term is not None else ()
+        targets = op.results if f.target is None else (
+            op.regions[f.target].block.args if f.target < len(op.regions) else ())
+        if f.source_index >= len(sources) or f.target_index >= len(targets):
+            _fail(op, f"declares a flow from {_where(f.source, f.source_index)} to "
+                      f"{_where(f.target, f.target_index, True)}, which does not exist")
+        got, want = sources[f.source_index].type, targets[f.target_index].type
+        if got != want:
+            _fail(op, f"{_where(f.source, f.source_index)} ({got}) flows into "
+                      f"{_where(f.target, f.target_index, True)} ({want})")
+
+
+def _where(region: int | None, index: int, target: bool = False) -> str:
+    if region is None:
+        return f"result {index}" if target else f"operand {index}"
+    return f"argument {index} of region {region}" if target else f"operand {index} of region {region}'s terminator"
 
 
 def _verify_call(op: CallOp, module: Module) -> None:

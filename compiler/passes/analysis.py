@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ir.core import Value
-from ir.ops import AddOp, ArrayAllocOp, ArrayDimOp, ConstantOp, IfOp, RaiseIfOp, SubOp, YieldOp
+from ir.core import ConstantLike, Operation, Value
+from ir.ops import AddOp, ArrayAllocOp, ArrayDimOp, IfOp, RaiseIfOp, SubOp, YieldOp
 
 __all__ = ["constant_of", "Affine", "affine", "is_check_group"]
 
@@ -21,8 +21,8 @@ __all__ = ["constant_of", "Affine", "affine", "is_check_group"]
 def constant_of(value: Value) -> tuple[bool, Any]:
     """``(True, c)`` when ``value`` is a constant ``c``, else ``(False, None)``."""
     owner = value.owner
-    if isinstance(owner, ConstantOp):
-        return True, owner.value
+    if isinstance(owner, Operation) and owner.has_trait(ConstantLike):
+        return True, owner.constant_value()
     return False, None
 
 

@@ -21,24 +21,37 @@ Removed, until nothing more goes:
   and an inner loop (a flag saying whether it was assigned, say) that is
   never read after the loop.  Their remaining users are dead too; they get a
   placeholder constant and go in the next sweep.
+
+The pass names no op class: what an op does it asks ``ir.interfaces`` --
+``effects`` (an op whose own effects are reads at most may go; ``Raise``,
+``Write``, ``Global`` and a ``while``'s ``Diverge`` keep it), ``RecursiveEffects``
+(a region op is as effect-free as its regions), and for region ops the declared
+data flow (``control_operands``, ``flow``, ``slots``): what is carried with each
+result, which values become which result or block argument.  A new loop-like
+op that declares its flow is pruned and analysed like ``for`` and ``while``.
 """
 from __future__ import annotations
 
 from ir import Module
-from ir.core import (
-    Block, BlockArgument, HasSideEffects, MayRaise, Operation, ReadsMemory, Terminator, Value, WritesMemory,
+from ir.core import Block, BlockArgument, Operation, Terminator, Value
+from ir.interfaces import (
+    Read, RecursiveEffects, control_operands, effects, is_region_branch, only_reads, slots, sources_of_argument,
+    sources_of_result,
 )
-from ir.ops import ConditionOp, ConstantOp, ForOp, FuncOp, IfOp, WhileOp, YieldOp
+from ir.ops import ConstantOp, FuncOp
 from ir.types import BoolType, ComplexType, FloatType, IntType
 
 from .base import register_pass
 
 
 def _free_itself(op: Operation) -> bool:
-    """The op, not counting what its regions hold, could go if its results were unused."""
-    if any(op.has_trait(t) for t in (MayRaise, HasSideEffects, WritesMemory, Terminator)):
+    """The op, not counting what its regions hold, could go if its results were unused:
+    its own effects are reads at most (``ir.interfaces.effects``), it is no terminator,
+    and its regions (if any) run as part of it (``RecursiveEffects``; a ``while``
+    declares ``Diverge`` itself, a cleanup region does not run on the normal path)."""
+    if op.has_trait(Terminator) or not only_reads(op):
         return False
-    return not op.regions or isinstance(op, (IfOp, ForOp))
+    return not op.regions or op.has_trait(RecursiveEffects)
 
 
 def has_no_effect(op: Operation) -> bool:
@@ -48,11 +61,12 @@ def has_no_effect(op: Operation) -> bool:
 
 
 def _removable(op: Operation) -> bool:
-    if any(r.uses for r in op.results):
+    if any(r.uses for r in op.results) or op.has_trait(Terminator):
         return False
     if op.regions:
         return has_no_effect(op)
-    return op.is_pure or (op.has_trait(ReadsMemory) and has_no_effect(op))
+    own = effects(op)
+    return not own or (any(isinstance(e, Read) for e in own) and has_no_effect(op))
 
 
 @register_pass
@@ -79,55 +93,38 @@ class DeadCodeElimination:
             if _removable(op):
                 op.erase()
                 changed = True
-            elif isinstance(op, IfOp):
-                changed |= _prune_if_results(op)
-            elif isinstance(op, ForOp):
-                changed |= _prune_for_carried(op)
-            elif isinstance(op, WhileOp):
-                changed |= _prune_while_carried(op)
+            elif is_region_branch(op):
+                changed |= _prune_slots(op)
         return changed
 
 
-def _prune_if_results(op: IfOp) -> bool:
-    dead = [i for i, r in enumerate(op.results) if not r.uses]
-    for i in reversed(dead):
-        for block in (op.then_block, op.else_block):
-            _drop_operand(block.terminator, i)
-        op.erase_result(i)
-    return bool(dead)
-
-
-def _prune_for_carried(op: ForOp) -> bool:
+def _prune_slots(op: Operation) -> bool:
+    """Drop the result slots (``ir.interfaces.Slot``) of the region op ``op`` that nothing
+    needs: the result is unused and each of the slot's block arguments is used only by
+    the slot's own terminator operands (the value only flows back into its own slot)."""
     changed = False
-    for i in reversed(range(len(op.results))):
-        arg = op.iter_args[i]
-        yield_op = op.body.terminator
-        if op.results[i].uses or any(user is not yield_op or index != i for user, index in arg.uses):
+    for k in reversed(range(len(op.results))):
+        slot = slots(op)[k]
+        own = {(id(op.regions[r].block.terminator), i) for r, i in slot.yields}
+        if op.results[k].uses or any((id(user), index) not in own
+                                     for r, j in slot.args for user, index in op.regions[r].block.args[j].uses):
             continue
-        _drop_operand(yield_op, i)
-        op.body.erase_arg(i + 1)
-        op.erase_result(i)
-        _drop_operand(op, 3 + i)
+        _drop_slot(op, k)
         changed = True
     return changed
 
 
-def _prune_while_carried(op: WhileOp) -> bool:
-    changed = False
-    for i in reversed(range(len(op.results))):
-        condition, yield_op = op.before.terminator, op.after.terminator
-        before_ok = all(user is condition and index == 1 + i for user, index in op.before.args[i].uses)
-        after_ok = all(user is yield_op and index == i for user, index in op.after.args[i].uses)
-        if op.results[i].uses or not (before_ok and after_ok):
-            continue
-        _drop_operand(yield_op, i)
-        _drop_operand(condition, 1 + i)
-        op.before.erase_arg(i)
-        op.after.erase_arg(i)
-        op.erase_result(i)
-        _drop_operand(op, i)
-        changed = True
-    return changed
+def _drop_slot(op: Operation, k: int) -> None:
+    """Remove slot ``k`` of ``op``: its terminator operands, block arguments, operand and result.
+    (The uses of its block arguments and result must be gone.)"""
+    slot = slots(op)[k]
+    for r, i in sorted(slot.yields, key=lambda y: -y[1]):
+        _drop_operand(op.regions[r].block.terminator, i)
+    for r, j in slot.args:
+        op.regions[r].block.erase_arg(j)
+    if slot.operand is not None:
+        _drop_operand(op, slot.operand)
+    op.erase_result(k)
 
 
 def _drop_operand(op: Operation, index: int) -> None:
@@ -153,17 +150,17 @@ def live_values(func: FuncOp) -> set[Value]:
                 work.append(v)
 
     for op, effect_free in _effect_freedom(func.body):
-        if isinstance(op, YieldOp):
-            continue
-        if isinstance(op, ConditionOp):
-            mark(op.operand(0))
+        parent = op.parent_op if op.has_trait(Terminator) else None
+        if parent is not None and is_region_branch(parent):
+            # what a region op's terminator forwards is live only if its target is; an
+            # operand it forwards nowhere (a ``condition``'s test) decides the control flow
+            flowing = _forwarded(parent, op)
+            mark(*(v for i, v in enumerate(op.operands) if i not in flowing))
         elif effect_free:
             continue
-        elif isinstance(op, IfOp):    # effects inside: which of them run depends on these
-            mark(op.cond)
-        elif isinstance(op, ForOp):
-            mark(op.lower, op.upper, op.step)
-        elif not isinstance(op, WhileOp):
+        elif is_region_branch(op):    # effects inside: which of them run depends on these
+            mark(*(op.operand(i) for i in control_operands(op)))
+        else:
             mark(*op.operands)
     while work:
         value = work.pop()
@@ -192,29 +189,29 @@ def _effect_freedom(block: Block) -> list[tuple[Operation, bool]]:
     return found
 
 
+def _forwarded(parent: Operation, term: Operation) -> set[int]:
+    """The operand positions of ``term`` (a terminator of a region of ``parent``) that flow somewhere."""
+    region = next(i for i, r in enumerate(parent.regions) if r.block is term.parent)
+    return {f.source_index for f in parent.flow() if f.source == region}
+
+
 def _mark_result(op: Operation, k: int, mark) -> None:
-    if isinstance(op, IfOp):
-        mark(op.cond, op.then_block.terminator.operand(k), op.else_block.terminator.operand(k))
-    elif isinstance(op, ForOp):
-        mark(op.lower, op.upper, op.step, op.inits[k], op.body.terminator.operand(k))
-    elif isinstance(op, WhileOp):
-        mark(op.before.terminator.operand(1 + k))
+    if is_region_branch(op):
+        mark(*(op.operand(i) for i in control_operands(op)), *sources_of_result(op, k))
     else:
         mark(*op.operands)
 
 
 def _mark_argument(arg: BlockArgument, mark) -> None:
-    op, k = arg.block.parent_op, arg.index
-    if isinstance(op, ForOp):
-        if k == 0:
-            mark(op.lower, op.upper, op.step)
-        else:
-            mark(op.inits[k - 1], op.body.terminator.operand(k - 1))
-    elif isinstance(op, WhileOp):
-        if arg.block is op.before:
-            mark(op.operand(k), op.after.terminator.operand(k))
-        else:
-            mark(op.before.terminator.operand(1 + k))
+    op = arg.block.parent_op
+    if op is None or not is_region_branch(op):
+        return
+    region = next(i for i, r in enumerate(op.regions) if r.block is arg.block)
+    sources = sources_of_argument(op, region, arg.index)
+    if sources:
+        mark(*sources)
+    else:   # computed by the op itself (an induction variable): from its control operands
+        mark(*(op.operand(i) for i in control_operands(op)))
 
 
 def _drop_dead_slots(func: FuncOp) -> bool:
@@ -222,33 +219,19 @@ def _drop_dead_slots(func: FuncOp) -> bool:
     live = live_values(func)
     changed = False
     for op in list(func.body.walk()):
-        if not isinstance(op, (IfOp, ForOp, WhileOp)):
+        if not is_region_branch(op):
             continue
         for k in reversed(range(len(op.results))):
             if op.results[k] in live or not _scalar(op.results[k]):
                 continue
-            if isinstance(op, ForOp):
-                if op.iter_args[k] in live:
-                    continue
-                _replace_by_placeholder(op.iter_args[k], op.body, 0)
-                _drop_operand(op.body.terminator, k)
-                op.body.erase_arg(k + 1)
-                _drop_operand(op, 3 + k)
-            elif isinstance(op, WhileOp):
-                if op.before.args[k] in live or op.after.args[k] in live:
-                    continue
-                for block in (op.before, op.after):
-                    _replace_by_placeholder(block.args[k], block, 0)
-                _drop_operand(op.before.terminator, 1 + k)
-                _drop_operand(op.after.terminator, k)
-                op.before.erase_arg(k)
-                op.after.erase_arg(k)
-                _drop_operand(op, k)
-            else:
-                for block in (op.then_block, op.else_block):
-                    _drop_operand(block.terminator, k)
+            slot = slots(op)[k]
+            args = [op.regions[r].block.args[j] for r, j in slot.args]
+            if any(a in live for a in args):
+                continue
+            for a in args:
+                _replace_by_placeholder(a, a.block, 0)
             _replace_by_placeholder(op.results[k], op.parent, op.parent.index_of(op) + 1)
-            op.erase_result(k)
+            _drop_slot(op, k)
             changed = True
     return changed
 

@@ -29,8 +29,9 @@ from typing import Any, Callable
 from ir.core import Block, Operation, Value
 from ir.ops import (
     AddOp, AndOp, CastOp, CompareOp, ConstantOp, DivOp, FloorDivOp, ForOp, GeOp, GtOp, IfOp, LeOp, LtOp, MaxOp,
-    MinOp, MulOp, NegOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
+    MinOp, MulOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
 )
+from ir.interfaces import exact_in_single
 from ir.types import BoolType, ComplexType, FloatType, IntType, Type, c64, f32
 
 from .analysis import constant_of
@@ -38,8 +39,6 @@ from .base import OpPass, register_pass
 
 #: errors ``evaluate`` raises where an op is undefined: the op is left alone
 UNDEFINED = (ArithmeticError, ValueError, TypeError)
-#: ops whose single-precision result is the double-precision one rounded
-EXACT_IN_SINGLE = (AddOp, SubOp, MulOp, DivOp, NegOp, CompareOp, CastOp)
 
 
 def _is_int(t: Type) -> bool:
@@ -115,7 +114,7 @@ def _evaluate(op: Operation) -> bool:
     if not constants or not all(known for known, _ in constants):
         return False
     single = any(t in (f32, c64) for t in (*(v.type for v in op.operands), op.result.type))
-    if single and not isinstance(op, EXACT_IN_SINGLE):
+    if single and not exact_in_single(op):   # the op declares whether rounding the double result is exact
         return False
     try:
         value = op.evaluate(*(c for _, c in constants), op.result.type)

@@ -22,19 +22,21 @@ raised before the same effects, once instead of on every trip -- and the loop
 is left without a check (the vectorizer wants none).  A check group (see
 ``analysis.is_check_group``: one cheap test guarding exact checks, as ``int()``
 of a float makes) moves the same way when all it uses is invariant.
+
+The pass asks the ops (``ir.interfaces``): the regions a loop-like op may run
+repeatedly and whether each runs at least once (``loop_regions``), whether an
+op may run speculatively (``speculatable``: integer ``//``, ``%``, ``**`` say no),
+and which ops only read (``effects``).  Building the "loop runs at all" guard
+for a hoisted check still needs a ``for``'s bounds.
 """
 from __future__ import annotations
 
-from ir.core import Block, MayRaise, Operation, ReadsMemory, WritesMemory
-from ir.ops import AndOp, ConstantOp, FloorDivOp, ForOp, GtOp, IfOp, LtOp, ModOp, PowOp, RaiseIfOp, WhileOp
-from ir.types import IntType
+from ir.core import Block, ConstantLike, Operation
+from ir.interfaces import Read, effects, loop_regions, speculatable
+from ir.ops import AndOp, ForOp, GtOp, IfOp, LtOp, RaiseIfOp
 
 from .analysis import constant_of, is_check_group
 from .base import OpPass, register_pass, remark
-
-
-def _defined_only_where_checked(op: Operation) -> bool:
-    return isinstance(op, (FloorDivOp, ModOp, PowOp)) and isinstance(op.result.type, IntType)
 
 
 @register_pass
@@ -42,11 +44,12 @@ class LoopInvariantCodeMotion(OpPass):
     name = "licm"
 
     def visit(self, op: Operation) -> bool:
-        if isinstance(op, ForOp):
-            return self._hoist(op, op.body, runs_once=False)
-        if isinstance(op, WhileOp):
-            return self._hoist(op, op.before, runs_once=True) | self._hoist(op, op.after, runs_once=False)
-        return False
+        """Hoist out of each region the op declares it may run repeatedly
+        (``ir.interfaces.loop_regions``), in order."""
+        changed = False
+        for region, runs_once in loop_regions(op):
+            changed |= self._hoist(op, op.regions[region].block, runs_once=runs_once)
+        return changed
 
     def _hoist(self, loop: Operation, block: Block, runs_once: bool) -> bool:
         """Move the invariant ops of ``block`` (a region of ``loop``) before ``loop``."""
@@ -63,10 +66,10 @@ class LoopInvariantCodeMotion(OpPass):
                 continue
             first_seen &= not op.regions and (op.is_pure or _only_reads(op))
             invariant = op.is_pure and not op.regions and op.results and operands_invariant
-            if invariant and (runs_once or not _defined_only_where_checked(op)):
+            if invariant and (runs_once or speculatable(op)):
                 op.move_before(loop)
                 changed = True
-                if not isinstance(op, ConstantOp):
+                if not op.has_trait(ConstantLike):
                     remark(self, op, f"'{op.name}' hoisted out of the loop: its operands do not change in it")
             else:
                 if invariant:
@@ -100,4 +103,6 @@ def _used_from_outside(group: IfOp) -> list:
 
 
 def _only_reads(op: Operation) -> bool:
-    return op.has_trait(ReadsMemory) and not op.has_trait(WritesMemory) and not op.has_trait(MayRaise)
+    """The op reads memory and does nothing else (no write, raise or other effect)."""
+    own = effects(op)
+    return bool(own) and all(isinstance(e, Read) for e in own)

@@ -97,10 +97,16 @@ when the memory cannot be had; the arrays owned at that point are not
 released then (the op has no cleanup region).  That path means the process
 is out of memory anyway.
 
-Ops whose results contain arrays but that none of the rules above covers are
-refused with :class:`RefcountError` rather than guessed at; a new op that
-produces arrays must be given a rule here (``VIEW_OPS``, ``BORROWING_OPS``,
-``NULL_ARRAY_OPS``, or the ``Allocates`` trait on the op).  Running the pass a second time is an
+The pass names no op class for these rules: it asks each op
+(:mod:`ir.interfaces`) -- ``ownership(op, i)`` says whether an array result owns
+a reference (an ``Allocate`` effect, a ``call``, a region op declaring its flow),
+is a view of an operand (``array.view``), borrows (``tuple``, ``tuple_get``,
+``select``) or has no memory (``array.undef``); ``entry_operands`` gives the
+operands a region op hands to its (owned) block arguments; the
+``HasCleanupRegion`` trait marks the ops that may stop the function with an
+error and get a cleanup region.  Ops whose results contain arrays but that
+declare no ownership are refused with :class:`RefcountError` rather than
+guessed at; a new op that produces arrays must declare ``ownership``.  Running the pass a second time is an
 error too: the module must not contain ``array.incref``/``array.decref`` yet.
 """
 from __future__ import annotations
@@ -109,33 +115,15 @@ from typing import Iterable, Sequence
 
 from ir.builder import Builder
 from ir.core import Block, IsolatedFromAbove, Operation, Region, Terminator, Value
+from ir.interfaces import entry_operands, has_cleanup_region, is_region_branch, ownership
 from ir.module import Module
-from ir.ops.arith import RaiseIfOp, SelectOp
-from ir.ops.array import Allocates, ArrayDecrefOp, ArrayIncrefOp, ArrayUndefOp, ArrayViewOp
-from ir.ops.control import ForOp, IfOp, WhileOp
-from ir.ops.func import CallOp, FuncOp
-from ir.ops.runtime import PyCallOp
-from ir.ops.tuple import MakeTupleOp, TupleGetOp
+from ir.ops.array import ArrayDecrefOp, ArrayIncrefOp
+from ir.ops.tuple import TupleGetOp
 from ir.types import ArrayType, TupleType, Type
 
 from .base import register_pass
 
-__all__ = ["RefcountPass", "RefcountError", "contains_array", "array_leaves",
-           "VIEW_OPS", "BORROWING_OPS", "NULL_ARRAY_OPS", "STRUCTURED_OPS", "RAISING_OPS"]
-
-#: Ops whose array result shares its operand's meminfo; the result is made
-#: owned by an ``array.incref`` right after the op.
-VIEW_OPS: tuple[type[Operation], ...] = (ArrayViewOp,)
-
-#: Ops whose array-valued results alias (parts of) their operands and hold
-#: no reference of their own.
-BORROWING_OPS: tuple[type[Operation], ...] = (MakeTupleOp, TupleGetOp, SelectOp)
-
-#: Ops whose array results have a null meminfo: nothing to count.
-NULL_ARRAY_OPS: tuple[type[Operation], ...] = (ArrayUndefOp,)
-
-#: Region-holding ops whose results and region arguments are owned.
-STRUCTURED_OPS: tuple[type[Operation], ...] = (IfOp, ForOp, WhileOp)
+__all__ = ["RefcountPass", "RefcountError", "contains_array", "array_leaves"]
 
 #: Set on a module once the pass has run on it.
 _DONE_FLAG = "refcount_done"
@@ -191,21 +179,36 @@ def _has_array_results(op: Operation) -> bool:
     return any(contains_array(r.type) for r in op.results)
 
 
+def _ownership(op: Operation):
+    """The declared ownership of ``op``'s array results (one for all of them)."""
+    kinds = {ownership(op, r.index) for r in op.results if contains_array(r.type)}
+    if not kinds:
+        return None
+    if None in kinds or len(kinds) > 1:
+        raise RefcountError(f"the refcount pass has no ownership rule for the array results of "
+                            f"'{op.name}' (at {op.loc or 'an unknown location'})")
+    return kinds.pop()
+
+
 def _results_owned(op: Operation) -> bool:
-    """Do ``op``'s array results hold a reference (+1) of their own?"""
-    if op.has_trait(Allocates) or isinstance(op, (CallOp, *VIEW_OPS, *STRUCTURED_OPS)):
-        return True
-    if isinstance(op, (*BORROWING_OPS, *NULL_ARRAY_OPS)) or not _has_array_results(op):
-        return False
-    raise RefcountError(f"the refcount pass has no ownership rule for the array results of "
-                        f"'{op.name}' (at {op.loc or 'an unknown location'})")
+    """Do ``op``'s array results hold a reference (+1) of their own (owned, or a view
+    that gets its own reference)?"""
+    kind = _ownership(op)
+    return kind is not None and kind.kind in ("owns", "view")
+
+
+def _is_view(op: Operation) -> bool:
+    kind = _ownership(op)
+    return kind is not None and kind.kind == "view"
 
 
 def _region_args_owned(op: Operation) -> bool:
-    """Do the array arguments of ``op``'s regions hold a reference?"""
-    if isinstance(op, STRUCTURED_OPS):
+    """Do the array arguments of ``op``'s regions hold a reference?  Yes for a region
+    op declaring its flow (what flows in is handed on, +1); no for a function (its
+    arguments are borrowed)."""
+    if is_region_branch(op):
         return True
-    if isinstance(op, FuncOp):
+    if op.has_trait(IsolatedFromAbove):
         return False
     if any(contains_array(a.type) for r in op.regions for a in r.block.args):
         raise RefcountError(f"the refcount pass has no ownership rule for the region arguments "
@@ -214,19 +217,11 @@ def _region_args_owned(op: Operation) -> bool:
 
 
 def _loop_inits(op: Operation) -> Sequence[Value]:
-    """The operands that ``op`` hands to owned block arguments."""
-    if isinstance(op, ForOp):
-        return op.inits
-    if isinstance(op, WhileOp):
-        return op.operands
-    return ()
+    """The operands that ``op`` hands to owned block arguments (``ir.interfaces.entry_operands``)."""
+    return [op.operand(i) for i in entry_operands(op)]
 
 
 # ----------------------------------------------------------------- the rewrite
-#: Ops that may stop the function with an error and get a cleanup region.
-RAISING_OPS: tuple[type[Operation], ...] = (RaiseIfOp, CallOp, PyCallOp)
-
-
 def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] = ()) -> int:
     """Apply the rules to ``block`` and the regions nested in it; returns the
     number of refcount ops inserted.  ``live_outer`` is the live owned set of
@@ -245,11 +240,11 @@ def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] =
         live = () if op.has_trait(IsolatedFromAbove) else (*live_outer, *owned)
         for region in op.regions:
             inserted += _rewrite_block(region.block, _region_args_owned(op), live)
-        if isinstance(op, RAISING_OPS):
+        if has_cleanup_region(op):
             inserted += _add_cleanup(op, live)
         if _results_owned(op):
             owned.extend(r for r in op.results if contains_array(r.type))
-        if isinstance(op, VIEW_OPS):
+        if _is_view(op):
             inserted += _insert_refcount_ops(ArrayIncrefOp, op.results, builder)
     return inserted + _release_at_end(block, owned, term)
 

@@ -49,35 +49,26 @@ element types or strides, other operations.
 """
 from __future__ import annotations
 
-import math
 
 from ir.clone import clone_block
-from ir.core import Block, Operation, Value
+from ir.core import Block, ConstantLike, Operation, Value
+from ir.interfaces import lanewise_kinds, loop_regions, reduction_kind, reduction_of, speculatable
 from ir.ops import (
-    AddOp, AndOp, ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ConstantOp, DivOp, EqOp, ForOp, FuncOp,
-    GeOp, GtOp, IfOp, LeOp, LtOp, MaxOp, MinOp, MulOp, NegOp, NeOp, NotOp, OrOp, RaiseIfOp, SelectOp, ShlOp,
-    ShrOp, SubOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp, WhileOp, XorOp, YieldOp,
+    AddOp, ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ConstantOp, ForOp, FuncOp, GeOp, GtOp, IfOp, LeOp, LtOp,
+    NotOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, VectorLoadOp, VectorReduceOp, VectorSplatOp,
+    VectorStoreOp, YieldOp,
 )
-from ir.types import BoolType, FloatType, IntType, Type, VectorType, bool_, i64
+from ir.types import FloatType, Type, VectorType, bool_, i64
 
 from .analysis import constant_of
 from .base import OpPass, register_pass, remark
 
-NUMBERS = (IntType, FloatType)
-#: lane-by-lane ops the vector body may use, and the kinds of their first operand
-LANE_OPS: dict[type, tuple[type, ...]] = {
-    AddOp: NUMBERS, SubOp: NUMBERS, MulOp: NUMBERS, DivOp: (FloatType,), MinOp: NUMBERS, MaxOp: NUMBERS,
-    NegOp: NUMBERS, AndOp: (BoolType, IntType), OrOp: (BoolType, IntType), XorOp: (BoolType, IntType),
-    NotOp: (BoolType,), EqOp: NUMBERS, NeOp: NUMBERS, LtOp: NUMBERS, LeOp: NUMBERS, GtOp: NUMBERS,
-    GeOp: NUMBERS, SelectOp: (BoolType,),
-}
-#: ops a reduction may accumulate with, and their ``vector.reduce`` kind
-REDUCERS: dict[type, str] = {AddOp: "add", SubOp: "add", MulOp: "mul", MinOp: "min", MaxOp: "max",
-                             AndOp: "and", OrOp: "or", XorOp: "xor"}
+# Which ops run lane by lane on vectors (and on which types), and which accumulate
+# associatively (with which identity and combining op), the ops declare
+# (``ir.interfaces.lanewise_kinds``, ``reduction_of``, ``reduction_kind``).
 #: comparisons that may pick the larger or smaller of an element and an accumulator
+#: (a pattern: ``x if x > s else s`` is a ``max``)
 ORDERINGS = (LtOp, LeOp, GtOp, GeOp)
-KIND_OPS: dict[str, type] = {"add": AddOp, "mul": MulOp, "min": MinOp, "max": MaxOp, "and": AndOp,
-                             "or": OrOp, "xor": XorOp}
 #: index offsets ``i + c`` the pass accepts (small: ``j + c`` cannot wrap)
 MAX_INDEX_OFFSET = 1 << 32
 #: element types the pass works on
@@ -146,7 +137,7 @@ def _fastmath(op: Operation) -> bool:
 def _shape(op: ForOp) -> str | None:
     """Why ``op`` cannot be vectorized whatever its body computes (``""``: an outer loop,
     not worth a remark), or ``None``."""
-    if any(isinstance(inner, (ForOp, WhileOp)) for inner in op.body.walk()):
+    if any(loop_regions(inner) for inner in op.body.walk()):
         return ""
     known, step = constant_of(op.step)
     if not known or step != 1:
@@ -192,7 +183,7 @@ def _flatten(block: Block, read_anyway: set) -> str:
                 return why
             for speculated in branch.ops[:-1]:
                 safe_load = isinstance(speculated, ArrayLoadOp) and _access(speculated) in read_anyway
-                if not (speculated.is_pure or safe_load):
+                if not (speculatable(speculated) or safe_load):
                     return (f"'{speculated.name}' under a branch (only pure code and loads of elements "
                             "the loop reads anyway can run on every lane)")
         for branch in branches:
@@ -249,10 +240,10 @@ def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]
                 return None, [], "an array is stored at two places in one trip"
             accesses.append(access)
             types = [array.type.dtype]
-        elif inner in index_ops or isinstance(inner, ConstantOp):
+        elif inner in index_ops or inner.has_trait(ConstantLike):
             continue
-        elif type(inner) in LANE_OPS:
-            if not isinstance(inner.operand(0).type, LANE_OPS[type(inner)]):
+        elif lanewise_kinds(inner):
+            if not isinstance(inner.operand(0).type, lanewise_kinds(inner)):
                 return None, [], f"'{inner.name}' on {inner.operand(0).type}"
             types = [v.type for v in (*inner.operands, inner.result)]
         else:
@@ -303,8 +294,9 @@ def _reductions(flat: Block, element: Type, fastmath: bool) -> tuple[list[str], 
                 if isinstance(user, ORDERINGS):   # only as the condition of a max/min select (checked below)
                     tests.append(user)
                     continue
+                reduction = reduction_of(user)
                 if not (isinstance(user, SelectOp) and index != 0
-                        or type(user) in REDUCERS and not (isinstance(user, SubOp) and index != 0)):
+                        or reduction is not None and index in reduction.accumulator_operands):
                     return [], f"{name} is carried from one trip to the next and used by '{user.name}'"
                 ops.append(user)
                 chain.add(user.result)
@@ -325,7 +317,7 @@ def _reductions(flat: Block, element: Type, fastmath: bool) -> tuple[list[str], 
             elif sum(v in chain for v in user.operands) != 1:
                 return [], f"{name} is combined with itself"
             else:
-                found.add(REDUCERS[type(user)])
+                found.add(reduction_of(user).kind)
         if len(found) != 1:
             return [], f"{name} is " + (f"accumulated by {' and '.join(sorted(found))}" if found
                                         else "carried unchanged")
@@ -333,7 +325,7 @@ def _reductions(flat: Block, element: Type, fastmath: bool) -> tuple[list[str], 
         if isinstance(element, FloatType) and not fastmath:
             return [], (f"{name} is a floating-point {kind} reduction, which vectorizing reorders; compile "
                         "with fastmath=True to allow that")
-        if not isinstance(element, KIND_OPS[kind].kinds):
+        if not isinstance(element, reduction_kind(kind).combine.kinds):
             return [], f"{name} is accumulated by '{kind}' on {element}"
         kinds.append(kind)
     return kinds, ""
@@ -361,10 +353,8 @@ def _select_kind(select: SelectOp, chain: set[Value], tests: list[Operation], st
 
 
 def _identity(kind: str, t: Type) -> int | float:
-    """The value a lane of a ``kind`` reduction of ``t`` starts from."""
-    if isinstance(t, FloatType):
-        return {"add": -0.0, "mul": 1.0, "min": math.inf, "max": -math.inf}[kind]
-    return {"add": 0, "mul": 1, "min": t.max, "max": t.min, "and": -1, "or": 0, "xor": 0}[kind]
+    """The value a lane of a ``kind`` reduction of ``t`` starts from (declared by the op)."""
+    return reduction_kind(kind).identity(t)
 
 
 # ---------------------------------------------------------------- rewriting
@@ -457,8 +447,9 @@ def _vector_loop(op: ForOp, flat: Block, end: Value, element: Type, width: int, 
         return starts[offset]
 
     for inner in flat.ops[:-1]:
-        if isinstance(inner, ConstantOp):
-            scalars[inner.result] = body.append(ConstantOp(inner.value, inner.result.type, loc=inner.loc)).result
+        if inner.has_trait(ConstantLike):
+            scalars[inner.result] = body.append(ConstantOp(inner.constant_value(), inner.result.type,
+                                                           loc=inner.loc)).result
         elif _access(inner) is not None:
             array, indices = _access(inner)
             where = [*indices[:-1], start(indices[-1])]
@@ -476,5 +467,5 @@ def _vector_loop(op: ForOp, flat: Block, end: Value, element: Type, width: int, 
     finals = []
     for kind, init, lanes in zip(kinds, op.inits, loop.results):
         combined = emit(VectorReduceOp(lanes, kind, loc=loc))
-        finals.append(emit(KIND_OPS[kind](init, combined, loc=loc)))
+        finals.append(emit(reduction_kind(kind).combine(init, combined, loc=loc)))
     return finals

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from ir.clone import clone
 from ir.core import Operation, Value
-from ir.ops import AddOp, AndOp, ArrayDimOp, ConstantOp, ForOp, GeOp, IfOp, LeOp, RaiseIfOp, SubOp, WhileOp, YieldOp
+from ir.ops import AddOp, AndOp, ArrayDimOp, ConstantOp, ForOp, GeOp, IfOp, LeOp, RaiseIfOp, SubOp, YieldOp
+from ir.interfaces import loop_regions
 from ir.types import i64
 
 from .analysis import constant_of
@@ -40,7 +41,7 @@ class LoopVersioning(OpPass):
     def visit(self, op: Operation) -> bool:
         if not isinstance(op, ForOp) or constant_of(op.step) != (True, 1):
             return False
-        if any(isinstance(inner, (ForOp, WhileOp)) for inner in op.body.walk()):
+        if any(loop_regions(inner) for inner in op.body.walk()):   # not an innermost loop
             return False
         checks = {}
         for inner in op.body.walk():

@@ -32,6 +32,7 @@ from ..core import (
     Block, Commutative, ConstantLike, MayRaise, Operation, Pure, Value,
 )
 from ..diagnostics import Location
+from ..interfaces import BORROWS, HasCleanupRegion, Ownership, Reduction, declare_reduction
 from ..types import (
     BoolType, ComplexType, FloatType, IntType, NoneType, Type, VectorType, bool_,
 )
@@ -86,6 +87,9 @@ class ConstantOp(Operation):
 
     name = "const"
     traits = frozenset({Pure, ConstantLike})
+
+    def constant_value(self) -> Any:
+        return self.attributes["value"]
 
     def __init__(self, value: Any, type: Type, loc: Location | None = None, name: str | None = None):
         self._setup([], [type], {"value": value}, loc=loc, result_names=[name])
@@ -158,23 +162,31 @@ class BinaryOp(Operation):
 
 class AddOp(BinaryOp):
     name = "add"
+    exact_in_single = True
+    lanewise_kinds = (IntType, FloatType)
     traits = frozenset({Pure, Commutative})
     py = staticmethod(operator.add)
 
 
 class SubOp(BinaryOp):
     name = "sub"
+    exact_in_single = True
+    lanewise_kinds = (IntType, FloatType)
     py = staticmethod(operator.sub)
 
 
 class MulOp(BinaryOp):
     name = "mul"
+    exact_in_single = True
+    lanewise_kinds = (IntType, FloatType)
     traits = frozenset({Pure, Commutative})
     py = staticmethod(operator.mul)
 
 
 class DivOp(BinaryOp):
     name = "div"
+    exact_in_single = True
+    lanewise_kinds = (FloatType,)
     kinds = (FloatType, ComplexType)
     py = staticmethod(operator.truediv)
 
@@ -184,11 +196,21 @@ class FloorDivOp(BinaryOp):
     kinds = REAL
     py = staticmethod(operator.floordiv)
 
+    def speculatable(self) -> bool:
+        """On integers defined only where the check before it passed (a zero divisor
+        or a negative exponent traps in machine code): never run speculatively."""
+        return not isinstance(self.result.type, IntType)
+
 
 class ModOp(BinaryOp):
     name = "mod"
     kinds = REAL
     py = staticmethod(operator.mod)
+
+    def speculatable(self) -> bool:
+        """On integers defined only where the check before it passed (a zero divisor
+        or a negative exponent traps in machine code): never run speculatively."""
+        return not isinstance(self.result.type, IntType)
 
 
 def _pow(a: Any, b: Any) -> Any:
@@ -206,9 +228,15 @@ class PowOp(BinaryOp):
     name = "pow"
     py = staticmethod(_pow)
 
+    def speculatable(self) -> bool:
+        """On integers defined only where the check before it passed (a zero divisor
+        or a negative exponent traps in machine code): never run speculatively."""
+        return not isinstance(self.result.type, IntType)
+
 
 class AndOp(BinaryOp):
     name = "and"
+    lanewise_kinds = (BoolType, IntType)
     kinds = INTEGRAL
     traits = frozenset({Pure, Commutative})
     py = staticmethod(operator.and_)
@@ -216,6 +244,7 @@ class AndOp(BinaryOp):
 
 class OrOp(BinaryOp):
     name = "or"
+    lanewise_kinds = (BoolType, IntType)
     kinds = INTEGRAL
     traits = frozenset({Pure, Commutative})
     py = staticmethod(operator.or_)
@@ -223,6 +252,7 @@ class OrOp(BinaryOp):
 
 class XorOp(BinaryOp):
     name = "xor"
+    lanewise_kinds = (BoolType, IntType)
     kinds = INTEGRAL
     traits = frozenset({Pure, Commutative})
     py = staticmethod(operator.xor)
@@ -264,6 +294,7 @@ class MinOp(BinaryOp):
     """Python's ``min(a, b)``: ``b if b < a else a`` (so NaN in ``a`` sticks)."""
 
     name = "min"
+    lanewise_kinds = (IntType, FloatType)
     kinds = (BoolType, IntType, FloatType)
     py = staticmethod(_py_min)
 
@@ -272,6 +303,7 @@ class MaxOp(BinaryOp):
     """Python's ``max(a, b)``: ``b if b > a else a``."""
 
     name = "max"
+    lanewise_kinds = (IntType, FloatType)
     kinds = (BoolType, IntType, FloatType)
     py = staticmethod(_py_max)
 
@@ -296,6 +328,9 @@ class CompareOp(Operation):
     traits: ClassVar[frozenset] = frozenset({Pure})
     kinds: ClassVar[tuple[type, ...]] = (BoolType, IntType, FloatType)
     py: ClassVar[Callable[[Any, Any], bool]]
+    #: every comparison is exact in single precision and runs lane by lane on numbers
+    exact_in_single: ClassVar[bool] = True
+    lanewise_kinds: ClassVar[tuple[type, ...]] = (IntType, FloatType)
 
     def __init__(self, lhs: Value, rhs: Value, loc: Location | None = None, name: str | None = None):
         self._setup([lhs, rhs], [bool_like(lhs.type)], loc=loc, result_names=[name])
@@ -380,6 +415,8 @@ class UnaryOp(Operation):
 
 class NegOp(UnaryOp):
     name = "neg"
+    exact_in_single = True
+    lanewise_kinds = (IntType, FloatType)
     py = staticmethod(operator.neg)
 
 
@@ -387,6 +424,7 @@ class NotOp(UnaryOp):
     """Logical not of a ``bool``."""
 
     name = "not"
+    lanewise_kinds = (BoolType,)
     kinds = (BoolType,)
     py = staticmethod(operator.not_)
 
@@ -410,6 +448,7 @@ class CastOp(Operation):
     """
 
     name = "cast"
+    exact_in_single = True
     traits = frozenset({Pure})
 
     def __init__(self, operand: Value, to: Type, loc: Location | None = None, name: str | None = None):
@@ -439,7 +478,12 @@ class SelectOp(Operation):
     lane when ``c`` is a vector of ``bool``)."""
 
     name = "select"
+    lanewise_kinds = (BoolType,)
     traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        """Borrows the array it picks."""
+        return BORROWS
 
     def __init__(self, cond: Value, a: Value, b: Value, loc: Location | None = None, name: str | None = None):
         self._setup([cond, a, b], [a.type], loc=loc, result_names=[name])
@@ -495,7 +539,7 @@ class RaiseIfOp(Operation):
     """
 
     name = "raise_if"
-    traits = frozenset({MayRaise})
+    traits = frozenset({HasCleanupRegion})
 
     def __init__(self, cond: Value, exception: str, message: str, args: tuple[Value, ...] = (),
                  loc: Location | None = None):
@@ -523,3 +567,20 @@ class RaiseIfOp(Operation):
             if not isinstance(a.type, (IntType, BoolType, FloatType)):
                 self.fail(f"message argument of type {a.type} is not supported")
         verify_cleanup(self)
+
+
+# ----------------------------------------------------------------- associativity
+def _float_or_int(float_value: float, int_value: Callable[[Type], int]) -> Callable[[Type], Any]:
+    return lambda t: float_value if isinstance(t, FloatType) else int_value(t)
+
+
+#: the associative accumulations the vectorizer turns into per-lane partial results;
+#: ``-0.0`` is the float sum's identity (``-0.0 + x`` is ``x`` for every ``x``)
+declare_reduction(AddOp, Reduction("add", _float_or_int(-0.0, lambda t: 0), AddOp))
+declare_reduction(SubOp, Reduction("add", _float_or_int(-0.0, lambda t: 0), AddOp, accumulator_operands=(0,)))
+declare_reduction(MulOp, Reduction("mul", _float_or_int(1.0, lambda t: 1), MulOp))
+declare_reduction(MinOp, Reduction("min", _float_or_int(math.inf, lambda t: t.max), MinOp))
+declare_reduction(MaxOp, Reduction("max", _float_or_int(-math.inf, lambda t: t.min), MaxOp))
+declare_reduction(AndOp, Reduction("and", lambda t: -1, AndOp))
+declare_reduction(OrOp, Reduction("or", lambda t: 0, OrOp))
+declare_reduction(XorOp, Reduction("xor", lambda t: 0, XorOp))

@@ -32,6 +32,7 @@ from typing import Sequence
 
 from ..core import MayRaise, Operation, Pure, ReadsMemory, Value, WritesMemory
 from ..diagnostics import Location
+from ..interfaces import NULL, Allocate, Free, Ownership, Raise, Read, Write
 from ..types import ArrayType, i64
 
 __all__ = ["ArrayUndefOp", "ArrayDimOp", "ArrayLoadOp", "ArrayStoreOp", "ArrayViewOp", "ArrayAllocOp",
@@ -81,6 +82,9 @@ class ArrayLoadOp(Operation):
     name = "array.load"
     traits = frozenset({ReadsMemory})
 
+    def effects(self):
+        return (Read(0),)
+
     def __init__(self, array: Value, indices: Sequence[Value], loc: Location | None = None,
                  name: str | None = None):
         t = array.type
@@ -107,6 +111,9 @@ class ArrayLoadOp(Operation):
 class ArrayStoreOp(Operation):
     name = "array.store"
     traits = frozenset({WritesMemory})
+
+    def effects(self):
+        return (Write(0),)
 
     def __init__(self, array: Value, indices: Sequence[Value], value: Value, loc: Location | None = None):
         self._setup([array, *indices, value], [], loc=loc)
@@ -138,6 +145,10 @@ class ArrayViewOp(Operation):
     name = "array.view"
     traits = frozenset({Pure})
 
+    def ownership(self, index: int) -> Ownership:
+        """A view shares the meminfo of the array it is taken from."""
+        return Ownership("view", view_of=0)
+
     def __init__(self, array: Value, index: Value, loc: Location | None = None, name: str | None = None):
         t = array.type
         result = ArrayType(t.dtype, t.ndim - 1, "C" if t.layout == "C" else "A", t.readonly) \
@@ -163,6 +174,9 @@ class ArrayAllocOp(Operation):
     name = "array.alloc"
     traits = frozenset({Allocates})
 
+    def effects(self):
+        return (Allocate(0), Raise())
+
     def __init__(self, dtype, shape: Sequence[Value], loc: Location | None = None, name: str | None = None):
         self._setup(shape, [ArrayType(dtype, len(shape), "C")], loc=loc, result_names=[name])
 
@@ -181,6 +195,10 @@ class ArrayAllocOp(Operation):
 class ArrayUndefOp(Operation):
     name = "array.undef"
     traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        """A placeholder with a null meminfo: nothing to count."""
+        return NULL
 
     def __init__(self, type: ArrayType, loc: Location | None = None, name: str | None = None):
         self._setup([], [type], loc=loc, result_names=[name])
@@ -205,6 +223,12 @@ class _RefcountOp(Operation):
 class ArrayIncrefOp(_RefcountOp):
     name = "array.incref"
 
+    def effects(self):
+        return (Write(0),)
+
 
 class ArrayDecrefOp(_RefcountOp):
     name = "array.decref"
+
+    def effects(self):
+        return (Write(0), Free(0))

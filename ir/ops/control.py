@@ -21,6 +21,7 @@ from typing import Sequence
 
 from ..core import Block, Operation, Region, Terminator, Value
 from ..diagnostics import Location
+from ..interfaces import Diverge, Flow, RegionBranch, Slot, terminator_targets
 from ..types import Type, bool_, i64
 
 __all__ = ["YieldOp", "ConditionOp", "IfOp", "ForOp", "WhileOp"]
@@ -38,11 +39,16 @@ class YieldOp(Operation):
         self._setup(values, [], loc=loc)
 
     def verify_(self) -> None:
+        """The parent must be a region op declaring its flow (``RegionBranch``); the
+        yielded values must match, in number and type, where its flow sends them."""
         parent = self.parent_op
-        if not isinstance(parent, (IfOp, ForOp, WhileOp)):
+        if parent is None or not parent.has_trait(RegionBranch):
             self.fail("must end a region of 'if', 'for' or the 'do' region of 'while'")
-        expected = [r.type for r in parent.results]
-        if _types(self.operands) != expected:
+        region = next(i for i, r in enumerate(parent.regions) if r.block is self.parent)
+        targets = terminator_targets(parent, region)
+        expected = [parent.results[k].type if where is None else parent.regions[where].block.args[k].type
+                    for where, k in (targets[i][0] for i in sorted(targets))]
+        if _types(self.operands) != expected or sorted(targets) != list(range(len(targets))):
             self.fail(f"yields ({', '.join(map(str, _types(self.operands)))}) "
                       f"but '{parent.name}' has results ({', '.join(map(str, expected))})")
 
@@ -74,8 +80,24 @@ def _check_terminator(op: Operation, block: Block, kind: type[Operation]) -> Non
 
 
 class IfOp(Operation):
+    """Data flow: the condition is the control operand; each region's ``yield``
+    operand ``k`` becomes result ``k``."""
+
     name = "if"
+    traits = frozenset({RegionBranch})
     region_keywords = ("else",)
+
+    def control_operands(self) -> tuple[int, ...]:
+        return (0,)
+
+    def flow(self) -> list[Flow]:
+        return [Flow(r, k, None, k) for r in (0, 1) for k in range(len(self.results))]
+
+    def slots(self) -> list[Slot]:
+        return [Slot(k, None, (), ((0, k), (1, k))) for k in range(len(self.results))]
+
+    def loop_regions(self) -> list[tuple[int, bool]]:
+        return []
 
     def __init__(self, cond: Value, result_types: Sequence[Type] = (), loc: Location | None = None,
                  result_names: Sequence[str | None] | None = None):
@@ -106,7 +128,29 @@ class IfOp(Operation):
 
 
 class ForOp(Operation):
+    """Data flow: the bounds and step are control operands (they give the
+    induction variable, block argument 0); init ``k`` (operand ``3 + k``) flows into
+    block argument ``1 + k`` and, when the loop makes no trip, into result ``k``; the
+    body's ``yield`` operand ``k`` flows into the next trip's argument ``1 + k`` and
+    result ``k``.  A ``for`` always ends (its trip count is fixed on entry), so it
+    has no effect of its own; its body may not run at all."""
+
     name = "for"
+    traits = frozenset({RegionBranch})
+
+    def control_operands(self) -> tuple[int, ...]:
+        return (0, 1, 2)
+
+    def flow(self) -> list[Flow]:
+        n = len(self.results)
+        return [*(Flow(None, 3 + k, 0, 1 + k) for k in range(n)), *(Flow(None, 3 + k, None, k) for k in range(n)),
+                *(Flow(0, k, 0, 1 + k) for k in range(n)), *(Flow(0, k, None, k) for k in range(n))]
+
+    def slots(self) -> list[Slot]:
+        return [Slot(k, 3 + k, ((0, 1 + k),), ((0, k),)) for k in range(len(self.results))]
+
+    def loop_regions(self) -> list[tuple[int, bool]]:
+        return [(0, False)]
 
     def __init__(self, lower: Value, upper: Value, step: Value, inits: Sequence[Value] = (),
                  loc: Location | None = None, iv_name: str | None = None,
@@ -162,8 +206,33 @@ class ForOp(Operation):
 
 
 class WhileOp(Operation):
+    """Data flow: no control operand (the condition region's ``condition`` decides,
+    its operand 0 flows nowhere); init ``k`` flows into the condition region's
+    argument ``k``; ``condition`` operand ``1 + k`` into the body's argument ``k`` and
+    result ``k``; the body's ``yield`` operand ``k`` into the condition region's
+    argument ``k``.  A ``while`` may not end (``Diverge``): it is never removed.  Its
+    condition region runs at least once, its body may not run."""
+
     name = "while"
+    traits = frozenset({RegionBranch})
     region_keywords = ("do",)
+
+    def effects(self):
+        return (Diverge(),)
+
+    def control_operands(self) -> tuple[int, ...]:
+        return ()
+
+    def flow(self) -> list[Flow]:
+        n = len(self.results)
+        return [*(Flow(None, k, 0, k) for k in range(n)), *(Flow(0, 1 + k, 1, k) for k in range(n)),
+                *(Flow(0, 1 + k, None, k) for k in range(n)), *(Flow(1, k, 0, k) for k in range(n))]
+
+    def slots(self) -> list[Slot]:
+        return [Slot(k, k, ((0, k), (1, k)), ((0, 1 + k), (1, k))) for k in range(len(self.results))]
+
+    def loop_regions(self) -> list[tuple[int, bool]]:
+        return [(0, True), (1, False)]
 
     def __init__(self, inits: Sequence[Value] = (), loc: Location | None = None,
                  names: Sequence[str | None] | None = None):

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..core import (
-    Block, HasSideEffects, IsolatedFromAbove, MayRaise, Operation, Region, Terminator, Value,
+    Block, HasSideEffects, IsolatedFromAbove, Operation, Region, Terminator, Value,
 )
 from ..diagnostics import Location
+from ..interfaces import OWNS, Global, HasCleanupRegion, Ownership, Raise
 from ..types import NoneType, Type
 from .arith import verify_cleanup
 
@@ -102,7 +103,15 @@ class CallOp(Operation):
     """
 
     name = "call"
-    traits = frozenset({HasSideEffects, MayRaise})
+    traits = frozenset({HasSideEffects, HasCleanupRegion})
+
+    def effects(self):
+        """The callee may do anything (``Global``) and may end with an error (``Raise``)."""
+        return (Global(), Raise())
+
+    def ownership(self, index: int) -> Ownership:
+        """The callee returns its result with a reference (+1) for the caller."""
+        return OWNS
 
     def __init__(self, callee: str, args: Sequence[Value], result_type: Type,
                  loc: Location | None = None, name: str | None = None):

@@ -32,8 +32,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..core import Block, HasSideEffects, MayRaise, Operation, Pure, Value
+from ..core import Block, HasSideEffects, Operation, Pure, Value
 from ..diagnostics import Location
+from ..interfaces import Global, HasCleanupRegion, Raise
 from ..types import ArrayType, GeneratorType, NoneType, TupleType, Type, bool_, f64, generator, i64, u32, u64
 from .arith import verify_cleanup
 
@@ -55,7 +56,12 @@ def _passable(t: Type) -> bool:
 
 class PyCallOp(Operation):
     name = "py.call"
-    traits = frozenset({HasSideEffects, MayRaise})
+    traits = frozenset({HasSideEffects, HasCleanupRegion})
+
+    def effects(self):
+        """Runs Python code (``Global``: never removed, merged, hoisted, duplicated or
+        reordered) that may raise (``Raise``)."""
+        return (Global(), Raise())
 
     def __init__(self, target: str, args: Sequence[Value], result_type: Type, loc: Location | None = None):
         results = [] if isinstance(result_type, NoneType) else [result_type]
@@ -103,6 +109,11 @@ class RandomDrawOp(Operation):
     name = "random.draw"
     traits = frozenset({HasSideEffects})
 
+    def effects(self):
+        """Advances a generator's state (``Global``): never removed, merged, hoisted,
+        duplicated across paths or reordered against another draw."""
+        return (Global(),)
+
     def __init__(self, kind: str, generator: Value | None = None, loc: Location | None = None):
         operands, stream = _stream(generator)
         self._setup(operands, [DRAW_TYPES[kind]], {"stream": stream, "kind": kind}, loc=loc)
@@ -124,6 +135,11 @@ class TakeGaussOp(Operation):
     name = "random.take_gauss"
     traits = frozenset({HasSideEffects})
 
+    def effects(self):
+        """Advances a generator's state (``Global``): never removed, merged, hoisted,
+        duplicated across paths or reordered against another draw."""
+        return (Global(),)
+
     def __init__(self, stream: str = "numpy", loc: Location | None = None):
         self._setup([], [bool_, f64], {"stream": stream}, loc=loc)
 
@@ -137,6 +153,11 @@ class PutGaussOp(Operation):
     name = "random.put_gauss"
     traits = frozenset({HasSideEffects})
 
+    def effects(self):
+        """Advances a generator's state (``Global``): never removed, merged, hoisted,
+        duplicated across paths or reordered against another draw."""
+        return (Global(),)
+
     def __init__(self, value: Value, stream: str = "numpy", loc: Location | None = None):
         self._setup([value], [], {"stream": stream}, loc=loc)
 
@@ -149,6 +170,11 @@ class PutGaussOp(Operation):
 class RandomCallOp(Operation):
     name = "random.call"
     traits = frozenset({HasSideEffects})
+
+    def effects(self):
+        """Advances a generator's state (``Global``): never removed, merged, hoisted,
+        duplicated across paths or reordered against another draw."""
+        return (Global(),)
 
     def __init__(self, function: str, args: Sequence[Value], result_type: Type, generator: Value | None = None,
                  loc: Location | None = None):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..core import Operation, Pure, Value
 from ..diagnostics import Location, VerificationError
+from ..interfaces import BORROWS, Ownership
 from ..types import TupleType
 
 __all__ = ["MakeTupleOp", "TupleGetOp"]
@@ -15,6 +16,10 @@ __all__ = ["MakeTupleOp", "TupleGetOp"]
 class MakeTupleOp(Operation):
     name = "tuple"
     traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        """Aliases (parts of) its operands: holds no reference of its own."""
+        return BORROWS
 
     def __init__(self, elements: list[Value], loc: Location | None = None, name: str | None = None):
         self._setup(elements, [TupleType(tuple(v.type for v in elements))], loc=loc, result_names=[name])
@@ -28,6 +33,10 @@ class MakeTupleOp(Operation):
 class TupleGetOp(Operation):
     name = "tuple_get"
     traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        """Aliases (parts of) its operands: holds no reference of its own."""
+        return BORROWS
 
     def __init__(self, tup: Value, index: int, loc: Location | None = None, name: str | None = None):
         t = tup.type

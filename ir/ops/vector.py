@@ -22,6 +22,7 @@ from typing import Sequence
 
 from ..core import Operation, Pure, ReadsMemory, Value, WritesMemory
 from ..diagnostics import Location
+from ..interfaces import Read, Write
 from ..types import ArrayType, VectorType, bool_, i64
 from .arith import BINARY_OPS
 
@@ -48,6 +49,9 @@ class VectorLoadOp(Operation):
     name = "vector.load"
     traits = frozenset({ReadsMemory})
 
+    def effects(self):
+        return (Read(0),)
+
     def __init__(self, array: Value, indices: Value | Sequence[Value], width: int, loc: Location | None = None):
         indices = [indices] if isinstance(indices, Value) else list(indices)
         self._setup([array, *indices], [VectorType(array.type.dtype, width)], loc=loc)
@@ -69,6 +73,9 @@ class VectorLoadOp(Operation):
 class VectorStoreOp(Operation):
     name = "vector.store"
     traits = frozenset({WritesMemory})
+
+    def effects(self):
+        return (Write(0),)
 
     def __init__(self, array: Value, indices: Value | Sequence[Value], value: Value, loc: Location | None = None):
         indices = [indices] if isinstance(indices, Value) else list(indices)
