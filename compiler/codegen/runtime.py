@@ -43,7 +43,7 @@ from frontend.pycall import target, target_address
 from ir import UnsupportedError
 from ir.core import Operation
 from ir.module import Module
-from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
+from ir.ops.runtime import DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
 from runtime.errors import PYTHON_EXCEPTION
 from runtime.nprandom import (
@@ -251,13 +251,9 @@ def _generator(self: _FunctionLowering, op: GeneratorOp) -> lir.Value:
     return _address(self.b, target(op.attributes["object"]).bit_generator.ctypes.bit_generator.value)
 
 
-#: the ops that draw random numbers
-DRAW_OPS = (RandomDrawOp, TakeGaussOp, PutGaussOp, RandomCallOp)
-
-
 def random_streams(module: Module) -> set[str]:
     """The streams the module's functions draw from (``numpy``, ``generator``)."""
-    return {op.attributes["stream"] for func in module for op in func.walk() if isinstance(op, DRAW_OPS)}
+    return {op.attributes["stream"] for func in module for op in func.walk() if isinstance(op, DrawOp)}
 
 
 @_guards_entries(random_streams)

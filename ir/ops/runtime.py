@@ -38,7 +38,8 @@ from ..interfaces import Global, HasCleanupRegion, Raise
 from ..types import ArrayType, GeneratorType, NoneType, TupleType, Type, bool_, f64, generator, i64, u32, u64
 from .arith import verify_cleanup
 
-__all__ = ["PyCallOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "GeneratorOp", "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES"]
+__all__ = ["PyCallOp", "DrawOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "GeneratorOp",
+           "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES"]
 
 #: what a ``random.draw`` of each kind gives
 DRAW_TYPES: dict[str, Type] = {"double": f64, "uint32": u32, "uint64": u64}
@@ -105,14 +106,18 @@ def _stream(generator: Value | None) -> tuple[list[Value], str]:
     return ([], "numpy") if generator is None else ([generator], "generator")
 
 
-class RandomDrawOp(Operation):
-    name = "random.draw"
+class DrawOp(Operation):
+    """An op that advances a generator's state (effect ``Global``): never removed,
+    merged, hoisted, duplicated across paths or reordered against another draw."""
+
     traits = frozenset({HasSideEffects})
 
     def effects(self):
-        """Advances a generator's state (``Global``): never removed, merged, hoisted,
-        duplicated across paths or reordered against another draw."""
         return (Global(),)
+
+
+class RandomDrawOp(DrawOp):
+    name = "random.draw"
 
     def __init__(self, kind: str, generator: Value | None = None, loc: Location | None = None):
         operands, stream = _stream(generator)
@@ -131,14 +136,8 @@ class RandomDrawOp(Operation):
             self.fail(f"takes no operand but its generator and gives one {want}")
 
 
-class TakeGaussOp(Operation):
+class TakeGaussOp(DrawOp):
     name = "random.take_gauss"
-    traits = frozenset({HasSideEffects})
-
-    def effects(self):
-        """Advances a generator's state (``Global``): never removed, merged, hoisted,
-        duplicated across paths or reordered against another draw."""
-        return (Global(),)
 
     def __init__(self, stream: str = "numpy", loc: Location | None = None):
         self._setup([], [bool_, f64], {"stream": stream}, loc=loc)
@@ -149,14 +148,8 @@ class TakeGaussOp(Operation):
             self.fail("takes no operand and gives a bool and an f64")
 
 
-class PutGaussOp(Operation):
+class PutGaussOp(DrawOp):
     name = "random.put_gauss"
-    traits = frozenset({HasSideEffects})
-
-    def effects(self):
-        """Advances a generator's state (``Global``): never removed, merged, hoisted,
-        duplicated across paths or reordered against another draw."""
-        return (Global(),)
 
     def __init__(self, value: Value, stream: str = "numpy", loc: Location | None = None):
         self._setup([value], [], {"stream": stream}, loc=loc)
@@ -167,14 +160,8 @@ class PutGaussOp(Operation):
             self.fail("takes one f64 and gives nothing")
 
 
-class RandomCallOp(Operation):
+class RandomCallOp(DrawOp):
     name = "random.call"
-    traits = frozenset({HasSideEffects})
-
-    def effects(self):
-        """Advances a generator's state (``Global``): never removed, merged, hoisted,
-        duplicated across paths or reordered against another draw."""
-        return (Global(),)
 
     def __init__(self, function: str, args: Sequence[Value], result_type: Type, generator: Value | None = None,
                  loc: Location | None = None):
