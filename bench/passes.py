@@ -32,9 +32,16 @@ from .harness import KernelResult, time_interleaved
 from .kernel import agree, all_kernels, fresh_args
 
 def _without_vectorize() -> str:
+    """The -O3 pipeline without ``vectorize``, each pass followed by its cleanup passes
+    (a list of names runs only the passes it names)."""
+    from compiler.passes import get_pass
     from compiler.passes.manager import PRESETS
 
-    return ",".join(name for name in PRESETS[3] if name != "vectorize")
+    names = []
+    for name in PRESETS[3]:
+        if name != "vectorize":
+            names += [name, *getattr(get_pass(name), "cleanup", ())]
+    return ",".join(names)
 
 
 VARIANTS = {"passes": {}, "no passes": {"passes": ""}, "no checks": {"boundscheck": False},

@@ -24,23 +24,25 @@ Decisions:
   names it.
 * **The options are the instance's** (:class:`~compiler.pipeline.CompileOptions`:
   ``opt``, ``boundscheck``, ``passes``, ``verify_each``, ``llvm_vectorize``,
-  ``fastmath``).  ``passes`` (the default pipeline) may only name built-in
-  passes, as it is checked when the instance is made; a pipeline with the
-  tool's own passes is given to :meth:`pipeline` or :meth:`optimize`.
+  ``fastmath``, and ``registry``, the instance's registry).  ``passes`` (the
+  default pipeline) is checked when the instance is made, so it may only name
+  built-in passes; a pipeline with the tool's own passes is given to
+  :meth:`pipeline`, :meth:`optimize` or :meth:`compile`.
 * **It reuses the compiler's stages**, not copies of them: the pass manager,
   the ``refcount`` pass and code generation (:func:`~compiler.pipeline.lower_for_jit`),
-  the process's JIT engine (:func:`~compiler.pipeline.jit_module`).  The
-  ``@compile`` decorator works as before, with the process-wide registry;
-  an instance works on IR modules (build them with :class:`ir.Builder`,
-  parse them with :func:`ir.parse_module`, or trace Python functions with
-  :func:`compiler.pipeline.build_module`).
+  the process's JIT engine (:func:`~compiler.pipeline.jit_module`).  An
+  instance works on IR modules (build them with :class:`ir.Builder`, parse
+  them with :func:`ir.parse_module`) and on Python functions: ``@tool.compile``
+  is ``@compile`` with the instance's options and passes.  The plain
+  ``@compile`` decorator uses the process-wide registry, as before.
 * **A module is lowered once**: :meth:`lower` and :meth:`jit` run the
   ``refcount`` pass on it in place, as the compiler does just before code
   generation.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+import dataclasses
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import ir
 
@@ -59,10 +61,22 @@ class Compiler:
     def __init__(self, **options: Any) -> None:
         from .passes import PASSES  # importing the package registers the built-in passes
 
-        #: the options of everything this instance compiles
-        self.options = CompileOptions(**options)
         #: the passes this instance knows, by name
         self.registry: dict[str, type] = dict(PASSES)
+        #: the options of everything this instance compiles
+        self.options = CompileOptions(**options, registry=self.registry)
+
+    def compile(self, func: Callable | None = None, **options: Any) -> Any:
+        """The ``@compile`` decorator of this instance: a function compiled with this
+        instance's options (keyword arguments override them, as ``@compile``'s do) and
+        its passes -- ``passes=`` may name the passes registered here.  Used bare
+        (``@tool.compile``) or called (``@tool.compile(passes="count-ops,fold")``)."""
+        from .dispatcher import Dispatcher
+
+        chosen = dataclasses.replace(self.options, **options)
+        if func is None:
+            return lambda f: Dispatcher(f, (), chosen)
+        return Dispatcher(func, (), chosen)
 
     def register_pass(self, cls: type) -> type:
         """Class decorator: make the pass ``cls`` known to this instance by its ``name``

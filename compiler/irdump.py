@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             watching = (args.print_after_all or args.print_after or args.print_before or args.print_changed
                         or args.time_passes or args.remarks or args.dot)
             if watching:
-                manager = PassManager(dispatcher.options.pipeline, verify_each=True)
+                manager = PassManager(dispatcher.options.pipeline, True, dispatcher.options.registry)
                 timings = _watch(manager, args, out, color)
                 module = dispatcher.build_module(compiled, optimize=True, manager=manager)
                 if args.time_passes:
@@ -151,17 +151,21 @@ def _watch(manager, args, out: list[str], color: bool) -> dict[str, float]:
 
     def after(pass_, module, changed: bool) -> None:
         timings[pass_.name] = timings.get(pass_.name, 0.0) + time.perf_counter() - state["t0"]
+        title = f"IR after {pass_.name}"
+        if pass_.cleanup_for:
+            title += f" (cleanup after {pass_.cleanup_for})"
         if args.print_after_all or pass_.name in args.print_after:
-            out.append(_banner(f"IR after {pass_.name}" + ("" if changed else " (unchanged)"), color)
-                       + "\n" + str(module))
+            out.append(_banner(title + ("" if changed else " (unchanged)"), color) + "\n" + str(module))
         elif args.print_changed and changed:
+            summary = pass_.changes.summary()   # what the pass's rewriter reported
+            title += f": {summary}" if summary else ""
             text = str(module)
             if args.diff:
                 lines = difflib.unified_diff(state["text"].splitlines(), text.splitlines(),
-                                             f"before {pass_.name}", f"after {pass_.name}", lineterm="")
+                                             f"before {pass_.name}", title, lineterm="")
                 out.append("\n".join(_paint_diff(line, color) for line in lines))
             else:
-                out.append(_banner(f"IR after {pass_.name}", color) + "\n" + text)
+                out.append(_banner(title, color) + "\n" + text)
 
     manager.before.append(before)
     manager.after.append(after)

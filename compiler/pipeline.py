@@ -39,6 +39,9 @@ class CompileOptions:
     #: loops (rounding then differs from CPython's); every traced function gets the
     #: ``fastmath`` attribute, which passes read
     fastmath: bool = False
+    #: where pass names are found: a :class:`compiler.Compiler` instance's own registry,
+    #: or ``None`` for the process-wide one
+    registry: dict[str, type] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         from .passes.manager import parse_pipeline
@@ -46,7 +49,7 @@ class CompileOptions:
         if self.opt not in (0, 1, 2, 3):
             raise ValueError(f"opt must be 0, 1, 2 or 3, not {self.opt!r}")
         if self.passes is not None:
-            parse_pipeline(self.passes)   # an unknown pass name fails at once
+            parse_pipeline(self.passes, self.registry)   # an unknown pass name fails at once
 
     @property
     def pipeline(self) -> str | int:
@@ -150,7 +153,7 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
             func.attributes["fastmath"] = True
     ir.verify(module)
     if optimize:
-        manager = manager or PassManager(options.pipeline, verify_each=options.verify_each)
+        manager = manager or PassManager(options.pipeline, options.verify_each, options.registry)
         if manager.run(module) and not manager.verify_each:
             ir.verify(module)
     return module, entry

@@ -1,19 +1,25 @@
-"""Embedding the compiler: a tool builds a function as IR, adds a pass of its own, compiles it and calls it.
+"""Embedding the compiler: a tool builds a function as IR, adds passes of its own, compiles it and calls it.
 
-No Python source is involved: the tool builds the IR with :class:`ir.Builder`.
+No Python source is needed: the tool builds the IR with :class:`ir.Builder`.
 It works with a :class:`compiler.Compiler` instance, which holds the tool's
 options and its own pass registry (the built-in passes plus the tool's), so
-the tool's pass is unknown to every other compiler in the process.
+the tool's passes are unknown to every other compiler in the process.  One of
+its passes is an analysis; the other a rewrite pattern applied by the
+compiler's rewrite driver (:func:`ir.rewriting.apply_patterns`), which the
+instance's ``compile`` decorator also runs on a Python function.
 
 Run: ``python examples/embedding.py``
 """
 from __future__ import annotations
 
 from compiler import Compiler
-from compiler.passes import remark
+from compiler.passes import changes_of, remark
+from compiler.passes.analysis import constant_of
 from ir import (
-    AddOp, Builder, ConstantOp, ForOp, FuncOp, Location, LtOp, Module, MulOp, RaiseIfOp, ReturnOp, YieldOp, i64,
+    AddOp, Builder, ConstantOp, ForOp, FuncOp, IntType, Location, LtOp, Module, MulOp, RaiseIfOp, ReturnOp,
+    YieldOp, i64,
 )
+from ir.rewriting import Rewriter, apply_patterns, pattern
 
 LOC = Location("embedding.py", 1)
 
@@ -46,11 +52,43 @@ class CountOps:
         return False
 
 
+@pattern(MulOp)
+def double_as_add(op: MulOp, rewriter: Rewriter) -> bool:
+    """The tool's own rewrite: integer ``x * 2`` (or ``2 * x``) becomes ``x + x``."""
+    if not isinstance(op.result.type, IntType):
+        return False
+    for x, two in (op.operands, reversed(op.operands)):
+        if constant_of(two) == (True, 2):
+            add = rewriter.insert_before(op, AddOp(x, x, loc=op.loc))
+            rewriter.replace(op, [add.result])
+            return True
+    return False
+
+
+class DoubleAsAdd:
+    """The tool's pattern pass: applies :func:`double_as_add` until it no longer applies,
+    reporting its changes to the log the pass manager gives it."""
+
+    name = "double-as-add"
+
+    def run(self, module: Module) -> bool:
+        return apply_patterns(module, [double_as_add], changes_of(self))
+
+
 def make_compiler() -> Compiler:
-    """A compiler instance with the tool's options and its pass registered."""
+    """A compiler instance with the tool's options and its passes registered."""
     compiler = Compiler(opt=3)
     compiler.register_pass(CountOps)
+    compiler.register_pass(DoubleAsAdd)
     return compiler
+
+
+def twice_the_sum(n):
+    """A Python function the tool compiles with its own pipeline."""
+    total = 0
+    for i in range(n):
+        total += i * 2
+    return total
 
 
 def main() -> None:
@@ -74,6 +112,10 @@ def main() -> None:
         sum_of_squares([-1])
     except ValueError as err:
         print(f"sum_of_squares(-1) raised ValueError: {err}")
+
+    compiled = compiler.compile(twice_the_sum, passes="double-as-add,fold,dce,count-ops")
+    print(f"twice_the_sum(100) = {compiled(100)}, through the tool's passes:")
+    print(compiled.inspect_ir(stage="optimized"))
 
     other = Compiler(opt=1)
     try:

@@ -1,4 +1,6 @@
-"""The IR: types, values, ops, regions, builder, verifier, printer, parser.
+"""The IR: types, values, ops, regions, builder, verifier, printer, parser,
+the op interfaces passes ask (:mod:`ir.interfaces`) and the rewriter with its
+pattern driver (:mod:`ir.rewriting`).
 
 This package imports nothing else of the project, so tools can build,
 print, parse and verify IR without the frontend or the backend.
@@ -8,8 +10,9 @@ Its modules are layered: each imports only modules below it, at module level
 ``types``; ``dtypes`` and ``core``; ``builder``, ``clone`` and the ops (in
 :mod:`ir.ops`, ``arith`` above ``array`` and ``tuple``, whose ops it allows
 in cleanup regions, and ``func``, ``runtime`` and ``vector`` above
-``arith``); ``printer``; ``module``, whose ``str`` is the printer's; and
-``parser`` and ``verifier`` on top.
+``arith``); ``interfaces`` above ``core``, ``rewriting`` above it;
+``printer``; ``module``, whose ``str`` is the printer's; and ``parser`` and
+``verifier`` on top.
 """
 from .builder import Builder
 from .core import (

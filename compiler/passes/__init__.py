@@ -14,9 +14,12 @@ instantiates the classes it gets back.
         def run(self, module) -> bool:
             ...
 
-Passes report their decisions with :func:`remark`.  The modules are layered:
+Passes report their decisions with :func:`remark`, and make their changes
+through an :class:`ir.rewriting.Rewriter` given the pass's ``changes`` log
+(:func:`changes_of`).  The modules are layered:
 :mod:`~compiler.passes.base` (the protocol, :class:`OpPass`, remarks, the
-registry) and :mod:`~compiler.passes.analysis` (facts several passes use) at
+registry), :mod:`~compiler.passes.analysis` (facts several passes use) and
+:mod:`~compiler.passes.canonical` (the fold patterns) at
 the bottom, the passes above them -- a pass never imports another pass --
 and this package, which imports the passes so that they register, on top;
 :mod:`~compiler.passes.manager` finds them through the registry.
@@ -24,9 +27,9 @@ and this package, which imports the passes so that they register, on top;
 from __future__ import annotations
 
 from .analysis import is_check_group
-from .base import PASSES, OpPass, Pass, Remark, get_pass, register_pass, remark
+from .base import PASSES, OpPass, Pass, Remark, changes_of, get_pass, register_pass, remark
 
 # Import the passes so that they register themselves.
 from . import bce, cse, dce, fold, inline, licm, refcount, unroll, vectorize, version  # noqa: F401
 
-__all__ = ["Pass", "PASSES", "register_pass", "get_pass", "OpPass", "Remark", "remark", "is_check_group"]
+__all__ = ["Pass", "PASSES", "register_pass", "get_pass", "OpPass", "Remark", "remark", "changes_of", "is_check_group"]

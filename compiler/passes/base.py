@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import ir
+from ir.rewriting import ChangeLog, Rewriter
 
-__all__ = ["Pass", "OpPass", "Remark", "remark", "PASSES", "register_pass", "get_pass"]
+__all__ = ["Pass", "OpPass", "Remark", "remark", "changes_of", "PASSES", "register_pass", "get_pass"]
 
 
 class Pass(Protocol):
@@ -27,10 +28,12 @@ class Pass(Protocol):
 
 class OpPass:
     """A pass that looks at every op once, the ops nested in an op's regions before
-    the op itself; subclasses define ``visit(op) -> bool`` (changed).  An op that an
-    earlier visit moved out of its block or erased is not visited."""
+    the op itself; subclasses define ``visit(op) -> bool`` (changed) and make their
+    changes through ``self.rewriter``.  An op that an earlier visit moved out of its
+    block or erased is not visited."""
 
     def run(self, module) -> bool:
+        self.rewriter = Rewriter(changes_of(self))
         changed = False
         for func in module:
             changed |= self._block(func.body)
@@ -68,6 +71,12 @@ def remark(pass_: object, op: ir.Operation, message: str) -> None:
     remarks = getattr(pass_, "remarks", None)
     if remarks is not None:
         remarks.append(Remark(getattr(pass_, "name", "?"), op.loc, message))
+
+
+def changes_of(pass_: object) -> ChangeLog | None:
+    """The :class:`~ir.rewriting.ChangeLog` a pass manager gave ``pass_`` for this run
+    (``None`` outside a manager): give it to the pass's :class:`~ir.rewriting.Rewriter`."""
+    return getattr(pass_, "changes", None)
 
 
 #: Every registered pass class, by name: the process-wide registry, which the pass modules

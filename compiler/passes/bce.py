@@ -3,9 +3,12 @@
 An index check is a comparison (``lt %i, 0`` for a negative index, ``ge %i,
 %dim`` past the end) feeding a ``raise_if``.  This pass decides integer
 comparisons whose outcome follows from loop bounds and array extents, and
-replaces each decided one by a constant; ``fold`` then removes the
-``select`` that wrapped a negative index and the ``raise_if`` that can no
-longer fire, and ``dce`` the rest.
+replaces each decided one by a constant.  It applies that rule
+(:class:`DecideComparison`) together with the fold patterns
+(:mod:`compiler.passes.canonical`) until neither applies: a decided
+``i < 0`` removes the ``select`` that wrapped a negative index, which puts
+``i`` itself under the next check, which is then decided too; a ``raise_if``
+that can no longer fire goes, and so does what becomes unused.
 
 Values are tracked as *affine* expressions ``base + k``
 (:func:`compiler.passes.analysis.affine`): ``base`` is an array extent
@@ -23,12 +26,15 @@ exactly and used only inside the 64-bit range.
 """
 from __future__ import annotations
 
+from ir import Module
 from ir.core import BlockArgument, Operation, Value
 from ir.ops import AddOp, CompareOp, ConstantOp, ForOp, GeOp, GtOp, LeOp, LtOp, SubOp
+from ir.rewriting import Pattern, Rewriter, apply_patterns
 from ir.types import IntType, bool_
 
 from .analysis import Affine, affine, constant_of
-from .base import OpPass, register_pass, remark
+from .base import changes_of, register_pass, remark
+from .canonical import PATTERNS as CANONICAL
 
 
 def bounds(value: Value) -> tuple[Affine, Affine]:
@@ -102,25 +108,30 @@ def _le(a: Affine, b: Affine) -> bool:
     return less(a, b.plus(1))
 
 
-@register_pass
-class BoundsCheckElimination(OpPass):
-    name = "bce"
+class DecideComparison(Pattern):
+    """A signed integer comparison that loop bounds and array extents settle becomes
+    a constant (and the pass that applies it says so in a remark)."""
 
-    def visit(self, op: Operation) -> bool:
-        if not (isinstance(op, (LtOp, GeOp, GtOp, LeOp)) and isinstance(op.operand(0).type, IntType)
-                and op.operand(0).type.signed):
+    ops = (LtOp, GeOp, GtOp, LeOp)
+
+    def __init__(self, pass_: object) -> None:
+        self.pass_ = pass_
+
+    def match_and_rewrite(self, op: Operation, rewriter: Rewriter) -> bool:
+        if not (isinstance(op.operand(0).type, IntType) and op.operand(0).type.signed):
             return False
         decided = _decide(op)
         if decided is None:
             return False
-        remark(self, op, f"'{op.name}' is always {decided} here: proven by loop bounds and array extents")
-        _replace_by(op, decided)
+        remark(self.pass_, op, f"'{op.name}' is always {decided} here: proven by loop bounds and array extents")
+        const = rewriter.insert_before(op, ConstantOp(decided, bool_, loc=op.loc))
+        rewriter.replace(op, [const.result])
         return True
 
 
-def _replace_by(op: Operation, value: bool) -> None:
-    const = ConstantOp(value, bool_, loc=op.loc)
-    block = op.parent
-    block.insert(block.index_of(op), const)
-    op.result.replace_all_uses_with(const.result)
-    op.erase()
+@register_pass
+class BoundsCheckElimination:
+    name = "bce"
+
+    def run(self, module: Module) -> bool:
+        return apply_patterns(module, (DecideComparison(self), *CANONICAL), changes_of(self))

@@ -21,9 +21,10 @@ from __future__ import annotations
 from ir import Module
 from ir.core import Block, Commutative, Operation
 from ir.ops import RaiseIfOp
+from ir.rewriting import Rewriter
 
 from .analysis import is_check_group
-from .base import register_pass
+from .base import changes_of, register_pass
 
 
 def _key(op: Operation) -> tuple:
@@ -51,6 +52,7 @@ class CommonSubexpressionElimination:
     name = "cse"
 
     def run(self, module: Module) -> bool:
+        self.rewriter = Rewriter(changes_of(self))
         changed = False
         for func in module:
             changed |= self._block(func.body, [{}])
@@ -64,7 +66,7 @@ class CommonSubexpressionElimination:
             if checks or is_check_group(op):
                 key = _key(op) if checks else _group_key(op)
                 if any(key in s for s in scopes):
-                    op.erase()
+                    self.rewriter.erase(op)
                     changed = True
                     continue
                 scopes[-1][key] = op
@@ -72,9 +74,7 @@ class CommonSubexpressionElimination:
                 key = _key(op)
                 known = next((s[key] for s in reversed(scopes) if key in s), None)
                 if known is not None:
-                    for mine, theirs in zip(op.results, known.results):
-                        mine.replace_all_uses_with(theirs)
-                    op.erase()
+                    self.rewriter.replace(op, known.results)
                     changed = True
                     continue
                 scopes[-1][key] = op

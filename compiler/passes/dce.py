@@ -39,9 +39,10 @@ from ir.interfaces import (
     sources_of_result,
 )
 from ir.ops import ConstantOp, FuncOp
+from ir.rewriting import Rewriter
 from ir.types import BoolType, ComplexType, FloatType, IntType
 
-from .base import register_pass
+from .base import changes_of, register_pass
 
 
 def _free_itself(op: Operation) -> bool:
@@ -74,31 +75,32 @@ class DeadCodeElimination:
     name = "dce"
 
     def run(self, module: Module) -> bool:
+        rewriter = Rewriter(changes_of(self))
         # one liveness pass finds every dead slot (deadness is already transitive in it)
-        changed = any([_drop_dead_slots(func) for func in module])
+        changed = any([_drop_dead_slots(func, rewriter) for func in module])
         progress = True
         while progress:
             progress = False
             for func in module:
-                progress |= self._sweep(func.body)
+                progress |= self._sweep(func.body, rewriter)
             changed |= progress
         return changed
 
-    def _sweep(self, block) -> bool:
+    def _sweep(self, block: Block, rewriter: Rewriter) -> bool:
         """One backward sweep over ``block`` and, first, the blocks nested in it."""
         changed = False
         for op in reversed(list(block.ops)):
             for region in op.regions:
-                changed |= self._sweep(region.block)
+                changed |= self._sweep(region.block, rewriter)
             if _removable(op):
-                op.erase()
+                rewriter.erase(op)
                 changed = True
             elif is_region_branch(op):
-                changed |= _prune_slots(op)
+                changed |= _prune_slots(op, rewriter)
         return changed
 
 
-def _prune_slots(op: Operation) -> bool:
+def _prune_slots(op: Operation, rewriter: Rewriter) -> bool:
     """Drop the result slots (``ir.interfaces.Slot``) of the region op ``op`` that nothing
     needs: the result is unused and each of the slot's block arguments is used only by
     the slot's own terminator operands (the value only flows back into its own slot)."""
@@ -110,6 +112,7 @@ def _prune_slots(op: Operation) -> bool:
                                      for r, j in slot.args for user, index in op.regions[r].block.args[j].uses):
             continue
         _drop_slot(op, k)
+        rewriter.modified(op)
         changed = True
     return changed
 
@@ -214,7 +217,7 @@ def _mark_argument(arg: BlockArgument, mark) -> None:
         mark(*(op.operand(i) for i in control_operands(op)))
 
 
-def _drop_dead_slots(func: FuncOp) -> bool:
+def _drop_dead_slots(func: FuncOp, rewriter: Rewriter) -> bool:
     """Remove the scalar result slots of region ops that :func:`live_values` does not reach."""
     live = live_values(func)
     changed = False
@@ -229,9 +232,10 @@ def _drop_dead_slots(func: FuncOp) -> bool:
             if any(a in live for a in args):
                 continue
             for a in args:
-                _replace_by_placeholder(a, a.block, 0)
-            _replace_by_placeholder(op.results[k], op.parent, op.parent.index_of(op) + 1)
+                _replace_by_placeholder(a, a.block, 0, rewriter)
+            _replace_by_placeholder(op.results[k], op.parent, op.parent.index_of(op) + 1, rewriter)
             _drop_slot(op, k)
+            rewriter.modified(op)
             changed = True
     return changed
 
@@ -240,10 +244,10 @@ def _scalar(value: Value) -> bool:
     return isinstance(value.type, (BoolType, IntType, FloatType, ComplexType))
 
 
-def _replace_by_placeholder(value: Value, block: Block, index: int) -> None:
+def _replace_by_placeholder(value: Value, block: Block, index: int, rewriter: Rewriter) -> None:
     """Let the (dead) users of ``value`` use a constant instead, so that it can go."""
     if not value.uses:
         return
     zero = {BoolType: False, IntType: 0, FloatType: 0.0, ComplexType: 0j}[type(value.type)]
-    const = block.insert(index, ConstantOp(zero, value.type))
-    value.replace_all_uses_with(const.result)
+    const = rewriter.insert(block, index, ConstantOp(zero, value.type))
+    rewriter.replace_uses(value, const.result)

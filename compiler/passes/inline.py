@@ -21,8 +21,9 @@ from __future__ import annotations
 from ir import Module
 from ir.clone import clone
 from ir.ops import CallOp, FuncOp
+from ir.rewriting import Rewriter
 
-from .base import register_pass, remark
+from .base import changes_of, register_pass, remark
 
 #: callees at most this big are inlined at every call site
 MAX_OPS = 40
@@ -55,6 +56,7 @@ class Inline:
         for op in module.walk():
             if isinstance(op, CallOp):
                 sites[op.callee] = sites.get(op.callee, 0) + 1
+        rewriter = Rewriter(changes_of(self))
         changed = False
         for func in module:
             for op in list(func.walk()):
@@ -64,7 +66,7 @@ class Inline:
                 size = sum(1 for _ in callee.walk())
                 if size <= MAX_OPS or sites[op.callee] == 1:
                     remark(self, op, f"call of @{op.callee} inlined ({size} ops)")
-                    _inline(op, callee)
+                    _inline(op, callee, rewriter)
                     changed = True
         if module.entry is not None and module.entry in module:
             keep = reachable(call_graph(module), {module.entry})
@@ -74,14 +76,9 @@ class Inline:
         return changed
 
 
-def _inline(call: CallOp, callee: FuncOp) -> None:
-    block = call.parent
-    index = block.index_of(call)
+def _inline(call: CallOp, callee: FuncOp, rewriter: Rewriter) -> None:
     mapping = dict(zip(callee.body.args, call.operands))
     for op in callee.body.ops[:-1]:
-        block.insert(index, clone(op, mapping))
-        index += 1
+        rewriter.insert_before(call, clone(op, mapping))
     returned = callee.body.terminator.value
-    if call.results:
-        call.result.replace_all_uses_with(mapping.get(returned, returned))
-    call.erase()
+    rewriter.replace(call, [mapping.get(returned, returned)] if call.results else [])

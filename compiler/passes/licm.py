@@ -42,6 +42,9 @@ from .base import OpPass, register_pass, remark
 @register_pass
 class LoopInvariantCodeMotion(OpPass):
     name = "licm"
+    #: run after this pass when it changed the module (in a level's pipeline):
+    #: what it hoisted may repeat code outside the loop or leave some unused
+    cleanup = ("cse", "dce")
 
     def visit(self, op: Operation) -> bool:
         """Hoist out of each region the op declares it may run repeatedly
@@ -67,7 +70,7 @@ class LoopInvariantCodeMotion(OpPass):
             first_seen &= not op.regions and (op.is_pure or _only_reads(op))
             invariant = op.is_pure and not op.regions and op.results and operands_invariant
             if invariant and (runs_once or speculatable(op)):
-                op.move_before(loop)
+                self.rewriter.move_before(op, loop)
                 changed = True
                 if not op.has_trait(ConstantLike):
                     remark(self, op, f"'{op.name}' hoisted out of the loop: its operands do not change in it")
@@ -84,13 +87,11 @@ class LoopInvariantCodeMotion(OpPass):
             known, step = constant_of(loop.step) if isinstance(loop, ForOp) else (False, None)
             if not known or step == 0:
                 return False
-            runs = (LtOp if step > 0 else GtOp)(loop.lower, loop.upper, loc=check.loc)
-            block = loop.parent
-            block.insert(block.index_of(loop), runs)
-            guarded = AndOp(runs.result, check.cond, loc=check.loc)
-            block.insert(block.index_of(loop), guarded)
-            check.set_operand(0, guarded.result)
-        check.move_before(loop)
+            runs = self.rewriter.insert_before(loop, (LtOp if step > 0 else GtOp)(loop.lower, loop.upper,
+                                                                                  loc=check.loc))
+            guarded = self.rewriter.insert_before(loop, AndOp(runs.result, check.cond, loc=check.loc))
+            self.rewriter.set_operand(check, 0, guarded.result)
+        self.rewriter.move_before(check, loop)
         what = "checks" if isinstance(check, IfOp) else f"check ({check.attributes['exception']})"
         remark(self, check, f"{what} hoisted out of the loop: the condition does not change in it")
         return True

@@ -20,11 +20,13 @@ from __future__ import annotations
 from ir import Module
 from ir.clone import clone
 from ir.core import Operation
+from ir.interfaces import slots
 from ir.ops import AddOp, ConstantOp, ForOp, GtOp, MulOp, SelectOp, ShrOp, SubOp
+from ir.rewriting import Rewriter
 from ir.types import i64
 
 from .analysis import affine, constant_of
-from .base import OpPass, register_pass, remark
+from .base import OpPass, changes_of, register_pass, remark
 
 MAX_TRIPS = 8
 MAX_OPS = 256
@@ -37,6 +39,10 @@ MAX_PARTIAL_OPS = 64
 @register_pass
 class Unroll(OpPass):
     name = "unroll"
+    #: run after this pass when it changed the module (in a level's pipeline):
+    #: each unrolled trip has
+    #: a constant induction variable
+    cleanup = ("fold",)
 
     def visit(self, op: Operation) -> bool:
         trips = _constant_trips(op) if isinstance(op, ForOp) else None
@@ -48,7 +54,7 @@ class Unroll(OpPass):
                              f"(limits {MAX_TRIPS} trips, {MAX_OPS} ops)")
             return False
         remark(self, op, f"loop unrolled: {len(trips)} trips")
-        _unroll(op, trips)
+        _unroll(op, trips, self.rewriter)
         return True
 
 
@@ -59,23 +65,16 @@ def _constant_trips(op: ForOp) -> range | None:
     return range(bounds[0][1], bounds[1][1], bounds[2][1])
 
 
-def _unroll(op: ForOp, trips: range) -> None:
-    block = op.parent
-    index = block.index_of(op)
+def _unroll(op: ForOp, trips: range, rewriter: Rewriter) -> None:
     carried = list(op.inits)
     body = op.body
     for value in trips:
-        iv = ConstantOp(value, i64, loc=op.loc)
-        block.insert(index, iv)
-        index += 1
+        iv = rewriter.insert_before(op, ConstantOp(value, i64, loc=op.loc))
         mapping = {body.args[0]: iv.result, **dict(zip(body.args[1:], carried))}
         for inner in body.ops[:-1]:
-            block.insert(index, clone(inner, mapping))
-            index += 1
+            rewriter.insert_before(op, clone(inner, mapping))
         carried = [mapping.get(v, v) for v in body.terminator.operands]
-    for result, value in zip(op.results, carried):
-        result.replace_all_uses_with(value)
-    op.erase()
+    rewriter.replace(op, carried)
 
 
 @register_pass
@@ -83,12 +82,13 @@ class PartialUnroll:
     name = "unroll-partial"
 
     def run(self, module: Module) -> bool:
+        rewriter = Rewriter(changes_of(self))
         changed = False
         for func in module:
             for op in list(func.walk()):
                 if isinstance(op, ForOp) and self._eligible(op):
                     remark(self, op, f"loop unrolled by {FACTOR}, the remaining trips in a second loop")
-                    _unroll_partially(op)
+                    _unroll_partially(op, rewriter)
                     changed = True
         return changed
 
@@ -102,17 +102,11 @@ class PartialUnroll:
         return all(a.base is None or a.extent for a in (affine(op.lower), affine(op.upper)))
 
 
-def _unroll_partially(op: ForOp) -> None:
+def _unroll_partially(op: ForOp, rewriter: Rewriter) -> None:
     """``for i in range(lo, hi)`` -> ``for j in range(lo, mid, FACTOR)`` (FACTOR bodies) then
     ``for i in range(mid, hi)``, with ``mid = lo + max(hi - lo, 0) // FACTOR * FACTOR``."""
-    block = op.parent
-    index = block.index_of(op)
-
     def emit(new):
-        nonlocal index
-        block.insert(index, new)
-        index += 1
-        return new.result
+        return rewriter.insert_before(op, new).result
 
     zero, factor = emit(ConstantOp(0, i64, loc=op.loc)), emit(ConstantOp(FACTOR, i64, loc=op.loc))
     shift = emit(ConstantOp(FACTOR.bit_length() - 1, i64, loc=op.loc))
@@ -122,7 +116,6 @@ def _unroll_partially(op: ForOp) -> None:
                      loc=op.loc))
     main = ForOp(op.lower, mid, factor, list(op.inits), loc=op.loc,
                  names=[a.name_hint for a in op.iter_args])
-    block.insert(index, main)
     body = op.body
     carried = list(main.iter_args)
     for k in range(FACTOR):
@@ -136,6 +129,7 @@ def _unroll_partially(op: ForOp) -> None:
         carried = [mapping.get(v, v) for v in body.terminator.operands]
     main.body.append(clone(body.terminator, {}))
     main.body.terminator.set_operands(carried)
-    op.set_operand(0, mid)
-    for i, result in enumerate(main.results):
-        op.set_operand(3 + i, result)
+    rewriter.insert_before(op, main)
+    rewriter.set_operand(op, 0, mid)   # the remaining trips start at mid ...
+    for slot, result in zip(slots(op), main.results):
+        rewriter.set_operand(op, slot.operand, result)   # ... from what the main loop carried

@@ -52,12 +52,13 @@ from __future__ import annotations
 
 from ir.clone import clone_block
 from ir.core import Block, ConstantLike, Operation, Value
-from ir.interfaces import lanewise_kinds, loop_regions, reduction_kind, reduction_of, speculatable
+from ir.interfaces import lanewise_kinds, loop_regions, reduction_kind, reduction_of, slots, speculatable
 from ir.ops import (
     AddOp, ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ConstantOp, ForOp, FuncOp, GeOp, GtOp, IfOp, LeOp, LtOp,
     NotOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, VectorLoadOp, VectorReduceOp, VectorSplatOp,
     VectorStoreOp, YieldOp,
 )
+from ir.rewriting import Rewriter
 from ir.types import FloatType, Type, VectorType, bool_, i64
 
 from .analysis import constant_of
@@ -91,6 +92,10 @@ def host_vector_bits() -> int:
 @register_pass
 class Vectorize(OpPass):
     name = "vectorize"
+    #: run after this pass when it changed the module (in a level's pipeline):
+    #: the vector loop's splats and constants are invariant,
+    #: the scalar loop's old ops dead
+    cleanup = ("licm", "cse", "dce")
 
     def __init__(self) -> None:
         self._bits: int | None = None
@@ -115,7 +120,7 @@ class Vectorize(OpPass):
             if self._bits is None:
                 self._bits = host_vector_bits()
             width = self._bits // ELEMENT_BITS[str(element)]
-            _vectorize(op, flat, element, width, kinds)
+            _vectorize(op, flat, element, width, kinds, self.rewriter)
         finally:
             _discard(flat)
         what = [f"{width} x {element}"]
@@ -358,14 +363,9 @@ def _identity(kind: str, t: Type) -> int | float:
 
 
 # ---------------------------------------------------------------- rewriting
-def _vectorize(op: ForOp, flat: Block, element: Type, width: int, kinds: list[str]) -> None:
-    block = op.parent
-    index = block.index_of(op)
-
+def _vectorize(op: ForOp, flat: Block, element: Type, width: int, kinds: list[str], rewriter: Rewriter) -> None:
     def before(new: Operation) -> Value | None:
-        nonlocal index
-        block.insert(index, new)
-        index += 1
+        rewriter.insert_before(op, new)
         return new.results[0] if new.results else None
 
     def in_guard(new: Operation) -> Value | None:
@@ -385,7 +385,7 @@ def _vectorize(op: ForOp, flat: Block, element: Type, width: int, kinds: list[st
         overlap = found if overlap is None else before(OrOp(overlap, found, loc=loc))
     if overlap is None:   # nothing can alias: the vector loop always runs
         finals = _vector_loop(op, flat, vector_end, element, width, kinds, before)
-        op.set_operand(0, vector_end)
+        rewriter.set_operand(op, 0, vector_end)   # the scalar loop runs the remaining trips
     else:
         vectorized = before(NotOp(overlap, loc=loc))
         guard = IfOp(vectorized, [v.type for v in op.inits], loc=loc)
@@ -393,10 +393,11 @@ def _vectorize(op: ForOp, flat: Block, element: Type, width: int, kinds: list[st
         finals = _vector_loop(op, flat, vector_end, element, width, kinds, in_guard)
         guard.then_block.append(YieldOp(finals, loc=loc))
         guard.else_block.append(YieldOp(list(op.inits), loc=loc))
+        rewriter.modified(guard)
         finals = guard.results
-        op.set_operand(0, before(SelectOp(vectorized, vector_end, op.lower, loc=loc)))
-    for k, final in enumerate(finals):
-        op.set_operand(3 + k, final)
+        rewriter.set_operand(op, 0, before(SelectOp(vectorized, vector_end, op.lower, loc=loc)))
+    for slot, final in zip(slots(op), finals):
+        rewriter.set_operand(op, slot.operand, final)   # ... from what the vector loop carried
 
 
 def _aliasing_pairs(op: ForOp) -> list[tuple[Value, Value]]:

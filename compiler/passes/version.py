@@ -25,6 +25,7 @@ from ir.clone import clone
 from ir.core import Operation, Value
 from ir.ops import AddOp, AndOp, ArrayDimOp, ConstantOp, ForOp, GeOp, IfOp, LeOp, RaiseIfOp, SubOp, YieldOp
 from ir.interfaces import loop_regions
+from ir.rewriting import Rewriter
 from ir.types import i64
 
 from .analysis import constant_of
@@ -37,6 +38,10 @@ MAX_OFFSET = 1 << 32
 @register_pass
 class LoopVersioning(OpPass):
     name = "version"
+    #: run after this pass when it changed the module (in a level's pipeline):
+    #: the copies of the loop hold invariant code again,
+    #: and the guard repeats what the loop computes
+    cleanup = ("licm", "cse", "dce")
 
     def visit(self, op: Operation) -> bool:
         if not isinstance(op, ForOp) or constant_of(op.step) != (True, 1):
@@ -51,7 +56,7 @@ class LoopVersioning(OpPass):
                     checks[inner] = bound
         if not checks:
             return False
-        _version(op, checks)
+        _version(op, checks, self.rewriter)
         remark(self, op, f"loop versioned: {len(checks)} index check(s) cannot fire when the loop stays "
                          "inside the arrays, checked once before it")
         return True
@@ -78,23 +83,20 @@ def _past_the_end(cond: Value, loop: ForOp) -> tuple[Value, int] | None:
     return extent, offset
 
 
-def _version(loop: ForOp, checks: dict[RaiseIfOp, tuple[Value, int]]) -> None:
-    block, loc = loop.parent, loop.loc
+def _version(loop: ForOp, checks: dict[RaiseIfOp, tuple[Value, int]], rewriter: Rewriter) -> None:
+    loc = loop.loc
 
     def before(new: Operation) -> Value:
-        block.insert(block.index_of(loop), new)
-        return new.result
+        return rewriter.insert_before(loop, new).result
 
     inside = None
     for extent, offset in dict.fromkeys(checks.values()):
         limit = extent if offset == 0 else before(SubOp(extent, before(ConstantOp(offset, i64, loc=loc)), loc=loc))
         fits = before(LeOp(loop.upper, limit, loc=loc))
         inside = fits if inside is None else before(AndOp(inside, fits, loc=loc))
-    guard = IfOp(inside, [r.type for r in loop.results], loc=loc)
-    block.insert(block.index_of(loop), guard)
+    guard = rewriter.insert_before(loop, IfOp(inside, [r.type for r in loop.results], loc=loc))
     for result, new in zip(loop.results, guard.results):
-        for user, index in list(result.uses):
-            user.set_operand(index, new)
+        rewriter.replace_uses(result, new)
     fast = clone(loop, {})
     guard.then_block.append(fast)
     guard.then_block.append(YieldOp(list(fast.results), loc=loc))
@@ -103,4 +105,5 @@ def _version(loop: ForOp, checks: dict[RaiseIfOp, tuple[Value, int]]) -> None:
         copies[check].erase()
     loop.detach()
     guard.else_block.append(loop)
+    rewriter.modified(guard)
     guard.else_block.append(YieldOp(list(loop.results), loc=loc))

@@ -108,3 +108,21 @@ def test_import_compiler_stays_cheap() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
+
+
+def test_the_instance_compiles_python_functions_with_its_own_passes(example, capsys) -> None:
+    """``@tool.compile``: a Python function through a pipeline naming the tool's pattern pass;
+    the plain ``@compile`` and another instance do not know that pass."""
+    from compiler import compile
+
+    tool = example.make_compiler()
+    twice = tool.compile(example.twice_the_sum, passes="double-as-add,fold,dce")
+    assert twice(100) == example.twice_the_sum(100) == 9900
+    optimized = twice.inspect_ir(stage="optimized")
+    assert "mul" not in optimized and "add %3, %3" in optimized
+    plain = tool.compile(opt=3)(example.twice_the_sum)
+    assert plain(100) == 9900 and "mul" in plain.inspect_ir(stage="optimized")
+    with pytest.raises(ValueError, match="unknown pass 'double-as-add'"):
+        compile(example.twice_the_sum, passes="double-as-add")
+    with pytest.raises(ValueError, match="unknown pass 'double-as-add'"):
+        Compiler().compile(example.twice_the_sum, passes="double-as-add")

@@ -108,7 +108,6 @@ CASES = {
           return %r
         }""", """
         func @f(%x: i64) -> i64 {
-          %c = const {value = false} : bool
           %one = const {value = 1} : i64
           %y = add %x, %one : i64
           return %y
@@ -948,12 +947,12 @@ def test_bad_pipelines_say_what_exists(spec, phrase):
 
 def test_hooks_see_every_pass_and_whether_it_changed_the_module():
     seen = []
-    manager = PassManager("fold,dce,cse")
+    manager = PassManager("dce,fold,cse")
     manager.before.append(lambda p, m: seen.append(("before", p.name)))
     manager.after.append(lambda p, m, changed: seen.append(("after", p.name, changed)))
     module = parse_module("func @f(%x: i64) -> i64 {\n  %d = add %x, %x : i64\n  return %x\n}\n")
     assert manager.run(module) is True
-    assert seen == [("before", "fold"), ("after", "fold", False), ("before", "dce"), ("after", "dce", True),
+    assert seen == [("before", "dce"), ("after", "dce", True), ("before", "fold"), ("after", "fold", False),
                     ("before", "cse"), ("after", "cse", False)]
 
 

@@ -1,0 +1,255 @@
+"""Constant folding and canonicalization, as rewrite patterns (:data:`PATTERNS`);
+not a pass: the ``fold`` pass applies them, and ``bce`` applies them with its own.
+
+Every op folds from one definition of its semantics, its class's
+``evaluate`` (Python's, see :mod:`ir.ops.arith`).  Folding never hides a
+run-time error: an op whose ``evaluate`` raises (``1 // 0``,
+``math.sqrt(-1.0)``) stays as it is, and so does a ``raise_if`` whose
+condition is true; only a ``raise_if`` that can never fire goes.  Ops on
+``f32``/``c64`` fold only where computing in double precision and rounding
+gives exactly the single-precision result (``+ - * /``, negation,
+comparisons and casts); the rest are left to run in single precision.
+
+Canonicalizations:
+
+* ``select`` and ``if`` on a constant keep the chosen value or region;
+* a ``for`` whose constant bounds give zero trips is replaced by its inits;
+* the algebraic identities of :data:`IDENTITIES` (one rule a line);
+* an integer compared with its own type's least or greatest value;
+* a value widened by a ``cast`` and compared with a constant that the narrower
+  type holds exactly, or with another value widened from the same type, is
+  compared in the narrower type (``cast(x: i32) > 0`` becomes ``x > 0`` on
+  ``i32``): the same answer, and no cast left in loops the vectorizer wants to
+  be of one element type.
+"""
+from __future__ import annotations
+
+import struct
+from typing import Any, Callable
+
+from ir.core import Operation, Value
+from ir.ops import (
+    AddOp, AndOp, CastOp, CompareOp, ConstantOp, DivOp, FloorDivOp, ForOp, GeOp, GtOp, IfOp, LeOp, LtOp, MaxOp,
+    MinOp, MulOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
+)
+from ir.interfaces import exact_in_single
+from ir.rewriting import Pattern, Rewriter, pattern
+from ir.types import BoolType, ComplexType, FloatType, IntType, Type, c64, f32
+
+from .analysis import constant_of
+
+#: errors ``evaluate`` raises where an op is undefined: the op is left alone
+UNDEFINED = (ArithmeticError, ValueError, TypeError)
+
+
+def _is_int(t: Type) -> bool:
+    return isinstance(t, IntType)
+
+
+def _is_bool(t: Type) -> bool:
+    return isinstance(t, BoolType)
+
+
+def _any_type(t: Type) -> bool:
+    return True
+
+
+#: ``x op c`` or ``c op x`` with the constant ``c`` -> ``x`` (``"x"``) or a constant.
+#: (op class, side of the constant, the constant, types it holds for, result)
+IDENTITIES: list[tuple[type, str, Any, Callable[[Type], bool], Any]] = [
+    (AddOp, "either", 0, _is_int, "x"),            # x + 0 (not for floats: -0.0 + 0 is 0.0)
+    (SubOp, "right", 0, _any_type, "x"),           # x - 0, x - 0.0
+    (MulOp, "either", 1, _any_type, "x"),          # x * 1, x * 1.0
+    (MulOp, "either", 0, _is_int, 0),              # x * 0 (not for floats: nan * 0, -1.0 * 0)
+    (DivOp, "right", 1, _any_type, "x"),           # x / 1.0
+    (FloorDivOp, "right", 1, _is_int, "x"),        # x // 1
+    (OrOp, "either", 0, _is_int, "x"),             # x | 0
+    (XorOp, "either", 0, _is_int, "x"),            # x ^ 0
+    (AndOp, "either", -1, _is_int, "x"),           # x & -1
+    (AndOp, "either", 0, _is_int, 0),              # x & 0
+    (ShlOp, "right", 0, _is_int, "x"),             # x << 0
+    (ShrOp, "right", 0, _is_int, "x"),             # x >> 0
+    (OrOp, "either", False, _is_bool, "x"),        # b or False (on bools: no short-circuit left)
+    (OrOp, "either", True, _is_bool, True),        # b or True
+    (AndOp, "either", True, _is_bool, "x"),        # b and True
+    (AndOp, "either", False, _is_bool, False),     # b and False
+]
+#: ``x op x`` -> ``x`` or a constant (ints only where floats differ: ``nan - nan``)
+SAME_OPERAND: list[tuple[type, Callable[[Type], bool], Any]] = [
+    (SubOp, _is_int, 0),                           # x - x
+    (XorOp, _is_int, 0),                           # x ^ x
+    (AndOp, _is_int, "x"),                         # x & x
+    (OrOp, _is_int, "x"),                          # x | x
+    (MinOp, _any_type, "x"),                       # min(x, x)
+    (MaxOp, _any_type, "x"),                       # max(x, x)
+]
+
+
+@pattern(RaiseIfOp)
+def _check_that_never_fires(op: RaiseIfOp, rewriter: Rewriter) -> bool:
+    known, cond = constant_of(op.cond)
+    if known and not cond:
+        rewriter.erase(op)
+        return True
+    return False
+
+
+@pattern(SelectOp)
+def _select_known(op: SelectOp, rewriter: Rewriter) -> bool:
+    known, cond = constant_of(op.operand(0))
+    if known:
+        rewriter.replace(op, [op.operand(1 if cond else 2)])
+        return True
+    if op.operand(1) is op.operand(2):
+        rewriter.replace(op, [op.operand(1)])
+        return True
+    return False
+
+
+@pattern(IfOp)
+def _if_known(op: IfOp, rewriter: Rewriter) -> bool:
+    """An ``if`` on a constant: the chosen region's ops take its place."""
+    known, cond = constant_of(op.cond)
+    if not known:
+        return False
+    values = rewriter.inline_block_before(op.then_block if cond else op.else_block, op)
+    rewriter.replace(op, values)
+    return True
+
+
+@pattern(ForOp)
+def _loop_without_trips(op: ForOp, rewriter: Rewriter) -> bool:
+    """A ``for`` whose constant bounds give no trips: its results are its inits."""
+    bounds = [constant_of(v) for v in (op.lower, op.upper, op.step)]
+    if not all(known for known, _ in bounds):
+        return False
+    lower, upper, step = (c for _, c in bounds)
+    if step == 0 or len(range(lower, upper, step)) != 0:
+        return False
+    rewriter.replace(op, list(op.inits))
+    return True
+
+
+@pattern()
+def _evaluate(op: Operation, rewriter: Rewriter) -> bool:
+    """An op whose operands are all constants becomes the constant its ``evaluate`` gives."""
+    if not hasattr(op, "evaluate") or len(op.results) != 1 or op.regions:
+        return False
+    constants = [constant_of(v) for v in op.operands]
+    if not constants or not all(known for known, _ in constants):
+        return False
+    single = any(t in (f32, c64) for t in (*(v.type for v in op.operands), op.result.type))
+    if single and not exact_in_single(op):   # the op declares whether rounding the double result is exact
+        return False
+    try:
+        value = op.evaluate(*(c for _, c in constants), op.result.type)
+    except UNDEFINED:
+        return False
+    return _replace_by_constant(op, value, rewriter)
+
+
+@pattern(*dict.fromkeys(cls for cls, *_ in (*IDENTITIES, *SAME_OPERAND)))
+def _identity(op: Operation, rewriter: Rewriter) -> bool:
+    """The rules of :data:`SAME_OPERAND` and :data:`IDENTITIES`."""
+    if len(op.operands) != 2:
+        return False
+    x, y = op.operands
+    t = op.result.type
+    if x is y:
+        for cls, holds, result in SAME_OPERAND:
+            if type(op) is cls and holds(t):
+                return _replace(op, x, rewriter) if result == "x" else _replace_by_constant(op, result, rewriter)
+    for cls, side, c, holds, result in IDENTITIES:
+        if type(op) is not cls or not holds(t):
+            continue
+        for const, other, where in ((y, x, "right"), (x, y, "left")):
+            if side not in (where, "either"):
+                continue
+            known, value = constant_of(const)
+            if known and isinstance(value, bool) == isinstance(c, bool) and value == c:
+                return _replace(op, other, rewriter) if result == "x" else _replace_by_constant(op, result, rewriter)
+    return False
+
+
+@pattern(LtOp, GtOp, LeOp, GeOp)
+def _beyond_the_type(op: CompareOp, rewriter: Rewriter) -> bool:
+    """An integer compared with its type's own least or greatest value: ``x < MIN``
+    and ``x > MAX`` are false, ``x >= MIN`` and ``x <= MAX`` true (for any ``x``)."""
+    if not _is_int(op.operand(0).type):
+        return False
+    t = op.operand(0).type
+    known, c = constant_of(op.operand(1))
+    if not known:
+        return False
+    decided = {(LtOp, t.min): False, (GeOp, t.min): True, (GtOp, t.max): False, (LeOp, t.max): True}
+    value = decided.get((type(op), c))
+    return False if value is None else _replace_by_constant(op, value, rewriter)
+
+
+@pattern(CompareOp)
+def _compare_narrower(op: CompareOp, rewriter: Rewriter) -> bool:
+    """``cast(x) OP c`` -> ``x OP c'`` where the cast only widens (every value of ``x``'s
+    type is one of the wider type) and ``c'``, ``c`` in ``x``'s type, is exactly ``c``."""
+    first, second = (v.owner for v in op.operands)
+    if isinstance(first, CastOp) and isinstance(second, CastOp) \
+            and first.operand(0).type == second.operand(0).type and _widens(first.operand(0).type, op.operand(0).type):
+        rewriter.set_operand(op, 0, first.operand(0))     # two values widened alike: compared as they were
+        rewriter.set_operand(op, 1, second.operand(0))
+        return True
+    for side in (0, 1):
+        cast, known = op.operand(side).owner, constant_of(op.operand(1 - side))
+        if not isinstance(cast, CastOp) or not known[0]:
+            continue
+        narrow, wide = cast.operand(0).type, cast.result.type
+        if not _widens(narrow, wide) or not _holds(narrow, known[1]):
+            continue
+        const = ConstantOp(float(known[1]) if isinstance(narrow, FloatType) else known[1], narrow, loc=op.loc)
+        rewriter.insert_before(op, const)
+        rewriter.set_operand(op, side, cast.operand(0))
+        rewriter.set_operand(op, 1 - side, const.result)
+        return True
+    return False
+
+
+def _widens(narrow: Type, wide: Type) -> bool:
+    if _is_int(narrow) and _is_int(wide):
+        return wide.min <= narrow.min and narrow.max <= wide.max
+    return narrow == f32 and isinstance(wide, FloatType) and wide.bits == 64
+
+
+def _holds(t: Type, c: Any) -> bool:
+    """Whether the type ``t`` represents the constant ``c`` exactly."""
+    if _is_int(t):
+        return isinstance(c, int) and not isinstance(c, bool) and t.min <= c <= t.max
+    if t == f32 and isinstance(c, float):
+        try:
+            return c != c or struct.unpack("f", struct.pack("f", c))[0] == c
+        except OverflowError:   # beyond f32's range
+            return False
+    return False
+
+
+def _replace(op: Operation, value: Value, rewriter: Rewriter) -> bool:
+    rewriter.replace(op, [value])
+    return True
+
+
+def _replace_by_constant(op: Operation, value: Any, rewriter: Rewriter) -> bool:
+    t = op.result.type
+    if isinstance(t, FloatType):
+        value = float(value)
+    elif isinstance(t, ComplexType):
+        value = complex(value)
+    elif _is_int(t) and not isinstance(value, bool):
+        value = int(value)
+    const = ConstantOp(value, t, loc=op.loc)
+    const.result.name_hint = op.result.name_hint
+    rewriter.insert_before(op, const)
+    return _replace(op, const.result, rewriter)
+
+
+#: the fold patterns, in the order they are tried on an op
+PATTERNS: tuple[Pattern, ...] = (
+    _check_that_never_fires, _select_known, _if_known, _loop_without_trips,
+    _evaluate, _identity, _beyond_the_type, _compare_narrower,
+)
