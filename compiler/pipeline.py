@@ -116,12 +116,16 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
 
 
 def lower_for_jit(module: Module) -> LoweredModule:
-    """Run the ``refcount`` pass on the optimized ``module`` (in place: it runs once per
-    module, just before codegen) and lower it to LLVM IR with its error sites."""
+    """Lower the whole-array ops the pipeline left (``lower-arrays``: none at ``-O1`` and
+    up, which lower them early), run the ``refcount`` pass on the optimized ``module`` (in
+    place: it runs once per module, just before codegen) and lower it to LLVM IR with its
+    error sites."""
     from .codegen import lower
+    from .passes.lower_arrays import LowerArrays
     from .passes.refcount import RefcountPass
 
-    if RefcountPass().run(module):
+    lowered = LowerArrays().run(module)
+    if RefcountPass().run(module) or lowered:
         ir.verify(module)
     return lower(module)
 

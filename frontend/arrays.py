@@ -10,7 +10,9 @@ type.  Python-semantics (NumPy-semantics) decisions:
   NumPy does, unless the function was compiled with ``boundscheck=False``
   (then it is undefined, as in Numba);
 * an index must be an integer (a float index is a ``TypingError``);
-  slices are not supported yet (``UnsupportedError``);
+  slices, ``None`` and ``...`` make views (``frontend.wholearray``, which
+  defines indexing of arrays and calls :func:`getitem`/:func:`setitem` for
+  integer indices);
 * storing converts the value to the element type as NumPy does (a float
   stored into an int array is truncated); storing into a read-only array is
   a ``TypingError`` at compile time;
@@ -167,8 +169,7 @@ def refused(message: str) -> Callable[..., Any]:
 
 
 _ATTRIBUTES = ("shape", "ndim", "size", "dtype", "itemsize")
-define(ArrayType, {"__getitem__": getitem, "__setitem__": setitem,
-                   **{name: lambda a, name=name: attribute(a, name) for name in _ATTRIBUTES}})
+define(ArrayType, {name: lambda a, name=name: attribute(a, name) for name in _ATTRIBUTES})
 define(Type, {"__getitem__": refused("a {type} is not subscriptable"),
               "__setitem__": refused("a {type} does not support item assignment"),
               **{name: refused(f"a {{type}} has no attribute '{name}'") for name in _ATTRIBUTES}})

@@ -318,4 +318,15 @@ def lookup(f: Any) -> Callable | None:
     return impl
 
 
-__all__ = ["lookup", "allocate", "copy"]
+def dtype_of(dtype: Any, what: str) -> Type:
+    """The IR type of a constant NumPy dtype argument (``TypingError`` naming ``what`` else)."""
+    if dtype is None:
+        raise _tr().error(TypingError, f"{what}() needs a dtype")
+    return _dtype(dtype, f64)
+
+
+#: the scalar implementations the whole-array layer applies element by element
+numpy_power = _power
+extremum = _extremum
+
+__all__ = ["lookup", "allocate", "copy", "dtype_of", "numpy_power", "extremum"]

@@ -37,7 +37,7 @@ import numpy as np
 from ir import Location, TypingError, UnsupportedError, Value
 from ir.dtypes import from_dtype
 from ir.types import (
-    TupleType, Type, bool_, c128, f64, i64, none,
+    ArrayType, TupleType, Type, bool_, c128, f64, i64, none,
 )
 
 PY_SCALARS = (bool, int, float, complex)
@@ -83,6 +83,15 @@ def _implementation(value: "Symbolic", name: str) -> Callable:
         if impl is not None:
             return impl
     raise TypingError(f"a traced {value.type} has no attribute '{name}' in compiled code")
+
+
+def _binary(value: "Symbolic", other: Any, name: str, reflected: str) -> Any:
+    """``value <name> other``: by ``value``'s kind, unless ``other`` is a traced array and
+    ``value`` is not -- then ``other``'s ``reflected`` operator (an array operand decides,
+    as NumPy's arrays take over from scalars)."""
+    if isinstance(other, Symbolic) and isinstance(other.type, ArrayType) and not isinstance(value.type, ArrayType):
+        return _implementation(other, reflected)(other, value)
+    return _implementation(value, name)(value, other)
 
 
 class Symbolic:
@@ -132,100 +141,100 @@ class Symbolic:
 
     # ------------------------------------------------------------- operators (see ``define``)
     def __add__(self, other: Any) -> Any:
-        return _implementation(self, "__add__")(self, other)
+        return _binary(self, other, "__add__", "__radd__")
 
     def __radd__(self, other: Any) -> Any:
-        return _implementation(self, "__radd__")(self, other)
+        return _binary(self, other, "__radd__", "__add__")
 
     def __sub__(self, other: Any) -> Any:
-        return _implementation(self, "__sub__")(self, other)
+        return _binary(self, other, "__sub__", "__rsub__")
 
     def __rsub__(self, other: Any) -> Any:
-        return _implementation(self, "__rsub__")(self, other)
+        return _binary(self, other, "__rsub__", "__sub__")
 
     def __mul__(self, other: Any) -> Any:
-        return _implementation(self, "__mul__")(self, other)
+        return _binary(self, other, "__mul__", "__rmul__")
 
     def __rmul__(self, other: Any) -> Any:
-        return _implementation(self, "__rmul__")(self, other)
+        return _binary(self, other, "__rmul__", "__mul__")
 
     def __truediv__(self, other: Any) -> Any:
-        return _implementation(self, "__truediv__")(self, other)
+        return _binary(self, other, "__truediv__", "__rtruediv__")
 
     def __rtruediv__(self, other: Any) -> Any:
-        return _implementation(self, "__rtruediv__")(self, other)
+        return _binary(self, other, "__rtruediv__", "__truediv__")
 
     def __floordiv__(self, other: Any) -> Any:
-        return _implementation(self, "__floordiv__")(self, other)
+        return _binary(self, other, "__floordiv__", "__rfloordiv__")
 
     def __rfloordiv__(self, other: Any) -> Any:
-        return _implementation(self, "__rfloordiv__")(self, other)
+        return _binary(self, other, "__rfloordiv__", "__floordiv__")
 
     def __mod__(self, other: Any) -> Any:
-        return _implementation(self, "__mod__")(self, other)
+        return _binary(self, other, "__mod__", "__rmod__")
 
     def __rmod__(self, other: Any) -> Any:
-        return _implementation(self, "__rmod__")(self, other)
+        return _binary(self, other, "__rmod__", "__mod__")
 
     def __pow__(self, other: Any) -> Any:
-        return _implementation(self, "__pow__")(self, other)
+        return _binary(self, other, "__pow__", "__rpow__")
 
     def __rpow__(self, other: Any) -> Any:
-        return _implementation(self, "__rpow__")(self, other)
+        return _binary(self, other, "__rpow__", "__pow__")
 
     def __lshift__(self, other: Any) -> Any:
-        return _implementation(self, "__lshift__")(self, other)
+        return _binary(self, other, "__lshift__", "__rlshift__")
 
     def __rlshift__(self, other: Any) -> Any:
-        return _implementation(self, "__rlshift__")(self, other)
+        return _binary(self, other, "__rlshift__", "__lshift__")
 
     def __rshift__(self, other: Any) -> Any:
-        return _implementation(self, "__rshift__")(self, other)
+        return _binary(self, other, "__rshift__", "__rrshift__")
 
     def __rrshift__(self, other: Any) -> Any:
-        return _implementation(self, "__rrshift__")(self, other)
+        return _binary(self, other, "__rrshift__", "__rshift__")
 
     def __and__(self, other: Any) -> Any:
-        return _implementation(self, "__and__")(self, other)
+        return _binary(self, other, "__and__", "__rand__")
 
     def __rand__(self, other: Any) -> Any:
-        return _implementation(self, "__rand__")(self, other)
+        return _binary(self, other, "__rand__", "__and__")
 
     def __or__(self, other: Any) -> Any:
-        return _implementation(self, "__or__")(self, other)
+        return _binary(self, other, "__or__", "__ror__")
 
     def __ror__(self, other: Any) -> Any:
-        return _implementation(self, "__ror__")(self, other)
+        return _binary(self, other, "__ror__", "__or__")
 
     def __xor__(self, other: Any) -> Any:
-        return _implementation(self, "__xor__")(self, other)
+        return _binary(self, other, "__xor__", "__rxor__")
 
     def __rxor__(self, other: Any) -> Any:
-        return _implementation(self, "__rxor__")(self, other)
+        return _binary(self, other, "__rxor__", "__xor__")
 
     def __matmul__(self, other: Any) -> Any:
-        return _implementation(self, "__matmul__")(self, other)
+        return _binary(self, other, "__matmul__", "__rmatmul__")
 
     def __rmatmul__(self, other: Any) -> Any:
-        return _implementation(self, "__rmatmul__")(self, other)
+        return _binary(self, other, "__rmatmul__", "__matmul__")
 
     def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        return _implementation(self, "__eq__")(self, other)
+        return _binary(self, other, "__eq__", "__eq__")
 
     def __ne__(self, other: Any) -> Any:  # type: ignore[override]
-        return _implementation(self, "__ne__")(self, other)
+        return _binary(self, other, "__ne__", "__ne__")
 
     def __lt__(self, other: Any) -> Any:  # type: ignore[override]
-        return _implementation(self, "__lt__")(self, other)
+        return _binary(self, other, "__lt__", "__gt__")
 
     def __le__(self, other: Any) -> Any:  # type: ignore[override]
-        return _implementation(self, "__le__")(self, other)
+        return _binary(self, other, "__le__", "__ge__")
 
     def __gt__(self, other: Any) -> Any:  # type: ignore[override]
-        return _implementation(self, "__gt__")(self, other)
+        return _binary(self, other, "__gt__", "__lt__")
 
     def __ge__(self, other: Any) -> Any:  # type: ignore[override]
-        return _implementation(self, "__ge__")(self, other)
+        return _binary(self, other, "__ge__", "__le__")
 
     def __neg__(self) -> Any:
         return _implementation(self, "__neg__")(self)

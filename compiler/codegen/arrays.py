@@ -7,8 +7,8 @@ on a null result; ``array.incref`` and ``array.decref`` are the count changes
 of :mod:`runtime.abi` (an ``atomicrmw add monotonic``; an ``atomicrmw sub
 acq_rel`` that calls ``free(meminfo)`` when the count was 1), which skip a
 null meminfo (``array.undef`` is the all-zero struct).
-``array.view`` shares the meminfo and does not touch the count (the
-``refcount`` pass decides that).
+``array.view`` and ``array.subview`` share the meminfo and do not touch the
+count (the ``refcount`` pass decides that).
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from ir.ops.array import (
     ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
     ArrayViewOp,
 )
+from ir.ops.wholearray import ArraySubviewOp
 from ir.types import ArrayType, ComplexType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
@@ -78,6 +79,34 @@ def _array_view(self: _FunctionLowering, op: ArrayViewOp) -> lir.Value:
     else:
         data = b.gep(data, [b.mul(index, strides[0], flags=("nsw",))], inbounds=True, source_etype=_I8)
     return _make_array(self, op.result.type, b.extract_value(array, 0), data, shape[1:], strides[1:])
+
+
+@_lowers(ArraySubviewOp)
+def _array_subview(self: _FunctionLowering, op: ArraySubviewOp) -> lir.Value:
+    """A strided view: the data pointer moved by ``start * stride`` (and ``index * stride``)
+    over the source's axes, extents ``count`` and strides ``stride * step``; a new axis has
+    extent 1 and stride 0.  Same meminfo, no count change."""
+    b, t = self.b, op.operand(0).type
+    array = self.value(op.operand(0))
+    source_shape, source_strides = self._shape(array, t), self._strides(array, t)
+    offset = lir.Constant(_I64, 0)
+    shape: list[lir.Value] = []
+    strides: list[lir.Value] = []
+    axis = 0
+    for letter, operands in op.parts():
+        values = [self.value(v) for v in operands]
+        if letter == "n":
+            shape.append(lir.Constant(_I64, 1))
+            strides.append(lir.Constant(_I64, 0))
+            continue
+        stride = source_strides[axis]
+        offset = b.add(offset, b.mul(values[0], stride, flags=("nsw",)), flags=("nsw",))
+        if letter == "s":
+            shape.append(values[1])
+            strides.append(b.mul(stride, values[2], flags=("nsw",)))
+        axis += 1
+    data = b.gep(b.extract_value(array, 1), [offset], inbounds=True, source_etype=_I8)
+    return _make_array(self, op.result.type, b.extract_value(array, 0), data, shape, strides)
 
 
 def _make_array(self: _FunctionLowering, t: ArrayType, meminfo: lir.Value, data: lir.Value,

@@ -40,16 +40,29 @@ def _vector_splat(self: _FunctionLowering, op: VectorSplatOp) -> lir.Value:
 
 @_lowers(ArrayOverlapOp)
 def _array_overlap(self: _FunctionLowering, op: ArrayOverlapOp) -> lir.Value:
-    """``[start, start + size * itemsize)`` of the two arrays intersect (both non-empty)."""
+    """The byte spans of the two arrays intersect (both non-empty): ``[data, data + size *
+    itemsize)`` for C and F layouts; for any strides, from the lowest to just past the highest
+    element address (``data + sum((n - 1) * stride)`` over the negative, resp. positive, strides)."""
     b = self.b
+    zero = lir.Constant(_I64, 0)
     spans = []
     for v in op.operands:
-        array = self.value(v)
+        array, t = self.value(v), v.type
         start = b.ptrtoint(b.extract_value(array, 1), _I64)
-        size = lir.Constant(_I64, _itemsize(v.type.dtype))
-        for extent in self._shape(array, v.type):
+        shape = self._shape(array, t)
+        size = lir.Constant(_I64, _itemsize(t.dtype))
+        for extent in shape:
             size = b.mul(size, extent)
-        spans.append((start, b.add(start, size), b.icmp_signed(">", size, lir.Constant(_I64, 0))))
+        if t.layout in ("C", "F") or t.ndim == 0:
+            low, high = start, b.add(start, size)
+        else:
+            low, high = start, b.add(start, lir.Constant(_I64, _itemsize(t.dtype)))
+            for extent, stride in zip(shape, self._strides(array, t)):
+                reach = b.mul(b.sub(extent, lir.Constant(_I64, 1)), stride)
+                negative = b.icmp_signed("<", reach, zero)
+                low = b.add(low, b.select(negative, reach, zero))
+                high = b.add(high, b.select(negative, zero, reach))
+        spans.append((low, high, b.icmp_signed(">", size, zero)))
     (a0, a1, a_any), (b0, b1, b_any) = spans
     crossing = b.and_(b.icmp_unsigned("<", a0, b1), b.icmp_unsigned("<", b0, a1))
     return b.and_(crossing, b.and_(a_any, b_any))

@@ -34,9 +34,9 @@ from .base import Remark, get_pass
 #: leaves work for others declares them as its ``cleanup``.
 PRESETS: dict[int, tuple[str, ...]] = {
     0: (),
-    1: ("fold", "dce"),
-    2: ("inline", "fold", "dce", "cse", "bce", "licm"),
-    3: ("inline", "fold", "dce", "unroll", "cse", "bce", "licm", "version", "vectorize"),
+    1: ("fold", "dce", "lower-arrays"),
+    2: ("inline", "fold", "dce", "lower-arrays", "cse", "bce", "licm"),
+    3: ("inline", "fold", "dce", "lower-arrays", "unroll", "cse", "bce", "licm", "version", "vectorize"),
 }
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..core import Operation
-from . import arith, array, complex, control, func, math, runtime, tuple as tuple_ops, vector
+from . import arith, array, complex, control, func, math, runtime, tuple as tuple_ops, vector, wholearray
 from .arith import *  # noqa: F401,F403
 from .array import *  # noqa: F401,F403
 from .complex import *  # noqa: F401,F403
@@ -12,6 +12,7 @@ from .math import *  # noqa: F401,F403
 from .runtime import *  # noqa: F401,F403
 from .tuple import *  # noqa: F401,F403
 from .vector import *  # noqa: F401,F403
+from .wholearray import *  # noqa: F401,F403
 
 OP_REGISTRY: dict[str, type[Operation]] = {}
 
@@ -24,7 +25,7 @@ def register_op(cls: type[Operation]) -> type[Operation]:
     return cls
 
 
-for _module in (arith, array, complex, control, func, math, runtime, tuple_ops, vector):
+for _module in (arith, array, complex, control, func, math, runtime, tuple_ops, vector, wholearray):
     for _cls in vars(_module).values():
         if isinstance(_cls, type) and issubclass(_cls, Operation) and _cls.name:
             register_op(_cls)

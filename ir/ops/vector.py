@@ -9,8 +9,9 @@
 * ``%r = vector.reduce %v {kind = "add"} : f64`` -- the lanes combined with a
   binary op (``add``, ``mul``, ``min``, ``max``, ``and``, ``or``, ``xor``), in
   lane order: ``((v0 op v1) op v2) op ...``;
-* ``%o = array.overlap %a, %b : bool`` -- whether the memory of two
-  C-contiguous arrays shares a byte (the vectorizer's run-time alias check).
+* ``%o = array.overlap %a, %b : bool`` -- whether the memory of two arrays
+  may share a byte (the vectorizer's run-time alias check; for strided arrays,
+  whether the spans from their lowest to their highest element intersect).
 
 The element-wise arithmetic ops (``add``, ``mul``, ``min``, ``neg``, ...), the
 comparisons (giving vectors of ``bool``) and ``select`` accept vector types of
@@ -144,4 +145,5 @@ class ArrayOverlapOp(Operation):
         if len(self.operands) != 2 or len(self.results) != 1 or self.result.type != bool_:
             self.fail("expects 2 arrays and a bool result")
         for v in self.operands:
-            _contiguous(self, v)
+            if not isinstance(v.type, ArrayType):
+                self.fail(f"needs arrays, not {v.type}")

@@ -85,7 +85,7 @@ def test_two_instances_do_not_see_each_others_passes(example) -> None:
 
 def test_options_belong_to_the_instance(example) -> None:
     compiler = Compiler(opt=1, fastmath=True)
-    assert compiler.pipeline().names == ["fold", "dce"]
+    assert compiler.pipeline().names == ["fold", "dce", "lower-arrays"]
     module = example.build_sum_of_squares()
     compiler.optimize(module, ())
     assert module["sum_of_squares"].attributes["fastmath"] is True

@@ -28,6 +28,7 @@ from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
+from ir.ops.wholearray import ArrayMapOp, ArrayReduceOp, ArraySubviewOp, ArrayYieldOp
 from ir.printer import print_function
 from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
 
@@ -81,7 +82,7 @@ def build_everything() -> Module:
     first = bld.add(TupleGetOp(pair, 0))
     second = bld.add(TupleGetOp(pair, 1))
     bld.insert(ReturnOp(bld.add(MakeTupleOp([first, second]))))
-    return Module([helper, f, build_arrays(), build_vectors(), build_run_time()])
+    return Module([helper, f, build_arrays(), build_vectors(), build_run_time(), build_whole_arrays()])
 
 
 def build_run_time() -> FuncOp:
@@ -100,6 +101,30 @@ def build_run_time() -> FuncOp:
     total = bld.add(AddOp(bld.add(PyCallOp("time.time#2", [], f64)), bld.add(CastOp(bits, f64))))
     total = bld.add(AddOp(bld.add(AddOp(total, bld.add(CastOp(count, f64)))), x))
     bld.insert(ReturnOp(total))
+    return f
+
+
+def build_whole_arrays() -> FuncOp:
+    """A function that uses every whole-array op: ``(m[1:, i] * 2.0 into m[0, :]).sum()``."""
+    matrix = ArrayType(f64, 2, "C")
+    f = FuncOp("whole_arrays", [matrix, i64], f64, ["m", "i"])
+    m, i = f.args
+    bld = Builder.at_end(f.body, HERE)
+    one = bld.add(ConstantOp(1, i64))
+    rows = bld.add(SubOp(bld.add(ArrayDimOp(m, 0)), one))
+    column = bld.add(ArraySubviewOp(m, "si", [one, rows, one, i], ArrayType(f64, 1, "A"), name="column"))
+    doubled = bld.insert(ArrayMapOp([rows], [column], f64, name="doubled"))
+    with bld.inside(doubled.body):
+        bld.insert(ArrayYieldOp([bld.add(MulOp(doubled.body.args[0], bld.add(ConstantOp(2.0, f64))))]))
+    first = bld.add(ArraySubviewOp(m, "is", [bld.add(ConstantOp(0, i64)), bld.add(ConstantOp(0, i64)), rows, one],
+                                   ArrayType(f64, 1, "C"), name="first"))
+    store = bld.insert(ArrayMapOp([rows], [doubled.result], f64, out=first))
+    with bld.inside(store.body):
+        bld.insert(ArrayYieldOp([store.body.args[0]]))
+    total = bld.insert(ArrayReduceOp([rows], [first], [bld.add(ConstantOp(0.0, f64))], names=["total"]))
+    with bld.inside(total.body):
+        bld.insert(ArrayYieldOp([bld.add(AddOp(*total.body.args))]))
+    bld.insert(ReturnOp(total.results[0]))
     return f
 
 

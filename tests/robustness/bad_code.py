@@ -348,12 +348,21 @@ def math_frexp(x):
 
 
 # ------------------------------------------------------------------ arrays
-def whole_array_add(a):
-    return a + a  # <-
+def broadcast_mismatch(a, b):
+    return a + b  # <-
 
 
-def whole_array_compare(a):
-    return a == a  # <-
+def boolean_subtract(a):
+    return (a > 0) - (a > 1)  # <-
+
+
+def slice_step_zero(a, step):
+    return a[::step]  # <-
+
+
+def assign_shape_mismatch(a, b):
+    a[:] = b  # <-
+    return a
 
 
 def array_truth(a):

@@ -597,8 +597,10 @@ ATTRIBUTES = [
 ]
 
 ARRAYS = [
-    Bad(B.whole_array_add, (np.arange(3.0),), U, "array"),
-    Bad(B.whole_array_compare, (np.arange(3.0),), U, "array"),
+    Bad(B.broadcast_mismatch, (np.arange(3.0), np.arange(4.0)), AS_CPYTHON),
+    Bad(B.boolean_subtract, (np.arange(3.0),), T, "boolean subtract"),
+    Bad(B.slice_step_zero, (np.arange(3.0), 0), AS_CPYTHON),
+    Bad(B.assign_shape_mismatch, (np.zeros(4), np.ones(3)), AS_CPYTHON),
     Bad(B.array_truth, (np.arange(3.0),), T, "truth value"),
     Bad(B.array_unpack, (np.arange(3.0),), (T, U)),
     Bad(B.boolean_mask, (np.arange(3.0),), (T, U)),

@@ -1,0 +1,579 @@
+"""Whole arrays in traced code: slicing views, element-wise expressions, reductions.
+
+NumPy-style code is traced into the ops of :mod:`ir.ops.wholearray`; the
+``lower-arrays`` pass makes loops of them.  NumPy 2 semantics decisions:
+
+* **Slicing** (``a[1:-1, ::2]``, ``a[i, :]``, ``a[:, None]``, ``a[..., 0]``) is a view
+  sharing memory; start and stop are clipped as NumPy clips them, a step of 0
+  is NumPy's ``ValueError``, integer indices are wrapped and checked as for
+  element access.
+* **Element-wise operators and ufuncs** broadcast as NumPy does: operands are
+  aligned on the right, an extent of 1 repeats; other mismatches raise NumPy's
+  ``ValueError: operands could not be broadcast together with shapes (3,) (4,)``
+  at run time (decided at compile time when the extents are constants).  The
+  result dtype follows NEP 50 (a Python scalar does not widen an array's
+  dtype).  Element operations are NumPy's, not Python's: ``/``, ``//`` and ``%``
+  never raise (``1.0 / 0`` is ``inf``, integer ``x // 0`` and ``x % 0`` are 0,
+  float ``x % 0`` is ``nan``), integers wrap; ``+``/``*`` of bool arrays are
+  logical or/and and ``-`` of them is a ``TypingError``, as in NumPy.
+* **Reductions** over the whole array (``sum``, ``prod``, ``min``, ``max``,
+  ``mean``, ``var``, ``std``, ``any``, ``all``, as methods and ``np.`` functions):
+  ``sum``/``prod`` of bools and narrower ints accumulate in ``int64`` (``uint64``
+  for unsigned), as NumPy does; ``min``/``max`` of an empty array raise NumPy's
+  ``ValueError`` and propagate NaN; ``mean`` of an empty array is ``nan``.
+  Floats are summed left to right, not pairwise as NumPy does: results agree
+  to rounding, not bit for bit.
+* **Assignment** to a slice (``a[1:-1] = expr``, ``a[:] = 0``, ``a[i, :] += b``)
+  broadcasts the right side to the view (``ValueError: could not broadcast
+  input array from shape (3,) into shape (4,)`` otherwise) and converts it to the
+  view's dtype as NumPy's ``__setitem__`` does; a right side that shares
+  memory with the view is read in full before anything is stored.
+
+Layer: above ``frontend.arrays`` (element access) and ``frontend.numpy_api``'s
+scalar ufuncs, whose scalar implementations are traced into each map's
+region; it defines the operators and reduction methods of array values.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ir import TypingError, UnsupportedError
+from ir.ops import (
+    ArrayMapOp, ArrayReduceOp, ArraySubviewOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
+)
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, u64
+
+from . import arith, arrays, numpy_api
+from .context import TraceContext, current
+from .values import Symbolic, define, describe, method, python_scalar_type, type_of
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+def is_array(x: Any) -> bool:
+    return isinstance(x, Symbolic) and isinstance(x.type, ArrayType)
+
+
+def _int(x: Any) -> Any:
+    """An index or extent as a weak i64 Symbolic or a Python int."""
+    if isinstance(x, Symbolic):
+        result = arith.cast(x, i64)
+        result.weak = True
+        return result
+    return int(x)
+
+
+def _sym(x: Any) -> Symbolic:
+    return x if isinstance(x, Symbolic) else arith.constant(x, i64)
+
+
+# ----------------------------------------------------------------- slicing
+def is_slicing(key: Any) -> bool:
+    keys = key if isinstance(key, tuple) else (key,)
+    return any(isinstance(k, slice) or k is None or k is Ellipsis for k in keys)
+
+
+def subview(a: Symbolic, key: Any) -> Symbolic:
+    """``a[key]`` for a key with slices, ``None`` or ``...``: a view."""
+    t = a.type
+    keys = list(key) if isinstance(key, tuple) else [key]
+    if sum(k is Ellipsis for k in keys) > 1:
+        raise _tr().error(TypingError, "an index can only have a single ellipsis ('...')")
+    consuming = sum(k is not None and k is not Ellipsis for k in keys)
+    if consuming > t.ndim:
+        raise _tr().error(TypingError, f"too many indices for array: array is {t.ndim}-dimensional, "
+                                       f"but {consuming} were indexed")
+    if any(k is Ellipsis for k in keys):   # by identity: ``in`` would compare traced values
+        at = next(j for j, k in enumerate(keys) if k is Ellipsis)
+        keys[at:at + 1] = [slice(None)] * (t.ndim - consuming)
+    else:
+        keys += [slice(None)] * (t.ndim - consuming)
+    spec, operands, axis, contiguous, first_slice = "", [], 0, t.layout == "C", None
+    for k in keys:
+        if k is None:
+            spec += "n"
+            contiguous = False
+            continue
+        if isinstance(k, slice):
+            start, count, step, full = _clip(a, axis, k)
+            spec += "s"
+            operands += [start, count, step]
+            if first_slice is None:
+                first_slice = axis
+                contiguous &= _unit(k.step)
+            else:
+                contiguous &= full
+        else:
+            kt = type_of(k)
+            if not isinstance(kt, (IntType, BoolType)):
+                raise _tr().error(TypingError, "only integers, slices (':'), ellipsis ('...') and None are "
+                                               f"valid array indices in compiled code, not {describe(k)}")
+            spec += "i"
+            operands.append(arrays.checked_index(a, axis, k))
+            contiguous &= first_slice is None
+        axis += 1
+    layout = "C" if contiguous and spec.count("s") else "A"
+    result = ArrayType(t.dtype, spec.count("s") + spec.count("n"), layout, t.readonly)
+    return _tr().emit_value(ArraySubviewOp(a.value, spec, [_sym(v).value for v in operands], result))
+
+
+def _clip(a: Symbolic, axis: int, k: slice) -> tuple[Any, Any, Any, bool]:
+    """``(start, count, step, full)`` of slice ``k`` along ``axis``, as NumPy adjusts
+    them (``PySlice_AdjustIndices``); ``full``: ``k`` is ``:`` (all of the axis)."""
+    n = arrays.dim(a, axis)
+    for part in (k.start, k.stop, k.step):
+        if part is not None and not isinstance(type_of(part), (IntType, BoolType)):
+            raise _tr().error(TypingError, f"slice indices must be integers or None, not {describe(part)}")
+    step = 1 if k.step is None else _int(k.step)
+    if isinstance(step, int) and step == 0:
+        raise _tr().error(TypingError, "slice step cannot be zero")
+    if isinstance(step, Symbolic):
+        arith.raise_if(arith.compare("==", step, 0), "ValueError", "slice step cannot be zero")
+    forward = _clip_forward(n, k.start, k.stop, step)
+    if isinstance(step, int) and step > 0:
+        start, count = forward
+    else:
+        backward = _clip_backward(n, k.start, k.stop, step)
+        if isinstance(step, int):
+            start, count = backward
+        else:
+            positive = arith.compare(">", step, 0)
+            start, count = (arith.select(positive, f, b) for f, b in zip(forward, backward))
+    full = k.start is None and k.stop is None and _unit(k.step)
+    return start, count, step, full
+
+
+def _unit(step: Any) -> bool:
+    """The step is known to be 1 (by identity and type: ``==`` would compare traced values)."""
+    return step is None or (type(step) is int and step == 1)
+
+
+def _wrap(n: Any, x: Any, low: Any, high: Any) -> Any:
+    """``x`` (possibly negative: from the end) clipped to ``[low, high]``."""
+    x = _int(x)
+    x = arith.select(arith.compare("<", x, 0), arith.binary("+", x, n), x)
+    x = arith.select(arith.compare("<", x, low), low, x)
+    return arith.select(arith.compare(">", x, high), high, x)
+
+
+def _clip_forward(n: Any, start: Any, stop: Any, step: Any) -> tuple[Any, Any]:
+    begin = 0 if start is None else _wrap(n, start, 0, n)
+    end = n if stop is None else _wrap(n, stop, 0, n)
+    span = arith.binary("-", end, begin)
+    count = arith.binary("//", arith.binary("+", span, arith.binary("-", step, 1)), _positive(step))
+    return begin, _at_least_zero(count)
+
+
+def _clip_backward(n: Any, start: Any, stop: Any, step: Any) -> tuple[Any, Any]:
+    last = arith.binary("-", n, 1)
+    begin = last if start is None else _wrap(n, start, -1, last)
+    end = -1 if stop is None else _wrap(n, stop, -1, last)
+    span = arith.binary("-", begin, end)
+    down = arith.negate(_sym(step)) if isinstance(step, Symbolic) else -step
+    count = arith.binary("//", arith.binary("+", span, arith.binary("-", down, 1)), _positive(down))
+    return begin, _at_least_zero(count)
+
+
+def _positive(step: Any) -> Any:
+    """A divisor that is never 0 (the count computed with a wrong-signed step is discarded)."""
+    if isinstance(step, int):
+        return step if step > 0 else 1
+    return arith.select(arith.compare(">", step, 0), step, 1)
+
+
+def _at_least_zero(x: Any) -> Any:
+    return arith.select(arith.compare("<", x, 0), 0, x) if isinstance(x, Symbolic) else max(x, 0)
+
+
+# ----------------------------------------------------------------- broadcasting
+def _shape_text(ndim: int) -> str:
+    return "(" + ",".join(["{}"] * ndim) + ("," if ndim == 1 else "") + ")"
+
+
+def broadcast(operands: Sequence[Any], message: str | None = None) -> list[Any]:
+    """The extents of the broadcast of the arrays among ``operands`` (scalars are 0-d), with
+    the run-time check that they broadcast (NumPy's ``ValueError`` otherwise)."""
+    shapes = [arrays.shape(x) for x in operands if is_array(x)]
+    ndim = max((len(s) for s in shapes), default=0)
+    result: list[Any] = []
+    for axis in range(ndim):
+        extent: Any = 1
+        for s in shapes:
+            k = axis - (ndim - len(s))
+            if k < 0:
+                continue
+            other = s[k]
+            if extent is other or (isinstance(other, int) and other == 1):
+                continue
+            if isinstance(extent, int) and extent == 1:
+                extent = other
+                continue
+            ok = arith.logical_or(arith.compare("==", extent, other), arith.compare("==", other, 1))
+            ok = arith.logical_or(ok, arith.compare("==", extent, 1))
+            _check(ok, shapes, message)
+            extent = arith.select(arith.compare("==", extent, 1), other, extent)
+        result.append(extent)
+    return result
+
+
+def _check(ok: Any, shapes: list, message: str | None) -> None:
+    if ok is True:
+        return
+    args = [arith.cast(e, i64) for s in shapes for e in s]
+    text = message or ("operands could not be broadcast together with shapes "
+                       + " ".join(_shape_text(len(s)) for s in shapes) + " ")   # NumPy's trailing space
+    if ok is False:
+        ok = arith.constant(True, bool_)
+        arith.raise_if(ok, "ValueError", text, *args)
+    else:
+        arith.raise_if(arith.logical_not(ok), "ValueError", text, *args)
+
+
+def elementwise(fn: Callable[..., Any], operands: Sequence[Any], name: str) -> Symbolic:
+    """A new array: ``fn`` (a scalar function, traced once into the map's region) applied to
+    the elements of the array operands, broadcast, and the scalar operands as they are."""
+    extents = broadcast(operands)
+    inputs = [x for x in operands if is_array(x)]
+    tr = _tr()
+    op = tr.emit(ArrayMapOp([_sym(e).value for e in extents], [x.value for x in inputs], f64))
+    elements = iter(op.element_args())
+    with tr.region(op.body):
+        args = [Symbolic(next(elements)) if is_array(x) else x for x in operands]
+        value = fn(*args)
+        t = type_of(value)
+        if t is None or not t.is_scalar:
+            raise tr.error(TypingError, f"{name} gives a {describe(value)} per element, not a number")
+        tr.emit(ArrayYieldOp([arith.materialize(value, t)]))
+    op.result.type = ArrayType(t, len(extents), "C")
+    return Symbolic(op.result)
+
+
+# ----------------------------------------------------------------- NumPy's element operations
+def numpy_binary(op: str, x: Any, y: Any) -> Any:
+    """``x <op> y`` on two elements (or an element and a scalar) with NumPy's semantics."""
+    tx, ty = type_of(x), type_of(y)
+    if isinstance(tx, BoolType) and isinstance(ty, BoolType) and op in ("+", "*", "-"):
+        if op == "-":
+            raise _tr().error(TypingError, "numpy boolean subtract, the `-` operator, is not supported, "
+                                           "use the bitwise_xor, the `^` operator, or the logical_xor function "
+                                           "instead")
+        return arith.binary("|" if op == "+" else "&", x, y)
+    if op not in ("/", "//", "%"):
+        return arith.binary(op, x, y)
+    t = arith.result_type(x, y, op)
+    if op == "/":
+        if isinstance(t, (IntType, BoolType)):
+            t = f64
+        return arith.emit(DivOp, arith.cast(x, t), arith.cast(y, t))
+    if isinstance(t, BoolType):
+        t = i64 if op == "//" else t
+    if isinstance(t, ComplexType):
+        raise _tr().error(TypingError, f"unsupported operand types for {op}: complex arrays")
+    x, y = arith.cast(x, t), arith.cast(y, t)
+    zero = arith.compare("==", y, arith.constant(0, t))
+    safe = arith.select(zero, arith.constant(1, t), y)
+    result = arith.emit(FloorDivOp if op == "//" else ModOp, x, safe)
+    if isinstance(t, FloatType):   # x // 0.0 is x / 0.0 (inf or nan), x % 0.0 is nan
+        undefined = arith.emit(DivOp, x, y) if op == "//" else arith.constant(float("nan"), t)
+    else:
+        undefined = arith.constant(0, t)
+    return arith.select(zero, undefined, result)
+
+
+_OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%", "pow": "**",
+              "lshift": "<<", "rshift": ">>", "and": "&", "or": "|", "xor": "^"}
+_COMPARISONS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_REFLECTED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _binary_operator(op: str, reflected: bool) -> Callable[[Symbolic, Any], Symbolic]:
+    def apply(a: Symbolic, other: Any) -> Symbolic:
+        _check_operand(other, op)
+        operands = (other, a) if reflected else (a, other)
+        fn = numpy_api.numpy_power if op == "**" else (lambda x, y: numpy_binary(op, x, y))
+        return elementwise(fn, operands, f"'{op}'")
+    return apply
+
+
+def _compare_operator(op: str) -> Callable[[Symbolic, Any], Symbolic]:
+    def apply(a: Symbolic, other: Any) -> Symbolic:
+        _check_operand(other, op)
+        return elementwise(lambda x, y: arith.compare(op, x, y), (a, other), f"'{op}'")
+    return apply
+
+
+def _check_operand(other: Any, op: str) -> None:
+    t = type_of(other)
+    if t is None or not (t.is_scalar or isinstance(t, ArrayType)):
+        raise _tr().error(TypingError, f"unsupported operand type for {op}: {describe(other)} and an array")
+
+
+def _negative(a: Symbolic) -> Symbolic:
+    if isinstance(a.type.dtype, BoolType):
+        raise _tr().error(TypingError, "the numpy boolean negative, the `-` operator, is not supported, use the "
+                                       "`~` operator or the logical_not function instead")
+    return elementwise(arith.negate, (a,), "'-'")
+
+
+def _invert(a: Symbolic) -> Symbolic:
+    if isinstance(a.type.dtype, BoolType):
+        return elementwise(arith.logical_not, (a,), "'~'")
+    return elementwise(arith.invert, (a,), "'~'")
+
+
+def _absolute(a: Symbolic) -> Symbolic:
+    return elementwise(numpy_api.lookup(np.absolute), (a,), "abs")
+
+
+def astype(a: Symbolic, dtype: Any) -> Symbolic:
+    t = numpy_api.dtype_of(dtype, "astype")
+    return elementwise(lambda x: arith.cast(x, t), (a,), "astype")
+
+
+# ----------------------------------------------------------------- assignment
+def assign(dest: Symbolic, value: Any) -> None:
+    """``dest[...] = value``: ``value`` (a scalar or an array) broadcast into the view ``dest``."""
+    t = dest.type
+    vt = type_of(value)
+    if vt is None or not (vt.is_scalar or isinstance(vt, ArrayType)):
+        raise _tr().error(TypingError, f"cannot assign a {describe(value)} to an array of {t.dtype}")
+    element = vt.dtype if isinstance(vt, ArrayType) else vt
+    if isinstance(element, ComplexType) and not isinstance(t.dtype, ComplexType):
+        raise _tr().error(TypingError, f"cannot assign complex values to an array of {t.dtype}")
+    extents = arrays.shape(dest)
+    tr = _tr()
+    if is_array(value):
+        source = arrays.shape(value)
+        if len(source) > len(extents):
+            raise tr.error(TypingError, f"could not broadcast a {len(source)}-d array into a "
+                                        f"{len(extents)}-d array view")
+        ok: Any = True
+        for k, extent in enumerate(source):
+            target = extents[len(extents) - len(source) + k]
+            if extent is target:
+                continue
+            fits = arith.logical_or(arith.compare("==", extent, target), arith.compare("==", extent, 1))
+            ok = fits if ok is True else arith.logical_and(ok, fits)
+        message = ("could not broadcast input array from shape " + _shape_text(len(source)) + " into shape "
+                   + _shape_text(len(extents)))
+        if ok is not True:
+            arith.raise_if(arith.logical_not(ok) if ok is not False else True, "ValueError", message,
+                           *(arith.cast(e, i64) for e in (*source, *extents)))
+        inputs = [value.value]
+    else:
+        if isinstance(t.dtype, IntType) and isinstance(vt, IntType) and python_scalar_type(value) is not None:
+            arith.check_int_fits(value, t.dtype)
+        value = arith.cast(value, t.dtype)
+        inputs = []
+    op = tr.emit(ArrayMapOp([_sym(e).value for e in extents], inputs, t.dtype, out=dest.value))
+    with tr.region(op.body):
+        x = Symbolic(op.element_args()[0]) if inputs else value
+        tr.emit(ArrayYieldOp([arith.cast(x, t.dtype).value]))
+
+
+def getitem(a: Symbolic, key: Any) -> Any:
+    """``a[key]``: an element or a view along the first axes (``frontend.arrays``), or a
+    slicing view."""
+    return subview(a, key) if is_slicing(key) else arrays.getitem(a, key)
+
+
+def setitem(a: Symbolic, key: Any, value: Any) -> None:
+    """``a[key] = value``: an element store, or an assignment to the view ``a[key]``."""
+    keys = key if isinstance(key, tuple) else (key,)
+    if not is_slicing(key) and len(keys) == a.type.ndim and not is_array(value):
+        arrays.setitem(a, key, value)
+        return
+    if a.type.readonly:
+        raise _tr().error(TypingError, "assignment destination is read-only (the array passed in is not "
+                                       "writeable)")
+    assign(subview(a, key) if is_slicing(key) else arrays.getitem(a, key), value)
+
+
+# ----------------------------------------------------------------- reductions
+def _sum_type(t: Type) -> Type:
+    """NumPy's accumulator of ``sum``/``prod``: at least the platform's (64-bit) int."""
+    if isinstance(t, BoolType):
+        return i64
+    if isinstance(t, IntType) and t.bits < 64:
+        return i64 if t.signed else u64
+    return t
+
+
+def reduce(a: Symbolic, inits: Sequence[Any], combine: Callable[..., Sequence[Any]]) -> list[Symbolic]:
+    """The accumulators after ``combine(*accumulators, element)`` over every element of ``a``."""
+    tr = _tr()
+    inits = [arith.materialize(v) if not isinstance(v, Symbolic) else v.value for v in inits]
+    op = tr.emit(ArrayReduceOp([e.value for e in arrays.shape(a)], [a.value], inits))
+    with tr.region(op.body):
+        accumulators = [Symbolic(v) for v in op.accumulator_args()]
+        new = combine(*accumulators, Symbolic(op.element_args()[0]))
+        tr.emit(ArrayYieldOp([arith.materialize(v, acc.type) for v, acc in zip(new, accumulators)]))
+    return [Symbolic(r) for r in op.results]
+
+
+def _no_axis(name: str, axis: Any, **rest: Any) -> None:
+    if axis is not None or any(v is not None and v is not False for v in rest.values()):
+        raise _tr().error(UnsupportedError, f"{name}() with axis=, keepdims= or other options is not supported "
+                                            "in compiled code yet; reduce the whole array")
+
+
+def total(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
+    _no_axis("sum", axis, dtype=dtype, out=out, keepdims=keepdims)
+    t = _sum_type(a.type.dtype)
+    return reduce(a, [arith.constant(0, t)], lambda acc, x: [numpy_binary("+", acc, arith.cast(x, t))])[0]
+
+
+def product(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
+    _no_axis("prod", axis, dtype=dtype, out=out, keepdims=keepdims)
+    t = _sum_type(a.type.dtype)
+    return reduce(a, [arith.constant(1, t)], lambda acc, x: [numpy_binary("*", acc, arith.cast(x, t))])[0]
+
+
+def _extremum(name: str, op: str) -> Callable[..., Symbolic]:
+    def reduce_extremum(a: Symbolic, axis: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
+        _no_axis(name, axis, out=out, keepdims=keepdims)
+        t = a.type.dtype
+        if isinstance(t, ComplexType):
+            raise _tr().error(UnsupportedError, f"{name}() of a complex array is not supported in compiled code")
+        size = arrays.size(a)
+        arith.raise_if(arith.compare("==", size, 0), "ValueError",
+                       f"zero-size array to reduction operation {'minimum' if op == '<' else 'maximum'} "
+                       "which has no identity")
+        if isinstance(t, FloatType):
+            start = float("inf") if op == "<" else float("-inf")
+        elif isinstance(t, BoolType):
+            start = op == "<"
+        else:
+            start = t.max if op == "<" else t.min
+        return reduce(a, [arith.constant(start, t)], lambda acc, x: [numpy_api.extremum(op)(acc, x)])[0]
+    return reduce_extremum
+
+
+def _logical(name: str) -> Callable[..., Symbolic]:
+    def reduce_logical(a: Symbolic, axis: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
+        _no_axis(name, axis, out=out, keepdims=keepdims)
+        start = name == "all"
+        combine = arith.logical_and if name == "all" else arith.logical_or
+        return reduce(a, [arith.constant(start, bool_)], lambda acc, x: [combine(acc, arith.truth(x))])[0]
+    return reduce_logical
+
+
+def mean(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
+    _no_axis("mean", axis, dtype=dtype, out=out, keepdims=keepdims)
+    t = a.type.dtype
+    acc = t if isinstance(t, (FloatType, ComplexType)) else f64
+    s = reduce(a, [arith.constant(0, acc)], lambda s, x: [arith.binary("+", s, arith.cast(x, acc))])[0]
+    return numpy_binary("/", s, arith.cast(arrays.size(a), acc))
+
+
+def variance(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
+             keepdims: bool = False) -> Symbolic:
+    _no_axis("var", axis, dtype=dtype, out=out, keepdims=keepdims)
+    m = mean(a)
+    t = m.type
+    real = t.part if isinstance(t, ComplexType) else t
+
+    def squared(acc: Any, x: Any) -> list:
+        d = arith.binary("-", arith.cast(x, t), m)
+        if isinstance(t, ComplexType):
+            re, im = arith.real(d), arith.imag(d)
+            return [arith.binary("+", acc, arith.binary("+", arith.binary("*", re, re), arith.binary("*", im, im)))]
+        return [arith.binary("+", acc, arith.binary("*", d, d))]
+
+    s = reduce(a, [arith.constant(0, real)], squared)[0]
+    n = arith.binary("-", arrays.size(a), _int(ddof))
+    n = arith.select(arith.compare("<", n, 0), 0, n)
+    return numpy_binary("/", s, arith.cast(n, real))
+
+
+def deviation(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
+              keepdims: bool = False) -> Symbolic:
+    v = variance(a, axis, dtype, out, ddof, keepdims)
+    return _tr().emit_value(MathOp("sqrt", v.value))
+
+
+REDUCTIONS: dict[str, Callable[..., Symbolic]] = {
+    "sum": total, "prod": product, "min": _extremum("min", "<"), "max": _extremum("max", ">"),
+    "mean": mean, "var": variance, "std": deviation, "any": _logical("any"), "all": _logical("all"),
+}
+
+_ARRAY_OPERATORS: dict[str, Callable] = {}
+for _name, _op in _OPERATORS.items():
+    _ARRAY_OPERATORS[f"__{_name}__"] = _binary_operator(_op, False)
+    _ARRAY_OPERATORS[f"__r{_name}__"] = _binary_operator(_op, True)
+for _name, _op in _COMPARISONS.items():
+    _ARRAY_OPERATORS[f"__{_name}__"] = _compare_operator(_op)
+define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": setitem, "__neg__": _negative, "__pos__": lambda a: a, "__invert__": _invert,
+                   "__abs__": _absolute, "astype": method(astype),
+                   **{name: method(fn) for name, fn in REDUCTIONS.items()}})
+
+
+# ----------------------------------------------------------------- NumPy functions on arrays
+_FUNCTIONS: dict[Any, Callable[..., Any]] = {
+    np.sum: total, np.prod: product, np.min: REDUCTIONS["min"], np.amin: REDUCTIONS["min"],
+    np.max: REDUCTIONS["max"], np.amax: REDUCTIONS["max"], np.mean: mean, np.var: variance, np.std: deviation,
+    np.any: REDUCTIONS["any"], np.all: REDUCTIONS["all"],
+}
+#: ufuncs that are operators (their scalar forms are NumPy's element operations)
+_OPERATOR_UFUNCS = {np.add: "+", np.subtract: "-", np.multiply: "*", np.divide: "/", np.true_divide: "/",
+                    np.floor_divide: "//", np.remainder: "%", np.mod: "%", np.bitwise_and: "&",
+                    np.bitwise_or: "|", np.bitwise_xor: "^", np.left_shift: "<<", np.right_shift: ">>"}
+_COMPARISON_UFUNCS = {np.equal: "==", np.not_equal: "!=", np.less: "<", np.less_equal: "<=", np.greater: ">",
+                      np.greater_equal: ">="}
+
+
+def _scalar_function(f: Any) -> Callable[..., Any] | None:
+    """The scalar (element) implementation of the NumPy function ``f``, or None."""
+    if f in _OPERATOR_UFUNCS:
+        return lambda x, y, op=_OPERATOR_UFUNCS[f]: numpy_binary(op, x, y)
+    if f in _COMPARISON_UFUNCS:
+        return lambda x, y, op=_COMPARISON_UFUNCS[f]: arith.compare(op, x, y)
+    simple = {np.negative: arith.negate, np.positive: arith.positive, np.square: lambda x: numpy_binary("*", x, x),
+              np.reciprocal: lambda x: numpy_binary("/", arith.constant(1, type_of(x)), x),
+              np.logical_not: arith.logical_not,
+              np.logical_and: lambda x, y: arith.logical_and(arith.truth(x), arith.truth(y)),
+              np.logical_or: lambda x, y: arith.logical_or(arith.truth(x), arith.truth(y)),
+              np.logical_xor: lambda x, y: arith.binary("^", arith.truth(x), arith.truth(y)),
+              np.where: lambda c, x, y: arith.select(arith.truth(c), *_common(x, y))}
+    if f in simple:
+        return simple[f]
+    return numpy_api.lookup(f) if isinstance(f, np.ufunc) else None
+
+
+def _common(x: Any, y: Any) -> tuple[Any, Any]:
+    t = arith.result_type(x, y, "np.where")
+    return arith.cast(x, t), arith.cast(y, t)
+
+
+def lookup(f: Any) -> Callable[..., Any] | None:
+    """Our implementation of the NumPy function ``f`` where it may take whole arrays: the
+    reductions, and every element function, applied element-wise when an argument is an
+    array (else as on scalars)."""
+    try:
+        reduction = _FUNCTIONS.get(f)
+        scalar = _scalar_function(f)
+    except TypeError:   # an unhashable callable
+        return None
+    if reduction is None and scalar is None:
+        return numpy_api.lookup(f)   # creation functions and the like take no element-wise path
+    if reduction is not None:
+        def reduce_array(a: Any, *args: Any, **kwargs: Any) -> Any:
+            if not is_array(a):
+                raise _tr().error(UnsupportedError, f"np.{f.__name__}() of a {describe(a)} is not supported in "
+                                                    "compiled code; pass an array")
+            return reduction(a, *args, **kwargs)
+        return reduce_array
+    def apply(*args: Any, **kwargs: Any) -> Any:
+        if not any(isinstance(x, Symbolic) for x in (*args, *kwargs.values())):
+            return f(*args, **kwargs)   # constants: NumPy itself
+        if any(is_array(x) for x in (*args, *kwargs.values())):
+            if kwargs:
+                raise _tr().error(UnsupportedError, f"np.{getattr(f, '__name__', f)}() of arrays with keyword "
+                                                    "arguments is not supported in compiled code yet")
+            return elementwise(scalar, args, f"np.{getattr(f, '__name__', f)}()")
+        return scalar(*args, **kwargs)
+    return apply

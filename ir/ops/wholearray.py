@@ -1,0 +1,224 @@
+"""Whole-array operations: strided views, element-wise maps and reductions.
+
+NumPy-style code (``a[1:-1] + 2 * b``, ``x.sum()``) is traced into these ops
+and stays whole until the ``fuse`` pass merges producers into consumers and
+``lower-arrays`` turns each into a nest of ``for`` loops of element ops
+(which ``bce``, ``licm`` and ``vectorize`` then work on).  Shapes are SSA
+values: the frontend computes the extents (and checks that operands
+broadcast, as NumPy does) before the op.
+
+* ``%v = array.subview %a, ... {spec = "sin"} : array<f64, 2, A>`` -- a view
+  sharing ``%a``'s memory.  ``spec`` has one letter per axis of the result
+  being built: ``s`` takes the next axis of ``%a`` with three operands
+  ``start, count, step`` (already clipped as NumPy does: ``count >= 0`` and,
+  when ``count > 0``, every ``start + j * step`` in range), ``i`` drops the
+  next axis of ``%a`` at one in-range index operand, ``n`` inserts a new axis
+  of extent 1.  Every axis of ``%a`` is consumed by an ``s`` or an ``i``.
+* ``%r = array.map %e0, .., %en-1, %x0, .., %xk-1 [, %out] {ndim, inputs, out}``
+  with a region ``^(%v0: T0, ..): ... array.yield %y`` -- for every index of
+  the ``n``-d iteration space of extents ``%e``, the region applied to the
+  elements of the inputs ``%x`` (arrays of at most ``n`` dimensions,
+  broadcast as NumPy does: aligned on the right, an extent of 1 repeats);
+  the results form a new C-contiguous array, or, with ``out``, are stored into
+  ``%out`` (an array of the iteration space's shape; no result).  When an
+  input overlaps ``%out`` the result is as if every element were computed
+  before any was stored, NumPy's ``a[1:] = a[:-1]``.
+* ``%s = array.reduce %e.., %x.., %init.. {ndim, inputs}`` with a region
+  ``^(%acc.., %v..): ... array.yield %acc'..`` -- the accumulators start at
+  ``%init`` and the region combines them with the elements of every index,
+  in C order of the iteration space; the results are the final accumulators.
+* ``array.yield`` ends the region of ``array.map`` and ``array.reduce``.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..core import Block, MayRaise, Operation, Pure, Region, Terminator, Value
+from ..diagnostics import Location
+from ..interfaces import Allocate, Ownership, Raise, Read, RecursiveEffects, Write
+from ..types import ArrayType, Type, i64
+
+__all__ = ["ArraySubviewOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp"]
+
+#: operands each letter of a subview's ``spec`` takes
+SPEC_OPERANDS = {"s": 3, "i": 1, "n": 0}
+
+
+class ArraySubviewOp(Operation):
+    name = "array.subview"
+    traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        """A view shares the meminfo of the array it is taken from."""
+        return Ownership("view", view_of=0)
+
+    def __init__(self, array: Value, spec: str, operands: Sequence[Value], result: ArrayType,
+                 loc: Location | None = None, name: str | None = None):
+        self._setup([array, *operands], [result], {"spec": spec}, loc=loc, result_names=[name])
+
+    @property
+    def spec(self) -> str:
+        return self.attributes["spec"]
+
+    def parts(self) -> list[tuple[str, tuple[Value, ...]]]:
+        """``(letter, its operands)`` for each letter of the spec."""
+        out, at = [], 1
+        for letter in self.spec:
+            n = SPEC_OPERANDS[letter]
+            out.append((letter, tuple(self.operands[at:at + n])))
+            at += n
+        return out
+
+    def verify_(self) -> None:
+        spec = self.attributes.get("spec")
+        if not isinstance(spec, str) or any(c not in SPEC_OPERANDS for c in spec):
+            self.fail(f"spec must be a string of 's', 'i' and 'n', not {spec!r}")
+        t = self.operand(0).type
+        if not isinstance(t, ArrayType):
+            self.fail(f"takes a view of an array, not {t}")
+        if sum(c in "si" for c in spec) != t.ndim:
+            self.fail(f"spec {spec!r} does not consume the {t.ndim} axes of {t}")
+        if len(self.operands) != 1 + sum(SPEC_OPERANDS[c] for c in spec):
+            self.fail(f"spec {spec!r} takes {sum(SPEC_OPERANDS[c] for c in spec)} operands after the array")
+        if any(v.type != i64 for v in self.operands[1:]):
+            self.fail("starts, counts, steps and indices must be i64")
+        r = self.result.type if len(self.results) == 1 else None
+        if not isinstance(r, ArrayType) or (r.dtype, r.ndim, r.readonly) != (t.dtype, spec.count("s") + spec.count("n"),
+                                                                           t.readonly):
+            self.fail(f"result type {r} is not a view of {t} with spec {spec!r}")
+        if r.layout != "A" and r.layout != t.layout:
+            self.fail(f"a view of a {t.layout}-layout array cannot be declared {r.layout}")
+
+
+class ArrayYieldOp(Operation):
+    name = "array.yield"
+    traits = frozenset({Terminator})
+
+    def __init__(self, values: Sequence[Value], loc: Location | None = None):
+        self._setup(values, [], loc=loc)
+
+    def verify_(self) -> None:
+        parent = self.parent_op
+        if not isinstance(parent, (ArrayMapOp, ArrayReduceOp)):
+            self.fail("must end the region of 'array.map' or 'array.reduce'")
+        expected = parent.yielded_types()
+        got = [v.type for v in self.operands]
+        if got != expected:
+            self.fail(f"yields ({', '.join(map(str, got))}) where '{parent.name}' expects "
+                      f"({', '.join(map(str, expected))})")
+
+
+class _ArrayLoopOp(Operation):
+    """What maps and reductions share: an ``ndim``-d iteration space (its extents are the
+    first operands) over broadcast ``inputs`` (the next operands), and one region."""
+
+    traits = frozenset({RecursiveEffects, MayRaise})
+
+    @property
+    def ndim(self) -> int:
+        return self.attributes["ndim"]
+
+    @property
+    def extents(self) -> tuple[Value, ...]:
+        return self.operands[:self.ndim]
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        return self.operands[self.ndim:self.ndim + self.attributes["inputs"]]
+
+    @property
+    def body(self) -> Block:
+        return self.regions[0].block
+
+    def element_args(self) -> list:
+        """The region's arguments that take the inputs' elements."""
+        return self.body.args[len(self.body.args) - len(self.inputs):]
+
+    def yielded_types(self) -> list[Type]:  # pragma: no cover - defined by subclasses
+        raise NotImplementedError
+
+    def _verify_space(self) -> None:
+        ndim, inputs = self.attributes.get("ndim"), self.attributes.get("inputs")
+        if not isinstance(ndim, int) or ndim < 0 or not isinstance(inputs, int) or inputs < 0:
+            self.fail("needs non-negative int attributes 'ndim' and 'inputs'")
+        if len(self.regions) != 1:
+            self.fail("needs one region")
+        if any(v.type != i64 for v in self.extents):
+            self.fail("extents must be i64")
+        for x in self.inputs:
+            if not isinstance(x.type, ArrayType) or x.type.ndim > ndim:
+                self.fail(f"inputs must be arrays of at most {ndim} dimensions, not {x.type}")
+        elements = self.element_args()
+        if len(elements) != len(self.inputs) or any(a.type != x.type.dtype for a, x in zip(elements, self.inputs)):
+            self.fail("the region's last arguments must take the inputs' elements")
+        if not isinstance(self.body.terminator, ArrayYieldOp):
+            self.fail("the region must end with 'array.yield'")
+
+
+class ArrayMapOp(_ArrayLoopOp):
+    name = "array.map"
+
+    def __init__(self, extents: Sequence[Value], inputs: Sequence[Value], element_type: Type,
+                 out: Value | None = None, loc: Location | None = None, name: str | None = None):
+        block = Block([x.type.dtype for x in inputs])
+        results = [] if out is not None else [ArrayType(element_type, len(extents), "C")]
+        self._setup([*extents, *inputs, *([out] if out is not None else [])], results,
+                    {"ndim": len(extents), "inputs": len(inputs), "out": out is not None}, [Region(block)],
+                    loc=loc, result_names=[name] if results else None)
+
+    @property
+    def out(self) -> Value | None:
+        return self.operands[-1] if self.attributes["out"] else None
+
+    def element_type(self) -> Type:
+        return (self.out.type if self.out is not None else self.result.type).dtype
+
+    def yielded_types(self) -> list[Type]:
+        return [self.element_type()]
+
+    def effects(self):
+        reads = tuple(Read(self.ndim + k) for k in range(len(self.inputs)))
+        if self.out is not None:
+            return (*reads, Write(len(self.operands) - 1))
+        return (*reads, Allocate(0), Raise())
+
+    def verify_(self) -> None:
+        self._verify_space()
+        out = self.attributes.get("out")
+        expected = self.ndim + self.attributes["inputs"] + (1 if out else 0)
+        if len(self.operands) != expected or len(self.results) != (0 if out else 1):
+            self.fail("expects its extents, its inputs and an optional out array; a result unless out is given")
+        t = self.out.type if out else self.result.type
+        if not isinstance(t, ArrayType) or t.ndim != self.ndim or (out and t.readonly) \
+                or (not out and t.layout != "C"):
+            self.fail(f"{'out' if out else 'the result'} must be a writable {self.ndim}-d array"
+                      f"{'' if out else ' (C-contiguous)'}, not {t}")
+
+
+class ArrayReduceOp(_ArrayLoopOp):
+    name = "array.reduce"
+
+    def __init__(self, extents: Sequence[Value], inputs: Sequence[Value], inits: Sequence[Value],
+                 loc: Location | None = None, names: Sequence[str | None] | None = None):
+        block = Block([*(v.type for v in inits), *(x.type.dtype for x in inputs)])
+        self._setup([*extents, *inputs, *inits], [v.type for v in inits],
+                    {"ndim": len(extents), "inputs": len(inputs)}, [Region(block)], loc=loc, result_names=names)
+
+    @property
+    def inits(self) -> tuple[Value, ...]:
+        return self.operands[self.ndim + self.attributes["inputs"]:]
+
+    def accumulator_args(self) -> list:
+        return self.body.args[:len(self.inits)]
+
+    def yielded_types(self) -> list[Type]:
+        return [r.type for r in self.results]
+
+    def effects(self):
+        return tuple(Read(self.ndim + k) for k in range(len(self.inputs)))
+
+    def verify_(self) -> None:
+        self._verify_space()
+        if [r.type for r in self.results] != [v.type for v in self.inits] or \
+                [a.type for a in self.accumulator_args()] != [v.type for v in self.inits]:
+            self.fail("the results and the region's first arguments must have the types of the inits")
