@@ -94,6 +94,16 @@ def _binary(value: "Symbolic", other: Any, name: str, reflected: str) -> Any:
     return _implementation(value, name)(value, other)
 
 
+def _inplace(value: "Symbolic", other: Any, name: str) -> Any:
+    """``value <op>= other``: in place where the kind defines it (arrays, as NumPy's), else
+    ``NotImplemented``, so that Python computes ``value <op> other`` and rebinds the name."""
+    for kind in type(value.type).__mro__:
+        impl = _IMPLEMENTATIONS.get((kind, name))
+        if impl is not None:
+            return impl(value, other)
+    return NotImplemented
+
+
 class Symbolic:
     """A traced value: wraps an IR :class:`~ir.Value`.
 
@@ -235,6 +245,42 @@ class Symbolic:
 
     def __ge__(self, other: Any) -> Any:  # type: ignore[override]
         return _binary(self, other, "__ge__", "__le__")
+
+    def __iadd__(self, other: Any) -> Any:
+        return _inplace(self, other, "__iadd__")
+
+    def __isub__(self, other: Any) -> Any:
+        return _inplace(self, other, "__isub__")
+
+    def __imul__(self, other: Any) -> Any:
+        return _inplace(self, other, "__imul__")
+
+    def __itruediv__(self, other: Any) -> Any:
+        return _inplace(self, other, "__itruediv__")
+
+    def __ifloordiv__(self, other: Any) -> Any:
+        return _inplace(self, other, "__ifloordiv__")
+
+    def __imod__(self, other: Any) -> Any:
+        return _inplace(self, other, "__imod__")
+
+    def __ipow__(self, other: Any) -> Any:
+        return _inplace(self, other, "__ipow__")
+
+    def __ilshift__(self, other: Any) -> Any:
+        return _inplace(self, other, "__ilshift__")
+
+    def __irshift__(self, other: Any) -> Any:
+        return _inplace(self, other, "__irshift__")
+
+    def __iand__(self, other: Any) -> Any:
+        return _inplace(self, other, "__iand__")
+
+    def __ior__(self, other: Any) -> Any:
+        return _inplace(self, other, "__ior__")
+
+    def __ixor__(self, other: Any) -> Any:
+        return _inplace(self, other, "__ixor__")
 
     def __neg__(self) -> Any:
         return _implementation(self, "__neg__")(self)

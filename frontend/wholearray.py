@@ -16,13 +16,20 @@ NumPy-style code is traced into the ops of :mod:`ir.ops.wholearray`; the
   never raise (``1.0 / 0`` is ``inf``, integer ``x // 0`` and ``x % 0`` are 0,
   float ``x % 0`` is ``nan``), integers wrap; ``+``/``*`` of bool arrays are
   logical or/and and ``-`` of them is a ``TypingError``, as in NumPy.
-* **Reductions** over the whole array (``sum``, ``prod``, ``min``, ``max``,
-  ``mean``, ``var``, ``std``, ``any``, ``all``, as methods and ``np.`` functions):
+* **Reductions** (``sum``, ``prod``, ``min``, ``max``, ``mean``, ``var``
+  (``ddof=``), ``std``, ``any``, ``all``, as methods and ``np.`` functions) over
+  the whole array or along one ``axis`` (negative too; out of range: NumPy's
+  ``AxisError``), with ``keepdims``:
   ``sum``/``prod`` of bools and narrower ints accumulate in ``int64`` (``uint64``
   for unsigned), as NumPy does; ``min``/``max`` of an empty array raise NumPy's
-  ``ValueError`` and propagate NaN; ``mean`` of an empty array is ``nan``.
+  ``ValueError`` (along an axis: when that axis is empty) and propagate NaN;
+  ``mean`` of an empty array is ``nan``.
   Floats are summed left to right, not pairwise as NumPy does: results agree
   to rounding, not bit for bit.
+* **Augmented assignment** to an array (``a += b``, also a view: ``a[1:] *= 2``) works
+  in place, as NumPy's: the argument changes; the result must cast to the
+  array's dtype under NumPy's ``same_kind`` rule (``int_array += 1.5`` is a
+  ``TypingError`` with NumPy's message).
 * **Assignment** to a slice (``a[1:-1] = expr``, ``a[:] = 0``, ``a[i, :] += b``)
   broadcasts the right side to the view (``ValueError: could not broadcast
   input array from shape (3,) into shape (4,)`` otherwise) and converts it to the
@@ -41,12 +48,13 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.ops import (
-    ArrayMapOp, ArrayReduceOp, ArraySubviewOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
+    ArrayMapOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
 )
+from ir.dtypes import to_dtype
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, u64
 
 from . import arith, arrays, numpy_api
-from .context import TraceContext, current
+from .context import PathEnds, TraceContext, current
 from .values import Symbolic, define, describe, method, python_scalar_type, type_of
 
 
@@ -189,6 +197,109 @@ def _at_least_zero(x: Any) -> Any:
     return arith.select(arith.compare("<", x, 0), 0, x) if isinstance(x, Symbolic) else max(x, 0)
 
 
+# ----------------------------------------------------------------- transposes and reshapes
+def transpose(a: Symbolic, *axes: Any) -> Symbolic:
+    """``a.transpose()``/``a.T`` (the axes reversed) or ``a.transpose(axes)``: a view."""
+    ndim = a.type.ndim
+    if len(axes) == 1 and (isinstance(axes[0], tuple) or axes[0] is None):
+        axes = axes[0] or ()
+    perm = list(axes) if axes else list(reversed(range(ndim)))
+    if any(not isinstance(k, int) or isinstance(k, bool) for k in perm):
+        raise _tr().error(TypingError, "transpose() takes constant int axes in compiled code")
+    if len(perm) != ndim:
+        raise _tr().error(TypingError, "axes don't match array")
+    perm = [k % ndim if -ndim <= k < ndim else k for k in perm]
+    if sorted(perm) != list(range(ndim)):
+        raise _tr().error(TypingError, f"axes {tuple(axes)} are not a permutation of the {ndim} axes of the array")
+    return _tr().emit_value(ArrayTransposeOp(a.value, perm))
+
+
+def contiguous(a: Symbolic) -> Symbolic:
+    """``a`` itself when C-contiguous, else a C-contiguous copy."""
+    return a if a.type.layout == "C" else elementwise(lambda x: x, (a,), "a copy")
+
+
+def reshape(a: Symbolic, *shape: Any, order: str = "C") -> Symbolic:
+    """``a.reshape(shape)``: a view of a C-contiguous array, else of a C-contiguous copy (NumPy
+    sometimes views where this copies: writing through the result then differs).  One extent
+    may be -1 (inferred); a size that differs is NumPy's ``ValueError``."""
+    if order != "C":
+        raise _tr().error(UnsupportedError, "reshape() with order= other than 'C' is not supported in compiled "
+                                            "code yet")
+    if len(shape) == 1 and isinstance(shape[0], tuple):
+        shape = shape[0]
+    extents = [_int(e) for e in shape]
+    if any(not isinstance(type_of(e), (IntType, BoolType)) for e in extents):
+        raise _tr().error(TypingError, "reshape() takes integer extents")
+    inferred = [k for k, e in enumerate(extents) if isinstance(e, int) and e == -1]
+    if len(inferred) > 1:
+        raise _tr().error(TypingError, "can only specify one unknown dimension")
+    size = arrays.size(a)
+    known: Any = 1
+    for k, e in enumerate(extents):
+        if k not in inferred:
+            known = arith.binary("*", known, e)
+    if inferred:
+        quotient = arith.binary("//", size, arith.select(arith.compare("==", known, 0), 1, known))
+        extents[inferred[0]] = quotient
+        bad = arith.logical_or(arith.compare("==", known, 0), arith.compare("!=", arith.binary("*", known, quotient),
+                                                                               size))
+    else:
+        bad = arith.compare("!=", known, size)
+    for e in extents:
+        bad = arith.logical_or(bad, arith.compare("<", e, 0))
+    text = "cannot reshape array of size {} into shape " + _shape_text(len(extents))
+    if bad is not False:
+        arith.raise_if(bad if bad is not True else True, "ValueError", text, arith.cast(size, i64),
+                       *(arith.cast(e, i64) for e in (shape if not inferred else extents)))
+    return _tr().emit_value(ArrayReshapeOp(contiguous(a).value, [_sym(e).value for e in extents]))
+
+
+def ravel(a: Symbolic) -> Symbolic:
+    return reshape(a, -1)
+
+
+def flatten(a: Symbolic) -> Symbolic:
+    """Always a new array (a copy, even of a C-contiguous one)."""
+    return reshape(elementwise(lambda x: x, (a,), "flatten()"), -1)
+
+
+def flip(a: Symbolic, axis: Any = None) -> Symbolic:
+    ndim = a.type.ndim
+    axes = range(ndim) if axis is None else [_axis_index(a, axis)]
+    return subview(a, tuple(slice(None, None, -1) if k in axes else slice(None) for k in range(ndim)))
+
+
+def expand_dims(a: Symbolic, axis: Any) -> Symbolic:
+    ndim = a.type.ndim + 1
+    if not isinstance(axis, int) or not -ndim <= axis < ndim:
+        raise _tr().error(TypingError, f"expand_dims() takes a constant axis in range for {ndim} dimensions")
+    at = axis % ndim
+    return subview(a, tuple([slice(None)] * at + [None] + [slice(None)] * (ndim - 1 - at)))
+
+
+def squeeze(a: Symbolic, axis: Any = None) -> Symbolic:
+    """Only with ``axis=``: which axes have extent 1 is known only at run time."""
+    if axis is None:
+        raise _tr().error(UnsupportedError, "np.squeeze() without axis= is not supported in compiled code: which "
+                                            "extents are 1 is only known at run time; pass axis=")
+    k = _axis_index(a, axis)
+    arith.raise_if(arith.compare("!=", arrays.dim(a, k), 1), "ValueError",
+                   "cannot select an axis to squeeze out which has size not equal to one")
+    return subview(a, tuple(0 if j == k else slice(None) for j in range(a.type.ndim)))
+
+
+def _axis_index(a: Symbolic, axis: Any) -> int:
+    ndim = a.type.ndim
+    if not isinstance(axis, int) or isinstance(axis, bool):
+        raise _tr().error(UnsupportedError, f"axis must be a constant int in compiled code, not {describe(axis)}")
+    if not -ndim <= axis < ndim:
+        arith.raise_if(True, "numpy.exceptions.AxisError", f"axis {axis} is out of bounds for array of dimension "
+                                                           f"{ndim}")
+        raise PathEnds()
+    return axis % ndim
+
+
 # ----------------------------------------------------------------- broadcasting
 def _shape_text(ndim: int) -> str:
     return "(" + ",".join(["{}"] * ndim) + ("," if ndim == 1 else "") + ")"
@@ -299,6 +410,27 @@ def _binary_operator(op: str, reflected: bool) -> Callable[[Symbolic, Any], Symb
     return apply
 
 
+_UFUNC_NAMES = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "//": "floor_divide", "%": "remainder",
+                "**": "power", "<<": "left_shift", ">>": "right_shift", "&": "bitwise_and", "|": "bitwise_or",
+                "^": "bitwise_xor"}
+
+
+def _inplace_operator(op: str) -> Callable[[Symbolic, Any], Symbolic]:
+    """``a <op>= other`` on an array: in place, as NumPy's (the result must cast to ``a``'s
+    dtype under ``same_kind``: ``int_array += 1.5`` is NumPy's casting error)."""
+    def apply(a: Symbolic, other: Any) -> Symbolic:
+        result = _binary_operator(op, False)(a, other)
+        source, target = to_dtype(result.type.dtype), to_dtype(a.type.dtype)
+        if not np.can_cast(source, target, casting="same_kind"):
+            raise _tr().error(TypingError, f"Cannot cast ufunc '{_UFUNC_NAMES[op]}' output from {source!r} to "
+                                           f"{target!r} with casting rule 'same_kind'")
+        if a.type.readonly:
+            raise _tr().error(TypingError, "output array is read-only")
+        assign(a, result)
+        return a
+    return apply
+
+
 def _compare_operator(op: str) -> Callable[[Symbolic, Any], Symbolic]:
     def apply(a: Symbolic, other: Any) -> Symbolic:
         _check_operand(other, op)
@@ -363,6 +495,11 @@ def assign(dest: Symbolic, value: Any) -> None:
         if ok is not True:
             arith.raise_if(arith.logical_not(ok) if ok is not False else True, "ValueError", message,
                            *(arith.cast(e, i64) for e in (*source, *extents)))
+        # the view's extents, written as the broadcast of the value's (equal after the check):
+        # the form in which ``fuse`` sees that the value's producer covers the view
+        first = len(extents) - len(source)
+        extents = [*extents[:first], *(e if s is e else arith.select(arith.compare("==", s, 1), e, s)
+                                       for s, e in zip(source, extents[first:]))]
         inputs = [value.value]
     else:
         if isinstance(t.dtype, IntType) and isinstance(vt, IntType) and python_scalar_type(value) is not None:
@@ -403,11 +540,24 @@ def _sum_type(t: Type) -> Type:
     return t
 
 
-def reduce(a: Symbolic, inits: Sequence[Any], combine: Callable[..., Sequence[Any]]) -> list[Symbolic]:
-    """The accumulators after ``combine(*accumulators, element)`` over every element of ``a``."""
+def _axis(a: Symbolic, axis: Any) -> int | None:
+    """``axis`` as a non-negative int (None: the whole array, also for axis 0 of a 1-d array,
+    which gives NumPy's scalar); out of range: NumPy's ``AxisError`` where it runs."""
+    if axis is None:
+        return None
+    if isinstance(axis, tuple):
+        raise _tr().error(UnsupportedError, "tuples of axes are not supported in compiled code yet")
+    k = _axis_index(a, axis)
+    return None if a.type.ndim == 1 else k
+
+
+def reduce(a: Symbolic, inits: Sequence[Any], combine: Callable[..., Sequence[Any]],
+           axis: int | None = None) -> list[Symbolic]:
+    """The accumulators after ``combine(*accumulators, element)`` over every element of ``a``
+    (scalars), or along ``axis`` (arrays of the other axes)."""
     tr = _tr()
     inits = [arith.materialize(v) if not isinstance(v, Symbolic) else v.value for v in inits]
-    op = tr.emit(ArrayReduceOp([e.value for e in arrays.shape(a)], [a.value], inits))
+    op = tr.emit(ArrayReduceOp([_sym(e).value for e in arrays.shape(a)], [a.value], inits, axis))
     with tr.region(op.body):
         accumulators = [Symbolic(v) for v in op.accumulator_args()]
         new = combine(*accumulators, Symbolic(op.element_args()[0]))
@@ -415,32 +565,56 @@ def reduce(a: Symbolic, inits: Sequence[Any], combine: Callable[..., Sequence[An
     return [Symbolic(r) for r in op.results]
 
 
-def _no_axis(name: str, axis: Any, **rest: Any) -> None:
-    if axis is not None or any(v is not None and v is not False for v in rest.values()):
-        raise _tr().error(UnsupportedError, f"{name}() with axis=, keepdims= or other options is not supported "
-                                            "in compiled code yet; reduce the whole array")
+def _apply(fn: Callable[..., Any], value: Any, *rest: Any) -> Any:
+    """``fn`` on a scalar result, or element-wise on an array result."""
+    return elementwise(fn, (value, *rest), "a reduction") if is_array(value) else fn(value, *rest)
 
 
-def total(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
-    _no_axis("sum", axis, dtype=dtype, out=out, keepdims=keepdims)
-    t = _sum_type(a.type.dtype)
-    return reduce(a, [arith.constant(0, t)], lambda acc, x: [numpy_binary("+", acc, arith.cast(x, t))])[0]
+def _finish(a: Symbolic, value: Any, axis: int | None, keepdims: bool) -> Any:
+    """With ``keepdims``, the reduced axis (every axis, for ``axis=None``) kept with extent 1."""
+    if not keepdims:
+        return value
+    ndim = a.type.ndim
+    if axis is None:
+        one = arith.constant(1, i64)
+        t = type_of(value)
+        op = _tr().emit(ArrayMapOp([one.value] * ndim, [], t))
+        with _tr().region(op.body):
+            _tr().emit(ArrayYieldOp([arith.materialize(value, t)]))
+        return Symbolic(op.result)
+    return subview(value, tuple(None if j == axis else slice(None) for j in range(ndim)))
 
 
-def product(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
-    _no_axis("prod", axis, dtype=dtype, out=out, keepdims=keepdims)
-    t = _sum_type(a.type.dtype)
-    return reduce(a, [arith.constant(1, t)], lambda acc, x: [numpy_binary("*", acc, arith.cast(x, t))])[0]
+def _count(a: Symbolic, axis: int | None) -> Any:
+    return arrays.size(a) if axis is None else arrays.dim(a, axis)
 
 
-def _extremum(name: str, op: str) -> Callable[..., Symbolic]:
-    def reduce_extremum(a: Symbolic, axis: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
-        _no_axis(name, axis, out=out, keepdims=keepdims)
-        t = a.type.dtype
+def _options(name: str, dtype: Any = None, out: Any = None) -> None:
+    if dtype is not None or out is not None:
+        raise _tr().error(UnsupportedError, f"{name}() with dtype= or out= is not supported in compiled code yet")
+
+
+def total(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Any:
+    _options("sum", dtype, out)
+    k, t = _axis(a, axis), _sum_type(a.type.dtype)
+    s = reduce(a, [arith.constant(0, t)], lambda acc, x: [numpy_binary("+", acc, arith.cast(x, t))], k)[0]
+    return _finish(a, s, k, keepdims)
+
+
+def product(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Any:
+    _options("prod", dtype, out)
+    k, t = _axis(a, axis), _sum_type(a.type.dtype)
+    p = reduce(a, [arith.constant(1, t)], lambda acc, x: [numpy_binary("*", acc, arith.cast(x, t))], k)[0]
+    return _finish(a, p, k, keepdims)
+
+
+def _extremum(name: str, op: str) -> Callable[..., Any]:
+    def reduce_extremum(a: Symbolic, axis: Any = None, out: Any = None, keepdims: bool = False) -> Any:
+        _options(name, None, out)
+        k, t = _axis(a, axis), a.type.dtype
         if isinstance(t, ComplexType):
             raise _tr().error(UnsupportedError, f"{name}() of a complex array is not supported in compiled code")
-        size = arrays.size(a)
-        arith.raise_if(arith.compare("==", size, 0), "ValueError",
+        arith.raise_if(arith.compare("==", _count(a, k), 0), "ValueError",
                        f"zero-size array to reduction operation {'minimum' if op == '<' else 'maximum'} "
                        "which has no identity")
         if isinstance(t, FloatType):
@@ -449,74 +623,179 @@ def _extremum(name: str, op: str) -> Callable[..., Symbolic]:
             start = op == "<"
         else:
             start = t.max if op == "<" else t.min
-        return reduce(a, [arith.constant(start, t)], lambda acc, x: [numpy_api.extremum(op)(acc, x)])[0]
+        m = reduce(a, [arith.constant(start, t)], lambda acc, x: [numpy_api.extremum(op)(acc, x)], k)[0]
+        return _finish(a, m, k, keepdims)
     return reduce_extremum
 
 
-def _logical(name: str) -> Callable[..., Symbolic]:
-    def reduce_logical(a: Symbolic, axis: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
-        _no_axis(name, axis, out=out, keepdims=keepdims)
-        start = name == "all"
+def _logical(name: str) -> Callable[..., Any]:
+    def reduce_logical(a: Symbolic, axis: Any = None, out: Any = None, keepdims: bool = False) -> Any:
+        _options(name, None, out)
+        k = _axis(a, axis)
         combine = arith.logical_and if name == "all" else arith.logical_or
-        return reduce(a, [arith.constant(start, bool_)], lambda acc, x: [combine(acc, arith.truth(x))])[0]
+        r = reduce(a, [arith.constant(name == "all", bool_)], lambda acc, x: [combine(acc, arith.truth(x))], k)[0]
+        return _finish(a, r, k, keepdims)
     return reduce_logical
 
 
-def mean(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Symbolic:
-    _no_axis("mean", axis, dtype=dtype, out=out, keepdims=keepdims)
-    t = a.type.dtype
+def mean(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Any:
+    """The sum in the element type (float64 for ints and bools) over the count, NumPy's way:
+    an empty mean is ``nan``."""
+    _options("mean", dtype, out)
+    k, t = _axis(a, axis), a.type.dtype
     acc = t if isinstance(t, (FloatType, ComplexType)) else f64
-    s = reduce(a, [arith.constant(0, acc)], lambda s, x: [arith.binary("+", s, arith.cast(x, acc))])[0]
-    return numpy_binary("/", s, arith.cast(arrays.size(a), acc))
+    s = reduce(a, [arith.constant(0, acc)], lambda s, x: [arith.binary("+", s, arith.cast(x, acc))], k)[0]
+    n = arith.cast(_count(a, k), acc)
+    return _finish(a, _apply(lambda v: numpy_binary("/", v, n), s), k, keepdims)
 
 
 def variance(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
-             keepdims: bool = False) -> Symbolic:
-    _no_axis("var", axis, dtype=dtype, out=out, keepdims=keepdims)
-    m = mean(a)
-    t = m.type
+             keepdims: bool = False) -> Any:
+    """``sum(|x - mean|**2) / max(n - ddof, 0)``, the mean taken first (two passes, as NumPy)."""
+    _options("var", dtype, out)
+    k = _axis(a, axis)
+    m = mean(a, axis, keepdims=True) if k is not None else mean(a)
+    t = type_of(m).dtype if is_array(m) else type_of(m)
     real = t.part if isinstance(t, ComplexType) else t
 
-    def squared(acc: Any, x: Any) -> list:
-        d = arith.binary("-", arith.cast(x, t), m)
+    def squared(x: Any, centre: Any) -> Any:
+        d = arith.binary("-", arith.cast(x, t), centre)
         if isinstance(t, ComplexType):
             re, im = arith.real(d), arith.imag(d)
-            return [arith.binary("+", acc, arith.binary("+", arith.binary("*", re, re), arith.binary("*", im, im)))]
-        return [arith.binary("+", acc, arith.binary("*", d, d))]
+            return arith.binary("+", arith.binary("*", re, re), arith.binary("*", im, im))
+        return arith.binary("*", d, d)
 
-    s = reduce(a, [arith.constant(0, real)], squared)[0]
-    n = arith.binary("-", arrays.size(a), _int(ddof))
-    n = arith.select(arith.compare("<", n, 0), 0, n)
-    return numpy_binary("/", s, arith.cast(n, real))
+    deviations = elementwise(squared, (a, m), "var()")
+    s = reduce(deviations, [arith.constant(0, real)], lambda acc, x: [arith.binary("+", acc, x)], k)[0]
+    n = arith.binary("-", _count(a, k), _int(ddof))
+    n = arith.cast(arith.select(arith.compare("<", n, 0), 0, n), real)
+    return _finish(a, _apply(lambda v: numpy_binary("/", v, n), s), k, keepdims)
 
 
 def deviation(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, ddof: Any = 0,
-              keepdims: bool = False) -> Symbolic:
+              keepdims: bool = False) -> Any:
     v = variance(a, axis, dtype, out, ddof, keepdims)
-    return _tr().emit_value(MathOp("sqrt", v.value))
+    return _apply(lambda x: _tr().emit_value(MathOp("sqrt", x.value)), v)
+
+
+def _arg_extremum(name: str, op: str) -> Callable[..., Any]:
+    """``argmin``/``argmax``: the index of the first least (greatest) element, a NaN counting
+    as the extreme (the first NaN wins), as NumPy; an empty array is NumPy's ``ValueError``."""
+    def reduce_arg(a: Symbolic, axis: Any = None, out: Any = None, keepdims: bool = False) -> Any:
+        _options(name, None, out)
+        k, t = _axis(a, axis), a.type.dtype
+        if isinstance(t, ComplexType):
+            raise _tr().error(UnsupportedError, f"{name}() of a complex array is not supported in compiled code")
+        arith.raise_if(arith.compare("==", _count(a, k), 0), "ValueError",
+                       f"attempt to get {name} of an empty sequence")
+
+        def combine(best: Any, where: Any, count: Any, x: Any) -> list:
+            better = arith.compare(op, x, best)
+            if isinstance(t, FloatType):
+                better = arith.logical_or(better, arith.logical_and(arith.emit_test("isnan", x),
+                                                                    arith.logical_not(arith.emit_test("isnan", best))))
+            first = arith.compare("==", count, 0)
+            take = arith.logical_or(first, better)
+            return [arith.select(take, x, best), arith.select(take, count, where), arith.binary("+", count, 1)]
+
+        zero = arith.constant(0, i64)
+        r = reduce(a, [arith.constant(0, t), zero, zero], combine, k)[1]
+        return _finish(a, r, k, keepdims)
+    return reduce_arg
+
+
+def count_nonzero(a: Symbolic, axis: Any = None, keepdims: bool = False) -> Any:
+    k = _axis(a, axis)
+    n = reduce(a, [arith.constant(0, i64)],
+               lambda acc, x: [arith.binary("+", acc, arith.cast(arith.truth(x), i64))], k)[0]
+    return _finish(a, n, k, keepdims)
+
+
+def _cumulative(name: str) -> Callable[..., Symbolic]:
+    """``cumsum``/``cumprod``: of the flattened array, or along ``axis``; in the
+    accumulator type of ``sum``/``prod``, added in order (as NumPy does)."""
+    def cumulate(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None) -> Symbolic:
+        from . import pyarray
+
+        _options(name, dtype, out)
+        t = _sum_type(a.type.dtype)
+        source = elementwise(lambda x: arith.cast(x, t), (a,), f"{name}()")
+        if axis is None or a.type.ndim == 1:
+            if axis is not None:
+                _axis_index(a, axis)
+            shape3 = [1, arrays.size(a), 1]
+        else:
+            k = _axis_index(a, axis)
+            extents = arrays.shape(a)
+            before, after = 1, 1
+            for e in extents[:k]:
+                before = arith.binary("*", before, e)
+            for e in extents[k + 1:]:
+                after = arith.binary("*", after, e)
+            shape3 = [before, extents[k], after]
+        result = numpy_api.allocate(tuple(shape3), t)
+        _tr().call(pyarray.cumulate, (reshape(source, tuple(shape3)), result, name == "cumprod"), {})
+        if axis is None:
+            return reshape(result, -1)
+        return reshape(result, tuple(arrays.shape(a)))
+    return cumulate
+
+
+def clip(a: Any, a_min: Any, a_max: Any) -> Any:
+    """``minimum(maximum(a, a_min), a_max)``, NaN propagating, as NumPy's ``clip``."""
+    def clip_element(x: Any, low: Any, high: Any) -> Any:
+        return numpy_api.extremum("<")(numpy_api.extremum(">")(x, low), high)
+    return elementwise(clip_element, (a, a_min, a_max), "np.clip()") if any(map(is_array, (a, a_min, a_max))) \
+        else clip_element(a, a_min, a_max)
+
+
+def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Any:
+    """NumPy's ``isclose``: ``|a - b| <= atol + rtol * |b|`` for finite values, equality for
+    infinities, NaN equal to NaN only with ``equal_nan``."""
+    def close(x: Any, y: Any) -> Any:
+        x, y = arith.as_float(x, "np.isclose()"), arith.as_float(y, "np.isclose()")
+        absolute = numpy_api.lookup(np.absolute)
+        within = arith.compare("<=", absolute(arith.binary("-", x, y)),
+                               arith.binary("+", atol, arith.binary("*", rtol, absolute(y))))
+        finite = arith.logical_and(arith.emit_test("isfinite", x), arith.emit_test("isfinite", y))
+        result = arith.select(finite, within, arith.compare("==", x, y))
+        if equal_nan:
+            both = arith.logical_and(arith.emit_test("isnan", x), arith.emit_test("isnan", y))
+            result = arith.logical_or(result, both)
+        return result
+    return elementwise(close, (a, b), "np.isclose()") if is_array(a) or is_array(b) else close(a, b)
 
 
 REDUCTIONS: dict[str, Callable[..., Symbolic]] = {
     "sum": total, "prod": product, "min": _extremum("min", "<"), "max": _extremum("max", ">"),
     "mean": mean, "var": variance, "std": deviation, "any": _logical("any"), "all": _logical("all"),
+    "argmin": _arg_extremum("argmin", "<"), "argmax": _arg_extremum("argmax", ">"),
+    "cumsum": _cumulative("cumsum"), "cumprod": _cumulative("cumprod"),
 }
 
 _ARRAY_OPERATORS: dict[str, Callable] = {}
 for _name, _op in _OPERATORS.items():
     _ARRAY_OPERATORS[f"__{_name}__"] = _binary_operator(_op, False)
     _ARRAY_OPERATORS[f"__r{_name}__"] = _binary_operator(_op, True)
+    _ARRAY_OPERATORS[f"__i{_name}__"] = _inplace_operator(_op)
 for _name, _op in _COMPARISONS.items():
     _ARRAY_OPERATORS[f"__{_name}__"] = _compare_operator(_op)
 define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": setitem, "__neg__": _negative, "__pos__": lambda a: a, "__invert__": _invert,
-                   "__abs__": _absolute, "astype": method(astype),
+                   "__abs__": _absolute, "astype": method(astype), "T": transpose,
+                   "transpose": method(transpose), "reshape": method(reshape), "ravel": method(ravel),
+                   "flatten": method(flatten),
                    **{name: method(fn) for name, fn in REDUCTIONS.items()}})
 
 
 # ----------------------------------------------------------------- NumPy functions on arrays
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
+    np.transpose: lambda a, axes=None: transpose(a, axes), np.reshape: lambda a, shape: reshape(a, shape),
+    np.ravel: ravel, np.flip: flip, np.expand_dims: expand_dims, np.squeeze: squeeze,
     np.sum: total, np.prod: product, np.min: REDUCTIONS["min"], np.amin: REDUCTIONS["min"],
     np.max: REDUCTIONS["max"], np.amax: REDUCTIONS["max"], np.mean: mean, np.var: variance, np.std: deviation,
-    np.any: REDUCTIONS["any"], np.all: REDUCTIONS["all"],
+    np.any: REDUCTIONS["any"], np.all: REDUCTIONS["all"], np.argmin: REDUCTIONS["argmin"],
+    np.argmax: REDUCTIONS["argmax"], np.cumsum: REDUCTIONS["cumsum"], np.cumprod: REDUCTIONS["cumprod"],
+    np.count_nonzero: count_nonzero, np.clip: clip, np.isclose: isclose,
 }
 #: ufuncs that are operators (their scalar forms are NumPy's element operations)
 _OPERATOR_UFUNCS = {np.add: "+", np.subtract: "-", np.multiply: "*", np.divide: "/", np.true_divide: "/",

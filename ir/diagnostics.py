@@ -16,6 +16,7 @@ time: ``Exception`` subclasses that take a message as their one argument.
 from __future__ import annotations
 
 import builtins
+import importlib
 
 import linecache
 from dataclasses import dataclass
@@ -92,8 +93,17 @@ class VerificationError(Exception):
     """The IR broke one of its rules (a compiler bug, never a user error)."""
 
 
+#: exceptions of libraries that compiled code raises as they do, by dotted name
+#: (imported only when one is raised)
+LIBRARY_EXCEPTIONS = ("numpy.exceptions.AxisError",)
+
+
 def builtin_exception(name: str) -> type[Exception] | None:
-    """The built-in ``Exception`` subclass called ``name``, if there is one."""
+    """The built-in ``Exception`` subclass called ``name``, if there is one, or the
+    library exception of :data:`LIBRARY_EXCEPTIONS` so named."""
+    if name in LIBRARY_EXCEPTIONS:
+        module, _, attribute = name.rpartition(".")
+        return getattr(importlib.import_module(module), attribute)
     cls = getattr(builtins, name, None)
     if isinstance(cls, type) and issubclass(cls, Exception):
         return cls

@@ -21,7 +21,7 @@ from ir.ops.array import (
     ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
     ArrayViewOp,
 )
-from ir.ops.wholearray import ArraySubviewOp
+from ir.ops.wholearray import ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
 from ir.types import ArrayType, ComplexType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
@@ -107,6 +107,30 @@ def _array_subview(self: _FunctionLowering, op: ArraySubviewOp) -> lir.Value:
         axis += 1
     data = b.gep(b.extract_value(array, 1), [offset], inbounds=True, source_etype=_I8)
     return _make_array(self, op.result.type, b.extract_value(array, 0), data, shape, strides)
+
+
+@_lowers(ArrayTransposeOp)
+def _array_transpose(self: _FunctionLowering, op: ArrayTransposeOp) -> lir.Value:
+    """The same data and meminfo; extents and strides permuted."""
+    t = op.operand(0).type
+    array = self.value(op.operand(0))
+    shape, strides = self._shape(array, t), self._strides(array, t)
+    return _make_array(self, op.result.type, self.b.extract_value(array, 0), self.b.extract_value(array, 1),
+                       [shape[k] for k in op.perm], [strides[k] for k in op.perm])
+
+
+@_lowers(ArrayReshapeOp)
+def _array_reshape(self: _FunctionLowering, op: ArrayReshapeOp) -> lir.Value:
+    """The same data and meminfo; the new extents with their C strides (wrapping products,
+    exact unless an extent is 0, as for ``array.alloc``)."""
+    b, t = self.b, op.operand(0).type
+    array = self.value(op.operand(0))
+    shape = [self.value(v) for v in op.operands[1:]]
+    strides = [lir.Constant(_I64, _itemsize(t.dtype))]
+    for extent in reversed(shape[1:]):
+        strides.insert(0, b.mul(strides[0], extent))
+    return _make_array(self, op.result.type, b.extract_value(array, 0), b.extract_value(array, 1), shape,
+                       strides[:len(shape)])
 
 
 def _make_array(self: _FunctionLowering, t: ArrayType, meminfo: lir.Value, data: lir.Value,

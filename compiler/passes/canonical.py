@@ -20,7 +20,11 @@ Canonicalizations:
   type holds exactly, or with another value widened from the same type, is
   compared in the narrower type (``cast(x: i32) > 0`` becomes ``x > 0`` on
   ``i32``): the same answer, and no cast left in loops the vectorizer wants to
-  be of one element type.
+  be of one element type;
+* the extent of an array a whole-array op made is the extent it was made with
+  (the operand of ``array.map`` and ``array.reshape``, the count of
+  ``array.subview``, the permuted extent of ``array.transpose``), so shapes
+  computed twice become one value (what ``fuse`` matches, what ``bce`` bounds).
 """
 from __future__ import annotations
 
@@ -29,8 +33,9 @@ from typing import Any, Callable
 
 from ir.core import Operation, Value
 from ir.ops import (
-    AddOp, AndOp, CastOp, CompareOp, ConstantOp, DivOp, FloorDivOp, ForOp, GeOp, GtOp, IfOp, LeOp, LtOp, MaxOp,
-    MinOp, MulOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
+    AddOp, AndOp, ArrayDimOp, ArrayMapOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, CastOp, CompareOp,
+    ConstantOp, DivOp, EqOp, FloorDivOp, ForOp, GeOp, GtOp, IfOp, LeOp, LtOp, MaxOp, MinOp, MulOp, NeOp, OrOp,
+    RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
 )
 from ir.interfaces import exact_in_single
 from ir.rewriting import Pattern, Rewriter, pattern
@@ -82,6 +87,12 @@ SAME_OPERAND: list[tuple[type, Callable[[Type], bool], Any]] = [
     (OrOp, _is_int, "x"),                          # x | x
     (MinOp, _any_type, "x"),                       # min(x, x)
     (MaxOp, _any_type, "x"),                       # max(x, x)
+    (EqOp, _is_int, True),                         # x == x (not for floats: nan)
+    (LeOp, _is_int, True),                         # x <= x
+    (GeOp, _is_int, True),                         # x >= x
+    (NeOp, _is_int, False),                        # x != x
+    (LtOp, _is_int, False),                        # x < x
+    (GtOp, _is_int, False),                        # x > x
 ]
 
 
@@ -154,7 +165,7 @@ def _identity(op: Operation, rewriter: Rewriter) -> bool:
     if len(op.operands) != 2:
         return False
     x, y = op.operands
-    t = op.result.type
+    t = x.type   # the operands' type (for a comparison, not its result's)
     if x is y:
         for cls, holds, result in SAME_OPERAND:
             if type(op) is cls and holds(t):
@@ -249,7 +260,31 @@ def _replace_by_constant(op: Operation, value: Any, rewriter: Rewriter) -> bool:
 
 
 #: the fold patterns, in the order they are tried on an op
+@pattern(ArrayDimOp)
+def _extent_known(op: ArrayDimOp, rewriter: Rewriter) -> bool:
+    """The extent of an array an ``array.map`` made is its extent operand; of an
+    ``array.subview``, its count operand (1 for a new axis)."""
+    source = op.operand(0).owner
+    if isinstance(source, ArrayMapOp):
+        rewriter.replace(op, [source.extents[op.axis]])
+        return True
+    if isinstance(source, ArrayTransposeOp):
+        rewriter.replace(op, [rewriter.insert_before(op, ArrayDimOp(source.operand(0), source.perm[op.axis],
+                                                                    loc=op.loc)).result])
+        return True
+    if isinstance(source, ArrayReshapeOp):
+        rewriter.replace(op, [source.operand(1 + op.axis)])
+        return True
+    if isinstance(source, ArraySubviewOp):
+        letter, operands = [part for part in source.parts() if part[0] != "i"][op.axis]
+        if letter == "s":
+            rewriter.replace(op, [operands[1]])
+            return True
+        return _replace_by_constant(op, 1, rewriter)
+    return False
+
+
 PATTERNS: tuple[Pattern, ...] = (
     _check_that_never_fires, _select_known, _if_known, _loop_without_trips,
-    _evaluate, _identity, _beyond_the_type, _compare_narrower,
+    _evaluate, _identity, _beyond_the_type, _compare_narrower, _extent_known,
 )

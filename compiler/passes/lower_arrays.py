@@ -17,7 +17,8 @@ extents are the same value), the loop index is used as it is.
 Overlap (NumPy's ``a[1:] = a[:-1]``): a map into ``out`` whose inputs may share
 memory with ``out`` tests ``array.overlap`` at run time; when one does, the
 results go to a new array first and are then copied into ``out``, so every
-element is computed before any is stored.
+element is computed before any is stored.  An input that is ``out`` itself
+(``a += b``) needs no test: each element is read just before it is written.
 
 The compiler runs this pass after every pipeline too, so array ops never
 reach code generation (at ``-O0`` or with a pipeline that does not name it).
@@ -49,7 +50,8 @@ class LowerArrays:
         changed = bool(pending)
         while pending:
             op = pending.pop()
-            if isinstance(op, ArrayMapOp) and op.out is not None and op.inputs and not op.attributes.get("disjoint"):
+            if isinstance(op, ArrayMapOp) and op.out is not None and not op.attributes.get("disjoint") \
+                    and any(x is not op.out for x in op.inputs):
                 pending += _split_on_overlap(op, rewriter)
             else:
                 _lower(op, rewriter)
@@ -61,7 +63,7 @@ def _split_on_overlap(op: ArrayMapOp, rewriter: Rewriter) -> list[ArrayMapOp]:
     returns the new maps (marked ``disjoint``: their inputs cannot overlap ``out``)."""
     out = op.out
     overlap = None
-    for x in dict.fromkeys(op.inputs):
+    for x in dict.fromkeys(x for x in op.inputs if x is not out):   # ``out`` itself is read where written
         found = rewriter.insert_before(op, ArrayOverlapOp(x, out, loc=op.loc)).result
         overlap = found if overlap is None else rewriter.insert_before(op, OrOp(overlap, found, loc=op.loc)).result
     branch = rewriter.insert_before(op, IfOp(overlap, [], loc=op.loc))
@@ -89,57 +91,104 @@ def _copy_of(op: ArrayMapOp, out: Value | None) -> ArrayMapOp:
     return new
 
 
-def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter) -> None:
-    loc = op.loc
-    if isinstance(op, ArrayMapOp):
-        dest = op.out if op.out is not None else \
-            rewriter.insert_before(op, ArrayAllocOp(op.element_type(), op.extents, loc=loc)).result
-        carried: list[Value] = []
-    else:
-        carried = list(op.inits)
-    zero = rewriter.insert_before(op, ConstantOp(0, i64, loc=loc)).result
-    one = rewriter.insert_before(op, ConstantOp(1, i64, loc=loc)).result
-    # the loop nest, outermost first; each loop carries the accumulators
-    indices: list[Value] = []
-    outermost = None
-    block_of = None   # where the next op goes (None: before ``op``)
+class _Nest:
+    """Builds loop nests just before ``op``: ``open`` one loop per extent (each carrying
+    values), ``put`` ops into the innermost body, ``close`` the loops from the inside out."""
 
-    def put(new: Operation) -> Operation:
-        if block_of is None:
-            return rewriter.insert_before(op, new)
-        block_of.append(new)
+    def __init__(self, op: Operation, rewriter: Rewriter) -> None:
+        self.op, self.rewriter = op, rewriter
+        self.block = None   # where ``put`` appends (None: before ``op``)
+        self.zero = self.put(ConstantOp(0, i64, loc=op.loc)).result
+        self.one = self.put(ConstantOp(1, i64, loc=op.loc)).result
+
+    def put(self, new: Operation) -> Operation:
+        if self.block is None:
+            return self.rewriter.insert_before(self.op, new)
+        self.block.append(new)
         return new
 
-    loops: list[ForOp] = []
-    for extent in op.extents:
-        loop = put(ForOp(zero, extent, one, carried, loc=loc))
-        outermost = outermost or loop
-        loops.append(loop)
-        indices.append(loop.induction_var)
-        carried = list(loop.iter_args)
-        block_of = loop.body
-    # the innermost body: the elements, the region, the store or the new accumulators
-    mapping: dict[Value, Value] = {}
-    for arg, x in zip(op.element_args(), op.inputs):
-        mapping[arg] = put(ArrayLoadOp(x, _input_indices(op, x, indices, put), loc=loc)).result
-    if isinstance(op, ArrayReduceOp):
-        mapping.update(zip(op.accumulator_args(), carried))
-    for inner in op.body.ops[:-1]:
-        put(clone(inner, mapping))
-    values = [mapping.get(v, v) for v in op.body.terminator.operands]
+    def open(self, extents: Sequence[Value], carried: Sequence[Value] = ()) -> tuple[list, list, list[Value]]:
+        """Loops over ``extents``; ``(loops, indices, the values carried inside)``."""
+        loops, indices, carried = [], [], list(carried)
+        for extent in extents:
+            loop = self.put(ForOp(self.zero, extent, self.one, carried, loc=self.op.loc))
+            loops.append(loop)
+            indices.append(loop.induction_var)
+            carried = list(loop.iter_args)
+            self.block = loop.body
+        return loops, indices, carried
+
+    def close(self, loops: list, values: Sequence[Value], outer_block) -> list[Value]:
+        """End ``loops`` (innermost yielding ``values``); the outermost's results."""
+        values = list(values)
+        for loop in reversed(loops):
+            loop.body.append(YieldOp(values, loc=self.op.loc))
+            values = list(loop.results)
+        self.block = outer_block
+        if loops:
+            self.rewriter.modified(loops[0])
+        return values
+
+    def region(self, accumulators: Sequence[Value], indices: Sequence[Value]) -> list[Value]:
+        """Load the inputs' elements at ``indices``, run a copy of the region; what it yields."""
+        op = self.op
+        mapping: dict[Value, Value] = {}
+        for arg, x in zip(op.element_args(), op.inputs):
+            mapping[arg] = self.put(ArrayLoadOp(x, _input_indices(op, x, indices, self.put), loc=op.loc)).result
+        if isinstance(op, ArrayReduceOp):
+            mapping.update(zip(op.accumulator_args(), accumulators))
+        for inner in op.body.ops[:-1]:
+            self.put(clone(inner, mapping))
+        return [mapping.get(v, v) for v in op.body.terminator.operands]
+
+
+def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter) -> None:
+    nest = _Nest(op, rewriter)
     if isinstance(op, ArrayMapOp):
-        put(ArrayStoreOp(dest, indices, values[0], loc=loc))
-        values = []
-    # close the loops from the inside out: each yields what the one inside it gave
-    for loop in reversed(loops):
-        loop.body.append(YieldOp(values, loc=loc))
-        values = list(loop.results)
-    if outermost is not None:
-        rewriter.modified(outermost)
-    if isinstance(op, ArrayMapOp) and op.out is not None:
-        rewriter.erase(op)
+        dest = op.out if op.out is not None else \
+            nest.put(ArrayAllocOp(op.element_type(), op.extents, loc=op.loc)).result
+        loops, indices, _ = nest.open(op.extents)
+        nest.put(ArrayStoreOp(dest, indices, nest.region([], indices)[0], loc=op.loc))
+        nest.close(loops, [], None)
+        if op.out is not None:
+            rewriter.erase(op)
+        else:
+            rewriter.replace(op, [dest])
+    elif op.axis is None:
+        loops, indices, carried = nest.open(op.extents, op.inits)
+        rewriter.replace(op, nest.close(loops, nest.region(carried, indices), None))
     else:
-        rewriter.replace(op, [dest] if isinstance(op, ArrayMapOp) else values)
+        rewriter.replace(op, _lower_along_axis(op, nest))
+
+
+def _lower_along_axis(op: ArrayReduceOp, nest: _Nest) -> list[Value]:
+    """A reduction along one axis: along the last axis, an inner loop carries the
+    accumulators, stored after it; along another, the results are filled with the inits
+    and updated in place in one pass over the space in C order (memory order for C
+    inputs, and the order NumPy adds in)."""
+    k, loc = op.axis, op.loc
+    other = [e for j, e in enumerate(op.extents) if j != k]
+    outs = [nest.put(ArrayAllocOp(v.type, other, loc=loc)).result for v in op.inits]
+    if k == op.ndim - 1:
+        outer, outer_indices, _ = nest.open(other)
+        inner, indices, carried = nest.open([op.extents[k]], op.inits)
+        block = outer[-1].body if outer else None
+        finals = nest.close(inner, nest.region(carried, [*outer_indices, *indices]), block)
+        for out, value in zip(outs, finals):
+            nest.put(ArrayStoreOp(out, outer_indices, value, loc=loc))
+        nest.close(outer, [], None)
+        return outs
+    fill, indices, _ = nest.open(other)
+    for out, init in zip(outs, op.inits):
+        nest.put(ArrayStoreOp(out, indices, init, loc=loc))
+    nest.close(fill, [], None)
+    loops, indices, _ = nest.open(op.extents)
+    kept = [i for j, i in enumerate(indices) if j != k]
+    accumulators = [nest.put(ArrayLoadOp(out, kept, loc=loc)).result for out in outs]
+    for out, value in zip(outs, nest.region(accumulators, indices)):
+        nest.put(ArrayStoreOp(out, kept, value, loc=loc))
+    nest.close(loops, [], None)
+    return outs
 
 
 def _input_indices(op: ArrayMapOp | ArrayReduceOp, x: Value, indices: Sequence[Value], put) -> list[Value]:
@@ -153,7 +202,6 @@ def _input_indices(op: ArrayMapOp | ArrayReduceOp, x: Value, indices: Sequence[V
             out.append(i)   # the space's extent is this input's own: no broadcasting on this axis
             continue
         dim = put(ArrayDimOp(x, j, loc=op.loc)).result
-        one = put(ConstantOp(1, i64, loc=op.loc)).result
-        zero = put(ConstantOp(0, i64, loc=op.loc)).result
+        one, zero = (put(ConstantOp(c, i64, loc=op.loc)).result for c in (1, 0))
         out.append(put(SelectOp(put(EqOp(dim, one, loc=op.loc)).result, zero, i, loc=op.loc)).result)
     return out

@@ -14,6 +14,12 @@ broadcast, as NumPy does) before the op.
   when ``count > 0``, every ``start + j * step`` in range), ``i`` drops the
   next axis of ``%a`` at one in-range index operand, ``n`` inserts a new axis
   of extent 1.  Every axis of ``%a`` is consumed by an ``s`` or an ``i``.
+* ``%t = array.transpose %a {perm = [1, 0]} : array<f64, 2, F>`` -- the view
+  whose axis ``j`` is axis ``perm[j]`` of ``%a`` (``a.T``: the reversed axes; the
+  transpose of a C-contiguous array is Fortran-contiguous and the other way round);
+* ``%r = array.reshape %a, %e0, .. : array<f64, 2, C>`` -- the C-contiguous
+  array ``%a`` seen with the extents ``%e`` (their product is ``%a``'s size: the
+  frontend checks it), sharing its memory;
 * ``%r = array.map %e0, .., %en-1, %x0, .., %xk-1 [, %out] {ndim, inputs, out}``
   with a region ``^(%v0: T0, ..): ... array.yield %y`` -- for every index of
   the ``n``-d iteration space of extents ``%e``, the region applied to the
@@ -23,10 +29,13 @@ broadcast, as NumPy does) before the op.
   ``%out`` (an array of the iteration space's shape; no result).  When an
   input overlaps ``%out`` the result is as if every element were computed
   before any was stored, NumPy's ``a[1:] = a[:-1]``.
-* ``%s = array.reduce %e.., %x.., %init.. {ndim, inputs}`` with a region
+* ``%s = array.reduce %e.., %x.., %init.. {ndim, inputs [, axis]}`` with a region
   ``^(%acc.., %v..): ... array.yield %acc'..`` -- the accumulators start at
   ``%init`` and the region combines them with the elements of every index,
   in C order of the iteration space; the results are the final accumulators.
+  With ``axis = k`` there is one set of accumulators per index of the other
+  axes, each combined along axis ``k`` in order, and the results are new
+  C-contiguous arrays of the other axes' extents.
 * ``array.yield`` ends the region of ``array.map`` and ``array.reduce``.
 """
 from __future__ import annotations
@@ -38,7 +47,7 @@ from ..diagnostics import Location
 from ..interfaces import Allocate, Ownership, Raise, Read, RecursiveEffects, Write
 from ..types import ArrayType, Type, i64
 
-__all__ = ["ArraySubviewOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp"]
+__all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayReshapeOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp"]
 
 #: operands each letter of a subview's ``spec`` takes
 SPEC_OPERANDS = {"s": 3, "i": 1, "n": 0}
@@ -88,6 +97,67 @@ class ArraySubviewOp(Operation):
             self.fail(f"result type {r} is not a view of {t} with spec {spec!r}")
         if r.layout != "A" and r.layout != t.layout:
             self.fail(f"a view of a {t.layout}-layout array cannot be declared {r.layout}")
+
+
+class ArrayTransposeOp(Operation):
+    name = "array.transpose"
+    traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        return Ownership("view", view_of=0)
+
+    def __init__(self, array: Value, perm: Sequence[int], loc: Location | None = None, name: str | None = None):
+        t = array.type
+        self._setup([array], [ArrayType(t.dtype, t.ndim, transposed_layout(t, perm), t.readonly)],
+                    {"perm": list(perm)}, loc=loc, result_names=[name])
+
+    @property
+    def perm(self) -> list[int]:
+        return self.attributes["perm"]
+
+    def verify_(self) -> None:
+        t = self.operand(0).type if len(self.operands) == 1 else None
+        if not isinstance(t, ArrayType) or len(self.results) != 1:
+            self.fail("takes an array and gives its transposed view")
+        perm = self.attributes.get("perm")
+        if not isinstance(perm, list) or sorted(perm) != list(range(t.ndim)):
+            self.fail(f"perm {perm!r} is not a permutation of the {t.ndim} axes")
+        r = self.result.type
+        if r != ArrayType(t.dtype, t.ndim, transposed_layout(t, perm), t.readonly):
+            self.fail(f"result type {r} is not the transpose of {t}")
+
+
+def transposed_layout(t: ArrayType, perm: Sequence[int]) -> str:
+    """``C`` <-> ``F`` when every axis is reversed, the layout itself for the identity, else ``A``."""
+    if list(perm) == list(range(t.ndim)) or t.ndim < 2 and t.layout != "A":
+        return t.layout
+    if list(perm) == list(reversed(range(t.ndim))) and t.layout in ("C", "F"):
+        return "F" if t.layout == "C" else "C"
+    return "A"
+
+
+class ArrayReshapeOp(Operation):
+    name = "array.reshape"
+    traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        return Ownership("view", view_of=0)
+
+    def __init__(self, array: Value, extents: Sequence[Value], loc: Location | None = None,
+                 name: str | None = None):
+        t = array.type
+        self._setup([array, *extents], [ArrayType(t.dtype, len(extents), "C", t.readonly)], loc=loc,
+                    result_names=[name])
+
+    def verify_(self) -> None:
+        t = self.operand(0).type
+        if not isinstance(t, ArrayType) or t.layout != "C":
+            self.fail(f"reshapes C-contiguous arrays, not {t}")
+        if any(v.type != i64 for v in self.operands[1:]):
+            self.fail("extents must be i64")
+        r = self.result.type if len(self.results) == 1 else None
+        if r != ArrayType(t.dtype, len(self.operands) - 1, "C", t.readonly):
+            self.fail(f"result type {r} is not a C-contiguous {len(self.operands) - 1}-d view of {t}")
 
 
 class ArrayYieldOp(Operation):
@@ -199,10 +269,18 @@ class ArrayReduceOp(_ArrayLoopOp):
     name = "array.reduce"
 
     def __init__(self, extents: Sequence[Value], inputs: Sequence[Value], inits: Sequence[Value],
-                 loc: Location | None = None, names: Sequence[str | None] | None = None):
+                 axis: int | None = None, loc: Location | None = None, names: Sequence[str | None] | None = None):
         block = Block([*(v.type for v in inits), *(x.type.dtype for x in inputs)])
-        self._setup([*extents, *inputs, *inits], [v.type for v in inits],
-                    {"ndim": len(extents), "inputs": len(inputs)}, [Region(block)], loc=loc, result_names=names)
+        attributes = {"ndim": len(extents), "inputs": len(inputs)}
+        results = [v.type for v in inits]
+        if axis is not None:
+            attributes["axis"] = axis
+            results = [ArrayType(t, len(extents) - 1, "C") for t in results]
+        self._setup([*extents, *inputs, *inits], results, attributes, [Region(block)], loc=loc, result_names=names)
+
+    @property
+    def axis(self) -> int | None:
+        return self.attributes.get("axis")
 
     @property
     def inits(self) -> tuple[Value, ...]:
@@ -212,13 +290,19 @@ class ArrayReduceOp(_ArrayLoopOp):
         return self.body.args[:len(self.inits)]
 
     def yielded_types(self) -> list[Type]:
-        return [r.type for r in self.results]
+        return [v.type for v in self.inits]
 
     def effects(self):
-        return tuple(Read(self.ndim + k) for k in range(len(self.inputs)))
+        reads = tuple(Read(self.ndim + k) for k in range(len(self.inputs)))
+        return reads if self.axis is None else (*reads, *(Allocate(r) for r in range(len(self.results))), Raise())
 
     def verify_(self) -> None:
         self._verify_space()
-        if [r.type for r in self.results] != [v.type for v in self.inits] or \
-                [a.type for a in self.accumulator_args()] != [v.type for v in self.inits]:
-            self.fail("the results and the region's first arguments must have the types of the inits")
+        inits = [v.type for v in self.inits]
+        axis = self.axis
+        if axis is not None and (not isinstance(axis, int) or not 0 <= axis < self.ndim):
+            self.fail(f"axis {axis!r} is out of range for a {self.ndim}-d space")
+        results = inits if axis is None else [ArrayType(t, self.ndim - 1, "C") for t in inits]
+        if [r.type for r in self.results] != results or [a.type for a in self.accumulator_args()] != inits:
+            self.fail("the region's first arguments must have the types of the inits, and the results those "
+                      "types (arrays of them, with an axis)")

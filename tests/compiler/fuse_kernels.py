@@ -1,0 +1,33 @@
+"""Kernels for the ``fuse`` pass tests (a file of their own: compiled code needs a source file)."""
+import numpy as np
+
+
+def dot_plus(a, b, c):
+    return (a * b + c).sum()
+
+
+def used_twice(a, b):
+    x = a * b
+    return x + x.sum()
+
+
+def outer_row(a, B):
+    return (a * 2.0) + B
+
+
+def may_raise(a, b):
+    return np.power(a, b) + a
+
+
+def shifted(a):
+    a[1:] = a[:-1] * 2
+    return a
+
+
+def returned(a, b):
+    x = a + b
+    return x, (x * 2.0).sum()
+
+
+def column_sums(a, b):
+    return np.sum(a * b, axis=0)

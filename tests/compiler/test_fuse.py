@@ -1,0 +1,83 @@
+"""The ``fuse`` pass: what fuses into one loop nest, what must not, and that results stay NumPy's."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from compiler import compile
+from compiler.passes.manager import PassManager
+
+from . import fuse_kernels as K
+
+F64 = np.arange(1.0, 7.0)
+
+
+def fused(kernel, args):
+    """The IR after ``fold,dce,cse,fuse`` and the fuse pass's remarks."""
+    f = compile(kernel)
+    f(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    manager = PassManager("fold,dce,cse,fuse", verify_each=True)
+    module = f.build_module(f._pick(None), optimize=True, manager=manager)
+    return str(module), [str(r) for r in manager.remarks if r.pass_name == "fuse"]
+
+
+def test_a_chain_into_a_reduction_is_one_loop_nest_without_temporaries():
+    text, remarks = fused(K.dot_plus, (F64, F64, F64))
+    assert "array.map" not in text and text.count("array.reduce") == 1
+    assert "{inputs = 3, ndim = 1}" in text
+    assert sum("fused into" in r for r in remarks) == 2
+
+
+def test_a_value_used_twice_is_not_fused():
+    text, remarks = fused(K.used_twice, (F64, F64))
+    assert text.count("array.map") == 2
+    assert any("used more than once" in r for r in remarks)
+
+
+def test_a_producer_of_fewer_dimensions_is_not_fused():
+    text, remarks = fused(K.outer_row, (F64, np.ones((3, 6))))
+    assert text.count("array.map") == 2
+    assert any("fewer dimensions" in r for r in remarks)
+
+
+def test_a_producer_that_may_raise_is_not_fused():
+    ints = np.arange(1, 7)
+    text, remarks = fused(K.may_raise, (ints, ints))
+    assert text.count("array.map") == 2
+    assert any("may raise" in r for r in remarks)
+
+
+def test_a_returned_array_is_not_fused_away():
+    text, _ = fused(K.returned, (F64, F64))
+    assert text.count("array.map") == 1 and text.count("array.reduce") == 1
+
+
+def test_a_reduction_along_an_axis_takes_its_producer():
+    text, _ = fused(K.column_sums, (np.ones((3, 4)), np.ones((3, 4))))
+    assert "array.map" not in text and "axis = 0" in text
+
+
+@pytest.mark.parametrize("opt", [0, 1, 2, 3])
+@pytest.mark.parametrize("kernel, make", [
+    (K.dot_plus, lambda: (F64, F64[::-1], F64)),
+    (K.used_twice, lambda: (F64, F64)),
+    (K.outer_row, lambda: (F64, np.ones((3, 6)))),
+    (K.shifted, lambda: (np.arange(8.0),)),
+    (K.returned, lambda: (F64, F64)),
+    (K.column_sums, lambda: (np.arange(12.0).reshape(3, 4), np.arange(12.0).reshape(4, 3).T)),
+])
+def test_fused_or_not_the_results_are_numpys(kernel, make, opt):
+    want, got = kernel(*make()), compile(kernel, opt=opt)(*make())
+    for w, g in zip(want if isinstance(want, tuple) else (want,), got if isinstance(got, tuple) else (got,)):
+        np.testing.assert_allclose(g, w, rtol=1e-12)
+        assert np.asarray(g).dtype == np.asarray(w).dtype and np.shape(g) == np.shape(w)
+
+
+def test_an_assignment_reading_what_it_writes_goes_through_a_temporary():
+    """``a[1:] = a[:-1] * 2`` fuses into the store, and the run-time overlap test then
+    computes every element before storing any: NumPy's result."""
+    text, remarks = fused(K.shifted, (np.arange(8.0),))
+    assert text.count("array.map") == 1 and "out = true" in text
+    a = np.arange(8.0)
+    compile(K.shifted)(a)
+    assert a.tolist() == K.shifted(np.arange(8.0)).tolist() == [0, 0, 2, 4, 6, 8, 10, 12]
