@@ -16,7 +16,8 @@ from typing import Any, Callable
 import numpy as np
 
 #: the groups of kernels, in report order
-GROUPS = ("scalar", "1-D", "2-D")
+#: ("array-style": whole-array NumPy code, compiled as written)
+GROUPS = ("scalar", "1-D", "2-D", "array-style")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def numba_version(func: Callable) -> Callable:
 
 def all_kernels() -> list[Kernel]:
     """Every kernel, grouped as :data:`GROUPS`."""
-    from .kernels import matrix, scalar, vector
+    from .kernels import arrays, matrix, scalar, vector
 
-    kernels = [*scalar.KERNELS, *vector.KERNELS, *matrix.KERNELS]
+    kernels = [*scalar.KERNELS, *vector.KERNELS, *matrix.KERNELS, *arrays.KERNELS]
     return sorted(kernels, key=lambda k: GROUPS.index(k.group))

@@ -1,1 +1,2 @@
-"""The benchmark kernels, one module per group: ``scalar``, ``vector`` (1-D) and ``matrix`` (2-D)."""
+"""The benchmark kernels, one module per group: ``scalar``, ``vector`` (1-D), ``matrix`` (2-D)
+and ``arrays`` (array-style: whole-array NumPy code)."""
