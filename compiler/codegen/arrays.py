@@ -21,7 +21,7 @@ from ir.ops.array import (
     ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
     ArrayViewOp,
 )
-from ir.ops.wholearray import ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
+from ir.ops.wholearray import ArrayBroadcastOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
 from ir.types import ArrayType, ComplexType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
@@ -117,6 +117,22 @@ def _array_transpose(self: _FunctionLowering, op: ArrayTransposeOp) -> lir.Value
     shape, strides = self._shape(array, t), self._strides(array, t)
     return _make_array(self, op.result.type, self.b.extract_value(array, 0), self.b.extract_value(array, 1),
                        [shape[k] for k in op.perm], [strides[k] for k in op.perm])
+
+
+@_lowers(ArrayBroadcastOp)
+def _array_broadcast(self: _FunctionLowering, op: ArrayBroadcastOp) -> lir.Value:
+    """The same data and meminfo, the given extents; stride 0 on new leading axes and where
+    the source's extent is 1 (chosen at run time: a select per axis, once)."""
+    b, t = self.b, op.operand(0).type
+    array = self.value(op.operand(0))
+    shape = [self.value(v) for v in op.operands[1:]]
+    source_shape, source_strides = self._shape(array, t), self._strides(array, t)
+    zero, one = lir.Constant(_I64, 0), lir.Constant(_I64, 1)
+    lead = len(shape) - t.ndim
+    strides = [zero] * lead
+    for extent, stride in zip(source_shape, source_strides):
+        strides.append(b.select(b.icmp_signed("==", extent, one), zero, stride))
+    return _make_array(self, op.result.type, b.extract_value(array, 0), b.extract_value(array, 1), shape, strides)
 
 
 @_lowers(ArrayReshapeOp)

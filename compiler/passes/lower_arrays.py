@@ -9,10 +9,10 @@ region on them, and stores the result (``array.map``, into a new
 work on these loops as on loops the user wrote.
 
 Broadcasting: an input with fewer axes lines up with the last axes of the
-space; along an axis where its extent may be 1 while the space's is not, it
-is read at ``select(extent == 1, 0, i)``.  Where the space's extent operand
-is the input's own ``array.dim`` (the frontend takes it from there when the
-extents are the same value), the loop index is used as it is.
+space; an input that may need broadcasting is read through an
+``array.broadcast`` view made once before the loops (stride 0 where its
+extent is 1), so the loops index every input alike.  Where each extent of the
+space is the input's own ``array.dim``, the input is read as it is.
 
 Overlap (NumPy's ``a[1:] = a[:-1]``): a map into ``out`` whose inputs may share
 memory with ``out`` tests ``array.overlap`` at run time; when one does, the
@@ -31,8 +31,8 @@ from ir import Module
 from ir.clone import clone
 from ir.core import Operation, Value
 from ir.ops import (
-    ArrayAllocOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp, ArrayStoreOp, ArrayYieldOp,
-    ConstantOp, EqOp, ForOp, IfOp, OrOp, SelectOp, YieldOp,
+    ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp, ArrayStoreOp, ArrayYieldOp,
+    ConstantOp, ForOp, IfOp, OrOp, YieldOp,
 )
 from ir.rewriting import Rewriter
 from ir.types import i64
@@ -100,6 +100,8 @@ class _Nest:
         self.block = None   # where ``put`` appends (None: before ``op``)
         self.zero = self.put(ConstantOp(0, i64, loc=op.loc)).result
         self.one = self.put(ConstantOp(1, i64, loc=op.loc)).result
+        #: the inputs as read in the loops: broadcast to the space where they may need it
+        self.inputs = [_broadcast(op, x, self.put) for x in op.inputs]
 
     def put(self, new: Operation) -> Operation:
         if self.block is None:
@@ -133,8 +135,8 @@ class _Nest:
         """Load the inputs' elements at ``indices``, run a copy of the region; what it yields."""
         op = self.op
         mapping: dict[Value, Value] = {}
-        for arg, x in zip(op.element_args(), op.inputs):
-            mapping[arg] = self.put(ArrayLoadOp(x, _input_indices(op, x, indices, self.put), loc=op.loc)).result
+        for arg, x in zip(op.element_args(), self.inputs):
+            mapping[arg] = self.put(ArrayLoadOp(x, indices, loc=op.loc)).result
         if isinstance(op, ArrayReduceOp):
             mapping.update(zip(op.accumulator_args(), accumulators))
         for inner in op.body.ops[:-1]:
@@ -191,17 +193,11 @@ def _lower_along_axis(op: ArrayReduceOp, nest: _Nest) -> list[Value]:
     return outs
 
 
-def _input_indices(op: ArrayMapOp | ArrayReduceOp, x: Value, indices: Sequence[Value], put) -> list[Value]:
-    """The indices of ``x``'s element at ``indices`` of the iteration space (broadcast)."""
-    first = op.ndim - x.type.ndim
-    out = []
-    for j in range(x.type.ndim):
-        extent, i = op.extents[first + j], indices[first + j]
-        owner = extent.owner
-        if isinstance(owner, ArrayDimOp) and owner.operand(0) is x and owner.axis == j:
-            out.append(i)   # the space's extent is this input's own: no broadcasting on this axis
-            continue
-        dim = put(ArrayDimOp(x, j, loc=op.loc)).result
-        one, zero = (put(ConstantOp(c, i64, loc=op.loc)).result for c in (1, 0))
-        out.append(put(SelectOp(put(EqOp(dim, one, loc=op.loc)).result, zero, i, loc=op.loc)).result)
-    return out
+def _broadcast(op: ArrayMapOp | ArrayReduceOp, x: Value, put) -> Value:
+    """``x`` as read at the indices of ``op``'s space: ``x`` itself when it has the space's
+    rank and each extent of the space is ``x``'s own (``array.dim`` of ``x``: nothing to
+    broadcast), else an ``array.broadcast`` view made once, before the loops."""
+    if x.type.ndim == op.ndim and all(isinstance(e.owner, ArrayDimOp) and e.owner.operand(0) is x
+                                      and e.owner.axis == j for j, e in enumerate(op.extents)):
+        return x
+    return put(ArrayBroadcastOp(x, op.extents, loc=op.loc)).result

@@ -19,8 +19,10 @@ reference someone else keeps.
 
 Owned (+1):
   * results of ops that allocate (the ``Allocates`` trait: ``array.alloc``);
-  * results of ``array.view``: a view shares its base's meminfo, so the pass
-    inserts an ``array.incref`` of the view right after the op;
+  * results of views (``array.view``, ``array.subview``, ...): a view shares its
+    base's meminfo, so the pass inserts an ``array.incref`` of the view right
+    after the op -- except for views of a function argument (also through
+    other views), which borrow as the argument does;
   * results of ``call`` (the callee returns +1, see ``return`` below);
   * results of ``if``, ``for`` and ``while``;
   * the block arguments of ``for`` bodies (the loop-carried values; the
@@ -114,7 +116,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from ir.builder import Builder
-from ir.core import Block, IsolatedFromAbove, Operation, Region, Terminator, Value
+from ir.core import Block, BlockArgument, IsolatedFromAbove, Operation, Region, Terminator, Value
 from ir.interfaces import entry_operands, has_cleanup_region, is_region_branch, ownership
 from ir.module import Module
 from ir.ops.array import ArrayDecrefOp, ArrayIncrefOp
@@ -194,12 +196,26 @@ def _results_owned(op: Operation) -> bool:
     """Do ``op``'s array results hold a reference (+1) of their own (owned, or a view
     that gets its own reference)?"""
     kind = _ownership(op)
-    return kind is not None and kind.kind in ("owns", "view")
+    return kind is not None and (kind.kind == "owns" or kind.kind == "view" and not _views_an_argument(op))
 
 
 def _is_view(op: Operation) -> bool:
     kind = _ownership(op)
-    return kind is not None and kind.kind == "view"
+    return kind is not None and kind.kind == "view" and not _views_an_argument(op)
+
+
+def _views_an_argument(op: Operation) -> bool:
+    """``op`` is a view of a function argument, directly or through other views: it
+    borrows, as the argument does (the caller keeps the memory alive for the whole
+    call), and needs no reference of its own."""
+    while True:
+        kind = _ownership(op)
+        if kind is None or kind.kind != "view":
+            return False
+        base = op.operand(kind.view_of)
+        if isinstance(base, BlockArgument):
+            return base.block.parent_op is not None and base.block.parent_op.has_trait(IsolatedFromAbove)
+        op = base.owner
 
 
 def _region_args_owned(op: Operation) -> bool:

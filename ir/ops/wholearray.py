@@ -20,6 +20,10 @@ broadcast, as NumPy does) before the op.
 * ``%r = array.reshape %a, %e0, .. : array<f64, 2, C>`` -- the C-contiguous
   array ``%a`` seen with the extents ``%e`` (their product is ``%a``'s size: the
   frontend checks it), sharing its memory;
+* ``%b = array.broadcast %a, %e0, .. : array<f64, 2, A>`` -- ``%a`` (of at most
+  as many axes) seen with the extents ``%e``, aligned on the right: an axis where
+  ``%a``'s extent is 1, and every new leading axis, repeats (stride 0); elsewhere
+  ``%a``'s extent is the one given (the frontend checked that they broadcast);
 * ``%r = array.map %e0, .., %en-1, %x0, .., %xk-1 [, %out] {ndim, inputs, out}``
   with a region ``^(%v0: T0, ..): ... array.yield %y`` -- for every index of
   the ``n``-d iteration space of extents ``%e``, the region applied to the
@@ -47,7 +51,7 @@ from ..diagnostics import Location
 from ..interfaces import Allocate, Ownership, Raise, Read, RecursiveEffects, Write
 from ..types import ArrayType, Type, i64
 
-__all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayReshapeOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp"]
+__all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayReshapeOp", "ArrayBroadcastOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp"]
 
 #: operands each letter of a subview's ``spec`` takes
 SPEC_OPERANDS = {"s": 3, "i": 1, "n": 0}
@@ -158,6 +162,30 @@ class ArrayReshapeOp(Operation):
         r = self.result.type if len(self.results) == 1 else None
         if r != ArrayType(t.dtype, len(self.operands) - 1, "C", t.readonly):
             self.fail(f"result type {r} is not a C-contiguous {len(self.operands) - 1}-d view of {t}")
+
+
+class ArrayBroadcastOp(Operation):
+    name = "array.broadcast"
+    traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        return Ownership("view", view_of=0)
+
+    def __init__(self, array: Value, extents: Sequence[Value], loc: Location | None = None,
+                 name: str | None = None):
+        t = array.type
+        self._setup([array, *extents], [ArrayType(t.dtype, len(extents), "A", True)], loc=loc,
+                    result_names=[name])
+
+    def verify_(self) -> None:
+        t = self.operand(0).type
+        if not isinstance(t, ArrayType) or t.ndim > len(self.operands) - 1:
+            self.fail(f"broadcasts an array to at least as many axes, not {t}")
+        if any(v.type != i64 for v in self.operands[1:]):
+            self.fail("extents must be i64")
+        r = self.result.type if len(self.results) == 1 else None
+        if r != ArrayType(t.dtype, len(self.operands) - 1, "A", True):
+            self.fail(f"result type {r} is not a read-only strided view of {t}'s elements")
 
 
 class ArrayYieldOp(Operation):

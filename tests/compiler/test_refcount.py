@@ -285,18 +285,42 @@ def test_while_with_arrays_in_both_regions():
     """)
 
 
-def test_view_of_an_argument():
+def test_view_of_an_argument_borrows_as_the_argument_does():
+    """Views of an argument, also through other views, need no reference: the caller keeps
+    the memory for the whole call; returned, the view is handed on with one."""
     check("""
-        func @f(%x: array<f64, 2, C>, %i: i64) -> f64 {
+        func @f(%x: array<f64, 2, C>, %i: i64) -> array<f64, 1, A> {
           %row = array.view %x, %i : array<f64, 1, C>
+          %v = array.load %row, %i : f64
+          %tail = array.subview %row, %i, %i, %i {spec = "s"} : array<f64, 1, A>
+          return %tail
+        }
+    """, """
+        func @f(%x: array<f64, 2, C>, %i: i64) -> array<f64, 1, A> {
+          %row = array.view %x, %i : array<f64, 1, C>
+          %v = array.load %row, %i : f64
+          %tail = array.subview %row, %i, %i, %i {spec = "s"} : array<f64, 1, A>
+          array.incref %tail
+          return %tail
+        }
+    """)
+
+
+def test_view_of_an_array_the_function_made_holds_a_reference():
+    check("""
+        func @f(%n: i64, %i: i64) -> f64 {
+          %a = array.alloc %n, %n : array<f64, 2, C>
+          %row = array.view %a, %i : array<f64, 1, C>
           %v = array.load %row, %i : f64
           return %v
         }
     """, """
-        func @f(%x: array<f64, 2, C>, %i: i64) -> f64 {
-          %row = array.view %x, %i : array<f64, 1, C>
+        func @f(%n: i64, %i: i64) -> f64 {
+          %a = array.alloc %n, %n : array<f64, 2, C>
+          %row = array.view %a, %i : array<f64, 1, C>
           array.incref %row
           %v = array.load %row, %i : f64
+          array.decref %a
           array.decref %row
           return %v
         }
@@ -517,7 +541,7 @@ def test_raise_after_an_alloc_releases_it_on_the_error_path():
 def test_raise_in_a_loop_body_releases_the_outer_the_carried_and_the_temporary():
     # %a was handed to the loop (incref'd) but is still owned by the function
     # body until its end; %acc owns the reference handed to the body; %t is
-    # the body's temporary; %v is a view (owned once incref'd); the raise
+    # the body's temporaries; %v is a view of one (owned once incref'd); the raise
     # after the loop releases the loop's result, not its block arguments.
     check("""
         func @f(%n: i64, %x: array<f64, 2, C>) -> array<f64, 1, C> {
@@ -529,7 +553,8 @@ def test_raise_in_a_loop_body_releases_the_outer_the_carried_and_the_temporary()
             %bad = ge %i, %n : bool
             raise_if %bad, %i, %n {BOUNDS}
             %t = array.alloc %n : array<f64, 1, C>
-            %v = array.view %x, %i : array<f64, 1, C>
+            %m = array.alloc %n, %n : array<f64, 2, C>
+            %v = array.view %m, %i : array<f64, 1, C>
             raise_if %bad, %i, %n {BOUNDS}
             yield %t
           }
@@ -551,17 +576,20 @@ def test_raise_in_a_loop_body_releases_the_outer_the_carried_and_the_temporary()
               array.decref %acc
             }
             %t = array.alloc %n : array<f64, 1, C>
-            %v = array.view %x, %i : array<f64, 1, C>
+            %m = array.alloc %n, %n : array<f64, 2, C>
+            %v = array.view %m, %i : array<f64, 1, C>
             array.incref %v
             raise_if %bad, %i, %n {BOUNDS} {
               array.decref %a
               array.decref %acc
               array.decref %t
+              array.decref %m
               array.decref %v
             }
             array.incref %t
             array.decref %acc
             array.decref %t
+            array.decref %m
             array.decref %v
             yield %t
           }

@@ -29,7 +29,7 @@ from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.ops.wholearray import (
-    ArrayMapOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp,
+    ArrayBroadcastOp, ArrayMapOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp,
 )
 from ir.printer import print_function
 from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
@@ -126,6 +126,7 @@ def build_whole_arrays() -> FuncOp:
     total = bld.insert(ArrayReduceOp([rows], [first], [bld.add(ConstantOp(0.0, f64))], names=["total"]))
     with bld.inside(total.body):
         bld.insert(ArrayYieldOp([bld.add(AddOp(*total.body.args))]))
+    bld.add(ArrayBroadcastOp(first, [rows, rows]))
     flat = bld.add(ArrayReshapeOp(bld.add(ArrayTransposeOp(bld.add(ArrayTransposeOp(m, [1, 0])), [1, 0])), [rows]))
     bld.add(ArrayDimOp(flat, 0))
     bld.insert(ReturnOp(total.results[0]))
