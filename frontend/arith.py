@@ -27,6 +27,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ir import Location, TypingError, UnsupportedError
+from ir.diagnostics import MAX_MESSAGE_ARGS
 from ir.dtypes import promote, to_dtype
 from ir.ops import (
     BINARY_OPS, COMPARE_OPS, CastOp, ConstantOp, FloatTestOp, IfOp, ImagOp, InvertOp, MakeComplexOp,
@@ -120,9 +121,12 @@ def materialize(value: Any, type: Type | None = None) -> Any:
 
 def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symbolic,
              loc: Location | None = None) -> None:
-    """Emit a run-time check (nothing when ``cond`` is the constant False)."""
+    """Emit a run-time check (nothing when ``cond`` is the constant False).  A message with
+    more run-time values than a check can carry shows ``?`` in their places."""
     if cond is False:
         return
+    if len(args) > MAX_MESSAGE_ARGS:
+        message, args = message.replace("{}", "?"), ()
     if cond is True:
         cond = constant(True, bool_)
     _tr().emit(RaiseIfOp(cond.value, exception, message, tuple(a.value for a in args), loc=loc))
@@ -263,6 +267,17 @@ def check_int_fits(value: Any, t: IntType) -> None:
         message = "Python int too large to convert to C long" if t == i64 else \
             f"Python integer {{}} out of bounds for {to_dtype(t).name}"
         raise_if(outside, "OverflowError", message, *([] if t == i64 else [positive(value)]))
+
+
+def numpy_complex_divide(a: Symbolic, b: Symbolic) -> Symbolic:
+    """Complex division by a zero divisor as NumPy's array division does it:
+    ``(a.real / 0.0, a.imag / 0.0)``, infinities or NaNs; else as below."""
+    br, bi = real(b), imag(b)
+    zero = constant(0.0, br.type)
+    by_zero = logical_and(compare("==", br, zero), compare("==", bi, zero))
+    quotient = _numpy_complex_divide(a, b)
+    infinite = make_complex(_div(real(a), _fabs(br)), _div(imag(a), _fabs(br)))
+    return select(by_zero, infinite, quotient)
 
 
 def _numpy_complex_divide(a: Symbolic, b: Symbolic) -> Symbolic:

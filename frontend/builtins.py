@@ -196,7 +196,10 @@ def _rounding_to_int(fn: str, pyfn: Callable) -> Callable:
 # ----------------------------------------------------------------- builtins
 @_folding(builtins.abs)
 def _abs(x: Any) -> Symbolic:
-    """``abs`` of a Python number is a Python number, of a NumPy scalar one of its type."""
+    """``abs`` of a Python number is a Python number, of a NumPy scalar one of its type; of
+    an array, the array's ``abs`` (NumPy's ``absolute``, element-wise)."""
+    if arrays.is_array(x):
+        return x.__abs__()
     r = _abs_value(x)
     return Symbolic(r.value, weak=x.weak) if isinstance(x, Symbolic) else r
 

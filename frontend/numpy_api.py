@@ -182,8 +182,9 @@ def _unary(fn: str, name: str) -> Callable:
 
 def _binary(fn: str, name: str) -> Callable:
     def staged(x: Any, y: Any) -> Symbolic:
+        promoted = arith.result_type(x, y, f"np.{name}")   # NEP 50: np.float32(x) ** 2 stays float32
         x, y = _float_arg(x, name), _float_arg(y, name)
-        t = x.type if x.type == y.type else f64
+        t = promoted if isinstance(promoted, FloatType) else f64
         return _tr().emit_value(Math2Op(fn, arith.cast(x, t).value, arith.cast(y, t).value))
     return staged
 

@@ -51,7 +51,7 @@ from ir.ops import (
     ArrayMapOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
 )
 from ir.dtypes import to_dtype
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, u64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i8, i64, u64
 
 from . import arith, arrays, numpy_api
 from .context import PathEnds, TraceContext, current
@@ -137,8 +137,9 @@ def _clip(a: Symbolic, axis: int, k: slice) -> tuple[Any, Any, Any, bool]:
         if part is not None and not isinstance(type_of(part), (IntType, BoolType)):
             raise _tr().error(TypingError, f"slice indices must be integers or None, not {describe(part)}")
     step = 1 if k.step is None else _int(k.step)
-    if isinstance(step, int) and step == 0:
-        raise _tr().error(TypingError, "slice step cannot be zero")
+    if isinstance(step, int) and step == 0:   # NumPy's error where the line runs
+        arith.raise_if(True, "ValueError", "slice step cannot be zero")
+        raise PathEnds()
     if isinstance(step, Symbolic):
         arith.raise_if(arith.compare("==", step, 0), "ValueError", "slice step cannot be zero")
     forward = _clip_forward(n, k.start, k.stop, step)
@@ -367,21 +368,30 @@ def elementwise(fn: Callable[..., Any], operands: Sequence[Any], name: str) -> S
 def numpy_binary(op: str, x: Any, y: Any) -> Any:
     """``x <op> y`` on two elements (or an element and a scalar) with NumPy's semantics."""
     tx, ty = type_of(x), type_of(y)
-    if isinstance(tx, BoolType) and isinstance(ty, BoolType) and op in ("+", "*", "-"):
+    if isinstance(tx, BoolType) and isinstance(ty, BoolType):
         if op == "-":
             raise _tr().error(TypingError, "numpy boolean subtract, the `-` operator, is not supported, "
                                            "use the bitwise_xor, the `^` operator, or the logical_xor function "
                                            "instead")
-        return arith.binary("|" if op == "+" else "&", x, y)
+        if op in ("+", "*"):
+            return arith.binary("|" if op == "+" else "&", x, y)
+        if op in ("//", "%", "**"):   # NumPy computes these of two bools in int8
+            x, y = arith.cast(x, i8), arith.cast(y, i8)
+    if op == "**":
+        return numpy_api.numpy_power(x, y)
     if op not in ("/", "//", "%"):
         return arith.binary(op, x, y)
     t = arith.result_type(x, y, op)
+    if isinstance(t, IntType) and t != i64:   # a Python int must fit the NumPy type it meets (NEP 50)
+        for v in (x, y):
+            if python_scalar_type(v) is not None or (isinstance(v, Symbolic) and v.weak):
+                arith.check_int_fits(v, t)
     if op == "/":
         if isinstance(t, (IntType, BoolType)):
             t = f64
+        if isinstance(t, ComplexType):
+            return arith.numpy_complex_divide(arith.cast(x, t), arith.cast(y, t))
         return arith.emit(DivOp, arith.cast(x, t), arith.cast(y, t))
-    if isinstance(t, BoolType):
-        t = i64 if op == "//" else t
     if isinstance(t, ComplexType):
         raise _tr().error(TypingError, f"unsupported operand types for {op}: complex arrays")
     x, y = arith.cast(x, t), arith.cast(y, t)
@@ -405,8 +415,7 @@ def _binary_operator(op: str, reflected: bool) -> Callable[[Symbolic, Any], Symb
     def apply(a: Symbolic, other: Any) -> Symbolic:
         _check_operand(other, op)
         operands = (other, a) if reflected else (a, other)
-        fn = numpy_api.numpy_power if op == "**" else (lambda x, y: numpy_binary(op, x, y))
-        return elementwise(fn, operands, f"'{op}'")
+        return elementwise(lambda x, y: numpy_binary(op, x, y), operands, f"'{op}'")
     return apply
 
 
@@ -780,7 +789,8 @@ for _name, _op in _OPERATORS.items():
     _ARRAY_OPERATORS[f"__i{_name}__"] = _inplace_operator(_op)
 for _name, _op in _COMPARISONS.items():
     _ARRAY_OPERATORS[f"__{_name}__"] = _compare_operator(_op)
-define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": setitem, "__neg__": _negative, "__pos__": lambda a: a, "__invert__": _invert,
+define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": setitem, "__neg__": _negative,
+                   "__pos__": lambda a: elementwise(lambda x: x, (a,), "'+'"), "__invert__": _invert,
                    "__abs__": _absolute, "astype": method(astype), "T": transpose,
                    "transpose": method(transpose), "reshape": method(reshape), "ravel": method(ravel),
                    "flatten": method(flatten),

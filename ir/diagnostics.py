@@ -93,6 +93,10 @@ class VerificationError(Exception):
     """The IR broke one of its rules (a compiler bug, never a user error)."""
 
 
+#: the most run-time values a ``raise_if`` message takes (the 8-byte slots every caller of
+#: compiled code provides for them)
+MAX_MESSAGE_ARGS = 4
+
 #: exceptions of libraries that compiled code raises as they do, by dotted name
 #: (imported only when one is raised)
 LIBRARY_EXCEPTIONS = ("numpy.exceptions.AxisError",)

@@ -46,14 +46,14 @@ import struct
 from dataclasses import dataclass
 from typing import Iterator, NoReturn, Sequence
 
-from ir.diagnostics import Location, builtin_exception, can_raise
+from ir.diagnostics import MAX_MESSAGE_ARGS, Location, builtin_exception, can_raise
 from ir.types import BoolType, FloatType, IntType, Type
 
 __all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "ErrorSites", "decode_slot",
            "can_raise"]
 
 #: number of 8-byte message-argument slots the caller of compiled code provides
-MAX_ERROR_ARGS = 4
+MAX_ERROR_ARGS = MAX_MESSAGE_ARGS
 #: 8-byte slots of the ``errargs`` buffer a caller of compiled code provides
 ERRARGS_SLOTS = MAX_ERROR_ARGS
 

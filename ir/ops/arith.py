@@ -31,7 +31,7 @@ from typing import Any, Callable, ClassVar
 from ..core import (
     Block, Commutative, ConstantLike, MayRaise, Operation, Pure, Value,
 )
-from ..diagnostics import Location
+from ..diagnostics import MAX_MESSAGE_ARGS, Location
 from ..interfaces import BORROWS, HasCleanupRegion, Ownership, Reduction, declare_reduction
 from ..types import (
     BoolType, ComplexType, FloatType, IntType, NoneType, Type, VectorType, bool_,
@@ -563,6 +563,8 @@ class RaiseIfOp(Operation):
             self.fail("first operand must be a bool condition")
         if not isinstance(self.attributes.get("exception"), str) or not isinstance(self.attributes.get("message"), str):
             self.fail("needs string attributes 'exception' and 'message'")
+        if len(self.args) > MAX_MESSAGE_ARGS:
+            self.fail(f"a message takes at most {MAX_MESSAGE_ARGS} arguments, not {len(self.args)}")
         for a in self.args:
             if not isinstance(a.type, (IntType, BoolType, FloatType)):
                 self.fail(f"message argument of type {a.type} is not supported")
