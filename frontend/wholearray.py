@@ -489,9 +489,18 @@ def assign(dest: Symbolic, value: Any) -> None:
     tr = _tr()
     if is_array(value):
         source = arrays.shape(value)
-        if len(source) > len(extents):
-            raise tr.error(TypingError, f"could not broadcast a {len(source)}-d array into a "
-                                        f"{len(extents)}-d array view")
+        extra = len(source) - len(extents)
+        if extra > 0:   # NumPy drops leading axes of extent 1 of the value
+            ones = True
+            for extent in source[:extra]:
+                ones = arith.logical_and(ones, arith.compare("==", extent, 1)) if ones is not True \
+                    else arith.compare("==", extent, 1)
+            arith.raise_if(arith.logical_not(ones), "ValueError",
+                           "could not broadcast input array from shape " + _shape_text(len(source))
+                           + " into shape " + _shape_text(len(extents)),
+                           *(arith.cast(e, i64) for e in (*source, *extents)))
+            value = subview(value, (*([0] * extra), ...))
+            source = arrays.shape(value)
         ok: Any = True
         for k, extent in enumerate(source):
             target = extents[len(extents) - len(source) + k]
