@@ -336,11 +336,11 @@ def assign_array_shape(a):
 
 
 def unknown_array_method(a):
-    return a.cumsum()  # <-
+    return a.searchsorted(1.0)  # <-
 
 
 def unknown_numpy_function(a):
-    return np.cumsum(a)  # <-
+    return np.unique(a)  # <-
 
 
 def math_frexp(x):
