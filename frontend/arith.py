@@ -76,7 +76,7 @@ def scalar_type(x: Any, op: str) -> tuple[Type, bool]:
     t = python_scalar_type(x)
     if t is None:
         raise _tr().error(TypingError, f"unsupported operand type for {op}: {describe(x)}")
-    return t, isinstance(x, (bool, int, float, complex))
+    return t, isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic)   # np.float64 is a float
 
 
 def as_float(x: Any, what: str) -> Symbolic:

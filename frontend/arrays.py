@@ -30,10 +30,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
 from ir import TypingError, UnsupportedError
 from ir.dtypes import to_dtype
 from ir.ops import ArrayDimOp, ArrayLoadOp, ArrayStoreOp, ArrayViewOp
-from ir.types import ArrayType, BoolType, ComplexType, IntType, Type, i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, i64
 
 from . import arith
 from .context import TraceContext, current
@@ -125,22 +127,62 @@ def setitem(a: Symbolic, key: Any, value: Any) -> None:
     vt = type_of(value)
     if vt is None or not vt.is_scalar:
         raise _tr().error(TypingError, f"cannot store a {describe(value)} into an array of {t.dtype}")
-    if isinstance(vt, ComplexType) and not isinstance(t.dtype, ComplexType):
-        raise _tr().error(TypingError, f"cannot store a complex value into an array of {t.dtype}")
     indices = [checked_index(a, axis, k) for axis, k in enumerate(keys)]
-    dtype = t.dtype
-    if isinstance(dtype, IntType) and isinstance(vt, IntType) and (dtype.signed or _is_python_int(value)):
-        # NumPy 2 refuses an integer the element type cannot hold: any integer
-        # into a signed array, a Python int into an unsigned one (NumPy ints wrap)
-        arith.check_int_fits(value, dtype)
-    element = arith.cast(value, t.dtype)
+    element = stored(value, t.dtype)
     _tr().emit(ArrayStoreOp(a.value, [i.value for i in indices], element.value))
 
 
-def _is_python_int(value: Any) -> bool:
+def stored(value: Any, dtype: Type) -> Symbolic:
+    """The scalar ``value`` converted as NumPy's ``__setitem__`` converts it for an array of
+    ``dtype``.  NumPy 2 converts a Python number, and for a signed integer array any
+    NumPy scalar too, with ``int()`` and refuses what the type cannot hold
+    (``OverflowError: Python integer 300 out of bounds for int8``; a float NaN is a
+    ``ValueError``, an infinity an ``OverflowError``); NumPy scalars into an unsigned
+    array are cast (``np.int16(-2)`` into ``uint8`` is 254).  Complex into real: a
+    ``TypingError`` (NumPy's ``TypeError``)."""
+    vt = type_of(value)
+    if isinstance(vt, ComplexType) and not isinstance(dtype, ComplexType):
+        raise _tr().error(TypingError, f"cannot store a complex value into an array of {dtype}")
+    if isinstance(dtype, IntType) and isinstance(vt, (IntType, FloatType)) and (dtype.signed or _is_python(value)):
+        if isinstance(vt, FloatType):
+            return arith.cast(_checked_float(value, dtype), dtype)
+        arith.check_int_fits(value, dtype)
+    return arith.cast(value, dtype)
+
+
+def _is_python(value: Any) -> bool:
+    """A Python number (weak), not a NumPy scalar."""
     if isinstance(value, Symbolic):
         return value.weak
-    return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, (bool, np.generic))
+
+
+def _checked_float(value: Any, dtype: IntType) -> Any:
+    """The float ``value`` after ``int(value)``'s checks and the range check of ``dtype``,
+    with NumPy's messages (``PyLong_AsLong`` fails beyond the ``int64`` range)."""
+    if not isinstance(value, Symbolic):
+        whole = int(value)   # NaN and infinities raise here, at compile time, as Python does
+        arith.check_int_fits(whole, dtype)
+        return whole
+    arith.raise_if(arith.emit_test("isnan", value), "ValueError", "cannot convert float NaN to integer")
+    arith.raise_if(arith.emit_test("isinf", value), "OverflowError", "cannot convert float infinity to integer")
+    two63 = arith.constant(float(2 ** 63), value.type)
+    below = arith.compare("<", value, arith.negate(two63))
+    if dtype == IntType(64, False):
+        arith.raise_if(arith.compare(">=", value, arith.constant(float(2 ** 64), value.type)), "OverflowError",
+                       "Python int too large to convert to C unsigned long")
+        arith.raise_if(below, "OverflowError", "Python int too large to convert to C long")
+        negative = arith.compare("<=", value, arith.constant(-1.0, value.type))
+        whole = arith.cast(arith.select(negative, value, arith.constant(0.0, value.type)), i64)
+        arith.raise_if(negative, "OverflowError", "Python integer {} out of bounds for uint64", whole)
+        return value
+    arith.raise_if(arith.logical_or(below, arith.compare(">=", value, two63)), "OverflowError",
+                   "Python int too large to convert to C long")
+    if dtype != i64:
+        whole = arith.cast(value, i64)   # in range now: truncates toward zero, as int() does
+        whole.weak = True
+        arith.check_int_fits(whole, dtype)
+    return value
 
 
 def attribute(a: Symbolic, name: str) -> Any:

@@ -201,6 +201,8 @@ def _absolute(x: Any) -> Symbolic:
     t = type_of(x)
     if isinstance(t, (IntType, BoolType)):
         return arith.select(arith.compare("<", x, 0), arith.negate(x), arith.positive(x))
+    if isinstance(t, ComplexType):   # NumPy's npy_cabs: hypot of the parts
+        return _tr().emit_value(Math2Op("hypot", arith.real(x).value, arith.imag(x).value))
     return _tr().emit_value(MathOp("fabs", _float_arg(x, "abs").value))
 
 

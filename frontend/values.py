@@ -120,6 +120,9 @@ class Symbolic:
     """
 
     __slots__ = ("value", "weak", "bounds")
+    #: NumPy scalars defer their operators to a traced value: ``np.int64(5) * x`` calls
+    #: ``x.__rmul__(np.int64(5))`` with the NumPy scalar (strong, NEP 50) intact
+    __array_ufunc__ = None
 
     def __init__(self, value: Value, weak: bool = False):
         self.value = value

@@ -50,7 +50,7 @@ from ir import TypingError, UnsupportedError
 from ir.ops import (
     ArrayMapOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
 )
-from ir.dtypes import to_dtype
+from ir.dtypes import from_dtype, to_dtype
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i8, i64, u64
 
 from . import arith, arrays, numpy_api
@@ -364,6 +364,61 @@ def elementwise(fn: Callable[..., Any], operands: Sequence[Any], name: str) -> S
     return Symbolic(op.result)
 
 
+# ----------------------------------------------------------------- NumPy's ufunc type resolution
+def apply_ufunc(ufunc: np.ufunc, fn: Callable[..., Any], operands: Sequence[Any], name: str) -> Any:
+    """The ufunc ``ufunc`` of ``operands`` (arrays, element-wise; or scalars), computed by
+    ``fn`` in the loop NumPy itself would pick: NumPy's ``resolve_dtypes`` sees the
+    arrays' and NumPy scalars' dtypes and Python numbers as weak (NEP 50), so
+    ``np.abs`` of bools gives bools, ``np.square`` of bools ``int8``, ``np.int64(5) * a``
+    ``int64`` whatever ``a`` is.  The operands are cast to the loop's types and the result
+    to its output type; a Python int must fit an integer loop type (NumPy's
+    ``OverflowError``), checked once before any element is computed.  No loop: NumPy's
+    message as a ``TypingError``; an output type we do not compile (``float16``): a
+    ``TypingError`` too."""
+    inputs, output = _ufunc_loop(ufunc, operands, name)
+    operands = [x if is_array(x) else _loop_operand(x, t) for x, t in zip(operands, inputs)]
+
+    def element(*xs: Any) -> Any:
+        return arith.cast(fn(*(arith.cast(x, t) for x, t in zip(xs, inputs))), output)
+    if any(is_array(x) for x in operands):
+        return elementwise(element, operands, name)
+    return element(*operands)
+
+
+def _ufunc_loop(ufunc: np.ufunc, operands: Sequence[Any], name: str) -> tuple[list[Type], Type]:
+    try:
+        loop = ufunc.resolve_dtypes((*(_seen_by_numpy(x, name) for x in operands), *[None] * ufunc.nout))
+    except TypeError as e:   # NumPy has no loop for these types
+        raise _tr().error(TypingError, str(e)) from None
+    types = [from_dtype(d) for d in loop]
+    if None in types:
+        raise _tr().error(TypingError, f"{name} computes in {', '.join(str(d) for d in loop)} here (NumPy's "
+                                       "choice), a type compiled code does not support; convert the operands "
+                                       "first (.astype(np.float32) or np.float64)")
+    return types[:ufunc.nin], types[ufunc.nin]
+
+
+def _seen_by_numpy(x: Any, name: str) -> Any:
+    """What NumPy's type resolution sees of an operand: a dtype, or ``int``/``float``/``complex``
+    for a Python number (a Python bool is NumPy's bool)."""
+    t = type_of(x)
+    if t is None or not (t.is_scalar or isinstance(t, ArrayType)):
+        raise _tr().error(TypingError, f"{name} of a {describe(x)} is not supported")
+    if isinstance(t, ArrayType):
+        return to_dtype(t.dtype)
+    weak = x.weak if isinstance(x, Symbolic) else not isinstance(x, np.generic)
+    if weak and not isinstance(t, BoolType):
+        return {IntType: int, FloatType: float, ComplexType: complex}[type(t)]
+    return to_dtype(t)
+
+
+def _loop_operand(x: Any, t: Type) -> Symbolic:
+    """A scalar operand in the loop's type ``t``; a Python int must fit an integer ``t``."""
+    if isinstance(t, IntType) and isinstance(type_of(x), IntType) and _seen_by_numpy(x, "") is int:
+        arith.check_int_fits(x, t)
+    return arith.cast(x, t)
+
+
 # ----------------------------------------------------------------- NumPy's element operations
 def numpy_binary(op: str, x: Any, y: Any) -> Any:
     """``x <op> y`` on two elements (or an element and a scalar) with NumPy's semantics."""
@@ -412,10 +467,12 @@ _REFLECTED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="
 
 
 def _binary_operator(op: str, reflected: bool) -> Callable[[Symbolic, Any], Symbolic]:
+    ufunc = getattr(np, _UFUNC_NAMES[op])
+
     def apply(a: Symbolic, other: Any) -> Symbolic:
         _check_operand(other, op)
         operands = (other, a) if reflected else (a, other)
-        return elementwise(lambda x, y: numpy_binary(op, x, y), operands, f"'{op}'")
+        return apply_ufunc(ufunc, lambda x, y: numpy_binary(op, x, y), operands, f"'{op}'")
     return apply
 
 
@@ -454,20 +511,20 @@ def _check_operand(other: Any, op: str) -> None:
 
 
 def _negative(a: Symbolic) -> Symbolic:
-    if isinstance(a.type.dtype, BoolType):
-        raise _tr().error(TypingError, "the numpy boolean negative, the `-` operator, is not supported, use the "
-                                       "`~` operator or the logical_not function instead")
-    return elementwise(arith.negate, (a,), "'-'")
+    return apply_ufunc(np.negative, arith.negate, (a,), "'-'")
 
 
 def _invert(a: Symbolic) -> Symbolic:
-    if isinstance(a.type.dtype, BoolType):
-        return elementwise(arith.logical_not, (a,), "'~'")
-    return elementwise(arith.invert, (a,), "'~'")
+    invert = arith.logical_not if isinstance(a.type.dtype, BoolType) else arith.invert
+    return apply_ufunc(np.invert, invert, (a,), "'~'")
 
 
 def _absolute(a: Symbolic) -> Symbolic:
-    return elementwise(numpy_api.lookup(np.absolute), (a,), "abs")
+    return apply_ufunc(np.absolute, numpy_api.lookup(np.absolute), (a,), "abs")
+
+
+def _positive(a: Symbolic) -> Symbolic:
+    return apply_ufunc(np.positive, lambda x: x, (a,), "'+'")
 
 
 def astype(a: Symbolic, dtype: Any) -> Symbolic:
@@ -520,9 +577,7 @@ def assign(dest: Symbolic, value: Any) -> None:
                                        for s, e in zip(source, extents[first:]))]
         inputs = [value.value]
     else:
-        if isinstance(t.dtype, IntType) and isinstance(vt, IntType) and python_scalar_type(value) is not None:
-            arith.check_int_fits(value, t.dtype)
-        value = arith.cast(value, t.dtype)
+        value = arrays.stored(value, t.dtype)
         inputs = []
     op = tr.emit(ArrayMapOp([_sym(e).value for e in extents], inputs, t.dtype, out=dest.value))
     with tr.region(op.body):
@@ -799,7 +854,7 @@ for _name, _op in _OPERATORS.items():
 for _name, _op in _COMPARISONS.items():
     _ARRAY_OPERATORS[f"__{_name}__"] = _compare_operator(_op)
 define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": setitem, "__neg__": _negative,
-                   "__pos__": lambda a: elementwise(lambda x: x, (a,), "'+'"), "__invert__": _invert,
+                   "__pos__": _positive, "__invert__": _invert,
                    "__abs__": _absolute, "astype": method(astype), "T": transpose,
                    "transpose": method(transpose), "reshape": method(reshape), "ravel": method(ravel),
                    "flatten": method(flatten),
@@ -872,6 +927,10 @@ def lookup(f: Any) -> Callable[..., Any] | None:
             if kwargs:
                 raise _tr().error(UnsupportedError, f"np.{getattr(f, '__name__', f)}() of arrays with keyword "
                                                     "arguments is not supported in compiled code yet")
+            if isinstance(f, np.ufunc) and f not in _COMPARISON_UFUNCS:
+                return apply_ufunc(f, scalar, args, f"np.{f.__name__}()")
             return elementwise(scalar, args, f"np.{getattr(f, '__name__', f)}()")
+        if isinstance(f, np.ufunc) and f not in _COMPARISON_UFUNCS and not kwargs:
+            return apply_ufunc(f, scalar, args, f"np.{f.__name__}()")
         return scalar(*args, **kwargs)
     return apply
