@@ -6,9 +6,16 @@ Program ``k`` of a run with seed ``S`` is ``generate(f"{S}-{k}")``.  Every
 function of the module is called on a few random inputs under CPython and
 compiled at each level (and, when every index of the program is in range,
 without bounds checks too); results must agree: the same type, floats equal
-or both NaN, the same exception type, and the array arguments left with the
-same contents.  The generator's array parameters are "a float array" and "an
-int array"; ``--dtypes`` says which NumPy dtypes their inputs take: ``64``
+or both NaN, arrays of the same dtype, shape and elements, the same exception
+type (NumPy's own exceptions by the built-in class they derive from), and the
+array arguments left with the same contents.  Two relaxations, both explicit:
+NumPy's int64, float64 and bool scalars may come back as Python numbers
+(documented), and the results of float reductions in whole-array programs
+(``Function.approx``: sum, prod, mean, var, std, which NumPy sums pairwise)
+may differ by a relative ``REDUCTION_RTOL``.  The generator's array parameters
+are "a float array" and "an int array" (whole-array programs give them shapes:
+``f64[n,1]``, each symbol's extent drawn once per call, 0 included);
+``--dtypes`` says which NumPy dtypes their inputs take: ``64``
 (float64 and int64) or ``all`` (float32 too, and every signed and unsigned
 integer width and bool, where a stored value out of the dtype's range raises
 ``OverflowError`` as NumPy does).  Batches of programs run in a child process
@@ -74,7 +81,26 @@ def program_seed(seed, k: int) -> str:
 
 
 # ---------------------------------------------------------------- inputs
-def random_value(r: random.Random, t: str, dtypes: str = "64"):
+def shaped(t: str) -> tuple[str, list[str]] | None:
+    """A whole-array program's parameter type (``f64[n,1]``: its kind and its extents,
+    symbols or 1), as ``("f64[]", ["n", "1"])``; None for other types."""
+    if not t.endswith("]") or t.endswith("[]"):
+        return None
+    kind, dims = t[:-1].split("[")
+    return kind + "[]", dims.split(",")
+
+
+def random_sizes(r: random.Random, params) -> dict[str, int]:
+    """The extent of every shape symbol of ``params`` (one call's)."""
+    from .arrays_gen import SIZES
+
+    symbols = sorted({d for _, t in params if shaped(t) for d in shaped(t)[1] if d.isalpha()})
+    return {d: r.choice(SIZES) for d in symbols}
+
+
+def random_value(r: random.Random, t: str, dtypes: str = "64", sizes: dict | None = None):
+    if shaped(t):
+        return random_array(r, t, dtypes, sizes or {})
     if t == "int":   # the generator keeps ints within 10**12 (see generator.VAR_BOUND)
         return r.choice([0, 1, -1, 2, 3, 7, r.randint(-10, 10), r.randint(-10, 10),
                          r.randint(-1000, 1000), r.randint(-10 ** 6, 10 ** 6),
@@ -96,19 +122,68 @@ def random_value(r: random.Random, t: str, dtypes: str = "64"):
     return np.array([r.randint(max(-1000, info.min), min(1000, info.max)) for _ in range(n)], dtype=dtype)
 
 
+def random_array(r: random.Random, t: str, dtypes: str, sizes: dict) -> np.ndarray:
+    """An array of a whole-array program's type (``f64[n,1]``), of the extents ``sizes`` gives
+    its symbols, elements as ``random_value``'s for ``f64[]``/``i64[]``."""
+    kind, dims = shaped(t)
+    shape = tuple(sizes[d] if d.isalpha() else int(d) for d in dims)
+    n = math.prod(shape)
+    # no bool arrays for int arrays here: the program knows its bool arrays (comparisons, astype),
+    # as it must, -bool and the like being TypeErrors compiled code raises when compiling
+    choices = [d for d in DTYPES[dtypes][kind] if d != "bool"]
+    dtype = np.dtype(choices[0] if len(choices) == 1 else r.choice(choices))
+    if kind == "f64[]":
+        values = [r.choice([r.uniform(-100, 100), 0.0, -0.0, 1.0, math.nan, math.inf]) for _ in range(n)]
+        return np.array(values, dtype=np.float64).astype(dtype).reshape(shape)
+    if dtype == np.bool_:
+        return np.array([r.random() < 0.5 for _ in range(n)], dtype=dtype).reshape(shape)
+    info = np.iinfo(dtype)
+    return np.array([r.randint(max(-1000, info.min), min(1000, info.max)) for _ in range(n)],
+                    dtype=dtype).reshape(shape)
+
+
 def copy_args(args):
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
 # ---------------------------------------------------------------- comparing
-def same(got, want) -> bool:
+#: NumPy scalars compiled code returns as Python numbers (a documented difference)
+AS_PYTHON = (np.int64, np.float64, np.bool_)
+#: the relative tolerance of float reductions (sum, prod, mean, var, std: compiled code sums
+#: left to right, NumPy pairwise), by the result's type; everything else compares exactly
+REDUCTION_RTOL = {np.float32: 1e-4, np.float64: 1e-9, float: 1e-9}
+
+
+def same(got, want, approx: bool = False) -> bool:
+    """``got`` is ``want``: the same type, floats equal or both NaN, arrays of the same dtype,
+    shape and elements; with ``approx`` (a float reduction) floats may differ by ``REDUCTION_RTOL``."""
+    if type(want) in AS_PYTHON:
+        want = want.item()
     if type(got) is not type(want):
         return False
+    if isinstance(want, np.ndarray):
+        return got.dtype == want.dtype and got.shape == want.shape and same(got.tolist(), want.tolist())
     if isinstance(want, (tuple, list)):
         return len(got) == len(want) and all(same(g, w) for g, w in zip(got, want))
-    if isinstance(want, float):
-        return got == want or (math.isnan(got) and math.isnan(want))
+    if isinstance(want, (float, np.floating)):
+        return got == want or (math.isnan(got) and math.isnan(want)) or approx and _close(got, want)
     return got == want
+
+
+def _close(got, want) -> bool:
+    rtol = REDUCTION_RTOL.get(type(want), 0.0)
+    got, want = float(got), float(want)
+    return math.isfinite(got) and math.isfinite(want) and abs(got - want) <= rtol * max(1.0, abs(got), abs(want))
+
+
+def same_result(got, want, approx: tuple[int, ...] = ()) -> bool:
+    """The results of a call agree; ``approx``: the positions of float reductions in it."""
+    if not approx:
+        return same(got, want)
+    if not isinstance(want, tuple):
+        return same(got, want, 0 in approx)
+    return (type(got) is tuple and len(got) == len(want)
+            and all(same(g, w, k in approx) for k, (g, w) in enumerate(zip(got, want))))
 
 
 #: NumPy's global generator is seeded with this before every call, so that draws compare
@@ -134,18 +209,28 @@ def describe(o) -> str:
     return text + (f", arrays after: {arrays}" if arrays else "") + (f", printed {printed[:300]!r}" if printed else "")
 
 
-def agree(got, want) -> bool:
+def agree(got, want, approx: tuple[int, ...] = ()) -> bool:
     if got[0] != want[0] or not same(got[2], want[2]) or got[3] != want[3]:
         return False
     if got[0] == "value":
-        return same(got[1], want[1])
-    return isinstance(got[1], type(want[1]))
+        return same_result(got[1], want[1], approx)
+    return isinstance(got[1], builtin_class(want[1]))
+
+
+def builtin_class(err: BaseException) -> type:
+    """The class an exception of CPython's is compared by: its own, or for NumPy's own
+    exceptions (``UFuncTypeError``, ...) the built-in one they derive from (``TypeError``)."""
+    cls = type(err)
+    if cls.__module__.startswith("numpy"):
+        cls = next(c for c in cls.__mro__ if c.__module__ == "builtins")
+    return cls
 
 
 def literal(value) -> str:
     """Python source for an input value (``math`` and ``np`` in scope)."""
     if isinstance(value, np.ndarray):
-        return f"np.array([{', '.join(literal(v) for v in value.tolist())}], dtype=np.{value.dtype})"
+        text = f"np.array([{', '.join(literal(v) for v in value.ravel().tolist())}], dtype=np.{value.dtype})"
+        return text if value.ndim == 1 else f"{text}.reshape({value.shape})"
     if isinstance(value, float) and not math.isfinite(value):
         return "math.nan" if math.isnan(value) else ("math.inf" if value > 0 else "-math.inf")
     return repr(value)
@@ -155,13 +240,14 @@ def fmt_args(args) -> str:
     return "(" + ", ".join(literal(a) for a in args) + ")"
 
 
-def assert_agrees(fn, args: tuple, **options) -> None:
-    """``fn(*args)`` compiled with ``options`` agrees with CPython (for regression tests)."""
+def assert_agrees(fn, args: tuple, approx: tuple[int, ...] = (), **options) -> None:
+    """``fn(*args)`` compiled with ``options`` agrees with CPython (for regression tests;
+    ``approx``: the positions of float reductions in the result)."""
     from compiler import compile
 
     want = outcome(fn, args)
     got = outcome(compile(fn, **options), args)
-    assert agree(got, want), f"compiled: {describe(got)}; CPython: {describe(want)}"
+    assert agree(got, want, approx), f"compiled: {describe(got)}; CPython: {describe(want)}"
 
 
 # ---------------------------------------------------------------- one program
@@ -180,7 +266,8 @@ def calls(program, pseed, dtypes: str = "64"):
     r = random.Random(f"inputs-{pseed}")
     for fn in program.functions:
         for _ in range(INPUTS_PER_FUNCTION):
-            yield fn, tuple(random_value(r, t, dtypes) for _, t in fn.params)
+            sizes = random_sizes(r, fn.params) if any(shaped(t) for _, t in fn.params) else None
+            yield fn, tuple(random_value(r, t, dtypes, sizes) for _, t in fn.params)
 
 
 def check_program(seed, k: int, directory: str, dtypes: str = "64") -> dict:
@@ -199,7 +286,7 @@ def check_program(seed, k: int, directory: str, dtypes: str = "64") -> dict:
         want = outcome(py, args)
         for name, cfunc in compiled[fn.name].items():
             got = outcome(cfunc, args)
-            if not agree(got, want):
+            if not agree(got, want, fn.approx):
                 mismatches.append(f"{fn.name}{fmt_args(args)} at {name}: got {describe(got)}, "
                                   f"CPython gives {describe(want)}")
     return {"k": k, "seed": pseed, "mismatches": mismatches}

@@ -57,6 +57,7 @@ class Failure:
     args: tuple
     variant: str     # a key of runner.variants()
     crash: bool = False
+    approx: tuple = ()   # positions of float reductions in the result (runner.same_result)
 
 
 class _OverBudget(Exception):
@@ -106,7 +107,7 @@ def symptom(failure: Failure, directory: str) -> tuple | None:
         return None
     options = runner.variants_by_name()[failure.variant]
     got = runner.outcome(compile(py, **options), failure.args)
-    if runner.agree(got, want):
+    if runner.agree(got, want, failure.approx):
         return None
     if got[0] == "raised" and (want[0] != "raised" or type(got[1]) is not type(want[1])):
         return ("raised", type(got[1]).__name__, _message_shape(got[1]), _kind(want))
@@ -135,7 +136,7 @@ def _generated_kind(value) -> bool:
     """A result generated programs can have (an edit can make one return ``max``)."""
     if isinstance(value, tuple):
         return all(_generated_kind(v) for v in value)
-    return type(value) in (bool, int, float)
+    return type(value) in (bool, int, float) or isinstance(value, (np.ndarray, np.generic))
 
 
 def _message_shape(err: BaseException) -> str:
@@ -279,14 +280,15 @@ def shrink(failure: Failure, time_limit: float = 300.0, log=None) -> Failure:
                 source = ast.unparse(ast.fix_missing_locations(candidate))
                 if len(source) >= len(ast.unparse(tree)) or not _returns_at_end(candidate):
                     continue
-                trial = Failure(source, failure.function, failure.args, failure.variant, failure.crash)
+                trial = Failure(source, failure.function, failure.args, failure.variant, failure.crash,
+                                failure.approx)
                 if check(trial, directory) == wanted:
                     tree, improved = candidate, True
                     if log:
                         log(f"shrunk to {len(source.splitlines())} lines")
                     break
     source = "\n\n\n".join(ast.unparse(node) for node in tree.body) + "\n"
-    return Failure(source, failure.function, failure.args, failure.variant, failure.crash)
+    return Failure(source, failure.function, failure.args, failure.variant, failure.crash, failure.approx)
 
 
 # ---------------------------------------------------------------- regression tests
@@ -307,7 +309,7 @@ def regression_test(failure: Failure, seed, note: str) -> str:
             f"{comment}"
             f"def {name}():\n"
             f"    assert_agrees({failure.function}, ({args}{',' if len(failure.args) == 1 else ''}), "
-            f"**{options!r})\n")
+            + (f"approx={failure.approx!r}, " if failure.approx else "") + f"**{options!r})\n")
 
 
 def write_regression(failure: Failure, seed, note: str) -> Path:
@@ -325,13 +327,15 @@ def first_failure(seed, dtypes: str = "64") -> tuple[Failure, str] | None:
                           cwd=root, capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", "")))
     program = generate(seed)
+    approx = {f.name: f.approx for f in program.functions}
     lines = proc.stdout.splitlines()
     if proc.returncode == 0 and lines:
         found = json.loads(lines[-1])
         if found is None:
             return None
         args = tuple(eval(a, {"np": np, "math": math}) for a in found["args"])  # noqa: S307 -- our own literals
-        return Failure(program.source, found["function"], args, found["variant"]), found["note"]
+        return (Failure(program.source, found["function"], args, found["variant"], approx=approx[found["function"]]),
+                found["note"])
     begun = [json.loads(line) for line in lines if line.startswith("{")]
     if not begun:
         return None
@@ -355,7 +359,7 @@ def _find(seed, dtypes: str) -> None:
                 print(json.dumps({"function": fn.name, "variant": variant,
                                   "args": [runner.literal(a) for a in args]}), flush=True)
                 got = runner.outcome(compile(py, **options), args)
-                if not runner.agree(got, want):
+                if not runner.agree(got, want, fn.approx):
                     note = (f"{fn.name}{runner.fmt_args(args)} at {variant}: got {runner.describe(got)}, "
                             f"CPython gives {runner.describe(want)}")
                     print(json.dumps({"function": fn.name, "variant": variant, "note": note,
