@@ -24,8 +24,7 @@ NumPy-style code is traced into the ops of :mod:`ir.ops.wholearray`; the
   for unsigned), as NumPy does; ``min``/``max`` of an empty array raise NumPy's
   ``ValueError`` (along an axis: when that axis is empty) and propagate NaN;
   ``mean`` of an empty array is ``nan``.
-  Floats are summed left to right, not pairwise as NumPy does: results agree
-  to rounding, not bit for bit.
+  Float sums add in NumPy's pairwise order (``compiler.passes.pairwise``).
 * **Augmented assignment** to an array (``a += b``, also a view: ``a[1:] *= 2``) works
   in place, as NumPy's: the argument changes; the result must cast to the
   array's dtype under NumPy's ``same_kind`` rule (``int_array += 1.5`` is a

@@ -31,12 +31,13 @@ from ir import Module
 from ir.clone import clone
 from ir.core import Operation, Value
 from ir.ops import (
-    ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp, ArrayStoreOp, ArrayYieldOp,
-    ConstantOp, ForOp, IfOp, OrOp, YieldOp,
+    AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
+    ArrayReshapeOp, ArrayStoreOp, ArrayYieldOp, CallOp, ConstantOp, ForOp, IfOp, MulOp, OrOp, YieldOp,
 )
 from ir.rewriting import Rewriter
 from ir.types import i64
 
+from . import pairwise
 from .base import changes_of, register_pass
 
 
@@ -46,15 +47,18 @@ class LowerArrays:
 
     def run(self, module: Module) -> bool:
         rewriter = Rewriter(changes_of(self))
-        pending = [op for op in module.walk() if isinstance(op, (ArrayMapOp, ArrayReduceOp))]
-        changed = bool(pending)
-        while pending:
-            op = pending.pop()
-            if isinstance(op, ArrayMapOp) and op.out is not None and not op.attributes.get("disjoint") \
-                    and any(x is not op.out for x in op.inputs):
-                pending += _split_on_overlap(op, rewriter)
-            else:
-                _lower(op, rewriter)
+        changed = False
+        for func in list(module):
+            pending = [op for op in func.walk() if isinstance(op, (ArrayMapOp, ArrayReduceOp))]
+            changed |= bool(pending)
+            while pending:
+                op = pending.pop()
+                if isinstance(op, ArrayMapOp) and op.out is not None and not op.attributes.get("disjoint") \
+                        and any(x is not op.out for x in op.inputs):
+                    pending += _split_on_overlap(op, rewriter)
+                else:
+                    _lower(op, rewriter, lambda reduce, v, inputs, outer, summed, func=func:
+                           pairwise.outline(reduce, v, inputs, outer, summed, module, func))
         return changed
 
 
@@ -144,8 +148,14 @@ class _Nest:
         return [mapping.get(v, v) for v in op.body.terminator.operands]
 
 
-def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter) -> None:
+def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, outline) -> None:
+    """``op`` as loops; ``outline(op, v, inputs, outer, summed)`` makes the pairwise-sum function
+    of a float sum (:mod:`.pairwise`)."""
     nest = _Nest(op, rewriter)
+    v = pairwise.summand(op) if isinstance(op, ArrayReduceOp) and op.axis in (None, op.ndim - 1) else None
+    if v is not None:
+        rewriter.replace(op, [_pairwise_sum(op, v, nest, outline)])
+        return
     if isinstance(op, ArrayMapOp):
         dest = op.out if op.out is not None else \
             nest.put(ArrayAllocOp(op.element_type(), op.extents, loc=op.loc)).result
@@ -161,6 +171,35 @@ def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter) -> None:
         rewriter.replace(op, nest.close(loops, nest.region(carried, indices), None))
     else:
         rewriter.replace(op, _lower_along_axis(op, nest))
+
+
+def _pairwise_sum(op: ArrayReduceOp, v: Value, nest: _Nest, outline) -> Value:
+    """A float sum in NumPy's order (:mod:`.pairwise`): over the whole space, ``init +
+    pairwise(every element in C order)`` (a C-contiguous space through 1-D views of its
+    inputs); along the last axis, ``init + pairwise(row)`` stored for each row."""
+    loc, init = op.loc, op.inits[0]
+    inputs, extents = nest.inputs, list(op.extents)
+    if op.axis is None and op.ndim > 1 and all(x is y and x.type.layout == "C" for x, y in zip(inputs, op.inputs)):
+        size = extents[0]
+        for extent in extents[1:]:
+            size = nest.put(MulOp(size, extent, loc=loc)).result
+        inputs = [nest.put(ArrayReshapeOp(x, [size], loc=loc)).result for x in inputs]
+        extents = [size]
+    if op.axis is None:
+        name, rest = outline(op, v, inputs, 0, len(extents))
+        size = extents[0]
+        for extent in extents[1:]:
+            size = nest.put(MulOp(size, extent, loc=loc)).result
+        spread = extents if len(extents) > 1 else []
+        s = nest.put(CallOp(name, [nest.zero, size, *spread, *rest], init.type, loc=loc)).result
+        return nest.put(AddOp(init, s, loc=loc)).result
+    name, rest = outline(op, v, inputs, op.ndim - 1, 1)
+    out = nest.put(ArrayAllocOp(init.type, extents[:-1], loc=loc)).result
+    loops, indices, _ = nest.open(extents[:-1])
+    s = nest.put(CallOp(name, [nest.zero, extents[-1], *indices, *rest], init.type, loc=loc)).result
+    nest.put(ArrayStoreOp(out, indices, nest.put(AddOp(init, s, loc=loc)).result, loc=loc))
+    nest.close(loops, [], None)
+    return out
 
 
 def _lower_along_axis(op: ArrayReduceOp, nest: _Nest) -> list[Value]:

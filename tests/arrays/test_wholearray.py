@@ -12,8 +12,9 @@ with NumPy's message plus `` (test_wholearray.py:LINE)``) -- and so must the
 argument arrays and the buffers they view afterwards, and whether the result
 shares memory with an argument.
 
-Float reductions are compared to a relative tolerance: compiled code sums left
-to right, NumPy pairwise.  Transcendental ufuncs are compared to a few ULPs
+Float reductions are compared to a relative tolerance: complex sums and sums
+over F-ordered arrays add in another order than NumPy's (``test_pairwise``
+checks the orders that are NumPy's, bit for bit).  Transcendental ufuncs are compared to a few ULPs
 (NumPy's SIMD implementations are not the C library's), complex results to
 4 epsilon of their modulus (NumPy's complex multiply and divide round
 differently from CPython's, which compiled code follows, and may differ in the
@@ -1216,7 +1217,8 @@ def method_inputs(kernel):
 
 
 def tolerance(kernel, a):
-    """Float sums are not NumPy's pairwise sums: equal to rounding."""
+    """Float sums of complex and F-ordered arrays add in another order than NumPy's: equal to
+    rounding."""
     if a.dtype.kind in "fc" or kernel in (mean_method, mean_function, var_method, var_function, std_method,
                                           std_function):
         return 1e-5 if a.dtype.kind == "f" and a.dtype.itemsize == 4 else 1e-12

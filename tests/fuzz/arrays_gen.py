@@ -645,8 +645,10 @@ class ArrayGenerator(Generator):
             if t != "A":
                 args.append(self.call_scalar(scope, t))
                 continue
-            names = [n for n in scope.of_type("A") if len(self.arrays[n].shape) == len(p.shape) and (
-                self.arrays[n].kind == p.kind or p.kind == "i" and self.arrays[n].kind == "b")]
+            # of the parameter's kind: a bool array would meet the callee's int operations (``a -= 2``,
+            # NumPy's TypeError at run time, compiled code's when compiling: printed output differs)
+            names = [n for n in scope.of_type("A") if len(self.arrays[n].shape) == len(p.shape)
+                     and self.arrays[n].kind == p.kind]
             r.shuffle(names)
             got = None
             for n in names:

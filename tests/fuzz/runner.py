@@ -11,8 +11,8 @@ type (NumPy's own exceptions by the built-in class they derive from), and the
 array arguments left with the same contents.  Two relaxations, both explicit:
 NumPy's int64, float64 and bool scalars may come back as Python numbers
 (documented), and the results of float reductions in whole-array programs
-(``Function.approx``: sum, prod, mean, var, std, which NumPy sums pairwise)
-may differ by a relative ``REDUCTION_RTOL``.  The generator's array parameters
+(``Function.approx``: sum, prod, mean, var, std, whose order of additions over
+a whole non-contiguous array NumPy takes from the strides) may differ by a relative ``REDUCTION_RTOL``.  The generator's array parameters
 are "a float array" and "an int array" (whole-array programs give them shapes:
 ``f64[n,1]``, each symbol's extent drawn once per call, 0 included);
 ``--dtypes`` says which NumPy dtypes their inputs take: ``64``
@@ -149,8 +149,9 @@ def copy_args(args):
 # ---------------------------------------------------------------- comparing
 #: NumPy scalars compiled code returns as Python numbers (a documented difference)
 AS_PYTHON = (np.int64, np.float64, np.bool_)
-#: the relative tolerance of float reductions (sum, prod, mean, var, std: compiled code sums
-#: left to right, NumPy pairwise), by the result's type; everything else compares exactly
+#: the relative tolerance of float reductions (sum, prod, mean, var, std: over a whole
+#: non-contiguous array NumPy's order of additions follows the strides), by the result's
+#: type; everything else compares exactly
 REDUCTION_RTOL = {np.float32: 1e-4, np.float64: 1e-9, float: 1e-9}
 
 

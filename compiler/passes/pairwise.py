@@ -1,0 +1,180 @@
+"""NumPy's pairwise summation, for the float sums ``lower-arrays`` lowers.
+
+NumPy adds the elements of a float sum along the innermost loop of its iteration
+with ``pairwise_sum`` (``numpy/_core/src/umath/loops_utils.h.src``): up to 128
+elements in eight interleaved accumulators started at ``-0.0``, combined as
+``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the last ``n % 8``
+one by one; more than 128: the two halves (the first a multiple of 8) summed
+so and added.  The rounding error grows with ``log n``, not with ``n``.
+
+A float sum is an ``array.reduce`` with one float accumulator starting at
+``0.0`` whose region yields ``acc + v``, ``v`` not depending on ``acc``
+(``sum``, ``mean``, ``var``, ``std`` and the fused expressions in them).
+``lower-arrays`` sums those over the whole space or along the last axis in
+NumPy's order: the result is ``init + pairwise(v over the innermost axis)``,
+rows after one another.  That is NumPy's sum bit for bit for a 1-D array or
+view, along the last axis, and over a whole C-contiguous array (NumPy coalesces
+it into one axis; so does this, through a 1-D ``array.reshape`` view).  Over a
+whole non-contiguous array NumPy coalesces what the strides allow at run time:
+the results then agree to NumPy's rounding, not always bit for bit; sums along
+other axes add in C order, as NumPy does for C-contiguous arrays.
+
+``v`` is computed by an outlined recursive function, as NumPy's
+``pairwise_sum`` is one: ``@<caller>.pairwise(lo, n, outer indices..., inputs...,
+free values...) -> T`` sums ``v`` at the indices ``(outer..., lo + i)`` for
+``i < n``, with a copy of the region's ops for each of the eight lanes and one
+for the rest.
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from ir import Module
+from ir.clone import clone
+from ir.core import Block, Operation, Value
+from ir.ops import (
+    AddOp, AndOp, ArrayLoadOp, ArrayReduceOp, CallOp, ConstantOp, EqOp, FloorDivOp, ForOp, FuncOp, GtOp, IfOp, ModOp,
+    ReturnOp, SelectOp, ShrOp, SubOp, YieldOp,
+)
+from ir.types import FloatType, Type, i64
+
+#: NumPy's PW_BLOCKSIZE: the most elements summed without splitting
+BLOCK = 128
+LANES = 8
+
+
+def summand(op: ArrayReduceOp) -> Value | None:
+    """``v`` if ``op`` is a float sum (see the module's text), else None."""
+    if len(op.inits) != 1 or not isinstance(op.inits[0].type, FloatType):
+        return None
+    init = op.inits[0].owner
+    if not isinstance(init, ConstantOp) or init.value != 0.0 or math.copysign(1.0, init.value) < 0:
+        return None
+    acc = op.accumulator_args()[0]
+    add = op.body.terminator.operand(0).owner
+    if not isinstance(add, AddOp) or add.parent is not op.body or len(acc.uses) != 1:
+        return None
+    if add.operand(0) is acc and add.operand(1) is not acc:
+        return add.operand(1)
+    if add.operand(1) is acc and add.operand(0) is not acc:
+        return add.operand(0)
+    return None
+
+
+def free_values(op: Operation) -> list[Value]:
+    """The values ``op``'s region uses that are defined outside it, in first-use order."""
+    inside: set[Value] = set(op.body.args)
+    found: dict[Value, None] = {}
+    for inner in op.body.walk():
+        for v in inner.operands:
+            if v not in inside:
+                found[v] = None
+        inside.update(inner.results)
+        for region in inner.regions:
+            inside.update(region.block.args)
+    return list(found)
+
+
+def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, summed: int, module: Module,
+            caller: FuncOp) -> tuple[str, list[Value]]:
+    """The recursive function summing ``v`` for ``op``, its inputs read as ``inputs``: at the
+    indices ``(outer fixed indices..., the position lo + i of the last ``summed`` axes, in C
+    order)``; its name and the arguments that follow ``lo, n, outer indices..., the summed
+    axes' extents (when there are several)...``."""
+    free = free_values(op)
+    t, loc = v.type, op.loc
+    spread = summed if summed > 1 else 0   # extents passed to find an index's position
+    name = module.unique_name(f"{caller.sym_name}.pairwise")
+    fn = FuncOp(name, [i64, i64, *[i64] * (outer + spread), *(x.type for x in inputs), *(x.type for x in free)], t,
+                ["lo", "n", *(f"i{k}" for k in range(outer)), *(f"n{k}" for k in range(spread)),
+                 *(f"x{k}" for k in range(len(inputs))), *(x.name_hint for x in free)], loc=loc)
+    lo, n = fn.args[:2]
+    fixed = fn.args[2:2 + outer]
+    extents = fn.args[2 + outer:2 + outer + spread]
+    arrays = fn.args[2 + outer + spread:2 + outer + spread + len(inputs)]
+    params = fn.args[2 + outer + spread + len(inputs):]
+    rest = fn.args[2:]
+    accumulation = op.body.terminator.operand(0).owner   # acc + v: not copied
+
+    def put(block: Block, new: Operation) -> Value:
+        block.append(new)
+        return new.results[0] if new.results else None
+
+    def const(block: Block, value, type_: Type = i64) -> Value:
+        return put(block, ConstantOp(value, type_, loc=loc))
+
+    def element(block: Block, index: Sequence[Value]) -> Value:
+        """``v`` at ``(fixed..., index...)``: the inputs' elements loaded, the region's ops copied."""
+        mapping: dict[Value, Value] = dict(zip(free, params))
+        for arg, x in zip(op.element_args(), arrays):
+            mapping[arg] = put(block, ArrayLoadOp(x, [*fixed, *index], loc=loc))
+        for inner in op.body.ops[:-1]:
+            if inner is not accumulation:
+                block.append(clone(inner, mapping))
+        return mapping.get(v, v)
+
+    def position(block: Block, flat: Value) -> list[Value]:
+        """The indices of the summed axes at the C-order position ``flat``."""
+        if not spread:
+            return [flat]
+        index, zero, one = [], const(block, 0), const(block, 1)
+        for extent in reversed(extents[1:]):
+            safe = put(block, SelectOp(put(block, EqOp(extent, zero, loc=loc)), one, extent, loc=loc))
+            index.append(put(block, ModOp(flat, safe, loc=loc)))
+            flat = put(block, FloorDivOp(flat, safe, loc=loc))
+        return [flat, *reversed(index)]
+
+    def advance(block: Block, index: Sequence[Value]) -> list[Value]:
+        """The indices of the next position: the last axis steps, carrying into those before."""
+        if not spread:
+            return [put(block, AddOp(index[0], const(block, 1), loc=loc))]
+        one, zero = const(block, 1), const(block, 0)
+        new, wrap = list(index), None
+        for d in reversed(range(len(index))):
+            step = put(block, AddOp(index[d], one, loc=loc))
+            if d == 0:   # the first axis never wraps inside the space
+                new[d] = step if wrap is None else put(block, SelectOp(wrap, step, index[d], loc=loc))
+                break
+            wraps = put(block, EqOp(step, extents[d], loc=loc))
+            stepped = put(block, SelectOp(wraps, zero, step, loc=loc))
+            new[d] = stepped if wrap is None else put(block, SelectOp(wrap, stepped, index[d], loc=loc))
+            wrap = wraps if wrap is None else put(block, AndOp(wrap, wraps, loc=loc))
+        return new
+
+    body = fn.body
+    split = IfOp(put(body, GtOp(n, const(body, BLOCK), loc=loc)), [t], loc=loc)
+    body.append(split)
+    # n > 128: the halves, the first a multiple of 8
+    then = split.then_block
+    n2 = put(then, AndOp(put(then, ShrOp(n, const(then, 1), loc=loc)), const(then, -LANES), loc=loc))
+    left = put(then, CallOp(name, [lo, n2, *rest], t, loc=loc))
+    right = put(then, CallOp(name, [put(then, AddOp(lo, n2, loc=loc)), put(then, SubOp(n, n2, loc=loc)), *rest], t,
+                             loc=loc))
+    put(then, YieldOp([put(then, AddOp(left, right, loc=loc))], loc=loc))
+    # n <= 128: eight lanes, then the rest (for n < 8 only the rest: NumPy's n < 8 case, from -0.0)
+    leaf = split.else_block
+    whole = put(leaf, SubOp(n, put(leaf, AndOp(n, const(leaf, LANES - 1), loc=loc)), loc=loc))
+    start = position(leaf, lo)
+    minus_zero = const(leaf, -0.0, t)
+    lanes = ForOp(const(leaf, 0), whole, const(leaf, LANES), [*[minus_zero] * LANES, *start], loc=loc)
+    leaf.append(lanes)
+    index = list(lanes.iter_args[LANES:])
+    sums = []
+    for r in lanes.iter_args[:LANES]:
+        sums.append(put(lanes.body, AddOp(r, element(lanes.body, index), loc=loc)))
+        index = advance(lanes.body, index)
+    lanes.body.append(YieldOp([*sums, *index], loc=loc))
+    r = list(lanes.results[:LANES])
+    pairs = [put(leaf, AddOp(r[k], r[k + 1], loc=loc)) for k in range(0, LANES, 2)]
+    quads = [put(leaf, AddOp(pairs[k], pairs[k + 1], loc=loc)) for k in range(0, len(pairs), 2)]
+    total = put(leaf, AddOp(quads[0], quads[1], loc=loc))
+    tail = ForOp(whole, n, const(leaf, 1), [total, *lanes.results[LANES:]], loc=loc)
+    leaf.append(tail)
+    index = list(tail.iter_args[1:])
+    added = put(tail.body, AddOp(tail.iter_args[0], element(tail.body, index), loc=loc))
+    tail.body.append(YieldOp([added, *advance(tail.body, index)], loc=loc))
+    put(leaf, YieldOp([tail.results[0]], loc=loc))
+    body.append(ReturnOp(split.results[0], loc=loc))
+    module.add(fn)
+    return name, [*inputs, *free]
