@@ -34,7 +34,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import to_dtype
-from ir.ops import ArrayDimOp, ArrayLoadOp, ArrayStoreOp, ArrayViewOp
+from ir.ops import ArrayDimOp, ArrayLoadOp, ArrayStoreOp, ArrayTransposeOp, ArrayViewOp, known_extent
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, i64
 
 from . import arith
@@ -50,11 +50,20 @@ def is_array(value: Any) -> bool:
     return isinstance(value, Symbolic) and isinstance(value.type, ArrayType)
 
 
-def dim(a: Symbolic, axis: int) -> Symbolic:
-    """An extent: a Python int in NumPy, so weak (see ``values.Symbolic``)."""
-    extent = _tr().emit_value(ArrayDimOp(a.value, axis))
-    extent.weak = True
-    return extent
+def dim(a: Symbolic, axis: int) -> Any:
+    """An extent: a Python int in NumPy, so weak (see ``values.Symbolic``).  The extent an
+    array op was made with where there is one (a view's count, a map's extent; 1 for a new
+    axis), else one ``array.dim`` per array and axis where it is visible: equal extents are
+    the same value, which the whole-array layer sees (``wholearray.same_extent``)."""
+    owner = a.value.owner
+    if isinstance(owner, ArrayTransposeOp):
+        return dim(Symbolic(owner.operand(0)), owner.perm[axis])
+    known = known_extent(a.value, axis)
+    if isinstance(known, int):
+        return known
+    extent = Symbolic(known) if known is not None else \
+        _tr().memo(("dim", a.value, axis), lambda: _tr().emit_value(ArrayDimOp(a.value, axis)))
+    return Symbolic(extent.value, weak=True)
 
 
 def shape(a: Symbolic) -> tuple:

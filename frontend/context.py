@@ -56,10 +56,12 @@ class PathEnds(Exception):
 
 @dataclass
 class RegionFrame:
-    """The block being filled, and whether its path already ended in a raise."""
+    """The block being filled, whether its path already ended in a raise, and the pure
+    values traced in it by key (:meth:`TraceContext.memo`)."""
 
     block: Block
     terminated: bool = False
+    memo: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +112,18 @@ class TraceContext:
                 yield frame
             finally:
                 self.function.frames.pop()
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any:
+        """The pure value ``make()`` traced once per ``key`` where it is visible: found in
+        the block being filled or one enclosing it (whose values dominate it), else made
+        and kept with this block.  Equal keys give the same value, so that later code can
+        see by identity that two extents are equal (``a[1:-1]`` and ``a[2:]``)."""
+        for frame in reversed(self.function.frames):
+            if key in frame.memo:
+                return frame.memo[key]
+        value = make()
+        self.frame.memo[key] = value
+        return value
 
     def error(self, cls: type[CompileError], message: str) -> CompileError:
         return cls(message, self.location())

@@ -66,12 +66,14 @@ def probe(test: Callable[[], Any]) -> Any:
     block, index = builder.block, builder.index
     start = len(block.ops) if index is None else index
     before = len(block.ops)
+    memo = dict(_tr().frame.memo)
     value = test()
     if isinstance(value, Symbolic) and builder.block is block:
         emitted = block.ops[start:start + len(block.ops) - before]
         for op in reversed(emitted):
             op.erase()
         builder.index = index
+        _tr().frame.memo = memo   # forget the values just erased
     return value
 
 

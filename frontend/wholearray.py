@@ -170,10 +170,44 @@ def _wrap(n: Any, x: Any, low: Any, high: Any) -> Any:
 
 def _clip_forward(n: Any, start: Any, stop: Any, step: Any) -> tuple[Any, Any]:
     begin = 0 if start is None else _wrap(n, start, 0, n)
+    if _unit(step) and isinstance(n, Symbolic):
+        count = _window(n, start, stop)
+        if count is not None:
+            return begin, count
     end = n if stop is None else _wrap(n, stop, 0, n)
     span = arith.binary("-", end, begin)
     count = arith.binary("//", arith.binary("+", span, arith.binary("-", step, 1)), _positive(step))
     return begin, _at_least_zero(count)
+
+
+def _window(n: Symbolic, start: Any, stop: Any) -> Any:
+    """The count of ``n[start:stop]`` for constant bounds (or None) and step 1, in one form per
+    window -- ``max(n - k, 0)`` or ``max(min(n - k, w), 0)`` with constants ``k >= 0`` and ``w`` --
+    traced once per extent and form (``TraceContext.memo``): ``a[1:-1]``, ``a[2:]`` and
+    ``a[:-2]`` have the same count value, so their shapes are seen to agree when compiling
+    and no broadcast check is needed.  None for bounds of other kinds."""
+    if not all(x is None or type(x) is int for x in (start, stop)):
+        return None
+    s = 0 if start is None else start
+    if s >= 0 and (stop is None or stop < 0):
+        k, w = s - (stop or 0), None            # NumPy clips: max(n - s - |stop|, 0)
+    elif s >= 0:
+        k, w = s, stop - s                      # [s:t]: between 0 and t - s
+    elif stop is None:
+        k, w = 0, -s                            # [-s:]: the last -s, or all n
+    elif stop < 0:
+        k, w = -stop, stop - s                  # [-s:-t]
+    else:
+        return None                             # [-s:t]: both ends matter
+    if w is not None and w <= 0:
+        return 0
+
+    def make() -> Symbolic:
+        x = n if k == 0 else arith.binary("-", n, k)
+        if w is not None:
+            x = arith.select(arith.compare(">", x, w), w, x)
+        return x if k == 0 else _at_least_zero(x)
+    return Symbolic(_tr().memo(("window", n.value, k, w), make).value, weak=True)
 
 
 def _clip_backward(n: Any, start: Any, stop: Any, step: Any) -> tuple[Any, Any]:
@@ -305,6 +339,13 @@ def _shape_text(ndim: int) -> str:
     return "(" + ",".join(["{}"] * ndim) + ("," if ndim == 1 else "") + ")"
 
 
+def same_extent(a: Any, b: Any) -> bool:
+    """Two extents known to be equal when compiling: equal ints, or the same traced value."""
+    if isinstance(a, Symbolic) and isinstance(b, Symbolic):
+        return a.value is b.value
+    return isinstance(a, int) and isinstance(b, int) and a == b
+
+
 def broadcast(operands: Sequence[Any], message: str | None = None) -> list[Any]:
     """The extents of the broadcast of the arrays among ``operands`` (scalars are 0-d), with
     the run-time check that they broadcast (NumPy's ``ValueError`` otherwise)."""
@@ -318,7 +359,7 @@ def broadcast(operands: Sequence[Any], message: str | None = None) -> list[Any]:
             if k < 0:
                 continue
             other = s[k]
-            if extent is other or (isinstance(other, int) and other == 1):
+            if same_extent(extent, other) or (isinstance(other, int) and other == 1):
                 continue
             if isinstance(extent, int) and extent == 1:
                 extent = other
@@ -560,7 +601,7 @@ def assign(dest: Symbolic, value: Any) -> None:
         ok: Any = True
         for k, extent in enumerate(source):
             target = extents[len(extents) - len(source) + k]
-            if extent is target:
+            if same_extent(extent, target):
                 continue
             fits = arith.logical_or(arith.compare("==", extent, target), arith.compare("==", extent, 1))
             ok = fits if ok is True else arith.logical_and(ok, fits)
@@ -572,7 +613,7 @@ def assign(dest: Symbolic, value: Any) -> None:
         # the view's extents, written as the broadcast of the value's (equal after the check):
         # the form in which ``fuse`` sees that the value's producer covers the view
         first = len(extents) - len(source)
-        extents = [*extents[:first], *(e if s is e else arith.select(arith.compare("==", s, 1), e, s)
+        extents = [*extents[:first], *(e if same_extent(s, e) else arith.select(arith.compare("==", s, 1), e, s)
                                        for s, e in zip(source, extents[first:]))]
         inputs = [value.value]
     else:

@@ -33,9 +33,9 @@ from typing import Any, Callable
 
 from ir.core import Operation, Value
 from ir.ops import (
-    AddOp, AndOp, ArrayDimOp, ArrayMapOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, CastOp, CompareOp,
-    ConstantOp, DivOp, EqOp, FloorDivOp, ForOp, GeOp, GtOp, IfOp, LeOp, LtOp, MaxOp, MinOp, MulOp, NeOp, OrOp,
-    RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
+    AddOp, AndOp, ArrayDimOp, ArrayTransposeOp, CastOp, CompareOp, ConstantOp, DivOp, EqOp, FloorDivOp, ForOp, GeOp,
+    GtOp, IfOp, LeOp, LtOp, MaxOp, MinOp, MulOp, NeOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
+    known_extent,
 )
 from ir.interfaces import exact_in_single
 from ir.rewriting import Pattern, Rewriter, pattern
@@ -265,22 +265,16 @@ def _extent_known(op: ArrayDimOp, rewriter: Rewriter) -> bool:
     """The extent of an array an ``array.map`` made is its extent operand; of an
     ``array.subview``, its count operand (1 for a new axis)."""
     source = op.operand(0).owner
-    if isinstance(source, ArrayMapOp):
-        rewriter.replace(op, [source.extents[op.axis]])
-        return True
     if isinstance(source, ArrayTransposeOp):
         rewriter.replace(op, [rewriter.insert_before(op, ArrayDimOp(source.operand(0), source.perm[op.axis],
                                                                     loc=op.loc)).result])
         return True
-    if isinstance(source, ArrayReshapeOp):
-        rewriter.replace(op, [source.operand(1 + op.axis)])
+    known = known_extent(op.operand(0), op.axis)
+    if isinstance(known, int):
+        return _replace_by_constant(op, known, rewriter)
+    if known is not None:
+        rewriter.replace(op, [known])
         return True
-    if isinstance(source, ArraySubviewOp):
-        letter, operands = [part for part in source.parts() if part[0] != "i"][op.axis]
-        if letter == "s":
-            rewriter.replace(op, [operands[1]])
-            return True
-        return _replace_by_constant(op, 1, rewriter)
     return False
 
 

@@ -51,7 +51,8 @@ from ..diagnostics import Location
 from ..interfaces import Allocate, Ownership, Raise, Read, RecursiveEffects, Write
 from ..types import ArrayType, Type, i64
 
-__all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayReshapeOp", "ArrayBroadcastOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp"]
+__all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayReshapeOp", "ArrayBroadcastOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp",
+           "known_extent"]
 
 #: operands each letter of a subview's ``spec`` takes
 SPEC_OPERANDS = {"s": 3, "i": 1, "n": 0}
@@ -334,3 +335,18 @@ class ArrayReduceOp(_ArrayLoopOp):
         if [r.type for r in self.results] != results or [a.type for a in self.accumulator_args()] != inits:
             self.fail("the region's first arguments must have the types of the inits, and the results those "
                       "types (arrays of them, with an axis)")
+
+
+def known_extent(array: Value, axis: int) -> Value | int | None:
+    """The extent ``axis`` of ``array`` as the op that made it knows it: an ``array.map``'s
+    extent, an ``array.reshape``'s, an ``array.subview``'s count (1 for a new axis); None
+    for other arrays (an ``array.dim`` finds it at run time)."""
+    source = array.owner
+    if isinstance(source, ArrayMapOp):
+        return source.extents[axis]
+    if isinstance(source, ArrayReshapeOp):
+        return source.operand(1 + axis)
+    if isinstance(source, ArraySubviewOp):
+        letter, operands = [part for part in source.parts() if part[0] != "i"][axis]
+        return operands[1] if letter == "s" else 1
+    return None

@@ -31,3 +31,8 @@ def returned(a, b):
 
 def column_sums(a, b):
     return np.sum(a * b, axis=0)
+
+
+def stencil(A, B):
+    B[1:-1, 1:-1] = 0.2 * (A[1:-1, 1:-1] + A[1:-1, :-2] + A[1:-1, 2:] + A[2:, 1:-1] + A[:-2, 1:-1])
+    return B
