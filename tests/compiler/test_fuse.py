@@ -85,10 +85,10 @@ def test_an_assignment_reading_what_it_writes_goes_through_a_temporary():
 
 def test_slices_of_one_extent_agree_without_a_check():
     """``a[1:-1]``, ``a[2:]`` and ``a[:-2]`` share one count value (max(n - 2, 0)): no broadcast
-    check, one loop nest, NumPy's results."""
+    check between them (only the one of A's shape against B's), one loop nest, NumPy's results."""
     A = np.arange(30.0).reshape(5, 6)
     text, remarks = fused(K.stencil, (A, np.zeros((5, 6))))
-    assert "could not broadcast" not in text and "operands could not" not in text
+    assert "operands could not be broadcast" not in text and text.count("could not broadcast input") == 1
     assert text.count("array.map") == 1 and sum("fused into" in r for r in remarks) == 5
     for shape in ((5, 6), (2, 2), (1, 3), (0, 4)):
         A, B = np.arange(np.prod(shape) * 1.0).reshape(shape), np.zeros(shape)
