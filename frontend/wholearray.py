@@ -512,8 +512,23 @@ def _binary_operator(op: str, reflected: bool) -> Callable[[Symbolic, Any], Symb
     def apply(a: Symbolic, other: Any) -> Symbolic:
         _check_operand(other, op)
         operands = (other, a) if reflected else (a, other)
-        return apply_ufunc(ufunc, lambda x, y: numpy_binary(op, x, y), operands, f"'{op}'")
+        fn = lambda x, y: numpy_binary(op, x, y)   # noqa: E731
+        if op == "**" and not reflected and isinstance(a.type.dtype, FloatType) \
+                and _seen_by_numpy(other, "'**'") is float:
+            fn = _power_of_python_float(other)
+        return apply_ufunc(ufunc, fn, operands, f"'{op}'")
     return apply
+
+
+def _power_of_python_float(exponent: Any) -> Callable[[Any, Any], Any]:
+    """``a ** exponent`` for a float array and a Python float: NumPy computes ``a ** 0.5`` as
+    ``np.sqrt(a)`` (``-0.0 ** 0.5`` is ``-0.0``, ``-inf ** 0.5`` NaN, where ``pow`` gives
+    ``0.0`` and ``inf``), also when the 0.5 comes at run time."""
+    sqrt = numpy_api.lookup(np.sqrt)
+    if not isinstance(exponent, Symbolic):
+        return (lambda x, y: sqrt(x)) if exponent == 0.5 else (lambda x, y: numpy_binary("**", x, y))
+    half = arith.compare("==", exponent, 0.5)
+    return lambda x, y: arith.select(half, sqrt(x), numpy_binary("**", x, y))
 
 
 _UFUNC_NAMES = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "//": "floor_divide", "%": "remainder",

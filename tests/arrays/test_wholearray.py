@@ -1073,6 +1073,19 @@ def test_ufunc_loop_types(kernel, args, opt):
     check(kernel, opt, *args)
 
 
+def power_half(a):
+    return a ** 0.5
+
+
+@opt_levels
+@pytest.mark.parametrize("exponent", (0.5, 1.5))
+def test_power_of_one_half_is_sqrt(exponent, opt):
+    """NumPy computes ``a ** 0.5`` as ``np.sqrt(a)``: -0.0 and -inf differ from ``pow``."""
+    a = np.array([-0.0, 0.0, -np.inf, np.inf, 4.0, -1.0, 2.0], np.float32)
+    check(power_half, opt, a)
+    check(power, opt, a, exponent)
+
+
 @opt_levels
 def test_ufunc_without_loop(opt):
     """No NumPy loop for the operand types: NumPy's message, as a TypingError."""
