@@ -81,6 +81,8 @@ def extra_measurements(numba_available: bool, quick: bool) -> dict:
     extra: dict = {
         f"first call of {measure.FIRST_CALL_KERNEL} (ms)": {
             v: measure.first_call(v, repeat) * 1e3 for v in variants},
+        **{f"first call of {name} (ms)": {v: measure.first_call(v, repeat, name) * 1e3 for v in variants}
+           for name in measure.FIRST_CALL_ARRAY_KERNELS},
         f"import and first call of {measure.FIRST_CALL_KERNEL} (ms)": {
             v: measure.import_and_first_call(v, repeat) * 1e3 for v in variants},
         "import time (ms)": {

@@ -26,6 +26,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 #: the kernel whose first call is timed: 20 lines with loops, branches and math
 FIRST_CALL_KERNEL = "mandelbrot"
+#: array-style kernels whose first calls are timed too (slices, fused expressions, reductions)
+FIRST_CALL_ARRAY_KERNELS = ("heat_step", "standardize", "jacobi_2d")
 
 
 def _child(code: str) -> dict:
@@ -93,12 +95,12 @@ def import_and_first_call(variant: str, repeat: int = 3) -> float:
     return statistics.median(_child(code)["s"] for _ in range(repeat))
 
 
-def first_call(variant: str, repeat: int = 3) -> float:
-    """Median seconds of the first call (compile and run) of :data:`FIRST_CALL_KERNEL` at its
-    tiny size, each in a fresh process that has already imported the compiler."""
+def first_call(variant: str, repeat: int = 3, kernel: str = FIRST_CALL_KERNEL) -> float:
+    """Median seconds of the first call (compile and run) of ``kernel`` at its tiny size, each
+    in a fresh process that has already imported the compiler."""
     setup = {"ours": "from compiler import compile\nfn = compile(kernel.func)",
              "Numba": "import numba\nfn = numba_version(kernel.func)"}[variant]
-    code = _FIRST_CALL.format(name=FIRST_CALL_KERNEL, setup=setup)
+    code = _FIRST_CALL.format(name=kernel, setup=setup)
     return statistics.median(_child(code)["s"] for _ in range(repeat))
 
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import to_dtype
-from ir.ops import ArrayDimOp, ArrayLoadOp, ArrayStoreOp, ArrayTransposeOp, ArrayViewOp, known_extent
+from ir.ops import ArrayDimOp, ArrayLoadOp, ArrayPartOp, ArrayStoreOp, ArrayTransposeOp, ArrayViewOp, known_extent
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, i64
 
 from . import arith
@@ -58,6 +58,8 @@ def dim(a: Symbolic, axis: int) -> Any:
     owner = a.value.owner
     if isinstance(owner, ArrayTransposeOp):
         return dim(Symbolic(owner.operand(0)), owner.perm[axis])
+    if isinstance(owner, ArrayPartOp):
+        return dim(Symbolic(owner.operand(0)), axis)
     known = known_extent(a.value, axis)
     if isinstance(known, int):
         return known
@@ -97,6 +99,8 @@ def _index_list(a: Symbolic, key: Any) -> list:
 def checked_index(a: Symbolic, axis: int, index: Any) -> Symbolic:
     """``index`` wrapped if negative and bounds-checked against ``a``'s extent."""
     extent = dim(a, axis)
+    if isinstance(extent, int):   # a new axis' 1
+        extent = arith.constant(extent, i64)
     if isinstance(index, Symbolic):
         index = arith.cast(index, i64)
         wrapped = arith.select(arith.compare("<", index, 0), arith.binary("+", index, extent), index)

@@ -41,18 +41,20 @@ region; it defines the operators and reduction methods of array values.
 """
 from __future__ import annotations
 
+import builtins
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.ops import (
-    ArrayMapOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
+    ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
 )
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i8, i64, u64
 
 from . import arith, arrays, numpy_api
+from . import builtins as builtins_layer
 from .context import PathEnds, TraceContext, current
 from .values import Symbolic, define, describe, method, python_scalar_type, type_of
 
@@ -426,6 +428,10 @@ def apply_ufunc(ufunc: np.ufunc, fn: Callable[..., Any], operands: Sequence[Any]
 
 
 def _ufunc_loop(ufunc: np.ufunc, operands: Sequence[Any], name: str) -> tuple[list[Type], Type]:
+    if len(operands) != ufunc.nin:
+        raise _tr().error(UnsupportedError if len(operands) > ufunc.nin else TypingError,
+                          f"{name} takes {ufunc.nin} operand{'s' if ufunc.nin > 1 else ''} in compiled code, "
+                          f"not {len(operands)} (an output array argument is not supported yet)")
     try:
         loop = ufunc.resolve_dtypes((*(_seen_by_numpy(x, name) for x in operands), *[None] * ufunc.nout))
     except TypeError as e:   # NumPy has no loop for these types
@@ -582,8 +588,35 @@ def _positive(a: Symbolic) -> Symbolic:
     return apply_ufunc(np.positive, lambda x: x, (a,), "'+'")
 
 
-def astype(a: Symbolic, dtype: Any) -> Symbolic:
+def conjugate(a: Symbolic) -> Symbolic:
+    """``a.conj()``: a new array of the complex conjugates (of a real array, its values)."""
+    return apply_ufunc(np.conjugate, arith.conjugate, (a,), "conjugate()")
+
+
+def real_part(a: Symbolic) -> Symbolic:
+    """``a.real``: a view of a complex array's real parts; a real array itself."""
+    if isinstance(a.type.dtype, ComplexType):
+        return _tr().emit_value(ArrayPartOp(a.value, "real"))
+    return a
+
+
+def imaginary_part(a: Symbolic) -> Symbolic:
+    """``a.imag``: a view of a complex array's imaginary parts; for a real array a new array
+    of zeros (NumPy's is read-only: writing to it is NumPy's ``ValueError``, here it changes
+    nothing else)."""
+    if isinstance(a.type.dtype, ComplexType):
+        return _tr().emit_value(ArrayPartOp(a.value, "imag"))
+    zero = arith.constant(0, a.type.dtype)
+    return elementwise(lambda x: zero, (a,), ".imag")
+
+
+def astype(a: Symbolic, dtype: Any, copy: Any = True) -> Symbolic:
+    """``a.astype(dtype)``: a new array; with ``copy=False`` ``a`` itself when it has that dtype."""
     t = numpy_api.dtype_of(dtype, "astype")
+    if not isinstance(copy, bool):
+        raise _tr().error(TypingError, f"astype(copy=) must be a constant True or False, not {describe(copy)}")
+    if not copy and t == a.type.dtype:
+        return a
     return elementwise(lambda x: arith.cast(x, t), (a,), "astype")
 
 
@@ -680,12 +713,15 @@ def _axis(a: Symbolic, axis: Any) -> int | None:
 
 
 def reduce(a: Symbolic, inits: Sequence[Any], combine: Callable[..., Sequence[Any]],
-           axis: int | None = None) -> list[Symbolic]:
+           axis: int | None = None, ordered: bool = False) -> list[Symbolic]:
     """The accumulators after ``combine(*accumulators, element)`` over every element of ``a``
-    (scalars), or along ``axis`` (arrays of the other axes)."""
+    (scalars), or along ``axis`` (arrays of the other axes); ``ordered``: strictly in order
+    (a float sum is otherwise added pairwise, as NumPy adds)."""
     tr = _tr()
     inits = [arith.materialize(v) if not isinstance(v, Symbolic) else v.value for v in inits]
     op = tr.emit(ArrayReduceOp([_sym(e).value for e in arrays.shape(a)], [a.value], inits, axis))
+    if ordered:
+        op.attributes["ordered"] = True
     with tr.region(op.body):
         accumulators = [Symbolic(v) for v in op.accumulator_args()]
         new = combine(*accumulators, Symbolic(op.element_args()[0]))
@@ -736,15 +772,21 @@ def product(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, k
     return _finish(a, p, k, keepdims)
 
 
+def _ordered_reduction(a: Symbolic, name: str, axis: Any, out: Any, empty: str) -> tuple[int | None, Type]:
+    """The axis and dtype of a reduction that orders real elements and needs one (NumPy's
+    ``ValueError: <empty>`` for an empty array, or an empty ``axis``)."""
+    _options(name, None, out)
+    k, t = _axis(a, axis), a.type.dtype
+    if isinstance(t, ComplexType):
+        raise _tr().error(UnsupportedError, f"{name}() of a complex array is not supported in compiled code")
+    arith.raise_if(arith.compare("==", _count(a, k), 0), "ValueError", empty)
+    return k, t
+
+
 def _extremum(name: str, op: str) -> Callable[..., Any]:
     def reduce_extremum(a: Symbolic, axis: Any = None, out: Any = None, keepdims: bool = False) -> Any:
-        _options(name, None, out)
-        k, t = _axis(a, axis), a.type.dtype
-        if isinstance(t, ComplexType):
-            raise _tr().error(UnsupportedError, f"{name}() of a complex array is not supported in compiled code")
-        arith.raise_if(arith.compare("==", _count(a, k), 0), "ValueError",
-                       f"zero-size array to reduction operation {'minimum' if op == '<' else 'maximum'} "
-                       "which has no identity")
+        k, t = _ordered_reduction(a, name, axis, out, f"zero-size array to reduction operation "
+                                                      f"{'minimum' if op == '<' else 'maximum'} which has no identity")
         if isinstance(t, FloatType):
             start = float("inf") if op == "<" else float("-inf")
         elif isinstance(t, BoolType):
@@ -810,12 +852,7 @@ def _arg_extremum(name: str, op: str) -> Callable[..., Any]:
     """``argmin``/``argmax``: the index of the first least (greatest) element, a NaN counting
     as the extreme (the first NaN wins), as NumPy; an empty array is NumPy's ``ValueError``."""
     def reduce_arg(a: Symbolic, axis: Any = None, out: Any = None, keepdims: bool = False) -> Any:
-        _options(name, None, out)
-        k, t = _axis(a, axis), a.type.dtype
-        if isinstance(t, ComplexType):
-            raise _tr().error(UnsupportedError, f"{name}() of a complex array is not supported in compiled code")
-        arith.raise_if(arith.compare("==", _count(a, k), 0), "ValueError",
-                       f"attempt to get {name} of an empty sequence")
+        k, t = _ordered_reduction(a, name, axis, out, f"attempt to get {name} of an empty sequence")
 
         def combine(best: Any, where: Any, count: Any, x: Any) -> list:
             better = arith.compare(op, x, best)
@@ -910,10 +947,42 @@ for _name, _op in _COMPARISONS.items():
     _ARRAY_OPERATORS[f"__{_name}__"] = _compare_operator(_op)
 define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": setitem, "__neg__": _negative,
                    "__pos__": _positive, "__invert__": _invert,
-                   "__abs__": _absolute, "astype": method(astype), "T": transpose,
+                   "__abs__": _absolute, "astype": method(astype), "T": transpose, "real": real_part,
+                   "imag": imaginary_part, "conj": method(conjugate), "conjugate": method(conjugate),
                    "transpose": method(transpose), "reshape": method(reshape), "ravel": method(ravel),
-                   "flatten": method(flatten),
+                   "flatten": method(flatten), "squeeze": method(squeeze),
                    **{name: method(fn) for name, fn in REDUCTIONS.items()}})
+
+
+# ----------------------------------------------------------------- Python's builtins over the first axis
+def builtin_sum(a: Symbolic, start: Any = 0) -> Any:
+    """``sum(a, start)``: ``start + a[0] + a[1] + ...`` in that order, as Python adds (the rows
+    of a 2-d array element-wise); NumPy's types (``sum`` of bools counts in ``int64``).  An
+    empty ``a`` gives ``start`` in the result's type (Python gives ``start`` itself, the int 0)."""
+    _, t = _ufunc_loop(np.add, (start, a), "sum()")
+    return reduce(a, [_loop_operand(start, t)], lambda acc, x: [numpy_binary("+", acc, arith.cast(x, t))],
+                  0 if a.type.ndim > 1 else None, ordered=True)[0]
+
+
+def builtin_extremum(name: str, op: str) -> Callable[..., Any]:
+    """``max(a)`` / ``min(a)`` of a 1-d array: its first element, then each later one that
+    compares greater (less), as Python's builtins compare (a NaN stays only if it comes first);
+    an empty array is Python's ``ValueError``."""
+    def extremum(a: Symbolic) -> Any:
+        if a.type.ndim != 1 or isinstance(a.type.dtype, ComplexType):
+            raise _tr().error(TypingError, f"{name}() of a {a.type} is not supported in compiled code (Python "
+                                           f"compares the rows, where NumPy raises); use np.{name}(a) or "
+                                           f"a.{name}(axis=0)")
+        arith.raise_if(arith.compare("==", arrays.dim(a, 0), 0), "ValueError", f"{name}() arg is an empty sequence")
+        first = arrays.getitem(a, 0)
+        rest = subview(a, slice(1, None))
+        return reduce(rest, [first], lambda acc, x: [arith.select(arith.compare(op, x, acc), x, acc)],
+                      ordered=True)[0]
+    return extremum
+
+
+_BUILTINS = {builtins.sum: builtin_sum, builtins.max: builtin_extremum("max", ">"),
+             builtins.min: builtin_extremum("min", "<")}
 
 
 # ----------------------------------------------------------------- NumPy functions on arrays
@@ -942,19 +1011,35 @@ def _scalar_function(f: Any) -> Callable[..., Any] | None:
         return lambda x, y, op=_COMPARISON_UFUNCS[f]: arith.compare(op, x, y)
     simple = {np.negative: arith.negate, np.positive: arith.positive, np.square: lambda x: numpy_binary("*", x, x),
               np.reciprocal: lambda x: numpy_binary("/", arith.constant(1, type_of(x)), x),
-              np.logical_not: arith.logical_not,
+              np.logical_not: arith.logical_not, np.conjugate: arith.conjugate,
               np.logical_and: lambda x, y: arith.logical_and(arith.truth(x), arith.truth(y)),
               np.logical_or: lambda x, y: arith.logical_or(arith.truth(x), arith.truth(y)),
               np.logical_xor: lambda x, y: arith.binary("^", arith.truth(x), arith.truth(y)),
-              np.where: lambda c, x, y: arith.select(arith.truth(c), *_common(x, y))}
+              np.where: _where}
     if f in simple:
         return simple[f]
     return numpy_api.lookup(f) if isinstance(f, np.ufunc) else None
 
 
+def _where(condition: Any, *choices: Any) -> Any:
+    if len(choices) != 2:
+        raise _tr().error(UnsupportedError, "np.where() with only a condition (the indices of np.nonzero) is not "
+                                            "supported in compiled code yet; pass np.where(condition, x, y)")
+    return arith.select(arith.truth(condition), *_common(*choices))
+
+
 def _common(x: Any, y: Any) -> tuple[Any, Any]:
     t = arith.result_type(x, y, "np.where")
     return arith.cast(x, t), arith.cast(y, t)
+
+
+def _builtin_over_arrays(f: Any, over_array: Callable[..., Any]) -> Callable[..., Any]:
+    """The builtin ``f`` of one array argument (and ``start``) over its first axis, else as before."""
+    def apply(*args: Any, **kwargs: Any) -> Any:
+        if args and is_array(args[0]) and not kwargs and (len(args) == 1 or f is builtins.sum and len(args) == 2):
+            return over_array(*args)
+        return (builtins_layer.lookup(f) or f)(*args, **kwargs)
+    return apply
 
 
 def lookup(f: Any) -> Callable[..., Any] | None:
@@ -964,8 +1049,11 @@ def lookup(f: Any) -> Callable[..., Any] | None:
     try:
         reduction = _FUNCTIONS.get(f)
         scalar = _scalar_function(f)
+        builtin = _BUILTINS.get(f)
     except TypeError:   # an unhashable callable
         return None
+    if builtin is not None:
+        return _builtin_over_arrays(f, builtin)
     if reduction is None and scalar is None:
         return numpy_api.lookup(f)   # creation functions and the like take no element-wise path
     if reduction is not None:

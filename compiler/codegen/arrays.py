@@ -21,7 +21,7 @@ from ir.ops.array import (
     ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
     ArrayViewOp,
 )
-from ir.ops.wholearray import ArrayBroadcastOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
+from ir.ops.wholearray import ArrayBroadcastOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
 from ir.types import ArrayType, ComplexType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
@@ -117,6 +117,18 @@ def _array_transpose(self: _FunctionLowering, op: ArrayTransposeOp) -> lir.Value
     shape, strides = self._shape(array, t), self._strides(array, t)
     return _make_array(self, op.result.type, self.b.extract_value(array, 0), self.b.extract_value(array, 1),
                        [shape[k] for k in op.perm], [strides[k] for k in op.perm])
+
+
+@_lowers(ArrayPartOp)
+def _array_part(self: _FunctionLowering, op: ArrayPartOp) -> lir.Value:
+    """The same meminfo, extents and (byte) strides; for ``imag`` the data one part further."""
+    b, t = self.b, op.operand(0).type
+    array = self.value(op.operand(0))
+    data = b.extract_value(array, 1)
+    if op.part == "imag":
+        data = b.gep(data, [lir.Constant(_I64, _itemsize(t.dtype.part))], inbounds=True, source_etype=_I8)
+    return _make_array(self, op.result.type, b.extract_value(array, 0), data, self._shape(array, t),
+                       self._strides(array, t))
 
 
 @_lowers(ArrayBroadcastOp)

@@ -31,8 +31,9 @@ from ir import Module
 from ir.clone import clone
 from ir.core import Operation, Value
 from ir.ops import (
-    AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
-    ArrayReshapeOp, ArrayStoreOp, ArrayYieldOp, CallOp, ConstantOp, ForOp, IfOp, MulOp, OrOp, YieldOp,
+    AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
+    ArrayReshapeOp, ArrayStoreOp, ArrayTransposeOp, ArrayYieldOp, CallOp, ConstantOp, ForOp, IfOp, MulOp, OrOp,
+    YieldOp, is_extent_of,
 )
 from ir.rewriting import Rewriter
 from ir.types import i64
@@ -152,7 +153,8 @@ def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, outline) -> None:
     """``op`` as loops; ``outline(op, v, inputs, outer, summed)`` makes the pairwise-sum function
     of a float sum (:mod:`.pairwise`)."""
     nest = _Nest(op, rewriter)
-    v = pairwise.summand(op) if isinstance(op, ArrayReduceOp) and op.axis in (None, op.ndim - 1) else None
+    v = pairwise.summand(op) if isinstance(op, ArrayReduceOp) and op.axis in (None, op.ndim - 1) \
+        and not op.attributes.get("ordered") else None
     if v is not None:
         rewriter.replace(op, [_pairwise_sum(op, v, nest, outline)])
         return
@@ -175,11 +177,17 @@ def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, outline) -> None:
 
 def _pairwise_sum(op: ArrayReduceOp, v: Value, nest: _Nest, outline) -> Value:
     """A float sum in NumPy's order (:mod:`.pairwise`): over the whole space, ``init +
-    pairwise(every element in C order)`` (a C-contiguous space through 1-D views of its
-    inputs); along the last axis, ``init + pairwise(row)`` stored for each row."""
+    pairwise(every element in C order)`` (a C- or F-contiguous space in memory order,
+    through 1-D views of its inputs); along the last axis, ``init + pairwise(row)`` stored
+    for each row."""
     loc, init = op.loc, op.inits[0]
     inputs, extents = nest.inputs, list(op.extents)
-    if op.axis is None and op.ndim > 1 and all(x is y and x.type.layout == "C" for x, y in zip(inputs, op.inputs)):
+    whole = op.axis is None and op.ndim > 1 and all(x is y for x, y in zip(inputs, op.inputs))
+    if whole and all(x.type.layout == "F" for x in inputs):   # memory order, as NumPy sums them: reversed axes
+        reverse = list(reversed(range(op.ndim)))
+        inputs = [nest.put(ArrayTransposeOp(x, reverse, loc=loc)).result for x in inputs]
+        extents = extents[::-1]
+    if whole and all(x.type.layout == "C" for x in inputs):
         size = extents[0]
         for extent in extents[1:]:
             size = nest.put(MulOp(size, extent, loc=loc)).result
@@ -236,7 +244,6 @@ def _broadcast(op: ArrayMapOp | ArrayReduceOp, x: Value, put) -> Value:
     """``x`` as read at the indices of ``op``'s space: ``x`` itself when it has the space's
     rank and each extent of the space is ``x``'s own (``array.dim`` of ``x``: nothing to
     broadcast), else an ``array.broadcast`` view made once, before the loops."""
-    if x.type.ndim == op.ndim and all(isinstance(e.owner, ArrayDimOp) and e.owner.operand(0) is x
-                                      and e.owner.axis == j for j, e in enumerate(op.extents)):
+    if x.type.ndim == op.ndim and all(is_extent_of(e, x, j) for j, e in enumerate(op.extents)):
         return x
     return put(ArrayBroadcastOp(x, op.extents, loc=op.loc)).result

@@ -20,6 +20,9 @@ broadcast, as NumPy does) before the op.
 * ``%r = array.reshape %a, %e0, .. : array<f64, 2, C>`` -- the C-contiguous
   array ``%a`` seen with the extents ``%e`` (their product is ``%a``'s size: the
   frontend checks it), sharing its memory;
+* ``%p = array.part %a {part = "imag"} : array<f64, 1, A>`` -- the real or imaginary
+  parts of the complex array ``%a`` as a view (``a.real``, ``a.imag``): ``%a``'s
+  extents and byte strides, its data moved by the size of a part for ``imag``;
 * ``%b = array.broadcast %a, %e0, .. : array<f64, 2, A>`` -- ``%a`` (of at most
   as many axes) seen with the extents ``%e``, aligned on the right: an axis where
   ``%a``'s extent is 1, and every new leading axis, repeats (stride 0); elsewhere
@@ -39,7 +42,9 @@ broadcast, as NumPy does) before the op.
   in C order of the iteration space; the results are the final accumulators.
   With ``axis = k`` there is one set of accumulators per index of the other
   axes, each combined along axis ``k`` in order, and the results are new
-  C-contiguous arrays of the other axes' extents.
+  C-contiguous arrays of the other axes' extents.  A float sum (``acc + v``)
+  may be added in NumPy's pairwise order instead (``compiler.passes.pairwise``)
+  unless the op is marked ``ordered``.
 * ``array.yield`` ends the region of ``array.map`` and ``array.reduce``.
 """
 from __future__ import annotations
@@ -49,22 +54,28 @@ from typing import Sequence
 from ..core import Block, MayRaise, Operation, Pure, Region, Terminator, Value
 from ..diagnostics import Location
 from ..interfaces import Allocate, Ownership, Raise, Read, RecursiveEffects, Write
-from ..types import ArrayType, Type, i64
+from ..types import ArrayType, ComplexType, Type, i64
+from .arith import ConstantOp
+from .array import ArrayDimOp
 
-__all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayReshapeOp", "ArrayBroadcastOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp",
-           "known_extent"]
+__all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayPartOp", "ArrayReshapeOp", "ArrayBroadcastOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp",
+           "known_extent", "is_extent_of"]
 
 #: operands each letter of a subview's ``spec`` takes
 SPEC_OPERANDS = {"s": 3, "i": 1, "n": 0}
 
 
-class ArraySubviewOp(Operation):
-    name = "array.subview"
+class _ViewOp(Operation):
+    """A pure op whose result is a view sharing operand 0's memory (and its meminfo)."""
+
     traits = frozenset({Pure})
 
     def ownership(self, index: int) -> Ownership:
-        """A view shares the meminfo of the array it is taken from."""
         return Ownership("view", view_of=0)
+
+
+class ArraySubviewOp(_ViewOp):
+    name = "array.subview"
 
     def __init__(self, array: Value, spec: str, operands: Sequence[Value], result: ArrayType,
                  loc: Location | None = None, name: str | None = None):
@@ -104,12 +115,8 @@ class ArraySubviewOp(Operation):
             self.fail(f"a view of a {t.layout}-layout array cannot be declared {r.layout}")
 
 
-class ArrayTransposeOp(Operation):
+class ArrayTransposeOp(_ViewOp):
     name = "array.transpose"
-    traits = frozenset({Pure})
-
-    def ownership(self, index: int) -> Ownership:
-        return Ownership("view", view_of=0)
 
     def __init__(self, array: Value, perm: Sequence[int], loc: Location | None = None, name: str | None = None):
         t = array.type
@@ -141,12 +148,30 @@ def transposed_layout(t: ArrayType, perm: Sequence[int]) -> str:
     return "A"
 
 
-class ArrayReshapeOp(Operation):
-    name = "array.reshape"
-    traits = frozenset({Pure})
+class ArrayPartOp(_ViewOp):
+    name = "array.part"
 
-    def ownership(self, index: int) -> Ownership:
-        return Ownership("view", view_of=0)
+    def __init__(self, array: Value, part: str, loc: Location | None = None, name: str | None = None):
+        t = array.type
+        self._setup([array], [ArrayType(t.dtype.part, t.ndim, "A", t.readonly)], {"part": part}, loc=loc,
+                    result_names=[name])
+
+    @property
+    def part(self) -> str:
+        return self.attributes["part"]
+
+    def verify_(self) -> None:
+        t = self.operand(0).type if len(self.operands) == 1 else None
+        if not isinstance(t, ArrayType) or not isinstance(t.dtype, ComplexType) or len(self.results) != 1:
+            self.fail("takes a complex array and gives a view of its parts")
+        if self.attributes.get("part") not in ("real", "imag"):
+            self.fail(f"part must be 'real' or 'imag', not {self.attributes.get('part')!r}")
+        if self.result.type != ArrayType(t.dtype.part, t.ndim, "A", t.readonly):
+            self.fail(f"result type {self.result.type} is not a view of the parts of {t}")
+
+
+class ArrayReshapeOp(_ViewOp):
+    name = "array.reshape"
 
     def __init__(self, array: Value, extents: Sequence[Value], loc: Location | None = None,
                  name: str | None = None):
@@ -165,12 +190,8 @@ class ArrayReshapeOp(Operation):
             self.fail(f"result type {r} is not a C-contiguous {len(self.operands) - 1}-d view of {t}")
 
 
-class ArrayBroadcastOp(Operation):
+class ArrayBroadcastOp(_ViewOp):
     name = "array.broadcast"
-    traits = frozenset({Pure})
-
-    def ownership(self, index: int) -> Ownership:
-        return Ownership("view", view_of=0)
 
     def __init__(self, array: Value, extents: Sequence[Value], loc: Location | None = None,
                  name: str | None = None):
@@ -350,3 +371,20 @@ def known_extent(array: Value, axis: int) -> Value | int | None:
         letter, operands = [part for part in source.parts() if part[0] != "i"][axis]
         return operands[1] if letter == "s" else 1
     return None
+
+
+def is_extent_of(extent: Value, array: Value, axis: int) -> bool:
+    """``extent`` is known to be extent ``axis`` of ``array``: its ``array.dim``, the extent the
+    op that made ``array`` was given, or that of the array a transpose or part view shows."""
+    owner = extent.owner
+    if isinstance(owner, ArrayDimOp) and owner.operand(0) is array and owner.axis == axis:
+        return True
+    source = array.owner
+    if isinstance(source, ArrayTransposeOp):
+        return is_extent_of(extent, source.operand(0), source.perm[axis])
+    if isinstance(source, ArrayPartOp):
+        return is_extent_of(extent, source.operand(0), axis)
+    known = known_extent(array, axis)
+    if isinstance(known, int):
+        return isinstance(owner, ConstantOp) and owner.value == known
+    return known is extent

@@ -44,6 +44,10 @@ def reversed_sum(a):
     return a[::-1].sum()
 
 
+def fortran_sum(a):
+    return a.T.sum() + np.sum(a.T * 2.0)
+
+
 def same_bits(got, want):
     got, want = np.asarray(got), np.asarray(want)
     assert got.dtype == want.dtype and got.shape == want.shape
@@ -71,7 +75,7 @@ def test_mean_and_variance(kernel, dtype):
 @pytest.mark.parametrize("shape", ((3, 5), (4, 130), (300, 3), (7, 300), (2, 3, 50)))
 def test_arrays_views_and_rows(shape, dtype):
     a = data(dtype, shape, 4)
-    for kernel in (total, rows, every_other):
+    for kernel in (total, rows, every_other, fortran_sum):
         same_bits(compile(kernel)(a), kernel(a))
 
 

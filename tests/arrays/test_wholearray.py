@@ -32,7 +32,7 @@ import numpy as np
 import pytest
 
 from compiler import compile
-from ir import TypingError
+from ir import TypingError, UnsupportedError
 from tests.e2e.support import assert_same_exception
 
 OPTS = (0, 3)
@@ -1093,6 +1093,98 @@ def test_ufunc_without_loop(opt):
         np_negative(data("bool", 3))
     with pytest.raises(TypingError, match="boolean negative"):
         compile(np_negative, opt=opt)(data("bool", 3))
+
+
+# --------------------------------------------------------------------- complex parts, builtins
+def real_of(a):
+    return a.real
+
+
+def imag_of(a):
+    return a.imag
+
+
+def zero_real_parts(a):
+    a.real[1:] = 0
+    a.imag[0] += 1.5
+    return a
+
+
+def conjugate_of(a):
+    return a.conj(), np.conjugate(a), a.T.real
+
+
+def python_sum(a):
+    return sum(a)
+
+
+def python_sum_from(a):
+    return sum(a, 10)
+
+
+def python_max(a):
+    return max(a)
+
+
+def python_min(a):
+    return min(a[::-1])
+
+
+COMPLEX_2D = np.array([[1 + 2j, 3 - 4j], [5j, -6 + 0j]])
+
+
+@opt_levels
+@pytest.mark.parametrize("kernel, args", params([
+    ("complex", real_of, data("complex128", 5)), ("complex", imag_of, data("complex128", 5)),
+    ("float", real_of, data("float64", 5)), ("float", imag_of, data("float32", 5)),
+    ("2d", real_of, COMPLEX_2D), ("strided", imag_of, strided(data("complex128", 8))),
+    ("complex", zero_real_parts, data("complex128", 4)), ("complex64", zero_real_parts, data("complex64", 3)),
+    ("complex", conjugate_of, COMPLEX_2D), ("float", conjugate_of, data("float64", (2, 2))),
+]))
+def test_complex_parts(kernel, args, opt):
+    """``.real``/``.imag`` are views of a complex array's parts (writes reach it); of a real
+    array, the array itself and zeros; ``conj()`` conjugates."""
+    check(kernel, opt, *args)
+
+
+@opt_levels
+@pytest.mark.parametrize("kernel, args", params([
+    ("float", python_sum, data("float64", 9)), ("2d", python_sum, data("float32", (3, 4))),
+    ("bool", python_sum, data("bool", 6)), ("int8 wraps", python_sum, np.array([100, 100], np.int8)),
+    ("start", python_sum_from, data("int32", 5)),
+    ("float", python_max, data("float64", 9, kind="special")), ("nan first", python_max, np.array([np.nan, 1.0])),
+    ("uint8", python_min, data("uint8", 7)), ("empty", python_max, data("float64", 0)),
+]))
+def test_python_builtins_over_the_first_axis(kernel, args, opt):
+    """``sum(a)`` adds the elements (rows) in order from 0, ``max(a)``/``min(a)`` compare as Python's."""
+    check(kernel, opt, *args)
+
+
+def astype_no_copy(a):
+    return a.astype(np.float64, copy=False), a.astype(np.int8, copy=False)
+
+
+def add_into(a, b):
+    return np.add(a, b, b)
+
+
+def where_indices(a):
+    return np.where(a > 0)
+
+
+@opt_levels
+def test_astype_without_copy(opt):
+    """``copy=False`` gives the array itself when the dtype is already the one asked for."""
+    check(astype_no_copy, opt, data("float64", 5))
+
+
+@pytest.mark.parametrize("kernel, args, message", [
+    (add_into, (data("float64", 3), data("float64", 3)), "output array argument"),
+    (where_indices, (data("float64", 3),), "only a condition"),
+])
+def test_refused_forms_say_so(kernel, args, message):
+    with pytest.raises(UnsupportedError, match=message):
+        compile(kernel)(*args)
 
 
 # ===================================================================== broadcasting

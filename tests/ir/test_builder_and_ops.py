@@ -29,7 +29,8 @@ from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.ops.wholearray import (
-    ArrayBroadcastOp, ArrayMapOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp,
+    ArrayBroadcastOp, ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp,
+    ArrayYieldOp,
 )
 from ir.printer import print_function
 from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
@@ -129,6 +130,7 @@ def build_whole_arrays() -> FuncOp:
     bld.add(ArrayBroadcastOp(first, [rows, rows]))
     flat = bld.add(ArrayReshapeOp(bld.add(ArrayTransposeOp(bld.add(ArrayTransposeOp(m, [1, 0])), [1, 0])), [rows]))
     bld.add(ArrayDimOp(flat, 0))
+    bld.add(ArrayPartOp(bld.add(ArrayAllocOp(c128, [rows])), "real"))
     bld.insert(ReturnOp(total.results[0]))
     return f
 
