@@ -19,7 +19,12 @@ What does not fuse, with the reason in a remark:
   extent is 1 at run time and the consumer's is not, the fused element is
   computed again for every repeat: no more work than the consumer's own;
 * a producer whose region may raise (``np.power`` of integers): fused, it
-  would raise in the middle of the consumer's work instead of before it.
+  would raise in the middle of the consumer's work instead of before it;
+* a consumer in another block (inside a loop or branch the producer is not
+  in: the producer's work would be repeated, or done on another path), or
+  after an op that may write memory or touch state outside the IR (a slice
+  assignment, a call): the fused element would read what was written since,
+  where NumPy read it before (``y = x + 1; x[:] = 0; y.min()``).
 
 A consumer with an ``out`` array (an assignment) may then read memory it
 writes: ``lower-arrays`` tests that at run time and goes through a temporary
@@ -32,7 +37,7 @@ from __future__ import annotations
 from ir import Module
 from ir.clone import clone
 from ir.core import Operation, Terminator, Value
-from ir.interfaces import all_effects
+from ir.interfaces import Global, Write, all_effects
 from ir.ops import ArrayMapOp, ArrayReduceOp, ArrayYieldOp, EqOp, SelectOp
 from ir.rewriting import Pattern, Rewriter, apply_patterns
 
@@ -72,6 +77,12 @@ def _why_not(producer: ArrayMapOp, consumer: Operation, value: Value) -> str:
         return "it is broadcast (it has fewer dimensions than the consumer)"
     if any(all_effects(inner) for inner in producer.body.ops if not inner.has_trait(Terminator)):
         return "computing an element may raise"
+    if consumer.parent is not producer.parent:
+        return "its consumer is in another block (a loop or branch)"
+    ops = producer.parent.ops
+    between = ops[ops.index(producer) + 1:ops.index(consumer)]
+    if any(isinstance(e, (Write, Global)) for op in between for e in all_effects(op)):
+        return "memory may be written between it and its consumer"
     return ""
 
 

@@ -36,3 +36,17 @@ def column_sums(a, b):
 def stencil(A, B):
     B[1:-1, 1:-1] = 0.2 * (A[1:-1, 1:-1] + A[1:-1, :-2] + A[1:-1, 2:] + A[2:, 1:-1] + A[:-2, 1:-1])
     return B
+
+
+def written_between(x):
+    y = x + 1.0
+    x[:] = 0.0
+    return y.min()
+
+
+def consumed_in_a_loop(x, n):
+    y = x * 2.0
+    total = 0.0
+    for _ in range(n):
+        total += y.sum()
+    return total

@@ -93,3 +93,16 @@ def test_slices_of_one_extent_agree_without_a_check():
     for shape in ((5, 6), (2, 2), (1, 3), (0, 4)):
         A, B = np.arange(np.prod(shape) * 1.0).reshape(shape), np.zeros(shape)
         np.testing.assert_array_equal(compile(K.stencil)(A, B.copy()), K.stencil(A, B.copy()))
+
+
+@pytest.mark.parametrize("kernel, args, why", [
+    (K.written_between, (np.arange(1.0, 5.0),), "memory may be written"),
+    (K.consumed_in_a_loop, (np.arange(1.0, 5.0), 3), "another block"),
+])
+def test_a_producer_is_not_moved_past_writes_or_into_loops(kernel, args, why):
+    """Fused, ``y`` would be computed where it is used: after ``x[:] = 0`` (NumPy's ``y`` was
+    computed before), or again on every trip of the loop."""
+    text, remarks = fused(kernel, tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+    assert any(why in r for r in remarks)
+    want = kernel(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+    assert compile(kernel)(*(a.copy() if isinstance(a, np.ndarray) else a for a in args)) == want
