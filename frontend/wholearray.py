@@ -125,7 +125,9 @@ def subview(a: Symbolic, key: Any) -> Symbolic:
             operands.append(arrays.checked_index(a, axis, k))
             contiguous &= first_slice is None
         axis += 1
-    layout = "C" if contiguous and spec.count("s") else "A"
+    whole = t.layout == "F" and spec == "s" * t.ndim and all(
+        k.start is None and k.stop is None and _unit(k.step) for k in keys)   # a[:], a[:, :] of an F array
+    layout = "C" if contiguous and spec.count("s") else "F" if whole else "A"
     result = ArrayType(t.dtype, spec.count("s") + spec.count("n"), layout, t.readonly)
     return _tr().emit_value(ArraySubviewOp(a.value, spec, [_sym(v).value for v in operands], result))
 

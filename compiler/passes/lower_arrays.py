@@ -1,7 +1,8 @@
 """The ``lower-arrays`` pass: whole-array maps and reductions become loop nests.
 
 Each ``array.map`` and ``array.reduce`` (:mod:`ir.ops.wholearray`) becomes a
-nest of ``for`` loops over its iteration space, outermost axis first (C order),
+nest of ``for`` loops over its iteration space, outermost axis first (C order;
+a map into a Fortran-ordered ``out`` array the other way round, in its memory order),
 whose innermost body loads one element of every input, runs a copy of the op's
 region on them, and stores the result (``array.map``, into a new
 ``array.alloc`` or its ``out`` array) or carries the accumulators
@@ -161,7 +162,9 @@ def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, outline) -> None:
     if isinstance(op, ArrayMapOp):
         dest = op.out if op.out is not None else \
             nest.put(ArrayAllocOp(op.element_type(), op.extents, loc=op.loc)).result
-        loops, indices, _ = nest.open(op.extents)
+        fortran = dest.type.layout == "F"   # stored in memory order: the first axis innermost
+        loops, indices, _ = nest.open(op.extents[::-1] if fortran else op.extents)
+        indices = indices[::-1] if fortran else indices
         nest.put(ArrayStoreOp(dest, indices, nest.region([], indices)[0], loc=op.loc))
         nest.close(loops, [], None)
         if op.out is not None:

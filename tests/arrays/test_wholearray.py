@@ -1172,6 +1172,19 @@ def where_indices(a):
     return np.where(a > 0)
 
 
+def fill_twice_plus_one(a, b):
+    a[:] = b * 2.0 + 1.0
+    a[:, :] += b
+    return a
+
+
+@opt_levels
+def test_fortran_ordered_targets(opt):
+    """A map into an F-ordered array (``a[:]`` of one stays F) runs in its memory order."""
+    check(fill_twice_plus_one, opt, fortran(data("float64", (4, 3))), fortran(data("float64", (4, 3), seed=2)))
+    check(fill_twice_plus_one, opt, fortran(data("float64", (4, 3))), data("float64", (4, 3), seed=2))
+
+
 @opt_levels
 def test_astype_without_copy(opt):
     """``copy=False`` gives the array itself when the dtype is already the one asked for."""
