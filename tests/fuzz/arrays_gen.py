@@ -90,6 +90,11 @@ def _length(sl: slice, n: int) -> int:
     return len(range(*sl.indices(n)))
 
 
+def _nonempty(e: tuple) -> bool:
+    """The extent ``e`` is never 0, whatever sizes the runner draws."""
+    return e[0] == "c" and e[1] > 0 or e[0] == "s" and min(e[2]) > 0
+
+
 def slice_extent(e: tuple, sl: slice, text: str) -> tuple:
     """The extent of ``x[sl]`` along an axis of extent ``e``."""
     if e[0] == "c":
@@ -485,8 +490,10 @@ class ArrayGenerator(Generator):
             # only here, where the result is compared to a tolerance anyway
             form = r.choice([f + "({})" for f in INEXACT_UNARY] + ["({} ** 3)", "({} ** 1.5)", "(2.5 * {})"])
             x = Arr(form.format(x.text), "f", x.shape)
-        if len(x.shape) == 1 and name in ("sum", "min", "max") and r.random() < 0.2:
-            # Python's builtins over the elements, in order (exact: no pairwise sum)
+        if len(x.shape) == 1 and name in ("sum", "min", "max") and r.random() < 0.2 \
+                and (name != "sum" or _nonempty(x.shape[0])):
+            # Python's builtins over the elements, in order (exact: no pairwise sum); sum() of an
+            # empty array is the int 0 in Python, a 0 of the result's type compiled (documented)
             return f"{name}({x.text})", ("i" if x.kind == "b" else x.kind) if name == "sum" else x.kind, False
         kind = {"min": x.kind, "max": x.kind, "any": "b", "all": "b", "mean": "f", "var": "f", "std": "f"}.get(
             name, "f" if x.kind == "f" else "i")
