@@ -40,8 +40,11 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    :meth:`runtime.errors.ErrorSites.raise_error`) and returns its NULL;
 5. boxes a ``bool``, ``i64``, ``f64``, ``c128`` or ``none`` result itself
    (a new reference to ``True``, ``False`` or ``None``, ``PyLong_FromLongLong``,
-   ``PyFloat_FromDouble``, ``PyComplex_FromDoubles``), and hands any
-   other result (tuples, arrays, NumPy scalars) to a Python boxer,
+   ``PyFloat_FromDouble``, ``PyComplex_FromDoubles``), and a NumPy scalar
+   (``np.float32``, ``np.int8``, ...) as NumPy's ``PyArrayScalar_New`` does: the
+   scalar type's ``tp_alloc``, then the value stored after the object header
+   (the layout checked once per type on real scalars); it hands any
+   other result (tuples, arrays) to a Python boxer,
    ``box(ret_address, *args)``, which runs the specialisation's
    ``ResultUnpacker`` -- with the arguments, so that an array result that
    is a view of an argument keeps that argument alive.  An array result
@@ -94,7 +97,10 @@ import sys
 import threading
 from typing import Any, Callable
 
-from ir.types import ArrayType, BoolType, FloatType, IntType, NoneType, Type, bool_, c128, f64, i64
+import numpy as np
+
+from ir.dtypes import to_dtype
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, Type, bool_, c128, f64, i64
 from runtime.boxing import ArgPacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 
@@ -114,6 +120,8 @@ _WRAPPER_OPT = 0
 _OB_TYPE = 8
 _FLOAT_VALUE = 16  # PyFloatObject.ob_fval
 _COMPLEX_VALUE = 16  # PyComplexObject.cval: real, then imaginary
+_NUMPY_SCALAR_VALUE = 16  # a NumPy scalar's obval, after the object header
+_TP_ALLOC_SLOT = 47  # Py_tp_alloc, for PyType_GetSlot
 # NumPy's PyArrayObject_fields (checked by _array_layout_ok)
 _ARRAY_DATA, _ARRAY_ND, _ARRAY_DIMENSIONS, _ARRAY_STRIDES, _ARRAY_DESCR, _ARRAY_FLAGS = 16, 24, 32, 40, 56, 64
 _C_CONTIGUOUS, _F_CONTIGUOUS, _ALIGNED, _WRITEABLE = 0x1, 0x2, 0x100, 0x400
@@ -168,6 +176,27 @@ def _scalar_layout_ok() -> bool:
     z = 2.5 - 3j
     return read(id(1.5) + _FLOAT_VALUE).value == 1.5 and read(id(-0.25) + _FLOAT_VALUE).value == -0.25 \
         and read(id(z) + _COMPLEX_VALUE).value == 2.5 and read(id(z) + _COMPLEX_VALUE + 8).value == -3.0
+
+
+def _numpy_scalar_layout_ok(t: Type) -> bool:
+    """NumPy's scalars of ``t`` hold their value right after the object header, and their type
+    has a ``tp_alloc`` (checked on a few values, read back through ctypes)."""
+    dtype = to_dtype(t)
+    if dtype.type.__basicsize__ < _NUMPY_SCALAR_VALUE + dtype.itemsize or not _tp_alloc(dtype.type):
+        return False
+    for value in (1, 3, 100):
+        scalar = dtype.type(value)
+        stored = ctypes.string_at(id(scalar) + _NUMPY_SCALAR_VALUE, dtype.itemsize)
+        if stored != np.array(value, dtype).tobytes() or _word(id(scalar) + _OB_TYPE) != id(dtype.type):
+            return False
+    return True
+
+
+def _tp_alloc(cls: type) -> int:
+    """The address of ``cls``'s ``tp_alloc`` (0 if it has none)."""
+    get_slot = ctypes.pythonapi.PyType_GetSlot
+    get_slot.restype, get_slot.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_int]
+    return get_slot(cls, _TP_ALLOC_SLOT) or 0
 
 
 def _array_layout_ok() -> bool:
@@ -476,12 +505,29 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
     if t == c128:
         real, imag = f.value("load double, ptr %ret"), f.field("%ret", 8, "double")
         return f.value(f"call ptr @PyComplex_FromDoubles(double {real}, double {imag})")
+    if isinstance(t, (IntType, FloatType, ComplexType)) \
+            and _checked(f"numpy scalar {t}", lambda: _numpy_scalar_layout_ok(t)):
+        return _box_numpy_scalar(f, t)
     if isinstance(t, ArrayType):
         _return_argument_if_same(f, t, key)
     address = f.value("ptrtoint ptr %ret to i64")
     args = "".join(f", ptr {f.field('%args', 8 * i, 'ptr')}" for i in range(nargs))
     return f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {_pointer(boxer)}, ptr @box_format, "
                    f"i64 {address}{args})")
+
+
+def _box_numpy_scalar(f: _Text, t: Type) -> str:
+    """A new NumPy scalar of ``t`` holding the result's bytes (NULL if allocating fails)."""
+    cls = to_dtype(t).type   # NumPy's scalar types live as long as the process
+    bits = to_dtype(t).itemsize * 8
+    scalar = f.value(f"call ptr {_address(_tp_alloc(cls))}(ptr {_pointer(cls)}, i64 0)")
+    ok, failed = f.label(), f.label()
+    f.emit(f"br i1 {f.value(f'icmp eq ptr {scalar}, null')}, label %{failed}, label %{ok}")
+    f.block(failed)
+    f.emit("ret ptr null")
+    f.block(ok)
+    f.store(f"i{bits}", f.value(f"load i{bits}, ptr %ret"), scalar, _NUMPY_SCALAR_VALUE)
+    return scalar
 
 
 # ----------------------------------------------------------------- the Python side

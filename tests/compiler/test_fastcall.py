@@ -686,3 +686,27 @@ def test_an_argument_returned_as_is_is_the_same_object_without_the_boxer():
     for _ in range(1000):
         assert f(a, b) is b
     assert sys.getrefcount(b) == before
+
+
+def element_sum(a):
+    return a.sum()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int8", "int16", "int32", "uint8", "uint16", "uint32", "uint64",
+                                   "complex64"])
+def test_numpy_scalar_results_are_boxed_natively(slow_calls, dtype):
+    """A NumPy scalar result (``np.float32``, ``np.uint8``, ...) is made by the native code."""
+    a = np.array([1, 2, 250], dtype) if dtype[0] in "ui" and dtype != "int8" else np.array([1, 2, 3], dtype)
+    f = compile(first_element)
+    result = check(f, a)
+    assert type(result) is np.dtype(dtype).type and result == a[0]
+    before = len(slow_calls)
+    for _ in range(3):
+        same(f(a), a[0])
+    assert len(slow_calls) == before
+    if dtype == "float32":
+        same(compile(element_sum)(a), a.sum())
+
+
+def first_element(a):
+    return a[0]
