@@ -97,8 +97,6 @@ import sys
 import threading
 from typing import Any, Callable
 
-import numpy as np
-
 from ir.dtypes import to_dtype
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, Type, bool_, c128, f64, i64
 from runtime.boxing import ArgPacker, memory_ctype
@@ -181,6 +179,8 @@ def _scalar_layout_ok() -> bool:
 def _numpy_scalar_layout_ok(t: Type) -> bool:
     """NumPy's scalars of ``t`` hold their value right after the object header, and their type
     has a ``tp_alloc`` (checked on a few values, read back through ctypes)."""
+    import numpy as np   # not at import: ``import compiler`` stays free of NumPy
+
     dtype = to_dtype(t)
     if dtype.type.__basicsize__ < _NUMPY_SCALAR_VALUE + dtype.itemsize or not _tp_alloc(dtype.type):
         return False
