@@ -43,8 +43,12 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    ``PyFloat_FromDouble``, ``PyComplex_FromDoubles``), and a NumPy scalar
    (``np.float32``, ``np.int8``, ...) as NumPy's ``PyArrayScalar_New`` does: the
    scalar type's ``tp_alloc``, then the value stored after the object header
-   (the layout checked once per type on real scalars); it hands any
-   other result (tuples, arrays) to a Python boxer,
+   (the layout checked once per type on real scalars); an array result with a
+   block of its own (a non-null meminfo) through NumPy's C API, as NumPy's own
+   functions make arrays: a ``MemInfoOwner`` for the block,
+   ``PyArray_NewFromDescr`` over the result's data, shape and strides, and
+   ``PyArray_SetBaseObject`` to the owner; it hands any
+   other result (tuples, views of arguments) to a Python boxer,
    ``box(ret_address, *args)``, which runs the specialisation's
    ``ResultUnpacker`` -- with the arguments, so that an array result that
    is a view of an argument keeps that argument alive.  An array result
@@ -120,6 +124,10 @@ _FLOAT_VALUE = 16  # PyFloatObject.ob_fval
 _COMPLEX_VALUE = 16  # PyComplexObject.cval: real, then imaginary
 _NUMPY_SCALAR_VALUE = 16  # a NumPy scalar's obval, after the object header
 _TP_ALLOC_SLOT = 47  # Py_tp_alloc, for PyType_GetSlot
+_NPY_ARRAY_WRITEABLE = 0x0400
+#: slots of NumPy's C API table (numpy/_core/code_generators/numpy_api.py; stable across versions)
+_ARRAY_API_SLOTS = {"PyArray_Type": 2, "PyArray_DescrFromType": 45, "PyArray_NewFromDescr": 94,
+                    "PyArray_SetBaseObject": 282}
 # NumPy's PyArrayObject_fields (checked by _array_layout_ok)
 _ARRAY_DATA, _ARRAY_ND, _ARRAY_DIMENSIONS, _ARRAY_STRIDES, _ARRAY_DESCR, _ARRAY_FLAGS = 16, 24, 32, 40, 56, 64
 _C_CONTIGUOUS, _F_CONTIGUOUS, _ALIGNED, _WRITEABLE = 0x1, 0x2, 0x100, 0x400
@@ -327,6 +335,7 @@ declare ptr @PyFloat_FromDouble(double)
 declare ptr @PyLong_FromLongLong(i64)
 declare ptr @PyComplex_FromDoubles(double, double)
 declare void @Py_IncRef(ptr)
+declare void @Py_DecRef(ptr)
 declare ptr @PyObject_Vectorcall(ptr, ptr, i64, ptr)
 declare ptr @PyObject_CallFunction(ptr, ptr, ...)
 declare ptr @PyEval_SaveThread()
@@ -392,6 +401,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
         "@fallback = global ptr null, align 8",
         _c_string("error_format", "iL"),
         _c_string("box_format", "L" + "O" * nargs),
+        _c_string("owner_format", "L"),
         _DECLARATIONS,
         "define ptr @fast(ptr %self, ptr %args, i64 %nargsf, ptr %kwnames) {",
         *f.lines,
@@ -510,10 +520,86 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
         return _box_numpy_scalar(f, t)
     if isinstance(t, ArrayType):
         _return_argument_if_same(f, t, key)
+        if _checked("numpy array api", _numpy_array_api_ok):
+            _box_owned_array(f, t)
     address = f.value("ptrtoint ptr %ret to i64")
     args = "".join(f", ptr {f.field('%args', 8 * i, 'ptr')}" for i in range(nargs))
     return f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {_pointer(boxer)}, ptr @box_format, "
                    f"i64 {address}{args})")
+
+
+def _box_owned_array(f: _Text, t: ArrayType) -> None:
+    """An array result with a block of its own becomes a NumPy array over it, whose base is a
+    ``MemInfoOwner`` holding the result's reference (the native code returns from here); a
+    result without one goes on to the boxer."""
+    from runtime.memory import MemInfoOwner
+
+    api = _numpy_array_api()
+    layout = memory_ctype(t)
+    native, other = f.label(), f.label()
+    meminfo = f.field("%ret", layout.meminfo.offset, "ptr")
+    f.emit(f"br i1 {f.value(f'icmp ne ptr {meminfo}, null')}, label %{native}, label %{other}")
+    f.block(native)
+    owner = f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {_pointer(MemInfoOwner)}, "
+                    f"ptr @owner_format, i64 {f.value(f'ptrtoint ptr {meminfo} to i64')})")
+    made = f.label()
+    f.emit(f"br i1 {f.value(f'icmp eq ptr {owner}, null')}, label %failed, label %{made}")
+    f.block(made)
+    descr = f.value(f"call ptr {_address(api['PyArray_DescrFromType'])}(i32 {to_dtype(t.dtype).num})")
+    shape = f.value(f"getelementptr i8, ptr %ret, i64 {layout.shape.offset}")
+    strides = f.value(f"getelementptr i8, ptr %ret, i64 {layout.strides.offset}")
+    flags = 0 if t.readonly else _NPY_ARRAY_WRITEABLE
+    array = f.value(f"call ptr {_address(api['PyArray_NewFromDescr'])}(ptr {_address(api['PyArray_Type'])}, "
+                    f"ptr {descr}, i32 {t.ndim}, ptr {shape}, ptr {strides}, "
+                    f"ptr {f.field('%ret', layout.data.offset, 'ptr')}, i32 {flags}, ptr null)")
+    wrapped, based = f.label(), f.label()
+    no_array = f.value(f"icmp eq ptr {array}, null")
+    f.emit(f"br i1 {no_array}, label %{wrapped}_fail, label %{wrapped}")
+    f.block(f"{wrapped}_fail")
+    f.emit(f"call void @Py_DecRef(ptr {owner})")   # releases the block
+    f.emit("br label %failed")
+    f.block(wrapped)
+    status = f.value(f"call i32 {_address(api['PyArray_SetBaseObject'])}(ptr {array}, ptr {owner})")
+    f.emit(f"br i1 {f.value(f'icmp eq i32 {status}, 0')}, label %{based}, label %{based}_fail")
+    f.block(f"{based}_fail")
+    f.emit(f"call void @Py_DecRef(ptr {array})")
+    f.emit("br label %failed")
+    f.block(based)
+    f.emit(f"ret ptr {array}")
+    f.block("failed")
+    f.emit("ret ptr null")
+    f.block(other)
+
+
+def _numpy_array_api() -> dict[str, int]:
+    """The addresses of the NumPy C API entries the native code calls (ABI-stable slots of
+    NumPy's ``_ARRAY_API`` table)."""
+    from numpy._core import _multiarray_umath
+
+    get = ctypes.pythonapi.PyCapsule_GetPointer
+    get.restype, get.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+    table = get(_multiarray_umath._ARRAY_API, None)
+    return {name: _word(table + 8 * slot) for name, slot in _ARRAY_API_SLOTS.items()}
+
+
+def _numpy_array_api_ok() -> bool:
+    """The API entries make a NumPy array over given memory as the native code calls them
+    (checked through ctypes on a strided float64 view)."""
+    import numpy as np
+
+    api = _numpy_array_api()
+    if api["PyArray_Type"] != id(np.ndarray):
+        return False
+    descr_from_type = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int)(api["PyArray_DescrFromType"])
+    new = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
+                            ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(
+        api["PyArray_NewFromDescr"])
+    source = np.arange(12.0).reshape(3, 4)
+    shape, strides = (ctypes.c_int64 * 2)(3, 2), (ctypes.c_int64 * 2)(32, 16)
+    view = new(id(np.ndarray), descr_from_type(np.dtype(np.float64).num), 2, ctypes.addressof(shape),
+               ctypes.addressof(strides), source.ctypes.data, _NPY_ARRAY_WRITEABLE, None)
+    return view.dtype == np.float64 and view.shape == (3, 2) and np.array_equal(view, source[:, ::2]) \
+        and view.flags.writeable
 
 
 def _box_numpy_scalar(f: _Text, t: Type) -> str:

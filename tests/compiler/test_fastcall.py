@@ -710,3 +710,23 @@ def test_numpy_scalar_results_are_boxed_natively(slow_calls, dtype):
 
 def first_element(a):
     return a[0]
+
+
+def plus_one(a):
+    return a + 1.0
+
+
+def test_new_array_results_are_made_natively(slow_calls):
+    """An array result with a block of its own becomes a NumPy array in the native code: its
+    base owns the block, which goes when the array does."""
+    f = compile(plus_one)
+    a = np.arange(6.0).reshape(2, 3)[:, ::2]
+    check(f, a)
+    before, owners = len(slow_calls), live_owners()
+    result = f(a)
+    assert len(slow_calls) == before
+    same(result, a + 1.0)
+    assert result.flags.writeable and result.flags.c_contiguous and result.base is not None
+    assert live_owners() == owners + 1
+    del result
+    assert live_owners() == owners
