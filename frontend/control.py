@@ -229,8 +229,8 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
             body(items.item(k))
         staged_for(Range(items.length()), extra_test, item_body, get_state, set_state, names)
         return
-    if iterable.dead:
-        return
+    if iterable.dead or iterable.constant and not range(iterable.start, iterable.stop, iterable.step):
+        return   # no trip: the body never runs, so it is not compiled either (as Python never looks at it)
     if extra_test is not None:
         _staged_range_while(iterable, extra_test, body, get_state, set_state, names)
         return

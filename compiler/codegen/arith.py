@@ -367,7 +367,12 @@ def _cast(self: _FunctionLowering, op: CastOp) -> lir.Value:
 
 
 def _convert(self: _FunctionLowering, x: lir.Value, src: Type, dst: Type) -> lir.Value:
-    """CastOp's semantics: ints wrap, floats truncate toward zero, ``x != 0`` to bool."""
+    """CastOp's semantics: ints wrap, floats truncate toward zero, ``x != 0`` to bool.  A float
+    outside the target's range converts as NumPy's casts do on x86-64 (no poison, the same at
+    every optimization level): through ``int32`` for the signed types up to 32 bits and the
+    unsigned ones up to 16, else through ``int64`` (NaN and values beyond the one gone through
+    give its minimum), then wrapped to the target (``-466.0`` to ``uint64`` is ``2**64 -
+    466``); ``uint64`` takes ``[2**63, 2**64)`` as it is and larger values as 0."""
     b = self.b
     if src == dst:
         return x
@@ -389,8 +394,24 @@ def _convert(self: _FunctionLowering, x: lir.Value, src: Type, dst: Type) -> lir
     if isinstance(src, IntType):
         return b.sitofp(x, target) if src.signed else b.uitofp(x, target)
     if isinstance(dst, IntType):
-        return b.fptosi(x, target) if dst.signed else b.fptoui(x, target)
+        return _float_to_int(self, x, dst, target)
     return b.fpext(x, target) if dst.bits > src.bits else b.fptrunc(x, target)
+
+
+def _float_to_int(self: _FunctionLowering, x: lir.Value, dst: IntType, target: lir.Type) -> lir.Value:
+    """``x`` truncated toward zero into ``dst`` (see ``_convert``)."""
+    b = self.b
+    bits = 32 if dst.bits <= (32 if dst.signed else 16) else 64
+    through = lir.IntType(bits)
+    limit = _fconst(x, 2.0 ** (bits - 1))
+    inside = b.fcmp_ordered("<", b.call(self.module.intrinsic("fabs", x.type), [x]), limit)   # false for NaN
+    whole = b.select(inside, b.fptosi(x, through), lir.Constant(through, -(2 ** (bits - 1))))
+    if dst.bits == 64 and not dst.signed:
+        top = _fconst(x, 2.0 ** 64)
+        upper = b.and_(b.fcmp_ordered(">=", x, limit), b.fcmp_ordered("<", x, top))
+        whole = b.select(upper, b.fptoui(x, through), whole)
+        whole = b.select(b.fcmp_ordered(">=", x, top), lir.Constant(through, 0), whole)
+    return whole if dst.bits == bits else b.trunc(whole, target)
 
 
 def _truth(self: _FunctionLowering, x: lir.Value, t: Type) -> lir.Value:

@@ -1185,6 +1185,26 @@ def test_fortran_ordered_targets(opt):
     check(fill_twice_plus_one, opt, fortran(data("float64", (4, 3))), data("float64", (4, 3), seed=2))
 
 
+def to_uint64(a):
+    return a.astype(np.uint64)
+
+
+def to_int16(a):
+    return a.astype(np.int16)
+
+
+def to_int32(a):
+    return a.astype(np.int32)
+
+
+@opt_levels
+@pytest.mark.parametrize("kernel", (to_uint64, to_int16, to_int32))
+def test_float_to_int_casts_out_of_range_are_numpys(kernel, opt):
+    """Out of the target's range a float converts as NumPy's casts do on x86-64, at every
+    level (LLVM would call it poison): -466.0 to uint64 wraps, 4e9 to int16 is 0."""
+    check(kernel, opt, np.array([-466.0, 3.7, -3.7, 1e19, 2.0 ** 63, 4e9, -4e9, 255.9, -1.0, 9.3e18, 1e300]))
+
+
 @opt_levels
 def test_astype_without_copy(opt):
     """``copy=False`` gives the array itself when the dtype is already the one asked for."""
