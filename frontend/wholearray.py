@@ -6,13 +6,18 @@ NumPy-style code is traced into the ops of :mod:`ir.ops.wholearray`; the
 * **Slicing** (``a[1:-1, ::2]``, ``a[i, :]``, ``a[:, None]``, ``a[..., 0]``) is a view
   sharing memory; start and stop are clipped as NumPy clips them, a step of 0
   is NumPy's ``ValueError``, integer indices are wrapped and checked as for
-  element access.
+  element access.  Slices with constant bounds count in one form per window
+  (``a[1:-1]``, ``a[2:]``, ``a[:-2]``: ``max(n - 2, 0)``, traced once), so that
+  operands of one array's extent are seen to agree without a run-time check.
+  ``.real``/``.imag`` of a complex array are views of its parts.
 * **Element-wise operators and ufuncs** broadcast as NumPy does: operands are
   aligned on the right, an extent of 1 repeats; other mismatches raise NumPy's
   ``ValueError: operands could not be broadcast together with shapes (3,) (4,)``
-  at run time (decided at compile time when the extents are constants).  The
-  result dtype follows NEP 50 (a Python scalar does not widen an array's
-  dtype).  Element operations are NumPy's, not Python's: ``/``, ``//`` and ``%``
+  at run time (decided at compile time when the extents are constants).  Each
+  computes in the loop NumPy's ``ufunc.resolve_dtypes`` picks (NEP 50: a Python
+  scalar does not widen an array's dtype; a NumPy scalar does), the result in
+  its output dtype; ``a ** 0.5`` is ``np.sqrt(a)``, as NumPy computes it.
+  Element operations are NumPy's, not Python's: ``/``, ``//`` and ``%``
   never raise (``1.0 / 0`` is ``inf``, integer ``x // 0`` and ``x % 0`` are 0,
   float ``x % 0`` is ``nan``), integers wrap; ``+``/``*`` of bool arrays are
   logical or/and and ``-`` of them is a ``TypingError``, as in NumPy.
@@ -25,6 +30,8 @@ NumPy-style code is traced into the ops of :mod:`ir.ops.wholearray`; the
   ``ValueError`` (along an axis: when that axis is empty) and propagate NaN;
   ``mean`` of an empty array is ``nan``.
   Float sums add in NumPy's pairwise order (``compiler.passes.pairwise``).
+  Python's ``sum(a)``, ``max(a)``, ``min(a)`` go over the first axis in order, as
+  Python's builtins do.
 * **Augmented assignment** to an array (``a += b``, also a view: ``a[1:] *= 2``) works
   in place, as NumPy's: the argument changes; the result must cast to the
   array's dtype under NumPy's ``same_kind`` rule (``int_array += 1.5`` is a
