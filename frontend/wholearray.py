@@ -58,12 +58,12 @@ from ir.ops import (
     ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
 )
 from ir.dtypes import from_dtype, to_dtype
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i8, i64, u64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, u64
 
 from . import arith, arrays, numpy_api
 from . import builtins as builtins_layer
 from .context import PathEnds, TraceContext, current
-from .values import Symbolic, define, describe, method, python_scalar_type, type_of
+from .values import Symbolic, define, describe, method, type_of
 
 
 def _tr() -> TraceContext:
@@ -476,34 +476,22 @@ def _loop_operand(x: Any, t: Type) -> Symbolic:
 
 # ----------------------------------------------------------------- NumPy's element operations
 def numpy_binary(op: str, x: Any, y: Any) -> Any:
-    """``x <op> y`` on two elements (or an element and a scalar) with NumPy's semantics."""
-    tx, ty = type_of(x), type_of(y)
-    if isinstance(tx, BoolType) and isinstance(ty, BoolType):
-        if op == "-":
-            raise _tr().error(TypingError, "numpy boolean subtract, the `-` operator, is not supported, "
-                                           "use the bitwise_xor, the `^` operator, or the logical_xor function "
-                                           "instead")
-        if op in ("+", "*"):
-            return arith.binary("|" if op == "+" else "&", x, y)
-        if op in ("//", "%", "**"):   # NumPy computes these of two bools in int8
-            x, y = arith.cast(x, i8), arith.cast(y, i8)
+    """``x <op> y`` on two elements of the types of NumPy's loop for ``op`` (see
+    :func:`apply_ufunc`, which picks the loop and refuses what NumPy has none for), with
+    NumPy's semantics."""
+    if isinstance(type_of(x), BoolType) and isinstance(type_of(y), BoolType) and op in ("+", "*"):
+        return arith.binary("|" if op == "+" else "&", x, y)
     if op == "**":
         return numpy_api.numpy_power(x, y)
     if op not in ("/", "//", "%"):
         return arith.binary(op, x, y)
     t = arith.result_type(x, y, op)
-    if isinstance(t, IntType) and t != i64:   # a Python int must fit the NumPy type it meets (NEP 50)
-        for v in (x, y):
-            if python_scalar_type(v) is not None or (isinstance(v, Symbolic) and v.weak):
-                arith.check_int_fits(v, t)
     if op == "/":
         if isinstance(t, (IntType, BoolType)):
             t = f64
         if isinstance(t, ComplexType):
             return arith.numpy_complex_divide(arith.cast(x, t), arith.cast(y, t))
         return arith.emit(DivOp, arith.cast(x, t), arith.cast(y, t))
-    if isinstance(t, ComplexType):
-        raise _tr().error(TypingError, f"unsupported operand types for {op}: complex arrays")
     x, y = arith.cast(x, t), arith.cast(y, t)
     zero = arith.compare("==", y, arith.constant(0, t))
     safe = arith.select(zero, arith.constant(1, t), y)
