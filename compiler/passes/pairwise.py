@@ -10,20 +10,21 @@ so and added.  The rounding error grows with ``log n``, not with ``n``.
 A float sum is an ``array.reduce`` with one float accumulator starting at
 ``0.0`` whose region yields ``acc + v``, ``v`` not depending on ``acc``
 (``sum``, ``mean``, ``var``, ``std`` and the fused expressions in them).
-``lower-arrays`` sums those over the whole space or along the last axis in
-NumPy's order: the result is ``init + pairwise(v over the innermost axis)``,
-rows after one another.  That is NumPy's sum bit for bit for a 1-D array or
-view, along the last axis, and over a whole C-contiguous array (NumPy coalesces
-it into one axis; so does this, through a 1-D ``array.reshape`` view).  Over a
-whole non-contiguous array NumPy coalesces what the strides allow at run time:
-the results then agree to NumPy's rounding, not always bit for bit; sums along
-other axes add in C order, as NumPy does for C-contiguous arrays.
+``lower-arrays`` sums those along the last axis (``init + pairwise(row)`` for
+each row) or over the whole space (``init + pairwise(every element)``, in C
+order; a C- or F-contiguous space in memory order through 1-D views, as NumPy
+coalesces it).  That is NumPy's sum bit for bit for 1-D arrays and views,
+along the last axis, over whole C- or F-contiguous arrays and 2-D views; over a
+whole non-contiguous array of more axes NumPy's order follows the strides at
+run time, and the results agree to its rounding.  Sums along other axes add in
+C order, as NumPy does for C-contiguous arrays.
 
 ``v`` is computed by an outlined recursive function, as NumPy's
-``pairwise_sum`` is one: ``@<caller>.pairwise(lo, n, outer indices..., inputs...,
-free values...) -> T`` sums ``v`` at the indices ``(outer..., lo + i)`` for
-``i < n``, with a copy of the region's ops for each of the eight lanes and one
-for the rest.
+``pairwise_sum`` is one: ``@<caller>.pairwise(lo, n, outer indices..., extents...,
+inputs..., free values...) -> T`` sums ``v`` at the positions ``lo .. lo + n - 1``
+of the summed axes (their indices found from the position and the summed axes'
+extents when there are several, then stepped along), the outer indices fixed,
+with a copy of the region's ops for each of the eight lanes and one for the rest.
 """
 from __future__ import annotations
 
