@@ -12,8 +12,9 @@ work on these loops as on loops the user wrote.
 Broadcasting: an input with fewer axes lines up with the last axes of the
 space; an input that may need broadcasting is read through an
 ``array.broadcast`` view made once before the loops (stride 0 where its
-extent is 1), so the loops index every input alike.  Where each extent of the
-space is the input's own ``array.dim``, the input is read as it is.
+extent is 1), so the loops index every input alike.  Where each of the space's
+last extents is the input's own (its ``array.dim``, or the extent the op that
+made it was given), the input is read as it is, at the last indices.
 
 Overlap (NumPy's ``a[1:] = a[:-1]``): a map into ``out`` whose inputs may share
 memory with ``out`` tests ``array.overlap`` at run time; when one does, the
@@ -142,7 +143,7 @@ class _Nest:
         op = self.op
         mapping: dict[Value, Value] = {}
         for arg, x in zip(op.element_args(), self.inputs):
-            mapping[arg] = self.put(ArrayLoadOp(x, indices, loc=op.loc)).result
+            mapping[arg] = self.put(ArrayLoadOp(x, indices[len(indices) - x.type.ndim:], loc=op.loc)).result
         if isinstance(op, ArrayReduceOp):
             mapping.update(zip(op.accumulator_args(), accumulators))
         for inner in op.body.ops[:-1]:
@@ -244,9 +245,10 @@ def _lower_along_axis(op: ArrayReduceOp, nest: _Nest) -> list[Value]:
 
 
 def _broadcast(op: ArrayMapOp | ArrayReduceOp, x: Value, put) -> Value:
-    """``x`` as read at the indices of ``op``'s space: ``x`` itself when it has the space's
-    rank and each extent of the space is ``x``'s own (``array.dim`` of ``x``: nothing to
-    broadcast), else an ``array.broadcast`` view made once, before the loops."""
-    if x.type.ndim == op.ndim and all(is_extent_of(e, x, j) for j, e in enumerate(op.extents)):
+    """``x`` as read at the (last) indices of ``op``'s space: ``x`` itself when each of the
+    space's last extents is ``x``'s own (nothing to broadcast: a row read by every row of
+    the space needs no view), else an ``array.broadcast`` view made once, before the loops."""
+    lead = op.ndim - x.type.ndim
+    if all(is_extent_of(e, x, j) for j, e in enumerate(op.extents[lead:])):
         return x
     return put(ArrayBroadcastOp(x, op.extents, loc=op.loc)).result

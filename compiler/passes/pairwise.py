@@ -109,7 +109,7 @@ def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, su
         """``v`` at ``(fixed..., index...)``: the inputs' elements loaded, the region's ops copied."""
         mapping: dict[Value, Value] = dict(zip(free, params))
         for arg, x in zip(op.element_args(), arrays):
-            mapping[arg] = put(block, ArrayLoadOp(x, [*fixed, *index], loc=loc))
+            mapping[arg] = put(block, ArrayLoadOp(x, [*fixed, *index][outer + len(index) - x.type.ndim:], loc=loc))
         for inner in op.body.ops[:-1]:
             if inner is not accumulation:
                 block.append(clone(inner, mapping))

@@ -360,11 +360,14 @@ class ArrayReduceOp(_ArrayLoopOp):
 
 def known_extent(array: Value, axis: int) -> Value | int | None:
     """The extent ``axis`` of ``array`` as the op that made it knows it: an ``array.map``'s
-    extent, an ``array.reshape``'s, an ``array.subview``'s count (1 for a new axis); None
-    for other arrays (an ``array.dim`` finds it at run time)."""
+    extent, an ``array.reshape``'s, an ``array.subview``'s count (1 for a new axis), the
+    kept extents of an ``array.reduce`` along an axis; None for other arrays (an
+    ``array.dim`` finds it at run time)."""
     source = array.owner
     if isinstance(source, ArrayMapOp):
         return source.extents[axis]
+    if isinstance(source, ArrayReduceOp) and source.axis is not None:
+        return [e for j, e in enumerate(source.extents) if j != source.axis][axis]
     if isinstance(source, ArrayReshapeOp):
         return source.operand(1 + axis)
     if isinstance(source, ArraySubviewOp):

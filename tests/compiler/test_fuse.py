@@ -106,3 +106,14 @@ def test_a_producer_is_not_moved_past_writes_or_into_loops(kernel, args, why):
     assert any(why in r for r in remarks)
     want = kernel(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
     assert compile(kernel)(*(a.copy() if isinstance(a, np.ndarray) else a for a in args)) == want
+
+
+def test_a_row_of_the_space_is_read_without_a_broadcast_view():
+    """``a - a.mean(axis=0)``: the mean's extent is the one the reduction kept (``a``'s), so no
+    check, and the lowered loops read the row of means at the last index directly."""
+    a = np.arange(12.0).reshape(3, 4)
+    f = compile(K.center_columns)
+    np.testing.assert_array_equal(f(a), K.center_columns(a))
+    manager = PassManager("fold,dce,cse,fuse,lower-arrays", verify_each=True)
+    text = str(f.build_module(f._pick(None), optimize=True, manager=manager))
+    assert "array.broadcast" not in text and "could not be broadcast" not in text
