@@ -35,7 +35,7 @@ from ir.core import Operation, Value
 from ir.ops import (
     AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
     ArrayReshapeOp, ArrayStoreOp, ArrayTransposeOp, ArrayYieldOp, CallOp, ConstantOp, ForOp, IfOp, MulOp, OrOp,
-    YieldOp, is_extent_of,
+    YieldOp, is_extent_of, known_extent,
 )
 from ir.rewriting import Rewriter
 from ir.types import i64
@@ -107,8 +107,15 @@ class _Nest:
         self.block = None   # where ``put`` appends (None: before ``op``)
         self.zero = self.put(ConstantOp(0, i64, loc=op.loc)).result
         self.one = self.put(ConstantOp(1, i64, loc=op.loc)).result
-        #: the inputs as read in the loops: broadcast to the space where they may need it
-        self.inputs = [_broadcast(op, x, self.put) for x in op.inputs]
+        #: the inputs as read in the loops, each with the axes read at the space's index (the
+        #: others at 0): broadcast to the space where they may need it
+        self.reads = [_broadcast(op, x, self.put) for x in op.inputs]
+
+    def inputs(self) -> list[Value]:
+        """The inputs as arrays read at the last indices of the space (a view where an input
+        is read at 0 along an axis)."""
+        return [x if all(indexed) else self.put(ArrayBroadcastOp(x, self.op.extents, loc=self.op.loc)).result
+                for x, indexed in self.reads]
 
     def put(self, new: Operation) -> Operation:
         if self.block is None:
@@ -142,8 +149,10 @@ class _Nest:
         """Load the inputs' elements at ``indices``, run a copy of the region; what it yields."""
         op = self.op
         mapping: dict[Value, Value] = {}
-        for arg, x in zip(op.element_args(), self.inputs):
-            mapping[arg] = self.put(ArrayLoadOp(x, indices[len(indices) - x.type.ndim:], loc=op.loc)).result
+        for arg, (x, indexed) in zip(op.element_args(), self.reads):
+            last = indices[len(indices) - x.type.ndim:]
+            mapping[arg] = self.put(ArrayLoadOp(x, [i if at else self.zero for i, at in zip(last, indexed)],
+                                                loc=op.loc)).result
         if isinstance(op, ArrayReduceOp):
             mapping.update(zip(op.accumulator_args(), accumulators))
         for inner in op.body.ops[:-1]:
@@ -185,8 +194,9 @@ def _pairwise_sum(op: ArrayReduceOp, v: Value, nest: _Nest, outline) -> Value:
     through 1-D views of its inputs); along the last axis, ``init + pairwise(row)`` stored
     for each row."""
     loc, init = op.loc, op.inits[0]
-    inputs, extents = nest.inputs, list(op.extents)
-    whole = op.axis is None and op.ndim > 1 and all(x is y for x, y in zip(inputs, op.inputs))
+    inputs, extents = nest.inputs(), list(op.extents)
+    whole = op.axis is None and op.ndim > 1 and all(x is y and x.type.ndim == op.ndim
+                                                    for x, y in zip(inputs, op.inputs))
     if whole and all(x.type.layout == "F" for x in inputs):   # memory order, as NumPy sums them: reversed axes
         reverse = list(reversed(range(op.ndim)))
         inputs = [nest.put(ArrayTransposeOp(x, reverse, loc=loc)).result for x in inputs]
@@ -244,11 +254,14 @@ def _lower_along_axis(op: ArrayReduceOp, nest: _Nest) -> list[Value]:
     return outs
 
 
-def _broadcast(op: ArrayMapOp | ArrayReduceOp, x: Value, put) -> Value:
-    """``x`` as read at the (last) indices of ``op``'s space: ``x`` itself when each of the
-    space's last extents is ``x``'s own (nothing to broadcast: a row read by every row of
-    the space needs no view), else an ``array.broadcast`` view made once, before the loops."""
+def _broadcast(op: ArrayMapOp | ArrayReduceOp, x: Value, put) -> tuple[Value, list[bool]]:
+    """``x`` as read at the (last) indices of ``op``'s space, and which of its axes take the
+    space's index (the others are read at 0): ``x`` itself when each of the space's last
+    extents is ``x``'s own or ``x``'s is known to be 1 (a row read by every row of the space,
+    ``keepdims`` results: no view, the loads vectorize), else an ``array.broadcast`` view
+    made once, before the loops."""
     lead = op.ndim - x.type.ndim
-    if all(is_extent_of(e, x, j) for j, e in enumerate(op.extents[lead:])):
-        return x
-    return put(ArrayBroadcastOp(x, op.extents, loc=op.loc)).result
+    indexed = [is_extent_of(e, x, j) for j, e in enumerate(op.extents[lead:])]
+    if all(at or known_extent(x, j) == 1 for j, at in enumerate(indexed)):
+        return x, indexed
+    return put(ArrayBroadcastOp(x, op.extents, loc=op.loc)).result, [True] * op.ndim

@@ -48,6 +48,14 @@ def fortran_sum(a):
     return a.T.sum() + np.sum(a.T * 2.0)
 
 
+def scaled_rows(a, row):
+    return (a * row).sum(), (a * row).sum(axis=1)
+
+
+def scaled_columns(a, column):
+    return (a * column).sum()
+
+
 def same_bits(got, want):
     got, want = np.asarray(got), np.asarray(want)
     assert got.dtype == want.dtype and got.shape == want.shape
@@ -77,6 +85,17 @@ def test_arrays_views_and_rows(shape, dtype):
     a = data(dtype, shape, 4)
     for kernel in (total, rows, every_other, fortran_sum):
         same_bits(compile(kernel)(a), kernel(a))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sums_of_broadcast_expressions(dtype):
+    """A row or a column broadcast into the sum is read at its own indices (not as a
+    flattened array of the space's size)."""
+    a = data(dtype, (5, 300), 5)
+    row, column = data(dtype, 300, 6), data(dtype, (5, 1), 7)
+    for got, want in zip(compile(scaled_rows)(a, row), scaled_rows(a, row)):
+        same_bits(got, want)
+    same_bits(compile(scaled_columns)(a, column), scaled_columns(a, column))
 
 
 def test_long_float32_sum_is_as_accurate_as_numpys():
