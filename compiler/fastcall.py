@@ -105,6 +105,7 @@ from ir.dtypes import to_dtype
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, Type, bool_, c128, f64, i64
 from runtime.boxing import ArgPacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
+from runtime.memory import MemInfoOwner
 
 from .vectorcall import NARGS_MASK
 
@@ -532,8 +533,6 @@ def _box_owned_array(f: _Text, t: ArrayType) -> None:
     """An array result with a block of its own becomes a NumPy array over it, whose base is a
     ``MemInfoOwner`` holding the result's reference (the native code returns from here); a
     result without one goes on to the boxer."""
-    from runtime.memory import MemInfoOwner
-
     api = _numpy_array_api()
     layout = memory_ctype(t)
     native, other = f.label(), f.label()
@@ -574,7 +573,7 @@ def _box_owned_array(f: _Text, t: ArrayType) -> None:
 def _numpy_array_api() -> dict[str, int]:
     """The addresses of the NumPy C API entries the native code calls (ABI-stable slots of
     NumPy's ``_ARRAY_API`` table)."""
-    from numpy._core import _multiarray_umath
+    from numpy._core import _multiarray_umath   # not at import: ``import compiler`` stays free of NumPy
 
     get = ctypes.pythonapi.PyCapsule_GetPointer
     get.restype, get.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
