@@ -28,6 +28,7 @@ what they are for other kinds (errors).
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -173,8 +174,15 @@ def _is_python(value: Any) -> bool:
 def _checked_float(value: Any, dtype: IntType) -> Any:
     """The float ``value`` after ``int(value)``'s checks and the range check of ``dtype``,
     with NumPy's messages (``PyLong_AsLong`` fails beyond the ``int64`` range)."""
-    if not isinstance(value, Symbolic):
-        whole = int(value)   # NaN and infinities raise here, at compile time, as Python does
+    if not isinstance(value, Symbolic):   # the same errors, raised where the store runs
+        if math.isnan(value) or math.isinf(value):
+            arith.raise_if(True, "ValueError" if math.isnan(value) else "OverflowError",
+                           f"cannot convert float {'NaN' if math.isnan(value) else 'infinity'} to integer")
+            return 0
+        whole = int(value)
+        if not -2 ** 63 <= whole < 2 ** 64 or whole >= 2 ** 63 and dtype != IntType(64, False):
+            arith.raise_if(True, "OverflowError", "Python int too large to convert to C long")
+            return 0
         arith.check_int_fits(whole, dtype)
         return whole
     arith.raise_if(arith.emit_test("isnan", value), "ValueError", "cannot convert float NaN to integer")

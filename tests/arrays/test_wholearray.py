@@ -902,6 +902,16 @@ def np_negative(a):
     return np.negative(a)
 
 
+def store_constants_if(a, flag):
+    if flag == 1:
+        a[:] = float("nan")
+    if flag == 2:
+        a[0] = 1e30
+    if flag == 3:
+        a[1] = -7.5
+    return a
+
+
 def np_square(a):
     return np.square(a)
 
@@ -1056,6 +1066,7 @@ def np_negative(a):
     ("sum into int8", fill_with_sum, data("int8", 3), np.array([100, 100, 100])),
     ("float into int16", store_first, data("int16", 3), 40000.0),
     ("np.float64 into uint8", store_first, data("uint8", 3), np.float64(3.7)),
+    *((f"constant {k}", store_constants_if, data("int8", 3), k) for k in range(4)),
 ]))
 def test_numpy_conversions(kernel, args, opt):
     """Operands go through NumPy's own loop choice (``np.int64(5) * uint32`` is int64, a
