@@ -438,11 +438,12 @@ class ArrayGenerator(Generator):
             x = self.expr(scope, target, d, origin, prefer)
             if x is None:
                 return None
-            ops = [("-", "if"), ("~", "bi"), ("np.abs", "bif"), ("abs", "bif")]
-            weights = [4, 3, 3, 1]
+            ops = [("-", "if"), ("~", "bi"), ("np.abs", "bif"), ("abs", "bif"), (".real", "bif"), (".imag", "bif"),
+                   (".conj()", "bif")]
+            weights = [4, 3, 3, 1, 1, 1, 1]
             valid = [(o, w) for o, w in zip(ops, weights) if x.kind in o[1]]
             op, _ = r.choices([o for o, _ in valid], [w for _, w in valid])[0]
-            text = f"({op}{x.text})" if op in "-~" else f"{op}({x.text})"
+            text = f"({op}{x.text})" if op in "-~" else f"({x.text}){op}" if op[0] == "." else f"{op}({x.text})"
             return Arr(text, x.kind, x.shape)
         if node == "ufunc":
             x = self.expr(scope, target, d, origin, prefer)
