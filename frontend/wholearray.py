@@ -586,7 +586,10 @@ def _positive(a: Symbolic) -> Symbolic:
 
 
 def conjugate(a: Symbolic) -> Symbolic:
-    """``a.conj()``: a new array of the complex conjugates (of a real array, its values)."""
+    """``a.conj()``: a new array of the complex conjugates; of a real array the array itself,
+    as NumPy's method gives it (``np.conjugate`` of bools computes in int8: its own loop)."""
+    if not isinstance(a.type.dtype, ComplexType):
+        return a
     return apply_ufunc(np.conjugate, arith.conjugate, (a,), "conjugate()")
 
 

@@ -1122,7 +1122,7 @@ def zero_real_parts(a):
 
 
 def conjugate_of(a):
-    return a.conj(), np.conjugate(a), a.T.real
+    return a.conj(), np.conjugate(a), a.T.real, (a.real > 0).conj(), np.conjugate(a.real > 0)
 
 
 def python_sum(a):
