@@ -55,7 +55,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.ops import (
-    ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
+    ArrayBroadcastOp, ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
 )
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, u64
@@ -601,13 +601,13 @@ def real_part(a: Symbolic) -> Symbolic:
 
 
 def imaginary_part(a: Symbolic) -> Symbolic:
-    """``a.imag``: a view of a complex array's imaginary parts; for a real array a new array
-    of zeros (NumPy's is read-only: writing to it is NumPy's ``ValueError``, here it changes
-    nothing else)."""
+    """``a.imag``: a view of a complex array's imaginary parts; for a real array a read-only
+    array of zeros, as NumPy's (a read-only view of new zeros: writing to it is refused)."""
     if isinstance(a.type.dtype, ComplexType):
         return _tr().emit_value(ArrayPartOp(a.value, "imag"))
     zero = arith.constant(0, a.type.dtype)
-    return elementwise(lambda x: zero, (a,), ".imag")
+    zeros = elementwise(lambda x: zero, (a,), ".imag")
+    return _tr().emit_value(ArrayBroadcastOp(zeros.value, [_sym(e).value for e in arrays.shape(zeros)]))
 
 
 def astype(a: Symbolic, dtype: Any, copy: Any = True) -> Symbolic:
