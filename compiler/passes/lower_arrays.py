@@ -202,16 +202,11 @@ def _pairwise_sum(op: ArrayReduceOp, v: Value, nest: _Nest, outline) -> Value:
         inputs = [nest.put(ArrayTransposeOp(x, reverse, loc=loc)).result for x in inputs]
         extents = extents[::-1]
     if whole and all(x.type.layout == "C" for x in inputs):
-        size = extents[0]
-        for extent in extents[1:]:
-            size = nest.put(MulOp(size, extent, loc=loc)).result
-        inputs = [nest.put(ArrayReshapeOp(x, [size], loc=loc)).result for x in inputs]
-        extents = [size]
+        extents = [_product(nest, extents)]
+        inputs = [nest.put(ArrayReshapeOp(x, extents, loc=loc)).result for x in inputs]
     if op.axis is None:
         name, rest = outline(op, v, inputs, 0, len(extents))
-        size = extents[0]
-        for extent in extents[1:]:
-            size = nest.put(MulOp(size, extent, loc=loc)).result
+        size = _product(nest, extents)
         spread = extents if len(extents) > 1 else []
         s = nest.put(CallOp(name, [nest.zero, size, *spread, *rest], init.type, loc=loc)).result
         return nest.put(AddOp(init, s, loc=loc)).result
@@ -222,6 +217,14 @@ def _pairwise_sum(op: ArrayReduceOp, v: Value, nest: _Nest, outline) -> Value:
     nest.put(ArrayStoreOp(out, indices, nest.put(AddOp(init, s, loc=loc)).result, loc=loc))
     nest.close(loops, [], None)
     return out
+
+
+def _product(nest: _Nest, extents: Sequence[Value]) -> Value:
+    """The number of elements of a space of ``extents`` (the extent itself for one axis)."""
+    size = extents[0]
+    for extent in extents[1:]:
+        size = nest.put(MulOp(size, extent, loc=nest.op.loc)).result
+    return size
 
 
 def _lower_along_axis(op: ArrayReduceOp, nest: _Nest) -> list[Value]:
