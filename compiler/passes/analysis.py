@@ -4,18 +4,23 @@ Decision: a pass never imports another pass (no pass depends on another's
 module being there, and the passes form one layer above this one), so what
 more than one pass asks of the IR lives here: the constant a value is
 (:func:`constant_of`), a value as an affine expression (:func:`affine`, for
-``bce`` and ``unroll``), and whether an op is a check group
-(:func:`is_check_group`, for ``cse`` and ``licm``).
+``bce`` and ``unroll``), whether an op is a check group
+(:func:`is_check_group`, for ``cse`` and ``licm``), and whether two arrays
+can share memory (:func:`may_share_memory`, for ``lower-arrays`` and
+``vectorize``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from ir.core import ConstantLike, Operation, Value
-from ir.ops import AddOp, ArrayAllocOp, ArrayDimOp, IfOp, RaiseIfOp, SubOp, YieldOp
+from ir.core import BlockArgument, ConstantLike, Operation, Value
+from ir.ops import (
+    AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp,
+    ArrayTransposeOp, ArrayViewOp, FuncOp, IfOp, RaiseIfOp, SubOp, YieldOp,
+)
 
-__all__ = ["constant_of", "Affine", "affine", "is_check_group"]
+__all__ = ["constant_of", "Affine", "affine", "is_check_group", "may_share_memory"]
 
 
 def constant_of(value: Value) -> tuple[bool, Any]:
@@ -71,3 +76,37 @@ def is_check_group(op) -> bool:
     return (isinstance(op, IfOp) and not op.results and len(op.else_block.ops) == 1
             and all(isinstance(inner, YieldOp) or (isinstance(inner, RaiseIfOp) or inner.is_pure)
                     and not inner.regions for inner in op.then_block.ops))
+
+
+_VIEWS = (ArraySubviewOp, ArrayTransposeOp, ArrayPartOp, ArrayReshapeOp, ArrayBroadcastOp, ArrayViewOp)
+
+
+def _memory_root(array: Value) -> Value:
+    """The array whose memory ``array`` is a view of (through any chain of view ops;
+    ``array.reshape`` counts as a view even where it copies: that only errs towards
+    sharing)."""
+    while isinstance(array.owner, _VIEWS):
+        array = array.owner.operand(0)
+    return array
+
+
+def _known_root(root: Value) -> str | None:
+    """``"new"`` for an array this function allocated, ``"argument"`` for one it was
+    passed, None for any other (a call's result, a value a loop or branch carries)."""
+    if isinstance(root.owner, ArrayAllocOp):
+        return "new"
+    if isinstance(root, BlockArgument) and isinstance(root.owner.parent_op, FuncOp):
+        return "argument"
+    return None
+
+
+def may_share_memory(a: Value, b: Value) -> bool:
+    """Whether arrays ``a`` and ``b`` may share memory.  Decision: only what the IR
+    proves is apart counts: an array ``array.alloc`` made and an array not viewed
+    from that very allocation (another allocation, an argument, or a view of
+    either) never share memory; everything else may."""
+    ra, rb = _memory_root(a), _memory_root(b)
+    if ra is rb:
+        return True
+    kinds = {_known_root(ra), _known_root(rb)}
+    return not ("new" in kinds and None not in kinds)

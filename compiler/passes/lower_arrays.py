@@ -19,8 +19,12 @@ made it was given), the input is read as it is, at the last indices.
 Overlap (NumPy's ``a[1:] = a[:-1]``): a map into ``out`` whose inputs may share
 memory with ``out`` tests ``array.overlap`` at run time; when one does, the
 results go to a new array first and are then copied into ``out``, so every
-element is computed before any is stored.  An input that is ``out`` itself
-(``a += b``) needs no test: each element is read just before it is written.
+element is computed before any is stored (one nest computes them, into the new
+array or straight into ``out``).  An input that is ``out`` itself (``a += b``)
+needs no test: each element is read just before it is written; nor does one that
+cannot share memory with ``out`` (a new array and an argument).  The loops of a
+map are marked ``independent``: no trip reads what another stores, so
+``vectorize`` needs no overlap test for them.
 
 The compiler runs this pass after every pipeline too, so array ops never
 reach code generation (at ``-O0`` or with a pipeline that does not name it).
@@ -33,14 +37,15 @@ from ir import Module
 from ir.clone import clone
 from ir.core import Operation, Value
 from ir.ops import (
-    AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
-    ArrayReshapeOp, ArrayStoreOp, ArrayTransposeOp, ArrayYieldOp, CallOp, ConstantOp, ForOp, IfOp, MulOp, OrOp,
+    AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
+    ArrayReshapeOp, ArrayStoreOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, CallOp, ConstantOp, ForOp, IfOp, MulOp, OrOp,
     YieldOp, is_extent_of, known_extent,
 )
 from ir.rewriting import Rewriter
 from ir.types import i64
 
 from . import pairwise
+from .analysis import may_share_memory
 from .base import changes_of, register_pass
 
 
@@ -66,28 +71,65 @@ class LowerArrays:
 
 
 def _split_on_overlap(op: ArrayMapOp, rewriter: Rewriter) -> list[ArrayMapOp]:
-    """``if overlap(any input, out): tmp = map(inputs); copy tmp into out  else: map into out``;
-    returns the new maps (marked ``disjoint``: their inputs cannot overlap ``out``)."""
-    out = op.out
+    """``dst = a new array if overlap(any input, out) else out;  map(inputs) into dst;
+    if overlap: copy dst into out``: one nest computes the elements either way.  Inputs
+    that cannot share memory with ``out`` (:func:`.analysis.may_share_memory`) are not
+    tested.  Returns the new maps (marked ``disjoint``: their inputs cannot overlap
+    what they store into)."""
+    out, loc = op.out, op.loc
     overlap = None
-    for x in dict.fromkeys(x for x in op.inputs if x is not out):   # ``out`` itself is read where written
-        found = rewriter.insert_before(op, ArrayOverlapOp(x, out, loc=op.loc)).result
-        overlap = found if overlap is None else rewriter.insert_before(op, OrOp(overlap, found, loc=op.loc)).result
-    branch = rewriter.insert_before(op, IfOp(overlap, [], loc=op.loc))
-    temporary = _copy_of(op, out=None)
-    branch.then_block.append(temporary)
-    copy = ArrayMapOp(op.extents, [temporary.result], op.element_type(), out=out, loc=op.loc)
+    for x in dict.fromkeys(x for x in op.inputs if x is not out and may_share_memory(x, out)):
+        found = rewriter.insert_before(op, ArrayOverlapOp(x, out, loc=loc)).result
+        overlap = found if overlap is None else rewriter.insert_before(op, OrOp(overlap, found, loc=loc)).result
+    if overlap is None:
+        direct = rewriter.insert_before(op, _copy_of(op, out=out))
+        direct.attributes["disjoint"] = True
+        rewriter.erase(op)
+        return [direct]
+    extents = [_extent(out, axis, op, rewriter) for axis in range(out.type.ndim)]   # = op.extents
+    choice = rewriter.insert_before(op, IfOp(overlap, [out.type], loc=loc))
+    choice.then_block.append(YieldOp([_new_like(out, extents, choice.then_block, loc)], loc=loc))
+    choice.else_block.append(YieldOp([out], loc=loc))
+    dst = choice.results[0]
+    compute = rewriter.insert_before(op, _copy_of(op, out=dst))
+    compute.attributes["disjoint"] = True
+    copy_back = rewriter.insert_before(op, IfOp(overlap, [], loc=loc))
+    copy = ArrayMapOp(extents, [dst], op.element_type(), out=out, loc=loc)   # reads dst as it is
     copy.attributes["disjoint"] = True
-    copy.body.append(ArrayYieldOp([copy.element_args()[0]], loc=op.loc))
-    branch.then_block.append(copy)
-    branch.then_block.append(YieldOp([], loc=op.loc))
-    direct = _copy_of(op, out=out)
-    direct.attributes["disjoint"] = True
-    branch.else_block.append(direct)
-    branch.else_block.append(YieldOp([], loc=op.loc))
-    rewriter.modified(branch)
+    copy.body.append(ArrayYieldOp([copy.element_args()[0]], loc=loc))
+    copy_back.then_block.append(copy)
+    copy_back.then_block.append(YieldOp([], loc=loc))
+    copy_back.else_block.append(YieldOp([], loc=loc))
+    rewriter.modified(choice)
+    rewriter.modified(copy_back)
     rewriter.erase(op)
-    return [temporary, copy, direct]
+    return [compute, copy]
+
+
+def _extent(array: Value, axis: int, op: Operation, rewriter: Rewriter) -> Value:
+    """Extent ``axis`` of ``array`` as a value: the one its op was given, else its ``array.dim``."""
+    known = known_extent(array, axis)
+    if isinstance(known, Value):
+        return known
+    made = ConstantOp(known, i64, loc=op.loc) if known is not None else ArrayDimOp(array, axis, loc=op.loc)
+    return rewriter.insert_before(op, made).result
+
+
+def _new_like(out: Value, extents: Sequence[Value], block, loc) -> Value:
+    """A new array of ``out``'s type (its layout too: a Fortran-ordered one is the
+    transpose of a C array with the extents reversed, an ``A`` one a view of a C array)
+    with ``extents``, its ops appended to ``block``."""
+    t, n = out.type, len(extents)
+    if t.layout == "F" and n > 1:
+        new = block.append(ArrayAllocOp(t.dtype, extents[::-1], loc=loc)).result
+        return block.append(ArrayTransposeOp(new, list(range(n))[::-1], loc=loc)).result
+    new = block.append(ArrayAllocOp(t.dtype, extents, loc=loc)).result
+    if new.type == t:
+        return new
+    zero = block.append(ConstantOp(0, i64, loc=loc)).result
+    one = block.append(ConstantOp(1, i64, loc=loc)).result
+    return block.append(ArraySubviewOp(new, "s" * n, [v for e in extents for v in (zero, e, one)], t,
+                                       loc=loc)).result
 
 
 def _copy_of(op: ArrayMapOp, out: Value | None) -> ArrayMapOp:
@@ -174,6 +216,8 @@ def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, outline) -> None:
             nest.put(ArrayAllocOp(op.element_type(), op.extents, loc=op.loc)).result
         fortran = dest.type.layout == "F"   # stored in memory order: the first axis innermost
         loops, indices, _ = nest.open(op.extents[::-1] if fortran else op.extents)
+        for loop in loops:   # each element is stored where no input is read but at its own index
+            loop.attributes["independent"] = True
         indices = indices[::-1] if fortran else indices
         nest.put(ArrayStoreOp(dest, indices, nest.region([], indices)[0], loc=op.loc))
         nest.close(loops, [], None)

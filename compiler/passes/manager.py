@@ -35,8 +35,8 @@ from .base import Remark, get_pass
 PRESETS: dict[int, tuple[str, ...]] = {
     0: (),
     1: ("fold", "dce", "lower-arrays"),
-    2: ("inline", "fold", "dce", "fuse", "lower-arrays", "cse", "bce", "licm"),
-    3: ("inline", "fold", "dce", "fuse", "lower-arrays", "unroll", "cse", "bce", "licm", "version", "vectorize"),
+    2: ("inline", "fold", "dce", "cse", "fuse", "lower-arrays", "cse", "bce", "licm"),
+    3: ("inline", "fold", "dce", "cse", "fuse", "lower-arrays", "unroll", "cse", "bce", "licm", "version", "vectorize"),
 }
 
 

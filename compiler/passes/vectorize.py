@@ -17,7 +17,8 @@ on ``bool``, is rewritten as
 
 so the original loop does the remaining trips, or all of them when the
 arrays overlap (where vector loads could read what the same vector's
-stores write); a loop that stores nothing needs no check.  ``W`` comes from
+stores write); a loop that stores nothing needs no check, nor one marked
+``independent`` (``lower-arrays`` marks the loops of a whole-array map so).  ``W`` comes from
 the host: 512-bit vectors with AVX-512, 256-bit with AVX, else 128-bit.
 
 **If-conversion.**  An ``if`` in the body becomes a ``select`` of what its
@@ -61,7 +62,7 @@ from ir.ops import (
 from ir.rewriting import Rewriter
 from ir.types import FloatType, Type, VectorType, bool_, i64
 
-from .analysis import constant_of
+from .analysis import constant_of, may_share_memory
 from .base import OpPass, register_pass, remark
 
 # Which ops run lane by lane on vectors (and on which types), and which accumulate
@@ -380,7 +381,7 @@ def _vectorize(op: ForOp, flat: Block, element: Type, width: int, kinds: list[st
     vector_end = before(AddOp(op.lower, before(ShlOp(before(ShrOp(span, shift, loc=loc)), shift, loc=loc)),
                               loc=loc))
     overlap = None
-    for a, b in _aliasing_pairs(op):
+    for a, b in [] if op.attributes.get("independent") else _aliasing_pairs(op):
         found = before(ArrayOverlapOp(a, b, loc=loc))
         overlap = found if overlap is None else before(OrOp(overlap, found, loc=loc))
     if overlap is None:   # nothing can alias: the vector loop always runs
@@ -402,7 +403,7 @@ def _vectorize(op: ForOp, flat: Block, element: Type, width: int, kinds: list[st
 
 def _aliasing_pairs(op: ForOp) -> list[tuple[Value, Value]]:
     """The pairs of arrays whose memory must not overlap: each stored array with each
-    other array the body reads or stores."""
+    other array the body reads or stores, where the two may share memory at all."""
     stored: list[Value] = []
     read: list[Value] = []
     for inner in op.body.walk():
@@ -411,7 +412,8 @@ def _aliasing_pairs(op: ForOp) -> list[tuple[Value, Value]]:
     for inner in op.body.walk():
         if isinstance(inner, ArrayLoadOp) and inner.operand(0) not in stored and inner.operand(0) not in read:
             read.append(inner.operand(0))
-    return [(s, r) for s in stored for r in read] + [(a, b) for k, a in enumerate(stored) for b in stored[k + 1:]]
+    pairs = [(s, r) for s in stored for r in read] + [(a, b) for k, a in enumerate(stored) for b in stored[k + 1:]]
+    return [(a, b) for a, b in pairs if may_share_memory(a, b)]
 
 
 def _vector_loop(op: ForOp, flat: Block, end: Value, element: Type, width: int, kinds: list[str],

@@ -56,6 +56,8 @@ from ..diagnostics import Location
 from ..interfaces import Allocate, Ownership, Raise, Read, RecursiveEffects, Write
 from ..types import ArrayType, ComplexType, Type, i64
 from .arith import ConstantOp
+from .array import ArrayAllocOp
+from .control import IfOp
 from .array import ArrayDimOp
 
 __all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayPartOp", "ArrayReshapeOp", "ArrayBroadcastOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp",
@@ -360,10 +362,19 @@ class ArrayReduceOp(_ArrayLoopOp):
 
 def known_extent(array: Value, axis: int) -> Value | int | None:
     """The extent ``axis`` of ``array`` as the op that made it knows it: an ``array.map``'s
-    extent, an ``array.reshape``'s, an ``array.subview``'s count (1 for a new axis), the
-    kept extents of an ``array.reduce`` along an axis; None for other arrays (an
-    ``array.dim`` finds it at run time)."""
+    extent, an ``array.alloc``'s, an ``array.reshape``'s, an ``array.subview``'s count (1
+    for a new axis), the kept extents of an ``array.reduce`` along an axis, through
+    transposes, and that of an ``if`` result both of whose branches yield arrays with the
+    same known extent; None for other arrays (an ``array.dim`` finds it at run time)."""
     source = array.owner
+    if isinstance(source, ArrayAllocOp):
+        return source.operand(axis)
+    if isinstance(source, ArrayTransposeOp):
+        return known_extent(source.operand(0), source.perm[axis])
+    if isinstance(source, IfOp):
+        at = source.results.index(array)
+        then, other = (known_extent(b.terminator.operand(at), axis) for b in (source.then_block, source.else_block))
+        return then if then is not None and (then is other or then == other) else None
     if isinstance(source, ArrayMapOp):
         return source.extents[axis]
     if isinstance(source, ArrayReduceOp) and source.axis is not None:

@@ -54,3 +54,12 @@ def consumed_in_a_loop(x, n):
 
 def center_columns(a):
     return a - a.mean(axis=0)
+
+
+def scaled(a, b):
+    return a * 2.0 + b
+
+
+def shifted_fortran(a):
+    a[1:, :] = a[:-1, :] * 2
+    return a

@@ -83,6 +83,38 @@ def test_an_assignment_reading_what_it_writes_goes_through_a_temporary():
     assert a.tolist() == K.shifted(np.arange(8.0)).tolist() == [0, 0, 2, 4, 6, 8, 10, 12]
 
 
+def lowered(kernel, args, passes="fold,dce,cse,fuse,lower-arrays,vectorize"):
+    f = compile(kernel)
+    f(*[a.copy() if isinstance(a, np.ndarray) else a for a in args])
+    return str(f.build_module(f._pick(None), optimize=True, manager=PassManager(passes, verify_each=True)))
+
+
+@pytest.mark.parametrize("kernel, make", [
+    (K.shifted, lambda: np.arange(8.0)),
+    (K.stencil, lambda: (np.arange(30.0).reshape(5, 6), np.zeros((5, 6)))),
+    (K.shifted_fortran, lambda: np.asfortranarray(np.arange(12.0).reshape(4, 3))),
+])
+def test_an_assignment_that_may_overlap_computes_in_one_nest(kernel, make):
+    """The overlap test picks where the one nest stores (a new array of the target's layout,
+    or the target itself); only when they overlap are the results copied over."""
+    args = make() if isinstance(make(), tuple) else (make(),)
+    text = lowered(kernel, args, "fold,dce,cse,fuse,lower-arrays")
+    assert text.count("array.alloc") == 1 and text.count("mul") == 1
+    assert "independent = true" in text
+    got = compile(kernel)(*[a.copy() for a in args])
+    want = kernel(*[a.copy() for a in args])
+    np.testing.assert_array_equal(got, want)
+    assert got.flags.f_contiguous == want.flags.f_contiguous
+
+
+def test_a_new_array_needs_no_overlap_test():
+    """A map into a new array, and the copy out of the temporary: nothing to test at run time."""
+    assert "array.overlap" not in lowered(K.scaled, (F64, F64))
+    text = lowered(K.shifted, (np.arange(8.0),))
+    assert text.count("array.overlap") == 1   # a[:-1] against a[1:], once
+    assert text.count("vector.store") == 2    # the nest and the copy, vectorized without a test
+
+
 def test_slices_of_one_extent_agree_without_a_check():
     """``a[1:-1]``, ``a[2:]`` and ``a[:-2]`` share one count value (max(n - 2, 0)): no broadcast
     check between them (only the one of A's shape against B's), one loop nest, NumPy's results."""
