@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from ir import Block, Builder, CompileError, Location, Operation, TypingError
+from ir.interfaces import Global, Write, effects
 from ir.ops import ConstantOp, FuncOp, TupleGetOp, convert_scalar
 from ir.types import TupleType, Type
 
@@ -82,6 +83,9 @@ class TraceContext:
         self.stack: list[FunctionTrace] = []
         #: merges kept narrow by the known constants of a traced value (``layout.Scalar.bounds``)
         self.bounds_relied_on = 0
+        #: how many ops that may write memory (or do anything: a call) were traced so far;
+        #: a value read from memory is the same while this stays (:meth:`memo` keys)
+        self.writes = 0
 
     @property
     def function(self) -> FunctionTrace:
@@ -97,6 +101,8 @@ class TraceContext:
     def emit(self, op: Operation) -> Operation:
         if op.loc is None:
             op.loc = self.location()
+        if any(isinstance(e, (Write, Global)) for e in effects(op)):
+            self.writes += 1
         return self.builder.insert(op)
 
     def emit_value(self, op: Operation) -> Symbolic:
@@ -117,7 +123,9 @@ class TraceContext:
         """The pure value ``make()`` traced once per ``key`` where it is visible: found in
         the block being filled or one enclosing it (whose values dominate it), else made
         and kept with this block.  Equal keys give the same value, so that later code can
-        see by identity that two extents are equal (``a[1:-1]`` and ``a[2:]``)."""
+        see by identity that two extents are equal (``a[1:-1]`` and ``a[2:]``).  A value
+        read from memory has :attr:`writes` in its key: it is found again only while
+        nothing was written since."""
         for frame in reversed(self.function.frames):
             if key in frame.memo:
                 return frame.memo[key]

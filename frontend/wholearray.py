@@ -810,9 +810,19 @@ def _logical(name: str) -> Callable[..., Any]:
 
 def mean(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False) -> Any:
     """The sum in the element type (float64 for ints and bools) over the count, NumPy's way:
-    an empty mean is ``nan``."""
+    an empty mean is ``nan``.  The mean of a whole array is traced once while nothing is
+    written (``(a - a.mean()) / a.std()`` sums ``a`` for its mean once); an array result
+    is new each time (the caller may write to it)."""
     _options("mean", dtype, out)
-    k, t = _axis(a, axis), a.type.dtype
+    k = _axis(a, axis)
+    if k is None and not keepdims:
+        tr = _tr()
+        return tr.memo(("mean", a.value, tr.writes), lambda: _mean(a, None, False))
+    return _mean(a, k, keepdims)
+
+
+def _mean(a: Symbolic, k: int | None, keepdims: bool) -> Any:
+    t = a.type.dtype
     acc = t if isinstance(t, (FloatType, ComplexType)) else f64
     s = reduce(a, [arith.constant(0, acc)], lambda s, x: [arith.binary("+", s, arith.cast(x, acc))], k)[0]
     n = arith.cast(_count(a, k), acc)

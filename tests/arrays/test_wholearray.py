@@ -1404,6 +1404,39 @@ def var_ddof(a):
     return a.var(ddof=1), np.std(a, ddof=1)
 
 
+def standardized(a):
+    return (a - a.mean()) / a.std()
+
+
+def mean_before_and_after_a_write(a):
+    m = a.mean()
+    a[0] = 100.0
+    return m, a.mean(), np.mean(a[1:]), a.mean(axis=0)
+
+
+def means_in_branches(a, flag):
+    if flag:
+        m = a.mean()
+    else:
+        a[1] = -5.0
+        m = 2.0
+    return m + a.mean()
+
+
+@opt_levels
+def test_a_mean_is_summed_once_while_nothing_is_written(opt):
+    """``a.std()`` takes the mean ``a.mean()`` already took (one sum of ``a``, one of the squared
+    deviations); after a write, or in a branch, the mean is taken again."""
+    a = data("float64", (5, 3), seed=86)
+    check(standardized, opt, a, rtol=1e-12)
+    check(mean_before_and_after_a_write, opt, a, rtol=1e-12)
+    for flag in (True, False):
+        check(means_in_branches, opt, a[:, 0].copy(), flag, rtol=1e-12)
+    f = compiled(standardized, opt)
+    f(a)
+    assert str(f.build_module(f._pick(None), optimize=False)).count("array.reduce") == 2
+
+
 @opt_levels
 def test_reduction_accumulates_wide(opt):
     """sum/prod of narrow ints and bools accumulate in int64/uint64 as NumPy's."""
