@@ -7,6 +7,9 @@ The ``yield``/``condition`` that end their blocks pass values on: the core's
 * ``for`` computes its trip count first (in unsigned arithmetic, so any i64
   bounds work), then counts ``k = 0..n-1`` with the induction variable
   ``lower + k*step``.
+* a ``for`` our ``vectorize`` pass made (a vector loop, or the loop of the trips
+  that remain) is marked ``llvm.loop.isvectorized`` for LLVM: its loop
+  vectorizer leaves it alone instead of vectorizing it again.
 """
 from __future__ import annotations
 
@@ -49,6 +52,14 @@ def _trip_count(self: _FunctionLowering, lower: lir.Value, upper: lir.Value, ste
     return b.select(nonempty, count, zero)
 
 
+def _already_vectorized(module: lir.Module) -> lir.MDValue:
+    """A new loop ID (a node naming itself first) saying ``llvm.loop.isvectorized``."""
+    hint = module.add_metadata([lir.MetaDataString(module, "llvm.loop.isvectorized"), lir.Constant(lir.IntType(32), 1)])
+    loop_id = module.add_metadata([hint, lir.MetaDataString(module, f"loop {len(module.metadata)}")])
+    loop_id.operands = (loop_id, hint)   # the unique placeholder made it new; now it refers to itself
+    return loop_id
+
+
 @_lowers(ForOp)
 def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
     b = self.b
@@ -72,7 +83,9 @@ def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
     next_values = self.lower_block(op.body)
     next_k = b.add(k, lir.Constant(_I64, 1), flags=("nuw",))  # k < count <= 2**64 - 1
     latch = b.basic_block
-    b.branch(header)
+    back = b.branch(header)
+    if op.attributes.get("vectorized"):
+        back.set_metadata("llvm.loop", _already_vectorized(self.module.llvm))
     k.add_incoming(next_k, latch)
     for phi, value in zip(carried, next_values):
         phi.add_incoming(value, latch)

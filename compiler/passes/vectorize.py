@@ -5,7 +5,8 @@ straight-line code with no checks left (``bce`` or ``version`` removed them,
 or ``boundscheck=False``), reads and writes C-contiguous arrays of one
 element type along their last axis at the induction variable plus a small
 constant (the other indices fixed in the loop: ``a[i, j - 1]`` in a loop over
-``j``), stores an array at one element per trip and reads it only there (so
+``j``) or reads one element the loop does not move along (``row_sums[i, 0]``,
+loaded once per vector and put in every lane), stores an array at one element per trip and reads it only there (so
 no trip reads what another writes), and computes with ``+ - * /``, ``min``,
 ``max``, negation, comparisons, ``select`` and bitwise ops on that type and
 on ``bool``, is rewritten as
@@ -102,7 +103,7 @@ class Vectorize(OpPass):
         self._bits: int | None = None
 
     def visit(self, op: Operation) -> bool:
-        if not isinstance(op, ForOp):
+        if not isinstance(op, ForOp) or op.attributes.get("vectorized"):
             return False
         why = _shape(op)
         if why is not None:
@@ -225,6 +226,12 @@ def _index_offset(value: Value, iv: Value) -> int | None:
     return None
 
 
+def _is_invariant_load(load: ArrayLoadOp, flat: Block) -> bool:
+    """The load reads the same element on every trip (no index is computed in the body)."""
+    inside = set(flat.args) | {r for inner in flat.ops for r in inner.results}
+    return not any(v in inside for v in load.operands[1:])
+
+
 def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]:
     """The element type and the reduction kinds of the carried values to vectorize the
     loop whose if-converted body is ``flat``, or ``None`` and why not."""
@@ -238,8 +245,9 @@ def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]
         access = _access(inner)
         if access is not None:
             array, indices = access
-            if not indices or array.type.layout != "C" or _index_offset(indices[-1], iv) is None \
-                    or any(v in inside for v in indices[:-1]):
+            invariant = isinstance(inner, ArrayLoadOp) and not any(v in inside for v in indices)
+            if not invariant and (not indices or array.type.layout != "C" or _index_offset(indices[-1], iv) is None
+                                  or any(v in inside for v in indices[:-1])):
                 return None, [], (f"'{inner.name}' is not at the loop index (plus a constant) along the last "
                                   "axis of a C-contiguous array with the other indices fixed")
             if isinstance(inner, ArrayStoreOp) and stores.setdefault(array, indices) != indices:
@@ -426,6 +434,7 @@ def _vector_loop(op: ForOp, flat: Block, end: Value, element: Type, width: int, 
     inits = [emit(VectorSplatOp(emit(ConstantOp(_identity(kind, element), element, loc=loc)), width, loc=loc))
              for kind in kinds]
     loop = ForOp(op.lower, end, step, inits, loc=loc)
+    loop.attributes["vectorized"] = op.attributes["vectorized"] = True   # LLVM's vectorizer leaves both alone
     emit(loop)
     body = loop.body
     mapping: dict[Value, Value] = dict(zip(flat.args[1:], body.args[1:]))
@@ -453,6 +462,9 @@ def _vector_loop(op: ForOp, flat: Block, end: Value, element: Type, width: int, 
         if inner.has_trait(ConstantLike):
             scalars[inner.result] = body.append(ConstantOp(inner.constant_value(), inner.result.type,
                                                            loc=inner.loc)).result
+        elif isinstance(inner, ArrayLoadOp) and _is_invariant_load(inner, flat):
+            scalars[inner.result] = body.append(ArrayLoadOp(inner.operand(0), inner.operands[1:],
+                                                            loc=inner.loc)).result   # one element, every lane
         elif _access(inner) is not None:
             array, indices = _access(inner)
             where = [*indices[:-1], start(indices[-1])]

@@ -152,7 +152,7 @@ IR_CASES = {
           %9 = not %8 : bool
           if %9 {
             %10 = const {value = 4} : i64
-            for %zero, %7, %10 {
+            for %zero, %7, %10 {vectorized = true} {
               ^(%11: i64):
               %12 = vector.load %a, %11 : vector<4 x f64>
               %13 = vector.splat %lo : vector<4 x f64>
@@ -166,7 +166,7 @@ IR_CASES = {
             yield
           }
           %16 = select %9, %7, %zero : i64
-          for %16, %n, %one {"""),
+          for %16, %n, %one {vectorized = true} {"""),
     "an integer sum under a condition is a reduction": ("""
         func @count(%a: array<i64, 1, C>, %n: i64) -> i64 {
           %zero = const {value = 0} : i64
@@ -188,7 +188,7 @@ IR_CASES = {
           %8 = const {value = 4} : i64
           %9 = const {value = 0} : i64
           %10 = vector.splat %9 : vector<4 x i64>
-          %11 = for %zero, %7, %8, %10 : vector<4 x i64> {
+          %11 = for %zero, %7, %8, %10 {vectorized = true} : vector<4 x i64> {
             ^(%12: i64, %13: vector<4 x i64>):
             %14 = vector.load %a, %12 : vector<4 x i64>
             %15 = vector.splat %zero : vector<4 x i64>
@@ -199,7 +199,7 @@ IR_CASES = {
           }
           %19 = vector.reduce %11 {kind = "add"} : i64
           %20 = add %zero, %19 : i64
-          %s = for %7, %n, %one, %20 : i64 {"""),
+          %s = for %7, %n, %one, %20 {vectorized = true} : i64 {"""),
     "a float sum is a reduction in a fastmath function only": ("""
         func @total(%a: array<f64, 1, C>, %n: i64) -> f64 attributes {fastmath = true} {
           %zero = const {value = 0} : i64
@@ -215,7 +215,7 @@ IR_CASES = {
         }""", """
           %9 = const {value = -0.0} : f64
           %10 = vector.splat %9 : vector<4 x f64>
-          %11 = for %zero, %7, %8, %10 : vector<4 x f64> {
+          %11 = for %zero, %7, %8, %10 {vectorized = true} : vector<4 x f64> {
             ^(%12: i64, %13: vector<4 x f64>):
             %14 = vector.load %a, %12 : vector<4 x f64>
             %15 = add %13, %14 : vector<4 x f64>
@@ -223,7 +223,7 @@ IR_CASES = {
           }
           %16 = vector.reduce %11 {kind = "add"} : f64
           %17 = add %init, %16 : f64
-          %s = for %7, %n, %one, %17 : f64 {"""),
+          %s = for %7, %n, %one, %17 {vectorized = true} : f64 {"""),
 }
 
 
@@ -495,3 +495,37 @@ def test_bool_arrays_load_and_store_bytes_per_lane():
         assert np.array_equal(store(x, np.zeros(n, bool)), positive_mask(x, np.zeros(n, bool))), n
     assert "vector.load" in count.inspect_ir(stage="optimized")
     assert "vector.store" in store.inspect_ir(stage="optimized")
+
+
+# ---------------------------------------------------------------- invariant loads, LLVM's hints
+def scale_rows(e, factors):
+    for i in range(e.shape[0]):
+        for j in range(e.shape[1]):
+            e[i, j] = e[i, j] * factors[i, 0]
+
+
+def test_a_load_the_loop_does_not_move_along_is_put_in_every_lane(avx2):
+    """``factors[i, 0]`` in a loop over ``j``: loaded once per vector (where its own trip would
+    load it), in every lane; results as CPython's."""
+    grid = ArrayType(f64, 2, "C")
+    text, remarks = optimized(scale_rows, [grid, grid], boundscheck=False)
+    assert any(r.endswith("loop vectorized: 4 x f64") for r in remarks)
+    assert "vector.splat" in text
+    e, factors = np.arange(1.0, 22.0).reshape(3, 7), np.array([[2.0], [4.0], [8.0]])
+    want, got = e.copy(), e.copy()
+    scale_rows(want, factors)
+    compile(scale_rows, boundscheck=False)(got, factors)
+    np.testing.assert_array_equal(got, want)
+    scale_rows(want, want)            # the factors in the array stored into: the scalar loop
+    compile(scale_rows, boundscheck=False)(got, got)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_loops_we_vectorized_are_marked_for_llvm():
+    """Our vector loop and its remainder carry ``llvm.loop.isvectorized``: LLVM's own loop
+    vectorizer leaves them alone (compiling faster, with the same code)."""
+    f = compile(saxpy, boundscheck=False)
+    x = np.arange(10.0)
+    f(2.0, x, x, np.empty(10))
+    llvm_ir = f._pick(f.signatures[0]).llvm_ir
+    assert llvm_ir.count("!llvm.loop") == 2 and '!"llvm.loop.isvectorized", i32 1' in llvm_ir
