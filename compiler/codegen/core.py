@@ -431,6 +431,8 @@ class _FunctionLowering:
         self.b = lir.IRBuilder(fn.append_basic_block("body"))
         self.ret_ptr, self.err_ptr, self.depth = fn.args[:3]
         self.values: dict[Value, lir.Value] = dict(zip(func.args, fn.args[3:]))
+        #: the byte span of an array computed for ``array.overlap``, with the basic block it is valid in
+        self.spans: dict[Value, tuple[lir.Block, tuple]] = {}
 
     def lower(self) -> None:
         body = self.b.basic_block

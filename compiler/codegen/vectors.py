@@ -42,27 +42,38 @@ def _vector_splat(self: _FunctionLowering, op: VectorSplatOp) -> lir.Value:
 def _array_overlap(self: _FunctionLowering, op: ArrayOverlapOp) -> lir.Value:
     """The byte spans of the two arrays intersect (both non-empty): ``[data, data + size *
     itemsize)`` for C and F layouts; for any strides, from the lowest to just past the highest
-    element address (``data + sum((n - 1) * stride)`` over the negative, resp. positive, strides)."""
-    b = self.b
-    zero = lir.Constant(_I64, 0)
-    spans = []
-    for v in op.operands:
-        array, t = self.value(v), v.type
-        start = b.ptrtoint(b.extract_value(array, 1), _I64)
-        shape = self._shape(array, t)
-        size = lir.Constant(_I64, _itemsize(t.dtype))
-        for extent in shape:
-            size = b.mul(size, extent)
-        if t.layout in ("C", "F") or t.ndim == 0:
-            low, high = start, b.add(start, size)
-        else:
-            low, high = start, b.add(start, lir.Constant(_I64, _itemsize(t.dtype)))
-            for extent, stride in zip(shape, self._strides(array, t)):
-                reach = b.mul(b.sub(extent, lir.Constant(_I64, 1)), stride)
-                negative = b.icmp_signed("<", reach, zero)
-                low = b.add(low, b.select(negative, reach, zero))
-                high = b.add(high, b.select(negative, zero, reach))
-        spans.append((low, high, b.icmp_signed(">", size, zero)))
+    element address (``data + sum((n - 1) * stride)`` over the negative, resp. positive, strides).
+    An array's span is computed once per basic block (an assignment tests the target
+    against each input in a row)."""
+    spans = [_span(self, v) for v in op.operands]
     (a0, a1, a_any), (b0, b1, b_any) = spans
+    b = self.b
     crossing = b.and_(b.icmp_unsigned("<", a0, b1), b.icmp_unsigned("<", b0, a1))
     return b.and_(crossing, b.and_(a_any, b_any))
+
+
+def _span(self: _FunctionLowering, v) -> tuple[lir.Value, lir.Value, lir.Value]:
+    """``(lowest address, just past the highest, non-empty)`` of array ``v``, as integers."""
+    b = self.b
+    known = self.spans.get(v)
+    if known is not None and known[0] is b.basic_block:
+        return known[1]
+    zero = lir.Constant(_I64, 0)
+    array, t = self.value(v), v.type
+    start = b.ptrtoint(b.extract_value(array, 1), _I64)
+    shape = self._shape(array, t)
+    size = lir.Constant(_I64, _itemsize(t.dtype))
+    for extent in shape:
+        size = b.mul(size, extent)
+    if t.layout in ("C", "F") or t.ndim == 0:
+        low, high = start, b.add(start, size)
+    else:
+        low, high = start, b.add(start, lir.Constant(_I64, _itemsize(t.dtype)))
+        for extent, stride in zip(shape, self._strides(array, t)):
+            reach = b.mul(b.sub(extent, lir.Constant(_I64, 1)), stride)
+            negative = b.icmp_signed("<", reach, zero)
+            low = b.add(low, b.select(negative, reach, zero))
+            high = b.add(high, b.select(negative, zero, reach))
+    span = (low, high, b.icmp_signed(">", size, zero))
+    self.spans[v] = (b.basic_block, span)
+    return span
