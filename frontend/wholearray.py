@@ -516,22 +516,48 @@ def _binary_operator(op: str, reflected: bool) -> Callable[[Symbolic, Any], Symb
         _check_operand(other, op)
         operands = (other, a) if reflected else (a, other)
         fn = lambda x, y: numpy_binary(op, x, y)   # noqa: E731
-        if op == "**" and not reflected and isinstance(a.type.dtype, FloatType) \
-                and _seen_by_numpy(other, "'**'") is float:
-            fn = _power_of_python_float(other)
+        if op == "**" and not reflected:
+            fast = _fast_scalar_power(a, other)
+            if isinstance(fast, Symbolic):
+                return fast
+            fn = fast or fn
         return apply_ufunc(ufunc, fn, operands, f"'{op}'")
     return apply
 
 
-def _power_of_python_float(exponent: Any) -> Callable[[Any, Any], Any]:
-    """``a ** exponent`` for a float array and a Python float: NumPy computes ``a ** 0.5`` as
-    ``np.sqrt(a)`` (``-0.0 ** 0.5`` is ``-0.0``, ``-inf ** 0.5`` NaN, where ``pow`` gives
-    ``0.0`` and ``inf``), also when the 0.5 comes at run time."""
-    sqrt = numpy_api.lookup(np.sqrt)
-    if not isinstance(exponent, Symbolic):
-        return (lambda x, y: sqrt(x)) if exponent == 0.5 else (lambda x, y: numpy_binary("**", x, y))
-    half = arith.compare("==", exponent, 0.5)
-    return lambda x, y: arith.select(half, sqrt(x), numpy_binary("**", x, y))
+def _fast_scalar_power(a: Symbolic, exponent: Any) -> Symbolic | Callable[[Any, Any], Any] | None:
+    """NumPy's shortcut for ``array ** python_number`` (``fast_scalar_power``): a Python int
+    2 is ``np.square(a)`` for every dtype (bools square to ``int8``, where ``np.power``
+    gives ``int64``), -1 is ``np.reciprocal(a)`` and a Python float 0.5 ``np.sqrt(a)``
+    for float arrays (``-0.0 ** 0.5`` is ``-0.0``, ``-inf ** 0.5`` NaN, where ``pow``
+    gives ``0.0`` and ``inf``).  Returns the result for a constant exponent, the element
+    function choosing at run time for a traced one (the values do not depend on which
+    computes them beyond that), or None: ``np.power``.  A traced int exponent of a bool
+    array is refused: the result's dtype would depend on its value."""
+    seen, dtype = _seen_by_numpy(exponent, "'**'"), a.type.dtype
+    if seen is not int and seen is not float:   # (a dtype equals the Python type it maps to)
+        return None
+    traced = isinstance(exponent, Symbolic)
+    if seen is int and not traced and exponent == 2:
+        return apply_ufunc(np.square, _scalar_function(np.square), (a,), "'**'")
+    if seen is int and traced and isinstance(dtype, BoolType):
+        raise _tr().error(UnsupportedError, "a bool array ** a run-time int: NumPy's result dtype depends on the "
+                                            "value (int8 for 2, else int64); use a constant exponent or "
+                                            "a.astype(np.int64) first")
+    if not isinstance(dtype, FloatType):
+        return None
+    special = {int: (-1, np.reciprocal), float: (0.5, np.sqrt)}[seen]
+    if seen is int and traced:   # 2 and -1 decided per call
+        square, reciprocal = _scalar_function(np.square), _scalar_function(np.reciprocal)
+        two, minus_one = arith.compare("==", exponent, 2), arith.compare("==", exponent, -1)
+        return lambda x, y: arith.select(two, square(x), arith.select(minus_one, reciprocal(x),
+                                                                       numpy_binary("**", x, y)))
+    value, ufunc = special
+    fn = _scalar_function(ufunc)
+    if not traced:
+        return apply_ufunc(ufunc, fn, (a,), "'**'") if exponent == value else None
+    chosen = arith.compare("==", exponent, value)
+    return lambda x, y: arith.select(chosen, fn(x), numpy_binary("**", x, y))
 
 
 _UFUNC_NAMES = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide", "//": "floor_divide", "%": "remainder",
@@ -546,7 +572,8 @@ def _inplace_operator(op: str) -> Callable[[Symbolic, Any], Symbolic]:
         result = _binary_operator(op, False)(a, other)
         source, target = to_dtype(result.type.dtype), to_dtype(a.type.dtype)
         if not np.can_cast(source, target, casting="same_kind"):
-            raise _tr().error(TypingError, f"Cannot cast ufunc '{_UFUNC_NAMES[op]}' output from {source!r} to "
+            name = "square" if op == "**" and type(other) is int and other == 2 else _UFUNC_NAMES[op]
+            raise _tr().error(TypingError, f"Cannot cast ufunc '{name}' output from {source!r} to "
                                            f"{target!r} with casting rule 'same_kind'")
         if a.type.readonly:
             raise _tr().error(TypingError, "output array is read-only")

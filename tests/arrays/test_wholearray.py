@@ -1088,6 +1088,42 @@ def power_half(a):
     return a ** 0.5
 
 
+def power_two(a):
+    return a ** 2
+
+
+def power_minus_one_float(a):
+    return a ** -1
+
+
+def power_two_in_place(a):
+    a **= 2
+    return a
+
+
+@opt_levels
+@pytest.mark.parametrize("dtype", ("bool", "int8", "uint16", "int64", "float32", "float64"))
+def test_power_of_python_two_and_minus_one(dtype, opt):
+    """NumPy's ``array ** 2`` is ``np.square`` for every dtype (bools give int8, not np.power's
+    int64) and ``** -1`` of floats ``np.reciprocal``, also with the exponent a run-time int."""
+    a = data(dtype, 6, seed=87)
+    check(power_two, opt, a)
+    if dtype == "bool":   # NumPy's casting error for the int8 squares, when compiling
+        with pytest.raises(TypingError, match="Cannot cast ufunc 'square' output from dtype\\('int8'\\)"):
+            compiled(power_two_in_place, opt)(a.copy())
+    else:
+        check(power_two_in_place, opt, a)
+    if dtype.startswith("float"):
+        check(power_minus_one_float, opt, a)
+        for n in (2, -1, 3):
+            check(power, opt, a, n)
+
+
+def test_power_of_bools_by_a_run_time_int_is_refused():
+    with pytest.raises(UnsupportedError, match="depends on the value"):
+        compile(power)(np.array([True, False]), 3)
+
+
 @opt_levels
 @pytest.mark.parametrize("exponent", (0.5, 1.5))
 def test_power_of_one_half_is_sqrt(exponent, opt):
