@@ -109,17 +109,17 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
     options = options or CompileOptions()
     try:
         module, entry = build_module(pyfunc, arg_types, result_type, options, weak)
-        lowered = lower_for_jit(module)
+        lowered = lower_for_jit(module, entry)
     except RecursionError as err:
         raise _too_deep(pyfunc, err) from err
     return jit_module(module, entry, lowered, options)
 
 
-def lower_for_jit(module: Module) -> LoweredModule:
+def lower_for_jit(module: Module, entry: FuncOp | None = None) -> LoweredModule:
     """Lower the whole-array ops the pipeline left (``lower-arrays``: none at ``-O1`` and
     up, which lower them early), run the ``refcount`` pass on the optimized ``module`` (in
     place: it runs once per module, just before codegen) and lower it to LLVM IR with its
-    error sites."""
+    error sites; with an entry wrapper for ``entry`` only (None: for every function)."""
     from .codegen import lower
     from .passes.lower_arrays import LowerArrays
     from .passes.refcount import RefcountPass
@@ -127,7 +127,7 @@ def lower_for_jit(module: Module) -> LoweredModule:
     lowered = LowerArrays().run(module)
     if RefcountPass().run(module) or lowered:
         ir.verify(module)
-    return lower(module)
+    return lower(module, None if entry is None else [entry.sym_name])
 
 
 def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: CompileOptions) -> CompiledFunction:

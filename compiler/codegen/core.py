@@ -22,7 +22,10 @@ ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes (symbol names: :func:`fu
   4 bytes, a complex number two slots: real then imaginary, a tuple the slots
   of its elements, ``none`` no slot, an array ``2 + 2n`` slots); it loads them,
   calls ``@"pyjit.f"`` with depth 0 and returns its status (through the entry
-  guards a family registered, see :func:`_guards_entries`).
+  guards a family registered, see :func:`_guards_entries`).  A module lowered for
+  one specialisation has the wrapper of its entry function only, and that
+  function is ``noinline``: LLVM optimizes its body once, instead of once more
+  after inlining it into the wrapper (a call of a few nanoseconds a call).
 
 Types.  In registers: bool is ``i1``, ``iN``/``uN`` are ``iN``, ``f32``/``f64``
 are ``float``/``double``, complex is ``{float, float}``/``{double, double}``,
@@ -260,8 +263,10 @@ def _guards_entries(condition: Callable[[Module], object]) -> Callable[[_EntryGu
 class _ModuleLowering:
     """The LLVM module being built: declarations, intrinsics, helpers."""
 
-    def __init__(self, module: Module):
+    def __init__(self, module: Module, entries: Sequence[str] | None = None):
         self.ir_module = module
+        #: the functions that get an exported entry wrapper (None: every one)
+        self.entries = entries
         self.llvm = lir.Module(name="module")
         self.functions: dict[str, lir.Function] = {}
         self._reachable: dict[str, set[str]] = {}
@@ -292,7 +297,8 @@ class _ModuleLowering:
             self.functions[func.sym_name] = self._declare(func)
         for func in self.ir_module:
             _FunctionLowering(self, func, self.functions[func.sym_name]).lower()
-            self._entry_wrapper(func)
+            if self.entries is None or func.sym_name in self.entries:
+                self._entry_wrapper(func)
         return LoweredModule(str(self.llvm), self.error_sites)
 
     def _declare(self, func: FuncOp) -> lir.Function:
@@ -300,6 +306,8 @@ class _ModuleLowering:
         fn = lir.Function(self.llvm, fnty, function_symbol(func.sym_name))
         fn.linkage = "internal"
         fn.attributes.add("nounwind")
+        if self.entries is not None and func.sym_name in self.entries:
+            fn.attributes.add("noinline")   # LLVM optimizes its body once, not again inlined into the wrapper
         for ptr in fn.args[:2]:
             for attr in ("noalias", "nonnull", "captures(none)"):
                 ptr.add_attribute(attr)
@@ -421,6 +429,25 @@ def _from_slots(b: lir.IRBuilder, raw: Iterator[lir.Value], t: Type) -> lir.Valu
 
 
 # ----------------------------------------------------------------- functions
+class _FoldingBuilder(lir.IRBuilder):
+    """An ``IRBuilder`` whose ``extract_value`` looks through the ``insertvalue`` chain that
+    built its aggregate: a field inserted there is returned as it is, inserts of other
+    fields are skipped (an array view's data pointer and strides are used directly, not
+    extracted again from the struct made for the view).  What it returns dominates every
+    use of the aggregate, so this is always valid; it keeps LLVM's input small."""
+
+    def extract_value(self, agg, idx, name=""):
+        path = list(idx) if isinstance(idx, (tuple, list)) else [idx]
+        while isinstance(agg, lir.InsertValue):
+            inserted = list(agg.indices)
+            if inserted == path:
+                return agg.value
+            if inserted[:len(path)] == path or path[:len(inserted)] == inserted:
+                break   # a field of an inserted part, or a part with inserts in it: extract for real
+            agg = agg.aggregate
+        return super().extract_value(agg, path, name)
+
+
 class _FunctionLowering:
     """Lowers the body of one IR function into its internal LLVM function."""
 
@@ -428,7 +455,7 @@ class _FunctionLowering:
         self.module = module
         self.func = func
         self.allocas = lir.IRBuilder(fn.append_basic_block("entry"))  # holds the stack slots only
-        self.b = lir.IRBuilder(fn.append_basic_block("body"))
+        self.b = _FoldingBuilder(fn.append_basic_block("body"))
         self.ret_ptr, self.err_ptr, self.depth = fn.args[:3]
         self.values: dict[Value, lir.Value] = dict(zip(func.args, fn.args[3:]))
         #: the byte span of an array computed for ``array.overlap``, with the basic block it is valid in
@@ -513,15 +540,16 @@ class LoweredModule:
     error_sites: ErrorSites
 
 
-def lower(module: Module) -> LoweredModule:
-    """The LLVM IR of ``module`` (see the module docstring for the ABI) and its error sites.
+def lower(module: Module, entries: Sequence[str] | None = None) -> LoweredModule:
+    """The LLVM IR of ``module`` (see the module docstring for the ABI) and its error sites,
+    with an exported entry wrapper for each function ``entries`` names (None: every one).
 
     Adds an error site for every ``raise_if`` (``ValueError`` from the table
     for more than ``MAX_ERROR_ARGS`` message arguments or a bad template).
     Raises ``NotImplementedError`` for ops or types the code generator does
     not handle yet (vectors).
     """
-    return _ModuleLowering(module).run()
+    return _ModuleLowering(module, entries).run()
 
 
 def lower_module(module: Module) -> str:

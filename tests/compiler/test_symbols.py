@@ -114,8 +114,22 @@ def test_symbols_are_mangled_and_the_ir_keeps_its_names(user_module):
     assert "func @sin(" in f.inspect_ir(stage="ir") and "func @call_sin(" in f.inspect_ir(stage="ir")
     lowered = f.inspect_ir(stage="lowered")
     assert f'define internal i32 @"{function_symbol("sin")}"(' in lowered
-    assert f'define i32 @"{entry_symbol("call_sin")}"(' in lowered
+    assert f'define i32 @"{entry_symbol("call_sin")}"(' in lowered and entry_symbol("sin") not in lowered
     assert 'declare double @"sin"(double' in lowered  # the C library's, untouched
+
+
+def test_a_specialisation_exports_one_entry_and_its_function_is_optimized_once(user_module):
+    """Only the traced entry gets an exported wrapper (its callees are called from compiled
+    code alone), and its function is ``noinline``: LLVM optimizes the body once instead of
+    again inlined into the wrapper."""
+    f = compile(user_module.call_sin, opt=0)
+    f(X)
+    lowered = f.inspect_ir(stage="lowered")
+    assert lowered.count('define i32 @"pyjit_entry.') == 1
+    assert f'define i32 @"{entry_symbol("call_sin")}"(' in lowered
+    header = next(line for line in lowered.splitlines() if f'@"{function_symbol("call_sin")}"(' in line
+                  and line.startswith("define"))
+    assert " noinline " in header
 
 
 def test_function_and_entry_symbols_never_coincide():
