@@ -128,28 +128,57 @@ _FUTURE_FLAGS = functools.reduce(operator.or_, (getattr(__future__, name).compil
 
 def _compiles_to(code: types.CodeType, lines: list[str]) -> bool:
     """Whether compiling ``lines`` (the whole file) gives a code object equal to ``code``."""
+    return code in _file_code_objects("".join(lines), code.co_filename, code.co_flags & _FUTURE_FLAGS)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_code_objects(text: str, filename: str, flags: int) -> frozenset[types.CodeType]:
+    """The code objects compiling ``text`` gives, kept for the last few files: the kernels
+    of one module are checked against one compile of it."""
     try:
-        module = _compile("".join(lines), code.co_filename, code.co_flags & _FUTURE_FLAGS)
+        module = _compile(text, filename, flags)
     except (SyntaxError, ValueError):
-        return False
-    return any(c == code for c in code_objects(module))
+        return frozenset()
+    return frozenset(code_objects(module))
 
 
 def _def_ast(code: types.CodeType, lines: list[str]) -> ast.FunctionDef | None:
-    """The definition that starts at ``code``'s first line (its first decorator), if one does."""
+    """The definition that starts at ``code``'s first line (its first decorator), if one does.
+
+    Its lines run to the last line any of its instructions (or those of the functions
+    nested in it) come from; where those do not parse as one definition (a trailing
+    ``else: pass`` has no instruction), ``inspect.getblock`` finds them with the
+    tokenizer.  Lines without instructions past the last that has one change nothing
+    the function does."""
     first = code.co_firstlineno
     if first > len(lines):
         return None
+    last = max((end for c in code_objects(code) for _, end, _, _ in c.co_positions() if end is not None),
+               default=first)
+    node = _parse_def(lines[first - 1:last], first)
+    if node is not None:
+        return node
     try:
         block = inspect.getblock(lines[first - 1:])
+    except (SyntaxError, ValueError, tokenize.TokenError):
+        return None
+    return _parse_def(block, first)
+
+
+def _parse_def(block: list[str], first: int) -> ast.FunctionDef | None:
+    """``block`` (the lines from ``first`` on) parsed as one function definition, or None."""
+    if not block:
+        return None
+    try:
         # An indented definition (a method, a def inside an if) parses as the body
         # of an ``if 1:``; unlike dedenting, this keeps columns and string contents.
         indented = block[0][:1].isspace()
         source = "".join(block)
         tree = _parse("if 1:\n" + source if indented else source)
-    except (SyntaxError, ValueError, tokenize.TokenError):
+    except (SyntaxError, ValueError):
         return None
-    node = tree.body[0].body[0] if indented else tree.body[0]
+    body = tree.body[0].body if indented else tree.body
+    node = body[0] if len(body) == 1 else None
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     ast.increment_lineno(node, first - 1 - indented)

@@ -917,6 +917,29 @@ def test_indented_method_converts_with_original_columns():
     assert node.col_offset == 4 and node.body[0].col_offset == 8
 
 
+def _ends_without_instructions(a):
+    for i in range(len(a)):
+        a[i] = 1
+    else:
+        pass
+    # a comment
+
+
+def _ends_in_a_long_expression(x):
+    return (x +
+            1)
+
+
+def test_the_definition_runs_to_its_last_line_of_code():
+    """A definition's lines are found from its instructions; a tail without any (``else:
+    pass``) is found by the tokenizer, and the whole definition is there either way."""
+    node, _, _ = get_function_ast(_ends_without_instructions)
+    assert isinstance(node.body[0], ast.For) and isinstance(node.body[0].orelse[0], ast.Pass)
+    node, _, _ = get_function_ast(_ends_in_a_long_expression)
+    assert node.body[0].end_lineno == node.lineno + 2
+    assert convert(_ends_in_a_long_expression).function(2) == 3
+
+
 def test_lambda_becomes_a_def():
     node, _, first_line = get_function_ast(SQUARE)
     assert isinstance(node, ast.FunctionDef) and isinstance(node.body[0], ast.Return)
