@@ -930,11 +930,20 @@ def _ends_in_a_long_expression(x):
             1)
 
 
+def _dead_tail(x):
+    if True:
+        return x
+    y = x + 1      # dead: CPython compiles no instruction for these lines
+    return y
+
+
 def test_the_definition_runs_to_its_last_line_of_code():
     """A definition's lines are found from its instructions; a tail without any (``else:
     pass``) is found by the tokenizer, and the whole definition is there either way."""
     node, _, _ = get_function_ast(_ends_without_instructions)
     assert isinstance(node.body[0], ast.For) and isinstance(node.body[0].orelse[0], ast.Pass)
+    node, _, _ = get_function_ast(_dead_tail)
+    assert len(node.body) == 3 and isinstance(node.body[-1], ast.Return)
     node, _, _ = get_function_ast(_ends_in_a_long_expression)
     assert node.body[0].end_lineno == node.lineno + 2
     assert convert(_ends_in_a_long_expression).function(2) == 3
