@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from ir import TypingError, UnsupportedError
 
-from . import builtins, nprandom, purity, runtime_calls, wholearray
+from . import builtins, linalg, nprandom, purity, runtime_calls, wholearray
 from .context import TraceContext, current
 from .values import Symbolic
 
@@ -54,7 +54,8 @@ def resolve_call(f: Any) -> Callable:
     (see ``frontend.purity``).  Anything else is refused."""
     if isinstance(f, Symbolic):
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
-    impl = wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) or runtime_calls.lookup(f)
+    impl = linalg.lookup(f) or wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \
+        or runtime_calls.lookup(f)
     if impl is not None:
         return impl
     if isinstance(getattr(f, "__self__", None), Symbolic):  # a method of a traced value: it stages itself

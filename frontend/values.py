@@ -270,6 +270,9 @@ class Symbolic:
     def __ipow__(self, other: Any) -> Any:
         return _inplace(self, other, "__ipow__")
 
+    def __imatmul__(self, other: Any) -> Any:
+        return _inplace(self, other, "__imatmul__")
+
     def __ilshift__(self, other: Any) -> Any:
         return _inplace(self, other, "__ilshift__")
 

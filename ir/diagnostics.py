@@ -95,7 +95,7 @@ class VerificationError(Exception):
 
 #: the most run-time values a ``raise_if`` message takes (the 8-byte slots every caller of
 #: compiled code provides for them)
-MAX_MESSAGE_ARGS = 4
+MAX_MESSAGE_ARGS = 8
 
 #: exceptions of libraries that compiled code raises as they do, by dotted name
 #: (imported only when one is raised)

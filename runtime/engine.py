@@ -16,7 +16,9 @@ The JIT is ORC's LLJIT rather than MCJIT:
 * a library's code is freed when its :class:`CompiledLibrary` is garbage
   collected -- MCJIT never frees code;
 * symbols of the running process (libm, the CPython C API) are resolved
-  through the library's "current process" link element.  Symbols given to
+  through the library's "current process" link element; NumPy's BLAS, which
+  NumPy loads privately, is imported into each library that calls it, by
+  address (:mod:`runtime.blas`).  Symbols given to
   ``llvmlite.binding.add_symbol`` are *not* seen by ORC; code that needs such
   a symbol must get it from the process or have it imported into its library.
 
@@ -135,6 +137,8 @@ class Engine:
                        if not g.is_declaration and g.linkage == llvm.Linkage.external]
             library_name = f"{name}#{next(self._library_ids)}"
             builder = llvm.JITLibraryBuilder().add_ir(optimized).add_current_process()
+            for symbol, address in _private_symbols(module).items():
+                builder.import_symbol(symbol, address)
             for symbol in exports:
                 builder.export_symbol(symbol)
             try:
@@ -194,6 +198,19 @@ class Engine:
         options.slp_vectorization = opt_level >= 2
         pass_builder = llvm.create_pass_builder(machine, options)
         pass_builder.getModulePassManager().run(module, pass_builder)
+
+
+def _private_symbols(module: Any) -> dict[str, int]:
+    """The functions ``module`` declares that the process does not export, by address:
+    the CBLAS functions of NumPy's BLAS (:mod:`runtime.blas`), which NumPy loads privately."""
+    declared = [f.name for f in module.functions if f.is_declaration and "cblas_" in f.name]
+    if not declared:
+        return {}
+    from .blas import find
+
+    blas = find()
+    found = {name: blas.address(name) for name in declared} if blas is not None else {}
+    return {name: address for name, address in found.items() if address is not None}
 
 
 _engine: Engine | None = None

@@ -8,7 +8,8 @@ of :mod:`runtime.abi` (an ``atomicrmw add monotonic``; an ``atomicrmw sub
 acq_rel`` that calls ``free(meminfo)`` when the count was 1), which skip a
 null meminfo (``array.undef`` is the all-zero struct).
 ``array.view`` and ``array.subview`` share the meminfo and do not touch the
-count (the ``refcount`` pass decides that).
+count (the ``refcount`` pass decides that).  ``linalg.matmul`` allocates its
+result the same way and calls the ``gemm`` of NumPy's BLAS into it.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ir.ops.array import (
     ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
     ArrayViewOp,
 )
+from ir.ops.linalg import LinalgMatmulOp
 from ir.ops.wholearray import ArrayBroadcastOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
 from ir.types import ArrayType, ComplexType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
@@ -174,6 +176,10 @@ def _make_array(self: _FunctionLowering, t: ArrayType, meminfo: lir.Value, data:
 
 @_lowers(ArrayAllocOp)
 def _array_alloc(self: _FunctionLowering, op: ArrayAllocOp) -> lir.Value:
+    return _allocate(self, op.result.type, [self.value(v) for v in op.operands], op.loc)
+
+
+def _allocate(self: _FunctionLowering, t: ArrayType, shape: list[lir.Value], loc) -> lir.Value:
     """``aligned_alloc(DATA_ALIGNMENT, HEADER_SIZE + nbytes rounded up)``; the frontend guarantees that
     ``nbytes`` does not overflow, so neither does the rounding (``nbytes < 2**63``).
 
@@ -182,8 +188,7 @@ def _array_alloc(self: _FunctionLowering, op: ArrayAllocOp) -> lir.Value:
     a partial product may overflow (``(0, 2**40, 2**40)``) but ``nbytes`` is
     still exactly 0 and the strides of an empty array are never used --
     an overflow flag would make them poison instead."""
-    b, t = self.b, op.result.type
-    shape = [self.value(v) for v in op.operands]
+    b = self.b
     itemsize = lir.Constant(_I64, _itemsize(t.dtype))
     strides = [itemsize]
     for extent in reversed(shape[1:]):
@@ -193,7 +198,7 @@ def _array_alloc(self: _FunctionLowering, op: ArrayAllocOp) -> lir.Value:
                   lir.Constant(_I64, -DATA_ALIGNMENT))
     alloc = self.module.libc("aligned_alloc", lir.FunctionType(_PTR, [_I64, _I64]))
     meminfo = b.call(alloc, [lir.Constant(_I64, DATA_ALIGNMENT), size], name="meminfo")
-    status = self.error_status("MemoryError", "unable to allocate array data", op.loc)
+    status = self.error_status("MemoryError", "unable to allocate array data", loc)
     with b.if_then(b.icmp_unsigned("==", meminfo, lir.Constant(_PTR, None)), likely=False):
         b.ret(status)
     b.store(lir.Constant(_I64, 1), meminfo)
@@ -215,3 +220,62 @@ def _array_refcount(self: _FunctionLowering, op: Operation) -> None:
         emit_incref(self.b, meminfo)
     else:
         emit_decref(self.b, meminfo, self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])))
+
+
+#: CBLAS's enum values (``CBLAS_ORDER``, ``CBLAS_TRANSPOSE``)
+_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+_GEMM = {"f32": "sgemm", "f64": "dgemm", "c64": "cgemm", "c128": "zgemm"}
+
+
+@_lowers(LinalgMatmulOp)
+def _linalg_matmul(self: _FunctionLowering, op: LinalgMatmulOp) -> lir.Value:
+    """A new ``m x n`` array, then ``cblas_?gemm(RowMajor, ...)`` of NumPy's BLAS
+    (:mod:`runtime.blas`; ``lower-arrays`` left only products it can take) with
+    ``alpha = 1``, ``beta = 0`` (which sets the result, also for ``k = 0``).  A
+    C-contiguous operand is passed as it is, an F-contiguous one transposed; the
+    leading dimensions come from the shape (at least 1, as BLAS requires), never
+    from strides NumPy may leave arbitrary along an extent of 1.  No call for an
+    empty result; with a 32-bit BLAS an extent past its range is a ``ValueError``
+    (before anything is allocated)."""
+    from runtime.blas import find
+
+    blas, b = find(), self.b
+    ta, tb, t = op.operand(0).type, op.operand(1).type, op.result.type
+    a, bm = self.value(op.operand(0)), self.value(op.operand(1))
+    (m, k), n = self._shape(a, ta), self._shape(bm, tb)[1]
+    if blas.int_bits == 32:
+        limit = lir.Constant(_I64, 2**31 - 1)
+        too_big = b.or_(b.icmp_signed(">", m, limit), b.or_(b.icmp_signed(">", n, limit), b.icmp_signed(">", k, limit)))
+        with b.if_then(too_big, likely=False):
+            b.ret(self.error_status("ValueError", "an extent of a matrix product exceeds the range of NumPy's "
+                                                  "32-bit BLAS", op.loc))
+    c = _allocate(self, t, [m, n], op.loc)
+    one = lir.Constant(_I64, 1)
+    at_least_one = [b.select(b.icmp_signed(">", v, one), v, one) for v in (m, n, k)]
+    integer = lir.IntType(blas.int_bits)
+    m1, n1, k1 = (b.trunc(v, integer) if blas.int_bits < 64 else v for v in at_least_one)
+    dims = [b.trunc(v, integer) if blas.int_bits < 64 else v for v in (m, n, k)]
+    lda = k1 if ta.layout == "C" else m1
+    ldb = n1 if tb.layout == "C" else k1
+    element = value_type(t.dtype)
+    if isinstance(t.dtype, ComplexType):   # alpha and beta by address
+        pair = memory_type(t.dtype)
+        scalars = []
+        for value in (1.0, 0.0):
+            slot = self.allocas.alloca(pair)
+            self.allocas.store(lir.Constant(pair, [lir.Constant(pair.elements[0], value),
+                                                   lir.Constant(pair.elements[0], 0.0)]), slot)
+            scalars.append(slot)
+        scalar_type = _PTR
+    else:
+        scalars, scalar_type = [lir.Constant(element, 1.0), lir.Constant(element, 0.0)], element
+    i32 = lir.IntType(32)
+    gemm = self.module.libc(blas.symbol(_GEMM[str(t.dtype)]), lir.FunctionType(lir.VoidType(), [
+        i32, i32, i32, integer, integer, integer, scalar_type, _PTR, integer, _PTR, integer, scalar_type, _PTR,
+        integer]))
+    nonempty = b.and_(b.icmp_signed(">", m, lir.Constant(_I64, 0)), b.icmp_signed(">", n, lir.Constant(_I64, 0)))
+    with b.if_then(nonempty):
+        b.call(gemm, [lir.Constant(i32, _ROW_MAJOR), lir.Constant(i32, _NO_TRANS if ta.layout == "C" else _TRANS),
+                      lir.Constant(i32, _NO_TRANS if tb.layout == "C" else _TRANS), *dims, scalars[0],
+                      b.extract_value(a, 1), lda, b.extract_value(bm, 1), ldb, scalars[1], b.extract_value(c, 1), n1])
+    return c

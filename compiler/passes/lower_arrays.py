@@ -26,6 +26,11 @@ cannot share memory with ``out`` (a new array and an argument).  The loops of a
 map are marked ``independent``: no trip reads what another stores, so
 ``vectorize`` needs no overlap test for them.
 
+A ``linalg.matmul`` that NumPy's BLAS does not take (integer and bool products,
+or floats where the process has no BLAS: ``runtime.blas``) becomes an
+``array.reduce`` along the middle axis of the ``m x k x n`` space, lowered as
+any other; the rest stay for code generation, which calls ``gemm``.
+
 The compiler runs this pass after every pipeline too, so array ops never
 reach code generation (at ``-O0`` or with a pipeline that does not name it).
 """
@@ -37,12 +42,12 @@ from ir import Module
 from ir.clone import clone
 from ir.core import Operation, Value
 from ir.ops import (
-    AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
+    AddOp, AndOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
     ArrayReshapeOp, ArrayStoreOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, CallOp, ConstantOp, ForOp, IfOp, MulOp, OrOp,
-    YieldOp, is_extent_of, known_extent,
+    LinalgMatmulOp, YieldOp, is_extent_of, known_extent,
 )
 from ir.rewriting import Rewriter
-from ir.types import i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, i64
 
 from . import pairwise
 from .analysis import may_share_memory
@@ -57,17 +62,57 @@ class LowerArrays:
         rewriter = Rewriter(changes_of(self))
         changed = False
         for func in list(module):
-            pending = [op for op in func.walk() if isinstance(op, (ArrayMapOp, ArrayReduceOp))]
+            pending = [op for op in func.walk() if isinstance(op, (ArrayMapOp, ArrayReduceOp))
+                       or isinstance(op, LinalgMatmulOp) and not _blas_takes(op)]
             changed |= bool(pending)
             while pending:
                 op = pending.pop()
-                if isinstance(op, ArrayMapOp) and op.out is not None and not op.attributes.get("disjoint") \
+                if isinstance(op, LinalgMatmulOp):
+                    pending.append(_matmul_as_reduction(op, rewriter))
+                elif isinstance(op, ArrayMapOp) and op.out is not None and not op.attributes.get("disjoint") \
                         and any(x is not op.out for x in op.inputs):
                     pending += _split_on_overlap(op, rewriter)
                 else:
                     _lower(op, rewriter, lambda reduce, v, inputs, outer, summed, func=func:
                            pairwise.outline(reduce, v, inputs, outer, summed, module, func))
         return changed
+
+
+def _blas_takes(op: LinalgMatmulOp) -> bool:
+    """Whether code generation calls NumPy's BLAS for the product (:mod:`runtime.blas`)."""
+    if str(op.result.type.dtype) not in ("f32", "f64", "c64", "c128"):
+        return False
+    from runtime.blas import find
+
+    return find() is not None
+
+
+def _matmul_as_reduction(op: LinalgMatmulOp, rewriter: Rewriter) -> ArrayReduceOp:
+    """``c[i, j] = sum(a[i, q] * b[q, j] for q in range(k))`` as an ``array.reduce`` along the
+    middle axis of the ``m x k x n`` space (``a`` viewed ``m x k x 1``, ``b`` ``1 x k x n``),
+    adding in order of ``q`` as NumPy's own loops do (integers wrap); for bools
+    ``any(a[i, q] and b[q, j])``."""
+    a, b = op.operands
+    loc, t = op.loc, op.result.type.dtype
+    before = lambda new: rewriter.insert_before(op, new).result   # noqa: E731
+    zero, one = before(ConstantOp(0, i64, loc=loc)), before(ConstantOp(1, i64, loc=loc))
+    m, k = (_extent(a, axis, op, rewriter) for axis in (0, 1))
+    n = _extent(b, 1, op, rewriter)
+    rows = before(ArraySubviewOp(a, "ssn", [zero, m, one, zero, k, one], ArrayType(t, 3, "A"), loc=loc))
+    columns = before(ArraySubviewOp(b, "nss", [zero, k, one, zero, n, one], ArrayType(t, 3, "A"), loc=loc))
+    zero_of_t = {BoolType: False, IntType: 0, FloatType: 0.0, ComplexType: 0j}[type(t)]
+    reduce = rewriter.insert_before(op, ArrayReduceOp([m, k, n], [rows, columns], [before(ConstantOp(
+        zero_of_t, t, loc=loc))], axis=1, loc=loc))
+    acc, x, y = reduce.body.args
+    if isinstance(t, BoolType):
+        term = reduce.body.append(AndOp(x, y, loc=loc)).result
+        total = reduce.body.append(OrOp(acc, term, loc=loc)).result
+    else:
+        term = reduce.body.append(MulOp(x, y, loc=loc)).result
+        total = reduce.body.append(AddOp(acc, term, loc=loc)).result
+    reduce.body.append(ArrayYieldOp([total], loc=loc))
+    rewriter.replace(op, [reduce.results[0]])
+    return reduce
 
 
 def _split_on_overlap(op: ArrayMapOp, rewriter: Rewriter) -> list[ArrayMapOp]:

@@ -486,6 +486,17 @@ class ArrayGenerator(Generator):
                 x = self.view(x, scope)
         else:
             x = self.free_expr(scope, depth + 1)
+        if r.random() < 0.12 and not (exact and x.kind == "f"):   # a matrix product (BLAS rounds: approximate)
+            if len(x.shape) == 1:
+                form = r.choice(["({0} @ {0})", "np.dot({0}, {0})", "np.inner({0}, {0})", "{0}.dot({0})"]
+                                + (["np.vdot({0}, {0})"] if x.kind != "b" else []))
+                return form.format(x.text), x.kind, x.kind == "f"
+            if len(x.shape) == 2:
+                form = r.choice(["({0} @ {0}.T)", "({0}.T @ {0})", "np.dot({0}, {0}.T)", "np.matmul({0}.T, {0})"])
+                side = x.shape[0] if form in ("({0} @ {0}.T)", "np.dot({0}, {0}.T)") else x.shape[1]
+                x = Arr(form.format(x.text), x.kind, (side, side))
+                if x.kind == "f" and name not in APPROX_REDUCTIONS:
+                    name = r.choice(sorted(APPROX_REDUCTIONS))
         if exact and name in ("sum", "prod") and x.kind == "f":
             name = r.choice(["min", "max", "any", "all", "any", "all"])
         if name in APPROX_REDUCTIONS and x.kind == "f" and r.random() < 0.4:

@@ -114,7 +114,7 @@ def test_message_with_format_spec_and_no_location() -> None:
 def test_bad_sites_are_rejected_when_added() -> None:
     sites = ErrorSites()
     with pytest.raises(ValueError, match="at most"):
-        sites.add("ValueError", "{}" * 5, LOC, (i64,) * (MAX_ERROR_ARGS + 1))
+        sites.add("ValueError", "{}" * (MAX_ERROR_ARGS + 1), LOC, (i64,) * (MAX_ERROR_ARGS + 1))
     with pytest.raises(ValueError, match="template"):
         sites.add("ValueError", "{} and {}", LOC, (i64,))
     with pytest.raises(ValueError, match="template"):

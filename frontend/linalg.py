@@ -1,0 +1,182 @@
+"""Matrix products in compiled code: ``a @ b``, ``np.matmul``, ``np.dot``, ``np.vdot``,
+``np.inner`` and ``np.outer``, with NumPy 2's dtypes, shapes and errors.
+
+A product of 1-d and 2-d arrays is one ``linalg.matmul`` of two matrices (``ir.ops.linalg``):
+a vector is viewed as a ``1 x k`` or ``k x 1`` matrix and the result viewed back, as
+NumPy's ``matmul`` treats it.  Decisions:
+
+* the operands are converted to the loop type NumPy's ``matmul`` picks (``int8 @ bool``
+  is ``int8``; ``float32 @ float64`` is ``float64``), copied first where they are neither
+  C- nor F-contiguous (the layouts BLAS reads);
+* ``f32``, ``f64``, ``c64`` and ``c128`` products run in the BLAS NumPy itself calls
+  (``runtime.blas``), so they agree with NumPy's to BLAS's rounding (NumPy too picks
+  between ``gemm``, ``gemv``, ``syrk`` and ``dot`` by shape: results may differ from
+  NumPy's in the last bits, as NumPy's own do between machines); integer and bool
+  products are loops, exact as NumPy's (integers wrap);
+* ``k`` mismatches are NumPy's ``ValueError`` (its message for ``matmul`` and for
+  ``dot``), raised where the product runs; a 0-d operand of ``@``/``matmul`` is NumPy's
+  error when compiling (a ``TypingError`` with its message); ``np.dot`` of a scalar
+  multiplies (a Python number as the array NumPy makes of it: ``int64``, not weak);
+* arrays of more than 2 dimensions (stacks of matrices) are not supported yet.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ir import TypingError, UnsupportedError
+from ir.dtypes import from_dtype, to_dtype
+from ir.ops import LinalgMatmulOp
+from ir.types import ArrayType, ComplexType, i64
+
+from . import arith, arrays, wholearray
+from .context import TraceContext, current
+from .values import Symbolic, define, method, type_of
+
+__all__ = ["matmul", "dot", "vdot", "inner", "outer", "lookup", "FUNCTIONS"]
+
+_SIGNATURE = "(n?,k),(k,m?)->(n?,m?)"
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+def matmul(a: Any, b: Any) -> Any:
+    """``a @ b`` / ``np.matmul(a, b)``."""
+    for k, x in enumerate((a, b)):
+        t = type_of(x)
+        ndim = t.ndim if isinstance(t, ArrayType) else 0
+        if ndim == 0:
+            raise _tr().error(TypingError, f"matmul: Input operand {k} does not have enough dimensions (has 0, "
+                                           f"gufunc core with signature {_SIGNATURE} requires 1)")
+    return _product(a, b, "matmul")
+
+
+def dot(a: Any, b: Any) -> Any:
+    """``np.dot(a, b)``: ``matmul`` for 1-d and 2-d arrays (its own error message), a product
+    for a scalar operand."""
+    if not (wholearray.is_array(a) and wholearray.is_array(b)):   # NumPy makes arrays of Python numbers: strong
+        a, b = (_strong(x) for x in (a, b))
+        return wholearray.apply_ufunc(np.multiply, lambda x, y: wholearray.numpy_binary("*", x, y), (a, b),
+                                      "np.dot")
+    return _product(a, b, "dot")
+
+
+def _strong(x: Any) -> Any:
+    """A Python number as NumPy's ``np.asarray`` makes it: of its default dtype (``int64``,
+    ``float64``, ``complex128``), no longer weak."""
+    if wholearray.is_array(x) or isinstance(x, np.generic) or (isinstance(x, Symbolic) and not x.weak):
+        return x
+    value = x if isinstance(x, Symbolic) else arith.constant(x, type_of(x))
+    return Symbolic(value.value, weak=False)
+
+
+def vdot(a: Any, b: Any) -> Any:
+    """``np.vdot(a, b)``: the dot product of the flattened arrays, ``a`` conjugated."""
+    if not (wholearray.is_array(a) and wholearray.is_array(b)):
+        raise _tr().error(UnsupportedError, "np.vdot() of a scalar is not supported in compiled code; pass arrays")
+    x = wholearray.ravel(a)
+    y = wholearray.reshape(b, (arrays.dim(x, 0),))   # NumPy's error for another size: the reshape's
+    return _product(wholearray.conjugate(x) if isinstance(x.type.dtype, ComplexType) else x, y, "vdot")
+
+
+def inner(a: Any, b: Any) -> Any:
+    """``np.inner(a, b)``: ``a @ b.T`` for 1-d and 2-d arrays (sums over the last axes)."""
+    if not (wholearray.is_array(a) and wholearray.is_array(b)):
+        return dot(a, b)
+    return _product(a, b if b.type.ndim == 1 else wholearray.transpose(b), "dot")   # dot's message, b.T's shape
+
+
+def outer(a: Any, b: Any) -> Any:
+    """``np.outer(a, b)``: ``a.ravel()[:, None] * b.ravel()[None, :]``, products as NumPy's
+    ``multiply`` gives them (a Python number is an array of its default dtype, as for ``dot``)."""
+    x, y = (wholearray.ravel(v) if wholearray.is_array(v) else _strong(v) for v in (a, b))
+    if wholearray.is_array(x):
+        x = wholearray.subview(x, (slice(None), None))
+    if wholearray.is_array(y):
+        y = wholearray.subview(y, (None, slice(None)))
+    return wholearray.apply_ufunc(np.multiply, lambda p, q: wholearray.numpy_binary("*", p, q), (x, y),
+                                  "np.outer")
+
+
+def _product(a: Symbolic, b: Symbolic, name: str) -> Any:
+    """The product of two 1-d or 2-d arrays as NumPy's ``matmul`` computes it."""
+    if a.type.ndim > 2 or b.type.ndim > 2:
+        raise _tr().error(UnsupportedError, f"{name} of arrays of more than 2 dimensions (stacks of matrices) is "
+                                            "not supported in compiled code yet; loop over the matrices")
+    t = _loop_type(a, b, name)
+    x, y = (wholearray.astype(v, to_dtype(t), copy=False) for v in (a, b))
+    x = x if x.type.ndim == 2 else wholearray.subview(x, (None, slice(None)))
+    y = y if y.type.ndim == 2 else wholearray.subview(y, (slice(None), None))
+    message, *values = _mismatch(a, b, name)
+    arith.raise_if(arith.compare("!=", arrays.dim(x, 1), arrays.dim(y, 0)), "ValueError", message,
+                   *(v if isinstance(v, Symbolic) else arith.constant(v, i64) for v in values))
+    product = _tr().emit_value(LinalgMatmulOp(_contiguous(x).value, _contiguous(y).value))
+    if a.type.ndim == 2 and b.type.ndim == 2:
+        return product
+    if a.type.ndim == 1 and b.type.ndim == 1:
+        return arrays.getitem(product, (0, 0))
+    return wholearray.reshape(product, (arrays.dim(product, 1),) if a.type.ndim == 1 else (arrays.dim(product, 0),))
+
+
+def _loop_type(a: Symbolic, b: Symbolic, name: str):
+    try:
+        loop = np.matmul.resolve_dtypes((to_dtype(a.type.dtype), to_dtype(b.type.dtype), None))
+    except TypeError as e:
+        raise _tr().error(TypingError, str(e).replace("matmul", name, 1)) from None
+    t = from_dtype(loop[2])
+    if t is None:
+        raise _tr().error(TypingError, f"{name} computes in {loop[2]} here (NumPy's choice), a type compiled code "
+                                       "does not support; convert the operands first")
+    return t
+
+
+def _mismatch(a: Symbolic, b: Symbolic, name: str) -> tuple:
+    """NumPy's message for operands whose inner extents differ, and its arguments."""
+    if name != "dot":   # matmul (vdot's operands have one length by then)
+        k = arrays.dim(a, a.type.ndim - 1)
+        k2 = arrays.dim(b, 0 if b.type.ndim == 1 else b.type.ndim - 2)
+        return (f"matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
+                f"{_SIGNATURE} (size {{}} is different from {{}})", k2, k)
+    shapes = [arrays.shape(v) for v in (a, b)]
+    text = ["(" + ",".join("{}" for _ in s) + ("," if len(s) == 1 else "") + ")" for s in shapes]
+    axis_a, axis_b = a.type.ndim - 1, max(b.type.ndim - 2, 0)
+    return (f"shapes {text[0]} and {text[1]} not aligned: {{}} (dim {axis_a}) != {{}} (dim {axis_b})",
+            *shapes[0], *shapes[1], shapes[0][axis_a], shapes[1][axis_b])
+
+
+def _contiguous(x: Symbolic) -> Symbolic:
+    """``x``, or a C-contiguous copy of it when it is neither C- nor F-contiguous."""
+    if x.type.layout in ("C", "F"):
+        return x
+    return wholearray.elementwise(lambda v: v, (x,), "a copy")
+
+
+def _matmul_in_place(a: Symbolic, b: Any) -> Symbolic:
+    """``a @= b``: the product written into ``a``, as NumPy's (whose shape it must have)."""
+    product = matmul(a, b)
+    extents = arrays.shape(product) if wholearray.is_array(product) else ()
+    if len(extents) != a.type.ndim:
+        raise _tr().error(TypingError, "matmul: the product of a @= b must have the shape of a; its number of "
+                                       "dimensions differs")
+    for axis, extent in enumerate(extents):
+        arith.raise_if(arith.compare("!=", extent, arrays.dim(a, axis)), "ValueError",
+                       "matmul: Output operand 0 has a mismatch in its core dimension")
+    wholearray.assign(a, product)
+    return a
+
+
+def lookup(f: Any) -> Any:
+    """Our implementation of the NumPy function ``f`` when this module has one."""
+    try:
+        return FUNCTIONS.get(f)
+    except TypeError:   # an unhashable callable
+        return None
+
+
+#: the NumPy functions of this module
+FUNCTIONS = {np.matmul: matmul, np.dot: dot, np.vdot: vdot, np.inner: inner, np.outer: outer}
+define(ArrayType, {"__matmul__": matmul, "__rmatmul__": lambda b, a: matmul(a, b), "__imatmul__": _matmul_in_place,
+                   "dot": method(dot)})

@@ -1,0 +1,174 @@
+"""Matrix products (``frontend/linalg.py``, ``linalg.matmul``): ``a @ b``, ``np.matmul``, ``np.dot``,
+``np.vdot``, ``np.inner``, ``np.outer`` and ``a @= b`` against NumPy on the same inputs.
+
+Float and complex products run in NumPy's own BLAS: 2-d by 2-d products call the same
+``gemm`` NumPy calls and are compared bit for bit; where NumPy picks another routine (``gemv``
+or ``dot`` for a vector) the results agree to rounding.  Integer and bool products are
+loops and exact.  Without a BLAS the float products are loops too, equal to rounding.
+"""
+import numpy as np
+import pytest
+
+import runtime.blas
+from compiler import compile
+from ir import TypingError, UnsupportedError
+from tests.arrays.test_wholearray import data, fortran, strided, transposed
+
+
+def matmul_operator(a, b):
+    return a @ b
+
+
+def matmul_function(a, b):
+    return np.matmul(a, b)
+
+
+def dot_function(a, b):
+    return np.dot(a, b)
+
+
+def dot_method(a, b):
+    return a.dot(b)
+
+
+def vdot(a, b):
+    return np.vdot(a, b)
+
+
+def inner(a, b):
+    return np.inner(a, b)
+
+
+def outer(a, b):
+    return np.outer(a, b)
+
+
+def matmul_in_place(a, b):
+    a @= b
+    return a
+
+
+def gemm(alpha, a, b, beta, c):
+    return alpha * a @ b + beta * c
+
+
+def outcome(fn, args):
+    try:
+        return "value", fn(*[x.copy(order="K") if isinstance(x, np.ndarray) else x for x in args])
+    except Exception as err:  # noqa: BLE001 -- the exception is the outcome
+        return "raised", err
+
+
+def check(kernel, *args, exact=False, opt=3):
+    """Compiled ``kernel(*args)`` gives NumPy's result (dtype, shape, values: bit for bit
+    with ``exact``, else to rounding) or raises NumPy's exception with its message."""
+    want_kind, want = outcome(kernel, args)
+    got_kind, got = outcome(compile(kernel, opt=opt), args)
+    assert got_kind == want_kind, f"NumPy: {want!r}, compiled: {got!r}"
+    if want_kind == "raised":
+        assert isinstance(got, type(want)) and str(got).startswith(str(want)), f"{got!r} vs NumPy's {want!r}"
+        return
+    w, g = np.asarray(want), np.asarray(got)
+    assert (g.dtype, g.shape) == (w.dtype, w.shape)
+    if exact or w.dtype.kind in "biu":
+        np.testing.assert_array_equal(g, w)
+    else:
+        np.testing.assert_allclose(g, w, rtol=1e-5 if w.dtype in (np.float32, np.complex64) else 1e-12)
+
+
+SHAPES = [((3, 4), (4, 5)), ((4,), (4, 2)), ((3, 4), (4,)), ((4,), (4,)), ((0, 4), (4, 3)), ((2, 0), (0, 3)),
+          ((1, 1), (1, 1)), ((3, 4), (4, 0))]
+
+
+@pytest.mark.parametrize("kernel", [matmul_operator, matmul_function, dot_function, dot_method])
+@pytest.mark.parametrize("shapes", SHAPES, ids=str)
+def test_products_of_vectors_and_matrices(kernel, shapes):
+    a, b = data("float64", shapes[0], seed=1), data("float64", shapes[1], seed=2)
+    check(kernel, a, b, exact=len(shapes[0]) == len(shapes[1]) == 2)
+
+
+@pytest.mark.parametrize("layout", [fortran, strided, transposed], ids=lambda f: f.__name__)
+def test_layouts_of_the_operands(layout):
+    """F-ordered operands go to BLAS transposed; other views are copied first."""
+    a, b = data("float64", (5, 4), seed=3), data("float64", (4, 6), seed=4)
+    check(matmul_operator, layout(a), b, exact=True)
+    check(matmul_operator, a, layout(b), exact=True)
+    check(matmul_operator, a[1:, ::2], b[::2, 1:], exact=True)
+
+
+@pytest.mark.parametrize("dtypes", [("float32", "float32"), ("float32", "float64"), ("complex128", "complex128"),
+                                    ("complex64", "complex64"), ("complex64", "float64"), ("int64", "int64"),
+                                    ("int8", "int8"), ("int8", "bool"), ("uint16", "int32"), ("bool", "bool")],
+                         ids=str)
+def test_dtypes_are_numpys(dtypes):
+    """NumPy's loop type; integer products wrap as NumPy's (int8 here), bools are any(a and b)."""
+    a, b = data(dtypes[0], (3, 5), seed=5), data(dtypes[1], (5, 2), seed=6)
+    if dtypes == ("int8", "int8"):
+        a, b = a * np.int8(12), b * np.int8(11)
+    check(matmul_operator, a, b, exact=dtypes[0] == dtypes[1] and "complex" not in dtypes[0])
+    check(dot_function, a[0], b, exact=dtypes[0] in ("int8", "bool", "int64", "uint16"))
+
+
+def test_mismatched_inner_extents_raise_numpys_value_error():
+    for kernel in (matmul_operator, dot_function, vdot, inner):
+        check(kernel, data("float64", (2, 3)), data("float64", (4, 5)))
+        check(kernel, data("float64", 3), data("float64", 4))
+
+
+def test_a_scalar_operand_of_matmul_is_numpys_error_when_compiling():
+    with pytest.raises(TypingError, match="Input operand 1 does not have enough dimensions"):
+        compile(matmul_operator)(data("float64", 3), 2.0)
+    check(dot_function, data("float64", 3), 2.0)
+    check(dot_function, 2, data("int32", (2, 2)))
+
+
+def test_stacks_of_matrices_are_refused():
+    with pytest.raises(UnsupportedError, match="more than 2 dimensions"):
+        compile(matmul_operator)(data("float64", (2, 3, 4)), data("float64", (4, 2)))
+
+
+def test_vdot_inner_outer():
+    z, w = data("complex128", (2, 3), seed=7), data("complex128", (2, 3), seed=8)
+    check(vdot, z, w)
+    check(vdot, data("float64", (2, 3)), data("float64", 6))
+    check(inner, data("float64", (2, 3)), data("float64", (4, 3)))
+    check(inner, data("float64", 3), data("float64", (4, 3)))
+    check(outer, data("float64", (2, 2)), data("int32", 3))
+    check(outer, data("float32", 3), 2.5)
+
+
+def test_in_place_product_writes_into_the_array():
+    a, b = data("float64", (3, 3), seed=9), data("float64", (3, 3), seed=10)
+    check(matmul_in_place, a, b, exact=True)
+    want, got = a.copy(), a.copy()
+    matmul_in_place(want, b)
+    compile(matmul_in_place)(got, b)
+    np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError, match="Output operand 0 has a mismatch"):
+        compile(matmul_in_place)(data("float64", (3, 3)), data("float64", (3, 1)))
+
+
+def test_gemm_fuses_around_the_product():
+    a, b, c = data("float64", (6, 4), seed=11), data("float64", (4, 5), seed=12), data("float64", (6, 5), seed=13)
+    check(gemm, 1.5, a, b, 0.5, c)
+
+
+def test_float_products_are_loops_without_a_blas(monkeypatch):
+    """No BLAS in the process: the product is an ``array.reduce`` over ``m x k x n``, equal
+    to NumPy's to rounding."""
+    monkeypatch.setattr(runtime.blas, "find", lambda: None)
+    for dtype in ("float64", "complex64"):
+        check(matmul_operator, data(dtype, (3, 4), seed=14), data(dtype, (4, 2), seed=15))
+    f = compile(matmul_operator)
+    f(data("float64", (2, 2)), data("float64", (2, 2)))
+    assert "linalg.matmul" not in f.inspect_ir(stage="optimized")
+
+
+def test_blas_is_numpys_own():
+    blas = runtime.blas.find()
+    assert blas is not None, "NumPy's BLAS was not found in this process"
+    assert blas.address(blas.symbol("dgemm")) is not None
+    f = compile(matmul_operator)
+    f(data("float64", (2, 2)), data("float64", (2, 2)))
+    assert "linalg.matmul" in f.inspect_ir(stage="optimized")
+    assert blas.symbol("dgemm") in f.inspect_ir(stage="lowered")
