@@ -9,15 +9,51 @@ from __future__ import annotations
 import types as pytypes
 from typing import Any, Callable
 
+import numpy as np
+
 from ir import TypingError, UnsupportedError
 
-from . import builtins, linalg, nprandom, purity, runtime_calls, wholearray
+from . import builtins, combining, linalg, nprandom, purity, runtime_calls, wholearray
 from .context import TraceContext, current
 from .values import Symbolic
 
 
 def _tr() -> TraceContext:
     return current()
+
+
+def _numpy_at_trace_time(f: Callable) -> Callable:
+    """A NumPy function compiled code has no form of runs while compiling (it is pure), which
+    is right on constants.  Given traced values it sees Python objects, not numbers or
+    arrays: where it then fails, or gives an object array, that is NumPy's function not
+    being supported yet -- never an error of NumPy's about something else (``np.diag`` of a
+    traced vector: "Input must be 1- or 2-d") raised at run time, nor objects used later."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if not _any_traced((args, kwargs)):
+            return f(*args, **kwargs)
+        why = f"{purity.callable_name(f)}() of run-time values is not supported in compiled code yet"
+        try:
+            result = f(*args, **kwargs)
+        except Exception:   # noqa: BLE001 -- whatever NumPy made of our objects
+            raise _tr().error(UnsupportedError, why) from None
+        if _any_traced(result, objects=True):
+            raise _tr().error(UnsupportedError, why)
+        return result
+    return call
+
+
+def _any_traced(value: Any, objects: bool = False) -> bool:
+    """Whether ``value`` holds a traced value (in tuples, lists and dicts; with ``objects``,
+    in NumPy object arrays too)."""
+    if isinstance(value, Symbolic):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(_any_traced(v, objects) for v in value)
+    if isinstance(value, dict):
+        return any(_any_traced(v, objects) for v in value.values())
+    if objects and isinstance(value, np.ndarray) and value.dtype == object:
+        return True
+    return False
 
 
 def mutable(obj: Any) -> Any:
@@ -54,7 +90,7 @@ def resolve_call(f: Any) -> Callable:
     (see ``frontend.purity``).  Anything else is refused."""
     if isinstance(f, Symbolic):
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
-    impl = linalg.lookup(f) or wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \
+    impl = linalg.lookup(f) or combining.lookup(f) or wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \
         or runtime_calls.lookup(f)
     if impl is not None:
         return impl
@@ -69,7 +105,8 @@ def resolve_call(f: Any) -> Callable:
         _check_mutation(f.__self__, f"{type(f.__self__).__name__}.{f.__name__}()")
         return f
     if purity.is_pure(f):
-        return f
+        return _numpy_at_trace_time(f) if (getattr(f, "__module__", None) or "").startswith("numpy") \
+            and not isinstance(f, type) else f
     raise _tr().error(UnsupportedError,
                       f"{purity.callable_name(f)}() cannot be called in compiled code: it is not known to be pure, "
                       "and calling it once while compiling could differ from calling it at every run; call it "

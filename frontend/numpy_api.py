@@ -165,6 +165,110 @@ def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> Sy
     return a
 
 
+def linspace(start: Any, stop: Any, num: Any = 50, endpoint: Any = True, retstep: Any = False,
+             dtype: Any = None, axis: Any = 0) -> Symbolic:
+    """``np.linspace`` of two numbers, NumPy's steps exactly (``pyarray.linspace_fill``): in the
+    inexact result type of ``start`` and ``stop`` (Python numbers as ``int64``/``float64``),
+    cast to a float ``dtype``."""
+    if retstep is not False or axis != 0 or not isinstance(endpoint, bool):
+        raise _tr().error(UnsupportedError, "np.linspace() with retstep=, axis= or a run-time endpoint is not "
+                                            "supported in compiled code yet")
+    kinds = [type_of(v) for v in (start, stop)]
+    if any(t is None or not t.is_scalar or isinstance(t, ComplexType) for t in kinds) \
+            or not isinstance(type_of(num), (IntType, BoolType)):
+        raise _tr().error(UnsupportedError, "np.linspace() takes real numbers for start and stop and an integer "
+                                            "num in compiled code")
+    dt = np.result_type(*(_seen_by_result_type(v) for v in (start, stop)))
+    t = from_dtype(dt if dt.kind in "fc" else np.dtype(np.float64))
+    if t is None:
+        raise _tr().error(TypingError, f"np.linspace() computes in {dt} here (NumPy's choice), a type compiled code "
+                                       "does not support")
+    n = arith.cast(num, i64)
+    if isinstance(n, Symbolic):
+        arith.raise_if(arith.compare("<", n, 0), "ValueError", "Number of samples, {}, must be non-negative.", n)
+    elif n < 0:
+        raise ValueError(f"Number of samples, {n}, must be non-negative.")
+    div = arith.binary("-", n, 1) if endpoint else n
+    first, last = arith.cast(start, t), arith.cast(stop, t)
+    a = allocate(n, t)
+    _tr().call(pyarray.linspace_fill, (a, first, last, arith.binary("-", last, first), div, endpoint), {})
+    if dtype is None:
+        return a
+    target = _dtype(dtype, t)
+    if not isinstance(target, FloatType):
+        raise _tr().error(UnsupportedError, "np.linspace() with a dtype= other than a float type is not supported "
+                                            "in compiled code yet")
+    converted = allocate(n, target)
+    _tr().call(pyarray.copy_into, (converted, a), {})
+    return converted
+
+
+def _seen_by_result_type(x: Any) -> Any:
+    """What ``np.result_type`` is given for ``x``: a NumPy scalar's dtype, or a Python number
+    of ``x``'s kind (weak, NEP 50: ``linspace(np.float32(0), 2)`` is ``float32``)."""
+    t = type_of(x)
+    weak = x.weak if isinstance(x, Symbolic) else not isinstance(x, np.generic)
+    if weak:
+        return {BoolType: False, IntType: 0, FloatType: 0.0}[type(t)]
+    return to_dtype(t)
+
+
+def eye(n: Any, m: Any = None, k: Any = 0, dtype: Any = None) -> Symbolic:
+    """``np.eye(n, m, k)``: zeros with ones on the ``k``-th diagonal."""
+    a = zeros((n, n if m is None else m), dtype)
+    _tr().call(pyarray.set_diagonal, (a, k, 1), {})
+    return a
+
+
+def identity(n: Any, dtype: Any = None) -> Symbolic:
+    return eye(n, dtype=dtype)
+
+
+def diag(v: Any, k: Any = 0) -> Symbolic:
+    """``np.diag``: of a 1-d array the square array with it on the ``k``-th diagonal, of a
+    2-d array a new array of its ``k``-th diagonal (NumPy returns a read-only view there:
+    here a copy, with the same values)."""
+    if not arrays.is_array(v) or v.type.ndim not in (1, 2):
+        raise _tr().error(TypingError if not arrays.is_array(v) else UnsupportedError,
+                          "np.diag() takes a 1-d or 2-d array in compiled code")
+    side = arith.binary("+", arrays.dim(v, 0), _larger(k, arith.negate(k)))
+    if v.type.ndim == 1:
+        a = _filled((side, side), v.type.dtype, 0)
+        _tr().call(pyarray.diagonal_from, (a, v, k), {})
+        return a
+    rows, cols = arrays.dim(v, 0), arrays.dim(v, 1)
+    length = _smaller(arith.binary("+", rows, _smaller(k, 0)), arith.binary("-", cols, _larger(k, 0)))
+    out = allocate(_larger(length, 0), v.type.dtype)
+    _tr().call(pyarray.diagonal_into, (out, v, k), {})
+    return out
+
+
+def _smaller(x: Any, y: Any) -> Any:
+    return arith.select(arith.compare("<", x, y), x, y)
+
+
+def _larger(x: Any, y: Any) -> Any:
+    return arith.select(arith.compare(">", x, y), x, y)
+
+
+def trace(a: Any, offset: Any = 0) -> Any:
+    """``np.trace`` of a 2-d array: the sum of its ``offset``-th diagonal (in NumPy's sum type)."""
+    if not arrays.is_array(a) or a.type.ndim != 2:
+        raise _tr().error(UnsupportedError, "np.trace() takes a 2-d array in compiled code")
+    return diag(a, offset).sum()
+
+
+def _triangle(lower: bool) -> Callable:
+    def tri(m: Any, k: Any = 0) -> Symbolic:
+        if not arrays.is_array(m) or m.type.ndim != 2:
+            raise _tr().error(UnsupportedError, f"np.{'tril' if lower else 'triu'}() takes a 2-d array in compiled "
+                                                "code")
+        out = allocate(arrays.shape(m), m.type.dtype)
+        _tr().call(pyarray.triangle, (out, m, k, lower), {})
+        return out
+    return tri
+
+
 def _ceil_to_int(x: Any) -> Any:
     return to_int(arith.cast(x, f64), "ceil")
 
@@ -279,7 +383,9 @@ def _build_table() -> dict[Any, Callable]:
     table: dict[Any, Callable] = {
         np.empty: _always(empty), np.zeros: _always(zeros), np.ones: _always(ones),
         np.full: _always(full), np.empty_like: _always(empty_like), np.zeros_like: _always(zeros_like),
-        np.ones_like: _always(ones_like), np.arange: _always(arange),
+        np.ones_like: _always(ones_like), np.arange: _always(arange), np.linspace: _always(linspace),
+        np.eye: _always(eye), np.identity: _always(identity), np.copy: _always(copy), np.diag: _always(diag),
+        np.trace: _always(trace), np.tril: _always(_triangle(True)), np.triu: _always(_triangle(False)),
     }
     for name, fn in (("sqrt", "sqrt"), ("exp", "exp"), ("log", "log"), ("log1p", "log1p"), ("expm1", "expm1"),
                      ("sin", "sin"), ("cos", "cos"), ("tan", "tan"), ("arcsin", "asin"), ("arccos", "acos"),

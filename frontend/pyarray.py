@@ -46,3 +46,51 @@ def cumulate(src, out, multiply):
                     out[i, j, k] = out[i, j - 1, k] * src[i, j, k]
                 else:
                     out[i, j, k] = out[i, j - 1, k] + src[i, j, k]
+
+
+def linspace_fill(a, start, stop, delta, div, endpoint):
+    """NumPy's ``linspace`` into the 1-d float array ``a``: ``i * step + start`` with ``step =
+    delta / div`` (``i / div * delta + start`` when the step underflows to 0, ``i * delta +
+    start`` without a step), the last element ``stop`` itself with ``endpoint``."""
+    n = a.shape[0]
+    if div > 0:
+        step = delta / div
+        if step == 0:
+            for i in range(n):
+                a[i] = i / div * delta + start
+        else:
+            for i in range(n):
+                a[i] = i * step + start
+    else:
+        for i in range(n):
+            a[i] = i * delta + start
+    if endpoint and n > 1:
+        a[n - 1] = stop
+
+
+def set_diagonal(a, k, value):
+    """``a[i, i + k] = value`` along the ``k``-th diagonal of the 2-d array ``a``."""
+    for i in range(max(-k, 0), min(a.shape[0], a.shape[1] - k)):
+        a[i, i + k] = value
+
+
+def diagonal_from(a, v, k):
+    """``a[i, i + k] = v[j]`` for the 1-d ``v``, ``a`` square of side ``len(v) + |k|``."""
+    for j in range(v.shape[0]):
+        a[j + max(-k, 0), j + max(k, 0)] = v[j]
+
+
+def diagonal_into(out, a, k):
+    """``out[j] = a[j + max(-k, 0), j + max(k, 0)]``: the ``k``-th diagonal of ``a``."""
+    for j in range(out.shape[0]):
+        out[j] = a[j + max(-k, 0), j + max(k, 0)]
+
+
+def triangle(out, a, k, lower):
+    """``out`` = ``a`` with the elements above (``lower``) or below the ``k``-th diagonal zeroed."""
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            if (j - i <= k) if lower else (j - i >= k):
+                out[i, j] = a[i, j]
+            else:
+                out[i, j] = 0

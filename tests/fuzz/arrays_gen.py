@@ -497,6 +497,11 @@ class ArrayGenerator(Generator):
                 x = Arr(form.format(x.text), x.kind, (side, side))
                 if x.kind == "f" and name not in APPROX_REDUCTIONS:
                     name = r.choice(sorted(APPROX_REDUCTIONS))
+        elif r.random() < 0.08 and x.shape:   # the array joined with itself (reversed): same extents but the first
+            form = r.choice(["np.concatenate(({0}, {0}[::-1]))", "np.vstack(({0}, {0}))", "np.hstack(({0}, {0}))",
+                             "np.stack(({0}, {0}))"])
+            stacked = "stack((" in form and (form.startswith("np.stack") or len(x.shape) == 1 and "vstack" in form)
+            x = Arr(form.format(x.text), x.kind, (ONE,) + x.shape if stacked else x.shape)
         if exact and name in ("sum", "prod") and x.kind == "f":
             name = r.choice(["min", "max", "any", "all", "any", "all"])
         if name in APPROX_REDUCTIONS and x.kind == "f" and r.random() < 0.4:

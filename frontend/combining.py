@@ -1,0 +1,128 @@
+"""Joining arrays in compiled code: ``np.concatenate``, ``np.stack``, ``np.hstack``,
+``np.vstack`` and ``np.column_stack`` of a tuple or list of arrays.
+
+The result is a new C-contiguous array of NumPy's result type of the inputs' dtypes; each
+input is assigned to its slice of it.  Decisions: extents that must agree are checked where
+the code runs, with NumPy's ``ValueError`` messages; what the types decide (a number of
+dimensions that differs, a 0-d operand, an axis out of range) is NumPy's message as a
+``TypingError`` when compiling.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ir import TypingError, UnsupportedError
+from ir.dtypes import from_dtype, to_dtype
+from ir.types import i64
+
+from . import arith, arrays, numpy_api, wholearray
+from .context import TraceContext, current
+from .values import Symbolic
+
+__all__ = ["concatenate", "stack", "hstack", "vstack", "column_stack", "lookup", "FUNCTIONS"]
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+def _sequence(items: Any, name: str) -> list[Symbolic]:
+    if not isinstance(items, (tuple, list)) or not items:
+        raise _tr().error(UnsupportedError, f"np.{name}() takes a non-empty tuple or list of arrays in compiled code")
+    if not all(wholearray.is_array(x) for x in items):
+        raise _tr().error(TypingError, "zero-dimensional arrays cannot be concatenated" if name == "concatenate"
+                          else f"np.{name}() takes arrays in compiled code (convert numbers with np.array first)")
+    return list(items)
+
+
+def _axis(axis: Any, ndim: int) -> int:
+    if not isinstance(axis, int) or isinstance(axis, bool):
+        raise _tr().error(UnsupportedError, "the axis must be a constant int in compiled code")
+    if not -ndim <= axis < ndim:
+        raise _tr().error(TypingError, f"axis {axis} is out of bounds for array of dimension {ndim}")
+    return axis % ndim
+
+
+def concatenate(items: Any, axis: Any = 0, out: Any = None, dtype: Any = None, casting: Any = "same_kind") -> Symbolic:
+    if out is not None or dtype is not None or casting != "same_kind":
+        raise _tr().error(UnsupportedError, "np.concatenate() with out=, dtype= or casting= is not supported in "
+                                            "compiled code yet")
+    xs = _sequence(items, "concatenate")
+    if axis is None:
+        xs, axis = [wholearray.ravel(x) for x in xs], 0
+    ndim = xs[0].type.ndim
+    for k, x in enumerate(xs[1:], 1):
+        if x.type.ndim != ndim:
+            raise _tr().error(TypingError, f"all the input arrays must have same number of dimensions, but the array "
+                                           f"at index 0 has {ndim} dimension(s) and the array at index {k} has "
+                                           f"{x.type.ndim} dimension(s)")
+    axis = _axis(axis, ndim)
+    t = from_dtype(np.result_type(*(to_dtype(x.type.dtype) for x in xs)))
+    if t is None:
+        raise _tr().error(TypingError, "np.concatenate() of these dtypes computes in a type compiled code does not "
+                                       "support")
+    first = arrays.shape(xs[0])
+    for k, x in enumerate(xs[1:], 1):
+        for j, (n, m) in enumerate(zip(first, arrays.shape(x))):
+            if j != axis:
+                arith.raise_if(arith.compare("!=", n, m), "ValueError",
+                               "all the input array dimensions except for the concatenation axis must match exactly, "
+                               f"but along dimension {j}, the array at index 0 has size {{}} and the array at index {k} "
+                               "has size {}", _value(n), _value(m))
+    total: Any = 0
+    for x in xs:
+        total = arith.binary("+", total, arrays.dim(x, axis))
+    result = numpy_api.allocate(tuple(total if j == axis else n for j, n in enumerate(first)), t)
+    start: Any = 0
+    for x in xs:
+        stop = arith.binary("+", start, arrays.dim(x, axis))
+        window = tuple(slice(start, stop) if j == axis else slice(None) for j in range(ndim))
+        wholearray.assign(wholearray.subview(result, window), x)
+        start = stop
+    return result
+
+
+def stack(items: Any, axis: Any = 0) -> Symbolic:
+    xs = _sequence(items, "stack")
+    ndim = xs[0].type.ndim
+    if any(x.type.ndim != ndim for x in xs):
+        raise _tr().error(TypingError, "all input arrays must have the same shape")
+    shape = arrays.shape(xs[0])
+    for x in xs[1:]:
+        for n, m in zip(shape, arrays.shape(x)):
+            arith.raise_if(arith.compare("!=", n, m), "ValueError", "all input arrays must have the same shape")
+    axis = _axis(axis, ndim + 1)
+    key = tuple(None if j == axis else slice(None) for j in range(ndim + 1))
+    return concatenate([wholearray.subview(x, key) for x in xs], axis)
+
+
+def hstack(items: Any) -> Symbolic:
+    xs = _sequence(items, "hstack")
+    return concatenate(xs, 0 if xs[0].type.ndim == 1 else 1)
+
+
+def vstack(items: Any) -> Symbolic:
+    xs = _sequence(items, "vstack")
+    return concatenate([wholearray.subview(x, (None, slice(None))) if x.type.ndim == 1 else x for x in xs], 0)
+
+
+def column_stack(items: Any) -> Symbolic:
+    xs = _sequence(items, "column_stack")
+    return concatenate([wholearray.subview(x, (slice(None), None)) if x.type.ndim == 1 else x for x in xs], 1)
+
+
+def _value(n: Any) -> Symbolic:
+    return n if isinstance(n, Symbolic) else arith.constant(n, i64)
+
+
+def lookup(f: Any) -> Any:
+    try:
+        return FUNCTIONS.get(f)
+    except TypeError:   # an unhashable callable
+        return None
+
+
+FUNCTIONS = {np.concatenate: concatenate, np.stack: stack, np.hstack: hstack, np.vstack: vstack,
+             np.column_stack: column_stack}

@@ -1,0 +1,159 @@
+"""NumPy's library functions in compiled code, against NumPy on the same inputs: creation
+(``np.linspace``, ``np.eye``, ``np.identity``, ``np.copy``, ``np.diag``, ``np.trace``,
+``np.tril``/``np.triu``), joining (``np.concatenate``, ``np.stack``, ``np.hstack``,
+``np.vstack``, ``np.column_stack``), and the refusal of the functions not compiled yet.
+"""
+import numpy as np
+import pytest
+
+from compiler import compile
+from ir import TypingError, UnsupportedError
+
+
+def outcome(fn, args):
+    try:
+        with np.errstate(all="ignore"):
+            return "value", fn(*[x.copy(order="K") if isinstance(x, np.ndarray) else x for x in args])
+    except Exception as err:  # noqa: BLE001 -- the exception is the outcome
+        return "raised", err
+
+
+def check(kernel, *args):
+    """Compiled ``kernel(*args)`` gives NumPy's arrays (dtype, shape, bits) or raises its exception."""
+    want_kind, want = outcome(kernel, args)
+    got_kind, got = outcome(compile(kernel), args)
+    assert got_kind == want_kind, f"NumPy: {want!r}, compiled: {got!r}"
+    if want_kind == "raised":
+        assert isinstance(got, type(want)) and str(got).startswith(str(want)), f"{got!r} vs NumPy's {want!r}"
+        return
+    for w, g in zip(want if isinstance(want, tuple) else (want,), got if isinstance(got, tuple) else (got,)):
+        w, g = np.asarray(w), np.asarray(g)
+        assert (g.dtype, g.shape) == (w.dtype, w.shape)
+        np.testing.assert_array_equal(g, w)
+        assert np.array_equal(np.signbit(g), np.signbit(w)) if w.dtype.kind == "f" else True
+
+
+def linspace(start, stop, n):
+    return np.linspace(start, stop, n)
+
+
+def linspace_open(n):
+    return np.linspace(0, 1, n, endpoint=False)
+
+
+def linspace_float32(n):
+    return np.linspace(np.float32(0.5), 2, n)
+
+
+@pytest.mark.parametrize("args", [(0.0, 1.0, 7), (1, 10, 10), (-3.5, 1e-320, 5), (0.0, 1.0, 1), (0.0, 1.0, 0),
+                                  (2.0, 2.0, 4), (-0.0, 5e-324, 3), (0.0, 1.0, -1), (1e308, -1e308, 5)], ids=str)
+def test_linspace_steps_as_numpy(args):
+    """NumPy's own steps: ``i * step + start``, the end exact, a step that underflows divided
+    first; a negative count is NumPy's ValueError."""
+    check(linspace, *args)
+
+
+def test_linspace_without_endpoint_and_in_float32():
+    check(linspace_open, 6)
+    check(linspace_float32, 5)
+
+
+def eye(n, m, k):
+    return np.eye(n, m, k)
+
+
+def identity(n):
+    return np.identity(n, dtype=np.int32)
+
+
+def copy(a):
+    return np.copy(a)
+
+
+def diag(a, k):
+    return np.diag(a, k)
+
+
+def trace(a):
+    return np.trace(a), np.trace(a, 1)
+
+
+def triangles(a):
+    return np.tril(a), np.triu(a, 1), np.tril(a, -1)
+
+
+def test_creation_and_diagonals():
+    for args in ((3, 4, 1), (3, 2, -1), (0, 3, 0), (2, 2, 5)):
+        check(eye, *args)
+    check(identity, 3)
+    check(copy, np.arange(5.0)[::2])
+    for k in (-2, 0, 1, 4):
+        check(diag, np.arange(3.0), k)
+        check(diag, np.arange(12).reshape(3, 4), k)
+    check(trace, np.arange(12).reshape(3, 4))
+    check(triangles, np.arange(12.0).reshape(3, 4))
+
+
+def concatenate(a, b):
+    return np.concatenate((a, b))
+
+
+def concatenate_columns(a, b):
+    return np.concatenate([a, b], axis=1)
+
+
+def concatenate_flat(a, b):
+    return np.concatenate((a, b), axis=None)
+
+
+def stack(a, b):
+    return np.stack((a, b)), np.stack((a, b), axis=-1)
+
+
+def hstack(a, b):
+    return np.hstack((a, b))
+
+
+def vstack(a, b):
+    return np.vstack((a, b))
+
+
+def column_stack(a, b):
+    return np.column_stack((a, b))
+
+
+M, N = np.arange(6.0).reshape(2, 3), np.arange(8, dtype=np.int8).reshape(2, 4)
+V, W = np.arange(3.0), np.arange(4, dtype=np.float32)
+
+
+@pytest.mark.parametrize("kernel, a, b", [
+    (concatenate, V, W), (concatenate, M, M), (concatenate, M.T, M[:, :2].T), (concatenate_columns, M, N),
+    (concatenate_columns, M, M[:1]), (concatenate_flat, M, N), (stack, V, V), (stack, V, W), (hstack, V, W),
+    (hstack, M, N), (vstack, V, V), (vstack, M, V), (vstack, V, W), (column_stack, V, V), (column_stack, M, M),
+    (concatenate, np.zeros((0, 3)), M),
+], ids=lambda x: getattr(x, "__name__", None) or str(getattr(x, "shape", x)))
+def test_joining_arrays(kernel, a, b):
+    """NumPy's result dtype and shape; extents that do not agree are its ValueError."""
+    check(kernel, a, b)
+
+
+def test_numbers_of_dimensions_that_differ_are_numpys_error_when_compiling():
+    with pytest.raises(TypingError, match="all the input arrays must have same number of dimensions"):
+        compile(concatenate)(M, V)
+
+
+def sort(a):
+    return np.sort(a)
+
+
+def median(a):
+    return np.median(a)
+
+
+def test_numpy_functions_not_compiled_yet_are_refused_with_their_name():
+    """A NumPy function without a compiled form runs while compiling only on constants; given
+    run-time values it is refused by name, never an error of NumPy's about something else."""
+    with pytest.raises(UnsupportedError, match=r"np.sort\(\) of run-time values is not supported"):
+        compile(sort)(V)
+    with pytest.raises(UnsupportedError, match=r"np.median\(\) of run-time values is not supported"):
+        compile(median)(V)
