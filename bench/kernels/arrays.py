@@ -77,6 +77,15 @@ def center_columns(a):
     return a - a.mean(axis=0)
 
 
+def gemm(alpha, a, b, beta, c):
+    """BLAS's gemm written as NumPy: ``alpha * a @ b + beta * c`` (the product in NumPy's BLAS)."""
+    return alpha * a @ b + beta * c
+
+
+def _gemm_args(size, rng):
+    return 1.5, rng.random((size, size)), rng.random((size, size)), 0.5, rng.random((size, size))
+
+
 def _grids(size, rng):
     a = rng.random((size, size))
     return a, a.copy(), STEPS
@@ -110,4 +119,6 @@ KERNELS = [
            {"full": 2_000, "quick": 600, "tiny": 12}, numpy=softmax_rows, rtol=1e-12),
     Kernel("center_columns", "array-style", center_columns, lambda size, rng: (rng.random((size, size)),),
            {"full": 2_000, "quick": 600, "tiny": 12}, numpy=center_columns, rtol=1e-12),
+    Kernel("gemm", "array-style", gemm, _gemm_args, {"full": 1_000, "quick": 500, "tiny": 12}, numpy=gemm,
+           rtol=1e-12, notes="NumPy's BLAS does the product for all three; run with OPENBLAS_CORETYPE unset"),
 ]
