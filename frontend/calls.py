@@ -36,23 +36,24 @@ def _numpy_at_trace_time(f: Callable) -> Callable:
             result = f(*args, **kwargs)
         except Exception:   # noqa: BLE001 -- whatever NumPy made of our objects
             raise _tr().error(UnsupportedError, why) from None
-        if _any_traced(result, objects=True):
+        if _holds(result, lambda v: isinstance(v, np.ndarray) and v.dtype == object):
             raise _tr().error(UnsupportedError, why)
-        return result
+        return result   # what it made of traced values, by their own operators (np.shape(a))
     return call
 
 
-def _any_traced(value: Any, objects: bool = False) -> bool:
-    """Whether ``value`` holds a traced value (in tuples, lists and dicts; with ``objects``,
-    in NumPy object arrays too)."""
-    if isinstance(value, Symbolic):
+def _any_traced(value: Any) -> bool:
+    return _holds(value, lambda v: isinstance(v, Symbolic))
+
+
+def _holds(value: Any, test: Callable[[Any], bool]) -> bool:
+    """Whether ``value``, or a value in its tuples, lists and dicts, passes ``test``."""
+    if test(value):
         return True
     if isinstance(value, (tuple, list)):
-        return any(_any_traced(v, objects) for v in value)
+        return any(_holds(v, test) for v in value)
     if isinstance(value, dict):
-        return any(_any_traced(v, objects) for v in value.values())
-    if objects and isinstance(value, np.ndarray) and value.dtype == object:
-        return True
+        return any(_holds(v, test) for v in value.values())
     return False
 
 

@@ -94,3 +94,62 @@ def triangle(out, a, k, lower):
                 out[i, j] = a[i, j]
             else:
                 out[i, j] = 0
+
+
+def select_where(out, a, mask):
+    """``out[j]`` = the ``j``-th element of the 1-d ``a`` where the 1-d ``mask`` is true."""
+    j = 0
+    for i in range(a.shape[0]):
+        if mask[i]:
+            out[j] = a[i]
+            j += 1
+
+
+def store_where(a, mask, value):
+    """``a[mask] = value`` for arrays of one shape and a scalar ``value``."""
+    if a.ndim == 1:
+        for i in range(a.shape[0]):
+            if mask[i]:
+                a[i] = value
+    else:
+        for i in range(a.shape[0]):
+            store_where(a[i], mask[i], value)
+
+
+def store_where_from(a, mask, values):
+    """``a[mask] = values``: the 1-d ``values`` (as many as ``mask`` has true elements, or one)
+    into the 1-d ``a``, in order, where ``mask`` is true."""
+    j = 0
+    for i in range(a.shape[0]):
+        if mask[i]:
+            a[i] = values[j % values.shape[0]]
+            j += 1
+
+
+def take_rows(out, a, index):
+    """``out[j] = a[index[j]]`` (the index already wrapped and checked)."""
+    for j in range(index.shape[0]):
+        out[j] = a[index[j]]
+
+
+def put_rows(a, index, value):
+    """``a[index[j]] = value``, in order."""
+    for j in range(index.shape[0]):
+        a[index[j]] = value
+
+
+def put_rows_from(a, index, values):
+    """``a[index[j]] = values[j]``, in order: a repeated index keeps the last."""
+    for j in range(index.shape[0]):
+        a[index[j]] = values[j]
+
+
+def wrap_indices(out, index, size):
+    """``out[j] = index[j]``, a negative one counted from the end; ``(True, the index)`` for the
+    first one outside ``-size..size-1``, else ``(False, 0)``."""
+    for j in range(index.shape[0]):
+        i = index[j]
+        if i < -size or i >= size:
+            return True, i
+        out[j] = i + size if i < 0 else i
+    return False, 0

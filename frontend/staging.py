@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import fancy  # noqa: F401  (array indices: registers the arrays' [] last)
 from .arith import logical_not, truth
 from .calls import mutable, resolve_call
 from .context import tracing

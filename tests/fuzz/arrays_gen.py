@@ -502,6 +502,12 @@ class ArrayGenerator(Generator):
                              "np.stack(({0}, {0}))"])
             stacked = "stack((" in form and (form.startswith("np.stack") or len(x.shape) == 1 and "vstack" in form)
             x = Arr(form.format(x.text), x.kind, (ONE,) + x.shape if stacked else x.shape)
+        masked = False
+        if r.random() < 0.08 and x.kind in "if":   # fancy indexing: the elements a mask picks, or rows by index
+            if r.random() < 0.5 or not x.shape:
+                x, masked = Arr(f"{x.text}[{x.text} > 0]", x.kind, (x.shape[0],) if x.shape else ()), True
+            else:
+                x, masked = Arr(f"{x.text}[np.arange(-1, 2)]", x.kind, x.shape), True   # IndexError: < 2 rows
         if exact and name in ("sum", "prod") and x.kind == "f":
             name = r.choice(["min", "max", "any", "all", "any", "all"])
         if name in APPROX_REDUCTIONS and x.kind == "f" and r.random() < 0.4:
@@ -509,7 +515,7 @@ class ArrayGenerator(Generator):
             # only here, where the result is compared to a tolerance anyway
             form = r.choice([f + "({})" for f in INEXACT_UNARY] + ["({} ** 3)", "({} ** 1.5)", "(2.5 * {})"])
             x = Arr(form.format(x.text), "f", x.shape)
-        if len(x.shape) == 1 and name in ("sum", "min", "max") and r.random() < 0.2 \
+        if len(x.shape) == 1 and not masked and name in ("sum", "min", "max") and r.random() < 0.2 \
                 and (name != "sum" or _nonempty(x.shape[0])):
             # Python's builtins over the elements, in order (exact: no pairwise sum); sum() of an
             # empty array is the int 0 in Python, a 0 of the result's type compiled (documented)
