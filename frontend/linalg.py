@@ -1,5 +1,6 @@
-"""Matrix products in compiled code: ``a @ b``, ``np.matmul``, ``np.dot``, ``np.vdot``,
-``np.inner`` and ``np.outer``, with NumPy 2's dtypes, shapes and errors.
+"""Linear algebra in compiled code: ``a @ b``, ``np.matmul``, ``np.dot``, ``np.vdot``,
+``np.inner``, ``np.outer``, ``np.linalg.solve`` and ``np.linalg.inv``, with NumPy 2's dtypes,
+shapes and errors (``solve`` and ``inv``: LAPACK's ``gesv``, see :func:`solve`).
 
 A product of 1-d and 2-d arrays is one ``linalg.matmul`` of two matrices (``ir.ops.linalg``):
 a vector is viewed as a ``1 x k`` or ``k x 1`` matrix and the result viewed back, as
@@ -27,14 +28,14 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.ops import LinalgMatmulOp
+from ir.ops import LinalgGesvOp, LinalgMatmulOp
 from ir.types import ArrayType, ComplexType, i64
 
-from . import arith, arrays, wholearray
+from . import arith, arrays, numpy_api, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, define, method, type_of
 
-__all__ = ["matmul", "dot", "vdot", "inner", "outer", "lookup", "FUNCTIONS"]
+__all__ = ["matmul", "dot", "vdot", "inner", "outer", "solve", "inv", "lookup", "FUNCTIONS"]
 
 _SIGNATURE = "(n?,k),(k,m?)->(n?,m?)"
 
@@ -154,6 +155,64 @@ def _contiguous(x: Symbolic) -> Symbolic:
     return wholearray.elementwise(lambda v: v, (x,), "a copy")
 
 
+def solve(a: Any, b: Any) -> Symbolic:
+    """``np.linalg.solve(a, b)``: LAPACK's ``gesv`` of NumPy's LAPACK on C-contiguous copies
+    (``a`` square, ``b`` a vector or a matrix of as many rows), in NumPy's type (integers
+    solve in ``float64``); a singular ``a`` is NumPy's ``LinAlgError``."""
+    a, b = _square(a, "solve"), b
+    if not wholearray.is_array(b) or b.type.ndim not in (1, 2):
+        raise _tr().error(UnsupportedError, "np.linalg.solve() takes a vector or a matrix as b in compiled code")
+    t = _inexact_type(a, b, "solve")
+    n = arrays.dim(a, 0)
+    rows = arrays.dim(b, 0)
+    name, signature = ("solve1", "(m,m),(m)->(m)") if b.type.ndim == 1 else ("solve", "(m,m),(m,n)->(m,n)")
+    arith.raise_if(arith.compare("!=", rows, n), "ValueError",
+                   f"{name}: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
+                   f"{signature} (size {{}} is different from {{}})", _int(rows), _int(n))
+    matrix = b if b.type.ndim == 2 else wholearray.subview(b, (slice(None), None))
+    x = _solved(_copy(a, t), _copy(matrix, t))
+    return x if b.type.ndim == 2 else wholearray.reshape(x, (arrays.dim(x, 0),))
+
+
+def inv(a: Any) -> Symbolic:
+    """``np.linalg.inv(a)``: ``solve(a, identity)``, as NumPy computes it."""
+    a = _square(a, "inv")
+    t = _inexact_type(a, a, "inv")
+    return _solved(_copy(a, t), numpy_api.eye(arrays.dim(a, 0), dtype=to_dtype(t)))
+
+
+def _square(a: Any, name: str) -> Symbolic:
+    if not wholearray.is_array(a) or a.type.ndim != 2:
+        raise _tr().error(UnsupportedError, f"np.linalg.{name}() takes a 2-d array in compiled code (stacks of "
+                                            "matrices are not supported yet)")
+    arith.raise_if(arith.compare("!=", arrays.dim(a, 0), arrays.dim(a, 1)), "numpy.linalg.LinAlgError",
+                   "Last 2 dimensions of the array must be square")
+    return a
+
+
+def _inexact_type(a: Symbolic, b: Symbolic, name: str):
+    dt = np.result_type(to_dtype(a.type.dtype), to_dtype(b.type.dtype))
+    t = from_dtype(dt if dt.kind in "fc" else np.dtype(np.float64))
+    if t is None or dt.itemsize < 4 and dt.kind in "fc":
+        raise _tr().error(TypingError, f"np.linalg.{name}() of {dt} is not supported in compiled code")
+    return t
+
+
+def _copy(x: Symbolic, t) -> Symbolic:
+    """A new C-contiguous array of ``x``'s elements as ``t``: LAPACK overwrites it."""
+    return wholearray.elementwise(lambda v: arith.cast(v, t), (x,), "a copy")
+
+
+def _solved(a: Symbolic, b: Symbolic) -> Symbolic:
+    info = _tr().emit_value(LinalgGesvOp(a.value, b.value))
+    arith.raise_if(arith.compare(">", info, 0), "numpy.linalg.LinAlgError", "Singular matrix")
+    return b
+
+
+def _int(n: Any) -> Symbolic:
+    return n if isinstance(n, Symbolic) else arith.constant(n, i64)
+
+
 def _matmul_in_place(a: Symbolic, b: Any) -> Symbolic:
     """``a @= b``: the product written into ``a``, as NumPy's (whose shape it must have)."""
     product = matmul(a, b)
@@ -177,6 +236,7 @@ def lookup(f: Any) -> Any:
 
 
 #: the NumPy functions of this module
-FUNCTIONS = {np.matmul: matmul, np.dot: dot, np.vdot: vdot, np.inner: inner, np.outer: outer}
+FUNCTIONS = {np.matmul: matmul, np.dot: dot, np.vdot: vdot, np.inner: inner, np.outer: outer,
+             np.linalg.solve: solve, np.linalg.inv: inv}
 define(ArrayType, {"__matmul__": matmul, "__rmatmul__": lambda b, a: matmul(a, b), "__imatmul__": _matmul_in_place,
                    "dot": method(dot)})

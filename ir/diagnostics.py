@@ -99,7 +99,7 @@ MAX_MESSAGE_ARGS = 8
 
 #: exceptions of libraries that compiled code raises as they do, by dotted name
 #: (imported only when one is raised)
-LIBRARY_EXCEPTIONS = ("numpy.exceptions.AxisError",)
+LIBRARY_EXCEPTIONS = ("numpy.exceptions.AxisError", "numpy.linalg.LinAlgError")
 
 
 def builtin_exception(name: str) -> type[Exception] | None:

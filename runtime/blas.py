@@ -1,4 +1,5 @@
-"""NumPy's own BLAS, found in the running process, for the matrix products compiled code makes.
+"""NumPy's own BLAS and LAPACK, found in the running process, for the matrix products and
+linear solves compiled code makes.
 
 Decision: compiled code calls the BLAS NumPy was built with, never a library of
 its own: a product is computed by the routines NumPy itself calls, and no native
@@ -42,6 +43,11 @@ class Blas:
     def symbol(self, routine: str) -> str:
         """The exported name of ``cblas_<routine>`` (``scipy_cblas_dgemm64_``)."""
         return f"{self.prefix}cblas_{routine}{self.suffix}"
+
+    def lapacke(self, routine: str) -> str:
+        """The exported name of ``LAPACKE_<routine>`` (``scipy_LAPACKE_dgesv64_``); LAPACKE's
+        integers are as wide as CBLAS's."""
+        return f"{self.prefix}LAPACKE_{routine}{self.suffix}"
 
     def address(self, symbol: str) -> int | None:
         """The address of ``symbol`` in the library, or None."""

@@ -82,6 +82,15 @@ def gemm(alpha, a, b, beta, c):
     return alpha * a @ b + beta * c
 
 
+def linear_solve(a, b):
+    """A dense linear system, solved twice over (the second right-hand side is ``2 * b``)."""
+    return np.linalg.solve(a, np.stack((b, 2.0 * b), axis=1))
+
+
+def _system(size, rng):
+    return rng.random((size, size)) + size * np.eye(size), rng.random(size)
+
+
 def _gemm_args(size, rng):
     return 1.5, rng.random((size, size)), rng.random((size, size)), 0.5, rng.random((size, size))
 
@@ -121,4 +130,6 @@ KERNELS = [
            {"full": 2_000, "quick": 600, "tiny": 12}, numpy=center_columns, rtol=1e-12),
     Kernel("gemm", "array-style", gemm, _gemm_args, {"full": 1_000, "quick": 500, "tiny": 12}, numpy=gemm,
            rtol=1e-12, notes="NumPy's BLAS does the product for all three; run with OPENBLAS_CORETYPE unset"),
+    Kernel("linear_solve", "array-style", linear_solve, _system, {"full": 1_000, "quick": 300, "tiny": 12},
+           numpy=linear_solve, rtol=1e-9, notes="LAPACK's gesv of NumPy's own LAPACK"),
 ]

@@ -22,7 +22,7 @@ from ir.ops.array import (
     ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
     ArrayViewOp,
 )
-from ir.ops.linalg import LinalgMatmulOp
+from ir.ops.linalg import LinalgGesvOp, LinalgMatmulOp
 from ir.ops.wholearray import ArrayBroadcastOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
 from ir.types import ArrayType, ComplexType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
@@ -279,3 +279,40 @@ def _linalg_matmul(self: _FunctionLowering, op: LinalgMatmulOp) -> lir.Value:
                       lir.Constant(i32, _NO_TRANS if tb.layout == "C" else _TRANS), *dims, scalars[0],
                       b.extract_value(a, 1), lda, b.extract_value(bm, 1), ldb, scalars[1], b.extract_value(c, 1), n1])
     return c
+
+
+@_lowers(LinalgGesvOp)
+def _linalg_gesv(self: _FunctionLowering, op: LinalgGesvOp) -> lir.Value:
+    """``info = LAPACKE_?gesv(RowMajor, n, k, a, max(1, n), ipiv, b, max(1, k))`` of NumPy's
+    LAPACK, the pivots in memory from ``malloc`` (freed right after); LAPACKE hands LAPACK
+    column-major copies, as NumPy's ``solve`` does, so the factors and results are NumPy's.
+    Nothing is called for ``n = 0`` (info 0); no LAPACK in the process is an error when
+    compiling."""
+    from runtime.blas import find
+
+    blas, b = find(), self.b
+    if blas is None:
+        raise NotImplementedError("np.linalg needs NumPy's LAPACK, which was not found in this process")
+    a, rhs = self.value(op.operand(0)), self.value(op.operand(1))
+    n, k = self._shape(rhs, op.operand(1).type)
+    integer = lir.IntType(blas.int_bits)
+    size = lambda v: b.trunc(v, integer) if blas.int_bits < 64 else v   # noqa: E731
+    one = lir.Constant(_I64, 1)
+    at_least_one = [b.select(b.icmp_signed(">", v, one), v, one) for v in (n, k)]
+    t = op.operand(0).type.dtype
+    gesv = self.module.libc(blas.lapacke({"f32": "sgesv", "f64": "dgesv", "c64": "cgesv", "c128": "zgesv"}[str(t)]),
+                            lir.FunctionType(integer, [lir.IntType(32), integer, integer, _PTR, integer, _PTR, _PTR,
+                                                       integer]))
+    malloc = self.module.libc("malloc", lir.FunctionType(_PTR, [_I64]))
+    free = self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR]))
+    result = self.allocas.alloca(_I64)
+    b.store(lir.Constant(_I64, 0), result)
+    with b.if_then(b.icmp_signed(">", n, lir.Constant(_I64, 0))):
+        pivots = b.call(malloc, [b.mul(at_least_one[0], lir.Constant(_I64, blas.int_bits // 8))])
+        with b.if_then(b.icmp_unsigned("==", pivots, lir.Constant(_PTR, None)), likely=False):
+            b.ret(self.error_status("MemoryError", "unable to allocate the pivots of a linear solve", op.loc))
+        info = b.call(gesv, [lir.Constant(lir.IntType(32), _ROW_MAJOR), size(n), size(k), b.extract_value(a, 1),
+                             size(at_least_one[0]), pivots, b.extract_value(rhs, 1), size(at_least_one[1])])
+        b.call(free, [pivots])
+        b.store(b.sext(info, _I64) if blas.int_bits < 64 else info, result)
+    return b.load(result)

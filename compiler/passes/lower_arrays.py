@@ -38,13 +38,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ir import Module
+from ir import Module, UnsupportedError
 from ir.clone import clone
 from ir.core import Operation, Value
 from ir.ops import (
     AddOp, AndOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
     ArrayReshapeOp, ArrayStoreOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, CallOp, ConstantOp, ForOp, IfOp, MulOp, OrOp,
-    LinalgMatmulOp, YieldOp, is_extent_of, known_extent,
+    LinalgGesvOp, LinalgMatmulOp, YieldOp, is_extent_of, known_extent,
 )
 from ir.rewriting import Rewriter
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, i64
@@ -62,6 +62,10 @@ class LowerArrays:
         rewriter = Rewriter(changes_of(self))
         changed = False
         for func in list(module):
+            for op in func.walk():
+                if isinstance(op, LinalgGesvOp) and not _blas_takes(op):
+                    raise UnsupportedError("np.linalg.solve() and inv() need NumPy's LAPACK, which was not found "
+                                           "in this process", op.loc)
             pending = [op for op in func.walk() if isinstance(op, (ArrayMapOp, ArrayReduceOp))
                        or isinstance(op, LinalgMatmulOp) and not _blas_takes(op)]
             changed |= bool(pending)
@@ -78,9 +82,9 @@ class LowerArrays:
         return changed
 
 
-def _blas_takes(op: LinalgMatmulOp) -> bool:
-    """Whether code generation calls NumPy's BLAS for the product (:mod:`runtime.blas`)."""
-    if str(op.result.type.dtype) not in ("f32", "f64", "c64", "c128"):
+def _blas_takes(op: LinalgMatmulOp | LinalgGesvOp) -> bool:
+    """Whether code generation calls NumPy's BLAS for the op (:mod:`runtime.blas`)."""
+    if str(op.operand(0).type.dtype) not in ("f32", "f64", "c64", "c128"):
         return False
     from runtime.blas import find
 

@@ -172,3 +172,35 @@ def test_blas_is_numpys_own():
     f(data("float64", (2, 2)), data("float64", (2, 2)))
     assert "linalg.matmul" in f.inspect_ir(stage="optimized")
     assert blas.symbol("dgemm") in f.inspect_ir(stage="lowered")
+
+
+def solve(a, b):
+    return np.linalg.solve(a, b)
+
+
+def inverse(a):
+    return np.linalg.inv(a)
+
+
+SYSTEM = data("float64", (4, 4), seed=16) + 8 * np.eye(4)
+SINGULAR = np.array([[1.0, 2.0], [2.0, 4.0]])
+
+
+@pytest.mark.parametrize("a, b, exact", [
+    (SYSTEM, data("float64", 4, seed=17), True), (SYSTEM, data("float64", (4, 3), seed=18), True),
+    (fortran(SYSTEM), data("float64", 4, seed=17), True), (SYSTEM[::2, ::2], data("float64", 2), True),
+    (np.eye(3, dtype=np.int32), np.arange(3), True), (SYSTEM + 1j * np.eye(4), data("complex128", 4), True),
+    (SYSTEM.astype(np.float32), data("float32", 4, seed=19), False), (np.zeros((0, 0)), np.zeros(0), True),
+    (SINGULAR, np.ones(2), True), (np.ones((2, 3)), np.ones(2), True), (np.ones((2, 2)), np.ones(3), True),
+    (np.ones((2, 2)), np.ones((3, 2)), True),
+], ids=lambda x: str(getattr(x, "shape", "")))
+def test_solve_is_numpys(a, b, exact):
+    """LAPACK's gesv of NumPy's LAPACK on the column-major copies NumPy makes too: float64 and
+    complex128 bit for bit; a singular matrix is NumPy's LinAlgError, shapes its errors."""
+    check(solve, a, b, exact=exact)
+
+
+def test_inverse_is_numpys():
+    check(inverse, SYSTEM, exact=True)
+    check(inverse, SINGULAR)
+    check(inverse, SYSTEM.astype(np.complex64))

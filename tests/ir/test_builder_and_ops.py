@@ -27,7 +27,7 @@ from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
-from ir.ops.linalg import LinalgMatmulOp
+from ir.ops.linalg import LinalgGesvOp, LinalgMatmulOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.ops.wholearray import (
     ArrayBroadcastOp, ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp,
@@ -132,7 +132,8 @@ def build_whole_arrays() -> FuncOp:
     flat = bld.add(ArrayReshapeOp(bld.add(ArrayTransposeOp(bld.add(ArrayTransposeOp(m, [1, 0])), [1, 0])), [rows]))
     bld.add(ArrayDimOp(flat, 0))
     bld.add(ArrayPartOp(bld.add(ArrayAllocOp(c128, [rows])), "real"))
-    bld.add(LinalgMatmulOp(m, bld.add(ArrayTransposeOp(m, [1, 0]))))
+    product = bld.add(LinalgMatmulOp(m, bld.add(ArrayTransposeOp(m, [1, 0]))))
+    bld.add(LinalgGesvOp(product, bld.add(ArrayAllocOp(f64, [rows, one]))))
     bld.insert(ReturnOp(total.results[0]))
     return f
 
