@@ -34,17 +34,39 @@ from typing import Any, Callable
 import numpy as np
 
 from ir import TypingError, UnsupportedError
-from ir.dtypes import to_dtype
-from ir.ops import ArrayDimOp, ArrayLoadOp, ArrayPartOp, ArrayStoreOp, ArrayTransposeOp, ArrayViewOp, known_extent
+from ir.dtypes import from_dtype, to_dtype
+from ir.ops import ArrayDimOp, ArrayGlobalOp, ArrayLoadOp, ArrayPartOp, ArrayStoreOp, ArrayTransposeOp, ArrayViewOp, known_extent
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, i64
 
-from . import arith
+from . import arith, values
 from .context import TraceContext, current
 from .values import Symbolic, define, describe, type_of
 
 
 def _tr() -> TraceContext:
     return current()
+
+
+def global_array(x: np.ndarray) -> Symbolic:
+    """A NumPy array of the process (a module's lookup table, a closure's array) as a traced
+    read-only array (``array.global``).  Decision: compiled code reads the array's own memory,
+    so changes to its elements are seen by later calls, as CPython sees them; the name is
+    read once, when compiling, as every global is (rebinding it to another array needs a new
+    compile, or pass the array in).  Writing to it is refused (read-only), and the array is
+    kept alive for the life of the process."""
+    from .pycall import register
+
+    dtype = from_dtype(x.dtype) if x.dtype.isnative else None
+    if dtype is None or x.ndim == 0:
+        raise _tr().error(UnsupportedError, f"a NumPy array of {x.dtype} with {x.ndim} dimensions cannot be used by "
+                                            "compiled code; pass it in as an argument")
+    layout = "C" if x.flags.c_contiguous else "F" if x.flags.f_contiguous else "A"
+    key = _tr().memo(("global array", id(x)), lambda: register("array", x))
+    return _tr().memo(("global array value", key), lambda: Symbolic(
+        _tr().emit(ArrayGlobalOp(key, ArrayType(dtype, x.ndim, layout, True))).result))
+
+
+values.as_traced_array = global_array
 
 
 def is_array(value: Any) -> bool:

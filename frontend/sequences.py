@@ -11,11 +11,14 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+import numpy as np
+
 from ir import TypingError, UnsupportedError
 from ir.ops import FloorDivOp
 from ir.types import BoolType, IntType, i64, u64
 
 from . import arith
+from .arrays import global_array
 from .context import TraceContext, current
 from .raising import raise_, user_computation
 from .values import Symbolic, describe, type_of
@@ -115,11 +118,22 @@ def contains(container: Any, item: Any) -> Any:
     return found
 
 
+def _traced_in(key: Any) -> bool:
+    """Whether an index holds a traced value (as an index, a slice bound, in a tuple)."""
+    if isinstance(key, tuple):
+        return any(_traced_in(k) for k in key)
+    if isinstance(key, slice):
+        return any(isinstance(v, Symbolic) for v in (key.start, key.stop, key.step))
+    return isinstance(key, Symbolic)
+
+
 def getitem(obj: Any, key: Any) -> Any:
     """``obj[key]``: arrays index (see ``frontend.arrays``); a Python tuple
     indexed by a traced int selects at run time."""
     if isinstance(obj, Symbolic):
         return obj[key]
+    if isinstance(obj, np.ndarray) and _traced_in(key):   # a lookup table read at run time
+        return global_array(obj)[key]
     if not isinstance(key, Symbolic):
         return user_computation(operator.getitem, obj, key)
     if not isinstance(obj, (tuple, list)):

@@ -85,10 +85,18 @@ def _implementation(value: "Symbolic", name: str) -> Callable:
     raise TypingError(f"a traced {value.type} has no attribute '{name}' in compiled code")
 
 
+#: makes a traced array of a NumPy array of the process (``frontend.arrays.global_array``, which
+#: sets it: this layer is below it)
+as_traced_array: Callable[[np.ndarray], "Symbolic"] | None = None
+
+
 def _binary(value: "Symbolic", other: Any, name: str, reflected: str) -> Any:
     """``value <name> other``: by ``value``'s kind, unless ``other`` is a traced array and
     ``value`` is not -- then ``other``'s ``reflected`` operator (an array operand decides,
-    as NumPy's arrays take over from scalars)."""
+    as NumPy's arrays take over from scalars).  A NumPy array of the process is read where
+    the code runs (``frontend.arrays.global_array``)."""
+    if isinstance(other, np.ndarray) and as_traced_array is not None:
+        other = as_traced_array(other)
     if isinstance(other, Symbolic) and isinstance(other.type, ArrayType) and not isinstance(value.type, ArrayType):
         return _implementation(other, reflected)(other, value)
     return _implementation(value, name)(value, other)

@@ -425,7 +425,9 @@ def apply_ufunc(ufunc: np.ufunc, fn: Callable[..., Any], operands: Sequence[Any]
     to its output type; a Python int must fit an integer loop type (NumPy's
     ``OverflowError``), checked once before any element is computed.  No loop: NumPy's
     message as a ``TypingError``; an output type we do not compile (``float16``): a
-    ``TypingError`` too."""
+    ``TypingError`` too.  A NumPy array of the process is read where the code runs
+    (``arrays.global_array``)."""
+    operands = [arrays.global_array(x) if isinstance(x, np.ndarray) else x for x in operands]
     inputs, output = _ufunc_loop(ufunc, operands, name)
     operands = [x if is_array(x) else _loop_operand(x, t) for x, t in zip(operands, inputs)]
 
@@ -590,6 +592,8 @@ def _compare_operator(op: str) -> Callable[[Symbolic, Any], Symbolic]:
 
 
 def _check_operand(other: Any, op: str) -> None:
+    if isinstance(other, np.ndarray):
+        return   # a NumPy array of the process: read where the code runs (``arrays.global_array``)
     t = type_of(other)
     if t is None or not (t.is_scalar or isinstance(t, ArrayType)):
         raise _tr().error(TypingError, f"unsupported operand type for {op}: {describe(other)} and an array")

@@ -19,7 +19,7 @@ import llvmlite.ir as lir
 
 from ir.core import Operation
 from ir.ops.array import (
-    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
+    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayGlobalOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
     ArrayViewOp,
 )
 from ir.ops.linalg import LinalgGesvOp, LinalgMatmulOp
@@ -204,6 +204,19 @@ def _allocate(self: _FunctionLowering, t: ArrayType, shape: list[lir.Value], loc
     b.store(lir.Constant(_I64, 1), meminfo)
     data = b.gep(meminfo, [lir.Constant(_I64, HEADER_SIZE)], inbounds=True, source_etype=_I8, name="data")
     return _make_array(self, t, meminfo, data, shape, strides)
+
+
+@_lowers(ArrayGlobalOp)
+def _array_global(self: _FunctionLowering, op: ArrayGlobalOp) -> lir.Value:
+    """The registered NumPy array's data address, shape and strides, as constants (a null
+    meminfo: the registry keeps it alive)."""
+    from frontend.pycall import target
+
+    array = target(op.target)
+    t = op.result.type
+    data = lir.Constant(_I64, array.ctypes.data).inttoptr(_PTR)
+    return _make_array(self, t, lir.Constant(_PTR, None), data, [lir.Constant(_I64, n) for n in array.shape],
+                       [lir.Constant(_I64, s) for s in array.strides])
 
 
 @_lowers(ArrayUndefOp)

@@ -19,6 +19,8 @@ the strides follow from the shape), ``F`` (Fortran-contiguous) or ``A``
   C-contiguous memory with one reference; the extents are non-negative and
   their product times the item size does not overflow (the frontend checks
   both); raises ``MemoryError`` when the memory cannot be had;
+* ``%t = array.global {target = "LUT#3"} : array<f64, 1, C, readonly>`` -- a NumPy
+  array of the process (a lookup table), read-only, its memory the array's own;
 * ``%a = array.undef : array<f64, 1, C>`` -- an array that owns nothing (null
   meminfo and data, zero extents): the placeholder value of a variable
   that is unbound on some path; it is never read;
@@ -35,7 +37,7 @@ from ..diagnostics import Location
 from ..interfaces import NULL, Allocate, Free, Ownership, Raise, Read, Write
 from ..types import ArrayType, i64
 
-__all__ = ["ArrayUndefOp", "ArrayDimOp", "ArrayLoadOp", "ArrayStoreOp", "ArrayViewOp", "ArrayAllocOp",
+__all__ = ["ArrayUndefOp", "ArrayGlobalOp", "ArrayDimOp", "ArrayLoadOp", "ArrayStoreOp", "ArrayViewOp", "ArrayAllocOp",
            "ArrayIncrefOp", "ArrayDecrefOp", "Allocates"]
 
 
@@ -206,6 +208,33 @@ class ArrayUndefOp(Operation):
     def verify_(self) -> None:
         if self.operands or len(self.results) != 1 or not isinstance(self.result.type, ArrayType):
             self.fail("expects no operand and 1 array result")
+
+
+class ArrayGlobalOp(Operation):
+    """``%t = array.global {target = "LUT#3"} : array<f64, 1, C, readonly>``: a NumPy array of
+    the process that compiled code reads (a module's lookup table): ``target`` is the key
+    its frontend registered it under; its memory is the array's own, read-only, with a null
+    meminfo (the registry keeps the array alive)."""
+
+    name = "array.global"
+    traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        """The process's array: nothing to count."""
+        return NULL
+
+    def __init__(self, target: str, type: ArrayType, loc: Location | None = None, name: str | None = None):
+        self._setup([], [type], {"target": target}, loc=loc, result_names=[name])
+
+    @property
+    def target(self) -> str:
+        return self.attributes["target"]
+
+    def verify_(self) -> None:
+        if self.operands or len(self.results) != 1 or not isinstance(self.result.type, ArrayType):
+            self.fail("expects no operand and 1 array result")
+        if not self.result.type.readonly or not isinstance(self.attributes.get("target"), str):
+            self.fail("reads a registered array (a string 'target') as a read-only array")
 
 
 class _RefcountOp(Operation):

@@ -157,3 +157,44 @@ def test_numpy_functions_not_compiled_yet_are_refused_with_their_name():
         compile(sort)(V)
     with pytest.raises(UnsupportedError, match=r"np.median\(\) of run-time values is not supported"):
         compile(median)(V)
+
+
+TABLE = np.array([1.5, 2.5, 4.0, -1.0])
+GRID = np.arange(12.0).reshape(3, 4)
+
+
+def look_up(i):
+    return TABLE[i]
+
+
+def look_up_grid(i, j):
+    return GRID[i, j], GRID[i:, j:].sum()
+
+
+def with_constant_array(a):
+    return np.array([1.0, 2.0, 3.0]) * a, a + TABLE[:3], np.maximum(TABLE[1:], a)
+
+
+def write_to_table(i):
+    TABLE[i] = 0.0
+
+
+def test_arrays_of_the_module_are_read_where_the_code_runs():
+    """A module's NumPy array (a lookup table) is read in place: element reads, slices,
+    operators and ufuncs; NumPy's IndexError out of range."""
+    for i in (2, -1, 7):
+        check(look_up, i)
+    check(look_up_grid, 2, 3)
+    check(with_constant_array, np.ones(3))
+    f = compile(look_up)
+    assert f(0) == 1.5
+    TABLE[0] = 100.0      # changes to its elements are seen, as CPython sees them
+    try:
+        assert f(0) == 100.0
+    finally:
+        TABLE[0] = 1.5
+
+
+def test_writing_to_an_array_of_the_module_is_refused():
+    with pytest.raises(UnsupportedError, match="exists outside the compiled function"):
+        compile(write_to_table)(1)

@@ -14,7 +14,7 @@ from ir import (
 from ir.diagnostics import Location
 from ir.ops import OP_REGISTRY, ImagOp, MakeComplexOp, RealOp
 from ir.ops.array import (
-    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
+    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayGlobalOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
     ArrayViewOp,
 )
 from ir.ops.arith import (
@@ -168,6 +168,7 @@ def build_arrays() -> FuncOp:
     bld.insert(ArrayIncrefOp(new))
     bld.insert(ArrayDecrefOp(new))
     placeholder = bld.add(ArrayUndefOp(matrix, name="unbound"))
+    bld.add(ArrayGlobalOp("array#1", ArrayType(f64, 2, "C", True), name="table"))
     bld.insert(ReturnOp(bld.add(MakeTupleOp([row, bld.add(SelectOp(bld.add(NotOp(bld.add(EqOp(n, i)))),
                                                                     new, placeholder))]))))
     return f

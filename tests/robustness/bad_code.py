@@ -376,10 +376,6 @@ def array_unpack(a):
     return first
 
 
-def boolean_mask(a):
-    return a[a > 0.0]  # <-
-
-
 def float_shape(n):
     return np.zeros(n * 0.5)  # <-
 

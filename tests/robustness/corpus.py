@@ -603,7 +603,6 @@ ARRAYS = [
     Bad(B.assign_shape_mismatch, (np.zeros(4), np.ones(3)), AS_CPYTHON),
     Bad(B.array_truth, (np.arange(3.0),), T, "truth value"),
     Bad(B.array_unpack, (np.arange(3.0),), (T, U)),
-    Bad(B.boolean_mask, (np.arange(3.0),), (T, U)),
     Bad(B.float_shape, (3,), T, "integers"),
     Bad(B.object_dtype, (3,), T, "dtype"),
     Bad(B.empty_negative_constant, (1,), AS_CPYTHON),
