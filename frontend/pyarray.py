@@ -153,3 +153,67 @@ def wrap_indices(out, index, size):
             return True, i
         out[j] = i + size if i < 0 else i
     return False, 0
+
+
+def _less(x, y):
+    """NumPy's sort order: NaN after everything (``npy::less``)."""
+    return x < y or (y != y and x == x)
+
+
+def search_sorted(out, a, keys, right):
+    """NumPy's ``binsearch``: ``out[j]`` = the first index of ``a`` where ``keys[j]`` may go
+    (after equal elements with ``right``), each search starting from what the previous key left."""
+    n = a.shape[0]
+    lo = 0
+    hi = n
+    if keys.shape[0] > 0:
+        last = keys[0]
+        for j in range(keys.shape[0]):
+            key = keys[j]
+            if (not _less(key, last)) if right else _less(last, key):
+                hi = n
+            else:
+                lo = 0
+                hi = hi + 1 if hi < n else n
+            last = key
+            while lo < hi:
+                mid = lo + ((hi - lo) >> 1)
+                if (not _less(key, a[mid])) if right else _less(a[mid], key):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            out[j] = lo
+
+
+def monotonic(bins):
+    """1 for increasing ``bins``, -1 for decreasing, 0 for neither: NumPy's
+    ``check_array_monotonic`` (equal edges first are skipped; a NaN breaks nothing)."""
+    n = bins.shape[0]
+    if n == 0:
+        return 1
+    i = 1
+    while i < n and bins[i] == bins[0]:
+        i += 1
+    if i == n:
+        return 1
+    if bins[i - 1] < bins[i]:
+        for k in range(i + 1, n):
+            if bins[k - 1] > bins[k]:
+                return 0
+        return 1
+    for k in range(i + 1, n):
+        if bins[k - 1] < bins[k]:
+            return 0
+    return -1
+
+
+def count_into(counts, x):
+    """``counts[x[i]] += 1`` (``np.bincount``)."""
+    for i in range(x.shape[0]):
+        counts[x[i]] += 1
+
+
+def weigh_into(sums, x, weights):
+    """``sums[x[i]] += weights[i]``, in order (``np.bincount`` with weights)."""
+    for i in range(x.shape[0]):
+        sums[x[i]] += weights[i]

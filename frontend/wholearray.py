@@ -947,6 +947,52 @@ def _cumulative(name: str) -> Callable[..., Symbolic]:
     return cumulate
 
 
+def diff(a: Any, n: Any = 1, axis: Any = -1) -> Any:
+    """``np.diff``: ``a[..., 1:] - a[..., :-1]`` along ``axis``, ``n`` times (``!=`` for bools,
+    as NumPy); ``n = 0`` gives ``a`` itself."""
+    if not is_array(a):
+        raise _tr().error(TypingError, "diff requires input that is at least one dimensional")
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise _tr().error(UnsupportedError, "np.diff(n=) must be a constant int in compiled code")
+    if n < 0:
+        raise ValueError(f"order must be non-negative but got {n}")
+    k = _axis_index(a, axis)
+    for _ in range(n):
+        later = subview(a, tuple(slice(1, None) if j == k else slice(None) for j in range(a.type.ndim)))
+        earlier = subview(a, tuple(slice(None, -1) if j == k else slice(None) for j in range(a.type.ndim)))
+        a = later != earlier if isinstance(a.type.dtype, BoolType) else later - earlier
+    return a
+
+
+def around(a: Any, decimals: Any = 0, out: Any = None) -> Any:
+    """``np.round(a, decimals)``, NumPy's way: ``rint(a * 10**d) / 10**d`` (for ``d < 0``
+    ``rint(a / 10**-d) * 10**-d``) in ``a``'s float type, the parts of complex numbers
+    apart; integers are returned as they are for ``d >= 0``."""
+    if out is not None or not isinstance(decimals, int) or isinstance(decimals, bool):
+        raise _tr().error(UnsupportedError, "np.round() with a run-time decimals or out= is not supported in "
+                                            "compiled code")
+    t = a.type.dtype
+    if isinstance(t, (IntType, BoolType)):
+        if decimals >= 0:
+            return elementwise(lambda x: x, (a,), "np.round()")
+        raise _tr().error(UnsupportedError, "np.round() of integers to negative decimals is not supported in "
+                                            "compiled code yet")
+    if isinstance(t, ComplexType):
+        raise _tr().error(UnsupportedError, "np.round() of complex arrays is not supported in compiled code yet")
+    rint = numpy_api.lookup(np.rint)
+    factor = 10.0 ** abs(decimals)
+    if decimals >= 0:
+        return elementwise(lambda x: numpy_binary("/", rint(numpy_binary("*", x, factor)), factor), (a,),
+                           "np.round()")
+    return elementwise(lambda x: numpy_binary("*", rint(numpy_binary("/", x, factor)), factor), (a,), "np.round()")
+
+
+def allclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Any:
+    """``np.allclose``: ``all(isclose(a, b))``."""
+    close = isclose(a, b, rtol, atol, equal_nan)
+    return REDUCTIONS["all"](close) if is_array(close) else close
+
+
 def clip(a: Any, a_min: Any, a_max: Any) -> Any:
     """``minimum(maximum(a, a_min), a_max)``, NaN propagating, as NumPy's ``clip``."""
     def clip_element(x: Any, low: Any, high: Any) -> Any:
@@ -991,7 +1037,7 @@ define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": se
                    "__abs__": _absolute, "astype": method(astype), "T": transpose, "real": real_part,
                    "imag": imaginary_part, "conj": method(conjugate), "conjugate": method(conjugate),
                    "transpose": method(transpose), "reshape": method(reshape), "ravel": method(ravel),
-                   "flatten": method(flatten), "squeeze": method(squeeze),
+                   "flatten": method(flatten), "squeeze": method(squeeze), "round": method(around),
                    **{name: method(fn) for name, fn in REDUCTIONS.items()}})
 
 
@@ -1034,7 +1080,8 @@ _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.max: REDUCTIONS["max"], np.amax: REDUCTIONS["max"], np.mean: mean, np.var: variance, np.std: deviation,
     np.any: REDUCTIONS["any"], np.all: REDUCTIONS["all"], np.argmin: REDUCTIONS["argmin"],
     np.argmax: REDUCTIONS["argmax"], np.cumsum: REDUCTIONS["cumsum"], np.cumprod: REDUCTIONS["cumprod"],
-    np.count_nonzero: count_nonzero, np.clip: clip, np.isclose: isclose,
+    np.count_nonzero: count_nonzero, np.clip: clip, np.isclose: isclose, np.diff: diff, np.round: around,
+    np.around: around, np.allclose: allclose,
 }
 #: ufuncs that are operators (their scalar forms are NumPy's element operations)
 _OPERATOR_UFUNCS = {np.add: "+", np.subtract: "-", np.multiply: "*", np.divide: "/", np.true_divide: "/",

@@ -198,3 +198,76 @@ def test_arrays_of_the_module_are_read_where_the_code_runs():
 def test_writing_to_an_array_of_the_module_is_refused():
     with pytest.raises(UnsupportedError, match="exists outside the compiled function"):
         compile(write_to_table)(1)
+
+
+def search(a, v):
+    return np.searchsorted(a, v), np.searchsorted(a, v, side="right")
+
+
+def digitize(x, bins):
+    return np.digitize(x, bins), np.digitize(x, bins, right=True)
+
+
+def count(x):
+    return np.bincount(x)
+
+
+def weigh(x, w):
+    return np.bincount(x, weights=w, minlength=6)
+
+
+SORTED = np.array([0.0, 1.0, 1.0, 2.5, np.nan])
+
+
+@pytest.mark.parametrize("kernel, args", [
+    (search, (SORTED, 1.0)), (search, (SORTED, np.array([1.0, -1.0, 9.0, np.nan, 2.0]))),
+    (search, (np.array([3, 1, 2, 0]), np.array([2, 0]))), (search, (np.arange(5), 2.5)),
+    (search, (np.zeros(0), np.array([1.0]))),
+    (digitize, (np.array([0.2, 6.4, 3.0, 1.6, 10.0]), np.array([0.0, 1.0, 2.5, 4.0, 10.0]))),
+    (digitize, (np.array([0.2, 6.4, 3.0]), np.array([10.0, 4.0, 2.5, 1.0, 0.0]))),
+    (digitize, (np.array([1.0]), np.array([1.0, 0.0, 2.0]))), (digitize, (np.array([1.0]), np.array([2.0, 2.0]))),
+    (count, (np.array([0, 1, 1, 3, 2, 1, 7]),)), (count, (np.array([], np.int64),)), (count, (np.array([-1, 2]),)),
+    (count, (np.array([True, False, True]),)), (weigh, (np.array([0, 1, 1, 2]), np.array([0.3, 0.5, 0.2, 0.1]))),
+    (weigh, (np.array([0, 1]), np.array([0.3]))),
+], ids=lambda x: getattr(x, "__name__", None) or "")
+def test_searching_and_counting(kernel, args):
+    """NumPy's binary search (also on an unsorted array), NaN last; digitize's monotonic check;
+    bincount's lengths, weights in order and errors."""
+    check(kernel, *args)
+
+
+def differences(a):
+    return np.diff(a), np.diff(a, 0)
+
+
+def differences_twice(a):
+    return np.diff(a, 2, axis=0)
+
+
+def rounded(a):
+    return np.round(a, 2), np.around(a), a.round(1), np.round(a, -1)
+
+
+def all_close(a, b):
+    return np.allclose(a, b)
+
+
+def ignoring_nan(a):
+    return np.nansum(a), np.nanprod(a), np.nanmean(a), np.nanmin(a), np.nanmax(a)
+
+
+SPECIAL = np.array([0.125, -2.675, np.nan, 1e300, -0.0, 2.5, 3.5])
+
+
+@pytest.mark.parametrize("kernel, args", [
+    (differences, (SPECIAL,)), (differences, (np.array([True, False, False, True]),)),
+    (differences, (np.array([1, 5, 2], np.uint8),)), (differences_twice, (np.arange(12.0).reshape(4, 3) ** 2,)),
+    (rounded, (SPECIAL,)), (rounded, (SPECIAL.astype(np.float32),)), (rounded, (np.arange(-3, 3) * 7.5,)),
+    (all_close, (SPECIAL, SPECIAL)), (all_close, (np.ones(3), np.ones(3) + 1e-9)), (all_close, (np.ones(3), 1.001)),
+    (ignoring_nan, (SPECIAL,)), (ignoring_nan, (np.array([np.nan, np.nan]),)), (ignoring_nan, (np.arange(5),)),
+    (ignoring_nan, (np.array([]),)), (ignoring_nan, (SPECIAL.astype(np.float32),)),
+], ids=lambda x: getattr(x, "__name__", None) or "")
+def test_differences_rounding_and_nan_reductions(kernel, args):
+    """np.diff (!= of bools), np.round NumPy's way (rint of a scaled value: 2.675 -> 2.67 as
+    NumPy), np.allclose, and the NaN-ignoring reductions (pairwise sums, fmin/fmax)."""
+    check(kernel, *args)
