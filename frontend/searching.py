@@ -85,7 +85,7 @@ def digitize(x: Any, bins: Any, right: bool = False) -> Any:
 
 def bincount(x: Any, weights: Any = None, minlength: Any = 0) -> Symbolic:
     x = _vector(x, "bincount")
-    if not isinstance(x.type.dtype, (IntType, BoolType)) or str(x.type.dtype) == "u64":
+    if not isinstance(x.type.dtype, (IntType, BoolType)):   # uint64 wraps: too big is "negative", as NumPy
         raise _tr().error(TypingError, f"Cannot cast array data from dtype('{to_dtype(x.type.dtype)}') to "
                                        "dtype('int64') according to the rule 'safe'")
     values = wholearray.astype(x, np.int64, copy=False)

@@ -502,6 +502,19 @@ class ArrayGenerator(Generator):
                              "np.stack(({0}, {0}))"])
             stacked = "stack((" in form and (form.startswith("np.stack") or len(x.shape) == 1 and "vstack" in form)
             x = Arr(form.format(x.text), x.kind, (ONE,) + x.shape if stacked else x.shape)
+        if r.random() < 0.1:   # NumPy's library of one 1-d operand
+            flat = f"{x.text}.ravel()" if len(x.shape) != 1 else x.text
+            if x.kind == "f" and not exact:
+                form = r.choice([f"np.nansum({x.text})", f"np.nanmean({x.text})", f"np.nanmax({x.text})",
+                                 f"np.nanmin({x.text})", f"np.round({x.text}, 2).sum()",
+                                 f"np.diff({flat}).sum()", f"np.searchsorted({flat}, {flat}[::-1]).sum()",
+                                 f"np.digitize({flat}, np.linspace(-3.0, 3.0, 7)).sum()"])
+                return form, "i" if "searchsorted" in form or "digitize" in form else "f", \
+                    "searchsorted" not in form and "digitize" not in form
+            if x.kind == "i":
+                form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
+                                 f"np.searchsorted({flat}, 3)", f"np.bincount(np.abs({flat}) % 5, minlength=6).sum()"])
+                return form, "i", False
         masked = False
         if r.random() < 0.08 and x.kind in "if":   # fancy indexing: the elements a mask picks, or rows by index
             if r.random() < 0.5 or not x.shape:
