@@ -13,7 +13,9 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 
-from . import builtins, combining, linalg, nanfunctions, nprandom, purity, runtime_calls, searching, wholearray
+from . import (
+    builtins, combining, linalg, nanfunctions, nprandom, purity, runtime_calls, searching, sorting, wholearray,
+)
 from .context import TraceContext, current
 from .values import Symbolic
 
@@ -92,7 +94,8 @@ def resolve_call(f: Any) -> Callable:
     if isinstance(f, Symbolic):
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
     impl = linalg.lookup(f) or combining.lookup(f) or searching.lookup(f) or nanfunctions.lookup(f) \
-        or wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) or runtime_calls.lookup(f)
+        or sorting.lookup(f) or wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \
+        or runtime_calls.lookup(f)
     if impl is not None:
         return impl
     if isinstance(getattr(f, "__self__", None), Symbolic):  # a method of a traced value: it stages itself

@@ -217,3 +217,76 @@ def weigh_into(sums, x, weights):
     """``sums[x[i]] += weights[i]``, in order (``np.bincount`` with weights)."""
     for i in range(x.shape[0]):
         sums[x[i]] += weights[i]
+
+
+def _merge_values(src, dst, width):
+    """One pass of a bottom-up merge sort: the runs of ``width`` of ``src`` merged in pairs into
+    ``dst``, the left run first among equal elements (stable), NaN last."""
+    n = src.shape[0]
+    lo = 0
+    while lo < n:
+        mid = min(lo + width, n)
+        hi = min(lo + 2 * width, n)
+        i = lo
+        j = mid
+        for k in range(lo, hi):
+            if i < mid and (j >= hi or not _less(src[j], src[i])):
+                dst[k] = src[i]
+                i += 1
+            else:
+                dst[k] = src[j]
+                j += 1
+        lo += 2 * width
+
+
+def _merge_indices(src, dst, keys, width):
+    """``_merge_values`` of the indices ``src``, compared by ``keys[index]``."""
+    n = src.shape[0]
+    lo = 0
+    while lo < n:
+        mid = min(lo + width, n)
+        hi = min(lo + 2 * width, n)
+        i = lo
+        j = mid
+        for k in range(lo, hi):
+            if i < mid and (j >= hi or not _less(keys[src[j]], keys[src[i]])):
+                dst[k] = src[i]
+                i += 1
+            else:
+                dst[k] = src[j]
+                j += 1
+        lo += 2 * width
+
+
+def sort_values(a, scratch):
+    """A stable sort of the 1-d ``a`` in place (``scratch``: as long as ``a``), NaN last."""
+    n = a.shape[0]
+    width = 1
+    passes = 0
+    while width < n:
+        if passes % 2 == 0:
+            _merge_values(a, scratch, width)
+        else:
+            _merge_values(scratch, a, width)
+        passes += 1
+        width *= 2
+    if passes % 2 == 1:
+        for i in range(n):
+            a[i] = scratch[i]
+
+
+def sort_indices(order, scratch, keys):
+    """``order`` (``0..n-1``) sorted stably by ``keys[order]``, NaN last."""
+    n = order.shape[0]
+    width = 1
+    passes = 0
+    while width < n:
+        if passes % 2 == 0:
+            _merge_indices(order, scratch, keys, width)
+        else:
+            _merge_indices(scratch, order, keys, width)
+        passes += 1
+        width *= 2
+    if passes % 2 == 1:
+        for i in range(n):
+            order[i] = scratch[i]

@@ -271,3 +271,44 @@ def test_differences_rounding_and_nan_reductions(kernel, args):
     """np.diff (!= of bools), np.round NumPy's way (rint of a scaled value: 2.675 -> 2.67 as
     NumPy), np.allclose, and the NaN-ignoring reductions (pairwise sums, fmin/fmax)."""
     check(kernel, *args)
+
+
+def sort_stable(a):
+    return np.sort(a, kind="stable"), np.argsort(a, kind="stable"), np.sort(a, axis=None, kind="mergesort")
+
+
+def sort_ints(a):
+    return np.sort(a)
+
+
+def sort_in_place(a):
+    a.sort(kind="stable")
+    return a
+
+
+def sort_floats_by_default(a):
+    return np.sort(a)
+
+
+def argsort_by_default(a):
+    return np.argsort(a)
+
+
+ZEROS_AND_NANS = np.array([3.0, -0.0, np.nan, 0.0, 1.0, -np.inf, np.nan, 0.0, -0.0, 2.0])
+
+
+@pytest.mark.parametrize("kernel, a", [
+    (sort_stable, ZEROS_AND_NANS), (sort_stable, np.random.default_rng(3).integers(0, 5, 300)),
+    (sort_stable, np.zeros(0)), (sort_stable, np.array([True, False, True])), (sort_ints, np.array([3, 1, 2, 1, 0])),
+    (sort_in_place, ZEROS_AND_NANS), (sort_in_place, np.arange(10.0)[::-2]),
+], ids=lambda x: getattr(x, "__name__", None) or str(getattr(x, "dtype", "")))
+def test_sorting_is_numpys_stable_order(kernel, a):
+    """Equal elements in input order (-0.0 and 0.0 too), NaN last, as NumPy's stable sort."""
+    check(kernel, a)
+
+
+def test_the_default_sort_kind_is_refused_where_numpys_order_cannot_be_reproduced():
+    with pytest.raises(UnsupportedError, match="pass kind='stable'"):
+        compile(sort_floats_by_default)(ZEROS_AND_NANS)
+    with pytest.raises(UnsupportedError, match="pass kind='stable'"):
+        compile(argsort_by_default)(np.arange(3))

@@ -508,11 +508,14 @@ class ArrayGenerator(Generator):
                 form = r.choice([f"np.nansum({x.text})", f"np.nanmean({x.text})", f"np.nanmax({x.text})",
                                  f"np.nanmin({x.text})", f"np.round({x.text}, 2).sum()",
                                  f"np.diff({flat}).sum()", f"np.searchsorted({flat}, {flat}[::-1]).sum()",
-                                 f"np.digitize({flat}, np.linspace(-3.0, 3.0, 7)).sum()"])
-                return form, "i" if "searchsorted" in form or "digitize" in form else "f", \
-                    "searchsorted" not in form and "digitize" not in form
+                                 f"np.digitize({flat}, np.linspace(-3.0, 3.0, 7)).sum()",
+                                 f"np.sort({flat}, kind='stable')[::3].sum()",
+                                 f"(np.argsort({flat}, kind='stable') * np.arange(len({flat}))).sum()"])
+                integer = any(f in form for f in ("searchsorted", "digitize", "argsort"))
+                return form, "i" if integer else "f", not integer
             if x.kind == "i":
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
+                                 f"np.sort({flat}, kind='stable')[::2].sum()", f"np.argsort({flat}, kind='stable')[:3].sum()",
                                  f"np.searchsorted({flat}, 3)", f"np.bincount(np.abs({flat}) % 5, minlength=6).sum()"])
                 return form, "i", False
         masked = False
