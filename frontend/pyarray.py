@@ -290,3 +290,25 @@ def sort_indices(order, scratch, keys):
     if passes % 2 == 1:
         for i in range(n):
             order[i] = scratch[i]
+
+
+def count_runs(a):
+    """The number of runs of equal elements of the sorted 1-d ``a``."""
+    runs = 0
+    for i in range(a.shape[0]):
+        if i == 0 or a[i] != a[i - 1]:
+            runs += 1
+    return runs
+
+
+def first_of_runs(out, counts, a, with_counts):
+    """``out``: the first element of each run of the sorted ``a``; ``counts``: each run's length."""
+    j = -1
+    for i in range(a.shape[0]):
+        if i == 0 or a[i] != a[i - 1]:
+            j += 1
+            out[j] = a[i]
+            if with_counts:
+                counts[j] = 0
+        if with_counts:
+            counts[j] += 1

@@ -1,5 +1,5 @@
-"""Sorting in compiled code: ``np.sort``, ``a.sort()`` and ``np.argsort`` of 1-d arrays (or
-flattened with ``axis=None``), a stable merge sort (``frontend.pyarray.sort_values``) with
+"""Sorting in compiled code: ``np.sort``, ``a.sort()``, ``np.argsort`` and ``np.unique`` of 1-d
+arrays (or flattened with ``axis=None``), a stable merge sort (``frontend.pyarray.sort_values``) with
 NaN last, as NumPy orders them.
 
 Decision: NumPy's stable sort is the one order it defines for equal elements (the input
@@ -23,7 +23,7 @@ from . import arrays, numpy_api, pyarray, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, define, method
 
-__all__ = ["sort", "argsort", "lookup", "FUNCTIONS"]
+__all__ = ["sort", "argsort", "unique", "lookup", "FUNCTIONS"]
 
 _STABLE = ("stable", "mergesort")
 
@@ -88,6 +88,27 @@ def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, stable:
     return indices
 
 
+def unique(a: Any, return_index: Any = False, return_inverse: Any = False, return_counts: Any = False,
+           axis: Any = None, equal_nan: Any = True) -> Any:
+    """``np.unique`` of an integer or bool array: its sorted distinct values (and with
+    ``return_counts`` how often each occurs).  Floats are refused: NumPy keeps the first of
+    each run of its SIMD sort, so which of ``-0.0`` and ``0.0`` it returns is its own."""
+    if return_index or return_inverse or axis is not None or not isinstance(return_counts, bool):
+        raise _tr().error(UnsupportedError, "np.unique() with return_index=, return_inverse= or axis= is not "
+                                            "supported in compiled code yet")
+    x = _vector(a, None, "unique")
+    if not isinstance(x.type.dtype, (IntType, BoolType)):
+        raise _tr().error(UnsupportedError, "np.unique() of floats keeps -0.0 or 0.0 as NumPy's SIMD sort leaves "
+                                            "them, which compiled code does not reproduce; it is supported for "
+                                            "integers and bools")
+    values = sort(x, kind="stable")
+    runs = _tr().call(pyarray.count_runs, (values,), {})
+    out = numpy_api.allocate(runs, x.type.dtype)
+    counts = numpy_api.allocate(runs if return_counts else 0, i64)
+    _tr().call(pyarray.first_of_runs, (out, counts, values, return_counts), {})
+    return (out, counts) if return_counts else out
+
+
 def lookup(f: Any) -> Any:
     try:
         return FUNCTIONS.get(f)
@@ -95,5 +116,5 @@ def lookup(f: Any) -> Any:
         return None
 
 
-FUNCTIONS = {np.sort: sort, np.argsort: argsort}
+FUNCTIONS = {np.sort: sort, np.argsort: argsort, np.unique: unique}
 define(ArrayType, {"sort": method(sort_in_place), "argsort": method(argsort)})

@@ -312,3 +312,23 @@ def test_the_default_sort_kind_is_refused_where_numpys_order_cannot_be_reproduce
         compile(sort_floats_by_default)(ZEROS_AND_NANS)
     with pytest.raises(UnsupportedError, match="pass kind='stable'"):
         compile(argsort_by_default)(np.arange(3))
+
+
+def distinct(a):
+    return np.unique(a), np.unique(a, return_counts=True)
+
+
+def distinct_floats(a):
+    return np.unique(a)
+
+
+@pytest.mark.parametrize("a", [np.array([3, 1, 2, 1, 0, 3]), np.array([3, 1, 2, 1, 0, 3], np.int8),
+                               np.array([], np.int64), np.array([True, False, True]), np.arange(6).reshape(2, 3) % 2],
+                         ids=lambda a: f"{a.dtype}-{a.shape}")
+def test_unique_of_integers_and_bools(a):
+    check(distinct, a)
+
+
+def test_unique_of_floats_is_refused():
+    with pytest.raises(UnsupportedError, match="integers and bools"):
+        compile(distinct_floats)(np.array([0.0, -0.0]))
