@@ -516,6 +516,7 @@ class ArrayGenerator(Generator):
             if x.kind == "i":
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
                                  f"np.sort({flat}, kind='stable')[::2].sum()", f"np.argsort({flat}, kind='stable')[:3].sum()",
+                                 f"np.unique((np.abs({flat}) % 5).astype(np.int64), return_counts=True)[1].max()",
                                  f"np.searchsorted({flat}, 3)", f"np.bincount(np.abs({flat}) % 5, minlength=6).sum()"])
                 return form, "i", False
         masked = False
