@@ -24,6 +24,18 @@ def _tr() -> TraceContext:
     return current()
 
 
+#: NumPy's library functions compiled by the modules that implement them
+_LIBRARY = {**linalg.FUNCTIONS, **combining.FUNCTIONS, **searching.FUNCTIONS, **nanfunctions.FUNCTIONS,
+            **sorting.FUNCTIONS}
+
+
+def _library(f: Any) -> Callable | None:
+    try:
+        return _LIBRARY.get(f)
+    except TypeError:   # an unhashable callable
+        return None
+
+
 def _numpy_at_trace_time(f: Callable) -> Callable:
     """A NumPy function compiled code has no form of runs while compiling (it is pure), which
     is right on constants.  Given traced values it sees Python objects, not numbers or
@@ -93,8 +105,7 @@ def resolve_call(f: Any) -> Callable:
     (see ``frontend.purity``).  Anything else is refused."""
     if isinstance(f, Symbolic):
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
-    impl = linalg.lookup(f) or combining.lookup(f) or searching.lookup(f) or nanfunctions.lookup(f) \
-        or sorting.lookup(f) or wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \
+    impl = _library(f) or wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \
         or runtime_calls.lookup(f)
     if impl is not None:
         return impl

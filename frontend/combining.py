@@ -21,7 +21,7 @@ from . import arith, arrays, numpy_api, wholearray
 from .context import TraceContext, current
 from .values import Symbolic
 
-__all__ = ["concatenate", "stack", "hstack", "vstack", "column_stack", "lookup", "FUNCTIONS"]
+__all__ = ["concatenate", "stack", "hstack", "vstack", "column_stack", "FUNCTIONS"]
 
 
 def _tr() -> TraceContext:
@@ -115,13 +115,6 @@ def column_stack(items: Any) -> Symbolic:
 
 def _value(n: Any) -> Symbolic:
     return n if isinstance(n, Symbolic) else arith.constant(n, i64)
-
-
-def lookup(f: Any) -> Any:
-    try:
-        return FUNCTIONS.get(f)
-    except TypeError:   # an unhashable callable
-        return None
 
 
 FUNCTIONS = {np.concatenate: concatenate, np.stack: stack, np.hstack: hstack, np.vstack: vstack,

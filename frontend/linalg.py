@@ -35,7 +35,7 @@ from . import arith, arrays, numpy_api, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, define, method, type_of
 
-__all__ = ["matmul", "dot", "vdot", "inner", "outer", "solve", "inv", "lookup", "FUNCTIONS"]
+__all__ = ["matmul", "dot", "vdot", "inner", "outer", "solve", "inv", "FUNCTIONS"]
 
 _SIGNATURE = "(n?,k),(k,m?)->(n?,m?)"
 
@@ -225,14 +225,6 @@ def _matmul_in_place(a: Symbolic, b: Any) -> Symbolic:
                        "matmul: Output operand 0 has a mismatch in its core dimension")
     wholearray.assign(a, product)
     return a
-
-
-def lookup(f: Any) -> Any:
-    """Our implementation of the NumPy function ``f`` when this module has one."""
-    try:
-        return FUNCTIONS.get(f)
-    except TypeError:   # an unhashable callable
-        return None
 
 
 #: the NumPy functions of this module

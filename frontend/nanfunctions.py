@@ -21,7 +21,7 @@ from . import arith, arrays, wholearray
 from .context import TraceContext, current
 from .values import Symbolic
 
-__all__ = ["lookup", "FUNCTIONS"]
+__all__ = ["FUNCTIONS"]
 
 
 def _tr() -> TraceContext:
@@ -77,13 +77,6 @@ def _nan_extremum(name: str, op: str):
             return [arith.select(arith.logical_and(better, arith.logical_not(arith.emit_test("isnan", x))), x, acc)]
         return wholearray.reduce(a, [nan], fold, None, ordered=True)[0]
     return reduce
-
-
-def lookup(f: Any) -> Any:
-    try:
-        return FUNCTIONS.get(f)
-    except TypeError:   # an unhashable callable
-        return None
 
 
 FUNCTIONS = {np.nansum: nansum, np.nanprod: nanprod, np.nanmean: nanmean, np.nanmin: _nan_extremum("nanmin", "<"),

@@ -22,7 +22,7 @@ from . import arith, arrays, numpy_api, pyarray, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, type_of
 
-__all__ = ["searchsorted", "digitize", "bincount", "lookup", "FUNCTIONS"]
+__all__ = ["searchsorted", "digitize", "bincount", "FUNCTIONS"]
 
 
 def _tr() -> TraceContext:
@@ -114,13 +114,6 @@ def _reduce(values: Symbolic, name: str) -> Symbolic:
     op = "<" if name == "min" else ">"
     first = arith.constant(2**63 - 1 if op == "<" else -2**63, i64)
     return wholearray.reduce(values, [first], lambda acc, v: [arith.select(arith.compare(op, v, acc), v, acc)])[0]
-
-
-def lookup(f: Any) -> Any:
-    try:
-        return FUNCTIONS.get(f)
-    except TypeError:   # an unhashable callable
-        return None
 
 
 FUNCTIONS = {np.searchsorted: searchsorted, np.digitize: digitize, np.bincount: bincount}

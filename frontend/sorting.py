@@ -23,7 +23,7 @@ from . import arrays, numpy_api, pyarray, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, define, method
 
-__all__ = ["sort", "argsort", "unique", "lookup", "FUNCTIONS"]
+__all__ = ["sort", "argsort", "unique", "FUNCTIONS"]
 
 _STABLE = ("stable", "mergesort")
 
@@ -107,13 +107,6 @@ def unique(a: Any, return_index: Any = False, return_inverse: Any = False, retur
     counts = numpy_api.allocate(runs if return_counts else 0, i64)
     _tr().call(pyarray.first_of_runs, (out, counts, values, return_counts), {})
     return (out, counts) if return_counts else out
-
-
-def lookup(f: Any) -> Any:
-    try:
-        return FUNCTIONS.get(f)
-    except TypeError:   # an unhashable callable
-        return None
 
 
 FUNCTIONS = {np.sort: sort, np.argsort: argsort, np.unique: unique}

@@ -234,3 +234,35 @@ def assert_matches_cpython(kernel, compiled, make_args, module, ulps=0):
         assert_same_exception(got, want, module)
     for (i, g), (_, w) in zip(arrays_in(got_args), arrays_in(want_args)):
         assert_same(g, w, f"argument {i} afterwards", ulps=ulps)
+
+
+# ------------------------------------------------------------------ NumPy's library
+def _library_outcome(fn, args):
+    try:
+        with np.errstate(all="ignore"):
+            return "value", fn(*[x.copy(order="K") if isinstance(x, np.ndarray) else x for x in args])
+    except Exception as err:  # noqa: BLE001 -- the exception is the outcome
+        return "raised", err
+
+
+def check_against_numpy(kernel, *args, exact=True, opt=3):
+    """Compiled ``kernel(*args)`` gives NumPy's results (dtype, shape, and values: bit for bit
+    with zeros' signs with ``exact``, else to rounding) or raises NumPy's exception with its
+    message (plus the source line)."""
+    from compiler import compile
+
+    want_kind, want = _library_outcome(kernel, args)
+    got_kind, got = _library_outcome(compile(kernel, opt=opt), args)
+    assert got_kind == want_kind, f"NumPy: {want!r}, compiled: {got!r}"
+    if want_kind == "raised":
+        assert isinstance(got, type(want)) and str(got).startswith(str(want)), f"{got!r} vs NumPy's {want!r}"
+        return
+    for w, g in zip(want if isinstance(want, tuple) else (want,), got if isinstance(got, tuple) else (got,)):
+        w, g = np.asarray(w), np.asarray(g)
+        assert (g.dtype, g.shape) == (w.dtype, w.shape)
+        if exact or w.dtype.kind in "biu":
+            np.testing.assert_array_equal(g, w)
+            if w.dtype.kind == "f":
+                np.testing.assert_array_equal(np.signbit(g), np.signbit(w))
+        else:
+            np.testing.assert_allclose(g, w, rtol=1e-5 if w.dtype in (np.float32, np.complex64) else 1e-12)

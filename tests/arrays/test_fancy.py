@@ -5,7 +5,7 @@ import pytest
 
 from compiler import compile
 from ir import UnsupportedError
-from tests.arrays.test_library import check
+from tests.arrays.support import check_against_numpy as check
 
 
 def positives(a):

@@ -12,7 +12,12 @@ import pytest
 import runtime.blas
 from compiler import compile
 from ir import TypingError, UnsupportedError
+from tests.arrays.support import check_against_numpy
 from tests.arrays.test_wholearray import data, fortran, strided, transposed
+
+
+def check(kernel, *args, exact=False):
+    check_against_numpy(kernel, *args, exact=exact)
 
 
 def matmul_operator(a, b):
@@ -50,30 +55,6 @@ def matmul_in_place(a, b):
 
 def gemm(alpha, a, b, beta, c):
     return alpha * a @ b + beta * c
-
-
-def outcome(fn, args):
-    try:
-        return "value", fn(*[x.copy(order="K") if isinstance(x, np.ndarray) else x for x in args])
-    except Exception as err:  # noqa: BLE001 -- the exception is the outcome
-        return "raised", err
-
-
-def check(kernel, *args, exact=False, opt=3):
-    """Compiled ``kernel(*args)`` gives NumPy's result (dtype, shape, values: bit for bit
-    with ``exact``, else to rounding) or raises NumPy's exception with its message."""
-    want_kind, want = outcome(kernel, args)
-    got_kind, got = outcome(compile(kernel, opt=opt), args)
-    assert got_kind == want_kind, f"NumPy: {want!r}, compiled: {got!r}"
-    if want_kind == "raised":
-        assert isinstance(got, type(want)) and str(got).startswith(str(want)), f"{got!r} vs NumPy's {want!r}"
-        return
-    w, g = np.asarray(want), np.asarray(got)
-    assert (g.dtype, g.shape) == (w.dtype, w.shape)
-    if exact or w.dtype.kind in "biu":
-        np.testing.assert_array_equal(g, w)
-    else:
-        np.testing.assert_allclose(g, w, rtol=1e-5 if w.dtype in (np.float32, np.complex64) else 1e-12)
 
 
 SHAPES = [((3, 4), (4, 5)), ((4,), (4, 2)), ((3, 4), (4,)), ((4,), (4,)), ((0, 4), (4, 3)), ((2, 0), (0, 3)),
