@@ -115,8 +115,6 @@ def _checked(a: Symbolic, index: Symbolic) -> Symbolic:
     if index.type.ndim != 1:
         raise _tr().error(UnsupportedError, "an integer index array of more than 1 dimension is not supported in "
                                             "compiled code yet")
-    if a.type.ndim == 0:
-        raise IndexError("too many indices for array: array is 0-dimensional, but 1 were indexed")
     size = arrays.dim(a, 0)
     positions = wholearray.astype(index, np.int64, copy=False)
     out = numpy_api.allocate(arrays.dim(positions, 0), i64)

@@ -44,8 +44,14 @@ def _tr() -> TraceContext:
     return current()
 
 
+def _traced(x: Any) -> Any:
+    """A NumPy array of the process read where the code runs (``arrays.global_array``)."""
+    return arrays.global_array(x) if isinstance(x, np.ndarray) else x
+
+
 def matmul(a: Any, b: Any) -> Any:
     """``a @ b`` / ``np.matmul(a, b)``."""
+    a, b = _traced(a), _traced(b)
     for k, x in enumerate((a, b)):
         t = type_of(x)
         ndim = t.ndim if isinstance(t, ArrayType) else 0
@@ -58,6 +64,7 @@ def matmul(a: Any, b: Any) -> Any:
 def dot(a: Any, b: Any) -> Any:
     """``np.dot(a, b)``: ``matmul`` for 1-d and 2-d arrays (its own error message), a product
     for a scalar operand."""
+    a, b = _traced(a), _traced(b)
     if not (wholearray.is_array(a) and wholearray.is_array(b)):   # NumPy makes arrays of Python numbers: strong
         a, b = (_strong(x) for x in (a, b))
         return wholearray.apply_ufunc(np.multiply, lambda x, y: wholearray.numpy_binary("*", x, y), (a, b),
