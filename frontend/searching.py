@@ -1,5 +1,6 @@
-"""Searching and counting in compiled code: ``np.searchsorted``, ``np.digitize`` and
-``np.bincount``, as NumPy computes them (traced helpers of ``frontend.pyarray``).
+"""Searching and counting in compiled code: ``np.searchsorted``, ``np.digitize``,
+``np.bincount`` and ``np.histogram``, as NumPy computes them (traced helpers of
+``frontend.pyarray``).
 
 Decisions: ``searchsorted`` runs NumPy's own binary search, each search starting where the
 previous key left it, so even an unsorted ``a`` gives NumPy's answer; NaN sorts last.  The
@@ -16,13 +17,13 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.types import BoolType, IntType, i64
+from ir.types import BoolType, IntType, f64, i64
 
 from . import arith, arrays, numpy_api, pyarray, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, type_of
 
-__all__ = ["searchsorted", "digitize", "bincount", "FUNCTIONS"]
+__all__ = ["searchsorted", "digitize", "bincount", "histogram", "FUNCTIONS"]
 
 
 def _tr() -> TraceContext:
@@ -108,6 +109,74 @@ def bincount(x: Any, weights: Any = None, minlength: Any = 0) -> Symbolic:
     return sums
 
 
+def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, weights: Any = None) -> tuple:
+    """``np.histogram`` with a number of equal bins, NumPy's algorithm (``pyarray.histogram_counts``):
+    the edges are ``np.linspace`` of the range (``a``'s least and greatest element, widened by
+    0.5 each way when equal, or ``range``), each element's bin computed from its distance to
+    the first edge and corrected against the edges; NumPy's ``ValueError`` for a range that is
+    not finite or too many bins."""
+    if density or weights is not None or not wholearray.is_array(a):
+        raise _tr().error(UnsupportedError, "np.histogram() with density= or weights= is not supported in compiled "
+                                            "code yet")
+    if wholearray.is_array(bins) or not isinstance(type_of(bins), IntType):
+        raise _tr().error(UnsupportedError, "np.histogram() takes a number of bins in compiled code (bin edges "
+                                            "are not supported yet)")
+    dtype = a.type.dtype
+    if not (isinstance(dtype, IntType) or str(dtype) == "f64"):
+        raise _tr().error(UnsupportedError, f"np.histogram() of {to_dtype(dtype)} arrays is not supported in "
+                                            "compiled code yet (float64 and integers are)")
+    x = wholearray.astype(wholearray.ravel(a), np.float64, copy=False)
+    arith.raise_if(arith.compare("<", bins, 1), "ValueError", "`bins` must be positive, when an integer")
+    if range is None:
+        empty = arith.compare("==", arrays.size(a), 0)
+        first, last = _least_or(a, x, empty, "min"), _least_or(a, x, empty, "max")
+        finite = arith.logical_and(arith.emit_test("isfinite", first), arith.emit_test("isfinite", last))
+        arith.raise_if(arith.logical_not(finite), "ValueError", "autodetected range of [{}, {}] is not finite",
+                       first, last)
+    else:
+        if not isinstance(range, tuple) or len(range) != 2:
+            raise _tr().error(UnsupportedError, "np.histogram(range=) takes a tuple of two numbers in compiled code")
+        first, last = (arith.cast(v, f64) for v in range)
+        arith.raise_if(arith.compare(">", first, last), "ValueError", "max must be larger than min in range parameter.")
+        finite = arith.logical_and(arith.emit_test("isfinite", first), arith.emit_test("isfinite", last))
+        arith.raise_if(arith.logical_not(finite), "ValueError", "supplied range of [{}, {}] is not finite",
+                       first, last)
+    same = arith.compare("==", first, last)
+    first = arith.select(same, arith.binary("-", first, 0.5), first)
+    last = arith.select(same, arith.binary("+", last, 0.5), last)
+    n = arith.cast(bins, i64)
+    edges = numpy_api.linspace(first, last, arith.binary("+", n, 1))
+    increasing = _tr().call(pyarray.strictly_increasing, (edges,), {})
+    arith.raise_if(arith.logical_not(increasing), "ValueError", "Too many bins for data range. Cannot create {} "
+                                                                "finite-sized bins.", n)
+    counts = numpy_api.zeros(n, np.int64)
+    _tr().call(pyarray.histogram_counts, (counts, x, edges, first, last, arith.binary("-", last, first)), {})
+    return counts, edges
+
+
+def _least_or(a: Symbolic, x: Symbolic, empty: Symbolic, which: str) -> Symbolic:
+    """``a``'s least (``min``) or greatest element as a float64, or 0 (1) for an empty ``a``."""
+    if isinstance(a.type.dtype, IntType):
+        value = arith.cast(_reduce(wholearray.astype(wholearray.ravel(a), np.int64, copy=False), which), f64)
+    else:
+        value = _float_extreme(x, which)
+    return arith.select(empty, 0.0 if which == "min" else 1.0, value)
+
+
+def _float_extreme(x: Symbolic, which: str) -> Symbolic:
+    """min or max of a float64 array as NumPy (a NaN wins), or NaN for an empty one."""
+    op = "<" if which == "min" else ">"
+    nan = arith.constant(float("nan"), f64)
+    start = arith.constant(float("inf") if op == "<" else float("-inf"), f64)
+
+    def fold(acc: Any, v: Any) -> list:
+        keep_nan = arith.emit_test("isnan", acc)
+        return [arith.select(keep_nan, acc, arith.select(arith.logical_or(arith.compare(op, v, acc),
+                                                                           arith.emit_test("isnan", v)), v, acc))]
+    return arith.select(arith.compare("==", arrays.size(x), 0), nan,
+                        wholearray.reduce(x, [start], fold, None, ordered=True)[0])
+
+
 def _reduce(values: Symbolic, name: str) -> Symbolic:
     """The least (``min``) or greatest element of ``values`` (an extreme int64 for an empty
     one: the callers guard)."""
@@ -116,4 +185,4 @@ def _reduce(values: Symbolic, name: str) -> Symbolic:
     return wholearray.reduce(values, [first], lambda acc, v: [arith.select(arith.compare(op, v, acc), v, acc)])[0]
 
 
-FUNCTIONS = {np.searchsorted: searchsorted, np.digitize: digitize, np.bincount: bincount}
+FUNCTIONS = {np.searchsorted: searchsorted, np.digitize: digitize, np.bincount: bincount, np.histogram: histogram}

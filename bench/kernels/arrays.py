@@ -91,6 +91,11 @@ def _system(size, rng):
     return rng.random((size, size)) + size * np.eye(size), rng.random(size)
 
 
+def histogram_counts(a):
+    """The counts of ``np.histogram`` of the data in 50 equal bins."""
+    return np.histogram(a, 50)[0]
+
+
 def _gemm_args(size, rng):
     return 1.5, rng.random((size, size)), rng.random((size, size)), 0.5, rng.random((size, size))
 
@@ -132,4 +137,6 @@ KERNELS = [
            rtol=1e-12, notes="NumPy's BLAS does the product for all three; run with OPENBLAS_CORETYPE unset"),
     Kernel("linear_solve", "array-style", linear_solve, _system, {"full": 1_000, "quick": 300, "tiny": 12},
            numpy=linear_solve, rtol=1e-9, notes="LAPACK's gesv of NumPy's own LAPACK"),
+    Kernel("histogram_counts", "array-style", histogram_counts, lambda size, rng: (rng.standard_normal(size),),
+           {"full": 4_000_000, "quick": 600_000, "tiny": 1_000}, numpy=histogram_counts),
 ]

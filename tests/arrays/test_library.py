@@ -310,3 +310,24 @@ def test_unique_of_integers_and_bools(a):
 def test_unique_of_floats_is_refused():
     with pytest.raises(UnsupportedError, match="integers and bools"):
         compile(distinct_floats)(np.array([0.0, -0.0]))
+
+
+def histogram(a, bins):
+    return np.histogram(a, bins)
+
+
+def histogram_in_range(a):
+    return np.histogram(a, 5, range=(-1.0, 1.0))
+
+
+@pytest.mark.parametrize("kernel, args", [
+    (histogram, (np.random.default_rng(4).standard_normal(1000), 10)), (histogram, (np.array([2.0, 2.0]), 3)),
+    (histogram, (np.zeros(0), 4)), (histogram, (np.array([1.0, np.nan]), 3)), (histogram, (np.arange(10), 3)),
+    (histogram, (np.array([0.0, 1e-300]), 5)), (histogram, (np.array([0.0, 1.0]), 0)),
+    (histogram, (np.linspace(0, 1, 11), 10)), (histogram_in_range, (np.random.default_rng(5).standard_normal(200),)),
+    (histogram_in_range, (np.array([-1.0, 1.0, 0.2, 7.0]),)),
+], ids=lambda x: getattr(x, "__name__", None) or "")
+def test_histogram_is_numpys(kernel, args):
+    """NumPy's edges (linspace of the range) and its bin of every element, edge cases included;
+    its errors for a range that is not finite and a count of bins below 1."""
+    check(kernel, *args)

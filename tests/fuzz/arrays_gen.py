@@ -510,8 +510,9 @@ class ArrayGenerator(Generator):
                                  f"np.diff({flat}).sum()", f"np.searchsorted({flat}, {flat}[::-1]).sum()",
                                  f"np.digitize({flat}, np.linspace(-3.0, 3.0, 7)).sum()",
                                  f"np.sort({flat}, kind='stable')[::3].sum()",
+                                 f"np.histogram({flat}.astype(np.float64), 5)[0].max()",
                                  f"(np.argsort({flat}, kind='stable') * np.arange(len({flat}))).sum()"])
-                integer = any(f in form for f in ("searchsorted", "digitize", "argsort"))
+                integer = any(f in form for f in ("searchsorted", "digitize", "argsort", "histogram"))
                 return form, "i" if integer else "f", not integer
             if x.kind == "i":
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
