@@ -47,7 +47,7 @@ def _tr() -> TraceContext:
     return current()
 
 
-def global_array(x: np.ndarray) -> Symbolic:
+def global_array(x: np.ndarray) -> Any:
     """A NumPy array of the process (a module's lookup table, a closure's array) as a traced
     read-only array (``array.global``).  Decision: compiled code reads the array's own memory,
     so changes to its elements are seen by later calls, as CPython sees them; the name is
@@ -57,9 +57,10 @@ def global_array(x: np.ndarray) -> Symbolic:
     from .pycall import register
 
     dtype = from_dtype(x.dtype) if x.dtype.isnative else None
-    if dtype is None or x.ndim == 0:
-        raise _tr().error(UnsupportedError, f"a NumPy array of {x.dtype} with {x.ndim} dimensions cannot be used by "
-                                            "compiled code; pass it in as an argument")
+    if dtype is None:
+        raise _tr().error(UnsupportedError, f"a NumPy array of {x.dtype} cannot be used by compiled code")
+    if x.ndim == 0:
+        return x[()]   # a 0-d array computes as the NumPy scalar it holds
     layout = "C" if x.flags.c_contiguous else "F" if x.flags.f_contiguous else "A"
     key = _tr().memo(("global array", id(x)), lambda: register("array", x))
     return _tr().memo(("global array value", key), lambda: Symbolic(

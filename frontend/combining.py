@@ -1,5 +1,6 @@
-"""Joining arrays in compiled code: ``np.concatenate``, ``np.stack``, ``np.hstack``,
-``np.vstack`` and ``np.column_stack`` of a tuple or list of arrays.
+"""Joining arrays and values in compiled code: ``np.concatenate``, ``np.stack``, ``np.hstack``,
+``np.vstack`` and ``np.column_stack`` of a tuple or list of arrays, and ``np.array`` /
+``np.asarray`` of lists and tuples of numbers or arrays.
 
 The result is a new C-contiguous array of NumPy's result type of the inputs' dtypes; each
 input is assigned to its slice of it.  Decisions: extents that must agree are checked where
@@ -19,9 +20,9 @@ from ir.types import i64
 
 from . import arith, arrays, numpy_api, wholearray
 from .context import TraceContext, current
-from .values import Symbolic
+from .values import Symbolic, type_of
 
-__all__ = ["concatenate", "stack", "hstack", "vstack", "column_stack", "FUNCTIONS"]
+__all__ = ["concatenate", "stack", "hstack", "vstack", "column_stack", "array", "asarray", "FUNCTIONS"]
 
 
 def _tr() -> TraceContext:
@@ -113,9 +114,109 @@ def column_stack(items: Any) -> Symbolic:
     return concatenate([wholearray.subview(x, (slice(None), None)) if x.type.ndim == 1 else x for x in xs], 1)
 
 
+def array(obj: Any, dtype: Any = None, copy: Any = True, ndmin: Any = 0) -> Symbolic:
+    """``np.array(obj)`` of a traced array (a copy), or of a (nested) list or tuple of numbers
+    (traced or not: a new array of their shape) or of arrays of one shape (stacked).  The dtype
+    is NumPy's for those values: a Python number as the array NumPy makes of it (``int64``,
+    ``float64``, ``complex128``, ``bool``), a NumPy scalar and an array as their own."""
+    if ndmin or copy not in (True, False, None):
+        raise _tr().error(UnsupportedError, "np.array() with ndmin= or copy= other than True/False is not "
+                                            "supported in compiled code")
+    if not _traced_in(obj):   # constants: NumPy's own array, made while compiling
+        return np.array(obj, dtype=dtype, copy=copy)
+    if wholearray.is_array(obj):
+        target = obj.type.dtype if dtype is None else numpy_api.dtype_of(dtype, "np.array")
+        return obj if copy is False and target == obj.type.dtype else \
+            wholearray.elementwise(lambda v: arith.cast(v, target), (obj,), "np.array()")
+    if not isinstance(obj, (tuple, list)):
+        raise _tr().error(UnsupportedError, "np.array() takes an array, or a list or tuple of numbers or arrays, in "
+                                            "compiled code")
+    if obj and all(wholearray.is_array(x) for x in obj):
+        _check_homogeneous(list(obj))
+        stacked = stack(list(obj))
+        return stacked if dtype is None else array(stacked, dtype, copy=False)
+    shape, leaves = _nested(obj)
+    t = numpy_api.dtype_of(dtype, "np.array") if dtype is not None else \
+        from_dtype(np.result_type(*(_coerced(v) for v in leaves))) if leaves else from_dtype(np.dtype(np.float64))
+    if t is None:
+        raise _tr().error(TypingError, "np.array() of these values gives a dtype compiled code does not support")
+    out = numpy_api.allocate(shape, t)
+    for k, value in enumerate(leaves):
+        index, rest = [], k
+        for extent in reversed(shape):
+            index.insert(0, rest % extent)
+            rest //= extent
+        arrays.setitem(out, tuple(index), value)
+    return out
+
+
+def _check_homogeneous(xs: list[Symbolic]) -> None:
+    """NumPy's error for arrays of different shapes in one ``np.array`` (the first axis where
+    they differ, and the shape found before it)."""
+    ndim = xs[0].type.ndim
+    if any(x.type.ndim != ndim for x in xs):
+        raise _tr().error(TypingError, "setting an array element with a sequence. The requested array has an "
+                                       "inhomogeneous shape after 1 dimensions")
+    first = arrays.shape(xs[0])
+    for j in range(ndim):
+        differs = None
+        for x in xs[1:]:
+            found = arith.compare("!=", arrays.dim(x, j), first[j])
+            differs = found if differs is None else arith.logical_or(differs, found)
+        if differs is None:
+            return
+        detected = ", ".join([str(len(xs))] + ["{}"] * j) + ("," if j == 0 else "")
+        arith.raise_if(differs, "ValueError", "setting an array element with a sequence. The requested array has an "
+                       f"inhomogeneous shape after {j + 1} dimensions. The detected shape was ({detected}) + "
+                       "inhomogeneous part.", *(_value(n) for n in first[:j]))
+
+
+def asarray(obj: Any, dtype: Any = None) -> Symbolic:
+    """``np.asarray``: a traced array as it is (of another dtype: converted), else ``np.array``."""
+    if not _traced_in(obj):
+        return np.asarray(obj, dtype=dtype)
+    return array(obj, dtype, copy=False)
+
+
+def _traced_in(obj: Any) -> bool:
+    if isinstance(obj, (tuple, list)):
+        return any(_traced_in(x) for x in obj)
+    return isinstance(obj, Symbolic)
+
+
+def _nested(obj: Any) -> tuple[tuple, list]:
+    """The shape of a rectangular nest of lists and tuples of numbers, and its numbers in C order."""
+    if not isinstance(obj, (tuple, list)):
+        kind = type_of(obj)
+        if kind is None or not kind.is_scalar:
+            raise _tr().error(UnsupportedError, "np.array() of a list holding arrays and numbers, or other objects, "
+                                                "is not supported in compiled code")
+        return (), [obj]
+    parts = [_nested(x) for x in obj]
+    shapes = {shape for shape, _ in parts}
+    if len(shapes) > 1:
+        raise _tr().error(TypingError, "setting an array element with a sequence. The requested array has an "
+                                       "inhomogeneous shape")
+    inner = shapes.pop() if shapes else ()
+    return (len(obj), *inner), [leaf for _, leaves in parts for leaf in leaves]
+
+
+def _coerced(value: Any) -> Any:
+    """What NumPy's array coercion sees of ``value``: a dtype (a Python number: its default)."""
+    kind = type_of(value)
+    weak = value.weak if isinstance(value, Symbolic) else not isinstance(value, np.generic)
+    if weak:
+        if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+            raise _tr().error(UnsupportedError, f"np.array() of the Python int {value} needs a dtype compiled code "
+                                                "does not support")
+        return np.dtype({"BoolType": np.bool_, "IntType": np.int64, "FloatType": np.float64,
+                         "ComplexType": np.complex128}[type(kind).__name__])
+    return to_dtype(kind)
+
+
 def _value(n: Any) -> Symbolic:
     return n if isinstance(n, Symbolic) else arith.constant(n, i64)
 
 
 FUNCTIONS = {np.concatenate: concatenate, np.stack: stack, np.hstack: hstack, np.vstack: vstack,
-             np.column_stack: column_stack}
+             np.column_stack: column_stack, np.array: array, np.asarray: asarray}

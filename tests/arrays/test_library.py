@@ -331,3 +331,25 @@ def test_histogram_is_numpys(kernel, args):
     """NumPy's edges (linspace of the range) and its bin of every element, edge cases included;
     its errors for a range that is not finite and a count of bins below 1."""
     check(kernel, *args)
+
+
+def from_numbers(x, y):
+    return np.array([x, y, 1.0]), np.asarray([x, 2]), np.array([[x, 1], [2, x]]), np.array([x, y], dtype=np.float32)
+
+
+def from_arrays(a, b):
+    return np.array([a, b]), np.asarray(a), np.array(a)
+
+
+def with_constants(x):
+    return np.array([1.0, 2.0]) * x, np.array(0.5) + x, np.array([np.float32(1), x])
+
+
+@pytest.mark.parametrize("kernel, args", [
+    (from_numbers, (1.5, 2)), (from_numbers, (3, True)), (from_numbers, (np.float32(0.5), np.int8(3))),
+    (from_arrays, (np.ones(2), np.zeros(2))), (from_arrays, (np.ones(2), np.zeros(3))), (with_constants, (2.0,)),
+], ids=lambda x: getattr(x, "__name__", None) or "")
+def test_arrays_from_lists_of_values(kernel, args):
+    """np.array / np.asarray of lists of run-time numbers (NumPy's dtype: Python numbers as int64,
+    float64), of arrays of one shape (stacked), and constant arrays meeting run-time values."""
+    check(kernel, *args)
