@@ -163,9 +163,10 @@ def _contiguous(x: Symbolic) -> Symbolic:
 
 
 def solve(a: Any, b: Any) -> Symbolic:
-    """``np.linalg.solve(a, b)``: LAPACK's ``gesv`` of NumPy's LAPACK on C-contiguous copies
-    (``a`` square, ``b`` a vector or a matrix of as many rows), in NumPy's type (integers
-    solve in ``float64``); a singular ``a`` is NumPy's ``LinAlgError``."""
+    """``np.linalg.solve(a, b)``: LAPACK's ``gesv`` of NumPy's LAPACK on column-major copies, as
+    NumPy makes them (``a`` square, ``b`` a vector or a matrix of as many rows), in NumPy's type
+    (integers solve in ``float64``); a singular ``a`` is NumPy's ``LinAlgError``; the result is
+    C-contiguous, as NumPy's."""
     a, b = _square(a, "solve"), b
     if not wholearray.is_array(b) or b.type.ndim not in (1, 2):
         raise _tr().error(UnsupportedError, "np.linalg.solve() takes a vector or a matrix as b in compiled code")
@@ -176,16 +177,18 @@ def solve(a: Any, b: Any) -> Symbolic:
     arith.raise_if(arith.compare("!=", rows, n), "ValueError",
                    f"{name}: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
                    f"{signature} (size {{}} is different from {{}})", _int(rows), _int(n))
-    matrix = b if b.type.ndim == 2 else wholearray.subview(b, (slice(None), None))
-    x = _solved(_copy(a, t), _copy(matrix, t))
-    return x if b.type.ndim == 2 else wholearray.reshape(x, (arrays.dim(x, 0),))
+    if b.type.ndim == 1:
+        x = _solved(_copy(a, t, transposed=True), _copy(wholearray.subview(b, (None, slice(None))), t))
+        return wholearray.reshape(x, (arrays.dim(x, 1),))
+    return _copy(_solved(_copy(a, t, transposed=True), _copy(b, t, transposed=True)), t, transposed=True)
 
 
 def inv(a: Any) -> Symbolic:
     """``np.linalg.inv(a)``: ``solve(a, identity)``, as NumPy computes it."""
     a = _square(a, "inv")
     t = _inexact_type(a, a, "inv")
-    return _solved(_copy(a, t), numpy_api.eye(arrays.dim(a, 0), dtype=to_dtype(t)))
+    identity = numpy_api.eye(arrays.dim(a, 0), dtype=to_dtype(t))   # its own transpose
+    return _copy(_solved(_copy(a, t, transposed=True), identity), t, transposed=True)
 
 
 def _square(a: Any, name: str) -> Symbolic:
@@ -205,12 +208,16 @@ def _inexact_type(a: Symbolic, b: Symbolic, name: str):
     return t
 
 
-def _copy(x: Symbolic, t) -> Symbolic:
-    """A new C-contiguous array of ``x``'s elements as ``t``: LAPACK overwrites it."""
-    return wholearray.elementwise(lambda v: arith.cast(v, t), (x,), "a copy")
+def _copy(x: Symbolic, t, transposed: bool = False) -> Symbolic:
+    """A new C-contiguous array of the elements of ``x`` (of ``x.T`` with ``transposed``: ``x``
+    in column-major order, as LAPACK reads it) as ``t``."""
+    return wholearray.elementwise(lambda v: arith.cast(v, t), (wholearray.transpose(x) if transposed else x,),
+                                  "a copy")
 
 
 def _solved(a: Symbolic, b: Symbolic) -> Symbolic:
+    """``gesv`` of the matrices whose column-major copies ``a`` and ``b`` are (``b`` one right-hand
+    side per row): ``b`` then holds the solutions, as rows."""
     info = _tr().emit_value(LinalgGesvOp(a.value, b.value))
     arith.raise_if(arith.compare(">", info, 0), "numpy.linalg.LinAlgError", "Singular matrix")
     return b

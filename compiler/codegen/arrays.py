@@ -235,8 +235,8 @@ def _array_refcount(self: _FunctionLowering, op: Operation) -> None:
         emit_decref(self.b, meminfo, self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])))
 
 
-#: CBLAS's enum values (``CBLAS_ORDER``, ``CBLAS_TRANSPOSE``)
-_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+#: CBLAS's and LAPACKE's enum values (``CBLAS_ORDER``, ``CBLAS_TRANSPOSE``, ``LAPACK_COL_MAJOR``)
+_ROW_MAJOR, _NO_TRANS, _TRANS, _COL_MAJOR = 101, 111, 112, 102
 _GEMM = {"f32": "sgemm", "f64": "dgemm", "c64": "cgemm", "c128": "zgemm"}
 
 
@@ -296,18 +296,16 @@ def _linalg_matmul(self: _FunctionLowering, op: LinalgMatmulOp) -> lir.Value:
 
 @_lowers(LinalgGesvOp)
 def _linalg_gesv(self: _FunctionLowering, op: LinalgGesvOp) -> lir.Value:
-    """``info = LAPACKE_?gesv(RowMajor, n, k, a, max(1, n), ipiv, b, max(1, k))`` of NumPy's
-    LAPACK, the pivots in memory from ``malloc`` (freed right after); LAPACKE hands LAPACK
-    column-major copies, as NumPy's ``solve`` does, so the factors and results are NumPy's.
-    Nothing is called for ``n = 0`` (info 0); no LAPACK in the process is an error when
-    compiling."""
+    """``info = LAPACKE_?gesv(ColMajor, n, k, at, max(1, n), ipiv, bt, max(1, n))`` of NumPy's
+    LAPACK on the column-major copies the frontend made (as NumPy's ``solve`` makes them, so
+    the factors and results are NumPy's), the pivots in memory from ``malloc`` (freed right
+    after).  Nothing is called for ``n = 0`` (info 0); ``lower-arrays`` refuses the op when
+    the process has no LAPACK."""
     from runtime.blas import find
 
     blas, b = find(), self.b
-    if blas is None:
-        raise NotImplementedError("np.linalg needs NumPy's LAPACK, which was not found in this process")
     a, rhs = self.value(op.operand(0)), self.value(op.operand(1))
-    n, k = self._shape(rhs, op.operand(1).type)
+    k, n = self._shape(rhs, op.operand(1).type)
     integer = lir.IntType(blas.int_bits)
     size = lambda v: b.trunc(v, integer) if blas.int_bits < 64 else v   # noqa: E731
     one = lir.Constant(_I64, 1)
@@ -324,8 +322,8 @@ def _linalg_gesv(self: _FunctionLowering, op: LinalgGesvOp) -> lir.Value:
         pivots = b.call(malloc, [b.mul(at_least_one[0], lir.Constant(_I64, blas.int_bits // 8))])
         with b.if_then(b.icmp_unsigned("==", pivots, lir.Constant(_PTR, None)), likely=False):
             b.ret(self.error_status("MemoryError", "unable to allocate the pivots of a linear solve", op.loc))
-        info = b.call(gesv, [lir.Constant(lir.IntType(32), _ROW_MAJOR), size(n), size(k), b.extract_value(a, 1),
-                             size(at_least_one[0]), pivots, b.extract_value(rhs, 1), size(at_least_one[1])])
+        info = b.call(gesv, [lir.Constant(lir.IntType(32), _COL_MAJOR), size(n), size(k), b.extract_value(a, 1),
+                             size(at_least_one[0]), pivots, b.extract_value(rhs, 1), size(at_least_one[0])])
         b.call(free, [pivots])
         b.store(b.sext(info, _I64) if blas.int_bits < 64 else info, result)
     return b.load(result)

@@ -8,11 +8,13 @@
   NumPy uses for ``f32``, ``f64``, ``c64`` and ``c128`` where the process has
   one; ``lower-arrays`` makes loops of every other product (integers wrap,
   bools are ``any(a and b)``, as NumPy's own loops).
-* ``%info = linalg.gesv %a, %b : i64`` -- LAPACK's ``gesv``: solves ``a @ x = b`` for the
-  ``n x n`` array ``a`` and the ``n x k`` array ``b`` of one float or complex dtype, both
-  new C-contiguous arrays of the frontend's: ``a`` is overwritten with its LU factors,
-  ``b`` with ``x``; ``info`` is LAPACK's (``> 0``: ``a`` is singular).  Code generation
-  calls the ``LAPACKE_?gesv`` of NumPy's LAPACK.
+* ``%info = linalg.gesv %at, %bt : i64`` -- LAPACK's ``gesv``: solves ``a @ x = b`` for the
+  ``n x n`` matrix ``a`` and the ``n x k`` matrix ``b`` of one float or complex dtype, given
+  as new C-contiguous arrays of the frontend's holding them in column-major order (``at``
+  is ``n x n``, ``bt`` is ``k x n``: their transposes), as LAPACK reads them: ``at`` is
+  overwritten with the LU factors, ``bt`` with ``x`` (column-major: ``x.T``); ``info`` is
+  LAPACK's (``> 0``: ``a`` is singular).  Code generation calls the ``LAPACKE_?gesv`` of
+  NumPy's LAPACK.
 """
 from __future__ import annotations
 
