@@ -18,11 +18,12 @@ from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import i64
 
-from . import arith, arrays, numpy_api, wholearray
+from . import arith, arrays, numpy_api, pyarray, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, type_of
 
-__all__ = ["concatenate", "stack", "hstack", "vstack", "column_stack", "array", "asarray", "FUNCTIONS"]
+__all__ = ["concatenate", "stack", "hstack", "vstack", "column_stack", "array", "asarray", "repeat", "tile",
+           "meshgrid", "FUNCTIONS"]
 
 
 def _tr() -> TraceContext:
@@ -214,9 +215,49 @@ def _coerced(value: Any) -> Any:
     return to_dtype(kind)
 
 
+def repeat(a: Any, repeats: Any, axis: Any = None) -> Symbolic:
+    """``np.repeat`` of an array's flattened elements (``axis=None``, or a 1-d array) a number of
+    times each; a negative number is NumPy's ``ValueError``."""
+    if not wholearray.is_array(a) or wholearray.is_array(repeats) or (axis is not None and a.type.ndim != 1):
+        raise _tr().error(UnsupportedError, "np.repeat() of the flattened elements by one count is supported in "
+                                            "compiled code (axis=None)")
+    x = wholearray.ravel(a)
+    times = arith.cast(repeats, i64)
+    out = numpy_api.allocate(arith.binary("*", arrays.dim(x, 0), times), x.type.dtype)
+    _tr().call(pyarray.repeat_into, (out, x, times), {})
+    return out
+
+
+def tile(a: Any, reps: Any) -> Symbolic:
+    """``np.tile`` of a 1-d array a number of times."""
+    if not wholearray.is_array(a) or a.type.ndim != 1 or isinstance(reps, (tuple, list)):
+        raise _tr().error(UnsupportedError, "np.tile() of a 1-d array by one count is supported in compiled code")
+    out = numpy_api.allocate(arith.binary("*", arrays.dim(a, 0), arith.cast(reps, i64)), a.type.dtype)
+    _tr().call(pyarray.tile_into, (out, a), {})
+    return out
+
+
+def meshgrid(*xs: Any, indexing: str = "xy", sparse: bool = False, copy: bool = True) -> tuple:
+    """``np.meshgrid`` of two 1-d arrays: new arrays (``xy``: ``len(y) x len(x)``; ``ij``: the other
+    way round)."""
+    if len(xs) != 2 or sparse or indexing not in ("xy", "ij") or not all(wholearray.is_array(v) and
+                                                                           v.type.ndim == 1 for v in xs):
+        raise _tr().error(UnsupportedError, "np.meshgrid() of two 1-d arrays is supported in compiled code")
+    x, y = xs
+    rows, columns = (y, x) if indexing == "xy" else (x, y)
+    shape = (arrays.dim(rows, 0), arrays.dim(columns, 0))
+    first = numpy_api.allocate(shape, x.type.dtype)
+    second = numpy_api.allocate(shape, y.type.dtype)
+    across, down = (x, y) if indexing == "xy" else (y, x)
+    wholearray.assign(first if indexing == "xy" else second, wholearray.subview(across, (None, slice(None))))
+    wholearray.assign(second if indexing == "xy" else first, wholearray.subview(down, (slice(None), None)))
+    return first, second
+
+
 def _value(n: Any) -> Symbolic:
     return n if isinstance(n, Symbolic) else arith.constant(n, i64)
 
 
 FUNCTIONS = {np.concatenate: concatenate, np.stack: stack, np.hstack: hstack, np.vstack: vstack,
-             np.column_stack: column_stack, np.array: array, np.asarray: asarray}
+             np.column_stack: column_stack, np.array: array, np.asarray: asarray, np.repeat: repeat, np.tile: tile,
+             np.meshgrid: meshgrid}

@@ -23,7 +23,7 @@ from . import arith, arrays, numpy_api, pyarray, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, type_of
 
-__all__ = ["searchsorted", "digitize", "bincount", "histogram", "FUNCTIONS"]
+__all__ = ["searchsorted", "digitize", "bincount", "histogram", "flatnonzero", "nonzero", "argwhere", "FUNCTIONS"]
 
 
 def _tr() -> TraceContext:
@@ -177,6 +177,28 @@ def _float_extreme(x: Symbolic, which: str) -> Symbolic:
                         wholearray.reduce(x, [start], fold, None, ordered=True)[0])
 
 
+def flatnonzero(a: Any) -> Symbolic:
+    """``np.flatnonzero``: the indices of the non-zero elements of the flattened array."""
+    if not wholearray.is_array(a):
+        raise _tr().error(UnsupportedError, "np.flatnonzero() takes an array in compiled code")
+    x = wholearray.ravel(a)
+    out = numpy_api.allocate(wholearray.count_nonzero(x), i64)
+    _tr().call(pyarray.positions_where, (out, x), {})
+    return out
+
+
+def nonzero(a: Any) -> tuple:
+    """``np.nonzero`` of a 1-d array: a tuple of one index array."""
+    if not wholearray.is_array(a) or a.type.ndim != 1:
+        raise _tr().error(UnsupportedError, "np.nonzero() of a 1-d array is supported in compiled code")
+    return (flatnonzero(a),)
+
+
+def argwhere(a: Any) -> Symbolic:
+    """``np.argwhere`` of a 1-d array: the indices of its non-zero elements as a column."""
+    return wholearray.subview(nonzero(a)[0], (slice(None), None))
+
+
 def _reduce(values: Symbolic, name: str) -> Symbolic:
     """The least (``min``) or greatest element of ``values`` (an extreme int64 for an empty
     one: the callers guard)."""
@@ -185,4 +207,5 @@ def _reduce(values: Symbolic, name: str) -> Symbolic:
     return wholearray.reduce(values, [first], lambda acc, v: [arith.select(arith.compare(op, v, acc), v, acc)])[0]
 
 
-FUNCTIONS = {np.searchsorted: searchsorted, np.digitize: digitize, np.bincount: bincount, np.histogram: histogram}
+FUNCTIONS = {np.searchsorted: searchsorted, np.digitize: digitize, np.bincount: bincount, np.histogram: histogram,
+             np.flatnonzero: flatnonzero, np.nonzero: nonzero, np.argwhere: argwhere}

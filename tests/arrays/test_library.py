@@ -353,3 +353,25 @@ def test_arrays_from_lists_of_values(kernel, args):
     """np.array / np.asarray of lists of run-time numbers (NumPy's dtype: Python numbers as int64,
     float64), of arrays of one shape (stacked), and constant arrays meeting run-time values."""
     check(kernel, *args)
+
+
+def repeated(a, n):
+    return np.repeat(a, n), np.tile(a.ravel(), n)
+
+
+def grids(x, y):
+    return np.meshgrid(x, y) + np.meshgrid(x, y, indexing="ij")
+
+
+def where_nonzero(a):
+    return np.flatnonzero(a), np.nonzero(a.ravel())[0], np.argwhere(a.ravel())
+
+
+@pytest.mark.parametrize("kernel, args", [
+    (repeated, (np.array([1.0, 2.0, 3.0]), 2)), (repeated, (np.arange(4).reshape(2, 2), 3)),
+    (repeated, (np.array([1.0]), 0)), (repeated, (np.array([1.0]), -1)),
+    (grids, (np.array([1.0, 2.0, 3.0]), np.arange(2))), (grids, (np.zeros(0), np.arange(2))),
+    (where_nonzero, (np.array([0, 3, 0, 1]),)), (where_nonzero, (np.array([[0.0, np.nan], [-0.0, 2.0]]),)),
+], ids=lambda x: getattr(x, "__name__", None) or "")
+def test_repeating_grids_and_positions(kernel, args):
+    check(kernel, *args)
