@@ -518,6 +518,8 @@ class ArrayGenerator(Generator):
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
                                  f"np.sort({flat}, kind='stable')[::2].sum()", f"np.argsort({flat}, kind='stable')[:3].sum()",
                                  f"np.unique((np.abs({flat}) % 5).astype(np.int64), return_counts=True)[1].max()",
+                                 f"np.repeat({flat}, 2)[1::3].sum()", f"np.tile({flat}, 3)[::4].sum()",
+                                 f"np.flatnonzero({flat}).sum()", f"np.meshgrid({flat}, {flat})[1].sum()",
                                  f"np.searchsorted({flat}, 3)", f"np.bincount(np.abs({flat}) % 5, minlength=6).sum()"])
                 return form, "i", False
         masked = False
