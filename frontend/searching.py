@@ -62,10 +62,18 @@ def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> Any:
 
 
 def _python_number(v: Any) -> Any:
-    """``v`` as ``np.result_type`` sees it: a NumPy scalar's dtype, a Python number weak."""
+    """The dtype ``np.searchsorted`` gives a key that is a number: a NumPy scalar's own; a Python
+    float is ``float64`` (compared in double precision even with a float32 array), a Python int
+    the smallest type holding it (``int64`` when it is known only at run time), a bool ``bool``."""
     weak = v.weak if isinstance(v, Symbolic) else not isinstance(v, np.generic)
     t = type_of(v)
-    return {BoolType: False, IntType: 0}.get(type(t), 0.0) if weak else to_dtype(t)
+    if not weak:
+        return to_dtype(t)
+    if isinstance(t, BoolType):
+        return np.dtype(np.bool_)
+    if isinstance(t, IntType):
+        return np.dtype(np.int64) if isinstance(v, Symbolic) else np.min_scalar_type(v)
+    return np.dtype(np.float64)
 
 
 def digitize(x: Any, bins: Any, right: bool = False) -> Any:

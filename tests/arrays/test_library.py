@@ -200,7 +200,8 @@ SORTED = np.array([0.0, 1.0, 1.0, 2.5, np.nan])
 @pytest.mark.parametrize("kernel, args", [
     (search, (SORTED, 1.0)), (search, (SORTED, np.array([1.0, -1.0, 9.0, np.nan, 2.0]))),
     (search, (np.array([3, 1, 2, 0]), np.array([2, 0]))), (search, (np.arange(5), 2.5)),
-    (search, (np.zeros(0), np.array([1.0]))),
+    (search, (np.zeros(0), np.array([1.0]))), (search, (np.array([0.1], np.float32), 0.1)),
+    (search, (np.array([1, 100], np.int8), 300)), (search, (np.array([1, 100], np.int8), -300)),
     (digitize, (np.array([0.2, 6.4, 3.0, 1.6, 10.0]), np.array([0.0, 1.0, 2.5, 4.0, 10.0]))),
     (digitize, (np.array([0.2, 6.4, 3.0]), np.array([10.0, 4.0, 2.5, 1.0, 0.0]))),
     (digitize, (np.array([1.0]), np.array([1.0, 0.0, 2.0]))), (digitize, (np.array([1.0]), np.array([2.0, 2.0]))),
