@@ -28,7 +28,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.ops import ArrayAllocOp, FloorDivOp, Math2Op, MathOp, PowOp
+from ir.ops import ArrayAllocOp, ArrayBroadcastOp, FloorDivOp, Math2Op, MathOp, PowOp
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, f64, i64
 
 from . import arith, arrays, pyarray
@@ -226,8 +226,8 @@ def identity(n: Any, dtype: Any = None) -> Symbolic:
 
 def diag(v: Any, k: Any = 0) -> Symbolic:
     """``np.diag``: of a 1-d array the square array with it on the ``k``-th diagonal, of a
-    2-d array a new array of its ``k``-th diagonal (NumPy returns a read-only view there:
-    here a copy, with the same values)."""
+    2-d array its ``k``-th diagonal, read-only as NumPy's (NumPy's is a view of ``v``; this
+    is a copy: the same values, and writing to it is refused alike)."""
     if not arrays.is_array(v) or v.type.ndim not in (1, 2):
         raise _tr().error(TypingError if not arrays.is_array(v) else UnsupportedError,
                           "np.diag() takes a 1-d or 2-d array in compiled code")
@@ -240,7 +240,9 @@ def diag(v: Any, k: Any = 0) -> Symbolic:
     length = _smaller(arith.binary("+", rows, _smaller(k, 0)), arith.binary("-", cols, _larger(k, 0)))
     out = allocate(_larger(length, 0), v.type.dtype)
     _tr().call(pyarray.diagonal_into, (out, v, k), {})
-    return out
+    extent = arrays.dim(out, 0)
+    extent = extent if isinstance(extent, Symbolic) else arith.constant(extent, i64)
+    return _tr().emit_value(ArrayBroadcastOp(out.value, [extent.value]))   # a read-only view, as NumPy's
 
 
 def _smaller(x: Any, y: Any) -> Any:

@@ -52,6 +52,12 @@ def diag(a, k):
     return np.diag(a, k)
 
 
+def write_to_diagonal(a):
+    d = np.diag(a)
+    d[0] = 5.0
+    return d
+
+
 def trace(a):
     return np.trace(a), np.trace(a, 1)
 
@@ -69,6 +75,8 @@ def test_creation_and_diagonals():
         check(diag, np.arange(3.0), k)
         check(diag, np.arange(12).reshape(3, 4), k)
     check(trace, np.arange(12).reshape(3, 4))
+    with pytest.raises(TypingError, match="read-only"):   # NumPy's diagonal is a read-only view
+        compile(write_to_diagonal)(np.ones((2, 2)))
     check(triangles, np.arange(12.0).reshape(3, 4))
 
 
