@@ -127,15 +127,18 @@ def array(obj: Any, dtype: Any = None, copy: Any = True, ndmin: Any = 0) -> Symb
         return np.array(obj, dtype=dtype, copy=copy)
     if wholearray.is_array(obj):
         target = obj.type.dtype if dtype is None else numpy_api.dtype_of(dtype, "np.array")
-        return obj if copy is False and target == obj.type.dtype else \
-            wholearray.elementwise(lambda v: arith.cast(v, target), (obj,), "np.array()")
+        if copy is not True and target == obj.type.dtype:
+            return obj
+        _copy_allowed(copy)
+        return wholearray.elementwise(lambda v: arith.cast(v, target), (obj,), "np.array()")
+    _copy_allowed(copy)
     if not isinstance(obj, (tuple, list)):
         raise _tr().error(UnsupportedError, "np.array() takes an array, or a list or tuple of numbers or arrays, in "
                                             "compiled code")
     if obj and all(wholearray.is_array(x) for x in obj):
         _check_homogeneous(list(obj))
         stacked = stack(list(obj))
-        return stacked if dtype is None else array(stacked, dtype, copy=False)
+        return stacked if dtype is None else array(stacked, dtype, copy=None)
     shape, leaves = _nested(obj)
     t = numpy_api.dtype_of(dtype, "np.array") if dtype is not None else \
         from_dtype(np.result_type(*(_coerced(v) for v in leaves))) if leaves else from_dtype(np.dtype(np.float64))
@@ -176,7 +179,13 @@ def asarray(obj: Any, dtype: Any = None) -> Symbolic:
     """``np.asarray``: a traced array as it is (of another dtype: converted), else ``np.array``."""
     if not _traced_in(obj):
         return np.asarray(obj, dtype=dtype)
-    return array(obj, dtype, copy=False)
+    return array(obj, dtype, copy=None)
+
+
+def _copy_allowed(copy: Any) -> None:
+    """NumPy 2's ``copy=False``: a copy that is needed is its ``ValueError`` (when compiling here)."""
+    if copy is False:
+        raise _tr().error(TypingError, "Unable to avoid copy while creating an array as requested.")
 
 
 def _traced_in(obj: Any) -> bool:
@@ -240,9 +249,10 @@ def tile(a: Any, reps: Any) -> Symbolic:
 def meshgrid(*xs: Any, indexing: str = "xy", sparse: bool = False, copy: bool = True) -> tuple:
     """``np.meshgrid`` of two 1-d arrays: new arrays (``xy``: ``len(y) x len(x)``; ``ij``: the other
     way round)."""
-    if len(xs) != 2 or sparse or indexing not in ("xy", "ij") or not all(wholearray.is_array(v) and
-                                                                           v.type.ndim == 1 for v in xs):
-        raise _tr().error(UnsupportedError, "np.meshgrid() of two 1-d arrays is supported in compiled code")
+    if len(xs) != 2 or sparse or copy is not True or indexing not in ("xy", "ij") \
+            or not all(wholearray.is_array(v) and v.type.ndim == 1 for v in xs):
+        raise _tr().error(UnsupportedError, "np.meshgrid() of two 1-d arrays (copies: not sparse=, copy=False) is "
+                                            "supported in compiled code")
     x, y = xs
     rows, columns = (y, x) if indexing == "xy" else (x, y)
     shape = (arrays.dim(rows, 0), arrays.dim(columns, 0))

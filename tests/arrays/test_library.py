@@ -386,3 +386,23 @@ def where_nonzero(a):
 ], ids=lambda x: getattr(x, "__name__", None) or "")
 def test_repeating_grids_and_positions(kernel, args):
     check(kernel, *args)
+
+
+def shares(a):
+    b = np.asarray(a)
+    b[0] = 7.0
+    c = np.array(a)
+    c[1] = 8.0
+    return a
+
+
+def no_copy_allowed(a):
+    return np.array(a, dtype=np.float32, copy=False)
+
+
+def test_copies_as_numpy_2():
+    """np.asarray of an array is the array; np.array copies; copy=False where a copy is needed
+    is NumPy's error (when compiling)."""
+    check(shares, np.ones(3))
+    with pytest.raises(TypingError, match="Unable to avoid copy"):
+        compile(no_copy_allowed)(np.ones(3))
