@@ -446,6 +446,8 @@ class ArrayGenerator(Generator):
             valid = [(o, w) for o, w in zip(ops, weights) if x.kind in o[1]]
             op, _ = r.choices([o for o, _ in valid], [w for _, w in valid])[0]
             text = f"({op}{x.text})" if op in "-~" else f"({x.text}){op}" if op[0] == "." else f"{op}({x.text})"
+            if op == ".imag":   # of a real array: read-only zeros, and a write to them is refused when compiling
+                text += ".copy()"   # (also on a path that never runs): the program may bind and write them
             return Arr(text, x.kind, x.shape)
         if node == "ufunc":
             x = self.expr(scope, target, d, origin, prefer)
