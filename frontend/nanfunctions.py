@@ -30,7 +30,7 @@ def _tr() -> TraceContext:
 
 def _array(a: Any, name: str, axis: Any) -> Symbolic:
     if not wholearray.is_array(a) or axis is not None:
-        raise _tr().error(UnsupportedError, f"np.{name}() of an array and axis=None only in compiled code for now")
+        raise _tr().error(UnsupportedError, f"np.{name}() takes an array, with axis=None, in compiled code for now")
     if isinstance(a.type.dtype, ComplexType):
         raise _tr().error(UnsupportedError, f"np.{name}() of complex arrays is not supported in compiled code yet")
     return a
