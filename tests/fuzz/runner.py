@@ -215,9 +215,10 @@ def describe(o) -> str:
     return text + (f", arrays after: {arrays}" if arrays else "") + (f", printed {printed[:300]!r}" if printed else "")
 
 
-#: NumPy's own words for operand dtypes no ufunc loop takes, and for writing into a read-only
-#: array (read-only-ness is part of an array's type): compiled code says them when it compiles
-NUMPY_DTYPE_REFUSALS = ("ufunc '", "Cannot cast ufunc", "numpy boolean", "read-only")
+#: NumPy's own words for operand dtypes no ufunc loop (or ``np.bincount``'s cast) takes, and for
+#: writing into a read-only array (read-only-ness is part of an array's type): compiled code says
+#: them when it compiles
+NUMPY_DTYPE_REFUSALS = ("ufunc '", "Cannot cast ufunc", "Cannot cast array data", "numpy boolean", "read-only")
 
 
 def agree(got, want, approx: tuple[int, ...] = ()) -> bool:
