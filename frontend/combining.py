@@ -16,7 +16,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.types import i64
+from ir.types import BoolType, IntType, i64
 
 from . import arith, arrays, numpy_api, pyarray, wholearray
 from .context import TraceContext, current
@@ -241,6 +241,9 @@ def tile(a: Any, reps: Any) -> Symbolic:
     """``np.tile`` of a 1-d array a number of times."""
     if not wholearray.is_array(a) or a.type.ndim != 1 or isinstance(reps, (tuple, list)):
         raise _tr().error(UnsupportedError, "np.tile() of a 1-d array by one count is supported in compiled code")
+    if not isinstance(type_of(reps), (IntType, BoolType)):   # NumPy's TypeError (np.repeat truncates a float)
+        raise _tr().error(TypingError, "np.tile(): 'float' object cannot be interpreted as an integer; pass an "
+                                       "int count")
     out = numpy_api.allocate(arith.binary("*", arrays.dim(a, 0), arith.cast(reps, i64)), a.type.dtype)
     _tr().call(pyarray.tile_into, (out, a), {})
     return out

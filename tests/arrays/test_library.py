@@ -406,3 +406,12 @@ def test_copies_as_numpy_2():
     check(shares, np.ones(3))
     with pytest.raises(TypingError, match="Unable to avoid copy"):
         compile(no_copy_allowed)(np.ones(3))
+
+
+def tiled(a, n):
+    return np.tile(a, n)
+
+
+def test_a_float_count_of_tile_is_numpys_type_error_when_compiling():
+    with pytest.raises(TypingError, match="cannot be interpreted as an integer"):
+        compile(tiled)(np.ones(2), 2.5)
