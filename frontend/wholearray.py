@@ -825,6 +825,8 @@ def _extremum(name: str, op: str) -> Callable[..., Any]:
         else:
             start = t.max if op == "<" else t.min
         m = reduce(a, [arith.constant(start, t)], lambda acc, x: [numpy_api.extremum(op)(acc, x)], k)[0]
+        if isinstance(a.value.owner, ArrayMapOp):   # NumPy reduces a new array: lower-arrays' order
+            m.value.owner.attributes["new_operand"] = True
         return _finish(a, m, k, keepdims)
     return reduce_extremum
 

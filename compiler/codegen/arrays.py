@@ -19,8 +19,8 @@ import llvmlite.ir as lir
 
 from ir.core import Operation
 from ir.ops.array import (
-    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayGlobalOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
-    ArrayViewOp,
+    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayGlobalOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayStrideOp,
+    ArrayUndefOp, ArrayViewOp,
 )
 from ir.ops.linalg import LinalgGesvOp, LinalgMatmulOp
 from ir.ops.wholearray import ArrayBroadcastOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
@@ -36,6 +36,19 @@ from .core import (
 @_lowers(ArrayDimOp)
 def _array_dim(self: _FunctionLowering, op: ArrayDimOp) -> lir.Value:
     return self.b.extract_value(self.value(op.operand(0)), [2, op.axis])
+
+
+@_lowers(ArrayStrideOp)
+def _array_stride(self: _FunctionLowering, op: ArrayStrideOp) -> lir.Value:
+    array, t = self.value(op.operand(0)), op.operand(0).type
+    if t.layout == "A":
+        return self.b.extract_value(array, [3, op.axis])
+    shape = self._shape(array, t)
+    inner = range(op.axis + 1, t.ndim) if t.layout == "C" else range(op.axis)
+    stride = lir.Constant(_I64, _itemsize(t.dtype))
+    for k in inner:
+        stride = self.b.mul(stride, shape[k])
+    return stride
 
 
 @_lowers(ArrayLoadOp)

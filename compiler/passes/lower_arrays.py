@@ -43,13 +43,14 @@ from ir.clone import clone
 from ir.core import Operation, Value
 from ir.ops import (
     AddOp, AndOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
-    ArrayReshapeOp, ArrayStoreOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, CallOp, ConstantOp, ForOp, IfOp, MulOp, OrOp,
-    LinalgGesvOp, LinalgMatmulOp, YieldOp, is_extent_of, known_extent,
+    ArrayReshapeOp, ArrayStoreOp, ArrayStrideOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, CallOp, ConstantOp,
+    EqOp, ForOp, FuncOp, IfOp, LeOp, LinalgGesvOp, LinalgMatmulOp, LtOp, MulOp, NotOp, OrOp, SelectOp, SubOp, YieldOp,
+    is_extent_of, known_extent,
 )
 from ir.rewriting import Rewriter
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, bool_, i64
 
-from . import pairwise
+from . import extremum, pairwise
 from .analysis import may_share_memory
 from .base import changes_of, register_pass
 
@@ -77,8 +78,7 @@ class LowerArrays:
                         and any(x is not op.out for x in op.inputs):
                     pending += _split_on_overlap(op, rewriter)
                 else:
-                    _lower(op, rewriter, lambda reduce, v, inputs, outer, summed, func=func:
-                           pairwise.outline(reduce, v, inputs, outer, summed, module, func))
+                    _lower(op, rewriter, module, func)
         return changed
 
 
@@ -251,14 +251,18 @@ class _Nest:
         return [mapping.get(v, v) for v in op.body.terminator.operands]
 
 
-def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, outline) -> None:
-    """``op`` as loops; ``outline(op, v, inputs, outer, summed)`` makes the pairwise-sum function
-    of a float sum (:mod:`.pairwise`)."""
+def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, module: Module, func: FuncOp) -> None:
+    """``op`` as loops (a float sum, min or max partly in functions of its own, in ``module``)."""
     nest = _Nest(op, rewriter)
-    v = pairwise.summand(op) if isinstance(op, ArrayReduceOp) and op.axis in (None, op.ndim - 1) \
-        and not op.attributes.get("ordered") else None
+    reduction = isinstance(op, ArrayReduceOp) and not op.attributes.get("ordered")
+    v = pairwise.summand(op) if reduction and op.axis in (None, op.ndim - 1) else None
     if v is not None:
-        rewriter.replace(op, [_pairwise_sum(op, v, nest, outline)])
+        rewriter.replace(op, [_pairwise_sum(op, v, nest, lambda *args: pairwise.outline(*args, module, func))])
+        return
+    extreme = extremum.operand(op) if reduction else None
+    result = _numpy_extremum(op, *extreme, nest, module, func) if extreme is not None else None
+    if result is not None:
+        rewriter.replace(op, [result])
         return
     if isinstance(op, ArrayMapOp):
         dest = op.out if op.out is not None else \
@@ -310,6 +314,118 @@ def _pairwise_sum(op: ArrayReduceOp, v: Value, nest: _Nest, outline) -> Value:
     nest.put(ArrayStoreOp(out, indices, nest.put(AddOp(init, s, loc=loc)).result, loc=loc))
     nest.close(loops, [], None)
     return out
+
+
+def _numpy_extremum(op: ArrayReduceOp, v: Value, kind: str, nest: _Nest, module: Module, func: FuncOp) -> Value | None:
+    """A float min or max in NumPy's order (:mod:`.extremum`), or None where that is the
+    order of the region as written (along an axis not innermost in memory of a C or F
+    array).  Along an axis, the axis is read last, each row by a call; the order of a
+    strided array's rows is found at run time."""
+    loc, t = op.loc, op.inits[0].type
+    inputs, extents = nest.inputs(), list(op.extents)
+    args = op.element_args()
+    direct = op.inputs[args.index(v)] if v in args else None   # v is an input's element
+    if direct is not None and (direct.type.ndim != op.ndim or direct not in inputs or op.attributes.get("new_operand")):
+        direct = None
+    strided = direct is not None and direct.type.layout == "A"
+    fortran = direct.type.layout == "F" if direct is not None else all(x.type.layout == "F" for x in inputs)
+    flipped = fortran and op.ndim > 1 and op.axis in (None, 0)   # memory order: reversed axes
+    last = op.ndim - 1
+    if op.axis not in (None, last) and not flipped and not strided or op.axis == last and fortran and op.ndim > 1:
+        return None
+    axes = list(range(op.ndim))
+    if flipped:
+        axes.reverse()
+    elif strided and op.axis not in (None, last):   # the axis last, as a strided array's may be innermost
+        axes = [j for j in axes if j != op.axis] + [op.axis]
+    if axes != sorted(axes):
+        moved = [nest.put(ArrayTransposeOp(x, axes, loc=loc)).result for x in inputs]
+        direct = moved[inputs.index(direct)] if direct is not None else None
+        inputs, extents = moved, [extents[j] for j in axes]
+    itemsize = nest.put(ConstantOp(t.bits // 8, i64, loc=loc)).result
+    if op.axis is None:
+        if op.ndim > 1 and all(x.type.layout == "C" for x in inputs):   # a contiguous whole: 1-D
+            extents = [_product(nest, extents)]
+            inputs = [nest.put(ArrayReshapeOp(x, extents, loc=loc)).result for x in inputs]
+        spread = extents if len(extents) > 1 else []
+        size = _product(nest, extents)
+
+        def call(order: str) -> Value:
+            name, rest = extremum.outline(op, v, kind, order, inputs, 0, len(extents), module, func)
+            return nest.put(CallOp(name, [size, *spread, *rest], t, loc=loc)).result
+        if not strided:
+            return call("vector")
+        return _either(nest, _vector_run(nest, direct, itemsize), [t], lambda: [call("vector")],
+                       lambda: [call("unrolled")])[0]
+    kept = extents[:-1]
+    out = nest.put(ArrayAllocOp(t, kept[::-1] if flipped else kept, loc=loc)).result
+    if strided:
+        contiguous, innermost = _row_runs(nest, direct, itemsize)
+    names = {order: extremum.outline(op, v, kind, order, inputs, op.ndim - 1, 1, module, func)
+             for order in (("vector", "unrolled", "in order") if strided else ("vector",))}
+    loops, indices, _ = nest.open(kept)
+
+    def call(order: str) -> Value:
+        name, rest = names[order]
+        return nest.put(CallOp(name, [extents[-1], *indices, *rest], t, loc=loc)).result
+    r = call("vector") if not strided else _either(
+        nest, contiguous, [t], lambda: [call("vector")],
+        lambda: _either(nest, innermost, [t], lambda: [call("unrolled")], lambda: [call("in order")]))[0]
+    nest.put(ArrayStoreOp(out, indices[::-1] if flipped else indices, r, loc=loc))
+    nest.close(loops, [], None)
+    return out
+
+
+def _equal(nest: _Nest, a: Value, b: Value) -> Value:
+    return nest.put(EqOp(a, b, loc=nest.op.loc)).result
+
+
+def _vector_run(nest: _Nest, x: Value, itemsize: Value) -> Value:
+    """Whether NumPy reduces the whole strided array ``x`` in vector order: it is contiguous
+    in C order, or not one run of equal strides (then NumPy copies it to a contiguous buffer)."""
+    loc, n = nest.op.loc, x.type.ndim
+    strides = [nest.put(ArrayStrideOp(x, k, loc=loc)).result for k in range(n)]
+    uniform = None
+    for k in range(n - 1):
+        extent = nest.put(ArrayDimOp(x, k + 1, loc=loc)).result
+        step = _equal(nest, strides[k], nest.put(MulOp(strides[k + 1], extent, loc=loc)).result)
+        uniform = step if uniform is None else nest.put(AndOp(uniform, step, loc=loc)).result
+    unit = _equal(nest, strides[-1], itemsize)
+    if uniform is None:
+        return unit
+    return nest.put(OrOp(nest.put(NotOp(uniform, loc=loc)).result, unit, loc=loc)).result
+
+
+def _row_runs(nest: _Nest, x: Value, itemsize: Value) -> tuple[Value, Value]:
+    """Whether the rows along the last axis of the strided array ``x`` are contiguous, and
+    whether that axis is the innermost in memory (NumPy's runs along it; else it goes in order)."""
+    loc, last = nest.op.loc, x.type.ndim - 1
+
+    def size(stride: Value) -> Value:   # |stride|
+        negative = nest.put(LtOp(stride, nest.zero, loc=loc)).result
+        return nest.put(SelectOp(negative, nest.put(SubOp(nest.zero, stride, loc=loc)).result, stride,
+                                 loc=loc)).result
+    stride = nest.put(ArrayStrideOp(x, last, loc=loc)).result
+    step, innermost = size(stride), None
+    for k in range(last):
+        other = size(nest.put(ArrayStrideOp(x, k, loc=loc)).result)
+        flat = nest.put(LeOp(nest.put(ArrayDimOp(x, k, loc=loc)).result, nest.one, loc=loc)).result
+        inner = nest.put(OrOp(flat, nest.put(LeOp(step, other, loc=loc)).result, loc=loc)).result
+        innermost = inner if innermost is None else nest.put(AndOp(innermost, inner, loc=loc)).result
+    if innermost is None:
+        innermost = nest.put(ConstantOp(True, bool_, loc=loc)).result
+    return _equal(nest, stride, itemsize), innermost
+
+
+def _either(nest: _Nest, cond: Value, types, then, otherwise) -> list[Value]:
+    """``then()`` if ``cond`` else ``otherwise()``, each putting its ops into its branch."""
+    branch = nest.put(IfOp(cond, types, loc=nest.op.loc))
+    outer = nest.block
+    for block, make in ((branch.then_block, then), (branch.else_block, otherwise)):
+        nest.block = block
+        block.append(YieldOp(make(), loc=nest.op.loc))
+    nest.block = outer
+    return list(branch.results)
 
 
 def _product(nest: _Nest, extents: Sequence[Value]) -> Value:

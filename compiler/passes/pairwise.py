@@ -32,13 +32,11 @@ import math
 from typing import Sequence
 
 from ir import Module
-from ir.clone import clone
-from ir.core import Block, Operation, Value
-from ir.ops import (
-    AddOp, AndOp, ArrayLoadOp, ArrayReduceOp, CallOp, ConstantOp, EqOp, FloorDivOp, ForOp, FuncOp, GtOp, IfOp, ModOp,
-    ReturnOp, SelectOp, ShrOp, SubOp, YieldOp,
-)
-from ir.types import FloatType, Type, i64
+from ir.core import Value
+from ir.ops import AddOp, AndOp, ArrayReduceOp, CallOp, ConstantOp, ForOp, FuncOp, GtOp, IfOp, ReturnOp, ShrOp, SubOp, YieldOp
+from ir.types import FloatType
+
+from .outlining import Outline
 
 #: NumPy's PW_BLOCKSIZE: the most elements summed without splitting
 BLOCK = 128
@@ -63,86 +61,16 @@ def summand(op: ArrayReduceOp) -> Value | None:
     return None
 
 
-def free_values(op: Operation) -> list[Value]:
-    """The values ``op``'s region uses that are defined outside it, in first-use order."""
-    inside: set[Value] = set(op.body.args)
-    found: dict[Value, None] = {}
-    for inner in op.body.walk():
-        for v in inner.operands:
-            if v not in inside:
-                found[v] = None
-        inside.update(inner.results)
-        for region in inner.regions:
-            inside.update(region.block.args)
-    return list(found)
-
-
 def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, summed: int, module: Module,
             caller: FuncOp) -> tuple[str, list[Value]]:
     """The recursive function summing ``v`` for ``op``, its inputs read as ``inputs``: at the
     indices ``(outer fixed indices..., the position lo + i of the last ``summed`` axes, in C
     order)``; its name and the arguments that follow ``lo, n, outer indices..., the summed
     axes' extents (when there are several)...``."""
-    free = free_values(op)
-    t, loc = v.type, op.loc
-    spread = summed if summed > 1 else 0   # extents passed to find an index's position
-    name = module.unique_name(f"{caller.sym_name}.pairwise")
-    fn = FuncOp(name, [i64, i64, *[i64] * (outer + spread), *(x.type for x in inputs), *(x.type for x in free)], t,
-                ["lo", "n", *(f"i{k}" for k in range(outer)), *(f"n{k}" for k in range(spread)),
-                 *(f"x{k}" for k in range(len(inputs))), *(x.name_hint for x in free)], loc=loc)
-    lo, n = fn.args[:2]
-    fixed = fn.args[2:2 + outer]
-    extents = fn.args[2 + outer:2 + outer + spread]
-    arrays = fn.args[2 + outer + spread:2 + outer + spread + len(inputs)]
-    params = fn.args[2 + outer + spread + len(inputs):]
-    rest = fn.args[2:]
-    accumulation = op.body.terminator.operand(0).owner   # acc + v: not copied
-
-    def put(block: Block, new: Operation) -> Value:
-        block.append(new)
-        return new.results[0] if new.results else None
-
-    def const(block: Block, value, type_: Type = i64) -> Value:
-        return put(block, ConstantOp(value, type_, loc=loc))
-
-    def element(block: Block, index: Sequence[Value]) -> Value:
-        """``v`` at ``(fixed..., index...)``: the inputs' elements loaded, the region's ops copied."""
-        mapping: dict[Value, Value] = dict(zip(free, params))
-        for arg, x in zip(op.element_args(), arrays):
-            mapping[arg] = put(block, ArrayLoadOp(x, [*fixed, *index][outer + len(index) - x.type.ndim:], loc=loc))
-        for inner in op.body.ops[:-1]:
-            if inner is not accumulation:
-                block.append(clone(inner, mapping))
-        return mapping.get(v, v)
-
-    def position(block: Block, flat: Value) -> list[Value]:
-        """The indices of the summed axes at the C-order position ``flat``."""
-        if not spread:
-            return [flat]
-        index, zero, one = [], const(block, 0), const(block, 1)
-        for extent in reversed(extents[1:]):
-            safe = put(block, SelectOp(put(block, EqOp(extent, zero, loc=loc)), one, extent, loc=loc))
-            index.append(put(block, ModOp(flat, safe, loc=loc)))
-            flat = put(block, FloorDivOp(flat, safe, loc=loc))
-        return [flat, *reversed(index)]
-
-    def advance(block: Block, index: Sequence[Value]) -> list[Value]:
-        """The indices of the next position: the last axis steps, carrying into those before."""
-        if not spread:
-            return [put(block, AddOp(index[0], const(block, 1), loc=loc))]
-        one, zero = const(block, 1), const(block, 0)
-        new, wrap = list(index), None
-        for d in reversed(range(len(index))):
-            step = put(block, AddOp(index[d], one, loc=loc))
-            if d == 0:   # the first axis never wraps inside the space
-                new[d] = step if wrap is None else put(block, SelectOp(wrap, step, index[d], loc=loc))
-                break
-            wraps = put(block, EqOp(step, extents[d], loc=loc))
-            stepped = put(block, SelectOp(wraps, zero, step, loc=loc))
-            new[d] = stepped if wrap is None else put(block, SelectOp(wrap, stepped, index[d], loc=loc))
-            wrap = wraps if wrap is None else put(block, AndOp(wrap, wraps, loc=loc))
-        return new
-
+    frame = Outline(op, v, inputs, outer, summed, module, caller, "pairwise", ["lo", "n"])
+    fn, name, t, loc = frame.fn, frame.name, v.type, op.loc
+    lo, n = frame.leading
+    rest, put, const, element, advance = frame.rest, frame.put, frame.const, frame.element, frame.advance
     body = fn.body
     split = IfOp(put(body, GtOp(n, const(body, BLOCK), loc=loc)), [t], loc=loc)
     body.append(split)
@@ -156,7 +84,7 @@ def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, su
     # n <= 128: eight lanes, then the rest (for n < 8 only the rest: NumPy's n < 8 case, from -0.0)
     leaf = split.else_block
     whole = put(leaf, SubOp(n, put(leaf, AndOp(n, const(leaf, LANES - 1), loc=loc)), loc=loc))
-    start = position(leaf, lo)
+    start = frame.position(leaf, lo)
     minus_zero = const(leaf, -0.0, t)
     lanes = ForOp(const(leaf, 0), whole, const(leaf, LANES), [*[minus_zero] * LANES, *start], loc=loc)
     leaf.append(lanes)
@@ -178,4 +106,4 @@ def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, su
     put(leaf, YieldOp([tail.results[0]], loc=loc))
     body.append(ReturnOp(split.results[0], loc=loc))
     module.add(fn)
-    return name, [*inputs, *free]
+    return name, frame.passed

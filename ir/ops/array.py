@@ -37,7 +37,7 @@ from ..diagnostics import Location
 from ..interfaces import NULL, Allocate, Free, Ownership, Raise, Read, Write
 from ..types import ArrayType, i64
 
-__all__ = ["ArrayUndefOp", "ArrayGlobalOp", "ArrayDimOp", "ArrayLoadOp", "ArrayStoreOp", "ArrayViewOp", "ArrayAllocOp",
+__all__ = ["ArrayUndefOp", "ArrayGlobalOp", "ArrayDimOp", "ArrayStrideOp", "ArrayLoadOp", "ArrayStoreOp", "ArrayViewOp", "ArrayAllocOp",
            "ArrayIncrefOp", "ArrayDecrefOp", "Allocates"]
 
 
@@ -78,6 +78,24 @@ class ArrayDimOp(Operation):
         axis = self.attributes.get("axis")
         if not isinstance(axis, int) or not 0 <= axis < t.ndim:
             self.fail(f"axis {axis!r} is out of range for a {t.ndim}-d array")
+
+
+class ArrayStrideOp(Operation):
+    """The byte stride of axis ``axis``: NumPy's ``a.strides[axis]`` (of a ``C``/``F``
+    array, the one its layout gives)."""
+
+    name = "array.stride"
+    traits = frozenset({Pure})
+
+    def __init__(self, array: Value, axis: int, loc: Location | None = None, name: str | None = None):
+        self._setup([array], [i64], {"axis": axis}, loc=loc, result_names=[name])
+
+    @property
+    def axis(self) -> int:
+        return self.attributes["axis"]
+
+    def verify_(self) -> None:
+        ArrayDimOp.verify_(self)
 
 
 class ArrayLoadOp(Operation):

@@ -1730,15 +1730,3 @@ def test_boolean_subtract(kernel, args, opt):
         kernel(*args)
     with pytest.raises(TypingError, match="boolean"):
         compile(kernel, opt=opt)(*args)
-
-
-def min_and_max(a):
-    return np.min(a), np.max(a)
-
-
-@pytest.mark.xfail(strict=False, reason="open: NumPy's SIMD min/max reduction keeps another of two equal zeros "
-                                        "(-0.0, 0.0) than the sequential one compiled code does (found by the fuzzer, "
-                                        "arrays-s23k-185); which one depends on NumPy's vector width")
-def test_min_and_max_keep_numpys_zero():
-    a = np.array([1.0, 0.0, 0.0, 0.0, 0.0, 1.0, np.inf, -0.0, 87.3], np.float32)
-    check(min_and_max, 3, a)

@@ -14,8 +14,8 @@ from ir import (
 from ir.diagnostics import Location
 from ir.ops import OP_REGISTRY, ImagOp, MakeComplexOp, RealOp
 from ir.ops.array import (
-    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayGlobalOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayUndefOp,
-    ArrayViewOp,
+    ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayGlobalOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayStrideOp,
+    ArrayUndefOp, ArrayViewOp,
 )
 from ir.ops.arith import (
     AddOp, AndOp, CastOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp, InvertOp, LeOp, LtOp,
@@ -160,6 +160,7 @@ def build_arrays() -> FuncOp:
     m, i = f.args
     bld = Builder.at_end(f.body, HERE)
     n = bld.add(ArrayDimOp(m, 1, name="n"))
+    bld.add(ArrayStrideOp(m, 0, name="row_bytes"))
     value = bld.add(ArrayLoadOp(m, [i, n], name="x"))
     bld.insert(ArrayStoreOp(m, [n, i], value))
     row = bld.add(ArrayViewOp(m, i, name="row"))
