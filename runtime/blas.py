@@ -1,5 +1,5 @@
 """NumPy's own BLAS and LAPACK, found in the running process, for the matrix products and
-linear solves compiled code makes.
+the linear algebra (``np.linalg``) compiled code computes.
 
 Decision: compiled code calls the BLAS NumPy was built with, never a library of
 its own: a product is computed by the routines NumPy itself calls, and no native
@@ -48,6 +48,12 @@ class Blas:
         """The exported name of ``LAPACKE_<routine>`` (``scipy_LAPACKE_dgesv64_``); LAPACKE's
         integers are as wide as CBLAS's."""
         return f"{self.prefix}LAPACKE_{routine}{self.suffix}"
+
+    def fortran(self, routine: str) -> str:
+        """The exported name of the Fortran LAPACK routine ``routine`` (``scipy_dgetrf_64_``,
+        ``dgetrf_``): the interface NumPy's ``umath_linalg`` calls; its integers are as wide
+        as CBLAS's."""
+        return f"{self.prefix}{routine}_{self.suffix}"
 
     def address(self, symbol: str) -> int | None:
         """The address of ``symbol`` in the library, or None."""

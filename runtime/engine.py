@@ -202,9 +202,10 @@ class Engine:
 
 def _private_symbols(module: Any) -> dict[str, int]:
     """The functions ``module`` declares that the process does not export, by address:
-    the CBLAS and LAPACKE functions of NumPy's BLAS (:mod:`runtime.blas`), which NumPy loads
-    privately."""
-    declared = [f.name for f in module.functions if f.is_declaration and ("cblas_" in f.name or "LAPACKE_" in f.name)]
+    the CBLAS, LAPACKE and Fortran LAPACK functions of NumPy's BLAS (:mod:`runtime.blas`; a
+    Fortran name ends with ``_``), which NumPy loads privately."""
+    declared = [f.name for f in module.functions if f.is_declaration
+                and ("cblas_" in f.name or "LAPACKE_" in f.name or f.name.endswith("_"))]
     if not declared:
         return {}
     from .blas import find

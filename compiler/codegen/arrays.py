@@ -248,8 +248,8 @@ def _array_refcount(self: _FunctionLowering, op: Operation) -> None:
         emit_decref(self.b, meminfo, self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])))
 
 
-#: CBLAS's and LAPACKE's enum values (``CBLAS_ORDER``, ``CBLAS_TRANSPOSE``, ``LAPACK_COL_MAJOR``)
-_ROW_MAJOR, _NO_TRANS, _TRANS, _COL_MAJOR = 101, 111, 112, 102
+#: CBLAS's enum values (``CBLAS_ORDER``, ``CBLAS_TRANSPOSE``)
+_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 _GEMM = {"f32": "sgemm", "f64": "dgemm", "c64": "cgemm", "c128": "zgemm"}
 
 
@@ -309,11 +309,12 @@ def _linalg_matmul(self: _FunctionLowering, op: LinalgMatmulOp) -> lir.Value:
 
 @_lowers(LinalgGesvOp)
 def _linalg_gesv(self: _FunctionLowering, op: LinalgGesvOp) -> lir.Value:
-    """``info = LAPACKE_?gesv(ColMajor, n, k, at, max(1, n), ipiv, bt, max(1, n))`` of NumPy's
-    LAPACK on the column-major copies the frontend made (as NumPy's ``solve`` makes them, so
-    the factors and results are NumPy's), the pivots in memory from ``malloc`` (freed right
-    after).  Nothing is called for ``n = 0`` (info 0); ``lower-arrays`` refuses the op when
-    the process has no LAPACK."""
+    """``?gesv(n, k, at, max(1, n), ipiv, bt, max(1, n), info)``, the Fortran routine of NumPy's
+    LAPACK NumPy's ``solve`` calls (LAPACKE's would check the input for NaN and refuse it where
+    NumPy computes NaN), on the column-major copies the frontend made (as NumPy's ``solve``
+    makes them, so the factors and results are NumPy's), the arguments by address, the pivots
+    in memory from ``malloc`` (freed right after).  Nothing is called for ``n = 0`` (info 0);
+    ``lower-arrays`` refuses the op when the process has no LAPACK."""
     from runtime.blas import find
 
     blas, b = find(), self.b
@@ -322,21 +323,24 @@ def _linalg_gesv(self: _FunctionLowering, op: LinalgGesvOp) -> lir.Value:
     integer = lir.IntType(blas.int_bits)
     size = lambda v: b.trunc(v, integer) if blas.int_bits < 64 else v   # noqa: E731
     one = lir.Constant(_I64, 1)
-    at_least_one = [b.select(b.icmp_signed(">", v, one), v, one) for v in (n, k)]
+    at_least_one = b.select(b.icmp_signed(">", n, one), n, one)
     t = op.operand(0).type.dtype
-    gesv = self.module.libc(blas.lapacke({"f32": "sgesv", "f64": "dgesv", "c64": "cgesv", "c128": "zgesv"}[str(t)]),
-                            lir.FunctionType(integer, [lir.IntType(32), integer, integer, _PTR, integer, _PTR, _PTR,
-                                                       integer]))
+    gesv = self.module.libc(blas.fortran({"f32": "sgesv", "f64": "dgesv", "c64": "cgesv", "c128": "zgesv"}[str(t)]),
+                            lir.FunctionType(lir.VoidType(), [_PTR] * 8))
     malloc = self.module.libc("malloc", lir.FunctionType(_PTR, [_I64]))
     free = self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR]))
+    slots = [self.allocas.alloca(integer) for _ in range(4)]   # n, k, the leading dimension, info
     result = self.allocas.alloca(_I64)
     b.store(lir.Constant(_I64, 0), result)
     with b.if_then(b.icmp_signed(">", n, lir.Constant(_I64, 0))):
-        pivots = b.call(malloc, [b.mul(at_least_one[0], lir.Constant(_I64, blas.int_bits // 8))])
+        pivots = b.call(malloc, [b.mul(at_least_one, lir.Constant(_I64, blas.int_bits // 8))])
         with b.if_then(b.icmp_unsigned("==", pivots, lir.Constant(_PTR, None)), likely=False):
             b.ret(self.error_status("MemoryError", "unable to allocate the pivots of a linear solve", op.loc))
-        info = b.call(gesv, [lir.Constant(lir.IntType(32), _COL_MAJOR), size(n), size(k), b.extract_value(a, 1),
-                             size(at_least_one[0]), pivots, b.extract_value(rhs, 1), size(at_least_one[0])])
+        for slot, value in zip(slots, (n, k, at_least_one, lir.Constant(_I64, 0))):
+            b.store(size(value), slot)
+        b.call(gesv, [slots[0], slots[1], b.extract_value(a, 1), slots[2], pivots, b.extract_value(rhs, 1), slots[2],
+                      slots[3]])
         b.call(free, [pivots])
+        info = b.load(slots[3])
         b.store(b.sext(info, _I64) if blas.int_bits < 64 else info, result)
     return b.load(result)

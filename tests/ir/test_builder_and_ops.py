@@ -27,7 +27,7 @@ from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
-from ir.ops.linalg import LinalgGesvOp, LinalgMatmulOp
+from ir.ops.linalg import LinalgGesvOp, LinalgLapackOp, LinalgMatmulOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.ops.wholearray import (
     ArrayBroadcastOp, ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp,
@@ -134,6 +134,7 @@ def build_whole_arrays() -> FuncOp:
     bld.add(ArrayPartOp(bld.add(ArrayAllocOp(c128, [rows])), "real"))
     product = bld.add(LinalgMatmulOp(m, bld.add(ArrayTransposeOp(m, [1, 0]))))
     bld.add(LinalgGesvOp(product, bld.add(ArrayAllocOp(f64, [rows, one]))))
+    bld.add(LinalgLapackOp("dgetrf", [rows, rows, product, rows, bld.add(ArrayAllocOp(i64, [rows]))]))
     bld.insert(ReturnOp(total.results[0]))
     return f
 
