@@ -51,7 +51,8 @@ def _linalg_lapack(self: _FunctionLowering, op: LinalgLapackOp) -> lir.Value:
     info = self.allocas.alloca(integer)
     b.store(lir.Constant(integer, 0), info)
     lengths = [lir.Constant(_I64, 1)] * kinds.count("c")
-    routine = self.module.libc(symbol, lir.FunctionType(lir.VoidType(), [_PTR] * (len(args) + 1) + [_I64] * len(lengths)))
+    signature = lir.FunctionType(lir.VoidType(), [_PTR] * (len(args) + 1) + [_I64] * len(lengths))
+    routine = self.module.libc(symbol, signature)
     b.call(routine, [*args, info, *lengths])
     result = b.load(info)
     return b.sext(result, _I64) if blas.int_bits < 64 else result

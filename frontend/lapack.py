@@ -1,0 +1,248 @@
+"""``np.linalg`` functions that factor matrices, compiled as calls of NumPy's own LAPACK
+(``linalg.lapack``, :mod:`frontend.pylapack`): ``det``, ``cholesky``, ``qr``, ``eigh``,
+``eigvalsh``, ``svd``, with NumPy 2's dtypes, shapes and errors.
+
+Decisions, each NumPy's own:
+
+* the matrix is copied to column-major order in NumPy's computing type: ``float64`` for
+  every real input (``float32`` too: NumPy's ``linalg`` computes in double and casts the
+  results back; integers and bools give ``float64``), ``complex128`` for complex inputs;
+  the same LAPACK routine runs with the same workspace sizes (queried as NumPy queries
+  them), so results are NumPy's to the last bit where the data reach LAPACK the same way;
+* errors: a non-2-d array is NumPy's ``LinAlgError`` when compiling (its message); a
+  non-square matrix is its ``LinAlgError`` at run time; failures that depend on the data
+  (``Matrix is not positive definite``, ``Eigenvalues did not converge``, ``SVD did not
+  converge``) are raised at run time from LAPACK's ``info``;
+* ``det`` is ``sign * exp(logdet)`` over ``getrf``'s diagonal (0 for a singular matrix), as
+  NumPy's; results are C-contiguous new arrays; ``qr``, ``eigh`` and ``svd`` return plain
+  tuples (NumPy's named tuples unpack the same way; their attributes are not supported);
+* not supported (an ``UnsupportedError`` naming the function): stacks of matrices
+  (more than 2 dimensions), ``qr(mode='raw')`` and the deprecated modes,
+  ``svd(hermitian=True)``, dtypes NumPy's ``linalg`` refuses (``float16``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ir import TypingError, UnsupportedError
+from ir.dtypes import to_dtype
+from ir.ops.linalg import LinalgLapackOp, lapack_signature
+from ir.types import ComplexType, c128, f64, i8, i64
+
+from . import arith, arrays, numpy_api, pylapack, wholearray
+from .context import TraceContext, current
+from .values import Symbolic
+
+__all__ = ["call", "det", "cholesky", "qr", "eigh", "eigvalsh", "svd", "FUNCTIONS"]
+
+_LETTERS = {"f32": "s", "f64": "d", "c64": "c", "c128": "z"}
+_COMPLEX_NAMES = {"orgqr": "ungqr", "syevd": "heevd"}
+_LINALG_ERROR = "numpy.linalg.LinAlgError"
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+def call(routine: str, *args: Any) -> Symbolic:
+    """``pylapack.lapack(routine, *args)``: the ``linalg.lapack`` op of the routine for the
+    dtype of the first array argument; characters (``"L"``) become ``i8``, integers ``i64``,
+    a float the routine's real type."""
+    first = next(a for a in args if wholearray.is_array(a))
+    t = first.type.dtype
+    name = _LETTERS[str(t)] + (_COMPLEX_NAMES.get(routine, routine) if isinstance(t, ComplexType) else routine)
+    _, kinds = lapack_signature(name)
+    real = t.part if isinstance(t, ComplexType) else t
+    values = []
+    for kind, x in zip(kinds, args, strict=True):
+        if kind == "c":
+            x = arith.constant(ord(x), i8) if isinstance(x, str) else arith.cast(x, i8)
+        elif kind in "ir":
+            x = arith.cast(x, i64 if kind == "i" else real)
+        values.append(x.value)
+    return _tr().emit_value(LinalgLapackOp(name, values))
+
+
+def _matrix(a: Any, name: str, square: bool) -> Symbolic:
+    """``a`` as NumPy's ``linalg`` checks it: an array of 2 dimensions (fewer: NumPy's error;
+    more: not supported), square at run time with ``square``."""
+    if isinstance(a, np.ndarray):
+        a = arrays.global_array(a)
+    if not wholearray.is_array(a):
+        raise _tr().error(UnsupportedError, f"np.linalg.{name}() takes an array in compiled code")
+    ndim = a.type.ndim
+    if ndim < 2:
+        raise _tr().error(TypingError, f"{_LINALG_ERROR}: {ndim}-dimensional array given. Array must be at least "
+                                       "two-dimensional")
+    if ndim > 2:
+        raise _tr().error(UnsupportedError, f"np.linalg.{name}() of a stack of matrices ({ndim}-d array) is not "
+                                            "supported in compiled code yet; loop over the matrices")
+    if square:
+        arith.raise_if(arith.compare("!=", arrays.dim(a, 0), arrays.dim(a, 1)), _LINALG_ERROR,
+                       "Last 2 dimensions of the array must be square")
+    return a
+
+
+def _types(a: Symbolic, name: str) -> tuple:
+    """NumPy's ``_commonType``: (the computing type, the result type)."""
+    dt = to_dtype(a.type.dtype)
+    if dt.kind not in "fc":
+        return f64, f64
+    if dt.itemsize not in (4, 8, 16) or dt == np.float16:
+        raise _tr().error(TypingError, f"array type {dt.name} is unsupported in linalg")
+    if dt.kind == "c":
+        return c128, a.type.dtype
+    return f64, a.type.dtype
+
+
+def _real(t):
+    return t.part if isinstance(t, ComplexType) else t
+
+
+def _column_major(x: Symbolic, t) -> Symbolic:
+    """A new C-contiguous array holding ``x`` in column-major order (``x.T``), as ``t``."""
+    return wholearray.elementwise(lambda v: arith.cast(v, t), (wholearray.transpose(x),), "a copy")
+
+
+def _result(x: Symbolic, t, transposed: bool = True) -> Symbolic:
+    """The result NumPy gives from a matrix LAPACK left in ``x``: ``x.T`` (or ``x``) as a new
+    C-contiguous array of ``t``."""
+    return wholearray.elementwise(lambda v: arith.cast(v, t), (wholearray.transpose(x) if transposed else x,),
+                                  "a copy")
+
+
+def _helper(fn: Any, *args: Any) -> Any:
+    return _tr().call(fn, args, {})
+
+
+def _fail_if(info: Symbolic, message: str) -> None:
+    arith.raise_if(arith.compare("!=", info, 0), _LINALG_ERROR, message)
+
+
+def det(a: Any) -> Symbolic:
+    """``np.linalg.det(a)``: ``getrf`` and NumPy's ``sign * exp(logdet)`` (:mod:`frontend.pylapack`)."""
+    a = _matrix(a, "det", square=True)
+    t, result_t = _types(a, "det")
+    lu = _column_major(a, t)
+    ipiv = numpy_api.allocate(arrays.dim(a, 0), i64)
+    d = _helper(pylapack.det_complex if isinstance(t, ComplexType) else pylapack.det_real, lu, ipiv)
+    return arith.cast(d, result_t)
+
+
+def cholesky(a: Any, upper: bool = False) -> Symbolic:
+    """``np.linalg.cholesky(a, upper=False)``: ``potrf`` of the lower (``upper``: upper) triangle."""
+    if not isinstance(upper, (bool, np.bool_)):
+        raise _tr().error(UnsupportedError, "np.linalg.cholesky(upper=) takes a constant bool in compiled code")
+    a = _matrix(a, "cholesky", square=True)
+    t, result_t = _types(a, "cholesky")
+    at = _column_major(a, t)
+    _fail_if(_helper(pylapack.cholesky, at, "U" if upper else "L"), "Matrix is not positive definite")
+    return _result(at, result_t)
+
+
+def qr(a: Any, mode: str = "reduced") -> Any:
+    """``np.linalg.qr(a, mode)`` for the modes ``'reduced'``, ``'complete'`` and ``'r'``:
+    ``geqrf``, then ``orgqr``/``ungqr`` for ``q``, as NumPy's."""
+    if mode not in ("reduced", "complete", "r"):
+        if mode in ("raw", "f", "full", "e", "economic"):
+            raise _tr().error(UnsupportedError, f"np.linalg.qr(mode={mode!r}) is not supported in compiled code; "
+                                                "use 'reduced', 'complete' or 'r'")
+        raise _tr().error(TypingError, f"ValueError: Unrecognized mode '{mode}'")
+    a = _matrix(a, "qr", square=False)
+    t, result_t = _types(a, "qr")
+    m, n = arrays.dim(a, 0), arrays.dim(a, 1)
+    mn = _min(m, n)
+    at = _column_major(a, t)
+    tau = numpy_api.allocate(mn, t)
+    _fail_if(_helper(pylapack.geqrf, at, tau), "Incorrect argument found while performing QR factorization")
+    mc = mn if mode != "complete" else arith.select(arith.compare(">", m, n), m, mn)
+    r = numpy_api.allocate((mc, n), t)
+    _helper(pylapack.upper_part, r, at)
+    r = _result(r, result_t, transposed=False)
+    if mode == "r":
+        return r
+    q = numpy_api.allocate((mc, m), t)
+    _fail_if(_helper(pylapack.orgqr, q, at, tau), "Incorrect argument found while performing QR factorization")
+    return _result(q, result_t), r
+
+
+def _min(x: Any, y: Any) -> Any:
+    return arith.select(arith.compare("<", x, y), x, y)
+
+
+def _uplo(UPLO: Any, name: str) -> bool:
+    """Whether ``UPLO`` names the upper triangle (NumPy's ``ValueError`` otherwise)."""
+    if not isinstance(UPLO, str):
+        raise _tr().error(UnsupportedError, f"np.linalg.{name}(UPLO=) takes a constant string in compiled code")
+    if UPLO.upper() not in ("L", "U"):
+        raise _tr().error(TypingError, "ValueError: UPLO argument must be 'L' or 'U'")
+    return UPLO.upper() == "U"
+
+
+def _eigh(a: Any, UPLO: Any, name: str, vectors: bool) -> Any:
+    upper = _uplo(UPLO, name)
+    a = _matrix(a, name, square=True)
+    t, result_t = _types(a, name)
+    at = _column_major(a, t)
+    w = numpy_api.allocate(arrays.dim(a, 0), _real(t))
+    _fail_if(_helper(pylapack.eigh, at, w, "V" if vectors else "N", "U" if upper else "L"),
+             "Eigenvalues did not converge")
+    w = wholearray.astype(w, to_dtype(_real(result_t)), copy=False)
+    return (w, _result(at, result_t)) if vectors else w
+
+
+def eigh(a: Any, UPLO: Any = "L") -> Any:
+    """``np.linalg.eigh(a, UPLO='L')``: ``syevd``/``heevd`` as NumPy's; ``(w, v)``."""
+    return _eigh(a, UPLO, "eigh", vectors=True)
+
+
+def eigvalsh(a: Any, UPLO: Any = "L") -> Symbolic:
+    """``np.linalg.eigvalsh(a, UPLO='L')``: ``syevd``/``heevd`` without vectors, as NumPy's."""
+    return _eigh(a, UPLO, "eigvalsh", vectors=False)
+
+
+def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False) -> Any:
+    """``np.linalg.svd(a, full_matrices=True, compute_uv=True)``: ``gesdd`` as NumPy's;
+    ``(u, s, vh)``, or ``s`` without ``compute_uv``."""
+    for flag, what in ((full_matrices, "full_matrices"), (compute_uv, "compute_uv"), (hermitian, "hermitian")):
+        if not isinstance(flag, (bool, np.bool_, int)):
+            raise _tr().error(UnsupportedError, f"np.linalg.svd({what}=) takes a constant bool in compiled code")
+    if hermitian:
+        raise _tr().error(UnsupportedError, "np.linalg.svd(hermitian=True) is not supported in compiled code; use "
+                                            "np.linalg.eigh")
+    a = _matrix(a, "svd", square=False)
+    return singular_values(a, "svd", "A" if full_matrices else "S") if compute_uv else \
+        singular_values(a, "svd", "N")
+
+
+def singular_values(a: Symbolic, name: str, jobz: str) -> Any:
+    """``gesdd`` of the 2-d array ``a`` with ``jobz``: ``s`` (``"N"``) or ``(u, s, vh)``."""
+    t, result_t = _types(a, name)
+    m, n = arrays.dim(a, 0), arrays.dim(a, 1)
+    mn = _min(m, n)
+    one = arith.constant(1, i64)
+    ucols, vrows = (m, n) if jobz == "A" else (mn, mn)
+    at = _column_major(a, t)
+    s = numpy_api.allocate(mn, _real(t))
+    if jobz == "N":   # not referenced; LAPACK's leading dimensions are still at least 1
+        zero = arith.constant(0, i64)
+        u, vt = numpy_api.allocate((zero, zero), t), numpy_api.allocate((zero, one), t)
+    else:
+        u, vt = numpy_api.allocate((ucols, m), t), numpy_api.allocate((n, _max(vrows, one)), t)
+    _fail_if(_helper(pylapack.svd, at, s, u, vt, jobz), "SVD did not converge")
+    s = wholearray.astype(s, to_dtype(_real(result_t)), copy=False)
+    if jobz == "N":
+        return s
+    vh = wholearray.subview(vt, (slice(None), slice(None, vrows)))
+    return _result(u, result_t), s, _result(vh, result_t)
+
+
+def _max(x: Any, y: Any) -> Any:
+    return arith.select(arith.compare(">", x, y), x, y)
+
+
+#: the NumPy functions of this module
+FUNCTIONS = {np.linalg.det: det, np.linalg.cholesky: cholesky, np.linalg.qr: qr, np.linalg.eigh: eigh,
+             np.linalg.eigvalsh: eigvalsh, np.linalg.svd: svd, pylapack.lapack: call}

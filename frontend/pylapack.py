@@ -1,0 +1,200 @@
+"""LAPACK drivers written in the Python compiled code runs (traced like user code, as
+``frontend.pyarray``), after NumPy's ``umath_linalg``: the same routines with the same
+arguments and workspace sizes, and NumPy's post-processing of their results.
+
+Every matrix here is a C-contiguous array holding LAPACK's column-major matrix (a
+``k x n`` array is the ``n x k`` matrix: ``at[j, i]`` is element ``(i, j)``), made by
+``frontend.lapack``, which also raises NumPy's errors from the ``info`` these return.
+:func:`lapack` stands for the routine itself (the ``linalg.lapack`` op, emitted by
+``frontend.lapack.call``).  Flags are constants: strings (``"L"``) and the arrays' dtypes,
+decided while tracing (a Python bool argument would be a run-time value here).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def lapack(routine, *args):
+    """LAPACK's ``routine`` (``"getrf"``; the type letter from the first array, ``orgqr`` and
+    ``syevd`` are ``ungqr`` and ``heevd`` for complex arrays): its ``info``.  Compiled code
+    only (``frontend.lapack.call``)."""
+    raise NotImplementedError("linalg.lapack is emitted while tracing")
+
+
+def _count(work):
+    """A workspace size LAPACK reported in ``work[0]`` (the real part), as an int."""
+    return int(work[0].real)
+
+
+def det_real(lu, ipiv):
+    """``det`` of the matrix ``lu`` holds: NumPy's ``sign * exp(logdet)`` from ``getrf``'s
+    factors, the sign from the pivots and the diagonal, ``0.0`` for a singular matrix."""
+    n = lu.shape[0]
+    info = lapack("getrf", n, n, lu, max(n, 1), ipiv)
+    if info != 0:
+        return 0.0   # NumPy: sign 0 times exp(-inf)
+    changes = 0
+    for i in range(n):
+        if ipiv[i] != i + 1:
+            changes += 1
+    sign = -1.0 if changes % 2 == 1 else 1.0
+    logdet = 0.0
+    for i in range(n):
+        d = lu[i, i]
+        if d < 0.0:
+            sign = -sign
+            d = -d
+        logdet += np.log(d)
+    return sign * np.exp(logdet)
+
+
+def det_complex(lu, ipiv):
+    """``det_real`` for complex matrices: the sign is the product of ``d / |d|`` over the
+    diagonal, multiplied out as NumPy's ``mult`` does."""
+    n = lu.shape[0]
+    info = lapack("getrf", n, n, lu, max(n, 1), ipiv)
+    sr = 0.0
+    si = 0.0
+    logdet = -np.inf
+    if info == 0:
+        changes = 0
+        for i in range(n):
+            if ipiv[i] != i + 1:
+                changes += 1
+        sr = -1.0 if changes % 2 == 1 else 1.0
+        logdet = 0.0
+        for i in range(n):
+            d = lu[i, i]
+            ad = abs(d)
+            er = d.real / ad
+            ei = d.imag / ad
+            r = sr * er - si * ei
+            si = sr * ei + si * er
+            sr = r
+            logdet += np.log(ad)
+    e = np.exp(logdet)
+    return complex(sr * e - si * 0.0, sr * 0.0 + si * e)
+
+
+def cholesky(at, uplo):
+    """``potrf`` of the ``uplo`` triangle of ``at`` (``"L"`` or ``"U"``, in LAPACK's terms), the
+    other triangle then zeroed, as NumPy's: ``info``."""
+    n = at.shape[0]
+    info = lapack("potrf", uplo, n, at, max(n, 1))
+    if info == 0:
+        for j in range(n):
+            for i in range(n):
+                if i < j if uplo == "L" else i > j:   # element (i, j) of the other triangle
+                    at[j, i] = 0
+    return info
+
+
+def eigh(at, w, jobz, uplo):
+    """``syevd``/``heevd`` of the ``uplo`` triangle of ``at`` (``w`` gets the eigenvalues,
+    ``at`` the eigenvectors with ``jobz == "V"``), workspaces as NumPy's queries give them:
+    ``info``."""
+    n = at.shape[0]
+    work = np.empty(1, at.dtype)
+    iwork = np.empty(1, np.int64)
+    if at.dtype.kind == "c":   # if/else: the code after an if with a return is traced for both
+        rwork = np.empty(1, w.dtype)
+        info = lapack("syevd", jobz, uplo, n, at, max(n, 1), w, work, -1, rwork, -1, iwork, -1)
+        if info == 0:
+            lwork = _count(work)
+            lrwork = int(rwork[0])
+            liwork = iwork[0]
+            info = lapack("syevd", jobz, uplo, n, at, max(n, 1), w, np.empty(lwork, at.dtype), lwork,
+                          np.empty(lrwork, w.dtype), lrwork, np.empty(liwork, np.int64), liwork)
+    else:
+        info = lapack("syevd", jobz, uplo, n, at, max(n, 1), w, work, -1, iwork, -1)
+        if info == 0:
+            lwork = _count(work)
+            liwork = iwork[0]
+            info = lapack("syevd", jobz, uplo, n, at, max(n, 1), w, np.empty(lwork, at.dtype), lwork,
+                          np.empty(liwork, np.int64), liwork)
+    return info
+
+
+def svd(at, s, u, vt, jobz):
+    """``gesdd`` of the ``m x n`` matrix ``at`` (``jobz`` ``"A"``, ``"S"`` or ``"N"``) into ``s``,
+    ``u`` (``ucols x m``: LAPACK's ``m x ucols``) and ``vt`` (``n x ldvt``), NumPy's
+    workspaces (the ``rwork`` of the complex routine as LAPACK documents it, at least
+    NumPy's), and NumPy's identities for ``u`` and ``vt`` of an empty matrix: ``info``."""
+    n = at.shape[0]
+    m = at.shape[1]
+    mn = min(m, n)
+    mx = max(m, n)
+    ldvt = vt.shape[1]
+    work = np.empty(1, at.dtype)
+    iwork = np.empty(max(8 * mn, 1), np.int64)
+    if at.dtype.kind == "c":
+        if jobz == "N":
+            lrwork = 7 * mn
+        else:
+            lrwork = max(5 * mn * mn + 5 * mn, 2 * mx * mn + 2 * mn * mn + mn)
+        rwork = np.empty(max(lrwork, 1), s.dtype)
+        info = lapack("gesdd", jobz, m, n, at, max(m, 1), s, u, max(m, 1), vt, ldvt, work, -1, rwork, iwork)
+        if info != 0:
+            return info
+        lwork = max(_count(work), 1)
+        info = lapack("gesdd", jobz, m, n, at, max(m, 1), s, u, max(m, 1), vt, ldvt, np.empty(lwork, at.dtype),
+                      lwork, rwork, iwork)
+    else:
+        info = lapack("gesdd", jobz, m, n, at, max(m, 1), s, u, max(m, 1), vt, ldvt, work, -1, iwork)
+        if info != 0:
+            return info
+        lwork = max(_count(work), 1)
+        info = lapack("gesdd", jobz, m, n, at, max(m, 1), s, u, max(m, 1), vt, ldvt, np.empty(lwork, at.dtype),
+                      lwork, iwork)
+    if info == 0 and jobz == "A" and mn == 0:
+        for i in range(m):
+            for j in range(m):
+                u[i, j] = 1 if i == j else 0
+        for i in range(n):
+            for j in range(n):
+                vt[i, j] = 1 if i == j else 0
+    return info
+
+
+def geqrf(at, tau):
+    """``geqrf`` of the ``m x n`` matrix ``at`` (``tau`` of ``min(m, n)``), NumPy's workspace
+    (at least ``max(1, n)``): ``info``."""
+    n = at.shape[0]
+    m = at.shape[1]
+    work = np.empty(1, at.dtype)
+    info = lapack("geqrf", m, n, at, max(m, 1), tau, work, -1)
+    if info != 0:
+        return info
+    lwork = max(max(1, n), _count(work))
+    return lapack("geqrf", m, n, at, max(m, 1), tau, np.empty(lwork, at.dtype), lwork)
+
+
+def orgqr(q, at, tau):
+    """``orgqr``/``ungqr``: the ``m x mc`` matrix ``q`` of the reflectors ``geqrf`` left in the
+    ``m x n`` matrix ``at`` (their first columns copied in, the rest zero), NumPy's
+    workspace: ``info``."""
+    mc = q.shape[0]
+    m = q.shape[1]
+    n = at.shape[0]
+    mn = tau.shape[0]
+    for j in range(mc):
+        if j < n:
+            for i in range(m):
+                q[j, i] = at[j, i]
+        else:
+            for i in range(m):
+                q[j, i] = 0
+    work = np.empty(1, q.dtype)
+    info = lapack("orgqr", m, mc, mn, q, max(m, 1), tau, work, -1)
+    if info != 0:
+        return info
+    lwork = max(max(1, n), _count(work))
+    return lapack("orgqr", m, mc, mn, q, max(m, 1), tau, np.empty(lwork, q.dtype), lwork)
+
+
+def upper_part(r, at):
+    """``r`` (``k x n``) = the upper triangle of the first ``k`` rows of the matrix ``at``
+    holds (NumPy's ``triu(a[:k, :])``)."""
+    for i in range(r.shape[0]):
+        for j in range(r.shape[1]):
+            r[i, j] = at[j, i] if j >= i else 0

@@ -1,0 +1,179 @@
+"""``np.linalg`` functions computed by NumPy's own LAPACK (``frontend/lapack.py``,
+``linalg.lapack``) against NumPy on the same inputs: the same routines with the same
+workspaces on the same column-major copies, so float64 and complex128 results are compared
+bit for bit (float32 and int inputs compute in double as NumPy's do); NumPy's errors for
+non-square, singular, not positive definite and non-2-d inputs; empty matrices."""
+import numpy as np
+import pytest
+
+from compiler import compile
+from ir import TypingError, UnsupportedError
+from tests.arrays.support import check_against_numpy
+
+RNG = np.random.default_rng(1234)
+SQUARE = RNG.standard_normal((5, 5))
+SPD = SQUARE @ SQUARE.T + 5 * np.eye(5)
+HERMITIAN = SPD + 1j * (np.triu(SQUARE, 1) - np.triu(SQUARE, 1).T)
+WIDE = RNG.standard_normal((3, 5))
+TALL = RNG.standard_normal((6, 4))
+COMPLEX = SQUARE + 1j * RNG.standard_normal((5, 5))
+SINGULAR = np.array([[1.0, 2.0], [2.0, 4.0]])
+INTS = np.array([[4, 1, 2], [1, 5, 3], [2, 3, 6]])
+
+MATRICES = {
+    "f64": SQUARE, "f32": SQUARE.astype(np.float32), "c128": COMPLEX, "c64": COMPLEX.astype(np.complex64),
+    "int": INTS, "bool": np.array([[True, False], [True, True]]), "F": np.asfortranarray(SQUARE),
+    "strided": SQUARE[::2, ::2], "T": SQUARE.T, "empty": np.zeros((0, 0)), "one": np.array([[3.0]]),
+    "nan": np.array([[1.0, np.nan], [0.0, 2.0]]),
+}
+RECTANGLES = {"wide": WIDE, "tall": TALL, "c_wide": WIDE + 1j * WIDE[::-1], "f32_tall": TALL.astype(np.float32),
+              "empty_rows": np.zeros((0, 3)), "empty_cols": np.zeros((3, 0)), "row": WIDE[:1]}
+POSITIVE = {"f64": SPD, "f32": SPD.astype(np.float32), "c128": HERMITIAN, "c64": HERMITIAN.astype(np.complex64),
+            "int": INTS, "empty": np.zeros((0, 0))}
+
+
+def check(kernel, *args):
+    """Bit for bit where NumPy computes in double (every case here), else to rounding."""
+    exact = all(np.asarray(a).dtype not in (np.float32, np.complex64) for a in args)
+    check_against_numpy(kernel, *args, exact=exact)
+
+
+def det(a):
+    return np.linalg.det(a)
+
+
+def cholesky(a):
+    return np.linalg.cholesky(a)
+
+
+def cholesky_upper(a):
+    return np.linalg.cholesky(a, upper=True)
+
+
+def qr(a):
+    return np.linalg.qr(a)
+
+
+def qr_complete(a):
+    q, r = np.linalg.qr(a, mode="complete")
+    return q, r
+
+
+def qr_r(a):
+    return np.linalg.qr(a, mode="r")
+
+
+def eigh(a):
+    w, v = np.linalg.eigh(a)
+    return w, v
+
+
+def eigh_upper(a):
+    return np.linalg.eigh(a, UPLO="U")
+
+
+def eigvalsh(a):
+    return np.linalg.eigvalsh(a)
+
+
+def svd(a):
+    u, s, vh = np.linalg.svd(a)
+    return u, s, vh
+
+
+def svd_reduced(a):
+    return np.linalg.svd(a, full_matrices=False)
+
+
+def svd_values(a):
+    return np.linalg.svd(a, compute_uv=False)
+
+
+@pytest.mark.parametrize("name", sorted(MATRICES))
+def test_det(name):
+    check(det, MATRICES[name])
+
+
+def test_det_of_singular_and_non_square_matrices():
+    check(det, SINGULAR)
+    check(det, np.zeros((3, 3)))
+    check(det, WIDE)
+    check(det, -np.eye(3))   # pivots and negative diagonal: NumPy's sign
+
+
+@pytest.mark.parametrize("kernel", [cholesky, cholesky_upper])
+@pytest.mark.parametrize("name", sorted(POSITIVE))
+def test_cholesky(kernel, name):
+    check(kernel, POSITIVE[name])
+
+
+def test_cholesky_errors():
+    check(cholesky, SQUARE)              # not positive definite: LinAlgError at run time
+    check(cholesky, np.full((2, 2), np.nan))
+    check(cholesky, WIDE)                # not square
+
+
+@pytest.mark.parametrize("kernel", [qr, qr_complete, qr_r])
+@pytest.mark.parametrize("name", sorted(RECTANGLES) + ["f64", "c128", "int", "empty"])
+def test_qr(kernel, name):
+    check(kernel, {**RECTANGLES, **MATRICES}[name])
+
+
+@pytest.mark.parametrize("kernel", [eigh, eigh_upper, eigvalsh])
+@pytest.mark.parametrize("name", sorted(POSITIVE) + ["nonsymmetric"])
+def test_eigh(kernel, name):
+    check(kernel, {**POSITIVE, "nonsymmetric": SQUARE}[name])
+
+
+def test_eigh_of_a_non_square_matrix():
+    check(eigh, WIDE)
+    check(eigvalsh, TALL)
+
+
+@pytest.mark.parametrize("kernel", [svd, svd_reduced, svd_values])
+@pytest.mark.parametrize("name", sorted(RECTANGLES) + ["f64", "c128", "c64", "int", "empty", "nan"])
+def test_svd(kernel, name):
+    a = {**RECTANGLES, **MATRICES}[name]
+    if name == "nan":   # NumPy: "SVD did not converge" (or NaN): the same as ours either way
+        pass
+    check(kernel, a)
+
+
+def test_results_reconstruct_the_matrix():
+    u, s, vh = compile(svd_reduced)(COMPLEX)
+    np.testing.assert_allclose((u * s) @ vh, COMPLEX, atol=1e-12)
+    q, r = compile(qr)(TALL)
+    np.testing.assert_allclose(q @ r, TALL, atol=1e-12)
+    w, v = compile(eigh)(HERMITIAN)
+    np.testing.assert_allclose(v @ np.diag(w) @ v.conj().T, HERMITIAN, atol=1e-10)
+
+
+def vector_det(a):
+    return np.linalg.det(a)
+
+
+def stacked_svd(a):
+    return np.linalg.svd(a)
+
+
+def test_refusals():
+    with pytest.raises(TypingError, match="1-dimensional array given. Array must be at least two-dimensional"):
+        compile(vector_det)(np.ones(3))
+    with pytest.raises(UnsupportedError, match=r"np.linalg.svd\(\) of a stack of matrices"):
+        compile(stacked_svd)(np.ones((2, 3, 3)))
+
+    def raw(a):
+        return np.linalg.qr(a, mode="raw")
+
+    def bad_uplo(a):
+        return np.linalg.eigvalsh(a, UPLO="X")
+
+    def hermitian(a):
+        return np.linalg.svd(a, hermitian=True)
+
+    with pytest.raises(UnsupportedError, match=r"np.linalg.qr\(mode='raw'\)"):
+        compile(raw)(SQUARE)
+    with pytest.raises(TypingError, match="UPLO argument must be 'L' or 'U'"):
+        compile(bad_uplo)(SQUARE)
+    with pytest.raises(UnsupportedError, match="hermitian=True"):
+        compile(hermitian)(SQUARE)
