@@ -29,7 +29,7 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
 from ir.ops import LinalgGesvOp, LinalgMatmulOp
-from ir.types import ArrayType, ComplexType, i64
+from ir.types import ArrayType, ComplexType, c128, f64, i64
 
 from . import arith, arrays, numpy_api, wholearray
 from .context import TraceContext, current
@@ -164,13 +164,15 @@ def _contiguous(x: Symbolic) -> Symbolic:
 
 def solve(a: Any, b: Any) -> Symbolic:
     """``np.linalg.solve(a, b)``: LAPACK's ``gesv`` of NumPy's LAPACK on column-major copies, as
-    NumPy makes them (``a`` square, ``b`` a vector or a matrix of as many rows), in NumPy's type
-    (integers solve in ``float64``); a singular ``a`` is NumPy's ``LinAlgError``; the result is
+    NumPy makes them (``a`` square, ``b`` a vector or a matrix of as many rows), in double
+    precision as NumPy computes, the result in NumPy's type (integers give ``float64``,
+    ``float32`` stays ``float32``); a singular ``a`` is NumPy's ``LinAlgError``; the result is
     C-contiguous, as NumPy's."""
     a, b = _square(a, "solve"), b
     if not wholearray.is_array(b) or b.type.ndim not in (1, 2):
         raise _tr().error(UnsupportedError, "np.linalg.solve() takes a vector or a matrix as b in compiled code")
-    t = _inexact_type(a, b, "solve")
+    result_t = _inexact_type(a, b, "solve")
+    t = _computing_type(result_t)
     n = arrays.dim(a, 0)
     rows = arrays.dim(b, 0)
     name, signature = ("solve1", "(m,m),(m)->(m)") if b.type.ndim == 1 else ("solve", "(m,m),(m,n)->(m,n)")
@@ -179,16 +181,17 @@ def solve(a: Any, b: Any) -> Symbolic:
                    f"{signature} (size {{}} is different from {{}})", _int(rows), _int(n))
     if b.type.ndim == 1:
         x = _solved(_copy(a, t, transposed=True), _copy(wholearray.subview(b, (None, slice(None))), t))
-        return wholearray.reshape(x, (arrays.dim(x, 1),))
-    return _copy(_solved(_copy(a, t, transposed=True), _copy(b, t, transposed=True)), t, transposed=True)
+        return wholearray.astype(wholearray.reshape(x, (arrays.dim(x, 1),)), to_dtype(result_t), copy=False)
+    return _copy(_solved(_copy(a, t, transposed=True), _copy(b, t, transposed=True)), result_t, transposed=True)
 
 
 def inv(a: Any) -> Symbolic:
     """``np.linalg.inv(a)``: ``solve(a, identity)``, as NumPy computes it."""
     a = _square(a, "inv")
-    t = _inexact_type(a, a, "inv")
+    result_t = _inexact_type(a, a, "inv")
+    t = _computing_type(result_t)
     identity = numpy_api.eye(arrays.dim(a, 0), dtype=to_dtype(t))   # its own transpose
-    return _copy(_solved(_copy(a, t, transposed=True), identity), t, transposed=True)
+    return _copy(_solved(_copy(a, t, transposed=True), identity), result_t, transposed=True)
 
 
 def _square(a: Any, name: str) -> Symbolic:
@@ -206,6 +209,12 @@ def _inexact_type(a: Symbolic, b: Symbolic, name: str):
     if t is None or dt.itemsize < 4 and dt.kind in "fc":
         raise _tr().error(TypingError, f"np.linalg.{name}() of {dt} is not supported in compiled code")
     return t
+
+
+def _computing_type(t):
+    """The type NumPy's ``linalg`` computes in for results of ``t``: double precision (its
+    ``_commonType``: ``float32`` arrays are solved in ``float64`` and the result cast back)."""
+    return c128 if isinstance(t, ComplexType) else f64
 
 
 def _copy(x: Symbolic, t, transposed: bool = False) -> Symbolic:

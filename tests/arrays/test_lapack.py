@@ -177,3 +177,13 @@ def test_refusals():
         compile(bad_uplo)(SQUARE)
     with pytest.raises(UnsupportedError, match="hermitian=True"):
         compile(hermitian)(SQUARE)
+
+
+def solve(a, b):
+    return np.linalg.solve(a, b)
+
+
+def test_solve_computes_on_nan_as_numpy():
+    """Fortran gesv, as NumPy calls it: LAPACKE's NaN check returned b unchanged."""
+    check(solve, MATRICES["nan"], np.ones(2))
+    check(solve, SQUARE.astype(np.float32), np.ones(5, np.float32))   # in float64, cast back: NumPy's bits
