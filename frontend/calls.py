@@ -14,8 +14,8 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 
 from . import (
-    builtins, combining, lapack, linalg, nanfunctions, nprandom, purity, runtime_calls, searching, sorting, statistics,
-    wholearray,
+    builtins, combining, lapack, linalg, nanfunctions, norms, nprandom, purity, runtime_calls, searching, sorting,
+    statistics, wholearray,
 )
 from .context import TraceContext, current
 from .values import Symbolic
@@ -27,7 +27,7 @@ def _tr() -> TraceContext:
 
 #: NumPy's library functions compiled by the modules that implement them
 _LIBRARY = {**linalg.FUNCTIONS, **combining.FUNCTIONS, **searching.FUNCTIONS, **nanfunctions.FUNCTIONS,
-            **sorting.FUNCTIONS, **lapack.FUNCTIONS, **statistics.FUNCTIONS}
+            **sorting.FUNCTIONS, **lapack.FUNCTIONS, **statistics.FUNCTIONS, **norms.FUNCTIONS}
 
 
 def _library(f: Any) -> Callable | None:

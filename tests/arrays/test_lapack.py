@@ -187,3 +187,52 @@ def test_solve_computes_on_nan_as_numpy():
     """Fortran gesv, as NumPy calls it: LAPACKE's NaN check returned b unchanged."""
     check(solve, MATRICES["nan"], np.ones(2))
     check(solve, SQUARE.astype(np.float32), np.ones(5, np.float32))   # in float64, cast back: NumPy's bits
+
+
+def _norm(ord, axis):
+    def norm(x):
+        return np.linalg.norm(x, ord, axis)
+    return norm
+
+
+VECTOR_ORDS = [None, 1, 2, np.inf, -np.inf, 0, 3, 0.5, -1]
+MATRIX_ORDS = [None, "fro", 1, -1, 2, -2, "nuc", np.inf, -np.inf]
+NORM_INPUTS = {"f64": TALL, "f32": TALL.astype(np.float32), "c128": WIDE + 1j * WIDE[::-1], "int": INTS,
+               "empty_rows": np.zeros((0, 3))}
+
+
+@pytest.mark.parametrize("ord", VECTOR_ORDS, ids=str)
+@pytest.mark.parametrize("name", sorted(NORM_INPUTS))
+def test_vector_norms(ord, name):
+    x = NORM_INPUTS[name]
+    check_against_numpy(_norm(ord, None), x[0] if len(x) else np.zeros(0), exact=False)
+    for axis in (0, 1, -1):
+        if not (len(x) == 0 and ord == -np.inf and axis == 0):
+            check_against_numpy(_norm(ord, axis), x, exact=False)
+
+
+@pytest.mark.parametrize("ord", MATRIX_ORDS, ids=str)
+@pytest.mark.parametrize("name", sorted(NORM_INPUTS))
+def test_matrix_norms(ord, name):
+    check_against_numpy(_norm(ord, None), NORM_INPUTS[name], exact=False)
+    check_against_numpy(_norm(ord, (1, 0)), NORM_INPUTS[name], exact=False)
+
+
+def test_norm_refusals():
+    with pytest.raises(TypingError, match="Invalid norm order 'fro' for vectors"):
+        compile(_norm("fro", 0))(TALL)
+    with pytest.raises(TypingError, match="Invalid norm order for matrices"):
+        compile(_norm(3, None))(TALL)
+    with pytest.raises(UnsupportedError, match="more than 2 dimensions"):
+        compile(_norm(None, None))(np.ones((2, 2, 2)))
+
+
+def kron(a, b):
+    return np.kron(a, b)
+
+
+@pytest.mark.parametrize("a, b", [(TALL, WIDE), (TALL[0], WIDE[1]), (TALL[0], WIDE),
+                                  (INTS, np.eye(2, dtype=np.float32)), (INTS.astype(np.int8), INTS.astype(np.uint8)), (np.zeros((0, 2)), WIDE),
+                                  (COMPLEX, INTS)], ids=lambda x: str(x.shape))
+def test_kron(a, b):
+    check_against_numpy(kron, a, b, exact=True)
