@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ir import UnsupportedError
-from ir.types import ArrayType, BoolType, IntType, i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, i64
 
 from . import arrays, numpy_api, pyarray, wholearray
 from .context import TraceContext, current
@@ -89,24 +89,91 @@ def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, stable:
 
 
 def unique(a: Any, return_index: Any = False, return_inverse: Any = False, return_counts: Any = False,
-           axis: Any = None, equal_nan: Any = True) -> Any:
-    """``np.unique`` of an integer or bool array: its sorted distinct values (and with
-    ``return_counts`` how often each occurs).  Floats are refused: NumPy keeps the first of
-    each run of its SIMD sort, so which of ``-0.0`` and ``0.0`` it returns is its own."""
-    if return_index or return_inverse or axis is not None or not isinstance(return_counts, bool):
-        raise _tr().error(UnsupportedError, "np.unique() with return_index=, return_inverse= or axis= is not "
-                                            "supported in compiled code yet")
-    x = _vector(a, None, "unique")
-    if not isinstance(x.type.dtype, (IntType, BoolType)):
-        raise _tr().error(UnsupportedError, "np.unique() of floats keeps -0.0 or 0.0 as NumPy's SIMD sort leaves "
-                                            "them, which compiled code does not reproduce; it is supported for "
-                                            "integers and bools")
-    values = sort(x, kind="stable")
-    runs = _tr().call(pyarray.count_runs, (values,), {})
-    out = numpy_api.allocate(runs, x.type.dtype)
+           axis: Any = None, equal_nan: Any = True, sorted: Any = True) -> Any:
+    """``np.unique`` (flattened, or of a 1-d array along its axis): its sorted distinct values,
+    and with ``return_index`` the index of each one's first occurrence, with ``return_inverse``
+    the index of each element's value in the result (of ``a``'s shape), with ``return_counts``
+    how often each occurs.  NaNs are one value, last, with ``equal_nan`` (NumPy 2's default),
+    else each NaN is its own.
+
+    Decision: the values are sorted stably, so of equal values (``-0.0`` and ``0.0``) the first
+    in the input is the one returned: NumPy's own choice with ``return_index`` (its mergesort);
+    otherwise NumPy keeps the first of its SIMD sort's order, which may be the other zero."""
+    flags = (return_index, return_inverse, return_counts, equal_nan, sorted)
+    if any(not isinstance(f, bool) for f in flags):
+        raise _tr().error(UnsupportedError, "np.unique()'s return_index=, return_inverse=, return_counts=, "
+                                            "equal_nan= and sorted= must be constant True or False")
+    if not sorted:
+        raise _tr().error(UnsupportedError, "np.unique(sorted=False) returns NumPy's hash-table order, which "
+                                            "compiled code does not reproduce; leave sorted=True")
+    if not wholearray.is_array(a):
+        raise _tr().error(UnsupportedError, "np.unique() takes an array in compiled code")
+    if axis is not None and (a.type.ndim != 1 or axis not in (0, -1)):
+        raise _tr().error(UnsupportedError, "np.unique() with axis= is supported for 1-d arrays in compiled code")
+    t = a.type.dtype
+    if isinstance(t, ComplexType):
+        raise _tr().error(UnsupportedError, "np.unique() of complex arrays is not supported in compiled code")
+    x = wholearray.ravel(wholearray.elementwise(lambda v: v, (a,), "np.unique()"))
+    n = arrays.dim(x, 0)
+    if return_index or return_inverse:
+        order = numpy_api.arange(n)
+        _tr().call(pyarray.sort_indices, (order, numpy_api.allocate(n, i64), x), {})
+        values = numpy_api.allocate(n, t)
+        _tr().call(gather, (values, x, order), {})
+    else:
+        order = numpy_api.allocate(0, i64)
+        values = x
+        _tr().call(pyarray.sort_values, (values, numpy_api.allocate(n, t)), {})
+    one_nan = equal_nan and isinstance(t, FloatType)
+    runs = _tr().call(count_distinct, (values, one_nan), {})
+    out = numpy_api.allocate(runs, t)
+    index = numpy_api.allocate(runs if return_index else 0, i64)
+    inverse = numpy_api.allocate(n if return_inverse else 0, i64)
     counts = numpy_api.allocate(runs if return_counts else 0, i64)
-    _tr().call(pyarray.first_of_runs, (out, counts, values, return_counts), {})
-    return (out, counts) if return_counts else out
+    _tr().call(distinct_into, (out, index, inverse, counts, values, order, one_nan, return_index, return_inverse,
+                               return_counts), {})
+    results = [out]
+    if return_index:
+        results.append(index)
+    if return_inverse:
+        results.append(wholearray.reshape(inverse, tuple(arrays.shape(a))) if a.type.ndim != 1 else inverse)
+    if return_counts:
+        results.append(counts)
+    return tuple(results) if len(results) > 1 else out
+
+
+def gather(out, a, order):
+    """``out[k] = a[order[k]]`` (traced)."""
+    for k in range(order.shape[0]):
+        out[k] = a[order[k]]
+
+
+def count_distinct(a, one_nan):
+    """The number of distinct values of the sorted 1-d ``a`` (its NaNs, last, as one with ``one_nan``)."""
+    runs = 0
+    for i in range(a.shape[0]):
+        if i == 0 or (a[i] != a[i - 1] and not (one_nan and a[i] != a[i] and a[i - 1] != a[i - 1])):
+            runs += 1
+    return runs
+
+
+def distinct_into(out, index, inverse, counts, a, order, one_nan, with_index, with_inverse, with_counts):
+    """The first element of each run of equal values of the sorted ``a`` into ``out`` (with
+    ``with_index``, its position ``order[i]`` in the input into ``index``); with ``with_inverse``
+    ``inverse[order[i]]`` = the run of element ``i``; with ``with_counts`` each run's length."""
+    j = -1
+    for i in range(a.shape[0]):
+        if i == 0 or (a[i] != a[i - 1] and not (one_nan and a[i] != a[i] and a[i - 1] != a[i - 1])):
+            j += 1
+            out[j] = a[i]
+            if with_index:
+                index[j] = order[i]
+            if with_counts:
+                counts[j] = 0
+        if with_inverse:
+            inverse[order[i]] = j
+        if with_counts:
+            counts[j] += 1
 
 
 FUNCTIONS = {np.sort: sort, np.argsort: argsort, np.unique: unique}

@@ -318,9 +318,50 @@ def test_unique_of_integers_and_bools(a):
     check(distinct, a)
 
 
-def test_unique_of_floats_is_refused():
-    with pytest.raises(UnsupportedError, match="integers and bools"):
-        compile(distinct_floats)(np.array([0.0, -0.0]))
+def distinct_all(a):
+    values, index, inverse, counts = np.unique(a, return_index=True, return_inverse=True, return_counts=True)
+    again, inverse_only = np.unique(a, return_inverse=True)
+    return values, index, inverse, counts, again, inverse_only
+
+
+def distinct_nans(a):
+    values, index, counts = np.unique(a, equal_nan=False, return_index=True, return_counts=True)
+    return values, index, counts, np.unique(a, equal_nan=False)
+
+
+def distinct_index(a):
+    return np.unique(a, return_index=True)
+
+
+FLOATS_WITH_NANS = np.array([[3.0, np.nan, 1.0, -np.inf], [np.nan, 1.0, 2.0, 3.0]])
+
+
+@pytest.mark.parametrize("a", [FLOATS_WITH_NANS, FLOATS_WITH_NANS.astype(np.float32).T, np.array([np.nan, np.nan]),
+                               np.zeros((0, 2)), np.array([2, 7, 2, 0, 7], np.uint16), np.array([True, False, True])],
+                         ids=lambda a: f"{a.dtype}-{a.shape}")
+def test_unique_of_floats_with_indices_inverse_and_counts(a):
+    """NaNs collapse to one, last (NumPy 2's equal_nan=True), or stay apart; the first
+    occurrence's index, the inverse in the input's shape, the counts, as NumPy."""
+    check(distinct, a)
+    check(distinct_all, a)
+    check(distinct_nans, a)
+
+
+def test_unique_keeps_the_first_zero_as_numpys_stable_order():
+    """With return_index NumPy sorts stably too: the first of -0.0 and 0.0 in the input is kept."""
+    check(distinct_index, np.array([0.0, -0.0, 1.0, -0.0]))
+    check(distinct_index, np.array([-0.0, 0.0]))
+
+
+def unique_unsorted(a):
+    return np.unique(a, sorted=False)
+
+
+def test_unique_refusals():
+    with pytest.raises(UnsupportedError, match="sorted=False"):
+        compile(unique_unsorted)(np.array([0.0, 1.0]))
+    with pytest.raises(UnsupportedError, match="complex"):
+        compile(distinct_floats)(np.array([1j]))
 
 
 def histogram(a, bins):
