@@ -8,6 +8,8 @@ operands meet in NumPy's result type of the two.  ``digitize`` checks that the b
 monotonic as NumPy does (a NaN breaks nothing) and searches reversed decreasing bins.
 ``bincount`` counts (or adds the weights, in order, in ``float64``) into
 ``max(x) + 1`` (at least ``minlength``) bins; negative values are NumPy's ``ValueError``.
+``histogram`` takes a number of equal bins or an array of edges (counted by ``searchsorted`` of
+the sorted data, as NumPy counts them), and ``density=True``; ``weights=`` is refused for now.
 """
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import BoolType, IntType, f64, i64
 
-from . import arith, arrays, numpy_api, pyarray, wholearray
-from .context import TraceContext, current
+from . import arith, arrays, combining, numpy_api, pyarray, wholearray
+from .context import PathEnds, TraceContext, current
 from .values import Symbolic, type_of
 
 __all__ = ["searchsorted", "digitize", "bincount", "histogram", "flatnonzero", "nonzero", "argwhere", "FUNCTIONS"]
@@ -123,10 +125,16 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
     0.5 each way when equal, or ``range``), each element's bin computed from its distance to
     the first edge and corrected against the edges; NumPy's ``ValueError`` for a range that is
     not finite or too many bins."""
-    if density or weights is not None or not wholearray.is_array(a):
-        raise _tr().error(UnsupportedError, "np.histogram() with density= or weights= is not supported in compiled "
-                                            "code yet")
-    if wholearray.is_array(bins) or not isinstance(type_of(bins), IntType):
+    if weights is not None or not wholearray.is_array(a) or not isinstance(density, (bool, type(None))):
+        raise _tr().error(UnsupportedError, "np.histogram() with weights= is not supported in compiled code yet "
+                                            "(density= must be a constant True or False)")
+    if isinstance(bins, (list, tuple)):
+        bins = combining.array(bins)
+    if isinstance(bins, np.ndarray):
+        bins = arrays.global_array(bins) if bins.ndim else bins[()]
+    if wholearray.is_array(bins):
+        return _with_density(_histogram_of_edges(a, bins), density)
+    if not isinstance(type_of(bins), IntType):
         raise _tr().error(UnsupportedError, "np.histogram() takes a number of bins in compiled code (bin edges "
                                             "are not supported yet)")
     dtype = a.type.dtype
@@ -159,7 +167,57 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
                                                                 "finite-sized bins.", n)
     counts = numpy_api.zeros(n, np.int64)
     _tr().call(pyarray.histogram_counts, (counts, x, edges, first, last, arith.binary("-", last, first)), {})
+    return _with_density((counts, edges), density)
+
+
+def _histogram_of_edges(a: Symbolic, edges: Symbolic) -> tuple:
+    """``np.histogram`` with bin edges, NumPy's way: NumPy's ``ValueError`` unless they are 1-d and
+    never decrease (a NaN breaks nothing); the count up to each edge is a ``searchsorted`` of the
+    sorted data (the last edge from the right, so the last bin is closed), the counts their
+    differences (``int64``).  Booleans count as ``uint8``, as NumPy converts them."""
+    if edges.type.ndim != 1:
+        arith.raise_if(True, "ValueError", "`bins` must be 1d, when an array")
+        raise PathEnds()
+    decreasing = _tr().call(pyarray_decreases, (edges,), {})
+    arith.raise_if(decreasing, "ValueError", "`bins` must increase monotonically, when an array")
+    x = wholearray.ravel(wholearray.astype(a, np.uint8) if isinstance(a.type.dtype, BoolType) else
+                         wholearray.elementwise(lambda v: v, (a,), "np.histogram()"))
+    _tr().call(pyarray.sort_values, (x, numpy_api.allocate(arrays.dim(x, 0), x.type.dtype)), {})
+    below = searchsorted(x, wholearray.subview(edges, slice(None, -1)), "left")
+    through = searchsorted(x, wholearray.subview(edges, slice(-1, None)), "right")
+    counts = numpy_api.allocate(arith.binary("-", arrays.dim(below, 0), arith.binary("-", 1, arrays.dim(through, 0))),
+                                i64)
+    _tr().call(bin_differences, (counts, below, through), {})
     return counts, edges
+
+
+def pyarray_decreases(edges):
+    """Whether an edge is greater than the next (traced)."""
+    for i in range(1, edges.shape[0]):
+        if edges[i - 1] > edges[i]:
+            return True
+    return False
+
+
+def bin_differences(counts, below, through):
+    """``counts[j] = cum[j + 1] - cum[j]`` for ``cum`` = ``below`` followed by ``through`` (traced)."""
+    for j in range(counts.shape[0]):
+        high = below[j + 1] if j + 1 < below.shape[0] else through[0]
+        counts[j] = high - below[j]
+
+
+def _with_density(result: tuple, density: Any) -> tuple:
+    """With ``density``, NumPy's ``n / np.diff(edges) / n.sum()`` in float64."""
+    counts, edges = result
+    if not density:
+        return result
+    widths = wholearray.elementwise(lambda hi, lo: arith.cast(wholearray.numpy_binary("-", hi, lo), f64),
+                                    (wholearray.subview(edges, slice(1, None)), wholearray.subview(edges, slice(None, -1))),
+                                    "np.histogram()")
+    total = wholearray.total(counts)
+    return wholearray.elementwise(
+        lambda c, w: wholearray.numpy_binary("/", wholearray.numpy_binary("/", arith.cast(c, f64), w), total),
+        (counts, widths), "np.histogram()"), edges
 
 
 def _least_or(a: Symbolic, x: Symbolic, empty: Symbolic, which: str) -> Symbolic:

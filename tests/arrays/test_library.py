@@ -456,3 +456,37 @@ def tiled(a, n):
 def test_a_float_count_of_tile_is_numpys_type_error_when_compiling():
     with pytest.raises(TypingError, match="cannot be interpreted as an integer"):
         compile(tiled)(np.ones(2), 2.5)
+
+
+def histogram_edges(a, edges):
+    return np.histogram(a, edges)
+
+
+def histogram_density(a, edges):
+    counts, _ = np.histogram(a, edges, density=True)
+    uniform, _ = np.histogram(a, 4, density=True)
+    return counts, uniform
+
+
+def histogram_listed_edges(a):
+    return np.histogram(a, [0, 1, 2.5, 4])
+
+
+def histogram_weighted(a):
+    return np.histogram(a, 3, weights=a)
+
+
+def test_histogram_with_edges_and_density():
+    """Counts from NumPy's searchsorted of the sorted data (the last bin closed, NaN counted
+    nowhere), its errors for edges that decrease or are not 1-d; density=True as NumPy divides."""
+    rng = np.random.default_rng(6)
+    data = np.concatenate([rng.standard_normal(300), [np.nan, 1.0, -1.0, 3.0]])
+    edges = np.array([-3.0, -1.0, 0.0, 0.5, 1.0, 3.0])
+    for a, e in ((data, edges), (data, np.array([-1.0, -1.0, 1.0])), (np.zeros(0), edges), (np.arange(10), edges),
+                 (np.arange(10, dtype=np.int8), np.array([0, 3, 9])), (data, np.array([1.0, 0.0])),
+                 (data, np.array([0.0, np.nan, 1.0])), (data, np.ones((2, 2))), (np.array([True, False]), edges)):
+        check(histogram_edges, a, e)
+    check(histogram_density, data[np.isfinite(data)], edges)
+    check(histogram_listed_edges, np.arange(6.0))
+    with pytest.raises(UnsupportedError, match="weights="):
+        compile(histogram_weighted)(np.ones(3))
