@@ -144,6 +144,27 @@ def put_rows_from(a, index, values):
         a[index[j]] = values[j]
 
 
+def take_pairs(out, a, rows, cols):
+    """``out[j] = a[rows[j], cols[j]]``, an index array of length 1 read for every ``j``."""
+    one_row, one_col = rows.shape[0] == 1, cols.shape[0] == 1
+    for j in range(out.shape[0]):
+        out[j] = a[rows[0 if one_row else j], cols[0 if one_col else j]]
+
+
+def put_pairs(a, rows, cols, value):
+    """``a[rows[j], cols[j]] = value``, in order."""
+    one_row, one_col = rows.shape[0] == 1, cols.shape[0] == 1
+    for j in range(cols.shape[0] if one_row else rows.shape[0]):
+        a[rows[0 if one_row else j], cols[0 if one_col else j]] = value
+
+
+def put_pairs_from(a, rows, cols, values):
+    """``a[rows[j], cols[j]] = values[j]``, in order: a repeated pair keeps the last."""
+    one_row, one_col = rows.shape[0] == 1, cols.shape[0] == 1
+    for j in range(values.shape[0]):
+        a[rows[0 if one_row else j], cols[0 if one_col else j]] = values[j]
+
+
 def wrap_indices(out, index, size):
     """``out[j] = index[j]``, a negative one counted from the end; ``(True, the index)`` for the
     first one outside ``-size..size-1``, else ``(False, 0)``."""

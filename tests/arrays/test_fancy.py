@@ -1,5 +1,6 @@
 """Indexing with arrays (``frontend/fancy.py``) against NumPy on the same inputs: boolean masks
-of the array's shape and 1-d integer index arrays, read and written."""
+of the array's shape, and 1-d integer or boolean index arrays mixed with slices, integers,
+``None`` and ``...``, read and written."""
 import numpy as np
 import pytest
 
@@ -63,12 +64,112 @@ def test_fancy_indexing(kernel, args):
     check(kernel, *args)
 
 
-def rows_and_columns(a, index):
+def columns(a, index):
+    return a[:, index]
+
+
+def columns_of_row(a, index):
+    return a[1, index]
+
+
+def rows_then_slice(a, index):
+    return a[index, 1:3]
+
+
+def pairs(a, rows, cols):
+    return a[rows, cols]
+
+
+def middle_axis(a, index):
+    return a[:, 1, index]
+
+
+def split_by_slice(a, index):
+    return a[1, :, index]   # the integer and the array are apart: the indexed axis goes first
+
+
+def last_axis(a, index):
+    return a[..., index]
+
+
+def new_axis_first(a, index):
+    return a[None, index]
+
+
+def set_columns(a, index):
+    a[:, index] = 7
+    return a
+
+
+def bump_columns(a, index):
+    a[:, index] += 1
+    return a
+
+
+def set_pairs(a, rows, cols):
+    a[rows, cols] = np.arange(rows.shape[0]) * 1.5
+    return a
+
+
+def bump_pairs(a, rows, cols):
+    a[rows, cols] += 1
+    return a
+
+
+def set_block(a, index):
+    a[1:, index] = np.ones(index.shape[0])
+    return a
+
+
+def set_columns_from_column(a, index):
+    a[:, index] = np.ones((a.shape[0], 1))
+    return a
+
+
+A3 = np.arange(60.0).reshape(3, 4, 5)
+G = np.arange(20.0).reshape(4, 5)
+I = np.array([3, -1, 0, 3])
+R, C = np.array([0, 2, 3]), np.array([4, 0, 1])
+
+
+@pytest.mark.parametrize("kernel, args", [
+    (columns, (G, I)), (columns, (G.T, np.array([1, 0], np.int8))), (columns_of_row, (G, I)),
+    (rows_then_slice, (G, I)), (rows_then_slice, (G, np.array([True, False, True, True]))),
+    (pairs, (G, R, C)), (pairs, (G, R[:1], C)), (pairs, (A3, R[:2], C[:2])), (middle_axis, (A3, I)),
+    (split_by_slice, (A3, I)), (last_axis, (A3, I)), (new_axis_first, (G, I[:2])), (masked, (M, np.array([True, False]))),
+    (set_columns, (G, I)), (bump_columns, (G, I)), (set_pairs, (G, R, C)), (bump_pairs, (G, np.array([0, 0]), np.array([1, 1]))),
+    (set_block, (G, I[:3])), (set_columns_from_column, (G, I)),
+    # NumPy's errors
+    (columns, (G, np.array([5]))), (pairs, (G, R, C[:2])), (rows_then_slice, (G, np.array([True, False, True]))),
+    (set_block, (G, I)),
+], ids=lambda x: getattr(x, "__name__", None) or "")
+def test_index_arrays_mixed_with_other_indices(kernel, args):
+    """NumPy's result shapes (the indexed axis where the first index was, or first when an
+    integer and an array are apart), broadcasting of index arrays, and NumPy's errors."""
+    check(kernel, *args)
+
+
+def table_rows(a, index):
     return a[index, 1:]
 
 
+def three_arrays(a, i):
+    return a[i, i, i]
+
+
 def test_other_index_arrays_are_refused():
-    with pytest.raises(UnsupportedError, match="mixed with other indices"):
-        compile(rows_and_columns)(M, np.array([0]))
-    with pytest.raises(UnsupportedError, match="fewer dimensions"):
-        compile(masked)(M, np.array([True, False]))
+    with pytest.raises(UnsupportedError, match="more than 1 dimension"):
+        compile(table_rows)(M, np.array([[0]]))
+    with pytest.raises(UnsupportedError, match="more than two index arrays"):
+        compile(three_arrays)(A3, np.array([0]))
+
+
+def boolean_scalar_index(a, flag):
+    return a[1, flag]
+
+
+def test_a_boolean_scalar_index_is_refused():
+    """NumPy reads ``a[1, True]`` as a 0-d mask (a new axis), not as ``a[1, 1]``: refused
+    rather than read as an integer (the fuzzer's shrinker found it)."""
+    with pytest.raises(UnsupportedError, match="boolean scalar as an index"):
+        compile(boolean_scalar_index)(G, True)

@@ -526,10 +526,16 @@ class ArrayGenerator(Generator):
                 return form, "i", False
         masked = False
         if r.random() < 0.08 and x.kind in "if":   # fancy indexing: the elements a mask picks, or rows by index
-            if r.random() < 0.5 or not x.shape:
+            u = r.random()
+            if u < 0.4 or not x.shape:
                 x, masked = Arr(f"{x.text}[{x.text} > 0]", x.kind, (x.shape[0],) if x.shape else ()), True
-            else:
+            elif u < 0.6 or len(x.shape) != 2:
                 x, masked = Arr(f"{x.text}[np.arange(-1, 2)]", x.kind, x.shape), True   # IndexError: < 2 rows
+            else:   # index arrays mixed with slices, pairs of them, a mask of the rows
+                form, shape = r.choice([("{0}[:, np.array([0, -1, 0])]", x.shape),
+                                        ("{0}[np.array([-1, 0]), np.array([0, -1])]", x.shape[:1]),
+                                        ("{0}[{0}[:, 0] > 0, 1:]", x.shape), ("{0}[1:, np.array([True, False])]", x.shape)])
+                x, masked = Arr(form.format(x.text), x.kind, shape), True
         if exact and name in ("sum", "prod") and x.kind == "f":
             name = r.choice(["min", "max", "any", "all", "any", "all"])
         if name in APPROX_REDUCTIONS and x.kind == "f" and r.random() < 0.4:
@@ -560,7 +566,7 @@ class ArrayGenerator(Generator):
     def array_statement(self, scope: _Scope, depth: int, ctx: dict) -> None:
         r = self.r
         nest = ctx["nest"]
-        kinds = ["let"] * 5 + ["set"] * 4 + ["aug"] * 2 + ["red"] * 2 + ["print"]
+        kinds = ["let"] * 5 + ["set"] * 4 + ["aug"] * 2 + ["red"] * 2 + ["print", "fancy"]
         if r.random() < 0.3:
             kinds.append("broken")
         if nest < 2:
@@ -621,6 +627,16 @@ class ArrayGenerator(Generator):
                 if t.kind == "i" and v.kind == "b" or t.kind == "f" and v.kind == "f" and r.random() < 0.5:
                     ops = [o for o in ops if o in ("+=", "*=", "-=")]
                 self.emit(depth, f"{t.text} {r.choice(ops)} {v.text}")
+        elif kind == "fancy":   # stores through index arrays (repeats: the last stays; += adds once)
+            base = self.arrays[r.choice(scope.of_type("A"))]
+            value = {"b": "True", "i": r.choice(["2", "(-3)"]), "f": r.choice(["1.5", "(-0.0)"])}[base.kind]
+            if len(base.shape) == 2:
+                target = r.choice(["{}[:, np.array([0, -1])]", "{}[np.array([-1, 0, -1]), np.array([0, 0, 0])]",
+                                   "{}[np.array([True, False]), 1:]", "{}[1:, np.array([0, 0])]"])
+            else:
+                target = r.choice(["{}[np.array([0, -1, 0])]", "{}[..., np.array([-1])]"])
+            op = "|=" if base.kind == "b" else r.choice(["=", "+="])
+            self.emit(depth, f"{target.format(base.text)} {op} {value}")
         elif kind == "red":
             exact = r.random() < 0.5
             text, k, approx = self.reduction(scope, exact)
