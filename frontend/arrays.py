@@ -114,10 +114,18 @@ def _index_list(a: Symbolic, key: Any) -> list:
             raise _tr().error(UnsupportedError, "slicing arrays inside compiled code is not supported yet; "
                                                 "index with integers")
         kt = type_of(k)
-        if not isinstance(kt, (IntType, BoolType)):
+        refuse_bool_index(kt)
+        if not isinstance(kt, IntType):
             raise _tr().error(TypingError, "only integers are valid array indices in compiled code, "
                                            f"not {describe(k)}")
     return keys
+
+
+def refuse_bool_index(kt: Any) -> None:
+    """A ``bool`` index is NumPy's 0-d mask (``a[True]`` adds an axis), not the integer 0 or 1."""
+    if isinstance(kt, BoolType):
+        raise _tr().error(UnsupportedError, "a boolean scalar as an index (NumPy's 0-d mask: a[True] adds an axis) "
+                                            "is not supported in compiled code; index with None or an integer")
 
 
 def checked_index(a: Symbolic, axis: int, index: Any) -> Symbolic:

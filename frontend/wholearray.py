@@ -125,7 +125,8 @@ def subview(a: Symbolic, key: Any) -> Symbolic:
                 contiguous &= full
         else:
             kt = type_of(k)
-            if not isinstance(kt, (IntType, BoolType)):
+            arrays.refuse_bool_index(kt)
+            if not isinstance(kt, IntType):
                 raise _tr().error(TypingError, "only integers, slices (':'), ellipsis ('...') and None are "
                                                f"valid array indices in compiled code, not {describe(k)}")
             spec += "i"
