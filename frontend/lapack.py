@@ -29,13 +29,13 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.dtypes import to_dtype
 from ir.ops.linalg import LinalgLapackOp, lapack_signature
-from ir.types import ComplexType, c128, f64, i8, i64
+from ir.types import ComplexType, c64, c128, f32, f64, i8, i32, i64
 
 from . import arith, arrays, numpy_api, pylapack, wholearray
 from .context import TraceContext, current
 from .values import Symbolic
 
-__all__ = ["call", "det", "cholesky", "qr", "eigh", "eigvalsh", "svd", "FUNCTIONS"]
+__all__ = ["call", "det", "cholesky", "qr", "eigh", "eigvalsh", "svd", "lstsq", "FUNCTIONS"]
 
 _LETTERS = {"f32": "s", "f64": "d", "c64": "c", "c128": "z"}
 _COMPLEX_NAMES = {"orgqr": "ungqr", "syevd": "heevd"}
@@ -85,16 +85,22 @@ def _matrix(a: Any, name: str, square: bool) -> Symbolic:
     return a
 
 
-def _types(a: Symbolic, name: str) -> tuple:
-    """NumPy's ``_commonType``: (the computing type, the result type)."""
-    dt = to_dtype(a.type.dtype)
-    if dt.kind not in "fc":
-        return f64, f64
-    if dt.itemsize not in (4, 8, 16) or dt == np.float16:
-        raise _tr().error(TypingError, f"array type {dt.name} is unsupported in linalg")
-    if dt.kind == "c":
-        return c128, a.type.dtype
-    return f64, a.type.dtype
+def _types(*arrays: Symbolic) -> tuple:
+    """NumPy's ``_commonType`` of the arrays: (the computing type, the result type): double
+    precision, single precision results only where every array is ``float32``/``complex64``."""
+    complex_, single = False, True
+    for a in arrays:
+        dt = to_dtype(a.type.dtype)
+        if dt.kind not in "fc":
+            single = False
+            continue
+        if dt.itemsize not in (4, 8, 16) or dt == np.float16:
+            raise _tr().error(TypingError, f"array type {dt.name} is unsupported in linalg")
+        complex_ = complex_ or dt.kind == "c"
+        single = single and dt in (np.float32, np.complex64)
+    if complex_:
+        return c128, (c64 if single else c128)
+    return f64, (f32 if single else f64)
 
 
 def _real(t):
@@ -124,7 +130,7 @@ def _fail_if(info: Symbolic, message: str) -> None:
 def det(a: Any) -> Symbolic:
     """``np.linalg.det(a)``: ``getrf`` and NumPy's ``sign * exp(logdet)`` (:mod:`frontend.pylapack`)."""
     a = _matrix(a, "det", square=True)
-    t, result_t = _types(a, "det")
+    t, result_t = _types(a)
     lu = _column_major(a, t)
     ipiv = numpy_api.allocate(arrays.dim(a, 0), i64)
     d = _helper(pylapack.det_complex if isinstance(t, ComplexType) else pylapack.det_real, lu, ipiv)
@@ -136,7 +142,7 @@ def cholesky(a: Any, upper: bool = False) -> Symbolic:
     if not isinstance(upper, (bool, np.bool_)):
         raise _tr().error(UnsupportedError, "np.linalg.cholesky(upper=) takes a constant bool in compiled code")
     a = _matrix(a, "cholesky", square=True)
-    t, result_t = _types(a, "cholesky")
+    t, result_t = _types(a)
     at = _column_major(a, t)
     _fail_if(_helper(pylapack.cholesky, at, "U" if upper else "L"), "Matrix is not positive definite")
     return _result(at, result_t)
@@ -151,7 +157,7 @@ def qr(a: Any, mode: str = "reduced") -> Any:
                                                 "use 'reduced', 'complete' or 'r'")
         raise _tr().error(TypingError, f"ValueError: Unrecognized mode '{mode}'")
     a = _matrix(a, "qr", square=False)
-    t, result_t = _types(a, "qr")
+    t, result_t = _types(a)
     m, n = arrays.dim(a, 0), arrays.dim(a, 1)
     mn = _min(m, n)
     at = _column_major(a, t)
@@ -184,7 +190,7 @@ def _uplo(UPLO: Any, name: str) -> bool:
 def _eigh(a: Any, UPLO: Any, name: str, vectors: bool) -> Any:
     upper = _uplo(UPLO, name)
     a = _matrix(a, name, square=True)
-    t, result_t = _types(a, name)
+    t, result_t = _types(a)
     at = _column_major(a, t)
     w = numpy_api.allocate(arrays.dim(a, 0), _real(t))
     _fail_if(_helper(pylapack.eigh, at, w, "V" if vectors else "N", "U" if upper else "L"),
@@ -219,7 +225,7 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: 
 
 def singular_values(a: Symbolic, name: str, jobz: str) -> Any:
     """``gesdd`` of the 2-d array ``a`` with ``jobz``: ``s`` (``"N"``) or ``(u, s, vh)``."""
-    t, result_t = _types(a, name)
+    t, result_t = _types(a)
     m, n = arrays.dim(a, 0), arrays.dim(a, 1)
     mn = _min(m, n)
     one = arith.constant(1, i64)
@@ -243,6 +249,66 @@ def _max(x: Any, y: Any) -> Any:
     return arith.select(arith.compare(">", x, y), x, y)
 
 
+def _two_d(x: Any, name: str) -> Symbolic:
+    """``x`` as NumPy's ``_assert_2d`` checks it: an array of exactly 2 dimensions."""
+    if isinstance(x, np.ndarray):
+        x = arrays.global_array(x)
+    if not wholearray.is_array(x):
+        raise _tr().error(UnsupportedError, f"np.linalg.{name}() takes arrays in compiled code")
+    if x.type.ndim != 2:
+        raise _tr().error(TypingError, f"{_LINALG_ERROR}: {x.type.ndim}-dimensional array given. Array must be "
+                                       "two-dimensional")
+    return x
+
+
+def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
+    """``np.linalg.lstsq(a, b, rcond=None)``: ``gelsd`` as NumPy's ``umath_linalg`` runs it;
+    ``(x, residuals, rank, s)`` with NumPy's shapes and dtypes.
+
+    ``a`` is ``m x n``, ``b`` a vector of ``m`` or an ``m x k`` matrix (other dimensions: NumPy's
+    ``LinAlgError`` when compiling; another ``m``: its ``'Incompatible dimensions'`` at run time).
+    ``b`` is copied into a zeroed ``max(1, m, n) x max(k, 1)`` column-major matrix (NumPy too
+    gives LAPACK one right-hand side of zeros when ``k == 0``); ``rcond=None`` is NumPy's
+    ``eps * max(m, n)``.  ``x`` is ``n`` or ``n x k``; ``residuals`` the squared norms of the
+    rows ``n..m-1`` of each solved column (NumPy's sums) when ``rank == n`` and ``m > n``, else
+    empty (of ``k`` elements, ``1`` for a vector ``b``, as NumPy's); ``rank`` a ``numpy.int32``;
+    ``s`` the singular values.  Results are ``float32``/``complex64`` only when both operands
+    are; failure is NumPy's ``LinAlgError('SVD did not converge in Linear Least Squares')``."""
+    if wholearray.is_array(rcond) or isinstance(rcond, np.ndarray):
+        raise _tr().error(UnsupportedError, "np.linalg.lstsq(rcond=) takes a scalar in compiled code")
+    a = _two_d(a, "lstsq")
+    if isinstance(b, np.ndarray):
+        b = arrays.global_array(b)
+    vector = wholearray.is_array(b) and b.type.ndim == 1
+    b = _two_d(wholearray.subview(b, (slice(None), None)) if vector else b, "lstsq")
+    m, n, k = arrays.dim(a, 0), arrays.dim(a, 1), arrays.dim(b, 1)
+    arith.raise_if(arith.compare("!=", m, arrays.dim(b, 0)), _LINALG_ERROR, "Incompatible dimensions")
+    t, result_t = _types(a, b)
+    if rcond is None:
+        rcond = arith.binary("*", arith.constant(float(np.finfo(np.float64).eps), f64),
+                             arith.cast(_max(m, n), f64))
+    at = _column_major(a, t)
+    one = arith.constant(1, i64)
+    bt = numpy_api.zeros((_max(k, one), _max(_max(m, n), one)), to_dtype(t))
+    _helper(pylapack.fill_rhs, bt, wholearray.astype(b, to_dtype(t), copy=False))
+    s = numpy_api.allocate(_min(m, n), _real(t))
+    rank = numpy_api.allocate(one, i64)
+    _fail_if(_helper(pylapack.gelsd, at, bt, s, rank, arith.cast(rcond, f64)),
+             "SVD did not converge in Linear Least Squares")
+    r = arrays.getitem(rank, 0)
+    full = arith.binary("&", arith.compare("==", r, n), arith.compare(">", m, n))
+    residuals = numpy_api.allocate(arith.select(full, k, arith.constant(0, i64)), _real(t))
+    _helper(pylapack.residuals, residuals, bt, n, m)
+    real_t = to_dtype(_real(result_t))
+    if vector:
+        x = _result(wholearray.subview(bt, (0, slice(None, n))), result_t, transposed=False)
+    else:
+        x = _result(wholearray.subview(bt, (slice(None, k), slice(None, n))), result_t)
+    return (x, wholearray.astype(residuals, real_t, copy=False), arith.cast(r, i32),
+            wholearray.astype(s, real_t, copy=False))
+
+
 #: the NumPy functions of this module
 FUNCTIONS = {np.linalg.det: det, np.linalg.cholesky: cholesky, np.linalg.qr: qr, np.linalg.eigh: eigh,
-             np.linalg.eigvalsh: eigvalsh, np.linalg.svd: svd, pylapack.lapack: call}
+             np.linalg.eigvalsh: eigvalsh, np.linalg.svd: svd, np.linalg.lstsq: lstsq,
+             pylapack.lapack: call}

@@ -198,3 +198,54 @@ def upper_part(r, at):
     for i in range(r.shape[0]):
         for j in range(r.shape[1]):
             r[i, j] = at[j, i] if j >= i else 0
+
+
+def gelsd(at, bt, s, rank, rcond):
+    """``gelsd`` of the ``m x n`` matrix ``at`` and the ``ldb x nrhs`` matrix ``bt`` (``ldb`` is
+    ``max(1, m, n)``; ``bt`` then holds the solutions in its first ``n`` rows) into ``s`` and
+    ``rank[0]``, with the workspaces NumPy's query gives: ``info``."""
+    n = at.shape[0]
+    m = at.shape[1]
+    nrhs = bt.shape[0]
+    ldb = bt.shape[1]
+    work = np.empty(1, at.dtype)
+    iwork = np.empty(1, np.int64)
+    if at.dtype.kind == "c":
+        rwork = np.empty(1, s.dtype)
+        info = lapack("gelsd", m, n, nrhs, at, max(m, 1), bt, ldb, s, rcond, rank, work, -1, rwork, iwork)
+        if info == 0:
+            lwork = _count(work)
+            lrwork = int(rwork[0])
+            liwork = iwork[0]
+            info = lapack("gelsd", m, n, nrhs, at, max(m, 1), bt, ldb, s, rcond, rank, np.empty(lwork, at.dtype),
+                          lwork, np.empty(lrwork, s.dtype), np.empty(liwork, np.int64))
+    else:
+        info = lapack("gelsd", m, n, nrhs, at, max(m, 1), bt, ldb, s, rcond, rank, work, -1, iwork)
+        if info == 0:
+            lwork = _count(work)
+            liwork = iwork[0]
+            info = lapack("gelsd", m, n, nrhs, at, max(m, 1), bt, ldb, s, rcond, rank, np.empty(lwork, at.dtype),
+                          lwork, np.empty(liwork, np.int64))
+    return info
+
+
+def fill_rhs(bt, b):
+    """``bt`` (``nrhs x ldb``, zero) gets the ``m x k`` matrix ``b`` in its first ``m`` rows and
+    ``k`` columns (LAPACK's terms), as NumPy's copy of ``b`` into ``gelsd``'s ``B``."""
+    for j in range(b.shape[1]):
+        for i in range(b.shape[0]):
+            bt[j, i] = b[i, j]
+
+
+def residuals(r, bt, n, m):
+    """``r[j]``: the sum of ``|x|**2`` over rows ``n..m-1`` of column ``j`` of the matrix ``bt``
+    holds after ``gelsd``, added in order as NumPy's ``abs2``."""
+    for j in range(r.shape[0]):
+        total = 0.0
+        for i in range(n, m):
+            x = bt[j, i]
+            if bt.dtype.kind == "c":
+                total += x.real * x.real + x.imag * x.imag
+            else:
+                total += x * x
+        r[j] = total

@@ -1,0 +1,79 @@
+"""``np.linalg.lstsq``, ``eig`` and ``eigvals`` (``frontend/lapack.py``) against NumPy on the same
+inputs: the routines NumPy's ``umath_linalg`` calls (``gelsd``, ``geev``) with its workspaces on
+the same column-major copies, so float64 and complex128 results are compared bit for bit;
+NumPy's errors, dtypes and shapes (empty matrices, rank-deficient systems)."""
+import numpy as np
+import pytest
+
+from compiler import compile
+from ir import TypingError, UnsupportedError
+from tests.arrays.support import check_against_numpy
+
+RNG = np.random.default_rng(4321)
+TALL = RNG.standard_normal((6, 3))
+RHS = RNG.standard_normal((6, 2))
+DEFICIENT = np.c_[TALL[:, :2], TALL[:, :1] + TALL[:, 1:2]]   # rank 2
+SQUARE = RNG.standard_normal((4, 4))
+COMPLEX = SQUARE + 1j * RNG.standard_normal((4, 4))
+
+
+def check(kernel, *args):
+    """Bit for bit (NumPy computes in double; single precision results are cast back)."""
+    check_against_numpy(kernel, *args, exact=True)
+
+
+def lstsq(a, b):
+    return np.linalg.lstsq(a, b)
+
+
+def lstsq_rcond(a, b, rcond):
+    x, residuals, rank, s = np.linalg.lstsq(a, b, rcond)
+    return x, residuals, rank, s
+
+
+def lstsq_constant_rcond(a, b):
+    return np.linalg.lstsq(a, b, rcond=0.3)
+
+
+LSTSQ = {
+    "tall": (TALL, RHS), "tall_vector": (TALL, RHS[:, 0]), "wide": (TALL.T, RHS[:3]), "square": (SQUARE, RHS[:4]),
+    "deficient": (DEFICIENT, RHS), "deficient_vector": (DEFICIENT, RHS[:, 1]),
+    "c128": (TALL + 1j * TALL[::-1], RHS), "c64": (COMPLEX.astype(np.complex64), RHS[:4].astype(np.float32)),
+    "f32": (TALL.astype(np.float32), RHS.astype(np.float32)), "f32_f64": (TALL.astype(np.float32), RHS),
+    "int": (np.arange(12).reshape(4, 3), np.arange(4)), "bool_int8": (TALL > 0, RHS.astype(np.int8)),
+    "ones": (np.ones((4, 3)), np.ones(4)), "zero_rows": (np.zeros((0, 3)), np.zeros(0)),
+    "zero_cols": (np.zeros((3, 0)), np.ones(3)), "no_rhs": (TALL, np.zeros((6, 0))),
+    "empty": (np.zeros((0, 0)), np.zeros((0, 2))), "views": (TALL[::2, ::-1], RHS[::2]),
+    "fortran": (np.asfortranarray(TALL), np.asfortranarray(RHS)), "mismatch": (TALL, RHS[:5]),
+    "nan": (np.full((3, 3), np.nan), np.ones(3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LSTSQ))
+def test_lstsq(name):
+    a, b = LSTSQ[name]
+    check(lstsq, a, b)
+    check(lstsq_constant_rcond, a, b)
+
+
+@pytest.mark.parametrize("rcond", [0.5, -1, 1e-20, 0])
+def test_lstsq_rcond(rcond):
+    for a, b in (LSTSQ["deficient"], LSTSQ["c128"], LSTSQ["wide"]):
+        check(lstsq_rcond, a, b, rcond)
+
+
+def test_lstsq_returns_numpys_types():
+    x, residuals, rank, s = compile(lstsq)(*LSTSQ["tall_vector"])
+    assert x.shape == (3,) and residuals.shape == (1,) and s.shape == (3,)
+    assert isinstance(rank, np.int32) and rank == 3
+    x, residuals, rank, s = compile(lstsq)(*LSTSQ["deficient"])
+    assert residuals.shape == (0,) and rank == 2
+
+
+def test_lstsq_refusals():
+    with pytest.raises(TypingError, match="1-dimensional array given. Array must be two-dimensional"):
+        compile(lstsq)(np.ones(3), np.ones(3))
+    with pytest.raises(TypingError, match="3-dimensional array given. Array must be two-dimensional"):
+        compile(lstsq)(np.ones((2, 2)), np.ones((2, 2, 2)))
+    with pytest.raises(UnsupportedError, match="rcond"):
+        compile(lstsq_rcond)(TALL, RHS, np.ones(3))
