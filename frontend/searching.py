@@ -254,15 +254,39 @@ def flatnonzero(a: Any) -> Symbolic:
 
 
 def nonzero(a: Any) -> tuple:
-    """``np.nonzero`` of a 1-d array: a tuple of one index array."""
-    if not wholearray.is_array(a) or a.type.ndim != 1:
-        raise _tr().error(UnsupportedError, "np.nonzero() of a 1-d array is supported in compiled code")
-    return (flatnonzero(a),)
+    """``np.nonzero``: one index array per axis (``int64``), the non-zero elements' indices in C
+    order, found from their flat positions (``flatnonzero``); of a 0-d array NumPy's
+    ``ValueError``."""
+    if not wholearray.is_array(a):
+        raise _tr().error(UnsupportedError, "np.nonzero() takes an array in compiled code")
+    if a.type.ndim == 0:
+        arith.raise_if(True, "ValueError", "Calling nonzero on 0d arrays is not allowed. Use np.atleast_1d(scalar)"
+                                           ".nonzero() instead. If the context of this error is of the form "
+                                           "`arr[nonzero(cond)]`, just use `arr[cond]`.")
+        raise PathEnds()
+    flat = flatnonzero(a)
+    if a.type.ndim == 1:
+        return (flat,)
+    extents = arrays.shape(a)
+    indices, stride = [], None   # stride: the product of the extents after the axis
+    for d in reversed(range(a.type.ndim)):
+        def index(p: Any, stride: Any = stride, extent: Any = extents[d], first: bool = d == 0) -> Any:
+            q = p if stride is None else wholearray.numpy_binary("//", p, stride)
+            return q if first else wholearray.numpy_binary("%", q, arith.cast(extent, i64))
+        indices.insert(0, wholearray.elementwise(index, (flat,), "np.nonzero()"))
+        stride = arith.cast(extents[d], i64) if stride is None else arith.binary("*", stride, extents[d])
+    return tuple(indices)
 
 
 def argwhere(a: Any) -> Symbolic:
-    """``np.argwhere`` of a 1-d array: the indices of its non-zero elements as a column."""
-    return wholearray.subview(nonzero(a)[0], (slice(None), None))
+    """``np.argwhere``: the indices of the non-zero elements, one row each (``(count, ndim)``,
+    ``int64``)."""
+    if not wholearray.is_array(a) or a.type.ndim == 0:
+        raise _tr().error(UnsupportedError, "np.argwhere() takes an array of at least 1 dimension in compiled code")
+    indices = nonzero(a)
+    if a.type.ndim == 1:
+        return wholearray.subview(indices[0], (slice(None), None))
+    return combining.stack(list(indices), axis=1)
 
 
 def _reduce(values: Symbolic, name: str) -> Symbolic:

@@ -145,3 +145,18 @@ def nan_extrema(a):
                                        "order of fmin; compiled code compares one by one")
 def test_the_zero_nanmin_keeps_among_signed_zeros():
     check(nan_extrema, np.array([[0.0, -0.0, np.nan, 0.0] * 5, [-0.0, 0.0, -0.0, np.nan] * 5] * 9))
+
+
+# ----------------------------------------------------------------- nonzero and argwhere
+def positions(a):
+    return np.nonzero(a) + (np.argwhere(a),)
+
+
+@pytest.mark.parametrize("a", [
+    np.array([[0, 3, 0], [1, 0, 2]]), np.random.default_rng(7).integers(0, 2, (3, 4, 5)).astype(bool),
+    np.array([[0.0, np.nan], [-0.0, 2.0]]).T, np.zeros((0, 3)), np.zeros((3, 0, 2)), np.ones((1, 1), np.int8),
+    np.array([0, 3, 0, 1]), np.arange(24.0).reshape(2, 3, 4)[:, ::-2], np.zeros((2, 2, 1, 2)),
+], ids=lambda a: f"{a.dtype}{a.shape}")
+def test_nonzero_and_argwhere_of_n_d_arrays(a):
+    """One index array per axis in C order; argwhere's rows (count, ndim)."""
+    check(positions, a)
