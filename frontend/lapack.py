@@ -1,6 +1,7 @@
 """``np.linalg`` functions that factor matrices, compiled as calls of NumPy's own LAPACK
 (``linalg.lapack``, :mod:`frontend.pylapack`): ``det``, ``cholesky``, ``qr``, ``eigh``,
-``eigvalsh``, ``svd``, with NumPy 2's dtypes, shapes and errors.
+``eigvalsh``, ``svd``, ``lstsq``, and ``eig``/``eigvals`` of complex matrices, with NumPy 2's
+dtypes, shapes and errors.
 
 Decisions, each NumPy's own:
 
@@ -18,7 +19,8 @@ Decisions, each NumPy's own:
   tuples (NumPy's named tuples unpack the same way; their attributes are not supported);
 * not supported (an ``UnsupportedError`` naming the function): stacks of matrices
   (more than 2 dimensions), ``qr(mode='raw')`` and the deprecated modes,
-  ``svd(hermitian=True)``, dtypes NumPy's ``linalg`` refuses (``float16``).
+  ``svd(hermitian=True)``, dtypes NumPy's ``linalg`` refuses (``float16``), ``eig``/``eigvals``
+  of real matrices (NumPy's result type depends on the values: see :func:`eig`).
 """
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ from . import arith, arrays, numpy_api, pylapack, wholearray
 from .context import TraceContext, current
 from .values import Symbolic
 
-__all__ = ["call", "det", "cholesky", "qr", "eigh", "eigvalsh", "svd", "lstsq", "FUNCTIONS"]
+__all__ = ["call", "det", "cholesky", "qr", "eigh", "eigvalsh", "svd", "lstsq", "eig", "eigvals", "FUNCTIONS"]
 
 _LETTERS = {"f32": "s", "f64": "d", "c64": "c", "c128": "z"}
 _COMPLEX_NAMES = {"orgqr": "ungqr", "syevd": "heevd"}
@@ -249,6 +251,49 @@ def _max(x: Any, y: Any) -> Any:
     return arith.select(arith.compare(">", x, y), x, y)
 
 
+def _eig(a: Any, name: str, vectors: bool) -> Any:
+    a = _matrix(a, name, square=True)
+    if not isinstance(a.type.dtype, ComplexType):
+        call = "np.linalg.eig(a.astype(complex))" if vectors else "np.linalg.eigvals(a.astype(complex))"
+        raise _tr().error(UnsupportedError, f"np.linalg.{name}() of a real matrix ({to_dtype(a.type.dtype).name}) is not supported "
+                                            "in compiled code: NumPy returns real arrays when every eigenvalue is "
+                                            "real and complex ones otherwise, a type that depends on the values; "
+                                            f"pass a complex matrix ({call}) for complex results always, or use "
+                                            "np.linalg.eigh/eigvalsh for a symmetric matrix")
+    t, result_t = _types(a)
+    arith.raise_if(arith.compare("==", _helper(pylapack.all_finite, a), False), _LINALG_ERROR,
+                   "Array must not contain infs or NaNs")
+    n = arrays.dim(a, 0)
+    at = _column_major(a, t)
+    w = numpy_api.allocate(n, t)
+    vr = numpy_api.allocate((n, n) if vectors else (arith.constant(1, i64),), t)
+    _fail_if(_helper(pylapack.geev, at, w, vr, "V" if vectors else "N"), "Eigenvalues did not converge")
+    w = wholearray.astype(w, to_dtype(result_t), copy=False)
+    return (w, _result(vr, result_t)) if vectors else w
+
+
+def eig(a: Any) -> Any:
+    """``np.linalg.eig(a)`` of a complex matrix: ``zgeev`` as NumPy's ``umath_linalg`` runs it
+    (its workspace, right eigenvectors only), ``(w, v)``, complex always.
+
+    Decision: a real (or integer, bool) matrix is refused with an ``UnsupportedError`` when
+    compiling.  NumPy computes it with ``dgeev`` and returns real arrays when every imaginary
+    part is zero, complex ones otherwise: the result's type depends on the values, which
+    compiled code types before it runs.  Returning complex arrays always, or real ones with an
+    error at run time, would differ from NumPy; the message suggests ``eig(a.astype(complex))``
+    (NumPy's own ``zgeev`` results for that matrix, complex always) or ``eigh``.
+    ``complex64`` matrices compute in ``complex128`` and give ``complex64``, as NumPy's; a matrix
+    holding inf or NaN is NumPy's ``LinAlgError('Array must not contain infs or NaNs')``, a
+    failure of ``geev`` its ``'Eigenvalues did not converge'``, both at run time."""
+    return _eig(a, "eig", vectors=True)
+
+
+def eigvals(a: Any) -> Any:
+    """``np.linalg.eigvals(a)`` of a complex matrix: ``zgeev`` without vectors, as NumPy's; a
+    real matrix is refused for the reason :func:`eig` gives."""
+    return _eig(a, "eigvals", vectors=False)
+
+
 def _two_d(x: Any, name: str) -> Symbolic:
     """``x`` as NumPy's ``_assert_2d`` checks it: an array of exactly 2 dimensions."""
     if isinstance(x, np.ndarray):
@@ -311,4 +356,5 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
 #: the NumPy functions of this module
 FUNCTIONS = {np.linalg.det: det, np.linalg.cholesky: cholesky, np.linalg.qr: qr, np.linalg.eigh: eigh,
              np.linalg.eigvalsh: eigvalsh, np.linalg.svd: svd, np.linalg.lstsq: lstsq,
+             np.linalg.eig: eig, np.linalg.eigvals: eigvals,
              pylapack.lapack: call}

@@ -249,3 +249,32 @@ def residuals(r, bt, n, m):
             else:
                 total += x * x
         r[j] = total
+
+
+def geev(at, w, vr, jobvr):
+    """``zgeev`` of the complex matrix ``at`` (``jobvl`` ``"N"``; ``jobvr`` ``"V"``: the right
+    eigenvectors into ``vr``, ``n x n``, else ``vr`` is not referenced), the eigenvalues into
+    ``w``, NumPy's workspace (its query, at least 1) and ``rwork`` of ``2 * n``: ``info``."""
+    n = at.shape[0]
+    ld = max(n, 1)
+    vl = np.empty(1, at.dtype)   # not referenced with jobvl "N"
+    rwork = np.empty(max(2 * n, 1), np.float64)
+    work = np.empty(1, at.dtype)
+    info = lapack("geev", "N", jobvr, n, at, ld, w, vl, ld, vr, ld, work, -1, rwork)
+    if info == 0:
+        lwork = max(_count(work), 1)
+        info = lapack("geev", "N", jobvr, n, at, ld, w, vl, ld, vr, ld, np.empty(lwork, at.dtype), lwork, rwork)
+    return info
+
+
+def all_finite(a):
+    """Whether every element of the 2-d complex array ``a`` is finite (NumPy's ``_assert_finite``)."""
+    ok = True
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            x = a[i, j]
+            if not np.isfinite(x.real):
+                ok = False
+            if not np.isfinite(x.imag):
+                ok = False
+    return ok

@@ -77,3 +77,51 @@ def test_lstsq_refusals():
         compile(lstsq)(np.ones((2, 2)), np.ones((2, 2, 2)))
     with pytest.raises(UnsupportedError, match="rcond"):
         compile(lstsq_rcond)(TALL, RHS, np.ones(3))
+
+
+def eig(a):
+    w, v = np.linalg.eig(a)
+    return w, v
+
+
+def eigvals(a):
+    return np.linalg.eigvals(a)
+
+
+def eig_of_real_as_complex(a):
+    w, v = np.linalg.eig(a.astype(complex))
+    return w, v
+
+
+EIG = {
+    "c128": COMPLEX, "c64": COMPLEX.astype(np.complex64), "real_values": SQUARE.astype(complex),
+    "empty": np.zeros((0, 0), complex), "one": np.array([[2j]]), "strided": COMPLEX[::2, ::2], "T": COMPLEX.T,
+    "fortran": np.asfortranarray(COMPLEX), "nan": np.array([[1, np.nan], [0, 1]], complex),
+    "inf": np.array([[np.inf, 0], [0, 1j]]), "not_square": np.ones((2, 3), complex),
+}
+
+
+@pytest.mark.parametrize("kernel", [eig, eigvals])
+@pytest.mark.parametrize("name", sorted(EIG))
+def test_eig_of_complex_matrices(kernel, name):
+    check(kernel, EIG[name])
+
+
+@pytest.mark.parametrize("a", [SQUARE, SQUARE.astype(np.float32), np.eye(3, dtype=np.int64)], ids=str)
+def test_eig_of_a_real_matrix_made_complex(a):
+    check(eig_of_real_as_complex, a)
+
+
+def test_eig_results_are_eigenpairs():
+    w, v = compile(eig)(COMPLEX)
+    np.testing.assert_allclose(COMPLEX @ v, v * w, atol=1e-12)
+
+
+@pytest.mark.parametrize("kernel", [eig, eigvals])
+def test_eig_of_a_real_matrix_is_refused(kernel):
+    """NumPy's result type depends on the values (real when every eigenvalue is real)."""
+    for a in (SQUARE, np.eye(2, dtype=np.int32), SQUARE > 0):
+        with pytest.raises(UnsupportedError, match=r"of a real matrix .*\(a\.astype\(complex\)\)"):
+            compile(kernel)(a)
+    with pytest.raises(TypingError, match="1-dimensional array given"):
+        compile(kernel)(np.ones(3, complex))
