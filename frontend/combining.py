@@ -16,11 +16,11 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.types import BoolType, IntType, i64
+from ir.types import BoolType, FloatType, IntType, bool_, i64
 
 from . import arith, arrays, numpy_api, pyarray, wholearray
-from .context import TraceContext, current
-from .values import Symbolic, type_of
+from .context import PathEnds, TraceContext, current
+from .values import Symbolic, describe, type_of
 
 __all__ = ["concatenate", "stack", "hstack", "vstack", "column_stack", "array", "asarray", "repeat", "tile",
            "meshgrid", "FUNCTIONS"]
@@ -225,27 +225,99 @@ def _coerced(value: Any) -> Any:
 
 
 def repeat(a: Any, repeats: Any, axis: Any = None) -> Symbolic:
-    """``np.repeat`` of an array's flattened elements (``axis=None``, or a 1-d array) a number of
-    times each; a negative number is NumPy's ``ValueError``."""
-    if not wholearray.is_array(a) or wholearray.is_array(repeats) or (axis is not None and a.type.ndim != 1):
-        raise _tr().error(UnsupportedError, "np.repeat() of the flattened elements by one count is supported in "
-                                            "compiled code (axis=None)")
-    x = wholearray.ravel(a)
-    times = arith.cast(repeats, i64)
-    out = numpy_api.allocate(arith.binary("*", arrays.dim(x, 0), times), x.type.dtype)
-    _tr().call(pyarray.repeat_into, (out, x, times), {})
+    """``np.repeat`` of the flattened elements (``axis=None``) or along ``axis`` (negative too; out
+    of range: NumPy's ``AxisError``): each element (each slice along the axis) a number of times,
+    one count for all or one per element.  As NumPy: a float count is truncated; counts in an
+    array must cast safely to ``int64`` (else NumPy's ``TypeError``) and be 1-d (``ValueError:
+    object too deep``); one count is broadcast; another number of counts than elements is
+    NumPy's broadcast ``ValueError``, a negative count among several ``repeats may not contain
+    negative values.``, a single one ``negative dimensions are not allowed`` (unless nothing is
+    repeated).  The counts are read when the code runs."""
+    if not wholearray.is_array(a) or a.type.ndim == 0:
+        raise _tr().error(UnsupportedError, "np.repeat() takes an array of at least 1 dimension in compiled code")
+    counts = _counts(repeats)
+    if axis is None:
+        a, k = wholearray.ravel(a), 0
+    else:
+        k = wholearray._axis_index(a, axis)
+    extents = arrays.shape(a)
+    n = arrays.dim(a, k)
+    m = arrays.dim(counts, 0)
+    single = arith.compare("==", m, 1)
+    arith.raise_if(arith.logical_and(arith.logical_not(single), arith.compare("!=", m, n)), "ValueError",
+                   "operands could not be broadcast together with shape ({},) ({},)", _value(n), _value(m))
+    total, negative, last = wholearray.reduce(
+        counts, [arith.constant(0, i64), arith.constant(False, bool_), arith.constant(0, i64)],
+        lambda total, negative, last, c: [arith.binary("+", total, c), arith.logical_or(negative, arith.compare("<", c, 0)),
+                                          c])
+    arith.raise_if(arith.logical_and(arith.logical_not(single), negative), "ValueError",
+                   "repeats may not contain negative values.")
+    length = arith.select(single, arith.binary("*", n, last), total)   # one count: it is the last
+    before: Any = 1
+    after: Any = 1
+    for e in extents[:k]:
+        before = arith.binary("*", before, e)
+    for e in extents[k + 1:]:
+        after = arith.binary("*", after, e)
+    out = numpy_api.allocate(tuple(length if j == k else e for j, e in enumerate(extents)), a.type.dtype)
+    _tr().call(pyarray.repeat_counts_into, (wholearray.reshape(out, (before, length, after)),
+                                            wholearray.reshape(a, (before, n, after)), counts), {})
     return out
 
 
+def _counts(repeats: Any) -> Symbolic:
+    """The counts of ``np.repeat`` as a 1-d ``int64`` array (one number: of one element)."""
+    if isinstance(repeats, (list, tuple)):
+        repeats = array(repeats) if _traced_in(repeats) else np.asarray(repeats)
+    if isinstance(repeats, np.ndarray):
+        repeats = arrays.global_array(repeats) if repeats.ndim else repeats[()]
+    if not wholearray.is_array(repeats):
+        t = type_of(repeats)
+        if not isinstance(t, (IntType, BoolType, FloatType)):
+            raise _tr().error(TypingError, f"np.repeat() takes a number of repeats, not {describe(repeats)}")
+        return numpy_api.full(1, arith.cast(repeats, i64), np.int64)
+    dt = to_dtype(repeats.type.dtype)
+    if not np.can_cast(dt, np.int64, "safe"):
+        raise _tr().error(TypingError, f"Cannot cast array data from dtype('{dt}') to dtype('int64') according "
+                                       "to the rule 'safe'")
+    if repeats.type.ndim > 1:
+        arith.raise_if(True, "ValueError", "object too deep for desired array")
+        raise PathEnds()
+    if repeats.type.ndim == 0:
+        repeats = wholearray.subview(repeats, None)
+    return wholearray.astype(repeats, np.int64, copy=False)
+
+
 def tile(a: Any, reps: Any) -> Symbolic:
-    """``np.tile`` of a 1-d array a number of times."""
-    if not wholearray.is_array(a) or a.type.ndim != 1 or isinstance(reps, (tuple, list)):
-        raise _tr().error(UnsupportedError, "np.tile() of a 1-d array by one count is supported in compiled code")
-    if not isinstance(type_of(reps), (IntType, BoolType)):   # NumPy's TypeError (np.repeat truncates a float)
-        raise _tr().error(TypingError, "np.tile(): 'float' object cannot be interpreted as an integer; pass an "
-                                       "int count")
-    out = numpy_api.allocate(arith.binary("*", arrays.dim(a, 0), arith.cast(reps, i64)), a.type.dtype)
-    _tr().call(pyarray.tile_into, (out, a), {})
+    """``np.tile``: ``a`` repeated ``reps`` times along each axis, NumPy's way when the numbers
+    differ: more reps than axes give ``a`` leading axes of extent 1, fewer apply to the last
+    axes.  The reps are ints known when compiling (their number decides the result's
+    dimensions), or run-time ints in a tuple; a float is NumPy's ``TypeError``, a negative rep
+    NumPy's ``ValueError`` (unless nothing is repeated).  Always a new array."""
+    if isinstance(reps, np.ndarray):
+        reps = tuple(reps.tolist())
+    reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
+    if not wholearray.is_array(a):
+        raise _tr().error(UnsupportedError, "np.tile() takes an array in compiled code")
+    for r in reps:
+        t = type_of(r)
+        if not isinstance(t, (IntType, BoolType)):
+            name = "float" if isinstance(t, FloatType) else describe(r)
+            raise _tr().error(TypingError, f"np.tile(): '{name}' object cannot be interpreted as an integer; pass "
+                                           "int counts")
+    if len(reps) > a.type.ndim:
+        a = wholearray.subview(a, (*[None] * (len(reps) - a.type.ndim), Ellipsis))
+    reps = (1,) * (a.type.ndim - len(reps)) + reps
+    extents = arrays.shape(a)
+    size = arrays.size(a)
+    for r in reps:
+        arith.raise_if(arith.logical_and(arith.compare(">", size, 0), arith.compare("<", r, 0)), "ValueError",
+                       "negative dimensions are not allowed")
+    if a.type.ndim == 0:
+        return numpy_api.copy(a)
+    out = numpy_api.allocate(tuple(arith.binary("*", e, arith.cast(r, i64)) for e, r in zip(extents, reps)),
+                             a.type.dtype)
+    _tr().call(pyarray.tile_from, (out, a), {})
     return out
 
 

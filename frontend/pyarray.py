@@ -381,3 +381,28 @@ def positions_where(out, a):
         if a[i]:
             out[j] = i
             j += 1
+
+
+def repeat_counts_into(out, a, counts):
+    """``out[i, :, k]`` = each ``a[i, m, k]`` ``counts[m]`` times in turn (``counts[0]`` times when
+    ``counts`` has one element): ``np.repeat`` along the middle axis of 3-d arrays."""
+    one = counts.shape[0] == 1
+    for i in range(a.shape[0]):
+        j = 0
+        for m in range(a.shape[1]):
+            for r in range(counts[0 if one else m]):
+                for k in range(a.shape[2]):
+                    out[i, j, k] = a[i, m, k]
+                j += 1
+
+
+def tile_from(out, a):
+    """``out[i, j, ...] = a[i % a.shape[0], j % a.shape[1], ...]`` (``np.tile``; ``a`` of
+    ``out``'s number of dimensions)."""
+    n = a.shape[0]
+    if out.ndim == 1:
+        for i in range(out.shape[0]):
+            out[i] = a[i % n]
+    else:
+        for i in range(out.shape[0]):
+            tile_from(out[i], a[i % n])

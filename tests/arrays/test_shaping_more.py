@@ -160,3 +160,71 @@ def positions(a):
 def test_nonzero_and_argwhere_of_n_d_arrays(a):
     """One index array per axis in C order; argwhere's rows (count, ndim)."""
     check(positions, a)
+
+
+# ----------------------------------------------------------------- repeat along an axis, tile by a tuple
+def repeat_by(a, counts):
+    return np.repeat(a, counts, axis=0), np.repeat(a, counts)
+
+
+def repeat_columns(a, counts):
+    return np.repeat(a, counts, axis=-1)
+
+
+def repeat_constants(a):
+    return (np.repeat(a, [1, 2], axis=0), np.repeat(a, (2, 0, 1), axis=-1), np.repeat(a, 2, 1),
+            np.repeat(a, 2.7, 0), np.repeat(a, np.array([3]), axis=1))
+
+
+A23 = np.arange(6).reshape(2, 3)
+
+
+def test_repeat_along_an_axis():
+    """One count for all, or one per element (read at run time); NumPy's errors for the wrong
+    number of counts, negative counts (two messages), counts of 2 dimensions."""
+    check_each(repeat_by, *[(A23, c) for c in (np.array([1, 2]), np.array([3]), np.array([-1]), np.array([1, -1]),
+                                               np.array([1, 2, 3]), np.array([0, 0]), np.array([[1, 2]]))],
+               (A23, np.array([1, 2], np.int32)), (A23, np.array([True, False])), (A23, 2), (A23, -1),
+               (np.zeros((0, 2)), -1), (np.arange(3.0), np.array([2, 0, 1])), (np.arange(3.0)[::-1], 2))
+    check_each(repeat_columns, (np.zeros((0, 2)), np.array([-1, 1])), (np.zeros((2, 0)), np.array([], np.int64)),
+               (np.arange(24.0).reshape(2, 3, 4), np.array([1, 0, 2, 1])),
+               (np.arange(24.0).reshape(2, 3, 4)[:, ::2], np.array([2])))
+    check(repeat_constants, np.asfortranarray(np.arange(6.0).reshape(2, 3)))
+    check(repeat_constants, A23.astype(np.float32))
+
+
+def repeat_out_of_range(a):
+    return np.repeat(a, 2, axis=2)
+
+
+def test_repeat_errors_decided_when_compiling():
+    check(repeat_out_of_range, A23)
+    with pytest.raises(TypingError, match=r"Cannot cast array data from dtype\('float64'\) to dtype\('int64'\)"):
+        compile(repeat_by)(A23, np.array([1.0, 2.0]))
+    with pytest.raises(TypingError, match=r"Cannot cast array data from dtype\('uint64'\)"):
+        compile(repeat_by)(A23, np.array([1, 2], np.uint64))
+
+
+def tiles(a):
+    return np.tile(a, (2, 1)), np.tile(a, (2, 1, 3)), np.tile(a, 2), np.tile(a, [1, 1]), np.tile(a, (0, 2))
+
+
+def tile_traced(a, n, m):
+    return np.tile(a, (n, m))
+
+
+def tile_float(a):
+    return np.tile(a, (2, 1.5))
+
+
+def test_tile_by_a_tuple():
+    """More reps than axes: leading axes of extent 1; fewer: the last axes; a negative rep is
+    NumPy's ValueError unless the array is empty; a float rep its TypeError."""
+    check(tiles, A23)
+    check(tiles, np.arange(24).reshape(2, 3, 4)[:, ::-1])
+    check_each(tiles, (np.arange(3.0),), (np.zeros(0),))
+    check(tiles, np.ones((1, 1), bool))
+    check_each(tile_traced, (np.arange(3), 2, 3), (np.arange(3), 2, -1), (np.zeros(0, np.int64), 2, -1),
+               (np.arange(3), 0, 0))
+    with pytest.raises(TypingError, match="'float' object cannot be interpreted as an integer"):
+        compile(tile_float)(np.ones(2))
