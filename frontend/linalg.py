@@ -18,7 +18,10 @@ NumPy's ``matmul`` treats it.  Decisions:
   ``dot``), raised where the product runs; a 0-d operand of ``@``/``matmul`` is NumPy's
   error when compiling (a ``TypingError`` with its message); ``np.dot`` of a scalar
   multiplies (a Python number as the array NumPy makes of it: ``int64``, not weak);
-* arrays of more than 2 dimensions (stacks of matrices) are not supported yet.
+* ``a @ b`` / ``np.matmul`` of stacks of matrices (more than 2 dimensions) broadcast the
+  leading extents as NumPy does and compute each product as above (see
+  :func:`_stacked_product`); ``np.dot``, ``np.inner`` of such arrays are refused (an
+  ``UnsupportedError`` suggesting ``@``).
 """
 from __future__ import annotations
 
@@ -27,11 +30,12 @@ from typing import Any
 import numpy as np
 
 from ir import TypingError, UnsupportedError
+from ir.diagnostics import MAX_MESSAGE_ARGS
 from ir.dtypes import from_dtype, to_dtype
 from ir.ops import LinalgGesvOp, LinalgMatmulOp
 from ir.types import ArrayType, ComplexType, c128, f64, i64
 
-from . import arith, arrays, numpy_api, wholearray
+from . import arith, arrays, numpy_api, pylapack, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, define, method, type_of
 
@@ -94,6 +98,9 @@ def inner(a: Any, b: Any) -> Any:
     """``np.inner(a, b)``: ``a @ b.T`` for 1-d and 2-d arrays (sums over the last axes)."""
     if not (wholearray.is_array(a) and wholearray.is_array(b)):
         return dot(a, b)
+    if a.type.ndim > 2 or b.type.ndim > 2:
+        raise _tr().error(UnsupportedError, "np.inner() of arrays of more than 2 dimensions is not supported in "
+                                            "compiled code")
     return _product(a, b if b.type.ndim == 1 else wholearray.transpose(b), "dot")   # dot's message, b.T's shape
 
 
@@ -112,8 +119,10 @@ def outer(a: Any, b: Any) -> Any:
 def _product(a: Symbolic, b: Symbolic, name: str) -> Any:
     """The product of two 1-d or 2-d arrays as NumPy's ``matmul`` computes it."""
     if a.type.ndim > 2 or b.type.ndim > 2:
-        raise _tr().error(UnsupportedError, f"{name} of arrays of more than 2 dimensions (stacks of matrices) is "
-                                            "not supported in compiled code yet; loop over the matrices")
+        if name == "matmul":
+            return _stacked_product(a, b)
+        raise _tr().error(UnsupportedError, f"np.{name}() of arrays of more than 2 dimensions is not supported in "
+                                            "compiled code; use a @ b (np.matmul) for stacks of matrices")
     t = _loop_type(a, b, name)
     x, y = (wholearray.astype(v, to_dtype(t), copy=False) for v in (a, b))
     x = x if x.type.ndim == 2 else wholearray.subview(x, (None, slice(None)))
@@ -127,6 +136,78 @@ def _product(a: Symbolic, b: Symbolic, name: str) -> Any:
     if a.type.ndim == 1 and b.type.ndim == 1:
         return arrays.getitem(product, (0, 0))
     return wholearray.reshape(product, (arrays.dim(product, 1),) if a.type.ndim == 1 else (arrays.dim(product, 0),))
+
+
+def _stacked_product(a: Symbolic, b: Symbolic) -> Symbolic:
+    """``a @ b`` where an operand has more than 2 dimensions: a stack of matrices, its leading
+    extents broadcast as NumPy's ``matmul`` broadcasts them (a vector operand is a matrix of one
+    row or column, that axis dropped from the result).  The operands are converted to the loop
+    type and viewed as ``count x m x k`` and ``count x k x n`` stacks (C-contiguous copies where
+    they are not), each product one ``linalg.matmul`` in a loop (``pylapack.stacked_matmul``)
+    written into the result.  Errors are NumPy's, in its order: the core extents first, then
+    the leading extents (its ``remapped shapes`` message)."""
+    t = _loop_type(a, b, "matmul")
+    x, y = (wholearray.astype(v, to_dtype(t), copy=False) for v in (a, b))
+    x = x if x.type.ndim > 1 else wholearray.subview(x, (None, slice(None)))
+    y = y if y.type.ndim > 1 else wholearray.subview(y, (slice(None), None))
+    message, *values = _mismatch(a, b, "matmul")
+    arith.raise_if(arith.compare("!=", arrays.dim(x, x.type.ndim - 1), arrays.dim(y, y.type.ndim - 2)),
+                   "ValueError", message, *(_int(v) for v in values))
+    sx, sy = arrays.shape(x), arrays.shape(y)
+    lead_x, lead_y = list(sx[:-2]), list(sy[:-2])
+    d = max(len(lead_x), len(lead_y))
+    ex, ey = [1] * (d - len(lead_x)) + lead_x, [1] * (d - len(lead_y)) + lead_y
+    ok: Any = True
+    extents = []
+    for p, q in zip(ex, ey):
+        if wholearray.same_extent(p, q) or (isinstance(q, int) and q == 1):
+            extents.append(p)
+            continue
+        if isinstance(p, int) and p == 1:
+            extents.append(q)
+            continue
+        fits = arith.logical_or(arith.compare("==", p, q), arith.logical_or(arith.compare("==", p, 1),
+                                                                            arith.compare("==", q, 1)))
+        ok = arith.logical_and(ok, fits)
+        extents.append(arith.select(arith.compare("==", p, 1), q, p))
+    if ok is not True:   # both operands have leading axes here
+        _broadcast_error(ok, arrays.shape(a), arrays.shape(b))
+    m, k, n = sx[-2], sx[-1], sy[-1]
+    x3 = wholearray.reshape(x, (_product_of(lead_x), m, k))
+    y3 = wholearray.reshape(y, (_product_of(lead_y), k, n))
+    out = numpy_api.allocate((_product_of(extents), m, n), t)
+    _tr().call(pylapack.stacked_matmul, (out, x3, y3, *(_extent_array(e, d) for e in (ex, ey, extents))), {})
+    core = [e for e, keep in ((m, a.type.ndim > 1), (n, b.type.ndim > 1)) if keep]
+    return wholearray.reshape(out, (*extents, *core))
+
+
+def _broadcast_error(ok: Symbolic, sa: tuple, sb: tuple) -> None:
+    """NumPy's error for stacks whose leading extents do not broadcast, unless ``ok``: each
+    extent a field once (``{3}``), or ``?`` where they are more than a check carries."""
+    fields = [f"{{{j}}}" for j in range(len(sa) + len(sb))]
+    if len(fields) > MAX_MESSAGE_ARGS:
+        fields = ["?"] * len(fields)
+    fa, fb = fields[:len(sa)], fields[len(sa):]
+    remapped = " ".join(f"({','.join(f)})->({','.join([*f[:-2], 'newaxis', 'newaxis'])})" for f in (fa, fb))
+    message = (f"operands could not be broadcast together with remapped shapes [original->remapped]: {remapped}  "
+               f"and requested shape ({fa[-2]},{fb[-1]})")
+    values = [_int(e) for e in (*sa, *sb)] if len(fields) <= MAX_MESSAGE_ARGS else []
+    arith.raise_if(arith.logical_not(ok), "ValueError", message, *values)
+
+
+def _product_of(extents: list) -> Any:
+    result: Any = 1
+    for e in extents:
+        result = arith.binary("*", result, e)
+    return _int(result)
+
+
+def _extent_array(extents: list, d: int) -> Symbolic:
+    """A new ``int64`` array of the extents (``d`` of them, at least one element allocated)."""
+    x = numpy_api.allocate(max(d, 1), i64)
+    for j, e in enumerate(extents):
+        arrays.setitem(x, j, _int(e))
+    return wholearray.subview(x, (slice(None, d),)) if d == 0 else x
 
 
 def _loop_type(a: Symbolic, b: Symbolic, name: str):

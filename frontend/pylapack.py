@@ -1,6 +1,7 @@
 """LAPACK drivers written in the Python compiled code runs (traced like user code, as
 ``frontend.pyarray``), after NumPy's ``umath_linalg``: the same routines with the same
-arguments and workspace sizes, and NumPy's post-processing of their results.
+arguments and workspace sizes, and NumPy's post-processing of their results; and the loop
+over the matrices of a stack (``stacked_matmul``, for ``frontend.linalg``).
 
 Every matrix here is a C-contiguous array holding LAPACK's column-major matrix (a
 ``k x n`` array is the ``n x k`` matrix: ``at[j, i]`` is element ``(i, j)``), made by
@@ -278,3 +279,29 @@ def all_finite(a):
             if not np.isfinite(x.imag):
                 ok = False
     return ok
+
+
+def stacked_matmul(out, a, b, ea, eb, er):
+    """``out[i] = a[ia] @ b[ib]`` for each matrix ``i`` of a stack: ``out`` (``count x m x n``),
+    ``a`` and ``b`` the stacks of the operands (``ka x m x k``, ``kb x k x n``), whose leading
+    extents ``ea`` and ``eb`` (as many as ``er``, padded with 1 in front) broadcast to ``er``:
+    ``i`` is split into an index per leading axis (last fastest), an axis of extent 1 of an
+    operand read at 0, as NumPy's ``matmul`` broadcasts."""
+    d = er.shape[0]
+    for i in range(out.shape[0]):
+        rest = i
+        ia = 0
+        ib = 0
+        sa = 1
+        sb = 1
+        for jj in range(d):
+            j = d - 1 - jj
+            index = rest % er[j]
+            rest = rest // er[j]
+            if ea[j] != 1:
+                ia += index * sa
+            if eb[j] != 1:
+                ib += index * sb
+            sa *= ea[j]
+            sb *= eb[j]
+        out[i] = a[ia] @ b[ib]

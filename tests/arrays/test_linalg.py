@@ -103,9 +103,57 @@ def test_a_scalar_operand_of_matmul_is_numpys_error_when_compiling():
     check(dot_function, 2, data("int32", (2, 2)))
 
 
-def test_stacks_of_matrices_are_refused():
-    with pytest.raises(UnsupportedError, match="more than 2 dimensions"):
-        compile(matmul_operator)(data("float64", (2, 3, 4)), data("float64", (4, 2)))
+STACKS = [((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)), ((2, 1, 3, 4), (5, 4, 2)),
+          ((2, 3, 4), (1, 4, 2)), ((1, 2, 3), (4, 1, 3, 2)), ((0, 3, 4), (4, 2)), ((0, 3, 4), (1, 4, 5)),
+          ((2, 0, 4), (2, 4, 3)), ((2, 3, 0), (2, 0, 3)), ((1,) * 5 + (2, 2), (3,) * 5 + (2, 2))]
+VECTOR_STACKS = [((2, 3, 4), (4,)), ((4,), (2, 4, 3)), ((3,), (2, 3, 3, 4))]
+
+
+@pytest.mark.parametrize("kernel", [matmul_operator, matmul_function])
+@pytest.mark.parametrize("shapes", STACKS + VECTOR_STACKS, ids=str)
+def test_stacks_of_matrices(kernel, shapes):
+    """NumPy's broadcasting of the leading extents; each product is NumPy's gemm (bit for bit)."""
+    a, b = data("float64", shapes[0], seed=21), data("float64", shapes[1], seed=22)
+    check(kernel, a, b, exact=len(shapes[0]) > 1 and len(shapes[1]) > 1)
+
+
+@pytest.mark.parametrize("dtypes", [("float32", "float32"), ("float32", "float64"), ("complex64", "complex64"),
+                                    ("complex128", "int32"), ("int64", "int64"), ("int8", "bool"), ("bool", "bool")],
+                         ids=str)
+def test_stacks_of_matrices_of_every_dtype(dtypes):
+    a, b = data(dtypes[0], (2, 3, 4), seed=23), data(dtypes[1], (2, 4, 2), seed=24)
+    check(matmul_operator, a, b, exact=dtypes[0] == dtypes[1] and "complex" not in dtypes[0])
+    check(matmul_operator, a, b[1])
+
+
+@pytest.mark.parametrize("layout", [fortran, strided, transposed], ids=lambda f: f.__name__)
+def test_layouts_of_stacks(layout):
+    a, b = data("float64", (4, 5, 4), seed=25), data("float64", (4, 4, 4), seed=26)
+    check(matmul_operator, layout(a), b, exact=True)
+    check(matmul_operator, a, layout(b), exact=True)
+
+
+def test_stacks_of_matrices_errors_are_numpys():
+    """The core extents are checked first, then the leading ones, with NumPy's messages (the
+    extents shown as ``?`` when they are more than a run-time check carries)."""
+    for shapes in [((2, 3, 4), (3, 4, 5)), ((2, 3, 4), (3, 5, 5)), ((3, 4), (2, 5, 2)), ((2, 3, 4), (3, 3, 4, 2)),
+                   ((2, 2, 2, 2), (3, 2, 2, 2)), ((0, 3, 4), (2, 4, 5)), ((2, 3, 4), (5,))]:
+        check(matmul_operator, data("float64", shapes[0]), data("float64", shapes[1]))
+    with pytest.raises(ValueError, match=r"operands could not be broadcast together with remapped shapes "
+                                         r"\[original->remapped\]: \(\?,\?,\?,\?,\?\)"):
+        compile(matmul_operator)(np.ones((2,) * 5), np.ones((3,) + (2,) * 4))
+
+
+def test_stacks_in_place():
+    check(matmul_in_place, data("float64", (2, 3, 3), seed=27), data("float64", (2, 3, 3), seed=28), exact=True)
+    check(matmul_in_place, data("float64", (2, 3, 3), seed=27), data("float64", (3, 3), seed=28), exact=True)
+
+
+def test_dot_and_inner_of_stacks_are_refused():
+    with pytest.raises(UnsupportedError, match=r"np.dot\(\) of arrays of more than 2 dimensions .* a @ b"):
+        compile(dot_function)(data("float64", (2, 3, 4)), data("float64", (4, 2)))
+    with pytest.raises(UnsupportedError, match=r"np.inner\(\) of arrays of more than 2 dimensions"):
+        compile(inner)(data("float64", (2, 3, 4)), data("float64", (2, 4)))
 
 
 def test_vdot_inner_outer():
