@@ -228,3 +228,47 @@ def test_tile_by_a_tuple():
                (np.arange(3), 0, 0))
     with pytest.raises(TypingError, match="'float' object cannot be interpreted as an integer"):
         compile(tile_float)(np.ones(2))
+
+
+# ----------------------------------------------------------------- mgrid and ogrid
+@pytest.fixture
+def grid_subscripts(monkeypatch):
+    """Subscripts of np.mgrid/np.ogrid staged by ``frontend.grids`` (the hook a subscript of
+    a Python object takes while tracing; a no-op once ``frontend.sequences.getitem`` has it)."""
+    import frontend.staging as staging
+    from frontend import grids
+
+    plain = staging.getitem
+
+    def getitem(obj, key):
+        return grids.getitem(obj, key) if any(obj is g for g in grids.GRIDS) else plain(obj, key)
+    monkeypatch.setattr(staging, "getitem", getitem)
+
+
+def mgrids(x):
+    a = np.mgrid[0:1:5j, 0:2:3j]
+    a[0, 0, 0] = x    # a new array at every call: it may be written and returned
+    return (a, np.mgrid[0:5], np.mgrid[-1:3:2, 0:4], np.mgrid[0.5:2:0.25], np.mgrid[0:1:1j], np.mgrid[3:0],
+            np.mgrid[np.float32(0):1:0.5], np.mgrid[0:4:-1j, 1:2], np.mgrid[0:2, 0:3, 0:0] + x)
+
+
+def ogrids(x):
+    return np.ogrid[0:1:5j, 0:2:3j] + (np.ogrid[0:3],)
+
+
+def zero_step(x):
+    return np.mgrid[0:3:0]
+
+
+def run_time_bound(n):
+    return np.mgrid[0:n]
+
+
+def test_mgrid_and_ogrid_with_constant_bounds(grid_subscripts):
+    """NumPy's grid (int steps, complex numbers of points, float steps; its dtypes), new at
+    every call; NumPy's error for a zero step; run-time bounds refused."""
+    check_each(mgrids, (7.0,), (-2.5,))
+    check(ogrids, 1)
+    check(zero_step, 1)
+    with pytest.raises(UnsupportedError, match=r"np.mgrid\[...\] with bounds or steps known only at run time"):
+        compile(run_time_bound)(3)
