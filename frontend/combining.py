@@ -248,8 +248,8 @@ def repeat(a: Any, repeats: Any, axis: Any = None) -> Symbolic:
                    "operands could not be broadcast together with shape ({},) ({},)", _value(n), _value(m))
     total, negative, last = wholearray.reduce(
         counts, [arith.constant(0, i64), arith.constant(False, bool_), arith.constant(0, i64)],
-        lambda total, negative, last, c: [arith.binary("+", total, c), arith.logical_or(negative, arith.compare("<", c, 0)),
-                                          c])
+        lambda total, negative, last, c: [arith.binary("+", total, c),
+                                          arith.logical_or(negative, arith.compare("<", c, 0)), c])
     arith.raise_if(arith.logical_and(arith.logical_not(single), negative), "ValueError",
                    "repeats may not contain negative values.")
     length = arith.select(single, arith.binary("*", n, last), total)   # one count: it is the last

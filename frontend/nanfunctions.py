@@ -1,6 +1,6 @@
 """NumPy's NaN-ignoring reductions in compiled code: ``np.nansum``, ``np.nanprod``,
 ``np.nanmean``, ``np.nanmin``, ``np.nanmax``, ``np.nanargmin``, ``np.nanargmax``, ``np.nanvar``
-and ``np.nanstd`` (``ddof=``), of the whole array or along one ``axis`` (negative too; out of
+and ``np.nanstd`` (an int ``ddof=``), of the whole array or along one ``axis`` (negative too; out of
 range: NumPy's ``AxisError``), with ``keepdims=``.
 
 As NumPy computes them (``numpy/lib/_nanfunctions_impl.py``): ``nansum``/``nanprod`` reduce
@@ -28,9 +28,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ir import TypingError, UnsupportedError
+from ir import UnsupportedError
 from ir.ops import MathOp
-from ir.types import BoolType, ComplexType, FloatType, IntType, f64, i64
+from ir.types import BoolType, ComplexType, FloatType, IntType, i64
 
 from . import arith, arrays, wholearray
 from .context import TraceContext, current
@@ -146,9 +146,9 @@ def _nan_arg_extremum(name: str, fill: float) -> Callable[..., Any]:
 
 
 def _ddof(ddof: Any, name: str) -> Any:
+    """``ddof`` as an ``int64`` (an int, constant or not; a float ``ddof`` is refused)."""
     if not isinstance(type_of(ddof), (IntType, BoolType)):
-        raise _tr().error(UnsupportedError if type_of(ddof) is not None and type_of(ddof).is_scalar else TypingError,
-                          f"np.{name}(ddof=) takes an int in compiled code")
+        raise _tr().error(UnsupportedError, f"np.{name}(ddof=) takes an int in compiled code")
     return arith.cast(ddof, i64)
 
 

@@ -128,6 +128,10 @@ def complex_mean(a):
     return np.nanmean(a, axis=0)
 
 
+def float_ddof(a):
+    return np.nanvar(a, ddof=0.5)
+
+
 def test_nan_reductions_refuse_what_they_do_not_compile():
     with pytest.raises(UnsupportedError, match=r"keepdims=\) must be a constant"):
         compile(keepdims_traced)(np.ones((2, 2)), True)
@@ -135,6 +139,8 @@ def test_nan_reductions_refuse_what_they_do_not_compile():
         compile(with_out)(np.ones((2, 2)), np.ones(2))
     with pytest.raises(UnsupportedError, match=r"np.nanmean\(\) of complex arrays"):
         compile(complex_mean)(np.ones((2, 2), complex))
+    with pytest.raises(UnsupportedError, match=r"np.nanvar\(ddof=\) takes an int"):
+        compile(float_ddof)(np.ones(2))
 
 
 def nan_extrema(a):
