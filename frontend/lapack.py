@@ -17,8 +17,10 @@ Decisions, each NumPy's own:
 * ``det`` is ``sign * exp(logdet)`` over ``getrf``'s diagonal (0 for a singular matrix), as
   NumPy's; results are C-contiguous new arrays; ``qr``, ``eigh`` and ``svd`` return plain
   tuples (NumPy's named tuples unpack the same way; their attributes are not supported);
+* stacks of matrices (more than 2 dimensions): ``det`` loops over them as NumPy's gufunc
+  (``linalg.stacked_unary``); the others are not supported yet;
 * not supported (an ``UnsupportedError`` naming the function): stacks of matrices
-  (more than 2 dimensions), ``qr(mode='raw')`` and the deprecated modes,
+  (more than 2 dimensions) but for ``det``, ``qr(mode='raw')`` and the deprecated modes,
   ``svd(hermitian=True)``, dtypes NumPy's ``linalg`` refuses (``float16``), ``eig``/``eigvals``
   of real matrices (NumPy's result type depends on the values: see :func:`eig`).
 """
@@ -67,9 +69,9 @@ def call(routine: str, *args: Any) -> Symbolic:
     return _tr().emit_value(LinalgLapackOp(name, values))
 
 
-def _matrix(a: Any, name: str, square: bool) -> Symbolic:
+def _matrix(a: Any, name: str, square: bool, stacks: bool = False) -> Symbolic:
     """``a`` as NumPy's ``linalg`` checks it: an array of 2 dimensions (fewer: NumPy's error;
-    more: not supported), square at run time with ``square``."""
+    more: not supported unless ``stacks``), square at run time with ``square``."""
     if isinstance(a, np.ndarray):
         a = arrays.global_array(a)
     if not wholearray.is_array(a):
@@ -78,11 +80,11 @@ def _matrix(a: Any, name: str, square: bool) -> Symbolic:
     if ndim < 2:
         raise _tr().error(TypingError, f"{_LINALG_ERROR}: {ndim}-dimensional array given. Array must be at least "
                                        "two-dimensional")
-    if ndim > 2:
+    if ndim > 2 and not stacks:
         raise _tr().error(UnsupportedError, f"np.linalg.{name}() of a stack of matrices ({ndim}-d array) is not "
                                             "supported in compiled code yet; loop over the matrices")
     if square:
-        arith.raise_if(arith.compare("!=", arrays.dim(a, 0), arrays.dim(a, 1)), _LINALG_ERROR,
+        arith.raise_if(arith.compare("!=", arrays.dim(a, ndim - 2), arrays.dim(a, ndim - 1)), _LINALG_ERROR,
                        "Last 2 dimensions of the array must be square")
     return a
 
@@ -131,8 +133,12 @@ def _fail_if(info: Symbolic, message: str) -> None:
 
 def det(a: Any) -> Symbolic:
     """``np.linalg.det(a)``: ``getrf`` and NumPy's ``sign * exp(logdet)`` (:mod:`frontend.pylapack`)."""
-    a = _matrix(a, "det", square=True)
+    a = _matrix(a, "det", square=True, stacks=True)
     t, result_t = _types(a)
+    if a.type.ndim > 2:   # each matrix as below, in a loop (NumPy's gufunc)
+        from . import linalg
+
+        return linalg.stacked_unary("det", a, result_t, 0)
     lu = _column_major(a, t)
     ipiv = numpy_api.allocate(arrays.dim(a, 0), i64)
     d = _helper(pylapack.det_complex if isinstance(t, ComplexType) else pylapack.det_real, lu, ipiv)

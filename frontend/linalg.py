@@ -20,7 +20,8 @@ NumPy's ``matmul`` treats it.  Decisions:
   multiplies (a Python number as the array NumPy makes of it: ``int64``, not weak);
 * ``a @ b`` / ``np.matmul`` of stacks of matrices (more than 2 dimensions) broadcast the
   leading extents as NumPy does and compute each product as above (see
-  :func:`_stacked_product`); ``np.dot``, ``np.inner`` of such arrays are refused (an
+  :func:`_stacked_product`); ``np.linalg.solve`` and ``inv`` of stacks loop over the matrices
+  as NumPy 2's gufuncs (:func:`solve`); ``np.dot``, ``np.inner`` of such arrays are refused (an
   ``UnsupportedError`` suggesting ``@``).
 """
 from __future__ import annotations
@@ -39,7 +40,7 @@ from . import arith, arrays, numpy_api, pylapack, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, define, method, type_of
 
-__all__ = ["matmul", "dot", "vdot", "inner", "outer", "solve", "inv", "FUNCTIONS"]
+__all__ = ["matmul", "dot", "vdot", "inner", "outer", "solve", "inv", "stacked_unary", "FUNCTIONS"]
 
 _SIGNATURE = "(n?,k),(k,m?)->(n?,m?)"
 
@@ -143,7 +144,7 @@ def _stacked_product(a: Symbolic, b: Symbolic) -> Symbolic:
     extents broadcast as NumPy's ``matmul`` broadcasts them (a vector operand is a matrix of one
     row or column, that axis dropped from the result).  The operands are converted to the loop
     type and viewed as ``count x m x k`` and ``count x k x n`` stacks (C-contiguous copies where
-    they are not), each product one ``linalg.matmul`` in a loop (``pylapack.stacked_matmul``)
+    they are not), each product one ``linalg.matmul`` in a loop (``pylapack.stacked``)
     written into the result.  Errors are NumPy's, in its order: the core extents first, then
     the leading extents (its ``remapped shapes`` message)."""
     t = _loop_type(a, b, "matmul")
@@ -153,8 +154,26 @@ def _stacked_product(a: Symbolic, b: Symbolic) -> Symbolic:
     message, *values = _mismatch(a, b, "matmul")
     arith.raise_if(arith.compare("!=", arrays.dim(x, x.type.ndim - 1), arrays.dim(y, y.type.ndim - 2)),
                    "ValueError", message, *(_int(v) for v in values))
+    m, n = arrays.dim(x, x.type.ndim - 2), arrays.dim(y, y.type.ndim - 1)
+    core = [e for e, keep in ((m, a.type.ndim > 1), (n, b.type.ndim > 1)) if keep]
+    return _core_view(_over_stacks("matmul", x, y, 2, 2, [m, n], t, (a, b), ((0, -2), (1, -1))), core)
+
+
+def _core_view(out: Symbolic, core: list) -> Symbolic:
+    """``out`` (``... x m x n``) with the core extents ``core`` (a vector operand's dropped)."""
+    lead = arrays.shape(out)[:-2]
+    return out if len(core) == 2 else wholearray.reshape(out, (*lead, *core))
+
+
+def _over_stacks(kind: str, x: Symbolic, y: Symbolic, core_x: int, core_y: int, core: list, t, originals: tuple,
+                 requested: tuple) -> Symbolic:
+    """``pylapack.stacked(kind, ...)``: the stacks ``x`` and ``y`` (``core_x``/``core_y`` trailing
+    axes per item), their leading extents broadcast as NumPy's gufuncs do (its error, with the
+    shapes of ``originals`` and the extents at ``requested`` as its "requested shape"), one item
+    of extents ``core`` and type ``t`` computed per pair, each operand viewed as a C-contiguous
+    ``count x core`` stack (copied where it is not): the ``broadcast x core`` result."""
     sx, sy = arrays.shape(x), arrays.shape(y)
-    lead_x, lead_y = list(sx[:-2]), list(sy[:-2])
+    lead_x, lead_y = list(sx[:len(sx) - core_x]), list(sy[:len(sy) - core_y])
     d = max(len(lead_x), len(lead_y))
     ex, ey = [1] * (d - len(lead_x)) + lead_x, [1] * (d - len(lead_y)) + lead_y
     ok: Any = True
@@ -171,26 +190,26 @@ def _stacked_product(a: Symbolic, b: Symbolic) -> Symbolic:
         ok = arith.logical_and(ok, fits)
         extents.append(arith.select(arith.compare("==", p, 1), q, p))
     if ok is not True:   # both operands have leading axes here
-        _broadcast_error(ok, arrays.shape(a), arrays.shape(b))
-    m, k, n = sx[-2], sx[-1], sy[-1]
-    x3 = wholearray.reshape(x, (_product_of(lead_x), m, k))
-    y3 = wholearray.reshape(y, (_product_of(lead_y), k, n))
-    out = numpy_api.allocate((_product_of(extents), m, n), t)
-    _tr().call(pylapack.stacked_matmul, (out, x3, y3, *(_extent_array(e, d) for e in (ex, ey, extents))), {})
-    core = [e for e, keep in ((m, a.type.ndim > 1), (n, b.type.ndim > 1)) if keep]
+        _broadcast_error(ok, *(arrays.shape(v) for v in originals), requested)
+    x3 = wholearray.reshape(x, (_product_of(lead_x), *sx[len(sx) - core_x:]))
+    y3 = wholearray.reshape(y, (_product_of(lead_y), *sy[len(sy) - core_y:]))
+    out = numpy_api.allocate((_product_of(extents), *core), t)
+    _tr().call(pylapack.stacked, (kind, out, x3, y3, *(_extent_array(e, d) for e in (ex, ey, extents))), {})
     return wholearray.reshape(out, (*extents, *core))
 
 
-def _broadcast_error(ok: Symbolic, sa: tuple, sb: tuple) -> None:
+def _broadcast_error(ok: Symbolic, sa: tuple, sb: tuple, requested: tuple) -> None:
     """NumPy's error for stacks whose leading extents do not broadcast, unless ``ok``: each
-    extent a field once (``{3}``), or ``?`` where they are more than a check carries."""
+    extent a field once (``{3}``), or ``?`` where they are more than a check carries; the
+    "requested shape" the extents at ``requested`` (``(operand, axis)`` pairs)."""
     fields = [f"{{{j}}}" for j in range(len(sa) + len(sb))]
     if len(fields) > MAX_MESSAGE_ARGS:
         fields = ["?"] * len(fields)
     fa, fb = fields[:len(sa)], fields[len(sa):]
     remapped = " ".join(f"({','.join(f)})->({','.join([*f[:-2], 'newaxis', 'newaxis'])})" for f in (fa, fb))
+    shape = ",".join((fa, fb)[k][axis] for k, axis in requested)
     message = (f"operands could not be broadcast together with remapped shapes [original->remapped]: {remapped}  "
-               f"and requested shape ({fa[-2]},{fb[-1]})")
+               f"and requested shape ({shape})")
     values = [_int(e) for e in (*sa, *sb)] if len(fields) <= MAX_MESSAGE_ARGS else []
     arith.raise_if(arith.logical_not(ok), "ValueError", message, *values)
 
@@ -248,18 +267,28 @@ def solve(a: Any, b: Any) -> Symbolic:
     NumPy makes them (``a`` square, ``b`` a vector or a matrix of as many rows), in double
     precision as NumPy computes, the result in NumPy's type (integers give ``float64``,
     ``float32`` stays ``float32``); a singular ``a`` is NumPy's ``LinAlgError``; the result is
-    C-contiguous, as NumPy's."""
-    a, b = _square(a, "solve"), b
-    if not wholearray.is_array(b) or b.type.ndim not in (1, 2):
-        raise _tr().error(UnsupportedError, "np.linalg.solve() takes a vector or a matrix as b in compiled code")
+    C-contiguous, as NumPy's.  Stacks (``a`` or ``b`` of more than 2 dimensions) are NumPy 2's
+    gufuncs: a 1-d ``b`` is one vector for every matrix of ``a`` (``solve1``), any other ``b`` a
+    stack of matrices whose leading extents broadcast with ``a``'s; each system is solved as
+    above, in a loop (``pylapack.stacked``); a singular matrix anywhere is the ``LinAlgError``."""
+    a = _square(a, "solve")
+    if isinstance(b, np.ndarray):
+        b = arrays.global_array(b)
+    if not wholearray.is_array(b) or b.type.ndim == 0:
+        raise _tr().error(UnsupportedError, "np.linalg.solve() takes a vector or a matrix (or a stack of them) as "
+                                            "b in compiled code")
     result_t = _inexact_type(a, b, "solve")
     t = _computing_type(result_t)
-    n = arrays.dim(a, 0)
-    rows = arrays.dim(b, 0)
+    n = arrays.dim(a, a.type.ndim - 1)
+    rows = arrays.dim(b, 0 if b.type.ndim == 1 else b.type.ndim - 2)
     name, signature = ("solve1", "(m,m),(m)->(m)") if b.type.ndim == 1 else ("solve", "(m,m),(m,n)->(m,n)")
     arith.raise_if(arith.compare("!=", rows, n), "ValueError",
                    f"{name}: Input operand 1 has a mismatch in its core dimension 0, with gufunc signature "
                    f"{signature} (size {{}} is different from {{}})", _int(rows), _int(n))
+    if a.type.ndim > 2 or b.type.ndim > 2:
+        core = arrays.shape(b)[-1 if b.type.ndim == 1 else -2:]
+        return _over_stacks("solve", a, b, 2, min(b.type.ndim, 2), list(core), result_t, (a, b),
+                            ((1, -2), (1, -1)))
     if b.type.ndim == 1:
         x = _solved(_copy(a, t, transposed=True), _copy(wholearray.subview(b, (None, slice(None))), t))
         return wholearray.astype(wholearray.reshape(x, (arrays.dim(x, 1),)), to_dtype(result_t), copy=False)
@@ -267,19 +296,41 @@ def solve(a: Any, b: Any) -> Symbolic:
 
 
 def inv(a: Any) -> Symbolic:
-    """``np.linalg.inv(a)``: ``solve(a, identity)``, as NumPy computes it."""
+    """``np.linalg.inv(a)``: ``solve(a, identity)``, as NumPy computes it; of each matrix of a
+    stack in a loop (``pylapack.stacked_unary``), as NumPy's gufunc."""
     a = _square(a, "inv")
     result_t = _inexact_type(a, a, "inv")
+    if a.type.ndim > 2:
+        return stacked_unary("inv", a, result_t, 2)
     t = _computing_type(result_t)
     identity = numpy_api.eye(arrays.dim(a, 0), dtype=to_dtype(t))   # its own transpose
     return _copy(_solved(_copy(a, t, transposed=True), identity), result_t, transposed=True)
 
 
+def stacked_unary(kind: str, a: Symbolic, t, core: int) -> Symbolic:
+    """``np.linalg.<kind>`` (``pylapack.stacked_unary``) of each matrix of the stack ``a``: the
+    ``leading x core`` result of type ``t`` (``core`` of the matrix's extents, ``0`` for a
+    scalar per matrix)."""
+    extents = arrays.shape(a)
+    lead, matrix = list(extents[:-2]), list(extents[-2:])
+    stack = wholearray.reshape(a, (_product_of(lead), *matrix))
+    out = numpy_api.allocate((_product_of(lead), *matrix[:core]), t)
+    _tr().call(pylapack.stacked_unary, (kind, out, stack), {})
+    return wholearray.reshape(out, (*lead, *matrix[:core]))
+
+
 def _square(a: Any, name: str) -> Symbolic:
-    if not wholearray.is_array(a) or a.type.ndim != 2:
-        raise _tr().error(UnsupportedError, f"np.linalg.{name}() takes a 2-d array in compiled code (stacks of "
-                                            "matrices are not supported yet)")
-    arith.raise_if(arith.compare("!=", arrays.dim(a, 0), arrays.dim(a, 1)), "numpy.linalg.LinAlgError",
+    """``a`` as NumPy's ``_assert_stacked_square`` checks it: at least 2 dimensions (its
+    ``LinAlgError`` when compiling), the last two equal (its ``LinAlgError`` at run time)."""
+    if isinstance(a, np.ndarray):
+        a = arrays.global_array(a)
+    if not wholearray.is_array(a):
+        raise _tr().error(UnsupportedError, f"np.linalg.{name}() takes an array in compiled code")
+    ndim = a.type.ndim
+    if ndim < 2:
+        raise _tr().error(TypingError, f"numpy.linalg.LinAlgError: {ndim}-dimensional array given. Array must be at "
+                                       "least two-dimensional")
+    arith.raise_if(arith.compare("!=", arrays.dim(a, ndim - 2), arrays.dim(a, ndim - 1)), "numpy.linalg.LinAlgError",
                    "Last 2 dimensions of the array must be square")
     return a
 

@@ -1,7 +1,7 @@
 """LAPACK drivers written in the Python compiled code runs (traced like user code, as
 ``frontend.pyarray``), after NumPy's ``umath_linalg``: the same routines with the same
 arguments and workspace sizes, and NumPy's post-processing of their results; and the loop
-over the matrices of a stack (``stacked_matmul``, for ``frontend.linalg``).
+over the matrices of a stack (``stacked``, ``stacked_unary``, for ``frontend.linalg``).
 
 Every matrix here is a C-contiguous array holding LAPACK's column-major matrix (a
 ``k x n`` array is the ``n x k`` matrix: ``at[j, i]`` is element ``(i, j)``), made by
@@ -281,12 +281,12 @@ def all_finite(a):
     return ok
 
 
-def stacked_matmul(out, a, b, ea, eb, er):
-    """``out[i] = a[ia] @ b[ib]`` for each matrix ``i`` of a stack: ``out`` (``count x m x n``),
-    ``a`` and ``b`` the stacks of the operands (``ka x m x k``, ``kb x k x n``), whose leading
-    extents ``ea`` and ``eb`` (as many as ``er``, padded with 1 in front) broadcast to ``er``:
-    ``i`` is split into an index per leading axis (last fastest), an axis of extent 1 of an
-    operand read at 0, as NumPy's ``matmul`` broadcasts."""
+def stacked(kind, out, a, b, ea, eb, er):
+    """``out[i] = a[ia] @ b[ib]`` (``kind`` ``"matmul"``; ``"solve"``: ``np.linalg.solve(a[ia],
+    b[ib])``) for each item ``i`` of a stack: ``out`` (``count x ...``), ``a`` and ``b`` the
+    stacks of the operands, whose leading extents ``ea`` and ``eb`` (as many as ``er``, padded
+    with 1 in front) broadcast to ``er``: ``i`` is split into an index per leading axis (last
+    fastest), an axis of extent 1 of an operand read at 0, as NumPy's gufuncs broadcast."""
     d = er.shape[0]
     for i in range(out.shape[0]):
         rest = i
@@ -304,4 +304,17 @@ def stacked_matmul(out, a, b, ea, eb, er):
                 ib += index * sb
             sa *= ea[j]
             sb *= eb[j]
-        out[i] = a[ia] @ b[ib]
+        if kind == "matmul":
+            out[i] = a[ia] @ b[ib]
+        else:
+            out[i] = np.linalg.solve(a[ia], b[ib])
+
+
+def stacked_unary(kind, out, a):
+    """``out[i] = np.linalg.<kind>(a[i])`` for each matrix of the stack ``a`` (``"det"``,
+    ``"inv"``), as NumPy's gufuncs loop."""
+    for i in range(a.shape[0]):
+        if kind == "det":
+            out[i] = np.linalg.det(a[i])
+        else:
+            out[i] = np.linalg.inv(a[i])

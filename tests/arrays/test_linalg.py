@@ -233,3 +233,49 @@ def test_inverse_is_numpys():
     check(inverse, SYSTEM, exact=True)
     check(inverse, SINGULAR)
     check(inverse, SYSTEM.astype(np.complex64), exact=True)   # in complex128, as NumPy
+
+
+def determinant(a):
+    return np.linalg.det(a)
+
+
+SOLVE_STACKS = [((2, 3, 3), (3, 3, 4)), ((2, 3, 3), (3,)), ((2, 3, 3), (2, 3)), ((2, 3, 3), (4,)),
+                ((2, 3, 3), (3, 4, 2)), ((2, 3, 3), (3, 2, 4)), ((3, 3), (2, 3, 4)), ((0, 3, 3), (3,)),
+                ((2, 3, 3), (1, 3, 1)), ((2, 2, 3, 3), (2, 3, 3)), ((3, 3), (5, 2, 3)), ((2, 3, 4), (3,)),
+                ((2, 0, 0), (2, 0, 1)), ((1, 2, 2), (3, 2, 2))]
+
+
+@pytest.mark.parametrize("shapes", SOLVE_STACKS, ids=str)
+def test_solve_inv_det_of_stacks(shapes):
+    """NumPy 2's gufuncs: a 1-d b is one vector for every matrix (solve1), any other b a stack of
+    matrices broadcast with a's; each matrix solved, inverted or factored as a 2-d one (bit for
+    bit); NumPy's errors (non-square, core extents, broadcasting) in its order."""
+    a, b = data("float64", shapes[0], seed=29), data("float64", shapes[1], seed=30)
+    if shapes[0][-1] == shapes[0][-2]:
+        a = a + 8 * np.eye(shapes[0][-1])
+    check(solve, a, b, exact=True)
+    check(inverse, a, exact=True)
+    check(determinant, a, exact=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "complex64", "complex128", "int32", "bool"])
+def test_solve_inv_det_of_stacks_of_every_dtype(dtype):
+    a = (data("float64", (3, 2, 4, 4), seed=31) + 8 * np.eye(4)).astype(dtype)
+    check(solve, a, data(dtype, 4, seed=32), exact=True)   # in double precision, as NumPy
+    check(inverse, a, exact=True)
+    check(determinant, a, exact=True)
+    check(inverse, transposed(a), exact=True)
+    check(determinant, a[:, :, ::2, ::2], exact=True)
+
+
+def test_a_singular_matrix_in_a_stack():
+    stack = np.stack([np.eye(2), np.ones((2, 2))])
+    check(solve, stack, np.ones(2))     # NumPy's LinAlgError: Singular matrix
+    check(inverse, stack)
+    check(determinant, stack)           # 0.0 for that one
+
+
+def test_linalg_of_a_vector_is_numpys_error_when_compiling():
+    for kernel in (inverse, determinant):
+        with pytest.raises(TypingError, match="1-dimensional array given. Array must be at least two-dimensional"):
+            compile(kernel)(np.ones(3))
