@@ -10,18 +10,18 @@ Decisions, each NumPy's own:
   results back; integers and bools give ``float64``), ``complex128`` for complex inputs;
   the same LAPACK routine runs with the same workspace sizes (queried as NumPy queries
   them), so results are NumPy's to the last bit where the data reach LAPACK the same way;
-* errors: a non-2-d array is NumPy's ``LinAlgError`` when compiling (its message); a
+* errors: an array of fewer than 2 dimensions is NumPy's ``LinAlgError`` when compiling; a
   non-square matrix is its ``LinAlgError`` at run time; failures that depend on the data
   (``Matrix is not positive definite``, ``Eigenvalues did not converge``, ``SVD did not
   converge``) are raised at run time from LAPACK's ``info``;
 * ``det`` is ``sign * exp(logdet)`` over ``getrf``'s diagonal (0 for a singular matrix), as
   NumPy's; results are C-contiguous new arrays; ``qr``, ``eigh`` and ``svd`` return plain
   tuples (NumPy's named tuples unpack the same way; their attributes are not supported);
-* stacks of matrices (more than 2 dimensions): ``det`` loops over them as NumPy's gufunc
-  (``linalg.stacked_unary``); the others are not supported yet;
-* not supported (an ``UnsupportedError`` naming the function): stacks of matrices
-  (more than 2 dimensions) but for ``det``, ``qr(mode='raw')`` and the deprecated modes,
-  ``svd(hermitian=True)``, dtypes NumPy's ``linalg`` refuses (``float16``), ``eig``/``eigvals``
+* stacks of matrices (more than 2 dimensions): each matrix is computed as a 2-d one, in a
+  loop (:func:`over_stack`), as NumPy's gufuncs loop; the results have the stack's leading
+  extents; the first matrix that fails raises NumPy's error;
+* not supported (an ``UnsupportedError`` naming the function): ``qr(mode='raw')`` and the
+  deprecated modes, ``svd(hermitian=True)``, dtypes NumPy's ``linalg`` refuses (``float16``), ``eig``/``eigvals``
   of real matrices (NumPy's result type depends on the values: see :func:`eig`).
 """
 from __future__ import annotations
@@ -135,10 +135,8 @@ def det(a: Any) -> Symbolic:
     """``np.linalg.det(a)``: ``getrf`` and NumPy's ``sign * exp(logdet)`` (:mod:`frontend.pylapack`)."""
     a = _matrix(a, "det", square=True, stacks=True)
     t, result_t = _types(a)
-    if a.type.ndim > 2:   # each matrix as below, in a loop (NumPy's gufunc)
-        from . import linalg
-
-        return linalg.stacked_unary("det", a, result_t, 0)
+    if a.type.ndim > 2:
+        return over_stack("det", "", a, [([], result_t)])
     lu = _column_major(a, t)
     ipiv = numpy_api.allocate(arrays.dim(a, 0), i64)
     d = _helper(pylapack.det_complex if isinstance(t, ComplexType) else pylapack.det_real, lu, ipiv)
@@ -149,8 +147,11 @@ def cholesky(a: Any, upper: bool = False) -> Symbolic:
     """``np.linalg.cholesky(a, upper=False)``: ``potrf`` of the lower (``upper``: upper) triangle."""
     if not isinstance(upper, (bool, np.bool_)):
         raise _tr().error(UnsupportedError, "np.linalg.cholesky(upper=) takes a constant bool in compiled code")
-    a = _matrix(a, "cholesky", square=True)
+    a = _matrix(a, "cholesky", square=True, stacks=True)
     t, result_t = _types(a)
+    if a.type.ndim > 2:
+        m = _extents(a)[0]
+        return over_stack("cholesky", "U" if upper else "L", a, [([m, m], result_t)])
     at = _column_major(a, t)
     _fail_if(_helper(pylapack.cholesky, at, "U" if upper else "L"), "Matrix is not positive definite")
     return _result(at, result_t)
@@ -164,8 +165,15 @@ def qr(a: Any, mode: str = "reduced") -> Any:
             raise _tr().error(UnsupportedError, f"np.linalg.qr(mode={mode!r}) is not supported in compiled code; "
                                                 "use 'reduced', 'complete' or 'r'")
         raise _tr().error(TypingError, f"ValueError: Unrecognized mode '{mode}'")
-    a = _matrix(a, "qr", square=False)
+    a = _matrix(a, "qr", square=False, stacks=True)
     t, result_t = _types(a)
+    if a.type.ndim > 2:
+        m, n = _extents(a)
+        k = _min(m, n)
+        if mode == "r":
+            return over_stack("qr_r", "", a, [([k, n], result_t)])
+        rows = m if mode == "complete" else k
+        return over_stack("qr", mode, a, [([m, rows], result_t), ([rows, n], result_t)])
     m, n = arrays.dim(a, 0), arrays.dim(a, 1)
     mn = _min(m, n)
     at = _column_major(a, t)
@@ -197,8 +205,14 @@ def _uplo(UPLO: Any, name: str) -> bool:
 
 def _eigh(a: Any, UPLO: Any, name: str, vectors: bool) -> Any:
     upper = _uplo(UPLO, name)
-    a = _matrix(a, name, square=True)
+    a = _matrix(a, name, square=True, stacks=True)
     t, result_t = _types(a)
+    if a.type.ndim > 2:
+        m = _extents(a)[0]
+        uplo = "U" if upper else "L"
+        if vectors:
+            return over_stack("eigh", uplo, a, [([m], _real(result_t)), ([m, m], result_t)])
+        return over_stack("eigvalsh", uplo, a, [([m], _real(result_t))])
     at = _column_major(a, t)
     w = numpy_api.allocate(arrays.dim(a, 0), _real(t))
     _fail_if(_helper(pylapack.eigh, at, w, "V" if vectors else "N", "U" if upper else "L"),
@@ -226,7 +240,16 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: 
     if hermitian:
         raise _tr().error(UnsupportedError, "np.linalg.svd(hermitian=True) is not supported in compiled code; use "
                                             "np.linalg.eigh")
-    a = _matrix(a, "svd", square=False)
+    a = _matrix(a, "svd", square=False, stacks=True)
+    if a.type.ndim > 2:
+        _, result_t = _types(a)
+        m, n = _extents(a)
+        k = _min(m, n)
+        if not compute_uv:
+            return over_stack("svdvals", "", a, [([k], _real(result_t))])
+        rows, cols = (m, n) if full_matrices else (k, k)
+        return over_stack("svd", "full" if full_matrices else "reduced", a,
+                          [([m, rows], result_t), ([k], _real(result_t)), ([cols, n], result_t)])
     return singular_values(a, "svd", "A" if full_matrices else "S") if compute_uv else \
         singular_values(a, "svd", "N")
 
@@ -258,7 +281,7 @@ def _max(x: Any, y: Any) -> Any:
 
 
 def _eig(a: Any, name: str, vectors: bool) -> Any:
-    a = _matrix(a, name, square=True)
+    a = _matrix(a, name, square=True, stacks=True)
     if not isinstance(a.type.dtype, ComplexType):
         call = "np.linalg.eig(a.astype(complex))" if vectors else "np.linalg.eigvals(a.astype(complex))"
         raise _tr().error(UnsupportedError, f"np.linalg.{name}() of a real matrix ({to_dtype(a.type.dtype).name}) is not supported "
@@ -267,8 +290,14 @@ def _eig(a: Any, name: str, vectors: bool) -> Any:
                                             f"pass a complex matrix ({call}) for complex results always, or use "
                                             "np.linalg.eigh/eigvalsh for a symmetric matrix")
     t, result_t = _types(a)
-    arith.raise_if(arith.compare("==", _helper(pylapack.all_finite, a), False), _LINALG_ERROR,
-                   "Array must not contain infs or NaNs")
+    m = _extents(a)[0]
+    rows = a if a.type.ndim == 2 else wholearray.reshape(a, (_count(arrays.shape(a)[:-1]), m))
+    arith.raise_if(arith.compare("==", _helper(pylapack.all_finite, rows), False), _LINALG_ERROR,
+                   "Array must not contain infs or NaNs")   # NumPy checks the whole stack first
+    if a.type.ndim > 2:
+        if vectors:
+            return over_stack("eig", "", a, [([m], result_t), ([m, m], result_t)])
+        return over_stack("eigvals", "", a, [([m], result_t)])
     n = arrays.dim(a, 0)
     at = _column_major(a, t)
     w = numpy_api.allocate(n, t)
@@ -298,6 +327,38 @@ def eigvals(a: Any) -> Any:
     """``np.linalg.eigvals(a)`` of a complex matrix: ``zgeev`` without vectors, as NumPy's; a
     real matrix is refused for the reason :func:`eig` gives."""
     return _eig(a, "eigvals", vectors=False)
+
+
+def _extents(a: Symbolic) -> tuple:
+    """The extents of the matrices of ``a``: its last two."""
+    return arrays.shape(a)[-2:]
+
+
+def _count(extents: Any) -> Symbolic:
+    """The product of the extents (the number of matrices of a stack), an ``i64``."""
+    result: Any = 1
+    for e in extents:
+        result = arith.binary("*", result, e)
+    return arith.cast(result, i64)
+
+
+def over_stack(kind: str, option: str, a: Symbolic, outputs: list) -> Any:
+    """``np.linalg.<kind>`` of each matrix of the stack ``a``, in a loop of NumPy's order
+    (``pylapack.stacked_one``, ``stacked_two``, ``stacked_svd``; ``option`` a constant string
+    the loop passes on): the results, one array per ``(extents, type)`` of ``outputs`` (the
+    extents of one matrix's result), each of the stack's leading extents and those."""
+    extents = arrays.shape(a)
+    lead = list(extents[:-2])
+    count = _count(lead)
+    stack = wholearray.reshape(a, (count, *extents[-2:]))
+    outs = [numpy_api.allocate((count, *core), t) for core, t in outputs]
+    if kind == "svd":
+        _tr().call(pylapack.stacked_svd, (option, *outs, stack), {})
+    else:
+        helper = pylapack.stacked_one if len(outs) == 1 else pylapack.stacked_two
+        _tr().call(helper, (kind, option, *outs, stack), {})
+    results = [wholearray.reshape(x, (*lead, *core)) for x, (core, _) in zip(outs, outputs)]
+    return results[0] if len(results) == 1 else tuple(results)
 
 
 def _two_d(x: Any, name: str) -> Symbolic:

@@ -36,11 +36,11 @@ from ir.dtypes import from_dtype, to_dtype
 from ir.ops import LinalgGesvOp, LinalgMatmulOp
 from ir.types import ArrayType, ComplexType, c128, f64, i64
 
-from . import arith, arrays, numpy_api, pylapack, wholearray
+from . import arith, arrays, lapack, numpy_api, pylapack, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, define, method, type_of
 
-__all__ = ["matmul", "dot", "vdot", "inner", "outer", "solve", "inv", "stacked_unary", "FUNCTIONS"]
+__all__ = ["matmul", "dot", "vdot", "inner", "outer", "solve", "inv", "FUNCTIONS"]
 
 _SIGNATURE = "(n?,k),(k,m?)->(n?,m?)"
 
@@ -297,26 +297,15 @@ def solve(a: Any, b: Any) -> Symbolic:
 
 def inv(a: Any) -> Symbolic:
     """``np.linalg.inv(a)``: ``solve(a, identity)``, as NumPy computes it; of each matrix of a
-    stack in a loop (``pylapack.stacked_unary``), as NumPy's gufunc."""
+    stack in a loop (``lapack.over_stack``), as NumPy's gufunc."""
     a = _square(a, "inv")
     result_t = _inexact_type(a, a, "inv")
     if a.type.ndim > 2:
-        return stacked_unary("inv", a, result_t, 2)
+        m = arrays.dim(a, a.type.ndim - 1)
+        return lapack.over_stack("inv", "", a, [([m, m], result_t)])
     t = _computing_type(result_t)
     identity = numpy_api.eye(arrays.dim(a, 0), dtype=to_dtype(t))   # its own transpose
     return _copy(_solved(_copy(a, t, transposed=True), identity), result_t, transposed=True)
-
-
-def stacked_unary(kind: str, a: Symbolic, t, core: int) -> Symbolic:
-    """``np.linalg.<kind>`` (``pylapack.stacked_unary``) of each matrix of the stack ``a``: the
-    ``leading x core`` result of type ``t`` (``core`` of the matrix's extents, ``0`` for a
-    scalar per matrix)."""
-    extents = arrays.shape(a)
-    lead, matrix = list(extents[:-2]), list(extents[-2:])
-    stack = wholearray.reshape(a, (_product_of(lead), *matrix))
-    out = numpy_api.allocate((_product_of(lead), *matrix[:core]), t)
-    _tr().call(pylapack.stacked_unary, (kind, out, stack), {})
-    return wholearray.reshape(out, (*lead, *matrix[:core]))
 
 
 def _square(a: Any, name: str) -> Symbolic:

@@ -1,7 +1,7 @@
 """LAPACK drivers written in the Python compiled code runs (traced like user code, as
 ``frontend.pyarray``), after NumPy's ``umath_linalg``: the same routines with the same
 arguments and workspace sizes, and NumPy's post-processing of their results; and the loop
-over the matrices of a stack (``stacked``, ``stacked_unary``, for ``frontend.linalg``).
+over the matrices of a stack (``stacked``, ``stacked_one``, ``stacked_two``, ``stacked_svd``).
 
 Every matrix here is a C-contiguous array holding LAPACK's column-major matrix (a
 ``k x n`` array is the ``n x k`` matrix: ``at[j, i]`` is element ``(i, j)``), made by
@@ -310,11 +310,45 @@ def stacked(kind, out, a, b, ea, eb, er):
             out[i] = np.linalg.solve(a[ia], b[ib])
 
 
-def stacked_unary(kind, out, a):
-    """``out[i] = np.linalg.<kind>(a[i])`` for each matrix of the stack ``a`` (``"det"``,
-    ``"inv"``), as NumPy's gufuncs loop."""
+def stacked_one(kind, option, out, a):
+    """``out[i] = np.linalg.<kind>(a[i])`` for each matrix of the stack ``a``, as NumPy's gufuncs
+    loop: ``"det"``, ``"inv"``, ``"cholesky"`` (``option`` ``"U"``: ``upper=True``),
+    ``"eigvalsh"`` (``option`` the ``UPLO``), ``"eigvals"``, ``"svdvals"``, ``"qr_r"``."""
     for i in range(a.shape[0]):
         if kind == "det":
             out[i] = np.linalg.det(a[i])
-        else:
+        elif kind == "inv":
             out[i] = np.linalg.inv(a[i])
+        elif kind == "cholesky":
+            out[i] = np.linalg.cholesky(a[i], upper=option == "U")
+        elif kind == "eigvalsh":
+            out[i] = np.linalg.eigvalsh(a[i], UPLO=option)
+        elif kind == "eigvals":
+            out[i] = np.linalg.eigvals(a[i])
+        elif kind == "svdvals":
+            out[i] = np.linalg.svd(a[i], compute_uv=False)
+        else:
+            out[i] = np.linalg.qr(a[i], mode="r")
+
+
+def stacked_two(kind, option, out1, out2, a):
+    """``out1[i], out2[i] = np.linalg.<kind>(a[i])`` for each matrix of the stack ``a``:
+    ``"eigh"`` (``option`` the ``UPLO``), ``"eig"``, ``"qr"`` (``option`` the mode)."""
+    for i in range(a.shape[0]):
+        if kind == "eigh":
+            x, y = np.linalg.eigh(a[i], UPLO=option)
+        elif kind == "eig":
+            x, y = np.linalg.eig(a[i])
+        else:
+            x, y = np.linalg.qr(a[i], mode=option)
+        out1[i] = x
+        out2[i] = y
+
+
+def stacked_svd(option, u_out, s_out, vh_out, a):
+    """``np.linalg.svd(a[i], full_matrices=option == "full")`` for each matrix of the stack ``a``."""
+    for i in range(a.shape[0]):
+        u, s, vh = np.linalg.svd(a[i], full_matrices=option == "full")
+        u_out[i] = u
+        s_out[i] = s
+        vh_out[i] = vh

@@ -125,3 +125,18 @@ def test_eig_of_a_real_matrix_is_refused(kernel):
             compile(kernel)(a)
     with pytest.raises(TypingError, match="1-dimensional array given"):
         compile(kernel)(np.ones(3, complex))
+
+
+@pytest.mark.parametrize("kernel", [eig, eigvals])
+def test_eig_of_stacks(kernel):
+    stack = RNG.standard_normal((2, 3, 4, 4)) + 1j * RNG.standard_normal((2, 3, 4, 4))
+    for a in (stack, stack.astype(np.complex64), np.zeros((0, 2, 2), complex), np.full((2, 2, 2), np.nan + 0j)):
+        check(kernel, a)
+    with pytest.raises(UnsupportedError, match="of a real matrix"):
+        compile(kernel)(stack.real)
+
+
+def test_lstsq_of_stacks_is_numpys_error():
+    """NumPy's lstsq takes 2-d arrays only."""
+    with pytest.raises(TypingError, match="3-dimensional array given. Array must be two-dimensional"):
+        compile(lstsq)(np.ones((2, 3, 3)), np.ones(3))
