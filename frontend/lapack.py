@@ -33,11 +33,11 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.dtypes import to_dtype
 from ir.ops.linalg import LinalgLapackOp, lapack_signature
-from ir.types import ComplexType, c64, c128, f32, f64, i8, i32, i64
+from ir.types import BoolType, ComplexType, FloatType, IntType, c64, c128, f32, f64, i8, i32, i64
 
 from . import arith, arrays, numpy_api, pylapack, wholearray
 from .context import TraceContext, current
-from .values import Symbolic
+from .values import Symbolic, describe, type_of
 
 __all__ = ["call", "det", "cholesky", "qr", "eigh", "eigvalsh", "svd", "lstsq", "eig", "eigvals", "FUNCTIONS"]
 
@@ -388,6 +388,8 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     are; failure is NumPy's ``LinAlgError('SVD did not converge in Linear Least Squares')``."""
     if wholearray.is_array(rcond) or isinstance(rcond, np.ndarray):
         raise _tr().error(UnsupportedError, "np.linalg.lstsq(rcond=) takes a scalar in compiled code")
+    if rcond is not None and not isinstance(type_of(rcond), (BoolType, IntType, FloatType)):
+        raise _tr().error(TypingError, f"np.linalg.lstsq(rcond=) takes a real number, not {describe(rcond)}")
     a = _two_d(a, "lstsq")
     if isinstance(b, np.ndarray):
         b = arrays.global_array(b)

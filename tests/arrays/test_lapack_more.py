@@ -77,6 +77,8 @@ def test_lstsq_refusals():
         compile(lstsq)(np.ones((2, 2)), np.ones((2, 2, 2)))
     with pytest.raises(UnsupportedError, match="rcond"):
         compile(lstsq_rcond)(TALL, RHS, np.ones(3))
+    with pytest.raises(TypingError, match=r"lstsq\(rcond=\) takes a real number, not c128"):
+        compile(lstsq_rcond)(TALL, RHS, 1j)
 
 
 def eig(a):
