@@ -1,7 +1,7 @@
 """``np.linalg`` functions that factor matrices, compiled as calls of NumPy's own LAPACK
-(``linalg.lapack``, :mod:`frontend.pylapack`): ``det``, ``cholesky``, ``qr``, ``eigh``,
-``eigvalsh``, ``svd``, ``lstsq``, and ``eig``/``eigvals`` of complex matrices, with NumPy 2's
-dtypes, shapes and errors.
+(``linalg.lapack``, :mod:`frontend.pylapack`): ``det``, ``slogdet``, ``cholesky``, ``qr``,
+``eigh``, ``eigvalsh``, ``svd``, ``svdvals``, ``lstsq``, and ``eig``/``eigvals`` of complex
+matrices, with NumPy 2's dtypes, shapes and errors.
 
 Decisions, each NumPy's own:
 
@@ -39,7 +39,8 @@ from . import arith, arrays, numpy_api, pylapack, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, describe, type_of
 
-__all__ = ["call", "det", "cholesky", "qr", "eigh", "eigvalsh", "svd", "lstsq", "eig", "eigvals", "FUNCTIONS"]
+__all__ = ["call", "det", "slogdet", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "lstsq", "eig",
+           "eigvals", "over_stack", "FUNCTIONS"]
 
 _LETTERS = {"f32": "s", "f64": "d", "c64": "c", "c128": "z"}
 _COMPLEX_NAMES = {"orgqr": "ungqr", "syevd": "heevd"}
@@ -141,6 +142,26 @@ def det(a: Any) -> Symbolic:
     ipiv = numpy_api.allocate(arrays.dim(a, 0), i64)
     d = _helper(pylapack.det_complex if isinstance(t, ComplexType) else pylapack.det_real, lu, ipiv)
     return arith.cast(d, result_t)
+
+
+def slogdet(a: Any) -> tuple:
+    """``np.linalg.slogdet(a)``: ``(sign, logabsdet)`` from ``getrf`` as NumPy's (``det`` is
+    ``sign * exp(logabsdet)``); a plain tuple (NumPy's named tuple unpacks the same way); the
+    sign of NumPy's result type, the logarithm of its real type; stacks in a loop."""
+    a = _matrix(a, "slogdet", square=True, stacks=True)
+    t, result_t = _types(a)
+    if a.type.ndim > 2:
+        return over_stack("slogdet", "", a, [([], result_t), ([], _real(result_t))])
+    lu = _column_major(a, t)
+    ipiv = numpy_api.allocate(arrays.dim(a, 0), i64)
+    sign, logdet = _helper(pylapack.slogdet_complex if isinstance(t, ComplexType) else pylapack.slogdet_real, lu,
+                           ipiv)
+    return arith.cast(sign, result_t), arith.cast(logdet, _real(result_t))
+
+
+def svdvals(x: Any) -> Symbolic:
+    """``np.linalg.svdvals(x)``: ``svd(x, compute_uv=False)``, as NumPy 2 defines it."""
+    return svd(x, compute_uv=False)
 
 
 def cholesky(a: Any, upper: bool = False) -> Symbolic:
@@ -425,5 +446,6 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
 #: the NumPy functions of this module
 FUNCTIONS = {np.linalg.det: det, np.linalg.cholesky: cholesky, np.linalg.qr: qr, np.linalg.eigh: eigh,
              np.linalg.eigvalsh: eigvalsh, np.linalg.svd: svd, np.linalg.lstsq: lstsq,
-             np.linalg.eig: eig, np.linalg.eigvals: eigvals,
+             np.linalg.eig: eig, np.linalg.eigvals: eigvals, np.linalg.slogdet: slogdet,
+             np.linalg.svdvals: svdvals,
              pylapack.lapack: call}

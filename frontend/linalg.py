@@ -372,7 +372,7 @@ def _matmul_in_place(a: Symbolic, b: Any) -> Symbolic:
 
 
 #: the NumPy functions of this module
-FUNCTIONS = {np.matmul: matmul, np.dot: dot, np.vdot: vdot, np.inner: inner, np.outer: outer,
+FUNCTIONS = {np.matmul: matmul, np.linalg.matmul: matmul, np.dot: dot, np.vdot: vdot, np.inner: inner, np.outer: outer,
              np.linalg.solve: solve, np.linalg.inv: inv}
 define(ArrayType, {"__matmul__": matmul, "__rmatmul__": lambda b, a: matmul(a, b), "__imatmul__": _matmul_in_place,
                    "dot": method(dot)})

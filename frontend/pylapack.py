@@ -77,6 +77,56 @@ def det_complex(lu, ipiv):
     return complex(sr * e - si * 0.0, sr * 0.0 + si * e)
 
 
+def slogdet_real(lu, ipiv):
+    """NumPy's ``slogdet`` of the matrix ``lu`` holds, from ``getrf``'s factors as ``det_real``:
+    ``(sign, logdet)``, ``(0.0, -inf)`` for a singular matrix."""
+    n = lu.shape[0]
+    info = lapack("getrf", n, n, lu, max(n, 1), ipiv)
+    sign = 0.0
+    logdet = -np.inf
+    if info == 0:
+        changes = 0
+        for i in range(n):
+            if ipiv[i] != i + 1:
+                changes += 1
+        sign = -1.0 if changes % 2 == 1 else 1.0
+        logdet = 0.0
+        for i in range(n):
+            d = lu[i, i]
+            if d < 0.0:
+                sign = -sign
+                d = -d
+            logdet += np.log(d)
+    return sign, logdet
+
+
+def slogdet_complex(lu, ipiv):
+    """``slogdet_real`` for complex matrices: the sign the product of ``d / |d|`` over the
+    diagonal, multiplied out as NumPy's ``mult``; ``(0j, -inf)`` for a singular matrix."""
+    n = lu.shape[0]
+    info = lapack("getrf", n, n, lu, max(n, 1), ipiv)
+    sr = 0.0
+    si = 0.0
+    logdet = -np.inf
+    if info == 0:
+        changes = 0
+        for i in range(n):
+            if ipiv[i] != i + 1:
+                changes += 1
+        sr = -1.0 if changes % 2 == 1 else 1.0
+        logdet = 0.0
+        for i in range(n):
+            d = lu[i, i]
+            ad = abs(d)
+            er = d.real / ad
+            ei = d.imag / ad
+            r = sr * er - si * ei
+            si = sr * ei + si * er
+            sr = r
+            logdet += np.log(ad)
+    return complex(sr, si), logdet
+
+
 def cholesky(at, uplo):
     """``potrf`` of the ``uplo`` triangle of ``at`` (``"L"`` or ``"U"``, in LAPACK's terms), the
     other triangle then zeroed, as NumPy's: ``info``."""
@@ -333,12 +383,14 @@ def stacked_one(kind, option, out, a):
 
 def stacked_two(kind, option, out1, out2, a):
     """``out1[i], out2[i] = np.linalg.<kind>(a[i])`` for each matrix of the stack ``a``:
-    ``"eigh"`` (``option`` the ``UPLO``), ``"eig"``, ``"qr"`` (``option`` the mode)."""
+    ``"eigh"`` (``option`` the ``UPLO``), ``"eig"``, ``"slogdet"``, ``"qr"`` (``option`` the mode)."""
     for i in range(a.shape[0]):
         if kind == "eigh":
             x, y = np.linalg.eigh(a[i], UPLO=option)
         elif kind == "eig":
             x, y = np.linalg.eig(a[i])
+        elif kind == "slogdet":
+            x, y = np.linalg.slogdet(a[i])
         else:
             x, y = np.linalg.qr(a[i], mode=option)
         out1[i] = x

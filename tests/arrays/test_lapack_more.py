@@ -142,3 +142,37 @@ def test_lstsq_of_stacks_is_numpys_error():
     """NumPy's lstsq takes 2-d arrays only."""
     with pytest.raises(TypingError, match="3-dimensional array given. Array must be two-dimensional"):
         compile(lstsq)(np.ones((2, 3, 3)), np.ones(3))
+
+
+def slogdet(a):
+    sign, logabsdet = np.linalg.slogdet(a)
+    return sign, logabsdet
+
+
+def svdvals(a):
+    return np.linalg.svdvals(a)
+
+
+def linalg_matmul(a, b):
+    return np.linalg.matmul(a, b)
+
+
+STACK = RNG.standard_normal((2, 3, 4, 4))
+SLOGDET = {
+    "f64": SQUARE, "f32": SQUARE.astype(np.float32), "c128": COMPLEX, "c64": COMPLEX.astype(np.complex64),
+    "int": (SQUARE * 3).astype(int), "empty": np.zeros((0, 0)), "singular": np.ones((3, 3)), "negative": -np.eye(3),
+    "nan": np.array([[1, np.nan], [0, 1.0]]), "stack": STACK, "complex_stack": STACK + 1j * STACK[::-1],
+    "empty_stack": np.zeros((2, 0, 0)), "not_square": np.zeros((2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SLOGDET))
+def test_slogdet_and_svdvals(name):
+    check(slogdet, SLOGDET[name])
+    check(svdvals, SLOGDET[name])
+
+
+def test_linalg_matmul_is_matmul():
+    check(linalg_matmul, STACK, SQUARE)
+    with pytest.raises(TypingError, match="1-dimensional array given"):
+        compile(slogdet)(np.ones(3))
