@@ -14,7 +14,13 @@ and ``np.`` functions), ``np.zeros_like``/``copy`` and the like, assignment
 and augmented assignment to slices (also overlapping ones: ``a[1:] = a[:-1] *
 2``), ``if``/``for`` around them, ``print`` of arrays and scalars, and calls
 of the program's earlier functions with views, which write into them and
-return views or new arrays.
+return views or new arrays.  Indexing with arrays: masks, index arrays mixed
+with slices (``x[:, np.array([0, -1])]``), pairs of them, a mask of the rows,
+read and written (``+=`` with repeated indices).  NumPy's library on one
+operand: products and joins, sorting and searching, ``unique``, histograms,
+``median``/``quantile``/``interp``, ``nan*`` reductions, and LAPACK's
+``det``/``svd``/``eigvalsh``/``qr`` and ``norm`` (float results compared to the
+reduction tolerance).
 
 Array parameters are typed ``f64[n]``, ``i64[m,1]``, ...: a float or an int
 array (the runner picks the dtype by ``--dtypes`` as for ``f64[]`` and
@@ -513,8 +519,25 @@ class ArrayGenerator(Generator):
                                  f"np.digitize({flat}, np.linspace(-3.0, 3.0, 7)).sum()",
                                  f"np.sort({flat}, kind='stable')[::3].sum()",
                                  f"np.histogram({flat}.astype(np.float64), 5)[0].max()",
-                                 f"(np.argsort({flat}, kind='stable') * np.arange(len({flat}))).sum()"])
-                integer = any(f in form for f in ("searchsorted", "digitize", "argsort", "histogram"))
+                                 f"(np.argsort({flat}, kind='stable') * np.arange(len({flat}))).sum()",
+                                 # statistics and the lookups built on sorting
+                                 f"np.median({x.text})", f"np.quantile({flat}, 0.3)",
+                                 f"np.percentile({flat}, [10.0, 90.0]).sum()",
+                                 f"np.quantile({flat}, 0.5, method='{r.choice(['lower', 'nearest', 'midpoint'])}')",
+                                 f"np.interp(0.25, np.sort({flat}), {flat})",
+                                 f"np.interp({flat}, np.linspace(-2.0, 2.0, 5), np.arange(5.0)).sum()",
+                                 f"np.unique({flat}).sum()", f"np.unique({flat}, return_counts=True)[1].max()",
+                                 f"np.histogram({flat}, np.array([-1.0, 0.0, 0.5, 2.0]))[0].max()",
+                                 # linear algebra: LAPACK as NumPy calls it, and NumPy's formulas
+                                 f"np.linalg.norm({x.text})", f"np.linalg.norm({flat}, {r.choice(['1', 'np.inf', '3'])})",
+                                 f"np.kron({flat}[:3], {flat}[:2]).sum()"]
+                                + ([f"np.linalg.det({x.text} @ {x.text}.T)", f"np.linalg.norm({x.text}, axis=0).sum()",
+                                    f"np.linalg.svd({x.text}, compute_uv=False).sum()",
+                                    f"np.linalg.eigvalsh({x.text} @ {x.text}.T).sum()",
+                                    f"np.abs(np.linalg.qr({x.text})[1]).sum()",
+                                    f"np.linalg.norm({x.text}, '{r.choice(['fro', 'nuc'])}')"]
+                                   if len(x.shape) == 2 else []))
+                integer = any(f in form for f in ("searchsorted", "digitize", "argsort", "histogram", "counts=True"))
                 return form, "i" if integer else "f", not integer
             if x.kind == "i":
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
@@ -522,7 +545,10 @@ class ArrayGenerator(Generator):
                                  f"np.unique((np.abs({flat}) % 5).astype(np.int64), return_counts=True)[1].max()",
                                  f"np.repeat({flat}, 2)[1::3].sum()", f"np.tile({flat}, 3)[::4].sum()",
                                  f"np.flatnonzero({flat}).sum()", f"np.meshgrid({flat}, {flat})[1].sum()",
-                                 f"np.searchsorted({flat}, 3)", f"np.bincount(np.abs({flat}) % 5, minlength=6).sum()"])
+                                 f"np.searchsorted({flat}, 3)", f"np.bincount(np.abs({flat}) % 5, minlength=6).sum()",
+                                 f"np.unique({flat}, return_index=True)[1].sum()",
+                                 f"np.unique({flat}, return_inverse=True)[1].max()",
+                                 f"np.kron({flat}[:2], {flat}[:3]).sum()"])
                 return form, "i", False
         masked = False
         if r.random() < 0.08 and x.kind in "if":   # fancy indexing: the elements a mask picks, or rows by index
@@ -532,6 +558,7 @@ class ArrayGenerator(Generator):
             elif u < 0.6 or len(x.shape) != 2:
                 x, masked = Arr(f"{x.text}[np.arange(-1, 2)]", x.kind, x.shape), True   # IndexError: < 2 rows
             else:   # index arrays mixed with slices, pairs of them, a mask of the rows
+                self.uses_index = True   # x[:, 0] may be out of range: no unchecked run
                 form, shape = r.choice([("{0}[:, np.array([0, -1, 0])]", x.shape),
                                         ("{0}[np.array([-1, 0]), np.array([0, -1])]", x.shape[:1]),
                                         ("{0}[{0}[:, 0] > 0, 1:]", x.shape), ("{0}[1:, np.array([True, False])]", x.shape)])
