@@ -360,20 +360,6 @@ def strictly_increasing(edges):
     return True
 
 
-def repeat_into(out, a, times):
-    """``out[i * times + r] = a[i]`` for ``r < times`` (``np.repeat`` of a 1-d array)."""
-    for i in range(a.shape[0]):
-        for r in range(times):
-            out[i * times + r] = a[i]
-
-
-def tile_into(out, a):
-    """``out`` filled with copies of the 1-d ``a``, one after another (``np.tile``)."""
-    n = a.shape[0]
-    for k in range(out.shape[0]):
-        out[k] = a[k % n]
-
-
 def positions_where(out, a):
     """``out[j]`` = the index of the ``j``-th true (non-zero) element of the 1-d ``a``."""
     j = 0

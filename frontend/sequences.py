@@ -17,7 +17,7 @@ from ir import TypingError, UnsupportedError
 from ir.ops import FloorDivOp
 from ir.types import BoolType, IntType, i64, u64
 
-from . import arith
+from . import arith, grids
 from .arrays import global_array
 from .context import TraceContext, current
 from .raising import raise_, user_computation
@@ -134,6 +134,8 @@ def getitem(obj: Any, key: Any) -> Any:
         return obj[key]
     if isinstance(obj, np.ndarray) and _traced_in(key):   # a lookup table read at run time
         return global_array(obj)[key]
+    if any(obj is grid for grid in grids.GRIDS):   # np.mgrid[...], np.ogrid[...]
+        return grids.getitem(obj, key)
     if not isinstance(key, Symbolic):
         return user_computation(operator.getitem, obj, key)
     if not isinstance(obj, (tuple, list)):

@@ -237,20 +237,6 @@ def test_tile_by_a_tuple():
 
 
 # ----------------------------------------------------------------- mgrid and ogrid
-@pytest.fixture
-def grid_subscripts(monkeypatch):
-    """Subscripts of np.mgrid/np.ogrid staged by ``frontend.grids`` (the hook a subscript of
-    a Python object takes while tracing; a no-op once ``frontend.sequences.getitem`` has it)."""
-    import frontend.staging as staging
-    from frontend import grids
-
-    plain = staging.getitem
-
-    def getitem(obj, key):
-        return grids.getitem(obj, key) if any(obj is g for g in grids.GRIDS) else plain(obj, key)
-    monkeypatch.setattr(staging, "getitem", getitem)
-
-
 def mgrids(x):
     a = np.mgrid[0:1:5j, 0:2:3j]
     a[0, 0, 0] = x    # a new array at every call: it may be written and returned
@@ -270,7 +256,7 @@ def run_time_bound(n):
     return np.mgrid[0:n]
 
 
-def test_mgrid_and_ogrid_with_constant_bounds(grid_subscripts):
+def test_mgrid_and_ogrid_with_constant_bounds():
     """NumPy's grid (int steps, complex numbers of points, float steps; its dtypes), new at
     every call; NumPy's error for a zero step; run-time bounds refused."""
     check_each(mgrids, (7.0,), (-2.5,))
