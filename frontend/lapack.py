@@ -305,7 +305,8 @@ def _eig(a: Any, name: str, vectors: bool) -> Any:
     a = _matrix(a, name, square=True, stacks=True)
     if not isinstance(a.type.dtype, ComplexType):
         call = "np.linalg.eig(a.astype(complex))" if vectors else "np.linalg.eigvals(a.astype(complex))"
-        raise _tr().error(UnsupportedError, f"np.linalg.{name}() of a real matrix ({to_dtype(a.type.dtype).name}) is not supported "
+        dtype = to_dtype(a.type.dtype).name
+        raise _tr().error(UnsupportedError, f"np.linalg.{name}() of a real matrix ({dtype}) is not supported "
                                             "in compiled code: NumPy returns real arrays when every eigenvalue is "
                                             "real and complex ones otherwise, a type that depends on the values; "
                                             f"pass a complex matrix ({call}) for complex results always, or use "

@@ -222,11 +222,11 @@ def _product_of(extents: list) -> Any:
 
 
 def _extent_array(extents: list, d: int) -> Symbolic:
-    """A new ``int64`` array of the extents (``d`` of them, at least one element allocated)."""
-    x = numpy_api.allocate(max(d, 1), i64)
+    """A new ``int64`` array of the ``d`` extents."""
+    x = numpy_api.allocate(d, i64)
     for j, e in enumerate(extents):
         arrays.setitem(x, j, _int(e))
-    return wholearray.subview(x, (slice(None, d),)) if d == 0 else x
+    return x
 
 
 def _loop_type(a: Symbolic, b: Symbolic, name: str):
@@ -372,7 +372,7 @@ def _matmul_in_place(a: Symbolic, b: Any) -> Symbolic:
 
 
 #: the NumPy functions of this module
-FUNCTIONS = {np.matmul: matmul, np.linalg.matmul: matmul, np.dot: dot, np.vdot: vdot, np.inner: inner, np.outer: outer,
-             np.linalg.solve: solve, np.linalg.inv: inv}
+FUNCTIONS = {np.matmul: matmul, np.linalg.matmul: matmul, np.dot: dot, np.vdot: vdot, np.inner: inner,
+             np.outer: outer, np.linalg.solve: solve, np.linalg.inv: inv}
 define(ArrayType, {"__matmul__": matmul, "__rmatmul__": lambda b, a: matmul(a, b), "__imatmul__": _matmul_in_place,
                    "dot": method(dot)})
