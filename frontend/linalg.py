@@ -34,13 +34,13 @@ from ir import TypingError, UnsupportedError
 from ir.diagnostics import MAX_MESSAGE_ARGS
 from ir.dtypes import from_dtype, to_dtype
 from ir.ops import LinalgGesvOp, LinalgMatmulOp
-from ir.types import ArrayType, ComplexType, c128, f64, i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, c128, f64, i64
 
 from . import arith, arrays, lapack, numpy_api, pylapack, wholearray
 from .context import TraceContext, current
 from .values import Symbolic, define, method, type_of
 
-__all__ = ["matmul", "dot", "vdot", "inner", "outer", "solve", "inv", "FUNCTIONS"]
+__all__ = ["matmul", "dot", "vdot", "inner", "outer", "solve", "inv", "matrix_power", "FUNCTIONS"]
 
 _SIGNATURE = "(n?,k),(k,m?)->(n?,m?)"
 
@@ -308,6 +308,52 @@ def inv(a: Any) -> Symbolic:
     return _copy(_solved(_copy(a, t, transposed=True), identity), result_t, transposed=True)
 
 
+def matrix_power(a: Any, n: Any) -> Symbolic:
+    """``np.linalg.matrix_power(a, n)`` of a square matrix or a stack, NumPy's products in its
+    order (``inv`` for ``n < 0``, its short cuts up to 3, then binary decomposition), so results
+    are NumPy's bit for bit.  A constant ``n`` unrolls the products while tracing; a run-time
+    ``n`` is a loop (``pylapack.matrix_power``) for float and complex arrays only: for integer and
+    bool arrays NumPy's result type depends on the sign of ``n`` (``inv`` gives floats), so they
+    need a constant ``n`` (an ``UnsupportedError`` says so).  Decision: NumPy returns ``a`` itself
+    for ``n == 1``; compiled code returns it too for a constant ``n``, a new array for a run-time
+    ``n``."""
+    a = _square(a, "matrix_power")
+    if isinstance(n, (int, np.integer)):   # a bool too, as NumPy's operator.index takes it
+        return _constant_power(a, int(n))
+    if not (isinstance(n, Symbolic) and isinstance(n.type, (IntType, BoolType))):
+        raise _tr().error(TypingError, "exponent must be an integer")
+    if not isinstance(a.type.dtype, (FloatType, ComplexType)):
+        dtype = to_dtype(a.type.dtype).name
+        raise _tr().error(UnsupportedError, f"np.linalg.matrix_power() of an array of {dtype} takes a constant "
+                                            "exponent in compiled code: NumPy's result is of the array's type for "
+                                            "n >= 0 and float64 for n < 0; convert the array to float first")
+    result = numpy_api.allocate(arrays.shape(a), a.type.dtype)
+    _tr().call(pylapack.matrix_power, (a, arith.cast(n, i64), result), {})
+    return result
+
+
+def _constant_power(a: Symbolic, n: int) -> Symbolic:
+    if n == 0:
+        result = numpy_api.allocate(arrays.shape(a), a.type.dtype)
+        wholearray.assign(result, numpy_api.eye(arrays.dim(a, a.type.ndim - 1), dtype=to_dtype(a.type.dtype)))
+        return result
+    if n < 0:
+        a, n = inv(a), -n
+    if n == 1:
+        return a
+    if n == 2:
+        return matmul(a, a)
+    if n == 3:
+        return matmul(matmul(a, a), a)
+    z = result = None
+    while n > 0:
+        z = a if z is None else matmul(z, z)
+        n, bit = divmod(n, 2)
+        if bit:
+            result = z if result is None else matmul(result, z)
+    return result
+
+
 def _square(a: Any, name: str) -> Symbolic:
     """``a`` as NumPy's ``_assert_stacked_square`` checks it: at least 2 dimensions (its
     ``LinAlgError`` when compiling), the last two equal (its ``LinAlgError`` at run time)."""
@@ -373,6 +419,6 @@ def _matmul_in_place(a: Symbolic, b: Any) -> Symbolic:
 
 #: the NumPy functions of this module
 FUNCTIONS = {np.matmul: matmul, np.linalg.matmul: matmul, np.dot: dot, np.vdot: vdot, np.inner: inner,
-             np.outer: outer, np.linalg.solve: solve, np.linalg.inv: inv}
+             np.outer: outer, np.linalg.solve: solve, np.linalg.inv: inv, np.linalg.matrix_power: matrix_power}
 define(ArrayType, {"__matmul__": matmul, "__rmatmul__": lambda b, a: matmul(a, b), "__imatmul__": _matmul_in_place,
                    "dot": method(dot)})

@@ -404,3 +404,37 @@ def stacked_svd(option, u_out, s_out, vh_out, a):
         u_out[i] = u
         s_out[i] = s
         vh_out[i] = vh
+
+
+def matrix_power(a, n, result):
+    """``result[...] = np.linalg.matrix_power(a, n)`` for a run-time ``n`` and a float or complex
+    ``a`` (a matrix or a stack), with NumPy's products in its order: ``inv(a)`` first for
+    ``n < 0``, its short cuts for ``n`` up to 3, else its binary decomposition (the powers of
+    two from the lowest bit up, multiplied into the result as ``result @ z``)."""
+    if n < 0:
+        a = np.linalg.inv(a)
+        n = -n
+    if n == 0:
+        result[...] = np.eye(a.shape[-1], dtype=result.dtype)
+    elif n == 1:
+        result[...] = a
+    elif n == 2:
+        result[...] = a @ a
+    elif n == 3:
+        result[...] = (a @ a) @ a
+    else:
+        z = a
+        first = True
+        empty = True
+        while n > 0:
+            if not first:
+                z = z @ z
+            first = False
+            bit = n % 2
+            n = n // 2
+            if bit == 1:
+                if empty:
+                    result[...] = z
+                else:
+                    result[...] = result @ z
+                empty = False

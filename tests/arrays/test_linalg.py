@@ -279,3 +279,44 @@ def test_linalg_of_a_vector_is_numpys_error_when_compiling():
     for kernel in (inverse, determinant):
         with pytest.raises(TypingError, match="1-dimensional array given. Array must be at least two-dimensional"):
             compile(kernel)(np.ones(3))
+
+
+def matrix_power(a, n):
+    return np.linalg.matrix_power(a, n)
+
+
+def _constant_power(n):
+    def power(a):
+        return np.linalg.matrix_power(a, n)
+    return power
+
+
+POWERS = [-5, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 13]
+POWER_INPUTS = {"f64": SYSTEM, "f32": SYSTEM.astype(np.float32), "c128": SYSTEM + 1j * SYSTEM.T,
+                "stack": data("float64", (2, 3, 3), seed=33), "empty": np.zeros((0, 0)),
+                "empty_stack": np.zeros((2, 0, 0)), "not_square": np.ones((2, 3)), "singular": SINGULAR}
+
+
+@pytest.mark.parametrize("name", sorted(POWER_INPUTS))
+def test_matrix_power(name):
+    """NumPy's products in its order (short cuts, then binary decomposition): bit for bit, for a
+    run-time and a constant exponent."""
+    for n in POWERS:
+        check(matrix_power, POWER_INPUTS[name], n, exact=True)
+        check(_constant_power(n), POWER_INPUTS[name], exact=True)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int8", "bool"])
+def test_matrix_power_of_integers_takes_a_constant_exponent(dtype):
+    """NumPy's result type depends on the sign of n for them (inv gives floats)."""
+    a = data(dtype, (3, 3), seed=34)
+    for n in [-2, 0, 1, 2, 3, 5, 8]:
+        check(_constant_power(n), a, exact=True)
+    with pytest.raises(UnsupportedError, match="takes a constant exponent"):
+        compile(matrix_power)(a, 2)
+
+
+def test_matrix_power_errors():
+    with pytest.raises(TypingError, match="exponent must be an integer"):
+        compile(matrix_power)(SYSTEM, 2.0)
+    assert compile(_constant_power(1))(SYSTEM) is SYSTEM   # NumPy's a itself
