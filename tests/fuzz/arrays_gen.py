@@ -524,20 +524,24 @@ class ArrayGenerator(Generator):
                                  f"np.median({x.text})", f"np.quantile({flat}, 0.3)",
                                  f"np.percentile({flat}, [10.0, 90.0]).sum()",
                                  f"np.quantile({flat}, 0.5, method='{r.choice(['lower', 'nearest', 'midpoint'])}')",
-                                 f"np.interp(0.25, np.sort({flat}), {flat})",
+                                 f"np.interp(0.25, np.sort({flat}, kind='stable'), {flat})",
                                  f"np.interp({flat}, np.linspace(-2.0, 2.0, 5), np.arange(5.0)).sum()",
                                  f"np.unique({flat}).sum()", f"np.unique({flat}, return_counts=True)[1].max()",
                                  f"np.histogram({flat}, np.array([-1.0, 0.0, 0.5, 2.0]))[0].max()",
                                  # linear algebra: LAPACK as NumPy calls it, and NumPy's formulas
                                  f"np.linalg.norm({x.text})", f"np.linalg.norm({flat}, {r.choice(['1', 'np.inf', '3'])})",
-                                 f"np.kron({flat}[:3], {flat}[:2]).sum()"]
+                                 f"np.kron({flat}[:3], {flat}[:2]).sum()",
+                                 f"np.nansum({x.text}, axis=0).sum()", f"np.nanmean({x.text}, axis=-1).max()",
+                                 f"np.nanmax({x.text}, axis=0, keepdims=True).sum()",
+                                 f"np.nanstd({x.text}, axis=0).sum()", f"np.nanargmin({x.text}, axis=0).sum()"]
                                 + ([f"np.linalg.det({x.text} @ {x.text}.T)", f"np.linalg.norm({x.text}, axis=0).sum()",
                                     f"np.linalg.svd({x.text}, compute_uv=False).sum()",
                                     f"np.linalg.eigvalsh({x.text} @ {x.text}.T).sum()",
                                     f"np.abs(np.linalg.qr({x.text})[1]).sum()",
                                     f"np.linalg.norm({x.text}, '{r.choice(['fro', 'nuc'])}')"]
                                    if len(x.shape) == 2 else []))
-                integer = any(f in form for f in ("searchsorted", "digitize", "argsort", "histogram", "counts=True"))
+                integer = any(f in form for f in ("searchsorted", "digitize", "argsort", "histogram", "counts=True",
+                                                   "nanargmin"))
                 return form, "i" if integer else "f", not integer
             if x.kind == "i":
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
@@ -548,7 +552,12 @@ class ArrayGenerator(Generator):
                                  f"np.searchsorted({flat}, 3)", f"np.bincount(np.abs({flat}) % 5, minlength=6).sum()",
                                  f"np.unique({flat}, return_index=True)[1].sum()",
                                  f"np.unique({flat}, return_inverse=True)[1].max()",
-                                 f"np.kron({flat}[:2], {flat}[:3]).sum()"])
+                                 f"np.kron({flat}[:2], {flat}[:3]).sum()",
+                                 f"np.nonzero({x.text})[0].sum()", f"np.argwhere({x.text}).sum()",
+                                 f"np.repeat({x.text}, 2, axis=0)[1:].sum()",
+                                 f"np.repeat({x.text}, np.array([1, 0, 2]), axis=-1).sum()",
+                                 f"np.tile({x.text}, (2, 1)).sum()", f"np.tile({x.text}, (1, 2, 1))[0].sum()",
+                                 f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3][0][:, None]).sum()"])
                 return form, "i", False
         masked = False
         if r.random() < 0.08 and x.kind in "if":   # fancy indexing: the elements a mask picks, or rows by index
