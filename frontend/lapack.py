@@ -1,7 +1,7 @@
 """``np.linalg`` functions that factor matrices, compiled as calls of NumPy's own LAPACK
 (``linalg.lapack``, :mod:`frontend.pylapack`): ``det``, ``slogdet``, ``cholesky``, ``qr``,
-``eigh``, ``eigvalsh``, ``svd``, ``svdvals``, ``lstsq``, and ``eig``/``eigvals`` of complex
-matrices, with NumPy 2's dtypes, shapes and errors.
+``eigh``, ``eigvalsh``, ``svd``, ``svdvals``, ``lstsq``, ``pinv``, ``matrix_rank``, and
+``eig``/``eigvals`` of complex matrices, with NumPy 2's dtypes, shapes and errors.
 
 Decisions, each NumPy's own:
 
@@ -40,7 +40,7 @@ from .context import TraceContext, current
 from .values import Symbolic, describe, type_of
 
 __all__ = ["call", "det", "slogdet", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals", "lstsq", "eig",
-           "eigvals", "over_stack", "FUNCTIONS"]
+           "eigvals", "pinv", "matrix_rank", "over_stack", "FUNCTIONS"]
 
 _LETTERS = {"f32": "s", "f64": "d", "c64": "c", "c128": "z"}
 _COMPLEX_NAMES = {"orgqr": "ungqr", "syevd": "heevd"}
@@ -364,10 +364,10 @@ def _count(extents: Any) -> Symbolic:
     return arith.cast(result, i64)
 
 
-def over_stack(kind: str, option: str, a: Symbolic, outputs: list) -> Any:
+def over_stack(kind: str, option: str, a: Symbolic, outputs: list, *extra: Any) -> Any:
     """``np.linalg.<kind>`` of each matrix of the stack ``a``, in a loop of NumPy's order
     (``pylapack.stacked_one``, ``stacked_two``, ``stacked_svd``; ``option`` a constant string
-    the loop passes on): the results, one array per ``(extents, type)`` of ``outputs`` (the
+    the loop passes on, and ``extra`` arguments): the results, one array per ``(extents, type)`` of ``outputs`` (the
     extents of one matrix's result), each of the stack's leading extents and those."""
     extents = arrays.shape(a)
     lead = list(extents[:-2])
@@ -378,9 +378,92 @@ def over_stack(kind: str, option: str, a: Symbolic, outputs: list) -> Any:
         _tr().call(pylapack.stacked_svd, (option, *outs, stack), {})
     else:
         helper = pylapack.stacked_one if len(outs) == 1 else pylapack.stacked_two
-        _tr().call(helper, (kind, option, *outs, stack), {})
+        _tr().call(helper, (kind, option, *outs, stack, *extra), {})
     results = [wholearray.reshape(x, (*lead, *core)) for x, (core, _) in zip(outs, outputs)]
     return results[0] if len(results) == 1 else tuple(results)
+
+
+def _real_scalar(x: Any, name: str) -> Symbolic:
+    """A number NumPy makes a ``float64`` array of (``asarray``): strong, of ``float64``."""
+    if not isinstance(type_of(x), (BoolType, IntType, FloatType)) or wholearray.is_array(x):
+        raise _tr().error(UnsupportedError, f"np.linalg.{name} takes a real number in compiled code, not "
+                                            f"{describe(x)}")
+    return arith.cast(x, f64)
+
+
+def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = np._NoValue) -> Symbolic:
+    """``np.linalg.pinv(a, rcond=None, hermitian=False, *, rtol)`` as NumPy's code computes it
+    (``pylapack.pinv``; stacks in a loop, each matrix alone as NumPy's ``keepdims`` amounts to):
+    ``rcond`` is ``1e-15``, or ``rtol``, a ``float64`` as NumPy's ``asarray`` makes it (``rtol=None``:
+    ``max(m, n) * eps`` in the array's real type, as NumPy's); an empty matrix gives an empty
+    ``n x m`` array.
+
+    Refused: ``hermitian=True`` (as ``svd``'s), and integer and bool arrays, whose result is
+    ``float64`` in NumPy unless the matrix is empty, then of their own type: a type that depends
+    on the extents (convert to float first)."""
+    if not isinstance(hermitian, (bool, np.bool_)) or hermitian:
+        raise _tr().error(UnsupportedError, "np.linalg.pinv(hermitian=True) is not supported in compiled code")
+    if rcond is not None and rtol is not np._NoValue:
+        raise _tr().error(TypingError, "ValueError: `rtol` and `rcond` can't be both set.")
+    a = _matrix(a, "pinv", square=False, stacks=True)
+    if to_dtype(a.type.dtype).kind not in "fc":
+        raise _tr().error(UnsupportedError, f"np.linalg.pinv() of an array of {to_dtype(a.type.dtype).name} is not "
+                                            "supported in compiled code: NumPy's result is float64, or of the "
+                                            "array's type when the matrix is empty; convert the array to float")
+    _, result_t = _types(a)
+    m, n = _extents(a)
+    if rcond is None:
+        if rtol is np._NoValue:
+            rcond = arith.constant(1e-15, f64)
+        elif rtol is None:
+            eps = arith.constant(float(np.finfo(to_dtype(a.type.dtype)).eps), _real(a.type.dtype))
+            rcond = arith.binary("*", arith.cast(_max(m, n), _real(a.type.dtype)), eps)   # of the array's type
+        else:
+            rcond = _real_scalar(rtol, "pinv(rtol=)")
+    else:
+        rcond = _real_scalar(rcond, "pinv(rcond=)")
+    if a.type.ndim > 2:
+        return over_stack("pinv", "", a, [([n, m], result_t)], rcond)
+    out = numpy_api.allocate((n, m), result_t)
+    empty = arith.compare("==", arith.binary("*", m, n), 0)
+    _helper(pylapack.pinv_unless_empty, a, rcond, out, empty)
+    return out
+
+
+def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Any:
+    """``np.linalg.matrix_rank(A, tol=None, hermitian=False, *, rtol=None)`` as NumPy's code
+    computes it: how many singular values (``gesdd``) exceed ``tol``, else ``rtol`` (default
+    ``max(m, n) * eps`` of their type) times the largest; an ``int64`` (an array of them for a
+    stack); for a vector ``int(not all(A == 0))``.  ``tol`` and ``rtol`` are numbers (``float64``,
+    as NumPy's ``asarray`` makes them); ``hermitian=True`` is refused as ``svd``'s."""
+    if rtol is not None and tol is not None:
+        raise _tr().error(TypingError, "ValueError: `tol` and `rtol` can't be both set.")
+    if not isinstance(hermitian, (bool, np.bool_)) or hermitian:
+        raise _tr().error(UnsupportedError, "np.linalg.matrix_rank(hermitian=True) is not supported in compiled code")
+    if isinstance(A, np.ndarray):
+        A = arrays.global_array(A)
+    if not wholearray.is_array(A):
+        raise _tr().error(UnsupportedError, "np.linalg.matrix_rank() takes an array in compiled code")
+    if A.type.ndim < 2:
+        return arith.cast(_helper(pylapack.any_nonzero, A), i64)
+    s = svd(A, compute_uv=False)
+    real = s.type.dtype
+    m, n = _extents(A)
+    if tol is not None:
+        scale, kind = _real_scalar(tol, "matrix_rank(tol=)"), "tol"
+    elif rtol is not None:
+        scale, kind = _real_scalar(rtol, "matrix_rank(rtol=)"), "rtol"
+    else:
+        eps = arith.constant(float(np.finfo(to_dtype(real)).eps), real)
+        scale, kind = arith.binary("*", arith.cast(_max(m, n), real), eps), "rtol"
+    lead = list(arrays.shape(s)[:-1])
+    count = _count(lead)
+    out = numpy_api.allocate(count, i64)
+    rows = wholearray.reshape(s, (count, _min(m, n)))
+    _helper(pylapack.rank_counts, rows, out, scale, arith.constant(0, real), kind)
+    if not lead:
+        return arrays.getitem(out, 0)
+    return wholearray.reshape(out, tuple(lead))
 
 
 def _two_d(x: Any, name: str) -> Symbolic:
@@ -448,5 +531,5 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
 FUNCTIONS = {np.linalg.det: det, np.linalg.cholesky: cholesky, np.linalg.qr: qr, np.linalg.eigh: eigh,
              np.linalg.eigvalsh: eigvalsh, np.linalg.svd: svd, np.linalg.lstsq: lstsq,
              np.linalg.eig: eig, np.linalg.eigvals: eigvals, np.linalg.slogdet: slogdet,
-             np.linalg.svdvals: svdvals,
+             np.linalg.svdvals: svdvals, np.linalg.pinv: pinv, np.linalg.matrix_rank: matrix_rank,
              pylapack.lapack: call}

@@ -1,6 +1,7 @@
 """Linear algebra in compiled code: ``a @ b``, ``np.matmul``, ``np.dot``, ``np.vdot``,
-``np.inner``, ``np.outer``, ``np.linalg.solve`` and ``np.linalg.inv``, with NumPy 2's dtypes,
-shapes and errors (``solve`` and ``inv``: LAPACK's ``gesv``, see :func:`solve`).
+``np.inner``, ``np.outer``, ``np.linalg.solve``, ``np.linalg.inv`` and
+``np.linalg.matrix_power``, with NumPy 2's dtypes, shapes and errors (``solve`` and ``inv``:
+LAPACK's ``gesv``, see :func:`solve`; ``matrix_power``: NumPy's products in its order).
 
 A product of 1-d and 2-d arrays is one ``linalg.matmul`` of two matrices (``ir.ops.linalg``):
 a vector is viewed as a ``1 x k`` or ``k x 1`` matrix and the result viewed back, as

@@ -360,10 +360,11 @@ def stacked(kind, out, a, b, ea, eb, er):
             out[i] = np.linalg.solve(a[ia], b[ib])
 
 
-def stacked_one(kind, option, out, a):
+def stacked_one(kind, option, out, a, rcond=0.0):
     """``out[i] = np.linalg.<kind>(a[i])`` for each matrix of the stack ``a``, as NumPy's gufuncs
     loop: ``"det"``, ``"inv"``, ``"cholesky"`` (``option`` ``"U"``: ``upper=True``),
-    ``"eigvalsh"`` (``option`` the ``UPLO``), ``"eigvals"``, ``"svdvals"``, ``"qr_r"``."""
+    ``"eigvalsh"`` (``option`` the ``UPLO``), ``"eigvals"``, ``"pinv"`` (with ``rcond``),
+    ``"svdvals"``, ``"qr_r"``."""
     for i in range(a.shape[0]):
         if kind == "det":
             out[i] = np.linalg.det(a[i])
@@ -375,6 +376,8 @@ def stacked_one(kind, option, out, a):
             out[i] = np.linalg.eigvalsh(a[i], UPLO=option)
         elif kind == "eigvals":
             out[i] = np.linalg.eigvals(a[i])
+        elif kind == "pinv":
+            out[i] = np.linalg.pinv(a[i], rcond)
         elif kind == "svdvals":
             out[i] = np.linalg.svd(a[i], compute_uv=False)
         else:
@@ -438,3 +441,58 @@ def matrix_power(a, n, result):
                 else:
                     result[...] = result @ z
                 empty = False
+
+
+def pinv(a, rcond, out):
+    """``out[...] = np.linalg.pinv(a, rcond)`` of the non-empty matrix ``a`` as NumPy's code
+    computes it: the reduced ``svd`` of ``a.conj()``, singular values above ``rcond`` times the
+    largest inverted (``1 / s`` in their type), the others 0, then ``vt.T @ (s[:, None] * u.T)``."""
+    if a.dtype.kind == "c":
+        u, s, vt = np.linalg.svd(a.conj(), full_matrices=False)
+    else:
+        u, s, vt = np.linalg.svd(a, full_matrices=False)
+    cutoff = rcond * np.max(s)
+    for i in range(s.shape[0]):
+        if s[i] > cutoff:
+            s[i] = 1 / s[i]
+        else:
+            s[i] = 0
+    out[...] = vt.T @ (s[:, None] * u.T)
+
+
+def rank_counts(s, out, scale, zero, kind):
+    """``out[i]``: how many of the singular values ``s[i, :]`` exceed the threshold, as NumPy's
+    ``matrix_rank``: ``scale`` (``kind`` ``"tol"``), else ``scale`` times the largest (``zero``, of
+    the type of ``s``, for none; NaN propagates, and nothing exceeds NaN); the comparisons in
+    the types of ``s`` and ``scale`` as NumPy promotes them."""
+    for i in range(s.shape[0]):
+        largest = zero
+        for j in range(s.shape[1]):
+            x = s[i, j]
+            if x > largest or x != x:
+                if largest == largest:
+                    largest = x
+        if kind == "tol":
+            threshold = scale
+        else:
+            threshold = largest * scale
+        count = 0
+        for j in range(s.shape[1]):
+            if s[i, j] > threshold:
+                count += 1
+        out[i] = count
+
+
+def pinv_unless_empty(a, rcond, out, empty):
+    """``pinv`` of the matrix ``a`` into ``out``, nothing for an empty one (NumPy's empty result)."""
+    if not empty:
+        pinv(a, rcond, out)
+
+
+def any_nonzero(a):
+    """``int(not all(a == 0))`` of the vector ``a``, as NumPy's ``matrix_rank`` of one."""
+    r = 0
+    for i in range(a.shape[0]):
+        if a[i] != 0:
+            r = 1
+    return r

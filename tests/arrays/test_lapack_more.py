@@ -176,3 +176,73 @@ def test_linalg_matmul_is_matmul():
     check(linalg_matmul, STACK, SQUARE)
     with pytest.raises(TypingError, match="1-dimensional array given"):
         compile(slogdet)(np.ones(3))
+
+
+def pinv(a):
+    return np.linalg.pinv(a)
+
+
+def pinv_rcond(a, rcond):
+    return np.linalg.pinv(a, rcond)
+
+
+def pinv_rtol_none(a):
+    return np.linalg.pinv(a, rtol=None)
+
+
+def matrix_rank(a):
+    return np.linalg.matrix_rank(a)
+
+
+def matrix_rank_tol(a, tol):
+    return np.linalg.matrix_rank(a, tol)
+
+
+def matrix_rank_rtol(a, rtol):
+    return np.linalg.matrix_rank(a, rtol=rtol)
+
+
+PSEUDO = {
+    "tall": TALL, "wide": TALL.T, "deficient": DEFICIENT, "f32": TALL.astype(np.float32),
+    "f32_deficient": DEFICIENT.astype(np.float32), "c128": TALL + 1j * TALL[::-1],
+    "c64": (TALL + 1j).astype(np.complex64), "zero_rows": np.zeros((0, 3)), "zero_cols": np.zeros((3, 0)),
+    "zeros": np.zeros((2, 2)), "nan": np.full((2, 2), np.nan), "stack": STACK[..., :3],
+    "empty_stack": np.zeros((0, 3, 3)), "stack_of_empty": np.zeros((2, 0, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PSEUDO))
+def test_pinv_and_matrix_rank(name):
+    """NumPy's code: the reduced svd, its cutoffs in its types (float32's eps for rtol=None),
+    bit for bit."""
+    a = PSEUDO[name]
+    check(pinv, a)
+    check(pinv_rcond, a, 0.3)
+    check(pinv_rtol_none, a)
+    check(matrix_rank, a)
+    check(matrix_rank_tol, a, 0.5)
+    check(matrix_rank_rtol, a, 0.2)
+
+
+@pytest.mark.parametrize("a", [np.zeros(3), np.array([0.0, 1.0]), np.array([np.nan, 0]), np.arange(6).reshape(2, 3),
+                               TALL > 0], ids=str)
+def test_matrix_rank_of_vectors_and_integers(a):
+    check(matrix_rank, a)
+
+
+def test_pinv_and_matrix_rank_refusals():
+    with pytest.raises(UnsupportedError, match=r"pinv\(\) of an array of int64 .* convert the array to float"):
+        compile(pinv)(np.eye(2, dtype=np.int64))
+    with pytest.raises(UnsupportedError, match="takes a real number"):
+        compile(matrix_rank_tol)(TALL, np.ones(3))
+
+    def both(a):
+        return np.linalg.matrix_rank(a, 0.1, rtol=0.1)
+
+    def hermitian(a):
+        return np.linalg.pinv(a, hermitian=True)
+
+    with pytest.raises(TypingError, match="`tol` and `rtol` can't be both set"):
+        compile(both)(TALL)
+    with pytest.raises(UnsupportedError, match=r"hermitian=True"):
+        compile(hermitian)(SQUARE)
