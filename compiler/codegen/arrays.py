@@ -244,6 +244,8 @@ def _array_refcount(self: _FunctionLowering, op: Operation) -> None:
     meminfo = self.b.extract_value(self.value(op.operand(0)), 0)
     if isinstance(op, ArrayIncrefOp):
         emit_incref(self.b, meminfo)
+    elif self.on_error_path:   # a cleanup region: one call each, out of line
+        self.b.call(self.module.release(), [meminfo])
     else:
         emit_decref(self.b, meminfo, self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])))
 

@@ -74,7 +74,7 @@ from ir.ops.func import CallOp, FuncOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, TupleType, Type, VectorType,
 )
-from runtime.abi import argument_slots
+from runtime.abi import argument_slots, emit_decref
 from runtime.errors import ErrorSites
 
 #: the LLVM symbol of IR function ``@f`` is ``"pyjit." + f``, that of its exported entry wrapper
@@ -308,6 +308,9 @@ class _ModuleLowering:
         fn.attributes.add("nounwind")
         if self.entries is not None and func.sym_name in self.entries:
             fn.attributes.add("noinline")   # LLVM optimizes its body once, not again inlined into the wrapper
+        if func.attributes.get("cold"):   # rarely called (lower-arrays' NumPy-order min/max): small, apart
+            for attribute in ("noinline", "cold", "optsize", "minsize"):
+                fn.attributes.add(attribute)
         for ptr in fn.args[:2]:
             for attr in ("noalias", "nonnull", "captures(none)"):
                 ptr.add_attribute(attr)
@@ -351,6 +354,22 @@ class _ModuleLowering:
         if fn is None:
             fn = lir.Function(self.llvm, fnty, name)
             fn.attributes.add("nounwind")
+        return fn
+
+    def release(self) -> lir.Function:
+        """``@pyjit_runtime.release(meminfo)``: ``emit_decref`` out of line, for the cleanup of error
+        paths.  A function with many ``raise_if`` sites and many live arrays would otherwise
+        carry a copy of every release on every error path (sites x arrays of branchy code,
+        all cold): LLVM's time on such functions grew with their product."""
+        fn = self.llvm.globals.get("pyjit_runtime.release")
+        if fn is None:
+            fn = lir.Function(self.llvm, lir.FunctionType(lir.VoidType(), [_PTR]), "pyjit_runtime.release")
+            fn.linkage = "internal"
+            for attribute in ("noinline", "cold", "nounwind"):
+                fn.attributes.add(attribute)
+            b = lir.IRBuilder(fn.append_basic_block("entry"))
+            emit_decref(b, fn.args[0], self.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])))
+            b.ret_void()
         return fn
 
     def intrinsic(self, fn: str, t: lir.Type, arity: int = 1) -> lir.Function:
@@ -457,6 +476,7 @@ class _FunctionLowering:
         self.allocas = lir.IRBuilder(fn.append_basic_block("entry"))  # holds the stack slots only
         self.b = _FoldingBuilder(fn.append_basic_block("body"))
         self.ret_ptr, self.err_ptr, self.depth = fn.args[:3]
+        self.on_error_path = False   # lowering a cleanup region (its releases go out of line)
         self.values: dict[Value, lir.Value] = dict(zip(func.args, fn.args[3:]))
         #: the byte span of an array computed for ``array.overlap``, with the basic block it is valid in
         self.spans: dict[Value, tuple[lir.Block, tuple]] = {}
@@ -500,7 +520,11 @@ class _FunctionLowering:
         """The end of an error path: ``op``'s cleanup region (the releases the
         ``refcount`` pass put there), then return ``status``."""
         if op.cleanup is not None:
-            self.lower_block(op.cleanup)
+            self.on_error_path = True
+            try:
+                self.lower_block(op.cleanup)
+            finally:
+                self.on_error_path = False
         self.b.ret(status)
 
     # -- array addressing
