@@ -45,8 +45,8 @@ from typing import Sequence
 from ir import Module
 from ir.core import Block, Value
 from ir.ops import (
-    AndOp, ArrayReduceOp, ConstantOp, FloatTestOp, ForOp, FuncOp, GeOp, GtOp, IfOp, LtOp, OrOp, ReturnOp, SelectOp,
-    SubOp, YieldOp,
+    AddOp, AndOp, ArrayAllocOp, ArrayLoadOp, ArrayReduceOp, ArrayStoreOp, ConstantOp, FloatTestOp, ForOp, FuncOp, GeOp,
+    GtOp, IfOp, LtOp, OrOp, ReturnOp, SelectOp, SubOp, YieldOp,
 )
 from ir.types import FloatType, i64
 
@@ -110,6 +110,7 @@ def outline(op: ArrayReduceOp, v: Value, kind: str, order: str, inputs: Sequence
     """The function reducing ``v`` in ``order`` (``"vector"``, ``"unrolled"`` or ``"in order"``); its name and
     the arguments that follow ``n, outer indices..., extents (when several axes)...``."""
     frame = Outline(op, v, inputs, outer, summed, module, caller, "extremum", ["n"])
+    frame.fn.attributes["cold"] = True   # called only for a zero or NaN result: kept out of the caller
     _Orders(frame, kind).build(order)
     module.add(frame.fn)
     return frame.name, frame.passed
@@ -183,30 +184,67 @@ class _Orders:
         r = self.loop(body, done, m, 1, [r, *index], 1, one_by_one)[0]
         body.append(ReturnOp(r, loc=loc))
 
+    def each(self, block: Block, lower: Value, upper: Value, step: int, body) -> None:
+        """``for i in range(lower, upper, step): body(loop block, i)``."""
+        loop = ForOp(lower, upper, self.frame.const(block, step), [], loc=self.loc)
+        loop.attributes["cold"] = True   # runs only for a zero or NaN result: kept small
+        block.append(loop)
+        body(loop.body, loop.induction_var)
+        loop.body.append(YieldOp([], loc=self.loc))
+
+    def at(self, block: Block, flat: Value, offset: Value | int = 0) -> Value:
+        """``v`` at the position ``flat + offset``."""
+        if not isinstance(offset, int) or offset:
+            offset = offset if not isinstance(offset, int) else self.frame.const(block, offset)
+            flat = self.put(block, AddOp(flat, offset, loc=self.loc))
+        return self.frame.element(block, self.frame.position(block, flat))
+
     def _vector(self, body: Block, first: Value, m: Value, zero: Value, index: list[Value]):
-        lanes_ = lanes(self.t)
+        """The lanes in a scratch array of ``L`` (this order runs only where the result is a
+        zero or NaN: :func:`operand`'s callers reduce in any order first)."""
+        frame, loc, t = self.frame, self.loc, self.t
+        const, put = frame.const, self.put
+        lanes_ = lanes(t)
         width = lanes_ * BLOCK
+        acc = put(body, ArrayAllocOp(t, [const(body, lanes_)], loc=loc))
+
+        def load(block, j):
+            return put(block, ArrayLoadOp(acc, [j], loc=loc))
+
+        def store(block, j, value):
+            block.append(ArrayStoreOp(acc, [j], value, loc=loc))
+        self.each(body, zero, const(body, lanes_), 1, lambda block, j: store(block, j, first))
         blocks_end = self.down_to(body, m, width)
 
-        def blocks(block, acc, index):
-            x, index = self.read(block, index, width)
-            return [self.combine(block, acc[j], self.tree(block, x[j::lanes_])) for j in range(lanes_)], index
-
-        def vectors(block, acc, index):
-            x, index = self.read(block, index, lanes_)
-            return [self.combine(block, a, b) for a, b in zip(acc, x)], index
-        carried = self.loop(body, zero, blocks_end, width, [*[first] * lanes_, *index], lanes_, blocks)
+        def block_of(block, b):   # lane j takes the elements 1 + b + k L + j, k < 8, as a tree
+            def lane(inner, j):
+                start = put(inner, AddOp(b, j, loc=loc))
+                x = [self.at(inner, start, 1 + k * lanes_) for k in range(BLOCK)]
+                store(inner, j, self.combine(inner, load(inner, j), self.tree(inner, x)))
+            self.each(block, const(block, 0), const(block, lanes_), 1, lane)
+        self.each(body, zero, blocks_end, width, block_of)
         vectors_end = self.down_to(body, m, lanes_)
-        carried = self.loop(body, blocks_end, vectors_end, lanes_, carried, lanes_, vectors)
-        acc, index = carried[:lanes_], carried[lanes_:]
-        nan = self.isnan(body, acc[0])
-        for a in acc[1:]:
-            nan = self.put(body, OrOp(nan, self.isnan(body, a), loc=self.loc))
-        while len(acc) > 1:
-            half = len(acc) // 2
-            acc = [self.pick(body, acc[i], acc[i + half]) for i in range(half)]
-        r = self.put(body, SelectOp(nan, self.frame.const(body, math.nan, self.t), acc[0], loc=self.loc))
-        return r, vectors_end, index
+
+        def vector(block, r):
+            def lane(inner, j):
+                x = self.at(inner, put(inner, AddOp(r, j, loc=loc)), 1)
+                store(inner, j, self.combine(inner, load(inner, j), x))
+            self.each(block, const(block, 0), const(block, lanes_), 1, lane)
+        self.each(body, blocks_end, vectors_end, lanes_, vector)
+        nan = None
+        for j in range(lanes_):
+            test = self.isnan(body, load(body, const(body, j)))
+            nan = test if nan is None else put(body, OrOp(nan, test, loc=loc))
+        half = lanes_ // 2
+        while half:   # lane i with lane i + half (x86's halving shuffles)
+            def halve(block, i, half=half):
+                other = load(block, put(block, AddOp(i, const(block, half), loc=loc)))
+                store(block, i, self.pick(block, load(block, i), other))
+            self.each(body, zero, const(body, half), 1, halve)
+            half //= 2
+        r = put(body, SelectOp(nan, const(body, math.nan, t), load(body, zero), loc=loc))
+        after = put(body, AddOp(vectors_end, const(body, 1), loc=loc))
+        return r, vectors_end, frame.position(body, after)
 
     def _unrolled(self, body: Block, first: Value, m: Value, zero: Value, index: list[Value]):
         frame, loc = self.frame, self.loc

@@ -44,13 +44,14 @@ from ir.core import Operation, Value
 from ir.ops import (
     AddOp, AndOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayLoadOp, ArrayMapOp, ArrayOverlapOp, ArrayReduceOp,
     ArrayReshapeOp, ArrayStoreOp, ArrayStrideOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, CallOp, ConstantOp,
-    EqOp, ForOp, FuncOp, IfOp, LeOp, LinalgGesvOp, LinalgMatmulOp, LtOp, MulOp, NotOp, OrOp, SelectOp, SubOp, YieldOp,
+    EqOp, ForOp, FuncOp, IfOp, LeOp, LinalgGesvOp, LinalgMatmulOp, LtOp, MaxOp, MinOp, MulOp, NeOp, NotOp, OrOp,
+    SelectOp, SubOp, YieldOp,
     is_extent_of, known_extent,
 )
 from ir.rewriting import Rewriter
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, bool_, i64
 
-from . import extremum, pairwise
+from . import extremum, outlining, pairwise
 from .analysis import may_share_memory
 from .base import changes_of, register_pass
 
@@ -219,6 +220,8 @@ class _Nest:
         loops, indices, carried = [], [], list(carried)
         for extent in extents:
             loop = self.put(ForOp(self.zero, extent, self.one, carried, loc=self.op.loc))
+            if self.op.attributes.get("any_order"):
+                loop.attributes["any_order"] = True
             loops.append(loop)
             indices.append(loop.induction_var)
             carried = list(loop.iter_args)
@@ -251,19 +254,18 @@ class _Nest:
         return [mapping.get(v, v) for v in op.body.terminator.operands]
 
 
-def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, module: Module, func: FuncOp) -> None:
-    """``op`` as loops (a float sum, min or max partly in functions of its own, in ``module``)."""
+def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, module: Module, func: FuncOp) -> list[Value]:
+    """``op`` as loops (a float sum, min or max partly in functions of its own, in ``module``);
+    the values that replace its results."""
     nest = _Nest(op, rewriter)
     reduction = isinstance(op, ArrayReduceOp) and not op.attributes.get("ordered")
     v = pairwise.summand(op) if reduction and op.axis in (None, op.ndim - 1) else None
     if v is not None:
-        rewriter.replace(op, [_pairwise_sum(op, v, nest, lambda *args: pairwise.outline(*args, module, func))])
-        return
+        return _replace(rewriter, op, [_pairwise_sum(op, v, nest, lambda *args: pairwise.outline(*args, module, func))])
     extreme = extremum.operand(op) if reduction else None
     result = _numpy_extremum(op, *extreme, nest, module, func) if extreme is not None else None
     if result is not None:
-        rewriter.replace(op, [result])
-        return
+        return _replace(rewriter, op, [result])
     if isinstance(op, ArrayMapOp):
         dest = op.out if op.out is not None else \
             nest.put(ArrayAllocOp(op.element_type(), op.extents, loc=op.loc)).result
@@ -274,15 +276,19 @@ def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, module: Module, f
         indices = indices[::-1] if fortran else indices
         nest.put(ArrayStoreOp(dest, indices, nest.region([], indices)[0], loc=op.loc))
         nest.close(loops, [], None)
-        if op.out is not None:
-            rewriter.erase(op)
-        else:
-            rewriter.replace(op, [dest])
-    elif op.axis is None:
+        if op.out is None:
+            return _replace(rewriter, op, [dest])
+        rewriter.erase(op)
+        return []
+    if op.axis is None:
         loops, indices, carried = nest.open(op.extents, op.inits)
-        rewriter.replace(op, nest.close(loops, nest.region(carried, indices), None))
-    else:
-        rewriter.replace(op, _lower_along_axis(op, nest))
+        return _replace(rewriter, op, nest.close(loops, nest.region(carried, indices), None))
+    return _replace(rewriter, op, _lower_along_axis(op, nest))
+
+
+def _replace(rewriter: Rewriter, op: Operation, values: list[Value]) -> list[Value]:
+    rewriter.replace(op, values)
+    return values
 
 
 def _pairwise_sum(op: ArrayReduceOp, v: Value, nest: _Nest, outline) -> Value:
@@ -343,37 +349,91 @@ def _numpy_extremum(op: ArrayReduceOp, v: Value, kind: str, nest: _Nest, module:
         direct = moved[inputs.index(direct)] if direct is not None else None
         inputs, extents = moved, [extents[j] for j in axes]
     itemsize = nest.put(ConstantOp(t.bits // 8, i64, loc=loc)).result
+    fast = _any_order(op, v, kind, nest)
+    zero = nest.put(ConstantOp(0.0, t, loc=loc)).result
+
+    def ordered(m: Value, nan: Value) -> Value:   # NumPy's order decides only a zero's sign and a NaN's bits
+        return nest.put(OrOp(nest.put(NeOp(nan, zero, loc=loc)).result, _equal(nest, m, zero), loc=loc)).result
     if op.axis is None:
         if op.ndim > 1 and all(x.type.layout == "C" for x in inputs):   # a contiguous whole: 1-D
             extents = [_product(nest, extents)]
             inputs = [nest.put(ArrayReshapeOp(x, extents, loc=loc)).result for x in inputs]
-        spread = extents if len(extents) > 1 else []
-        size = _product(nest, extents)
 
-        def call(order: str) -> Value:
+        def call(order: str, inputs: list[Value], extents: list[Value]) -> list[Value]:
             name, rest = extremum.outline(op, v, kind, order, inputs, 0, len(extents), module, func)
-            return nest.put(CallOp(name, [size, *spread, *rest], t, loc=loc)).result
-        if not strided:
-            return call("vector")
-        return _either(nest, _vector_run(nest, direct, itemsize), [t], lambda: [call("vector")],
-                       lambda: [call("unrolled")])[0]
+            spread = extents if len(extents) > 1 else []
+            return [nest.put(CallOp(name, [_product(nest, extents), *spread, *rest], t, loc=loc)).result]
+
+        def exact_in(inputs: list[Value], extents: list[Value], x: Value) -> list[Value]:
+            return _either(nest, _vector_run(nest, x, itemsize), [t], lambda: call("vector", inputs, extents),
+                           lambda: call("unrolled", inputs, extents))
+
+        def exact() -> list[Value]:
+            strided_inputs = [x for x in inputs if x.type.layout == "A" and x.type.ndim == op.ndim > 1]
+            if not strided and not strided_inputs:
+                return call("vector", inputs, extents)
+            if op.ndim == 1:
+                return exact_in(inputs, extents, direct)
+            # NumPy's memory order (its K order, of a new array too): F where the strides grow
+            reverse = list(reversed(range(op.ndim)))
+            flipped_inputs = [nest.put(ArrayTransposeOp(x, reverse, loc=loc)).result for x in inputs]
+            growing = None
+            for x in ([direct] if strided else strided_inputs):
+                test = _growing_strides(nest, x)
+                growing = test if growing is None else nest.put(AndOp(growing, test, loc=loc)).result
+            if not strided:
+                return _either(nest, growing, [t], lambda: call("vector", flipped_inputs, extents[::-1]),
+                               lambda: call("vector", inputs, extents))
+            return _either(nest, growing, [t],
+                           lambda: exact_in(flipped_inputs, extents[::-1], flipped_inputs[inputs.index(direct)]),
+                           lambda: exact_in(inputs, extents, direct))
+        m, nan = _lower(fast, nest.rewriter, module, func)
+        return _either(nest, ordered(m, nan), [t], exact, lambda: [m])[0]
     kept = extents[:-1]
-    out = nest.put(ArrayAllocOp(t, kept[::-1] if flipped else kept, loc=loc)).result
     if strided:
         contiguous, innermost = _row_runs(nest, direct, itemsize)
     names = {order: extremum.outline(op, v, kind, order, inputs, op.ndim - 1, 1, module, func)
              for order in (("vector", "unrolled", "in order") if strided else ("vector",))}
+    out, nans = _lower(fast, nest.rewriter, module, func)   # written in place where the order decides
     loops, indices, _ = nest.open(kept)
+    at = indices[::-1] if flipped else indices
 
-    def call(order: str) -> Value:
+    def call(order: str) -> list[Value]:
         name, rest = names[order]
-        return nest.put(CallOp(name, [extents[-1], *indices, *rest], t, loc=loc)).result
-    r = call("vector") if not strided else _either(
-        nest, contiguous, [t], lambda: [call("vector")],
-        lambda: _either(nest, innermost, [t], lambda: [call("unrolled")], lambda: [call("in order")]))[0]
-    nest.put(ArrayStoreOp(out, indices[::-1] if flipped else indices, r, loc=loc))
+        return [nest.put(CallOp(name, [extents[-1], *indices, *rest], t, loc=loc)).result]
+
+    def exact() -> list[Value]:
+        r = call("vector") if not strided else _either(
+            nest, contiguous, [t], lambda: call("vector"),
+            lambda: _either(nest, innermost, [t], lambda: call("unrolled"), lambda: call("in order")))
+        nest.put(ArrayStoreOp(out, at, r[0], loc=loc))
+        return []
+    m = nest.put(ArrayLoadOp(out, at, loc=loc)).result
+    _either(nest, ordered(m, nest.put(ArrayLoadOp(nans, at, loc=loc)).result), [], exact, lambda: [])
     nest.close(loops, [], None)
     return out
+
+
+def _any_order(op: ArrayReduceOp, v: Value, kind: str, nest: _Nest) -> ArrayReduceOp:
+    """A reduction of ``v`` to its least (greatest) value in any order, and whether one was
+    NaN (1.0, else 0.0): the value is the result of ``op`` unless it is a zero or NaN (one
+    value, every order alike); two float maxima, which vectorize."""
+    loc, t = op.loc, op.inits[0].type
+    flag = nest.put(ConstantOp(0.0, t, loc=loc)).result
+    fast = nest.put(ArrayReduceOp(op.extents, op.inputs, [op.inits[0], flag], op.axis, loc=loc))
+    fast.attributes["any_order"] = True   # its loops may vectorize the float min (compiler.passes.vectorize)
+    body = fast.body
+    mapping = dict(zip(op.element_args(), fast.element_args()))
+    for inner in outlining.needed_ops(op, v):
+        body.append(clone(inner, mapping))
+    x = mapping.get(v, v)
+    m, nan = fast.accumulator_args()
+    best = body.append((MinOp if kind == "min" else MaxOp)(m, x, loc=loc)).result
+    one, none = (body.append(ConstantOp(c, t, loc=loc)).result for c in (1.0, 0.0))
+    isnan = body.append(NeOp(x, x, loc=loc)).result   # as a float max: vectorizable
+    seen = body.append(MaxOp(nan, body.append(SelectOp(isnan, one, none, loc=loc)).result, loc=loc)).result
+    body.append(ArrayYieldOp([best, seen], loc=loc))
+    return fast
 
 
 def _equal(nest: _Nest, a: Value, b: Value) -> Value:
@@ -396,19 +456,34 @@ def _vector_run(nest: _Nest, x: Value, itemsize: Value) -> Value:
     return nest.put(OrOp(nest.put(NotOp(uniform, loc=loc)).result, unit, loc=loc)).result
 
 
+def _growing_strides(nest: _Nest, x: Value) -> Value:
+    """Whether the strides of ``x`` grow from the first axis to the last (its memory order is
+    Fortran's: NumPy iterates it with the first axis innermost)."""
+    loc = nest.op.loc
+    sizes = [_magnitude(nest, nest.put(ArrayStrideOp(x, k, loc=loc)).result) for k in range(x.type.ndim)]
+    growing = None
+    for k in range(len(sizes) - 1):
+        step = nest.put(LtOp(sizes[k], sizes[k + 1], loc=loc)).result
+        growing = step if growing is None else nest.put(AndOp(growing, step, loc=loc)).result
+    return growing
+
+
+def _magnitude(nest: _Nest, stride: Value) -> Value:
+    """``|stride|``."""
+    loc = nest.op.loc
+    negative = nest.put(LtOp(stride, nest.zero, loc=loc)).result
+    return nest.put(SelectOp(negative, nest.put(SubOp(nest.zero, stride, loc=loc)).result, stride, loc=loc)).result
+
+
 def _row_runs(nest: _Nest, x: Value, itemsize: Value) -> tuple[Value, Value]:
     """Whether the rows along the last axis of the strided array ``x`` are contiguous, and
     whether that axis is the innermost in memory (NumPy's runs along it; else it goes in order)."""
     loc, last = nest.op.loc, x.type.ndim - 1
 
-    def size(stride: Value) -> Value:   # |stride|
-        negative = nest.put(LtOp(stride, nest.zero, loc=loc)).result
-        return nest.put(SelectOp(negative, nest.put(SubOp(nest.zero, stride, loc=loc)).result, stride,
-                                 loc=loc)).result
     stride = nest.put(ArrayStrideOp(x, last, loc=loc)).result
-    step, innermost = size(stride), None
+    step, innermost = _magnitude(nest, stride), None
     for k in range(last):
-        other = size(nest.put(ArrayStrideOp(x, k, loc=loc)).result)
+        other = _magnitude(nest, nest.put(ArrayStrideOp(x, k, loc=loc)).result)
         flat = nest.put(LeOp(nest.put(ArrayDimOp(x, k, loc=loc)).result, nest.one, loc=loc)).result
         inner = nest.put(OrOp(flat, nest.put(LeOp(step, other, loc=loc)).result, loc=loc)).result
         innermost = inner if innermost is None else nest.put(AndOp(innermost, inner, loc=loc)).result

@@ -33,7 +33,7 @@ def free_values(op: Operation) -> list[Value]:
     return list(found)
 
 
-def _slice(op: ArrayReduceOp, v: Value) -> list[Operation]:
+def needed_ops(op: ArrayReduceOp, v: Value) -> list[Operation]:
     """The ops of ``op``'s region that ``v`` depends on, in their order."""
     needed: set[Operation] = set()
     work = [v.owner] if v.owner is not None and v.owner.parent is op.body else []
@@ -76,7 +76,7 @@ class Outline:
         self.rest = args[n:]
         #: what a caller passes after the outer indices and extents
         self.passed = [*inputs, *self.free]
-        self._ops = _slice(op, v)
+        self._ops = needed_ops(op, v)
 
     def put(self, block: Block, new: Operation) -> Value | None:
         block.append(new)

@@ -4,7 +4,8 @@ A ``for`` whose bounds and step are constants and that runs at most
 :data:`MAX_TRIPS` times, with at most :data:`MAX_OPS` ops in all once
 unrolled, is replaced by that many copies of its body, one after the other:
 each copy sees its induction value as a constant and the previous copy's
-yielded values as its loop-carried values.  Python's ``range`` semantics
+yielded values as its loop-carried values.  A loop marked ``cold`` (code that
+rarely runs, as ``lower-arrays``' NumPy-order min/max) is left rolled.  Python's ``range`` semantics
 give the trip count; a zero step is left alone (the frontend raises before
 it).  Later ``fold``/``cse``/``dce`` clean up what the constants allow.
 
@@ -46,7 +47,7 @@ class Unroll(OpPass):
 
     def visit(self, op: Operation) -> bool:
         trips = _constant_trips(op) if isinstance(op, ForOp) else None
-        if not trips:
+        if not trips or op.attributes.get("cold"):   # code that rarely runs stays small
             return False
         size = len(trips) * sum(1 for _ in op.body.walk())
         if len(trips) > MAX_TRIPS or size > MAX_OPS:

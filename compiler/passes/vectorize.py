@@ -42,8 +42,11 @@ wraps, so integer reductions are exact in any order and always vectorized.
 Floating-point reductions change their rounding (and, for ``min``/``max``, which
 of two equal zeros or which NaN survives) when reordered, so they are
 vectorized only in functions compiled with ``fastmath=True`` (the function's
-``fastmath`` attribute); everywhere else each lane does the same IEEE
-operations in the same order as the scalar loop, so results are identical.
+``fastmath`` attribute), or, for ``min``/``max``, in loops marked
+``any_order`` (``lower-arrays``' first pass over a float min/max, whose
+caller redoes the reduction in NumPy's order where the result is a zero or
+NaN); everywhere else each lane does the same IEEE operations in the same
+order as the scalar loop, so results are identical.
 
 Loops left alone get a remark saying why: checks that remain, stores or
 other effects under a branch, carried values that are not reductions, other
@@ -103,8 +106,8 @@ class Vectorize(OpPass):
         self._bits: int | None = None
 
     def visit(self, op: Operation) -> bool:
-        if not isinstance(op, ForOp) or op.attributes.get("vectorized"):
-            return False
+        if not isinstance(op, ForOp) or op.attributes.get("vectorized") or op.attributes.get("cold"):
+            return False   # done, or code that rarely runs (kept small)
         why = _shape(op)
         if why is not None:
             if why:
@@ -115,7 +118,7 @@ class Vectorize(OpPass):
             remark(self, op, f"loop not vectorized: {why}")
             return False
         try:
-            element, kinds, why = _eligible(flat, _fastmath(op))
+            element, kinds, why = _eligible(flat, _fastmath(op), bool(op.attributes.get("any_order")))
             if element is None:
                 remark(self, op, f"loop not vectorized: {why}")
                 return False
@@ -232,7 +235,7 @@ def _is_invariant_load(load: ArrayLoadOp, flat: Block) -> bool:
     return not any(v in inside for v in load.operands[1:])
 
 
-def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]:
+def _eligible(flat: Block, fastmath: bool, any_order: bool = False) -> tuple[Type | None, list[str], str]:
     """The element type and the reduction kinds of the carried values to vectorize the
     loop whose if-converted body is ``flat``, or ``None`` and why not."""
     iv = flat.args[0]
@@ -279,7 +282,7 @@ def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]
                 return None, [], "the loop index is used as a number"
     if element is None:
         return None, [], "no array is read or written"
-    kinds, why = _reductions(flat, element, fastmath)
+    kinds, why = _reductions(flat, element, fastmath, any_order)
     if why:
         return None, [], why
     if not (stores or kinds):
@@ -287,7 +290,7 @@ def _eligible(flat: Block, fastmath: bool) -> tuple[Type | None, list[str], str]
     return element, kinds, ""
 
 
-def _reductions(flat: Block, element: Type, fastmath: bool) -> tuple[list[str], str]:
+def _reductions(flat: Block, element: Type, fastmath: bool, any_order: bool = False) -> tuple[list[str], str]:
     """The reduction kind of each carried value of the body ``flat``, or why one is not a reduction."""
     kinds: list[str] = []
     claimed: set[Operation] = set()
@@ -336,7 +339,7 @@ def _reductions(flat: Block, element: Type, fastmath: bool) -> tuple[list[str], 
             return [], f"{name} is " + (f"accumulated by {' and '.join(sorted(found))}" if found
                                         else "carried unchanged")
         kind = found.pop()
-        if isinstance(element, FloatType) and not fastmath:
+        if isinstance(element, FloatType) and not fastmath and not (any_order and kind in ("min", "max")):
             return [], (f"{name} is a floating-point {kind} reduction, which vectorizing reorders; compile "
                         "with fastmath=True to allow that")
         if not isinstance(element, reduction_kind(kind).combine.kinds):
