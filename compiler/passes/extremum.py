@@ -32,7 +32,12 @@ expression may fold away, as ``a * 1.0`` does).
 ``L`` is that of NumPy's dispatch on this machine (256-bit vectors with AVX2,
 512 with AVX-512, else 128).
 
-:func:`outline` makes the function of one order:
+The value of a min/max is the same in every order unless it is a zero or NaN, so
+``lower-arrays`` first reduces in any order (a plain min and a NaN flag, which
+vectorize) and calls NumPy's order only for a zero or NaN result.
+:func:`outline` makes the function of one order, kept small (``cold``: the
+vector order holds its lanes in a scratch array, and neither ``unroll``,
+``vectorize`` nor LLVM's inliner grows it):
 ``@<caller>.extremum(n, outer indices..., extents..., inputs..., free values...) -> T``
 reduces ``v`` over the ``n >= 1`` first positions of the last ``summed`` axes.
 """

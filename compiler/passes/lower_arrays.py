@@ -26,6 +26,9 @@ cannot share memory with ``out`` (a new array and an argument).  The loops of a
 map are marked ``independent``: no trip reads what another stores, so
 ``vectorize`` needs no overlap test for them.
 
+Float sums and float min/max reduce in NumPy's orders (:mod:`.pairwise`,
+:mod:`.extremum`), through functions of their own.
+
 A ``linalg.matmul`` that NumPy's BLAS does not take (integer and bool products,
 or floats where the process has no BLAS: ``runtime.blas``) becomes an
 ``array.reduce`` along the middle axis of the ``m x k x n`` space, lowered as
