@@ -538,10 +538,18 @@ class ArrayGenerator(Generator):
                                     f"np.linalg.svd({x.text}, compute_uv=False).sum()",
                                     f"np.linalg.eigvalsh({x.text} @ {x.text}.T).sum()",
                                     f"np.abs(np.linalg.qr({x.text})[1]).sum()",
-                                    f"np.linalg.norm({x.text}, '{r.choice(['fro', 'nuc'])}')"]
+                                    f"np.linalg.norm({x.text}, '{r.choice(['fro', 'nuc'])}')",
+                                    f"np.linalg.solve({x.text} @ {x.text}.T + 3 * np.eye(len({x.text})), "
+                                    f"{x.text}[:, 0]).sum()",
+                                    f"np.linalg.lstsq({x.text}, {x.text}[:, :1])[0].sum()",
+                                    f"np.linalg.slogdet({x.text} @ {x.text}.T)[1]",
+                                    f"np.linalg.pinv({x.text}).sum()", f"np.linalg.matrix_rank({x.text})",
+                                    f"np.linalg.matrix_power({x.text} @ {x.text}.T, {r.randint(-1, 3)}).sum()",
+                                    f"(np.stack(({x.text}, {x.text})) @ {x.text}.T).sum()",
+                                    f"np.linalg.det(np.stack(({x.text} @ {x.text}.T, np.eye(len({x.text}))))).sum()"]
                                    if len(x.shape) == 2 else []))
                 integer = any(f in form for f in ("searchsorted", "digitize", "argsort", "histogram", "counts=True",
-                                                   "nanargmin"))
+                                                   "nanargmin", "matrix_rank"))
                 return form, "i" if integer else "f", not integer
             if x.kind == "i":
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
