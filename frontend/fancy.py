@@ -173,19 +173,19 @@ def getitem(a: Symbolic, key: Any) -> Any:
 
 def setitem(a: Symbolic, key: Any, value: Any) -> None:
     key = _constants(key)
-    if a.type.readonly and (_whole_mask(a, key) is not None or _select(a, key) is not None):
+    if not any(_is_index_array(k) for k in (key if isinstance(key, tuple) else (key,))):
+        wholearray.setitem(a, key, value)
+        return
+    if a.type.readonly:
         wholearray.setitem(a, slice(None), value)   # NumPy's read-only error, as for any store
         return
+    if not wholearray.is_array(value):   # NumPy converts the value before it looks at the indices
+        value = arrays.stored(value, a.type.dtype)
     mask = _whole_mask(a, key)
     if mask is not None:
         _store_masked(a, mask, value)
         return
     selection = _select(a, key)
-    if selection is None:
-        wholearray.setitem(a, key, value)
-        return
-    if not wholearray.is_array(value):   # NumPy converts the value before it looks at the indices
-        value = arrays.stored(value, a.type.dtype)
     pairs = len(selection.positions) == 2
     if not wholearray.is_array(value):
         _tr().call(pyarray.put_pairs if pairs else pyarray.put_rows, (selection.view, *selection.positions, value), {})

@@ -531,9 +531,12 @@ class ArrayGenerator(Generator):
                                  # linear algebra: LAPACK as NumPy calls it, and NumPy's formulas
                                  f"np.linalg.norm({x.text})", f"np.linalg.norm({flat}, {r.choice(['1', 'np.inf', '3'])})",
                                  f"np.kron({flat}[:3], {flat}[:2]).sum()",
-                                 f"np.nansum({x.text}, axis=0).sum()", f"np.nanmean({x.text}, axis=-1).max()",
+                                 # keepdims: an array also of a 1-d one (a NumPy scalar's methods are not compiled)
+                                 f"np.nansum({x.text}, axis=0, keepdims=True).sum()",
+                                 f"np.nanmean({x.text}, axis=-1, keepdims=True).max()",
                                  f"np.nanmax({x.text}, axis=0, keepdims=True).sum()",
-                                 f"np.nanstd({x.text}, axis=0).sum()", f"np.nanargmin({x.text}, axis=0).sum()"]
+                                 f"np.nanstd({x.text}, axis=0, keepdims=True).sum()",
+                                 f"np.nanargmin({x.text}, axis=0, keepdims=True).sum()"]
                                 + ([f"np.linalg.det({x.text} @ {x.text}.T)", f"np.linalg.norm({x.text}, axis=0).sum()",
                                     f"np.linalg.svd({x.text}, compute_uv=False).sum()",
                                     f"np.linalg.eigvalsh({x.text} @ {x.text}.T).sum()",
@@ -565,7 +568,7 @@ class ArrayGenerator(Generator):
                                  f"np.repeat({x.text}, 2, axis=0)[1:].sum()",
                                  f"np.repeat({x.text}, np.array([1, 0, 2]), axis=-1).sum()",
                                  f"np.tile({x.text}, (2, 1)).sum()", f"np.tile({x.text}, (1, 2, 1))[0].sum()",
-                                 f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3][0][:, None]).sum()"])
+                                 f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3, 0:2][0]).sum()"])
                 return form, "i", False
         masked = False
         if r.random() < 0.08 and x.kind in "if":   # fancy indexing: the elements a mask picks, or rows by index
