@@ -566,7 +566,7 @@ class ArrayGenerator(Generator):
                                  f"np.kron({flat}[:2], {flat}[:3]).sum()",
                                  f"np.nonzero({x.text})[0].sum()", f"np.argwhere({x.text}).sum()",
                                  f"np.repeat({x.text}, 2, axis=0)[1:].sum()",
-                                 f"np.repeat({x.text}, np.array([1, 0, 2]), axis=-1).sum()",
+                                 f"np.repeat({flat}, np.arange(len({flat})) % 3, axis=0).sum()",
                                  f"np.tile({x.text}, (2, 1)).sum()", f"np.tile({x.text}, (1, 2, 1))[0].sum()",
                                  f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3, 0:2][0]).sum()"])
                 return form, "i", False
