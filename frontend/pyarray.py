@@ -296,6 +296,51 @@ def sort_values(a, scratch):
             a[i] = scratch[i]
 
 
+def radix_sort(keys, scratch, counts):
+    """``keys`` (``int64``) sorted in place by an LSD radix sort on bytes (``scratch``: as long,
+    ``counts``: 256 long): stable, linear; only the bytes in which some keys differ are passed
+    over (two for keys below 65,536)."""
+    n = keys.shape[0]
+    differ = 0
+    if n > 0:
+        first = keys[0]
+        for i in range(n):
+            differ |= keys[i] ^ first
+    moved = 0
+    for byte in range(8):
+        if (differ >> (byte * 8)) & 255 != 0:
+            if moved % 2 == 0:
+                _radix_pass(keys, scratch, counts, byte)
+            else:
+                _radix_pass(scratch, keys, counts, byte)
+            moved += 1
+    if moved % 2 == 1:
+        for i in range(n):
+            keys[i] = scratch[i]
+
+
+def _radix_pass(src, dst, counts, byte):
+    """``src`` distributed into ``dst`` by its byte ``byte``, stably (the top byte with the sign
+    flipped, so negative keys come first)."""
+    n = src.shape[0]
+    shift = byte * 8
+    flip = 128 if byte == 7 else 0
+    for d in range(256):
+        counts[d] = 0
+    for i in range(n):
+        counts[((src[i] >> shift) & 255) ^ flip] += 1
+    total = 0
+    for d in range(256):
+        c = counts[d]
+        counts[d] = total
+        total += c
+    for i in range(n):
+        x = src[i]
+        d = ((x >> shift) & 255) ^ flip
+        dst[counts[d]] = x
+        counts[d] += 1
+
+
 def sort_indices(order, scratch, keys):
     """``order`` (``0..n-1``) sorted stably by ``keys[order]``, NaN last."""
     n = order.shape[0]

@@ -55,6 +55,20 @@ def _check_kind(a: Symbolic, kind: Any, name: str, indices: bool) -> None:
                                             "(NumPy's stable order: the input order)")
 
 
+def sort_values(values: Symbolic) -> None:
+    """The 1-d ``values`` sorted in place, stably: integers that fit ``int64`` by a radix sort of
+    ``int64`` keys (linear; equal integers cannot be told apart, so this is NumPy's result for
+    any ``kind``), the rest by the merge sort (``pyarray.sort_values``, NaN last)."""
+    t = values.type.dtype
+    n = arrays.dim(values, 0)
+    if isinstance(t, IntType) and (t.signed or t.bits < 64):
+        keys = wholearray.astype(values, np.int64)
+        _tr().call(pyarray.radix_sort, (keys, numpy_api.allocate(n, i64), numpy_api.allocate(256, i64)), {})
+        wholearray.assign(values, keys)
+        return
+    _tr().call(pyarray.sort_values, (values, numpy_api.allocate(n, t)), {})
+
+
 def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None) -> Symbolic:
     """``np.sort``: a sorted copy."""
     if order is not None:
@@ -62,7 +76,7 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None) -> Symboli
     x = _vector(a, axis, "sort")
     _check_kind(x, kind, "sort", False)
     values = wholearray.elementwise(lambda v: v, (x,), "np.sort()")
-    _tr().call(pyarray.sort_values, (values, numpy_api.allocate(arrays.dim(values, 0), x.type.dtype)), {})
+    sort_values(values)
     return values
 
 
@@ -73,7 +87,7 @@ def sort_in_place(a: Symbolic, axis: Any = -1, kind: Any = None, order: Any = No
     if a.type.readonly:
         raise _tr().error(UnsupportedError, "a.sort() of a read-only array")
     _check_kind(a, kind, "sort", False)
-    _tr().call(pyarray.sort_values, (a, numpy_api.allocate(arrays.dim(a, 0), a.type.dtype)), {})
+    sort_values(a)
 
 
 def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, stable: Any = None) -> Symbolic:
@@ -123,7 +137,7 @@ def unique(a: Any, return_index: Any = False, return_inverse: Any = False, retur
     else:
         order = numpy_api.allocate(0, i64)
         values = x
-        _tr().call(pyarray.sort_values, (values, numpy_api.allocate(n, t)), {})
+        sort_values(values)
     one_nan = equal_nan and isinstance(t, FloatType)
     runs = _tr().call(count_distinct, (values, one_nan), {})
     out = numpy_api.allocate(runs, t)
