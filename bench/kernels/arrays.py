@@ -96,6 +96,17 @@ def histogram_counts(a):
     return np.histogram(a, 50)[0]
 
 
+def sort_floats(a):
+    """``np.sort`` of float data in NumPy's stable order (the default kind is refused for
+    floats: NumPy's SIMD quicksort orders equal zeros its own way)."""
+    return np.sort(a, kind="stable")
+
+
+def unique_counts(a):
+    """The distinct values of integer data and how often each occurs."""
+    return np.unique(a, return_counts=True)
+
+
 def _gemm_args(size, rng):
     return 1.5, rng.random((size, size)), rng.random((size, size)), 0.5, rng.random((size, size))
 
@@ -139,4 +150,8 @@ KERNELS = [
            numpy=linear_solve, rtol=1e-9, notes="LAPACK's gesv of NumPy's own LAPACK"),
     Kernel("histogram_counts", "array-style", histogram_counts, lambda size, rng: (rng.standard_normal(size),),
            {"full": 4_000_000, "quick": 600_000, "tiny": 1_000}, numpy=histogram_counts),
+    Kernel("sort_floats", "array-style", sort_floats, lambda size, rng: (rng.standard_normal(size),),
+           {"full": 4_000_000, "quick": 1_000_000, "tiny": 1_000}, numpy=sort_floats),
+    Kernel("unique_counts", "array-style", unique_counts, lambda size, rng: (rng.integers(0, 1_000, size),),
+           {"full": 4_000_000, "quick": 1_000_000, "tiny": 1_000}, numpy=unique_counts),
 ]
