@@ -21,7 +21,7 @@ import numpy as np
 
 from ir import UnsupportedError
 
-from . import arrays, numpy_api
+from . import arrays, numpy_api, sequences
 from .context import TraceContext, current
 from .raising import user_computation
 from .values import Symbolic
@@ -60,3 +60,7 @@ def getitem(grid: Any, key: Any) -> Any:
 def _fresh(x: np.ndarray) -> Symbolic:
     """A new array holding the values of the constant ``x``, made at every call."""
     return numpy_api.copy(arrays.global_array(np.ascontiguousarray(x)))
+
+
+for _grid in GRIDS:
+    sequences.SUBSCRIPTED[id(_grid)] = getitem

@@ -17,7 +17,7 @@ from ir import TypingError, UnsupportedError
 from ir.ops import FloorDivOp
 from ir.types import BoolType, IntType, i64, u64
 
-from . import arith, grids
+from . import arith
 from .arrays import global_array
 from .context import TraceContext, current
 from .raising import raise_, user_computation
@@ -127,6 +127,11 @@ def _traced_in(key: Any) -> bool:
     return isinstance(key, Symbolic)
 
 
+#: how ``obj[key]`` is traced for particular Python objects, by their ``id`` (``np.mgrid``:
+#: ``frontend.grids``, a layer above, registers itself)
+SUBSCRIPTED: dict[int, Any] = {}
+
+
 def getitem(obj: Any, key: Any) -> Any:
     """``obj[key]``: arrays index (see ``frontend.arrays``); a Python tuple
     indexed by a traced int selects at run time."""
@@ -134,8 +139,9 @@ def getitem(obj: Any, key: Any) -> Any:
         return obj[key]
     if isinstance(obj, np.ndarray) and _traced_in(key):   # a lookup table read at run time
         return global_array(obj)[key]
-    if any(obj is grid for grid in grids.GRIDS):   # np.mgrid[...], np.ogrid[...]
-        return grids.getitem(obj, key)
+    staged = SUBSCRIPTED.get(id(obj))
+    if staged is not None:   # np.mgrid[...], np.ogrid[...]
+        return staged(obj, key)
     if not isinstance(key, Symbolic):
         return user_computation(operator.getitem, obj, key)
     if not isinstance(obj, (tuple, list)):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import fancy  # noqa: F401  (array indices: registers the arrays' [] last)
+from . import grids  # noqa: F401  (np.mgrid[...], np.ogrid[...]: registers their subscripts)
 from .arith import logical_not, truth
 from .calls import mutable, resolve_call
 from .context import tracing
