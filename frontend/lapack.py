@@ -70,7 +70,7 @@ def call(routine: str, *args: Any) -> Symbolic:
     return _tr().emit_value(LinalgLapackOp(name, values))
 
 
-def _matrix(a: Any, name: str, square: bool, stacks: bool = False) -> Symbolic:
+def matrix(a: Any, name: str, square: bool, stacks: bool = False) -> Symbolic:
     """``a`` as NumPy's ``linalg`` checks it: an array of 2 dimensions (fewer: NumPy's error;
     more: not supported unless ``stacks``), square at run time with ``square``."""
     if isinstance(a, np.ndarray):
@@ -134,7 +134,7 @@ def _fail_if(info: Symbolic, message: str) -> None:
 
 def det(a: Any) -> Symbolic:
     """``np.linalg.det(a)``: ``getrf`` and NumPy's ``sign * exp(logdet)`` (:mod:`frontend.pylapack`)."""
-    a = _matrix(a, "det", square=True, stacks=True)
+    a = matrix(a, "det", square=True, stacks=True)
     t, result_t = _types(a)
     if a.type.ndim > 2:
         return over_stack("det", "", a, [([], result_t)])
@@ -148,7 +148,7 @@ def slogdet(a: Any) -> tuple:
     """``np.linalg.slogdet(a)``: ``(sign, logabsdet)`` from ``getrf`` as NumPy's (``det`` is
     ``sign * exp(logabsdet)``); a plain tuple (NumPy's named tuple unpacks the same way); the
     sign of NumPy's result type, the logarithm of its real type; stacks in a loop."""
-    a = _matrix(a, "slogdet", square=True, stacks=True)
+    a = matrix(a, "slogdet", square=True, stacks=True)
     t, result_t = _types(a)
     if a.type.ndim > 2:
         return over_stack("slogdet", "", a, [([], result_t), ([], _real(result_t))])
@@ -168,7 +168,7 @@ def cholesky(a: Any, upper: bool = False) -> Symbolic:
     """``np.linalg.cholesky(a, upper=False)``: ``potrf`` of the lower (``upper``: upper) triangle."""
     if not isinstance(upper, (bool, np.bool_)):
         raise _tr().error(UnsupportedError, "np.linalg.cholesky(upper=) takes a constant bool in compiled code")
-    a = _matrix(a, "cholesky", square=True, stacks=True)
+    a = matrix(a, "cholesky", square=True, stacks=True)
     t, result_t = _types(a)
     if a.type.ndim > 2:
         m = _extents(a)[0]
@@ -186,7 +186,7 @@ def qr(a: Any, mode: str = "reduced") -> Any:
             raise _tr().error(UnsupportedError, f"np.linalg.qr(mode={mode!r}) is not supported in compiled code; "
                                                 "use 'reduced', 'complete' or 'r'")
         raise _tr().error(TypingError, f"ValueError: Unrecognized mode '{mode}'")
-    a = _matrix(a, "qr", square=False, stacks=True)
+    a = matrix(a, "qr", square=False, stacks=True)
     t, result_t = _types(a)
     if a.type.ndim > 2:
         m, n = _extents(a)
@@ -226,7 +226,7 @@ def _uplo(UPLO: Any, name: str) -> bool:
 
 def _eigh(a: Any, UPLO: Any, name: str, vectors: bool) -> Any:
     upper = _uplo(UPLO, name)
-    a = _matrix(a, name, square=True, stacks=True)
+    a = matrix(a, name, square=True, stacks=True)
     t, result_t = _types(a)
     if a.type.ndim > 2:
         m = _extents(a)[0]
@@ -261,7 +261,7 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: 
     if hermitian:
         raise _tr().error(UnsupportedError, "np.linalg.svd(hermitian=True) is not supported in compiled code; use "
                                             "np.linalg.eigh")
-    a = _matrix(a, "svd", square=False, stacks=True)
+    a = matrix(a, "svd", square=False, stacks=True)
     if a.type.ndim > 2:
         _, result_t = _types(a)
         m, n = _extents(a)
@@ -302,7 +302,7 @@ def _max(x: Any, y: Any) -> Any:
 
 
 def _eig(a: Any, name: str, vectors: bool) -> Any:
-    a = _matrix(a, name, square=True, stacks=True)
+    a = matrix(a, name, square=True, stacks=True)
     if not isinstance(a.type.dtype, ComplexType):
         call = "np.linalg.eig(a.astype(complex))" if vectors else "np.linalg.eigvals(a.astype(complex))"
         dtype = to_dtype(a.type.dtype).name
@@ -405,7 +405,7 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = np._
         raise _tr().error(UnsupportedError, "np.linalg.pinv(hermitian=True) is not supported in compiled code")
     if rcond is not None and rtol is not np._NoValue:
         raise _tr().error(TypingError, "ValueError: `rtol` and `rcond` can't be both set.")
-    a = _matrix(a, "pinv", square=False, stacks=True)
+    a = matrix(a, "pinv", square=False, stacks=True)
     if to_dtype(a.type.dtype).kind not in "fc":
         raise _tr().error(UnsupportedError, f"np.linalg.pinv() of an array of {to_dtype(a.type.dtype).name} is not "
                                             "supported in compiled code: NumPy's result is float64, or of the "

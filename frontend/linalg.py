@@ -358,17 +358,7 @@ def _constant_power(a: Symbolic, n: int) -> Symbolic:
 def _square(a: Any, name: str) -> Symbolic:
     """``a`` as NumPy's ``_assert_stacked_square`` checks it: at least 2 dimensions (its
     ``LinAlgError`` when compiling), the last two equal (its ``LinAlgError`` at run time)."""
-    if isinstance(a, np.ndarray):
-        a = arrays.global_array(a)
-    if not wholearray.is_array(a):
-        raise _tr().error(UnsupportedError, f"np.linalg.{name}() takes an array in compiled code")
-    ndim = a.type.ndim
-    if ndim < 2:
-        raise _tr().error(TypingError, f"numpy.linalg.LinAlgError: {ndim}-dimensional array given. Array must be at "
-                                       "least two-dimensional")
-    arith.raise_if(arith.compare("!=", arrays.dim(a, ndim - 2), arrays.dim(a, ndim - 1)), "numpy.linalg.LinAlgError",
-                   "Last 2 dimensions of the array must be square")
-    return a
+    return lapack.matrix(a, name, square=True, stacks=True)
 
 
 def _inexact_type(a: Symbolic, b: Symbolic, name: str):

@@ -28,53 +28,18 @@ def _count(work):
 
 
 def det_real(lu, ipiv):
-    """``det`` of the matrix ``lu`` holds: NumPy's ``sign * exp(logdet)`` from ``getrf``'s
-    factors, the sign from the pivots and the diagonal, ``0.0`` for a singular matrix."""
-    n = lu.shape[0]
-    info = lapack("getrf", n, n, lu, max(n, 1), ipiv)
-    if info != 0:
-        return 0.0   # NumPy: sign 0 times exp(-inf)
-    changes = 0
-    for i in range(n):
-        if ipiv[i] != i + 1:
-            changes += 1
-    sign = -1.0 if changes % 2 == 1 else 1.0
-    logdet = 0.0
-    for i in range(n):
-        d = lu[i, i]
-        if d < 0.0:
-            sign = -sign
-            d = -d
-        logdet += np.log(d)
+    """``det`` of the matrix ``lu`` holds: NumPy's ``sign * exp(logdet)`` of :func:`slogdet_real`
+    (``0.0`` for a singular matrix: sign 0 times ``exp(-inf)``)."""
+    sign, logdet = slogdet_real(lu, ipiv)
     return sign * np.exp(logdet)
 
 
 def det_complex(lu, ipiv):
-    """``det_real`` for complex matrices: the sign is the product of ``d / |d|`` over the
-    diagonal, multiplied out as NumPy's ``mult`` does."""
-    n = lu.shape[0]
-    info = lapack("getrf", n, n, lu, max(n, 1), ipiv)
-    sr = 0.0
-    si = 0.0
-    logdet = -np.inf
-    if info == 0:
-        changes = 0
-        for i in range(n):
-            if ipiv[i] != i + 1:
-                changes += 1
-        sr = -1.0 if changes % 2 == 1 else 1.0
-        logdet = 0.0
-        for i in range(n):
-            d = lu[i, i]
-            ad = abs(d)
-            er = d.real / ad
-            ei = d.imag / ad
-            r = sr * er - si * ei
-            si = sr * ei + si * er
-            sr = r
-            logdet += np.log(ad)
+    """``det_real`` for complex matrices: the sign of :func:`slogdet_complex` times
+    ``exp(logdet)``, multiplied out as NumPy's ``mult`` does."""
+    sign, logdet = slogdet_complex(lu, ipiv)
     e = np.exp(logdet)
-    return complex(sr * e - si * 0.0, sr * 0.0 + si * e)
+    return complex(sign.real * e - sign.imag * 0.0, sign.real * 0.0 + sign.imag * e)
 
 
 def slogdet_real(lu, ipiv):

@@ -463,13 +463,20 @@ def percentile(a: Any, q: Any, axis: Any = None, out: Any = None, overwrite_inpu
 
 
 # ----------------------------------------------------------------- interp
-def _samples(v: Any, name: str) -> Symbolic:
-    """``xp`` or ``fp``: a traced 1-d array (NumPy's ``ValueError`` for another number of
-    dimensions)."""
+def _traced(v: Any) -> Any:
+    """A list or tuple as ``np.array`` makes it, a NumPy array of the process as the traced
+    array compiled code reads (a 0-d one: its scalar); anything else as it is."""
     if isinstance(v, (list, tuple)):
         v = combining.array(v)
     if isinstance(v, np.ndarray):
         v = arrays.global_array(v) if v.ndim else v[()]
+    return v
+
+
+def _samples(v: Any, name: str) -> Symbolic:
+    """``xp`` or ``fp``: a traced 1-d array (NumPy's ``ValueError`` for another number of
+    dimensions)."""
+    v = _traced(v)
     if not wholearray.is_array(v):
         t = type_of(v)
         if t is None or not t.is_scalar:
@@ -497,10 +504,7 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None, period
     fp = _samples(fp, "fp")
     xp = _floats(_samples(xp, "xp"), "np.interp()")
     scalar = not wholearray.is_array(x) and not isinstance(x, (list, tuple, np.ndarray))
-    if isinstance(x, (list, tuple)):
-        x = combining.array(x)
-    if isinstance(x, np.ndarray):
-        x = arrays.global_array(x) if x.ndim else x[()]
+    x = _traced(x)
     if not wholearray.is_array(x):
         t = type_of(x)
         if t is None or not t.is_scalar:
