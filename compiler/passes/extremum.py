@@ -177,7 +177,7 @@ class _Orders:
         m = self.put(body, SubOp(frame.leading[0], frame.const(body, 1), loc=loc))   # elements after the first
         zero = frame.const(body, 0)
         if order == "vector":
-            r, done, index = self._vector(body, first, m, zero, index)
+            r, done, index = self._vector(body, first, m, zero)
         elif order == "unrolled":
             r, done, index = self._unrolled(body, first, m, zero, index)
         else:
@@ -204,7 +204,7 @@ class _Orders:
             flat = self.put(block, AddOp(flat, offset, loc=self.loc))
         return self.frame.element(block, self.frame.position(block, flat))
 
-    def _vector(self, body: Block, first: Value, m: Value, zero: Value, index: list[Value]):
+    def _vector(self, body: Block, first: Value, m: Value, zero: Value):
         """The lanes in a scratch array of ``L`` (this order runs only where the result is a
         zero or NaN: :func:`operand`'s callers reduce in any order first)."""
         frame, loc, t = self.frame, self.loc, self.t
