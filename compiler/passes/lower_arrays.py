@@ -348,7 +348,7 @@ def _numpy_extremum(op: ArrayReduceOp, v: Value, kind: str, nest: _Nest, module:
     elif strided and op.axis not in (None, last):   # the axis last, as a strided array's may be innermost
         axes = [j for j in axes if j != op.axis] + [op.axis]
     if axes != sorted(axes):
-        moved = [nest.put(ArrayTransposeOp(x, axes, loc=loc)).result for x in inputs]
+        moved = [nest.put(ArrayTransposeOp(_full(nest, x), axes, loc=loc)).result for x in inputs]
         direct = moved[inputs.index(direct)] if direct is not None else None
         inputs, extents = moved, [extents[j] for j in axes]
     itemsize = nest.put(ConstantOp(t.bits // 8, i64, loc=loc)).result
@@ -379,7 +379,7 @@ def _numpy_extremum(op: ArrayReduceOp, v: Value, kind: str, nest: _Nest, module:
                 return exact_in(inputs, extents, direct)
             # NumPy's memory order (its K order, of a new array too): F where the strides grow
             reverse = list(reversed(range(op.ndim)))
-            flipped_inputs = [nest.put(ArrayTransposeOp(x, reverse, loc=loc)).result for x in inputs]
+            flipped_inputs = [nest.put(ArrayTransposeOp(_full(nest, x), reverse, loc=loc)).result for x in inputs]
             growing = None
             for x in ([direct] if strided else strided_inputs):
                 test = _growing_strides(nest, x)
@@ -457,6 +457,12 @@ def _vector_run(nest: _Nest, x: Value, itemsize: Value) -> Value:
     if uniform is None:
         return unit
     return nest.put(OrOp(nest.put(NotOp(uniform, loc=loc)).result, unit, loc=loc)).result
+
+
+def _full(nest: _Nest, x: Value) -> Value:
+    """``x`` with every axis of the space (an input of fewer, broadcast along the first)."""
+    op = nest.op
+    return x if x.type.ndim == op.ndim else nest.put(ArrayBroadcastOp(x, op.extents, loc=op.loc)).result
 
 
 def _growing_strides(nest: _Nest, x: Value) -> Value:

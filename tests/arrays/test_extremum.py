@@ -106,3 +106,17 @@ def test_a_strided_array_picks_its_order_at_run_time():
     module, _ = build_module(largest, [ArrayType(f64, 1, "A")], None, CompileOptions(opt=2))
     text = str(module)
     assert "array.stride" in text and "func @largest.extremum.1(" in text
+
+
+def broadcast_operands(a, b):
+    return np.min(a.T[:, :, None] * b), np.max(a[:, ::2] + b[:3], axis=0), np.max((b + b)[:, None] + b[1::2, None])
+
+
+def test_operands_of_fewer_axes_in_a_strided_space():
+    """Inputs broadcast along the first axes of a transposed or strided space (the fuzzer's
+    arrays-s24d-2 failed to compile: a transpose of all axes applied to a 1-d input)."""
+    a = zeros("float64", 24, 3).reshape(4, 6)
+    b = zeros("float64", 3, 4)
+    compiled = compile(broadcast_operands)
+    for got, want in zip(compiled(a, b), broadcast_operands(a, b)):
+        assert same(got, want), (got, want)
