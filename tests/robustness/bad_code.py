@@ -340,7 +340,7 @@ def unknown_array_method(a):
 
 
 def unknown_numpy_function(a):
-    return np.unique(a)  # <-
+    return np.nanmedian(a)  # <-
 
 
 def math_frexp(x):
