@@ -334,7 +334,8 @@ def _numpy_extremum(op: ArrayReduceOp, v: Value, kind: str, nest: _Nest, module:
     inputs, extents = nest.inputs(), list(op.extents)
     args = op.element_args()
     direct = op.inputs[args.index(v)] if v in args else None   # v is an input's element
-    if direct is not None and (direct.type.ndim != op.ndim or direct not in inputs or op.attributes.get("new_operand")):
+    if direct is not None and (direct.type.ndim != op.ndim or direct not in inputs
+                               or op.attributes.get("new_operand")):   # NumPy reduces a new array
         direct = None
     strided = direct is not None and direct.type.layout == "A"
     fortran = direct.type.layout == "F" if direct is not None else all(x.type.layout == "F" for x in inputs)
@@ -420,7 +421,7 @@ def _numpy_extremum(op: ArrayReduceOp, v: Value, kind: str, nest: _Nest, module:
 def _any_order(op: ArrayReduceOp, v: Value, kind: str, nest: _Nest) -> ArrayReduceOp:
     """A reduction of ``v`` to its least (greatest) value in any order, and whether one was
     NaN (1.0, else 0.0): the value is the result of ``op`` unless it is a zero or NaN (one
-    value, every order alike); two float maxima, which vectorize."""
+    value, every order alike); a plain min (max) and a float max, which vectorize."""
     loc, t = op.loc, op.inits[0].type
     flag = nest.put(ConstantOp(0.0, t, loc=loc)).result
     fast = nest.put(ArrayReduceOp(op.extents, op.inputs, [op.inits[0], flag], op.axis, loc=loc))

@@ -33,7 +33,9 @@ from typing import Sequence
 
 from ir import Module
 from ir.core import Value
-from ir.ops import AddOp, AndOp, ArrayReduceOp, CallOp, ConstantOp, ForOp, FuncOp, GtOp, IfOp, ReturnOp, ShrOp, SubOp, YieldOp
+from ir.ops import (
+    AddOp, AndOp, ArrayReduceOp, CallOp, ConstantOp, ForOp, FuncOp, GtOp, IfOp, ReturnOp, ShrOp, SubOp, YieldOp,
+)
 from ir.types import FloatType
 
 from .outlining import Outline
