@@ -86,8 +86,9 @@ def _constants(key: Any) -> Any:
     return tuple(traced(k) for k in key) if isinstance(key, tuple) else traced(key)
 
 
-def _select(a: Symbolic, key: Any) -> _Selection | None:
-    """The selection of ``key`` if it holds an index array (None for every other key)."""
+def _select(a: Symbolic, key: Any, before_bounds: Any = lambda: None) -> _Selection | None:
+    """The selection of ``key`` if it holds an index array (None for every other key);
+    ``before_bounds()`` runs after the boolean arrays' checks, before the integer ones'."""
     keys = list(key) if isinstance(key, tuple) else [key]
     if not any(_is_index_array(k) for k in keys):
         return None
@@ -135,7 +136,13 @@ def _select(a: Symbolic, key: Any) -> _Selection | None:
     order = moved + [v for v in range(view.type.ndim) if v not in moved]
     if order != sorted(order):
         view = wholearray.transpose(view, tuple(order))
-    positions = [_checked(view, j, original, index) for j, (_, original, index) in enumerate(indexed)]
+    # NumPy checks boolean arrays' lengths as it reads the index, then converts a stored value
+    # (``before_bounds``), then checks integer indices as it goes
+    positions: list = [_checked(view, j, original, index) if isinstance(index.type.dtype, BoolType) else None
+                       for j, (_, original, index) in enumerate(indexed)]
+    before_bounds()
+    positions = [p if p is not None else _checked(view, j, original, index)
+                 for j, (p, (_, original, index)) in enumerate(zip(positions, indexed))]
     length = _broadcast_length(positions)
     adjacent = advanced == list(range(advanced[0], advanced[-1] + 1))
     return _Selection(view, positions, length, before if adjacent else 0)
@@ -179,13 +186,18 @@ def setitem(a: Symbolic, key: Any, value: Any) -> None:
     if a.type.readonly:
         wholearray.setitem(a, slice(None), value)   # NumPy's read-only error, as for any store
         return
-    if not wholearray.is_array(value):   # NumPy converts the value before it looks at the indices
-        value = arrays.stored(value, a.type.dtype)
+    stored = [value]
+
+    def convert() -> None:   # NumPy converts a value after the masks' checks, before the integer indices'
+        if not wholearray.is_array(value):
+            stored[0] = arrays.stored(value, a.type.dtype)
     mask = _whole_mask(a, key)
     if mask is not None:
-        _store_masked(a, mask, value)
+        convert()
+        _store_masked(a, mask, stored[0])
         return
-    selection = _select(a, key)
+    selection = _select(a, key, convert)
+    value = stored[0]
     pairs = len(selection.positions) == 2
     if not wholearray.is_array(value):
         _tr().call(pyarray.put_pairs if pairs else pyarray.put_rows, (selection.view, *selection.positions, value), {})

@@ -173,3 +173,16 @@ def test_a_boolean_scalar_index_is_refused():
     rather than read as an integer (the fuzzer's shrinker found it)."""
     with pytest.raises(UnsupportedError, match="boolean scalar as an index"):
         compile(boolean_scalar_index)(G, True)
+
+
+def store_minus_three(a, index):
+    a[index, 1:] = -3
+    return a
+
+
+@pytest.mark.parametrize("index", [np.array([5]), np.array([True, False, True])], ids=["int", "mask"])
+def test_a_stored_value_is_converted_between_numpys_index_checks(index):
+    """NumPy checks a boolean array's length before it converts the value (IndexError), and
+    an integer index's range after (OverflowError for -3 into uint8): the fuzzer's
+    arrays-s24c-7 and arrays-s24f-98."""
+    check(store_minus_three, np.zeros((2, 3), np.uint8), index)
