@@ -42,6 +42,15 @@ def det_complex(lu, ipiv):
     return complex(sign.real * e - sign.imag * 0.0, sign.real * 0.0 + sign.imag * e)
 
 
+def _pivot_sign(ipiv, n):
+    """The sign of ``getrf``'s row permutation: -1.0 for an odd number of swaps, else 1.0."""
+    changes = 0
+    for i in range(n):
+        if ipiv[i] != i + 1:
+            changes += 1
+    return -1.0 if changes % 2 == 1 else 1.0
+
+
 def slogdet_real(lu, ipiv):
     """NumPy's ``slogdet`` of the matrix ``lu`` holds, from ``getrf``'s factors as ``det_real``:
     ``(sign, logdet)``, ``(0.0, -inf)`` for a singular matrix."""
@@ -50,11 +59,7 @@ def slogdet_real(lu, ipiv):
     sign = 0.0
     logdet = -np.inf
     if info == 0:
-        changes = 0
-        for i in range(n):
-            if ipiv[i] != i + 1:
-                changes += 1
-        sign = -1.0 if changes % 2 == 1 else 1.0
+        sign = _pivot_sign(ipiv, n)
         logdet = 0.0
         for i in range(n):
             d = lu[i, i]
@@ -74,11 +79,7 @@ def slogdet_complex(lu, ipiv):
     si = 0.0
     logdet = -np.inf
     if info == 0:
-        changes = 0
-        for i in range(n):
-            if ipiv[i] != i + 1:
-                changes += 1
-        sr = -1.0 if changes % 2 == 1 else 1.0
+        sr = _pivot_sign(ipiv, n)
         logdet = 0.0
         for i in range(n):
             d = lu[i, i]

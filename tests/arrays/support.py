@@ -252,15 +252,21 @@ def check_against_numpy(kernel, *args, exact=True, opt=3):
     message (plus the source line)."""
     from compiler import compile
 
+    check_compiled(kernel, compile(kernel, opt=opt), args, exact)
+
+
+def check_compiled(kernel, compiled, args, exact=True):
+    """``compiled(*args)`` gives what ``kernel(*args)`` gives under NumPy (as
+    :func:`check_against_numpy` says), for a kernel compiled once and checked on several inputs."""
     want_kind, want = _library_outcome(kernel, args)
-    got_kind, got = _library_outcome(compile(kernel, opt=opt), args)
-    assert got_kind == want_kind, f"NumPy: {want!r}, compiled: {got!r}"
+    got_kind, got = _library_outcome(compiled, args)
+    assert got_kind == want_kind, f"{args!r}: NumPy: {want!r}, compiled: {got!r}"
     if want_kind == "raised":
         assert isinstance(got, type(want)) and str(got).startswith(str(want)), f"{got!r} vs NumPy's {want!r}"
         return
     for w, g in zip(want if isinstance(want, tuple) else (want,), got if isinstance(got, tuple) else (got,)):
         w, g = np.asarray(w), np.asarray(g)
-        assert (g.dtype, g.shape) == (w.dtype, w.shape)
+        assert (g.dtype, g.shape) == (w.dtype, w.shape), args
         if exact or w.dtype.kind in "biu":
             np.testing.assert_array_equal(g, w)
             if w.dtype.kind == "f":

@@ -8,7 +8,7 @@ import pytest
 
 from compiler import compile
 from ir import TypingError, UnsupportedError
-from tests.arrays.support import _library_outcome, check_against_numpy as check
+from tests.arrays.support import check_against_numpy as check, check_compiled
 
 
 def check_each(kernel, *inputs):
@@ -16,18 +16,7 @@ def check_each(kernel, *inputs):
     specialisation per signature)."""
     compiled = compile(kernel)
     for args in inputs:
-        want_kind, want = _library_outcome(kernel, args)
-        got_kind, got = _library_outcome(compiled, args)
-        assert got_kind == want_kind, f"{args!r}: NumPy: {want!r}, compiled: {got!r}"
-        if want_kind == "raised":
-            assert isinstance(got, type(want)) and str(got).startswith(str(want)), f"{got!r} vs NumPy's {want!r}"
-            continue
-        for w, g in zip(want if isinstance(want, tuple) else (want,), got if isinstance(got, tuple) else (got,)):
-            w, g = np.asarray(w), np.asarray(g)
-            assert (g.dtype, g.shape) == (w.dtype, w.shape), args
-            np.testing.assert_array_equal(g, w)
-            if w.dtype.kind == "f":
-                np.testing.assert_array_equal(np.signbit(g), np.signbit(w))
+        check_compiled(kernel, compiled, args)
 
 
 def _with_nans(shape, dtype=np.float64, seed=0):
