@@ -136,7 +136,7 @@ def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: C
     from runtime.engine import get_engine
 
     library = get_engine().compile(lowered.llvm_ir, opt_level=options.opt, name=entry.sym_name,
-                                   loop_vectorize=options.llvm_vectorize)
+                                   loop_vectorize=options.llvm_vectorize, cold=lowered.cold)
     return CompiledFunction(tuple(entry.arg_types), entry.result_type, module, entry, lowered.llvm_ir, library,
                             lowered.error_sites)
 

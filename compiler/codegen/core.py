@@ -299,7 +299,8 @@ class _ModuleLowering:
             _FunctionLowering(self, func, self.functions[func.sym_name]).lower()
             if self.entries is None or func.sym_name in self.entries:
                 self._entry_wrapper(func)
-        return LoweredModule(str(self.llvm), self.error_sites)
+        cold = tuple(function_symbol(func.sym_name) for func in self.ir_module if func.attributes.get("cold"))
+        return LoweredModule(str(self.llvm), self.error_sites, cold)
 
     def _declare(self, func: FuncOp) -> lir.Function:
         fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _I64, *(value_type(t) for t in func.arg_types)])
@@ -308,8 +309,8 @@ class _ModuleLowering:
         fn.attributes.add("nounwind")
         if self.entries is not None and func.sym_name in self.entries:
             fn.attributes.add("noinline")   # LLVM optimizes its body once, not again inlined into the wrapper
-        if func.attributes.get("cold"):   # rarely called (lower-arrays' NumPy-order min/max): small, apart
-            for attribute in ("noinline", "cold", "optsize", "minsize"):
+        if func.attributes.get("cold"):   # rarely called (lower-arrays' NumPy-order min/max): kept apart,
+            for attribute in ("noinline", "cold"):   # optimized lightly (``LoweredModule.cold``)
                 fn.attributes.add(attribute)
         for ptr in fn.args[:2]:
             for attr in ("noalias", "nonnull", "captures(none)"):
@@ -562,6 +563,8 @@ class LoweredModule:
 
     llvm_ir: str
     error_sites: ErrorSites
+    #: the LLVM names of the functions marked ``cold`` (for ``runtime.engine``'s light pipeline)
+    cold: tuple[str, ...] = ()
 
 
 def lower(module: Module, entries: Sequence[str] | None = None) -> LoweredModule:
