@@ -28,7 +28,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.ops import ArrayAllocOp, ArrayBroadcastOp, FloorDivOp, Math2Op, MathOp, PowOp
+from ir.ops import ArrayAllocOp, ArrayBroadcastOp, BitcastOp, FloorDivOp, Math2Op, MathOp, PowOp
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, f64, i64
 
 from . import arith, arrays, pyarray
@@ -137,8 +137,33 @@ def copy(a: Symbolic) -> Symbolic:
     return result
 
 
-define(ArrayType, {"copy": method(copy)})
-define(Type, {"copy": arrays.refused("a {type} has no attribute 'copy'")})
+def view_bits(x: Symbolic, dtype: Any = None) -> Symbolic:
+    """``x.view(dtype)`` of a NumPy scalar: its bits read as ``dtype`` (NumPy's rule: the same
+    itemsize), an int or float of another; a ``bool`` viewed as an 8-bit int is 0 or 1.  A
+    Python number has no ``view`` (CPython's ``AttributeError``); an 8-bit int viewed as
+    ``bool`` (NumPy keeps bytes other than 0 and 1 in its bools) is refused."""
+    if x.weak:
+        kind = {BoolType: "bool", IntType: "int", FloatType: "float"}.get(type(x.type), "number")
+        raise _tr().error(TypingError, f"AttributeError: '{kind}' object has no attribute 'view'")
+    t = dtype_of(dtype, "view")
+    src = x.type
+    if not all(isinstance(k, (BoolType, IntType, FloatType)) for k in (src, t)):
+        raise _tr().error(UnsupportedError, f"view() of a {src} as {t} is not supported in compiled code")
+    if to_dtype(src).itemsize != to_dtype(t).itemsize:
+        raise _tr().error(TypingError, "ValueError: Changing the dtype of a 0d array is only supported if the "
+                                       "itemsize is unchanged")
+    if isinstance(t, BoolType) and not isinstance(src, BoolType):
+        raise _tr().error(UnsupportedError, f"view() of a {src} as bool is not supported in compiled code: "
+                                            "NumPy keeps bytes other than 0 and 1 in such a bool; use x != 0")
+    if src == t or isinstance(src, BoolType) or all(isinstance(k, IntType) for k in (src, t)):
+        return arith.cast(x, t)
+    return Symbolic(_tr().emit_value(BitcastOp(x.value, t)).value)
+
+
+define(ArrayType, {"copy": method(copy),
+                   "view": arrays.refused("a.view(dtype) of an array is not supported in compiled code; "
+                                          "a.astype(dtype) converts the values")})
+define(Type, {"copy": arrays.refused("a {type} has no attribute 'copy'"), "view": method(view_bits)})
 
 
 def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None) -> Symbolic:

@@ -28,7 +28,7 @@ import llvmlite.ir as lir
 
 from ir.core import Operation
 from ir.ops.arith import (
-    BINARY_OPS, AddOp, AndOp, BinaryOp, CastOp, CompareOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp,
+    BINARY_OPS, AddOp, AndOp, BinaryOp, BitcastOp, CastOp, CompareOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp,
     InvertOp, LeOp, LtOp, MaxOp, MinOp, ModOp, MulOp, NegOp, NeOp, NotOp, OrOp, PowOp, SelectOp, ShlOp, ShrOp,
     SubOp, XorOp,
 )
@@ -364,6 +364,11 @@ def _not(self: _FunctionLowering, op: Operation) -> lir.Value:
 @_lowers(CastOp)
 def _cast(self: _FunctionLowering, op: CastOp) -> lir.Value:
     return _convert(self, self.value(op.operand(0)), op.operand(0).type, op.result.type)
+
+
+@_lowers(BitcastOp)
+def _bitcast(self: _FunctionLowering, op: BitcastOp) -> lir.Value:
+    return self.b.bitcast(self.value(op.operand(0)), value_type(op.result.type))
 
 
 def _convert(self: _FunctionLowering, x: lir.Value, src: Type, dst: Type) -> lir.Value:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import operator
+import struct
 from typing import Any, Callable, ClassVar
 
 from ..core import (
@@ -43,7 +44,7 @@ __all__ = [
     "ConstantOp", "BinaryOp", "AddOp", "SubOp", "MulOp", "DivOp", "FloorDivOp",
     "ModOp", "PowOp", "AndOp", "OrOp", "XorOp", "ShlOp", "ShrOp", "MinOp", "MaxOp",
     "CompareOp", "EqOp", "NeOp", "LtOp", "LeOp", "GtOp", "GeOp",
-    "UnaryOp", "NegOp", "NotOp", "InvertOp", "CastOp", "SelectOp", "RaiseIfOp",
+    "UnaryOp", "NegOp", "NotOp", "InvertOp", "CastOp", "BitcastOp", "SelectOp", "RaiseIfOp",
     "BINARY_OPS", "COMPARE_OPS", "convert_scalar",
 ]
 
@@ -471,6 +472,35 @@ class CastOp(Operation):
                 raise OverflowError("out of range")
             return v
         return convert_scalar(a, type)
+
+
+class BitcastOp(Operation):
+    """The bits of a scalar read as another scalar type of the same width (NumPy's
+    ``np.float64(x).view(np.int64)``): between a float and an int, or two ints."""
+
+    name = "bitcast"
+    traits = frozenset({Pure})
+
+    def __init__(self, operand: Value, to: Type, loc: Location | None = None, name: str | None = None):
+        self._setup([operand], [to], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or len(self.results) != 1:
+            self.fail("expects 1 operand and 1 result")
+        src, dst = self.operand(0).type, self.result.type
+        if not all(isinstance(t, (IntType, FloatType)) for t in (src, dst)) or src.bits != dst.bits:
+            self.fail(f"cannot reinterpret {src} as {dst}: both must be ints or floats of one width")
+
+    @classmethod
+    def evaluate(cls, a: Any, type: Type) -> Any:
+        float_format = "d" if type.bits == 64 else "f"
+        src = float_format if isinstance(a, float) else _INT_FORMATS[type.bits][a < 0]
+        dst = float_format if isinstance(type, FloatType) else _INT_FORMATS[type.bits][type.signed]
+        return struct.unpack("<" + dst, struct.pack("<" + src, a))[0]
+
+
+#: the ``struct`` formats of an int of each width: ``[signed]``
+_INT_FORMATS = {8: ("B", "b"), 16: ("H", "h"), 32: ("I", "i"), 64: ("Q", "q")}
 
 
 class SelectOp(Operation):

@@ -18,7 +18,7 @@ from ir.ops.array import (
     ArrayUndefOp, ArrayViewOp,
 )
 from ir.ops.arith import (
-    AddOp, AndOp, CastOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp, InvertOp, LeOp, LtOp,
+    AddOp, AndOp, BitcastOp, CastOp, ConstantOp, DivOp, EqOp, FloorDivOp, GeOp, GtOp, InvertOp, LeOp, LtOp,
     MaxOp, MinOp, ModOp, MulOp, NegOp, NeOp, NotOp, OrOp, PowOp, RaiseIfOp, SelectOp, ShlOp, ShrOp,
     SubOp, XorOp, convert_scalar,
 )
@@ -58,6 +58,7 @@ def build_everything() -> Module:
     inverted = bld.add(InvertOp(ints[0]))
     flag = bld.add(NotOp(conds[0]))
     as_float = bld.add(CastOp(inverted, f64))
+    bld.add(BitcastOp(as_float, i64))
     chosen = bld.add(SelectOp(flag, as_float, floats[0]))
     root = bld.add(MathOp("sqrt", chosen))
     angle = bld.add(Math2Op("atan2", root, x))
@@ -612,3 +613,19 @@ def test_op_constructors_infer_result_types():
     assert [x.type for x in spin.before.args] == [x.type for x in spin.after.args] == [i32]
     raise_if = RaiseIfOp(c, "IndexError", "index {} out of range", (a,))
     assert raise_if.cond is c and raise_if.args == (a,)
+
+
+@pytest.mark.parametrize("value, to, bits", [
+    (1.5, i64, 4609434218613702656), (-0.0, i64, -2 ** 63), (2 ** 64 - 1, f64, None), (-1, f64, None),
+    (4609434218613702656, f64, 1.5), (1.5, u64, 4609434218613702656),
+])
+def test_bitcast_evaluates_the_bits(value, to, bits):
+    """Folding reads the bits as NumPy's ``view`` does (all ones: a NaN)."""
+    got = BitcastOp.evaluate(value, to)
+    assert math.isnan(got) if bits is None else got == bits
+
+
+def test_bitcast_needs_one_width():
+    f = FuncOp("narrowing", [f64], none, ["x"])
+    with pytest.raises(VerificationError, match="of one width"):
+        BitcastOp(f.args[0], i32).verify_()
