@@ -5,6 +5,8 @@ each helper unrolls into one loop nest per number of dimensions.
 """
 from __future__ import annotations
 
+import numpy as np
+
 
 def fill(a, value):
     """Every element of ``a`` set to ``value`` (converted to the dtype)."""
@@ -296,49 +298,158 @@ def sort_values(a, scratch):
             a[i] = scratch[i]
 
 
+#: ``radix_sort``'s digits: 6 of 11 bits (the top one 9 bits, its top bit the sign)
+_DIGIT_BITS = 11
+_DIGITS = 6
+_DIGIT_VALUES = 2 ** _DIGIT_BITS
+#: the length of ``radix_sort``'s ``counts``
+RADIX_COUNTS = _DIGITS * _DIGIT_VALUES
+
+
 def radix_sort(keys, scratch, counts):
-    """``keys`` (``int64``) sorted in place by an LSD radix sort on bytes (``scratch``: as long,
-    ``counts``: 256 long): stable, linear; only the bytes in which some keys differ are passed
-    over (two for keys below 65,536)."""
+    """``keys`` (``int64``) sorted in place by an LSD radix sort on 11-bit digits (``scratch``:
+    as long, ``counts``: ``_DIGITS * _DIGIT_VALUES`` long, the counts of each digit's values):
+    stable, linear.  One pass counts every digit; a digit in which all keys agree is not
+    passed over (so keys below 2**22 take two passes).  The sign bit is flipped: negative
+    keys first."""
     n = keys.shape[0]
-    differ = 0
-    if n > 0:
-        first = keys[0]
-        for i in range(n):
-            differ |= keys[i] ^ first
+    for d in range(_DIGITS * _DIGIT_VALUES):
+        counts[d] = 0
+    for i in range(n):
+        x = keys[i] ^ (-2 ** 63)
+        for digit in range(_DIGITS):
+            counts[digit * _DIGIT_VALUES + ((x >> (digit * _DIGIT_BITS)) & (_DIGIT_VALUES - 1))] += 1
     moved = 0
-    for byte in range(8):
-        if (differ >> (byte * 8)) & 255 != 0:
+    for digit in range(_DIGITS):
+        base = digit * _DIGIT_VALUES
+        total = 0
+        spread = True
+        for d in range(_DIGIT_VALUES):
+            c = counts[base + d]
+            if c == n:
+                spread = False
+            counts[base + d] = total
+            total += c
+        if spread and n > 0:
             if moved % 2 == 0:
-                _radix_pass(keys, scratch, counts, byte)
+                _radix_pass(keys, scratch, counts, digit)
             else:
-                _radix_pass(scratch, keys, counts, byte)
+                _radix_pass(scratch, keys, counts, digit)
             moved += 1
     if moved % 2 == 1:
         for i in range(n):
             keys[i] = scratch[i]
 
 
-def _radix_pass(src, dst, counts, byte):
-    """``src`` distributed into ``dst`` by its byte ``byte``, stably (the top byte with the sign
-    flipped, so negative keys come first)."""
-    n = src.shape[0]
-    shift = byte * 8
-    flip = 128 if byte == 7 else 0
-    for d in range(256):
-        counts[d] = 0
-    for i in range(n):
-        counts[((src[i] >> shift) & 255) ^ flip] += 1
-    total = 0
-    for d in range(256):
-        c = counts[d]
-        counts[d] = total
-        total += c
-    for i in range(n):
+def _radix_pass(src, dst, counts, digit):
+    """``src`` distributed into ``dst`` by its digit ``digit`` (of the key with its sign bit
+    flipped), stably, at the starts ``counts`` holds for that digit.  The shift is
+    arithmetic: the top digit's two bits above the key copy its sign bit, which keeps the
+    order."""
+    shift = digit * _DIGIT_BITS
+    base = digit * _DIGIT_VALUES
+    for i in range(src.shape[0]):
         x = src[i]
-        d = ((x >> shift) & 255) ^ flip
+        d = base + (((x ^ (-2 ** 63)) >> shift) & (_DIGIT_VALUES - 1))
         dst[counts[d]] = x
         counts[d] += 1
+
+
+#: what ``float_keys`` returns: flags of what the keys lose
+HAS_SPECIALS = 1      # the bits of NaNs or of ``-0.0``
+MIXED_ZEROS = 2       # which of ``-0.0`` and ``0.0`` comes first
+MIXED_NANS = 4        # which of two NaNs of different bits comes first
+
+
+def float_keys(keys, a):
+    """``keys[i]``: an ``int64`` in the order of the floats ``a[i]``, equal for equal floats
+    (``-0.0`` and ``0.0``; every NaN has the largest key).  The IEEE bits of a float, the
+    magnitude bits flipped for negative ones; a ``float32``'s moved to ``[0, 2**32)`` so that
+    a radix sort passes over 4 bytes.  Returns what the keys lose: the flags ``HAS_SPECIALS``,
+    ``MIXED_ZEROS``, ``MIXED_NANS``."""
+    lost = 0
+    positive_zero = False
+    negative_zero = False
+    nan_bits = 0
+    for i in range(a.shape[0]):
+        x = a[i]
+        b = x.view(np.int32) if a.itemsize == 4 else x.view(np.int64)
+        if x != x:
+            keys[i] = 2 ** 32 - 1 if a.itemsize == 4 else 2 ** 63 - 1
+            if nan_bits == 0:   # the first NaN (no NaN has the bits 0)
+                nan_bits = b
+            elif b != nan_bits:
+                lost |= MIXED_NANS
+            lost |= HAS_SPECIALS
+        else:
+            if b == (-2 ** 31 if a.itemsize == 4 else -2 ** 63):
+                b = b - b
+                negative_zero = True
+                lost |= HAS_SPECIALS
+            elif b == 0:
+                positive_zero = True
+            if a.itemsize == 4:
+                keys[i] = np.int64(b if b >= 0 else b ^ (2 ** 31 - 1)) + 2 ** 31
+            else:
+                keys[i] = b if b >= 0 else b ^ (2 ** 63 - 1)
+    return lost | MIXED_ZEROS if positive_zero and negative_zero else lost
+
+
+def floats_of_keys(a, keys):
+    """``a[i]``: the float of ``keys[i]`` (``float_keys`` undone; ``0.0`` for a zero, a NaN
+    for a NaN)."""
+    for i in range(a.shape[0]):
+        k = keys[i]
+        if a.itemsize == 4:
+            b = np.int32(k - 2 ** 31)
+            a[i] = (b if b >= 0 else b ^ (2 ** 31 - 1)).view(np.float32)
+        else:
+            a[i] = (k if k >= 0 else k ^ (2 ** 63 - 1)).view(np.float64)
+
+
+def sort_floats(a, keys, scratch, counts, lost, nan):
+    """The floats ``a`` sorted in place, stably, NaN last: their ``keys`` (``float_keys``,
+    which returned ``lost``) radix-sorted (``scratch``, ``counts``: ``radix_sort``'s) and
+    turned back into floats.  The zeros, which the keys merge, are then put back as the input
+    holds them, in input order (NumPy's stable sort: equal elements keep their order); so are
+    the NaNs, unless ``nan`` is a NaN: then every NaN is that one."""
+    n = a.shape[0]
+    m = 0
+    if lost != 0:
+        for i in range(n):
+            if a[i] == 0.0 or a[i] != a[i]:
+                m += 1
+    specials = np.empty(m, a.dtype)
+    m = 0
+    if lost != 0:
+        for i in range(n):
+            if a[i] == 0.0 or a[i] != a[i]:
+                specials[m] = a[i]
+                m += 1
+    radix_sort(keys, scratch, counts)
+    floats_of_keys(a, keys)
+    if lost != 0:
+        zero = 0
+        first_nan = n
+        for i in range(n):
+            x = a[i]
+            if x == 0.0:
+                while specials[zero] != 0.0:
+                    zero += 1
+                a[i] = specials[zero]
+                zero += 1
+            elif x != x:
+                first_nan = i
+                break
+        k = 0
+        for i in range(first_nan, n):
+            if nan != nan:
+                a[i] = nan
+            else:
+                while specials[k] == specials[k]:
+                    k += 1
+                a[i] = specials[k]
+                k += 1
 
 
 def sort_indices(order, scratch, keys):

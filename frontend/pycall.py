@@ -49,8 +49,8 @@ def target_address(key: str) -> int:
     return id(target(key))
 
 
-def array_view(parts: tuple, dtype: np.dtype, ndim: int) -> np.ndarray:
-    """A read-only NumPy view of an array of compiled code: ``parts`` is
+def array_view(parts: tuple, dtype: np.dtype, ndim: int, writable: bool = False) -> np.ndarray:
+    """A NumPy view of an array of compiled code, read-only unless ``writable``: ``parts`` is
     ``(data, *shape, *strides)`` with byte strides."""
     data, shape, strides = parts[0], parts[1:1 + ndim], parts[1 + ndim:]
     if not all(shape):
@@ -59,5 +59,5 @@ def array_view(parts: tuple, dtype: np.dtype, ndim: int) -> np.ndarray:
     high = sum((n - 1) * s for n, s in zip(shape, strides) if s > 0) + dtype.itemsize
     memory = np.frombuffer((ctypes.c_char * (high - low)).from_address(data + low), np.uint8)
     view = np.ndarray(shape, dtype, buffer=memory, offset=-low, strides=strides)
-    view.flags.writeable = False
+    view.flags.writeable = writable
     return view

@@ -43,7 +43,7 @@ from .context import TraceContext, current
 from .pycall import array_view, register
 from .values import Symbolic, describe, type_of
 
-__all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "print_", "lookup"]
+__all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "print_", "lookup", "numpy_in_place"]
 
 
 def _tr() -> TraceContext:
@@ -60,8 +60,9 @@ class _Template:
     def __init__(self) -> None:
         self.leaves: list[Any] = []
 
-    def add(self, value: Any) -> Callable[[tuple], Any]:
-        """A function of the boxed operands that gives ``value`` back as CPython holds it."""
+    def add(self, value: Any, writable: bool = False) -> Callable[[tuple], Any]:
+        """A function of the boxed operands that gives ``value`` back as CPython holds it
+        (an array as a read-only view unless ``writable``)."""
         if isinstance(value, Symbolic):
             t = value.type
             if isinstance(t, TupleType):
@@ -70,7 +71,7 @@ class _Template:
             self.leaves.append(value.value)
             if isinstance(t, ArrayType):
                 dtype, ndim = to_dtype(t.dtype), t.ndim
-                return lambda boxed: array_view(boxed[index], dtype, ndim)
+                return lambda boxed: array_view(boxed[index], dtype, ndim, writable)
             if value.weak:
                 return lambda boxed: boxed[index]
             scalar = to_dtype(t).type
@@ -86,6 +87,15 @@ def _emit(name: str, template: _Template, call: Callable[..., Any], result_type:
     key = register(name, call)
     op = _tr().emit(PyCallOp(key, template.leaves, result_type))
     return None if isinstance(result_type, NoneType) else Symbolic(op.result, weak=True)
+
+
+def numpy_in_place(name: str, fn: Callable[[np.ndarray], None], array: Symbolic) -> None:
+    """A ``py.call`` of ``fn`` on a writable NumPy view of ``array`` when the compiled code
+    runs: NumPy itself computes what compiled code cannot reproduce (the order NumPy's SIMD
+    sort leaves equal floats in, ``frontend.sorting``)."""
+    template = _Template()
+    view = template.add(array, writable=True)
+    _emit(name, template, lambda *boxed: fn(view(boxed)), none)
 
 
 # ----------------------------------------------------------------- print

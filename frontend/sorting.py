@@ -1,25 +1,31 @@
 """Sorting in compiled code: ``np.sort``, ``a.sort()``, ``np.argsort`` and ``np.unique`` of 1-d
-arrays (or flattened with ``axis=None``), a stable merge sort (``frontend.pyarray.sort_values``) with
-NaN last, as NumPy orders them.
+arrays (or flattened with ``axis=None``): radix sorts of ``int64`` keys for integers, bools and
+floats (NaN last, as NumPy orders them), a stable merge sort for ``uint64``, complex values and
+``argsort``.
 
-Decision: NumPy's stable sort is the one order it defines for equal elements (the input
+Decisions: NumPy's stable sort is the one order it defines for equal elements (the input
 order), so ``kind="stable"`` (or ``"mergesort"``) gives NumPy's result exactly.  The default
-``quicksort`` leaves the order of equal elements to NumPy's SIMD sorts, which compiled code
-does not reproduce: for integer and bool values that order cannot be seen, so ``np.sort`` of
-them takes the default; for floats (``-0.0`` and ``0.0`` are equal) and for ``argsort`` (the
-indices of equal elements) the default kind is refused with a clear error naming
-``kind="stable"``.
+``quicksort`` leaves the order of equal elements to NumPy's SIMD sorts.  For values that order
+shows only where equal elements differ in their bits: never for integers and bools; for
+floats where ``-0.0`` meets ``0.0`` or NaNs of different bits meet, and there NumPy itself
+sorts the array when the code runs (see ``sort_values``), so ``np.sort`` and ``np.unique``
+give NumPy's result bit for bit.  For ``argsort`` the indices of any equal elements show it,
+so the default kind is refused there with a clear error naming ``kind="stable"``.
 """
 from __future__ import annotations
 
+import functools
+import math
 from typing import Any
 
 import numpy as np
 
 from ir import UnsupportedError
+from ir.dtypes import to_dtype
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, i64
 
-from . import arrays, numpy_api, pyarray, wholearray
+from . import arith, arrays, numpy_api, pyarray, runtime_calls, wholearray
+from .control import staged_if
 from .context import TraceContext, current
 from .values import Symbolic, define, method
 
@@ -43,30 +49,65 @@ def _vector(a: Any, axis: Any, name: str) -> Symbolic:
     return a
 
 
-def _check_kind(a: Symbolic, kind: Any, name: str, indices: bool) -> None:
+def _stable(kind: Any, name: str) -> bool:
+    """Whether ``kind`` asks for NumPy's stable sort (else its default quicksort)."""
     if kind in _STABLE:
-        return
+        return True
     if kind not in (None, "quicksort", "heapsort"):
         raise _tr().error(UnsupportedError, f"np.{name}(kind={kind!r}) is not a sort kind compiled code knows")
-    if indices or not isinstance(a.type.dtype, (IntType, BoolType)):
-        what = "equal elements' indices" if indices else "equal values such as -0.0 and 0.0"
-        raise _tr().error(UnsupportedError, f"np.{name}() with the default kind orders {what} as NumPy's SIMD sort "
-                                            f"does, which compiled code does not reproduce; pass kind='stable' "
-                                            "(NumPy's stable order: the input order)")
+    return False
 
 
-def sort_values(values: Symbolic) -> None:
-    """The 1-d ``values`` sorted in place, stably: integers that fit ``int64`` by a radix sort of
-    ``int64`` keys (linear; equal integers cannot be told apart, so this is NumPy's result for
-    any ``kind``), the rest by the merge sort (``pyarray.sort_values``, NaN last)."""
+def _refuse_default_argsort(stable: bool) -> None:
+    if not stable:
+        raise _tr().error(UnsupportedError, "np.argsort() with the default kind orders equal elements' indices "
+                                            "as NumPy's SIMD sort does, which compiled code does not reproduce; "
+                                            "pass kind='stable' (NumPy's stable order: the input order)")
+
+
+def sort_values(values: Symbolic, stable: bool = True) -> None:
+    """The 1-d ``values`` sorted in place by radix sorts of ``int64`` keys (linear): integers
+    and bools that fit ``int64`` as their own keys, floats by their bits
+    (``pyarray.float_keys``, ``sort_floats``: NaN last); ``uint64`` and complex values by a
+    merge sort (``pyarray.sort_values``).  All of them stable: equal elements keep their
+    order, as NumPy's stable sort (``stable``) keeps them.  NumPy's default sort leaves equal
+    elements in the order its SIMD sort gives, which shows only where equal elements differ
+    in their bits (``-0.0`` beside ``0.0``, NaNs of different bits): there NumPy itself sorts
+    them, at run time (``runtime_calls.numpy_in_place``)."""
     t = values.type.dtype
     n = arrays.dim(values, 0)
-    if isinstance(t, IntType) and (t.signed or t.bits < 64):
+    scratch, counts = numpy_api.allocate(n, i64), numpy_api.allocate(pyarray.RADIX_COUNTS, i64)
+    if isinstance(t, BoolType) or isinstance(t, IntType) and (t.signed or t.bits < 64):
         keys = wholearray.astype(values, np.int64)
-        _tr().call(pyarray.radix_sort, (keys, numpy_api.allocate(n, i64), numpy_api.allocate(256, i64)), {})
+        _tr().call(pyarray.radix_sort, (keys, scratch, counts), {})
         wholearray.assign(values, keys)
-        return
-    _tr().call(pyarray.sort_values, (values, numpy_api.allocate(n, t)), {})
+    elif isinstance(t, FloatType):
+        keys = numpy_api.allocate(n, i64)
+        lost = _tr().call(pyarray.float_keys, (keys, values), {})
+        canonical = not stable and _default_sort_makes_nans_canonical(to_dtype(t))
+
+        def radix() -> None:
+            nan = math.nan if canonical else 0.0
+            _tr().call(pyarray.sort_floats, (values, keys, scratch, counts, lost, nan), {})
+
+        if stable:
+            radix()
+        else:
+            shows = pyarray.MIXED_ZEROS | (0 if canonical else pyarray.MIXED_NANS)
+            staged_if(arith.compare("!=", arith.binary("&", lost, shows), 0),
+                      lambda: runtime_calls.numpy_in_place("sort", np.ndarray.sort, values),
+                      radix, lambda: (), lambda state: None, ())
+    else:
+        _tr().call(pyarray.sort_values, (values, numpy_api.allocate(n, t)), {})
+
+
+@functools.cache
+def _default_sort_makes_nans_canonical(dtype: np.dtype) -> bool:
+    """Whether NumPy's default sort of ``dtype`` writes every NaN as the one quiet NaN (its
+    SIMD sorts do, on machines with AVX2 or AVX-512; its own quicksort keeps NaNs' bits)."""
+    nans = np.array([-np.nan, 0.0, -np.nan], dtype)
+    nans.sort()
+    return not np.signbit(nans[-1])
 
 
 def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None) -> Symbolic:
@@ -74,9 +115,9 @@ def sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None) -> Symboli
     if order is not None:
         raise _tr().error(UnsupportedError, "np.sort(order=) is not supported in compiled code")
     x = _vector(a, axis, "sort")
-    _check_kind(x, kind, "sort", False)
+    stable = _stable(kind, "sort")
     values = wholearray.elementwise(lambda v: v, (x,), "np.sort()")
-    sort_values(values)
+    sort_values(values, stable)
     return values
 
 
@@ -86,8 +127,7 @@ def sort_in_place(a: Symbolic, axis: Any = -1, kind: Any = None, order: Any = No
         raise _tr().error(UnsupportedError, "a.sort() is supported for 1-d arrays in compiled code")
     if a.type.readonly:
         raise _tr().error(UnsupportedError, "a.sort() of a read-only array")
-    _check_kind(a, kind, "sort", False)
-    sort_values(a)
+    sort_values(a, _stable(kind, "sort"))
 
 
 def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, stable: Any = None) -> Symbolic:
@@ -95,7 +135,7 @@ def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, stable:
     if order is not None:
         raise _tr().error(UnsupportedError, "np.argsort(order=) is not supported in compiled code")
     x = _vector(a, axis, "argsort")
-    _check_kind(x, "stable" if stable else kind, "argsort", True)
+    _refuse_default_argsort(_stable("stable" if stable else kind, "argsort"))
     n = arrays.dim(x, 0)
     indices = numpy_api.arange(n)
     _tr().call(pyarray.sort_indices, (indices, numpy_api.allocate(n, i64), x), {})
@@ -110,9 +150,9 @@ def unique(a: Any, return_index: Any = False, return_inverse: Any = False, retur
     how often each occurs.  NaNs are one value, last, with ``equal_nan`` (NumPy 2's default),
     else each NaN is its own.
 
-    Decision: the values are sorted stably, so of equal values (``-0.0`` and ``0.0``) the first
-    in the input is the one returned: NumPy's own choice with ``return_index`` (its mergesort);
-    otherwise NumPy keeps the first of its SIMD sort's order, which may be the other zero."""
+    Of equal values of different bits (``-0.0`` and ``0.0``) NumPy returns the first in its
+    sorted order: with ``return_index`` or ``return_inverse`` that of a stable sort (the first
+    in the input), else that of its default sort (``sort_values``), as here."""
     flags = (return_index, return_inverse, return_counts, equal_nan, sorted)
     if any(not isinstance(f, bool) for f in flags):
         raise _tr().error(UnsupportedError, "np.unique()'s return_index=, return_inverse=, return_counts=, "
@@ -137,7 +177,7 @@ def unique(a: Any, return_index: Any = False, return_inverse: Any = False, retur
     else:
         order = numpy_api.allocate(0, i64)
         values = x
-        sort_values(values)
+        sort_values(values, stable=False)   # NumPy's ``ar.sort()``
     one_nan = equal_nan and isinstance(t, FloatType)
     runs = _tr().call(count_distinct, (values, one_nan), {})
     out = numpy_api.allocate(runs, t)

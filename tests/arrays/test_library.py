@@ -275,10 +275,6 @@ def sort_in_place(a):
     return a
 
 
-def sort_floats_by_default(a):
-    return np.sort(a)
-
-
 def argsort_by_default(a):
     return np.argsort(a)
 
@@ -296,9 +292,44 @@ def test_sorting_is_numpys_stable_order(kernel, a):
     check(kernel, a)
 
 
-def test_the_default_sort_kind_is_refused_where_numpys_order_cannot_be_reproduced():
-    with pytest.raises(UnsupportedError, match="pass kind='stable'"):
-        compile(sort_floats_by_default)(ZEROS_AND_NANS)
+def sort_every_way(a):
+    b = a.copy()
+    b.sort()
+    return np.sort(a), np.sort(a, kind="stable"), b, np.unique(a)
+
+
+def special_floats(seed: int, n: int, dtype) -> np.ndarray:
+    """``n`` floats drawn from signed zeros, NaNs of both signs, infinities, subnormals and
+    ordinary values (some arrays strided)."""
+    rng = np.random.default_rng(seed)
+    pool = np.array([0.0, -0.0, np.nan, -np.nan, 1.5, -1.5, np.inf, -np.inf, 5e-324, -5e-324, 1e30, -2.0])
+    a = np.concatenate([rng.choice(pool, n), rng.standard_normal(n)])[rng.permutation(2 * n)]
+    return a.astype(dtype)[:: 1 + seed % 3]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("seed, n", [(0, 0), (1, 1), (2, 7), (3, 40), (4, 300), (5, 5000), (6, 3)])
+def test_float_sorts_are_numpys_bit_for_bit(seed, n, dtype):
+    """Floats by their bits (radix), NaN last: the stable sort keeps equal elements (-0.0 and
+    0.0, NaNs) in input order; the default sort (np.sort, a.sort(), np.unique) gives NumPy's
+    bits, NumPy's SIMD sort's own order of -0.0 beside 0.0 (NumPy itself sorts those arrays
+    at run time) and its NaNs."""
+    a = special_floats(seed, n, dtype)
+    with np.errstate(invalid="ignore"):
+        got, want = compile(sort_every_way)(a.copy()), sort_every_way(a.copy())
+    assert [x.tobytes() for x in got] == [x.tobytes() for x in want]
+
+
+@pytest.mark.parametrize("a", [np.array([0.0, -0.0, 1.0]), np.array([-0.0, -0.0, np.nan, 2.0]),
+                               np.array([np.nan, -np.nan, 1.0], np.float32), np.array([-np.nan, 0.0])],
+                         ids=["mixed-zeros", "negative-zeros", "mixed-nans", "negative-nan"])
+def test_float_sorts_of_zeros_and_nans(a):
+    got, want = compile(sort_every_way)(a.copy()), sort_every_way(a.copy())
+    assert [x.tobytes() for x in got] == [x.tobytes() for x in want]
+
+
+def test_the_default_argsort_kind_is_refused():
+    """The indices of equal elements show the order NumPy's SIMD sort leaves them in."""
     with pytest.raises(UnsupportedError, match="pass kind='stable'"):
         compile(argsort_by_default)(np.arange(3))
 
