@@ -491,23 +491,6 @@ def first_of_runs(out, counts, a, with_counts):
             counts[j] += 1
 
 
-def histogram_counts(counts, a, edges, first, last, denom):
-    """NumPy's uniform-bin histogram of the 1-d float64 ``a``: each element between ``first`` and
-    ``last`` goes to bin ``int((x - first) / denom * n)``, corrected by one against the edges."""
-    n = counts.shape[0]
-    for i in range(a.shape[0]):
-        x = a[i]
-        if x >= first and x <= last:
-            k = int((x - first) / denom * n)
-            if k == n:
-                k -= 1
-            if x < edges[k]:
-                k -= 1
-            if x >= edges[k + 1] and k != n - 1:
-                k += 1
-            counts[k] += 1
-
-
 def strictly_increasing(edges):
     """Whether every edge is less than the next."""
     for i in range(1, edges.shape[0]):

@@ -9,7 +9,15 @@ monotonic as NumPy does (a NaN breaks nothing) and searches reversed decreasing 
 ``bincount`` counts (or adds the weights, in order, in ``float64``) into
 ``max(x) + 1`` (at least ``minlength``) bins; negative values are NumPy's ``ValueError``.
 ``histogram`` takes a number of equal bins or an array of edges (counted by ``searchsorted`` of
-the sorted data, as NumPy counts them), and ``density=True``; ``weights=`` is refused for now.
+the sorted data, as NumPy counts them), ``density=True``, and ``weights=`` of ``a``'s shape (else
+NumPy's ``ValueError``), summed in the weights' dtype in NumPy's order of additions: per block
+of 65,536 elements, equal bins by ``np.bincount`` in float64 converted to the dtype, edges by the
+cumulative sums of the weights in the order of the sorted data.  Bool weights are refused.
+
+Known differences: with edges, the data of a block are sorted stably, while NumPy's ``argsort``
+orders equal values its own way, so float weights of equal data may sum with other roundings;
+``density=True`` with complex weights divides by ``np.sum`` of the histogram, which compiled code
+adds in another order than NumPy's pairwise sum of complex numbers (agreeing to rounding).
 """
 from __future__ import annotations
 
@@ -19,7 +27,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.types import BoolType, IntType, f64, i64
+from ir.types import BoolType, ComplexType, IntType, Type, f64, i64, u64
 
 from . import arith, arrays, combining, numpy_api, pyarray, wholearray
 from .context import PathEnds, TraceContext, current
@@ -120,20 +128,22 @@ def bincount(x: Any, weights: Any = None, minlength: Any = 0) -> Symbolic:
 
 
 def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, weights: Any = None) -> tuple:
-    """``np.histogram`` with a number of equal bins, NumPy's algorithm (``pyarray.histogram_counts``):
+    """``np.histogram`` with a number of equal bins, NumPy's algorithm (``histogram_counts``):
     the edges are ``np.linspace`` of the range (``a``'s least and greatest element, widened by
     0.5 each way when equal, or ``range``), each element's bin computed from its distance to
     the first edge and corrected against the edges; NumPy's ``ValueError`` for a range that is
-    not finite or too many bins."""
-    if weights is not None or not wholearray.is_array(a) or not isinstance(density, (bool, type(None))):
-        raise _tr().error(UnsupportedError, "np.histogram() with weights= is not supported in compiled code yet "
-                                            "(density= must be a constant True or False)")
+    not finite or too many bins.  With ``weights``, the sums of the weights (``_weighted``)."""
+    if not wholearray.is_array(a) or not isinstance(density, (bool, type(None))):
+        raise _tr().error(UnsupportedError, "np.histogram() takes an array in compiled code (density= must be a "
+                                            "constant True or False)")
+    if weights is not None:
+        weights = _weights_of(a, weights)
     if isinstance(bins, (list, tuple)):
         bins = combining.array(bins)
     if isinstance(bins, np.ndarray):
         bins = arrays.global_array(bins) if bins.ndim else bins[()]
     if wholearray.is_array(bins):
-        return _with_density(_histogram_of_edges(a, bins), density)
+        return _with_density(_histogram_of_edges(a, bins, weights), density)
     if not isinstance(type_of(bins), IntType):
         raise _tr().error(UnsupportedError, "np.histogram() takes a number of bins in compiled code (bin edges "
                                             "are not supported yet)")
@@ -165,16 +175,77 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
     increasing = _tr().call(pyarray.strictly_increasing, (edges,), {})
     arith.raise_if(arith.logical_not(increasing), "ValueError", "Too many bins for data range. Cannot create {} "
                                                                 "finite-sized bins.", n)
+    denom = arith.binary("-", last, first)
+    if weights is not None:
+        return _with_density((_weighted(x, weights, edges, first, last, denom), edges), density)
     counts = numpy_api.zeros(n, np.int64)
-    _tr().call(pyarray.histogram_counts, (counts, x, edges, first, last, arith.binary("-", last, first)), {})
+    _tr().call(histogram_counts, (counts, x, edges, first, last, denom), {})
     return _with_density((counts, edges), density)
 
 
-def _histogram_of_edges(a: Symbolic, edges: Symbolic) -> tuple:
+#: NumPy's ``histogram`` adds its data in blocks of this many elements
+BLOCK = 65536
+
+
+def _weights_of(a: Symbolic, weights: Any) -> Symbolic:
+    """``weights`` raveled, NumPy's ``ValueError`` unless of ``a``'s shape.  Bool weights are
+    refused: NumPy's histogram of them is of bools (equal bins) or its ``TypeError`` (edges)."""
+    if isinstance(weights, (list, tuple)):
+        weights = combining.array(weights)
+    if isinstance(weights, np.ndarray):
+        weights = arrays.global_array(weights)
+    if not wholearray.is_array(weights):
+        raise _tr().error(UnsupportedError, "np.histogram(weights=) takes an array in compiled code")
+    if isinstance(weights.type.dtype, BoolType):
+        raise _tr().error(UnsupportedError, "np.histogram() with bool weights is not supported in compiled code; "
+                                            "pass weights.astype(np.int64)")
+    message = "weights should have the same shape as a."
+    if weights.type.ndim != a.type.ndim:
+        arith.raise_if(True, "ValueError", message)
+        raise PathEnds()
+    for d in range(a.type.ndim):
+        arith.raise_if(arith.compare("!=", arrays.dim(weights, d), arrays.dim(a, d)), "ValueError", message)
+    return wholearray.ravel(weights)
+
+
+def _weighted(x: Symbolic, weights: Symbolic, edges: Symbolic, first: Symbolic, last: Symbolic,
+              denom: Symbolic) -> Symbolic:
+    """The sums of ``weights`` in the equal bins of ``edges``, in the weights' dtype, as NumPy adds
+    them (``weighted_histogram``): per block of 65,536 elements ``np.bincount`` in float64,
+    converted to the dtype and added (a complex dtype: its real and imaginary parts
+    each, unconverted, as NumPy's ``n.real += ...``)."""
+    t = weights.type.dtype
+    n = arith.binary("-", arrays.dim(edges, 0), 1)
+    counts = numpy_api.zeros(n, to_dtype(_running(t)))
+    if isinstance(t, ComplexType):
+        parts = [(wholearray.real_part(counts), wholearray.real_part(weights)),
+                 (wholearray.imaginary_part(counts), wholearray.imaginary_part(weights))]
+    else:
+        parts = [(counts, weights)]
+    for into, w in parts:
+        sums = numpy_api.allocate(n, f64)
+        unconverted = into.type.dtype == f64 or isinstance(t, ComplexType)
+        rounded = sums if unconverted else numpy_api.allocate(n, into.type.dtype)
+        w = wholearray.astype(w, np.float64, copy=False)
+        _tr().call(weighted_histogram, (into, sums, rounded, x, w, edges, first, last, denom, BLOCK), {})
+    return wholearray.astype(counts, to_dtype(t), copy=False)
+
+
+def _running(t: Type) -> Type:
+    """The dtype a histogram of weights of dtype ``t`` adds in: ``int64`` (``uint64`` for
+    ``uint64``) for integers, converted to ``t`` at the end (the same as NumPy's sums wrapping in
+    ``t`` at every step, as integers wrap), ``t`` itself otherwise.  It is also NumPy's ``cumsum``
+    dtype of ``t``, but for ``int64`` rather than ``uint64`` from narrower unsigned integers (the
+    same bits)."""
+    return (u64 if t == u64 else i64) if isinstance(t, IntType) else t
+
+
+def _histogram_of_edges(a: Symbolic, edges: Symbolic, weights: Symbolic | None) -> tuple:
     """``np.histogram`` with bin edges, NumPy's way: NumPy's ``ValueError`` unless they are 1-d and
     never decrease (a NaN breaks nothing); the count up to each edge is a ``searchsorted`` of the
     sorted data (the last edge from the right, so the last bin is closed), the counts their
-    differences (``int64``).  Booleans count as ``uint8``, as NumPy converts them."""
+    differences (``int64``).  Booleans count as ``uint8``, as NumPy converts them.  With
+    ``weights``, ``_weighted_by_edges``."""
     if edges.type.ndim != 1:
         arith.raise_if(True, "ValueError", "`bins` must be 1d, when an array")
         raise PathEnds()
@@ -182,6 +253,8 @@ def _histogram_of_edges(a: Symbolic, edges: Symbolic) -> tuple:
     arith.raise_if(decreasing, "ValueError", "`bins` must increase monotonically, when an array")
     x = wholearray.ravel(wholearray.astype(a, np.uint8) if isinstance(a.type.dtype, BoolType) else
                          wholearray.elementwise(lambda v: v, (a,), "np.histogram()"))
+    if weights is not None:
+        return _weighted_by_edges(x, weights, edges), edges
     _tr().call(pyarray.sort_values, (x, numpy_api.allocate(arrays.dim(x, 0), x.type.dtype)), {})
     below = searchsorted(x, wholearray.subview(edges, slice(None, -1)), "left")
     through = searchsorted(x, wholearray.subview(edges, slice(-1, None)), "right")
@@ -189,6 +262,110 @@ def _histogram_of_edges(a: Symbolic, edges: Symbolic) -> tuple:
                                 i64)
     _tr().call(bin_differences, (counts, below, through), {})
     return counts, edges
+
+
+def _weighted_by_edges(x: Symbolic, weights: Symbolic, edges: Symbolic) -> Symbolic:
+    """The sums of ``weights`` between ``edges``, in the weights' dtype, as NumPy adds them
+    (``weighted_cumulative``): per block of 65,536 elements the weights in the order of
+    the sorted data summed cumulatively (``cumsum``'s dtype: ``int64``/``uint64`` for narrower
+    integers), the sums at the edges added up, and their differences.
+
+    Decision: the data of a block is sorted stably, so weights of equal values are added in
+    input order; NumPy's ``argsort`` (its SIMD quicksort) adds them in an order of its own, so
+    float sums over equal values may round differently from NumPy's (integer weights and
+    distinct values give NumPy's result exactly)."""
+    dt = np.result_type(to_dtype(x.type.dtype), to_dtype(edges.type.dtype))
+    if from_dtype(dt) is None:
+        raise _tr().error(TypingError, f"np.histogram() compares in {dt}, which compiled code does not support")
+    x = wholearray.astype(x, dt, copy=False)
+    edges_in = wholearray.astype(edges, dt, copy=False)
+    t = weights.type.dtype
+    running = _running(t)
+    m = arith.select(arith.compare("<", arrays.dim(x, 0), BLOCK), arrays.dim(x, 0), BLOCK)
+    k = arrays.dim(edges, 0)
+    bins = arith.select(arith.compare(">", k, 0), arith.binary("-", k, 1), 0)
+    cum = numpy_api.zeros(k, to_dtype(running))
+    scratch = (numpy_api.allocate(arith.binary("+", m, 1), running), numpy_api.allocate(m, i64),
+               numpy_api.allocate(m, i64), numpy_api.allocate(m, from_dtype(dt)), numpy_api.allocate(bins, i64),
+               numpy_api.allocate(1, i64))
+    _tr().call(weighted_cumulative, (cum,) + scratch + (x, weights, edges_in, BLOCK), {})
+    counts = numpy_api.allocate(bins, running)
+    _tr().call(differences, (counts, cum), {})
+    return wholearray.astype(counts, to_dtype(t), copy=False)
+
+
+def histogram_counts(counts, a, edges, first, last, denom):
+    """NumPy's histogram of the 1-d float64 ``a`` in equal bins: each element between ``first``
+    and ``last`` counted in its ``uniform_bin`` (traced)."""
+    for i in range(a.shape[0]):
+        x = a[i]
+        if x >= first and x <= last:
+            counts[uniform_bin(x, edges, first, denom)] += 1
+
+
+def uniform_bin(x, edges, first, denom):
+    """NumPy's bin of ``x`` (between the first and the last edge) among the equal bins of
+    ``edges``: ``int((x - first) / denom * n)``, corrected by one against the edges (the last
+    bin closed) (traced)."""
+    n = edges.shape[0] - 1
+    k = int((x - first) / denom * n)
+    if k == n:
+        k -= 1
+    if x < edges[k]:
+        k -= 1
+    if x >= edges[k + 1] and k != n - 1:
+        k += 1
+    return k
+
+
+def weighted_histogram(n, sums, rounded, a, w, edges, first, last, denom, block):
+    """NumPy's histogram of the 1-d float64 ``a`` in equal bins weighted by the float64 ``w``,
+    added as NumPy adds it: per block of ``block`` elements one ``np.bincount`` (``sums``: each
+    bin's weights added in order, from 0.0), stored into ``rounded`` (NumPy's
+    ``.astype(ntype)``; ``sums`` itself where NumPy adds the float64 sums unconverted) and added
+    to ``n`` (traced)."""
+    size = a.shape[0]
+    for start in range(0, size, block):
+        for k in range(sums.shape[0]):
+            sums[k] = 0.0
+        for i in range(start, min(start + block, size)):
+            x = a[i]
+            if x >= first and x <= last:
+                sums[uniform_bin(x, edges, first, denom)] += w[i]
+        for k in range(n.shape[0]):
+            rounded[k] = sums[k]
+            n[k] = n[k] + rounded[k]
+
+
+def weighted_cumulative(cum, cw, order, scratch, sa, below, through, a, w, edges, block):
+    """NumPy's cumulative weighted histogram of ``a`` at its bin ``edges`` (of ``a``'s dtype), per
+    block of ``block`` elements: the block's values sorted stably (``order``, ``scratch``; ``sa``
+    the sorted values), ``cw`` the running sums of their weights in that order (``cw[0] = 0``, in
+    ``cw``'s dtype: NumPy's ``cumsum``), and at each edge the sum up to it (``searchsorted``
+    left; the last edge right) added to ``cum`` (nothing without edges) (traced)."""
+    size = a.shape[0]
+    last = cum.shape[0] - 1
+    for start in range(0, size if last >= 0 else 0, block):
+        m = min(block, size - start)
+        keys = a[start:start + m]
+        for j in range(m):
+            order[j] = j
+        pyarray.sort_indices(order[:m], scratch[:m], keys)
+        cw[0] = 0
+        for j in range(m):
+            sa[j] = keys[order[j]]
+            cw[j + 1] = w[start + order[j]] if j == 0 else cw[j] + w[start + order[j]]
+        pyarray.search_sorted(below, sa[:m], edges[:last], False)
+        pyarray.search_sorted(through, sa[:m], edges[last:], True)
+        for e in range(last):
+            cum[e] += cw[below[e]]
+        cum[last] += cw[through[0]]
+
+
+def differences(out, a):
+    """``out[j] = a[j + 1] - a[j]`` (``np.diff``, in the dtype) (traced)."""
+    for j in range(out.shape[0]):
+        out[j] = a[j + 1] - a[j]
 
 
 def pyarray_decreases(edges):
@@ -207,7 +384,8 @@ def bin_differences(counts, below, through):
 
 
 def _with_density(result: tuple, density: Any) -> tuple:
-    """With ``density``, NumPy's ``n / np.diff(edges) / n.sum()`` in float64."""
+    """With ``density``, NumPy's ``n / np.diff(edges) / n.sum()``: the widths in float64, the
+    divisions in NumPy's result types (complex weights: ``complex128``)."""
     counts, edges = result
     if not density:
         return result
@@ -216,7 +394,7 @@ def _with_density(result: tuple, density: Any) -> tuple:
                                     "np.histogram()")
     total = wholearray.total(counts)
     return wholearray.elementwise(
-        lambda c, w: wholearray.numpy_binary("/", wholearray.numpy_binary("/", arith.cast(c, f64), w), total),
+        lambda c, w: wholearray.numpy_binary("/", wholearray.numpy_binary("/", c, w), total),
         (counts, widths), "np.histogram()"), edges
 
 

@@ -503,10 +503,6 @@ def histogram_listed_edges(a):
     return np.histogram(a, [0, 1, 2.5, 4])
 
 
-def histogram_weighted(a):
-    return np.histogram(a, 3, weights=a)
-
-
 def test_histogram_with_edges_and_density():
     """Counts from NumPy's searchsorted of the sorted data (the last bin closed, NaN counted
     nowhere), its errors for edges that decrease or are not 1-d; density=True as NumPy divides."""
@@ -519,5 +515,83 @@ def test_histogram_with_edges_and_density():
         check(histogram_edges, a, e)
     check(histogram_density, data[np.isfinite(data)], edges)
     check(histogram_listed_edges, np.arange(6.0))
-    with pytest.raises(UnsupportedError, match="weights="):
-        compile(histogram_weighted)(np.ones(3))
+
+
+def histogram_weighted(a, bins, w):
+    return np.histogram(a, bins, weights=w)
+
+
+def histogram_weighted_density(a, bins, w):
+    return np.histogram(a, bins, weights=w, density=True)
+
+
+def histogram_weighted_in_range(a, w):
+    return np.histogram(a, 4, range=(-1.0, 1.0), weights=w)
+
+
+WEIGHTED_DATA = np.random.default_rng(7).standard_normal(301)
+WEIGHTS = {"f64": np.random.default_rng(8).standard_normal(301),
+           "f32": np.random.default_rng(9).standard_normal(301).astype(np.float32),
+           "c128": np.random.default_rng(10).standard_normal(301) * (1 - 2j),
+           "c64": (np.random.default_rng(11).standard_normal(301) + 1j).astype(np.complex64),
+           "int8": np.arange(301, dtype=np.int8), "uint16": np.arange(301, dtype=np.uint16) * 300,
+           "int64": np.arange(301) - 150, "uint64": np.arange(301, dtype=np.uint64)}
+WEIGHT_BINS = {"equal": 7, "one": 1, "edges": np.array([-3.0, -1.0, 0.0, 0.5, 1.0, 3.0]),
+               "int_edges": np.array([-2, 0, 1, 3]), "one_edge": np.array([0.5]), "no_edges": np.zeros(0)}
+
+
+@pytest.mark.parametrize("bins", sorted(WEIGHT_BINS))
+@pytest.mark.parametrize("name", sorted(WEIGHTS))
+def test_weighted_histogram_is_numpys(name, bins):
+    """NumPy's sums of the weights, bit for bit, in its dtype (the weights'): equal bins add per
+    bin in float64 as ``np.bincount`` then convert (integers wrap, as int8's); edges add the
+    weights cumulatively in the order of the sorted data (distinct data here); density=True
+    divides in NumPy's types (complex128 for complex weights)."""
+    w, b = WEIGHTS[name], WEIGHT_BINS[bins]
+    check(histogram_weighted, WEIGHTED_DATA, b, w)
+    complex_total = name.startswith("c") and np.size(b) > 4   # np.sum of complex: see the module's text
+    check(histogram_weighted_density, WEIGHTED_DATA, b, w, exact=not complex_total)
+
+
+@pytest.mark.parametrize("a, w", [
+    (WEIGHTED_DATA.reshape(7, 43), WEIGHTS["f64"].reshape(7, 43)),
+    (np.asfortranarray(WEIGHTED_DATA.reshape(7, 43)), WEIGHTS["f32"].reshape(43, 7).T),
+    (WEIGHTED_DATA[::3], WEIGHTS["c128"][::3]), (WEIGHTED_DATA[::-2], WEIGHTS["int8"][1::2]),
+    (np.arange(20) % 7, np.arange(20.0) - 7.5), (np.zeros(0), np.zeros(0, np.float32)),
+    (np.array([0.5, np.nan, 0.25]), np.array([1.0, 2.0, 4.0])), (np.full(5, 2.0), np.arange(5.0)),
+    (np.array([[0.5]]), np.array([[3j]])),
+], ids=lambda x: f"{x.dtype}{x.shape}")
+def test_weighted_histogram_layouts_and_edge_cases(a, w):
+    """Weights of ``a``'s shape in any layout, raveled in C order as NumPy ravels them; equal data
+    (its range widened by 0.5), integer data, empty arrays, NaN (NumPy's ValueError for equal
+    bins, counted nowhere with edges).  Equal data with edges: weights whose sums are exact, as
+    NumPy's argsort adds the weights of equal values in an order of its own."""
+    for bins in (3, np.array([-1.0, 0.0, 0.5, 1.0, 3.0])):
+        check(histogram_weighted, a, bins, w)
+        check(histogram_weighted_density, a, bins, w)
+    check(histogram_weighted_in_range, a, w)
+
+
+def test_weighted_histogram_of_more_than_one_block():
+    """NumPy adds blocks of 65,536 elements: their sums converted to the weights' dtype (float32:
+    rounded per block) and added, the cumulative sums of each block's sorted data added at the
+    edges; float32 and complex64 sums of the blocks are added as NumPy adds them."""
+    rng = np.random.default_rng(12)
+    a = rng.standard_normal(150_000)
+    edges = np.array([-2.0, -0.5, 0.0, 0.1, 2.5])
+    for w in (rng.standard_normal(150_000), rng.random(150_000).astype(np.float32),
+              (rng.random(150_000) + 1j * rng.random(150_000)).astype(np.complex64),
+              rng.integers(-100, 100, 150_000).astype(np.int8)):
+        check(histogram_weighted, a, 5, w)
+        check(histogram_weighted, a, edges, w)
+
+
+def test_weighted_histogram_errors():
+    """NumPy's ValueError for weights of another shape (checked first); bool weights refused."""
+    for w in (np.ones(4), np.ones((3, 1)), np.ones(3)[:, None]):
+        check(histogram_weighted, np.ones(3), 2, w)
+    check(histogram_weighted, np.ones((2, 3)), 0, np.ones((3, 2)))
+    check(histogram_weighted, np.ones(3), np.array([1.0, 0.0]), np.ones(3))
+    check(histogram_weighted, np.ones(3), 0, np.ones(3))
+    with pytest.raises(UnsupportedError, match="bool weights"):
+        compile(histogram_weighted)(np.ones(3), 2, np.ones(3, bool))
