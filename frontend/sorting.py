@@ -169,6 +169,9 @@ def unique(a: Any, return_index: Any = False, return_inverse: Any = False, retur
         raise _tr().error(UnsupportedError, "np.unique() of complex arrays is not supported in compiled code")
     x = wholearray.ravel(wholearray.elementwise(lambda v: v, (a,), "np.unique()"))
     n = arrays.dim(x, 0)
+    if isinstance(t, IntType) and (t.signed or t.bits < 64) and not (return_index or return_inverse):
+        out, counts = _tr().call(unique_integers, (x,), {})
+        return (out, counts) if return_counts else out
     if return_index or return_inverse:
         order = numpy_api.arange(n)
         _tr().call(pyarray.sort_indices, (order, numpy_api.allocate(n, i64), x), {})
@@ -194,6 +197,51 @@ def unique(a: Any, return_index: Any = False, return_inverse: Any = False, retur
     if return_counts:
         results.append(counts)
     return tuple(results) if len(results) > 1 else out
+
+
+#: ``unique_integers`` counts in a table when the values' range is at most this much longer
+#: than the array
+DENSE_SLACK = 65536
+
+
+def unique_integers(a):
+    """The distinct values of the 1-d integers ``a`` (that fit ``int64``), sorted, and how often
+    each occurs (traced).  Where their range is at most ``DENSE_SLACK`` longer than ``a``
+    they are counted in a table of the range (linear, no sort); else radix-sorted and their
+    runs counted."""
+    n = a.shape[0]
+    lo = np.int64(0)
+    hi = np.int64(-1)
+    for i in range(n):
+        v = np.int64(a[i])
+        if i == 0 or v < lo:
+            lo = v
+        if i == 0 or v > hi:
+            hi = v
+    span = hi - lo   # wraps below 0 for a range beyond int64's
+    if n > 0 and 0 <= span < n + DENSE_SLACK:
+        tally = np.zeros(span + 1, np.int64)
+        for i in range(n):
+            tally[np.int64(a[i]) - lo] += 1
+        runs = 0
+        for v in range(span + 1):
+            if tally[v] != 0:
+                runs += 1
+        out = np.empty(runs, a.dtype)
+        counts = np.empty(runs, np.int64)
+        j = 0
+        for v in range(span + 1):
+            if tally[v] != 0:
+                out[j] = lo + v
+                counts[j] = tally[v]
+                j += 1
+    else:
+        keys = a.astype(np.int64)
+        pyarray.radix_sort(keys, np.empty(n, np.int64), np.empty(pyarray.RADIX_COUNTS, np.int64))
+        out = np.empty(pyarray.count_runs(keys), a.dtype)
+        counts = np.empty(out.shape[0], np.int64)
+        pyarray.first_of_runs(out, counts, keys, True)
+    return out, counts
 
 
 def gather(out, a, order):

@@ -349,6 +349,16 @@ def test_unique_of_integers_and_bools(a):
     check(distinct, a)
 
 
+@pytest.mark.parametrize("a", [
+    np.random.default_rng(4).integers(-128, 128, 1000).astype(np.int8),          # counted in a table
+    np.random.default_rng(5).integers(0, 2 ** 32, 300, dtype=np.uint32),         # radix-sorted: a wide range
+    np.array([-2 ** 63, 2 ** 63 - 1, 0, -2 ** 63]),                             # a range beyond int64's
+    np.array([7, 7, 7], np.uint16), np.array([], np.int32),
+], ids=["dense", "sparse", "int64-extremes", "one-value", "empty"])
+def test_unique_of_integers_counted_or_sorted(a):
+    check(distinct, a)
+
+
 def distinct_all(a):
     values, index, inverse, counts = np.unique(a, return_index=True, return_inverse=True, return_counts=True)
     again, inverse_only = np.unique(a, return_inverse=True)
