@@ -1,19 +1,34 @@
 """Indexing with arrays in compiled code ("fancy" indexing), read and written: a boolean
-mask of the array's shape (``a[a > 0]``, ``a[mask] = 0``), and integer (or 1-d boolean)
-index arrays mixed with slices, integers, ``None`` and ``...`` (``a[idx]``, ``a[:, idx]``,
-``a[i, idx] = v``, ``a[rows, cols] += 1``, ``a[mask_of_rows, 2:]``).
+mask (``a[a > 0]``, ``a[mask] = 0``), and integer or boolean index arrays of any shape and
+number mixed with slices, integers, ``None`` and ``...`` (``a[idx]``, ``a[:, idx2d]``,
+``a[i, idx] = v``, ``a[rows, cols] += 1``, ``a[i, j, k]``, ``a[mask2d, 1]``).
 
-Decisions, NumPy's: a read is a new array; a write stores in index order, so a repeated
-index keeps the last value, and ``a[idx] += 1`` adds once per distinct index (it reads,
-adds and writes back, as NumPy's).  Index arrays broadcast together (1-d: equal lengths or
-1); where the indexed axes sit in the result is NumPy's rule: where the first of them was
-when the array indices and the integers among them are next to each other in the key,
-else first.  A 1-d boolean array in a key stands for the positions of its true elements.
-Negative indices count from the end; one out of range is NumPy's ``IndexError``, a mask of
-another shape and a value array that does not broadcast to the result NumPy's
-``IndexError``/``ValueError``, where the code runs.  Index arrays of more than one
-dimension (but a whole mask), boolean arrays of several axes mixed with other indices and
-more than two index arrays in one key are refused.
+Decisions, NumPy's (2.4):
+
+- A read is a new array; a write stores in C order of the index arrays' broadcast shape, so
+  a repeated point keeps the last value, and ``a[idx] += 1`` adds once per distinct point
+  (it reads, adds and writes back, as NumPy's).
+- A boolean array of ``d`` axes stands for its ``nonzero()``: ``d`` integer index arrays of
+  the positions of its true elements (C order), for the ``d`` axes it covers.  A mask of
+  all of ``a``'s axes alone is read and stored in place (``select_where``, ``store_where``).
+- The index arrays broadcast together; the broadcast axes sit in the result where the first
+  array index was when the array indices and the integers among them are next to each other
+  in the key, else first.
+- Checks in NumPy's order, where the code runs: boolean arrays' shapes as the key is read
+  (``IndexError``), then a stored number's conversion, then whether the index arrays
+  broadcast (``IndexError: shape mismatch: indexing arrays could not be broadcast together
+  with shapes ...``), then whether a stored array broadcasts to the result (``ValueError``;
+  leading axes of extent 1 beyond the result's are dropped), then the indices' range,
+  index array by index array in C order (``IndexError`` for the first one out of range;
+  none when the broadcast shape is empty).  ``a[mask] = values`` with a whole mask keeps
+  NumPy's own messages (``values`` of one element or one per true element, 1-d).
+- Negative indices count from the end; an index array of any integer dtype is converted to
+  ``int64`` as NumPy converts it (``uint64`` 2**64 - 1 is -1).
+- One or two 1-d index arrays are read in place (``take_rows``, ``take_pairs``); more, or
+  arrays of several dimensions, through read-only views broadcast to the common shape
+  (``take_points``): no copy of the index arrays beyond their ``int64`` wrapped form.
+- A 0-d index array is refused (NumPy reads it as the integer it holds, but copies what
+  that integer would view).
 """
 from __future__ import annotations
 
@@ -23,10 +38,11 @@ from typing import Any
 import numpy as np
 
 from ir import UnsupportedError
+from ir.ops import ArrayBroadcastOp
 from ir.types import ArrayType, BoolType, IntType, i64
 
 from . import arith, arrays, numpy_api, pyarray, searching, wholearray
-from .context import TraceContext, current
+from .context import PathEnds, TraceContext, current
 from .values import Symbolic, define
 
 __all__ = ["getitem", "setitem"]
@@ -40,40 +56,54 @@ def _is_index_array(k: Any) -> bool:
     return isinstance(k, Symbolic) and isinstance(k.type, ArrayType)
 
 
-def _whole_mask(a: Symbolic, key: Any) -> Symbolic | None:
-    """The boolean mask ``key`` is when it is one array of several axes (``a[a > 0]``)."""
-    if _is_index_array(key) and isinstance(key.type.dtype, BoolType) and (key.type.ndim > 1 or a.type.ndim == 1):
-        return _mask_of(a, key)
-    return None
+def _whole_mask(a: Symbolic, key: Any) -> bool:
+    """Whether ``key`` is one boolean array of ``a``'s number of axes (``a[a > 0]``)."""
+    return _is_index_array(key) and isinstance(key.type.dtype, BoolType) and key.type.ndim == a.type.ndim
 
 
 @dataclass
 class _Selection:
-    """What an index with arrays selects: ``view``, ``a``'s view with the indexed axes first,
-    read at ``positions`` (``int64``, wrapped and checked, one array per indexed axis, of
-    length ``length`` or 1); the indexed axes of the result sit at ``at``."""
+    """What an index with arrays selects: ``view``, ``a``'s view with the indexed axes first, at
+    the points of ``indices`` (per indexed axis: ``a``'s axis, the index array, whether it is
+    known to be in range: a boolean's positions), broadcast to ``broadcast``; the broadcast
+    axes of the result sit at ``at``."""
 
     view: Symbolic
-    positions: list[Symbolic]
-    length: Any
+    indices: list[tuple[int, Symbolic, bool]]
+    broadcast: list
     at: int
 
+    @property
+    def fast(self) -> bool:
+        """One or two 1-d index arrays: read as they are (``take_rows``, ``take_pairs``: an array
+        of length 1 is read at every point), not through broadcast views (``take_points``)."""
+        return len(self.indices) <= 2 and all(index.type.ndim == 1 for _, index, _ in self.indices)
+
     def shape(self) -> tuple:
-        return (self.length, *arrays.shape(self.view)[len(self.positions):])
+        """The result's shape in the order of ``view`` (the broadcast axes first)."""
+        return (*self.broadcast, *arrays.shape(self.view)[len(self.indices):])
 
     def placed(self, x: Symbolic) -> Symbolic:
-        """``x``, in the order of ``view`` (the indexed axis first), in the result's order."""
+        """``x``, in the order of ``view``, in the result's order."""
         if self.at == 0:
             return x
-        axes = list(range(1, x.type.ndim))
-        return wholearray.transpose(x, tuple(axes[:self.at] + [0] + axes[self.at:]))
+        first, rest = list(range(len(self.broadcast))), list(range(len(self.broadcast), x.type.ndim))
+        return wholearray.transpose(x, tuple(rest[:self.at] + first + rest[self.at:]))
 
-    def unplaced(self, x: Symbolic) -> Symbolic:
-        """``x``, in the result's order, in the order of ``view``."""
-        if self.at == 0:
-            return x
-        axes = list(range(x.type.ndim))
-        return wholearray.transpose(x, tuple([self.at] + axes[:self.at] + axes[self.at + 1:]))
+    def points(self) -> list[Symbolic]:
+        """The ``int64`` positions along each indexed axis, wrapped and checked (NumPy's
+        ``IndexError`` for the first one out of range, index array by index array, each in C
+        order; none when the broadcast is empty, as NumPy): ``fast``, the 1-d arrays as they
+        are; else each as a read-only view broadcast to ``broadcast`` (no copy)."""
+        empty: Any = False
+        for extent in self.broadcast:
+            empty = arith.logical_or(empty, arith.compare("==", extent, 0))
+        points = [index if known else _checked(self.view, axis, original, index, arith.logical_not(empty))
+                  for axis, (original, index, known) in enumerate(self.indices)]
+        if self.fast:
+            return points
+        extents = [_value(e).value for e in self.broadcast]
+        return [_tr().emit_value(ArrayBroadcastOp(p.value, extents)) for p in points]
 
 
 def _constants(key: Any) -> Any:
@@ -86,21 +116,29 @@ def _constants(key: Any) -> Any:
     return tuple(traced(k) for k in key) if isinstance(key, tuple) else traced(key)
 
 
-def _select(a: Symbolic, key: Any, before_bounds: Any = lambda: None) -> _Selection | None:
-    """The selection of ``key`` if it holds an index array (None for every other key);
-    ``before_bounds()`` runs after the boolean arrays' checks, before the integer ones'."""
+def _axes(k: Any) -> int:
+    """How many of the array's axes the index ``k`` consumes."""
+    if k is None or k is Ellipsis:
+        return 0
+    return k.type.ndim if _is_index_array(k) and isinstance(k.type.dtype, BoolType) else 1
+
+
+def _select(a: Symbolic, key: Any, before_broadcast: Any = lambda: None) -> _Selection | None:
+    """The selection of ``key`` if it holds an index array (None for every other key).  NumPy's
+    order of checks: boolean arrays' shapes as the key is read, then ``before_broadcast()``
+    (a stored value's conversion), then whether the index arrays broadcast; the integer
+    indices' range is checked later (``_Selection.points``)."""
     keys = list(key) if isinstance(key, tuple) else [key]
     if not any(_is_index_array(k) for k in keys):
         return None
     for k in keys:
-        if _is_index_array(k):
-            if not isinstance(k.type.dtype, (BoolType, IntType)):
-                raise IndexError("arrays used as indices must be of integer (or boolean) type")
-            if k.type.ndim != 1:
-                raise _tr().error(UnsupportedError, "an index array of more than 1 dimension mixed with other "
-                                                    "indices is not supported in compiled code yet")
+        if _is_index_array(k) and not isinstance(k.type.dtype, (BoolType, IntType)):
+            raise IndexError("arrays used as indices must be of integer (or boolean) type")
+        if _is_index_array(k) and k.type.ndim == 0:
+            raise _tr().error(UnsupportedError, "a 0-d index array is not supported in compiled code; index with "
+                                                "the number it holds")
     ndim = a.type.ndim
-    consuming = sum(k is not None and k is not Ellipsis for k in keys)
+    consuming = sum(_axes(k) for k in keys)
     if sum(k is Ellipsis for k in keys) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     if consuming > ndim:
@@ -110,7 +148,7 @@ def _select(a: Symbolic, key: Any, before_bounds: Any = lambda: None) -> _Select
         keys += [slice(None)] * (ndim - consuming)
     else:
         keys[at_ellipsis:at_ellipsis + 1] = [slice(None)] * (ndim - consuming)
-    basic, indexed, advanced, axis, view_axis, before = [], [], [], 0, 0, None
+    basic, indices, moved, advanced, axis, view_axis, before = [], [], [], [], 0, 0, None
     for j, k in enumerate(keys):
         if k is None or isinstance(k, slice):
             basic.append(k)
@@ -120,61 +158,78 @@ def _select(a: Symbolic, key: Any, before_bounds: Any = lambda: None) -> _Select
         advanced.append(j)
         if before is None:   # the result's axes before the first advanced index
             before = sum(1 for x in keys[:j] if x is None or isinstance(x, slice))
-        if _is_index_array(k):
-            basic.append(slice(None))
-            indexed.append((view_axis, axis, k))
-            view_axis += 1
-        else:
+        if not _is_index_array(k):
             basic.append(k)
-        axis += 1
-    if len(indexed) > 2:
-        raise _tr().error(UnsupportedError, "more than two index arrays in one index are not supported in compiled "
-                                            "code yet")
+            axis += 1
+            continue
+        if isinstance(k.type.dtype, BoolType):   # its true elements' positions, one array per axis
+            _check_mask(a, axis, k)
+            positions = (searching.flatnonzero(k),) if k.type.ndim == 1 else searching.nonzero(k)
+            indices += [(axis + m, p, True) for m, p in enumerate(positions)]
+        else:
+            indices.append((axis, k, False))
+        basic += [slice(None)] * _axes(k)
+        moved += range(view_axis, view_axis + _axes(k))
+        view_axis += _axes(k)
+        axis += _axes(k)
     everything = all(isinstance(k, slice) and k.start is None and k.stop is None and k.step is None for k in basic)
     view = a if everything else wholearray.subview(a, tuple(basic))
-    moved = [v for v, _, _ in indexed]
     order = moved + [v for v in range(view.type.ndim) if v not in moved]
     if order != sorted(order):
         view = wholearray.transpose(view, tuple(order))
-    # NumPy checks boolean arrays' lengths as it reads the index, then converts a stored value
-    # (``before_bounds``), then checks integer indices as it goes
-    positions: list = [_checked(view, j, original, index) if isinstance(index.type.dtype, BoolType) else None
-                       for j, (_, original, index) in enumerate(indexed)]
-    before_bounds()
-    positions = [p if p is not None else _checked(view, j, original, index)
-                 for j, (p, (_, original, index)) in enumerate(zip(positions, indexed))]
-    length = _broadcast_length(positions)
+    before_broadcast()
+    broadcast = _broadcast([index for _, index, _ in indices])
     adjacent = advanced == list(range(advanced[0], advanced[-1] + 1))
-    return _Selection(view, positions, length, before if adjacent else 0)
+    return _Selection(view, indices, broadcast, before if adjacent else 0)
 
 
-def _broadcast_length(positions: list[Symbolic]) -> Any:
-    """The length index arrays broadcast to (NumPy's ``IndexError`` if they do not)."""
-    n = arrays.dim(positions[0], 0)
-    for other in positions[1:]:
-        m = arrays.dim(other, 0)
-        ok = arith.logical_or(arith.logical_or(arith.compare("==", n, m), arith.compare("==", n, 1)),
-                              arith.compare("==", m, 1))
-        arith.raise_if(arith.logical_not(ok), "IndexError", "shape mismatch: indexing arrays could not be broadcast "
-                                                            "together with shapes ({},) ({},) ", n, m)
-        n = arith.select(arith.compare("==", n, 1), m, n)
-    return n
+def _broadcast(indices: list[Symbolic]) -> list:
+    """The shape the index arrays broadcast to (NumPy's ``IndexError`` if they do not)."""
+    shapes = [arrays.shape(index) for index in indices]
+    ok: Any = True
+    result: list = []
+    ndim = max(len(s) for s in shapes)
+    for axis in range(ndim):
+        extent: Any = 1
+        for s in shapes:
+            k = axis - (ndim - len(s))
+            if k < 0:
+                continue
+            other = s[k]
+            if wholearray.same_extent(extent, other) or isinstance(other, int) and other == 1:
+                continue
+            if isinstance(extent, int) and extent == 1:
+                extent = other
+                continue
+            fits = arith.logical_or(arith.compare("==", extent, other), arith.compare("==", other, 1))
+            ok = arith.logical_and(ok, arith.logical_or(fits, arith.compare("==", extent, 1)))
+            extent = arith.select(arith.compare("==", extent, 1), other, extent)
+        result.append(extent)
+    arith.raise_if(arith.logical_not(ok), "IndexError", "shape mismatch: indexing arrays could not be broadcast "
+                   "together with shapes " + " ".join(_shape(len(s)) for s in shapes) + " ",
+                   *(_value(e) for s in shapes for e in s))
+    return result
 
 
 def getitem(a: Symbolic, key: Any) -> Any:
     key = _constants(key)
-    mask = _whole_mask(a, key)
-    if mask is not None:
-        x, m = wholearray.ravel(a), wholearray.ravel(mask)
+    if _whole_mask(a, key):
+        _check_mask(a, 0, key)
+        x, m = wholearray.ravel(a), wholearray.ravel(key)
         out = numpy_api.allocate(wholearray.count_nonzero(m), a.type.dtype)
         _tr().call(pyarray.select_where, (out, x, m), {})
         return out
     selection = _select(a, key)
     if selection is None:
         return wholearray.getitem(a, key)
-    out = numpy_api.allocate(selection.shape(), a.type.dtype)
-    _tr().call(pyarray.take_rows if len(selection.positions) == 1 else pyarray.take_pairs,
-               (out, selection.view, *selection.positions), {})
+    points = selection.points()
+    view, rest = selection.view, arrays.shape(selection.view)[len(points):]
+    if selection.fast:
+        out = numpy_api.allocate((selection.broadcast[0], *rest), a.type.dtype)
+        _tr().call(pyarray.take_rows if len(points) == 1 else pyarray.take_pairs, (out, view, *points), {})
+    else:
+        out = numpy_api.allocate(selection.shape(), a.type.dtype)
+        _tr().call(pyarray.take_points, (out, view, tuple(points)), {})
     return selection.placed(out)
 
 
@@ -191,48 +246,51 @@ def setitem(a: Symbolic, key: Any, value: Any) -> None:
     def convert() -> None:   # NumPy converts a value after the masks' checks, before the integer indices'
         if not wholearray.is_array(value):
             stored[0] = arrays.stored(value, a.type.dtype)
-    mask = _whole_mask(a, key)
-    if mask is not None:
+    whole = _whole_mask(a, key)
+    if whole and not (wholearray.is_array(value) and value.type.ndim == 1 and a.type.ndim > 1):
+        _check_mask(a, 0, key)
         convert()
-        _store_masked(a, mask, stored[0])
+        _store_masked(a, key, stored[0])
         return
-    selection = _select(a, key, convert)
+    selection = _select(a, key, convert)   # a mask of several axes: stored at its true elements' positions
     value = stored[0]
-    pairs = len(selection.positions) == 2
-    if not wholearray.is_array(value):
-        _tr().call(pyarray.put_pairs if pairs else pyarray.put_rows, (selection.view, *selection.positions, value), {})
-        return
-    values = _values_for(selection, value)
-    _tr().call(pyarray.put_pairs_from if pairs else pyarray.put_rows_from,
-               (selection.view, *selection.positions, values), {})
+    if whole:
+        _check_count(key, value)
+    values = _values_for(selection, value) if wholearray.is_array(value) else None
+    points = selection.points()
+    view = selection.view
+    if selection.fast:
+        pairs = len(points) == 2
+        if values is None:
+            _tr().call(pyarray.put_pairs if pairs else pyarray.put_rows, (view, *points, value), {})
+        else:
+            _tr().call(pyarray.put_pairs_from if pairs else pyarray.put_rows_from, (view, *points, values), {})
+    elif values is None:
+        _tr().call(pyarray.put_points, (view, tuple(points), value), {})
+    else:
+        _tr().call(pyarray.put_points_from, (view, tuple(points), values), {})
 
 
 def _values_for(selection: _Selection, value: Symbolic) -> Symbolic:
-    """``value`` broadcast to the result's shape (NumPy's ``ValueError`` if it does not), as an
-    array in the order of the selection's view."""
-    shape = selection.shape()
-    result = [shape[k] for k in _result_order(selection, len(shape))]
-    source = arrays.shape(value)
-    ok: Any = len(source) <= len(result)
-    if ok:
-        for extent, target in zip(reversed(source), reversed(result)):
-            fits = arith.logical_or(arith.compare("==", extent, target), arith.compare("==", extent, 1))
-            ok = fits if ok is True else arith.logical_and(ok, fits)
-    text = (f"shape mismatch: value array of shape {_shape(len(source))} could not be broadcast to indexing "
-            f"result of shape {_shape(len(result))}")
-    if ok is False:
-        arith.raise_if(True, "ValueError", text, *source, *result)
-    elif ok is not True:
-        arith.raise_if(arith.logical_not(ok), "ValueError", text, *source, *result)
-    full = numpy_api.allocate(tuple(result), selection.view.type.dtype)
-    wholearray.assign(full, value)
-    return selection.unplaced(full)
-
-
-def _result_order(selection: _Selection, ndim: int) -> list[int]:
-    """The axes of ``selection.shape()`` in the result's order."""
-    axes = list(range(1, ndim))
-    return axes[:selection.at] + [0] + axes[selection.at:]
+    """``value`` broadcast to the result's shape (NumPy's ``ValueError`` if it does not; leading
+    axes of extent 1 beyond the result's are dropped, as NumPy's), as a new array in the order
+    of the selection's view."""
+    full = numpy_api.allocate(selection.shape(), selection.view.type.dtype)
+    target = selection.placed(full)
+    result, source = arrays.shape(target), arrays.shape(value)
+    extra = max(len(source) - len(result), 0)
+    ok: Any = True
+    for extent in source[:extra]:
+        ok = arith.logical_and(ok, arith.compare("==", extent, 1))
+    for extent, wanted in zip(reversed(source[extra:]), reversed(result)):
+        if not wholearray.same_extent(extent, wanted):
+            ok = arith.logical_and(ok, arith.logical_or(arith.compare("==", extent, wanted),
+                                                        arith.compare("==", extent, 1)))
+    arith.raise_if(arith.logical_not(ok), "ValueError", f"shape mismatch: value array of shape {_shape(len(source))} "
+                   f"could not be broadcast to indexing result of shape {_shape(len(result))}",
+                   *(_value(e) for e in (*source, *result)))
+    wholearray.assign(target, value)
+    return full
 
 
 def _shape(ndim: int) -> str:
@@ -240,48 +298,51 @@ def _shape(ndim: int) -> str:
 
 
 def _store_masked(a: Symbolic, mask: Symbolic, value: Any) -> None:
+    """``a[mask] = value`` for a number, or a 1-d array into a 1-d ``a``; NumPy's ``TypeError``
+    for an array of more dimensions."""
     if not wholearray.is_array(value):
         _tr().call(pyarray.store_where, (a, mask, value), {})
         return
-    if a.type.ndim != 1 or value.type.ndim != 1:
-        raise _tr().error(UnsupportedError, "a[mask] = array is supported for 1-d arrays in compiled code; "
-                                            "assign a number, or index a 1-d view")
+    if value.type.ndim != 1:
+        arith.raise_if(True, "TypeError", "NumPy boolean array indexing assignment requires a 0 or 1-dimensional "
+                                          f"input, input has {value.type.ndim} dimensions")
+        raise PathEnds()
+    _check_count(mask, value)
+    _tr().call(pyarray.store_where_from, (a, mask, value), {})
+
+
+def _check_count(mask: Symbolic, value: Symbolic) -> None:
+    """NumPy's ``ValueError`` unless the 1-d ``value`` has one element or one per true one of ``mask``."""
     count, n = wholearray.count_nonzero(mask), arrays.dim(value, 0)
     arith.raise_if(arith.logical_and(arith.compare("!=", n, count), arith.compare("!=", n, 1)), "ValueError",
                    "NumPy boolean array indexing assignment cannot assign {} input values to the {} output "
                    "values where the mask is true", n, count)
-    _tr().call(pyarray.store_where_from, (a, mask, value), {})
 
 
-def _mask_of(a: Symbolic, mask: Symbolic) -> Symbolic:
-    """``mask`` checked against ``a``'s shape (NumPy's ``IndexError``); only whole-shape masks."""
-    if mask.type.ndim != a.type.ndim:
-        raise _tr().error(UnsupportedError, "a boolean index of fewer dimensions than the array is not supported in "
-                                            "compiled code yet; index with a mask of the array's shape")
-    for axis, (n, m) in enumerate(zip(arrays.shape(a), arrays.shape(mask))):
+def _check_mask(a: Symbolic, first: int, mask: Symbolic) -> None:
+    """``mask``'s shape checked against ``a``'s axes from ``first`` on (NumPy's ``IndexError``)."""
+    for axis, m in enumerate(arrays.shape(mask), first):
+        n = arrays.dim(a, axis)
         arith.raise_if(arith.compare("!=", n, m), "IndexError",
                        f"boolean index did not match indexed array along axis {axis}; size of axis is {{}} but size "
                        "of corresponding boolean axis is {}", _value(n), _value(m))
-    return mask
 
 
-def _checked(view: Symbolic, axis: int, original: int, index: Symbolic) -> Symbolic:
-    """The 1-d ``index`` (integers, or a boolean array's true positions) as ``int64`` positions
-    along ``view``'s ``axis`` (``a``'s axis ``original``), wrapped and checked (NumPy's
-    ``IndexError`` for the first one out of range, or a boolean array of another length)."""
-    size = arrays.dim(view, axis)
-    if isinstance(index.type.dtype, BoolType):
-        n = arrays.dim(index, 0)
-        arith.raise_if(arith.compare("!=", n, size), "IndexError",
-                       f"boolean index did not match indexed array along axis {original}; size of axis is {{}} but "
-                       "size of corresponding boolean axis is {}", _value(size), _value(n))
-        return searching.flatnonzero(index)
+def _checked(view: Symbolic, axis: int, original: int, index: Symbolic, check: Any) -> Symbolic:
+    """The integer ``index`` as ``int64`` positions along ``view``'s ``axis`` (``a``'s axis
+    ``original``), a new array of its shape, wrapped and checked where ``check``."""
     positions = wholearray.astype(index, np.int64, copy=False)
-    out = numpy_api.allocate(arrays.dim(positions, 0), i64)
-    bad, first = _tr().call(pyarray.wrap_indices, (out, positions, size), {})
-    arith.raise_if(bad, "IndexError", f"index {{}} is out of bounds for axis {original} with size {{}}", first,
-                   _value(size))
+    out = numpy_api.allocate(arrays.shape(positions), i64)
+    _wrap(wholearray.ravel(out), wholearray.ravel(positions), arrays.dim(view, axis), original, check)
     return out
+
+
+def _wrap(out: Symbolic, positions: Symbolic, size: Any, original: int, check: Any) -> None:
+    """``out`` = the ``int64`` ``positions`` wrapped (negative ones count from the end); NumPy's
+    ``IndexError`` for the first one out of range (where ``check``)."""
+    bad, first = _tr().call(pyarray.wrap_indices, (out, positions, size), {})
+    arith.raise_if(arith.logical_and(bad, check), "IndexError",
+                   f"index {{}} is out of bounds for axis {original} with size {{}}", first, _value(size))
 
 
 def _value(n: Any) -> Symbolic:

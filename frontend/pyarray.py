@@ -531,3 +531,52 @@ def tile_from(out, a):
     else:
         for i in range(out.shape[0]):
             tile_from(out[i], a[i % n])
+
+
+def _at(a, points, j):
+    """``a[points[0][j], points[1][j], ...]`` for 1-d ``points``: an element, or a view of the
+    axes left."""
+    if len(points) == 1:
+        return a[points[0][j]]
+    return _at(a[points[0][j]], points[1:], j)
+
+
+def _put_at(a, points, j, value):
+    """``a[points[0][j], points[1][j], ...] = value`` for 1-d ``points``."""
+    if len(points) == 1:
+        a[points[0][j]] = value
+    else:
+        _put_at(a[points[0][j]], points[1:], j, value)
+
+
+def take_points(out, a, points):
+    """``out[j, ...] = a[points[0][j, ...], points[1][j, ...], ...]`` over the multi-indices
+    ``j, ...`` of the first axes of ``out``, the shape of every array of the tuple ``points``
+    (indices already broadcast, wrapped and checked)."""
+    if points[0].ndim == 1:
+        for j in range(out.shape[0]):
+            out[j] = _at(a, points, j)
+    else:
+        for j in range(out.shape[0]):
+            take_points(out[j], a, tuple(p[j] for p in points))
+
+
+def put_points(a, points, value):
+    """``a[points[0][j, ...], points[1][j, ...], ...] = value``, in C order of ``j, ...``."""
+    if points[0].ndim == 1:
+        for j in range(points[0].shape[0]):
+            _put_at(a, points, j, value)
+    else:
+        for j in range(points[0].shape[0]):
+            put_points(a, tuple(p[j] for p in points), value)
+
+
+def put_points_from(a, points, values):
+    """``a[points[0][j, ...], ...] = values[j, ...]``, in C order of ``j, ...``: a repeated point
+    keeps the last value."""
+    if points[0].ndim == 1:
+        for j in range(values.shape[0]):
+            _put_at(a, points, j, values[j])
+    else:
+        for j in range(values.shape[0]):
+            put_points_from(a, tuple(p[j] for p in points), values[j])

@@ -1,6 +1,6 @@
 """Indexing with arrays (``frontend/fancy.py``) against NumPy on the same inputs: boolean masks
-of the array's shape, and 1-d integer or boolean index arrays mixed with slices, integers,
-``None`` and ``...``, read and written."""
+of the array's shape, and integer or boolean index arrays of any shape and number mixed with
+slices, integers, ``None`` and ``...``, read and written."""
 import numpy as np
 import pytest
 
@@ -149,19 +149,126 @@ def test_index_arrays_mixed_with_other_indices(kernel, args):
     check(kernel, *args)
 
 
-def table_rows(a, index):
-    return a[index, 1:]
+def rows_by_table(a, index):
+    return a[index, :]
 
 
-def three_arrays(a, i):
-    return a[i, i, i]
+def table_then_integer(a, index):
+    return a[index, 3]
 
 
-def test_other_index_arrays_are_refused():
-    with pytest.raises(UnsupportedError, match="more than 1 dimension"):
-        compile(table_rows)(M, np.array([[0]]))
-    with pytest.raises(UnsupportedError, match="more than two index arrays"):
-        compile(three_arrays)(A3, np.array([0]))
+def triples(a, i, j, k):
+    return a[i, j, k]
+
+
+def around_an_integer(a, i, k):
+    return a[:, i, 1, k]   # adjacent: the broadcast axes where i was
+
+
+def mask_then_integer(a, mask):
+    return a[mask, 1]
+
+
+def integer_then_mask(a, mask):
+    return a[1, mask]
+
+
+def mask_and_table(a, mask, index):
+    return a[mask, index]
+
+
+def strided_columns(a, index):
+    return a[::2, ::-1][:, index]
+
+
+def put_triples(a, i, j, k, value):
+    a[i, j, k] = value
+    return a
+
+
+def bump_triples(a, i, j, k):
+    a[i, j, k] += 1
+    return a
+
+
+def put_mask_then_integer(a, mask, value):
+    a[mask, 1] = value
+    return a
+
+
+def put_strided_rows(a, index, value):
+    a[1::2, ::-1][index] = value
+    return a
+
+
+A4 = np.arange(120.0).reshape(2, 3, 4, 5)
+T = np.array([[3, -1], [0, 3], [1, 1]])   # a 2-d index array
+J, K = np.array([3, 0, 1]), np.array([4, -1, 0])
+
+
+@pytest.mark.parametrize("kernel, args", [
+    (rows_by_table, (G, T)), (columns, (G, T)), (columns, (A3, T)), (table_then_integer, (G, T)),
+    (take, (G, T)), (take, (V, np.array([[0, 1, 2], [2, 1, 0]]).T)), (take, (G, np.zeros((2, 0), np.int64))),
+    (pairs, (G, T, np.array([4, 0]))), (pairs, (G, T[:, :1], J)),
+    (pairs, (np.asfortranarray(G), T.T % 4, np.asfortranarray(T.T)[:, ::-1])),
+    (triples, (A3, np.array([0, 2, 1]), J, K)), (triples, (A3, np.array([[0], [2]]), J, K[:1])),
+    (triples, (A3, np.array([[0], [2]])[::-1], np.asfortranarray(T.T % 4), np.array([[1], [2]]))),
+    (around_an_integer, (A4, T % 3, np.array([4, 0]))), (split_by_slice, (A3, T)), (last_axis, (A3, T)),
+    (new_axis_first, (G, T)), (strided_columns, (G, T)),
+    (mask_then_integer, (A3, A3[:, :, 0] > 20)), (mask_then_integer, (A3, np.zeros((3, 4), bool))),
+    (masked, (A3, A3[:, :, 0] > 20)), (integer_then_mask, (A3, A3[0] > 7)),
+    (mask_and_table, (A3, np.array([True, False, True]), T[:1] % 4)), (mask_and_table, (A3, A3[:, :, 0] > 20, 2)),
+    (put, (G, T, 7.0)), (put, (G, T, np.arange(6.0).reshape(3, 2, 1))), (put, (np.zeros(5), J, np.ones((1, 3)))),
+    (put, (G, np.array([[0, 1]]), np.ones((1, 1, 2, 5)))), (increment, (G, T)),
+    (set_columns, (np.asfortranarray(G), T)),
+    (put_triples, (A3, np.array([0, 0]), np.array([1, 1]), np.array([2, 2]), np.array([5.0, 6.0]))),
+    (put_triples, (A3, np.array([[0], [2]]), J, K, np.arange(6.0).reshape(2, 3))),
+    (bump_triples, (A3, np.array([0, 0, 2]), np.array([1, 1, 3]), np.array([2, 2, -1]))),
+    (put_mask_then_integer, (A3, A3[:, :, 0] > 20, 0.5)),
+    (put_mask_then_integer, (A3, A3[:, :, 0] > 20, np.arange(7.0))),
+    (put_strided_rows, (G, T % 2, -1.0)),
+    (put, (M, M > 0, np.array([7.0, 8.0, 9.0]))), (put, (M.T, M.T > 0, np.array([7.0]))),
+    (put, (A3, A3[:, :, 0] > 20, np.arange(5.0))),
+    # NumPy's errors, and the cases that are none
+    (pairs, (G, T, J)), (triples, (A3, J[:2], J, K)), (triples, (A3, np.array([0, 3]), J[:2], K[:2])),
+    (triples, (A3, np.array([0, 1]), J[:2], np.array([9, 9]))),
+    (triples, (A3, np.array([], np.int64), J[:1], K[:1] + 9)), (triples, (A3, np.zeros((0, 1), np.int64), J + 9, K)),
+    (rows_by_table, (G, T + 4)), (table_then_integer, (G, T * 3)),
+    (mask_then_integer, (A3, np.ones((3, 3), bool))), (mask_then_integer, (A3, np.ones((2, 4), bool))),
+    (triples, (A3, np.array([[0], [5]]), J + 5, K)),
+    (put_mask_then_integer, (A3, A3[:, :, 0] > 20, np.arange(5.0))),
+    (put, (G, T, np.ones((3, 3)))), (put, (np.zeros(5), J, np.ones((2, 3)))),
+    (put, (M, M > 0, np.array([7.0, 8.0]))), (put, (M, M > 0, np.ones((1, 3)))),
+    (put_triples, (A3, np.array([0, 9]), J[:2], K[:2], np.array([5.0, 6.0, 7.0]))),
+    (put_triples, (A3, np.array([0, 9]), J[:2], K[:2], 1.0)),
+], ids=lambda x: getattr(x, "__name__", None) or "")
+def test_index_arrays_of_any_shape_and_number(kernel, args):
+    """Index arrays of several dimensions, more than two of them, and boolean arrays of several
+    axes among other indices (their true elements' positions), read and written: the broadcast
+    shape where NumPy puts it, the last of repeated points stays, ``+=`` adds once, NumPy's
+    ``IndexError``/``ValueError`` (index arrays that do not broadcast, out of range where the
+    broadcast is not empty, masks of another shape, values that do not broadcast)."""
+    check(kernel, *args)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"])
+def test_every_integer_dtype_indexes(dtype):
+    """``uint64`` indices too, converted as NumPy converts them (2**64 - 1 is -1)."""
+    i, j = np.array([[0], [2]], dtype), np.array([3, 0, 1], dtype)
+    for k in (np.array([4], dtype), np.array([-1]).astype(dtype), np.array([5], dtype)):
+        check(triples, A3, i, j, k)
+        check(put_triples, A3, i, j, k, 2.5)
+
+
+def zero_d_index(a, i):
+    return a[i.reshape(())]
+
+
+def test_a_0d_index_array_is_refused():
+    """NumPy reads a 0-d integer array as the integer it holds, but copies what the integer
+    would view: refused rather than read either way."""
+    with pytest.raises(UnsupportedError, match="0-d index array"):
+        compile(zero_d_index)(G, np.array([1]))
 
 
 def boolean_scalar_index(a, flag):
