@@ -581,10 +581,13 @@ class ArrayGenerator(Generator):
                 x, masked = Arr(f"{x.text}[{x.text} > 0]", x.kind, (x.shape[0],) if x.shape else ()), True
             elif u < 0.6 or len(x.shape) != 2:
                 x, masked = Arr(f"{x.text}[np.arange(-1, 2)]", x.kind, x.shape), True   # IndexError: < 2 rows
-            else:   # index arrays mixed with slices, pairs of them, a mask of the rows
+            else:   # index arrays mixed with slices, pairs of them (broadcast), three of them, a mask of the rows
                 self.uses_index = True   # x[:, 0] may be out of range: no unchecked run
                 form, shape = r.choice([("{0}[:, np.array([0, -1, 0])]", x.shape),
                                         ("{0}[np.array([-1, 0]), np.array([0, -1])]", x.shape[:1]),
+                                        ("{0}[np.array([[0], [-1]]), np.array([0, -1, 0])]", x.shape),
+                                        ("{0}[None][np.array([0, 0]), np.array([-1, 0]), np.array([[0], [-1]])]",
+                                         x.shape),
                                         ("{0}[{0}[:, 0] > 0, 1:]", x.shape), ("{0}[1:, np.array([True, False])]", x.shape)])
                 x, masked = Arr(form.format(x.text), x.kind, shape), True
         if exact and name in ("sum", "prod") and x.kind == "f":
@@ -683,7 +686,9 @@ class ArrayGenerator(Generator):
             value = {"b": "True", "i": r.choice(["2", "(-3)"]), "f": r.choice(["1.5", "(-0.0)"])}[base.kind]
             if len(base.shape) == 2:
                 target = r.choice(["{}[:, np.array([0, -1])]", "{}[np.array([-1, 0, -1]), np.array([0, 0, 0])]",
-                                   "{}[np.array([True, False]), 1:]", "{}[1:, np.array([0, 0])]"])
+                                   "{}[np.array([True, False]), 1:]", "{}[1:, np.array([0, 0])]",
+                                   "{}[np.array([[0], [-1]]), np.array([0, -1])]",
+                                   "{}[None][np.array([0, 0]), np.array([-1, 0]), np.array([[0], [-1]])]"])
             else:
                 target = r.choice(["{}[np.array([0, -1, 0])]", "{}[..., np.array([-1])]"])
             op = "|=" if base.kind == "b" else r.choice(["=", "+="])
