@@ -308,29 +308,14 @@ RADIX_COUNTS = _DIGITS * _DIGIT_VALUES
 
 def radix_sort(keys, scratch, counts):
     """``keys`` (``int64``) sorted in place by an LSD radix sort on 11-bit digits (``scratch``:
-    as long, ``counts``: ``_DIGITS * _DIGIT_VALUES`` long, the counts of each digit's values):
-    stable, linear.  One pass counts every digit; a digit in which all keys agree is not
-    passed over (so keys below 2**22 take two passes).  The sign bit is flipped: negative
-    keys first."""
+    as long, ``counts``: ``RADIX_COUNTS`` long): stable, linear.  One pass counts every digit
+    (``_count_digits``); a digit in which all keys agree is not passed over (so keys below
+    2**22 take two passes)."""
     n = keys.shape[0]
-    for d in range(_DIGITS * _DIGIT_VALUES):
-        counts[d] = 0
-    for i in range(n):
-        x = keys[i] ^ (-2 ** 63)
-        for digit in range(_DIGITS):
-            counts[digit * _DIGIT_VALUES + ((x >> (digit * _DIGIT_BITS)) & (_DIGIT_VALUES - 1))] += 1
+    _count_digits(counts, keys)
     moved = 0
     for digit in range(_DIGITS):
-        base = digit * _DIGIT_VALUES
-        total = 0
-        spread = True
-        for d in range(_DIGIT_VALUES):
-            c = counts[base + d]
-            if c == n:
-                spread = False
-            counts[base + d] = total
-            total += c
-        if spread and n > 0:
+        if _digit_starts(counts, digit, n):
             if moved % 2 == 0:
                 _radix_pass(keys, scratch, counts, digit)
             else:
@@ -339,6 +324,51 @@ def radix_sort(keys, scratch, counts):
     if moved % 2 == 1:
         for i in range(n):
             keys[i] = scratch[i]
+
+
+def radix_argsort(order, keys, scratch, order_scratch, counts):
+    """``order`` (``0..n-1``) sorted stably by the ``int64`` ``keys``, which are sorted with it:
+    ``radix_sort`` moving each key's index along (``order_scratch``: as long)."""
+    n = keys.shape[0]
+    _count_digits(counts, keys)
+    moved = 0
+    for digit in range(_DIGITS):
+        if _digit_starts(counts, digit, n):
+            if moved % 2 == 0:
+                _radix_pass_with(keys, scratch, order, order_scratch, counts, digit)
+            else:
+                _radix_pass_with(scratch, keys, order_scratch, order, counts, digit)
+            moved += 1
+    if moved % 2 == 1:
+        for i in range(n):
+            keys[i] = scratch[i]
+            order[i] = order_scratch[i]
+
+
+def _count_digits(counts, keys):
+    """``counts[digit * _DIGIT_VALUES + d]``: how many ``keys`` have the value ``d`` in the
+    digit ``digit`` (of the key with its sign bit flipped, so that negative keys come first)."""
+    for d in range(_DIGITS * _DIGIT_VALUES):
+        counts[d] = 0
+    for i in range(keys.shape[0]):
+        x = keys[i] ^ (-2 ** 63)
+        for digit in range(_DIGITS):
+            counts[digit * _DIGIT_VALUES + ((x >> (digit * _DIGIT_BITS)) & (_DIGIT_VALUES - 1))] += 1
+
+
+def _digit_starts(counts, digit, n):
+    """The counts of ``digit`` turned into the positions where each value's keys start;
+    whether the keys differ in that digit at all (else it needs no pass)."""
+    base = digit * _DIGIT_VALUES
+    total = 0
+    spread = n > 0
+    for d in range(_DIGIT_VALUES):
+        c = counts[base + d]
+        if c == n:
+            spread = False
+        counts[base + d] = total
+        total += c
+    return spread
 
 
 def _radix_pass(src, dst, counts, digit):
@@ -352,6 +382,18 @@ def _radix_pass(src, dst, counts, digit):
         x = src[i]
         d = base + (((x ^ (-2 ** 63)) >> shift) & (_DIGIT_VALUES - 1))
         dst[counts[d]] = x
+        counts[d] += 1
+
+
+def _radix_pass_with(src, dst, order, order_dst, counts, digit):
+    """``_radix_pass`` moving ``order[i]`` along with ``src[i]``."""
+    shift = digit * _DIGIT_BITS
+    base = digit * _DIGIT_VALUES
+    for i in range(src.shape[0]):
+        x = src[i]
+        d = base + (((x ^ (-2 ** 63)) >> shift) & (_DIGIT_VALUES - 1))
+        dst[counts[d]] = x
+        order_dst[counts[d]] = order[i]
         counts[d] += 1
 
 

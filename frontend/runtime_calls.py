@@ -89,13 +89,13 @@ def _emit(name: str, template: _Template, call: Callable[..., Any], result_type:
     return None if isinstance(result_type, NoneType) else Symbolic(op.result, weak=True)
 
 
-def numpy_in_place(name: str, fn: Callable[[np.ndarray], None], array: Symbolic) -> None:
-    """A ``py.call`` of ``fn`` on a writable NumPy view of ``array`` when the compiled code
-    runs: NumPy itself computes what compiled code cannot reproduce (the order NumPy's SIMD
-    sort leaves equal floats in, ``frontend.sorting``)."""
+def numpy_in_place(name: str, fn: Callable[..., None], array: Symbolic, *inputs: Symbolic) -> None:
+    """A ``py.call`` of ``fn`` on a writable NumPy view of ``array`` (and read-only views of
+    ``inputs``) when the compiled code runs: NumPy itself computes what compiled code cannot
+    reproduce (the order NumPy's SIMD sort leaves equal elements in, ``frontend.sorting``)."""
     template = _Template()
-    view = template.add(array, writable=True)
-    _emit(name, template, lambda *boxed: fn(view(boxed)), none)
+    views = [template.add(array, writable=True), *(template.add(x) for x in inputs)]
+    _emit(name, template, lambda *boxed: fn(*(view(boxed) for view in views)), none)
 
 
 # ----------------------------------------------------------------- print

@@ -1,7 +1,7 @@
 """Sorting in compiled code: ``np.sort``, ``a.sort()``, ``np.argsort`` and ``np.unique`` of 1-d
 arrays (or flattened with ``axis=None``): radix sorts of ``int64`` keys for integers, bools and
-floats (NaN last, as NumPy orders them), a stable merge sort for ``uint64``, complex values and
-``argsort``.
+floats (NaN last, as NumPy orders them), also carrying indices for ``argsort``, a stable merge
+sort for ``uint64``.  Complex values are refused.
 
 Decisions: NumPy's stable sort is the one order it defines for equal elements (the input
 order), so ``kind="stable"`` (or ``"mergesort"``) gives NumPy's result exactly.  The default
@@ -9,8 +9,8 @@ order), so ``kind="stable"`` (or ``"mergesort"``) gives NumPy's result exactly. 
 shows only where equal elements differ in their bits: never for integers and bools; for
 floats where ``-0.0`` meets ``0.0`` or NaNs of different bits meet, and there NumPy itself
 sorts the array when the code runs (see ``sort_values``), so ``np.sort`` and ``np.unique``
-give NumPy's result bit for bit.  For ``argsort`` the indices of any equal elements show it,
-so the default kind is refused there with a clear error naming ``kind="stable"``.
+give NumPy's result bit for bit.  For ``argsort`` the indices of any equal elements show it:
+NumPy's ``argsort`` gives them when the array has equal elements.
 """
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ def _tr() -> TraceContext:
 def _vector(a: Any, axis: Any, name: str) -> Symbolic:
     if not wholearray.is_array(a):
         raise _tr().error(UnsupportedError, f"np.{name}() takes an array in compiled code")
+    if isinstance(a.type.dtype, ComplexType):
+        raise _tr().error(UnsupportedError, f"np.{name}() of complex arrays is not supported in compiled code")
     if axis is None:
         return wholearray.ravel(a)
     if a.type.ndim != 1 or axis not in (0, -1):
@@ -58,18 +60,11 @@ def _stable(kind: Any, name: str) -> bool:
     return False
 
 
-def _refuse_default_argsort(stable: bool) -> None:
-    if not stable:
-        raise _tr().error(UnsupportedError, "np.argsort() with the default kind orders equal elements' indices "
-                                            "as NumPy's SIMD sort does, which compiled code does not reproduce; "
-                                            "pass kind='stable' (NumPy's stable order: the input order)")
-
-
 def sort_values(values: Symbolic, stable: bool = True) -> None:
     """The 1-d ``values`` sorted in place by radix sorts of ``int64`` keys (linear): integers
     and bools that fit ``int64`` as their own keys, floats by their bits
-    (``pyarray.float_keys``, ``sort_floats``: NaN last); ``uint64`` and complex values by a
-    merge sort (``pyarray.sort_values``).  All of them stable: equal elements keep their
+    (``pyarray.float_keys``, ``sort_floats``: NaN last); ``uint64`` by a merge sort
+    (``pyarray.sort_values``).  All of them stable: equal elements keep their
     order, as NumPy's stable sort (``stable``) keeps them.  NumPy's default sort leaves equal
     elements in the order its SIMD sort gives, which shows only where equal elements differ
     in their bits (``-0.0`` beside ``0.0``, NaNs of different bits): there NumPy itself sorts
@@ -131,15 +126,61 @@ def sort_in_place(a: Symbolic, axis: Any = -1, kind: Any = None, order: Any = No
 
 
 def argsort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, stable: Any = None) -> Symbolic:
-    """``np.argsort``: the indices that sort ``a`` (``int64``)."""
+    """``np.argsort``: the indices that sort ``a`` (``int64``), stably: a radix sort of the
+    keys ``sort_values`` sorts by, carrying the indices (``uint64``: the merge sort).  NumPy's default kind orders the indices of equal elements its own way, so
+    where ``a`` has equal elements NumPy's ``argsort`` gives them at run time
+    (``runtime_calls.numpy_in_place``); without, the order is the one sorted order."""
     if order is not None:
         raise _tr().error(UnsupportedError, "np.argsort(order=) is not supported in compiled code")
     x = _vector(a, axis, "argsort")
-    _refuse_default_argsort(_stable("stable" if stable else kind, "argsort"))
-    n = arrays.dim(x, 0)
-    indices = numpy_api.arange(n)
-    _tr().call(pyarray.sort_indices, (indices, numpy_api.allocate(n, i64), x), {})
+    stable = _stable("stable" if stable else kind, "argsort")
+    indices = numpy_api.arange(arrays.dim(x, 0))
+    keys = stable_order(indices, x)
+    if not stable:
+        ties = _tr().call(ties_in_order, (indices, x), {}) if keys is None else _tr().call(adjacent_ties, (keys,), {})
+        staged_if(ties, lambda: runtime_calls.numpy_in_place("argsort", _numpy_argsort, indices, x),
+                  lambda: None, lambda: (), lambda state: None, ())
     return indices
+
+
+def stable_order(indices: Symbolic, x: Symbolic) -> Symbolic | None:
+    """``indices`` (``0..n-1``) sorted stably by the 1-d ``x``: a radix sort of the keys
+    ``sort_values`` sorts by (returned, sorted), or the merge sort (None) for ``uint64``."""
+    n = arrays.dim(x, 0)
+    t = x.type.dtype
+    if isinstance(t, FloatType):
+        keys = numpy_api.allocate(n, i64)
+        _tr().call(pyarray.float_keys, (keys, x), {})
+    elif isinstance(t, BoolType) or isinstance(t, IntType) and (t.signed or t.bits < 64):
+        keys = wholearray.astype(x, np.int64)
+    else:
+        _tr().call(pyarray.sort_indices, (indices, numpy_api.allocate(n, i64), x), {})
+        return None
+    _tr().call(pyarray.radix_argsort, (indices, keys, numpy_api.allocate(n, i64), numpy_api.allocate(n, i64),
+                                       numpy_api.allocate(pyarray.RADIX_COUNTS, i64)), {})
+    return keys
+
+
+def _numpy_argsort(out: np.ndarray, a: np.ndarray) -> None:
+    out[...] = np.argsort(a)
+
+
+def adjacent_ties(keys):
+    """Whether two neighbours of the sorted ``keys`` are equal (traced)."""
+    for i in range(1, keys.shape[0]):
+        if keys[i] == keys[i - 1]:
+            return True
+    return False
+
+
+def ties_in_order(order, a):
+    """Whether two neighbours of ``a[order]`` are equal, NaNs equal to each other (traced)."""
+    for i in range(1, order.shape[0]):
+        x = a[order[i]]
+        y = a[order[i - 1]]
+        if x == y or (x != x and y != y):
+            return True
+    return False
 
 
 def unique(a: Any, return_index: Any = False, return_inverse: Any = False, return_counts: Any = False,
@@ -174,7 +215,7 @@ def unique(a: Any, return_index: Any = False, return_inverse: Any = False, retur
         return (out, counts) if return_counts else out
     if return_index or return_inverse:
         order = numpy_api.arange(n)
-        _tr().call(pyarray.sort_indices, (order, numpy_api.allocate(n, i64), x), {})
+        stable_order(order, x)   # NumPy's mergesort
         values = numpy_api.allocate(n, t)
         _tr().call(gather, (values, x, order), {})
     else:

@@ -275,10 +275,6 @@ def sort_in_place(a):
     return a
 
 
-def argsort_by_default(a):
-    return np.argsort(a)
-
-
 ZEROS_AND_NANS = np.array([3.0, -0.0, np.nan, 0.0, 1.0, -np.inf, np.nan, 0.0, -0.0, 2.0])
 
 
@@ -328,10 +324,27 @@ def test_float_sorts_of_zeros_and_nans(a):
     assert [x.tobytes() for x in got] == [x.tobytes() for x in want]
 
 
-def test_the_default_argsort_kind_is_refused():
-    """The indices of equal elements show the order NumPy's SIMD sort leaves them in."""
-    with pytest.raises(UnsupportedError, match="pass kind='stable'"):
-        compile(argsort_by_default)(np.arange(3))
+def argsorts(a):
+    return np.argsort(a), np.argsort(a, kind="stable"), np.unique(a, return_index=True, return_inverse=True)
+
+
+@pytest.mark.parametrize("a", [
+    special_floats(7, 30, np.float64), special_floats(8, 30, np.float32), special_floats(9, 3000, np.float64),
+    np.random.default_rng(10).permutation(500).astype(np.float32), np.random.default_rng(11).permutation(40),
+    np.random.default_rng(12).integers(-3, 3, 50).astype(np.int8), np.array([True, False, True]),
+    np.array([2 ** 64 - 1, 0, 5, 5], np.uint64), np.zeros(0),
+], ids=["floats", "float32", "many-floats", "distinct-float32", "distinct-ints", "int8-ties", "bools", "uint64",
+        "empty"])
+def test_argsorts_are_numpys(a):
+    """Stable: a radix sort carrying the indices (uint64: the merge sort); the default kind:
+    the same where no elements are equal, else NumPy's argsort at run time."""
+    got, want = compile(argsorts)(a), argsorts(a)
+    assert [x.tobytes() for x in (*got[:2], *got[2])] == [x.tobytes() for x in (*want[:2], *want[2])]
+
+
+def test_complex_sorts_are_refused():
+    with pytest.raises(UnsupportedError, match="complex arrays"):
+        compile(argsorts)(np.array([1j, 2.0]))
 
 
 def distinct(a):

@@ -521,6 +521,7 @@ class ArrayGenerator(Generator):
                                  # the default sort's order of -0.0 and 0.0 and its NaNs: their signs weighed
                                  f"(np.copysign(1.0, np.sort({flat})) * np.arange(len({flat}))).sum()",
                                  f"np.copysign(1.0, np.unique({flat}))[::2].sum()",
+                                 f"(np.argsort({flat}) * np.arange(len({flat}))).sum()",
                                  f"np.histogram({flat}.astype(np.float64), 5)[0].max()",
                                  f"(np.argsort({flat}, kind='stable') * np.arange(len({flat}))).sum()",
                                  # statistics and the lookups built on sorting
@@ -560,7 +561,7 @@ class ArrayGenerator(Generator):
             if x.kind == "i":
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
                                  f"np.sort({flat}, kind='stable')[::2].sum()", f"np.argsort({flat}, kind='stable')[:3].sum()",
-                                 f"np.sort({flat})[1::2].sum()",
+                                 f"np.sort({flat})[1::2].sum()", f"np.argsort({flat})[1::2].sum()",
                                  f"np.unique((np.abs({flat}) % 5).astype(np.int64), return_counts=True)[1].max()",
                                  f"np.repeat({flat}, 2)[1::3].sum()", f"np.tile({flat}, 3)[::4].sum()",
                                  f"np.flatnonzero({flat}).sum()", f"np.meshgrid({flat}, {flat})[1].sum()",
