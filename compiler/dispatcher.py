@@ -17,6 +17,9 @@
     @compile(fastmath=True)               # floating-point reductions may be reordered (vectorized)
     def total(a): ...
 
+    @compile(error_model="numpy", nogil=True)   # x / 0.0 is inf (NumPy's); the GIL released per call
+    def ratio(a, b): ...
+
 A call binds its arguments as Python would (a wrong count raises the very
 ``TypeError`` CPython raises), maps each to an IR type (``bool``, ``i64``,
 ``f64``, ``c128`` or a NumPy scalar's type), and runs the specialisation for
@@ -192,7 +195,7 @@ class Dispatcher:
             native = None
             # not for a subclass that defines its own __call__, nor an instance without its own class
             if self._simple and own.__dict__.get("_own_class") and own.__mro__[1].__call__ is Dispatcher.__call__:
-                native = native_call(key, compiled, self.py_func.__name__, self._slow)
+                native = native_call(key, compiled, self.py_func.__name__, self._slow, self.options.nogil)
             self._native[key] = native
             if native is not None:
                 self._natives.append(native)
@@ -312,12 +315,57 @@ def _accepts(param: Type, arg: Type) -> bool:
         and (param.readonly or not arg.readonly)
 
 
+#: Numba's options this compiler does not take, and what to do instead
+_OTHER_OPTIONS = {
+    "cache": "compiled code is not cached on disk yet: each process compiles on its first call; "
+             "leave cache= out",
+    "parallel": "parallel loops are not compiled yet; leave parallel= out (calls on big arrays release "
+                "the GIL, so Python threads can share the work)",
+    "inline": "our inline pass decides what to inline by size; leave inline= out, or choose the passes "
+              "with passes=",
+    "locals": "the types of local variables are inferred; convert a value explicitly instead "
+              "(np.float32(x), int(n))",
+    "forceobj": "there is no object mode: a construct that cannot be compiled raises an error naming "
+                "its line; call the plain Python function for such code",
+    "looplift": "there is no object mode to lift loops out of: leave looplift= out",
+    "debug": "leave debug= out; irdump prints the IR after each pass",
+    "target": "compiled code runs on this machine's CPU; leave target= out",
+}
+
+
+def _numba_options(nopython: bool, nogil: bool, options: dict[str, Any]) -> None:
+    """Refuse Numba's options this compiler does not take (and ``nopython=False``), saying
+    what to use instead; any other unknown keyword is CPython's ``TypeError``."""
+    from ir import UnsupportedError
+
+    if nopython is not True:
+        raise UnsupportedError(f"compile(nopython={nopython!r}): {_OTHER_OPTIONS['forceobj']}")
+    if not isinstance(nogil, bool):
+        raise TypeError(f"compile(nogil=...) must be True or False, not {nogil!r}")
+    for name, value in options.items():
+        if name not in _OTHER_OPTIONS:
+            raise TypeError(f"compile() got an unexpected keyword argument {name!r}; its options are opt, "
+                            "boundscheck, passes, llvm_vectorize, fastmath, error_model, nogil and nopython")
+        if value not in (False, None) or name in ("inline", "locals", "target"):
+            raise UnsupportedError(f"compile({name}={value!r}): {_OTHER_OPTIONS[name]}")
+
+
 def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3,
             boundscheck: bool = True, passes: str | None = None, llvm_vectorize: bool = True,
-            fastmath: bool = False) -> Any:
-    """Decorate a function for JIT compilation (see the module docstring)."""
+            fastmath: bool = False, error_model: str = "python", nogil: bool = False, nopython: bool = True,
+            **numba_options: Any) -> Any:
+    """Decorate a function for JIT compilation (see the module docstring).
+
+    Numba's options: ``nopython=True`` (the only mode), ``nogil=True`` (release the GIL
+    around every call, not only around calls on big arrays), ``error_model="numpy"``
+    (division and modulo by zero give NumPy's inf, NaN or 0 instead of raising
+    ``ZeroDivisionError``), ``fastmath`` and ``boundscheck`` are taken; ``cache``,
+    ``parallel``, ``inline``, ``locals``, ``forceobj``, ``looplift``, ``debug`` and
+    ``target`` are refused with an ``UnsupportedError`` saying what to do instead (``False``
+    or ``None`` for the flags is accepted: it is what compiled code does)."""
+    _numba_options(nopython, nogil, numba_options)
     options = CompileOptions(opt=opt, boundscheck=boundscheck, passes=passes, llvm_vectorize=llvm_vectorize,
-                             fastmath=fastmath)
+                             fastmath=fastmath, error_model=error_model, nogil=nogil)
     if callable(func) and not isinstance(func, (str, Signature)):
         return Dispatcher(func, (), options)
     if func is None:

@@ -345,8 +345,9 @@ declare void @PyEval_RestoreThread(ptr)
 
 
 def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_address: int,
-                 boxer: Any, raiser: Any, keep: list) -> str:
-    """The wrapper module for ``key``; every object whose address it embeds is appended to ``keep``."""
+                 boxer: Any, raiser: Any, keep: list, nogil: bool = False) -> str:
+    """The wrapper module for ``key``; every object whose address it embeds is appended to
+    ``keep``.  ``nogil``: the GIL released around every call of the entry."""
     packer = ArgPacker(tuple(t for t, _ in key))
     slot = lambda name: getattr(packer.struct, name).offset
     f = _Text()
@@ -384,7 +385,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
         else:
             f.store("double", f.field(arg, _COMPLEX_VALUE, "double"), "%slots", slot(f"a{i}"))
             f.store("double", f.field(arg, _COMPLEX_VALUE + 8, "double"), "%slots", slot(f"a{i}_im"))
-    status = _call_entry(f, entry_address, sizes)
+    status = _call_entry(f, entry_address, sizes, nogil)
     error, done = f.label(), f.label()
     f.emit(f"br i1 {f.value(f'icmp ne i32 {status}, 0')}, label %{error}, label %{done}")
     f.block(error)
@@ -410,10 +411,16 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
     ])
 
 
-def _call_entry(f: _Text, entry_address: int, sizes: list[str]) -> str:
+def _call_entry(f: _Text, entry_address: int, sizes: list[str], nogil: bool = False) -> str:
     """Call the entry; the status.  With the GIL released if the arrays have
-    :data:`RELEASE_GIL_ELEMENTS` elements or more in all (see the module docstring)."""
+    :data:`RELEASE_GIL_ELEMENTS` elements or more in all (see the module docstring), or
+    always with ``nogil``."""
     call = f"call i32 {_address(entry_address)}(ptr %ret, ptr %errargs, ptr %slots)"
+    if nogil:
+        state = f.value("call ptr @PyEval_SaveThread()")
+        status = f.value(call)
+        f.emit(f"call void @PyEval_RestoreThread(ptr {state})")
+        return status
     if not sizes:
         return f.value(call)
     total = sizes[0]
@@ -645,14 +652,14 @@ class NativeCall:
 
     __slots__ = ("_fallback", "_fallback_slot", "_keep", "address", "builtin", "compiled", "key")
 
-    def __init__(self, key: tuple, compiled: Any, name: str, fallback: Callable) -> None:
+    def __init__(self, key: tuple, compiled: Any, name: str, fallback: Callable, nogil: bool = False) -> None:
         from runtime.engine import get_engine
 
         self.key = key
         self.compiled = compiled
         keep: list = []
         text = _module_text(key, compiled.result_type, compiled.entry_address, _boxer(compiled.unpacker),
-                            _raiser(compiled.error_sites), keep)
+                            _raiser(compiled.error_sites), keep, nogil)
         library = get_engine().compile(text, opt_level=_WRAPPER_OPT, name=f"{name}.fastcall")
         self._fallback_slot = ctypes.c_void_p.from_address(library.address("fallback"))
         self.set_fallback(fallback)
@@ -672,9 +679,10 @@ class NativeCall:
 
 
 def native_call(key: tuple[tuple[Type, bool], ...], compiled: Any, name: str,
-                fallback: Callable) -> NativeCall | None:
+                fallback: Callable, nogil: bool = False) -> NativeCall | None:
     """The native path for calls of argument ``key`` that run ``compiled``, falling back to
-    ``fallback``; None if this key cannot take it (see :func:`supports_key`)."""
+    ``fallback`` (``nogil``: the GIL released around every call); None if this key cannot
+    take it (see :func:`supports_key`)."""
     if not supports_key(key):
         return None
-    return NativeCall(key, compiled, name, fallback)
+    return NativeCall(key, compiled, name, fallback, nogil)

@@ -39,6 +39,11 @@ class CompileOptions:
     #: loops (rounding then differs from CPython's); every traced function gets the
     #: ``fastmath`` attribute, which passes read
     fastmath: bool = False
+    #: ``"python"``: division and modulo by zero raise ``ZeroDivisionError`` as CPython does;
+    #: ``"numpy"``: they give NumPy's results (inf, NaN, 0) as Numba's option of that name
+    error_model: str = "python"
+    #: release the GIL around every call (else only around calls on big arrays: ``fastcall``)
+    nogil: bool = False
     #: where pass names are found: a :class:`compiler.Compiler` instance's own registry,
     #: or ``None`` for the process-wide one
     registry: dict[str, type] | None = field(default=None, compare=False, repr=False)
@@ -48,6 +53,8 @@ class CompileOptions:
 
         if self.opt not in (0, 1, 2, 3):
             raise ValueError(f"opt must be 0, 1, 2 or 3, not {self.opt!r}")
+        if self.error_model not in ("python", "numpy"):
+            raise ValueError(f"error_model must be 'python' or 'numpy', not {self.error_model!r}")
         if self.passes is not None:
             parse_pipeline(self.passes, self.registry)   # an unknown pass name fails at once
 
@@ -151,7 +158,7 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
 
     from .passes.manager import PassManager
 
-    module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak)
+    module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak, options.error_model)
     if options.fastmath:
         for func in module:
             func.attributes["fastmath"] = True

@@ -19,14 +19,16 @@ from .tracer import Tracer
 
 
 def trace(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
-          boundscheck: bool = True, weak: Sequence[bool] | None = None) -> tuple[Module, FuncOp]:
+          boundscheck: bool = True, weak: Sequence[bool] | None = None,
+          error_model: str = "python") -> tuple[Module, FuncOp]:
     """Trace ``pyfunc`` for arguments of ``arg_types`` into a new module.
 
     With ``result_type`` the returned value is converted to that type;
     ``boundscheck=False`` leaves out the array index checks; ``weak[i]`` marks
-    argument ``i`` as a Python scalar (NumPy 2's weak promotion).
+    argument ``i`` as a Python scalar (NumPy 2's weak promotion); ``error_model="numpy"``
+    gives NumPy's results for division and modulo by zero instead of ``ZeroDivisionError``.
     """
-    tracer = Tracer(boundscheck)
+    tracer = Tracer(boundscheck, error_model)
     with activate(tracer):
         entry = tracer.trace_entry(pyfunc, list(arg_types), result_type, weak)
     tracer.module.entry = entry.sym_name

@@ -7,8 +7,8 @@ divisor's sign) and NumPy 2's promotion between NumPy scalar types (a
 ``np.float32(x) * 2.0`` is ``float32``).  Integers are fixed width and wrap.
 
 Run-time errors are checked before the op, as CPython raises them:
-``ZeroDivisionError`` for ``/``, ``//``, ``%`` by zero, ``ValueError`` for a
-negative shift count.  ``int ** int`` with a traced exponent stays an
+``ZeroDivisionError`` for ``/``, ``//``, ``%`` by zero (with ``error_model="numpy"``
+NumPy's results instead: inf, NaN or 0), ``ValueError`` for a negative shift count.  ``int ** int`` with a traced exponent stays an
 integer (the type cannot depend on a run-time value), so a negative
 exponent raises ``ValueError`` where CPython would return a float; with a
 constant negative exponent the result is a float, as in CPython.  A float
@@ -231,6 +231,8 @@ def _binary(op: str, a: Any, b: Any) -> Any:
     if op == "**":
         return _power(a, b, t)
     a, b = cast(a, t), cast(b, t)
+    if op in ("/", "//", "%") and _tr().error_model == "numpy":
+        return _numpy_division(op, a, b, t, wa and wb)
     if op in ("/", "//", "%"):
         raise_if(_is_zero(b), "ZeroDivisionError", _ZERO_DIVISION[(op, kind)])
     if op == "/" and isinstance(t, ComplexType) and not (wa and wb):
@@ -315,10 +317,31 @@ def _div(x: Symbolic, y: Symbolic) -> Symbolic:
 
 
 def _int_true_divide(a: Any, b: Any) -> Any:
-    """``int / int``, correctly rounded as CPython does (see ``frontend.pyint``)."""
+    """``int / int``, correctly rounded as CPython does (see ``frontend.pyint``); by zero
+    with ``error_model="numpy"`` NumPy's ``true_divide``: the float quotient, inf or NaN."""
     a, b = cast(a, i64), cast(b, i64)
+    if _tr().error_model == "numpy":
+        zero = _is_zero(b)
+        quotient = _tr().call(pyint.true_divide, (a, select(zero, 1, b)), {})
+        return select(zero, _div(cast(a, f64), cast(b, f64)), quotient)
     raise_if(_is_zero(b), "ZeroDivisionError", _ZERO_DIVISION[("/", "int")])
     return _tr().call(pyint.true_divide, (a, b), {})
+
+
+def _numpy_division(op: str, a: Symbolic, b: Symbolic, t: Type, python_numbers: bool) -> Symbolic:
+    """``a op b`` of one type with ``error_model="numpy"``: by a non-zero divisor Python's
+    result; by zero NumPy's, with no exception (NumPy's warning is not given): for floats
+    ``/`` and ``//`` the IEEE quotient (inf, -inf or NaN) and ``%`` NaN; for integers ``//``
+    and ``%`` 0; complex ``/`` NumPy's algorithm."""
+    if op == "/" and isinstance(t, ComplexType) and not python_numbers:
+        return _numpy_complex_divide(a, b)
+    if op == "/":
+        return emit(BINARY_OPS["div"], a, b)
+    zero = _is_zero(b)
+    result = emit(BINARY_OPS[_BINARY_NAMES[op]], a, select(zero, cast(1, t), b))
+    if isinstance(t, FloatType):
+        return select(zero, _div(a, b) if op == "//" else cast(float("nan"), t), result)
+    return select(zero, cast(0, t), result)
 
 
 _ZERO_DIVISION = {

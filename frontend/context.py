@@ -76,8 +76,11 @@ class FunctionTrace:
 
 
 class TraceContext:
-    def __init__(self, boundscheck: bool = True) -> None:
+    def __init__(self, boundscheck: bool = True, error_model: str = "python") -> None:
         self.boundscheck = boundscheck
+        #: ``"python"``: division and modulo by zero raise ``ZeroDivisionError``; ``"numpy"``:
+        #: they give NumPy's results (``arith``)
+        self.error_model = error_model
         self.builder = Builder()
         #: the functions being traced, innermost last
         self.stack: list[FunctionTrace] = []

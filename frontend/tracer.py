@@ -42,8 +42,8 @@ MAX_RETRACES = 3
 class Tracer(TraceContext):
     """The trace context that traces Python functions into IR functions of one module."""
 
-    def __init__(self, boundscheck: bool = True) -> None:
-        super().__init__(boundscheck)
+    def __init__(self, boundscheck: bool = True, error_model: str = "python") -> None:
+        super().__init__(boundscheck, error_model)
         self.module = Module()
         self.functions: dict[tuple, FuncOp] = {}
         self.in_progress: dict[tuple, FunctionTrace] = {}

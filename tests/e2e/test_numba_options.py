@@ -1,0 +1,61 @@
+"""Numba's options of ``compile``: taken (``error_model``, ``nogil``, ``nopython=True``) or
+refused with what to do instead."""
+import numpy as np
+import pytest
+
+from compiler import compile
+from ir import UnsupportedError
+
+
+def divisions(a, x, n):
+    e = a[0]
+    return e / x, e // x, e % x, 1.5 / x, -1.5 // x, 2.5 % x, 7 // n, 7 % n, 7 / n, np.int8(-7) // np.int8(n)
+
+
+@pytest.mark.parametrize("x, n", [(0.0, 0), (-0.0, 0), (2.0, 3), (-4.0, -3)])
+@pytest.mark.parametrize("element", [1.5, -1.5, 0.0, np.inf])
+def test_error_model_numpy_divides_by_zero_as_numpy(element, x, n):
+    """NumPy's ufuncs' results (inf, -inf, NaN, 0) where Python raises ZeroDivisionError."""
+    a = np.array([element])
+    got = compile(divisions, error_model="numpy")(a, x, n)
+    e = a[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        want = (np.true_divide(e, x), np.floor_divide(e, x), np.remainder(e, x), np.true_divide(1.5, x),
+                np.floor_divide(-1.5, x), np.remainder(2.5, x), np.floor_divide(7, n), np.remainder(7, n),
+                np.true_divide(7, n), np.floor_divide(np.int8(-7), np.int8(n)))
+    assert np.array(got, dtype=object).astype(str).tolist() == np.array(want, dtype=object).astype(str).tolist()
+
+
+def test_error_model_python_raises():
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        compile(divisions)(np.ones(1), 0.0, 1)
+    with pytest.raises(ValueError, match="error_model"):
+        compile(divisions, error_model="c")
+
+
+def squares(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def test_nogil_releases_the_gil_around_every_call():
+    f = compile(squares, nogil=True)
+    assert [f(1000) for _ in range(3)] == [squares(1000)] * 3   # the third call takes the native path
+
+
+@pytest.mark.parametrize("option, message", [
+    ({"cache": True}, "not cached on disk"), ({"parallel": True}, "parallel loops"),
+    ({"nopython": False}, "no object mode"), ({"forceobj": True}, "no object mode"),
+    ({"inline": "always"}, "inline pass"), ({"locals": {"x": "f8"}}, "inferred"),
+])
+def test_numbas_other_options_are_refused_saying_what_to_do(option, message):
+    with pytest.raises(UnsupportedError, match=message):
+        compile(squares, **option)
+
+
+def test_false_flags_are_accepted_and_unknown_keywords_are_type_errors():
+    assert compile(squares, cache=False, parallel=False, nopython=True)(4) == 14
+    with pytest.raises(TypeError, match="unexpected keyword argument 'fast'; its options are"):
+        compile(squares, fast=True)
