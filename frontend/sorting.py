@@ -7,10 +7,12 @@ Decisions: NumPy's stable sort is the one order it defines for equal elements (t
 order), so ``kind="stable"`` (or ``"mergesort"``) gives NumPy's result exactly.  The default
 ``quicksort`` leaves the order of equal elements to NumPy's SIMD sorts.  For values that order
 shows only where equal elements differ in their bits: never for integers and bools; for
-floats where ``-0.0`` meets ``0.0`` or NaNs of different bits meet, and there NumPy itself
-sorts the array when the code runs (see ``sort_values``), so ``np.sort`` and ``np.unique``
-give NumPy's result bit for bit.  For ``argsort`` the indices of any equal elements show it:
-NumPy's ``argsort`` gives them when the array has equal elements.
+floats where ``-0.0`` meets ``0.0``, and there NumPy itself sorts the array when the code runs
+(see ``sort_values``); NumPy's SIMD sorts write every NaN as the one quiet NaN, and so does
+the compiled default sort (where NumPy's own quicksort runs instead and keeps NaNs' bits,
+NumPy sorts arrays with NaNs of different bits).  So ``np.sort`` and ``np.unique`` give
+NumPy's result bit for bit.  For ``argsort`` the indices of any equal elements show the
+order: NumPy's ``argsort`` gives them when the array has equal elements.
 """
 from __future__ import annotations
 
@@ -67,8 +69,9 @@ def sort_values(values: Symbolic, stable: bool = True) -> None:
     (``pyarray.sort_values``).  All of them stable: equal elements keep their
     order, as NumPy's stable sort (``stable``) keeps them.  NumPy's default sort leaves equal
     elements in the order its SIMD sort gives, which shows only where equal elements differ
-    in their bits (``-0.0`` beside ``0.0``, NaNs of different bits): there NumPy itself sorts
-    them, at run time (``runtime_calls.numpy_in_place``)."""
+    in their bits (``-0.0`` beside ``0.0``; NaNs of different bits, unless NumPy makes them
+    the one quiet NaN): there NumPy itself sorts them, at run time
+    (``runtime_calls.numpy_in_place``)."""
     t = values.type.dtype
     n = arrays.dim(values, 0)
     scratch, counts = numpy_api.allocate(n, i64), numpy_api.allocate(pyarray.RADIX_COUNTS, i64)
