@@ -12,7 +12,7 @@ own -- uses a :class:`Compiler` instance (``compiler.instance``; an example:
 from .dispatcher import Dispatcher, compile
 from .instance import Compiler
 from .pipeline import CompiledFunction, CompileOptions, compile_function
-from .signatures import Signature, SignatureError, parse_signature
+from .signatures import Signature, SignatureError, as_type, parse_signature
 
 
 def trace_pure(fn):
@@ -24,5 +24,33 @@ def trace_pure(fn):
     return mark_pure(fn)
 
 
+def py_call(fn, result_type, *args):
+    """Call the Python function ``fn(*args)`` from compiled code, each time the code gets
+    there, with the GIL held (TensorFlow's ``tf.py_function``, JAX's ``pure_callback``,
+    Numba's ``objmode``): for what has no compiled form (``scipy.special``, logging).
+
+    ``result_type`` declares what comes back: ``None`` (the result is discarded), a
+    signature name (``"f64"``, ``"i32"``, ``"bool"``, an array ``"f64[:]"``), a Python
+    type (``float``, ``int``, ``bool``, ``complex``: the value is a Python number in
+    the compiled code) or a NumPy type (``np.float32``: a NumPy scalar).  Arrays are
+    passed as read-only NumPy views of the compiled code's memory, valid during the
+    call only: ``fn`` may not write them (NumPy raises ``ValueError``), and must copy
+    one it keeps.  An array result is copied into a new array.  A result that does not
+    convert raises ``TypeError`` naming ``fn`` and the declared type; an exception
+    raised by ``fn`` leaves the compiled function with its type and message.  The
+    conversions are those of ``frontend.runtime_calls.py_call``.
+
+    Outside compiled code this simply returns ``fn(*args)``."""
+    return fn(*args)
+
+
+def _register_py_call() -> None:
+    from frontend.runtime_calls import stage_py_call
+
+    stage_py_call(py_call, as_type)
+
+
+_register_py_call()
+
 __all__ = ["compile", "Compiler", "Dispatcher", "CompiledFunction", "CompileOptions", "compile_function",
-           "Signature", "SignatureError", "parse_signature", "trace_pure"]
+           "Signature", "SignatureError", "parse_signature", "trace_pure", "py_call"]

@@ -26,11 +26,18 @@ Arrays are written as Numba users write them, with any of the names above:
 (2-d C), ``int32[::1, :]`` (2-d Fortran), ``int32[:, :]`` (2-d, any layout).
 Read-only arrays and tuples, which signature strings cannot spell, print as
 ``readonly f64[::1]`` and ``tuple<int8, f64>``.
+
+:func:`as_type` also reads a type given as a Python object (``compiler.py_call``'s
+result type): a name above, a Python type (``bool``, ``int`` for int64,
+``float``, ``complex``), a NumPy type or dtype (``np.float32``,
+``np.dtype("i2")``), an IR type, or ``None`` for no value.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from ir.dtypes import from_dtype
 from ir.types import (
     ArrayType, IntType, TupleType, Type, bool_, c64, c128, f32, f64, generator, i8, i16, i32, i64, none, u8, u16,
     u32, u64,
@@ -102,6 +109,26 @@ def parse_type_name(text: str) -> Type:
     t = TYPE_NAMES.get(name)
     if t is None:
         raise SignatureError(f"unknown type {name!r} in signature; use {ACCEPTED}")
+    return t
+
+
+def as_type(spec: Any) -> Type:
+    """The IR type ``spec`` names (see the module docstring); ``SignatureError`` if none."""
+    if spec is None:
+        return none
+    if isinstance(spec, Type):
+        return spec
+    if isinstance(spec, str):
+        return parse_type_name(spec)
+    import numpy as np
+
+    try:
+        t = from_dtype(np.dtype(spec))
+    except TypeError:
+        t = None
+    if t is None:
+        raise SignatureError(f"{spec!r} is not a type compiled code has; use None, a Python or NumPy type "
+                             f"(float, np.int32), or {ACCEPTED}")
     return t
 
 

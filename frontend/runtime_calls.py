@@ -15,20 +15,28 @@ values boxed as the Python objects CPython would have passed:
   a tuple as a tuple, an array as a read-only NumPy view (so NumPy prints it).
   ``file=sys.stdout`` / ``sys.stderr`` (or no ``file``) is looked up when the
   call runs, so output follows a replaced ``sys.stdout`` (pytest's ``capsys``,
-  ``contextlib.redirect_stdout``) and interleaves with Python's own writes.
+  ``contextlib.redirect_stdout``) and interleaves with Python's own writes.  Text made of
+  traced values (f-strings, ``str()``, ``%``: ``frontend.text``) is made by CPython then.
+* ``raise`` of an exception whose arguments are only known at run time, or of the user's
+  own exception class (:func:`raise_python`);
 * the functions of :data:`RUN_TIME_FUNCTIONS` (``time.time()``,
   ``random.random()``, ``np.random.seed(s)``, NumPy's distributions not drawn
   natively by ``frontend.nprandom``, ...), called with numbers; their result, a
   Python ``float``, ``int`` or ``None``, is converted to the IR type (a result
   that is no number raises ``TypeError``).
+* ``compiler.py_call(fn, result_type, *args)``: any Python callable, called with
+  the values as ``print`` passes them (arrays as read-only NumPy views), its
+  result converted to the declared type (:func:`py_call`).
 
 Anything else that is not known to be pure is refused (see ``frontend.purity``).
 """
 from __future__ import annotations
 
+import builtins
 import functools
 import random
 import sys
+import threading
 import time
 from typing import Any, Callable
 
@@ -37,13 +45,17 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.dtypes import to_dtype
 from ir.ops import PyCallOp
-from ir.types import ArrayType, NoneType, TupleType, Type, bool_, f64, i64, none
+from ir.ops.runtime import passable_to_python
+from ir.types import (
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, bool_, c128, f64, i64, none,
+)
 
 from .context import TraceContext, current
+from . import text
 from .pycall import array_view, register
 from .values import Symbolic, describe, type_of
 
-__all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "print_", "lookup", "numpy_in_place"]
+__all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "print_", "lookup", "numpy_in_place", "stage_py_call", "py_call"]
 
 
 def _tr() -> TraceContext:
@@ -79,6 +91,8 @@ class _Template:
         if isinstance(value, tuple):
             parts = [self.add(v) for v in value]
             return lambda boxed: tuple(part(boxed) for part in parts)
+        if isinstance(value, text.Text):
+            return text.renderer(value, self.add)
         return lambda boxed: value
 
 
@@ -96,6 +110,24 @@ def numpy_in_place(name: str, fn: Callable[..., None], array: Symbolic, *inputs:
     template = _Template()
     views = [template.add(array, writable=True), *(template.add(x) for x in inputs)]
     _emit(name, template, lambda *boxed: fn(*(view(boxed) for view in views)), none)
+
+
+def raise_python(cls: type, args: tuple, suffix: str) -> None:
+    """A ``py.call`` that raises ``cls(*args)`` when the compiled code gets there, the
+    arguments (traced values, text made of them) as CPython holds them: an exception whose
+    message is made at run time (``raise ValueError(f"bad {x}")``), or of a class of the
+    user's.  A built-in class gets its message (``str`` of the exception) with ``suffix``
+    (the source location) appended, as the run-time checks of compiled code do; a user's
+    class gets its arguments as they are."""
+    template = _Template()
+    values = template.add(tuple(args))
+    builtin = getattr(builtins, cls.__name__, None) is cls
+
+    def call(*boxed: Any) -> None:
+        exc = cls(*values(boxed))
+        raise cls(str(exc) + suffix) if builtin else exc
+
+    _emit("raise", template, call, none)
 
 
 # ----------------------------------------------------------------- print
@@ -223,8 +255,11 @@ def lookup(f: Any) -> Callable | None:
         return print_
     try:
         entry = RUN_TIME_FUNCTIONS.get(f)
+        read_type = _PY_CALLS.get(f)
     except TypeError:
         return None
+    if read_type is not None:
+        return functools.partial(py_call, read_type)
     if entry is None:
         return None
     name, result = entry
@@ -250,3 +285,185 @@ def _numpy_scalar_draw(f: Callable, name: str, result: type | None) -> Callable:
         return staged(*args[:size_position], **kwargs)
 
     return draw
+
+
+# ----------------------------------------------------------------- calls of any Python function
+#: the functions that stand for :func:`py_call` (``compiler.py_call``) -> how each reads a result type
+_PY_CALLS: dict[Callable, Callable[[Any], Type]] = {}
+
+
+def stage_py_call(public: Callable, read_type: Callable[[Any], Type]) -> None:
+    """Trace calls of ``public(fn, result_type, *args)`` as :func:`py_call`; ``read_type``
+    turns a ``result_type`` into an IR type (or raises ``ValueError``)."""
+    _PY_CALLS[public] = read_type
+
+
+#: the Python number kinds, in the order NumPy's "same_kind" casting allows (bool -> int -> float -> complex)
+_KIND_ORDER = {BoolType: 0, IntType: 1, FloatType: 2, ComplexType: 3}
+
+
+def _kind(value: Any) -> int | None:
+    for order, types in enumerate(((bool, np.bool_), (int, np.integer), (float, np.floating),
+                                   (complex, np.complexfloating))):
+        if isinstance(value, types):
+            return order
+    return None
+
+
+def _declared(t: Type) -> str:
+    if isinstance(t, ArrayType):
+        return f"{t.ndim}-d {to_dtype(t.dtype).name} array"
+    return to_dtype(t).name
+
+
+def _scalar_result(name: str, t: Type) -> tuple[Type, Callable[[Any], Any]]:
+    """The type a ``py.call`` gives for a declared scalar ``t`` (``bool``, ``i64``,
+    ``f64``, ``c128``: the frontend casts it to ``t``), and the conversion of the
+    Python result to that type's Python object."""
+    dtype = to_dtype(t)
+    order = _KIND_ORDER[type(t)]
+
+    def check(value: Any) -> None:
+        kind = _kind(value)
+        if kind is None or kind > order:
+            raise TypeError(f"py_call of {name}() returned {type(value).__name__}, which does not convert to "
+                            f"the declared result type {_declared(t)}")
+
+    if isinstance(t, BoolType):
+        def convert(value: Any) -> Any:
+            check(value)
+            return bool(value)
+        return bool_, convert
+    if isinstance(t, IntType):
+        info = np.iinfo(dtype)
+
+        def convert(value: Any) -> Any:
+            check(value)
+            v = int(value)
+            if not info.min <= v <= info.max:
+                raise OverflowError(f"py_call of {name}() returned {v}, out of the range of the declared "
+                                    f"result type {dtype.name}")
+            return v - 2 ** 64 if v > 2 ** 63 - 1 else v    # uint64's bits, as an i64
+        return i64, convert
+    carrier, python = (f64, float) if isinstance(t, FloatType) else (c128, complex)
+
+    def convert(value: Any) -> Any:
+        check(value)
+        return python(dtype.type(value))
+    return carrier, convert
+
+
+_pending = threading.local()
+
+
+def _pending_arrays() -> list:
+    """The array results of this thread's ``py_call``s between their call and their copy."""
+    stack = getattr(_pending, "stack", None)
+    if stack is None:
+        stack = _pending.stack = []
+    return stack
+
+
+def _array_result(name: str, t: ArrayType, value: Any) -> np.ndarray:
+    """The Python result as a NumPy array of the declared dtype and number of dimensions."""
+    dtype = to_dtype(t.dtype)
+    try:
+        a = np.asarray(value)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"py_call of {name}() returned {type(value).__name__}, which does not convert to the "
+                        f"declared result type {_declared(t)}: {err}") from None
+    if a.dtype.kind not in "biufc" or not np.can_cast(a.dtype, dtype, "same_kind") or a.ndim != t.ndim:
+        raise TypeError(f"py_call of {name}() returned a {type(value).__name__} (as an array: {a.ndim}-d "
+                        f"{a.dtype}), which does not convert to the declared result type {_declared(t)}")
+    return a
+
+
+def py_call(read_type: Callable[[Any], Type], fn: Any, result_type: Any, *args: Any) -> Any:
+    """``compiler.py_call(fn, result_type, *args)`` in compiled code: ``fn(*args)`` called
+    each time the compiled code gets there, with the GIL held.
+
+    Arguments are passed as ``print`` passes them: a Python number as a Python
+    number, a NumPy scalar as a NumPy scalar of its dtype, a tuple as a tuple, an
+    array as a **read-only** NumPy view of the compiled code's memory (writing it
+    raises NumPy's ``ValueError``), valid during the call only: a callee that keeps
+    an array must keep a copy (``a.copy()``).  Constants (a string, any Python
+    object) are passed as they are.
+
+    The result is converted to ``result_type`` (read by ``read_type``): ``None``
+    discards it; a number must be of a kind that NumPy's "same_kind" casting
+    converts to the declared type (a bool to anything, an int to an int, float or
+    complex, a float to a float or complex; a float declared ``int`` is refused, never
+    truncated), and an integer must fit in the declared one (else ``OverflowError``).
+    Declared by a Python type (``bool``, ``int``, ``float``, ``complex``) the value is
+    a Python number in the compiled code (promoted as one), else a NumPy scalar of the
+    declared type.  An array type (``"f64[:]"``, ``"i4[:, :]"``) takes any array-like
+    of that number of dimensions whose dtype casts "same_kind" to the declared one
+    (values converted as ``astype`` does: integers wrap); it is copied into a new
+    C-contiguous array of the compiled code.  A result that does not convert raises
+    ``TypeError`` naming the function and the declared type.  An exception of ``fn``
+    leaves the compiled function as it is."""
+    tr = _tr()
+    if isinstance(fn, Symbolic) or not callable(fn):
+        raise tr.error(TypingError, f"py_call() needs a Python function to call, not {describe(fn)}")
+    name = getattr(fn, "__name__", None) or repr(fn)
+    if isinstance(result_type, Symbolic):
+        raise tr.error(TypingError, f"py_call({name}, ...): the result type must be a constant, not {describe(result_type)}")
+    try:
+        t = read_type(result_type)
+    except ValueError as err:
+        raise tr.error(TypingError, f"py_call({name}, ...): {err}") from None
+    if isinstance(t, ArrayType) and t.layout == "F":
+        raise tr.error(TypingError, f"py_call({name}, ...): an array result is a new C-contiguous array; "
+                                    "declare its type with ':' or a last axis '::1' (f8[:, :], f8[:, ::1])")
+    if not (isinstance(t, (NoneType, ArrayType)) or t.is_scalar):
+        raise tr.error(TypingError, f"py_call({name}, ...): a {t} cannot come back from Python; declare None, "
+                                    "a number type or an array type")
+    template = _Template()
+    parts = []
+    for a in args:
+        at = type_of(a) if isinstance(a, Symbolic) else None
+        if at is not None and not passable_to_python(at):
+            raise tr.error(TypingError, f"py_call({name}, ...) cannot pass {describe(a)} to Python")
+        parts.append(template.add(a))
+
+    def result(*boxed: Any) -> Any:
+        return fn(*[part(boxed) for part in parts])
+
+    if isinstance(t, NoneType):
+        def call(*boxed: Any) -> None:
+            result(*boxed)
+        return _emit(name, template, call, none)
+    if isinstance(t, ArrayType):
+        return _staged_array_result(name, template, result, t)
+    carrier, convert = _scalar_result(name, t)
+    value = _emit(name, template, lambda *boxed: convert(result(*boxed)), carrier)
+    weak = any(result_type is python for python in (bool, int, float, complex))
+    if weak:
+        return value
+    from .arith import cast
+
+    value.weak = False
+    return cast(value, t)
+
+
+def _staged_array_result(name: str, template: _Template, result: Callable[..., Any], t: ArrayType) -> Symbolic:
+    """An array result in three steps: the call, which keeps the converted array (on a
+    stack of this thread's) and gives its first extent; the other extents; then a new
+    array of the compiled code, which the last ``py.call`` fills from the kept one."""
+    from .numpy_api import allocate
+
+    def call(*boxed: Any) -> int:
+        a = _array_result(name, t, result(*boxed))
+        _pending_arrays().append(a)
+        return a.shape[0]
+
+    extents = [_emit(name, template, call, i64)]
+    for axis in range(1, t.ndim):
+        extents.append(_emit(f"{name}.shape", _Template(), lambda axis=axis: _pending_arrays()[-1].shape[axis], i64))
+    out = allocate(tuple(extents), t.dtype)
+
+    def copy(view: np.ndarray) -> None:
+        view[...] = _pending_arrays().pop()
+
+    numpy_in_place(f"{name}.copy", copy, out)
+    return out

@@ -10,9 +10,9 @@
   ``PyComplex_FromDoubles``, an array the tuple ``(data, *shape, *strides)`` of
   ints, from which ``frontend.pycall`` makes a NumPy view;
 * calls the registered target with ``PyObject_Vectorcall``; the result becomes
-  the op's type with ``PyObject_IsTrue``, ``PyLong_AsLongLong`` or
-  ``PyFloat_AsDouble`` (the target returns the right Python type: see
-  ``frontend.pycall``);
+  the op's type with ``PyObject_IsTrue``, ``PyLong_AsLongLong``,
+  ``PyFloat_AsDouble`` or ``PyComplex_RealAsDouble``/``PyComplex_ImagAsDouble``
+  (the target returns the right Python type: see ``frontend.pycall``);
 * on a Python exception -- from the call, a box or an unbox -- stores the owned
   ``(type, value, traceback)`` of ``PyErr_Fetch`` (normalized) into the first
   three ``errargs`` slots and stops the function with status
@@ -44,15 +44,15 @@ from ir import UnsupportedError
 from ir.core import Operation
 from ir.module import Module
 from ir.ops.runtime import DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, c128, i64
 from runtime.errors import PYTHON_EXCEPTION
 from runtime.nprandom import (
     DISTRIBUTIONS, LegacyLayout, RandomLayoutError, distribution_address, legacy_layout, legacy_lock,
 )
 
 from .core import (
-    _I1, _I32, _I64, _PTR, _STATUS, _FunctionLowering, _ModuleLowering, _fconst, _guards_entries, _lowers, _parts,
-    value_type,
+    _I1, _I32, _I64, _PTR, _STATUS, _FunctionLowering, _ModuleLowering, _complex, _fconst, _guards_entries, _lowers,
+    _parts, value_type,
 )
 
 _DOUBLE = lir.DoubleType()
@@ -133,6 +133,10 @@ def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir
     if t == i64:
         value = b.call(_capi(lowering, "PyLong_AsLongLong", _I64, [_PTR]), [result])
         return value, b.and_(b.icmp_signed("==", value, lir.Constant(_I64, -1)), occurred)
+    if t == c128:   # the target returns a Python complex: neither part can fail
+        re, im = (b.call(_capi(lowering, f"PyComplex_{part}AsDouble", _DOUBLE, [_PTR]), [result])
+                  for part in ("Real", "Imag"))
+        return _complex(b, re, im), lir.Constant(_I1, 0)
     value = b.call(_capi(lowering, "PyFloat_AsDouble", _DOUBLE, [_PTR]), [result])
     return value, b.and_(b.fcmp_ordered("==", value, _fconst(_DOUBLE, -1.0)), occurred)
 

@@ -4,7 +4,7 @@
   Python object registered under ``target`` (see ``frontend.pycall``) with the
   operands converted to Python objects: scalars as Python numbers, an array as
   a tuple ``(data address, *shape, *strides)``; no result when ``R`` is ``none``,
-  else the call's result converted to ``R`` (``bool``, ``i64`` or ``f64``).  The
+  else the call's result converted to ``R`` (``bool``, ``i64``, ``f64`` or ``c128``).  The
   call holds the GIL.  When the Python call raises, the function stops with
   that exception; like ``call`` the op may carry a *cleanup* region for that
   path (see :func:`ir.ops.arith.verify_cleanup`).
@@ -35,23 +35,24 @@ from typing import Sequence
 from ..core import Block, HasSideEffects, Operation, Pure, Value
 from ..diagnostics import Location
 from ..interfaces import Global, HasCleanupRegion, Raise
-from ..types import ArrayType, GeneratorType, NoneType, TupleType, Type, bool_, f64, generator, i64, u32, u64
+from ..types import ArrayType, GeneratorType, NoneType, TupleType, Type, bool_, c128, f64, generator, i64, u32, u64
 from .arith import verify_cleanup
 
 __all__ = ["PyCallOp", "DrawOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "GeneratorOp",
-           "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES"]
+           "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES", "passable_to_python"]
 
 #: what a ``random.draw`` of each kind gives
 DRAW_TYPES: dict[str, Type] = {"double": f64, "uint32": u32, "uint64": u64}
 #: the types a ``py.call`` result can have (besides none)
-PY_RESULT_TYPES = (bool_, i64, f64)
+PY_RESULT_TYPES = (bool_, i64, f64, c128)
 #: the generators random ops can draw from
 STREAMS = ("numpy", "generator")
 
 
-def _passable(t: Type) -> bool:
+def passable_to_python(t: Type) -> bool:
+    """Whether a ``py.call`` can pass a value of type ``t``: a number, an array, or a tuple of these."""
     if isinstance(t, TupleType):
-        return all(_passable(e) for e in t.elements)
+        return all(passable_to_python(e) for e in t.elements)
     return t.is_scalar or isinstance(t, ArrayType)
 
 
@@ -81,12 +82,12 @@ class PyCallOp(Operation):
         if not isinstance(self.attributes.get("target"), str):
             self.fail("needs a string 'target'")
         for v in self.operands:
-            if not _passable(v.type):
+            if not passable_to_python(v.type):
                 self.fail(f"cannot pass a value of type {v.type} to Python")
         if len(self.results) > 1:
             self.fail("has at most one result")
         if self.results and self.result.type not in PY_RESULT_TYPES:
-            self.fail(f"a result of type {self.result.type} cannot come back from Python (bool, i64, f64)")
+            self.fail(f"a result of type {self.result.type} cannot come back from Python (bool, i64, f64, c128)")
         verify_cleanup(self)
 
 
