@@ -15,10 +15,7 @@ values boxed as the Python objects CPython would have passed:
   a tuple as a tuple, an array as a read-only NumPy view (so NumPy prints it).
   ``file=sys.stdout`` / ``sys.stderr`` (or no ``file``) is looked up when the
   call runs, so output follows a replaced ``sys.stdout`` (pytest's ``capsys``,
-  ``contextlib.redirect_stdout``) and interleaves with Python's own writes.  Text made of
-  traced values (f-strings, ``str()``, ``%``: ``frontend.text``) is made by CPython then.
-* ``raise`` of an exception whose arguments are only known at run time, or of the user's
-  own exception class (:func:`raise_python`);
+  ``contextlib.redirect_stdout``) and interleaves with Python's own writes.
 * the functions of :data:`RUN_TIME_FUNCTIONS` (``time.time()``,
   ``random.random()``, ``np.random.seed(s)``, NumPy's distributions not drawn
   natively by ``frontend.nprandom``, ...), called with numbers; their result, a
@@ -32,7 +29,6 @@ Anything else that is not known to be pure is refused (see ``frontend.purity``).
 """
 from __future__ import annotations
 
-import builtins
 import functools
 import random
 import sys
@@ -51,7 +47,6 @@ from ir.types import (
 )
 
 from .context import TraceContext, current
-from . import text
 from .pycall import array_view, register
 from .values import Symbolic, describe, type_of
 
@@ -91,8 +86,6 @@ class _Template:
         if isinstance(value, tuple):
             parts = [self.add(v) for v in value]
             return lambda boxed: tuple(part(boxed) for part in parts)
-        if isinstance(value, text.Text):
-            return text.renderer(value, self.add)
         return lambda boxed: value
 
 
@@ -110,24 +103,6 @@ def numpy_in_place(name: str, fn: Callable[..., None], array: Symbolic, *inputs:
     template = _Template()
     views = [template.add(array, writable=True), *(template.add(x) for x in inputs)]
     _emit(name, template, lambda *boxed: fn(*(view(boxed) for view in views)), none)
-
-
-def raise_python(cls: type, args: tuple, suffix: str) -> None:
-    """A ``py.call`` that raises ``cls(*args)`` when the compiled code gets there, the
-    arguments (traced values, text made of them) as CPython holds them: an exception whose
-    message is made at run time (``raise ValueError(f"bad {x}")``), or of a class of the
-    user's.  A built-in class gets its message (``str`` of the exception) with ``suffix``
-    (the source location) appended, as the run-time checks of compiled code do; a user's
-    class gets its arguments as they are."""
-    template = _Template()
-    values = template.add(tuple(args))
-    builtin = getattr(builtins, cls.__name__, None) is cls
-
-    def call(*boxed: Any) -> None:
-        exc = cls(*values(boxed))
-        raise cls(str(exc) + suffix) if builtin else exc
-
-    _emit("raise", template, call, none)
 
 
 # ----------------------------------------------------------------- print
