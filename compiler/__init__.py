@@ -9,7 +9,7 @@ A tool that embeds the compiler -- builds IR itself, registers passes of its
 own -- uses a :class:`Compiler` instance (``compiler.instance``; an example:
 ``examples/embedding.py``).
 """
-from .dispatcher import Dispatcher, compile
+from .dispatcher import Dispatcher, Explanation, Specialization, SpecializationWarning, compile
 from .instance import Compiler
 from .pipeline import CompiledFunction, CompileOptions, compile_function
 from .signatures import Signature, SignatureError, as_type, parse_signature
@@ -53,4 +53,5 @@ def _register_py_call() -> None:
 _register_py_call()
 
 __all__ = ["compile", "Compiler", "Dispatcher", "CompiledFunction", "CompileOptions", "compile_function",
-           "Signature", "SignatureError", "parse_signature", "trace_pure", "py_call"]
+           "Signature", "SignatureError", "parse_signature", "trace_pure", "py_call", "SpecializationWarning",
+           "Specialization", "Explanation"]

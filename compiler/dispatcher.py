@@ -20,6 +20,11 @@
     @compile(error_model="numpy", nogil=True)   # x / 0.0 is inf (NumPy's); the GIL released per call
     def ratio(a, b): ...
 
+    @compile(static=("n", "mode"))        # specialised on the values of n and mode
+    def step(x, n, mode="fast"): ...
+
+    step.explain()                        # why each specialisation was made
+
 A call binds its arguments as Python would (a wrong count raises the very
 ``TypeError`` CPython raises), maps each to an IR type (``bool``, ``i64``,
 ``f64``, ``c128`` or a NumPy scalar's type), and runs the specialisation for
@@ -31,6 +36,25 @@ wrapper is compiled as the wrapper it is (its ``__wrapped__`` is not looked
 at).  A function with ``*args`` or ``**kwargs`` cannot be compiled: calling it
 or compiling it for a signature raises ``UnsupportedError`` at its ``def`` line
 (after a call with a wrong argument count has raised CPython's ``TypeError``).
+
+Static arguments (``static=``, names of parameters, as ``jax.jit``'s
+``static_argnames``): the specialisation is chosen by the *values* of those
+arguments as well as the types of the others, and inside the trace they are
+the Python values themselves -- constants, so ``for i in range(n)`` unrolls
+and ``if mode == "fast":`` picks its branch while compiling.  A static value
+must be hashable (a number, string, tuple, None, ...; else ``TypeError``);
+values that are equal but of different types (``1``, ``1.0``, ``True``) are
+different specialisations.  Functions with static arguments always take the
+Python path (no native path is made for them), and ``compile(signature)``,
+which cannot name values, refuses them.
+
+Every specialisation made is recorded with the reason it was made -- the
+first call, an explicit signature, or which arguments' types or static values
+differ from the specialisation made before it -- and ``f.explain()`` returns
+the records (printed one a line).  When a function is specialised more than
+:data:`RESPECIALIZATION_LIMIT` times a :class:`SpecializationWarning` is
+issued once, naming the arguments that kept changing (``tf.function``'s
+retracing warning, with its reason).
 
 Globals and closure variables are constants of the specialisation that traced
 them: rebinding a global later (a callee, a number) leaves the existing
@@ -62,14 +86,18 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 import threading
+import warnings
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from ir import ArrayType, Location, Type, TypingError, UnsupportedError
+from ir.types import none
 
 from .fastcall import NativeCall, native_call
 from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function
-from .signatures import Signature, parse_signature
+from .signatures import Signature, format_type, parse_signature
 from .vectorcall import set_vectorcall, vectorcall_subclass
 
 #: what ``inspect_ir`` shows: the source, the converted source, the traced IR, the IR
@@ -79,6 +107,40 @@ STAGES = ("source", "converted", "ir", "optimized", "lowered", "llvm", "asm")
 
 #: how many argument keys have a native path at once (the newest ones)
 NATIVE_CHAIN = 4
+
+#: a function specialised more times than this gets one :class:`SpecializationWarning`
+RESPECIALIZATION_LIMIT = 8
+
+#: the first element of a static argument's entry in a key: ``(STATIC, value key)``
+STATIC = "static"
+
+
+class SpecializationWarning(UserWarning):
+    """A compiled function was specialised (traced and compiled anew) many times: an
+    argument keeps changing type, or a static argument keeps changing value."""
+
+
+@dataclass(frozen=True)
+class Specialization:
+    """One specialisation made: what its arguments were, and why it was made."""
+
+    function: str
+    #: (name, "f64" / "Python int" / "static 3") per argument
+    arguments: tuple[tuple[str, str], ...]
+    reason: str
+
+    def __str__(self) -> str:
+        args = ", ".join(f"{name}: {what}" for name, what in self.arguments)
+        return f"{self.function}({args}): {self.reason}"
+
+
+class Explanation(tuple):
+    """The :class:`Specialization` records of a function, oldest first; ``str`` gives one a line."""
+
+    def __str__(self) -> str:
+        if not self:
+            return "no specialisation made yet"
+        return "\n".join(f"{i}. {record}" for i, record in enumerate(self, 1))
 
 
 class Dispatcher:
@@ -98,7 +160,7 @@ class Dispatcher:
         return self.__dict__
 
     def __init__(self, py_func: Callable, signatures: Iterable[str | Signature] = (),
-                 options: CompileOptions | None = None):
+                 options: CompileOptions | None = None, static: Iterable[str] = ()):
         if not inspect.isfunction(py_func):
             raise TypeError(f"@compile needs a Python function, not {type(py_func).__name__}")
         self.py_func = py_func
@@ -109,6 +171,13 @@ class Dispatcher:
                            for p in self._signature.parameters.values())
         self._variadic = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in self._signature.parameters.values())
         self._nparams = len(self._signature.parameters)
+        #: the positions of the static arguments
+        self._static = _static_positions(py_func, self._signature, static)
+        #: the static values each key was traced with
+        self._constants: dict[tuple, dict[int, Any]] = {}
+        #: every specialisation made, and why (see :meth:`explain`)
+        self._history: list[Specialization] = []
+        self._warned = False
         self._compiled: dict[tuple[Type, ...], CompiledFunction] = {}
         self._lock = threading.RLock()
         #: per argument key seen by the Python path: its native path, or None if it cannot have one
@@ -132,26 +201,93 @@ class Dispatcher:
         sig = parse_signature(signature) if isinstance(signature, str) else signature
         if self._variadic:
             raise self._variadic_error()
+        if self._static:
+            raise TypeError(f"{self.py_func.__name__}() has static arguments ({', '.join(self._static_names())}): "
+                            "it is compiled when called, for their values; a signature cannot give them")
         if len(sig.args) != self._nparams:
             raise TypingError(f"signature {sig} has {len(sig.args)} arguments but "
                               f"{self.py_func.__name__}() takes {self._nparams}")
         # scalars in a signature stand for Python numbers (weak, see frontend.values)
-        return self._specialization(tuple((t, t.is_scalar) for t in sig.args), sig.result)
+        return self._specialization(tuple((t, t.is_scalar) for t in sig.args), sig.result,
+                                    f"compiled for the signature {sig}")
 
-    def _specialization(self, key: tuple[tuple[Type, bool], ...], result_type: Type | None = None) -> CompiledFunction:
-        """The specialisation for ``key``: (type, is a Python scalar) per argument."""
+    def _specialization(self, key: tuple[tuple[Any, Any], ...], result_type: Type | None = None,
+                        reason: str | None = None, args: tuple = ()) -> CompiledFunction:
+        """The specialisation for ``key``: (type, is a Python scalar) per argument, or
+        (:data:`STATIC`, its value's key) for a static one, whose value is in ``args``."""
         compiled = self._compiled.get(key)
         if compiled is not None and (result_type is None or compiled.result_type == result_type):
             return compiled
         with self._lock:
             compiled = self._compiled.get(key)
             if compiled is None or (result_type is not None and compiled.result_type != result_type):
-                types, weak = tuple(t for t, _ in key), tuple(w for _, w in key)
-                compiled = compile_function(self.py_func, types, result_type, self.options, weak)
+                types, weak = self._trace_arguments(key)
+                constants = {i: args[i] for i in self._static}
+                compiled = compile_function(self.py_func, types, result_type, self.options, weak, constants)
                 self._compiled[key] = compiled
+                if constants:
+                    self._constants[key] = constants
+                self._record(key, args, reason)
                 if self._native.pop(key, None) is not None:  # it runs the specialisation replaced
                     self._link()
             return compiled
+
+    @staticmethod
+    def _trace_arguments(key: tuple) -> tuple[tuple, tuple]:
+        """The argument types and weakness to trace ``key`` with (a static argument's are unused)."""
+        return tuple(none if t == STATIC else t for t, _ in key), tuple(w is True for _, w in key)
+
+    # ------------------------------------------------------------- explaining
+    def _static_names(self) -> list[str]:
+        names = list(self._signature.parameters)
+        return [names[i] for i in self._static]
+
+    def _describe(self, key: tuple, args: tuple) -> tuple[tuple[str, str], ...]:
+        described = []
+        for i, (name, (t, weak)) in enumerate(zip(self._signature.parameters, key)):
+            if t == STATIC:
+                described.append((name, f"static {args[i]!r}"))
+            elif weak and t.is_scalar:
+                described.append((name, f"Python {_PYTHON_NAMES.get(type(t).__name__, format_type(t))}"))
+            else:
+                described.append((name, format_type(t)))
+        return tuple(described)
+
+    def _record(self, key: tuple, args: tuple, reason: str | None) -> None:
+        """Keep why the specialisation of ``key`` was made; warn once past the limit."""
+        arguments = self._describe(key, args)
+        if reason is None:
+            if not self._history:
+                reason = "the first call"
+            else:   # against the specialisation before that differs in the fewest arguments
+                differences = [[(name, what, before[name]) for name, what in arguments if before[name] != what]
+                               for before in (dict(record.arguments) for record in self._history)]
+                changed = min(differences, key=len)
+                reason = "; ".join(f"{'static value' if what.startswith('static') else 'type'} of '{name}' "
+                                   f"changed: {what} (before: {old})" for name, what, old in changed) \
+                    or "the same arguments with another result type"
+        self._history.append(Specialization(self.py_func.__qualname__, arguments, reason))
+        if len(self._history) > RESPECIALIZATION_LIMIT and not self._warned:
+            self._warned = True
+            warnings.warn(self._churn_message(), SpecializationWarning, stacklevel=_outside_this_module())
+
+    def _churn_message(self) -> str:
+        seen: dict[str, list[str]] = {}
+        for record in self._history:
+            for name, what in record.arguments:
+                values = seen.setdefault(name, [])
+                if what not in values:
+                    values.append(what)
+        changing = [f"'{name}' ({len(values)}: {', '.join(values[:4])}{', ...' if len(values) > 4 else ''})"
+                    for name, values in seen.items() if len(values) > 1]
+        return (f"{self.py_func.__qualname__}() has been specialised {len(self._history)} times (more than "
+                f"{RESPECIALIZATION_LIMIT}), each compiled anew; the arguments that keep changing: "
+                f"{', '.join(changing) or 'none (explicit signatures)'}. Pass values of one type, and leave "
+                "arguments whose values keep changing out of static=; f.explain() lists every specialisation")
+
+    def explain(self) -> Explanation:
+        """Why each specialisation was made (see the module docstring); ``print`` it."""
+        return Explanation(self._history)
 
     @property
     def signatures(self) -> list[Signature]:
@@ -162,6 +298,8 @@ class Dispatcher:
     # ------------------------------------------------------------- calling
     def _call_slow(self, *args: Any, **kwargs: Any) -> Any:
         """The Python path: bind, find or compile the specialisation, run it through ctypes."""
+        if self._static:
+            return self._call_static(self._bind(args, kwargs))
         if kwargs or len(args) != self._nparams or not self._simple:
             args = self._bind(args, kwargs)
             if self._head is not None:
@@ -175,7 +313,7 @@ class Dispatcher:
                 raise self._argument_error(i, a)
             key.append((t, type(a) in PYTHON_SCALARS))
         key = tuple(key)
-        compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key)
+        compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key, args=args)
         if key not in self._native:
             if key in self._called:
                 self._add_native(key)
@@ -184,6 +322,29 @@ class Dispatcher:
         return compiled(args)
 
     __call__ = _call_slow
+
+    def _call_static(self, args: tuple) -> Any:
+        """The call of a function with static arguments (bound): keyed by their values too."""
+        from runtime.boxing import PYTHON_SCALARS, typeof
+
+        key = []
+        for i, a in enumerate(args):
+            if i in self._static:
+                try:
+                    key.append((STATIC, _static_key(a)))
+                except TypeError:
+                    name = list(self._signature.parameters)[i]
+                    raise TypeError(f"{self.py_func.__name__}(): static argument '{name}' must be hashable (a "
+                                    f"number, string, tuple or None), not {type(a).__name__}: a specialisation is "
+                                    "made per value") from None
+                continue
+            t = typeof(a)
+            if t is None:
+                raise self._argument_error(i, a)
+            key.append((t, type(a) in PYTHON_SCALARS))
+        key = tuple(key)
+        compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key, args=args)
+        return compiled(tuple(a for i, a in enumerate(args) if i not in self._static))
 
     def _add_native(self, key: tuple[tuple[Type, bool], ...]) -> None:
         """Make the native path of ``key`` (if it can have one) and put it first in the chain."""
@@ -292,8 +453,9 @@ class Dispatcher:
         """The IR of one specialisation, traced again, and (``optimize``) run through
         the pass pipeline -- or through ``manager``, a pass manager with a tool's hooks."""
         key = next(k for k, c in list(self._compiled.items()) if c is compiled)
-        module, _ = build_module(self.py_func, [t for t, _ in key], compiled.result_type, self.options,
-                                 [w for _, w in key], optimize, manager)
+        types, weak = self._trace_arguments(key)
+        module, _ = build_module(self.py_func, types, compiled.result_type, self.options, weak, optimize, manager,
+                                 self._constants.get(key))
         return module
 
     def inspect_llvm(self, signature: str | Signature | None = None) -> str:
@@ -304,6 +466,42 @@ class Dispatcher:
 
     def __repr__(self) -> str:
         return f"<compiled function {self.py_func.__qualname__}>"
+
+
+#: how an argument that is a Python number is described, by its IR type's class
+_PYTHON_NAMES = {"BoolType": "bool", "IntType": "int", "FloatType": "float", "ComplexType": "complex"}
+
+
+def _outside_this_module() -> int:
+    """The ``stacklevel`` of a warning issued by the caller that names the first frame
+    outside this module (the user's call)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename == __file__:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _static_positions(py_func: Callable, signature: inspect.Signature, static: Iterable[str] | str) -> tuple[int, ...]:
+    """The positions of the parameters named in ``static`` (one name or several)."""
+    names = [static] if isinstance(static, str) else list(static)
+    params = list(signature.parameters.values())
+    positions = set()
+    for name in names:
+        index = next((i for i, p in enumerate(params) if p.name == name), None)
+        if index is None or params[index].kind in (params[index].VAR_POSITIONAL, params[index].VAR_KEYWORD):
+            raise TypeError(f"compile(static=...): {py_func.__name__}() has no parameter {name!r} that can be "
+                            f"static; its parameters: {', '.join(p.name for p in params) or 'none'}")
+        positions.add(index)
+    return tuple(sorted(positions))
+
+
+def _static_key(value: Any) -> Any:
+    """A static value's part of a key: the value with its type (``1``, ``1.0`` and ``True``
+    are equal in Python but trace differently), through tuples; ``TypeError`` if unhashable."""
+    if isinstance(value, tuple):
+        return tuple, tuple(_static_key(v) for v in value)
+    hash(value)
+    return type(value), value
 
 
 def _accepts(param: Type, arg: Type) -> bool:
@@ -345,7 +543,7 @@ def _numba_options(nopython: bool, nogil: bool, options: dict[str, Any]) -> None
     for name, value in options.items():
         if name not in _OTHER_OPTIONS:
             raise TypeError(f"compile() got an unexpected keyword argument {name!r}; its options are opt, "
-                            "boundscheck, passes, llvm_vectorize, fastmath, error_model, nogil and nopython")
+                            "boundscheck, passes, llvm_vectorize, fastmath, error_model, nogil, nopython and static")
         if value not in (False, None) or name in ("inline", "locals", "target"):
             raise UnsupportedError(f"compile({name}={value!r}): {_OTHER_OPTIONS[name]}")
 
@@ -353,7 +551,7 @@ def _numba_options(nopython: bool, nogil: bool, options: dict[str, Any]) -> None
 def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3,
             boundscheck: bool = True, passes: str | None = None, llvm_vectorize: bool = True,
             fastmath: bool = False, error_model: str = "python", nogil: bool = False, nopython: bool = True,
-            **numba_options: Any) -> Any:
+            static: Iterable[str] | str = (), **numba_options: Any) -> Any:
     """Decorate a function for JIT compilation (see the module docstring).
 
     Numba's options: ``nopython=True`` (the only mode), ``nogil=True`` (release the GIL
@@ -362,16 +560,19 @@ def compile(func: Callable | str | Signature | list | None = None, *, opt: int =
     ``ZeroDivisionError``), ``fastmath`` and ``boundscheck`` are taken; ``cache``,
     ``parallel``, ``inline``, ``locals``, ``forceobj``, ``looplift``, ``debug`` and
     ``target`` are refused with an ``UnsupportedError`` saying what to do instead (``False``
-    or ``None`` for the flags is accepted: it is what compiled code does)."""
+    or ``None`` for the flags is accepted: it is what compiled code does).
+
+    ``static``: the names of parameters whose values (not only types) the function is
+    specialised on, as Python constants of the trace (see the module docstring)."""
     _numba_options(nopython, nogil, numba_options)
     options = CompileOptions(opt=opt, boundscheck=boundscheck, passes=passes, llvm_vectorize=llvm_vectorize,
                              fastmath=fastmath, error_model=error_model, nogil=nogil)
     if callable(func) and not isinstance(func, (str, Signature)):
-        return Dispatcher(func, (), options)
+        return Dispatcher(func, (), options, static)
     if func is None:
         signatures: list = []
     elif isinstance(func, (str, Signature)):
         signatures = [func]
     else:
         signatures = list(func)
-    return lambda f: Dispatcher(f, signatures, options)
+    return lambda f: Dispatcher(f, signatures, options, static)

@@ -110,12 +110,13 @@ class CompiledFunction:
 
 def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
                      options: CompileOptions | None = None,
-                     weak: Sequence[bool] | None = None) -> CompiledFunction:
+                     weak: Sequence[bool] | None = None, constants: dict[int, Any] | None = None) -> CompiledFunction:
     """Trace, verify, lower and JIT ``pyfunc`` for ``arg_types`` (``weak[i]``:
-    argument ``i`` is a Python scalar, see ``frontend.values``)."""
+    argument ``i`` is a Python scalar, see ``frontend.values``; ``constants[i]``: argument
+    ``i`` is that Python value, a constant of the trace and no parameter of the entry)."""
     options = options or CompileOptions()
     try:
-        module, entry = build_module(pyfunc, arg_types, result_type, options, weak)
+        module, entry = build_module(pyfunc, arg_types, result_type, options, weak, constants=constants)
         lowered = lower_for_jit(module, entry)
     except RecursionError as err:
         raise _too_deep(pyfunc, err) from err
@@ -150,7 +151,7 @@ def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: C
 
 def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None,
                  options: CompileOptions, weak: Sequence[bool] | None = None, optimize: bool = True,
-                 manager: Any = None) -> tuple[Module, FuncOp]:
+                 manager: Any = None, constants: dict[int, Any] | None = None) -> tuple[Module, FuncOp]:
     """The verified IR of ``pyfunc`` for ``arg_types``: traced, then (``optimize``) run
     through the pass pipeline of ``options`` -- or through ``manager``, a
     :class:`~compiler.passes.manager.PassManager` a tool set up with its hooks."""
@@ -158,7 +159,7 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
 
     from .passes.manager import PassManager
 
-    module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak, options.error_model)
+    module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak, options.error_model, constants)
     if options.fastmath:
         for func in module:
             func.attributes["fastmath"] = True

@@ -9,7 +9,7 @@ and returns the IR module holding it and every function it calls.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ir import FuncOp, Module, Type
 
@@ -20,17 +20,18 @@ from .tracer import Tracer
 
 def trace(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
           boundscheck: bool = True, weak: Sequence[bool] | None = None,
-          error_model: str = "python") -> tuple[Module, FuncOp]:
+          error_model: str = "python", constants: dict[int, Any] | None = None) -> tuple[Module, FuncOp]:
     """Trace ``pyfunc`` for arguments of ``arg_types`` into a new module.
 
     With ``result_type`` the returned value is converted to that type;
     ``boundscheck=False`` leaves out the array index checks; ``weak[i]`` marks
     argument ``i`` as a Python scalar (NumPy 2's weak promotion); ``error_model="numpy"``
-    gives NumPy's results for division and modulo by zero instead of ``ZeroDivisionError``.
+    gives NumPy's results for division and modulo by zero instead of ``ZeroDivisionError``;
+    ``constants[i]`` makes argument ``i`` that Python value, a constant of the trace.
     """
     tracer = Tracer(boundscheck, error_model)
     with activate(tracer):
-        entry = tracer.trace_entry(pyfunc, list(arg_types), result_type, weak)
+        entry = tracer.trace_entry(pyfunc, list(arg_types), result_type, weak, constants)
     tracer.module.entry = entry.sym_name
     return tracer.module, entry
 

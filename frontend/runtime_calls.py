@@ -382,7 +382,8 @@ def py_call(read_type: Callable[[Any], Type], fn: Any, result_type: Any, *args: 
         raise tr.error(TypingError, f"py_call() needs a Python function to call, not {describe(fn)}")
     name = getattr(fn, "__name__", None) or repr(fn)
     if isinstance(result_type, Symbolic):
-        raise tr.error(TypingError, f"py_call({name}, ...): the result type must be a constant, not {describe(result_type)}")
+        raise tr.error(TypingError, f"py_call({name}, ...): the result type must be a constant, "
+                                    f"not {describe(result_type)}")
     try:
         t = read_type(result_type)
     except ValueError as err:

@@ -54,18 +54,23 @@ class Tracer(TraceContext):
 
     # ------------------------------------------------------------- functions
     def trace_entry(self, pyfunc: Callable, arg_types: list[Type], result_type: Type | None = None,
-                    weak: Sequence[bool] | None = None) -> FuncOp:
+                    weak: Sequence[bool] | None = None, constants: dict[int, Any] | None = None) -> FuncOp:
         """Trace ``pyfunc`` with parameters of ``arg_types``: the module's entry.
 
-        ``weak[i]`` says argument ``i`` is a Python scalar (see ``values.Symbolic``)."""
+        ``weak[i]`` says argument ``i`` is a Python scalar (see ``values.Symbolic``);
+        ``constants[i]``, that argument ``i`` is that Python value, a constant of the
+        trace and no parameter (``compile(static=...)``; its ``arg_types`` entry is unused)."""
         sig = _signature(pyfunc)
         names = list(sig.parameters)
         if len(names) != len(arg_types):
             raise TypingError(f"{pyfunc.__name__}() takes {len(names)} arguments, "
                               f"{len(arg_types)} types were given")
         weak = list(weak) if weak is not None else [False] * len(arg_types)
-        params = [("weak" if w else "arg", t) for t, w in zip(arg_types, weak)]
+        constants = constants or {}
+        params = [("const", id(constants[i])) if i in constants else ("weak" if w else "arg", t)
+                  for i, (t, w) in enumerate(zip(arg_types, weak))]
         return self._trace_function(pyfunc, tuple(params), names, key=(pyfunc, tuple(params)),
+                                    constants=[constants.get(i) for i in range(len(params))],
                                     result_type=result_type)
 
     def call(self, pyfunc: Callable, args: tuple, kwargs: dict) -> Any:
