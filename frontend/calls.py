@@ -15,7 +15,7 @@ from ir import TypingError, UnsupportedError
 
 from . import (
     builtins, combining, lapack, linalg, nanfunctions, norms, nprandom, purity, runtime_calls, searching, sorting,
-    statistics, wholearray,
+    statistics, text, wholearray,
 )
 from .context import TraceContext, current
 from .values import Symbolic
@@ -107,7 +107,7 @@ def resolve_call(f: Any) -> Callable:
     if isinstance(f, Symbolic):
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
     impl = _library(f) or wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \
-        or runtime_calls.lookup(f)
+        or runtime_calls.lookup(f) or text.lookup(f)
     if impl is not None:
         return impl
     if isinstance(getattr(f, "__self__", None), Symbolic):  # a method of a traced value: it stages itself

@@ -38,6 +38,7 @@ from .layout import (
 )
 from .raising import raise_, run_user_code
 from .sequences import Range, trip_count
+from .text import has_run_time_values
 from .values import Symbolic, Undefined, describe
 from .variables import load
 
@@ -316,8 +317,10 @@ def _while(test: Callable[[], Any], body: Callable[[], None], get_state: Callabl
 def assert_(cond: Any, msg_fn: Callable[[], Any] | None) -> None:
     c = arith.truth(load(cond))
     message = "" if msg_fn is None else msg_fn()
-    if isinstance(message, Symbolic):
-        raise _tr().error(UnsupportedError, "assert messages must be constants in compiled code")
+    if isinstance(c, Symbolic) and has_run_time_values(message):   # made only if the assertion fails
+        staged_if(arith.logical_not(c), lambda: raise_(AssertionError(message)), lambda: None,
+                  lambda: (), lambda state: None, ())
+        return
     if not isinstance(c, Symbolic):
         if not c:
             raise_(AssertionError(message) if msg_fn is not None else AssertionError())

@@ -720,6 +720,15 @@ _COMPARE_SYMBOLS = {
 }
 
 
+def _percent_format(node: ast.expr) -> ast.expr:
+    """``"..." % values`` (a constant string on the left) as ``ag__.percent_format``, which
+    makes text of traced values (``frontend.text``); any other node as it is."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
+            and isinstance(node.left.value, str):
+        return _at(node, _ag("percent_format", node.left, node.right))
+    return node
+
+
 class _ExprConverter(ast.NodeTransformer):
     """Routes expressions through ``ag__`` operators.
 
@@ -753,12 +762,26 @@ class _ExprConverter(ast.NodeTransformer):
             node.func = _at(node.func, _ag("call", node.func))
         return node
 
-    def visit_BinOp(self, node: ast.BinOp) -> ast.BinOp:
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         spine = _binop_spine(node)
         spine[-1].left = self.visit(spine[-1].left)
         for op in reversed(spine):
             op.right = self.visit(op.right)
-        return node
+        for op in spine[:-1]:
+            op.left = _percent_format(op.left)
+        return _percent_format(node)
+
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.expr:
+        """An f-string: ``ag__.format_string`` of its constant pieces and ``(value, conversion,
+        spec)`` fields (the spec an f-string itself), which makes the text (``frontend.text``)."""
+        parts: list[ast.expr] = []
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                conversion = None if value.conversion == -1 else chr(value.conversion)
+                spec = self.visit(value.format_spec) if value.format_spec is not None else ast.Constant("")
+                value = ast.Tuple([self.visit(value.value), ast.Constant(conversion), spec], ast.Load())
+            parts.append(value)
+        return _at(node, _ag("format_string", ast.Tuple(parts, ast.Load())))
 
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
         self.generic_visit(node)

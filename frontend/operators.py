@@ -139,6 +139,29 @@ def return_value(do_return: Any, retval: Any, always: bool) -> Any:
     return retval if do_return else None
 
 
+# ------------------------------------------------------------ text
+def format_string(parts: tuple) -> Any:
+    """An f-string: its constant pieces and ``(value, conversion, spec)`` fields, formatted as
+    CPython does (the conversion, then ``format``); with traced values, text the compiled code
+    makes when it runs (``frontend.text``)."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.format_string(parts)
+    return "".join(part if isinstance(part, str) else format(_converted(*part[:2]), part[2]) for part in parts)
+
+
+def _converted(value: Any, conversion: str | None) -> Any:
+    return {"s": str, "r": repr, "a": ascii}[conversion](value) if conversion else value
+
+
+def percent_format(template: str, values: Any) -> Any:
+    """``template % values``."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.percent_format(template, values)
+    return template % values
+
+
 def raise_(exc: Any) -> None:
     staging = _staging()
     if staging.tracing():

@@ -9,9 +9,12 @@ Python-semantics decisions:
 
 * ``raise`` of a built-in exception with constant arguments, and
   ``assert``, become run-time checks; a path that always raises does not
-  take part in merges.  ``SystemExit``, ``KeyboardInterrupt`` and other
-  exceptions the run time cannot raise as themselves are an
-  ``UnsupportedError``;
+  take part in merges.  An exception with arguments known only at run time
+  (``ValueError(f"bad {x}")``, ``ValueError(x)``), or of the user's own
+  ``Exception`` subclass, is made and raised by CPython when the code gets
+  there (``runtime_calls.raise_python``).  ``SystemExit``,
+  ``KeyboardInterrupt`` and other exceptions the run time cannot raise as
+  themselves are an ``UnsupportedError``;
 * Python code evaluated at trace time (``TABLE[5]``, a library function)
   that raises on constants raises at run time on its path; one that fails
   because it was given a traced value is an ``UnsupportedError``.
@@ -32,6 +35,7 @@ from ir.diagnostics import can_raise
 from . import arith
 from .context import PathEnds, TraceContext, current
 from .locations import traceback_location
+from .text import has_run_time_values
 from .values import Symbolic
 
 
@@ -130,16 +134,18 @@ def raise_(exc: Any, loc: Location | None = None) -> None:
     if not isinstance(exc, BaseException):
         raise TypingError("exceptions must derive from BaseException", loc)
     name = type(exc).__name__
-    if getattr(builtins, name, None) is not type(exc):
-        raise UnsupportedError(f"raising {name} is not supported: only built-in exception "
-                               "classes can be raised from compiled code", loc)
-    if not can_raise(name):
-        raise UnsupportedError(f"raising {name} is not supported in compiled code: only built-in "
-                               "exceptions derived from Exception that take a message can be raised there; "
+    builtin = getattr(builtins, name, None) is type(exc)
+    if builtin and not can_raise(name) or not builtin and not isinstance(exc, Exception):
+        raise UnsupportedError(f"raising {name} is not supported in compiled code: only exceptions derived "
+                               "from Exception (built-in ones that take a message) can be raised there; "
                                "raise it outside the compiled function", loc)
-    if any(isinstance(a, Symbolic) for a in exc.args):
-        raise UnsupportedError("exception arguments must be constants in compiled code; "
-                               "use a constant message", loc)
-    message = str(exc).replace("{", "{{").replace("}", "}}")
-    arith.raise_if(True, name, message, loc=loc)
+    if not builtin or has_run_time_values(exc.args):
+        from .runtime_calls import raise_python
+
+        raise_python(type(exc), exc.args, f" ({loc.short})" if loc is not None else "")
+        message = f"{name} raised in Python did not propagate"
+        name = "RuntimeError"
+    else:
+        message = str(exc)
+    arith.raise_if(True, name, message.replace("{", "{{").replace("}", "}}"), loc=loc)
     tr.frame.terminated = True

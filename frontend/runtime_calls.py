@@ -15,7 +15,10 @@ values boxed as the Python objects CPython would have passed:
   a tuple as a tuple, an array as a read-only NumPy view (so NumPy prints it).
   ``file=sys.stdout`` / ``sys.stderr`` (or no ``file``) is looked up when the
   call runs, so output follows a replaced ``sys.stdout`` (pytest's ``capsys``,
-  ``contextlib.redirect_stdout``) and interleaves with Python's own writes.
+  ``contextlib.redirect_stdout``) and interleaves with Python's own writes.  Text made of
+  traced values (f-strings, ``str()``, ``%``: ``frontend.text``) is made by CPython then.
+* ``raise`` of an exception whose arguments are only known at run time, or of the user's
+  own exception class (:func:`raise_python`);
 * the functions of :data:`RUN_TIME_FUNCTIONS` (``time.time()``,
   ``random.random()``, ``np.random.seed(s)``, NumPy's distributions not drawn
   natively by ``frontend.nprandom``, ...), called with numbers; their result, a
@@ -29,6 +32,7 @@ Anything else that is not known to be pure is refused (see ``frontend.purity``).
 """
 from __future__ import annotations
 
+import builtins
 import functools
 import random
 import sys
@@ -47,6 +51,7 @@ from ir.types import (
 )
 
 from .context import TraceContext, current
+from . import text
 from .pycall import array_view, register
 from .values import Symbolic, describe, type_of
 
@@ -86,6 +91,8 @@ class _Template:
         if isinstance(value, tuple):
             parts = [self.add(v) for v in value]
             return lambda boxed: tuple(part(boxed) for part in parts)
+        if isinstance(value, text.Text):
+            return text.renderer(value, self.add)
         return lambda boxed: value
 
 
@@ -103,6 +110,31 @@ def numpy_in_place(name: str, fn: Callable[..., None], array: Symbolic, *inputs:
     template = _Template()
     views = [template.add(array, writable=True), *(template.add(x) for x in inputs)]
     _emit(name, template, lambda *boxed: fn(*(view(boxed) for view in views)), none)
+
+
+def raise_python(cls: type, args: tuple, suffix: str) -> None:
+    """A ``py.call`` that raises ``cls(*args)`` when the compiled code gets there, the
+    arguments (traced values, text made of them) as CPython holds them: an exception whose
+    message is made at run time (``raise ValueError(f"bad {x}")``), or of a class of the
+    user's.  Its message gets ``suffix`` (the source location) appended, as the run-time
+    checks of compiled code do: the one string argument, or for a built-in class the
+    ``str`` of the exception; an exception of the user's with other arguments keeps them
+    and gets the location as a note (``add_note``)."""
+    template = _Template()
+    values = template.add(tuple(args))
+    builtin = getattr(builtins, cls.__name__, None) is cls
+
+    def call(*boxed: Any) -> None:
+        exc = cls(*values(boxed))
+        if len(exc.args) == 1 and isinstance(exc.args[0], str):
+            exc.args = (exc.args[0] + suffix,)
+        elif builtin:
+            exc = cls(str(exc) + suffix)
+        else:
+            exc.add_note(f"raised in compiled code{suffix}")
+        raise exc
+
+    _emit("raise", template, call, none)
 
 
 # ----------------------------------------------------------------- print

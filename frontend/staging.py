@@ -24,6 +24,7 @@ from .control import (
 )
 from .raising import raise_
 from .sequences import contains, getitem
+from .text import format_string, percent_format
 from .values import Symbolic
 from .variables import load, named, return_value, undefined_read
 
@@ -35,5 +36,6 @@ def is_symbolic(value: Any) -> bool:
 __all__ = [
     "UNROLL_LIMIT", "tracing", "is_symbolic", "probe", "load", "undefined_read", "named", "staged_if",
     "staged_if_exp", "truth", "logical_not", "is_staged_iterable", "staged_for", "staged_while",
-    "return_value", "raise_", "assert_", "mutable", "getitem", "contains", "resolve_call",
+    "return_value", "raise_", "assert_", "mutable", "getitem", "contains", "resolve_call", "format_string",
+    "percent_format",
 ]

@@ -152,12 +152,6 @@ def recursion_without_base_case(n):
     return 0
 
 
-def raises_traced_message(x):
-    if x < 0:
-        raise ValueError(x)  # <-
-    return x
-
-
 COMPILE_ERRORS = [
     (uses_try, (1.0,), UnsupportedError, "try/except is not supported"),
     (uses_with, (1,), UnsupportedError, "the with statement is not supported"),
@@ -179,7 +173,6 @@ COMPILE_ERRORS = [
     (none_or_int, (1,), TypingError, "incompatible types"),
     (tuple_or_int, (1,), TypingError, "incompatible types"),
     (recursion_without_base_case, (3,), TypingError, "put the base case first"),
-    (raises_traced_message, (1,), UnsupportedError, "exception arguments must be constants"),
 ]
 
 

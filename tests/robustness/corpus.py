@@ -516,10 +516,10 @@ SYNTAX = [
     Bad(B.walrus_in_comprehension, (1,), U, "walrus", "separate statement"),
     Bad(B.bare_reraise, (1,), U, "bare raise"),
     Bad(B.raise_from, (1,), U, "raise ... from"),
-    Bad(B.raise_user_class, (1,), U, "RobustnessError", "built-in exception"),
+    Bad(B.raise_user_class, (1,), AS_CPYTHON, id="raise_user_class_is_supported"),
     Bad(B.raise_an_int, (1,), T, "BaseException"),
     Bad(B.raise_system_exit, (1,), CPYTHON_OR_COMPILE_ERROR),
-    Bad(B.assert_traced_message, (1,), U, "assert messages must be constants"),
+    Bad(B.assert_traced_message, (1,), AS_CPYTHON, id="assert_traced_message_is_supported"),
 ]
 
 COMPREHENSIONS = [
@@ -567,7 +567,7 @@ ARGUMENTS += [BadCall(f"argument_{name}_after_a_compile", B.entry_posonly_kwonly
               for name, value in {"str": "2", "list": [2], "None": None, "dict": {"k": 2}}.items()]
 
 STRINGS_AND_OBJECTS = [
-    Bad(B.returns_fstring, (1,), U, "to text", "return the number"),
+    Bad(B.returns_fstring, (1,), T, "returns a Python Text", "return numbers"),
     Bad(B.fstring_format_spec_unused, (2,), CPYTHON_OR_COMPILE_ERROR),
     Bad(B.length_of_fstring, (2,), CPYTHON_OR_COMPILE_ERROR),
     Bad(B.length_of_str, (2,), CPYTHON_OR_COMPILE_ERROR),

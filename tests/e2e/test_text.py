@@ -1,0 +1,114 @@
+"""Text of traced values for print() and exception messages: f-strings, str(), repr(), ascii(),
+format(), % and str.format, made by CPython when the compiled code runs (byte for byte)."""
+import numpy as np
+import pytest
+
+from compiler import compile
+from ir import TypingError, UnsupportedError
+from tests.e2e.text_kernels import check_value
+
+
+def report(a, n, x):
+    print(f"step {n}: {x:.3f} {a[0]!r} {a[0]} {n:>5d} {x:e} {n:,} {x=} {a[0]:+.2g}")
+    print("%d items, %.2f, %s" % (n, x, a[0]), str(n) + "!", repr(x), ascii(x), format(x, ".1%"), str(a[1]))
+    print("{} and {:.2f} {k}".format(n, a[0], k=x), "-".join([str(n), f"{x:08.3f}"]), f"{x:{n}.{n}}")
+    print(f"{a[:2]}", (f"{n}", n), sep="|")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int8, np.uint64, np.bool_])
+@pytest.mark.parametrize("n, x", [(7, 3.14159), (3, -0.0), (1234567, float("nan")), (0, 1e300)])
+def test_printed_text_is_cpythons(capsys, dtype, n, x):
+    a = np.array([0.1, 2.5, 3], dtype=dtype)
+    report(a, n, x)
+    want = capsys.readouterr().out
+    compile(report)(a, n, x)
+    assert capsys.readouterr().out == want
+
+
+@pytest.mark.parametrize("x, n", [(0.5, 1), (2.5, 1), (-3.0, 2), (-1.5, 3)])
+def test_exception_messages_made_at_run_time(x, n):
+    """CPython's message, then the source location, as other run-time errors of compiled code."""
+    try:
+        want = check_value(x, n)
+    except (ValueError, AssertionError) as err:
+        with pytest.raises(type(err)) as got:
+            compile(check_value)(x, n)
+        assert str(got.value).startswith(str(err) + " (text_kernels.py:")
+    else:
+        assert compile(check_value)(x, n) == want
+
+
+class NegativeError(Exception):
+    def __init__(self, what, value):
+        super().__init__(what, value)
+        self.value = value
+
+
+def checked(n):
+    if n < 0:
+        raise NegativeError("negative", n)
+    return n
+
+
+def test_the_users_exception_classes_are_raised_as_they_are():
+    """With their arguments; the location as a note (only a single message gets it appended)."""
+    with pytest.raises(NegativeError) as got:
+        compile(checked)(-3)
+    assert got.value.args == ("negative", -3) and got.value.value == -3
+    assert got.value.__notes__[0].startswith("raised in compiled code (test_text.py:")
+
+
+def spec_wrong_for_the_type(x):
+    print("before")
+    text = f"{x:d}"
+    print("after", text)
+
+
+def test_a_format_spec_wrong_for_the_type_raises_where_the_text_is_made(capsys):
+    with pytest.raises(ValueError, match="Unknown format code 'd' for object of type 'float'"):
+        compile(spec_wrong_for_the_type)(1.5)
+    assert capsys.readouterr().out == "before\n"
+
+
+def length(n):
+    return len(f"{n}")
+
+
+def compared(n):
+    return str(n) == "3"
+
+
+def method(x):
+    return repr(x).upper()
+
+
+def returned(x):
+    return f"{x}"
+
+
+def passed(x):
+    show(f"{x}")
+
+
+def show(text):
+    print(text)
+
+
+def carried(n):
+    s = ""
+    for i in range(n):
+        s = s + f"{i},"
+    print(s)
+
+
+@pytest.mark.parametrize("kernel, error, message", [
+    (length, UnsupportedError, "len\\(\\) needs the string itself"),
+    (compared, UnsupportedError, "comparing it needs the string itself"),
+    (method, UnsupportedError, "str.upper needs the string itself"),
+    (returned, TypingError, "cannot return"),
+    (passed, UnsupportedError, "in another function"),
+    (carried, TypingError, "incompatible type in the loop"),
+])
+def test_other_uses_of_run_time_text_are_refused(kernel, error, message):
+    with pytest.raises(error, match=message):
+        compile(kernel)(3)
