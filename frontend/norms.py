@@ -2,15 +2,19 @@
 ``frontend.pynorms``), with NumPy 2's results and dtypes.
 
 Decisions: integer and bool arrays are converted to ``float64`` first, as NumPy's ``norm``
-does; ``ord``, ``axis`` and ``keepdims`` must be constants (they pick the computation);
-vector norms (``ord`` None, 1, 2, inf, -inf, 0 or any other number) along an int ``axis`` or
-of a 1-d array; matrix norms (None/``'fro'``, 1, -1, inf, -inf, 2, -2, ``'nuc'``; the last
-three from the singular values, ``gesdd`` as NumPy's) of a 2-d array with ``axis=None``.
-NumPy's errors for invalid orders are raised when compiling (a ``TypingError`` naming
-NumPy's ``ValueError``); tuple axes other than the whole matrix, ``keepdims=True`` and arrays
-of more than 2 dimensions are refused with an ``UnsupportedError``.  ``np.kron`` takes 1-d
-and 2-d arrays (a 1-d array beside a 2-d one is a row, as NumPy's ``kron`` prepends the
-axis); the product's dtype is NumPy's ``multiply``'s.
+does; ``ord``, ``axis`` and ``keepdims`` must be constants (they pick the computation).  As
+NumPy: ``axis=None`` with ``ord=None`` (or ``'fro'`` of a 2-d array, 2 of a 1-d one) is the
+2-norm of the flattened array; otherwise ``axis=None`` means all the axes; one axis gives the
+vector norms (``ord`` None, 1, 2, inf, -inf, 0 or any other number) along it, two distinct axes
+the matrix norms (None/``'fro'``, 1, -1, inf, -inf, 2, -2, ``'nuc'``; the last three from the
+singular values, ``gesdd`` as NumPy's) of the matrices they span, for arrays of any number of
+dimensions; ``keepdims=True`` keeps the reduced axes with extent 1.  The sums are added in
+NumPy's order for C-ordered arrays (``pynorms.sum_over``); NumPy follows the memory order of
+other layouts, so their results agree to rounding.  NumPy's errors for invalid orders, axes out
+of range, duplicate axes and more than two axes are raised when compiling (a ``TypingError``
+naming NumPy's exception).  ``np.kron`` takes 1-d and 2-d arrays (a 1-d array beside a 2-d one
+is a row, as NumPy's ``kron`` prepends the axis); the product's dtype is NumPy's
+``multiply``'s.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 
-from . import arrays, pynorms, wholearray
+from . import arrays, numpy_api, pynorms, wholearray
 from .context import TraceContext, current
 
 __all__ = ["norm", "kron", "FUNCTIONS"]
@@ -44,52 +48,60 @@ def _array(x: Any, name: str) -> Any:
 
 
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: Any = False) -> Any:
-    """``np.linalg.norm(x, ord=None, axis=None)`` as NumPy computes it."""
+    """``np.linalg.norm(x, ord=None, axis=None, keepdims=False)`` as NumPy computes it."""
     x = _array(x, "np.linalg.norm")
-    if keepdims is not False:
-        raise _tr().error(UnsupportedError, "np.linalg.norm(keepdims=True) is not supported in compiled code")
+    if not isinstance(keepdims, (bool, int, np.bool_, np.integer)):
+        raise _tr().error(UnsupportedError, "np.linalg.norm(keepdims=) must be a constant True or False in compiled "
+                                            "code")
+    keepdims = bool(keepdims)
     if not (ord is None or isinstance(ord, (str, numbers.Number))) or isinstance(ord, bool):
         raise _tr().error(UnsupportedError, "np.linalg.norm(ord=) takes a constant number or string in compiled "
                                             "code")
-    if x.type.ndim > 2:
-        raise _tr().error(UnsupportedError, "np.linalg.norm() of an array of more than 2 dimensions is not "
-                                            "supported in compiled code yet")
     if x.type.dtype.__class__.__name__ in ("IntType", "BoolType"):
         x = wholearray.astype(x, np.dtype(np.float64))
     ndim = x.type.ndim
     if axis is None and (ord is None or ord in ("f", "fro") and ndim == 2 or ord == 2 and ndim == 1):
-        return _helper(pynorms.norm_flat, x)
-    if isinstance(axis, tuple) and len(axis) == 1:
-        axis = axis[0]
-    if axis is None and ndim == 1:
-        axis = 0
-    if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool):
-        if not -ndim <= axis < ndim:
-            raise _tr().error(TypingError, f"numpy.exceptions.AxisError: axis {axis} is out of bounds for array of "
-                                           f"dimension {ndim}")
+        result = _helper(pynorms.norm_flat, x)
+        return numpy_api.full((1,) * ndim, result) if keepdims else result
+    axes = _axes(axis, ndim)
+    if len(axes) == 1:
         if isinstance(ord, str):
             raise _tr().error(TypingError, f"ValueError: Invalid norm order '{ord}' for vectors")
-        if int(axis) % ndim == 1:   # the helpers reduce along axis 0
-            x = wholearray.transpose(x)
-        vector = {np.inf: pynorms.inf_norm, -np.inf: pynorms.minus_inf_norm, 0: pynorms.zero_norm,
-                  1: pynorms.one_norm, 2: pynorms.two_norm, None: pynorms.two_norm}
-        if ord in vector:
-            return _helper(vector[ord], x)
-        return _helper(pynorms.p_norm, x, ord)
-    if axis is None or isinstance(axis, tuple) and sorted(a % ndim for a in axis) == [0, 1] and ndim == 2:
-        if axis is not None and tuple(a % ndim for a in axis) == (1, 0):
-            x = wholearray.transpose(x)
-        if ndim != 2:
-            raise _tr().error(TypingError, "ValueError: Improper number of dimensions to norm.")
-        if ord not in (None, "fro", "f", "nuc", 1, -1, 2, -2, np.inf, -np.inf):
-            raise _tr().error(TypingError, "ValueError: Invalid norm order for matrices.")
-        if ord in (1, -1, np.inf, -np.inf):
-            return _helper(pynorms.largest_sum if ord > 0 else pynorms.smallest_sum,
-                           x if ord in (1, -1) else wholearray.transpose(x))
-        return _helper({2: pynorms.largest_singular_value, -2: pynorms.smallest_singular_value,
-                        "nuc": pynorms.nuclear_norm}.get(ord, pynorms.frobenius_norm), x)
+        if not -ndim <= axes[0] < ndim:
+            raise _tr().error(TypingError, f"numpy.exceptions.AxisError: axis {axes[0]} is out of bounds for array "
+                                           f"of dimension {ndim}")
+        return _helper(pynorms.vector_norm(ord, axes[0] % ndim, keepdims), x)
+    if len(axes) != 2:
+        raise _tr().error(TypingError, "ValueError: Improper number of dimensions to norm.")
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise _tr().error(TypingError, f"numpy.exceptions.AxisError: axis {a} is out of bounds for array of "
+                                           f"dimension {ndim}")
+    row, col = (a % ndim for a in axes)
+    if row == col:
+        raise _tr().error(TypingError, "ValueError: Duplicate axes given.")
+    if ord not in (None, "fro", "f", "nuc", 1, -1, 2, -2, np.inf, -np.inf):
+        raise _tr().error(TypingError, "ValueError: Invalid norm order for matrices.")
+    result = _helper(pynorms.matrix_norm(ord, row, col, ndim), x)
+    if not keepdims:
+        return result
+    if ndim == 2:
+        return numpy_api.full((1, 1), result)
+    for a in sorted((row, col)):
+        result = wholearray.expand_dims(result, a)
+    return result
+
+
+def _axes(axis: Any, ndim: int) -> tuple:
+    """``axis`` as NumPy's ``norm`` takes it: a tuple of constant ints (None: all the axes)."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool):
+        return (int(axis),)
+    if isinstance(axis, tuple) and all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in axis):
+        return tuple(int(a) for a in axis)
     raise _tr().error(UnsupportedError, f"np.linalg.norm(axis={axis!r}) is not supported in compiled code; pass "
-                                        "None or an int axis")
+                                        "None, a constant int or a tuple of them")
 
 
 def kron(a: Any, b: Any) -> Any:

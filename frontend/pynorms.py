@@ -1,8 +1,15 @@
 """``np.linalg.norm`` and ``np.kron`` written in the Python compiled code runs (traced like
 user code, as ``frontend.pyarray``), after NumPy's own ``norm`` and ``kron``: the same
-operations in the same order, so the results round as NumPy's.  ``frontend.norms`` picks
-the function for the (constant) ``ord``: a number passed here would be a run-time value."""
+operations in the same order, so the results round as NumPy's.
+
+A number passed to a traced function is a run-time value, but ``ord``, the axes and
+``keepdims`` pick the computation: so ``frontend.norms`` asks a factory here (``vector_norm``,
+``matrix_norm``) for a traced function of ``x`` alone, with those as constants of its closure
+(cached, so that one set of them is one function).
+"""
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -18,66 +25,88 @@ def norm_flat(x):
     return np.sqrt(np.dot(x, x))
 
 
-def max_or_zero(y):
-    """``y.max(axis=0, initial=0)`` of a non-negative array."""
-    if y.ndim == 1:
-        if y.shape[0] == 0:
-            return np.zeros(1, y.dtype)[0]
-        return np.max(y)
-    if y.shape[0] == 0:
-        return np.zeros(y.shape[1], y.dtype)
-    return np.max(y, axis=0)
+@functools.cache
+def max_or_zero(axis, keepdims):
+    """``y.max(axis=axis, keepdims=keepdims, initial=0)`` of a non-negative ``y``: its sum (zeros)
+    along an empty axis."""
+    def largest(y):
+        if y.shape[axis] == 0:
+            return np.sum(y, axis=axis, keepdims=keepdims)
+        return np.max(y, axis=axis, keepdims=keepdims)
+    return largest
 
 
-# The vector norms along axis 0 (``frontend.norms`` passes ``x.T`` for axis 1).
-def inf_norm(x):
-    return max_or_zero(np.abs(x))
+@functools.cache
+def vector_norm(ord, axis, keepdims):
+    """NumPy's vector norm of ``ord`` (None, inf, -inf, 0, 1, 2 or another number) along
+    ``axis``, its branches in its order."""
+    largest = max_or_zero(axis, keepdims)
+
+    def norm(x):
+        if ord == np.inf:
+            return largest(np.abs(x))
+        if ord == -np.inf:
+            return np.min(np.abs(x), axis=axis, keepdims=keepdims)
+        if ord == 0:
+            return np.sum((x != 0).astype(x.real.dtype), axis=axis, keepdims=keepdims)
+        if ord == 1:
+            return np.sum(np.abs(x), axis=axis, keepdims=keepdims)
+        if ord is None or ord == 2:
+            return np.sqrt(np.sum((x.conj() * x).real, axis=axis, keepdims=keepdims))
+        s = np.sum(np.abs(x) ** ord, axis=axis, keepdims=keepdims)
+        return np.power(s, 1.0 / ord)   # NumPy's power: inf for 0 ** -1, as NumPy's norm
+    return norm
 
 
-def minus_inf_norm(x):
-    return np.min(np.abs(x), axis=0)
+@functools.cache
+def sum_over(p, q, ndim):
+    """``np.add.reduce(s, axis=(p, q))`` (``p < q``) of an ``ndim``-d array in NumPy's order for a
+    C-ordered one: the two last axes pairwise as one run of ``m * n`` elements; with the last
+    axis, pairwise along it and then in order along ``p``; else in order over the two axes in
+    C order."""
+    if (p, q) == (ndim - 2, ndim - 1):
+        def total(s):
+            return np.sum(s.reshape(s.shape[:p] + (s.shape[p] * s.shape[q],)), axis=p)
+    elif q == ndim - 1:
+        def total(s):
+            return np.sum(np.sum(s, axis=q), axis=p)
+    else:
+        order = tuple(range(p + 1)) + (q,) + tuple(a for a in range(p + 1, ndim) if a != q)
+
+        def total(s):
+            t = np.transpose(s, order)
+            return np.sum(t.reshape(t.shape[:p] + (t.shape[p] * t.shape[p + 1],) + t.shape[p + 2:]), axis=p)
+    return total
 
 
-def zero_norm(x):
-    return np.sum((x != 0).astype(x.real.dtype), axis=0)
+@functools.cache
+def matrix_norm(ord, row, col, ndim):
+    """NumPy's matrix norm of ``ord`` (None/``'fro'``/``'f'``, 1, -1, inf, -inf, 2, -2, ``'nuc'``)
+    over the axes ``row`` and ``col`` (distinct, in ``range(ndim)``), one per matrix of a stack;
+    2, -2 and ``'nuc'`` from the singular values of the matrices moved to the last two axes."""
+    if ord in (1, -1):
+        inner, outer = row, col - (col > row)
+    else:
+        inner, outer = col, row - (row > col)
+    largest = max_or_zero(outer, False)
+    singular_largest = max_or_zero(-1, False)
+    total = sum_over(min(row, col), max(row, col), ndim)
+    moved = tuple(a for a in range(ndim) if a not in (row, col)) + (row, col)
 
-
-def one_norm(x):
-    return np.sum(np.abs(x), axis=0)
-
-
-def two_norm(x):
-    return np.sqrt(np.sum((x.conj() * x).real, axis=0))
-
-
-def p_norm(x, p):
-    s = np.sum(np.abs(x) ** p, axis=0)
-    return np.power(s, 1.0 / p)   # NumPy's power: inf for 0 ** -1, as NumPy's norm
-
-
-def largest_singular_value(x):
-    return max_or_zero(np.linalg.svd(x, compute_uv=False))
-
-
-def smallest_singular_value(x):
-    return np.min(np.linalg.svd(x, compute_uv=False))
-
-
-def nuclear_norm(x):
-    return np.sum(np.linalg.svd(x, compute_uv=False))
-
-
-def largest_sum(x):
-    """The largest column sum of absolute values (NumPy's ``ord=1``; ``x.T``: ``ord=inf``)."""
-    return max_or_zero(np.sum(np.abs(x), axis=0))
-
-
-def smallest_sum(x):
-    return np.min(np.sum(np.abs(x), axis=0))
-
-
-def frobenius_norm(x):
-    return np.sqrt(np.sum((x.conj() * x).real))
+    def norm(x):
+        if ord in (1, np.inf):
+            return largest(np.sum(np.abs(x), axis=inner))
+        if ord in (-1, -np.inf):
+            return np.min(np.sum(np.abs(x), axis=inner), axis=outer)
+        if ord in (2, -2, "nuc"):
+            s = np.linalg.svd(np.transpose(x, moved), compute_uv=False)
+            if ord == 2:
+                return singular_largest(s)
+            if ord == -2:
+                return np.min(s, axis=-1)
+            return np.sum(s, axis=-1)
+        return np.sqrt(total((x.conj() * x).real))
+    return norm
 
 
 def kron(a, b):

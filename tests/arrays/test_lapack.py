@@ -212,13 +212,123 @@ def test_matrix_norms(ord, name):
     check_against_numpy(_norm(ord, (1, 0)), NORM_INPUTS[name], exact=False)
 
 
+def _norm_kept(ord, axis):
+    def norm(x):
+        return np.linalg.norm(x, ord, axis, keepdims=True)
+    return norm
+
+
+CUBE = RNG.standard_normal((3, 4, 5))
+CUBES = {"f64": CUBE, "f32": CUBE.astype(np.float32), "c128": CUBE + 1j * CUBE[::-1],
+         "c64": (CUBE - 2j * CUBE[:, ::-1]).astype(np.complex64), "int": np.arange(60).reshape(3, 4, 5) - 30,
+         "bool": CUBE > 0, "nan": np.where(CUBE > 1.5, np.nan, CUBE), "ones": np.ones((1, 1, 1)),
+         "four": RNG.standard_normal((2, 3, 1, 4))}
+OTHER_CUBES = {"F": np.asfortranarray(CUBE), "strided": CUBE[::2, 1:, ::2], "reversed": CUBE[:, ::-1, ::-1],
+               "T": CUBE.transpose(2, 0, 1), "empty_first": np.zeros((0, 3, 4)), "empty_middle": np.zeros((2, 0, 3)),
+               "empty_last": np.zeros((2, 3, 0))}
+
+
+def _vector_norms(ord):
+    def norms(x):
+        return (np.linalg.norm(x, ord, 0), np.linalg.norm(x, ord, 1), np.linalg.norm(x, ord, -1),
+                np.linalg.norm(x, ord, (-2,), keepdims=True))
+    return norms
+
+
+def _matrix_norms(ord):
+    """The three ways of summing over two axes (the last two; the last and another; two others),
+    axes in either order and negative, keepdims."""
+    def norms(x):
+        return (np.linalg.norm(x, ord, (2, 1)), np.linalg.norm(x, ord, (0, 2)), np.linalg.norm(x, ord, (1, 0)),
+                np.linalg.norm(x, ord, (-1, -3), keepdims=True))
+    return norms
+
+
+def _matrix_norms_4d(ord):
+    def norms(x):
+        return (np.linalg.norm(x, ord, (3, 1)), np.linalg.norm(x, ord, (0, 3)), np.linalg.norm(x, ord, (2, 1)),
+                np.linalg.norm(x, ord, (-4, -2), keepdims=True))
+    return norms
+
+
+def _exact_norm(name, ord):
+    """Whether compiled norms of ``CUBES[name]`` are NumPy's bit for bit: not for complex arrays
+    (``np.abs`` and ``x.conj() * x`` of complex numbers round otherwise here than in NumPy's SIMD
+    loops), nor past an axis of extent 1 (NumPy's iterator drops it and may sum pairwise where
+    the sum is in order here), nor from singular values (gesdd of moved copies)."""
+    return not name.startswith("c") and name != "four" and ord not in (2, -2, "nuc")
+
+
+@pytest.mark.parametrize("ord", VECTOR_ORDS, ids=str)
+@pytest.mark.parametrize("name", sorted(CUBES))
+def test_vector_norms_of_stacks(ord, name):
+    """Vector norms along any axis of an n-d array, with keepdims; C-ordered arrays sum as
+    NumPy does (pairwise along the last axis, in order along the others): bit for bit."""
+    check_against_numpy(_vector_norms(ord), CUBES[name], exact=_exact_norm(name, ord))
+
+
+@pytest.mark.parametrize("ord", MATRIX_ORDS, ids=str)
+@pytest.mark.parametrize("name", sorted(CUBES))
+def test_matrix_norms_of_stacks(ord, name):
+    """Matrix norms over any two axes of an n-d array (one per matrix of the stack), with
+    keepdims: the sums of NumPy's order for C-ordered arrays, the singular values of gesdd."""
+    x = CUBES[name]
+    check_against_numpy(_matrix_norms_4d(ord) if x.ndim == 4 else _matrix_norms(ord), x,
+                        exact=_exact_norm(name, ord))
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_CUBES))
+def test_norms_of_other_layouts_and_empty_stacks(name):
+    """F-ordered, strided and reversed arrays (NumPy sums them in memory order: equal to
+    rounding); empty extents: zeros, or NumPy's ValueError for a minimum over nothing."""
+    x = OTHER_CUBES[name]
+    for ord in (None, 1, -np.inf, 0.5):
+        check_against_numpy(_vector_norms(ord), x, exact=False)
+    for ord in ("fro", "nuc", -1, np.inf, -2):
+        check_against_numpy(_matrix_norms(ord), x, exact=False)
+
+
+def _flat_norms(x, matrix, vector):
+    return (np.linalg.norm(x), np.linalg.norm(x, keepdims=True), np.linalg.norm(matrix, "fro", keepdims=True),
+            np.linalg.norm(vector, 2, keepdims=True), np.linalg.norm(matrix, 1, keepdims=True))
+
+
+@pytest.mark.parametrize("name", ["f64", "c64", "int", "four", "empty_first", "empty_middle"])
+def test_norm_of_the_whole_stack(name):
+    """axis=None with ord=None of an n-d array: NumPy's 2-norm of the flattened array, with
+    keepdims an array of ones' shape."""
+    x = {**CUBES, **OTHER_CUBES}[name]
+    check_against_numpy(_flat_norms, x, x.reshape(x.shape[0], x[:1].size), x.ravel(), exact=False)
+
+
 def test_norm_refusals():
+    """NumPy's errors, raised when compiling (the orders and axes are constants)."""
     with pytest.raises(TypingError, match="Invalid norm order 'fro' for vectors"):
         compile(_norm("fro", 0))(TALL)
+    with pytest.raises(TypingError, match="Invalid norm order 'nuc' for vectors"):
+        compile(_norm("nuc", 2))(CUBE)
     with pytest.raises(TypingError, match="Invalid norm order for matrices"):
         compile(_norm(3, None))(TALL)
-    with pytest.raises(UnsupportedError, match="more than 2 dimensions"):
-        compile(_norm(None, None))(np.ones((2, 2, 2)))
+    with pytest.raises(TypingError, match="Invalid norm order for matrices"):
+        compile(_norm(0, (0, 2)))(CUBE)
+    with pytest.raises(TypingError, match="Improper number of dimensions to norm"):
+        compile(_norm(1, None))(CUBE)
+    with pytest.raises(TypingError, match="Improper number of dimensions to norm"):
+        compile(_norm(None, (0, 1, 2)))(CUBE)
+    with pytest.raises(TypingError, match="Duplicate axes given"):
+        compile(_norm(None, (1, -2)))(CUBE)
+    with pytest.raises(TypingError, match="AxisError: axis 3 is out of bounds"):
+        compile(_norm(None, (0, 3)))(CUBE)
+    with pytest.raises(TypingError, match="AxisError: axis -4 is out of bounds"):
+        compile(_norm(2, -4))(CUBE)
+    with pytest.raises(TypingError, match="AxisError: axis 1 is out of bounds"):
+        compile(_norm(None, (0, 1)))(CUBE[0, 0])
+    with pytest.raises(UnsupportedError, match="keepdims"):
+        compile(norm_kept_if)(CUBE, True)
+
+
+def norm_kept_if(x, keep):
+    return np.linalg.norm(x, keepdims=keep)
 
 
 def kron(a, b):
