@@ -25,7 +25,8 @@ Arrays are written as Numba users write them, with any of the names above:
 ``f8[:]`` (1-d, any layout), ``f64[::1]`` (1-d C-contiguous), ``i4[:, ::1]``
 (2-d C), ``int32[::1, :]`` (2-d Fortran), ``int32[:, :]`` (2-d, any layout).
 Read-only arrays and tuples, which signature strings cannot spell, print as
-``readonly f64[::1]`` and ``tuple<int8, f64>``.
+``readonly f64[::1]`` and ``tuple<int8, f64>``.  A result that may be None is
+``optional<f64>`` (read back too).
 
 :func:`as_type` also reads a type given as a Python object (``compiler.py_call``'s
 result type): a name above, a Python type (``bool``, ``int`` for int64,
@@ -39,8 +40,8 @@ from typing import Any
 
 from ir.dtypes import from_dtype
 from ir.types import (
-    ArrayType, IntType, TupleType, Type, bool_, c64, c128, f32, f64, generator, i8, i16, i32, i64, none, u8, u16,
-    u32, u64,
+    ArrayType, IntType, OptionalType, TupleType, Type, bool_, c64, c128, f32, f64, generator, i8, i16, i32, i64,
+    none, optional, u8, u16, u32, u64,
 )
 
 #: NumPy's sized character codes (sizes in bytes), as ``np.dtype(code)`` reads them
@@ -97,6 +98,8 @@ def format_type(t: Type) -> str:
             axes[0] = "::1"
         text = f"{format_type(t.dtype)}[{', '.join(axes)}]"
         return f"readonly {text}" if t.readonly else text
+    if isinstance(t, OptionalType):
+        return f"optional<{format_type(t.value)}>"
     if isinstance(t, TupleType):
         return f"tuple<{', '.join(map(format_type, t.elements))}>"
     return str(t)
@@ -104,6 +107,8 @@ def format_type(t: Type) -> str:
 
 def parse_type_name(text: str) -> Type:
     name = text.strip()
+    if name.startswith("optional<") and name.endswith(">"):
+        return optional(parse_type_name(name[len("optional<"):-1]))
     if name.endswith("]") and "[" in name:
         return _parse_array(name)
     t = TYPE_NAMES.get(name)

@@ -14,7 +14,7 @@ Grammar, over the tokens of :func:`_tokenize`::
     attribute  := 'true' | 'false' | 'none' | int | float | 'nan' | 'inf' | '-inf'
                 | 'complex' '(' real ',' real ')' | string | '!' type
                 | '[' [attribute (',' attribute)*] ']'
-    type       := scalar | 'none' | 'tuple' '<' [type (',' type)*] '>'
+    type       := scalar | 'none' | 'tuple' '<' [type (',' type)*] '>' | 'optional' '<' type '>'
                 | 'array' '<' type ',' int ',' ('C' | 'F' | 'A') [',' 'readonly'] '>'
                 | 'vector' '<' int 'x' type '>'
 
@@ -47,7 +47,7 @@ from .diagnostics import Location
 from .module import Module
 from .ops import OP_REGISTRY
 from .ops.func import FuncOp
-from .types import NAMED_TYPES, ArrayType, TupleType, Type, VectorType
+from .types import NAMED_TYPES, ArrayType, TupleType, Type, VectorType, optional
 
 __all__ = ["IRParseError", "parse_module", "parse_function", "parse_type", "parse_type_text", "parse_attribute"]
 
@@ -242,7 +242,7 @@ class _Parser:
         if named is not None:
             self.next()
             return named
-        if tok.text not in ("tuple", "array", "vector"):
+        if tok.text not in ("tuple", "optional", "array", "vector"):
             self.error("expected a type")
         self.next()
         self.enter()
@@ -257,6 +257,9 @@ class _Parser:
                     elements.append(self.type())
             result = TupleType(tuple(elements))
             self.expect(">", "',' or '>' in the tuple type")
+        elif tok.text == "optional":
+            result = optional(self.type())
+            self.expect(">", "'>' after the optional's type")
         elif tok.text == "array":
             dtype = self.type()
             self.expect(",", "',' after the array's element type")

@@ -1,7 +1,8 @@
 """The IR's types.
 
 Scalars: ``bool``, signed ``i8..i64``, unsigned ``u8..u64``, ``f32``, ``f64``,
-``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``array<dtype, ndim, layout>``,
+``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``optional<T>`` (``T`` or None),
+``array<dtype, ndim, layout>``,
 ``vector<N x T>`` and ``generator`` (a NumPy random ``Generator``).  Types are immutable, hashable and compare by value;
 ``str(t)`` is the text form the printer writes and the parser reads
 (:func:`ir.parser.parse_type`); the types are the IR's bottom layer and
@@ -91,6 +92,28 @@ class TupleType(Type):
 
     def __str__(self) -> str:
         return f"tuple<{', '.join(map(str, self.elements))}>"
+
+
+@dataclass(frozen=True, slots=True)
+class OptionalType(TupleType):
+    """``T`` or None (Python's ``Optional[T]``).  Decision: it is the tuple
+    ``(present: bool, value: T)`` -- a subclass of :class:`TupleType`, so that it
+    is laid out, passed, returned and reference-counted as that tuple, and
+    ``tuple_get`` takes it apart; where it is None, ``value`` is a placeholder
+    (zero, or an array with no memory).  Made by ``optional`` (``ir.ops.optional``);
+    only function results have this type: the frontend keeps the two parts apart."""
+
+    def __str__(self) -> str:
+        return f"optional<{self.value}>"
+
+    @property
+    def value(self) -> Type:
+        return self.elements[1]
+
+
+def optional(t: Type) -> OptionalType:
+    """The type ``t`` or None."""
+    return OptionalType((bool_, t))
 
 
 @dataclass(frozen=True, slots=True)

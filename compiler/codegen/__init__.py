@@ -10,7 +10,7 @@ family (as JAX registers a lowering per primitive):
 * ``math``: the math functions, the float tests, the parts of complex numbers;
 * ``control``: ``if``, ``for``, ``while``;
 * ``calls``: ``return``, ``call``, ``raise_if``;
-* ``tuples``, ``arrays``, ``vectors``: the tuple, array and vector ops;
+* ``tuples``, ``optional``, ``arrays``, ``vectors``: the tuple, optional, array and vector ops;
 * ``lapack``: ``linalg.lapack``, a call of a routine of NumPy's LAPACK;
 * ``runtime``: ``py.call`` and the random ops (and what the entry of a function
   that draws holds).
@@ -19,7 +19,9 @@ The semantics are those of the op docstrings in ``ir.ops``; each family's
 docstring lists the decisions its lowering makes.  The families import only
 ``core``; importing this package imports them all, which registers their lowerings.
 """
-from . import arith, arrays, calls, control, lapack, math, runtime, tuples, vectors  # noqa: F401 (registers the lowerings)
+from . import (  # noqa: F401 (registers the lowerings)
+    arith, arrays, calls, control, lapack, math, optional, runtime, tuples, vectors,
+)
 from .core import LoweredModule, entry_symbol, function_symbol, lower, lower_module, memory_type, value_type
 
 __all__ = ["lower", "LoweredModule", "lower_module", "value_type", "memory_type", "function_symbol", "entry_symbol"]

@@ -25,6 +25,7 @@ from ir.ops.arith import (
 from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
+from ir.ops.optional import MakeOptionalOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
 from ir.ops.linalg import LinalgGesvOp, LinalgLapackOp, LinalgMatmulOp
@@ -83,6 +84,7 @@ def build_everything() -> Module:
     with bld.inside(spin.after):
         bld.insert(YieldOp([bld.add(ShrOp(spin.after.args[0], one))]))
 
+    bld.add(TupleGetOp(bld.add(MakeOptionalOp(flag, angle)), 1))
     pair = bld.add(MakeTupleOp([spin.results[0], loop.results[0]]))
     first = bld.add(TupleGetOp(pair, 0))
     second = bld.add(TupleGetOp(pair, 1))
