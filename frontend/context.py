@@ -57,22 +57,36 @@ class PathEnds(Exception):
 
 @dataclass
 class RegionFrame:
-    """The block being filled, whether its path already ended in a raise, and the pure
-    values traced in it by key (:meth:`TraceContext.memo`)."""
+    """The block being filled, whether its path already ended in a raise, the pure
+    values traced in it by key (:meth:`TraceContext.memo`), and the values that may be
+    None known to be None or not here (``id(optional) -> (optional, value)``, see
+    ``frontend.optional``)."""
 
     block: Block
     terminated: bool = False
     memo: dict = field(default_factory=dict)
+    narrowed: dict = field(default_factory=dict)
 
 
 @dataclass
 class FunctionTrace:
+    """A function being traced.  ``recursive_call_types``: the result types its recursive
+    calls assumed (None: not known yet, the call ended its path); ``unknown_call``: where
+    the first such call is; ``provisional``: a call in it (or in a function it calls)
+    assumed a type not known yet, so its trace is thrown away with the caller's;
+    ``discard``: the provisional functions traced for it; ``tests``: the ``is None``
+    tests traced in it (``frontend.optional``)."""
+
     pyfunc: Callable
     func_op: FuncOp
     return_hint: Type | None = None
     return_hint_fixed: bool = False
     frames: list[RegionFrame] = field(default_factory=list)
-    recursive_call_types: list[Type] = field(default_factory=list)
+    recursive_call_types: list[Type | None] = field(default_factory=list)
+    unknown_call: Location | None = None
+    provisional: bool = False
+    discard: list[str] = field(default_factory=list)
+    tests: dict = field(default_factory=dict)
 
 
 class TraceContext:

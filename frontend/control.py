@@ -17,6 +17,9 @@ Python-semantics decisions:
   ``s += 0.5``) gets the wider type from the start: the body is traced
   again, so Python side effects in it (``print``) happen once more;
 * a path that always raises does not take part in merges;
+* in a branch whose condition is ``x is None`` or ``x is not None``, ``x`` is
+  None or its value (``frontend.optional``); after an ``if`` whose other
+  branch always raises too;
 * ``assert`` is a run-time check (see ``frontend.raising`` for ``raise``).
 
 Layer: above iteration, layouts, variables and sequences; below the
@@ -33,6 +36,7 @@ from ir.types import bool_, i64, u64
 from . import arith
 from .context import PathEnds, TraceContext, current, tracing
 from .iteration import RangeItems, indexed
+from .optional import narrow, narrowed, narrowings
 from .layout import (
     Layout, Scalar, Unbound, combine, layout_of, leaves, placeholders, rebuild, same_bounds,
 )
@@ -86,14 +90,16 @@ def staged_if(cond: Any, body: Callable[[], None], orelse: Callable[[], None],
     if not isinstance(c, Symbolic):
         (body if c else orelse)()
         return
+    facts = narrowings(c)
     state0 = get_state()
     op = tr.emit(IfOp(c.value))
     ends, frames = [], []
-    for block, branch in ((op.then_block, body), (op.else_block, orelse)):
+    for block, branch, fact in ((op.then_block, body, facts[0]), (op.else_block, orelse, facts[1])):
         with tr.region(block) as frame:
+            narrow(fact)
             set_state(state0)
             run_user_code(branch)
-            ends.append(get_state())
+            ends.append(tuple(narrowed(v) for v in get_state()))
             frames.append(frame)
     live = [i for i in (0, 1) if not frames[i].terminated]
     if not live:
@@ -107,6 +113,8 @@ def staged_if(cond: Any, body: Callable[[], None], orelse: Callable[[], None],
             _yield(YieldOp, values, layouts)
     results = iter(Symbolic(op.add_result(t, hint)) for t, hint in _leaf_types_and_names(layouts, names))
     set_state(tuple(rebuild(lay, results, name) for lay, name in zip(layouts, names)))
+    if len(live) == 1:
+        narrow(facts[live[0]])
 
 
 def _leaf_types_and_names(layouts: list[Layout], names: Sequence[str]) -> list[tuple]:

@@ -808,8 +808,8 @@ class _ExprConverter(ast.NodeTransformer):
 
     def visit_Compare(self, node: ast.Compare) -> ast.expr:
         self.generic_visit(node)
-        if len(node.ops) < 2 and not isinstance(node.ops[0], (ast.In, ast.NotIn)):
-            return node  # `in` always goes through the operator: it may test a traced value
+        if len(node.ops) < 2 and not isinstance(node.ops[0], (ast.In, ast.NotIn, ast.Is, ast.IsNot)):
+            return node  # `in` and `is` always go through the operator: they may test a traced value
         args = [_thunk(node.left)]
         for op, right in zip(node.ops, node.comparators):
             args += [ast.Constant(_COMPARE_SYMBOLS[type(op)]), _thunk(right)]

@@ -21,10 +21,13 @@ variable gets a *layout* computed from the values the paths give it:
 * ``TupleOf(layouts)`` -- a tuple, element by element;
 * ``Maybe(inner)`` -- bound on some paths only: a run-time ``bool`` flag is
   carried with the value (a zero placeholder where it is unbound);
+* ``OrNone(inner)`` -- None on some paths (``Optional[T]``), the same way: a
+  run-time ``bool`` says whether the value is present, and the variable is
+  rebuilt as a ``values.OptionalValue`` (see ``frontend.optional``);
 * ``Unbound()`` -- bound on no path;
 * ``Conflict(message)`` -- the paths disagree in a way no IR type can hold
-  (``None`` against a number, tuples of different lengths, two different
-  functions); reading the variable afterwards is a ``TypingError``.
+  (tuples of different lengths, two different functions, a number and an
+  array); reading the variable afterwards is a ``TypingError``.
 
 A layout flattens a value into IR values ("leaves") and rebuilds a value
 from leaves.  Layer: above the typing rules of ``frontend.arith``, below
@@ -41,7 +44,9 @@ from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type,
 
 from .arith import cast, constant, unify_types
 from .context import current
-from .values import MaybeUnbound, Symbolic, TypeConflict, Undefined, describe, python_scalar_type, type_of
+from .values import (
+    MaybeUnbound, OptionalValue, Symbolic, TypeConflict, Undefined, describe, python_scalar_type, type_of,
+)
 
 
 class Layout:
@@ -84,6 +89,14 @@ class TupleOf(Layout):
 
 @dataclass(frozen=True)
 class Maybe(Layout):
+    inner: Layout
+
+    def leaf_types(self) -> list[Type]:
+        return [bool_, *self.inner.leaf_types()]
+
+
+@dataclass(frozen=True)
+class OrNone(Layout):
     inner: Layout
 
     def leaf_types(self) -> list[Type]:
@@ -134,8 +147,14 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
         return TupleOf(tuple(layout_of(f"{name}[{i}]", [v[i] for v in defined], carry, loc, inside)
                              for i in range(len(first))))
     scalar = all(isinstance(v, Symbolic) or python_scalar_type(v) is not None for v in defined)
-    if all(v is first for v in defined) and not (carry and scalar) and not _defined_inside(first, inside):
+    optional = any(isinstance(v, OptionalValue) for v in defined)
+    if all(v is first for v in defined) and not (carry and (scalar or optional)) \
+            and not _defined_inside(first, inside):
         return Static(first)
+    if optional or any(v is None for v in defined):
+        present = [v.value if isinstance(v, OptionalValue) else v for v in defined if v is not None]
+        inner = layout_of(name, present, carry, loc, inside)
+        return inner if isinstance(inner, Conflict) else OrNone(inner)
     if not scalar:
         return _conflict(name, defined, loc)
     weak = [_is_weak(v) for v in defined]
@@ -197,6 +216,10 @@ def _kind(t: Type) -> int:
 
 
 def _defined_inside(value: Any, op: Operation | None) -> bool:
+    if isinstance(value, OptionalValue):
+        return _defined_inside(value.flag, op) or _defined_inside(value.value, op)
+    if isinstance(value, tuple):
+        return any(_defined_inside(v, op) for v in value)
     if op is None or not isinstance(value, Symbolic):
         return False
     owner = value.value.owner
@@ -243,6 +266,10 @@ def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
         inner = combine(old.inner if isinstance(old, Maybe) else old,
                         new.inner if isinstance(new, Maybe) else new, name)
         return inner if isinstance(inner, Conflict) else Maybe(inner)
+    if _is_none(old) or _is_none(new) or isinstance(old, OrNone) or isinstance(new, OrNone):
+        parts = [lay.inner if isinstance(lay, OrNone) else lay for lay in (old, new) if not _is_none(lay)]
+        inner = combine(parts[0], parts[1], name) if len(parts) == 2 else parts[0]
+        return inner if isinstance(inner, Conflict) else OrNone(inner)
     if isinstance(old, TupleOf) and isinstance(new, TupleOf) and len(old.elements) == len(new.elements):
         return TupleOf(tuple(combine(a, b, f"{name}[{i}]")
                              for i, (a, b) in enumerate(zip(old.elements, new.elements))))
@@ -256,6 +283,10 @@ def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
                     "give it one type throughout the loop")
 
 
+def _is_none(layout: Layout) -> bool:
+    return isinstance(layout, Static) and layout.obj is None
+
+
 def same_bounds(a: list[Layout], b: list[Layout]) -> bool:
     """Whether layouts of the same types also hold the same known constants."""
     return all(_same_bounds(x, y) for x, y in zip(a, b))
@@ -266,7 +297,7 @@ def _same_bounds(a: Layout, b: Layout) -> bool:
         return a.bounds == b.bounds
     if isinstance(a, TupleOf):
         return same_bounds(list(a.elements), list(b.elements))
-    if isinstance(a, Maybe):
+    if isinstance(a, (Maybe, OrNone)):
         return _same_bounds(a.inner, b.inner)
     return True
 
@@ -292,6 +323,12 @@ def leaves(layout: Layout, value: Any) -> list[Any]:
         if isinstance(value, MaybeUnbound):
             return [value.flag, *leaves(layout.inner, value.value)]
         return [True, *leaves(layout.inner, value)]
+    if isinstance(layout, OrNone):
+        if value is None:
+            return [False, *placeholders(layout.inner)]
+        if isinstance(value, OptionalValue):
+            return [value.flag, *leaves(layout.inner, value.value)]
+        return [True, *leaves(layout.inner, value)]
     if isinstance(layout, TupleOf):
         return [leaf for lay, v in zip(layout.elements, value) for leaf in leaves(lay, v)]
     assert isinstance(layout, Scalar)
@@ -315,6 +352,9 @@ def rebuild(layout: Layout, values: Iterator[Any], name: str) -> Any:
     if isinstance(layout, Maybe):
         flag = next(values)
         return MaybeUnbound(rebuild(layout.inner, values, name), flag, name)
+    if isinstance(layout, OrNone):
+        flag = next(values)
+        return OptionalValue(rebuild(layout.inner, values, name), flag)
     if isinstance(layout, TupleOf):
         return tuple(rebuild(e, values, f"{name}[{i}]") for i, e in enumerate(layout.elements))
     value = next(values)

@@ -209,7 +209,8 @@ def not_(x: Any) -> Any:
 
 _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne, "is": operator.is_, "is not": operator.is_not,
+    "==": operator.eq, "!=": operator.ne, "is": lambda a, b: _identity(a, b, False),
+    "is not": lambda a, b: _identity(a, b, True),
     "in": lambda a, b: _contains(b, a), "not in": lambda a, b: not_(_contains(b, a)),
 }
 
@@ -225,6 +226,15 @@ def getitem(obj: Any, key: Any) -> Any:
     """``obj[key]`` (a load); staged when a trace is running."""
     staging = _staging()
     return staging.getitem(obj, key) if staging.tracing() else obj[key]
+
+
+def _identity(a: Any, b: Any, negate: bool) -> Any:
+    """``a is b`` (``a is not b`` when ``negate``); staged when a trace is running (a
+    value that may be None is tested at run time)."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.identity(a, b, negate)
+    return (a is not b) if negate else (a is b)
 
 
 def _contains(container: Any, item: Any) -> Any:

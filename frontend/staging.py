@@ -5,10 +5,10 @@ is running and its deciding value is traced.  Decision: this module only
 gathers them, in one namespace, from the modules that implement them by
 topic -- ``frontend.control`` (``if``, loops, conditional expressions,
 ``assert``), ``frontend.variables`` (reads, assignments, the result),
-``frontend.raising`` (``raise``), ``frontend.sequences`` (``in`` and
-indexing of Python tuples, ``range``), ``frontend.calls`` (what a call
-runs) -- because the operators look it up at each call: the converter's
-tests stand a fake staging module in for it.
+``frontend.raising`` (``raise``), ``frontend.optional`` (``is``),
+``frontend.sequences`` (``in`` and indexing of Python tuples, ``range``),
+``frontend.calls`` (what a call runs) -- because the operators look it up
+at each call: the converter's tests stand a fake staging module in for it.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from .context import tracing
 from .control import (
     UNROLL_LIMIT, assert_, is_staged_iterable, probe, staged_for, staged_if, staged_if_exp, staged_while,
 )
+from .optional import identity
 from .raising import raise_
 from .sequences import contains, getitem
 from .text import format_string, percent_format
@@ -37,5 +38,5 @@ __all__ = [
     "UNROLL_LIMIT", "tracing", "is_symbolic", "probe", "load", "undefined_read", "named", "staged_if",
     "staged_if_exp", "truth", "logical_not", "is_staged_iterable", "staged_for", "staged_while",
     "return_value", "raise_", "assert_", "mutable", "getitem", "contains", "resolve_call", "format_string",
-    "percent_format",
+    "percent_format", "identity",
 ]

@@ -8,8 +8,16 @@ baked in as a trace-time constant and is part of the specialisation key).
 
 Recursion: a call to a function whose trace is still in progress uses the
 return type seen so far (from the ``return`` statements traced before the
-call, so the base case must come first).  If the finished function returns
-a different type, it is traced once more with that type assumed.
+call).  Where no return has been traced yet (the base case comes after the
+recursive call, or the function returns None by falling off its end), the
+call ends its path for this trace: the other paths give the type.  If the
+finished function returns a type other than its recursive calls assumed, it
+is traced once more with that type assumed (functions it called that
+depended on the unknown type are traced again too).
+
+A value that may be None (``values.OptionalValue``) is passed to a traced
+function as its two parts, and returned as one ``optional<T>`` value
+(``ir.ops.optional``); a None passed to the entry is the constant None.
 
 Layer: the top, with the converter.  The :class:`Tracer` is the trace
 context (``frontend.context``) the layers below emit into; it adds what
@@ -23,8 +31,8 @@ import inspect
 from typing import Any, Callable, Iterator, Sequence
 
 from ir import CompileError, Location, Module, TypingError, UnsupportedError
-from ir.ops import CallOp, FuncOp, ReturnOp
-from ir.types import BoolType, ComplexType, FloatType, NoneType, TupleType, Type, none
+from ir.ops import CallOp, FuncOp, MakeOptionalOp, MakeTupleOp, ReturnOp, TupleGetOp
+from ir.types import BoolType, ComplexType, FloatType, NoneType, OptionalType, TupleType, Type, bool_, none
 
 from . import staging  # noqa: F401  (loads every layer, and so every kind's operators, before a trace runs)
 from .arith import materialize
@@ -32,7 +40,8 @@ from .context import FunctionTrace, PathEnds, TraceContext
 from .context import tracing  # noqa: F401  (read here by the robustness tests)
 from .convert import convert
 from .raising import run_user_code
-from .values import PY_SCALARS, Symbolic, python_scalar_type, type_of
+from .layout import Scalar, placeholders
+from .values import PY_SCALARS, OptionalValue, Symbolic, python_scalar_type, type_of
 from .variables import function_result
 
 #: how many times a function is traced again when its return type changes
@@ -91,12 +100,12 @@ class Tracer(TraceContext):
         trace = self.in_progress.get(key)
         if trace is not None:  # recursion
             result_type = trace.return_hint
-            if result_type is None:
-                raise self.error(TypingError,
-                                 f"cannot infer the return type of the recursive function "
-                                 f"{pyfunc.__name__}(): a return statement must be traced before the "
-                                 "recursive call (put the base case first)")
             trace.recursive_call_types.append(result_type)
+            if result_type is None:  # not known yet: this path ends here in this trace
+                trace.unknown_call = trace.unknown_call or self.location()
+                for caller in self.stack[self.stack.index(trace) + 1:]:
+                    caller.provisional = True
+                raise PathEnds()
             name = trace.func_op.sym_name
         else:
             func_op = self.functions.get(key)
@@ -108,9 +117,43 @@ class Tracer(TraceContext):
             raise PathEnds()
         if isinstance(result_type, NoneType):
             return None
-        return _weaken(self.unpack(Symbolic(op.result)), self.weak_results.get(name, False))
+        return _weaken(self._unpack(Symbolic(op.result)), self.weak_results.get(name, False))
+
+    def _unpack(self, value: Symbolic) -> Any:
+        """A call's result as the traced function's value: tuples as Python tuples, an
+        optional one as an ``OptionalValue``."""
+        if isinstance(value.type, OptionalType):
+            flag, inner = (self.emit_value(TupleGetOp(value.value, i)) for i in (0, 1))
+            return OptionalValue(self._unpack(inner), flag)
+        if isinstance(value.type, TupleType):
+            return tuple(self._unpack(self.emit_value(TupleGetOp(value.value, i)))
+                         for i in range(len(value.type.elements)))
+        return value
+
+    def _materialize(self, value: Any, t: Type) -> Any:
+        """The IR value of a result ``value`` of type ``t`` (the inverse of :meth:`_unpack`)."""
+        if isinstance(t, OptionalType):
+            if isinstance(value, OptionalValue):
+                flag, inner = materialize(value.flag, bool_), self._materialize(value.value, t.value)
+            elif value is None:
+                flag, inner = materialize(False, bool_), self._placeholder(t.value)
+            else:
+                flag, inner = materialize(True, bool_), self._materialize(value, t.value)
+            return self.emit(MakeOptionalOp(flag, inner)).result
+        if isinstance(t, TupleType):
+            parts = [self._materialize(v, e) for v, e in zip(value, t.elements)]
+            return self.emit(MakeTupleOp(parts)).result
+        return materialize(value, t)
+
+    def _placeholder(self, t: Type) -> Any:
+        """A value of type ``t`` that nothing reads (an absent optional's)."""
+        if isinstance(t, TupleType):
+            return self.emit(MakeTupleOp([self._placeholder(e) for e in t.elements])).result
+        return materialize(placeholders(Scalar(t))[0], t)
 
     def _flatten(self, value: Any) -> list:
+        if isinstance(value, OptionalValue):
+            return [materialize(value.flag, bool_), *self._flatten(value.value)]
         if isinstance(value, tuple):
             return [a for v in value for a in self._flatten(v)]
         if isinstance(value, Symbolic) or isinstance(value, PY_SCALARS) or python_scalar_type(value):
@@ -141,13 +184,17 @@ class Tracer(TraceContext):
                     result = function_result(run_user_code(
                         lambda: converted.function(*positional, **keywords)))
                     if self.frame.terminated:  # every path raises: any value of the expected type
+                        if None in trace.recursive_call_types:
+                            raise TypingError(f"cannot infer the return type of the recursive function "
+                                              f"{pyfunc.__name__}(): every path calls it again before a "
+                                              "return statement (a base case) is reached", trace.unknown_call)
                         self.never_return.add(func_op.sym_name)
                         rtype = result_type or trace.return_hint or none
                         result = None if isinstance(rtype, NoneType) else _zero(rtype)
                     rtype = result_type or type_of(result)
                     func_op.result_type = rtype
                     self.weak_results[func_op.sym_name] = _weakness(result)
-                    value = None if isinstance(rtype, NoneType) else materialize(result, rtype)
+                    value = None if isinstance(rtype, NoneType) else self._materialize(result, rtype)
                     self.emit(ReturnOp(value))
             except BaseException:
                 self.module.remove(func_op.sym_name)
@@ -155,10 +202,15 @@ class Tracer(TraceContext):
             finally:
                 self.stack.pop()
                 del self.in_progress[key]
+            if trace.provisional:  # thrown away with the attempt of the function it depends on
+                self.stack[-1].discard += [func_op.sym_name, *trace.discard]
+                return func_op
             if all(t == rtype for t in trace.recursive_call_types):
                 self.functions[key] = func_op
                 return func_op
-            self.module.remove(func_op.sym_name)
+            for name in [func_op.sym_name, *trace.discard]:
+                self.module.remove(name)
+                self.never_return.discard(name)
             return_hint = rtype
         raise TypingError(f"the return type of the recursive function {pyfunc.__name__}() does not settle: "
                           f"recursive calls assume {trace.recursive_call_types[0]} but it returns {rtype}",
@@ -172,10 +224,15 @@ def _weakness(value: Any) -> Any:
     one (``a[i] = helper()`` out of an ``uint16``'s range raises, as NumPy does)."""
     if isinstance(value, tuple):
         return tuple(_weakness(v) for v in value)
+    if isinstance(value, OptionalValue):
+        return _weakness(value.value)
     return value.weak if isinstance(value, Symbolic) else isinstance(value, PY_SCALARS)
 
 
 def _weaken(value: Any, weak: Any) -> Any:
+    if isinstance(value, OptionalValue):
+        _weaken(value.value, weak)
+        return value
     if isinstance(value, tuple):
         parts = weak if isinstance(weak, tuple) else (weak,) * len(value)
         return tuple(_weaken(v, w) for v, w in zip(value, parts))
@@ -196,6 +253,8 @@ def _param_spec(value: Any) -> tuple:
     ``weak`` for a Python scalar), a tuple of those, or a baked-in constant."""
     if isinstance(value, tuple):
         return ("tuple", tuple(_param_spec(v) for v in value))
+    if isinstance(value, OptionalValue):
+        return ("optional", _param_spec(value.value))
     t = type_of(value) if (isinstance(value, Symbolic) or python_scalar_type(value)) else None
     if t is not None and not isinstance(t, TupleType):
         weak = value.weak if isinstance(value, Symbolic) else isinstance(value, PY_SCALARS)
@@ -209,13 +268,19 @@ def _spec_types(spec: tuple) -> list[Type]:
         return [data]
     if kind == "tuple":
         return [t for s in data for t in _spec_types(s)]
+    if kind == "optional":
+        return [bool_, *_spec_types(data)]
     return []
 
 
 def _rebuild(spec: tuple, block_args: Iterator, constant: Any) -> Any:
     kind, data = spec
     if kind in ("arg", "weak"):
-        return Symbolic(next(block_args), weak=kind == "weak")
+        arg = next(block_args)
+        return None if isinstance(data, NoneType) else Symbolic(arg, weak=kind == "weak")
+    if kind == "optional":
+        flag = Symbolic(next(block_args))
+        return OptionalValue(_rebuild(data, block_args, constant.value if constant is not None else None), flag)
     if kind == "tuple":
         parts = constant if isinstance(constant, tuple) else (None,) * len(data)
         return tuple(_rebuild(s, block_args, c) for s, c in zip(data, parts))

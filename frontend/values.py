@@ -14,7 +14,10 @@
   run-time flag that says whether it is bound; reading it checks the flag
   and raises ``UnboundLocalError`` as CPython would;
 * :class:`TypeConflict`: a variable whose paths disagree on its type;
-  reading it is a ``TypingError`` naming both types and places.
+  reading it is a ``TypingError`` naming both types and places;
+* :class:`OptionalValue`: a value that is None on some paths (``Optional[T]``),
+  with a run-time flag that says whether it is present; its operators are
+  those ``frontend.optional`` defines for the kind ``OptionalType``.
 
 This is the bottom of the frontend's layers (it imports none of them):
 the trace context, the typing rules of ``frontend.arith``, arrays,
@@ -37,7 +40,7 @@ import numpy as np
 from ir import Location, TypingError, UnsupportedError, Value
 from ir.dtypes import from_dtype
 from ir.types import (
-    ArrayType, TupleType, Type, bool_, c128, f64, i64, none,
+    ArrayType, OptionalType, TupleType, Type, bool_, c128, f64, i64, none, optional,
 )
 
 PY_SCALARS = (bool, int, float, complex)
@@ -94,7 +97,12 @@ def _binary(value: "Symbolic", other: Any, name: str, reflected: str) -> Any:
     """``value <name> other``: by ``value``'s kind, unless ``other`` is a traced array and
     ``value`` is not -- then ``other``'s ``reflected`` operator (an array operand decides,
     as NumPy's arrays take over from scalars).  A NumPy array of the process is read where
-    the code runs (``frontend.arrays.global_array``)."""
+    the code runs (``frontend.arrays.global_array``).  An ``other`` that is or may be None
+    decides (it raises CPython's ``TypeError`` where it is None, see :class:`OptionalValue`)."""
+    if other is None:
+        other = OptionalValue(None, False)
+    if isinstance(other, OptionalValue):
+        return _implementation(other, "reflected")(other, value, name)
     if isinstance(other, np.ndarray) and as_traced_array is not None:
         other = as_traced_array(other)
     if isinstance(other, Symbolic) and isinstance(other.type, ArrayType) and not isinstance(value.type, ArrayType):
@@ -105,6 +113,10 @@ def _binary(value: "Symbolic", other: Any, name: str, reflected: str) -> Any:
 def _inplace(value: "Symbolic", other: Any, name: str) -> Any:
     """``value <op>= other``: in place where the kind defines it (arrays, as NumPy's), else
     ``NotImplemented``, so that Python computes ``value <op> other`` and rebinds the name."""
+    if other is None:
+        other = OptionalValue(None, False)
+    if isinstance(other, OptionalValue):
+        return _implementation(other, "reflected")(other, value, name)
     for kind in type(value.type).__mro__:
         impl = _IMPLEMENTATIONS.get((kind, name))
         if impl is not None:
@@ -341,6 +353,58 @@ class MaybeUnbound:
         self.name = name
 
 
+class OptionalValue:
+    """A value that is None where ``flag`` (a traced or constant bool) is false, else
+    ``value``.  Its operators, attributes and ``[]`` are looked up by the kind
+    ``OptionalType`` (see :func:`define`); it has no truth value, text or hash at
+    compile time (``if x:`` is refused: test ``x is not None``)."""
+
+    __slots__ = ("value", "flag")
+    __array_ufunc__ = None
+
+    def __init__(self, value: Any, flag: Any):
+        self.value = value
+        self.flag = flag
+
+    @property
+    def type(self) -> OptionalType:
+        """``optional<T>`` (``optional<none>`` where the value is a Python object, no IR value)."""
+        return optional(type_of(self.value) or none)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _implementation(self, "__getattr__")(self, name)
+
+    def __bool__(self) -> bool:
+        raise TypingError(f"the truth value of a {self.type} (a value that may be None) is not supported "
+                          "in compiled code; test 'x is not None' first")
+
+    def __iter__(self):
+        raise TypingError(f"a {self.type} (a value that may be None) is not iterable in compiled code; "
+                          "test 'x is not None' first")
+
+    def __repr__(self) -> str:
+        raise UnsupportedError(f"converting a {self.type} (a value that may be None) to text is not supported "
+                               "in compiled code; test 'x is not None' first")
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+
+def _optional_operator(name: str) -> Callable:
+    return lambda self, *args: _implementation(self, name)(self, *args)
+
+
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lshift", "rshift", "and", "or", "xor",
+              "matmul"):
+    for _form in (f"__{_name}__", f"__r{_name}__", f"__i{_name}__"):
+        setattr(OptionalValue, _form, _optional_operator(_form))
+for _form in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__neg__", "__pos__", "__invert__",
+              "__abs__", "__getitem__", "__setitem__"):
+    setattr(OptionalValue, _form, _optional_operator(_form))
+
+
 class TypeConflict:
     """A variable whose types differ between the paths that meet."""
 
@@ -374,6 +438,9 @@ def type_of(value: Any) -> Type | None:
     """The IR type a value would have in the IR, or None if it has none."""
     if isinstance(value, Symbolic):
         return value.type
+    if isinstance(value, OptionalValue):
+        inner = type_of(value.value)
+        return None if inner is None else optional(inner)
     if value is None:
         return none
     if isinstance(value, tuple):

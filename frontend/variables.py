@@ -4,7 +4,13 @@ A variable bound on some paths only carries a run-time flag (a
 ``values.MaybeUnbound``); reading it where it is unbound raises
 ``UnboundLocalError`` like CPython, as does reading one no path has
 assigned.  A variable whose paths disagree on its type (a
-``values.TypeConflict``) is a ``TypingError`` when it is read.
+``values.TypeConflict``) is a ``TypingError`` when it is read.  A variable
+that may be None reads as its value or None where an ``is None`` test
+decided it (``frontend.optional``).
+
+A function that returns a value on some paths and falls off its end (or
+returns None) on others returns an optional value: None or the value, as
+CPython does; its result type is ``optional<T>`` (:func:`unify_results`).
 
 Layer: above the typing rules, ``frontend.layout`` and ``frontend.raising``.
 """
@@ -13,12 +19,14 @@ from __future__ import annotations
 from typing import Any
 
 from ir import TypingError
+from ir.types import NoneType, OptionalType, Type, none, optional
 
 from . import arith
 from .context import PathEnds, TraceContext, current
 from .layout import is_undefined
+from .optional import narrowed
 from .raising import raise_
-from .values import MaybeUnbound, Symbolic, TypeConflict, describe, type_of
+from .values import MaybeUnbound, OptionalValue, Symbolic, TypeConflict, describe, type_of
 
 
 def _tr() -> TraceContext:
@@ -33,7 +41,9 @@ def load(value: Any) -> Any:
         arith.raise_if(arith.logical_not(value.flag), "UnboundLocalError",
                        f"cannot access local variable '{value.name}' where it is not associated with a value")
         return load(value.value)
-    if isinstance(value, tuple) and any(isinstance(v, (MaybeUnbound, TypeConflict)) for v in value):
+    if isinstance(value, OptionalValue):
+        return narrowed(value)
+    if isinstance(value, tuple) and any(isinstance(v, (MaybeUnbound, TypeConflict, OptionalValue)) for v in value):
         return tuple(load(v) for v in value)
     return value
 
@@ -69,7 +79,19 @@ def _note_return_type(value: Any) -> None:
     if trace.return_hint is None:
         trace.return_hint = t
     else:
-        trace.return_hint = arith.unify_types([trace.return_hint, t]) or trace.return_hint
+        trace.return_hint = unify_results([trace.return_hint, t]) or trace.return_hint
+
+
+def unify_results(types: list[Type]) -> Type | None:
+    """The type of a function that returns values of each of ``types`` (None if there is
+    none): numbers unify as arithmetic does; None and ``T`` give ``optional<T>``."""
+    values = [t.value if isinstance(t, OptionalType) else t for t in types if not isinstance(t, NoneType)]
+    if not values:
+        return none
+    t = values[0] if all(v == values[0] for v in values) else arith.unify_types(values)
+    if t is None:
+        return None
+    return optional(t) if any(isinstance(t, (NoneType, OptionalType)) for t in types) else t
 
 
 def _check_int_constants(value: Any) -> None:
@@ -84,7 +106,9 @@ def load_quietly(value: Any) -> Any:
 
 
 def return_value(do_return: Any, retval: Any, always: bool) -> Any:
-    """The converted function's final ``return`` (see the converter)."""
+    """The converted function's final ``return`` (see the converter): ``retval`` where a
+    ``return`` ran, else None -- an optional value where ``do_return`` is known at run time
+    only."""
     if always or do_return is True:
         if is_undefined(retval):
             return None  # every path raised
@@ -94,9 +118,10 @@ def return_value(do_return: Any, retval: Any, always: bool) -> Any:
     value = load_quietly(retval)
     if is_undefined(value) or value is None:
         return None
-    raise _tr().error(TypingError,
-                      f"the function can end without a return statement (returning None) but it also "
-                      f"returns a {describe(value)}; add a return statement at its end")
+    value = function_result(value)
+    if isinstance(value, OptionalValue):
+        return OptionalValue(value.value, arith.logical_and(do_return, arith.truth(value.flag)))
+    return OptionalValue(value, do_return)
 
 
 def function_result(result: Any) -> Any:

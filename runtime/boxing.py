@@ -35,6 +35,10 @@ alive, so ``ResultUnpacker.unpack`` needs the call's arguments.
 
 Python ``int`` arguments must fit in 64 bits (compiled ints are ``i64``);
 a larger one is an ``OverflowError``, never a silent wrap.
+
+``None`` is an argument of type ``none`` (no slots: the compiled code knows
+the value from the type, so ``if out is None`` is decided when it is traced).
+A result of type ``optional<T>`` comes back as None or as the ``T`` value.
 """
 from __future__ import annotations
 
@@ -44,8 +48,8 @@ from typing import Any, Callable, Sequence
 
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, TupleType, Type, bool_, c128,
-    f64, generator, i64,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, OptionalType, TupleType, Type,
+    bool_, c128, f64, generator, i64, none,
 )
 
 from .abi import argument_slots
@@ -54,7 +58,7 @@ from .abi import argument_slots
 PYTHON_SCALARS = (bool, int, float, complex)
 
 ACCEPTED = ("bool, int (64-bit), float, complex, NumPy scalars of those kinds, NumPy arrays "
-            "(1-d or more) of them and np.random.Generator objects")
+            "(1-d or more) of them, np.random.Generator objects and None")
 
 _INT_CTYPES = {
     (8, True): ctypes.c_int8, (16, True): ctypes.c_int16, (32, True): ctypes.c_int32,
@@ -71,6 +75,8 @@ def typeof(value: Any) -> Type | None:
     """
     if isinstance(value, bool):
         return bool_
+    if value is None:
+        return none
     if isinstance(value, int):
         if not -(1 << 63) <= value < (1 << 63):
             raise OverflowError(f"int argument {value} does not fit in 64 bits; compiled functions "
@@ -169,8 +175,9 @@ _SLOT_CTYPES = {"int": [ctypes.c_int64], "uint": [ctypes.c_uint64], "ptr": [ctyp
 def _slot_fields(i: int, t: Type) -> list[tuple[str, Any]]:
     """The fields argument ``i`` takes in the slot structure: ``a<i><suffix>`` per slot of
     :func:`runtime.abi.argument_slots` (an ``f32`` slot is a ``float`` and a padding field
-    ``_pad<i><suffix>``).  Tuples and ``none`` are no Python arguments (``typeof`` never gives them)."""
-    if isinstance(t, (TupleType, NoneType)):
+    ``_pad<i><suffix>``).  Tuples are no Python arguments (``typeof`` never gives them); ``none``
+    takes no field."""
+    if isinstance(t, TupleType):
         raise TypeError(f"an argument cannot have type {t}")
     return [(name, ctype) for suffix, kind in argument_slots(t)
             for name, ctype in zip((f"a{i}{suffix}", f"_pad{i}{suffix}"), _SLOT_CTYPES[kind])]
@@ -209,6 +216,8 @@ class ArgPacker:
 
 def _slot_values(t: Type) -> Callable[[Any], tuple]:
     """How one argument fills its fields of the slot structure (see ``_slot_fields``)."""
+    if isinstance(t, NoneType):
+        return lambda v: ()
     if isinstance(t, ArrayType):
         from .memory import data_pointer_function
 
@@ -296,6 +305,9 @@ def _reader(t: Type) -> Callable[[Any, Sequence[Any], Any], Any]:
             owner = next(owners) if c.meminfo else None
             return array_from_result(dtype, c.shape[:], c.strides[:], c.data or 0, owner, args, readonly)
         return read_array
+    if isinstance(t, OptionalType):  # an absent value's placeholder has no meminfo: nothing was claimed
+        read_value = _reader(t.value)
+        return lambda c, args, owners: read_value(c.f1, args, owners) if c.f0 else None
     if isinstance(t, TupleType):
         parts = [(f"f{i}", _reader(e)) for i, e in enumerate(t.elements)]
         return lambda c, args, owners: tuple(read(getattr(c, name), args, owners) for name, read in parts)
@@ -310,6 +322,8 @@ _PYTHON_RESULT_TYPES = (bool_, i64, f64, c128)
 def _read(t: Type, cvalue: Any) -> Any:
     if isinstance(t, NoneType):
         return None
+    if isinstance(t, OptionalType):
+        return _read(t.value, cvalue.f1) if cvalue.f0 else None
     if isinstance(t, TupleType):
         return tuple(_read(e, getattr(cvalue, f"f{i}")) for i, e in enumerate(t.elements))
     if isinstance(t, ComplexType):
