@@ -16,8 +16,14 @@ runner's ``--dtypes``).  Arrays are written with values of their own kind only
 (NumPy would truncate a float stored into an int array, and raise for NaN); an
 int out of a narrow dtype's range raises ``OverflowError``, compiled as in NumPy.
 
+Optional values: a variable set to None, then to a number on one branch, and
+tested with ``is None`` / ``is not None`` (as a bool value, and by an ``if`` that
+gives it a number where it is None); a share of the functions fall off their
+end (returning None) on some paths -- those are not called by the others.
+
 Statements include ``print`` of values (with ``sep``/``end``) inside loops and
-branches, and expressions draw from NumPy's global generator (``np.random.random()``,
+branches, text of run-time values (f-strings with format specs, ``%``, ``str()``) printed or
+raised as a ``ValueError``'s message, and expressions draw from NumPy's global generator (``np.random.random()``,
 ``randn``, ``normal``, ``uniform``, ``exponential``, ``randint``); the runner seeds
 it before every call and compares what was printed.
 
@@ -47,6 +53,8 @@ class Function:
     result: tuple[str, ...]          # one type, or several for a tuple
     #: positions in the result of float reductions, compared to a tolerance (whole-array programs)
     approx: tuple[int, ...] = ()
+    #: returns None on some paths (falls off its end): no other function calls it
+    may_return_none: bool = False
 
 
 @dataclass
@@ -325,7 +333,7 @@ class Generator:
         """A call of an earlier function returning ``t`` (a single value)."""
         if depth > 1:
             return None
-        callees = [f for f in self.functions if f.result == (t,)]
+        callees = [f for f in self.functions if f.result == (t,) and not f.may_return_none]
         if not callees:
             return None
         callee = self.r.choice(callees)
@@ -353,7 +361,8 @@ class Generator:
             kinds += ["if", "if", "while", "for"]
         if ctx["loops"]:
             kinds += ["break", "continue"]
-        kinds += ["return", "print"]
+        kinds += ["return", "print", "optional"]
+        kinds.append("text")
         if any(len(f.result) > 1 for f in self.functions):
             kinds += ["unpack"]
         if scope.of_type("f64[]") or scope.of_type("i64[]"):
@@ -472,12 +481,36 @@ class Generator:
         elif kind == "return":
             self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
             self.emit(depth + 1, f"return {self.result_expr(scope, ctx['result'])}")
+        elif kind == "optional":
+            t = r.choice(["int", "float"])
+            o = self.fresh("o")
+            self.emit(depth, f"{o} = None")
+            self.emit(depth, f"if {self.bool_expr(scope)}:")
+            self.emit(depth + 1, f"{o} = {self.expr(scope, t, 1)}")
+            if self.chance(0.5):
+                b = self.fresh("b")
+                self.emit(depth, f"{b} = {o} is {r.choice(['', 'not '])}None")
+                scope.vars[b] = "bool"
+            self.emit(depth, f"if {o} is None:")
+            self.emit(depth + 1, f"{o} = {self.expr(scope, t, 1)}")
+            scope.vars[o] = t
         elif kind == "print":
             values = [self.expr(scope, r.choice(SCALARS), 1) for _ in range(r.randint(0, 3))]
             if self.chance(0.3):
                 values.insert(0, repr(r.choice(["tick", "x =", "a b"])))
             values += [option for option in ("sep=','", "end=';\\n'") if self.chance(0.2)]
             self.emit(depth, f"print({', '.join(values)})")
+        elif kind == "text":   # text of run-time values: printed, or the message of a raise
+            fields = [f"{{{self.expr(scope, r.choice(SCALARS), 1)}{r.choice(TEXT_SPECS)}}}"
+                      for _ in range(r.randint(1, 3))]
+            text = r.choice([f"f'{' '.join(fields)}'", f"'%d|%.2f' % ({self.expr(scope, 'int', 1)}, "
+                                                        f"{self.expr(scope, 'float', 1)})",
+                             f"str({self.expr(scope, r.choice(SCALARS), 1)}) + '!'"])
+            if self.chance(0.3):
+                self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
+                self.emit(depth + 1, f"raise ValueError({text})")
+            else:
+                self.emit(depth, f"print({text})")
 
     def result_expr(self, scope: _Scope, result: tuple[str, ...]) -> str:
         parts = [self.expr(scope, t, 1) for t in result]
@@ -494,14 +527,18 @@ class Generator:
             result = tuple(r.choice(SCALARS) for _ in range(r.randint(2, 3)))
         else:
             result = (r.choice(["int", "int", "float", "float", "bool"]),)
-        fn = Function(f"f{index}", params, result)
+        fn = Function(f"f{index}", params, result, may_return_none=len(result) == 1 and r.random() < 0.1)
         scope = _Scope()
         for name, t in params:
             scope.vars[name] = t
         self.emit(0, f"def {fn.name}({', '.join(n for n, _ in params)}):")
         ctx = {"nest": 0, "loops": 0, "result": result}
         self.block(scope, 1, ctx, r.randint(2, 7))
-        self.emit(1, f"return {self.result_expr(scope, result)}")
+        if fn.may_return_none:   # falls off its end where the test is false
+            self.emit(1, f"if {self.bool_expr(scope, 1)}:")
+            self.emit(2, f"return {self.result_expr(scope, result)}")
+        else:
+            self.emit(1, f"return {self.result_expr(scope, result)}")
         self.emit(0, "")
         self.emit(0, "")
         return fn
@@ -523,6 +560,11 @@ class Generator:
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were
 ARRAY_PROGRAMS = 0.3
+
+
+#: format specs of the f-string fields of "text" statements (a spec wrong for the type raises
+#: ValueError, in CPython and in compiled code alike)
+TEXT_SPECS = ["", "", ":.3f", ":e", ":.2g", ":+.1%", ":>8.2f", ":d", ":>5", ":,", ":x", "!s"]
 
 
 def generate(seed) -> Program:
