@@ -36,7 +36,7 @@ from . import arith
 from .context import PathEnds, TraceContext, current
 from .locations import traceback_location
 from .text import has_run_time_values
-from .values import Symbolic
+from .values import OptionalValue, Symbolic
 
 
 def _tr() -> TraceContext:
@@ -102,11 +102,12 @@ def _is_user_error(err: BaseException) -> bool:
     return tb is None or not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_OWN_DIRS)
 
 
-_SYMBOLIC_WORD = re.compile(rf"\b{Symbolic.__name__}\b")
+_SYMBOLIC_WORD = re.compile(rf"\b({Symbolic.__name__}|{OptionalValue.__name__})\b")
 
 
 def _names_a_traced_value(err: BaseException) -> bool:
-    return any(isinstance(a, Symbolic) or isinstance(a, str) and _SYMBOLIC_WORD.search(a) for a in err.args)
+    return any(isinstance(a, (Symbolic, OptionalValue)) or isinstance(a, str) and _SYMBOLIC_WORD.search(a)
+               for a in err.args)
 
 
 def user_computation(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -1,6 +1,7 @@
 """None and values that may be None, against CPython: ``is None`` narrowing, None
 arguments and defaults, functions that fall off their end, recursion whose base
 case comes last, and CPython's exceptions for operations on None."""
+import math
 import sys
 
 import numpy as np
@@ -330,3 +331,16 @@ def test_truth_of_a_value_that_may_be_none_is_refused():
 
     with pytest.raises(TypingError, match="is not None"):
         compile(truth)(3)
+
+
+def test_library_function_of_a_value_that_may_be_none_is_refused():
+    def square_root(c):
+        x = None
+        if c > 0:
+            x = c * 1.0
+        return math.sqrt(x)
+
+    from ir import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="not supported on a run-time value"):
+        compile(square_root)(3)
