@@ -158,11 +158,11 @@ def _text(fn: Callable[..., str], *args: Any) -> str | Text:
     """``fn(*args)``: now for constants, else text made when the code runs -- after trying
     ``fn`` on sample values of the arguments' types, so that a format CPython refuses for the
     type raises here (``raising.user_computation`` turns it into a run-time raise)."""
-    if not has_run_time_values(args):
-        return fn(*args)
-    if not _holds_text(args):   # text (a spec made at run time) cannot be tried
-        from .raising import user_computation
+    from .raising import user_computation
 
+    if not has_run_time_values(args):
+        return user_computation(fn, *args)
+    if not _holds_text(args):   # text (a spec made at run time) cannot be tried
         user_computation(fn, *(_sample(a) for a in args))
     return Text((_Call(fn, _snapshot(args)),))
 

@@ -64,10 +64,20 @@ def spec_wrong_for_the_type(x):
     print("after", text)
 
 
-def test_a_format_spec_wrong_for_the_type_raises_where_the_text_is_made(capsys):
-    with pytest.raises(ValueError, match="Unknown format code 'd' for object of type 'float'"):
-        compile(spec_wrong_for_the_type)(1.5)
-    assert capsys.readouterr().out == "before\n"
+def spec_wrong_for_a_constant(x):
+    print("before", x)
+    print(f"{-0.0:x}")
+
+
+@pytest.mark.parametrize("kernel", [spec_wrong_for_the_type, spec_wrong_for_a_constant])
+def test_a_format_spec_wrong_for_the_type_raises_where_the_text_is_made(capsys, kernel):
+    """At run time, after what came before it (the fuzzer's text1-11: a constant's)."""
+    with pytest.raises(ValueError, match="Unknown format code '.' for object of type 'float'"):
+        kernel(1.5)
+    want = capsys.readouterr().out
+    with pytest.raises(ValueError, match="Unknown format code '.' for object of type 'float'"):
+        compile(kernel)(1.5)
+    assert capsys.readouterr().out == want
 
 
 def length(n):

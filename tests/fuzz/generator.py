@@ -22,9 +22,10 @@ gives it a number where it is None); a share of the functions fall off their
 end (returning None) on some paths -- those are not called by the others.
 
 Statements include ``print`` of values (with ``sep``/``end``) inside loops and
-branches, and expressions draw from NumPy's global generator (``np.random.random()``,
-``randn``, ``normal``, ``uniform``, ``exponential``, ``randint``); the runner seeds
-it before every call and compares what was printed.
+branches, text of run-time values (f-strings with format specs, ``%``, ``str()``) printed or
+raised as a ``ValueError``'s message, and expressions draw from NumPy's global generator
+(``np.random.random()``, ``randn``, ``normal``, ``uniform``, ``exponential``, ``randint``);
+the runner seeds it before every call and compares what was printed.
 
 A share of the programs (``ARRAY_PROGRAMS``) are whole-array NumPy code instead:
 slicing views, element-wise expressions with broadcasting, reductions and
@@ -361,6 +362,7 @@ class Generator:
         if ctx["loops"]:
             kinds += ["break", "continue"]
         kinds += ["return", "print", "optional"]
+        kinds.append("text")
         if any(len(f.result) > 1 for f in self.functions):
             kinds += ["unpack"]
         if scope.of_type("f64[]") or scope.of_type("i64[]"):
@@ -498,6 +500,17 @@ class Generator:
                 values.insert(0, repr(r.choice(["tick", "x =", "a b"])))
             values += [option for option in ("sep=','", "end=';\\n'") if self.chance(0.2)]
             self.emit(depth, f"print({', '.join(values)})")
+        elif kind == "text":   # text of run-time values: printed, or the message of a raise
+            fields = [f"{{{self.expr(scope, r.choice(SCALARS), 1)}{r.choice(TEXT_SPECS)}}}"
+                      for _ in range(r.randint(1, 3))]
+            text = r.choice([f"f'{' '.join(fields)}'", f"'%d|%.2f' % ({self.expr(scope, 'int', 1)}, "
+                                                        f"{self.expr(scope, 'float', 1)})",
+                             f"str({self.expr(scope, r.choice(SCALARS), 1)}) + '!'"])
+            if self.chance(0.3):
+                self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
+                self.emit(depth + 1, f"raise ValueError({text})")
+            else:
+                self.emit(depth, f"print({text})")
 
     def result_expr(self, scope: _Scope, result: tuple[str, ...]) -> str:
         parts = [self.expr(scope, t, 1) for t in result]
@@ -547,6 +560,11 @@ class Generator:
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were
 ARRAY_PROGRAMS = 0.3
+
+
+#: format specs of the f-string fields of "text" statements (a spec wrong for the type raises
+#: ValueError, in CPython and in compiled code alike)
+TEXT_SPECS = ["", "", ":.3f", ":e", ":.2g", ":+.1%", ":>8.2f", ":d", ":>5", ":,", ":x", "!s"]
 
 
 def generate(seed) -> Program:
