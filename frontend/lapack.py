@@ -20,9 +20,12 @@ Decisions, each NumPy's own:
 * stacks of matrices (more than 2 dimensions): each matrix is computed as a 2-d one, in a
   loop (:func:`over_stack`), as NumPy's gufuncs loop; the results have the stack's leading
   extents; the first matrix that fails raises NumPy's error;
+* ``eig``/``eigvals`` of a real matrix give NumPy's real results, and raise a ``ValueError``
+  at run time where its eigenvalues are not all real (NumPy's result type depends on the
+  values: see :func:`eig`);
 * not supported (an ``UnsupportedError`` naming the function): ``qr(mode='raw')`` and the
-  deprecated modes, ``svd(hermitian=True)``, dtypes NumPy's ``linalg`` refuses (``float16``), ``eig``/``eigvals``
-  of real matrices (NumPy's result type depends on the values: see :func:`eig`).
+  deprecated modes, ``svd(hermitian=True)``, dtypes NumPy's ``linalg`` refuses (``float16``),
+  ``eig``/``eigvals`` of stacks of real matrices.
 """
 from __future__ import annotations
 
@@ -303,14 +306,12 @@ def _max(x: Any, y: Any) -> Any:
 
 def _eig(a: Any, name: str, vectors: bool) -> Any:
     a = matrix(a, name, square=True, stacks=True)
-    if not isinstance(a.type.dtype, ComplexType):
-        call = "np.linalg.eig(a.astype(complex))" if vectors else "np.linalg.eigvals(a.astype(complex))"
-        dtype = to_dtype(a.type.dtype).name
-        raise _tr().error(UnsupportedError, f"np.linalg.{name}() of a real matrix ({dtype}) is not supported "
-                                            "in compiled code: NumPy returns real arrays when every eigenvalue is "
-                                            "real and complex ones otherwise, a type that depends on the values; "
-                                            f"pass a complex matrix ({call}) for complex results always, or use "
-                                            "np.linalg.eigh/eigvalsh for a symmetric matrix")
+    real = not isinstance(a.type.dtype, ComplexType)
+    call = "np.linalg.eig(a.astype(complex))" if vectors else "np.linalg.eigvals(a.astype(complex))"
+    if real and a.type.ndim > 2:
+        raise _tr().error(UnsupportedError, f"np.linalg.{name}() of a stack of real matrices is not supported in "
+                                            f"compiled code; pass complex matrices ({call}), or one matrix at a "
+                                            "time")
     t, result_t = _types(a)
     m = _extents(a)[0]
     rows = a if a.type.ndim == 2 else wholearray.reshape(a, (_count(arrays.shape(a)[:-1]), m))
@@ -324,21 +325,29 @@ def _eig(a: Any, name: str, vectors: bool) -> Any:
     at = _column_major(a, t)
     w = numpy_api.allocate(n, t)
     vr = numpy_api.allocate((n, n) if vectors else (arith.constant(1, i64),), t)
-    _fail_if(_helper(pylapack.geev, at, w, vr, "V" if vectors else "N"), "Eigenvalues did not converge")
+    if real:
+        wi = numpy_api.allocate(n, t)
+        _fail_if(_helper(pylapack.geev_real, at, w, wi, vr, "V" if vectors else "N"), "Eigenvalues did not converge")
+        arith.raise_if(arith.compare("==", _helper(pylapack.all_real, wi), False), "ValueError",
+                       f"np.linalg.{name}() of this real matrix has complex eigenvalues, for which NumPy returns "
+                       "complex arrays: compiled code gives the real arrays NumPy returns for real eigenvalues "
+                       f"only; pass a complex matrix ({call}) for complex results always")
+    else:
+        _fail_if(_helper(pylapack.geev, at, w, vr, "V" if vectors else "N"), "Eigenvalues did not converge")
     w = wholearray.astype(w, to_dtype(result_t), copy=False)
     return (w, _result(vr, result_t)) if vectors else w
 
 
 def eig(a: Any) -> Any:
-    """``np.linalg.eig(a)`` of a complex matrix: ``zgeev`` as NumPy's ``umath_linalg`` runs it
-    (its workspace, right eigenvectors only), ``(w, v)``, complex always.
+    """``np.linalg.eig(a)``: ``zgeev`` (``dgeev`` for a real matrix) as NumPy's
+    ``umath_linalg`` runs it (its workspace, right eigenvectors only), ``(w, v)``.
 
-    Decision: a real (or integer, bool) matrix is refused with an ``UnsupportedError`` when
-    compiling.  NumPy computes it with ``dgeev`` and returns real arrays when every imaginary
-    part is zero, complex ones otherwise: the result's type depends on the values, which
-    compiled code types before it runs.  Returning complex arrays always, or real ones with an
-    error at run time, would differ from NumPy; the message suggests ``eig(a.astype(complex))``
-    (NumPy's own ``zgeev`` results for that matrix, complex always) or ``eigh``.
+    Decision: NumPy returns real arrays for a real matrix when every eigenvalue is real and
+    complex ones otherwise: the result's type depends on the values, and compiled code types
+    it before it runs.  Compiled code gives the real arrays (NumPy's, bit for bit) and, for a
+    real matrix whose eigenvalues are not all real, raises a ``ValueError`` at run time saying
+    to pass a complex matrix (``eig(a.astype(complex))``: complex results always), never
+    results of another type.  Stacks of real matrices are refused when compiling.
     ``complex64`` matrices compute in ``complex128`` and give ``complex64``, as NumPy's; a matrix
     holding inf or NaN is NumPy's ``LinAlgError('Array must not contain infs or NaNs')``, a
     failure of ``geev`` its ``'Eigenvalues did not converge'``, both at run time."""
@@ -346,8 +355,8 @@ def eig(a: Any) -> Any:
 
 
 def eigvals(a: Any) -> Any:
-    """``np.linalg.eigvals(a)`` of a complex matrix: ``zgeev`` without vectors, as NumPy's; a
-    real matrix is refused for the reason :func:`eig` gives."""
+    """``np.linalg.eigvals(a)``: ``zgeev`` (``dgeev``) without vectors, as NumPy's; a real
+    matrix with complex eigenvalues raises as :func:`eig` says."""
     return _eig(a, "eigvals", vectors=False)
 
 

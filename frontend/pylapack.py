@@ -284,6 +284,29 @@ def geev(at, w, vr, jobvr):
     return info
 
 
+def geev_real(at, wr, wi, vr, jobvr):
+    """``dgeev``/``sgeev`` of the real matrix ``at``, as :func:`geev` (the eigenvalues' real
+    and imaginary parts into ``wr`` and ``wi``; a real pair of columns of ``vr`` stands for a
+    complex conjugate pair of vectors): ``info``."""
+    n = at.shape[0]
+    ld = max(n, 1)
+    vl = np.empty(1, at.dtype)   # not referenced with jobvl "N"
+    work = np.empty(1, at.dtype)
+    info = lapack("geev", "N", jobvr, n, at, ld, wr, wi, vl, ld, vr, ld, work, -1)
+    if info == 0:
+        lwork = max(_count(work), 1)
+        info = lapack("geev", "N", jobvr, n, at, ld, wr, wi, vl, ld, vr, ld, np.empty(lwork, at.dtype), lwork)
+    return info
+
+
+def all_real(wi):
+    """Whether every eigenvalue's imaginary part in ``wi`` is zero."""
+    for i in range(wi.shape[0]):
+        if wi[i] != 0.0:
+            return False
+    return True
+
+
 def all_finite(a):
     """Whether every element of the 2-d complex array ``a`` is finite (NumPy's ``_assert_finite``)."""
     ok = True

@@ -546,6 +546,7 @@ class ArrayGenerator(Generator):
                                 + ([f"np.linalg.det({x.text} @ {x.text}.T)", f"np.linalg.norm({x.text}, axis=0).sum()",
                                     f"np.linalg.svd({x.text}, compute_uv=False).sum()",
                                     f"np.linalg.eigvalsh({x.text} @ {x.text}.T).sum()",
+                                    f"np.linalg.eigvals(np.triu({x.text} @ {x.text}.T)).sum()",   # real: its diagonal
                                     f"np.abs(np.linalg.qr({x.text})[1]).sum()",
                                     f"np.linalg.norm({x.text}, '{r.choice(['fro', 'nuc'])}')",
                                     f"np.linalg.solve({x.text} @ {x.text}.T + 3 * np.eye(len({x.text})), "
