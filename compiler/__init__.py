@@ -9,6 +9,8 @@ A tool that embeds the compiler -- builds IR itself, registers passes of its
 own -- uses a :class:`Compiler` instance (``compiler.instance``; an example:
 ``examples/embedding.py``).
 """
+import functools
+
 from .dispatcher import Dispatcher, Explanation, Specialization, SpecializationWarning, compile
 from .instance import Compiler
 from .pipeline import CompiledFunction, CompileOptions, compile_function
@@ -44,13 +46,14 @@ def py_call(fn, result_type, *args):
     return fn(*args)
 
 
-def _register_py_call() -> None:
+@functools.cache
+def register_py_call() -> None:
+    """Make the frontend trace calls of :func:`py_call` (done before the first trace, not on
+    ``import compiler``, which loads neither the frontend nor NumPy)."""
     from frontend.runtime_calls import stage_py_call
 
     stage_py_call(py_call, as_type)
 
-
-_register_py_call()
 
 __all__ = ["compile", "Compiler", "Dispatcher", "CompiledFunction", "CompileOptions", "compile_function",
            "Signature", "SignatureError", "parse_signature", "trace_pure", "py_call", "SpecializationWarning",
