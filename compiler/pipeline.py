@@ -157,8 +157,10 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
     :class:`~compiler.passes.manager.PassManager` a tool set up with its hooks."""
     from frontend import trace
 
+    from . import register_py_call
     from .passes.manager import PassManager
 
+    register_py_call()
     module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak, options.error_model, constants)
     if options.fastmath:
         for func in module:
