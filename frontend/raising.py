@@ -143,7 +143,7 @@ def raise_(exc: Any, loc: Location | None = None) -> None:
     if not builtin or has_run_time_values(exc.args):
         from .runtime_calls import raise_python
 
-        raise_python(type(exc), exc.args, f" ({loc.short})" if loc is not None else "")
+        raise_python(type(exc), exc.args, loc)
         message = f"{name} raised in Python did not propagate"
         name = "RuntimeError"
     else:

@@ -32,7 +32,6 @@ Anything else that is not known to be pure is refused (see ``frontend.purity``).
 """
 from __future__ import annotations
 
-import builtins
 import functools
 import random
 import sys
@@ -42,7 +41,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ir import TypingError, UnsupportedError
+from ir import Location, TypingError, UnsupportedError
+from ir.diagnostics import raise_at
 from ir.dtypes import to_dtype
 from ir.ops import PyCallOp
 from ir.ops.runtime import passable_to_python
@@ -112,27 +112,17 @@ def numpy_in_place(name: str, fn: Callable[..., None], array: Symbolic, *inputs:
     _emit(name, template, lambda *boxed: fn(*(view(boxed) for view in views)), none)
 
 
-def raise_python(cls: type, args: tuple, suffix: str) -> None:
+def raise_python(cls: type, args: tuple, loc: Location | None) -> None:
     """A ``py.call`` that raises ``cls(*args)`` when the compiled code gets there, the
     arguments (traced values, text made of them) as CPython holds them: an exception whose
     message is made at run time (``raise ValueError(f"bad {x}")``), or of a class of the
-    user's.  Its message gets ``suffix`` (the source location) appended, as the run-time
-    checks of compiled code do: the one string argument, or for a built-in class the
-    ``str`` of the exception; an exception of the user's with other arguments keeps them
-    and gets the location as a note (``add_note``)."""
+    user's, raised from a frame of ``loc`` as the run-time checks of compiled code are
+    (``ir.diagnostics.raise_at``)."""
     template = _Template()
     values = template.add(tuple(args))
-    builtin = getattr(builtins, cls.__name__, None) is cls
 
     def call(*boxed: Any) -> None:
-        exc = cls(*values(boxed))
-        if len(exc.args) == 1 and isinstance(exc.args[0], str):
-            exc.args = (exc.args[0] + suffix,)
-        elif builtin:
-            exc = cls(str(exc) + suffix)
-        else:
-            exc.add_note(f"raised in compiled code{suffix}")
-        raise exc
+        raise_at(cls(*values(boxed)), loc)
 
     _emit("raise", template, call, none)
 

@@ -11,15 +11,18 @@ of problem it is:
   an operation on types that do not support it, a wrong argument.
 
 :func:`can_raise` says which built-in exceptions a ``raise_if`` can raise at run
-time: ``Exception`` subclasses that take a message as their one argument.
+time: ``Exception`` subclasses that take a message as their one argument;
+:func:`raise_at` raises an exception of compiled code from a frame of its source line.
 """
 from __future__ import annotations
 
 import builtins
+import functools
 import importlib
-
 import linecache
+import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 
 @dataclass(frozen=True)
@@ -126,3 +129,44 @@ def can_raise(name: str) -> bool:
     except TypeError:
         return False
     return True
+
+
+def raise_at(exc: BaseException, loc: Location | None) -> NoReturn:
+    """Raise ``exc`` from a frame of ``loc``: its file, its line and the function around it,
+    as Cython adds the frames of compiled code to a traceback -- the traceback then ends at
+    the line of the compiled function that raised (with its text), and the message stays
+    CPython's own."""
+    if loc is None:
+        raise exc
+    name = _enclosing_function(loc.file, loc.line)
+    code = compile("raise __exception__", loc.file, "exec")
+    code = code.replace(co_firstlineno=loc.line, co_name=name, co_qualname=name,
+                        co_linetable=_lines_without_columns(len(code.co_code) // 2))
+    exec(code, {"__exception__": exc})
+    raise AssertionError("unreachable")   # pragma: no cover
+
+
+def _lines_without_columns(units: int) -> bytes:
+    """A line table (CPython 3.11's format) putting ``units`` code units on the first line
+    with no column: a traceback shows the line without carets."""
+    table = bytearray()
+    while units:
+        n = min(units, 8)
+        units -= n
+        table += bytes([0x80 | (13 << 3) | (n - 1), 0])   # 13: no column info; line delta 0
+    return bytes(table)
+
+
+@functools.lru_cache(maxsize=256)
+def _enclosing_function(file: str, line: int) -> str:
+    """The name of the ``def`` around ``line`` of ``file`` (``<module>`` outside one)."""
+    lines = linecache.getlines(file)
+    if not 0 < line <= len(lines):
+        return "<compiled>"
+    text = lines[line - 1]
+    indent = len(text) - len(text.lstrip())
+    for number in range(line - 1, -1, -1):
+        match = re.match(r"(\s*)(?:async\s+)?def\s+(\w+)", lines[number])
+        if match and len(match.group(1)) < indent:
+            return match.group(2)
+    return "<module>"

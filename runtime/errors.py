@@ -7,7 +7,10 @@ message template, source location, types of the message arguments -- in the
 status local to that module, starting at 1 (0 means success).  When the
 check fires, the compiled function stores the message arguments into an
 array of ``MAX_ERROR_ARGS`` 8-byte slots and returns the status; the caller
-then calls the module's table's :meth:`ErrorSites.raise_error`.
+then calls the module's table's :meth:`ErrorSites.raise_error`, which raises
+the exception with CPython's message from a frame of the site's source line
+(``ir.diagnostics.raise_at``): the traceback ends at the compiled function's
+line, as Cython's do.
 
 Decision: the table belongs to the compiled module, not to the process (as a
 process-wide registry of ids baked into the code would): compiled code
@@ -46,7 +49,7 @@ import struct
 from dataclasses import dataclass
 from typing import Iterator, NoReturn, Sequence
 
-from ir.diagnostics import MAX_MESSAGE_ARGS, Location, builtin_exception, can_raise
+from ir.diagnostics import MAX_MESSAGE_ARGS, Location, builtin_exception, can_raise, raise_at
 from ir.types import BoolType, FloatType, IntType, Type
 
 __all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "ErrorSites", "decode_slot",
@@ -89,12 +92,9 @@ class ErrorSite:
     arg_types: tuple[Type, ...]
 
     def format_message(self, raw_args: Sequence[int]) -> str:
-        """The message with its fields filled from the raw slots, and the source line."""
+        """The message with its fields filled from the raw slots."""
         values = [decode_slot(raw, t) for raw, t in zip(raw_args, self.arg_types)]
-        text = self.message.format(*values)
-        if self.loc is not None:
-            text += f" ({self.loc.short})"
-        return text
+        return self.message.format(*values)
 
     def exception_for(self, raw_args: Sequence[int]) -> Exception:
         """The exception instance this site raises for these raw argument slots."""
@@ -161,7 +161,8 @@ class ErrorSites:
         :data:`PYTHON_EXCEPTION`, the Python exception the slots hold."""
         if status == PYTHON_EXCEPTION:
             raise _fetched_exception(raw_args)
-        raise self[status].exception_for(raw_args)
+        site = self[status]
+        raise_at(site.exception_for(raw_args), site.loc)
 
 
 def _fetched_exception(raw_args: Sequence[int]) -> BaseException:

@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from tests.e2e.support import located
+from tests.e2e.support import assert_located
 
 INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 FLOAT_DTYPES = ("float32", "float64")
@@ -202,7 +202,8 @@ def raising_line(err, module):
     return lines[-1]
 
 
-#: run-time exceptions whose compiled message is CPython's plus `` (kernels.py:LINE)``
+#: run-time exceptions whose compiled message is CPython's, raised from the line CPython
+#: raised at (the last frame of the traceback)
 LOCATED = (IndexError, ValueError, ZeroDivisionError, OverflowError)
 
 
@@ -210,8 +211,7 @@ def assert_same_exception(got, want, module):
     assert isinstance(got, type(want)), \
         f"got {type(got).__name__}: {got}, CPython raises {type(want).__name__}: {want}"
     if isinstance(want, LOCATED):
-        expected = located(want, module, raising_line(want, module))
-        assert str(got) == expected, f"message {str(got)!r}, expected {expected!r}"
+        assert_located(got, want, module, raising_line(want, module))
 
 
 def arrays_in(args):

@@ -25,7 +25,7 @@ import pytest
 
 from compiler import compile
 from ir import CompileError, TypingError
-from tests.e2e.support import OPT_LEVELS, CompiledCache, line_of, located
+from tests.e2e.support import OPT_LEVELS, CompiledCache, assert_located, line_of
 
 from . import kernels as K
 from .support import array, assert_matches_cpython, assert_same
@@ -109,7 +109,7 @@ def test_out_of_bounds_raises_numpys_index_error_with_the_line(kernel, make_args
     before = [a.copy() for a in args if isinstance(a, np.ndarray)]
     with pytest.raises(IndexError) as info:
         compiled(kernel, opt)(*args)
-    assert str(info.value) == located(want, K, marked_line(kernel))
+    assert_located(info.value, want, K, marked_line(kernel))
     for b, a in zip(before, [a for a in args if isinstance(a, np.ndarray)]):
         assert_same(a, b, "the array after the failed access")  # nothing was written
 
@@ -131,12 +131,12 @@ def test_an_index_error_inside_a_loop_reports_the_loop_line(opt):
     a = np.arange(10.0)
     with pytest.raises(IndexError) as info:
         compiled(K.rotate, opt)(a, 11)
-    assert str(info.value) == located("index 10 is out of bounds for axis 0 with size 10", K,
-                                      line_of(K.rotate, MARK + "rotate read"))
+    assert_located(info.value, "index 10 is out of bounds for axis 0 with size 10", K,
+                   line_of(K.rotate, MARK + "rotate read"))
     with pytest.raises(IndexError) as info:
         compiled(K.matmul, opt)(np.ones((3, 4)), np.ones((3, 2)))
-    assert str(info.value) == located("index 3 is out of bounds for axis 0 with size 3", K,
-                                      line_of(K.matmul, MARK + "matmul inner"))
+    assert_located(info.value, "index 3 is out of bounds for axis 0 with size 3", K,
+                   line_of(K.matmul, MARK + "matmul inner"))
 
 
 # ------------------------------------------------------------------ boundscheck=False
@@ -261,7 +261,7 @@ def test_numpys_messages_are_what_the_compiled_code_must_say():
 def test_negative_dimension_message_and_line(opt):
     with pytest.raises(ValueError) as info:
         compiled(K.alloc_1d, opt)(-1)
-    assert str(info.value) == located("negative dimensions are not allowed", K, marked_line(K.alloc_1d))
+    assert_located(info.value, "negative dimensions are not allowed", K, marked_line(K.alloc_1d))
 
 
 @pytest.mark.parametrize("opt", OPT_LEVELS)

@@ -652,17 +652,17 @@ def test_raise_if_status_propagates_from_callee_with_formatted_message(call_jit:
     assert call_jit("caller", 4) == 50
     with pytest.raises(ValueError) as info:
         call_jit("caller", -3)
-    assert str(info.value) == "x=-3 y=-0.5 flag=True small=1.25 (kernels.py:12)"
+    assert str(info.value) == "x=-3 y=-0.5 flag=True small=1.25"
 
 
 def test_raise_if_inside_a_loop_and_none_results(call_jit: Jit) -> None:
     assert call_jit("loop_raise", 20) == 45
     assert call_jit("calls_loop_raise", 20) is None
-    with pytest.raises(IndexError, match=r"^index 4 is out of bounds for size 4 \(loops.py:7\)$"):
+    with pytest.raises(IndexError, match=r"^index 4 is out of bounds for size 4$"):
         call_jit("calls_loop_raise", 4)
     assert call_jit("returns_none", 1) is None
     assert call_jit("check_all", 5, -1, 2**64 - 1) is None
-    with pytest.raises(OverflowError, match=rf"^5 -128 {2**64 - 1} \(kernels.py:12\)$"):
+    with pytest.raises(OverflowError, match=rf"^5 -128 {2**64 - 1}$"):
         call_jit("check_all", 6, -128, 2**64 - 1)
 
 

@@ -457,7 +457,7 @@ def test_alloc_shapes(allocs):
 
 def test_alloc_failure_is_memory_error(allocs):
     # 2**40 * 2**19 f64 = 2**62 bytes: no overflow (the frontend checks that), far beyond memory
-    with pytest.raises(MemoryError, match=r"unable to allocate array data \(kernels.py:12\)"):
+    with pytest.raises(MemoryError, match=r"^unable to allocate array data$"):
         allocs("arange", 2**40, 2**19)
     with pytest.raises(MemoryError):
         allocs("empty3", 2**20, 2**20, 2**20)
@@ -771,7 +771,7 @@ def test_raise_if_releases_what_its_cleanup_names(cleanups):
     assert call_lending(cleanups, "raise_owning", a, False) == 4
     assert owner.refcount == 1
     for _ in range(3):
-        with pytest.raises(IndexError, match=r"index 4 is out of bounds \(kernels.py:12\)"):
+        with pytest.raises(IndexError, match=r"^index 4 is out of bounds$"):
             call_lending(cleanups, "raise_owning", a, True)
         assert owner.refcount == 1
 

@@ -28,7 +28,7 @@ def test_the_example_runs_and_prints_its_results(example, capsys) -> None:
     out = capsys.readouterr().out
     assert "[count-ops] @sum_of_squares has 10 ops" in out
     assert "sum_of_squares(10) = 285" in out and "sum_of_squares(1000) = 332833500" in out
-    assert "sum_of_squares(-1) raised ValueError: n must be >= 0, not -1 (embedding.py:1)" in out
+    assert "sum_of_squares(-1) raised ValueError: n must be >= 0, not -1\n" in out
     assert "another compiler does not know the pass: unknown pass 'count-ops'" in out
 
 
@@ -45,7 +45,7 @@ def test_the_example_steps(example) -> None:
     assert '@"pyjit_entry.sum_of_squares"' in lowered.llvm_ir and len(lowered.error_sites) == 1
     sum_of_squares = compiler.jit(example.build_sum_of_squares())
     assert [sum_of_squares([n]) for n in (0, 2, 10)] == [0, 1, 285]
-    with pytest.raises(ValueError, match=r"^n must be >= 0, not -7 \(embedding.py:1\)$"):
+    with pytest.raises(ValueError, match=r"^n must be >= 0, not -7$"):
         sum_of_squares([-7])
 
 

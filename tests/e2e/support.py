@@ -65,19 +65,22 @@ def raising_line(err, module):
     return lines[-1]
 
 
-def located(message, module, line):
-    """``message`` as compiled code reports it: with `` (module.py:LINE)`` appended."""
-    return f"{message} ({module.__name__.rsplit('.', 1)[-1]}.py:{line})"
+def assert_located(err, message, module, line):
+    """``err`` has the message ``message`` and was raised from ``module``'s ``line``: the
+    last frame of its traceback (the one compiled code raises from) is there."""
+    assert str(err) == str(message), f"message {str(err)!r}, expected {str(message)!r}"
+    frame = traceback.extract_tb(err.__traceback__)[-1]
+    assert (frame.filename, frame.lineno) == (module.__file__, line), \
+        f"raised at {frame.filename}:{frame.lineno}, expected {module.__file__}:{line}"
 
 
 def assert_same_exception(got, want, module):
     """Same exception type (a compile-time ``TypingError`` is a ``TypeError``); for
-    :data:`LOCATED` ones CPython's message plus the line."""
+    :data:`LOCATED` ones CPython's message, raised from the line CPython raised at."""
     assert isinstance(got, type(want)), \
         f"got {type(got).__name__}: {got}, CPython raises {type(want).__name__}: {want}"
     if isinstance(want, LOCATED):
-        expected = located(want, module, raising_line(want, module))
-        assert str(got) == expected, f"message {str(got)!r}, expected {expected!r}"
+        assert_located(got, want, module, raising_line(want, module))
 
 
 def assert_in_int64(value):

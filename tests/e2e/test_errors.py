@@ -4,9 +4,10 @@ A compile-time error must be the right ``CompileError`` subclass and say
 where: ``test_errors.py:LINE:COL``, the source line with a caret under it,
 and what is wrong.  Each function below marks the line the error must point
 at with a ``# <-`` comment.  Run-time errors must be CPython's exception and
-message, followed by `` (kernels.py:LINE)``.
+message, raised from a frame of the line (``kernels.py:LINE``) as the traceback's last.
 """
 import builtins
+import sys
 
 import pytest
 
@@ -14,7 +15,7 @@ from compiler import compile
 from ir import CompileError, TypingError, UnsupportedError
 
 from . import kernels as K
-from .support import CARET_LINE, OPT_LEVELS, CompiledCache, line_of, located
+from .support import CARET_LINE, OPT_LEVELS, CompiledCache, assert_located, line_of
 
 MARK = "# <-"
 SOME_GLOBAL = 0
@@ -197,7 +198,7 @@ def test_read_before_any_assignment_raises_when_reached(opt):
         reads_unassigned(1)
     with pytest.raises(UnboundLocalError) as got:
         compile(reads_unassigned, opt=opt)(1)
-    assert str(got.value) == f"{cpython.value} (test_errors.py:{line_of(reads_unassigned, MARK)})"
+    assert_located(got.value, cpython.value, sys.modules[__name__], line_of(reads_unassigned, MARK))
 
 
 def test_error_classes_subclass_as_documented():
@@ -278,7 +279,7 @@ def test_run_time_error(kernel, args, exc, message, marker, opt):
     line = line_of(kernel, marker) if marker else line_of(K.helper_divides, "return a // b")
     with pytest.raises(exc) as got:
         compiled(kernel, opt)(*args)
-    assert str(got.value) == located(message, K, line)
+    assert_located(got.value, message, K, line)
 
 
 @pytest.mark.parametrize("opt", OPT_LEVELS)

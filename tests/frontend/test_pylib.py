@@ -9,6 +9,7 @@ import inspect
 import math
 import random
 import struct
+import traceback
 
 import numpy as np
 import pytest
@@ -40,7 +41,7 @@ def outcome(fn, *args):
 
 def assert_same(got_fn, want_fn, *args, where=None):
     """``got_fn(*args)`` returns a float bit-equal to ``want_fn``'s or raises the same
-    exception; ``where`` is the line compiled code names after the message."""
+    exception; ``where`` is the line of this file compiled code raises from."""
     want_kind, want = outcome(want_fn, *args)
     got_kind, got = outcome(got_fn, *args)
     assert got_kind == want_kind, f"{args}: got {got!r}, CPython {want!r}"
@@ -48,8 +49,10 @@ def assert_same(got_fn, want_fn, *args, where=None):
         assert type(got) is float and same(got, want), f"{args}: got {got!r}, CPython {want!r}"
     else:
         assert type(got) is type(want), f"{args}: got {got!r}, CPython {want!r}"
-        message = str(want) if where is None else f"{want} (test_pylib.py:{where})"
-        assert str(got) == message, f"{args}: got {str(got)!r}, expected {message!r}"
+        assert str(got) == str(want), f"{args}: got {str(got)!r}, expected {str(want)!r}"
+        if where is not None:
+            frame = traceback.extract_tb(got.__traceback__)[-1]
+            assert (frame.filename, frame.lineno) == (__file__, where), f"{args}: raised at {frame}"
 
 
 def step(x, k):

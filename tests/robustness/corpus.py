@@ -7,13 +7,13 @@ insides (``KeyError``, ``AttributeError``, ``RecursionError``, ...).  Where:
 * a compile-time error is a ``CompileError`` whose message names
   ``bad_code.py:LINE:COL`` -- the line ``bad_code.py`` marks with ``# <-`` --
   and shows that line with a caret under it;
-* a run-time error is CPython's exception type, its message ending in
-  `` (bad_code.py:LINE)``;
+* a run-time error is CPython's exception type, raised from ``bad_code.py:LINE``
+  (the last frame of its traceback);
 * a bad argument is refused at the call with a ``TypeError`` naming the
   function, the parameter and what is accepted, before anything is compiled.
 
 Some cases say what they must give relative to CPython: ``AS_CPYTHON`` (the
-value CPython returns, or CPython's exception with the location) or
+value CPython returns, or CPython's exception and message, raised from the line) or
 ``CPYTHON_OR_COMPILE_ERROR`` (that, or a located ``CompileError``; used where
 compiling the construct is optional but a wrong answer is not).
 
@@ -97,9 +97,10 @@ def assert_located_compile_error(err: CompileError, filename: str, line: int) ->
 
 
 def assert_located_runtime_error(err: BaseException, filename: str, line: int) -> None:
-    """``err``'s message ends with `` (filename:line)``."""
-    assert str(err).endswith(f"({filename}:{line})"), \
-        f"expected the message to end with ({filename}:{line}), got {describe(err)}"
+    """``err`` was raised from ``filename:line``: the last frame of its traceback."""
+    frames = traceback.extract_tb(err.__traceback__)
+    where = (os.path.basename(frames[-1].filename), frames[-1].lineno) if frames else None
+    assert where == (filename, line), f"expected it raised at {filename}:{line}, got {describe(err)}"
 
 
 def assert_no_trace_left_running() -> None:
@@ -109,7 +110,7 @@ def assert_no_trace_left_running() -> None:
 def assert_matches(got: tuple[str, Any], want: tuple[str, Any], filename: str, line: int,
                    compile_error_allowed: bool) -> None:
     """The compiled outcome ``got`` against CPython's ``want`` (see the module docstring): the same
-    value, or the same exception with CPython's message and `` (filename:line)`` after it."""
+    value, or the same exception with CPython's message, raised from ``filename:line``."""
     got_kind, got_value = got
     want_kind, want_value = want
     if got_kind == "value":
@@ -127,8 +128,7 @@ def assert_matches(got: tuple[str, Any], want: tuple[str, Any], filename: str, l
     assert type(got_value) is type(want_value), \
         f"CPython raises {describe(want_value)}, the compiled function raises {describe(got_value)}"
     assert_located_runtime_error(got_value, filename, line)
-    assert str(got_value) == f"{want_value} ({filename}:{line})", \
-        f"CPython says {want_value}, the compiled function {got_value}"
+    assert str(got_value) == str(want_value), f"CPython says {want_value}, the compiled function {got_value}"
 
 
 # ============================================================== kinds of cases
