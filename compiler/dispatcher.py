@@ -304,15 +304,7 @@ class Dispatcher:
             args = self._bind(args, kwargs)
             if self._head is not None:
                 return self._head(*args)  # comes back here, bound, if no native path takes it
-        from runtime.boxing import PYTHON_SCALARS, typeof
-
-        key = []
-        for i, a in enumerate(args):
-            t = typeof(a)
-            if t is None:
-                raise self._argument_error(i, a)
-            key.append((t, type(a) in PYTHON_SCALARS))
-        key = tuple(key)
+        key = self._key(args)
         compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key, args=args)
         if key not in self._native:
             if key in self._called:
@@ -325,6 +317,13 @@ class Dispatcher:
 
     def _call_static(self, args: tuple) -> Any:
         """The call of a function with static arguments (bound): keyed by their values too."""
+        key = self._key(args)
+        compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key, args=args)
+        return compiled(tuple(a for i, a in enumerate(args) if i not in self._static))
+
+    def _key(self, args: tuple) -> tuple:
+        """The specialisation key of bound arguments: each one's type and whether it is a
+        Python scalar; a static argument's value (``_static_key``)."""
         from runtime.boxing import PYTHON_SCALARS, typeof
 
         key = []
@@ -342,9 +341,7 @@ class Dispatcher:
             if t is None:
                 raise self._argument_error(i, a)
             key.append((t, type(a) in PYTHON_SCALARS))
-        key = tuple(key)
-        compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key, args=args)
-        return compiled(tuple(a for i, a in enumerate(args) if i not in self._static))
+        return tuple(key)
 
     def _add_native(self, key: tuple[tuple[Type, bool], ...]) -> None:
         """Make the native path of ``key`` (if it can have one) and put it first in the chain."""

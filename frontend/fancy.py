@@ -186,25 +186,7 @@ def _select(a: Symbolic, key: Any, before_broadcast: Any = lambda: None) -> _Sel
 def _broadcast(indices: list[Symbolic]) -> list:
     """The shape the index arrays broadcast to (NumPy's ``IndexError`` if they do not)."""
     shapes = [arrays.shape(index) for index in indices]
-    ok: Any = True
-    result: list = []
-    ndim = max(len(s) for s in shapes)
-    for axis in range(ndim):
-        extent: Any = 1
-        for s in shapes:
-            k = axis - (ndim - len(s))
-            if k < 0:
-                continue
-            other = s[k]
-            if wholearray.same_extent(extent, other) or isinstance(other, int) and other == 1:
-                continue
-            if isinstance(extent, int) and extent == 1:
-                extent = other
-                continue
-            fits = arith.logical_or(arith.compare("==", extent, other), arith.compare("==", other, 1))
-            ok = arith.logical_and(ok, arith.logical_or(fits, arith.compare("==", extent, 1)))
-            extent = arith.select(arith.compare("==", extent, 1), other, extent)
-        result.append(extent)
+    result, ok = wholearray.broadcast_shapes(shapes)
     arith.raise_if(arith.logical_not(ok), "IndexError", "shape mismatch: indexing arrays could not be broadcast "
                    "together with shapes " + " ".join(_shape(len(s)) for s in shapes) + " ",
                    *(_value(e) for s in shapes for e in s))

@@ -362,8 +362,16 @@ def broadcast(operands: Sequence[Any], message: str | None = None) -> list[Any]:
     """The extents of the broadcast of the arrays among ``operands`` (scalars are 0-d), with
     the run-time check that they broadcast (NumPy's ``ValueError`` otherwise)."""
     shapes = [arrays.shape(x) for x in operands if is_array(x)]
+    result, ok = broadcast_shapes(shapes)
+    _check(ok, shapes, message)
+    return result
+
+
+def broadcast_shapes(shapes: list[list[Any]]) -> tuple[list[Any], Any]:
+    """The extents ``shapes`` broadcast to, and whether they do (True, or a traced bool)."""
     ndim = max((len(s) for s in shapes), default=0)
     result: list[Any] = []
+    ok: Any = True
     for axis in range(ndim):
         extent: Any = 1
         for s in shapes:
@@ -376,12 +384,11 @@ def broadcast(operands: Sequence[Any], message: str | None = None) -> list[Any]:
             if isinstance(extent, int) and extent == 1:
                 extent = other
                 continue
-            ok = arith.logical_or(arith.compare("==", extent, other), arith.compare("==", other, 1))
-            ok = arith.logical_or(ok, arith.compare("==", extent, 1))
-            _check(ok, shapes, message)
+            fits = arith.logical_or(arith.compare("==", extent, other), arith.compare("==", other, 1))
+            ok = arith.logical_and(ok, arith.logical_or(fits, arith.compare("==", extent, 1)))
             extent = arith.select(arith.compare("==", extent, 1), other, extent)
         result.append(extent)
-    return result
+    return result, ok
 
 
 def _check(ok: Any, shapes: list, message: str | None) -> None:
