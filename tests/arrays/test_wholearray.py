@@ -1706,7 +1706,7 @@ def test_broadcast_message_text(opt):
     with pytest.raises(ValueError) as caught:
         compiled(add, opt)(np.zeros(3), np.zeros(4))
     assert str(caught.value) == "operands could not be broadcast together with shapes (3,) (4,) "
-    with pytest.raises(ValueError, match=r"^could not broadcast input array from shape \(5,\) into shape \(6,\) "):
+    with pytest.raises(ValueError, match=r"^could not broadcast input array from shape \(5,\) into shape \(6,\)$"):
         compiled(assign_middle, opt)(np.zeros(8), np.zeros(5))
 
 

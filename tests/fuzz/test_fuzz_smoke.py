@@ -17,7 +17,7 @@ import pytest
 
 from .runner import run_batch
 
-BATCH = 30
+BATCH = 15
 
 
 @pytest.mark.parametrize("seed, count, dtypes", [("smoke", 120, "64"), ("smoke-all", 45, "all")])
