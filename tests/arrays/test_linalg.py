@@ -292,6 +292,8 @@ def _constant_power(n):
 
 
 POWERS = [-5, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 13]
+#: the constant exponents (a compile each): one of every path of NumPy's matrix_power
+CONSTANT_POWERS = [-3, -1, 0, 1, 2, 3, 13]
 POWER_INPUTS = {"f64": SYSTEM, "f32": SYSTEM.astype(np.float32), "c128": SYSTEM + 1j * SYSTEM.T,
                 "stack": data("float64", (2, 3, 3), seed=33), "empty": np.zeros((0, 0)),
                 "empty_stack": np.zeros((2, 0, 0)), "not_square": np.ones((2, 3)), "singular": SINGULAR}
@@ -303,6 +305,7 @@ def test_matrix_power(name):
     run-time and a constant exponent."""
     for n in POWERS:
         check(matrix_power, POWER_INPUTS[name], n, exact=True)
+    for n in CONSTANT_POWERS:
         check(_constant_power(n), POWER_INPUTS[name], exact=True)
 
 

@@ -1,5 +1,5 @@
-"""A fixed-seed smoke run of the differential fuzzer: 120 generated programs
-with float64/int64 array inputs, and 45 more with inputs of every dtype (30% of
+"""A fixed-seed smoke run of the differential fuzzer: 90 generated programs
+with float64/int64 array inputs, and 30 more with inputs of every dtype (30% of
 them whole-array programs, which compile longer; long runs: ``make fuzz``; the
 counts keep ``make test`` under 10 minutes on 2 cores).
 
@@ -20,7 +20,7 @@ from .runner import run_batch
 BATCH = 15
 
 
-@pytest.mark.parametrize("seed, count, dtypes", [("smoke", 120, "64"), ("smoke-all", 45, "all")])
+@pytest.mark.parametrize("seed, count, dtypes", [("smoke", 90, "64"), ("smoke-all", 30, "all")])
 def test_fuzz_smoke(seed, count, dtypes):
     with ThreadPoolExecutor(2) as pool:
         batches = pool.map(lambda start: run_batch(seed, start, BATCH, timeout=600.0, dtypes=dtypes),
