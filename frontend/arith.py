@@ -27,7 +27,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ir import Location, TypingError, UnsupportedError
-from ir.diagnostics import MAX_MESSAGE_ARGS
+from ir.diagnostics import MAX_MESSAGE_ARGS, builtin_exception
 from ir.dtypes import promote, to_dtype
 from ir.ops import (
     BINARY_OPS, COMPARE_OPS, CastOp, ConstantOp, FloatTestOp, IfOp, ImagOp, InvertOp, MakeComplexOp,
@@ -127,9 +127,21 @@ def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symboli
         return
     if len(args) > MAX_MESSAGE_ARGS:
         message, args = message.replace("{}", "?"), ()
-    if cond is True:
-        cond = constant(True, bool_)
-    _tr().emit(RaiseIfOp(cond.value, exception, message, tuple(a.value for a in args), loc=loc))
+
+    def raise_uncaught() -> None:
+        check = constant(True, bool_) if cond is True else cond
+        _tr().emit(RaiseIfOp(check.value, exception, message, tuple(a.value for a in args), loc=loc))
+
+    if _tr().function.try_scopes:
+        from .catching import route
+        from .text import formatted_message
+
+        cls = builtin_exception(exception)
+        text = formatted_message(message, args)
+        make = (lambda: cls(text)) if cls is not None else (lambda: RuntimeError(f"{exception}: " + text))
+        if route(cls or RuntimeError, make, cond, raise_uncaught):
+            return
+    raise_uncaught()
 
 
 def checks_unless(ok: Symbolic | bool, emit_checks: Callable[[], None]) -> None:

@@ -18,6 +18,7 @@ from . import (
     statistics, text, wholearray,
 )
 from .context import TraceContext, current
+from .raising import construct_exception
 from .values import Symbolic
 
 
@@ -120,6 +121,8 @@ def resolve_call(f: Any) -> Callable:
     if purity.mutating_method(f):
         _check_mutation(f.__self__, f"{type(f.__self__).__name__}.{f.__name__}()")
         return f
+    if isinstance(f, type) and issubclass(f, BaseException):
+        return lambda *args, **kwargs: construct_exception(f, *args, **kwargs)
     if purity.is_pure(f):
         return _numpy_at_trace_time(f) if (getattr(f, "__module__", None) or "").startswith("numpy") \
             and not isinstance(f, type) else f

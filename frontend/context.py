@@ -75,7 +75,8 @@ class FunctionTrace:
     the first such call is; ``provisional``: a call in it (or in a function it calls)
     assumed a type not known yet, so its trace is thrown away with the caller's;
     ``discard``: the provisional functions traced for it; ``tests``: the ``is None``
-    tests traced in it (``frontend.optional``)."""
+    tests traced in it (``frontend.optional``); ``try_scopes``: the ``try`` statements
+    being traced around the current point (``frontend.catching``)."""
 
     pyfunc: Callable
     func_op: FuncOp
@@ -87,6 +88,7 @@ class FunctionTrace:
     provisional: bool = False
     discard: list[str] = field(default_factory=list)
     tests: dict = field(default_factory=dict)
+    try_scopes: list = field(default_factory=list)
 
 
 class TraceContext:

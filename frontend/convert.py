@@ -70,6 +70,9 @@ _FACTORY = "__ag_factory"
 _CONVERTED = "__ag_converted"
 #: attribute the jump lowering attaches to an ``ast.For``: its ``extra_test``
 _EXTRA_TEST = "ag_extra_test"
+#: attribute the jump lowering attaches to an ``ast.ExceptHandler``: the name of the
+#: parameter its exception is passed in
+_EXCEPTION = "ag_exception"
 
 
 # ============================================================== source
@@ -402,6 +405,11 @@ class _ScopeNames(_ShallowVisitor):
             self._record(node.target.id, True)
         self.generic_visit(node)
 
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name is not None:   # except E as name: assigns name (and unbinds it after)
+            self._record(node.name, False)
+        self.generic_visit(node)
+
     def visit_For(self, node: ast.For) -> None:
         self.generic_visit(node)
         extra_test = getattr(node, _EXTRA_TEST, None)
@@ -487,6 +495,9 @@ def _exits(node: ast.stmt) -> bool:
         test = getattr(node, "test", None)
         endless = isinstance(test, ast.Constant) and bool(test.value)  # while True:
         return endless or _always_exits(node.orelse)
+    if isinstance(node, ast.Try):   # the body ends or its else does, and so does every handler
+        return ((_always_exits(node.body) or _always_exits(node.orelse))
+                and all(_always_exits(handler.body) for handler in node.handlers))
     return False
 
 
@@ -501,14 +512,19 @@ def _breaks(stmts: list[ast.stmt]) -> bool:
                 return True
         if isinstance(node, (ast.For, ast.While)) and _breaks(node.orelse):
             return True
+        if isinstance(node, ast.Try) and any(_breaks(part) for part in _try_parts(node)):
+            return True
     return False
+
+
+def _try_parts(node: ast.Try) -> list[list[ast.stmt]]:
+    """The statement lists of a ``try`` statement: body, handlers, else, finally."""
+    return [node.body, *(handler.body for handler in node.handlers), node.orelse, node.finalbody]
 
 
 # ============================================================== 1. validation
 _ASYNC = "compile a regular def instead"
 _UNSUPPORTED: dict[type, tuple[str, str]] = {
-    ast.Try: ("try/except", "check the condition with an if instead, or move the try outside "
-                            "the compiled function"),
     ast.TryStar: ("try/except*", "move the try outside the compiled function"),
     ast.With: ("the with statement", "move the with block outside the compiled function"),
     ast.AsyncWith: ("async with", _ASYNC),
@@ -536,6 +552,31 @@ class _Validator(_ShallowVisitor):
     def __init__(self, filename: str, local_names: set[str]):
         self._filename = filename
         self._locals = local_names
+        self._handlers = 0   # how many except clauses the node is in
+        self._finally = 0    # how many finally clauses
+        self._finally_loop = 0   # ... with no loop between them and the node
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        self._handlers += 1
+        self.generic_visit(node)
+        self._handlers -= 1
+
+    def visit_Try(self, node: ast.Try) -> None:
+        for child in (*node.body, *node.handlers, *node.orelse):
+            self.visit(child)
+        self._finally += 1
+        self._finally_loop += 1
+        for child in node.finalbody:
+            self.visit(child)
+        self._finally -= 1
+        self._finally_loop -= 1
+
+    def _loop(self, node: ast.For | ast.While) -> None:
+        outside, self._finally_loop = self._finally_loop, 0   # a loop inside a finally clause may break
+        self.generic_visit(node)
+        self._finally_loop = outside
+
+    visit_For = visit_While = _loop
 
     def generic_visit(self, node: ast.AST) -> None:
         problem = self._problem(node)
@@ -554,9 +595,13 @@ class _Validator(_ShallowVisitor):
             return (f"assigning to an attribute (.{node.attr} = ...) is not supported in compiled functions: "
                     "compiled code does not change objects' attributes; keep the value in a local variable "
                     "and return it, or make a new array of the shape you need")
-        if isinstance(node, ast.Raise) and node.exc is None:
-            return ("a bare raise (re-raise) is not supported in compiled functions; "
-                    "raise an exception, e.g. raise ValueError('...')")
+        if isinstance(node, ast.Raise) and node.exc is None and not self._handlers:
+            return ("a bare raise outside an except clause is not supported in compiled functions (there is "
+                    "no exception to raise again); raise an exception, e.g. raise ValueError('...')")
+        if isinstance(node, ast.Return) and self._finally or \
+                isinstance(node, (ast.Break, ast.Continue)) and self._finally_loop:
+            return (f"'{type(node).__name__.lower()}' in a finally clause is not supported in compiled functions "
+                    "(it would discard the exception being raised); move it after the try statement")
         if isinstance(node, ast.Raise) and node.cause is not None:
             return ("raise ... from ... is not supported in compiled functions; "
                     "raise the exception without from")
@@ -649,6 +694,8 @@ class _JumpLowering:
             return [node], body_flags | else_flags, body_jumps and else_jumps, []
         if isinstance(node, (ast.While, ast.For)):
             return self._loop_statement(node)
+        if isinstance(node, ast.Try):
+            return self._try(node)
         if isinstance(node, ast.AnnAssign):  # annotations of local variables are never evaluated
             node = _at(node, ast.Assign([node.target], node.value) if node.value else ast.Pass())
         return [node], set(), False, []
@@ -674,6 +721,28 @@ class _JumpLowering:
         if orelse:
             out.append(_at(chain[-1].orelse[0], ast.If(_not(taken), orelse, [])))
         return out, flags | else_flags, jumps and else_jumps, []
+
+    def _try(self, node: ast.Try) -> tuple[list[ast.stmt], set[str], bool, list[ast.stmt]]:
+        """Each clause lowered on its own; the ``else`` clause is guarded by the flags the
+        body may set (a ``return`` in the body leaves the statement: its ``else`` does not
+        run).  Each handler gets the name its exception is passed in (a bare ``raise``
+        raises it again)."""
+        node.body, flags, _ = self._lowered(node.body)
+        body_flags = set(flags)
+        for handler in node.handlers:
+            setattr(handler, _EXCEPTION, self._namer.new("exc_"))
+            handler.body, handler_flags, _ = self._lowered(handler.body)
+            flags |= handler_flags
+        node.orelse, else_flags, _ = self._lowered(node.orelse)
+        if body_flags and node.orelse:
+            node.orelse = [_at(node.orelse[0], ast.If(_all([_not(f) for f in sorted(body_flags)]), node.orelse, []))]
+        node.finalbody, _, _ = self._lowered(node.finalbody)   # no jumps there (validation)
+        return [node], flags | else_flags, False, []
+
+    def _lowered(self, stmts: list[ast.stmt]) -> tuple[list[ast.stmt], set[str], bool]:
+        """:meth:`block`, with ``pass`` for an empty result (a clause must keep a statement)."""
+        out, flags, jumps = self.block(stmts)
+        return (out or ([_at(stmts[0], ast.Pass())] if stmts else [])), flags, jumps
 
     def _loop_flag(self, kind: str) -> str:
         """The current loop's ``break_`` or ``continue_`` flag."""
@@ -740,6 +809,7 @@ class _ExprConverter(ast.NodeTransformer):
     def __init__(self, variables: set[str]):
         self._variables = variables
         self._inner: list[set[str]] = []
+        self._handlers: list[str] = []   # the exception parameters of the except clauses around
 
     def _is_variable(self, name: str) -> bool:
         return name in self._variables and not any(name in bound for bound in self._inner)
@@ -824,7 +894,16 @@ class _ExprConverter(ast.NodeTransformer):
 
     def visit_Raise(self, node: ast.Raise) -> ast.stmt:
         self.generic_visit(node)
-        return _at(node, ast.Expr(_ag("raise_", node.exc)))
+        exc = node.exc if node.exc is not None else _load(self._handlers[-1])   # a bare raise: re-raise
+        return _at(node, ast.Expr(_ag("raise_", exc)))
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.ExceptHandler:
+        if node.type is not None:
+            node.type = self.visit(node.type)
+        self._handlers.append(getattr(node, _EXCEPTION))
+        node.body = [self.visit(stmt) for stmt in node.body]
+        self._handlers.pop()
+        return node
 
     def visit_For(self, node: ast.For) -> ast.For:
         self.generic_visit(node)
@@ -870,6 +949,7 @@ class _ControlFlow:
     """
 
     def __init__(self, namer: _Namer):
+        self._namer = namer
         self._generated = {base: namer.new(base) for base in
                            ("if_body", "else_body", "loop_body", "get_state", "set_state", "vars_", "itr")}
         self._memo: dict[int, tuple[ast.stmt, _ScopeNames]] = {}
@@ -898,6 +978,8 @@ class _ControlFlow:
             return self._while(node, live)
         if isinstance(node, ast.For):
             return self._for(node, live)
+        if isinstance(node, ast.Try):
+            return self._try(node, live)
         return [node]
 
     def _if(self, node: ast.If, live: set[str]) -> list[ast.stmt]:
@@ -930,6 +1012,35 @@ class _ControlFlow:
         extra = _thunk(extra_test) if extra_test is not None else ast.Constant(None)
         return self._emit(node, "for_stmt", [node.iter, extra], [body], state_functions, state)
 
+    def _try(self, node: ast.Try, live: set[str]) -> list[ast.stmt]:
+        """``ag__.try_stmt(try_body, ((lambda: classes, except_body_k), ...), else_body,
+        finally_body, ...)``; a handler takes its exception as a parameter, binds its
+        ``as`` name to it and unbinds the name at its end (as CPython deletes it)."""
+        state = sorted(self._names(node).stores)  # see _if
+        state_functions = self._state_functions(state)
+        live = live | self._names(node).loads   # a handler may run after any point of the body
+        functions = [self._function("try_body", node.body, live)]
+        handlers = []
+        for k, handler in enumerate(node.handlers):
+            exception = getattr(handler, _EXCEPTION)
+            bind = [_at(handler, _assign(handler.name, _load(exception)))] if handler.name else []
+            unbind = [_at(handler, _assign(handler.name, _ag("Undefined", ast.Constant(handler.name))))] \
+                if handler.name else []
+            function = self._function(f"except_body_{k}", [*handler.body, *unbind], live, params=[exception],
+                                      prologue=bind)
+            functions.append(function)
+            classes = _thunk(handler.type) if handler.type is not None else ast.Constant(None)
+            handlers.append(ast.Tuple([classes, _load(function.name)], ast.Load()))
+        clauses = []
+        for base, stmts in (("else_body", node.orelse), ("finally_body", node.finalbody)):
+            if stmts:
+                functions.append(self._function(base, stmts, live))
+            clauses.append(_load(functions[-1].name) if stmts else ast.Constant(None))
+        names = ast.Tuple([ast.Constant(n) for n in state], ast.Load())
+        call = _ag("try_stmt", _load(functions[0].name), ast.Tuple(handlers, ast.Load()), *clauses,
+                   *(_load(f.name) for f in state_functions), names)
+        return [_at(node, s) for s in (*state_functions, *functions, ast.Expr(call))]
+
     def _state_functions(self, state: list[str]) -> tuple[ast.FunctionDef, ast.FunctionDef]:
         get_name, set_name, values = (self._generated[n] for n in ("get_state", "set_state", "vars_"))
         get_state = _def(get_name, [], [ast.Return(_tuple(state, ast.Load))])
@@ -938,6 +1049,8 @@ class _ControlFlow:
 
     def _function(self, base: str, stmts: list[ast.stmt], live: set[str],
                   params: Sequence[str] = (), prologue: Sequence[ast.stmt] = ()) -> ast.FunctionDef:
+        if base not in self._generated:
+            self._generated[base] = self._namer.new(base)
         name = self._generated[base]
         assigned = sorted(self._names(*prologue, *stmts).stores)
         declare = [ast.Nonlocal(assigned)] if assigned else []

@@ -162,6 +162,33 @@ def percent_format(template: str, values: Any) -> Any:
     return template % values
 
 
+def try_stmt(body: Callable[[], None], handlers: Sequence[tuple[Callable[[], Any] | None, Callable[[Any], None]]],
+             orelse: Callable[[], None] | None, final: Callable[[], None] | None,
+             get_state: _GetState, set_state: _SetState, names: Sequence[str]) -> None:
+    """``try``/``except``/``else``/``finally``: ``handlers`` are ``(classes thunk or None
+    for a bare except, handler taking the exception)``.  While tracing, every raise is a
+    raise site the tracer routes (``frontend.catching``)."""
+    staging = _staging()
+    if staging.tracing():
+        staging.staged_try(body, handlers, orelse, final, get_state, set_state, names)
+        return
+    try:
+        body()
+    except BaseException as exc:
+        for classes, handler in handlers:
+            if classes is None or isinstance(exc, classes()):
+                handler(exc)
+                break
+        else:
+            raise
+    else:
+        if orelse is not None:
+            orelse()
+    finally:
+        if final is not None:
+            final()
+
+
 def raise_(exc: Any) -> None:
     staging = _staging()
     if staging.tracing():

@@ -129,9 +129,9 @@ def raise_(exc: Any, loc: Location | None = None) -> None:
     and classes that need more than a message are an ``UnsupportedError``.
     """
     tr = _tr()
-    loc = loc or tr.location()
     if isinstance(exc, type) and issubclass(exc, BaseException):
         exc = exc()
+    loc = loc or getattr(exc, RAISED_AT, None) or tr.location()
     if not isinstance(exc, BaseException):
         raise TypingError("exceptions must derive from BaseException", loc)
     name = type(exc).__name__
@@ -140,13 +140,40 @@ def raise_(exc: Any, loc: Location | None = None) -> None:
         raise UnsupportedError(f"raising {name} is not supported in compiled code: only exceptions derived "
                                "from Exception (built-in ones that take a message) can be raised there; "
                                "raise it outside the compiled function", loc)
-    if not builtin or has_run_time_values(exc.args):
-        from .runtime_calls import raise_python
 
-        raise_python(type(exc), exc.args, loc)
-        message = f"{name} raised in Python did not propagate"
-        name = "RuntimeError"
-    else:
-        message = str(exc)
-    arith.raise_if(True, name, message.replace("{", "{{").replace("}", "}}"), loc=loc)
+    def raise_uncaught() -> None:
+        exception, message = name, None
+        if not builtin or has_run_time_values(exc.args):
+            from .runtime_calls import raise_python
+
+            args, kwargs = getattr(exc, CONSTRUCTION, (exc.args, {}))
+            raise_python(type(exc), args, kwargs, loc)
+            exception, message = "RuntimeError", f"{name} raised in Python did not propagate"
+        arith.raise_if(True, exception, (message or str(exc)).replace("{", "{{").replace("}", "}}"), loc=loc)
+
+    if tr.function.try_scopes:
+        from .catching import route
+
+        if route(type(exc), lambda: exc, True, raise_uncaught):
+            return
+    raise_uncaught()
     tr.frame.terminated = True
+
+
+#: the attribute of an exception a handler caught in traced code: where it was raised (raising
+#: it again raises it from there, as the last entry of CPython's traceback shows)
+RAISED_AT = "_compiled_raised_at"
+#: the attribute of an exception made in traced code that keeps the arguments it was made
+#: with, ``(args, kwargs)``: a run-time raise makes it again from them (``__init__`` may have
+#: made its ``args`` from them, as ``super().__init__(f"bad {x}")``)
+CONSTRUCTION = "_compiled_construction"
+
+
+def construct_exception(cls: type, *args: Any, **kwargs: Any) -> BaseException:
+    """``cls(*args, **kwargs)`` in traced code: the exception, which remembers how it was made."""
+    exc = user_computation(cls, *args, **kwargs)
+    try:
+        setattr(exc, CONSTRUCTION, (args, kwargs))
+    except AttributeError:   # a class with __slots__: made again from its args
+        pass
+    return exc

@@ -93,7 +93,18 @@ class _Template:
             return lambda boxed: tuple(part(boxed) for part in parts)
         if isinstance(value, text.Text):
             return text.renderer(value, self.add)
+        if isinstance(value, BaseException) and text.has_run_time_values(value):
+            return text.exception_renderer(value, self.add)
         return lambda boxed: value
+
+
+def _check_catchable(what: str) -> None:
+    """Python code called at run time may raise anything: not inside a ``try`` statement
+    that would have to see it (``frontend.catching``)."""
+    if _tr().function.try_scopes:
+        from .catching import check_python_call
+
+        check_python_call(what)
 
 
 def _emit(name: str, template: _Template, call: Callable[..., Any], result_type: Type) -> Any:
@@ -112,17 +123,19 @@ def numpy_in_place(name: str, fn: Callable[..., None], array: Symbolic, *inputs:
     _emit(name, template, lambda *boxed: fn(*(view(boxed) for view in views)), none)
 
 
-def raise_python(cls: type, args: tuple, loc: Location | None) -> None:
-    """A ``py.call`` that raises ``cls(*args)`` when the compiled code gets there, the
-    arguments (traced values, text made of them) as CPython holds them: an exception whose
-    message is made at run time (``raise ValueError(f"bad {x}")``), or of a class of the
-    user's, raised from a frame of ``loc`` as the run-time checks of compiled code are
+def raise_python(cls: type, args: tuple, kwargs: dict, loc: Location | None) -> None:
+    """A ``py.call`` that raises ``cls(*args, **kwargs)`` when the compiled code gets there,
+    the arguments (traced values, text made of them) as CPython holds them: an exception
+    whose message is made at run time (``raise ValueError(f"bad {x}")``), or of a class of
+    the user's, raised from a frame of ``loc`` as the run-time checks of compiled code are
     (``ir.diagnostics.raise_at``)."""
     template = _Template()
     values = template.add(tuple(args))
+    names = tuple(kwargs)
+    keywords = template.add(tuple(kwargs.values()))
 
     def call(*boxed: Any) -> None:
-        raise_at(cls(*values(boxed)), loc)
+        raise_at(cls(*values(boxed), **dict(zip(names, keywords(boxed)))), loc)
 
     _emit("raise", template, call, none)
 
@@ -196,6 +209,7 @@ def run_time_call(fn: Callable, name: str, result: type | None) -> Callable:
 
     def staged(*args: Any, **kwargs: Any) -> Any:
         _scalar_arguments(name, args, kwargs)
+        _check_catchable(f"{name}()")
         template = _Template()
         direct = _direct_call(fn, args, kwargs, template)
         if direct is not None:
@@ -416,6 +430,7 @@ def py_call(read_type: Callable[[Any], Type], fn: Any, result_type: Any, *args: 
     if not (isinstance(t, (NoneType, ArrayType)) or t.is_scalar):
         raise tr.error(TypingError, f"py_call({name}, ...): a {t} cannot come back from Python; declare None, "
                                     "a number type or an array type")
+    _check_catchable(f"py_call({name}, ...)")
     template = _Template()
     parts = []
     for a in args:

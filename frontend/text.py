@@ -41,7 +41,8 @@ from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Tuple
 from .context import TraceContext, current
 from .values import Symbolic
 
-__all__ = ["Text", "format_string", "percent_format", "lookup", "renderer", "has_run_time_values"]
+__all__ = ["Text", "format_string", "formatted_message", "percent_format", "lookup", "renderer", "exception_renderer",
+           "has_run_time_values"]
 
 
 def _tr() -> TraceContext:
@@ -115,10 +116,40 @@ def _parts_of(x: str | Text) -> tuple:
 
 
 def has_run_time_values(x: Any) -> bool:
-    """Whether ``x`` (a value, or a tuple or list of them) holds a traced value or text."""
+    """Whether ``x`` (a value, or a tuple or list of them, or an exception made of them)
+    holds a traced value or text."""
     if isinstance(x, (tuple, list)):
         return any(has_run_time_values(v) for v in x)
-    return isinstance(x, (Symbolic, Text))
+    if isinstance(x, BaseException):
+        return has_run_time_values(_made_of(x)[1:])
+    return isinstance(x, (Symbolic, Text, _Exception))
+
+
+def _made_of(exc: BaseException) -> tuple[type, tuple, dict]:
+    """How ``exc`` is made again when the compiled code runs: its class and the arguments it
+    was made with in traced code (``raising.construct_exception``), else its ``args``."""
+    from .raising import CONSTRUCTION
+
+    args, kwargs = getattr(exc, CONSTRUCTION, (exc.args, {}))
+    return type(exc), tuple(args), dict(kwargs)
+
+
+@dataclass(frozen=True)
+class _Exception:
+    """An exception made of traced values or text, kept in text (``str(e)``, ``f"{e!r}"``):
+    made again from its arguments when the text is made."""
+
+    cls: type
+    args: tuple
+    kwargs: tuple   # (name, value) pairs
+
+
+def exception_renderer(exc: BaseException | _Exception, box: Callable[[Any], Callable[[tuple], Any]]
+                       ) -> Callable[[tuple], BaseException]:
+    """A function of a ``py.call``'s boxed operands that makes the exception ``exc`` again."""
+    cls, args, kwargs = (exc.cls, exc.args, dict(exc.kwargs)) if isinstance(exc, _Exception) else _made_of(exc)
+    values, names, keywords = box(args), tuple(kwargs), box(tuple(kwargs.values()))
+    return lambda boxed: cls(*values(boxed), **dict(zip(names, keywords(boxed))))
 
 
 # ----------------------------------------------------------------- making text
@@ -126,6 +157,9 @@ def _sample(x: Any) -> Any:
     """A value of the Python type ``x`` has when the compiled code runs, to try a format on."""
     if isinstance(x, (tuple, list)):
         return type(x)(_sample(v) for v in x)
+    if isinstance(x, (BaseException, _Exception)) and has_run_time_values(x):
+        cls, args, kwargs = (x.cls, x.args, dict(x.kwargs)) if isinstance(x, _Exception) else _made_of(x)
+        return cls(*_sample(args), **{k: _sample(v) for k, v in kwargs.items()})
     if not isinstance(x, Symbolic):
         return x
     t = x.type
@@ -144,6 +178,9 @@ def _snapshot(x: Any) -> Any:
 
     if isinstance(x, (tuple, list)):
         return tuple(_snapshot(v) for v in x)
+    if isinstance(x, BaseException) and has_run_time_values(x):
+        cls, args, kwargs = _made_of(x)
+        return _Exception(cls, _snapshot(args), tuple(zip(kwargs, _snapshot(tuple(kwargs.values())))))
     if isinstance(x, Symbolic) and isinstance(x.type, ArrayType):
         return numpy_api.copy(x)
     if isinstance(x, Symbolic) and isinstance(x.type, TupleType):
@@ -168,7 +205,9 @@ def _text(fn: Callable[..., str], *args: Any) -> str | Text:
 
 
 def _holds_text(x: Any) -> bool:
-    return any(_holds_text(v) for v in x) if isinstance(x, (tuple, list)) else isinstance(x, Text)
+    if isinstance(x, BaseException):
+        return _holds_text(_made_of(x)[1:])
+    return any(_holds_text(v) for v in x) if isinstance(x, (tuple, list, dict)) else isinstance(x, Text)
 
 
 def _convert(value: Any, conversion: str | None) -> Any:
@@ -187,6 +226,16 @@ def format_string(parts: tuple) -> str | Text:
     for piece in pieces:
         result = result + piece
     return result
+
+
+def formatted_message(template: str, args: tuple) -> str | Text:
+    """The message of a run-time check (``template.format(*args)``) as the exception compiled
+    code raises has it: each argument as the Python number its error slot gives back (an
+    element of an ``f32`` array as a Python float, as ``runtime.errors`` decodes it)."""
+    if not args:
+        return template.format()
+    return _text(lambda *values: template.format(*(v.item() if isinstance(v, np.generic) else v
+                                                   for v in values)), *args)
 
 
 def percent_format(template: str, values: Any) -> str | Text:
@@ -261,6 +310,8 @@ def _call_renderer(call: _Call, box: Callable[[Any], Callable[[tuple], Any]]) ->
 def _value_renderer(x: Any, box: Callable[[Any], Callable[[tuple], Any]]) -> Callable[[tuple], Any]:
     if isinstance(x, Text):
         return renderer(x, box)
+    if isinstance(x, _Exception):
+        return exception_renderer(x, lambda value: _value_renderer(value, box))
     if isinstance(x, tuple):
         items = [_value_renderer(v, box) for v in x]
         return lambda boxed: tuple(item(boxed) for item in items)

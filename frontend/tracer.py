@@ -112,6 +112,10 @@ class Tracer(TraceContext):
             if func_op is None:
                 func_op = self._trace_function(pyfunc, spec, list(sig.parameters), key, constants=values)
             name, result_type = func_op.sym_name, func_op.result_type
+        if self.function.try_scopes:
+            from .catching import check_call
+
+            check_call(self.functions.get(key) or trace.func_op, f"the call of {pyfunc.__name__}()")
         op = self.emit(CallOp(name, ir_args, result_type))
         if name in self.never_return:
             raise PathEnds()

@@ -1,4 +1,4 @@
-"""Lowering of the structured control flow: ``if``, ``for``, ``while``.
+"""Lowering of the structured control flow: ``if``, ``for``, ``while``, ``try``/``leave``.
 
 The ``yield``/``condition`` that end their blocks pass values on: the core's
 ``lower_block`` returns them.  Semantics (those of the op docstrings in
@@ -7,6 +7,9 @@ The ``yield``/``condition`` that end their blocks pass values on: the core's
 * ``for`` computes its trip count first (in unsigned arithmetic, so any i64
   bounds work), then counts ``k = 0..n-1`` with the induction variable
   ``lower + k*step``.
+* ``try`` ends in a block whose phis take the values of its ``yield`` and of each
+  ``leave`` that ends it; a ``leave`` branches there, and what follows it in its
+  block is lowered into a block no branch reaches (LLVM drops it).
 * a ``for`` our ``vectorize`` pass made (a vector loop, or the loop of the trips
   that remain) is marked ``llvm.loop.isvectorized`` for LLVM: its loop
   vectorizer leaves it alone instead of vectorizing it again.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import llvmlite.ir as lir
 
-from ir.ops.control import ForOp, IfOp, WhileOp
+from ir.ops.control import ForOp, IfOp, LeaveOp, TryOp, WhileOp
 
 from .core import _I64, _FunctionLowering, _lowers, value_type
 
@@ -117,3 +120,35 @@ def _while(self: _FunctionLowering, op: WhileOp) -> list[lir.Value]:
         phi.add_incoming(value, latch)
     b.position_at_end(exit_)
     return forwarded  # computed in the block that branches to the exit: they dominate it
+
+
+@_lowers(TryOp)
+def _try(self: _FunctionLowering, op: TryOp) -> list[lir.Value]:
+    b = self.b
+    exit_ = b.append_basic_block("try.exit")
+    incoming: list[tuple[list[lir.Value], lir.Block]] = []
+    self.try_exits.append((op, exit_, incoming))
+    try:
+        values = self.lower_block(op.body)
+    finally:
+        self.try_exits.pop()
+    incoming.append((values, b.basic_block))
+    b.branch(exit_)
+    b.position_at_end(exit_)
+    results = []
+    for k, result in enumerate(op.results):
+        phi = b.phi(value_type(result.type))
+        for values, block in incoming:
+            phi.add_incoming(values[k], block)
+        results.append(phi)
+    return results
+
+
+@_lowers(LeaveOp)
+def _leave(self: _FunctionLowering, op: LeaveOp) -> None:
+    b = self.b
+    target = op.target()
+    _, exit_, incoming = next(entry for entry in self.try_exits if entry[0] is target)
+    incoming.append(([self.value(v) for v in op.operands], b.basic_block))
+    b.branch(exit_)
+    b.position_at_end(b.append_basic_block("after.leave"))

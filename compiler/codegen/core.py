@@ -478,6 +478,8 @@ class _FunctionLowering:
         self.b = _FoldingBuilder(fn.append_basic_block("body"))
         self.ret_ptr, self.err_ptr, self.depth = fn.args[:3]
         self.on_error_path = False   # lowering a cleanup region (its releases go out of line)
+        #: the ``try`` ops being lowered, innermost last: (op, exit block, [(values, block)] of its exits)
+        self.try_exits: list[tuple] = []
         self.values: dict[Value, lir.Value] = dict(zip(func.args, fn.args[3:]))
         #: the byte span of an array computed for ``array.overlap``, with the basic block it is valid in
         self.spans: dict[Value, tuple[lir.Block, tuple]] = {}

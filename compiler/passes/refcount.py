@@ -89,6 +89,12 @@ released on that path instead:
     against the callee's signature, so extra trailing operands would not
     do).  An op whose set is empty gets no region.
 
+A ``leave`` (an exception caught: the end of its handler's code) ends the
+blocks between it and its ``try`` early, before their releases: right
+before it, an ``array.incref`` of every array leaf it hands on (a transfer,
+as for ``yield``) and an ``array.decref`` of every value of the live owned
+set defined inside that ``try``.
+
 So every reference is released exactly once on every path: at the end of
 its block on the normal path, in the cleanup of the op that stops the
 function on an error path (a callee that fails has run its own cleanup
@@ -99,7 +105,8 @@ when the memory cannot be had; the arrays owned at that point are not
 released then (the op has no cleanup region).  That path means the process
 is out of memory anyway.
 
-The pass names no op class for these rules: it asks each op
+The pass names no op class for these rules but ``try``/``leave`` (the edge from a
+``leave`` to its ``try`` is one no interface describes): it asks each op
 (:mod:`ir.interfaces`) -- ``ownership(op, i)`` says whether an array result owns
 a reference (an ``Allocate`` effect, a ``call``, a region op declaring its flow),
 is a view of an operand (``array.view``), borrows (``tuple``, ``tuple_get``,
@@ -120,6 +127,7 @@ from ir.core import Block, BlockArgument, IsolatedFromAbove, Operation, Region, 
 from ir.interfaces import entry_operands, has_cleanup_region, is_region_branch, ownership
 from ir.module import Module
 from ir.ops.array import ArrayDecrefOp, ArrayIncrefOp
+from ir.ops.control import LeaveOp, TryOp
 from ir.ops.tuple import TupleGetOp
 from ir.types import ArrayType, TupleType, Type
 
@@ -238,10 +246,12 @@ def _loop_inits(op: Operation) -> Sequence[Value]:
 
 
 # ----------------------------------------------------------------- the rewrite
-def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] = ()) -> int:
+def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] = (),
+                   tries: tuple[tuple[TryOp, int], ...] = ()) -> int:
     """Apply the rules to ``block`` and the regions nested in it; returns the
     number of refcount ops inserted.  ``live_outer`` is the live owned set of
-    the enclosing blocks at the op that holds ``block``.
+    the enclosing blocks at the op that holds ``block``; ``tries``, for each
+    ``try`` around it, how much of that set was live outside the ``try``.
 
     The block is rebuilt in one sweep: its ops are taken out and appended back,
     each with the refcount ops that go before and after it."""
@@ -252,10 +262,14 @@ def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] =
     for op in ops:
         builder = Builder.at_end(block, op.loc)
         inserted += _insert_refcount_ops(ArrayIncrefOp, _loop_inits(op), builder)
+        if isinstance(op, LeaveOp):
+            inserted += _leave(op, block, (*live_outer, *owned), tries, builder)
         block.append(op)
-        live = () if op.has_trait(IsolatedFromAbove) else (*live_outer, *owned)
+        isolated = op.has_trait(IsolatedFromAbove)
+        live = () if isolated else (*live_outer, *owned)
+        inner_tries = () if isolated else (*tries, (op, len(live))) if isinstance(op, TryOp) else tries
         for region in op.regions:
-            inserted += _rewrite_block(region.block, _region_args_owned(op), live)
+            inserted += _rewrite_block(region.block, _region_args_owned(op), live, inner_tries)
         if has_cleanup_region(op):
             inserted += _add_cleanup(op, live)
         if _results_owned(op):
@@ -263,6 +277,17 @@ def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] =
         if _is_view(op):
             inserted += _insert_refcount_ops(ArrayIncrefOp, op.results, builder)
     return inserted + _release_at_end(block, owned, term)
+
+
+def _leave(op: LeaveOp, block: Block, live: Sequence[Value], tries: tuple[tuple[TryOp, int], ...],
+           builder: Builder) -> int:
+    """Before a ``leave`` (going back into ``block``): an incref of every array it hands to its
+    ``try``'s results, then a decref of every owned value it leaves behind (those defined
+    inside that ``try``)."""
+    target = op.target(block)
+    outside = next(count for try_op, count in tries if try_op is target)
+    inserted = _insert_refcount_ops(ArrayIncrefOp, op.operands, builder)
+    return inserted + _insert_refcount_ops(ArrayDecrefOp, live[outside:], builder)
 
 
 def _add_cleanup(op: Operation, live: Sequence[Value]) -> int:

@@ -14,6 +14,14 @@
     it is false, the values forwarded by ``condition`` are the results;
     when true, they enter the second region, whose ``yield`` gives the next
     iteration's values.
+
+``try : T... { ... leave 0, %x... ... yield %y... }``
+    Runs its region; the values of its ``yield`` are its results -- or those
+    of a ``leave`` nested in it, which ends the region early (an exception
+    that a handler caught: the handler's code comes before the ``leave``).
+    ``leave N`` ends the ``try`` that encloses it ``N`` levels up (0: the
+    innermost); only ``if``, ``for``, ``while`` and ``try`` may stand between
+    them.
 """
 from __future__ import annotations
 
@@ -21,10 +29,10 @@ from typing import Sequence
 
 from ..core import Block, Operation, Region, Terminator, Value
 from ..diagnostics import Location
-from ..interfaces import Diverge, Flow, RegionBranch, Slot, terminator_targets
+from ..interfaces import OWNS, Diverge, Flow, Global, Ownership, RecursiveEffects, RegionBranch, Slot, terminator_targets
 from ..types import Type, bool_, i64
 
-__all__ = ["YieldOp", "ConditionOp", "IfOp", "ForOp", "WhileOp"]
+__all__ = ["YieldOp", "ConditionOp", "IfOp", "ForOp", "WhileOp", "TryOp", "LeaveOp"]
 
 
 def _types(values: Sequence[Value]) -> list[Type]:
@@ -42,8 +50,13 @@ class YieldOp(Operation):
         """The parent must be a region op declaring its flow (``RegionBranch``); the
         yielded values must match, in number and type, where its flow sends them."""
         parent = self.parent_op
+        if isinstance(parent, TryOp):
+            if _types(self.operands) != [r.type for r in parent.results]:
+                self.fail(f"yields ({', '.join(map(str, _types(self.operands)))}) but 'try' has results "
+                          f"({', '.join(str(r.type) for r in parent.results)})")
+            return
         if parent is None or not parent.has_trait(RegionBranch):
-            self.fail("must end a region of 'if', 'for' or the 'do' region of 'while'")
+            self.fail("must end a region of 'if', 'for', 'try' or the 'do' region of 'while'")
         region = next(i for i, r in enumerate(parent.regions) if r.block is self.parent)
         targets = terminator_targets(parent, region)
         expected = [parent.results[k].type if where is None else parent.regions[where].block.args[k].type
@@ -258,3 +271,76 @@ class WhileOp(Operation):
             self.fail("inits, region arguments and results must have the same types")
         _check_terminator(self, self.before, ConditionOp)
         _check_terminator(self, self.after, YieldOp)
+
+
+class TryOp(Operation):
+    """A region that may end early: its results are the operands of its ``yield``, or
+    of the ``leave`` that ended it (see the module docstring).
+
+    Decision: it declares no ``RegionBranch`` flow, since a ``leave`` deep inside is an
+    edge that flow cannot name: passes that drop result slots or follow values
+    through region ops (DCE) treat it as an op they know nothing of, which keeps
+    every result and everything its ``yield`` and ``leave`` operands use.  Its
+    array results own a reference, as an ``if``'s do (``yield`` and ``leave``
+    hand one on)."""
+
+    name = "try"
+    traits = frozenset({RecursiveEffects})
+
+    def __init__(self, result_types: Sequence[Type] = (), loc: Location | None = None,
+                 result_names: Sequence[str | None] | None = None):
+        self._setup([], result_types, regions=[Region()], loc=loc, result_names=result_names)
+
+    @property
+    def body(self) -> Block:
+        return self.regions[0].block
+
+    def ownership(self, index: int) -> Ownership:
+        return OWNS
+
+    def verify_(self) -> None:
+        if self.operands or len(self.regions) != 1 or self.body.args:
+            self.fail("expects no operands and one region without arguments")
+        _check_terminator(self, self.body, YieldOp)
+
+
+class LeaveOp(Operation):
+    """``leave N, %values...``: end the ``try`` ``N`` levels up with ``values`` as its
+    results.  Nothing after it in its block runs.  It is a jump, not a terminator:
+    the code of an exception handler ends with it in the middle of the code
+    around it.  Never moved, removed or duplicated across paths (``Global``)."""
+
+    name = "leave"
+
+    def __init__(self, depth: int, values: Sequence[Value] = (), loc: Location | None = None):
+        self._setup(values, [], {"depth": depth}, loc=loc)
+
+    @property
+    def depth(self) -> int:
+        return self.attributes["depth"]
+
+    def effects(self):
+        return (Global(),)
+
+    def target(self, block: Block | None = None) -> TryOp | None:
+        """The ``try`` this op ends (None if there is no such ``try`` around it), seen from
+        its block or from ``block`` (where a pass is about to put it)."""
+        depth, op = self.depth, (block or self.parent).parent_op if (block or self.parent) else None
+        while op is not None:
+            if isinstance(op, TryOp):
+                if depth == 0:
+                    return op
+                depth -= 1
+            elif not isinstance(op, (IfOp, ForOp, WhileOp)):
+                return None
+            op = op.parent_op
+        return None
+
+    def verify_(self) -> None:
+        target = self.target()
+        if target is None:
+            self.fail(f"must be inside {self.depth + 1} 'try' op(s), with only 'if', 'for', 'while' "
+                      "and 'try' between")
+        if _types(self.operands) != [r.type for r in target.results]:
+            self.fail(f"passes ({', '.join(map(str, _types(self.operands)))}) but its 'try' has results "
+                      f"({', '.join(str(r.type) for r in target.results)})")

@@ -1486,3 +1486,50 @@ def check_random_program(module: Module) -> None:
     # the output is valid text: it prints and parses back the same
     text = print_module(module)
     assert print_module(parse_module(text)) == text
+
+
+def test_leave_hands_on_its_values_and_releases_what_the_try_owns():
+    """A ``leave`` (a caught exception) ends the blocks inside its ``try`` early: it hands
+    its operands on and releases what was made inside the ``try``, not what was made outside."""
+    check("""
+        func @f(%c: bool, %n: i64) -> array<f64, 1, C> {
+          %a = array.alloc %n : array<f64, 1, C>
+          %r = try : array<f64, 1, C> {
+            %b = array.alloc %n : array<f64, 1, C>
+            if %c {
+              %d = array.alloc %n : array<f64, 1, C>
+              leave %a {depth = 0}
+              yield
+            } else {
+              yield
+            }
+            yield %b
+          }
+          return %r
+        }
+    """, """
+        func @f(%c: bool, %n: i64) -> array<f64, 1, C> {
+          %a = array.alloc %n : array<f64, 1, C>
+          %r = try : array<f64, 1, C> {
+            %b = array.alloc %n : array<f64, 1, C>
+            if %c {
+              %d = array.alloc %n : array<f64, 1, C>
+              array.incref %a
+              array.decref %b
+              array.decref %d
+              leave %a {depth = 0}
+              array.decref %d
+              yield
+            } else {
+              yield
+            }
+            array.incref %b
+            array.decref %b
+            yield %b
+          }
+          array.incref %r
+          array.decref %a
+          array.decref %r
+          return %r
+        }
+    """)

@@ -1006,11 +1006,11 @@ def test_user_location_outside_converted_code_is_none():
 
 
 # ===================================================================== unsupported constructs
-def uses_try(x):
-    try:  # <- here
-        return 1 / x
-    except ZeroDivisionError:
-        return 0
+def uses_return_in_finally(x):
+    try:
+        y = 1 / x
+    finally:
+        return 0  # <- here
 
 
 def uses_try_star(x):
@@ -1127,6 +1127,15 @@ def uses_bare_raise(x):
     return x
 
 
+def uses_break_in_finally(xs):
+    for x in xs:
+        try:
+            y = 1 / x
+        finally:
+            break  # <- here
+    return xs
+
+
 def uses_raise_from(x):
     if x:
         raise ValueError("bad") from None  # <- here
@@ -1134,7 +1143,8 @@ def uses_raise_from(x):
 
 
 UNSUPPORTED = [
-    (uses_try, "try/except is not supported in compiled functions; check the condition with an if"),
+    (uses_return_in_finally, "'return' in a finally clause is not supported in compiled functions (it would "
+                             "discard the exception being raised); move it after the try statement"),
     (uses_try_star, "try/except*"),
     (uses_with, "with statement is not supported"),
     (uses_yield, "yield"),
@@ -1154,7 +1164,8 @@ UNSUPPORTED = [
     (uses_match, "match is not supported"),
     (uses_star_assignment, "starred assignment"),
     (uses_star_for_target, "starred assignment"),
-    (uses_bare_raise, "bare raise"),
+    (uses_bare_raise, "bare raise outside an except clause"),
+    (uses_break_in_finally, "'break' in a finally clause"),
     (uses_raise_from, "raise ... from"),
 ]
 

@@ -22,7 +22,7 @@ from ir.ops.arith import (
     MaxOp, MinOp, ModOp, MulOp, NegOp, NeOp, NotOp, OrOp, PowOp, RaiseIfOp, SelectOp, ShlOp, ShrOp,
     SubOp, XorOp, convert_scalar,
 )
-from ir.ops.control import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
+from ir.ops.control import ConditionOp, ForOp, IfOp, LeaveOp, TryOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.optional import MakeOptionalOp
@@ -84,8 +84,18 @@ def build_everything() -> Module:
     with bld.inside(spin.after):
         bld.insert(YieldOp([bld.add(ShrOp(spin.after.args[0], one))]))
 
+    caught = bld.insert(TryOp([i64], result_names=["q"]))
+    with bld.inside(caught.body):
+        check = bld.insert(IfOp(bld.add(EqOp(b, bld.add(ConstantOp(0, i64))))))
+        with bld.inside(check.then_block):
+            bld.insert(LeaveOp(0, [one]))
+            bld.insert(YieldOp([]))
+        with bld.inside(check.else_block):
+            bld.insert(YieldOp([]))
+        bld.insert(YieldOp([bld.add(FloorDivOp(a, b))]))
+
     bld.add(TupleGetOp(bld.add(MakeOptionalOp(flag, angle)), 1))
-    pair = bld.add(MakeTupleOp([spin.results[0], loop.results[0]]))
+    pair = bld.add(MakeTupleOp([spin.results[0], bld.add(AddOp(loop.results[0], bld.add(CastOp(caught.result, f64))))]))
     first = bld.add(TupleGetOp(pair, 0))
     second = bld.add(TupleGetOp(pair, 1))
     bld.insert(ReturnOp(bld.add(MakeTupleOp([first, second]))))
