@@ -24,8 +24,10 @@ Python-semantics decisions:
   values); ``str(e)``, ``repr(e)``, ``e.args``, ``type(e)``, ``isinstance`` and
   a bare ``raise`` of it work as in CPython;
 * after an ``except ... as e`` clause, ``e`` is unbound, as CPython deletes it;
+* a function called inside a ``try`` statement is traced into the caller's code
+  (``Tracer.call``), so that its raise sites are sites of the caller's;
 * exceptions that compiled code cannot see coming are refused where they would
-  have to be caught: a call of another compiled function, or of Python code
+  have to be caught: a call of a recursive function, or of Python code
   (``compiler.py_call``), whose exceptions a handler around it could catch or
   that a ``finally`` around it would have to see, is an ``UnsupportedError``;
   so is a raise site inside code our own operations build (the element

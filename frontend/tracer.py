@@ -56,6 +56,8 @@ class Tracer(TraceContext):
         self.module = Module()
         self.functions: dict[tuple, FuncOp] = {}
         self.in_progress: dict[tuple, FunctionTrace] = {}
+        #: the functions being traced into their caller's code (see :meth:`call`)
+        self.inlining: set[Callable] = set()
         #: functions whose every path raises: a call to one ends the caller's path
         self.never_return: set[str] = set()
         #: function -> which parts of its result are Python numbers (``_weakness``)
@@ -93,6 +95,8 @@ class Tracer(TraceContext):
         except TypeError as err:
             raise self.error(TypingError, f"{pyfunc.__name__}(): {err}") from None
         bound.apply_defaults()
+        if self.function.try_scopes and pyfunc not in self.inlining and not self._recursive(pyfunc):
+            return self._inline(pyfunc, bound)
         values = list(bound.arguments.values())
         spec = tuple(_param_spec(v) for v in values)
         key = (pyfunc, spec)
@@ -122,6 +126,24 @@ class Tracer(TraceContext):
         if isinstance(result_type, NoneType):
             return None
         return _weaken(self._unpack(Symbolic(op.result)), self.weak_results.get(name, False))
+
+    def _recursive(self, pyfunc: Callable) -> bool:
+        return any(trace.pyfunc is pyfunc for trace in self.stack)
+
+    def _inline(self, pyfunc: Callable, bound: inspect.BoundArguments) -> Any:
+        """A call inside a ``try`` statement, traced into the caller's code: its raise sites
+        are then the caller's, which the handlers around the call catch as CPython's would
+        (a call of a function of its own would return their exceptions as a status no handler
+        sees).  A function that calls itself is called as usual (``frontend.catching``
+        refuses it where a handler would have to see what it raises)."""
+        self.inlining.add(pyfunc)
+        try:
+            result = run_user_code(lambda: convert(pyfunc).function(*bound.args, **bound.kwargs))
+        finally:
+            self.inlining.discard(pyfunc)
+        if self.frame.terminated:
+            raise PathEnds()
+        return result
 
     def _unpack(self, value: Symbolic) -> Any:
         """A call's result as the traced function's value: tuples as Python tuples, an

@@ -36,6 +36,7 @@ CASES = [
     (k.in_while, [(10,), (0,)]),
     (k.returns_in_try_with_finally, [(1,), (-1,)]),
     (k.calls_inside_harmless, [(2,), (0,)]),
+    (k.calls_inside, [(5,), (0,), (500,)]),
     (k.raising_in_finally_path, [(0,), (2,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
@@ -72,7 +73,7 @@ def test_user_exception_made_once_at_run_time():
     assert str(info.value) == "bad y" and info.value.x == "y"
 
 
-@pytest.mark.parametrize("fn, what", [(k.calls_inside, "the call of helper()"),
+@pytest.mark.parametrize("fn, what", [(k.recursion_inside, "the call of factorial()"),
                                       (k.python_inside, "py_call(abs, ...)")])
 def test_exceptions_of_calls_cannot_be_caught_yet(fn, what):
     with pytest.raises(UnsupportedError) as info:

@@ -255,13 +255,29 @@ def returns_in_try_with_finally(x):
 
 
 def helper(x):
+    if x > 100:
+        raise Plain(f"too big {x}")
     return 10 // x
 
 
 def calls_inside(x):
     try:
-        return helper(x)
+        return helper(x) + 1
     except ZeroDivisionError:
+        return 0
+    except ValueError as e:
+        print("caught", e)
+        return -1
+
+
+def factorial(n):
+    return 1 if n <= 1 else n * factorial(n - 1)
+
+
+def recursion_inside(n):
+    try:
+        return factorial(n)
+    except Exception:
         return 0
 
 
