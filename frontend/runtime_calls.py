@@ -53,7 +53,7 @@ from ir.types import (
 from .context import TraceContext, current
 from . import text
 from .pycall import array_view, register
-from .values import Symbolic, describe, type_of
+from .values import OptionalValue, Symbolic, describe, type_of
 
 __all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "print_", "lookup", "numpy_in_place", "stage_py_call", "py_call"]
 
@@ -95,6 +95,8 @@ class _Template:
             return text.renderer(value, self.add)
         if isinstance(value, BaseException) and text.has_run_time_values(value):
             return text.exception_renderer(value, self.add)
+        if isinstance(value, OptionalValue):
+            return text.optional_renderer(value, self.add)
         return lambda boxed: value
 
 

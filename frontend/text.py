@@ -39,9 +39,9 @@ from ir.dtypes import to_dtype
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, TupleType
 
 from .context import TraceContext, current
-from .values import Symbolic
+from .values import OptionalValue, Symbolic
 
-__all__ = ["Text", "format_string", "formatted_message", "percent_format", "lookup", "renderer", "exception_renderer",
+__all__ = ["Text", "format_string", "formatted_message", "percent_format", "lookup", "renderer", "exception_renderer", "optional_renderer",
            "has_run_time_values"]
 
 
@@ -122,7 +122,7 @@ def has_run_time_values(x: Any) -> bool:
         return any(has_run_time_values(v) for v in x)
     if isinstance(x, BaseException):
         return has_run_time_values(_made_of(x)[1:])
-    return isinstance(x, (Symbolic, Text, _Exception))
+    return isinstance(x, (Symbolic, Text, _Exception, OptionalValue))
 
 
 def _made_of(exc: BaseException) -> tuple[type, tuple, dict]:
@@ -144,6 +144,13 @@ class _Exception:
     kwargs: tuple   # (name, value) pairs
 
 
+def optional_renderer(x: OptionalValue, box: Callable[[Any], Callable[[tuple], Any]]) -> Callable[[tuple], Any]:
+    """A function of a ``py.call``'s boxed operands that gives the optional value ``x``: its
+    value, or None where its flag is false."""
+    value, flag = box(x.value), box(x.flag)
+    return lambda boxed: value(boxed) if flag(boxed) else None
+
+
 def exception_renderer(exc: BaseException | _Exception, box: Callable[[Any], Callable[[tuple], Any]]
                        ) -> Callable[[tuple], BaseException]:
     """A function of a ``py.call``'s boxed operands that makes the exception ``exc`` again."""
@@ -160,6 +167,8 @@ def _sample(x: Any) -> Any:
     if isinstance(x, (BaseException, _Exception)) and has_run_time_values(x):
         cls, args, kwargs = (x.cls, x.args, dict(x.kwargs)) if isinstance(x, _Exception) else _made_of(x)
         return cls(*_sample(args), **{k: _sample(v) for k, v in kwargs.items()})
+    if isinstance(x, OptionalValue):   # the format is tried on the value; None is tried when it runs
+        return _sample(x.value)
     if not isinstance(x, Symbolic):
         return x
     t = x.type
@@ -181,6 +190,8 @@ def _snapshot(x: Any) -> Any:
     if isinstance(x, BaseException) and has_run_time_values(x):
         cls, args, kwargs = _made_of(x)
         return _Exception(cls, _snapshot(args), tuple(zip(kwargs, _snapshot(tuple(kwargs.values())))))
+    if isinstance(x, OptionalValue):
+        return OptionalValue(_snapshot(x.value), x.flag)
     if isinstance(x, Symbolic) and isinstance(x.type, ArrayType):
         return numpy_api.copy(x)
     if isinstance(x, Symbolic) and isinstance(x.type, TupleType):
@@ -312,6 +323,8 @@ def _value_renderer(x: Any, box: Callable[[Any], Callable[[tuple], Any]]) -> Cal
         return renderer(x, box)
     if isinstance(x, _Exception):
         return exception_renderer(x, lambda value: _value_renderer(value, box))
+    if isinstance(x, OptionalValue):
+        return optional_renderer(x, lambda value: _value_renderer(value, box))
     if isinstance(x, tuple):
         items = [_value_renderer(v, box) for v in x]
         return lambda boxed: tuple(item(boxed) for item in items)

@@ -340,3 +340,20 @@ def test_library_function_of_a_value_that_may_be_none_is_refused():
 
     with pytest.raises(UnsupportedError, match="not supported on a run-time value"):
         compile(square_root)(3)
+
+
+def printed_optional(n, a):
+    x = None
+    if n > 2:
+        x = n * 2
+    y = a[0] if n > 3 else None
+    print(f"x is {x}, {x!r:>6}", x, y, repr(y), str(x), sep="|")
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+def test_optional_values_in_text_are_cpythons(capsys, n):
+    """print and f-strings of a value that may be None: None or the value, as CPython prints it."""
+    printed_optional(n, A)
+    want = capsys.readouterr().out
+    compile(printed_optional)(n, A)
+    assert capsys.readouterr().out == want
