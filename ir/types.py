@@ -3,7 +3,8 @@
 Scalars: ``bool``, signed ``i8..i64``, unsigned ``u8..u64``, ``f32``, ``f64``,
 ``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``optional<T>`` (``T`` or None),
 ``array<dtype, ndim, layout>``,
-``vector<N x T>`` and ``generator`` (a NumPy random ``Generator``).  Types are immutable, hashable and compare by value;
+``vector<N x T>``, ``generator`` (a NumPy random ``Generator``) and ``str`` (a
+reference to a CPython ``str`` object, see :class:`StrType`).  Types are immutable, hashable and compare by value;
 ``str(t)`` is the text form the printer writes and the parser reads
 (:func:`ir.parser.parse_type`); the types are the IR's bottom layer and
 import none of it.
@@ -147,6 +148,17 @@ class GeneratorType(Type):
         return "generator"
 
 
+@dataclass(frozen=True, slots=True)
+class StrType(Type):
+    """A CPython ``str`` object: its ``PyObject *``, a reference counted as an array's
+    meminfo is (``compiler.passes.refcount``: a value owns one reference or borrows one).
+    Compiled code holding strings runs with the GIL held; operations on them call
+    CPython's own functions (``frontend.strings``)."""
+
+    def __str__(self) -> str:
+        return "str"
+
+
 bool_ = BoolType()
 i8, i16, i32, i64 = (IntType(b) for b in (8, 16, 32, 64))
 u8, u16, u32, u64 = (IntType(b, False) for b in (8, 16, 32, 64))
@@ -158,7 +170,8 @@ SCALAR_TYPES: dict[str, Type] = {
     str(t): t for t in (bool_, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, c64, c128)
 }
 generator = GeneratorType()
-NAMED_TYPES: dict[str, Type] = {**SCALAR_TYPES, "none": none, "generator": generator}
+str_ = StrType()
+NAMED_TYPES: dict[str, Type] = {**SCALAR_TYPES, "none": none, "generator": generator, "str": str_}
 
 
 def kind_rank(t: Type) -> int:
