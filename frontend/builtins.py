@@ -34,11 +34,11 @@ from ir import TypingError, UnsupportedError
 from ir.ops import Math2Op, MathOp, MaxOp, MinOp, SelectOp
 from ir.types import BoolType, ComplexType, FloatType, IntType, Type, f64, i64
 
-from . import arith, arrays, iteration, pyint, pylib
+from . import arith, arrays, iteration, pyint, pylib, pymath
 from .arith import unify_types
 from .context import TraceContext, current
 from .raising import user_computation
-from .sequences import Range
+from .sequences import Range, range_length
 from .values import Symbolic, define, describe, type_of
 
 
@@ -280,7 +280,7 @@ def _bool(x: Any = False) -> Any:
 def _round(x: Any, ndigits: Any = None) -> Symbolic:
     t = type_of(x)
     if isinstance(ndigits, Symbolic):
-        raise _tr().error(UnsupportedError, "round() with a run-time number of digits is not supported")
+        return pymath.round_digits(x, ndigits)
     if isinstance(t, (IntType, BoolType)):
         if ndigits is not None and ndigits < 0:
             raise _tr().error(UnsupportedError, "round() of an int to negative digits is not supported")
@@ -318,6 +318,8 @@ def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
 def _len(x: Any) -> Any:
     if arrays.is_array(x):
         return arrays.length(x)
+    if isinstance(x, Range):
+        return range_length(x)
     if isinstance(x, Symbolic):
         raise _tr().error(TypingError, f"object of type '{x.type}' has no len()")
     return len(x)
@@ -388,6 +390,7 @@ def _build_table() -> dict[Any, Callable]:
         builtins.bool: _bool, builtins.complex: _python_number(_complex), builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
         builtins.len: _len, builtins.isinstance: _isinstance,
         builtins.enumerate: iteration.enumerate_, builtins.zip: iteration.zip_,
+        builtins.reversed: iteration.reversed_,
         math.gcd: _gcd, math.isqrt: _isqrt, math.factorial: _factorial,
         builtins.min: _min_max("min", builtins.min, MinOp),
         builtins.max: _min_max("max", builtins.max, MaxOp),

@@ -14,8 +14,8 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 
 from . import (
-    builtins, combining, lapack, linalg, nanfunctions, norms, nprandom, purity, runtime_calls, searching, sorting,
-    statistics, text, wholearray,
+    builtins, combining, lapack, linalg, nanfunctions, norms, nprandom, purity, pymath, runtime_calls, searching,
+    sorting, statistics, text, wholearray,
 )
 from .context import TraceContext, current
 from .raising import construct_exception
@@ -107,7 +107,7 @@ def resolve_call(f: Any) -> Callable:
     (see ``frontend.purity``).  Anything else is refused."""
     if isinstance(f, Symbolic):
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
-    impl = _library(f) or wholearray.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \
+    impl = _library(f) or wholearray.lookup(f) or pymath.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \
         or runtime_calls.lookup(f) or text.lookup(f)
     if impl is not None:
         return impl

@@ -1,11 +1,12 @@
-"""Iterables that compile to counted loops: arrays, ``enumerate``, ``zip``.
+"""Iterables that compile to counted loops: arrays, ``enumerate``, ``zip``, ``reversed``.
 
 Each has a length (a constant or a traced int) and gives its ``k``-th item
 for a traced ``k`` in range, so ``for x in it`` becomes a loop over
 ``range(len)``.  ``for x in a`` walks the first axis of ``a`` (elements of
 a 1-d array, sub-arrays otherwise); ``enumerate(it, start)`` and
 ``zip(a, b, ...)`` (stopping at the shortest, as Python does) take arrays,
-ranges, Python tuples and each other.
+ranges, Python tuples and each other; ``reversed`` takes arrays and ranges (the
+items from the last, each computed exactly: ``start + k * step`` for a range).
 
 Layer: above arrays and ``frontend.sequences``; below builtins (which
 stage ``enumerate`` and ``zip`` with these) and the staging of ``for``.
@@ -101,6 +102,17 @@ class Zip(IndexedIterable):
         return tuple(p.item(k) for p in self.parts)
 
 
+class Reversed(IndexedIterable):
+    def __init__(self, inner: IndexedIterable):
+        self.inner = inner
+
+    def length(self) -> Any:
+        return self.inner.length()
+
+    def item(self, k: Any) -> Any:
+        return self.inner.item(arith.binary("-", arith.binary("-", self.length(), 1), k))
+
+
 def indexed(iterable: Any) -> IndexedIterable | None:
     """The counted-loop view of ``iterable``, or None if Python should iterate it."""
     if isinstance(iterable, IndexedIterable):
@@ -131,6 +143,16 @@ def enumerate_(iterable: Any, start: Any = 0) -> Any:
     if not _staged(iterable):
         return builtins.enumerate(iterable, start)
     return Enumerate(_part(iterable), start)
+
+
+def reversed_(sequence: Any) -> Any:
+    """``reversed`` of an array or a range, as a counted loop; of anything else, Python's."""
+    if arrays.is_array(sequence) or isinstance(sequence, Range):
+        return Reversed(indexed(sequence))
+    if isinstance(sequence, (Symbolic, IndexedIterable)):
+        name = sequence.type if isinstance(sequence, Symbolic) else type(sequence).__name__.lower()
+        raise _tr().error(TypingError, f"'{name}' object is not reversible")
+    return builtins.reversed(sequence)
 
 
 def zip_(*iterables: Any) -> Any:

@@ -102,7 +102,11 @@ def _is_user_error(err: BaseException) -> bool:
     return tb is None or not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_OWN_DIRS)
 
 
-_SYMBOLIC_WORD = re.compile(rf"\b({Symbolic.__name__}|{OptionalValue.__name__})\b")
+#: the names of the objects that stand for run-time values while tracing, in Python's messages
+#: about them ("'Range' object is not subscriptable")
+_TRACED_CLASSES = ("Symbolic", "OptionalValue", "Range", "Text", "ArrayItems", "RangeItems", "TupleItems",
+                   "Enumerate", "Zip", "Reversed")
+_SYMBOLIC_WORD = re.compile(rf"'({'|'.join(_TRACED_CLASSES)})'|\b({Symbolic.__name__}|{OptionalValue.__name__})\b")
 
 
 def _names_a_traced_value(err: BaseException) -> bool:

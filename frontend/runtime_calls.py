@@ -116,6 +116,15 @@ def _emit(name: str, template: _Template, call: Callable[..., Any], result_type:
     return None if isinstance(result_type, NoneType) else Symbolic(op.result, weak=True)
 
 
+def call_with_values(name: str, fn: Callable[..., Any], args: tuple, result_type: Type) -> Any:
+    """A ``py.call`` of ``fn(*args)`` (numbers, tuples, arrays as read-only views) whose
+    result, of ``result_type``, CPython computes."""
+    _check_catchable(f"{name}()")
+    template = _Template()
+    parts = [template.add(a) for a in args]
+    return _emit(name, template, lambda *boxed: fn(*[part(boxed) for part in parts]), result_type)
+
+
 def numpy_in_place(name: str, fn: Callable[..., None], array: Symbolic, *inputs: Symbolic) -> None:
     """A ``py.call`` of ``fn`` on a writable NumPy view of ``array`` (and read-only views of
     ``inputs``) when the compiled code runs: NumPy itself computes what compiled code cannot

@@ -33,7 +33,10 @@ class Range:
 
     A zero step raises ``ValueError`` when ``range`` is called, as in
     CPython.  Iterating over a constant range in Python code that runs at
-    trace time (a comprehension) works; a traced one cannot be.
+    trace time (a comprehension) works; a traced one cannot be.  ``len``,
+    ``in``, ``r[i]`` (``IndexError: range object index out of range``),
+    ``reversed`` (``frontend.iteration``) and ``.start``/``.stop``/``.step``
+    work with traced bounds too.
     """
 
     def __init__(self, *args: Any):
@@ -71,6 +74,22 @@ class Range:
         return len(range(self.start, self.stop, self.step))
 
 
+def range_item(rng: Range, key: Any) -> Any:
+    """``rng[key]`` for an int ``key`` (negative counts from the end)."""
+    if rng.constant and not isinstance(key, Symbolic):
+        return user_computation(operator.getitem, range(rng.start, rng.stop, rng.step), key)
+    if isinstance(key, slice):
+        raise _tr().error(UnsupportedError, "slicing a range with run-time bounds or a run-time slice is not "
+                                            "supported in compiled code; compute the new start, stop and step")
+    if not isinstance(key, (int, Symbolic)) or not isinstance(type_of(key), (IntType, BoolType)):
+        raise _tr().error(TypingError, f"range indices must be integers or slices, not {describe(key)}")
+    n = range_length(rng)
+    index = arith.select(arith.compare("<", key, 0), arith.binary("+", key, n), key)
+    arith.raise_if(arith.logical_or(arith.compare("<", index, 0), arith.compare(">=", index, n)),
+                   "IndexError", "range object index out of range")
+    return arith.binary("+", rng.start, arith.binary("*", index, rng.step))
+
+
 def range_length(rng: Range) -> Any:
     """``len(range)`` as an i64 (a Python int for constant ranges)."""
     if rng.constant:
@@ -101,13 +120,13 @@ def contains(container: Any, item: Any) -> Any:
     if isinstance(container, Range):
         if not isinstance(item, Symbolic) and container.constant:
             return item in range(container.start, container.stop, container.step)
-        step = container.step
-        lo, hi = (container.start, container.stop) if not isinstance(step, Symbolic) and step > 0 \
-            else (container.stop, container.start)
+        start, stop, step = container.start, container.stop, container.step
+        up_within = arith.logical_and(arith.compare("<=", start, item), arith.compare("<", item, stop))
+        down_within = arith.logical_and(arith.compare("<", stop, item), arith.compare("<=", item, start))
         if isinstance(step, Symbolic):
-            raise _tr().error(UnsupportedError, "'in' on a range with a run-time step is not supported")
-        within = arith.logical_and(arith.compare("<=" if step > 0 else "<", lo, item),
-                                   arith.compare("<" if step > 0 else "<=", item, hi))
+            within = arith.select(arith.compare(">", step, 0), up_within, down_within)
+        else:
+            within = up_within if step > 0 else down_within
         on_step = arith.compare("==", arith.binary("%", arith.binary("-", item, container.start), step), 0)
         return arith.logical_and(within, on_step)
     if not isinstance(item, Symbolic) and not any(isinstance(e, Symbolic) for e in container):
@@ -142,6 +161,8 @@ def getitem(obj: Any, key: Any) -> Any:
     staged = SUBSCRIPTED.get(id(obj))
     if staged is not None:   # np.mgrid[...], np.ogrid[...]
         return staged(obj, key)
+    if isinstance(obj, Range):
+        return range_item(obj, key)
     if not isinstance(key, Symbolic):
         return user_computation(operator.getitem, obj, key)
     if not isinstance(obj, (tuple, list)):

@@ -125,20 +125,22 @@ def _box_array(lowering: _FunctionLowering, value: lir.Value, t: ArrayType) -> l
 def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir.Value, lir.Value]:
     """The value of ``result`` as a ``t``, and whether that raised."""
     b = lowering.b
-    occurred = b.icmp_unsigned("!=", b.call(_capi(lowering, "PyErr_Occurred", _PTR, []), []),
+
+    def occurred() -> lir.Value:   # asked after the conversion: it is what sets the error
+        return b.icmp_unsigned("!=", b.call(_capi(lowering, "PyErr_Occurred", _PTR, []), []),
                                lir.Constant(_PTR, None))
     if t == bool_:
         truth = b.call(_capi(lowering, "PyObject_IsTrue", _I32, [_PTR]), [result])
         return b.icmp_signed(">", truth, lir.Constant(_I32, 0)), b.icmp_signed("<", truth, lir.Constant(_I32, 0))
     if t == i64:
         value = b.call(_capi(lowering, "PyLong_AsLongLong", _I64, [_PTR]), [result])
-        return value, b.and_(b.icmp_signed("==", value, lir.Constant(_I64, -1)), occurred)
+        return value, b.and_(b.icmp_signed("==", value, lir.Constant(_I64, -1)), occurred())
     if t == c128:   # the target returns a Python complex: neither part can fail
         re, im = (b.call(_capi(lowering, f"PyComplex_{part}AsDouble", _DOUBLE, [_PTR]), [result])
                   for part in ("Real", "Imag"))
         return _complex(b, re, im), lir.Constant(_I1, 0)
     value = b.call(_capi(lowering, "PyFloat_AsDouble", _DOUBLE, [_PTR]), [result])
-    return value, b.and_(b.fcmp_ordered("==", value, _fconst(_DOUBLE, -1.0)), occurred)
+    return value, b.and_(b.fcmp_ordered("==", value, _fconst(_DOUBLE, -1.0)), occurred())
 
 
 @_lowers(PyCallOp)

@@ -1,0 +1,51 @@
+"""math functions, round(x, n) and hash computed by CPython when the compiled code runs:
+the same results as CPython's (the hash of a NaN is its object's, in CPython too: not compared),
+OverflowError where an int result does not fit in 64 bits."""
+import math
+
+import numpy as np
+import pytest
+
+from compiler import compile
+from ir import UnsupportedError
+
+from .support import assert_same_value, outcome
+
+
+def many(x, n, k, a):
+    return (math.ldexp(x, n), math.frexp(x), math.isclose(x, 1.0, rel_tol=1e-3), math.comb(n, k),
+            math.perm(n, k), math.nextafter(x, -1.0), math.ulp(x), math.fsum(a), math.fsum((x, 1e100, -1e100)),
+            hash(x), hash(n), hash((x, n)), round(x, k), round(n, -k))
+
+
+def big_comb(n):
+    return math.comb(n, 30)
+
+
+def rounds_an_element(a, k):
+    return round(a[0], k)
+
+
+@pytest.mark.parametrize("x, n, k, a", [
+    (0.1, 5, 2, np.array([0.1] * 10)), (1e308, 1100, 3, np.array([1e100, 1.0, -1e100])),
+    (-0.0, 0, 0, np.zeros(0)), (float("inf"), 3, 5, np.array([np.inf])), (2.675, 7, -1, np.ones(3)),
+])
+def test_as_cpython(x, n, k, a):
+    want, got = outcome(many, (x, n, k, a)), outcome(compile(many), (x, n, k, a))
+    assert want[0] == got[0], (want, got)
+    if want[0] == "raised":
+        assert type(got[1]) is type(want[1]) and str(got[1]) == str(want[1])
+    else:
+        assert repr(got[1]) == repr(want[1])
+
+
+def test_int_result_that_does_not_fit_raises_overflow():
+    fn = compile(big_comb)
+    assert_same_value(fn(40), big_comb(40))
+    with pytest.raises(OverflowError):
+        fn(100)
+
+
+def test_round_of_numpy_scalar_to_run_time_digits_is_refused():
+    with pytest.raises(UnsupportedError, match="NumPy rounds differently"):
+        compile(rounds_an_element)(np.array([2.5]), 0)
