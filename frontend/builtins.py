@@ -279,7 +279,8 @@ def _bool(x: Any = False) -> Any:
 @_folding(builtins.round)
 def _round(x: Any, ndigits: Any = None) -> Symbolic:
     t = type_of(x)
-    if isinstance(ndigits, Symbolic):
+    if isinstance(ndigits, Symbolic) or ndigits is not None and isinstance(x, Symbolic) and x.weak \
+            and (isinstance(t, FloatType) or ndigits < 0):   # CPython's correctly rounded decimal
         return pymath.round_digits(x, ndigits)
     if isinstance(t, (IntType, BoolType)):
         if ndigits is not None and ndigits < 0:

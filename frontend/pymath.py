@@ -71,7 +71,7 @@ def _fsum(values: Any) -> Any:
 
 
 def _round(x: Any, ndigits: Any = None) -> Any:
-    """``round(x, n)`` with a run-time ``n`` (the other cases: ``frontend.builtins``)."""
+    """``round(x, n)`` with a run-time ``n``, or of a Python number (the other cases: ``frontend.builtins``)."""
     t = type_of(x)
     if isinstance(x, Symbolic) and not x.weak or t is None or not t.is_scalar:
         raise _tr().error(UnsupportedError, "round() of a NumPy scalar with a run-time number of digits is "

@@ -49,3 +49,17 @@ def test_int_result_that_does_not_fit_raises_overflow():
 def test_round_of_numpy_scalar_to_run_time_digits_is_refused():
     with pytest.raises(UnsupportedError, match="NumPy rounds differently"):
         compile(rounds_an_element)(np.array([2.5]), 0)
+
+
+def rounds(x, n, a):
+    return round(x, 2), round(x, -1), round(n, -2), round(a[0], 2), round(n, 1)
+
+
+@pytest.mark.parametrize("x", [2.675, 0.125, 1.005, 2.5, -0.5, 1e300, float("inf"), -76.41625926578779, 0.285])
+def test_round_to_digits_is_cpythons(x):
+    """A Python float rounds correctly (CPython's decimal rounding); a NumPy float as NumPy
+    rounds it (CPython calls NumPy's ``__round__``)."""
+    a = np.array([x])
+    want = rounds(x, 459267, a)
+    got = compile(rounds)(x, 459267, a)
+    assert repr(got) == repr(tuple(float(v) if isinstance(v, np.floating) else v for v in want))
