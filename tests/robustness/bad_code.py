@@ -17,11 +17,11 @@ TABLE = (10, 20, 30)
 
 
 # ------------------------------------------------------------------ unsupported statements
-def try_finally(x):
-    try:  # <-
-        return x + 1
+def return_in_finally(x):
+    try:
+        x = x + 1
     finally:
-        x = 0
+        return 0  # <-
 
 
 def try_star(x):

@@ -500,7 +500,7 @@ def failed_compile_leaves_the_dispatcher_usable():
 U, T, C = UnsupportedError, TypingError, CompileError
 
 SYNTAX = [
-    Bad(B.try_finally, (1,), U, "try", "move the try outside"),
+    Bad(B.return_in_finally, (1,), U, "'return' in a finally clause", "move it after the try statement"),
     Bad(B.try_star, (1,), U, "try/except*", "move the try outside"),
     Bad(B.with_inside_loop, (3,), U, "the with statement", "move the with block outside"),
     Bad(B.async_for_def, (1,), U, "async def", "regular def"),
