@@ -22,19 +22,26 @@ The JIT is ORC's LLJIT rather than MCJIT:
   ``llvmlite.binding.add_symbol`` are *not* seen by ORC; code that needs such
   a symbol must get it from the process or have it imported into its library.
 
-The price: ORC parses the optimized IR text once more (well under a
-millisecond for our modules), and the exported addresses are fixed when the
-library is linked: every defined function or global with external linkage is
-exported, the rest (``internal`` functions) is not visible.
+The price: the exported addresses are fixed when the library is linked:
+every defined function or global with external linkage is exported, the rest
+(``internal`` functions) is not visible.
 
-Optimization uses LLVM's new pass manager with the default pipeline of the
-requested level (0..3) for the host target machine (host CPU name and
-features); loop and SLP vectorization are on from level 2.  Functions the
-caller names ``cold`` (code that rarely runs) get a light pipeline of their own
-instead, and are marked ``optnone`` for the rest of the way.  Machine code is
-generated at LLVM's level 3, except for level 0, which uses the fast
-instruction selector of LLVM's level 0 (a separate LLJIT): -O0 is for
-compiling quickly and for checking the optimizer against.
+Optimization uses LLVM's new pass manager with a default pipeline for the
+host target machine (host CPU name and features): level 0, 1 and 2 run LLVM's
+pipeline of that level, and level 3 runs LLVM's level 2 too
+(:data:`LLVM_PIPELINE`); loop and SLP vectorization are on from level 2.
+Decision: LLVM's level 3 adds non-trivial loop unswitching, the aggressive
+instruction combiner and call-site splitting, whose work our own passes
+already did (``version``, ``licm``, ``fold``): on the benchmark kernels it
+took up to 2.7 times as long (matmul's loop nest, copied whole by the
+unswitching; 73 ms against 68 ms for jacobi_2d) and made no kernel faster.
+Functions the caller names ``cold`` (code that rarely runs) get a light
+pipeline of their own instead, and are marked ``optnone`` for the rest of the
+way.  Machine code is generated at LLVM's level 3, except for level 0, which
+uses the fast instruction selector of LLVM's level 0 (a separate LLJIT): -O0
+is for compiling quickly and for checking the optimizer against.  The
+optimized module is compiled to an object file by the target machine and the
+JIT links that object (ORC would otherwise parse the module's text again).
 """
 from __future__ import annotations
 
@@ -46,6 +53,9 @@ from typing import Any, Sequence
 __all__ = ["Engine", "CompiledLibrary", "LLVMError", "get_engine"]
 
 _TARGET_LINE = re.compile(r'^target (?:triple|datalayout) = ".*"$', re.MULTILINE)
+
+#: the level of LLVM's default pipeline each optimisation level runs (see the module docstring)
+LLVM_PIPELINE = {0: 0, 1: 1, 2: 2, 3: 2}
 
 
 class LLVMError(RuntimeError):
@@ -140,7 +150,11 @@ class Engine:
             exports = [g.name for g in (*module.functions, *module.global_variables)
                        if not g.is_declaration and g.linkage == llvm.Linkage.external]
             library_name = f"{name}#{next(self._library_ids)}"
-            builder = llvm.JITLibraryBuilder().add_ir(optimized).add_current_process()
+            try:
+                image = machine.emit_object(module)
+            except RuntimeError as err:
+                raise LLVMError(f"code generation for {name} failed: {err}") from None
+            builder = llvm.JITLibraryBuilder().add_object_img(image).add_current_process()
             for symbol, address in _private_symbols(module).items():
                 builder.import_symbol(symbol, address)
             for symbol in exports:
@@ -197,28 +211,34 @@ class Engine:
     def _optimize(module: Any, opt_level: int, machine: Any, loop_vectorize: bool, cold: Sequence[str]) -> None:
         import llvmlite.binding as llvm
 
-        options = llvm.create_pipeline_tuning_options(speed_level=opt_level)
+        if opt_level and cold:
+            _simplify_cold([module.get_function(name) for name in cold], machine)
+        options = llvm.create_pipeline_tuning_options(speed_level=LLVM_PIPELINE[opt_level])
         options.loop_vectorization = opt_level >= 2 and loop_vectorize
         options.slp_vectorization = opt_level >= 2
         pass_builder = llvm.create_pass_builder(machine, options)
-        if opt_level and cold:
-            _simplify_cold([module.get_function(name) for name in cold], pass_builder)
         pass_builder.getModulePassManager().run(module, pass_builder)
 
 
-def _simplify_cold(cold: list[Any], pass_builder: Any) -> None:
+def _simplify_cold(cold: list[Any], machine: Any) -> None:
     """Give the functions ``cold`` (code that rarely runs, ``noinline``) a light pipeline of
     their own, ``instcombine`` and ``simplifycfg``, and then ``optnone``: the default pipeline
     skips them and the code generator takes its fast instruction selector for them.  The
     full pipeline on such a function (a NumPy-order min/max, :mod:`compiler.passes.extremum`)
-    took a third of a module's LLVM time; its code runs about a third slower."""
+    took a third of a module's LLVM time; its code runs about a third slower.
+
+    Each run gets a pass builder of its own, never one run before: every run of a pass
+    manager registers its instrumentation with the builder it is given and frees it when it
+    returns, so a builder run twice calls freed instrumentation the second time (seen to
+    print "Skipping pass ... due to optnone attribute" for every pass of the module's
+    pipeline, when the module's builder was the one the cold functions had been run with)."""
     import llvmlite.binding as llvm
 
     passes = llvm.create_new_function_pass_manager()
     passes.add_instruction_combine_pass()
     passes.add_simplify_cfg_pass()
     for function in cold:
-        passes.run(function, pass_builder)
+        passes.run(function, llvm.create_pass_builder(machine, llvm.create_pipeline_tuning_options(1)))
         function.add_function_attribute("optnone")
 
 
