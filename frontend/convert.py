@@ -605,12 +605,6 @@ class _Validator(_ShallowVisitor):
         if isinstance(node, ast.Raise) and node.cause is not None:
             return ("raise ... from ... is not supported in compiled functions; "
                     "raise the exception without from")
-        if isinstance(node, ast.Lambda):
-            captured = sorted((_names(node.body).loads - set(_arg_names(node.args))) & self._locals)
-            if captured:
-                return (f"lambdas capturing traced values are not supported in compiled functions "
-                        f"(this one reads the local variable '{captured[0]}'); pass it to the lambda "
-                        "as an argument, or call a module-level function instead")
         return None
 
 

@@ -44,6 +44,12 @@ def register_converted(code: types.CodeType) -> None:
         codes[key] = _CodeInfo(weakref.ref(c, lambda _, key=key: codes.pop(key, None)))
 
 
+def is_converted(code: Any) -> bool:
+    """Whether ``code`` is converted code (a lambda defined in a compiled function is)."""
+    return isinstance(code, types.CodeType) and id(code) in _CONVERTED_CODES and \
+        _CONVERTED_CODES[id(code)].ref() is code
+
+
 def _frame_location(frame: Any, lasti: int, info: _CodeInfo) -> Location:
     code = frame.f_code
     if info.positions is None:

@@ -39,6 +39,7 @@ from .arith import materialize
 from .context import FunctionTrace, PathEnds, TraceContext
 from .context import tracing  # noqa: F401  (read here by the robustness tests)
 from .convert import convert
+from .locations import is_converted
 from .raising import run_user_code
 from .layout import Scalar, placeholders
 from .values import PY_SCALARS, OptionalValue, Symbolic, python_scalar_type, type_of
@@ -85,7 +86,14 @@ class Tracer(TraceContext):
                                     result_type=result_type)
 
     def call(self, pyfunc: Callable, args: tuple, kwargs: dict) -> Any:
-        """A call from traced code to another Python function."""
+        """A call from traced code to another Python function.  A function made by converted
+        code (a lambda in a compiled function, which may read its variables) runs in the
+        caller's trace: its code is converted code already."""
+        if is_converted(getattr(pyfunc, "__code__", None)):
+            result = run_user_code(lambda: pyfunc(*args, **kwargs))
+            if self.frame.terminated:
+                raise PathEnds()
+            return result
         sig = _signature(pyfunc)
         if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values()):
             raise self.error(UnsupportedError, f"{pyfunc.__name__}(): functions with *args or **kwargs "
@@ -95,9 +103,14 @@ class Tracer(TraceContext):
         except TypeError as err:
             raise self.error(TypingError, f"{pyfunc.__name__}(): {err}") from None
         bound.apply_defaults()
-        if self.function.try_scopes and pyfunc not in self.inlining and not self._recursive(pyfunc):
+        if (self.function.try_scopes or _passes_a_lambda(bound.arguments.values())) \
+                and pyfunc not in self.inlining and not self._recursive(pyfunc):
             return self._inline(pyfunc, bound)
         values = list(bound.arguments.values())
+        if _passes_a_lambda(values):
+            raise self.error(UnsupportedError, f"{pyfunc.__name__}() calls itself and is passed a lambda of its "
+                                               "caller: not supported in compiled code; pass the values the "
+                                               "lambda reads instead, or call a module-level function")
         spec = tuple(_param_spec(v) for v in values)
         key = (pyfunc, spec)
         ir_args = [a for v in values for a in self._flatten(v)]
@@ -131,10 +144,11 @@ class Tracer(TraceContext):
         return any(trace.pyfunc is pyfunc for trace in self.stack)
 
     def _inline(self, pyfunc: Callable, bound: inspect.BoundArguments) -> Any:
-        """A call inside a ``try`` statement, traced into the caller's code: its raise sites
-        are then the caller's, which the handlers around the call catch as CPython's would
-        (a call of a function of its own would return their exceptions as a status no handler
-        sees).  A function that calls itself is called as usual (``frontend.catching``
+        """A call traced into the caller's code: inside a ``try`` statement, so that its raise
+        sites are the caller's, which the handlers around the call catch as CPython's would (a
+        call of a function of its own would return their exceptions as a status no handler
+        sees); with a lambda of the caller as an argument, which may read the caller's
+        variables.  A function that calls itself is called as usual (``frontend.catching``
         refuses it where a handler would have to see what it raises)."""
         self.inlining.add(pyfunc)
         try:
@@ -241,6 +255,15 @@ class Tracer(TraceContext):
         raise TypingError(f"the return type of the recursive function {pyfunc.__name__}() does not settle: "
                           f"recursive calls assume {trace.recursive_call_types[0]} but it returns {rtype}",
                           _function_location(pyfunc))
+
+
+def _passes_a_lambda(values: Any) -> bool:
+    """Whether the arguments hold a function made by converted code (a lambda of the caller)."""
+    for value in values:
+        if isinstance(value, (tuple, list)) and _passes_a_lambda(value) or \
+                is_converted(getattr(value, "__code__", None)):
+            return True
+    return False
 
 
 def _weakness(value: Any) -> Any:

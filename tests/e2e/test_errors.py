@@ -51,12 +51,6 @@ def defines_nested_def(x):
     return inner(x)
 
 
-def lambda_captures_local(x):
-    k = x * 2
-    f = lambda y: y + k  # <-  # noqa: E731
-    return f(1)
-
-
 def uses_global(x):
     global SOME_GLOBAL  # <-
     SOME_GLOBAL = x
@@ -157,7 +151,6 @@ COMPILE_ERRORS = [
     (uses_yield, (3,), UnsupportedError, "yield (a generator) is not supported"),
     (defines_class, (1,), UnsupportedError, "a class definition is not supported"),
     (defines_nested_def, (1,), UnsupportedError, "a nested def is not supported"),
-    (lambda_captures_local, (1,), UnsupportedError, "reads the local variable 'k'"),
     (uses_global, (1,), UnsupportedError, "the global statement is not supported"),
     (uses_nonlocal, (1,), UnsupportedError, "the nonlocal statement is not supported"),
     (uses_del, (1,), UnsupportedError, "del is not supported"),

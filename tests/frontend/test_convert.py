@@ -1062,10 +1062,6 @@ def uses_nested_def(x):
     return helper(x)
 
 
-def uses_capturing_lambda(xs, k):
-    return sorted(xs, key=lambda v: v * k)  # <- here
-
-
 def uses_global_statement(x):
     global GLOBAL_SCALE  # <- here
     GLOBAL_SCALE = x
@@ -1154,7 +1150,6 @@ UNSUPPORTED = [
     (uses_nested_async, "async def"),
     (uses_class, "class definition"),
     (uses_nested_def, "define it at module level; calls to module-level functions are compiled too"),
-    (uses_capturing_lambda, "lambdas capturing traced values"),
     (uses_global_statement, "global statement"),
     (make_counter(), "nonlocal statement"),
     (uses_del, "del is not supported"),
