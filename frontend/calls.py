@@ -14,8 +14,8 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 
 from . import (
-    builtins, combining, lapack, linalg, nanfunctions, norms, nprandom, purity, pymath, runtime_calls, searching,
-    sorting, statistics, text, wholearray,
+    builtins, combining, generators, lapack, linalg, nanfunctions, norms, nprandom, purity, pymath, runtime_calls,
+    searching, sorting, statistics, text, wholearray,
 )
 from .context import TraceContext, current
 from .raising import construct_exception
@@ -104,7 +104,12 @@ def resolve_call(f: Any) -> Callable:
     """What a call of ``f`` in converted code runs: our staged version of a
     builtin, ``math``/NumPy function or run-time call; the traced Python
     function; or ``f`` itself where it is pure and may run at trace time
-    (see ``frontend.purity``).  Anything else is refused."""
+    (see ``frontend.purity``).  Anything else is refused.  ``sum``, ``any`` and
+    ``all`` of a generator expression consume it (``frontend.generators``)."""
+    return generators.consuming(f, _resolve(f))
+
+
+def _resolve(f: Any) -> Callable:
     if isinstance(f, Symbolic):
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
     impl = _library(f) or wholearray.lookup(f) or pymath.lookup(f) or builtins.lookup(f) or nprandom.lookup(f) \

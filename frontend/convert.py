@@ -924,7 +924,45 @@ class _ExprConverter(ast.NodeTransformer):
         first.iter = self.visit(outer_iter)
         return node
 
-    visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_ListComp
+    visit_SetComp = visit_DictComp = visit_ListComp
+
+    def visit_GeneratorExp(self, node: ast.GeneratorExp) -> ast.expr:
+        """``(elt for target in it if cond)`` with one ``for``: ``ag__.generator_exp(lambda
+        target: elt, it, lambda target: cond)``, which ``sum``/``any``/``all`` consume in a
+        loop (``frontend.generators``); Python iterates any other generator expression."""
+        if len(node.generators) != 1 or node.generators[0].is_async or not _plain_target(node.generators[0].target):
+            return self.visit_ListComp(node)
+        loop = node.generators[0]
+        element = _unpacking_lambda(loop.target, node.elt, [0])
+        condition = _unpacking_lambda(loop.target, _all(loop.ifs), [0]) if loop.ifs else ast.Constant(None)
+        return self.visit(_at(node, _ag("generator_exp", element, loop.iter, condition)))
+
+
+def _plain_target(target: ast.expr) -> bool:
+    """A name, or a tuple of names and such tuples."""
+    if isinstance(target, ast.Name):
+        return True
+    return isinstance(target, (ast.Tuple, ast.List)) and all(_plain_target(t) for t in target.elts)
+
+
+def _unpacking_lambda(target: ast.expr, body: ast.expr, counter: list[int]) -> ast.Lambda:
+    """``lambda target: body`` for a name target, else a lambda of one item that unpacks it
+    as the ``for`` does: ``lambda ag__item_0: (lambda a, b: body)(*ag__item_0)``."""
+    if isinstance(target, ast.Name):
+        return _at(target, ast.Lambda(_arguments([target.id]), body))
+    params = []
+    for part in target.elts:
+        if isinstance(part, ast.Name):
+            params.append(part.id)
+            continue
+        name = f"{_AG}item_{counter[0]}"   # the ag__ prefix is the converter's: no user name clashes
+        counter[0] += 1
+        params.append(name)
+        body = _at(part, ast.Call(_unpacking_lambda(part, body, counter), [_load(name)], []))
+    item = f"{_AG}item_{counter[0]}"
+    counter[0] += 1
+    inner = _at(target, ast.Call(ast.Lambda(_arguments(params), body), [ast.Starred(_load(item), ast.Load())], []))
+    return _at(target, ast.Lambda(_arguments([item]), inner))
 
 
 # ============================================================== 4. control flow

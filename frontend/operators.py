@@ -206,6 +206,18 @@ def assert_(cond: Any, msg_fn: Callable[[], Any] | None) -> None:
 
 
 # ------------------------------------------------------------ expressions
+def generator_exp(element: Callable[[Any], Any], iterable: Iterable,
+                  condition: Callable[[Any], Any] | None) -> Any:
+    """``(element(x) for x in iterable if condition(x))``; the iterable is taken at once, as
+    CPython takes the first one.  While tracing, what ``sum``/``any``/``all`` consume in a
+    loop (``frontend.generators``)."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.generator_expression(element, iterable, condition)
+    items = iter(iterable)
+    return (element(x) for x in items if condition is None or condition(x))
+
+
 def if_exp(cond: Any, if_true: Callable[[], Any], if_false: Callable[[], Any]) -> Any:
     staging = _staging()
     if staging.is_symbolic(cond):

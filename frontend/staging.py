@@ -19,6 +19,7 @@ from . import grids  # noqa: F401  (np.mgrid[...], np.ogrid[...]: registers thei
 from .arith import logical_not, truth
 from .calls import mutable, resolve_call
 from .catching import staged_try
+from .generators import GeneratorExpression as generator_expression
 from .context import tracing
 from .control import (
     UNROLL_LIMIT, assert_, is_staged_iterable, probe, staged_for, staged_if, staged_if_exp, staged_while,
@@ -38,6 +39,6 @@ def is_symbolic(value: Any) -> bool:
 __all__ = [
     "UNROLL_LIMIT", "tracing", "is_symbolic", "probe", "load", "undefined_read", "named", "staged_if",
     "staged_if_exp", "truth", "logical_not", "is_staged_iterable", "staged_for", "staged_while",
-    "return_value", "raise_", "assert_", "staged_try", "mutable", "getitem", "contains", "resolve_call", "format_string",
-    "percent_format", "identity",
+    "return_value", "raise_", "assert_", "staged_try", "generator_expression", "mutable", "getitem", "contains",
+    "resolve_call", "format_string", "percent_format", "identity",
 ]

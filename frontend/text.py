@@ -41,8 +41,8 @@ from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Tuple
 from .context import TraceContext, current
 from .values import OptionalValue, Symbolic
 
-__all__ = ["Text", "format_string", "formatted_message", "percent_format", "lookup", "renderer", "exception_renderer", "optional_renderer",
-           "has_run_time_values"]
+__all__ = ["Text", "format_string", "formatted_message", "percent_format", "lookup", "renderer", "exception_renderer",
+           "optional_renderer", "has_run_time_values"]
 
 
 def _tr() -> TraceContext:
