@@ -92,9 +92,6 @@ class TryScope:
                 return handler
         return None
 
-    def catches_anything(self) -> bool:
-        return bool(self.handlers)
-
 
 def _handler_classes(thunk: Callable[[], Any] | None) -> tuple[type, ...]:
     if thunk is None:
