@@ -38,7 +38,8 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
 4. on a non-zero status calls the raiser of :func:`_raiser` (which raises
    with the specialisation's error-site table,
    :meth:`runtime.errors.ErrorSites.raise_error`) and returns its NULL;
-5. boxes a ``bool``, ``i64``, ``f64``, ``c128`` or ``none`` result itself
+5. returns a ``str`` result as it is (compiled code hands over a new reference); boxes a
+   ``bool``, ``i64``, ``f64``, ``c128`` or ``none`` result itself
    (a new reference to ``True``, ``False`` or ``None``, ``PyLong_FromLongLong``,
    ``PyFloat_FromDouble``, ``PyComplex_FromDoubles``), and a NumPy scalar
    (``np.float32``, ``np.int8``, ...) as NumPy's ``PyArrayScalar_New`` does: the
@@ -102,7 +103,9 @@ import threading
 from typing import Any, Callable
 
 from ir.dtypes import to_dtype
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, Type, bool_, c128, f64, i64
+from ir.types import (
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, StrType, Type, bool_, c128, f64, i64, str_,
+)
 from runtime.boxing import ArgPacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 from runtime.memory import MemInfoOwner
@@ -256,13 +259,15 @@ def _canonical_dtypes(element: Type) -> list[Any]:
 
 def supports_key(key: tuple[tuple[Type, bool], ...]) -> bool:
     """Whether calls of this argument key can take the native path: Python ``bool``,
-    ``int``, ``float`` and ``complex`` arguments and NumPy arrays (not NumPy scalars)."""
+    ``int``, ``float``, ``complex`` and ``str`` arguments and NumPy arrays (not NumPy scalars)."""
     if not _checked("scalars", _scalar_layout_ok):
         return False
     for t, python_scalar in key:
         if isinstance(t, ArrayType):
             if python_scalar or not _checked("arrays", _array_layout_ok) or not _canonical_dtypes(t.dtype):
                 return False
+        elif t == str_:
+            continue
         elif not python_scalar or t not in (bool_, i64, f64, c128):
             return False
     return True
@@ -374,6 +379,11 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
         cls = f.field(arg, _OB_TYPE, "ptr")
         if isinstance(t, ArrayType):
             sizes.append(_unbox_array(f, i, t, arg, cls, slot, keep))
+            continue
+        if isinstance(t, StrType):   # exactly str (a subclass takes the Python path, which refuses it)
+            keep.append(str)
+            f.require(f.value(f"icmp eq ptr {cls}, {_pointer(str)}"))
+            f.store("ptr", arg, "%slots", slot(f"a{i}"))
             continue
         f.require(f.value(f"icmp eq ptr {cls}, {_pointer({i64: int, f64: float, c128: complex}[t])}"))
         if isinstance(t, IntType):
@@ -520,6 +530,8 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
         result = f.value(f"select i1 {truth}, ptr {_pointer(True)}, ptr {_pointer(False)}")
         f.emit(f"call void @Py_IncRef(ptr {result})")
         return result
+    if isinstance(t, StrType):   # the result's reference is the caller's
+        return f.value("load ptr, ptr %ret")
     if t == c128:
         real, imag = f.value("load double, ptr %ret"), f.field("%ret", 8, "double")
         return f.value(f"call ptr @PyComplex_FromDoubles(double {real}, double {imag})")

@@ -162,6 +162,10 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
 
     register_py_call()
     module, entry = trace(pyfunc, arg_types, result_type, options.boundscheck, weak, options.error_model, constants)
+    if options.nogil:
+        from .codegen.runtime import refuse_strings_without_gil
+
+        refuse_strings_without_gil(module)
     if options.fastmath:
         for func in module:
             func.attributes["fastmath"] = True

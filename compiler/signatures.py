@@ -30,7 +30,7 @@ Read-only arrays and tuples, which signature strings cannot spell, print as
 
 :func:`as_type` also reads a type given as a Python object (``compiler.py_call``'s
 result type): a name above, a Python type (``bool``, ``int`` for int64,
-``float``, ``complex``), a NumPy type or dtype (``np.float32``,
+``float``, ``complex``, ``str``), a NumPy type or dtype (``np.float32``,
 ``np.dtype("i2")``), an IR type, or ``None`` for no value.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ from typing import Any
 from ir.dtypes import from_dtype
 from ir.types import (
     ArrayType, IntType, OptionalType, TupleType, Type, bool_, c64, c128, f32, f64, generator, i8, i16, i32, i64,
-    none, optional, u8, u16, u32, u64,
+    none, optional, str_, u8, u16, u32, u64,
 )
 
 #: NumPy's sized character codes (sizes in bytes), as ``np.dtype(code)`` reads them
@@ -60,14 +60,14 @@ BIT_NAMES: dict[str, Type] = {
     "i16": i16, "i32": i32, "i64": i64, "u16": u16, "u32": u32, "u64": u64,
     "f32": f32, "f64": f64, "c64": c64, "c128": c128, "bool": bool_, "none": none,
 }
-TYPE_NAMES: dict[str, Type] = {**BIT_NAMES, **NAMES, **NUMPY_CODES, "generator": generator}
+TYPE_NAMES: dict[str, Type] = {**BIT_NAMES, **NAMES, **NUMPY_CODES, "generator": generator, "str": str_}
 
 #: what the error for an unknown name lists
 ACCEPTED = (f"a NumPy code ({' '.join(NUMPY_CODES)}; sizes in bytes: i8 is int64), "
             f"a name ({' '.join(NAMES)}), "
             f"a bit-sized name ({' '.join(BIT_NAMES)}), "
             "an array of one of them (f8[:], f8[::1], i4[:, ::1], int32[::1, :]) "
-            "or generator (a np.random.Generator)")
+            "generator (a np.random.Generator) or str")
 
 
 class SignatureError(ValueError):
@@ -123,6 +123,8 @@ def as_type(spec: Any) -> Type:
         return none
     if isinstance(spec, Type):
         return spec
+    if spec is str:
+        return str_
     if isinstance(spec, str):
         return parse_type_name(spec)
     import numpy as np

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["register", "target", "target_address", "array_view"]
+__all__ = ["register", "target", "target_address", "array_view", "string_constant"]
 
 _lock = threading.Lock()
 _targets: dict[str, Callable] = {}
@@ -42,6 +42,16 @@ def target(key: str) -> Callable:
     except KeyError:
         raise LookupError(f"no run-time call target {key!r} in this process: a py.call's target is registered "
                           "when its function is traced, so IR text with one compiles only in that process") from None
+
+
+_strings: dict[str, str] = {}
+
+
+def string_constant(value: str) -> str:
+    """The one ``str`` object equal to ``value`` kept for the life of the process, which the
+    code of ``str.const`` ops points to."""
+    with _lock:
+        return _strings.setdefault(value, value)
 
 
 def target_address(key: str) -> int:

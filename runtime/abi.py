@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, TupleType, Type,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, StrType, TupleType, Type,
 )
 
 __all__ = ["HEADER_SIZE", "DATA_ALIGNMENT", "SLOT_SIZE", "argument_slots", "emit_incref",
@@ -53,7 +53,8 @@ def argument_slots(t: Type) -> list[tuple[str, str]]:
     ``"f32"`` in the low 4 bytes (the high 4 are zero), ``"ptr"`` an address.
     A complex number takes two slots (real, imaginary), a tuple the slots of
     its elements, ``none`` none, an array ``2 + 2 * ndim`` (meminfo, data,
-    the shape, the byte strides).
+    the shape, the byte strides), a ``str`` one (the object's address, a reference the
+    caller keeps during the call).
     """
     if isinstance(t, BoolType):
         return [("", "uint")]
@@ -70,7 +71,7 @@ def argument_slots(t: Type) -> list[tuple[str, str]]:
     if isinstance(t, ArrayType):
         return ([("_meminfo", "ptr"), ("_data", "ptr")]
                 + [(f"_{name}{k}", "int") for name in ("shape", "stride") for k in range(t.ndim)])
-    if isinstance(t, GeneratorType):
+    if isinstance(t, (GeneratorType, StrType)):   # a str: its PyObject *, borrowed from the caller
         return [("", "ptr")]
     raise TypeError(f"an argument cannot have type {t}")
 

@@ -33,6 +33,10 @@ allocated keeps its block alive through a ``MemInfoOwner``; one that
 belongs to an argument (returned as is or as a view) keeps that argument
 alive, so ``ResultUnpacker.unpack`` needs the call's arguments.
 
+A ``str`` argument (exactly ``str``: a subclass is a ``TypeError`` saying to pass
+``str(x)``) is passed as its address, borrowed; a ``str`` result holds a reference the
+result takes over (:func:`_steal`).
+
 Python ``int`` arguments must fit in 64 bits (compiled ints are ``i64``);
 a larger one is an ``OverflowError``, never a silent wrap.
 
@@ -48,8 +52,8 @@ from typing import Any, Callable, Sequence
 
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, OptionalType, TupleType, Type,
-    bool_, c128, f64, generator, i64, none,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, OptionalType, StrType, TupleType,
+    Type, bool_, c128, f64, generator, i64, none, str_,
 )
 
 from .abi import argument_slots
@@ -57,7 +61,7 @@ from .abi import argument_slots
 #: argument types that are Python scalars (weak in NumPy 2's promotion)
 PYTHON_SCALARS = (bool, int, float, complex)
 
-ACCEPTED = ("bool, int (64-bit), float, complex, NumPy scalars of those kinds, NumPy arrays "
+ACCEPTED = ("bool, int (64-bit), float, complex, str, NumPy scalars of those kinds, NumPy arrays "
             "(1-d or more) of them, np.random.Generator objects and None")
 
 _INT_CTYPES = {
@@ -86,6 +90,11 @@ def typeof(value: Any) -> Type | None:
         return f64
     if isinstance(value, complex):
         return c128
+    if isinstance(value, str):
+        if type(value) is not str:
+            raise TypeError(f"compiled functions take str arguments of type str itself, not of its subclass "
+                            f"{type(value).__name__}: pass str(x)")
+        return str_
     dtype = getattr(value, "dtype", None)
     if dtype is None:
         return generator if type(value).__module__ == "numpy.random._generator" and \
@@ -151,6 +160,8 @@ def memory_ctype(t: Type) -> Any:
         return ctypes.c_int64  # nothing is stored; a word keeps the pointer valid
     if isinstance(t, ArrayType):
         return _array_struct(t.ndim)
+    if isinstance(t, StrType):
+        return ctypes.c_void_p
     raise TypeError(f"no memory layout for {t}")
 
 
@@ -225,6 +236,8 @@ def _slot_values(t: Type) -> Callable[[Any], tuple]:
         return lambda a: (0, data_pointer(a), *a.shape, *a.strides)
     if isinstance(t, GeneratorType):  # the caller's Generator keeps its bit generator alive
         return lambda g: (g.bit_generator.ctypes.bit_generator.value,)
+    if isinstance(t, StrType):  # the caller's reference keeps it alive during the call
+        return lambda v: (id(v),)
     if isinstance(t, ComplexType):
         if t.bits == 64:
             return lambda v: (complex(v).real, 0, complex(v).imag, 0)
@@ -305,6 +318,8 @@ def _reader(t: Type) -> Callable[[Any, Sequence[Any], Any], Any]:
             owner = next(owners) if c.meminfo else None
             return array_from_result(dtype, c.shape[:], c.strides[:], c.data or 0, owner, args, readonly)
         return read_array
+    if isinstance(t, StrType):
+        return lambda c, args, owners: _steal(c)
     if isinstance(t, OptionalType):  # an absent value's placeholder has no meminfo: nothing was claimed
         read_value = _reader(t.value)
         return lambda c, args, owners: read_value(c.f1, args, owners) if c.f0 else None
@@ -319,9 +334,26 @@ def _reader(t: Type) -> Callable[[Any, Sequence[Any], Any], Any]:
 _PYTHON_RESULT_TYPES = (bool_, i64, f64, c128)
 
 
+_decref = ctypes.pythonapi.Py_DecRef
+_decref.argtypes, _decref.restype = [ctypes.c_void_p], None
+
+
+def _steal(cvalue: Any) -> Any:
+    """The ``str`` object a result slot holds a reference to (handed to the caller: ours is
+    given up once Python holds its own)."""
+    address = cvalue.value if hasattr(cvalue, "value") else cvalue
+    if not address:   # an absent optional's placeholder
+        return None
+    obj = ctypes.cast(address, ctypes.py_object).value
+    _decref(address)
+    return obj
+
+
 def _read(t: Type, cvalue: Any) -> Any:
     if isinstance(t, NoneType):
         return None
+    if isinstance(t, StrType):
+        return _steal(cvalue)
     if isinstance(t, OptionalType):
         return _read(t.value, cvalue.f1) if cvalue.f0 else None
     if isinstance(t, TupleType):

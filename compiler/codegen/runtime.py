@@ -8,11 +8,13 @@
   signed ints ``PyLong_FromLongLong``, unsigned ``PyLong_FromUnsignedLongLong``,
   floats ``PyFloat_FromDouble`` (``f32`` widened exactly), complex numbers
   ``PyComplex_FromDoubles``, an array the tuple ``(data, *shape, *strides)`` of
-  ints, from which ``frontend.pycall`` makes a NumPy view;
+  ints, from which ``frontend.pycall`` makes a NumPy view; a ``str`` is the object
+  itself (``Py_IncRef``: the boxes are released after the call);
 * calls the registered target with ``PyObject_Vectorcall``; the result becomes
   the op's type with ``PyObject_IsTrue``, ``PyLong_AsLongLong``,
   ``PyFloat_AsDouble`` or ``PyComplex_RealAsDouble``/``PyComplex_ImagAsDouble``
-  (the target returns the right Python type: see ``frontend.pycall``);
+  (the target returns the right Python type: see ``frontend.pycall``); a ``str``
+  result is the object returned, whose reference the op's result keeps;
 * on a Python exception -- from the call, a box or an unbox -- stores the owned
   ``(type, value, traceback)`` of ``PyErr_Fetch`` (normalized) into the first
   three ``errargs`` slots and stops the function with status
@@ -28,6 +30,12 @@ holds and calls it -- at every draw, so a bit generator swapped in later with
 holds the GIL while it runs, as NumPy's own scalar draws do, and NumPy's lock
 of the global generator when it draws from that one (:func:`guarded_call`).
 
+``str.const`` is a new reference (``Py_IncRef``) to the object
+``frontend.pycall.string_constant`` keeps.  A module with ``str`` values gets an entry
+guard (:func:`hold_gil`) that holds the GIL around its function, since their counts
+change with ``Py_IncRef``/``Py_DecRef`` (the ctypes path and ``nogil`` release it around
+the entry; ``nogil=True`` refuses strings, ``compiler.pipeline``).
+
 ``guarded_call`` is the entry guard this module registers with the core
 (``core._guards_entries``) for the modules :func:`random_streams` finds
 streams in: the core's entry wrapper calls through it without importing this
@@ -39,12 +47,14 @@ from typing import Callable
 
 import llvmlite.ir as lir
 
-from frontend.pycall import target, target_address
+from frontend.pycall import string_constant, target, target_address
 from ir import UnsupportedError
 from ir.core import Operation
 from ir.module import Module
-from ir.ops.runtime import DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, c128, i64
+from ir.ops.runtime import (
+    DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp,
+)
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, StrType, TupleType, Type, bool_, c128, i64
 from runtime.errors import PYTHON_EXCEPTION
 from runtime.nprandom import (
     DISTRIBUTIONS, LegacyLayout, RandomLayoutError, distribution_address, legacy_layout, legacy_lock,
@@ -104,6 +114,9 @@ def _box(lowering: _FunctionLowering, value: lir.Value, t: Type) -> lir.Value:
         return b.call(_capi(lowering, "PyComplex_FromDoubles", _PTR, [_DOUBLE, _DOUBLE]), [re, im])
     if isinstance(t, ArrayType):
         return _box_array(lowering, value, t)
+    if isinstance(t, StrType):
+        b.call(_capi(lowering, "Py_IncRef", lir.VoidType(), [_PTR]), [value])
+        return value
     raise NotImplementedError(f"py.call cannot pass a {t}")
 
 
@@ -135,6 +148,8 @@ def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir
     if t == i64:
         value = b.call(_capi(lowering, "PyLong_AsLongLong", _I64, [_PTR]), [result])
         return value, b.and_(b.icmp_signed("==", value, lir.Constant(_I64, -1)), occurred())
+    if isinstance(t, StrType):   # the target returns a str: the result keeps its reference
+        return result, lir.Constant(_I1, 0)
     if t == c128:   # the target returns a Python complex: neither part can fail
         re, im = (b.call(_capi(lowering, f"PyComplex_{part}AsDouble", _DOUBLE, [_PTR]), [result])
                   for part in ("Real", "Imag"))
@@ -176,7 +191,8 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
             b.store(unboxed, value_slot)
             b.store(unbox_failed, failed_slot)
         failed, value = b.load(failed_slot), b.load(value_slot)
-    b.call(decref, [result])
+    if not (op.results and isinstance(op.result.type, StrType)):
+        b.call(decref, [result])
     release = _capi(self, "PyGILState_Release", lir.VoidType(), [_I32])
     with b.if_then(failed, likely=False):
         _fetch_exception(self, b, self.err_ptr)
@@ -184,6 +200,50 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
         self._fail(op, lir.Constant(_STATUS, PYTHON_EXCEPTION))
     b.call(release, [gil])
     return value
+
+
+@_lowers(StrConstOp)
+def _str_const(self: _FunctionLowering, op: StrConstOp) -> lir.Value:
+    obj = _address(self.b, id(string_constant(op.value)))
+    self.b.call(_capi(self, "Py_IncRef", lir.VoidType(), [_PTR]), [obj])
+    return obj
+
+
+def _has_str(t: Type) -> bool:
+    return isinstance(t, StrType) or isinstance(t, TupleType) and any(_has_str(e) for e in t.elements)
+
+
+def uses_strings(module: Module) -> Operation | bool:
+    """The first op of ``module`` that has or makes a ``str`` value (the function, for a ``str``
+    argument), or False."""
+    for func in module:
+        if any(_has_str(t) for t in func.arg_types):
+            return func
+        for op in func.walk():
+            if any(_has_str(v.type) for v in (*op.operands, *op.results)):
+                return op
+    return False
+
+
+def refuse_strings_without_gil(module: Module) -> None:
+    """``compile(nogil=True)`` of a function with ``str`` values: an ``UnsupportedError`` at the
+    first of them (strings are CPython objects, which need the GIL)."""
+    found = uses_strings(module)
+    if found:
+        loc = found.loc if isinstance(found, Operation) else None
+        raise UnsupportedError("compile(nogil=True) cannot compile run-time strings (str values are CPython "
+                               "objects, which need the GIL): drop nogil=True, or keep strings out of the "
+                               "compiled function", loc)
+
+
+@_guards_entries(uses_strings)
+def hold_gil(module: _ModuleLowering, b: lir.IRBuilder, errargs: lir.Value, found: object,
+             call: Callable[[], lir.Value]) -> lir.Value:
+    """The entry's call of a function with ``str`` values: with the GIL held."""
+    gil = b.call(_capi(module, "PyGILState_Ensure", _I32, []), [])
+    status = call()
+    b.call(_capi(module, "PyGILState_Release", lir.VoidType(), [_I32]), [gil])
+    return status
 
 
 # ----------------------------------------------------------------- random

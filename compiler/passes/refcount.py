@@ -10,8 +10,9 @@ point) owns.
 Ownership rules
 ===============
 
-The rules apply to values of ``array<...>`` type and to tuple values that
-contain arrays, at any depth; the *array leaves* of a tuple are its array
+The rules apply to values of ``array<...>`` type, to ``str`` values (a CPython
+object: the same rules, its count changed by ``Py_IncRef``/``Py_DecRef``) and to
+tuple values that contain them, at any depth; the *array leaves* of a tuple are its array
 elements, reached with ``tuple_get`` (recursively for nested tuples).  A
 value is either *owned* -- it holds one reference (+1) that its defining
 block must give back -- or *borrowed* -- it holds nothing and lives on a
@@ -129,7 +130,7 @@ from ir.module import Module
 from ir.ops.array import ArrayDecrefOp, ArrayIncrefOp
 from ir.ops.control import LeaveOp, TryOp
 from ir.ops.tuple import TupleGetOp
-from ir.types import ArrayType, TupleType, Type
+from ir.types import ArrayType, StrType, TupleType, Type
 
 from .base import register_pass
 
@@ -148,8 +149,10 @@ class RefcountError(RuntimeError):
 
 # ----------------------------------------------------------------- array leaves
 def contains_array(t: Type) -> bool:
-    """Is ``t`` an array type, or a tuple with an array somewhere inside?"""
-    if isinstance(t, ArrayType):
+    """Is ``t`` a reference-counted type (an array, or a ``str``: a CPython object, whose
+    ``array.incref``/``array.decref`` are ``Py_IncRef``/``Py_DecRef``), or a tuple with one
+    somewhere inside?"""
+    if isinstance(t, (ArrayType, StrType)):
         return True
     if isinstance(t, TupleType):
         return any(contains_array(e) for e in t.elements)
@@ -161,7 +164,7 @@ def array_leaves(value: Value, builder: Builder) -> list[Value]:
     elements of a tuple (extracted with ``tuple_get`` ops inserted at
     ``builder``, recursively), or nothing."""
     t = value.type
-    if isinstance(t, ArrayType):
+    if isinstance(t, (ArrayType, StrType)):
         return [value]
     if not isinstance(t, TupleType):
         return []

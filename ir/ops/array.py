@@ -35,7 +35,7 @@ from typing import Sequence
 from ..core import MayRaise, Operation, Pure, ReadsMemory, Value, WritesMemory
 from ..diagnostics import Location
 from ..interfaces import NULL, Allocate, Free, Ownership, Raise, Read, Write
-from ..types import ArrayType, i64
+from ..types import ArrayType, StrType, i64
 
 __all__ = ["ArrayUndefOp", "ArrayGlobalOp", "ArrayDimOp", "ArrayStrideOp", "ArrayLoadOp", "ArrayStoreOp", "ArrayViewOp", "ArrayAllocOp",
            "ArrayIncrefOp", "ArrayDecrefOp", "Allocates"]
@@ -217,14 +217,14 @@ class ArrayUndefOp(Operation):
     traits = frozenset({Pure})
 
     def ownership(self, index: int) -> Ownership:
-        """A placeholder with a null meminfo: nothing to count."""
+        """A placeholder with a null meminfo (of a ``str``: a null pointer): nothing to count."""
         return NULL
 
-    def __init__(self, type: ArrayType, loc: Location | None = None, name: str | None = None):
+    def __init__(self, type: ArrayType | StrType, loc: Location | None = None, name: str | None = None):
         self._setup([], [type], loc=loc, result_names=[name])
 
     def verify_(self) -> None:
-        if self.operands or len(self.results) != 1 or not isinstance(self.result.type, ArrayType):
+        if self.operands or len(self.results) != 1 or not isinstance(self.result.type, (ArrayType, StrType)):
             self.fail("expects no operand and 1 array result")
 
 
@@ -256,6 +256,9 @@ class ArrayGlobalOp(Operation):
 
 
 class _RefcountOp(Operation):
+    """A reference of an array's block, or of a ``str`` object (``Py_IncRef``/``Py_DecRef``):
+    the refcount pass counts both alike."""
+
     traits = frozenset({WritesMemory})
 
     def __init__(self, array: Value, loc: Location | None = None):
@@ -264,7 +267,8 @@ class _RefcountOp(Operation):
     def verify_(self) -> None:
         if len(self.operands) != 1 or self.results:
             self.fail("expects 1 array operand and no result")
-        _array(self, self.operand(0))
+        if not isinstance(self.operand(0).type, StrType):
+            _array(self, self.operand(0))
 
 
 class ArrayIncrefOp(_RefcountOp):

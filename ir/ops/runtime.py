@@ -8,6 +8,11 @@
   call holds the GIL.  When the Python call raises, the function stops with
   that exception; like ``call`` the op may carry a *cleanup* region for that
   path (see :func:`ir.ops.arith.verify_cleanup`).
+  A ``str`` operand is passed as the object it is (a new reference for the call); a
+  ``str`` result is the object returned, whose reference the op's result owns
+  (``ownership``: the refcount pass releases it).
+* ``%s = str.const {value = "abc"} : str`` -- a constant string as a run-time value (a new
+  reference to one ``str`` object the process keeps for the module: ``frontend.pycall``).
 * ``%x = random.draw {stream = "numpy", kind = "double"} : f64`` -- the next
   number of a bit generator's stream: ``double`` (a float64 in [0, 1)),
   ``uint32`` or ``uint64``.  Stream ``numpy`` is NumPy's global generator (the
@@ -34,26 +39,29 @@ from typing import Sequence
 
 from ..core import Block, HasSideEffects, Operation, Pure, Value
 from ..diagnostics import Location
-from ..interfaces import Global, HasCleanupRegion, Raise
-from ..types import ArrayType, GeneratorType, NoneType, TupleType, Type, bool_, c128, f64, generator, i64, u32, u64
+from ..interfaces import OWNS, Global, HasCleanupRegion, Ownership, Raise
+from ..types import (
+    ArrayType, GeneratorType, NoneType, StrType, TupleType, Type, bool_, c128, f64, generator, i64, str_, u32, u64,
+)
 from .arith import verify_cleanup
 
-__all__ = ["PyCallOp", "DrawOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "GeneratorOp",
+__all__ = ["PyCallOp", "StrConstOp", "DrawOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "GeneratorOp",
            "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES", "passable_to_python"]
 
 #: what a ``random.draw`` of each kind gives
 DRAW_TYPES: dict[str, Type] = {"double": f64, "uint32": u32, "uint64": u64}
 #: the types a ``py.call`` result can have (besides none)
-PY_RESULT_TYPES = (bool_, i64, f64, c128)
+PY_RESULT_TYPES = (bool_, i64, f64, c128, str_)
 #: the generators random ops can draw from
 STREAMS = ("numpy", "generator")
 
 
 def passable_to_python(t: Type) -> bool:
-    """Whether a ``py.call`` can pass a value of type ``t``: a number, an array, or a tuple of these."""
+    """Whether a ``py.call`` can pass a value of type ``t``: a number, an array, a string, or a tuple
+    of these."""
     if isinstance(t, TupleType):
         return all(passable_to_python(e) for e in t.elements)
-    return t.is_scalar or isinstance(t, ArrayType)
+    return t.is_scalar or isinstance(t, (ArrayType, StrType))
 
 
 class PyCallOp(Operation):
@@ -64,6 +72,10 @@ class PyCallOp(Operation):
         """Runs Python code (``Global``: never removed, merged, hoisted, duplicated or
         reordered) that may raise (``Raise``)."""
         return (Global(), Raise())
+
+    def ownership(self, index: int) -> Ownership:
+        """A ``str`` result is a new reference the result owns."""
+        return OWNS
 
     def __init__(self, target: str, args: Sequence[Value], result_type: Type, loc: Location | None = None):
         results = [] if isinstance(result_type, NoneType) else [result_type]
@@ -87,8 +99,33 @@ class PyCallOp(Operation):
         if len(self.results) > 1:
             self.fail("has at most one result")
         if self.results and self.result.type not in PY_RESULT_TYPES:
-            self.fail(f"a result of type {self.result.type} cannot come back from Python (bool, i64, f64, c128)")
+            self.fail(f"a result of type {self.result.type} cannot come back from Python (bool, i64, f64, c128, "
+                      "str)")
         verify_cleanup(self)
+
+
+class StrConstOp(Operation):
+    """A constant string as a run-time ``str`` value (see the module docstring): pure, and
+    its result owns a reference."""
+
+    name = "str.const"
+    traits = frozenset({Pure})
+
+    def __init__(self, value: str, loc: Location | None = None):
+        self._setup([], [str_], {"value": value}, loc=loc)
+
+    @property
+    def value(self) -> str:
+        return self.attributes["value"]
+
+    def ownership(self, index: int) -> Ownership:
+        return OWNS
+
+    def verify_(self) -> None:
+        if not isinstance(self.attributes.get("value"), str):
+            self.fail("needs a string 'value'")
+        if self.operands or len(self.results) != 1 or self.result.type != str_:
+            self.fail("takes no operand and gives one str")
 
 
 def _verify_stream(op: Operation) -> None:

@@ -113,7 +113,7 @@ def test_int8_signature_prints_as_int8_and_reads_back():
     assert [str(s) for s in f.signatures] == ["int8(int8)"]
     assert [parse_signature(str(s)) for s in f.signatures] == f.signatures
     with pytest.raises(TypeError, match=r"compiled signatures: int8\(int8\)"):
-        f("text")
+        f(b"text")
 
 
 def test_signatures_of_numpy_arguments_read_back():

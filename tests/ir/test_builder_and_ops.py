@@ -27,7 +27,7 @@ from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.optional import MakeOptionalOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
-from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, TakeGaussOp
+from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp
 from ir.ops.linalg import LinalgGesvOp, LinalgLapackOp, LinalgMatmulOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.ops.wholearray import (
@@ -107,7 +107,7 @@ def build_run_time() -> FuncOp:
     f = FuncOp("run_time", [f64, ArrayType(f64, 2, "A"), generator], f64, ["x", "a", "rng"])
     x, a, rng = f.args
     bld = Builder.at_end(f.body, HERE)
-    bld.insert(PyCallOp("print#1", [x, a], none))
+    bld.insert(PyCallOp("print#1", [x, a, bld.add(StrConstOp("abc"))], none))
     has, kept = bld.insert(TakeGaussOp()).results
     bld.insert(PutGaussOp(bld.add(SelectOp(has, kept, bld.add(RandomDrawOp("double"))))))
     bits = bld.add(RandomDrawOp("uint64"))
