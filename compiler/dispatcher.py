@@ -409,8 +409,9 @@ class Dispatcher:
 
         name = list(self._signature.parameters)[index]
         existing = ", ".join(str(s) for s in self.signatures) or "none yet"
+        hint = " (a subclass of str: pass str(x))" if isinstance(value, str) else ""
         return TypeError(f"{self.py_func.__name__}(): argument '{name}' has unsupported type "
-                         f"{type(value).__name__}; compiled functions accept {ACCEPTED} "
+                         f"{type(value).__name__}{hint}; compiled functions accept {ACCEPTED} "
                          f"(compiled signatures: {existing})")
 
     # ------------------------------------------------------------- inspection

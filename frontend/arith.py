@@ -112,6 +112,10 @@ def materialize(value: Any, type: Type | None = None) -> Any:
         if type is not None and value.type != type:
             value = cast(value, type)
         return value.value
+    from .strings import as_str, str_like   # a layer above
+
+    if str_like(value):
+        return as_str(value).value
     t = python_scalar_type(value)
     if t is None:
         raise _tr().error(TypingError, f"a {describe(value)} cannot be used as a value in compiled code")
@@ -204,8 +208,19 @@ def _arith_bool(t: Type, weak: bool, other: Type) -> Type:
 
 
 # ----------------------------------------------------------------- binary
+def _strings(a: Any, b: Any) -> Any:
+    """``frontend.strings`` when ``a`` or ``b`` is a string known only at run time, else None."""
+    from . import strings   # a layer above
+
+    return strings if strings.run_time_str_like(a) or strings.run_time_str_like(b) else None
+
+
 def binary(op: str, a: Any, b: Any) -> Any:
     """``a <op> b`` where at least one side is traced; weak only if both sides are."""
+    if _strings(a, b) is not None or isinstance(a, str) or isinstance(b, str):
+        from .strings import binary as string_operator
+
+        return string_operator(op, a, b)
     result = _binary(op, a, b)
     if isinstance(result, Symbolic):
         result.weak = scalar_type(a, op)[1] and scalar_type(b, op)[1]
@@ -434,6 +449,10 @@ def compare(op: str, a: Any, b: Any) -> Any:
     else NumPy's ``bool_``."""
     if not isinstance(a, Symbolic) and not isinstance(b, Symbolic):
         return _PY_OPERATORS[op](a, b)
+    if _strings(a, b) is not None or isinstance(a, str) or isinstance(b, str):
+        from .strings import compare as compare_strings
+
+        return compare_strings(op, a, b)
     result = _compare(op, a, b)
     if isinstance(result, Symbolic):
         result.weak = scalar_type(a, op)[1] and scalar_type(b, op)[1]
@@ -527,6 +546,10 @@ def invert(a: Symbolic) -> Symbolic:
 
 def truth(x: Any) -> Any:
     """Python's ``bool(x)``: a traced bool, or a Python bool for constants."""
+    if _strings(x, None) is not None:
+        from .strings import truth as string_truth
+
+        return string_truth(x)
     if not isinstance(x, Symbolic):
         if isinstance(x, (MaybeUnbound, TypeConflict)):
             raise RuntimeError("truth() of an unloaded variable")

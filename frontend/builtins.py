@@ -319,6 +319,10 @@ def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
 def _len(x: Any) -> Any:
     if arrays.is_array(x):
         return arrays.length(x)
+    from . import strings   # a layer above
+
+    if strings.run_time_str_like(x):
+        return strings.length(x)
     if isinstance(x, Range):
         return range_length(x)
     if isinstance(x, Symbolic):

@@ -121,6 +121,10 @@ def indexed(iterable: Any) -> IndexedIterable | None:
         return ArrayItems(iterable)
     if isinstance(iterable, Range):
         return RangeItems(iterable)
+    from . import strings   # a layer above
+
+    if strings.run_time_str_like(iterable):
+        return strings.StrItems(iterable)
     if isinstance(iterable, Symbolic):
         raise _tr().error(TypingError, f"a {iterable.type} is not iterable")
     return None

@@ -40,7 +40,7 @@ from typing import Any, Iterator
 
 from ir import Block, Location, Operation
 from ir.ops import ArrayUndefOp, ConstantOp
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, StrType, Type, bool_, i64, str_
 
 from .arith import cast, constant, unify_types
 from .context import current
@@ -148,9 +148,14 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
                              for i in range(len(first))))
     scalar = all(isinstance(v, Symbolic) or python_scalar_type(v) is not None for v in defined)
     optional = any(isinstance(v, OptionalValue) for v in defined)
-    if all(v is first for v in defined) and not (carry and (scalar or optional)) \
+    from .strings import str_like   # a layer above
+
+    strings = all(str_like(v) for v in defined)
+    if all(v is first for v in defined) and not (carry and (scalar or optional or strings)) \
             and not _defined_inside(first, inside):
         return Static(first)
+    if strings:   # constants, text and run-time strings: a run-time string (``frontend.strings``)
+        return Scalar(str_)
     if optional or any(v is None for v in defined):
         present = [v.value if isinstance(v, OptionalValue) else v for v in defined if v is not None]
         inner = layout_of(name, present, carry, loc, inside)
@@ -332,12 +337,16 @@ def leaves(layout: Layout, value: Any) -> list[Any]:
     if isinstance(layout, TupleOf):
         return [leaf for lay, v in zip(layout.elements, value) for leaf in leaves(lay, v)]
     assert isinstance(layout, Scalar)
+    if isinstance(layout.type, StrType):
+        from .strings import as_str
+
+        return [as_str(value)]
     return [cast(value, layout.type)]
 
 
 def placeholders(layout: Layout) -> list[Any]:
-    """Zero values for every leaf of ``layout`` (where a variable is unbound)."""
-    return [current().emit_value(ArrayUndefOp(t)) if isinstance(t, ArrayType)
+    """Zero values for every leaf of ``layout`` (where a variable is unbound; a null ``str``)."""
+    return [current().emit_value(ArrayUndefOp(t)) if isinstance(t, (ArrayType, StrType))
             else constant(False if isinstance(t, BoolType) else 0, t) for t in layout.leaf_types()]
 
 

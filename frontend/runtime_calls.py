@@ -47,7 +47,8 @@ from ir.dtypes import to_dtype
 from ir.ops import PyCallOp
 from ir.ops.runtime import passable_to_python
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, TupleType, Type, bool_, c128, f64, i64, none,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, StrType, TupleType, Type, bool_, c128, f64, i64,
+    none, str_,
 )
 
 from .context import TraceContext, current
@@ -84,7 +85,7 @@ class _Template:
             if isinstance(t, ArrayType):
                 dtype, ndim = to_dtype(t.dtype), t.ndim
                 return lambda boxed: array_view(boxed[index], dtype, ndim, writable)
-            if value.weak:
+            if value.weak or isinstance(t, StrType):   # a str is passed as the object it is
                 return lambda boxed: boxed[index]
             scalar = to_dtype(t).type
             return lambda boxed: scalar(boxed[index])
@@ -415,7 +416,8 @@ def py_call(read_type: Callable[[Any], Type], fn: Any, result_type: Any, *args: 
     discards it; a number must be of a kind that NumPy's "same_kind" casting
     converts to the declared type (a bool to anything, an int to an int, float or
     complex, a float to a float or complex; a float declared ``int`` is refused, never
-    truncated), and an integer must fit in the declared one (else ``OverflowError``).
+    truncated), and an integer must fit in the declared one (else ``OverflowError``); a
+    result declared ``str`` must be a ``str`` (exactly: a subclass is refused).
     Declared by a Python type (``bool``, ``int``, ``float``, ``complex``) the value is
     a Python number in the compiled code (promoted as one), else a NumPy scalar of the
     declared type.  An array type (``"f64[:]"``, ``"i4[:, :]"``) takes any array-like
@@ -438,9 +440,9 @@ def py_call(read_type: Callable[[Any], Type], fn: Any, result_type: Any, *args: 
     if isinstance(t, ArrayType) and t.layout == "F":
         raise tr.error(TypingError, f"py_call({name}, ...): an array result is a new C-contiguous array; "
                                     "declare its type with ':' or a last axis '::1' (f8[:, :], f8[:, ::1])")
-    if not (isinstance(t, (NoneType, ArrayType)) or t.is_scalar):
+    if not (isinstance(t, (NoneType, ArrayType, StrType)) or t.is_scalar):
         raise tr.error(TypingError, f"py_call({name}, ...): a {t} cannot come back from Python; declare None, "
-                                    "a number type or an array type")
+                                    "a number type, str or an array type")
     _check_catchable(f"py_call({name}, ...)")
     template = _Template()
     parts = []
@@ -459,6 +461,14 @@ def py_call(read_type: Callable[[Any], Type], fn: Any, result_type: Any, *args: 
         return _emit(name, template, call, none)
     if isinstance(t, ArrayType):
         return _staged_array_result(name, template, result, t)
+    if isinstance(t, StrType):
+        def string(*boxed: Any) -> str:
+            value = result(*boxed)
+            if type(value) is not str:
+                raise TypeError(f"py_call of {name}() returned {type(value).__name__}, which is not the declared "
+                                "result type str")
+            return value
+        return _emit(name, template, string, str_)
     carrier, convert = _scalar_result(name, t)
     value = _emit(name, template, lambda *boxed: convert(result(*boxed)), carrier)
     weak = any(result_type is python for python in (bool, int, float, complex))

@@ -114,7 +114,12 @@ def trip_count(rng: Range) -> Symbolic:
 
 
 def contains(container: Any, item: Any) -> Any:
-    """``item in container`` for a Python tuple/list or a range, with traced items."""
+    """``item in container`` for a Python tuple/list or a range, with traced items; a
+    substring test for a run-time string (``frontend.strings``)."""
+    from . import strings   # a layer above
+
+    if strings.run_time_str_like(container) or strings.run_time_str_like(item) and isinstance(container, str):
+        return strings.contains(container, item)
     if isinstance(container, Symbolic):
         raise _tr().error(TypingError, f"argument of type '{container.type}' is not iterable")
     if isinstance(container, Range):
@@ -163,6 +168,10 @@ def getitem(obj: Any, key: Any) -> Any:
         return staged(obj, key)
     if isinstance(obj, Range):
         return range_item(obj, key)
+    if isinstance(obj, str) and _traced_in(key):   # a constant string indexed at run time
+        from .strings import getitem as string_item
+
+        return string_item(obj, key)
     if not isinstance(key, Symbolic):
         return user_computation(operator.getitem, obj, key)
     if not isinstance(obj, (tuple, list)):

@@ -2,16 +2,17 @@
 ``%`` and ``str.format`` of numbers known only when the compiled code runs, for ``print``
 and exception messages.
 
-Compiled code has no string type.  Text that involves a traced value is a :class:`Text`
-while tracing: the constant pieces and the calls that make the others (``format(x,
-".3f")``, ``repr(x)``, ``"%d items" % n``), whose arguments are traced values.  It can be
-joined with ``+`` (to constant strings and other such text) and used by ``print`` (see
-``runtime_calls.print_``) and as the arguments of a raised exception (``raising.raise_``);
-there, when the compiled code runs, CPython itself makes the string from the values as
-CPython holds them (a Python ``int``/``float`` for a Python number, a NumPy scalar for an
-array element: ``f"{x!r}"`` of an element is ``np.float64(0.5)``), so the text is CPython's
-byte for byte.  Every other use -- ``len``, comparison, ``in``, indexing, string methods,
-returning it, passing it to another function, carrying it out of a loop -- is an
+Text that involves a traced value is a :class:`Text` while tracing: the constant pieces
+and the calls that make the others (``format(x, ".3f")``, ``repr(x)``, ``"%d items" % n``),
+whose arguments are traced values.  It can be joined with ``+`` (to constant strings and
+other such text) and used by ``print`` (see ``runtime_calls.print_``) and as the arguments
+of a raised exception (``raising.raise_``); there, when the compiled code runs, CPython
+itself makes the string from the values as CPython holds them (a Python ``int``/``float``
+for a Python number, a NumPy scalar for an array element: ``f"{x!r}"`` of an element is
+``np.float64(0.5)``), so the text is CPython's byte for byte.  Used as a value -- ``len``,
+comparison, ``in``, indexing, iteration, string methods, returning it, passing it to another
+function, carrying it out of a loop -- it becomes a run-time ``str`` that CPython makes
+there (``frontend.strings``); what a run-time string does not support stays an
 ``UnsupportedError`` (never the text of a placeholder).
 
 Python-semantics decisions:
@@ -23,8 +24,8 @@ Python-semantics decisions:
   formatting a sample value of the type while compiling; what depends on the value itself
   (``f"{n:c}"`` of a huge ``n``) or on a spec made at run time (``f"{x:{w}}"``) raises where
   the text is used.
-* Text is made of the traced values of one function: text made in one traced function and
-  used in another (passed as an argument) is refused.
+* Text is made of the traced values of one function: text passed to another traced function
+  is made into a run-time string at the call (``frontend.tracer``).
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ import numpy as np
 
 from ir import UnsupportedError
 from ir.dtypes import to_dtype
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, TupleType
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, StrType, TupleType
 
 from .context import TraceContext, current
 from .values import OptionalValue, Symbolic
@@ -58,9 +59,9 @@ class _Call:
     args: tuple
 
 
-_USES = ("print() and exception messages take text computed at run time (f-strings, str(), format(), % "
-         "of traced values); {what} needs the string itself, which compiled code does not have: format "
-         "the number outside the compiled function")
+_USES = ("text computed at run time (f-strings, str(), format(), % of traced values) is a run-time string "
+         "in compiled code, used by print, raise, len(), comparisons, in, indexing, iteration and the methods of "
+         "frontend.strings.METHODS; {what} is not supported: do it outside the compiled function")
 
 
 class Text:
@@ -90,19 +91,41 @@ class Text:
             raise _tr().error(UnsupportedError, _USES.format(what=what))
         return refuse
 
+    # Python's own protocols that must give a Python object (compiled code's ``len``, ``in``,
+    # ``for`` and truth are ``frontend.strings``'s, on the run-time string)
     __str__ = _refuse("str() of it")
     __len__ = _refuse("len()")
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse("comparing it")
     __contains__ = _refuse("'in'")
-    __getitem__ = _refuse("indexing it")
     __iter__ = _refuse("iterating over it")
-    __mul__ = __rmul__ = _refuse("repeating it")
-    __mod__ = _refuse("% formatting with it")
     __bool__ = _refuse("its truth")
     __hash__ = _refuse("hashing it")    # type: ignore[assignment]
     del _refuse
 
+    # used as a value: a run-time string (``frontend.strings``) that CPython makes from it
+    def _string(name: str) -> Callable[..., Any]:   # noqa: N805 -- a helper of the class body
+        def operation(self: Text, *args: Any) -> Any:
+            from . import strings
+
+            return getattr(strings.as_str(self), name)(*args)
+        return operation
+
+    __eq__ = _string("__eq__")   # type: ignore[assignment]
+    __ne__ = _string("__ne__")   # type: ignore[assignment]
+    __lt__ = _string("__lt__")
+    __le__ = _string("__le__")
+    __gt__ = _string("__gt__")
+    __ge__ = _string("__ge__")
+    __getitem__ = _string("__getitem__")
+    __mul__ = _string("__mul__")
+    __rmul__ = _string("__rmul__")
+    __mod__ = _string("__mod__")
+    del _string
+
     def __getattr__(self, name: str) -> Any:
+        from . import strings
+
+        if hasattr(str, name) and not name.startswith("_"):
+            return strings.bound_method(self, name)   # refuses the methods it has not
         raise _TextAttributeError(_USES.format(what=f"str.{name}"), _tr().location())
 
 
@@ -176,6 +199,8 @@ def _sample(x: Any) -> Any:
         return np.zeros((1,) * t.ndim, to_dtype(t.dtype))
     if isinstance(t, TupleType):
         return tuple(_sample(v) for v in _tr().unpack(x))
+    if isinstance(t, StrType):
+        return "s"
     if x.weak:
         return {BoolType: True, IntType: 1, FloatType: 1.0, ComplexType: 1j}[type(t)]
     return to_dtype(t).type(1)
@@ -255,7 +280,8 @@ def percent_format(template: str, values: Any) -> str | Text:
 
 
 def _str(*args: Any, **kwargs: Any) -> Any:
-    if len(args) == 1 and not kwargs and isinstance(args[0], Text):
+    if len(args) == 1 and not kwargs and (isinstance(args[0], Text) or isinstance(args[0], Symbolic)
+                                          and isinstance(args[0].type, StrType)):
         return args[0]
     return str(*args, **kwargs) if kwargs else _text(str, *args)
 

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from ir import CompileError, Location, Module, TypingError, UnsupportedError
 from ir.ops import CallOp, FuncOp, MakeOptionalOp, MakeTupleOp, ReturnOp, TupleGetOp
-from ir.types import BoolType, ComplexType, FloatType, NoneType, OptionalType, TupleType, Type, bool_, none
+from ir.types import BoolType, ComplexType, FloatType, NoneType, OptionalType, StrType, TupleType, Type, bool_, none
 
 from . import staging  # noqa: F401  (loads every layer, and so every kind's operators, before a trace runs)
 from .arith import materialize
@@ -106,7 +106,9 @@ class Tracer(TraceContext):
         if (self.function.try_scopes or _passes_a_lambda(bound.arguments.values())) \
                 and pyfunc not in self.inlining and not self._recursive(pyfunc):
             return self._inline(pyfunc, bound)
-        values = list(bound.arguments.values())
+        from .strings import text_as_value   # text made here is a run-time string there
+
+        values = [text_as_value(v) for v in bound.arguments.values()]
         if _passes_a_lambda(values):
             raise self.error(UnsupportedError, f"{pyfunc.__name__}() calls itself and is passed a lambda of its "
                                                "caller: not supported in compiled code; pass the values the "
@@ -231,6 +233,9 @@ class Tracer(TraceContext):
                         self.never_return.add(func_op.sym_name)
                         rtype = result_type or trace.return_hint or none
                         result = None if isinstance(rtype, NoneType) else _zero(rtype)
+                    from .strings import as_value   # a string returned is a run-time value
+
+                    result = as_value(result)
                     rtype = result_type or type_of(result)
                     func_op.result_type = rtype
                     self.weak_results[func_op.sym_name] = _weakness(result)
@@ -294,7 +299,7 @@ def _zero(t: Type) -> Any:
     """A zero of a scalar or tuple type (the value of a path that never returns)."""
     if isinstance(t, TupleType):
         return tuple(_zero(e) for e in t.elements)
-    return {BoolType: False, FloatType: 0.0, ComplexType: 0j}.get(type(t), 0)
+    return {BoolType: False, FloatType: 0.0, ComplexType: 0j, StrType: ""}.get(type(t), 0)
 
 
 def _param_spec(value: Any) -> tuple:

@@ -62,6 +62,9 @@ def named(value: Any, name: str) -> Any:
     if isinstance(value, Symbolic) and value.value.name_hint is None:
         value.value.name_hint = name.rstrip("_") or name
     if name.startswith("retval"):
+        from .strings import as_value   # a layer above: a string returned is a run-time value
+
+        value = as_value(value)
         _note_return_type(value)
     return value
 
@@ -128,9 +131,11 @@ def function_result(result: Any) -> Any:
     """What the traced function returned, with its variables loaded."""
     if is_undefined(result):
         return None
-    result = load(result)
+    from .strings import as_value
+
+    result = as_value(load(result))
     _check_int_constants(result)
     if type_of(result) is None:
         raise _tr().error(TypingError, f"the function returns a {describe(result)}, which compiled code "
-                                       "cannot return; return numbers or tuples of numbers")
+                                       "cannot return; return numbers, strings, arrays or tuples of them")
     return result

@@ -33,8 +33,8 @@ allocated keeps its block alive through a ``MemInfoOwner``; one that
 belongs to an argument (returned as is or as a view) keeps that argument
 alive, so ``ResultUnpacker.unpack`` needs the call's arguments.
 
-A ``str`` argument (exactly ``str``: a subclass is a ``TypeError`` saying to pass
-``str(x)``) is passed as its address, borrowed; a ``str`` result holds a reference the
+A ``str`` argument (exactly ``str``: a subclass has no type here, and the dispatcher's
+``TypeError`` says to pass ``str(x)``) is passed as its address, borrowed; a ``str`` result holds a reference the
 result takes over (:func:`_steal`).
 
 Python ``int`` arguments must fit in 64 bits (compiled ints are ``i64``);
@@ -90,11 +90,8 @@ def typeof(value: Any) -> Type | None:
         return f64
     if isinstance(value, complex):
         return c128
-    if isinstance(value, str):
-        if type(value) is not str:
-            raise TypeError(f"compiled functions take str arguments of type str itself, not of its subclass "
-                            f"{type(value).__name__}: pass str(x)")
-        return str_
+    if isinstance(value, str):   # exactly str: a subclass (np.str_ too) is refused by the dispatcher
+        return str_ if type(value) is str else None
     dtype = getattr(value, "dtype", None)
     if dtype is None:
         return generator if type(value).__module__ == "numpy.random._generator" and \

@@ -45,8 +45,8 @@ from ..types import (
 )
 from .arith import verify_cleanup
 
-__all__ = ["PyCallOp", "StrConstOp", "DrawOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp", "GeneratorOp",
-           "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES", "passable_to_python"]
+__all__ = ["PyCallOp", "StrConstOp", "DrawOp", "RandomDrawOp", "TakeGaussOp", "PutGaussOp", "RandomCallOp",
+           "GeneratorOp", "DRAW_TYPES", "STREAMS", "PY_RESULT_TYPES", "passable_to_python"]
 
 #: what a ``random.draw`` of each kind gives
 DRAW_TYPES: dict[str, Type] = {"double": f64, "uint32": u32, "uint64": u64}

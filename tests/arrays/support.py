@@ -158,7 +158,7 @@ def assert_same(got, want, where="result", ulps=0):
     """``got`` (compiled) equals ``want`` (CPython): arrays of the same dtype
     and shape with equal elements (NaN equals NaN, zeros keep their sign;
     floats within ``ulps`` units in the last place when ``ulps`` > 0);
-    scalars of the same kind (bool/int/float/complex) and value; tuples
+    scalars of the same kind (bool/int/float/complex) and value; strings equal; tuples
     element by element."""
     if isinstance(want, np.ndarray):
         assert isinstance(got, np.ndarray), f"{where}: got {type(got).__name__} {got!r}, CPython gives an array"
@@ -179,6 +179,9 @@ def assert_same(got, want, where="result", ulps=0):
         return
     if want is None:
         assert got is None, f"{where}: got {got!r}, CPython gives None"
+        return
+    if isinstance(want, str):
+        assert type(got) is str and got == want, f"{where}: got {got!r}, CPython gives {want!r}"
         return
     assert _kind(got) == _kind(want), \
         f"{where}: got {got!r} ({type(got).__name__}), CPython gives {want!r} ({type(want).__name__})"

@@ -223,11 +223,11 @@ def test_function_without_source():
     assert "<generated>:1:" in str(err)
 
 
-def test_calling_with_a_str():
+def test_calling_with_bytes():
     with pytest.raises(TypeError) as info:
-        compile(K.square)("abc")
+        compile(K.square)(b"abc")
     assert not isinstance(info.value, CompileError)
-    assert "argument 'x' has unsupported type str" in str(info.value)
+    assert "argument 'x' has unsupported type bytes" in str(info.value)
     assert "accept bool, int (64-bit), float, complex" in str(info.value)
 
 

@@ -237,7 +237,7 @@ def test_array_results_of_nested_callbacks():
 @pytest.mark.parametrize("result_type, message", [
     ("f64[::1, :]", "an array result is a new C-contiguous array"),
     ("nothing", "unknown type 'nothing'"),
-    (str, "is not a type compiled code has"),
+    (dict, "is not a type compiled code has"),
     ("generator", "a generator cannot come back from Python"),
 ])
 def test_result_types_refused_at_compile_time(result_type, message):

@@ -564,18 +564,19 @@ ARGUMENTS = [BadCall(f"argument_{name}", B.one_param, (value,), phrases=("one_pa
 # the types tests/e2e/test_api.py refuses on a fresh dispatcher, here after a signature compiled
 ARGUMENTS += [BadCall(f"argument_{name}_after_a_compile", B.entry_posonly_kwonly, (1, value), warm_up=(1, 2),
                       phrases=("entry_posonly_kwonly()", "'y'", type(value).__name__, "compiled functions accept"))
-              for name, value in {"str": "2", "list": [2], "dict": {"k": 2}}.items()]
+              for name, value in {"bytes": b"2", "list": [2], "dict": {"k": 2}}.items()]
 
 STRINGS_AND_OBJECTS = [
-    Bad(B.returns_fstring, (1,), T, "returns a Python Text", "return numbers"),
+    Bad(B.returns_fstring, (1,), AS_CPYTHON),
     Bad(B.fstring_format_spec_unused, (2,), CPYTHON_OR_COMPILE_ERROR),
     Bad(B.length_of_fstring, (2,), CPYTHON_OR_COMPILE_ERROR),
     Bad(B.length_of_str, (2,), CPYTHON_OR_COMPILE_ERROR),
     Bad(B.length_of_repr, (2,), CPYTHON_OR_COMPILE_ERROR),
     Bad(B.hash_of_value, (2,), CPYTHON_OR_COMPILE_ERROR),
     Bad(B.percent_format, (2,), CPYTHON_OR_COMPILE_ERROR),
-    Bad(B.str_index_runtime, (1,), U, "indexing a Python str", "NumPy array"),
-    Bad(B.str_times_runtime, (2,), (T, U), "str"),
+    Bad(B.str_index_runtime, (1,), AS_CPYTHON),
+    Bad(B.str_index_runtime, (5,), AS_CPYTHON, id="str_index_runtime_out_of_range"),
+    Bad(B.str_times_runtime, (2,), AS_CPYTHON),
     Bad(B.returns_dict, (1,), T, "returns a Python dict", "return numbers"),
     Bad(B.none_arithmetic, (1,), AS_CPYTHON),
     Bad(B.compare_with_complex, (1,), T, "'<' not supported"),
