@@ -124,9 +124,11 @@ def materialize(value: Any, type: Type | None = None) -> Any:
 
 
 def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symbolic,
-             loc: Location | None = None) -> None:
+             loc: Location | None = None, deviation: bool = False) -> None:
     """Emit a run-time check (nothing when ``cond`` is the constant False).  A message with
-    more run-time values than a check can carry shows ``?`` in their places."""
+    more run-time values than a check can carry shows ``?`` in their places.  ``deviation``:
+    CPython would not raise here (it gives a complex number, NumPy's inf): a handler of a
+    ``try`` statement must not catch it (``frontend.catching``)."""
     if cond is False:
         return
     if len(args) > MAX_MESSAGE_ARGS:
@@ -143,7 +145,7 @@ def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symboli
         cls = builtin_exception(exception)
         text = formatted_message(message, args)
         make = (lambda: cls(text)) if cls is not None else (lambda: RuntimeError(f"{exception}: " + text))
-        if route(cls or RuntimeError, make, cond, raise_uncaught):
+        if route(cls or RuntimeError, make, cond, raise_uncaught, deviation):
             return
     raise_uncaught()
 
@@ -244,21 +246,23 @@ def _binary(op: str, a: Any, b: Any) -> Any:
         t = _integer_result(op, ta, tb, _promote(op, ta, wa, tb, wb))
         _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
         a, b = cast(a, t), cast(b, t)
-        raise_if(_lt_zero(b), "ValueError", "negative shift count")
+        raise_if(_lt_zero(b), "ValueError", "negative shift count", deviation=not (wa and wb))
         return emit(BINARY_OPS[_BINARY_NAMES[op]], a, b)
     if op in ("//", "%"):
         _require(op, _int_of_bool(ta), _int_of_bool(tb), (IntType, FloatType))
     t = _promote(op, ta, wa, tb, wb)
     _python_ints_fit(t, (a, ta, wa), (b, tb, wb))
     kind = _kind(t)  # CPython's message names the operands' kind: int / int says "division by zero"
+    numpy_rules = op in ("/", "//", "%") and (_tr().error_model == "numpy" or
+                                              not (wa and wb) and _caught(ZeroDivisionError))
     if op == "/" and kind == "int" and t != _U64:   # uint64s are divided as float64s, as NumPy does
-        return _int_true_divide(a, b)
+        return _int_true_divide(a, b, numpy_rules)
     if op == "/" and isinstance(t, IntType):
         t = f64
     if op == "**":
         return _power(a, b, t)
     a, b = cast(a, t), cast(b, t)
-    if op in ("/", "//", "%") and _tr().error_model == "numpy":
+    if numpy_rules:
         return _numpy_division(op, a, b, t, wa and wb)
     if op in ("/", "//", "%"):
         raise_if(_is_zero(b), "ZeroDivisionError", _ZERO_DIVISION[(op, kind)])
@@ -343,11 +347,22 @@ def _div(x: Symbolic, y: Symbolic) -> Symbolic:
     return emit(BINARY_OPS["div"], x, y)
 
 
-def _int_true_divide(a: Any, b: Any) -> Any:
+def _caught(cls: type) -> bool:
+    """Whether a handler of a ``try`` statement around would catch ``cls`` raised here: then
+    division by zero of NumPy scalars gives NumPy's results, as CPython does (never raising
+    what the handler would silently catch)."""
+    if not _tr().function.try_scopes:
+        return False
+    from .catching import would_catch
+
+    return would_catch(cls)
+
+
+def _int_true_divide(a: Any, b: Any, numpy_rules: bool) -> Any:
     """``int / int``, correctly rounded as CPython does (see ``frontend.pyint``); by zero
-    with ``error_model="numpy"`` NumPy's ``true_divide``: the float quotient, inf or NaN."""
+    with NumPy's rules NumPy's ``true_divide``: the float quotient, inf or NaN."""
     a, b = cast(a, i64), cast(b, i64)
-    if _tr().error_model == "numpy":
+    if numpy_rules:
         zero = _is_zero(b)
         quotient = _tr().call(pyint.true_divide, (a, select(zero, 1, b)), {})
         return select(zero, _div(cast(a, f64), cast(b, f64)), quotient)
@@ -405,13 +420,14 @@ def _constant_value(x: Symbolic) -> Any:
 
 
 def _power(a: Any, b: Any, t: Type) -> Any:
+    numpy_scalars = not (scalar_type(a, "**")[1] and scalar_type(b, "**")[1])   # NumPy gives inf, no error
     if isinstance(t, IntType):
         if not isinstance(b, Symbolic) and b < 0:
             return _power(a, b, f64)  # CPython: a negative constant exponent gives a float
         a, b = cast(a, t), cast(b, t)
         raise_if(_lt_zero(b), "ValueError",
                  "negative exponent {} in an integer power: the result would be a float; "
-                 "convert the base to float first", b)
+                 "convert the base to float first", b, deviation=True)
         return emit(BINARY_OPS["pow"], a, b)
     a, b = cast(a, t), cast(b, t)
     if isinstance(t, ComplexType):
@@ -423,14 +439,14 @@ def _power(a: Any, b: Any, t: Type) -> Any:
         finite = logical_and(is_finite(a), is_finite(b))
         overflowed = logical_and(finite, emit_test("isinf", result))
         raise_if(logical_and(overflowed, _is_zero(a)), "ZeroDivisionError",
-                 "0.0 cannot be raised to a negative power")
-        raise_if(overflowed, "OverflowError", "(34, 'Numerical result out of range')")
+                 "0.0 cannot be raised to a negative power", deviation=numpy_scalars)
+        raise_if(overflowed, "OverflowError", "(34, 'Numerical result out of range')", deviation=numpy_scalars)
         complex_result = logical_and(emit_test("isnan", result),
                                      logical_and(logical_not(emit_test("isnan", a)),
                                                  logical_not(emit_test("isnan", b))))
         raise_if(complex_result, "ValueError",
                  "negative number cannot be raised to a fractional power (CPython would give a "
-                 "complex number; use complex operands)")
+                 "complex number; use complex operands)", deviation=True)
     return result
 
 

@@ -55,7 +55,7 @@ from .optional import narrowed
 from .raising import RAISED_AT, run_user_code
 from .values import Symbolic
 
-__all__ = ["TryScope", "staged_try", "route", "check_call", "check_python_call"]
+__all__ = ["TryScope", "staged_try", "route", "would_catch", "check_call", "check_python_call"]
 
 
 def _tr() -> TraceContext:
@@ -195,11 +195,14 @@ class _before:
 
 # ----------------------------------------------------------------- raise sites
 def route(cls: type, make: Callable[[], BaseException], cond: Symbolic | bool,
-          raise_uncaught: Callable[[], None]) -> bool:
+          raise_uncaught: Callable[[], None], deviation: bool = False) -> bool:
     """A raise site of ``cls`` where ``cond`` holds, inside ``try`` statements: trace what
     CPython would run there -- the ``finally`` clauses it passes, then the handler that
     catches it (ending with a ``leave``) or, if none does, ``raise_uncaught()``.
-    Returns False when no ``try`` statement is concerned (the caller raises as usual)."""
+    Returns False when no ``try`` statement is concerned (the caller raises as usual).
+    A ``deviation`` (an exception CPython would not raise: compiled code's integer power
+    with a negative exponent, NumPy's inf as ``OverflowError``) that a handler would
+    catch is an ``UnsupportedError``: the handler would run where CPython's code does not."""
     scopes = _scopes() if _tr().stack else []
     target, finals = None, []
     for index in reversed(range(len(scopes))):
@@ -212,6 +215,11 @@ def route(cls: type, make: Callable[[], BaseException], cond: Symbolic | bool,
     if target is None and not finals:
         return False
     tr = _tr()
+    if target is not None and deviation:
+        raise tr.error(UnsupportedError, f"compiled code raises {cls.__name__} here where CPython does not (see "
+                                         "the README's differences: a float result, NumPy's inf or NaN), and "
+                                         "the try statement around would catch it; compute the value so that "
+                                         "it cannot happen, or compile with error_model='numpy'")
     outer = scopes[target if target is not None else finals[-1]]
     if target is not None:
         _check_nesting(scopes[target].op)
@@ -295,6 +303,11 @@ def _depth(target: TryOp) -> int:
         depth += isinstance(op, TryOp)
         op = op.parent_op
     return depth
+
+
+def would_catch(cls: type) -> bool:
+    """Whether a handler of a ``try`` statement around the current point catches ``cls``."""
+    return any(scope.phase == "body" and scope.handler_for(cls) is not None for scope in _scopes())
 
 
 def _check_nesting(target: TryOp) -> None:

@@ -81,6 +81,25 @@ def test_exceptions_of_calls_cannot_be_caught_yet(fn, what):
     assert f"{what} may raise an exception that the try statement around it would have to see" in str(info.value)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("a", [np.array([0, 2]), np.array([0.0, 3.0]), np.array([4.0, 3.0])])
+def test_numpy_division_by_zero_under_a_handler_is_numpys(a):
+    """NumPy scalars divided by zero give NumPy's results under a handler of ZeroDivisionError
+    (CPython never raises there), not the ZeroDivisionError compiled code raises elsewhere."""
+    want = k.numpy_division_under_a_handler(a, 0)
+    got = compile(k.numpy_division_under_a_handler)(a, 0)
+    assert repr(np.float64(got)) == repr(np.float64(want))
+
+
+@pytest.mark.parametrize("fn, args", [(k.int_power_under_a_handler, (-1,)),
+                                      (k.numpy_overflow_under_a_handler, (np.array([10.0]),))])
+def test_raises_cpython_does_not_make_are_not_caught(fn, args):
+    """Compiled code raises where CPython gives a float or NumPy's inf (README: differences): a
+    handler that would catch that is refused, never run where CPython's code does not run it."""
+    with pytest.raises(UnsupportedError, match="where CPython does not"):
+        compile(fn)(*args)
+
+
 def test_caught_exception_leaves_no_allocation_behind():
     """Arrays made inside the try before the exception are released on the way to the handler."""
     from runtime import memory

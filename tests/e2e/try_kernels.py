@@ -306,3 +306,27 @@ def raising_in_finally_path(x):
 
 
 COMPILED_HELPER = compile(helper)
+
+
+def numpy_division_under_a_handler(a, k):
+    try:
+        r = 10 // a[k] + a[1] / a[k]
+    except ZeroDivisionError:
+        r = -1
+    return r
+
+
+def int_power_under_a_handler(n):
+    try:
+        r = 2 ** n
+    except ValueError:
+        r = 0
+    return r
+
+
+def numpy_overflow_under_a_handler(a):
+    try:
+        r = a[0] ** 1000.0
+    except OverflowError:
+        r = -1.0
+    return r
