@@ -174,7 +174,7 @@ def to_int(x: Symbolic, rounding: str | None = None) -> Symbolic:
         arith.raise_if(_isnan(x), "ValueError", "cannot convert float NaN to integer")
         arith.raise_if(_isinf(x), "OverflowError", "cannot convert float infinity to integer")
         out = arith.logical_or(arith.compare(">=", x, 2.0 ** 63), arith.compare("<", x, -(2.0 ** 63)))
-        arith.raise_if(out, "OverflowError", _INT_TOO_LARGE)
+        arith.raise_if(out, "OverflowError", _INT_TOO_LARGE, deviation=True)   # CPython: a big int
 
     # one test on the common path: every float in (-2**63, 2**63) converts (NaN fails the
     # test); the checks that tell the errors apart run only where it fails
@@ -249,7 +249,7 @@ def _int(x: Any = 0) -> Symbolic:
     t = type_of(x)
     if isinstance(t, (IntType, BoolType)):
         if t == IntType(64, False):
-            arith.raise_if(arith.compare(">", x, i64.max), "OverflowError", _INT_TOO_LARGE)
+            arith.raise_if(arith.compare(">", x, i64.max), "OverflowError", _INT_TOO_LARGE, deviation=True)
         return arith.cast(x, i64)
     if isinstance(t, FloatType):
         return to_int(x)
@@ -375,7 +375,8 @@ def _factorial(n: Any) -> Symbolic:
     n = _int_argument(n, "factorial")
     arith.raise_if(arith.compare("<", n, 0), "ValueError", "factorial() not defined for negative values")
     arith.raise_if(arith.compare(">", n, 20), "OverflowError",
-                   "factorial() of {} does not fit in a 64-bit integer (compiled code uses 64-bit ints)", n)
+                   "factorial() of {} does not fit in a 64-bit integer (compiled code uses 64-bit ints)", n,
+                   deviation=True)
     return _tr().call(pyint.factorial, (n,), {})
 
 

@@ -91,7 +91,7 @@ def test_numpy_division_by_zero_under_a_handler_is_numpys(a):
     assert repr(np.float64(got)) == repr(np.float64(want))
 
 
-@pytest.mark.parametrize("fn, args", [(k.int_power_under_a_handler, (-1,)),
+@pytest.mark.parametrize("fn, args", [(k.int_power_under_a_handler, (-1,)), (k.big_int_under_a_handler, (1e30,)),
                                       (k.numpy_overflow_under_a_handler, (np.array([10.0]),))])
 def test_raises_cpython_does_not_make_are_not_caught(fn, args):
     """Compiled code raises where CPython gives a float or NumPy's inf (README: differences): a

@@ -330,3 +330,11 @@ def numpy_overflow_under_a_handler(a):
     except OverflowError:
         r = -1.0
     return r
+
+
+def big_int_under_a_handler(x):
+    try:
+        r = int(x)
+    except OverflowError:
+        r = -1
+    return r
