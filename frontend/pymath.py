@@ -11,7 +11,9 @@ decisions:
 * an ``int`` result that does not fit in 64 bits (``math.comb(100, 50)``) raises
   ``OverflowError`` where the compiled code gets there: compiled integers are 64-bit, and a
   wrong number is never returned;
-* ``math.fsum`` takes an array (read where the code runs) or a tuple of numbers;
+* ``math.fsum``, ``math.prod`` and ``math.dist`` take arrays (read where the code runs)
+  or tuples of numbers; ``math.prod`` of floats is a float, also for an empty array (CPython
+  gives its ``start``, the int 1: the type cannot depend on a run-time length);
 * ``round(x, n)`` with a run-time ``n`` is computed so for a Python ``float`` or ``int``
   ``x``; for a NumPy scalar it stays refused (NumPy rounds differently).
 
@@ -24,7 +26,7 @@ import math
 from typing import Any, Callable
 
 from ir import UnsupportedError
-from ir.types import ArrayType, f64
+from ir.types import f64, i64
 
 from . import arrays, runtime_calls
 from .context import TraceContext, current
@@ -70,6 +72,29 @@ def _fsum(values: Any) -> Any:
     return user_computation(math.fsum, values)
 
 
+def _prod(values: Any, *, start: Any = 1) -> Any:
+    """``math.prod`` of an array or a tuple: CPython multiplies the items as it holds them
+    (NumPy scalars of an array: NumPy's arithmetic)."""
+    if not (arrays.is_array(values) or isinstance(values, tuple)) or not _traced(values, start):
+        return user_computation(math.prod, values, start=start)
+    if arrays.is_array(values) and values.type.ndim != 1:
+        raise _tr().error(UnsupportedError, "math.prod() of an array of more than one dimension is not "
+                                            "supported (CPython would multiply its rows)")
+    types = [values.type.dtype, type_of(start)] if arrays.is_array(values) else [type_of(v) for v in (*values, start)]
+    kinds = {str(t)[0] for t in types}
+    if not kinds <= set("iuf") or "u" in kinds:
+        raise _tr().error(UnsupportedError, "math.prod() in compiled code takes signed ints and floats")
+    result_type = f64 if "f" in kinds else i64
+    return runtime_calls.call_with_values("math.prod", lambda v, s: math.prod(v, start=s), (values, start),
+                                          result_type)
+
+
+def _dist(p: Any, q: Any) -> Any:
+    if not _traced(p, q) and not (arrays.is_array(p) or arrays.is_array(q)):
+        return user_computation(math.dist, p, q)
+    return runtime_calls.call_with_values("math.dist", math.dist, (p, q), f64)
+
+
 def _round(x: Any, ndigits: Any = None) -> Any:
     """``round(x, n)`` with a run-time ``n``, or of a Python number (the other cases: ``frontend.builtins``)."""
     t = type_of(x)
@@ -91,6 +116,8 @@ _FUNCTIONS: dict[Any, Callable] = {
     math.perm: _at_run_time(math.perm, "math.perm", int),
     math.frexp: _frexp,
     math.fsum: _fsum,
+    math.prod: _prod,
+    math.dist: _dist,
     builtins.hash: _at_run_time(builtins.hash, "hash", int),
 }
 

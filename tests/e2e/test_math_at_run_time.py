@@ -63,3 +63,24 @@ def test_round_to_digits_is_cpythons(x):
     want = rounds(x, 459267, a)
     got = compile(rounds)(x, 459267, a)
     assert repr(got) == repr(tuple(float(v) if isinstance(v, np.floating) else v for v in want))
+
+
+def products_and_distances(a, b, x):
+    return math.prod(a), math.prod((x, 2.0, 3)), math.dist(a, b), math.dist((x, 1.0), (0.0, 0.0))
+
+
+def int_product(a):
+    return math.prod(a)
+
+
+@pytest.mark.parametrize("a, b, x", [(np.array([1.5, 2.0]), np.array([0.0, 1.0]), 2.0),
+                                     (np.array([1e200, 1e200]), np.array([-1e200, 1.0]), -1.0)])
+def test_prod_and_dist_as_cpython(a, b, x):
+    assert repr(compile(products_and_distances)(a, b, x)) == repr(tuple(
+        float(v) for v in products_and_distances(a, b, x)))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("a", [np.array([3, 4, 5]), np.zeros(0, np.int64), np.array([2**40, 2**30])])
+def test_prod_of_ints_wraps_as_numpys(a):
+    assert compile(int_product)(a) == int_product(a)
