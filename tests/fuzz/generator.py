@@ -22,10 +22,31 @@ gives it a number where it is None); a share of the functions fall off their
 end (returning None) on some paths -- those are not called by the others.
 
 Statements include ``print`` of values (with ``sep``/``end``) inside loops and
-branches, text of run-time values (f-strings with format specs, ``%``, ``str()``) printed or
-raised as a ``ValueError``'s message, and expressions draw from NumPy's global generator
-(``np.random.random()``, ``randn``, ``normal``, ``uniform``, ``exponential``, ``randint``);
-the runner seeds it before every call and compares what was printed.
+branches, text of run-time values (f-strings with format specs, most of them right for
+the field's type: ``:+d``, ``:#x``, ``:08.3f``, ``:^12.4g``, ``!r``, ``=``, ...; ``%``,
+``str()``) printed or raised as a ``ValueError``'s message, and expressions draw from
+NumPy's global generator (``np.random.random()``, ``randn``, ``normal``, ``uniform``,
+``exponential``, ``randint``); the runner seeds it before every call and compares what
+was printed.  Functions that may return None do so by falling off their end or by
+``return None``.
+
+``try`` statements (``try_statement``): a body around operations that may raise
+(``//``, ``%`` and ``/`` by values that can be 0, element reads and writes at indices
+that may be out of range, ``int()`` of a NaN, ``assert`` with f-string messages,
+``raise`` of built-in classes and of the module's own ``FuzzError`` and ``FuzzBad``,
+defined at the top of programs that name them), handlers of one class (often one that
+catches what the body raises), a tuple, ``Exception`` or a bare ``except:``, with
+``as e`` printed (``print(e)``, ``repr(e)``, ``e.args``, ``str(e) + '?'``), a bare
+``raise`` or a new exception; ``else`` and ``finally`` clauses that assign and print;
+``return``/``break``/``continue`` in the body and the handlers (not in ``finally``:
+refused), nested try statements and try statements in loops; calls of the other
+functions inside a share of them (``CALLS_IN_TRY``).  Where an open compiler bug is known
+the generator steers around it (``ELSE_READS_BODY``, ``ASSERT_WITHOUT_MESSAGE``,
+``KEY_ERROR_RAISED``, ``ALWAYS_RAISING_TRY``).
+
+A share of the scalar programs (``NUMPY_MODEL_PROGRAMS``; all of them for seeds starting
+with ``numpy-model``) are compiled with ``error_model="numpy"`` (``Program.error_model``):
+CPython runs them with NumPy's results of division by zero (``runner.reference_source``).
 
 A share of the programs (``ARRAY_PROGRAMS``) are whole-array NumPy code instead:
 slicing views, element-wise expressions with broadcasting, reductions and
@@ -65,6 +86,9 @@ class Program:
     #: the program indexes arrays, every index reduced modulo the length: worth
     #: checking (and safe to run) compiled without bounds checks
     in_bounds: bool = False
+    #: compiled with ``error_model="numpy"`` (``NUMPY_MODEL_PROGRAMS``): CPython runs the
+    #: program with NumPy's division by zero (``runner.reference_source``)
+    error_model: str = "python"
 
 
 class _Scope:
@@ -90,6 +114,8 @@ class Generator:
         self.oob = self.r.random() < 0.2       # indices that may be out of range
         self.lines: list[str] = []
         self.uses_random = False                  # np.random in an expression: the program imports numpy
+        self.no_calls = 0                         # inside a try statement without calls (CALLS_IN_TRY)
+        self.unreduced_index = False              # an index not reduced modulo the length was written
 
     # ------------------------------------------------------------ helpers
     def fresh(self, prefix: str) -> str:
@@ -111,9 +137,10 @@ class Generator:
         v = self.r.choice(["0.0", "1.0", "0.5", "2.5", "-1.5", "3.0", "1e-3", "100.0", "-0.0", "1e10", "0.1"])
         return f"({v})" if v.startswith("-") else v
 
-    def array_index(self, scope: _Scope, a: str, depth: int) -> str:
+    def array_index(self, scope: _Scope, a: str, depth: int, oob: bool = False) -> str:
         idx, _ = self.int_expr(scope, depth + 1)
-        if self.oob and self.chance(0.4):
+        if oob or self.oob and self.chance(0.4):
+            self.unreduced_index = True
             return idx                        # may be out of range
         return f"({idx}) % len({a})"
 
@@ -331,7 +358,7 @@ class Generator:
 
     def call_expr(self, scope: _Scope, t: str, depth: int) -> str | None:
         """A call of an earlier function returning ``t`` (a single value)."""
-        if depth > 1:
+        if depth > 1 or self.no_calls:
             return None
         callees = [f for f in self.functions if f.result == (t,) and not f.may_return_none]
         if not callees:
@@ -356,18 +383,33 @@ class Generator:
     def statement(self, scope: _Scope, depth: int, ctx: dict) -> None:
         r = self.r
         nest = ctx["nest"]
+        if ctx.get("simple"):   # a finally clause: no jumps out of it (refused), nothing nested
+            kind = r.choice(["assign"] * 3 + ["aug", "print", "text"])
+            return self.simple_statement(kind, scope, depth, ctx)
         kinds = ["assign"] * 5 + ["aug"] * 2
         if nest < 3:
-            kinds += ["if", "if", "while", "for"]
+            kinds += ["if", "if", "while", "for", "try"]
         if ctx["loops"]:
             kinds += ["break", "continue"]
         kinds += ["return", "print", "optional"]
         kinds.append("text")
-        if any(len(f.result) > 1 for f in self.functions):
+        if any(len(f.result) > 1 for f in self.functions) and not self.no_calls:
             kinds += ["unpack"]
         if scope.of_type("f64[]") or scope.of_type("i64[]"):
             kinds += ["store"]
+        if ctx.get("raises") is not None:   # inside a try body: operations that raise
+            kinds += ["risky"] * 4
         kind = r.choice(kinds)
+        if kind in ("assign", "aug", "print", "text"):
+            return self.simple_statement(kind, scope, depth, ctx)
+        if kind == "try":
+            return self.try_statement(scope, depth, ctx)
+        if kind == "risky":
+            return self.risky(scope, depth, ctx)
+        self.compound_statement(kind, scope, depth, ctx)
+
+    def simple_statement(self, kind: str, scope: _Scope, depth: int, ctx: dict) -> None:
+        r = self.r
         if kind == "assign":
             t = r.choice(SCALARS)
             value = self.expr(scope, t)
@@ -390,7 +432,26 @@ class Generator:
             else:
                 op = r.choice(["+=", "-=", "*=", "/="])
                 self.emit(depth, f"{target} {op} {self.float_expr(scope, 1)}")
-        elif kind == "store":
+        elif kind == "print":
+            values = [self.expr(scope, r.choice(SCALARS), 1) for _ in range(r.randint(0, 3))]
+            if self.chance(0.3):
+                values.insert(0, repr(r.choice(["tick", "x =", "a b"])))
+            values += [option for option in ("sep=','", "end=';\\n'") if self.chance(0.2)]
+            self.emit(depth, f"print({', '.join(values)})")
+        elif kind == "text":   # text of run-time values: printed, or the message of a raise
+            text = self.text_value(scope)
+            if self.chance(0.3):
+                self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
+                self.emit(depth + 1, f"raise ValueError({text})")
+                if ctx.get("raises") is not None:
+                    ctx["raises"].add("ValueError")
+            else:
+                self.emit(depth, f"print({text})")
+
+    def compound_statement(self, kind: str, scope: _Scope, depth: int, ctx: dict) -> None:
+        r = self.r
+        nest = ctx["nest"]
+        if kind == "store":
             a = r.choice(scope.of_type("f64[]") + scope.of_type("i64[]"))
             value = self.float_expr(scope, 1) if scope.vars[a] == "f64[]" else self.expr(scope, "int", 1)
             op = r.choice(["=", "=", "+="]) if scope.vars[a] == "f64[]" else "="
@@ -480,7 +541,10 @@ class Generator:
             self.emit(depth + 1, "continue")
         elif kind == "return":
             self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
-            self.emit(depth + 1, f"return {self.result_expr(scope, ctx['result'])}")
+            if ctx.get("may_return_none") and self.chance(0.4):
+                self.emit(depth + 1, "return None")
+            else:
+                self.emit(depth + 1, f"return {self.result_expr(scope, ctx['result'])}")
         elif kind == "optional":
             t = r.choice(["int", "float"])
             o = self.fresh("o")
@@ -494,23 +558,167 @@ class Generator:
             self.emit(depth, f"if {o} is None:")
             self.emit(depth + 1, f"{o} = {self.expr(scope, t, 1)}")
             scope.vars[o] = t
-        elif kind == "print":
-            values = [self.expr(scope, r.choice(SCALARS), 1) for _ in range(r.randint(0, 3))]
+
+    def text_value(self, scope: _Scope) -> str:
+        """Text of run-time values: an f-string with format specs, ``%`` or ``str()``."""
+        r = self.r
+        fields = []
+        for _ in range(r.randint(1, 3)):
+            t = r.choice(SCALARS)
+            spec = r.choice(TEXT_SPECS if self.chance(0.4) else TYPED_SPECS[t])
+            fields.append(f"{{{self.expr(scope, t, 1)}{spec}}}")
+        return r.choice([f"f'{' '.join(fields)}'", f"'%d|%.2f' % ({self.expr(scope, 'int', 1)}, "
+                                                    f"{self.expr(scope, 'float', 1)})",
+                         f"str({self.expr(scope, r.choice(SCALARS), 1)}) + '!'"])
+
+    # ------------------------------------------------------------ try statements
+    def divisor(self, scope: _Scope, t: str) -> tuple[str, int]:
+        """A divisor of type ``t`` that is often 0, and (ints) a bound on its magnitude."""
+        r = self.r
+        names = scope.of_type(t)
+        if t == "int":
+            if names and self.chance(0.7):
+                v = r.choice(names)
+                return r.choice([(f"({v} % {r.randint(2, 4)})", 4), (f"({v} - {r.choice([0, 1, 2, -1])})",
+                                                                      VAR_BOUND + 2)])
+            return self.int_expr(scope, 2)
+        if names and self.chance(0.6):
+            v = r.choice(names)
+            return r.choice([v, f"({v} - {r.choice(['0.0', '1.0', '0.5'])})"]), 0
+        ints = scope.of_type("int")
+        if ints and self.chance(0.5):
+            return f"float({r.choice(ints)} % 2)", 0
+        return self.float_expr(scope, 2), 0
+
+    def risky(self, scope: _Scope, depth: int, ctx: dict) -> None:
+        """A statement of a try body whose operation may raise: ``//``/``%``/``/`` by what may be
+        0, an element read or write at an index that may be out of range, ``int()`` of a NaN,
+        ``assert``, a ``raise`` of a built-in class or of the module's own classes."""
+        r = self.r
+        raises = ctx["raises"]
+        kinds = ["intdiv", "intdiv", "floatdiv", "intfloat", "assert", "raise", "user"]
+        if scope.of_type("f64[]") or scope.of_type("i64[]"):
+            kinds += ["element", "element"]
+        kind = r.choice(kinds)
+        if kind == "intdiv":
+            op = r.choice(["//", "%", "//"])
+            a, ba = self.int_expr(scope, 1)
+            d, bd = self.divisor(scope, "int")
+            text, _ = self.clamp(f"({a} {op} {d})", ba if op == "//" else bd, VAR_BOUND)
+            target = self.assign_target(scope, "int")
+            self.emit(depth, f"{target} = {text}")
+            scope.vars[target] = "int"
+            raises.add("ZeroDivisionError")
+        elif kind == "floatdiv":
+            op = r.choice(["/", "/", "//", "%"])
+            d, _ = self.divisor(scope, "float")
+            target = self.assign_target(scope, "float")
+            self.emit(depth, f"{target} = {self.float_expr(scope, 1)} {op} {d}")
+            scope.vars[target] = "float"
+            raises.add("ZeroDivisionError")
+        elif kind == "intfloat":   # NaN (inf % 1000.0 is NaN too): ValueError
+            target = self.assign_target(scope, "int")
+            self.emit(depth, f"{target} = int({self.float_expr(scope, 1)} % 1000.0)")
+            scope.vars[target] = "int"
+            raises.add("ValueError")
+        elif kind == "element":
+            a = r.choice(scope.of_type("f64[]") + scope.of_type("i64[]"))
+            index = self.array_index(scope, a, 1, oob=True)
             if self.chance(0.3):
-                values.insert(0, repr(r.choice(["tick", "x =", "a b"])))
-            values += [option for option in ("sep=','", "end=';\\n'") if self.chance(0.2)]
-            self.emit(depth, f"print({', '.join(values)})")
-        elif kind == "text":   # text of run-time values: printed, or the message of a raise
-            fields = [f"{{{self.expr(scope, r.choice(SCALARS), 1)}{r.choice(TEXT_SPECS)}}}"
-                      for _ in range(r.randint(1, 3))]
-            text = r.choice([f"f'{' '.join(fields)}'", f"'%d|%.2f' % ({self.expr(scope, 'int', 1)}, "
-                                                        f"{self.expr(scope, 'float', 1)})",
-                             f"str({self.expr(scope, r.choice(SCALARS), 1)}) + '!'"])
-            if self.chance(0.3):
-                self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
-                self.emit(depth + 1, f"raise ValueError({text})")
+                value = self.float_expr(scope, 1) if scope.vars[a] == "f64[]" else self.expr(scope, "int", 1)
+                self.emit(depth, f"{a}[{index}] = {value}")
+            elif scope.vars[a] == "f64[]":
+                target = self.assign_target(scope, "float")
+                self.emit(depth, f"{target} = float({a}[{index}])")
+                scope.vars[target] = "float"
             else:
-                self.emit(depth, f"print({text})")
+                target = self.assign_target(scope, "int")
+                self.emit(depth, f"{target} = int({a}[{index}]) % {MOD}")
+                scope.vars[target] = "int"
+            raises.add("IndexError")
+        elif kind == "assert":
+            message = f", {self.text_value(scope)}" if self.chance(0.7) or not ASSERT_WITHOUT_MESSAGE else ""
+            self.emit(depth, f"assert {self.bool_expr(scope, 1)}{message}")
+            raises.add("AssertionError")
+        elif kind == "raise":
+            cls = r.choice(["ValueError", "ValueError", "RuntimeError", "ArithmeticError"]
+                           + (["KeyError"] if KEY_ERROR_RAISED else []))
+            self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
+            self.emit(depth + 1, f"raise {cls}({self.text_value(scope)})")
+            raises.add(cls)
+        else:   # the module's own classes (a class formatting its argument takes a constant)
+            self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
+            if self.chance(0.5):
+                self.emit(depth + 1, f"raise FuzzError({self.text_value(scope)})")
+                raises.add("FuzzError")
+            else:
+                self.emit(depth + 1, f"raise FuzzBad({r.choice(['7', '-1', repr('y'), '2.5'])})")
+                raises.add("FuzzBad")
+
+    def handler_classes(self, raised: set[str]) -> str:
+        """The classes of an ``except`` clause: often one that catches something the body raises."""
+        r = self.r
+        if raised and self.chance(0.6):
+            return r.choice(CATCHERS[r.choice(sorted(raised))])
+        if self.chance(0.25):
+            return "Exception"
+        if self.chance(0.4):
+            names = r.sample(HANDLER_CLASSES, r.randint(2, 3))
+            return f"({', '.join(names)})"
+        return r.choice(HANDLER_CLASSES)
+
+    def try_statement(self, scope: _Scope, depth: int, ctx: dict) -> None:
+        """``try`` with a body around raising operations, handlers (one class, a tuple,
+        ``Exception``, bare ``except:``; ``as e`` printed; a bare ``raise``), ``else`` and
+        ``finally``; jumps in the body and the handlers, none in ``finally`` (refused).  Calls of
+        the other functions inside a share (``CALLS_IN_TRY``) of them."""
+        r = self.r
+        no_calls = not self.chance(CALLS_IN_TRY)
+        self.no_calls += no_calls
+        inner = dict(ctx, nest=ctx["nest"] + 1)
+        raised: set[str] = set()
+        self.emit(depth, "try:")
+        body, body_ctx, at = scope.child(), dict(inner, raises=raised), depth + 1
+        if not ALWAYS_RAISING_TRY:   # a condition true when run, unknown while compiling
+            self.uses_random = True
+            self.emit(at, "if np.random.random() < 2.0:")
+            at += 1
+        if self.chance(0.5):   # something in the body raises: at its start, or at its end
+            self.risky(body, at, body_ctx)
+        self.block(body, at, body_ctx, r.randint(1, 3))
+        if not raised:
+            self.risky(body, at, body_ctx)
+        handlers = r.choice([0, 1, 1, 1, 2, 2, 3])
+        final = handlers == 0 or self.chance(0.35)
+        for h in range(handlers):
+            bare = h == handlers - 1 and self.chance(0.15)
+            classes = None if bare else self.handler_classes(raised)
+            name = self.fresh("e") if not bare and self.chance(0.6) else None
+            self.emit(depth, "except:" if bare else f"except {classes}{f' as {name}' if name else ''}:")
+            handler = scope.child()
+            if name:
+                shown = [f"print({name})", f"print('caught', {name})", f"print(f'{{{name}}}!')",
+                         f"print(repr({name}))", f"print(type({name}).__name__, {name}.args)",
+                         f"print(str({name}) + '?')"]
+                if classes == "FuzzBad":
+                    shown.append(f"print({name}.x, {name})")
+                self.emit(depth + 1, r.choice(shown))
+            self.block(handler, depth + 1, inner, r.randint(0 if name else 1, 2))
+            if self.chance(0.12):   # raise it again
+                if self.chance(0.5):
+                    self.emit(depth + 1, f"if {self.bool_expr(handler, 1)}:")
+                    self.emit(depth + 2, "raise")
+                else:
+                    self.emit(depth + 1, "raise")
+            elif name and self.chance(0.06):
+                self.emit(depth + 1, f"raise ValueError(f'wrapped {{{name}}}')")
+        if handlers and self.chance(0.3):
+            self.emit(depth, "else:")
+            self.block((body if ELSE_READS_BODY else scope).child(), depth + 1, inner, r.randint(1, 2))
+        if final:
+            self.emit(depth, "finally:")
+            self.block(scope.child(), depth + 1, dict(inner, simple=True), r.randint(1, 3))
+        self.no_calls -= no_calls
 
     def result_expr(self, scope: _Scope, result: tuple[str, ...]) -> str:
         parts = [self.expr(scope, t, 1) for t in result]
@@ -532,7 +740,7 @@ class Generator:
         for name, t in params:
             scope.vars[name] = t
         self.emit(0, f"def {fn.name}({', '.join(n for n, _ in params)}):")
-        ctx = {"nest": 0, "loops": 0, "result": result}
+        ctx = {"nest": 0, "loops": 0, "result": result, "may_return_none": fn.may_return_none}
         self.block(scope, 1, ctx, r.randint(2, 7))
         if fn.may_return_none:   # falls off its end where the test is false
             self.emit(1, f"if {self.bool_expr(scope, 1)}:")
@@ -544,18 +752,51 @@ class Generator:
         return fn
 
     def program(self) -> Program:
-        self.emit(0, f"# generated program, seed {self.seed!r}")
+        # a draw of its own, so that the programs stay what they were
+        numpy_model = str(self.seed).startswith("numpy-model") or \
+            random.Random(f"error-model-{self.seed}").random() < NUMPY_MODEL_PROGRAMS
+        model = "numpy" if numpy_model else "python"
+        self.emit(0, f"# generated program, seed {self.seed!r}"
+                     + (", compiled with error_model='numpy'" if model == "numpy" else ""))
         self.emit(0, "")
         self.emit(0, "")
         for k in range(self.r.randint(1, 4)):
             fn = self.function(k)
             self.functions.append(fn)
         uses_arrays = any(t in ARRAYS for f in self.functions for _, t in f.params)
+        if any("Fuzz" in line for line in self.lines):
+            self.lines[3:3] = USER_CLASSES.splitlines() + ["", ""]
         if self.uses_random:
             self.lines[1:1] = ["import numpy as np", ""]
         return Program(self.seed, "\n".join(self.lines).rstrip() + "\n", list(self.functions),
-                       in_bounds=uses_arrays and not self.oob)
+                       in_bounds=uses_arrays and not self.oob and not self.unreduced_index, error_model=model)
 
+
+#: open compiler bugs the generator steers around (reported with reproducers; set them to True
+#: when fixed): an else clause reading a variable its try body bound first (compiled code takes
+#: it for possibly unbound), and the ``e.args`` of an ``assert`` without a message (``('',)``
+#: compiled, ``()`` in CPython)
+ELSE_READS_BODY = False
+ASSERT_WITHOUT_MESSAGE = False
+#: ... ``raise KeyError(text)`` with a text known while compiling: the message leaving
+#: compiled code is quoted twice (``"'abc'"``; CPython's ``str()`` of it is ``'abc'``)
+KEY_ERROR_RAISED = False
+#: ... and a try statement that (as far as the compiler can tell) never ends normally, its
+#: body raising whatever the values (``if True: raise ...``, ``// 0.0``) and no handler
+#: catching it, followed by code that reads a variable the body changed (unreachable):
+#: compiling fails (``VerificationError``: an operand "does not dominate this use"); while
+#: open, try bodies sit in ``if np.random.random() < 2.0:``, true when run
+ALWAYS_RAISING_TRY = False
+
+#: the share of the (scalar) programs compiled with ``error_model="numpy"``; all of them when the
+#: seed starts with ``numpy-model`` (``runner --seed numpy-model``).  0 while an open compiler bug
+#: makes nearly every such program fail: ``/``, ``//``, ``%`` by zero of operands known while
+#: compiling (``13 % 0``, ``p0 %= p0`` after ``p0 = 0``) raise ``ZeroDivisionError`` as under
+#: ``error_model="python"`` (run-time operands give NumPy's 0, inf, NaN)
+NUMPY_MODEL_PROGRAMS = 0.0
+#: the share of try statements with calls of the other functions inside (traced into the
+#: caller's code, so its handlers catch what they raise)
+CALLS_IN_TRY = 0.5
 
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were
@@ -565,6 +806,40 @@ ARRAY_PROGRAMS = 0.3
 #: format specs of the f-string fields of "text" statements (a spec wrong for the type raises
 #: ValueError, in CPython and in compiled code alike)
 TEXT_SPECS = ["", "", ":.3f", ":e", ":.2g", ":+.1%", ":>8.2f", ":d", ":>5", ":,", ":x", "!s"]
+#: format specs right for a field's type (most fields take one of these)
+TYPED_SPECS = {
+    "int": ["", ":d", ":+d", ":08d", ":>6", ":<6d", ":^7", ":x", ":#x", ":o", ":b", ":_", ":,", ":.2f", ":e",
+            ":%", "!r", "="],
+    "float": ["", ":.3f", ":08.3f", ":+.2e", ":.10g", ":g", ":G", ":E", ":^12.4g", ":.0%", ":,.2f", ":>9.1f",
+              ":_.3f", "!r", "="],
+    "bool": ["", "!s", ":d", ":>6", "!r"],
+}
+
+#: exception classes of except clauses (``FuzzError``, ``FuzzBad``: the module's own)
+HANDLER_CLASSES = ["ZeroDivisionError", "ArithmeticError", "IndexError", "LookupError", "ValueError",
+                   "AssertionError", "KeyError", "RuntimeError", "OverflowError", "FuzzError", "FuzzBad"]
+#: the classes of an except clause that catch what a try body raises
+CATCHERS = {
+    "ZeroDivisionError": ["ZeroDivisionError", "ArithmeticError", "(ValueError, ZeroDivisionError)"],
+    "IndexError": ["IndexError", "LookupError", "(IndexError, ZeroDivisionError)"],
+    "ValueError": ["ValueError", "(AssertionError, ValueError)"],
+    "AssertionError": ["AssertionError", "(AssertionError, ValueError)"],
+    "RuntimeError": ["RuntimeError"],
+    "KeyError": ["KeyError", "LookupError"],
+    "ArithmeticError": ["ArithmeticError"],
+    "FuzzError": ["FuzzError", "(FuzzError, FuzzBad)"],
+    "FuzzBad": ["FuzzBad", "ValueError", "(FuzzError, FuzzBad)"],
+}
+#: the module's own exception classes, defined by programs that name them
+USER_CLASSES = '''class FuzzError(Exception):
+    pass
+
+
+class FuzzBad(ValueError):
+    def __init__(self, x):
+        super().__init__(f"bad {x}")
+        self.x = x
+'''
 
 
 def generate(seed) -> Program:

@@ -7,8 +7,11 @@ function of the module is called on a few random inputs under CPython and
 compiled at each level (and, when every index of the program is in range,
 without bounds checks too); results must agree: the same type, floats equal
 or both NaN, arrays of the same dtype, shape and elements, the same exception
-type (NumPy's own exceptions by the built-in class they derive from), and the
-array arguments left with the same contents.  Two relaxations, both explicit:
+type (NumPy's own exceptions by the built-in class they derive from) and message
+(``str()``), the same text printed, and the array arguments left with the same
+contents.  Programs compiled with ``error_model="numpy"`` (``Program.error_model``, the
+variants' names end in `` error_model=numpy``) are compared with CPython running the
+program with NumPy's division by zero (``reference_source``).  Two relaxations, both explicit:
 NumPy's int64, float64 and bool scalars may come back as Python numbers
 (documented), and the results of float reductions in whole-array programs
 (``Function.approx``: sum, prod, mean, var, std, whose order of additions over
@@ -35,7 +38,9 @@ or crash.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
+import inspect
 import io
 import importlib.util
 import json
@@ -62,15 +67,86 @@ INPUTS_PER_FUNCTION = 3
 NO_BOUNDSCHECK = "-O3 boundscheck=False"
 
 
+#: the suffix of the variants of programs compiled with ``error_model="numpy"``
+NUMPY_MODEL = " error_model=numpy"
+
+
 def variants_by_name() -> dict[str, dict]:
     """Every compiled variant: name -> ``compile`` options."""
-    return {**{f"-O{o}": {"opt": o} for o in OPT_LEVELS}, NO_BOUNDSCHECK: {"opt": 3, "boundscheck": False}}
+    base = {**{f"-O{o}": {"opt": o} for o in OPT_LEVELS}, NO_BOUNDSCHECK: {"opt": 3, "boundscheck": False}}
+    return {**base, **{name + NUMPY_MODEL: dict(options, error_model="numpy") for name, options in base.items()}}
 
 
 def variants(program) -> dict[str, dict]:
-    """The variants ``program`` is checked under (no bounds checks only when every index is in range)."""
-    return {name: options for name, options in variants_by_name().items()
-            if program.in_bounds or name != NO_BOUNDSCHECK}
+    """The variants ``program`` is checked under (no bounds checks only when every index is in
+    range; each with the program's error model)."""
+    suffix = NUMPY_MODEL if getattr(program, "error_model", "python") == "numpy" else ""
+    return {name + suffix: variants_by_name()[name + suffix] for name in variants_by_name()
+            if not name.endswith(NUMPY_MODEL) and (program.in_bounds or name != NO_BOUNDSCHECK)}
+
+
+# ---------------------------------------------------------------- the reference
+#: helpers of :func:`reference_source`: ``/``, ``//``, ``%`` by zero as ``error_model="numpy"``
+#: compiles them (NumPy's results: float quotients inf, -inf or NaN, float ``%`` NaN, int
+#: ``//`` and ``%`` 0), any other operands as CPython
+NUMPY_MODEL_HELPERS = """
+import math as _math
+
+
+def _ieee_quotient(a, b):
+    a, b = float(a), float(b)
+    if a != a or a == 0.0:
+        return _math.nan
+    return _math.copysign(_math.inf, a) * _math.copysign(1.0, b)
+
+
+def _np_truediv(a, b):
+    return _ieee_quotient(a, b) if b == 0 else a / b
+
+
+def _np_floordiv(a, b):
+    if b == 0:
+        return 0 if isinstance(a, int) and isinstance(b, int) else _ieee_quotient(a, b)
+    return a // b
+
+
+def _np_mod(a, b):
+    if isinstance(a, str):
+        return a % b
+    if b == 0:
+        return 0 if isinstance(a, int) and isinstance(b, int) else _math.nan
+    return a % b
+"""
+_NUMPY_MODEL_OPS = {ast.Div: "_np_truediv", ast.FloorDiv: "_np_floordiv", ast.Mod: "_np_mod"}
+
+
+class _NumpyModel(ast.NodeTransformer):
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        self.generic_visit(node)
+        helper = _NUMPY_MODEL_OPS.get(type(node.op))
+        text = isinstance(node.left, ast.JoinedStr) or isinstance(node.left, ast.Constant) and \
+            isinstance(node.left.value, str)   # '%d' % x formats
+        if helper is None or text:
+            return node
+        return ast.Call(ast.Name(helper, ast.Load()), [node.left, node.right], [])
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:
+        self.generic_visit(node)
+        helper = _NUMPY_MODEL_OPS.get(type(node.op))
+        if helper is None or not isinstance(node.target, ast.Name):
+            return node
+        value = ast.Call(ast.Name(helper, ast.Load()), [ast.Name(node.target.id, ast.Load()), node.value], [])
+        return ast.Assign([node.target], value)
+
+
+def reference_source(source: str, options: dict) -> str:
+    """The source CPython runs as the reference of ``source`` compiled with ``options``:
+    ``source`` itself, or for ``error_model="numpy"`` ``source`` with its ``/``, ``//``, ``%``
+    (and ``/=``, ``//=``, ``%=``) calling ``NUMPY_MODEL_HELPERS``."""
+    if options.get("error_model", "python") != "numpy":
+        return source
+    tree = ast.fix_missing_locations(_NumpyModel().visit(ast.parse(source)))
+    return NUMPY_MODEL_HELPERS + "\n\n" + ast.unparse(tree) + "\n"
 FOUND = Path(__file__).resolve().parent / "found"
 
 #: the dtypes of the inputs for the generator's array kinds, by ``--dtypes``
@@ -232,7 +308,16 @@ def agree(got, want, approx: tuple[int, ...] = ()) -> bool:
         return False
     if got[0] == "value":
         return same_result(got[1], want[1], approx)
-    return isinstance(got[1], builtin_class(want[1]))
+    return same_class(got[1], want[1]) and str(got[1]) == str(want[1])
+
+
+def same_class(got: BaseException, want: BaseException) -> bool:
+    """``got`` is of ``want``'s class (:func:`builtin_class`); the program's own classes by
+    name (CPython runs its own copy of the module for ``error_model="numpy"``)."""
+    cls = builtin_class(want)
+    if cls.__module__ == "builtins":
+        return isinstance(got, cls)
+    return [c.__qualname__ for c in type(got).__mro__] == [c.__qualname__ for c in cls.__mro__]
 
 
 def builtin_class(err: BaseException) -> type:
@@ -263,7 +348,12 @@ def assert_agrees(fn, args: tuple, approx: tuple[int, ...] = (), **options) -> N
     ``approx``: the positions of float reductions in the result)."""
     from compiler import compile
 
-    want = outcome(fn, args)
+    reference = fn
+    if options.get("error_model", "python") == "numpy":   # CPython runs the module with NumPy's division
+        namespace = {"__name__": "reference"}
+        exec(reference_source(inspect.getsource(inspect.getmodule(fn)), options), namespace)  # noqa: S102
+        reference = namespace[fn.__name__]
+    want = outcome(reference, args)
     got = outcome(compile(fn, **options), args)
     assert agree(got, want, approx), f"compiled: {describe(got)}; CPython: {describe(want)}"
 
@@ -295,13 +385,16 @@ def check_program(seed, k: int, directory: str, dtypes: str = "64") -> dict:
     pseed = program_seed(seed, k)
     program = generate(pseed)
     module = load_module(program.source, directory, f"fuzz_{abs(hash(pseed))}_{k}")
+    options = {"error_model": getattr(program, "error_model", "python")}
+    reference = module if reference_source(program.source, options) == program.source else \
+        load_module(reference_source(program.source, options), directory, f"fuzz_{abs(hash(pseed))}_{k}_reference")
     mismatches = []
     compiled = {}
     for fn, args in calls(program, pseed, dtypes):
         py = getattr(module, fn.name)
         if fn.name not in compiled:
             compiled[fn.name] = {name: compile(py, **options) for name, options in variants(program).items()}
-        want = outcome(py, args)
+        want = outcome(getattr(reference, fn.name), args)
         for name, cfunc in compiled[fn.name].items():
             got = outcome(cfunc, args)
             if not agree(got, want, fn.approx):

@@ -102,10 +102,12 @@ def symptom(failure: Failure, directory: str) -> tuple | None:
     py = getattr(module, failure.function, None)
     if py is None:
         return None
-    want = _run_limited(py, failure.args)
+    options = runner.variants_by_name()[failure.variant]
+    reference = runner.reference_source(failure.source, options)
+    want = _run_limited(py if reference == failure.source else getattr(_load(reference, directory), failure.function),
+                        failure.args)
     if want is None or want[0] == "value" and not _generated_kind(want[1]):
         return None
-    options = runner.variants_by_name()[failure.variant]
     got = runner.outcome(compile(py, **options), failure.args)
     if runner.agree(got, want, failure.approx):
         return None
@@ -178,7 +180,7 @@ def _probe(path: str) -> int:
 def _statement_lists(tree: ast.AST):
     """Every (node, field) holding a list of statements, outermost first."""
     for node in ast.walk(tree):
-        for name in ("body", "orelse"):
+        for name in ("body", "orelse", "finalbody"):
             stmts = getattr(node, name, None)
             if isinstance(stmts, list) and stmts and isinstance(stmts[0], ast.stmt):
                 yield node, name
@@ -197,8 +199,15 @@ def _edits(tree: ast.Module, target: str):
             if isinstance(stmt, ast.FunctionDef):
                 continue
             yield _edit_list(tree, index, name, lambda s, j=j: s[:j] + s[j + 1:])
-            if isinstance(stmt, (ast.If, ast.While, ast.For)):
+            if isinstance(stmt, (ast.If, ast.While, ast.For, ast.Try)):
                 yield _edit_list(tree, index, name, lambda s, j=j: s[:j] + s[j].body + s[j + 1:])
+            if isinstance(stmt, ast.Try):
+                for h in range(len(stmt.handlers)):   # drop a handler (one must stay, or the finally)
+                    if len(stmt.handlers) > 1 or stmt.finalbody:
+                        yield _edit_list(tree, index, name, lambda s, j=j, h=h: s[:j] + [_without_handler(s[j], h)]
+                                         + s[j + 1:])
+                if stmt.finalbody and stmt.handlers:
+                    yield _edit_list(tree, index, name, lambda s, j=j: s[:j] + [_without_finally(s[j])] + s[j + 1:])
                 if stmt.orelse:
                     yield _edit_list(tree, index, name, lambda s, j=j: s[:j] + s[j].orelse + s[j + 1:])
                     yield _edit_list(tree, index, name, lambda s, j=j: s[:j] + [_without_else(s[j])] + s[j + 1:])
@@ -231,6 +240,18 @@ def _without_else(stmt: ast.stmt) -> ast.stmt:
     return stmt
 
 
+def _without_handler(stmt: ast.Try, index: int) -> ast.Try:
+    stmt.handlers = stmt.handlers[:index] + stmt.handlers[index + 1:]
+    if not stmt.handlers:
+        stmt.orelse = []   # an else clause needs a handler
+    return stmt
+
+
+def _without_finally(stmt: ast.Try) -> ast.Try:
+    stmt.finalbody = []
+    return stmt
+
+
 def _edit(tree: ast.Module, change) -> ast.Module:
     new = copy.deepcopy(tree)
     change(new)
@@ -241,7 +262,7 @@ def _edit_list(tree: ast.Module, index: int, name: str, change) -> ast.Module:
     new = copy.deepcopy(tree)
     owner, _ = list(_statement_lists(new))[index]
     stmts = change(getattr(owner, name))
-    if not stmts and not (isinstance(owner, (ast.If, ast.For, ast.While)) and name == "orelse"):
+    if not stmts and not (isinstance(owner, (ast.If, ast.For, ast.While, ast.Try)) and name in ("orelse", "finalbody")):
         stmts = [ast.Pass()]
     setattr(owner, name, stmts)
     return new
@@ -352,9 +373,11 @@ def _find(seed, dtypes: str) -> None:
     program = generate(seed)
     with tempfile.TemporaryDirectory(prefix="find") as directory:
         module = runner.load_module(program.source, directory, f"find_{os.getpid()}")
+        reference = runner.load_module(runner.reference_source(program.source, {"error_model": program.error_model}),
+                                       directory, f"find_{os.getpid()}_reference")
         for fn, args in runner.calls(program, seed, dtypes):
             py = getattr(module, fn.name)
-            want = runner.outcome(py, args)
+            want = runner.outcome(getattr(reference, fn.name), args)
             for variant, options in runner.variants(program).items():
                 print(json.dumps({"function": fn.name, "variant": variant,
                                   "args": [runner.literal(a) for a in args]}), flush=True)
