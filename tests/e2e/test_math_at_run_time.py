@@ -73,6 +73,7 @@ def int_product(a):
     return math.prod(a)
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("a, b, x", [(np.array([1.5, 2.0]), np.array([0.0, 1.0]), 2.0),
                                      (np.array([1e200, 1e200]), np.array([-1e200, 1.0]), -1.0)])
 def test_prod_and_dist_as_cpython(a, b, x):
