@@ -532,7 +532,7 @@ class ArrayGenerator(Generator):
                                  f"np.interp({flat}, np.linspace(-2.0, 2.0, 5), np.arange(5.0)).sum()",
                                  f"np.unique({flat}).sum()", f"np.unique({flat}, return_counts=True)[1].max()",
                                  f"np.histogram({flat}, np.array([-1.0, 0.0, 0.5, 2.0]))[0].max()",
-                                 f"np.histogram({flat}, 4, weights=np.arange(len({flat})))[0].max()",
+                                 f"np.histogram({flat}.astype(np.float64), 4, weights=np.arange(len({flat})))[0].max()",
                                  # linear algebra: LAPACK as NumPy calls it, and NumPy's formulas
                                  f"np.linalg.norm({x.text})", f"np.linalg.norm({flat}, {r.choice(['1', 'np.inf', '3'])})",
                                  f"np.linalg.norm({x.text}, 1, -1, keepdims=True).sum()",
