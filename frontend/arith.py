@@ -144,7 +144,8 @@ def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symboli
 
         cls = builtin_exception(exception)
         text = formatted_message(message, args)
-        make = (lambda: cls(text)) if cls is not None else (lambda: RuntimeError(f"{exception}: " + text))
+        make = (lambda: cls() if isinstance(text, str) and not text else cls(text)) if cls is not None else \
+            (lambda: RuntimeError(f"{exception}: " + text))
         if route(cls or RuntimeError, make, cond, raise_uncaught, deviation):
             return
     raise_uncaught()
@@ -441,6 +442,9 @@ def _power(a: Any, b: Any, t: Type) -> Any:
         raise_if(logical_and(overflowed, _is_zero(a)), "ZeroDivisionError",
                  "0.0 cannot be raised to a negative power", deviation=numpy_scalars)
         raise_if(overflowed, "OverflowError", "(34, 'Numerical result out of range')", deviation=numpy_scalars)
+        exponent = _constant_value(b)
+        if not isinstance(exponent, Symbolic) and float(exponent).is_integer():
+            return result   # a negative base to an integral power is real: never a complex result
         complex_result = logical_and(emit_test("isnan", result),
                                      logical_and(logical_not(emit_test("isnan", a)),
                                                  logical_not(emit_test("isnan", b))))

@@ -7,12 +7,14 @@ check), so the handler is chosen while tracing: at a site that a handler
 catches, the handler's code is traced right there, on the branch where the
 site's condition holds, with the exception it would receive bound to its
 ``as`` name; it ends with a ``leave`` to the end of the ``try`` op, carrying
-the variables as the handler left them.  The ``try`` op's results merge the
-variables of its normal end and of every ``leave``, as the branches of an
-``if`` merge.  The ``else`` clause runs where the ``try`` op ended normally;
-the ``finally`` clause runs after it, and, for an exception that passes
-through the statement uncaught (from its body, a handler or its ``else``), is
-traced at that site too, before the exception goes on.
+the variables as the handler left them.  The ``else`` clause is traced at the
+end of the body, inside the ``try`` op (it runs only where the body ended
+normally; what it raises goes past this statement's handlers).  The ``try``
+op's results merge the variables of its normal end and of every ``leave``, as
+the branches of an ``if`` merge.  The ``finally`` clause runs after it, and,
+for an exception that passes through the statement uncaught (from its body, a
+handler or its ``else``), is traced at that site too, before the exception
+goes on.
 
 Python-semantics decisions:
 
@@ -32,6 +34,10 @@ Python-semantics decisions:
   that a ``finally`` around it would have to see, is an ``UnsupportedError``;
   so is a raise site inside code our own operations build (the element
   function of an array expression);
+* an exception compiled code raises where CPython does not (the README's differences:
+  an int power with a negative exponent, NumPy's inf or NaN as ``OverflowError``) leaves
+  the function past every handler and ``finally`` clause: a handler must never run where
+  CPython's code does not;
 * ``MemoryError`` from an allocation that fails is not caught (the arrays are
   allocated where no handler is known); the process is out of memory then.
 
@@ -45,11 +51,10 @@ from typing import Any, Callable, Sequence
 from ir import TypingError, UnsupportedError
 from ir.core import Operation
 from ir.ops import CallOp, ForOp, IfOp, LeaveOp, PyCallOp, RaiseIfOp, TryOp, WhileOp, YieldOp
-from ir.types import bool_
 
 from . import arith
 from .context import RegionFrame, TraceContext, current
-from .control import _leaf_types_and_names, staged_if
+from .control import _leaf_types_and_names
 from .layout import layout_of, leaves, placeholders, rebuild
 from .optional import narrowed
 from .raising import RAISED_AT, run_user_code
@@ -114,6 +119,7 @@ def staged_try(body: Callable[[], None], handlers: Sequence[Handler], orelse: Ca
                final: Callable[[], None] | None, get_state: Callable[[], tuple],
                set_state: Callable[[tuple], None], names: Sequence[str]) -> None:
     tr = _tr()
+    state0 = get_state()
     op = tr.emit(TryOp())
     scope = TryScope(handlers, final, get_state, set_state, names, op)
     scopes = _scopes()
@@ -121,52 +127,47 @@ def staged_try(body: Callable[[], None], handlers: Sequence[Handler], orelse: Ca
     try:
         with tr.region(op.body) as frame:
             run_user_code(body)
+            if orelse is not None and not frame.terminated:   # only where the body ended normally
+                scope.phase = "else"
+                run_user_code(orelse)
             end = None if frame.terminated else tuple(narrowed(v) for v in get_state())
-        normal = _merge(scope, end, orelse is not None)
-        if normal is not None and orelse is not None:
-            scope.phase = "else"
-            staged_if(normal, orelse, lambda: None, get_state, set_state, names)
+        _merge(scope, end, state0)
     finally:
         scopes.remove(scope)
     if final is not None and not tr.frame.terminated:
         run_user_code(final)
 
 
-def _merge(scope: TryScope, end: tuple | None, needs_flag: bool) -> Symbolic | bool | None:
-    """Give the ``try`` op its results: the variables as its normal end and each ``leave``
-    left them, and, if ``needs_flag`` (for an ``else`` clause) and it could end either way,
-    whether it ended normally; set the variables.  Returns whether it ended normally
-    (None: it never ends)."""
+def _merge(scope: TryScope, end: tuple | None, state0: tuple) -> None:
+    """Give the ``try`` op its results: the variables as its normal end (after the ``else``
+    clause) and each ``leave`` left them; set the variables.  A statement that never ends
+    ends the path (the variables keep their values from before it, which code after it,
+    never run, may still read while it is traced)."""
     tr, op = _tr(), scope.op
     exits = [(leave, state) for leave, state in scope.exits.values() if _ends(leave, op)]
     states = ([end] if end is not None else []) + [state for _, state in exits]
-    if not states:   # every path raises: nothing comes after the statement
+    if not states:
         with tr.region(op.body):
             tr.emit(YieldOp([]))
+        scope.set_state(state0)
         tr.frame.terminated = True
-        return None
+        return
     layouts = [layout_of(name, [state[k] for state in states], loc=op.loc, inside=op)
                for k, name in enumerate(scope.names)]
     types = [t for lay in layouts for t in lay.leaf_types()]
-    flagged = needs_flag and bool(exits) and end is not None
 
-    def operands(state: tuple | None, ended: bool) -> list:
+    def operands(state: tuple | None) -> list:
         values = [leaf for lay in layouts for leaf in placeholders(lay)] if state is None else \
             [leaf for lay, v in zip(layouts, state) for leaf in leaves(lay, v)]
-        flag = [arith.constant(ended, bool_).value] if flagged else []
-        return flag + [arith.materialize(v, t) for v, t in zip(values, types)]
+        return [arith.materialize(v, t) for v, t in zip(values, types)]
 
     with tr.region(op.body):
-        tr.emit(YieldOp(operands(end, True)))
+        tr.emit(YieldOp(operands(end)))
     for leave, state in exits:
         with _before(leave):
-            leave.set_operands(operands(state, False))
-    ended = Symbolic(op.add_result(bool_, "ended_normally")) if flagged else None
+            leave.set_operands(operands(state))
     results = iter(Symbolic(op.add_result(t, hint)) for t, hint in _leaf_types_and_names(layouts, scope.names))
     scope.set_state(tuple(rebuild(lay, results, name) for lay, name in zip(layouts, scope.names)))
-    if end is None:
-        return False
-    return ended if flagged else True
 
 
 def _ends(leave: LeaveOp, op: TryOp) -> bool:
@@ -201,8 +202,11 @@ def route(cls: type, make: Callable[[], BaseException], cond: Symbolic | bool,
     catches it (ending with a ``leave``) or, if none does, ``raise_uncaught()``.
     Returns False when no ``try`` statement is concerned (the caller raises as usual).
     A ``deviation`` (an exception CPython would not raise: compiled code's integer power
-    with a negative exponent, NumPy's inf as ``OverflowError``) that a handler would
-    catch is an ``UnsupportedError``: the handler would run where CPython's code does not."""
+    with a negative exponent, NumPy's inf as ``OverflowError``) is not routed: it leaves
+    the function as it is, past every handler and ``finally`` clause (a handler catching
+    it would run where CPython's code does not)."""
+    if deviation:
+        return False
     scopes = _scopes() if _tr().stack else []
     target, finals = None, []
     for index in reversed(range(len(scopes))):
@@ -215,11 +219,6 @@ def route(cls: type, make: Callable[[], BaseException], cond: Symbolic | bool,
     if target is None and not finals:
         return False
     tr = _tr()
-    if target is not None and deviation:
-        raise tr.error(UnsupportedError, f"compiled code raises {cls.__name__} here where CPython does not (see "
-                                         "the README's differences: a float result, NumPy's inf or NaN), and "
-                                         "the try statement around would catch it; compute the value so that "
-                                         "it cannot happen, or compile with error_model='numpy'")
     outer = scopes[target if target is not None else finals[-1]]
     if target is not None:
         _check_nesting(scopes[target].op)

@@ -325,7 +325,9 @@ def _while(test: Callable[[], Any], body: Callable[[], None], get_state: Callabl
 def assert_(cond: Any, msg_fn: Callable[[], Any] | None) -> None:
     c = arith.truth(load(cond))
     message = "" if msg_fn is None else msg_fn()
-    if isinstance(c, Symbolic) and has_run_time_values(message):   # made only if the assertion fails
+    if isinstance(c, Symbolic) and (has_run_time_values(message) or
+                                    msg_fn is not None and (not isinstance(message, str) or message == "")):
+        # made only if the assertion fails; by CPython for a message that is no text (5) or empty
         staged_if(arith.logical_not(c), lambda: raise_(AssertionError(message)), lambda: None,
                   lambda: (), lambda state: None, ())
         return

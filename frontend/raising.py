@@ -146,14 +146,16 @@ def raise_(exc: Any, loc: Location | None = None) -> None:
                                "raise it outside the compiled function", loc)
 
     def raise_uncaught() -> None:
-        exception, message = name, None
-        if not builtin or has_run_time_values(exc.args):
-            from .runtime_calls import raise_python
+        args, kwargs = getattr(exc, CONSTRUCTION, (exc.args, {}))
+        if builtin and not kwargs and (args == () or len(args) == 1 and isinstance(args[0], str) and args[0]):
+            # a site of compiled code: the class made again from the message alone ("" for no argument)
+            message = args[0] if args else ""
+            arith.raise_if(True, name, message.replace("{", "{{").replace("}", "}}"), loc=loc)
+            return
+        from .runtime_calls import raise_python   # CPython makes it again from its arguments, exactly
 
-            args, kwargs = getattr(exc, CONSTRUCTION, (exc.args, {}))
-            raise_python(type(exc), args, kwargs, loc)
-            exception, message = "RuntimeError", f"{name} raised in Python did not propagate"
-        arith.raise_if(True, exception, (message or str(exc)).replace("{", "{{").replace("}", "}}"), loc=loc)
+        raise_python(type(exc), args, kwargs, loc)
+        arith.raise_if(True, "RuntimeError", f"{name} raised in Python did not propagate", loc=loc)
 
     if tr.function.try_scopes:
         from .catching import route

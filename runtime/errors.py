@@ -31,6 +31,8 @@ Decisions:
 
 * identical sites of one module (same exception, message, location and
   argument types) share one status;
+* an empty message makes the exception with no argument (``AssertionError()`` of an
+  ``assert`` without a message; a raise with an empty message goes through Python);
 * the message template uses ``{}`` fields and is checked when the site is
   added, so a bad template is a compile-time error, never a failure while
   raising;
@@ -102,7 +104,7 @@ class ErrorSite:
         cls = builtin_exception(self.exception)
         if cls is None:
             return RuntimeError(f"{self.exception}: {text}")
-        return cls(text)
+        return cls(text) if text else cls()   # no message: no argument (an assert without one)
 
 
 class ErrorSites:

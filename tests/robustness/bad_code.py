@@ -149,7 +149,7 @@ def listcomp_over_runtime_range(n):
 
 
 def genexp_over_runtime_range(n):
-    return sum(i for i in range(n))  # <-
+    return max(i for i in range(n))  # <-
 
 
 def setcomp_over_runtime_range(n):
@@ -215,11 +215,6 @@ def calls_without_keyword_only(x):
 
 def calls_a_traced_value(x):
     return x(3)  # <-
-
-
-def lambda_with_star_args(x):
-    f = lambda *a: a[0]
-    return f(x)  # <-
 
 
 def entry_star_args(*args):
@@ -343,8 +338,8 @@ def unknown_numpy_function(a):
     return np.nanmedian(a)  # <-
 
 
-def math_frexp(x):
-    return math.frexp(x)  # <-
+def math_lcm(x):
+    return math.lcm(x, 4)  # <-
 
 
 # ------------------------------------------------------------------ arrays
