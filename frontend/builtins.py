@@ -253,12 +253,20 @@ def _int(x: Any = 0) -> Symbolic:
         return arith.cast(x, i64)
     if isinstance(t, FloatType):
         return to_int(x)
+    from . import strings   # a layer above
+
+    if strings.run_time_str_like(x):
+        return strings.to_number(x, builtins.int)
     raise _tr().error(TypingError, f"int() of a {describe(x)} is not supported in compiled code")
 
 
 @_folding(builtins.float)
 def _float(x: Any = 0.0) -> Symbolic:
     t = type_of(x)
+    from . import strings   # a layer above
+
+    if strings.run_time_str_like(x):
+        return strings.to_number(x, builtins.float)
     if t is None or not t.is_scalar or isinstance(t, ComplexType):
         raise _tr().error(TypingError, f"float() of a {describe(x)} is not supported in compiled code")
     return arith.cast(x, f64)
@@ -330,6 +338,18 @@ def _len(x: Any) -> Any:
     return len(x)
 
 
+def _ord(c: Any) -> Any:
+    from . import strings   # a layer above
+
+    return strings.ord_(c) if strings.run_time_str_like(c) else user_computation(builtins.ord, c)
+
+
+def _chr(n: Any) -> Any:
+    from . import strings   # a layer above
+
+    return strings.chr_(n) if isinstance(n, Symbolic) else user_computation(builtins.chr, n)
+
+
 def _degrees(x: Any) -> Any:
     return arith.binary("*", _real(x, "degrees"), 180.0 / math.pi)
 
@@ -394,7 +414,7 @@ def _build_table() -> dict[Any, Callable]:
         builtins.range: Range, builtins.abs: _abs, builtins.int: _python_number(_int),
         builtins.float: _python_number(_float),
         builtins.bool: _bool, builtins.complex: _python_number(_complex), builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
-        builtins.len: _len, builtins.isinstance: _isinstance,
+        builtins.len: _len, builtins.isinstance: _isinstance, builtins.ord: _ord, builtins.chr: _chr,
         builtins.enumerate: iteration.enumerate_, builtins.zip: iteration.zip_,
         builtins.reversed: iteration.reversed_,
         math.gcd: _gcd, math.isqrt: _isqrt, math.factorial: _factorial,

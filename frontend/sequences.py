@@ -179,6 +179,10 @@ def getitem(obj: Any, key: Any) -> Any:
                                             "not supported; use a tuple of numbers or a NumPy array")
     if not isinstance(key.type, (IntType, BoolType)):
         raise _tr().error(TypingError, f"{type(obj).__name__} indices must be integers, not {key.type}")
+    from . import strings   # a layer above
+
+    if obj and all(strings.str_like(e) for e in obj):   # a tuple of strings: CPython indexes it
+        return strings.item_of(tuple(obj), key)
     types = [type_of(e) for e in obj]
     if not obj or any(t is None or not t.is_scalar for t in types):
         raise _tr().error(UnsupportedError, f"indexing a Python {type(obj).__name__} with a run-time index "

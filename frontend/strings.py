@@ -29,9 +29,11 @@ compiling; declare it static to pick code while compiling.
 
 What a run-time string supports: ``len``, ``== != < <= > >=`` (with anything: CPython's
 result or ``TypeError``), ``in`` (substring; and ``s in ("a", "b")``), ``+`` with strings,
-``*`` by an int, indexing and slicing (CPython's ``IndexError``), iteration ``for ch in s``,
-truth (``if s:``), ``str(s)``, ``%`` formatting with ``s`` as the template, f-strings and
-``format`` of it, ``print`` and exception messages, the methods of :data:`METHODS`;
+``*`` by an int, indexing and slicing (CPython's ``IndexError``; also of a constant string, and
+a Python tuple of strings indexed at run time), iteration ``for ch in s``, truth (``if s:``),
+``str(s)``, ``int(s)``, ``float(s)``, ``ord(c)``, ``chr(n)``, ``%`` formatting with ``s`` as the
+template, f-strings and ``format`` of it, ``print`` and exception messages, the methods of
+:data:`METHODS`;
 everything else (``split``, which makes a list, ``encode``, hashing, a dict key) is an
 ``UnsupportedError`` naming the line.  Operations on strings call into Python, so inside a
 ``try`` statement they are refused as other run-time Python calls are.
@@ -45,7 +47,7 @@ from typing import Any, Callable
 from ir import TypingError, UnsupportedError
 from ir.diagnostics import raise_at
 from ir.ops.runtime import StrConstOp
-from ir.types import BoolType, IntType, StrType, Type, bool_, i64, str_
+from ir.types import BoolType, IntType, StrType, Type, bool_, f64, i64, str_
 
 from . import text as text_module
 from .iteration import IndexedIterable
@@ -53,8 +55,9 @@ from .context import TraceContext, current
 from .runtime_calls import _check_catchable, _emit, _Template
 from .values import Symbolic, define, describe
 
-__all__ = ["is_str", "str_like", "as_str", "length", "compare", "contains", "truth", "getitem", "METHODS",
-           "StrItems"]
+__all__ = ["is_str", "str_like", "run_time_str_like", "as_str", "as_value", "text_as_value", "length", "compare",
+           "contains", "truth", "getitem", "item_of", "binary", "to_number", "ord_", "chr_", "bound_method",
+           "METHODS", "StrItems"]
 
 
 def _tr() -> TraceContext:
@@ -172,6 +175,27 @@ def getitem(s: Any, key: Any) -> Symbolic:
     return _call("str index", operator.getitem, (s, key), str_)
 
 
+def to_number(s: Any, kind: type) -> Symbolic:
+    """``int(s)`` (an ``i64``: a value beyond 64 bits is CPython's ``OverflowError``) or
+    ``float(s)``; a string that is no number raises CPython's ``ValueError``."""
+    return _call(kind.__name__, kind, (s,), i64 if kind is int else f64)
+
+
+def ord_(c: Any) -> Symbolic:
+    return _call("ord", ord, (c,), i64)
+
+
+def chr_(n: Any) -> Symbolic:
+    if not _integer(n):
+        raise _tr().error(TypingError, f"'{describe(n)}' object cannot be interpreted as an integer")
+    return _call("chr", chr, (n,), str_)
+
+
+def item_of(strings: tuple, key: Any) -> Symbolic:
+    """``strings[i]`` of a Python tuple of strings (of any kind) at a run-time index."""
+    return _call("tuple index", operator.getitem, (strings, key), str_)
+
+
 def _concatenate(a: Any, b: Any) -> Any:
     for x in (a, b):
         if not str_like(x):
@@ -283,4 +307,3 @@ def _attributes() -> dict[str, Callable]:
 
 
 define(StrType, _attributes())
-

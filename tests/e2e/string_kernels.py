@@ -223,3 +223,16 @@ def add_number(s):
 
 def index_by_float(s):
     return s[1.5]
+
+
+def numbers(s, t, n):
+    return int(s) + 1, float(t) * 2, ord(s[0]), chr(n + 65), ord("a"), chr(66)
+
+
+def bad_number(s):
+    return int(s)
+
+
+def day_name(i, s):
+    names = ("mon", "tue", s)
+    return names[i] + "!"

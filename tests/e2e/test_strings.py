@@ -36,7 +36,9 @@ CASES = [
     (K.ordered_with_a_number, ("a", 1)), (K.maybe, ("xy",)), (K.maybe, ("ab",)), (K.via_py_call, ("hi",)),
     (K.a_tuple_of_strings, ("s", 2)), (K.make_and_raise, ("a", 1)), (K.make_and_raise, ("a", 0)),
     (K.percent, ("v%d", 3)), (K.percent, ("v", 3)), (K.formatted, ("ab", 3)), (K.loop_count, ("ab", 12)),
-    (K.mode_picker, (3, "double")), (K.mode_picker, (3, "inc")),
+    (K.mode_picker, (3, "double")), (K.mode_picker, (3, "inc")), (K.numbers, ("12", "2.5", 3)),
+    (K.numbers, ("-7", "1e3", 0)), (K.bad_number, ("x1",)), (K.bad_number, ("",)),
+    (K.day_name, (1, "wed")), (K.day_name, (-1, "wed")), (K.day_name, (3, "wed")),
 ]
 
 
