@@ -219,10 +219,12 @@ def route(cls: type, make: Callable[[], BaseException], cond: Symbolic | bool,
     if target is None and not finals:
         return False
     tr = _tr()
-    outer = scopes[target if target is not None else finals[-1]]
     if target is not None:
         _check_nesting(scopes[target].op)
-    saved = outer.get_state()   # the clauses traced at the site assign the variables: restored after
+    # the clauses traced at the site assign variables -- of each statement, which may be of
+    # different functions (one called in a try body is traced into its caller): restored after
+    involved = scopes[target if target is not None else finals[-1]:]
+    saved = [(scope, scope.get_state()) for scope in involved]
     if cond is True:
         _at_site(scopes, target, finals, cls, make, raise_uncaught)
         tr.frame.terminated = True
@@ -233,7 +235,8 @@ def route(cls: type, make: Callable[[], BaseException], cond: Symbolic | bool,
             tr.emit(YieldOp([]))
         with tr.region(op.else_block):
             tr.emit(YieldOp([]))
-    outer.set_state(saved)
+    for scope, state in reversed(saved):
+        scope.set_state(state)
     return True
 
 

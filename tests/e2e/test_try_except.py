@@ -38,6 +38,10 @@ CASES = [
     (k.calls_inside_harmless, [(2,), (0,)]),
     (k.calls_inside, [(5,), (0,), (500,)]),
     (k.raising_in_finally_path, [(0,), (2,)]),
+    (k.else_reads_the_body, [(3,), (-1,), (0,)]),
+    (k.never_ends, [(3,)]),
+    (k.calls_a_function_with_finally, [(-1.0,), (1.0,)]),
+    (k.messages, [(1,), (-1,), (-4,), (-6,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]

@@ -338,3 +338,55 @@ def big_int_under_a_handler(x):
     except OverflowError:
         r = -1
     return r
+
+
+def else_reads_the_body(x):
+    try:
+        i = 10 // x
+    except ZeroDivisionError:
+        return -1
+    else:
+        i += 1
+    return i
+
+
+def never_ends(p):
+    try:
+        p -= 1
+        raise ValueError("always")
+    finally:
+        print("fin")
+    return p + 1
+
+
+def finally_of_a_function_called_in_try(p):
+    try:
+        if p > 0.0:
+            i = 3 // 0
+    finally:
+        x = p * p
+    return 3
+
+
+def calls_a_function_with_finally(p):
+    try:
+        i = finally_of_a_function_called_in_try(p)
+    except Exception:
+        i = 0
+    return i
+
+
+def messages(p):
+    try:
+        assert p > 0
+    except AssertionError as e:
+        print(repr(e), e.args)
+    try:
+        raise KeyError("plain")
+    except KeyError as e:
+        print(e, repr(e), e.args)
+    if p < -5:
+        raise ValueError()
+    if p < -3:
+        raise KeyError(f"{p * 0.5:.3f}")
+    return p
