@@ -371,6 +371,20 @@ def _int_true_divide(a: Any, b: Any, numpy_rules: bool) -> Any:
     return _tr().call(pyint.true_divide, (a, b), {})
 
 
+def divide(fn: Callable[[Any, Any], Any], op: str, a: Any, b: Any) -> Any:
+    """``fn(a, b)`` for the division operator ``op`` in traced code; of two Python numbers by
+    zero with ``error_model="numpy"``, NumPy's result as the run-time division gives it
+    (:func:`_numpy_division`): ``//`` and ``%`` of ints 0, ``/`` the IEEE quotient, ``//`` of
+    floats the IEEE quotient and ``%`` NaN."""
+    kinds = (bool, int, float)
+    if _tr().error_model == "numpy" and type(a) in kinds and type(b) in kinds and b == 0:
+        if op == "/" or op == "//" and (type(a) is float or type(b) is float):
+            with np.errstate(all="ignore"):
+                return float(np.float64(a) / np.float64(b))
+        return float("nan") if type(a) is float or type(b) is float else 0
+    return fn(a, b)
+
+
 def _numpy_division(op: str, a: Symbolic, b: Symbolic, t: Type, python_numbers: bool) -> Symbolic:
     """``a op b`` of one type with ``error_model="numpy"``: by a non-zero divisor Python's
     result; by zero NumPy's, with no exception (NumPy's warning is not given): for floats

@@ -783,12 +783,19 @@ _COMPARE_SYMBOLS = {
 }
 
 
+_DIVISIONS = {ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%"}
+
+
 def _percent_format(node: ast.expr) -> ast.expr:
     """``"..." % values`` (a constant string on the left) as ``ag__.percent_format``, which
-    makes text of traced values (``frontend.text``); any other node as it is."""
+    makes text of traced values (``frontend.text``); ``/``, ``//`` and ``%`` as
+    ``ag__.divide`` (by zero, ``error_model="numpy"`` gives NumPy's results also for
+    numbers known while compiling); any other node as it is."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
             and isinstance(node.left.value, str):
         return _at(node, _ag("percent_format", node.left, node.right))
+    if isinstance(node, ast.BinOp) and type(node.op) in _DIVISIONS:
+        return _at(node, _ag("divide", ast.Constant(_DIVISIONS[type(node.op)]), node.left, node.right))
     return node
 
 
@@ -812,6 +819,15 @@ class _ExprConverter(ast.NodeTransformer):
         if isinstance(node.ctx, ast.Load) and self._is_variable(node.id):
             return _at(node, _ag("ld", node))
         return node
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:
+        """``x /= y`` (also ``//=``, ``%=``) of a name: ``x = ag__.divide_in_place("/", x, y)``
+        (``operator.itruediv``, in place for an array; see :func:`_percent_format`)."""
+        if type(node.op) not in _DIVISIONS or not isinstance(node.target, ast.Name):
+            self.generic_visit(node)
+            return node
+        value = _ag("divide_in_place", ast.Constant(_DIVISIONS[type(node.op)]), _load(node.target.id), node.value)
+        return self.visit(_at(node, ast.Assign([ast.Name(node.target.id, ast.Store())], _at(node, value))))
 
     def visit_Assign(self, node: ast.Assign) -> ast.Assign:
         self.generic_visit(node)

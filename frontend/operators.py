@@ -154,6 +154,26 @@ def _converted(value: Any, conversion: str | None) -> Any:
     return {"s": str, "r": repr, "a": ascii}[conversion](value) if conversion else value
 
 
+_DIVIDE = {"/": operator.truediv, "//": operator.floordiv, "%": operator.mod}
+_DIVIDE_IN_PLACE = {"/": operator.itruediv, "//": operator.ifloordiv, "%": operator.imod}
+
+
+def divide(op: str, a: Any, b: Any) -> Any:
+    """``a / b``, ``a // b``, ``a % b``."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.divide(_DIVIDE[op], op, a, b)
+    return _DIVIDE[op](a, b)
+
+
+def divide_in_place(op: str, a: Any, b: Any) -> Any:
+    """``a /= b`` (also ``//=``, ``%=``): the value to assign to ``a``."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.divide(_DIVIDE_IN_PLACE[op], op, a, b)
+    return _DIVIDE_IN_PLACE[op](a, b)
+
+
 def percent_format(template: str, values: Any) -> Any:
     """``template % values``."""
     staging = _staging()

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import fancy  # noqa: F401  (array indices: registers the arrays' [] last)
 from . import grids  # noqa: F401  (np.mgrid[...], np.ogrid[...]: registers their subscripts)
-from .arith import logical_not, truth
+from .arith import divide, logical_not, truth
 from .calls import mutable, resolve_call
 from .catching import staged_try
 from .generators import GeneratorExpression as generator_expression
@@ -40,5 +40,5 @@ __all__ = [
     "UNROLL_LIMIT", "tracing", "is_symbolic", "probe", "load", "undefined_read", "named", "staged_if",
     "staged_if_exp", "truth", "logical_not", "is_staged_iterable", "staged_for", "staged_while",
     "return_value", "raise_", "assert_", "staged_try", "generator_expression", "mutable", "getitem", "contains",
-    "resolve_call", "format_string", "percent_format", "identity",
+    "resolve_call", "format_string", "percent_format", "identity", "divide",
 ]

@@ -1,5 +1,7 @@
 """Numba's options of ``compile``: taken (``error_model``, ``nogil``, ``nopython=True``) or
 refused with what to do instead."""
+import math
+
 import numpy as np
 import pytest
 
@@ -59,3 +61,32 @@ def test_false_flags_are_accepted_and_unknown_keywords_are_type_errors():
     assert compile(squares, cache=False, parallel=False, nopython=True)(4) == 14
     with pytest.raises(TypeError, match="unexpected keyword argument 'fast'; its options are"):
         compile(squares, fast=True)
+
+
+def constant_modulo():
+    i = 13 % (0 or 0)
+    return i
+
+
+def constant_divisions(x):
+    return x // 0.0, 7 // 0, 7.0 % 0.0, 1 / 0
+
+
+def augmented_modulo(p):
+    p = 0
+    p %= p
+    return p
+
+
+@pytest.mark.parametrize("fn, args, want", [(constant_modulo, (), 0), (augmented_modulo, (5,), 0)])
+def test_numpy_error_model_numbers_known_while_compiling(fn, args, want):
+    """Python numbers known while compiling divide by zero as run-time ones do under the
+    NumPy error model (they raised ZeroDivisionError when computed while compiling)."""
+    assert compile(fn, error_model="numpy")(*args) == want
+    with pytest.raises(ZeroDivisionError):
+        compile(fn)(*args)
+
+
+def test_numpy_error_model_constant_float_divisions():
+    got = compile(constant_divisions, error_model="numpy")(2.0)
+    assert got[0] == math.inf and got[1] == 0 and math.isnan(got[2]) and got[3] == math.inf
