@@ -38,6 +38,9 @@ Python-semantics decisions:
   an int power with a negative exponent, NumPy's inf or NaN as ``OverflowError``) leaves
   the function past every handler and ``finally`` clause: a handler must never run where
   CPython's code does not;
+* under a handler that catches ``ZeroDivisionError``, NumPy scalars divided by zero give
+  NumPy's inf, NaN or 0, as in CPython (``frontend.arith``; elsewhere compiled code raises,
+  a documented difference);
 * ``MemoryError`` from an allocation that fails is not caught (the arrays are
   allocated where no handler is known); the process is out of memory then.
 
