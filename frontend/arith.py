@@ -382,7 +382,11 @@ def divide(fn: Callable[[Any, Any], Any], op: str, a: Any, b: Any) -> Any:
             with np.errstate(all="ignore"):
                 return float(np.float64(a) / np.float64(b))
         return float("nan") if type(a) is float or type(b) is float else 0
-    return fn(a, b)
+    try:
+        return fn(a, b)
+    except Exception as err:   # the user's computation (raising.run_user_code raises it on the path)
+        err.user_error = True
+        raise
 
 
 def _numpy_division(op: str, a: Symbolic, b: Symbolic, t: Type, python_numbers: bool) -> Symbolic:

@@ -90,3 +90,18 @@ def test_numpy_error_model_numbers_known_while_compiling(fn, args, want):
 def test_numpy_error_model_constant_float_divisions():
     got = compile(constant_divisions, error_model="numpy")(2.0)
     assert got[0] == math.inf and got[1] == 0 and math.isnan(got[2]) and got[3] == math.inf
+
+
+def constant_division_on_a_path(n):
+    if n > 3:
+        return 1.0 / 0
+    return n
+
+
+def test_constant_division_by_zero_raises_where_its_path_runs():
+    """Numbers known while compiling that divide by zero raise on their path when it runs (the
+    error must not escape the compiler)."""
+    fn = compile(constant_division_on_a_path)
+    assert fn(1) == 1
+    with pytest.raises(ZeroDivisionError, match="float division by zero"):
+        fn(5)
