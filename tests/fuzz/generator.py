@@ -32,7 +32,7 @@ was printed.  Functions that may return None do so by falling off their end or b
 
 ``try`` statements (``try_statement``): a body around operations that may raise
 (``//``, ``%`` and ``/`` by values that can be 0, element reads and writes at indices
-that may be out of range, ``int()`` of a NaN, ``assert`` with f-string messages,
+that may be out of range, ``assert`` with f-string messages,
 ``raise`` of built-in classes and of the module's own ``FuzzError`` and ``FuzzBad``,
 defined at the top of programs that name them), handlers of one class (often one that
 catches what the body raises), a tuple, ``Exception`` or a bare ``except:``, with
@@ -41,8 +41,9 @@ catches what the body raises), a tuple, ``Exception`` or a bare ``except:``, wit
 ``return``/``break``/``continue`` in the body and the handlers (not in ``finally``:
 refused), nested try statements and try statements in loops; calls of the other
 functions inside a share of them (``CALLS_IN_TRY``).  Where an open compiler bug is known
-the generator steers around it (``ELSE_READS_BODY``, ``ASSERT_WITHOUT_MESSAGE``,
-``KEY_ERROR_RAISED``, ``ALWAYS_RAISING_TRY``).
+the generator steers around it while it is open (``ELSE_READS_BODY``, ``ASSERT_WITHOUT_MESSAGE``,
+``KEY_ERROR_RAISED``, ``ALWAYS_RAISING_TRY``, ``INT_TRUEDIV_IN_TRY``,
+``FLOAT_POWER_IN_TRY``, ``NOT_REPR``, ``ASSERT_MESSAGE_LAZY``, ``RETURN_RAISES_IN_TRY``).
 
 A share of the scalar programs (``NUMPY_MODEL_PROGRAMS``; all of them for seeds starting
 with ``numpy-model``) are compiled with ``error_model="numpy"`` (``Program.error_model``):
@@ -76,6 +77,8 @@ class Function:
     approx: tuple[int, ...] = ()
     #: returns None on some paths (falls off its end): no other function calls it
     may_return_none: bool = False
+    #: has none of the operations a try statement around a call of it refuses (try_statement)
+    try_safe: bool = True
 
 
 @dataclass
@@ -115,6 +118,8 @@ class Generator:
         self.lines: list[str] = []
         self.uses_random = False                  # np.random in an expression: the program imports numpy
         self.no_calls = 0                         # inside a try statement without calls (CALLS_IN_TRY)
+        self.in_try = 0                           # inside a try statement (see try_statement)
+        self.try_unsafe = False                   # the function has code refused inside a try statement
         self.unreduced_index = False              # an index not reduced modulo the length was written
 
     # ------------------------------------------------------------ helpers
@@ -227,6 +232,9 @@ class Generator:
             a, ba = self.int_expr(scope, depth + 1)
             return f"(-{a})", ba
         if kind == "fromfloat":
+            if self.in_try:   # int() of a float may raise OverflowError compiled (beyond 64 bits): refused there
+                return self.int_literal()
+            self.try_unsafe = True
             f = self.float_expr(scope, depth + 1)
             return f"int(({f}) % 1000.0)", 1000
         if kind == "andor":
@@ -271,8 +279,15 @@ class Generator:
                 a, b = b, a
             return f"({a} {op} {b})"
         if kind == "truediv":
-            return f"({self.int_expr(scope, depth + 1)[0]} / {self.int_expr(scope, depth + 1)[0]})"
+            a, b = self.int_expr(scope, depth + 1)[0], self.int_expr(scope, depth + 1)[0]
+            if self.in_try and not INT_TRUEDIV_IN_TRY:
+                return f"(float({a}) / {b})"
+            self.try_unsafe = True
+            return f"({a} / {b})"
+        if kind == "pow" and self.in_try and not FLOAT_POWER_IN_TRY:
+            return f"abs({self.float_expr(scope, depth + 1)})"
         if kind == "pow":
+            self.try_unsafe = True
             k = r.choice(["0", "1", "2", "3", "2", "0.5", "2.0"])
             base = self.float_expr(scope, depth + 1)
             if "." in k:   # a negative base with a fractional power is complex in CPython (documented)
@@ -360,12 +375,16 @@ class Generator:
         """A call of an earlier function returning ``t`` (a single value)."""
         if depth > 1 or self.no_calls:
             return None
-        callees = [f for f in self.functions if f.result == (t,) and not f.may_return_none]
+        callees = [f for f in self.functions if f.result == (t,) and not f.may_return_none
+                   and (f.try_safe or not self.in_try)]
         if not callees:
             return None
         callee = self.r.choice(callees)
         args = self.call_args(scope, callee, depth)
-        return None if args is None else f"{callee.name}({args})"
+        if args is None:
+            return None
+        self.try_unsafe |= not callee.try_safe
+        return f"{callee.name}({args})"
 
     # ------------------------------------------------------------ statements
     def block(self, scope: _Scope, depth: int, ctx: dict, n: int | None = None) -> None:
@@ -440,7 +459,7 @@ class Generator:
             self.emit(depth, f"print({', '.join(values)})")
         elif kind == "text":   # text of run-time values: printed, or the message of a raise
             text = self.text_value(scope)
-            if self.chance(0.3):
+            if self.chance(0.3) and (ALWAYS_RAISING_TRY or not ctx.get("simple")):   # see ALWAYS_RAISING_TRY
                 self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
                 self.emit(depth + 1, f"raise ValueError({text})")
                 if ctx.get("raises") is not None:
@@ -457,11 +476,12 @@ class Generator:
             op = r.choice(["=", "=", "+="]) if scope.vars[a] == "f64[]" else "="
             self.emit(depth, f"{a}[{self.array_index(scope, a, 0)}] {op} {value}")
         elif kind == "unpack":
-            callees = [f for f in self.functions if len(f.result) > 1]
-            callee = r.choice(callees)
-            args = self.call_args(scope, callee, 0)
+            callees = [f for f in self.functions if len(f.result) > 1 and (f.try_safe or not self.in_try)]
+            callee = r.choice(callees) if callees else None
+            args = None if callee is None else self.call_args(scope, callee, 0)
             if args is None:
                 return self.statement(scope, depth, ctx)
+            self.try_unsafe |= not callee.try_safe
             targets = []
             for t in callee.result:
                 name = self.fresh({"int": "i", "float": "x", "bool": "b"}[t])
@@ -543,6 +563,8 @@ class Generator:
             self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
             if ctx.get("may_return_none") and self.chance(0.4):
                 self.emit(depth + 1, "return None")
+            elif self.in_try and not RETURN_RAISES_IN_TRY:
+                self.emit(depth + 1, f"return {self.plain_result(scope, ctx['result'])}")
             else:
                 self.emit(depth + 1, f"return {self.result_expr(scope, ctx['result'])}")
         elif kind == "optional":
@@ -559,6 +581,15 @@ class Generator:
             self.emit(depth + 1, f"{o} = {self.expr(scope, t, 1)}")
             scope.vars[o] = t
 
+    def plain_result(self, scope: _Scope, result: tuple[str, ...]) -> str:
+        """A result of variables and constants only (see ``RETURN_RAISES_IN_TRY``)."""
+        parts = []
+        for t in result:
+            names = scope.of_type(t)
+            parts.append(self.r.choice(names) if names and self.chance(0.8) else
+                         {"int": self.int_literal()[0], "float": self.float_literal(), "bool": "True"}[t])
+        return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
     def text_value(self, scope: _Scope) -> str:
         """Text of run-time values: an f-string with format specs, ``%`` or ``str()``."""
         r = self.r
@@ -570,6 +601,17 @@ class Generator:
         return r.choice([f"f'{' '.join(fields)}'", f"'%d|%.2f' % ({self.expr(scope, 'int', 1)}, "
                                                     f"{self.expr(scope, 'float', 1)})",
                          f"str({self.expr(scope, r.choice(SCALARS), 1)}) + '!'"])
+
+    def plain_text(self, scope: _Scope) -> str:
+        """An f-string of variables (or constants) with format specs right for their types:
+        nothing in it raises (see ``ASSERT_MESSAGE_LAZY``)."""
+        fields = []
+        for _ in range(self.r.randint(1, 2)):
+            t = self.r.choice(SCALARS)
+            names = scope.of_type(t)
+            value = self.r.choice(names) if names else {"int": "7", "float": "2.5", "bool": "True"}[t]
+            fields.append(f"{{{value}{self.r.choice(TYPED_SPECS[t])}}}")
+        return f"f'{' '.join(fields)}'"
 
     # ------------------------------------------------------------ try statements
     def divisor(self, scope: _Scope, t: str) -> tuple[str, int]:
@@ -596,7 +638,7 @@ class Generator:
         ``assert``, a ``raise`` of a built-in class or of the module's own classes."""
         r = self.r
         raises = ctx["raises"]
-        kinds = ["intdiv", "intdiv", "floatdiv", "intfloat", "assert", "raise", "user"]
+        kinds = ["intdiv", "intdiv", "floatdiv", "assert", "raise", "user"]
         if scope.of_type("f64[]") or scope.of_type("i64[]"):
             kinds += ["element", "element"]
         kind = r.choice(kinds)
@@ -616,11 +658,6 @@ class Generator:
             self.emit(depth, f"{target} = {self.float_expr(scope, 1)} {op} {d}")
             scope.vars[target] = "float"
             raises.add("ZeroDivisionError")
-        elif kind == "intfloat":   # NaN (inf % 1000.0 is NaN too): ValueError
-            target = self.assign_target(scope, "int")
-            self.emit(depth, f"{target} = int({self.float_expr(scope, 1)} % 1000.0)")
-            scope.vars[target] = "int"
-            raises.add("ValueError")
         elif kind == "element":
             a = r.choice(scope.of_type("f64[]") + scope.of_type("i64[]"))
             index = self.array_index(scope, a, 1, oob=True)
@@ -637,7 +674,8 @@ class Generator:
                 scope.vars[target] = "int"
             raises.add("IndexError")
         elif kind == "assert":
-            message = f", {self.text_value(scope)}" if self.chance(0.7) or not ASSERT_WITHOUT_MESSAGE else ""
+            message = "" if self.chance(0.3) and ASSERT_WITHOUT_MESSAGE else \
+                f", {self.text_value(scope) if ASSERT_MESSAGE_LAZY else self.plain_text(scope)}"
             self.emit(depth, f"assert {self.bool_expr(scope, 1)}{message}")
             raises.add("AssertionError")
         elif kind == "raise":
@@ -671,10 +709,15 @@ class Generator:
         """``try`` with a body around raising operations, handlers (one class, a tuple,
         ``Exception``, bare ``except:``; ``as e`` printed; a bare ``raise``), ``else`` and
         ``finally``; jumps in the body and the handlers, none in ``finally`` (refused).  Calls of
-        the other functions inside a share (``CALLS_IN_TRY``) of them."""
+        the other functions inside a share (``CALLS_IN_TRY``) of them.  Inside, none of the
+        operations compiled code may raise where CPython does not (refused under a handler that
+        would catch it): ``int()`` of a float (beyond 64 bits), and while open compiler bugs
+        refuse them, ``int / int`` and float powers (``INT_TRUEDIV_IN_TRY``,
+        ``FLOAT_POWER_IN_TRY``); calls only of functions without them."""
         r = self.r
         no_calls = not self.chance(CALLS_IN_TRY)
         self.no_calls += no_calls
+        self.in_try += 1
         inner = dict(ctx, nest=ctx["nest"] + 1)
         raised: set[str] = set()
         self.emit(depth, "try:")
@@ -719,6 +762,7 @@ class Generator:
             self.emit(depth, "finally:")
             self.block(scope.child(), depth + 1, dict(inner, simple=True), r.randint(1, 3))
         self.no_calls -= no_calls
+        self.in_try -= 1
 
     def result_expr(self, scope: _Scope, result: tuple[str, ...]) -> str:
         parts = [self.expr(scope, t, 1) for t in result]
@@ -736,6 +780,7 @@ class Generator:
         else:
             result = (r.choice(["int", "int", "float", "float", "bool"]),)
         fn = Function(f"f{index}", params, result, may_return_none=len(result) == 1 and r.random() < 0.1)
+        self.try_unsafe = False
         scope = _Scope()
         for name, t in params:
             scope.vars[name] = t
@@ -749,6 +794,7 @@ class Generator:
             self.emit(1, f"return {self.result_expr(scope, result)}")
         self.emit(0, "")
         self.emit(0, "")
+        fn.try_safe = not self.try_unsafe
         return fn
 
     def program(self) -> Program:
@@ -772,28 +818,35 @@ class Generator:
                        in_bounds=uses_arrays and not self.oob and not self.unreduced_index, error_model=model)
 
 
-#: open compiler bugs the generator steers around (reported with reproducers; set them to True
-#: when fixed): an else clause reading a variable its try body bound first (compiled code takes
-#: it for possibly unbound), and the ``e.args`` of an ``assert`` without a message (``('',)``
-#: compiled, ``()`` in CPython)
-ELSE_READS_BODY = False
-ASSERT_WITHOUT_MESSAGE = False
-#: ... ``raise KeyError(text)`` with a text known while compiling: the message leaving
-#: compiled code is quoted twice (``"'abc'"``; CPython's ``str()`` of it is ``'abc'``)
-KEY_ERROR_RAISED = False
-#: ... and a try statement that (as far as the compiler can tell) never ends normally, its
-#: body raising whatever the values (``if True: raise ...``, ``// 0.0``) and no handler
-#: catching it, followed by code that reads a variable the body changed (unreachable):
-#: compiling fails (``VerificationError``: an operand "does not dominate this use"); while
-#: open, try bodies sit in ``if np.random.random() < 2.0:``, true when run
-ALWAYS_RAISING_TRY = False
+#: compiler bugs the generator steered around (reported with reproducers): True once fixed,
+#: False while open.  Fixed (06990f0, 6cdbf80, e6013e8, f2435d2): an else clause reading a
+#: variable its try body bound first; the ``e.args`` of an ``assert`` without a message;
+#: ``raise KeyError(text)`` of a text known while compiling (quoted twice); a try statement
+#: that never ends normally followed by code reading a variable its body changed
+#: (``VerificationError``; while open, try bodies sat in ``if np.random.random() < 2.0:`` and
+#: finally clauses raised nothing); ``int / int`` under a handler of ValueError (refused)
+ELSE_READS_BODY = True
+ASSERT_WITHOUT_MESSAGE = True
+KEY_ERROR_RAISED = True
+ALWAYS_RAISING_TRY = True
+INT_TRUEDIV_IN_TRY = True
+#: open: a float power (``abs(x) ** 0.5``, ``x ** 2.0``) under a handler of ValueError is
+#: refused though no complex result can come of it
+FLOAT_POWER_IN_TRY = False
+#: open: ``repr()`` of ``not`` of a run-time comparison (``f'{(not (p >= p))!r}'``) is NumPy's
+#: ``np.False_``: no ``!r`` of bool fields (bool values are ``not``, comparisons, ...)
+NOT_REPR = False
+#: open: the message of an ``assert`` is evaluated when the assertion holds too (a ``2 % x``
+#: in it raises where CPython raises nothing): messages of variables only
+ASSERT_MESSAGE_LAZY = False
+#: open: a ``return`` whose expression raises (``return 10 % p`` by 0) inside a try body whose
+#: handler catches it returns NumPy's result of the operation instead of running the handler:
+#: returns inside try statements return variables and constants
+RETURN_RAISES_IN_TRY = False
 
 #: the share of the (scalar) programs compiled with ``error_model="numpy"``; all of them when the
-#: seed starts with ``numpy-model`` (``runner --seed numpy-model``).  0 while an open compiler bug
-#: makes nearly every such program fail: ``/``, ``//``, ``%`` by zero of operands known while
-#: compiling (``13 % 0``, ``p0 %= p0`` after ``p0 = 0``) raise ``ZeroDivisionError`` as under
-#: ``error_model="python"`` (run-time operands give NumPy's 0, inf, NaN)
-NUMPY_MODEL_PROGRAMS = 0.0
+#: seed starts with ``numpy-model`` (``runner --seed numpy-model``)
+NUMPY_MODEL_PROGRAMS = 0.15
 #: the share of try statements with calls of the other functions inside (traced into the
 #: caller's code, so its handlers catch what they raise)
 CALLS_IN_TRY = 0.5
@@ -812,7 +865,7 @@ TYPED_SPECS = {
             ":%", "!r", "="],
     "float": ["", ":.3f", ":08.3f", ":+.2e", ":.10g", ":g", ":G", ":E", ":^12.4g", ":.0%", ":,.2f", ":>9.1f",
               ":_.3f", "!r", "="],
-    "bool": ["", "!s", ":d", ":>6", "!r"],
+    "bool": ["", "!s", ":d", ":>6"] + (["!r"] if NOT_REPR else []),
 }
 
 #: exception classes of except clauses (``FuzzError``, ``FuzzBad``: the module's own)
