@@ -149,8 +149,12 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
     scalar = all(isinstance(v, Symbolic) or python_scalar_type(v) is not None for v in defined)
     optional = any(isinstance(v, OptionalValue) for v in defined)
     from .strings import str_like   # a layer above
+    from .text import Text
 
-    strings = all(str_like(v) for v in defined)
+    # strings of any kind meet as a run-time string; text inside a ``try`` statement stays text
+    # (making it a string there would call into Python where a handler may be watching)
+    strings = all(str_like(v) for v in defined) and not (
+        current().function.try_scopes and any(isinstance(v, Text) for v in defined))
     if all(v is first for v in defined) and not (carry and (scalar or optional or strings)) \
             and not _defined_inside(first, inside):
         return Static(first)

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import fancy  # noqa: F401  (array indices: registers the arrays' [] last)
 from . import grids  # noqa: F401  (np.mgrid[...], np.ogrid[...]: registers their subscripts)
+from . import strings  # noqa: F401  (run-time strings: registers the str kind's operators and methods)
 from .arith import divide, logical_not, truth
 from .calls import mutable, resolve_call
 from .catching import staged_try
