@@ -601,8 +601,11 @@ def truth(x: Any) -> Any:
 
 
 def logical_not(x: Any) -> Any:
+    """``not x``: a Python bool where ``x``'s truth is one (``not (p > 2)`` of a Python int)."""
     b = truth(x)
-    return emit(NotOp, b) if isinstance(b, Symbolic) else not b
+    if not isinstance(b, Symbolic):
+        return not b
+    return _keep_weak(emit(NotOp, b), b.weak)
 
 
 def logical_and(a: Any, b: Any) -> Any:

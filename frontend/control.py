@@ -42,7 +42,6 @@ from .layout import (
 )
 from .raising import raise_, run_user_code
 from .sequences import Range, trip_count
-from .text import has_run_time_values
 from .values import Symbolic, Undefined, describe
 from .variables import load
 
@@ -323,16 +322,15 @@ def _while(test: Callable[[], Any], body: Callable[[], None], get_state: Callabl
 
 
 def assert_(cond: Any, msg_fn: Callable[[], Any] | None) -> None:
+    """``assert cond, msg``: the message is computed only where the assertion fails, as
+    CPython computes it (what it raises is raised only there)."""
     c = arith.truth(load(cond))
-    message = "" if msg_fn is None else msg_fn()
-    if isinstance(c, Symbolic) and (has_run_time_values(message) or
-                                    msg_fn is not None and (not isinstance(message, str) or message == "")):
-        # made only if the assertion fails; by CPython for a message that is no text (5) or empty
-        staged_if(arith.logical_not(c), lambda: raise_(AssertionError(message)), lambda: None,
-                  lambda: (), lambda state: None, ())
-        return
     if not isinstance(c, Symbolic):
         if not c:
-            raise_(AssertionError(message) if msg_fn is not None else AssertionError())
+            raise_(AssertionError(msg_fn()) if msg_fn is not None else AssertionError())
         return
-    arith.raise_if(arith.logical_not(c), "AssertionError", str(message).replace("{", "{{").replace("}", "}}"))
+    if msg_fn is None:
+        arith.raise_if(arith.logical_not(c), "AssertionError", "")
+        return
+    staged_if(arith.logical_not(c), lambda: raise_(AssertionError(msg_fn())), lambda: None,
+              lambda: (), lambda state: None, ())

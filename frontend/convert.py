@@ -750,8 +750,9 @@ class _JumpLowering:
         value = node.value or _at(node, ast.Constant(None))
         # named(value, 'retval_...') lets the tracer see each return's type (recursion)
         value = _at(value, _ag("named", value, ast.Constant(self.retval)))
-        return [_at(node, _assign(self.do_return, ast.Constant(True))),
-                _at(node, _assign(self.retval, value))]
+        # the value first: if computing it raises, the function has not returned (a handler runs)
+        return [_at(node, _assign(self.retval, value)),
+                _at(node, _assign(self.do_return, ast.Constant(True)))]
 
     def _loop_statement(self, node: ast.While | ast.For):
         outer, self._loop = self._loop, _Loop()

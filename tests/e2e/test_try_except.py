@@ -42,6 +42,9 @@ CASES = [
     (k.never_ends, [(3,)]),
     (k.calls_a_function_with_finally, [(-1.0,), (1.0,)]),
     (k.messages, [(1,), (-1,), (-4,), (-6,)]),
+    (k.returns_a_raising_expression, [(0,), (3,)]),
+    (k.assertion_message_only_where_it_fails, [(0,), (3,)]),
+    (k.not_of_python_numbers, [(1,), (5,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]

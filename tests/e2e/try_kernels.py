@@ -390,3 +390,25 @@ def messages(p):
     if p < -3:
         raise KeyError(f"{p * 0.5:.3f}")
     return p
+
+
+def returns_a_raising_expression(p):
+    try:
+        return 10 % p
+    except ZeroDivisionError:
+        pass
+    return 7
+
+
+def assertion_message_only_where_it_fails(x):
+    try:
+        assert x == 0, "%d" % (2 % x)
+        r = 1
+    except AssertionError:
+        r = 2
+    return r
+
+
+def not_of_python_numbers(p):
+    print(f"{(not (p >= p))!r}", repr(not (p > 2)))
+    return 1
