@@ -819,30 +819,23 @@ class Generator:
 
 
 #: compiler bugs the generator steered around (reported with reproducers): True once fixed,
-#: False while open.  Fixed (06990f0, 6cdbf80, e6013e8, f2435d2): an else clause reading a
-#: variable its try body bound first; the ``e.args`` of an ``assert`` without a message;
-#: ``raise KeyError(text)`` of a text known while compiling (quoted twice); a try statement
-#: that never ends normally followed by code reading a variable its body changed
-#: (``VerificationError``; while open, try bodies sat in ``if np.random.random() < 2.0:`` and
-#: finally clauses raised nothing); ``int / int`` under a handler of ValueError (refused)
+#: False while open.  Fixed (06990f0, 6cdbf80, e6013e8, f2435d2, 850dcf4): an else clause
+#: reading a variable its try body bound first; the ``e.args`` of an ``assert`` without a
+#: message; ``raise KeyError(text)`` of a text known while compiling (quoted twice); a try
+#: statement that never ends normally followed by code reading a variable its body changed
+#: (``VerificationError``); ``int / int`` and float powers under a handler of ValueError
+#: (refused); ``repr()`` of ``not`` of a comparison of Python numbers (``np.False_``); an
+#: ``assert`` message computed where the assertion holds; a ``return`` whose expression
+#: raises inside a try body (the handler was skipped)
 ELSE_READS_BODY = True
 ASSERT_WITHOUT_MESSAGE = True
 KEY_ERROR_RAISED = True
 ALWAYS_RAISING_TRY = True
 INT_TRUEDIV_IN_TRY = True
-#: open: a float power (``abs(x) ** 0.5``, ``x ** 2.0``) under a handler of ValueError is
-#: refused though no complex result can come of it
-FLOAT_POWER_IN_TRY = False
-#: open: ``repr()`` of ``not`` of a run-time comparison (``f'{(not (p >= p))!r}'``) is NumPy's
-#: ``np.False_``: no ``!r`` of bool fields (bool values are ``not``, comparisons, ...)
-NOT_REPR = False
-#: open: the message of an ``assert`` is evaluated when the assertion holds too (a ``2 % x``
-#: in it raises where CPython raises nothing): messages of variables only
-ASSERT_MESSAGE_LAZY = False
-#: open: a ``return`` whose expression raises (``return 10 % p`` by 0) inside a try body whose
-#: handler catches it returns NumPy's result of the operation instead of running the handler:
-#: returns inside try statements return variables and constants
-RETURN_RAISES_IN_TRY = False
+FLOAT_POWER_IN_TRY = True
+NOT_REPR = True
+ASSERT_MESSAGE_LAZY = True
+RETURN_RAISES_IN_TRY = True
 
 #: the share of the (scalar) programs compiled with ``error_model="numpy"``; all of them when the
 #: seed starts with ``numpy-model`` (``runner --seed numpy-model``)
