@@ -14,8 +14,9 @@ decisions:
 * ``math.fsum``, ``math.prod`` and ``math.dist`` take arrays (read where the code runs)
   or tuples of numbers; ``math.prod`` of floats is a float, also for an empty array (CPython
   gives its ``start``, the int 1: the type cannot depend on a run-time length);
-* ``round(x, n)`` with a run-time ``n`` is computed so for a Python ``float`` or ``int``
-  ``x``; for a NumPy scalar it stays refused (NumPy rounds differently).
+* ``round(x, n)`` of a Python ``float`` (or of an ``int`` to negative digits) is computed
+  so, for a constant or run-time ``n``; of a NumPy scalar it is NumPy's rounding, compiled
+  for a constant ``n`` and refused for a run-time one.
 
 Layer: above ``frontend.runtime_calls``; ``frontend.calls`` looks these up.
 """
@@ -68,7 +69,7 @@ def _fsum(values: Any) -> Any:
                                                 "supported (CPython would iterate over its rows)")
         return runtime_calls.call_with_values("math.fsum", math.fsum, (values,), f64)
     if isinstance(values, tuple) and _traced(*values):
-        return runtime_calls.call_with_values("math.fsum", lambda t: math.fsum(t), (values,), f64)
+        return runtime_calls.call_with_values("math.fsum", math.fsum, (values,), f64)
     return user_computation(math.fsum, values)
 
 
@@ -130,5 +131,5 @@ def lookup(f: Any) -> Callable | None:
 
 
 def round_digits(x: Any, ndigits: Any) -> Any:
-    """``round(x, ndigits)`` where ``ndigits`` is a traced value."""
+    """``round(x, ndigits)`` as CPython computes it (see the module docstring)."""
     return _round(x, ndigits)
