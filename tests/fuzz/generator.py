@@ -117,6 +117,7 @@ class Generator:
         self.oob = self.r.random() < 0.2       # indices that may be out of range
         self.lines: list[str] = []
         self.uses_random = False                  # np.random in an expression: the program imports numpy
+        self.uses_math = False                    # math.comb in an expression: the program imports math
         self.no_calls = 0                         # inside a try statement without calls (CALLS_IN_TRY)
         self.in_try = 0                           # inside a try statement (see try_statement)
         self.try_unsafe = False                   # the function has code refused inside a try statement
@@ -182,7 +183,7 @@ class Generator:
                 return f"(({text}) % {MOD})", MOD   # elements are small, but keep the bound obvious
             return self.int_literal()
         kind = r.choice(["bin"] * 6 + ["pow", "shift", "abs", "minmax", "ternary", "unary", "fromfloat",
-                                       "andor", "call", "random"])
+                                       "andor", "call", "random", "idiom"])
         if kind == "random":
             self.uses_random = True
             low = r.randint(-5, 5)
@@ -245,7 +246,27 @@ class Generator:
             got = self.call_expr(scope, "int", depth)
             if got is not None:
                 return self.clamp(got, VAR_BOUND, 0)
+        if kind == "idiom":
+            return self.idiom(scope, depth)
         return self.int_literal()
+
+    def idiom(self, scope: _Scope, depth: int) -> tuple[str, int]:
+        """An int from a range as a value, a generator expression, a lambda reading a variable
+        or a math function CPython computes at run time (not in a try: it calls Python)."""
+        r = self.r
+        a, _ = self.int_expr(scope, depth + 1)
+        b, _ = self.int_expr(scope, depth + 1)
+        form = r.randrange(4 if not self.in_try else 3)
+        if form == 0:
+            return f"len(range(({a}) % 50, ({b}) % 50, {r.choice([1, 2, 3, -1, -2])}))", 50
+        if form == 1:
+            return f"sum(v * {r.randint(1, 3)} for v in range(({a}) % 12) if v % 3 != {r.randint(0, 2)})", 400
+        if form == 2:
+            names = scope.of_type("int")
+            captured = r.choice(names) if names else "7"
+            return f"(lambda v: v % 97 + ({captured}) % 97)({a})", 200
+        self.uses_math = True
+        return f"math.comb(({a}) % 20, ({b}) % 6)", 40000
 
     def float_expr(self, scope: _Scope, depth: int = 0) -> str:
         r = self.r
@@ -814,6 +835,8 @@ class Generator:
             self.lines[3:3] = USER_CLASSES.splitlines() + ["", ""]
         if self.uses_random:
             self.lines[1:1] = ["import numpy as np", ""]
+        if self.uses_math:
+            self.lines[1:1] = ["import math", ""]
         return Program(self.seed, "\n".join(self.lines).rstrip() + "\n", list(self.functions),
                        in_bounds=uses_arrays and not self.oob and not self.unreduced_index, error_model=model)
 
