@@ -9,6 +9,7 @@ import pytest
 from compiler import CompileOptions, compile
 from compiler.pipeline import build_module
 from ir.types import ArrayType, f64
+from tests.long import grid
 
 SPECIALS = (0.0, -0.0, 1.0, -1.0, np.nan)
 
@@ -72,9 +73,8 @@ def check(kernel, kind, dtype, seeds=range(12)):
             assert same(got, want), f"{kernel.__name__} result {k} of {kind} {dtype} seed {seed}: {got!r} != {want!r}"
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("kind", ["1d", "1d-long", "1d-step", "1d-reversed", "C", "F", "rows", "column-step",
-                                  "transposed", "3d"])
+@pytest.mark.parametrize("kind, dtype", grid(["1d", "1d-long", "1d-step", "1d-reversed", "C", "F", "rows", "column-step",
+                                               "transposed", "3d"], ["float32", "float64"]))   # each kind once by default
 def test_whole_array(kind, dtype):
     check(whole, kind, dtype)
 

@@ -9,6 +9,7 @@ import pytest
 from compiler import compile
 from ir import TypingError, UnsupportedError
 from tests.arrays.support import check_against_numpy as check
+from tests.long import grid
 
 
 def linspace(start, stop, n):
@@ -303,8 +304,8 @@ def special_floats(seed: int, n: int, dtype) -> np.ndarray:
     return a.astype(dtype)[:: 1 + seed % 3]
 
 
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("seed, n", [(0, 0), (1, 1), (2, 7), (3, 40), (4, 300), (5, 5000), (6, 3)])
+@pytest.mark.parametrize("seed, n, dtype", grid([(0, 0), (1, 1), (2, 7), (3, 40), (4, 300), (5, 5000), (6, 3)],
+                                               [np.float64, np.float32], col_ids=lambda d: d.__name__))
 def test_float_sorts_are_numpys_bit_for_bit(seed, n, dtype):
     """Floats by their bits (radix), NaN last: the stable sort keeps equal elements (-0.0 and
     0.0, NaNs) in input order; the default sort (np.sort, a.sort(), np.unique) gives NumPy's
@@ -563,8 +564,7 @@ WEIGHT_BINS = {"equal": 7, "one": 1, "edges": np.array([-3.0, -1.0, 0.0, 0.5, 1.
                "int_edges": np.array([-2, 0, 1, 3]), "one_edge": np.array([0.5]), "no_edges": np.zeros(0)}
 
 
-@pytest.mark.parametrize("bins", sorted(WEIGHT_BINS))
-@pytest.mark.parametrize("name", sorted(WEIGHTS))
+@pytest.mark.parametrize("name, bins", grid(sorted(WEIGHTS), sorted(WEIGHT_BINS)))   # each dtype and bins by default
 def test_weighted_histogram_is_numpys(name, bins):
     """NumPy's sums of the weights, bit for bit, in its dtype (the weights'): equal bins add per
     bin in float64 as ``np.bincount`` then convert (integers wrap, as int8's); edges add the

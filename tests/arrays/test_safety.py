@@ -26,6 +26,7 @@ import pytest
 from compiler import compile
 from ir import CompileError, TypingError
 from tests.e2e.support import OPT_LEVELS, CompiledCache, assert_located, line_of
+from tests.long import long_except
 
 from . import kernels as K
 from .support import array, assert_matches_cpython, assert_same
@@ -350,6 +351,7 @@ def test_too_many_indices_is_a_typing_error(opt):
 # ------------------------------------------------------------------ hostile inputs in a separate process
 HOSTILE_SCRIPT = textwrap.dedent('''
     import itertools
+    import sys
     import numpy as np
     from compiler import compile
     from tests.arrays import kernels as K
@@ -378,7 +380,7 @@ HOSTILE_SCRIPT = textwrap.dedent('''
         except (IndexError, ValueError, TypeError, ZeroDivisionError, OverflowError, MemoryError):
             raised += 1
 
-    for opt in (0, 3):
+    for opt in map(int, sys.argv[1:]):
         c = {k: compile(k, opt=opt) for k in (K.read_at, K.write_at, K.array_sum_float, K.prefix_sum_inplace,
                                                K.reverse_inplace, K.bubble_sort, K.stencil3, K.rotate, K.ends,
                                                K.argmin_argmax, K.cumulative_max, K.read2, K.write2,
@@ -418,11 +420,12 @@ HOSTILE_SCRIPT = textwrap.dedent('''
 ''')
 
 
-def test_hostile_inputs_do_not_crash_the_process():
+@pytest.mark.parametrize("opt", long_except([3, 0], keep=[3]))   # by default -O3, where bce and version drop checks
+def test_hostile_inputs_do_not_crash_the_process(opt):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
-    proc = subprocess.run([sys.executable, "-c", HOSTILE_SCRIPT], cwd=root, env=env, capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run([sys.executable, "-c", HOSTILE_SCRIPT, str(opt)], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=300)
     assert proc.returncode == 0, f"exit status {proc.returncode}\nstdout: {proc.stdout[-2000:]}\n" \
                                  f"stderr: {proc.stderr[-4000:]}"
     words = proc.stdout.split()

@@ -1,7 +1,8 @@
-"""A fixed-seed smoke run of the differential fuzzer: 90 generated programs
-with float64/int64 array inputs, and 30 more with inputs of every dtype (30% of
-them whole-array programs, which compile longer; long runs: ``make fuzz``; the
-counts keep ``make test`` under 10 minutes on 2 cores).
+"""A fixed-seed smoke run of the differential fuzzer: ``make test`` runs 60 generated
+programs with float64/int64 array inputs and 16 with inputs of every dtype (30% of them
+whole-array programs, which compile longer); ``make test-long`` (``-m long``) runs the next
+150 and 44, so that the two together run the 270 programs the smoke once had (long runs:
+``make fuzz``).
 
 Each program runs under CPython and compiled at -O0 and -O3 (and without
 bounds checks when its indices are in range), in child processes -- two at a
@@ -11,20 +12,29 @@ must agree.  A failure lists the programs (their seeds are ``smoke-K`` or
 ``python -m tests.fuzz.shrink smoke-K`` (``smoke-all-K --dtypes all``) shrinks
 it into a regression test.
 """
+import math
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.long import LONG
+
 from .runner import run_batch
 
+#: programs per child process at most; the two children of a round get equal shares
 BATCH = 15
 
 
-@pytest.mark.parametrize("seed, count, dtypes", [("smoke", 90, "64"), ("smoke-all", 30, "all")])
-def test_fuzz_smoke(seed, count, dtypes):
+@pytest.mark.parametrize("seed, start, count, dtypes", [
+    ("smoke", 0, 60, "64"), ("smoke-all", 0, 16, "all"),
+    pytest.param("smoke", 60, 150, "64", marks=LONG), pytest.param("smoke-all", 16, 44, "all", marks=LONG),
+])
+def test_fuzz_smoke(seed, start, count, dtypes):
+    size = math.ceil(count / (2 * math.ceil(count / (2 * BATCH))))
     with ThreadPoolExecutor(2) as pool:
-        batches = pool.map(lambda start: run_batch(seed, start, BATCH, timeout=600.0, dtypes=dtypes),
-                           range(0, count, BATCH))
+        batches = pool.map(lambda first: run_batch(seed, first, min(size, start + count - first), timeout=600.0,
+                                                   dtypes=dtypes),
+                           range(start, start + count, size))
         results = [r for batch in batches for r in batch]
     assert len(results) == count
     failing = [r for r in results if r["mismatches"] or r.get("crash")]
