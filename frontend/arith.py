@@ -39,7 +39,7 @@ from ir.types import (
 
 from . import pyint
 from .context import TraceContext, current
-from .values import MaybeUnbound, Symbolic, TypeConflict, define, describe, method, python_scalar_type, type_of
+from .values import MaybeUnbound, OptionalValue, Symbolic, TypeConflict, define, describe, method, python_scalar_type, type_of
 
 
 _BINARY_NAMES = {
@@ -588,6 +588,8 @@ def truth(x: Any) -> Any:
         from .strings import truth as string_truth
 
         return string_truth(x)
+    if isinstance(x, OptionalValue):
+        return _optional_truth(x)
     if not isinstance(x, Symbolic):
         if isinstance(x, (MaybeUnbound, TypeConflict)):
             raise RuntimeError("truth() of an unloaded variable")
@@ -598,6 +600,25 @@ def truth(x: Any) -> Any:
     if not t.is_scalar:
         raise _tr().error(TypingError, f"a {t} has no truth value in compiled code")
     return compare("!=", x, 0)
+
+
+def _optional_truth(x: OptionalValue) -> Any:
+    """``bool(x)`` of a value that may be None: False where it is None (as CPython's
+    ``bool(None)``), else the truth of the value; the value's truth is only selected where it is
+    present, so the placeholder a None carries is never looked at."""
+    if x.value is None or isinstance(x.value, Symbolic) and not x.value.type.is_scalar \
+            and _strings(x.value, None) is None:
+        raise _tr().error(TypingError, f"the truth value of a {x.type} (a value that may be None) is not "
+                                       "supported in compiled code; test 'x is not None' first")
+    present = truth(x.flag)
+    if present is False:
+        return False
+    result = select(present, truth(x.value), False)
+    if not isinstance(result, Symbolic):
+        return result
+    result = Symbolic(result.value, weak=True)
+    _tr().function.tests[result.value] = ((x, x.value), None)  # where true, x is its value
+    return result
 
 
 def logical_not(x: Any) -> Any:

@@ -14,6 +14,9 @@ the value (a placeholder where it is None).  Python-semantics decisions:
   no run-time check; when the other branch always raises, that holds after
   the ``if`` too (``if x is None: raise ...``).  A test combined with
   ``and``/``or``/``not`` narrows nothing: operations check at run time;
+* its truth (``if x:``, ``x and y``, ``not x``) is False where it is None, else the
+  value's truth (numbers and strings; an array's is refused); where ``if x:`` holds, x is
+  its value;
 * an operator, ``[]`` or attribute on a value that may be None checks at
   run time and raises CPython's exception where it is None -- its message
   found by CPython itself, doing the same operation on None and a value of

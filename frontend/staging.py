@@ -29,12 +29,13 @@ from .optional import identity
 from .raising import raise_
 from .sequences import contains, getitem
 from .text import format_string, percent_format
-from .values import Symbolic
+from .values import OptionalValue, Symbolic
 from .variables import load, named, return_value, undefined_read
 
 
 def is_symbolic(value: Any) -> bool:
-    return isinstance(value, Symbolic)
+    """Whether ``value``'s truth is only known at run time: a traced value, or one that may be None."""
+    return isinstance(value, (Symbolic, OptionalValue))
 
 
 __all__ = [

@@ -357,7 +357,8 @@ class OptionalValue:
     """A value that is None where ``flag`` (a traced or constant bool) is false, else
     ``value``.  Its operators, attributes and ``[]`` are looked up by the kind
     ``OptionalType`` (see :func:`define`); it has no truth value, text or hash at
-    compile time (``if x:`` is refused: test ``x is not None``)."""
+    compile time: ``if x:`` is a run-time test (``frontend.arith.truth``), Python's
+    ``bool()`` of it is refused."""
 
     __slots__ = ("value", "flag")
     __array_ufunc__ = None

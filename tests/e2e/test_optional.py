@@ -231,7 +231,42 @@ def none_argument_used(x, y):
     return x * y + 2
 
 
+def truth_of_optional(c):
+    x = None
+    if c > -5:
+        x = c
+    r = 0
+    if x:
+        r += 1 + x  # narrowed: x is an int here
+    if not x:
+        r += 10
+    return r, 2 if x and c < 7 else 3, x or -1
+
+
+def optional_bool_in_condition(i, j):
+    """The fuzzer's program: ``x and p`` with p a bool that may be None."""
+    p = None
+    if i > j:
+        p = i > 2 * j
+    r = 0
+    if (not (i != j != 10)) and p:
+        r += 1
+    while p and r < 50:
+        r += 10
+    return r, 7.5 if p else -1.0
+
+
+def optional_float_truth(x):
+    y = None
+    if x != 1.0:
+        y = x - 1.0
+    return 1 if y else 0
+
+
 CASES = [
+    (truth_of_optional, [(3,), (0,), (-9,), (8,)]),
+    (optional_bool_in_condition, [(1, 2), (5, 1), (3, 2), (10, 10), (11, 10)]),
+    (optional_float_truth, [(1.0,), (2.0,), (float("nan"),)]),
     (narrowed, [(2,), (0,)]),
     (is_none_value, [(1,), (0,)]),
     (returns_optional, [(2,), (-1,)]),
@@ -314,11 +349,11 @@ def test_recursion_without_any_base_case_is_a_typing_error():
         compile(endless)(3)
 
 
-def test_truth_of_a_value_that_may_be_none_is_refused():
-    def truth(c):
+def test_truth_of_an_optional_array_is_refused():
+    def truth(a, c):
         x = None
         if c > 0:
-            x = c
+            x = a
         if x:
             return 1
         return 0
@@ -326,7 +361,7 @@ def test_truth_of_a_value_that_may_be_none_is_refused():
     from ir import TypingError
 
     with pytest.raises(TypingError, match="is not None"):
-        compile(truth)(3)
+        compile(truth)(A, 3)
 
 
 def test_library_function_of_a_value_that_may_be_none_is_refused():
