@@ -89,6 +89,9 @@ class TryScope:
     phase: str = "body"
     exits: dict[int, tuple[LeaveOp, tuple]] = field(default_factory=dict)
     classes: list[tuple[type, ...]] = field(default_factory=list)
+    #: the functions being inlined where the statement starts: its clauses are traced as its
+    #: own code, into which the functions its body inlines may be inlined again
+    inlining: frozenset = frozenset()
 
     def handler_for(self, cls: type) -> Callable[[Any], None] | None:
         """The code of the first handler that catches ``cls``; evaluates the handlers'
@@ -124,7 +127,8 @@ def staged_try(body: Callable[[], None], handlers: Sequence[Handler], orelse: Ca
     tr = _tr()
     state0 = get_state()
     op = tr.emit(TryOp())
-    scope = TryScope(handlers, final, get_state, set_state, names, op)
+    scope = TryScope(handlers, final, get_state, set_state, names, op,
+                     inlining=frozenset(_tr().inlining))
     scopes = _scopes()
     scopes.append(scope)
     try:
@@ -279,12 +283,15 @@ def _run_clause(scopes: list[TryScope], index: int, phase: str, clause: Callable
     """Trace a clause of ``scopes[index]``: a raise in it sees only the statements around
     it (``visible`` scopes; for a ``finally``, those outside its statement)."""
     scope = scopes[index]
+    tr = _tr()
     before, scope.phase = scope.phase, phase
+    inlining, tr.inlining = tr.inlining, set(scope.inlining)
     try:
         with _visible(scopes, index if visible is None else visible):
             run_user_code(clause)
     finally:
         scope.phase = before
+        tr.inlining = inlining
 
 
 class _visible:

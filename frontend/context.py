@@ -105,6 +105,8 @@ class TraceContext:
         #: how many ops that may write memory (or do anything: a call) were traced so far;
         #: a value read from memory is the same while this stays (:meth:`memo` keys)
         self.writes = 0
+        #: the functions being traced into their caller's code (``Tracer.call``)
+        self.inlining: set[Callable] = set()
 
     @property
     def function(self) -> FunctionTrace:

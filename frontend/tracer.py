@@ -57,8 +57,6 @@ class Tracer(TraceContext):
         self.module = Module()
         self.functions: dict[tuple, FuncOp] = {}
         self.in_progress: dict[tuple, FunctionTrace] = {}
-        #: the functions being traced into their caller's code (see :meth:`call`)
-        self.inlining: set[Callable] = set()
         #: functions whose every path raises: a call to one ends the caller's path
         self.never_return: set[str] = set()
         #: function -> which parts of its result are Python numbers (``_weakness``)

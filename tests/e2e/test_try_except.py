@@ -45,6 +45,7 @@ CASES = [
     (k.returns_a_raising_expression, [(0,), (3,)]),
     (k.assertion_message_only_where_it_fails, [(0,), (3,)]),
     (k.not_of_python_numbers, [(1,), (5,)]),
+    (k.divides_in_handler_of_an_inlined_raise, [(7, 2, 3), (2 ** 60 + 1, 3, 5), (1, 0, 7)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]

@@ -412,3 +412,17 @@ def assertion_message_only_where_it_fails(x):
 def not_of_python_numbers(p):
     print(f"{(not (p >= p))!r}", repr(not (p > 2)))
     return 1
+
+
+def divides_in_handler_of_an_inlined_raise(a, b, c):
+    """From the fuzzer: int / int is CPython's correctly rounded quotient, a function inlined
+    into the try body whose raise sites the bare except catches; the handler's own int / int
+    is inlined again (it is the caller's code, not the inlined function's)."""
+    try:
+        try:
+            x = a / b
+        except:  # noqa: E722
+            x = c / -1000
+    finally:
+        c = 0
+    return x, c
