@@ -930,7 +930,7 @@ class _ExprConverter(ast.NodeTransformer):
         self._inner.pop()
         return node
 
-    def visit_ListComp(self, node: ast.AST) -> ast.AST:
+    def _comprehension_scope(self, node: ast.AST) -> ast.AST:
         # The first iterable is evaluated in the enclosing scope, the rest in
         # the comprehension's, where its targets hide the function's variables.
         first = node.generators[0]
@@ -941,14 +941,25 @@ class _ExprConverter(ast.NodeTransformer):
         first.iter = self.visit(outer_iter)
         return node
 
-    visit_SetComp = visit_DictComp = visit_ListComp
+    visit_SetComp = visit_DictComp = _comprehension_scope
+
+    def visit_ListComp(self, node: ast.ListComp) -> ast.expr:
+        """``[elt for target in it if cond]`` with one ``for``: ``ag__.list_comp(lambda target:
+        elt, it, lambda target: cond)``, a run-time list where ``it`` is iterated at run time
+        (``frontend.lists``); Python builds any other list comprehension."""
+        if len(node.generators) != 1 or node.generators[0].is_async or not _plain_target(node.generators[0].target):
+            return self._comprehension_scope(node)
+        loop = node.generators[0]
+        element = _unpacking_lambda(loop.target, node.elt, [0])
+        condition = _unpacking_lambda(loop.target, _all(loop.ifs), [0]) if loop.ifs else ast.Constant(None)
+        return self.visit(_at(node, _ag("list_comp", element, loop.iter, condition)))
 
     def visit_GeneratorExp(self, node: ast.GeneratorExp) -> ast.expr:
         """``(elt for target in it if cond)`` with one ``for``: ``ag__.generator_exp(lambda
         target: elt, it, lambda target: cond)``, which ``sum``/``any``/``all`` consume in a
         loop (``frontend.generators``); Python iterates any other generator expression."""
         if len(node.generators) != 1 or node.generators[0].is_async or not _plain_target(node.generators[0].target):
-            return self.visit_ListComp(node)
+            return self._comprehension_scope(node)
         loop = node.generators[0]
         element = _unpacking_lambda(loop.target, node.elt, [0])
         condition = _unpacking_lambda(loop.target, _all(loop.ifs), [0]) if loop.ifs else ast.Constant(None)

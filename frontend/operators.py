@@ -238,6 +238,15 @@ def generator_exp(element: Callable[[Any], Any], iterable: Iterable,
     return (element(x) for x in items if condition is None or condition(x))
 
 
+def list_comp(element: Callable[[Any], Any], iterable: Iterable, condition: Callable[[Any], Any] | None) -> Any:
+    """``[element(x) for x in iterable if condition(x)]``.  While tracing, a run-time list
+    where the iterable is iterated at run time (``frontend.lists``)."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.list_comprehension(element, iterable, condition)
+    return [element(x) for x in iterable if condition is None or condition(x)]
+
+
 def if_exp(cond: Any, if_true: Callable[[], Any], if_false: Callable[[], Any]) -> Any:
     staging = _staging()
     if staging.is_symbolic(cond):
