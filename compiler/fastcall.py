@@ -104,7 +104,8 @@ from typing import Any, Callable
 
 from ir.dtypes import to_dtype
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, StrType, Type, bool_, c128, f64, i64, str_,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, StrType, Type, bool_, c128, f64,
+    i64, str_,
 )
 from runtime.boxing import ArgPacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
@@ -530,7 +531,7 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
         result = f.value(f"select i1 {truth}, ptr {_pointer(True)}, ptr {_pointer(False)}")
         f.emit(f"call void @Py_IncRef(ptr {result})")
         return result
-    if isinstance(t, StrType):   # the result's reference is the caller's
+    if isinstance(t, ObjectType):   # the result's reference is the caller's
         return f.value("load ptr, ptr %ret")
     if t == c128:
         real, imag = f.value("load double, ptr %ret"), f.field("%ret", 8, "double")

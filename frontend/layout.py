@@ -40,7 +40,7 @@ from typing import Any, Iterator
 
 from ir import Block, Location, Operation
 from ir.ops import ArrayUndefOp, ConstantOp
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, StrType, Type, bool_, i64, str_
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, ObjectType, StrType, Type, bool_, i64, str_
 
 from .arith import cast, constant, unify_types
 from .context import current
@@ -350,7 +350,7 @@ def leaves(layout: Layout, value: Any) -> list[Any]:
 
 def placeholders(layout: Layout) -> list[Any]:
     """Zero values for every leaf of ``layout`` (where a variable is unbound; a null ``str``)."""
-    return [current().emit_value(ArrayUndefOp(t)) if isinstance(t, (ArrayType, StrType))
+    return [current().emit_value(ArrayUndefOp(t)) if isinstance(t, (ArrayType, ObjectType))
             else constant(False if isinstance(t, BoolType) else 0, t) for t in layout.leaf_types()]
 
 

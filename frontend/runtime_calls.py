@@ -47,8 +47,8 @@ from ir.dtypes import to_dtype
 from ir.ops import PyCallOp
 from ir.ops.runtime import passable_to_python
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, StrType, TupleType, Type, bool_, c128, f64, i64,
-    none, str_,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, StrType, TupleType, Type, bool_,
+    c128, f64, i64, none, str_,
 )
 
 from .context import TraceContext, current
@@ -85,7 +85,7 @@ class _Template:
             if isinstance(t, ArrayType):
                 dtype, ndim = to_dtype(t.dtype), t.ndim
                 return lambda boxed: array_view(boxed[index], dtype, ndim, writable)
-            if value.weak or isinstance(t, StrType):   # a str is passed as the object it is
+            if value.weak or isinstance(t, ObjectType):   # an object is passed as the object it is
                 return lambda boxed: boxed[index]
             scalar = to_dtype(t).type
             return lambda boxed: scalar(boxed[index])

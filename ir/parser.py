@@ -16,7 +16,7 @@ Grammar, over the tokens of :func:`_tokenize`::
                 | '[' [attribute (',' attribute)*] ']'
     type       := scalar | 'none' | 'tuple' '<' [type (',' type)*] '>' | 'optional' '<' type '>'
                 | 'array' '<' type ',' int ',' ('C' | 'F' | 'A') [',' 'readonly'] '>'
-                | 'vector' '<' int 'x' type '>'
+                | 'vector' '<' int 'x' type '>' | 'list' '<' (type | '?') '>'
 
 Three layout rules keep the generic op syntax unambiguous, and the printer
 follows them: an op ends its line (only a ``}`` may follow it there); an
@@ -47,7 +47,7 @@ from .diagnostics import Location
 from .module import Module
 from .ops import OP_REGISTRY
 from .ops.func import FuncOp
-from .types import NAMED_TYPES, ArrayType, TupleType, Type, VectorType, optional
+from .types import NAMED_TYPES, ArrayType, ListType, TupleType, Type, VectorType, optional
 
 __all__ = ["IRParseError", "parse_module", "parse_function", "parse_type", "parse_type_text", "parse_attribute"]
 
@@ -74,7 +74,7 @@ _TOKEN_RE = re.compile(r"""
   | (?P<string>"(?:[^"\\\n]|\\.)*")
   | (?P<number>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|-inf(?![A-Za-z0-9_.]))
   | (?P<ident>[A-Za-z_][A-Za-z0-9_.]*)
-  | (?P<punct>->|[(){}\[\]<>,:=!^])
+  | (?P<punct>->|[(){}\[\]<>,:=!^?])
 """, re.VERBOSE)
 
 _BAD_START = {
@@ -242,7 +242,7 @@ class _Parser:
         if named is not None:
             self.next()
             return named
-        if tok.text not in ("tuple", "optional", "array", "vector"):
+        if tok.text not in ("tuple", "optional", "array", "vector", "list"):
             self.error("expected a type")
         self.next()
         self.enter()
@@ -257,6 +257,12 @@ class _Parser:
                     elements.append(self.type())
             result = TupleType(tuple(elements))
             self.expect(">", "',' or '>' in the tuple type")
+        elif tok.text == "list":
+            unknown = self.at("?")
+            if unknown:
+                self.next()
+            result = ListType(None if unknown else self.type())
+            self.expect(">", "'>' after the list's element type")
         elif tok.text == "optional":
             result = optional(self.type())
             self.expect(">", "'>' after the optional's type")

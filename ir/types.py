@@ -3,8 +3,8 @@
 Scalars: ``bool``, signed ``i8..i64``, unsigned ``u8..u64``, ``f32``, ``f64``,
 ``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``optional<T>`` (``T`` or None),
 ``array<dtype, ndim, layout>``,
-``vector<N x T>``, ``generator`` (a NumPy random ``Generator``) and ``str`` (a
-reference to a CPython ``str`` object, see :class:`StrType`).  Types are immutable, hashable and compare by value;
+``vector<N x T>``, ``generator`` (a NumPy random ``Generator``), ``str`` and
+``list<T>`` (references to CPython objects, see :class:`ObjectType`).  Types are immutable, hashable and compare by value;
 ``str(t)`` is the text form the printer writes and the parser reads
 (:func:`ir.parser.parse_type`); the types are the IR's bottom layer and
 import none of it.
@@ -148,15 +148,32 @@ class GeneratorType(Type):
         return "generator"
 
 
+class ObjectType(Type):
+    """A CPython object held by compiled code: its ``PyObject *``, a reference counted as an
+    array's meminfo is (``compiler.passes.refcount``: a value owns one reference or borrows
+    one).  Compiled code holding objects runs with the GIL held; operations on them call
+    CPython's own functions."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
-class StrType(Type):
-    """A CPython ``str`` object: its ``PyObject *``, a reference counted as an array's
-    meminfo is (``compiler.passes.refcount``: a value owns one reference or borrows one).
-    Compiled code holding strings runs with the GIL held; operations on them call
-    CPython's own functions (``frontend.strings``)."""
+class StrType(ObjectType):
+    """A CPython ``str`` object (``frontend.strings``)."""
 
     def __str__(self) -> str:
         return "str"
+
+
+@dataclass(frozen=True, slots=True)
+class ListType(ObjectType):
+    """A CPython ``list`` whose items all have type ``element`` (``frontend.lists``);
+    ``element`` is None for a list whose items' type nothing has told yet (an empty one)."""
+
+    element: Type | None
+
+    def __str__(self) -> str:
+        return f"list<{'?' if self.element is None else self.element}>"
 
 
 bool_ = BoolType()

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, StrType, TupleType, Type,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, ObjectType, TupleType, Type,
 )
 
 __all__ = ["HEADER_SIZE", "DATA_ALIGNMENT", "SLOT_SIZE", "argument_slots", "emit_incref",
@@ -71,7 +71,7 @@ def argument_slots(t: Type) -> list[tuple[str, str]]:
     if isinstance(t, ArrayType):
         return ([("_meminfo", "ptr"), ("_data", "ptr")]
                 + [(f"_{name}{k}", "int") for name in ("shape", "stride") for k in range(t.ndim)])
-    if isinstance(t, (GeneratorType, StrType)):   # a str: its PyObject *, borrowed from the caller
+    if isinstance(t, (GeneratorType, ObjectType)):   # an object: its PyObject *, borrowed from the caller
         return [("", "ptr")]
     raise TypeError(f"an argument cannot have type {t}")
 

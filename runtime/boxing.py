@@ -52,8 +52,8 @@ from typing import Any, Callable, Sequence
 
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, OptionalType, StrType, TupleType,
-    Type, bool_, c128, f64, generator, i64, none, str_,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, ObjectType, OptionalType,
+    StrType, TupleType, Type, bool_, c128, f64, generator, i64, none, str_,
 )
 
 from .abi import argument_slots
@@ -157,7 +157,7 @@ def memory_ctype(t: Type) -> Any:
         return ctypes.c_int64  # nothing is stored; a word keeps the pointer valid
     if isinstance(t, ArrayType):
         return _array_struct(t.ndim)
-    if isinstance(t, StrType):
+    if isinstance(t, ObjectType):
         return ctypes.c_void_p
     raise TypeError(f"no memory layout for {t}")
 
@@ -315,7 +315,7 @@ def _reader(t: Type) -> Callable[[Any, Sequence[Any], Any], Any]:
             owner = next(owners) if c.meminfo else None
             return array_from_result(dtype, c.shape[:], c.strides[:], c.data or 0, owner, args, readonly)
         return read_array
-    if isinstance(t, StrType):
+    if isinstance(t, ObjectType):
         return lambda c, args, owners: _steal(c)
     if isinstance(t, OptionalType):  # an absent value's placeholder has no meminfo: nothing was claimed
         read_value = _reader(t.value)
@@ -349,7 +349,7 @@ def _steal(cvalue: Any) -> Any:
 def _read(t: Type, cvalue: Any) -> Any:
     if isinstance(t, NoneType):
         return None
-    if isinstance(t, StrType):
+    if isinstance(t, ObjectType):
         return _steal(cvalue)
     if isinstance(t, OptionalType):
         return _read(t.value, cvalue.f1) if cvalue.f0 else None

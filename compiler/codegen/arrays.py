@@ -24,7 +24,7 @@ from ir.ops.array import (
 )
 from ir.ops.linalg import LinalgGesvOp, LinalgMatmulOp
 from ir.ops.wholearray import ArrayBroadcastOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
-from ir.types import ArrayType, ComplexType, StrType
+from ir.types import ArrayType, ComplexType, ObjectType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
 from .core import (
@@ -242,7 +242,7 @@ def _array_undef(self: _FunctionLowering, op: ArrayUndefOp) -> lir.Value:
 def _array_refcount(self: _FunctionLowering, op: Operation) -> None:
     """Atomic count changes on a non-null meminfo; the last ``decref`` frees.  Of a ``str``:
     ``Py_IncRef``/``Py_DecRef`` of the object (compiled code holding strings holds the GIL)."""
-    if isinstance(op.operand(0).type, StrType):
+    if isinstance(op.operand(0).type, ObjectType):
         name = "Py_IncRef" if isinstance(op, ArrayIncrefOp) else "Py_DecRef"
         self.b.call(self.module.libc(name, lir.FunctionType(lir.VoidType(), [_PTR])), [self.value(op.operand(0))])
         return

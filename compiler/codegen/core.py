@@ -72,7 +72,8 @@ from ir.module import Module
 from ir.ops.control import ConditionOp, YieldOp
 from ir.ops.func import CallOp, FuncOp
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, StrType, TupleType, Type, VectorType,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, ObjectType, TupleType, Type,
+    VectorType,
 )
 from runtime.abi import argument_slots, emit_decref
 from runtime.errors import ErrorSites
@@ -149,7 +150,7 @@ def value_type(t: Type) -> lir.Type:
         return lir.LiteralStructType([_PTR, _PTR, dims, dims])
     if isinstance(t, VectorType):
         return lir.VectorType(value_type(t.element), t.width)
-    if isinstance(t, (GeneratorType, StrType)):
+    if isinstance(t, (GeneratorType, ObjectType)):
         return _PTR
     raise NotImplementedError(f"code generation for type {t} is not implemented")
 
@@ -431,7 +432,7 @@ def _from_slots(b: lir.IRBuilder, raw: Iterator[lir.Value], t: Type) -> lir.Valu
     if isinstance(t, IntType):
         value = next(raw)
         return value if t.bits == 64 else b.trunc(value, value_type(t))
-    if isinstance(t, (FloatType, GeneratorType, StrType)):
+    if isinstance(t, (FloatType, GeneratorType, ObjectType)):
         return next(raw)
     if isinstance(t, ComplexType):
         return _complex(b, _from_slots(b, raw, t.part), _from_slots(b, raw, t.part))

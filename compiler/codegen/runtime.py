@@ -54,7 +54,7 @@ from ir.module import Module
 from ir.ops.runtime import (
     DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp,
 )
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, StrType, TupleType, Type, bool_, c128, i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, ObjectType, TupleType, Type, bool_, c128, i64
 from runtime.errors import PYTHON_EXCEPTION
 from runtime.nprandom import (
     DISTRIBUTIONS, LegacyLayout, RandomLayoutError, distribution_address, legacy_layout, legacy_lock,
@@ -114,7 +114,7 @@ def _box(lowering: _FunctionLowering, value: lir.Value, t: Type) -> lir.Value:
         return b.call(_capi(lowering, "PyComplex_FromDoubles", _PTR, [_DOUBLE, _DOUBLE]), [re, im])
     if isinstance(t, ArrayType):
         return _box_array(lowering, value, t)
-    if isinstance(t, StrType):
+    if isinstance(t, ObjectType):
         b.call(_capi(lowering, "Py_IncRef", lir.VoidType(), [_PTR]), [value])
         return value
     raise NotImplementedError(f"py.call cannot pass a {t}")
@@ -148,7 +148,7 @@ def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir
     if t == i64:
         value = b.call(_capi(lowering, "PyLong_AsLongLong", _I64, [_PTR]), [result])
         return value, b.and_(b.icmp_signed("==", value, lir.Constant(_I64, -1)), occurred())
-    if isinstance(t, StrType):   # the target returns a str: the result keeps its reference
+    if isinstance(t, ObjectType):   # the target returns the object: the result keeps its reference
         return result, lir.Constant(_I1, 0)
     if t == c128:   # the target returns a Python complex: neither part can fail
         re, im = (b.call(_capi(lowering, f"PyComplex_{part}AsDouble", _DOUBLE, [_PTR]), [result])
@@ -191,7 +191,7 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
             b.store(unboxed, value_slot)
             b.store(unbox_failed, failed_slot)
         failed, value = b.load(failed_slot), b.load(value_slot)
-    if not (op.results and isinstance(op.result.type, StrType)):
+    if not (op.results and isinstance(op.result.type, ObjectType)):
         b.call(decref, [result])
     release = _capi(self, "PyGILState_Release", lir.VoidType(), [_I32])
     with b.if_then(failed, likely=False):
@@ -210,7 +210,7 @@ def _str_const(self: _FunctionLowering, op: StrConstOp) -> lir.Value:
 
 
 def _has_str(t: Type) -> bool:
-    return isinstance(t, StrType) or isinstance(t, TupleType) and any(_has_str(e) for e in t.elements)
+    return isinstance(t, ObjectType) or isinstance(t, TupleType) and any(_has_str(e) for e in t.elements)
 
 
 def uses_strings(module: Module) -> Operation | bool:

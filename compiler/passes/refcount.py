@@ -130,7 +130,7 @@ from ir.module import Module
 from ir.ops.array import ArrayDecrefOp, ArrayIncrefOp
 from ir.ops.control import LeaveOp, TryOp
 from ir.ops.tuple import TupleGetOp
-from ir.types import ArrayType, StrType, TupleType, Type
+from ir.types import ArrayType, ObjectType, TupleType, Type
 
 from .base import register_pass
 
@@ -152,7 +152,7 @@ def contains_array(t: Type) -> bool:
     """Is ``t`` a reference-counted type (an array, or a ``str``: a CPython object, whose
     ``array.incref``/``array.decref`` are ``Py_IncRef``/``Py_DecRef``), or a tuple with one
     somewhere inside?"""
-    if isinstance(t, (ArrayType, StrType)):
+    if isinstance(t, (ArrayType, ObjectType)):
         return True
     if isinstance(t, TupleType):
         return any(contains_array(e) for e in t.elements)
@@ -164,7 +164,7 @@ def array_leaves(value: Value, builder: Builder) -> list[Value]:
     elements of a tuple (extracted with ``tuple_get`` ops inserted at
     ``builder``, recursively), or nothing."""
     t = value.type
-    if isinstance(t, (ArrayType, StrType)):
+    if isinstance(t, (ArrayType, ObjectType)):
         return [value]
     if not isinstance(t, TupleType):
         return []

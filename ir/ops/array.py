@@ -35,7 +35,7 @@ from typing import Sequence
 from ..core import MayRaise, Operation, Pure, ReadsMemory, Value, WritesMemory
 from ..diagnostics import Location
 from ..interfaces import NULL, Allocate, Free, Ownership, Raise, Read, Write
-from ..types import ArrayType, StrType, i64
+from ..types import ArrayType, ObjectType, i64
 
 __all__ = ["ArrayUndefOp", "ArrayGlobalOp", "ArrayDimOp", "ArrayStrideOp", "ArrayLoadOp", "ArrayStoreOp", "ArrayViewOp", "ArrayAllocOp",
            "ArrayIncrefOp", "ArrayDecrefOp", "Allocates"]
@@ -220,11 +220,11 @@ class ArrayUndefOp(Operation):
         """A placeholder with a null meminfo (of a ``str``: a null pointer): nothing to count."""
         return NULL
 
-    def __init__(self, type: ArrayType | StrType, loc: Location | None = None, name: str | None = None):
+    def __init__(self, type: ArrayType | ObjectType, loc: Location | None = None, name: str | None = None):
         self._setup([], [type], loc=loc, result_names=[name])
 
     def verify_(self) -> None:
-        if self.operands or len(self.results) != 1 or not isinstance(self.result.type, (ArrayType, StrType)):
+        if self.operands or len(self.results) != 1 or not isinstance(self.result.type, (ArrayType, ObjectType)):
             self.fail("expects no operand and 1 array result")
 
 
@@ -267,7 +267,7 @@ class _RefcountOp(Operation):
     def verify_(self) -> None:
         if len(self.operands) != 1 or self.results:
             self.fail("expects 1 array operand and no result")
-        if not isinstance(self.operand(0).type, StrType):
+        if not isinstance(self.operand(0).type, ObjectType):
             _array(self, self.operand(0))
 
 

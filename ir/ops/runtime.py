@@ -41,7 +41,8 @@ from ..core import Block, HasSideEffects, Operation, Pure, Value
 from ..diagnostics import Location
 from ..interfaces import OWNS, Global, HasCleanupRegion, Ownership, Raise
 from ..types import (
-    ArrayType, GeneratorType, NoneType, StrType, TupleType, Type, bool_, c128, f64, generator, i64, str_, u32, u64,
+    ArrayType, GeneratorType, NoneType, ObjectType, TupleType, Type, bool_, c128, f64, generator, i64, str_, u32,
+    u64,
 )
 from .arith import verify_cleanup
 
@@ -61,7 +62,7 @@ def passable_to_python(t: Type) -> bool:
     of these."""
     if isinstance(t, TupleType):
         return all(passable_to_python(e) for e in t.elements)
-    return t.is_scalar or isinstance(t, (ArrayType, StrType))
+    return t.is_scalar or isinstance(t, (ArrayType, ObjectType))
 
 
 class PyCallOp(Operation):
