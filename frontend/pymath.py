@@ -1,7 +1,8 @@
-"""``math`` functions and ``round``/``hash`` computed by CPython itself when the compiled code
-runs: exact where CPython's results depend on more than an expression of machine
-operations (``fsum``'s exact partial sums, ``comb``'s and ``perm``'s big integers checked
-against the 64-bit result, ``round(x, n)``'s correctly rounded decimal, ``hash``).
+"""``math`` functions and ``round``/``hash``/``bin``/``hex``/``oct`` computed by CPython itself
+when the compiled code runs: exact where CPython's results depend on more than an expression
+of machine operations (``fsum``'s exact partial sums, ``comb``'s and ``perm``'s big integers
+checked against the 64-bit result, ``round(x, n)``'s correctly rounded decimal, ``hash``, the
+text of an int).
 
 Each is a ``py.call`` (``frontend.runtime_calls``) of the CPython function with the values
 as CPython holds them; with constant arguments it runs while compiling.  Python-semantics
@@ -16,7 +17,16 @@ decisions:
   gives its ``start``, the int 1: the type cannot depend on a run-time length);
 * ``round(x, n)`` of a Python ``float`` (or of an ``int`` to negative digits) is computed
   so, for a constant or run-time ``n``; of a NumPy scalar it is NumPy's rounding, compiled
-  for a constant ``n`` and refused for a run-time one.
+  for a constant ``n`` and refused for a run-time one;
+* ``hash`` of a number, or of a tuple of numbers (nested tuples, run-time strings too), is
+  CPython's hash of the objects CPython would hold (a Python ``int``, a NumPy scalar of an
+  array element), so it equals ``hash(t)`` in the same process; only a NaN's hash differs,
+  as it does between two NaN objects in CPython;
+* ``bin``, ``hex`` and ``oct`` of an int (a Python ``int`` or ``bool``, a NumPy integer: its
+  ``__index__``) are run-time strings (``frontend.strings``) CPython makes; of a value of a
+  type that has no ``__index__`` (a float, a NumPy bool, a string, an array) they are
+  CPython's ``TypeError`` for that type, raised while compiling (a ``TypingError``), as every
+  value of the type raises it (:func:`cpython_type_error`).
 
 Layer: above ``frontend.runtime_calls``; ``frontend.calls`` looks these up.
 """
@@ -26,13 +36,17 @@ import builtins
 import math
 from typing import Any, Callable
 
-from ir import UnsupportedError
-from ir.types import f64, i64
+import numpy as np
+
+from ir import TypingError, UnsupportedError
+from ir.dtypes import to_dtype
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, StrType, TupleType, f64, i64, str_
 
 from . import arrays, runtime_calls
 from .context import TraceContext, current
 from .raising import user_computation
-from .values import Symbolic, type_of
+from .text import Text
+from .values import OptionalValue, Symbolic, type_of
 
 
 def _tr() -> TraceContext:
@@ -107,6 +121,54 @@ def _round(x: Any, ndigits: Any = None) -> Any:
     return runtime_calls.run_time_call(builtins.round, "round", result)(x, ndigits)
 
 
+def _sample(x: Any) -> Any:
+    """A value of the Python type ``x`` has when the compiled code runs (``x`` itself if it
+    is a Python value)."""
+    if isinstance(x, tuple):
+        return tuple(_sample(v) for v in x)
+    if isinstance(x, Text):
+        return ""
+    if not isinstance(x, Symbolic):
+        return x
+    t = x.type
+    if isinstance(t, ArrayType):
+        return np.zeros((1,) * t.ndim, to_dtype(t.dtype))
+    if isinstance(t, TupleType):
+        return tuple(_sample(v) for v in _tr().unpack(x))
+    if isinstance(t, StrType):
+        return ""
+    if x.weak:
+        return {BoolType: False, IntType: 0, FloatType: 0.0, ComplexType: 0j}[type(t)]
+    return to_dtype(t).type(0)
+
+
+def cpython_type_error(fn: Callable, *args: Any) -> str | None:
+    """The message of the ``TypeError`` CPython's ``fn`` raises for arguments of the types
+    ``args`` have when the compiled code runs, where it raises one for every value of those
+    types (``bin(x)`` of a float: "'float' object cannot be interpreted as an integer"); None
+    where values of those types pass, and for a value that may be None (it depends on the
+    value)."""
+    if any(isinstance(a, OptionalValue) for a in args):
+        return None
+    try:
+        fn(*[_sample(a) for a in args])
+    except TypeError as err:
+        return str(err)
+    return None
+
+
+def _int_text(fn: Callable) -> Callable:
+    """``bin``, ``hex`` or ``oct`` of a value (see the module docstring)."""
+    def call(x: Any) -> Any:
+        if not isinstance(x, (Symbolic, OptionalValue, Text)):
+            return user_computation(fn, x)
+        message = cpython_type_error(fn, x)
+        if message is not None:
+            raise _tr().error(TypingError, message)
+        return runtime_calls.call_with_values(fn.__name__, fn, (x,), str_)
+    return call
+
+
 #: the functions computed so, with their results' Python types
 _FUNCTIONS: dict[Any, Callable] = {
     math.ldexp: _at_run_time(math.ldexp, "math.ldexp", float),
@@ -120,6 +182,9 @@ _FUNCTIONS: dict[Any, Callable] = {
     math.prod: _prod,
     math.dist: _dist,
     builtins.hash: _at_run_time(builtins.hash, "hash", int),
+    builtins.bin: _int_text(builtins.bin),
+    builtins.hex: _int_text(builtins.hex),
+    builtins.oct: _int_text(builtins.oct),
 }
 
 
