@@ -20,7 +20,10 @@ Python-semantics decisions:
 * in a branch whose condition is ``x is None`` or ``x is not None``, ``x`` is
   None or its value (``frontend.optional``); after an ``if`` whose other
   branch always raises too;
-* ``assert`` is a run-time check (see ``frontend.raising`` for ``raise``).
+* ``assert`` is a run-time check (see ``frontend.raising`` for ``raise``);
+* a ``for`` over a generator or a generator expression is traced by that iterable
+  (:class:`TracesItsOwnLoop`): through the generator's body, or as a loop over the
+  expression's iterable.
 
 Layer: above iteration, layouts, variables and sequences; below the
 tracer, which runs a function's body with :func:`frontend.raising.run_user_code`.
@@ -147,7 +150,22 @@ def staged_if_exp(cond: Any, if_true: Callable[[], Any], if_false: Callable[[], 
     return load(box[0])
 
 
+class TracesItsOwnLoop:
+    """An iterable that traces the loop over it itself (a generator, ``frontend.generator_functions``;
+    a generator expression, ``frontend.generators``) where :meth:`is_staged` says so."""
+
+    def is_staged(self) -> bool:
+        raise NotImplementedError
+
+    def staged_loop(self, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
+                    get_state: Callable[[], tuple], set_state: Callable[[tuple], None], names: Sequence[str]) -> None:
+        """Trace ``for item in self: body(item)``, stopping where ``extra_test()`` is false."""
+        raise NotImplementedError
+
+
 def is_staged_iterable(iterable: Any) -> bool:
+    if isinstance(iterable, TracesItsOwnLoop):
+        return iterable.is_staged()
     return indexed(iterable) is not None
 
 
@@ -229,6 +247,9 @@ def _settle(build: Callable[[list[Layout]], tuple[Any, list[Layout]]], layouts: 
 def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
                get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
                names: Sequence[str]) -> None:
+    if isinstance(iterable, TracesItsOwnLoop):
+        iterable.staged_loop(extra_test, body, get_state, set_state, names)
+        return
     items = indexed(iterable)
     if items is None:
         raise _tr().error(UnsupportedError, f"cannot iterate over a {describe(iterable)} in compiled code")

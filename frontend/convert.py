@@ -36,6 +36,14 @@ Python-semantics decisions:
   it before assignment raises ``UnboundLocalError`` with CPython's message;
 * the closure variables of the function are captured by value when it is
   converted (a later change of the enclosing variable converts it again);
+* a nested def is converted with the function, as a function of its own that
+  closes over the function's variables: it reads them when it runs (CPython's
+  late binding; a read where one is unbound is CPython's ``NameError`` of a free
+  variable, as for lambdas and comprehensions); it may not assign them
+  (``nonlocal`` is refused) nor be decorated;
+* a generator function's ``yield v`` statements become ``if ag__.yield_(v):
+  return``: the tracer runs the consuming loop's body there, and the generator
+  ends where that loop ends (``frontend.generator_functions``);
 * ``assert`` statements are dropped under ``python -O``, as CPython does;
 * augmented assignments (``x += y``) stay as written, keeping Python's
   in-place semantics for mutable values.
@@ -420,6 +428,15 @@ class _ScopeNames(_ShallowVisitor):
         self.visit(node.args)  # defaults are evaluated in the enclosing scope
         self._within(set(_arg_names(node.args)), [node.body])
 
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        """A nested def assigns its name; its defaults are read here, its body is a scope of
+        its own whose reads of this function's variables are reads here too."""
+        for default in (*node.args.defaults, *node.args.kw_defaults):
+            if default is not None:
+                self.visit(default)
+        self._record(node.name, False)
+        self._within(set(_arg_names(node.args)) | _names(*node.body).stores, node.body)
+
     def visit_ListComp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp) -> None:
         self._comprehension(node, [node.elt])
 
@@ -531,13 +548,11 @@ _UNSUPPORTED: dict[type, tuple[str, str]] = {
     ast.AsyncFor: ("async for", _ASYNC),
     ast.Await: ("await", _ASYNC),
     ast.AsyncFunctionDef: ("async def", _ASYNC),
-    ast.Yield: ("yield (a generator)", "build and return a list or an array instead"),
-    ast.YieldFrom: ("yield from (a generator)", "build and return a list or an array instead"),
+    ast.YieldFrom: ("yield from", "iterate the inner generator with a for loop that yields each item"),
     ast.ClassDef: ("a class definition", "define the class at module level"),
-    ast.FunctionDef: ("a nested def", "define it at module level; calls to module-level functions "
-                                      "are compiled too"),
     ast.Global: ("the global statement", "pass the value in as an argument and return the new value"),
-    ast.Nonlocal: ("the nonlocal statement", "pass the value in as an argument and return the new value"),
+    ast.Nonlocal: ("the nonlocal statement", "return the new value from the nested function and assign "
+                                             "it in the enclosing one"),
     ast.Delete: ("del", "assign a new value to the variable instead"),
     ast.Import: ("import inside a function", "import at module level"),
     ast.ImportFrom: ("import inside a function", "import at module level"),
@@ -547,7 +562,11 @@ _UNSUPPORTED: dict[type, tuple[str, str]] = {
 
 
 class _Validator(_ShallowVisitor):
-    """Raises :class:`UnsupportedError` at the first construct we do not compile."""
+    """Raises :class:`UnsupportedError` at the first construct we do not compile.
+
+    A nested def is checked as a function of its own (a ``return`` in it is not one of
+    the ``finally`` clause it is defined in).  A ``yield`` is compiled as a statement
+    of a generator that no ``try`` statement encloses (``frontend.generator_functions``)."""
 
     def __init__(self, filename: str, local_names: set[str]):
         self._filename = filename
@@ -555,6 +574,7 @@ class _Validator(_ShallowVisitor):
         self._handlers = 0   # how many except clauses the node is in
         self._finally = 0    # how many finally clauses
         self._finally_loop = 0   # ... with no loop between them and the node
+        self._tries = 0      # how many try statements (of the function being checked)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         self._handlers += 1
@@ -562,6 +582,7 @@ class _Validator(_ShallowVisitor):
         self._handlers -= 1
 
     def visit_Try(self, node: ast.Try) -> None:
+        self._tries += 1
         for child in (*node.body, *node.handlers, *node.orelse):
             self.visit(child)
         self._finally += 1
@@ -570,6 +591,31 @@ class _Validator(_ShallowVisitor):
             self.visit(child)
         self._finally -= 1
         self._finally_loop -= 1
+        self._tries -= 1
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if node.decorator_list:
+            raise self._error(node.decorator_list[0], "a decorator on a nested def is not supported in compiled "
+                                                      "functions; call the decorator on the function instead, or "
+                                                      "define the decorated function at module level")
+        outside = self._handlers, self._finally, self._finally_loop, self._tries
+        self._handlers = self._finally = self._finally_loop = self._tries = 0
+        self.generic_visit(node)
+        self._handlers, self._finally, self._finally_loop, self._tries = outside
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if not isinstance(node.value, ast.Yield):
+            self.generic_visit(node)
+            return
+        if self._tries:
+            raise self._error(node, "a yield inside a try statement is not supported in compiled functions (the "
+                                    "loop consuming the generator would run inside the try statement); move the "
+                                    "try statement out of the generator or around the code between the yields")
+        if node.value.value is not None:
+            self.visit(node.value.value)
+
+    def _error(self, node: ast.AST, message: str) -> UnsupportedError:
+        return UnsupportedError(message, Location(self._filename, node.lineno, node.col_offset))
 
     def _loop(self, node: ast.For | ast.While) -> None:
         outside, self._finally_loop = self._finally_loop, 0   # a loop inside a finally clause may break
@@ -588,6 +634,9 @@ class _Validator(_ShallowVisitor):
         if type(node) in _UNSUPPORTED:
             construct, advice = _UNSUPPORTED[type(node)]
             return f"{construct} is not supported in compiled functions; {advice}"
+        if isinstance(node, ast.Yield):
+            return ("using the value of a yield expression (what a generator's send() passes in) is not "
+                    "supported in compiled functions; write yield as a statement of its own")
         if isinstance(node, ast.Starred) and isinstance(node.ctx, ast.Store):
             return ("starred assignment (a, *b = ...) is not supported in compiled functions; "
                     "index or slice the sequence instead")
@@ -636,10 +685,16 @@ class _JumpLowering:
     ``extra_test``).  A loop's ``else`` moves after the loop, guarded by
     ``not break_`` when the loop breaks.  ``raise`` also ends its block.
     Only plain Python statements are produced; later passes convert them.
+
+    ``result`` is the base name of the variable the returned value is kept in: a
+    ``retval`` one tells the tracer the type of a traced function's result
+    (``frontend.variables``); a function traced into its caller's code (a nested def,
+    a generator) has a result of another name, which is not its caller's.
     """
 
-    def __init__(self, namer: _Namer):
+    def __init__(self, namer: _Namer, result: str = "retval_"):
         self._namer = namer
+        self._result = result
         self._loop: _Loop | None = None
         self.flags: list[str] = []
         self.do_return: str | None = None
@@ -746,7 +801,7 @@ class _JumpLowering:
 
     def _return(self, node: ast.Return) -> list[ast.stmt]:
         if self.do_return is None:
-            self.do_return, self.retval = self._flag("do_return"), self._flag("retval_")
+            self.do_return, self.retval = self._flag("do_return"), self._flag(self._result)
         value = node.value or _at(node, ast.Constant(None))
         # named(value, 'retval_...') lets the tracer see each return's type (recursion)
         value = _at(value, _ag("named", value, ast.Constant(self.retval)))
@@ -805,11 +860,15 @@ class _ExprConverter(ast.NodeTransformer):
 
     ``variables`` are the user's local variables that are assigned somewhere
     (parameters that are never reassigned are left alone): their reads become
-    ``ag__.ld(x)`` and ``x = e`` becomes ``x = ag__.named(e, 'x')``.
+    ``ag__.ld(x)`` and ``x = e`` becomes ``x = ag__.named(e, 'x')``.  ``free`` are
+    the variables of the functions the function is nested in that it reads; a read
+    of one, or of a variable from a lambda or comprehension, is ``ag__.ld_free(x)``
+    (where it is unbound, CPython's ``NameError`` of a free variable).
     """
 
-    def __init__(self, variables: set[str]):
+    def __init__(self, variables: set[str], free: set[str] = frozenset()):
         self._variables = variables
+        self._free = free
         self._inner: list[set[str]] = []
         self._handlers: list[str] = []   # the exception parameters of the except clauses around
 
@@ -817,8 +876,18 @@ class _ExprConverter(ast.NodeTransformer):
         return name in self._variables and not any(name in bound for bound in self._inner)
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
-        if isinstance(node.ctx, ast.Load) and self._is_variable(node.id):
+        if not isinstance(node.ctx, ast.Load) or any(node.id in bound for bound in self._inner):
+            return node
+        if node.id in self._free or self._inner and node.id in self._variables:
+            return _at(node, _ag("ld_free", node))
+        if node.id in self._variables:
             return _at(node, _ag("ld", node))
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        """A nested def, converted already: its defaults are expressions of this function."""
+        node.args.defaults = [self.visit(d) for d in node.args.defaults]
+        node.args.kw_defaults = [d if d is None else self.visit(d) for d in node.args.kw_defaults]
         return node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:
@@ -1006,10 +1075,15 @@ class _ControlFlow:
     before the operator call that takes them; a fresh name per construct
     would make CPython's ``compile()`` of a function with thousands of
     constructs quadratic (each nested scope copies the names of the enclosing ones).
+
+    In a generator, a construct with a ``yield`` in it runs the body of the loop
+    consuming the generator there, so its state also has the variables of that
+    loop: ``ag__.generator_state`` adds them (``frontend.generator_functions``).
     """
 
-    def __init__(self, namer: _Namer):
+    def __init__(self, namer: _Namer, generator: bool = False):
         self._namer = namer
+        self._generator = generator
         self._generated = {base: namer.new(base) for base in
                            ("if_body", "else_body", "loop_body", "get_state", "set_state", "vars_", "itr")}
         self._memo: dict[int, tuple[ast.stmt, _ScopeNames]] = {}
@@ -1119,8 +1193,22 @@ class _ControlFlow:
     def _emit(self, node: ast.stmt, operator: str, leading: list[ast.expr], bodies: list[ast.FunctionDef],
               state_functions: tuple[ast.FunctionDef, ast.FunctionDef], state: list[str]) -> list[ast.stmt]:
         names = ast.Tuple([ast.Constant(n) for n in state], ast.Load())
-        call = _ag(operator, *leading, *(_load(f.name) for f in (*bodies, *state_functions)), names)
+        state_args = [*(_load(f.name) for f in state_functions), names]
+        if self._generator and _yields(node):
+            state_args = [ast.Starred(_ag("generator_state", *state_args), ast.Load())]
+        call = _ag(operator, *leading, *(_load(f.name) for f in bodies), *state_args)
         return [_at(node, s) for s in (*state_functions, *bodies, ast.Expr(call))]
+
+
+def _yields(node: ast.stmt) -> bool:
+    """Whether a statement of a generator (converted) has a ``yield`` of it in it."""
+    pending: list[ast.AST] = [node]
+    while pending:
+        child = pending.pop()
+        if isinstance(child, ast.Call) and _is_operator_call(child) and child.func.attr == "yield_":
+            return True
+        pending += [c for c in ast.iter_child_nodes(child) if not isinstance(c, ast.FunctionDef)]
+    return False
 
 
 # ============================================================== building
@@ -1187,33 +1275,127 @@ def _convert_def(node: ast.FunctionDef, filename: str, freevars: tuple[str, ...]
     if isinstance(node, ast.AsyncFunctionDef):
         raise UnsupportedError(f"async def is not supported in compiled functions; {_ASYNC}",
                                Location(filename, node.lineno, node.col_offset))
-    params = set(_arg_names(node.args))
     variables = _names(*node.body).stores
-    validator = _Validator(filename, params | variables)
+    validator = _Validator(filename, set(_arg_names(node.args)) | variables)
     for stmt in node.body:
         validator.visit(stmt)
-    always = _always_exits(node.body)
     taken = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     taken |= {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
     namer = _Namer(taken | set(freevars) | {_AG})
+    converted = _convert_function(node, variables, set(), namer, inline=_is_generator(node))
+    _fix_locations(converted)
+    return converted
 
-    lowering = _JumpLowering(namer)
-    body, _, _ = lowering.block(node.body)
-    converter = _ExprConverter(variables)
+
+def _convert_function(node: ast.FunctionDef, variables: set[str], enclosing: set[str], namer: _Namer,
+                      inline: bool) -> ast.FunctionDef:
+    """The converted definition of ``node`` (validated already), whose local variables
+    are ``variables``; ``enclosing``: the variables of the functions it is nested in
+    that it may read (a read of one where it is unbound is CPython's ``NameError``).
+    ``inline``: the function is traced into its caller's code (a nested def, a
+    generator), so its result is no traced function's result.  Its nested defs are
+    converted first, as functions of their own that close over its variables."""
+    params = set(_arg_names(node.args))
+    free = enclosing - params - variables
+    generator = _is_generator(node)
+    always = _always_exits(node.body)
+    body = _NestedDefs(variables | free, namer).block(node.body)
+    if generator:
+        body = _yields_lowered(body)
+    lowering = _JumpLowering(namer, "result_" if inline else "retval_")
+    body, _, _ = lowering.block(body)
+    converter = _ExprConverter(variables, free)
     body = [converter.visit(stmt) for stmt in body]
 
     docstring = body[:1] if ast.get_docstring(node) is not None else []
     inits = [_at(node, s) for s in _initialisations(sorted(variables - params), lowering)]
     ending = []
     if lowering.do_return:
-        result = _ag("return_value", _load(lowering.do_return), _load(lowering.retval), ast.Constant(always))
+        result = _ag("nested_result" if inline else "return_value", _load(lowering.do_return),
+                     _load(lowering.retval), ast.Constant(always))
         ending.append(_at(node, ast.Return(result)))
-    body = _ControlFlow(namer).block([*docstring, *inits, *body[len(docstring):], *ending], set())
+    body = _ControlFlow(namer, generator).block([*docstring, *inits, *body[len(docstring):], *ending], set())
     converted = ast.FunctionDef(name=node.name, args=node.args, body=body, decorator_list=[],
                                 returns=None, type_comment=None)
-    converted = _at(node, converted)
-    _fix_locations(converted)
-    return converted
+    return _at(node, converted)
+
+
+class _NestedDefs:
+    """Converts the nested defs of a block (inside its compound statements too, not inside
+    other nested defs: each converts its own).  Decision: their annotations are dropped
+    (CPython evaluates them when the def runs; compiled code never reads them)."""
+
+    def __init__(self, visible: set[str], namer: _Namer):
+        self._visible = visible
+        self._namer = namer
+
+    def block(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
+        return [self._statement(stmt) for stmt in stmts]
+
+    def _statement(self, node: ast.stmt) -> ast.stmt:
+        if isinstance(node, ast.FunctionDef):
+            args = node.args
+            for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+                if arg is not None:
+                    arg.annotation = None
+            generator = _is_generator(node)
+            node = _convert_function(node, _names(*node.body).stores, self._visible, self._namer, inline=True)
+            if generator:   # its converted code has no yield left: the tracer must know it is a generator
+                node.decorator_list = [_at(node, ast.Attribute(_load(_AG), "generator_function", ast.Load()))]
+            return node
+        if isinstance(node, ast.If):
+            chain = _elif_chain(node)
+            for branch in chain:
+                branch.body = self.block(branch.body)
+            chain[-1].orelse = self.block(chain[-1].orelse)
+        elif isinstance(node, (ast.For, ast.While)):
+            node.body, node.orelse = self.block(node.body), self.block(node.orelse)
+        elif isinstance(node, ast.Try):
+            node.body, node.orelse, node.finalbody = (self.block(part) for part in
+                                                      (node.body, node.orelse, node.finalbody))
+            for handler in node.handlers:
+                handler.body = self.block(handler.body)
+        return node
+
+
+def _own_statements(stmts: list[ast.stmt]) -> Iterable[ast.stmt]:
+    """The statements of a block and of its compound statements, not of nested defs."""
+    pending = list(stmts)
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, (ast.If, ast.For, ast.While)):
+            pending += [*node.body, *node.orelse]
+        elif isinstance(node, ast.Try):
+            pending += [*node.body, *node.orelse, *node.finalbody, *(s for h in node.handlers for s in h.body)]
+
+
+def _is_generator(node: ast.FunctionDef) -> bool:
+    """Whether ``node`` is a generator function: a ``yield`` statement of its own (the
+    validation refused every other use of ``yield``)."""
+    return any(isinstance(s, ast.Expr) and isinstance(s.value, (ast.Yield, ast.YieldFrom))
+               for s in _own_statements(node.body))
+
+
+def _yields_lowered(stmts: list[ast.stmt]) -> list[ast.stmt]:
+    """``yield v`` as ``if ag__.yield_(v): return``: the loop consuming the generator runs
+    its body on ``v``, and the generator ends where that loop ends (a ``break`` or
+    ``return`` in it), running none of its code after the ``yield`` (CPython would
+    not resume it)."""
+    out = []
+    for node in stmts:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Yield):
+            value = node.value.value or _at(node, ast.Constant(None))
+            node = _at(node, ast.If(_at(node, _ag("yield_", value)), [_at(node, ast.Return(None))], []))
+        elif isinstance(node, ast.If):
+            chain = _elif_chain(node)
+            for branch in chain:
+                branch.body = _yields_lowered(branch.body)
+            chain[-1].orelse = _yields_lowered(chain[-1].orelse)
+        elif isinstance(node, (ast.For, ast.While)):
+            node.body, node.orelse = _yields_lowered(node.body), _yields_lowered(node.orelse)
+        out.append(node)
+    return out
 
 
 def _initialisations(variables: list[str], lowering: _JumpLowering) -> list[ast.stmt]:

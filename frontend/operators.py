@@ -51,6 +51,19 @@ def ld(value: Any) -> Any:
     return staging.load(value) if staging.tracing() else value
 
 
+def ld_free(value: Any) -> Any:
+    """A read of a variable of an enclosing function (in a nested def, a lambda, a comprehension)."""
+    staging = _staging()
+    if staging.tracing():
+        from .nested_functions import load_free
+
+        return load_free(value)
+    if isinstance(value, Undefined):
+        raise NameError(f"cannot access free variable '{value.name}' where it is not associated with a value "
+                        "in enclosing scope")
+    return value
+
+
 def named(value: Any, name: str) -> Any:
     """The value of ``name = value``."""
     staging = _staging()
@@ -129,6 +142,40 @@ def _guarded_iterations(go_on: Any, iterator: Iterator, extra_test: Callable[[],
 
 def _nothing() -> None:
     pass
+
+
+def yield_(value: Any) -> Any:
+    """``yield value`` of a generator traced for the loop consuming it: runs that loop's
+    body on ``value``; true where the loop ends there (``frontend.generator_functions``)."""
+    from .generator_functions import yield_to_consumer
+
+    return yield_to_consumer(value)
+
+
+def generator_function(function: Callable) -> Callable:
+    """Marks a nested def that is a generator function: its converted code has no ``yield`` left."""
+    from .generator_functions import mark_generator
+
+    return mark_generator(function)
+
+
+def generator_state(get_state: _GetState, set_state: _SetState, names: Sequence[str]) -> tuple:
+    """The state of a construct of a generator with a ``yield`` in it: with the variables
+    of the loop consuming the generator (``frontend.generator_functions``)."""
+    from .generator_functions import with_consumer_state
+
+    return with_consumer_state(get_state, set_state, names)
+
+
+def nested_result(do_return: Any, retval: Any, always: bool) -> Any:
+    """The result of a nested def (or generator) traced into its caller's code: any value
+    (a function, a list) where it is known while compiling that a ``return`` ran."""
+    staging = _staging()
+    if staging.tracing():
+        from .nested_functions import nested_result as traced_result
+
+        return traced_result(do_return, retval, always)
+    return retval if do_return else None
 
 
 def return_value(do_return: Any, retval: Any, always: bool) -> Any:

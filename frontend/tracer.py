@@ -88,7 +88,14 @@ class Tracer(TraceContext):
         code (a lambda in a compiled function, which may read its variables) runs in the
         caller's trace: its code is converted code already."""
         if is_converted(getattr(pyfunc, "__code__", None)):
-            result = run_user_code(lambda: pyfunc(*args, **kwargs))
+            if pyfunc in self.inlining:   # traced into itself: it would never end
+                raise self.error(UnsupportedError, f"{pyfunc.__name__}() calls itself: a nested function or lambda "
+                                 "that calls itself is not supported in compiled code; define it at module level")
+            self.inlining.add(pyfunc)
+            try:
+                result = run_user_code(lambda: pyfunc(*args, **kwargs))
+            finally:
+                self.inlining.discard(pyfunc)
             if self.frame.terminated:
                 raise PathEnds()
             return result

@@ -45,8 +45,9 @@ def defines_class(x):
     return x
 
 
-def defines_nested_def(x):
-    def inner(y):  # <-
+def decorates_nested_def(x):
+    @staticmethod  # <-
+    def inner(y):
         return y + 1
     return inner(x)
 
@@ -148,9 +149,9 @@ def recursion_without_base_case(n):
 COMPILE_ERRORS = [
     (calls_python_inside_try, (1.0,), UnsupportedError, "compiled code cannot catch exceptions of calls yet"),
     (uses_with, (1,), UnsupportedError, "the with statement is not supported"),
-    (uses_yield, (3,), UnsupportedError, "yield (a generator) is not supported"),
+    (uses_yield, (3,), UnsupportedError, "a compiled function cannot be a generator"),
     (defines_class, (1,), UnsupportedError, "a class definition is not supported"),
-    (defines_nested_def, (1,), UnsupportedError, "a nested def is not supported"),
+    (decorates_nested_def, (1,), UnsupportedError, "a decorator on a nested def is not supported"),
     (uses_global, (1,), UnsupportedError, "the global statement is not supported"),
     (uses_nonlocal, (1,), UnsupportedError, "the nonlocal statement is not supported"),
     (uses_del, (1,), UnsupportedError, "del is not supported"),

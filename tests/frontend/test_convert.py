@@ -1026,9 +1026,12 @@ def uses_with(path):
         return f.read()
 
 
-def uses_yield(n):
+def uses_yield_in_try(n):
     for i in range(n):
-        yield i  # <- here
+        try:
+            yield i  # <- here
+        finally:
+            pass
 
 
 def uses_yield_from(n):
@@ -1056,8 +1059,9 @@ def uses_class(x):
     return Local
 
 
-def uses_nested_def(x):
-    def helper(y):  # <- here
+def uses_decorated_nested_def(x):
+    @staticmethod  # <- here
+    def helper(y):
         return y
     return helper(x)
 
@@ -1143,13 +1147,13 @@ UNSUPPORTED = [
                              "discard the exception being raised); move it after the try statement"),
     (uses_try_star, "try/except*"),
     (uses_with, "with statement is not supported"),
-    (uses_yield, "yield"),
+    (uses_yield_in_try, "yield inside a try statement"),
     (uses_yield_from, "yield from"),
     (uses_yield_in_lambda, "yield"),
     (uses_async, "async def"),
     (uses_nested_async, "async def"),
     (uses_class, "class definition"),
-    (uses_nested_def, "define it at module level; calls to module-level functions are compiled too"),
+    (uses_decorated_nested_def, "decorator on a nested def"),
     (uses_global_statement, "global statement"),
     (make_counter(), "nonlocal statement"),
     (uses_del, "del is not supported"),

@@ -504,11 +504,11 @@ SYNTAX = [
     Bad(B.try_star, (1,), U, "try/except*", "move the try outside"),
     Bad(B.with_inside_loop, (3,), U, "the with statement", "move the with block outside"),
     Bad(B.async_for_def, (1,), U, "async def", "regular def"),
-    Bad(B.yield_in_while, (3,), U, "yield", "return a list or an array"),
-    Bad(B.yield_from_range, (3,), U, "yield from", "return a list or an array"),
+    Bad(B.yield_in_while, (3,), U, "cannot be a generator", "compile the function that iterates it"),
+    Bad(B.yield_from_range, (3,), U, "yield from", "a for loop that yields each item"),
     Bad(B.yield_in_lambda, (3,), U, "yield"),
     Bad(B.class_in_branch, (1,), U, "class definition", "module level"),
-    Bad(B.def_in_loop, (3,), U, "nested def", "module level"),
+    Bad(B.def_in_loop, (3,), AS_CPYTHON, id="def_in_loop_is_supported"),
     Bad(B.global_in_branch, (1,), U, "global statement", "pass the value in as an argument"),
     Bad(B.del_array_element, (np.arange(3.0),), U, "del"),
     Bad(B.del_attribute, (1.0,), U, "del"),
@@ -524,7 +524,7 @@ SYNTAX = [
 
 COMPREHENSIONS = [
     Bad(B.listcomp_over_runtime_range, (5,), U, "run-time bounds", "for loop"),
-    Bad(B.genexp_over_runtime_range, (5,), U, "consumed by sum(), any() or all()", "for loop"),
+    Bad(B.genexp_over_runtime_range, (5,), AS_CPYTHON, id="genexp_over_runtime_range_is_supported"),
     Bad(B.setcomp_over_runtime_range, (5,), U, "run-time bounds", "for loop"),
     Bad(B.dictcomp_over_runtime_range, (5,), U, "run-time bounds", "for loop"),
     Bad(B.nested_comprehension_runtime_inner, (5,), U, "run-time bounds", "for loop"),
