@@ -34,7 +34,7 @@ from ir.ops import (
     MakeTupleOp, MathOp, NegOp, NotOp, RaiseIfOp, RealOp, SelectOp, YieldOp,
 )
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, TupleType, Type, bool_, f64, i64, kind_rank,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, TupleType, Type, bool_, f64, i64, kind_rank,
 )
 
 from . import pyint
@@ -224,6 +224,10 @@ def binary(op: str, a: Any, b: Any) -> Any:
         from .strings import binary as string_operator
 
         return string_operator(op, a, b)
+    if any(isinstance(x, list) or isinstance(x, Symbolic) and isinstance(x.type, ListType) for x in (a, b)):
+        from .lists import binary as list_operator   # a layer above
+
+        return list_operator(op, a, b)
     result = _binary(op, a, b)
     if isinstance(result, Symbolic):
         result.weak = scalar_type(a, op)[1] and scalar_type(b, op)[1]
@@ -588,6 +592,10 @@ def truth(x: Any) -> Any:
         from .strings import truth as string_truth
 
         return string_truth(x)
+    if isinstance(x, Symbolic) and isinstance(x.type, ListType):
+        from .lists import truth as list_truth   # a layer above
+
+        return list_truth(x)
     if isinstance(x, OptionalValue):
         return _optional_truth(x)
     if not isinstance(x, Symbolic):

@@ -123,6 +123,10 @@ def array(obj: Any, dtype: Any = None, copy: Any = True, ndmin: Any = 0) -> Symb
     if ndmin or copy not in (True, False, None):
         raise _tr().error(UnsupportedError, "np.array() with ndmin= or copy= other than True/False is not "
                                             "supported in compiled code")
+    from . import lists   # a layer above
+
+    if lists.is_list(lists.current_value(obj)):
+        return lists.to_array(lists.current_value(obj), dtype)
     if not _traced_in(obj):   # constants: NumPy's own array, made while compiling
         return np.array(obj, dtype=dtype, copy=copy)
     if wholearray.is_array(obj):

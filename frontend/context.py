@@ -76,7 +76,8 @@ class FunctionTrace:
     assumed a type not known yet, so its trace is thrown away with the caller's;
     ``discard``: the provisional functions traced for it; ``tests``: the ``is None``
     tests traced in it (``frontend.optional``); ``try_scopes``: the ``try`` statements
-    being traced around the current point (``frontend.catching``)."""
+    being traced around the current point (``frontend.catching``); ``lists``: the Python lists
+    it made and their run-time lists (``frontend.lists``)."""
 
     pyfunc: Callable
     func_op: FuncOp
@@ -89,6 +90,8 @@ class FunctionTrace:
     discard: list[str] = field(default_factory=list)
     tests: dict = field(default_factory=dict)
     try_scopes: list = field(default_factory=list)
+    #: the Python lists the function made, by id (``frontend.lists``)
+    lists: dict = field(default_factory=dict)
 
 
 class TraceContext:

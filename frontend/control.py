@@ -38,7 +38,7 @@ from ir.types import bool_, i64, u64
 
 from . import arith
 from .context import PathEnds, TraceContext, current, tracing
-from .iteration import RangeItems, indexed
+from .iteration import IndexedIterable, RangeItems, indexed
 from .optional import narrow, narrowed, narrowings
 from .layout import (
     Layout, Scalar, Unbound, combine, layout_of, leaves, placeholders, rebuild, same_bounds,
@@ -253,6 +253,9 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
     items = indexed(iterable)
     if items is None:
         raise _tr().error(UnsupportedError, f"cannot iterate over a {describe(iterable)} in compiled code")
+    if getattr(items, "live", False):   # a list: its length is read again before every step
+        _staged_live_while(items, extra_test, body, get_state, set_state, names)
+        return
     if not isinstance(items, RangeItems):  # a counted loop over the items' indices
         def item_body(k: Any) -> None:
             body(items.item(k))
@@ -309,6 +312,34 @@ def _staged_range_while(rng: Range, extra_test: Callable[[], Any], body: Callabl
 
     _while(test, loop_body, get_all, set_all, ("(range index)", *names),
            first_layouts=lambda st: [Scalar(i64, weak=True), *_loop_layouts(names, st[1:])])  # Python ints
+
+
+def _staged_live_while(items: IndexedIterable, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
+                       get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
+                       names: Sequence[str]) -> None:
+    """A loop over a sequence that the loop may change (a list): a ``while`` over a counter
+    ``k`` tested against the length read again at every step, as CPython's list iterator
+    does (items appended by the body are visited; a list shortened by it ends the loop)."""
+    box: list[Any] = [0]
+
+    def get_all() -> tuple:
+        return (box[0], *get_state())
+
+    def set_all(values: tuple) -> None:
+        box[0] = values[0]
+        set_state(values[1:])
+
+    def test() -> Any:
+        more = arith.compare("<", box[0], items.length())
+        return more if extra_test is None else arith.logical_and(more, arith.truth(extra_test()))
+
+    def loop_body() -> None:
+        k = box[0]
+        box[0] = arith.binary("+", k, 1)
+        body(items.item(k))
+
+    _while(test, loop_body, get_all, set_all, ("(list index)", *names),
+           first_layouts=lambda st: [Scalar(i64, weak=True), *_loop_layouts(names, st[1:])])
 
 
 def staged_while(test: Callable[[], Any], body: Callable[[], None],

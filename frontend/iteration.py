@@ -125,6 +125,11 @@ def indexed(iterable: Any) -> IndexedIterable | None:
 
     if strings.run_time_str_like(iterable):
         return strings.StrItems(iterable)
+    from . import lists   # a layer above
+
+    iterable = lists.current_value(iterable)
+    if lists.is_list(iterable):
+        return lists.ListItems(iterable)
     if isinstance(iterable, Symbolic):
         raise _tr().error(TypingError, f"a {iterable.type} is not iterable")
     return None

@@ -40,7 +40,9 @@ from typing import Any, Iterator
 
 from ir import Block, Location, Operation
 from ir.ops import ArrayUndefOp, ConstantOp
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, ObjectType, StrType, Type, bool_, i64, str_
+from ir.types import (
+    ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, Type, bool_, i64, str_,
+)
 
 from .arith import cast, constant, unify_types
 from .context import current
@@ -155,11 +157,17 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
     # (making it a string there would call into Python where a handler may be watching)
     strings = all(str_like(v) for v in defined) and not (
         current().function.try_scopes and any(isinstance(v, Text) for v in defined))
-    if all(v is first for v in defined) and not (carry and (scalar or optional or strings)) \
+    from . import lists   # a layer above
+
+    all_lists = all(isinstance(v, list) or lists.is_list(v) for v in defined)
+    if all(v is first for v in defined) and not (carry and (scalar or optional or strings or all_lists)) \
             and not _defined_inside(first, inside):
         return Static(first)
     if strings:   # constants, text and run-time strings: a run-time string (``frontend.strings``)
         return Scalar(str_)
+    if all_lists:   # Python lists and run-time lists: a run-time list (``frontend.lists``)
+        t = lists.merged_type(defined)
+        return _conflict(name, defined, loc) if t is None else Scalar(t)
     if optional or any(v is None for v in defined):
         present = [v.value if isinstance(v, OptionalValue) else v for v in defined if v is not None]
         inner = layout_of(name, present, carry, loc, inside)
@@ -282,6 +290,9 @@ def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
     if isinstance(old, TupleOf) and isinstance(new, TupleOf) and len(old.elements) == len(new.elements):
         return TupleOf(tuple(combine(a, b, f"{name}[{i}]")
                              for i, (a, b) in enumerate(zip(old.elements, new.elements))))
+    if isinstance(old, Scalar) and isinstance(new, Scalar) and isinstance(old.type, ListType) \
+            and isinstance(new.type, ListType) and (old.type.element is None or new.type.element is None):
+        return old if new.type.element is None else new   # an empty list takes the items' type
     if isinstance(old, Scalar) and isinstance(new, Scalar):
         t = unify_weak([old.type, new.type], [old.weak, new.weak], [old.bounds, new.bounds])
         if t is not None:
@@ -345,6 +356,10 @@ def leaves(layout: Layout, value: Any) -> list[Any]:
         from .strings import as_str
 
         return [as_str(value)]
+    if isinstance(layout.type, ListType):
+        from .lists import merged_value
+
+        return [merged_value(value, layout.type)]
     return [cast(value, layout.type)]
 
 

@@ -1,25 +1,793 @@
-"""Lists in compiled code.
+"""Lists in compiled code: Python lists while tracing, CPython lists at run time.
 
-A list made by the compiled function (a display ``[a, b]``, ``list(...)``, a comprehension)
-is a Python ``list`` while tracing: its items are the traced values, and what Python does
-with it -- indexing by a constant, ``for x in lst`` (unrolled), ``np.array(lst)`` -- happens
-while compiling.
+A list the compiled function makes (a display ``[a, b]``, ``list()``, a comprehension over
+Python values) is a Python ``list`` while it is traced: indexing it by a constant, ``for x in
+lst`` (unrolled), ``np.array(lst)`` happen while compiling, as before.  It becomes a *run-time
+list* -- a CPython ``list`` object, IR type ``list<T>`` (``ir.types.ListType``), built where
+the Python list was made -- once it has to:
+
+* it is changed inside a loop or branch that runs at run time (``primes.append(p)`` in a
+  ``for`` loop), where a Python list would change once while compiling instead of once per
+  iteration;
+* it is carried around a run-time loop or merged where run-time paths meet, returned, passed
+  to another compiled function, or stored in a run-time list;
+* a comprehension iterates values at run time (``[i * i for i in range(n)]``), or its
+  condition is only known at run time.
+
+Python-semantics decisions:
+
+* Every item of a run-time list has one type: Python numbers of one kind (``list<i64>``,
+  ``list<f64>``, ``list<bool>``, ``list<c128>``), NumPy scalars of one dtype (``list<np.f32>``:
+  what ``lst.append(a[i])`` stores), strings, or lists.  Storing a value of another type is a
+  ``TypingError`` naming the line (CPython would hold a list of mixed types, whose items compiled
+  code could not type): convert it first (``float(x)``).  An empty list takes the type of the
+  first item stored in it.
+* Every operation is CPython's own list function called when the code runs, so results,
+  exceptions and their messages are CPython's, and so is aliasing: two names for one list are
+  one object, a list passed in and changed is changed for the caller.
+* ``for x in lst`` reads the length at every step, as CPython's list iterator does: items
+  appended by the loop are visited, a list shortened by it stops early.
+* ``lst.sort(key=f)`` and ``sorted(lst, key=f)`` compute the keys in compiled code, one call
+  of ``f`` per item in order (as CPython does), then CPython sorts by them (stable, ``reverse``
+  as CPython's).
+* ``sum(lst)`` has one type, that of the sum of two items and the start: of an empty list of
+  floats it is ``0.0`` where CPython gives the start, the int ``0`` -- as a loop's
+  accumulator ``s = 0`` is a float after a loop adding floats (``frontend.layout``).
 """
 from __future__ import annotations
 
+import builtins
+import copy
+import operator
+import types
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from ir import UnsupportedError
+import numpy as np
 
-from .context import current
-from .control import is_staged_iterable
-from .sequences import Range
+from ir import TypingError, UnsupportedError
+from ir.types import (
+    ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, Type, bool_, c128, f64, i64,
+    none, str_,
+)
+
+from . import arith
+from .context import RegionFrame, TraceContext, current
+from .iteration import IndexedIterable
+from .runtime_calls import call_python, call_python_array
+from .values import Symbolic, define, describe, python_scalar_type
+
+__all__ = ["is_list", "made", "current_value", "as_value", "merged_type", "merged_value", "snapshot",
+           "list_comprehension", "mutable", "method_of_python_list", "builtin", "binary", "ListItems", "length", "contains",
+           "truth"]
 
 
+def _tr() -> TraceContext:
+    return current()
+
+
+def is_list(x: Any) -> bool:
+    """A run-time list (a traced value of type ``list<T>``)."""
+    return isinstance(x, Symbolic) and isinstance(x.type, ListType)
+
+
+# ----------------------------------------------------------------- Python lists of the trace
+@dataclass
+class _Made:
+    """A Python list the traced function made: the frame it was made in, and its run-time
+    list once it has one.  (The record keeps the list alive, so its id is not reused.)"""
+
+    items: list
+    frame: RegionFrame
+    run_time: Symbolic | None = None
+
+
+def _record(items: list) -> _Made | None:
+    record = _tr().function.lists.get(id(items))
+    return record if record is not None and record.items is items else None
+
+
+def made(value: Any) -> Any:
+    """``value`` assigned to a variable: a Python list is recorded with the frame it is
+    made in (the first frame a name holds it in); one with a run-time list is that."""
+    if isinstance(value, list):
+        record = _record(value)
+        if record is None:
+            _tr().function.lists[id(value)] = _Made(value, _tr().frame)
+        elif record.run_time is not None:
+            return record.run_time
+    return value
+
+
+def current_value(value: Any) -> Any:
+    """``value``, or the run-time list of a Python list that has one."""
+    if isinstance(value, list):
+        record = _record(value)
+        if record is not None and record.run_time is not None:
+            return record.run_time
+    return value
+
+
+def as_value(value: Any) -> Any:
+    """``value`` with its Python lists made run-time lists, inside tuples too: what becomes a
+    value of the IR (a result, an argument of another function, a loop's state)."""
+    if isinstance(value, tuple):
+        return tuple(as_value(v) for v in value)
+    if isinstance(value, list):
+        return _run_time(value)
+    return value
+
+
+def _run_time(items: list) -> Symbolic:
+    """The run-time list of the Python list ``items``: built where the traced function made
+    it (before the run-time loops and branches entered since), or here for a list it did
+    not name."""
+    record = _record(items)
+    if record is None:
+        return _build(items)
+    if record.run_time is None:
+        tr = _tr()
+        if not _on_stack(record.frame):   # made in a region whose traced code ended: built for this use
+            return _build(items)
+        block, index = _before_current_region(record.frame)
+        with tr.builder.inside(block, index):
+            record.run_time = _build(items)
+    return record.run_time
+
+
+def _on_stack(frame: RegionFrame) -> bool:
+    return any(f is frame for f in _tr().function.frames)
+
+
+def _before_current_region(frame: RegionFrame) -> tuple[Any, int | None]:
+    """Where code traced now would run before the regions entered since ``frame``: the end of
+    ``frame``'s block, or before the op in it that holds the insertion point."""
+    tr = _tr()
+    block = tr.builder.block
+    if block is frame.block:
+        return block, tr.builder.index
+    op = block.parent_op
+    while op is not None and op.parent is not None:
+        if op.parent is frame.block:
+            return frame.block, frame.block.index_of(op)
+        op = op.parent.parent_op
+    return frame.block, None
+
+
+def _build(items: list) -> Symbolic:
+    """A run-time list of the values ``items`` holds now."""
+    values = [_storable(v) for v in items]
+    kinds = {_item_kind(v) for v in values}
+    if len(kinds) > 1:
+        raise _tr().error(TypingError, "a list whose items have different types "
+                                       f"({', '.join(sorted(_kind_name(k) for k in kinds))}) cannot be a run-time "
+                                       "list in compiled code; convert the items to one type")
+    element, numpy = kinds.pop() if kinds else (None, False)
+    values = _unify_nested(values, element)
+    return call_python("list", lambda *xs: list(xs), tuple(values), ListType(element, numpy), raises=False)
+
+
+def _unify_nested(values: list, element: Type | None) -> list:
+    """Nested run-time lists of unknown item type take the type the others have."""
+    if isinstance(element, ListType):
+        for v in values:
+            if is_list(v) and v.type.element is None:
+                v.value.type = element
+    return values
+
+
+def merged_type(values: list) -> ListType | None:
+    """The type of a variable that holds the lists ``values`` on the paths that meet (Python
+    lists and run-time lists; None if their item types differ), computed without tracing."""
+    types = {_kind_of(v)[0] for v in values}
+    known = {t for t in types if t.element is not None}
+    if len(known) > 1:
+        return None
+    return known.pop() if known else ListType(None)
+
+
+def merged_value(value: Any, t: ListType) -> Symbolic:
+    """``value`` (a list) as the run-time list of type ``t`` a merge carries."""
+    lst = as_value(current_value(value))
+    if lst.type.element is None:
+        lst.value.type = t
+    return lst
+
+
+def _kind_of(value: Any) -> tuple[Type, bool]:
+    """``_item_kind`` of a value before it is made storable (nothing traced)."""
+    from .strings import str_like   # a layer above
+
+    value = current_value(value)
+    if isinstance(value, list):
+        kinds = {_kind_of(v) for v in value}
+        known = {k for k in kinds if not (isinstance(k[0], ListType) and k[0].element is None)}
+        if len(known) > 1:
+            raise _tr().error(TypingError, "a list whose items have different types "
+                                           f"({', '.join(sorted(_kind_name(k) for k in known))}) cannot be a "
+                                           "run-time list in compiled code; convert the items to one type")
+        return ListType(*(known or kinds or {(None, False)}).pop()), False
+    if str_like(value):
+        return StrType(), False
+    return _item_kind(value)
+
+
+def snapshot(value: Any) -> Symbolic:
+    """A deep copy of the list ``value`` made now: text made of it later shows it as it is here."""
+    lst = as_value(current_value(value))
+    return call_python("copy.deepcopy", copy.deepcopy, (lst,), lst.type, raises=False)
+
+
+# ----------------------------------------------------------------- item types
+def _storable(value: Any) -> Any:
+    """``value`` as an item of a run-time list (text and Python strings as run-time strings)."""
+    from .strings import as_value as string_value   # a layer above
+
+    return string_value(as_value(current_value(value)))
+
+
+def _item_kind(value: Any) -> tuple[Type, bool]:
+    """(type, NumPy scalar?) of an item of a run-time list; other values are refused."""
+    if isinstance(value, Symbolic):
+        t = value.type
+        if t.is_scalar:
+            if isinstance(t, IntType) and not t.signed and t.bits == 64:
+                raise _tr().error(UnsupportedError, "a list of uint64 values is not supported in compiled code; "
+                                                    "store int(x) (Python ints)")
+            return t, not value.weak
+        if isinstance(t, ObjectType):
+            return t, False
+        if isinstance(t, ArrayType):
+            raise _tr().error(UnsupportedError, "a list of arrays is not supported in compiled code yet; use a "
+                                                "2-d array (np.empty((n, m))) or a tuple of arrays")
+        raise _tr().error(UnsupportedError, f"a list of {t} values is not supported in compiled code")
+    t = python_scalar_type(value)
+    if t is not None:
+        return t, isinstance(value, np.generic)
+    raise _tr().error(UnsupportedError, f"a {describe(value)} cannot be an item of a run-time list in compiled code; "
+                                        "lists hold numbers, strings or lists")
+
+
+def _kind_name(kind: tuple[Type, bool]) -> str:
+    t, numpy = kind
+    if numpy:
+        return f"NumPy {np.dtype(_dtype_name(t)).name}"
+    return {BoolType: "bool", IntType: "int", FloatType: "float", ComplexType: "complex"}.get(type(t), str(t))
+
+
+def _dtype_name(t: Type) -> str:
+    from ir.dtypes import to_dtype
+
+    return to_dtype(t).name
+
+
+def _check_store(lst: Symbolic, value: Any) -> Any:
+    """``value`` made storable in ``lst`` (whose item type it may set, if not known yet)."""
+    value = _storable(value)
+    _check_kind(lst, _item_kind(value), value)
+    return value
+
+
+def _check_kind(lst: Symbolic, kind: tuple[Type, bool], value: Any = None) -> None:
+    """Items of ``kind`` may be stored in ``lst`` (which takes that type if it has none yet;
+    a nested list of unknown item type takes the one the other side has)."""
+    t = lst.type
+    if t.element is None:
+        lst.value.type = ListType(*kind)
+        return
+    if kind == (t.element, t.numpy):
+        return
+    nested = isinstance(kind[0], ListType) and isinstance(t.element, ListType)
+    if nested and kind[0].element is None and is_list(value):
+        value.value.type = t.element
+        return
+    if nested and t.element.element is None:
+        lst.value.type = ListType(kind[0])
+        return
+    raise _tr().error(TypingError, f"this list holds {_kind_name((t.element, t.numpy))} items; storing a "
+                                   f"{_kind_name(kind)} would make a list of mixed types, which compiled code does "
+                                   "not hold: convert it first (int(x), float(x), ...)")
+
+
+def _same_items(a: Symbolic, b: Any, what: str) -> Any:
+    """``b`` (a list) as a run-time list with ``a``'s item type (either may not know it yet)."""
+    b = _storable(b)
+    if not is_list(b):
+        raise _tr().error(TypingError, what)
+    ta, tb = a.type, b.type
+    if ta.element is None and tb.element is not None:
+        a.value.type = tb
+    elif tb.element is None and ta.element is not None:
+        b.value.type = ta
+    elif ta != tb:
+        raise _tr().error(TypingError, f"a {ta} and a {tb} hold items of different types; compiled code does not "
+                                       "make lists of mixed types: convert the items first")
+    return b
+
+
+def _read_type(t: Type) -> Type:
+    """The type a ``py.call`` reads an item of type ``t`` as (then cast to ``t``)."""
+    if isinstance(t, ObjectType) or isinstance(t, BoolType):
+        return t
+    return {IntType: i64, FloatType: f64, ComplexType: c128}[type(t)]
+
+
+def _read(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises: bool = True) -> Any:
+    """An item of ``lst`` that ``fn(lst, *args)`` returns when the code runs."""
+    t = lst.type
+    if t.element is None:
+        raise _tr().error(TypingError, "the items of this list have no known type (nothing was stored in it in "
+                                       "compiled code): store an item first, or make it with one")
+    read = _read_type(t.element)
+    value = call_python(name, fn, (lst, *args), read, raises)
+    if read != t.element:
+        value = arith.cast(value, t.element)
+    value.weak = not t.numpy
+    return value
+
+
+def _list_result(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises: bool = True) -> Symbolic:
+    """A new list of ``lst``'s type that ``fn(lst, *args)`` returns."""
+    return call_python(name, fn, (lst, *args), lst.type, raises)
+
+
+def _integer(x: Any) -> bool:
+    if isinstance(x, Symbolic):
+        return isinstance(x.type, (IntType, BoolType))
+    return isinstance(x, (int, np.integer))
+
+
+def _index(x: Any, what: str) -> Any:
+    if not _integer(x):
+        raise _tr().error(TypingError, f"{what} must be integers or slices, not {_python_name(x)}")
+    return x
+
+
+def _python_name(x: Any) -> str:
+    if isinstance(x, Symbolic):
+        return {BoolType: "bool", IntType: "int", FloatType: "float", ComplexType: "complex",
+                StrType: "str", ListType: "list"}.get(type(x.type), str(x.type))
+    return type(x).__name__
+
+
+def _slice_bounds(key: slice) -> tuple:
+    for bound in (key.start, key.stop, key.step):
+        if bound is not None and not _integer(bound):
+            raise _tr().error(TypingError, "slice indices must be integers or None or have an __index__ method")
+    return key.start, key.stop, key.step
+
+
+# ----------------------------------------------------------------- operations
+def length(lst: Symbolic) -> Symbolic:
+    return call_python("len", len, (lst,), i64, raises=False)
+
+
+def truth(lst: Symbolic) -> Symbolic:
+    return call_python("list truth", bool, (lst,), bool_, raises=False)
+
+
+def contains(lst: Symbolic, item: Any) -> Symbolic:
+    """``item in lst``: CPython compares with ``==`` item by item."""
+    return call_python("list in", operator.contains, (lst, item), bool_)
+
+
+def getitem(lst: Symbolic, key: Any) -> Any:
+    if isinstance(key, slice):
+        start, stop, step = _slice_bounds(key)
+        return _list_result("list slice", lambda v, a, b, c: v[a:b:c], lst, (start, stop, step))
+    return _read("list index", operator.getitem, lst, (_index(key, "list indices"),))
+
+
+def setitem(lst: Symbolic, key: Any, value: Any) -> None:
+    if isinstance(key, slice):
+        start, stop, step = _slice_bounds(key)
+        items = _same_items(lst, value, "can only assign an iterable") if isinstance(value, list) or is_list(value) \
+            else _refuse_slice_value(value)
+        call_python("list slice assignment", lambda v, a, b, c, w: v.__setitem__(slice(a, b, c), w),
+                    (lst, start, stop, step, items), none)
+        return
+    value = _check_store(lst, value)
+    call_python("list item assignment", operator.setitem, (lst, _index(key, "list indices"), value), none)
+
+
+def _refuse_slice_value(value: Any) -> Any:
+    raise _tr().error(UnsupportedError, f"assigning a {describe(value)} to a slice of a list is not supported in "
+                                        "compiled code; assign a list")
+
+
+def _concatenate(a: Any, b: Any) -> Symbolic:
+    for x in (a, b):
+        if not (is_list(x) or isinstance(x, list)):
+            raise _tr().error(TypingError, f'can only concatenate list (not "{_python_name(x)}") to list')
+    a = _storable(a)
+    b = _same_items(a, b, "")
+    return call_python("list +", operator.add, (a, b), a.type, raises=False)
+
+
+def binary(op: str, a: Any, b: Any) -> Any:
+    """``a <op> b`` (an arithmetic operator) where a side is a list and the other is traced."""
+    if op == "+":
+        return _concatenate(a, b)
+    if op == "*":
+        return _repeat(_storable(b), a) if _integer(a) else _repeat(_storable(a), b)
+    raise _tr().error(TypingError, f"unsupported operand type(s) for {op}: '{_python_name(a)}' and "
+                                   f"'{_python_name(b)}'")
+
+
+def _repeat(lst: Symbolic, n: Any) -> Symbolic:
+    if not _integer(n):
+        raise _tr().error(TypingError, f"can't multiply sequence by non-int of type '{_python_name(n)}'")
+    return call_python("list *", operator.mul, (lst, n), lst.type)
+
+
+def _extend(lst: Symbolic, other: Any) -> None:
+    """``lst.extend(other)``: a list, a tuple, a range or a 1-d array (whose items are NumPy
+    scalars), each item stored as ``append`` would."""
+    from .sequences import Range   # a layer above
+
+    other = current_value(other)
+    if isinstance(other, (list, tuple)):
+        other = tuple(_check_store(lst, item) for item in other)
+        call_python("list.extend", lambda v, *items: v.extend(items), (lst, *other), none, raises=False)
+        return
+    if isinstance(other, Range):
+        _check_kind(lst, (i64, False))
+        call_python("list.extend", lambda v, a, b, c: v.extend(range(a, b, c)),
+                    (lst, other.start, other.stop, other.step), none)
+        return
+    if isinstance(other, Symbolic) and isinstance(other.type, ArrayType):
+        if other.type.ndim != 1:
+            raise _tr().error(UnsupportedError, "extending a list with the rows of an array is not supported in "
+                                                "compiled code (a list of arrays); extend with a 1-d array")
+        _check_kind(lst, (other.type.dtype, True))
+    else:
+        other = _same_items(lst, other, f"'{_python_name(other)}' object is not iterable")
+    call_python("list.extend", list.extend, (lst, other), none)
+
+
+def _iadd(lst: Symbolic, other: Any) -> Symbolic:
+    """``lst += other``: extends ``lst`` in place (every name for it sees the change)."""
+    _extend(lst, other)
+    return lst
+
+
+def _imul(lst: Symbolic, n: Any) -> Symbolic:
+    if not _integer(n):
+        raise _tr().error(TypingError, f"can't multiply sequence by non-int of type '{_python_name(n)}'")
+    call_python("list *=", operator.imul, (lst, n), none, raises=False)
+    return lst
+
+
+def _compare(op: str, fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def compare(a: Any, b: Any) -> Any:
+        return call_python(f"list {op}", fn, (_storable(a), _storable(b)), bool_, raises=op not in ("==", "!="))
+    return compare
+
+
+# ----------------------------------------------------------------- methods
+def _append(lst: Symbolic, item: Any) -> None:
+    call_python("list.append", list.append, (lst, _check_store(lst, item)), none, raises=False)
+
+
+def _insert(lst: Symbolic, index: Any, item: Any) -> None:
+    _index(index, "list indices")
+    call_python("list.insert", list.insert, (lst, index, _check_store(lst, item)), none)
+
+
+def _pop(lst: Symbolic, index: Any = -1) -> Any:
+    return _read("list.pop", list.pop, lst, (_index(index, "list indices"),))
+
+
+def _remove(lst: Symbolic, item: Any) -> None:
+    call_python("list.remove", list.remove, (lst, _storable(item)), none)
+
+
+def _index_of(lst: Symbolic, item: Any, *bounds: Any) -> Symbolic:
+    return call_python("list.index", list.index, (lst, _storable(item), *bounds), i64)
+
+
+def _count(lst: Symbolic, item: Any) -> Symbolic:
+    return call_python("list.count", list.count, (lst, _storable(item)), i64)
+
+
+def _reverse(lst: Symbolic) -> None:
+    call_python("list.reverse", list.reverse, (lst,), none, raises=False)
+
+
+def _clear(lst: Symbolic) -> None:
+    call_python("list.clear", list.clear, (lst,), none, raises=False)
+
+
+def _copy(lst: Symbolic) -> Symbolic:
+    return call_python("list.copy", list.copy, (lst,), lst.type, raises=False)
+
+
+def _sort(lst: Symbolic, *, key: Any = None, reverse: Any = False) -> None:
+    """``lst.sort(key=..., reverse=...)``: the keys computed in compiled code (one call of
+    ``key`` per item, in order), then CPython's stable sort by them."""
+    if key is None:
+        call_python("list.sort", lambda v, r: v.sort(reverse=r), (lst, reverse), none)
+        return
+    keys = list_comprehension(key, lst, None)
+    keys = keys if is_list(keys) else _build(keys)
+    call_python("list.sort(key=...)", _sort_by_keys, (lst, keys, reverse), none)
+
+
+def _sort_by_keys(items: list, keys: list, reverse: bool) -> None:
+    """Sort ``items`` in place by ``keys`` (one per item) as ``items.sort(key=..., reverse=...)``
+    would: CPython sorts the positions by their keys, stably, with the same comparisons."""
+    order = sorted(range(len(items)), key=keys.__getitem__, reverse=bool(reverse))
+    items[:] = [items[k] for k in order]
+
+
+_METHODS: dict[str, Callable[..., Any]] = {
+    "append": _append, "extend": _extend, "insert": _insert, "pop": _pop, "remove": _remove, "index": _index_of,
+    "count": _count, "reverse": _reverse, "clear": _clear, "copy": _copy, "sort": _sort,
+}
+
+
+def _bound_method(lst: Symbolic, name: str) -> Callable[..., Any]:
+    impl = _METHODS.get(name)
+    if impl is None:
+        if not hasattr(list, name):
+            raise _tr().error(TypingError, f"'list' object has no attribute '{name}'")
+        raise _tr().error(UnsupportedError, f"list.{name} of a run-time list is not supported in compiled code")
+    return types.MethodType(impl, lst)   # a method of a traced value (``frontend.calls``)
+
+
+def _attributes() -> dict[str, Callable]:
+    table: dict[str, Callable] = {
+        "__getitem__": getitem, "__setitem__": setitem,
+        "__add__": _concatenate, "__radd__": lambda self, other: _concatenate(other, self),
+        "__mul__": _repeat, "__rmul__": _repeat, "__iadd__": _iadd, "__imul__": _imul,
+        **{f"__{name}__": _compare(op, fn) for name, op, fn in (
+            ("eq", "==", operator.eq), ("ne", "!=", operator.ne), ("lt", "<", operator.lt),
+            ("le", "<=", operator.le), ("gt", ">", operator.gt), ("ge", ">=", operator.ge))},
+    }
+    for name in dir(list):
+        if not name.startswith("_"):
+            table[name] = (lambda n: lambda lst: _bound_method(lst, n))(name)
+    return table
+
+
+define(ListType, _attributes())
+
+
+class ListItems(IndexedIterable):
+    """``for x in lst`` (from item ``start`` on): its length is read again before every step
+    (``live``), as CPython's list iterator does."""
+
+    live = True
+
+    def __init__(self, lst: Symbolic, start: int = 0) -> None:
+        self.list, self.start = lst, start
+
+    def length(self) -> Any:
+        n = length(self.list)
+        return arith.binary("-", n, self.start) if self.start else n
+
+    def item(self, k: Any) -> Any:
+        k = arith.binary("+", k, self.start) if self.start else k
+        return _read("list iteration", operator.getitem, self.list, (k,), raises=False)
+
+
+def list_rest(iterable: Any, start: int) -> ListItems | None:
+    """The items from ``start`` on of a Python list iterated while compiling that the loop's
+    body made a run-time list (the rest of the loop iterates that); else None."""
+    if isinstance(iterable, list):
+        run_time = current_value(iterable)
+        if run_time is not iterable:
+            return ListItems(run_time, start)
+    return None
+
+
+# ----------------------------------------------------------------- Python lists changed at run time
+def _needs_run_time(items: list) -> bool:
+    """Whether a change of ``items`` now must happen at run time: it is changed inside a loop
+    or branch entered after the traced function made it."""
+    record = _record(items)
+    if record is None:
+        return False
+    return record.run_time is not None or _on_stack(record.frame) and _tr().frame is not record.frame
+
+
+def mutable(obj: Any) -> Any:
+    """The container of ``obj[key] = value``: the run-time list of a Python list changed
+    where it must change at run time, else ``obj`` (see ``frontend.calls``)."""
+    if isinstance(obj, list) and _needs_run_time(obj):
+        return _run_time(obj)
+    return obj
+
+
+#: the list methods that compare items (so need their values) or change the list
+_COMPARING = {"sort", "remove", "index", "count"}
+_CHANGING = {"append", "extend", "insert", "pop", "remove", "reverse", "clear", "sort"}
+
+
+def method_of_python_list(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
+    """For a method of a Python list (``lst.append``): a function ``(otherwise, args,
+    kwargs)`` that calls the method of its run-time list where the call must run at run
+    time, else ``otherwise`` (Python calls it while compiling); None for anything else."""
+    items = getattr(f, "__self__", None)
+    if not isinstance(items, list) or f.__name__ not in _METHODS:
+        return None
+    name = f.__name__
+
+    def call(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
+        if _at_run_time(items, name, args, kwargs):
+            return getattr(_run_time(items), name)(*args, **kwargs)
+        return otherwise(*args, **kwargs)
+    return call
+
+
+def _at_run_time(items: list, name: str, args: tuple, kwargs: dict) -> bool:
+    """Whether ``items.<name>(*args, **kwargs)`` must run at run time: the list has a
+    run-time list; it changes inside a loop or branch entered after it was made; the method
+    compares run-time values; or it takes in a sequence iterated at run time."""
+    from .control import is_staged_iterable   # a layer above
+
+    record = _record(items)
+    if record is not None and record.run_time is not None:
+        return True
+    if name in _CHANGING and _needs_run_time(items):
+        return True
+    values = (*items, *args, *kwargs.values())
+    if name in _COMPARING and any(isinstance(v, Symbolic) or isinstance(v, list) and current_value(v) is not v
+                                  for v in values):
+        return True
+    return name == "extend" and bool(args) and (is_list(current_value(args[0])) or
+                                                isinstance(args[0], Symbolic) or
+                                                not isinstance(args[0], (list, tuple)) and
+                                                is_staged_iterable(args[0]))
+
+
+# ----------------------------------------------------------------- comprehensions
 def list_comprehension(element: Callable[[Any], Any], iterable: Any,
                        condition: Callable[[Any], Any] | None) -> Any:
-    """``[element(x) for x in iterable if condition(x)]`` while tracing."""
+    """``[element(x) for x in iterable if condition(x)]`` while tracing: a Python list over
+    Python values (and a range of constants) whose conditions are known while compiling;
+    else a run-time list filled by a loop."""
+    from . import operators   # the converted code's operators: a layer above
+    from .control import is_staged_iterable
+    from .sequences import Range
+
+    iterable = current_value(iterable)
     if is_staged_iterable(iterable) and not (isinstance(iterable, Range) and iterable.constant):
-        raise current().error(UnsupportedError, "a list comprehension over values iterated at run time is not "
-                                                "supported in compiled code; fill a NumPy array in a for loop")
-    return [element(x) for x in iterable if condition is None or condition(x)]
+        lst = call_python("list", list, (), ListType(None), raises=False)
+
+        def body(item: Any) -> None:
+            if condition is None:
+                _append(lst, element(item))
+                return
+            operators.if_stmt(condition(item), lambda: _append(lst, element(item)), lambda: None,
+                              lambda: (), lambda state: None, ())
+
+        operators.for_stmt(iterable, None, body, lambda: (), lambda state: None, ())
+        return lst
+    result: list | Symbolic = []
+    for item in iterable:
+        test = True if condition is None else condition(item)
+        if isinstance(result, list) and not isinstance(test, Symbolic):
+            if test:
+                result.append(element(item))
+            continue
+        if isinstance(result, list):
+            result = _build(result)
+        run_time = result
+        operators.if_stmt(test, lambda: _append(run_time, element(item)), lambda: None,
+                          lambda: (), lambda state: None, ())
+    return result
+
+
+def to_array(lst: Symbolic, dtype: Any = None) -> Symbolic:
+    """``np.array(lst, dtype)`` of a run-time list: NumPy makes it when the code runs; its
+    dimensions are the list's nesting, its dtype the one NumPy gives the items (or ``dtype``).
+    A ragged list raises NumPy's ``ValueError`` then."""
+    from ir.dtypes import from_dtype
+
+    ndim, t = 0, lst.type
+    while isinstance(t, ListType):
+        ndim, t = ndim + 1, t.element
+    if t is None or not t.is_scalar:
+        raise _tr().error(UnsupportedError, f"np.array() of a {lst.type} is not supported in compiled code")
+    if dtype is None:
+        element = _sample_kind(t, _innermost(lst.type).numpy)
+        target = from_dtype(np.array([element]).dtype)
+    else:
+        target = from_dtype(np.dtype(dtype))
+    return call_python_array("np.array", lambda v: np.array(v, dtype=dtype), (lst,), ArrayType(target, ndim, "C"))
+
+
+def _innermost(t: ListType) -> ListType:
+    while isinstance(t.element, ListType):
+        t = t.element
+    return t
+
+
+def _sample_kind(t: Type, numpy: bool) -> Any:
+    from ir.dtypes import to_dtype
+
+    if numpy:
+        return to_dtype(t).type(1)
+    return {BoolType: True, IntType: 1, FloatType: 1.0, ComplexType: 1j}[type(t)]
+
+
+# ----------------------------------------------------------------- builtins
+def _list_of(iterable: Any = ()) -> Any:
+    """``list(iterable)``: a copy of a run-time list, a run-time list of a range iterated at
+    run time or an array's items (NumPy scalars); Python builds the rest."""
+    iterable = current_value(iterable)
+    if is_list(iterable):
+        return _copy(iterable)
+    return list_comprehension(lambda x: x, iterable, None)
+
+
+def _sum(lst: Symbolic, start: Any = 0) -> Any:
+    t = lst.type
+    if t.element is None or not t.element.is_scalar:
+        raise _tr().error(TypingError, f"sum() of a {t} is not supported in compiled code")
+    sample = _sample_kind(t.element, t.numpy)
+    start_sample = _sample_kind(start.type, not start.weak) if isinstance(start, Symbolic) else start
+    result = builtins.sum([sample, sample], start_sample)
+    result_type = python_scalar_type(result)
+    value = call_python("sum", builtins.sum, (lst, start), _read_type(result_type))
+    value = arith.cast(value, result_type) if _read_type(result_type) != result_type else value
+    value.weak = not isinstance(result, np.generic)
+    return value
+
+
+def _extremum(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def impl(lst: Symbolic, **kwargs: Any) -> Any:
+        if kwargs:
+            raise _tr().error(UnsupportedError, f"{name}() of a list with keyword arguments is not supported in "
+                                                "compiled code")
+        return _read(name, fn, lst, ())
+    return impl
+
+
+def _sorted(lst: Symbolic, *, key: Any = None, reverse: Any = False) -> Symbolic:
+    result = _copy(lst)
+    _sort(result, key=key, reverse=reverse)
+    return result
+
+
+def _any_all(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    return lambda lst: call_python(name, fn, (lst,), bool_)
+
+
+_BUILTINS: dict[Any, Callable[..., Any]] = {
+    builtins.len: length, builtins.sum: _sum, builtins.min: _extremum("min", builtins.min),
+    builtins.max: _extremum("max", builtins.max), builtins.sorted: _sorted,
+    builtins.any: _any_all("any", builtins.any), builtins.all: _any_all("all", builtins.all),
+    builtins.bool: truth,
+}
+
+
+def builtin(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
+    """For a builtin that takes lists (``len``, ``sum``, ``sorted``, ``list``, ...): a function
+    ``(otherwise, args, kwargs)`` that does it on a run-time list first argument (a Python
+    list with a run-time list is one) and calls ``otherwise`` for anything else."""
+    if f is builtins.list:
+        return lambda otherwise, args, kwargs: _list_of(*args, **kwargs)
+    if getattr(f, "__name__", None) == "join" and isinstance(getattr(f, "__self__", None), str):
+        separator = f.__self__
+
+        def join(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
+            args = tuple(current_value(a) for a in args)
+            if len(args) == 1 and not kwargs and is_list(args[0]):   # CPython's TypeError for non-strings
+                return call_python("str.join", str.join, (separator, args[0]), str_)
+            return otherwise(*args, **kwargs)
+        return join
+    try:
+        impl = _BUILTINS.get(f)
+    except TypeError:   # unhashable callables
+        return None
+    if impl is None:
+        return None
+
+    def call(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
+        args = tuple(current_value(a) for a in args)
+        if args and is_list(args[0]):
+            return impl(*args, **kwargs)
+        return otherwise(*args, **kwargs)
+    return call

@@ -119,6 +119,7 @@ def for_stmt(iterable: Iterable, extra_test: Callable[[], Any] | None, body: Cal
         staging.staged_for(iterable, extra_test, body, get_state, set_state, names)
         return
     iterator = iter(iterable)
+    done = 0
     while True:
         go_on = True if extra_test is None else extra_test()
         if staging.is_symbolic(go_on):
@@ -130,6 +131,11 @@ def for_stmt(iterable: Iterable, extra_test: Callable[[], Any] | None, body: Cal
         if item is _EXHAUSTED:
             return
         body(item)
+        done += 1
+        rest = staging.list_rest(iterable, done) if isinstance(iterable, list) and staging.tracing() else None
+        if rest is not None:   # the body made the Python list a run-time one: the rest iterates that
+            staging.staged_for(rest, extra_test, body, get_state, set_state, names)
+            return
 
 
 def _guarded_iterations(go_on: Any, iterator: Iterator, extra_test: Callable[[], Any],

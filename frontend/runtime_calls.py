@@ -56,7 +56,8 @@ from . import text
 from .pycall import array_view, register
 from .values import OptionalValue, Symbolic, describe, type_of
 
-__all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "print_", "lookup", "numpy_in_place", "stage_py_call", "py_call"]
+__all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "call_python", "call_python_array", "print_", "lookup",
+           "numpy_in_place", "stage_py_call", "py_call"]
 
 
 def _tr() -> TraceContext:
@@ -115,6 +116,41 @@ def _emit(name: str, template: _Template, call: Callable[..., Any], result_type:
     key = register(name, call)
     op = _tr().emit(PyCallOp(key, template.leaves, result_type))
     return None if isinstance(result_type, NoneType) else Symbolic(op.result, weak=True)
+
+
+def call_python(name: str, fn: Callable[..., Any], args: tuple, result: Type, raises: bool = True,
+                what: str | None = None) -> Symbolic:
+    """``fn(*args)`` called when the code runs (args: run-time values, text, constants), its
+    result a Python value of ``result`` (a weak number: a Python one).  What it raises
+    (``raises``: it may) is raised from a frame of this line (``raise_at``), as the compiled
+    code's own errors are; ``what`` names the call where a ``try`` statement refuses it."""
+    _check_catchable(what or f"{name}()")
+    template = _Template()
+    parts = [template.add(a) for a in args]
+    loc = _tr().location()
+    if not raises and all(isinstance(a, Symbolic) and (a.weak and a.type.is_scalar or isinstance(a.type, ObjectType))
+                          for a in args):
+        call = fn   # the boxed operands are its arguments as they are: no Python frame between
+    else:
+        def call(*boxed: Any) -> Any:
+            try:
+                return fn(*[part(boxed) for part in parts])
+            except Exception as err:   # noqa: BLE001 -- raised again from the user's line
+                raise_at(err.with_traceback(None), loc)
+
+    value = _emit(name, template, call, result)
+    if value is not None:
+        value.weak = True
+    return value
+
+
+def call_python_array(name: str, fn: Callable[..., Any], args: tuple, t: ArrayType) -> Symbolic:
+    """``fn(*args)`` called when the code runs, its result (an array-like that converts to
+    ``t`` as ``py_call``'s do) copied into a new array of the compiled code."""
+    _check_catchable(f"{name}()")
+    template = _Template()
+    parts = [template.add(a) for a in args]
+    return _staged_array_result(name, template, lambda *boxed: fn(*[part(boxed) for part in parts]), t)
 
 
 def call_with_values(name: str, fn: Callable[..., Any], args: tuple, result_type: Type) -> Any:

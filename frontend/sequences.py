@@ -120,6 +120,11 @@ def contains(container: Any, item: Any) -> Any:
 
     if strings.run_time_str_like(container) or strings.run_time_str_like(item) and isinstance(container, str):
         return strings.contains(container, item)
+    from . import lists   # a layer above
+
+    container = lists.current_value(container)
+    if lists.is_list(container):
+        return lists.contains(container, item)
     if isinstance(container, Symbolic):
         raise _tr().error(TypingError, f"argument of type '{container.type}' is not iterable")
     if isinstance(container, Range):

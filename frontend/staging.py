@@ -21,7 +21,7 @@ from .arith import divide, logical_not, truth
 from .calls import mutable, resolve_call
 from .catching import staged_try
 from .generators import GeneratorExpression as generator_expression
-from .lists import list_comprehension
+from .lists import list_comprehension, list_rest
 from .context import tracing
 from .control import (
     UNROLL_LIMIT, assert_, is_staged_iterable, probe, staged_for, staged_if, staged_if_exp, staged_while,
@@ -42,6 +42,7 @@ def is_symbolic(value: Any) -> bool:
 __all__ = [
     "UNROLL_LIMIT", "tracing", "is_symbolic", "probe", "load", "undefined_read", "named", "staged_if",
     "staged_if_exp", "truth", "logical_not", "is_staged_iterable", "staged_for", "staged_while",
-    "return_value", "raise_", "assert_", "staged_try", "generator_expression", "list_comprehension", "mutable", "getitem", "contains",
+    "return_value", "raise_", "assert_", "staged_try", "generator_expression", "list_comprehension", "list_rest",
+    "mutable", "getitem", "contains",
     "resolve_call", "format_string", "percent_format", "identity", "divide",
 ]

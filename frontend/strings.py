@@ -45,14 +45,13 @@ import types
 from typing import Any, Callable
 
 from ir import TypingError, UnsupportedError
-from ir.diagnostics import raise_at
 from ir.ops.runtime import StrConstOp
 from ir.types import BoolType, IntType, StrType, Type, bool_, f64, i64, str_
 
 from . import text as text_module
 from .iteration import IndexedIterable
 from .context import TraceContext, current
-from .runtime_calls import _check_catchable, _emit, _Template
+from .runtime_calls import call_python
 from .values import Symbolic, define, describe
 
 __all__ = ["is_str", "str_like", "run_time_str_like", "as_str", "as_value", "text_as_value", "length", "compare",
@@ -80,26 +79,8 @@ def run_time_str_like(x: Any) -> bool:
 
 
 def _call(name: str, fn: Callable[..., Any], args: tuple, result: Type, raises: bool = True) -> Symbolic:
-    """``fn(*args)`` called when the code runs (args: run-time values, text, constants).  What
-    it raises (``raises``: it may) is raised from a frame of this line (``raise_at``), as the
-    compiled code's own errors are."""
-    _check_catchable(f"{name} of a run-time string")
-    template = _Template()
-    parts = [template.add(a) for a in args]
-    loc = _tr().location()
-    if not raises and all(isinstance(a, Symbolic) and (a.weak and a.type.is_scalar or isinstance(a.type, StrType))
-                          for a in args):
-        call = fn   # the boxed operands are its arguments as they are: no Python frame between
-    else:
-        def call(*boxed: Any) -> Any:
-            try:
-                return fn(*[part(boxed) for part in parts])
-            except Exception as err:   # noqa: BLE001 -- raised again from the user's line
-                raise_at(err.with_traceback(None), loc)
-
-    value = _emit(name, template, call, result)
-    value.weak = True
-    return value
+    """``fn(*args)`` called when the code runs (``runtime_calls.call_python``)."""
+    return call_python(name, fn, args, result, raises, what=f"{name} of a run-time string")
 
 
 def as_str(x: Any) -> Symbolic:
@@ -232,7 +213,7 @@ def _name(x: Any) -> str:
 METHODS: dict[str, Type] = {
     **{name: str_ for name in ("upper", "lower", "casefold", "capitalize", "title", "swapcase", "strip", "lstrip",
                                "rstrip", "replace", "removeprefix", "removesuffix", "zfill", "center", "ljust",
-                               "rjust", "expandtabs", "format")},
+                               "rjust", "expandtabs", "format", "join")},
     **{name: bool_ for name in ("startswith", "endswith", "isalpha", "isdigit", "isdecimal", "isnumeric",
                                 "isalnum", "isspace", "isupper", "islower", "istitle", "isidentifier",
                                 "isprintable", "isascii")},

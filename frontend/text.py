@@ -37,7 +37,7 @@ import numpy as np
 
 from ir import UnsupportedError
 from ir.dtypes import to_dtype
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, StrType, TupleType
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, StrType, TupleType
 
 from .context import TraceContext, current
 from .values import OptionalValue, Symbolic
@@ -201,6 +201,8 @@ def _sample(x: Any) -> Any:
         return tuple(_sample(v) for v in _tr().unpack(x))
     if isinstance(t, StrType):
         return "s"
+    if isinstance(t, ListType):
+        return []
     if x.weak:
         return {BoolType: True, IntType: 1, FloatType: 1.0, ComplexType: 1j}[type(t)]
     return to_dtype(t).type(1)
@@ -210,7 +212,11 @@ def _snapshot(x: Any) -> Any:
     """``x`` as the text keeps it: an array copied (the text shows it as it is now)."""
     from . import numpy_api
 
-    if isinstance(x, (tuple, list)):
+    if isinstance(x, list) or isinstance(x, Symbolic) and isinstance(x.type, ListType):
+        from .lists import snapshot   # a layer above
+
+        return snapshot(x)
+    if isinstance(x, tuple):
         return tuple(_snapshot(v) for v in x)
     if isinstance(x, BaseException) and has_run_time_values(x):
         cls, args, kwargs = _made_of(x)

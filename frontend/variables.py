@@ -45,6 +45,10 @@ def load(value: Any) -> Any:
         return narrowed(value)
     if isinstance(value, tuple) and any(isinstance(v, (MaybeUnbound, TypeConflict, OptionalValue)) for v in value):
         return tuple(load(v) for v in value)
+    if isinstance(value, list):
+        from .lists import current_value   # a layer above: a Python list that became a run-time one is that
+
+        return current_value(value)
     return value
 
 
@@ -61,10 +65,13 @@ def named(value: Any, name: str) -> Any:
     """An assignment ``name = value``: names the IR value after the variable."""
     if isinstance(value, Symbolic) and value.value.name_hint is None:
         value.value.name_hint = name.rstrip("_") or name
-    if name.startswith("retval"):
-        from .strings import as_value   # a layer above: a string returned is a run-time value
+    from . import lists   # a layer above: the lists the function makes (``frontend.lists``)
 
-        value = as_value(value)
+    value = lists.made(value)
+    if name.startswith("retval"):
+        from .strings import as_value   # a layer above: a string or list returned is a run-time value
+
+        value = as_value(lists.as_value(value))
         _note_return_type(value)
     return value
 

@@ -16,7 +16,7 @@ Grammar, over the tokens of :func:`_tokenize`::
                 | '[' [attribute (',' attribute)*] ']'
     type       := scalar | 'none' | 'tuple' '<' [type (',' type)*] '>' | 'optional' '<' type '>'
                 | 'array' '<' type ',' int ',' ('C' | 'F' | 'A') [',' 'readonly'] '>'
-                | 'vector' '<' int 'x' type '>' | 'list' '<' (type | '?') '>'
+                | 'vector' '<' int 'x' type '>' | 'list' '<' (type | 'np.' scalar | '?') '>'
 
 Three layout rules keep the generic op syntax unambiguous, and the printer
 follows them: an op ends its line (only a ``}`` may follow it there); an
@@ -47,7 +47,7 @@ from .diagnostics import Location
 from .module import Module
 from .ops import OP_REGISTRY
 from .ops.func import FuncOp
-from .types import NAMED_TYPES, ArrayType, ListType, TupleType, Type, VectorType, optional
+from .types import NAMED_TYPES, SCALAR_TYPES, ArrayType, ListType, TupleType, Type, VectorType, optional
 
 __all__ = ["IRParseError", "parse_module", "parse_function", "parse_type", "parse_type_text", "parse_attribute"]
 
@@ -258,10 +258,15 @@ class _Parser:
             result = TupleType(tuple(elements))
             self.expect(">", "',' or '>' in the tuple type")
         elif tok.text == "list":
-            unknown = self.at("?")
-            if unknown:
+            item = self.peek()
+            if item.kind == "punct" and item.text == "?":
                 self.next()
-            result = ListType(None if unknown else self.type())
+                result = ListType(None)
+            elif item.kind == "ident" and item.text.startswith("np.") and item.text[3:] in SCALAR_TYPES:
+                self.next()
+                result = ListType(SCALAR_TYPES[item.text[3:]], numpy=True)
+            else:
+                result = ListType(self.type())
             self.expect(">", "'>' after the list's element type")
         elif tok.text == "optional":
             result = optional(self.type())

@@ -167,13 +167,17 @@ class StrType(ObjectType):
 
 @dataclass(frozen=True, slots=True)
 class ListType(ObjectType):
-    """A CPython ``list`` whose items all have type ``element`` (``frontend.lists``);
+    """A CPython ``list`` whose items all have type ``element`` (``frontend.lists``):
+    Python numbers, or NumPy scalars of that type where ``numpy`` (``list<np.f64>``);
     ``element`` is None for a list whose items' type nothing has told yet (an empty one)."""
 
     element: Type | None
+    numpy: bool = False
 
     def __str__(self) -> str:
-        return f"list<{'?' if self.element is None else self.element}>"
+        if self.element is None:
+            return "list<?>"
+        return f"list<{'np.' if self.numpy else ''}{self.element}>"
 
 
 bool_ = BoolType()

@@ -51,7 +51,7 @@ __all__ = ["PyCallOp", "StrConstOp", "DrawOp", "RandomDrawOp", "TakeGaussOp", "P
 
 #: what a ``random.draw`` of each kind gives
 DRAW_TYPES: dict[str, Type] = {"double": f64, "uint32": u32, "uint64": u64}
-#: the types a ``py.call`` result can have (besides none)
+#: the types a ``py.call`` result can have (besides none and objects)
 PY_RESULT_TYPES = (bool_, i64, f64, c128, str_)
 #: the generators random ops can draw from
 STREAMS = ("numpy", "generator")
@@ -99,9 +99,9 @@ class PyCallOp(Operation):
                 self.fail(f"cannot pass a value of type {v.type} to Python")
         if len(self.results) > 1:
             self.fail("has at most one result")
-        if self.results and self.result.type not in PY_RESULT_TYPES:
+        if self.results and not (self.result.type in PY_RESULT_TYPES or isinstance(self.result.type, ObjectType)):
             self.fail(f"a result of type {self.result.type} cannot come back from Python (bool, i64, f64, c128, "
-                      "str)")
+                      "or an object: str, list)")
         verify_cleanup(self)
 
 

@@ -9,6 +9,7 @@ message, raised from a frame of the line (``kernels.py:LINE``) as the traceback'
 import builtins
 import sys
 
+import numpy as np
 import pytest
 
 from compiler import compile, py_call
@@ -109,15 +110,18 @@ def string_concat(x):
     return "value: " + x  # <-
 
 
-def appends_in_loop(n):
-    out = []
+def stores_a_float_in_an_int_list(n):
+    out = [0]
     for i in range(n):
-        out.append(i)  # <-
-    return 0
+        out.append(i * 0.5)  # <-
+    return out
 
 
-def returns_list(x):
-    return [x, x]  # <-
+def appends_arrays(a):
+    out = []
+    for i in range(3):
+        out.append(a)  # <-
+    return out
 
 
 def function_or_int(x):
@@ -161,8 +165,8 @@ COMPILE_ERRORS = [
     (star_assignment, (1,), UnsupportedError, "starred assignment"),
     (async_kernel, (1,), UnsupportedError, "async def is not supported"),
     (string_concat, (1,), TypingError, "str"),
-    (appends_in_loop, (3,), UnsupportedError, "list.append() inside a branch or loop"),
-    (returns_list, (1,), TypingError, "cannot return"),
+    (stores_a_float_in_an_int_list, (3,), TypingError, "holds int items; storing a float"),
+    (appends_arrays, (np.zeros(2),), UnsupportedError, "a list of arrays is not supported"),
     (function_or_int, (1,), TypingError, "incompatible types"),
     (tuple_or_int, (1,), TypingError, "incompatible types"),
     (recursion_without_base_case, (3,), TypingError, "a base case"),

@@ -1,0 +1,198 @@
+"""Functions that make, change and return lists, compiled by ``test_lists`` and compared with
+CPython (each returns what it built, so that the items' types are compared too)."""
+import numpy as np
+
+
+def sieve(n):
+    flags = np.ones(n + 1, dtype=np.bool_)
+    primes = []
+    for p in range(2, n + 1):
+        if flags[p]:
+            primes.append(p)
+            for q in range(p * p, n + 1, p):
+                flags[q] = False
+    return primes
+
+
+def squares(n):
+    return [i * i for i in range(n)]
+
+
+def filtered(n):
+    return [i * 0.5 for i in range(n) if i % 3 != 0]
+
+
+def over_an_array(a):
+    return [x * 2 for x in a], [x for x in a if x > 1], list(a)
+
+
+def over_zip_and_enumerate(a, b):
+    return [x * y for x, y in zip(a, b)], [i + x for i, x in enumerate(a)]
+
+
+def over_a_list(n):
+    lst = [i for i in range(n)]
+    return [v + 1 for v in lst]
+
+
+def nested(n):
+    out = []
+    for i in range(n):
+        row = []
+        for j in range(i):
+            row.append(j * i)
+        out.append(row)
+    return out
+
+
+def methods(n):
+    lst = [1, 2, 3]
+    for i in range(n):
+        lst.append(i)
+        lst.insert(0, i * 10)
+    lst.remove(2)
+    popped = lst.pop()
+    first = lst.pop(0)
+    where = lst.index(3)
+    ones = lst.count(1)
+    lst.reverse()
+    copied = lst.copy()
+    lst.sort()
+    return lst, popped, first, where, ones, copied
+
+
+def sort_with_key(n):
+    xs = [((i * 7) % 5) * 1.0 - 2.0 for i in range(n)]
+    by_square = sorted(xs, key=lambda v: v * v)
+    xs.sort(key=lambda v: -v, reverse=True)
+    return xs, by_square, sorted(xs, reverse=True)
+
+
+def indexing(n):
+    lst = [i * 3 for i in range(n)]
+    lst[1] = -1
+    lst[-1] += 100
+    return lst[0], lst[-2], lst[1:4], lst[::-1], lst[::2]
+
+
+def slice_assignment(n):
+    lst = [i for i in range(n)]
+    lst[1:3] = [7, 8, 9]
+    lst[::2] = [0] * len(lst[::2])
+    return lst
+
+
+def operators(n):
+    a = [i for i in range(n)]
+    b = [i * 2 for i in range(n)]
+    c = a + b
+    d = a * 2
+    a += [99]
+    return c, d, a, 3 in b, 5 not in b, a == a.copy(), a < b, len(c)
+
+
+def reductions(n):
+    lst = [(i * 37) % 11 - 5 for i in range(n)]
+    floats = [x * 0.5 for x in lst]
+    return sum(lst), sum(floats), min(lst), max(floats), any(lst), all(lst), sum(lst, 10)
+
+
+def aliasing(n):
+    a = []
+    b = a
+    for i in range(n):
+        b.append(i)
+    return a, len(a), a is b
+
+
+def grows_while_iterating(n):
+    lst = [1]
+    for x in lst:
+        if x < n:
+            lst.append(x * 2)
+    return lst
+
+
+def shrinks_while_iterating(n):
+    lst = [i for i in range(n)]
+    seen = []
+    for x in lst:
+        seen.append(x)
+        if len(lst) > 2:
+            lst.pop()
+    return seen, lst
+
+
+def elements_of_an_array(a):
+    lst = []
+    for x in a:
+        lst.append(x)
+    return lst, sum(lst)
+
+
+def empty_or_not(n):
+    lst = []
+    if n > 2:
+        lst = [1.5]
+    return lst
+
+
+def carried_by_a_loop(n):
+    lst = []
+    for i in range(n):
+        lst = lst + [i]
+    return lst
+
+
+def strings(n):
+    words = []
+    for i in range(n):
+        words.append(str(i) * 2)
+    return words, "-".join(words) if words else ""
+
+
+def truth(n):
+    lst = [i for i in range(n)]
+    return 1 if lst else 0
+
+
+def printed(n):
+    lst = [i * 1.5 for i in range(n)]
+    print(lst, f"{lst}")
+    text = f"{lst!r}"
+    lst.append(9.0)
+    return text, str(lst)
+
+
+def index_out_of_range(n):
+    lst = [i for i in range(n)]
+    return lst[n]
+
+
+def pop_from_empty(n):
+    lst = [i for i in range(n)]
+    for _ in range(n + 1):
+        lst.pop()
+    return lst
+
+
+def remove_missing(n):
+    lst = [i for i in range(n)]
+    lst.remove(n)
+    return lst
+
+
+def extend_with_run_time_sequences(a, n):
+    lst = []
+    for i in range(n):
+        lst.extend([i, i])
+    from_array = []
+    from_array.extend(a)
+    from_range = [0]
+    from_range.extend(range(n))
+    return lst, from_array, from_range
+
+
+def to_array(n):
+    lst = [i * 0.5 for i in range(n)]
+    return np.array(lst)
