@@ -27,8 +27,11 @@
 
 A call binds its arguments as Python would (a wrong count raises the very
 ``TypeError`` CPython raises), maps each to an IR type (``bool``, ``i64``,
-``f64``, ``c128`` or a NumPy scalar's type), and runs the specialisation for
-those types, compiling it on first use.  Compiling is serialised per
+``f64``, ``c128``, a NumPy scalar's type, an array's, ``tuple<...>`` of its
+elements' types for a tuple) or, for a function, to that function
+(:mod:`compiler.callees`), and runs the specialisation for those, compiling it
+on first use.  Whether an argument is a Python number (weak in NumPy 2's
+promotion) is part of the key too, element by element for a tuple.  Compiling is serialised per
 dispatcher, so threads calling a new signature at once compile it once.
 
 The parameters are those of the function's own code: a ``functools.wraps``
@@ -48,9 +51,14 @@ different specialisations.  Functions with static arguments always take the
 Python path (no native path is made for them), and ``compile(signature)``,
 which cannot name values, refuses them.
 
+Functions as arguments (``apply(np.sin, a)``, ``apply(lambda x: x + 1, a)``, a
+compiled function): constants of the trace, as static values are, keyed by the
+function's identity and its closure's values (the decisions: :mod:`compiler.callees`);
+unlike static arguments they need no ``static=`` and take the native path.
+
 Every specialisation made is recorded with the reason it was made -- the
-first call, an explicit signature, or which arguments' types or static values
-differ from the specialisation made before it -- and ``f.explain()`` returns
+first call, an explicit signature, or which arguments' types, static values or
+functions differ from the specialisation made before it -- and ``f.explain()`` returns
 the records (printed one a line).  When a function is specialised more than
 :data:`RESPECIALIZATION_LIMIT` times a :class:`SpecializationWarning` is
 issued once, naming the arguments that kept changing (``tf.function``'s
@@ -93,8 +101,9 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from ir import ArrayType, Location, Type, TypingError, UnsupportedError
-from ir.types import none
+from ir.types import TupleType, none
 
+from .callees import FUNCTION, function_argument
 from .fastcall import NativeCall, native_call
 from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function
 from .signatures import Signature, format_type, parse_signature
@@ -208,13 +217,14 @@ class Dispatcher:
             raise TypingError(f"signature {sig} has {len(sig.args)} arguments but "
                               f"{self.py_func.__name__}() takes {self._nparams}")
         # scalars in a signature stand for Python numbers (weak, see frontend.values)
-        return self._specialization(tuple((t, t.is_scalar) for t in sig.args), sig.result,
+        return self._specialization(tuple((t, _signature_weakness(t)) for t in sig.args), sig.result,
                                     f"compiled for the signature {sig}")
 
     def _specialization(self, key: tuple[tuple[Any, Any], ...], result_type: Type | None = None,
                         reason: str | None = None, args: tuple = ()) -> CompiledFunction:
         """The specialisation for ``key``: (type, is a Python scalar) per argument, or
-        (:data:`STATIC`, its value's key) for a static one, whose value is in ``args``."""
+        (:data:`STATIC`, its value's key) for a static one, whose value is in ``args``, or
+        (:data:`~compiler.callees.FUNCTION`, its key) for a function."""
         compiled = self._compiled.get(key)
         if compiled is not None and (result_type is None or compiled.result_type == result_type):
             return compiled
@@ -222,7 +232,7 @@ class Dispatcher:
             compiled = self._compiled.get(key)
             if compiled is None or (result_type is not None and compiled.result_type != result_type):
                 types, weak = self._trace_arguments(key)
-                constants = {i: args[i] for i in self._static}
+                constants = {i: args[i] for i, (t, _) in enumerate(key) if isinstance(t, str)}
                 compiled = compile_function(self.py_func, types, result_type, self.options, weak, constants)
                 self._compiled[key] = compiled
                 if constants:
@@ -234,8 +244,10 @@ class Dispatcher:
 
     @staticmethod
     def _trace_arguments(key: tuple) -> tuple[tuple, tuple]:
-        """The argument types and weakness to trace ``key`` with (a static argument's are unused)."""
-        return tuple(none if t == STATIC else t for t, _ in key), tuple(w is True for _, w in key)
+        """The argument types and weakness to trace ``key`` with (a constant's -- a static value, a
+        function -- are unused; a tuple's weakness is a tuple, per element)."""
+        return (tuple(none if isinstance(t, str) else t for t, _ in key),
+                tuple(False if isinstance(t, str) else w if isinstance(t, TupleType) else w is True for t, w in key))
 
     # ------------------------------------------------------------- explaining
     def _static_names(self) -> list[str]:
@@ -247,10 +259,10 @@ class Dispatcher:
         for i, (name, (t, weak)) in enumerate(zip(self._signature.parameters, key)):
             if t == STATIC:
                 described.append((name, f"static {args[i]!r}"))
-            elif weak and t.is_scalar:
-                described.append((name, f"Python {_PYTHON_NAMES.get(type(t).__name__, format_type(t))}"))
+            elif t == FUNCTION:
+                described.append((name, weak.describe()))
             else:
-                described.append((name, format_type(t)))
+                described.append((name, _describe_type(t, weak)))
         return tuple(described)
 
     def _record(self, key: tuple, args: tuple, reason: str | None) -> None:
@@ -263,8 +275,9 @@ class Dispatcher:
                 differences = [[(name, what, before[name]) for name, what in arguments if before[name] != what]
                                for before in (dict(record.arguments) for record in self._history)]
                 changed = min(differences, key=len)
-                reason = "; ".join(f"{'static value' if what.startswith('static') else 'type'} of '{name}' "
-                                   f"changed: {what} (before: {old})" for name, what, old in changed) \
+                kinds = {name: t for name, (t, _) in zip(self._signature.parameters, key)}
+                reason = "; ".join(f"{_CHANGED.get(kinds[name], 'type of')} '{name}' changed: {what} (before: {old})"
+                                   for name, what, old in changed) \
                     or "the same arguments with another result type"
         self._history.append(Specialization(self.py_func.__qualname__, arguments, reason))
         if len(self._history) > RESPECIALIZATION_LIMIT and not self._warned:
@@ -311,7 +324,7 @@ class Dispatcher:
                 self._add_native(key)
             else:  # a key called once gets no native path: making one costs milliseconds
                 self._called.add(key)
-        return compiled(args)
+        return compiled(_run_time_arguments(key, args))
 
     __call__ = _call_slow
 
@@ -319,12 +332,13 @@ class Dispatcher:
         """The call of a function with static arguments (bound): keyed by their values too."""
         key = self._key(args)
         compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key, args=args)
-        return compiled(tuple(a for i, a in enumerate(args) if i not in self._static))
+        return compiled(_run_time_arguments(key, args))
 
     def _key(self, args: tuple) -> tuple:
         """The specialisation key of bound arguments: each one's type and whether it is a
-        Python scalar; a static argument's value (``_static_key``)."""
-        from runtime.boxing import PYTHON_SCALARS, typeof
+        Python scalar (per element for a tuple); a static argument's value (``_static_key``); a
+        function's :class:`~compiler.callees.FunctionArgument`."""
+        from runtime.boxing import PYTHON_SCALARS, python_scalars, typeof
 
         key = []
         for i, a in enumerate(args):
@@ -339,9 +353,20 @@ class Dispatcher:
                 continue
             t = typeof(a)
             if t is None:
-                raise self._argument_error(i, a)
-            key.append((t, type(a) in PYTHON_SCALARS))
+                key.append((FUNCTION, self._function_key(i, a)))
+            elif isinstance(t, TupleType):
+                key.append((t, python_scalars(a)))
+            else:
+                key.append((t, type(a) in PYTHON_SCALARS))
         return tuple(key)
+
+    def _function_key(self, index: int, value: Any) -> Any:
+        """The key of a function argument; the ``TypeError`` of an unsupported argument."""
+        name = list(self._signature.parameters)[index]
+        function = function_argument(value, f"{self.py_func.__name__}(): argument '{name}'")
+        if function is None:
+            raise self._argument_error(index, value)
+        return function
 
     def _add_native(self, key: tuple[tuple[Type, bool], ...]) -> None:
         """Make the native path of ``key`` (if it can have one) and put it first in the chain."""
@@ -409,9 +434,9 @@ class Dispatcher:
 
         name = list(self._signature.parameters)[index]
         existing = ", ".join(str(s) for s in self.signatures) or "none yet"
-        hint = " (a subclass of str: pass str(x))" if isinstance(value, str) else ""
         return TypeError(f"{self.py_func.__name__}(): argument '{name}' has unsupported type "
-                         f"{type(value).__name__}{hint}; compiled functions accept {ACCEPTED} "
+                         f"{type(value).__name__}{_unsupported_part(value, name)}; compiled functions accept "
+                         f"{ACCEPTED}, and functions (compiled, Python, builtin or NumPy ones) "
                          f"(compiled signatures: {existing})")
 
     # ------------------------------------------------------------- inspection
@@ -469,6 +494,51 @@ class Dispatcher:
 #: how an argument that is a Python number is described, by its IR type's class
 _PYTHON_NAMES = {"BoolType": "bool", "IntType": "int", "FloatType": "float", "ComplexType": "complex"}
 
+#: what a reason says changed, by the kind of key entry (else: "type of")
+_CHANGED = {STATIC: "static value of", FUNCTION: "the function passed as"}
+
+
+def _describe_type(t: Type, weak: Any) -> str:
+    """An argument's type as ``explain()`` shows it: ``Python float`` for a Python number,
+    element by element in a tuple (``tuple<Python int, f64[::1]>``)."""
+    if isinstance(t, TupleType):
+        return f"tuple<{', '.join(_describe_type(e, w) for e, w in zip(t.elements, weak))}>"
+    if weak is True and t.is_scalar:
+        return f"Python {_PYTHON_NAMES.get(type(t).__name__, format_type(t))}"
+    return format_type(t)
+
+
+def _signature_weakness(t: Type) -> Any:
+    """What a type in a signature stands for: a scalar for a Python number, per element in a tuple."""
+    if isinstance(t, TupleType):
+        return tuple(_signature_weakness(e) for e in t.elements)
+    return t.is_scalar
+
+
+def _run_time_arguments(key: tuple, args: tuple) -> tuple:
+    """The arguments the entry takes: all but the constants of the trace (static values, functions)."""
+    if any(isinstance(t, str) for t, _ in key):
+        return tuple(a for a, (t, _) in zip(args, key) if not isinstance(t, str))
+    return args
+
+
+def _unsupported_part(value: Any, name: str) -> str:
+    """What the error says of an unsupported argument beyond its type: a subclass of str or
+    tuple, or the innermost element of a tuple that cannot be an argument."""
+    from runtime.boxing import typeof
+
+    if isinstance(value, str):
+        return " (a subclass of str: pass str(x))"
+    if not isinstance(value, tuple):
+        return ""
+    if type(value) is not tuple:
+        return " (a subclass of tuple: pass tuple(x))"
+    path = name
+    while type(value) is tuple:
+        i = next(i for i, element in enumerate(value) if typeof(element) is None)
+        path, value = f"{path}[{i}]", value[i]
+    return f" (its element {path} has type {type(value).__name__}{_unsupported_part(value, path)})"
+
 
 def _outside_this_module() -> int:
     """The ``stacklevel`` of a warning issued by the caller that names the first frame
@@ -505,6 +575,8 @@ def _static_key(value: Any) -> Any:
 def _accepts(param: Type, arg: Type) -> bool:
     if param == arg:
         return True
+    if isinstance(param, TupleType) and isinstance(arg, TupleType):
+        return len(param.elements) == len(arg.elements) and all(map(_accepts, param.elements, arg.elements))
     if not isinstance(param, ArrayType) or not isinstance(arg, ArrayType):
         return False
     return (param.dtype, param.ndim) == (arg.dtype, arg.ndim) and param.layout in ("A", arg.layout) \

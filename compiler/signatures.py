@@ -24,8 +24,10 @@ reads back as the same types (int8 prints as ``int8``, uint8 as ``uint8``).
 Arrays are written as Numba users write them, with any of the names above:
 ``f8[:]`` (1-d, any layout), ``f64[::1]`` (1-d C-contiguous), ``i4[:, ::1]``
 (2-d C), ``int32[::1, :]`` (2-d Fortran), ``int32[:, :]`` (2-d, any layout).
-Read-only arrays and tuples, which signature strings cannot spell, print as
-``readonly f64[::1]`` and ``tuple<int8, f64>``.  A result that may be None is
+Read-only arrays print as ``readonly f64[::1]``.  Tuples are written
+``tuple<f64, i8>`` (nested: ``tuple<tuple<f8, f8>, f8[::1]>``; ``tuple<>`` is the empty
+one), as arguments and results; a Python number in a tuple argument is a
+scalar of the tuple's type, as a scalar argument is.  A result that may be None is
 ``optional<f64>`` (read back too).
 
 :func:`as_type` also reads a type given as a Python object (``compiler.py_call``'s
@@ -66,8 +68,8 @@ TYPE_NAMES: dict[str, Type] = {**BIT_NAMES, **NAMES, **NUMPY_CODES, "generator":
 ACCEPTED = (f"a NumPy code ({' '.join(NUMPY_CODES)}; sizes in bytes: i8 is int64), "
             f"a name ({' '.join(NAMES)}), "
             f"a bit-sized name ({' '.join(BIT_NAMES)}), "
-            "an array of one of them (f8[:], f8[::1], i4[:, ::1], int32[::1, :]) "
-            "generator (a np.random.Generator) or str")
+            "an array of one of them (f8[:], f8[::1], i4[:, ::1], int32[::1, :]), "
+            "a tuple of these (tuple<f8, i8[:]>), generator (a np.random.Generator) or str")
 
 
 class SignatureError(ValueError):
@@ -109,6 +111,9 @@ def parse_type_name(text: str) -> Type:
     name = text.strip()
     if name.startswith("optional<") and name.endswith(">"):
         return optional(parse_type_name(name[len("optional<"):-1]))
+    if name.startswith("tuple<") and name.endswith(">"):
+        inside = name[len("tuple<"):-1]
+        return TupleType(tuple(parse_type_name(p) for p in _split_arguments(inside)) if inside.strip() else ())
     if name.endswith("]") and "[" in name:
         return _parse_array(name)
     t = TYPE_NAMES.get(name)
@@ -158,10 +163,10 @@ def _parse_array(text: str) -> ArrayType:
 
 
 def _split_arguments(text: str) -> list[str]:
-    """Split at the commas that are not inside brackets."""
+    """Split at the commas that are not inside brackets (``[]``, ``<>``)."""
     parts, depth, current = [], 0, ""
     for ch in text:
-        depth += {"[": 1, "]": -1}.get(ch, 0)
+        depth += {"[": 1, "]": -1, "<": 1, ">": -1}.get(ch, 0)
         if ch == "," and depth == 0:
             parts.append(current)
             current = ""

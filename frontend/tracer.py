@@ -36,7 +36,7 @@ from ir.types import BoolType, ComplexType, FloatType, NoneType, OptionalType, S
 
 from . import staging  # noqa: F401  (loads every layer, and so every kind's operators, before a trace runs)
 from .arith import materialize
-from .context import FunctionTrace, PathEnds, TraceContext
+from .context import FunctionTrace, PathEnds, TraceContext, current
 from .context import tracing  # noqa: F401  (read here by the robustness tests)
 from .convert import convert
 from .locations import is_converted
@@ -67,9 +67,12 @@ class Tracer(TraceContext):
                     weak: Sequence[bool] | None = None, constants: dict[int, Any] | None = None) -> FuncOp:
         """Trace ``pyfunc`` with parameters of ``arg_types``: the module's entry.
 
-        ``weak[i]`` says argument ``i`` is a Python scalar (see ``values.Symbolic``);
-        ``constants[i]``, that argument ``i`` is that Python value, a constant of the
-        trace and no parameter (``compile(static=...)``; its ``arg_types`` entry is unused)."""
+        ``weak[i]`` says argument ``i`` is a Python scalar (see ``values.Symbolic``; for a
+        tuple, a tuple of these per element, nested as the tuple is); ``constants[i]``, that
+        argument ``i`` is that Python value, a constant of the trace and no parameter
+        (``compile(static=...)``, a function passed as an argument; its ``arg_types`` entry
+        is unused).  A tuple argument is one parameter, which the traced code sees taken
+        apart into a Python tuple of its elements, as a tuple a call returns is."""
         sig = _signature(pyfunc)
         names = list(sig.parameters)
         if len(names) != len(arg_types):
@@ -77,8 +80,8 @@ class Tracer(TraceContext):
                               f"{len(arg_types)} types were given")
         weak = list(weak) if weak is not None else [False] * len(arg_types)
         constants = constants or {}
-        params = [("const", id(constants[i])) if i in constants else ("weak" if w else "arg", t)
-                  for i, (t, w) in enumerate(zip(arg_types, weak))]
+        params = [("const", id(constants[i])) if i in constants else ("packed", (t, w)) if isinstance(t, TupleType)
+                  else ("weak" if w else "arg", t) for i, (t, w) in enumerate(zip(arg_types, weak))]
         return self._trace_function(pyfunc, tuple(params), names, key=(pyfunc, tuple(params)),
                                     constants=[constants.get(i) for i in range(len(params))],
                                     result_type=result_type)
@@ -325,6 +328,8 @@ def _spec_types(spec: tuple) -> list[Type]:
     kind, data = spec
     if kind in ("arg", "weak"):
         return [data]
+    if kind == "packed":
+        return [data[0]]
     if kind == "tuple":
         return [t for s in data for t in _spec_types(s)]
     if kind == "optional":
@@ -343,7 +348,21 @@ def _rebuild(spec: tuple, block_args: Iterator, constant: Any) -> Any:
     if kind == "tuple":
         parts = constant if isinstance(constant, tuple) else (None,) * len(data)
         return tuple(_rebuild(s, block_args, c) for s, c in zip(data, parts))
+    if kind == "packed":
+        return _taken_apart(Symbolic(next(block_args)), data[1])
     return constant
+
+
+def _taken_apart(value: Symbolic, weak: Any) -> Any:
+    """An entry's tuple parameter as a Python tuple of its elements (``tuple_get`` ops), nested
+    as it is; ``weak``: which elements are Python scalars, a tuple of these."""
+    t = value.type
+    if not isinstance(t, TupleType):
+        value.weak = weak
+        return value
+    context = current()
+    return tuple(None if isinstance(e, NoneType) else _taken_apart(context.emit_value(TupleGetOp(value.value, i)), w)
+                 for i, (e, w) in enumerate(zip(t.elements, weak)))
 
 
 def _signature(pyfunc: Callable) -> inspect.Signature:

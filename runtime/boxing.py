@@ -33,6 +33,14 @@ allocated keeps its block alive through a ``MemInfoOwner``; one that
 belongs to an argument (returned as is or as a view) keeps that argument
 alive, so ``ResultUnpacker.unpack`` needs the call's arguments.
 
+A tuple argument (exactly ``tuple``: a named tuple has no type here, and the dispatcher's
+``TypeError`` says to pass ``tuple(x)``) has the type ``tuple<...>`` of its
+elements' types, nested as the value is, if every element is an argument of a
+type above (else ``typeof`` gives None); it takes the slots of its elements in order
+(:func:`runtime.abi.argument_slots`), each packed as it would be alone.  Whether an
+element is a Python scalar is part of the key as it is for an argument
+(:func:`python_scalars`).
+
 A ``str`` argument (exactly ``str``: a subclass has no type here, and the dispatcher's
 ``TypeError`` says to pass ``str(x)``) is passed as its address, borrowed; a ``str`` result holds a reference the
 result takes over (:func:`_steal`).
@@ -62,7 +70,7 @@ from .abi import argument_slots
 PYTHON_SCALARS = (bool, int, float, complex)
 
 ACCEPTED = ("bool, int (64-bit), float, complex, str, NumPy scalars of those kinds, NumPy arrays "
-            "(1-d or more) of them, np.random.Generator objects and None")
+            "(1-d or more) of them, np.random.Generator objects, None and tuples of these")
 
 _INT_CTYPES = {
     (8, True): ctypes.c_int8, (16, True): ctypes.c_int16, (32, True): ctypes.c_int32,
@@ -92,6 +100,8 @@ def typeof(value: Any) -> Type | None:
         return c128
     if isinstance(value, str):   # exactly str: a subclass (np.str_ too) is refused by the dispatcher
         return str_ if type(value) is str else None
+    if isinstance(value, tuple):  # exactly tuple: a named tuple is refused by the dispatcher
+        return _tuple_type(value) if type(value) is tuple else None
     dtype = getattr(value, "dtype", None)
     if dtype is None:
         return generator if type(value).__module__ == "numpy.random._generator" and \
@@ -105,6 +115,24 @@ def typeof(value: Any) -> Type | None:
     if isinstance(value, np.generic):
         return from_dtype(dtype)
     return None
+
+
+def _tuple_type(value: tuple) -> TupleType | None:
+    elements = []
+    for v in value:
+        t = typeof(v)
+        if t is None:
+            return None
+        elements.append(t)
+    return TupleType(tuple(elements))
+
+
+def python_scalars(value: Any) -> Any:
+    """Whether an argument is a Python scalar (weak in NumPy 2's promotion): a bool, or for a
+    tuple a tuple of these, nested as the value is -- its part of the specialisation key."""
+    if type(value) is tuple:
+        return tuple(python_scalars(v) for v in value)
+    return type(value) in PYTHON_SCALARS
 
 
 #: (dtype, ndim, flags) -> the array's type, None, or why it is refused (a str);
@@ -183,10 +211,8 @@ _SLOT_CTYPES = {"int": [ctypes.c_int64], "uint": [ctypes.c_uint64], "ptr": [ctyp
 def _slot_fields(i: int, t: Type) -> list[tuple[str, Any]]:
     """The fields argument ``i`` takes in the slot structure: ``a<i><suffix>`` per slot of
     :func:`runtime.abi.argument_slots` (an ``f32`` slot is a ``float`` and a padding field
-    ``_pad<i><suffix>``).  Tuples are no Python arguments (``typeof`` never gives them); ``none``
+    ``_pad<i><suffix>``).  A tuple's elements take theirs, in order (``a<i>_<j>...``); ``none``
     takes no field."""
-    if isinstance(t, TupleType):
-        raise TypeError(f"an argument cannot have type {t}")
     return [(name, ctype) for suffix, kind in argument_slots(t)
             for name, ctype in zip((f"a{i}{suffix}", f"_pad{i}{suffix}"), _SLOT_CTYPES[kind])]
 
@@ -226,6 +252,9 @@ def _slot_values(t: Type) -> Callable[[Any], tuple]:
     """How one argument fills its fields of the slot structure (see ``_slot_fields``)."""
     if isinstance(t, NoneType):
         return lambda v: ()
+    if isinstance(t, TupleType):
+        parts = [_slot_values(e) for e in t.elements]
+        return lambda v: tuple(field for fill, e in zip(parts, v) for field in fill(e))
     if isinstance(t, ArrayType):
         from .memory import data_pointer_function
 
