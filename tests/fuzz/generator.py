@@ -16,6 +16,13 @@ runner's ``--dtypes``).  Arrays are written with values of their own kind only
 (NumPy would truncate a float stored into an int array, and raise for NaN); an
 int out of a narrow dtype's range raises ``OverflowError``, compiled as in NumPy.
 
+A share of the operators (``OPERATOR_CALLS``) are written as the ``operator`` module's
+functions (``operator.add(a, b)``, ``operator.lt``, ``operator.neg``, ...; the divisions only
+in programs compiled with Python's error model), and a share of the int variables read
+(``BASE_TEXT``) as the length of their ``bin``/``hex``/``oct`` text (not inside ``try``
+statements: CPython computes it, and calls into Python are refused there).  Both are decided
+by draws of their own, so the programs of a seed are otherwise what they were.
+
 Optional values: a variable set to None, then to a number on one branch, and
 tested with ``is None`` / ``is not None`` (as a bool value, and by an ``if`` that
 gives it a number where it is None); a share of the functions fall off their
@@ -118,6 +125,9 @@ class Generator:
         self.lines: list[str] = []
         self.uses_random = False                  # np.random in an expression: the program imports numpy
         self.uses_math = False                    # math.comb in an expression: the program imports math
+        self.uses_operator = False                # operator.add(...) in an expression: the program imports operator
+        self.spelling = random.Random(f"spelling-{seed}")   # operator functions, bin/hex/oct: draws of their own
+        self.numpy_model = False                  # compiled with error_model="numpy" (see program)
         self.no_calls = 0                         # inside a try statement without calls (CALLS_IN_TRY)
         self.in_try = 0                           # inside a try statement (see try_statement)
         self.try_unsafe = False                   # the function has code refused inside a try statement
@@ -135,6 +145,16 @@ class Generator:
         return self.r.random() < p
 
     # ------------------------------------------------------------ expressions
+    def operation(self, a: str, op: str, b: str | None = None) -> str:
+        """``(a op b)`` (``(op a)`` without ``b``), or in a share of them (``OPERATOR_CALLS``) the
+        ``operator`` module's function of it; divisions keep the operator in programs compiled with
+        ``error_model="numpy"`` (the reference gives NumPy's results for the operators only)."""
+        if self.spelling.random() >= OPERATOR_CALLS or self.numpy_model and op in ("/", "//", "%"):
+            return f"({op}{a})" if b is None else f"({a} {op} {b})"
+        self.uses_operator = True
+        name = OPERATOR_FUNCTIONS[op] if b is not None else {"-": "neg", "not ": "not_"}[op]
+        return f"operator.{name}({a})" if b is None else f"operator.{name}({a}, {b})"
+
     def int_literal(self) -> tuple[str, int]:
         v = self.r.choice([0, 1, 2, 3, 5, 7, 10, -1, -2, -3, 13, 100, 1000, 12345, -999])
         return (f"({v})" if v < 0 else str(v)), abs(v)
@@ -177,7 +197,11 @@ class Generator:
                 choices.append("arr")
             kind = r.choice(choices)
             if kind == "var":
-                return r.choice(names), VAR_BOUND
+                name = r.choice(names)
+                if self.in_try or self.spelling.random() >= BASE_TEXT:
+                    return name, VAR_BOUND
+                self.try_unsafe = True
+                return f"len({self.spelling.choice(['bin', 'hex', 'oct'])}({name}))", 70
             if kind == "arr":
                 text = self.array_read(scope, "i64[]", depth)
                 return f"(({text}) % {MOD})", MOD   # elements are small, but keep the bound obvious
@@ -203,20 +227,20 @@ class Generator:
                 bound = ba
             else:
                 bound = bb
-            return f"({a} {op} {b})", bound
+            return self.operation(a, op, b), bound
         if kind == "pow":
             k = r.choice([0, 1, 2, 2, 3])
             a, ba = self.int_expr(scope, depth + 1)
             if ba ** max(k, 1) > EXPR_LIMIT:
                 a, ba = f"(({a}) % 1009)", 1009
-            return f"({a} ** {k})", max(ba ** k, 1)
+            return self.operation(a, "**", str(k)), max(ba ** k, 1)
         if kind == "shift":
             k = r.randint(0, 8)
             a, ba = self.int_expr(scope, depth + 1)
             if r.random() < 0.5:
-                return f"({a} >> {k})", ba
+                return self.operation(a, ">>", str(k)), ba
             a, ba = self.clamp(a, ba, EXPR_LIMIT >> 8)
-            return f"({a} << {k})", ba << k
+            return self.operation(a, "<<", str(k)), ba << k
         if kind == "abs":
             a, ba = self.int_expr(scope, depth + 1)
             return f"abs({a})", ba
@@ -231,7 +255,7 @@ class Generator:
             return f"({a} if {c} else {b})", max(ba, bb)
         if kind == "unary":
             a, ba = self.int_expr(scope, depth + 1)
-            return f"(-{a})", ba
+            return self.operation(a, "-"), ba
         if kind == "fromfloat":
             if self.in_try:   # int() of a float may raise OverflowError compiled (beyond 64 bits): refused there
                 return self.int_literal()
@@ -292,19 +316,19 @@ class Generator:
                              "np.random.uniform(-3.0, 3.0)", "np.random.exponential(0.5)"])
         if kind == "bin":
             op = r.choice(["+", "-", "*", "//", "%", "+", "-", "*", "/"])
-            return f"({self.float_expr(scope, depth + 1)} {op} {self.float_expr(scope, depth + 1)})"
+            return self.operation(self.float_expr(scope, depth + 1), op, self.float_expr(scope, depth + 1))
         if kind == "mixed":
             op = r.choice(["+", "-", "*", "/"])
             a, b = self.float_expr(scope, depth + 1), self.int_expr(scope, depth + 1)[0]
             if r.random() < 0.5:
                 a, b = b, a
-            return f"({a} {op} {b})"
+            return self.operation(a, op, b)
         if kind == "truediv":
             a, b = self.int_expr(scope, depth + 1)[0], self.int_expr(scope, depth + 1)[0]
             if self.in_try and not INT_TRUEDIV_IN_TRY:
                 return f"(float({a}) / {b})"
             self.try_unsafe = True
-            return f"({a} / {b})"
+            return self.operation(a, "/", b)
         if kind == "pow" and self.in_try and not FLOAT_POWER_IN_TRY:
             return f"abs({self.float_expr(scope, depth + 1)})"
         if kind == "pow":
@@ -323,7 +347,7 @@ class Generator:
             c = self.bool_expr(scope, depth + 1)
             return f"({self.float_expr(scope, depth + 1)} if {c} else {self.float_expr(scope, depth + 1)})"
         if kind == "unary":
-            return f"(-{self.float_expr(scope, depth + 1)})"
+            return self.operation(self.float_expr(scope, depth + 1), "-")
         if kind == "fromint":
             return f"float({self.int_expr(scope, depth + 1)[0]})"
         if kind == "andor":
@@ -354,13 +378,13 @@ class Generator:
             else:   # ints beyond 2**53 compare differently with floats (documented)
                 a = self.clamp(*self.int_expr(scope, depth + 1), 2 ** 53)[0]
                 b = self.float_expr(scope, depth + 1)
-            return f"({a} {op} {b})"
+            return self.operation(a, op, b)
         if kind == "chain":
             ops = [r.choice(["<", "<=", ">", "==", "!="]) for _ in range(2)]
             xs = [self.int_expr(scope, depth + 1)[0] for _ in range(3)]
             return f"({xs[0]} {ops[0]} {xs[1]} {ops[1]} {xs[2]})"
         if kind == "not":
-            return f"(not {self.bool_expr(scope, depth + 1)})"
+            return self.operation(self.bool_expr(scope, depth + 1), "not ")
         if kind == "andor":
             return f"({self.bool_expr(scope, depth + 1)} {r.choice(['and', 'or'])} {self.bool_expr(scope, depth + 1)})"
         if kind == "notnum":
@@ -823,6 +847,7 @@ class Generator:
         numpy_model = str(self.seed).startswith("numpy-model") or \
             random.Random(f"error-model-{self.seed}").random() < NUMPY_MODEL_PROGRAMS
         model = "numpy" if numpy_model else "python"
+        self.numpy_model = numpy_model
         self.emit(0, f"# generated program, seed {self.seed!r}"
                      + (", compiled with error_model='numpy'" if model == "numpy" else ""))
         self.emit(0, "")
@@ -837,6 +862,8 @@ class Generator:
             self.lines[1:1] = ["import numpy as np", ""]
         if self.uses_math:
             self.lines[1:1] = ["import math", ""]
+        if self.uses_operator:
+            self.lines[1:1] = ["import operator", ""]
         return Program(self.seed, "\n".join(self.lines).rstrip() + "\n", list(self.functions),
                        in_bounds=uses_arrays and not self.oob and not self.unreduced_index, error_model=model)
 
@@ -866,6 +893,14 @@ NUMPY_MODEL_PROGRAMS = 0.15
 #: the share of try statements with calls of the other functions inside (traced into the
 #: caller's code, so its handlers catch what they raise)
 CALLS_IN_TRY = 0.5
+
+#: the share of the operators written as the ``operator`` module's functions (their names), and of
+#: the int variables read as ``len(bin(i))``, ``len(hex(i))`` or ``len(oct(i))``
+OPERATOR_CALLS = 0.05
+OPERATOR_FUNCTIONS = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "//": "floordiv", "%": "mod", "**": "pow",
+                      "<<": "lshift", ">>": "rshift", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq",
+                      "!=": "ne"}
+BASE_TEXT = 0.03
 
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were
