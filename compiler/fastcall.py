@@ -25,13 +25,19 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    type, the number of dimensions, and the flags that decide the key's
    layout and ``readonly`` (``typeof``'s rules: ``C`` if C-contiguous, else
    ``F`` if Fortran-contiguous, else ``A``; writeable unless read-only;
-   aligned always) -- and that an ``int`` fits in 64 bits;
+   aligned always) -- and that an ``int`` fits in 64 bits; ``None`` by identity;
+   for a tuple exactly ``tuple``, its length, and each element as an argument
+   of the element's type; for a function argument (:mod:`compiler.callees`) the
+   very function object, and each closure cell its key depends on still holding
+   the object it held (a cell rebound since takes the Python path, which keys
+   its new value);
 2. on any mismatch returns ``PyObject_Vectorcall(fallback, args, nargs,
    kwnames)``: the next builtin of the dispatcher's chain or its Python slow
    path, which binds, raises the usual ``TypeError``/``OverflowError``,
    compiles new signatures, and so on.  Nothing has run at that point, so
    the fallback sees the call as it was made;
-3. fills the 8-byte slot array at the field offsets of
+3. fills the 8-byte slot array (a tuple's elements in their slots; a function
+   argument, a constant of the specialisation, has none) at the field offsets of
    :class:`runtime.boxing.ArgPacker`'s structure (an ``alloca``) and calls
    the exported entry at its address (``errargs`` is only read after an
    error, whose site wrote the slots its message uses);
@@ -85,11 +91,12 @@ pointer at offset 8, a ``float``'s and ``complex``'s value at 16; NumPy's
 ``PyArrayObject``: data 16, nd 24, dimensions 32, strides 40, descr 56,
 flags 64, with the flag bits below) are checked once per process against
 objects whose values Python reports (:func:`_scalar_layout_ok`,
-:func:`_array_layout_ok`); if a check fails, :func:`native_call` makes no
+:func:`_array_layout_ok`; a tuple's size at 16 and items from 24,
+:func:`_tuple_layout_ok`; a cell's object at 16, :func:`_cell_layout_ok`); if a check fails, :func:`native_call` makes no
 builtin for keys that need it and every call takes the Python path.
 
 Not handled natively (they take the Python path through ctypes, as fast as
-before): NumPy scalar arguments, ndarray subclasses other than ``memmap``,
+before): NumPy scalar arguments (in tuples too), ndarray subclasses other than ``memmap``,
 keys beyond the dispatcher's chain, and arrays whose dtype object is equal
 to but not one of NumPy's canonical ones (e.g. unpickled arrays).  A call
 with keyword arguments or defaults to fill is bound by the Python path and
@@ -100,17 +107,19 @@ from __future__ import annotations
 import ctypes
 import sys
 import threading
+import types
 from typing import Any, Callable
 
 from ir.dtypes import to_dtype
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, StrType, Type, bool_, c128, f64,
-    i64, str_,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, StrType, TupleType, Type, bool_,
+    c128, f64, i64, str_,
 )
 from runtime.boxing import ArgPacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 from runtime.memory import MemInfoOwner
 
+from .callees import FUNCTION
 from .vectorcall import NARGS_MASK
 
 __all__ = ["NativeCall", "native_call", "supports_key"]
@@ -127,6 +136,8 @@ _WRAPPER_OPT = 0
 _OB_TYPE = 8
 _FLOAT_VALUE = 16  # PyFloatObject.ob_fval
 _COMPLEX_VALUE = 16  # PyComplexObject.cval: real, then imaginary
+_TUPLE_SIZE, _TUPLE_ITEMS = 16, 24  # PyTupleObject.ob_size, ob_item
+_CELL_REF = 16  # PyCellObject.ob_ref
 _NUMPY_SCALAR_VALUE = 16  # a NumPy scalar's obval, after the object header
 _TP_ALLOC_SLOT = 47  # Py_tp_alloc, for PyType_GetSlot
 _NPY_ARRAY_WRITEABLE = 0x0400
@@ -243,6 +254,22 @@ def _array_layout_ok() -> bool:
     return True
 
 
+def _tuple_layout_ok() -> bool:
+    """A tuple's length and item pointers are where the generated code reads them."""
+    if tuple.__basicsize__ != _TUPLE_ITEMS or tuple.__itemsize__ != 8:
+        return False
+    probes = [(1.5, "x", None), (), (7,)]
+    return all(_word(id(t) + _TUPLE_SIZE) == len(t)
+               and all(_word(id(t) + _TUPLE_ITEMS + 8 * j) == id(v) for j, v in enumerate(t)) for t in probes)
+
+
+def _cell_layout_ok() -> bool:
+    """A cell's object (null while empty) is where the generated code reads it."""
+    held = object()
+    full, empty = types.CellType(held), types.CellType()
+    return _word(id(full) + _CELL_REF) == id(held) and _word(id(empty) + _CELL_REF) == 0
+
+
 def _canonical_dtypes(element: Type) -> list[Any]:
     """NumPy's built-in native dtype objects whose arrays ``typeof`` maps to ``element``
     (``int64`` has two on Linux: ``long`` and ``long long``)."""
@@ -258,20 +285,21 @@ def _canonical_dtypes(element: Type) -> list[Any]:
     return list(found.values())
 
 
-def supports_key(key: tuple[tuple[Type, bool], ...]) -> bool:
+def supports_key(key: tuple[tuple[Any, Any], ...]) -> bool:
     """Whether calls of this argument key can take the native path: Python ``bool``,
-    ``int``, ``float``, ``complex`` and ``str`` arguments and NumPy arrays (not NumPy scalars)."""
-    if not _checked("scalars", _scalar_layout_ok):
-        return False
-    for t, python_scalar in key:
-        if isinstance(t, ArrayType):
-            if python_scalar or not _checked("arrays", _array_layout_ok) or not _canonical_dtypes(t.dtype):
-                return False
-        elif t == str_:
-            continue
-        elif not python_scalar or t not in (bool_, i64, f64, c128):
-            return False
-    return True
+    ``int``, ``float``, ``complex`` and ``str`` arguments, None, NumPy arrays (not NumPy
+    scalars), tuples of these and functions."""
+    return _checked("scalars", _scalar_layout_ok) and all(_supports(t, weak) for t, weak in key)
+
+
+def _supports(t: Any, python_scalar: Any) -> bool:
+    if t == FUNCTION:
+        return _checked("cells", _cell_layout_ok)
+    if isinstance(t, TupleType):
+        return _checked("tuples", _tuple_layout_ok) and all(map(_supports, t.elements, python_scalar))
+    if isinstance(t, ArrayType):
+        return not python_scalar and _checked("arrays", _array_layout_ok) and bool(_canonical_dtypes(t.dtype))
+    return t == str_ or isinstance(t, NoneType) or python_scalar is True and t in (bool_, i64, f64, c128)
 
 
 # ----------------------------------------------------------------- code generation
@@ -354,11 +382,12 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
                  boxer: Any, raiser: Any, keep: list, nogil: bool = False) -> str:
     """The wrapper module for ``key``; every object whose address it embeds is appended to
     ``keep``.  ``nogil``: the GIL released around every call of the entry."""
-    packer = ArgPacker(tuple(t for t, _ in key))
+    packed = [i for i, (t, _) in enumerate(key) if t != FUNCTION]  # a function argument has no slots
+    packer = ArgPacker(tuple(key[i][0] for i in packed))
     slot = lambda name: getattr(packer.struct, name).offset
     f = _Text()
     nargs = len(key)
-    keep.extend((True, False, None, int, float, complex, boxer, raiser))
+    keep.extend((True, False, None, int, float, complex, tuple, str, boxer, raiser))
     f.block("entry")
     f.emit(f"%nargs = and i64 %nargsf, {NARGS_MASK}")  # called as a vectorcallfunc too
     f.emit(f"%slots = alloca [{ctypes.sizeof(packer.struct)} x i8], align 16")
@@ -368,34 +397,13 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
     no_keywords = f.value("icmp eq ptr %kwnames, null")
     count = f.value(f"icmp eq i64 %nargs, {nargs}")
     f.require(f.value(f"and i1 {no_keywords}, {count}"))
-    sizes = []  # the element counts of the array arguments
-    for i, (t, _) in enumerate(key):
+    sizes: list[str] = []  # the element counts of the array arguments
+    for i, (t, weak) in enumerate(key):
         arg = f.field("%args", 8 * i, "ptr")
-        if isinstance(t, BoolType):
-            is_true = f.value(f"icmp eq ptr {arg}, {_pointer(True)}")
-            is_false = f.value(f"icmp eq ptr {arg}, {_pointer(False)}")
-            f.require(f.value(f"or i1 {is_true}, {is_false}"))
-            f.store("i64", f.value(f"zext i1 {is_true} to i64"), "%slots", slot(f"a{i}"))
-            continue
-        cls = f.field(arg, _OB_TYPE, "ptr")
-        if isinstance(t, ArrayType):
-            sizes.append(_unbox_array(f, i, t, arg, cls, slot, keep))
-            continue
-        if isinstance(t, StrType):   # exactly str (a subclass takes the Python path, which refuses it)
-            keep.append(str)
-            f.require(f.value(f"icmp eq ptr {cls}, {_pointer(str)}"))
-            f.store("ptr", arg, "%slots", slot(f"a{i}"))
-            continue
-        f.require(f.value(f"icmp eq ptr {cls}, {_pointer({i64: int, f64: float, c128: complex}[t])}"))
-        if isinstance(t, IntType):
-            value = f.value(f"call i64 @PyLong_AsLongLongAndOverflow(ptr {arg}, ptr %overflow)")
-            f.require(f.value(f"icmp eq i32 {f.value('load i32, ptr %overflow')}, 0"))
-            f.store("i64", value, "%slots", slot(f"a{i}"))
-        elif isinstance(t, FloatType):
-            f.store("double", f.field(arg, _FLOAT_VALUE, "double"), "%slots", slot(f"a{i}"))
+        if t == FUNCTION:
+            _check_function(f, weak, arg)
         else:
-            f.store("double", f.field(arg, _COMPLEX_VALUE, "double"), "%slots", slot(f"a{i}"))
-            f.store("double", f.field(arg, _COMPLEX_VALUE + 8, "double"), "%slots", slot(f"a{i}_im"))
+            _unbox(f, t, arg, f"a{packed.index(i)}", slot, keep, sizes)
     status = _call_entry(f, entry_address, sizes, nogil)
     error, done = f.label(), f.label()
     f.emit(f"br i1 {f.value(f'icmp ne i32 {status}, 0')}, label %{error}, label %{done}")
@@ -420,6 +428,55 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
         *f.lines,
         "}",
     ])
+
+
+def _unbox(f: _Text, t: Type, arg: str, name: str, slot: Callable[[str], int], keep: list, sizes: list[str]) -> None:
+    """Check that ``arg`` is a value of the key's type ``t`` (see the module docstring) and store
+    it in its slots, whose fields are named ``name`` and its suffixes; an array's element count
+    is appended to ``sizes``."""
+    if isinstance(t, NoneType):
+        f.require(f.value(f"icmp eq ptr {arg}, {_pointer(None)}"))
+        return
+    if isinstance(t, BoolType):
+        is_true = f.value(f"icmp eq ptr {arg}, {_pointer(True)}")
+        is_false = f.value(f"icmp eq ptr {arg}, {_pointer(False)}")
+        f.require(f.value(f"or i1 {is_true}, {is_false}"))
+        f.store("i64", f.value(f"zext i1 {is_true} to i64"), "%slots", slot(name))
+        return
+    cls = f.field(arg, _OB_TYPE, "ptr")
+    if isinstance(t, ArrayType):
+        sizes.append(_unbox_array(f, name, t, arg, cls, slot, keep))
+        return
+    if isinstance(t, TupleType):   # exactly tuple, of the key's length
+        f.require(f.value(f"icmp eq ptr {cls}, {_pointer(tuple)}"))
+        f.require(f.value(f"icmp eq i64 {f.field(arg, _TUPLE_SIZE, 'i64')}, {len(t.elements)}"))
+        for j, element in enumerate(t.elements):
+            _unbox(f, element, f.field(arg, _TUPLE_ITEMS + 8 * j, "ptr"), f"{name}_{j}", slot, keep, sizes)
+        return
+    if isinstance(t, StrType):   # exactly str (a subclass takes the Python path, which refuses it)
+        f.require(f.value(f"icmp eq ptr {cls}, {_pointer(str)}"))
+        f.store("ptr", arg, "%slots", slot(name))
+        return
+    f.require(f.value(f"icmp eq ptr {cls}, {_pointer({i64: int, f64: float, c128: complex}[t])}"))
+    if isinstance(t, IntType):
+        value = f.value(f"call i64 @PyLong_AsLongLongAndOverflow(ptr {arg}, ptr %overflow)")
+        f.require(f.value(f"icmp eq i32 {f.value('load i32, ptr %overflow')}, 0"))
+        f.store("i64", value, "%slots", slot(name))
+    elif isinstance(t, FloatType):
+        f.store("double", f.field(arg, _FLOAT_VALUE, "double"), "%slots", slot(name))
+    else:
+        f.store("double", f.field(arg, _COMPLEX_VALUE, "double"), "%slots", slot(name))
+        f.store("double", f.field(arg, _COMPLEX_VALUE + 8, "double"), "%slots", slot(f"{name}_im"))
+
+
+def _check_function(f: _Text, function: Any, arg: str) -> None:
+    """A function argument is the key's very function object (a
+    :class:`~compiler.callees.FunctionArgument`, which keeps it, its cells and what they held
+    alive), and each cell its key depends on holds the object it held."""
+    f.require(f.value(f"icmp eq ptr {arg}, {_pointer(function.function)}"))
+    for cell, content in function.watched():
+        held = f.field(_address(cell), _CELL_REF, "ptr")
+        f.require(f.value(f"icmp eq ptr {held}, {_address(content) if content else 'null'}"))
 
 
 def _call_entry(f: _Text, entry_address: int, sizes: list[str], nogil: bool = False) -> str:
@@ -452,7 +509,7 @@ def _call_entry(f: _Text, entry_address: int, sizes: list[str], nogil: bool = Fa
     return f.value(f"phi i32 [{released_status}, %{released}], [{held_status}, %{held}]")
 
 
-def _unbox_array(f: _Text, i: int, t: ArrayType, arg: str, cls: str, slot: Callable[[str], int],
+def _unbox_array(f: _Text, name: str, t: ArrayType, arg: str, cls: str, slot: Callable[[str], int],
                  keep: list) -> str:
     """Check that ``arg`` has exactly the key's array type (see the module docstring), then
     fill its slots: meminfo 0 (lent), data, shape, byte strides.  Returns its element count."""
@@ -468,14 +525,14 @@ def _unbox_array(f: _Text, i: int, t: ArrayType, arg: str, cls: str, slot: Calla
     expected = _ALIGNED | (0 if t.readonly else _WRITEABLE) | layout
     flags = f.field(arg, _ARRAY_FLAGS, "i32")
     f.require(f.value(f"icmp eq i32 {f.value(f'and i32 {flags}, {mask}')}, {expected}"))
-    f.store("i64", "0", "%slots", slot(f"a{i}_meminfo"))
-    f.store("ptr", f.field(arg, _ARRAY_DATA, "ptr"), "%slots", slot(f"a{i}_data"))
+    f.store("i64", "0", "%slots", slot(f"{name}_meminfo"))
+    f.store("ptr", f.field(arg, _ARRAY_DATA, "ptr"), "%slots", slot(f"{name}_data"))
     size = "1"
     for kind, offset in (("shape", _ARRAY_DIMENSIONS), ("stride", _ARRAY_STRIDES)):
         values = f.field(arg, offset, "ptr")
         for k in range(t.ndim):
             value = f.field(values, 8 * k, "i64")
-            f.store("i64", value, "%slots", slot(f"a{i}_{kind}{k}"))
+            f.store("i64", value, "%slots", slot(f"{name}_{kind}{k}"))
             if kind == "shape":
                 size = f.value(f"mul i64 {size}, {value}")
     return size

@@ -266,3 +266,50 @@ def test_the_key_of_a_function():
     assert function_argument(np.sum, "f").describe() == "function numpy.sum"
     assert function_argument(int, "f").describe() == "class int"
     assert function_argument(np.float32, "f").describe() == "class numpy.float32"
+
+
+@pytest.fixture
+def slow_calls(monkeypatch):
+    """The argument tuples of the calls that ran through ctypes (not the native path)."""
+    from compiler.pipeline import CompiledFunction
+
+    calls = []
+    original = CompiledFunction.__call__
+    monkeypatch.setattr(CompiledFunction, "__call__", lambda self, args: calls.append(args) or original(self, args))
+    return calls
+
+
+def test_a_function_argument_takes_the_native_path(slow_calls):
+    from compiler.fastcall import NativeCall
+
+    f = compile(apply)
+    for _ in range(3):
+        assert f(square, 3) == 9
+    assert len(slow_calls) == 2 and isinstance(type(f).__call__.__self__, NativeCall)
+    assert slow_calls[0] == (3,)   # the function is no run-time argument
+    for n in (4, -2, 10):
+        assert f(square, n) == n * n
+    assert len(slow_calls) == 2
+    assert f(halve, 9) == 4 and len(slow_calls) == 3   # another function: the Python path
+
+
+def test_the_native_path_sees_a_rebound_cell(slow_calls):
+    offset = 1
+
+    def shifted(x):
+        return x + offset
+
+    f = compile(apply)
+    for _ in range(3):
+        assert f(shifted, 1) == 2
+    before = len(slow_calls)
+    assert f(shifted, 5) == 6 and len(slow_calls) == before   # native
+    offset = 10
+    assert f(shifted, 5) == 15 and len(slow_calls) == before + 1   # the cell holds another object
+    offset = 1
+    assert f(shifted, 5) == 6   # the first specialisation again
+    del offset   # an empty cell: refused when traced (CPython raises NameError when it is read)
+    with pytest.raises(NameError):
+        shifted(0)
+    with pytest.raises(CompileError, match="the free variable 'offset' of .*shifted has no value yet"):
+        f(shifted, 5)

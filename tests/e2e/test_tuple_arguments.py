@@ -258,3 +258,51 @@ def test_numpy_scalars_come_back_as_the_result_rules_say():
     t = (np.bool_(True), np.float64(1.5), np.int64(2), np.float32(0.25), np.int8(3), 7, 2.5)
     got = compile(returned)(t)
     assert got == t and [type(v) for v in got] == [bool, float, int, np.float32, np.int8, int, float]
+
+
+def test_a_tuple_argument_takes_the_native_path(monkeypatch):
+    from compiler.pipeline import CompiledFunction
+
+    slow = []
+    original = CompiledFunction.__call__
+    monkeypatch.setattr(CompiledFunction, "__call__", lambda self, args: slow.append(args) or original(self, args))
+    f = compile(mixed)
+    t = (True, 3, 0.5, 1 + 2j, "ab")
+    for _ in range(3):
+        assert f(t) == mixed(t)
+    assert len(slow) == 2 and isinstance(type(f).__call__.__self__, __import__("compiler").fastcall.NativeCall)
+    for other in [(False, 3, 0.5, 1 + 2j, "ab"), (True, -2, 1e300, 0j, "")]:
+        assert f(other) == mixed(other)
+    assert len(slow) == 2   # the native path took them
+    # not of its key: the element types differ, or an element is an int subclass, a NumPy scalar...
+    for other in [(1, 3, 0.5, 1 + 2j, "ab"), (True, 3.0, 0.5, 1 + 2j, "ab"), (True, 3, 0.5, 1 + 2j),
+                  (True, np.float32(3), 0.5, 1 + 2j, "ab"), (True, 3, 0.5, 1 + 2j, "ab", 1)]:
+        assert_matches_cpython(mixed, f, (other,), sys.modules[__name__])
+    with pytest.raises(TypeError, match="argument 't' has unsupported type list"):
+        f([True, 3, 0.5, 1j, "ab"])
+    assert isinstance(f, Dispatcher)
+
+
+def test_arrays_and_none_in_tuples_take_the_native_path(monkeypatch):
+    from compiler.pipeline import CompiledFunction
+
+    slow = []
+    original = CompiledFunction.__call__
+    monkeypatch.setattr(CompiledFunction, "__call__", lambda self, args: slow.append(args) or original(self, args))
+    f, g = compile(array_pairs), compile(optional_part)
+    a, b = np.arange(5.0), np.arange(5, dtype=np.int32)[::-1]
+    for _ in range(3):
+        assert f((a, (b, 0.5))) == array_pairs((a, (b, 0.5))) and g((2.0, None)) == 2.0
+    assert len(slow) == 4
+    for args in [(a * 2, (b, -1.0)), (a[::-1].copy(), (np.arange(5, 10, dtype=np.int32)[::-1], 0.0))]:
+        assert f(args) == array_pairs(args)
+    assert g((3.5, None)) == 3.5 and len(slow) == 4
+    h = compile(array_parts)
+    big = np.arange(10_000.0)   # the GIL released around the call: the elements are counted in tuples too
+    for _ in range(3):
+        scaled, same, view, whole = h((big, 2.0))
+        assert same is big and whole[0] is big and np.shares_memory(view, big)
+    # not of the key: an int64 array where the int32 one was, a float where None was
+    assert f((a, (b.astype(np.int64), 0.5))) == array_pairs((a, (b.astype(np.int64), 0.5)))
+    assert g((2.0, 1.0)) == 3.0
+    assert len(slow) == 4 + 2 + 2
