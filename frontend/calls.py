@@ -14,8 +14,8 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 
 from . import (
-    builtins, combining, generators, lapack, linalg, nanfunctions, norms, nprandom, purity, pymath, pyoperator,
-    runtime_calls, searching, sorting, statistics, text, wholearray,
+    builtins, combining, generators, lapack, linalg, lists, nanfunctions, norms, nprandom, purity, pymath,
+    pyoperator, runtime_calls, searching, sorting, statistics, text, wholearray,
 )
 from .context import TraceContext, current
 from .raising import construct_exception
@@ -75,6 +75,7 @@ def _holds(value: Any, test: Callable[[Any], bool]) -> bool:
 
 def mutable(obj: Any) -> Any:
     """``obj`` as the container of a subscript store; see :func:`_check_mutation`."""
+    obj = lists.mutable(obj)
     if not isinstance(obj, Symbolic):
         _check_mutation(obj, f"changing an item of a Python {type(obj).__name__}")
     return obj
@@ -112,6 +113,13 @@ def resolve_call(f: Any) -> Callable:
 def _resolve(f: Any) -> Callable:
     if isinstance(f, Symbolic):
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
+    on_lists = lists.builtin(f)
+    if on_lists is not None:   # len, sum, sorted, list, ... of a run-time list; else as below
+        return lambda *args, **kwargs: on_lists(lambda *a, **k: _resolve_others(f)(*a, **k), args, kwargs)
+    return _resolve_others(f)
+
+
+def _resolve_others(f: Any) -> Callable:
     impl = _library(f) or wholearray.lookup(f) or pymath.lookup(f) or builtins.lookup(f) or pyoperator.lookup(f) \
         or nprandom.lookup(f) or runtime_calls.lookup(f) or text.lookup(f)
     if impl is not None:
@@ -123,6 +131,13 @@ def _resolve(f: Any) -> Callable:
         f = py_func
     if isinstance(f, pytypes.FunctionType) and not purity.is_pure(f):
         return lambda *args, **kwargs: _tr().call(f, args, kwargs)
+    on_list = lists.method_of_python_list(f)
+    if on_list is not None:   # at run time where it must be, else as below
+        return lambda *args, **kwargs: on_list(lambda *a, **k: _resolve_plain(f)(*a, **k), args, kwargs)
+    return _resolve_plain(f)
+
+
+def _resolve_plain(f: Any) -> Callable:
     if purity.mutating_method(f):
         _check_mutation(f.__self__, f"{type(f.__self__).__name__}.{f.__name__}()")
         return f
