@@ -424,6 +424,12 @@ def count_of(a, x):
     return operator.countOf((a, 2), x)
 
 
+def getter_of_a_run_time_key(t, i):
+    return operator.itemgetter(i)(t)
+
+
 def test_the_others_are_refused_with_run_time_values():
     with pytest.raises(UnsupportedError, match=r"operator\.countOf\(\) of run-time values is not supported"):
         compiled(count_of, 0)(1, 2)
+    with pytest.raises(UnsupportedError, match=r"operator\.itemgetter\(\) of run-time values is not supported"):
+        compiled(getter_of_a_run_time_key, 0)((1.0, 2.0), 1)
