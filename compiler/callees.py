@@ -38,6 +38,12 @@ What a function reads besides its cells -- its globals, its defaults, its code
 them later leaves the specialisations made as they were (the dispatcher's
 rule for globals).
 
+The key keeps the function, and what its cells held, alive (as static values
+are kept).  A tuple holding a function is refused (the dispatcher's
+``TypeError`` names the element): a tuple argument is a run-time value, whose
+elements are numbers, strings, arrays or tuples; pass the functions as
+arguments of their own.
+
 The native call path (:mod:`compiler.fastcall`) checks a function argument
 by identity, and each watched cell (:attr:`FunctionArgument.cells`) by the
 identity of the object it holds: a cell rebound since, even to an equal

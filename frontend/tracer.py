@@ -355,14 +355,15 @@ def _rebuild(spec: tuple, block_args: Iterator, constant: Any) -> Any:
 
 def _taken_apart(value: Symbolic, weak: Any) -> Any:
     """An entry's tuple parameter as a Python tuple of its elements (``tuple_get`` ops), nested
-    as it is; ``weak``: which elements are Python scalars, a tuple of these."""
+    as it is; ``weak``: which elements are Python scalars, a tuple of these (or one bool for all)."""
     t = value.type
     if not isinstance(t, TupleType):
         value.weak = weak
         return value
+    parts = weak if isinstance(weak, tuple) else (weak,) * len(t.elements)
     context = current()
     return tuple(None if isinstance(e, NoneType) else _taken_apart(context.emit_value(TupleGetOp(value.value, i)), w)
-                 for i, (e, w) in enumerate(zip(t.elements, weak)))
+                 for i, (e, w) in enumerate(zip(t.elements, parts)))
 
 
 def _signature(pyfunc: Callable) -> inspect.Signature:

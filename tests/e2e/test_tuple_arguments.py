@@ -306,3 +306,12 @@ def test_arrays_and_none_in_tuples_take_the_native_path(monkeypatch):
     assert f((a, (b.astype(np.int64), 0.5))) == array_pairs((a, (b.astype(np.int64), 0.5)))
     assert g((2.0, 1.0)) == 3.0
     assert len(slow) == 4 + 2 + 2
+
+
+def test_a_tuple_parameter_is_taken_apart_in_the_trace():
+    from frontend import trace
+
+    for weak in ([(False, True), True], [False, False], None):   # per element, one for all, or none given
+        module, entry = trace(pair_sum, [TupleType((f64, i64)), i64], weak=weak)
+        assert tuple(entry.arg_types) == (TupleType((f64, i64)), i64)
+        assert str(module).count("tuple_get %t") == 2
