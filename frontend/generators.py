@@ -20,7 +20,7 @@ Python-semantics decisions:
 * ``max`` keeps an item where ``item > best`` holds, ``min`` where ``item < best`` does,
   as CPython compares (the first of equal items wins; a NaN first stays, a NaN later is
   skipped); of no items they raise CPython's ``ValueError("max() arg is an empty
-  sequence")``, or give ``default=``; ``key=`` is not supported;
+  sequence")``, or give ``default=``; ``key=`` is called once per item, as CPython calls it;
 * a generator expression or generator is consumed once: iterating it a second time is
   an ``UnsupportedError`` (CPython would find it exhausted, or resume it where it
   stopped); so is any other use of one over a run-time iterable (``list``, ``zip``);
@@ -153,22 +153,23 @@ _NO_DEFAULT = object()
 
 
 def _extremum(name: str, better: Callable[[Any, Any], Any]) -> Callable[..., Any]:
-    """``min`` or ``max`` of the items: ``better(item, best)`` says the item replaces the best so far."""
-    def consume(items: TracesItsOwnLoop, *, default: Any = _NO_DEFAULT) -> Any:
-        acc = _Accumulator((f"({name})",), Undefined(f"({name})"))
+    """``min`` or ``max`` of the items: ``better(key, best_key)`` says an item replaces the best so far."""
+    def consume(items: TracesItsOwnLoop, *, key: Any = None, default: Any = _NO_DEFAULT) -> Any:
+        acc = _Accumulator((f"({name})", f"({name} key)"), Undefined(f"({name})"), Undefined(f"({name} key)"))
 
         def step(value: Any) -> None:
-            best = acc.values[0]
+            best, best_key = acc.values
+            value_key = value if key is None else operators.call(key)(value)
 
             def take() -> None:
-                acc.values[0] = value
+                acc.values[:] = [value, value_key]
 
             if isinstance(best, Undefined):   # the first item, known while compiling
                 take()
             elif isinstance(best, MaybeUnbound):   # there is a best item where its flag holds
-                acc.if_(best.flag, lambda: acc.if_(better(value, best.value), take), take)
+                acc.if_(best.flag, lambda: acc.if_(better(value_key, best_key.value), take), take)
             else:
-                acc.if_(better(value, best), take)
+                acc.if_(better(value_key, best_key), take)
 
         acc.loop(items, step)
         best = acc.values[0]
@@ -188,8 +189,8 @@ def _extremum(name: str, better: Callable[[Any, Any], Any]) -> Callable[..., Any
 
 
 _CONSUMERS = {builtins.sum: (_sum, {"start"}), builtins.any: (_any, set()), builtins.all: (_all, set()),
-              builtins.min: (_extremum("min", operator.lt), {"default"}),
-              builtins.max: (_extremum("max", operator.gt), {"default"})}
+              builtins.min: (_extremum("min", operator.lt), {"key", "default"}),
+              builtins.max: (_extremum("max", operator.gt), {"key", "default"})}
 
 
 def consuming(f: Any, otherwise: Callable[..., Any]) -> Callable[..., Any]:

@@ -70,6 +70,21 @@ def indexed(a):
         yield i, a[i]
 
 
+def running_totals(n):
+    s = 0
+    for i in range(n):
+        s += i
+        yield s, i
+
+
+def magnitudes(a):
+    for x in a:
+        if x > 0:
+            yield x
+        else:
+            yield -x * 10
+
+
 def with_defaults(n, step=2, *, start=0):
     i = start
     while i < n:
@@ -168,6 +183,11 @@ def consumers(n):
         all(evens_squared(n)), sum(evens_squared(n), 10)
 
 
+def keyed(a, n):
+    return (max(evens_squared(n), key=lambda v: -v), min((x for x in a), key=abs),
+            max(magnitudes(a), key=lambda v: v % 7.0, default=-1.0), max((x for x in a if x > 100), key=abs, default=None))
+
+
 def max_of_empty(n):
     return max(nothing(n))
 
@@ -234,6 +254,39 @@ def in_a_run_time_loop(n):
     return s
 
 
+def the_same_names_as_the_generator(n):
+    s = 0
+    i = 100
+    for a, b in running_totals(n):
+        s += a * b
+        i += 1
+    return s, i
+
+
+def two_yields(a):
+    t = 0.0
+    for v in magnitudes(a):
+        t = t * 0.5 + v
+    return t
+
+
+def in_a_run_time_branch(n, c):
+    s = 0
+    if c > 0:
+        for total, _ in running_totals(n):
+            s += total
+    return s
+
+
+def over_a_generator_expression(a):
+    s = 0.0
+    for v in (x * 2 for x in a if x > 0):
+        s += v
+        if s > 5:
+            break
+    return s
+
+
 CASES = [
     (for_sum, [(10,), (0,), (1,)]),
     (breaks, [(20, 50), (20, 1000), (0, 5)]),
@@ -246,6 +299,7 @@ CASES = [
     (nested_loops, [(6,), (1,)]),
     (over_an_array, [(A,), (np.zeros(0),)]),
     (consumers, [(7,), (1,)]),
+    (keyed, [(A, 7), (np.zeros(0) + 1.0, 1)]),
     (max_of_empty, [(3,), (300,)]),
     (min_of_empty, [(3,), (300,)]),
     (divides, [(0,), (2,), (4,)]),
@@ -256,6 +310,10 @@ CASES = [
     (in_a_generator_expression, [(9,)]),
     (stored_then_iterated, [(9,)]),
     (in_a_run_time_loop, [(5,), (0,)]),
+    (the_same_names_as_the_generator, [(5,), (0,)]),
+    (two_yields, [(A,)]),
+    (in_a_run_time_branch, [(4, 1), (4, 0)]),
+    (over_a_generator_expression, [(A,), (np.array([1.0, 0.5]),)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in OPT_LEVELS]
@@ -354,6 +412,11 @@ def enumerated(n):
     return s
 
 
+def generator_expression_twice(n):
+    g = (i * i for i in range(n))
+    return sum(g) + max(g)
+
+
 def wrong_arguments(n):
     return sum(evens_squared(n, 2))
 
@@ -368,6 +431,7 @@ def wrong_arguments(n):
     (iterated_in_a_loop_apart, UnsupportedError, "apart from where it is made"),
     (recursive, UnsupportedError, "walk\\(\\) iterates itself"),
     (enumerated, UnsupportedError, "this use of the generator evens_squared\\(\\)"),
+    (generator_expression_twice, UnsupportedError, "generator expression is iterated a second time"),
     (wrong_arguments, TypingError, "evens_squared\\(\\): too many positional arguments"),
     (evens_squared, UnsupportedError, "a compiled function cannot be a generator"),
 ])
