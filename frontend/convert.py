@@ -855,6 +855,38 @@ def _percent_format(node: ast.expr) -> ast.expr:
     return node
 
 
+#: the methods that change a list
+_LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "reverse", "clear", "sort"})
+
+
+def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
+    """The variables whose value is changed in place -- ``x.append(v)`` (a list method that
+    changes it), ``x[i] = v``, ``x[i] += v`` -- inside a loop or a branch of the function
+    (not of its nested defs): a list such a variable holds is made a run-time list where it
+    is assigned (``frontend.lists``), so that reads of it inside the loop see the changes."""
+    changed: set[str] = set()
+
+    def visit(node: ast.AST, inside: bool) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return
+        if inside:
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in _LIST_CHANGES and isinstance(node.func.value, ast.Name):
+                changed.add(node.func.value.id)
+            targets = node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, ast.AugAssign) else []
+            for target in targets:
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    changed.add(target.value.id)
+        nested = inside or isinstance(node, (ast.For, ast.While, ast.If, ast.Try, ast.With))
+        for child in ast.iter_child_nodes(node):
+            visit(child, nested and not (isinstance(node, ast.For) and child is node.iter))
+
+    for stmt in body:
+        visit(stmt, False)
+    return changed
+
+
 class _ExprConverter(ast.NodeTransformer):
     """Routes expressions through ``ag__`` operators.
 
@@ -866,9 +898,10 @@ class _ExprConverter(ast.NodeTransformer):
     (where it is unbound, CPython's ``NameError`` of a free variable).
     """
 
-    def __init__(self, variables: set[str], free: set[str] = frozenset()):
+    def __init__(self, variables: set[str], free: set[str] = frozenset(), changed: set[str] = frozenset()):
         self._variables = variables
         self._free = free
+        self._changed = changed
         self._inner: list[set[str]] = []
         self._handlers: list[str] = []   # the exception parameters of the except clauses around
 
@@ -903,6 +936,8 @@ class _ExprConverter(ast.NodeTransformer):
         self.generic_visit(node)
         target = node.targets[0]
         if len(node.targets) == 1 and isinstance(target, ast.Name) and self._is_variable(target.id):
+            if target.id in self._changed:   # a list it holds is one at run time from here on
+                node.value = _at(node.value, _ag("run_time_list", node.value))
             node.value = _at(node.value, _ag("named", node.value, ast.Constant(target.id)))
         return node
 
@@ -1221,6 +1256,13 @@ class Converted:
     function: Callable
 
     @property
+    def changed_in_blocks(self) -> frozenset[str]:
+        """The variables (parameters too) whose value the function changes in place inside a loop
+        or a branch (see :func:`_changed_in_blocks`)."""
+        node, _, _ = get_function_ast(self.original)
+        return frozenset(_changed_in_blocks(node.body))
+
+    @property
     def source(self) -> str:
         """The converted source, for users to read (converted again: only tools ask for it)."""
         node, filename, _ = get_function_ast(self.original)
@@ -1304,7 +1346,7 @@ def _convert_function(node: ast.FunctionDef, variables: set[str], enclosing: set
         body = _yields_lowered(body)
     lowering = _JumpLowering(namer, "result_" if inline else "retval_")
     body, _, _ = lowering.block(body)
-    converter = _ExprConverter(variables, free)
+    converter = _ExprConverter(variables, free, _changed_in_blocks(node.body))
     body = [converter.visit(stmt) for stmt in body]
 
     docstring = body[:1] if ast.get_docstring(node) is not None else []

@@ -40,12 +40,13 @@ import builtins
 import copy
 import operator
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
 from ir import TypingError, UnsupportedError
+from ir.ops import ForOp, WhileOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, Type, bool_, c128, f64, i64,
     none, str_,
@@ -57,7 +58,7 @@ from .iteration import IndexedIterable
 from .runtime_calls import call_python, call_python_array
 from .values import Symbolic, define, describe, python_scalar_type
 
-__all__ = ["is_list", "made", "current_value", "as_value", "merged_type", "merged_value", "snapshot",
+__all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "merged_type", "merged_value", "snapshot",
            "list_comprehension", "mutable", "method_of_python_list", "builtin", "binary", "ListItems", "length", "contains",
            "truth"]
 
@@ -80,6 +81,8 @@ class _Made:
     items: list
     frame: RegionFrame
     run_time: Symbolic | None = None
+    #: the frames open where a read of it inside a region entered since was traced
+    reads: list = field(default_factory=list)
 
 
 def _record(items: list) -> _Made | None:
@@ -99,6 +102,17 @@ def made(value: Any) -> Any:
     return value
 
 
+def run_time_list(value: Any) -> Any:
+    """``value`` assigned to a variable whose list the function changes inside a loop or a
+    branch (the converter finds them): a Python list is made a run-time list here, so that
+    what the loop reads of it before it changes it is read at run time too."""
+    value = current_value(value)
+    if isinstance(value, list):
+        made(value)
+        return _run_time(value)
+    return value
+
+
 def current_value(value: Any) -> Any:
     """``value``, or the run-time list of a Python list that has one."""
     if isinstance(value, list):
@@ -106,6 +120,29 @@ def current_value(value: Any) -> Any:
         if record is not None and record.run_time is not None:
             return record.run_time
     return value
+
+
+def load(value: Any) -> Any:
+    """A read of a variable holding ``value``: :func:`current_value`; a read of a Python list
+    inside a region entered since it was made is noted (see :func:`_check_no_stale_reads`)."""
+    if isinstance(value, list):
+        record = _record(value)
+        if record is not None and record.run_time is None and _tr().frame is not record.frame:
+            record.reads.append(tuple(_tr().function.frames))
+    return current_value(value)
+
+
+def _check_no_stale_reads(record: _Made) -> None:
+    """A Python list read inside a loop that is still being traced, and changed now at run
+    time (through a name the converter could not see: an alias made in the loop, a function
+    it calls): the read saw the list as it was while compiling, not as the loop leaves it."""
+    frames = _tr().function.frames
+    start = next(i for i, f in enumerate(frames) if f is record.frame) + 1
+    loops = [f for f in frames[start:] if isinstance(f.block.parent_op, (ForOp, WhileOp))]
+    if any(any(loop is f for f in stack) for loop in loops for stack in record.reads):
+        raise _tr().error(UnsupportedError, "this list is changed here at run time, inside a loop that reads it "
+                                            "before (where compiling saw it as it was then); change it through "
+                                            "the variable it was assigned to, not another name for it")
 
 
 def as_value(value: Any) -> Any:
@@ -129,6 +166,7 @@ def _run_time(items: list) -> Symbolic:
         tr = _tr()
         if not _on_stack(record.frame):   # made in a region whose traced code ended: built for this use
             return _build(items)
+        _check_no_stale_reads(record)
         block, index = _before_current_region(record.frame)
         with tr.builder.inside(block, index):
             record.run_time = _build(items)

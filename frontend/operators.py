@@ -64,6 +64,13 @@ def ld_free(value: Any) -> Any:
     return value
 
 
+def run_time_list(value: Any) -> Any:
+    """The value assigned to a variable whose list the function changes inside a loop or a
+    branch: while tracing, a list is a run-time list from here on (``frontend.lists``)."""
+    staging = _staging()
+    return staging.run_time_list(value) if staging.tracing() else value
+
+
 def named(value: Any, name: str) -> Any:
     """The value of ``name = value``."""
     staging = _staging()

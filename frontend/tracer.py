@@ -116,7 +116,13 @@ class Tracer(TraceContext):
             return self._inline(pyfunc, bound)
         from .strings import text_as_value   # text made here is a run-time string there
 
-        values = [text_as_value(v) for v in bound.arguments.values()]
+        arguments = dict(bound.arguments)
+        if any(isinstance(v, list) for v in arguments.values()):   # a list it changes in a loop or a branch
+            from .lists import as_value as list_value              # is a run-time list there
+
+            changed = convert(pyfunc).changed_in_blocks
+            arguments = {name: list_value(v) if name in changed else v for name, v in arguments.items()}
+        values = [text_as_value(v) for v in arguments.values()]
         if _passes_a_lambda(values):
             raise self.error(UnsupportedError, f"{pyfunc.__name__}() calls itself and is passed a lambda of its "
                                                "caller: not supported in compiled code; pass the values the "

@@ -46,9 +46,9 @@ def load(value: Any) -> Any:
     if isinstance(value, tuple) and any(isinstance(v, (MaybeUnbound, TypeConflict, OptionalValue)) for v in value):
         return tuple(load(v) for v in value)
     if isinstance(value, list):
-        from .lists import current_value   # a layer above: a Python list that became a run-time one is that
+        from .lists import load as list_load   # a layer above: a Python list that became a run-time one is that
 
-        return current_value(value)
+        return list_load(value)
     return value
 
 

@@ -196,3 +196,37 @@ def extend_with_run_time_sequences(a, n):
 def to_array(n):
     lst = [i * 0.5 for i in range(n)]
     return np.array(lst)
+
+
+def read_then_changed_in_a_loop(n):
+    lst = [0]
+    s = 0
+    for i in range(n):
+        s += len(lst) + lst[-1]
+        lst.append(i)
+    return s, lst
+
+
+def changed_through_an_alias_before_the_loop(n):
+    a = [0]
+    b = a
+    s = 0
+    for i in range(n):
+        s += len(a)
+        b.append(i)
+    return s, a
+
+
+def _fill(lst, n):
+    for i in range(n):
+        lst.append(i * i)
+    return len(lst)
+
+
+def passed_to_a_function_that_changes_it(n):
+    made_at_run_time = []
+    for k in range(2):
+        made_at_run_time.append(k)
+    m = _fill(made_at_run_time, n)
+    made_while_compiling = [1, 2]
+    return made_at_run_time, m, _fill(made_while_compiling, n), made_while_compiling

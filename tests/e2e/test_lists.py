@@ -39,6 +39,9 @@ CASES = [
     (k.remove_missing, [(2,)]),
     (k.extend_with_run_time_sequences, [(A, 3), (A[:0], 0)]),
     (k.to_array, [(4,), (0,)]),
+    (k.read_then_changed_in_a_loop, [(5,), (0,)]),
+    (k.changed_through_an_alias_before_the_loop, [(4,)]),
+    (k.passed_to_a_function_that_changes_it, [(3,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]
@@ -84,6 +87,22 @@ def test_items_of_another_type_are_refused():
 
     with pytest.raises(TypingError, match="holds float items; storing a int"):
         compile(mixed)(3)
+
+
+def test_a_list_changed_through_a_name_made_in_the_loop_that_read_it_is_refused():
+    from ir import UnsupportedError
+
+    def alias_in_loop(n):
+        a = [0]
+        s = 0
+        for i in range(n):
+            s += len(a)
+            b = a
+            b.append(i)
+        return s
+
+    with pytest.raises(UnsupportedError, match="inside a loop that reads it before"):
+        compile(alias_in_loop)(3)
 
 
 def test_a_million_calls_keep_memory_flat():
