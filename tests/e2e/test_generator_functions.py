@@ -185,7 +185,8 @@ def consumers(n):
 
 def keyed(a, n):
     return (max(evens_squared(n), key=lambda v: -v), min((x for x in a), key=abs),
-            max(magnitudes(a), key=lambda v: v % 7.0, default=-1.0), max((x for x in a if x > 100), key=abs, default=None))
+            max(magnitudes(a), key=lambda v: v % 7.0, default=-1.0),
+            max((x for x in a if x > 100), key=abs, default=None))
 
 
 def max_of_empty(n):

@@ -182,6 +182,25 @@ def lambda_reads_unbound(x):
     return r
 
 
+def defined_in_a_try_body(x):
+    try:
+        def inverse(v):
+            return 1 / v
+        r = inverse(x)
+    except ZeroDivisionError:
+        r = -1.0
+    return r
+
+
+def called_by_a_nested_generator(n, k):
+    def scaled(v):
+        return v * k
+    def values(m):
+        for i in range(m):
+            yield scaled(i)
+    return sum(values(n))
+
+
 def docstring_and_no_return(x):
     def g(v):
         """A docstring."""
@@ -209,6 +228,8 @@ CASES = [
     (free_variable_unbound, [(3, 1), (3, 0)]),
     (free_variable_never_bound, [(3,)]),
     (lambda_reads_unbound, [(3,)]),
+    (defined_in_a_try_body, [(4,), (0,)]),
+    (called_by_a_nested_generator, [(4, 3), (0, 2)]),
     (docstring_and_no_return, [(3,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
