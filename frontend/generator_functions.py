@@ -21,9 +21,9 @@ Python-semantics decisions:
 * an exception raised in the generator propagates to the consuming code with its type,
   message and line, as CPython's does.
 
-Refused with an ``UnsupportedError``: a generator iterated a second time, or away from
-where it is made (a loop that runs at run time would see it exhausted after its first
-iteration), ``next()``, ``send()``, ``throw()`` and ``close()``, any other use of a
+Refused with an ``UnsupportedError``: a generator iterated a second time, or inside a
+loop that runs at run time apart from where it is made (the loop would see it exhausted
+after its first iteration), ``next()``, ``send()``, ``throw()`` and ``close()``, any other use of a
 generator object (``list(gen)``, ``zip(gen, ...)``), a generator that iterates itself
 (recursion), and a compiled function that is itself a generator; the converter refuses
 ``yield from``, a ``yield`` whose value is used (``x = yield v``) and a ``yield`` inside
@@ -41,9 +41,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ir import TypingError, UnsupportedError
+from ir.ops import IfOp
 
 from . import operators
-from .context import PathEnds, TraceContext, current
+from .context import PathEnds, RegionFrame, TraceContext, current
 from .control import TracesItsOwnLoop
 from .locations import is_converted
 from .raising import run_user_code
@@ -107,10 +108,10 @@ class Generator(TracesItsOwnLoop):
         if self._iterated:
             raise tr.error(UnsupportedError, f"the generator {name}() is iterated a second time: not supported in "
                                              f"compiled code; call {name}() again for a new generator")
-        if tr.frame is not self._frame:
-            raise tr.error(UnsupportedError, f"the generator {name}() is iterated inside a branch or loop that runs "
-                                             "at run time, apart from where it is made: not supported in compiled "
-                                             f"code; iterate it where it is made (for v in {name}(...):)")
+        if not runs_once_where_made(self._frame):
+            raise tr.error(UnsupportedError, f"the generator {name}() is iterated inside a loop that runs at run "
+                                             "time, apart from where it is made: not supported in compiled code; "
+                                             f"iterate it where it is made (for v in {name}(...):)")
         outer = _consumer()
         consumer = outer
         while consumer is not None:
@@ -140,6 +141,17 @@ class Generator(TracesItsOwnLoop):
             raise AttributeError(attribute)
         raise _tr().error(UnsupportedError, f"{attribute}() of the generator {self.function.__name__}() is not "
                                             f"supported in compiled code; {_USES}")
+
+
+def runs_once_where_made(made_in: RegionFrame) -> bool:
+    """Whether the code being traced runs at most once each time the code traced into
+    ``made_in`` runs: only branches, no loop, lie between them (an iterable made outside
+    a loop and iterated inside it is exhausted after the loop's first iteration)."""
+    frames = _tr().function.frames
+    for k, frame in enumerate(frames):
+        if frame is made_in:
+            return all(isinstance(inner.block.parent_op, IfOp) for inner in frames[k + 1:])
+    return False
 
 
 def generator_call(function: Callable) -> Callable[..., Generator]:

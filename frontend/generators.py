@@ -39,7 +39,7 @@ from ir import UnsupportedError
 from . import arith, operators
 from .context import PathEnds, TraceContext, current
 from .control import TracesItsOwnLoop, is_staged_iterable
-from .generator_functions import generator_call, is_generator_function
+from .generator_functions import generator_call, is_generator_function, runs_once_where_made
 from .raising import raise_
 from .values import MaybeUnbound, Undefined
 from .variables import load
@@ -78,10 +78,10 @@ class GeneratorExpression(TracesItsOwnLoop):
         if self._iterated or self._python is not None:
             raise tr.error(UnsupportedError, "a generator expression is iterated a second time: not supported in "
                                              "compiled code; write the generator expression again where it is used")
-        if tr.frame is not self._frame:
-            raise tr.error(UnsupportedError, "a generator expression is iterated inside a branch or loop that runs "
-                                             "at run time, apart from where it is made: not supported in compiled "
-                                             "code; write the generator expression where it is used")
+        if not runs_once_where_made(self._frame):
+            raise tr.error(UnsupportedError, "a generator expression is iterated inside a loop that runs at run time, "
+                                             "apart from where it is made: not supported in compiled code; write the "
+                                             "generator expression where it is used")
         self._iterated = True
 
         def item_body(item: Any) -> None:

@@ -279,6 +279,18 @@ def in_a_run_time_branch(n, c):
     return s
 
 
+def made_before_a_run_time_branch(n, c):
+    g = evens_squared(n)
+    squares = (x * x for x in range(n))
+    s = 0
+    if c > 0:
+        for v in g:
+            s += v
+    else:
+        s = sum(squares)
+    return s
+
+
 def over_a_generator_expression(a):
     s = 0.0
     for v in (x * 2 for x in a if x > 0):
@@ -315,6 +327,7 @@ CASES = [
     (two_yields, [(A,)]),
     (in_a_run_time_branch, [(4, 1), (4, 0)]),
     (over_a_generator_expression, [(A,), (np.array([1.0, 0.5]),)]),
+    (made_before_a_run_time_branch, [(6, 1), (6, 0)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in OPT_LEVELS]
