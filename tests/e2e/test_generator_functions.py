@@ -85,6 +85,21 @@ def magnitudes(a):
             yield -x * 10
 
 
+def above(a, t):
+    i = 0
+    while True:
+        if i >= len(a):
+            break
+        if a[i] > t:
+            yield i, a[i]
+        i += 1
+
+
+def ticks(n):
+    for _ in range(n):
+        yield
+
+
 def with_defaults(n, step=2, *, start=0):
     i = start
     while i < n:
@@ -279,6 +294,29 @@ def in_a_run_time_branch(n, c):
     return s
 
 
+def nested_loops_return(a, t):
+    for i, x in above(a, t):
+        for j, y in above(a, x):
+            if y > 3.5:
+                return i * 10 + j
+    return -1
+
+
+def counts_bare_yields(n):
+    c = 0
+    for v in ticks(n):
+        if v is None:
+            c += 1
+    return c
+
+
+def raises_in_the_loop_body(n):
+    s = 0
+    for v in evens_squared(n):
+        s += 100 // (v - 4)
+    return s
+
+
 def made_before_a_run_time_branch(n, c):
     g = evens_squared(n)
     squares = (x * x for x in range(n))
@@ -315,7 +353,7 @@ CASES = [
     (keyed, [(A, 7), (np.zeros(0) + 1.0, 1)]),
     (max_of_empty, [(3,), (300,)]),
     (min_of_empty, [(3,), (300,)]),
-    (divides, [(0,), (2,), (4,)]),
+    (divides, [(0,), (1,), (2,), (4,)]),
     (raises_in_the_middle, [(3,), (8,)]),
     (caught_around_the_loop, [(3,), (8,)]),
     (nested_def_generator, [(4, 3), (0, 1)]),
@@ -328,6 +366,9 @@ CASES = [
     (in_a_run_time_branch, [(4, 1), (4, 0)]),
     (over_a_generator_expression, [(A,), (np.array([1.0, 0.5]),)]),
     (made_before_a_run_time_branch, [(6, 1), (6, 0)]),
+    (nested_loops_return, [(A, 1.0), (A, 10.0)]),
+    (counts_bare_yields, [(4,), (0,)]),
+    (raises_in_the_loop_body, [(2,), (5,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in OPT_LEVELS]
