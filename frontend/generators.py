@@ -21,6 +21,7 @@ Python-semantics decisions:
   as CPython compares (the first of equal items wins; a NaN first stays, a NaN later is
   skipped); of no items they raise CPython's ``ValueError("max() arg is an empty
   sequence")``, or give ``default=``; ``key=`` is called once per item, as CPython calls it;
+* ``enumerate`` of one counts its items in the loop over it (``zip`` of one is refused);
 * a generator expression or generator is consumed once: iterating it a second time is
   an ``UnsupportedError`` (CPython would find it exhausted, or resume it where it
   stopped); so is any other use of one over a run-time iterable (``list``, ``zip``);
@@ -41,7 +42,7 @@ from .context import PathEnds, TraceContext, current
 from .control import TracesItsOwnLoop, is_staged_iterable
 from .generator_functions import generator_call, is_generator_function, runs_once_where_made
 from .raising import raise_
-from .values import MaybeUnbound, Undefined
+from .values import MaybeUnbound, OptionalValue, Symbolic, Undefined
 from .variables import load
 
 
@@ -156,10 +157,14 @@ def _extremum(name: str, better: Callable[[Any, Any], Any]) -> Callable[..., Any
     """``min`` or ``max`` of the items: ``better(key, best_key)`` says an item replaces the best so far."""
     def consume(items: TracesItsOwnLoop, *, key: Any = None, default: Any = _NO_DEFAULT) -> Any:
         acc = _Accumulator((f"({name})", f"({name} key)"), Undefined(f"({name})"), Undefined(f"({name} key)"))
+        call_site = _tr().location()
 
         def step(value: Any) -> None:
             best, best_key = acc.values
             value_key = value if key is None else operators.call(key)(value)
+            if isinstance(value_key, tuple) and any(isinstance(v, (Symbolic, OptionalValue)) for v in value_key):
+                raise UnsupportedError(f"{name}() of tuples of run-time values is not supported in compiled code; "
+                                       "pass key= a function that gives a number", call_site)
 
             def take() -> None:
                 acc.values[:] = [value, value_key]
@@ -188,18 +193,53 @@ def _extremum(name: str, better: Callable[[Any, Any], Any]) -> Callable[..., Any
     return consume
 
 
-_CONSUMERS = {builtins.sum: (_sum, {"start"}), builtins.any: (_any, set()), builtins.all: (_all, set()),
+class _Enumerated(TracesItsOwnLoop):
+    """``enumerate(items, start)`` of a generator or generator expression: its loop counts
+    the items (Python ints, as ``enumerate`` makes them) as it goes."""
+
+    def __init__(self, items: TracesItsOwnLoop, start: Any = 0):
+        self.items, self.start = items, start
+
+    def is_staged(self) -> bool:
+        return self.items.is_staged()
+
+    def __iter__(self):
+        return builtins.enumerate(iter(self.items), self.start)
+
+    def staged_loop(self, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
+                    get_state: Callable[[], tuple], set_state: Callable[[tuple], None], names: Sequence[str]) -> None:
+        count = [self.start]
+
+        def get_all() -> tuple:
+            return (count[0], *get_state())
+
+        def set_all(values: tuple) -> None:
+            count[0] = values[0]
+            set_state(values[1:])
+
+        def counted(item: Any) -> None:
+            k = count[0]
+            count[0] = k + 1
+            body((k, item))
+
+        self.items.staged_loop(extra_test, counted, get_all, set_all, ("(enumerate)", *names))
+
+
+_CONSUMERS = {builtins.enumerate: (_Enumerated, {"start"}), builtins.sum: (_sum, {"start"}), builtins.any: (_any, set()), builtins.all: (_all, set()),
               builtins.min: (_extremum("min", operator.lt), {"key", "default"}),
               builtins.max: (_extremum("max", operator.gt), {"key", "default"})}
 
 
 def consuming(f: Any, otherwise: Callable[..., Any]) -> Callable[..., Any]:
     """What a call of ``f`` runs: a generator of the generator function ``f``; ``f``
-    (``sum``, ``min``, ``max``, ``any``, ``all``) consuming a generator expression or a
-    generator; else ``otherwise``."""
+    (``sum``, ``min``, ``max``, ``any``, ``all``, ``enumerate``) of a generator expression
+    or a generator; else ``otherwise``."""
     if is_generator_function(f):
         return generator_call(f)
-    consumer = _CONSUMERS.get(f) if isinstance(f, type(builtins.sum)) else None
+    try:
+        consumer = _CONSUMERS.get(f)
+    except TypeError:   # an unhashable callable
+        consumer = None
     if consumer is None:
         return otherwise
     consume, keywords = consumer

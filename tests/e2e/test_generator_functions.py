@@ -317,6 +317,21 @@ def raises_in_the_loop_body(n):
     return s
 
 
+def enumerated(n, a):
+    s = 0
+    for i, v in enumerate(evens_squared(n)):
+        s += i * v
+        if s > 100:
+            break
+    t = 0.0
+    for i, x in enumerate((x for x in a if x > 0), 10):
+        t += i * x
+    u = 0
+    for i, x in enumerate(x * 2 for x in (1, 2, 3)):
+        u += i * x
+    return s, t, u
+
+
 def made_before_a_run_time_branch(n, c):
     g = evens_squared(n)
     squares = (x * x for x in range(n))
@@ -366,6 +381,7 @@ CASES = [
     (in_a_run_time_branch, [(4, 1), (4, 0)]),
     (over_a_generator_expression, [(A,), (np.array([1.0, 0.5]),)]),
     (made_before_a_run_time_branch, [(6, 1), (6, 0)]),
+    (enumerated, [(9, A), (0, np.zeros(0)), (30, A)]),
     (nested_loops_return, [(A, 1.0), (A, 10.0)]),
     (counts_bare_yields, [(4,), (0,)]),
     (raises_in_the_loop_body, [(2,), (5,)]),
@@ -460,11 +476,15 @@ def recursive(n):
     return sum(walk(n))
 
 
-def enumerated(n):
+def zipped(n):
     s = 0
-    for i, v in enumerate(evens_squared(n)):
-        s += i * v
+    for v, w in zip(evens_squared(n), evens_squared(n)):
+        s += v * w
     return s
+
+
+def max_of_tuples(n):
+    return max(enumerate(evens_squared(n)))
 
 
 def generator_expression_twice(n):
@@ -485,7 +505,8 @@ def wrong_arguments(n):
     (iterated_twice, UnsupportedError, "iterated a second time"),
     (iterated_in_a_loop_apart, UnsupportedError, "apart from where it is made"),
     (recursive, UnsupportedError, "walk\\(\\) iterates itself"),
-    (enumerated, UnsupportedError, "this use of the generator evens_squared\\(\\)"),
+    (zipped, UnsupportedError, "this use of the generator evens_squared\\(\\)"),
+    (max_of_tuples, UnsupportedError, "max\\(\\) of tuples of run-time values"),
     (generator_expression_twice, UnsupportedError, "generator expression is iterated a second time"),
     (wrong_arguments, TypingError, "evens_squared\\(\\): too many positional arguments"),
     (evens_squared, UnsupportedError, "a compiled function cannot be a generator"),
