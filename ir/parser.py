@@ -16,7 +16,9 @@ Grammar, over the tokens of :func:`_tokenize`::
                 | '[' [attribute (',' attribute)*] ']'
     type       := scalar | 'none' | 'tuple' '<' [type (',' type)*] '>' | 'optional' '<' type '>'
                 | 'array' '<' type ',' int ',' ('C' | 'F' | 'A') [',' 'readonly'] '>'
-                | 'vector' '<' int 'x' type '>' | 'list' '<' (type | 'np.' scalar | '?') '>'
+                | 'vector' '<' int 'x' type '>' | 'list' '<' item '>' | 'set' '<' item '>'
+                | 'dict' '<' item ',' item '>'
+    item       := type | 'np.' scalar | '?'
 
 Three layout rules keep the generic op syntax unambiguous, and the printer
 follows them: an op ends its line (only a ``}`` may follow it there); an
@@ -47,7 +49,9 @@ from .diagnostics import Location
 from .module import Module
 from .ops import OP_REGISTRY
 from .ops.func import FuncOp
-from .types import NAMED_TYPES, SCALAR_TYPES, ArrayType, ListType, TupleType, Type, VectorType, optional
+from .types import (
+    NAMED_TYPES, SCALAR_TYPES, ArrayType, DictType, ListType, SetType, TupleType, Type, VectorType, optional,
+)
 
 __all__ = ["IRParseError", "parse_module", "parse_function", "parse_type", "parse_type_text", "parse_attribute"]
 
@@ -242,7 +246,7 @@ class _Parser:
         if named is not None:
             self.next()
             return named
-        if tok.text not in ("tuple", "optional", "array", "vector", "list"):
+        if tok.text not in ("tuple", "optional", "array", "vector", "list", "dict", "set"):
             self.error("expected a type")
         self.next()
         self.enter()
@@ -268,6 +272,15 @@ class _Parser:
             else:
                 result = ListType(self.type())
             self.expect(">", "'>' after the list's element type")
+        elif tok.text == "set":
+            result = SetType(*self.item_type())
+            self.expect(">", "'>' after the set's element type")
+        elif tok.text == "dict":
+            key, key_numpy = self.item_type()
+            self.expect(",", "',' after the dict's key type")
+            value, value_numpy = self.item_type()
+            self.expect(">", "'>' after the dict's value type")
+            result = DictType(key, value, key_numpy, value_numpy)
         elif tok.text == "optional":
             result = optional(self.type())
             self.expect(">", "'>' after the optional's type")
@@ -293,6 +306,17 @@ class _Parser:
             self.expect(">", "'>' after the vector element type")
         self.depth -= 1
         return result
+
+    def item_type(self) -> tuple[Type | None, bool]:
+        """A container's item type: ``?`` (not known yet), ``np.T`` (NumPy scalars) or a type."""
+        item = self.peek()
+        if item.kind == "punct" and item.text == "?":
+            self.next()
+            return None, False
+        if item.kind == "ident" and item.text.startswith("np.") and item.text[3:] in SCALAR_TYPES:
+            self.next()
+            return SCALAR_TYPES[item.text[3:]], True
+        return self.type(), False
 
     def type_list(self) -> list[Type]:
         types = [self.type()]

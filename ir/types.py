@@ -3,8 +3,9 @@
 Scalars: ``bool``, signed ``i8..i64``, unsigned ``u8..u64``, ``f32``, ``f64``,
 ``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``optional<T>`` (``T`` or None),
 ``array<dtype, ndim, layout>``,
-``vector<N x T>``, ``generator`` (a NumPy random ``Generator``), ``str`` and
-``list<T>`` (references to CPython objects, see :class:`ObjectType`).  Types are immutable, hashable and compare by value;
+``vector<N x T>``, ``generator`` (a NumPy random ``Generator``), ``str``,
+``list<T>``, ``dict<K, V>``, ``set<T>`` and ``iterator`` (references to CPython objects, see
+:class:`ObjectType`).  Types are immutable, hashable and compare by value;
 ``str(t)`` is the text form the printer writes and the parser reads
 (:func:`ir.parser.parse_type`); the types are the IR's bottom layer and
 import none of it.
@@ -180,6 +181,50 @@ class ListType(ObjectType):
         return f"list<{'np.' if self.numpy else ''}{self.element}>"
 
 
+def _item_text(t: Type | None, numpy: bool) -> str:
+    """An item type of a container type as the text form writes it: ``?`` where it is not known
+    yet, ``np.T`` for NumPy scalars of type ``T``."""
+    if t is None:
+        return "?"
+    return f"{'np.' if numpy else ''}{t}"
+
+
+@dataclass(frozen=True, slots=True)
+class DictType(ObjectType):
+    """A CPython ``dict`` whose keys all have type ``key`` and values type ``value``
+    (``frontend.dicts``), NumPy scalars where ``key_numpy`` / ``value_numpy``; None where
+    nothing has told the type yet (an empty dict)."""
+
+    key: Type | None
+    value: Type | None
+    key_numpy: bool = False
+    value_numpy: bool = False
+
+    def __str__(self) -> str:
+        return f"dict<{_item_text(self.key, self.key_numpy)}, {_item_text(self.value, self.value_numpy)}>"
+
+
+@dataclass(frozen=True, slots=True)
+class SetType(ObjectType):
+    """A CPython ``set`` whose elements all have type ``element`` (``frontend.sets``), NumPy
+    scalars where ``numpy``; None where nothing has told the type yet (an empty set)."""
+
+    element: Type | None
+    numpy: bool = False
+
+    def __str__(self) -> str:
+        return f"set<{_item_text(self.element, self.numpy)}>"
+
+
+@dataclass(frozen=True, slots=True)
+class IteratorType(ObjectType):
+    """A CPython iterator a compiled loop holds (``for k in d`` over a dict or set): CPython's
+    own iterator, so that a change of the container's size during the loop raises its error."""
+
+    def __str__(self) -> str:
+        return "iterator"
+
+
 bool_ = BoolType()
 i8, i16, i32, i64 = (IntType(b) for b in (8, 16, 32, 64))
 u8, u16, u32, u64 = (IntType(b, False) for b in (8, 16, 32, 64))
@@ -192,7 +237,8 @@ SCALAR_TYPES: dict[str, Type] = {
 }
 generator = GeneratorType()
 str_ = StrType()
-NAMED_TYPES: dict[str, Type] = {**SCALAR_TYPES, "none": none, "generator": generator, "str": str_}
+iterator = IteratorType()
+NAMED_TYPES: dict[str, Type] = {**SCALAR_TYPES, "none": none, "generator": generator, "str": str_, "iterator": iterator}
 
 
 def kind_rank(t: Type) -> int:
