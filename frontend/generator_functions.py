@@ -47,6 +47,7 @@ from . import operators
 from .context import PathEnds, RegionFrame, TraceContext, current
 from .control import TracesItsOwnLoop
 from .locations import is_converted
+from .nested_functions import check_defaults
 from .raising import run_user_code
 
 _USES = "iterate it with a for loop or pass it to sum(), min(), max(), any() or all()"
@@ -162,6 +163,7 @@ def generator_call(function: Callable) -> Callable[..., Generator]:
         except TypeError as err:
             raise _tr().error(TypingError, f"{function.__name__}(): {err}") from None
         if is_converted(getattr(function, "__code__", None)):
+            check_defaults(function)
             converted = function
         else:
             from .convert import convert

@@ -40,6 +40,7 @@ from .context import FunctionTrace, PathEnds, TraceContext, current
 from .context import tracing  # noqa: F401  (read here by the robustness tests)
 from .convert import convert
 from .locations import is_converted
+from .nested_functions import check_defaults
 from .raising import run_user_code
 from .layout import Scalar, placeholders
 from .values import PY_SCALARS, OptionalValue, Symbolic, python_scalar_type, type_of
@@ -94,6 +95,7 @@ class Tracer(TraceContext):
             if pyfunc in self.inlining:   # traced into itself: it would never end
                 raise self.error(UnsupportedError, f"{pyfunc.__name__}() calls itself: a nested function or lambda "
                                  "that calls itself is not supported in compiled code; define it at module level")
+            check_defaults(pyfunc)
             self.inlining.add(pyfunc)
             try:
                 result = run_user_code(lambda: pyfunc(*args, **kwargs))

@@ -101,6 +101,15 @@ def closure_factory(x):
     return make(3)(x) + make(x)(2)
 
 
+def default_used_in_its_branch(x, c):
+    r = 0.0
+    if c > 0:
+        def g(v, w=x * 2):
+            return v + w
+        r = g(1)
+    return r
+
+
 def def_in_loop(a):
     s = 0.0
     for i in range(len(a)):
@@ -219,6 +228,7 @@ CASES = [
     (nested_twice, [(2,), (-7,)]),
     (closure_factory, [(2.0,), (-1.5,)]),
     (def_in_loop, [(np.arange(3.0),), (np.zeros(0),)]),
+    (default_used_in_its_branch, [(2.5, 1), (2.5, 0)]),
     (passed_on, [(5,), (1.5,)]),
     (in_generator_expression, [(np.arange(5.0), 2.0), (np.arange(2.0), 5.0)]),
     (calls_the_next_def, [(4,)]),
@@ -288,14 +298,22 @@ def different_defs_in_branches(x, c):
     return g(x)
 
 
+def default_computed_in_an_ended_branch(x, c):
+    if c > 0:
+        def g(v, w=x * 2):
+            return v + w
+    return g(1)
+
+
 @pytest.mark.parametrize("fn, error, phrase", [
     (recursive, UnsupportedError, "fact\\(\\) calls itself"),
     (recursive_lambda, UnsupportedError, "<lambda>\\(\\) calls itself"),
     (assigns_nonlocal, UnsupportedError, "nonlocal statement is not supported"),
     (decorated, UnsupportedError, "decorator on a nested def"),
     (different_defs_in_branches, TypingError, "variable 'g' has incompatible types"),
+    (default_computed_in_an_ended_branch, UnsupportedError, "default value of the parameter 'w' of g\\(\\)"),
 ])
 def test_refused(fn, error, phrase):
-    args = (3, 1) if fn is different_defs_in_branches else (3,)
+    args = (3, 1) if fn in (different_defs_in_branches, default_computed_in_an_ended_branch) else (3,)
     with pytest.raises(error, match=phrase):
         compile(fn)(*args)
