@@ -31,8 +31,9 @@ A call binds its arguments as Python would (a wrong count raises the very
 elements' types for a tuple) or, for a function, to that function
 (:mod:`compiler.callees`), and runs the specialisation for those, compiling it
 on first use.  Whether an argument is a Python number (weak in NumPy 2's
-promotion) is part of the key too, element by element for a tuple.  Compiling is serialised per
-dispatcher, so threads calling a new signature at once compile it once.
+promotion) is part of the key too, element by element for a tuple.  Compiling
+is serialised per dispatcher, so threads calling a new signature at once
+compile it once.
 
 The parameters are those of the function's own code: a ``functools.wraps``
 wrapper is compiled as the wrapper it is (its ``__wrapped__`` is not looked

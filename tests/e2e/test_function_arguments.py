@@ -313,3 +313,38 @@ def test_the_native_path_sees_a_rebound_cell(slow_calls):
         shifted(0)
     with pytest.raises(CompileError, match="the free variable 'offset' of .*shifted has no value yet"):
         f(shifted, 5)
+
+
+def returns_it(fn):
+    return fn
+
+
+def picks(fn, x):
+    if fn is np.sin:
+        return fn(x) * 2
+    return fn(x=x) if fn.__name__ == "keyword_only_x" else fn(x)
+
+
+def keyword_only_x(*, x):
+    return x + 0.5
+
+
+def test_a_function_is_a_python_value_in_the_trace():
+    f = compile(picks)
+    for fn, x in [(np.sin, 1.0), (square, 3), (keyword_only_x, 2.0), (np.sin, 0.5)]:
+        assert f(fn, x) == picks(fn, x)
+    with pytest.raises(TypeError, match="returns a Python function, which compiled code cannot return"):
+        compile(returns_it)(square)
+
+
+def test_more_functions_than_the_native_chain_holds():
+    from compiler.dispatcher import NATIVE_CHAIN
+
+    functions = [square, halve, pair, abs, compiled_square, make_scale(3), make_offset(1), lambda x: -x]
+    assert len(functions) > NATIVE_CHAIN
+    f = compile(apply)
+    for _ in range(3):
+        for fn in functions:
+            for n in (3, -8):
+                assert f(fn, n) == apply(fn, n)
+    assert len(f.explain()) == len(functions)
