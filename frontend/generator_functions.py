@@ -23,11 +23,13 @@ Python-semantics decisions:
 
 Refused with an ``UnsupportedError``: a generator iterated a second time, or inside a
 loop that runs at run time apart from where it is made (the loop would see it exhausted
-after its first iteration), ``next()``, ``send()``, ``throw()`` and ``close()``, any other use of a
-generator object (``list(gen)``, ``zip(gen, ...)``), a generator that iterates itself
-(recursion), and a compiled function that is itself a generator; the converter refuses
-``yield from``, a ``yield`` whose value is used (``x = yield v``) and a ``yield`` inside
-a ``try`` statement (the consuming loop would run under the generator's handlers).
+after its first iteration); ``next()``, ``send()``, ``throw()`` and ``close()``; any use
+of a generator object but a loop over it (``for``, a comprehension, ``list``,
+``enumerate`` and the consumers of ``frontend.generators``), such as ``zip(gen, ...)``
+or ``tuple(gen)``; a generator that iterates itself (recursion); a compiled function
+that is itself a generator.  The converter refuses ``yield from``, a ``yield`` whose
+value is used (``x = yield v``) and a ``yield`` inside a ``try`` statement (the
+consuming loop would run under the generator's handlers).
 
 Layer: above the staging of control flow (``frontend.control``), whose ``for`` it drives.
 """
@@ -50,7 +52,7 @@ from .locations import is_converted
 from .nested_functions import check_defaults
 from .raising import run_user_code
 
-_USES = "iterate it with a for loop or pass it to sum(), min(), max(), any() or all()"
+_USES = "iterate it with a for loop, or pass it to list(), enumerate(), sum(), min(), max(), any() or all()"
 
 #: the converted nested defs that are generators (their converted code has no yield left)
 _CONVERTED_GENERATORS: weakref.WeakSet = weakref.WeakSet()

@@ -204,6 +204,10 @@ def keyed(a, n):
             max((x for x in a if x > 100), key=abs, default=None))
 
 
+def as_lists(n):
+    return sum(list(evens_squared(n))), sum([v + 1 for v in evens_squared(n) if v > 3])
+
+
 def max_of_empty(n):
     return max(nothing(n))
 
@@ -366,6 +370,7 @@ CASES = [
     (over_an_array, [(A,), (np.zeros(0),)]),
     (consumers, [(7,), (1,)]),
     (keyed, [(A, 7), (np.zeros(0) + 1.0, 1)]),
+    (as_lists, [(7,), (0,)]),
     (max_of_empty, [(3,), (300,)]),
     (min_of_empty, [(3,), (300,)]),
     (divides, [(0,), (1,), (2,), (4,)]),
