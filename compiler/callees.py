@@ -39,10 +39,15 @@ them later leaves the specialisations made as they were (the dispatcher's
 rule for globals).
 
 The key keeps the function, and what its cells held, alive (as static values
-are kept).  A tuple holding a function is refused (the dispatcher's
-``TypeError`` names the element): a tuple argument is a run-time value, whose
-elements are numbers, strings, arrays or tuples; pass the functions as
-arguments of their own.
+are kept).
+
+Functions inside a tuple argument (``newton((f, df), x)``) are constants too
+(:func:`tuple_part`): the tuple's type has ``none`` in a function's place (no
+slots, no run-time value: the tuple's other elements are passed as usual), and
+the tuple's weakness entry -- which says, per element, whether it is a Python
+number -- holds the function's :class:`FunctionArgument` there, so the key
+tells the function apart from a None element and from other functions.  The
+trace sees the function itself in its place.
 
 The native call path (:mod:`compiler.fastcall`) checks a function argument
 by identity, and each watched cell (:attr:`FunctionArgument.cells`) by the
@@ -55,7 +60,9 @@ import sys
 import types
 from typing import Any
 
-__all__ = ["FUNCTION", "FunctionArgument", "function_argument"]
+from ir.types import TupleType, Type, none
+
+__all__ = ["FUNCTION", "FunctionArgument", "function_argument", "tuple_part"]
 
 #: the first element of a function argument's entry in a key: ``(FUNCTION, FunctionArgument)``
 FUNCTION = "function"
@@ -125,6 +132,24 @@ def function_argument(value: Any, where: str) -> FunctionArgument | None:
     cells: list = []
     state = _function_state(value, where, cells, set())
     return FunctionArgument(value, state, tuple(cells))
+
+
+def tuple_part(value: Any, where: str) -> tuple[Type, Any] | None:
+    """The key entry ``(type, weakness)`` of a value inside a tuple argument, functions
+    included (see the module docstring); None if it cannot be one.  ``where`` names the
+    element in errors (``f(): argument 't' (its element [1])``)."""
+    from runtime.boxing import python_scalars, typeof
+
+    t = typeof(value)
+    if t is not None:
+        return t, python_scalars(value)
+    if type(value) is tuple:
+        parts = [tuple_part(v, f"{where} (its element [{i}])") for i, v in enumerate(value)]
+        if any(part is None for part in parts):
+            return None
+        return TupleType(tuple(t for t, _ in parts)), tuple(w for _, w in parts)
+    function = function_argument(value, where)
+    return None if function is None else (none, function)
 
 
 def _is_function(value: Any) -> bool:

@@ -53,7 +53,8 @@ Python path (no native path is made for them), and ``compile(signature)``,
 which cannot name values, refuses them.
 
 Functions as arguments (``apply(np.sin, a)``, ``apply(lambda x: x + 1, a)``, a
-compiled function): constants of the trace, as static values are, keyed by the
+compiled function, and inside tuple arguments, ``newton((f, df), x)``):
+constants of the trace, as static values are, keyed by the
 function's identity and its closure's values (the decisions: :mod:`compiler.callees`);
 unlike static arguments they need no ``static=`` and take the native path.
 
@@ -104,7 +105,7 @@ from typing import Any, Callable, Iterable
 from ir import ArrayType, Location, Type, TypingError, UnsupportedError
 from ir.types import TupleType, none
 
-from .callees import FUNCTION, function_argument
+from .callees import FUNCTION, FunctionArgument, function_argument, tuple_part
 from .fastcall import NativeCall, native_call
 from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function
 from .signatures import Signature, format_type, parse_signature
@@ -248,7 +249,8 @@ class Dispatcher:
         """The argument types and weakness to trace ``key`` with (a constant's -- a static value, a
         function -- are unused; a tuple's weakness is a tuple, per element)."""
         return (tuple(none if isinstance(t, str) else t for t, _ in key),
-                tuple(False if isinstance(t, str) else w if isinstance(t, TupleType) else w is True for t, w in key))
+                tuple(False if isinstance(t, str) else _trace_weakness(w) if isinstance(t, TupleType) else w is True
+                      for t, w in key))
 
     # ------------------------------------------------------------- explaining
     def _static_names(self) -> list[str]:
@@ -354,20 +356,26 @@ class Dispatcher:
                 continue
             t = typeof(a)
             if t is None:
-                key.append((FUNCTION, self._function_key(i, a)))
+                key.append(self._function_key(i, a))
             elif isinstance(t, TupleType):
                 key.append((t, python_scalars(a)))
             else:
                 key.append((t, type(a) in PYTHON_SCALARS))
         return tuple(key)
 
-    def _function_key(self, index: int, value: Any) -> Any:
-        """The key of a function argument; the ``TypeError`` of an unsupported argument."""
+    def _function_key(self, index: int, value: Any) -> tuple:
+        """The key entry of a function argument, or of a tuple holding functions
+        (:mod:`compiler.callees`); the ``TypeError`` of an unsupported argument."""
         name = list(self._signature.parameters)[index]
-        function = function_argument(value, f"{self.py_func.__name__}(): argument '{name}'")
-        if function is None:
+        where = f"{self.py_func.__name__}(): argument '{name}'"
+        if type(value) is tuple:
+            entry = tuple_part(value, where)
+        else:
+            function = function_argument(value, where)
+            entry = None if function is None else (FUNCTION, function)
+        if entry is None:
             raise self._argument_error(index, value)
-        return function
+        return entry
 
     def _add_native(self, key: tuple[tuple[Type, bool], ...]) -> None:
         """Make the native path of ``key`` (if it can have one) and put it first in the chain."""
@@ -504,9 +512,18 @@ def _describe_type(t: Type, weak: Any) -> str:
     element by element in a tuple (``tuple<Python int, f64[::1]>``)."""
     if isinstance(t, TupleType):
         return f"tuple<{', '.join(_describe_type(e, w) for e, w in zip(t.elements, weak))}>"
+    if isinstance(weak, FunctionArgument):
+        return weak.describe()
     if weak is True and t.is_scalar:
         return f"Python {_PYTHON_NAMES.get(type(t).__name__, format_type(t))}"
     return format_type(t)
+
+
+def _trace_weakness(weak: Any) -> Any:
+    """A tuple's weakness as the trace takes it: a function inside it as the function itself."""
+    if isinstance(weak, tuple):
+        return tuple(map(_trace_weakness, weak))
+    return weak.function if isinstance(weak, FunctionArgument) else weak
 
 
 def _signature_weakness(t: Type) -> Any:
@@ -526,8 +543,6 @@ def _run_time_arguments(key: tuple, args: tuple) -> tuple:
 def _unsupported_part(value: Any, name: str) -> str:
     """What the error says of an unsupported argument beyond its type: a subclass of str or
     tuple, or the innermost element of a tuple that cannot be an argument."""
-    from runtime.boxing import typeof
-
     if isinstance(value, str):
         return " (a subclass of str: pass str(x))"
     if not isinstance(value, tuple):
@@ -536,7 +551,7 @@ def _unsupported_part(value: Any, name: str) -> str:
         return " (a subclass of tuple: pass tuple(x))"
     path = name
     while type(value) is tuple:
-        i = next(i for i, element in enumerate(value) if typeof(element) is None)
+        i = next(i for i, element in enumerate(value) if tuple_part(element, path) is None)
         path, value = f"{path}[{i}]", value[i]
     return f" (its element {path} has type {type(value).__name__}{_unsupported_part(value, path)})"
 

@@ -27,7 +27,7 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    ``F`` if Fortran-contiguous, else ``A``; writeable unless read-only;
    aligned always) -- and that an ``int`` fits in 64 bits; ``None`` by identity;
    for a tuple exactly ``tuple``, its length, and each element as an argument
-   of the element's type; for a function argument (:mod:`compiler.callees`) the
+   of the element's type; for a function argument, or a function in a tuple, (:mod:`compiler.callees`) the
    very function object, and each closure cell its key depends on still holding
    the object it held (a cell rebound since takes the Python path, which keys
    its new value);
@@ -119,7 +119,7 @@ from runtime.boxing import ArgPacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 from runtime.memory import MemInfoOwner
 
-from .callees import FUNCTION
+from .callees import FUNCTION, FunctionArgument
 from .vectorcall import NARGS_MASK
 
 __all__ = ["NativeCall", "native_call", "supports_key"]
@@ -293,7 +293,7 @@ def supports_key(key: tuple[tuple[Any, Any], ...]) -> bool:
 
 
 def _supports(t: Any, python_scalar: Any) -> bool:
-    if t == FUNCTION:
+    if t == FUNCTION or isinstance(python_scalar, FunctionArgument):
         return _checked("cells", _cell_layout_ok)
     if isinstance(t, TupleType):
         return _checked("tuples", _tuple_layout_ok) and all(map(_supports, t.elements, python_scalar))
@@ -403,7 +403,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
         if t == FUNCTION:
             _check_function(f, weak, arg)
         else:
-            _unbox(f, t, arg, f"a{packed.index(i)}", slot, keep, sizes)
+            _unbox(f, t, weak, arg, f"a{packed.index(i)}", slot, keep, sizes)
     status = _call_entry(f, entry_address, sizes, nogil)
     error, done = f.label(), f.label()
     f.emit(f"br i1 {f.value(f'icmp ne i32 {status}, 0')}, label %{error}, label %{done}")
@@ -430,10 +430,14 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
     ])
 
 
-def _unbox(f: _Text, t: Type, arg: str, name: str, slot: Callable[[str], int], keep: list, sizes: list[str]) -> None:
-    """Check that ``arg`` is a value of the key's type ``t`` (see the module docstring) and store
-    it in its slots, whose fields are named ``name`` and its suffixes; an array's element count
-    is appended to ``sizes``."""
+def _unbox(f: _Text, t: Type, weak: Any, arg: str, name: str, slot: Callable[[str], int], keep: list,
+           sizes: list[str]) -> None:
+    """Check that ``arg`` is a value of the key's entry ``(t, weak)`` (see the module docstring) and
+    store it in its slots, whose fields are named ``name`` and its suffixes; an array's element
+    count is appended to ``sizes``."""
+    if isinstance(weak, FunctionArgument):   # a function in a tuple: no slots
+        _check_function(f, weak, arg)
+        return
     if isinstance(t, NoneType):
         f.require(f.value(f"icmp eq ptr {arg}, {_pointer(None)}"))
         return
@@ -450,8 +454,8 @@ def _unbox(f: _Text, t: Type, arg: str, name: str, slot: Callable[[str], int], k
     if isinstance(t, TupleType):   # exactly tuple, of the key's length
         f.require(f.value(f"icmp eq ptr {cls}, {_pointer(tuple)}"))
         f.require(f.value(f"icmp eq i64 {f.field(arg, _TUPLE_SIZE, 'i64')}, {len(t.elements)}"))
-        for j, element in enumerate(t.elements):
-            _unbox(f, element, f.field(arg, _TUPLE_ITEMS + 8 * j, "ptr"), f"{name}_{j}", slot, keep, sizes)
+        for j, (element, w) in enumerate(zip(t.elements, weak)):
+            _unbox(f, element, w, f.field(arg, _TUPLE_ITEMS + 8 * j, "ptr"), f"{name}_{j}", slot, keep, sizes)
         return
     if isinstance(t, StrType):   # exactly str (a subclass takes the Python path, which refuses it)
         f.require(f.value(f"icmp eq ptr {cls}, {_pointer(str)}"))

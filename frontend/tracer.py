@@ -73,7 +73,9 @@ class Tracer(TraceContext):
         argument ``i`` is that Python value, a constant of the trace and no parameter
         (``compile(static=...)``, a function passed as an argument; its ``arg_types`` entry
         is unused).  A tuple argument is one parameter, which the traced code sees taken
-        apart into a Python tuple of its elements, as a tuple a call returns is."""
+        apart into a Python tuple of its elements, as a tuple a call returns is; an element of
+        type ``none`` whose weakness entry is not a bool is that value, a constant (a function
+        inside a tuple argument)."""
         sig = _signature(pyfunc)
         names = list(sig.parameters)
         if len(names) != len(arg_types):
@@ -363,14 +365,16 @@ def _rebuild(spec: tuple, block_args: Iterator, constant: Any) -> Any:
 
 def _taken_apart(value: Symbolic, weak: Any) -> Any:
     """An entry's tuple parameter as a Python tuple of its elements (``tuple_get`` ops), nested
-    as it is; ``weak``: which elements are Python scalars, a tuple of these (or one bool for all)."""
+    as it is; ``weak``: which elements are Python scalars, a tuple of these (or one bool for all),
+    and for a ``none`` element, the constant it stands for if not a bool (see ``trace_entry``)."""
     t = value.type
     if not isinstance(t, TupleType):
         value.weak = weak
         return value
     parts = weak if isinstance(weak, tuple) else (weak,) * len(t.elements)
     context = current()
-    return tuple(None if isinstance(e, NoneType) else _taken_apart(context.emit_value(TupleGetOp(value.value, i)), w)
+    return tuple((None if isinstance(w, bool) else w) if isinstance(e, NoneType)
+                 else _taken_apart(context.emit_value(TupleGetOp(value.value, i)), w)
                  for i, (e, w) in enumerate(zip(t.elements, parts)))
 
 

@@ -234,10 +234,71 @@ def test_other_callables_are_refused(value):
         compile(apply)(value, 1)
 
 
-def test_a_function_inside_a_tuple_is_refused():
-    with pytest.raises(TypeError, match=r"argument 'fn' has unsupported type tuple \(its element fn\[0\] has "
-                                        r"type function\)"):
-        compile(apply)((square,), 1)
+def newton(fs, x):
+    f, df = fs
+    for _ in range(30):
+        x = x - f(x) / df(x)
+    return x
+
+
+def first_applied(t, x):
+    head, rest = t[0], t[1:]
+    return head(x), rest
+
+
+def nested_applied(t, x):
+    scale, (fn, offset) = t
+    return fn(x) * scale + offset
+
+
+def maybe_offset(t, x):
+    fn, offset = t
+    return fn(x) if offset is None else fn(x) + offset
+
+
+@pytest.mark.parametrize("opt", OPT_LEVELS)
+@pytest.mark.parametrize("func, args", [
+    (maybe_offset, ((square, None), 3)),                     # None and a function: both of type none, told apart
+    (maybe_offset, ((square, 2), 3)),
+    (newton, ((lambda x: x * x - 2.0, lambda x: 2.0 * x), 1.0)),
+    (newton, ((math.cos, lambda x: -math.sin(x)), 1.0)),
+    (newton, ((square, lambda x: 2 * x), 0.0)),             # ZeroDivisionError in the first step
+    (first_applied, ((math.sqrt, 2.5, "s"), 4.0)),
+    (first_applied, ((compiled_square, (1, 2)), 3)),
+    (first_applied, ((abs,), -2)),
+    (nested_applied, ((2, (halve, 0.5)), 9)),
+    (nested_applied, ((1.5, (make_scale(4), True)), 2)),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_functions_inside_tuples(func, args, opt):
+    f = compiled(func, opt)
+    for _ in range(3):   # the Python path, then the native path
+        assert_matches_cpython(func, f, args, MODULE)
+
+
+def test_a_function_inside_a_tuple_is_part_of_the_key(slow_calls):
+    f = compile(first_applied)
+    for fn in (square, square, square, halve, square):
+        assert f((fn, 1.0), 6) == first_applied((fn, 1.0), 6)
+    assert len(slow_calls) == 3 and len(f.explain()) == 2   # square's third and fifth calls are native
+    assert f.explain()[1].reason == (f"type of 't' changed: tuple<function halve at {id(halve):#x}, Python float> "
+                                     f"(before: tuple<function square at {id(square):#x}, Python float>)")
+    with pytest.raises(TypeError, match=r"argument 't' has unsupported type tuple \(its element t\[1\]\[0\] has "
+                                        r"type list\)"):
+        f((square, ([1],)), 6)
+
+
+def test_a_closure_inside_a_tuple_is_keyed_and_checked_as_an_argument():
+    offset = 1
+    shifted = lambda x: x + offset   # noqa: E731
+    f = compile(first_applied)
+    for _ in range(3):
+        assert f((shifted,), 1) == (2, ())
+    offset = 5
+    assert f((shifted,), 1) == (6, ()) and len(f.explain()) == 2
+    values = [1.0]
+    with pytest.raises(TypeError, match=r"first_applied\(\): argument 't' \(its element \[0\]\): the closure "
+                                        r"variable 'values' of .*<lambda>\(\) holds a list"):
+        f((lambda i: values[i],), 0)
 
 
 def test_function_arguments_by_keyword_with_static_ones():
