@@ -27,10 +27,10 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    ``F`` if Fortran-contiguous, else ``A``; writeable unless read-only;
    aligned always) -- and that an ``int`` fits in 64 bits; ``None`` by identity;
    for a tuple exactly ``tuple``, its length, and each element as an argument
-   of the element's type; for a function argument, or a function in a tuple, (:mod:`compiler.callees`) the
-   very function object, and each closure cell its key depends on still holding
-   the object it held (a cell rebound since takes the Python path, which keys
-   its new value);
+   of the element's type; for a function argument or a function in a tuple
+   (:mod:`compiler.callees`) the very function object, and each closure cell
+   its key depends on still holding the object it held (a cell rebound since
+   takes the Python path, which keys its new value);
 2. on any mismatch returns ``PyObject_Vectorcall(fallback, args, nargs,
    kwnames)``: the next builtin of the dispatcher's chain or its Python slow
    path, which binds, raises the usual ``TypeError``/``OverflowError``,
@@ -92,7 +92,8 @@ pointer at offset 8, a ``float``'s and ``complex``'s value at 16; NumPy's
 flags 64, with the flag bits below) are checked once per process against
 objects whose values Python reports (:func:`_scalar_layout_ok`,
 :func:`_array_layout_ok`; a tuple's size at 16 and items from 24,
-:func:`_tuple_layout_ok`; a cell's object at 16, :func:`_cell_layout_ok`); if a check fails, :func:`native_call` makes no
+:func:`_tuple_layout_ok`; a cell's object at 16, :func:`_cell_layout_ok`);
+if a check fails, :func:`native_call` makes no
 builtin for keys that need it and every call takes the Python path.
 
 Not handled natively (they take the Python path through ctypes, as fast as
