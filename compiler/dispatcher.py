@@ -285,9 +285,9 @@ class Dispatcher:
         self._history.append(Specialization(self.py_func.__qualname__, arguments, reason))
         if len(self._history) > RESPECIALIZATION_LIMIT and not self._warned:
             self._warned = True
-            warnings.warn(self._churn_message(), SpecializationWarning, stacklevel=_outside_this_module())
+            warnings.warn(self._churn_message(key), SpecializationWarning, stacklevel=_outside_this_module())
 
-    def _churn_message(self) -> str:
+    def _churn_message(self, key: tuple) -> str:
         seen: dict[str, list[str]] = {}
         for record in self._history:
             for name, what in record.arguments:
@@ -296,10 +296,15 @@ class Dispatcher:
                     values.append(what)
         changing = [f"'{name}' ({len(values)}: {', '.join(values[:4])}{', ...' if len(values) > 4 else ''})"
                     for name, values in seen.items() if len(values) > 1]
+        functions = [name for name, (t, _) in zip(self._signature.parameters, key)
+                     if t == FUNCTION and len(seen.get(name, ())) > 1]
+        hint = (f"; pass one function object as '{functions[0]}' (a lambda or closure made anew for each call is "
+                "a new function, compiled anew)") if functions else ""
         return (f"{self.py_func.__qualname__}() has been specialised {len(self._history)} times (more than "
                 f"{RESPECIALIZATION_LIMIT}), each compiled anew; the arguments that keep changing: "
                 f"{', '.join(changing) or 'none (explicit signatures)'}. Pass values of one type, and leave "
-                "arguments whose values keep changing out of static=; f.explain() lists every specialisation")
+                f"arguments whose values keep changing out of static={hint}; f.explain() lists every "
+                "specialisation")
 
     def explain(self) -> Explanation:
         """Why each specialisation was made (see the module docstring); ``print`` it."""

@@ -409,3 +409,17 @@ def test_more_functions_than_the_native_chain_holds():
             for n in (3, -8):
                 assert f(fn, n) == apply(fn, n)
     assert len(f.explain()) == len(functions)
+
+
+def test_a_new_lambda_per_call_is_warned_about():
+    from compiler import SpecializationWarning
+    from compiler.dispatcher import RESPECIALIZATION_LIMIT
+
+    f = compile(apply)
+    with pytest.warns(SpecializationWarning) as caught:
+        for k in range(RESPECIALIZATION_LIMIT + 1):
+            assert f(lambda x: x + k, 1) == 1 + k
+    message = str(caught[0].message)
+    assert f"the arguments that keep changing: 'fn' ({RESPECIALIZATION_LIMIT + 1}: function " in message
+    assert "pass one function object as 'fn' (a lambda or closure made anew for each call is a new function" \
+        in message
