@@ -53,7 +53,7 @@ from ir.types import (
 )
 
 from . import arith
-from .context import RegionFrame, TraceContext, current
+from .context import PathEnds, RegionFrame, TraceContext, current
 from .iteration import IndexedIterable
 from .runtime_calls import call_python, call_python_array
 from .values import Symbolic, define, describe, python_scalar_type
@@ -155,10 +155,11 @@ def as_value(value: Any) -> Any:
     return value
 
 
-def _run_time(items: list) -> Symbolic:
+def _run_time(items: list, changed: bool = False) -> Symbolic:
     """The run-time list of the Python list ``items``: built where the traced function made
     it (before the run-time loops and branches entered since), or here for a list it did
-    not name."""
+    not name.  ``changed``: for a change of ``items`` read just now (the read of the name
+    the method is called on, or that is subscripted, is no stale read)."""
     record = _record(items)
     if record is None:
         return _build(items)
@@ -166,6 +167,10 @@ def _run_time(items: list) -> Symbolic:
         tr = _tr()
         if not _on_stack(record.frame):   # made in a region whose traced code ended: built for this use
             return _build(items)
+        frames = tr.function.frames
+        if changed and record.reads and len(record.reads[-1]) == len(frames) \
+                and all(a is b for a, b in zip(record.reads[-1], frames)):
+            record.reads.pop()
         _check_no_stale_reads(record)
         block, index = _before_current_region(record.frame)
         with tr.builder.inside(block, index):
@@ -353,9 +358,9 @@ def _read_type(t: Type) -> Type:
 def _read(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises: bool = True) -> Any:
     """An item of ``lst`` that ``fn(lst, *args)`` returns when the code runs."""
     t = lst.type
-    if t.element is None:
-        raise _tr().error(TypingError, "the items of this list have no known type (nothing was stored in it in "
-                                       "compiled code): store an item first, or make it with one")
+    if t.element is None:   # nothing stored an item in it: it is empty, and reading one raises CPython's error
+        call_python(name, fn, (lst, *args), none)
+        raise PathEnds()
     read = _read_type(t.element)
     value = call_python(name, fn, (lst, *args), read, raises)
     if read != t.element:
@@ -633,7 +638,7 @@ def mutable(obj: Any) -> Any:
     """The container of ``obj[key] = value``: the run-time list of a Python list changed
     where it must change at run time, else ``obj`` (see ``frontend.calls``)."""
     if isinstance(obj, list) and _needs_run_time(obj):
-        return _run_time(obj)
+        return _run_time(obj, changed=True)
     return obj
 
 
@@ -653,7 +658,7 @@ def method_of_python_list(f: Any) -> Callable[[Callable, tuple, dict], Any] | No
 
     def call(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
         if _at_run_time(items, name, args, kwargs):
-            return getattr(_run_time(items), name)(*args, **kwargs)
+            return getattr(_run_time(items, changed=True), name)(*args, **kwargs)
         return otherwise(*args, **kwargs)
     return call
 
@@ -726,7 +731,9 @@ def to_array(lst: Symbolic, dtype: Any = None) -> Symbolic:
     ndim, t = 0, lst.type
     while isinstance(t, ListType):
         ndim, t = ndim + 1, t.element
-    if t is None or not t.is_scalar:
+    if t is None:   # nothing stored an item in it: empty, NumPy's float64
+        t = f64
+    elif not t.is_scalar:
         raise _tr().error(UnsupportedError, f"np.array() of a {lst.type} is not supported in compiled code")
     if dtype is None:
         element = _sample_kind(t, _innermost(lst.type).numpy)
@@ -762,7 +769,9 @@ def _list_of(iterable: Any = ()) -> Any:
 
 def _sum(lst: Symbolic, start: Any = 0) -> Any:
     t = lst.type
-    if t.element is None or not t.element.is_scalar:
+    if t.element is None:   # nothing stored an item in it: it is empty
+        return start
+    if not t.element.is_scalar:
         raise _tr().error(TypingError, f"sum() of a {t} is not supported in compiled code")
     sample = _sample_kind(t.element, t.numpy)
     start_sample = _sample_kind(start.type, not start.weak) if isinstance(start, Symbolic) else start

@@ -127,6 +127,7 @@ class Generator:
         self.uses_math = False                    # math.comb in an expression: the program imports math
         self.uses_operator = False                # operator.add(...) in an expression: the program imports operator
         self.spelling = random.Random(f"spelling-{seed}")   # operator functions, bin/hex/oct: draws of their own
+        self.lists = random.Random(f"lists-{seed}")         # list statements: draws of their own
         self.numpy_model = False                  # compiled with error_model="numpy" (see program)
         self.no_calls = 0                         # inside a try statement without calls (CALLS_IN_TRY)
         self.in_try = 0                           # inside a try statement (see try_statement)
@@ -463,6 +464,8 @@ class Generator:
             kinds += ["store"]
         if ctx.get("raises") is not None:   # inside a try body: operations that raise
             kinds += ["risky"] * 4
+        if not self.in_try and self.lists.random() < LIST_STATEMENTS:
+            return self.list_statement(scope, depth)
         kind = r.choice(kinds)
         if kind in ("assign", "aug", "print", "text"):
             return self.simple_statement(kind, scope, depth, ctx)
@@ -511,6 +514,85 @@ class Generator:
                     ctx["raises"].add("ValueError")
             else:
                 self.emit(depth, f"print({text})")
+
+    def list_statement(self, scope: _Scope, depth: int) -> None:
+        """A list built -- appended to in a loop, a comprehension (with a condition), from an
+        array's items -- then used (``list_use``); or a list built before used again.  Not inside
+        try statements, where the calls into Python list operations make are refused."""
+        r, d = self.r, self.lists
+        self.try_unsafe = True
+        existing = scope.of_type("ilist") + scope.of_type("flist")
+        if existing and d.random() < 0.5:
+            return self.list_use(d.choice(existing), scope, depth)
+        kind = d.choice(["int", "float"])
+        name, k = self.fresh("l"), self.fresh("k")
+        inner = scope.child()
+        inner.vars[k] = "int"
+        inner.readonly.add(k)
+        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)}"
+        arrays = scope.of_type("f64[]" if kind == "float" else "i64[]")
+        form = d.randrange(3 if arrays else 2)
+        if form == 0:
+            self.emit(depth, f"{name} = []")
+            self.emit(depth, f"for {k} in range({count}):")
+            self.emit(depth + 1, f"{name}.append({self.expr(inner, kind, 1)})")
+        elif form == 1:
+            condition = f" if {self.bool_expr(inner, 1)}" if d.random() < 0.5 else ""
+            self.emit(depth, f"{name} = [{self.expr(inner, kind, 1)} for {k} in range({count}){condition}]")
+        else:
+            item = "float(v) * 2.0" if kind == "float" else f"int(v) % {MOD}"
+            self.emit(depth, f"{name} = [{item} for v in {d.choice(arrays)}]")
+        scope.vars[name] = "ilist" if kind == "int" else "flist"
+        self.list_use(name, scope, depth)
+
+    def list_use(self, name: str, scope: _Scope, depth: int) -> None:
+        """A read or a change of list ``name``: its length, sum, an item, its extreme, ``sort``
+        (with ``reverse``/``key``), ``reverse``, ``pop``, ``append``, an item stored, ``in`` (of
+        ints: a float NaN in a list is another object compiled), a ``for`` over it, ``print``."""
+        r, d = self.r, self.lists
+        kind = "int" if scope.vars[name] == "ilist" else "float"
+        use = d.choice(["len", "sum", "read", "extreme", "sort", "pop", "append", "store", "in", "loop", "print"])
+        if use == "in" and kind == "float":
+            use = "len"
+        if use in ("len", "in"):
+            t = "int" if use == "len" else "bool"
+            target = self.assign_target(scope, t)
+            value = f"len({name})" if use == "len" else f"(({self.int_expr(scope, 1)[0]}) in {name})"
+            self.emit(depth, f"{target} = {value}")
+            scope.vars[target] = t
+        elif use in ("sum", "extreme"):
+            target = self.assign_target(scope, kind)
+            if use == "sum":
+                value = f"sum({name}) % {MOD}" if kind == "int" else f"sum({name})"
+            else:
+                value = f"({d.choice(['max', 'min'])}({name}) if {name} else {self.expr(scope, kind, 2)})"
+            self.emit(depth, f"{target} = {value}")
+            scope.vars[target] = kind
+        elif use in ("read", "pop", "store"):
+            self.emit(depth, f"if {name}:")
+            if use == "store":
+                self.emit(depth + 1, f"{name}[({self.int_expr(scope, 1)[0]}) % len({name})] = "
+                                     f"{self.expr(scope, kind, 1)}")
+                return
+            target = self.assign_target(scope, kind)
+            value = f"{name}.pop()" if use == "pop" else f"{name}[({self.int_expr(scope, 1)[0]}) % len({name})]"
+            self.emit(depth + 1, f"{target} = {value}")
+            if target not in scope.vars:   # bound on this path only: a fresh name is not read after
+                scope.vars.pop(target, None)
+        elif use == "sort":
+            self.emit(depth, f"{name}.{d.choice(['sort()', 'sort(reverse=True)', 'reverse()', 'sort(key=lambda v: -v)'])}")
+        elif use == "append":
+            self.emit(depth, f"{name}.append({self.expr(scope, kind, 1)})")
+        elif use == "loop":
+            v = self.fresh("v")
+            target = self.assign_target(scope, kind)
+            if target not in scope.vars:
+                self.emit(depth, f"{target} = {'0' if kind == 'int' else '0.0'}")
+                scope.vars[target] = kind
+            self.emit(depth, f"for {v} in {name}:")
+            self.emit(depth + 1, f"{target} = ({target} + {v}){f' % {MOD}' if kind == 'int' else ''}")
+        else:
+            self.emit(depth, f"print({name})")
 
     def compound_statement(self, kind: str, scope: _Scope, depth: int, ctx: dict) -> None:
         r = self.r
@@ -901,6 +983,9 @@ OPERATOR_FUNCTIONS = {"+": "add", "-": "sub", "*": "mul", "/": "truediv", "//": 
                       "<<": "lshift", ">>": "rshift", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq",
                       "!=": "ne"}
 BASE_TEXT = 0.03
+#: the share of the statements (outside try statements) that build or use a list, decided by
+#: draws of their own (``list_statement``)
+LIST_STATEMENTS = 0.06
 
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were

@@ -523,12 +523,12 @@ SYNTAX = [
 ]
 
 COMPREHENSIONS = [
-    Bad(B.listcomp_over_runtime_range, (5,), U, "run-time bounds", "for loop"),
+    Bad(B.listcomp_over_runtime_range, (5,), AS_CPYTHON, id="listcomp_over_runtime_range_is_supported"),
     Bad(B.genexp_over_runtime_range, (5,), AS_CPYTHON, id="genexp_over_runtime_range_is_supported"),
     Bad(B.setcomp_over_runtime_range, (5,), U, "run-time bounds", "for loop"),
     Bad(B.dictcomp_over_runtime_range, (5,), U, "run-time bounds", "for loop"),
     Bad(B.nested_comprehension_runtime_inner, (5,), U, "run-time bounds", "for loop"),
-    Bad(B.comprehension_over_array, (np.arange(4.0),), (T, U), "iter"),
+    Bad(B.comprehension_over_array, (np.arange(4.0),), AS_CPYTHON, id="comprehension_over_array_is_supported"),
     Bad(B.map_over_array, (np.arange(4.0),), (T, U), "iter"),
     Bad(B.comprehension_over_constants, (3,), AS_CPYTHON, id="comprehension_over_constants_is_supported"),
 ]
