@@ -552,7 +552,7 @@ CALLS = [
 ]
 
 _ARGUMENTS = {
-    "set": {1, 2}, "bytes": b"ab", "bytearray": bytearray(b"ab"), "range": range(3), "function": B.one_param,
+    "set": {1, 2}, "bytes": b"ab", "bytearray": bytearray(b"ab"), "range": range(3),   # (functions are accepted)
     "module": math, "Fraction": fractions.Fraction(1, 3), "Decimal": decimal.Decimal("1.5"),
     "float16": np.float16(1.0), "datetime64": np.datetime64("2024-01-01"), "str_": np.str_("a"),
     "generator": (i for i in ()), "ellipsis": ..., "memoryview": memoryview(b"ab"),
