@@ -34,7 +34,8 @@ from ir.ops import (
     MakeTupleOp, MathOp, NegOp, NotOp, RaiseIfOp, RealOp, SelectOp, YieldOp,
 )
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, TupleType, Type, bool_, f64, i64, kind_rank,
+    ArrayType, BoolType, ComplexType, DictType, FloatType, IntType, ListType, SetType, TupleType, Type, bool_, f64, i64,
+    kind_rank,
 )
 
 from . import pyint
@@ -596,6 +597,10 @@ def truth(x: Any) -> Any:
         from .lists import truth as list_truth   # a layer above
 
         return list_truth(x)
+    if isinstance(x, Symbolic) and isinstance(x.type, (DictType, SetType)):
+        from . import dicts, sets   # a layer above
+
+        return (dicts if isinstance(x.type, DictType) else sets).truth(x)
     if isinstance(x, OptionalValue):
         return _optional_truth(x)
     if not isinstance(x, Symbolic):

@@ -14,8 +14,8 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 
 from . import (
-    builtins, combining, generators, lapack, linalg, lists, nanfunctions, norms, nprandom, purity, pymath,
-    pyoperator, runtime_calls, searching, sorting, statistics, text, wholearray,
+    builtins, combining, dicts, generators, hashed, lapack, linalg, lists, nanfunctions, norms, nprandom, purity,
+    pymath, pyoperator, runtime_calls, searching, sets, sorting, statistics, text, wholearray,
 )
 from .context import TraceContext, current
 from .raising import construct_exception
@@ -75,7 +75,7 @@ def _holds(value: Any, test: Callable[[Any], bool]) -> bool:
 
 def mutable(obj: Any) -> Any:
     """``obj`` as the container of a subscript store; see :func:`_check_mutation`."""
-    obj = lists.mutable(obj)
+    obj = hashed.mutable(lists.mutable(obj))
     if not isinstance(obj, Symbolic):
         _check_mutation(obj, f"changing an item of a Python {type(obj).__name__}")
     return obj
@@ -115,8 +115,19 @@ def _resolve(f: Any) -> Callable:
         raise _tr().error(TypingError, f"'{f.type}' object is not callable")
     on_lists = lists.builtin(f)
     if on_lists is not None:   # len, sum, sorted, list, ... of a run-time list; else as below
-        return lambda *args, **kwargs: on_lists(lambda *a, **k: _resolve_others(f)(*a, **k), args, kwargs)
-    return _resolve_others(f)
+        return _on_containers(f, lambda *args, **kwargs: on_lists(lambda *a, **k: _resolve_others(f)(*a, **k),
+                                                                    args, kwargs))
+    return _on_containers(f, _resolve_others(f))
+
+
+def _on_containers(f: Any, otherwise: Callable) -> Callable:
+    """``otherwise``, or first ``f`` of a run-time dict or set where ``f`` is a builtin taking one
+    (len, dict, set, sorted, ...: ``frontend.dicts``, ``frontend.sets``)."""
+    for module in (dicts, sets):
+        on_it = module.builtin(f)
+        if on_it is not None:
+            otherwise = (lambda on_it, rest: lambda *args, **kwargs: on_it(rest, args, kwargs))(on_it, otherwise)
+    return otherwise
 
 
 def _resolve_others(f: Any) -> Callable:
@@ -131,7 +142,7 @@ def _resolve_others(f: Any) -> Callable:
         f = py_func
     if isinstance(f, pytypes.FunctionType) and not purity.is_pure(f):
         return lambda *args, **kwargs: _tr().call(f, args, kwargs)
-    on_list = lists.method_of_python_list(f)
+    on_list = lists.method_of_python_list(f) or dicts.method_of_python_dict(f) or sets.method_of_python_set(f)
     if on_list is not None:   # at run time where it must be, else as below
         return lambda *args, **kwargs: on_list(lambda *a, **k: _resolve_plain(f)(*a, **k), args, kwargs)
     return _resolve_plain(f)

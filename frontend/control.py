@@ -253,6 +253,9 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
     items = indexed(iterable)
     if items is None:
         raise _tr().error(UnsupportedError, f"cannot iterate over a {describe(iterable)} in compiled code")
+    if isinstance(items, TracesItsOwnLoop):   # a dict or set (``frontend.hashed``)
+        items.staged_loop(extra_test, body, get_state, set_state, names)
+        return
     if getattr(items, "live", False):   # a list: its length is read again before every step
         _staged_live_while(items, extra_test, body, get_state, set_state, names)
         return

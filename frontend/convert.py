@@ -855,8 +855,9 @@ def _percent_format(node: ast.expr) -> ast.expr:
     return node
 
 
-#: the methods that change a list
-_LIST_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "reverse", "clear", "sort"})
+#: the methods that change a list, a dict or a set
+_CONTAINER_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "reverse", "clear", "sort",
+                                "setdefault", "update", "popitem", "add", "discard"})
 
 
 def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
@@ -865,14 +866,13 @@ def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
     (not of its nested defs): a list such a variable holds is made a run-time list where it
     is assigned (``frontend.lists``), so that reads of it inside the loop see the changes."""
     changed: set[str] = set()
-    pending: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in body]   # no recursion: code nests deeply
-    while pending:
-        node, inside = pending.pop()
+
+    def visit(node: ast.AST, inside: bool) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
+            return
         if inside:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr in _LIST_CHANGES and isinstance(node.func.value, ast.Name):
+                    and node.func.attr in _CONTAINER_CHANGES and isinstance(node.func.value, ast.Name):
                 changed.add(node.func.value.id)
             targets = node.targets if isinstance(node, ast.Assign) else \
                 [node.target] if isinstance(node, ast.AugAssign) else []
@@ -880,8 +880,11 @@ def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     changed.add(target.value.id)
         nested = inside or isinstance(node, (ast.For, ast.While, ast.If, ast.Try, ast.With))
-        pending += [(child, nested and not (isinstance(node, ast.For) and child is node.iter))
-                    for child in ast.iter_child_nodes(node)]
+        for child in ast.iter_child_nodes(node):
+            visit(child, nested and not (isinstance(node, ast.For) and child is node.iter))
+
+    for stmt in body:
+        visit(stmt, False)
     return changed
 
 
@@ -934,8 +937,8 @@ class _ExprConverter(ast.NodeTransformer):
         self.generic_visit(node)
         target = node.targets[0]
         if len(node.targets) == 1 and isinstance(target, ast.Name) and self._is_variable(target.id):
-            if target.id in self._changed:   # a list it holds is one at run time from here on
-                node.value = _at(node.value, _ag("run_time_list", node.value))
+            if target.id in self._changed:   # a list, dict or set it holds is one at run time from here on
+                node.value = _at(node.value, _ag("run_time_container", node.value))
             node.value = _at(node.value, _ag("named", node.value, ast.Constant(target.id)))
         return node
 
@@ -1043,7 +1046,41 @@ class _ExprConverter(ast.NodeTransformer):
         first.iter = self.visit(outer_iter)
         return node
 
-    visit_SetComp = visit_DictComp = _comprehension_scope
+    def visit_Dict(self, node: ast.Dict) -> ast.expr:
+        """``{k: v, ...}`` (without ``**``): ``ag__.dict_display((k, v), ...)``, a run-time dict
+        where a key is a run-time value (``frontend.dicts``); keys and values evaluated in order."""
+        self.generic_visit(node)
+        if any(k is None for k in node.keys):
+            return node
+        pairs = [ast.Tuple([k, v], ast.Load()) for k, v in zip(node.keys, node.values)]
+        return _at(node, _ag("dict_display", *pairs))
+
+    def visit_Set(self, node: ast.Set) -> ast.expr:
+        """``{a, b, ...}`` (without ``*``): ``ag__.set_display(a, b, ...)`` (``frontend.sets``)."""
+        self.generic_visit(node)
+        if any(isinstance(e, ast.Starred) for e in node.elts):
+            return node
+        return _at(node, _ag("set_display", *node.elts))
+
+    def visit_DictComp(self, node: ast.DictComp) -> ast.expr:
+        """``{k: v for target in it if cond}`` with one ``for``: ``ag__.dict_comp(lambda target:
+        (k, v), it, lambda target: cond)`` (``frontend.dicts``); Python builds any other."""
+        if len(node.generators) != 1 or node.generators[0].is_async or not _plain_target(node.generators[0].target):
+            return self._comprehension_scope(node)
+        loop = node.generators[0]
+        pair = _unpacking_lambda(loop.target, ast.Tuple([node.key, node.value], ast.Load()), [0])
+        condition = _unpacking_lambda(loop.target, _all(loop.ifs), [0]) if loop.ifs else ast.Constant(None)
+        return self.visit(_at(node, _ag("dict_comp", pair, loop.iter, condition)))
+
+    def visit_SetComp(self, node: ast.SetComp) -> ast.expr:
+        """``{e for target in it if cond}`` with one ``for``: ``ag__.set_comp(...)`` as a list
+        comprehension is (``frontend.sets``); Python builds any other."""
+        if len(node.generators) != 1 or node.generators[0].is_async or not _plain_target(node.generators[0].target):
+            return self._comprehension_scope(node)
+        loop = node.generators[0]
+        element = _unpacking_lambda(loop.target, node.elt, [0])
+        condition = _unpacking_lambda(loop.target, _all(loop.ifs), [0]) if loop.ifs else ast.Constant(None)
+        return self.visit(_at(node, _ag("set_comp", element, loop.iter, condition)))
 
     def visit_ListComp(self, node: ast.ListComp) -> ast.expr:
         """``[elt for target in it if cond]`` with one ``for``: ``ag__.list_comp(lambda target:
@@ -1339,13 +1376,12 @@ def _convert_function(node: ast.FunctionDef, variables: set[str], enclosing: set
     free = enclosing - params - variables
     generator = _is_generator(node)
     always = _always_exits(node.body)
-    changed = _changed_in_blocks(node.body)   # before the passes below rewrite the statements
     body = _NestedDefs(variables | free, namer).block(node.body)
     if generator:
         body = _yields_lowered(body)
     lowering = _JumpLowering(namer, "result_" if inline else "retval_")
     body, _, _ = lowering.block(body)
-    converter = _ExprConverter(variables, free, changed)
+    converter = _ExprConverter(variables, free, _changed_in_blocks(node.body))
     body = [converter.visit(stmt) for stmt in body]
 
     docstring = body[:1] if ast.get_docstring(node) is not None else []

@@ -130,6 +130,11 @@ def indexed(iterable: Any) -> IndexedIterable | None:
     iterable = lists.current_value(iterable)
     if lists.is_list(iterable):
         return lists.ListItems(iterable)
+    from . import hashed   # a layer above
+
+    over_container = hashed.iteration(iterable)
+    if over_container is not None:   # a dict or set: CPython's iterator held by the loop
+        return over_container
     if isinstance(iterable, Symbolic):
         raise _tr().error(TypingError, f"a {iterable.type} is not iterable")
     return None

@@ -41,7 +41,8 @@ from typing import Any, Iterator
 from ir import Block, Location, Operation
 from ir.ops import ArrayUndefOp, ConstantOp
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, Type, bool_, i64, str_,
+    ArrayType, BoolType, ComplexType, DictType, FloatType, IntType, ListType, ObjectType, SetType, StrType, Type, bool_,
+    i64, str_,
 )
 
 from .arith import cast, constant, unify_types
@@ -160,13 +161,21 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
     from . import lists   # a layer above
 
     all_lists = all(isinstance(v, list) or lists.is_list(v) for v in defined)
-    if all(v is first for v in defined) and not (carry and (scalar or optional or strings or all_lists)) \
+    from . import hashed   # a layer above
+
+    all_dicts, all_sets = (all(type(v) is kind or is_of(v) for v in defined)
+                           for kind, is_of in ((dict, _run_time(DictType)), (set, _run_time(SetType))))
+    if all(v is first for v in defined) and not (carry and (scalar or optional or strings or all_lists or all_dicts
+                                                            or all_sets)) \
             and not _defined_inside(first, inside):
         return Static(first)
     if strings:   # constants, text and run-time strings: a run-time string (``frontend.strings``)
         return Scalar(str_)
     if all_lists:   # Python lists and run-time lists: a run-time list (``frontend.lists``)
         t = lists.merged_type(defined)
+        return _conflict(name, defined, loc) if t is None else Scalar(t)
+    if all_dicts or all_sets:   # Python and run-time dicts (sets): a run-time one (``frontend.hashed``)
+        t = hashed.merged_type(defined)
         return _conflict(name, defined, loc) if t is None else Scalar(t)
     if optional or any(v is None for v in defined):
         present = [v.value if isinstance(v, OptionalValue) else v for v in defined if v is not None]
@@ -183,6 +192,11 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
     if known and isinstance(t, IntType) and t != i64:
         current().bounds_relied_on += 1
     return Scalar(t, all(weak), _union(bounds) if all(weak) else None)
+
+
+def _run_time(kind: type) -> Any:
+    """Whether a value is a traced value of a type of ``kind``."""
+    return lambda v: isinstance(v, Symbolic) and isinstance(v.type, kind)
 
 
 def _is_weak(value: Any) -> bool:
@@ -293,6 +307,12 @@ def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
     if isinstance(old, Scalar) and isinstance(new, Scalar) and isinstance(old.type, ListType) \
             and isinstance(new.type, ListType) and (old.type.element is None or new.type.element is None):
         return old if new.type.element is None else new   # an empty list takes the items' type
+    if isinstance(old, Scalar) and isinstance(new, Scalar) and isinstance(old.type, (DictType, SetType)):
+        from .hashed import merged_type_of   # a layer above: an empty dict or set takes the items' types
+
+        t = merged_type_of([old.type, new.type])
+        if t is not None:
+            return Scalar(t)
     if isinstance(old, Scalar) and isinstance(new, Scalar):
         t = unify_weak([old.type, new.type], [old.weak, new.weak], [old.bounds, new.bounds])
         if t is not None:
@@ -360,6 +380,10 @@ def leaves(layout: Layout, value: Any) -> list[Any]:
         from .lists import merged_value
 
         return [merged_value(value, layout.type)]
+    if isinstance(layout.type, (DictType, SetType)):
+        from .hashed import merged_value as merged_container
+
+        return [merged_container(value, layout.type)]
     return [cast(value, layout.type)]
 
 

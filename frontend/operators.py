@@ -64,11 +64,12 @@ def ld_free(value: Any) -> Any:
     return value
 
 
-def run_time_list(value: Any) -> Any:
-    """The value assigned to a variable whose list the function changes inside a loop or a
-    branch: while tracing, a list is a run-time list from here on (``frontend.lists``)."""
+def run_time_container(value: Any) -> Any:
+    """The value assigned to a variable whose list, dict or set the function changes inside a
+    loop or a branch: while tracing, it is a run-time one from here on (``frontend.lists``,
+    ``frontend.hashed``)."""
     staging = _staging()
-    return staging.run_time_list(value) if staging.tracing() else value
+    return staging.run_time_container(value) if staging.tracing() else value
 
 
 def named(value: Any, name: str) -> Any:
@@ -305,6 +306,37 @@ def list_comp(element: Callable[[Any], Any], iterable: Iterable, condition: Call
     if staging.tracing():
         return staging.list_comprehension(element, iterable, condition)
     return [element(x) for x in iterable if condition is None or condition(x)]
+
+
+def dict_display(*pairs: tuple[Any, Any]) -> Any:
+    """``{k: v, ...}``.  While tracing, a run-time dict where a key is traced (``frontend.dicts``)."""
+    staging = _staging()
+    return staging.dict_display(*pairs) if staging.tracing() else dict(pairs)
+
+
+def set_display(*elements: Any) -> Any:
+    """``{a, b, ...}``.  While tracing, a run-time set where an element is traced (``frontend.sets``)."""
+    staging = _staging()
+    return staging.set_display(*elements) if staging.tracing() else set(elements)
+
+
+def dict_comp(pair: Callable[[Any], tuple[Any, Any]], iterable: Iterable,
+              condition: Callable[[Any], Any] | None) -> Any:
+    """``{k: v for x in iterable if condition(x)}`` (``pair(x)`` is ``(k, v)``).  While tracing,
+    a run-time dict where the iterable is iterated at run time (``frontend.dicts``)."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.dict_comprehension(pair, iterable, condition)
+    return dict(pair(x) for x in iterable if condition is None or condition(x))
+
+
+def set_comp(element: Callable[[Any], Any], iterable: Iterable, condition: Callable[[Any], Any] | None) -> Any:
+    """``{element(x) for x in iterable if condition(x)}``.  While tracing, a run-time set where
+    the iterable is iterated at run time (``frontend.sets``)."""
+    staging = _staging()
+    if staging.tracing():
+        return staging.set_comprehension(element, iterable, condition)
+    return {element(x) for x in iterable if condition is None or condition(x)}
 
 
 def if_exp(cond: Any, if_true: Callable[[], Any], if_false: Callable[[], Any]) -> Any:

@@ -125,6 +125,9 @@ def contains(container: Any, item: Any) -> Any:
     container = lists.current_value(container)
     if lists.is_list(container):
         return lists.contains(container, item)
+    hashed_in = _hashed_contains(container, item)
+    if hashed_in is not None:
+        return hashed_in
     if isinstance(container, Symbolic):
         raise _tr().error(TypingError, f"argument of type '{container.type}' is not iterable")
     if isinstance(container, Range):
@@ -145,6 +148,29 @@ def contains(container: Any, item: Any) -> Any:
     for element in container:  # CPython compares with == element by element
         found = arith.logical_or(found, arith.compare("==", item, element))
     return found
+
+
+def _hashed_contains(container: Any, item: Any) -> Any:
+    """``item in container`` for a run-time dict (or its keys), set, or a Python one tested
+    for a run-time item (``frontend.dicts``, ``frontend.sets``); None for other containers."""
+    from . import dicts, hashed, sets   # a layer above
+
+    container = hashed.current_value(container)
+    if isinstance(container, hashed.Iteration) and container.part in ("keys", "elements"):
+        container = container.container
+    if type(container) in (dict, set) and (isinstance(item, Symbolic) or strings_at_run_time(item)):
+        container = hashed.run_time(container)
+    if dicts.is_dict(container):
+        return dicts.contains(container, item)
+    if sets.is_set(container):
+        return sets.contains(container, item)
+    return None
+
+
+def strings_at_run_time(x: Any) -> bool:
+    from .strings import run_time_str_like   # a layer above
+
+    return run_time_str_like(x)
 
 
 def _traced_in(key: Any) -> bool:
@@ -177,6 +203,10 @@ def getitem(obj: Any, key: Any) -> Any:
         from .strings import getitem as string_item
 
         return string_item(obj, key)
+    if type(obj) is dict and (isinstance(key, Symbolic) or strings_at_run_time(key)):
+        from .dicts import python_getitem   # a layer above: looked up in its run-time dict
+
+        return python_getitem(obj, key)
     if not isinstance(key, Symbolic):
         return user_computation(operator.getitem, obj, key)
     if not isinstance(obj, (tuple, list)):

@@ -21,7 +21,10 @@ from .arith import divide, logical_not, truth
 from .calls import mutable, resolve_call
 from .catching import staged_try
 from .generators import GeneratorExpression as generator_expression
-from .lists import list_comprehension, list_rest, run_time_list
+from .hashed import run_time_container
+from .dicts import comprehension as dict_comprehension, display as dict_display
+from .lists import list_comprehension, list_rest
+from .sets import comprehension as set_comprehension, display as set_display
 from .context import tracing
 from .control import (
     UNROLL_LIMIT, assert_, is_staged_iterable, probe, staged_for, staged_if, staged_if_exp, staged_while,
@@ -43,6 +46,7 @@ __all__ = [
     "UNROLL_LIMIT", "tracing", "is_symbolic", "probe", "load", "undefined_read", "named", "staged_if",
     "staged_if_exp", "truth", "logical_not", "is_staged_iterable", "staged_for", "staged_while",
     "return_value", "raise_", "assert_", "staged_try", "generator_expression", "list_comprehension", "list_rest",
-    "run_time_list", "mutable", "getitem", "contains",
+    "run_time_container", "dict_display", "set_display", "dict_comprehension", "set_comprehension",
+    "mutable", "getitem", "contains",
     "resolve_call", "format_string", "percent_format", "identity", "divide",
 ]

@@ -37,7 +37,9 @@ import numpy as np
 
 from ir import UnsupportedError
 from ir.dtypes import to_dtype
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, StrType, TupleType
+from ir.types import (
+    ArrayType, BoolType, ComplexType, DictType, FloatType, IntType, ListType, SetType, StrType, TupleType,
+)
 
 from .context import TraceContext, current
 from .values import OptionalValue, Symbolic
@@ -203,6 +205,8 @@ def _sample(x: Any) -> Any:
         return "s"
     if isinstance(t, ListType):
         return []
+    if isinstance(t, (DictType, SetType)):
+        return {} if isinstance(t, DictType) else set()
     if x.weak:
         return {BoolType: True, IntType: 1, FloatType: 1.0, ComplexType: 1j}[type(t)]
     return to_dtype(t).type(1)
@@ -216,6 +220,10 @@ def _snapshot(x: Any) -> Any:
         from .lists import snapshot   # a layer above
 
         return snapshot(x)
+    if type(x) in (dict, set) or isinstance(x, Symbolic) and isinstance(x.type, (DictType, SetType)):
+        from .hashed import snapshot as snapshot_container   # a layer above
+
+        return snapshot_container(x)
     if isinstance(x, tuple):
         return tuple(_snapshot(v) for v in x)
     if isinstance(x, BaseException) and has_run_time_values(x):

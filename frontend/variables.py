@@ -49,6 +49,10 @@ def load(value: Any) -> Any:
         from .lists import load as list_load   # a layer above: a Python list that became a run-time one is that
 
         return list_load(value)
+    if type(value) in (dict, set):
+        from .hashed import load as hashed_load   # a layer above: as lists
+
+        return hashed_load(value)
     return value
 
 
@@ -65,13 +69,13 @@ def named(value: Any, name: str) -> Any:
     """An assignment ``name = value``: names the IR value after the variable."""
     if isinstance(value, Symbolic) and value.value.name_hint is None:
         value.value.name_hint = name.rstrip("_") or name
-    from . import lists   # a layer above: the lists the function makes (``frontend.lists``)
+    from . import hashed, lists   # a layer above: the lists, dicts and sets the function makes
 
-    value = lists.made(value)
+    value = hashed.made(lists.made(value))
     if name.startswith("retval"):
-        from .strings import as_value   # a layer above: a string or list returned is a run-time value
+        from .strings import as_value   # a layer above: a string, list, dict or set returned is a run-time value
 
-        value = as_value(lists.as_value(value))
+        value = as_value(lists.as_value(hashed.as_value(value)))
         _note_return_type(value)
     return value
 

@@ -213,10 +213,6 @@ def hashed(s):
     return hash(s)
 
 
-def as_key(s):
-    return {s: 1}
-
-
 def add_number(s):
     return s + 1
 

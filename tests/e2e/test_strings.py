@@ -174,7 +174,6 @@ def test_a_returned_string_is_owned_by_the_caller():
     (K.split, "str.split\\(\\) of a run-time string is not supported", "return s.split()"),
     (K.encode, "str.encode\\(\\) of a run-time string is not supported", "return s.encode()"),
     (K.hashed, "hash\\(\\)", "return hash(s)"),
-    (K.as_key, "hash\\(\\) of a run-time", "return {s: 1}"),
 ])
 def test_other_uses_are_refused(kernel, message, line):
     with pytest.raises((UnsupportedError, TypingError), match=message) as got:

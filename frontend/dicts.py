@@ -1,0 +1,392 @@
+"""Run-time dicts: the operations on a CPython ``dict`` held by compiled code (``dict<K, V>``).
+
+When a dict of the traced function becomes a run-time one, and what its keys and values may be,
+is ``frontend.hashed``'s; here is what each operation calls -- CPython's own ``dict`` function,
+when the code runs, so results, ``KeyError`` (with CPython's message), insertion order and
+aliasing are CPython's.
+
+Python-semantics decisions:
+
+* ``d.get(k, default)`` and ``d.pop(k, default)`` give either a value of the dict or the
+  default: the default must have the values' type (``d.get(k, 0)`` of a dict of floats gives
+  ``0`` where CPython gives the int: refused, write ``0.0``); of a dict whose values have no type
+  yet (an empty one) the default gives it.  ``d.get(k)`` without a default is a value that may
+  be None (``frontend.optional``).
+* ``d.setdefault(k, default)`` and ``d.update(other)`` store as ``d[k] = v`` does (one type
+  for the keys, one for the values); ``update`` takes a dict (keyword arguments and sequences
+  of pairs are refused).
+* ``d == other`` is CPython's comparison for a dict; any other ``other`` is not equal.
+"""
+from __future__ import annotations
+
+import builtins
+import operator
+import types
+from typing import Any, Callable
+
+from ir import TypingError, UnsupportedError
+from ir.types import DictType, ListType, Type, bool_, i64, none
+
+from . import hashed
+from .context import TraceContext, current
+from .hashed import key_kind, read, storable, unify, value_kind
+from .runtime_calls import call_python
+from .values import OptionalValue, Symbolic, define, describe
+
+__all__ = ["build", "is_dict", "display", "comprehension", "getitem", "contains", "length", "truth", "builtin",
+           "method_of_python_dict"]
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+def is_dict(x: Any) -> bool:
+    return isinstance(x, Symbolic) and isinstance(x.type, DictType)
+
+
+# ----------------------------------------------------------------- making run-time dicts
+def build(items: dict) -> Symbolic:
+    """A run-time dict of the Python dict ``items`` as it is now (its order)."""
+    pairs = [(storable(k), storable(v)) for k, v in items.items()]
+    d = call_python("dict", dict, (), DictType(None, None), raises=False)
+    for k, v in pairs:
+        _store(d, k, v)
+    return d
+
+
+build.type_of = lambda items: hashed._type_of(items)   # type: ignore[attr-defined]
+hashed.BUILDERS[dict] = build
+
+
+def display(*pairs: tuple[Any, Any]) -> Any:
+    """``{k: v, ...}`` while tracing: a Python dict unless a key is a run-time value."""
+    if not any(isinstance(hashed.current_value(k), Symbolic) or _run_time_text(k) for k, _ in pairs):
+        return dict(pairs)
+    d = call_python("dict", dict, (), DictType(None, None), raises=False)
+    for k, v in pairs:
+        _store(d, storable(k), storable(v))
+    return d
+
+
+def _run_time_text(x: Any) -> bool:
+    from .strings import run_time_str_like   # a layer above
+
+    return run_time_str_like(x)
+
+
+def comprehension(pair: Callable[[Any], tuple[Any, Any]], iterable: Any,
+                  condition: Callable[[Any], Any] | None) -> Any:
+    """``{k: v for x in iterable if condition(x)}`` while tracing: a Python dict over Python
+    values whose keys are Python values and conditions are known while compiling; else a
+    run-time dict filled by a loop (each pair stored in order, as CPython does)."""
+    from . import operators   # the converted code's operators: a layer above
+    from .control import is_staged_iterable
+    from .sequences import Range
+
+    def store_into(d: Symbolic, item: Any) -> None:
+        k, v = pair(item)
+        _store(d, storable(k), storable(v))
+
+    iterable = hashed.current_value(iterable)
+    if is_staged_iterable(iterable) and not (isinstance(iterable, Range) and iterable.constant):
+        d = call_python("dict", dict, (), DictType(None, None), raises=False)
+
+        def body(item: Any) -> None:
+            if condition is None:
+                store_into(d, item)
+                return
+            operators.if_stmt(condition(item), lambda: store_into(d, item), lambda: None,
+                              lambda: (), lambda state: None, ())
+
+        operators.for_stmt(iterable, None, body, lambda: (), lambda state: None, ())
+        return d
+    result: dict | Symbolic = {}
+    for item in iterable:
+        test = True if condition is None else condition(item)
+        if isinstance(result, dict) and not isinstance(test, Symbolic):
+            if test:
+                k, v = pair(item)
+                if isinstance(hashed.current_value(k), Symbolic) or _run_time_text(k):
+                    result = build(result)
+                    _store(result, storable(k), storable(v))
+                else:
+                    result[k] = v
+            continue
+        if isinstance(result, dict):
+            result = build(result)
+        run_time = result
+        operators.if_stmt(test, lambda: store_into(run_time, item), lambda: None,
+                          lambda: (), lambda state: None, ())
+    return result
+
+
+# ----------------------------------------------------------------- types of what is stored
+def _store(d: Symbolic, key: Any, value: Any) -> None:
+    """``d[key] = value`` (both storable): the dict takes their types if it has none yet."""
+    _check_store(d, key, value)
+    call_python("dict[key] = value", operator.setitem, (d, key, value), none, raises=False)
+
+
+def _check_store(d: Symbolic, key: Any, value: Any) -> None:
+    t = d.type
+    k = unify((t.key, t.key_numpy), key_kind(key), "dict's keys are")
+    v = unify((t.value, t.value_numpy), value_kind(value), "dict's values are")
+    if (k, v) != ((t.key, t.key_numpy), (t.value, t.value_numpy)):
+        d.value.type = DictType(k[0], v[0], k[1], v[1])
+
+
+def _lookup_key(key: Any) -> Any:
+    """A key to look up: any hashable value compiled code holds (CPython compares ``1 == 1.0``)."""
+    key = storable(key)
+    key_kind(key)
+    return key
+
+
+def _value(d: Symbolic) -> tuple[Type | None, bool]:
+    return d.type.value, d.type.value_numpy
+
+
+def _default(d: Symbolic, default: Any, method: str) -> Any:
+    """``default`` of ``d.get``/``d.pop``: of the values' type (which an empty dict takes from it)."""
+    default = storable(default)
+    kind = value_kind(default)
+    t = d.type
+    if t.value is None:
+        d.value.type = DictType(t.key, kind[0], t.key_numpy, kind[1])
+    elif kind != (t.value, t.value_numpy):
+        raise _tr().error(TypingError, f"d.{method}(key, default): this dict's values are "
+                                       f"{hashed.kind_name((t.value, t.value_numpy))} and the default is a "
+                                       f"{hashed.kind_name(kind)}, so the result's type would depend on the key; "
+                                       "give a default of the values' type")
+    return default
+
+
+_VALUES = "values of this dict"
+
+
+# ----------------------------------------------------------------- operations
+def getitem(d: Symbolic, key: Any) -> Any:
+    """``d[key]``: CPython's ``KeyError`` where it is missing."""
+    if isinstance(key, slice):
+        raise _tr().error(TypingError, "unhashable type: 'slice'")
+    return read("dict[key]", operator.getitem, (d, _lookup_key(key)), _value(d), _VALUES)
+
+
+def setitem(d: Symbolic, key: Any, value: Any) -> None:
+    _store(d, storable(key), storable(value))
+
+
+def contains(d: Symbolic, key: Any) -> Symbolic:
+    return call_python("dict in", operator.contains, (d, _lookup_key(key)), bool_, raises=False)
+
+
+def length(d: Symbolic) -> Symbolic:
+    return call_python("len", len, (d,), i64, raises=False)
+
+
+def truth(d: Symbolic) -> Symbolic:
+    return call_python("dict truth", bool, (d,), bool_, raises=False)
+
+
+def _equal(negate: bool) -> Callable[[Any, Any], Any]:
+    def compare(a: Any, b: Any) -> Any:
+        a, b = hashed.as_value(hashed.current_value(a)), hashed.as_value(hashed.current_value(b))
+        if not (is_dict(a) and is_dict(b)):
+            return negate
+        return call_python("dict ==", operator.ne if negate else operator.eq, (a, b), bool_)
+    return compare
+
+
+def _get(d: Symbolic, key: Any, *default: Any) -> Any:
+    key = _lookup_key(key)
+    if not default:   # None where it is missing
+        present = contains(d, key)
+        fallback = _placeholder(d)
+        value = read("dict.get", dict.get, (d, key, fallback), _value(d), _VALUES, raises=False)
+        return OptionalValue(value, present)
+    return read("dict.get", dict.get, (d, key, _default(d, default[0], "get")), _value(d), _VALUES)
+
+
+def _placeholder(d: Symbolic) -> Any:
+    """A value of the values' type that ``d.get(key)`` reads where the key is missing (it is None there)."""
+    t = d.type.value
+    if t is None:
+        raise _tr().error(TypingError, "the values of this dict have no known type (nothing was stored in it in "
+                                       "compiled code): store an item first, or give get() a default")
+    if not t.is_scalar:
+        raise _tr().error(UnsupportedError, f"d.get(key) of a dict of {t} values is not supported in compiled "
+                                            "code; test 'key in d' first, or give a default")
+    return 0
+
+
+def _setdefault(d: Symbolic, key: Any, *default: Any) -> Any:
+    if not default:
+        raise _tr().error(UnsupportedError, "d.setdefault(key) without a default stores None, which a dict of "
+                                            "compiled code does not hold; give a default of the values' type")
+    key, value = storable(key), storable(default[0])
+    _check_store(d, key, value)
+    return read("dict.setdefault", dict.setdefault, (d, key, value), _value(d), _VALUES, raises=False)
+
+
+def _pop(d: Symbolic, key: Any, *default: Any) -> Any:
+    key = _lookup_key(key)
+    if not default:
+        return read("dict.pop", dict.pop, (d, key), _value(d), _VALUES)
+    return read("dict.pop", dict.pop, (d, key, _default(d, default[0], "pop")), _value(d), _VALUES)
+
+
+def _update(d: Symbolic, *others: Any, **kwargs: Any) -> None:
+    if kwargs or len(others) != 1:
+        raise _tr().error(UnsupportedError, "d.update() in compiled code takes one dict (no keyword arguments)")
+    other = hashed.current_value(others[0])
+    if type(other) is dict:
+        for k, v in other.items():
+            _store(d, storable(k), storable(v))
+        return
+    if not is_dict(other):
+        raise _tr().error(UnsupportedError, f"d.update() of a {describe(other)} is not supported in compiled code; "
+                                            "update with a dict")
+    t = other.type
+    if t.key is not None:
+        _check_kinds(d, (t.key, t.key_numpy), (t.value, t.value_numpy))
+    elif d.type.key is not None:
+        other.value.type = d.type
+    call_python("dict.update", dict.update, (d, other), none, raises=False)
+
+
+def _check_kinds(d: Symbolic, key: tuple, value: tuple) -> None:
+    t = d.type
+    k = unify((t.key, t.key_numpy), key, "dict's keys are")
+    v = unify((t.value, t.value_numpy), value, "dict's values are")
+    d.value.type = DictType(k[0], v[0], k[1], v[1])
+
+
+def _copy(d: Symbolic) -> Symbolic:
+    return call_python("dict.copy", dict.copy, (d,), d.type, raises=False)
+
+
+def _clear(d: Symbolic) -> None:
+    call_python("dict.clear", dict.clear, (d,), none, raises=False)
+
+
+def _view(part: str) -> Callable[[Symbolic], hashed.Iteration]:
+    return lambda d: hashed.Iteration(d, part)
+
+
+_METHODS: dict[str, Callable[..., Any]] = {
+    "get": _get, "setdefault": _setdefault, "pop": _pop, "update": _update, "copy": _copy, "clear": _clear,
+    "keys": _view("keys"), "values": _view("values"), "items": _view("items"),
+}
+
+
+def _bound_method(d: Symbolic, name: str) -> Callable[..., Any]:
+    impl = _METHODS.get(name)
+    if impl is None:   # (names that are no method of it have no implementation: ``values.define``)
+        raise _tr().error(UnsupportedError, f"dict.{name} of a run-time dict is not supported in compiled code")
+    return types.MethodType(impl, d)   # a method of a traced value (``frontend.calls``)
+
+
+def _attributes() -> dict[str, Callable]:
+    table: dict[str, Callable] = {
+        "__getitem__": getitem, "__setitem__": setitem, "__eq__": _equal(False), "__ne__": _equal(True),
+    }
+    for name in dir(dict):
+        if not name.startswith("_"):
+            table[name] = (lambda n: lambda d: _bound_method(d, n))(name)
+    return table
+
+
+define(DictType, _attributes())
+
+
+# ----------------------------------------------------------------- Python dicts changed at run time
+#: the dict methods that change it, or read it by a key
+_CHANGING = {"setdefault", "pop", "update", "clear", "popitem"}
+_KEYED = {"get", "pop", "setdefault"}
+
+
+def method_of_python_dict(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
+    """For a method of a Python dict (``d.get``): a function ``(otherwise, args, kwargs)`` that
+    calls the method of its run-time dict where the call must run at run time (the dict has
+    one, changes in a run-time loop or branch, or is read by a run-time key), else
+    ``otherwise``; None for anything else."""
+    d = getattr(f, "__self__", None)
+    if type(d) is not dict or f.__name__ not in _METHODS:
+        return None
+    name = f.__name__
+
+    def call(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
+        run_time = hashed.current_value(d) is not d or name in _CHANGING and hashed.needs_run_time(d) or \
+            name in _KEYED and args and _run_time_key(args[0]) or \
+            name == "update" and any(is_dict(hashed.current_value(a)) for a in args)
+        if run_time:
+            return getattr(hashed.run_time(d, changed=True), name)(*args, **kwargs)
+        return otherwise(*args, **kwargs)
+    return call
+
+
+def _run_time_key(key: Any) -> bool:
+    return isinstance(hashed.current_value(key), Symbolic) or _run_time_text(key)
+
+
+def python_getitem(d: dict, key: Any) -> Any:
+    """``d[key]`` of a Python dict by a run-time key: a lookup in its run-time dict."""
+    return getitem(hashed.run_time(d), key)
+
+
+# ----------------------------------------------------------------- builtins
+def _to_list(d: Any) -> Symbolic:
+    """The keys (or the values) of a run-time dict or view, in order, as a run-time list."""
+    if isinstance(d, hashed.Iteration):
+        t = d.container.type
+        if d.part == "items":
+            raise _tr().error(UnsupportedError, "a list of a dict's items (tuples) is not supported in compiled "
+                                                "code; iterate d.items() with a for loop")
+        element = (t.key, t.key_numpy) if d.part == "keys" else (t.value, t.value_numpy)
+        getter = dict.keys if d.part == "keys" else dict.values
+        return call_python("list", lambda c: list(getter(c)), (d.container,), ListType(*element), raises=False)
+    t = d.type
+    return call_python("list", list, (d,), ListType(t.key, t.key_numpy), raises=False)
+
+
+def _dict_of(*args: Any, **kwargs: Any) -> Any:
+    if not kwargs and len(args) == 1 and is_dict(hashed.current_value(args[0])):
+        return _copy(hashed.current_value(args[0]))
+    if kwargs or any(isinstance(a, (Symbolic, hashed.Iteration)) for a in args):
+        raise _tr().error(UnsupportedError, "dict() of run-time values is not supported in compiled code; use a "
+                                            "dict display or comprehension")
+    return None
+
+
+def builtin(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
+    """For a builtin taking a dict (``len``, ``bool``, ``dict``, and ``list``, ``sorted``,
+    ``sum``, ``min``, ``max``, ``any``, ``all`` of its keys or values, which CPython iterates
+    in order): a function ``(otherwise, args, kwargs)`` that does it on a run-time dict first
+    argument (or a view of one), else calls ``otherwise``."""
+    from . import lists   # of the keys or values: as of a run-time list
+
+    if f is builtins.dict:
+        def make(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
+            made = _dict_of(*args, **kwargs)
+            return otherwise(*args, **kwargs) if made is None else made
+        return make
+    try:
+        direct = {builtins.len: length, builtins.bool: truth}.get(f)
+    except TypeError:   # unhashable callables
+        return None
+    on_list = lists.builtin(f) if f is not builtins.len and f is not builtins.bool else None
+    if direct is None and on_list is None:
+        return None
+
+    def call(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
+        first = hashed.current_value(args[0]) if args else None
+        if isinstance(first, hashed.Iteration) and first.part != "elements" and f is builtins.len:
+            return length(first.container)
+        if not (is_dict(first) or isinstance(first, hashed.Iteration) and isinstance(first.container.type,
+                                                                                        DictType)):
+            return otherwise(*args, **kwargs)
+        if direct is not None and is_dict(first):
+            return direct(first, *args[1:], **kwargs)
+        return on_list(otherwise, (_to_list(first), *args[1:]), kwargs)
+    return call

@@ -1,0 +1,483 @@
+"""Dicts and sets in compiled code: Python containers while tracing, CPython objects at run time.
+
+The design of ``frontend.lists``, for the hashed containers: a dict or set the compiled function
+makes (a display, ``dict()``, ``set()``, a comprehension over Python values) is a Python ``dict``
+or ``set`` while it is traced -- looked up by constant keys, iterated (unrolled) while compiling
+-- and becomes a *run-time* one -- a CPython ``dict``/``set`` object, IR type ``dict<K, V>`` /
+``set<T>`` (``ir.types.DictType``, ``ir.types.SetType``), built where the Python one was made --
+once it has to: changed inside a loop or branch that runs at run time (the converter makes the
+variable's value a run-time one from its assignment on, ``ag__.run_time_container``), looked up
+or filled by a run-time key, carried around a run-time loop, merged, returned, printed.  This
+module keeps the records of the Python dicts and sets a traced function made (with its lists,
+``FunctionTrace.lists``, by id) and gives the hooks the rest of the frontend calls;
+``frontend.dicts`` and ``frontend.sets`` implement the operations.
+
+Python-semantics decisions:
+
+* Keys (and set elements) have one type: Python numbers of one kind, NumPy scalars of one dtype
+  (``counts[a[i]]``: CPython's keys are ``np.int64`` there), or strings; values have one type
+  too (numbers, strings, lists).  Storing another type is a ``TypingError`` naming the line
+  (convert it first: ``int(x)``); a list or dict as a key is CPython's ``TypeError``
+  (``unhashable type: 'list'``), raised while compiling.  An empty container takes the types of
+  the first key and value stored (or of ``d.get(k, default)``'s default).
+* Every operation is CPython's own (a ``py.call``), so results, ``KeyError`` and the other
+  exceptions and their messages, insertion order and aliasing are CPython's.
+* ``for k in d`` (``d.keys()``, ``d.values()``, ``d.items()``, a set) holds CPython's own
+  iterator of the container for the loop: a loop that changes the size of what it iterates
+  raises CPython's ``RuntimeError`` (``dictionary changed size during iteration``), at the
+  ``for`` line, where CPython raises it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ir import TypingError, UnsupportedError
+from ir.ops import ForOp, WhileOp
+from ir.types import (
+    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, Type, bool_, iterator,
+)
+
+from . import arith
+from .context import RegionFrame, TraceContext, current
+from .control import TracesItsOwnLoop, staged_if_exp, staged_while
+from .iteration import IndexedIterable
+from .lists import _before_current_region, _on_stack, _read_type, _storable   # shared with lists
+from .runtime_calls import call_python
+from .values import Symbolic, describe, python_scalar_type
+
+__all__ = ["CONTAINERS", "is_run_time", "made", "run_time_container", "current_value", "load", "as_value",
+           "mutable", "needs_run_time", "run_time", "key_kind", "value_kind", "kind_name", "read",
+           "Iteration", "iteration", "snapshot", "merged_type", "merged_type_of", "merged_value", "storable", "unify"]
+
+#: the Python types this module makes run-time containers of (exactly these: not subclasses)
+CONTAINERS = (dict, set)
+
+#: type -> the function that builds a run-time container of a Python one (``frontend.dicts``,
+#: ``frontend.sets`` register theirs)
+BUILDERS: dict[type, Callable[[Any], Symbolic]] = {}
+
+
+def _tr() -> TraceContext:
+    return current()
+
+
+def _python(x: Any) -> bool:
+    return type(x) in CONTAINERS
+
+
+def is_run_time(x: Any) -> bool:
+    """A run-time dict or set (a traced value of type ``dict<K, V>`` or ``set<T>``)."""
+    return isinstance(x, Symbolic) and isinstance(x.type, (DictType, SetType))
+
+
+# ----------------------------------------------------------------- Python dicts and sets of the trace
+@dataclass
+class _Made:
+    """A Python dict or set the traced function made: the frame it was made in, and its
+    run-time container once it has one (the record keeps it alive, so its id is not reused)."""
+
+    items: dict | set
+    frame: RegionFrame
+    run_time: Symbolic | None = None
+    #: the frames open where a read of it inside a region entered since was traced
+    reads: list = field(default_factory=list)
+
+
+def _record(container: Any) -> _Made | None:
+    record = _tr().function.lists.get(id(container))
+    return record if isinstance(record, _Made) and record.items is container else None
+
+
+def made(value: Any) -> Any:
+    """``value`` assigned to a variable: a Python dict or set is recorded with the frame it
+    is made in; one with a run-time container is that."""
+    if _python(value):
+        record = _record(value)
+        if record is None:
+            _tr().function.lists[id(value)] = _Made(value, _tr().frame)
+        elif record.run_time is not None:
+            return record.run_time
+    return value
+
+
+def run_time_container(value: Any) -> Any:
+    """``value`` assigned to a variable whose list, dict or set the function changes inside a
+    loop or branch (the converter finds them): made a run-time one here, so that what the loop
+    reads of it before it changes it is read at run time too (lists: ``frontend.lists``)."""
+    from .lists import run_time_list
+
+    value = current_value(run_time_list(value))
+    if _python(value):
+        made(value)
+        return run_time(value)
+    return value
+
+
+def current_value(value: Any) -> Any:
+    """``value``, or the run-time container of a Python dict or set that has one."""
+    if _python(value):
+        record = _record(value)
+        if record is not None and record.run_time is not None:
+            return record.run_time
+    return value
+
+
+def load(value: Any) -> Any:
+    """A read of a variable holding ``value``: :func:`current_value`; a read of a Python dict
+    or set inside a region entered since it was made is noted (see :func:`_check_no_stale_reads`)."""
+    if _python(value):
+        record = _record(value)
+        if record is not None and record.run_time is None and _tr().frame is not record.frame:
+            record.reads.append(tuple(_tr().function.frames))
+    return current_value(value)
+
+
+def as_value(value: Any) -> Any:
+    """``value`` with its Python dicts and sets made run-time ones, inside tuples too: what
+    becomes a value of the IR (a result, a loop's state)."""
+    if isinstance(value, tuple):
+        return tuple(as_value(v) for v in value)
+    if _python(value):
+        return run_time(value)
+    return value
+
+
+def _check_no_stale_reads(record: _Made) -> None:
+    """A Python dict or set read inside a loop still being traced, and changed now at run time
+    through a name the converter could not see: the read saw it as it was while compiling."""
+    frames = _tr().function.frames
+    start = next(i for i, f in enumerate(frames) if f is record.frame) + 1
+    loops = [f for f in frames[start:] if isinstance(f.block.parent_op, (ForOp, WhileOp))]
+    if any(any(loop is f for f in stack) for loop in loops for stack in record.reads):
+        raise _tr().error(UnsupportedError, f"this {type(record.items).__name__} is changed here at run time, "
+                                            "inside a loop that reads it before (where compiling saw it as it "
+                                            "was then); change it through the variable it was assigned to, not "
+                                            "another name for it")
+
+
+def run_time(container: dict | set, changed: bool = False) -> Symbolic:
+    """The run-time container of the Python dict or set ``container``: built where the traced
+    function made it (before the run-time loops and branches entered since), or here for one it
+    did not name.  ``changed``: for a change of ``container`` read just now (the read of the
+    name the method is called on, or that is subscripted, is no stale read)."""
+    build = BUILDERS[type(container)]
+    record = _record(container)
+    if record is None:
+        return build(container)
+    if record.run_time is None:
+        if not _on_stack(record.frame):   # made in a region whose traced code ended: built for this use
+            return build(container)
+        frames = _tr().function.frames
+        if changed and record.reads and len(record.reads[-1]) == len(frames) \
+                and all(a is b for a, b in zip(record.reads[-1], frames)):
+            record.reads.pop()
+        _check_no_stale_reads(record)
+        block, index = _before_current_region(record.frame)
+        with _tr().builder.inside(block, index):
+            record.run_time = build(container)
+    return record.run_time
+
+
+def needs_run_time(container: Any) -> bool:
+    """Whether a change of the Python dict or set ``container`` now must happen at run time: it
+    has a run-time one, or it is changed inside a loop or branch entered after it was made."""
+    record = _record(container)
+    if record is None:
+        return False
+    return record.run_time is not None or _on_stack(record.frame) and _tr().frame is not record.frame
+
+
+def mutable(obj: Any) -> Any:
+    """The container of ``obj[key] = value``: the run-time dict of a Python dict changed where
+    it must change at run time; a Python dict the function made, changed at its top level,
+    where the key decides (:class:`_KeyDecides`); else ``obj`` (see ``frontend.calls``)."""
+    if type(obj) is dict and needs_run_time(obj):
+        return run_time(obj, changed=True)
+    if type(obj) is dict and _record(obj) is not None and len(_tr().function.frames) == 1:
+        return _KeyDecides(obj)
+    return obj
+
+
+class _KeyDecides:
+    """``d[key] = value`` (``d[key] += value``) of a Python dict the function made, where it may
+    change while compiling: in the Python dict by a Python key; by a key known only at run time,
+    in its run-time dict, made here (later reads of ``d`` read that)."""
+
+    def __init__(self, d: dict) -> None:
+        self.d = d
+
+    def __getitem__(self, key: Any) -> Any:
+        from .sequences import getitem   # a layer above
+
+        return getitem(current_value(self.d), key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        from .strings import run_time_str_like   # a layer above
+
+        target = current_value(self.d)
+        if target is self.d and (isinstance(current_value(key), Symbolic) or run_time_str_like(key)):
+            target = run_time(self.d, changed=True)
+        target[key] = value
+
+
+# ----------------------------------------------------------------- key and value types
+Kind = tuple[Type, bool]   # (type, NumPy scalar?)
+
+
+def kind_name(kind: Kind) -> str:
+    t, numpy = kind
+    if numpy:
+        from ir.dtypes import to_dtype
+
+        return f"NumPy {to_dtype(t).name}"
+    return {BoolType: "bool", IntType: "int"}.get(type(t)) or \
+        {"f64": "float", "c128": "complex"}.get(str(t), str(t))
+
+
+def _python_name(t: Type) -> str:
+    return {ListType: "list", DictType: "dict", SetType: "set"}.get(type(t), str(t))
+
+
+def key_kind(value: Any) -> Kind:
+    """The kind of a key or set element (made storable first: ``_storable``); a list, dict or
+    set is CPython's ``TypeError``, anything else compiled code does not hash is refused."""
+    if isinstance(value, Symbolic):
+        t = value.type
+        if isinstance(t, (ListType, DictType, SetType)):
+            raise _tr().error(TypingError, f"unhashable type: '{_python_name(t)}'")
+        if isinstance(t, StrType):
+            return t, False
+        if t.is_scalar:
+            return _scalar_kind(value)
+    elif python_scalar_type(value) is not None:
+        return python_scalar_type(value), isinstance(value, np.generic)
+    elif isinstance(value, tuple):
+        raise _tr().error(UnsupportedError, "a tuple as a dict key or set element is not supported in compiled "
+                                            "code yet; use a number or a string made of the parts")
+    raise _tr().error(UnsupportedError, f"a value of type {describe(value)} cannot be a dict key or set element in "
+                                        "compiled code; keys are numbers or strings")
+
+
+def value_kind(value: Any) -> Kind:
+    """The kind of a dict value (made storable first): a number, a string, a list, a dict or a set."""
+    if isinstance(value, Symbolic):
+        t = value.type
+        if t.is_scalar:
+            return _scalar_kind(value)
+        if isinstance(t, ObjectType):
+            return t, False
+    elif python_scalar_type(value) is not None:
+        return python_scalar_type(value), isinstance(value, np.generic)
+    raise _tr().error(UnsupportedError, f"a value of type {describe(value)} cannot be a dict value in compiled "
+                                        "code; values are numbers, strings, lists, dicts or sets")
+
+
+def _scalar_kind(value: Symbolic) -> Kind:
+    t = value.type
+    if isinstance(t, IntType) and not t.signed and t.bits == 64:
+        raise _tr().error(UnsupportedError, "uint64 values in a dict or set are not supported in compiled code; "
+                                            "store int(x) (Python ints)")
+    return t, not value.weak
+
+
+def storable(value: Any) -> Any:
+    """``value`` as CPython would hold it in a container: text and Python strings as run-time
+    strings, Python lists, dicts and sets as run-time ones."""
+    return _storable(as_value(current_value(value)))
+
+
+def unify(current_kind: tuple[Type | None, bool], kind: Kind, what: str) -> Kind:
+    """The kind a container holding ``current_kind`` items (None: not known yet) holds after
+    ``kind`` is stored; another kind is refused (compiled code holds one type)."""
+    if current_kind[0] is None or current_kind == kind:
+        return kind
+    raise _tr().error(TypingError, f"this {what} {kind_name(current_kind)}, not {kind_name(kind)}: compiled code "
+                                   "does not hold containers of mixed types; convert it first (int(x), float(x), "
+                                   "str(x), ...)")
+
+
+def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None, bool], what: str,
+         raises: bool = True) -> Any:
+    """A key, value or element of kind ``kind`` that ``fn(*args)`` returns when the code runs."""
+    t, numpy = kind
+    if t is None:
+        raise _tr().error(TypingError, f"the {what} have no known type (nothing was stored in it in compiled "
+                                       "code): store an item first, or make it with one")
+    carrier = _read_type(t)
+    value = call_python(name, fn, args, carrier, raises)
+    if carrier != t:
+        value = arith.cast(value, t)
+    value.weak = not numpy
+    return value
+
+
+# ----------------------------------------------------------------- merging, text
+def merged_type(values: list) -> Type | None:
+    """The type of a variable holding the dicts (or sets) ``values`` on the paths that meet
+    (None if they disagree), computed without tracing: what is not known yet takes the others'."""
+    return merged_type_of([_type_of(v) for v in values])
+
+
+def merged_type_of(types: Sequence[Type]) -> Type | None:
+    """One container type for ``types`` (all dicts or all sets), each item type that one does
+    not know taken from the others; None if they disagree."""
+    if len({type(t) for t in types}) > 1:
+        return None
+    merged = []
+    for i in range(len(_parts(types[0]))):
+        known = {_parts(t)[i] for t in types if _parts(t)[i][0] is not None}
+        if len(known) > 1:
+            return None
+        merged.append(known.pop() if known else (None, False))
+    if isinstance(types[0], DictType):
+        return DictType(merged[0][0], merged[1][0], merged[0][1], merged[1][1])
+    return SetType(*merged[0])
+
+
+def _parts(t: Type) -> list[tuple[Type | None, bool]]:
+    if isinstance(t, DictType):
+        return [(t.key, t.key_numpy), (t.value, t.value_numpy)]
+    return [(t.element, t.numpy)]
+
+
+def _type_of(value: Any) -> Type:
+    """The type of a dict or set, a Python one's computed without tracing."""
+    value = current_value(value)
+    if type(value) is dict:
+        key, val = _one_kind(value.keys(), "keys"), _one_kind(value.values(), "values")
+        return DictType(key[0], val[0], key[1], val[1])
+    if type(value) is set:
+        return SetType(*_one_kind(value, "elements"))
+    return value.type
+
+
+def _one_kind(items: Any, what: str) -> tuple[Type | None, bool]:
+    kinds = {_static_kind(v) for v in items}
+    if len(kinds) > 1:
+        raise _tr().error(TypingError, f"a container whose {what} have different types "
+                                       f"({', '.join(sorted(kind_name(k) for k in kinds))}) cannot be one of "
+                                       "compiled code; convert them to one type")
+    return kinds.pop() if kinds else (None, False)
+
+
+def _static_kind(value: Any) -> Kind:
+    """The kind ``value`` has as an item, computed without tracing."""
+    from .lists import _kind_of   # shared with lists
+    from .strings import str_like   # a layer above
+
+    value = current_value(value)
+    if _python(value):
+        return _type_of(value), False
+    if isinstance(value, list) or str_like(value):
+        return _kind_of(value)
+    return value_kind(value)
+
+
+def merged_value(value: Any, t: Type) -> Symbolic:
+    """``value`` (a dict or set) as the run-time container of type ``t`` a merge carries."""
+    container = as_value(current_value(value))
+    if container.type != t:
+        container.value.type = t
+    return container
+
+
+def snapshot(value: Any) -> Symbolic:
+    """A copy of the dict or set ``value`` made now: text made of it later shows it as it is here."""
+    import copy
+
+    container = as_value(current_value(value))
+    return call_python("copy.deepcopy", copy.deepcopy, (container,), container.type, raises=False)
+
+
+# ----------------------------------------------------------------- iteration
+class _Cursor:
+    """CPython's iterator of a dict, one of its views or a set, and the item it gave last."""
+
+    __slots__ = ("iterator", "item")
+
+    def __init__(self, iterable: Any) -> None:
+        self.iterator = iter(iterable)
+        self.item: Any = None
+
+
+def _advance(cursor: _Cursor) -> bool:
+    """Whether the iterator gave another item (CPython's ``RuntimeError`` if the container
+    changed size since the loop began)."""
+    try:
+        cursor.item = next(cursor.iterator)
+    except StopIteration:
+        return False
+    return True
+
+
+class Iteration(TracesItsOwnLoop, IndexedIterable):
+    """``for x in container`` over a run-time dict (``part``: ``"keys"``, ``"values"``,
+    ``"items"``) or set (``"elements"``): a ``while`` loop that advances CPython's iterator of
+    it before every step, after the loop's ``break``/``return`` test (as CPython's ``for``
+    does: a loop that breaks does not advance it again)."""
+
+    def __init__(self, container: Symbolic, part: str) -> None:
+        self.container, self.part = container, part
+
+    def is_staged(self) -> bool:
+        return True
+
+    def length(self) -> Any:
+        raise _tr().error(UnsupportedError, f"enumerate() or zip() of a {self.container.type} is not supported in "
+                                            "compiled code; iterate it with a for loop and count, or make a list "
+                                            "of it first (list(d))")
+
+    item = length
+
+    def iterable(self, container: Any) -> Any:
+        t = self.container.type
+        if isinstance(t, SetType):
+            return container
+        return {"keys": dict.keys, "values": dict.values, "items": dict.items}[self.part](container)
+
+    def staged_loop(self, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
+                    get_state: Callable[[], tuple], set_state: Callable[[tuple], None], names: Sequence[str]) -> None:
+        cursor = call_python("iter", lambda c: _Cursor(self.iterable(c)), (self.container,), iterator, raises=False)
+
+        def advance() -> Any:
+            return call_python("next", _advance, (cursor,), bool_)
+
+        def test() -> Any:
+            go_on = True if extra_test is None else extra_test()
+            if isinstance(go_on, Symbolic):
+                return staged_if_exp(arith.truth(go_on), advance, lambda: False)
+            return advance() if go_on else False
+
+        staged_while(test, lambda: body(self._current(cursor)), get_state, set_state, names)
+
+    def _current(self, cursor: Symbolic) -> Any:
+        t = self.container.type
+        if isinstance(t, SetType):
+            return read("set iteration", _item, (cursor,), (t.element, t.numpy), "elements of this set", False)
+        key = (t.key, t.key_numpy), "keys of this dict"
+        value = (t.value, t.value_numpy), "values of this dict"
+        if self.part == "keys":
+            return read("dict iteration", _item, (cursor,), *key, raises=False)
+        if self.part == "values":
+            return read("dict iteration", _item, (cursor,), *value, raises=False)
+        return (read("dict iteration", _item_part, (cursor, 0), *key, raises=False),
+                read("dict iteration", _item_part, (cursor, 1), *value, raises=False))
+
+
+def _item(cursor: _Cursor) -> Any:
+    return cursor.item
+
+
+def _item_part(cursor: _Cursor, k: int) -> Any:
+    return cursor.item[k]
+
+
+def iteration(iterable: Any) -> Iteration | None:
+    """The loop over a run-time dict or set (a Python one with a run-time one is that), or None."""
+    iterable = current_value(iterable)
+    if is_run_time(iterable):
+        return Iteration(iterable, "keys" if isinstance(iterable.type, DictType) else "elements")
+    return iterable if isinstance(iterable, Iteration) else None

@@ -1,0 +1,266 @@
+"""Functions that make, change and return dicts, compiled by ``test_dicts`` and compared with
+CPython (each returns what it built, so that key and value types and order are compared too)."""
+
+
+def word_count(a):
+    counts = {}
+    for v in a:
+        counts[v] = counts.get(v, 0) + 1
+    return counts
+
+
+def word_count_of_ints(a):
+    counts = {}
+    for v in a:
+        counts[int(v)] = counts.get(int(v), 0) + 1
+    return counts
+
+
+def squares(n):
+    return {i: i * i for i in range(n)}
+
+
+def filtered_comprehension(n):
+    return {i: i * 0.5 for i in range(n) if i % 3 != 0}
+
+
+def comprehension_over_an_array(a):
+    return {x: i for i, x in enumerate(a)}
+
+
+def display_with_run_time_keys(x, y):
+    d = {x: 1, y: 2}
+    return d, len(d)
+
+
+def display_of_constants(n):
+    d = {"a": 1, "b": 2}
+    for i in range(n):
+        d["a"] += i
+    return d
+
+
+def lookups(n):
+    d = {}
+    for i in range(n):
+        d[i * 2] = i + 0.5
+    return d[0] if n else -1.0, d.get(2, -1.0), d.get(3, -1.0), 4 in d, 5 in d, 5 not in d
+
+
+def get_without_default(n):
+    d = {1: 10}
+    for i in range(n):
+        d[i + 2] = i
+    a = d.get(n)
+    b = d.get(n + 5)
+    return (a if a is not None else -1), b is None
+
+
+def missing_key(n):
+    d = {i: i for i in range(n)}
+    return d[n]
+
+
+def missing_string_key(n):
+    d = {"x": 1.0}
+    for i in range(n):
+        d["y"] = float(i)
+    return d["z"]
+
+
+def setdefault_and_pop(n):
+    d = {}
+    for i in range(n):
+        d.setdefault(i % 3, i)
+    first = d.pop(0, -1)
+    second = d.pop(7, -1)
+    return d, first, second, d.setdefault(1, 99), d.setdefault(10, 99)
+
+
+def pop_missing(n):
+    d = {0: 0}
+    for i in range(n):
+        d[i] = i
+    return d.pop(n + 1)
+
+
+def iterate_keys_values_items(n):
+    d = {}
+    for i in range(n):
+        d[n - i] = i * 1.5
+    keys = []
+    for k in d:
+        keys.append(k)
+    total = 0.0
+    for v in d.values():
+        total += v
+    pairs = []
+    for k, v in d.items():
+        pairs.append(k * v)
+    return keys, total, pairs
+
+
+def for_with_break(n):
+    d = {i: i for i in range(n)}
+    found = -1
+    for k in d:
+        if k * k > n:
+            found = k
+            d[100] = 1    # changes its size, then leaves before the next step: CPython does not raise
+            break
+    return found, d
+
+
+def grows_while_iterating(n):
+    d = {0: 0}
+    for k in d:
+        d[k + 1 + n] = k
+    return d
+
+
+def shrinks_while_iterating(n):
+    d = {i: i for i in range(n)}
+    for k in d:
+        d.pop(k)
+    return d
+
+
+def same_size_while_iterating(n):
+    d = {i: i for i in range(n)}
+    seen = []
+    for k in d:
+        seen.append(k)
+        d[k] = k + 1     # a value changed: no error
+    return seen, d
+
+
+def methods(n):
+    d = {i: str(i) for i in range(n)}
+    e = d.copy()
+    e[n] = "new"
+    f = {}
+    f.update(d)
+    f.update({-1: "minus"})
+    g = dict(e)
+    d.clear()
+    return d, e, f, g, len(g)
+
+
+def aliasing(n):
+    d = {}
+    alias = d
+    for i in range(n):
+        alias[i] = i
+    other = d
+    other[-1] = -1
+    return d, alias is d, len(d)
+
+
+def truth_and_equality(n):
+    d = {}
+    for i in range(n):
+        d[i] = i
+    e = {i: i for i in range(n)}
+    empty = "empty" if not d else "full"
+    return empty, d == e, d != e, d == {0: 0}, bool(d)
+
+
+def keys_of_views(n):
+    d = {i: i * 2 for i in range(n)}
+    return list(d), list(d.keys()), list(d.values()), sorted(d.values()), sum(d.values()), len(d.keys()), \
+        2 in d.keys()
+
+
+def max_of_values(n):
+    d = {i: (i * 7) % 5 for i in range(n)}
+    return max(d.values()), min(d), sum(d)
+
+
+def string_keys(n):
+    names = {}
+    for i in range(n):
+        names[f"k{i % 3}"] = names.get(f"k{i % 3}", 0) + i
+    return names
+
+
+def string_key_argument(s):
+    return {s: 1}
+
+
+def printed(n):
+    d = {i: i / 2 for i in range(n)}
+    print(d)
+    print(f"d={d} len={len(d)}")
+    text = f"{d}"
+    d[99] = 1.0
+    return text
+
+
+def changed_in_a_branch(n):
+    d = {0: 0}
+    if n > 2:
+        d[1] = n
+    return d
+
+
+def merged_by_an_if(n):
+    if n > 2:
+        d = {1: 1.5}
+    else:
+        d = {}
+    return d
+
+
+def carried_by_a_loop(n):
+    d = {}
+    for i in range(n):
+        d = {i: d.get(i - 1, 0) + i}
+    return d
+
+
+def numpy_values(a):
+    d = {}
+    for i in range(len(a)):
+        d[i] = a[i]
+    return d
+
+
+def float_keys(a):
+    d = {}
+    for x in a:
+        d[float(x)] = True
+    return d
+
+
+def nested_lists_as_values(n):
+    d = {}
+    for i in range(n):
+        lst = d.get(i % 2, [0])
+        d[i % 2] = lst + [i]
+    return d
+
+
+def read_then_changed_in_a_loop(n):
+    d = {0: 0}
+    total = 0
+    for i in range(n):
+        total += len(d)
+        d[i + 1] = i
+    return total, d
+
+
+def empty_returned(n):
+    d = {}
+    return d, n
+
+
+def python_dict_looked_up_by_a_run_time_key(x):
+    table = {1: 2, 3: 4}
+    return table[x], table.get(x, 0), x in table
+
+
+def stored_by_a_run_time_key_at_the_top_level(x):
+    d = {"fixed": 0}
+    d[str(x)] = x
+    d[str(x)] += 1
+    return d, d.get("fixed", -1)
