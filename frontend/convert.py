@@ -866,10 +866,11 @@ def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
     (not of its nested defs): a list such a variable holds is made a run-time list where it
     is assigned (``frontend.lists``), so that reads of it inside the loop see the changes."""
     changed: set[str] = set()
-
-    def visit(node: ast.AST, inside: bool) -> None:
+    pending: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in body]   # no recursion: code nests deeply
+    while pending:
+        node, inside = pending.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            return
+            continue
         if inside:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and node.func.attr in _CONTAINER_CHANGES and isinstance(node.func.value, ast.Name):
@@ -880,11 +881,8 @@ def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     changed.add(target.value.id)
         nested = inside or isinstance(node, (ast.For, ast.While, ast.If, ast.Try, ast.With))
-        for child in ast.iter_child_nodes(node):
-            visit(child, nested and not (isinstance(node, ast.For) and child is node.iter))
-
-    for stmt in body:
-        visit(stmt, False)
+        pending += [(child, nested and not (isinstance(node, ast.For) and child is node.iter))
+                    for child in ast.iter_child_nodes(node)]
     return changed
 
 
@@ -1376,12 +1374,13 @@ def _convert_function(node: ast.FunctionDef, variables: set[str], enclosing: set
     free = enclosing - params - variables
     generator = _is_generator(node)
     always = _always_exits(node.body)
+    changed = _changed_in_blocks(node.body)   # before the passes below rewrite the statements
     body = _NestedDefs(variables | free, namer).block(node.body)
     if generator:
         body = _yields_lowered(body)
     lowering = _JumpLowering(namer, "result_" if inline else "retval_")
     body, _, _ = lowering.block(body)
-    converter = _ExprConverter(variables, free, _changed_in_blocks(node.body))
+    converter = _ExprConverter(variables, free, changed)
     body = [converter.visit(stmt) for stmt in body]
 
     docstring = body[:1] if ast.get_docstring(node) is not None else []
