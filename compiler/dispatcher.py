@@ -547,9 +547,13 @@ def _run_time_arguments(key: tuple, args: tuple) -> tuple:
 
 def _unsupported_part(value: Any, name: str) -> str:
     """What the error says of an unsupported argument beyond its type: a subclass of str or
-    tuple, or the innermost element of a tuple that cannot be an argument."""
+    tuple, the innermost element of a tuple that cannot be an argument, a list's item types."""
     if isinstance(value, str):
         return " (a subclass of str: pass str(x))"
+    if type(value) is list:
+        kinds = sorted({type(v).__name__ for v in value})
+        return f" (its items have types {', '.join(kinds)}: a list of one type is accepted)" if len(kinds) > 1 \
+            else f" (its items have type {kinds[0]})"
     if not isinstance(value, tuple):
         return ""
     if type(value) is not tuple:

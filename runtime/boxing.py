@@ -60,8 +60,8 @@ from typing import Any, Callable, Sequence
 
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, ObjectType, OptionalType,
-    StrType, TupleType, Type, bool_, c128, f64, generator, i64, none, str_,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, ListType, NoneType, ObjectType,
+    OptionalType, TupleType, Type, bool_, c128, f64, generator, i64, none, str_,
 )
 
 from .abi import argument_slots
@@ -70,7 +70,8 @@ from .abi import argument_slots
 PYTHON_SCALARS = (bool, int, float, complex)
 
 ACCEPTED = ("bool, int (64-bit), float, complex, str, NumPy scalars of those kinds, NumPy arrays "
-            "(1-d or more) of them, np.random.Generator objects, None and tuples of these")
+            "(1-d or more) of them, np.random.Generator objects, None, tuples of these and lists whose items "
+            "have one type")
 
 _INT_CTYPES = {
     (8, True): ctypes.c_int8, (16, True): ctypes.c_int16, (32, True): ctypes.c_int32,
@@ -102,6 +103,8 @@ def typeof(value: Any) -> Type | None:
         return str_ if type(value) is str else None
     if isinstance(value, tuple):  # exactly tuple: a named tuple is refused by the dispatcher
         return _tuple_type(value) if type(value) is tuple else None
+    if type(value) is list:   # exactly list
+        return list_type(value)
     dtype = getattr(value, "dtype", None)
     if dtype is None:
         return generator if type(value).__module__ == "numpy.random._generator" and \
@@ -114,6 +117,35 @@ def typeof(value: Any) -> Type | None:
         return _array_type(value)
     if isinstance(value, np.generic):
         return from_dtype(dtype)
+    return None
+
+
+def list_type(items: list) -> ListType | None:
+    """``list<T>`` of a list argument: its items all of one type -- Python bools, ints (64-bit),
+    floats or complex numbers, NumPy scalars of one dtype (not uint64), strings, or lists of
+    one such type; ``list<?>`` when empty.  None for anything else (mixed items).  Every item is
+    looked at, at every call: compiled code reads them as that type."""
+    classes = set(map(type, items))
+    if not classes:
+        return ListType(None)
+    if len(classes) != 1:
+        return None
+    cls = classes.pop()
+    if cls is list:
+        inner = [list_type(v) for v in items]
+        if any(t is None for t in inner):
+            return None
+        known = {t for t in inner if t.element is not None}
+        return ListType(known.pop()) if len(known) == 1 else ListType(ListType(None)) if not known else None
+    simple = {bool: bool_, float: f64, complex: c128, str: str_}.get(cls)
+    if simple is not None:
+        return ListType(simple)
+    if cls is int:
+        return ListType(i64) if min(items) >= -(1 << 63) and max(items) < (1 << 63) else None
+    np = sys.modules.get("numpy")
+    if np is not None and issubclass(cls, np.generic) and cls is not np.uint64:
+        t = from_dtype(items[0].dtype)
+        return ListType(t, numpy=True) if t.is_scalar else None
     return None
 
 
@@ -262,7 +294,7 @@ def _slot_values(t: Type) -> Callable[[Any], tuple]:
         return lambda a: (0, data_pointer(a), *a.shape, *a.strides)
     if isinstance(t, GeneratorType):  # the caller's Generator keeps its bit generator alive
         return lambda g: (g.bit_generator.ctypes.bit_generator.value,)
-    if isinstance(t, StrType):  # the caller's reference keeps it alive during the call
+    if isinstance(t, ObjectType):  # the caller's reference keeps it alive during the call
         return lambda v: (id(v),)
     if isinstance(t, ComplexType):
         if t.bits == 64:

@@ -230,3 +230,26 @@ def passed_to_a_function_that_changes_it(n):
     m = _fill(made_at_run_time, n)
     made_while_compiling = [1, 2]
     return made_at_run_time, m, _fill(made_while_compiling, n), made_while_compiling
+
+
+def total_of(lst):
+    s = 0.0
+    for x in lst:
+        s += x
+    return s, len(lst)
+
+
+def extended(lst, n):
+    """A list passed in and changed: the caller sees the change."""
+    for i in range(n):
+        lst.append(i)
+    lst[0] = -1
+    return len(lst)
+
+
+def row_sums(rows):
+    return [sum(r) for r in rows]
+
+
+def echoed(lst):
+    return lst

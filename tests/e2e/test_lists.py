@@ -72,6 +72,39 @@ def test_as_cpython(fn, args, capsys):
     assert outcome(compile(fn), args, capsys) == outcome(fn, args, capsys)
 
 
+ARGUMENTS = [
+    (k.total_of, ([1.0, 2.5, -3.0],)), (k.total_of, ([],)), (k.total_of, ([np.float32(1.5), np.float32(2)],)),
+    (k.total_of, ([True, False, True],)), (k.extended, ([5, 6], 3)), (k.extended, ([7], 0)),
+    (k.row_sums, ([[1, 2], [], [3]],)), (k.echoed, (["a", "bc"],)),
+]
+
+
+@pytest.mark.parametrize("fn, args", ARGUMENTS, ids=[f"{fn.__name__}{i}" for i, (fn, _) in enumerate(ARGUMENTS)])
+def test_list_arguments_as_cpython(fn, args, capsys):
+    """A list passed in is the caller's list: what compiled code changes in it, the caller sees."""
+    copies = [[list(a) if isinstance(a, list) else a for a in args] for _ in range(2)]
+    assert outcome(compile(fn), copies[0], capsys) == outcome(fn, copies[1], capsys)
+    assert repr(copies[0]) == repr(copies[1])
+
+
+def test_a_list_argument_is_the_callers_object():
+    import sys
+
+    items = [1, 2]
+    echo = compile(k.echoed)
+    assert echo(items) is items
+    before = sys.getrefcount(items)
+    for _ in range(1000):
+        echo(items)
+    assert sys.getrefcount(items) == before
+
+
+def test_a_list_argument_of_mixed_items_is_refused_with_their_types():
+    with pytest.raises(TypeError, match=r"argument 'lst' has unsupported type list \(its items have types float, "
+                                        r"int: a list of one type is accepted\)"):
+        compile(k.total_of)([1, 2.0])
+
+
 def test_a_list_built_at_run_time_is_a_list_value_in_the_ir():
     f = compile(k.sieve)
     f(10)
