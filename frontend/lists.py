@@ -48,8 +48,8 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.ops import ForOp, WhileOp
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, Type, bool_, c128, f64, i64,
-    none, str_,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, bool_, c128,
+    f64, i64, none, str_,
 )
 
 from . import arith
@@ -270,7 +270,10 @@ def _storable(value: Any) -> Any:
 
 
 def _item_kind(value: Any) -> tuple[Type, bool]:
-    """(type, NumPy scalar?) of an item of a run-time list; other values are refused."""
+    """(type, NumPy scalar?) of an item of a run-time list; other values are refused.  A tuple
+    is one of Python numbers, strings, lists or such tuples (``pairs.append((i, x))``)."""
+    if isinstance(value, tuple):
+        return TupleType(tuple(_tuple_part(v) for v in value)), False
     if isinstance(value, Symbolic):
         t = value.type
         if t.is_scalar:
@@ -291,11 +294,20 @@ def _item_kind(value: Any) -> tuple[Type, bool]:
                                         "lists hold numbers, strings or lists")
 
 
+def _tuple_part(value: Any) -> Type:
+    t, numpy = _item_kind(value)
+    if numpy:
+        raise _tr().error(UnsupportedError, "a tuple holding a NumPy scalar cannot be an item of a run-time list in "
+                                            "compiled code; convert it to a Python number (float(x), int(x))")
+    return t
+
+
 def _kind_name(kind: tuple[Type, bool]) -> str:
     t, numpy = kind
     if numpy:
         return f"NumPy {np.dtype(_dtype_name(t)).name}"
-    return {BoolType: "bool", IntType: "int", FloatType: "float", ComplexType: "complex"}.get(type(t), str(t))
+    return {BoolType: "bool", IntType: "int", FloatType: "float", ComplexType: "complex",
+            TupleType: "tuple"}.get(type(t), str(t))
 
 
 def _dtype_name(t: Type) -> str:
@@ -350,7 +362,7 @@ def _same_items(a: Symbolic, b: Any, what: str) -> Any:
 
 def _read_type(t: Type) -> Type:
     """The type a ``py.call`` reads an item of type ``t`` as (then cast to ``t``)."""
-    if isinstance(t, ObjectType) or isinstance(t, BoolType):
+    if isinstance(t, (ObjectType, BoolType, TupleType)):   # a tuple holds Python numbers: read as they are
         return t
     return {IntType: i64, FloatType: f64, ComplexType: c128}[type(t)]
 
@@ -363,10 +375,21 @@ def _read(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises:
         raise PathEnds()
     read = _read_type(t.element)
     value = call_python(name, fn, (lst, *args), read, raises)
+    if isinstance(t.element, TupleType):   # a Python tuple of its (Python) items
+        return _python_items(_tr().unpack(value))
     if read != t.element:
         value = arith.cast(value, t.element)
     value.weak = not t.numpy
     return value
+
+
+def _python_items(items: tuple) -> tuple:
+    for v in items:
+        if isinstance(v, tuple):
+            _python_items(v)
+        else:
+            v.weak = True
+    return items
 
 
 def _list_result(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises: bool = True) -> Symbolic:
@@ -784,11 +807,15 @@ def _sum(lst: Symbolic, start: Any = 0) -> Any:
 
 
 def _extremum(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    def impl(lst: Symbolic, **kwargs: Any) -> Any:
-        if kwargs:
-            raise _tr().error(UnsupportedError, f"{name}() of a list with keyword arguments is not supported in "
-                                                "compiled code")
-        return _read(name, fn, lst, ())
+    """``min``/``max`` of a list; with ``key=``, the keys computed in compiled code (one call per
+    item, in order) and CPython's ``min``/``max`` of the positions by them (the first extreme
+    item, as CPython finds it)."""
+    def impl(lst: Symbolic, *, key: Any = None) -> Any:
+        if key is None:
+            return _read(name, fn, lst, ())
+        keys = list_comprehension(key, lst, None)
+        keys = keys if is_list(keys) else _build(keys)
+        return _read(f"{name}(key=...)", lambda v, k: v[fn(range(len(v)), key=k.__getitem__)], lst, (keys,))
     return impl
 
 

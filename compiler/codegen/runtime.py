@@ -150,6 +150,16 @@ def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir
         return value, b.and_(b.icmp_signed("==", value, lir.Constant(_I64, -1)), occurred())
     if isinstance(t, ObjectType):   # the target returns the object: the result keeps its reference
         return result, lir.Constant(_I1, 0)
+    if isinstance(t, TupleType):   # a tuple of these (an item of a list of tuples, which has this shape)
+        get_item = _capi(lowering, "PyTuple_GetItem", _PTR, [_PTR, _I64])
+        value, failed = lir.Constant(value_type(t), lir.Undefined), lir.Constant(_I1, 0)
+        for i, element in enumerate(t.elements):
+            item = b.call(get_item, [result, lir.Constant(_I64, i)])   # borrowed
+            if isinstance(element, ObjectType):
+                b.call(_capi(lowering, "Py_IncRef", lir.VoidType(), [_PTR]), [item])
+            part, part_failed = _unbox(lowering, item, element)
+            value, failed = b.insert_value(value, part, i), b.or_(failed, part_failed)
+        return value, failed
     if t == c128:   # the target returns a Python complex: neither part can fail
         re, im = (b.call(_capi(lowering, f"PyComplex_{part}AsDouble", _DOUBLE, [_PTR]), [result])
                   for part in ("Real", "Imag"))

@@ -65,6 +65,13 @@ def passable_to_python(t: Type) -> bool:
     return t.is_scalar or isinstance(t, (ArrayType, ObjectType))
 
 
+def _comes_back(t: Type) -> bool:
+    """Whether a ``py.call`` result can have type ``t``."""
+    if isinstance(t, TupleType):
+        return all(_comes_back(e) for e in t.elements)
+    return t in PY_RESULT_TYPES or isinstance(t, ObjectType)
+
+
 class PyCallOp(Operation):
     name = "py.call"
     traits = frozenset({HasSideEffects, HasCleanupRegion})
@@ -99,9 +106,9 @@ class PyCallOp(Operation):
                 self.fail(f"cannot pass a value of type {v.type} to Python")
         if len(self.results) > 1:
             self.fail("has at most one result")
-        if self.results and not (self.result.type in PY_RESULT_TYPES or isinstance(self.result.type, ObjectType)):
+        if self.results and not _comes_back(self.result.type):
             self.fail(f"a result of type {self.result.type} cannot come back from Python (bool, i64, f64, c128, "
-                      "or an object: str, list)")
+                      "an object: str, list; or a tuple of these)")
         verify_cleanup(self)
 
 

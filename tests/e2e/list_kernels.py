@@ -253,3 +253,21 @@ def row_sums(rows):
 
 def echoed(lst):
     return lst
+
+
+def pairs_sorted_by_key(a):
+    ps = []
+    for i in range(len(a)):
+        ps.append((i, float(a[i])))
+    ps.sort(key=lambda p: p[1])
+    best = sorted(ps, key=lambda p: -p[1], reverse=True)
+    total = 0.0
+    for i, x in ps:
+        total += x * i
+    return ps, best[0] if best else (-1, 0.0), total, [p[0] for p in ps]
+
+
+def tuples_with_strings(n):
+    named = [(str(i), i * 0.5, i % 2 == 0) for i in range(n)]
+    named.append(("last", -1.0, False))
+    return named, named[-1][0], max(named, key=lambda t: t[1])

@@ -42,6 +42,8 @@ CASES = [
     (k.read_then_changed_in_a_loop, [(5,), (0,)]),
     (k.changed_through_an_alias_before_the_loop, [(4,)]),
     (k.passed_to_a_function_that_changes_it, [(3,), (0,)]),
+    (k.pairs_sorted_by_key, [(np.array([3.0, 1.0, 2.0, 1.0]),), (np.zeros(0),)]),
+    (k.tuples_with_strings, [(4,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]
