@@ -464,7 +464,7 @@ def test_keyword_only_and_positional_only_parameters(slow_calls):
 def test_unsupported_arguments():
     f = compile(identity)
     f(1.0)
-    for bad in (b"text", [1.0], np.float16(1)):
+    for bad in (b"text", [1.0, "a"], np.float16(1)):
         with pytest.raises(TypeError, match=r"unsupported type .*\(compiled signatures: f64\(f64\)\)"):
             f(bad)
 
