@@ -25,7 +25,7 @@ import types
 from typing import Any, Callable
 
 from ir import TypingError, UnsupportedError
-from ir.types import DictType, ListType, Type, bool_, i64, none
+from ir.types import DictType, ListType, TupleType, Type, bool_, i64, none
 
 from . import hashed
 from .context import TraceContext, current
@@ -55,7 +55,6 @@ def build(items: dict) -> Symbolic:
     return d
 
 
-build.type_of = lambda items: hashed._type_of(items)   # type: ignore[attr-defined]
 hashed.BUILDERS[dict] = build
 
 
@@ -340,12 +339,16 @@ def _to_list(d: Any) -> Symbolic:
     """The keys (or the values) of a run-time dict or view, in order, as a run-time list."""
     if isinstance(d, hashed.Iteration):
         t = d.container.type
-        if d.part == "items":
-            raise _tr().error(UnsupportedError, "a list of a dict's items (tuples) is not supported in compiled "
-                                                "code; iterate d.items() with a for loop")
-        element = (t.key, t.key_numpy) if d.part == "keys" else (t.value, t.value_numpy)
-        getter = dict.keys if d.part == "keys" else dict.values
-        return call_python("list", lambda c: list(getter(c)), (d.container,), ListType(*element), raises=False)
+        if d.part == "items":   # (key, value) tuples, of Python numbers and strings (``frontend.lists``)
+            if t.key_numpy or t.value_numpy:
+                raise _tr().error(UnsupportedError, "a list of the items of a dict of NumPy scalars is not supported "
+                                                    "in compiled code; iterate d.items() with a for loop")
+            element = (TupleType((t.key, t.value)), False) if t.key is not None else (None, False)
+        else:
+            element = (t.key, t.key_numpy) if d.part == "keys" else (t.value, t.value_numpy)
+        getter = {"keys": dict.keys, "values": dict.values, "items": dict.items}[d.part]
+        return call_python("list", lambda c: list(getter(c)), (d.container,), ListType(*element),
+                           raises=False)
     t = d.type
     return call_python("list", list, (d,), ListType(t.key, t.key_numpy), raises=False)
 

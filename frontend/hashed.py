@@ -37,7 +37,7 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.ops import ForOp, WhileOp
 from ir.types import (
-    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, Type, bool_, iterator,
+    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, bool_, iterator, str_,
 )
 
 from . import arith
@@ -50,7 +50,8 @@ from .values import Symbolic, describe, python_scalar_type
 
 __all__ = ["CONTAINERS", "is_run_time", "made", "run_time_container", "current_value", "load", "as_value",
            "mutable", "needs_run_time", "run_time", "key_kind", "value_kind", "kind_name", "read",
-           "Iteration", "iteration", "snapshot", "merged_type", "merged_type_of", "merged_value", "storable", "unify"]
+           "Iteration", "iteration", "snapshot", "merged_type", "merged_type_of", "merged_value", "storable", "unify",
+           "python_type", "check_hashable"]
 
 #: the Python types this module makes run-time containers of (exactly these: not subclasses)
 CONTAINERS = (dict, set)
@@ -241,13 +242,18 @@ def _python_name(t: Type) -> str:
     return {ListType: "list", DictType: "dict", SetType: "set"}.get(type(t), str(t))
 
 
+def check_hashable(t: Type) -> None:
+    """A list, dict or set is no key: CPython's ``TypeError``, raised while compiling."""
+    if isinstance(t, (ListType, DictType, SetType)):
+        raise _tr().error(TypingError, f"unhashable type: '{_python_name(t)}'")
+
+
 def key_kind(value: Any) -> Kind:
     """The kind of a key or set element (made storable first: ``_storable``); a list, dict or
     set is CPython's ``TypeError``, anything else compiled code does not hash is refused."""
     if isinstance(value, Symbolic):
         t = value.type
-        if isinstance(t, (ListType, DictType, SetType)):
-            raise _tr().error(TypingError, f"unhashable type: '{_python_name(t)}'")
+        check_hashable(t)
         if isinstance(t, StrType):
             return t, False
         if t.is_scalar:
@@ -255,10 +261,23 @@ def key_kind(value: Any) -> Kind:
     elif python_scalar_type(value) is not None:
         return python_scalar_type(value), isinstance(value, np.generic)
     elif isinstance(value, tuple):
-        raise _tr().error(UnsupportedError, "a tuple as a dict key or set element is not supported in compiled "
-                                            "code yet; use a number or a string made of the parts")
+        return TupleType(tuple(_tuple_element(v) for v in value)), False
     raise _tr().error(UnsupportedError, f"a value of type {describe(value)} cannot be a dict key or set element in "
-                                        "compiled code; keys are numbers or strings")
+                                        "compiled code; keys are numbers, strings or tuples of them")
+
+
+def _tuple_element(value: Any) -> Type:
+    """The type of an element of a tuple key: a Python number, a string or such a tuple."""
+    from .strings import str_like   # a layer above
+
+    if str_like(value):
+        return str_
+    t, numpy = key_kind(value)
+    if not numpy:
+        return t
+    raise _tr().error(UnsupportedError, f"a tuple key holding a value of type {describe(value)} is not supported in "
+                                        "compiled code; tuple keys hold Python numbers, strings and such "
+                                        "tuples (int(x), float(x) of a NumPy scalar)")
 
 
 def value_kind(value: Any) -> Kind:
@@ -307,7 +326,9 @@ def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None
         raise _tr().error(TypingError, f"the {what} have no known type (nothing was stored in it in compiled "
                                        "code): store an item first, or make it with one")
     carrier = _read_type(t)
-    value = call_python(name, fn, args, carrier, raises)
+    value = call_python(name, fn, args, carrier, raises, what=name)
+    if isinstance(t, TupleType):   # a Python tuple of Python numbers and strings
+        return _python_items(_tr().unpack(value))
     if carrier != t:
         value = arith.cast(value, t)
     value.weak = not numpy
@@ -315,10 +336,19 @@ def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None
 
 
 # ----------------------------------------------------------------- merging, text
+def _python_items(items: tuple) -> tuple:
+    for v in items:
+        if isinstance(v, tuple):
+            _python_items(v)
+        else:
+            v.weak = True
+    return items
+
+
 def merged_type(values: list) -> Type | None:
     """The type of a variable holding the dicts (or sets) ``values`` on the paths that meet
     (None if they disagree), computed without tracing: what is not known yet takes the others'."""
-    return merged_type_of([_type_of(v) for v in values])
+    return merged_type_of([python_type(v) for v in values])
 
 
 def merged_type_of(types: Sequence[Type]) -> Type | None:
@@ -343,7 +373,7 @@ def _parts(t: Type) -> list[tuple[Type | None, bool]]:
     return [(t.element, t.numpy)]
 
 
-def _type_of(value: Any) -> Type:
+def python_type(value: Any) -> Type:
     """The type of a dict or set, a Python one's computed without tracing."""
     value = current_value(value)
     if type(value) is dict:
@@ -355,7 +385,7 @@ def _type_of(value: Any) -> Type:
 
 
 def _one_kind(items: Any, what: str) -> tuple[Type | None, bool]:
-    kinds = {_static_kind(v) for v in items}
+    kinds = {key_kind(v) if isinstance(v, tuple) else _static_kind(v) for v in items}
     if len(kinds) > 1:
         raise _tr().error(TypingError, f"a container whose {what} have different types "
                                        f"({', '.join(sorted(kind_name(k) for k in kinds))}) cannot be one of "
@@ -370,7 +400,7 @@ def _static_kind(value: Any) -> Kind:
 
     value = current_value(value)
     if _python(value):
-        return _type_of(value), False
+        return python_type(value), False
     if isinstance(value, list) or str_like(value):
         return _kind_of(value)
     return value_kind(value)

@@ -46,7 +46,7 @@ def is_set(x: Any) -> bool:
 # ----------------------------------------------------------------- making run-time sets
 def build(items: set) -> Symbolic:
     """A run-time set of the Python set ``items`` as it is now: a copy CPython makes of it."""
-    t = hashed._type_of(items)
+    t = hashed.python_type(items)
     return call_python("set", set.copy, (set.copy(items),), t, raises=False)
 
 
@@ -322,23 +322,14 @@ def _set_of(*args: Any) -> Any:
     iterable = lists.current_value(hashed.current_value(args[0]))
     if is_set(iterable):
         return _copy(iterable)
-    if lists.is_list(iterable):
+    if lists.is_list(iterable):   # (a list nothing was stored in is empty)
         t = iterable.type
-        if t.element is None:
-            raise _tr().error(TypingError, "set() of a list whose items have no known type is not supported in "
-                                           "compiled code")
-        key_kind(_sample_of(t))
+        if t.element is not None:
+            hashed.check_hashable(t.element)
         return call_python("set", set, (iterable,), SetType(t.element, t.numpy), raises=False)
     if isinstance(iterable, Symbolic) or is_staged_iterable(iterable):
         return comprehension(lambda x: x, iterable, None)
     return None
-
-
-def _sample_of(t: ListType) -> Any:
-    """A traced-free stand-in for an item of a list of type ``t`` (for the hashability check)."""
-    if isinstance(t.element, ListType):
-        raise _tr().error(TypingError, "unhashable type: 'list'")
-    return 0
 
 
 def builtin(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:

@@ -264,3 +264,28 @@ def stored_by_a_run_time_key_at_the_top_level(x):
     d[str(x)] = x
     d[str(x)] += 1
     return d, d.get("fixed", -1)
+
+
+def tuple_keys(n):
+    d = {}
+    for i in range(n):
+        d[(i, i % 2)] = i * 0.5
+    total = 0.0
+    for (i, j), v in d.items():
+        total += i * j * v
+    firsts = []
+    for key in d:
+        firsts.append(key[0])
+    return d, total, firsts, d[(1, 1)] if n > 1 else 0.0, d.get((0, 1), -1.0), (2, 0) in d
+
+
+def tuple_keys_with_strings(n):
+    d = {("k", 0): 0}
+    for i in range(n):
+        d[("k", i % 2)] = d.get(("k", i % 2), 0) + 1
+    return d
+
+
+def sorted_tuple_keys(n):
+    d = {((i * 5) % 3, (i, "x")): i for i in range(n)}
+    return sorted(d), list(d.items()), sorted(d.items()), max(d) if d else None

@@ -159,3 +159,17 @@ def added_by_a_run_time_element_at_the_top_level(x):
     s = {0}
     s.add(x)
     return s, x in s, (x + 1) in s
+
+
+def visited_cells(n):
+    seen = set()
+    for i in range(n):
+        for j in range(n):
+            if (i * j) % 3 == 0:
+                seen.add((i, j))
+    return seen, (1, 0) in seen, (1, 1) in seen, len(seen)
+
+
+def pop_of_tuples(n):
+    s = {(i, i * 0.5) for i in range(n)}
+    return s.pop(), s

@@ -51,6 +51,9 @@ CASES = [
     (k.empty_returned, [(1,)]),
     (k.python_dict_looked_up_by_a_run_time_key, [(1,), (3,), (2,)]),
     (k.stored_by_a_run_time_key_at_the_top_level, [(3,), (-1,)]),
+    (k.tuple_keys, [(4,), (0,)]),
+    (k.tuple_keys_with_strings, [(3,), (0,)]),
+    (k.sorted_tuple_keys, [(4,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -116,11 +119,12 @@ def list_as_key(n):
     return d
 
 
-def tuple_as_key(n):
+def numpy_scalar_in_a_tuple_key(a):
     d = {}
-    for i in range(n):
-        d[(i, i)] = 1
+    for i in range(len(a)):
+        d[(i, a[i])] = 1
     return d
+
 
 
 def array_as_value(a):
@@ -157,8 +161,8 @@ def enumerated(n):
     return out
 
 
-def list_of_items(n):
-    d = {i: i for i in range(n)}
+def list_of_numpy_items(a):
+    d = {x: 1 for x in a}
     return list(d.items())
 
 
@@ -177,13 +181,13 @@ def unknown_method(n):
     (mixed_values, (3,), TypingError, "this dict's values are float, not int"),
     (mixed_keys, (3,), TypingError, "this dict's keys are int, not float"),
     (list_as_key, (2,), TypingError, "unhashable type: 'list'"),
-    (tuple_as_key, (2,), UnsupportedError, "a tuple as a dict key"),
+    (numpy_scalar_in_a_tuple_key, (INTS,), UnsupportedError, "a tuple key holding a value of type i64"),
     (array_as_value, (np.ones(2),), UnsupportedError, "cannot be a dict value"),
     (default_of_another_type, (2,), TypingError, "the default is a int"),
     (setdefault_without_default, (2,), UnsupportedError, "without a default stores None"),
     (values_of_no_type, (1,), TypingError, "the values of this dict have no known type"),
     (enumerated, (3,), UnsupportedError, "enumerate\\(\\) or zip\\(\\) of a dict<i64, i64>"),
-    (list_of_items, (3,), UnsupportedError, "a list of a dict's items"),
+    (list_of_numpy_items, (INTS,), UnsupportedError, "a list of the items of a dict of NumPy scalars"),
     (deleted, (3,), UnsupportedError, "del is not supported"),
     (unknown_method, (3,), TypingError, "dict<i64, i64> has no attribute 'nothing'"),
 ])
