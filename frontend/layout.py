@@ -161,10 +161,8 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
     from . import lists   # a layer above
 
     all_lists = all(isinstance(v, list) or lists.is_list(v) for v in defined)
-    from . import hashed   # a layer above
-
-    all_dicts, all_sets = (all(type(v) is kind or is_of(v) for v in defined)
-                           for kind, is_of in ((dict, _run_time(DictType)), (set, _run_time(SetType))))
+    all_dicts = all(type(v) is dict or _traced(v, DictType) for v in defined)
+    all_sets = all(type(v) is set or _traced(v, SetType) for v in defined)
     if all(v is first for v in defined) and not (carry and (scalar or optional or strings or all_lists or all_dicts
                                                             or all_sets)) \
             and not _defined_inside(first, inside):
@@ -175,7 +173,9 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
         t = lists.merged_type(defined)
         return _conflict(name, defined, loc) if t is None else Scalar(t)
     if all_dicts or all_sets:   # Python and run-time dicts (sets): a run-time one (``frontend.hashed``)
-        t = hashed.merged_type(defined)
+        from .hashed import merged_type   # a layer above
+
+        t = merged_type(defined)
         return _conflict(name, defined, loc) if t is None else Scalar(t)
     if optional or any(v is None for v in defined):
         present = [v.value if isinstance(v, OptionalValue) else v for v in defined if v is not None]
@@ -194,9 +194,9 @@ def layout_of(name: str, values: list[Any], carry: bool = False, loc: Location |
     return Scalar(t, all(weak), _union(bounds) if all(weak) else None)
 
 
-def _run_time(kind: type) -> Any:
-    """Whether a value is a traced value of a type of ``kind``."""
-    return lambda v: isinstance(v, Symbolic) and isinstance(v.type, kind)
+def _traced(value: Any, kind: type) -> bool:
+    """Whether ``value`` is a traced value of a type of ``kind``."""
+    return isinstance(value, Symbolic) and isinstance(value.type, kind)
 
 
 def _is_weak(value: Any) -> bool:
