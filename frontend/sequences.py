@@ -91,10 +91,10 @@ def range_item(rng: Range, key: Any) -> Any:
 
 
 def range_length(rng: Range) -> Any:
-    """``len(range)`` as an i64 (a Python int for constant ranges)."""
+    """``len(range)``: a Python int (an i64 as a weak value: CPython's ``len`` gives an ``int``)."""
     if rng.constant:
         return len(range(rng.start, rng.stop, rng.step))
-    return arith.cast(trip_count(rng), i64)
+    return Symbolic(arith.cast(trip_count(rng), i64).value, weak=True)
 
 
 def trip_count(rng: Range) -> Symbolic:

@@ -70,3 +70,14 @@ def test_reversed_arrays_and_tuples():
 def test_refused_with_a_reason(fn, error, text):
     with pytest.raises(error, match=text):
         compile(fn)(3)
+
+
+def length_of_a_run_time_range(p):
+    n = len(range(p, 10, 1))
+    return repr(n), repr(n / 2), repr([n][0])
+
+
+def test_the_length_of_a_run_time_range_is_a_python_int():
+    """From the fuzzer: it was an int64 (NumPy's ``n / 2`` then a ``np.float64``)."""
+    for p in (3, 12):
+        assert compile(length_of_a_run_time_range)(p) == length_of_a_run_time_range(p)
