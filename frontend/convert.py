@@ -863,8 +863,11 @@ _CONTAINER_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "
 def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
     """The variables whose value is changed in place -- ``x.append(v)`` (a list method that
     changes it), ``x[i] = v``, ``x[i] += v`` -- inside a loop or a branch of the function
-    (not of its nested defs): a list such a variable holds is made a run-time list where it
-    is assigned (``frontend.lists``), so that reads of it inside the loop see the changes."""
+    (not of its nested defs): a list, dict or set such a variable holds is made a run-time one
+    where it is assigned (``frontend.lists``, ``frontend.hashed``), so that reads of it inside
+    the loop see the changes.  A ``for`` over a display (``for name in ("a", "b")``) runs
+    while compiling, so changes in it alone leave the container a Python one (a dict of
+    arrays may be filled there)."""
     changed: set[str] = set()
     pending: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in body]   # no recursion: code nests deeply
     while pending:
@@ -880,7 +883,8 @@ def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
             for target in targets:
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     changed.add(target.value.id)
-        nested = inside or isinstance(node, (ast.For, ast.While, ast.If, ast.Try, ast.With))
+        nested = inside or isinstance(node, (ast.While, ast.If, ast.Try, ast.With)) \
+            or isinstance(node, ast.For) and not isinstance(node.iter, (ast.Tuple, ast.List))
         pending += [(child, nested and not (isinstance(node, ast.For) and child is node.iter))
                     for child in ast.iter_child_nodes(node)]
     return changed

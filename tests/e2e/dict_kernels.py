@@ -289,3 +289,10 @@ def tuple_keys_with_strings(n):
 def sorted_tuple_keys(n):
     d = {((i * 5) % 3, (i, "x")): i for i in range(n)}
     return sorted(d), list(d.items()), sorted(d.items()), max(d) if d else None
+
+
+def arrays_filled_by_a_loop_over_a_display(a):
+    out = {}
+    for name, scale in (("x", 2.0), ("y", 3.0)):
+        out[name] = a * scale
+    return out["x"] + out["y"]

@@ -54,6 +54,7 @@ CASES = [
     (k.tuple_keys, [(4,), (0,)]),
     (k.tuple_keys_with_strings, [(3,), (0,)]),
     (k.sorted_tuple_keys, [(4,), (0,)]),
+    (k.arrays_filled_by_a_loop_over_a_display, [(FLOATS,)]),   # a Python dict while compiling
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
