@@ -857,7 +857,10 @@ def _percent_format(node: ast.expr) -> ast.expr:
 
 #: the methods that change a list, a dict or a set
 _CONTAINER_CHANGES = frozenset({"append", "extend", "insert", "pop", "remove", "reverse", "clear", "sort",
-                                "setdefault", "update", "popitem", "add", "discard"})
+                                "setdefault", "update", "popitem", "add", "discard", "intersection_update",
+                                "difference_update", "symmetric_difference_update"})
+#: the augmented assignments that change a set or dict in place (``s |= t``)
+_IN_PLACE_OPERATORS = (ast.BitOr, ast.BitAnd, ast.Sub, ast.BitXor)
 
 
 def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
@@ -867,13 +870,17 @@ def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
     where it is assigned (``frontend.lists``, ``frontend.hashed``), so that reads of it inside
     the loop see the changes.  A ``for`` over a display (``for name in ("a", "b")``) runs
     while compiling, so changes in it alone leave the container a Python one (a dict of
-    arrays may be filled there)."""
+    arrays may be filled there).  ``x |= y`` (``&=``, ``-=``, ``^=``) anywhere counts: a Python
+    set would be replaced, not changed, by a run-time one (another name for it would not see it)."""
     changed: set[str] = set()
     pending: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in body]   # no recursion: code nests deeply
     while pending:
         node, inside = pending.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) \
+                and isinstance(node.op, _IN_PLACE_OPERATORS):
+            changed.add(node.target.id)
         if inside:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and node.func.attr in _CONTAINER_CHANGES and isinstance(node.func.value, ast.Name):

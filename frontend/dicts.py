@@ -261,6 +261,44 @@ def _check_kinds(d: Symbolic, key: tuple, value: tuple) -> None:
     d.value.type = DictType(k[0], v[0], k[1], v[1])
 
 
+def _popitem(d: Symbolic) -> tuple:
+    """``d.popitem()``: the last (key, value) pair, CPython's ``KeyError`` of an empty dict."""
+    t = d.type
+    return hashed.read_pair("dict.popitem", dict.popitem, (d,), ((t.key, t.key_numpy), (t.value, t.value_numpy)),
+                            "items of this dict")
+
+
+def _merged(a: Any, b: Any, op: str) -> tuple[Symbolic, Symbolic]:
+    """``a`` and ``b`` of ``a | b`` as run-time dicts of one type (either may not know it yet)."""
+    a, b = (hashed.as_value(hashed.current_value(x)) for x in (a, b))
+    if not (is_dict(a) and is_dict(b)):
+        raise _tr().error(TypingError, f"unsupported operand type(s) for {op}: '{_name(a)}' and '{_name(b)}'")
+    t = hashed.merged_type_of([a.type, b.type])
+    if t is None:
+        raise _tr().error(TypingError, f"a {a.type} and a {b.type} hold keys or values of different types; "
+                                       "compiled code does not make dicts of mixed types: convert them first")
+    a.value.type = b.value.type = t
+    return a, b
+
+
+def _name(x: Any) -> str:
+    if isinstance(x, Symbolic):
+        return hashed.kind_name((x.type, not x.weak)) if x.type.is_scalar else str(x.type).split("<")[0]
+    return type(x).__name__
+
+
+def _or(a: Any, b: Any) -> Symbolic:
+    a, b = _merged(a, b, "|")
+    return call_python("dict |", operator.or_, (a, b), a.type, raises=False)
+
+
+def _ior(d: Symbolic, other: Any) -> Symbolic:
+    """``d |= other``: ``d`` updated in place (every name for it sees the change)."""
+    d, other = _merged(d, other, "|=")
+    call_python("dict |=", dict.update, (d, other), none, raises=False)
+    return d
+
+
 def _copy(d: Symbolic) -> Symbolic:
     return call_python("dict.copy", dict.copy, (d,), d.type, raises=False)
 
@@ -274,7 +312,8 @@ def _view(part: str) -> Callable[[Symbolic], hashed.Iteration]:
 
 
 _METHODS: dict[str, Callable[..., Any]] = {
-    "get": _get, "setdefault": _setdefault, "pop": _pop, "update": _update, "copy": _copy, "clear": _clear,
+    "get": _get, "setdefault": _setdefault, "pop": _pop, "popitem": _popitem, "update": _update, "copy": _copy,
+    "clear": _clear,
     "keys": _view("keys"), "values": _view("values"), "items": _view("items"),
 }
 
@@ -289,6 +328,7 @@ def _bound_method(d: Symbolic, name: str) -> Callable[..., Any]:
 def _attributes() -> dict[str, Callable]:
     table: dict[str, Callable] = {
         "__getitem__": getitem, "__setitem__": setitem, "__eq__": _equal(False), "__ne__": _equal(True),
+        "__or__": _or, "__ror__": lambda d, other: _or(other, d), "__ior__": _ior,
     }
     for name in dir(dict):
         if not name.startswith("_"):

@@ -51,7 +51,8 @@ from .values import Symbolic, describe, python_scalar_type
 __all__ = ["CONTAINERS", "is_run_time", "made", "run_time_container", "current_value", "load", "as_value",
            "mutable", "needs_run_time", "run_time", "key_kind", "value_kind", "kind_name", "read",
            "Iteration", "iteration", "snapshot", "merged_type", "merged_type_of", "merged_value", "storable", "unify",
-           "python_type", "check_hashable"]
+           "python_type", "check_hashable",
+           "read_pair", "typed"]
 
 #: the Python types this module makes run-time containers of (exactly these: not subclasses)
 CONTAINERS = (dict, set)
@@ -325,11 +326,24 @@ def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None
     if t is None:
         raise _tr().error(TypingError, f"the {what} have no known type (nothing was stored in it in compiled "
                                        "code): store an item first, or make it with one")
-    carrier = _read_type(t)
-    value = call_python(name, fn, args, carrier, raises, what=name)
+    return typed(call_python(name, fn, args, _read_type(t), raises, what=name), kind)
+
+
+def read_pair(name: str, fn: Callable[..., Any], args: tuple, kinds: tuple[Kind, Kind], what: str) -> tuple:
+    """The (key, value) pair of ``kinds`` that ``fn(*args)`` returns when the code runs (one call)."""
+    if any(t is None for t, _ in kinds):
+        raise _tr().error(TypingError, f"the {what} have no known type (nothing was stored in it in compiled "
+                                       "code): store an item first, or make it with one")
+    pair = call_python(name, fn, args, TupleType(tuple(_read_type(t) for t, _ in kinds)), what=name)
+    return tuple(typed(v, kind) for v, kind in zip(_tr().unpack(pair), kinds))
+
+
+def typed(value: Any, kind: Kind) -> Any:
+    """A key, value or element a ``py.call`` read (as ``_read_type`` of its type) as one of ``kind``."""
+    t, numpy = kind
     if isinstance(t, TupleType):   # a Python tuple of Python numbers and strings
-        return _python_items(_tr().unpack(value))
-    if carrier != t:
+        return _python_items(value if isinstance(value, tuple) else _tr().unpack(value))
+    if value.type != t:
         value = arith.cast(value, t)
     value.weak = not numpy
     return value

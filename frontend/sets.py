@@ -196,6 +196,24 @@ def _update(s: Symbolic, *others: Any) -> None:
         call_python("set.update", set.update, (s, _other_set(s, other, "|=")), none, raises=False)
 
 
+def _in_place(op: str, method: Callable[[set, set], None]) -> Callable[[Symbolic, Any], Symbolic]:
+    """``s <op>= other`` (``s.<op>_update(other)``): ``s`` changed in place, as CPython's does
+    (every name for it sees the change), by the set method that operator calls."""
+    def apply(s: Symbolic, other: Any) -> Symbolic:
+        call_python(f"set {op}=", method, (s, _other_set(s, other, f"{op}=")), none, raises=False)
+        return s
+    return apply
+
+
+def _update_method(op: str, method: Callable[[set, set], None]) -> Callable[[Symbolic, Any], None]:
+    """``s.intersection_update(other)`` and the like, of a set ``other``: as ``s &= other``."""
+    apply = _in_place(op, method)
+
+    def update(s: Symbolic, other: Any) -> None:
+        apply(s, other)
+    return update
+
+
 def _operator(op: str, fn: Callable[[Any, Any], Any], result: str) -> Callable[[Any, Any], Any]:
     """``a <op> b`` of two sets: a new set (``result`` "set") or a bool."""
     def apply(a: Any, b: Any) -> Any:
@@ -244,11 +262,15 @@ _BINARY = {
     "or": ("|", operator.or_, "set"), "and": ("&", operator.and_, "set"), "sub": ("-", operator.sub, "set"),
     "xor": ("^", operator.xor, "set"),
 }
+#: the in-place operators and the methods of the same names that call what they call
+_IN_PLACE = {"or": ("|", set.update), "and": ("&", set.intersection_update), "sub": ("-", set.difference_update),
+             "xor": ("^", set.symmetric_difference_update)}
 _ORDER = {"le": ("<=", operator.le), "lt": ("<", operator.lt), "ge": (">=", operator.ge), "gt": (">", operator.gt)}
 
 _METHODS: dict[str, Callable[..., Any]] = {
     "add": _add, "discard": _discard, "remove": _remove, "pop": _pop, "clear": _clear, "copy": _copy,
     "update": _update,
+    **{method.__name__: _update_method(op, method) for op, method in _IN_PLACE.values() if method is not set.update},
     "union": _method_operator("union", "|", operator.or_, "set"),
     "intersection": _method_operator("intersection", "&", operator.and_, "set"),
     "difference": _method_operator("difference", "-", operator.sub, "set"),
@@ -273,6 +295,8 @@ def _attributes() -> dict[str, Callable]:
         table[f"__r{name}__"] = _reflected(op, fn, result)
     for name, (op, fn) in _ORDER.items():
         table[f"__{name}__"] = _operator(op, fn, "bool")
+    for name, (op, method) in _IN_PLACE.items():
+        table[f"__i{name}__"] = _in_place(op, method)
     for name in dir(set):
         if not name.startswith("_"):
             table[name] = (lambda n: lambda s: _bound_method(s, n))(name)
@@ -283,7 +307,8 @@ define(SetType, _attributes())
 
 
 # ----------------------------------------------------------------- Python sets changed at run time
-_CHANGING = {"add", "discard", "remove", "pop", "clear", "update"}
+_CHANGING = {"add", "discard", "remove", "pop", "clear", "update", "intersection_update", "difference_update",
+             "symmetric_difference_update"}
 
 
 def method_of_python_set(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:

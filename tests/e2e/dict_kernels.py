@@ -296,3 +296,19 @@ def arrays_filled_by_a_loop_over_a_display(a):
     for name, scale in (("x", 2.0), ("y", 3.0)):
         out[name] = a * scale
     return out["x"] + out["y"]
+
+
+def popitem_and_merge(n):
+    d = {i: i * 0.5 for i in range(n)}
+    last = d.popitem() if d else (-1, -1.0)
+    e = {n: 1.5}
+    alias = d
+    merged = d | e
+    d |= {100: 2.5}
+    return last, merged, alias, d
+
+
+def popitem_of_empty(n):
+    d = {i: i for i in range(n)}
+    d.clear()
+    return d.popitem()

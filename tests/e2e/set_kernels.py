@@ -173,3 +173,36 @@ def visited_cells(n):
 def pop_of_tuples(n):
     s = {(i, i * 0.5) for i in range(n)}
     return s.pop(), s
+
+
+def in_place_operators(n):
+    s = {i for i in range(n)}
+    alias = s
+    s |= {10, 11}
+    s -= {0}
+    t = {i for i in range(2 * n)}
+    t &= s
+    u = {1, 2}
+    same = u
+    u ^= s
+    return alias, s, t, same, u
+
+
+def in_place_in_a_loop(n):
+    seen = {0}
+    alias = seen
+    for i in range(n):
+        seen |= {i * 2}
+    return alias
+
+
+def update_methods(n):
+    a = {i for i in range(n)}
+    b = {i for i in range(0, 2 * n, 2)}
+    c = a.copy()
+    c.intersection_update(b)
+    d = a.copy()
+    d.difference_update(b)
+    e = a.copy()
+    e.symmetric_difference_update(b)
+    return c, d, e

@@ -55,6 +55,8 @@ CASES = [
     (k.tuple_keys_with_strings, [(3,), (0,)]),
     (k.sorted_tuple_keys, [(4,), (0,)]),
     (k.arrays_filled_by_a_loop_over_a_display, [(FLOATS,)]),   # a Python dict while compiling
+    (k.popitem_and_merge, [(3,), (0,)]),
+    (k.popitem_of_empty, [(2,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]

@@ -41,6 +41,9 @@ CASES = [
     (k.added_by_a_run_time_element_at_the_top_level, [(3,)]),
     (k.visited_cells, [(4,), (0,)]),
     (k.pop_of_tuples, [(3,), (0,)]),
+    (k.in_place_operators, [(4,), (0,)]),
+    (k.in_place_in_a_loop, [(4,), (0,)]),
+    (k.update_methods, [(5,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
