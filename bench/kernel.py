@@ -17,7 +17,7 @@ import numpy as np
 
 #: the groups of kernels, in report order
 #: ("array-style": whole-array NumPy code, compiled as written)
-GROUPS = ("scalar", "1-D", "2-D", "array-style")
+GROUPS = ("scalar", "1-D", "2-D", "array-style", "containers")
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def numba_version(func: Callable) -> Callable:
 
 def all_kernels() -> list[Kernel]:
     """Every kernel, grouped as :data:`GROUPS`."""
-    from .kernels import arrays, matrix, scalar, vector
+    from .kernels import arrays, containers, matrix, scalar, vector
 
-    kernels = [*scalar.KERNELS, *vector.KERNELS, *matrix.KERNELS, *arrays.KERNELS]
+    kernels = [*scalar.KERNELS, *vector.KERNELS, *matrix.KERNELS, *arrays.KERNELS, *containers.KERNELS]
     return sorted(kernels, key=lambda k: GROUPS.index(k.group))

@@ -46,7 +46,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ir import TypingError, UnsupportedError
-from ir.ops import ForOp, WhileOp
+from ir.ops import ForOp, ListGetOp, ListLenOp, WhileOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, bool_, c128,
     f64, i64, none, str_,
@@ -425,7 +425,26 @@ def _slice_bounds(key: slice) -> tuple:
 
 # ----------------------------------------------------------------- operations
 def length(lst: Symbolic) -> Symbolic:
-    return call_python("len", len, (lst,), i64, raises=False)
+    """``len(lst)``: read in place (``list.len``), a Python int."""
+    return Symbolic(_tr().emit_value(ListLenOp(lst.value)).value, weak=True)
+
+
+def _item_at(lst: Symbolic, index: Any, checked: bool) -> Any:
+    """``lst[index]``: of a list of numbers read in place (``list.get``), where ``checked``
+    after CPython's ``IndexError`` for an index out of range (a negative one counts from the
+    end); items of other types through CPython's ``operator.getitem``."""
+    t = lst.type
+    if t.element is None or not t.element.is_scalar:
+        return _read("list index", operator.getitem, lst, (index,), raises=checked)
+    index = arith.cast(index, i64)
+    if checked:
+        n = length(lst)
+        index = arith.select(arith.compare("<", index, 0), arith.binary("+", index, n), index)
+        outside = arith.logical_or(arith.compare("<", index, 0), arith.compare(">=", index, n))
+        arith.raise_if(outside, "IndexError", "list index out of range")
+    value = Symbolic(_tr().emit_value(ListGetOp(lst.value, arith.materialize(index, i64))).value)
+    value.weak = not t.numpy
+    return value
 
 
 def truth(lst: Symbolic) -> Symbolic:
@@ -441,7 +460,7 @@ def getitem(lst: Symbolic, key: Any) -> Any:
     if isinstance(key, slice):
         start, stop, step = _slice_bounds(key)
         return _list_result("list slice", lambda v, a, b, c: v[a:b:c], lst, (start, stop, step))
-    return _read("list index", operator.getitem, lst, (_index(key, "list indices"),))
+    return _item_at(lst, _index(key, "list indices"), checked=True)
 
 
 def setitem(lst: Symbolic, key: Any, value: Any) -> None:
@@ -634,7 +653,7 @@ class ListItems(IndexedIterable):
 
     def item(self, k: Any) -> Any:
         k = arith.binary("+", k, self.start) if self.start else k
-        return _read("list iteration", operator.getitem, self.list, (k,), raises=False)
+        return _item_at(self.list, k, checked=False)
 
 
 def list_rest(iterable: Any, start: int) -> ListItems | None:

@@ -44,7 +44,7 @@ import numpy as np
 from ir import Location, TypingError, UnsupportedError
 from ir.diagnostics import raise_at
 from ir.dtypes import to_dtype
-from ir.ops import PyCallOp
+from ir.ops import MakeTupleOp, PyCallOp
 from ir.ops.runtime import passable_to_python
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, StrType, TupleType, Type, bool_,
@@ -54,7 +54,7 @@ from ir.types import (
 from .context import TraceContext, current
 from . import text
 from .pycall import array_view, register
-from .values import OptionalValue, Symbolic, describe, type_of
+from .values import OptionalValue, Symbolic, describe, python_scalar_type, type_of
 
 __all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "call_python", "call_python_array", "print_", "lookup",
            "numpy_in_place", "stage_py_call", "py_call"]
@@ -129,23 +129,44 @@ def call_python(name: str, fn: Callable[..., Any], args: tuple, result: Type, ra
     (``raises``: it may) is raised from a frame of this line (``raise_at``), as the compiled
     code's own errors are; ``what`` names the call where a ``try`` statement refuses it."""
     _check_catchable(what or f"{name}()")
+    if not raises and all(isinstance(a, Symbolic) and (a.type.is_scalar or isinstance(a.type, ObjectType))
+                          or isinstance(a, tuple) and _boxed_as_it_is(a) for a in args):
+        # the boxed operands are its arguments as they are: no Python frame between
+        operands = [_tuple_value(a) if isinstance(a, tuple) else a.value for a in args]
+        numpy = [i for i, a in enumerate(args) if isinstance(a, Symbolic) and a.type.is_scalar and not a.weak]
+        op = _tr().emit(PyCallOp(register(name, fn), operands, result, numpy=numpy))
+        return None if isinstance(result, NoneType) else Symbolic(op.result, weak=True)
     template = _Template()
     parts = [template.add(a) for a in args]
     loc = _tr().location()
-    if not raises and all(isinstance(a, Symbolic) and (a.weak and a.type.is_scalar or isinstance(a.type, ObjectType))
-                          for a in args):
-        call = fn   # the boxed operands are its arguments as they are: no Python frame between
-    else:
-        def call(*boxed: Any) -> Any:
-            try:
-                return fn(*[part(boxed) for part in parts])
-            except Exception as err:   # noqa: BLE001 -- raised again from the user's line
-                raise_at(err.with_traceback(None), loc)
+
+    def call(*boxed: Any) -> Any:
+        try:
+            return fn(*[part(boxed) for part in parts])
+        except Exception as err:   # noqa: BLE001 -- raised again from the user's line
+            raise_at(err.with_traceback(None), loc)
 
     value = _emit(name, template, call, result)
     if value is not None:
         value.weak = True
     return value
+
+
+def _boxed_as_it_is(items: tuple) -> bool:
+    """A tuple ``py.call`` boxes as CPython holds it: of Python numbers (traced or constant),
+    objects and such tuples (a traced NumPy scalar would be boxed as a Python number)."""
+    return all(isinstance(v, Symbolic) and (v.weak and v.type.is_scalar or isinstance(v.type, ObjectType))
+               or isinstance(v, (bool, int, float, complex)) and not isinstance(v, np.generic)
+               or isinstance(v, tuple) and _boxed_as_it_is(v) for v in items)
+
+
+def _tuple_value(items: tuple) -> Any:
+    """The IR tuple of ``items`` (see :func:`_boxed_as_it_is`)."""
+    from .arith import materialize   # a layer above
+
+    parts = [_tuple_value(v) if isinstance(v, tuple) else v.value if isinstance(v, Symbolic)
+             else materialize(v, python_scalar_type(v)) for v in items]
+    return _tr().emit(MakeTupleOp(parts)).result
 
 
 def call_python_array(name: str, fn: Callable[..., Any], args: tuple, t: ArrayType) -> Symbolic:

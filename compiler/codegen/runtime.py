@@ -7,9 +7,11 @@
 * boxes each operand as a new reference: ``bool`` with ``PyBool_FromLong``,
   signed ints ``PyLong_FromLongLong``, unsigned ``PyLong_FromUnsignedLongLong``,
   floats ``PyFloat_FromDouble`` (``f32`` widened exactly), complex numbers
-  ``PyComplex_FromDoubles``, an array the tuple ``(data, *shape, *strides)`` of
-  ints, from which ``frontend.pycall`` makes a NumPy view; a ``str`` is the object
-  itself (``Py_IncRef``: the boxes are released after the call);
+  ``PyComplex_FromDoubles`` (an operand the op lists in ``numpy``: then the NumPy scalar
+  type called with that number), an array the tuple ``(data, *shape, *strides)`` of
+  ints, from which ``frontend.pycall`` makes a NumPy view; a tuple a Python tuple of its
+  boxed elements; an object (``str``, ``list<T>``) is the object itself (``Py_IncRef``: the
+  boxes are released after the call);
 * calls the registered target with ``PyObject_Vectorcall``; the result becomes
   the op's type with ``PyObject_IsTrue``, ``PyLong_AsLongLong``,
   ``PyFloat_AsDouble`` or ``PyComplex_RealAsDouble``/``PyComplex_ImagAsDouble``
@@ -30,6 +32,11 @@ holds and calls it -- at every draw, so a bit generator swapped in later with
 holds the GIL while it runs, as NumPy's own scalar draws do, and NumPy's lock
 of the global generator when it draws from that one (:func:`guarded_call`).
 
+``list.len`` and ``list.get`` read a run-time list (a ``PyListObject``: a ``PyVarObject``
+whose ``ob_size``, the length, is at :data:`LIST_SIZE`, followed by ``ob_item``, the pointer
+to the items, at :data:`LIST_ITEMS`) in place; the item is read as a ``py.call`` result of
+its type is (:func:`_unbox`), which cannot fail for the items compiled code stored.
+
 ``str.const`` is a new reference (``Py_IncRef``) to the object
 ``frontend.pycall.string_constant`` keeps.  A module with ``str`` values gets an entry
 guard (:func:`hold_gil`) that holds the GIL around its function, since their counts
@@ -49,12 +56,16 @@ import llvmlite.ir as lir
 
 from frontend.pycall import string_constant, target, target_address
 from ir import UnsupportedError
+from ir.dtypes import to_dtype
 from ir.core import Operation
 from ir.module import Module
+from ir.ops.lists import ListGetOp, ListLenOp
 from ir.ops.runtime import (
     DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp,
 )
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, ObjectType, TupleType, Type, bool_, c128, i64
+from ir.types import (
+    ArrayType, BoolType, ComplexType, FloatType, IntType, ObjectType, TupleType, Type, bool_, c128, f64, i64,
+)
 from runtime.errors import PYTHON_EXCEPTION
 from runtime.nprandom import (
     DISTRIBUTIONS, LegacyLayout, RandomLayoutError, distribution_address, legacy_layout, legacy_lock,
@@ -114,6 +125,8 @@ def _box(lowering: _FunctionLowering, value: lir.Value, t: Type) -> lir.Value:
         return b.call(_capi(lowering, "PyComplex_FromDoubles", _PTR, [_DOUBLE, _DOUBLE]), [re, im])
     if isinstance(t, ArrayType):
         return _box_array(lowering, value, t)
+    if isinstance(t, TupleType):
+        return _box_tuple(lowering, value, t)
     if isinstance(t, ObjectType):
         b.call(_capi(lowering, "Py_IncRef", lir.VoidType(), [_PTR]), [value])
         return value
@@ -133,6 +146,39 @@ def _box_array(lowering: _FunctionLowering, value: lir.Value, t: ArrayType) -> l
         for i, field in enumerate(fields):
             b.call(set_item, [tuple_, lir.Constant(_I64, i), b.call(new_long, [field])])
     return tuple_
+
+
+def _box_tuple(lowering: _FunctionLowering, value: lir.Value, t: TupleType) -> lir.Value:
+    """A Python tuple of the boxed elements (NULL if one failed: the tuple is released)."""
+    b, null = lowering.b, lir.Constant(_PTR, None)
+    tuple_ = b.call(_capi(lowering, "PyTuple_New", _PTR, [_I64]), [lir.Constant(_I64, len(t.elements))])
+    failed = b.icmp_unsigned("==", tuple_, null)
+    slot = lowering.stack_slot(_PTR)
+    b.store(tuple_, slot)
+    with b.if_then(b.not_(failed)):
+        set_item = _capi(lowering, "PyTuple_SetItem", _I32, [_PTR, _I64, _PTR])   # steals the item
+        missing = lir.Constant(_I1, 0)
+        for i, element in enumerate(t.elements):
+            item = _box(lowering, b.extract_value(value, i), element)
+            missing = b.or_(missing, b.icmp_unsigned("==", item, null))
+            b.call(set_item, [tuple_, lir.Constant(_I64, i), item])
+        with b.if_then(missing, likely=False):
+            b.call(_capi(lowering, "Py_DecRef", lir.VoidType(), [_PTR]), [tuple_])
+            b.store(null, slot)
+    return b.load(slot)
+
+
+def _as_numpy_scalar(lowering: _FunctionLowering, number: lir.Value, t: Type) -> lir.Value:
+    """The NumPy scalar of type ``t`` of the Python number ``number`` (NULL if either failed):
+    the scalar type called with it, which converts exactly (the number holds a ``t`` value)."""
+    b, null = lowering.b, lir.Constant(_PTR, None)
+    slot = lowering.stack_slot(_PTR)
+    b.store(null, slot)
+    with b.if_then(b.icmp_unsigned("!=", number, null)):
+        scalar_type = _address(b, id(to_dtype(t).type))
+        b.store(b.call(_capi(lowering, "PyObject_CallOneArg", _PTR, [_PTR, _PTR]), [scalar_type, number]), slot)
+        b.call(_capi(lowering, "Py_DecRef", lir.VoidType(), [_PTR]), [number])
+    return b.load(slot)
 
 
 def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir.Value, lir.Value]:
@@ -177,6 +223,8 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
     boxed, box_failed = [], lir.Constant(_I1, 0)
     for i, operand in enumerate(op.operands):
         obj = _box(self, self.value(operand), operand.type)
+        if i in op.numpy:
+            obj = _as_numpy_scalar(self, obj, operand.type)
         b.store(obj, b.gep(argv, [lir.Constant(_I64, 0), lir.Constant(_I64, i)], inbounds=True,
                            source_etype=argv_type))
         boxed.append(obj)
@@ -210,6 +258,51 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
         self._fail(op, lir.Constant(_STATUS, PYTHON_EXCEPTION))
     b.call(release, [gil])
     return value
+
+
+#: the offsets of ``ob_size`` and ``ob_item`` in a ``PyListObject`` and of ``ob_fval`` in a
+#: ``PyFloatObject`` (``tests/compiler/test_list_layout.py`` checks them)
+LIST_SIZE, LIST_ITEMS, FLOAT_VALUE = 16, 24, 16
+
+
+@_lowers(ListLenOp)
+def _list_len(self: _FunctionLowering, op: ListLenOp) -> lir.Value:
+    b = self.b
+    size = b.gep(self.value(op.operand(0)), [lir.Constant(_I64, LIST_SIZE)], inbounds=True,
+                 source_etype=lir.IntType(8))
+    return b.load(size, typ=_I64)
+
+
+@_lowers(ListGetOp)
+def _list_get(self: _FunctionLowering, op: ListGetOp) -> lir.Value:
+    b = self.b
+    field = b.gep(self.value(op.operand(0)), [lir.Constant(_I64, LIST_ITEMS)], inbounds=True,
+                  source_etype=lir.IntType(8))
+    items = b.load(field, typ=_PTR)
+    item = b.load(b.gep(items, [self.value(op.operand(1))], inbounds=True, source_etype=_PTR), typ=_PTR)
+    return _item(self, item, op.result.type, op.operand(0).type.numpy)
+
+
+def _item(lowering: _FunctionLowering, item: lir.Value, t: Type, numpy: bool) -> lir.Value:
+    """The value of a list's item of type ``t`` (a NumPy scalar where ``numpy``): a Python
+    float's (and ``np.float64``'s, a float subclass) ``ob_fval`` and a Python bool's identity
+    read in place, the others converted as a ``py.call`` result is."""
+    b = lowering.b
+    if t == f64:
+        field = b.gep(item, [lir.Constant(_I64, FLOAT_VALUE)], inbounds=True, source_etype=lir.IntType(8))
+        return b.load(field, typ=_DOUBLE)
+    if t == bool_ and not numpy:
+        return b.icmp_unsigned("==", item, _address(b, id(True)))
+    read = t if t in (bool_, i64, c128) else c128 if isinstance(t, ComplexType) else \
+        i64 if isinstance(t, IntType) else f64
+    value, _ = _unbox(lowering, item, read)
+    if read == t:
+        return value
+    if isinstance(t, IntType):
+        return b.trunc(value, value_type(t))
+    if isinstance(t, FloatType):
+        return b.fptrunc(value, value_type(t))
+    return _complex(b, *(b.fptrunc(p, value_type(t.part)) for p in _parts(b, value)))
 
 
 @_lowers(StrConstOp)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..core import Operation
 from . import (
-    arith, array, complex, control, func, linalg, math, optional, runtime, tuple as tuple_ops, vector, wholearray,
+    arith, array, complex, control, func, linalg, lists, math, optional, runtime, tuple as tuple_ops, vector,
+    wholearray,
 )
 from .arith import *  # noqa: F401,F403
 from .array import *  # noqa: F401,F403
@@ -11,6 +12,7 @@ from .complex import *  # noqa: F401,F403
 from .control import *  # noqa: F401,F403
 from .func import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
+from .lists import *  # noqa: F401,F403
 from .math import *  # noqa: F401,F403
 from .optional import *  # noqa: F401,F403
 from .runtime import *  # noqa: F401,F403
@@ -29,7 +31,7 @@ def register_op(cls: type[Operation]) -> type[Operation]:
     return cls
 
 
-for _module in (arith, array, complex, control, func, linalg, math, optional, runtime, tuple_ops, vector,
+for _module in (arith, array, complex, control, func, linalg, lists, math, optional, runtime, tuple_ops, vector,
                 wholearray):
     for _cls in vars(_module).values():
         if isinstance(_cls, type) and issubclass(_cls, Operation) and _cls.name:

@@ -2,15 +2,16 @@
 
 * ``%r = py.call %a, %b {target = "print#3"} : R`` -- calls, at run time, the
   Python object registered under ``target`` (see ``frontend.pycall``) with the
-  operands converted to Python objects: scalars as Python numbers, an array as
-  a tuple ``(data address, *shape, *strides)``; no result when ``R`` is ``none``,
-  else the call's result converted to ``R`` (``bool``, ``i64``, ``f64`` or ``c128``).  The
-  call holds the GIL.  When the Python call raises, the function stops with
+  operands converted to Python objects: scalars as Python numbers (those listed in the
+  optional ``numpy`` attribute as NumPy scalars of their type), an array as a tuple
+  ``(data address, *shape, *strides)``; no result when ``R`` is ``none``, else the call's
+  result converted to ``R`` (``bool``, ``i64``, ``f64``, ``c128``, an object, or a tuple of
+  these).  The call holds the GIL.  When the Python call raises, the function stops with
   that exception; like ``call`` the op may carry a *cleanup* region for that
   path (see :func:`ir.ops.arith.verify_cleanup`).
-  A ``str`` operand is passed as the object it is (a new reference for the call); a
-  ``str`` result is the object returned, whose reference the op's result owns
-  (``ownership``: the refcount pass releases it).
+  An object operand (``str``, ``list<T>``) is passed as the object it is (a new reference
+  for the call); an object result is the object returned, whose reference the op's result
+  owns (``ownership``: the refcount pass releases it).
 * ``%s = str.const {value = "abc"} : str`` -- a constant string as a run-time value (a new
   reference to one ``str`` object the process keeps for the module: ``frontend.pycall``).
 * ``%x = random.draw {stream = "numpy", kind = "double"} : f64`` -- the next
@@ -85,13 +86,20 @@ class PyCallOp(Operation):
         """A ``str`` result is a new reference the result owns."""
         return OWNS
 
-    def __init__(self, target: str, args: Sequence[Value], result_type: Type, loc: Location | None = None):
+    def __init__(self, target: str, args: Sequence[Value], result_type: Type, loc: Location | None = None,
+                 numpy: Sequence[int] = ()):
         results = [] if isinstance(result_type, NoneType) else [result_type]
-        self._setup(args, results, {"target": target}, loc=loc)
+        attributes = {"target": target, **({"numpy": list(numpy)} if numpy else {})}
+        self._setup(args, results, attributes, loc=loc)
 
     @property
     def target(self) -> str:
         return self.attributes["target"]
+
+    @property
+    def numpy(self) -> list[int]:
+        """The operands (numbers) passed as NumPy scalars of their type, not Python numbers."""
+        return self.attributes.get("numpy", [])
 
     @property
     def cleanup(self) -> Block | None:
@@ -104,6 +112,10 @@ class PyCallOp(Operation):
         for v in self.operands:
             if not passable_to_python(v.type):
                 self.fail(f"cannot pass a value of type {v.type} to Python")
+        numpy = self.attributes.get("numpy", [])
+        if not isinstance(numpy, list) or any(not isinstance(i, int) or not 0 <= i < len(self.operands)
+                                              or not self.operand(i).type.is_scalar for i in numpy):
+            self.fail(f"'numpy' must list operands of number types, not {numpy!r}")
         if len(self.results) > 1:
             self.fail("has at most one result")
         if self.results and not _comes_back(self.result.type):

@@ -27,6 +27,7 @@ from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.optional import MakeOptionalOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
+from ir.ops.lists import ListGetOp, ListLenOp
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp
 from ir.ops.linalg import LinalgGesvOp, LinalgLapackOp, LinalgMatmulOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
@@ -35,7 +36,7 @@ from ir.ops.wholearray import (
     ArrayYieldOp,
 )
 from ir.printer import print_function
-from ir.types import ArrayType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
+from ir.types import ArrayType, ListType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
 
 nan, inf = math.nan, math.inf
 HERE = Location("prog.py", 3, 4)
@@ -117,6 +118,8 @@ def build_run_time() -> FuncOp:
     x = bld.add(AddOp(normal, bld.add(RandomDrawOp("double", bld.add(GeneratorOp("Generator#3"))))))
     total = bld.add(AddOp(bld.add(PyCallOp("time.time#2", [], f64)), bld.add(CastOp(bits, f64))))
     total = bld.add(AddOp(bld.add(AddOp(total, bld.add(CastOp(count, f64)))), x))
+    items = bld.add(PyCallOp("list#4", [x], ListType(f64)))
+    total = bld.add(AddOp(total, bld.add(ListGetOp(items, bld.add(ListLenOp(items))))))
     bld.insert(ReturnOp(total))
     return f
 

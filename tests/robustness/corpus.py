@@ -563,7 +563,7 @@ ARGUMENTS = [BadCall(f"argument_{name}", B.one_param, (value,), phrases=("one_pa
 # the types tests/e2e/test_api.py refuses on a fresh dispatcher, here after a signature compiled
 ARGUMENTS += [BadCall(f"argument_{name}_after_a_compile", B.entry_posonly_kwonly, (1, value), warm_up=(1, 2),
                       phrases=("entry_posonly_kwonly()", "'y'", type(value).__name__, "compiled functions accept"))
-              for name, value in {"bytes": b"2", "list": [2], "dict": {"k": 2}}.items()]
+              for name, value in {"bytes": b"2", "list": [2, "two"], "dict": {"k": 2}}.items()]
 
 STRINGS_AND_OBJECTS = [
     Bad(B.returns_fstring, (1,), AS_CPYTHON),

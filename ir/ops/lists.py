@@ -1,0 +1,65 @@
+"""Reads of a run-time list (``list<T>``, a CPython ``list`` object) that compiled code does
+without calling into Python; every other list operation is a ``py.call`` of CPython's own
+function (``frontend.lists``).
+
+* ``list.len``: the number of items (``PyList_GET_SIZE``);
+* ``list.get``: the item at an index the producer has checked (``0 <= index < len``), of a
+  number type, read as the type the list's items have (a Python number, or a NumPy scalar of
+  that type): an item of another type is not possible, since every store into a run-time
+  list is typed.
+
+Both read the list's memory (``Read``), so that a change of any list (a ``py.call``)
+orders them.
+"""
+from __future__ import annotations
+
+from ..core import Operation, ReadsMemory, Value
+from ..diagnostics import Location
+from ..interfaces import Read
+from ..types import IntType, ListType, i64
+
+__all__ = ["ListLenOp", "ListGetOp"]
+
+
+def _list(op: Operation, v: Value) -> ListType:
+    if not isinstance(v.type, ListType):
+        op.fail(f"expects a list operand, got {v.type}")
+    return v.type
+
+
+class ListLenOp(Operation):
+    name = "list.len"
+    traits = frozenset({ReadsMemory})
+
+    def effects(self):
+        return (Read(0),)
+
+    def __init__(self, lst: Value, loc: Location | None = None, name: str | None = None):
+        self._setup([lst], [i64], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or len(self.results) != 1 or self.result.type != i64:
+            self.fail("expects a list and gives an i64")
+        _list(self, self.operand(0))
+
+
+class ListGetOp(Operation):
+    name = "list.get"
+    traits = frozenset({ReadsMemory})
+
+    def effects(self):
+        return (Read(0),)
+
+    def __init__(self, lst: Value, index: Value, loc: Location | None = None, name: str | None = None):
+        self._setup([lst, index], [lst.type.element], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 2 or len(self.results) != 1:
+            self.fail("expects a list, an index and 1 result")
+        t = _list(self, self.operand(0))
+        if t.element is None or not t.element.is_scalar:
+            self.fail(f"reads items of a number type, not of a {t}")
+        if not isinstance(self.operand(1).type, IntType):
+            self.fail(f"index of type {self.operand(1).type} is not an integer")
+        if self.result.type != t.element:
+            self.fail(f"result type {self.result.type} is not the item type {t.element}")
