@@ -403,12 +403,14 @@ def _dict_of(*args: Any, **kwargs: Any) -> Any:
 
 
 def builtin(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
-    """For a builtin taking a dict (``len``, ``bool``, ``dict``, and ``list``, ``sorted``,
+    """For a builtin taking a dict (``len``, ``bool``, ``dict``, ``print``, and ``list``, ``sorted``,
     ``sum``, ``min``, ``max``, ``any``, ``all`` of its keys or values, which CPython iterates
     in order): a function ``(otherwise, args, kwargs)`` that does it on a run-time dict first
     argument (or a view of one), else calls ``otherwise``."""
     from . import lists   # of the keys or values: as of a run-time list
 
+    if f is builtins.print:   # views and Python dicts holding run-time values as CPython's objects
+        return lambda otherwise, args, kwargs: otherwise(*(hashed.printable(a) for a in args), **kwargs)
     if f is builtins.dict:
         def make(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
             made = _dict_of(*args, **kwargs)

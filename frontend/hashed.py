@@ -37,7 +37,7 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.ops import ForOp, WhileOp
 from ir.types import (
-    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, bool_, iterator, str_,
+    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, bool_, iterator, str_, view,
 )
 
 from . import arith
@@ -52,7 +52,7 @@ __all__ = ["CONTAINERS", "is_run_time", "made", "run_time_container", "current_v
            "mutable", "needs_run_time", "run_time", "key_kind", "value_kind", "kind_name", "read",
            "Iteration", "iteration", "snapshot", "merged_type", "merged_type_of", "merged_value", "storable", "unify",
            "python_type", "check_hashable",
-           "read_pair", "typed"]
+           "read_pair", "typed", "shown_at_run_time", "printable"]
 
 #: the Python types this module makes run-time containers of (exactly these: not subclasses)
 CONTAINERS = (dict, set)
@@ -138,12 +138,14 @@ def load(value: Any) -> Any:
 
 
 def as_value(value: Any) -> Any:
-    """``value`` with its Python dicts and sets made run-time ones, inside tuples too: what
-    becomes a value of the IR (a result, a loop's state)."""
+    """``value`` with its Python dicts and sets made run-time ones and views of dicts CPython's
+    view objects, inside tuples too: what becomes a value of the IR (a result, a loop's state)."""
     if isinstance(value, tuple):
         return tuple(as_value(v) for v in value)
     if _python(value):
         return run_time(value)
+    if isinstance(value, Iteration):   # d.keys(): CPython's view of the dict
+        return value.view()
     return value
 
 
@@ -428,12 +430,44 @@ def merged_value(value: Any, t: Type) -> Symbolic:
     return container
 
 
+def shown_at_run_time(x: Any) -> bool:
+    """Whether text or ``print`` shows ``x`` as a CPython object made when the code runs: a
+    run-time dict or set, a view of one (``d.keys()``), a Python one that has a run-time one or
+    holds run-time values."""
+    return is_run_time(x) or isinstance(x, Iteration) or \
+        _python(x) and (current_value(x) is not x or _holds_run_time_values(x))
+
+
 def snapshot(value: Any) -> Symbolic:
-    """A copy of the dict or set ``value`` made now: text made of it later shows it as it is here."""
+    """A copy of the dict, set or dict view ``value`` made now: text made of it later shows it
+    as it is here."""
     import copy
 
+    if isinstance(value, Iteration):
+        viewed = _VIEWS[value.part]
+        return call_python("copy.deepcopy", lambda d: viewed(copy.deepcopy(d)), (value.container,), view,
+                           raises=False)
     container = as_value(current_value(value))
     return call_python("copy.deepcopy", copy.deepcopy, (container,), container.type, raises=False)
+
+
+def printable(value: Any) -> Any:
+    """``value`` as ``print`` passes it to CPython: a dict view as CPython's view object, a Python
+    dict or set holding run-time values (or made a run-time one) as its run-time one, inside
+    tuples too."""
+    if isinstance(value, tuple):
+        return tuple(printable(v) for v in value)
+    if isinstance(value, Iteration):
+        return value.view()
+    return as_value(current_value(value)) if shown_at_run_time(value) else value
+
+
+def _holds_run_time_values(container: dict | set) -> bool:
+    from .strings import run_time_str_like   # a layer above
+
+    items = [*container.keys(), *container.values()] if type(container) is dict else list(container)
+    return any(isinstance(v, (Symbolic, list)) or run_time_str_like(v) or _python(v) or
+               isinstance(v, tuple) and any(isinstance(e, Symbolic) for e in v) for v in items)
 
 
 # ----------------------------------------------------------------- iteration
@@ -480,7 +514,46 @@ class Iteration(TracesItsOwnLoop, IndexedIterable):
         t = self.container.type
         if isinstance(t, SetType):
             return container
-        return {"keys": dict.keys, "values": dict.values, "items": dict.items}[self.part](container)
+        return _VIEWS[self.part](container)
+
+    # -- a view of a dict used as a value (``d.keys()`` printed, compared, tested with ``in``)
+    def view(self) -> Symbolic:
+        """CPython's view object of the dict, made here."""
+        return call_python(f"dict.{self.part}", _VIEWS[self.part], (self.container,), view, raises=False)
+
+    def contains(self, item: Any) -> Symbolic:
+        """``item in d.keys()`` (``d.values()``, ``d.items()``): CPython's test of its view."""
+        viewed = _VIEWS[self.part]
+        return call_python(f"in dict.{self.part}()", lambda d, x: x in viewed(d), (self.container, storable(item)),
+                           bool_)
+
+    def _compare(self, other: Any, negate: bool) -> Symbolic:
+        viewed = _VIEWS[self.part]
+        other = other.view() if isinstance(other, Iteration) else storable(other)
+        return call_python(f"dict.{self.part}() ==", lambda d, o: (viewed(d) != o) if negate else (viewed(d) == o),
+                           (self.container, other), bool_, raises=False)
+
+    def __eq__(self, other: Any) -> Any:   # type: ignore[override]
+        return self._compare(other, False)
+
+    def __ne__(self, other: Any) -> Any:   # type: ignore[override]
+        return self._compare(other, True)
+
+    __hash__ = None   # type: ignore[assignment]
+
+    def __bool__(self) -> bool:
+        raise _tr().error(UnsupportedError, f"the truth value of d.{self.part}() is not supported in compiled code; "
+                                            "test the dict itself (if d:)")
+
+    def __iter__(self) -> Any:
+        raise _tr().error(UnsupportedError, f"d.{self.part}() can be iterated by a for loop, a comprehension, list(), "
+                                            "sorted(), sum(), min(), max(), any() or all() in compiled code")
+
+    def _set_operator(self, other: Any) -> Any:
+        raise _tr().error(UnsupportedError, "set operations of dict views are not supported in compiled code; make "
+                                            "a set first (set(d), set(d.items()))")
+
+    __and__ = __or__ = __sub__ = __xor__ = __rand__ = __ror__ = __rsub__ = __rxor__ = _set_operator
 
     def staged_loop(self, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
                     get_state: Callable[[], tuple], set_state: Callable[[tuple], None], names: Sequence[str]) -> None:
@@ -509,6 +582,10 @@ class Iteration(TracesItsOwnLoop, IndexedIterable):
             return read("dict iteration", _item, (cursor,), *value, raises=False)
         return (read("dict iteration", _item_part, (cursor, 0), *key, raises=False),
                 read("dict iteration", _item_part, (cursor, 1), *value, raises=False))
+
+
+#: the views of a dict, by the part a loop over it iterates
+_VIEWS: dict[str, Callable[[dict], Any]] = {"keys": dict.keys, "values": dict.values, "items": dict.items}
 
 
 def _item(cursor: _Cursor) -> Any:

@@ -151,13 +151,13 @@ def contains(container: Any, item: Any) -> Any:
 
 
 def _hashed_contains(container: Any, item: Any) -> Any:
-    """``item in container`` for a run-time dict (or its keys), set, or a Python one tested
+    """``item in container`` for a run-time dict (or a view of one), set, or a Python one tested
     for a run-time item (``frontend.dicts``, ``frontend.sets``); None for other containers."""
     from . import dicts, hashed, sets   # a layer above
 
     container = hashed.current_value(container)
-    if isinstance(container, hashed.Iteration) and container.part in ("keys", "elements"):
-        container = container.container
+    if isinstance(container, hashed.Iteration):   # d.keys(), d.values(), d.items()
+        return container.contains(item)
     if type(container) in (dict, set) and (isinstance(item, Symbolic) or strings_at_run_time(item)):
         container = hashed.run_time(container)
     if dicts.is_dict(container):

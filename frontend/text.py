@@ -38,7 +38,7 @@ import numpy as np
 from ir import UnsupportedError
 from ir.dtypes import to_dtype
 from ir.types import (
-    ArrayType, BoolType, ComplexType, DictType, FloatType, IntType, ListType, SetType, StrType, TupleType,
+    ArrayType, BoolType, ComplexType, DictType, FloatType, IntType, ListType, SetType, StrType, TupleType, ViewType,
 )
 
 from .context import TraceContext, current
@@ -147,6 +147,10 @@ def has_run_time_values(x: Any) -> bool:
         return any(has_run_time_values(v) for v in x)
     if isinstance(x, BaseException):
         return has_run_time_values(_made_of(x)[1:])
+    from . import hashed   # a layer above
+
+    if hashed.shown_at_run_time(x):   # a dict, a set or a view of a dict
+        return True
     return isinstance(x, (Symbolic, Text, _Exception, OptionalValue))
 
 
@@ -205,8 +209,8 @@ def _sample(x: Any) -> Any:
         return "s"
     if isinstance(t, ListType):
         return []
-    if isinstance(t, (DictType, SetType)):
-        return {} if isinstance(t, DictType) else set()
+    if isinstance(t, (DictType, SetType, ViewType)):
+        return {DictType: {}, SetType: set(), ViewType: {}.keys()}[type(t)]
     if x.weak:
         return {BoolType: True, IntType: 1, FloatType: 1.0, ComplexType: 1j}[type(t)]
     return to_dtype(t).type(1)
@@ -220,10 +224,10 @@ def _snapshot(x: Any) -> Any:
         from .lists import snapshot   # a layer above
 
         return snapshot(x)
-    if type(x) in (dict, set) or isinstance(x, Symbolic) and isinstance(x.type, (DictType, SetType)):
-        from .hashed import snapshot as snapshot_container   # a layer above
+    from . import hashed   # a layer above
 
-        return snapshot_container(x)
+    if hashed.shown_at_run_time(x):   # a dict, a set or a view of a dict
+        return hashed.snapshot(x)
     if isinstance(x, tuple):
         return tuple(_snapshot(v) for v in x)
     if isinstance(x, BaseException) and has_run_time_values(x):

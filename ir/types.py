@@ -4,7 +4,7 @@ Scalars: ``bool``, signed ``i8..i64``, unsigned ``u8..u64``, ``f32``, ``f64``,
 ``c64``, ``c128``; plus ``none``, ``tuple<...>``, ``optional<T>`` (``T`` or None),
 ``array<dtype, ndim, layout>``,
 ``vector<N x T>``, ``generator`` (a NumPy random ``Generator``), ``str``,
-``list<T>``, ``dict<K, V>``, ``set<T>`` and ``iterator`` (references to CPython objects, see
+``list<T>``, ``dict<K, V>``, ``set<T>``, ``iterator`` and ``view`` (references to CPython objects, see
 :class:`ObjectType`).  Types are immutable, hashable and compare by value;
 ``str(t)`` is the text form the printer writes and the parser reads
 (:func:`ir.parser.parse_type`); the types are the IR's bottom layer and
@@ -225,6 +225,15 @@ class IteratorType(ObjectType):
         return "iterator"
 
 
+@dataclass(frozen=True, slots=True)
+class ViewType(ObjectType):
+    """A CPython view of a dict (``d.keys()``, ``d.values()``, ``d.items()``), made where one is
+    used as a value (printed, in text, returned): CPython's own object."""
+
+    def __str__(self) -> str:
+        return "view"
+
+
 bool_ = BoolType()
 i8, i16, i32, i64 = (IntType(b) for b in (8, 16, 32, 64))
 u8, u16, u32, u64 = (IntType(b, False) for b in (8, 16, 32, 64))
@@ -238,7 +247,9 @@ SCALAR_TYPES: dict[str, Type] = {
 generator = GeneratorType()
 str_ = StrType()
 iterator = IteratorType()
-NAMED_TYPES: dict[str, Type] = {**SCALAR_TYPES, "none": none, "generator": generator, "str": str_, "iterator": iterator}
+view = ViewType()
+NAMED_TYPES: dict[str, Type] = {**SCALAR_TYPES, "none": none, "generator": generator, "str": str_, "iterator": iterator,
+                                "view": view}
 
 
 def kind_rank(t: Type) -> int:

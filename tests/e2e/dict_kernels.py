@@ -312,3 +312,17 @@ def popitem_of_empty(n):
     d = {i: i for i in range(n)}
     d.clear()
     return d.popitem()
+
+
+def views_as_values(n):
+    d = {i: i * 2 for i in range(n)}
+    print(d.keys(), d.values(), d.items())
+    text = f"{d.keys()} {d.items()!r}"
+    return text, d.keys() == {0, 1}, d.items() != {(0, 0)}, d.values() == d.values(), 2 in d.values(), \
+        (1, 2) in d.items(), (1, 3) in d.items(), d.values()
+
+
+def python_dict_of_run_time_values_printed(x):
+    d = {"x": x * 1.0, "half": x / 2}
+    print(d, (d, 1))
+    return f"{d}"

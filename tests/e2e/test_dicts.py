@@ -57,6 +57,8 @@ CASES = [
     (k.arrays_filled_by_a_loop_over_a_display, [(FLOATS,)]),   # a Python dict while compiling
     (k.popitem_and_merge, [(3,), (0,)]),
     (k.popitem_of_empty, [(2,)]),
+    (k.views_as_values, [(2,), (0,)]),
+    (k.python_dict_of_run_time_values_printed, [(3,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -169,6 +171,16 @@ def list_of_numpy_items(a):
     return list(d.items())
 
 
+def truth_of_a_view(n):
+    d = {i: i for i in range(n)}
+    return 1 if d.keys() else 0
+
+
+def set_operation_of_a_view(n):
+    d = {i: i for i in range(n)}
+    return d.keys() & {1}
+
+
 def deleted(n):
     d = {i: i for i in range(n)}
     del d[0]
@@ -191,6 +203,8 @@ def unknown_method(n):
     (values_of_no_type, (1,), TypingError, "the values of this dict have no known type"),
     (enumerated, (3,), UnsupportedError, "enumerate\\(\\) or zip\\(\\) of a dict<i64, i64>"),
     (list_of_numpy_items, (INTS,), UnsupportedError, "a list of the items of a dict of NumPy scalars"),
+    (truth_of_a_view, (3,), UnsupportedError, "the truth value of d.keys\\(\\)"),
+    (set_operation_of_a_view, (3,), UnsupportedError, "set operations of dict views"),
     (deleted, (3,), UnsupportedError, "del is not supported"),
     (unknown_method, (3,), TypingError, "dict<i64, i64> has no attribute 'nothing'"),
 ])
