@@ -117,17 +117,19 @@ def _resolve(f: Any) -> Callable:
     if on_lists is not None:   # len, sum, sorted, list, ... of a run-time list; else as below
         return _on_containers(f, lambda *args, **kwargs: on_lists(lambda *a, **k: _resolve_others(f)(*a, **k),
                                                                     args, kwargs))
-    return _on_containers(f, _resolve_others(f))
+    return _on_containers(f, None)
 
 
-def _on_containers(f: Any, otherwise: Callable) -> Callable:
-    """``otherwise``, or first ``f`` of a run-time dict or set where ``f`` is a builtin taking one
-    (len, dict, set, sorted, ...: ``frontend.dicts``, ``frontend.sets``)."""
+def _on_containers(f: Any, otherwise: Callable | None) -> Callable:
+    """``otherwise`` (None: what :func:`_resolve_others` resolves ``f`` to, resolved where it is
+    called), or first ``f`` of a run-time dict or set where ``f`` is a builtin taking one (len,
+    dict, dict.fromkeys, set, sorted, print, ...: ``frontend.dicts``, ``frontend.sets``)."""
     for module in (dicts, sets):
         on_it = module.builtin(f)
         if on_it is not None:
-            otherwise = (lambda on_it, rest: lambda *args, **kwargs: on_it(rest, args, kwargs))(on_it, otherwise)
-    return otherwise
+            rest = otherwise or (lambda *a, **k: _resolve_others(f)(*a, **k))
+            otherwise = (lambda on_it, rest: lambda *args, **kwargs: on_it(rest, args, kwargs))(on_it, rest)
+    return otherwise or _resolve_others(f)
 
 
 def _resolve_others(f: Any) -> Callable:

@@ -394,12 +394,45 @@ def _to_list(d: Any) -> Symbolic:
 
 
 def _dict_of(*args: Any, **kwargs: Any) -> Any:
-    if not kwargs and len(args) == 1 and is_dict(hashed.current_value(args[0])):
-        return _copy(hashed.current_value(args[0]))
-    if kwargs or any(isinstance(a, (Symbolic, hashed.Iteration)) for a in args):
-        raise _tr().error(UnsupportedError, "dict() of run-time values is not supported in compiled code; use a "
-                                            "dict display or comprehension")
-    return None
+    """``dict(d)``: a copy of a run-time dict; ``dict(pairs)`` of what a loop iterates at run time
+    (``zip(keys, values)``, a list of pairs): filled in order as CPython does; ``dict(k=v, ...)``:
+    a display; None where Python makes it while compiling."""
+    from .control import is_staged_iterable   # a layer above
+
+    if not args and kwargs:
+        return display(*kwargs.items())
+    if kwargs or len(args) != 1:
+        return None if not args else _refuse_dict_of()
+    source = hashed.current_value(args[0])
+    if is_dict(source):
+        return _copy(source)
+    if isinstance(source, hashed.Iteration) or not is_staged_iterable(source):
+        return _refuse_dict_of() if isinstance(source, (Symbolic, hashed.Iteration)) else None
+    return comprehension(_pair, source, None)
+
+
+def _pair(item: Any) -> tuple[Any, Any]:
+    """An item of ``dict(pairs)`` as its (key, value)."""
+    if not (isinstance(item, tuple) and len(item) == 2):
+        length = len(item) if isinstance(item, tuple) else None
+        raise _tr().error(TypingError, "dictionary update sequence element #0 has length "
+                                       f"{length}; 2 is required" if length is not None else
+                                       "cannot convert dictionary update sequence element #0 to a sequence")
+    return item
+
+
+def _refuse_dict_of() -> None:
+    raise _tr().error(UnsupportedError, "dict() of these run-time values is not supported in compiled code; use a "
+                                        "dict display or comprehension")
+
+
+def _fromkeys(iterable: Any, value: Any = None) -> Any:
+    """``dict.fromkeys(keys, value)``: a comprehension ``{k: value for k in keys}`` (a dict of
+    None values is not one compiled code holds)."""
+    if value is None:
+        raise _tr().error(UnsupportedError, "dict.fromkeys(keys) without a value makes None values, which a dict of "
+                                            "compiled code does not hold; give a value")
+    return comprehension(lambda k: (k, value), iterable, None)
 
 
 def builtin(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
@@ -416,6 +449,8 @@ def builtin(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
             made = _dict_of(*args, **kwargs)
             return otherwise(*args, **kwargs) if made is None else made
         return make
+    if f == dict.fromkeys:
+        return lambda otherwise, args, kwargs: _fromkeys(*args, **kwargs)
     try:
         direct = {builtins.len: length, builtins.bool: truth}.get(f)
     except TypeError:   # unhashable callables

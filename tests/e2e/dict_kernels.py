@@ -326,3 +326,11 @@ def python_dict_of_run_time_values_printed(x):
     d = {"x": x * 1.0, "half": x / 2}
     print(d, (d, 1))
     return f"{d}"
+
+
+def constructors(a):
+    pairs = []
+    for i in range(len(a)):
+        pairs.append((i, float(a[i])))
+    return dict(zip(range(len(a)), a)), dict(pairs), dict(x=len(a), y=2), dict.fromkeys(range(len(a)), 0.5), \
+        dict.fromkeys(("u", "v"), len(a))

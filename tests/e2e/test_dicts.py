@@ -6,7 +6,7 @@ import pytest
 from compiler import compile
 from ir import TypingError, UnsupportedError
 from ir.parser import parse_type_text
-from ir.types import DictType, IteratorType, i64, str_
+from ir.types import DictType, IteratorType, ViewType, i64, str_
 
 from . import dict_kernels as k
 from .test_lists import outcome
@@ -59,6 +59,7 @@ CASES = [
     (k.popitem_of_empty, [(2,)]),
     (k.views_as_values, [(2,), (0,)]),
     (k.python_dict_of_run_time_values_printed, [(3,)]),
+    (k.constructors, [(FLOATS,), (FLOATS[:0],)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -97,6 +98,7 @@ def test_the_word_count_is_a_dict_of_numpy_keys_in_the_ir():
     ("dict<np.i64, i64>", DictType(i64, i64, key_numpy=True)),
     ("dict<str, list<f64>>", DictType(str_, parse_type_text("list<f64>"))),
     ("iterator", IteratorType()),
+    ("view", ViewType()),
 ])
 def test_types_print_and_parse(text, t):
     assert parse_type_text(text) == t and str(t) == text
@@ -181,6 +183,10 @@ def set_operation_of_a_view(n):
     return d.keys() & {1}
 
 
+def pairs_of_three(a):
+    return dict(zip(a, a, a))
+
+
 def deleted(n):
     d = {i: i for i in range(n)}
     del d[0]
@@ -205,6 +211,7 @@ def unknown_method(n):
     (list_of_numpy_items, (INTS,), UnsupportedError, "a list of the items of a dict of NumPy scalars"),
     (truth_of_a_view, (3,), UnsupportedError, "the truth value of d.keys\\(\\)"),
     (set_operation_of_a_view, (3,), UnsupportedError, "set operations of dict views"),
+    (pairs_of_three, (FLOATS,), TypingError, "dictionary update sequence element #0 has length 3; 2 is required"),
     (deleted, (3,), UnsupportedError, "del is not supported"),
     (unknown_method, (3,), TypingError, "dict<i64, i64> has no attribute 'nothing'"),
 ])
