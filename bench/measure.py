@@ -9,7 +9,7 @@ interleaved like the kernels.  The children import the compiler from
 byte-compiled modules, as an installed package is (pip compiles Numba's and
 NumPy's when it installs them; an editable install of ours has no ``.pyc``
 files until Python writes them, which ``PYTHONDONTWRITEBYTECODE`` forbids):
-:func:`_child` writes them first.
+:func:`run_child` writes them first.
 """
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ FIRST_CALL_KERNEL = "mandelbrot"
 FIRST_CALL_ARRAY_KERNELS = ("heat_step", "standardize", "jacobi_2d")
 
 
-def _child(code: str) -> dict:
+def run_child(code: str) -> dict:
     """Run ``code`` in a fresh interpreter; it prints one JSON object last."""
-    _byte_compile()
+    byte_compile()
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
                           timeout=600)
@@ -41,22 +41,22 @@ def _child(code: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _byte_compile() -> None:
+def byte_compile() -> None:
     """Write the ``.pyc`` files of the compiler's packages (once a process; quick when current)."""
-    if getattr(_byte_compile, "done", False):
+    if getattr(byte_compile, "done", False):
         return
     import compileall
 
     for package in ("ir", "frontend", "compiler", "runtime", "bench"):
         compileall.compile_dir(str(ROOT / package), quiet=1)
-    _byte_compile.done = True
+    byte_compile.done = True
 
 
 def import_time(module: str, repeat: int = 5) -> float:
     """Median seconds for ``import module`` in a fresh interpreter."""
     code = ("import time; t0 = time.perf_counter(); import {m}; "
             "import json; print(json.dumps({{'s': time.perf_counter() - t0}}))").format(m=module)
-    return statistics.median(_child(code)["s"] for _ in range(repeat))
+    return statistics.median(run_child(code)["s"] for _ in range(repeat))
 
 
 _FIRST_CALL = """
@@ -92,7 +92,7 @@ def import_and_first_call(variant: str, repeat: int = 3) -> float:
     setup = {"ours": "from compiler import compile as make",
              "Numba": "import numba\nfrom bench.kernel import numba_version as make"}[variant]
     code = _IMPORT_AND_FIRST_CALL.format(name=FIRST_CALL_KERNEL, setup=setup)
-    return statistics.median(_child(code)["s"] for _ in range(repeat))
+    return statistics.median(run_child(code)["s"] for _ in range(repeat))
 
 
 def first_call(variant: str, repeat: int = 3, kernel: str = FIRST_CALL_KERNEL) -> float:
@@ -101,7 +101,7 @@ def first_call(variant: str, repeat: int = 3, kernel: str = FIRST_CALL_KERNEL) -
     setup = {"ours": "from compiler import compile\nfn = compile(kernel.func)",
              "Numba": "import numba\nfn = numba_version(kernel.func)"}[variant]
     code = _FIRST_CALL.format(name=kernel, setup=setup)
-    return statistics.median(_child(code)["s"] for _ in range(repeat))
+    return statistics.median(run_child(code)["s"] for _ in range(repeat))
 
 
 _PEAK = """
@@ -127,7 +127,7 @@ def peak_memory(variant: str) -> float:
     setup = {"ours": "from compiler import compile as make",
              "Numba": "import numba\nmake = numba_version",
              "baseline": "make = lambda f: f"}[variant]
-    return _child(_PEAK.format(setup=setup))["kb"] / 1024
+    return run_child(_PEAK.format(setup=setup))["kb"] / 1024
 
 
 def _identity(x):

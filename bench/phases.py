@@ -35,13 +35,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from .measure import run_child
 
 #: the modules the first call would import (imported before the timed call)
 LAZY_IMPORTS = ("frontend", "compiler.passes.manager", "compiler.passes.inline", "compiler.passes.refcount",
@@ -130,20 +126,11 @@ print(json.dumps({"first call": imports + total, "phases": phases}))
 
 def measure(kernel: str) -> dict:
     """One fresh process's first call of ``kernel``: total and per-phase CPU seconds."""
-    code = _CHILD.replace("KERNEL", repr(kernel)).replace("LAZY", repr(LAZY_IMPORTS))
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=600)
-    if proc.returncode != 0:
-        raise RuntimeError(f"profiling {kernel} failed: {proc.stderr.strip()[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_child(_CHILD.replace("KERNEL", repr(kernel)).replace("LAZY", repr(LAZY_IMPORTS)))
 
 
 def profile(kernel: str, repeat: int = 5) -> dict[str, float]:
     """Median milliseconds per phase (and ``first call``) over ``repeat`` fresh processes."""
-    from .measure import _byte_compile
-
-    _byte_compile()
     runs = [measure(kernel) for _ in range(repeat)]
     names = list(dict.fromkeys(name for run in runs for name in run["phases"]))
     result = {name: statistics.median(run["phases"].get(name, 0.0) for run in runs) * 1e3 for name in names}
