@@ -8,14 +8,18 @@ aliasing are CPython's.
 Python-semantics decisions:
 
 * ``d.get(k, default)`` and ``d.pop(k, default)`` give either a value of the dict or the
-  default: the default must have the values' type (``d.get(k, 0)`` of a dict of floats gives
-  ``0`` where CPython gives the int: refused, write ``0.0``); of a dict whose values have no type
-  yet (an empty one) the default gives it.  ``d.get(k)`` without a default is a value that may
-  be None (``frontend.optional``).
-* ``d.setdefault(k, default)`` and ``d.update(other)`` store as ``d[k] = v`` does (one type
-  for the keys, one for the values); ``update`` takes a dict (keyword arguments and sequences
-  of pairs are refused).
+  default: the default must have the values' type (``d.get(k, 0)`` of a dict of floats would
+  have one type for CPython's int ``0`` and its floats: refused, write ``0.0``); of a dict whose
+  values have no type yet (an empty one) the default gives it.  ``d.get(k)`` without a default
+  is a value that may be None (``frontend.optional``).
+* ``d.setdefault(k, default)``, ``d.update(other)``, ``d |= other`` store as ``d[k] = v`` does
+  (one type for the keys, one for the values); ``update`` and ``|`` take a dict (keyword
+  arguments and sequences of pairs are refused there; ``dict(pairs)`` takes them).
+* ``d.keys()``, ``d.values()``, ``d.items()`` are iterated by loops over CPython's own views;
+  used as values (printed, compared, returned) they are CPython's view objects; their truth and
+  set operations are refused.
 * ``d == other`` is CPython's comparison for a dict; any other ``other`` is not equal.
+* ``del d[k]`` stays refused with ``del`` (``frontend.convert``): use ``d.pop(k)``.
 """
 from __future__ import annotations
 

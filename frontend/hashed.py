@@ -15,11 +15,18 @@ module keeps the records of the Python dicts and sets a traced function made (wi
 Python-semantics decisions:
 
 * Keys (and set elements) have one type: Python numbers of one kind, NumPy scalars of one dtype
-  (``counts[a[i]]``: CPython's keys are ``np.int64`` there), or strings; values have one type
-  too (numbers, strings, lists).  Storing another type is a ``TypingError`` naming the line
-  (convert it first: ``int(x)``); a list or dict as a key is CPython's ``TypeError``
-  (``unhashable type: 'list'``), raised while compiling.  An empty container takes the types of
-  the first key and value stored (or of ``d.get(k, default)``'s default).
+  (``counts[a[i]]``: CPython's keys are ``np.int64`` there), strings, or tuples of Python numbers
+  and strings (``seen.add((i, j))``); values have one type too (numbers, strings, lists, dicts,
+  sets).  Storing another type is a ``TypingError`` naming the line (convert it first:
+  ``int(x)``); a list or dict as a key is CPython's ``TypeError`` (``unhashable type: 'list'``),
+  raised while compiling.  An empty container takes the types of the first key and value stored
+  (or of ``d.get(k, default)``'s default).
+* A variable augmented-assigned ``|=``, ``&=``, ``-=``, ``^=`` holds a run-time container from
+  its assignment on: those change the set or dict in place, which every name for it sees.
+* A ``for`` over a display (``for name in ("a", "b")``) runs while compiling: a dict changed only
+  there stays a Python one (it may hold arrays, as before dicts had a run-time form).
+* ``print`` and text show a dict view, and a Python dict or set holding run-time values, as the
+  CPython object made when the code runs.
 * Every operation is CPython's own (a ``py.call``), so results, ``KeyError`` and the other
   exceptions and their messages, insertion order and aliasing are CPython's.
 * ``for k in d`` (``d.keys()``, ``d.values()``, ``d.items()``, a set) holds CPython's own
@@ -48,11 +55,10 @@ from .lists import _before_current_region, _on_stack, _read_type, _storable   # 
 from .runtime_calls import call_python
 from .values import Symbolic, describe, python_scalar_type
 
-__all__ = ["CONTAINERS", "is_run_time", "made", "run_time_container", "current_value", "load", "as_value",
-           "mutable", "needs_run_time", "run_time", "key_kind", "value_kind", "kind_name", "read",
-           "Iteration", "iteration", "snapshot", "merged_type", "merged_type_of", "merged_value", "storable", "unify",
-           "python_type", "check_hashable",
-           "read_pair", "typed", "shown_at_run_time", "printable"]
+__all__ = ["CONTAINERS", "BUILDERS", "is_run_time", "made", "run_time_container", "current_value", "load",
+           "as_value", "mutable", "needs_run_time", "run_time", "key_kind", "value_kind", "kind_name", "storable",
+           "unify", "check_hashable", "read", "read_pair", "typed", "python_type", "merged_type", "merged_type_of",
+           "merged_value", "shown_at_run_time", "snapshot", "printable", "Iteration", "iteration"]
 
 #: the Python types this module makes run-time containers of (exactly these: not subclasses)
 CONTAINERS = (dict, set)

@@ -14,6 +14,9 @@ Python-semantics decisions:
   types of ``{1} | {1.5}``, which compiled code does not hold.  An operand that is not a set is
   CPython's ``TypeError`` (``unsupported operand type(s) for |: 'set' and 'int'``), raised
   while compiling.
+* ``s |= t`` (``&=``, ``-=``, ``^=``) and the ``*_update`` methods change ``s`` in place, by the
+  set method CPython's operator calls.
+* frozensets stay Python values (made while compiling of constants).
 """
 from __future__ import annotations
 
