@@ -360,6 +360,8 @@ def method_of_python_dict(f: Any) -> Callable[[Callable, tuple, dict], Any] | No
     name = f.__name__
 
     def call(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
+        if name in _CHANGING and not hashed.made_here(d):   # Python changes it, where it may (``frontend.calls``)
+            return otherwise(*args, **kwargs)
         run_time = hashed.current_value(d) is not d or name in _CHANGING and hashed.needs_run_time(d) or \
             name in _KEYED and args and _run_time_key(args[0]) or \
             name == "update" and any(is_dict(hashed.current_value(a)) for a in args)

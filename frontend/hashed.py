@@ -56,7 +56,7 @@ from .runtime_calls import call_python
 from .values import Symbolic, describe, python_scalar_type
 
 __all__ = ["CONTAINERS", "BUILDERS", "is_run_time", "made", "run_time_container", "current_value", "load",
-           "as_value", "mutable", "needs_run_time", "run_time", "key_kind", "value_kind", "kind_name", "storable",
+           "as_value", "made_here", "mutable", "needs_run_time", "run_time", "key_kind", "value_kind", "kind_name", "storable",
            "unify", "check_hashable", "read", "read_pair", "typed", "python_type", "merged_type", "merged_type_of",
            "merged_value", "shown_at_run_time", "snapshot", "printable", "Iteration", "iteration"]
 
@@ -101,11 +101,13 @@ def _record(container: Any) -> _Made | None:
 
 def made(value: Any) -> Any:
     """``value`` assigned to a variable: a Python dict or set is recorded with the frame it
-    is made in; one with a run-time container is that."""
+    is made in (one that exists outside the compiled function is not: a change of it is
+    refused, ``frontend.calls``); one with a run-time container is that."""
     if _python(value):
         record = _record(value)
         if record is None:
-            _tr().function.lists[id(value)] = _Made(value, _tr().frame)
+            if not _tr().outlives_the_trace(value):
+                _tr().function.lists[id(value)] = _Made(value, _tr().frame)
         elif record.run_time is not None:
             return record.run_time
     return value
@@ -119,9 +121,19 @@ def run_time_container(value: Any) -> Any:
 
     value = current_value(run_time_list(value))
     if _python(value):
+        if _tr().outlives_the_trace(value):
+            raise _tr().error(UnsupportedError, f"this {type(value).__name__} exists outside the compiled function (a "
+                                                "global, closure or default value) and the function changes it in a "
+                                                "loop or branch, where compiled code would change a copy of it; pass "
+                                                "it in and return the new value")
         made(value)
         return run_time(value)
     return value
+
+
+def made_here(container: Any) -> bool:
+    """Whether the traced function made the Python dict or set ``container`` (and may change it)."""
+    return _record(container) is not None
 
 
 def current_value(value: Any) -> Any:
@@ -176,7 +188,7 @@ def run_time(container: dict | set, changed: bool = False) -> Symbolic:
     build = BUILDERS[type(container)]
     record = _record(container)
     if record is None:
-        return build(container)
+        return build(container) if _holds_run_time_values(container) else _read_only(container)
     if record.run_time is None:
         if not _on_stack(record.frame):   # made in a region whose traced code ended: built for this use
             return build(container)
@@ -188,6 +200,21 @@ def run_time(container: dict | set, changed: bool = False) -> Symbolic:
         block, index = _before_current_region(record.frame)
         with _tr().builder.inside(block, index):
             record.run_time = build(container)
+    return record.run_time
+
+
+def _read_only(container: dict | set) -> Symbolic:
+    """A run-time copy of a Python dict or set of constants the function did not make (a global,
+    a display in an expression: ``x in {1, 2}``) and only reads: built once, before the function's
+    run-time loops and branches."""
+    key = ("read only", id(container))
+    record = _tr().function.lists.get(key)
+    if record is None or record.items is not container:
+        top = _tr().function.frames[0]
+        block, index = _before_current_region(top)
+        with _tr().builder.inside(block, index):
+            record = _Made(container, top, BUILDERS[type(container)](container))
+        _tr().function.lists[key] = record
     return record.run_time
 
 

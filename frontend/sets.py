@@ -325,6 +325,8 @@ def method_of_python_set(f: Any) -> Callable[[Callable, tuple, dict], Any] | Non
     name = f.__name__
 
     def call(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
+        if name in _CHANGING and not hashed.made_here(s):   # Python changes it, where it may (``frontend.calls``)
+            return otherwise(*args, **kwargs)
         run_time = hashed.current_value(s) is not s or name in _CHANGING and hashed.needs_run_time(s) or \
             any(_run_time_element(a) or is_set(hashed.current_value(a)) for a in args)
         if run_time:

@@ -334,3 +334,29 @@ def constructors(a):
         pairs.append((i, float(a[i])))
     return dict(zip(range(len(a)), a)), dict(pairs), dict(x=len(a), y=2), dict.fromkeys(range(len(a)), 0.5), \
         dict.fromkeys(("u", "v"), len(a))
+
+
+TABLE = {1: 10.0, 3: 30.0}
+
+
+def global_table_looked_up_in_a_loop(a):
+    total = 0.0
+    for x in a:
+        if x in TABLE:
+            total += TABLE[x] + TABLE.get(x + 1, 0.5)
+    return total
+
+
+def changed_by_a_nested_function(n):
+    d = {}
+
+    def add(k):
+        d[k] = k * k
+
+    for i in range(n):
+        add(i)
+    return d
+
+
+def comprehension_with_a_run_time_condition(x):
+    return {k: k * 2 for k in (1, 2, 3) if k > x}

@@ -206,3 +206,11 @@ def update_methods(n):
     e = a.copy()
     e.symmetric_difference_update(b)
     return c, d, e
+
+
+def in_a_display_in_a_loop(a):
+    count = 0
+    for x in a:
+        if x in {1, 3}:
+            count += 1
+    return count

@@ -60,6 +60,9 @@ CASES = [
     (k.views_as_values, [(2,), (0,)]),
     (k.python_dict_of_run_time_values_printed, [(3,)]),
     (k.constructors, [(FLOATS,), (FLOATS[:0],)]),
+    (k.global_table_looked_up_in_a_loop, [(INTS,)]),
+    (k.changed_by_a_nested_function, [(3,), (0,)]),
+    (k.comprehension_with_a_run_time_condition, [(1,), (5,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -187,6 +190,21 @@ def pairs_of_three(a):
     return dict(zip(a, a, a))
 
 
+GLOBAL = {}
+
+
+def global_changed_in_a_loop(n):
+    d = GLOBAL
+    for i in range(n):
+        d[i] = i
+    return len(d)
+
+
+def global_changed_at_the_top_level(x):
+    GLOBAL[1] = x
+    return x
+
+
 def deleted(n):
     d = {i: i for i in range(n)}
     del d[0]
@@ -212,6 +230,8 @@ def unknown_method(n):
     (truth_of_a_view, (3,), UnsupportedError, "the truth value of d.keys\\(\\)"),
     (set_operation_of_a_view, (3,), UnsupportedError, "set operations of dict views"),
     (pairs_of_three, (FLOATS,), TypingError, "dictionary update sequence element #0 has length 3; 2 is required"),
+    (global_changed_in_a_loop, (3,), UnsupportedError, "exists outside the compiled function"),
+    (global_changed_at_the_top_level, (3,), UnsupportedError, "exists outside the compiled function"),
     (deleted, (3,), UnsupportedError, "del is not supported"),
     (unknown_method, (3,), TypingError, "dict<i64, i64> has no attribute 'nothing'"),
 ])

@@ -44,6 +44,7 @@ CASES = [
     (k.in_place_operators, [(4,), (0,)]),
     (k.in_place_in_a_loop, [(4,), (0,)]),
     (k.update_methods, [(5,), (0,)]),
+    (k.in_a_display_in_a_loop, [(INTS,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -93,6 +94,14 @@ def a_dict_as_element(n):
     return s
 
 
+SEEN = set()
+
+
+def global_added_to(x):
+    SEEN.add(x)
+    return len(SEEN)
+
+
 def zipped(n):
     s = {i for i in range(n)}
     out = 0
@@ -106,6 +115,7 @@ def zipped(n):
     (mixed_operands, (3,), TypingError, "hold elements of different types"),
     (not_a_set, (2,), TypingError, "unsupported operand type\\(s\\) for \\|: 'set' and 'int'"),
     (a_dict_as_element, (2,), TypingError, "unhashable type: 'dict'"),
+    (global_added_to, (3,), UnsupportedError, "exists outside the compiled function"),
     (zipped, (3,), UnsupportedError, "enumerate\\(\\) or zip\\(\\) of a set<i64>"),
 ])
 def test_what_compiled_code_does_not_hold_is_refused_naming_the_line(fn, args, error, message):
