@@ -208,7 +208,8 @@ def _get(d: Symbolic, key: Any, *default: Any) -> Any:
         fallback = _placeholder(d)
         value = read("dict.get", dict.get, (d, key, fallback), _value(d), _VALUES, raises=False)
         return OptionalValue(value, present)
-    return read("dict.get", dict.get, (d, key, _default(d, default[0], "get")), _value(d), _VALUES)
+    return read("dict.get", dict.get, (d, key, _default(d, default[0], "get")), _value(d), _VALUES,
+                raises=False)   # the key is of a hashable type: get cannot raise
 
 
 def _placeholder(d: Symbolic) -> Any:

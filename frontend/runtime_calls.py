@@ -130,9 +130,9 @@ def call_python(name: str, fn: Callable[..., Any], args: tuple, result: Type, ra
     code's own errors are; ``what`` names the call where a ``try`` statement refuses it."""
     _check_catchable(what or f"{name}()")
     if not raises and all(isinstance(a, Symbolic) and (a.type.is_scalar or isinstance(a.type, ObjectType))
-                          or isinstance(a, tuple) and _boxed_as_it_is(a) for a in args):
+                          or _python_number(a) or isinstance(a, tuple) and _boxed_as_it_is(a) for a in args):
         # the boxed operands are its arguments as they are: no Python frame between
-        operands = [_tuple_value(a) if isinstance(a, tuple) else a.value for a in args]
+        operands = [_operand(a) for a in args]
         numpy = [i for i, a in enumerate(args) if isinstance(a, Symbolic) and a.type.is_scalar and not a.weak]
         op = _tr().emit(PyCallOp(register(name, fn), operands, result, numpy=numpy))
         return None if isinstance(result, NoneType) else Symbolic(op.result, weak=True)
@@ -152,21 +152,30 @@ def call_python(name: str, fn: Callable[..., Any], args: tuple, result: Type, ra
     return value
 
 
+def _python_number(value: Any) -> bool:
+    """A Python number constant an IR constant holds exactly (an int of 64 bits)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -2 ** 63 <= value < 2 ** 63
+    return isinstance(value, (bool, float, complex)) and not isinstance(value, np.generic)
+
+
 def _boxed_as_it_is(items: tuple) -> bool:
     """A tuple ``py.call`` boxes as CPython holds it: of Python numbers (traced or constant),
     objects and such tuples (a traced NumPy scalar would be boxed as a Python number)."""
     return all(isinstance(v, Symbolic) and (v.weak and v.type.is_scalar or isinstance(v.type, ObjectType))
-               or isinstance(v, (bool, int, float, complex)) and not isinstance(v, np.generic)
-               or isinstance(v, tuple) and _boxed_as_it_is(v) for v in items)
+               or _python_number(v) or isinstance(v, tuple) and _boxed_as_it_is(v) for v in items)
 
 
-def _tuple_value(items: tuple) -> Any:
-    """The IR tuple of ``items`` (see :func:`_boxed_as_it_is`)."""
+def _operand(value: Any) -> Any:
+    """The IR value a ``py.call`` boxes as ``value`` is (see :func:`_boxed_as_it_is`): a tuple
+    as an IR tuple, a Python number constant as a constant."""
     from .arith import materialize   # a layer above
 
-    parts = [_tuple_value(v) if isinstance(v, tuple) else v.value if isinstance(v, Symbolic)
-             else materialize(v, python_scalar_type(v)) for v in items]
-    return _tr().emit(MakeTupleOp(parts)).result
+    if isinstance(value, Symbolic):
+        return value.value
+    if isinstance(value, tuple):
+        return _tr().emit(MakeTupleOp([_operand(v) for v in value])).result
+    return materialize(value, python_scalar_type(value))
 
 
 def call_python_array(name: str, fn: Callable[..., Any], args: tuple, t: ArrayType) -> Symbolic:
