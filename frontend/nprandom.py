@@ -95,9 +95,14 @@ def _not_negative(x: Any, name: str) -> None:
 
 # ----------------------------------------------------------------- results
 def _scalar(port: Callable, args: tuple, weak: bool = True) -> Any:
+    """One draw: a Python number where ``weak`` (NumPy's legacy functions give ``int`` and
+    ``float``), else a NumPy scalar -- also where the port's result is known while compiling
+    (``randint(5, 6)`` traced into a ``try`` body is the constant 5)."""
     result = _tr().call(port, args, {})
     if isinstance(result, Symbolic):
         result.weak = weak
+    elif weak and isinstance(result, np.generic):
+        result = result.item()
     return result
 
 
