@@ -359,9 +359,27 @@ def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None
     """A key, value or element of kind ``kind`` that ``fn(*args)`` returns when the code runs."""
     t, numpy = kind
     if t is None:
-        raise _tr().error(TypingError, f"the {what} have no known type (nothing was stored in it in compiled "
-                                       "code): store an item first, or make it with one")
+        raise _tr().error(TypingError, f"the {what} have no known type here: nothing the code stores in it "
+                                       "before this line gave it (compiled code types a container by what is "
+                                       "stored in it earlier in the code); store first, as in 'if k not in d: "
+                                       "d[k] = [x] else: d[k].append(x)', or make it with an item")
+    _check_known_items(t, what)
     return typed(call_python(name, fn, args, _read_type(t), raises, what=name), kind)
+
+
+def _check_known_items(t: Type, what: str) -> None:
+    """A container read back must know its items' types: one stored empty (``d[k] = []``) and
+    filled through what a read gave (``d.setdefault(k, []).append(x)``) has items compiled code
+    did not see stored in it."""
+    unknown = isinstance(t, (ListType, SetType)) and t.element is None or \
+        isinstance(t, DictType) and None in (t.key, t.value)
+    if unknown:
+        raise _tr().error(UnsupportedError, f"the {what} are {t}: a container stored empty, whose items' type "
+                                            "compiled code does not know where it reads it back; store it with its "
+                                            "first item (if k in d: d[k].append(x) else: d[k] = [x])")
+    for part in (t.element,) if isinstance(t, (ListType, SetType)) else (t.key, t.value) \
+            if isinstance(t, DictType) else t.elements if isinstance(t, TupleType) else ():
+        _check_known_items(part, what)
 
 
 def read_pair(name: str, fn: Callable[..., Any], args: tuple, kinds: tuple[Kind, Kind], what: str) -> tuple:
@@ -369,6 +387,8 @@ def read_pair(name: str, fn: Callable[..., Any], args: tuple, kinds: tuple[Kind,
     if any(t is None for t, _ in kinds):
         raise _tr().error(TypingError, f"the {what} have no known type (nothing was stored in it in compiled "
                                        "code): store an item first, or make it with one")
+    for t, _ in kinds:
+        _check_known_items(t, what)
     pair = call_python(name, fn, args, TupleType(tuple(_read_type(t) for t, _ in kinds)), what=name)
     return tuple(typed(v, kind) for v, kind in zip(_tr().unpack(pair), kinds))
 

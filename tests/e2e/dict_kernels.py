@@ -360,3 +360,17 @@ def changed_by_a_nested_function(n):
 
 def comprehension_with_a_run_time_condition(x):
     return {k: k * 2 for k in (1, 2, 3) if k > x}
+
+
+def grouped(a):
+    groups = {}
+    for i in range(len(a)):
+        k = int(a[i]) % 2
+        if k not in groups:
+            groups[k] = [i]
+        else:
+            groups[k].append(i)
+    total = 0
+    for k, members in groups.items():
+        total += k * len(members) + members[0]
+    return groups, total

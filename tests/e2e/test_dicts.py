@@ -63,6 +63,7 @@ CASES = [
     (k.global_table_looked_up_in_a_loop, [(INTS,)]),
     (k.changed_by_a_nested_function, [(3,), (0,)]),
     (k.comprehension_with_a_run_time_condition, [(1,), (5,)]),
+    (k.grouped, [(INTS,), (INTS[:0],)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -158,6 +159,23 @@ def setdefault_without_default(n):
     return d
 
 
+def grouped_by_setdefault(n):
+    groups = {}
+    for i in range(n):
+        groups.setdefault(i % 2, []).append(i)
+    return groups
+
+
+def read_before_the_first_store(n):
+    groups = {}
+    for i in range(n):
+        if i % 2 in groups:
+            groups[i % 2].append(i)
+        else:
+            groups[i % 2] = [i]
+    return groups
+
+
 def values_of_no_type(n):
     d = {}
     return d[n]
@@ -225,6 +243,8 @@ def unknown_method(n):
     (default_of_another_type, (2,), TypingError, "the default is a int"),
     (setdefault_without_default, (2,), UnsupportedError, "without a default stores None"),
     (values_of_no_type, (1,), TypingError, "the values of this dict have no known type"),
+    (grouped_by_setdefault, (3,), UnsupportedError, "the values of this dict are list<\\?>: a container stored empty"),
+    (read_before_the_first_store, (3,), TypingError, "store first, as in 'if k not in d"),
     (enumerated, (3,), UnsupportedError, "enumerate\\(\\) or zip\\(\\) of a dict<i64, i64>"),
     (list_of_numpy_items, (INTS,), UnsupportedError, "a list of the items of a dict of NumPy scalars"),
     (truth_of_a_view, (3,), UnsupportedError, "the truth value of d.keys\\(\\)"),
