@@ -97,6 +97,18 @@ def test_the_word_count_is_a_dict_of_numpy_keys_in_the_ir():
     assert "dict<np.i64, i64>" in f.inspect_ir()
 
 
+@pytest.mark.parametrize("fn, args", [(k.word_count, (INTS,)), (k.iterate_keys_values_items, (3,)),
+                                      (k.views_as_values, (2,)), (k.tuple_keys, (3,))])
+def test_the_ir_prints_and_parses_back(fn, args, capsys):
+    from ir.parser import parse_module
+    from ir.printer import print_module
+
+    f = compile(fn, opt=0)
+    f(*args)
+    text = f.inspect_ir()
+    assert print_module(parse_module(text)) == text
+
+
 @pytest.mark.parametrize("text, t", [
     ("dict<?, ?>", DictType(None, None)),
     ("dict<np.i64, i64>", DictType(i64, i64, key_numpy=True)),
