@@ -557,11 +557,14 @@ class Iteration(TracesItsOwnLoop, IndexedIterable):
         return True
 
     def length(self) -> Any:
-        raise _tr().error(UnsupportedError, f"enumerate() or zip() of a {self.container.type} is not supported in "
-                                            "compiled code; iterate it with a for loop and count, or make a list "
-                                            "of it first (list(d))")
+        raise _tr().error(UnsupportedError, f"zip() of a {self.container.type} is not supported in compiled code; "
+                                            "iterate it with a for loop, or make a list of it first (list(d))")
 
     item = length
+
+    def enumerated(self, start: Any) -> "_Enumerated":
+        """``enumerate(self, start)``."""
+        return _Enumerated(self, start)
 
     def iterable(self, container: Any) -> Any:
         t = self.container.type
@@ -635,6 +638,41 @@ class Iteration(TracesItsOwnLoop, IndexedIterable):
             return read("dict iteration", _item, (cursor,), *value, raises=False)
         return (read("dict iteration", _item_part, (cursor, 0), *key, raises=False),
                 read("dict iteration", _item_part, (cursor, 1), *value, raises=False))
+
+
+class _Enumerated(TracesItsOwnLoop, IndexedIterable):
+    """``enumerate()`` of a loop over a dict or set: the count is a variable of the loop, one
+    more before every step."""
+
+    def __init__(self, inner: Iteration, start: Any) -> None:
+        self.inner, self.start = inner, start
+
+    def is_staged(self) -> bool:
+        return True
+
+    def length(self) -> Any:
+        raise _tr().error(UnsupportedError, f"zip() or enumerate() of enumerate() of a {self.inner.container.type} is "
+                                            "not supported in compiled code; count in the loop")
+
+    item = length
+
+    def staged_loop(self, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
+                    get_state: Callable[[], tuple], set_state: Callable[[tuple], None], names: Sequence[str]) -> None:
+        box = [self.start]
+
+        def get_all() -> tuple:
+            return (box[0], *get_state())
+
+        def set_all(values: tuple) -> None:
+            box[0] = values[0]
+            set_state(values[1:])
+
+        def counted(item: Any) -> None:
+            k = box[0]
+            box[0] = arith.binary("+", k, 1)
+            body((k, item))
+
+        self.inner.staged_loop(extra_test, counted, get_all, set_all, ("(enumerate count)", *names))
 
 
 #: the views of a dict, by the part a loop over it iterates

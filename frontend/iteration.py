@@ -156,7 +156,9 @@ def _staged(*iterables: Any) -> bool:
 def enumerate_(iterable: Any, start: Any = 0) -> Any:
     if not _staged(iterable):
         return builtins.enumerate(iterable, start)
-    return Enumerate(_part(iterable), start)
+    part = _part(iterable)
+    counted = getattr(part, "enumerated", None)   # a loop over a dict or set counts itself (``frontend.hashed``)
+    return counted(start) if counted is not None else Enumerate(part, start)
 
 
 def reversed_(sequence: Any) -> Any:

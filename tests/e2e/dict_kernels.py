@@ -374,3 +374,16 @@ def grouped(a):
     for k, members in groups.items():
         total += k * len(members) + members[0]
     return groups, total
+
+
+def enumerated(n):
+    d = {i * 3: i * 0.5 for i in range(n)}
+    out = []
+    for i, (key, value) in enumerate(d.items()):
+        out.append(i * key + value)
+    count = 0
+    for i, key in enumerate(d, 1):
+        count += i
+        if i > 2:
+            break
+    return out, count

@@ -214,3 +214,11 @@ def in_a_display_in_a_loop(a):
         if x in {1, 3}:
             count += 1
     return count
+
+
+def enumerated(n):
+    s = {i % 4 for i in range(n)}
+    total = 0
+    for j, x in enumerate(s, 1):
+        total += j * x
+    return total

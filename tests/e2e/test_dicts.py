@@ -64,6 +64,7 @@ CASES = [
     (k.changed_by_a_nested_function, [(3,), (0,)]),
     (k.comprehension_with_a_run_time_condition, [(1,), (5,)]),
     (k.grouped, [(INTS,), (INTS[:0],)]),
+    (k.enumerated, [(5,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -193,10 +194,10 @@ def values_of_no_type(n):
     return d[n]
 
 
-def enumerated(n):
+def zipped(n):
     d = {i: i for i in range(n)}
     out = 0
-    for i, key in enumerate(d):
+    for i, key in zip(range(n), d):
         out += i * key
     return out
 
@@ -257,7 +258,7 @@ def unknown_method(n):
     (values_of_no_type, (1,), TypingError, "the values of this dict have no known type"),
     (grouped_by_setdefault, (3,), UnsupportedError, "the values of this dict are list<\\?>: a container stored empty"),
     (read_before_the_first_store, (3,), TypingError, "store first, as in 'if k not in d"),
-    (enumerated, (3,), UnsupportedError, "enumerate\\(\\) or zip\\(\\) of a dict<i64, i64>"),
+    (zipped, (3,), UnsupportedError, "zip\\(\\) of a dict<i64, i64>"),
     (list_of_numpy_items, (INTS,), UnsupportedError, "a list of the items of a dict of NumPy scalars"),
     (truth_of_a_view, (3,), UnsupportedError, "the truth value of d.keys\\(\\)"),
     (set_operation_of_a_view, (3,), UnsupportedError, "set operations of dict views"),

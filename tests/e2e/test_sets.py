@@ -45,6 +45,7 @@ CASES = [
     (k.in_place_in_a_loop, [(4,), (0,)]),
     (k.update_methods, [(5,), (0,)]),
     (k.in_a_display_in_a_loop, [(INTS,)]),
+    (k.enumerated, [(6,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -116,7 +117,7 @@ def zipped(n):
     (not_a_set, (2,), TypingError, "unsupported operand type\\(s\\) for \\|: 'set' and 'int'"),
     (a_dict_as_element, (2,), TypingError, "unhashable type: 'dict'"),
     (global_added_to, (3,), UnsupportedError, "exists outside the compiled function"),
-    (zipped, (3,), UnsupportedError, "enumerate\\(\\) or zip\\(\\) of a set<i64>"),
+    (zipped, (3,), UnsupportedError, "zip\\(\\) of a set<i64>"),
 ])
 def test_what_compiled_code_does_not_hold_is_refused_naming_the_line(fn, args, error, message):
     with pytest.raises(error, match=message) as info:
