@@ -46,7 +46,8 @@ from typing import Any, Callable
 import numpy as np
 
 from ir import TypingError, UnsupportedError
-from ir.ops import ForOp, ListGetOp, ListLenOp, WhileOp
+from ir.core import OpResult
+from ir.ops import ForOp, ListGetOp, ListLenOp, PyCallOp, WhileOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, bool_, c128,
     f64, i64, none, str_,
@@ -215,7 +216,7 @@ def _unify_nested(values: list, element: Type | None) -> list:
     if isinstance(element, ListType):
         for v in values:
             if is_list(v) and v.type.element is None:
-                v.value.type = element
+                _give_type(v, element)
     return values
 
 
@@ -230,11 +231,36 @@ def merged_type(values: list) -> ListType | None:
 
 
 def merged_value(value: Any, t: ListType) -> Symbolic:
-    """``value`` (a list) as the run-time list of type ``t`` a merge carries."""
+    """``value`` (a list) as the run-time list of type ``t`` a merge carries (a list of no
+    known item type, which is empty, as the same object typed ``t``, here)."""
     lst = as_value(current_value(value))
-    if lst.type.element is None:
-        lst.value.type = t
+    if lst.type.element is None and t.element is not None:
+        return _retyped(lst, t)
     return lst
+
+
+def _give_type(lst: Symbolic, t: ListType) -> None:
+    """A list of no known item type (empty: nothing stored an item in it) takes type ``t``: the
+    value the py.call that made it gave, in place, where only calls read it so far; else, for
+    every name holding ``lst``, the same object typed ``t`` from where the value is defined."""
+    value = lst.value
+    if isinstance(value, OpResult) and isinstance(value.op, PyCallOp) and \
+            all(isinstance(user, (PyCallOp, ListLenOp, ListGetOp)) for user, _ in value.uses):
+        value.type = t
+        return
+    tr = _tr()
+    where = (value.op.parent, value.op.parent.index_of(value.op) + 1) if isinstance(value, OpResult) \
+        else (value.owner, 0)
+    with tr.builder.inside(*where):
+        lst.value = _retyped(lst, t).value
+
+
+def _retyped(lst: Symbolic, t: ListType) -> Symbolic:
+    return call_python("list", _same, (lst,), t, raises=False)
+
+
+def _same(obj: Any) -> Any:
+    return obj
 
 
 def _kind_of(value: Any) -> tuple[Type, bool]:
@@ -328,16 +354,16 @@ def _check_kind(lst: Symbolic, kind: tuple[Type, bool], value: Any = None) -> No
     a nested list of unknown item type takes the one the other side has)."""
     t = lst.type
     if t.element is None:
-        lst.value.type = ListType(*kind)
+        _give_type(lst, ListType(*kind))
         return
     if kind == (t.element, t.numpy):
         return
     nested = isinstance(kind[0], ListType) and isinstance(t.element, ListType)
     if nested and kind[0].element is None and is_list(value):
-        value.value.type = t.element
+        _give_type(value, t.element)
         return
     if nested and t.element.element is None:
-        lst.value.type = ListType(kind[0])
+        _give_type(lst, ListType(kind[0]))
         return
     raise _tr().error(TypingError, f"this list holds {_kind_name((t.element, t.numpy))} items; storing a "
                                    f"{_kind_name(kind)} would make a list of mixed types, which compiled code does "
@@ -351,9 +377,9 @@ def _same_items(a: Symbolic, b: Any, what: str) -> Any:
         raise _tr().error(TypingError, what)
     ta, tb = a.type, b.type
     if ta.element is None and tb.element is not None:
-        a.value.type = tb
+        _give_type(a, tb)
     elif tb.element is None and ta.element is not None:
-        b.value.type = ta
+        _give_type(b, ta)
     elif ta != tb:
         raise _tr().error(TypingError, f"a {ta} and a {tb} hold items of different types; compiled code does not "
                                        "make lists of mixed types: convert the items first")

@@ -271,3 +271,17 @@ def tuples_with_strings(n):
     named = [(str(i), i * 0.5, i % 2 == 0) for i in range(n)]
     named.append(("last", -1.0, False))
     return named, named[-1][0], max(named, key=lambda t: t[1])
+
+
+def empty_in_the_first_iterations(p0):
+    """From the fuzzer: the while loop's first iterations run while compiling, where the
+    comprehension's condition is false (an empty list of no item type), then at run time."""
+    c7 = 0
+    while c7 < 4:
+        c7 += 1
+        if p0 > 2:
+            l10 = [k11 for k11 in range(p0 % 6) if (not c7)]
+            p0 = sum(l10) % 1000003
+        if c7 <= p0:
+            break
+    return c7, p0

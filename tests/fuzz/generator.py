@@ -128,6 +128,7 @@ class Generator:
         self.uses_operator = False                # operator.add(...) in an expression: the program imports operator
         self.spelling = random.Random(f"spelling-{seed}")   # operator functions, bin/hex/oct: draws of their own
         self.lists = random.Random(f"lists-{seed}")         # list statements: draws of their own
+        self.nested = random.Random(f"nested-{seed}")       # nested defs and generators: draws of their own
         self.numpy_model = False                  # compiled with error_model="numpy" (see program)
         self.no_calls = 0                         # inside a try statement without calls (CALLS_IN_TRY)
         self.in_try = 0                           # inside a try statement (see try_statement)
@@ -466,6 +467,8 @@ class Generator:
             kinds += ["risky"] * 4
         if not self.in_try and self.lists.random() < LIST_STATEMENTS:
             return self.list_statement(scope, depth)
+        if not self.in_try and nest == 0 and self.nested.random() < NESTED_FUNCTIONS:
+            return self.nested_function(scope, depth)
         kind = r.choice(kinds)
         if kind in ("assign", "aug", "print", "text"):
             return self.simple_statement(kind, scope, depth, ctx)
@@ -544,6 +547,45 @@ class Generator:
             self.emit(depth, f"{name} = [{item} for v in {d.choice(arrays)}]")
         scope.vars[name] = "ilist" if kind == "int" else "flist"
         self.list_use(name, scope, depth)
+
+    def nested_function(self, scope: _Scope, depth: int) -> None:
+        """A nested def reading the function's variables (when it is called, as CPython's
+        closures do: some are assigned again before the call), or a generator function with a
+        loop, a branch and an early ``return``, consumed by ``sum`` or a ``for``; then used."""
+        d = self.nested
+        self.try_unsafe = True   # (a generator's loop calls no Python, but keep these out of try bodies)
+        name, v = self.fresh("g"), self.fresh("v")
+        inner = scope.child()
+        inner.vars[v] = "int"
+        self.emit(depth, f"def {name}({v}):")
+        if d.random() < 0.5:   # a plain nested def
+            self.emit(depth + 1, f"return {self.clamp(*self.int_expr(inner, 1), VAR_BOUND)[0]}")
+            if d.random() < 0.5 and scope.of_type("int", writable=True):
+                target = d.choice(scope.of_type("int", writable=True))   # late binding: read at the call
+                self.emit(depth, f"{target} = ({target} + 1) % {MOD}")
+            target = self.assign_target(scope, "int")
+            self.emit(depth, f"{target} = {name}({self.int_expr(scope, 1)[0]}) % {MOD}")
+            scope.vars[target] = "int"
+            return
+        k = self.fresh("k")
+        inner.vars[k] = "int"
+        inner.readonly.add(k)
+        self.emit(depth + 1, f"for {k} in range({v} % {d.randint(2, 7)}):")
+        self.emit(depth + 2, f"if {self.bool_expr(inner, 1)}:")
+        self.emit(depth + 3, f"yield {self.clamp(*self.int_expr(inner, 1), VAR_BOUND)[0]}")
+        if d.random() < 0.3:
+            self.emit(depth + 2, f"if {self.bool_expr(inner, 1)}:")
+            self.emit(depth + 3, "return")
+        argument = self.int_expr(scope, 1)[0]
+        target = self.assign_target(scope, "int")
+        if d.random() < 0.5:
+            self.emit(depth, f"{target} = sum({name}({argument})) % {MOD}")
+        else:
+            item = self.fresh("y")
+            self.emit(depth, f"{target} = 0")
+            self.emit(depth, f"for {item} in {name}({argument}):")
+            self.emit(depth + 1, f"{target} = ({target} * 3 + {item}) % {MOD}")
+        scope.vars[target] = "int"
 
     def list_use(self, name: str, scope: _Scope, depth: int) -> None:
         """A read or a change of list ``name``: its length, sum, an item, its extreme, ``sort``
@@ -986,6 +1028,9 @@ BASE_TEXT = 0.03
 #: the share of the statements (outside try statements) that build or use a list, decided by
 #: draws of their own (``list_statement``)
 LIST_STATEMENTS = 0.06
+#: the share of the top-level statements of a function (outside try statements) that define and
+#: use a nested def or a generator function (``nested_function``), by draws of their own
+NESTED_FUNCTIONS = 0.05
 
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were
