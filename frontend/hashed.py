@@ -29,10 +29,13 @@ Python-semantics decisions:
   CPython object made when the code runs.
 * Every operation is CPython's own (a ``py.call``), so results, ``KeyError`` and the other
   exceptions and their messages, insertion order and aliasing are CPython's.
-* ``for k in d`` (``d.keys()``, ``d.values()``, ``d.items()``, a set) holds CPython's own
-  iterator of the container for the loop: a loop that changes the size of what it iterates
-  raises CPython's ``RuntimeError`` (``dictionary changed size during iteration``), at the
-  ``for`` line, where CPython raises it.
+* ``for k in d`` (``d.keys()``, ``d.values()``, ``d.items()``, a set, ``enumerate()`` of them)
+  holds CPython's own iterator of the container for the loop: a loop that changes the size of
+  what it iterates raises CPython's ``RuntimeError`` (``dictionary changed size during
+  iteration``), at the ``for`` line, where CPython raises it.
+* ``list``, ``sorted``, ``sum``, ``min``, ``max``, ``any``, ``all`` of a dict's keys or values or
+  of a set are those of a run-time list of them in CPython's order (``frontend.lists``: ``sum``
+  of an empty one of floats is ``0.0``).
 """
 from __future__ import annotations
 
