@@ -47,7 +47,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.core import OpResult
-from ir.ops import ForOp, ListGetOp, ListLenOp, PyCallOp, WhileOp
+from ir.ops import ForOp, ListGetOp, ListLenOp, ListRetypeOp, PyCallOp, WhileOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, bool_, c128,
     f64, i64, none, str_,
@@ -256,11 +256,7 @@ def _give_type(lst: Symbolic, t: ListType) -> None:
 
 
 def _retyped(lst: Symbolic, t: ListType) -> Symbolic:
-    return call_python("list", _same, (lst,), t, raises=False)
-
-
-def _same(obj: Any) -> Any:
-    return obj
+    return Symbolic(_tr().emit_value(ListRetypeOp(lst.value, t)).value, weak=True)
 
 
 def _kind_of(value: Any) -> tuple[Type, bool]:

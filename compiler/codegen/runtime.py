@@ -59,7 +59,7 @@ from ir import UnsupportedError
 from ir.dtypes import to_dtype
 from ir.core import Operation
 from ir.module import Module
-from ir.ops.lists import ListGetOp, ListLenOp
+from ir.ops.lists import ListGetOp, ListLenOp, ListRetypeOp
 from ir.ops.runtime import (
     DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp,
 )
@@ -271,6 +271,11 @@ def _list_len(self: _FunctionLowering, op: ListLenOp) -> lir.Value:
     size = b.gep(self.value(op.operand(0)), [lir.Constant(_I64, LIST_SIZE)], inbounds=True,
                  source_etype=lir.IntType(8))
     return b.load(size, typ=_I64)
+
+
+@_lowers(ListRetypeOp)
+def _list_retype(self: _FunctionLowering, op: ListRetypeOp) -> lir.Value:
+    return self.value(op.operand(0))
 
 
 @_lowers(ListGetOp)

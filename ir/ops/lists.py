@@ -6,19 +6,21 @@ function (``frontend.lists``).
 * ``list.get``: the item at an index the producer has checked (``0 <= index < len``), of a
   number type, read as the type the list's items have (a Python number, or a NumPy scalar of
   that type): an item of another type is not possible, since every store into a run-time
-  list is typed.
+  list is typed;
+* ``list.retype``: a ``list<?>`` (no item was ever stored in it: it is empty, or an unbound
+  variable's placeholder) as the same object of a list type with items: no code.
 
 Both read the list's memory (``Read``), so that a change of any list (a ``py.call``)
 orders them.
 """
 from __future__ import annotations
 
-from ..core import Operation, ReadsMemory, Value
+from ..core import Operation, Pure, ReadsMemory, Value
 from ..diagnostics import Location
-from ..interfaces import Read
+from ..interfaces import BORROWS, Ownership, Read
 from ..types import IntType, ListType, i64
 
-__all__ = ["ListLenOp", "ListGetOp"]
+__all__ = ["ListLenOp", "ListGetOp", "ListRetypeOp"]
 
 
 def _list(op: Operation, v: Value) -> ListType:
@@ -63,3 +65,23 @@ class ListGetOp(Operation):
             self.fail(f"index of type {self.operand(1).type} is not an integer")
         if self.result.type != t.element:
             self.fail(f"result type {self.result.type} is not the item type {t.element}")
+
+
+class ListRetypeOp(Operation):
+    name = "list.retype"
+    traits = frozenset({Pure})
+
+    def ownership(self, index: int) -> Ownership:
+        """The operand itself: holds no reference of its own."""
+        return BORROWS
+
+    def __init__(self, lst: Value, type: ListType, loc: Location | None = None, name: str | None = None):
+        self._setup([lst], [type], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or len(self.results) != 1:
+            self.fail("expects 1 list and 1 result")
+        if _list(self, self.operand(0)).element is not None:
+            self.fail(f"retypes a list<?> only, not a {self.operand(0).type}")
+        if not isinstance(self.result.type, ListType):
+            self.fail(f"result type {self.result.type} is not a list type")
