@@ -60,8 +60,8 @@ from .runtime_calls import call_python, call_python_array
 from .values import Symbolic, define, describe, python_scalar_type
 
 __all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "merged_type", "merged_value", "snapshot",
-           "list_comprehension", "mutable", "method_of_python_list", "builtin", "binary", "ListItems", "length", "contains",
-           "truth"]
+           "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin", "binary", "ListItems",
+           "length", "contains", "truth"]
 
 
 def _tr() -> TraceContext:
@@ -723,8 +723,17 @@ def method_of_python_list(f: Any) -> Callable[[Callable, tuple, dict], Any] | No
     def call(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
         if _at_run_time(items, name, args, kwargs):
             return getattr(_run_time(items, changed=True), name)(*args, **kwargs)
+        if made_here(items):   # made in this very region: changed while compiling, as each run would
+            return f(*args, **kwargs)
         return otherwise(*args, **kwargs)
     return call
+
+
+def made_here(items: Any) -> bool:
+    """Whether ``items`` is a Python list the traced function made in the region being traced
+    (so a change now happens once per run of the region, as in CPython)."""
+    record = _record(items) if isinstance(items, list) else None
+    return record is not None and record.frame is _tr().frame
 
 
 def _at_run_time(items: list, name: str, args: tuple, kwargs: dict) -> bool:

@@ -285,3 +285,15 @@ def empty_in_the_first_iterations(p0):
         if c7 <= p0:
             break
     return c7, p0
+
+
+def made_and_changed_after_a_return(p):
+    """From the fuzzer: after an ``if`` that returns at run time the rest of the function is
+    a run-time branch; a list made and changed there changes while compiling, as each run
+    of the branch would."""
+    if p > 5:
+        return [0]
+    lst = [13 for _ in range(1)]
+    lst.append(p)
+    lst[0] = -lst[0]
+    return lst

@@ -45,6 +45,7 @@ CASES = [
     (k.pairs_sorted_by_key, [(np.array([3.0, 1.0, 2.0, 1.0]),), (np.zeros(0),)]),
     (k.tuples_with_strings, [(4,), (0,)]),
     (k.empty_in_the_first_iterations, [(5,), (1,)]),
+    (k.made_and_changed_after_a_return, [(7,), (2,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]
