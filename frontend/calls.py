@@ -76,7 +76,7 @@ def _holds(value: Any, test: Callable[[Any], bool]) -> bool:
 def mutable(obj: Any) -> Any:
     """``obj`` as the container of a subscript store; see :func:`_check_mutation`."""
     obj = hashed.mutable(lists.mutable(obj))
-    if not isinstance(obj, Symbolic):
+    if not isinstance(obj, Symbolic) and not lists.made_here(obj):
         _check_mutation(obj, f"changing an item of a Python {type(obj).__name__}")
     return obj
 
