@@ -879,11 +879,17 @@ def _any_all(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return lambda lst: call_python(name, fn, (lst,), bool_)
 
 
+def _tuple_of(lst: Symbolic) -> Any:
+    raise _tr().error(UnsupportedError, "tuple() of a run-time list is not supported in compiled code: a tuple's "
+                                        "length is part of its type, and a list's is known only when the code "
+                                        "runs; return or pass the list itself")
+
+
 _BUILTINS: dict[Any, Callable[..., Any]] = {
     builtins.len: length, builtins.sum: _sum, builtins.min: _extremum("min", builtins.min),
     builtins.max: _extremum("max", builtins.max), builtins.sorted: _sorted,
     builtins.any: _any_all("any", builtins.any), builtins.all: _any_all("all", builtins.all),
-    builtins.bool: truth,
+    builtins.bool: truth, builtins.tuple: _tuple_of,
 }
 
 

@@ -152,3 +152,13 @@ def test_a_million_calls_keep_memory_flat():
         f(50)
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown < 20_000, f"max RSS grew by {grown} KiB"
+
+
+def test_a_tuple_of_a_run_time_list_is_refused_with_the_reason():
+    from ir import UnsupportedError
+
+    def as_tuple(n):
+        return tuple([i for i in range(n)])
+
+    with pytest.raises(UnsupportedError, match="a tuple's length is part of its type"):
+        compile(as_tuple)(3)
