@@ -553,7 +553,7 @@ _UNSUPPORTED: dict[type, tuple[str, str]] = {
     ast.Global: ("the global statement", "pass the value in as an argument and return the new value"),
     ast.Nonlocal: ("the nonlocal statement", "return the new value from the nested function and assign "
                                              "it in the enclosing one"),
-    ast.Delete: ("del", "assign a new value to the variable instead"),
+    ast.Delete: ("del", "assign a new value to the variable instead (del d[k] deletes an item)"),
     ast.Import: ("import inside a function", "import at module level"),
     ast.ImportFrom: ("import inside a function", "import at module level"),
     ast.NamedExpr: ("the walrus operator :=", "assign the value in a separate statement first"),
@@ -631,6 +631,9 @@ class _Validator(_ShallowVisitor):
         super().generic_visit(node)
 
     def _problem(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Delete) and all(isinstance(t, ast.Subscript) and not any(
+                isinstance(part, ast.Slice) for part in ast.walk(t.slice)) for t in node.targets):
+            return None   # del d[k]: ag__.delitem (``frontend.dicts``)
         if type(node) in _UNSUPPORTED:
             construct, advice = _UNSUPPORTED[type(node)]
             return f"{construct} is not supported in compiled functions; {advice}"
@@ -885,7 +888,7 @@ def _changed_in_blocks(body: list[ast.stmt]) -> set[str]:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and node.func.attr in _CONTAINER_CHANGES and isinstance(node.func.value, ast.Name):
                 changed.add(node.func.value.id)
-            targets = node.targets if isinstance(node, ast.Assign) else \
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else \
                 [node.target] if isinstance(node, ast.AugAssign) else []
             for target in targets:
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
@@ -950,6 +953,12 @@ class _ExprConverter(ast.NodeTransformer):
                 node.value = _at(node.value, _ag("run_time_container", node.value))
             node.value = _at(node.value, _ag("named", node.value, ast.Constant(target.id)))
         return node
+
+    def visit_Delete(self, node: ast.Delete) -> ast.stmt:
+        """``del x[k], y[j]``: ``ag__.delitem(x, k), ag__.delitem(y, j)`` -- each container and key
+        computed, then its item deleted, in order, as CPython does (``frontend.dicts``)."""
+        calls = [_at(t, _ag("delitem", self.visit(t.value), self.visit(t.slice))) for t in node.targets]
+        return _at(node, ast.Expr(calls[0] if len(calls) == 1 else ast.Tuple(calls, ast.Load())))
 
     def visit_Call(self, node: ast.Call) -> ast.Call:
         self.generic_visit(node)

@@ -19,7 +19,8 @@ Python-semantics decisions:
   used as values (printed, compared, returned) they are CPython's view objects; their truth and
   set operations are refused.
 * ``d == other`` is CPython's comparison for a dict; any other ``other`` is not equal.
-* ``del d[k]`` stays refused with ``del`` (``frontend.convert``): use ``d.pop(k)``.
+* ``del d[k]`` (``ag__.delitem``) deletes as CPython's ``del`` (``KeyError`` where it is missing);
+  ``del lst[i]`` of a run-time list too (``IndexError``); ``del`` of a name stays refused.
 """
 from __future__ import annotations
 
@@ -28,8 +29,10 @@ import operator
 import types
 from typing import Any, Callable
 
+import numpy as np
+
 from ir import TypingError, UnsupportedError
-from ir.types import DictType, ListType, TupleType, Type, bool_, i64, none
+from ir.types import BoolType, DictType, IntType, ListType, TupleType, Type, bool_, i64, none
 
 from . import hashed
 from .context import TraceContext, current
@@ -37,7 +40,8 @@ from .hashed import key_kind, read, storable, unify, value_kind
 from .runtime_calls import call_python
 from .values import OptionalValue, Symbolic, define, describe
 
-__all__ = ["build", "is_dict", "display", "comprehension", "getitem", "contains", "length", "truth", "builtin",
+__all__ = ["build", "is_dict", "display", "comprehension", "getitem", "delitem", "contains", "length", "truth",
+           "builtin",
            "method_of_python_dict"]
 
 
@@ -178,6 +182,29 @@ def getitem(d: Symbolic, key: Any) -> Any:
 
 def setitem(d: Symbolic, key: Any, value: Any) -> None:
     _store(d, storable(key), storable(value))
+
+
+def delitem(obj: Any, key: Any) -> None:
+    """``del obj[key]``: of a dict, CPython's (``KeyError`` where it is missing), of a run-time
+    one when the code runs; a Python dict or list the function made changes as ``obj[key] = v``
+    would (``frontend.calls.mutable``); other items are refused."""
+    from .calls import mutable   # a layer above: where a Python container may change
+    from .raising import user_computation
+
+    target = mutable(obj)
+    if is_dict(target):
+        call_python("del dict[key]", operator.delitem, (target, _lookup_key(key)), none)
+    elif isinstance(target, Symbolic) and isinstance(target.type, ListType) and _integer(key):
+        call_python("del list[index]", operator.delitem, (target, key), none)   # CPython's IndexError
+    elif isinstance(target, Symbolic):
+        raise _tr().error(UnsupportedError, f"del of an item of a value of type {target.type} is not supported in "
+                                            "compiled code" + ("; del lst[i] takes an int index" if
+                                                               isinstance(target.type, ListType) else ""))
+    elif isinstance(key, Symbolic) and type(target) in (dict, list):
+        raise _tr().error(UnsupportedError, f"del of an item of a Python {type(target).__name__} by a run-time key "
+                                            "is not supported in compiled code")
+    else:   # a Python container, or the one ``hashed.mutable`` decides by the key
+        user_computation(operator.delitem, target, key)
 
 
 def contains(d: Symbolic, key: Any) -> Symbolic:
@@ -416,6 +443,12 @@ def _dict_of(*args: Any, **kwargs: Any) -> Any:
     if isinstance(source, hashed.Iteration) or not is_staged_iterable(source):
         return _refuse_dict_of() if isinstance(source, (Symbolic, hashed.Iteration)) else None
     return comprehension(_pair, source, None)
+
+
+def _integer(x: Any) -> bool:
+    if isinstance(x, Symbolic):
+        return isinstance(x.type, (IntType, BoolType))
+    return isinstance(x, (int, np.integer))
 
 
 def _pair(item: Any) -> tuple[Any, Any]:

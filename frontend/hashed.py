@@ -255,12 +255,27 @@ class _KeyDecides:
         return getitem(current_value(self.d), key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        self._target(key)[key] = value
+
+    def __delitem__(self, key: Any) -> None:
+        from .raising import user_computation   # a layer above
+
+        target = self._target(key)
+        if isinstance(target, Symbolic):
+            from .dicts import delitem   # a layer above
+
+            delitem(target, key)
+        else:
+            user_computation(dict.__delitem__, target, key)
+
+    def _target(self, key: Any) -> Any:
+        """The dict a change by ``key`` changes: the Python one, or its run-time one."""
         from .strings import run_time_str_like   # a layer above
 
         target = current_value(self.d)
         if target is self.d and (isinstance(current_value(key), Symbolic) or run_time_str_like(key)):
             target = run_time(self.d, changed=True)
-        target[key] = value
+        return target
 
 
 # ----------------------------------------------------------------- key and value types

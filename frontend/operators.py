@@ -382,6 +382,15 @@ def mutable(obj: Any) -> Any:
     return staging.mutable(obj) if staging.tracing() else obj
 
 
+def delitem(obj: Any, key: Any) -> None:
+    """``del obj[key]``; staged when a trace is running (``frontend.dicts``)."""
+    staging = _staging()
+    if staging.tracing():
+        staging.delitem(obj, key)
+    else:
+        del obj[key]
+
+
 def getitem(obj: Any, key: Any) -> Any:
     """``obj[key]`` (a load); staged when a trace is running."""
     staging = _staging()

@@ -387,3 +387,24 @@ def enumerated(n):
         if i > 2:
             break
     return out, count
+
+
+def deleted_items(x):
+    d = {i: i * 2 for i in range(5)}
+    for i in range(0, 5, 2):
+        del d[i]
+    e = {"a": 1, "b": 2}
+    del e["a"]
+    f = {1: 1.0, 2: 2.0}
+    g = {1: 1.0, 2: 2.0}
+    del f[x], g[x + 1 - 2 * (x > 1)]
+    lst = [1, 2, 3]
+    for i in range(x):
+        del lst[0]
+    return d, e, f, g, lst
+
+
+def deleted_missing(x):
+    d = {i: i for i in range(3)}
+    del d[x]
+    return d

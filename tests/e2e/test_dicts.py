@@ -65,6 +65,8 @@ CASES = [
     (k.comprehension_with_a_run_time_condition, [(1,), (5,)]),
     (k.grouped, [(INTS,), (INTS[:0],)]),
     (k.enumerated, [(5,), (0,)]),
+    (k.deleted_items, [(1,), (2,)]),
+    (k.deleted_missing, [(1,), (5,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -236,10 +238,10 @@ def global_changed_at_the_top_level(x):
     return x
 
 
-def deleted(n):
+def deleted_name(n):
     d = {i: i for i in range(n)}
-    del d[0]
-    return d
+    del d
+    return n
 
 
 def unknown_method(n):
@@ -265,7 +267,7 @@ def unknown_method(n):
     (pairs_of_three, (FLOATS,), TypingError, "dictionary update sequence element #0 has length 3; 2 is required"),
     (global_changed_in_a_loop, (3,), UnsupportedError, "exists outside the compiled function"),
     (global_changed_at_the_top_level, (3,), UnsupportedError, "exists outside the compiled function"),
-    (deleted, (3,), UnsupportedError, "del is not supported"),
+    (deleted_name, (3,), UnsupportedError, "del is not supported"),
     (unknown_method, (3,), TypingError, "dict<i64, i64> has no attribute 'nothing'"),
 ])
 def test_what_compiled_code_does_not_hold_is_refused_naming_the_line(fn, args, error, message):

@@ -271,10 +271,6 @@ def str_times_runtime(x):
     return len("ab" * x)  # <-
 
 
-def returns_dict(x):
-    return {"x": x}  # <-
-
-
 def none_arithmetic(x):
     return x + None  # <-
 

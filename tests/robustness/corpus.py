@@ -525,8 +525,8 @@ SYNTAX = [
 COMPREHENSIONS = [
     Bad(B.listcomp_over_runtime_range, (5,), AS_CPYTHON, id="listcomp_over_runtime_range_is_supported"),
     Bad(B.genexp_over_runtime_range, (5,), AS_CPYTHON, id="genexp_over_runtime_range_is_supported"),
-    Bad(B.setcomp_over_runtime_range, (5,), U, "run-time bounds", "for loop"),
-    Bad(B.dictcomp_over_runtime_range, (5,), U, "run-time bounds", "for loop"),
+    Bad(B.setcomp_over_runtime_range, (5,), AS_CPYTHON, id="setcomp_over_runtime_range_is_supported"),
+    Bad(B.dictcomp_over_runtime_range, (5,), AS_CPYTHON, id="dictcomp_over_runtime_range_is_supported"),
     Bad(B.nested_comprehension_runtime_inner, (5,), U, "run-time bounds", "for loop"),
     Bad(B.comprehension_over_array, (np.arange(4.0),), AS_CPYTHON, id="comprehension_over_array_is_supported"),
     Bad(B.map_over_array, (np.arange(4.0),), (T, U), "iter"),
@@ -576,7 +576,6 @@ STRINGS_AND_OBJECTS = [
     Bad(B.str_index_runtime, (1,), AS_CPYTHON),
     Bad(B.str_index_runtime, (5,), AS_CPYTHON, id="str_index_runtime_out_of_range"),
     Bad(B.str_times_runtime, (2,), AS_CPYTHON),
-    Bad(B.returns_dict, (1,), T, "returns a Python dict", "return numbers"),
     Bad(B.none_arithmetic, (1,), AS_CPYTHON),
     Bad(B.compare_with_complex, (1,), T, "'<' not supported"),
     Bad(B.range_of_a_str, (1,), T, "cannot be interpreted as an integer"),
