@@ -228,7 +228,7 @@ def _min_max(name: str, py: Callable, op: type) -> Callable:
         if kwargs:
             raise _tr().error(UnsupportedError, f"{name}() with keyword arguments is not supported "
                                                 "in compiled code")
-        values = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
+        values = tuple(args[0]) if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
         if not values:
             raise _tr().error(TypingError, f"{name}() arg is an empty sequence")
         if not _traced(*values):

@@ -297,3 +297,9 @@ def made_and_changed_after_a_return(p):
     lst.append(p)
     lst[0] = -lst[0]
     return lst
+
+
+def extremes_of_a_list_made_while_compiling(p):
+    """From the fuzzer: min() of a Python list of traced values compared them while compiling."""
+    halves = [p * 0.5 for _ in range(3)]
+    return min(halves), max([p, 2, 3]), min(halves) if halves else 1.0

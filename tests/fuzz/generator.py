@@ -524,6 +524,8 @@ class Generator:
         try statements, where the calls into Python list operations make are refused."""
         r, d = self.r, self.lists
         self.try_unsafe = True
+        if d.random() < 0.25:
+            return self.dict_statement(scope, depth)
         existing = scope.of_type("ilist") + scope.of_type("flist")
         if existing and d.random() < 0.5:
             return self.list_use(d.choice(existing), scope, depth)
@@ -586,6 +588,43 @@ class Generator:
             self.emit(depth, f"for {item} in {name}({argument}):")
             self.emit(depth + 1, f"{target} = ({target} * 3 + {item}) % {MOD}")
         scope.vars[target] = "int"
+
+    def dict_statement(self, scope: _Scope, depth: int) -> None:
+        """A dict counting in a loop (``d[key] = d.get(key, 0) + v``, keys of a few values) or
+        from a comprehension, then read: its length, a lookup with a default, ``in``, a sum of its
+        values, a loop over its items (in insertion order), ``print``."""
+        d = self.lists
+        name, k = self.fresh("d"), self.fresh("k")
+        inner = scope.child()
+        inner.vars[k] = "int"
+        inner.readonly.add(k)
+        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)}"
+        key = f"({self.int_expr(inner, 1)[0]}) % {d.randint(2, 7)}"
+        if d.random() < 0.7:
+            self.emit(depth, f"{name} = {{}}")
+            self.emit(depth, f"for {k} in range({count}):")
+            self.emit(depth + 1, f"{name}[{key}] = ({name}.get({key}, 0) + {self.int_expr(inner, 1)[0]}) % {MOD}")
+        else:
+            self.emit(depth, f"{name} = {{{key}: {self.clamp(*self.int_expr(inner, 1), VAR_BOUND)[0]} "
+                             f"for {k} in range({count})}}")
+        use = d.choice(["len", "get", "in", "sum", "items", "print"])
+        if use == "print":
+            self.emit(depth, f"print({name})")
+            return
+        t = "bool" if use == "in" else "int"
+        target = self.assign_target(scope, t)
+        probe = self.int_expr(scope, 1)[0]
+        if use == "items":
+            if target not in scope.vars:
+                self.emit(depth, f"{target} = 0")
+            kk, vv = self.fresh("k"), self.fresh("v")
+            self.emit(depth, f"for {kk}, {vv} in {name}.items():")
+            self.emit(depth + 1, f"{target} = ({target} * 3 + {kk} + {vv}) % {MOD}")
+        else:
+            value = {"len": f"len({name})", "get": f"{name}.get(({probe}) % 7, -1)", "in": f"(({probe}) % 7 in {name})",
+                     "sum": f"sum({name}.values()) % {MOD}"}[use]
+            self.emit(depth, f"{target} = {value}")
+        scope.vars[target] = t
 
     def list_use(self, name: str, scope: _Scope, depth: int) -> None:
         """A read or a change of list ``name``: its length, sum, an item, its extreme, ``sort``
