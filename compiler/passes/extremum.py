@@ -13,7 +13,8 @@ the start, in one of three orders:
   over the item size) all start at the first element; blocks of ``8 L`` elements
   are combined lane by lane as ``((v0 v1)(v2 v3))((v4 v5)(v6 v7))`` into the
   lanes, then single vectors of ``L``; the lanes then halve (lane ``i`` with
-  lane ``i + L/2``, plain ``a < b``), or give NaN if one is NaN; the last
+  lane ``i + L/2``, plain ``a < b``, or ``b < a`` for AVX-512's halves of 128 bits and more:
+  :func:`_keeps_low`), or give NaN if one is NaN; the last
   elements one by one.
 - **unrolled** (a strided run): with 8 or more elements after the first, eight
   accumulators start at them, take blocks of 8, combine as
@@ -108,6 +109,15 @@ def vector_bits() -> int:
 
 def lanes(t: FloatType) -> int:
     return max(1, vector_bits() // t.bits)
+
+
+def _keeps_low(half: int, t: FloatType) -> bool:
+    """Whether the halving of the lanes that pairs lane ``i`` with lane ``i + half`` keeps the
+    low lane of a tie.  With AVX-512 NumPy reduces the lanes with ``_mm512_reduce_min/max``,
+    which takes the 256- and then 128-bit halves as ``min(high, low)`` (a tie keeps the low
+    half) and the lanes within 128 bits as ``min(v, shuffled v)`` (a tie keeps the high lane);
+    with narrower vectors every halving is ``min(low, high)``."""
+    return vector_bits() == 512 and half * t.bits >= 128
 
 
 def outline(op: ArrayReduceOp, v: Value, kind: str, order: str, inputs: Sequence[Value], outer: int, summed: int,
@@ -242,9 +252,10 @@ class _Orders:
             nan = test if nan is None else put(body, OrOp(nan, test, loc=loc))
         half = lanes_ // 2
         while half:   # lane i with lane i + half (x86's halving shuffles)
-            def halve(block, i, half=half):
+            def halve(block, i, half=half, low_kept=_keeps_low(half, t)):
                 other = load(block, put(block, AddOp(i, const(block, half), loc=loc)))
-                store(block, i, self.pick(block, load(block, i), other))
+                mine = load(block, i)
+                store(block, i, self.pick(block, other, mine) if low_kept else self.pick(block, mine, other))
             self.each(body, zero, const(body, half), 1, halve)
             half //= 2
         r = put(body, SelectOp(nan, const(body, math.nan, t), load(body, zero), loc=loc))
