@@ -89,16 +89,16 @@ def _check_mutation(container: Any, what: str) -> None:
     changed inside a run-time branch or loop once instead of once per iteration:
     both are refused."""
     tr = _tr()
+    if tr.outlives_the_trace(container):
+        raise tr.error(UnsupportedError,
+                       f"{what}: this {type(container).__name__} exists outside the compiled function (a global, "
+                       "closure or default value), and compiled code would change it once, when it is compiled, "
+                       "not at every call; pass it in as an argument (a list or an array), or return the new value")
     if len(tr.function.frames) > 1:
         raise tr.error(UnsupportedError,
                        f"{what} inside a branch or loop that runs at run time: the Python "
                        f"{type(container).__name__} only exists while compiling, so it would change once, not "
                        "once per iteration; use a NumPy array instead")
-    if tr.outlives_the_trace(container):
-        raise tr.error(UnsupportedError,
-                       f"{what}: this {type(container).__name__} exists outside the compiled function (a global, "
-                       "closure or default value), and compiled code would change it once, when it is compiled, "
-                       "not at every call; pass a NumPy array in and change that, or return the new value")
 
 
 def resolve_call(f: Any) -> Callable:

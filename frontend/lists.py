@@ -97,7 +97,8 @@ def made(value: Any) -> Any:
     if isinstance(value, list):
         record = _record(value)
         if record is None:
-            _tr().function.lists[id(value)] = _Made(value, _tr().frame)
+            if not _tr().outlives_the_trace(value):   # a global's, a default's: never made run-time (refused)
+                _tr().function.lists[id(value)] = _Made(value, _tr().frame)
         elif record.run_time is not None:
             return record.run_time
     return value
@@ -110,7 +111,8 @@ def run_time_list(value: Any) -> Any:
     value = current_value(value)
     if isinstance(value, list):
         made(value)
-        return _run_time(value)
+        if _record(value) is not None:
+            return _run_time(value)
     return value
 
 

@@ -163,3 +163,22 @@ def test_a_tuple_of_a_run_time_list_is_refused_with_the_reason():
 
     with pytest.raises(UnsupportedError, match="a tuple's length is part of its type"):
         compile(as_tuple)(3)
+
+
+GLOBAL_ITEMS = [1, 2]
+
+
+def appends_to_a_global(n):
+    items = GLOBAL_ITEMS
+    for i in range(n):
+        items.append(i)
+    return len(items)
+
+
+def test_a_global_list_changed_in_a_loop_is_refused_and_left_as_it_is():
+    """It exists outside the compiled function: a run-time copy would have been changed."""
+    from ir import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="exists outside the compiled function"):
+        compile(appends_to_a_global)(3)
+    assert GLOBAL_ITEMS == [1, 2]

@@ -229,8 +229,8 @@ def entry_posonly_kwonly(x, /, y, *, k=2):
     return x * y + k
 
 
-def entry_list_default(x, y=[]):  # noqa: B006
-    return x
+def entry_list_default(x, y=[]):  # noqa: B006 -- a list argument, the same object at every call as in CPython
+    return x + len(y)  # <-
 
 
 # ------------------------------------------------------------------ strings, formatting and Python-only objects
