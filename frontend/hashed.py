@@ -54,7 +54,7 @@ from . import arith
 from .context import RegionFrame, TraceContext, current
 from .control import TracesItsOwnLoop, staged_if_exp, staged_while
 from .iteration import IndexedIterable
-from .lists import _before_current_region, _on_stack, _read_type, _storable   # shared with lists
+from .lists import before_current_region, item_value, on_stack, read_type   # shared with lists
 from .runtime_calls import call_python
 from .values import Symbolic, describe, python_scalar_type
 
@@ -193,14 +193,14 @@ def run_time(container: dict | set, changed: bool = False) -> Symbolic:
     if record is None:
         return build(container) if _holds_run_time_values(container) else _read_only(container)
     if record.run_time is None:
-        if not _on_stack(record.frame):   # made in a region whose traced code ended: built for this use
+        if not on_stack(record.frame):   # made in a region whose traced code ended: built for this use
             return build(container)
         frames = _tr().function.frames
         if changed and record.reads and len(record.reads[-1]) == len(frames) \
                 and all(a is b for a, b in zip(record.reads[-1], frames)):
             record.reads.pop()
         _check_no_stale_reads(record)
-        block, index = _before_current_region(record.frame)
+        block, index = before_current_region(record.frame)
         with _tr().builder.inside(block, index):
             record.run_time = build(container)
     return record.run_time
@@ -214,7 +214,7 @@ def _read_only(container: dict | set) -> Symbolic:
     record = _tr().function.lists.get(key)
     if record is None or record.items is not container:
         top = _tr().function.frames[0]
-        block, index = _before_current_region(top)
+        block, index = before_current_region(top)
         with _tr().builder.inside(block, index):
             record = _Made(container, top, BUILDERS[type(container)](container))
         _tr().function.lists[key] = record
@@ -227,7 +227,7 @@ def needs_run_time(container: Any) -> bool:
     record = _record(container)
     if record is None:
         return False
-    return record.run_time is not None or _on_stack(record.frame) and _tr().frame is not record.frame
+    return record.run_time is not None or on_stack(record.frame) and _tr().frame is not record.frame
 
 
 def mutable(obj: Any) -> Any:
@@ -303,7 +303,7 @@ def check_hashable(t: Type) -> None:
 
 
 def key_kind(value: Any) -> Kind:
-    """The kind of a key or set element (made storable first: ``_storable``); a list, dict or
+    """The kind of a key or set element (made storable first: ``item_value``); a list, dict or
     set is CPython's ``TypeError``, anything else compiled code does not hash is refused."""
     if isinstance(value, Symbolic):
         t = value.type
@@ -359,7 +359,7 @@ def _scalar_kind(value: Symbolic) -> Kind:
 def storable(value: Any) -> Any:
     """``value`` as CPython would hold it in a container: text and Python strings as run-time
     strings, Python lists, dicts and sets as run-time ones."""
-    return _storable(as_value(current_value(value)))
+    return item_value(as_value(current_value(value)))
 
 
 def unify(current_kind: tuple[Type | None, bool], kind: Kind, what: str) -> Kind:
@@ -382,7 +382,7 @@ def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None
                                        "stored in it earlier in the code); store first, as in 'if k not in d: "
                                        "d[k] = [x] else: d[k].append(x)', or make it with an item")
     _check_known_items(t, what)
-    return typed(call_python(name, fn, args, _read_type(t), raises, what=name), kind)
+    return typed(call_python(name, fn, args, read_type(t), raises, what=name), kind)
 
 
 def _check_known_items(t: Type, what: str) -> None:
@@ -407,12 +407,12 @@ def read_pair(name: str, fn: Callable[..., Any], args: tuple, kinds: tuple[Kind,
                                        "code): store an item first, or make it with one")
     for t, _ in kinds:
         _check_known_items(t, what)
-    pair = call_python(name, fn, args, TupleType(tuple(_read_type(t) for t, _ in kinds)), what=name)
+    pair = call_python(name, fn, args, TupleType(tuple(read_type(t) for t, _ in kinds)), what=name)
     return tuple(typed(v, kind) for v, kind in zip(_tr().unpack(pair), kinds))
 
 
 def typed(value: Any, kind: Kind) -> Any:
-    """A key, value or element a ``py.call`` read (as ``_read_type`` of its type) as one of ``kind``."""
+    """A key, value or element a ``py.call`` read (as ``read_type`` of its type) as one of ``kind``."""
     t, numpy = kind
     if isinstance(t, TupleType):   # a Python tuple of Python numbers and strings
         return _python_items(value if isinstance(value, tuple) else _tr().unpack(value))
@@ -482,14 +482,14 @@ def _one_kind(items: Any, what: str) -> tuple[Type | None, bool]:
 
 def _static_kind(value: Any) -> Kind:
     """The kind ``value`` has as an item, computed without tracing."""
-    from .lists import _kind_of   # shared with lists
+    from .lists import kind_of   # shared with lists
     from .strings import str_like   # a layer above
 
     value = current_value(value)
     if _python(value):
         return python_type(value), False
     if isinstance(value, list) or str_like(value):
-        return _kind_of(value)
+        return kind_of(value)
     return value_kind(value)
 
 

@@ -61,7 +61,7 @@ from .values import Symbolic, define, describe, python_scalar_type
 
 __all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "merged_type", "merged_value", "snapshot",
            "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin", "binary", "ListItems",
-           "length", "contains", "truth"]
+           "length", "contains", "truth", "before_current_region", "on_stack", "read_type", "kind_of", "item_value"]
 
 
 def _tr() -> TraceContext:
@@ -168,24 +168,24 @@ def _run_time(items: list, changed: bool = False) -> Symbolic:
         return _build(items)
     if record.run_time is None:
         tr = _tr()
-        if not _on_stack(record.frame):   # made in a region whose traced code ended: built for this use
+        if not on_stack(record.frame):   # made in a region whose traced code ended: built for this use
             return _build(items)
         frames = tr.function.frames
         if changed and record.reads and len(record.reads[-1]) == len(frames) \
                 and all(a is b for a, b in zip(record.reads[-1], frames)):
             record.reads.pop()
         _check_no_stale_reads(record)
-        block, index = _before_current_region(record.frame)
+        block, index = before_current_region(record.frame)
         with tr.builder.inside(block, index):
             record.run_time = _build(items)
     return record.run_time
 
 
-def _on_stack(frame: RegionFrame) -> bool:
+def on_stack(frame: RegionFrame) -> bool:
     return any(f is frame for f in _tr().function.frames)
 
 
-def _before_current_region(frame: RegionFrame) -> tuple[Any, int | None]:
+def before_current_region(frame: RegionFrame) -> tuple[Any, int | None]:
     """Where code traced now would run before the regions entered since ``frame``: the end of
     ``frame``'s block, or before the op in it that holds the insertion point."""
     tr = _tr()
@@ -202,7 +202,7 @@ def _before_current_region(frame: RegionFrame) -> tuple[Any, int | None]:
 
 def _build(items: list) -> Symbolic:
     """A run-time list of the values ``items`` holds now."""
-    values = [_storable(v) for v in items]
+    values = [item_value(v) for v in items]
     kinds = {_item_kind(v) for v in values}
     if len(kinds) > 1:
         raise _tr().error(TypingError, "a list whose items have different types "
@@ -225,7 +225,7 @@ def _unify_nested(values: list, element: Type | None) -> list:
 def merged_type(values: list) -> ListType | None:
     """The type of a variable that holds the lists ``values`` on the paths that meet (Python
     lists and run-time lists; None if their item types differ), computed without tracing."""
-    types = {_kind_of(v)[0] for v in values}
+    types = {kind_of(v)[0] for v in values}
     known = {t for t in types if t.element is not None}
     if len(known) > 1:
         return None
@@ -261,13 +261,13 @@ def _retyped(lst: Symbolic, t: ListType) -> Symbolic:
     return Symbolic(_tr().emit_value(ListRetypeOp(lst.value, t)).value, weak=True)
 
 
-def _kind_of(value: Any) -> tuple[Type, bool]:
+def kind_of(value: Any) -> tuple[Type, bool]:
     """``_item_kind`` of a value before it is made storable (nothing traced)."""
     from .strings import str_like   # a layer above
 
     value = current_value(value)
     if isinstance(value, list):
-        kinds = {_kind_of(v) for v in value}
+        kinds = {kind_of(v) for v in value}
         known = {k for k in kinds if not (isinstance(k[0], ListType) and k[0].element is None)}
         if len(known) > 1:
             raise _tr().error(TypingError, "a list whose items have different types "
@@ -286,7 +286,7 @@ def snapshot(value: Any) -> Symbolic:
 
 
 # ----------------------------------------------------------------- item types
-def _storable(value: Any) -> Any:
+def item_value(value: Any) -> Any:
     """``value`` as an item of a run-time list (text and Python strings as run-time strings)."""
     from .strings import as_value as string_value   # a layer above
 
@@ -342,7 +342,7 @@ def _dtype_name(t: Type) -> str:
 
 def _check_store(lst: Symbolic, value: Any) -> Any:
     """``value`` made storable in ``lst`` (whose item type it may set, if not known yet)."""
-    value = _storable(value)
+    value = item_value(value)
     _check_kind(lst, _item_kind(value), value)
     return value
 
@@ -370,7 +370,7 @@ def _check_kind(lst: Symbolic, kind: tuple[Type, bool], value: Any = None) -> No
 
 def _same_items(a: Symbolic, b: Any, what: str) -> Any:
     """``b`` (a list) as a run-time list with ``a``'s item type (either may not know it yet)."""
-    b = _storable(b)
+    b = item_value(b)
     if not is_list(b):
         raise _tr().error(TypingError, what)
     ta, tb = a.type, b.type
@@ -384,7 +384,7 @@ def _same_items(a: Symbolic, b: Any, what: str) -> Any:
     return b
 
 
-def _read_type(t: Type) -> Type:
+def read_type(t: Type) -> Type:
     """The type a ``py.call`` reads an item of type ``t`` as (then cast to ``t``)."""
     if isinstance(t, (ObjectType, BoolType, TupleType)):   # a tuple holds Python numbers: read as they are
         return t
@@ -397,7 +397,7 @@ def _read(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises:
     if t.element is None:   # nothing stored an item in it: it is empty, and reading one raises CPython's error
         call_python(name, fn, (lst, *args), none)
         raise PathEnds()
-    read = _read_type(t.element)
+    read = read_type(t.element)
     value = call_python(name, fn, (lst, *args), read, raises)
     if isinstance(t.element, TupleType):   # a Python tuple of its (Python) items
         return _python_items(_tr().unpack(value))
@@ -508,7 +508,7 @@ def _concatenate(a: Any, b: Any) -> Symbolic:
     for x in (a, b):
         if not (is_list(x) or isinstance(x, list)):
             raise _tr().error(TypingError, f'can only concatenate list (not "{_python_name(x)}") to list')
-    a = _storable(a)
+    a = item_value(a)
     b = _same_items(a, b, "")
     return call_python("list +", operator.add, (a, b), a.type, raises=False)
 
@@ -518,7 +518,7 @@ def binary(op: str, a: Any, b: Any) -> Any:
     if op == "+":
         return _concatenate(a, b)
     if op == "*":
-        return _repeat(_storable(b), a) if _integer(a) else _repeat(_storable(a), b)
+        return _repeat(item_value(b), a) if _integer(a) else _repeat(item_value(a), b)
     raise _tr().error(TypingError, f"unsupported operand type(s) for {op}: '{_python_name(a)}' and "
                                    f"'{_python_name(b)}'")
 
@@ -569,7 +569,7 @@ def _imul(lst: Symbolic, n: Any) -> Symbolic:
 
 def _compare(op: str, fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def compare(a: Any, b: Any) -> Any:
-        return call_python(f"list {op}", fn, (_storable(a), _storable(b)), bool_, raises=op not in ("==", "!="))
+        return call_python(f"list {op}", fn, (item_value(a), item_value(b)), bool_, raises=op not in ("==", "!="))
     return compare
 
 
@@ -588,15 +588,15 @@ def _pop(lst: Symbolic, index: Any = -1) -> Any:
 
 
 def _remove(lst: Symbolic, item: Any) -> None:
-    call_python("list.remove", list.remove, (lst, _storable(item)), none)
+    call_python("list.remove", list.remove, (lst, item_value(item)), none)
 
 
 def _index_of(lst: Symbolic, item: Any, *bounds: Any) -> Symbolic:
-    return call_python("list.index", list.index, (lst, _storable(item), *bounds), i64)
+    return call_python("list.index", list.index, (lst, item_value(item), *bounds), i64)
 
 
 def _count(lst: Symbolic, item: Any) -> Symbolic:
-    return call_python("list.count", list.count, (lst, _storable(item)), i64)
+    return call_python("list.count", list.count, (lst, item_value(item)), i64)
 
 
 def _reverse(lst: Symbolic) -> None:
@@ -697,7 +697,7 @@ def _needs_run_time(items: list) -> bool:
     record = _record(items)
     if record is None:
         return False
-    return record.run_time is not None or _on_stack(record.frame) and _tr().frame is not record.frame
+    return record.run_time is not None or on_stack(record.frame) and _tr().frame is not record.frame
 
 
 def mutable(obj: Any) -> Any:
@@ -852,8 +852,8 @@ def _sum(lst: Symbolic, start: Any = 0) -> Any:
     start_sample = _sample_kind(start.type, not start.weak) if isinstance(start, Symbolic) else start
     result = builtins.sum([sample, sample], start_sample)
     result_type = python_scalar_type(result)
-    value = call_python("sum", builtins.sum, (lst, start), _read_type(result_type))
-    value = arith.cast(value, result_type) if _read_type(result_type) != result_type else value
+    value = call_python("sum", builtins.sum, (lst, start), read_type(result_type))
+    value = arith.cast(value, result_type) if read_type(result_type) != result_type else value
     value.weak = not isinstance(result, np.generic)
     return value
 
