@@ -37,6 +37,7 @@ from ir.types import BoolType, DictType, IntType, ListType, TupleType, Type, boo
 from . import hashed
 from .context import TraceContext, current
 from .hashed import key_kind, read, storable, unify, value_kind
+from .lists import give_type
 from .runtime_calls import call_python
 from .values import OptionalValue, Symbolic, define, describe
 
@@ -140,7 +141,7 @@ def _check_store(d: Symbolic, key: Any, value: Any) -> None:
     k = unify((t.key, t.key_numpy), key_kind(key), "dict's keys are")
     v = unify((t.value, t.value_numpy), value_kind(value), "dict's values are")
     if (k, v) != ((t.key, t.key_numpy), (t.value, t.value_numpy)):
-        d.value.type = DictType(k[0], v[0], k[1], v[1])
+        give_type(d, DictType(k[0], v[0], k[1], v[1]))
 
 
 def _lookup_key(key: Any) -> Any:
@@ -160,7 +161,7 @@ def _default(d: Symbolic, default: Any, method: str) -> Any:
     kind = value_kind(default)
     t = d.type
     if t.value is None:
-        d.value.type = DictType(t.key, kind[0], t.key_numpy, kind[1])
+        give_type(d, DictType(t.key, kind[0], t.key_numpy, kind[1]))
     elif kind != (t.value, t.value_numpy):
         raise _tr().error(TypingError, f"d.{method}(key, default): this dict's values are "
                                        f"{hashed.kind_name((t.value, t.value_numpy))} and the default is a "
@@ -282,7 +283,7 @@ def _update(d: Symbolic, *others: Any, **kwargs: Any) -> None:
     if t.key is not None:
         _check_kinds(d, (t.key, t.key_numpy), (t.value, t.value_numpy))
     elif d.type.key is not None:
-        other.value.type = d.type
+        give_type(other, d.type)
     call_python("dict.update", dict.update, (d, other), none, raises=False)
 
 
@@ -290,7 +291,7 @@ def _check_kinds(d: Symbolic, key: tuple, value: tuple) -> None:
     t = d.type
     k = unify((t.key, t.key_numpy), key, "dict's keys are")
     v = unify((t.value, t.value_numpy), value, "dict's values are")
-    d.value.type = DictType(k[0], v[0], k[1], v[1])
+    give_type(d, DictType(k[0], v[0], k[1], v[1]))
 
 
 def _popitem(d: Symbolic) -> tuple:
@@ -309,7 +310,8 @@ def _merged(a: Any, b: Any, op: str) -> tuple[Symbolic, Symbolic]:
     if t is None:
         raise _tr().error(TypingError, f"a {a.type} and a {b.type} hold keys or values of different types; "
                                        "compiled code does not make dicts of mixed types: convert them first")
-    a.value.type = b.value.type = t
+    give_type(a, t)
+    give_type(b, t)
     return a, b
 
 

@@ -54,7 +54,7 @@ from . import arith
 from .context import RegionFrame, TraceContext, current
 from .control import TracesItsOwnLoop, staged_if_exp, staged_while
 from .iteration import IndexedIterable
-from .lists import before_current_region, item_value, on_stack, read_type   # shared with lists
+from .lists import before_current_region, give_type, item_value, on_stack, read_type   # shared with lists
 from .runtime_calls import call_python
 from .values import Symbolic, describe, python_scalar_type
 
@@ -496,8 +496,9 @@ def _static_kind(value: Any) -> Kind:
 def merged_value(value: Any, t: Type) -> Symbolic:
     """``value`` (a dict or set) as the run-time container of type ``t`` a merge carries."""
     container = as_value(current_value(value))
-    if container.type != t:
-        container.value.type = t
+    if container.type != t:   # the same object typed ``t`` for the merge (other names keep theirs)
+        container = Symbolic(container.value, weak=container.weak)
+        give_type(container, t)
     return container
 
 

@@ -47,7 +47,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.core import OpResult
-from ir.ops import ForOp, ListGetOp, ListLenOp, ListRetypeOp, PyCallOp, WhileOp
+from ir.ops import ForOp, ListGetOp, ListLenOp, PyCallOp, RetypeOp, WhileOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, bool_, c128,
     f64, i64, none, str_,
@@ -61,7 +61,7 @@ from .values import Symbolic, define, describe, python_scalar_type
 
 __all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "merged_type", "merged_value", "snapshot",
            "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin", "binary", "ListItems",
-           "length", "contains", "truth", "before_current_region", "on_stack", "read_type", "kind_of", "item_value"]
+           "length", "contains", "truth", "give_type", "before_current_region", "on_stack", "read_type", "kind_of", "item_value"]
 
 
 def _tr() -> TraceContext:
@@ -218,7 +218,7 @@ def _unify_nested(values: list, element: Type | None) -> list:
     if isinstance(element, ListType):
         for v in values:
             if is_list(v) and v.type.element is None:
-                _give_type(v, element)
+                give_type(v, element)
     return values
 
 
@@ -241,11 +241,15 @@ def merged_value(value: Any, t: ListType) -> Symbolic:
     return lst
 
 
-def _give_type(lst: Symbolic, t: ListType) -> None:
-    """A list of no known item type (empty: nothing stored an item in it) takes type ``t``: the
-    value the py.call that made it gave, in place, where only calls read it so far; else, for
-    every name holding ``lst``, the same object typed ``t`` from where the value is defined."""
+def give_type(lst: Symbolic, t: ObjectType) -> None:
+    """A container of unknown item types (a list, dict or set nothing was stored in: empty)
+    takes type ``t``: the value the py.call that made it gave, in place, where only calls read
+    it so far; else, for every name holding ``lst``, the same object typed ``t`` from where the
+    value is defined (``object.retype``: a block's argument, an op's result, which other
+    values must match, keep their type)."""
     value = lst.value
+    if value.type == t:
+        return
     if isinstance(value, OpResult) and isinstance(value.op, PyCallOp) and \
             all(isinstance(user, (PyCallOp, ListLenOp, ListGetOp)) for user, _ in value.uses):
         value.type = t
@@ -257,8 +261,8 @@ def _give_type(lst: Symbolic, t: ListType) -> None:
         lst.value = _retyped(lst, t).value
 
 
-def _retyped(lst: Symbolic, t: ListType) -> Symbolic:
-    return Symbolic(_tr().emit_value(ListRetypeOp(lst.value, t)).value, weak=True)
+def _retyped(lst: Symbolic, t: ObjectType) -> Symbolic:
+    return Symbolic(_tr().emit_value(RetypeOp(lst.value, t)).value, weak=True)
 
 
 def kind_of(value: Any) -> tuple[Type, bool]:
@@ -352,16 +356,16 @@ def _check_kind(lst: Symbolic, kind: tuple[Type, bool], value: Any = None) -> No
     a nested list of unknown item type takes the one the other side has)."""
     t = lst.type
     if t.element is None:
-        _give_type(lst, ListType(*kind))
+        give_type(lst, ListType(*kind))
         return
     if kind == (t.element, t.numpy):
         return
     nested = isinstance(kind[0], ListType) and isinstance(t.element, ListType)
     if nested and kind[0].element is None and is_list(value):
-        _give_type(value, t.element)
+        give_type(value, t.element)
         return
     if nested and t.element.element is None:
-        _give_type(lst, ListType(kind[0]))
+        give_type(lst, ListType(kind[0]))
         return
     raise _tr().error(TypingError, f"this list holds {_kind_name((t.element, t.numpy))} items; storing a "
                                    f"{_kind_name(kind)} would make a list of mixed types, which compiled code does "
@@ -375,9 +379,9 @@ def _same_items(a: Symbolic, b: Any, what: str) -> Any:
         raise _tr().error(TypingError, what)
     ta, tb = a.type, b.type
     if ta.element is None and tb.element is not None:
-        _give_type(a, tb)
+        give_type(a, tb)
     elif tb.element is None and ta.element is not None:
-        _give_type(b, ta)
+        give_type(b, ta)
     elif ta != tb:
         raise _tr().error(TypingError, f"a {ta} and a {tb} hold items of different types; compiled code does not "
                                        "make lists of mixed types: convert the items first")

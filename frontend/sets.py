@@ -31,6 +31,7 @@ from ir.types import ListType, SetType, bool_, i64, none
 from . import hashed
 from .context import TraceContext, current
 from .hashed import key_kind, read, storable, unify
+from .lists import give_type
 from .runtime_calls import call_python
 from .values import Symbolic, define, describe
 
@@ -124,7 +125,7 @@ def comprehension(element: Callable[[Any], Any], iterable: Any, condition: Calla
 def _check_store(s: Symbolic, element: Any) -> None:
     kind = unify((s.type.element, s.type.numpy), key_kind(element), "set's elements are")
     if kind != (s.type.element, s.type.numpy):
-        s.value.type = SetType(*kind)
+        give_type(s, SetType(*kind))
 
 
 def _lookup(element: Any) -> Any:
@@ -140,9 +141,9 @@ def _other_set(s: Symbolic, other: Any, op: str) -> Symbolic:
         raise _tr().error(TypingError, f"unsupported operand type(s) for {op}: 'set' and '{_name(other)}'")
     a, b = s.type, other.type
     if a.element is None and b.element is not None:
-        s.value.type = b
+        give_type(s, b)
     elif b.element is None and a.element is not None:
-        other.value.type = a
+        give_type(other, a)
     elif a != b:
         raise _tr().error(TypingError, f"a {a} and a {b} hold elements of different types; compiled code does "
                                        "not make sets of mixed types: convert the elements first")

@@ -121,11 +121,13 @@ class Tracer(TraceContext):
         from .strings import text_as_value   # text made here is a run-time string there
 
         arguments = dict(bound.arguments)
-        if any(isinstance(v, list) for v in arguments.values()):   # a list it changes in a loop or a branch
-            from .lists import as_value as list_value              # is a run-time list there
+        if any(isinstance(v, (list, dict, set)) for v in arguments.values()):   # a container it changes in a
+            from .hashed import as_value as container_value                     # loop or a branch is a run-time
+            from .lists import as_value as list_value                           # one there
 
             changed = convert(pyfunc).changed_in_blocks
-            arguments = {name: list_value(v) if name in changed else v for name, v in arguments.items()}
+            arguments = {name: container_value(list_value(v)) if name in changed else v
+                         for name, v in arguments.items()}
         values = [text_as_value(v) for v in arguments.values()]
         if _passes_a_lambda(values):
             raise self.error(UnsupportedError, f"{pyfunc.__name__}() calls itself and is passed a lambda of its "

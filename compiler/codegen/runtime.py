@@ -32,7 +32,7 @@ holds and calls it -- at every draw, so a bit generator swapped in later with
 holds the GIL while it runs, as NumPy's own scalar draws do, and NumPy's lock
 of the global generator when it draws from that one (:func:`guarded_call`).
 
-``list.len`` and ``list.get`` read a run-time list (a ``PyListObject``: a ``PyVarObject``
+``object.retype`` is its operand.  ``list.len`` and ``list.get`` read a run-time list (a ``PyListObject``: a ``PyVarObject``
 whose ``ob_size``, the length, is at :data:`LIST_SIZE`, followed by ``ob_item``, the pointer
 to the items, at :data:`LIST_ITEMS`) in place; the item is read as a ``py.call`` result of
 its type is (:func:`_unbox`), which cannot fail for the items compiled code stored.
@@ -59,7 +59,7 @@ from ir import UnsupportedError
 from ir.dtypes import to_dtype
 from ir.core import Operation
 from ir.module import Module
-from ir.ops.lists import ListGetOp, ListLenOp, ListRetypeOp
+from ir.ops.lists import ListGetOp, ListLenOp, RetypeOp
 from ir.ops.runtime import (
     DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp,
 )
@@ -273,8 +273,8 @@ def _list_len(self: _FunctionLowering, op: ListLenOp) -> lir.Value:
     return b.load(size, typ=_I64)
 
 
-@_lowers(ListRetypeOp)
-def _list_retype(self: _FunctionLowering, op: ListRetypeOp) -> lir.Value:
+@_lowers(RetypeOp)
+def _retype(self: _FunctionLowering, op: RetypeOp) -> lir.Value:
     return self.value(op.operand(0))
 
 

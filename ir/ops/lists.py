@@ -7,8 +7,10 @@ function (``frontend.lists``).
   number type, read as the type the list's items have (a Python number, or a NumPy scalar of
   that type): an item of another type is not possible, since every store into a run-time
   list is typed;
-* ``list.retype``: a ``list<?>`` (no item was ever stored in it: it is empty, or an unbound
-  variable's placeholder) as the same object of a list type with items: no code.
+* ``object.retype``: a container whose item (key, value) types are not known -- ``list<?>``,
+  ``dict<?, ?>``, ``set<?>``: nothing was ever stored in it, so it is empty, or an unbound
+  variable's placeholder -- as the same object of the same kind of container with item types:
+  no code.
 
 Both read the list's memory (``Read``), so that a change of any list (a ``py.call``)
 orders them.
@@ -18,9 +20,9 @@ from __future__ import annotations
 from ..core import Operation, Pure, ReadsMemory, Value
 from ..diagnostics import Location
 from ..interfaces import BORROWS, Ownership, Read
-from ..types import IntType, ListType, i64
+from ..types import DictType, IntType, ListType, SetType, Type, i64
 
-__all__ = ["ListLenOp", "ListGetOp", "ListRetypeOp"]
+__all__ = ["ListLenOp", "ListGetOp", "RetypeOp", "unknown_items"]
 
 
 def _list(op: Operation, v: Value) -> ListType:
@@ -67,21 +69,29 @@ class ListGetOp(Operation):
             self.fail(f"result type {self.result.type} is not the item type {t.element}")
 
 
-class ListRetypeOp(Operation):
-    name = "list.retype"
+def unknown_items(t: Type) -> bool:
+    """Whether ``t`` is a container type some of whose item types are not known yet."""
+    if isinstance(t, (ListType, SetType)):
+        return t.element is None
+    return isinstance(t, DictType) and (t.key is None or t.value is None)
+
+
+class RetypeOp(Operation):
+    name = "object.retype"
     traits = frozenset({Pure})
 
     def ownership(self, index: int) -> Ownership:
         """The operand itself: holds no reference of its own."""
         return BORROWS
 
-    def __init__(self, lst: Value, type: ListType, loc: Location | None = None, name: str | None = None):
-        self._setup([lst], [type], loc=loc, result_names=[name])
+    def __init__(self, container: Value, type: Type, loc: Location | None = None, name: str | None = None):
+        self._setup([container], [type], loc=loc, result_names=[name])
 
     def verify_(self) -> None:
         if len(self.operands) != 1 or len(self.results) != 1:
-            self.fail("expects 1 list and 1 result")
-        if _list(self, self.operand(0)).element is not None:
-            self.fail(f"retypes a list<?> only, not a {self.operand(0).type}")
-        if not isinstance(self.result.type, ListType):
-            self.fail(f"result type {self.result.type} is not a list type")
+            self.fail("expects 1 container and 1 result")
+        t = self.operand(0).type
+        if not unknown_items(t):
+            self.fail(f"retypes a container of unknown item types only, not a {t}")
+        if type(self.result.type) is not type(t):
+            self.fail(f"result type {self.result.type} is not a {type(t).__name__} like its operand's")

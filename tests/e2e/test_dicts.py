@@ -287,3 +287,23 @@ def test_many_calls_building_dicts_keep_memory_flat():
         count(a), iterate(20)
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown < 20_000, f"max RSS grew by {grown} KiB"
+
+
+def _count_into(d, n):
+    for i in range(n):
+        d[i % 3] = d.get(i % 3, 0) + 1
+    return len(d)
+
+
+def passes_an_empty_dict_to_a_function_that_fills_it(n):
+    d = {}
+    m = _count_into(d, n)
+    return d, m
+
+
+def test_an_empty_dict_filled_by_the_function_it_is_passed_to():
+    """The callee gives the dict its key and value types; the caller's argument keeps its own
+    (an internal error before: the call's argument types did not match the callee's)."""
+    for n in (7, 0):
+        assert compile(passes_an_empty_dict_to_a_function_that_fills_it)(n) == \
+            passes_an_empty_dict_to_a_function_that_fills_it(n)

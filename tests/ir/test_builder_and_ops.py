@@ -27,7 +27,7 @@ from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.optional import MakeOptionalOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
-from ir.ops.lists import ListGetOp, ListLenOp, ListRetypeOp
+from ir.ops.lists import ListGetOp, ListLenOp, RetypeOp
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp
 from ir.ops.linalg import LinalgGesvOp, LinalgLapackOp, LinalgMatmulOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
@@ -121,7 +121,7 @@ def build_run_time() -> FuncOp:
     items = bld.add(PyCallOp("list#4", [x], ListType(f64)))
     total = bld.add(AddOp(total, bld.add(ListGetOp(items, bld.add(ListLenOp(items))))))
     empty = bld.add(PyCallOp("list#5", [], ListType(None)))
-    bld.insert(PyCallOp("print#6", [bld.add(ListRetypeOp(empty, ListType(ListType(f64))))], none))
+    bld.insert(PyCallOp("print#6", [bld.add(RetypeOp(empty, ListType(ListType(f64))))], none))
     bld.insert(ReturnOp(total))
     return f
 
