@@ -644,7 +644,7 @@ class Generator:
         elif use in ("sum", "extreme"):
             target = self.assign_target(scope, kind)
             if use == "sum":
-                value = f"sum({name}) % {MOD}" if kind == "int" else f"sum({name})"
+                value = f"sum({name}) % {MOD}" if kind == "int" else f"sum({name}, 0.0)"   # (of no float: 0, an int)
             else:
                 value = f"({d.choice(['max', 'min'])}({name}) if {name} else {self.expr(scope, kind, 2)})"
             self.emit(depth, f"{target} = {value}")
