@@ -296,25 +296,9 @@ def _staged_range_while(rng: Range, extra_test: Callable[[], Any], body: Callabl
     at the edge of the 64-bit integers.
     """
     trips = trip_count(rng)
-    box: list[Any] = [0]
-
-    def get_all() -> tuple:
-        return (box[0], *get_state())
-
-    def set_all(values: tuple) -> None:
-        box[0] = values[0]
-        set_state(values[1:])
-
-    def test() -> Any:
-        return arith.logical_and(arith.compare("<", arith.cast(box[0], u64), trips), arith.truth(extra_test()))
-
-    def loop_body() -> None:
-        k = box[0]
-        box[0] = arith.binary("+", k, 1)
-        body(arith.binary("+", rng.start, arith.binary("*", k, rng.step)))
-
-    _while(test, loop_body, get_all, set_all, ("(range index)", *names),
-           first_layouts=lambda st: [Scalar(i64, weak=True), *_loop_layouts(names, st[1:])])  # Python ints
+    _counted_while(lambda k: arith.compare("<", arith.cast(k, u64), trips),
+                   lambda k: arith.binary("+", rng.start, arith.binary("*", k, rng.step)),
+                   extra_test, body, get_state, set_state, names, "(range index)")
 
 
 def _staged_live_while(items: IndexedIterable, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],
@@ -323,6 +307,15 @@ def _staged_live_while(items: IndexedIterable, extra_test: Callable[[], Any] | N
     """A loop over a sequence that the loop may change (a list): a ``while`` over a counter
     ``k`` tested against the length read again at every step, as CPython's list iterator
     does (items appended by the body are visited; a list shortened by it ends the loop)."""
+    _counted_while(lambda k: arith.compare("<", k, items.length()), items.item,
+                   extra_test, body, get_state, set_state, names, "(list index)")
+
+
+def _counted_while(more: Callable[[Any], Any], item: Callable[[Any], Any], extra_test: Callable[[], Any] | None,
+                   body: Callable[[Any], None], get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
+                   names: Sequence[str], counter: str) -> None:
+    """A ``while`` over a counter ``k`` (a Python int named ``counter`` in the IR) from 0 while
+    ``more(k)`` and ``extra_test()``, running ``body(item(k))`` then counting on."""
     box: list[Any] = [0]
 
     def get_all() -> tuple:
@@ -333,15 +326,15 @@ def _staged_live_while(items: IndexedIterable, extra_test: Callable[[], Any] | N
         set_state(values[1:])
 
     def test() -> Any:
-        more = arith.compare("<", box[0], items.length())
-        return more if extra_test is None else arith.logical_and(more, arith.truth(extra_test()))
+        going = more(box[0])
+        return going if extra_test is None else arith.logical_and(going, arith.truth(extra_test()))
 
     def loop_body() -> None:
         k = box[0]
         box[0] = arith.binary("+", k, 1)
-        body(items.item(k))
+        body(item(k))
 
-    _while(test, loop_body, get_all, set_all, ("(list index)", *names),
+    _while(test, loop_body, get_all, set_all, (counter, *names),
            first_layouts=lambda st: [Scalar(i64, weak=True), *_loop_layouts(names, st[1:])])
 
 

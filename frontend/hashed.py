@@ -54,7 +54,9 @@ from . import arith
 from .context import RegionFrame, TraceContext, current
 from .control import TracesItsOwnLoop, staged_if_exp, staged_while
 from .iteration import IndexedIterable
-from .lists import before_current_region, give_type, item_value, on_stack, read_type   # shared with lists
+from .lists import (  # shared with lists
+    before_current_region, give_type, item_value, on_stack, python_items, read_type,
+)
 from .runtime_calls import call_python
 from .values import Symbolic, describe, python_scalar_type
 
@@ -415,7 +417,7 @@ def typed(value: Any, kind: Kind) -> Any:
     """A key, value or element a ``py.call`` read (as ``read_type`` of its type) as one of ``kind``."""
     t, numpy = kind
     if isinstance(t, TupleType):   # a Python tuple of Python numbers and strings
-        return _python_items(value if isinstance(value, tuple) else _tr().unpack(value))
+        return python_items(value if isinstance(value, tuple) else _tr().unpack(value))
     if value.type != t:
         value = arith.cast(value, t)
     value.weak = not numpy
@@ -423,14 +425,6 @@ def typed(value: Any, kind: Kind) -> Any:
 
 
 # ----------------------------------------------------------------- merging, text
-def _python_items(items: tuple) -> tuple:
-    for v in items:
-        if isinstance(v, tuple):
-            _python_items(v)
-        else:
-            v.weak = True
-    return items
-
 
 def merged_type(values: list) -> Type | None:
     """The type of a variable holding the dicts (or sets) ``values`` on the paths that meet

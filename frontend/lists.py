@@ -61,7 +61,8 @@ from .values import Symbolic, define, describe, python_scalar_type
 
 __all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "merged_type", "merged_value", "snapshot",
            "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin", "binary", "ListItems",
-           "length", "contains", "truth", "give_type", "before_current_region", "on_stack", "read_type", "kind_of", "item_value"]
+           "length", "contains", "truth", "give_type", "python_items", "before_current_region", "on_stack",
+           "read_type", "kind_of", "item_value"]
 
 
 def _tr() -> TraceContext:
@@ -404,17 +405,18 @@ def _read(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises:
     read = read_type(t.element)
     value = call_python(name, fn, (lst, *args), read, raises)
     if isinstance(t.element, TupleType):   # a Python tuple of its (Python) items
-        return _python_items(_tr().unpack(value))
+        return python_items(_tr().unpack(value))
     if read != t.element:
         value = arith.cast(value, t.element)
     value.weak = not t.numpy
     return value
 
 
-def _python_items(items: tuple) -> tuple:
+def python_items(items: tuple) -> tuple:
+    """``items`` (a tuple read from Python, nested) as the Python numbers and strings it holds."""
     for v in items:
         if isinstance(v, tuple):
-            _python_items(v)
+            python_items(v)
         else:
             v.weak = True
     return items
