@@ -54,7 +54,7 @@ from ir.types import (
 )
 
 from . import arith
-from .context import PathEnds, RegionFrame, TraceContext, current
+from .context import RegionFrame, TraceContext, current
 from .iteration import IndexedIterable
 from .runtime_calls import call_python, call_python_array
 from .values import Symbolic, define, describe, python_scalar_type
@@ -399,9 +399,8 @@ def read_type(t: Type) -> Type:
 def _read(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises: bool = True) -> Any:
     """An item of ``lst`` that ``fn(lst, *args)`` returns when the code runs."""
     t = lst.type
-    if t.element is None:   # nothing stored an item in it: it is empty, and reading one raises CPython's error
-        call_python(name, fn, (lst, *args), none)
-        raise PathEnds()
+    if t.element is None:
+        _unknown_items(lst)
     read = read_type(t.element)
     value = call_python(name, fn, (lst, *args), read, raises)
     if isinstance(t.element, TupleType):   # a Python tuple of its (Python) items
@@ -437,6 +436,14 @@ def _index(x: Any, what: str) -> Any:
     if not _integer(x):
         raise _tr().error(TypingError, f"{what} must be integers or slices, not {_python_name(x)}")
     return x
+
+
+def _unknown_items(lst: Symbolic) -> None:
+    """Refuse to read a list whose items have no type yet: it is empty unless code later in the
+    function (in a loop) stores in it, which compiled code does not know here."""
+    raise _tr().error(TypingError, "the items of this list have no known type here: nothing the code stores in "
+                                   "it before this line gave it (compiled code types a list by what is stored in "
+                                   "it earlier in the code); store first, or make it with an item")
 
 
 def _python_name(x: Any) -> str:
@@ -812,9 +819,9 @@ def to_array(lst: Symbolic, dtype: Any = None) -> Symbolic:
     ndim, t = 0, lst.type
     while isinstance(t, ListType):
         ndim, t = ndim + 1, t.element
-    if t is None:   # nothing stored an item in it: empty, NumPy's float64
-        t = f64
-    elif not t.is_scalar:
+    if t is None:
+        _unknown_items(lst)
+    if not t.is_scalar:
         raise _tr().error(UnsupportedError, f"np.array() of a {lst.type} is not supported in compiled code")
     if dtype is None:
         element = _sample_kind(t, _innermost(lst.type).numpy)
@@ -850,8 +857,8 @@ def _list_of(iterable: Any = ()) -> Any:
 
 def _sum(lst: Symbolic, start: Any = 0) -> Any:
     t = lst.type
-    if t.element is None:   # nothing stored an item in it: it is empty
-        return start
+    if t.element is None:
+        _unknown_items(lst)
     if not t.element.is_scalar:
         raise _tr().error(TypingError, f"sum() of a {t} is not supported in compiled code")
     sample = _sample_kind(t.element, t.numpy)

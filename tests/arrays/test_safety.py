@@ -289,7 +289,7 @@ UNSUPPORTED_ARGUMENTS = {
     "0-d-int": lambda: np.array(7),
     "matrix": lambda: np.asmatrix(np.ones((2, 2))),
     "masked": lambda: np.ma.masked_array(np.ones(3), [0, 1, 0]),
-    "list": lambda: [1.0, 2.0],
+    "list of mixed items": lambda: [1.0, "2"],
 }
 
 

@@ -534,7 +534,7 @@ class Generator:
         inner = scope.child()
         inner.vars[k] = "int"
         inner.readonly.add(k)
-        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)}"
+        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)} + 1"   # (an empty one has no item type)
         arrays = scope.of_type("f64[]" if kind == "float" else "i64[]")
         form = d.randrange(3 if arrays else 2)
         if form == 0:
@@ -598,7 +598,7 @@ class Generator:
         inner = scope.child()
         inner.vars[k] = "int"
         inner.readonly.add(k)
-        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)}"
+        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)} + 1"   # (an empty one has no item type)
         key = f"({self.int_expr(inner, 1)[0]}) % {d.randint(2, 7)}"
         if d.random() < 0.7:
             self.emit(depth, f"{name} = {{}}")

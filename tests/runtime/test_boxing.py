@@ -11,7 +11,7 @@ import pytest
 
 from ir.dtypes import to_dtype
 from ir.types import (
-    ArrayType, TupleType, bool_, c64, c128, f32, f64, i8, i16, i32, i64, none, str_, u8, u16, u32, u64,
+    ArrayType, ListType, TupleType, bool_, c64, c128, f32, f64, i8, i16, i32, i64, none, str_, u8, u16, u32, u64,
 )
 from runtime.boxing import ArgPacker, ResultUnpacker, memory_ctype, typeof
 from runtime.memory import data_pointer_function
@@ -54,7 +54,8 @@ def test_typeof_scalars_unchanged():
     assert typeof(np.float32(1.5)) == f32 and typeof(np.int8(3)) == i8 and typeof(np.bool_(True)) == bool_
     assert typeof(np.uint64(7)) == u64 and typeof(np.complex64(1j)) == c64
     assert typeof(1.5) == f64 and typeof(3) == i64 and typeof(True) == bool_ and typeof(1j) == c128
-    assert typeof("text") == str_ and typeof(b"text") is None and typeof([1.0]) is None and typeof(None) is none
+    assert typeof("text") == str_ and typeof(b"text") is None and typeof([1.0, "a"]) is None and typeof(None) is none
+    assert typeof([1.0]) == ListType(f64) and typeof([]) == ListType(None)
 
 
 def test_typeof_refuses_what_compiled_code_cannot_read():
