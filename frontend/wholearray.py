@@ -49,6 +49,7 @@ region; it defines the operators and reduction methods of array values.
 from __future__ import annotations
 
 import builtins
+import functools
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -437,6 +438,8 @@ def apply_ufunc(ufunc: np.ufunc, fn: Callable[..., Any], operands: Sequence[Any]
     (``arrays.global_array``)."""
     operands = [arrays.global_array(x) if isinstance(x, np.ndarray) else x for x in operands]
     inputs, output = _ufunc_loop(ufunc, operands, name)
+    if ufunc is np.power and isinstance(output, FloatType) and _simd_power() and any(is_array(x) for x in operands):
+        return _computed_by_numpy(ufunc, operands, output)
     operands = [x if is_array(x) else _loop_operand(x, t) for x, t in zip(operands, inputs)]
 
     def element(*xs: Any) -> Any:
@@ -444,6 +447,29 @@ def apply_ufunc(ufunc: np.ufunc, fn: Callable[..., Any], operands: Sequence[Any]
     if any(is_array(x) for x in operands):
         return elementwise(element, operands, name)
     return element(*operands)
+
+
+@functools.cache
+def _simd_power() -> bool:
+    """Whether NumPy's float ``power`` loops are its AVX-512 ones (SVML's ``pow``, rounded
+    differently from the C library's ``pow`` compiled code calls) in this process."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+    except ImportError:
+        return False
+    return any(target in __cpu_dispatch__ and __cpu_features__.get(target)   # (NumPy 2.4 names it X86_V4)
+               for target in ("X86_V4", "AVX512_SKX"))
+
+
+def _computed_by_numpy(ufunc: np.ufunc, operands: Sequence[Any], output: Type) -> Symbolic:
+    """``ufunc`` of ``operands`` computed by NumPy itself when the code runs (a new C-contiguous
+    array of ``output``): where NumPy's loop is one compiled code cannot reproduce bit for bit.
+    NumPy sees the operands as CPython would hand them over (Python numbers as Python numbers),
+    and raises its own errors (shapes that do not broadcast)."""
+    from .runtime_calls import call_python_array   # a layer above
+
+    ndim = max(x.type.ndim for x in operands if is_array(x))
+    return call_python_array(f"np.{ufunc.__name__}", ufunc, tuple(operands), ArrayType(output, ndim, "C"))
 
 
 def _ufunc_loop(ufunc: np.ufunc, operands: Sequence[Any], name: str) -> tuple[list[Type], Type]:
