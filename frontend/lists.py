@@ -33,6 +33,12 @@ Python-semantics decisions:
 * ``sum(lst)`` has one type, that of the sum of two items and the start: of an empty list of
   floats it is ``0.0`` where CPython gives the start, the int ``0`` -- as a loop's
   accumulator ``s = 0`` is a float after a loop adding floats (``frontend.layout``).
+* An item of a list nothing was stored in yet, in the code before the read, is refused: the
+  list is empty unless code after the read (in a loop) stores in it, which is not known there.
+* ``len``, indexing and iteration of lists of numbers read the list in place (``list.len``,
+  ``list.get``); everything else is a ``py.call``.  A list that exists outside the compiled
+  function (a global, a closure's, a default) is never copied into a run-time one: changing
+  it inside a run-time loop or branch is refused, as before lists had a run-time form.
 """
 from __future__ import annotations
 
@@ -46,6 +52,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ir import TypingError, UnsupportedError
+from ir.dtypes import from_dtype, to_dtype
 from ir.core import OpResult
 from ir.ops import ForOp, ListGetOp, ListLenOp, PyCallOp, RetypeOp, WhileOp
 from ir.types import (
@@ -334,15 +341,9 @@ def _tuple_part(value: Any) -> Type:
 def _kind_name(kind: tuple[Type, bool]) -> str:
     t, numpy = kind
     if numpy:
-        return f"NumPy {np.dtype(_dtype_name(t)).name}"
+        return f"NumPy {to_dtype(t).name}"
     return {BoolType: "bool", IntType: "int", FloatType: "float", ComplexType: "complex",
             TupleType: "tuple"}.get(type(t), str(t))
-
-
-def _dtype_name(t: Type) -> str:
-    from ir.dtypes import to_dtype
-
-    return to_dtype(t).name
 
 
 def _check_store(lst: Symbolic, value: Any) -> Any:
@@ -814,8 +815,6 @@ def to_array(lst: Symbolic, dtype: Any = None) -> Symbolic:
     """``np.array(lst, dtype)`` of a run-time list: NumPy makes it when the code runs; its
     dimensions are the list's nesting, its dtype the one NumPy gives the items (or ``dtype``).
     A ragged list raises NumPy's ``ValueError`` then."""
-    from ir.dtypes import from_dtype
-
     ndim, t = 0, lst.type
     while isinstance(t, ListType):
         ndim, t = ndim + 1, t.element
@@ -838,8 +837,6 @@ def _innermost(t: ListType) -> ListType:
 
 
 def _sample_kind(t: Type, numpy: bool) -> Any:
-    from ir.dtypes import to_dtype
-
     if numpy:
         return to_dtype(t).type(1)
     return {BoolType: True, IntType: 1, FloatType: 1.0, ComplexType: 1j}[type(t)]
