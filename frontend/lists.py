@@ -66,10 +66,10 @@ from .iteration import IndexedIterable
 from .runtime_calls import call_python, call_python_array
 from .values import Symbolic, define, describe, python_scalar_type
 
-__all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "merged_type", "merged_value", "snapshot",
-           "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin", "binary", "ListItems",
-           "length", "contains", "truth", "give_type", "python_items", "before_current_region", "on_stack",
-           "read_type", "kind_of", "item_value"]
+__all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "as_passed", "merged_type",
+           "merged_value", "snapshot", "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin",
+           "binary", "ListItems", "length", "contains", "truth", "give_type", "python_items", "before_current_region",
+           "on_stack", "read_type", "kind_of", "item_value"]
 
 
 def _tr() -> TraceContext:
@@ -158,12 +158,23 @@ def _check_no_stale_reads(record: _Made) -> None:
 
 def as_value(value: Any) -> Any:
     """``value`` with its Python lists made run-time lists, inside tuples too: what becomes a
-    value of the IR (a result, an argument of another function, a loop's state)."""
+    value of the IR (a result, an argument of another function, a loop's state).  A list that
+    exists outside the compiled function is refused: it would be a copy, not that object."""
     if isinstance(value, tuple):
         return tuple(as_value(v) for v in value)
     if isinstance(value, list):
+        if _record(value) is None and _tr().outlives_the_trace(value):
+            raise _tr().error(UnsupportedError, "this list exists outside the compiled function (a global, a "
+                                                "closure's or a default), and compiled code would pass on a copy "
+                                                "of it, not the list itself; pass it in as an argument")
         return _run_time(value)
     return value
+
+
+def as_passed(value: Any) -> Any:
+    """``value`` (a list) as a run-time list for a call into Python that reads it (``print``,
+    text, ``py_call``): a list from outside the function as it is now, copied."""
+    return _run_time(value)
 
 
 def _run_time(items: list, changed: bool = False) -> Symbolic:

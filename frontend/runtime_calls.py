@@ -91,9 +91,9 @@ class _Template:
             scalar = to_dtype(t).type
             return lambda boxed: scalar(boxed[index])
         if isinstance(value, list):   # the list where the call is: a run-time list
-            from .lists import as_value   # a layer above
+            from .lists import as_passed   # a layer above
 
-            return self.add(as_value(value))
+            return self.add(as_passed(value))
         if isinstance(value, tuple):
             parts = [self.add(v) for v in value]
             return lambda boxed: tuple(part(boxed) for part in parts)

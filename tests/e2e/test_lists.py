@@ -189,3 +189,15 @@ def test_a_list_of_no_item_type_read_where_later_code_may_fill_it_is_refused():
     its sum was an internal VerificationError, then is refused naming the line."""
     with pytest.raises(TypingError, match="no known type here"):
         compile(k.empty_in_the_first_iterations)(5)
+
+
+def returns_a_global(n):
+    return GLOBAL_ITEMS
+
+
+def test_a_global_list_returned_is_refused_not_copied():
+    """CPython returns the global list itself; compiled code would return a copy."""
+    from ir import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="would pass on a copy of it"):
+        compile(returns_a_global)(1)
