@@ -32,10 +32,11 @@ holds and calls it -- at every draw, so a bit generator swapped in later with
 holds the GIL while it runs, as NumPy's own scalar draws do, and NumPy's lock
 of the global generator when it draws from that one (:func:`guarded_call`).
 
-``object.retype`` is its operand.  ``list.len`` and ``list.get`` read a run-time list (a ``PyListObject``: a ``PyVarObject``
-whose ``ob_size``, the length, is at :data:`LIST_SIZE`, followed by ``ob_item``, the pointer
-to the items, at :data:`LIST_ITEMS`) in place; the item is read as a ``py.call`` result of
-its type is (:func:`_unbox`), which cannot fail for the items compiled code stored.
+``object.retype`` is its operand.  ``list.len`` and ``list.get`` read a run-time list (a
+``PyListObject``: a ``PyVarObject`` whose ``ob_size``, the length, is at :data:`LIST_SIZE`,
+followed by ``ob_item``, the pointer to the items, at :data:`LIST_ITEMS`) in place; the item
+is read as a ``py.call`` result of its type is (:func:`_item`), which cannot fail for the
+items compiled code stored.
 
 ``str.const`` is a new reference (``Py_IncRef``) to the object
 ``frontend.pycall.string_constant`` keeps.  A module with ``str`` values gets an entry
