@@ -550,10 +550,14 @@ def _unsupported_part(value: Any, name: str) -> str:
     tuple, the innermost element of a tuple that cannot be an argument, a list's item types."""
     if isinstance(value, str):
         return " (a subclass of str: pass str(x))"
-    if type(value) is list:
+    if type(value) in (list, set, dict):   # (a dict's keys; its values are named in the same way)
+        what = "keys" if type(value) is dict else "items"
         kinds = sorted({type(v).__name__ for v in value})
-        return f" (its items have types {', '.join(kinds)}: a list of one type is accepted)" if len(kinds) > 1 \
-            else f" (its items have type {kinds[0]})"
+        if len(kinds) == 1 and type(value) is dict:
+            what, kinds = "values", sorted({type(v).__name__ for v in value.values()})
+        one = f"a {type(value).__name__} whose {what} have one type is accepted"
+        return f" (its {what} have types {', '.join(kinds)}: {one})" if len(kinds) > 1 \
+            else f" (its {what} have type {kinds[0]})"
     if not isinstance(value, tuple):
         return ""
     if type(value) is not tuple:

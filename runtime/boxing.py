@@ -60,8 +60,8 @@ from typing import Any, Callable, Sequence
 
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, ListType, NoneType, ObjectType,
-    OptionalType, TupleType, Type, bool_, c128, f64, generator, i64, none, str_,
+    ArrayType, BoolType, ComplexType, DictType, FloatType, GeneratorType, IntType, ListType, NoneType, ObjectType,
+    OptionalType, SetType, TupleType, Type, bool_, c128, f64, generator, i64, none, str_,
 )
 
 from .abi import argument_slots
@@ -70,8 +70,8 @@ from .abi import argument_slots
 PYTHON_SCALARS = (bool, int, float, complex)
 
 ACCEPTED = ("bool, int (64-bit), float, complex, str, NumPy scalars of those kinds, NumPy arrays "
-            "(1-d or more) of them, np.random.Generator objects, None, tuples of these and lists whose items "
-            "have one type")
+            "(1-d or more) of them, np.random.Generator objects, None, tuples of these, and lists, dicts and "
+            "sets whose items (keys, values) have one type")
 
 _INT_CTYPES = {
     (8, True): ctypes.c_int8, (16, True): ctypes.c_int16, (32, True): ctypes.c_int32,
@@ -103,8 +103,12 @@ def typeof(value: Any) -> Type | None:
         return str_ if type(value) is str else None
     if isinstance(value, tuple):  # exactly tuple: a named tuple is refused by the dispatcher
         return _tuple_type(value) if type(value) is tuple else None
-    if type(value) is list:   # exactly list
+    if type(value) is list:   # exactly a list, dict or set
         return list_type(value)
+    if type(value) is dict:
+        return dict_type(value)
+    if type(value) is set:
+        return set_type(value)
     dtype = getattr(value, "dtype", None)
     if dtype is None:
         return generator if type(value).__module__ == "numpy.random._generator" and \
@@ -121,32 +125,76 @@ def typeof(value: Any) -> Type | None:
 
 
 def list_type(items: list) -> ListType | None:
-    """``list<T>`` of a list argument: its items all of one type -- Python bools, ints (64-bit),
-    floats or complex numbers, NumPy scalars of one dtype (not uint64), strings, or lists of
-    one such type; ``list<?>`` when empty.  None for anything else (mixed items).  Every item is
-    looked at, at every call: compiled code reads them as that type."""
+    """``list<T>`` of a list argument: its items all of one type (:func:`_items_kind`);
+    ``list<?>`` when empty.  None for anything else (mixed items).  Every item is looked at,
+    at every call: compiled code reads them as that type."""
+    kind = _items_kind(items)
+    return None if kind is None else ListType(*kind)
+
+
+def dict_type(d: dict) -> DictType | None:
+    """``dict<K, V>`` of a dict argument: keys of one hashable kind, values of one kind
+    (:func:`_items_kind`; keys not lists, dicts or sets); ``dict<?, ?>`` when empty."""
+    keys, values = _items_kind(list(d), key=True), _items_kind(list(d.values()))
+    if keys is None or values is None:
+        return None
+    return DictType(keys[0], values[0], keys[1], values[1])
+
+
+def set_type(items: set) -> SetType | None:
+    """``set<T>`` of a set argument: elements of one hashable kind; ``set<?>`` when empty."""
+    kind = _items_kind(list(items), key=True)
+    return None if kind is None else SetType(*kind)
+
+
+def _items_kind(items: list, key: bool = False) -> tuple[Type | None, bool] | None:
+    """(type, NumPy scalars?) of the items of a container argument: all Python bools, ints
+    (64-bit), floats or complex numbers, NumPy scalars of one dtype (not uint64), strings,
+    tuples of Python numbers and strings, or (not for a ``key``: a dict's keys, a set's elements)
+    lists, dicts or sets of one such type; ``(None, False)`` for none; None for anything else."""
     classes = set(map(type, items))
     if not classes:
-        return ListType(None)
+        return None, False
     if len(classes) != 1:
         return None
     cls = classes.pop()
-    if cls is list:
-        inner = [list_type(v) for v in items]
-        if any(t is None for t in inner):
+    if cls in (list, dict, set) and not key:
+        types = {{list: list_type, dict: dict_type, set: set_type}[cls](v) for v in items}
+        if None in types:
             return None
-        known = {t for t in inner if t.element is not None}
-        return ListType(known.pop()) if len(known) == 1 else ListType(ListType(None)) if not known else None
+        known = {t for t in types if not _unknown_items(t)}
+        return (known.pop() if known else types.pop(), False) if len(known) <= 1 else None
+    if cls is tuple:
+        parts = {_python_tuple(v) for v in items}
+        return (parts.pop(), False) if len(parts) == 1 and None not in parts else None
     simple = {bool: bool_, float: f64, complex: c128, str: str_}.get(cls)
     if simple is not None:
-        return ListType(simple)
+        return simple, False
     if cls is int:
-        return ListType(i64) if min(items) >= -(1 << 63) and max(items) < (1 << 63) else None
+        return (i64, False) if min(items) >= -(1 << 63) and max(items) < (1 << 63) else None
     np = sys.modules.get("numpy")
     if np is not None and issubclass(cls, np.generic) and cls is not np.uint64:
         t = from_dtype(items[0].dtype)
-        return ListType(t, numpy=True) if t.is_scalar else None
+        return (t, True) if t.is_scalar else None
     return None
+
+
+def _python_tuple(value: tuple) -> TupleType | None:
+    """The type of a tuple of Python numbers and strings (and such tuples) a container holds."""
+    parts = []
+    for v in value:
+        t = _python_tuple(v) if type(v) is tuple else \
+            {bool: bool_, int: i64, float: f64, complex: c128, str: str_}.get(type(v))
+        if t is None or t == i64 and not -(1 << 63) <= v < (1 << 63):
+            return None
+        parts.append(t)
+    return TupleType(tuple(parts))
+
+
+def _unknown_items(t: Type) -> bool:
+    if isinstance(t, (ListType, SetType)):
+        return t.element is None
+    return isinstance(t, DictType) and (t.key is None or t.value is None)
 
 
 def _tuple_type(value: tuple) -> TupleType | None:

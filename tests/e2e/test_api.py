@@ -190,7 +190,7 @@ def test_wrong_arguments_raise_cpythons_type_error(args, kwargs):
 
 
 @pytest.mark.parametrize("value, type_name", [
-    (b"text", "bytes"), ([1, "2"], "list"), (object(), "object"), ({"a": 1}, "dict"),
+    (b"text", "bytes"), ([1, "2"], "list"), (object(), "object"), ({"a": 1, 2: 3}, "dict"),
     ((1, [2, "3"]), "tuple"),   # tuples and lists of one item type are taken, not a list of mixed items
 ])
 def test_unsupported_argument_types(value, type_name):

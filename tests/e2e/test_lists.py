@@ -105,7 +105,7 @@ def test_a_list_argument_is_the_callers_object():
 
 def test_a_list_argument_of_mixed_items_is_refused_with_their_types():
     with pytest.raises(TypeError, match=r"argument 'lst' has unsupported type list \(its items have types float, "
-                                        r"int: a list of one type is accepted\)"):
+                                        r"int: a list whose items have one type is accepted\)"):
         compile(k.total_of)([1, 2.0])
 
 

@@ -196,13 +196,13 @@ def test_what_traced_tuples_refuse_is_refused_for_arguments_too():
 def test_the_type_of_a_tuple_is_its_elements_types():
     assert typeof((1.0, 2)) == TupleType((f64, i64))
     assert typeof(((1.0, 2), ())) == TupleType((TupleType((f64, i64)), TupleType(())))
-    assert typeof((1, [2, "3"])) is None and typeof((1, (2, {}))) is None   # a list of mixed items
+    assert typeof((1, [2, "3"])) is None and typeof((1, (2, {1: 2, "a": 3}))) is None   # mixed items
     assert python_scalars((1, np.float64(2.0), (True, np.arange(2)))) == (True, False, (True, False))
 
 
 @pytest.mark.parametrize("value, part", [
     ((1, [2, "3"]), "its element t[1] has type list (its items have types int, str"),
-    ((1, (2.0, {})), "its element t[1][1] has type dict"),
+    ((1, (2.0, {1: 2, "a": 3})), "its element t[1][1] has type dict"),
     (((), (1, (object(),))), "its element t[1][1][0] has type object"),
     ((1, b"x"), "its element t[1] has type bytes"),
 ])

@@ -551,7 +551,7 @@ CALLS = [
 ]
 
 _ARGUMENTS = {
-    "set": {1, 2}, "bytes": b"ab", "bytearray": bytearray(b"ab"), "range": range(3),   # (functions are accepted)
+    "set": {1, "2"}, "bytes": b"ab", "bytearray": bytearray(b"ab"), "range": range(3),   # (functions are accepted)
     "module": math, "Fraction": fractions.Fraction(1, 3), "Decimal": decimal.Decimal("1.5"),
     "float16": np.float16(1.0), "datetime64": np.datetime64("2024-01-01"), "str_": np.str_("a"),
     "generator": (i for i in ()), "ellipsis": ..., "memoryview": memoryview(b"ab"),
@@ -562,7 +562,7 @@ ARGUMENTS = [BadCall(f"argument_{name}", B.one_param, (value,), phrases=("one_pa
 # the types tests/e2e/test_api.py refuses on a fresh dispatcher, here after a signature compiled
 ARGUMENTS += [BadCall(f"argument_{name}_after_a_compile", B.entry_posonly_kwonly, (1, value), warm_up=(1, 2),
                       phrases=("entry_posonly_kwonly()", "'y'", type(value).__name__, "compiled functions accept"))
-              for name, value in {"bytes": b"2", "list": [2, "two"], "dict": {"k": 2}}.items()]
+              for name, value in {"bytes": b"2", "list": [2, "two"], "dict": {"k": 2, 3: 4}}.items()]
 
 STRINGS_AND_OBJECTS = [
     Bad(B.returns_fstring, (1,), AS_CPYTHON),
