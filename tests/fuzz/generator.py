@@ -522,7 +522,7 @@ class Generator:
         """A list built -- appended to in a loop, a comprehension (with a condition), from an
         array's items -- then used (``list_use``); or a list built before used again.  Not inside
         try statements, where the calls into Python list operations make are refused."""
-        r, d = self.r, self.lists
+        d = self.lists
         self.try_unsafe = True
         if d.random() < 0.25:
             return self.dict_statement(scope, depth)
@@ -607,6 +607,8 @@ class Generator:
         else:
             self.emit(depth, f"{name} = {{{key}: {self.clamp(*self.int_expr(inner, 1), VAR_BOUND)[0]} "
                              f"for {k} in range({count})}}")
+        if d.random() < 0.3:   # a set of the keys instead
+            return self.set_use(name, scope, depth)
         use = d.choice(["len", "get", "in", "sum", "items", "print"])
         if use == "print":
             self.emit(depth, f"print({name})")
@@ -626,11 +628,32 @@ class Generator:
             self.emit(depth, f"{target} = {value}")
         scope.vars[target] = t
 
+    def set_use(self, name: str, scope: _Scope, depth: int) -> None:
+        """A set of the dict ``name``'s keys (``set(d)``), changed (``add``, ``discard``, ``|=``)
+        and read: its length, ``in``, its sorted elements' sum, ``print``."""
+        d = self.lists
+        s = self.fresh("s")
+        self.emit(depth, f"{s} = set({name})")
+        change = d.choice(["add", "discard", "or"])
+        probe = self.int_expr(scope, 1)[0]
+        self.emit(depth, {"add": f"{s}.add(({probe}) % 7)", "discard": f"{s}.discard(({probe}) % 7)",
+                          "or": f"{s} |= {{({probe}) % 7, 3}}"}[change])
+        use = d.choice(["len", "in", "sorted", "print"])
+        if use == "print":
+            self.emit(depth, f"print(sorted({s}))")
+            return
+        t = "bool" if use == "in" else "int"
+        target = self.assign_target(scope, t)
+        value = {"len": f"len({s})", "in": f"(({self.int_expr(scope, 1)[0]}) % 7 in {s})",
+                 "sorted": f"sum(sorted({s})) % {MOD}"}[use]
+        self.emit(depth, f"{target} = {value}")
+        scope.vars[target] = t
+
     def list_use(self, name: str, scope: _Scope, depth: int) -> None:
         """A read or a change of list ``name``: its length, sum, an item, its extreme, ``sort``
         (with ``reverse``/``key``), ``reverse``, ``pop``, ``append``, an item stored, ``in`` (of
         ints: a float NaN in a list is another object compiled), a ``for`` over it, ``print``."""
-        r, d = self.r, self.lists
+        d = self.lists
         kind = "int" if scope.vars[name] == "ilist" else "float"
         use = d.choice(["len", "sum", "read", "extreme", "sort", "pop", "append", "store", "in", "loop", "print"])
         if use == "in" and kind == "float":
