@@ -36,16 +36,13 @@ import builtins
 import math
 from typing import Any, Callable
 
-import numpy as np
-
 from ir import TypingError, UnsupportedError
-from ir.dtypes import to_dtype
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, StrType, TupleType, f64, i64, str_
+from ir.types import f64, i64, str_
 
 from . import arrays, runtime_calls
 from .context import TraceContext, current
 from .raising import user_computation
-from .text import Text
+from .text import Text, sample
 from .values import OptionalValue, Symbolic, type_of
 
 
@@ -121,27 +118,6 @@ def _round(x: Any, ndigits: Any = None) -> Any:
     return runtime_calls.run_time_call(builtins.round, "round", result)(x, ndigits)
 
 
-def _sample(x: Any) -> Any:
-    """A value of the Python type ``x`` has when the compiled code runs (``x`` itself if it
-    is a Python value)."""
-    if isinstance(x, tuple):
-        return tuple(_sample(v) for v in x)
-    if isinstance(x, Text):
-        return ""
-    if not isinstance(x, Symbolic):
-        return x
-    t = x.type
-    if isinstance(t, ArrayType):
-        return np.zeros((1,) * t.ndim, to_dtype(t.dtype))
-    if isinstance(t, TupleType):
-        return tuple(_sample(v) for v in _tr().unpack(x))
-    if isinstance(t, StrType):
-        return ""
-    if x.weak:
-        return {BoolType: False, IntType: 0, FloatType: 0.0, ComplexType: 0j}[type(t)]
-    return to_dtype(t).type(0)
-
-
 def cpython_type_error(fn: Callable, *args: Any) -> str | None:
     """The message of the ``TypeError`` CPython's ``fn`` raises for arguments of the types
     ``args`` have when the compiled code runs, where it raises one for every value of those
@@ -151,7 +127,7 @@ def cpython_type_error(fn: Callable, *args: Any) -> str | None:
     if any(isinstance(a, OptionalValue) for a in args):
         return None
     try:
-        fn(*[_sample(a) for a in args])
+        fn(*[sample(a) for a in args])
     except TypeError as err:
         return str(err)
     return None

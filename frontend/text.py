@@ -45,7 +45,7 @@ from .context import TraceContext, current
 from .values import OptionalValue, Symbolic
 
 __all__ = ["Text", "format_string", "formatted_message", "percent_format", "lookup", "renderer", "exception_renderer",
-           "optional_renderer", "has_run_time_values"]
+           "optional_renderer", "has_run_time_values", "sample"]
 
 
 def _tr() -> TraceContext:
@@ -189,22 +189,25 @@ def exception_renderer(exc: BaseException | _Exception, box: Callable[[Any], Cal
 
 
 # ----------------------------------------------------------------- making text
-def _sample(x: Any) -> Any:
-    """A value of the Python type ``x`` has when the compiled code runs, to try a format on."""
+def sample(x: Any) -> Any:
+    """A value of the Python type ``x`` has when the compiled code runs, to try a format (or a
+    function that raises for some types: ``frontend.pymath``) on."""
+    if isinstance(x, Text):
+        return "s"
     if isinstance(x, (tuple, list)):
-        return type(x)(_sample(v) for v in x)
+        return type(x)(sample(v) for v in x)
     if isinstance(x, (BaseException, _Exception)) and has_run_time_values(x):
         cls, args, kwargs = (x.cls, x.args, dict(x.kwargs)) if isinstance(x, _Exception) else _made_of(x)
-        return cls(*_sample(args), **{k: _sample(v) for k, v in kwargs.items()})
+        return cls(*sample(args), **{k: sample(v) for k, v in kwargs.items()})
     if isinstance(x, OptionalValue):   # the format is tried on the value; None is tried when it runs
-        return _sample(x.value)
+        return sample(x.value)
     if not isinstance(x, Symbolic):
         return x
     t = x.type
     if isinstance(t, ArrayType):
         return np.zeros((1,) * t.ndim, to_dtype(t.dtype))
     if isinstance(t, TupleType):
-        return tuple(_sample(v) for v in _tr().unpack(x))
+        return tuple(sample(v) for v in _tr().unpack(x))
     if isinstance(t, StrType):
         return "s"
     if isinstance(t, ListType):
@@ -254,7 +257,7 @@ def _text(fn: Callable[..., str], *args: Any) -> str | Text:
     if not has_run_time_values(args):
         return user_computation(fn, *args)
     if not _holds_text(args):   # text (a spec made at run time) cannot be tried
-        user_computation(fn, *(_sample(a) for a in args))
+        user_computation(fn, *(sample(a) for a in args))
     return Text((_Call(fn, _snapshot(args)),))
 
 
