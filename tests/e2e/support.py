@@ -4,6 +4,8 @@ import math
 import re
 import traceback
 
+import numpy as np
+
 from compiler import compile
 
 I64MAX, I64MIN = 2**63 - 1, -2**63
@@ -111,3 +113,10 @@ def line_of(func, marker):
     """The file line number of the first line of ``func``'s source containing ``marker``."""
     lines, first = inspect.getsourcelines(func)
     return first + next(i for i, line in enumerate(lines) if marker in line)
+
+
+def plain(value):
+    """NumPy scalars as the Python numbers compiled code returns for them."""
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    return value.item() if isinstance(value, np.generic) else value

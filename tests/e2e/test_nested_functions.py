@@ -10,7 +10,7 @@ import pytest
 from compiler import compile
 from ir import TypingError, UnsupportedError
 
-from .support import OPT_LEVELS, CompiledCache, assert_matches_cpython
+from .support import OPT_LEVELS, CompiledCache, assert_matches_cpython, plain
 
 THIS = sys.modules[__name__]
 compiled = CompiledCache()
@@ -244,13 +244,6 @@ CASES = [
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in OPT_LEVELS]
-
-
-def plain(value):
-    """NumPy scalars as the Python numbers compiled code returns for them."""
-    if isinstance(value, tuple):
-        return tuple(plain(v) for v in value)
-    return value.item() if isinstance(value, np.generic) else value
 
 
 @pytest.mark.parametrize("fn, args, opt", PARAMS)
