@@ -409,7 +409,7 @@ class Generator:
     def call_args(self, scope: _Scope, callee: Function, depth: int) -> str | None:
         args = []
         for _, t in callee.params:
-            if t in ARRAYS:
+            if t in ARRAYS or t == "ilist":
                 arrays = scope.of_type(t)
                 if not arrays:
                     return None
@@ -1005,7 +1005,9 @@ class Generator:
         params = []
         for j in range(r.randint(0, 4)):
             t = r.choice(["int", "int", "float", "float", "bool"] + (["f64[]", "i64[]"] if r.random() < 0.4 else []))
-            params.append((f"{'a' if t in ARRAYS else 'p'}{j}", t))
+            if t == "int" and self.lists.random() < LIST_PARAMS:   # a list of ints the caller passes
+                t = "ilist"
+            params.append((f"{'a' if t in ARRAYS else 'l' if t == 'ilist' else 'p'}{j}", t))
         if r.random() < 0.25:
             result = tuple(r.choice(SCALARS) for _ in range(r.randint(2, 3)))
         else:
@@ -1090,6 +1092,9 @@ BASE_TEXT = 0.03
 #: the share of the statements (outside try statements) that build or use a list, decided by
 #: draws of their own (``list_statement``)
 LIST_STATEMENTS = 0.06
+#: the share of int parameters that are lists of ints instead (the caller's list, which compiled
+#: code may change: the runner compares it after the call as it compares arrays)
+LIST_PARAMS = 0.1
 #: the share of the top-level statements of a function (outside try statements) that define and
 #: use a nested def or a generator function (``nested_function``), by draws of their own
 NESTED_FUNCTIONS = 0.05

@@ -191,6 +191,8 @@ def random_value(r: random.Random, t: str, dtypes: str = "64", sizes: dict | Non
                          r.uniform(-10, 10), r.uniform(-10, 10), r.uniform(-1e6, 1e6)])
     if t == "bool":
         return r.random() < 0.5
+    if t == "ilist":   # a list of Python ints, never empty (compiled code reads items of a typed list)
+        return [r.randint(-1000, 1000) for _ in range(r.randint(1, 5))]
     n = r.randint(1, 6)
     choices = DTYPES[dtypes][t]
     dtype = np.dtype(choices[0] if len(choices) == 1 else r.choice(choices))
@@ -224,7 +226,7 @@ def random_array(r: random.Random, t: str, dtypes: str, sizes: dict) -> np.ndarr
 
 
 def copy_args(args):
-    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+    return tuple(a.copy() if isinstance(a, (np.ndarray, list)) else a for a in args)
 
 
 # ---------------------------------------------------------------- comparing
@@ -282,7 +284,8 @@ def outcome(fn, args):
             result = ("value", fn(*args))
         except Exception as err:  # noqa: BLE001 -- an exception is part of the outcome
             result = ("raised", err)
-    return (*result, [a.tolist() for a in args if isinstance(a, np.ndarray)], printed.getvalue())
+    return (*result, [a.tolist() if isinstance(a, np.ndarray) else list(a) for a in args
+                      if isinstance(a, (np.ndarray, list))], printed.getvalue())
 
 
 def describe(o) -> str:
