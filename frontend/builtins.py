@@ -232,7 +232,7 @@ def _min_max(name: str, py: Callable, op: type) -> Callable:
         if not values:
             raise _tr().error(TypingError, f"{name}() arg is an empty sequence")
         if not _traced(*values):
-            return py(*values)
+            return py(*args)   # (of one sequence: max([3]) is 3, not max(3))
         for v in values:
             t = type_of(v)
             if t is None or not t.is_scalar or isinstance(t, ComplexType):

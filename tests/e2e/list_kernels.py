@@ -303,3 +303,8 @@ def extremes_of_a_list_made_while_compiling(p):
     """From the fuzzer: min() of a Python list of traced values compared them while compiling."""
     halves = [p * 0.5 for _ in range(3)]
     return min(halves), max([p, 2, 3]), min(halves) if halves else 1.0
+
+
+def extreme_of_one_item(n):
+    """From the fuzzer: max() of a Python list or tuple of one constant item called max(item)."""
+    return max([3]) + min((4,)) + max([n, 1]) + n

@@ -46,6 +46,7 @@ CASES = [
     (k.tuples_with_strings, [(4,), (0,)]),
     (k.made_and_changed_after_a_return, [(7,), (2,)]),
     (k.extremes_of_a_list_made_while_compiling, [(3,), (1,)]),
+    (k.extreme_of_one_item, [(2,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]
