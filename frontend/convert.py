@@ -971,7 +971,7 @@ class _ExprConverter(ast.NodeTransformer):
         spine[-1].left = self.visit(spine[-1].left)
         for op in reversed(spine):
             op.right = self.visit(op.right)
-        for op in spine[:-1]:
+        for op in reversed(spine[:-1]):   # innermost first: an outer call takes its operand node
             op.left = _percent_format(op.left)
         return _percent_format(node)
 

@@ -78,7 +78,13 @@ def augmented_modulo(p):
     return p
 
 
-@pytest.mark.parametrize("fn, args, want", [(constant_modulo, (), 0), (augmented_modulo, (5,), 0)])
+def nested_constant_division():
+    i = 998988
+    return ((7 // (i - i)) % (i - 1)) % 1000003
+
+
+@pytest.mark.parametrize("fn, args, want", [(constant_modulo, (), 0), (augmented_modulo, (5,), 0),
+                                            (nested_constant_division, (), 0)])
 def test_numpy_error_model_numbers_known_while_compiling(fn, args, want):
     """Python numbers known while compiling divide by zero as run-time ones do under the
     NumPy error model (they raised ZeroDivisionError when computed while compiling)."""
