@@ -13,6 +13,11 @@ The ``yield``/``condition`` that end their blocks pass values on: the core's
 * a ``for`` our ``vectorize`` pass made (a vector loop, or the loop of the trips
   that remain) is marked ``llvm.loop.isvectorized`` for LLVM: its loop
   vectorizer leaves it alone instead of vectorizing it again.
+* outer loops, our vector loops and their remainders, and the nests of
+  whole-array operations are marked ``llvm.loop.unroll.runtime.disable``:
+  LLVM does not unroll them by counts known only at run time
+  (:func:`_no_runtime_unroll`: it was the costliest part of LLVM's work on an
+  array kernel).
 """
 from __future__ import annotations
 
@@ -55,12 +60,50 @@ def _trip_count(self: _FunctionLowering, lower: lir.Value, upper: lir.Value, ste
     return b.select(nonempty, count, zero)
 
 
-def _already_vectorized(module: lir.Module) -> lir.MDValue:
-    """A new loop ID (a node naming itself first) saying ``llvm.loop.isvectorized``."""
-    hint = module.add_metadata([lir.MetaDataString(module, "llvm.loop.isvectorized"), lir.Constant(lir.IntType(32), 1)])
-    loop_id = module.add_metadata([hint, lir.MetaDataString(module, f"loop {len(module.metadata)}")])
-    loop_id.operands = (loop_id, hint)   # the unique placeholder made it new; now it refers to itself
+def _loop_id(module: lir.Module, vectorized: bool = False, no_runtime_unroll: bool = False) -> lir.MDValue | None:
+    """A new loop ID (a node naming itself first) with the hints for LLVM:
+    ``llvm.loop.isvectorized`` for a loop our ``vectorize`` pass made and
+    ``llvm.loop.unroll.runtime.disable`` where asked (:func:`_no_runtime_unroll`); None
+    when there is no hint to give."""
+    hints = []
+    if no_runtime_unroll:
+        hints.append(module.add_metadata([lir.MetaDataString(module, "llvm.loop.unroll.runtime.disable")]))
+    if vectorized:
+        hints.append(module.add_metadata([lir.MetaDataString(module, "llvm.loop.isvectorized"),
+                                          lir.Constant(lir.IntType(32), 1)]))
+    if not hints:
+        return None
+    loop_id = module.add_metadata([*hints, lir.MetaDataString(module, f"loop {len(module.metadata)}")])
+    loop_id.operands = (loop_id, *hints)   # the unique placeholder made it new; now it refers to itself
     return loop_id
+
+
+def _no_runtime_unroll(op: ForOp | WhileOp) -> bool:
+    """Whether LLVM must not unroll ``op`` by a count known only at run time (the unrolled
+    body plus a prologue or epilogue loop for the trips left over): true for an outer loop
+    (one holding another loop), a loop our ``vectorize`` pass made (the vector loop and the
+    loop of the fewer than a vector's trips left), and a loop of a whole-array
+    operation's nest (``independent``, made by ``lower-arrays``).  LLVM may still unroll
+    any loop whose trip count it knows, and runtime-unrolls the other innermost loops.
+
+    Decision, measured (bench/results/2026-12-06-first-call-phases.md): runtime
+    unrolling was the costliest part of an array kernel's LLVM work -- the copies of
+    whole inner nests when an outer loop was unrolled, of the scalar loops LLVM's
+    vectorizer leaves after its vector loop, of the copy loops of a whole-array
+    assignment -- and the machine code's instruction selection, register allocation and
+    loop strength reduction then worked on all of it.  Without it on these loops, LLVM's
+    optimization plus machine code took about 97 instead of 120 ms for softmax_rows' module
+    and 99 instead of 135 ms for jacobi_2d's.  Run times at the bench's quick sizes: within
+    noise for every kernel but heat_step (0.58 of before) and jacobi_2d (0.66), whose
+    unrolled scalar loops were slower; arc_distance perhaps 2 % slower.  Turning it off for
+    every loop saved 3 to 5 ms more but made kernels with plain innermost loops slower
+    (column_sums 1.28 times, matmul 1.18, floyd_warshall 1.11).  A hint per loop, not LLVM's
+    global ``-unroll-runtime`` option, which would change the code of every other user of
+    LLVM in the process (Numba)."""
+    if op.attributes.get("vectorized") or op.attributes.get("independent"):
+        return True
+    regions = [op.body] if isinstance(op, ForOp) else [op.before, op.after]
+    return any(isinstance(inner, (ForOp, WhileOp)) for region in regions for inner in region.walk())
 
 
 @_lowers(ForOp)
@@ -87,8 +130,9 @@ def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
     next_k = b.add(k, lir.Constant(_I64, 1), flags=("nuw",))  # k < count <= 2**64 - 1
     latch = b.basic_block
     back = b.branch(header)
-    if op.attributes.get("vectorized"):
-        back.set_metadata("llvm.loop", _already_vectorized(self.module.llvm))
+    loop_id = _loop_id(self.module.llvm, bool(op.attributes.get("vectorized")), _no_runtime_unroll(op))
+    if loop_id is not None:
+        back.set_metadata("llvm.loop", loop_id)
     k.add_incoming(next_k, latch)
     for phi, value in zip(carried, next_values):
         phi.add_incoming(value, latch)
@@ -115,7 +159,10 @@ def _while(self: _FunctionLowering, op: WhileOp) -> list[lir.Value]:
     self.values.update(zip(op.after.args, forwarded))
     next_values = self.lower_block(op.after)
     latch = b.basic_block
-    b.branch(before)
+    back = b.branch(before)
+    loop_id = _loop_id(self.module.llvm, no_runtime_unroll=_no_runtime_unroll(op))
+    if loop_id is not None:
+        back.set_metadata("llvm.loop", loop_id)
     for phi, value in zip(current, next_values):
         phi.add_incoming(value, latch)
     b.position_at_end(exit_)
