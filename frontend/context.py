@@ -110,6 +110,10 @@ class TraceContext:
         self.writes = 0
         #: the functions being traced into their caller's code (``Tracer.call``)
         self.inlining: set[Callable] = set()
+        #: containers of no item type whose items were read, as empty (``lists.assume_empty``),
+        #: by the id of their value; and those of them typed by a store after the read
+        self.assumed_empty: dict[int, Any] = {}
+        self.typed_after_read: list = []
 
     @property
     def function(self) -> FunctionTrace:

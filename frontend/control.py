@@ -33,6 +33,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from ir import TypingError, UnsupportedError
+from ir.core import Operation
 from ir.ops import ConditionOp, ForOp, IfOp, WhileOp, YieldOp
 from ir.types import bool_, i64, u64
 
@@ -234,14 +235,23 @@ def _settle(build: Callable[[list[Layout]], tuple[Any, list[Layout]]], layouts: 
     where the body relied on those."""
     tr = _tr()
     for _ in range(MAX_LOOP_RETRACES):
-        relied_on = tr.bounds_relied_on
+        relied_on, typed = tr.bounds_relied_on, len(tr.typed_after_read)
         op, widened = build(layouts)
-        if widened == layouts and (tr.bounds_relied_on == relied_on or same_bounds(widened, layouts)):
+        if widened == layouts and (tr.bounds_relied_on == relied_on or same_bounds(widened, layouts)) \
+                and not _typed_from_outside(op, tr.typed_after_read[typed:]):
             return op, widened
         op.erase()
         layouts = widened
     raise _tr().error(TypingError, "the types of the loop's variables do not settle; "
                                    "give each variable one type before the loop")
+
+
+def _typed_from_outside(op: Any, typed: list) -> bool:
+    """Whether the body of loop ``op`` read a container that exists before the loop as empty
+    (``lists.assume_empty``) and then stored in it: the next trip reads its items, so the
+    loop is traced again with the container typed."""
+    return any(not op.is_ancestor_of(v.owner if isinstance(v.owner, Operation) else v.owner.parent_op)
+               for v in typed)
 
 
 def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callable[[Any], None],

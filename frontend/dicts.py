@@ -37,7 +37,7 @@ from ir.types import BoolType, DictType, IntType, ListType, TupleType, Type, boo
 from . import hashed
 from .context import TraceContext, current
 from .hashed import key_kind, read, storable, unify, value_kind
-from .lists import give_type
+from .lists import assume_empty, give_type
 from .runtime_calls import call_python
 from .values import OptionalValue, Symbolic, define, describe
 
@@ -231,6 +231,9 @@ def _equal(negate: bool) -> Callable[[Any, Any], Any]:
 
 def _get(d: Symbolic, key: Any, *default: Any) -> Any:
     key = _lookup_key(key)
+    if not default and d.type.value is None:   # nothing stored in it yet: empty, None
+        assume_empty(d, length(d))
+        return None
     if not default:   # None where it is missing
         present = contains(d, key)
         fallback = _placeholder(d)
@@ -243,9 +246,6 @@ def _get(d: Symbolic, key: Any, *default: Any) -> Any:
 def _placeholder(d: Symbolic) -> Any:
     """A value of the values' type that ``d.get(key)`` reads where the key is missing (it is None there)."""
     t = d.type.value
-    if t is None:
-        raise _tr().error(TypingError, "the values of this dict have no known type (nothing was stored in it in "
-                                       "compiled code): store an item first, or give get() a default")
     if not t.is_scalar:
         raise _tr().error(UnsupportedError, f"d.get(key) of a dict of {t} values is not supported in compiled "
                                             "code; test 'key in d' first, or give a default")

@@ -47,7 +47,7 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.ops import ForOp, WhileOp
 from ir.types import (
-    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, bool_, iterator, str_, view,
+    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, bool_, i64, iterator, str_, view,
 )
 
 from . import arith
@@ -55,7 +55,7 @@ from .context import RegionFrame, TraceContext, current
 from .control import TracesItsOwnLoop, staged_if_exp, staged_while
 from .iteration import IndexedIterable
 from .lists import (  # shared with lists
-    before_current_region, give_type, item_value, on_stack, python_items, read_type,
+    before_current_region, give_type, item_value, on_stack, python_items, read_of_empty, read_type,
 )
 from .runtime_calls import call_python
 from .values import Symbolic, describe, python_scalar_type
@@ -375,9 +375,15 @@ def unify(current_kind: tuple[Type | None, bool], kind: Kind, what: str) -> Kind
 
 
 def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None, bool], what: str,
-         raises: bool = True) -> Any:
-    """A key, value or element of kind ``kind`` that ``fn(*args)`` returns when the code runs."""
+         raises: bool = True, container: Symbolic | None = None) -> Any:
+    """A key, value or element of kind ``kind`` that ``fn(*args)`` returns when the code runs,
+    read from ``container`` (default: ``args[0]``); of one nothing was stored in before, which
+    is empty there (``lists.assume_empty``), ``fn`` raises CPython's error or the loop does
+    not run."""
     t, numpy = kind
+    container = args[0] if container is None else container
+    if t is None and isinstance(container, Symbolic) and isinstance(container.type, (DictType, SetType)):
+        read_of_empty(name, fn, args, container, call_python("len", len, (container,), i64, raises=False))
     if t is None:
         raise _tr().error(TypingError, f"the {what} have no known type here: nothing the code stores in it "
                                        "before this line gave it (compiled code types a container by what is "
@@ -404,9 +410,8 @@ def _check_known_items(t: Type, what: str) -> None:
 
 def read_pair(name: str, fn: Callable[..., Any], args: tuple, kinds: tuple[Kind, Kind], what: str) -> tuple:
     """The (key, value) pair of ``kinds`` that ``fn(*args)`` returns when the code runs (one call)."""
-    if any(t is None for t, _ in kinds):
-        raise _tr().error(TypingError, f"the {what} have no known type (nothing was stored in it in compiled "
-                                       "code): store an item first, or make it with one")
+    if any(t is None for t, _ in kinds):   # nothing stored in it yet: empty
+        read_of_empty(name, fn, args, args[0], call_python("len", len, (args[0],), i64, raises=False))
     for t, _ in kinds:
         _check_known_items(t, what)
     pair = call_python(name, fn, args, TupleType(tuple(read_type(t) for t, _ in kinds)), what=name)
@@ -641,16 +646,17 @@ class Iteration(TracesItsOwnLoop, IndexedIterable):
 
     def _current(self, cursor: Symbolic) -> Any:
         t = self.container.type
+        box = self.container
         if isinstance(t, SetType):
-            return read("set iteration", _item, (cursor,), (t.element, t.numpy), "elements of this set", False)
+            return read("set iteration", _item, (cursor,), (t.element, t.numpy), "elements of this set", False, box)
         key = (t.key, t.key_numpy), "keys of this dict"
         value = (t.value, t.value_numpy), "values of this dict"
         if self.part == "keys":
-            return read("dict iteration", _item, (cursor,), *key, raises=False)
+            return read("dict iteration", _item, (cursor,), *key, raises=False, container=box)
         if self.part == "values":
-            return read("dict iteration", _item, (cursor,), *value, raises=False)
-        return (read("dict iteration", _item_part, (cursor, 0), *key, raises=False),
-                read("dict iteration", _item_part, (cursor, 1), *value, raises=False))
+            return read("dict iteration", _item, (cursor,), *value, raises=False, container=box)
+        return (read("dict iteration", _item_part, (cursor, 0), *key, raises=False, container=box),
+                read("dict iteration", _item_part, (cursor, 1), *value, raises=False, container=box))
 
 
 class _Enumerated(TracesItsOwnLoop, IndexedIterable):

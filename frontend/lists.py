@@ -33,8 +33,9 @@ Python-semantics decisions:
 * ``sum(lst)`` has one type, that of the sum of two items and the start: of an empty list of
   floats it is ``0.0`` where CPython gives the start, the int ``0`` -- as a loop's
   accumulator ``s = 0`` is a float after a loop adding floats (``frontend.layout``).
-* An item of a list nothing was stored in yet, in the code before the read, is refused: the
-  list is empty unless code after the read (in a loop) stores in it, which is not known there.
+* A list nothing was stored in yet, in the code before a read of its items, is empty there:
+  the read gives CPython's result for an empty list; a loop whose body stores in it after
+  the read is traced again with the list typed (:func:`assume_empty`).
 * ``len``, indexing and iteration of lists of numbers read the list in place (``list.len``,
   ``list.get``); everything else is a ``py.call``.  A list that exists outside the compiled
   function (a global, a closure's, a default) is never copied into a run-time one: changing
@@ -47,7 +48,7 @@ import copy
 import operator
 import types
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import numpy as np
 
@@ -61,7 +62,7 @@ from ir.types import (
 )
 
 from . import arith
-from .context import RegionFrame, TraceContext, current
+from .context import PathEnds, RegionFrame, TraceContext, current
 from .iteration import IndexedIterable
 from .runtime_calls import call_python, call_python_array
 from .values import Symbolic, define, describe, python_scalar_type
@@ -69,7 +70,8 @@ from .values import Symbolic, define, describe, python_scalar_type
 __all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "as_passed", "merged_type",
            "merged_value", "snapshot", "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin",
            "binary", "ListItems", "length", "contains", "truth", "give_type", "python_items", "before_current_region",
-           "on_stack", "read_type", "kind_of", "item_value"]
+           "on_stack", "read_type", "kind_of", "item_value", "assume_empty",
+           "read_of_empty"]
 
 
 def _tr() -> TraceContext:
@@ -269,11 +271,13 @@ def give_type(lst: Symbolic, t: ObjectType) -> None:
     value = lst.value
     if value.type == t:
         return
+    tr = _tr()
+    if tr.assumed_empty.get(id(value)) is value:
+        tr.typed_after_read.append(value)
     if isinstance(value, OpResult) and isinstance(value.op, PyCallOp) and \
             all(isinstance(user, (PyCallOp, ListLenOp, ListGetOp)) for user, _ in value.uses):
         value.type = t
         return
-    tr = _tr()
     where = (value.op.parent, value.op.parent.index_of(value.op) + 1) if isinstance(value, OpResult) \
         else (value.owner, 0)
     with tr.builder.inside(*where):
@@ -412,7 +416,7 @@ def _read(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises:
     """An item of ``lst`` that ``fn(lst, *args)`` returns when the code runs."""
     t = lst.type
     if t.element is None:
-        _unknown_items(lst)
+        read_of_empty(name, fn, (lst, *args), lst, length(lst))
     read = read_type(t.element)
     value = call_python(name, fn, (lst, *args), read, raises)
     if isinstance(t.element, TupleType):   # a Python tuple of its (Python) items
@@ -450,12 +454,30 @@ def _index(x: Any, what: str) -> Any:
     return x
 
 
-def _unknown_items(lst: Symbolic) -> None:
-    """Refuse to read a list whose items have no type yet: it is empty unless code later in the
-    function (in a loop) stores in it, which compiled code does not know here."""
-    raise _tr().error(TypingError, "the items of this list have no known type here: nothing the code stores in "
-                                   "it before this line gave it (compiled code types a list by what is stored in "
-                                   "it earlier in the code); store first, or make it with an item")
+def read_of_empty(name: str, fn: Callable[..., Any], args: tuple, container: Symbolic, size: Symbolic) -> NoReturn:
+    """An item ``fn(*args)`` reads of ``container`` of no item type (``size`` its length),
+    which is empty here (:func:`assume_empty`): ``fn`` raises CPython's error (the
+    ``IndexError`` of ``lst[i]``, ``max()``'s ``ValueError``), or the loop reading it does not
+    run, so the path ends: nothing after it is traced with an item of no type."""
+    assume_empty(container, size)
+    call_python(name, fn, args, none, raises=True)
+    raise PathEnds()
+
+
+def assume_empty(container: Symbolic, size: Symbolic) -> None:
+    """Items of ``container`` (a list, dict or set of no known item type; ``size`` its length)
+    are read here.  Nothing was stored in it earlier in the code, so it is empty when this
+    runs, and the read gives CPython's result for an empty one (an ``IndexError``, no trip of
+    a loop) -- unless a store later in an enclosing loop, whose next trip comes back here,
+    gives it items: that store types the container (:func:`give_type`), and the loop is traced
+    again with it typed (``frontend.control``).  A run-time check raises where the container
+    holds items all the same (a second name for it that compiled code saw as another object,
+    ``f(a, a)``) -- loudly, never reading items of an unknown type."""
+    tr = _tr()
+    tr.assumed_empty[id(container.value)] = container.value
+    arith.raise_if(arith.compare("!=", size, 0), "RuntimeError",
+                   "compiled code read this container as empty (nothing was stored in it before this line) but "
+                   "it holds items: store in it before this line, or make it with an item", deviation=True)
 
 
 def _python_name(x: Any) -> str:
@@ -829,8 +851,12 @@ def to_array(lst: Symbolic, dtype: Any = None) -> Symbolic:
     ndim, t = 0, lst.type
     while isinstance(t, ListType):
         ndim, t = ndim + 1, t.element
-    if t is None:
-        _unknown_items(lst)
+    if lst.type.element is None:   # empty: NumPy's empty float64 array (or of ``dtype``)
+        assume_empty(lst, length(lst))
+        t = f64
+    elif t is None:
+        raise _tr().error(TypingError, "np.array() of lists nothing was stored in before this line: compiled code "
+                                       "does not know their items' type; store in them first")
     if not t.is_scalar:
         raise _tr().error(UnsupportedError, f"np.array() of a {lst.type} is not supported in compiled code")
     if dtype is None:
@@ -865,8 +891,9 @@ def _list_of(iterable: Any = ()) -> Any:
 
 def _sum(lst: Symbolic, start: Any = 0) -> Any:
     t = lst.type
-    if t.element is None:
-        _unknown_items(lst)
+    if t.element is None:   # empty: the start
+        assume_empty(lst, length(lst))
+        return start
     if not t.element.is_scalar:
         raise _tr().error(TypingError, f"sum() of a {t} is not supported in compiled code")
     sample = _sample_kind(t.element, t.numpy)

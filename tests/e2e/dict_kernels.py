@@ -408,3 +408,49 @@ def deleted_missing(x):
     d = {i: i for i in range(3)}
     del d[x]
     return d
+
+
+def read_before_the_first_store(n):
+    """The read's branch comes first in the loop's body: the loop is traced again with the
+    dict typed by the store in the other branch."""
+    groups = {}
+    for i in range(n):
+        if i % 2 in groups:
+            groups[i % 2].append(i)
+        else:
+            groups[i % 2] = [i]
+    return groups
+
+
+def values_of_no_type(n):
+    d = {}
+    return d[n]
+
+
+def empty_argument_read(d):
+    total = 0
+    for key, value in d.items():
+        total += key * value
+    return total, d.get(3), d.popitem()
+
+
+def get_before_the_store(n):
+    d = {}
+    out = []
+    for i in range(n):
+        v = d.get(i - 1)
+        if v is not None:
+            out.append(v)
+        d[i] = i * 10
+    return out
+
+
+def popitem_in_the_loop_that_fills_it(n):
+    d = {}
+    for i in range(n):
+        if d:
+            key, value = d.popitem()
+            d[key + 1] = value * 2.0
+        else:
+            d[i] = 1.5
+    return d

@@ -308,3 +308,58 @@ def extremes_of_a_list_made_while_compiling(p):
 def extreme_of_one_item(n):
     """From the fuzzer: max() of a Python list or tuple of one constant item called max(item)."""
     return max([3]) + min((4,)) + max([n, 1]) + n
+
+
+def read_in_a_loop_before_the_store(n):
+    """Read at the top of the loop's body, stored in at its end: the loop is traced again with
+    the list typed by the store."""
+    lst = []
+    total = 0.0
+    k = 0
+    while k < n:
+        for x in lst:
+            total += x
+        lst.append(1.5 * k)
+        k += 1
+    return total, lst
+
+
+def read_of_an_empty_comprehension(n):
+    """A comprehension whose condition is false while compiling: empty, of no item type."""
+    lst = [i for i in range(n) if False]
+    return sum(lst), len(lst), np.array(lst).shape, max(lst)
+
+
+def stored_only_after_a_raise(n):
+    lst = []
+    if n > 100:
+        raise ValueError("too big")
+        lst.append(n)
+    return lst[n]
+
+
+def last_item_doubled(n):
+    lst = []
+    for i in range(n):
+        if lst:
+            lst.append(lst[-1] * 2)
+        else:
+            lst.append(1)
+    return lst
+
+
+def sum_of(lst):
+    """An empty list argument: of no item type."""
+    s = 0
+    for x in lst:
+        s += x
+    return s, sum(lst)
+
+
+def first_of(lst):
+    return lst[0]
+
+
+def first_of_one_after_storing_in_the_other(a, b):
+    b.append(1.5)
+    return a[0]

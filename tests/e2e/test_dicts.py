@@ -67,6 +67,11 @@ CASES = [
     (k.enumerated, [(5,), (0,)]),
     (k.deleted_items, [(1,), (2,)]),
     (k.deleted_missing, [(1,), (5,)]),
+    (k.read_before_the_first_store, [(5,), (0,)]),
+    (k.values_of_no_type, [(1,)]),
+    (k.empty_argument_read, [({},)]),
+    (k.get_before_the_store, [(4,)]),
+    (k.popitem_in_the_loop_that_fills_it, [(5,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -181,21 +186,6 @@ def grouped_by_setdefault(n):
     return groups
 
 
-def read_before_the_first_store(n):
-    groups = {}
-    for i in range(n):
-        if i % 2 in groups:
-            groups[i % 2].append(i)
-        else:
-            groups[i % 2] = [i]
-    return groups
-
-
-def values_of_no_type(n):
-    d = {}
-    return d[n]
-
-
 def zipped(n):
     d = {i: i for i in range(n)}
     out = 0
@@ -257,9 +247,7 @@ def unknown_method(n):
     (array_as_value, (np.ones(2),), UnsupportedError, "cannot be a dict value"),
     (default_of_another_type, (2,), TypingError, "the default is a int"),
     (setdefault_without_default, (2,), UnsupportedError, "without a default stores None"),
-    (values_of_no_type, (1,), TypingError, "the values of this dict have no known type"),
     (grouped_by_setdefault, (3,), UnsupportedError, "the values of this dict are list<\\?>: a container stored empty"),
-    (read_before_the_first_store, (3,), TypingError, "store first, as in 'if k not in d"),
     (zipped, (3,), UnsupportedError, "zip\\(\\) of a dict<i64, i64>"),
     (list_of_numpy_items, (INTS,), UnsupportedError, "a list of the items of a dict of NumPy scalars"),
     (truth_of_a_view, (3,), UnsupportedError, "the truth value of d.keys\\(\\)"),

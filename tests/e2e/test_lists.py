@@ -47,6 +47,10 @@ CASES = [
     (k.made_and_changed_after_a_return, [(7,), (2,)]),
     (k.extremes_of_a_list_made_while_compiling, [(3,), (1,)]),
     (k.extreme_of_one_item, [(2,)]),
+    (k.read_in_a_loop_before_the_store, [(4,), (0,)]),
+    (k.read_of_an_empty_comprehension, [(3,)]),
+    (k.stored_only_after_a_raise, [(2,)]),
+    (k.last_item_doubled, [(5,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]
@@ -80,7 +84,7 @@ def test_as_cpython(fn, args, capsys):
 ARGUMENTS = [
     (k.total_of, ([1.0, 2.5, -3.0],)), (k.total_of, ([np.float32(1.5), np.float32(2)],)),
     (k.total_of, ([True, False, True],)), (k.extended, ([5, 6], 3)), (k.extended, ([7], 0)),
-    (k.row_sums, ([[1, 2], [], [3]],)), (k.echoed, (["a", "bc"],)),
+    (k.row_sums, ([[1, 2], [], [3]],)), (k.echoed, (["a", "bc"],)), (k.sum_of, ([],)), (k.first_of, ([],)),
 ]
 
 
@@ -184,12 +188,20 @@ def test_a_global_list_changed_in_a_loop_is_refused_and_left_as_it_is():
     assert GLOBAL_ITEMS == [1, 2]
 
 
-def test_a_list_of_no_item_type_read_where_later_code_may_fill_it_is_refused():
+def test_a_list_of_no_item_type_read_where_later_code_may_fill_it_is_cpythons():
     """From the fuzzer: the while loop's first iterations run while compiling, where the
     comprehension's condition is false (an empty list of no item type), then at run time;
-    its sum was an internal VerificationError, then is refused naming the line."""
-    with pytest.raises(TypingError, match="no known type here"):
-        compile(k.empty_in_the_first_iterations)(5)
+    its sum was an internal VerificationError, then refused naming the line, now CPython's."""
+    assert compile(k.empty_in_the_first_iterations)(5) == k.empty_in_the_first_iterations(5)
+
+
+def test_an_empty_list_read_through_a_second_name_that_holds_items_raises_not_guesses():
+    """``f(a, a)`` of an empty list: compiled code sees two lists of no item type and reads
+    ``a`` as empty; where the store through ``b`` gave it an item, the read raises naming
+    what to do (never an item read as a wrong type)."""
+    shared = []
+    with pytest.raises(RuntimeError, match="read this container as empty"):
+        compile(k.first_of_one_after_storing_in_the_other)(shared, shared)
 
 
 def returns_a_global(n):
