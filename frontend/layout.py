@@ -251,6 +251,10 @@ def _defined_inside(value: Any, op: Operation | None) -> bool:
         return _defined_inside(value.flag, op) or _defined_inside(value.value, op)
     if isinstance(value, tuple):
         return any(_defined_inside(v, op) for v in value)
+    if isinstance(value, (list, dict, set)):   # a Python container made a run-time one in the branch
+        from . import hashed, lists   # a layer above
+
+        value = lists.current_value(value) if isinstance(value, list) else hashed.current_value(value)
     if op is None or not isinstance(value, Symbolic):
         return False
     owner = value.value.owner
