@@ -35,6 +35,9 @@ instruction combiner and call-site splitting, whose work our own passes
 already did (``version``, ``licm``, ``fold``): on the benchmark kernels it
 took up to 2.7 times as long (matmul's loop nest, copied whole by the
 unswitching; 73 ms against 68 ms for jacobi_2d) and made no kernel faster.
+Which loops LLVM may unroll by a count known only at run time is said per
+loop by the code generator (``compiler.codegen.control._no_runtime_unroll``),
+not by a process-wide LLVM option.
 Functions the caller names ``cold`` (code that rarely runs) are marked
 ``optnone``: no pipeline optimizes them (:func:`_set_cold`).  Machine code is generated at LLVM's level 3, except for level 0, which
 uses the fast instruction selector of LLVM's level 0 (a separate LLJIT): -O0

@@ -92,8 +92,9 @@ def _no_runtime_unroll(op: ForOp | WhileOp) -> bool:
     vectorizer leaves after its vector loop, of the copy loops of a whole-array
     assignment -- and the machine code's instruction selection, register allocation and
     loop strength reduction then worked on all of it.  Without it on these loops, LLVM's
-    optimization plus machine code took about 97 instead of 120 ms for softmax_rows' module
-    and 99 instead of 135 ms for jacobi_2d's.  Run times at the bench's quick sizes: within
+    optimization plus machine code in the first call took 71 instead of 90 ms for
+    softmax_rows and 102 instead of 141 ms for jacobi_2d (first call 189 -> 166 ms and
+    239 -> 197 ms of CPU).  Run times at the bench's quick sizes: within
     noise for every kernel but heat_step (0.58 of before) and jacobi_2d (0.66), whose
     unrolled scalar loops were slower; arc_distance perhaps 2 % slower.  Turning it off for
     every loop saved 3 to 5 ms more but made kernels with plain innermost loops slower

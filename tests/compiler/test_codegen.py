@@ -729,3 +729,28 @@ def test_floor_division_by_a_constant_power_of_two_is_pythons(x):
     f = compile(_divmod_by_powers_of_two)
     assert f(x) == _divmod_by_powers_of_two(x)
     assert "ashr" in f.inspect_ir(stage="lowered")   # a shift, not a division
+
+
+def _row_sums_then_total(a, n):
+    total = 0.0
+    for i in range(n):          # an outer loop: LLVM must not unroll it by a run-time count
+        s = 0.0
+        for j in range(n):      # a plain innermost loop: LLVM may
+            s += a[i, j]
+        total += s
+    return total
+
+
+def test_outer_loops_are_not_unrolled_by_a_run_time_count():
+    """``llvm.loop.unroll.runtime.disable`` on the outer loop only (compiler.codegen.control);
+    the result is unchanged."""
+    from compiler import compile
+
+    a = np.arange(36.0).reshape(6, 6)
+    f = compile(_row_sums_then_total)
+    assert f(a, 6) == _row_sums_then_total(a, 6)
+    text = f.inspect_ir(stage="lowered")
+    ids = re.findall(r"!llvm\.loop (!\d+)", text)
+    assert len(ids) == 1
+    hint = re.search(r"^(!\d+) = !\{ ?!\"llvm\.loop\.unroll\.runtime\.disable\" ?\}", text, re.MULTILINE).group(1)
+    assert re.search(rf"^{ids[0]} = !\{{ ?{ids[0]}, {hint} ?\}}", text, re.MULTILINE)
