@@ -48,11 +48,15 @@ def py_call(fn, result_type, *args):
 
 @functools.cache
 def register_py_call() -> None:
-    """Make the frontend trace calls of :func:`py_call` (done before the first trace, not on
-    ``import compiler``, which loads neither the frontend nor NumPy)."""
+    """Make the frontend trace calls of :func:`py_call`, and give it the runtime's functions of
+    arrays stored in containers (done before the first trace, not on ``import compiler``,
+    which loads neither the frontend nor NumPy)."""
+    from frontend.pycall import install_array_memory
     from frontend.runtime_calls import stage_py_call
+    from runtime.memory import array_parts, stored_array
 
     stage_py_call(py_call, as_type)
+    install_array_memory(stored_array, array_parts)
 
 
 __all__ = ["compile", "Compiler", "Dispatcher", "CompiledFunction", "CompileOptions", "compile_function",

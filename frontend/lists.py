@@ -18,7 +18,10 @@ Python-semantics decisions:
 
 * Every item of a run-time list has one type: Python numbers of one kind (``list<i64>``,
   ``list<f64>``, ``list<bool>``, ``list<c128>``), NumPy scalars of one dtype (``list<np.f32>``:
-  what ``lst.append(a[i])`` stores), strings, or lists.  Storing a value of another type is a
+  what ``lst.append(a[i])`` stores), strings, lists, or arrays of one dtype and number of
+  dimensions (``list<array<f64, 1, A>>``: each item the NumPy array over the memory of the
+  array stored, owning a reference of it; an argument's memory, which compiled code borrows,
+  cannot be stored).  Storing a value of another type is a
   ``TypingError`` naming the line (CPython would hold a list of mixed types, whose items compiled
   code could not type): convert it first (``float(x)``).  An empty list takes the type of the
   first item stored in it.
@@ -54,7 +57,8 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.core import OpResult
+from ir.core import IsolatedFromAbove, OpResult, Value
+from ir.interfaces import ownership
 from ir.ops import ForOp, ListGetOp, ListLenOp, PyCallOp, RetypeOp, WhileOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, bool_, c128,
@@ -64,7 +68,8 @@ from ir.types import (
 from . import arith
 from .context import PathEnds, RegionFrame, TraceContext, current
 from .iteration import IndexedIterable
-from .runtime_calls import call_python, call_python_array
+from .pycall import array_parts
+from .runtime_calls import StoredArray, call_python, call_python_array
 from .values import Symbolic, define, describe, python_scalar_type
 
 __all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "as_passed", "merged_type",
@@ -230,6 +235,7 @@ def _build(items: list) -> Symbolic:
                                        f"({', '.join(sorted(_kind_name(k) for k in kinds))}) cannot be a run-time "
                                        "list in compiled code; convert the items to one type")
     element, numpy = kinds.pop() if kinds else (None, False)
+    values = [_stored(v) for v in values]
     values = _unify_nested(values, element)
     return call_python("list", lambda *xs: list(xs), tuple(values), ListType(element, numpy), raises=False)
 
@@ -335,8 +341,7 @@ def _item_kind(value: Any) -> tuple[Type, bool]:
         if isinstance(t, ObjectType):
             return t, False
         if isinstance(t, ArrayType):
-            raise _tr().error(UnsupportedError, "a list of arrays is not supported in compiled code yet; use a "
-                                                "2-d array (np.empty((n, m))) or a tuple of arrays")
+            return _array_item(t), False
         raise _tr().error(UnsupportedError, f"a list of {t} values is not supported in compiled code")
     t = python_scalar_type(value)
     if t is not None:
@@ -345,7 +350,44 @@ def _item_kind(value: Any) -> tuple[Type, bool]:
                                         "lists hold numbers, strings or lists")
 
 
+def _array_item(t: ArrayType) -> ArrayType:
+    """The item type of a list of arrays of ``t``'s dtype and dimensions: any layout (a list
+    holds C arrays and views alike)."""
+    if t.readonly:
+        raise _tr().error(UnsupportedError, "a read-only array cannot be an item of a run-time list in compiled "
+                                            "code (its items are written through); store a copy, a.copy()")
+    return ArrayType(t.dtype, t.ndim, "A")
+
+
+def _stored(value: Any) -> Any:
+    """An item as a list stores it: an array as one sharing the memory and owning a reference
+    (``runtime.memory.stored_array``: a list of arrays holds the arrays themselves).  The
+    memory of an argument (or a view of one) is the caller's, which compiled code borrows and
+    a list cannot own: refused here where that is known, else when the code runs."""
+    if isinstance(value, Symbolic) and isinstance(value.type, ArrayType):
+        if _argument_memory(value.value):
+            raise _tr().error(UnsupportedError, "a list of arrays in compiled code holds arrays the compiled code "
+                                                "made (np.zeros, an array expression, a.copy(), or views of these); "
+                                                "this one is an argument's memory: store a copy, a.copy()")
+        return StoredArray(value)
+    return value
+
+
+def _argument_memory(value: Value) -> bool:
+    """Whether ``value`` is a function's argument or a view of one (through views)."""
+    while isinstance(value, OpResult):
+        kind = ownership(value.op, value.index)
+        if kind is None or kind.kind != "view":
+            return False
+        value = value.op.operand(kind.view_of)
+    parent = value.owner.parent_op
+    return parent is not None and parent.has_trait(IsolatedFromAbove)
+
+
 def _tuple_part(value: Any) -> Type:
+    if isinstance(value, Symbolic) and isinstance(value.type, ArrayType):
+        raise _tr().error(UnsupportedError, "a tuple holding an array cannot be an item of a run-time list in "
+                                            "compiled code; store the arrays in lists of their own")
     t, numpy = _item_kind(value)
     if numpy:
         raise _tr().error(UnsupportedError, "a tuple holding a NumPy scalar cannot be an item of a run-time list in "
@@ -365,7 +407,7 @@ def _check_store(lst: Symbolic, value: Any) -> Any:
     """``value`` made storable in ``lst`` (whose item type it may set, if not known yet)."""
     value = item_value(value)
     _check_kind(lst, _item_kind(value), value)
-    return value
+    return _stored(value)
 
 
 def _check_kind(lst: Symbolic, kind: tuple[Type, bool], value: Any = None) -> None:
@@ -407,7 +449,7 @@ def _same_items(a: Symbolic, b: Any, what: str) -> Any:
 
 def read_type(t: Type) -> Type:
     """The type a ``py.call`` reads an item of type ``t`` as (then cast to ``t``)."""
-    if isinstance(t, (ObjectType, BoolType, TupleType)):   # a tuple holds Python numbers: read as they are
+    if isinstance(t, (ObjectType, BoolType, TupleType, ArrayType)):   # a tuple holds Python numbers: read as they are
         return t
     return {IntType: i64, FloatType: f64, ComplexType: c128}[type(t)]
 
@@ -418,6 +460,8 @@ def _read(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises:
     if t.element is None:
         read_of_empty(name, fn, (lst, *args), lst, length(lst))
     read = read_type(t.element)
+    if isinstance(read, ArrayType):   # its parts, a reference of its memory for compiled code
+        return call_python(name, lambda *a: array_parts(fn(*a)), (lst, *args), read, raises)
     value = call_python(name, fn, (lst, *args), read, raises)
     if isinstance(t.element, TupleType):   # a Python tuple of its (Python) items
         return python_items(_tr().unpack(value))
@@ -857,6 +901,14 @@ def to_array(lst: Symbolic, dtype: Any = None) -> Symbolic:
     elif t is None:
         raise _tr().error(TypingError, "np.array() of lists nothing was stored in before this line: compiled code "
                                        "does not know their items' type; store in them first")
+    if isinstance(t, ArrayType):   # stacked: NumPy's ValueError where their shapes differ
+        arith.raise_if(arith.compare("==", length(lst), 0), "ValueError",
+                       "np.array() of an empty list of arrays is a 1-d float64 array in NumPy, which compiled code "
+                       f"(typed by the items: {ndim + t.ndim}-d {t.dtype}) does not make; test len(lst) first",
+                       deviation=True)
+        ndim, t = ndim + t.ndim, t.dtype
+        target = t if dtype is None else from_dtype(np.dtype(dtype))
+        return call_python_array("np.array", lambda v: np.array(v, dtype=dtype), (lst,), ArrayType(target, ndim, "C"))
     if not t.is_scalar:
         raise _tr().error(UnsupportedError, f"np.array() of a {lst.type} is not supported in compiled code")
     if dtype is None:

@@ -9,8 +9,12 @@ address), under a key that names them: ``"print#3"``; so are the objects
 compiled code reads in place (a ``np.random.Generator`` of a global variable).
 
 :func:`array_view` is how a target turns an array operand, passed as
-``(data, *shape, *strides)``, back into a NumPy array: a view of the compiled
-code's memory, valid during the call only.
+``(data, *shape, *strides, meminfo)``, back into a NumPy array: a view of the compiled
+code's memory, valid during the call only.  :func:`stored_array` is how it turns one
+into an array a container keeps (owning a reference of the memory), and
+:func:`array_parts` how compiled code reads such an array back: functions of the
+runtime's memory management, which the compiler installs
+(:func:`install_array_memory`; the frontend does not import the runtime).
 """
 from __future__ import annotations
 
@@ -21,7 +25,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["register", "target", "target_address", "array_view", "string_constant"]
+__all__ = ["register", "target", "target_address", "array_view", "string_constant", "install_array_memory",
+           "stored_array", "array_parts"]
 
 _lock = threading.Lock()
 _targets: dict[str, Callable] = {}
@@ -61,8 +66,8 @@ def target_address(key: str) -> int:
 
 def array_view(parts: tuple, dtype: np.dtype, ndim: int, writable: bool = False) -> np.ndarray:
     """A NumPy view of an array of compiled code, read-only unless ``writable``: ``parts`` is
-    ``(data, *shape, *strides)`` with byte strides."""
-    data, shape, strides = parts[0], parts[1:1 + ndim], parts[1 + ndim:]
+    ``(data, *shape, *strides, meminfo)`` with byte strides."""
+    data, shape, strides = parts[0], parts[1:1 + ndim], parts[1 + ndim:1 + 2 * ndim]
     if not all(shape):
         return np.empty(shape, dtype)
     low = sum((n - 1) * s for n, s in zip(shape, strides) if s < 0)       # the lowest byte, from data
@@ -71,3 +76,23 @@ def array_view(parts: tuple, dtype: np.dtype, ndim: int, writable: bool = False)
     view = np.ndarray(shape, dtype, buffer=memory, offset=-low, strides=strides)
     view.flags.writeable = writable
     return view
+
+
+_array_memory: dict[str, Callable] = {}
+
+
+def install_array_memory(stored: Callable, parts: Callable) -> None:
+    """The runtime's ``stored_array`` and ``array_parts`` (``runtime.memory``), which the
+    targets below call."""
+    _array_memory.update(stored=stored, parts=parts)
+
+
+def stored_array(parts: tuple, dtype: np.dtype, ndim: int) -> np.ndarray:
+    """An array operand as a container stores it: sharing the memory, owning a reference."""
+    return _array_memory["stored"](parts, dtype, ndim)
+
+
+def array_parts(a: np.ndarray) -> tuple:
+    """``(meminfo, data, *shape, *strides)`` of an array :func:`stored_array` made, a reference
+    of its memory for compiled code to own (the ``py.call`` result of an array type)."""
+    return _array_memory["parts"](a)

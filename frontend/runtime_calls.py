@@ -37,6 +37,7 @@ import random
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -53,11 +54,11 @@ from ir.types import (
 
 from .context import TraceContext, current
 from . import text
-from .pycall import array_view, register
+from .pycall import array_view, register, stored_array
 from .values import OptionalValue, Symbolic, describe, python_scalar_type, type_of
 
 __all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "call_python", "call_python_array", "print_", "lookup",
-           "numpy_in_place", "stage_py_call", "py_call"]
+           "numpy_in_place", "stage_py_call", "py_call", "StoredArray"]
 
 
 def _tr() -> TraceContext:
@@ -65,6 +66,15 @@ def _tr() -> TraceContext:
 
 
 # ----------------------------------------------------------------- arguments
+@dataclass(frozen=True)
+class StoredArray:
+    """An array operand that a container stores (``lst.append(a)``): passed as an array that
+    shares the memory and owns a reference of it (``frontend.pycall.stored_array``), not as a
+    view valid during the call only."""
+
+    array: Symbolic
+
+
 class _Template:
     """How the boxed operands of a ``py.call`` become the arguments of the Python call.
 
@@ -76,7 +86,13 @@ class _Template:
 
     def add(self, value: Any, writable: bool = False) -> Callable[[tuple], Any]:
         """A function of the boxed operands that gives ``value`` back as CPython holds it
-        (an array as a read-only view unless ``writable``)."""
+        (an array as a read-only view unless ``writable``; a :class:`StoredArray` as the
+        array a container keeps)."""
+        if isinstance(value, StoredArray):
+            index, t = len(self.leaves), value.array.type
+            self.leaves.append(value.array.value)
+            dtype, ndim = to_dtype(t.dtype), t.ndim
+            return lambda boxed: stored_array(boxed[index], dtype, ndim)
         if isinstance(value, Symbolic):
             t = value.type
             if isinstance(t, TupleType):

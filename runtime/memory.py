@@ -39,7 +39,7 @@ from typing import Any, Callable, Sequence
 from .abi import HEADER_SIZE, emit_decref, emit_incref
 
 __all__ = ["HEADER_SIZE", "MemInfoOwner", "array_from_result", "refcount", "incref", "decref",
-           "live_owners", "data_pointer_function"]
+           "live_owners", "data_pointer_function", "stored_array", "array_parts"]
 
 _REFCOUNT_FUNCTION = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _helpers_lock = threading.Lock()
@@ -270,3 +270,32 @@ def array_from_result(dtype: Any, shape: Sequence[int], strides: Sequence[int], 
                 readonly = readonly or not a.flags.writeable
                 return np.asarray(_ArrayInterface(dtype.str, shape, strides, data_ptr, readonly, a))
     return np.array(np.asarray(_ArrayInterface(dtype.str, shape, strides, data_ptr, True, None)), copy=True)
+
+
+def stored_array(parts: Sequence[int], dtype: Any, ndim: int) -> Any:
+    """The NumPy array compiled code stores in a container (a list of arrays): ``parts`` is
+    ``(data, *shape, *strides, meminfo)`` of an array compiled code allocated (or a view of
+    one), and the array shares its memory, owning a reference of its own -- the container
+    holds the very memory, as CPython's list holds the very array.  Memory compiled code
+    borrows (an argument's, a view of one: a null meminfo) has no count to own: a
+    ``TypeError`` says to store a copy."""
+    meminfo = parts[-1]
+    if not meminfo:
+        raise TypeError("compiled code stores in a list only arrays it made (np.empty, np.zeros, an array "
+                        "expression, a.copy(), or views of these); this one is an argument's memory (or a view "
+                        "of it): store a copy, lst.append(a.copy())")
+    incref(meminfo)
+    return array_from_result(dtype, parts[1:1 + ndim], parts[1 + ndim:1 + 2 * ndim], parts[0], meminfo)
+
+
+def array_parts(a: Any) -> tuple:
+    """``(meminfo, data, *shape, *strides)`` of an array :func:`stored_array` made, read back
+    from a container, with a reference of the meminfo for compiled code to own."""
+    interface = getattr(a, "base", None)
+    owner = getattr(interface, "keepalive", None) if isinstance(interface, _ArrayInterface) else None
+    if not isinstance(owner, MemInfoOwner):
+        raise TypeError(f"compiled code reads back only arrays it stored in a list, not a {type(a).__name__} "
+                        "put there by Python code")
+    incref(owner.meminfo)
+    address = _data_pointer or data_pointer_function()
+    return (owner.meminfo, address(a), *a.shape, *a.strides)

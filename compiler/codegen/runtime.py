@@ -135,10 +135,13 @@ def _box(lowering: _FunctionLowering, value: lir.Value, t: Type) -> lir.Value:
 
 
 def _box_array(lowering: _FunctionLowering, value: lir.Value, t: ArrayType) -> lir.Value:
-    """``(data, *shape, *strides)`` as a tuple of Python ints (NULL if any box failed)."""
+    """``(data, *shape, *strides, meminfo)`` as a tuple of Python ints (NULL if any box
+    failed); the meminfo (0 for memory compiled code borrows) lets an array stored in a
+    container own a reference (``runtime.memory.stored_array``)."""
     b = lowering.b
     fields = [b.ptrtoint(b.extract_value(value, 1), _I64)]
     fields += [b.extract_value(value, [part, axis]) for part in (2, 3) for axis in range(t.ndim)]
+    fields.append(b.ptrtoint(b.extract_value(value, 0), _I64))
     tuple_ = b.call(_capi(lowering, "PyTuple_New", _PTR, [_I64]), [lir.Constant(_I64, len(fields))])
     new_long = _capi(lowering, "PyLong_FromLongLong", _PTR, [_I64])
     set_item = _capi(lowering, "PyTuple_SetItem", _I32, [_PTR, _I64, _PTR])
@@ -197,6 +200,8 @@ def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir
         return value, b.and_(b.icmp_signed("==", value, lir.Constant(_I64, -1)), occurred())
     if isinstance(t, ObjectType):   # the target returns the object: the result keeps its reference
         return result, lir.Constant(_I1, 0)
+    if isinstance(t, ArrayType):   # ``(meminfo, data, *shape, *strides)``: the result owns the reference
+        return _array_from_ints(lowering, result, t), lir.Constant(_I1, 0)
     if isinstance(t, TupleType):   # a tuple of these (an item of a list of tuples, which has this shape)
         get_item = _capi(lowering, "PyTuple_GetItem", _PTR, [_PTR, _I64])
         value, failed = lir.Constant(value_type(t), lir.Undefined), lir.Constant(_I1, 0)
@@ -213,6 +218,22 @@ def _unbox(lowering: _FunctionLowering, result: lir.Value, t: Type) -> tuple[lir
         return _complex(b, re, im), lir.Constant(_I1, 0)
     value = b.call(_capi(lowering, "PyFloat_AsDouble", _DOUBLE, [_PTR]), [result])
     return value, b.and_(b.fcmp_ordered("==", value, _fconst(_DOUBLE, -1.0)), occurred())
+
+
+def _array_from_ints(lowering: _FunctionLowering, parts: lir.Value, t: ArrayType) -> lir.Value:
+    """The array of the Python tuple ``parts`` of ints ``(meminfo, data, *shape, *strides)``
+    (``runtime.memory.array_parts`` makes it, one reference of the meminfo for the result)."""
+    b = lowering.b
+    get_item = _capi(lowering, "PyTuple_GetItem", _PTR, [_PTR, _I64])
+    as_int = _capi(lowering, "PyLong_AsLongLong", _I64, [_PTR])
+    ints = [b.call(as_int, [b.call(get_item, [parts, lir.Constant(_I64, k)])]) for k in range(2 + 2 * t.ndim)]
+    value = lir.Constant(value_type(t), lir.Undefined)
+    value = b.insert_value(value, b.inttoptr(ints[0], _PTR), 0)
+    value = b.insert_value(value, b.inttoptr(ints[1], _PTR), 1)
+    for axis in range(t.ndim):
+        value = b.insert_value(value, ints[2 + axis], [2, axis])
+        value = b.insert_value(value, ints[2 + t.ndim + axis], [3, axis])
+    return value
 
 
 @_lowers(PyCallOp)

@@ -4,9 +4,11 @@
   Python object registered under ``target`` (see ``frontend.pycall``) with the
   operands converted to Python objects: scalars as Python numbers (those listed in the
   optional ``numpy`` attribute as NumPy scalars of their type), an array as a tuple
-  ``(data address, *shape, *strides)``; no result when ``R`` is ``none``, else the call's
-  result converted to ``R`` (``bool``, ``i64``, ``f64``, ``c128``, an object, or a tuple of
-  these).  The call holds the GIL.  When the Python call raises, the function stops with
+  ``(data address, *shape, *strides, meminfo address)``; no result when ``R`` is ``none``,
+  else the call's result converted to ``R`` (``bool``, ``i64``, ``f64``, ``c128``, an object,
+  or a tuple of these; or an array, which the target returns as a tuple of ints
+  ``(meminfo, data, *shape, *strides)``: an array stored in a container, read back, whose
+  meminfo reference the result owns).  The call holds the GIL.  When the Python call raises, the function stops with
   that exception; like ``call`` the op may carry a *cleanup* region for that
   path (see :func:`ir.ops.arith.verify_cleanup`).
   An object operand (``str``, ``list<T>``) is passed as the object it is (a new reference
@@ -66,11 +68,11 @@ def passable_to_python(t: Type) -> bool:
     return t.is_scalar or isinstance(t, (ArrayType, ObjectType))
 
 
-def _comes_back(t: Type) -> bool:
-    """Whether a ``py.call`` result can have type ``t``."""
+def _comes_back(t: Type, whole: bool = True) -> bool:
+    """Whether a ``py.call`` result can have type ``t`` (an array only as the whole result)."""
     if isinstance(t, TupleType):
-        return all(_comes_back(e) for e in t.elements)
-    return t in PY_RESULT_TYPES or isinstance(t, ObjectType)
+        return all(_comes_back(e, False) for e in t.elements)
+    return t in PY_RESULT_TYPES or isinstance(t, ObjectType) or whole and isinstance(t, ArrayType)
 
 
 class PyCallOp(Operation):
@@ -120,7 +122,7 @@ class PyCallOp(Operation):
             self.fail("has at most one result")
         if self.results and not _comes_back(self.result.type):
             self.fail(f"a result of type {self.result.type} cannot come back from Python (bool, i64, f64, c128, "
-                      "an object: str, list; or a tuple of these)")
+                      "an object: str, list; a tuple of these; an array)")
         verify_cleanup(self)
 
 

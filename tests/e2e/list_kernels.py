@@ -363,3 +363,52 @@ def first_of(lst):
 def first_of_one_after_storing_in_the_other(a, b):
     b.append(1.5)
     return a[0]
+
+
+def arrays_appended(n):
+    """A list of arrays: each item the array itself (written through the list, seen in it)."""
+    rows = []
+    for i in range(n):
+        rows.append(np.full(3, float(i)))
+    total = 0.0
+    for r in rows:
+        total += r.sum()
+    if rows:
+        rows[0][1] = 7.0
+        rows[-1] += 1.0
+    return total, rows
+
+
+def arrays_of_a_comprehension(n):
+    rows = [np.arange(3) * k for k in range(n)]
+    return np.array(rows), len(rows)
+
+
+def views_of_one_array(n):
+    """Items that are views of one array made here: writes through them change it."""
+    grid = np.zeros((n, 2))
+    views = []
+    for i in range(n):
+        views.append(grid[i])
+    for i in range(n):
+        views[i][0] = i
+    return grid, views
+
+
+def arrays_popped_and_inserted(n):
+    stack = [np.zeros(2)]
+    for i in range(n):
+        stack.append(stack[-1] + i)
+    top = stack.pop()
+    stack.insert(0, top * 2)
+    return stack, top
+
+
+def nested_lists_of_arrays(n):
+    groups = []
+    for i in range(n):
+        group = []
+        for j in range(i + 1):
+            group.append(np.ones((2, 2)) * j)
+        groups.append(group)
+    return groups

@@ -166,7 +166,7 @@ COMPILE_ERRORS = [
     (async_kernel, (1,), UnsupportedError, "async def is not supported"),
     (string_concat, (1,), TypingError, "str"),
     (stores_a_float_in_an_int_list, (3,), TypingError, "holds int items; storing a float"),
-    (appends_arrays, (np.zeros(2),), UnsupportedError, "a list of arrays is not supported"),
+    (appends_arrays, (np.zeros(2),), UnsupportedError, "this one is an argument's memory"),
     (function_or_int, (1,), TypingError, "incompatible types"),
     (tuple_or_int, (1,), TypingError, "incompatible types"),
     (recursion_without_base_case, (3,), TypingError, "a base case"),

@@ -51,6 +51,11 @@ CASES = [
     (k.read_of_an_empty_comprehension, [(3,)]),
     (k.stored_only_after_a_raise, [(2,)]),
     (k.last_item_doubled, [(5,), (0,)]),
+    (k.arrays_appended, [(3,), (0,)]),
+    (k.arrays_of_a_comprehension, [(3,)]),
+    (k.views_of_one_array, [(3,)]),
+    (k.arrays_popped_and_inserted, [(3,), (0,)]),
+    (k.nested_lists_of_arrays, [(3,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]
@@ -214,3 +219,31 @@ def test_a_global_list_returned_is_refused_not_copied():
 
     with pytest.raises(UnsupportedError, match="would pass on a copy of it"):
         compile(returns_a_global)(1)
+
+
+def test_many_calls_building_lists_of_arrays_keep_memory_flat():
+    """Every array a list holds owns a reference of its memory, given back when the list goes."""
+    import gc
+
+    from runtime.memory import live_owners
+
+    build, pop = compile(k.arrays_appended), compile(k.arrays_popped_and_inserted)
+    build(3), pop(3)
+    gc.collect()
+    before = live_owners()
+    for _ in range(20_000):
+        build(3), pop(3)
+    gc.collect()
+    assert live_owners() == before
+
+
+def test_a_list_of_arrays_returned_holds_the_compiled_arrays_memory():
+    _, rows = compile(k.arrays_appended)(2)
+    rows[1][0] = 5.0
+    assert rows[0].tolist() == [0.0, 7.0, 0.0] and rows[1].tolist() == [5.0, 2.0, 2.0]
+
+
+def test_np_array_of_an_empty_list_of_arrays_raises_saying_why():
+    """NumPy makes a 1-d float64 array of ``[]``; compiled code, typed by the items, cannot."""
+    with pytest.raises(ValueError, match="empty list of arrays"):
+        compile(k.arrays_of_a_comprehension)(0)
