@@ -556,6 +556,10 @@ def _unsupported_part(value: Any, name: str) -> str:
         if len(kinds) == 1 and type(value) is dict:
             what, kinds = "values", sorted({type(v).__name__ for v in value.values()})
         one = f"a {type(value).__name__} whose {what} have one type is accepted"
+        if kinds == ["ndarray"] and type(value) is list:
+            arrays = sorted({f"{v.ndim}-d {v.dtype}{'' if v.flags.writeable else ' read-only'}" for v in value})
+            return f" (its items are arrays: {', '.join(arrays)}; a list of writable arrays of one dtype and " \
+                "number of dimensions is accepted)"
         return f" (its {what} have types {', '.join(kinds)}: {one})" if len(kinds) > 1 \
             else f" (its {what} have type {kinds[0]})"
     if not isinstance(value, tuple):

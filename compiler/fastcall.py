@@ -757,7 +757,8 @@ def native_call(key: tuple[tuple[Type, bool], ...], compiled: Any, name: str,
                 fallback: Callable, nogil: bool = False) -> NativeCall | None:
     """The native path for calls of argument ``key`` that run ``compiled``, falling back to
     ``fallback`` (``nogil``: the GIL released around every call); None if this key cannot
-    take it (see :func:`supports_key`)."""
-    if not supports_key(key):
+    take it (see :func:`supports_key`), or if ``compiled`` keeps arrays in containers (its
+    calls run in ``runtime.memory.lending``, which the ctypes path sets up)."""
+    if not supports_key(key) or compiled.keeps_arrays:
         return None
     return NativeCall(key, compiled, name, fallback, nogil)

@@ -17,6 +17,7 @@ import ir
 from ir import FuncOp, Module, Type
 from runtime.boxing import ArgPacker, ResultUnpacker
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
+from runtime.memory import lending
 
 if TYPE_CHECKING:  # the codegen imports llvmlite: imported where it is first needed
     from .codegen import LoweredModule
@@ -91,6 +92,9 @@ class CompiledFunction:
         self._packer = ArgPacker(self.arg_types)
         self.unpacker = ResultUnpacker(self.result_type)
         self._errargs_type = ctypes.c_int64 * ERRARGS_SLOTS
+        #: its code stores arrays in containers or reads them back (``frontend.lists``): a
+        #: call runs in ``runtime.memory.lending``, which keeps the memory it borrows alive
+        self.keeps_arrays = any(func.attributes.get("keeps_arrays") for func in self.module)
 
     @property
     def entry_symbol(self) -> str:
@@ -99,6 +103,12 @@ class CompiledFunction:
         return entry_symbol(self.entry.sym_name)
 
     def __call__(self, args: Sequence[Any]) -> Any:
+        if self.keeps_arrays:
+            with lending(args):
+                return self._call(args)
+        return self._call(args)
+
+    def _call(self, args: Sequence[Any]) -> Any:
         packed = self._packer.pack(args)
         ret = self.unpacker.new_buffer()
         errargs = self._errargs_type()

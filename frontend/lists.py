@@ -20,8 +20,8 @@ Python-semantics decisions:
   ``list<f64>``, ``list<bool>``, ``list<c128>``), NumPy scalars of one dtype (``list<np.f32>``:
   what ``lst.append(a[i])`` stores), strings, lists, or arrays of one dtype and number of
   dimensions (``list<array<f64, 1, A>>``: each item the NumPy array over the memory of the
-  array stored, owning a reference of it; an argument's memory, which compiled code borrows,
-  cannot be stored).  Storing a value of another type is a
+  array stored, keeping it alive -- ``runtime.memory.stored_array``; the function is marked
+  ``keeps_arrays``, and its calls keep their arguments at hand for the memory it borrows).  Storing a value of another type is a
   ``TypingError`` naming the line (CPython would hold a list of mixed types, whose items compiled
   code could not type): convert it first (``float(x)``).  An empty list takes the type of the
   first item stored in it.
@@ -57,8 +57,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.core import IsolatedFromAbove, OpResult, Value
-from ir.interfaces import ownership
+from ir.core import OpResult
 from ir.ops import ForOp, ListGetOp, ListLenOp, PyCallOp, RetypeOp, WhileOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, bool_, c128,
@@ -346,8 +345,12 @@ def _item_kind(value: Any) -> tuple[Type, bool]:
     t = python_scalar_type(value)
     if t is not None:
         return t, isinstance(value, np.generic)
+    if isinstance(value, np.ndarray):
+        raise _tr().error(UnsupportedError, "an array of a global or closure variable cannot be an item of a run-time "
+                                            "list in compiled code (it reads such arrays as constants); store a "
+                                            "copy, x.copy()")
     raise _tr().error(UnsupportedError, f"a {describe(value)} cannot be an item of a run-time list in compiled code; "
-                                        "lists hold numbers, strings or lists")
+                                        "lists hold numbers, strings, tuples, arrays or lists")
 
 
 def _array_item(t: ArrayType) -> ArrayType:
@@ -360,28 +363,19 @@ def _array_item(t: ArrayType) -> ArrayType:
 
 
 def _stored(value: Any) -> Any:
-    """An item as a list stores it: an array as one sharing the memory and owning a reference
-    (``runtime.memory.stored_array``: a list of arrays holds the arrays themselves).  The
-    memory of an argument (or a view of one) is the caller's, which compiled code borrows and
-    a list cannot own: refused here where that is known, else when the code runs."""
+    """An item as a list stores it: an array as one sharing the memory and keeping it alive
+    (``runtime.memory.stored_array``: a list of arrays holds the arrays themselves)."""
     if isinstance(value, Symbolic) and isinstance(value.type, ArrayType):
-        if _argument_memory(value.value):
-            raise _tr().error(UnsupportedError, "a list of arrays in compiled code holds arrays the compiled code "
-                                                "made (np.zeros, an array expression, a.copy(), or views of these); "
-                                                "this one is an argument's memory: store a copy, a.copy()")
+        keeps_arrays()
         return StoredArray(value)
     return value
 
 
-def _argument_memory(value: Value) -> bool:
-    """Whether ``value`` is a function's argument or a view of one (through views)."""
-    while isinstance(value, OpResult):
-        kind = ownership(value.op, value.index)
-        if kind is None or kind.kind != "view":
-            return False
-        value = value.op.operand(kind.view_of)
-    parent = value.owner.parent_op
-    return parent is not None and parent.has_trait(IsolatedFromAbove)
+def keeps_arrays() -> None:
+    """Mark the function being traced as one that stores arrays in containers or reads them
+    back: its calls keep their arguments at hand for the memory it borrows
+    (``runtime.memory.lending``, which the compiler sets up for a function with this mark)."""
+    _tr().function.func_op.attributes["keeps_arrays"] = True
 
 
 def _tuple_part(value: Any) -> Type:
@@ -461,6 +455,7 @@ def _read(name: str, fn: Callable[..., Any], lst: Symbolic, args: tuple, raises:
         read_of_empty(name, fn, (lst, *args), lst, length(lst))
     read = read_type(t.element)
     if isinstance(read, ArrayType):   # its parts, a reference of its memory for compiled code
+        keeps_arrays()
         return call_python(name, lambda *a: array_parts(fn(*a)), (lst, *args), read, raises)
     value = call_python(name, fn, (lst, *args), read, raises)
     if isinstance(t.element, TupleType):   # a Python tuple of its (Python) items

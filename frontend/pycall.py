@@ -21,7 +21,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import threading
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 

@@ -128,7 +128,7 @@ def list_type(items: list) -> ListType | None:
     """``list<T>`` of a list argument: its items all of one type (:func:`_items_kind`);
     ``list<?>`` when empty.  None for anything else (mixed items).  Every item is looked at,
     at every call: compiled code reads them as that type."""
-    kind = _items_kind(items)
+    kind = _items_kind(items, arrays=True)
     return None if kind is None else ListType(*kind)
 
 
@@ -147,11 +147,13 @@ def set_type(items: set) -> SetType | None:
     return None if kind is None else SetType(*kind)
 
 
-def _items_kind(items: list, key: bool = False) -> tuple[Type | None, bool] | None:
+def _items_kind(items: list, key: bool = False, arrays: bool = False) -> tuple[Type | None, bool] | None:
     """(type, NumPy scalars?) of the items of a container argument: all Python bools, ints
     (64-bit), floats or complex numbers, NumPy scalars of one dtype (not uint64), strings,
     tuples of Python numbers and strings, or (not for a ``key``: a dict's keys, a set's elements)
-    lists, dicts or sets of one such type; ``(None, False)`` for none; None for anything else."""
+    lists, dicts or sets of one such type; for a list's items (``arrays``) also writable NumPy
+    arrays of one dtype and number of dimensions, ``array<T, n, A>`` (a list holds arrays of
+    any layout); ``(None, False)`` for none; None for anything else."""
     classes = set(map(type, items))
     if not classes:
         return None, False
@@ -164,6 +166,11 @@ def _items_kind(items: list, key: bool = False) -> tuple[Type | None, bool] | No
             return None
         known = {t for t in types if not _unknown_items(t)}
         return (known.pop() if known else types.pop(), False) if len(known) <= 1 else None
+    np = sys.modules.get("numpy")
+    if arrays and np is not None and cls is np.ndarray:
+        types = [_array_type(v) for v in items]
+        kinds = {None if t is None or t.readonly else (t.dtype, t.ndim) for t in types}
+        return (ArrayType(*kinds.pop(), "A"), False) if len(kinds) == 1 and None not in kinds else None
     if cls is tuple:
         parts = {_python_tuple(v) for v in items}
         return (parts.pop(), False) if len(parts) == 1 and None not in parts else None
@@ -172,7 +179,6 @@ def _items_kind(items: list, key: bool = False) -> tuple[Type | None, bool] | No
         return simple, False
     if cls is int:
         return (i64, False) if min(items) >= -(1 << 63) and max(items) < (1 << 63) else None
-    np = sys.modules.get("numpy")
     if np is not None and issubclass(cls, np.generic) and cls is not np.uint64:
         t = from_dtype(items[0].dtype)
         return (t, True) if t.is_scalar else None

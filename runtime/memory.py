@@ -39,7 +39,7 @@ from typing import Any, Callable, Sequence
 from .abi import HEADER_SIZE, emit_decref, emit_incref
 
 __all__ = ["HEADER_SIZE", "MemInfoOwner", "array_from_result", "refcount", "incref", "decref",
-           "live_owners", "data_pointer_function", "stored_array", "array_parts"]
+           "live_owners", "data_pointer_function", "stored_array", "array_parts", "lending"]
 
 _REFCOUNT_FUNCTION = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _helpers_lock = threading.Lock()
@@ -272,30 +272,100 @@ def array_from_result(dtype: Any, shape: Sequence[int], strides: Sequence[int], 
     return np.array(np.asarray(_ArrayInterface(dtype.str, shape, strides, data_ptr, True, None)), copy=True)
 
 
+
+#: per thread, the calls of functions that keep arrays in containers now running: each the
+#: call's arguments (the memory compiled code borrows) and the foreign arrays it read
+_lending = threading.local()
+
+
+class lending:
+    """``with lending(args):`` around a call of compiled code that stores arrays in containers
+    or reads them back (the ``keeps_arrays`` attribute of its functions): an argument's memory
+    stored in a list, which compiled code only borrows, is kept alive by the argument it
+    belongs to; an array of the caller's read from a list argument is kept alive until the
+    call returns."""
+
+    __slots__ = ("args", "read")
+
+    def __init__(self, args: Sequence[Any]):
+        self.args, self.read = args, []
+
+    def __enter__(self) -> "lending":
+        stack = getattr(_lending, "stack", None)
+        if stack is None:
+            stack = _lending.stack = []
+        stack.append(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _lending.stack.pop()
+
+
+def _current_lending() -> "lending | None":
+    stack = getattr(_lending, "stack", None)
+    return stack[-1] if stack else None
+
+
+def _lenders(frame: lending, np: Any) -> list[Any]:
+    """The arrays of the call's arguments (in tuples and lists too) and those it read."""
+    found, pending = [], [*frame.args, *frame.read]
+    while pending:
+        v = pending.pop()
+        if isinstance(v, np.ndarray):
+            found.append(v)
+        elif isinstance(v, (tuple, list)):
+            pending.extend(v)
+    return found
+
+
 def stored_array(parts: Sequence[int], dtype: Any, ndim: int) -> Any:
     """The NumPy array compiled code stores in a container (a list of arrays): ``parts`` is
-    ``(data, *shape, *strides, meminfo)`` of an array compiled code allocated (or a view of
-    one), and the array shares its memory, owning a reference of its own -- the container
-    holds the very memory, as CPython's list holds the very array.  Memory compiled code
-    borrows (an argument's, a view of one: a null meminfo) has no count to own: a
-    ``TypeError`` says to store a copy."""
-    meminfo = parts[-1]
-    if not meminfo:
-        raise TypeError("compiled code stores in a list only arrays it made (np.empty, np.zeros, an array "
-                        "expression, a.copy(), or views of these); this one is an argument's memory (or a view "
-                        "of it): store a copy, lst.append(a.copy())")
-    incref(meminfo)
-    return array_from_result(dtype, parts[1:1 + ndim], parts[1 + ndim:1 + 2 * ndim], parts[0], meminfo)
+    ``(data, *shape, *strides, meminfo)``, and the array shares that memory, keeping it alive
+    -- the container holds the very memory, as CPython's list holds the very array.  Memory
+    compiled code allocated: the array owns a reference of its block.  Memory it borrows (a
+    null meminfo: an argument's, or an array of a list argument, or a view of one): the array
+    keeps the argument array whose bytes hold it alive (the call runs in :class:`lending`);
+    other borrowed memory (an array of a global) raises a ``TypeError`` saying to store a copy."""
+    np = _np or _numpy()
+    dtype = np.dtype(dtype)
+    data, shape, strides, meminfo = parts[0], tuple(parts[1:1 + ndim]), tuple(parts[1 + ndim:1 + 2 * ndim]), parts[-1]
+    if meminfo:
+        incref(meminfo)
+        return array_from_result(dtype, shape, strides, data, meminfo)
+    frame = _current_lending()
+    if 0 in shape:
+        return np.empty(shape, dtype)
+    low, high = _byte_range(data, shape, strides, dtype.itemsize)
+    for a in _lenders(frame, np) if frame is not None else ():
+        if a.size and _contains(a, low, high):
+            return np.asarray(_ArrayInterface(dtype.str, shape, strides, data, False, a))
+    raise TypeError("compiled code stores in a list arrays it made or its arguments' arrays (or views of these); "
+                    "this one's memory is neither (an array of a global variable?): store a copy, "
+                    "lst.append(a.copy())")
+
+
+def _contains(a: Any, low: int, high: int) -> bool:
+    address = _data_pointer or data_pointer_function()
+    a_low, a_high = _byte_range(address(a), a.shape, a.strides, a.itemsize)
+    return a_low <= low and high <= a_high
 
 
 def array_parts(a: Any) -> tuple:
-    """``(meminfo, data, *shape, *strides)`` of an array :func:`stored_array` made, read back
-    from a container, with a reference of the meminfo for compiled code to own."""
-    interface = getattr(a, "base", None)
-    owner = getattr(interface, "keepalive", None) if isinstance(interface, _ArrayInterface) else None
-    if not isinstance(owner, MemInfoOwner):
-        raise TypeError(f"compiled code reads back only arrays it stored in a list, not a {type(a).__name__} "
-                        "put there by Python code")
-    incref(owner.meminfo)
+    """``(meminfo, data, *shape, *strides)`` of an array read from a container, for compiled
+    code: an array :func:`stored_array` made over compiled code's memory with a reference of
+    its block for compiled code to own; any other (an argument's, one of a list argument) with
+    a null meminfo, borrowed -- kept alive until the call returns (:class:`lending`)."""
+    np = _np or _numpy()
+    if not isinstance(a, np.ndarray):
+        raise TypeError(f"compiled code reads arrays from this list, not a {type(a).__name__}")
     address = _data_pointer or data_pointer_function()
-    return (owner.meminfo, address(a), *a.shape, *a.strides)
+    interface = a.base
+    owner = interface.keepalive if isinstance(interface, _ArrayInterface) else None
+    if isinstance(owner, MemInfoOwner):
+        incref(owner.meminfo)
+        return (owner.meminfo, address(a), *a.shape, *a.strides)
+    frame = _current_lending()
+    if frame is None:
+        raise TypeError("an array read from a list outside a call that lends it (internal)")
+    frame.read.append(a)
+    return (0, address(a), *a.shape, *a.strides)

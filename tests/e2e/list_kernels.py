@@ -412,3 +412,43 @@ def nested_lists_of_arrays(n):
             group.append(np.ones((2, 2)) * j)
         groups.append(group)
     return groups
+
+
+def rows_of(a, n):
+    """Views of an argument stored in a list: they keep the argument alive."""
+    rows = []
+    for i in range(n):
+        rows.append(a[i])
+    return rows
+
+
+def appends_the_argument(a):
+    out = []
+    for i in range(3):
+        out.append(a)
+    out[0][0] = 5.0
+    return out
+
+
+def total_of_arrays(lst):
+    t = 0.0
+    for x in lst:
+        t += x.sum()
+    return t
+
+
+def grown_from_the_last(lst, n):
+    for i in range(n):
+        lst.append(lst[-1] * 2)
+    lst[0][0] = -1.0
+    return len(lst)
+
+
+GLOBAL_ROW = np.ones(3)
+
+
+def stores_a_global_array(n):
+    out = []
+    for i in range(n):
+        out.append(GLOBAL_ROW)
+    return out

@@ -9,7 +9,6 @@ message, raised from a frame of the line (``kernels.py:LINE``) as the traceback'
 import builtins
 import sys
 
-import numpy as np
 import pytest
 
 from compiler import compile, py_call
@@ -117,13 +116,6 @@ def stores_a_float_in_an_int_list(n):
     return out
 
 
-def appends_arrays(a):
-    out = []
-    for i in range(3):
-        out.append(a)  # <-
-    return out
-
-
 def function_or_int(x):
     if x > 0:  # <-
         y = abs
@@ -166,7 +158,6 @@ COMPILE_ERRORS = [
     (async_kernel, (1,), UnsupportedError, "async def is not supported"),
     (string_concat, (1,), TypingError, "str"),
     (stores_a_float_in_an_int_list, (3,), TypingError, "holds int items; storing a float"),
-    (appends_arrays, (np.zeros(2),), UnsupportedError, "this one is an argument's memory"),
     (function_or_int, (1,), TypingError, "incompatible types"),
     (tuple_or_int, (1,), TypingError, "incompatible types"),
     (recursion_without_base_case, (3,), TypingError, "a base case"),

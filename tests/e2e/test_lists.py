@@ -247,3 +247,39 @@ def test_np_array_of_an_empty_list_of_arrays_raises_saying_why():
     """NumPy makes a 1-d float64 array of ``[]``; compiled code, typed by the items, cannot."""
     with pytest.raises(ValueError, match="empty list of arrays"):
         compile(k.arrays_of_a_comprehension)(0)
+
+
+def test_arguments_arrays_stored_in_a_list_are_the_arguments_memory():
+    import gc
+
+    a = np.arange(6.0).reshape(3, 2)
+    rows = compile(k.rows_of)(a, 3)
+    assert all(np.shares_memory(r, a) for r in rows)
+    del a
+    gc.collect()   # the rows keep the argument's memory alive
+    assert [r.tolist() for r in rows] == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
+    b, c = np.zeros(2), np.zeros(2)
+    got, want = compile(k.appends_the_argument)(b), k.appends_the_argument(c)
+    assert repr(got) == repr(want) and b.tolist() == c.tolist() == [5.0, 0.0]
+
+
+def test_a_list_argument_of_arrays_is_read_and_changed_as_cpython_does():
+    def arrays():
+        return [np.ones(2), np.arange(2.0)]
+
+    assert compile(k.total_of_arrays)(arrays()) == k.total_of_arrays(arrays())
+    mine, theirs = arrays(), arrays()
+    assert compile(k.grown_from_the_last)(mine, 2) == k.grown_from_the_last(theirs, 2)
+    assert repr(mine) == repr(theirs)
+
+
+def test_a_list_argument_of_arrays_of_two_shapes_is_refused_naming_them():
+    with pytest.raises(TypeError, match="its items are arrays: 1-d float64, 2-d float64"):
+        compile(k.total_of_arrays)([np.ones(3), np.ones((2, 2))])
+
+
+def test_an_array_of_a_global_stored_in_a_list_is_refused_saying_to_store_a_copy():
+    from ir import UnsupportedError
+
+    with pytest.raises(UnsupportedError, match="store a copy"):
+        compile(k.stores_a_global_array)(2)
