@@ -946,8 +946,15 @@ class _ExprConverter(ast.NodeTransformer):
         return self.visit(_at(node, ast.Assign([ast.Name(node.target.id, ast.Store())], _at(node, value))))
 
     def visit_Assign(self, node: ast.Assign) -> ast.Assign:
+        """``x = v`` of a variable: ``ag__.named`` (and ``ag__.run_time_container``); ``a, b = v``
+        of a value not written as a display: ``ag__.unpacked(v, 2)``, which takes a run-time list
+        or tuple apart (``frontend.lists``)."""
         self.generic_visit(node)
         target = node.targets[0]
+        if len(node.targets) == 1 and isinstance(target, (ast.Tuple, ast.List)) and \
+                not isinstance(node.value, (ast.Tuple, ast.List)) and \
+                not any(isinstance(e, ast.Starred) for e in target.elts):
+            node.value = _at(node.value, _ag("unpacked", node.value, ast.Constant(len(target.elts))))
         if len(node.targets) == 1 and isinstance(target, ast.Name) and self._is_variable(target.id):
             if target.id in self._changed:   # a list, dict or set it holds is one at run time from here on
                 node.value = _at(node.value, _ag("run_time_container", node.value))
@@ -987,6 +994,32 @@ class _ExprConverter(ast.NodeTransformer):
             parts.append(value)
         return _at(node, _ag("format_string", ast.Tuple(parts, ast.Load())))
 
+    def visit_If(self, node: ast.If | ast.While) -> ast.stmt:
+        """``if test:`` (``while test:``): the test's truth alone is used (:meth:`_truth_only`)."""
+        test, node.test = node.test, ast.Constant(None)
+        self.generic_visit(node)
+        node.test = self._truth_only(test)
+        return node
+
+    visit_While = visit_If
+
+    def _truth_only(self, node: ast.expr) -> ast.expr:
+        """An expression whose truth alone is used (a test): ``and``/``or`` in it as
+        ``ag__.and_test``/``or_test`` of its operands' truths -- the truth of the value CPython's
+        ``and`` gives -- so that operands of different types meet as bools (``if lst and
+        lst[-1] > 0:``); ``not`` as ``ag__.not_`` of such a test; anything else converted as
+        usual."""
+        if isinstance(node, ast.BoolOp):
+            operator = "and_test" if isinstance(node.op, ast.And) else "or_test"
+            values = [self._truth_only(v) for v in node.values]
+            result = values[-1]
+            for value in reversed(values[:-1]):
+                result = _at(node, _ag(operator, _thunk(value), _thunk(result)))
+            return result
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return _at(node, _ag("not_", self._truth_only(node.operand)))
+        return self.visit(node)
+
     def visit_BoolOp(self, node: ast.BoolOp) -> ast.expr:
         self.generic_visit(node)
         operator = "and_" if isinstance(node.op, ast.And) else "or_"
@@ -1000,8 +1033,9 @@ class _ExprConverter(ast.NodeTransformer):
         return _at(node, _ag("not_", node.operand)) if isinstance(node.op, ast.Not) else node
 
     def visit_IfExp(self, node: ast.IfExp) -> ast.expr:
+        test, node.test = node.test, ast.Constant(None)
         self.generic_visit(node)
-        return _at(node, _ag("if_exp", node.test, _thunk(node.body), _thunk(node.orelse)))
+        return _at(node, _ag("if_exp", self._truth_only(test), _thunk(node.body), _thunk(node.orelse)))
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
         self.generic_visit(node)
@@ -1020,11 +1054,12 @@ class _ExprConverter(ast.NodeTransformer):
         return _at(node, _ag("chain_compare", *args))
 
     def visit_Assert(self, node: ast.Assert) -> ast.stmt:
+        test, node.test = node.test, ast.Constant(None)
         self.generic_visit(node)
         if not __debug__:  # python -O drops asserts
             return _at(node, ast.Pass())
         message = _thunk(node.msg) if node.msg else ast.Constant(None)
-        return _at(node, ast.Expr(_ag("assert_", node.test, message)))
+        return _at(node, ast.Expr(_ag("assert_", self._truth_only(test), message)))
 
     def visit_Raise(self, node: ast.Raise) -> ast.stmt:
         self.generic_visit(node)

@@ -47,7 +47,8 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.ops import ForOp, WhileOp
 from ir.types import (
-    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, bool_, i64, iterator, str_, view,
+    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, VarTupleType, bool_, i64,
+    iterator, str_, view,
 )
 
 from . import arith
@@ -299,7 +300,11 @@ def _python_name(t: Type) -> str:
 
 
 def check_hashable(t: Type) -> None:
-    """A list, dict or set is no key: CPython's ``TypeError``, raised while compiling."""
+    """A list, dict or set is no key: CPython's ``TypeError``, raised while compiling; a tuple
+    of run-time length is not one compiled code hashes."""
+    if isinstance(t, VarTupleType):
+        raise _tr().error(UnsupportedError, "a tuple of run-time length (tuple() of a run-time list) cannot be a "
+                                            "dict key or set element in compiled code; key by a tuple of known length")
     if isinstance(t, (ListType, DictType, SetType)):
         raise _tr().error(TypingError, f"unhashable type: '{_python_name(t)}'")
 

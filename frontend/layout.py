@@ -309,7 +309,7 @@ def combine(old: Layout, new: Layout, name: str = "?") -> Layout:
         return TupleOf(tuple(combine(a, b, f"{name}[{i}]")
                              for i, (a, b) in enumerate(zip(old.elements, new.elements))))
     if isinstance(old, Scalar) and isinstance(new, Scalar) and isinstance(old.type, ListType) \
-            and isinstance(new.type, ListType) and (old.type.element is None or new.type.element is None):
+            and type(old.type) is type(new.type) and (old.type.element is None or new.type.element is None):
         return old if new.type.element is None else new   # an empty list takes the items' type
     if isinstance(old, Scalar) and isinstance(new, Scalar) and isinstance(old.type, (DictType, SetType)):
         from .hashed import merged_type_of   # a layer above: an empty dict or set takes the items' types

@@ -60,8 +60,8 @@ from ir.dtypes import from_dtype, to_dtype
 from ir.core import OpResult
 from ir.ops import ForOp, ListGetOp, ListLenOp, PyCallOp, RetypeOp, WhileOp
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, bool_, c128,
-    f64, i64, none, str_,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, VarTupleType,
+    bool_, c128, f64, i64, none, str_,
 )
 
 from . import arith
@@ -75,7 +75,7 @@ __all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "as_
            "merged_value", "snapshot", "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin",
            "binary", "ListItems", "length", "contains", "truth", "give_type", "python_items", "before_current_region",
            "on_stack", "read_type", "kind_of", "item_value", "assume_empty",
-           "read_of_empty"]
+           "read_of_empty", "unpacked", "tuple_of"]
 
 
 def _tr() -> TraceContext:
@@ -253,7 +253,7 @@ def merged_type(values: list) -> ListType | None:
     lists and run-time lists; None if their item types differ), computed without tracing."""
     types = {kind_of(v)[0] for v in values}
     known = {t for t in types if t.element is not None}
-    if len(known) > 1:
+    if len(known) > 1 or len({type(t) for t in types}) > 1:   # (a list and a tuple do not meet)
         return None
     return known.pop() if known else ListType(None)
 
@@ -430,12 +430,12 @@ def _same_items(a: Symbolic, b: Any, what: str) -> Any:
     b = item_value(b)
     if not is_list(b):
         raise _tr().error(TypingError, what)
-    ta, tb = a.type, b.type
+    ta, tb = a.type, b.type   # (a list and a tuple: each keeps its kind)
     if ta.element is None and tb.element is not None:
-        give_type(a, tb)
+        give_type(a, type(ta)(tb.element, tb.numpy))
     elif tb.element is None and ta.element is not None:
-        give_type(b, ta)
-    elif ta != tb:
+        give_type(b, type(tb)(ta.element, ta.numpy))
+    elif (ta.element, ta.numpy) != (tb.element, tb.numpy):
         raise _tr().error(TypingError, f"a {ta} and a {tb} hold items of different types; compiled code does not "
                                        "make lists of mixed types: convert the items first")
     return b
@@ -522,7 +522,7 @@ def assume_empty(container: Symbolic, size: Symbolic) -> None:
 def _python_name(x: Any) -> str:
     if isinstance(x, Symbolic):
         return {BoolType: "bool", IntType: "int", FloatType: "float", ComplexType: "complex",
-                StrType: "str", ListType: "list"}.get(type(x.type), str(x.type))
+                StrType: "str", ListType: "list", VarTupleType: "tuple"}.get(type(x.type), str(x.type))
     return type(x).__name__
 
 
@@ -551,10 +551,15 @@ def _item_at(lst: Symbolic, index: Any, checked: bool) -> Any:
         n = length(lst)
         index = arith.select(arith.compare("<", index, 0), arith.binary("+", index, n), index)
         outside = arith.logical_or(arith.compare("<", index, 0), arith.compare(">=", index, n))
-        arith.raise_if(outside, "IndexError", "list index out of range")
+        arith.raise_if(outside, "IndexError", f"{_kind(lst)} index out of range")
     value = Symbolic(_tr().emit_value(ListGetOp(lst.value, arith.materialize(index, i64))).value)
     value.weak = not t.numpy
     return value
+
+
+def _kind(lst: Symbolic) -> str:
+    """``"tuple"`` for a run-time tuple (``vtuple<T>``), else ``"list"``: the name CPython's messages use."""
+    return "tuple" if isinstance(lst.type, VarTupleType) else "list"
 
 
 def truth(lst: Symbolic) -> Symbolic:
@@ -592,7 +597,7 @@ def _refuse_slice_value(value: Any) -> Any:
 
 def _concatenate(a: Any, b: Any) -> Symbolic:
     for x in (a, b):
-        if not (is_list(x) or isinstance(x, list)):
+        if not (is_list(x) and not isinstance(x.type, VarTupleType) or isinstance(x, list)):
             raise _tr().error(TypingError, f'can only concatenate list (not "{_python_name(x)}") to list')
     a = item_value(a)
     b = _same_items(a, b, "")
@@ -678,11 +683,11 @@ def _remove(lst: Symbolic, item: Any) -> None:
 
 
 def _index_of(lst: Symbolic, item: Any, *bounds: Any) -> Symbolic:
-    return call_python("list.index", list.index, (lst, item_value(item), *bounds), i64)
+    return call_python(f"{_kind(lst)}.index", lambda v, *a: v.index(*a), (lst, item_value(item), *bounds), i64)
 
 
 def _count(lst: Symbolic, item: Any) -> Symbolic:
-    return call_python("list.count", list.count, (lst, item_value(item)), i64)
+    return call_python(f"{_kind(lst)}.count", lambda v, x: v.count(x), (lst, item_value(item)), i64)
 
 
 def _reverse(lst: Symbolic) -> None:
@@ -694,7 +699,9 @@ def _clear(lst: Symbolic) -> None:
 
 
 def _copy(lst: Symbolic) -> Symbolic:
-    return call_python("list.copy", list.copy, (lst,), lst.type, raises=False)
+    """A new list of the items of ``lst`` (``lst.copy()``; of a tuple, ``list(t)``)."""
+    t = lst.type
+    return call_python("list", list, (lst,), ListType(t.element, t.numpy), raises=False)
 
 
 def _sort(lst: Symbolic, *, key: Any = None, reverse: Any = False) -> None:
@@ -746,6 +753,89 @@ def _attributes() -> dict[str, Callable]:
 
 
 define(ListType, _attributes())
+
+
+def unpacked(value: Any, count: int) -> Any:
+    """``a, b = value`` of a run-time list or tuple: a Python tuple of its ``count`` items, after
+    CPython's ``ValueError`` where its length is another ("too many values to unpack", "not
+    enough values to unpack"); any other value as it is."""
+    value = current_value(value)
+    if not is_list(value):
+        return value
+    n = length(value)
+    arith.raise_if(arith.compare(">", n, count), "ValueError", f"too many values to unpack (expected {count})")
+    arith.raise_if(arith.compare("<", n, count), "ValueError",
+                   f"not enough values to unpack (expected {count}, got {{}})", n)
+    return tuple(_item_at(value, k, checked=False) for k in range(count))
+
+
+# ----------------------------------------------------------------- run-time tuples
+def tuple_of(value: Any) -> Any:
+    """``tuple(lst)`` of a run-time list: a run-time tuple (``vtuple<T>``: CPython's tuple of
+    the items, its length known only when the code runs), which compiled code reads as it reads
+    a list; of a run-time tuple, itself."""
+    t = value.type
+    if isinstance(t, VarTupleType):
+        return value
+    return call_python("tuple", tuple, (value,), VarTupleType(t.element, t.numpy), raises=False)
+
+
+def _as_tuple(x: Any) -> Symbolic:
+    """``x`` (a run-time tuple, or a Python tuple of items of one type) as a run-time tuple;
+    CPython's ``TypeError`` of concatenating a tuple with anything else."""
+    x = current_value(x)
+    if isinstance(x, Symbolic) and isinstance(x.type, VarTupleType):
+        return x
+    if not isinstance(x, tuple):
+        raise _tr().error(TypingError, f'can only concatenate tuple (not "{_python_name(x)}") to tuple')
+    values = tuple(item_value(v) for v in x)
+    kinds = {_item_kind(v) for v in values}
+    if len(kinds) > 1:
+        raise _tr().error(TypingError, "a tuple whose items have different types "
+                                       f"({', '.join(sorted(_kind_name(k) for k in kinds))}) cannot be joined to a "
+                                       "run-time tuple in compiled code; convert the items to one type")
+    element, numpy = kinds.pop() if kinds else (None, False)
+    return call_python("tuple", lambda *xs: xs, tuple(_stored(v) for v in values), VarTupleType(element, numpy),
+                       raises=False)
+
+
+def _tuple_concatenate(a: Any, b: Any) -> Symbolic:
+    """``a + b`` where a side is a run-time tuple: a new one (CPython's ``tuple + tuple``); its
+    items of one type."""
+    left = current_value(a)
+    if not isinstance(left, tuple) and not (isinstance(left, Symbolic) and isinstance(left.type, VarTupleType)):
+        if isinstance(left, list) or is_list(left):
+            raise _tr().error(TypingError, 'can only concatenate list (not "tuple") to list')
+        raise _tr().error(TypingError, f"unsupported operand type(s) for +: '{_python_name(left)}' and 'tuple'")
+    a, b = _as_tuple(a), _as_tuple(b)
+    known = {t for t in (a.type, b.type) if t.element is not None}
+    if len(known) > 1:
+        raise _tr().error(TypingError, f"a {a.type} and a {b.type} hold items of different types; compiled code "
+                                       "does not make tuples of run-time length of mixed types: convert the items")
+    return call_python("tuple +", operator.add, (a, b), known.pop() if known else a.type, raises=False)
+
+
+def _no_item_assignment(t: Symbolic, key: Any, value: Any) -> None:
+    """``t[k] = v``: CPython's ``TypeError``, when the code gets there."""
+    arith.raise_if(True, "TypeError", "'tuple' object does not support item assignment")
+    raise PathEnds()
+
+
+def _tuple_attribute(name: str) -> Callable[[Symbolic], Any]:
+    if name in ("count", "index"):
+        return lambda t: types.MethodType(_METHODS[name], t)
+
+    def missing(t: Symbolic) -> Any:
+        raise _tr().error(TypingError, f"'tuple' object has no attribute '{name}'")
+    return missing
+
+
+define(VarTupleType, {
+    "__setitem__": _no_item_assignment,
+    "__add__": _tuple_concatenate, "__radd__": lambda self, other: _tuple_concatenate(other, self),
+    "__iadd__": _tuple_concatenate, "__imul__": _repeat,
+    **{name: _tuple_attribute(name) for name in dir(list) if not name.startswith("_")},
+})
 
 
 class ListItems(IndexedIterable):
@@ -909,6 +999,11 @@ def to_array(lst: Symbolic, dtype: Any = None) -> Symbolic:
     if dtype is None:
         element = _sample_kind(t, _innermost(lst.type).numpy)
         target = from_dtype(np.array([element]).dtype)
+        if target != f64 and lst.type.element is not None:
+            arith.raise_if(arith.compare("==", length(lst), 0), "ValueError",
+                           f"np.array() of an empty {_kind(lst)} is a float64 array in NumPy, which compiled code "
+                           f"(typed by the items: {target}) does not make; give dtype= or test len() first",
+                           deviation=True)
     else:
         target = from_dtype(np.dtype(dtype))
     return call_python_array("np.array", lambda v: np.array(v, dtype=dtype), (lst,), ArrayType(target, ndim, "C"))
@@ -976,18 +1071,29 @@ def _any_all(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     return lambda lst: call_python(name, fn, (lst,), bool_)
 
 
-def _tuple_of(lst: Symbolic) -> Any:
-    raise _tr().error(UnsupportedError, "tuple() of a run-time list is not supported in compiled code: a tuple's "
-                                        "length is part of its type, and a list's is known only when the code "
-                                        "runs; return or pass the list itself")
-
-
 _BUILTINS: dict[Any, Callable[..., Any]] = {
     builtins.len: length, builtins.sum: _sum, builtins.min: _extremum("min", builtins.min),
     builtins.max: _extremum("max", builtins.max), builtins.sorted: _sorted,
     builtins.any: _any_all("any", builtins.any), builtins.all: _any_all("all", builtins.all),
-    builtins.bool: truth, builtins.tuple: _tuple_of,
+    builtins.bool: truth,
 }
+
+
+def _tuple_builtin(otherwise: Callable, args: tuple, kwargs: dict) -> Any:
+    """``tuple(x)``: of a run-time list (or tuple), a run-time tuple; of a range with run-time
+    bounds or a 1-d array, a run-time tuple of its items (Python ints; NumPy scalars), through
+    a run-time list; of anything else, Python's tuple while compiling."""
+    from .sequences import Range   # a layer above
+
+    args = tuple(current_value(a) for a in args)
+    x = args[0] if len(args) == 1 and not kwargs else None
+    if is_list(x):
+        return tuple_of(x)
+    if isinstance(x, Range) and not x.constant or isinstance(x, Symbolic) and isinstance(x.type, ArrayType) \
+            and x.type.ndim == 1:
+        items = _list_of(x)
+        return tuple_of(items) if is_list(items) else tuple(items)
+    return otherwise(*args, **kwargs)
 
 
 def builtin(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
@@ -996,6 +1102,8 @@ def builtin(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
     list with a run-time list is one) and calls ``otherwise`` for anything else."""
     if f is builtins.list:
         return lambda otherwise, args, kwargs: _list_of(*args, **kwargs)
+    if f is builtins.tuple:
+        return _tuple_builtin
     if getattr(f, "__name__", None) == "join" and isinstance(getattr(f, "__self__", None), str):
         separator = f.__self__
 

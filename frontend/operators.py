@@ -72,6 +72,13 @@ def run_time_container(value: Any) -> Any:
     return staging.run_time_container(value) if staging.tracing() else value
 
 
+def unpacked(value: Any, count: int) -> Any:
+    """The value of ``a, b = value`` (``count`` targets): while tracing, a run-time list or
+    tuple as a Python tuple of its ``count`` items (``frontend.lists``)."""
+    staging = _staging()
+    return staging.unpacked(value, count) if staging.tracing() else value
+
+
 def named(value: Any, name: str) -> Any:
     """The value of ``name = value``."""
     staging = _staging()
@@ -360,6 +367,31 @@ def or_(a: Callable[[], Any], b: Callable[[], Any]) -> Any:
     if staging.is_symbolic(x):
         return staging.staged_if_exp(staging.truth(x), lambda: x, b)
     return x if x else b()
+
+
+def and_test(a: Callable[[], Any], b: Callable[[], Any]) -> Any:
+    """``a and b`` whose truth alone is used (a test): the truth of ``b()`` where ``a()`` is
+    true, else False -- the truth of the value ``and`` gives, ``b`` evaluated only where CPython
+    evaluates it."""
+    staging = _staging()
+    x = a()
+    if staging.is_symbolic(x):
+        return staging.staged_if_exp(staging.truth(x), lambda: _truth(b()), lambda: False)
+    return _truth(b()) if x else False
+
+
+def or_test(a: Callable[[], Any], b: Callable[[], Any]) -> Any:
+    """``a or b`` whose truth alone is used (see :func:`and_test`)."""
+    staging = _staging()
+    x = a()
+    if staging.is_symbolic(x):
+        return staging.staged_if_exp(staging.truth(x), lambda: True, lambda: _truth(b()))
+    return True if x else _truth(b())
+
+
+def _truth(x: Any) -> Any:
+    staging = _staging()
+    return staging.truth(x) if staging.is_symbolic(x) else bool(x)
 
 
 def not_(x: Any) -> Any:

@@ -23,7 +23,7 @@ from .catching import staged_try
 from .generators import GeneratorExpression as generator_expression
 from .hashed import run_time_container
 from .dicts import comprehension as dict_comprehension, delitem, display as dict_display
-from .lists import list_comprehension, list_rest
+from .lists import list_comprehension, list_rest, unpacked
 from .sets import comprehension as set_comprehension, display as set_display
 from .context import tracing
 from .control import (
@@ -47,6 +47,6 @@ __all__ = [
     "staged_if_exp", "truth", "logical_not", "is_staged_iterable", "staged_for", "staged_while",
     "return_value", "raise_", "assert_", "staged_try", "generator_expression", "list_comprehension", "list_rest",
     "run_time_container", "dict_display", "set_display", "dict_comprehension", "set_comprehension",
-    "mutable", "getitem", "delitem", "contains",
+    "mutable", "getitem", "delitem", "contains", "unpacked",
     "resolve_call", "format_string", "percent_format", "identity", "divide",
 ]

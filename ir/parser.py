@@ -50,7 +50,8 @@ from .module import Module
 from .ops import OP_REGISTRY
 from .ops.func import FuncOp
 from .types import (
-    NAMED_TYPES, SCALAR_TYPES, ArrayType, DictType, ListType, SetType, TupleType, Type, VectorType, optional,
+    NAMED_TYPES, SCALAR_TYPES, ArrayType, DictType, ListType, SetType, TupleType, Type, VarTupleType, VectorType,
+    optional,
 )
 
 __all__ = ["IRParseError", "parse_module", "parse_function", "parse_type", "parse_type_text", "parse_attribute"]
@@ -246,7 +247,7 @@ class _Parser:
         if named is not None:
             self.next()
             return named
-        if tok.text not in ("tuple", "optional", "array", "vector", "list", "dict", "set"):
+        if tok.text not in ("tuple", "optional", "array", "vector", "list", "vtuple", "dict", "set"):
             self.error("expected a type")
         self.next()
         self.enter()
@@ -261,17 +262,9 @@ class _Parser:
                     elements.append(self.type())
             result = TupleType(tuple(elements))
             self.expect(">", "',' or '>' in the tuple type")
-        elif tok.text == "list":
-            item = self.peek()
-            if item.kind == "punct" and item.text == "?":
-                self.next()
-                result = ListType(None)
-            elif item.kind == "ident" and item.text.startswith("np.") and item.text[3:] in SCALAR_TYPES:
-                self.next()
-                result = ListType(SCALAR_TYPES[item.text[3:]], numpy=True)
-            else:
-                result = ListType(self.type())
-            self.expect(">", "'>' after the list's element type")
+        elif tok.text in ("list", "vtuple"):
+            result = (ListType if tok.text == "list" else VarTupleType)(*self.item_type())
+            self.expect(">", f"'>' after the {tok.text}'s element type")
         elif tok.text == "set":
             result = SetType(*self.item_type())
             self.expect(">", "'>' after the set's element type")

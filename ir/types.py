@@ -181,6 +181,17 @@ class ListType(ObjectType):
         return f"list<{'np.' if self.numpy else ''}{self.element}>"
 
 
+@dataclass(frozen=True, slots=True)
+class VarTupleType(ListType):
+    """A CPython ``tuple`` whose length is known only at run time and whose items all have type
+    ``element`` (``tuple(lst)`` of a run-time list, ``frontend.lists``): read as a list is
+    (``list.len``, ``list.get``: its items are inline in the object), never changed.  A
+    ``TupleType`` is a tuple whose length and element types are known while compiling."""
+
+    def __str__(self) -> str:
+        return f"vtuple<{_item_text(self.element, self.numpy)}>"
+
+
 def _item_text(t: Type | None, numpy: bool) -> str:
     """An item type of a container type as the text form writes it: ``?`` where it is not known
     yet, ``np.T`` for NumPy scalars of type ``T``."""

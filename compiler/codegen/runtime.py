@@ -65,7 +65,8 @@ from ir.ops.runtime import (
     DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp,
 )
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, IntType, ObjectType, TupleType, Type, bool_, c128, f64, i64,
+    ArrayType, BoolType, ComplexType, FloatType, IntType, ObjectType, TupleType, Type, VarTupleType, bool_, c128, f64,
+    i64,
 )
 from runtime.errors import PYTHON_EXCEPTION
 from runtime.nprandom import (
@@ -282,8 +283,9 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
     return value
 
 
-#: the offsets of ``ob_size`` and ``ob_item`` in a ``PyListObject`` and of ``ob_fval`` in a
-#: ``PyFloatObject`` (``tests/compiler/test_list_layout.py`` checks them)
+#: the offsets of ``ob_size`` and ``ob_item`` in a ``PyListObject`` (and in a ``PyTupleObject``,
+#: whose items are inline) and of ``ob_fval`` in a ``PyFloatObject``
+#: (``tests/compiler/test_list_layout.py`` checks them)
 LIST_SIZE, LIST_ITEMS, FLOAT_VALUE = 16, 24, 16
 
 
@@ -302,10 +304,12 @@ def _retype(self: _FunctionLowering, op: RetypeOp) -> lir.Value:
 
 @_lowers(ListGetOp)
 def _list_get(self: _FunctionLowering, op: ListGetOp) -> lir.Value:
+    """A list's items are an array it points to at ``LIST_ITEMS``; a tuple's (``vtuple``) are
+    inline there."""
     b = self.b
     field = b.gep(self.value(op.operand(0)), [lir.Constant(_I64, LIST_ITEMS)], inbounds=True,
                   source_etype=lir.IntType(8))
-    items = b.load(field, typ=_PTR)
+    items = field if isinstance(op.operand(0).type, VarTupleType) else b.load(field, typ=_PTR)
     item = b.load(b.gep(items, [self.value(op.operand(1))], inbounds=True, source_etype=_PTR), typ=_PTR)
     return _item(self, item, op.result.type, op.operand(0).type.numpy)
 

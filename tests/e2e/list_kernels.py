@@ -452,3 +452,62 @@ def stores_a_global_array(n):
     for i in range(n):
         out.append(GLOBAL_ROW)
     return out
+
+
+def tuple_of_a_list(n):
+    """``tuple()`` of a run-time list: a tuple of run-time length, read as a list is."""
+    t = tuple([i * i for i in range(n)])
+    total = 0
+    for x in t:
+        total += x
+    return t, len(t), t[-1] if t else -1, total, sum(t), t.count(4), 9 in t, t.index(0) if t else -1
+
+
+def tuple_operations(n):
+    t = tuple([float(i) for i in range(n)])
+    u = t + (1.5,)
+    u += t
+    return u, t * 2, sorted(t, reverse=True), list(t), t[1:], max(t), t == tuple(u[:n]), t < (1.0, 2.0), bool(t)
+
+
+def tuple_index_out_of_range(n):
+    t = tuple([i for i in range(n)])
+    return t[n]
+
+
+def tuple_item_assignment(n):
+    t = tuple([i for i in range(n)])
+    t[0] = 5
+    return t
+
+
+def tuples_of_ranges_and_arrays(n, a):
+    r, s = tuple(range(n)), tuple(a)
+    return r, s, np.array(r, dtype=np.int64), len(s)
+
+
+def tuples_in_a_list(n):
+    rows = []
+    for i in range(n):
+        rows.append(tuple([j for j in range(i)]))
+    return rows, [len(r) for r in rows]
+
+
+def unpacked(n):
+    """``a, b = x`` of a run-time list and tuple: CPython's ValueError where the lengths differ."""
+    x, y = [i * 2 for i in range(n)]
+    p, q = tuple([float(i) for i in range(n)])
+    return x + y, p * q
+
+
+def truth_of_a_list_and_an_item(n):
+    """``and``/``or`` in a test: operands of different types (a list, a bool) meet as truths."""
+    lst = [i for i in range(n)]
+    hits = 0
+    if lst and lst[-1] > 0:
+        hits += 1
+    while lst and lst[0] < 1:
+        lst.pop(0)
+    if not (lst or n):
+        hits += 10
+    return hits, lst, (1 if lst and lst[0] else 2)

@@ -56,6 +56,14 @@ CASES = [
     (k.views_of_one_array, [(3,)]),
     (k.arrays_popped_and_inserted, [(3,), (0,)]),
     (k.nested_lists_of_arrays, [(3,)]),
+    (k.tuple_of_a_list, [(4,), (0,)]),
+    (k.tuple_operations, [(3,), (1,)]),
+    (k.tuple_index_out_of_range, [(2,)]),
+    (k.tuple_item_assignment, [(3,)]),
+    (k.tuples_of_ranges_and_arrays, [(3, A), (0, A[:0])]),
+    (k.tuples_in_a_list, [(4,)]),
+    (k.unpacked, [(2,), (3,), (1,)]),
+    (k.truth_of_a_list_and_an_item, [(3,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]
@@ -164,14 +172,20 @@ def test_a_million_calls_keep_memory_flat():
     assert grown < 20_000, f"max RSS grew by {grown} KiB"
 
 
-def test_a_tuple_of_a_run_time_list_is_refused_with_the_reason():
+def test_a_tuple_of_a_run_time_list_is_a_vtuple_in_the_ir():
+    f = compile(k.tuple_of_a_list)
+    f(3)
+    assert "vtuple<i64>" in f.inspect_ir()
+
+
+def test_a_tuple_of_run_time_length_is_no_dict_key():
     from ir import UnsupportedError
 
-    def as_tuple(n):
-        return tuple([i for i in range(n)])
+    def keyed(n):
+        return {tuple([i for i in range(n)]): 1}
 
-    with pytest.raises(UnsupportedError, match="a tuple's length is part of its type"):
-        compile(as_tuple)(3)
+    with pytest.raises(UnsupportedError, match="tuple of run-time length"):
+        compile(keyed)(2)
 
 
 GLOBAL_ITEMS = [1, 2]
@@ -283,3 +297,13 @@ def test_an_array_of_a_global_stored_in_a_list_is_refused_saying_to_store_a_copy
 
     with pytest.raises(UnsupportedError, match="store a copy"):
         compile(k.stores_a_global_array)(2)
+
+
+def test_np_array_of_an_empty_int_list_raises_saying_why():
+    """NumPy makes a float64 array of ``[]``; compiled code, typed by the int items, cannot."""
+    def ints(n):
+        return np.array([i for i in range(n)])
+
+    assert compile(ints)(3).tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="empty list is a float64 array"):
+        compile(ints)(0)

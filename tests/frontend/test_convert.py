@@ -359,6 +359,16 @@ def first_pair(n, target):
     return i, j
 
 
+def truth_of_a_list_test(lst):
+    if lst and lst[0] > 0:
+        return 1
+    return 0
+
+
+def value_of_a_list_and(lst):
+    return lst and lst[0]
+
+
 def deep_nesting(n):
     total = 0
     i = 0
@@ -771,7 +781,7 @@ def test_ld_of_undefined_raises_unbound_local_error():
 # ===================================================================== the converted source
 def test_source_uses_operators():
     source = convert(deep_nesting).source
-    for name in ("ag__.while_stmt(", "ag__.for_stmt(", "ag__.if_stmt(", "ag__.not_(", "ag__.and_(",
+    for name in ("ag__.while_stmt(", "ag__.for_stmt(", "ag__.if_stmt(", "ag__.not_(", "ag__.and_test(",
                  "ag__.ld(", "ag__.named(", "ag__.call(range)", "ag__.return_value(", "get_state",
                  "set_state", "nonlocal"):
         assert name in source
@@ -809,7 +819,7 @@ def test_generated_names_do_not_clash_with_user_names():
 
 def test_while_condition_tests_break_flag_first():
     source = convert(while_true_break).source
-    assert "ag__.while_stmt(lambda: ag__.and_(lambda: ag__.not_(break_), lambda: True)" in source
+    assert "ag__.while_stmt(lambda: ag__.and_test(lambda: ag__.not_(break_), lambda: True)" in source
     assert "lambda: ag__.not_(break_)" in convert(for_break_else).source
 
 
@@ -1321,6 +1331,17 @@ def test_logical_operators_stage_symbolic_operands(staged):
     assert staged.calls == ["truth", "staged_if_exp", "truth", "staged_if_exp", "logical_not",
                             "staged_if_exp", "truth", "staged_if_exp"]
     assert operators.and_(lambda: 0, lambda: 1) == 0 and operators.or_(lambda: 0, lambda: 1) == 1
+
+
+def test_logical_operators_of_a_test_give_truths(staged):
+    """In an ``if``/``while`` test, ``and``/``or`` give the truth of CPython's value: operands
+    of different types meet as bools."""
+    assert isinstance(operators.and_test(_Sym, lambda: [1]), _Sym)
+    assert staged.calls == ["truth", "staged_if_exp"]
+    assert operators.and_test(lambda: [1], lambda: 2) is True and operators.and_test(lambda: [], lambda: 2) is False
+    assert operators.or_test(lambda: 0, lambda: [0]) is True and operators.or_test(lambda: 0, lambda: "") is False
+    assert "ag__.and_test(" in convert(truth_of_a_list_test).source
+    assert "ag__.and_(" in convert(value_of_a_list_and).source
 
 
 def test_tracing_only_operators_delegate(staged):
