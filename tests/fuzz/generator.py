@@ -529,12 +529,16 @@ class Generator:
         existing = scope.of_type("ilist") + scope.of_type("flist")
         if existing and d.random() < 0.5:
             return self.list_use(d.choice(existing), scope, depth)
+        arrays = scope.of_type("f64[]") + scope.of_type("i64[]")
+        if arrays and d.random() < 0.35:
+            return self.array_list_statement(d.choice(arrays), scope, depth)
         kind = d.choice(["int", "float"])
         name, k = self.fresh("l"), self.fresh("k")
         inner = scope.child()
         inner.vars[k] = "int"
         inner.readonly.add(k)
-        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)} + 1"   # (an empty one has no item type)
+        # sometimes empty: its reads see an empty list (typed by the stores after them, or none)
+        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)}{'' if d.random() < 0.2 else ' + 1'}"
         arrays = scope.of_type("f64[]" if kind == "float" else "i64[]")
         form = d.randrange(3 if arrays else 2)
         if form == 0:
@@ -549,6 +553,47 @@ class Generator:
             self.emit(depth, f"{name} = [{item} for v in {d.choice(arrays)}]")
         scope.vars[name] = "ilist" if kind == "int" else "flist"
         self.list_use(name, scope, depth)
+
+    def array_list_statement(self, a: str, scope: _Scope, depth: int) -> None:
+        """A list of arrays made from the array ``a`` (copies, arrays made of it, views of it:
+        items that share its memory), appended in a loop or a comprehension, then read: a sum of
+        its arrays' sums, an item's element, an element written through an item (seen in ``a``
+        when the item is a view of it), ``np.array`` of it, ``len``, ``pop``, ``print``."""
+        d = self.lists
+        name, k, x = self.fresh("l"), self.fresh("k"), self.fresh("x")
+        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 6)}{'' if d.random() < 0.2 else ' + 1'}"
+        item = d.choice([f"{a}.copy()", f"({a} * {k})", f"{a}[::2]", f"{a}[{k} % 2:]", f"np.zeros(3) + {k}", a])
+        if d.random() < 0.5:
+            self.emit(depth, f"{name} = []")
+            self.emit(depth, f"for {k} in range({count}):")
+            self.emit(depth + 1, f"{name}.append({item})")
+        else:
+            self.emit(depth, f"{name} = [{item} for {k} in range({count})]")
+        use = d.choice(["sum", "element", "write", "stack", "len", "pop", "print"])
+        target = self.assign_target(scope, "int")
+        if use == "sum":
+            self.emit(depth, f"{target} = 0")
+            self.emit(depth, f"for {x} in {name}:")
+            self.emit(depth + 1, f"{target} = ({target} + int({x}.sum()) % {MOD}) % {MOD}")
+        elif use in ("element", "write"):
+            self.emit(depth, f"{target} = 0")
+            self.emit(depth, f"if {name} and len({name}[-1]):")
+            if use == "write":
+                self.emit(depth + 1, f"{name}[-1][0] = {name}[0][0]")
+            self.emit(depth + 1, f"{target} = int({name}[-1][0]) % {MOD}")
+        elif use == "stack":   # items of one shape (a[k % 2:] is not): NumPy's ValueError otherwise
+            self.emit(depth, f"{target} = 0")
+            self.emit(depth, f"if {name}:")
+            self.emit(depth + 1, f"{target} = int(np.array({name}).sum()) % {MOD}")
+        elif use == "pop":
+            self.emit(depth, f"{target} = 0")
+            self.emit(depth, f"while {name}:")
+            self.emit(depth + 1, f"{target} = ({target} + len({name}.pop())) % {MOD}")
+        else:
+            if use == "print":
+                self.emit(depth, f"print({name})")
+            self.emit(depth, f"{target} = len({name})")
+        scope.vars[target] = "int"
 
     def nested_function(self, scope: _Scope, depth: int) -> None:
         """A nested def reading the function's variables (when it is called, as CPython's
@@ -655,7 +700,8 @@ class Generator:
         ints: a float NaN in a list is another object compiled), a ``for`` over it, ``print``."""
         d = self.lists
         kind = "int" if scope.vars[name] == "ilist" else "float"
-        use = d.choice(["len", "sum", "read", "extreme", "sort", "pop", "append", "store", "in", "loop", "print"])
+        use = d.choice(["len", "sum", "read", "extreme", "sort", "pop", "append", "store", "in", "loop", "print",
+                        "tuple", "unpack", "test"])
         if use == "in" and kind == "float":
             use = "len"
         if use in ("len", "in"):
@@ -687,6 +733,27 @@ class Generator:
             self.emit(depth, f"{name}.{d.choice(['sort()', 'sort(reverse=True)', 'reverse()', 'sort(key=lambda v: -v)'])}")
         elif use == "append":
             self.emit(depth, f"{name}.append({self.expr(scope, kind, 1)})")
+        elif use == "tuple":   # a tuple of run-time length: read, joined, compared
+            t, target = self.fresh("t"), self.assign_target(scope, "int")
+            self.emit(depth, f"{t} = tuple({name}) + ({self.expr(scope, kind, 1)},)")
+            self.emit(depth, f"{target} = (len({t}) * 7 + {t}.count({t}[0]) + ({t} < tuple({name}))) % {MOD}")
+            scope.vars[target] = "int"
+        elif use == "unpack":   # (unguarded, now and then: CPython's ValueError where the length is not 2)
+            target = self.assign_target(scope, kind)
+            other = self.fresh("u")
+            if target not in scope.vars or d.random() < 0.9:
+                self.emit(depth, f"{target} = {self.expr(scope, kind, 1)}")
+                self.emit(depth, f"if len({name}) == 2:")
+                depth += 1
+            self.emit(depth, f"{target}, {other} = {name}")
+            scope.vars[target] = kind
+        elif use == "test":   # and/or of a list and a comparison: their truths meet
+            target = self.assign_target(scope, "int")
+            if target not in scope.vars:
+                self.emit(depth, f"{target} = 0")
+                scope.vars[target] = "int"
+            self.emit(depth, f"if {name} {d.choice(['and', 'or'])} {self.bool_expr(scope, 1)}:")
+            self.emit(depth + 1, f"{target} = ({target} + 1) % {MOD}")
         elif use == "loop":
             v = self.fresh("v")
             target = self.assign_target(scope, kind)

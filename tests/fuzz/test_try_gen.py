@@ -39,16 +39,20 @@ def test_the_module_defines_the_exception_classes_it_names():
         assert ("Fuzz" in source) == ("class FuzzError(Exception):" in source)
 
 
-def _a_dict(node: ast.expr) -> bool:
-    """The generator's dicts are named ``d<N>`` (``dict_statement``)."""
-    return isinstance(node, ast.Name) and re.fullmatch(r"d\d+", node.id) is not None
+def _a_container(node: ast.expr) -> bool:
+    """The generator's dicts, lists and tuples are named ``d<N>``, ``l<N>``, ``t<N>``
+    (``dict_statement``, ``list_statement``), and its reads of them are guarded: a key, or an
+    index into one (or into an item of a list of arrays), is no unreduced array index."""
+    if isinstance(node, ast.Subscript):
+        return _a_container(node.value)
+    return isinstance(node, ast.Name) and re.fullmatch(r"[dlt]\d+", node.id) is not None
 
 
 def test_indices_out_of_range_in_try_bodies_keep_bounds_checks():
     for seed in SEEDS:
         program = generate(seed)
         unreduced = any(isinstance(n, ast.Subscript) and "len(" not in ast.unparse(n.slice)
-                        and not _a_dict(n.value)   # a dict's key is no index
+                        and not _a_container(n.value) and not isinstance(n.slice, ast.Slice)
                         for f in ast.walk(ast.parse(program.source)) if isinstance(f, ast.FunctionDef)
                         for n in ast.walk(f))
         if "whole-array" not in program.source.splitlines()[0] and unreduced:
