@@ -51,7 +51,7 @@ import copy
 import operator
 import types
 from dataclasses import dataclass, field
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, NoReturn, Sequence
 
 import numpy as np
 
@@ -228,15 +228,21 @@ def before_current_region(frame: RegionFrame) -> tuple[Any, int | None]:
 def _build(items: list) -> Symbolic:
     """A run-time list of the values ``items`` holds now."""
     values = [item_value(v) for v in items]
-    kinds = {_item_kind(v) for v in values}
-    if len(kinds) > 1:
-        raise _tr().error(TypingError, "a list whose items have different types "
-                                       f"({', '.join(sorted(_kind_name(k) for k in kinds))}) cannot be a run-time "
-                                       "list in compiled code; convert the items to one type")
-    element, numpy = kinds.pop() if kinds else (None, False)
+    element, numpy = _one_kind(values, "list")
     values = [_stored(v) for v in values]
     values = _unify_nested(values, element)
     return call_python("list", lambda *xs: list(xs), tuple(values), ListType(element, numpy), raises=False)
+
+
+def _one_kind(values: Sequence[Any], what: str) -> tuple[Type | None, bool]:
+    """The one kind (:func:`_item_kind`) of the items ``values`` of a run-time ``what`` (a
+    list, a tuple); ``(None, False)`` for none; a ``TypingError`` naming theirs where they differ."""
+    kinds = {_item_kind(v) for v in values}
+    if len(kinds) > 1:
+        raise _tr().error(TypingError, f"a {what} whose items have different types "
+                                       f"({', '.join(sorted(_kind_name(k) for k in kinds))}) cannot be a run-time "
+                                       f"{what} in compiled code; convert the items to one type")
+    return kinds.pop() if kinds else (None, False)
 
 
 def _unify_nested(values: list, element: Type | None) -> list:
@@ -789,12 +795,7 @@ def _as_tuple(x: Any) -> Symbolic:
     if not isinstance(x, tuple):
         raise _tr().error(TypingError, f'can only concatenate tuple (not "{_python_name(x)}") to tuple')
     values = tuple(item_value(v) for v in x)
-    kinds = {_item_kind(v) for v in values}
-    if len(kinds) > 1:
-        raise _tr().error(TypingError, "a tuple whose items have different types "
-                                       f"({', '.join(sorted(_kind_name(k) for k in kinds))}) cannot be joined to a "
-                                       "run-time tuple in compiled code; convert the items to one type")
-    element, numpy = kinds.pop() if kinds else (None, False)
+    element, numpy = _one_kind(values, "tuple")
     return call_python("tuple", lambda *xs: xs, tuple(_stored(v) for v in values), VarTupleType(element, numpy),
                        raises=False)
 
