@@ -21,6 +21,7 @@ and no ``size`` are called back at run time (``frontend.runtime_calls``).
 """
 from __future__ import annotations
 
+import sys
 import types
 from typing import Any, Callable
 
@@ -329,18 +330,34 @@ _TABLE: dict[Any, Callable] = {
     pyrandom.numpy_poisson: _numpy_poisson, pyrandom.generator_double: _draw_generator_double,
     pyrandom.generator_standard_normal: _draw_generator_standard_normal,
     pyrandom.generator_bounded: _draw_generator_bounded,
-    **{getattr(np.random, fn.__name__): fn for fn in (
-        randint, rand, randn, standard_normal, normal, exponential, uniform, choice, shuffle, permutation,
-        poisson, binomial)},
-    np.random.random: random_sample, np.random.random_sample: random_sample,
 }
+
+
+_added: list = []
+
+
+def _numpy_random() -> Any:
+    """``numpy.random`` once it is imported (None before), its functions added to the table:
+    code can only hold one of them after that, and importing it for every first call would
+    cost about 9 ms."""
+    if _added:
+        return _added[0]
+    random = sys.modules.get("numpy.random")
+    if random is not None:
+        _TABLE.update({getattr(random, fn.__name__): fn for fn in (
+            randint, rand, randn, standard_normal, normal, exponential, uniform, choice, shuffle, permutation,
+            poisson, binomial)})
+        _TABLE.update({random.random: random_sample, random.random_sample: random_sample})
+        _added.append(random)
+    return random
 
 
 def lookup(f: Any) -> Callable | None:
     """Our implementation of an ``np.random`` function, of a ``pyrandom`` primitive or of
     a method of a Generator the function reads from a global or closure variable, or None."""
+    random = _numpy_random()
     owner = getattr(f, "__self__", None)
-    if isinstance(owner, np.random.Generator):
+    if random is not None and isinstance(owner, random.Generator):
         staged = GENERATOR_METHODS.get(getattr(f, "__name__", ""))
         if staged is None:
             raise _tr().error(UnsupportedError, f"Generator.{f.__name__}() is not supported in compiled code; "

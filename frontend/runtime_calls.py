@@ -343,25 +343,38 @@ def _table() -> dict[Callable, tuple[str, type | None]]:
     for fname in ("randint", "randrange", "getrandbits"):
         table[getattr(random, fname)] = (f"random.{fname}", int)
     table[random.seed] = ("random.seed", None)
-    table[np.random.seed] = ("np.random.seed", None)
+    return table
+
+
+#: functions called back at run time: function -> (name, Python result type); NumPy's random
+#: functions are added once ``numpy.random`` is imported (:func:`_add_numpy_random`)
+RUN_TIME_FUNCTIONS = _table()
+_numpy_random_added = False
+
+
+def _add_numpy_random() -> None:
+    """Add ``np.random``'s functions to :data:`RUN_TIME_FUNCTIONS` once ``numpy.random`` is
+    imported: code can only hold one of them after that, and importing it for every first call
+    would cost about 9 ms."""
+    global _numpy_random_added
+    if _numpy_random_added or "numpy.random" not in sys.modules:
+        return
+    _numpy_random_added = True
+    RUN_TIME_FUNCTIONS[np.random.seed] = ("np.random.seed", None)
     for fname in ("beta", "chisquare", "f", "gamma", "gumbel", "laplace", "logistic", "lognormal",
                   "noncentral_chisquare", "noncentral_f", "pareto", "power", "rayleigh", "standard_cauchy",
                   "standard_exponential", "standard_gamma", "standard_t", "triangular", "vonmises", "wald",
                   "weibull"):
-        table[getattr(np.random, fname)] = (f"np.random.{fname}", float)
+        RUN_TIME_FUNCTIONS[getattr(np.random, fname)] = (f"np.random.{fname}", float)
     for fname in ("geometric", "hypergeometric", "logseries", "negative_binomial", "zipf"):
-        table[getattr(np.random, fname)] = (f"np.random.{fname}", int)
-    return table
-
-
-#: functions called back at run time: function -> (name, Python result type)
-RUN_TIME_FUNCTIONS = _table()
+        RUN_TIME_FUNCTIONS[getattr(np.random, fname)] = (f"np.random.{fname}", int)
 
 
 def lookup(f: Any) -> Callable | None:
     """The staged version of a run-time function, or None."""
     if f is print:
         return print_
+    _add_numpy_random()
     try:
         entry = RUN_TIME_FUNCTIONS.get(f)
         read_type = _PY_CALLS.get(f)
