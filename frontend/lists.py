@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import functools
 import operator
 import types
 from dataclasses import dataclass, field
@@ -546,11 +547,12 @@ def length(lst: Symbolic) -> Symbolic:
 
 
 def _item_at(lst: Symbolic, index: Any, checked: bool) -> Any:
-    """``lst[index]``: of a list of numbers read in place (``list.get``), where ``checked``
-    after CPython's ``IndexError`` for an index out of range (a negative one counts from the
-    end); items of other types through CPython's ``operator.getitem``."""
+    """``lst[index]``: of a list of numbers (or of tuples of Python numbers) read in place
+    (``list.get``), where ``checked`` after CPython's ``IndexError`` for an index out of range
+    (a negative one counts from the end); items of other types through CPython's
+    ``operator.getitem``."""
     t = lst.type
-    if t.element is None or not t.element.is_scalar:
+    if t.element is None or not ListGetOp.reads_in_place(t.element):
         return _read("list index", operator.getitem, lst, (index,), raises=checked)
     index = arith.cast(index, i64)
     if checked:
@@ -559,6 +561,8 @@ def _item_at(lst: Symbolic, index: Any, checked: bool) -> Any:
         outside = arith.logical_or(arith.compare("<", index, 0), arith.compare(">=", index, n))
         arith.raise_if(outside, "IndexError", f"{_kind(lst)} index out of range")
     value = Symbolic(_tr().emit_value(ListGetOp(lst.value, arith.materialize(index, i64))).value)
+    if isinstance(t.element, TupleType):   # a Python tuple of its (Python) items
+        return python_items(_tr().unpack(value))
     value.weak = not t.numpy
     return value
 
@@ -723,9 +727,11 @@ def _sort(lst: Symbolic, *, key: Any = None, reverse: Any = False) -> None:
 
 def _sort_by_keys(items: list, keys: list, reverse: bool) -> None:
     """Sort ``items`` in place by ``keys`` (one per item) as ``items.sort(key=..., reverse=...)``
-    would: CPython sorts the positions by their keys, stably, with the same comparisons."""
-    order = sorted(range(len(items)), key=keys.__getitem__, reverse=bool(reverse))
-    items[:] = [items[k] for k in order]
+    would: CPython's sort calls its key function once per item, in the list's order, so a key
+    function that hands out ``keys`` in that order (``partial(next, iter(keys))``, no Python
+    frame: ``next(it, item)``) is the user's own, and the sort (stable, its comparisons, its
+    fast paths for floats and ints) is CPython's."""
+    items.sort(key=functools.partial(next, iter(keys)), reverse=bool(reverse))
 
 
 _METHODS: dict[str, Callable[..., Any]] = {

@@ -317,8 +317,15 @@ def _list_get(self: _FunctionLowering, op: ListGetOp) -> lir.Value:
 def _item(lowering: _FunctionLowering, item: lir.Value, t: Type, numpy: bool) -> lir.Value:
     """The value of a list's item of type ``t`` (a NumPy scalar where ``numpy``): a Python
     float's (and ``np.float64``'s, a float subclass) ``ob_fval`` and a Python bool's identity
-    read in place, the others converted as a ``py.call`` result is."""
+    read in place, the others converted as a ``py.call`` result is; a tuple's elements (inline
+    in it, as a run-time tuple's items are) each so."""
     b = lowering.b
+    if isinstance(t, TupleType):   # a tuple of Python numbers: each element read as an item is
+        value = lir.Constant(value_type(t), lir.Undefined)
+        for k, element in enumerate(t.elements):
+            slot = b.gep(item, [lir.Constant(_I64, LIST_ITEMS + 8 * k)], inbounds=True, source_etype=lir.IntType(8))
+            value = b.insert_value(value, _item(lowering, b.load(slot, typ=_PTR), element, False), k)
+        return value
     if t == f64:
         field = b.gep(item, [lir.Constant(_I64, FLOAT_VALUE)], inbounds=True, source_etype=lir.IntType(8))
         return b.load(field, typ=_DOUBLE)

@@ -4,9 +4,9 @@ function (``frontend.lists``).
 
 * ``list.len``: the number of items (``PyList_GET_SIZE``);
 * ``list.get``: the item at an index the producer has checked (``0 <= index < len``), of a
-  number type, read as the type the list's items have (a Python number, or a NumPy scalar of
-  that type): an item of another type is not possible, since every store into a run-time
-  list is typed;
+  number type or a tuple of Python numbers, read as the type the list's items have (a Python
+  number, or a NumPy scalar of that type): an item of another type is not possible, since
+  every store into a run-time list is typed;
 * ``object.retype``: a container whose item (key, value) types are not known -- ``list<?>``,
   ``dict<?, ?>``, ``set<?>``: nothing was ever stored in it, so it is empty, or an unbound
   variable's placeholder -- as the same object of the same kind of container with item types:
@@ -20,7 +20,7 @@ from __future__ import annotations
 from ..core import Operation, Pure, ReadsMemory, Value
 from ..diagnostics import Location
 from ..interfaces import BORROWS, Ownership, Read
-from ..types import DictType, IntType, ListType, SetType, Type, i64
+from ..types import DictType, IntType, ListType, SetType, TupleType, Type, i64
 
 __all__ = ["ListLenOp", "ListGetOp", "RetypeOp", "unknown_items"]
 
@@ -57,12 +57,20 @@ class ListGetOp(Operation):
     def __init__(self, lst: Value, index: Value, loc: Location | None = None, name: str | None = None):
         self._setup([lst, index], [lst.type.element], loc=loc, result_names=[name])
 
+    @staticmethod
+    def reads_in_place(t: Type) -> bool:
+        """Whether items of type ``t`` are read in place: numbers, and tuples of (Python)
+        numbers (``pairs.append((i, x))``)."""
+        if isinstance(t, TupleType):
+            return all(e.is_scalar for e in t.elements)
+        return t.is_scalar
+
     def verify_(self) -> None:
         if len(self.operands) != 2 or len(self.results) != 1:
             self.fail("expects a list, an index and 1 result")
         t = _list(self, self.operand(0))
-        if t.element is None or not t.element.is_scalar:
-            self.fail(f"reads items of a number type, not of a {t}")
+        if t.element is None or not self.reads_in_place(t.element):
+            self.fail(f"reads items of a number type or tuples of numbers, not of a {t}")
         if not isinstance(self.operand(1).type, IntType):
             self.fail(f"index of type {self.operand(1).type} is not an integer")
         if self.result.type != t.element:

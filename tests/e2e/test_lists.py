@@ -307,3 +307,9 @@ def test_np_array_of_an_empty_int_list_raises_saying_why():
     assert compile(ints)(3).tolist() == [0, 1, 2]
     with pytest.raises(ValueError, match="empty list is a float64 array"):
         compile(ints)(0)
+
+
+def test_tuples_of_numbers_in_a_list_are_read_in_place():
+    f = compile(k.pairs_sorted_by_key)
+    f(np.array([3.0, 1.0, 2.0, 1.0]))
+    assert "list.get" in f.inspect_ir()
