@@ -87,9 +87,13 @@ builtin's fallback: the builtin of the key before it, and so on for the
 builtin of a key the first time it runs it.  The chain maps a key to the very
 specialisation the Python path would run for it (``_compiled[key]``), so
 which path a call takes never changes its result.  A call with keyword
-arguments or defaults to fill is bound by the Python path and then tried on
-the chain.  Functions with keyword-only parameters always take the Python
-path.  Threads need no lock to call: the chain is relinked under the
+arguments or defaults to fill, and keyword-only parameters, are bound by the
+native code itself (:mod:`compiler.fastcall`, "Binding": defaults are constants
+of the native path, checked by identity against the function's current
+``__defaults__`` and ``__kwdefaults__``); what it does not bind (a binding error, a
+default rebound since) takes the Python path, which binds with the function's
+defaults of the moment, raises CPython's ``TypeError`` or runs the bound call.
+Threads need no lock to call: the chain is relinked under the
 dispatcher's lock, and every state of a relink is a valid chain.
 """
 from __future__ import annotations
@@ -106,7 +110,7 @@ from ir import ArrayType, Location, Type, TypingError, UnsupportedError
 from ir.types import TupleType, none
 
 from .callees import FUNCTION, FunctionArgument, function_argument, tuple_part
-from .fastcall import NativeCall, native_call
+from .fastcall import NativeCall, binding_of, native_call
 from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function
 from .signatures import Signature, format_type, parse_signature
 from .vectorcall import set_vectorcall, vectorcall_subclass
@@ -177,6 +181,9 @@ class Dispatcher:
         self.py_func = py_func
         self.options = options or CompileOptions()
         self._signature = inspect.signature(py_func, follow_wrapped=False)
+        #: the defaults ``_signature`` has: (``__defaults__``, ``__kwdefaults__``, its items)
+        self._defaults_seen = (py_func.__defaults__, py_func.__kwdefaults__,
+                               tuple(py_func.__kwdefaults__.items()) if py_func.__kwdefaults__ else ())
         # a call of exactly _nparams positional arguments binds as it is
         self._simple = all(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
                            for p in self._signature.parameters.values())
@@ -323,7 +330,7 @@ class Dispatcher:
             return self._call_static(self._bind(args, kwargs))
         if kwargs or len(args) != self._nparams or not self._simple:
             args = self._bind(args, kwargs)
-            if self._head is not None:
+            if self._head is not None and self._simple:
                 return self._head(*args)  # comes back here, bound, if no native path takes it
         key = self._key(args)
         compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key, args=args)
@@ -391,8 +398,12 @@ class Dispatcher:
             own = type(self)
             native = None
             # not for a subclass that defines its own __call__, nor an instance without its own class
-            if self._simple and own.__dict__.get("_own_class") and own.__mro__[1].__call__ is Dispatcher.__call__:
-                native = native_call(key, compiled, self.py_func.__name__, self._slow, self.options.nogil)
+            if not self._variadic and own.__dict__.get("_own_class") \
+                    and own.__mro__[1].__call__ is Dispatcher.__call__:
+                binding = binding_of(self.py_func, list(self._current_signature().parameters.values()))
+                if self._simple or binding is not None:   # keyword-only parameters need the binding
+                    native = native_call(key, compiled, self.py_func.__name__, self._slow, self.options.nogil,
+                                         binding)
             self._native[key] = native
             if native is not None:
                 self._natives.append(native)
@@ -426,9 +437,20 @@ class Dispatcher:
                 return compiled
         return None
 
+    def _current_signature(self) -> inspect.Signature:
+        """The signature to bind with: made again when the function's ``__defaults__`` or
+        ``__kwdefaults__`` were rebound or changed since (a call binds the defaults of the
+        moment, as CPython does)."""
+        function, seen = self.py_func, self._defaults_seen
+        defaults, kwdefaults = function.__defaults__, function.__kwdefaults__
+        if defaults is not seen[0] or kwdefaults is not seen[1] or not _same_items(kwdefaults, seen[2]):
+            self._signature = self.__signature__ = inspect.signature(function, follow_wrapped=False)
+            self._defaults_seen = (defaults, kwdefaults, tuple(kwdefaults.items()) if kwdefaults else ())
+        return self._signature
+
     def _bind(self, args: tuple, kwargs: dict) -> tuple:
         try:
-            bound = self._signature.bind(*args, **kwargs)
+            bound = self._current_signature().bind(*args, **kwargs)
         except TypeError:
             self.py_func(*args, **kwargs)  # raises CPython's own TypeError before running anything
             raise
@@ -536,6 +558,11 @@ def _signature_weakness(t: Type) -> Any:
     if isinstance(t, TupleType):
         return tuple(_signature_weakness(e) for e in t.elements)
     return t.is_scalar
+
+
+def _same_items(d: dict | None, items: tuple) -> bool:
+    """``d`` holds exactly ``items`` (the very keys and values, in order)."""
+    return len(d or ()) == len(items) and all(k is k0 and v is v0 for (k, v), (k0, v0) in zip((d or {}).items(), items))
 
 
 def _run_time_arguments(key: tuple, args: tuple) -> tuple:

@@ -24,6 +24,22 @@ from runtime.memory import live_owners
 
 
 @pytest.fixture
+def python_calls(monkeypatch):
+    """The calls that took the dispatcher's Python path (``_call_slow``, as ``__call__`` or as
+    the end of the native chain) of the dispatchers made after the fixture: (args, kwargs)."""
+    calls = []
+    original = Dispatcher._call_slow
+
+    def counting(self, *args, **kwargs):
+        calls.append((args, kwargs))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Dispatcher, "_call_slow", counting)
+    monkeypatch.setattr(Dispatcher, "__call__", counting)
+    return calls
+
+
+@pytest.fixture
 def slow_calls(monkeypatch):
     """The argument tuples of the calls that ran through ``CompiledFunction.__call__`` (ctypes)."""
     calls = []
@@ -444,7 +460,7 @@ def test_binding_errors_are_cpythons(args, kwargs):
 def test_keyword_only_and_positional_only_parameters(slow_calls):
     f = compile(keyword_only)
     assert f(2.0) == 4.0 and f(2.0, k=3) == 6.0 and f(2.0) == 4.0
-    assert type(f).__call__ is Dispatcher.__call__  # always the Python path
+    assert isinstance(type(f).__call__.__self__, fastcall.NativeCall)  # bound natively too
     with pytest.raises(TypeError) as expected:
         keyword_only(2.0, 3)
     with pytest.raises(TypeError) as got:
@@ -459,6 +475,173 @@ def test_keyword_only_and_positional_only_parameters(slow_calls):
     with pytest.raises(TypeError) as got:
         g(5, k=2)
     assert str(got.value) == str(expected.value)
+
+
+def with_positional_only_default(x, k=2, /, shift=1.0, *, scale=1.0, clip=None):
+    return (x * k + shift) * scale
+
+
+def required_keyword(x, *, k):
+    return x - k
+
+
+def apply_default(x, fn=np.sqrt):
+    return fn(x)
+
+
+def pick(a, i=0, *, offset=0.0):
+    return a[i] + offset
+
+
+def native_calls_of(f, calls, python_calls, reference):
+    """Each of ``calls`` ((args, kwargs)) gives the result of its first call (through the Python
+    path) and the value ``reference`` gives, without the Python path (after two warm-up calls
+    of each, which make the native paths)."""
+    first = [f(*args, **kwargs) for args, kwargs in calls]
+    for args, kwargs in calls:
+        f(*args, **kwargs)
+    assert isinstance(type(f).__call__.__self__, fastcall.NativeCall)
+    del python_calls[:]
+    for (args, kwargs), expected in zip(calls, first):
+        got = f(*args, **kwargs)
+        same(got, expected)
+        assert equal(got, reference(*args, **kwargs))
+    assert python_calls == []
+
+
+def test_keyword_and_default_calls_take_the_native_path(python_calls):
+    f = compile(with_default)
+    native_calls_of(f, [((2.0,), {}), ((2.0, 3), {}), ((2.0,), {"k": 3}), ((), {"x": 2.0}),
+                        ((2.0,), {"shift": 0.5, "k": 3}), ((), {"shift": 0.5, "x": 2.0, "k": 3}),
+                        ((2.0, 3, 0.5), {}), ((2.0, 3), {"shift": 0.5})], python_calls, with_default)
+    assert len(f.signatures) == 1
+    g = compile(keyword_only)
+    native_calls_of(g, [((2.0,), {}), ((2.0,), {"k": 2}), ((), {"x": 2.0}), ((), {"k": 2, "x": 2.0})],
+                    python_calls, keyword_only)
+    h = compile(with_positional_only_default)
+    native_calls_of(h, [((2.0,), {}), ((2.0, 2), {}), ((2.0, 2, 1.0), {"scale": 1.0}), ((2.0,), {"clip": None}),
+                        ((2.0,), {"shift": 1.0, "scale": 1.0, "clip": None})], python_calls,
+                    with_positional_only_default)
+    r = compile(required_keyword)
+    native_calls_of(r, [((2.0,), {"k": 1.0}), ((), {"k": 1.0, "x": 2.0})], python_calls, required_keyword)
+
+
+def test_defaults_of_every_kind_natively(python_calls):
+    a = np.arange(5.0)
+    p = compile(pick)
+    native_calls_of(p, [((a,), {}), ((a, 0), {}), ((a,), {"offset": 0.0}), ((), {"a": a, "i": 0})], python_calls,
+                    pick)
+    q = compile(apply_default)   # a function as default: a constant of the specialisation
+    native_calls_of(q, [((4.0,), {}), ((4.0,), {"fn": np.sqrt})], python_calls, apply_default)
+    assert q(4.0, fn=np.negative) == -4.0 and q(x=4.0, fn=np.negative) == -4.0   # another key
+    assert q(4.0, fn=np.negative) == -4.0 and q(4.0) == 2.0 and len(q.signatures) == 2
+
+
+def test_a_call_of_another_key_by_keyword_is_the_key_of_its_values(python_calls):
+    f = compile(with_default)
+    for _ in range(3):
+        assert f(2.0) == 6.5 and f(2.0, k=1.5) == 3.5 and f(2.0, shift=1) == 7
+    del python_calls[:]
+    assert f(2.0) == 6.5 and f(2.0, k=1.5) == 3.5 and f(2.0, shift=1) == 7 and f(2.0, 1.5) == 3.5
+    assert python_calls == [] and len(f.signatures) == 3
+
+
+BINDING_ERRORS = [
+    (with_default, (), {}), (with_default, (1.0, 2, 3, 4), {}), (with_default, (1.0,), {"z": 1}),
+    (with_default, (1.0,), {"x": 2.0}), (with_default, (1.0, 2), {"k": 2}), (with_default, (), {"k": 2}),
+    (with_default, (1.0,), {"k": 2, "z": 1, "shift": 0.5}),
+    (keyword_only, (2.0, 3), {}), (keyword_only, (), {"k": 3}), (keyword_only, (2.0,), {"kk": 3}),
+    (keyword_only, (2.0,), {"x": 3.0}),
+    (required_keyword, (2.0,), {}), (required_keyword, (2.0, 1.0), {}), (required_keyword, (), {"k": 1.0}),
+    (with_positional_only_default, (), {"x": 2.0}), (with_positional_only_default, (2.0,), {"k": 2}),
+    (with_positional_only_default, (2.0, 2, 1.0, 1.0), {}),
+    (with_positional_only_default, (2.0, 2, 1.0), {"shift": 1.0}),
+    (positional_only, (5, 2), {"x": 1}),
+]
+
+
+@pytest.mark.parametrize("func, args, kwargs", BINDING_ERRORS,
+                         ids=[f"{f.__name__}-{a}-{k}" for f, a, k in BINDING_ERRORS])
+def test_binding_errors_after_the_native_path_are_cpythons(python_calls, func, args, kwargs):
+    f = compile(func)
+    good = {with_default: ((1.0,), {"k": 2}), keyword_only: ((1.0,), {"k": 2}),
+            required_keyword: ((1.0,), {"k": 2.0}), with_positional_only_default: ((1.0,), {"scale": 2.0}),
+            positional_only: ((5, 2), {})}[func]
+    for _ in range(3):
+        f(*good[0], **good[1])
+    assert isinstance(type(f).__call__.__self__, fastcall.NativeCall)
+    with pytest.raises(TypeError) as expected:
+        func(*args, **kwargs)
+    del python_calls[:]
+    with pytest.raises(TypeError) as got:
+        f(*args, **kwargs)
+    assert str(got.value) == str(expected.value)
+    assert python_calls[0] == (args, kwargs)   # the Python path saw the call as it was made
+
+
+def test_keyword_names_that_are_not_interned_take_the_python_path(python_calls):
+    f = compile(with_default)
+    for _ in range(3):
+        f(2.0, k=3)
+    name = "".join(["sh", "ift"])   # equal to the parameter's name, another object
+    assert name == "shift" and name is not with_default.__code__.co_varnames[2]
+    del python_calls[:]
+    assert f(2.0, shift=1.0) == 7.0 and python_calls == []
+    assert f(2.0, **{name: 1.0}) == 7.0 and len(python_calls) >= 1
+
+
+def test_rebound_defaults_take_the_python_path_and_are_followed(python_calls):
+    def scaled(x, k=3, *, shift=0.5):
+        return x * k + shift
+
+    f = compile(scaled)
+    for _ in range(3):
+        assert f(2.0) == 6.5
+    del python_calls[:]
+    assert f(2.0) == 6.5 and python_calls == []
+    scaled.__defaults__ = (4,)
+    assert f(2.0) == 8.5 and len(python_calls) >= 1
+    scaled.__kwdefaults__["shift"] = 1.5   # changed in place
+    assert f(2.0) == 9.5 and f(2.0, k=3) == 7.5
+    scaled.__kwdefaults__ = {"shift": 0.0}
+    assert f(2.0) == 8.0 and f(2.0, k=1, shift=1.0) == 3.0
+    scaled.__defaults__ = None
+    for args in [(2.0,), (2.0, 1)]:
+        with pytest.raises(TypeError) as expected:
+            scaled(*args)
+        with pytest.raises(TypeError) as got:
+            f(*args)
+        assert str(got.value) == str(expected.value)
+        assert str(got.value).endswith("missing 1 required positional argument: 'k'") or args == (2.0, 1)
+        scaled.__kwdefaults__ = None
+    assert str(got.value).endswith("missing 1 required keyword-only argument: 'shift'")
+    scaled.__defaults__, scaled.__kwdefaults__ = (3,), {"shift": 0.5}
+    assert f(2.0) == 6.5 and f(2.0, 1, shift=2.0) == 4.0
+    del python_calls[:]
+    for _ in range(3):   # the key's native path was made with the old defaults: still correct
+        assert f(2.0) == 6.5
+
+
+def test_static_arguments_with_defaults_take_the_python_path(python_calls):
+    def stepped(x, n=2, *, mode="fast"):
+        return x * n if mode == "fast" else x - n
+
+    f = compile(stepped, static=("n", "mode"))
+    for _ in range(3):
+        assert f(3.0) == 6.0 and f(3.0, 4) == 12.0 and f(3.0, n=4, mode="slow") == -1.0 and f(3.0, mode="x") == 1.0
+    assert type(f).__call__ is Dispatcher.__call__ and len(f.signatures) == 4
+
+
+def test_keyword_calls_leak_no_reference():
+    f = compile(pick)
+    a = np.arange(5.0)
+    default = pick.__kwdefaults__["offset"]
+    for _ in range(3):
+        f(a, i=1), f(a), f(a, offset=1.0)
+    before = sys.getrefcount(a), sys.getrefcount(default), sys.getrefcount(pick.__defaults__)
+    for _ in range(10_000):
+        f(a, i=1), f(a), f(a, offset=1.0), f(i=2, a=a)
+    assert (sys.getrefcount(a), sys.getrefcount(default), sys.getrefcount(pick.__defaults__)) == before
 
 
 def test_unsupported_arguments():
