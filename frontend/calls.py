@@ -15,7 +15,7 @@ from ir import TypingError, UnsupportedError
 
 from . import (
     builtins, combining, dicts, generators, hashed, lapack, linalg, lists, nanfunctions, norms, nprandom, purity,
-    pymath, pyoperator, runtime_calls, searching, sets, sorting, statistics, text, wholearray,
+    pymath, pyoperator, runtime_calls, searching, sequences, sets, sorting, statistics, text, wholearray,
 )
 from .context import TraceContext, current
 from .raising import construct_exception
@@ -144,6 +144,9 @@ def _resolve_others(f: Any) -> Callable:
         f = py_func
     if isinstance(f, pytypes.FunctionType) and not purity.is_pure(f):
         return lambda *args, **kwargs: _tr().call(f, args, kwargs)
+    on_tuple = sequences.tuple_method(f)
+    if on_tuple is not None:   # t.count(x), t.index(x) of traced items
+        return on_tuple
     on_list = lists.method_of_python_list(f) or dicts.method_of_python_dict(f) or sets.method_of_python_set(f)
     if on_list is not None:   # at run time where it must be, else as below
         return lambda *args, **kwargs: on_list(lambda *a, **k: _resolve_plain(f)(*a, **k), args, kwargs)

@@ -1045,9 +1045,10 @@ class _ExprConverter(ast.NodeTransformer):
         return _at(node, _ag("getitem", node.value, node.slice))
 
     def visit_Compare(self, node: ast.Compare) -> ast.expr:
+        """Every comparison goes through ``ag__.chain_compare``: a chain's later operands are
+        evaluated only where CPython evaluates them, ``in`` and ``is`` may test a traced value,
+        and two tuples compare item by item (``frontend.sequences.tuple_compare``)."""
         self.generic_visit(node)
-        if len(node.ops) < 2 and not isinstance(node.ops[0], (ast.In, ast.NotIn, ast.Is, ast.IsNot)):
-            return node  # `in` and `is` always go through the operator: they may test a traced value
         args = [_thunk(node.left)]
         for op, right in zip(node.ops, node.comparators):
             args += [ast.Constant(_COMPARE_SYMBOLS[type(op)]), _thunk(right)]

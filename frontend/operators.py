@@ -399,9 +399,21 @@ def not_(x: Any) -> Any:
     return staging.logical_not(x) if staging.is_symbolic(x) else not x
 
 
+def _order(op: str, python: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``a op b``: of two tuples, staged when a trace is running (their items may be traced)."""
+    def compare(a: Any, b: Any) -> Any:
+        if type(a) is tuple and type(b) is tuple:
+            staging = _staging()
+            if staging.tracing():
+                return staging.tuple_compare(op, a, b)
+        return python(a, b)
+    return compare
+
+
 _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne, "is": lambda a, b: _identity(a, b, False),
+    **{op: _order(op, fn) for op, fn in (("<", operator.lt), ("<=", operator.le), (">", operator.gt),
+                                          (">=", operator.ge), ("==", operator.eq), ("!=", operator.ne))},
+    "is": lambda a, b: _identity(a, b, False),
     "is not": lambda a, b: _identity(a, b, True),
     "in": lambda a, b: _contains(b, a), "not in": lambda a, b: not_(_contains(b, a)),
 }

@@ -9,7 +9,7 @@ Layer: above the typing rules and ``frontend.raising``.
 from __future__ import annotations
 
 import operator
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -145,9 +145,68 @@ def contains(container: Any, item: Any) -> Any:
     if not isinstance(item, Symbolic) and not any(isinstance(e, Symbolic) for e in container):
         return user_computation(operator.contains, container, item)
     found: Any = False
-    for element in container:  # CPython compares with == element by element
-        found = arith.logical_or(found, arith.compare("==", item, element))
+    for element in container:  # CPython compares with == element by element (the same object first)
+        found = arith.logical_or(found, _item_compare("==", element, item))
     return found
+
+
+_ORDERS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
+}
+
+
+def tuple_compare(op: str, a: tuple, b: tuple) -> Any:
+    """``a op b`` of two Python tuples some of whose items are traced: CPython's order -- the
+    first items that differ (by ``==``) decide, else the lengths -- with the items' comparisons
+    traced (a bool known only at run time).  Each pair of items is compared whether or not an
+    earlier pair already differs: numbers and strings compare without effects, so the result
+    is CPython's."""
+    if not _traced_in(a) and not _traced_in(b):
+        return user_computation(_ORDERS[op], a, b)
+    result = _ORDERS[op](len(a), len(b))   # where every item of the shorter one is equal
+    for x, y in reversed(list(zip(a, b))):
+        same = _item_compare("==", x, y)
+        if op == "==":
+            result = arith.logical_and(same, result)
+        elif op == "!=":
+            result = arith.logical_or(arith.logical_not(same), result)
+        else:
+            result = arith.select(arith.truth(same), result, arith.truth(_item_compare(op, x, y)))
+    return result
+
+
+def _item_compare(op: str, x: Any, y: Any) -> Any:
+    """``x op y`` of two items of tuples; the same object is equal to itself, as CPython's
+    comparisons of items first test (a NaN in one variable, on both sides)."""
+    if x is y and op in ("==", "!="):
+        return op == "=="
+    if isinstance(x, tuple) and isinstance(y, tuple):
+        return tuple_compare(op, x, y)
+    return _ORDERS[op](x, y)
+
+
+def tuple_method(f: Any) -> Callable[..., Any] | None:
+    """``t.count(x)``, ``t.index(x)`` of a Python tuple holding traced items (or of a traced
+    ``x``): staged, each item compared with ``==`` as CPython does; None for anything else."""
+    t = getattr(f, "__self__", None)
+    if type(t) is not tuple or getattr(f, "__name__", None) not in ("count", "index"):
+        return None
+
+    def staged(x: Any, *bounds: Any) -> Any:
+        if not _traced_in(t) and not isinstance(x, Symbolic) or bounds or not t:
+            return user_computation(f, x, *bounds)
+        hits = [arith.truth(_item_compare("==", e, x)) for e in t]
+        if f.__name__ == "count":
+            count: Any = 0
+            for hit in hits:
+                count = arith.binary("+", count, arith.select(hit, 1, 0))
+            return count
+        position: Any = -1   # the first hit: ValueError where none
+        for k in reversed(range(len(t))):
+            position = arith.select(hits[k], k, position)
+        arith.raise_if(arith.compare("<", position, 0), "ValueError", "tuple.index(x): x not in tuple")
+        return position
+    return staged
 
 
 def _hashed_contains(container: Any, item: Any) -> Any:

@@ -31,7 +31,7 @@ from .control import (
 )
 from .optional import identity
 from .raising import raise_
-from .sequences import contains, getitem
+from .sequences import contains, getitem, tuple_compare
 from .text import format_string, percent_format
 from .values import OptionalValue, Symbolic
 from .variables import load, named, return_value, undefined_read
@@ -47,6 +47,6 @@ __all__ = [
     "staged_if_exp", "truth", "logical_not", "is_staged_iterable", "staged_for", "staged_while",
     "return_value", "raise_", "assert_", "staged_try", "generator_expression", "list_comprehension", "list_rest",
     "run_time_container", "dict_display", "set_display", "dict_comprehension", "set_comprehension",
-    "mutable", "getitem", "delitem", "contains", "unpacked",
+    "mutable", "getitem", "delitem", "contains", "unpacked", "tuple_compare",
     "resolve_call", "format_string", "percent_format", "identity", "divide",
 ]

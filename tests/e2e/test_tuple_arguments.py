@@ -315,3 +315,24 @@ def test_a_tuple_parameter_is_taken_apart_in_the_trace():
         module, entry = trace(pair_sum, [TupleType((f64, i64)), i64], weak=weak)
         assert tuple(entry.arg_types) == (TupleType((f64, i64)), i64)
         assert str(module).count("tuple_get %t") == 2
+
+
+def tuples_compared(x, y):
+    """Tuples holding run-time values compare item by item, as CPython's do."""
+    t = (x, 1.0, x)
+    return (x, y) < (y, x), (x, (1, y)) <= (x, (1, 2)), (x, y) == (y, x), (1, 2) < (1, 2, 3), t.count(y), \
+        t.index(y) if y in t else -1
+
+
+@pytest.mark.parametrize("args", [(2.0, 2.0), (1.0, 2.0), (3.0, 1.0), (float("nan"), 1.0)])
+def test_tuples_of_run_time_values_compare_as_cpython(args):
+    assert compile(tuples_compared)(*args) == tuples_compared(*args)
+
+
+def index_of_missing(x):
+    return (x, 2.0).index(5.0)
+
+
+def test_tuple_index_of_a_missing_item_raises_cpythons_value_error():
+    with pytest.raises(ValueError, match=r"tuple.index\(x\): x not in tuple"):
+        compile(index_of_missing)(1.0)
