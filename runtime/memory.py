@@ -272,7 +272,6 @@ def array_from_result(dtype: Any, shape: Sequence[int], strides: Sequence[int], 
     return np.array(np.asarray(_ArrayInterface(dtype.str, shape, strides, data_ptr, True, None)), copy=True)
 
 
-
 #: per thread, the calls of functions that keep arrays in containers now running: each the
 #: call's arguments (the memory compiled code borrows) and the foreign arrays it read
 _lending = threading.local()
@@ -338,7 +337,7 @@ def stored_array(parts: Sequence[int], dtype: Any, ndim: int) -> Any:
     low, high = _byte_range(data, shape, strides, dtype.itemsize)
     for a in _lenders(frame, np) if frame is not None else ():
         if a.size and _contains(a, low, high):
-            return np.asarray(_ArrayInterface(dtype.str, shape, strides, data, False, a))
+            return np.asarray(_ArrayInterface(dtype.str, shape, strides, data, not a.flags.writeable, a))
     raise TypeError("compiled code stores in a list arrays it made or its arguments' arrays (or views of these); "
                     "this one's memory is neither (an array of a global variable?): store a copy, "
                     "lst.append(a.copy())")
