@@ -316,9 +316,10 @@ def _staged_live_while(items: IndexedIterable, extra_test: Callable[[], Any] | N
                        names: Sequence[str]) -> None:
     """A loop over a sequence that the loop may change (a list): a ``while`` over a counter
     ``k`` tested against the length read again at every step, as CPython's list iterator
-    does (items appended by the body are visited; a list shortened by it ends the loop)."""
-    _counted_while(lambda k: arith.compare("<", k, items.length()), items.item,
-                   extra_test, body, get_state, set_state, names, "(list index)")
+    does (items appended by the body are visited; a list shortened by it ends the loop), or
+    while ``items.more(k)`` where the items say when to stop (``reversed(lst)``)."""
+    more = getattr(items, "more", None) or (lambda k: arith.compare("<", k, items.length()))
+    _counted_while(more, items.item, extra_test, body, get_state, set_state, names, "(list index)")
 
 
 def _counted_while(more: Callable[[Any], Any], item: Callable[[Any], Any], extra_test: Callable[[], Any] | None,

@@ -162,9 +162,14 @@ def enumerate_(iterable: Any, start: Any = 0) -> Any:
 
 
 def reversed_(sequence: Any) -> Any:
-    """``reversed`` of an array or a range, as a counted loop; of anything else, Python's."""
+    """``reversed`` of an array or a range, as a counted loop; of a run-time list or tuple,
+    CPython's reverse iterator (``frontend.lists.ListReversed``); of anything else, Python's."""
     if arrays.is_array(sequence) or isinstance(sequence, Range):
         return Reversed(indexed(sequence))
+    from . import lists   # a layer above
+
+    if lists.is_list(lists.current_value(sequence)):
+        return lists.ListReversed(lists.current_value(sequence))
     if isinstance(sequence, (Symbolic, IndexedIterable)):
         name = sequence.type if isinstance(sequence, Symbolic) else type(sequence).__name__.lower()
         raise _tr().error(TypingError, f"'{name}' object is not reversible")

@@ -74,7 +74,7 @@ from .values import Symbolic, define, describe, python_scalar_type
 
 __all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "as_passed", "merged_type",
            "merged_value", "snapshot", "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin",
-           "binary", "ListItems", "length", "contains", "truth", "give_type", "python_items", "before_current_region",
+           "binary", "ListItems", "ListReversed", "length", "contains", "truth", "give_type", "python_items", "before_current_region",
            "on_stack", "read_type", "kind_of", "item_value", "assume_empty",
            "read_of_empty", "unpacked", "tuple_of"]
 
@@ -861,6 +861,28 @@ class ListItems(IndexedIterable):
     def item(self, k: Any) -> Any:
         k = arith.binary("+", k, self.start) if self.start else k
         return _item_at(self.list, k, checked=False)
+
+
+class ListReversed(IndexedIterable):
+    """``reversed(lst)``: CPython's reverse iterator -- from the last item at the call down to
+    the first, each step checking the index is still inside the list (a list shortened by the
+    loop ends it, items appended are not visited)."""
+
+    live = True
+
+    def __init__(self, lst: Symbolic) -> None:
+        self.list, self.last = lst, arith.binary("-", length(lst), 1)
+
+    def length(self) -> Any:
+        """The items there were at the call (where the loop does not change the list)."""
+        return arith.binary("+", self.last, 1)
+
+    def more(self, k: Any) -> Any:
+        index = arith.binary("-", self.last, k)
+        return arith.logical_and(arith.compare(">=", index, 0), arith.compare("<", index, length(self.list)))
+
+    def item(self, k: Any) -> Any:
+        return _item_at(self.list, arith.binary("-", self.last, k), checked=False)
 
 
 def list_rest(iterable: Any, start: int) -> ListItems | None:

@@ -511,3 +511,18 @@ def truth_of_a_list_and_an_item(n):
     if not (lst or n):
         hits += 10
     return hits, lst, (1 if lst and lst[0] else 2)
+
+
+def reversed_lists(n):
+    """``reversed`` of a run-time list (changed by the loop, as CPython's iterator sees it) and
+    of a tuple of run-time length."""
+    lst = [i for i in range(n)]
+    seen = []
+    for x in reversed(lst):
+        seen.append(x)
+        if x == 3:
+            lst.pop()
+            lst.pop()
+        lst.append(-x)
+    t = tuple(lst)
+    return seen, [y * 2 for y in reversed(t)], list(enumerate(reversed(t)))

@@ -64,6 +64,7 @@ CASES = [
     (k.tuples_in_a_list, [(4,)]),
     (k.unpacked, [(2,), (3,), (1,)]),
     (k.truth_of_a_list_and_an_item, [(3,), (0,)]),
+    (k.reversed_lists, [(6,), (0,), (2,)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]
