@@ -454,7 +454,7 @@ def sort_floats(a, keys, scratch, counts, lost, nan):
     which returned ``lost``) radix-sorted (``scratch``, ``counts``: ``radix_sort``'s) and
     turned back into floats.  The zeros, which the keys merge, are then put back as the input
     holds them, in input order (NumPy's stable sort: equal elements keep their order); so are
-    the NaNs, unless ``nan`` is a NaN: then every NaN is that one."""
+    the NaNs, unless ``nan`` is a NaN: then every NaN of more than one element is that one."""
     n = a.shape[0]
     m = 0
     if lost != 0:
@@ -485,7 +485,7 @@ def sort_floats(a, keys, scratch, counts, lost, nan):
                 break
         k = 0
         for i in range(first_nan, n):
-            if nan != nan:
+            if nan != nan and n > 1:   # (NumPy does not sort one element: its NaN keeps its bits)
                 a[i] = nan
             else:
                 while specials[k] == specials[k]:

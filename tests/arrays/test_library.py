@@ -318,9 +318,12 @@ def test_float_sorts_are_numpys_bit_for_bit(seed, n, dtype):
 
 
 @pytest.mark.parametrize("a", [np.array([0.0, -0.0, 1.0]), np.array([-0.0, -0.0, np.nan, 2.0]),
-                               np.array([np.nan, -np.nan, 1.0], np.float32), np.array([-np.nan, 0.0])],
-                         ids=["mixed-zeros", "negative-zeros", "mixed-nans", "negative-nan"])
+                               np.array([np.nan, -np.nan, 1.0], np.float32), np.array([-np.nan, 0.0]),
+                               np.array([-np.nan]), np.array([-np.nan], np.float32)],
+                         ids=["mixed-zeros", "negative-zeros", "mixed-nans", "negative-nan", "one-negative-nan",
+                              "one-negative-nan-float32"])
 def test_float_sorts_of_zeros_and_nans(a):
+    """(NumPy does not sort one element: a lone NaN keeps its sign; from the fuzzer, arrays-s8-73.)"""
     got, want = compile(sort_every_way)(a.copy()), sort_every_way(a.copy())
     assert [x.tobytes() for x in got] == [x.tobytes() for x in want]
 
