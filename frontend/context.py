@@ -114,6 +114,9 @@ class TraceContext:
         #: by the id of their value; and those of them typed by a store after the read
         self.assumed_empty: dict[int, Any] = {}
         self.typed_after_read: list = []
+        #: lists of no item type read from a dict's values, by the id of their value: the dict,
+        #: whose values take the type the list takes (``lists.give_type``)
+        self.typed_with: dict[int, Any] = {}
 
     @property
     def function(self) -> FunctionTrace:

@@ -142,6 +142,8 @@ def _check_store(d: Symbolic, key: Any, value: Any) -> None:
     v = unify((t.value, t.value_numpy), value_kind(value), "dict's values are")
     if (k, v) != ((t.key, t.key_numpy), (t.value, t.value_numpy)):
         give_type(d, DictType(k[0], v[0], k[1], v[1]))
+    if isinstance(value, Symbolic) and value.type != v[0] and isinstance(v[0], ListType):   # an empty list: its type
+        give_type(value, v[0])
 
 
 def _lookup_key(key: Any) -> Any:

@@ -372,11 +372,18 @@ def storable(value: Any) -> Any:
 def unify(current_kind: tuple[Type | None, bool], kind: Kind, what: str) -> Kind:
     """The kind a container holding ``current_kind`` items (None: not known yet) holds after
     ``kind`` is stored; another kind is refused (compiled code holds one type)."""
-    if current_kind[0] is None or current_kind == kind:
+    if current_kind[0] is None or current_kind == kind or _empty_of(current_kind[0], kind[0]):
         return kind
+    if _empty_of(kind[0], current_kind[0]):   # an empty list stored where lists of items are
+        return current_kind
     raise _tr().error(TypingError, f"this {what} {kind_name(current_kind)}, not {kind_name(kind)}: compiled code "
                                    "does not hold containers of mixed types; convert it first (int(x), float(x), "
                                    "str(x), ...)")
+
+
+def _empty_of(a: Type, b: Type) -> bool:
+    """Whether ``a`` is a list of no item type and ``b`` a list (of the same kind) of items."""
+    return isinstance(a, ListType) and type(a) is type(b) and a.element is None and b.element is not None
 
 
 def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None, bool], what: str,
@@ -394,6 +401,12 @@ def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None
                                        "before this line gave it (compiled code types a container by what is "
                                        "stored in it earlier in the code); store first, as in 'if k not in d: "
                                        "d[k] = [x] else: d[k].append(x)', or make it with an item")
+    if isinstance(t, ListType) and type(t) is ListType and t.element is None and isinstance(container, Symbolic) \
+            and isinstance(container.type, DictType):   # a list stored empty: typed by what is stored in it
+        value = call_python(name, fn, args, t, raises, what=name)
+        _tr().typed_with[id(value.value)] = (value.value, container)
+        _tr().assumed_empty[id(container.value)] = container.value
+        return value
     _check_known_items(t, what)
     return typed(call_python(name, fn, args, read_type(t), raises, what=name), kind)
 

@@ -286,6 +286,11 @@ def give_type(lst: Symbolic, t: ObjectType) -> None:
     tr = _tr()
     if tr.assumed_empty.get(id(value)) is value:
         tr.typed_after_read.append(value)
+    read_from = tr.typed_with.get(id(value))
+    if read_from is not None and read_from[0] is value:   # a dict's value stored empty: the dict's values too
+        d = read_from[1]
+        d_type = d.type
+        give_type(d, type(d_type)(d_type.key, t, d_type.key_numpy, d_type.value_numpy))
     if isinstance(value, OpResult) and isinstance(value.op, PyCallOp) and \
             all(isinstance(user, (PyCallOp, ListLenOp, ListGetOp)) for user, _ in value.uses):
         value.type = t

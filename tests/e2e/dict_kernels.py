@@ -454,3 +454,24 @@ def popitem_in_the_loop_that_fills_it(n):
         else:
             d[i] = 1.5
     return d
+
+
+def grouped_by_setdefault(n):
+    """Lists stored empty as values, filled through what a read gives: the dict's values take
+    the type the lists take (the loop is traced again with it)."""
+    groups = {}
+    for i in range(n):
+        groups.setdefault(i % 3, []).append(i * 0.5)
+    return groups
+
+
+def grouped_into_lists_stored_empty(n):
+    groups = {}
+    for i in range(n):
+        if i % 2 not in groups:
+            groups[i % 2] = []
+        groups[i % 2].append(i)
+    total = 0
+    for key, values in groups.items():
+        total += sum(values) * key
+    return groups, total

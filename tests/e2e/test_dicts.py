@@ -72,6 +72,8 @@ CASES = [
     (k.empty_argument_read, [({},)]),
     (k.get_before_the_store, [(4,)]),
     (k.popitem_in_the_loop_that_fills_it, [(5,), (0,)]),
+    (k.grouped_by_setdefault, [(7,), (0,)]),
+    (k.grouped_into_lists_stored_empty, [(5,), (1,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -179,13 +181,6 @@ def setdefault_without_default(n):
     return d
 
 
-def grouped_by_setdefault(n):
-    groups = {}
-    for i in range(n):
-        groups.setdefault(i % 2, []).append(i)
-    return groups
-
-
 def zipped(n):
     d = {i: i for i in range(n)}
     out = 0
@@ -247,7 +242,6 @@ def unknown_method(n):
     (array_as_value, (np.ones(2),), UnsupportedError, "cannot be a dict value"),
     (default_of_another_type, (2,), TypingError, "the default is a int"),
     (setdefault_without_default, (2,), UnsupportedError, "without a default stores None"),
-    (grouped_by_setdefault, (3,), UnsupportedError, "the values of this dict are list<\\?>: a container stored empty"),
     (zipped, (3,), UnsupportedError, "zip\\(\\) of a dict<i64, i64>"),
     (list_of_numpy_items, (INTS,), UnsupportedError, "a list of the items of a dict of NumPy scalars"),
     (truth_of_a_view, (3,), UnsupportedError, "the truth value of d.keys\\(\\)"),
