@@ -643,8 +643,19 @@ class Generator:
         inner = scope.child()
         inner.vars[k] = "int"
         inner.readonly.add(k)
-        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)} + 1"   # (an empty one has no item type)
+        # (sometimes empty: read as empty, or typed by a store later in a loop)
+        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)}{'' if d.random() < 0.15 else ' + 1'}"
         key = f"({self.int_expr(inner, 1)[0]}) % {d.randint(2, 7)}"
+        if d.random() < 0.2:   # lists stored empty as values, filled through what a read gives
+            groups, total, v = self.fresh("d"), self.assign_target(scope, "int"), self.fresh("v")
+            self.emit(depth, f"{groups} = {{}}")
+            self.emit(depth, f"for {k} in range({count}):")
+            self.emit(depth + 1, f"{groups}.setdefault({key}, []).append({self.int_expr(inner, 1)[0]} % {MOD})")
+            self.emit(depth, f"{total} = 0")
+            self.emit(depth, f"for {v} in {groups}.values():")
+            self.emit(depth + 1, f"{total} = ({total} * 7 + len({v}) + sum({v})) % {MOD}")
+            scope.vars[total] = "int"
+            return
         if d.random() < 0.7:
             self.emit(depth, f"{name} = {{}}")
             self.emit(depth, f"for {k} in range({count}):")
