@@ -12,9 +12,10 @@ decisions:
 * an ``int`` result that does not fit in 64 bits (``math.comb(100, 50)``) raises
   ``OverflowError`` where the compiled code gets there: compiled integers are 64-bit, and a
   wrong number is never returned;
-* ``math.fsum``, ``math.prod`` and ``math.dist`` take arrays (read where the code runs)
-  or tuples of numbers; ``math.prod`` of floats is a float, also for an empty array (CPython
-  gives its ``start``, the int 1: the type cannot depend on a run-time length);
+* ``math.fsum``, ``math.prod`` and ``math.dist`` take arrays, tuples and lists of numbers (read
+  where the code runs, run-time lists too); ``math.prod`` of floats is a float, also for an
+  empty array or list (CPython gives its ``start``, the int 1: the type cannot depend on a
+  run-time length);
 * ``round(x, n)`` of a Python ``float`` (or of an ``int`` to negative digits) is computed
   so, for a constant or run-time ``n``; of a NumPy scalar it is NumPy's rounding, compiled
   for a constant ``n`` and refused for a run-time one;
@@ -79,20 +80,34 @@ def _fsum(values: Any) -> Any:
             raise _tr().error(UnsupportedError, "math.fsum() of an array of more than one dimension is not "
                                                 "supported (CPython would iterate over its rows)")
         return runtime_calls.call_with_values("math.fsum", math.fsum, (values,), f64)
-    if isinstance(values, tuple) and _traced(*values):
+    if _run_time_sequence(values):
         return runtime_calls.call_with_values("math.fsum", math.fsum, (values,), f64)
     return user_computation(math.fsum, values)
+
+
+def _run_time_sequence(values: Any) -> bool:
+    """Whether ``values`` is a tuple or list holding traced items, or a run-time list or tuple
+    (``frontend.lists``): CPython reads it when the code runs."""
+    from . import lists   # a layer above
+
+    values = lists.current_value(values)
+    return isinstance(values, (tuple, list)) and _traced(*values) or lists.is_list(values)
 
 
 def _prod(values: Any, *, start: Any = 1) -> Any:
     """``math.prod`` of an array or a tuple: CPython multiplies the items as it holds them
     (NumPy scalars of an array: NumPy's arithmetic)."""
-    if not (arrays.is_array(values) or isinstance(values, tuple)) or not _traced(values, start):
+    from . import lists   # a layer above
+
+    values = lists.current_value(values)
+    if not (arrays.is_array(values) or _run_time_sequence(values) or _traced(start)):
         return user_computation(math.prod, values, start=start)
     if arrays.is_array(values) and values.type.ndim != 1:
         raise _tr().error(UnsupportedError, "math.prod() of an array of more than one dimension is not "
                                             "supported (CPython would multiply its rows)")
-    types = [values.type.dtype, type_of(start)] if arrays.is_array(values) else [type_of(v) for v in (*values, start)]
+    items = [values.type.dtype] if arrays.is_array(values) else [values.type.element] if lists.is_list(values) \
+        else [type_of(v) for v in values]
+    types = [*items, type_of(start)]
     kinds = {str(t)[0] for t in types}
     if not kinds <= set("iuf") or "u" in kinds:
         raise _tr().error(UnsupportedError, "math.prod() in compiled code takes signed ints and floats")
@@ -102,7 +117,8 @@ def _prod(values: Any, *, start: Any = 1) -> Any:
 
 
 def _dist(p: Any, q: Any) -> Any:
-    if not _traced(p, q) and not (arrays.is_array(p) or arrays.is_array(q)):
+    if not _traced(p, q) and not (arrays.is_array(p) or arrays.is_array(q)) and \
+            not (_run_time_sequence(p) or _run_time_sequence(q)):
         return user_computation(math.dist, p, q)
     return runtime_calls.call_with_values("math.dist", math.dist, (p, q), f64)
 

@@ -85,3 +85,15 @@ def test_prod_and_dist_as_cpython(a, b, x):
 @pytest.mark.parametrize("a", [np.array([3, 4, 5]), np.zeros(0, np.int64), np.array([2**40, 2**30])])
 def test_prod_of_ints_wraps_as_numpys(a):
     assert compile(int_product)(a) == int_product(a)
+
+
+def of_lists(x, n):
+    """``fsum``, ``prod`` and ``dist`` of lists: of run-time values, and run-time lists."""
+    built = [x * i for i in range(n)]
+    return math.fsum([x, 1e16, -1e16]), math.fsum(built), math.prod([i + 1 for i in range(n)]), \
+        math.prod([x, 2.0]), math.dist([0.0, x], [3.0, float(n)])
+
+
+@pytest.mark.parametrize("x, n", [(0.1, 10), (2.5, 3), (-1.5, 1)])
+def test_of_lists_as_cpython(x, n):
+    assert compile(of_lists)(x, n) == of_lists(x, n)
