@@ -34,8 +34,7 @@ a Python tuple of strings indexed at run time), iteration ``for ch in s``, truth
 ``str(s)``, ``int(s)``, ``float(s)``, ``ord(c)``, ``chr(n)``, ``%`` formatting with ``s`` as the
 template, f-strings and ``format`` of it, ``print`` and exception messages, the methods of
 :data:`METHODS`;
-everything else (``split``, which makes a list, ``encode``, hashing, a dict key) is an
-``UnsupportedError`` naming the line.  Operations on strings call into Python, so inside a
+everything else (``encode``, ``hash(s)``) is an ``UnsupportedError`` naming the line.  Operations on strings call into Python, so inside a
 ``try`` statement they are refused as other run-time Python calls are.
 """
 from __future__ import annotations
@@ -46,7 +45,7 @@ from typing import Any, Callable
 
 from ir import TypingError, UnsupportedError
 from ir.ops.runtime import StrConstOp
-from ir.types import BoolType, IntType, StrType, Type, bool_, f64, i64, str_
+from ir.types import BoolType, IntType, ListType, StrType, TupleType, Type, bool_, f64, i64, str_
 
 from . import text as text_module
 from .iteration import IndexedIterable
@@ -218,6 +217,8 @@ METHODS: dict[str, Type] = {
                                 "isalnum", "isspace", "isupper", "islower", "istitle", "isidentifier",
                                 "isprintable", "isascii")},
     **{name: i64 for name in ("find", "rfind", "index", "rindex", "count")},
+    **{name: ListType(str_) for name in ("split", "rsplit", "splitlines")},
+    **{name: TupleType((str_, str_, str_)) for name in ("partition", "rpartition")},
 }
 
 
@@ -230,7 +231,8 @@ def _method(name: str, result: Type) -> Callable[..., Any]:
             n = len(args)
             return _call(f"str.{name}", lambda v, *values: unbound(v, *values[:n], **dict(zip(names, values[n:]))),
                          (s, *args, *kwargs.values()), result)
-        return _call(f"str.{name}", unbound, (s, *args), result, raises=bool(args) or name == "format")
+        value = _call(f"str.{name}", unbound, (s, *args), result, raises=bool(args) or name == "format")
+        return _tr().unpack(value) if isinstance(result, TupleType) else value   # (partition: three strings)
     return call
 
 

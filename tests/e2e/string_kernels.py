@@ -232,3 +232,16 @@ def bad_number(s):
 def day_name(i, s):
     names = ("mon", "tue", s)
     return names[i] + "!"
+
+
+def words_counted(text):
+    """``split`` makes a run-time list of strings; run-time strings key a dict."""
+    counts = {}
+    for w in text.split():
+        counts[w] = counts.get(w, 0) + 1
+    return counts, sorted(set(text.split()))
+
+
+def fields(line):
+    key, sep, value = line.partition("=")
+    return key, sep, value, line.split(",", 1), line.rsplit(" ", 1), line.splitlines(), line.split(maxsplit=1)
