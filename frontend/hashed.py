@@ -47,8 +47,8 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.ops import ForOp, WhileOp
 from ir.types import (
-    BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, VarTupleType, bool_, i64,
-    iterator, str_, view,
+    ArrayType, BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, VarTupleType,
+    bool_, i64, iterator, str_, view,
 )
 
 from . import arith
@@ -56,9 +56,11 @@ from .context import RegionFrame, TraceContext, current
 from .control import TracesItsOwnLoop, staged_if_exp, staged_while
 from .iteration import IndexedIterable
 from .lists import (  # shared with lists
-    before_current_region, give_type, item_value, on_stack, python_items, read_of_empty, read_type,
+    array_item, before_current_region, give_type, item_value, keeps_arrays, on_stack, python_items, read_of_empty,
+    read_type, stored,
 )
-from .runtime_calls import call_python
+from .pycall import array_parts
+from .runtime_calls import StoredArray, call_python
 from .values import Symbolic, describe, python_scalar_type
 
 __all__ = ["CONTAINERS", "BUILDERS", "is_run_time", "made", "run_time_container", "current_value", "load",
@@ -310,8 +312,10 @@ def check_hashable(t: Type) -> None:
 
 
 def key_kind(value: Any) -> Kind:
-    """The kind of a key or set element (made storable first: ``item_value``); a list, dict or
-    set is CPython's ``TypeError``, anything else compiled code does not hash is refused."""
+    """The kind of a key or set element (made storable first: ``item_value``); a list, dict,
+    set or array is CPython's ``TypeError``, anything else compiled code does not hash is refused."""
+    if isinstance(value, StoredArray):
+        raise _tr().error(TypingError, "unhashable type: 'numpy.ndarray'")
     if isinstance(value, Symbolic):
         t = value.type
         check_hashable(t)
@@ -342,7 +346,10 @@ def _tuple_element(value: Any) -> Type:
 
 
 def value_kind(value: Any) -> Kind:
-    """The kind of a dict value (made storable first): a number, a string, a list, a dict or a set."""
+    """The kind of a dict value (made storable first): a number, a string, a list, a dict, a
+    set or an array (any layout, as a list's, ``lists.array_item``)."""
+    if isinstance(value, StoredArray):
+        return array_item(value.array.type), False
     if isinstance(value, Symbolic):
         t = value.type
         if t.is_scalar:
@@ -365,8 +372,9 @@ def _scalar_kind(value: Symbolic) -> Kind:
 
 def storable(value: Any) -> Any:
     """``value`` as CPython would hold it in a container: text and Python strings as run-time
-    strings, Python lists, dicts and sets as run-time ones."""
-    return item_value(as_value(current_value(value)))
+    strings, Python lists, dicts and sets as run-time ones, an array as one the container
+    keeps (``lists.stored``)."""
+    return stored(item_value(as_value(current_value(value))))
 
 
 def unify(current_kind: tuple[Type | None, bool], kind: Kind, what: str) -> Kind:
@@ -408,6 +416,9 @@ def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None
         _tr().assumed_empty[id(container.value)] = container.value
         return value
     _check_known_items(t, what)
+    if isinstance(t, ArrayType):   # its parts, a reference of its memory for compiled code
+        keeps_arrays()
+        return call_python(name, lambda *a: array_parts(fn(*a)), args, t, raises, what=name)
     return typed(call_python(name, fn, args, read_type(t), raises, what=name), kind)
 
 
@@ -432,6 +443,9 @@ def read_pair(name: str, fn: Callable[..., Any], args: tuple, kinds: tuple[Kind,
         read_of_empty(name, fn, args, args[0], call_python("len", len, (args[0],), i64, raises=False))
     for t, _ in kinds:
         _check_known_items(t, what)
+        if isinstance(t, ArrayType):
+            raise _tr().error(UnsupportedError, f"{name}() of a dict of arrays is not supported in compiled code; "
+                                                "take a key, then d.pop(key)")
     pair = call_python(name, fn, args, TupleType(tuple(read_type(t) for t, _ in kinds)), what=name)
     return tuple(typed(v, kind) for v, kind in zip(_tr().unpack(pair), kinds))
 

@@ -76,7 +76,7 @@ __all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "as_
            "merged_value", "snapshot", "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin",
            "binary", "ListItems", "ListReversed", "length", "contains", "truth", "give_type", "python_items", "before_current_region",
            "on_stack", "read_type", "kind_of", "item_value", "assume_empty",
-           "read_of_empty", "unpacked", "tuple_of"]
+           "read_of_empty", "unpacked", "tuple_of", "stored", "array_item", "keeps_arrays"]
 
 
 def _tr() -> TraceContext:
@@ -230,7 +230,7 @@ def _build(items: list) -> Symbolic:
     """A run-time list of the values ``items`` holds now."""
     values = [item_value(v) for v in items]
     element, numpy = _one_kind(values, "list")
-    values = [_stored(v) for v in values]
+    values = [stored(v) for v in values]
     values = _unify_nested(values, element)
     return call_python("list", lambda *xs: list(xs), tuple(values), ListType(element, numpy), raises=False)
 
@@ -352,7 +352,7 @@ def _item_kind(value: Any) -> tuple[Type, bool]:
         if isinstance(t, ObjectType):
             return t, False
         if isinstance(t, ArrayType):
-            return _array_item(t), False
+            return array_item(t), False
         raise _tr().error(UnsupportedError, f"a list of {t} values is not supported in compiled code")
     t = python_scalar_type(value)
     if t is not None:
@@ -365,7 +365,7 @@ def _item_kind(value: Any) -> tuple[Type, bool]:
                                         "lists hold numbers, strings, tuples, arrays or lists")
 
 
-def _array_item(t: ArrayType) -> ArrayType:
+def array_item(t: ArrayType) -> ArrayType:
     """The item type of a list of arrays of ``t``'s dtype and dimensions: any layout (a list
     holds C arrays and views alike)."""
     if t.readonly:
@@ -374,7 +374,7 @@ def _array_item(t: ArrayType) -> ArrayType:
     return ArrayType(t.dtype, t.ndim, "A")
 
 
-def _stored(value: Any) -> Any:
+def stored(value: Any) -> Any:
     """An item as a list stores it: an array as one sharing the memory and keeping it alive
     (``runtime.memory.stored_array``: a list of arrays holds the arrays themselves)."""
     if isinstance(value, Symbolic) and isinstance(value.type, ArrayType):
@@ -413,7 +413,7 @@ def _check_store(lst: Symbolic, value: Any) -> Any:
     """``value`` made storable in ``lst`` (whose item type it may set, if not known yet)."""
     value = item_value(value)
     _check_kind(lst, _item_kind(value), value)
-    return _stored(value)
+    return stored(value)
 
 
 def _check_kind(lst: Symbolic, kind: tuple[Type, bool], value: Any = None) -> None:
@@ -807,7 +807,7 @@ def _as_tuple(x: Any) -> Symbolic:
         raise _tr().error(TypingError, f'can only concatenate tuple (not "{_python_name(x)}") to tuple')
     values = tuple(item_value(v) for v in x)
     element, numpy = _one_kind(values, "tuple")
-    return call_python("tuple", lambda *xs: xs, tuple(_stored(v) for v in values), VarTupleType(element, numpy),
+    return call_python("tuple", lambda *xs: xs, tuple(stored(v) for v in values), VarTupleType(element, numpy),
                        raises=False)
 
 

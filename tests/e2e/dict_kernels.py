@@ -1,5 +1,6 @@
 """Functions that make, change and return dicts, compiled by ``test_dicts`` and compared with
 CPython (each returns what it built, so that key and value types and order are compared too)."""
+import numpy as np
 
 
 def word_count(a):
@@ -475,3 +476,15 @@ def grouped_into_lists_stored_empty(n):
     for key, values in groups.items():
         total += sum(values) * key
     return groups, total
+
+
+def arrays_as_values(n):
+    """A dict of arrays holds the arrays themselves (written through it, seen in it)."""
+    d = {}
+    for i in range(n):
+        d[i % 2] = np.zeros(3) + i
+    total = 0.0
+    for key, value in d.items():
+        total += float(value.sum()) * key
+    d[0][1] = 7.0
+    return d, total, float(d.get(5, np.ones(3)).sum()), d.pop(0)

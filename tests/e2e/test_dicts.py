@@ -74,6 +74,7 @@ CASES = [
     (k.popitem_in_the_loop_that_fills_it, [(5,), (0,)]),
     (k.grouped_by_setdefault, [(7,), (0,)]),
     (k.grouped_into_lists_stored_empty, [(5,), (1,)]),
+    (k.arrays_as_values, [(3,), (1,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
@@ -160,10 +161,9 @@ def numpy_scalar_in_a_tuple_key(a):
 
 
 
-def array_as_value(a):
+def array_as_key(a):
     d = {}
-    for i in range(3):
-        d[i] = a
+    d[a] = 1
     return d
 
 
@@ -239,7 +239,7 @@ def unknown_method(n):
     (mixed_keys, (3,), TypingError, "this dict's keys are int, not float"),
     (list_as_key, (2,), TypingError, "unhashable type: 'list'"),
     (numpy_scalar_in_a_tuple_key, (INTS,), UnsupportedError, "a tuple key holding a value of type i64"),
-    (array_as_value, (np.ones(2),), UnsupportedError, "cannot be a dict value"),
+    (array_as_key, (np.ones(2),), TypingError, "unhashable type: 'numpy.ndarray'"),
     (default_of_another_type, (2,), TypingError, "the default is a int"),
     (setdefault_without_default, (2,), UnsupportedError, "without a default stores None"),
     (zipped, (3,), UnsupportedError, "zip\\(\\) of a dict<i64, i64>"),
