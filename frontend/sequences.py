@@ -278,9 +278,13 @@ def getitem(obj: Any, key: Any) -> Any:
     if obj and all(strings.str_like(e) for e in obj):   # a tuple of strings: CPython indexes it
         return strings.item_of(tuple(obj), key)
     types = [type_of(e) for e in obj]
+    if isinstance(obj, list) and any(t is None or not t.is_scalar for t in types):   # of arrays, lists, ...
+        from . import lists   # a layer above: read from its run-time list
+
+        return lists.getitem(lists.as_value(obj), key)
     if not obj or any(t is None or not t.is_scalar for t in types):
         raise _tr().error(UnsupportedError, f"indexing a Python {type(obj).__name__} with a run-time index "
-                                            "works only for non-empty tuples of numbers")
+                                            "works only for non-empty tuples of numbers and lists")
     t = arith.unify_types(types)
     n = len(obj)
     key = arith.cast(key, i64)

@@ -526,3 +526,11 @@ def reversed_lists(n):
         lst.append(-x)
     t = tuple(lst)
     return seen, [y * 2 for y in reversed(t)], list(enumerate(reversed(t)))
+
+
+def python_list_indexed_at_run_time(n, a):
+    """A list of lists (of arrays) made while compiling, indexed by a run-time int: read from
+    its run-time list."""
+    names = [[1, 2], [3]]
+    rows = [a[k:] for k in range(2)]
+    return names[n % 2], rows[n % 2].sum()

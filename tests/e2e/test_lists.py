@@ -65,6 +65,7 @@ CASES = [
     (k.unpacked, [(2,), (3,), (1,)]),
     (k.truth_of_a_list_and_an_item, [(3,), (0,)]),
     (k.reversed_lists, [(6,), (0,), (2,)]),
+    (k.python_list_indexed_at_run_time, [(3, A), (-2, A), (5, A[:1])]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]

@@ -569,7 +569,7 @@ class Generator:
             self.emit(depth + 1, f"{name}.append({item})")
         else:
             self.emit(depth, f"{name} = [{item} for {k} in range({count})]")
-        use = d.choice(["sum", "element", "write", "stack", "len", "pop", "print"])
+        use = d.choice(["sum", "element", "write", "stack", "len", "pop", "print", "dict"])
         target = self.assign_target(scope, "int")
         if use == "sum":
             self.emit(depth, f"{target} = 0")
@@ -585,6 +585,14 @@ class Generator:
             self.emit(depth, f"{target} = 0")
             self.emit(depth, f"if {name}:")
             self.emit(depth + 1, f"{target} = int(np.array({name}).sum()) % {MOD}")
+        elif use == "dict":   # a dict of the arrays: each the array itself
+            table, key, value = self.fresh("d"), self.fresh("k"), self.fresh("v")
+            self.emit(depth, f"{table} = {{}}")
+            self.emit(depth, f"for {key}, {value} in enumerate({name}):")
+            self.emit(depth + 1, f"{table}[{key} % 3] = {value}")
+            self.emit(depth, f"{target} = 0")
+            self.emit(depth, f"for {key}, {value} in {table}.items():")
+            self.emit(depth + 1, f"{target} = ({target} + {key} * len({value}) + int({value}.sum()) % {MOD}) % {MOD}")
         elif use == "pop":
             self.emit(depth, f"{target} = 0")
             self.emit(depth, f"while {name}:")
@@ -712,7 +720,9 @@ class Generator:
         d = self.lists
         kind = "int" if scope.vars[name] == "ilist" else "float"
         use = d.choice(["len", "sum", "read", "extreme", "sort", "pop", "append", "store", "in", "loop", "print",
-                        "tuple", "unpack", "test"])
+                        "tuple", "unpack", "test", "reversed", "fsum"])
+        if use == "fsum" and kind == "int":
+            use = "reversed"
         if use == "in" and kind == "float":
             use = "len"
         if use in ("len", "in"):
@@ -758,6 +768,20 @@ class Generator:
                 depth += 1
             self.emit(depth, f"{target}, {other} = {name}")
             scope.vars[target] = kind
+        elif use == "reversed":   # CPython's reverse iterator, the loop changing the list now and then
+            v, target = self.fresh("v"), self.assign_target(scope, "int")
+            self.emit(depth, f"{target} = 0")
+            self.emit(depth, f"for {v} in reversed({name}):")
+            self.emit(depth + 1, f"{target} = ({target} * 5 + int({v}) % {MOD}) % {MOD}")
+            if d.random() < 0.3:
+                self.emit(depth + 1, f"if {name} and {v} == {name}[0]:")
+                self.emit(depth + 2, f"{name}.pop()")
+            scope.vars[target] = "int"
+        elif use == "fsum":   # exact, as CPython's
+            target = self.assign_target(scope, "float")
+            self.emit(depth, f"{target} = math.fsum({name}) + math.fsum([{target if target in scope.vars else '0.0'}, "
+                             f"1e16, -1e16])")
+            scope.vars[target] = "float"
         elif use == "test":   # and/or of a list and a comparison: their truths meet
             target = self.assign_target(scope, "int")
             if target not in scope.vars:
