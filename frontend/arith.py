@@ -27,7 +27,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ir import Location, TypingError, UnsupportedError
-from ir.diagnostics import MAX_MESSAGE_ARGS, builtin_exception
+from ir.diagnostics import MAX_MESSAGE_ARGS, builtin_exception, exception_of
 from ir.dtypes import promote, to_dtype
 from ir.ops import (
     BINARY_OPS, COMPARE_OPS, CastOp, ConstantOp, FloatTestOp, IfOp, ImagOp, InvertOp, MakeComplexOp,
@@ -145,7 +145,7 @@ def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symboli
 
         cls = builtin_exception(exception)
         text = formatted_message(message, args)
-        make = (lambda: cls() if isinstance(text, str) and not text else cls(text)) if cls is not None else \
+        make = (lambda: exception_of(cls, text) if isinstance(text, str) else cls(text)) if cls is not None else \
             (lambda: RuntimeError(f"{exception}: " + text))
         if route(cls or RuntimeError, make, cond, raise_uncaught, deviation):
             return

@@ -117,6 +117,19 @@ def builtin_exception(name: str) -> type[Exception] | None:
     return None
 
 
+#: messages of errors CPython raises with two arguments, ``(errno, strerror)``: the
+#: ``OverflowError`` of a float ``**`` out of range
+ERRNO_MESSAGES = {"(34, 'Numerical result out of range')": (34, "Numerical result out of range")}
+
+
+def exception_of(cls: type[Exception], text: str) -> Exception:
+    """The instance of ``cls`` with the message ``text`` as CPython makes it: no argument for
+    no message, ``(errno, strerror)`` for :data:`ERRNO_MESSAGES`, else the message."""
+    if not text:
+        return cls()
+    return cls(*ERRNO_MESSAGES[text]) if text in ERRNO_MESSAGES else cls(text)
+
+
 def can_raise(name: str) -> bool:
     """Whether compiled code can raise the built-in exception ``name`` as itself, with a
     message (not ``SystemExit``, ``KeyboardInterrupt``, ``GeneratorExit``, nor the

@@ -51,7 +51,7 @@ import struct
 from dataclasses import dataclass
 from typing import Iterator, NoReturn, Sequence
 
-from ir.diagnostics import MAX_MESSAGE_ARGS, Location, builtin_exception, can_raise, raise_at
+from ir.diagnostics import MAX_MESSAGE_ARGS, Location, builtin_exception, can_raise, exception_of, raise_at
 from ir.types import BoolType, FloatType, IntType, Type
 
 __all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "ErrorSites", "decode_slot",
@@ -104,7 +104,7 @@ class ErrorSite:
         cls = builtin_exception(self.exception)
         if cls is None:
             return RuntimeError(f"{self.exception}: {text}")
-        return cls(text) if text else cls()   # no message: no argument (an assert without one)
+        return exception_of(cls, text)   # (no message: no argument, as an assert without one)
 
 
 class ErrorSites:

@@ -306,3 +306,19 @@ def test_python_dict_indexed_by_a_traced_value_is_looked_up_at_run_time():
     assert compile(dict_lookup)(1) == 2
     with pytest.raises(KeyError, match="5"):   # CPython's KeyError (frontend.dicts)
         compile(dict_lookup)(5)
+
+
+def overflow_caught(x):
+    try:
+        return (2.5 * x) ** 2, 0, ""
+    except OverflowError as e:
+        return 0.0, e.args[0], e.args[1]
+
+
+def test_float_power_overflow_has_cpythons_errno_arguments():
+    """CPython raises it as OverflowError(34, 'Numerical result out of range'): two arguments,
+    caught or not (fuzz final-s14-119 printed e.args)."""
+    assert compile(overflow_caught)(1e300) == overflow_caught(1e300)
+    with pytest.raises(OverflowError) as got:
+        compile(K.float_power)(10.0, 400.0)
+    assert got.value.args == (34, "Numerical result out of range")
