@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from compiler import compile
-from ir import TypingError, UnsupportedError
+from ir import UnsupportedError
 from tests.e2e.text_kernels import check_value
 
 

@@ -1,6 +1,8 @@
 """Shrunk from generated program final-s10-788 (``python -m tests.fuzz.generator final-s10-788``)."""
 import math
 
+import numpy as np
+
 from ..runner import assert_agrees
 
 
