@@ -479,8 +479,11 @@ def _ufunc_loop(ufunc: np.ufunc, operands: Sequence[Any], name: str) -> tuple[li
                           f"not {len(operands)} (an output array argument is not supported yet)")
     try:
         loop = ufunc.resolve_dtypes((*(_seen_by_numpy(x, name) for x in operands), *[None] * ufunc.nout))
-    except TypeError as e:   # NumPy has no loop for these types
-        raise _tr().error(TypingError, str(e)) from None
+    except TypeError as e:   # NumPy has no loop for these types: its TypeError where the code gets here
+        from .raising import raise_   # a layer above
+
+        raise_(e)
+        raise PathEnds() from None
     types = [from_dtype(d) for d in loop]
     if None in types:
         raise _tr().error(TypingError, f"{name} computes in {', '.join(str(d) for d in loop)} here (NumPy's "

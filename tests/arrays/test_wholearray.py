@@ -1135,11 +1135,13 @@ def test_power_of_one_half_is_sqrt(exponent, opt):
 
 @opt_levels
 def test_ufunc_without_loop(opt):
-    """No NumPy loop for the operand types: NumPy's message, as a TypingError."""
+    """No NumPy loop for the operand types: NumPy's TypeError where the code gets there (on a
+    path that does not run, nothing: fuzz arrays-s9-585)."""
     with pytest.raises(TypeError, match="boolean negative"):
         np_negative(data("bool", 3))
-    with pytest.raises(TypingError, match="boolean negative"):
+    with pytest.raises(TypeError, match="boolean negative") as got:
         compile(np_negative, opt=opt)(data("bool", 3))
+    assert not isinstance(got.value, TypingError)
 
 
 # --------------------------------------------------------------------- complex parts, builtins
@@ -1725,8 +1727,21 @@ def bool_minus_scalar(a):
     pytest.param(negate, (data("bool", 3),), id="-a"),
 ])
 def test_boolean_subtract(kernel, args, opt):
-    """Boolean ``-``: a TypingError when compiling (raised at the first call); NumPy: TypeError."""
+    """Boolean ``-``: NumPy's TypeError, where the code gets there."""
     with pytest.raises(TypeError):
         kernel(*args)
-    with pytest.raises(TypingError, match="boolean"):
+    with pytest.raises(TypeError, match="boolean"):
         compile(kernel, opt=opt)(*args)
+
+
+def no_loop_on_a_path(a, b, flag):
+    if flag:
+        return ((a * b) & True).sum()
+    return 0
+
+
+def test_a_ufunc_without_loop_on_a_path_that_does_not_run_is_no_error():
+    a, b = np.arange(3), np.arange(3, dtype=np.uint64)
+    assert compile(no_loop_on_a_path)(a, b, False) == 0
+    with pytest.raises(TypeError, match="bitwise_and"):
+        compile(no_loop_on_a_path)(a, b, True)
