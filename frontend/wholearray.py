@@ -20,7 +20,8 @@ NumPy-style code is traced into the ops of :mod:`ir.ops.wholearray`; the
   Element operations are NumPy's, not Python's: ``/``, ``//`` and ``%``
   never raise (``1.0 / 0`` is ``inf``, integer ``x // 0`` and ``x % 0`` are 0,
   float ``x % 0`` is ``nan``), integers wrap; ``+``/``*`` of bool arrays are
-  logical or/and and ``-`` of them is a ``TypingError``, as in NumPy.
+  logical or/and and ``-`` of them is NumPy's ``TypeError`` where the code gets there
+  (as is any ufunc NumPy has no loop for the operands' dtypes of).
 * **Reductions** (``sum``, ``prod``, ``min``, ``max``, ``mean``, ``var``
   (``ddof=``), ``std``, ``any``, ``all``, as methods and ``np.`` functions) over
   the whole array or along one ``axis`` (negative too; out of range: NumPy's
