@@ -409,7 +409,7 @@ def read(name: str, fn: Callable[..., Any], args: tuple, kind: tuple[Type | None
                                        "before this line gave it (compiled code types a container by what is "
                                        "stored in it earlier in the code); store first, as in 'if k not in d: "
                                        "d[k] = [x] else: d[k].append(x)', or make it with an item")
-    if isinstance(t, ListType) and type(t) is ListType and t.element is None and isinstance(container, Symbolic) \
+    if type(t) is ListType and t.element is None and isinstance(container, Symbolic) \
             and isinstance(container.type, DictType):   # a list stored empty: typed by what is stored in it
         value = call_python(name, fn, args, t, raises, what=name)
         _tr().typed_with[id(value.value)] = (value.value, container)
