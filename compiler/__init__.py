@@ -15,6 +15,18 @@ from .dispatcher import Dispatcher, Explanation, Specialization, SpecializationW
 from .instance import Compiler
 from .pipeline import CompiledFunction, CompileOptions, compile_function
 from .signatures import Signature, SignatureError, as_type, parse_signature
+from .ufuncs import guvectorize, vectorize
+from runtime.threads import get_num_threads, set_num_threads
+
+
+def prange(*args):
+    """``range``, whose trips run at once on several threads in a ``for`` loop of a function
+    compiled with ``parallel=True`` (what such a loop may do: ``compiler.passes.parallel``);
+    in other compiled functions and outside compiled code it is ``range``."""
+    return range(*args)
+
+
+prange.__pyjit_prange__ = True
 
 
 def trace_pure(fn):
@@ -61,4 +73,4 @@ def register_py_call() -> None:
 
 __all__ = ["compile", "Compiler", "Dispatcher", "CompiledFunction", "CompileOptions", "compile_function",
            "Signature", "SignatureError", "parse_signature", "trace_pure", "py_call", "SpecializationWarning",
-           "Specialization", "Explanation"]
+           "Specialization", "Explanation", "vectorize", "guvectorize"]

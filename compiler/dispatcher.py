@@ -647,8 +647,6 @@ def _accepts(param: Type, arg: Type) -> bool:
 _OTHER_OPTIONS = {
     "cache": "compiled code is not cached on disk yet: each process compiles on its first call; "
              "leave cache= out",
-    "parallel": "parallel loops are not compiled yet; leave parallel= out (calls on big arrays release "
-                "the GIL, so Python threads can share the work)",
     "inline": "our inline pass decides what to inline by size; leave inline= out, or choose the passes "
               "with passes=",
     "locals": "the types of local variables are inferred; convert a value explicitly instead "
@@ -661,42 +659,45 @@ _OTHER_OPTIONS = {
 }
 
 
-def _numba_options(nopython: bool, nogil: bool, options: dict[str, Any]) -> None:
+def _numba_options(nopython: bool, nogil: bool, parallel: bool, options: dict[str, Any]) -> None:
     """Refuse Numba's options this compiler does not take (and ``nopython=False``), saying
     what to use instead; any other unknown keyword is CPython's ``TypeError``."""
     from ir import UnsupportedError
 
     if nopython is not True:
         raise UnsupportedError(f"compile(nopython={nopython!r}): {_OTHER_OPTIONS['forceobj']}")
-    if not isinstance(nogil, bool):
-        raise TypeError(f"compile(nogil=...) must be True or False, not {nogil!r}")
+    for name, flag in (("nogil", nogil), ("parallel", parallel)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"compile({name}=...) must be True or False, not {flag!r}")
     for name, value in options.items():
         if name not in _OTHER_OPTIONS:
             raise TypeError(f"compile() got an unexpected keyword argument {name!r}; its options are opt, "
-                            "boundscheck, passes, llvm_vectorize, fastmath, error_model, nogil, nopython and static")
+                            "boundscheck, passes, llvm_vectorize, fastmath, error_model, nogil, parallel, nopython and static")
         if value not in (False, None) or name in ("inline", "locals", "target"):
             raise UnsupportedError(f"compile({name}={value!r}): {_OTHER_OPTIONS[name]}")
 
 
 def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3,
             boundscheck: bool = True, passes: str | None = None, llvm_vectorize: bool = True,
-            fastmath: bool = False, error_model: str = "python", nogil: bool = False, nopython: bool = True,
-            static: Iterable[str] | str = (), **numba_options: Any) -> Any:
+            fastmath: bool = False, error_model: str = "python", nogil: bool = False, parallel: bool = False,
+            nopython: bool = True, static: Iterable[str] | str = (), **numba_options: Any) -> Any:
     """Decorate a function for JIT compilation (see the module docstring).
 
     Numba's options: ``nopython=True`` (the only mode), ``nogil=True`` (release the GIL
-    around every call, not only around calls on big arrays), ``error_model="numpy"``
+    around every call, not only around calls on big arrays), ``parallel=True`` (``prange``
+    loops run their trips on several threads: ``compiler.passes.parallel``),
+    ``error_model="numpy"``
     (division and modulo by zero give NumPy's inf, NaN or 0 instead of raising
     ``ZeroDivisionError``), ``fastmath`` and ``boundscheck`` are taken; ``cache``,
-    ``parallel``, ``inline``, ``locals``, ``forceobj``, ``looplift``, ``debug`` and
+    ``inline``, ``locals``, ``forceobj``, ``looplift``, ``debug`` and
     ``target`` are refused with an ``UnsupportedError`` saying what to do instead (``False``
     or ``None`` for the flags is accepted: it is what compiled code does).
 
     ``static``: the names of parameters whose values (not only types) the function is
     specialised on, as Python constants of the trace (see the module docstring)."""
-    _numba_options(nopython, nogil, numba_options)
+    _numba_options(nopython, nogil, parallel, numba_options)
     options = CompileOptions(opt=opt, boundscheck=boundscheck, passes=passes, llvm_vectorize=llvm_vectorize,
-                             fastmath=fastmath, error_model=error_model, nogil=nogil)
+                             fastmath=fastmath, error_model=error_model, nogil=nogil, parallel=parallel)
     if callable(func) and not isinstance(func, (str, Signature)):
         return Dispatcher(func, (), options, static)
     if func is None:

@@ -45,6 +45,8 @@ class CompileOptions:
     error_model: str = "python"
     #: release the GIL around every call (else only around calls on big arrays: ``fastcall``)
     nogil: bool = False
+    #: ``prange`` loops run their trips on several threads (else ``prange`` is ``range``)
+    parallel: bool = False
     #: where pass names are found: a :class:`compiler.Compiler` instance's own registry,
     #: or ``None`` for the process-wide one
     registry: dict[str, type] | None = field(default=None, compare=False, repr=False)
@@ -135,14 +137,17 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
 
 def lower_for_jit(module: Module, entry: FuncOp | None = None) -> LoweredModule:
     """Lower the whole-array ops the pipeline left (``lower-arrays``: none at ``-O1`` and
-    up, which lower them early), run the ``refcount`` pass on the optimized ``module`` (in
+    up, which lower them early), make the ``prange`` loops of functions compiled with
+    ``parallel=True`` parallel (the ``parallel`` pass), run the ``refcount`` pass on the optimized ``module`` (in
     place: it runs once per module, just before codegen) and lower it to LLVM IR with its
     error sites; with an entry wrapper for ``entry`` only (None: for every function)."""
     from .codegen import lower
     from .passes.lower_arrays import LowerArrays
+    from .passes.parallel import ParallelPass
     from .passes.refcount import RefcountPass
 
     lowered = LowerArrays().run(module)
+    lowered |= ParallelPass().run(module)
     if RefcountPass().run(module) or lowered:
         ir.verify(module)
     return lower(module, None if entry is None else [entry.sym_name])
@@ -179,6 +184,13 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
     if options.fastmath:
         for func in module:
             func.attributes["fastmath"] = True
+    if options.parallel:
+        for func in module:
+            func.attributes["parallel"] = True
+    else:
+        from .passes.parallel import strip_prange
+
+        strip_prange(module)
     ir.verify(module)
     if optimize:
         manager = manager or PassManager(options.pipeline, options.verify_each, options.registry)

@@ -38,7 +38,7 @@ from . import arith, arrays, iteration, pyint, pylib, pymath
 from .arith import unify_types
 from .context import TraceContext, current
 from .raising import user_computation
-from .sequences import Range, range_length
+from .sequences import ParallelRange, Range, is_prange, range_length
 from .values import Symbolic, define, describe, type_of
 
 
@@ -455,6 +455,8 @@ def lookup(f: Any) -> Callable | None:
     A ``math`` function we do not stage is an ``UnsupportedError`` (passing a
     traced value to the C function would fail obscurely).
     """
+    if is_prange(f):
+        return ParallelRange
     try:
         impl = _TABLE.get(f)
     except TypeError:  # unhashable callables

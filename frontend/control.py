@@ -276,8 +276,11 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
         return
     if iterable.dead or iterable.constant and not range(iterable.start, iterable.stop, iterable.step):
         return   # no trip: the body never runs, so it is not compiled either (as Python never looks at it)
+    parallel = getattr(iterable, "parallel", False)
     if extra_test is not None:
-        _staged_range_while(iterable, extra_test, body, get_state, set_state, names)
+        loop = _staged_range_while(iterable, extra_test, body, get_state, set_state, names)
+        if parallel:
+            loop.attributes["prange"] = True   # refused by the parallel pass where it would run in parallel
         return
     tr = _tr()
     state0 = get_state()
@@ -293,20 +296,22 @@ def staged_for(iterable: Any, extra_test: Callable[[], Any] | None, body: Callab
         return op, widened
 
     op, layouts = _settle(build, _loop_layouts(names, state0))
+    if parallel:
+        op.attributes["prange"] = True
     set_state(_exit_state(op, layouts, names, state0))
 
 
 def _staged_range_while(rng: Range, extra_test: Callable[[], Any], body: Callable[[Any], None],
                         get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
-                        names: Sequence[str]) -> None:
-    """A range loop that may stop early (``break``, ``return``).
+                        names: Sequence[str]) -> WhileOp:
+    """A range loop that may stop early (``break``, ``return``); returns its ``while``.
 
     A ``while`` over a counter ``k`` in ``[0, len(range))``, the iterate being
     ``start + k*step``: the counter never overflows, even for ranges that end
     at the edge of the 64-bit integers.
     """
     trips = trip_count(rng)
-    _counted_while(lambda k: arith.compare("<", arith.cast(k, u64), trips),
+    return _counted_while(lambda k: arith.compare("<", arith.cast(k, u64), trips),
                    lambda k: arith.binary("+", rng.start, arith.binary("*", k, rng.step)),
                    extra_test, body, get_state, set_state, names, "(range index)")
 
@@ -324,7 +329,7 @@ def _staged_live_while(items: IndexedIterable, extra_test: Callable[[], Any] | N
 
 def _counted_while(more: Callable[[Any], Any], item: Callable[[Any], Any], extra_test: Callable[[], Any] | None,
                    body: Callable[[Any], None], get_state: Callable[[], tuple], set_state: Callable[[tuple], None],
-                   names: Sequence[str], counter: str) -> None:
+                   names: Sequence[str], counter: str) -> WhileOp:
     """A ``while`` over a counter ``k`` (a Python int named ``counter`` in the IR) from 0 while
     ``more(k)`` and ``extra_test()``, running ``body(item(k))`` then counting on."""
     box: list[Any] = [0]
@@ -345,8 +350,8 @@ def _counted_while(more: Callable[[Any], Any], item: Callable[[Any], Any], extra
         box[0] = arith.binary("+", k, 1)
         body(item(k))
 
-    _while(test, loop_body, get_all, set_all, (counter, *names),
-           first_layouts=lambda st: [Scalar(i64, weak=True), *_loop_layouts(names, st[1:])])
+    return _while(test, loop_body, get_all, set_all, (counter, *names),
+                  first_layouts=lambda st: [Scalar(i64, weak=True), *_loop_layouts(names, st[1:])])
 
 
 def staged_while(test: Callable[[], Any], body: Callable[[], None],
@@ -357,7 +362,7 @@ def staged_while(test: Callable[[], Any], body: Callable[[], None],
 
 def _while(test: Callable[[], Any], body: Callable[[], None], get_state: Callable[[], tuple],
            set_state: Callable[[tuple], None], names: Sequence[str],
-           first_layouts: Callable[[tuple], list[Layout]] | None = None) -> None:
+           first_layouts: Callable[[tuple], list[Layout]] | None = None) -> WhileOp:
     tr = _tr()
     state0 = get_state()
 
@@ -378,6 +383,7 @@ def _while(test: Callable[[], Any], body: Callable[[], None], get_state: Callabl
     initial = first_layouts(state0) if first_layouts else _loop_layouts(names, state0)
     op, layouts = _settle(build, initial)
     set_state(_exit_state(op, layouts, names, state0))
+    return op
 
 
 def assert_(cond: Any, msg_fn: Callable[[], Any] | None) -> None:

@@ -74,6 +74,21 @@ class Range:
         return len(range(self.start, self.stop, self.step))
 
 
+class ParallelRange(Range):
+    """``prange(...)``: a ``range`` whose ``for`` loop is marked ``prange`` (its trips run in
+    parallel where the function is compiled with ``parallel=True``: ``compiler.passes.parallel``)."""
+
+    parallel = True
+
+
+def is_prange(f: Any) -> bool:
+    """Whether ``f`` is ``compiler.prange`` (it carries the mark ``__pyjit_prange__``) or Numba's
+    ``prange``, which code written for Numba imports (it is not imported here)."""
+    if getattr(f, "__pyjit_prange__", False) is True:
+        return True
+    return isinstance(f, type) and f.__name__ == "prange" and (f.__module__ or "").startswith("numba.")
+
+
 def range_item(rng: Range, key: Any) -> Any:
     """``rng[key]`` for an int ``key`` (negative counts from the end)."""
     if rng.constant and not isinstance(key, Symbolic):

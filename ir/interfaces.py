@@ -44,7 +44,7 @@ traits, so an op that only has traits keeps working):
     refcount pass refuses.
 ``ConstantLike`` trait with ``constant_value(self)``
     The op produces a constant (:func:`constant_value`).
-``HasCleanupRegion`` trait
+``HasCleanupRegion`` trait (``ErrorBoundary``: errors of its body end the body, not the function)
     The op may end the function with an error and then runs its optional
     cleanup region (the refcount pass fills it).
 ``RegionBranch`` trait with ``control_operands``, ``flow``, ``slots``, ``loop_regions``
@@ -67,7 +67,7 @@ from .core import (
 
 __all__ = [
     "Effect", "Read", "Write", "Allocate", "Free", "Raise", "Global", "Diverge",
-    "RecursiveEffects", "RegionBranch", "HasCleanupRegion", "Flow", "Slot", "Reduction", "Ownership",
+    "RecursiveEffects", "RegionBranch", "HasCleanupRegion", "ErrorBoundary", "Flow", "Slot", "Reduction", "Ownership",
     "OWNS", "BORROWS", "NULL", "effects", "all_effects", "only_reads", "speculatable", "reduction_of",
     "reduction_kind", "lanewise_kinds", "exact_in_single", "ownership", "constant_value", "is_region_branch",
     "flow", "slots", "control_operands", "loop_regions", "entry_operands", "sources_of_result",
@@ -88,6 +88,14 @@ class RegionBranch(RecursiveEffects):
 class HasCleanupRegion(MayRaise):
     """May end the function with an error; carries an optional cleanup region,
     run on that path (the refcount pass puts the releases there)."""
+
+
+class ErrorBoundary(HasCleanupRegion):
+    """An error raised in the op's body ends that run of the body, not the function:
+    the op passes it on once its body's runs are over (they run on other threads:
+    ``parallel.for``).  The cleanup regions of the ops in the body release only what
+    the body owns; the op's own cleanup region (its last region) releases what the
+    function owns around it."""
 
 
 # ----------------------------------------------------------------- effects

@@ -240,17 +240,23 @@ def _set_cold(cold: list[Any]) -> None:
 
 
 def _private_symbols(module: Any) -> dict[str, int]:
-    """The functions ``module`` declares that the process does not export, by address:
+    """The symbols ``module`` declares that the process does not export, by address:
     the CBLAS, LAPACKE and Fortran LAPACK functions of NumPy's BLAS (:mod:`runtime.blas`; a
-    Fortran name ends with ``_``), which NumPy loads privately."""
+    Fortran name ends with ``_``), which NumPy loads privately, and the OpenMP runtime's
+    functions and thread count of parallel loops (:mod:`runtime.threads`)."""
+    from . import threads
+
+    found: dict[str, int | None] = {}
     declared = [f.name for f in module.functions if f.is_declaration
                 and ("cblas_" in f.name or "LAPACKE_" in f.name or f.name.endswith("_"))]
-    if not declared:
-        return {}
-    from .blas import find
+    if declared:
+        from .blas import find
 
-    blas = find()
-    found = {name: blas.address(name) for name in declared} if blas is not None else {}
+        blas = find()
+        found.update({name: blas.address(name) for name in declared} if blas is not None else {})
+    for g in (*module.functions, *module.global_variables):
+        if g.is_declaration and (g.name in threads.SYMBOLS or g.name == threads.NUM_THREADS_SYMBOL):
+            found[g.name] = threads.address(g.name)
     return {name: address for name, address in found.items() if address is not None}
 
 

@@ -30,6 +30,8 @@ from .analysis import is_check_group
 from .base import PASSES, OpPass, Pass, Remark, changes_of, get_pass, register_pass, remark
 
 # Import the passes so that they register themselves.
-from . import bce, cse, dce, fold, fuse, inline, licm, lower_arrays, refcount, unroll, vectorize, version  # noqa: F401
+from . import (  # noqa: F401
+    bce, cse, dce, fold, fuse, inline, licm, lower_arrays, parallel, refcount, unroll, vectorize, version,
+)
 
 __all__ = ["Pass", "PASSES", "register_pass", "get_pass", "OpPass", "Remark", "remark", "changes_of", "is_check_group"]

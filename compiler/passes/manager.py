@@ -40,8 +40,9 @@ PRESETS: dict[int, tuple[str, ...]] = {
 }
 
 
-#: passes the compiler runs itself, exactly once
-AUTOMATIC = ("refcount",)
+#: passes the compiler runs itself, exactly once, after the pipeline (``parallel`` in functions
+#: compiled with ``parallel=True``)
+AUTOMATIC = ("parallel", "refcount")
 
 BeforeHook = Callable[[object, ir.Module], None]
 AfterHook = Callable[[object, ir.Module, bool], None]

@@ -78,7 +78,10 @@ released on that path instead:
     arguments of the loop bodies are there too (the reference handed to
     them is theirs); a ``call``'s own result is not (it does not exist when
     the call fails).  The set stops at an ``IsolatedFromAbove`` op (a nested
-    function has its own).
+    function has its own) and at an ``ErrorBoundary`` op (``parallel.for``: an error in
+    its body ends that thread's share of the trips, so the ops in the body release what
+    the body owns, and the op's own cleanup region, after its body, what the function
+    owns around it).
   * Decision: the set is recorded as a *cleanup region* of the op -- an
     ``array.decref`` of every array leaf of every value in the set (tuples
     through ``tuple_get`` ops inside the region) -- which code generation
@@ -125,7 +128,7 @@ from typing import Iterable, Sequence
 
 from ir.builder import Builder
 from ir.core import Block, BlockArgument, IsolatedFromAbove, Operation, Region, Terminator, Value
-from ir.interfaces import entry_operands, has_cleanup_region, is_region_branch, ownership
+from ir.interfaces import ErrorBoundary, entry_operands, has_cleanup_region, is_region_branch, ownership
 from ir.module import Module
 from ir.ops.array import ArrayDecrefOp, ArrayIncrefOp
 from ir.ops.control import LeaveOp, TryOp
@@ -270,9 +273,10 @@ def _rewrite_block(block: Block, args_owned: bool, live_outer: Sequence[Value] =
         block.append(op)
         isolated = op.has_trait(IsolatedFromAbove)
         live = () if isolated else (*live_outer, *owned)
-        inner_tries = () if isolated else (*tries, (op, len(live))) if isinstance(op, TryOp) else tries
+        boundary = isolated or op.has_trait(ErrorBoundary)   # errors inside end the body only
+        inner_tries = () if boundary else (*tries, (op, len(live))) if isinstance(op, TryOp) else tries
         for region in op.regions:
-            inserted += _rewrite_block(region.block, _region_args_owned(op), live, inner_tries)
+            inserted += _rewrite_block(region.block, _region_args_owned(op), () if boundary else live, inner_tries)
         if has_cleanup_region(op):
             inserted += _add_cleanup(op, live)
         if _results_owned(op):
@@ -298,7 +302,7 @@ def _add_cleanup(op: Operation, live: Sequence[Value]) -> int:
     (nothing when it is empty); returns the number of decrefs."""
     if not live:
         return 0
-    if op.regions:
+    if op.regions and not op.has_trait(ErrorBoundary):   # an ErrorBoundary's cleanup follows its body
         raise RefcountError(f"'{op.name}' (at {op.loc or 'an unknown location'}) already has a region")
     region = op.add_region(Region(Block()))
     return _insert_refcount_ops(ArrayDecrefOp, live, Builder.at_end(region.block, op.loc))

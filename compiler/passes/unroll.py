@@ -49,6 +49,9 @@ class Unroll(OpPass):
         trips = _constant_trips(op) if isinstance(op, ForOp) else None
         if not trips or op.attributes.get("cold"):   # code that rarely runs stays small
             return False
+        if op.attributes.get("prange"):   # its trips may run in parallel (``parallel``)
+            remark(self, op, "loop not unrolled: a prange loop")
+            return False
         size = len(trips) * sum(1 for _ in op.body.walk())
         if len(trips) > MAX_TRIPS or size > MAX_OPS:
             remark(self, op, f"loop not unrolled: {len(trips)} trips, {size} ops unrolled "
@@ -96,7 +99,7 @@ class PartialUnroll:
     @staticmethod
     def _eligible(op: ForOp) -> bool:
         known, step = constant_of(op.step)
-        if not known or step != 1 or any(isinstance(inner, ForOp) for inner in list(op.body.walk())[1:]):
+        if not known or step != 1 or op.attributes.get("prange") or any(isinstance(inner, ForOp) for inner in list(op.body.walk())[1:]):
             return False
         if _constant_trips(op) is not None or sum(1 for _ in op.body.walk()) > MAX_PARTIAL_OPS:
             return False

@@ -108,6 +108,9 @@ class Vectorize(OpPass):
     def visit(self, op: Operation) -> bool:
         if not isinstance(op, ForOp) or op.attributes.get("vectorized") or op.attributes.get("cold"):
             return False   # done, or code that rarely runs (kept small)
+        if op.attributes.get("prange"):   # its trips may run on several threads: LLVM vectorizes each share
+            remark(self, op, "loop not vectorized: a prange loop (its trips run in parallel)")
+            return False
         why = _shape(op)
         if why is not None:
             if why:

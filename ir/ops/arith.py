@@ -537,9 +537,12 @@ def verify_cleanup(op: Operation) -> None:
     ``tuple_get`` ops that reach the array leaves it releases."""
     if len(op.regions) > 1:
         op.fail("has at most one (cleanup) region")
-    block = op.regions[0].block if op.regions else None
-    if block is None:
-        return
+    if op.regions:
+        verify_cleanup_block(op, op.regions[0].block)
+
+
+def verify_cleanup_block(op: Operation, block: Block) -> None:
+    """Check ``op``'s cleanup region's ``block`` (see :func:`verify_cleanup`)."""
     if block.args:
         op.fail("the cleanup region takes no block arguments")
     for inner in block.ops:

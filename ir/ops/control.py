@@ -209,6 +209,10 @@ class ForOp(Operation):
                 self.fail(f"bounds and step must be i64, not {v.type}")
         if len(self.regions) != 1:
             self.fail("expects one region")
+        self.verify_loop()
+
+    def verify_loop(self) -> None:
+        """The checks of the loop itself: its region's arguments, results and ``yield``."""
         args = self.body.args
         if not args or args[0].type != i64:
             self.fail("the region's first argument (induction variable) must be i64")

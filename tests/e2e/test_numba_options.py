@@ -48,7 +48,7 @@ def test_nogil_releases_the_gil_around_every_call():
 
 
 @pytest.mark.parametrize("option, message", [
-    ({"cache": True}, "not cached on disk"), ({"parallel": True}, "parallel loops"),
+    ({"cache": True}, "not cached on disk"),
     ({"nopython": False}, "no object mode"), ({"forceobj": True}, "no object mode"),
     ({"inline": "always"}, "inline pass"), ({"locals": {"x": "f8"}}, "inferred"),
 ])
@@ -59,6 +59,7 @@ def test_numbas_other_options_are_refused_saying_what_to_do(option, message):
 
 def test_false_flags_are_accepted_and_unknown_keywords_are_type_errors():
     assert compile(squares, cache=False, parallel=False, nopython=True)(4) == 14
+    assert compile(squares, parallel=True)(4) == 14
     with pytest.raises(TypeError, match="unexpected keyword argument 'fast'; its options are"):
         compile(squares, fast=True)
 

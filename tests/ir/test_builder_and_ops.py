@@ -24,6 +24,7 @@ from ir.ops.arith import (
 )
 from ir.ops.control import ConditionOp, ForOp, IfOp, LeaveOp, TryOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
+from ir.ops.parallel import ParallelForOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.optional import MakeOptionalOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
@@ -187,6 +188,10 @@ def build_arrays() -> FuncOp:
     new = bld.add(ArrayAllocOp(f64, [n, i], name="new"))
     bld.insert(ArrayIncrefOp(new))
     bld.insert(ArrayDecrefOp(new))
+    zero, one = bld.add(ConstantOp(0, i64)), bld.add(ConstantOp(1, i64))
+    loop = bld.insert(ParallelForOp(zero, n, one, [value], ["add"], names=["total"]))
+    with bld.inside(loop.body):
+        bld.insert(YieldOp([bld.add(AddOp(loop.iter_args[0], value))]))
     placeholder = bld.add(ArrayUndefOp(matrix, name="unbound"))
     bld.add(ArrayGlobalOp("array#1", ArrayType(f64, 2, "C", True), name="table"))
     bld.insert(ReturnOp(bld.add(MakeTupleOp([row, bld.add(SelectOp(bld.add(NotOp(bld.add(EqOp(n, i)))),

@@ -1,0 +1,461 @@
+"""The ``parallel`` pass: the loops ``prange`` made run their trips on several threads.
+
+The compiler runs it once, after the pipeline and before ``refcount``, in functions
+compiled with ``parallel=True`` (the function's ``parallel`` attribute; without it
+``prange`` is ``range`` and the pipeline drops the loops' ``prange`` mark).  Each
+outermost ``for`` marked ``prange`` becomes a ``parallel.for`` (``ir.ops.parallel``)
+once it passes the checks below; a ``prange`` inside it runs as a plain loop inside
+each trip.  Each check that fails is an ``UnsupportedError`` at the line of what
+breaks it, saying what to write instead: a loop this pass cannot prove safe to run
+in parallel is refused, never run with a race.
+
+* **Carried values are reductions.**  A variable the trips carry from one to the
+  next must be accumulated with one associative operator and read nowhere else in
+  the loop: ``s += x``, ``s -= x``, ``s *= x``, ``s = min(s, x)``, ``s = max(s, x)``,
+  and for ints and bools ``& | ^`` -- also under a condition (``if c: s += x``), in
+  an inner loop, and several variables at once.  A number each trip computes anew
+  without reading the one before (the loop variable, read after the loop) comes out
+  as the last trip's.  Anything else (``s = s * 2 + x``,
+  reading ``s``) carries a value from trip to trip: refused, naming the variable.
+* **Trips write their own elements.**  An array the trips write (one made before the
+  loop, or an argument) must be written and read by every trip only at positions
+  that hold its own trip index: some axis is indexed by ``i + c`` (the same ``c``
+  at every access) directly or through ``a[i]`` views (``out[i] = ...``,
+  ``out[i, j] += ...``, ``row = out[i]; row[:] = ...``).  Writing ``a[0]``, ``a[k]``
+  for a computed ``k`` (a histogram), or reading ``a[i - 1]`` where ``a[i]`` is written,
+  is refused: other trips could write the same element at once.  Arrays that a trip
+  allocates itself are its own.  Arrays the loop only reads are free to read.
+* **Nothing else is shared.**  Drawing random numbers (one generator for every
+  trip), changing a list, dict or set made outside the loop, ``str`` values (CPython
+  objects, which need the GIL), ``break``/``return`` out of the loop and an
+  exception caught outside the loop are refused.  Calls of compiled functions are
+  checked as writes of the arrays they are passed and write.  ``print`` and
+  ``py_call`` run with the GIL, in the order the threads get there.
+
+Two different arrays the loop is passed may be one (``f(a, a)``): where a written
+array may share memory with another the loop reads or writes, the loop is
+versioned -- ``if array.overlap: for (the trips in order) else parallel.for`` -- so
+such a call gets the sequential loop's result.
+
+Remarks (``irdump --remarks``) say which loops run in parallel, with their reductions.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import frontend
+
+from ir import Location, Module, UnsupportedError
+from ir.clone import clone
+from ir.core import Block, BlockArgument, Operation, Value
+from ir.interfaces import (
+    Allocate, Read, Write, effects, is_region_branch, ownership, reduction_of, sources_of_argument, sources_of_result,
+)
+from ir.ops import (
+    ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ArraySubviewOp, ArrayViewOp, CallOp, DrawOp, ForOp, FuncOp, GeneratorOp, IfOp,
+    LeaveOp, OrOp, ParallelForOp, PyCallOp, SelectOp, WhileOp, YieldOp,
+)
+from ir.ops.parallel import REDUCTION_KINDS
+from ir.rewriting import Rewriter
+from ir.types import ArrayType, DictType, ListType, SetType, StrType, Type
+
+from .analysis import affine, constant_of, may_share_memory
+from .base import changes_of, register_pass, remark
+
+__all__ = ["ParallelPass", "strip_prange"]
+
+
+def strip_prange(module: Module) -> None:
+    """Make every ``prange`` loop of ``module`` a plain loop (a function compiled without
+    ``parallel=True``)."""
+    for func in module:
+        for op in func.walk():
+            op.attributes.pop("prange", None)
+
+
+@register_pass
+class ParallelPass:
+    """Make the outermost ``prange`` loops ``parallel.for`` (see the module docstring)."""
+
+    name = "parallel"
+
+    def run(self, module: Module) -> bool:
+        self.rewriter = Rewriter(changes_of(self))
+        self.module = module
+        changed = False
+        for func in module:
+            if not func.attributes.get("parallel"):
+                continue
+            for op in list(func.walk()):
+                if op.attributes.get("prange") and op.parent is not None and not _inside_parallel(op):
+                    changed |= self._parallelize(op)
+        return changed
+
+    def _parallelize(self, op: Operation) -> bool:
+        if isinstance(op, WhileOp):
+            raise UnsupportedError("a prange loop that may stop early (break, or return from inside it) cannot run "
+                                   "its trips in parallel: every trip runs; use range for a loop that stops early",
+                                   op.loc)
+        assert isinstance(op, ForOp)
+        kinds = [_reduction_kind(op, k) for k in range(len(op.results))]
+        _check_effects(op, self.module)
+        overlaps = _overlapping_pairs(op, self.module)
+        parallel = ParallelForOp.create(list(op.operands), [r.type for r in op.results],
+                                        {**{k: v for k, v in op.attributes.items() if k != "prange"},
+                                         "reductions": kinds}, [], op.loc)
+        for old, new in zip(op.results, parallel.results):
+            new.name_hint = old.name_hint
+        if overlaps:
+            sequential = clone(op, {})
+            sequential.attributes.pop("prange")
+            results = self._versioned(op, parallel, sequential, overlaps)
+        else:
+            results = list(self.rewriter.insert_before(op, parallel).results)
+        parallel.add_region(op.regions.pop(0))
+        for old, new in zip(op.results, results):
+            self.rewriter.replace_uses(old, new)
+        self.rewriter.erase(op)
+        names = ", ".join(f"{_name(parallel, k)} ({kind})" for k, kind in enumerate(kinds))
+        remark(self, parallel, "the loop's trips run in parallel" + (f"; reductions: {names}" if kinds else "")
+               + ("; where arrays it writes overlap others it uses, the trips run in order" if overlaps else ""))
+        return True
+
+    def _versioned(self, op: ForOp, parallel: ParallelForOp, sequential: ForOp,
+                   overlaps: list[tuple[Value, Value]]) -> list[Value]:
+        """``if <a written array overlaps another>: sequential else: parallel``, before ``op``; its results."""
+        overlap = None
+        for a, b in overlaps:
+            test = self.rewriter.insert_before(op, ArrayOverlapOp(a, b, loc=op.loc)).result
+            overlap = test if overlap is None else self.rewriter.insert_before(op, OrOp(overlap, test, loc=op.loc)).result
+        branch = IfOp(overlap, [r.type for r in op.results], loc=op.loc,
+                      result_names=[r.name_hint for r in op.results])
+        branch.then_block.append(sequential)
+        branch.then_block.append(YieldOp(list(sequential.results), loc=op.loc))
+        branch.else_block.append(parallel)
+        branch.else_block.append(YieldOp(list(parallel.results), loc=op.loc))
+        return list(self.rewriter.insert_before(op, branch).results)
+
+
+def _inside_parallel(op: Operation) -> bool:
+    """Whether ``op`` is inside a loop that runs in parallel (or will: an outer ``prange``)."""
+    outer = op.parent_op
+    while outer is not None and not isinstance(outer, FuncOp):
+        if isinstance(outer, ParallelForOp) or outer.attributes.get("prange"):
+            return True
+        outer = outer.parent_op
+    return False
+
+
+def _where(op: Operation | None, loop: ForOp) -> Location | None:
+    """The source line to name for ``op`` in ``loop``: its own, or the loop's where ``op``
+    comes from the compiler's own Python (``np.random.random`` is traced from the frontend's)."""
+    if op is None or op.loc is None or os.path.dirname(os.path.abspath(op.loc.file)) == _FRONTEND:
+        return loop.loc
+    return op.loc
+
+
+_FRONTEND = os.path.dirname(os.path.abspath(frontend.__file__))
+
+
+def _name(op: ForOp, k: int) -> str:
+    name = op.results[k].name_hint or op.iter_args[k].name_hint
+    return f"'{name.split('.')[0]}'" if name else f"carried value {k}"
+
+
+def _inside(value: Value, block: Block) -> bool:
+    """Whether ``value`` is defined in ``block`` or in a region nested in it."""
+    holder: Block | None = value.owner if isinstance(value, BlockArgument) else value.owner.parent
+    while holder is not None:
+        if holder is block:
+            return True
+        op = holder.parent_op
+        holder = op.parent if op is not None else None
+    return False
+
+
+def _trip_local(array: Value, body: Block, seen: set[Value] | None = None) -> bool:
+    """Whether the memory of ``array`` (a view's root) is one a trip allocated itself: an
+    allocation in ``body``, or a value of a branch or loop in it that only such
+    allocations flow into."""
+    seen = set() if seen is None else seen
+    if array in seen:
+        return True
+    seen.add(array)
+    if not _inside(array, body):
+        return False
+    if isinstance(array, BlockArgument):
+        holder = array.owner.parent_op
+        sources = sources_of_argument(holder, holder.regions.index(array.owner.parent), array.index) \
+            if is_region_branch(holder) else []
+    else:
+        op = array.owner
+        index = op.results.index(array)
+        if Allocate(index) in effects(op):
+            return True
+        sources = sources_of_result(op, index) if is_region_branch(op) else \
+            [op.operand(1), op.operand(2)] if isinstance(op, SelectOp) else []
+    return bool(sources) and all(_trip_local(_view_path(v)[0], body, seen) for v in sources)
+
+
+# ----------------------------------------------------------------- reductions
+def _reduction_kind(loop: ForOp, k: int) -> str:
+    """The reduction kind of carried value ``k`` of ``loop``, or an ``UnsupportedError``
+    naming it and what reads it (see the module docstring)."""
+    name = _name(loop, k)
+    acc, result = loop.iter_args[k], loop.results[k]
+
+    def refuse(why: str, where: Operation | None = None) -> UnsupportedError:
+        return UnsupportedError(
+            f"the trips of this prange loop carry {name} from one to the next ({why}), so they cannot run at "
+            f"once; accumulate it with one operator only (s += x, s *= x, s = min(s, x), s = max(s, x), "
+            f"s |= x, ...), or use range", _where(where, loop))
+
+    if not acc.uses and isinstance(result.type, REDUCTION_KINDS["last"]):
+        return "last"   # computed anew by each trip (the loop variable, read after the loop)
+    chain: set[Value] = {acc}
+    joins: list[tuple[Operation, int]] = []   # region results the chain flows into: every way in must be chain
+    combines: list[Operation] = []
+    kinds: set[str] = set()
+    work = [acc]
+    while work:
+        value = work.pop()
+        for user, index in list(value.uses):
+            if user is loop.body.terminator:
+                if index != k:
+                    raise refuse("it becomes another carried variable", user)
+                continue
+            joined: list[Value] = []
+            if isinstance(user, YieldOp):
+                holder = user.parent.parent_op
+                if not isinstance(holder, (IfOp, ForOp)) or isinstance(holder, ParallelForOp):
+                    raise refuse(f"it leaves a '{holder.name}'", user)
+                joined = [holder.results[index]] + ([holder.iter_args[index]] if isinstance(holder, ForOp) else [])
+                joins.append((holder, index))
+            elif isinstance(user, ForOp) and index >= 3 and not isinstance(user, ParallelForOp):
+                joined = [user.iter_args[index - 3], user.results[index - 3]]
+                joins.append((user, index - 3))
+            elif isinstance(user, SelectOp) and index in (1, 2):
+                joined = [user.result]
+                joins.append((user, 0))
+            elif reduction_of(user) is not None and index in reduction_of(user).accumulator_operands:
+                kinds.add(reduction_of(user).kind)
+                combines.append(user)
+                joined = [user.result]
+            else:
+                raise refuse(f"it is read by '{user.name}'", user)
+            for v in joined:
+                if v not in chain:
+                    chain.add(v)
+                    work.append(v)
+    for holder, index in joins:
+        if isinstance(holder, SelectOp):
+            ways_in = [holder.operand(1), holder.operand(2)]
+        elif isinstance(holder, IfOp):
+            ways_in = [holder.then_block.terminator.operand(index), holder.else_block.terminator.operand(index)]
+        else:
+            ways_in = [holder.operand(3 + index), holder.body.terminator.operand(index)]
+        if not all(v in chain for v in ways_in):
+            raise refuse("it is replaced, not accumulated, on some path", holder)
+    for op in combines:
+        if sum(v in chain for v in op.operands) != 1:
+            raise refuse("it is combined with itself", op)
+    if loop.body.terminator.operand(k) not in chain:
+        raise refuse("it is replaced, not accumulated")
+    if len(kinds) > 1:
+        raise refuse(f"it is accumulated by {' and '.join(sorted(kinds))}")
+    kind = kinds.pop() if kinds else "min"   # carried unchanged: min(x, x) is x, so the init comes out
+    if not isinstance(result.type, REDUCTION_KINDS[kind]):
+        raise refuse(f"a '{kind}' reduction of {result.type} cannot be split between threads")
+    return kind
+
+
+# ----------------------------------------------------------------- effects and races
+@dataclass
+class _Access:
+    op: Operation
+    array: Value
+    write: bool
+    #: the element indices (an element load or store), else None (the whole array)
+    indices: tuple[Value, ...] | None
+
+
+def _check_effects(loop: ForOp, module: Module) -> None:
+    """Refuse what the trips may not share (see the module docstring); check the arrays they write."""
+    body = loop.body
+    accesses: list[_Access] = []
+    for op in body.walk():
+        _check_shared(op, loop)
+        if isinstance(op, CallOp):
+            written = _written_parameters(module, op.callee, set())
+            for index, arg in enumerate(op.operands):
+                if isinstance(arg.type, ArrayType):
+                    accesses.append(_Access(op, arg, index in written, None))
+            continue
+        for effect in effects(op):
+            if isinstance(effect, (Read, Write)) and effect.operand is not None \
+                    and isinstance(op.operand(effect.operand).type, ArrayType):
+                array = op.operand(effect.operand)
+                indices = tuple(op.indices) if isinstance(op, (ArrayLoadOp, ArrayStoreOp)) else None
+                accesses.append(_Access(op, array, isinstance(effect, Write), indices))
+    by_root: dict[Value, list[_Access]] = {}
+    for access in accesses:
+        for array in _possible_arrays(access.array):
+            root, _ = _view_path(array)
+            if not _trip_local(root, body):
+                by_root.setdefault(root, []).append(_Access(access.op, array, access.write, access.indices))
+    for root, group in by_root.items():
+        writes = [a for a in group if a.write]
+        if not writes:
+            continue
+        keys = None
+        for access in group:
+            found = _trip_keys(access, loop)
+            keys = found if keys is None else keys & found
+            if not keys:
+                what = "writes" if access.write else "reads"
+                raise UnsupportedError(
+                    f"a trip of this prange loop {what} {_array_name(root)} where other trips write it at once (a "
+                    "race: each trip must write and read only elements at its own index, such as out[i] or "
+                    "out[i, j]); compute per-trip results into an array indexed by the loop variable and combine "
+                    "them after the loop, or use range", _where(access.op, loop))
+
+
+def _check_shared(op: Operation, loop: ForOp) -> None:
+    if isinstance(op, (DrawOp, GeneratorOp)):
+        raise UnsupportedError("random numbers cannot be drawn in a prange loop: every trip would draw from one "
+                               "generator at once, in an order that changes from run to run; draw them before the "
+                               "loop (r = np.random.random(n)) and read r[i] in it", _where(op, loop))
+    if isinstance(op, LeaveOp) and not loop.is_ancestor_of(op.target()):
+        raise UnsupportedError("an exception raised in a prange loop cannot be caught by a try around the loop (the "
+                               "trips run on other threads); put the try inside the loop", _where(op, loop))
+    for v in (*op.operands, *op.results):
+        if isinstance(v.type, StrType):
+            raise UnsupportedError("str values cannot be used in a prange loop (strings are CPython objects, "
+                                   "which need the GIL); keep text outside the loop", _where(op, loop))
+    if isinstance(op, PyCallOp):
+        for v in op.operands:
+            if isinstance(v.type, (ListType, DictType, SetType)) and not _inside(v, loop.body):
+                raise UnsupportedError(
+                    f"a prange loop cannot change the {_container_kind(v.type)} {_array_name(v)}, which every "
+                    "trip shares (the trips run at once); write per-trip results into an array indexed by the "
+                    "loop variable, or use range", _where(op, loop))
+
+
+def _container_kind(t: Type) -> str:
+    return "list" if isinstance(t, ListType) else "dict" if isinstance(t, DictType) else "set"
+
+
+def _array_name(value: Value) -> str:
+    return f"'{value.name_hint.split('.')[0]}'" if value.name_hint else "an array"
+
+
+def _possible_arrays(array: Value, seen: set[Value] | None = None) -> list[Value]:
+    """The arrays ``array`` may be: the values a branch or loop result, or a ``select``,
+    may take (each through its own views), else ``array`` itself."""
+    seen = set() if seen is None else seen
+    if array in seen:
+        return []
+    seen.add(array)
+    op = array.owner
+    if isinstance(op, Operation) and (is_region_branch(op) or isinstance(op, SelectOp)):
+        sources = sources_of_result(op, op.results.index(array)) if is_region_branch(op) \
+            else [op.operand(1), op.operand(2)]
+        return [found for source in sources for found in _possible_arrays(source, seen)]
+    return [array]
+
+
+def _view_path(array: Value) -> tuple[Value, list[Operation]]:
+    """The array whose memory ``array`` views, and the view ops from it to ``array``."""
+    path: list[Operation] = []
+    while isinstance(array.owner, Operation):
+        held = ownership(array.owner, 0)
+        if held is None or held.view_of is None:
+            break
+        path.append(array.owner)
+        array = array.owner.operand(held.view_of)
+    path.reverse()
+    return array, path
+
+
+def _trip_keys(access: _Access, loop: ForOp) -> set[tuple[int, int]]:
+    """The axes of the root array at which ``access`` is at the trip's own index: pairs
+    ``(axis, c)`` for an index ``i + c`` (``i`` the induction variable), fixed by the
+    access's indices or by the views between it and the root (``a[i]``, ``a[i, :]``,
+    ``a[:, i]``).  An axis is followed through a view only where the view keeps its
+    indices (``a[:]`` but not ``a[1:]``, a transpose or a reshape)."""
+    root, path = _view_path(access.array)
+    axes: list[int | None] = list(range(root.type.ndim))   # the root axis of each axis of the view, if the same
+    fixed: list[tuple[int | None, Value]] = []
+    for view in path:
+        if isinstance(view, ArrayViewOp):
+            fixed.append((axes[0], view.operand(1)))
+            axes = axes[1:]
+        elif isinstance(view, ArraySubviewOp):
+            kept: list[int | None] = []
+            position = 0
+            for letter, operands in view.parts():
+                if letter == "i":
+                    fixed.append((axes[position], operands[0]))
+                elif letter == "s":
+                    start, step = constant_of(operands[0]), constant_of(operands[2])
+                    kept.append(axes[position] if start == (True, 0) and step == (True, 1) else None)
+                else:
+                    kept.append(None)
+                position += letter != "n"
+            axes = kept
+        else:
+            axes = [None] * view.result.type.ndim
+    if access.indices is not None:
+        fixed.extend(zip(axes, access.indices))
+    iv = affine(loop.induction_var).base
+    keys = set()
+    for axis, index in fixed:
+        form = affine(index)
+        if axis is not None and form.base == iv:
+            keys.add((axis, form.offset))
+    return keys
+
+
+def _written_parameters(module: Module, name: str, seen: set[str]) -> set[int]:
+    """The positions of the array parameters ``@name`` writes (through calls too)."""
+    if name in seen or name not in module:
+        return set()
+    seen.add(name)
+    func = module[name]
+    params = {arg: index for index, arg in enumerate(func.args)}
+    written: set[int] = set()
+    for op in func.walk():
+        if isinstance(op, CallOp):
+            inner = _written_parameters(module, op.callee, seen)
+            targets = [op.operand(i) for i in inner]
+        else:
+            targets = [op.operand(e.operand) for e in effects(op) if isinstance(e, Write) and e.operand is not None]
+        for target in targets:
+            root, _ = _view_path(target)
+            if root in params:
+                written.add(params[root])
+    return written
+
+
+def _overlapping_pairs(loop: ForOp, module: Module) -> list[tuple[Value, Value]]:
+    """Pairs (an array the trips write, another array they use) of different roots, both
+    from outside the loop, that may share memory: the loop runs in order where they do."""
+    written: dict[Value, None] = {}
+    used: dict[Value, None] = {}
+    for op in loop.body.walk():
+        if isinstance(op, CallOp):
+            writes = _written_parameters(module, op.callee, set())
+            pairs = [(arg, i in writes) for i, arg in enumerate(op.operands) if isinstance(arg.type, ArrayType)]
+        else:
+            pairs = [(op.operand(e.operand), isinstance(e, Write)) for e in effects(op)
+                     if isinstance(e, (Read, Write)) and e.operand is not None
+                     and isinstance(op.operand(e.operand).type, ArrayType)]
+        for array, write in pairs:
+            root, _ = _view_path(array)
+            if _inside(root, loop.body):   # the trip's own, or refused by _check_effects
+                continue
+            used[root] = None
+            if write:
+                written[root] = None
+    return [(w, u) for w in written for u in used if u is not w and may_share_memory(w, u)]
