@@ -53,12 +53,15 @@ _PYTHON_NUMBERS = (bool, int, float, complex)
 class LazyUFunc:
     """A dispatching ufunc; see the module docstring."""
 
-    def __init__(self, pyfunc: Callable, nin: int, identity: Any, options: CompileOptions) -> None:
+    def __init__(self, pyfunc: Callable, nin: int, identity: Any, options: CompileOptions,
+                 parallel: bool = False) -> None:
         self.pyfunc = pyfunc
         self.nin = nin
         self.nout = 1
         self.identity = identity
         self.options = options
+        #: the loops split big calls over threads (``target="parallel"``)
+        self.parallel = parallel
         #: the loops compiled so far, in the order NumPy tries them
         self._loops: list[UFuncLoop] = []
         #: the input types of those loops
@@ -141,7 +144,7 @@ class LazyUFunc:
             return self._ufunc
         with self._lock:
             if arg_types not in self._compiled:
-                loop = compile_loop(self.pyfunc, arg_types, result_type, self.options)
+                loop = compile_loop(self.pyfunc, arg_types, result_type, self.options, parallel=self.parallel)
                 self._loops.insert(_position(self._loops, arg_types), loop)
                 self._ufunc = ufunc_of(self.pyfunc, self._loops, self.nin, 1, self.identity)
                 self._compiled.add(arg_types)

@@ -68,16 +68,17 @@ def describe_signature(arg_types: Sequence[Type], result_type: Type | None) -> s
 
 
 def compile_loop(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None,
-                 options: CompileOptions, layout: Layout | None = None) -> UFuncLoop:
+                 options: CompileOptions, layout: Layout | None = None, parallel: bool = False) -> UFuncLoop:
     """The inner loop of ``pyfunc`` for ``arg_types``: element-wise (``layout`` None) with the
     result converted to ``result_type`` (None: the type the kernel returns; the kernel is
     traced once more, converting its result as ``@compile`` converts a declared result, only
     when the two differ), or generalized for ``layout`` (the kernel writes its output
     arguments and returns nothing).  The kernel's own result must be a scalar for
-    ``vectorize``.  Errors carry a note naming the kernel and the signature."""
+    ``vectorize``.  ``parallel``: the loop splits big calls over threads.  Errors carry a note
+    naming the kernel and the signature."""
     kind = "vectorize" if layout is None else "guvectorize"
     try:
-        return _compile_loop(pyfunc, tuple(arg_types), result_type, options, layout)
+        return _compile_loop(pyfunc, tuple(arg_types), result_type, options, layout, parallel)
     except Exception as err:
         err.add_note(f"(while compiling the {kind} kernel {pyfunc.__name__}() for the signature "
                      f"{describe_signature(arg_types, result_type)})")
@@ -85,7 +86,7 @@ def compile_loop(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
 
 
 def _compile_loop(pyfunc: Callable, arg_types: tuple[Type, ...], result_type: Type | None,
-                  options: CompileOptions, layout: Layout | None) -> UFuncLoop:
+                  options: CompileOptions, layout: Layout | None, parallel: bool) -> UFuncLoop:
     from runtime.engine import get_engine
     from runtime.ufunc_api import api_address
 
@@ -102,7 +103,7 @@ def _compile_loop(pyfunc: Callable, arg_types: tuple[Type, ...], result_type: Ty
     ir.verify(module)
     core = None if layout is None else [CoreOperand(layout.dimension_indices(k), layout.step_offset(k))
                                         for k in range(len(arg_types))]
-    lowered = lower_ufunc_loop(module, entry, api_address("PyUFunc_clearfperr"), core)
+    lowered = lower_ufunc_loop(module, entry, api_address("PyUFunc_clearfperr"), core, parallel)
     library = get_engine().compile(lowered.lowered.llvm_ir, opt_level=options.opt,
                                    name=f"{entry.sym_name}.ufunc", loop_vectorize=options.llvm_vectorize,
                                    cold=lowered.lowered.cold)

@@ -72,9 +72,12 @@ Decisions (Python and NumPy semantics):
   it around them) are accepted; ``cache``, ``forceobj``, ``writable_args`` and
   ``locals`` are refused with an ``UnsupportedError`` saying what to do; any
   other keyword is a ``TypeError`` listing the options.
-* ``target="cpu"`` compiles the loops; ``target="parallel"`` is refused with an
-  ``UnsupportedError`` until the thread runtime is in place; any other target is
-  refused naming the two.
+* ``target="cpu"`` runs a loop on the thread NumPy calls it on; ``target="parallel"``
+  splits the elements of a big call (of a ``vectorize`` ufunc; the outer iterations
+  of a ``guvectorize`` one) over the process's OpenMP team
+  (``compiler.codegen.ufunc_threads``, ``runtime.threads``: ``set_num_threads``):
+  results are the same, and an error is the one of the first failing element;
+  any other target is refused naming the two.
 """
 from __future__ import annotations
 
@@ -110,13 +113,13 @@ def vectorize(signatures: Any = None, *, identity: Any = None, target: str = "cp
     ``@vectorize`` and ``@vectorize()`` give a lazily compiling ufunc; with a signature
     or a list of them (``@vectorize(["f64(f64, f64)", ...])``) a ``numpy.ufunc`` with one
     loop per signature, compiled now."""
-    compile_options = _compile_options("vectorize", target, identity, options)
+    compile_options, parallel = _compile_options("vectorize", target, identity, options)
     if callable(signatures) and not isinstance(signatures, (str, Signature)):
-        return _lazy(signatures, identity, compile_options)
+        return _lazy(signatures, identity, compile_options, parallel)
     if signatures is None or (isinstance(signatures, (list, tuple)) and not signatures):
-        return lambda pyfunc: _lazy(pyfunc, identity, compile_options)
+        return lambda pyfunc: _lazy(pyfunc, identity, compile_options, parallel)
     texts = _signature_list("vectorize", signatures)
-    return lambda pyfunc: _vectorize_eagerly(pyfunc, texts, identity, compile_options)
+    return lambda pyfunc: _vectorize_eagerly(pyfunc, texts, identity, compile_options, parallel)
 
 
 def guvectorize(signatures: Any, layout: str | None = None, *, target: str = "cpu", **options: Any) -> Any:
@@ -130,21 +133,22 @@ def guvectorize(signatures: Any, layout: str | None = None, *, target: str = "cp
         raise UnsupportedError("guvectorize(identity=...): NumPy's generalized ufuncs do not reduce; "
                                "drop identity=")
     options.pop("identity", None)
-    compile_options = _compile_options("guvectorize", target, None, options)
+    compile_options, parallel = _compile_options("guvectorize", target, None, options)
     texts = _signature_list("guvectorize", signatures)
     try:
         parsed = parse_layout(layout)
     except LayoutError as err:
         raise LayoutError(f"guvectorize: {err}") from None
-    return lambda pyfunc: _guvectorize_eagerly(pyfunc, texts, parsed, compile_options)
+    return lambda pyfunc: _guvectorize_eagerly(pyfunc, texts, parsed, compile_options, parallel)
 
 
 # ----------------------------------------------------------------- vectorize
-def _lazy(pyfunc: Callable, identity: Any, options: CompileOptions) -> LazyUFunc:
-    return LazyUFunc(pyfunc, _arity("vectorize", pyfunc), identity, options)
+def _lazy(pyfunc: Callable, identity: Any, options: CompileOptions, parallel: bool) -> LazyUFunc:
+    return LazyUFunc(pyfunc, _arity("vectorize", pyfunc), identity, options, parallel)
 
 
-def _vectorize_eagerly(pyfunc: Callable, texts: list, identity: Any, options: CompileOptions) -> Any:
+def _vectorize_eagerly(pyfunc: Callable, texts: list, identity: Any, options: CompileOptions,
+                       parallel: bool) -> Any:
     nin = _arity("vectorize", pyfunc)
     loops: list[UFuncLoop] = []
     for text in texts:
@@ -154,12 +158,13 @@ def _vectorize_eagerly(pyfunc: Callable, texts: list, identity: Any, options: Co
                               "scalars (bool, integers, floats, complex), as in 'f64(f64, f64)'; for arrays "
                               "use guvectorize")
         _no_duplicate("vectorize", pyfunc, loops, sig.args)
-        loops.append(compile_loop(pyfunc, sig.args, sig.result, options))
+        loops.append(compile_loop(pyfunc, sig.args, sig.result, options, parallel=parallel))
     return ufunc_of(pyfunc, loops, nin, 1, identity)
 
 
 # ----------------------------------------------------------------- guvectorize
-def _guvectorize_eagerly(pyfunc: Callable, texts: list, layout: Layout, options: CompileOptions) -> Any:
+def _guvectorize_eagerly(pyfunc: Callable, texts: list, layout: Layout, options: CompileOptions,
+                         parallel: bool) -> Any:
     nargs = _arity("guvectorize", pyfunc)
     if nargs != len(layout.operands):
         raise TypingError(f"guvectorize: the layout {str(layout)!r} has {len(layout.operands)} operands but "
@@ -172,7 +177,7 @@ def _guvectorize_eagerly(pyfunc: Callable, texts: list, layout: Layout, options:
                               "writes its outputs into its output arguments: write 'void(...)'")
         arg_types = tuple(_operand_type(pyfunc, text, layout, k, t) for k, t in enumerate(sig.args))
         _no_duplicate("guvectorize", pyfunc, loops, arg_types)
-        loops.append(compile_loop(pyfunc, arg_types, none, options, layout))
+        loops.append(compile_loop(pyfunc, arg_types, none, options, layout, parallel))
     return ufunc_of(pyfunc, loops, len(layout.inputs), len(layout.outputs), layout=layout)
 
 
@@ -201,15 +206,13 @@ def _operand_type(pyfunc: Callable, text: Any, layout: Layout, k: int, t: Type) 
 
 
 # ----------------------------------------------------------------- shared
-def _compile_options(kind: str, target: str, identity: Any, options: dict[str, Any]) -> CompileOptions:
-    """The compile options of a decorator's keywords (see the module docstring)."""
+def _compile_options(kind: str, target: str, identity: Any, options: dict[str, Any]) -> tuple[CompileOptions, bool]:
+    """The compile options of a decorator's keywords (see the module docstring), and whether
+    the loops split over threads."""
     if identity is not None and not (type(identity) in (int, str) and identity in (0, 1, "reorderable")):
         raise ValueError(f"{kind}(identity={identity!r}): the identity is 0, 1, None or 'reorderable'")
     if target not in TARGETS:
-        raise UnsupportedError(f"{kind}(target={target!r}): the targets are 'cpu' and 'parallel'")
-    if target == "parallel":
-        raise UnsupportedError(f"{kind}(target='parallel') is not supported yet (the thread runtime of parallel "
-                               "loops is not in place): use target='cpu'")
+        raise UnsupportedError(f"{kind}(target={target!r}): the targets are 'cpu' and 'parallel' (no GPU target)")
     if options.pop("nopython", True) is not True:
         raise UnsupportedError(f"{kind}(nopython=False): kernels are always compiled; drop nopython=False")
     if options.pop("nogil", False) not in (True, False):
@@ -222,7 +225,7 @@ def _compile_options(kind: str, target: str, identity: Any, options: dict[str, A
     if unknown:
         raise TypeError(f"{kind}() got an unexpected keyword argument {unknown[0]!r}; its options are {_OPTIONS}")
     chosen = {name: value for name, value in options.items() if name not in _REFUSED}
-    return CompileOptions(**chosen)
+    return CompileOptions(**chosen), target == "parallel"
 
 
 def _signature_list(kind: str, signatures: Any) -> list:

@@ -5,9 +5,18 @@ A ufunc's inner loop has NumPy's legacy signature::
     void loop(char **args, npy_intp const *dimensions, npy_intp const *steps, void *data)
 
 :func:`lower_ufunc_loop` lowers the kernel's IR module (every function
-``internal``, none with an entry wrapper, so none is ``noinline``) and adds the
-loop, exported as :func:`loop_symbol`, to that same LLVM module: LLVM inlines
-the kernel into the loop and vectorizes the loop where the kernel allows.
+``internal``, none with an entry wrapper, so none is ``noinline``) and adds two
+functions to that same LLVM module, so that LLVM inlines the kernel into the
+loop and vectorizes the loop where the kernel allows:
+
+* ``i32 elements(args, dimensions, steps, begin, end, errargs)`` (internal): the
+  loop over elements (outer iterations) ``begin..end-1``, returning the status
+  of the first failing one;
+* the loop, exported as :func:`loop_symbol`: it runs ``elements`` over all of
+  ``dimensions[0]`` -- at once, or for ``target="parallel"`` split over a team of
+  threads (:mod:`.ufunc_threads`) -- and raises a failing status (below).
+
+What ``elements`` does per element:
 
 * **Element-wise** (``vectorize``): ``dimensions[0]`` elements; operand ``k``'s
   element ``i`` is at ``args[k] + i * steps[k]``.  When every step is the
@@ -26,7 +35,7 @@ the kernel into the loop and vectorizes the loop where the kernel allows.
   ``out[0]``) is one element long.
 
 Errors.  A kernel that fails returns a status (its module's error site); the
-loop then calls a cold helper and returns at once.  NumPy calls loops of
+loop stops there and calls a cold helper.  NumPy calls loops of
 non-object dtypes with the GIL released (for more than a few hundred elements),
 so the helper takes it (``PyGILState_Ensure``), calls the Python
 :class:`LoopErrorRaiser`, which sets the exception of the status with the
@@ -71,6 +80,7 @@ from runtime.errors import ERRARGS_SLOTS, ErrorSites
 
 from .core import _I32, _I64, _PTR, _STATUS, LoweredModule, _from_memory, _ModuleLowering, memory_type, value_type
 from .runtime import _FunctionPointer
+from .ufunc_threads import ELEMENTS_PER_THREAD, ITERATIONS_PER_THREAD, run_split
 
 #: the exported loop of IR function ``@f`` is ``"pyjit_ufunc." + f``
 LOOP_PREFIX = "pyjit_ufunc."
@@ -132,22 +142,22 @@ def failing_mark() -> int:
 
 
 def lower_ufunc_loop(module: Module, kernel: FuncOp, clear_fp_status: int,
-                     core: Sequence[CoreOperand] | None = None) -> LoweredLoop:
+                     core: Sequence[CoreOperand] | None = None, parallel: bool = False) -> LoweredLoop:
     """Lower ``module`` (after the refcount pass) with the inner loop that calls ``kernel``:
     element-wise (``core`` None: its arguments are the inputs, its result the output) or
-    generalized (one :class:`CoreOperand` per argument; its result is ``none``).
+    generalized (one :class:`CoreOperand` per argument; its result is ``none``); ``parallel``:
+    the loop splits its elements over threads (:mod:`.ufunc_threads`).
     ``clear_fp_status``: the address of NumPy's ``PyUFunc_clearfperr``."""
     lowering = _ModuleLowering(module, ())
     lowered = lowering.run()
     raiser = LoopErrorRaiser(lowered.error_sites)
-    loop = _Loop(lowering, kernel, _error_helper(lowering, raiser, clear_fp_status),
-                 _still_failing_helper(lowering))
-    if core is None:
-        loop.elementwise()
-    else:
-        loop.generalized(core)
-    return LoweredLoop(LoweredModule(str(lowering.llvm), lowered.error_sites, lowered.cold),
-                       loop.symbol, (raiser,))
+    builder = _Elements(lowering, kernel)
+    elements = builder.elementwise() if core is None else builder.generalized(core)
+    split = None if not parallel else ELEMENTS_PER_THREAD if core is None else ITERATIONS_PER_THREAD
+    symbol = loop_symbol(kernel.sym_name)
+    _loop_function(lowering, symbol, elements, _error_helper(lowering, raiser, clear_fp_status),
+                   _still_failing_helper(lowering), split)
+    return LoweredLoop(LoweredModule(str(lowering.llvm), lowered.error_sites, lowered.cold), symbol, (raiser,))
 
 
 def _error_helper(lowering: _ModuleLowering, raiser: LoopErrorRaiser, clear_fp_status: int) -> lir.Function:
@@ -198,33 +208,56 @@ def _set_mark(lowering: _ModuleLowering, b: lir.IRBuilder, value: lir.Value) -> 
     b.call(tss_set, [_address(b, failing_mark()), value])
 
 
-class _Loop:
-    """The builder of one inner loop function."""
+def _loop_function(lowering: _ModuleLowering, symbol: str, elements: lir.Function, raise_error: lir.Function,
+                   still_failing: lir.Function, split: int | None) -> None:
+    """The exported ``void loop(args, dimensions, steps, data)``: returns at once when the thread's
+    failing mark says so, runs ``elements`` over all of ``dimensions[0]`` -- on this thread, or
+    split over a team of threads in shares of at least ``split`` -- and raises the error of the
+    first failing element (of the first failing thread)."""
+    fn = lir.Function(lowering.llvm, lir.FunctionType(_VOID, [_PTR, _PTR, _PTR, _PTR]), symbol)
+    fn.attributes.add("nounwind")
+    for arg, name in zip(fn.args, ("args", "dimensions", "steps", "data")):
+        arg.name = name
+    args, dims, steps, _ = fn.args
+    b = lir.IRBuilder(fn.append_basic_block("entry"))
+    tss_get = lowering.libc("PyThread_tss_get", lir.FunctionType(_PTR, [_PTR]))
+    marked = b.icmp_unsigned("!=", b.call(tss_get, [_address(b, failing_mark())]), lir.Constant(_PTR, None))
+    with b.if_then(marked, likely=False):
+        with b.if_then(b.call(still_failing, [])):
+            b.ret_void()
+    count = b.load(dims, typ=_I64)
+    if split is None:
+        errargs = b.alloca(lir.ArrayType(_I64, ERRARGS_SLOTS))
+        errargs.type = _PTR
+        status = b.call(elements, [args, dims, steps, lir.Constant(_I64, 0), count, errargs])
+    else:
+        status, errargs = run_split(lowering, b, elements, [args, dims, steps], count, split)
+    with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
+        b.call(raise_error, [status, errargs])
+    b.ret_void()
 
-    def __init__(self, lowering: _ModuleLowering, kernel: FuncOp, raise_error: lir.Function,
-                 still_failing: lir.Function) -> None:
+
+class _Elements:
+    """The builder of ``i32 elements(ptr args, ptr dimensions, ptr steps, i64 begin, i64 end, ptr
+    errargs)``: the loop over elements (outer iterations) ``begin..end-1``, returning the status
+    of the first failing one (its message arguments in ``errargs``) or 0."""
+
+    def __init__(self, lowering: _ModuleLowering, kernel: FuncOp) -> None:
         self.lowering = lowering
         self.kernel = kernel
-        self.raise_error = raise_error
-        self.symbol = loop_symbol(kernel.sym_name)
-        self.fn = lir.Function(lowering.llvm, lir.FunctionType(_VOID, [_PTR, _PTR, _PTR, _PTR]), self.symbol)
+        fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _PTR, _I64, _I64, _PTR])
+        self.fn = lir.Function(lowering.llvm, fnty, loop_symbol(kernel.sym_name) + ".elements")
+        self.fn.linkage = "internal"
         self.fn.attributes.add("nounwind")
-        self.args, self.dims, self.steps, _ = self.fn.args
-        for arg, name in zip(self.fn.args, ("args", "dimensions", "steps", "data")):
+        for arg, name in zip(self.fn.args, ("args", "dimensions", "steps", "begin", "end", "errargs")):
             arg.name = name
+        self.args, self.dims, self.steps, self.begin, self.end, self.errargs = self.fn.args
         self.b = lir.IRBuilder(self.fn.append_basic_block("entry"))
-        self.ret = self._stack_slot(memory_type(kernel.result_type))
-        self.errargs = self._stack_slot(lir.ArrayType(_I64, ERRARGS_SLOTS))
-        self.count = self._load(self.dims, 0, _I64)
-        b = self.b
-        tss_get = lowering.libc("PyThread_tss_get", lir.FunctionType(_PTR, [_PTR]))
-        marked = b.icmp_unsigned("!=", b.call(tss_get, [_address(b, failing_mark())]), lir.Constant(_PTR, None))
-        with b.if_then(marked, likely=False):
-            with b.if_then(b.call(still_failing, [])):
-                b.ret_void()
+        self.ret = self.b.alloca(memory_type(kernel.result_type))
+        self.ret.type = _PTR   # llvmlite types allocas as typed pointers; LLVM has only `ptr`
 
     # -- the two kinds of loop
-    def elementwise(self) -> None:
+    def elementwise(self) -> lir.Function:
         """Contiguous operands: typed indexing; any other steps: byte strides."""
         b = self.b
         types = [*self.kernel.arg_types, self.kernel.result_type]
@@ -239,9 +272,10 @@ class _Loop:
             with strided:
                 self._loop(lambda i: [b.gep(base, [b.mul(i, step, flags=("nsw",))], inbounds=True, source_etype=_I8)
                                       for base, step in zip(bases, steps)])
-        b.ret_void()
+        b.ret(lir.Constant(_STATUS, 0))
+        return self.fn
 
-    def generalized(self, operands: Sequence[CoreOperand]) -> None:
+    def generalized(self, operands: Sequence[CoreOperand]) -> lir.Function:
         """One kernel call per outer iteration, on scalars and lent arrays of the core dimensions."""
         b = self.b
         nargs = len(operands)
@@ -271,21 +305,22 @@ class _Loop:
             return values
 
         self._loop(pointers, arguments)
-        b.ret_void()
+        b.ret(lir.Constant(_STATUS, 0))
+        return self.fn
 
     # -- pieces
     def _loop(self, pointers, arguments=None) -> None:
-        """``for i in range(count)``: call the kernel on the operands at ``pointers(i)`` (the
-        inputs, then for an element-wise loop the output, which gets the result); on a
-        failing status call the error helper and return."""
+        """``for i in range(begin, end)``: call the kernel on the operands at ``pointers(i)`` (the
+        inputs, then for an element-wise loop the output, which gets the result); return a
+        failing status at once."""
         b = self.b
         before = b.block
         body = self.fn.append_basic_block("loop")
         done = self.fn.append_basic_block("loop.done")
-        b.cbranch(b.icmp_signed(">", self.count, lir.Constant(_I64, 0)), body, done)
+        b.cbranch(b.icmp_signed("<", self.begin, self.end), body, done)
         b.position_at_end(body)
         i = b.phi(_I64, name="i")
-        i.add_incoming(lir.Constant(_I64, 0), before)
+        i.add_incoming(self.begin, before)
         addresses = pointers(i)
         nargs = len(self.kernel.arg_types)
         if arguments is None:
@@ -295,14 +330,13 @@ class _Loop:
             values = arguments(addresses)
         status = self._call_kernel(values)
         with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
-            b.call(self.raise_error, [status, self.errargs])
-            b.ret_void()
+            b.ret(status)
         if arguments is None:
             result_type = memory_type(self.kernel.result_type)
             b.store(b.load(self.ret, typ=result_type), addresses[nargs])
         following = b.add(i, lir.Constant(_I64, 1), flags=("nsw", "nuw"))
         i.add_incoming(following, b.block)
-        b.cbranch(b.icmp_signed("<", following, self.count), body, done)
+        b.cbranch(b.icmp_signed("<", following, self.end), body, done)
         b.position_at_end(done)
 
     def _call_kernel(self, values: list[lir.Value]) -> lir.Value:
@@ -317,11 +351,6 @@ class _Loop:
         for guard, found in self.lowering.entry_guards:
             guarded = functools.partial(guard, self.lowering, b, self.errargs, found, guarded)
         return guarded()
-
-    def _stack_slot(self, t: lir.Type) -> lir.Value:
-        slot = self.b.alloca(t)
-        slot.type = _PTR   # llvmlite types allocas as typed pointers; LLVM has only `ptr`
-        return slot
 
     def _load(self, array: lir.Value, index: int, t: lir.Type) -> lir.Value:
         """Element ``index`` of a C array of 8-byte ``t``."""

@@ -218,3 +218,28 @@ def test_layout_dimension_indices_and_step_offsets():
 def test_bad_layouts(text, message):
     with pytest.raises(LayoutError, match=message):
         parse_layout(text)
+
+
+def test_parallel_target_splits_the_outer_loop():
+    @guvectorize(["void(f64[:], f64[:])"], "(n)->()", target="parallel")
+    def par_total(a, out):
+        s = 0.0
+        for i in range(a.shape[0]):
+            s += a[i]
+        out[0] = s
+
+    m = floats(1000, 30)
+    np.testing.assert_array_equal(par_total(m), total(m))
+    np.testing.assert_array_equal(par_total(m[:3]), total(m[:3]))
+
+    @guvectorize(["void(f64[:], f64[:])"], "(n)->(n)", target="parallel")
+    def checked(a, out):
+        for i in range(a.shape[0]):
+            if a[i] < 0:
+                raise ValueError(f"negative {a[i]}")
+            out[i] = a[i]
+
+    rows = np.abs(floats(500, 4))
+    rows[300, 2], rows[400, 0] = -1.0, -2.0
+    with pytest.raises(ValueError, match="negative -1.0"):
+        checked(rows)

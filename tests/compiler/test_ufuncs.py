@@ -535,3 +535,46 @@ def test_compile_errors_are_compile_errors():
 
     with pytest.raises(CompileError):
         vectorize(["f8(f8)"])(broken)
+
+
+# ----------------------------------------------------------------- target="parallel"
+def test_parallel_target_gives_the_same_results_and_the_first_error():
+    from compiler import get_num_threads, set_num_threads
+
+    def huber(r, d):
+        if abs(r) <= d:
+            return 0.5 * r * r
+        return d * (abs(r) - 0.5 * d)
+
+    par = vectorize(["f8(f8, f8)", "f4(f4, f4)"], target="parallel")(huber)
+    ser = vectorize(["f8(f8, f8)", "f4(f4, f4)"])(huber)
+    r = floats(200_001) * 2
+    for args in [(r, 1.0), (r[::3], r[1::3]), (r[:100], 1.0), (r.reshape(3, -1).T, 0.5),
+                 (r.astype(np.float32), np.float32(1))]:
+        np.testing.assert_array_equal(par(*args), ser(*args))
+    before = get_num_threads()
+    try:
+        set_num_threads(1)
+        np.testing.assert_array_equal(par(r, 1.0), ser(r, 1.0))
+    finally:
+        set_num_threads(before)
+
+    @vectorize(["f8(f8)"], target="parallel")
+    def checked(v):
+        if v >= 150_000 and v % 10_000 == 0:
+            raise ValueError(f"bad {v}")
+        return v
+
+    with pytest.raises(ValueError, match="bad 150000.0"):      # the first failing element in order
+        checked(np.arange(400_000.0))
+    np.testing.assert_array_equal(checked(np.arange(1000.0)), np.arange(1000.0))
+
+
+def test_parallel_lazy_vectorize():
+    @vectorize(target="parallel")
+    def twice(x):
+        return 2 * x
+
+    x = np.arange(100_000)
+    np.testing.assert_array_equal(twice(x), 2 * x)
+    assert twice.parallel
