@@ -3,6 +3,7 @@
     irdump k.py:f --sig "f64[::1]" -O 3 --print-after-all      # the IR after each pass
     irdump k.py:f --sig "f64[::1]" --passes fold,bce --print-changed --diff
     irdump k.py:f --sig "f64[::1]" --time-passes --remarks --dot f.dot
+    irdump k.py:f --sig "f64[:, ::1]" --parallel --remarks       # which loops run in parallel
 
 Stages: ``source`` (the function as written), ``converted`` (after the
 AutoGraph-style rewrite), ``ir`` (the traced IR), ``optimized`` (after our
@@ -66,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-boundscheck", action="store_true", help="compile without array index checks")
     parser.add_argument("--fastmath", action="store_true",
                         help="let floating-point reductions be reordered (vectorized)")
+    parser.add_argument("--parallel", action="store_true",
+                        help="compile with parallel=True (prange loops and large array code on several threads)")
     parser.add_argument("--print-after-all", action="store_true", help="the IR after every pass")
     parser.add_argument("--print-after", action="append", default=[], metavar="PASS",
                         help="the IR after each run of PASS (repeatable)")
@@ -94,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         func = load_function(args.target)
         dispatcher = Dispatcher(func, (), CompileOptions(opt=args.opt, passes=args.passes,
                                                           boundscheck=not args.no_boundscheck,
-                                                          fastmath=args.fastmath))
+                                                          fastmath=args.fastmath, parallel=args.parallel))
         if args.stage in ("source", "converted"):
             out.append(dispatcher.inspect_ir(stage=args.stage))
         else:
@@ -107,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 manager = PassManager(dispatcher.options.pipeline, True, dispatcher.options.registry)
                 timings = _watch(manager, args, out, color)
                 module = dispatcher.build_module(compiled, optimize=True, manager=manager)
+                _run_parallel(module, manager)
                 if args.time_passes:
                     out.append(_time_table(timings))
                 if args.remarks:
@@ -126,6 +130,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = "\n".join(part.rstrip("\n") for part in out if part)
     sys.stdout.write(text + "\n" if text else "")
     return 0
+
+
+def _run_parallel(module, manager) -> None:
+    """The ``parallel`` pass the compiler runs after the pipeline (after the last
+    ``lower-arrays``), with its remarks collected with the pipeline's."""
+    from .passes.lower_arrays import LowerArrays
+    from .passes.parallel import ParallelPass
+
+    LowerArrays().run(module)
+    parallel = ParallelPass()
+    parallel.remarks = manager.remarks
+    parallel.run(module)
 
 
 def compiled_signature(compiled):

@@ -184,13 +184,11 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
     if options.fastmath:
         for func in module:
             func.attributes["fastmath"] = True
-    if options.parallel:
-        for func in module:
-            func.attributes["parallel"] = True
-    else:
-        from .passes.parallel import strip_prange
+    from .passes.parallel import strip_prange
 
-        strip_prange(module)
+    for func in module if options.parallel else ():
+        func.attributes["parallel"] = True
+    strip_prange(module, nested_only=options.parallel)
     ir.verify(module)
     if optimize:
         manager = manager or PassManager(options.pipeline, options.verify_each, options.registry)

@@ -29,6 +29,13 @@ map are marked ``independent``: no trip reads what another stores, so
 Float sums and float min/max reduce in NumPy's orders (:mod:`.pairwise`,
 :mod:`.extremum`), through functions of their own.
 
+In a function compiled with ``parallel=True``, the outermost loop of a map's nest, of
+a reduction along the last axis (the rows at once, each in NumPy's order) and of an
+integer or bool reduction of the whole array is marked ``prange`` and
+``parallel_if_large``: the ``parallel`` pass runs its trips on several threads where
+the nest is large.  Float reductions of the whole array and reductions along another
+axis keep NumPy's order and run on one thread.
+
 A ``linalg.matmul`` that NumPy's BLAS does not take (integer and bool products,
 or floats where the process has no BLAS: ``runtime.blas``) becomes an
 ``array.reduce`` along the middle axis of the ``m x k x n`` space, lowered as
@@ -197,8 +204,10 @@ class _Nest:
     """Builds loop nests just before ``op``: ``open`` one loop per extent (each carrying
     values), ``put`` ops into the innermost body, ``close`` the loops from the inside out."""
 
-    def __init__(self, op: Operation, rewriter: Rewriter) -> None:
+    def __init__(self, op: Operation, rewriter: Rewriter, parallel: bool = False) -> None:
         self.op, self.rewriter = op, rewriter
+        #: the function is compiled with ``parallel=True``: see :meth:`in_parallel`
+        self.parallel = parallel
         self.block = None   # where ``put`` appends (None: before ``op``)
         self.zero = self.put(ConstantOp(0, i64, loc=op.loc)).result
         self.one = self.put(ConstantOp(1, i64, loc=op.loc)).result
@@ -211,6 +220,14 @@ class _Nest:
         is read at 0 along an axis)."""
         return [x if all(indexed) else self.put(ArrayBroadcastOp(x, self.op.extents, loc=self.op.loc)).result
                 for x, indexed in self.reads]
+
+    def in_parallel(self, loops: list) -> None:
+        """Let the trips of the outermost of ``loops`` run in parallel in a function compiled
+        with ``parallel=True``, where the nest is large (``compiler.passes.parallel``
+        checks it and runs small nests in order)."""
+        if self.parallel and loops and not _in_prange(loops[0]):
+            loops[0].attributes["prange"] = True
+            loops[0].attributes["parallel_if_large"] = True
 
     def put(self, new: Operation) -> Operation:
         if self.block is None:
@@ -257,10 +274,21 @@ class _Nest:
         return [mapping.get(v, v) for v in op.body.terminator.operands]
 
 
+def _in_prange(op: Operation) -> bool:
+    """Whether ``op`` is inside a loop whose trips run in parallel (its nest then runs in
+    order inside each trip)."""
+    outer = op.parent_op
+    while outer is not None:
+        if outer.attributes.get("prange"):
+            return True
+        outer = outer.parent_op
+    return False
+
+
 def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, module: Module, func: FuncOp) -> list[Value]:
     """``op`` as loops (a float sum, min or max partly in functions of its own, in ``module``);
     the values that replace its results."""
-    nest = _Nest(op, rewriter)
+    nest = _Nest(op, rewriter, bool(func.attributes.get("parallel")))
     reduction = isinstance(op, ArrayReduceOp) and not op.attributes.get("ordered")
     v = pairwise.summand(op) if reduction and op.axis in (None, op.ndim - 1) else None
     if v is not None:
@@ -276,6 +304,7 @@ def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, module: Module, f
         loops, indices, _ = nest.open(op.extents[::-1] if fortran else op.extents)
         for loop in loops:   # each element is stored where no input is read but at its own index
             loop.attributes["independent"] = True
+        nest.in_parallel(loops)
         indices = indices[::-1] if fortran else indices
         nest.put(ArrayStoreOp(dest, indices, nest.region([], indices)[0], loc=op.loc))
         nest.close(loops, [], None)
@@ -285,6 +314,8 @@ def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, module: Module, f
         return []
     if op.axis is None:
         loops, indices, carried = nest.open(op.extents, op.inits)
+        if not any(isinstance(v.type, (FloatType, ComplexType)) for v in op.inits):   # exact in any order
+            nest.in_parallel(loops)
         return _replace(rewriter, op, nest.close(loops, nest.region(carried, indices), None))
     return _replace(rewriter, op, _lower_along_axis(op, nest))
 
@@ -319,6 +350,7 @@ def _pairwise_sum(op: ArrayReduceOp, v: Value, nest: _Nest, outline) -> Value:
     name, rest = outline(op, v, inputs, op.ndim - 1, 1)
     out = nest.put(ArrayAllocOp(init.type, extents[:-1], loc=loc)).result
     loops, indices, _ = nest.open(extents[:-1])
+    nest.in_parallel(loops)   # each row summed in NumPy's order, the rows at once
     s = nest.put(CallOp(name, [nest.zero, extents[-1], *indices, *rest], init.type, loc=loc)).result
     nest.put(ArrayStoreOp(out, indices, nest.put(AddOp(init, s, loc=loc)).result, loc=loc))
     nest.close(loops, [], None)
@@ -400,6 +432,7 @@ def _numpy_extremum(op: ArrayReduceOp, v: Value, kind: str, nest: _Nest, module:
              for order in (("vector", "unrolled", "in order") if strided else ("vector",))}
     out, nans = _lower(fast, nest.rewriter, module, func)   # written in place where the order decides
     loops, indices, _ = nest.open(kept)
+    nest.in_parallel(loops)
     at = indices[::-1] if flipped else indices
 
     def call(order: str) -> list[Value]:
@@ -531,6 +564,7 @@ def _lower_along_axis(op: ArrayReduceOp, nest: _Nest) -> list[Value]:
     outs = [nest.put(ArrayAllocOp(v.type, other, loc=loc)).result for v in op.inits]
     if k == op.ndim - 1:
         outer, outer_indices, _ = nest.open(other)
+        nest.in_parallel(outer)
         inner, indices, carried = nest.open([op.extents[k]], op.inits)
         block = outer[-1].body if outer else None
         finals = nest.close(inner, nest.region(carried, [*outer_indices, *indices]), block)

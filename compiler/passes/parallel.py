@@ -32,6 +32,10 @@ in parallel is refused, never run with a race.
   checked as writes of the arrays they are passed and write.  ``print`` and
   ``py_call`` run with the GIL, in the order the threads get there.
 
+The nests ``lower-arrays`` makes of whole-array maps (``independent`` loops) are
+apart by construction: each trip stores its own elements, and where an input may
+overlap the output, the map computes into a new array first.
+
 Two different arrays the loop is passed may be one (``f(a, a)``): where a written
 array may share memory with another the loop reads or writes, the loop is
 versioned -- ``if array.overlap: for (the trips in order) else parallel.for`` -- so
@@ -53,25 +57,32 @@ from ir.interfaces import (
     Allocate, Read, Write, effects, is_region_branch, ownership, reduction_of, sources_of_argument, sources_of_result,
 )
 from ir.ops import (
-    ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ArraySubviewOp, ArrayViewOp, CallOp, DrawOp, ForOp, FuncOp, GeneratorOp, IfOp,
-    LeaveOp, OrOp, ParallelForOp, PyCallOp, SelectOp, WhileOp, YieldOp,
+    ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ArraySubviewOp, ArrayViewOp, CallOp, ConstantOp, DrawOp, ForOp,
+    FuncOp, GeOp, GeneratorOp, GtOp, IfOp, LeaveOp, LeOp, LtOp, MinOp, MulOp, OrOp, ParallelForOp, PyCallOp, SelectOp, SubOp,
+    VectorLoadOp, VectorStoreOp, WhileOp, YieldOp,
 )
 from ir.ops.parallel import REDUCTION_KINDS
 from ir.rewriting import Rewriter
-from ir.types import ArrayType, DictType, ListType, SetType, StrType, Type
+from ir.types import ArrayType, DictType, FloatType, ListType, SetType, StrType, Type, i64
 
 from .analysis import affine, constant_of, may_share_memory
 from .base import changes_of, register_pass, remark
 
-__all__ = ["ParallelPass", "strip_prange"]
+__all__ = ["ParallelPass", "strip_prange", "MIN_PARALLEL_WORK"]
+
+#: the fewest elements a whole-array nest runs in parallel over (``parallel_if_large``):
+#: below, the team's start (a few microseconds) would cost more than it saves
+MIN_PARALLEL_WORK = 1 << 15
 
 
-def strip_prange(module: Module) -> None:
+def strip_prange(module: Module, nested_only: bool = False) -> None:
     """Make every ``prange`` loop of ``module`` a plain loop (a function compiled without
-    ``parallel=True``)."""
+    ``parallel=True``), or (``nested_only``) those inside another ``prange`` loop, which run
+    in order inside each trip of the outer one (and so are optimized as any loop)."""
     for func in module:
         for op in func.walk():
-            op.attributes.pop("prange", None)
+            if not nested_only or _inside_parallel(op):
+                op.attributes.pop("prange", None)
 
 
 @register_pass
@@ -89,8 +100,20 @@ class ParallelPass:
                 continue
             for op in list(func.walk()):
                 if op.attributes.get("prange") and op.parent is not None and not _inside_parallel(op):
-                    changed |= self._parallelize(op)
+                    changed |= self._parallelize_or_not(op)
         return changed
+
+    def _parallelize_or_not(self, op: Operation) -> bool:
+        """A loop ``lower-arrays`` chose (``parallel_if_large``) that fails a check runs in
+        order, with a remark saying why; a ``prange`` of the user's raises the error."""
+        try:
+            return self._parallelize(op)
+        except UnsupportedError as err:
+            if not op.attributes.get("parallel_if_large"):
+                raise
+            op.attributes.pop("prange")
+            remark(self, op, f"the array operation runs on one thread: {err.message}")
+            return False
 
     def _parallelize(self, op: Operation) -> bool:
         if isinstance(op, WhileOp):
@@ -106,10 +129,11 @@ class ParallelPass:
                                          "reductions": kinds}, [], op.loc)
         for old, new in zip(op.results, parallel.results):
             new.name_hint = old.name_hint
-        if overlaps:
+        small = op.attributes.get("parallel_if_large")
+        if overlaps or small:
             sequential = clone(op, {})
             sequential.attributes.pop("prange")
-            results = self._versioned(op, parallel, sequential, overlaps)
+            results = self._versioned(op, parallel, sequential, overlaps, small)
         else:
             results = list(self.rewriter.insert_before(op, parallel).results)
         parallel.add_region(op.regions.pop(0))
@@ -118,23 +142,44 @@ class ParallelPass:
         self.rewriter.erase(op)
         names = ", ".join(f"{_name(parallel, k)} ({kind})" for k, kind in enumerate(kinds))
         remark(self, parallel, "the loop's trips run in parallel" + (f"; reductions: {names}" if kinds else "")
-               + ("; where arrays it writes overlap others it uses, the trips run in order" if overlaps else ""))
+               + ("; where arrays it writes overlap others it uses, the trips run in order" if overlaps else "")
+               + (f"; below {MIN_PARALLEL_WORK} elements, in order" if small else ""))
         return True
 
     def _versioned(self, op: ForOp, parallel: ParallelForOp, sequential: ForOp,
-                   overlaps: list[tuple[Value, Value]]) -> list[Value]:
-        """``if <a written array overlaps another>: sequential else: parallel``, before ``op``; its results."""
-        overlap = None
-        for a, b in overlaps:
-            test = self.rewriter.insert_before(op, ArrayOverlapOp(a, b, loc=op.loc)).result
-            overlap = test if overlap is None else self.rewriter.insert_before(op, OrOp(overlap, test, loc=op.loc)).result
-        branch = IfOp(overlap, [r.type for r in op.results], loc=op.loc,
+                   overlaps: list[tuple[Value, Value]], small: bool) -> list[Value]:
+        """``if <a written array overlaps another> or <the nest is small>: sequential else:
+        parallel``, before ``op``; its results."""
+        def put(new: Operation) -> Value:
+            return self.rewriter.insert_before(op, new).result
+
+        tests = [put(ArrayOverlapOp(a, b, loc=op.loc)) for a, b in overlaps]
+        if small:
+            threshold = put(ConstantOp(MIN_PARALLEL_WORK, i64, loc=op.loc))
+            tests.append(put(LtOp(_work(op, put), threshold, loc=op.loc)))
+        condition = tests[0]
+        for test in tests[1:]:
+            condition = put(OrOp(condition, test, loc=op.loc))
+        branch = IfOp(condition, [r.type for r in op.results], loc=op.loc,
                       result_names=[r.name_hint for r in op.results])
         branch.then_block.append(sequential)
         branch.then_block.append(YieldOp(list(sequential.results), loc=op.loc))
         branch.else_block.append(parallel)
         branch.else_block.append(YieldOp(list(parallel.results), loc=op.loc))
         return list(self.rewriter.insert_before(op, branch).results)
+
+
+def _work(loop: ForOp, put) -> Value:
+    """The elements a nest ``lower-arrays`` made runs over: its outer loop's trips times the
+    extents of the loops nested in it that start at 0 and end where the nest begins
+    (saturating: a product past 2**62 stays large)."""
+    work = put(SubOp(loop.upper, loop.lower, loc=loop.loc))
+    cap = put(ConstantOp(1 << 31, i64, loc=loop.loc))
+    for inner in loop.body.walk():
+        if isinstance(inner, ForOp) and constant_of(inner.lower) == (True, 0) and not _inside(inner.upper, loop.body):
+            extent = put(MinOp(inner.upper, cap, loc=loop.loc))
+            work = put(MulOp(put(MinOp(work, cap, loc=loop.loc)), extent, loc=loop.loc))
+    return work
 
 
 def _inside_parallel(op: Operation) -> bool:
@@ -216,6 +261,7 @@ def _reduction_kind(loop: ForOp, k: int) -> str:
     chain: set[Value] = {acc}
     joins: list[tuple[Operation, int]] = []   # region results the chain flows into: every way in must be chain
     combines: list[Operation] = []
+    tests: list[Operation] = []   # comparisons of a chain value that pick a min or max (checked below)
     kinds: set[str] = set()
     work = [acc]
     while work:
@@ -226,6 +272,9 @@ def _reduction_kind(loop: ForOp, k: int) -> str:
                     raise refuse("it becomes another carried variable", user)
                 continue
             joined: list[Value] = []
+            if isinstance(user, ORDERINGS):
+                tests.append(user)
+                continue
             if isinstance(user, YieldOp):
                 holder = user.parent.parent_op
                 if not isinstance(holder, (IfOp, ForOp)) or isinstance(holder, ParallelForOp):
@@ -248,7 +297,18 @@ def _reduction_kind(loop: ForOp, k: int) -> str:
                 if v not in chain:
                     chain.add(v)
                     work.append(v)
+    picks: dict[tuple[Operation, int], str] = {}
+    for test in tests:
+        for user, index in test.result.uses:
+            found = _extremum_kind(user, index, test, chain, result.type, loop)
+            if found is None:
+                raise refuse(f"it is compared by '{test.name}' other than to keep the smaller or larger value as "
+                             "max(s, x) or min(s, x) would: for floats, if x > s: s = x", test)
+            picks[found[0]] = found[1]
+    kinds.update(picks.values())
     for holder, index in joins:
+        if (holder, index) in picks:
+            continue
         if isinstance(holder, SelectOp):
             ways_in = [holder.operand(1), holder.operand(2)]
         elif isinstance(holder, IfOp):
@@ -270,7 +330,61 @@ def _reduction_kind(loop: ForOp, k: int) -> str:
     return kind
 
 
+def _extremum_kind(user: Operation, index: int, test: Operation, chain: set[Value], t: Type,
+                   loop: ForOp) -> tuple[tuple[Operation, int], str] | None:
+    """Where ``user`` keeps the larger or smaller of a chain value ``c`` and another value
+    ``x`` by ``test`` exactly as ``max(c, x)``/``min(c, x)`` would -- ``x if x > c else c``
+    as a ``select`` or an ``if`` (for floats only the strict forms, which keep ``c`` on ties
+    and against NaN) -- ``((user, slot), "max" or "min")``, the slot being where the kept
+    value comes out; else None."""
+    if index != 0 or not isinstance(user, (SelectOp, IfOp)):
+        return None
+    u, v = test.operands
+    if (u in chain) == (v in chain):
+        return None
+    c, x = (u, v) if u in chain else (v, u)
+    if isinstance(user, SelectOp):
+        slot, taken, other = 0, user.operand(1), user.operand(2)
+    else:
+        slots = [j for j in range(len(user.results)) if user.results[j] in chain]
+        if len(slots) != 1:
+            return None
+        slot = slots[0]
+        taken, other = user.then_block.terminator.operand(slot), user.else_block.terminator.operand(slot)
+    if c is x or not ((_same(taken, x, loop) and other is c) or (taken is c and _same(other, x, loop))):
+        return None
+    strict = isinstance(test, (GtOp, LtOp))
+    if isinstance(t, FloatType) and not (strict and taken is not c):
+        return None
+    larger_if_true = u if isinstance(test, (GtOp, GeOp)) else v
+    return (user, slot), ("max" if _same(taken, larger_if_true, loop) or taken is larger_if_true else "min")
+
+
+def _same(a: Value, b: Value, loop: ForOp) -> bool:
+    """``a`` is ``b``, or both load one element of an array the loop does not write."""
+    if a is b:
+        return True
+    first, second = a.owner, b.owner
+    if not (isinstance(first, ArrayLoadOp) and isinstance(second, ArrayLoadOp)
+            and first.operands == second.operands):
+        return False
+    root, _ = _view_path(first.array)
+    for op in loop.body.walk():
+        for e in effects(op):
+            if isinstance(e, Write) and e.operand is not None and _view_path(op.operand(e.operand))[0] is root:
+                return False
+        if isinstance(op, CallOp):
+            return False
+    return True
+
+
 # ----------------------------------------------------------------- effects and races
+#: the comparisons that may pick the smaller or larger of two values
+ORDERINGS = (LtOp, LeOp, GtOp, GeOp)
+#: the ops that read or write elements of their array operand 0 at their ``indices``
+ELEMENT_ACCESSES = (ArrayLoadOp, ArrayStoreOp, VectorLoadOp, VectorStoreOp)
+
+
 @dataclass
 class _Access:
     op: Operation
@@ -296,8 +410,10 @@ def _check_effects(loop: ForOp, module: Module) -> None:
             if isinstance(effect, (Read, Write)) and effect.operand is not None \
                     and isinstance(op.operand(effect.operand).type, ArrayType):
                 array = op.operand(effect.operand)
-                indices = tuple(op.indices) if isinstance(op, (ArrayLoadOp, ArrayStoreOp)) else None
+                indices = tuple(op.indices) if isinstance(op, ELEMENT_ACCESSES) else None
                 accesses.append(_Access(op, array, isinstance(effect, Write), indices))
+    if loop.attributes.get("independent"):   # a whole-array map's nest: lower-arrays made its trips apart
+        return
     by_root: dict[Value, list[_Access]] = {}
     for access in accesses:
         for array in _possible_arrays(access.array):
@@ -441,6 +557,8 @@ def _written_parameters(module: Module, name: str, seen: set[str]) -> set[int]:
 def _overlapping_pairs(loop: ForOp, module: Module) -> list[tuple[Value, Value]]:
     """Pairs (an array the trips write, another array they use) of different roots, both
     from outside the loop, that may share memory: the loop runs in order where they do."""
+    if loop.attributes.get("independent"):   # lower-arrays tested the overlaps of a map already
+        return []
     written: dict[Value, None] = {}
     used: dict[Value, None] = {}
     for op in loop.body.walk():

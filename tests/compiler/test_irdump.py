@@ -160,3 +160,28 @@ def test_bad_pass_names_are_one_line_and_status_2(array_file, capsys, args, mess
     status = main([f"{array_file}:total", "--sig", "f64[::1]", *args])
     err = capsys.readouterr().err
     assert status == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+PARALLEL_SOURCE = """\
+import numpy as np
+from compiler import prange
+
+
+def norms(a):
+    out = np.empty(a.shape[0])
+    total = 0.0
+    for i in prange(a.shape[0]):
+        out[i] = np.sqrt((a[i] * a[i]).sum())
+        total += out[i]
+    return out * 2.0, total
+"""
+
+
+def test_parallel_remarks_say_which_loops_run_in_parallel(tmp_path, capsys):
+    path = tmp_path / "norms.py"
+    path.write_text(PARALLEL_SOURCE)
+    out = run_irdump(capsys, f"{path}:norms", "--sig", "f64[:, ::1]", "--parallel", "--remarks")
+    assert "norms.py:8:5: [parallel] the loop's trips run in parallel; reductions: 'total' (add)" in out
+    assert "norms.py:11:12: [parallel] the loop's trips run in parallel; below 32768 elements, in order" in out
+    out = run_irdump(capsys, f"{path}:norms", "--sig", "f64[:, ::1]", "--remarks")
+    assert "[parallel]" not in out

@@ -133,6 +133,25 @@ def float_extremes(x):
     return low, high
 
 
+def kept_by_comparison(x, k):
+    high, low = -1.0, 10.0
+    n_high, n_low = -10**9, 10**9
+    for i in prange(x.shape[0]):
+        if x[i] > high:
+            high = x[i]
+        low = x[i] if x[i] < low else low
+        if k[i] >= n_high:
+            n_high = k[i]
+        n_low = n_low if n_low <= k[i] else k[i]
+    return high, low, n_high, n_low
+
+
+def test_min_and_max_written_as_comparisons(thread_count):
+    rng = np.random.default_rng(9)
+    x, k = rng.random(5001), rng.integers(-10**6, 10**6, 5001)
+    assert parallel(kept_by_comparison)(x, k) == kept_by_comparison(x, k)
+
+
 def test_float_min_and_max_keep_the_first_of_equal_values(thread_count):
     x = np.array([0.0, -0.0, 1.0, -0.0, 0.0, 2.0, -1.0, -1.0])
     assert [np.copysign(1, v) for v in parallel(float_extremes)(x)] == \
@@ -233,6 +252,14 @@ def reads_the_sum(x):
     return out
 
 
+def tie_keeps_the_later(x):
+    m = 0.0
+    for i in prange(x.shape[0]):
+        if x[i] >= m:   # for floats not max(m, x[i]): a later -0.0 replaces 0.0
+            m = x[i]
+    return m
+
+
 def histogram(x, h):
     for i in prange(x.shape[0]):
         h[x[i]] += 1
@@ -298,6 +325,7 @@ def fill_first(a, v):
 @pytest.mark.parametrize("f, args, message", [
     (carries, (np.ones(4),), "carry 's' from one to the next"),
     (reads_the_sum, (np.ones(4),), "carry 's'"),
+    (tie_keeps_the_later, (np.ones(4),), "compared by 'ge' other than to keep the smaller or larger"),
     (histogram, (np.array([1, 2, 1]), np.zeros(4, np.int64)), "reads 'h' where other trips write it"),
     (neighbours, (np.zeros(4),), "where other trips write it"),
     (same_element, (np.zeros(4),), "writes 'a' where other trips write it"),
@@ -358,3 +386,47 @@ def test_a_forked_child_gets_working_threads():
     child.start()
     child.join(timeout=60)
     assert child.exitcode == 0 and queue.get(timeout=5) == 1000.0
+
+
+# ----------------------------------------------------------------- whole-array code with parallel=True
+def standardize(a, b):
+    return np.sqrt(a * a + b * b) * np.exp(-a) + np.where(a > b, a, b)
+
+
+def row_norms(a):
+    return np.sqrt((a * a).sum(axis=1)), a.max(axis=1), (a > 0.5).sum(axis=1)
+
+
+def centered(a):
+    return a - a.mean(axis=0)
+
+
+def integer_total(x):
+    return (x * 3 - 1).sum(), (x & 5).max()
+
+
+def in_place(a):
+    a[1:] = a[:-1] * 2.0
+    return a
+
+
+@pytest.mark.parametrize("shape", [(7, 5), (300, 301), (40_000,)])
+def test_array_expressions_give_the_sequential_results(thread_count, shape):
+    rng = np.random.default_rng(6)
+    a, b = rng.random((2, *shape))
+    assert np.array_equal(parallel(standardize)(a, b), compile(standardize)(a, b))
+    assert np.array_equal(parallel(centered)(a), compile(centered)(a))
+    expected = in_place(a.copy())
+    assert np.array_equal(parallel(in_place)(a.copy()), expected)
+    if len(shape) == 2:
+        for got, want in zip(parallel(row_norms)(a), compile(row_norms)(a)):
+            assert np.array_equal(got, want)
+    x = rng.integers(-1000, 1000, shape)
+    assert parallel(integer_total)(x) == integer_total(x)
+
+
+def test_array_expressions_on_views_and_fortran_arrays(thread_count):
+    a = np.asfortranarray(np.random.default_rng(7).random((400, 300)))
+    assert np.array_equal(parallel(standardize)(a, a.T.copy().T), compile(standardize)(a, a))
+    v = np.random.default_rng(8).random((600, 500))[::2, 1::3]
+    assert np.array_equal(parallel(standardize)(v, v), compile(standardize)(v, v))
