@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .kernel import Kernel, agree, fresh_args, numba_version
+from .kernel import Kernel, agree, fresh_args, numba_version, ufunc_versions
 
 #: shortest sample worth timing, in seconds
 MIN_SAMPLE = 2e-3
@@ -62,10 +62,13 @@ def variants(kernel: Kernel, numba_available: bool) -> tuple[dict[str, Callable]
         found["NumPy"] = kernel.numpy
     else:
         skipped["NumPy"] = "no vectorized version"
+    if not numba_available:
+        skipped["Numba"] = "numba is not installed"
+    if kernel.ufunc is not None:   # a scalar function applied by a loop: timed as the ufuncs made of it
+        found.update(ufunc_versions(kernel, numba_available))
+        return found, skipped
     if numba_available:
         found["Numba"] = numba_version(kernel.func)
-    else:
-        skipped["Numba"] = "numba is not installed"
     found["ours"] = compile(kernel.func)
     return found, skipped
 

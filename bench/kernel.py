@@ -16,8 +16,9 @@ from typing import Any, Callable
 import numpy as np
 
 #: the groups of kernels, in report order
-#: ("array-style": whole-array NumPy code, compiled as written)
-GROUPS = ("scalar", "1-D", "2-D", "array-style", "containers")
+#: ("array-style": whole-array NumPy code, compiled as written; "ufuncs": a scalar function
+#: made a NumPy ufunc by ``vectorize``)
+GROUPS = ("scalar", "1-D", "2-D", "array-style", "containers", "ufuncs")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class Kernel:
     #: like NumPy's pairwise sums, round differently)
     rtol: float = 1e-9
     notes: str = field(default="", compare=False)
+    #: the scalar function ``func`` applies to every element, if it is such a loop: then the
+    #: timed 'ours' and 'Numba' are this function made a ufunc (``compiler.vectorize`` and
+    #: ``numba.vectorize`` of ``ufunc_signatures``), called with ``func``'s arguments
+    ufunc: Callable | None = None
+    ufunc_signatures: tuple[str, ...] = ()
 
 
 def fresh_args(kernel: Kernel, args: tuple) -> tuple:
@@ -79,9 +85,22 @@ def numba_version(func: Callable) -> Callable:
     return namespace[func.__name__]
 
 
+def ufunc_versions(kernel: Kernel, numba_available: bool) -> dict[str, Callable]:
+    """``kernel.ufunc`` made a NumPy ufunc by this compiler ('ours') and by Numba ('Numba')."""
+    from compiler import vectorize
+
+    found = {"ours": vectorize(list(kernel.ufunc_signatures))(kernel.ufunc)}
+    if numba_available:
+        import numba
+
+        found["Numba"] = numba.vectorize(list(kernel.ufunc_signatures))(kernel.ufunc)
+    return found
+
+
 def all_kernels() -> list[Kernel]:
     """Every kernel, grouped as :data:`GROUPS`."""
-    from .kernels import arrays, containers, matrix, scalar, vector
+    from .kernels import arrays, containers, matrix, scalar, ufuncs, vector
 
-    kernels = [*scalar.KERNELS, *vector.KERNELS, *matrix.KERNELS, *arrays.KERNELS, *containers.KERNELS]
+    kernels = [*scalar.KERNELS, *vector.KERNELS, *matrix.KERNELS, *arrays.KERNELS, *containers.KERNELS,
+               *ufuncs.KERNELS]
     return sorted(kernels, key=lambda k: GROUPS.index(k.group))
