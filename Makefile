@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install test test-long demo fuzz bench bench-quick clean
+.PHONY: install test test-long demo fuzz bench bench-quick bench-parallel clean
 
 N ?= 1000
 SEED ?= 0
@@ -46,6 +46,10 @@ bench: $(BENCH_STAMP)
 
 bench-quick: $(BENCH_STAMP)
 	$(PY) -m bench --quick
+
+# prange kernels sequential against parallel=True, ours beside Numba's
+bench-parallel: $(BENCH_STAMP)
+	$(PY) -m bench.parallel
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -95,7 +95,7 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
     slot_type = lir.LiteralStructType([_STATUS, _ERRARGS, lir.LiteralStructType(partial_types)])
     env_type = lir.LiteralStructType([_I64, _I64, _I64, _I64, _PTR, _I32, _I32,
                                       *(value_type(v.type) for v in free)])
-    share = _share_function(self, op, number, env_type, free)
+    share = _share_function(self, op, number, env_type, free, lower, step)
     team_fn = _team_function(self, number, env_type, slot_type, share, threads.available())
 
     env = self.stack_slot(env_type)
@@ -243,7 +243,7 @@ def _team_function(self: _FunctionLowering, number: int, env_type: lir.Type, slo
 
 
 def _share_function(self: _FunctionLowering, op: ParallelForOp, number: int, env_type: lir.Type,
-                    free: list[Value]) -> lir.Function:
+                    free: list[Value], lower: lir.Value, step: lir.Value) -> lir.Function:
     """``i32 @"<f>.share<N>"(...)``: trips ``begin..end-1`` of ``op`` (see the module docstring)."""
     llvm = self.module.llvm
     fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _I64, _PTR, _I64, _I64, _I64, _PTR])
@@ -261,7 +261,9 @@ def _share_function(self: _FunctionLowering, op: ParallelForOp, number: int, env
 
     for k, v in enumerate(free):
         share.values[v] = b.load(field(_FREE + k), typ=env_type.elements[_FREE + k])
-    lower, step = b.load(field(_LOWER), typ=_I64), b.load(field(_STEP), typ=_I64)
+    # constant bounds stay constants: a unit step leaves LLVM a loop it vectorizes
+    lower, step = (value if isinstance(value, lir.Constant) else b.load(field(index), typ=_I64)
+                   for value, index in ((lower, _LOWER), (step, _STEP)))
     starts = [share.values[init] if kind in IDEMPOTENT_KINDS else _identity(kind, r.type)
               for kind, init, r in zip(op.reductions, op.inits, op.results)]
     may_raise = any(isinstance(e, Raise) for inner in op.body.walk() for e in effects(inner))

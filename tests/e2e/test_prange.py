@@ -3,6 +3,7 @@ races refused, errors raised in trips, threads, fork."""
 import multiprocessing
 import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -430,3 +431,26 @@ def test_array_expressions_on_views_and_fortran_arrays(thread_count):
     assert np.array_equal(parallel(standardize)(a, a.T.copy().T), compile(standardize)(a, a))
     v = np.random.default_rng(8).random((600, 500))[::2, 1::3]
     assert np.array_equal(parallel(standardize)(v, v), compile(standardize)(v, v))
+
+
+def spin(n):
+    s = 0
+    for i in prange(n):
+        s += (i * i) % 7
+    return s
+
+
+def test_the_gil_is_released_while_a_loop_runs_on_several_threads():
+    if get_num_threads() < 2:
+        set_num_threads(2)
+    f = parallel(spin)
+    for _ in range(3):
+        f(10)   # the third call takes the native path, which keeps the GIL for scalar arguments
+    ticks = 0
+    worker = threading.Thread(target=f, args=(300_000_000,))   # scalar arguments: the call itself keeps the GIL
+    worker.start()
+    time.sleep(0.02)   # the worker is in the loop now; were the GIL held there, this thread would wait for it
+    while worker.is_alive():
+        ticks += 1
+    worker.join()
+    assert ticks > 1000   # this thread ran while the loop did
