@@ -11,11 +11,15 @@ type (NumPy's own exceptions by the built-in class they derive from) and message
 (``str()``), the same text printed, and the array arguments left with the same
 contents.  Programs compiled with ``error_model="numpy"`` (``Program.error_model``, the
 variants' names end in `` error_model=numpy``) are compared with CPython running the
-program with NumPy's division by zero (``reference_source``).  Two relaxations, both explicit:
+program with NumPy's division by zero (``reference_source``).  Three relaxations, all explicit:
 NumPy's int64, float64 and bool scalars may come back as Python numbers
 (documented), and the results of float reductions in whole-array programs
 (``Function.approx``: sum, prod, mean, var, std, whose order of additions over
-a whole non-contiguous array NumPy takes from the strides) may differ by a relative ``REDUCTION_RTOL``;
+a whole non-contiguous array NumPy takes from the strides) and of float sums and products
+of ``prange`` loops (added per thread, then combined) may differ by a relative ``REDUCTION_RTOL``;
+programs with ``prange`` loops (``Program.parallel``) are compiled with ``parallel=True``
+too (the ``PARALLEL`` variant, on ``PARALLEL_THREADS`` threads), and where such a call raises,
+the arrays it wrote are not compared (trips after the failing one may have run: documented);
 and where NumPy raises anything, compiled code may raise NumPy's dtype ``TypeError``
 when it compiles (``NUMPY_DTYPE_REFUSALS``), before what CPython printed or
 raised first.  The generator's array parameters
@@ -65,6 +69,12 @@ INPUTS_PER_FUNCTION = 3
 
 
 NO_BOUNDSCHECK = "-O3 boundscheck=False"
+#: the variant of programs with ``prange`` loops compiled with ``parallel=True`` (at ``-O0`` and
+#: ``-O1`` every loop writing ``out[i]`` is refused as a race: not checked while that stands)
+PARALLEL = "-O3 parallel=True"
+#: the threads parallel loops run on in the runner's children (more than the trips of most
+#: loops' inputs, so that every thread's share is small and some are empty)
+PARALLEL_THREADS = 3
 
 
 #: the suffix of the variants of programs compiled with ``error_model="numpy"``
@@ -73,16 +83,18 @@ NUMPY_MODEL = " error_model=numpy"
 
 def variants_by_name() -> dict[str, dict]:
     """Every compiled variant: name -> ``compile`` options."""
-    base = {**{f"-O{o}": {"opt": o} for o in OPT_LEVELS}, NO_BOUNDSCHECK: {"opt": 3, "boundscheck": False}}
+    base = {**{f"-O{o}": {"opt": o} for o in OPT_LEVELS}, NO_BOUNDSCHECK: {"opt": 3, "boundscheck": False},
+            PARALLEL: {"opt": 3, "parallel": True}}
     return {**base, **{name + NUMPY_MODEL: dict(options, error_model="numpy") for name, options in base.items()}}
 
 
 def variants(program) -> dict[str, dict]:
     """The variants ``program`` is checked under (no bounds checks only when every index is in
-    range; each with the program's error model)."""
+    range, ``parallel=True`` only with ``prange`` loops; each with the program's error model)."""
     suffix = NUMPY_MODEL if getattr(program, "error_model", "python") == "numpy" else ""
     return {name + suffix: variants_by_name()[name + suffix] for name in variants_by_name()
-            if not name.endswith(NUMPY_MODEL) and (program.in_bounds or name != NO_BOUNDSCHECK)}
+            if not name.endswith(NUMPY_MODEL) and (program.in_bounds or name != NO_BOUNDSCHECK)
+            and (getattr(program, "parallel", False) or name != PARALLEL)}
 
 
 # ---------------------------------------------------------------- the reference
@@ -300,14 +312,17 @@ def describe(o) -> str:
 NUMPY_DTYPE_REFUSALS = ("ufunc '", "Cannot cast ufunc", "Cannot cast array data", "numpy boolean", "read-only")
 
 
-def agree(got, want, approx: tuple[int, ...] = ()) -> bool:
+def agree(got, want, approx: tuple[int, ...] = (), parallel: bool = False) -> bool:
+    """The outcomes agree; ``parallel``: compiled with ``parallel=True``, where a call that raises
+    may have run trips after the failing one (their writes are not compared)."""
     if got[0] == want[0] == "raised" and isinstance(got[1], TypingError) \
             and any(words in str(got[1]) for words in NUMPY_DTYPE_REFUSALS):
         # a documented difference: NumPy's dtype TypeError comes when compiling, before whatever
         # CPython printed, changed or raised first (the generator cannot follow every dtype:
         # a uint64 array meeting an int64 one gives float64)
         return True
-    if got[0] != want[0] or not same(got[2], want[2]) or got[3] != want[3]:
+    arrays_written = parallel and got[0] == want[0] == "raised"
+    if got[0] != want[0] or not (arrays_written or same(got[2], want[2])) or got[3] != want[3]:
         return False
     if got[0] == "value":
         return same_result(got[1], want[1], approx)
@@ -358,7 +373,8 @@ def assert_agrees(fn, args: tuple, approx: tuple[int, ...] = (), **options) -> N
         reference = namespace[fn.__name__]
     want = outcome(reference, args)
     got = outcome(compile(fn, **options), args)
-    assert agree(got, want, approx), f"compiled: {describe(got)}; CPython: {describe(want)}"
+    assert agree(got, want, approx, options.get("parallel", False)), \
+        f"compiled: {describe(got)}; CPython: {describe(want)}"
 
 
 # ---------------------------------------------------------------- one program
@@ -400,7 +416,7 @@ def check_program(seed, k: int, directory: str, dtypes: str = "64") -> dict:
         want = outcome(getattr(reference, fn.name), args)
         for name, cfunc in compiled[fn.name].items():
             got = outcome(cfunc, args)
-            if not agree(got, want, fn.approx):
+            if not agree(got, want, fn.approx, variants_by_name()[name].get("parallel", False)):
                 mismatches.append(f"{fn.name}{fmt_args(args)} at {name}: got {describe(got)}, "
                                   f"CPython gives {describe(want)}")
     return {"k": k, "seed": pseed, "mismatches": mismatches}
@@ -408,6 +424,9 @@ def check_program(seed, k: int, directory: str, dtypes: str = "64") -> dict:
 
 def worker(seed, start: int, count: int, dtypes: str) -> None:
     """Check programs start..start+count-1, one JSON line each, a BEGIN line before each."""
+    from compiler import set_num_threads
+
+    set_num_threads(PARALLEL_THREADS)
     with tempfile.TemporaryDirectory(prefix="fuzz") as directory:
         for k in range(start, start + count):
             print(json.dumps({"begin": k}), flush=True)
@@ -427,6 +446,7 @@ def run_batch(seed, start: int, count: int, timeout: float, dtypes: str = "64") 
                "--start", str(start), "--count", str(end - start), "--dtypes", dtypes]
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        env.setdefault("KMP_BLOCKTIME", "0")   # parallel loops' threads sleep at once: no spinning between calls
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=root, env=env)
             stdout, stderr, status = proc.stdout, proc.stderr, proc.returncode

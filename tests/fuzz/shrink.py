@@ -4,7 +4,7 @@
     python -m tests.fuzz.shrink 3-34 --dtypes all   # ... with the inputs of ``runner --dtypes all``
 
 A failure is one call: a function of the program, its arguments and the
-compiled variant (``-O0``, ``-O3``, ``-O3 boundscheck=False``).  Its *symptom*
+compiled variant (``-O0``, ``-O3``, ``-O3 boundscheck=False``, ``-O3 parallel=True``).  Its *symptom*
 says how the compiled outcome differs from CPython's: a wrong value, a
 different exception, or a crash of the process.  The shrinker edits the
 module's syntax tree -- drops functions and statements, replaces an ``if`` or
@@ -109,7 +109,7 @@ def symptom(failure: Failure, directory: str) -> tuple | None:
     if want is None or want[0] == "value" and not _generated_kind(want[1]):
         return None
     got = runner.outcome(compile(py, **options), failure.args)
-    if runner.agree(got, want, failure.approx):
+    if runner.agree(got, want, failure.approx, options.get("parallel", False)):
         return None
     if got[0] == "raised" and (want[0] != "raised" or type(got[1]) is not type(want[1])):
         return ("raised", type(got[1]).__name__, _message_shape(got[1]), _kind(want))
@@ -323,6 +323,7 @@ def regression_test(failure: Failure, seed, note: str) -> str:
     used = failure.source + args
     imports = "\n\n".join(f"import {line}" for module, line in (("math.", "math"), ("np.", "numpy as np"))
                             if module in used)
+    imports += "\n\nfrom compiler import prange" if "prange(" in failure.source else ""
     imports += "\n" if imports else ""
     return (f'"""Shrunk from generated program {seed} (``python -m tests.fuzz.generator {seed}``)."""\n'
             f"{imports}\nfrom ..runner import assert_agrees\n\n\n"
@@ -368,8 +369,9 @@ def first_failure(seed, dtypes: str = "64") -> tuple[Failure, str] | None:
 
 def _find(seed, dtypes: str) -> None:
     """Child side of :func:`first_failure`: a JSON line before each call, then the failure."""
-    from compiler import compile
+    from compiler import compile, set_num_threads
 
+    set_num_threads(runner.PARALLEL_THREADS)
     program = generate(seed)
     with tempfile.TemporaryDirectory(prefix="find") as directory:
         module = runner.load_module(program.source, directory, f"find_{os.getpid()}")
@@ -382,7 +384,7 @@ def _find(seed, dtypes: str) -> None:
                 print(json.dumps({"function": fn.name, "variant": variant,
                                   "args": [runner.literal(a) for a in args]}), flush=True)
                 got = runner.outcome(compile(py, **options), args)
-                if not runner.agree(got, want, fn.approx):
+                if not runner.agree(got, want, fn.approx, options.get("parallel", False)):
                     note = (f"{fn.name}{runner.fmt_args(args)} at {variant}: got {runner.describe(got)}, "
                             f"CPython gives {runner.describe(want)}")
                     print(json.dumps({"function": fn.name, "variant": variant, "note": note,
