@@ -26,7 +26,7 @@ from ir.types import ArrayType, NoneType, Type
 
 from .gufunc_layout import Layout
 from .pipeline import CompileOptions, build_module
-from .signatures import Signature, format_type
+from .signatures import format_type
 
 __all__ = ["UFuncLoop", "compile_loop", "ufunc_of", "describe_signature"]
 
@@ -53,10 +53,6 @@ class UFuncLoop:
     def type_numbers(self) -> tuple[int, ...]:
         """NumPy's type numbers of :attr:`operand_types`."""
         return tuple(to_dtype(t).num for t in self.operand_types)
-
-    @property
-    def signature(self) -> Signature:
-        return Signature(self.arg_types, self.result_type)
 
 
 def describe_signature(arg_types: Sequence[Type], result_type: Type | None) -> str:
