@@ -60,6 +60,16 @@ INT_ACCUMULATORS = {
 #: ``out[i]`` whose start is computed (``prange(n // 2, n)``, ``prange(p % 4, n)``) is refused as a
 #: race, the pass not seeing that the start is not negative
 COMPUTED_STARTS = False
+#: a function whose loop writes an array parameter, called from another compiled function with a
+#: view of the caller's array for it (``fill(a[1:])``, ``fill(a[::-1])``), or with the same array
+#: for a parameter it reads, is refused as a race with ``parallel=True`` (the loop, inlined into
+#: the caller, writes the caller's array through the view): written parameters get whole arrays
+VIEWS_OF_WRITTEN_ARGUMENTS = False
+#: an accumulation under a condition that folds to a constant (``if c: w *= 0``, ``if c: b |= True``,
+#: ``w &= 0``) makes the variable "replaced, not accumulated" on that path: refused with
+#: ``parallel=True`` at -O3; in conditions and inner loops such accumulations take values that are
+#: no absorbing constant (``(x) | 1``, ``c and i % 2 == 0``)
+ABSORBING_CONSTANTS = False
 #: the share of divisions in loops whose divisor is kept from 0 (``PrangeGenerator.operation``)
 DIVISOR_GUARD = 0.9
 #: the dtypes of the arrays the functions allocate and their trips write
@@ -106,6 +116,7 @@ class PrangeGenerator(Generator):
         self.written: set[str] = set()      # arrays the current loop writes
         self.results: list[tuple[str, bool]] = []   # (text, exact) of the current function
         self.sigs: list[tuple[Function, list[bool]]] = []
+        self.writes: dict[str, set[str]] = {}   # function -> the array parameters it writes (calls too)
         self.used: set[str] = set()         # accumulators the current loop accumulated
 
     # ------------------------------------------------------------ expressions
@@ -203,17 +214,22 @@ class PrangeGenerator(Generator):
         self.emit(depth, f"{name} = {init}")
         return acc
 
-    def accumulate(self, acc: _Acc, scope: _Scope, depth: int) -> None:
+    def accumulate(self, acc: _Acc, scope: _Scope, depth: int, nest: int = 0) -> None:
         r = self.r
         name, form = acc.name, acc.form
         self.used.add(name)
+        absorbing = nest and not ABSORBING_CONSTANTS and form in ("*=", "&=")   # see ABSORBING_CONSTANTS
         if acc.kind == "bool":
-            self.emit(depth, f"{name} {form} {self.bool_expr(scope, 1)}")
+            value = self.bool_expr(scope, 1)
+            if nest and not ABSORBING_CONSTANTS and form in ("|=", "&="):
+                value = f"(({value}) {'and' if form == '|=' else 'or'} ({self.loopvar} % 2 == 0))"
+            self.emit(depth, f"{name} {form} {value}")
             return
         if acc.kind == "int":
             value = self.int_value(scope) if form != "*=" else f"(({self.int_value(scope)}) % 3 + 1)"
+            value = f"(({value}) | 1)" if absorbing else value
         elif acc.kind == "np":
-            value = _wrap(acc.dtype, self.int_value(scope))
+            value = _wrap(acc.dtype, f"(({self.int_value(scope)}) | 1)" if absorbing else self.int_value(scope))
         elif acc.kind == "float":
             value = self.clamped(scope) if form in ("+=", "-=") else \
                 self.clamped(scope, -2.0, 2.0) if form == "*=" else self.float_value(scope)
@@ -262,7 +278,7 @@ class PrangeGenerator(Generator):
             acc = r.choice(loop["accs"])
             if acc.form == "*=" and nest and acc.kind in ("int", "float"):   # bounded: not in inner loops
                 return self.temp(scope, depth)
-            self.accumulate(acc, scope, depth)
+            self.accumulate(acc, scope, depth, nest)
         elif kind == "temp":
             self.temp(scope, depth)
         elif kind == "store":
@@ -417,6 +433,7 @@ class PrangeGenerator(Generator):
                     two.append(name)
             elif params and u < 0.2 and not columns:   # an argument written at the trip's index
                 outs.append(r.choice(params).name)
+                self.writes[self.function_name].add(outs[-1])
                 continue
             else:
                 dtype = r.choice(OUT_DTYPES)
@@ -468,6 +485,8 @@ class PrangeGenerator(Generator):
         r = self.r
         callee, exact = next(s for s in self.sigs if s[0] is callee) if callee else r.choice(self.sigs)
         args = []
+        passed: dict[str, str] = {}   # callee parameter -> the caller's array
+        written = self.writes[callee.name]
         for name, t in callee.params:
             if "[" not in t:
                 args.append(r.choice(scope.of_type(t) + {"int": ["3", "(-2)"], "float": ["2.5", "(-0.5)"],
@@ -479,8 +498,20 @@ class PrangeGenerator(Generator):
                 return
             a = r.choice(fits).name
             views = [a, f"{a}[::-1]", f"{a}[::2]", f"{a}[1:]", f"{a}[:]"] if ndim == 1 else \
-                [a, f"{a}.T", f"{a}[::-1, :]", f"{a}[:, ::2]", f"{a}[1:, :]", f"np.asfortranarray({a})"]
+                [a, f"{a}.T", f"{a}[::-1, :]", f"{a}[:, ::2]", f"{a}[1:, :]", f"{a}.T.copy().T"]   # (the last: F-ordered)
+            if not VIEWS_OF_WRITTEN_ARGUMENTS and (name in written or any(
+                    p in written for p, b in passed.items() if b == a)):
+                if a in passed.values() or any(b == a for b in passed.values()):
+                    return
+                views = [a]   # the array itself, and to no other parameter
+            passed[name] = a
             args.append(r.choice(views))
+        if not VIEWS_OF_WRITTEN_ARGUMENTS and any(
+                p in written and list(passed.values()).count(b) > 1 for p, b in passed.items()):
+            return
+        for p, b in passed.items():
+            if p in written:
+                self.writes[self.function_name].add(b)
         targets = [self.fresh("r") for _ in exact]
         self.emit(depth, f"{', '.join(targets)} = {callee.name}({', '.join(args)})")
         for target, ok in zip(targets, exact):
@@ -493,6 +524,8 @@ class PrangeGenerator(Generator):
         scope = _Scope()
         self.arrays = {}
         self.results = []
+        self.function_name = f"f{index}"
+        self.writes[self.function_name] = set()
         slots = ["A"] * r.choice([1, 1, 2, 2, 3]) + [r.choice(["int", "int", "float", "bool"])
                                                      for _ in range(r.choice([0, 1, 1, 2]))]
         r.shuffle(slots)
