@@ -1,8 +1,8 @@
 """The benchmark's outputs: a JSON record, a Markdown table and a bar chart.
 
 Times are milliseconds per call; "ours/Numba" is how many times faster our
-compiled code runs than Numba's (above 1.0: we are faster), and its geometric
-mean over the kernels is the suite's headline figure.
+compiled code runs than Numba's (above 1.0: we are faster); its geometric mean over
+the kernels is the suite's headline figure, given with the median and the worst kernel.
 """
 from __future__ import annotations
 
@@ -23,6 +23,20 @@ def headline(results: list[KernelResult], small: bool = False) -> float | None:
     return geometric_mean([r.speedup("ours", "Numba") for r in results if r.small == small])
 
 
+def median_and_worst(results: list[KernelResult]) -> tuple[float | None, str | None, float | None]:
+    """The median of ours/Numba over the kernels at their main sizes, and the kernel with
+    the lowest ratio with that ratio: the geometric mean alone can rest on one kernel far
+    ahead."""
+    ratios = sorted((r.speedup("ours", "Numba"), r.kernel) for r in results
+                    if not r.small and r.speedup("ours", "Numba") is not None)
+    if not ratios:
+        return None, None, None
+    values = [ratio for ratio, _ in ratios]
+    middle = len(values) // 2
+    median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    return median, ratios[0][1], ratios[0][0]
+
+
 def _cell(result: KernelResult, variant: str) -> str:
     timing = result.timings.get(variant)
     if timing is None:
@@ -38,9 +52,10 @@ def markdown(results: list[KernelResult], extra: dict[str, Any]) -> str:
         lines.append(f"| {r.kernel} | {r.size} | " + " | ".join(_cell(r, c) for c in COLUMNS) +
                      f" | {_ratio(ours_numba)} | {_ratio(ours_cpython)} |")
     counted = sum(r.speedup("ours", "Numba") is not None and not r.small for r in results)
+    median, worst, worst_ratio = median_and_worst(results)
     lines += ["", f"Geometric mean of ours/Numba: {_ratio(headline(results))} over {counted} kernels at "
-              f"their main sizes; {_ratio(headline(results, small=True))} over the small sizes that "
-              "show call overhead."]
+              f"their main sizes (median {_ratio(median)}, worst {worst or '-'} at {_ratio(worst_ratio)}); "
+              f"{_ratio(headline(results, small=True))} over the small sizes that show call overhead."]
     skipped = [f"- {r.kernel}: {v}: {why}" for r in results for v, why in r.skipped.items()
                if not why.startswith(("no vectorized", "numba is not"))]
     if skipped:
@@ -70,6 +85,8 @@ def write(directory: Path, stem: str, results: list[KernelResult], extra: dict[s
     record = {"mode": mode, "machine": platform.platform(), "processor": platform.processor(),
               "python": platform.python_version(), "geomean_ours_over_numba": headline(results),
               "geomean_ours_over_numba_small_sizes": headline(results, small=True),
+              "median_ours_over_numba": median_and_worst(results)[0],
+              "worst_ours_over_numba": dict(zip(("kernel", "ratio"), median_and_worst(results)[1:])),
               "kernels": [dataclasses.asdict(r) for r in results], "measurements": extra}
     paths = [directory / f"{stem}.json", directory / f"{stem}.md"]
     paths[0].write_text(json.dumps(record, indent=1) + "\n")
