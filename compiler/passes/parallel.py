@@ -57,13 +57,13 @@ from ir.interfaces import (
     Allocate, Read, Write, effects, is_region_branch, ownership, reduction_of, sources_of_argument, sources_of_result,
 )
 from ir.ops import (
-    ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ArraySubviewOp, ArrayViewOp, CallOp, ConstantOp, DrawOp, ForOp,
-    FuncOp, GeOp, GeneratorOp, GtOp, IfOp, LeaveOp, LeOp, LtOp, MinOp, MulOp, OrOp, ParallelForOp, PyCallOp, SelectOp, SubOp,
-    VectorLoadOp, VectorStoreOp, WhileOp, YieldOp,
+    AddOp, ArrayLoadOp, ArrayOverlapOp, ArrayStoreOp, ArraySubviewOp, ArrayTransposeOp, ArrayViewOp, CallOp, CastOp,
+    ConstantOp, DrawOp, ForOp, FuncOp, GeOp, GeneratorOp, GtOp, IfOp, LeOp, LeaveOp, LtOp, MinOp, MulOp, OrOp,
+    ParallelForOp, PyCallOp, SelectOp, SubOp, VectorLoadOp, VectorStoreOp, WhileOp, YieldOp,
 )
 from ir.ops.parallel import REDUCTION_KINDS
 from ir.rewriting import Rewriter
-from ir.types import ArrayType, DictType, FloatType, ListType, SetType, StrType, Type, i64
+from ir.types import ArrayType, BoolType, DictType, FloatType, IntType, ListType, SetType, StrType, Type, i64
 
 from .analysis import affine, constant_of, may_share_memory
 from .base import changes_of, register_pass, remark
@@ -122,7 +122,7 @@ class ParallelPass:
                                    op.loc)
         assert isinstance(op, ForOp)
         kinds = [_reduction_kind(op, k) for k in range(len(op.results))]
-        _check_effects(op, self.module)
+        from_the_end = _check_effects(op, self.module)
         overlaps = _overlapping_pairs(op, self.module)
         parallel = ParallelForOp.create(list(op.operands), [r.type for r in op.results],
                                         {**{k: v for k, v in op.attributes.items() if k != "prange"},
@@ -130,10 +130,10 @@ class ParallelPass:
         for old, new in zip(op.results, parallel.results):
             new.name_hint = old.name_hint
         small = op.attributes.get("parallel_if_large")
-        if overlaps or small:
+        if overlaps or small or from_the_end:
             sequential = clone(op, {})
             sequential.attributes.pop("prange")
-            results = self._versioned(op, parallel, sequential, overlaps, small)
+            results = self._versioned(op, parallel, sequential, overlaps, small, min(from_the_end, default=None))
         else:
             results = list(self.rewriter.insert_before(op, parallel).results)
         parallel.add_region(op.regions.pop(0))
@@ -143,13 +143,14 @@ class ParallelPass:
         names = ", ".join(f"{_name(parallel, k)} ({kind})" for k, kind in enumerate(kinds))
         remark(self, parallel, "the loop's trips run in parallel" + (f"; reductions: {names}" if kinds else "")
                + ("; where arrays it writes overlap others it uses, the trips run in order" if overlaps else "")
-               + (f"; below {MIN_PARALLEL_WORK} elements, in order" if small else ""))
+               + (f"; below {MIN_PARALLEL_WORK} elements, in order" if small else "")
+               + ("; where an index it writes at may count from the end, in order" if from_the_end else ""))
         return True
 
     def _versioned(self, op: ForOp, parallel: ParallelForOp, sequential: ForOp,
-                   overlaps: list[tuple[Value, Value]], small: bool) -> list[Value]:
-        """``if <a written array overlaps another> or <the nest is small>: sequential else:
-        parallel``, before ``op``; its results."""
+                   overlaps: list[tuple[Value, Value]], small: bool, lowest_offset: int | None) -> list[Value]:
+        """``if <a written array overlaps another> or <the nest is small> or <some i +
+        lowest_offset is negative>: sequential else: parallel``, before ``op``; its results."""
         def put(new: Operation) -> Value:
             return self.rewriter.insert_before(op, new).result
 
@@ -157,6 +158,12 @@ class ParallelPass:
         if small:
             threshold = put(ConstantOp(MIN_PARALLEL_WORK, i64, loc=op.loc))
             tests.append(put(LtOp(_work(op, put), threshold, loc=op.loc)))
+        if lowest_offset is not None:   # every trip's i is at least lower (step > 0), or upper + 1 (step < 0)
+            zero, one = put(ConstantOp(0, i64, loc=op.loc)), put(ConstantOp(1, i64, loc=op.loc))
+            rising = put(GtOp(op.step, zero, loc=op.loc))
+            least = put(SelectOp(rising, op.lower, put(AddOp(op.upper, one, loc=op.loc)), loc=op.loc))
+            offset = put(ConstantOp(lowest_offset, i64, loc=op.loc))
+            tests.append(put(LtOp(put(AddOp(least, offset, loc=op.loc)), zero, loc=op.loc)))
         condition = tests[0]
         for test in tests[1:]:
             condition = put(OrOp(condition, test, loc=op.loc))
@@ -256,8 +263,8 @@ def _reduction_kind(loop: ForOp, k: int) -> str:
             f"once; accumulate it with one operator only (s += x, s *= x, s = min(s, x), s = max(s, x), "
             f"s |= x, ...), or use range", _where(where, loop))
 
-    if not acc.uses and isinstance(result.type, REDUCTION_KINDS["last"]):
-        return "last"   # computed anew by each trip (the loop variable, read after the loop)
+    if isinstance(result.type, REDUCTION_KINDS["last"]) and (not acc.uses or not result.uses and _never_read(acc)):
+        return "last"   # computed anew by each trip (read after the loop), or read nowhere
     chain: set[Value] = {acc}
     joins: list[tuple[Operation, int]] = []   # region results the chain flows into: every way in must be chain
     combines: list[Operation] = []
@@ -274,6 +281,10 @@ def _reduction_kind(loop: ForOp, k: int) -> str:
             joined: list[Value] = []
             if isinstance(user, ORDERINGS):
                 tests.append(user)
+                continue
+            if isinstance(user, CastOp) and _widened(user.result) is value \
+                    and all(isinstance(u, ORDERINGS) for u, _ in user.result.uses):
+                tests.extend(u for u, _ in user.result.uses)   # compared as a wider type: as itself
                 continue
             if isinstance(user, YieldOp):
                 holder = user.parent.parent_op
@@ -306,6 +317,7 @@ def _reduction_kind(loop: ForOp, k: int) -> str:
                              "max(s, x) or min(s, x) would: for floats, if x > s: s = x", test)
             picks[found[0]] = found[1]
     kinds.update(picks.values())
+    absorbed: list[set[str]] = []   # the kinds for which each constant that replaces it absorbs
     for holder, index in joins:
         if (holder, index) in picks:
             continue
@@ -315,19 +327,69 @@ def _reduction_kind(loop: ForOp, k: int) -> str:
             ways_in = [holder.then_block.terminator.operand(index), holder.else_block.terminator.operand(index)]
         else:
             ways_in = [holder.operand(3 + index), holder.body.terminator.operand(index)]
-        if not all(v in chain for v in ways_in):
-            raise refuse("it is replaced, not accumulated, on some path", holder)
+        for v in ways_in:
+            if v not in chain:
+                absorbed.append(_absorbing_kinds(v, result.type))
+                if not absorbed[-1]:
+                    raise refuse("it is replaced, not accumulated, on some path", holder)
     for op in combines:
         if sum(v in chain for v in op.operands) != 1:
             raise refuse("it is combined with itself", op)
-    if loop.body.terminator.operand(k) not in chain:
-        raise refuse("it is replaced, not accumulated")
+    yielded = loop.body.terminator.operand(k)
+    if yielded not in chain:
+        absorbed.append(_absorbing_kinds(yielded, result.type))
+        if not absorbed[-1]:
+            raise refuse("it is replaced, not accumulated")
     if len(kinds) > 1:
         raise refuse(f"it is accumulated by {' and '.join(sorted(kinds))}")
+    if absorbed:   # s *= 0, s &= 0, s |= -1 (folded to a constant): the kind that constant absorbs
+        allowed = set.intersection(*absorbed) & (kinds or set(REDUCTION_KINDS))
+        if not allowed:
+            raise refuse("it is replaced by a constant that its accumulation would not give")
+        kinds = {min(allowed)}
     kind = kinds.pop() if kinds else "min"   # carried unchanged: min(x, x) is x, so the init comes out
     if not isinstance(result.type, REDUCTION_KINDS[kind]):
         raise refuse(f"a '{kind}' reduction of {result.type} cannot be split between threads")
     return kind
+
+
+def _never_read(value: Value) -> bool:
+    """Whether ``value`` only flows on, into loops and out of branches and loops, and is
+    never computed with (an inner loop's variable the outer loop carries at ``-O0``)."""
+    seen, work = {value}, [value]
+    while work:
+        for user, index in work.pop().uses:
+            if isinstance(user, YieldOp):
+                holder = user.parent.parent_op
+                if isinstance(holder, ParallelForOp) or not isinstance(holder, (IfOp, ForOp)):
+                    continue   # the loop's own yield (or one the chain analysis refuses anyway)
+                onward = [holder.results[index]] + ([holder.iter_args[index]] if isinstance(holder, ForOp) else [])
+            elif isinstance(user, ForOp) and index >= 3:
+                onward = [user.iter_args[index - 3], user.results[index - 3]]
+            else:
+                return False
+            for v in onward:
+                if v not in seen:
+                    seen.add(v)
+                    work.append(v)
+    return True
+
+
+def _absorbing_kinds(value: Value, t: Type) -> set[str]:
+    """The reduction kinds for which ``value`` is a constant that absorbs every other value of
+    type ``t`` (``0`` for ints' ``*`` and ``&``, all ones for ``|``; ``False`` for bools' ``&``,
+    ``True`` for ``|``): replacing the accumulator by it is accumulating it.  Empty otherwise."""
+    known, c = constant_of(value)
+    if not known:
+        return set()
+    if isinstance(t, BoolType):
+        return {"and", "min"} if c is False or c == 0 else {"or", "max"}
+    if isinstance(t, IntType) and not isinstance(c, bool):
+        if c == 0:
+            return {"mul", "and"}
+        if c == -1 or (not t.signed and c == (1 << t.bits) - 1):
+            return {"or"}
+    return set()
 
 
 def _extremum_kind(user: Operation, index: int, test: Operation, chain: set[Value], t: Type,
@@ -339,7 +401,7 @@ def _extremum_kind(user: Operation, index: int, test: Operation, chain: set[Valu
     value comes out; else None."""
     if index != 0 or not isinstance(user, (SelectOp, IfOp)):
         return None
-    u, v = test.operands
+    u, v = (_widened(w) or w for w in test.operands)
     if (u in chain) == (v in chain):
         return None
     c, x = (u, v) if u in chain else (v, u)
@@ -360,10 +422,28 @@ def _extremum_kind(user: Operation, index: int, test: Operation, chain: set[Valu
     return (user, slot), ("max" if _same(taken, larger_if_true, loop) or taken is larger_if_true else "min")
 
 
+def _widened(value: Value) -> Value | None:
+    """``x`` where ``value`` is ``x`` cast to a type that holds every value of ``x``'s
+    exactly (an int16 compared as an int64), else None."""
+    op = value.owner
+    if not isinstance(op, CastOp):
+        return None
+    src, dst = op.operand(0).type, value.type
+    exact = (isinstance(src, IntType) and isinstance(dst, IntType)
+             and (dst.bits > src.bits and (dst.signed or not src.signed) or (dst.bits, dst.signed) == (src.bits, src.signed))
+             or isinstance(src, IntType) and isinstance(dst, FloatType) and src.bits < dst.bits // 2 + 1
+             or isinstance(src, FloatType) and isinstance(dst, FloatType) and src.bits <= dst.bits)
+    return op.operand(0) if exact else None
+
+
 def _same(a: Value, b: Value, loop: ForOp) -> bool:
-    """``a`` is ``b``, or both load one element of an array the loop does not write."""
+    """``a`` is ``b``, or both are one constant, or both load one element of an array the
+    loop does not write."""
     if a is b:
         return True
+    (known_a, c_a), (known_b, c_b) = constant_of(a), constant_of(b)
+    if known_a and known_b:
+        return a.type == b.type and repr(c_a) == repr(c_b)   # (repr: 0.0 is not -0.0)
     first, second = a.owner, b.owner
     if not (isinstance(first, ArrayLoadOp) and isinstance(second, ArrayLoadOp)
             and first.operands == second.operands):
@@ -394,9 +474,12 @@ class _Access:
     indices: tuple[Value, ...] | None
 
 
-def _check_effects(loop: ForOp, module: Module) -> None:
-    """Refuse what the trips may not share (see the module docstring); check the arrays they write."""
+def _check_effects(loop: ForOp, module: Module) -> set[int]:
+    """Refuse what the trips may not share (see the module docstring); check the arrays they
+    write.  Returns the offsets ``c`` for which every ``i + c`` must be at least 0 for the
+    check to hold (see :func:`_trip_keys`)."""
     body = loop.body
+    from_the_end: set[int] = set()
     accesses: list[_Access] = []
     for op in body.walk():
         _check_shared(op, loop)
@@ -413,7 +496,7 @@ def _check_effects(loop: ForOp, module: Module) -> None:
                 indices = tuple(op.indices) if isinstance(op, ELEMENT_ACCESSES) else None
                 accesses.append(_Access(op, array, isinstance(effect, Write), indices))
     if loop.attributes.get("independent"):   # a whole-array map's nest: lower-arrays made its trips apart
-        return
+        return from_the_end
     by_root: dict[Value, list[_Access]] = {}
     for access in accesses:
         for array in _possible_arrays(access.array):
@@ -426,7 +509,8 @@ def _check_effects(loop: ForOp, module: Module) -> None:
             continue
         keys = None
         for access in group:
-            found = _trip_keys(access, loop)
+            found, wrapped = _trip_keys(access, loop)
+            from_the_end.update(wrapped)
             keys = found if keys is None else keys & found
             if not keys:
                 what = "writes" if access.write else "reads"
@@ -435,6 +519,7 @@ def _check_effects(loop: ForOp, module: Module) -> None:
                     "race: each trip must write and read only elements at its own index, such as out[i] or "
                     "out[i, j]); compute per-trip results into an array indexed by the loop variable and combine "
                     "them after the loop, or use range", _where(access.op, loop))
+    return from_the_end
 
 
 def _check_shared(op: Operation, loop: ForOp) -> None:
@@ -494,43 +579,80 @@ def _view_path(array: Value) -> tuple[Value, list[Operation]]:
     return array, path
 
 
-def _trip_keys(access: _Access, loop: ForOp) -> set[tuple[int, int]]:
-    """The axes of the root array at which ``access`` is at the trip's own index: pairs
-    ``(axis, c)`` for an index ``i + c`` (``i`` the induction variable), fixed by the
-    access's indices or by the views between it and the root (``a[i]``, ``a[i, :]``,
-    ``a[:, i]``).  An axis is followed through a view only where the view keeps its
-    indices (``a[:]`` but not ``a[1:]``, a transpose or a reshape)."""
+def _trip_keys(access: _Access, loop: ForOp) -> tuple[set[tuple], set[int]]:
+    """Where ``access`` is at the trip's own index: keys ``(axis, view, c)`` of the root
+    array's axes whose index is a one-to-one function of ``i + c`` (``i`` the induction
+    variable), fixed by the access's indices or by the views between it and the root
+    (``a[i]``, ``a[i, :]``, ``a[:, i]``, ``a[1:][i]``, ``a[::-1][i]``, ``a.T[:, i]``); ``view`` says how:
+    ``None`` the root's own index, else the start and step of the one slice taken along
+    that axis (accesses agree only through equal slices).  Also the offsets ``c`` of
+    the indices that count from the end when negative (``a[i - 1]``, as Python does): a
+    key of such an index holds only where every ``i + c`` is at least 0, which the caller
+    checks at run time."""
     root, path = _view_path(access.array)
-    axes: list[int | None] = list(range(root.type.ndim))   # the root axis of each axis of the view, if the same
-    fixed: list[tuple[int | None, Value]] = []
+    axes: list[tuple | None] = [(axis, None) for axis in range(root.type.ndim)]   # (root axis, slice) per view axis
+    fixed: list[tuple[tuple | None, Value]] = []
     for view in path:
         if isinstance(view, ArrayViewOp):
             fixed.append((axes[0], view.operand(1)))
             axes = axes[1:]
         elif isinstance(view, ArraySubviewOp):
-            kept: list[int | None] = []
+            kept: list[tuple | None] = []
             position = 0
             for letter, operands in view.parts():
                 if letter == "i":
                     fixed.append((axes[position], operands[0]))
                 elif letter == "s":
-                    start, step = constant_of(operands[0]), constant_of(operands[2])
-                    kept.append(axes[position] if start == (True, 0) and step == (True, 1) else None)
+                    kept.append(_sliced(axes[position], operands[0], operands[2]))
                 else:
                     kept.append(None)
                 position += letter != "n"
             axes = kept
+        elif isinstance(view, ArrayTransposeOp):
+            axes = [axes[j] for j in view.attributes["perm"]]
         else:
             axes = [None] * view.result.type.ndim
     if access.indices is not None:
         fixed.extend(zip(axes, access.indices))
     iv = affine(loop.induction_var).base
-    keys = set()
+    keys, wrapped = set(), set()
     for axis, index in fixed:
-        form = affine(index)
+        unwrapped = _counted_from_the_end(index)
+        form = affine(unwrapped if unwrapped is not None else index)
         if axis is not None and form.base == iv:
-            keys.add((axis, form.offset))
-    return keys
+            keys.add((*axis, form.offset))
+            if unwrapped is not None:
+                wrapped.add(form.offset)
+    return keys, wrapped
+
+
+def _sliced(axis: tuple | None, start: Value, step: Value) -> tuple | None:
+    """The view axis of ``axis`` after a slice with ``start`` and ``step``: the root's own
+    index for ``[:]``; one slice of the root's axis is followed (its start as an affine
+    form, its constant step), a second is not."""
+    if axis is None:
+        return None
+    known, by = constant_of(step)
+    if constant_of(start) == (True, 0) and (known, by) == (True, 1):
+        return axis
+    if axis[1] is not None or not known or not by:
+        return None
+    form = affine(start)
+    return axis[0], (form.base, form.offset, by)
+
+
+def _counted_from_the_end(index: Value) -> Value | None:
+    """``e`` where ``index`` is ``e + n if e < 0 else e`` (a Python index that may be
+    negative, before ``bce`` proves it is not), else None."""
+    op = index.owner
+    if not isinstance(op, SelectOp):
+        return None
+    test, wrapped, e = op.operands
+    if not (isinstance(test.owner, LtOp) and test.owner.operand(0) is e
+            and constant_of(test.owner.operand(1)) == (True, 0)):
+        return None
+    add = wrapped.owner
+    return e if isinstance(add, AddOp) and e in add.operands else None
 
 
 def _written_parameters(module: Module, name: str, seen: set[str]) -> set[int]:

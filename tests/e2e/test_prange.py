@@ -29,6 +29,7 @@ def parallel(f):
 def saxpy(a, x, y, out):
     for i in prange(x.shape[0]):
         out[i] = a * x[i] + y[i]
+    return out
 
 
 def reductions(x, k):
@@ -201,6 +202,60 @@ def test_overlapping_arguments_run_in_order(thread_count):
     shifted(expected, expected)
     parallel(shifted)(a, a)
     assert np.array_equal(a, expected)
+
+
+def second_half(x, p):
+    out = np.zeros(len(x))
+    for i in prange(len(x) // 2 + p, len(x)):   # a start not known to be >= 0: checked when the loop starts
+        out[i] = x[i] + i
+    return out
+
+
+def fill(out):
+    for i in prange(len(out)):
+        out[i] = i * 2
+
+
+def fills_views(a, b):
+    fill(a[1:])
+    fill(a[::-1][:3])
+    fill(b.T[0])
+    return a, b
+
+
+def absorbed(p, n):
+    w, b, c = 5, False, -1
+    for i in prange(n):
+        if i >= p:
+            w *= 0
+        if i > p:
+            b |= True
+        if i == p:
+            c &= 0
+    return w, b, c
+
+
+def narrow_minimum(x):
+    w = np.int16(1)
+    for i in prange(x.shape[0]):
+        t = np.int16(x[i])
+        if t < w:
+            w = t
+    return w
+
+
+@pytest.mark.parametrize("opt", [0, 3])
+def test_loops_the_pass_proves_apart_in_more_forms(thread_count, opt):
+    f = compile(parallel=True, opt=opt)
+    x = np.arange(10.0)
+    for p in (0, 3, -7, -10):   # with p < -5 the first trips count from the end: run in order
+        assert np.array_equal(f(second_half)(x, p), second_half(x, p))
+    got, want = f(fills_views)(np.zeros(6), np.zeros((3, 2))), fills_views(np.zeros(6), np.zeros((3, 2)))
+    assert all(np.array_equal(g, w) for g, w in zip(got, want))
+    assert f(absorbed)(3, 10) == absorbed(3, 10) and f(absorbed)(30, 10) == absorbed(30, 10)
+    k = np.random.default_rng(10).integers(-30000, 30000, 999)
+    assert f(narrow_minimum)(k) == narrow_minimum(k)
+    assert np.array_equal(f(saxpy)(2.0, x, x, np.zeros(10)), 3.0 * x)
 
 
 # ----------------------------------------------------------------- errors in trips

@@ -56,20 +56,10 @@ INT_ACCUMULATORS = {
     "np.int8": (8, True, ["127", "(-128)", "100", "0", "1"]),
     "np.uint8": (8, False, ["255", "200", "0", "1"]),
 }
-#: compiler bugs the generator steers around while they are open (True once fixed): a loop writing
-#: ``out[i]`` whose start is computed (``prange(n // 2, n)``, ``prange(p % 4, n)``) is refused as a
-#: race, the pass not seeing that the start is not negative
-COMPUTED_STARTS = False
-#: a function whose loop writes an array parameter, called from another compiled function with a
-#: view of the caller's array for it (``fill(a[1:])``, ``fill(a[::-1])``), or with the same array
-#: for a parameter it reads, is refused as a race with ``parallel=True`` (the loop, inlined into
-#: the caller, writes the caller's array through the view): written parameters get whole arrays
-VIEWS_OF_WRITTEN_ARGUMENTS = False
-#: an accumulation under a condition that folds to a constant (``if c: w *= 0``, ``if c: b |= True``,
-#: ``w &= 0``) makes the variable "replaced, not accumulated" on that path: refused with
-#: ``parallel=True`` at -O3; in conditions and inner loops such accumulations take values that are
-#: no absorbing constant (``(x) | 1``, ``c and i % 2 == 0``)
-ABSORBING_CONSTANTS = False
+#: SHARED_WRITTEN_ARGUMENTS: a function whose loop writes an array parameter, called with the same
+#: array for a parameter it reads through another view (``g(a, a[::-1])``), is refused as a race with
+#: ``parallel=True`` once the call is inlined (trips would read what others write), as it should be:
+#: the array a written parameter gets (a view of it too) is passed to no other parameter
 #: the share of divisions in loops whose divisor is kept from 0 (``PrangeGenerator.operation``)
 DIVISOR_GUARD = 0.9
 #: the dtypes of the arrays the functions allocate and their trips write
@@ -218,18 +208,14 @@ class PrangeGenerator(Generator):
         r = self.r
         name, form = acc.name, acc.form
         self.used.add(name)
-        absorbing = nest and not ABSORBING_CONSTANTS and form in ("*=", "&=")   # see ABSORBING_CONSTANTS
         if acc.kind == "bool":
             value = self.bool_expr(scope, 1)
-            if nest and not ABSORBING_CONSTANTS and form in ("|=", "&="):
-                value = f"(({value}) {'and' if form == '|=' else 'or'} ({self.loopvar} % 2 == 0))"
             self.emit(depth, f"{name} {form} {value}")
             return
         if acc.kind == "int":
             value = self.int_value(scope) if form != "*=" else f"(({self.int_value(scope)}) % 3 + 1)"
-            value = f"(({value}) | 1)" if absorbing else value
         elif acc.kind == "np":
-            value = _wrap(acc.dtype, f"(({self.int_value(scope)}) | 1)" if absorbing else self.int_value(scope))
+            value = _wrap(acc.dtype, self.int_value(scope))
         elif acc.kind == "float":
             value = self.clamped(scope) if form in ("+=", "-=") else \
                 self.clamped(scope, 0.5, 2.0) if form == "*=" else self.float_value(scope)   # (no underflow: inf * 0)
@@ -389,8 +375,7 @@ class PrangeGenerator(Generator):
         if ints:
             p = r.choice(ints)
             forms += [f"min({n}, {p} % 8)"]
-            if COMPUTED_STARTS or not writes:
-                forms += [f"{p} % 4, {n}", f"{n} // 2, {n}"]
+            forms += [f"{p} % 4, {n}", f"{n} // 2, {n}"]
             if r.random() < 0.1 and not writes:   # (a step that may be negative: i may be, for all the pass knows)
                 forms.append(f"0, {n}, {p} % 3 - 1")   # a step of 0: ValueError
         if not writes:   # negative trips read x[-1] ...; empty ranges
@@ -499,15 +484,11 @@ class PrangeGenerator(Generator):
             a = r.choice(fits).name
             views = [a, f"{a}[::-1]", f"{a}[::2]", f"{a}[1:]", f"{a}[:]"] if ndim == 1 else \
                 [a, f"{a}.T", f"{a}[::-1, :]", f"{a}[:, ::2]", f"{a}[1:, :]", f"{a}.T.copy().T"]   # (the last: F-ordered)
-            if not VIEWS_OF_WRITTEN_ARGUMENTS and (name in written or any(
-                    p in written for p, b in passed.items() if b == a)):
-                if a in passed.values() or any(b == a for b in passed.values()):
-                    return
-                views = [a]   # the array itself, and to no other parameter
+            if (name in written or any(p in written for p, b in passed.items() if b == a)) and a in passed.values():
+                return   # see SHARED_WRITTEN_ARGUMENTS
             passed[name] = a
             args.append(r.choice(views))
-        if not VIEWS_OF_WRITTEN_ARGUMENTS and any(
-                p in written and list(passed.values()).count(b) > 1 for p, b in passed.items()):
+        if any(p in written and list(passed.values()).count(b) > 1 for p, b in passed.items()):
             return
         for p, b in passed.items():
             if p in written:

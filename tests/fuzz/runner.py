@@ -18,7 +18,7 @@ NumPy's int64, float64 and bool scalars may come back as Python numbers
 a whole non-contiguous array NumPy takes from the strides) and of float sums and products
 of ``prange`` loops (added per thread, then combined) may differ by a relative ``REDUCTION_RTOL``;
 programs with ``prange`` loops (``Program.parallel``) are compiled with ``parallel=True``
-too (the ``PARALLEL`` variant, on ``PARALLEL_THREADS`` threads), and where such a call raises,
+too (the ``PARALLEL`` and ``PARALLEL_O0`` variants, on ``PARALLEL_THREADS`` threads), and where such a call raises,
 the arrays it wrote are not compared (trips after the failing one may have run: documented);
 and where NumPy raises anything, compiled code may raise NumPy's dtype ``TypeError``
 when it compiles (``NUMPY_DTYPE_REFUSALS``), before what CPython printed or
@@ -69,9 +69,10 @@ INPUTS_PER_FUNCTION = 3
 
 
 NO_BOUNDSCHECK = "-O3 boundscheck=False"
-#: the variant of programs with ``prange`` loops compiled with ``parallel=True`` (at ``-O0`` and
-#: ``-O1`` every loop writing ``out[i]`` is refused as a race: not checked while that stands)
+#: the variants of programs with ``prange`` loops compiled with ``parallel=True`` (at ``-O0`` the
+#: parallel pass sees indices that may count from the end, which ``bce`` removes at ``-O3``)
 PARALLEL = "-O3 parallel=True"
+PARALLEL_O0 = "-O0 parallel=True"
 #: the threads parallel loops run on in the runner's children (more than the trips of most
 #: loops' inputs, so that every thread's share is small and some are empty)
 PARALLEL_THREADS = 3
@@ -84,7 +85,7 @@ NUMPY_MODEL = " error_model=numpy"
 def variants_by_name() -> dict[str, dict]:
     """Every compiled variant: name -> ``compile`` options."""
     base = {**{f"-O{o}": {"opt": o} for o in OPT_LEVELS}, NO_BOUNDSCHECK: {"opt": 3, "boundscheck": False},
-            PARALLEL: {"opt": 3, "parallel": True}}
+            PARALLEL: {"opt": 3, "parallel": True}, PARALLEL_O0: {"opt": 0, "parallel": True}}
     return {**base, **{name + NUMPY_MODEL: dict(options, error_model="numpy") for name, options in base.items()}}
 
 
@@ -94,7 +95,7 @@ def variants(program) -> dict[str, dict]:
     suffix = NUMPY_MODEL if getattr(program, "error_model", "python") == "numpy" else ""
     return {name + suffix: variants_by_name()[name + suffix] for name in variants_by_name()
             if not name.endswith(NUMPY_MODEL) and (program.in_bounds or name != NO_BOUNDSCHECK)
-            and (getattr(program, "parallel", False) or name != PARALLEL)}
+            and (getattr(program, "parallel", False) or name not in (PARALLEL, PARALLEL_O0))}
 
 
 # ---------------------------------------------------------------- the reference
