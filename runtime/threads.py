@@ -17,8 +17,9 @@ Decision: the runtime is libiomp5, the LLVM OpenMP runtime as Intel ships it on
 PyPI (``intel-openmp``), loaded privately (``RTLD_LOCAL``: it does not clash with
 another OpenMP a library of the process loaded).  Why this one:
 
-* it keeps a team of threads waiting between regions: an empty region costs about
-  5 microseconds on 2 cores (bench/results/2026-12-06-parallel.md);
+* it keeps a team of threads waiting between regions: a loop of two trips costs under
+  1 microsecond more than on one thread when called back to back, 5-7 after the threads
+  idled a few milliseconds (2 cores; bench/results/2026-12-06-parallel.md);
 * a child process made by ``fork`` gets a working team (the runtime resets itself in
   the child).  GNU's libgomp, which gcc's packages install, hangs in a child whose
   parent ran a region -- and ``multiprocessing`` forks;
