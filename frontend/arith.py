@@ -301,6 +301,9 @@ def _python_ints_fit(t: Type, *operands: tuple[Any, Type, bool]) -> None:
 def check_int_fits(value: Any, t: IntType) -> None:
     """Raise NumPy's ``OverflowError`` (at run time, on the path) if the integer ``value``
     is outside the integer type ``t``."""
+    if t != i64 and isinstance(value, Symbolic) and value.type == IntType(64, False):
+        # NumPy converts through a C long first: a uint64 above its range fails there
+        raise_if(compare(">", value, i64.max), "OverflowError", "Python int too large to convert to C long")
     outside = logical_or(compare("<", value, t.min), compare(">", value, t.max))
     if isinstance(outside, Symbolic) or outside:
         message = "Python int too large to convert to C long" if t == i64 else \

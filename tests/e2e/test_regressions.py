@@ -1,4 +1,5 @@
 """Programs the fuzzer found miscompiled, reduced by hand; each against CPython."""
+import numpy as np
 import pytest
 
 from compiler import compile
@@ -64,3 +65,23 @@ def self_assignment_in_a_loop_then_read_in_a_sibling_branch(p):
 @pytest.mark.parametrize("p", [0, 3, 150])
 def test_loops_retraced_or_branched_see_no_stale_values(opt, kernel, p):
     assert compile(kernel, opt=opt)(p) == kernel(p)
+
+
+def stores_a_uint64_product(a, b):
+    a[0:1, 0] = np.prod(b)   # NumPy converts the uint64 to a Python int, then through a C long
+    return a
+
+
+@pytest.mark.parametrize("opt", [0, 3])
+def test_a_uint64_above_the_int64_range_stored_into_int16_fails_as_numpy_does(opt):
+    """fuzz arrays-s13-194: NumPy says 'Python int too large to convert to C long', not 'out
+    of bounds for int16', for a uint64 scalar above 2**63 - 1."""
+    b = np.array([201, 4294967295, 4294967295], dtype=np.uint64)
+    for x in (b, b[:1]):
+        try:
+            expected = stores_a_uint64_product(np.zeros((2, 2), np.int16), x)
+        except OverflowError as err:
+            with pytest.raises(OverflowError, match=str(err)):
+                compile(opt=opt)(stores_a_uint64_product)(np.zeros((2, 2), np.int16), x)
+        else:
+            assert np.array_equal(compile(opt=opt)(stores_a_uint64_product)(np.zeros((2, 2), np.int16), x), expected)
