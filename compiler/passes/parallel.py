@@ -537,6 +537,11 @@ def _check_shared(op: Operation, loop: ForOp) -> None:
     if isinstance(op, PyCallOp):
         for v in op.operands:
             if isinstance(v.type, (ListType, DictType, SetType)) and not _inside(v, loop.body):
+                if (v.name_hint or "").startswith("retval"):   # the list a comprehension builds
+                    raise UnsupportedError(
+                        f"a {_container_kind(v.type)} comprehension over prange builds its result in order, one "
+                        "item after another; iterate range in the comprehension, or write the items into an "
+                        "array in a prange loop", _where(op, loop))
                 raise UnsupportedError(
                     f"a prange loop cannot change the {_container_kind(v.type)} {_array_name(v)}, which every "
                     "trip shares (the trips run at once); write per-trip results into an array indexed by the "

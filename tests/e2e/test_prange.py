@@ -368,6 +368,10 @@ def caught_outside(x):
     return 0
 
 
+def comprehension(n):
+    return [i * 2 for i in prange(n)]
+
+
 def calls_a_writer(a):
     for i in prange(a.shape[0]):
         fill_first(a, i)
@@ -391,6 +395,7 @@ def fill_first(a, v):
     (appends, (4,), "cannot change the list 'items'"),
     (caught_outside, (np.ones(4, np.int64),), "cannot be caught by a try around the loop"),
     (calls_a_writer, (np.zeros(4),), "writes 'a' where other trips write it"),
+    (comprehension, (4,), "a list comprehension over prange builds its result in order"),
 ])
 def test_loops_whose_trips_cannot_run_at_once_are_refused_naming_the_line(f, args, message):
     with pytest.raises(UnsupportedError, match=message) as info:
