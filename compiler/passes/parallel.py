@@ -442,8 +442,9 @@ def _same(a: Value, b: Value, loop: ForOp) -> bool:
     if a is b:
         return True
     (known_a, c_a), (known_b, c_b) = constant_of(a), constant_of(b)
-    if known_a and known_b:
-        return a.type == b.type and repr(c_a) == repr(c_b)   # (repr: 0.0 is not -0.0)
+    if known_a and known_b:   # (ints of any width alike: they are compared widened; repr: 0.0 is not -0.0)
+        both_ints = isinstance(a.type, IntType) and isinstance(b.type, IntType)
+        return (both_ints or a.type == b.type) and repr(c_a) == repr(c_b)
     first, second = a.owner, b.owner
     if not (isinstance(first, ArrayLoadOp) and isinstance(second, ArrayLoadOp)
             and first.operands == second.operands):

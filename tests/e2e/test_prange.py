@@ -237,11 +237,14 @@ def absorbed(p, n):
 
 def narrow_minimum(x):
     w = np.int16(1)
+    v = np.uint16(1)
     for i in prange(x.shape[0]):
         t = np.int16(x[i])
         if t < w:
             w = t
-    return w
+        c = np.uint16(100)   # at -O0 compared as the int64 constant 100 (fuzz prange-s3-63)
+        v = c if c > v else v
+    return w, v
 
 
 @pytest.mark.parametrize("opt", [0, 3])
