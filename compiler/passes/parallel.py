@@ -11,20 +11,26 @@ in parallel is refused, never run with a race.
 
 * **Carried values are reductions.**  A variable the trips carry from one to the
   next must be accumulated with one associative operator and read nowhere else in
-  the loop: ``s += x``, ``s -= x``, ``s *= x``, ``s = min(s, x)``, ``s = max(s, x)``,
-  and for ints and bools ``& | ^`` -- also under a condition (``if c: s += x``), in
-  an inner loop, and several variables at once.  A number each trip computes anew
-  without reading the one before (the loop variable, read after the loop) comes out
-  as the last trip's.  Anything else (``s = s * 2 + x``,
+  the loop: ``s += x``, ``s -= x``, ``s *= x``, ``s = min(s, x)``, ``s = max(s, x)``
+  (also ``if x > s: s = x`` and its ``select``, where it is exactly ``max``: for floats
+  only the strict comparisons), and for ints and bools ``& | ^`` -- also under a
+  condition (``if c: s += x``), in an inner loop, and several variables at once; a
+  constant the operator absorbs (``s *= 0``, folded) is that accumulation.  A number
+  each trip computes anew without reading the one before (the loop variable, read
+  after the loop) comes out as the last trip's.  Anything else (``s = s * 2 + x``,
   reading ``s``) carries a value from trip to trip: refused, naming the variable.
 * **Trips write their own elements.**  An array the trips write (one made before the
   loop, or an argument) must be written and read by every trip only at positions
   that hold its own trip index: some axis is indexed by ``i + c`` (the same ``c``
-  at every access) directly or through ``a[i]`` views (``out[i] = ...``,
-  ``out[i, j] += ...``, ``row = out[i]; row[:] = ...``).  Writing ``a[0]``, ``a[k]``
-  for a computed ``k`` (a histogram), or reading ``a[i - 1]`` where ``a[i]`` is written,
-  is refused: other trips could write the same element at once.  Arrays that a trip
-  allocates itself are its own.  Arrays the loop only reads are free to read.
+  at every access) directly or through views (``out[i] = ...``, ``out[i, j] += ...``,
+  ``row = out[i]; row[:] = ...``, ``out[:, i]``, one slice or transpose of the array:
+  ``a[1:]`` or ``a.T`` passed to a function that writes ``out[i]``).  Writing ``a[0]``,
+  ``a[k]`` for a computed ``k`` (a histogram), or reading ``a[i - 1]`` where ``a[i]`` is
+  written, is refused: other trips could write the same element at once.  An index
+  that would count from the end where negative (``-O0``, or a start not known to be
+  at least 0) holds only where every ``i + c`` is at least 0: checked when the loop
+  starts, the trips running in order where it fails.  Arrays that a trip allocates
+  itself are its own.  Arrays the loop only reads are free to read.
 * **Nothing else is shared.**  Drawing random numbers (one generator for every
   trip), changing a list, dict or set made outside the loop, ``str`` values (CPython
   objects, which need the GIL), ``break``/``return`` out of the loop and an
@@ -32,9 +38,13 @@ in parallel is refused, never run with a race.
   checked as writes of the arrays they are passed and write.  ``print`` and
   ``py_call`` run with the GIL, in the order the threads get there.
 
-The nests ``lower-arrays`` makes of whole-array maps (``independent`` loops) are
-apart by construction: each trip stores its own elements, and where an input may
-overlap the output, the map computes into a new array first.
+The loops ``lower-arrays`` marks in functions compiled with ``parallel=True``
+(``parallel_if_large``: the outer loops of whole-array nests) run in parallel only
+from ``MIN_PARALLEL_WORK`` elements, checked when they start; one that fails a check
+runs in order with a remark (the user did not ask for it).  The nests of whole-array
+maps (``independent`` loops) are apart by construction: each trip stores its own
+elements, and where an input may overlap the output, the map computes into a new
+array first.
 
 Two different arrays the loop is passed may be one (``f(a, a)``): where a written
 array may share memory with another the loop reads or writes, the loop is
