@@ -411,7 +411,7 @@ def _extremum_kind(user: Operation, index: int, test: Operation, chain: set[Valu
     value comes out; else None."""
     if index != 0 or not isinstance(user, (SelectOp, IfOp)):
         return None
-    u, v = (_widened(w) or w for w in test.operands)
+    u, v = (_widened(w) if _widened(w) in chain else w for w in test.operands)   # the chain side, not widened
     if (u in chain) == (v in chain):
         return None
     c, x = (u, v) if u in chain else (v, u)
@@ -423,13 +423,17 @@ def _extremum_kind(user: Operation, index: int, test: Operation, chain: set[Valu
             return None
         slot = slots[0]
         taken, other = user.then_block.terminator.operand(slot), user.else_block.terminator.operand(slot)
-    if c is x or not ((_same(taken, x, loop) and other is c) or (taken is c and _same(other, x, loop))):
+
+    def is_x(w: Value) -> bool:   # x, or what x widens
+        return any(_same(w, candidate, loop) for candidate in (x, _widened(x)) if candidate is not None)
+
+    if c is x or not ((is_x(taken) and other is c) or (taken is c and is_x(other))):
         return None
     strict = isinstance(test, (GtOp, LtOp))
     if isinstance(t, FloatType) and not (strict and taken is not c):
         return None
     larger_if_true = u if isinstance(test, (GtOp, GeOp)) else v
-    return (user, slot), ("max" if _same(taken, larger_if_true, loop) or taken is larger_if_true else "min")
+    return (user, slot), ("max" if (taken is not c) == (larger_if_true is x) else "min")
 
 
 def _widened(value: Value) -> Value | None:

@@ -247,6 +247,14 @@ def narrow_minimum(x):
     return w, v
 
 
+def widened_minimum(x32):
+    m = 1.5
+    for i in prange(x32.shape[0]):
+        t = float(x32[i])   # a float32 compared as the float64 it widens to (fuzz prange-s4-74)
+        m = t if t < m else m
+    return m
+
+
 @pytest.mark.parametrize("opt", [0, 3])
 def test_loops_the_pass_proves_apart_in_more_forms(thread_count, opt):
     f = compile(parallel=True, opt=opt)
@@ -258,6 +266,8 @@ def test_loops_the_pass_proves_apart_in_more_forms(thread_count, opt):
     assert f(absorbed)(3, 10) == absorbed(3, 10) and f(absorbed)(30, 10) == absorbed(30, 10)
     k = np.random.default_rng(10).integers(-30000, 30000, 999)
     assert f(narrow_minimum)(k) == narrow_minimum(k)
+    x32 = np.random.default_rng(11).random(777).astype(np.float32)
+    assert f(widened_minimum)(x32) == widened_minimum(x32)
     assert np.array_equal(f(saxpy)(2.0, x, x, np.zeros(10)), 3.0 * x)
 
 
