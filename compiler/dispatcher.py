@@ -672,7 +672,8 @@ def _numba_options(nopython: bool, nogil: bool, parallel: bool, options: dict[st
     for name, value in options.items():
         if name not in _OTHER_OPTIONS:
             raise TypeError(f"compile() got an unexpected keyword argument {name!r}; its options are opt, "
-                            "boundscheck, passes, llvm_vectorize, fastmath, error_model, nogil, parallel, nopython and static")
+                            "boundscheck, passes, llvm_vectorize, fastmath, error_model, nogil, parallel, nopython "
+                            "and static")
         if value not in (False, None) or name in ("inline", "locals", "target"):
             raise UnsupportedError(f"compile({name}={value!r}): {_OTHER_OPTIONS[name]}")
 

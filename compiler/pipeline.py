@@ -138,9 +138,10 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
 def lower_for_jit(module: Module, entry: FuncOp | None = None) -> LoweredModule:
     """Lower the whole-array ops the pipeline left (``lower-arrays``: none at ``-O1`` and
     up, which lower them early), make the ``prange`` loops of functions compiled with
-    ``parallel=True`` parallel (``dce``, then the ``parallel`` pass), run the ``refcount`` pass on the optimized ``module`` (in
-    place: it runs once per module, just before codegen) and lower it to LLVM IR with its
-    error sites; with an entry wrapper for ``entry`` only (None: for every function)."""
+    ``parallel=True`` parallel (``dce``, then the ``parallel`` pass), run the ``refcount``
+    pass on the optimized ``module`` (in place: it runs once per module, just before
+    codegen) and lower it to LLVM IR with its error sites; with an entry wrapper for
+    ``entry`` only (None: for every function)."""
     from .codegen import lower
     from .passes.dce import DeadCodeElimination
     from .passes.lower_arrays import LowerArrays

@@ -90,7 +90,8 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
     lower, upper, step = (self.value(v) for v in (op.lower, op.upper, op.step))
     count = _trip_count(self, lower, upper, step)
     starting = [init for kind, init in zip(op.reductions, op.inits) if kind in IDEMPOTENT_KINDS]
-    free = [v for v in dict.fromkeys([*_free_values(op.body), *starting]) if not isinstance(self.value(v), lir.Constant)]
+    free = [v for v in dict.fromkeys([*_free_values(op.body), *starting])
+            if not isinstance(self.value(v), lir.Constant)]
     partial_types = [value_type(r.type) for r in op.results]
     slot_type = lir.LiteralStructType([_STATUS, _ERRARGS, lir.LiteralStructType(partial_types)])
     env_type = lir.LiteralStructType([_I64, _I64, _I64, _I64, _PTR, _I32, _I32,

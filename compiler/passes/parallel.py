@@ -444,7 +444,8 @@ def _widened(value: Value) -> Value | None:
         return None
     src, dst = op.operand(0).type, value.type
     exact = (isinstance(src, IntType) and isinstance(dst, IntType)
-             and (dst.bits > src.bits and (dst.signed or not src.signed) or (dst.bits, dst.signed) == (src.bits, src.signed))
+             and (dst.bits > src.bits and (dst.signed or not src.signed)
+                  or (dst.bits, dst.signed) == (src.bits, src.signed))
              or isinstance(src, IntType) and isinstance(dst, FloatType) and src.bits < dst.bits // 2 + 1
              or isinstance(src, FloatType) and isinstance(dst, FloatType) and src.bits <= dst.bits)
     return op.operand(0) if exact else None

@@ -1,6 +1,7 @@
 """Parallel loops: ``parallel.for``.
 
-``parallel.for %lo, %hi, %step, %init... {reductions = ["add", ...]} : T... { ^(%i: i64, %acc: T...): ... yield %acc'... } cleanup { ... }``
+``parallel.for %lo, %hi, %step, %init... {reductions = ["add", ...]} : T...
+{ ^(%i: i64, %acc: T...): ... yield %acc'... } cleanup { ... }``
     The trips of ``range(lo, hi, step)`` run at once on several threads, each
     thread a contiguous share of them in order.  Carried value ``k`` is a
     reduction of kind ``reductions[k]`` (``add``, ``mul``, ``min``, ``max``,
