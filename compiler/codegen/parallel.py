@@ -37,7 +37,7 @@ from ir.types import ComplexType, Type
 from runtime.errors import MAX_ERROR_ARGS
 
 from .control import _trip_count
-from .core import _I32, _I64, _PTR, _STATUS, _constant, _FunctionLowering, _lowers, value_type
+from .core import _I32, _I64, _PTR, _STATUS, _constant, _FunctionLowering, _lowers, _ModuleLowering, value_type
 
 #: the blocks a thread's share is run in when the body may raise (a check of ``env.failed`` before each)
 CHECKS_PER_SHARE = 16
@@ -109,8 +109,7 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
         b.store(value, field(index))
     for k, v in enumerate(free):
         b.store(self.value(v), field(_FREE + k))
-    requested = b.zext(b.load(module.llvm.globals.get(threads.NUM_THREADS_SYMBOL)
-                              or _num_threads_global(module.llvm, threads.NUM_THREADS_SYMBOL), typ=_I32), _I64)
+    requested = b.zext(b.load(num_threads(module.llvm), typ=_I32), _I64)
     few = b.icmp_unsigned("<", count, requested)
     team = b.trunc(b.select(few, count, requested), _I32)
     team = b.select(b.icmp_unsigned("==", team, lir.Constant(_I32, 0)), lir.Constant(_I32, 1), team)
@@ -121,7 +120,7 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
     if threads.available():
         with b.if_else(b.icmp_unsigned(">", team, lir.Constant(_I32, 1))) as (many, one):
             with many:
-                _run_team(self, team_fn, env, team)
+                run_team(self.module, b, team_fn, env, team)
             with one:
                 b.call(team_fn, [env])
     else:
@@ -145,18 +144,25 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
     return results
 
 
-def _num_threads_global(llvm: lir.Module, name: str) -> lir.GlobalVariable:
-    g = lir.GlobalVariable(llvm, _I32, name)
-    g.linkage = "external"
+def num_threads(llvm: lir.Module) -> lir.GlobalVariable:
+    """The ``i32`` of ``runtime.threads`` that says how many threads a region asks for."""
+    from runtime import threads
+
+    g = llvm.globals.get(threads.NUM_THREADS_SYMBOL)
+    if g is None:
+        g = lir.GlobalVariable(llvm, _I32, threads.NUM_THREADS_SYMBOL)
+        g.linkage = "external"
     return g
 
 
-def _run_team(self: _FunctionLowering, team_fn: lir.Function, env: lir.Value, team: lir.Value) -> None:
-    """``GOMP_parallel(team_fn, env, team, 0)``, with the GIL released if this thread holds it."""
-    b, llvm = self.b, self.module.llvm
-    check = self.module.libc("PyGILState_Check", lir.FunctionType(_I32, []))
-    save = self.module.libc("PyEval_SaveThread", lir.FunctionType(_PTR, []))
-    restore = self.module.libc("PyEval_RestoreThread", lir.FunctionType(lir.VoidType(), [_PTR]))
+def run_team(module: _ModuleLowering, b: lir.IRBuilder, team_fn: lir.Function, env: lir.Value,
+             team: lir.Value) -> None:
+    """``GOMP_parallel(team_fn, env, team, 0)`` at ``b``, with the GIL released if this thread
+    holds it (the ufunc loops of ``vectorize(target="parallel")`` start their teams so too)."""
+    llvm = module.llvm
+    check = module.libc("PyGILState_Check", lir.FunctionType(_I32, []))
+    save = module.libc("PyEval_SaveThread", lir.FunctionType(_PTR, []))
+    restore = module.libc("PyEval_RestoreThread", lir.FunctionType(lir.VoidType(), [_PTR]))
     gomp = llvm.globals.get("GOMP_parallel") or lir.Function(
         llvm, lir.FunctionType(lir.VoidType(), [_PTR, _PTR, _I32, _I32]), "GOMP_parallel")
     holds = b.icmp_unsigned("!=", b.call(check, []), lir.Constant(_I32, 0))

@@ -34,6 +34,7 @@ import llvmlite.ir as lir
 from runtime.errors import ERRARGS_SLOTS
 
 from .core import _I32, _I64, _PTR, _STATUS, _ModuleLowering
+from .parallel import num_threads, run_team
 
 __all__ = ["ELEMENTS_PER_THREAD", "ITERATIONS_PER_THREAD", "run_split"]
 
@@ -64,8 +65,7 @@ def run_split(lowering: _ModuleLowering, b: lir.IRBuilder, elements: lir.Functio
     for index, value in zip((_ARGS, _DIMS, _STEPS, _COUNT), [*operands, count]):
         b.store(value, _field(b, env, index))
     b.store(lir.Constant(_I32, _NONE_FAILED), _field(b, env, _FAILED))
-    name = threads.NUM_THREADS_SYMBOL
-    requested = lowering.llvm.globals.get(name) or _external_i32(lowering.llvm, name)
+    requested = num_threads(lowering.llvm)
     shares = b.udiv(count, lir.Constant(_I64, split))
     team = b.select(b.icmp_unsigned("<", shares, b.zext(b.load(requested, typ=_I32), _I64)), shares,
                     b.zext(b.load(requested, typ=_I32), _I64))
@@ -76,7 +76,7 @@ def run_split(lowering: _ModuleLowering, b: lir.IRBuilder, elements: lir.Functio
     if threads.available():
         with b.if_else(b.icmp_unsigned(">", team, lir.Constant(_I32, 1))) as (many, one):
             with many:
-                _run_team(lowering, b, team_fn, env, team)
+                run_team(lowering, b, team_fn, env, team)
             with one:
                 b.call(team_fn, [env])
     else:
@@ -119,23 +119,7 @@ def _team_function(lowering: _ModuleLowering, elements: lir.Function, openmp: bo
     return fn
 
 
-def _run_team(lowering: _ModuleLowering, b: lir.IRBuilder, team_fn: lir.Function, env: lir.Value,
-              team: lir.Value) -> None:
-    """``GOMP_parallel(team_fn, env, team, 0)``, with the GIL released if this thread holds it."""
-    llvm = lowering.llvm
-    check = lowering.libc("PyGILState_Check", lir.FunctionType(_I32, []))
-    save = lowering.libc("PyEval_SaveThread", lir.FunctionType(_PTR, []))
-    restore = lowering.libc("PyEval_RestoreThread", lir.FunctionType(_VOID, [_PTR]))
-    gomp = llvm.globals.get("GOMP_parallel") or lir.Function(
-        llvm, lir.FunctionType(_VOID, [_PTR, _PTR, _I32, _I32]), "GOMP_parallel")
-    holds = b.icmp_unsigned("!=", b.call(check, []), lir.Constant(_I32, 0))
-    with b.if_else(holds) as (released, direct):
-        with released:
-            state = b.call(save, [])
-            b.call(gomp, [team_fn, env, team, lir.Constant(_I32, 0)])
-            b.call(restore, [state])
-        with direct:
-            b.call(gomp, [team_fn, env, team, lir.Constant(_I32, 0)])
+
 
 
 def _field(b: lir.IRBuilder, env: lir.Value, index: int) -> lir.Value:
@@ -144,9 +128,3 @@ def _field(b: lir.IRBuilder, env: lir.Value, index: int) -> lir.Value:
 
 def _slot_field(b: lir.IRBuilder, slot: lir.Value, index: int) -> lir.Value:
     return b.gep(slot, [lir.Constant(_I32, 0), lir.Constant(_I32, index)], inbounds=True, source_etype=_SLOT)
-
-
-def _external_i32(llvm: lir.Module, name: str) -> lir.GlobalVariable:
-    g = lir.GlobalVariable(llvm, _I32, name)
-    g.linkage = "external"
-    return g
