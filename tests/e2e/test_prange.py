@@ -513,6 +513,7 @@ def spin(n):
     return s
 
 
+@pytest.mark.skipif(not threads.available(), reason="without the OpenMP runtime loops run on the calling thread")
 def test_the_gil_is_released_while_a_loop_runs_on_several_threads():
     if get_num_threads() < 2:
         set_num_threads(2)
