@@ -63,7 +63,7 @@ from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, bool_
 
 from . import extremum, outlining, pairwise
 from .analysis import may_share_memory
-from .base import changes_of, register_pass
+from .base import changes_of, register_pass, remark
 
 
 @register_pass
@@ -89,8 +89,21 @@ class LowerArrays:
                         and any(x is not op.out for x in op.inputs):
                     pending += _split_on_overlap(op, rewriter)
                 else:
+                    if func.attributes.get("parallel") and isinstance(op, ArrayReduceOp):
+                        self._remark_order(op)
                     _lower(op, rewriter, module, func)
         return changed
+
+    def _remark_order(self, op: ArrayReduceOp) -> None:
+        """Say why a reduction of a function compiled with ``parallel=True`` runs on one thread."""
+        floats = any(isinstance(v.type, (FloatType, ComplexType)) for v in op.inits)
+        if op.axis is None and floats:
+            remark(self, op, "the reduction runs on one thread: a float reduction of a whole array keeps "
+                             "NumPy's order (in another, a sum rounds differently, a min or max may keep "
+                             "another zero or NaN)")
+        elif op.axis is not None and op.axis != op.ndim - 1:
+            remark(self, op, "the reduction runs on one thread: along an axis other than the last, it "
+                             "accumulates in NumPy's order over the whole array")
 
 
 def _blas_takes(op: LinalgMatmulOp | LinalgGesvOp) -> bool:

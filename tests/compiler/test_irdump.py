@@ -184,4 +184,12 @@ def test_parallel_remarks_say_which_loops_run_in_parallel(tmp_path, capsys):
     assert "norms.py:8:5: [parallel] the loop's trips run in parallel; reductions: 'total' (add)" in out
     assert "norms.py:11:12: [parallel] the loop's trips run in parallel; below 32768 elements, in order" in out
     out = run_irdump(capsys, f"{path}:norms", "--sig", "f64[:, ::1]", "--remarks")
-    assert "[parallel]" not in out
+    assert "[parallel]" not in out and "one thread" not in out
+
+
+def test_parallel_remarks_say_why_a_reduction_runs_on_one_thread(tmp_path, capsys):
+    path = tmp_path / "sums.py"
+    path.write_text("def sums(a):\n    return a.sum(), a.sum(axis=0)\n")
+    out = run_irdump(capsys, f"{path}:sums", "--sig", "f64[:, ::1]", "--parallel", "--remarks")
+    assert "sums.py:2:12: [lower-arrays] the reduction runs on one thread: a float reduction of a whole" in out
+    assert "sums.py:2:23: [lower-arrays] the reduction runs on one thread: along an axis other than" in out
