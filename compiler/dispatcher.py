@@ -75,10 +75,13 @@ Calling: the native path.  The Python logic above (``Dispatcher._call_slow``)
 costs microseconds per call.  So each dispatcher is the one instance of its
 own subclass of :class:`Dispatcher`, and that class's ``__call__`` is a
 builtin function made by :mod:`compiler.fastcall` for an argument key it has
-run twice (the first call of a key takes the Python path: a function called
-once does not pay the milliseconds a native path takes to make): a builtin is
-not a descriptor, so ``f(x)`` calls it with the arguments alone, and it checks the exact key, unboxes and calls the native code without
-any Python frame.  The subclass is also a vectorcall class
+run (the first call of a key compiles it and takes the Python path; the native
+code of the key was compiled with it, in the same LLVM module, so from the
+second call on the key runs natively; a key that runs another key's
+specialisation, or whose wrapper could not be made with it, gets its builtin
+on its second call, compiled then): a builtin is not a descriptor, so ``f(x)``
+calls it with the arguments alone, and it checks the exact key, unboxes and
+calls the native code without any Python frame.  The subclass is also a vectorcall class
 (:mod:`compiler.vectorcall`): the dispatcher holds the address of the first
 builtin's native function, so ``f(x)`` calls that directly, without an
 argument tuple or a lookup of ``__call__`` (about 35 ns in all).  A call of another key goes to that
@@ -110,7 +113,7 @@ from ir import ArrayType, Location, Type, TypingError, UnsupportedError
 from ir.types import TupleType, none
 
 from .callees import FUNCTION, FunctionArgument, function_argument, tuple_part
-from .fastcall import NativeCall, binding_of, native_call
+from .fastcall import Binding, NativeCall, binding_of, native_call, prebuilt_wrapper
 from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function
 from .signatures import Signature, format_type, parse_signature
 from .vectorcall import set_vectorcall, vectorcall_subclass
@@ -202,7 +205,8 @@ class Dispatcher:
         self._native: dict[tuple[tuple[Type, bool], ...], NativeCall | None] = {}
         #: every native path made, linked or not: a call may still be running in one taken off the chain
         self._natives: list[NativeCall] = []
-        #: argument keys the Python path has run once (the second call makes the native path)
+        #: argument keys the Python path has run once (the second call makes a native path
+        #: that was not made with the specialisation)
         self._called: set[tuple[tuple[Type, bool], ...]] = set()
         self._head: Callable | None = None  # the first builtin of the chain
         self._slow = self._call_slow  # the end of the chain (one bound method, kept)
@@ -242,7 +246,8 @@ class Dispatcher:
             if compiled is None or (result_type is not None and compiled.result_type != result_type):
                 types, weak = self._trace_arguments(key)
                 constants = {i: args[i] for i, (t, _) in enumerate(key) if isinstance(t, str)}
-                compiled = compile_function(self.py_func, types, result_type, self.options, weak, constants)
+                compiled = compile_function(self.py_func, types, result_type, self.options, weak, constants,
+                                            self._wrapper_maker(key))
                 self._compiled[key] = compiled
                 if constants:
                     self._constants[key] = constants
@@ -335,9 +340,9 @@ class Dispatcher:
         key = self._key(args)
         compiled = self._compiled.get(key) or self._compatible(key) or self._specialization(key, args=args)
         if key not in self._native:
-            if key in self._called:
+            if key in self._called or compiled.wrapper is not None and compiled.wrapper.key == key:   # made with it
                 self._add_native(key)
-            else:  # a key called once gets no native path: making one costs milliseconds
+            else:  # without a wrapper of its own, a key called once gets none: compiling one costs milliseconds
                 self._called.add(key)
         return compiled(_run_time_arguments(key, args))
 
@@ -389,21 +394,44 @@ class Dispatcher:
             raise self._argument_error(index, value)
         return entry
 
+    def _native_binding(self) -> tuple[bool, Binding | None]:
+        """Whether calls can take a native path at all, and the binding it takes: not for a
+        subclass that defines its own ``__call__``, nor an instance without its own class, nor
+        a function with ``*args`` or static arguments; keyword-only parameters need the binding."""
+        own = type(self)
+        if self._variadic or self._static or not own.__dict__.get("_own_class") \
+                or own.__mro__[1].__call__ is not Dispatcher.__call__:
+            return False, None
+        binding = binding_of(self.py_func, list(self._current_signature().parameters.values()))
+        return self._simple or binding is not None, binding
+
+    def _wrapper_maker(self, key: tuple) -> Callable | None:
+        """What makes the native call wrapper of ``key`` while its specialisation is compiled
+        (linked into its module: ``compiler.fastcall``), or None where there is no native path."""
+        possible, binding = self._native_binding()
+        if not possible:
+            return None
+        nogil = self.options.nogil
+
+        def make(module: Any, entry: Any, error_sites: Any) -> Any:
+            from .codegen import entry_symbol
+
+            if any(func.attributes.get("keeps_arrays") for func in module):   # such calls run through ctypes
+                return None
+            return prebuilt_wrapper(key, entry.result_type, entry_symbol(entry.sym_name), error_sites, nogil,
+                                    binding)
+        return make
+
     def _add_native(self, key: tuple[tuple[Type, bool], ...]) -> None:
         """Make the native path of ``key`` (if it can have one) and put it first in the chain."""
         with self._lock:
             compiled = self._compiled.get(key)
             if key in self._native or compiled is None:
                 return
-            own = type(self)
             native = None
-            # not for a subclass that defines its own __call__, nor an instance without its own class
-            if not self._variadic and own.__dict__.get("_own_class") \
-                    and own.__mro__[1].__call__ is Dispatcher.__call__:
-                binding = binding_of(self.py_func, list(self._current_signature().parameters.values()))
-                if self._simple or binding is not None:   # keyword-only parameters need the binding
-                    native = native_call(key, compiled, self.py_func.__name__, self._slow, self.options.nogil,
-                                         binding)
+            possible, binding = self._native_binding()
+            if possible:
+                native = native_call(key, compiled, self.py_func.__name__, self._slow, self.options.nogil, binding)
             self._native[key] = native
             if native is not None:
                 self._natives.append(native)

@@ -100,7 +100,7 @@ Static arguments are not concerned: a function with static arguments has no
 native path.  A function argument given by default is checked by identity as
 any function argument is.
 
-The fallback is a pointer the module exports (``@fallback``), so that the
+The fallback is a pointer the module exports (``@pyjit_fallback``), so that the
 dispatcher can relink its chain (:meth:`NativeCall.set_fallback`) without
 compiling again.  The native code holds the GIL from the load of the
 pointer to the call, so a relink (done under the GIL) cannot fall between.
@@ -114,9 +114,14 @@ working on big arrays still run in parallel, short calls are not slowed
 down, and other threads wait for a short call as they would for any
 builtin.  A long scalar-only call holds the GIL (as Numba does by default).
 
-The wrapper is compiled at LLVM -O0 (:data:`_WRAPPER_OPT`): it is
-straight-line code already in SSA form, and -O0 takes about 1.5 ms to
-compile and link where -O2 takes about 5 ms, for a call 1-2 ns slower.
+The wrapper is made with the function: the dispatcher asks :func:`prebuilt_wrapper` for
+its text when it compiles a specialisation, and the engine links it into the
+specialisation's own module (its function ``optnone``: not optimized, machine code
+from the fast instruction selector, as at -O0), so the native path of the key is
+ready after the first call and costs no compile later.  A wrapper that does not fit
+the native path asked for later (another binding: the function's parameters
+changed) is compiled then, at LLVM -O0 (:data:`_WRAPPER_OPT`) in a module of its own:
+it is straight-line code already in SSA form.
 
 Everything the machine code points to is kept alive by Python references:
 the builtin's ``self`` is its :class:`NativeCall`, which holds the
@@ -156,7 +161,7 @@ from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, StrType, TupleType, Type, bool_,
     c128, f64, i64, str_,
 )
-from runtime.boxing import ArgPacker, memory_ctype
+from runtime.boxing import ArgPacker, ResultUnpacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 from runtime.memory import MemInfoOwner
 
@@ -170,8 +175,10 @@ METH_FASTCALL = 0x80
 METH_KEYWORDS = 0x02
 #: calls whose array arguments have this many elements in all run with the GIL released
 RELEASE_GIL_ELEMENTS = 4096
-#: the LLVM level of the wrapper (see the module docstring)
+#: the LLVM level of a wrapper compiled in a module of its own (see the module docstring)
 _WRAPPER_OPT = 0
+#: the names of the wrapper's function and of its fallback pointer (in the specialisation's module)
+WRAPPER_SYMBOL, FALLBACK_SYMBOL = "pyjit_fast", "pyjit_fallback"
 
 # CPython object layout (checked by _scalar_layout_ok)
 _OB_TYPE = 8
@@ -504,12 +511,13 @@ declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 """
 
 
-def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_address: int,
+def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry: str,
                  boxer: Any, raiser: Any, keep: list, nogil: bool = False, binding: Binding | None = None) -> str:
-    """The wrapper module for ``key``; every object whose address it embeds is appended to
-    ``keep``.  ``nogil``: the GIL released around every call of the entry.  ``binding``: how
-    a call with keywords or defaults to fill is bound (None: only a call of exactly the
-    parameters, positionally, is taken)."""
+    """The wrapper module for ``key``, calling ``entry`` (the entry's symbol, declared, or its
+    address); every object whose address it embeds is appended to ``keep``.  ``nogil``: the
+    GIL released around every call of the entry.  ``binding``: how a call with keywords or
+    defaults to fill is bound (None: only a call of exactly the parameters, positionally, is
+    taken)."""
     packed = [i for i, (t, _) in enumerate(key) if t != FUNCTION]  # a function argument has no slots
     packer = ArgPacker(tuple(key[i][0] for i in packed))
     slot = lambda name: getattr(packer.struct, name).offset
@@ -548,7 +556,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
             _check_function(f, weak, arg)
         else:
             _unbox(f, t, weak, arg, f"a{packed.index(i)}", slot, keep, sizes)
-    status = _call_entry(f, entry_address, sizes, nogil)
+    status = _call_entry(f, entry, sizes, nogil)
     error, done = f.label(), f.label()
     f.emit(f"br i1 {f.value(f'icmp ne i32 {status}, 0')}, label %{error}, label %{done}")
     f.block(error)
@@ -559,16 +567,18 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_ad
     f.block(done)
     f.emit(f"ret ptr {_box_result(f, result_type, boxer, nargs, key)}")
     f.block("fallback")
-    target = f.value("load ptr, ptr @fallback")
+    target = f.value(f"load ptr, ptr @{FALLBACK_SYMBOL}")
     result = f.value(f"call ptr @PyObject_Vectorcall(ptr {target}, ptr %args, i64 %nargs, ptr %kwnames)")
     f.emit(f"ret ptr {result}")
+    declared = [f"declare i32 {entry}(ptr, ptr, ptr)"] if entry.startswith("@") else []
     return "\n".join([
-        "@fallback = global ptr null, align 8",
+        f"@{FALLBACK_SYMBOL} = global ptr null, align 8",
         _c_string("error_format", "iL"),
         _c_string("box_format", "L" + "O" * nargs),
         _c_string("owner_format", "L"),
         _DECLARATIONS,
-        "define ptr @fast(ptr %self, ptr %args, i64 %nargsf, ptr %kwnames) {",
+        *declared,
+        f"define ptr @{WRAPPER_SYMBOL}(ptr %self, ptr %args, i64 %nargsf, ptr %kwnames) noinline {{",
         *f.lines,
         "}",
     ])
@@ -694,11 +704,11 @@ def _check_function(f: _Text, function: Any, arg: str) -> None:
         f.require(f.value(f"icmp eq ptr {held}, {_address(content) if content else 'null'}"))
 
 
-def _call_entry(f: _Text, entry_address: int, sizes: list[str], nogil: bool = False) -> str:
-    """Call the entry; the status.  With the GIL released if the arrays have
-    :data:`RELEASE_GIL_ELEMENTS` elements or more in all (see the module docstring), or
-    always with ``nogil``."""
-    call = f"call i32 {_address(entry_address)}(ptr %ret, ptr %errargs, ptr %slots)"
+def _call_entry(f: _Text, entry: str, sizes: list[str], nogil: bool = False) -> str:
+    """Call the entry (``entry``: the callee, a symbol or an address); the status.  With the
+    GIL released if the arrays have :data:`RELEASE_GIL_ELEMENTS` elements or more in all (see
+    the module docstring), or always with ``nogil``."""
+    call = f"call i32 {entry}(ptr %ret, ptr %errargs, ptr %slots)"
     if nogil:
         state = f.value("call ptr @PyEval_SaveThread()")
         status = f.value(call)
@@ -943,14 +953,18 @@ class NativeCall:
 
         self.key = key
         self.compiled = compiled
-        keep: list = []
-        text = _module_text(key, compiled.result_type, compiled.entry_address, _boxer(compiled.unpacker),
-                            _raiser(compiled.error_sites), keep, nogil, binding)
-        library = get_engine().compile(text, opt_level=_WRAPPER_OPT, name=f"{name}.fastcall")
-        self._fallback_slot = ctypes.c_void_p.from_address(library.address("fallback"))
+        prebuilt = compiled.wrapper
+        if prebuilt is not None and prebuilt.claim(key, nogil, binding):   # linked into the specialisation's module
+            library, keep = compiled.library, prebuilt.keep
+        else:
+            keep = []
+            text = _module_text(key, compiled.result_type, _address(compiled.entry_address),
+                                _boxer(compiled.unpacker), _raiser(compiled.error_sites), keep, nogil, binding)
+            library = get_engine().compile(text, opt_level=_WRAPPER_OPT, name=f"{name}.fastcall")
+        self._fallback_slot = ctypes.c_void_p.from_address(library.address(FALLBACK_SYMBOL))
         self.set_fallback(fallback)
         #: the native function (METH_FASTCALL | METH_KEYWORDS, also a vectorcallfunc)
-        self.address = library.address("fast")
+        self.address = library.address(WRAPPER_SYMBOL)
         method = _MethodDef(name.encode(), self.address, METH_FASTCALL | METH_KEYWORDS, None)
         self._keep = (library, method, keep)
         self.builtin = _new_builtin(ctypes.addressof(method), self, None)
@@ -974,8 +988,60 @@ def native_call(key: tuple[tuple[Type, bool], ...], compiled: Any, name: str,
     calls run in ``runtime.memory.lending``, which the ctypes path sets up)."""
     if not supports_key(key) or compiled.keeps_arrays:
         return None
-    if binding is not None and (len(binding.names) != len(key) or not _checked("tuples", _tuple_layout_ok)):
-        if binding.keyword_only:   # its parameters cannot all be given positionally
-            return None
-        binding = None
+    binding = _native_binding(key, binding)
+    if binding is False:
+        return None
     return NativeCall(key, compiled, name, fallback, nogil, binding)
+
+
+def _native_binding(key: tuple, binding: Binding | None) -> Binding | None | bool:
+    """The binding the native path of ``key`` takes: ``binding``, None (positional calls of
+    every parameter only), or False (no native path: keyword-only parameters it cannot bind)."""
+    if binding is not None and (len(binding.names) != len(key) or not _checked("tuples", _tuple_layout_ok)):
+        return False if binding.keyword_only else None   # keyword-only: cannot all be given positionally
+    return binding
+
+
+class PrebuiltWrapper:
+    """The wrapper of a specialisation's key, made with it (see the module docstring): its
+    text, linked into the specialisation's module, and what that text points to."""
+
+    __slots__ = ("claimed", "keep", "key", "nogil", "shape", "text")
+
+    def __init__(self, text: str, keep: list, key: tuple, nogil: bool, binding: Binding | None) -> None:
+        self.text, self.keep, self.key, self.nogil, self.shape = text, keep, key, nogil, _shape(binding)
+        self.claimed = False
+
+    def claim(self, key: tuple, nogil: bool, binding: Binding | None) -> bool:
+        """Take this wrapper for the native path of ``key``, if it is the one asked for: made
+        for that key (another key that runs the same specialisation checks its arguments
+        otherwise), with the same GIL rule and a binding of the same parameters (its defaults
+        are checked by identity at each call anyway), and not taken before (it has one
+        fallback pointer)."""
+        if self.claimed or key != self.key or nogil != self.nogil or _shape(binding) != self.shape:
+            return False
+        self.claimed = True
+        return True
+
+
+def _shape(binding: Binding | None) -> tuple | None:
+    if binding is None:
+        return None
+    return binding.names, binding.positional, binding.positional_only, binding.keyword_only
+
+
+def prebuilt_wrapper(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_symbol: str,
+                     error_sites: ErrorSites, nogil: bool = False,
+                     binding: Binding | None = None) -> PrebuiltWrapper | None:
+    """The wrapper of ``key`` to link into the module whose exported entry is ``entry_symbol``,
+    before that module is compiled (None where ``key`` takes no native path: see
+    :func:`native_call`; the caller checks that the code keeps no arrays in containers)."""
+    if not supports_key(key):
+        return None
+    binding = _native_binding(key, binding)
+    if binding is False:
+        return None
+    keep: list = []
+    text = _module_text(key, result_type, f'@"{entry_symbol}"', _boxer(ResultUnpacker(result_type)),
+                        _raiser(error_sites), keep, nogil, binding)
+    return PrebuiltWrapper(text, keep, key, nogil, binding)

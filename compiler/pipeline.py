@@ -86,6 +86,8 @@ class CompiledFunction:
     #: what the statuses of this module's code stand for (see :mod:`runtime.errors`)
     error_sites: ErrorSites
     stages: dict[str, str] = field(default_factory=dict)
+    #: the native call wrapper linked into ``library`` (``compiler.fastcall.PrebuiltWrapper``), if any
+    wrapper: Any = None
 
     def __post_init__(self) -> None:
         #: the exported ``int32 entry(void *ret, int64 *errargs, void *args)``
@@ -122,17 +124,21 @@ class CompiledFunction:
 
 def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
                      options: CompileOptions | None = None,
-                     weak: Sequence[bool] | None = None, constants: dict[int, Any] | None = None) -> CompiledFunction:
+                     weak: Sequence[bool] | None = None, constants: dict[int, Any] | None = None,
+                     wrapper: Callable[[Module, FuncOp, Any], Any] | None = None) -> CompiledFunction:
     """Trace, verify, lower and JIT ``pyfunc`` for ``arg_types`` (``weak[i]``:
     argument ``i`` is a Python scalar, see ``frontend.values``; ``constants[i]``: argument
-    ``i`` is that Python value, a constant of the trace and no parameter of the entry)."""
+    ``i`` is that Python value, a constant of the trace and no parameter of the entry).
+    ``wrapper(module, entry, error_sites)``: the native call wrapper to link into the
+    module (``compiler.fastcall.prebuilt_wrapper``), or None."""
     options = options or CompileOptions()
     try:
         module, entry = build_module(pyfunc, arg_types, result_type, options, weak, constants=constants)
         lowered = lower_for_jit(module, entry)
     except RecursionError as err:
         raise _too_deep(pyfunc, err) from err
-    return jit_module(module, entry, lowered, options)
+    prebuilt = wrapper(module, entry, lowered.error_sites) if wrapper is not None else None
+    return jit_module(module, entry, lowered, options, prebuilt)
 
 
 def lower_for_jit(module: Module, entry: FuncOp | None = None) -> LoweredModule:
@@ -157,15 +163,20 @@ def lower_for_jit(module: Module, entry: FuncOp | None = None) -> LoweredModule:
     return lower(module, None if entry is None else [entry.sym_name])
 
 
-def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: CompileOptions) -> CompiledFunction:
-    """Optimize ``lowered`` (see :func:`lower_for_jit`) with LLVM at ``options.opt``, JIT it
-    as a library of its own, and give the specialisation whose entry is ``entry``."""
+def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: CompileOptions,
+               wrapper: Any = None) -> CompiledFunction:
+    """Optimize ``lowered`` (see :func:`lower_for_jit`) with LLVM at ``options.opt``, with the
+    native call ``wrapper`` linked in (its function not optimized), JIT it as a library of its
+    own, and give the specialisation whose entry is ``entry``."""
     from runtime.engine import get_engine
 
+    from .fastcall import WRAPPER_SYMBOL
+
+    linked, cold = ([wrapper.text], (*lowered.cold, WRAPPER_SYMBOL)) if wrapper is not None else ((), lowered.cold)
     library = get_engine().compile(lowered.llvm_ir, opt_level=options.opt, name=entry.sym_name,
-                                   loop_vectorize=options.llvm_vectorize, cold=lowered.cold)
+                                   loop_vectorize=options.llvm_vectorize, cold=cold, linked=linked)
     return CompiledFunction(tuple(entry.arg_types), entry.result_type, module, entry, lowered.llvm_ir, library,
-                            lowered.error_sites)
+                            lowered.error_sites, wrapper=wrapper)
 
 
 def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None,

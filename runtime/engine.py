@@ -131,11 +131,13 @@ class Engine:
         return backend
 
     def compile(self, llvm_ir: str, opt_level: int = 3, name: str = "module",
-                loop_vectorize: bool = True, cold: Sequence[str] = ()) -> CompiledLibrary:
+                loop_vectorize: bool = True, cold: Sequence[str] = (),
+                linked: Sequence[str] = ()) -> CompiledLibrary:
         """Parse, verify, optimize at ``opt_level`` (0..3) and JIT-compile ``llvm_ir``;
         ``loop_vectorize=False`` turns LLVM's loop vectorizer off (to measure ours); the
         functions named in ``cold`` (code that rarely runs) are not optimized
-        (:func:`_set_cold`).
+        (:func:`_set_cold`); the modules ``linked`` (texts) are linked into it first (the
+        native call wrapper made with a specialisation: ``compiler.fastcall``).
 
         Raises :class:`LLVMError` if LLVM rejects the text.
         """
@@ -147,6 +149,8 @@ class Engine:
         with self._lock:
             machine, jit = self._backend(codegen_level)
             module = self._parse(llvm_ir, name, machine)
+            for text in linked:
+                module.link_in(self._parse(text, name, machine))
             self._optimize(module, opt_level, machine, loop_vectorize, cold)
             optimized = str(module)
             exports = [g.name for g in (*module.functions, *module.global_variables)
