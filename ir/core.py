@@ -178,6 +178,20 @@ class Block:
         for op in list(self.ops):
             yield from op.walk()
 
+    def free_values(self) -> "list[Value]":
+        """The values this block (with the regions nested in it) uses that are defined
+        outside it, in first-use order: what code outlined from it must be given."""
+        inside: set[Value] = set(self.args)
+        found: dict[Value, None] = {}
+        for op in self.walk():
+            for v in op.operands:
+                if v not in inside:
+                    found[v] = None
+            inside.update(op.results)
+            for region in op.regions:
+                inside.update(region.block.args)
+        return list(found)
+
 
 class Region:
     """A region holds exactly one block (structured control flow)."""

@@ -50,21 +50,6 @@ _SLOT_STATUS, _SLOT_ERRARGS, _SLOT_PARTIALS = range(3)
 _ERRARGS = lir.ArrayType(_I64, MAX_ERROR_ARGS)
 
 
-def _free_values(block: Block) -> list[Value]:
-    """The values ``block`` (and what is nested in it) uses that are defined outside it."""
-    inside: set[Value] = set(block.args)
-    found: dict[Value, None] = {}
-    for op in block.walk():
-        for region in op.regions:
-            inside.update(region.block.args)
-        inside.update(op.results)
-    for op in block.walk():
-        for v in op.operands:
-            if v not in inside:
-                found[v] = None
-    return list(found)
-
-
 def _identity(kind: str, t: Type) -> lir.Constant:
     if isinstance(t, ComplexType):   # only sums: -0.0 + x is x in each part
         return _constant(complex(-0.0, -0.0), t)
@@ -90,7 +75,7 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
     lower, upper, step = (self.value(v) for v in (op.lower, op.upper, op.step))
     count = _trip_count(self, lower, upper, step)
     starting = [init for kind, init in zip(op.reductions, op.inits) if kind in IDEMPOTENT_KINDS]
-    free = [v for v in dict.fromkeys([*_free_values(op.body), *starting])
+    free = [v for v in dict.fromkeys([*op.body.free_values(), *starting])
             if not isinstance(self.value(v), lir.Constant)]
     partial_types = [value_type(r.type) for r in op.results]
     slot_type = lir.LiteralStructType([_STATUS, _ERRARGS, lir.LiteralStructType(partial_types)])

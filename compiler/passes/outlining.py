@@ -19,20 +19,6 @@ from ir.ops import AddOp, AndOp, ArrayLoadOp, ArrayReduceOp, ConstantOp, EqOp, F
 from ir.types import Type, i64
 
 
-def free_values(op: Operation) -> list[Value]:
-    """The values ``op``'s region uses that are defined outside it, in first-use order."""
-    inside: set[Value] = set(op.body.args)
-    found: dict[Value, None] = {}
-    for inner in op.body.walk():
-        for v in inner.operands:
-            if v not in inside:
-                found[v] = None
-        inside.update(inner.results)
-        for region in inner.regions:
-            inside.update(region.block.args)
-    return list(found)
-
-
 def needed_ops(op: ArrayReduceOp, v: Value) -> list[Operation]:
     """The ops of ``op``'s region that ``v`` depends on, in their order."""
     needed: set[Operation] = set()
@@ -58,7 +44,7 @@ class Outline:
     def __init__(self, op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, summed: int,
                  module: Module, caller: FuncOp, kind: str, leading: Sequence[str]) -> None:
         self.op, self.v, self.loc = op, v, op.loc
-        self.free = free_values(op)
+        self.free = op.body.free_values()
         self.spread = summed if summed > 1 else 0   # extents passed to find a position's indices
         self.name = module.unique_name(f"{caller.sym_name}.{kind}")
         n = len(leading)

@@ -91,8 +91,8 @@ def strip_prange(module: Module, nested_only: bool = False) -> None:
     in order inside each trip of the outer one (and so are optimized as any loop)."""
     for func in module:
         for op in func.walk():
-            if not nested_only or _inside_parallel(op):
-                op.attributes.pop("prange", None)
+            if op.attributes.get("prange") and (not nested_only or _inside_parallel(op)):
+                del op.attributes["prange"]
 
 
 @register_pass
