@@ -177,6 +177,19 @@ class Dispatcher:
         state; a copy's own class starts without one)."""
         return self.__dict__
 
+    def __copy__(self) -> Dispatcher:
+        """A new dispatcher of its own class with the same attributes (pickling, which goes by
+        reference, would give this very dispatcher back)."""
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__getstate__())
+        return new
+
+    def __reduce__(self) -> tuple:
+        """Pickled by reference: module and name, with the options (``compiler.pickling``)."""
+        from .pickling import reduce_dispatcher
+
+        return reduce_dispatcher(self)
+
     def __init__(self, py_func: Callable, signatures: Iterable[str | Signature] = (),
                  options: CompileOptions | None = None, static: Iterable[str] = ()):
         if not inspect.isfunction(py_func):
@@ -673,8 +686,6 @@ def _accepts(param: Type, arg: Type) -> bool:
 
 #: Numba's options this compiler does not take, and what to do instead
 _OTHER_OPTIONS = {
-    "cache": "compiled code is not cached on disk yet: each process compiles on its first call; "
-             "leave cache= out",
     "inline": "our inline pass decides what to inline by size; leave inline= out, or choose the passes "
               "with passes=",
     "locals": "the types of local variables are inferred; convert a value explicitly instead "
@@ -682,7 +693,6 @@ _OTHER_OPTIONS = {
     "forceobj": "there is no object mode: a construct that cannot be compiled raises an error naming "
                 "its line; call the plain Python function for such code",
     "looplift": "there is no object mode to lift loops out of: leave looplift= out",
-    "debug": "leave debug= out; irdump prints the IR after each pass",
     "target": "compiled code runs on this machine's CPU; leave target= out",
 }
 
@@ -700,8 +710,8 @@ def _numba_options(nopython: bool, nogil: bool, parallel: bool, options: dict[st
     for name, value in options.items():
         if name not in _OTHER_OPTIONS:
             raise TypeError(f"compile() got an unexpected keyword argument {name!r}; its options are opt, "
-                            "boundscheck, passes, llvm_vectorize, fastmath, error_model, nogil, parallel, nopython "
-                            "and static")
+                            "boundscheck, passes, llvm_vectorize, fastmath, error_model, nogil, parallel, cache, debug, "
+                            "nopython and static")
         if value not in (False, None) or name in ("inline", "locals", "target"):
             raise UnsupportedError(f"compile({name}={value!r}): {_OTHER_OPTIONS[name]}")
 
@@ -709,7 +719,8 @@ def _numba_options(nopython: bool, nogil: bool, parallel: bool, options: dict[st
 def compile(func: Callable | str | Signature | list | None = None, *, opt: int = 3,
             boundscheck: bool = True, passes: str | None = None, llvm_vectorize: bool = True,
             fastmath: bool = False, error_model: str = "python", nogil: bool = False, parallel: bool = False,
-            nopython: bool = True, static: Iterable[str] | str = (), **numba_options: Any) -> Any:
+            cache: bool | None = None, debug: bool = False, nopython: bool = True,
+            static: Iterable[str] | str = (), **numba_options: Any) -> Any:
     """Decorate a function for JIT compilation (see the module docstring).
 
     Numba's options: ``nopython=True`` (the only mode), ``nogil=True`` (release the GIL
@@ -717,16 +728,22 @@ def compile(func: Callable | str | Signature | list | None = None, *, opt: int =
     loops run their trips on several threads: ``compiler.passes.parallel``),
     ``error_model="numpy"``
     (division and modulo by zero give NumPy's inf, NaN or 0 instead of raising
-    ``ZeroDivisionError``), ``fastmath`` and ``boundscheck`` are taken; ``cache``,
-    ``inline``, ``locals``, ``forceobj``, ``looplift``, ``debug`` and
+    ``ZeroDivisionError``), ``fastmath``, ``boundscheck``, ``cache=True`` (the machine code
+    is kept on disk for later processes: ``compiler.cache``) and ``debug=True`` (line
+    information for debuggers and profilers) are taken;
+    ``inline``, ``locals``, ``forceobj``, ``looplift`` and
     ``target`` are refused with an ``UnsupportedError`` saying what to do instead (``False``
     or ``None`` for the flags is accepted: it is what compiled code does).
 
     ``static``: the names of parameters whose values (not only types) the function is
     specialised on, as Python constants of the trace (see the module docstring)."""
     _numba_options(nopython, nogil, parallel, numba_options)
+    for name, flag in (("cache", cache), ("debug", debug)):
+        if flag is not None and not isinstance(flag, bool):
+            raise TypeError(f"compile({name}=...) must be True or False, not {flag!r}")
     options = CompileOptions(opt=opt, boundscheck=boundscheck, passes=passes, llvm_vectorize=llvm_vectorize,
-                             fastmath=fastmath, error_model=error_model, nogil=nogil, parallel=parallel)
+                             fastmath=fastmath, error_model=error_model, nogil=nogil, parallel=parallel,
+                             cache=cache, debug=debug)
     if callable(func) and not isinstance(func, (str, Signature)):
         return Dispatcher(func, (), options, static)
     if func is None:

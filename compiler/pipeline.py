@@ -47,6 +47,11 @@ class CompileOptions:
     nogil: bool = False
     #: ``prange`` loops run their trips on several threads (else ``prange`` is ``range``)
     parallel: bool = False
+    #: keep the machine code in the disk cache and load it from there in later processes
+    #: (``compiler.cache``; ``None``: the ``PYJIT_CACHE`` environment variable decides)
+    cache: bool | None = None
+    #: DWARF line information and symbol names for debuggers and profilers
+    debug: bool = False
     #: where pass names are found: a :class:`compiler.Compiler` instance's own registry,
     #: or ``None`` for the process-wide one
     registry: dict[str, type] | None = field(default=None, compare=False, repr=False)

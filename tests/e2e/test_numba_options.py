@@ -48,7 +48,6 @@ def test_nogil_releases_the_gil_around_every_call():
 
 
 @pytest.mark.parametrize("option, message", [
-    ({"cache": True}, "not cached on disk"),
     ({"nopython": False}, "no object mode"), ({"forceobj": True}, "no object mode"),
     ({"inline": "always"}, "inline pass"), ({"locals": {"x": "f8"}}, "inferred"),
 ])
