@@ -50,8 +50,8 @@ from .module import Module
 from .ops import OP_REGISTRY
 from .ops.func import FuncOp
 from .types import (
-    NAMED_TYPES, SCALAR_TYPES, ArrayType, DictType, ListType, SetType, TupleType, Type, VarTupleType, VectorType,
-    optional,
+    NAMED_TYPES, SCALAR_TYPES, ArrayType, DictType, ListType, PointerType, SetType, TupleType, Type, VarTupleType,
+    VectorType, optional,
 )
 
 __all__ = ["IRParseError", "parse_module", "parse_function", "parse_type", "parse_type_text", "parse_attribute"]
@@ -247,7 +247,7 @@ class _Parser:
         if named is not None:
             self.next()
             return named
-        if tok.text not in ("tuple", "optional", "array", "vector", "list", "vtuple", "dict", "set"):
+        if tok.text not in ("tuple", "optional", "array", "vector", "list", "vtuple", "dict", "set", "ptr"):
             self.error("expected a type")
         self.next()
         self.enter()
@@ -274,6 +274,12 @@ class _Parser:
             value, value_numpy = self.item_type()
             self.expect(">", "'>' after the dict's value type")
             result = DictType(key, value, key_numpy, value_numpy)
+        elif tok.text == "ptr":
+            void = self.peek().kind == "ident" and self.peek().text == "void"
+            if void:
+                self.next()
+            result = PointerType(None if void else self.type())
+            self.expect(">", "'>' after the pointer's element type")
         elif tok.text == "optional":
             result = optional(self.type())
             self.expect(">", "'>' after the optional's type")

@@ -149,6 +149,18 @@ class GeneratorType(Type):
         return "generator"
 
 
+@dataclass(frozen=True, slots=True)
+class PointerType(Type):
+    """A C pointer a C caller passes to a ``compiler.cfunc`` callback (``f64*`` in its
+    signature; ``pointee`` None for ``void *``): an address, read through an array view of
+    it (``compiler.carray``, ``ir.ops.pointer``).  Nothing owns or counts it."""
+
+    pointee: Type | None = None
+
+    def __str__(self) -> str:
+        return f"ptr<{'void' if self.pointee is None else self.pointee}>"
+
+
 class ObjectType(Type):
     """A CPython object held by compiled code: its ``PyObject *``, a reference counted as an
     array's meminfo is (``compiler.passes.refcount``: a value owns one reference or borrows

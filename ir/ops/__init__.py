@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..core import Operation
 from . import (
-    arith, array, complex, control, func, linalg, lists, math, optional, parallel, runtime, tuple as tuple_ops,
-    vector, wholearray,
+    arith, array, complex, control, func, linalg, lists, math, optional, parallel, pointer, runtime,
+    tuple as tuple_ops, vector, wholearray,
 )
 from .arith import *  # noqa: F401,F403
 from .array import *  # noqa: F401,F403
@@ -16,6 +16,7 @@ from .lists import *  # noqa: F401,F403
 from .math import *  # noqa: F401,F403
 from .optional import *  # noqa: F401,F403
 from .parallel import *  # noqa: F401,F403
+from .pointer import *  # noqa: F401,F403
 from .runtime import *  # noqa: F401,F403
 from .tuple import *  # noqa: F401,F403
 from .vector import *  # noqa: F401,F403
@@ -32,8 +33,8 @@ def register_op(cls: type[Operation]) -> type[Operation]:
     return cls
 
 
-for _module in (arith, array, complex, control, func, linalg, lists, math, optional, parallel, runtime, tuple_ops,
-                vector, wholearray):
+for _module in (arith, array, complex, control, func, linalg, lists, math, optional, parallel, pointer, runtime,
+                tuple_ops, vector, wholearray):
     for _cls in vars(_module).values():
         if isinstance(_cls, type) and issubclass(_cls, Operation) and _cls.name:
             register_op(_cls)

@@ -25,6 +25,7 @@ from ir.ops.arith import (
 from ir.ops.control import ConditionOp, ForOp, IfOp, LeaveOp, TryOp, WhileOp, YieldOp
 from ir.ops.func import CallOp, FuncOp, ReturnOp
 from ir.ops.parallel import ParallelForOp
+from ir.ops.pointer import PointerArrayOp
 from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.optional import MakeOptionalOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
@@ -37,7 +38,7 @@ from ir.ops.wholearray import (
     ArrayYieldOp,
 )
 from ir.printer import print_function
-from ir.types import ArrayType, ListType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
+from ir.types import ArrayType, ListType, PointerType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
 
 nan, inf = math.nan, math.inf
 HERE = Location("prog.py", 3, 4)
@@ -101,7 +102,8 @@ def build_everything() -> Module:
     first = bld.add(TupleGetOp(pair, 0))
     second = bld.add(TupleGetOp(pair, 1))
     bld.insert(ReturnOp(bld.add(MakeTupleOp([first, second]))))
-    return Module([helper, f, build_arrays(), build_vectors(), build_run_time(), build_whole_arrays()])
+    return Module([helper, f, build_arrays(), build_vectors(), build_run_time(), build_whole_arrays(),
+                   build_pointers()])
 
 
 def build_run_time() -> FuncOp:
@@ -155,6 +157,17 @@ def build_whole_arrays() -> FuncOp:
     bld.add(LinalgGesvOp(product, bld.add(ArrayAllocOp(f64, [rows, one]))))
     bld.add(LinalgLapackOp("dgetrf", [rows, rows, product, rows, bld.add(ArrayAllocOp(i64, [rows]))]))
     bld.insert(ReturnOp(total.results[0]))
+    return f
+
+
+def build_pointers() -> FuncOp:
+    """A function that uses every pointer op (a C callback's argument viewed as an array)."""
+    f = FuncOp("pointers", [PointerType(f64), i64], f64, ["xx", "n"])
+    xx, n = f.args
+    bld = Builder.at_end(f.body, HERE)
+    view = bld.add(PointerArrayOp(xx, [n, n], ArrayType(f64, 2, "F"), name="x"))
+    zero = bld.add(ConstantOp(0, i64))
+    bld.insert(ReturnOp(bld.add(ArrayLoadOp(view, [zero, zero]))))
     return f
 
 
