@@ -21,6 +21,11 @@ names, where ``i8`` is int8: signatures are formatted here, by
 :func:`format_type`, never with ``str`` of an IR type, so a printed signature
 reads back as the same types (int8 prints as ``int8``, uint8 as ``uint8``).
 
+C pointers, for ``compiler.cfunc`` signatures only: ``T*`` (``f64*``, ``int32*``: Numba's
+``CPointer(float64)``, printed ``float64*`` by Numba too) and ``voidptr`` (``void *``); with
+Numba's names of C integers ``intc``/``uintc`` (int32/uint32) and ``intp``/``uintp``
+(``intptr_t``: int64/uint64 here).  Elsewhere a pointer is a ``SignatureError``.
+
 Arrays are written as Numba users write them, with any of the names above:
 ``f8[:]`` (1-d, any layout), ``f64[::1]`` (1-d C-contiguous), ``i4[:, ::1]``
 (2-d C), ``int32[::1, :]`` (2-d Fortran), ``int32[:, :]`` (2-d, any layout).
@@ -42,8 +47,8 @@ from typing import Any
 
 from ir.dtypes import from_dtype
 from ir.types import (
-    ArrayType, IntType, OptionalType, TupleType, Type, bool_, c64, c128, f32, f64, generator, i8, i16, i32, i64,
-    none, optional, str_, u8, u16, u32, u64,
+    ArrayType, IntType, OptionalType, PointerType, TupleType, Type, bool_, c64, c128, f32, f64, generator, i8, i16,
+    i32, i64, none, optional, str_, u8, u16, u32, u64,
 )
 
 #: NumPy's sized character codes (sizes in bytes), as ``np.dtype(code)`` reads them
@@ -56,6 +61,7 @@ NAMES: dict[str, Type] = {
     "int8": i8, "int16": i16, "int32": i32, "int64": i64, "uint8": u8, "uint16": u16, "uint32": u32,
     "uint64": u64, "float32": f32, "float64": f64, "complex64": c64, "complex128": c128,
     "bool": bool_, "bool_": bool_, "boolean": bool_, "int": i64, "float": f64, "complex": c128, "void": none,
+    "intc": i32, "uintc": u32, "intp": i64, "uintp": u64,
 }
 #: the IR's bit-sized names that no NumPy code reads differently (not i8, u8)
 BIT_NAMES: dict[str, Type] = {
@@ -70,6 +76,9 @@ ACCEPTED = (f"a NumPy code ({' '.join(NUMPY_CODES)}; sizes in bytes: i8 is int64
             f"a bit-sized name ({' '.join(BIT_NAMES)}), "
             "an array of one of them (f8[:], f8[::1], i4[:, ::1], int32[::1, :]), "
             "a tuple of these (tuple<f8, i8[:]>), generator (a np.random.Generator) or str")
+#: what the error for a C pointer outside a cfunc signature says
+POINTERS_ONLY_IN_CFUNC = ("C pointer types (f64*, voidptr) are types of compiler.cfunc signatures only; "
+                          "@compile and py_call take arrays (f64[:])")
 
 
 class SignatureError(ValueError):
@@ -104,6 +113,8 @@ def format_type(t: Type) -> str:
         return f"optional<{format_type(t.value)}>"
     if isinstance(t, TupleType):
         return f"tuple<{', '.join(map(format_type, t.elements))}>"
+    if isinstance(t, PointerType):
+        return "voidptr" if t.pointee is None else f"{format_type(t.pointee)}*"
     return str(t)
 
 
@@ -116,6 +127,10 @@ def parse_type_name(text: str) -> Type:
         return TupleType(tuple(parse_type_name(p) for p in _split_arguments(inside)) if inside.strip() else ())
     if name.endswith("]") and "[" in name:
         return _parse_array(name)
+    if name.endswith("*"):
+        return PointerType(parse_type_name(name[:-1]))
+    if name == "voidptr":
+        return PointerType(None)
     t = TYPE_NAMES.get(name)
     if t is None:
         raise SignatureError(f"unknown type {name!r} in signature; use {ACCEPTED}")
@@ -131,7 +146,10 @@ def as_type(spec: Any) -> Type:
     if spec is str:
         return str_
     if isinstance(spec, str):
-        return parse_type_name(spec)
+        t = parse_type_name(spec)
+        if _has_pointer(t):
+            raise SignatureError(f"{spec!r}: {POINTERS_ONLY_IN_CFUNC}")
+        return t
     import numpy as np
 
     try:
@@ -176,8 +194,23 @@ def _split_arguments(text: str) -> list[str]:
     return parts
 
 
-def parse_signature(text: str) -> Signature:
-    """Read a signature string (see the module docstring)."""
+def _has_pointer(t: Type | None) -> bool:
+    if isinstance(t, TupleType):
+        return any(map(_has_pointer, t.elements))
+    return isinstance(t, PointerType)
+
+
+def parse_signature(text: str, pointers: bool = False) -> Signature:
+    """Read a signature string (see the module docstring); C pointer types only with ``pointers``."""
+    if "CPointer(" in text:
+        raise SignatureError(f"write Numba's CPointer(T) as T* in signature {text!r} (f64* for CPointer(float64))")
+    sig = _parse_signature(text)
+    if not pointers and any(map(_has_pointer, (*sig.args, sig.result))):
+        raise SignatureError(f"signature {text!r}: {POINTERS_ONLY_IN_CFUNC}")
+    return sig
+
+
+def _parse_signature(text: str) -> Signature:
     s = text.strip()
     result = None
     if s.endswith(")"):
