@@ -16,6 +16,7 @@ from .instance import Compiler
 from .pipeline import CompiledFunction, CompileOptions, compile_function
 from .signatures import Signature, SignatureError, as_type, parse_signature
 from .ufuncs import guvectorize, vectorize
+from .cfunc import CFunc, carray, cfunc, farray
 from runtime.threads import get_num_threads, set_num_threads
 
 
@@ -73,4 +74,4 @@ def register_py_call() -> None:
 
 __all__ = ["compile", "Compiler", "Dispatcher", "CompiledFunction", "CompileOptions", "compile_function",
            "Signature", "SignatureError", "parse_signature", "trace_pure", "py_call", "SpecializationWarning",
-           "Specialization", "Explanation", "vectorize", "guvectorize"]
+           "Specialization", "Explanation", "vectorize", "guvectorize", "cfunc", "carray", "farray", "CFunc"]

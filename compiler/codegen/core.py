@@ -72,8 +72,8 @@ from ir.module import Module
 from ir.ops.control import ConditionOp, YieldOp
 from ir.ops.func import CallOp, FuncOp
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, ObjectType, TupleType, Type,
-    VectorType,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, ObjectType, PointerType, TupleType,
+    Type, VectorType,
 )
 from runtime.abi import argument_slots, emit_decref
 from runtime.errors import ErrorSites
@@ -150,7 +150,7 @@ def value_type(t: Type) -> lir.Type:
         return lir.LiteralStructType([_PTR, _PTR, dims, dims])
     if isinstance(t, VectorType):
         return lir.VectorType(value_type(t.element), t.width)
-    if isinstance(t, (GeneratorType, ObjectType)):
+    if isinstance(t, (GeneratorType, ObjectType, PointerType)):
         return _PTR
     raise NotImplementedError(f"code generation for type {t} is not implemented")
 
