@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: install test test-long demo fuzz bench bench-quick bench-parallel clean
+.PHONY: install test test-long demo fuzz bench bench-quick bench-parallel bench-cfunc clean
 
 N ?= 1000
 SEED ?= 0
@@ -50,6 +50,9 @@ bench-quick: $(BENCH_STAMP)
 # prange kernels sequential against parallel=True, ours beside Numba's
 bench-parallel: $(BENCH_STAMP)
 	$(PY) -m bench.parallel
+
+bench-cfunc: $(BENCH_STAMP)
+	$(PY) -m bench.cfunc
 
 clean:
 	rm -rf $(VENV) build *.egg-info
