@@ -123,6 +123,12 @@ class LazyUFunc:
         ufunc = self._ufunc_for(_input_types(self.__name__, operands))
         ufunc.at(a, indices) if b is None else ufunc.at(a, indices, b)
 
+    def __reduce__(self) -> tuple:
+        """Pickled by reference: its kernel's module and name, with its options (``compiler.pickling``)."""
+        from .pickling import reduce_lazy_ufunc
+
+        return reduce_lazy_ufunc(self)
+
     def __repr__(self) -> str:
         return f"<LazyUFunc {self.__name__!r} with loops {self.types}>"
 

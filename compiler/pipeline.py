@@ -105,6 +105,12 @@ class CompiledFunction:
         #: call runs in ``runtime.memory.lending``, which keeps the memory it borrows alive
         self.keeps_arrays = any(func.attributes.get("keeps_arrays") for func in self.module)
 
+    def __reduce__(self) -> tuple:
+        """Pickled by reference: its compiled function and argument key (``compiler.pickling``)."""
+        from .pickling import reduce_compiled
+
+        return reduce_compiled(self)
+
     @property
     def entry_symbol(self) -> str:
         from .codegen import entry_symbol
