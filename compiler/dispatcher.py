@@ -161,6 +161,15 @@ class Explanation(tuple):
         return "\n".join(f"{i}. {record}" for i, record in enumerate(self, 1))
 
 
+class CacheInfo(tuple):
+    """The disk cache's events of a function (``Dispatcher.cache_info``); ``str`` gives one a line."""
+
+    def __str__(self) -> str:
+        if not self:
+            return "the disk cache was not used (compile with cache=True or set PYJIT_CACHE=1)"
+        return "\n".join(map(str, self))
+
+
 class Dispatcher:
     """A compiled function: one native specialisation per argument signature."""
 
@@ -211,6 +220,8 @@ class Dispatcher:
         self._constants: dict[tuple, dict[int, Any]] = {}
         #: every specialisation made, and why (see :meth:`explain`)
         self._history: list[Specialization] = []
+        #: the disk cache of this function (``compiler.cache``), made on first use
+        self._disk: Any = None
         self._warned = False
         self._compiled: dict[tuple[Type, ...], CompiledFunction] = {}
         self._lock = threading.RLock()
@@ -259,8 +270,15 @@ class Dispatcher:
             if compiled is None or (result_type is not None and compiled.result_type != result_type):
                 types, weak = self._trace_arguments(key)
                 constants = {i: args[i] for i, (t, _) in enumerate(key) if isinstance(t, str)}
-                compiled = compile_function(self.py_func, types, result_type, self.options, weak, constants,
-                                            self._wrapper_maker(key))
+                from .cache import enabled as cache_enabled
+
+                if cache_enabled(self.options.cache):
+                    from .cached import compile_cached
+
+                    compiled = compile_cached(self, key, types, result_type, weak, constants, self._wrapper_maker(key))
+                else:
+                    compiled = compile_function(self.py_func, types, result_type, self.options, weak, constants,
+                                                self._wrapper_maker(key))
                 self._compiled[key] = compiled
                 if constants:
                     self._constants[key] = constants
@@ -276,6 +294,25 @@ class Dispatcher:
         return (tuple(none if isinstance(t, str) else t for t, _ in key),
                 tuple(False if isinstance(t, str) else _trace_weakness(w) if isinstance(t, TupleType) else w is True
                       for t, w in key))
+
+    # ------------------------------------------------------------- the disk cache
+    def _disk_cache(self) -> Any:
+        """This function's :class:`compiler.cache.FunctionCache` (made on first use)."""
+        if self._disk is None:
+            from .cache import FunctionCache
+
+            self._disk = FunctionCache(self.py_func, self.options)
+        return self._disk
+
+    def _describe_key(self, key: tuple, constants: dict[int, Any]) -> str:
+        args = tuple(constants.get(i) for i in range(len(key)))
+        return f"{self.py_func.__name__}({', '.join(f'{n}: {w}' for n, w in self._describe(key, args))})"
+
+    def cache_info(self) -> CacheInfo:
+        """What the disk cache did for each specialisation made, and why (``compiler.cache``):
+        a tuple of :class:`compiler.cache.CacheEvent`; ``print`` it.  Empty where the cache
+        is off."""
+        return CacheInfo(self._disk.events if self._disk is not None else ())
 
     # ------------------------------------------------------------- explaining
     def _static_names(self) -> list[str]:
@@ -426,13 +463,13 @@ class Dispatcher:
             return None
         nogil = self.options.nogil
 
-        def make(module: Any, entry: Any, error_sites: Any) -> Any:
+        def make(module: Any, entry: Any, error_sites: Any, patchable: bool) -> Any:
             from .codegen import entry_symbol
 
             if any(func.attributes.get("keeps_arrays") for func in module):   # such calls run through ctypes
                 return None
             return prebuilt_wrapper(key, entry.result_type, entry_symbol(entry.sym_name), error_sites, nogil,
-                                    binding)
+                                    binding, patchable)
         return make
 
     def _add_native(self, key: tuple[tuple[Type, bool], ...]) -> None:

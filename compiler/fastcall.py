@@ -166,6 +166,7 @@ from runtime.errors import ERRARGS_SLOTS, ErrorSites
 from runtime.memory import MemInfoOwner
 
 from .callees import FUNCTION, FunctionArgument
+from .references import References
 from .vectorcall import NARGS_MASK
 
 __all__ = ["Binding", "NativeCall", "binding_of", "native_call", "supports_key"]
@@ -436,6 +437,8 @@ class _Text:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self._count = 0
+        #: the objects and addresses of the process the wrapper points to (``compiler.codegen.references``)
+        self.refs = References("w")
         #: the label of the block being written (a phi's predecessor)
         self.current = ""
 
@@ -447,6 +450,17 @@ class _Text:
 
     def emit(self, instruction: str) -> None:
         self.lines.append(f"  {instruction}")
+
+    def pointer(self, obj: Any, descriptor: tuple | None = None) -> str:
+        """The ``PyObject *`` of ``obj`` (a reference; the caller keeps ``obj`` alive)."""
+        return self._load(self.refs.of(obj, descriptor))
+
+    def address(self, address: int, descriptor: tuple | None, what: str = "") -> str:
+        """A raw address of the process (a reference described by ``descriptor``)."""
+        return self._load(self.refs.add(address, descriptor, what=what))
+
+    def _load(self, symbol: str) -> str:
+        return self.value(f'load ptr, ptr @"{symbol}", !invariant.load !0')
 
     def label(self) -> str:
         self._count += 1
@@ -484,11 +498,6 @@ def _address(address: int) -> str:
     return f"inttoptr (i64 {address} to ptr)"
 
 
-def _pointer(obj: Any) -> str:
-    """The constant ``PyObject *`` of ``obj`` (the caller keeps ``obj`` alive)."""
-    return _address(id(obj))
-
-
 def _c_string(name: str, text: str) -> str:
     data = text.encode() + b"\0"
     return f'@{name} = private unnamed_addr constant [{len(data)} x i8] c"{text}\\00"'
@@ -512,12 +521,14 @@ declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 
 
 def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry: str,
-                 boxer: Any, raiser: Any, keep: list, nogil: bool = False, binding: Binding | None = None) -> str:
+                 boxer: Any, raiser: Any, keep: list, nogil: bool = False, binding: Binding | None = None,
+                 patchable: bool = False) -> tuple[str, References]:
     """The wrapper module for ``key``, calling ``entry`` (the entry's symbol, declared, or its
-    address); every object whose address it embeds is appended to ``keep``.  ``nogil``: the
-    GIL released around every call of the entry.  ``binding``: how a call with keywords or
-    defaults to fill is bound (None: only a call of exactly the parameters, positionally, is
-    taken)."""
+    address), and its references; every object whose address it embeds is appended to
+    ``keep``.  ``nogil``: the GIL released around every call of the entry.  ``binding``: how a
+    call with keywords or defaults to fill is bound (None: only a call of exactly the
+    parameters, positionally, is taken).  ``patchable``: the references are globals a loader
+    fills (``compiler.references``)."""
     packed = [i for i, (t, _) in enumerate(key) if t != FUNCTION]  # a function argument has no slots
     packer = ArgPacker(tuple(key[i][0] for i in packed))
     slot = lambda name: getattr(packer.struct, name).offset
@@ -561,7 +572,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry: s
     f.emit(f"br i1 {f.value(f'icmp ne i32 {status}, 0')}, label %{error}, label %{done}")
     f.block(error)
     errargs = f.value("ptrtoint ptr %errargs to i64")
-    raised = f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {_pointer(raiser)}, "
+    raised = f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {f.pointer(raiser, ('entry', 'raiser'))}, "
                      f"ptr @error_format, i32 {status}, i64 {errargs})")
     f.emit(f"ret ptr {raised}")
     f.block(done)
@@ -571,7 +582,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry: s
     result = f.value(f"call ptr @PyObject_Vectorcall(ptr {target}, ptr %args, i64 %nargs, ptr %kwnames)")
     f.emit(f"ret ptr {result}")
     declared = [f"declare i32 {entry}(ptr, ptr, ptr)"] if entry.startswith("@") else []
-    return "\n".join([
+    text = "\n".join([
         f"@{FALLBACK_SYMBOL} = global ptr null, align 8",
         _c_string("error_format", "iL"),
         _c_string("box_format", "L" + "O" * nargs),
@@ -581,7 +592,10 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry: s
         f"define ptr @{WRAPPER_SYMBOL}(ptr %self, ptr %args, i64 %nargsf, ptr %kwnames) noinline {{",
         *f.lines,
         "}",
+        f.refs.definitions(patchable),
+        "!0 = !{}",
     ])
+    return text, f.refs
 
 
 def _bind(f: _Text, binding: Binding, keep: list) -> None:
@@ -627,7 +641,7 @@ def _bind(f: _Text, binding: Binding, keep: list) -> None:
         f.emit("%kwnext = add i64 %kwj, 1")
         f.emit(f"br label %{loop}")
         f.block(done)
-    function = _pointer(binding.function)
+    function = f.pointer(binding.function, ("entry", "function"))
     for i in range(len(names)):
         given = f.value(f"icmp ne ptr {f.field('%params', 8 * i, 'ptr')}, null")
         default = binding.default(i)
@@ -640,13 +654,13 @@ def _bind(f: _Text, binding: Binding, keep: list) -> None:
         f.block(fill)
         if i < positional:   # the function's defaults are still the tuple they were
             current = f.value(f"call ptr @PyFunction_GetDefaults(ptr {function})")
-            f.require(f.value(f"icmp eq ptr {current}, {_pointer(binding.defaults)}"))
+            f.require(f.value(f"icmp eq ptr {current}, {f.pointer(binding.defaults, ('entry', 'defaults'))}"))
         else:   # its keyword-only defaults still the dict they were, unchanged since
             current = f.value(f"call ptr @PyFunction_GetKwDefaults(ptr {function})")
-            f.require(f.value(f"icmp eq ptr {current}, {_pointer(binding.kwdefaults)}"))
-            version = binding.version - (1 << 64) if binding.version >= 1 << 63 else binding.version
+            f.require(f.value(f"icmp eq ptr {current}, {f.pointer(binding.kwdefaults, ('entry', 'kwdefaults'))}"))
+            version = f.value(f"ptrtoint ptr {f.address(binding.version, ('entry', 'kwdefaults_version'))} to i64")
             f.require(f.value(f"icmp eq i64 {f.field(current, _DICT_VERSION, 'i64')}, {version}"))
-        f.store("ptr", _pointer(default[0]), "%params", 8 * i)
+        f.store("ptr", f.pointer(default[0], ("entry", "default", names[i])), "%params", 8 * i)
         f.emit(f"br label %{filled}")
         f.block(filled)
 
@@ -660,11 +674,11 @@ def _unbox(f: _Text, t: Type, weak: Any, arg: str, name: str, slot: Callable[[st
         _check_function(f, weak, arg)
         return
     if isinstance(t, NoneType):
-        f.require(f.value(f"icmp eq ptr {arg}, {_pointer(None)}"))
+        f.require(f.value(f"icmp eq ptr {arg}, {f.pointer(None)}"))
         return
     if isinstance(t, BoolType):
-        is_true = f.value(f"icmp eq ptr {arg}, {_pointer(True)}")
-        is_false = f.value(f"icmp eq ptr {arg}, {_pointer(False)}")
+        is_true = f.value(f"icmp eq ptr {arg}, {f.pointer(True)}")
+        is_false = f.value(f"icmp eq ptr {arg}, {f.pointer(False)}")
         f.require(f.value(f"or i1 {is_true}, {is_false}"))
         f.store("i64", f.value(f"zext i1 {is_true} to i64"), "%slots", slot(name))
         return
@@ -673,16 +687,16 @@ def _unbox(f: _Text, t: Type, weak: Any, arg: str, name: str, slot: Callable[[st
         sizes.append(_unbox_array(f, name, t, arg, cls, slot, keep))
         return
     if isinstance(t, TupleType):   # exactly tuple, of the key's length
-        f.require(f.value(f"icmp eq ptr {cls}, {_pointer(tuple)}"))
+        f.require(f.value(f"icmp eq ptr {cls}, {f.pointer(tuple)}"))
         f.require(f.value(f"icmp eq i64 {f.field(arg, _TUPLE_SIZE, 'i64')}, {len(t.elements)}"))
         for j, (element, w) in enumerate(zip(t.elements, weak)):
             _unbox(f, element, w, f.field(arg, _TUPLE_ITEMS + 8 * j, "ptr"), f"{name}_{j}", slot, keep, sizes)
         return
     if isinstance(t, StrType):   # exactly str (a subclass takes the Python path, which refuses it)
-        f.require(f.value(f"icmp eq ptr {cls}, {_pointer(str)}"))
+        f.require(f.value(f"icmp eq ptr {cls}, {f.pointer(str)}"))
         f.store("ptr", arg, "%slots", slot(name))
         return
-    f.require(f.value(f"icmp eq ptr {cls}, {_pointer({i64: int, f64: float, c128: complex}[t])}"))
+    f.require(f.value(f"icmp eq ptr {cls}, {f.pointer({i64: int, f64: float, c128: complex}[t])}"))
     if isinstance(t, IntType):
         value = f.value(f"call i64 @PyLong_AsLongLongAndOverflow(ptr {arg}, ptr %overflow)")
         f.require(f.value(f"icmp eq i32 {f.value('load i32, ptr %overflow')}, 0"))
@@ -698,10 +712,11 @@ def _check_function(f: _Text, function: Any, arg: str) -> None:
     """A function argument is the key's very function object (a
     :class:`~compiler.callees.FunctionArgument`, which keeps it, its cells and what they held
     alive), and each cell its key depends on holds the object it held."""
-    f.require(f.value(f"icmp eq ptr {arg}, {_pointer(function.function)}"))
+    what = "a function argument (a specialisation for one function object)"
+    f.require(f.value(f"icmp eq ptr {arg}, {f.address(id(function.function), None, what)}"))
     for cell, content in function.watched():
-        held = f.field(_address(cell), _CELL_REF, "ptr")
-        f.require(f.value(f"icmp eq ptr {held}, {_address(content) if content else 'null'}"))
+        held = f.field(f.address(cell, None, what), _CELL_REF, "ptr")
+        f.require(f.value(f"icmp eq ptr {held}, {f.address(content, None, what) if content else 'null'}"))
 
 
 def _call_entry(f: _Text, entry: str, sizes: list[str], nogil: bool = False) -> str:
@@ -742,8 +757,8 @@ def _unbox_array(f: _Text, name: str, t: ArrayType, arg: str, cls: str, slot: Ca
 
     dtypes = _canonical_dtypes(t.dtype)
     keep.extend((np.ndarray, np.memmap, *dtypes))
-    f.require(f.any_of(cls, "ptr", [_pointer(np.ndarray), _pointer(np.memmap)]))
-    f.require(f.any_of(f.field(arg, _ARRAY_DESCR, "ptr"), "ptr", [_pointer(d) for d in dtypes]))
+    f.require(f.any_of(cls, "ptr", [f.pointer(np.ndarray), f.pointer(np.memmap)]))
+    f.require(f.any_of(f.field(arg, _ARRAY_DESCR, "ptr"), "ptr", [f.pointer(d) for d in dtypes]))
     f.require(f.value(f"icmp eq i32 {f.field(arg, _ARRAY_ND, 'i32')}, {t.ndim}"))
     layout = {"C": _C_CONTIGUOUS, "F": _F_CONTIGUOUS, "A": 0}[t.layout]
     mask = _ALIGNED | _WRITEABLE | _C_CONTIGUOUS | (0 if t.layout == "C" else _F_CONTIGUOUS)
@@ -802,15 +817,16 @@ def _return_argument_if_same(f: _Text, t: ArrayType, key: tuple) -> None:
 def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
     """The Python object for the result in ``%ret`` (a new reference, or NULL with an exception)."""
     if isinstance(t, NoneType):
-        f.emit(f"call void @Py_IncRef(ptr {_pointer(None)})")
-        return _pointer(None)
+        none = f.pointer(None)
+        f.emit(f"call void @Py_IncRef(ptr {none})")
+        return none
     if t == f64:
         return f.value(f"call ptr @PyFloat_FromDouble(double {f.value('load double, ptr %ret')})")
     if t == i64:
         return f.value(f"call ptr @PyLong_FromLongLong(i64 {f.value('load i64, ptr %ret')})")
     if t == bool_:
         truth = f.value(f"icmp ne i8 {f.value('load i8, ptr %ret')}, 0")
-        result = f.value(f"select i1 {truth}, ptr {_pointer(True)}, ptr {_pointer(False)}")
+        result = f.value(f"select i1 {truth}, ptr {f.pointer(True)}, ptr {f.pointer(False)}")
         f.emit(f"call void @Py_IncRef(ptr {result})")
         return result
     if isinstance(t, ObjectType):   # the result's reference is the caller's
@@ -827,7 +843,7 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
             _box_owned_array(f, t)
     address = f.value("ptrtoint ptr %ret to i64")
     args = "".join(f", ptr {f.field('%base', 8 * i, 'ptr')}" for i in range(nargs))
-    return f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {_pointer(boxer)}, ptr @box_format, "
+    return f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {f.pointer(boxer, ('entry', 'boxer'))}, ptr @box_format, "
                    f"i64 {address}{args})")
 
 
@@ -841,16 +857,17 @@ def _box_owned_array(f: _Text, t: ArrayType) -> None:
     meminfo = f.field("%ret", layout.meminfo.offset, "ptr")
     f.emit(f"br i1 {f.value(f'icmp ne ptr {meminfo}, null')}, label %{native}, label %{other}")
     f.block(native)
-    owner = f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {_pointer(MemInfoOwner)}, "
+    owner = f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {f.pointer(MemInfoOwner)}, "
                     f"ptr @owner_format, i64 {f.value(f'ptrtoint ptr {meminfo} to i64')})")
     made = f.label()
     f.emit(f"br i1 {f.value(f'icmp eq ptr {owner}, null')}, label %failed, label %{made}")
     f.block(made)
-    descr = f.value(f"call ptr {_address(api['PyArray_DescrFromType'])}(i32 {to_dtype(t.dtype).num})")
+    entry = {name: f.address(api[name], ("numpy_api", name)) for name in _ARRAY_API_SLOTS}
+    descr = f.value(f"call ptr {entry['PyArray_DescrFromType']}(i32 {to_dtype(t.dtype).num})")
     shape = f.value(f"getelementptr i8, ptr %ret, i64 {layout.shape.offset}")
     strides = f.value(f"getelementptr i8, ptr %ret, i64 {layout.strides.offset}")
     flags = 0 if t.readonly else _NPY_ARRAY_WRITEABLE
-    array = f.value(f"call ptr {_address(api['PyArray_NewFromDescr'])}(ptr {_address(api['PyArray_Type'])}, "
+    array = f.value(f"call ptr {entry['PyArray_NewFromDescr']}(ptr {entry['PyArray_Type']}, "
                     f"ptr {descr}, i32 {t.ndim}, ptr {shape}, ptr {strides}, "
                     f"ptr {f.field('%ret', layout.data.offset, 'ptr')}, i32 {flags}, ptr null)")
     wrapped, based = f.label(), f.label()
@@ -860,7 +877,7 @@ def _box_owned_array(f: _Text, t: ArrayType) -> None:
     f.emit(f"call void @Py_DecRef(ptr {owner})")   # releases the block
     f.emit("br label %failed")
     f.block(wrapped)
-    status = f.value(f"call i32 {_address(api['PyArray_SetBaseObject'])}(ptr {array}, ptr {owner})")
+    status = f.value(f"call i32 {entry['PyArray_SetBaseObject']}(ptr {array}, ptr {owner})")
     f.emit(f"br i1 {f.value(f'icmp eq i32 {status}, 0')}, label %{based}, label %{based}_fail")
     f.block(f"{based}_fail")
     f.emit(f"call void @Py_DecRef(ptr {array})")
@@ -907,7 +924,8 @@ def _box_numpy_scalar(f: _Text, t: Type) -> str:
     """A new NumPy scalar of ``t`` holding the result's bytes (NULL if allocating fails)."""
     cls = to_dtype(t).type   # NumPy's scalar types live as long as the process
     bits = to_dtype(t).itemsize * 8
-    scalar = f.value(f"call ptr {_address(_tp_alloc(cls))}(ptr {_pointer(cls)}, i64 0)")
+    alloc = f.address(_tp_alloc(cls), ("tp_alloc", to_dtype(t).str))
+    scalar = f.value(f"call ptr {alloc}(ptr {f.pointer(cls)}, i64 0)")
     ok, failed = f.label(), f.label()
     f.emit(f"br i1 {f.value(f'icmp eq ptr {scalar}, null')}, label %{failed}, label %{ok}")
     f.block(failed)
@@ -958,7 +976,7 @@ class NativeCall:
             library, keep = compiled.library, prebuilt.keep
         else:
             keep = []
-            text = _module_text(key, compiled.result_type, _address(compiled.entry_address),
+            text, _ = _module_text(key, compiled.result_type, _address(compiled.entry_address),
                                 _boxer(compiled.unpacker), _raiser(compiled.error_sites), keep, nogil, binding)
             library = get_engine().compile(text, opt_level=_WRAPPER_OPT, name=f"{name}.fastcall")
         self._fallback_slot = ctypes.c_void_p.from_address(library.address(FALLBACK_SYMBOL))
@@ -1006,10 +1024,13 @@ class PrebuiltWrapper:
     """The wrapper of a specialisation's key, made with it (see the module docstring): its
     text, linked into the specialisation's module, and what that text points to."""
 
-    __slots__ = ("claimed", "keep", "key", "nogil", "shape", "text")
+    __slots__ = ("claimed", "keep", "key", "nogil", "references", "shape", "text")
 
-    def __init__(self, text: str, keep: list, key: tuple, nogil: bool, binding: Binding | None) -> None:
+    def __init__(self, text: str, references: References, keep: list, key: tuple, nogil: bool,
+                 binding: Binding | None) -> None:
         self.text, self.keep, self.key, self.nogil, self.shape = text, keep, key, nogil, _shape(binding)
+        #: what the text points to (``compiler.references``)
+        self.references = references
         self.claimed = False
 
     def claim(self, key: tuple, nogil: bool, binding: Binding | None) -> bool:
@@ -1032,16 +1053,17 @@ def _shape(binding: Binding | None) -> tuple | None:
 
 def prebuilt_wrapper(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_symbol: str,
                      error_sites: ErrorSites, nogil: bool = False,
-                     binding: Binding | None = None) -> PrebuiltWrapper | None:
+                     binding: Binding | None = None, patchable: bool = False) -> PrebuiltWrapper | None:
     """The wrapper of ``key`` to link into the module whose exported entry is ``entry_symbol``,
     before that module is compiled (None where ``key`` takes no native path: see
-    :func:`native_call`; the caller checks that the code keeps no arrays in containers)."""
+    :func:`native_call`; the caller checks that the code keeps no arrays in containers);
+    ``patchable``: its references are globals a loader fills (for the disk cache)."""
     if not supports_key(key):
         return None
     binding = _native_binding(key, binding)
     if binding is False:
         return None
     keep: list = []
-    text = _module_text(key, result_type, f'@"{entry_symbol}"', _boxer(ResultUnpacker(result_type)),
-                        _raiser(error_sites), keep, nogil, binding)
-    return PrebuiltWrapper(text, keep, key, nogil, binding)
+    text, references = _module_text(key, result_type, f'@"{entry_symbol}"', _boxer(ResultUnpacker(result_type)),
+                                    _raiser(error_sites), keep, nogil, binding, patchable)
+    return PrebuiltWrapper(text, references, keep, key, nogil, binding)

@@ -84,8 +84,9 @@ class CompiledFunction:
 
     arg_types: tuple[Type, ...]
     result_type: Type
-    module: Module
-    entry: FuncOp
+    #: the IR (None for a specialisation loaded from the disk cache: ``compiler.cache``)
+    module: Module | None
+    entry: FuncOp | None
     llvm_ir: str
     library: Any
     #: what the statuses of this module's code stand for (see :mod:`runtime.errors`)
@@ -93,6 +94,11 @@ class CompiledFunction:
     stages: dict[str, str] = field(default_factory=dict)
     #: the native call wrapper linked into ``library`` (``compiler.fastcall.PrebuiltWrapper``), if any
     wrapper: Any = None
+    #: the entry's symbol and whether the code keeps arrays, where there is no IR (loaded from the cache)
+    symbol: str = ""
+    stored_keeps_arrays: bool = False
+    #: objects the loaded code points to (kept alive with it)
+    keep: Any = None
 
     def __post_init__(self) -> None:
         #: the exported ``int32 entry(void *ret, int64 *errargs, void *args)``
@@ -103,7 +109,8 @@ class CompiledFunction:
         self._errargs_type = ctypes.c_int64 * ERRARGS_SLOTS
         #: its code stores arrays in containers or reads them back (``frontend.lists``): a
         #: call runs in ``runtime.memory.lending``, which keeps the memory it borrows alive
-        self.keeps_arrays = any(func.attributes.get("keeps_arrays") for func in self.module)
+        self.keeps_arrays = self.stored_keeps_arrays if self.module is None else \
+            any(func.attributes.get("keeps_arrays") for func in self.module)
 
     def __reduce__(self) -> tuple:
         """Pickled by reference: its compiled function and argument key (``compiler.pickling``)."""
@@ -113,6 +120,8 @@ class CompiledFunction:
 
     @property
     def entry_symbol(self) -> str:
+        if self.entry is None:
+            return self.symbol
         from .codegen import entry_symbol
 
         return entry_symbol(self.entry.sym_name)
@@ -136,29 +145,35 @@ class CompiledFunction:
 def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,
                      options: CompileOptions | None = None,
                      weak: Sequence[bool] | None = None, constants: dict[int, Any] | None = None,
-                     wrapper: Callable[[Module, FuncOp, Any], Any] | None = None) -> CompiledFunction:
+                     wrapper: Callable[[Module, FuncOp, Any, bool], Any] | None = None,
+                     store: Callable[..., CompiledFunction] | None = None) -> CompiledFunction:
     """Trace, verify, lower and JIT ``pyfunc`` for ``arg_types`` (``weak[i]``:
     argument ``i`` is a Python scalar, see ``frontend.values``; ``constants[i]``: argument
     ``i`` is that Python value, a constant of the trace and no parameter of the entry).
-    ``wrapper(module, entry, error_sites)``: the native call wrapper to link into the
-    module (``compiler.fastcall.prebuilt_wrapper``), or None."""
+    ``wrapper(module, entry, error_sites, patchable)``: the native call wrapper to link into
+    the module (``compiler.fastcall.prebuilt_wrapper``), or None.  ``store(module, entry,
+    lowered, options, wrapper)``: builds the specialisation for the disk cache instead of the
+    JIT (``compiler.cached``; its references are then patchable)."""
     options = options or CompileOptions()
     try:
         module, entry = build_module(pyfunc, arg_types, result_type, options, weak, constants=constants)
-        lowered = lower_for_jit(module, entry)
+        lowered = lower_for_jit(module, entry, patchable=store is not None)
     except RecursionError as err:
         raise _too_deep(pyfunc, err) from err
-    prebuilt = wrapper(module, entry, lowered.error_sites) if wrapper is not None else None
+    prebuilt = wrapper(module, entry, lowered.error_sites, store is not None) if wrapper is not None else None
+    if store is not None:
+        return store(module, entry, lowered, options, prebuilt)
     return jit_module(module, entry, lowered, options, prebuilt)
 
 
-def lower_for_jit(module: Module, entry: FuncOp | None = None) -> LoweredModule:
+def lower_for_jit(module: Module, entry: FuncOp | None = None, patchable: bool = False) -> LoweredModule:
     """Lower the whole-array ops the pipeline left (``lower-arrays``: none at ``-O1`` and
     up, which lower them early), make the ``prange`` loops of functions compiled with
     ``parallel=True`` parallel (``dce``, then the ``parallel`` pass), run the ``refcount``
     pass on the optimized ``module`` (in place: it runs once per module, just before
     codegen) and lower it to LLVM IR with its error sites; with an entry wrapper for
-    ``entry`` only (None: for every function)."""
+    ``entry`` only (None: for every function); ``patchable``: its references are globals a
+    loader fills (``compiler.references``)."""
     from .codegen import lower
     from .passes.dce import DeadCodeElimination
     from .passes.lower_arrays import LowerArrays
@@ -171,7 +186,7 @@ def lower_for_jit(module: Module, entry: FuncOp | None = None) -> LoweredModule:
         lowered |= ParallelPass().run(module)
     if RefcountPass().run(module) or lowered:
         ir.verify(module)
-    return lower(module, None if entry is None else [entry.sym_name])
+    return lower(module, None if entry is None else [entry.sym_name], patchable)
 
 
 def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: CompileOptions,

@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["register", "target", "target_address", "array_view", "string_constant", "install_array_memory",
+__all__ = ["register", "target", "array_view", "string_constant", "install_array_memory",
            "stored_array", "array_parts"]
 
 _lock = threading.Lock()
@@ -57,11 +57,6 @@ def string_constant(value: str) -> str:
     code of ``str.const`` ops points to."""
     with _lock:
         return _strings.setdefault(value, value)
-
-
-def target_address(key: str) -> int:
-    """The address of the target's object, which compiled code calls."""
-    return id(target(key))
 
 
 def array_view(parts: tuple, dtype: np.dtype, ndim: int, writable: bool = False) -> np.ndarray:

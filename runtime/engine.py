@@ -114,6 +114,8 @@ class Engine:
         self._library_ids = itertools.count(1)
         #: libraries linked from object files, which live as long as the process
         self._kept: list[Any] = []
+        #: code generation level -> the target machine for shared libraries, made on first use
+        self._pic_machines: dict[int, Any] = {}
 
     def _backend(self, codegen_level: int) -> tuple[Any, Any]:
         """The target machine and JIT generating code at ``codegen_level`` (under the lock)."""
@@ -141,17 +143,12 @@ class Engine:
 
         Raises :class:`LLVMError` if LLVM rejects the text.
         """
-        if opt_level not in (0, 1, 2, 3):
-            raise ValueError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
         import llvmlite.binding as llvm
 
         codegen_level = 0 if opt_level == 0 else 3
         with self._lock:
             machine, jit = self._backend(codegen_level)
-            module = self._parse(llvm_ir, name, machine)
-            for text in linked:
-                module.link_in(self._parse(text, name, machine))
-            self._optimize(module, opt_level, machine, loop_vectorize, cold)
+            module = self._optimized(llvm_ir, opt_level, name, machine, loop_vectorize, cold, linked)
             optimized = str(module)
             exports = [g.name for g in (*module.functions, *module.global_variables)
                        if not g.is_declaration and g.linkage == llvm.Linkage.external]
@@ -172,6 +169,57 @@ class Engine:
         symbols = {symbol: tracker[symbol] for symbol in exports}
         return CompiledLibrary(self, library_name, optimized, tracker, symbols, codegen_level)
 
+    def _optimized(self, llvm_ir: str, opt_level: int, name: str, machine: Any, loop_vectorize: bool,
+                   cold: Sequence[str], linked: Sequence[str]) -> Any:
+        """The parsed, linked and optimized module (under the lock)."""
+        if opt_level not in (0, 1, 2, 3):
+            raise ValueError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
+        module = self._parse(llvm_ir, name, machine)
+        for text in linked:
+            module.link_in(self._parse(text, name, machine))
+        self._optimize(module, opt_level, machine, loop_vectorize, cold)
+        return module
+
+    def shared_object(self, llvm_ir: str, path: str, opt_level: int = 3, name: str = "module",
+                      loop_vectorize: bool = True, cold: Sequence[str] = (),
+                      linked: Sequence[str] = ()) -> tuple[str, list[str]]:
+        """Optimize ``llvm_ir`` as :meth:`compile` does and write it to ``path`` as a shared
+        library (position-independent code, linked by the system's linker, ``sharedlib``);
+        the libraries that define the symbols the module
+        imports privately (NumPy's BLAS, the OpenMP runtime) are its dependencies, by name: a
+        process loads them before the library (``sharedlib.load``).  Returns the optimized
+        module's text and the names of those libraries (``"blas"``, ``"openmp"``).
+
+        Raises :class:`LLVMError` if LLVM rejects the text, :class:`sharedlib.LinkError` if
+        there is no linker or it fails."""
+        from . import sharedlib
+
+        codegen_level = 0 if opt_level == 0 else 3
+        with self._lock:
+            machine = self._pic_machine(codegen_level)
+            module = self._optimized(llvm_ir, opt_level, name, machine, loop_vectorize, cold, linked)
+            optimized = str(module)
+            needed = _private_libraries(module)
+            try:
+                image = machine.emit_object(module)
+            except RuntimeError as err:
+                raise LLVMError(f"code generation for {name} failed: {err}") from None
+        sharedlib.link(image, path, [file for _, file in needed])
+        return optimized, [kind for kind, _ in needed]
+
+    def _pic_machine(self, codegen_level: int) -> Any:
+        """The host's target machine for position-independent code (shared libraries)."""
+        machine = self._pic_machines.get(codegen_level)
+        if machine is None:
+            import llvmlite.binding as llvm
+
+            self._backend(codegen_level)   # initialises LLVM's native target
+            target = llvm.Target.from_default_triple()
+            machine = self._pic_machines[codegen_level] = target.create_target_machine(
+                cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
+                opt=codegen_level, reloc="pic", codemodel="default")
+        return machine
+
     def load_objects(self, name: str, images: list[bytes], exports: list[str]) -> dict[str, int]:
         """Link compiled object files (``images``) into a library of their own, kept for
         the life of the process, and return the addresses of ``exports``.  Their
@@ -190,7 +238,10 @@ class Engine:
             except RuntimeError as err:
                 raise LLVMError(f"linking {name} failed: {err}") from None
             self._kept.append(tracker)
-            return {symbol: tracker[symbol] for symbol in exports}
+            addresses = {symbol: tracker[symbol] for symbol in exports}
+            for image in images:
+                perfmap.record(image, addresses)
+            return addresses
 
     def emit_assembly(self, llvm_ir: str, codegen_level: int = 3) -> str:
         """Host assembly for a module's text, without optimizing it further."""
@@ -262,6 +313,22 @@ def _private_symbols(module: Any) -> dict[str, int]:
         if g.is_declaration and (g.name in threads.SYMBOLS or g.name == threads.NUM_THREADS_SYMBOL):
             found[g.name] = threads.address(g.name)
     return {name: address for name, address in found.items() if address is not None}
+
+
+def _private_libraries(module: Any) -> list[tuple[str, str]]:
+    """(``"openmp"`` or ``"blas"``, file) of the libraries that define the symbols
+    :func:`_private_symbols` finds for ``module`` (a shared library's dependencies)."""
+    from . import threads
+
+    names = set(_private_symbols(module))
+    found = []
+    if any(name in threads.SYMBOLS for name in names):
+        found.append(("openmp", threads.library_file()))
+    if names - set(threads.SYMBOLS) - {threads.NUM_THREADS_SYMBOL}:
+        from .blas import find
+
+        found.append(("blas", find().library._name))
+    return found
 
 
 _engine: Engine | None = None

@@ -121,6 +121,12 @@ def _find() -> str | None:
     return ctypes.util.find_library("iomp5")
 
 
+def library_file() -> str | None:
+    """The file the OpenMP runtime was loaded from (None: it is not available)."""
+    library = _library()
+    return None if library is None else library._name
+
+
 def available() -> bool:
     """Whether the OpenMP runtime is loaded (else parallel loops run on the calling thread)."""
     return _library() is not None

@@ -227,7 +227,8 @@ def _array_global(self: _FunctionLowering, op: ArrayGlobalOp) -> lir.Value:
 
     array = target(op.target)
     t = op.result.type
-    data = lir.Constant(_I64, array.ctypes.data).inttoptr(_PTR)
+    refs = self.module.refs
+    data = refs.load(self.b, refs.add(array.ctypes.data, None, array, f"the global array {op.target}"))
     return _make_array(self, t, lir.Constant(_PTR, None), data, [lir.Constant(_I64, n) for n in array.shape],
                        [lir.Constant(_I64, s) for s in array.strides])
 

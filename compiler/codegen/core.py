@@ -77,6 +77,8 @@ from ir.types import (
 )
 from runtime.abi import argument_slots, emit_decref
 from runtime.errors import ErrorSites
+from ..references import References
+from .references import ModuleReferences
 
 #: the LLVM symbol of IR function ``@f`` is ``"pyjit." + f``, that of its exported entry wrapper
 #: ``"pyjit_entry." + f`` (see :func:`function_symbol`)
@@ -264,11 +266,15 @@ def _guards_entries(condition: Callable[[Module], object]) -> Callable[[_EntryGu
 class _ModuleLowering:
     """The LLVM module being built: declarations, intrinsics, helpers."""
 
-    def __init__(self, module: Module, entries: Sequence[str] | None = None):
+    def __init__(self, module: Module, entries: Sequence[str] | None = None, patchable: bool = False):
         self.ir_module = module
+        #: the references are exported globals a loader fills (``compiler.codegen.references``)
+        self.patchable = patchable
         #: the functions that get an exported entry wrapper (None: every one)
         self.entries = entries
         self.llvm = lir.Module(name="module")
+        #: the addresses of this process the code loads (``compiler.codegen.references``)
+        self.refs = ModuleReferences(self.llvm, "k")
         self.functions: dict[str, lir.Function] = {}
         self._reachable: dict[str, set[str]] = {}
         #: the entry guards of this module, each with what its condition found (see :func:`_guards_entries`)
@@ -301,7 +307,8 @@ class _ModuleLowering:
             if self.entries is None or func.sym_name in self.entries:
                 self._entry_wrapper(func)
         cold = tuple(function_symbol(func.sym_name) for func in self.ir_module if func.attributes.get("cold"))
-        return LoweredModule(str(self.llvm), self.error_sites, cold)
+        self.refs.finish(self.patchable)
+        return LoweredModule(str(self.llvm), self.error_sites, cold, self.refs)
 
     def _declare(self, func: FuncOp) -> lir.Function:
         fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _I64, *(value_type(t) for t in func.arg_types)])
@@ -568,18 +575,21 @@ class LoweredModule:
     error_sites: ErrorSites
     #: the LLVM names of the functions marked ``cold`` (for ``runtime.engine``'s light pipeline)
     cold: tuple[str, ...] = ()
+    #: the addresses of this process the code loads (``compiler.codegen.references``)
+    references: References | None = None
 
 
-def lower(module: Module, entries: Sequence[str] | None = None) -> LoweredModule:
+def lower(module: Module, entries: Sequence[str] | None = None, patchable: bool = False) -> LoweredModule:
     """The LLVM IR of ``module`` (see the module docstring for the ABI) and its error sites,
     with an exported entry wrapper for each function ``entries`` names (None: every one).
 
     Adds an error site for every ``raise_if`` (``ValueError`` from the table
     for more than ``MAX_ERROR_ARGS`` message arguments or a bad template).
     Raises ``NotImplementedError`` for ops or types the code generator does
-    not handle yet (vectors).
+    not handle yet (vectors).  ``patchable``: the references are globals a loader fills
+    (a shared object for the disk cache), not constants (``compiler.codegen.references``).
     """
-    return _ModuleLowering(module, entries).run()
+    return _ModuleLowering(module, entries, patchable).run()
 
 
 def lower_module(module: Module) -> str:

@@ -94,7 +94,8 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
         b.store(value, field(index))
     for k, v in enumerate(free):
         b.store(self.value(v), field(_FREE + k))
-    requested = b.zext(b.load(num_threads(module.llvm), typ=_I32), _I64)
+    setting = module.refs.add(threads.address(threads.NUM_THREADS_SYMBOL), ("threads", "num_threads"))
+    requested = b.zext(b.load(module.refs.load(b, setting), typ=_I32), _I64)
     few = b.icmp_unsigned("<", count, requested)
     team = b.trunc(b.select(few, count, requested), _I32)
     team = b.select(b.icmp_unsigned("==", team, lir.Constant(_I32, 0)), lir.Constant(_I32, 1), team)

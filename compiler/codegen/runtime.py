@@ -55,7 +55,7 @@ from typing import Callable
 
 import llvmlite.ir as lir
 
-from frontend.pycall import string_constant, target, target_address
+from frontend.pycall import string_constant, target
 from ir import UnsupportedError
 from ir.dtypes import to_dtype
 from ir.core import Operation
@@ -92,8 +92,18 @@ class _FunctionPointer(lir.types._TypedPointerType):
         return "ptr"
 
 
-def _address(b: lir.IRBuilder, address: int) -> lir.Value:
-    return b.inttoptr(lir.Constant(_I64, address), _PTR)
+def _object(lowering: _FunctionLowering | _ModuleLowering, b: lir.IRBuilder, obj: object,
+            descriptor: tuple | None = None, what: str = "") -> lir.Value:
+    """The ``PyObject *`` of ``obj`` (a reference: ``compiler.codegen.references``)."""
+    module = lowering.module if isinstance(lowering, _FunctionLowering) else lowering
+    return module.refs.load(b, module.refs.of(obj, descriptor, what))
+
+
+def _address(lowering: _FunctionLowering, address: int, descriptor: tuple | None,
+             typ: lir.Type = _PTR) -> lir.Value:
+    """A raw address of the process (a reference described by ``descriptor``)."""
+    refs = lowering.module.refs
+    return refs.load(lowering.b, refs.add(address, descriptor), typ)
 
 
 def _capi(lowering: _FunctionLowering | _ModuleLowering, name: str, result: lir.Type,
@@ -180,7 +190,7 @@ def _as_numpy_scalar(lowering: _FunctionLowering, number: lir.Value, t: Type) ->
     slot = lowering.stack_slot(_PTR)
     b.store(null, slot)
     with b.if_then(b.icmp_unsigned("!=", number, null)):
-        scalar_type = _address(b, id(to_dtype(t).type))
+        scalar_type = _object(lowering, b, to_dtype(t).type)
         b.store(b.call(_capi(lowering, "PyObject_CallOneArg", _PTR, [_PTR, _PTR]), [scalar_type, number]), slot)
         b.call(_capi(lowering, "Py_DecRef", lir.VoidType(), [_PTR]), [number])
     return b.load(slot)
@@ -257,7 +267,9 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
     result_slot = self.stack_slot(_PTR)
     b.store(null, result_slot)
     with b.if_then(b.not_(box_failed)):
-        b.store(b.call(vectorcall, [_address(b, target_address(op.target)), argv,
+        where = f" ({op.loc.short})" if op.loc else ""
+        callee = _object(self, b, target(op.target), what=f"a call back into Python ({op.target.split('#')[0]}){where}")
+        b.store(b.call(vectorcall, [callee, argv,
                                     lir.Constant(_I64, len(op.operands)), null]), result_slot)
     for obj in boxed:
         b.call(decref, [obj])
@@ -330,7 +342,7 @@ def _item(lowering: _FunctionLowering, item: lir.Value, t: Type, numpy: bool) ->
         field = b.gep(item, [lir.Constant(_I64, FLOAT_VALUE)], inbounds=True, source_etype=lir.IntType(8))
         return b.load(field, typ=_DOUBLE)
     if t == bool_ and not numpy:
-        return b.icmp_unsigned("==", item, _address(b, id(True)))
+        return b.icmp_unsigned("==", item, _object(lowering, b, True))
     read = t if t in (bool_, i64, c128) else c128 if isinstance(t, ComplexType) else \
         i64 if isinstance(t, IntType) else f64
     value, _ = _unbox(lowering, item, read)
@@ -345,7 +357,7 @@ def _item(lowering: _FunctionLowering, item: lir.Value, t: Type, numpy: bool) ->
 
 @_lowers(StrConstOp)
 def _str_const(self: _FunctionLowering, op: StrConstOp) -> lir.Value:
-    obj = _address(self.b, id(string_constant(op.value)))
+    obj = _object(self, self.b, string_constant(op.value))
     self.b.call(_capi(self, "Py_IncRef", lir.VoidType(), [_PTR]), [obj])
     return obj
 
@@ -413,7 +425,7 @@ def _bitgen(self: _FunctionLowering, op: RandomDrawOp | RandomCallOp) -> lir.Val
     """The ``bitgen_t *`` an op draws from: its generator operand's, or NumPy's global one."""
     if op.attributes["stream"] == "generator":
         return self.value(op.operand(0))
-    return _address(self.b, _layout(op).bitgen)
+    return _address(self, _layout(op).bitgen, ("nprandom", "bitgen"))
 
 
 @_lowers(RandomDrawOp)
@@ -429,7 +441,8 @@ def _random_draw(self: _FunctionLowering, op: RandomDrawOp) -> lir.Value:
 @_lowers(TakeGaussOp)
 def _take_gauss(self: _FunctionLowering, op: TakeGaussOp) -> list[lir.Value]:
     b, layout = self.b, _layout(op)
-    has_ptr, gauss_ptr = _address(b, layout.has_gauss), _address(b, layout.gauss)
+    has_ptr, gauss_ptr = (_address(self, layout.has_gauss, ("nprandom", "has_gauss")),
+                          _address(self, layout.gauss, ("nprandom", "gauss")))
     has, gauss = b.load(has_ptr, typ=_I32), b.load(gauss_ptr, typ=_DOUBLE)
     b.store(lir.Constant(_I32, 0), has_ptr)
     b.store(_fconst(_DOUBLE, 0.0), gauss_ptr)
@@ -439,8 +452,8 @@ def _take_gauss(self: _FunctionLowering, op: TakeGaussOp) -> list[lir.Value]:
 @_lowers(PutGaussOp)
 def _put_gauss(self: _FunctionLowering, op: PutGaussOp) -> None:
     b, layout = self.b, _layout(op)
-    b.store(self.value(op.operand(0)), _address(b, layout.gauss))
-    b.store(lir.Constant(_I32, 1), _address(b, layout.has_gauss))
+    b.store(self.value(op.operand(0)), _address(self, layout.gauss, ("nprandom", "gauss")))
+    b.store(lir.Constant(_I32, 1), _address(self, layout.has_gauss, ("nprandom", "has_gauss")))
 
 
 @_lowers(RandomCallOp)
@@ -448,14 +461,18 @@ def _random_call(self: _FunctionLowering, op: RandomCallOp) -> lir.Value:
     b = self.b
     args = [self.value(v) for v in op.args]
     fnty = lir.FunctionType(value_type(op.result.type), [_PTR, *(a.type for a in args)])
-    function = b.inttoptr(lir.Constant(_I64, _distribution(op)), _FunctionPointer(fnty))
+    function = _address(self, _distribution(op), ("distribution", op.function), _FunctionPointer(fnty))
     return b.call(function, [_bitgen(self, op), *args])
 
 
 @_lowers(GeneratorOp)
 def _generator(self: _FunctionLowering, op: GeneratorOp) -> lir.Value:
     """The ``bitgen_t`` of the registered Generator (which the registry keeps alive)."""
-    return _address(self.b, target(op.attributes["object"]).bit_generator.ctypes.bit_generator.value)
+    generator = target(op.attributes["object"])
+    refs = self.module.refs
+    symbol = refs.add(generator.bit_generator.ctypes.bit_generator.value, None, generator,
+                      f"the np.random.Generator {op.attributes['object']}")
+    return refs.load(self.b, symbol)
 
 
 def random_streams(module: Module) -> set[str]:
@@ -478,7 +495,7 @@ def guarded_call(module: _ModuleLowering, b: lir.IRBuilder, errargs: lir.Value, 
     decref = _capi(module, "Py_DecRef", lir.VoidType(), [_PTR])
     if "numpy" in streams:
         acquire, release = legacy_lock()
-        acquired = b.call(call_method, [_address(b, id(acquire))])
+        acquired = b.call(call_method, [_object(module, b, acquire, ("nprandom", "lock.acquire"))])
         with b.if_then(b.icmp_unsigned("==", acquired, lir.Constant(_PTR, None)), likely=False):
             _fetch_exception(module, b, errargs)
             b.call(release_gil, [gil])
@@ -486,6 +503,6 @@ def guarded_call(module: _ModuleLowering, b: lir.IRBuilder, errargs: lir.Value, 
         b.call(decref, [acquired])
     status = call()
     if "numpy" in streams:
-        b.call(decref, [b.call(call_method, [_address(b, id(release))])])   # cannot fail: this thread holds it
+        b.call(decref, [b.call(call_method, [_object(module, b, release, ("nprandom", "lock.release"))])])   # cannot fail: this thread holds it
     b.call(release_gil, [gil])
     return status
