@@ -20,6 +20,8 @@ of ``prange`` loops (added per thread, then combined) may differ by a relative `
 programs with ``prange`` loops (``Program.parallel``) are compiled with ``parallel=True``
 too (the ``PARALLEL`` and ``PARALLEL_O0`` variants, on ``PARALLEL_THREADS`` threads), and where such a call raises,
 the arrays it wrote are not compared (trips after the failing one may have run: documented);
+one program in ``CACHE_EVERY`` also goes through the disk cache (stored as a shared library,
+then loaded by a second dispatcher: ``CACHE_STORED``, ``CACHE_LOADED``);
 and where NumPy raises anything, compiled code may raise NumPy's dtype ``TypeError``
 when it compiles (``NUMPY_DTYPE_REFUSALS``), before what CPython printed or
 raised first.  The generator's array parameters
@@ -46,6 +48,7 @@ import ast
 import contextlib
 import inspect
 import io
+import hashlib
 import importlib.util
 import json
 import math
@@ -78,6 +81,13 @@ PARALLEL_O0 = "-O0 parallel=True"
 PARALLEL_THREADS = 3
 
 
+#: the variants that go through the disk cache: compiled into a shared library and stored, then
+#: loaded from it by a second dispatcher (its calls come after the first one's); on one program
+#: in :data:`CACHE_EVERY` (they cost two more compiles)
+CACHE_STORED = "-O3 cache=True stored"
+CACHE_LOADED = "-O3 cache=True loaded"
+CACHE_EVERY = 4
+
 #: the suffix of the variants of programs compiled with ``error_model="numpy"``
 NUMPY_MODEL = " error_model=numpy"
 
@@ -85,7 +95,8 @@ NUMPY_MODEL = " error_model=numpy"
 def variants_by_name() -> dict[str, dict]:
     """Every compiled variant: name -> ``compile`` options."""
     base = {**{f"-O{o}": {"opt": o} for o in OPT_LEVELS}, NO_BOUNDSCHECK: {"opt": 3, "boundscheck": False},
-            PARALLEL: {"opt": 3, "parallel": True}, PARALLEL_O0: {"opt": 0, "parallel": True}}
+            PARALLEL: {"opt": 3, "parallel": True}, PARALLEL_O0: {"opt": 0, "parallel": True},
+            CACHE_STORED: {"opt": 3, "cache": True}, CACHE_LOADED: {"opt": 3, "cache": True}}
     return {**base, **{name + NUMPY_MODEL: dict(options, error_model="numpy") for name, options in base.items()}}
 
 
@@ -95,7 +106,13 @@ def variants(program) -> dict[str, dict]:
     suffix = NUMPY_MODEL if getattr(program, "error_model", "python") == "numpy" else ""
     return {name + suffix: variants_by_name()[name + suffix] for name in variants_by_name()
             if not name.endswith(NUMPY_MODEL) and (program.in_bounds or name != NO_BOUNDSCHECK)
-            and (getattr(program, "parallel", False) or name not in (PARALLEL, PARALLEL_O0))}
+            and (getattr(program, "parallel", False) or name not in (PARALLEL, PARALLEL_O0))
+            and (_cached(program) or name not in (CACHE_STORED, CACHE_LOADED))}
+
+
+def _cached(program) -> bool:
+    """Whether ``program`` is also checked through the disk cache (one in :data:`CACHE_EVERY`)."""
+    return int(hashlib.sha256(program.source.encode()).hexdigest(), 16) % CACHE_EVERY == 0
 
 
 # ---------------------------------------------------------------- the reference
@@ -429,6 +446,7 @@ def worker(seed, start: int, count: int, dtypes: str) -> None:
 
     set_num_threads(PARALLEL_THREADS)
     with tempfile.TemporaryDirectory(prefix="fuzz") as directory:
+        os.environ["PYJIT_CACHE_DIR"] = os.path.join(directory, "cache")   # the cache variants' entries
         for k in range(start, start + count):
             print(json.dumps({"begin": k}), flush=True)
             t0 = time.perf_counter()
