@@ -200,9 +200,22 @@ def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: C
 
     linked, cold = ([wrapper.text], (*lowered.cold, WRAPPER_SYMBOL)) if wrapper is not None else ((), lowered.cold)
     library = get_engine().compile(lowered.llvm_ir, opt_level=options.opt, name=entry.sym_name,
-                                   loop_vectorize=options.llvm_vectorize, cold=cold, linked=linked)
+                                   loop_vectorize=options.llvm_vectorize, cold=cold, linked=linked,
+                                   names=_perf_names(module, entry, wrapper is not None))
     return CompiledFunction(tuple(entry.arg_types), entry.result_type, module, entry, lowered.llvm_ir, library,
                             lowered.error_sites, wrapper=wrapper)
+
+
+def _perf_names(module: Module, entry: FuncOp, wrapped: bool) -> dict[str, str] | None:
+    """The names of the module's functions in the perf map, if it is on (``runtime.perfmap``)."""
+    from runtime import perfmap
+
+    if not perfmap.enabled():
+        return None
+    from .codegen.debuginfo import symbol_names
+    from .fastcall import WRAPPER_SYMBOL
+
+    return symbol_names(module, entry.sym_name, {WRAPPER_SYMBOL: "fastcall"} if wrapped else None)
 
 
 def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None,
@@ -225,6 +238,9 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
     if options.fastmath:
         for func in module:
             func.attributes["fastmath"] = True
+    if options.debug:   # DWARF line information (compiler.codegen.debuginfo)
+        for func in module:
+            func.attributes["debug"] = True
     from .passes.parallel import strip_prange
 
     for func in module if options.parallel else ():

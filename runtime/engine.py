@@ -26,6 +26,13 @@ The price: the exported addresses are fixed when the library is linked:
 every defined function or global with external linkage is exported, the rest
 (``internal`` functions) is not visible.
 
+Debuggers and profilers: llvmlite's LLJIT links objects with RuntimeDyld and
+registers LLVM's GDB listener on it, so every object linked here is announced
+through gdb's JIT interface, its sections at their load addresses; one compiled
+with ``debug=True`` carries DWARF line tables (``compiler.codegen.debuginfo``) and
+shows in gdb as ``file.py:line`` in its Python function.  With ``PYJIT_PERF_MAP=1``
+each library's functions are appended to perf's map file (:mod:`runtime.perfmap`).
+
 Optimization uses LLVM's new pass manager with a default pipeline for the
 host target machine (host CPU name and features): level 0, 1 and 2 run LLVM's
 pipeline of that level, and level 3 runs LLVM's level 2 too
@@ -50,7 +57,9 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
+
+from . import perfmap
 
 __all__ = ["Engine", "CompiledLibrary", "LLVMError", "get_engine"]
 
@@ -134,12 +143,13 @@ class Engine:
 
     def compile(self, llvm_ir: str, opt_level: int = 3, name: str = "module",
                 loop_vectorize: bool = True, cold: Sequence[str] = (),
-                linked: Sequence[str] = ()) -> CompiledLibrary:
+                linked: Sequence[str] = (), names: Mapping[str, str] | None = None) -> CompiledLibrary:
         """Parse, verify, optimize at ``opt_level`` (0..3) and JIT-compile ``llvm_ir``;
         ``loop_vectorize=False`` turns LLVM's loop vectorizer off (to measure ours); the
         functions named in ``cold`` (code that rarely runs) are not optimized
         (:func:`_set_cold`); the modules ``linked`` (texts) are linked into it first (the
-        native call wrapper made with a specialisation: ``compiler.fastcall``).
+        native call wrapper made with a specialisation: ``compiler.fastcall``); ``names``:
+        what profilers call its functions, by symbol (:mod:`runtime.perfmap`).
 
         Raises :class:`LLVMError` if LLVM rejects the text.
         """
@@ -166,7 +176,8 @@ class Engine:
                 tracker = builder.link(jit, library_name)
             except RuntimeError as err:
                 raise LLVMError(f"linking {name} failed: {err}") from None
-        symbols = {symbol: tracker[symbol] for symbol in exports}
+            symbols = {symbol: tracker[symbol] for symbol in exports}
+            perfmap.record(image, symbols, names)
         return CompiledLibrary(self, library_name, optimized, tracker, symbols, codegen_level)
 
     def _optimized(self, llvm_ir: str, opt_level: int, name: str, machine: Any, loop_vectorize: bool,

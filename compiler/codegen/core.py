@@ -281,6 +281,12 @@ class _ModuleLowering:
         self.entry_guards: list[tuple[_EntryGuard, object]] = []
         #: the error sites of this module (its statuses 1..n)
         self.error_sites = ErrorSites()
+        #: DWARF line information (``compile(debug=True)``; ``debuginfo``), or None
+        self.debug = None
+        if any(func.attributes.get("debug") for func in module):
+            from .debuginfo import DebugInfo
+
+            self.debug = DebugInfo(self.llvm, module)
 
     def reachable_from(self, name: str) -> set[str]:
         """The functions a call of ``name`` can reach (through any chain of calls)."""
@@ -307,6 +313,8 @@ class _ModuleLowering:
             if self.entries is None or func.sym_name in self.entries:
                 self._entry_wrapper(func)
         cold = tuple(function_symbol(func.sym_name) for func in self.ir_module if func.attributes.get("cold"))
+        if self.debug is not None:
+            self.debug.finish()
         self.refs.finish(self.patchable)
         return LoweredModule(str(self.llvm), self.error_sites, cold, self.refs)
 
@@ -326,6 +334,8 @@ class _ModuleLowering:
         fn.args[0].name, fn.args[1].name, fn.args[2].name = "ret", "errargs", "depth"
         for arg, value in zip(fn.args[3:], func.args):
             arg.name = value.name_hint or ""
+        if self.debug is not None:
+            self.debug.subprogram(fn, func.sym_name, func.loc)
         return fn
 
     def _entry_wrapper(self, func: FuncOp) -> None:
@@ -335,6 +345,9 @@ class _ModuleLowering:
         ret, errargs, slots = fn.args
         ret.name, errargs.name, slots.name = "ret", "errargs", "args"
         b = lir.IRBuilder(fn.append_basic_block("entry"))
+        if self.debug is not None:
+            self.debug.subprogram(fn, fn.name, func.loc)
+            b.debug_metadata = self.debug.location(fn, None)
         values, next_slot = [], 0
         for t in func.arg_types:
             value, next_slot = _load_argument(b, slots, next_slot, t)
@@ -503,9 +516,12 @@ class _FunctionLowering:
 
     def lower_block(self, block: Block) -> list[lir.Value]:
         """Lower the ops of ``block``; return the values its ``yield``/``condition`` passes on."""
+        debug = self.module.debug
         for op in block.ops:
             if isinstance(op, (YieldOp, ConditionOp)):
                 return [self.value(v) for v in op.operands]
+            if debug is not None and op.loc is not None:
+                self.b.debug_metadata = debug.location(self.b.function, op.loc)
             lowering = _LOWERINGS.get(type(op))
             if lowering is None:
                 raise NotImplementedError(f"code generation for op '{op.name}' is not implemented")
