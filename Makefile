@@ -54,5 +54,9 @@ bench-parallel: $(BENCH_STAMP)
 bench-cfunc: $(BENCH_STAMP)
 	$(PY) -m bench.cfunc
 
+# first calls in a new process, cold and from the disk cache, ours beside Numba's
+bench-cache: $(BENCH_STAMP)
+	$(PY) -m bench.cache
+
 clean:
 	rm -rf $(VENV) build *.egg-info

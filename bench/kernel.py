@@ -69,11 +69,11 @@ def agree(got: Any, want: Any, rtol: float) -> bool:
     return bool(np.array_equal(got, want))
 
 
-def numba_version(func: Callable) -> Callable:
+def numba_version(func: Callable, cache: bool = False) -> Callable:
     """``numba.njit(func)`` where the functions of ``func``'s module that it calls
     (itself included, for recursion) are jitted too: Numba needs a jitted
     function wherever compiled code calls one, where our compiler traces any
-    Python function it meets."""
+    Python function it meets.  ``cache``: Numba's ``cache=True`` (``bench.cache``)."""
     import numba
 
     namespace = dict(func.__globals__)
@@ -81,7 +81,7 @@ def numba_version(func: Callable) -> Callable:
         if isinstance(value, types.FunctionType) and value.__module__ == func.__module__:
             copy = types.FunctionType(value.__code__, namespace, value.__name__, value.__defaults__,
                                       value.__closure__)
-            namespace[name] = numba.njit(copy)
+            namespace[name] = numba.njit(cache=cache)(copy)
     return namespace[func.__name__]
 
 

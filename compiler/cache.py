@@ -58,14 +58,14 @@ without one, functions compile as usual and ``cache_info`` says so.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from .fingerprint import sha256
 
 __all__ = ["CacheEvent", "FunctionCache", "cache_dir", "enabled", "NotCacheable"]
 
@@ -134,7 +134,7 @@ def environment() -> dict[str, Any]:
 def compiler_stamp() -> str:
     """A digest of the size and modification time of every source file of this compiler."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    h = hashlib.sha256()
+    h = sha256()
     for package in ("ir", "frontend", "compiler", "runtime"):
         for folder, dirs, files in os.walk(os.path.join(root, package)):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -156,7 +156,7 @@ def cpu_id() -> str:
         import llvmlite.binding as llvm
 
         described = f"{llvm.get_host_cpu_name()} {llvm.get_host_cpu_features().flatten()}"
-    return hashlib.sha256(described.encode()).hexdigest()
+    return sha256(described.encode()).hexdigest()
 
 
 def _json(value: Any) -> str:
@@ -210,7 +210,7 @@ class FunctionCache:
         name = f"{py_func.__module__}.{py_func.__qualname__}"
         #: the folder of this function's entries
         self.name = name
-        self._folder = hashlib.sha256(f"{name}\n{py_func.__code__.co_filename}".encode()).hexdigest()[:20]
+        self._folder = sha256(f"{name}\n{py_func.__code__.co_filename}".encode()).hexdigest()[:20]
 
     def folder(self) -> str:
         path = os.path.join(cache_dir(), self._folder)
@@ -242,7 +242,7 @@ class FunctionCache:
 
     @staticmethod
     def digest(parts: dict[str, Any]) -> str:
-        return hashlib.sha256(_json(parts).encode()).hexdigest()
+        return sha256(_json(parts).encode()).hexdigest()
 
     # ------------------------------------------------------------- loading
     def load(self, signature: str, parts: dict[str, Any], make: Callable[[dict, Any], Any]) -> Any:
@@ -303,6 +303,8 @@ class FunctionCache:
         """Write an entry: ``build(path)`` writes the shared library to ``path`` (a temporary
         name), then the library and the manifest (with the key and the library's digest) are
         renamed into place, in that order.  Returns the library's final path."""
+        import tempfile
+
         digest = self.digest(parts)
         folder = self.folder()
         library_path = os.path.join(folder, f"{digest}.so")
@@ -311,7 +313,7 @@ class FunctionCache:
         try:
             build(temporary)
             with open(temporary, "rb") as file:
-                library_digest = hashlib.sha256(file.read()).hexdigest()
+                library_digest = sha256(file.read()).hexdigest()
             os.chmod(temporary, 0o600)
             os.replace(temporary, library_path)
         finally:
@@ -337,7 +339,7 @@ def _check(manifest: Any, parts: dict[str, Any], library_path: str) -> str:
             content = file.read()
     except OSError:
         return "the library is missing"
-    if hashlib.sha256(content).hexdigest() != manifest.get("library_sha256"):
+    if sha256(content).hexdigest() != manifest.get("library_sha256"):
         return "the library is truncated or altered"
     return ""
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from runtime.errors import ErrorSites
+from runtime.memory import CACHED_HELPERS, helpers_ir, provide_helpers
 
 from .cache import FunctionCache, NotCacheable, type_data, type_of
 from .callees import FUNCTION, FunctionArgument
@@ -98,7 +99,8 @@ class _Store:
         compiled = None
         if not reason:
             linked, cold = ([prebuilt.text], (*lowered.cold, WRAPPER_SYMBOL)) if prebuilt is not None \
-                else ((), lowered.cold)
+                else ([], lowered.cold)
+            linked = [*linked, helpers_ir(CACHED_HELPERS)]   # a process of cached code needs no LLVM for them
             manifest = {"signature": self.signature, "symbol": _entry_symbol(entry), "result": type_data(entry.result_type),
                         "error_sites": sites_data(lowered.error_sites), "wrapper": prebuilt is not None,
                         "keeps_arrays": any(func.attributes.get("keeps_arrays") for func in module),
@@ -167,6 +169,7 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
     library = open_library()
     for symbol, (address, _) in resolved:
         write_pointer(library.address(symbol), address)
+    provide_helpers(*(library.address(name) for name in CACHED_HELPERS), library)
     keep = [boxer, raiser, *(obj for _, (_, obj) in resolved if obj is not None)]
     wrapper = None
     if manifest["wrapper"] and native:

@@ -967,14 +967,14 @@ class NativeCall:
 
     def __init__(self, key: tuple, compiled: Any, name: str, fallback: Callable, nogil: bool = False,
                  binding: Binding | None = None) -> None:
-        from runtime.engine import get_engine
-
         self.key = key
         self.compiled = compiled
         prebuilt = compiled.wrapper
         if prebuilt is not None and prebuilt.claim(key, nogil, binding):   # linked into the specialisation's module
             library, keep = compiled.library, prebuilt.keep
         else:
+            from runtime.engine import get_engine
+
             keep = []
             text, _ = _module_text(key, compiled.result_type, _address(compiled.entry_address),
                                 _boxer(compiled.unpacker), _raiser(compiled.error_sites), keep, nogil, binding)

@@ -41,13 +41,17 @@ found.
 from __future__ import annotations
 
 import dis
-import hashlib
 import marshal
 import sys
 import types
 from typing import Any
 
-__all__ = ["Unfingerprintable", "function_fingerprint", "value_fingerprint"]
+try:   # CPython's own SHA-256: importing hashlib loads OpenSSL, 3 to 10 ms of a cached first call
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import sha256
+
+__all__ = ["Unfingerprintable", "function_fingerprint", "value_fingerprint", "sha256"]
 
 _SCALARS = (int, float, complex, bool, str, bytes, type(None), type(Ellipsis))
 _LOADS = {"LOAD_GLOBAL", "LOAD_NAME"}
@@ -84,7 +88,7 @@ class _Walk:
             return name
         self.seen.add(id(fn))
         code = fn.__code__
-        self.parts[f"code {name}"] = hashlib.sha256(marshal.dumps(code)).hexdigest()
+        self.parts[f"code {name}"] = sha256(marshal.dumps(code)).hexdigest()
         cells = dict(zip(code.co_freevars, fn.__closure__ or ()))
         for chain, closure in sorted(_chains(code)):
             where = f"{fn.__qualname__}: {'.'.join(chain)}"

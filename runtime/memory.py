@@ -73,24 +73,40 @@ def _load_helpers() -> None:
         if _decref is None:
             from .engine import get_engine
 
-            library = get_engine().compile(_helpers_ir(), opt_level=0, name="meminfo")
+            library = get_engine().compile(helpers_ir(), opt_level=0, name="meminfo")
             _incref = _REFCOUNT_FUNCTION(library.address("meminfo_incref"))
             _decref = _REFCOUNT_FUNCTION(library.address("meminfo_decref"))
             _library = library  # keeps the code alive
 
 
-def _helpers_ir() -> str:
-    """``void meminfo_incref(ptr)`` and ``void meminfo_decref(ptr)``: the count changes of compiled code."""
+def provide_helpers(incref_address: int, decref_address: int, library: Any) -> None:
+    """Take the count helpers from a library loaded from the disk cache, which carries them
+    (:func:`helpers_ir` with :data:`CACHED_HELPERS`), so that a process whose code all came
+    from the cache never starts LLVM for them."""
+    global _library, _incref, _decref
+    with _helpers_lock:
+        if _decref is None:
+            _incref = _REFCOUNT_FUNCTION(incref_address)
+            _decref = _REFCOUNT_FUNCTION(decref_address)
+            _library = library
+
+
+#: the names of the count helpers in a library stored in the disk cache (``compiler.cached``)
+CACHED_HELPERS = ("pyjit_meminfo_incref", "pyjit_meminfo_decref")
+
+
+def helpers_ir(names: tuple[str, str] = ("meminfo_incref", "meminfo_decref")) -> str:
+    """``void incref(ptr)`` and ``void decref(ptr)`` under ``names``: the count changes of compiled code."""
     from llvmlite import ir as lir
 
     module = lir.Module(name="meminfo")
     signature = lir.FunctionType(lir.VoidType(), [lir.PointerType()])
     free = lir.Function(module, signature, "free")
-    incref = lir.Function(module, signature, "meminfo_incref")
+    incref = lir.Function(module, signature, names[0])
     b = lir.IRBuilder(incref.append_basic_block("entry"))
     emit_incref(b, incref.args[0])
     b.ret_void()
-    decref = lir.Function(module, signature, "meminfo_decref")
+    decref = lir.Function(module, signature, names[1])
     b = lir.IRBuilder(decref.append_basic_block("entry"))
     emit_decref(b, decref.args[0], free)
     b.ret_void()

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import shutil
-import subprocess
 import sys
 from typing import Sequence
 
@@ -43,6 +41,8 @@ def linker() -> list[str] | None:
         return chosen.split()
     if sys.platform in ("win32", "darwin"):
         return None
+    import shutil
+
     for name in ("ld", "cc", "gcc", "clang"):
         found = shutil.which(name)
         if found:
@@ -53,6 +53,8 @@ def linker() -> list[str] | None:
 def link(image: bytes, path: str, needed: Sequence[str] = ()) -> None:
     """Write the object file ``image`` to ``path`` as a shared library that depends on the
     library files ``needed``."""
+    import subprocess
+
     command = linker()
     if command is None:
         raise LinkError("no linker found to make a shared library (install binutils' ld or a C compiler, "

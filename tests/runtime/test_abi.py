@@ -37,6 +37,6 @@ def test_the_packer_lays_the_slots_out_as_the_abi_says() -> None:
 
 def test_the_runtime_changes_counts_with_the_abi_code() -> None:
     """``memory``'s helper module is the ABI's increment and decrement, nothing else."""
-    text = memory._helpers_ir()
+    text = memory.helpers_ir()
     assert "atomicrmw add ptr" in text and "monotonic" in text
     assert "atomicrmw sub ptr" in text and "acq_rel" in text and 'call void @"free"' in text
