@@ -381,6 +381,10 @@ class Dispatcher:
     # ------------------------------------------------------------- calling
     def _call_slow(self, *args: Any, **kwargs: Any) -> Any:
         """The Python path: bind, find or compile the specialisation, run it through ctypes."""
+        arrays = _ARRAY_TYPES or _array_types()
+        if any(type(a) in arrays and not a.flags.aligned for a in args) or \
+                any(type(a) in arrays and not a.flags.aligned for a in kwargs.values()):
+            return _with_aligned_copies(self._call_slow, args, kwargs)
         if self._static:
             return self._call_static(self._bind(args, kwargs))
         if kwargs or len(args) != self._nparams or not self._simple:
@@ -685,6 +689,44 @@ def _outside_this_module() -> int:
     while frame is not None and frame.f_code.co_filename == __file__:
         frame, level = frame.f_back, level + 1
     return level
+
+
+#: the array types whose misaligned instances :func:`_with_aligned_copies` passes as copies (set
+#: once NumPy is imported: ``import compiler`` does not import it)
+_ARRAY_TYPES: frozenset = frozenset()
+
+
+def _array_types() -> frozenset:
+    global _ARRAY_TYPES
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        _ARRAY_TYPES = frozenset((numpy.ndarray, numpy.memmap))
+    return _ARRAY_TYPES
+
+
+def _with_aligned_copies(call: Callable, args: tuple, kwargs: dict) -> Any:
+    """``call`` with each misaligned array argument replaced by an aligned copy, whose contents are
+    written back into a writeable original after the call (also when it raises).
+
+    Decision: compiled code reads and writes elements at their natural alignment, and arrays
+    with misaligned data are common where buffers are read in place (Dask workers deserialize
+    message frames so); a copy makes the call behave as on the original, except that the code
+    sees a block of its own: two arguments that overlap in memory, one of them misaligned, do
+    not alias inside the call."""
+    copies: list[tuple[Any, Any]] = []
+
+    def aligned(a: Any) -> Any:
+        if type(a) not in _ARRAY_TYPES or a.flags.aligned:
+            return a
+        copy = a.copy(order="K")
+        copies.append((a, copy))
+        return copy
+    try:
+        return call(*[aligned(a) for a in args], **{name: aligned(a) for name, a in kwargs.items()})
+    finally:
+        for original, copy in copies:
+            if original.flags.writeable:
+                original[...] = copy
 
 
 def _static_positions(py_func: Callable, signature: inspect.Signature, static: Iterable[str] | str) -> tuple[int, ...]:

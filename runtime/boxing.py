@@ -25,7 +25,9 @@ subclasses other than ``np.memmap`` (a masked array or a matrix would lose
 its meaning) -- ``typeof`` gives None and the dispatcher raises its
 ``TypeError``; 0-d arrays (pass a scalar), non-native byte order and
 misaligned data (compiled code accesses elements at their natural
-alignment) -- ``typeof`` raises a ``TypeError`` that says what to pass.
+alignment) -- ``typeof`` raises a ``TypeError`` that says what to pass (the
+dispatcher passes a misaligned array as an aligned copy instead:
+``compiler.dispatcher._with_aligned_copies``).
 
 An array result becomes a NumPy array without a copy
 (:func:`runtime.memory.array_from_result`): one that compiled code

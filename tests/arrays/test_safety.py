@@ -306,14 +306,30 @@ def test_unsupported_array_arguments_are_a_type_error(name):
     assert f.signatures == []
 
 
-def test_misaligned_array_argument_is_a_type_error():
+def test_misaligned_arrays_are_passed_as_aligned_copies_written_back():
     raw = np.zeros(8 * 5 + 1, np.uint8)
     misaligned = raw[1:].view(np.float64)
+    misaligned[:] = np.arange(5.0)
     assert not misaligned.flags.aligned
-    f = compile(K.attributes)
-    with pytest.raises(TypeError) as info:
-        f(misaligned)
-    assert not isinstance(info.value, CompileError) and f.signatures == []
+
+    def double(a):
+        for i in range(a.shape[0]):
+            a[i] *= 2.0
+        return a.sum()
+    f = compile(double)
+    assert f(misaligned) == 20.0 and f(misaligned) == 40.0
+    np.testing.assert_array_equal(misaligned, np.arange(5.0) * 4)
+    readonly = np.frombuffer(bytes(8 * 5 + 1), np.float64, count=5, offset=1)
+    assert compile(K.attributes)(readonly) == K.attributes(readonly)
+    with pytest.raises(IndexError):   # written back before the exception leaves
+        compile(_doubles_then_fails)(misaligned)
+    np.testing.assert_array_equal(misaligned, np.arange(5.0) * 8)
+
+
+def _doubles_then_fails(a):
+    for i in range(a.shape[0]):
+        a[i] *= 2.0
+    return a[a.shape[0]]
 
 
 # ------------------------------------------------------------------ unsupported constructs

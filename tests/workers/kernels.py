@@ -94,3 +94,16 @@ def worker_report(x):
 def options_of(compiled):
     """The options of a compiled function as the worker unpickled it."""
     return compiled.options
+
+
+@compile(cache=True)
+def cached_norm(a):
+    s = 0.0
+    for x in a:
+        s += abs(x)
+    return s
+
+
+def cached_norm_in_worker(a):
+    """``cached_norm(a)`` and what the disk cache did for it in this process."""
+    return cached_norm(a), [event.outcome for event in cached_norm.cache_info()]

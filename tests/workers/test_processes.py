@@ -69,6 +69,20 @@ def test_multiprocessing_spawn(chunks):
     np.testing.assert_array_equal(scaled, chunks[0] * 2.0)
 
 
+def test_spawned_workers_load_the_parents_code_from_the_disk_cache(chunks, tmp_path, monkeypatch):
+    from runtime import sharedlib
+
+    if sharedlib.linker() is None:
+        pytest.skip("no linker to make shared libraries")
+    monkeypatch.setenv("PYJIT_CACHE_DIR", str(tmp_path))   # the children inherit it
+    assert kernels.cached_norm(chunks[0]) == kernels.cached_norm.py_func(chunks[0])
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        results = pool.map(kernels.cached_norm_in_worker, chunks)
+    assert [value for value, _ in results] == [kernels.cached_norm.py_func(c) for c in chunks]
+    assert all(events == ["hit"] for _, events in results[:1])   # each worker's first call: a hit
+    assert all("miss" not in events for _, events in results)
+
+
 def test_process_pool_executor(chunks):
     with ProcessPoolExecutor(max_workers=2) as pool:
         _check_smoothed(list(pool.map(kernels.smooth, chunks)), chunks)
@@ -106,13 +120,8 @@ def test_dask_local_cluster(dask_client, chunks):
     pids = dask_client.run(os.getpid)
     assert len(pids) == 2 and os.getpid() not in pids.values()
     # chunks sent from here: a worker often gets them misaligned (deserialized in place from
-    # message frames), and compiled functions refuse misaligned arrays (a known gap)
-    try:
-        _check_smoothed(dask_client.gather(dask_client.map(kernels.smooth, chunks)), chunks)
-    except TypeError as err:
-        if "misaligned" not in str(err):
-            raise
-        pytest.xfail("compiled functions refuse the misaligned arrays Dask workers receive")
+    # message frames), which compiled functions take as aligned copies
+    _check_smoothed(dask_client.gather(dask_client.map(kernels.smooth, chunks)), chunks)
 
 
 #: a main script with compiled functions of its own (pickled as __main__.name)
