@@ -570,7 +570,9 @@ class Dispatcher:
 
         ``ir`` traces the function again (its Python side effects happen once
         more); ``optimized`` is the IR that was lowered, after our passes and
-        the ``refcount`` pass; the other stages are kept from compiling."""
+        the ``refcount`` pass; the other stages are kept from compiling (of a
+        specialisation loaded from the disk cache, ``optimized`` is traced and
+        optimized again, and the LLVM stages are a ``ValueError``)."""
         if stage == "source":
             return inspect.getsource(self.py_func)
         if stage == "converted":
@@ -582,6 +584,12 @@ class Dispatcher:
         compiled = self._pick(signature)
         if stage == "ir":
             return str(self.build_module(compiled, optimize=False))
+        if compiled.module is None:   # loaded from the disk cache: traced and optimized again
+            if stage == "optimized":
+                return str(self.build_module(compiled))
+            raise ValueError(f"{self.py_func.__name__}{compiled.arg_types} was loaded from the disk cache, which "
+                             f"keeps machine code only: its '{stage}' stage exists only while compiling; compile "
+                             "with cache=False to see it")
         if stage == "optimized":
             return str(compiled.module)
         if stage == "lowered":

@@ -62,6 +62,16 @@ def test_a_second_dispatcher_loads_what_the_first_stored():
     assert second.signatures == first.signatures
 
 
+def test_inspecting_loaded_code_traces_again_or_says_what_is_not_kept():
+    a = np.arange(4.0)
+    compile(cache=True)(kernel)(a, 4)
+    f = compile(cache=True)(kernel)
+    f(a, 4)
+    assert "func" in f.inspect_ir(stage="optimized") and "func" in f.inspect_ir()
+    with pytest.raises(ValueError, match="loaded from the disk cache"):
+        f.inspect_ir(stage="asm")
+
+
 def test_loaded_code_binds_keywords_and_defaults_natively_and_returns_new_arrays():
     compile(cache=True)(scaled)(2.0)
     f = compile(cache=True)(scaled)
