@@ -46,7 +46,8 @@ once each rename a whole file over the other's (identical content).  A
 manifest that does not parse, has another format or key, or whose library is
 missing, truncated or altered is ignored (and replaced by the compile that
 follows); so is a library the loader refuses.  The directory is created
-private to the user (mode ``0700``).
+private to the user (mode ``0700``), and one that another user owns or others may
+write to is not used (code is loaded from it).
 
 **Where**: ``PYJIT_CACHE_DIR`` if set, else the platform's cache location
 (``$XDG_CACHE_HOME/pyjit`` or ``~/.cache/pyjit``; ``~/Library/Caches/pyjit``;
@@ -89,7 +90,8 @@ def enabled(option: bool | None) -> bool:
 
 
 def cache_dir() -> str:
-    """The cache's directory (see the module docstring), created private to the user."""
+    """The cache's directory (see the module docstring), created private to the user;
+    :class:`NotCacheable` if it belongs to another user or others may write to it."""
     chosen = os.environ.get(ENV_DIR)
     if not chosen:
         if sys.platform == "win32":
@@ -99,6 +101,11 @@ def cache_dir() -> str:
         else:
             chosen = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "pyjit")
     os.makedirs(chosen, mode=0o700, exist_ok=True)
+    if hasattr(os, "getuid"):   # code is loaded from it: nobody else may write there
+        info = os.stat(chosen)
+        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+            raise NotCacheable(f"the cache directory {chosen} belongs to another user or others may write to "
+                               f"it; make it yours and private (chmod 700), or set {ENV_DIR}")
     return chosen
 
 
@@ -231,6 +238,7 @@ class FunctionCache:
 
         if self.options.registry is not None:
             raise NotCacheable("a compiler instance with passes of its own (its pipeline is not keyed)")
+        cache_dir()   # usable at all
         try:
             program = function_fingerprint(self.py_func)
         except Unfingerprintable as err:

@@ -165,6 +165,14 @@ def test_the_directory_is_private_and_the_command_line_lists_sizes_and_clears(ca
     assert "1 entries" in capsys.readouterr().out.splitlines()[-1]
 
 
+def test_a_directory_others_may_write_to_is_not_used(cache_dir):
+    cache_dir.mkdir(mode=0o777)
+    os.chmod(cache_dir, 0o777)
+    f = compile(cache=True)(scaled)
+    assert f(2.0) == 7.0
+    assert outcomes(f) == ["not stored"] and "others may write to it" in str(f.cache_info())
+
+
 def test_what_another_process_cannot_find_is_compiled_but_not_stored():
     table = np.arange(4.0)
 
