@@ -11,23 +11,25 @@ library the engine links appends a line per function it defines to
 line.  Functions compiled from Python are named ``pyjit:<module>.<qualname>(<argument
 types>)`` -- ``pyjit:kernels.smooth(f64[::1], i64)`` --, their exported entry wrapper
 the same with `` [entry]``, the native call wrapper with `` [fastcall]``; other code (the
-bodies the parallel lowering outlines, the runtime's helpers, code loaded from the disk
-cache) by its LLVM symbol after ``pyjit:``.  The names come from the caller
-(``Engine.compile(..., names=...)``; ``compiler.codegen.debuginfo.symbol_names``).
+bodies the parallel lowering outlines, the runtime's helpers, the object files of
+``Engine.load_objects``) by its symbol after ``pyjit:``.  The names come from the caller
+(``Engine.compile(..., names=...)``; ``compiler.codegen.debuginfo.symbol_names``).  Code
+of the disk cache is a shared library the loader opens: perf reads its symbols from the
+file, as for any library, and needs no map for it.
 
 Addresses and sizes: the sizes are those of the object file's symbol table; the
 addresses are the sections' load addresses plus the symbols' offsets in them.  The
 engine's JIT (ORC with the RuntimeDyld linker, see ``runtime.engine``) loads each
 section of an object as one piece, so a section's load address is that of any
 exported symbol in it minus the symbol's offset; a function in a section without an
-exported symbol (none so far: LLVM puts all of a module's functions in one text
-section) is left out.  ELF objects only (perf is Linux's); other formats give no lines.
+exported symbol (none so far: LLVM puts all of a module's functions, cold ones too, in
+one text section) is left out.  ELF objects only (perf is Linux's); other formats give no lines.
 
-A map is only ever appended to: a library freed later leaves its lines (perf takes the
-last line that covers an address, so code at a reused address is named by the newest).
+A map is only ever appended to: a library freed later leaves its lines (a perf map has
+no way to take a line back), so code at a reused address may be named by an older line.
 Each library's lines are written by one ``write`` on a descriptor opened with
-``O_APPEND``, under the engine's lock: lines of threads and of processes never
-interleave.  The environment variable is read at each link, so it can be set after
+``O_APPEND``, under the engine's lock: the lines of libraries compiled by different
+threads never interleave.  The environment variable is read at each link, so it can be set after
 import; with it unset this costs one dictionary lookup per library.
 """
 from __future__ import annotations
