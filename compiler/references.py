@@ -115,7 +115,8 @@ def describe(obj: Any) -> tuple | None:
     ``True``, ``False``, ``None``; a class, function or other object a module
     exports under its ``__qualname__`` (``float``, ``numpy.ndarray``,
     ``runtime.memory.MemInfoOwner``): that name; one of NumPy's canonical dtype
-    objects: its ``str``; a ``str``: its value (found again as the interned
+    objects: its ``str``, or its ``char`` where two canonical objects share a ``str``
+    (``int64``'s ``'l'`` and ``'q'``); a ``str``: its value (found again as the interned
     string, which is also what a code object's names are)."""
     if obj is True or obj is False or obj is None:
         return ("const", repr(obj))
@@ -131,6 +132,8 @@ def describe(obj: Any) -> tuple | None:
         if found is obj:
             return ("import", module_name, qualname)
     np = sys.modules.get("numpy")
-    if np is not None and isinstance(obj, np.dtype) and np.dtype(obj.str) is obj:
-        return ("dtype", obj.str)
+    if np is not None and isinstance(obj, np.dtype):   # int64 has two canonical objects: 'l' and 'q'
+        for text in (obj.str, obj.char):
+            if np.dtype(text) is obj:
+                return ("dtype", text)
     return None

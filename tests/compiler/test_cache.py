@@ -85,6 +85,19 @@ def test_loaded_code_binds_keywords_and_defaults_natively_and_returns_new_arrays
     assert outcomes(g) == ["hit"]
 
 
+@pytest.mark.parametrize("dtype", [np.int64, np.longlong, np.int32, np.uint8, np.float32, np.complex128, np.bool_])
+def test_arrays_of_every_canonical_dtype_are_stored(dtype):
+    def total(a):
+        s = 0
+        for x in a:
+            s += x
+        return s
+    a = np.ones(5, dtype)
+    compile(cache=True)(total)(a)
+    f = compile(cache=True)(total)
+    assert f(a) == total(a) and outcomes(f) == ["hit"]
+
+
 def test_errors_of_loaded_code_name_the_source_line():
     def pick(a, i):
         return a[i]
