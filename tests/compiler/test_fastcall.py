@@ -404,10 +404,10 @@ def test_refused_arrays_raise_the_same_type_error():
     assert f(np.arange(4.0)) == 6.0 and f(np.arange(4.0)) == 6.0  # the native path exists
     swapped = np.arange(4.0).astype(">f8")
     misaligned = np.frombuffer(bytearray(8 * 4 + 1), np.float64, 4, offset=1)
-    for bad, message in ((swapped, "non-native byte order"), (misaligned, "misaligned"),
+    for bad, message in ((swapped, "non-native byte order"), (misaligned, None),
                          (np.array(2.0), "0-d arrays"), (np.array(["x"]), "unsupported type"),
                          (np.arange(4.0)[::2], None)):
-        if message is None:  # another layout: a new specialisation
+        if message is None:  # another layout: a new specialisation; misaligned: an aligned copy
             assert f.py_func(bad) == f(bad)
             continue
         with pytest.raises(TypeError, match=message) as native:
