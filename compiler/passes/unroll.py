@@ -2,7 +2,7 @@
 
 A ``for`` whose bounds and step are constants and that runs at most
 :data:`MAX_TRIPS` times, with at most :data:`MAX_OPS` ops in all once
-unrolled, is replaced by that many copies of its body, one after the other:
+unrolled and no loop in its body, is replaced by that many copies of its body, one after the other:
 each copy sees its induction value as a constant and the previous copy's
 yielded values as its loop-carried values.  A loop marked ``cold`` (code that
 rarely runs, as ``lower-arrays``' NumPy-order min/max) is left rolled.  Python's ``range`` semantics
@@ -21,7 +21,7 @@ from __future__ import annotations
 from ir import Module
 from ir.clone import clone
 from ir.core import Operation
-from ir.interfaces import slots
+from ir.interfaces import loop_regions, slots
 from ir.ops import AddOp, ConstantOp, ForOp, GtOp, MulOp, SelectOp, ShrOp, SubOp
 from ir.rewriting import Rewriter
 from ir.types import i64
@@ -51,6 +51,9 @@ class Unroll(OpPass):
             return False
         if op.attributes.get("prange"):   # its trips may run in parallel (``parallel``)
             remark(self, op, "loop not unrolled: a prange loop")
+            return False
+        if any(loop_regions(inner) for inner in op.body.walk()):
+            remark(self, op, "loop not unrolled: its body holds a loop")
             return False
         size = len(trips) * sum(1 for _ in op.body.walk())
         if len(trips) > MAX_TRIPS or size > MAX_OPS:
