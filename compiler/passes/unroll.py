@@ -9,6 +9,13 @@ rarely runs, as ``lower-arrays``' NumPy-order min/max) is left rolled.  Python's
 give the trip count; a zero step is left alone (the frontend raises before
 it).  Later ``fold``/``cse``/``dce`` clean up what the constants allow.
 
+Decision: a loop holding another loop stays rolled, however few its trips: its
+own trip overhead is nothing beside its inner loops', and each copy is more work
+for LLVM.  NumPy's sort compiled (``frontend.pyarray.radix_sort``: six digits,
+each a 2048-trip count loop and a pass over the keys) was six copies of its
+loops; rolled, LLVM's optimization and machine code for ``np.sort`` of floats
+took 138 instead of 221 ms, and the sort ran as fast (0.94 of the time).
+
 ``unroll-partial`` (an option, not in the presets: LLVM unrolls too) turns an
 innermost ``for`` with step 1 into a loop with step :data:`FACTOR` whose body
 holds that many copies of the original body (induction values ``j``,
