@@ -2,6 +2,7 @@
 
     python -m bench.phases softmax_rows jacobi_2d      # median of 5 fresh processes each
     python -m bench.phases --repeat 9 --markdown mandelbrot
+    python -m bench.phases --all --markdown               # every bench kernel, one process
 
 Each measurement is a fresh interpreter (as :func:`bench.measure.first_call`)
 that imports the compiler, builds the kernel's tiny arguments and then makes
@@ -28,6 +29,10 @@ other work, which wall-clock time would count):
 * ``other``: the rest of the call -- the dispatcher, argument boxing, the
   run of the compiled code.
 
+``--all`` compiles every bench kernel (``bench.kernel.all_kernels()``, tiny sizes)
+one after the other in one process -- what a module of kernels costs on its first
+calls -- and reports the phases summed over them, the total and the slowest kernels.
+
 The timers wrap functions by name; a phase whose function is gone (renamed,
 moved) is left out and counted in ``other``.
 """
@@ -49,10 +54,12 @@ import collections, importlib, json, sys, time
 clock = time.process_time
 import numpy as np
 from bench.kernel import all_kernels
-kernel = next(k for k in all_kernels() if k.name == KERNEL)
-args = kernel.make_args(kernel.sizes["tiny"], np.random.default_rng(1))
+kernels = [k for k in all_kernels() if KERNELS is None or k.name in KERNELS]
+missing = set(KERNELS or ()) - {k.name for k in kernels}
+if missing:
+    raise SystemExit(f"no such kernel: {', '.join(sorted(missing))}")
 from compiler import compile
-fn = compile(kernel.func)
+calls = [(k.name, compile(k.func), k.make_args(k.sizes["tiny"], np.random.default_rng(1))) for k in kernels]
 
 totals = collections.defaultdict(float)
 stack = []
@@ -115,33 +122,42 @@ wrap(engine.Engine, "_optimize", "llvm optimize")
 wrap(llvm.TargetMachine, "emit_object", "llvm machine code")
 wrap(engine.Engine, "compile", "llvm link")
 
-t0 = clock()
-fn(*args)
-total = clock() - t0
+each = {}
+for name, fn, args in calls:
+    t0 = clock()
+    fn(*args)
+    each[name] = clock() - t0
+total = sum(each.values())
 phases = {"imports": imports, **totals}
 phases["other"] = phases.get("other", 0.0) + total - sum(totals.values())
-print(json.dumps({"first call": imports + total, "phases": phases}))
+print(json.dumps({"first call": imports + total, "phases": phases, "kernels": each}))
 """
 
 
-def measure(kernel: str) -> dict:
-    """One fresh process's first call of ``kernel``: total and per-phase CPU seconds."""
-    return run_child(_CHILD.replace("KERNEL", repr(kernel)).replace("LAZY", repr(LAZY_IMPORTS)))
+def measure(kernel: str | None) -> dict:
+    """One fresh process's first call of ``kernel`` (``None``: of every bench kernel, one
+    after the other in that process): total and per-phase CPU seconds, and each kernel's
+    first call (``kernels``)."""
+    kernels = None if kernel is None else [kernel]
+    return run_child(_CHILD.replace("KERNELS", repr(kernels)).replace("LAZY", repr(LAZY_IMPORTS)))
 
 
-def profile(kernel: str, repeat: int = 5) -> dict[str, float]:
-    """Median milliseconds per phase (and ``first call``) over ``repeat`` fresh processes."""
+def profile(kernel: str | None, repeat: int = 5) -> dict[str, float]:
+    """Median milliseconds per phase (and ``first call``) over ``repeat`` fresh processes;
+    ``kernel=None``: all bench kernels compiled in one process (:func:`measure`)."""
     runs = [measure(kernel) for _ in range(repeat)]
     names = list(dict.fromkeys(name for run in runs for name in run["phases"]))
     result = {name: statistics.median(run["phases"].get(name, 0.0) for run in runs) * 1e3 for name in names}
     result["first call"] = statistics.median(run["first call"] for run in runs) * 1e3
+    result["kernels"] = {name: statistics.median(run["kernels"][name] for run in runs) * 1e3
+                         for name in runs[0]["kernels"]}
     return result
 
 
 def markdown(profiles: dict[str, dict[str, float]]) -> str:
     """A table: one row per phase, one column per kernel."""
     kernels = list(profiles)
-    names = list(dict.fromkeys(n for p in profiles.values() for n in p if n != "first call"))
+    names = list(dict.fromkeys(n for p in profiles.values() for n in p if n not in ("first call", "kernels")))
     lines = ["| phase (CPU ms) | " + " | ".join(kernels) + " |", "|---|" + "---:|" * len(kernels)]
     for name in names + ["first call"]:
         cells = [f"{profiles[k].get(name, 0.0):.1f}" for k in kernels]
@@ -152,15 +168,30 @@ def markdown(profiles: dict[str, dict[str, float]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.phases", description=__doc__.splitlines()[0])
-    parser.add_argument("kernels", nargs="+")
+    parser.add_argument("kernels", nargs="*")
+    parser.add_argument("--all", action="store_true",
+                        help="also compile every bench kernel in one process (column 'all'; with "
+                             "--slowest N, the N slowest first calls of that process)")
+    parser.add_argument("--slowest", type=int, default=5, metavar="N")
     parser.add_argument("--repeat", type=int, default=5, help="fresh processes per kernel (the median is shown)")
     parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     args = parser.parse_args(argv)
+    if not args.kernels and not args.all:
+        parser.error("name kernels or --all")
     profiles = {kernel: profile(kernel, args.repeat) for kernel in args.kernels}
+    if args.all:
+        profiles["all"] = profile(None, args.repeat)
+    each = {k: p.pop("kernels") for k, p in profiles.items()}
     if args.markdown:
         print(markdown(profiles))
+        if args.all:
+            slowest = sorted(each["all"].items(), key=lambda item: -item[1])[:args.slowest]
+            print(f"\n{len(each['all'])} kernels in one process; the slowest first calls (CPU ms, "
+                  "median): " + ", ".join(f"{name} {ms:.1f}" for name, ms in slowest))
     else:
-        print(json.dumps({k: {n: round(v, 2) for n, v in p.items()} for k, p in profiles.items()}, indent=1))
+        print(json.dumps({k: {n: round(v, 2) for n, v in p.items()} for k, p in profiles.items()}
+                         | ({"all kernels": {n: round(v, 2) for n, v in each["all"].items()}}
+                            if args.all else {}), indent=1))
     return 0
 
 
