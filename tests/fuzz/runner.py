@@ -1,6 +1,7 @@
 """Differential fuzzing: generated programs under CPython and compiled at -O0 and -O3.
 
     python -m tests.fuzz.runner --count 1000 --seed 7 [--jobs 2] [--batch 25] [--dtypes all] [--max-time 3600]
+    python -m tests.fuzz.runner --seed cfunc|vectorize|gufunc|prange|arrays ...   # one kind of program or check
 
 Program ``k`` of a run with seed ``S`` is ``generate(f"{S}-{k}")``.  Every
 function of the module is called on a few random inputs under CPython and
@@ -22,6 +23,15 @@ too (the ``PARALLEL`` and ``PARALLEL_O0`` variants, on ``PARALLEL_THREADS`` thre
 the arrays it wrote are not compared (trips after the failing one may have run: documented);
 one program in ``CACHE_EVERY`` also goes through the disk cache (stored as a shared library,
 then loaded by a second dispatcher: ``CACHE_STORED``, ``CACHE_LOADED``);
+the scalar functions (int, float, bool parameters; one int, float or bool result) of one program
+in ``entry_points.ENTRY_EVERY`` (all for seeds starting with ``cfunc`` or ``vectorize``) also go
+through the other entry points (``entry_points``, :func:`entry_calls`): ``cfunc(signature)`` of
+the specialisation's signature, called through ``.ctypes`` (where CPython raises, the exception
+the C function reports to ``sys.unraisablehook``, and its ``error_result``), and
+``vectorize([signature])`` on arrays of several inputs, element by element (and on a share,
+``target="parallel"`` on the inputs tiled); seeds starting with ``gufunc`` give generalized ufunc
+kernels (``gufunc_gen``), compiled as functions and with ``guvectorize`` on stacked operands
+against a Python loop over the stack;
 and where NumPy raises anything, compiled code may raise NumPy's dtype ``TypeError``
 when it compiles (``NUMPY_DTYPE_REFUSALS``), before what CPython printed or
 raised first.  The generator's array parameters
@@ -93,10 +103,13 @@ NUMPY_MODEL = " error_model=numpy"
 
 
 def variants_by_name() -> dict[str, dict]:
-    """Every compiled variant: name -> ``compile`` options."""
+    """Every compiled variant: name -> ``compile`` options (the entry points', ``entry_points.VARIANTS``,
+    with ``entry`` and ``target`` beside them: see :func:`compiled`)."""
+    from .entry_points import VARIANTS as ENTRY_VARIANTS
+
     base = {**{f"-O{o}": {"opt": o} for o in OPT_LEVELS}, NO_BOUNDSCHECK: {"opt": 3, "boundscheck": False},
             PARALLEL: {"opt": 3, "parallel": True}, PARALLEL_O0: {"opt": 0, "parallel": True},
-            CACHE_STORED: {"opt": 3, "cache": True}, CACHE_LOADED: {"opt": 3, "cache": True}}
+            CACHE_STORED: {"opt": 3, "cache": True}, CACHE_LOADED: {"opt": 3, "cache": True}, **ENTRY_VARIANTS}
     return {**base, **{name + NUMPY_MODEL: dict(options, error_model="numpy") for name, options in base.items()}}
 
 
@@ -105,7 +118,8 @@ def variants(program) -> dict[str, dict]:
     range, ``parallel=True`` only with ``prange`` loops; each with the program's error model)."""
     suffix = NUMPY_MODEL if getattr(program, "error_model", "python") == "numpy" else ""
     return {name + suffix: variants_by_name()[name + suffix] for name in variants_by_name()
-            if not name.endswith(NUMPY_MODEL) and (program.in_bounds or name != NO_BOUNDSCHECK)
+            if not name.endswith(NUMPY_MODEL) and "entry" not in variants_by_name()[name]
+            and (program.in_bounds or name != NO_BOUNDSCHECK)
             and (getattr(program, "parallel", False) or name not in (PARALLEL, PARALLEL_O0))
             and (_cached(program) or name not in (CACHE_STORED, CACHE_LOADED))}
 
@@ -379,18 +393,49 @@ def fmt_args(args) -> str:
     return "(" + ", ".join(literal(a) for a in args) + ")"
 
 
+def compiled(py, options: dict, args: tuple = (), dispatcher=None):
+    """The callable of the variant of ``options``: ``compile(py, **options)``, or for an entry
+    point's (``entry`` in ``options``) ``entry_points.compiled``'s for ``args`` -- ``None`` where
+    it does not apply to them, a callable raising what compiling it raised where that failed."""
+    from compiler import compile
+
+    if "entry" not in options:
+        return compile(py, **options)
+    from .entry_points import compiled as entry_point
+
+    try:
+        return entry_point(py, options, args, dispatcher)
+    except Exception as err:  # noqa: BLE001 -- compared with CPython's outcome as any exception
+        failure = err
+
+        def refused(*_):
+            raise failure
+        refused.result_dtype = None
+        return refused
+
+
+def reference(fn, options: dict, got):
+    """CPython's callable for a variant's callable ``got`` (``fn`` itself but for ``vectorize``:
+    ``entry_points.elementwise``)."""
+    if "entry" not in options or getattr(got, "result_dtype", 1) is None:
+        return fn
+    from .entry_points import reference as entry_reference
+
+    return entry_reference(fn, options, got)
+
+
 def assert_agrees(fn, args: tuple, approx: tuple[int, ...] = (), **options) -> None:
     """``fn(*args)`` compiled with ``options`` agrees with CPython (for regression tests;
     ``approx``: the positions of float reductions in the result)."""
-    from compiler import compile
-
-    reference = fn
+    ref = fn
     if options.get("error_model", "python") == "numpy":   # CPython runs the module with NumPy's division
         namespace = {"__name__": "reference"}
         exec(reference_source(inspect.getsource(inspect.getmodule(fn)), options), namespace)  # noqa: S102
-        reference = namespace[fn.__name__]
-    want = outcome(reference, args)
-    got = outcome(compile(fn, **options), args)
+        ref = namespace[fn.__name__]
+    got_fn = compiled(fn, options, args)
+    assert got_fn is not None, "the variant does not apply to these arguments"
+    want = outcome(reference(ref, options, got_fn), args)
+    got = outcome(got_fn, args)
     assert agree(got, want, approx, options.get("parallel", False)), \
         f"compiled: {describe(got)}; CPython: {describe(want)}"
 
@@ -423,21 +468,64 @@ def check_program(seed, k: int, directory: str, dtypes: str = "64") -> dict:
     program = generate(pseed)
     module = load_module(program.source, directory, f"fuzz_{abs(hash(pseed))}_{k}")
     options = {"error_model": getattr(program, "error_model", "python")}
-    reference = module if reference_source(program.source, options) == program.source else \
+    reference_module = module if reference_source(program.source, options) == program.source else \
         load_module(reference_source(program.source, options), directory, f"fuzz_{abs(hash(pseed))}_{k}_reference")
     mismatches = []
-    compiled = {}
+    dispatchers = {}
+    made = {}
     for fn, args in calls(program, pseed, dtypes):
         py = getattr(module, fn.name)
-        if fn.name not in compiled:
-            compiled[fn.name] = {name: compile(py, **options) for name, options in variants(program).items()}
-        want = outcome(getattr(reference, fn.name), args)
-        for name, cfunc in compiled[fn.name].items():
-            got = outcome(cfunc, args)
+        if fn.name not in dispatchers:
+            dispatchers[fn.name] = {name: compile(py, **options) for name, options in variants(program).items()}
+        want = outcome(getattr(reference_module, fn.name), args)
+        for name, dispatcher in dispatchers[fn.name].items():
+            got = outcome(dispatcher, args)
             if not agree(got, want, fn.approx, variants_by_name()[name].get("parallel", False)):
                 mismatches.append(f"{fn.name}{fmt_args(args)} at {name}: got {describe(got)}, "
                                   f"CPython gives {describe(want)}")
+    for fn, name, args in entry_calls(program, pseed, dtypes):   # cfunc and vectorize (entry_points)
+        options = variants_by_name()[name]
+        key = (fn.name, name, tuple((a.dtype.str, a.ndim) if isinstance(a, np.ndarray) else type(a) for a in args))
+        if key not in made:   # one per function and argument types
+            made[key] = compiled(getattr(module, fn.name), options, args,
+                                 dispatchers.get(fn.name, {}).get("-O3" + _suffix(program)))
+        got_fn = made[key]
+        if got_fn is None:
+            continue
+        want = outcome(reference(getattr(reference_module, fn.name), options, got_fn), args)
+        got = outcome(got_fn, args)
+        if not agree(got, want, fn.approx, options.get("target") == "parallel"):
+            mismatches.append(f"{fn.name}{fmt_args(args)} at {name}: got {describe(got)}, "
+                              f"CPython gives {describe(want)}")
     return {"k": k, "seed": pseed, "mismatches": mismatches}
+
+
+def _suffix(program) -> str:
+    return NUMPY_MODEL if getattr(program, "error_model", "python") == "numpy" else ""
+
+
+def entry_calls(program, pseed, dtypes: str = "64"):
+    """The calls of the entry-point variants (``entry_points``): (function, variant, arguments):
+    a cfunc's the function's calls, a vectorize variant's arrays of their elements and more, a
+    guvectorize variant's stacked operands (``gufunc_gen.stacked_calls``)."""
+    from .entry_points import CFUNC, GUVECTORIZE, GUVECTORIZE_PARALLEL, c_callable, entry_variants, vectorize_inputs
+
+    by_function: dict[str, list[tuple]] = {}
+    for fn, args in calls(program, pseed, dtypes):
+        by_function.setdefault(fn.name, []).append(args)
+    for fn in program.functions:
+        for name in entry_variants(program, fn):
+            if name in (GUVECTORIZE, GUVECTORIZE_PARALLEL):
+                from .gufunc_gen import stacked_calls
+
+                for args in stacked_calls(program, pseed, dtypes, name == GUVECTORIZE_PARALLEL):
+                    yield fn, name + _suffix(program), args
+            elif name == CFUNC:
+                for args in by_function.get(fn.name, []):
+                    if c_callable(args):
+                        yield fn, name + _suffix(program), args
+            else:
+                yield fn, name + _suffix(program), vectorize_inputs(pseed, fn, by_function.get(fn.name, []))
 
 
 def worker(seed, start: int, count: int, dtypes: str) -> None:

@@ -4,7 +4,8 @@
     python -m tests.fuzz.shrink 3-34 --dtypes all   # ... with the inputs of ``runner --dtypes all``
 
 A failure is one call: a function of the program, its arguments and the
-compiled variant (``-O0``, ``-O3``, ``-O3 boundscheck=False``, ``-O3 parallel=True``).  Its *symptom*
+compiled variant (``-O0``, ``-O3``, ``-O3 boundscheck=False``, ``-O3 parallel=True``, and the
+entry points' ``-O3 cfunc``, ``-O3 vectorize``, ``-O3 guvectorize``...: ``runner.compiled``).  Its *symptom*
 says how the compiled outcome differs from CPython's: a wrong value, a
 different exception, or a crash of the process.  The shrinker edits the
 module's syntax tree -- drops functions and statements, replaces an ``if`` or
@@ -104,12 +105,16 @@ def symptom(failure: Failure, directory: str) -> tuple | None:
         return None
     options = runner.variants_by_name()[failure.variant]
     reference = runner.reference_source(failure.source, options)
-    want = _run_limited(py if reference == failure.source else getattr(_load(reference, directory), failure.function),
+    made = compile(py, **options) if "entry" not in options else runner.compiled(py, options, failure.args)
+    if made is None:
+        return None
+    want = _run_limited(runner.reference(py if reference == failure.source else
+                                         getattr(_load(reference, directory), failure.function), options, made),
                         failure.args)
     if want is None or want[0] == "value" and not _generated_kind(want[1]):
         return None
-    got = runner.outcome(compile(py, **options), failure.args)
-    if runner.agree(got, want, failure.approx, options.get("parallel", False)):
+    got = runner.outcome(made, failure.args)
+    if runner.agree(got, want, failure.approx, options.get("parallel", False) or options.get("target") == "parallel"):
         return None
     if got[0] == "raised" and (want[0] != "raised" or type(got[1]) is not type(want[1])):
         return ("raised", type(got[1]).__name__, _message_shape(got[1]), _kind(want))
@@ -390,6 +395,21 @@ def _find(seed, dtypes: str) -> None:
                     print(json.dumps({"function": fn.name, "variant": variant, "note": note,
                                       "args": [runner.literal(a) for a in args]}))
                     return
+        for fn, variant, args in runner.entry_calls(program, seed, dtypes):   # cfunc, vectorize, guvectorize
+            options = runner.variants_by_name()[variant]
+            print(json.dumps({"function": fn.name, "variant": variant,
+                              "args": [runner.literal(a) for a in args]}), flush=True)
+            made = runner.compiled(getattr(module, fn.name), options, args)
+            if made is None:
+                continue
+            want = runner.outcome(runner.reference(getattr(reference, fn.name), options, made), args)
+            got = runner.outcome(made, args)
+            if not runner.agree(got, want, fn.approx, options.get("target") == "parallel"):
+                note = (f"{fn.name}{runner.fmt_args(args)} at {variant}: got {runner.describe(got)}, "
+                        f"CPython gives {runner.describe(want)}")
+                print(json.dumps({"function": fn.name, "variant": variant, "note": note,
+                                  "args": [runner.literal(a) for a in args]}))
+                return
     print(json.dumps(None))
 
 
