@@ -15,9 +15,11 @@ and one int, float or bool result) is also compiled
 * with ``vectorize([signature])`` (:data:`VECTORIZE`), called on NumPy arrays (int64,
   float64, bool) of several of the generated inputs, one element per input: the result must
   be an array of the signature's result dtype whose elements are CPython's results of the
-  elements (:func:`elementwise`, which calls the plain function on the elements as Python
-  numbers); where an element raises in CPython, the ufunc raises the exception of the first
-  failing element, after what the elements before it printed;
+  elements (:func:`elementwise`, which calls the plain function on the elements as NumPy
+  scalars, the kernel's semantics; calls where NumPy's scalars warn instead of raising
+  Python's ``ZeroDivisionError`` are not compared); where an element raises in CPython, the
+  ufunc raises the exception of the first failing element, after what the elements before
+  it printed;
 * with ``vectorize([signature], target="parallel")`` (:data:`VECTORIZE_PARALLEL`), on a
   share of those functions, on the inputs tiled to :data:`PARALLEL_ELEMENTS` elements (so
   that the runner's threads each get a share), compared with CPython's results of the inputs,
@@ -34,6 +36,7 @@ import ast
 import hashlib
 import random
 import sys
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -221,12 +224,38 @@ def tile_count(arrays) -> int:
     return -(-PARALLEL_ELEMENTS // max(n, 1))
 
 
+#: what compiling a vectorize kernel refuses because its parameters are NumPy scalars (strong
+#: types) where the generator typed Python numbers: a dict of an int parameter and int literals
+STRONG_TYPE_REFUSALS = ("containers of mixed types",)
+
+
+def refused_strongly(options: dict, got) -> bool:
+    """``got`` (an outcome) is a vectorize kernel's refusal of :data:`STRONG_TYPE_REFUSALS`."""
+    return options.get("entry") == "vectorize" and got[0] == "raised" and type(got[1]).__name__ == "TypingError" \
+        and any(words in str(got[1]) for words in STRONG_TYPE_REFUSALS)
+
+
+class NumpyScalarWarning(Exception):
+    """CPython warned (``RuntimeWarning``) running an element with NumPy scalars -- ``np.int64(1) // 0``
+    is 0 with a warning, ``np.float64(1.0) / 0.0`` inf -- where the kernel raises Python's
+    ``ZeroDivisionError`` (documented): such a call is not compared."""
+
+
 def elementwise(fn: Callable, result_dtype, parallel: bool = False) -> Callable:
-    """CPython's ufunc of ``fn``: ``fn`` of each element (as a Python number), in order; the
-    results as an array of ``result_dtype``, or the first failing element's exception (after
-    what the elements before it printed)."""
+    """CPython's ufunc of ``fn``: ``fn`` of each element, in order -- as a NumPy scalar of the
+    loop's type, as the kernel gets it (``np.int64``: NumPy 2's promotion) --; the results as an
+    array of ``result_dtype``, or the first failing element's exception (after what the elements
+    before it printed); :class:`NumpyScalarWarning` where NumPy's scalars warn."""
+    def element(*values):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            try:
+                return fn(*values)
+            except RuntimeWarning as err:
+                raise NumpyScalarWarning(str(err)) from None
+
     def call(*arrays):
-        results = [fn(*(a[k].item() for a in arrays)) for k in range(len(arrays[0]))]
+        results = [element(*(a[k] for a in arrays)) for k in range(len(arrays[0]))]
         out = np.array([r.item() if isinstance(r, np.generic) else r for r in results], dtype=result_dtype)
         return np.tile(out, (tile_count(arrays), 1)) if parallel else out
 
