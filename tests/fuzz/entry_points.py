@@ -225,8 +225,8 @@ def tile_count(arrays) -> int:
 
 
 #: what compiling a vectorize kernel refuses because its parameters are NumPy scalars (strong
-#: types) where the generator typed Python numbers: a dict of an int parameter and int literals
-STRONG_TYPE_REFUSALS = ("containers of mixed types",)
+#: types) where the generator typed Python numbers: a dict or list of a parameter and literals
+STRONG_TYPE_REFUSALS = ("containers of mixed types", "a list of mixed types", "items have different types")
 
 
 def refused_strongly(options: dict, got) -> bool:
