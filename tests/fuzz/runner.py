@@ -132,9 +132,12 @@ def _cached(program) -> bool:
 # ---------------------------------------------------------------- the reference
 #: helpers of :func:`reference_source`: ``/``, ``//``, ``%`` by zero as ``error_model="numpy"``
 #: compiles them (NumPy's results: float quotients inf, -inf or NaN, float ``%`` NaN, int
-#: ``//`` and ``%`` 0), any other operands as CPython
+#: ``//`` and ``%`` 0, of Python ints and NumPy's, which vectorize kernels get), any other
+#: operands as CPython
 NUMPY_MODEL_HELPERS = """
 import math as _math
+
+import numpy as _np
 
 
 def _ieee_quotient(a, b):
@@ -150,7 +153,7 @@ def _np_truediv(a, b):
 
 def _np_floordiv(a, b):
     if b == 0:
-        return 0 if isinstance(a, int) and isinstance(b, int) else _ieee_quotient(a, b)
+        return 0 if isinstance(a, (int, _np.integer)) and isinstance(b, (int, _np.integer)) else _ieee_quotient(a, b)
     return a // b
 
 
@@ -158,7 +161,7 @@ def _np_mod(a, b):
     if isinstance(a, str):
         return a % b
     if b == 0:
-        return 0 if isinstance(a, int) and isinstance(b, int) else _math.nan
+        return 0 if isinstance(a, (int, _np.integer)) and isinstance(b, (int, _np.integer)) else _math.nan
     return a % b
 """
 _NUMPY_MODEL_OPS = {ast.Div: "_np_truediv", ast.FloorDiv: "_np_floordiv", ast.Mod: "_np_mod"}
