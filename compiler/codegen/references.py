@@ -20,6 +20,9 @@ class ModuleReferences(References):
         super().__init__(prefix)
         self.module = module
         self._invariant: Any = None
+        #: how :meth:`finish` defined the globals (None: not yet); code lowered after it (a
+        #: C callback's or a ufunc loop's wrapper, around a finished module) defines its own so
+        self._patchable: bool | None = None
 
     def load(self, b: lir.IRBuilder, symbol: str, typ: lir.Type = _PTR) -> lir.Value:
         """The address the reference ``symbol`` holds, loaded at ``b`` (as ``typ``: a
@@ -28,6 +31,8 @@ class ModuleReferences(References):
         if g is None:
             g = lir.GlobalVariable(self.module, _PTR, symbol)
             g.align = 8
+            if self._patchable is not None:
+                self._define(g, next(ref for ref in self if ref.symbol == symbol))
         if self._invariant is None:
             self._invariant = self.module.add_metadata([])
         value = b.load(g, typ=typ)
@@ -36,11 +41,14 @@ class ModuleReferences(References):
 
     def finish(self, patchable: bool) -> None:
         """Define the globals (see :meth:`References.definitions`)."""
+        self._patchable = patchable
         for ref in self:
-            g = self.module.globals[ref.symbol]
-            if patchable:
-                g.initializer = lir.Constant(_PTR, None)
-            else:
-                g.initializer = lir.Constant(lir.IntType(64), signed(ref.address)).inttoptr(_PTR)
-                g.global_constant = True
-                g.linkage = "internal"
+            self._define(self.module.globals[ref.symbol], ref)
+
+    def _define(self, g: lir.GlobalVariable, ref: Any) -> None:
+        if self._patchable:
+            g.initializer = lir.Constant(_PTR, None)
+        else:
+            g.initializer = lir.Constant(lir.IntType(64), signed(ref.address)).inttoptr(_PTR)
+            g.global_constant = True
+            g.linkage = "internal"

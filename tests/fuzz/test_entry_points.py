@@ -92,11 +92,9 @@ def test_a_few_gufunc_programs_agree_with_cpython():
     assert not failing, [(r["seed"], (r.get("crash") or r["mismatches"][0])[:300]) for r in failing]
 
 
-@pytest.mark.xfail(reason="cfunc and vectorize of a function drawing from np.random fail to link: the entry "
-                          "guards of the C function (compiler.codegen.cabi) and of the ufunc loop "
-                          "(compiler.codegen.ufunc_loops) add references after the module's were defined",
-                   strict=True)
 def test_cfunc_and_vectorize_of_a_function_that_draws():
+    """(The entry guards of the C function and of the ufunc loop add references after the
+    module's were defined: ``compiler.codegen.references`` defines those as they come.)"""
     from compiler import cfunc, vectorize
 
     np.random.seed(1)
