@@ -73,11 +73,11 @@ def _draw(program, salt: str) -> int:
     return int(hashlib.sha256((salt + program.source).encode()).hexdigest(), 16)
 
 
-#: an open compiler bug the variants steer around (True once fixed): ``cfunc`` and ``vectorize``
-#: of a function drawing from ``np.random`` fail to link ("Symbols not found: pyjit.ref.k.1"):
-#: the C function's and the ufunc loop's entry guards add references (the generator's lock)
-#: after the module's references were defined (``tests/fuzz/test_entry_points.py``)
-RANDOM_IN_ENTRY_POINTS = False
+#: a compiler bug the variants steered around while it was open (True: fixed): ``cfunc`` and
+#: ``vectorize`` of a function drawing from ``np.random`` failed to link ("Symbols not found:
+#: pyjit.ref.k.1"): the entry guards of the C function and of the ufunc loop added references
+#: (the generator's lock) after the module's were defined (``tests/fuzz/test_entry_points.py``)
+RANDOM_IN_ENTRY_POINTS = True
 
 
 def entry_variants(program, fn) -> list[str]:
