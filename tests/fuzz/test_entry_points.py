@@ -4,7 +4,6 @@ import ast
 import math
 
 import numpy as np
-import pytest
 
 from . import runner
 from .entry_points import (CFUNC, GUVECTORIZE, VECTORIZE, NumpyScalarWarning, cfunc_call, elementwise,
