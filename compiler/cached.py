@@ -11,7 +11,10 @@ linked against.  The argument types are the key's.
 
 Loading resolves every reference first (``compiler.relocate``) and only then
 opens the library and writes the addresses into it: an entry that cannot be
-resolved is a miss before any of its code is mapped.
+resolved is a miss before any of its code is mapped.  NumPy's distribution
+functions (``np.random.poisson``, ``randint``: ``runtime.nprandom``), which the JIT
+links from NumPy's static ``libnpyrandom.a``, are copied into the stored library
+from that archive, so that a process of cached code needs no LLVM for them.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from typing import Any, Callable
 
 from runtime.errors import ErrorSites
 from runtime.memory import CACHED_HELPERS, helpers_ir, provide_helpers
+from runtime.nprandom import distribution_archive
 
 from .cache import FunctionCache, NotCacheable, type_data, type_of
 from .callees import FUNCTION, FunctionArgument
@@ -106,9 +110,11 @@ class _Store:
                         "keeps_arrays": any(func.attributes.get("keeps_arrays") for func in module),
                         "references": [[ref.symbol, list(ref.descriptor)] for ref in refs], "needs": []}
 
+            members = [(ref.descriptor[1], distribution_archive()) for ref in refs if ref.descriptor[0] == "distribution"]
+
             def build(path: str) -> None:
                 _, needs = get_engine().shared_object(lowered.llvm_ir, path, options.opt, entry.sym_name,
-                                                      options.llvm_vectorize, cold, linked)
+                                                      options.llvm_vectorize, cold, linked, members)
                 manifest["needs"] = needs
             try:
                 library = sharedlib.load(self.fcache.store(self.parts, build, manifest))
@@ -165,8 +171,11 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
              "defaults": lambda: py_func.__defaults__, "kwdefaults": lambda: py_func.__kwdefaults__,
              "kwdefaults_version": lambda: _dict_version(py_func.__kwdefaults__),
              "default": lambda name: parameters[name].default}
-    resolved = [(symbol, resolve(descriptor, parts)) for symbol, descriptor in manifest["references"]]
+    resolved = [(symbol, resolve(descriptor, parts)) for symbol, descriptor in manifest["references"]
+                if descriptor[0] != "distribution"]
     library = open_library()
+    resolved += [(symbol, (library.address(descriptor[1]), None)) for symbol, descriptor in manifest["references"]
+                 if descriptor[0] == "distribution"]   # copied into the library (``_Store``)
     for symbol, (address, _) in resolved:
         write_pointer(library.address(symbol), address)
     provide_helpers(*(library.address(name) for name in CACHED_HELPERS), library)

@@ -193,13 +193,15 @@ class Engine:
 
     def shared_object(self, llvm_ir: str, path: str, opt_level: int = 3, name: str = "module",
                       loop_vectorize: bool = True, cold: Sequence[str] = (),
-                      linked: Sequence[str] = ()) -> tuple[str, list[str]]:
+                      linked: Sequence[str] = (), members: Sequence[tuple[str, str]] = ()) -> tuple[str, list[str]]:
         """Optimize ``llvm_ir`` as :meth:`compile` does and write it to ``path`` as a shared
         library (position-independent code, linked by the system's linker, ``sharedlib``);
         the libraries that define the symbols the module
         imports privately (NumPy's BLAS, the OpenMP runtime) are its dependencies, by name: a
         process loads them before the library (``sharedlib.load``).  Returns the optimized
-        module's text and the names of those libraries (``"blas"``, ``"openmp"``).
+        module's text and the names of those libraries (``"blas"``, ``"openmp"``).  ``members``:
+        (symbol, static archive) of functions to copy into the library from archives (NumPy's
+        distribution functions, ``runtime.nprandom``), exported under their names.
 
         Raises :class:`LLVMError` if LLVM rejects the text, :class:`sharedlib.LinkError` if
         there is no linker or it fails."""
@@ -215,7 +217,7 @@ class Engine:
                 image = machine.emit_object(module)
             except RuntimeError as err:
                 raise LLVMError(f"code generation for {name} failed: {err}") from None
-        sharedlib.link(image, path, [file for _, file in needed])
+        sharedlib.link(image, path, [file for _, file in needed], members)
         return optimized, [kind for kind, _ in needed]
 
     def _pic_machine(self, codegen_level: int) -> Any:

@@ -106,13 +106,18 @@ DISTRIBUTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-@functools.cache
-def _distribution_addresses() -> dict[str, int]:
+def distribution_archive() -> str:
+    """The static library of NumPy's distribution functions (NumPy ships it for extensions)."""
     import os
 
+    return os.path.join(os.path.dirname(np.random.__file__), "lib", "libnpyrandom.a")
+
+
+@functools.cache
+def _distribution_addresses() -> dict[str, int]:
     from .engine import get_engine
 
-    path = os.path.join(os.path.dirname(np.random.__file__), "lib", "libnpyrandom.a")
+    path = distribution_archive()
     try:
         with open(path, "rb") as f:
             images = list(_archive_members(f.read()))

@@ -50,9 +50,10 @@ def linker() -> list[str] | None:
     return None
 
 
-def link(image: bytes, path: str, needed: Sequence[str] = ()) -> None:
+def link(image: bytes, path: str, needed: Sequence[str] = (), members: Sequence[tuple[str, str]] = ()) -> None:
     """Write the object file ``image`` to ``path`` as a shared library that depends on the
-    library files ``needed``."""
+    library files ``needed`` and holds the functions ``members`` names, (symbol, static
+    archive) each, copied from their archives (exported under their names)."""
     import subprocess
 
     command = linker()
@@ -63,7 +64,8 @@ def link(image: bytes, path: str, needed: Sequence[str] = ()) -> None:
     with open(obj, "wb") as file:
         file.write(image)
     try:
-        done = subprocess.run([*command, "-shared", "-z", "noexecstack", "-o", path, obj, *needed],
+        pulled = [arg for symbol, _ in members for arg in ("-u", symbol)] + list(dict.fromkeys(a for _, a in members))
+        done = subprocess.run([*command, "-shared", "-z", "noexecstack", "-o", path, obj, *needed, *pulled],
                               capture_output=True, text=True)
     except OSError as err:
         raise LinkError(f"the linker {command[0]} could not run: {err}") from None

@@ -243,7 +243,7 @@ def test_parallel_blas_and_random_code_is_stored_and_loaded():
     def draws(n):
         s = 0.0
         for _ in range(n):
-            s += np.random.random()
+            s += np.random.random() + np.random.poisson(2.0)   # NumPy's distributions: copied in
         return s
     a = np.arange(1000.0)
     m = np.arange(12.0).reshape(3, 4)
@@ -327,6 +327,34 @@ def test_processes_writing_the_same_entry_at_once_leave_a_whole_one(tmp_path):
     assert result == "21.0" and ": hit" in info and llvm == "llvm not loaded"
     leftovers = [p.name for p in (tmp_path / "cache").rglob(".*")]
     assert leftovers == []
+
+
+def test_code_drawing_from_numpys_distributions_loads_without_llvm(tmp_path):
+    (tmp_path / "kernels_d.py").write_text(textwrap.dedent("""
+        import numpy as np
+        from compiler import compile
+
+        @compile(cache=True)
+        def total(a):
+            s = 0.0
+            for x in a:
+                s += x + np.random.poisson(3.0)
+            return s
+    """))
+    _run(tmp_path, "kernels_d")
+    probe = textwrap.dedent(f"""
+        import sys, numpy as np
+        sys.path.insert(0, {str(tmp_path)!r})
+        import kernels_d
+        np.random.seed(7)
+        got = kernels_d.total(np.arange(6.0))
+        np.random.seed(7)
+        print(got == kernels_d.total.py_func(np.arange(6.0)), "llvmlite.binding" in sys.modules)
+    """)
+    env = {**os.environ, "PYTHONPATH": ROOT, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "False"]
 
 
 def test_the_first_call_in_another_process_does_not_trace(tmp_path):
