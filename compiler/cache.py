@@ -228,7 +228,7 @@ class FunctionCache:
         event = CacheEvent(signature, outcome, detail)
         self.events.append(event)
         if self.debug:
-            print(f"pyjit cache: {self.name}{event}", file=sys.stderr)
+            print(f"pyjit cache: {self.py_func.__module__}.{event}", file=sys.stderr)
 
     def key_parts(self, arguments: list, result: Any) -> dict[str, Any]:
         """The key's parts for a specialisation (:class:`NotCacheable` if it has none)."""
