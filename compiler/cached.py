@@ -160,7 +160,7 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
 
     from runtime.boxing import ResultUnpacker
 
-    from .fastcall import PrebuiltWrapper, _boxer, _dict_version, _raiser
+    from .fastcall import PrebuiltWrapper, _boxer, _dict_version, _native_binding, _raiser
     from .references import References
 
     result_type = type_of(manifest["result"])
@@ -181,7 +181,7 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
     provide_helpers(*(library.address(name) for name in CACHED_HELPERS), library)
     keep = [boxer, raiser, *(obj for _, (_, obj) in resolved if obj is not None)]
     wrapper = None
-    if manifest["wrapper"] and native:
-        wrapper = PrebuiltWrapper("", References("w"), keep, key, nogil, binding)
+    if manifest["wrapper"] and native and _native_binding(key, binding) is not False:   # as it was built
+        wrapper = PrebuiltWrapper("", References("w"), keep, key, nogil, _native_binding(key, binding))
     return CompiledFunction(types, result_type, None, None, "", library, error_sites, wrapper=wrapper,
                             symbol=manifest["symbol"], stored_keeps_arrays=manifest["keeps_arrays"], keep=keep)
