@@ -718,21 +718,28 @@ def _with_aligned_copies(call: Callable, args: tuple, kwargs: dict) -> Any:
 
     Decision: compiled code reads and writes elements at their natural alignment, and arrays
     with misaligned data are common where buffers are read in place (Dask workers deserialize
-    message frames so); a copy makes the call behave as on the original, except that the code
-    sees a block of its own: two arguments that overlap in memory, one of them misaligned, do
-    not alias inside the call."""
-    copies: list[tuple[Any, Any]] = []
+    message frames so); a copy makes the call behave as on the original.  The same array passed
+    twice is one copy.  A misaligned array whose memory another array argument may share (an
+    overlapping view) is a ``TypeError``: separate copies would not alias inside the call as the
+    originals do in Python."""
+    import numpy as np
+
+    values = [*args, *kwargs.values()]
+    arrays = [a for a in values if type(a) in _ARRAY_TYPES]
+    copies: dict[int, tuple[Any, Any]] = {}
+    for a in arrays:
+        if not a.flags.aligned and id(a) not in copies:
+            if any(b is not a and np.may_share_memory(a, b) for b in arrays):
+                raise TypeError("compiled functions take a misaligned array as an aligned copy, but this one may "
+                                "share memory with another array argument; pass aligned arrays (a.copy())")
+            copies[id(a)] = (a, a.copy(order="K"))
 
     def aligned(a: Any) -> Any:
-        if type(a) not in _ARRAY_TYPES or a.flags.aligned:
-            return a
-        copy = a.copy(order="K")
-        copies.append((a, copy))
-        return copy
+        return copies[id(a)][1] if id(a) in copies and copies[id(a)][0] is a else a
     try:
         return call(*[aligned(a) for a in args], **{name: aligned(a) for name, a in kwargs.items()})
     finally:
-        for original, copy in copies:
+        for original, copy in copies.values():
             if original.flags.writeable:
                 original[...] = copy
 

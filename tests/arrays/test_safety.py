@@ -326,6 +326,20 @@ def test_misaligned_arrays_are_passed_as_aligned_copies_written_back():
     np.testing.assert_array_equal(misaligned, np.arange(5.0) * 8)
 
 
+def test_a_misaligned_array_passed_twice_is_one_copy_and_overlapping_views_are_refused():
+    raw = np.zeros(8 * 6 + 1, np.uint8)
+    misaligned = raw[1:].view(np.float64)
+
+    def bump_both(a, b):
+        a[0] += 1.0
+        return b[0]
+    f = compile(bump_both)
+    assert f(misaligned, misaligned) == 1.0   # the write through a is seen through b, as in CPython
+    assert misaligned[0] == 1.0
+    with pytest.raises(TypeError, match="may share memory"):
+        f(misaligned[1:], misaligned[:-1])
+
+
 def _doubles_then_fails(a):
     for i in range(a.shape[0]):
         a[i] *= 2.0
