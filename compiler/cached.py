@@ -89,8 +89,7 @@ class _Store:
         from runtime import sharedlib
         from runtime.engine import get_engine
 
-        from .fastcall import WRAPPER_SYMBOL
-        from .pipeline import jit_module
+        from .pipeline import jit_module, linked_wrapper
 
         tables = [lowered.references] + ([prebuilt.references] if prebuilt is not None else [])
         refs = [ref for table in tables for ref in table]
@@ -102,8 +101,7 @@ class _Store:
             reason = "no linker found to make a shared library (install binutils' ld or a C compiler)"
         compiled = None
         if not reason:
-            linked, cold = ([prebuilt.text], (*lowered.cold, WRAPPER_SYMBOL)) if prebuilt is not None \
-                else ([], lowered.cold)
+            linked, cold = linked_wrapper(lowered, prebuilt)
             linked = [*linked, helpers_ir(CACHED_HELPERS)]   # a process of cached code needs no LLVM for them
             manifest = {"signature": self.signature, "symbol": _entry_symbol(entry), "result": type_data(entry.result_type),
                         "error_sites": sites_data(lowered.error_sites), "wrapper": prebuilt is not None,

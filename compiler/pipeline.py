@@ -196,14 +196,22 @@ def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: C
     own, and give the specialisation whose entry is ``entry``."""
     from runtime.engine import get_engine
 
-    from .fastcall import WRAPPER_SYMBOL
-
-    linked, cold = ([wrapper.text], (*lowered.cold, WRAPPER_SYMBOL)) if wrapper is not None else ((), lowered.cold)
+    linked, cold = linked_wrapper(lowered, wrapper)
     library = get_engine().compile(lowered.llvm_ir, opt_level=options.opt, name=entry.sym_name,
                                    loop_vectorize=options.llvm_vectorize, cold=cold, linked=linked,
                                    names=_perf_names(module, entry, wrapper is not None))
     return CompiledFunction(tuple(entry.arg_types), entry.result_type, module, entry, lowered.llvm_ir, library,
                             lowered.error_sites, wrapper=wrapper)
+
+
+def linked_wrapper(lowered: LoweredModule, wrapper: Any) -> tuple[list[str], tuple[str, ...]]:
+    """The texts to link into ``lowered`` (the native call ``wrapper``'s, if any) and the
+    functions not to optimize (its cold ones, and the wrapper's)."""
+    from .fastcall import WRAPPER_SYMBOL
+
+    if wrapper is None:
+        return [], lowered.cold
+    return [wrapper.text], (*lowered.cold, WRAPPER_SYMBOL)
 
 
 def _perf_names(module: Module, entry: FuncOp, wrapped: bool) -> dict[str, str] | None:
