@@ -224,23 +224,13 @@ def reduce_dispatcher(d: Dispatcher) -> tuple:
 
 def _load_dispatcher(module: str, qualname: str, spec: tuple) -> Dispatcher:
     """The compiled function a reference names (see the module docstring)."""
-    found = _find(module, qualname, "the compiled function")
-    if isinstance(found, Dispatcher):
-        differences = _same_dispatcher(found, spec)
-        if differences:
-            raise pickle.UnpicklingError(f"cannot unpickle the compiled function {module}.{qualname}: it is "
-                                         f"compiled with other options in this process ({differences}); both "
-                                         "processes must run the same code")
-        return found
-    if not inspect.isfunction(found):
-        raise pickle.UnpicklingError(f"cannot unpickle the compiled function {module}.{qualname}: in this "
-                                     f"process that name holds {type(found).__name__} {found!r}, not a function")
-    key, values = _key(found, spec), dict(spec)
-    with _lock:
-        made = _made.get(key)
-        made = _pickled.get(key) if made is None else made
-        if made is None:
-            made = _made[key] = Dispatcher(found, (), CompileOptions(**values["options"]), values["static"])
+    values = dict(spec)
+    made, named = _existing_or_made(module, qualname, spec, Dispatcher, "the compiled function", "compiled",
+                                    lambda found: _same_dispatcher(found, spec),
+                                    lambda function: Dispatcher(function, (), CompileOptions(**values["options"]),
+                                                                values["static"]))
+    if named:   # the dispatcher the module holds, as it is
+        return made
     for signature in values["signatures"]:   # as compile("sig")(f) did; a signature it has is not compiled again
         made.compile(signature)
     return made
@@ -322,24 +312,35 @@ def reduce_lazy_ufunc(u: LazyUFunc) -> tuple:
 
 
 def _load_lazy_ufunc(module: str, qualname: str, spec: tuple) -> LazyUFunc:
-    found = _find(module, qualname, "the vectorize function")
-    if isinstance(found, LazyUFunc):
-        differences = _differences(spec, _ufunc_spec(found))
-        if differences:
-            raise pickle.UnpicklingError(f"cannot unpickle the vectorize function {module}.{qualname}: it is made "
-                                         f"with other options in this process ({differences}); both processes "
-                                         "must run the same code")
-        return found
+    values = dict(spec)
+    return _existing_or_made(module, qualname, spec, LazyUFunc, "the vectorize function", "made",
+                             lambda found: _differences(spec, _ufunc_spec(found)),
+                             lambda function: LazyUFunc(function, values["nin"], values["identity"],
+                                                        CompileOptions(**values["options"]), values["parallel"]))[0]
+
+
+def _existing_or_made(module: str, qualname: str, spec: tuple, kind: type, what: str, verb: str,
+                      differences: Callable[[Any], str], make: Callable[[Callable], Any]) -> tuple[Any, bool]:
+    """What a reference names, and whether the module holds it as it is: the ``kind`` object found
+    there (with the pickled options: else an ``UnpicklingError`` listing ``differences``), or one
+    ``make`` makes of the plain function found there, once per function and options in this
+    process."""
+    found = _find(module, qualname, what)
+    if isinstance(found, kind):
+        different = differences(found)
+        if different:
+            raise pickle.UnpicklingError(f"cannot unpickle {what} {module}.{qualname}: it is {verb} with other "
+                                         f"options in this process ({different}); both processes must run the "
+                                         "same code")
+        return found, True
     if not inspect.isfunction(found):
-        raise pickle.UnpicklingError(f"cannot unpickle the vectorize function {module}.{qualname}: in this "
-                                     f"process that name holds {type(found).__name__} {found!r}, not a function")
+        raise pickle.UnpicklingError(f"cannot unpickle {what} {module}.{qualname}: in this process that name "
+                                     f"holds {type(found).__name__} {found!r}, not a function")
     key = _key(found, spec)
     with _lock:
         made = _made.get(key)
         made = _pickled.get(key) if made is None else made
         if made is None:
-            values = dict(spec)
-            made = _made[key] = LazyUFunc(found, values["nin"], values["identity"],
-                                          CompileOptions(**values["options"]), values["parallel"])
-    return made
+            made = _made[key] = make(found)
+    return made, False
 
