@@ -279,7 +279,7 @@ class FunctionCache:
         try:
             _load_dependencies(manifest.get("needs", []))
             compiled = make(manifest, lambda: sharedlib.load(library_path))
-        except (OSError, LookupError, ValueError, KeyError, TypeError) as err:
+        except (OSError, LookupError, ValueError, TypeError, AttributeError) as err:   # LookupError: Key, Index
             self.record(signature, "miss", f"ignored an entry that does not load here ({type(err).__name__}: {err})")
             return None
         self.record(signature, "hit", f"loaded {digest[:12]}")

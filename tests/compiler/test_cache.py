@@ -131,7 +131,8 @@ def test_a_changed_option_or_cpu_is_a_miss(monkeypatch):
     assert "the CPU (model or features) changed" in str(g.cache_info())
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage manifest", "foreign manifest", "missing library"])
+@pytest.mark.parametrize("damage", ["truncate", "garbage manifest", "foreign manifest", "missing library",
+                                    "garbled references"])
 def test_damaged_entries_are_ignored_and_rebuilt(cache_dir, damage):
     a = np.arange(5.0)
     compile(cache=True)(kernel)(a, 5)
@@ -146,6 +147,10 @@ def test_damaged_entries_are_ignored_and_rebuilt(cache_dir, damage):
     elif damage == "foreign manifest":
         [other] = [m for f in cache_dir.iterdir() if f != folder for m in f.glob("*.json")]
         _replace(manifest, other.read_bytes())
+    elif damage == "garbled references":   # the key and the library intact: the manifest's data is not
+        entry = json.loads(manifest.read_text())
+        entry["references"] = [[], ["no such kind"], 7]
+        _replace(manifest, json.dumps(entry).encode())
     else:
         library.unlink()
     f = compile(cache=True)(kernel)
