@@ -311,7 +311,7 @@ def _private_symbols(module: Any) -> dict[str, int]:
     """The symbols ``module`` declares that the process does not export, by address:
     the CBLAS, LAPACKE and Fortran LAPACK functions of NumPy's BLAS (:mod:`runtime.blas`; a
     Fortran name ends with ``_``), which NumPy loads privately, and the OpenMP runtime's
-    functions and thread count of parallel loops (:mod:`runtime.threads`)."""
+    functions (:mod:`runtime.threads`)."""
     from . import threads
 
     found: dict[str, int | None] = {}
@@ -323,7 +323,7 @@ def _private_symbols(module: Any) -> dict[str, int]:
         blas = find()
         found.update({name: blas.address(name) for name in declared} if blas is not None else {})
     for g in (*module.functions, *module.global_variables):
-        if g.is_declaration and (g.name in threads.SYMBOLS or g.name == threads.NUM_THREADS_SYMBOL):
+        if g.is_declaration and g.name in threads.SYMBOLS:
             found[g.name] = threads.address(g.name)
     return {name: address for name, address in found.items() if address is not None}
 
@@ -337,7 +337,7 @@ def _private_libraries(module: Any) -> list[tuple[str, str]]:
     found = []
     if any(name in threads.SYMBOLS for name in names):
         found.append(("openmp", threads.library_file()))
-    if names - set(threads.SYMBOLS) - {threads.NUM_THREADS_SYMBOL}:
+    if names - set(threads.SYMBOLS):
         from .blas import find
 
         found.append(("blas", find().library._name))

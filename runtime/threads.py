@@ -11,7 +11,8 @@ the JIT links by address (:func:`address`; ``runtime.engine`` imports them):
   place in the team (``compiler.codegen.parallel`` gives each a contiguous share of
   the trips);
 * ``pyjit_num_threads``, an ``i32`` this module owns: how many threads a region
-  asks for (:func:`set_num_threads`).
+  asks for (:func:`set_num_threads`), which compiled code reads through a
+  reference (``compiler.references``: the address :func:`address` gives).
 
 Decision: the runtime is libiomp5, the LLVM OpenMP runtime as Intel ships it on
 PyPI (``intel-openmp``), loaded privately (``RTLD_LOCAL``: it does not clash with

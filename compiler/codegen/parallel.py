@@ -94,8 +94,7 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
         b.store(value, field(index))
     for k, v in enumerate(free):
         b.store(self.value(v), field(_FREE + k))
-    setting = module.refs.add(threads.address(threads.NUM_THREADS_SYMBOL), ("threads", "num_threads"))
-    requested = b.zext(b.load(module.refs.load(b, setting), typ=_I32), _I64)
+    requested = b.zext(num_threads(module, b), _I64)
     few = b.icmp_unsigned("<", count, requested)
     team = b.trunc(b.select(few, count, requested), _I32)
     team = b.select(b.icmp_unsigned("==", team, lir.Constant(_I32, 0)), lir.Constant(_I32, 1), team)
@@ -130,15 +129,13 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
     return results
 
 
-def num_threads(llvm: lir.Module) -> lir.GlobalVariable:
-    """The ``i32`` of ``runtime.threads`` that says how many threads a region asks for."""
+def num_threads(module: _ModuleLowering, b: lir.IRBuilder) -> lir.Value:
+    """The ``i32`` of ``runtime.threads`` that says how many threads a region asks for, read at
+    ``b`` (through a reference: ``compiler.references``)."""
     from runtime import threads
 
-    g = llvm.globals.get(threads.NUM_THREADS_SYMBOL)
-    if g is None:
-        g = lir.GlobalVariable(llvm, _I32, threads.NUM_THREADS_SYMBOL)
-        g.linkage = "external"
-    return g
+    setting = module.refs.add(threads.address(threads.NUM_THREADS_SYMBOL), ("threads", "num_threads"))
+    return b.load(module.refs.load(b, setting), typ=_I32)
 
 
 def run_team(module: _ModuleLowering, b: lir.IRBuilder, team_fn: lir.Function, env: lir.Value,

@@ -65,10 +65,9 @@ def run_split(lowering: _ModuleLowering, b: lir.IRBuilder, elements: lir.Functio
     for index, value in zip((_ARGS, _DIMS, _STEPS, _COUNT), [*operands, count]):
         b.store(value, _field(b, env, index))
     b.store(lir.Constant(_I32, _NONE_FAILED), _field(b, env, _FAILED))
-    requested = num_threads(lowering.llvm)
+    requested = b.zext(num_threads(lowering, b), _I64)
     shares = b.udiv(count, lir.Constant(_I64, split))
-    team = b.select(b.icmp_unsigned("<", shares, b.zext(b.load(requested, typ=_I32), _I64)), shares,
-                    b.zext(b.load(requested, typ=_I32), _I64))
+    team = b.select(b.icmp_unsigned("<", shares, requested), shares, requested)
     team = b.trunc(b.select(b.icmp_unsigned("==", team, lir.Constant(_I64, 0)), lir.Constant(_I64, 1), team), _I32)
     slots = b.alloca(_SLOT, size=team)
     slots.type = _PTR
