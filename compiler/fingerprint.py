@@ -51,7 +51,7 @@ try:   # CPython's own SHA-256: importing hashlib loads OpenSSL, 3 to 10 ms of a
 except ImportError:  # pragma: no cover - other Pythons
     from hashlib import sha256
 
-__all__ = ["Unfingerprintable", "function_fingerprint", "value_fingerprint", "sha256"]
+__all__ = ["Unfingerprintable", "function_fingerprint", "sha256"]
 
 _SCALARS = (int, float, complex, bool, str, bytes, type(None), type(Ellipsis))
 _LOADS = {"LOAD_GLOBAL", "LOAD_NAME"}
@@ -69,11 +69,6 @@ def function_fingerprint(fn: types.FunctionType) -> dict[str, Any]:
     parts: dict[str, Any] = {}
     _Walk(parts).function(fn)
     return parts
-
-
-def value_fingerprint(value: Any) -> Any:
-    """The fingerprint of one value (a static argument's, say); :class:`Unfingerprintable`."""
-    return _Walk({}).value(value, "the value")
 
 
 class _Walk:

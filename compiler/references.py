@@ -95,13 +95,6 @@ class References:
         return "\n".join(f'@"{ref.symbol}" = internal constant ptr inttoptr (i64 {signed(ref.address)} to ptr), align 8'
                          for ref in self)
 
-    def relocations(self) -> list[tuple[str, tuple]]:
-        """(symbol, descriptor) of every reference (all described: the caller checked
-        :attr:`unrelocatable`)."""
-        return [(ref.symbol, ref.descriptor) for ref in self]
-
-    def objects(self) -> list[Any]:
-        return [ref.obj for ref in self if ref.obj is not None]
 
 
 def _what(obj: Any) -> str:
