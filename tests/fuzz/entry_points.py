@@ -226,7 +226,8 @@ def tile_count(arrays) -> int:
 
 #: what compiling a vectorize kernel refuses because its parameters are NumPy scalars (strong
 #: types) where the generator typed Python numbers: a dict or list of a parameter and literals
-STRONG_TYPE_REFUSALS = ("containers of mixed types", "a list of mixed types", "items have different types")
+STRONG_TYPE_REFUSALS = ("containers of mixed types", "a list of mixed types", "items have different types",
+                        "hold items of different types")
 
 
 def refused_strongly(options: dict, got) -> bool:
@@ -245,14 +246,18 @@ def elementwise(fn: Callable, result_dtype, parallel: bool = False) -> Callable:
     """CPython's ufunc of ``fn``: ``fn`` of each element, in order -- as a NumPy scalar of the
     loop's type, as the kernel gets it (``np.int64``: NumPy 2's promotion) --; the results as an
     array of ``result_dtype``, or the first failing element's exception (after what the elements
-    before it printed); :class:`NumpyScalarWarning` where NumPy's scalars warn."""
+    before it printed); :class:`NumpyScalarWarning` where NumPy's scalars warn.  Warnings are
+    recorded, not raised: raised, a bare ``except:`` of the kernel would catch them and take
+    another path than the compiled kernel."""
     def element(*values):
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", RuntimeWarning)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RuntimeWarning)
             try:
                 return fn(*values)
-            except RuntimeWarning as err:
-                raise NumpyScalarWarning(str(err)) from None
+            finally:
+                warned = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+                if warned:
+                    raise NumpyScalarWarning(str(warned[0].message)) from None
 
     def call(*arrays):
         results = [element(*(a[k] for a in arrays)) for k in range(len(arrays[0]))]
