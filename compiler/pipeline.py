@@ -27,6 +27,8 @@ _ENTRY_TYPE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p,
 
 @dataclass
 class CompileOptions:
+    """The options of one compilation (those of ``compile``)."""
+
     #: optimisation level: our pass pipeline's preset and LLVM's level
     opt: int = 3
     boundscheck: bool = True

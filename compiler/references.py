@@ -40,6 +40,8 @@ REFERENCE_PREFIX = "pyjit.ref."
 
 @dataclass(frozen=True)
 class Reference:
+    """An address of this process the compiled code loads, by symbol."""
+
     symbol: str
     address: int
     #: how another process finds it (plain data), or None: it cannot

@@ -87,6 +87,8 @@ class SignatureError(ValueError):
 
 @dataclass(frozen=True)
 class Signature:
+    """Argument types and an optional result type: what ``"f64(i64, f64)"`` reads as."""
+
     args: tuple[Type, ...]
     result: Type | None = None
 

@@ -59,6 +59,8 @@ class Layout:
 
 @dataclass(frozen=True, eq=False)
 class Static(Layout):
+    """The same Python object (or traced value) on every path: nothing is carried in the IR."""
+
     obj: Any
 
     def __eq__(self, other: object) -> bool:
@@ -73,6 +75,8 @@ class Static(Layout):
 
 @dataclass(frozen=True)
 class Scalar(Layout):
+    """One IR value of ``type``; ``weak``: a Python scalar, which NumPy values of its kind outrank (NEP 50)."""
+
     type: Type
     weak: bool = False
     #: (lowest, highest) of the Python int constants a weak int holds; None: not known
@@ -84,6 +88,8 @@ class Scalar(Layout):
 
 @dataclass(frozen=True)
 class TupleOf(Layout):
+    """A tuple whose positions have layouts of their own."""
+
     elements: tuple[Layout, ...]
 
     def leaf_types(self) -> list[Type]:
@@ -92,6 +98,8 @@ class TupleOf(Layout):
 
 @dataclass(frozen=True)
 class Maybe(Layout):
+    """Bound on some paths only: a run-time ``bool`` flag, then the ``inner`` layout's leaves."""
+
     inner: Layout
 
     def leaf_types(self) -> list[Type]:
@@ -100,6 +108,8 @@ class Maybe(Layout):
 
 @dataclass(frozen=True)
 class OrNone(Layout):
+    """``None`` on some paths: a run-time ``bool`` (present), then the ``inner`` layout's leaves."""
+
     inner: Layout
 
     def leaf_types(self) -> list[Type]:
@@ -108,12 +118,16 @@ class OrNone(Layout):
 
 @dataclass(frozen=True)
 class Unbound(Layout):
+    """A variable bound on no path."""
+
     def leaf_types(self) -> list[Type]:
         return []
 
 
 @dataclass(frozen=True)
 class Conflict(Layout):
+    """Paths that disagree in a way no IR type holds; reading the variable raises ``message``."""
+
     message: str
     loc: Location | None = None
 

@@ -91,6 +91,8 @@ _BAD_START = {
 
 @dataclass(frozen=True, slots=True)
 class _Token:
+    """One token of the IR text, with where it starts."""
+
     kind: str  # a group name of _TOKEN_RE, or "eof"
     text: str
     line: int

@@ -30,6 +30,8 @@ class Type:
 
 @dataclass(frozen=True, slots=True)
 class BoolType(Type):
+    """Python's ``bool`` and NumPy's ``bool_``: one bit in registers, a byte in arrays."""
+
     def __str__(self) -> str:
         return "bool"
 
@@ -40,6 +42,8 @@ class BoolType(Type):
 
 @dataclass(frozen=True, slots=True)
 class IntType(Type):
+    """A fixed-width integer of ``bits`` bits, ``signed`` or not."""
+
     bits: int
     signed: bool = True
 
@@ -64,6 +68,8 @@ class IntType(Type):
 
 @dataclass(frozen=True, slots=True)
 class FloatType(Type):
+    """An IEEE binary floating-point number of ``bits`` bits."""
+
     bits: int
 
     def __str__(self) -> str:
@@ -72,6 +78,8 @@ class FloatType(Type):
 
 @dataclass(frozen=True, slots=True)
 class ComplexType(Type):
+    """A complex number: two floats of ``bits // 2`` bits each."""
+
     bits: int  # total: c64 is two f32
 
     def __str__(self) -> str:
@@ -84,12 +92,16 @@ class ComplexType(Type):
 
 @dataclass(frozen=True, slots=True)
 class NoneType(Type):
+    """The type of ``None``."""
+
     def __str__(self) -> str:
         return "none"
 
 
 @dataclass(frozen=True, slots=True)
 class TupleType(Type):
+    """A tuple of fixed length with an element type per position."""
+
     elements: tuple[Type, ...]
 
     def __str__(self) -> str:
@@ -134,6 +146,8 @@ class ArrayType(Type):
 
 @dataclass(frozen=True, slots=True)
 class VectorType(Type):
+    """A SIMD vector of ``width`` lanes of ``element`` (the vectorize pass's)."""
+
     element: Type
     width: int
 

@@ -483,6 +483,8 @@ ELEMENT_ACCESSES = (ArrayLoadOp, ArrayStoreOp, VectorLoadOp, VectorStoreOp)
 
 @dataclass
 class _Access:
+    """A load or store in a loop, with its array and indices."""
+
     op: Operation
     array: Value
     write: bool
