@@ -31,7 +31,7 @@ import math
 from typing import Any, Callable
 
 from ir import TypingError, UnsupportedError
-from ir.ops import Math2Op, MathOp, MaxOp, MinOp, SelectOp
+from ir.ops import CastOp, Math2Op, MathOp, MaxOp, MinOp, SelectOp
 from ir.types import BoolType, ComplexType, FloatType, IntType, Type, f64, i64
 
 from . import arith, arrays, iteration, pyint, pylib, pymath
@@ -180,7 +180,11 @@ def to_int(x: Symbolic, rounding: str | None = None) -> Symbolic:
     # test); the checks that tell the errors apart run only where it fails
     in_range = arith.compare("<", _tr().emit_value(MathOp("fabs", x.value)), 2.0 ** 63)
     arith.checks_unless(in_range, exact_checks)
-    return arith.cast(x, i64)
+    if not isinstance(x, Symbolic):
+        return arith.cast(x, i64)
+    cast = CastOp(x.value, i64)
+    cast.attributes["in_range"] = True   # every value the checks let through is in [-2**63, 2**63)
+    return _tr().emit_value(cast)
 
 
 def _rounding_to_int(fn: str, pyfn: Callable) -> Callable:

@@ -54,7 +54,8 @@ def _array_stride(self: _FunctionLowering, op: ArrayStrideOp) -> lir.Value:
 @_lowers(ArrayLoadOp)
 def _array_load(self: _FunctionLowering, op: ArrayLoadOp) -> lir.Value:
     b, t = self.b, op.array.type
-    ptr = self._element_pointer(self.value(op.array), t, [self.value(v) for v in op.indices])
+    ptr = self._element_pointer(self.value(op.array), t, [self.value(v) for v in op.indices],
+                               op.attributes.get("contiguous_axis"))
     if isinstance(t.dtype, ComplexType):  # the two parts, as NumPy stores them
         part, pair = value_type(t.dtype.part), memory_type(t.dtype)
         return _complex(b, *(b.load(b.gep(ptr, [_I32_ZERO, lir.Constant(_I32, k)], inbounds=True,
@@ -65,7 +66,8 @@ def _array_load(self: _FunctionLowering, op: ArrayLoadOp) -> lir.Value:
 @_lowers(ArrayStoreOp)
 def _array_store(self: _FunctionLowering, op: ArrayStoreOp) -> None:
     b, t = self.b, op.array.type
-    ptr = self._element_pointer(self.value(op.array), t, [self.value(v) for v in op.indices])
+    ptr = self._element_pointer(self.value(op.array), t, [self.value(v) for v in op.indices],
+                               op.attributes.get("contiguous_axis"))
     value = self.value(op.value)
     if isinstance(t.dtype, ComplexType):
         pair = memory_type(t.dtype)
@@ -103,7 +105,7 @@ def _array_subview(self: _FunctionLowering, op: ArraySubviewOp) -> lir.Value:
     extent 1 and stride 0.  Same meminfo, no count change."""
     b, t = self.b, op.operand(0).type
     array = self.value(op.operand(0))
-    source_shape, source_strides = self._shape(array, t), self._strides(array, t)
+    source_strides = self._strides(array, t)
     offset = lir.Constant(_I64, 0)
     shape: list[lir.Value] = []
     strides: list[lir.Value] = []

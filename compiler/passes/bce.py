@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from ir import Module
 from ir.core import BlockArgument, Operation, Value
-from ir.ops import AddOp, CompareOp, ConstantOp, ForOp, GeOp, GtOp, LeOp, LtOp, SubOp
+from ir.ops import AddOp, CompareOp, ConstantOp, ForOp, GeOp, GtOp, LeOp, LtOp, MaxOp, MinOp, SelectOp, SubOp
 from ir.rewriting import Pattern, Rewriter, apply_patterns
 from ir.types import IntType, bool_
 
@@ -39,6 +39,13 @@ from .canonical import PATTERNS as CANONICAL
 
 def bounds(value: Value) -> tuple[Affine, Affine]:
     """The least and greatest values ``value`` can have, as affine expressions."""
+    owner = value.owner
+    if isinstance(owner, (MinOp, MaxOp)) and isinstance(value.type, IntType) and value.type.signed:
+        return _extreme_bounds(owner)
+    if isinstance(owner, SelectOp):
+        wrapped = _wrapped_index(owner)
+        if wrapped is not None:
+            return wrapped
     base = value
     offset = 0
     owner = value.owner
@@ -57,6 +64,46 @@ def bounds(value: Value) -> tuple[Affine, Affine]:
     if not (_fits(least) and _fits(greatest)):   # the run-time value would wrap around
         return exact, exact
     return least, greatest
+
+
+def _extreme_bounds(op: MinOp | MaxOp) -> tuple[Affine, Affine]:
+    """``min(a, b)`` is at most either's greatest value, ``max(a, b)`` at least either's least;
+    the other bound is the operands' lower (higher) one where that is proven."""
+    (a_lo, a_hi), (b_lo, b_hi) = bounds(op.operand(0)), bounds(op.operand(1))
+    exact = affine(op.result)
+    if isinstance(op, MinOp):
+        least = a_lo if _le(a_lo, b_lo) else b_lo if _le(b_lo, a_lo) else exact
+        return least, _preferred(a_hi, b_hi, _le)
+    greatest = a_hi if _le(b_hi, a_hi) else b_hi if _le(a_hi, b_hi) else exact
+    return _preferred(a_lo, b_lo, lambda x, y: _le(y, x)), greatest
+
+
+def _preferred(a: Affine, b: Affine, tighter) -> Affine:
+    """Of two valid bounds, the tighter where proven, else the one on an array extent (what
+    index checks compare with), else a constant, else ``a``."""
+    if tighter(b, a) and not tighter(a, b):
+        return b
+    if tighter(a, b):
+        return a
+    rank = {True: 2, False: 0}
+    return b if rank[b.extent] + (b.base is None) > rank[a.extent] + (a.base is None) else a
+
+
+def _wrapped_index(op: SelectOp) -> tuple[Affine, Affine] | None:
+    """The bounds of a negative index wrapped around an extent, ``select(i < 0, i + n, i)``:
+    below ``n`` when ``i`` is (a negative ``i`` plus ``n`` is too); None for any other
+    ``select``.  (Where ``i`` is known not to be negative, the test is decided and the
+    ``select`` folded away instead.)"""
+    test, wrapped, index = op.operands
+    if not (isinstance(test.owner, LtOp) and test.owner.operand(0) is index and constant_of(test.owner.operand(1))
+            == (True, 0) and isinstance(wrapped.owner, AddOp) and index in wrapped.owner.operands):
+        return None
+    extent = wrapped.owner.operand(1) if wrapped.owner.operand(0) is index else wrapped.owner.operand(0)
+    n = affine(extent)
+    if not n.extent:
+        return None
+    exact = affine(op.result)
+    return exact, n.plus(-1) if less(bounds(index)[1], n) else exact
 
 
 def _fits(a: Affine) -> bool:

@@ -30,7 +30,7 @@ import struct
 from typing import Any, Callable, ClassVar
 
 from ..core import (
-    Block, Commutative, ConstantLike, MayRaise, Operation, Pure, Value,
+    Block, Commutative, ConstantLike, Operation, Pure, Value,
 )
 from ..diagnostics import MAX_MESSAGE_ARGS, Location
 from ..interfaces import BORROWS, HasCleanupRegion, Ownership, Reduction, declare_reduction
@@ -443,9 +443,12 @@ class CastOp(Operation):
     """Convert a scalar to another scalar type.
 
     int->int wraps; int->float rounds to nearest; float->int truncates toward
-    zero (the frontend checks NaN, infinities and range first); anything->bool
-    is ``x != 0``; real->complex has a zero imaginary part.  complex->real is
-    not allowed.
+    zero (the frontend checks NaN, infinities and range first; where it did not --
+    NumPy's ``astype`` -- a value outside the target's range gives its least value);
+    anything->bool is ``x != 0``; real->complex has a zero imaginary part.
+    complex->real is not allowed.  ``{in_range = true}`` on a float->int cast says the
+    operand is known to truncate into the target's range (the checks before it raise
+    otherwise), so code generation converts without guarding the other values.
     """
 
     name = "cast"
@@ -463,6 +466,8 @@ class CastOp(Operation):
             self.fail(f"cannot cast {src} to {dst}")
         if isinstance(src, ComplexType) and not isinstance(dst, (ComplexType, BoolType)):
             self.fail(f"cannot cast {src} to {dst}")
+        if self.attributes.get("in_range") and not (isinstance(src, FloatType) and isinstance(dst, IntType)):
+            self.fail("in_range is said of a float->int cast only")
 
     @classmethod
     def evaluate(cls, a: Any, type: Type) -> Any:

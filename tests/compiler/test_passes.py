@@ -830,6 +830,60 @@ CASES = {
           }
           return %s
         }"""),
+    "bce bounds min(k, n - 1) and the negative-index wrap of it below n": ("bce,fold,dce", """
+        func @f(%a: array<i64, 1, C>, %k: i64) -> i64 {
+          %n = array.dim %a {axis = 0} : i64
+          %z = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %m = sub %n, %one : i64
+          %c = min %k, %m : i64
+          %neg = lt %c, %z : bool
+          %w = add %c, %n : i64
+          %i = select %neg, %w, %c : i64
+          %lo = lt %i, %z : bool
+          %hi = ge %i, %n : bool
+          %bad = or %lo, %hi : bool
+          raise_if %bad, %c, %z, %n {exception = "IndexError", message = "index {} is out of bounds for axis {} with size {}"}
+          %v = array.load %a, %i : i64
+          return %v
+        }""", """
+        func @f(%a: array<i64, 1, C>, %k: i64) -> i64 {
+          %n = array.dim %a {axis = 0} : i64
+          %z = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %m = sub %n, %one : i64
+          %c = min %k, %m : i64
+          %neg = lt %c, %z : bool
+          %w = add %c, %n : i64
+          %i = select %neg, %w, %c : i64
+          %lo = lt %i, %z : bool
+          raise_if %lo, %c, %z, %n {exception = "IndexError", message = "index {} is out of bounds for axis {} with size {}"}
+          %v = array.load %a, %i : i64
+          return %v
+        }"""),
+    "bce proves max(k, 0) >= 0 and keeps what a select that is no wrap may exceed": ("bce,fold,dce", """
+        func @f(%a: array<i64, 1, C>, %k: i64, %t: bool) -> i64 {
+          %n = array.dim %a {axis = 0} : i64
+          %z = const {value = 0} : i64
+          %c = max %k, %z : i64
+          %i = select %t, %c, %n : i64
+          %hi = ge %i, %n : bool
+          %lo = lt %c, %z : bool
+          %bad = or %lo, %hi : bool
+          raise_if %bad {exception = "IndexError", message = "out of range"}
+          %v = array.load %a, %c : i64
+          return %v
+        }""", """
+        func @f(%a: array<i64, 1, C>, %k: i64, %t: bool) -> i64 {
+          %n = array.dim %a {axis = 0} : i64
+          %z = const {value = 0} : i64
+          %c = max %k, %z : i64
+          %i = select %t, %c, %n : i64
+          %hi = ge %i, %n : bool
+          raise_if %hi {exception = "IndexError", message = "out of range"}
+          %v = array.load %a, %c : i64
+          return %v
+        }"""),
     "bce keeps checks it cannot prove (stencil into another array, a parameter bound)": ("bce,fold,dce", """
         func @f(%a: array<f64, 1, C>, %b: array<f64, 1, C>, %n: i64) -> f64 {
           %0 = array.dim %a {axis = 0} : i64
