@@ -18,11 +18,22 @@ The ``yield``/``condition`` that end their blocks pass values on: the core's
   LLVM does not unroll them by counts known only at run time
   (:func:`_no_runtime_unroll`: it was the costliest part of LLVM's work on an
   array kernel).
+* the loads and stores of a whole-array operation's loop (``independent``: no
+  trip reads or writes what another writes) that steps through its arrays one
+  element at a time (:func:`_contiguous_independent`) are put in an access
+  group, and the loop is marked ``llvm.loop.parallel_accesses``
+  (:func:`_mark_parallel`): LLVM's vectorizer then needs no run-time checks that
+  the arrays do not overlap (lower-arrays made them apart), which were most of
+  the code it made for such a loop.  A loop with any other access to memory (a
+  call, a count of references) is not annotated parallel by LLVM's rules, and
+  keeps its checks.  The loop ``version`` left for strides that skip elements
+  (``strided``) is marked ``llvm.loop.vectorize.enable`` false: a scalar loop.
 """
 from __future__ import annotations
 
 import llvmlite.ir as lir
 
+from ir.ops.array import ArrayLoadOp, ArrayStoreOp
 from ir.ops.control import ForOp, IfOp, LeaveOp, TryOp, WhileOp
 
 from .core import _I64, _FunctionLowering, _lowers, value_type
@@ -60,12 +71,21 @@ def _trip_count(self: _FunctionLowering, lower: lir.Value, upper: lir.Value, ste
     return b.select(nonempty, count, zero)
 
 
-def _loop_id(module: lir.Module, vectorized: bool = False, no_runtime_unroll: bool = False) -> lir.MDValue | None:
+def _loop_id(module: lir.Module, vectorized: bool = False, no_runtime_unroll: bool = False,
+             access_group: lir.MDValue | None = None, scalar: bool = False) -> lir.MDValue | None:
     """A new loop ID (a node naming itself first) with the hints for LLVM:
-    ``llvm.loop.isvectorized`` for a loop our ``vectorize`` pass made and
-    ``llvm.loop.unroll.runtime.disable`` where asked (:func:`_no_runtime_unroll`); None
-    when there is no hint to give."""
+    ``llvm.loop.isvectorized`` for a loop our ``vectorize`` pass made,
+    ``llvm.loop.unroll.runtime.disable`` where asked (:func:`_no_runtime_unroll`),
+    ``llvm.loop.parallel_accesses`` of ``access_group`` and ``llvm.loop.vectorize.enable``
+    false for a ``scalar`` loop; None when there is no hint to give."""
     hints = []
+    if scalar:
+        hints.append(module.add_metadata([lir.MetaDataString(module, "llvm.loop.vectorize.enable"),
+                                          lir.Constant(lir.IntType(1), 0)]))
+    if access_group is not None:
+        hints.append(module.add_metadata([lir.MetaDataString(module, "llvm.loop.parallel_accesses"), access_group]))
+        hints.append(module.add_metadata([lir.MetaDataString(module, "llvm.loop.interleave.count"),
+                                          lir.Constant(lir.IntType(32), 1)]))
     if no_runtime_unroll:
         hints.append(module.add_metadata([lir.MetaDataString(module, "llvm.loop.unroll.runtime.disable")]))
     if vectorized:
@@ -127,11 +147,16 @@ def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
     b.position_at_end(body)
     self.values[op.induction_var] = b.add(lower, b.mul(k, step), name="i")
     self.values.update(zip(op.iter_args, carried))
+    first_block = len(b.function.basic_blocks)
     next_values = self.lower_block(op.body)
     next_k = b.add(k, lir.Constant(_I64, 1), flags=("nuw",))  # k < count <= 2**64 - 1
     latch = b.basic_block
     back = b.branch(header)
-    loop_id = _loop_id(self.module.llvm, bool(op.attributes.get("vectorized")), _no_runtime_unroll(op))
+    group = None
+    if _contiguous_independent(op):
+        group = _mark_parallel(self, [body, *b.function.basic_blocks[first_block:]])
+    loop_id = _loop_id(self.module.llvm, bool(op.attributes.get("vectorized")), _no_runtime_unroll(op), group,
+                       bool(op.attributes.get("strided")))
     if loop_id is not None:
         back.set_metadata("llvm.loop", loop_id)
     k.add_incoming(next_k, latch)
@@ -139,6 +164,57 @@ def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
         phi.add_incoming(value, latch)
     b.position_at_end(exit_)
     return carried
+
+
+class _AccessGroup(lir.values.MDValue):
+    """A distinct metadata node with no operands: an access group (``distinct !{}``)."""
+
+    def __init__(self, module: lir.Module):
+        super().__init__(module, [], name=str(len(module.metadata)))
+
+    def descr(self, buf):
+        buf += ("distinct !{}", "\n")
+
+    def __eq__(self, other):
+        return self is other
+
+    def __hash__(self):
+        return id(self)
+
+
+def _contiguous_independent(op: ForOp) -> bool:
+    """Whether ``op`` is a loop of a whole-array nest (``independent``) whose loads and stores
+    along its induction variable all step one element at a time (by their layout, or
+    ``contiguous_axis``: ``passes.version``) -- so LLVM, told its trips are independent,
+    makes contiguous vector accesses, not gathers."""
+    if not op.attributes.get("independent"):
+        return False
+    walks = False
+    for inner in op.body.walk():
+        if isinstance(inner, (ArrayLoadOp, ArrayStoreOp)):
+            axes = [k for k, index in enumerate(inner.indices) if index is op.induction_var]
+            if not axes:
+                continue
+            t = inner.array.type
+            if len(axes) > 1 or not (inner.attributes.get("contiguous_axis") == axes[0]
+                                     or (t.layout, axes[0]) in (("C", t.ndim - 1), ("F", 0))):
+                return False
+            walks = True
+    return walks
+
+
+def _mark_parallel(self: _FunctionLowering, blocks: list[lir.Block]) -> lir.MDValue:
+    """Put the loads and stores of ``blocks`` (a loop's body) in a new access group, beside
+    the groups of the loops inside it that hold them, and return the group."""
+    module = self.module.llvm
+    group = _AccessGroup(module)
+    for block in blocks:
+        for instr in block.instructions:
+            if isinstance(instr, (lir.LoadInstr, lir.StoreInstr)):
+                groups = self.access_groups.setdefault(instr, [])
+                groups.append(group)
+                instr.set_metadata("llvm.access.group", group if len(groups) == 1 else module.add_metadata(groups))
+    return group
 
 
 @_lowers(WhileOp)

@@ -504,6 +504,8 @@ class _FunctionLowering:
         self.values: dict[Value, lir.Value] = dict(zip(func.args, fn.args[3:]))
         #: the byte span of an array computed for ``array.overlap``, with the basic block it is valid in
         self.spans: dict[Value, tuple[lir.Block, tuple]] = {}
+        #: the access groups of the loads and stores in parallel loops (``control._mark_parallel``)
+        self.access_groups: dict[lir.Instruction, list] = {}
 
     def lower(self) -> None:
         body = self.b.basic_block
@@ -561,9 +563,11 @@ class _FunctionLowering:
     def _strides(self, array: lir.Value, t: ArrayType) -> list[lir.Value]:
         return [self.b.extract_value(array, [3, k]) for k in range(t.ndim)]
 
-    def _element_pointer(self, array: lir.Value, t: ArrayType, indices: Sequence[lir.Value]) -> lir.Value:
+    def _element_pointer(self, array: lir.Value, t: ArrayType, indices: Sequence[lir.Value],
+                         contiguous_axis: int | None = None) -> lir.Value:
         """The address of ``array[indices]`` (in-range indices): from the shape for
-        ``C``/``F``, from the byte strides for ``A``."""
+        ``C``/``F``, from the byte strides for ``A`` -- the item size for ``contiguous_axis``,
+        whose stride a guard before the loop found to be that (``passes.version``)."""
         b = self.b
         data = b.extract_value(array, 1)
         if t.ndim == 0:
@@ -576,7 +580,10 @@ class _FunctionLowering:
                 offset = b.add(b.mul(offset, shape[k], flags=_INDEX_FLAGS), indices[k], flags=_INDEX_FLAGS)
             return b.gep(data, [offset], inbounds=True, source_etype=memory_type(t.dtype))
         offset = None
-        for index, stride in zip(indices, self._strides(array, t)):
+        strides = self._strides(array, t)
+        if contiguous_axis is not None:
+            strides[contiguous_axis] = lir.Constant(_I64, _itemsize(t.dtype))
+        for index, stride in zip(indices, strides):
             term = b.mul(index, stride, flags=("nsw",))
             offset = term if offset is None else b.add(offset, term, flags=("nsw",))
         return b.gep(data, [offset], inbounds=True, source_etype=_I8)

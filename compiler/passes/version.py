@@ -18,12 +18,36 @@ semantics are kept exactly: when a check would fire, the original loop runs
 and raises the same ``IndexError`` at the same trip, after the same stores.
 The fast copy is what the vectorizer then works on.  Only innermost loops are
 versioned, so the code grows by one copy of each, not exponentially.
+
+**Unit strides.**  The innermost loop of a whole-array operation's nest
+(``independent``, made by ``lower-arrays``) reads and writes views whose byte
+strides are known only at run time (``a[1:-1, :-2]``, a broadcast, an argument
+of layout ``A``).  LLVM's vectorizer would guess each stride to be one element
+and check all those guesses, and that the arrays do not overlap, before its
+vector loop: most of the code, and of the compile time, of such a nest.  So the
+loop becomes
+
+    if stride(a, k) == itemsize and ... (each array the loop walks along an axis k
+                                         whose stride its layout does not give):
+        the loop, its accesses marked ``contiguous_axis = k``
+    else:
+        the loop, marked ``strided``
+
+Code generation then addresses the marked accesses with the item size as
+their stride, and tells LLVM the fast loop's trips are independent
+(``compiler.codegen.control``); the ``strided`` copy, for views that really
+skip elements, is left as a scalar loop.  Both copies compute the same values
+in the same order: the guard only picks the addressing.
 """
 from __future__ import annotations
 
 from ir.clone import clone
 from ir.core import Operation, Value
-from ir.ops import AddOp, AndOp, ArrayDimOp, ConstantOp, ForOp, GeOp, IfOp, LeOp, RaiseIfOp, SubOp, YieldOp
+from ir.dtypes import to_dtype
+from ir.ops import (
+    AddOp, AndOp, ArrayDimOp, ArrayLoadOp, ArrayStoreOp, ArrayStrideOp, ConstantOp, EqOp, ForOp, GeOp, IfOp, LeOp,
+    RaiseIfOp, SubOp, YieldOp,
+)
 from ir.interfaces import loop_regions
 from ir.rewriting import Rewriter
 from ir.types import i64
@@ -48,6 +72,13 @@ class LoopVersioning(OpPass):
             return False
         if any(loop_regions(inner) for inner in op.body.walk()):   # not an innermost loop
             return False
+        if op.attributes.get("independent") and not op.attributes.get("strided"):
+            walked = _walked_axes(op)
+            if walked:
+                _version_strides(op, walked, self.rewriter)
+                remark(self, op, f"loop versioned: {len(walked)} array(s) walked with strides known at run time; "
+                                 "the copy for unit strides has contiguous accesses and no overlap checks")
+                return True
         checks = {}
         for inner in op.body.walk():
             if isinstance(inner, RaiseIfOp):
@@ -104,6 +135,55 @@ def _version(loop: ForOp, checks: dict[RaiseIfOp, tuple[Value, int]], rewriter: 
     for check in checks:
         copies[check].erase()
     loop.detach()
+    guard.else_block.append(loop)
+    rewriter.modified(guard)
+    guard.else_block.append(YieldOp(list(loop.results), loc=loc))
+
+
+def _walked_axes(loop: ForOp) -> dict[tuple[Value, int], list[Operation]]:
+    """The arrays ``loop`` loads or stores along an axis ``k`` (its induction variable the
+    ``k``-th index) whose stride their layout does not give, each with its accesses;
+    empty when there are none, or when an access cannot be so addressed (the induction
+    variable at two indices, an array made in the loop)."""
+    walked: dict[tuple[Value, int], list[Operation]] = {}
+    for op in loop.body.walk():
+        if not isinstance(op, (ArrayLoadOp, ArrayStoreOp)) or "contiguous_axis" in op.attributes:
+            continue
+        axes = [k for k, index in enumerate(op.indices) if index is loop.induction_var]
+        if not axes:
+            continue
+        if len(axes) > 1 or loop.is_ancestor_of(op.array.owner):
+            return {}
+        t, k = op.array.type, axes[0]
+        if (t.layout, k) in (("C", t.ndim - 1), ("F", 0)):
+            continue
+        walked.setdefault((op.array, k), []).append(op)
+    return walked
+
+
+def _version_strides(loop: ForOp, walked: dict[tuple[Value, int], list[Operation]], rewriter: Rewriter) -> None:
+    loc = loop.loc
+
+    def before(new: Operation) -> Value:
+        return rewriter.insert_before(loop, new).result
+
+    unit = None
+    for array, axis in walked:
+        itemsize = before(ConstantOp(int(to_dtype(array.type.dtype).itemsize), i64, loc=loc))
+        same = before(EqOp(before(ArrayStrideOp(array, axis, loc=loc)), itemsize, loc=loc))
+        unit = same if unit is None else before(AndOp(unit, same, loc=loc))
+    guard = rewriter.insert_before(loop, IfOp(unit, [r.type for r in loop.results], loc=loc))
+    for result, new in zip(loop.results, guard.results):
+        rewriter.replace_uses(result, new)
+    fast = clone(loop, {})
+    copies = dict(zip(loop.body.walk(), fast.body.walk()))   # the same structure, op for op
+    for (_, axis), accesses in walked.items():
+        for access in accesses:
+            copies[access].attributes["contiguous_axis"] = axis
+    guard.then_block.append(fast)
+    guard.then_block.append(YieldOp(list(fast.results), loc=loc))
+    loop.detach()
+    loop.attributes["strided"] = True
     guard.else_block.append(loop)
     rewriter.modified(guard)
     guard.else_block.append(YieldOp(list(loop.results), loc=loc))

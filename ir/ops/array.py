@@ -11,7 +11,9 @@ the strides follow from the shape), ``F`` (Fortran-contiguous) or ``A``
 * ``%x = array.load %a, %i, %j : f64`` and ``array.store %a, %i, %j, %x`` --
   one element; indices are ``i64``, already wrapped and bounds-checked by
   the frontend (``raise_if`` before the access), so the op itself is only
-  defined for in-range indices;
+  defined for in-range indices; with ``{contiguous_axis = k}`` the op is also only
+  defined where the byte stride of axis ``k`` is the item size (a guard before
+  it checked that: the ``version`` pass), which code generation may assume;
 * ``%r = array.view %a, %i : array<f64, 1, C>`` -- ``a[i]`` of an array of
   two or more dimensions: the sub-array along the first axis, sharing
   memory (and the meminfo) with ``a``;
@@ -80,6 +82,12 @@ class ArrayDimOp(Operation):
             self.fail(f"axis {axis!r} is out of range for a {t.ndim}-d array")
 
 
+def _check_contiguous_axis(op: Operation, array: ArrayType) -> None:
+    axis = op.attributes.get("contiguous_axis")
+    if axis is not None and not (isinstance(axis, int) and 0 <= axis < array.ndim):
+        op.fail(f"contiguous_axis {axis!r} is not an axis of a {array.ndim}-d array")
+
+
 class ArrayStrideOp(Operation):
     """The byte stride of axis ``axis``: NumPy's ``a.strides[axis]`` (of a ``C``/``F``
     array, the one its layout gives)."""
@@ -126,6 +134,7 @@ class ArrayLoadOp(Operation):
         _check_indices(self, t, self.indices)
         if self.result.type != t.dtype:
             self.fail(f"result type {self.result.type} is not the element type {t.dtype}")
+        _check_contiguous_axis(self, t)
 
 
 class ArrayStoreOp(Operation):
@@ -157,6 +166,7 @@ class ArrayStoreOp(Operation):
         _check_indices(self, t, self.indices)
         if self.value.type != t.dtype:
             self.fail(f"stores a {self.value.type} into an array of {t.dtype}")
+        _check_contiguous_axis(self, t)
         if t.readonly:
             self.fail("stores into a read-only array")
 

@@ -47,3 +47,72 @@ def test_the_fast_copy_has_no_check_and_vectorizes():
     remarks = [str(r) for r in manager.remarks]
     assert any("[version] loop versioned: 1 index check(s)" in r for r in remarks)
     assert any("[vectorize] loop vectorized: " in r for r in remarks)
+
+
+# ---------------------------------------------------------------- unit strides
+def stencil(a, b):
+    b[1:-1, 1:-1] = 0.5 * (a[1:-1, :-2] + a[1:-1, 2:])
+    return b
+
+
+def scaled(a, out):
+    out[...] = a * 2.0 + 1.0
+    return out
+
+
+def test_a_whole_array_loop_is_versioned_on_unit_strides():
+    array = ArrayType(f64, 2, "A")
+    manager = PassManager(3, verify_each=True)
+    module, _ = build_module(stencil, [array, array], None, CompileOptions(), [False, False], True, manager)
+    text = str(module)
+    assert "{contiguous_axis = 1}" in text and "strided = true" in text
+    assert text.count("array.stride") >= 3   # the two inputs and the output, once each
+    assert any("walked with strides known at run time" in str(r) for r in manager.remarks)
+
+
+def doubled(a):
+    return a * 2.0 + 1.0
+
+
+def test_a_loop_over_c_arrays_is_not_versioned():
+    manager = PassManager(3, verify_each=True)
+    module, _ = build_module(doubled, [ArrayType(f64, 2, "C")], None, CompileOptions(), [False], True, manager)
+    assert "contiguous_axis" not in str(module) and "strided" not in str(module)
+
+
+def test_only_the_unit_stride_copy_is_marked_parallel_for_llvm():
+    from compiler.pipeline import lower_for_jit
+
+    array = ArrayType(f64, 2, "A")
+    module, entry = build_module(stencil, [array, array], None, CompileOptions(), [False, False], True,
+                                 PassManager(3))
+    llvm_ir = lower_for_jit(module, entry).llvm_ir
+    assert 'distinct !{}' in llvm_ir and '"llvm.loop.parallel_accesses"' in llvm_ir
+    assert '"llvm.loop.vectorize.enable", i1 0' in llvm_ir and "!llvm.access.group" in llvm_ir
+
+
+@pytest.mark.parametrize("make", [
+    lambda a: a,                                  # C: the fast copy
+    lambda a: a[:, ::2],                          # every other column: the strided copy
+    lambda a: np.asfortranarray(a),               # F order
+    lambda a: a.T,                                # transposed
+    lambda a: np.broadcast_to(a[:1], a.shape),    # a broadcast row (stride 0 along the rows)
+    lambda a: np.broadcast_to(a[:, :1], a.shape),  # a broadcast column (stride 0 along the columns)
+])
+@pytest.mark.parametrize("shape", [(0, 5), (1, 1), (3, 7), (6, 33)])
+def test_every_layout_gives_numpys_result(make, shape):
+    f = compile(stencil)
+    rng = np.random.default_rng(3)
+    source = make(rng.standard_normal(shape) if shape[1] else np.zeros(shape))
+    for out in (np.zeros(source.shape), np.zeros((source.shape[1], source.shape[0])).T):
+        want = stencil(source, out.copy())
+        np.testing.assert_array_equal(f(source, out.copy()), want)
+    g = compile(scaled)
+    out = np.zeros(source.shape)[:, ::-1] if source.shape[1] else np.zeros(source.shape)
+    np.testing.assert_array_equal(g(source, out.copy()), scaled(source, out.copy()))
+
+
+def test_a_stencil_into_its_own_input_keeps_numpys_order():
+    f = compile(stencil)
+    a, b = np.arange(48.0).reshape(6, 8), np.arange(48.0).reshape(6, 8)
+    np.testing.assert_array_equal(f(a, a), stencil(b, b))   # b[1:-1, 1:-1] reads b[1:-1, :-2]
