@@ -254,7 +254,9 @@ def random_value(r: random.Random, t: str, dtypes: str = "64", sizes: dict | Non
 
 def random_array(r: random.Random, t: str, dtypes: str, sizes: dict) -> np.ndarray:
     """An array of a whole-array program's type (``f64[n,1]``), of the extents ``sizes`` gives
-    its symbols, elements as ``random_value``'s for ``f64[]``/``i64[]``."""
+    its symbols, elements as ``random_value``'s for ``f64[]``/``i64[]``, in one of the memory
+    layouts of :data:`LAYOUTS` (picked from a digest of the elements, so that the draws of the
+    inputs after it are what they were before layouts were drawn)."""
     kind, dims = shaped(t)
     shape = tuple(sizes[d] if d.isalpha() else int(d) for d in dims)
     n = math.prod(shape)
@@ -264,16 +266,49 @@ def random_array(r: random.Random, t: str, dtypes: str, sizes: dict) -> np.ndarr
     dtype = np.dtype(choices[0] if len(choices) == 1 else r.choice(choices))
     if kind == "f64[]":
         values = [r.choice([r.uniform(-100, 100), 0.0, -0.0, 1.0, math.nan, math.inf]) for _ in range(n)]
-        return np.array(values, dtype=np.float64).astype(dtype).reshape(shape)
-    if dtype == np.bool_:
-        return np.array([r.random() < 0.5 for _ in range(n)], dtype=dtype).reshape(shape)
-    info = np.iinfo(dtype)
-    return np.array([r.randint(max(-1000, info.min), min(1000, info.max)) for _ in range(n)],
-                    dtype=dtype).reshape(shape)
+        array = np.array(values, dtype=np.float64).astype(dtype).reshape(shape)
+    elif dtype == np.bool_:
+        array = np.array([r.random() < 0.5 for _ in range(n)], dtype=dtype).reshape(shape)
+    else:
+        info = np.iinfo(dtype)
+        array = np.array([r.randint(max(-1000, info.min), min(1000, info.max)) for _ in range(n)],
+                         dtype=dtype).reshape(shape)
+    digest = hashlib.sha256(array.tobytes() + str(shape).encode()).digest()[0]
+    return in_layout(array, LAYOUTS[digest % len(LAYOUTS)])
+
+
+#: the memory layouts of whole-array inputs, C-contiguous most often: ``F`` (Fortran order),
+#: ``step`` (every other element of a buffer along the last axis), ``reversed`` (the last
+#: axis backwards: negative strides) -- compiled code takes the latter two as layout ``A``
+LAYOUTS = ("C", "C", "C", "C", "C", "F", "step", "reversed")
+
+
+#: NumPy expressions (of ``{}``, an array) making a new array of its values in each layout
+_IN_LAYOUT = {"F": "np.asfortranarray({})", "reversed": "{}[..., ::-1].copy()[..., ::-1]",
+              "step": "np.repeat({}, 2, axis=-1)[..., ::2]"}
+
+
+def in_layout(values: np.ndarray, layout: str) -> np.ndarray:
+    """A new array of ``values`` in memory layout ``layout`` (:data:`LAYOUTS`)."""
+    if values.ndim == 0 or layout == "C":
+        return values.copy()
+    made = eval(_IN_LAYOUT[layout].format("values"), {"np": np, "values": values})  # noqa: S307 -- ours
+    return made if made is not values else values.copy(order="F")
+
+
+def layout_of(array: np.ndarray) -> str:
+    """The :data:`LAYOUTS` name of an input array's memory layout."""
+    if array.flags.c_contiguous:
+        return "C"
+    if array.flags.f_contiguous:
+        return "F"
+    return "reversed" if array.strides[-1] < 0 else "step"
 
 
 def copy_args(args):
-    return tuple(a.copy() if isinstance(a, (np.ndarray, list)) else a for a in args)
+    """Copies of the inputs, arrays in their own memory layout."""
+    return tuple(in_layout(a, layout_of(a)) if isinstance(a, np.ndarray) else a.copy() if isinstance(a, list) else a
+                 for a in args)
 
 
 # ---------------------------------------------------------------- comparing
@@ -386,7 +421,9 @@ def literal(value) -> str:
     """Python source for an input value (``math`` and ``np`` in scope)."""
     if isinstance(value, np.ndarray):
         text = f"np.array([{', '.join(literal(v) for v in value.ravel().tolist())}], dtype=np.{value.dtype})"
-        return text if value.ndim == 1 else f"{text}.reshape({value.shape})"
+        text = text if value.ndim == 1 else f"{text}.reshape({value.shape})"
+        layout = layout_of(value)
+        return text if layout == "C" else _IN_LAYOUT[layout].format(text)
     if isinstance(value, float) and not math.isfinite(value):
         return "math.nan" if math.isnan(value) else ("math.inf" if value > 0 else "-math.inf")
     return repr(value)
