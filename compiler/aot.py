@@ -493,7 +493,7 @@ def _link(compiled: list[_Compiled], name: str, path: str, opt: int) -> None:
         combined, cold = _combined(compiled, name, machine)
         text = str(combined)
     helpers = helpers_ir((f"{name}_meminfo_incref", f"{name}_meminfo_decref"))
-    _, needs = engine.shared_object(text, path, opt, name, True, tuple(cold), [helpers])
+    needs = engine.shared_object(text, path, opt, name, True, tuple(cold), [helpers])
     if needs:   # _refuse_private_libraries saw them first
         raise AotError(f"the library needs {', '.join(needs)}, which the package cannot load")
 

@@ -57,7 +57,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from . import perfmap
 
@@ -77,16 +77,25 @@ class CompiledLibrary:
     """A JIT-compiled module.  Its code stays valid while this object lives:
     keep it referenced as long as any of its addresses may be called."""
 
-    def __init__(self, engine: "Engine", name: str, llvm_ir: str, tracker: Any,
+    def __init__(self, engine: "Engine", name: str, optimize_again: Callable[[], str], tracker: Any,
                  symbols: dict[str, int], codegen_level: int):
         self._engine = engine
         self._codegen_level = codegen_level
         self._tracker = tracker  # owns the machine code
         self._symbols = symbols
         self._asm: str | None = None
+        self._optimize_again = optimize_again
+        self._llvm_ir: str | None = None
         self.name = name
-        #: the module's text after optimization
-        self.llvm_ir = llvm_ir
+
+    @property
+    def llvm_ir(self) -> str:
+        """The module's text after optimization (made again on first use: the same input
+        through the same pipeline gives the same text, and printing every module would
+        cost each compile a millisecond or so)."""
+        if self._llvm_ir is None:
+            self._llvm_ir = self._optimize_again()
+        return self._llvm_ir
 
     def address(self, symbol: str) -> int:
         """Address of an exported function or global; ``KeyError`` if there is none."""
@@ -159,7 +168,6 @@ class Engine:
         with self._lock:
             machine, jit = self._backend(codegen_level)
             module = self._optimized(llvm_ir, opt_level, name, machine, loop_vectorize, cold, linked)
-            optimized = str(module)
             exports = [g.name for g in (*module.functions, *module.global_variables)
                        if not g.is_declaration and g.linkage == llvm.Linkage.external]
             library_name = f"{name}#{next(self._library_ids)}"
@@ -178,7 +186,15 @@ class Engine:
                 raise LLVMError(f"linking {name} failed: {err}") from None
             symbols = {symbol: tracker[symbol] for symbol in exports}
             perfmap.record(image, symbols, names)
-        return CompiledLibrary(self, library_name, optimized, tracker, symbols, codegen_level)
+        return CompiledLibrary(self, library_name, lambda: self.optimized_text(
+            llvm_ir, opt_level, name, loop_vectorize, cold, linked), tracker, symbols, codegen_level)
+
+    def optimized_text(self, llvm_ir: str, opt_level: int = 3, name: str = "module", loop_vectorize: bool = True,
+                       cold: Sequence[str] = (), linked: Sequence[str] = ()) -> str:
+        """The text of ``llvm_ir`` optimized as :meth:`compile` optimizes it."""
+        with self._lock:
+            machine, _ = self._backend(0 if opt_level == 0 else 3)
+            return str(self._optimized(llvm_ir, opt_level, name, machine, loop_vectorize, cold, linked))
 
     def _optimized(self, llvm_ir: str, opt_level: int, name: str, machine: Any, loop_vectorize: bool,
                    cold: Sequence[str], linked: Sequence[str]) -> Any:
@@ -193,13 +209,13 @@ class Engine:
 
     def shared_object(self, llvm_ir: str, path: str, opt_level: int = 3, name: str = "module",
                       loop_vectorize: bool = True, cold: Sequence[str] = (),
-                      linked: Sequence[str] = (), members: Sequence[tuple[str, str]] = ()) -> tuple[str, list[str]]:
+                      linked: Sequence[str] = (), members: Sequence[tuple[str, str]] = ()) -> list[str]:
         """Optimize ``llvm_ir`` as :meth:`compile` does and write it to ``path`` as a shared
         library (position-independent code, linked by the system's linker, ``sharedlib``);
         the libraries that define the symbols the module
         imports privately (NumPy's BLAS, the OpenMP runtime) are its dependencies, by name: a
-        process loads them before the library (``sharedlib.load``).  Returns the optimized
-        module's text and the names of those libraries (``"blas"``, ``"openmp"``).  ``members``:
+        process loads them before the library (``sharedlib.load``).  Returns the names of
+        those libraries (``"blas"``, ``"openmp"``).  ``members``:
         (symbol, static archive) of functions to copy into the library from archives (NumPy's
         distribution functions, ``runtime.nprandom``), exported under their names.
 
@@ -211,14 +227,13 @@ class Engine:
         with self._lock:
             machine = self._pic_machine(codegen_level)
             module = self._optimized(llvm_ir, opt_level, name, machine, loop_vectorize, cold, linked)
-            optimized = str(module)
             needed = _private_libraries(module)
             try:
                 image = machine.emit_object(module)
             except RuntimeError as err:
                 raise LLVMError(f"code generation for {name} failed: {err}") from None
         sharedlib.link(image, path, [file for _, file in needed], members)
-        return optimized, [kind for kind, _ in needed]
+        return [kind for kind, _ in needed]
 
     def _pic_machine(self, codegen_level: int) -> Any:
         """The host's target machine for position-independent code (shared libraries)."""
