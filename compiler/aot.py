@@ -40,7 +40,8 @@ integers sign- or zero-extended, ``double``; a ``float`` in the low 4 bytes; a
 complex number as two slots; an array as ``{meminfo, data, shape[n],
 strides[n]}`` with byte strides, ``meminfo`` NULL for memory the caller lends; a
 tuple as its elements' slots); ``ret`` to a buffer of the result's structure;
-``errargs`` to ``ERRARGS_SLOTS`` int64 slots.  Status 0 is success; status ``k``
+``errargs`` to ``ERRARGS_SLOTS`` int64 slots (``<NAME>_ERRARGS_SLOTS`` in the header;
+the entry keeps the stack limit of recursive calls in the last).  Status 0 is success; status ``k``
 > 0 is the ``k``-th error site of the entry (the header lists them: exception,
 message template with ``{}`` fields filled from the slots, source line).  An array
 result with a non-null ``meminfo`` owns one reference of its block (the count is
@@ -595,7 +596,8 @@ def _header(name: str, path: str, compiled: list[_Compiled]) -> str:
             in bytes and meminfo NULL (the caller lends the memory); a tuple as its
             elements' slots.
    ret      a buffer of the entry's _result structure, written on success.
-   errargs  {ERRARGS_SLOTS} int64_t slots: an error's message arguments.
+   errargs  {name.upper()}_ERRARGS_SLOTS int64_t slots: an error's message arguments; the
+            entry uses the last itself (the stack limit of recursive calls).
    status   0: success.  k > 0: the entry's error site k (listed at the entry: the
             Python exception, its message with each {{}} filled from the next errargs
             slot -- integers as int64, floats as the bits of a double -- and the
@@ -623,6 +625,9 @@ def _header(name: str, path: str, compiled: list[_Compiled]) -> str:
 #ifdef __cplusplus
 extern "C" {{
 #endif
+
+/* the int64_t slots of an errargs buffer (see above) */
+#define {name.upper()}_ERRARGS_SLOTS {ERRARGS_SLOTS}
 
 /* reference counts of array blocks (see above) */
 void {name}_meminfo_incref(void *meminfo);

@@ -54,13 +54,16 @@ from typing import Iterator, NoReturn, Sequence
 from ir.diagnostics import MAX_MESSAGE_ARGS, Location, builtin_exception, can_raise, exception_of, raise_at
 from ir.types import BoolType, FloatType, IntType, Type
 
-__all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "ERRARGS_SLOTS", "ErrorSite", "ErrorSites", "decode_slot",
-           "can_raise"]
+__all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "STACK_LIMIT_SLOT", "ERRARGS_SLOTS", "ErrorSite", "ErrorSites",
+           "decode_slot", "can_raise"]
 
 #: number of 8-byte message-argument slots the caller of compiled code provides
 MAX_ERROR_ARGS = MAX_MESSAGE_ARGS
+#: the slot of ``errargs`` after the message arguments: the lowest stack address recursive
+#: calls may reach (the code that enters compiled code stores it: ``compiler.codegen.core``)
+STACK_LIMIT_SLOT = MAX_ERROR_ARGS
 #: 8-byte slots of the ``errargs`` buffer a caller of compiled code provides
-ERRARGS_SLOTS = MAX_ERROR_ARGS
+ERRARGS_SLOTS = MAX_ERROR_ARGS + 1
 
 _MASK64 = (1 << 64) - 1
 

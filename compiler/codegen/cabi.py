@@ -39,7 +39,7 @@ from runtime.errors import ERRARGS_SLOTS
 
 from .core import (
     _I8, _I32, _I64, _PTR, _STATUS, LoweredModule, _FunctionLowering, _itemsize, _lowers, _ModuleLowering,
-    memory_type, value_type,
+    memory_type, set_stack_limit, value_type,
 )
 
 #: the exported C function of IR function ``@f`` is ``"pyjit_cfunc." + f``, its checked variant
@@ -144,9 +144,10 @@ def _checked_function(lowering: _ModuleLowering, kernel: FuncOp) -> lir.Function
     values = [b.icmp_unsigned("!=", a, lir.Constant(_I8, 0)) if isinstance(t, BoolType) else a
               for a, t in zip(args, kernel.arg_types)]
     target = lowering.functions[kernel.sym_name]
+    set_stack_limit(lowering.llvm, b, errargs)
 
     def call() -> lir.Value:
-        return b.call(target, [ret, errargs, lir.Constant(_I64, 0), *values])
+        return b.call(target, [ret, errargs, *values])
 
     guarded = call
     for guard, found in lowering.entry_guards:

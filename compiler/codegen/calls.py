@@ -7,7 +7,7 @@ Decisions:
 * the cleanup region of a ``raise_if`` or ``call`` (the arrays the
   ``refcount`` pass releases on the error path) is lowered on the failing
   branch, just before it returns the status -- for a ``call``, also on the
-  ``RecursionError`` branch of the depth check.
+  ``RecursionError`` branch of the stack check (``core``'s docstring).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from ir.ops.func import CallOp, ReturnOp
 from ir.types import FloatType, IntType, Type
 
 from .core import (
-    MAX_RECURSION_DEPTH, _I32, _I64, _STATUS, _FunctionLowering, _from_memory, _lowers, _to_memory, memory_type,
+    _I32, _I64, _STATUS, _FunctionLowering, _from_memory, _lowers, _to_memory, memory_type, stack_limit_slot,
 )
 
 
@@ -35,14 +35,12 @@ def _call(self: _FunctionLowering, op: CallOp) -> lir.Value | None:
     b = self.b
     callee = self.module.ir_module[op.callee]
     slot = self.stack_slot(memory_type(callee.result_type))
-    depth = self.depth
-    if self.func.sym_name in self.module.reachable_from(op.callee):  # a recursive call
-        depth = b.add(depth, lir.Constant(_I64, 1))
+    if self.func.sym_name in self.module.reachable_from(op.callee):  # a recursive call: the stack check
         too_deep = self.error_status("RecursionError", "maximum recursion depth exceeded", op.loc)
-        with b.if_then(b.icmp_signed(">", depth, lir.Constant(_I64, MAX_RECURSION_DEPTH)), likely=False):
+        limit = b.load(stack_limit_slot(b, self.err_ptr), typ=_I64)
+        with b.if_then(b.icmp_unsigned("<", b.ptrtoint(slot, _I64), limit), likely=False):
             self._fail(op, too_deep)
-    status = b.call(self.module.functions[op.callee],
-                    [slot, self.err_ptr, depth, *(self.value(v) for v in op.operands)])
+    status = b.call(self.module.functions[op.callee], [slot, self.err_ptr, *(self.value(v) for v in op.operands)])
     with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
         self._fail(op, status)
     if not op.results:

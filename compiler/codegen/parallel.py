@@ -2,7 +2,7 @@
 
 The op's body becomes two LLVM functions of their own:
 
-* the *share* ``i32 @"<f>.share<N>"(ptr ret, ptr errargs, i64 depth, ptr env, i64 thread,
+* the *share* ``i32 @"<f>.share<N>"(ptr ret, ptr errargs, ptr env, i64 thread,
   i64 begin, i64 end, ptr partials)`` runs trips ``begin..end-1`` (counted from 0) with
   the internal ABI of every function (``core``): a ``raise_if`` in the body returns its
   status from it, after its cleanup (which releases only what the body owns: the op is
@@ -13,8 +13,9 @@ The op's body becomes two LLVM functions of their own:
   sequential order; this thread's trips come after it);
 * the *team* function ``void @"<f>.team<N>"(ptr env)``, which ``GOMP_parallel`` runs on
   every thread: thread ``t`` of ``n`` gets the ``t``-th of ``n`` contiguous, nearly equal
-  shares of the trips, calls the share with its own slot (status, error arguments,
-  partials), and on an error lowers ``env.failed`` to ``t`` (an atomic ``min``).
+  shares of the trips, calls the share with its own slot (status, error arguments and
+  the stack limit of its own thread's recursive calls, partials), and on an error lowers
+  ``env.failed`` to ``t`` (an atomic ``min``).
 
 The op itself (the launcher) stores the values the body uses from outside (constants
 excepted: the share uses them as constants, so LLVM still folds them) and the bounds in
@@ -34,20 +35,22 @@ from ir.core import Block, Value
 from ir.interfaces import Raise, effects, reduction_kind
 from ir.ops.parallel import IDEMPOTENT_KINDS, ParallelForOp
 from ir.types import ComplexType, Type
-from runtime.errors import MAX_ERROR_ARGS
+from runtime.errors import ERRARGS_SLOTS
 
 from .control import _trip_count
-from .core import _I32, _I64, _PTR, _STATUS, _constant, _FunctionLowering, _lowers, _ModuleLowering, value_type
+from .core import (
+    _I32, _I64, _PTR, _STATUS, _constant, _FunctionLowering, _lowers, _ModuleLowering, set_stack_limit, value_type,
+)
 
 #: the blocks a thread's share is run in when the body may raise (a check of ``env.failed`` before each)
 CHECKS_PER_SHARE = 16
 #: ``env.failed`` while no thread has failed
 _NONE_FAILED = 0x7FFFFFFF
-# the fields of ``env``: lower, step, count, depth, slots, failed, team, then the free values
-_LOWER, _STEP, _COUNT, _DEPTH, _SLOTS, _FAILED, _TEAM, _FREE = range(8)
+# the fields of ``env``: lower, step, count, slots, failed, team, then the free values
+_LOWER, _STEP, _COUNT, _SLOTS, _FAILED, _TEAM, _FREE = range(7)
 # the fields of a thread's slot: status, error arguments, partial results
 _SLOT_STATUS, _SLOT_ERRARGS, _SLOT_PARTIALS = range(3)
-_ERRARGS = lir.ArrayType(_I64, MAX_ERROR_ARGS)
+_ERRARGS = lir.ArrayType(_I64, ERRARGS_SLOTS)
 
 
 def _identity(kind: str, t: Type) -> lir.Constant:
@@ -79,7 +82,7 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
             if not isinstance(self.value(v), lir.Constant)]
     partial_types = [value_type(r.type) for r in op.results]
     slot_type = lir.LiteralStructType([_STATUS, _ERRARGS, lir.LiteralStructType(partial_types)])
-    env_type = lir.LiteralStructType([_I64, _I64, _I64, _I64, _PTR, _I32, _I32,
+    env_type = lir.LiteralStructType([_I64, _I64, _I64, _PTR, _I32, _I32,
                                       *(value_type(v.type) for v in free)])
     share = _share_function(self, op, number, env_type, free, lower, step)
     team_fn = _team_function(self, number, env_type, slot_type, share, threads.available())
@@ -89,7 +92,7 @@ def _parallel_for(self: _FunctionLowering, op: ParallelForOp) -> list[lir.Value]
     def field(index: int) -> lir.Value:
         return b.gep(env, [lir.Constant(_I32, 0), lir.Constant(_I32, index)], inbounds=True, source_etype=env_type)
 
-    for index, value in ((_LOWER, lower), (_STEP, step), (_COUNT, count), (_DEPTH, self.depth),
+    for index, value in ((_LOWER, lower), (_STEP, step), (_COUNT, count),
                          (_FAILED, lir.Constant(_I32, _NONE_FAILED)), (_TEAM, lir.Constant(_I32, 1))):
         b.store(value, field(index))
     for k, v in enumerate(free):
@@ -223,8 +226,9 @@ def _team_function(self: _FunctionLowering, number: int, env_type: lir.Type, slo
     def slot_field(index: int) -> lir.Value:
         return b.gep(slots, [thread, lir.Constant(_I32, index)], inbounds=True, source_etype=slot_type)
 
-    status = b.call(share, [lir.Constant(_PTR, None), slot_field(_SLOT_ERRARGS), b.load(field(_DEPTH), typ=_I64),
-                            env, thread, begin, end, slot_field(_SLOT_PARTIALS)])
+    errargs = slot_field(_SLOT_ERRARGS)
+    set_stack_limit(llvm, b, errargs)
+    status = b.call(share, [lir.Constant(_PTR, None), errargs, env, thread, begin, end, slot_field(_SLOT_PARTIALS)])
     b.store(status, slot_field(_SLOT_STATUS))
     with b.if_then(b.icmp_unsigned("!=", status, lir.Constant(_STATUS, 0)), likely=False):
         b.atomic_rmw("umin", field(_FAILED), thread32, "monotonic")
@@ -236,13 +240,13 @@ def _share_function(self: _FunctionLowering, op: ParallelForOp, number: int, env
                     free: list[Value], lower: lir.Value, step: lir.Value) -> lir.Function:
     """``i32 @"<f>.share<N>"(...)``: trips ``begin..end-1`` of ``op`` (see the module docstring)."""
     llvm = self.module.llvm
-    fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _I64, _PTR, _I64, _I64, _I64, _PTR])
+    fnty = lir.FunctionType(_STATUS, [_PTR, _PTR, _PTR, _I64, _I64, _I64, _PTR])
     fn = lir.Function(llvm, fnty, f"{self.func.sym_name}.share{number}")
     fn.linkage = "internal"
     fn.attributes.add("nounwind")
     share = _FunctionLowering(self.module, self.func, fn)
     share.values = {v: value for v, value in self.values.items() if isinstance(value, lir.Constant)}
-    env, thread, begin, end, partials_out = fn.args[3:]
+    env, thread, begin, end, partials_out = fn.args[2:]
     b = share.b
     first = b.basic_block
 

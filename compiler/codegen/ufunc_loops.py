@@ -78,7 +78,9 @@ from ir.ops.func import FuncOp
 from ir.types import ArrayType, Type
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 
-from .core import _I32, _I64, _PTR, _STATUS, LoweredModule, _from_memory, _ModuleLowering, memory_type, value_type
+from .core import (
+    _I32, _I64, _PTR, _STATUS, LoweredModule, _from_memory, _ModuleLowering, memory_type, set_stack_limit, value_type,
+)
 from .runtime import _FunctionPointer
 from .ufunc_threads import ELEMENTS_PER_THREAD, ITERATIONS_PER_THREAD, run_split
 
@@ -255,6 +257,7 @@ class _Elements:
         self.b = lir.IRBuilder(self.fn.append_basic_block("entry"))
         self.ret = self.b.alloca(memory_type(kernel.result_type))
         self.ret.type = _PTR   # llvmlite types allocas as typed pointers; LLVM has only `ptr`
+        set_stack_limit(lowering.llvm, self.b, self.errargs)   # each thread's loop its own
 
     # -- the two kinds of loop
     def elementwise(self) -> lir.Function:
@@ -340,12 +343,12 @@ class _Elements:
         b.position_at_end(done)
 
     def _call_kernel(self, values: list[lir.Value]) -> lir.Value:
-        """The kernel's call (depth 0), inside the entry guards of its module."""
+        """The kernel's call, inside the entry guards of its module."""
         b = self.b
         kernel = self.lowering.functions[self.kernel.sym_name]
 
         def call() -> lir.Value:
-            return b.call(kernel, [self.ret, self.errargs, lir.Constant(_I64, 0), *values])
+            return b.call(kernel, [self.ret, self.errargs, *values])
 
         guarded = call
         for guard, found in self.lowering.entry_guards:

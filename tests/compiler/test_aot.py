@@ -185,7 +185,7 @@ def test_header_and_a_c_program(built, tmp_path):
     for text in ("int32_t kernels_collatz(void *ret, int64_t *errargs, const void *args);",
                  "int32_t kernels_total_1(void *ret, int64_t *errargs, const void *args);",
                  "} kernels_smooth_args;", "} kernels_smooth_result;", "typedef int64_t kernels_collatz_result;",
-                 "void kernels_meminfo_decref(void *meminfo);",
+                 "void kernels_meminfo_decref(void *meminfo);", "#define KERNELS_ERRARGS_SLOTS 9",
                  "1: IndexError: index {} is out of bounds for axis {} with size {} (kernels.py:30)",
                  "/* collatz: i64(i64) -- callable from C */"):
         assert text in header, text
@@ -198,7 +198,7 @@ def test_header_and_a_c_program(built, tmp_path):
         #include "kernels.h"
         int main(void) {
             double data[5] = {1, 2, 3, 4, 5};
-            int64_t errargs[8], steps;
+            int64_t errargs[KERNELS_ERRARGS_SLOTS], steps;
             kernels_collatz_args n = {27};
             kernels_smooth_args a = {NULL, data, 5, 8};
             kernels_smooth_result out;
