@@ -408,17 +408,14 @@ def _least_or(a: Symbolic, x: Symbolic, empty: Symbolic, which: str) -> Symbolic
 
 
 def _float_extreme(x: Symbolic, which: str) -> Symbolic:
-    """min or max of a float64 array as NumPy (a NaN wins), or NaN for an empty one."""
+    """min or max of a float64 array as NumPy's ``a.min()`` (a NaN wins; of equal zeros, the
+    one NumPy's order of comparisons keeps: ``lower-arrays``' NumPy-order extremum), or NaN
+    for an empty one."""
     op = "<" if which == "min" else ">"
     nan = arith.constant(float("nan"), f64)
     start = arith.constant(float("inf") if op == "<" else float("-inf"), f64)
-
-    def fold(acc: Any, v: Any) -> list:
-        keep_nan = arith.emit_test("isnan", acc)
-        return [arith.select(keep_nan, acc, arith.select(arith.logical_or(arith.compare(op, v, acc),
-                                                                           arith.emit_test("isnan", v)), v, acc))]
-    return arith.select(arith.compare("==", arrays.size(x), 0), nan,
-                        wholearray.reduce(x, [start], fold, None, ordered=True)[0])
+    extreme = wholearray.reduce(x, [start], lambda acc, v: [numpy_api.extremum(op)(acc, v)], None)[0]
+    return arith.select(arith.compare("==", arrays.size(x), 0), nan, extreme)
 
 
 def flatnonzero(a: Any) -> Symbolic:

@@ -436,6 +436,8 @@ def histogram_in_range(a):
     (histogram, (np.array([0.0, 1e-300]), 5)), (histogram, (np.array([0.0, 1.0]), 0)),
     (histogram, (np.linspace(0, 1, 11), 10)), (histogram_in_range, (np.random.default_rng(5).standard_normal(200),)),
     (histogram_in_range, (np.array([-1.0, 1.0, 0.2, 7.0]),)),
+    (histogram, (np.array([0.0, -0.0, np.inf]), 5)), (histogram, (np.array([-0.0, 0.0, np.inf]), 5)),
+    (histogram, (np.array([0.0, -0.0, 3.0, -0.0, 0.0, 1.0, -0.0, 0.0, 0.0, np.inf] * 3), 5)),   # which zero NumPy's min keeps
 ], ids=lambda x: getattr(x, "__name__", None) or "")
 def test_histogram_is_numpys(kernel, args):
     """NumPy's edges (linspace of the range) and its bin of every element, edge cases included;
