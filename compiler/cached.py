@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from runtime.errors import ErrorSites
-from runtime.memory import CARRIED_HELPERS, helpers_ir, provide_helpers
+from runtime.memory import CACHED_HELPERS, helpers_ir, provide_helpers
 from runtime.nprandom import distribution_archive
 
 from .cache import FunctionCache, NotCacheable, type_data, type_of
@@ -102,7 +102,7 @@ class _Store:
         compiled = None
         if not reason:
             linked, cold = linked_wrapper(lowered, prebuilt)
-            linked = [*linked, helpers_ir(CARRIED_HELPERS)]   # a process of cached code needs no LLVM for them
+            linked = [*linked, helpers_ir(CACHED_HELPERS)]   # a process of cached code needs no LLVM for them
             manifest = {"signature": self.signature, "symbol": _entry_symbol(entry), "result": type_data(entry.result_type),
                         "error_sites": sites_data(lowered.error_sites), "wrapper": prebuilt is not None,
                         "keeps_arrays": any(func.attributes.get("keeps_arrays") for func in module),
@@ -176,7 +176,7 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
                  if descriptor[0] == "distribution"]   # copied into the library (``_Store``)
     for symbol, (address, _) in resolved:
         write_pointer(library.address(symbol), address)
-    provide_helpers(*(library.address(name) for name in CARRIED_HELPERS), library)
+    provide_helpers(*(library.address(name) for name in CACHED_HELPERS), library)
     keep = [boxer, raiser, *(obj for _, (_, obj) in resolved if obj is not None)]
     wrapper = None
     if manifest["wrapper"] and native and _native_binding(key, binding) is not False:   # as it was built

@@ -195,21 +195,13 @@ def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: C
                wrapper: Any = None) -> CompiledFunction:
     """Optimize ``lowered`` (see :func:`lower_for_jit`) with LLVM at ``options.opt``, with the
     native call ``wrapper`` linked in (its function not optimized), JIT it as a library of its
-    own, and give the specialisation whose entry is ``entry``.  The first library of a
-    process carries the count helpers of arrays handed to Python too
-    (:func:`runtime.memory.helpers_ir`): no separate compile for them."""
-    from runtime import memory
+    own, and give the specialisation whose entry is ``entry``."""
     from runtime.engine import get_engine
 
     linked, cold = linked_wrapper(lowered, wrapper)
-    carries_helpers = not memory.helpers_loaded()
-    if carries_helpers:
-        linked = [*linked, memory.helpers_ir(memory.CARRIED_HELPERS)]
     library = get_engine().compile(lowered.llvm_ir, opt_level=options.opt, name=entry.sym_name,
                                    loop_vectorize=options.llvm_vectorize, cold=cold, linked=linked,
                                    names=_perf_names(module, entry, wrapper is not None))
-    if carries_helpers:
-        memory.provide_helpers(*(library.address(name) for name in memory.CARRIED_HELPERS), library)
     return CompiledFunction(tuple(entry.arg_types), entry.result_type, module, entry, lowered.llvm_ir, library,
                             lowered.error_sites, wrapper=wrapper)
 

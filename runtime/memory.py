@@ -22,11 +22,10 @@ of a ``c_int64`` view is not atomic (a thread switch can fall between the
 read and the write, and compiled code in another thread does not take the
 GIL).  The decrement is therefore the same atomic instruction compiled code
 uses (:func:`runtime.abi.emit_incref`/:func:`~runtime.abi.emit_decref`, in a
-two-function helper module, ``meminfo_incref``/``meminfo_decref``, carried by the
-first library the process JIT-compiles or loads from the disk cache
-(:func:`provide_helpers`), else JIT-compiled by the process's engine when the first
-owner is created -- never from ``__del__``, which the garbage collector may run
-while the engine's lock is held).  The ``c_int64`` view serves only to *read* the count
+two-function helper module, ``meminfo_incref``/``meminfo_decref``,
+JIT-compiled by the process's engine when the first owner is created -- never
+from ``__del__``, which the garbage collector may run while the engine's lock
+is held).  The ``c_int64`` view serves only to *read* the count
 (:func:`refcount`, a snapshot for tests and debugging).
 """
 from __future__ import annotations
@@ -80,16 +79,10 @@ def _load_helpers() -> None:
             _library = library  # keeps the code alive
 
 
-def helpers_loaded() -> bool:
-    """Whether the count helpers are there (compiled, or provided by a library)."""
-    return _decref is not None
-
-
 def provide_helpers(incref_address: int, decref_address: int, library: Any) -> None:
-    """Take the count helpers from a library that carries them (:func:`helpers_ir` with
-    :data:`CARRIED_HELPERS`): one loaded from the disk cache, so that a process whose code
-    all came from the cache never starts LLVM for them, or the first one JIT-compiled in a
-    process, so that they need no compile of their own."""
+    """Take the count helpers from a library loaded from the disk cache, which carries them
+    (:func:`helpers_ir` with :data:`CACHED_HELPERS`), so that a process whose code all came
+    from the cache never starts LLVM for them."""
     global _library, _incref, _decref
     with _helpers_lock:
         if _decref is None:
@@ -98,8 +91,8 @@ def provide_helpers(incref_address: int, decref_address: int, library: Any) -> N
             _library = library
 
 
-#: the names of the count helpers in a library that carries them (:func:`provide_helpers`)
-CARRIED_HELPERS = ("pyjit_meminfo_incref", "pyjit_meminfo_decref")
+#: the names of the count helpers in a library stored in the disk cache (``compiler.cached``)
+CACHED_HELPERS = ("pyjit_meminfo_incref", "pyjit_meminfo_decref")
 
 
 def helpers_ir(names: tuple[str, str] = ("meminfo_incref", "meminfo_decref")) -> str:
