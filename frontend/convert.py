@@ -851,6 +851,9 @@ _COMPARE_SYMBOLS = {
 
 
 _DIVISIONS = {ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%"}
+#: the other augmented assignments' operators (``operators.in_place``)
+_AUGMENTED = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Pow: "**", ast.MatMult: "@", ast.LShift: "<<",
+              ast.RShift: ">>", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^"}
 
 
 def _percent_format(node: ast.expr) -> ast.expr:
@@ -946,11 +949,18 @@ class _ExprConverter(ast.NodeTransformer):
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:
         """``x /= y`` (also ``//=``, ``%=``) of a name: ``x = ag__.divide_in_place("/", x, y)``
-        (``operator.itruediv``, in place for an array; see :func:`_percent_format`)."""
-        if type(node.op) not in _DIVISIONS or not isinstance(node.target, ast.Name):
+        (``operator.itruediv``, in place for an array; see :func:`_percent_format`); any other
+        ``x op= y`` of a variable: ``x = ag__.in_place("op", x, y)``, so that ``x`` is read as
+        every read of a variable is (``ag__.ld``: a variable bound on some paths only is
+        checked there, ``UnboundLocalError`` where it is not)."""
+        if not isinstance(node.target, ast.Name) or \
+                type(node.op) not in _DIVISIONS and not self._is_variable(node.target.id):
             self.generic_visit(node)
             return node
-        value = _ag("divide_in_place", ast.Constant(_DIVISIONS[type(node.op)]), _load(node.target.id), node.value)
+        if type(node.op) in _DIVISIONS:
+            value = _ag("divide_in_place", ast.Constant(_DIVISIONS[type(node.op)]), _load(node.target.id), node.value)
+        else:
+            value = _ag("in_place", ast.Constant(_AUGMENTED[type(node.op)]), _load(node.target.id), node.value)
         return self.visit(_at(node, ast.Assign([ast.Name(node.target.id, ast.Store())], _at(node, value))))
 
     def visit_Assign(self, node: ast.Assign) -> ast.Assign:

@@ -242,6 +242,18 @@ def divide_in_place(op: str, a: Any, b: Any) -> Any:
     return _DIVIDE_IN_PLACE[op](a, b)
 
 
+#: the in-place operator of each augmented assignment but the divisions (``a += b``: ``operator.iadd``)
+_IN_PLACE = {"+": operator.iadd, "-": operator.isub, "*": operator.imul, "**": operator.ipow, "@": operator.imatmul,
+             "<<": operator.ilshift, ">>": operator.irshift, "&": operator.iand, "|": operator.ior,
+             "^": operator.ixor}
+
+
+def in_place(op: str, a: Any, b: Any) -> Any:
+    """``a op= b`` of a variable (``a`` read as every read of it is: ``ld``): the value to
+    assign to it, by Python's own in-place operator (an array's ``a += b`` stores into it)."""
+    return _IN_PLACE[op](a, b)
+
+
 def percent_format(template: str, values: Any) -> Any:
     """``template % values``."""
     staging = _staging()
