@@ -205,16 +205,31 @@ def _contiguous_independent(op: ForOp) -> bool:
 
 def _mark_parallel(self: _FunctionLowering, blocks: list[lir.Block]) -> lir.MDValue:
     """Put the loads and stores of ``blocks`` (a loop's body) in a new access group, beside
-    the groups of the loops inside it that hold them, and return the group."""
+    the groups of the loops inside it that hold them, and return the group.  Accesses to
+    the function's stack slots are left out: a slot is the same memory in every trip, so
+    the loop is then not annotated parallel at all (LLVM's rule: every access in the group)."""
     module = self.module.llvm
     group = _AccessGroup(module)
     for block in blocks:
         for instr in block.instructions:
-            if isinstance(instr, (lir.LoadInstr, lir.StoreInstr)):
+            if isinstance(instr, lir.LoadInstr):
+                pointer = instr.operands[0]
+            elif isinstance(instr, lir.StoreInstr):
+                pointer = instr.operands[1]
+            else:
+                continue
+            if not _on_stack(pointer):
                 groups = self.access_groups.setdefault(instr, [])
                 groups.append(group)
                 instr.set_metadata("llvm.access.group", group if len(groups) == 1 else module.add_metadata(groups))
     return group
+
+
+def _on_stack(pointer: lir.Value) -> bool:
+    """Whether ``pointer`` points into a stack slot (an ``alloca``, or an element of one)."""
+    while isinstance(pointer, lir.GEPInstr):
+        pointer = pointer.pointer
+    return isinstance(pointer, lir.AllocaInstr)
 
 
 @_lowers(WhileOp)
