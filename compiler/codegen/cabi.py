@@ -144,7 +144,8 @@ def _checked_function(lowering: _ModuleLowering, kernel: FuncOp) -> lir.Function
     values = [b.icmp_unsigned("!=", a, lir.Constant(_I8, 0)) if isinstance(t, BoolType) else a
               for a, t in zip(args, kernel.arg_types)]
     target = lowering.functions[kernel.sym_name]
-    set_stack_limit(lowering.llvm, b, errargs)
+    if lowering.recurses_from(kernel.sym_name):
+        set_stack_limit(lowering.llvm, b, errargs)
 
     def call() -> lir.Value:
         return b.call(target, [ret, errargs, *values])

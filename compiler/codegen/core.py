@@ -18,7 +18,7 @@ ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes (symbol names: :func:`fu
   overflowing the native stack: the code that enters compiled code
   (:func:`set_stack_limit`: the entry wrapper, a cfunc, a ufunc's loop, each
   thread of a parallel loop) stores its own stack pointer minus
-  :data:`RECURSION_STACK_BYTES` there.  Decision: a limit in memory the code
+  :data:`RECURSION_STACK_BYTES` there, where what it calls can recurse.  Decision: a limit in memory the code
   already points at, not a count of nested calls passed in a register -- the
   count cost fib a callee-saved register and an add per call (0.79 of Numba's
   speed, 0.88 with the limit; Numba checks nothing, and with no check at all fib
@@ -330,6 +330,11 @@ class _ModuleLowering:
             self._reachable[name] = found
         return found
 
+    def recurses_from(self, name: str) -> bool:
+        """Whether a call of ``name`` can reach a recursive call (one that checks the stack
+        limit: only then need the code entering it store one)."""
+        return any(f in self.reachable_from(f) for f in {name, *self.reachable_from(name)})
+
     def run(self) -> LoweredModule:
         for condition, guard in _ENTRY_GUARDS:
             found = condition(self.ir_module)
@@ -381,7 +386,8 @@ class _ModuleLowering:
         for t in func.arg_types:
             value, next_slot = _load_argument(b, slots, next_slot, t)
             values.append(value)
-        set_stack_limit(self.llvm, b, errargs)
+        if self.recurses_from(func.sym_name):
+            set_stack_limit(self.llvm, b, errargs)
 
         def call() -> lir.Value:
             return b.call(self.functions[func.sym_name], [ret, errargs, *values])

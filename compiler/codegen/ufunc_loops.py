@@ -257,7 +257,8 @@ class _Elements:
         self.b = lir.IRBuilder(self.fn.append_basic_block("entry"))
         self.ret = self.b.alloca(memory_type(kernel.result_type))
         self.ret.type = _PTR   # llvmlite types allocas as typed pointers; LLVM has only `ptr`
-        set_stack_limit(lowering.llvm, self.b, self.errargs)   # each thread's loop its own
+        if lowering.recurses_from(kernel.sym_name):   # each thread's loop its own
+            set_stack_limit(lowering.llvm, self.b, self.errargs)
 
     # -- the two kinds of loop
     def elementwise(self) -> lir.Function:
