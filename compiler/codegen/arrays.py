@@ -13,6 +13,7 @@ result the same way and calls the ``gemm`` of NumPy's BLAS into it.
 """
 from __future__ import annotations
 
+import sys
 from typing import Sequence
 
 import llvmlite.ir as lir
@@ -217,8 +218,39 @@ def _allocate(self: _FunctionLowering, t: ArrayType, shape: list[lir.Value], loc
     with b.if_then(b.icmp_unsigned("==", meminfo, lir.Constant(_PTR, None)), likely=False):
         b.ret(status)
     b.store(lir.Constant(_I64, 1), meminfo)
+    if sys.platform == "linux":
+        with b.if_then(b.icmp_unsigned(">=", size, lir.Constant(_I64, HUGE_PAGES_FROM)), likely=False):
+            b.call(_advise_huge_pages(self.module), [meminfo, size])
     data = b.gep(meminfo, [lir.Constant(_I64, HEADER_SIZE)], inbounds=True, source_etype=_I8, name="data")
     return _make_array(self, t, meminfo, data, shape, strides)
+
+
+#: the size in bytes from which an array's memory is advised into huge pages (NumPy's bound)
+HUGE_PAGES_FROM = 1 << 22
+_PAGE = 4096
+_MADV_HUGEPAGE = 14
+
+
+def _advise_huge_pages(module) -> lir.Function:
+    """``pyjit_runtime.advise_huge_pages(block, size)``: ``madvise(MADV_HUGEPAGE)`` on the whole
+    pages of a new block, as NumPy does for its arrays of 4 MiB and more (Linux only).
+
+    Why: such a block comes fresh from ``mmap``, and writing it first costs a page fault
+    per 4 KiB page: filling 80 MB took 48 ms where NumPy took 17 ms.  With transparent
+    huge pages on ``madvise`` (the usual setting), the advice gives 2 MiB pages and
+    512 times fewer faults.  Its result is ignored: without huge pages the block works
+    as before."""
+    def build(b: lir.IRBuilder, args) -> lir.Value:
+        block, size = args
+        address = b.ptrtoint(block, _I64)
+        start = b.and_(b.add(address, lir.Constant(_I64, _PAGE - 1)), lir.Constant(_I64, -_PAGE))
+        length = b.sub(b.add(address, size), start)
+        madvise = module.libc("madvise", lir.FunctionType(_I32, [_PTR, _I64, _I32]))
+        return b.call(madvise, [b.inttoptr(start, _PTR), length, lir.Constant(_I32, _MADV_HUGEPAGE)])
+
+    function = module.helper("pyjit_runtime.advise_huge_pages", lir.FunctionType(_I32, [_PTR, _I64]), build)
+    function.attributes.add("noinline")
+    return function
 
 
 @_lowers(ArrayGlobalOp)

@@ -162,3 +162,17 @@ def test_a_helper_writing_into_the_callers_array():
     out = f(6, 2.0)
     assert out.tolist() == [0.0, 2.0, 8.0, 18.0, 32.0, 50.0]
     assert out.base is not None and out.flags.writeable
+
+
+def _double(a):
+    return 2 * a
+
+
+def test_big_arrays_are_advised_into_huge_pages():
+    """Arrays of 4 MiB and more get ``madvise(MADV_HUGEPAGE)``, as NumPy's do: a test of the size, then the call."""
+    f = compile(_double)
+    x = np.linspace(-1.0, 1.0, (1 << 19) + 1)
+    np.testing.assert_array_equal(f(x), 2 * x)
+    text = f.inspect_ir(stage="llvm")
+    if sys.platform == "linux":
+        assert "@madvise" in text and "icmp uge i64" in text
