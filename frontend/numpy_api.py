@@ -414,7 +414,7 @@ def _build_table() -> dict[Any, Callable]:
         np.eye: _always(eye), np.identity: _always(identity), np.copy: _always(copy), np.diag: _always(diag),
         np.trace: _always(trace), np.tril: _always(_triangle(True)), np.triu: _always(_triangle(False)),
     }
-    for name, fn in (("sqrt", "sqrt"), ("exp", "exp"), ("log", "log"), ("log1p", "log1p"), ("expm1", "expm1"),
+    for name, fn in (("sqrt", "sqrt"), ("exp", "np.exp"), ("log", "log"), ("log1p", "log1p"), ("expm1", "expm1"),
                      ("sin", "sin"), ("cos", "cos"), ("tan", "tan"), ("arcsin", "asin"), ("arccos", "acos"),
                      ("arctan", "atan"), ("sinh", "sinh"), ("cosh", "cosh"), ("tanh", "tanh"),
                      ("log2", "log2"), ("log10", "log10"), ("exp2", "exp2"), ("cbrt", "cbrt")):

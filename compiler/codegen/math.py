@@ -9,7 +9,9 @@ Semantics (those of the op docstrings in ``ir.ops.math`` and ``ir.ops.complex``)
   makes them (``f``-suffixed for ``f32``), declared ``readnone`` (``errno`` is never
   looked at) and called ``nobuiltin``: LLVM would otherwise rewrite them -- ``pow(x,
   2.0)`` as ``x*x``, which differs from the C ``pow`` in the last bit now and then
-  (the declarations: ``core._ModuleLowering.call_math``).
+  (the declarations: ``core._ModuleLowering.call_math``);
+* ``np.exp`` is not a call but code of our own (:mod:`.npexp`): LLVM vectorizes the
+  loops that hold it, as NumPy's own ``np.exp`` is vector code.
 """
 from __future__ import annotations
 
@@ -20,11 +22,14 @@ from ir.ops.math import FloatTestOp, Math2Op, MathOp
 from ir.types import FloatType
 
 from .core import _FunctionLowering, _complex, _fconst, _lowers, _parts
+from .npexp import np_exp
 
 
 @_lowers(MathOp)
 def _math(self: _FunctionLowering, op: MathOp) -> lir.Value:
     x = self.value(op.operand(0))
+    if op.fn == "np.exp":
+        return np_exp(self.module.llvm, self.b, x)
     return self.module.call_math(self.b, op.fn, x)
 
 
