@@ -2,7 +2,8 @@
 
 A call is inlined when its callee is not recursive -- no path of the call
 graph leads from it back to itself, so inlining always ends -- and is small
-(at most :data:`MAX_OPS` ops) or is called from one place only.  The body's
+(at most :data:`MAX_OPS` ops) or is called from one place only.  Callees are
+inlined into their own callees first (:func:`callees_first`).  The body's
 ops are copied before the call, with the callee's parameters replaced by the
 call's arguments, and the value the callee returns replaces the call's
 result.  Semantics do not change: a check that raises in the copied ops
@@ -45,6 +46,26 @@ def reachable(graph: dict[str, set[str]], start: set[str]) -> set[str]:
     return seen
 
 
+def callees_first(module: Module, graph: dict[str, set[str]]) -> list:
+    """The module's functions, each after the functions it calls (but where calls go round
+    a cycle): a callee has had its own calls inlined when it is copied into its callers, so
+    that what a copy brings in is never left behind as a call."""
+    order: list = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        seen.add(name)
+        for callee in sorted(graph.get(name, ())):
+            if callee not in seen:
+                visit(callee)
+        order.append(module[name])
+
+    for func in module:
+        if func.sym_name not in seen:
+            visit(func.sym_name)
+    return order
+
+
 @register_pass
 class Inline:
     name = "inline"
@@ -58,7 +79,7 @@ class Inline:
                 sites[op.callee] = sites.get(op.callee, 0) + 1
         rewriter = Rewriter(changes_of(self))
         changed = False
-        for func in module:
+        for func in callees_first(module, graph):
             for op in list(func.walk()):
                 if not isinstance(op, CallOp) or op.callee not in module or op.callee in recursive:
                     continue
