@@ -14,7 +14,7 @@ Values are tracked as *affine* expressions ``base + k``
 (:func:`compiler.passes.analysis.affine`): ``base`` is an array extent
 (``array.dim`` of an array, or of an array ``array.alloc`` made, which is its
 extent operand), another SSA value, or nothing (a constant), and ``k`` an
-integer; ``add``/``sub`` of a constant move ``k``.
+integer; ``add``/``sub`` of a constant move ``k``, also the bounds of a ``min``/``max``.
 The induction variable of a ``for`` with a constant non-zero step lies,
 inside the body (which runs only when there are trips), between the lower
 bound and the last value before the upper bound.  ``a < b`` is decided when
@@ -54,6 +54,9 @@ def bounds(value: Value) -> tuple[Affine, Affine]:
         if known and isinstance(c, int):
             base, offset = owner.operand(0), (c if isinstance(owner, AddOp) else -c)
     exact = affine(value)
+    if offset and isinstance(base.owner, (MinOp, MaxOp)) and isinstance(base.type, IntType) and base.type.signed:
+        least, greatest = (bound.plus(offset) for bound in _extreme_bounds(base.owner))
+        return (least, greatest) if _fits(least) and _fits(greatest) else (exact, exact)
     loop = _loop_of_induction_variable(base)
     if loop is None:
         return exact, exact

@@ -861,6 +861,37 @@ CASES = {
           %v = array.load %a, %i : i64
           return %v
         }"""),
+    "bce bounds max(min(k, n - 2), 0) + 1: at least 1, and n - 1 is no bound (n may be 1)": ("bce,fold,dce", """
+        func @f(%a: array<i64, 1, C>, %k: i64) -> i64 {
+          %n = array.dim %a {axis = 0} : i64
+          %z = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %two = const {value = 2} : i64
+          %m = sub %n, %two : i64
+          %p = min %k, %m : i64
+          %c = max %p, %z : i64
+          %i = add %c, %one : i64
+          %lo = lt %i, %z : bool
+          %hi = ge %i, %n : bool
+          %bad = or %lo, %hi : bool
+          raise_if %bad {exception = "IndexError", message = "out of range"}
+          %v = array.load %a, %i : i64
+          return %v
+        }""", """
+        func @f(%a: array<i64, 1, C>, %k: i64) -> i64 {
+          %n = array.dim %a {axis = 0} : i64
+          %z = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %two = const {value = 2} : i64
+          %m = sub %n, %two : i64
+          %p = min %k, %m : i64
+          %c = max %p, %z : i64
+          %i = add %c, %one : i64
+          %hi = ge %i, %n : bool
+          raise_if %hi {exception = "IndexError", message = "out of range"}
+          %v = array.load %a, %i : i64
+          return %v
+        }"""),
     "bce proves max(k, 0) >= 0 and keeps what a select that is no wrap may exceed": ("bce,fold,dce", """
         func @f(%a: array<i64, 1, C>, %k: i64, %t: bool) -> i64 {
           %n = array.dim %a {axis = 0} : i64
@@ -1077,6 +1108,31 @@ def test_inline_removes_functions_the_entry_no_longer_reaches():
     module.entry = "f"
     assert PassManager("inline", verify_each=True).run(module)
     assert [f.sym_name for f in module] == ["f"]
+
+
+def test_inline_leaves_no_call_a_copied_body_brought_in():
+    """f calls g, g calls h: g gets h first, so the copy of g in f holds no call (in the
+    other order the call of h copied into f was never looked at)."""
+    module = parse_module(textwrap.dedent("""
+        func @f(%x: i64) -> i64 {
+          %a = call %x {callee = "g"} : i64
+          return %a
+        }
+
+        func @g(%y: i64) -> i64 {
+          %b = call %y {callee = "h"} : i64
+          return %b
+        }
+
+        func @h(%z: i64) -> i64 {
+          %t = add %z, %z : i64
+          return %t
+        }
+        """))
+    module.entry = "f"
+    assert PassManager("inline", verify_each=True).run(module)
+    assert [f.sym_name for f in module] == ["f"]
+    assert not [op for op in module["f"].walk() if op.name == "call"]
 
 
 # ------------------------------------------------------------ partial unrolling, end to end
