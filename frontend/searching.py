@@ -300,22 +300,26 @@ def histogram_counts(counts, a, edges, first, last, denom):
     for i in range(a.shape[0]):
         x = a[i]
         if x >= first and x <= last:
-            counts[uniform_bin(x, edges, first, denom)] += 1
+            counts[min(uniform_bin(x, edges, first, denom), counts.shape[0] - 1)] += 1
 
 
 def uniform_bin(x, edges, first, denom):
     """NumPy's bin of ``x`` (between the first and the last edge) among the equal bins of
     ``edges``: ``int((x - first) / denom * n)``, corrected by one against the edges (the last
-    bin closed) (traced)."""
+    bin closed) (traced).
+
+    The bounds ``min(.., n - 1)`` and ``max(.., 0)`` never change ``k`` (``x`` is between the
+    first and the last edge, so the quotient is between 0 and 1, and ``x`` is never below the
+    first edge), but they show the ``bce`` pass that every index is in range: without them
+    three index checks ran for every element, a fifth of the histogram's time."""
     n = edges.shape[0] - 1
-    k = int((x - first) / denom * n)
-    if k == n:
-        k -= 1
+    k = max(min(int((x - first) / denom * n), n - 1), 0)
     if x < edges[k]:
         k -= 1
+    k = max(min(k, n - 1), 0)
     if x >= edges[k + 1] and k != n - 1:
         k += 1
-    return k
+    return max(min(k, n - 1), 0)
 
 
 def weighted_histogram(n, sums, rounded, a, w, edges, first, last, denom, block):
