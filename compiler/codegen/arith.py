@@ -363,7 +363,12 @@ def _not(self: _FunctionLowering, op: Operation) -> lir.Value:
 # ----------------------------------------------------------------- casts
 @_lowers(CastOp)
 def _cast(self: _FunctionLowering, op: CastOp) -> lir.Value:
-    return _convert(self, self.value(op.operand(0)), op.operand(0).type, op.result.type)
+    """A float->int cast ``{in_range}`` is LLVM's own conversion (defined for the values
+    the checks before it let through); every other cast is ``_convert``."""
+    x, src, dst = self.value(op.operand(0)), op.operand(0).type, op.result.type
+    if op.attributes.get("in_range"):
+        return (self.b.fptosi if dst.signed else self.b.fptoui)(x, value_type(dst))
+    return _convert(self, x, src, dst)
 
 
 @_lowers(BitcastOp)

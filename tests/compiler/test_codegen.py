@@ -329,6 +329,21 @@ def test_every_cast_matches_python(unary_jit: Jit) -> None:
     assert not failures, failures[:10]
 
 
+def test_a_cast_said_in_range_is_llvms_conversion_alone() -> None:
+    """``{in_range}`` (the frontend checked the range): ``fptosi``, no guard of other values."""
+    module = Module()
+
+    def body(b: Builder, x: Any) -> Any:
+        cast = b.insert(CastOp(x, i64))
+        cast.attributes["in_range"] = True
+        return cast.result
+
+    define(module, "trunc", [f64], i64, body)
+    jit = Jit(module)
+    assert [jit("trunc", v) for v in (2.9, -2.9, -0.5, 2.0 ** 62)] == [2, -2, 0, 2 ** 62]
+    assert "fptosi" in jit.text and "-9223372036854775808" not in jit.text
+
+
 def test_casts_to_bool_treat_nan_and_either_complex_part_as_true(unary_jit: Jit) -> None:
     assert unary_jit("cast_f64_bool", math.nan) is True
     assert unary_jit("cast_f64_bool", -0.0) is False
