@@ -3,7 +3,8 @@
 ``array.alloc`` gets ``HEADER_SIZE + nbytes`` bytes (rounded up to a multiple
 of ``DATA_ALIGNMENT``) from the C library's ``aligned_alloc(DATA_ALIGNMENT,
 size)``, sets the count to 1 and returns the status of a ``MemoryError`` site
-on a null result; ``array.incref`` and ``array.decref`` are the count changes
+on a null result (on Linux a block of 4 MiB or more is then advised into huge
+pages, as NumPy's are: :func:`_advise_huge_pages`); ``array.incref`` and ``array.decref`` are the count changes
 of :mod:`runtime.abi` (an ``atomicrmw add monotonic``; an ``atomicrmw sub
 acq_rel`` that calls ``free(meminfo)`` when the count was 1), which skip a
 null meminfo (``array.undef`` is the all-zero struct).
