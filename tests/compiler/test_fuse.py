@@ -101,6 +101,7 @@ def test_an_assignment_that_may_overlap_computes_in_one_nest(kernel, make):
     text = lowered(kernel, args, "fold,dce,cse,fuse,lower-arrays")
     assert text.count("array.alloc") == 1 and text.count("mul") == 1
     assert "independent = true" in text
+    assert text.count("strided = true") == 1   # the copy back: a scalar loop, cheap to compile
     got = compile(kernel)(*[a.copy() for a in args])
     want = kernel(*[a.copy() for a in args])
     np.testing.assert_array_equal(got, want)
