@@ -52,17 +52,20 @@ def callees_first(module: Module, graph: dict[str, set[str]]) -> list:
     that what a copy brings in is never left behind as a call."""
     order: list = []
     seen: set[str] = set()
-
-    def visit(name: str) -> None:
-        seen.add(name)
-        for callee in sorted(graph.get(name, ())):
-            if callee not in seen:
-                visit(callee)
-        order.append(module[name])
-
     for func in module:
-        if func.sym_name not in seen:
-            visit(func.sym_name)
+        if func.sym_name in seen:
+            continue
+        seen.add(func.sym_name)
+        stack = [(func.sym_name, iter(sorted(graph.get(func.sym_name, ()))))]   # a walk, not recursion:
+        while stack:                                                          # call chains may be long
+            name, callees = stack[-1]
+            callee = next((c for c in callees if c not in seen), None)
+            if callee is None:
+                stack.pop()
+                order.append(module[name])
+            else:
+                seen.add(callee)
+                stack.append((callee, iter(sorted(graph.get(callee, ())))))
     return order
 
 
