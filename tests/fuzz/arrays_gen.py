@@ -36,8 +36,8 @@ operands, for NumPy's ``ValueError``).
 
 Kept out, as documented differences rather than bugs: transcendental ufuncs and
 float powers NumPy computes with its own SIMD code (``np.exp``, ``np.sin``,
-``** 3.0``, ...) except inside float reductions (results compared with a
-tolerance anyway); ufuncs of 8- and 16-bit ints that NumPy computes in
+``** 3.0``, ...) except inside float reductions and as returned arrays (both
+compared with a tolerance); ufuncs of 8- and 16-bit ints that NumPy computes in
 float16/float32; converting NaN, infinities or out-of-range floats to ints;
 using float reductions (NumPy sums pairwise) other than as returned results.
 Kept rare: NumPy's dtype TypeErrors (``-`` of bools, ``~`` of floats, ``a_int[:]
@@ -45,8 +45,8 @@ Kept rare: NumPy's dtype TypeErrors (``-`` of bools, ``~`` of floats, ``a_int[:]
 raises when it compiles, before whatever NumPy would have raised first or on a
 path never taken: int array inputs are never bool (bool arrays come from
 comparisons and ``astype``), augmented assignment and ``& | ^`` take values of
-kinds that cast.  A function's results at ``Function.approx`` are float reductions: the runner
-compares them to a relative tolerance, everything else exactly.
+kinds that cast.  A function's results at ``Function.approx`` are float reductions and arrays of
+such functions: the runner compares them to a relative tolerance, everything else exactly.
 """
 from __future__ import annotations
 
@@ -886,6 +886,9 @@ class ArrayGenerator(Generator):
                 x = self.free_expr(scope) if r.random() < 0.4 else self.view(
                     self.arrays[r.choice(scope.of_type("A"))], scope) if r.random() < 0.5 else \
                     self.arrays[r.choice(scope.of_type("A"))]
+                if x.kind == "f" and r.random() < 0.2:   # NumPy's SIMD functions (our np.exp): to a tolerance
+                    x = Arr(f"{r.choice(INEXACT_UNARY)}({x.text})", "f", x.shape)
+                    approx.append(k)
                 results.append(("A", x))
                 texts.append(x.text)
             elif u < 0.6 and (scope.of_type("S") or scope.of_type("S~")):

@@ -16,7 +16,8 @@ program with NumPy's division by zero (``reference_source``).  Three relaxations
 NumPy's int64, float64 and bool scalars may come back as Python numbers
 (documented), and the results of float reductions in whole-array programs
 (``Function.approx``: sum, prod, mean, var, std, whose order of additions over
-a whole non-contiguous array NumPy takes from the strides) and of float sums and products
+a whole non-contiguous array NumPy takes from the strides; returned arrays of NumPy's SIMD
+element functions, ``np.exp`` among them) and of float sums and products
 of ``prange`` loops (added per thread, then combined) may differ by a relative ``REDUCTION_RTOL``;
 programs with ``prange`` loops (``Program.parallel``) are compiled with ``parallel=True``
 too (the ``PARALLEL`` and ``PARALLEL_O0`` variants, on ``PARALLEL_THREADS`` threads), and where such a call raises,
@@ -322,18 +323,34 @@ REDUCTION_RTOL = {np.float32: 1e-4, np.float64: 1e-9, float: 1e-9}
 
 def same(got, want, approx: bool = False) -> bool:
     """``got`` is ``want``: the same type, floats equal or both NaN, arrays of the same dtype,
-    shape and elements; with ``approx`` (a float reduction) floats may differ by ``REDUCTION_RTOL``."""
+    shape and elements; with ``approx`` (a float reduction, or an array of NumPy's SIMD
+    functions) floats may differ by ``REDUCTION_RTOL``."""
     if type(want) in AS_PYTHON:
         want = want.item()
     if type(got) is not type(want):
         return False
     if isinstance(want, np.ndarray):
-        return got.dtype == want.dtype and got.shape == want.shape and same(got.tolist(), want.tolist())
+        if not (got.dtype == want.dtype and got.shape == want.shape):
+            return False
+        if approx and want.dtype.kind == "f":
+            return _all_close(got, want)
+        return same(got.tolist(), want.tolist())
     if isinstance(want, (tuple, list)):
         return len(got) == len(want) and all(same(g, w) for g, w in zip(got, want))
     if isinstance(want, (float, np.floating)):
         return got == want or (math.isnan(got) and math.isnan(want)) or approx and _close(got, want)
     return got == want
+
+
+def _all_close(got: np.ndarray, want: np.ndarray) -> bool:
+    """Float arrays equal element by element (NaN to NaN, inf to the same inf) or within
+    ``REDUCTION_RTOL`` of their dtype where both are finite."""
+    rtol = REDUCTION_RTOL[want.dtype.type]
+    g, w = got.astype(np.float64), want.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        equal = (g == w) | (np.isnan(g) & np.isnan(w))
+        close = np.isfinite(g) & np.isfinite(w) & (np.abs(g - w) <= rtol * np.maximum(1.0, np.maximum(abs(g), abs(w))))
+    return bool(np.all(equal | close))
 
 
 def _close(got, want) -> bool:
