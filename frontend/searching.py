@@ -299,7 +299,7 @@ def histogram_counts(counts, a, edges, first, last, denom):
     and ``last`` counted in its ``uniform_bin`` (traced)."""
     for i in range(a.shape[0]):
         x = a[i]
-        if x >= first and x <= last:
+        if x >= first and x <= last:   # the min changes nothing (counts has a count per bin) but tells bce
             counts[min(uniform_bin(x, edges, first, denom), counts.shape[0] - 1)] += 1
 
 

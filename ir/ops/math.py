@@ -62,7 +62,8 @@ def _ieee_remainder(x: float, y: float) -> float:
 
 
 UNARY_MATH: dict[str, Callable[[float], float]] = {
-    "sqrt": _numpy("sqrt"), "exp": _numpy("exp"), "np.exp": _numpy("exp"), "expm1": _numpy("expm1"), "log": _numpy("log"),
+    "sqrt": _numpy("sqrt"), "exp": _numpy("exp"), "np.exp": _numpy("exp"), "expm1": _numpy("expm1"),
+    "log": _numpy("log"),
     "log2": _numpy("log2"), "log10": _numpy("log10"), "log1p": _numpy("log1p"),
     "sin": _numpy("sin"), "cos": _numpy("cos"), "tan": _numpy("tan"),
     "asin": _numpy("arcsin"), "acos": _numpy("arccos"), "atan": _numpy("arctan"),
