@@ -30,8 +30,8 @@ from ir import Location, TypingError, UnsupportedError
 from ir.diagnostics import MAX_MESSAGE_ARGS, builtin_exception, exception_of
 from ir.dtypes import promote, to_dtype
 from ir.ops import (
-    BINARY_OPS, COMPARE_OPS, CastOp, ConstantOp, FloatTestOp, IfOp, ImagOp, InvertOp, MakeComplexOp,
-    MakeTupleOp, MathOp, NegOp, NotOp, RaiseIfOp, RealOp, SelectOp, YieldOp,
+    BINARY_OPS, COMPARE_OPS, ArrayDimOp, ArraySubviewOp, CastOp, ConstantOp, FloatTestOp, IfOp, ImagOp, InvertOp,
+    MakeComplexOp, MakeTupleOp, MathOp, NegOp, NotOp, RaiseIfOp, RealOp, SelectOp, YieldOp,
 )
 from ir.types import (
     ArrayType, BoolType, ComplexType, DictType, FloatType, IntType, ListType, SetType, TupleType, Type, bool_, f64, i64,
@@ -92,10 +92,30 @@ def as_float(x: Any, what: str) -> Symbolic:
 
 
 def cast(x: Any, to: Type) -> Symbolic:
-    """``x`` converted to ``to`` (a traced value, or a constant of that type)."""
+    """``x`` converted to ``to`` (a traced value, or a constant of that type).  An array is
+    never converted: one of layout C or F is relabelled ``A`` (a view of all of it, as a
+    signature's ``f64[:]`` result asks of a function returning a new array); any other
+    difference is a ``TypingError``."""
     if isinstance(x, Symbolic):
-        return x if x.type == to else _tr().emit_value(CastOp(x.value, to))
+        if x.type == to:
+            return x
+        if isinstance(x.type, ArrayType) or isinstance(to, ArrayType):
+            return _relabelled(x, to)
+        return _tr().emit_value(CastOp(x.value, to))
     return constant(x, to)
+
+
+def _relabelled(x: Symbolic, to: Type) -> Symbolic:
+    t = x.type
+    if not (isinstance(t, ArrayType) and isinstance(to, ArrayType) and to.layout == "A"
+            and (t.dtype, t.ndim, t.readonly) == (to.dtype, to.ndim, to.readonly)):
+        raise _tr().error(TypingError, f"a value of type {t} is given where {to} is declared: declare the type "
+                                       "the value has (for an array its dtype and dimensions; [:] takes any layout)")
+    whole = []
+    for axis in range(t.ndim):
+        extent = _tr().emit_value(ArrayDimOp(x.value, axis)).value
+        whole += [constant(0, i64).value, extent, constant(1, i64).value]
+    return _tr().emit_value(ArraySubviewOp(x.value, "s" * t.ndim, whole, to))
 
 
 def constant(x: Any, t: Type) -> Symbolic:

@@ -259,7 +259,10 @@ class Tracer(TraceContext):
                     rtype = result_type or type_of(result)
                     func_op.result_type = rtype
                     self.weak_results[func_op.sym_name] = _weakness(result)
-                    value = None if isinstance(rtype, NoneType) else self._materialize(result, rtype)
+                    try:
+                        value = None if isinstance(rtype, NoneType) else self._materialize(result, rtype)
+                    except TypingError as err:   # a result of another type than the declared one
+                        raise err.with_location(_function_location(pyfunc)) from None
                     self.emit(ReturnOp(value))
             except BaseException:
                 self.module.remove(func_op.sym_name)

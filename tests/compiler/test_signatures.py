@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from compiler import compile
+from ir import TypingError
 from compiler.signatures import ACCEPTED, BIT_NAMES, NAMES, NUMPY_CODES, Signature, SignatureError, parse_signature
 from ir.dtypes import from_dtype
 from ir.types import SCALAR_TYPES, ArrayType, TupleType, bool_, c128, f32, f64, i8, i32, i64, none, u8, u64
@@ -105,6 +106,25 @@ def test_numba_signature_compiles_for_int64():
     assert f(10**12) == 10**12 + 1 and f(-2**62) == -2**62 + 1
     assert f.signatures == [Signature((i64,), i64)]
     assert [str(s) for s in f.signatures] == ["i64(i64)"]
+
+
+def doubled(a):
+    return a * 2.0
+
+
+def test_a_result_declared_any_layout_takes_a_new_array():
+    """``f64[:](f64[:])`` of a function returning a new (C) array: the result is relabelled."""
+    f = compile("f64[:](f64[:])")(doubled)
+    got = f(np.arange(4.0))
+    assert got.tolist() == [0.0, 2.0, 4.0, 6.0] and got.flags.c_contiguous
+    assert compile("f64[::1](f64[:])")(doubled)(np.arange(3.0)).tolist() == [0.0, 2.0, 4.0]
+
+
+@pytest.mark.parametrize("sig", ["i64[:](f64[:])", "f64[:, :](f64[:])", "f64(f64[:])"])
+def test_a_result_of_another_type_than_declared_is_a_typing_error(sig):
+    with pytest.raises(TypingError, match=r"test_signatures.py:\d+:\d+: a value of type array<f64, 1, C> is given "
+                                          r"where .* is declared"):
+        compile(sig)(doubled)
 
 
 def test_int8_signature_prints_as_int8_and_reads_back():
