@@ -742,6 +742,55 @@ def assign(dest: Symbolic, value: Any) -> None:
         tr.emit(ArrayYieldOp([arith.cast(x, t.dtype).value]))
 
 
+def ufunc_into(out: Any, result: Any, name: str) -> Symbolic:
+    """``np.<name>(..., out=out)``: the ufunc's ``result`` stored into ``out``, which is
+    returned, as NumPy does.  NumPy's rules: the loop is chosen by the inputs and its result
+    cast to ``out``'s dtype under ``same_kind`` casting (else its ``UFuncTypeError``, here a
+    ``TypingError``); the inputs broadcast into ``out``'s shape, never ``out`` into theirs
+    (a ``ValueError``, NumPy's message but for the shapes of several inputs, where the
+    result's stands); a read-only ``out`` is refused.  Overlap of ``out`` with an input gives
+    NumPy's result (as for ``out[...] = result``: every element is computed first)."""
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]
+    if not is_array(out):
+        raise _tr().error(TypingError, f"np.{name}(out=) takes an array (or a tuple of one), not {describe(out)}")
+    if out.type.readonly:
+        raise _tr().error(TypingError, f"np.{name}(out=): output array is read-only (NumPy's ValueError)")
+    t = type_of(result)
+    dtype = t.dtype if isinstance(t, ArrayType) else t
+    if not np.can_cast(to_dtype(dtype), to_dtype(out.type.dtype), "same_kind"):
+        raise _tr().error(TypingError, f"Cannot cast ufunc '{name}' output from dtype('{to_dtype(dtype)}') to "
+                                       f"dtype('{to_dtype(out.type.dtype)}') with casting rule 'same_kind' "
+                                       "(NumPy's UFuncTypeError)")
+    if is_array(result):
+        source, extents = arrays.shape(result), arrays.shape(out)
+        wider = _shape_text(max(len(source), len(extents)))
+        message = "non-broadcastable output operand with shape " + _shape_text(len(extents)) + \
+            " doesn't match the broadcast shape " + wider
+        if len(source) > len(extents):
+            arith.raise_if(True, "ValueError", message, *(arith.cast(e, i64) for e in (*extents, *source)))
+            return out
+        aligned = list(zip(source, extents[len(extents) - len(source):]))
+        clash: Any = False   # neither extent 1: the shapes do not broadcast at all
+        into: Any = False    # the result's extent where out's is 1: out would have to grow
+        for s_, e in aligned:
+            if same_extent(s_, e):
+                continue
+            differ = arith.logical_and(arith.compare("!=", s_, e), arith.compare("!=", s_, 1))
+            bad = arith.logical_and(differ, arith.compare("!=", e, 1))
+            clash = bad if clash is False else arith.logical_or(clash, bad)
+            into = differ if into is False else arith.logical_or(into, differ)
+        if clash is not False:
+            arith.raise_if(clash, "ValueError", "operands could not be broadcast together with shapes "
+                           + _shape_text(len(source)) + " " + _shape_text(len(extents)) + " ",
+                           *(arith.cast(e, i64) for e in (*source, *extents)))
+            grown = [*extents[:len(extents) - len(source)], *(arith.select(arith.compare("==", e, 1), s_, e)
+                                                              for s_, e in aligned)]
+            arith.raise_if(into, "ValueError", message, *(arith.cast(e, i64) for e in (*extents, *grown)))
+    assign(out, result)
+    return out
+
+
 def getitem(a: Symbolic, key: Any) -> Any:
     """``a[key]``: an element or a view along the first axes (``frontend.arrays``), or a
     slicing view."""
@@ -1195,12 +1244,16 @@ def lookup(f: Any) -> Callable[..., Any] | None:
         if not any(isinstance(x, Symbolic) for x in (*args, *kwargs.values())):
             return f(*args, **kwargs)   # constants: NumPy itself
         if any(is_array(x) for x in (*args, *kwargs.values())):
+            out = kwargs.pop("out", None) if isinstance(f, np.ufunc) else None
             if kwargs:
                 raise _tr().error(UnsupportedError, f"np.{getattr(f, '__name__', f)}() of arrays with keyword "
-                                                    "arguments is not supported in compiled code yet")
+                                                    f"arguments other than out= ({', '.join(kwargs)}) is not "
+                                                    "supported in compiled code yet")
             if isinstance(f, np.ufunc) and f not in _COMPARISON_UFUNCS:
-                return apply_ufunc(f, scalar, args, f"np.{f.__name__}()")
-            return elementwise(scalar, args, f"np.{getattr(f, '__name__', f)}()")
+                result = apply_ufunc(f, scalar, args, f"np.{f.__name__}()")
+            else:
+                result = elementwise(scalar, args, f"np.{getattr(f, '__name__', f)}()")
+            return result if out is None else ufunc_into(out, result, f.__name__)
         if isinstance(f, np.ufunc) and f not in _COMPARISON_UFUNCS and not kwargs:
             return apply_ufunc(f, scalar, args, f"np.{f.__name__}()")
         return scalar(*args, **kwargs)

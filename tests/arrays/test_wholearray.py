@@ -1712,6 +1712,69 @@ def test_broadcast_message_text(opt):
         compiled(assign_middle, opt)(np.zeros(8), np.zeros(5))
 
 
+# ===================================================================== ufunc out=
+def exp_into(a, out):
+    return np.exp(a, out=out)
+
+
+def add_into(a, b, out):
+    r = np.add(a, b, out=out)
+    return r, out
+
+
+def scale_into_tuple(a, out):
+    return np.multiply(a, 2.5, out=(out,))
+
+
+def exp_in_place(a):
+    np.exp(a, out=a)
+    return a
+
+
+def add_shifted_in_place(a):
+    np.add(a[1:], a[:-1], out=a[1:])
+    return a
+
+
+def sqrt_into_column(a, out):
+    np.sqrt(a, out=out[:, 1])
+    return out
+
+
+OUT_CASES = [
+    ("", exp_into, data("float64", (2, 3)), data("float64", (2, 3), seed=1)),
+    ("into float32", exp_into, data("float64", 4), data("float32", 4)),
+    ("broadcast into", exp_into, data("float64", 3), data("float64", (2, 3))),
+    ("F", exp_into, fortran(data("float64", (3, 2))), data("float64", (3, 2))),
+    ("int8 loop into float64", add_into, data("int8", 3), data("int8", 3, seed=1), data("float64", 3)),
+    ("", scale_into_tuple, data("int32", 4), data("float64", 4)),
+    ("", exp_in_place, data("float64", 5)), ("", add_shifted_in_place, data("int64", 8)),
+    ("", sqrt_into_column, data("float64", 3), data("float64", (3, 2))),
+    ("(2,3) into (3,)", exp_into, data("float64", (2, 3)), data("float64", 3)),
+    ("(1,3) into (3,)", exp_into, data("float64", (1, 3)), data("float64", 3)),
+    ("(2,3) into (1,3)", exp_into, data("float64", (2, 3)), data("float64", (1, 3))),
+    ("(4,) into (3,)", exp_into, data("float64", 4), data("float64", 3)),
+]
+
+
+@opt_levels
+@pytest.mark.parametrize("kernel, args", params(OUT_CASES))
+def test_ufunc_out(kernel, args, opt):
+    """``out=``: cast to its dtype, inputs broadcast into it, overlap read first, ``out``
+    returned; shapes that do not fit: NumPy's ValueError and message."""
+    check(kernel, opt, *args, ulps=1)
+
+
+def test_ufunc_out_of_a_kind_it_cannot_cast_to_or_read_only():
+    with pytest.raises(TypingError, match=r"Cannot cast ufunc 'exp' output from dtype\('float64'\) to "
+                                          r"dtype\('int64'\) with casting rule 'same_kind'"):
+        compile(exp_into)(np.ones(3), np.zeros(3, np.int64))
+    frozen = np.zeros(3)
+    frozen.flags.writeable = False
+    with pytest.raises(TypingError, match="output array is read-only"):
+        compile(exp_into)(np.ones(3), frozen)
+
+
 def bool_minus_bool(a, b):
     return a - b
 
