@@ -12,7 +12,7 @@ None] * y``, extent-1 axes), ``.astype`` to every dtype, NumPy scalars
 arrays and of expressions (``sum prod min max mean var std any all``, methods
 and ``np.`` functions), ``np.zeros_like``/``copy`` and the like, assignment
 and augmented assignment to slices (also overlapping ones: ``a[1:] = a[:-1] *
-2``), ``if``/``for`` around them, ``print`` of arrays and scalars, and calls
+2``), ufuncs storing into a view (``np.add(x, 1, out=a[1:])``), ``if``/``for`` around them, ``print`` of arrays and scalars, and calls
 of the program's earlier functions with views, which write into them and
 return views or new arrays.  Indexing with arrays: masks, index arrays mixed
 with slices (``x[:, np.array([0, -1])]``), pairs of them, a mask of the rows,
@@ -661,7 +661,14 @@ class ArrayGenerator(Generator):
                 v = self.scalar(scope)
             else:
                 v = self.expr(scope, t.shape, 1 if alias else 0, None, base if alias else None) or self.scalar(scope)
-            if kind == "set":
+            if kind == "set" and isinstance(v, Arr) and (t.kind == "f" or t.kind == "i" and v.kind == "i") \
+                    and r.random() < 0.2:   # a ufunc's out= (kinds NumPy casts to under same_kind)
+                form = r.choice(["np.add({}, 1, out={})", "np.multiply({}, 3, out={})", "np.subtract({}, 2, out={})"]
+                                + (["np.negative({}, out={})"] if v.kind != "b" else [])
+                                + (["np.multiply({}, 0.5, out=({},))"] if t.kind == "f" else [])
+                                + (["np.sqrt(np.abs({}), out={})"] if v.kind == "f" else []))   # (small ints: float16)
+                self.emit(depth, form.format(v.text, t.text))
+            elif kind == "set":
                 if t.kind == "i" and v.kind == "f":   # NaN, inf, out of range: undefined in C
                     if isinstance(v, Scal):
                         v = Scal(r.choice(["2.5", "0.5", "7.0", "(-0.0)"]), "f", True)
