@@ -1244,7 +1244,7 @@ def lookup(f: Any) -> Callable[..., Any] | None:
         if not any(isinstance(x, Symbolic) for x in (*args, *kwargs.values())):
             return f(*args, **kwargs)   # constants: NumPy itself
         if any(is_array(x) for x in (*args, *kwargs.values())):
-            out = kwargs.pop("out", None) if isinstance(f, np.ufunc) else None
+            out = kwargs.pop("out", None) if isinstance(f, np.ufunc) else None   # out=None: a new array
             if kwargs:
                 raise _tr().error(UnsupportedError, f"np.{getattr(f, '__name__', f)}() of arrays with keyword "
                                                     f"arguments other than out= ({', '.join(kwargs)}) is not "
@@ -1254,7 +1254,13 @@ def lookup(f: Any) -> Callable[..., Any] | None:
             else:
                 result = elementwise(scalar, args, f"np.{getattr(f, '__name__', f)}()")
             return result if out is None else ufunc_into(out, result, f.__name__)
-        if isinstance(f, np.ufunc) and f not in _COMPARISON_UFUNCS and not kwargs:
-            return apply_ufunc(f, scalar, args, f"np.{f.__name__}()")
+        if isinstance(f, np.ufunc):   # of scalars: out=None is the default, other keywords are refused
+            if kwargs.get("out", ()) is None:
+                del kwargs["out"]
+            if kwargs:
+                raise _tr().error(UnsupportedError, f"np.{f.__name__}() with keyword arguments "
+                                                    f"({', '.join(kwargs)}) is not supported in compiled code yet")
+            if f not in _COMPARISON_UFUNCS:
+                return apply_ufunc(f, scalar, args, f"np.{f.__name__}()")
         return scalar(*args, **kwargs)
     return apply

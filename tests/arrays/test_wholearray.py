@@ -1765,6 +1765,21 @@ def test_ufunc_out(kernel, args, opt):
     check(kernel, opt, *args, ulps=1)
 
 
+def exp_of_scalar_out_none(x):
+    return np.exp(x, out=None)
+
+
+def exp_of_scalar_where(x):
+    return np.exp(x, where=True)
+
+
+def test_ufunc_of_scalars_with_keywords():
+    """``out=None`` is the default; other keywords are refused by name, not a TypeError of ours."""
+    assert compile(exp_of_scalar_out_none)(1.5) == np.exp(1.5)
+    with pytest.raises(UnsupportedError, match=r"np.exp\(\) with keyword arguments \(where\) is not supported"):
+        compile(exp_of_scalar_where)(1.5)
+
+
 def test_ufunc_out_of_a_kind_it_cannot_cast_to_or_read_only():
     with pytest.raises(TypingError, match=r"Cannot cast ufunc 'exp' output from dtype\('float64'\) to "
                                           r"dtype\('int64'\) with casting rule 'same_kind'"):
