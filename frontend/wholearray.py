@@ -1247,8 +1247,8 @@ def lookup(f: Any) -> Callable[..., Any] | None:
             out = kwargs.pop("out", None) if isinstance(f, np.ufunc) else None   # out=None: a new array
             if kwargs:
                 raise _tr().error(UnsupportedError, f"np.{getattr(f, '__name__', f)}() of arrays with keyword "
-                                                    f"arguments other than out= ({', '.join(kwargs)}) is not "
-                                                    "supported in compiled code yet")
+                                                    f"arguments{' other than out=' if out is not None else ''} "
+                                                    f"({', '.join(kwargs)}) is not supported in compiled code yet")
             if isinstance(f, np.ufunc) and f not in _COMPARISON_UFUNCS:
                 result = apply_ufunc(f, scalar, args, f"np.{f.__name__}()")
             else:
