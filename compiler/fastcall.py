@@ -624,12 +624,17 @@ def _bind(f: _Text, binding: Binding, keep: list) -> None:
         f.block(body)
         offset = f.value(f"add i64 {f.value('shl i64 %kwj, 3')}, {_TUPLE_ITEMS}")
         name = f.value(f"load ptr, ptr {f.value(f'getelementptr i8, ptr %kwnames, i64 {offset}')}")
-        cases = [(i, f.label()) for i in range(first_keyword, len(names))]
-        table = " ".join(f"i64 {id(names[i])}, label %{label}" for i, label in cases)
-        f.emit(f"switch i64 {f.value(f'ptrtoint ptr {name} to i64')}, label %fallback [{table}]")
-        for i, label in cases:
-            f.block(label)
+        # a chain of compares with the names' references, not a switch on their addresses: a
+        # stored library runs in other processes (LLVM makes a switch of it where they fold)
+        cases = []
+        for i in range(first_keyword, len(names)):
+            found, other = f.label(), f.label()
+            f.emit(f"br i1 {f.value(f'icmp eq ptr {name}, {f.pointer(names[i])}')}, label %{found}, label %{other}")
+            f.block(found)
             f.emit(f"br label %{store}")
+            cases.append((i, found))
+            f.block(other)
+        f.emit("br label %fallback")
         f.block(store)
         index = f.value(f"phi i64 {', '.join(f'[{i}, %{label}]' for i, label in cases)}")
         slot = f.value(f"getelementptr ptr, ptr %params, i64 {index}")

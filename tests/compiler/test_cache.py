@@ -334,6 +334,32 @@ def test_processes_writing_the_same_entry_at_once_leave_a_whole_one(tmp_path):
     assert leftovers == []
 
 
+def test_two_processes_store_the_same_bytes(tmp_path):
+    """A stored library holds no address of the process that made it (they differ from one
+    process to the next): else processes storing one entry at once leave a manifest whose
+    digest is not their library's, and a stale address could match an object of another."""
+    (tmp_path / "kernels_e.py").write_text(textwrap.dedent("""
+        import numpy as np
+        from compiler import compile
+
+        @compile(cache=True)
+        def scaled(a, k=2.0, *, shift=1.0, flag=True):
+            return np.sin(a) * k + shift if flag else a
+
+        print(scaled(np.arange(3.0), k=3.0, shift=0.5)[1], scaled(a=np.arange(2.0), flag=False)[1])
+    """))
+    libraries = []
+    for name in ("first", "second"):
+        env = {**os.environ, "PYTHONPATH": ROOT, "PYTHONDONTWRITEBYTECODE": "1",
+               disk.ENV_DIR: str(tmp_path / name)}
+        done = subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import kernels_e"],
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.split() == [str(np.sin(1.0) * 3.0 + 0.5), "1.0"]
+        libraries.append(sorted(p.read_bytes() for p in (tmp_path / name).rglob("*.so")))
+    assert len(libraries[0]) == 1 and libraries[0] == libraries[1]
+
+
 def test_code_drawing_from_numpys_distributions_loads_without_llvm(tmp_path):
     (tmp_path / "kernels_d.py").write_text(textwrap.dedent("""
         import numpy as np
