@@ -964,20 +964,33 @@ class _ExprConverter(ast.NodeTransformer):
         return self.visit(_at(node, ast.Assign([ast.Name(node.target.id, ast.Store())], _at(node, value))))
 
     def visit_Assign(self, node: ast.Assign) -> ast.Assign:
-        """``x = v`` of a variable: ``ag__.named`` (and ``ag__.run_time_container``); ``a, b = v``
-        of a value not written as a display: ``ag__.unpacked(v, 2)``, which takes a run-time list
-        or tuple apart (``frontend.lists``)."""
+        """``x = v`` of a variable: ``ag__.named`` (and ``ag__.run_time_container``), as each
+        ``a, b = v, w`` of a display of as many items; ``a, b = v`` of a value not written as a
+        display: ``ag__.unpacked(v, 2)``, which takes a run-time list or tuple apart
+        (``frontend.lists``)."""
         self.generic_visit(node)
         target = node.targets[0]
         if len(node.targets) == 1 and isinstance(target, (ast.Tuple, ast.List)) and \
                 not isinstance(node.value, (ast.Tuple, ast.List)) and \
                 not any(isinstance(e, ast.Starred) for e in target.elts):
             node.value = _at(node.value, _ag("unpacked", node.value, ast.Constant(len(target.elts))))
-        if len(node.targets) == 1 and isinstance(target, ast.Name) and self._is_variable(target.id):
-            if target.id in self._changed:   # a list, dict or set it holds is one at run time from here on
-                node.value = _at(node.value, _ag("run_time_container", node.value))
-            node.value = _at(node.value, _ag("named", node.value, ast.Constant(target.id)))
+        if len(node.targets) == 1 and isinstance(target, ast.Name):
+            node.value = self._named(target, node.value)
+        elif len(node.targets) == 1 and isinstance(target, (ast.Tuple, ast.List)) and \
+                isinstance(node.value, (ast.Tuple, ast.List)) and len(target.elts) == len(node.value.elts) and \
+                not any(isinstance(e, ast.Starred) for e in (*target.elts, *node.value.elts)):
+            node.value.elts = [self._named(t, v) if isinstance(t, ast.Name) else v   # a, b = [], []
+                               for t, v in zip(target.elts, node.value.elts)]
         return node
+
+    def _named(self, target: ast.Name, value: ast.expr) -> ast.expr:
+        """``value`` as assigned to the variable ``target``: through ``ag__.named`` (and
+        ``ag__.run_time_container``)."""
+        if not self._is_variable(target.id):
+            return value
+        if target.id in self._changed:   # a list, dict or set it holds is one at run time from here on
+            value = _at(value, _ag("run_time_container", value))
+        return _at(value, _ag("named", value, ast.Constant(target.id)))
 
     def visit_Delete(self, node: ast.Delete) -> ast.stmt:
         """``del x[k], y[j]``: ``ag__.delitem(x, k), ag__.delitem(y, j)`` -- each container and key

@@ -315,3 +315,17 @@ def test_tuples_of_numbers_in_a_list_are_read_in_place():
     f = compile(k.pairs_sorted_by_key)
     f(np.array([3.0, 1.0, 2.0, 1.0]))
     assert "list.get" in f.inspect_ir()
+
+
+def test_lists_assigned_together_change_in_loops_as_cpythons_do():
+    def together(n):
+        evens, odds = [], []
+        for i in range(n):
+            if i % 2 == 0:
+                evens.append(i)
+            else:
+                odds.append(i * 1.5)
+        evens, odds = odds, evens   # swapped: both values are read before either name is bound
+        return len(evens), len(odds), evens[-1] if evens else 0.0
+
+    assert compile(together)(7) == together(7) and compile(together)(0) == together(0)
