@@ -570,7 +570,7 @@ class Dispatcher:
 
         ``ir`` traces the function again (its Python side effects happen once
         more); ``optimized`` is the IR that was lowered, after our passes and
-        the ``refcount`` pass; the other stages are kept from compiling (of a
+        the ``refcount`` and ``local-lists`` passes; the other stages are kept from compiling (of a
         specialisation loaded from the disk cache, ``optimized`` is traced and
         optimized again, and the LLVM stages are a ``ValueError``)."""
         if stage == "source":

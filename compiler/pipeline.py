@@ -1,7 +1,7 @@
 """From a Python function and argument types to a native entry point.
 
     trace (frontend) -> verify -> our passes (the pipeline of -O<n> or ``passes``) -> verify
-      -> refcount pass -> lower to LLVM IR (codegen) -> LLVM -O<n> + JIT
+      -> refcount and local-lists passes -> lower to LLVM IR (codegen) -> LLVM -O<n> + JIT
 
 The LLVM IR before and after LLVM's optimizer is kept on the result; the IR
 before and after our passes is rebuilt on request (:func:`build_module`), so
@@ -172,12 +172,13 @@ def lower_for_jit(module: Module, entry: FuncOp | None = None, patchable: bool =
     """Lower the whole-array ops the pipeline left (``lower-arrays``: none at ``-O1`` and
     up, which lower them early), make the ``prange`` loops of functions compiled with
     ``parallel=True`` parallel (``dce``, then the ``parallel`` pass), run the ``refcount``
-    pass on the optimized ``module`` (in place: it runs once per module, just before
-    codegen) and lower it to LLVM IR with its error sites; with an entry wrapper for
+    and ``local-lists`` passes on the optimized ``module`` (in place: they run once per
+    module, just before codegen) and lower it to LLVM IR with its error sites; with an entry wrapper for
     ``entry`` only (None: for every function); ``patchable``: its references are globals a
     loader fills (``compiler.references``)."""
     from .codegen import lower
     from .passes.dce import DeadCodeElimination
+    from .passes.local_lists import LocalLists
     from .passes.lower_arrays import LowerArrays
     from .passes.parallel import ParallelPass
     from .passes.refcount import RefcountPass
@@ -186,7 +187,8 @@ def lower_for_jit(module: Module, entry: FuncOp | None = None, patchable: bool =
     if any(func.attributes.get("parallel") for func in module):
         lowered |= DeadCodeElimination().run(module)   # at -O0 too: loops carry no values nothing reads
         lowered |= ParallelPass().run(module)
-    if RefcountPass().run(module) or lowered:
+    lowered |= RefcountPass().run(module)
+    if LocalLists().run(module) or lowered:
         ir.verify(module)
     return lower(module, None if entry is None else [entry.sym_name], patchable)
 

@@ -72,7 +72,7 @@ from .pycall import array_parts
 from .runtime_calls import StoredArray, call_python, call_python_array
 from .values import Symbolic, define, describe, python_scalar_type
 
-__all__ = ["is_list", "made", "run_time_list", "current_value", "as_value", "as_passed", "merged_type",
+__all__ = ["new_list", "is_list", "made", "run_time_list", "current_value", "as_value", "as_passed", "merged_type",
            "merged_value", "snapshot", "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin",
            "binary", "ListItems", "ListReversed", "length", "contains", "truth", "give_type", "python_items", "before_current_region",
            "on_stack", "read_type", "kind_of", "item_value", "assume_empty",
@@ -232,7 +232,13 @@ def _build(items: list) -> Symbolic:
     element, numpy = _one_kind(values, "list")
     values = [stored(v) for v in values]
     values = _unify_nested(values, element)
-    return call_python("list", lambda *xs: list(xs), tuple(values), ListType(element, numpy), raises=False)
+    return call_python("list", new_list, tuple(values), ListType(element, numpy), raises=False)
+
+
+def new_list(*items: Any) -> list:
+    """A list of ``items``: what a run-time list is made with (``compiler.passes.local_lists``
+    knows it by this function)."""
+    return list(items)
 
 
 def _one_kind(values: Sequence[Any], what: str) -> tuple[Type | None, bool]:
@@ -578,7 +584,8 @@ def _kind(lst: Symbolic) -> str:
 
 
 def truth(lst: Symbolic) -> Symbolic:
-    return call_python("list truth", bool, (lst,), bool_, raises=False)
+    """``bool(lst)``: a non-zero length (``list.len``), as CPython's."""
+    return arith.compare("!=", length(lst), 0)
 
 
 def contains(lst: Symbolic, item: Any) -> Symbolic:

@@ -50,8 +50,8 @@ from .module import Module
 from .ops import OP_REGISTRY
 from .ops.func import FuncOp
 from .types import (
-    NAMED_TYPES, SCALAR_TYPES, ArrayType, DictType, ListType, PointerType, SetType, TupleType, Type, VarTupleType,
-    VectorType, optional,
+    NAMED_TYPES, SCALAR_TYPES, ArrayType, DictType, ListType, LocalListType, PointerType, SetType, TupleType, Type,
+    VarTupleType, VectorType, optional,
 )
 
 __all__ = ["IRParseError", "parse_module", "parse_function", "parse_type", "parse_type_text", "parse_attribute"]
@@ -249,7 +249,8 @@ class _Parser:
         if named is not None:
             self.next()
             return named
-        if tok.text not in ("tuple", "optional", "array", "vector", "list", "vtuple", "dict", "set", "ptr"):
+        if tok.text not in ("tuple", "optional", "array", "vector", "list", "vtuple", "dict", "set", "ptr",
+                            "local_list"):
             self.error("expected a type")
         self.next()
         self.enter()
@@ -267,6 +268,9 @@ class _Parser:
         elif tok.text in ("list", "vtuple"):
             result = (ListType if tok.text == "list" else VarTupleType)(*self.item_type())
             self.expect(">", f"'>' after the {tok.text}'s element type")
+        elif tok.text == "local_list":
+            result = LocalListType(self.type())
+            self.expect(">", "'>' after the local list's element type")
         elif tok.text == "set":
             result = SetType(*self.item_type())
             self.expect(">", "'>' after the set's element type")

@@ -5,7 +5,8 @@ Scalars: ``bool``, signed ``i8..i64``, unsigned ``u8..u64``, ``f32``, ``f64``,
 ``array<dtype, ndim, layout>``,
 ``vector<N x T>``, ``generator`` (a NumPy random ``Generator``), ``str``,
 ``list<T>``, ``dict<K, V>``, ``set<T>``, ``iterator`` and ``view`` (references to CPython objects, see
-:class:`ObjectType`).  Types are immutable, hashable and compare by value;
+:class:`ObjectType`); ``local_list<T>`` (a list held as native values).  Types are immutable,
+hashable and compare by value;
 ``str(t)`` is the text form the printer writes and the parser reads
 (:func:`ir.parser.parse_type`); the types are the IR's bottom layer and
 import none of it.
@@ -173,6 +174,20 @@ class PointerType(Type):
 
     def __str__(self) -> str:
         return f"ptr<{'void' if self.pointee is None else self.pointee}>"
+
+
+@dataclass(frozen=True, slots=True)
+class LocalListType(Type):
+    """A list the function makes and never lets out (``compiler.passes.local_lists``), held
+    as the values of its items: a header (length, capacity, items) in the function's stack
+    frame and the items in a buffer of the C allocator, which ``array.decref`` of the list
+    frees (the list has one reference, its maker's).  ``element``: a number type or a tuple
+    of numbers (what ``list.get`` reads in place)."""
+
+    element: Type
+
+    def __str__(self) -> str:
+        return f"local_list<{self.element}>"
 
 
 class ObjectType(Type):

@@ -11,6 +11,7 @@ family (as JAX registers a lowering per primitive):
 * ``control``: ``if``, ``for``, ``while``;
 * ``calls``: ``return``, ``call``, ``raise_if``;
 * ``tuples``, ``optional``, ``arrays``, ``vectors``: the tuple, optional, array and vector ops;
+* ``local_lists``: the ops of lists held as native values;
 * ``parallel``: ``parallel.for``, an OpenMP region over the loop's trips;
 * ``lapack``: ``linalg.lapack``, a call of a routine of NumPy's LAPACK;
 * ``runtime``: ``py.call`` and the random ops (and what the entry of a function
@@ -21,7 +22,7 @@ docstring lists the decisions its lowering makes.  The families import only
 ``core``; importing this package imports them all, which registers their lowerings.
 """
 from . import (  # noqa: F401 (registers the lowerings)
-    arith, arrays, calls, control, lapack, math, optional, parallel, runtime, tuples, vectors,
+    arith, arrays, calls, control, lapack, local_lists, math, optional, parallel, runtime, tuples, vectors,
 )
 from .core import LoweredModule, entry_symbol, function_symbol, lower, lower_module, memory_type, value_type
 

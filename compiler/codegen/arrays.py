@@ -26,12 +26,12 @@ from ir.ops.array import (
 )
 from ir.ops.linalg import LinalgGesvOp, LinalgMatmulOp
 from ir.ops.wholearray import ArrayBroadcastOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
-from ir.types import ArrayType, ComplexType, ObjectType
+from ir.types import ArrayType, ComplexType, LocalListType, ObjectType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
 from .core import (
-    _I8, _I32, _I32_ZERO, _I64, _INDEX_FLAGS, _PTR, _FunctionLowering,
-    _complex, _from_memory, _itemsize, _lowers, _parts, _to_memory, memory_type, value_type,
+    _I8, _I32, _I32_ZERO, _I64, _INDEX_FLAGS, _PTR, LIST_ITEMS, _FunctionLowering,
+    _complex, _from_memory, _itemsize, _lowers, _parts, _to_memory, local_list_field, memory_type, value_type,
 )
 
 
@@ -277,7 +277,12 @@ def _array_undef(self: _FunctionLowering, op: ArrayUndefOp) -> lir.Value:
 @_lowers(ArrayIncrefOp, ArrayDecrefOp)
 def _array_refcount(self: _FunctionLowering, op: Operation) -> None:
     """Atomic count changes on a non-null meminfo; the last ``decref`` frees.  Of a ``str``:
-    ``Py_IncRef``/``Py_DecRef`` of the object (compiled code holding strings holds the GIL)."""
+    ``Py_IncRef``/``Py_DecRef`` of the object (compiled code holding strings holds the GIL).
+    Of a local list: ``free`` of its items (see ``core``)."""
+    if isinstance(op.operand(0).type, LocalListType):   # (``array.decref`` only): its one reference
+        items = self.b.load(local_list_field(self.b, self.value(op.operand(0)), LIST_ITEMS), typ=_PTR)
+        self.b.call(self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])), [items])
+        return
     if isinstance(op.operand(0).type, ObjectType):
         name = "Py_IncRef" if isinstance(op, ArrayIncrefOp) else "Py_DecRef"
         self.b.call(self.module.libc(name, lir.FunctionType(lir.VoidType(), [_PTR])), [self.value(op.operand(0))])

@@ -60,6 +60,11 @@ in-range indices.  The argument slots are loaded as they are (meminfo
 included), so a caller may also lend an owned array: the callee only ever
 borrows its arguments.  (The array ops themselves: ``arrays.py``.)
 
+Local lists: ``local_list<T>`` is the address of its header :data:`LOCAL_LIST_HEADER`, in the
+stack frame of the function that made it -- ``{i64 length, i64 capacity, ptr items}``, the
+items in their memory form in a buffer of the C allocator (null while there is none), which
+``array.decref`` of the list frees.  (The ops: ``local_lists.py``.)
+
 Machinery.  The op families register their lowerings with :func:`_lowers`:
 ``lowering(function_lowering, op)`` emits ``op`` at the builder's position and
 returns its result (or the list of its results).  This module imports none of
@@ -80,8 +85,8 @@ from ir.module import Module
 from ir.ops.control import ConditionOp, YieldOp
 from ir.ops.func import CallOp, FuncOp
 from ir.types import (
-    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, NoneType, ObjectType, PointerType, TupleType,
-    Type, VectorType,
+    ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, LocalListType, NoneType, ObjectType,
+    PointerType, TupleType, Type, VectorType,
 )
 from runtime.abi import argument_slots, emit_decref
 from runtime.errors import STACK_LIMIT_SLOT, ErrorSites
@@ -181,9 +186,20 @@ def value_type(t: Type) -> lir.Type:
         return lir.LiteralStructType([_PTR, _PTR, dims, dims])
     if isinstance(t, VectorType):
         return lir.VectorType(value_type(t.element), t.width)
-    if isinstance(t, (GeneratorType, ObjectType, PointerType)):
+    if isinstance(t, (GeneratorType, ObjectType, PointerType, LocalListType)):
         return _PTR
     raise NotImplementedError(f"code generation for type {t} is not implemented")
+
+
+#: a local list's header (see the module docstring), and the indices of its fields
+LOCAL_LIST_HEADER = lir.LiteralStructType([_I64, _I64, _PTR])
+LIST_LENGTH, LIST_CAPACITY, LIST_ITEMS = 0, 1, 2
+
+
+def local_list_field(b: lir.IRBuilder, header: lir.Value, index: int) -> lir.Value:
+    """The address of field ``index`` of the local list ``header``."""
+    return b.gep(header, [_I32_ZERO, lir.Constant(lir.IntType(32), index)], inbounds=True,
+                 source_etype=LOCAL_LIST_HEADER)
 
 
 def memory_type(t: Type) -> lir.Type:

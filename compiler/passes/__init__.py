@@ -31,7 +31,7 @@ from .base import PASSES, OpPass, Pass, Remark, changes_of, get_pass, register_p
 
 # Import the passes so that they register themselves.
 from . import (  # noqa: F401
-    bce, cse, dce, fold, fuse, inline, licm, lower_arrays, parallel, refcount, unroll, vectorize, version,
+    bce, cse, dce, fold, fuse, inline, licm, local_lists, lower_arrays, parallel, refcount, unroll, vectorize, version,
 )
 
 __all__ = ["Pass", "PASSES", "register_pass", "get_pass", "OpPass", "Remark", "remark", "changes_of", "is_check_group"]

@@ -42,7 +42,7 @@ PRESETS: dict[int, tuple[str, ...]] = {
 
 #: passes the compiler runs itself, exactly once, after the pipeline (``parallel`` in functions
 #: compiled with ``parallel=True``)
-AUTOMATIC = ("parallel", "refcount")
+AUTOMATIC = ("parallel", "refcount", "local-lists")
 
 BeforeHook = Callable[[object, ir.Module], None]
 AfterHook = Callable[[object, ir.Module, bool], None]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..core import Operation
 from . import (
-    arith, array, complex, control, func, linalg, lists, math, optional, parallel, pointer, runtime,
+    arith, array, complex, control, func, linalg, lists, local_lists, math, optional, parallel, pointer, runtime,
     tuple as tuple_ops, vector, wholearray,
 )
 from .arith import *  # noqa: F401,F403
@@ -13,6 +13,7 @@ from .control import *  # noqa: F401,F403
 from .func import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .lists import *  # noqa: F401,F403
+from .local_lists import *  # noqa: F401,F403
 from .math import *  # noqa: F401,F403
 from .optional import *  # noqa: F401,F403
 from .parallel import *  # noqa: F401,F403
@@ -33,8 +34,8 @@ def register_op(cls: type[Operation]) -> type[Operation]:
     return cls
 
 
-for _module in (arith, array, complex, control, func, linalg, lists, math, optional, parallel, pointer, runtime,
-                tuple_ops, vector, wholearray):
+for _module in (arith, array, complex, control, func, linalg, lists, local_lists, math, optional, parallel, pointer,
+                runtime, tuple_ops, vector, wholearray):
     for _cls in vars(_module).values():
         if isinstance(_cls, type) and issubclass(_cls, Operation) and _cls.name:
             register_op(_cls)

@@ -37,7 +37,7 @@ from typing import Sequence
 from ..core import MayRaise, Operation, Pure, ReadsMemory, Value, WritesMemory
 from ..diagnostics import Location
 from ..interfaces import NULL, Allocate, Free, Ownership, Raise, Read, Write
-from ..types import ArrayType, ObjectType, i64
+from ..types import ArrayType, LocalListType, ObjectType, i64
 
 __all__ = ["ArrayUndefOp", "ArrayGlobalOp", "ArrayDimOp", "ArrayStrideOp", "ArrayLoadOp", "ArrayStoreOp", "ArrayViewOp", "ArrayAllocOp",
            "ArrayIncrefOp", "ArrayDecrefOp", "Allocates"]
@@ -277,6 +277,8 @@ class _RefcountOp(Operation):
     def verify_(self) -> None:
         if len(self.operands) != 1 or self.results:
             self.fail("expects 1 array operand and no result")
+        if isinstance(self.operand(0).type, LocalListType) and isinstance(self, ArrayDecrefOp):
+            return   # frees the list (``ir.ops.local_lists``)
         if not isinstance(self.operand(0).type, ObjectType):
             _array(self, self.operand(0))
 

@@ -552,6 +552,8 @@ class Generator:
         arrays = scope.of_type("f64[]") + scope.of_type("i64[]")
         if arrays and d.random() < 0.35:
             return self.array_list_statement(d.choice(arrays), scope, depth)
+        if d.random() < 0.2:
+            return self.pair_lists_statement(scope, depth)
         kind = d.choice(["int", "float"])
         name, k = self.fresh("l"), self.fresh("k")
         inner = scope.child()
@@ -573,6 +575,35 @@ class Generator:
             self.emit(depth, f"{name} = [{item} for v in {d.choice(arrays)}]")
         scope.vars[name] = "ilist" if kind == "int" else "flist"
         self.list_use(name, scope, depth)
+
+    def pair_lists_statement(self, scope: _Scope, depth: int) -> None:
+        """Two lists made in one assignment (``p, q = [], []``), one of (int, float) tuples and
+        one of bools, appended in a loop -- now and then only on some trips -- then read back:
+        a ``for`` unpacking the tuples, an item from the end, the truth and length of each
+        (lists that never leave the function: held as native values)."""
+        d = self.lists
+        pairs, flags, k, i, x = (self.fresh(p) for p in ("l", "l", "k", "i", "x"))
+        inner = scope.child()
+        inner.vars[k] = "int"
+        inner.readonly.add(k)
+        count = f"({self.int_expr(scope, 1)[0]}) % {d.randint(2, 9)}{'' if d.random() < 0.2 else ' + 1'}"
+        self.emit(depth, f"{pairs}, {flags} = [], []")
+        self.emit(depth, f"for {k} in range({count}):")
+        body = depth + 1
+        if d.random() < 0.4:
+            self.emit(body, f"if {self.bool_expr(inner, 1)}:")
+            body += 1
+        # (Python numbers: a tuple holding a NumPy scalar is refused as a list item)
+        self.emit(body, f"{pairs}.append((int({self.int_expr(inner, 1)[0]}), float({self.float_expr(inner, 1)})))")
+        self.emit(body, f"{flags}.append(bool({self.bool_expr(inner, 1)}))")
+        target, total = self.assign_target(scope, "int"), self.assign_target(scope, "float")
+        self.emit(depth, f"{target} = len({pairs}) * 3 + len({flags})")
+        self.emit(depth, f"{total} = 0.0")
+        self.emit(depth, f"for {i}, {x} in {pairs}:")
+        self.emit(depth + 1, f"{total} = {total} + {x} * ({i} % 5)")
+        self.emit(depth, f"if {pairs} and {flags}:")
+        self.emit(depth + 1, f"{target} = ({target} + {pairs}[-1][0] % {MOD} + {flags}[-1]) % {MOD}")
+        scope.vars[target], scope.vars[total] = "int", "float"
 
     def array_list_statement(self, a: str, scope: _Scope, depth: int) -> None:
         """A list of arrays made from the array ``a`` (copies, arrays made of it, views of it:

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ir import (
-    Builder, Commutative, ConstantLike, MayRaise, Module, Terminator, VerificationError,
+    Builder, Commutative, ConstantLike, MayRaise, Module, Region, Terminator, VerificationError,
     verify,
 )
 from ir.diagnostics import Location
@@ -30,6 +30,7 @@ from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.optional import MakeOptionalOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.lists import ListGetOp, ListLenOp, RetypeOp
+from ir.ops.local_lists import LocalListAppendOp, LocalListGetOp, LocalListLenOp, LocalListNewOp
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp
 from ir.ops.linalg import LinalgGesvOp, LinalgLapackOp, LinalgMatmulOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
@@ -38,7 +39,7 @@ from ir.ops.wholearray import (
     ArrayYieldOp,
 )
 from ir.printer import print_function
-from ir.types import ArrayType, ListType, PointerType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
+from ir.types import ArrayType, ListType, LocalListType, PointerType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
 
 nan, inf = math.nan, math.inf
 HERE = Location("prog.py", 3, 4)
@@ -103,7 +104,7 @@ def build_everything() -> Module:
     second = bld.add(TupleGetOp(pair, 1))
     bld.insert(ReturnOp(bld.add(MakeTupleOp([first, second]))))
     return Module([helper, f, build_arrays(), build_vectors(), build_run_time(), build_whole_arrays(),
-                   build_pointers()])
+                   build_pointers(), build_local_lists()])
 
 
 def build_run_time() -> FuncOp:
@@ -126,6 +127,22 @@ def build_run_time() -> FuncOp:
     empty = bld.add(PyCallOp("list#5", [], ListType(None)))
     bld.insert(PyCallOp("print#6", [bld.add(RetypeOp(empty, ListType(ListType(f64))))], none))
     bld.insert(ReturnOp(total))
+    return f
+
+
+def build_local_lists() -> FuncOp:
+    """A function that uses every local list op: a list of pairs grown by one, then read."""
+    pair = TupleType((i64, f64))
+    f = FuncOp("local_lists", [i64, f64], pair, ["i", "x"])
+    i, x = f.args
+    bld = Builder.at_end(f.body, HERE)
+    pairs = bld.add(LocalListNewOp(LocalListType(pair), name="pairs"))
+    append = bld.insert(LocalListAppendOp(pairs, bld.add(MakeTupleOp([i, x]))))
+    Builder.at_end(append.add_region(Region()).block, HERE).insert(ArrayDecrefOp(pairs))
+    last = bld.add(SubOp(bld.add(LocalListLenOp(pairs)), bld.add(ConstantOp(1, i64))))
+    item = bld.add(LocalListGetOp(pairs, last))
+    bld.insert(ArrayDecrefOp(pairs))
+    bld.insert(ReturnOp(item))
     return f
 
 

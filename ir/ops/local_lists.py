@@ -1,0 +1,112 @@
+"""Lists held as native values (``local_list<T>``): what ``compiler.passes.local_lists`` makes of a
+run-time list the function makes and never lets out.
+
+* ``local_list.new``: an empty list (its header in the function's stack frame: nothing is
+  allocated, nothing can fail);
+* ``local_list.append``: the item stored after the last, the items' buffer grown (doubled)
+  when it is full; a buffer that cannot grow is CPython's ``MemoryError``, after the op's
+  cleanup region;
+* ``local_list.len``: the number of items;
+* ``local_list.get``: the item at an index the producer has checked (``0 <= index < len``).
+
+``array.decref`` of a local list frees its buffer: a local list has one reference, the one
+``local_list.new`` gave (the pass makes no others).
+"""
+from __future__ import annotations
+
+from ..core import Block, Operation, Value
+from ..diagnostics import Location
+from ..interfaces import HasCleanupRegion, Raise, Read, Write
+from ..types import IntType, LocalListType, TupleType, Type, i64
+from .arith import verify_cleanup
+
+__all__ = ["LocalListNewOp", "LocalListAppendOp", "LocalListLenOp", "LocalListGetOp", "holds_in_place"]
+
+
+def holds_in_place(t: Type) -> bool:
+    """Whether a local list can hold items of type ``t``: numbers, and tuples of numbers."""
+    if isinstance(t, TupleType):
+        return all(e.is_scalar for e in t.elements)
+    return t.is_scalar
+
+
+def _local_list(op: Operation, v: Value) -> LocalListType:
+    if not isinstance(v.type, LocalListType):
+        op.fail(f"expects a local list operand, got {v.type}")
+    if not holds_in_place(v.type.element):
+        op.fail(f"a local list holds numbers or tuples of numbers, not {v.type.element}")
+    return v.type
+
+
+class LocalListNewOp(Operation):
+    name = "local_list.new"
+
+    def effects(self):
+        """Its header is the memory it writes (in the stack frame): kept in place."""
+        return (Write(),)
+
+    def __init__(self, type: LocalListType, loc: Location | None = None, name: str | None = None):
+        self._setup([], [type], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if self.operands or len(self.results) != 1:
+            self.fail("expects no operand and 1 result")
+        _local_list(self, self.result)
+
+
+class LocalListAppendOp(Operation):
+    name = "local_list.append"
+    traits = frozenset({HasCleanupRegion})
+
+    def effects(self):
+        return (Write(0), Raise())
+
+    def __init__(self, lst: Value, item: Value, loc: Location | None = None):
+        self._setup([lst, item], [], loc=loc)
+
+    @property
+    def cleanup(self) -> Block | None:
+        """The block that runs when the buffer cannot grow, if any."""
+        return self.regions[0].block if self.regions else None
+
+    def verify_(self) -> None:
+        if len(self.operands) != 2 or self.results:
+            self.fail("expects a local list and an item, and no result")
+        t = _local_list(self, self.operand(0))
+        if self.operand(1).type != t.element:
+            self.fail(f"item of type {self.operand(1).type} is not the list's item type {t.element}")
+        verify_cleanup(self)
+
+
+class LocalListLenOp(Operation):
+    name = "local_list.len"
+
+    def effects(self):
+        return (Read(0),)
+
+    def __init__(self, lst: Value, loc: Location | None = None, name: str | None = None):
+        self._setup([lst], [i64], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or len(self.results) != 1 or self.result.type != i64:
+            self.fail("expects a local list and gives an i64")
+        _local_list(self, self.operand(0))
+
+
+class LocalListGetOp(Operation):
+    name = "local_list.get"
+
+    def effects(self):
+        return (Read(0),)
+
+    def __init__(self, lst: Value, index: Value, loc: Location | None = None, name: str | None = None):
+        self._setup([lst, index], [lst.type.element], loc=loc, result_names=[name])
+
+    def verify_(self) -> None:
+        if len(self.operands) != 2 or len(self.results) != 1:
+            self.fail("expects a local list, an index and 1 result")
+        t = _local_list(self, self.operand(0))
+        if not isinstance(self.operand(1).type, IntType):
+            self.fail(f"index of type {self.operand(1).type} is not an integer")
+        if self.result.type != t.element:
+            self.fail(f"result type {self.result.type} is not the item type {t.element}")

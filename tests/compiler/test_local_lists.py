@@ -1,0 +1,192 @@
+"""The ``local-lists`` pass: lists that never leave their function are held as native values
+(``local_list<T>``); the others stay CPython lists.  Results are CPython's either way."""
+import numpy as np
+import pytest
+
+from compiler import compile
+from ir import VerificationError, parse_module, verify
+
+LEVELS = [0, 3]
+
+
+def running_means(a, window):
+    means = []
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i]
+        if i >= window:
+            total -= a[i - window]
+        if i >= window - 1:
+            means.append(total / window)
+    smooth = 0.0
+    for k in range(len(means)):
+        smooth += means[k] * (k % 3)
+    return smooth
+
+
+def pairs_read_back(n):
+    pairs = []
+    for i in range(n):
+        pairs.append((i, i * 0.5, i % 3 == 0))
+    total = 0.0
+    for i, x, flag in pairs:
+        if flag:
+            total += x - i
+    return total, len(pairs), pairs[-1][0] if pairs else -1
+
+
+def comprehension_then_index(n, k):
+    squares = [i * i for i in range(n) if i % 2 == 0]
+    if not squares:
+        return -1
+    return squares[k] + squares[-1] + len(squares)
+
+
+def grows_while_read(n):
+    items = [1, 2]
+    total = 0
+    for x in items:   # visits the items appended while it runs, as CPython's iterator does
+        if len(items) < n:
+            items.append(x + 1)
+        total += x
+    return total
+
+
+def bools_and_numpy_scalars(a):
+    big, values = [], []
+    for x in a:
+        big.append(x > 0.5)
+        values.append(x * 2)   # NumPy float64 scalars
+    count = 0
+    for b in big:
+        count += b
+    return count, values[0] + values[-1]
+
+
+def index_error(n):
+    items = []
+    for i in range(n):
+        items.append(i)
+    return items[n]
+
+
+def returned(n):
+    items = []
+    for i in range(n):
+        items.append(i * 2)
+    return items
+
+
+def sorted_after(n):
+    items = []
+    for i in range(n):
+        items.append((7 * i) % 5)
+    items.sort()
+    return items[0] + items[-1]
+
+
+def passed_to_python(n):
+    items = []
+    for i in range(n):
+        items.append(i)
+    print(items)
+    return len(items)
+
+
+def in_another_list(n):
+    rows = []
+    for i in range(n):
+        row = []
+        row.append(i)
+        rows.append(row)
+    return len(rows)
+
+
+KEPT = [
+    (running_means, (np.linspace(0.0, 3.0, 50), 4)),
+    (running_means, (np.arange(3.0), 8)),
+    (pairs_read_back, (10,)),
+    (pairs_read_back, (0,)),
+    (comprehension_then_index, (11, 2)),
+    (comprehension_then_index, (0, 0)),
+    (grows_while_read, (40,)),
+    (bools_and_numpy_scalars, (np.linspace(0.0, 1.0, 9),)),
+]
+
+
+def _local(f, args, opt=3):
+    compiled = compile(opt=opt)(f)
+    result = compiled(*args)
+    text = compiled.inspect_ir(stage="optimized")
+    return result, text
+
+
+@pytest.mark.parametrize("opt", LEVELS)
+@pytest.mark.parametrize("f,args", KEPT, ids=lambda v: getattr(v, "__name__", ""))
+def test_a_list_kept_in_its_function_is_native_and_gives_cpythons_result(f, args, opt):
+    result, text = _local(f, args, opt)
+    assert result == f(*args)
+    assert "local_list.new" in text and "list.append" not in text.replace("local_list.append", "")
+
+
+@pytest.mark.parametrize("f", [returned, sorted_after, passed_to_python, in_another_list])
+def test_a_list_that_gets_out_stays_a_cpython_list(f, capsys):
+    result, text = _local(f, (5,))
+    assert result == f(5)
+    assert "local_list" not in text.split("rows")[0] if f is in_another_list else "local_list" not in text
+
+
+def test_an_inner_list_stored_in_another_is_not_local_but_one_only_read_is():
+    def inner(n):
+        outer = []
+        for i in range(n):
+            row = []
+            for j in range(i):
+                row.append(j)
+            outer.append(len(row))
+        return outer
+
+    compiled = compile(inner)
+    assert compiled(5) == inner(5)
+    text = compiled.inspect_ir(stage="optimized")
+    assert text.count("local_list.new") == 1   # row; outer is returned
+
+
+def test_an_index_out_of_range_is_cpythons_index_error():
+    with pytest.raises(IndexError, match="list index out of range"):
+        compile(index_error)(4)
+
+
+def test_many_appends_grow_the_buffer():
+    def many(n):
+        items = []
+        for i in range(n):
+            items.append(i * 3)
+        total = 0
+        for x in items:
+            total += x
+        return total, len(items)
+
+    assert compile(many)(100_000) == many(100_000)
+
+
+def test_the_verifier_refuses_a_second_reference_and_a_wrong_item():
+    module = parse_module("""
+func @f(%x: f64) -> i64 {
+  %l = local_list.new : local_list<f64>
+  array.incref %l
+  %0 = local_list.len %l : i64
+  return %0
+}
+""")
+    with pytest.raises(VerificationError, match="array"):
+        verify(module)
+    module = parse_module("""
+func @f(%x: i64) -> none {
+  %l = local_list.new : local_list<f64>
+  local_list.append %l, %x
+  return
+}
+""")
+    with pytest.raises(VerificationError, match="is not the list's item type f64"):
+        verify(module)
