@@ -172,6 +172,11 @@ class TraceContext:
         of its own (implemented by ``frontend.tracer.Tracer``)."""
         raise NotImplementedError
 
+    def inline(self, pyfunc: Callable, args: tuple) -> Any:
+        """A call of a helper traced into the code being traced (a run-time list it reads stays
+        the caller's: ``compiler.passes.local_lists``) (implemented by ``frontend.tracer.Tracer``)."""
+        raise NotImplementedError
+
     def constant(self, value: Any, type: Type) -> Symbolic:
         """A constant of ``type``.  An int constant must fit in 64 bits, signed or
         unsigned: ``0xFFFFFFFFFFFFFFFF`` is accepted and wraps to -1 in an ``i64``,

@@ -31,8 +31,10 @@ Python-semantics decisions:
 * ``for x in lst`` reads the length at every step, as CPython's list iterator does: items
   appended by the loop are visited, a list shortened by it stops early.
 * ``lst.sort(key=f)`` and ``sorted(lst, key=f)`` compute the keys in compiled code, one call
-  of ``f`` per item in order (as CPython does), then CPython sorts by them (stable, ``reverse``
-  as CPython's).
+  of ``f`` per item in order (as CPython does), then sort by them as CPython does (stable,
+  ``reverse`` as CPython's): keys that are real numbers in compiled code (a merge sort: the
+  one stable order, unless a key is NaN, where CPython's sort orders the keys), others by
+  CPython's sort.
 * ``sum(lst)`` has one type, that of the sum of two items and the start: of an empty list of
   floats it is ``0.0`` where CPython gives the start, the int ``0`` -- as a loop's
   accumulator ``s = 0`` is a float after a loop adding floats (``frontend.layout``).
@@ -72,11 +74,12 @@ from .pycall import array_parts
 from .runtime_calls import StoredArray, call_python, call_python_array
 from .values import Symbolic, define, describe, python_scalar_type
 
-__all__ = ["new_list", "is_list", "made", "run_time_list", "current_value", "as_value", "as_passed", "merged_type",
-           "merged_value", "snapshot", "list_comprehension", "mutable", "made_here", "method_of_python_list", "builtin",
-           "binary", "ListItems", "ListReversed", "length", "contains", "truth", "give_type", "python_items", "before_current_region",
-           "on_stack", "read_type", "kind_of", "item_value", "assume_empty",
-           "read_of_empty", "unpacked", "tuple_of", "stored", "array_item", "keeps_arrays"]
+__all__ = ["new_list", "permute_list", "set_item", "drop_last", "is_list", "made", "run_time_list", "current_value",
+           "as_value", "as_passed", "merged_type", "merged_value", "snapshot", "list_comprehension", "mutable",
+           "made_here", "method_of_python_list", "builtin", "binary", "ListItems", "ListReversed", "length",
+           "contains", "truth", "give_type", "python_items", "before_current_region", "on_stack", "read_type",
+           "kind_of", "item_value", "assume_empty", "read_of_empty", "unpacked", "tuple_of", "stored", "array_item",
+           "keeps_arrays"]
 
 
 def _tr() -> TraceContext:
@@ -609,7 +612,29 @@ def setitem(lst: Symbolic, key: Any, value: Any) -> None:
                     (lst, start, stop, step, items), none)
         return
     value = _check_store(lst, value)
-    call_python("list item assignment", operator.setitem, (lst, _index(key, "list indices"), value), none)
+    index = _index(key, "list indices")
+    t = lst.type
+    if type(value) in (bool, int, float) and not t.numpy and python_scalar_type(value) == t.element \
+            and -2 ** 63 <= value < 2 ** 63:   # a number written in the code
+        value = Symbolic(arith.materialize(value, t.element), weak=True)
+    huge_index = isinstance(index, int) and not -2 ** 63 <= index < 2 ** 63
+    if huge_index or not (isinstance(value, Symbolic) and value.type.is_scalar and value.type == t.element):
+        call_python("list item assignment", operator.setitem, (lst, index, value), none)
+        return
+    from .runtime_calls import call_python_direct   # a number stored: the index checked here
+
+    n, index = length(lst), arith.cast(index, i64)
+    index = arith.select(arith.compare("<", index, 0), arith.binary("+", index, n), index)
+    outside = arith.logical_or(arith.compare("<", index, 0), arith.compare(">=", index, n))
+    arith.raise_if(outside, "IndexError", "list assignment index out of range")
+    index = Symbolic(arith.materialize(index, i64), weak=True)
+    call_python_direct("list item assignment", set_item, (lst, index, value), none)
+
+
+def set_item(items: list, index: int, value: Any) -> None:
+    """``items[index] = value`` at an index in range (``compiler.passes.local_lists`` knows the
+    call by this function)."""
+    items[index] = value
 
 
 def _refuse_slice_value(value: Any) -> Any:
@@ -697,7 +722,25 @@ def _insert(lst: Symbolic, index: Any, item: Any) -> None:
 
 
 def _pop(lst: Symbolic, index: Any = -1) -> Any:
-    return _read("list.pop", list.pop, lst, (_index(index, "list indices"),))
+    """``lst.pop(index)``; of the last item of a list of numbers (or of tuples of numbers): the
+    item read in place, CPython's ``IndexError`` for an empty list, the item removed
+    (:func:`drop_last`)."""
+    t = lst.type
+    last = isinstance(index, int) and not isinstance(index, bool) and index == -1
+    if not last or t.element is None or not ListGetOp.reads_in_place(t.element):
+        return _read("list.pop", list.pop, lst, (_index(index, "list indices"),))
+    from .runtime_calls import call_python_direct
+
+    n = length(lst)
+    arith.raise_if(arith.compare("==", n, 0), "IndexError", "pop from empty list")
+    item = _item_at(lst, arith.binary("-", n, 1), checked=False)
+    call_python_direct("list.pop", drop_last, (lst,), none)
+    return item
+
+
+def drop_last(items: list) -> None:
+    """``del items[-1]`` (``compiler.passes.local_lists`` knows the call by this function)."""
+    del items[-1]
 
 
 def _remove(lst: Symbolic, item: Any) -> None:
@@ -728,13 +771,68 @@ def _copy(lst: Symbolic) -> Symbolic:
 
 def _sort(lst: Symbolic, *, key: Any = None, reverse: Any = False) -> None:
     """``lst.sort(key=..., reverse=...)``: the keys computed in compiled code (one call of
-    ``key`` per item, in order), then CPython's stable sort by them."""
-    if key is None:
+    ``key`` per item, in order); keys that are real numbers (the items themselves without
+    ``key``) with a constant ``reverse`` sorted in compiled code (:func:`_sort_by_numbers`),
+    others by CPython's stable sort."""
+    keys = lst
+    if key is not None:
+        keys = list_comprehension(key, _SortedItems(lst), None)
+        keys = keys if is_list(keys) else _build(keys)
+    element = keys.type.element
+    if isinstance(element, (BoolType, IntType, FloatType)) and isinstance(reverse, (bool, int)):
+        _sort_by_numbers(lst, keys, bool(reverse))
+    elif key is None:
         call_python("list.sort", lambda v, r: v.sort(reverse=r), (lst, reverse), none)
-        return
-    keys = list_comprehension(key, lst, None)
-    keys = keys if is_list(keys) else _build(keys)
-    call_python("list.sort(key=...)", _sort_by_keys, (lst, keys, reverse), none)
+    else:
+        call_python("list.sort(key=...)", _sort_by_keys, (lst, keys, reverse), none)
+
+
+def _sort_by_numbers(lst: Symbolic, keys: Symbolic, reverse: bool) -> None:
+    """Put ``lst`` in the order of its number ``keys`` as CPython's ``list.sort`` does: a stable
+    sort (``reverse``: the keys reversed, sorted stably, the order reversed back, so that equal
+    keys keep their order).  For keys that ``<`` orders (no NaN) there is one stable order: the
+    one ``frontend.sorting.stable_order`` finds; with a NaN, the order CPython's own sort of the
+    keys gives (:func:`_cpython_order`).  The list is then permuted in place
+    (:func:`permute_list`; a list that never leaves the function: ``local_list.permute``)."""
+    from . import numpy_api, pyarray, sorting   # layers above
+    from .control import staged_if
+    from .runtime_calls import call_python_direct, numpy_in_place
+
+    n = length(keys)
+    values = numpy_api.allocate(n, keys.type.element)
+    nan = _tr().inline(pyarray.list_values, (values, keys, reverse))
+    order = numpy_api.arange(n)
+
+    def stable() -> None:
+        sorting.stable_order(order, values)
+        if reverse:
+            _tr().call(pyarray.positions_reversed, (order,), {})
+
+    staged_if(nan, lambda: numpy_in_place("list.sort", functools.partial(_cpython_order, reverse=reverse), order,
+                                          values),
+              stable, lambda: (), lambda state: None, ())
+    call_python_direct("list.sort", permute_list, (lst, order), none)
+
+
+def _cpython_order(order: np.ndarray, keys: np.ndarray, reverse: bool) -> None:
+    """``order``: the positions of the keys in the order CPython's ``list.sort`` of them puts
+    them (its comparisons of Python numbers, NaN included); ``keys`` reversed with
+    ``reverse``."""
+    values = keys.tolist()[::-1] if reverse else keys.tolist()
+    order[:] = sorted(range(len(values)), key=values.__getitem__, reverse=reverse)
+
+
+def permute_list(items: list, order: tuple) -> None:
+    """``items[:] = [items[k] for k in order]``, ``order`` the boxed parts of a 1-d ``int64``
+    array; CPython's ``ValueError`` if the list changed length since the order was made (a sort
+    key that changes the list) (``compiler.passes.local_lists`` knows the call by this
+    function)."""
+    from .pycall import array_view
+
+    positions = array_view(order, np.dtype(np.int64), 1).tolist()
+    if len(positions) != len(items):   # a sort key changed the list
+        raise ValueError("list modified during sort")
+    items[:] = [items[k] for k in positions]
 
 
 def _sort_by_keys(items: list, keys: list, reverse: bool) -> None:
@@ -873,6 +971,23 @@ class ListItems(IndexedIterable):
     def item(self, k: Any) -> Any:
         k = arith.binary("+", k, self.start) if self.start else k
         return _item_at(self.list, k, checked=False)
+
+
+class _SortedItems(IndexedIterable):
+    """The items of a list a sort starts with, whose keys it computes: as many as the list had
+    then (a key that appends to the list makes no more keys -- CPython shows a sort's key an
+    empty list, and raises ``ValueError`` for a list changed during the sort, as the
+    permutation of one whose length changed does); an item a key removed is CPython's
+    ``IndexError``."""
+
+    def __init__(self, lst: Symbolic) -> None:
+        self.list, self.count = lst, length(lst)
+
+    def length(self) -> Any:
+        return self.count
+
+    def item(self, k: Any) -> Any:
+        return _item_at(self.list, k, checked=True)
 
 
 class ListReversed(IndexedIterable):

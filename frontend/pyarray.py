@@ -511,6 +511,28 @@ def sort_indices(order, scratch, keys):
             order[i] = scratch[i]
 
 
+def list_values(values, items, reverse):
+    """``values[i] = items[i]`` (``items[n - 1 - i]`` with ``reverse``, a constant): a run-time
+    list's numbers into an array as long; whether one is NaN (traced)."""
+    n = values.shape[0]
+    nan = False
+    for i in range(n):
+        x = items[n - 1 - i] if reverse else items[i]
+        values[i] = x
+        nan = nan or x != x
+    return nan
+
+
+def positions_reversed(order):
+    """``order[:] = n - 1 - order[::-1]``: the order of a reversed sequence as positions of the
+    sequence itself, reversed (CPython's ``list.sort(reverse=True)``) (traced)."""
+    n = order.shape[0]
+    for i in range(n // 2):
+        order[i], order[n - 1 - i] = n - 1 - order[n - 1 - i], n - 1 - order[i]
+    if n % 2 == 1:
+        order[n // 2] = n - 1 - order[n // 2]
+
+
 def count_runs(a):
     """The number of runs of equal elements of the sorted 1-d ``a``."""
     runs = 0

@@ -38,7 +38,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -57,7 +57,8 @@ from . import text
 from .pycall import array_view, register, stored_array
 from .values import OptionalValue, Symbolic, describe, python_scalar_type, type_of
 
-__all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "call_python", "call_python_array", "print_", "lookup",
+__all__ = ["RUN_TIME_FUNCTIONS", "run_time_call", "call_python", "call_python_array", "call_python_direct", "print_",
+           "lookup",
            "numpy_in_place", "stage_py_call", "py_call", "StoredArray"]
 
 
@@ -192,6 +193,17 @@ def _operand(value: Any) -> Any:
     if isinstance(value, tuple):
         return _tr().emit(MakeTupleOp([_operand(v) for v in value])).result
     return materialize(value, python_scalar_type(value))
+
+
+def call_python_direct(name: str, fn: Callable[..., Any], args: Sequence[Symbolic], result: Type) -> Any:
+    """A ``py.call`` whose target is ``fn`` itself, called with the boxed operands (an array as
+    its boxed parts, which ``frontend.pycall.array_view`` makes a NumPy view of; a number not
+    weak as a NumPy scalar), so that a pass can know the call by its target
+    (``compiler.passes.local_lists``)."""
+    _check_catchable(f"{name}()")
+    numpy = [i for i, a in enumerate(args) if a.type.is_scalar and not a.weak]
+    op = _tr().emit(PyCallOp(register(name, fn), [a.value for a in args], result, numpy=numpy))
+    return None if isinstance(result, NoneType) else Symbolic(op.result, weak=True)
 
 
 def call_python_array(name: str, fn: Callable[..., Any], args: tuple, t: ArrayType) -> Symbolic:

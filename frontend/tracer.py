@@ -162,6 +162,9 @@ class Tracer(TraceContext):
             return None
         return _weaken(self._unpack(Symbolic(op.result)), self.weak_results.get(name, False))
 
+    def inline(self, pyfunc: Callable, args: tuple) -> Any:
+        return self._inline(pyfunc, _signature(pyfunc).bind(*args))
+
     def _recursive(self, pyfunc: Callable) -> bool:
         return any(trace.pyfunc is pyfunc for trace in self.stack)
 

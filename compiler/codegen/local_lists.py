@@ -12,13 +12,18 @@ Decisions:
   or a null ``realloc``, is a ``MemoryError`` (CPython's, with no message), after the op's
   cleanup region; the old buffer is then still the list's and its cleanup frees it.
 * Items are stored in their memory form (a bool is a byte; a tuple of numbers is a struct).
+* ``local_list.permute`` gathers the items into a new buffer of exactly their number and
+  frees the old one (a ``MemoryError`` when ``malloc`` fails, the old buffer still the list's).
 * ``array.decref`` of a local list ``free``s the buffer (``arrays``).
 """
 from __future__ import annotations
 
 import llvmlite.ir as lir
 
-from ir.ops.local_lists import LocalListAppendOp, LocalListGetOp, LocalListLenOp, LocalListNewOp
+from ir.ops.local_lists import (
+    LocalListAppendOp, LocalListGetOp, LocalListLenOp, LocalListNewOp, LocalListPermuteOp, LocalListPopOp,
+    LocalListSetOp,
+)
 
 from .core import (
     _I64, _PTR, LIST_CAPACITY, LIST_ITEMS, LIST_LENGTH, LOCAL_LIST_HEADER, _FunctionLowering, _from_memory, _lowers,
@@ -50,11 +55,27 @@ def _get(self: _FunctionLowering, op: LocalListGetOp) -> lir.Value:
     return _from_memory(b, b.load(address, typ=memory_type(t)), t)
 
 
+@_lowers(LocalListSetOp)
+def _set(self: _FunctionLowering, op: LocalListSetOp) -> None:
+    b, t = self.b, op.operand(2).type
+    items = b.load(local_list_field(b, self.value(op.operand(0)), LIST_ITEMS), typ=_PTR)
+    address = b.gep(items, [self.value(op.operand(1))], inbounds=True, source_etype=memory_type(t))
+    b.store(_to_memory(b, self.value(op.operand(2)), t), address)
+
+
+@_lowers(LocalListPopOp)
+def _pop(self: _FunctionLowering, op: LocalListPopOp) -> None:
+    b = self.b
+    length_field = local_list_field(b, self.value(op.operand(0)), LIST_LENGTH)
+    b.store(b.sub(b.load(length_field, typ=_I64), lir.Constant(_I64, 1), flags=("nsw",)), length_field)
+
+
 @_lowers(LocalListAppendOp)
 def _append(self: _FunctionLowering, op: LocalListAppendOp) -> None:
     b, t = self.b, op.operand(1).type
     header, item_type = self.value(op.operand(0)), memory_type(t)
-    length_field, capacity_field, items_field = (local_list_field(b, header, k) for k in (LIST_LENGTH, LIST_CAPACITY, LIST_ITEMS))
+    length_field, capacity_field, items_field = (local_list_field(b, header, k)
+                                                 for k in (LIST_LENGTH, LIST_CAPACITY, LIST_ITEMS))
     length = b.load(length_field, typ=_I64)
     with b.if_then(b.icmp_signed("==", length, b.load(capacity_field, typ=_I64)), likely=False):
         _grow(self, op, length, capacity_field, items_field, item_type)
@@ -83,3 +104,37 @@ def _grow(self: _FunctionLowering, op: LocalListAppendOp, capacity: lir.Value, c
         self._fail(op, status)
     b.store(grown, items_field)
     b.store(doubled, capacity_field)
+
+
+@_lowers(LocalListPermuteOp)
+def _permute(self: _FunctionLowering, op: LocalListPermuteOp) -> None:
+    b, t = self.b, memory_type(op.operand(0).type.element)
+    header, order = self.value(op.operand(0)), self.value(op.operand(1))
+    length_field, capacity_field, items_field = (local_list_field(b, header, k)
+                                                 for k in (LIST_LENGTH, LIST_CAPACITY, LIST_ITEMS))
+    length = b.load(length_field, typ=_I64)
+    changed = b.icmp_signed("!=", length, b.extract_value(order, [2, 0]))
+    with b.if_then(changed, likely=False):
+        self._fail(op, self.error_status("ValueError", "list modified during sort", op.loc))
+    with b.if_then(b.icmp_signed(">", length, lir.Constant(_I64, 0))):
+        item_size = b.ptrtoint(b.gep(lir.Constant(_PTR, None), [lir.Constant(_I64, 1)], source_etype=t), _I64)
+        malloc = self.module.libc("malloc", lir.FunctionType(_PTR, [_I64]))
+        new = b.call(malloc, [b.mul(length, item_size, flags=("nuw", "nsw"))])
+        with b.if_then(b.icmp_unsigned("==", new, lir.Constant(_PTR, None)), likely=False):
+            self._fail(op, self.error_status("MemoryError", "", op.loc))
+        old = b.load(items_field, typ=_PTR)
+        before, loop, done = b.block, b.append_basic_block("permute"), b.append_basic_block("permuted")
+        b.branch(loop)
+        b.position_at_end(loop)
+        i = b.phi(_I64)
+        i.add_incoming(lir.Constant(_I64, 0), before)
+        k = b.load(self._element_pointer(order, op.operand(1).type, [i]), typ=_I64)
+        item = b.load(b.gep(old, [k], inbounds=True, source_etype=t), typ=t)
+        b.store(item, b.gep(new, [i], inbounds=True, source_etype=t))
+        following = b.add(i, lir.Constant(_I64, 1), flags=("nuw", "nsw"))
+        i.add_incoming(following, b.block)
+        b.cbranch(b.icmp_signed("<", following, length), loop, done)
+        b.position_at_end(done)
+        b.call(self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])), [old])
+        b.store(new, items_field)
+        b.store(length, capacity_field)

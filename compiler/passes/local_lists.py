@@ -11,13 +11,15 @@ in a buffer, and nothing the program can observe changes.  This pass finds them:
   every use is
 * ``list.append`` of an item of a number type or a tuple of numbers (what ``list.get``
   reads in place), ``list.len`` or ``list.get`` (``len``, ``if lst``, ``lst[i]``,
-  ``for x in lst``), the ``array.decref`` the ``refcount`` pass put at its end (no
-  ``array.incref``: the list has one reference), or ``object.retype`` (the same list,
-  typed by a later store) whose result is used so too;
+  ``for x in lst``), an item replaced (``lst[i] = x``: ``frontend.lists.set_item``), the
+  last item removed (``lst.pop()``: ``drop_last``), the permutation ``lst.sort()`` by number
+  keys ends with (``permute_list``), the ``array.decref`` the ``refcount`` pass put at its
+  end (no ``array.incref``: the list has one reference), or ``object.retype`` (the same
+  list, typed by a later store) whose result is used so too;
 * and none inside a ``parallel.for``, whose threads would append at once.
 
 Anything else -- returned, passed to a call, stored in a container, carried around a loop,
-sorted, printed, read by a ``py.call`` -- lets the list out, and it stays a CPython
+printed, read by a ``py.call`` -- lets the list out, and it stays a CPython
 ``list``.  Decisions: the items' values are what the list holds, so items appended as NumPy
 scalars (``list<np.f64>``) read back as the same numbers; a buffer that cannot grow is a
 ``MemoryError``, as a CPython list's is.
@@ -34,7 +36,8 @@ from ir.module import Module
 from ir.ops.array import ArrayDecrefOp
 from ir.ops.lists import ListGetOp, ListLenOp, RetypeOp
 from ir.ops.local_lists import (
-    LocalListAppendOp, LocalListGetOp, LocalListLenOp, LocalListNewOp, holds_in_place,
+    LocalListAppendOp, LocalListGetOp, LocalListLenOp, LocalListNewOp, LocalListPermuteOp, LocalListPopOp,
+    LocalListSetOp, holds_in_place,
 )
 from ir.ops.parallel import ParallelForOp
 from ir.ops.runtime import PyCallOp
@@ -94,10 +97,13 @@ def _local_uses(made: Value) -> tuple[Type, list[Operation]] | None:
                 return None
             if isinstance(op, RetypeOp) and type(op.result.type) is ListType:
                 values.append(op.result)
-            elif index != 0 or not (isinstance(op, (ListLenOp, ListGetOp, ArrayDecrefOp)) or _appends(op)):
+            elif index != 0 or not (isinstance(op, (ListLenOp, ListGetOp, ArrayDecrefOp)) or _appends(op)
+                                    or _calls(op, "permute_list", 2) or _calls(op, "set_item", 3)
+                                    or _calls(op, "drop_last", 1)):
                 return None
             uses.append(op)
-    items = list(made.owner.operands) + [op.operand(1) for op in uses if _appends(op)]
+    items = list(made.owner.operands) + [op.operand(1) for op in uses if _appends(op)] \
+        + [op.operand(2) for op in uses if _calls(op, "set_item", 3)]
     if element is None or not holds_in_place(element) or any(item.type != element for item in items):
         return None
     return element, uses
@@ -105,6 +111,15 @@ def _local_uses(made: Value) -> tuple[Type, list[Operation]] | None:
 
 def _appends(op: Operation) -> bool:
     return isinstance(op, PyCallOp) and len(op.operands) == 2 and not op.results and _is(op, list.append)
+
+
+def _calls(op: Operation, name: str, count: int) -> bool:
+    """Whether ``op`` is a ``py.call`` of the function ``name`` of ``frontend.lists`` with
+    ``count`` operands (a change of a list CPython's list does the same as the local op)."""
+    from frontend import lists
+
+    return isinstance(op, PyCallOp) and len(op.operands) == count and not op.results \
+        and _is(op, getattr(lists, name))
 
 
 def _enclosing(op: Operation):
@@ -131,9 +146,13 @@ def _rewrite(made: PyCallOp, element: Type, uses: list[Operation], rewriter: Rew
             local: Operation = LocalListLenOp(new.result, op.loc, op.result.name_hint)
         elif isinstance(op, ListGetOp):
             local = LocalListGetOp(new.result, op.operand(1), op.loc, op.result.name_hint)
+        elif _calls(op, "set_item", 3):
+            local = LocalListSetOp(new.result, op.operand(1), op.operand(2), op.loc)
+        elif _calls(op, "drop_last", 1):
+            local = LocalListPopOp(new.result, op.loc)
         elif isinstance(op, PyCallOp):
-            local = LocalListAppendOp(new.result, op.operand(1), op.loc)
-            if op.regions:   # its cleanup region: what to release when the buffer cannot grow
+            local = (LocalListAppendOp if _appends(op) else LocalListPermuteOp)(new.result, op.operand(1), op.loc)
+            if op.regions:   # its cleanup region: what to release when it raises
                 local.add_region(op.regions.pop())
         else:
             continue   # array.decref: of the local list now

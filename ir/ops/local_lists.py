@@ -7,7 +7,13 @@ run-time list the function makes and never lets out.
   when it is full; a buffer that cannot grow is CPython's ``MemoryError``, after the op's
   cleanup region;
 * ``local_list.len``: the number of items;
-* ``local_list.get``: the item at an index the producer has checked (``0 <= index < len``).
+* ``local_list.get``: the item at an index the producer has checked (``0 <= index < len``);
+* ``local_list.set``: the item at such an index replaced;
+* ``local_list.pop``: the last item removed (the producer checked there is one, and read it);
+* ``local_list.permute``: the items put in the order of a 1-d ``i64`` array, a permutation of
+  their positions (``lst.sort()``: ``frontend.lists``): CPython's ``ValueError`` when the list
+  changed length since the order was made (a sort key that changes the list), a
+  ``MemoryError`` when the new buffer cannot be had, after the op's cleanup region.
 
 ``array.decref`` of a local list frees its buffer: a local list has one reference, the one
 ``local_list.new`` gave (the pass makes no others).
@@ -17,10 +23,11 @@ from __future__ import annotations
 from ..core import Block, Operation, Value
 from ..diagnostics import Location
 from ..interfaces import HasCleanupRegion, Raise, Read, Write
-from ..types import IntType, LocalListType, TupleType, Type, i64
+from ..types import ArrayType, IntType, LocalListType, TupleType, Type, i64
 from .arith import verify_cleanup
 
-__all__ = ["LocalListNewOp", "LocalListAppendOp", "LocalListLenOp", "LocalListGetOp", "holds_in_place"]
+__all__ = ["LocalListNewOp", "LocalListAppendOp", "LocalListLenOp", "LocalListGetOp", "LocalListSetOp",
+           "LocalListPopOp", "LocalListPermuteOp", "holds_in_place"]
 
 
 def holds_in_place(t: Type) -> bool:
@@ -110,3 +117,62 @@ class LocalListGetOp(Operation):
             self.fail(f"index of type {self.operand(1).type} is not an integer")
         if self.result.type != t.element:
             self.fail(f"result type {self.result.type} is not the item type {t.element}")
+
+
+class LocalListSetOp(Operation):
+    name = "local_list.set"
+
+    def effects(self):
+        return (Write(0),)
+
+    def __init__(self, lst: Value, index: Value, item: Value, loc: Location | None = None):
+        self._setup([lst, index, item], [], loc=loc)
+
+    def verify_(self) -> None:
+        if len(self.operands) != 3 or self.results:
+            self.fail("expects a local list, an index and an item, and no result")
+        t = _local_list(self, self.operand(0))
+        if not isinstance(self.operand(1).type, IntType):
+            self.fail(f"index of type {self.operand(1).type} is not an integer")
+        if self.operand(2).type != t.element:
+            self.fail(f"item of type {self.operand(2).type} is not the list's item type {t.element}")
+
+
+class LocalListPopOp(Operation):
+    name = "local_list.pop"
+
+    def effects(self):
+        return (Write(0),)
+
+    def __init__(self, lst: Value, loc: Location | None = None):
+        self._setup([lst], [], loc=loc)
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or self.results:
+            self.fail("expects a local list and no result")
+        _local_list(self, self.operand(0))
+
+
+class LocalListPermuteOp(Operation):
+    name = "local_list.permute"
+    traits = frozenset({HasCleanupRegion})
+
+    def effects(self):
+        return (Write(0), Read(1), Raise())
+
+    def __init__(self, lst: Value, order: Value, loc: Location | None = None):
+        self._setup([lst, order], [], loc=loc)
+
+    @property
+    def cleanup(self) -> Block | None:
+        """The block that runs when the op raises, if any."""
+        return self.regions[0].block if self.regions else None
+
+    def verify_(self) -> None:
+        if len(self.operands) != 2 or self.results:
+            self.fail("expects a local list and an order, and no result")
+        _local_list(self, self.operand(0))
+        t = self.operand(1).type
+        if not (isinstance(t, ArrayType) and t.ndim == 1 and t.dtype == i64):
+            self.fail(f"the order is a 1-d i64 array, not {t}")
+        verify_cleanup(self)

@@ -63,6 +63,40 @@ def bools_and_numpy_scalars(a):
     return count, values[0] + values[-1]
 
 
+def stack_of_work(a):
+    todo = []
+    for x in a:
+        todo.append(x)
+    total = 0.0
+    while todo:
+        v = todo.pop()
+        total = total * 0.5 + v
+        if v > 0.7 and len(todo) < 20:
+            todo.append(v - 0.5)
+    return total
+
+
+def stored_into(n):
+    items = []
+    for i in range(n):
+        items.append(i * 1.5)
+    for i in range(n):
+        items[i] = items[i] * 2 + items[-1]
+    items[-1] = -1.0
+    s = 0.0
+    for x in items:
+        s = s * 0.9 + x
+    return s
+
+
+def pairs_popped(n):
+    p = []
+    for i in range(n):
+        p.append((i, i * 0.5))
+    a, b = p.pop()
+    return a, b, len(p)
+
+
 def index_error(n):
     items = []
     for i in range(n):
@@ -82,7 +116,32 @@ def sorted_after(n):
     for i in range(n):
         items.append((7 * i) % 5)
     items.sort()
-    return items[0] + items[-1]
+    return items[0] + items[-1] * 10
+
+
+def sorted_by_key(a, reverse):
+    pairs = []
+    for i in range(len(a)):
+        pairs.append((i, float(a[i])))
+    if reverse:
+        pairs.sort(key=lambda p: p[1], reverse=True)
+    else:
+        pairs.sort(key=lambda p: p[1])
+    total = 0
+    for k in range(len(pairs)):
+        total = total * 7 % 1000003 + pairs[k][0]
+    return total
+
+
+def sorted_without_key(a, reverse):
+    items = []
+    for x in a:
+        items.append(x * 2)   # NumPy scalars
+    if reverse:
+        items.sort(reverse=True)
+    else:
+        items.sort()
+    return items[0] + items[-1] * 10 if items else 0.0
 
 
 def passed_to_python(n):
@@ -111,6 +170,17 @@ KEPT = [
     (comprehension_then_index, (0, 0)),
     (grows_while_read, (40,)),
     (bools_and_numpy_scalars, (np.linspace(0.0, 1.0, 9),)),
+    (sorted_after, (9,)),
+    (stack_of_work, (np.linspace(0.0, 1.0, 30),)),
+    (stored_into, (7,)),
+    (stored_into, (1,)),
+    (pairs_popped, (4,)),
+    (sorted_by_key, (np.array([0.5, -0.0, 2.0, 0.0, 0.5, -1.0]), False)),
+    (sorted_by_key, (np.array([0.5, -0.0, 2.0, 0.0, 0.5, -1.0]), True)),
+    (sorted_by_key, (np.array([0.5, np.nan, 2.0, 0.0, np.nan, -1.0, 0.5]), False)),   # CPython's own order
+    (sorted_by_key, (np.array([0.5, np.nan, 2.0, 0.0, np.nan, -1.0, 0.5]), True)),
+    (sorted_without_key, (np.array([3.0, 1.0, np.nan, 2.0]), True)),
+    (sorted_without_key, (np.array([]), False)),
 ]
 
 
@@ -129,7 +199,7 @@ def test_a_list_kept_in_its_function_is_native_and_gives_cpythons_result(f, args
     assert "local_list.new" in text and "list.append" not in text.replace("local_list.append", "")
 
 
-@pytest.mark.parametrize("f", [returned, sorted_after, passed_to_python, in_another_list])
+@pytest.mark.parametrize("f", [returned, passed_to_python, in_another_list])
 def test_a_list_that_gets_out_stays_a_cpython_list(f, capsys):
     result, text = _local(f, (5,))
     assert result == f(5)
@@ -155,6 +225,54 @@ def test_an_inner_list_stored_in_another_is_not_local_but_one_only_read_is():
 def test_an_index_out_of_range_is_cpythons_index_error():
     with pytest.raises(IndexError, match="list index out of range"):
         compile(index_error)(4)
+
+
+def test_a_sort_key_that_changes_the_list_is_cpythons_value_error():
+    def changes(n):
+        items = []
+        for i in range(n):
+            items.append(i)
+        items.sort(key=lambda v: items.append(v) or -v)
+        return len(items)
+
+    with pytest.raises(ValueError, match="list modified during sort"):
+        changes(3)
+    with pytest.raises(ValueError, match="list modified during sort"):
+        compile(changes)(3)
+
+
+@pytest.mark.parametrize("n,k", [(3, 1), (3, -3), (3, 3), (3, -4), (0, 0), (1, -1)])
+def test_an_item_stored_and_popped_raises_cpythons_errors(n, k):
+    def store_then_pop(n, k):
+        items = []
+        for i in range(n):
+            items.append(i)
+        items[k] = 5
+        return items.pop() + items.pop() if n > 1 else items.pop()
+
+    def outcome(f):
+        try:
+            return f(n, k)
+        except IndexError as err:
+            return str(err)
+
+    compiled = compile(store_then_pop)
+    assert outcome(compiled) == outcome(store_then_pop)
+    assert "local_list.set" in compiled.inspect_ir(stage="optimized")
+
+
+def test_a_pop_from_an_empty_list_is_cpythons_index_error():
+    def pops(n):
+        items = []
+        for i in range(n):
+            items.append(i)
+        total = 0
+        for _ in range(n + 1):
+            total += items.pop()
+        return total
+
+    with pytest.raises(IndexError, match="pop from empty list"):
+        compile(pops)(3)
 
 
 def test_many_appends_grow_the_buffer():

@@ -30,7 +30,10 @@ from ir.ops.math import Math2Op, MathOp, FloatTestOp
 from ir.ops.optional import MakeOptionalOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.lists import ListGetOp, ListLenOp, RetypeOp
-from ir.ops.local_lists import LocalListAppendOp, LocalListGetOp, LocalListLenOp, LocalListNewOp
+from ir.ops.local_lists import (
+    LocalListAppendOp, LocalListGetOp, LocalListLenOp, LocalListNewOp, LocalListPermuteOp, LocalListPopOp,
+    LocalListSetOp,
+)
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp
 from ir.ops.linalg import LinalgGesvOp, LinalgLapackOp, LinalgMatmulOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
@@ -131,7 +134,8 @@ def build_run_time() -> FuncOp:
 
 
 def build_local_lists() -> FuncOp:
-    """A function that uses every local list op: a list of pairs grown by one, then read."""
+    """A function that uses every local list op: a list of pairs grown by one, read, stored
+    into, shortened, put in an order."""
     pair = TupleType((i64, f64))
     f = FuncOp("local_lists", [i64, f64], pair, ["i", "x"])
     i, x = f.args
@@ -141,6 +145,11 @@ def build_local_lists() -> FuncOp:
     Builder.at_end(append.add_region(Region()).block, HERE).insert(ArrayDecrefOp(pairs))
     last = bld.add(SubOp(bld.add(LocalListLenOp(pairs)), bld.add(ConstantOp(1, i64))))
     item = bld.add(LocalListGetOp(pairs, last))
+    bld.insert(LocalListSetOp(pairs, last, item))
+    bld.insert(LocalListPopOp(pairs))
+    order = bld.add(ArrayAllocOp(i64, [bld.add(LocalListLenOp(pairs))]))
+    bld.insert(LocalListPermuteOp(pairs, order))
+    bld.insert(ArrayDecrefOp(order))
     bld.insert(ArrayDecrefOp(pairs))
     bld.insert(ReturnOp(item))
     return f
