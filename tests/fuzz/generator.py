@@ -578,9 +578,10 @@ class Generator:
 
     def pair_lists_statement(self, scope: _Scope, depth: int) -> None:
         """Two lists made in one assignment (``p, q = [], []``), one of (int, float) tuples and
-        one of bools, appended in a loop -- now and then only on some trips -- then read back:
-        a ``for`` unpacking the tuples, an item from the end, the truth and length of each
-        (lists that never leave the function: held as native values)."""
+        one of bools, appended in a loop -- now and then only on some trips -- sometimes sorted
+        (the tuples by a number key, the bools), then read back: a ``for`` unpacking the tuples,
+        an item from the end, the truth and length of each (lists that never leave the
+        function: held as native values)."""
         d = self.lists
         pairs, flags, k, i, x = (self.fresh(p) for p in ("l", "l", "k", "i", "x"))
         inner = scope.child()
@@ -596,6 +597,12 @@ class Generator:
         # (Python numbers: a tuple holding a NumPy scalar is refused as a list item)
         self.emit(body, f"{pairs}.append((int({self.int_expr(inner, 1)[0]}), float({self.float_expr(inner, 1)})))")
         self.emit(body, f"{flags}.append(bool({self.bool_expr(inner, 1)}))")
+        if d.random() < 0.5:   # sorted by a number key (NaN keys now and then: CPython's order)
+            p = self.fresh("t")   # (named as a tuple: its items are read with constant indices)
+            key, reverse = d.choice([f"{p}[1]", f"-{p}[0]", f"{p}[0] % 3"]), d.choice(["", ", reverse=True"])
+            self.emit(depth, f"{pairs}.sort(key=lambda {p}: {key}{reverse})")
+        if d.random() < 0.3:
+            self.emit(depth, f"{flags}.sort({d.choice(['', 'reverse=True'])})")
         target, total = self.assign_target(scope, "int"), self.assign_target(scope, "float")
         self.emit(depth, f"{target} = len({pairs}) * 3 + len({flags})")
         self.emit(depth, f"{total} = 0.0")
