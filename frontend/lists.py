@@ -37,7 +37,9 @@ Python-semantics decisions:
   CPython's sort.
 * ``sum(lst)`` has one type, that of the sum of two items and the start: of an empty list of
   floats it is ``0.0`` where CPython gives the start, the int ``0`` -- as a loop's
-  accumulator ``s = 0`` is a float after a loop adding floats (``frontend.layout``).
+  accumulator ``s = 0`` is a float after a loop adding floats (``frontend.layout``).  Of
+  floats it is added in compiled code, from the start, item after item, as CPython 3.11
+  adds them (3.12 compensates the rounding: there CPython's ``sum`` runs).
 * A list nothing was stored in yet, in the code before a read of its items, is empty there:
   the read gives CPython's result for an empty list; a loop whose body stores in it after
   the read is traced again with the list typed (:func:`assume_empty`).
@@ -52,6 +54,7 @@ import builtins
 import copy
 import functools
 import operator
+import sys
 import types
 from dataclasses import dataclass, field
 from typing import Any, Callable, NoReturn, Sequence
@@ -1198,6 +1201,12 @@ def _sum(lst: Symbolic, start: Any = 0) -> Any:
     start_sample = _sample_kind(start.type, not start.weak) if isinstance(start, Symbolic) else start
     result = builtins.sum([sample, sample], start_sample)
     result_type = python_scalar_type(result)
+    if isinstance(t.element, FloatType) and result_type == f64 and sys.version_info < (3, 12) \
+            and (type(start) in (int, float) and -2 ** 53 <= start <= 2 ** 53 or isinstance(start, Symbolic)
+                 and isinstance(start.type, (FloatType, IntType, BoolType))):
+        from . import pyarray   # a layer above
+
+        return _tr().inline(pyarray.list_sum, (lst, start))
     value = call_python("sum", builtins.sum, (lst, start), read_type(result_type))
     value = arith.cast(value, result_type) if read_type(result_type) != result_type else value
     value.weak = not isinstance(result, np.generic)

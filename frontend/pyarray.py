@@ -523,6 +523,15 @@ def list_values(values, items, reverse):
     return nan
 
 
+def list_sum(items, start):
+    """``sum(items, start)`` of a run-time list of floats: added in order, from ``start``
+    (traced)."""
+    total = start
+    for x in items:
+        total = total + x
+    return total
+
+
 def positions_reversed(order):
     """``order[:] = n - 1 - order[::-1]``: the order of a reversed sequence as positions of the
     sequence itself, reversed (CPython's ``list.sort(reverse=True)``) (traced)."""
