@@ -32,9 +32,9 @@ Python-semantics decisions:
   appended by the loop are visited, a list shortened by it stops early.
 * ``lst.sort(key=f)`` and ``sorted(lst, key=f)`` compute the keys in compiled code, one call
   of ``f`` per item in order (as CPython does), then sort by them as CPython does (stable,
-  ``reverse`` as CPython's): keys that are real numbers in compiled code (a merge sort: the
-  one stable order, unless a key is NaN, where CPython's sort orders the keys), others by
-  CPython's sort.
+  ``reverse`` as CPython's): keys that are real numbers in compiled code (a stable radix
+  sort: the one stable order, unless a key is NaN, where CPython's sort orders the keys),
+  others by CPython's sort.
 * ``sum(lst)`` has one type, that of the sum of two items and the start: of an empty list of
   floats it is ``0.0`` where CPython gives the start, the int ``0`` -- as a loop's
   accumulator ``s = 0`` is a float after a loop adding floats (``frontend.layout``).  Of
@@ -819,8 +819,8 @@ def _sort_by_numbers(lst: Symbolic, keys: Symbolic, reverse: bool) -> None:
 
 def _cpython_order(order: np.ndarray, keys: np.ndarray, reverse: bool) -> None:
     """``order``: the positions of the keys in the order CPython's ``list.sort`` of them puts
-    them (its comparisons of Python numbers, NaN included); ``keys`` reversed with
-    ``reverse``."""
+    them (its comparisons of Python numbers, NaN included); ``keys`` as ``list_values`` made
+    them, reversed with ``reverse``."""
     values = keys.tolist()[::-1] if reverse else keys.tolist()
     order[:] = sorted(range(len(values)), key=values.__getitem__, reverse=reverse)
 
@@ -1202,8 +1202,8 @@ def _sum(lst: Symbolic, start: Any = 0) -> Any:
     result = builtins.sum([sample, sample], start_sample)
     result_type = python_scalar_type(result)
     if isinstance(t.element, FloatType) and result_type == f64 and sys.version_info < (3, 12) \
-            and (type(start) in (int, float) and -2 ** 53 <= start <= 2 ** 53 or isinstance(start, Symbolic)
-                 and isinstance(start.type, (FloatType, IntType, BoolType))):
+            and (type(start) is float or type(start) is int and -2 ** 63 <= start < 2 ** 63
+                 or isinstance(start, Symbolic) and isinstance(start.type, (FloatType, IntType, BoolType))):
         from . import pyarray   # a layer above
 
         return _tr().inline(pyarray.list_sum, (lst, start))
