@@ -30,7 +30,7 @@ from ir.types import ArrayType, ComplexType, LocalListType, ObjectType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
 from .core import (
-    _I8, _I32, _I32_ZERO, _I64, _INDEX_FLAGS, _PTR, LIST_ITEMS, _FunctionLowering,
+    _I8, _I32, _I32_ZERO, _I64, _INDEX_FLAGS, _PTR, LOCAL_LIST_ITEMS, _FunctionLowering,
     _complex, _from_memory, _itemsize, _lowers, _parts, _to_memory, local_list_field, memory_type, value_type,
 )
 
@@ -280,7 +280,7 @@ def _array_refcount(self: _FunctionLowering, op: Operation) -> None:
     ``Py_IncRef``/``Py_DecRef`` of the object (compiled code holding strings holds the GIL).
     Of a local list: ``free`` of its items (see ``core``)."""
     if isinstance(op.operand(0).type, LocalListType):   # (``array.decref`` only): its one reference
-        items = self.b.load(local_list_field(self.b, self.value(op.operand(0)), LIST_ITEMS), typ=_PTR)
+        items = self.b.load(local_list_field(self.b, self.value(op.operand(0)), LOCAL_LIST_ITEMS), typ=_PTR)
         self.b.call(self.module.libc("free", lir.FunctionType(lir.VoidType(), [_PTR])), [items])
         return
     if isinstance(op.operand(0).type, ObjectType):

@@ -193,7 +193,7 @@ def value_type(t: Type) -> lir.Type:
 
 #: a local list's header (see the module docstring), and the indices of its fields
 LOCAL_LIST_HEADER = lir.LiteralStructType([_I64, _I64, _PTR])
-LIST_LENGTH, LIST_CAPACITY, LIST_ITEMS = 0, 1, 2
+LOCAL_LIST_LENGTH, LOCAL_LIST_CAPACITY, LOCAL_LIST_ITEMS = 0, 1, 2
 
 
 def local_list_field(b: lir.IRBuilder, header: lir.Value, index: int) -> lir.Value:

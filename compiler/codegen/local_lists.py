@@ -26,8 +26,8 @@ from ir.ops.local_lists import (
 )
 
 from .core import (
-    _I64, _PTR, LIST_CAPACITY, LIST_ITEMS, LIST_LENGTH, LOCAL_LIST_HEADER, _FunctionLowering, _from_memory, _lowers,
-    _to_memory, local_list_field, memory_type,
+    _I64, _PTR, LOCAL_LIST_CAPACITY, LOCAL_LIST_HEADER, LOCAL_LIST_ITEMS, LOCAL_LIST_LENGTH, _FunctionLowering,
+    _from_memory, _lowers, _to_memory, local_list_field, memory_type,
 )
 
 _FIRST_CAPACITY = 8
@@ -44,13 +44,13 @@ def _new(self: _FunctionLowering, op: LocalListNewOp) -> lir.Value:
 
 @_lowers(LocalListLenOp)
 def _len(self: _FunctionLowering, op: LocalListLenOp) -> lir.Value:
-    return self.b.load(local_list_field(self.b, self.value(op.operand(0)), LIST_LENGTH), typ=_I64)
+    return self.b.load(local_list_field(self.b, self.value(op.operand(0)), LOCAL_LIST_LENGTH), typ=_I64)
 
 
 @_lowers(LocalListGetOp)
 def _get(self: _FunctionLowering, op: LocalListGetOp) -> lir.Value:
     b, t = self.b, op.result.type
-    items = b.load(local_list_field(b, self.value(op.operand(0)), LIST_ITEMS), typ=_PTR)
+    items = b.load(local_list_field(b, self.value(op.operand(0)), LOCAL_LIST_ITEMS), typ=_PTR)
     address = b.gep(items, [self.value(op.operand(1))], inbounds=True, source_etype=memory_type(t))
     return _from_memory(b, b.load(address, typ=memory_type(t)), t)
 
@@ -58,7 +58,7 @@ def _get(self: _FunctionLowering, op: LocalListGetOp) -> lir.Value:
 @_lowers(LocalListSetOp)
 def _set(self: _FunctionLowering, op: LocalListSetOp) -> None:
     b, t = self.b, op.operand(2).type
-    items = b.load(local_list_field(b, self.value(op.operand(0)), LIST_ITEMS), typ=_PTR)
+    items = b.load(local_list_field(b, self.value(op.operand(0)), LOCAL_LIST_ITEMS), typ=_PTR)
     address = b.gep(items, [self.value(op.operand(1))], inbounds=True, source_etype=memory_type(t))
     b.store(_to_memory(b, self.value(op.operand(2)), t), address)
 
@@ -66,7 +66,7 @@ def _set(self: _FunctionLowering, op: LocalListSetOp) -> None:
 @_lowers(LocalListPopOp)
 def _pop(self: _FunctionLowering, op: LocalListPopOp) -> None:
     b = self.b
-    length_field = local_list_field(b, self.value(op.operand(0)), LIST_LENGTH)
+    length_field = local_list_field(b, self.value(op.operand(0)), LOCAL_LIST_LENGTH)
     b.store(b.sub(b.load(length_field, typ=_I64), lir.Constant(_I64, 1), flags=("nsw",)), length_field)
 
 
@@ -74,8 +74,8 @@ def _pop(self: _FunctionLowering, op: LocalListPopOp) -> None:
 def _append(self: _FunctionLowering, op: LocalListAppendOp) -> None:
     b, t = self.b, op.operand(1).type
     header, item_type = self.value(op.operand(0)), memory_type(t)
-    length_field, capacity_field, items_field = (local_list_field(b, header, k)
-                                                 for k in (LIST_LENGTH, LIST_CAPACITY, LIST_ITEMS))
+    length_field, capacity_field, items_field = (
+        local_list_field(b, header, k) for k in (LOCAL_LIST_LENGTH, LOCAL_LIST_CAPACITY, LOCAL_LIST_ITEMS))
     length = b.load(length_field, typ=_I64)
     with b.if_then(b.icmp_signed("==", length, b.load(capacity_field, typ=_I64)), likely=False):
         _grow(self, op, length, capacity_field, items_field, item_type)
@@ -110,8 +110,8 @@ def _grow(self: _FunctionLowering, op: LocalListAppendOp, capacity: lir.Value, c
 def _permute(self: _FunctionLowering, op: LocalListPermuteOp) -> None:
     b, t = self.b, memory_type(op.operand(0).type.element)
     header, order = self.value(op.operand(0)), self.value(op.operand(1))
-    length_field, capacity_field, items_field = (local_list_field(b, header, k)
-                                                 for k in (LIST_LENGTH, LIST_CAPACITY, LIST_ITEMS))
+    length_field, capacity_field, items_field = (
+        local_list_field(b, header, k) for k in (LOCAL_LIST_LENGTH, LOCAL_LIST_CAPACITY, LOCAL_LIST_ITEMS))
     length = b.load(length_field, typ=_I64)
     changed = b.icmp_signed("!=", length, b.extract_value(order, [2, 0]))
     with b.if_then(changed, likely=False):

@@ -61,6 +61,7 @@ from ir.dtypes import to_dtype
 from ir.core import Operation
 from ir.module import Module
 from ir.ops.lists import ListGetOp, ListLenOp, RetypeOp
+from ir.ops.local_lists import LocalListBoxOp
 from ir.ops.runtime import (
     DrawOp, GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp,
 )
@@ -74,8 +75,9 @@ from runtime.nprandom import (
 )
 
 from .core import (
-    _I1, _I32, _I64, _PTR, _STATUS, _FunctionLowering, _ModuleLowering, _complex, _fconst, _guards_entries, _lowers,
-    _parts, value_type,
+    _I1, _I32, _I64, _PTR, _STATUS, LOCAL_LIST_ITEMS, LOCAL_LIST_LENGTH, _FunctionLowering,
+    _ModuleLowering, _complex, _fconst, _from_memory, _guards_entries, _lowers, _parts, local_list_field, memory_type,
+    value_type,
 )
 
 _DOUBLE = lir.DoubleType()
@@ -293,6 +295,51 @@ def _py_call(self: _FunctionLowering, op: PyCallOp) -> lir.Value | None:
         self._fail(op, lir.Constant(_STATUS, PYTHON_EXCEPTION))
     b.call(release, [gil])
     return value
+
+
+@_lowers(LocalListBoxOp)
+def _local_list_box(self: _FunctionLowering, op: LocalListBoxOp) -> lir.Value:
+    """``PyList_New(n)`` and each item boxed into its slot (a NumPy scalar for a
+    ``list<np.T>``), with the GIL; a failure releases what was made and raises what CPython
+    raised."""
+    b, null, t = self.b, lir.Constant(_PTR, None), op.operand(0).type.element
+    header = self.value(op.operand(0))
+    gil = b.call(_capi(self, "PyGILState_Ensure", _I32, []), [])
+    release = _capi(self, "PyGILState_Release", lir.VoidType(), [_I32])
+    n = b.load(local_list_field(b, header, LOCAL_LIST_LENGTH), typ=_I64)
+    made = b.call(_capi(self, "PyList_New", _PTR, [_I64]), [n])
+
+    def fail() -> None:
+        _fetch_exception(self, b, self.err_ptr)
+        b.call(release, [gil])
+        self._fail(op, lir.Constant(_STATUS, PYTHON_EXCEPTION))
+
+    with b.if_then(b.icmp_unsigned("==", made, null), likely=False):
+        fail()
+    with b.if_then(b.icmp_signed(">", n, lir.Constant(_I64, 0))):
+        items = b.load(local_list_field(b, header, LOCAL_LIST_ITEMS), typ=_PTR)
+        slots = b.load(b.gep(made, [lir.Constant(_I64, LIST_ITEMS)], inbounds=True, source_etype=lir.IntType(8)),
+                       typ=_PTR)
+        before, loop, done = b.block, b.append_basic_block("box"), b.append_basic_block("boxed")
+        b.branch(loop)
+        b.position_at_end(loop)
+        i = b.phi(_I64)
+        i.add_incoming(lir.Constant(_I64, 0), before)
+        item = _from_memory(b, b.load(b.gep(items, [i], inbounds=True, source_etype=memory_type(t)),
+                                      typ=memory_type(t)), t)
+        obj = _box(self, item, t)
+        if op.result.type.numpy:
+            obj = _as_numpy_scalar(self, obj, t)
+        with b.if_then(b.icmp_unsigned("==", obj, null), likely=False):
+            b.call(_capi(self, "Py_DecRef", lir.VoidType(), [_PTR]), [made])   # its items made so far too
+            fail()
+        b.store(obj, b.gep(slots, [i], inbounds=True, source_etype=_PTR))
+        following = b.add(i, lir.Constant(_I64, 1), flags=("nuw", "nsw"))
+        i.add_incoming(following, b.block)
+        b.cbranch(b.icmp_signed("<", following, n), loop, done)
+        b.position_at_end(done)
+    b.call(release, [gil])
+    return made
 
 
 #: the offsets of ``ob_size`` and ``ob_item`` in a ``PyListObject`` (and in a ``PyTupleObject``,

@@ -15,11 +15,13 @@ in a buffer, and nothing the program can observe changes.  This pass finds them:
   last item removed (``lst.pop()``: ``drop_last``), the permutation ``lst.sort()`` by number
   keys ends with (``permute_list``), the ``array.decref`` the ``refcount`` pass put at its
   end (no ``array.incref``: the list has one reference), or ``object.retype`` (the same
-  list, typed by a later store) whose result is used so too;
+  list, typed by a later store) whose result is used so too; or it is returned as the
+  function ends (the ``return`` of the function's own block, of the list alone): a CPython
+  list of its items is made there (``local_list.box``) and returned instead;
 * and none inside a ``parallel.for``, whose threads would append at once.
 
-Anything else -- returned, passed to a call, stored in a container, carried around a loop,
-printed, read by a ``py.call`` -- lets the list out, and it stays a CPython
+Anything else -- returned in a tuple or from inside a branch, passed to a call, stored in a
+container, carried around a loop, printed, read by a ``py.call`` -- lets the list out, and it stays a CPython
 ``list``.  Decisions: the items' values are what the list holds, so items appended as NumPy
 scalars (``list<np.f64>``) read back as the same numbers; a buffer that cannot grow is a
 ``MemoryError``, as a CPython list's is.
@@ -30,15 +32,17 @@ and can check that they are the only ones.
 """
 from __future__ import annotations
 
-from ir.clone import clone_block
+from ir.clone import clone, clone_block
 from ir.core import Block, Operation, Region, Value
 from ir.module import Module
-from ir.ops.array import ArrayDecrefOp
+from ir.ops.array import ArrayDecrefOp, ArrayIncrefOp
+from ir.ops.func import FuncOp, ReturnOp
 from ir.ops.lists import ListGetOp, ListLenOp, RetypeOp
 from ir.ops.local_lists import (
-    LocalListAppendOp, LocalListGetOp, LocalListLenOp, LocalListNewOp, LocalListPermuteOp, LocalListPopOp,
-    LocalListSetOp, holds_in_place,
+    LocalListAppendOp, LocalListBoxOp, LocalListGetOp, LocalListLenOp, LocalListNewOp, LocalListPermuteOp,
+    LocalListPopOp, LocalListSetOp, holds_in_place,
 )
+from ir.ops.tuple import TupleGetOp
 from ir.ops.parallel import ParallelForOp
 from ir.ops.runtime import PyCallOp
 from ir.rewriting import Rewriter
@@ -97,16 +101,35 @@ def _local_uses(made: Value) -> tuple[Type, list[Operation]] | None:
                 return None
             if isinstance(op, RetypeOp) and type(op.result.type) is ListType:
                 values.append(op.result)
-            elif index != 0 or not (isinstance(op, (ListLenOp, ListGetOp, ArrayDecrefOp)) or _appends(op)
-                                    or _calls(op, "permute_list", 2) or _calls(op, "set_item", 3)
+            elif index != 0 or not (isinstance(op, (ListLenOp, ListGetOp, ArrayDecrefOp, ArrayIncrefOp, ReturnOp))
+                                    or _appends(op) or _calls(op, "permute_list", 2) or _calls(op, "set_item", 3)
                                     or _calls(op, "drop_last", 1)):
                 return None
             uses.append(op)
     items = list(made.owner.operands) + [op.operand(1) for op in uses if _appends(op)] \
         + [op.operand(2) for op in uses if _calls(op, "set_item", 3)]
-    if element is None or not holds_in_place(element) or any(item.type != element for item in items):
+    if element is None or not holds_in_place(element) or any(item.type != element for item in items) \
+            or not _returned_as_made(uses):
         return None
     return element, uses
+
+
+def _returned_as_made(uses: list[Operation]) -> bool:
+    """Whether the list is not returned, or returned as the function ends: the ``return`` of
+    the function's own block, which returns the list alone, after the ``array.incref`` the
+    ``refcount`` pass put there for it and the releases of the function's values."""
+    increfs = [op for op in uses if isinstance(op, ArrayIncrefOp)]
+    returns = [op for op in uses if isinstance(op, ReturnOp)]
+    if not increfs and not returns:
+        return True
+    if len(increfs) != 1 or len(returns) != 1:
+        return False
+    incref, ret = increfs[0], returns[0]
+    block = ret.parent
+    if incref.parent is not block or not isinstance(block.parent_op, FuncOp) or len(ret.operands) != 1:
+        return False
+    between = block.ops[block.index_of(incref) + 1:block.index_of(ret)]
+    return all(isinstance(op, (ArrayDecrefOp, TupleGetOp)) for op in between)
 
 
 def _appends(op: Operation) -> bool:
@@ -131,6 +154,7 @@ def _enclosing(op: Operation):
 
 def _rewrite(made: PyCallOp, element: Type, uses: list[Operation], rewriter: Rewriter) -> None:
     """Make the list ``made`` a local list and its ``uses`` local list ops."""
+    returned = [(op, op.operand(0).type) for op in uses if isinstance(op, ReturnOp)]
     new = rewriter.insert_before(made, LocalListNewOp(LocalListType(element), made.loc, made.result.name_hint))
     for item in made.operands:   # its first items: appended, the list freed if the buffer cannot grow
         append = rewriter.insert_before(made, LocalListAppendOp(new.result, item, made.loc))
@@ -155,11 +179,20 @@ def _rewrite(made: PyCallOp, element: Type, uses: list[Operation], rewriter: Rew
             if op.regions:   # its cleanup region: what to release when it raises
                 local.add_region(op.regions.pop())
         else:
-            continue   # array.decref: of the local list now
+            continue   # array.decref: of the local list now; array.incref and return: below
         rewriter.insert_before(op, local)
         if op.results:
             rewriter.replace_uses(op.result, local.result)
+    for ret, list_type in returned:   # a CPython list made of it as the function ends (+1, returned)
+        incref = next(op for op in uses if isinstance(op, ArrayIncrefOp))
+        block = ret.parent
+        boxed = rewriter.insert_before(incref, LocalListBoxOp(new.result, list_type, ret.loc))
+        cleanup, mapping = Block(), {}
+        for op in block.ops[block.index_of(incref) + 1:block.index_of(ret)]:
+            cleanup.append(clone(op, mapping))   # what the function releases, the list itself included
+        boxed.add_region(Region(cleanup))
+        rewriter.set_operand(ret, 0, boxed.result)
     for op in uses:
-        if not isinstance(op, ArrayDecrefOp):
+        if not isinstance(op, (ArrayDecrefOp, ReturnOp)):
             rewriter.erase(op)
     rewriter.erase(made)

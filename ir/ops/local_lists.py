@@ -13,7 +13,10 @@ run-time list the function makes and never lets out.
 * ``local_list.permute``: the items put in the order of a 1-d ``i64`` array, a permutation of
   their positions (``lst.sort()``: ``frontend.lists``): CPython's ``ValueError`` when the list
   changed length since the order was made (a sort key that changes the list), a
-  ``MemoryError`` when the new buffer cannot be had, after the op's cleanup region.
+  ``MemoryError`` when the new buffer cannot be had, after the op's cleanup region;
+* ``local_list.box``: a new CPython ``list`` of the items (Python numbers, or NumPy scalars
+  for a ``list<np.T>``): the list a function returns, made when it returns (what CPython
+  raises making it, after the op's cleanup region).
 
 ``array.decref`` of a local list frees its buffer: a local list has one reference, the one
 ``local_list.new`` gave (the pass makes no others).
@@ -22,12 +25,12 @@ from __future__ import annotations
 
 from ..core import Block, Operation, Value
 from ..diagnostics import Location
-from ..interfaces import HasCleanupRegion, Raise, Read, Write
-from ..types import ArrayType, IntType, LocalListType, TupleType, Type, i64
+from ..interfaces import Global, HasCleanupRegion, Raise, Read, Write
+from ..types import ArrayType, IntType, ListType, LocalListType, TupleType, Type, i64
 from .arith import verify_cleanup
 
 __all__ = ["LocalListNewOp", "LocalListAppendOp", "LocalListLenOp", "LocalListGetOp", "LocalListSetOp",
-           "LocalListPopOp", "LocalListPermuteOp", "holds_in_place"]
+           "LocalListPopOp", "LocalListPermuteOp", "LocalListBoxOp", "holds_in_place"]
 
 
 def holds_in_place(t: Type) -> bool:
@@ -175,4 +178,30 @@ class LocalListPermuteOp(Operation):
         t = self.operand(1).type
         if not (isinstance(t, ArrayType) and t.ndim == 1 and t.dtype == i64):
             self.fail(f"the order is a 1-d i64 array, not {t}")
+        verify_cleanup(self)
+
+
+class LocalListBoxOp(Operation):
+    name = "local_list.box"
+    traits = frozenset({HasCleanupRegion})
+
+    def effects(self):
+        """Makes Python objects (``Global``, as a ``py.call``)."""
+        return (Read(0), Global(), Raise())
+
+    def __init__(self, lst: Value, type: ListType, loc: Location | None = None, name: str | None = None):
+        self._setup([lst], [type], loc=loc, result_names=[name])
+
+    @property
+    def cleanup(self) -> Block | None:
+        """The block that runs when making the list raises, if any."""
+        return self.regions[0].block if self.regions else None
+
+    def verify_(self) -> None:
+        if len(self.operands) != 1 or len(self.results) != 1:
+            self.fail("expects a local list and 1 result")
+        t = _local_list(self, self.operand(0))
+        result = self.result.type
+        if type(result) is not ListType or result.element != t.element:
+            self.fail(f"makes a list<{t.element}> (or list<np.{t.element}>), not a {result}")
         verify_cleanup(self)

@@ -1,6 +1,7 @@
 """The ``local-lists`` pass: lists that never leave their function are held as native values
 (``local_list<T>``); the others stay CPython lists.  Results are CPython's either way."""
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -114,13 +115,6 @@ def index_error(n):
     return items[n]
 
 
-def returned(n):
-    items = []
-    for i in range(n):
-        items.append(i * 2)
-    return items
-
-
 def sorted_after(n):
     items = []
     for i in range(n):
@@ -220,11 +214,58 @@ def test_a_list_kept_in_its_function_is_native_and_gives_cpythons_result(f, args
     assert "local_list.new" in text and "list.append" not in text.replace("local_list.append", "")
 
 
-@pytest.mark.parametrize("f", [returned, passed_to_python, in_another_list])
+def returned_from_a_branch(n):
+    items = []
+    for i in range(n):
+        items.append(i)
+    if n > 3:
+        return items
+    return [0]
+
+
+def returned_in_a_tuple(n):
+    items = []
+    for i in range(n):
+        items.append(i * 0.5)
+    return items, len(items)
+
+
+@pytest.mark.parametrize("f", [passed_to_python, in_another_list, returned_from_a_branch, returned_in_a_tuple])
 def test_a_list_that_gets_out_stays_a_cpython_list(f, capsys):
     result, text = _local(f, (5,))
     assert result == f(5)
     assert "local_list" not in text.split("rows")[0] if f is in_another_list else "local_list" not in text
+
+
+@pytest.mark.parametrize("opt", LEVELS)
+@pytest.mark.parametrize("a", [np.arange(5.0) - 1.5, np.arange(0.0)])
+def test_a_list_returned_as_the_function_ends_is_made_a_cpython_list_then(a, opt):
+    def doubled(a):
+        scalars = []
+        for x in a:
+            scalars.append(x * 2)   # NumPy scalars: returned as NumPy scalars
+        return scalars
+
+    def pairs_sorted(a):
+        pairs = []
+        for i in range(len(a)):
+            pairs.append((i, float(a[i]) > 0.0))
+        pairs.sort(key=lambda p: -p[0])
+        return pairs
+
+    for f in (doubled, pairs_sorted):
+        compiled = compile(opt=opt)(f)
+        got, want = compiled(a), f(a)
+        assert got == want and [type(v) for v in got] == [type(v) for v in want]
+        assert sys.getrefcount(got) == sys.getrefcount(want)
+        assert "local_list.box" in compiled.inspect_ir(stage="optimized")
+
+    def made(n):
+        return [i * i for i in range(n)]
+
+    compiled = compile(opt=opt)(made)
+    assert compiled(4) == made(4) and compiled(0) == []
+    assert "local_list.box" in compiled.inspect_ir(stage="optimized")
 
 
 def test_an_inner_list_stored_in_another_is_not_local_but_one_only_read_is():
@@ -240,7 +281,7 @@ def test_an_inner_list_stored_in_another_is_not_local_but_one_only_read_is():
     compiled = compile(inner)
     assert compiled(5) == inner(5)
     text = compiled.inspect_ir(stage="optimized")
-    assert text.count("local_list.new") == 1   # row; outer is returned
+    assert text.count("local_list.new") == 2 and "local_list.box" in text   # row; outer, made a list as returned
 
 
 def test_an_index_out_of_range_is_cpythons_index_error():

@@ -31,8 +31,8 @@ from ir.ops.optional import MakeOptionalOp
 from ir.ops.tuple import MakeTupleOp, TupleGetOp
 from ir.ops.lists import ListGetOp, ListLenOp, RetypeOp
 from ir.ops.local_lists import (
-    LocalListAppendOp, LocalListGetOp, LocalListLenOp, LocalListNewOp, LocalListPermuteOp, LocalListPopOp,
-    LocalListSetOp,
+    LocalListAppendOp, LocalListBoxOp, LocalListGetOp, LocalListLenOp, LocalListNewOp, LocalListPermuteOp,
+    LocalListPopOp, LocalListSetOp,
 )
 from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, RandomDrawOp, StrConstOp, TakeGaussOp
 from ir.ops.linalg import LinalgGesvOp, LinalgLapackOp, LinalgMatmulOp
@@ -135,7 +135,7 @@ def build_run_time() -> FuncOp:
 
 def build_local_lists() -> FuncOp:
     """A function that uses every local list op: a list of pairs grown by one, read, stored
-    into, shortened, put in an order."""
+    into, shortened, made a CPython list, put in an order."""
     pair = TupleType((i64, f64))
     f = FuncOp("local_lists", [i64, f64], pair, ["i", "x"])
     i, x = f.args
@@ -147,6 +147,7 @@ def build_local_lists() -> FuncOp:
     item = bld.add(LocalListGetOp(pairs, last))
     bld.insert(LocalListSetOp(pairs, last, item))
     bld.insert(LocalListPopOp(pairs))
+    bld.add(LocalListBoxOp(pairs, ListType(pair)))
     order = bld.add(ArrayAllocOp(i64, [bld.add(LocalListLenOp(pairs))]))
     bld.insert(LocalListPermuteOp(pairs, order))
     bld.insert(ArrayDecrefOp(order))
