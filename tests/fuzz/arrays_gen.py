@@ -12,7 +12,7 @@ None] * y``, extent-1 axes), ``.astype`` to every dtype, NumPy scalars
 arrays and of expressions (``sum prod min max mean var std any all``, methods
 and ``np.`` functions), ``np.zeros_like``/``copy`` and the like, assignment
 and augmented assignment to slices (also overlapping ones: ``a[1:] = a[:-1] *
-2``), ufuncs storing into a view (``np.add(x, 1, out=a[1:])``), ``if``/``for`` around them, ``print`` of arrays and scalars, and calls
+2``), ufuncs storing into a float view (``np.add(x, 1, out=a[1:])``), ``if``/``for`` around them, ``print`` of arrays and scalars, and calls
 of the program's earlier functions with views, which write into them and
 return views or new arrays.  Indexing with arrays: masks, index arrays mixed
 with slices (``x[:, np.array([0, -1])]``), pairs of them, a mask of the rows,
@@ -661,8 +661,9 @@ class ArrayGenerator(Generator):
                 v = self.scalar(scope)
             else:
                 v = self.expr(scope, t.shape, 1 if alias else 0, None, base if alias else None) or self.scalar(scope)
-            if kind == "set" and isinstance(v, Arr) and (t.kind == "f" or t.kind == "i" and v.kind == "i") \
-                    and r.random() < 0.2:   # a ufunc's out= (kinds NumPy casts to under same_kind)
+            # a ufunc's out= into a float view: NumPy casts any result there under same_kind (an int
+            # view's dtype, signed or not, is the run's: an int64 result into a uint32 one is its error)
+            if kind == "set" and isinstance(v, Arr) and t.kind == "f" and r.random() < 0.2:
                 form = r.choice(["np.add({}, 1, out={})", "np.multiply({}, 3, out={})", "np.subtract({}, 2, out={})"]
                                 + (["np.negative({}, out={})"] if v.kind != "b" else [])
                                 + (["np.multiply({}, 0.5, out=({},))"] if t.kind == "f" else [])
