@@ -48,6 +48,17 @@ def _local_list(op: Operation, v: Value) -> LocalListType:
     return v.type
 
 
+class _MayRaise(Operation):
+    """A local list op that may raise: its optional cleanup region runs first (the releases the
+    ``refcount`` pass put on the ``py.call`` it replaced)."""
+
+    traits = frozenset({HasCleanupRegion})
+
+    @property
+    def cleanup(self) -> Block | None:
+        return self.regions[0].block if self.regions else None
+
+
 class LocalListNewOp(Operation):
     name = "local_list.new"
 
@@ -64,20 +75,14 @@ class LocalListNewOp(Operation):
         _local_list(self, self.result)
 
 
-class LocalListAppendOp(Operation):
+class LocalListAppendOp(_MayRaise):
     name = "local_list.append"
-    traits = frozenset({HasCleanupRegion})
 
     def effects(self):
         return (Write(0), Raise())
 
     def __init__(self, lst: Value, item: Value, loc: Location | None = None):
         self._setup([lst, item], [], loc=loc)
-
-    @property
-    def cleanup(self) -> Block | None:
-        """The block that runs when the buffer cannot grow, if any."""
-        return self.regions[0].block if self.regions else None
 
     def verify_(self) -> None:
         if len(self.operands) != 2 or self.results:
@@ -156,20 +161,14 @@ class LocalListPopOp(Operation):
         _local_list(self, self.operand(0))
 
 
-class LocalListPermuteOp(Operation):
+class LocalListPermuteOp(_MayRaise):
     name = "local_list.permute"
-    traits = frozenset({HasCleanupRegion})
 
     def effects(self):
         return (Write(0), Read(1), Raise())
 
     def __init__(self, lst: Value, order: Value, loc: Location | None = None):
         self._setup([lst, order], [], loc=loc)
-
-    @property
-    def cleanup(self) -> Block | None:
-        """The block that runs when the op raises, if any."""
-        return self.regions[0].block if self.regions else None
 
     def verify_(self) -> None:
         if len(self.operands) != 2 or self.results:
@@ -181,9 +180,8 @@ class LocalListPermuteOp(Operation):
         verify_cleanup(self)
 
 
-class LocalListBoxOp(Operation):
+class LocalListBoxOp(_MayRaise):
     name = "local_list.box"
-    traits = frozenset({HasCleanupRegion})
 
     def effects(self):
         """Makes Python objects (``Global``, as a ``py.call``)."""
@@ -191,11 +189,6 @@ class LocalListBoxOp(Operation):
 
     def __init__(self, lst: Value, type: ListType, loc: Location | None = None, name: str | None = None):
         self._setup([lst], [type], loc=loc, result_names=[name])
-
-    @property
-    def cleanup(self) -> Block | None:
-        """The block that runs when making the list raises, if any."""
-        return self.regions[0].block if self.regions else None
 
     def verify_(self) -> None:
         if len(self.operands) != 1 or len(self.results) != 1:

@@ -6,25 +6,11 @@ import sys
 import numpy as np
 import pytest
 
+from bench.kernels.containers import order_by_key, running_means
 from compiler import compile
 from ir import VerificationError, parse_module, verify
 
 LEVELS = [0, 3]
-
-
-def running_means(a, window):
-    means = []
-    total = 0.0
-    for i in range(len(a)):
-        total += a[i]
-        if i >= window:
-            total -= a[i - window]
-        if i >= window - 1:
-            means.append(total / window)
-    smooth = 0.0
-    for k in range(len(means)):
-        smooth += means[k] * (k % 3)
-    return smooth
 
 
 def pairs_read_back(n):
@@ -168,6 +154,7 @@ def in_another_list(n):
 KEPT = [
     (running_means, (np.linspace(0.0, 3.0, 50), 4)),
     (running_means, (np.arange(3.0), 8)),
+    (order_by_key, (np.array([0.5, 2.0, -1.0, 0.5, np.nan, 0.25]),)),
     (pairs_read_back, (10,)),
     (pairs_read_back, (0,)),
     (comprehension_then_index, (11, 2)),
