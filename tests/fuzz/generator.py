@@ -951,6 +951,8 @@ class Generator:
             self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
             self.emit(depth + 1, "continue")
         elif kind == "return":
+            if self.in_try and ctx["result"][0] in LISTS:   # a list made in a try statement: refused
+                return self.statement(scope, depth, ctx)
             self.emit(depth, f"if {self.bool_expr(scope, 1)}:")
             if ctx.get("may_return_none") and self.chance(0.4):
                 self.emit(depth + 1, "return None")
@@ -1156,8 +1158,27 @@ class Generator:
         self.in_try -= 1
 
     def result_expr(self, scope: _Scope, result: tuple[str, ...]) -> str:
+        if result[0] in LISTS:   # an early return: a display of Python numbers
+            kind = "int" if result[0] == "ilist" else "float"
+            return f"[{kind}({self.expr(scope, kind, 1)})]"
         parts = [self.expr(scope, t, 1) for t in result]
         return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+    def returned_list(self, scope: _Scope, t: str) -> None:
+        """The function's last statements: a list of Python numbers appended in a loop,
+        returned (made a CPython list only as the function ends: ``local_list.box``)."""
+        kind = "int" if t == "ilist" else "float"
+        name, k = self.fresh("l"), self.fresh("k")
+        inner = scope.child()
+        inner.vars[k] = "int"
+        inner.readonly.add(k)
+        self.try_unsafe = True
+        self.emit(1, f"{name} = []")
+        self.emit(1, f"for {k} in range(({self.int_expr(scope, 1)[0]}) % {self.lists.randint(2, 7)}):")
+        self.emit(2, f"{name}.append({kind}({self.expr(inner, kind, 1)}))")
+        if self.lists.random() < 0.3:
+            self.emit(1, f"{name}.sort({self.lists.choice(['', 'reverse=True'])})")
+        self.emit(1, f"return {name}")
 
     # ------------------------------------------------------------ functions
     def function(self, index: int) -> Function:
@@ -1172,7 +1193,10 @@ class Generator:
             result = tuple(r.choice(SCALARS) for _ in range(r.randint(2, 3)))
         else:
             result = (r.choice(["int", "int", "float", "float", "bool"]),)
-        fn = Function(f"f{index}", params, result, may_return_none=len(result) == 1 and r.random() < 0.1)
+        if self.lists.random() < LIST_RESULTS:   # a list, made as the function ends (no caller takes it)
+            result = (self.lists.choice(["ilist", "flist"]),)
+        fn = Function(f"f{index}", params, result, may_return_none=len(result) == 1 and result[0] not in LISTS
+                      and r.random() < 0.1)
         self.try_unsafe = False
         scope = _Scope()
         for name, t in params:
@@ -1183,6 +1207,8 @@ class Generator:
         if fn.may_return_none:   # falls off its end where the test is false
             self.emit(1, f"if {self.bool_expr(scope, 1)}:")
             self.emit(2, f"return {self.result_expr(scope, result)}")
+        elif result[0] in LISTS:
+            self.returned_list(scope, result[0])
         else:
             self.emit(1, f"return {self.result_expr(scope, result)}")
         self.emit(0, "")
@@ -1255,6 +1281,11 @@ LIST_STATEMENTS = 0.06
 #: the share of int parameters that are lists of ints instead (the caller's list, which compiled
 #: code may change: the runner compares it after the call as it compares arrays)
 LIST_PARAMS = 0.1
+#: the share of functions that return a list of ints or floats, built as they end (no
+#: generated caller takes it; the runner compares it as it compares results)
+LIST_RESULTS = 0.08
+#: the result kinds that are lists
+LISTS = ("ilist", "flist")
 #: the share of the top-level statements of a function (outside try statements) that define and
 #: use a nested def or a generator function (``nested_function``), by draws of their own
 NESTED_FUNCTIONS = 0.05
