@@ -14,8 +14,8 @@ family (as JAX registers a lowering per primitive):
 * ``local_lists``: the ops of lists held as native values;
 * ``parallel``: ``parallel.for``, an OpenMP region over the loop's trips;
 * ``lapack``: ``linalg.lapack``, a call of a routine of NumPy's LAPACK;
-* ``runtime``: ``py.call`` and the random ops (and what the entry of a function
-  that draws holds).
+* ``runtime``: ``py.call``, ``local_list.box`` and the random ops (and what the entry of a
+  function that draws holds).
 
 The semantics are those of the op docstrings in ``ir.ops``; each family's
 docstring lists the decisions its lowering makes.  The families import only

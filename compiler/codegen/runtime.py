@@ -1,4 +1,6 @@
-"""Lowering of the ops that reach outside compiled code: ``py.call`` and the random ops.
+"""Lowering of the ops that reach outside compiled code: ``py.call``, the random ops, and
+``local_list.box`` (a local list made a CPython list of its items, boxed as a ``py.call``'s
+operands are, with the GIL).
 
 ``py.call`` (a call back into Python):
 
