@@ -445,6 +445,28 @@ def test_histogram_is_numpys(kernel, args):
     check(kernel, *args)
 
 
+def _on_and_beside_edges(first, last, bins):
+    edges = np.linspace(first, last, bins + 1)
+    return np.concatenate([edges, np.nextafter(edges, np.inf), np.nextafter(edges, -np.inf)])
+
+
+@pytest.mark.parametrize("a, bins", [
+    (_on_and_beside_edges(-1.3, 2.9, 7), 7), (_on_and_beside_edges(0.1, 0.7, 97), 97),
+    (_on_and_beside_edges(-3.0, 3.0, 12345), 12345),
+    (1e16 + np.random.default_rng(6).integers(0, 64, 300).astype(float), 50),   # edges rounded by more than a bin
+    (np.array([1.0000000000000025e-300, 1.0000000000000158e-300, 1.0000000000000043e-300]), 15),   # bins / width: inf
+    (np.random.default_rng(7).standard_normal(300) * 1e-310, 7),                 # a subnormal range
+    (np.concatenate([np.random.default_rng(8).standard_normal(50) * 1e300, [1.7e308, -1.7e308]]), 5),
+], ids=["on-edges-7", "on-edges-97", "on-edges-12345", "edges-coarser-than-bins", "scale-overflows",
+                               "subnormal", "overflowing"])
+def test_histogram_bins_where_the_first_guess_is_close(a, bins):
+    """Values on every edge and one step beside it, edges that rounding moves by more than a
+    bin, ranges whose ``bins / width`` overflows: the bin NumPy's division would guess is the
+    one compiled code starts from, with or without weights."""
+    check(histogram, a, bins)
+    check(histogram_weighted, a, bins, np.linspace(-1.0, 1.0, a.size))
+
+
 def from_numbers(x, y):
     return np.array([x, y, 1.0]), np.asarray([x, 2]), np.array([[x, 1], [2, x]]), np.array([x, y], dtype=np.float32)
 
