@@ -63,10 +63,10 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from .fingerprint import sha256
+from ir.records import record
 
 __all__ = ["CacheEvent", "FunctionCache", "cache_dir", "enabled", "NotCacheable"]
 
@@ -109,7 +109,7 @@ def cache_dir() -> str:
     return chosen
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CacheEvent:
     """What the cache did for one specialisation: ``hit``, ``miss`` (then compiled and
     ``stored``), or ``not stored``; ``detail`` says why."""

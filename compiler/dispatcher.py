@@ -106,10 +106,10 @@ import inspect
 import sys
 import threading
 import warnings
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from ir import ArrayType, Location, Type, TypingError, UnsupportedError
+from ir.records import record
 from ir.types import TupleType, none
 
 from .callees import FUNCTION, FunctionArgument, function_argument, tuple_part
@@ -138,7 +138,7 @@ class SpecializationWarning(UserWarning):
     argument keeps changing type, or a static argument keeps changing value."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Specialization:
     """One specialisation made: what its arguments were, and why it was made."""
 
@@ -158,7 +158,7 @@ class Explanation(tuple):
     def __str__(self) -> str:
         if not self:
             return "no specialisation made yet"
-        return "\n".join(f"{i}. {record}" for i, record in enumerate(self, 1))
+        return "\n".join(f"{i}. {made}" for i, made in enumerate(self, 1))
 
 
 class CacheInfo(tuple):
@@ -338,7 +338,7 @@ class Dispatcher:
                 reason = "the first call"
             else:   # against the specialisation before that differs in the fewest arguments
                 differences = [[(name, what, before[name]) for name, what in arguments if before[name] != what]
-                               for before in (dict(record.arguments) for record in self._history)]
+                               for before in (dict(made.arguments) for made in self._history)]
                 changed = min(differences, key=len)
                 kinds = {name: t for name, (t, _) in zip(self._signature.parameters, key)}
                 reason = "; ".join(f"{_CHANGED.get(kinds[name], 'type of')} '{name}' changed: {what} (before: {old})"
@@ -351,8 +351,8 @@ class Dispatcher:
 
     def _churn_message(self, key: tuple) -> str:
         seen: dict[str, list[str]] = {}
-        for record in self._history:
-            for name, what in record.arguments:
+        for made in self._history:
+            for name, what in made.arguments:
                 values = seen.setdefault(name, [])
                 if what not in values:
                     values.append(what)

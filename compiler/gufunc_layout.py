@@ -16,7 +16,8 @@ string again when it makes the ufunc, so both always agree on a string read here
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ir.records import record
 
 __all__ = ["Layout", "LayoutError", "parse_layout"]
 
@@ -28,7 +29,7 @@ class LayoutError(ValueError):
     """A layout string that cannot be read."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Layout:
     """The core dimensions of each operand, by name, inputs first."""
 

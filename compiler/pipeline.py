@@ -10,11 +10,12 @@ compiling never pays for printing.
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import ir
 from ir import FuncOp, Module, Type
+from ir.records import record
 from runtime.boxing import ArgPacker, ResultUnpacker
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 from runtime.memory import lending
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # the codegen imports llvmlite: imported where it is first ne
 _ENTRY_TYPE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
 
 
-@dataclass
+@record
 class CompileOptions:
     """The options of one compilation (those of ``compile``)."""
 
@@ -73,7 +74,7 @@ class CompileOptions:
         return self.passes if self.passes is not None else self.opt
 
 
-@dataclass
+@record
 class CompiledFunction:
     """One specialisation: the IR, the LLVM artefacts and a callable entry.
 

@@ -30,15 +30,16 @@ How the global is defined is decided when the module's text is finished
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import Any
+
+from ir.records import record
 
 __all__ = ["Reference", "References", "describe", "signed", "REFERENCE_PREFIX"]
 
 #: every reference's symbol starts so (``compiler.cache`` finds them in a shared object)
 REFERENCE_PREFIX = "pyjit.ref."
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reference:
     """An address of this process the compiled code loads, by symbol."""
 

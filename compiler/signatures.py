@@ -42,10 +42,10 @@ result type): a name above, a Python type (``bool``, ``int`` for int64,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ir.dtypes import from_dtype
+from ir.records import record
 from ir.types import (
     ArrayType, IntType, OptionalType, PointerType, TupleType, Type, bool_, c64, c128, f32, f64, generator, i8, i16,
     i32, i64, none, optional, str_, u8, u16, u32, u64,
@@ -85,7 +85,7 @@ class SignatureError(ValueError):
     """A signature string that cannot be read."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Signature:
     """Argument types and an optional result type: what ``"f64(i64, f64)"`` reads as."""
 

@@ -16,12 +16,12 @@ signature being compiled (the exception itself keeps its type and location).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import ir
 from ir import TypingError
 from ir.dtypes import to_dtype
+from ir.records import record
 from ir.types import ArrayType, NoneType, Type
 
 from .gufunc_layout import Layout
@@ -31,7 +31,7 @@ from .signatures import format_type
 __all__ = ["UFuncLoop", "compile_loop", "ufunc_of", "describe_signature"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UFuncLoop:
     """One inner loop: the kernel's argument and result types, the loop's address, and what
     keeps its code alive (the JIT library, the objects the code refers to)."""

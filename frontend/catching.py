@@ -48,7 +48,7 @@ Layer: above ``frontend.control`` (merges, state), below the operators.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Sequence
 
 from ir import TypingError, UnsupportedError
@@ -62,6 +62,7 @@ from .layout import layout_of, leaves, placeholders, rebuild
 from .optional import narrowed
 from .raising import RAISED_AT, run_user_code
 from .values import Symbolic
+from ir.records import record
 
 __all__ = ["TryScope", "staged_try", "route", "would_catch", "check_call", "check_python_call"]
 
@@ -74,7 +75,7 @@ def _tr() -> TraceContext:
 Handler = tuple[Callable[[], Any] | None, Callable[[Any], None]]
 
 
-@dataclass
+@record
 class TryScope:
     """A ``try`` statement being traced: its clauses, its op, and the ``leave`` ops that end
     it with the variables their handler left (``id(leave) -> (leave, state)``).  ``phase``:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Iterator
 
 from ir import Block, Builder, CompileError, Location, Operation, TypingError
 from ir.interfaces import Global, Write, effects
 from ir.ops import ConstantOp, FuncOp, TupleGetOp, convert_scalar
+from ir.records import record
 from ir.types import TupleType, Type
 
 from .locations import user_location
@@ -55,7 +56,7 @@ class PathEnds(Exception):
     ``frontend.raising.run_user_code`` ends the path there."""
 
 
-@dataclass
+@record
 class RegionFrame:
     """The block being filled, whether its path already ended in a raise, the pure
     values traced in it by key (:meth:`TraceContext.memo`), and the values that may be
@@ -68,7 +69,7 @@ class RegionFrame:
     narrowed: dict = field(default_factory=dict)
 
 
-@dataclass
+@record
 class FunctionTrace:
     """A function being traced.  ``recursive_call_types``: the result types its recursive
     calls assumed (None: not known yet, the call ended its path); ``unknown_call``: where

@@ -64,7 +64,6 @@ import threading
 import tokenize
 import types
 import weakref
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
 from ir.diagnostics import CompileError, Location, UnsupportedError
@@ -72,6 +71,7 @@ from ir.diagnostics import CompileError, Location, UnsupportedError
 from . import operators
 from .locations import code_objects, register_converted
 from .locations import traceback_location  # noqa: F401  (compiler.pipeline reads it here)
+from ir.records import record
 
 _AG = "ag__"
 _FACTORY = "__ag_factory"
@@ -669,7 +669,7 @@ class _Validator(_ShallowVisitor):
 
 
 # ============================================================== 2. jump lowering
-@dataclass
+@record
 class _Loop:
     """The flags of the loop being lowered, created at its first break/continue."""
 
@@ -1367,7 +1367,7 @@ def _yields(node: ast.stmt) -> bool:
 
 
 # ============================================================== building
-@dataclass(frozen=True)
+@record(frozen=True)
 class Converted:
     """The result of :func:`convert`."""
 

@@ -32,13 +32,13 @@ Decisions, NumPy's (2.4):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ir import UnsupportedError
 from ir.ops import ArrayBroadcastOp
+from ir.records import record
 from ir.types import ArrayType, BoolType, IntType, i64
 
 from . import arith, arrays, numpy_api, pyarray, searching, wholearray
@@ -61,7 +61,7 @@ def _whole_mask(a: Symbolic, key: Any) -> bool:
     return _is_index_array(key) and isinstance(key.type.dtype, BoolType) and key.type.ndim == a.type.ndim
 
 
-@dataclass
+@record
 class _Selection:
     """What an index with arrays selects: ``view``, ``a``'s view with the indexed axes first, at
     the points of ``indices`` (per indexed axis: ``a``'s axis, the index array, whether it is

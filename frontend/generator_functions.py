@@ -39,7 +39,6 @@ import inspect
 import threading
 import types
 import weakref
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from ir import TypingError, UnsupportedError
@@ -51,6 +50,7 @@ from .control import TracesItsOwnLoop
 from .locations import is_converted
 from .nested_functions import check_defaults
 from .raising import run_user_code
+from ir.records import record
 
 _USES = "iterate it with a for loop, or pass it to list(), enumerate(), sum(), min(), max(), any() or all()"
 
@@ -74,7 +74,7 @@ def is_generator_function(f: Any) -> bool:
     return inspect.isgeneratorfunction(f) or (isinstance(f, types.FunctionType) and f in _CONVERTED_GENERATORS)
 
 
-@dataclass
+@record
 class _Consumer:
     """The loop consuming a generator whose body is being traced."""
 

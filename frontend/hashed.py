@@ -39,13 +39,14 @@ Python-semantics decisions:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.ops import ForOp, WhileOp
+from ir.records import record
 from ir.types import (
     ArrayType, BoolType, DictType, IntType, ListType, ObjectType, SetType, StrType, TupleType, Type, VarTupleType,
     bool_, i64, iterator, str_, view,
@@ -90,7 +91,7 @@ def is_run_time(x: Any) -> bool:
 
 
 # ----------------------------------------------------------------- Python dicts and sets of the trace
-@dataclass
+@record
 class _Made:
     """A Python dict or set the traced function made: the frame it was made in, and its
     run-time container once it has one (the record keeps it alive, so its id is not reused)."""

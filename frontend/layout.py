@@ -35,11 +35,12 @@ the staging of control flow that merges with it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterator
 
 from ir import Block, Location, Operation
 from ir.ops import ArrayUndefOp, ConstantOp
+from ir.records import record
 from ir.types import (
     ArrayType, BoolType, ComplexType, DictType, FloatType, IntType, ListType, ObjectType, SetType, StrType, Type, bool_,
     i64, str_,
@@ -57,7 +58,7 @@ class Layout:
         raise NotImplementedError
 
 
-@dataclass(frozen=True, eq=False)
+@record(frozen=True, eq=False)
 class Static(Layout):
     """The same Python object (or traced value) on every path: nothing is carried in the IR."""
 
@@ -73,7 +74,7 @@ class Static(Layout):
         return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Scalar(Layout):
     """One IR value of ``type``; ``weak``: a Python scalar, which NumPy values of its kind outrank (NEP 50)."""
 
@@ -86,7 +87,7 @@ class Scalar(Layout):
         return [self.type]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TupleOf(Layout):
     """A tuple whose positions have layouts of their own."""
 
@@ -96,7 +97,7 @@ class TupleOf(Layout):
         return [t for e in self.elements for t in e.leaf_types()]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Maybe(Layout):
     """Bound on some paths only: a run-time ``bool`` flag, then the ``inner`` layout's leaves."""
 
@@ -106,7 +107,7 @@ class Maybe(Layout):
         return [bool_, *self.inner.leaf_types()]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class OrNone(Layout):
     """``None`` on some paths: a run-time ``bool`` (present), then the ``inner`` layout's leaves."""
 
@@ -116,7 +117,7 @@ class OrNone(Layout):
         return [bool_, *self.inner.leaf_types()]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unbound(Layout):
     """A variable bound on no path."""
 
@@ -124,7 +125,7 @@ class Unbound(Layout):
         return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Conflict(Layout):
     """Paths that disagree in a way no IR type holds; reading the variable raises ``message``."""
 

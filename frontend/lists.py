@@ -56,7 +56,7 @@ import functools
 import operator
 import sys
 import types
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Callable, NoReturn, Sequence
 
 import numpy as np
@@ -65,6 +65,7 @@ from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
 from ir.core import OpResult
 from ir.ops import ForOp, ListGetOp, ListLenOp, PyCallOp, RetypeOp, WhileOp
+from ir.records import record
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, ObjectType, StrType, TupleType, Type, VarTupleType,
     bool_, c128, f64, i64, none, str_,
@@ -95,7 +96,7 @@ def is_list(x: Any) -> bool:
 
 
 # ----------------------------------------------------------------- Python lists of the trace
-@dataclass
+@record
 class _Made:
     """A Python list the traced function made: the frame it was made in, and its run-time
     list once it has one.  (The record keeps the list alive, so its id is not reused.)"""

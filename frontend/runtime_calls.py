@@ -37,7 +37,6 @@ import random
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -47,6 +46,7 @@ from ir.diagnostics import raise_at
 from ir.dtypes import to_dtype
 from ir.ops import MakeTupleOp, PyCallOp
 from ir.ops.runtime import passable_to_python
+from ir.records import record
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, StrType, TupleType, Type, bool_,
     c128, f64, i64, none, str_,
@@ -67,7 +67,7 @@ def _tr() -> TraceContext:
 
 
 # ----------------------------------------------------------------- arguments
-@dataclass(frozen=True)
+@record(frozen=True)
 class StoredArray:
     """An array operand that a container stores (``lst.append(a)``): passed as an array that
     shares the memory and owns a reference of it (``frontend.pycall.stored_array``), not as a

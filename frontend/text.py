@@ -30,13 +30,13 @@ Python-semantics decisions:
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
 
 from ir import UnsupportedError
 from ir.dtypes import to_dtype
+from ir.records import record
 from ir.types import (
     ArrayType, BoolType, ComplexType, DictType, FloatType, IntType, ListType, SetType, StrType, TupleType, ViewType,
 )
@@ -52,7 +52,7 @@ def _tr() -> TraceContext:
     return current()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Call:
     """One piece of text: ``fn(*args)`` when the compiled code runs (args: traced values,
     text, constants, tuples of them)."""
@@ -163,7 +163,7 @@ def _made_of(exc: BaseException) -> tuple[type, tuple, dict]:
     return type(exc), tuple(args), dict(kwargs)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Exception:
     """An exception made of traced values or text, kept in text (``str(e)``, ``f"{e!r}"``):
     made again from its arguments when the text is made."""

@@ -21,11 +21,12 @@ import functools
 import importlib
 import linecache
 import re
-from dataclasses import dataclass
 from typing import NoReturn
 
+from .records import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Location:
     """A point in user source: file, 1-based line, 0-based column."""
 

@@ -57,13 +57,13 @@ traits, so an op that only has traits keeps working):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 from .core import (
     ConstantLike, HasSideEffects, MayRaise, Operation, Pure, ReadsMemory, Terminator, Trait, WritesMemory,
 )
+from .records import record
 
 __all__ = [
     "Effect", "Read", "Write", "Allocate", "Free", "Raise", "Global", "Diverge",
@@ -99,48 +99,48 @@ class ErrorBoundary(HasCleanupRegion):
 
 
 # ----------------------------------------------------------------- effects
-@dataclass(frozen=True)
+@record(frozen=True)
 class Effect:
     """One effect of an op.  Everything but :class:`Read` keeps the op in place."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Read(Effect):
     """Reads memory (of array operand ``operand``; ``None``: unknown memory)."""
     operand: int | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Write(Effect):
     """Writes memory (of array operand ``operand``; ``None``: unknown memory)."""
     operand: int | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Allocate(Effect):
     """Allocates the memory of result ``result`` (which then owns it)."""
     result: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Free(Effect):
     """May free the memory of operand ``operand`` (a reference released)."""
     operand: int = 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Raise(Effect):
     """May end the function with a Python exception: stays, in order with effects."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Global(Effect):
     """Touches state outside the IR (Python objects, a random generator, a callee):
     never removed, merged, hoisted, duplicated across paths or reordered against
     any other effect."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diverge(Effect):
     """May not terminate (a ``while``): not removed even when nothing uses it,
     since CPython would not end either."""
@@ -199,7 +199,7 @@ def speculatable(op: Operation) -> bool:
 
 
 # ----------------------------------------------------------------- associativity
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reduction:
     """The op accumulates associatively: ``acc = op(acc, x)`` in any grouping.
 
@@ -244,7 +244,7 @@ def exact_in_single(op: Operation) -> bool:
 
 
 # ----------------------------------------------------------------- ownership
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ownership:
     """What an array-valued result holds.
 
@@ -284,7 +284,7 @@ def has_cleanup_region(op: Operation) -> bool:
 
 
 # ----------------------------------------------------------------- region data flow
-@dataclass(frozen=True)
+@record(frozen=True)
 class Flow:
     """One value flowing along a region-op edge.
 
@@ -298,7 +298,7 @@ class Flow:
     target_index: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Slot:
     """Everything that carries result ``result`` of a region op: the op operand
     initialising it (``operand``, or ``None``), its block arguments

@@ -41,7 +41,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
 from .core import Block, IsolatedFromAbove, Operation, Region, Value
@@ -49,6 +48,7 @@ from .diagnostics import Location
 from .module import Module
 from .ops import OP_REGISTRY
 from .ops.func import FuncOp
+from .records import record
 from .types import (
     NAMED_TYPES, SCALAR_TYPES, ArrayType, DictType, ListType, LocalListType, PointerType, SetType, TupleType, Type,
     VarTupleType, VectorType, optional,
@@ -89,7 +89,7 @@ _BAD_START = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class _Token:
     """One token of the IR text, with where it starts."""
 

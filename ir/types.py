@@ -16,7 +16,7 @@ Numba); ``float`` to ``f64``; ``complex`` to ``c128``; ``bool`` to ``bool``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import record
 
 
 class Type:
@@ -29,7 +29,7 @@ class Type:
         return isinstance(self, (BoolType, IntType, FloatType, ComplexType))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class BoolType(Type):
     """Python's ``bool`` and NumPy's ``bool_``: one bit in registers, a byte in arrays."""
 
@@ -41,7 +41,7 @@ class BoolType(Type):
         return 1
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class IntType(Type):
     """A fixed-width integer of ``bits`` bits, ``signed`` or not."""
 
@@ -67,7 +67,7 @@ class IntType(Type):
         return value
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class FloatType(Type):
     """An IEEE binary floating-point number of ``bits`` bits."""
 
@@ -77,7 +77,7 @@ class FloatType(Type):
         return f"f{self.bits}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ComplexType(Type):
     """A complex number: two floats of ``bits // 2`` bits each."""
 
@@ -91,7 +91,7 @@ class ComplexType(Type):
         return FloatType(self.bits // 2)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class NoneType(Type):
     """The type of ``None``."""
 
@@ -99,7 +99,7 @@ class NoneType(Type):
         return "none"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class TupleType(Type):
     """A tuple of fixed length with an element type per position."""
 
@@ -109,7 +109,7 @@ class TupleType(Type):
         return f"tuple<{', '.join(map(str, self.elements))}>"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class OptionalType(TupleType):
     """``T`` or None (Python's ``Optional[T]``).  Decision: it is the tuple
     ``(present: bool, value: T)`` -- a subclass of :class:`TupleType`, so that it
@@ -131,7 +131,7 @@ def optional(t: Type) -> OptionalType:
     return OptionalType((bool_, t))
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ArrayType(Type):
     """An N-d strided array view; layout is ``C``, ``F`` or ``A`` (any)."""
 
@@ -145,7 +145,7 @@ class ArrayType(Type):
         return f"array<{self.dtype}, {self.ndim}, {self.layout}{ro}>"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class VectorType(Type):
     """A SIMD vector of ``width`` lanes of ``element`` (the vectorize pass's)."""
 
@@ -156,7 +156,7 @@ class VectorType(Type):
         return f"vector<{self.width} x {self.element}>"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class GeneratorType(Type):
     """A ``np.random.Generator`` passed in, as its bit generator's ``bitgen_t`` pointer."""
 
@@ -164,7 +164,7 @@ class GeneratorType(Type):
         return "generator"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class PointerType(Type):
     """A C pointer a C caller passes to a ``compiler.cfunc`` callback (``f64*`` in its
     signature; ``pointee`` None for ``void *``): an address, read through an array view of
@@ -176,7 +176,7 @@ class PointerType(Type):
         return f"ptr<{'void' if self.pointee is None else self.pointee}>"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class LocalListType(Type):
     """A list the function makes and never lets out (``compiler.passes.local_lists``), held
     as the values of its items: a header (length, capacity, items) in the function's stack
@@ -199,7 +199,7 @@ class ObjectType(Type):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class StrType(ObjectType):
     """A CPython ``str`` object (``frontend.strings``)."""
 
@@ -207,7 +207,7 @@ class StrType(ObjectType):
         return "str"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ListType(ObjectType):
     """A CPython ``list`` whose items all have type ``element`` (``frontend.lists``):
     Python numbers, or NumPy scalars of that type where ``numpy`` (``list<np.f64>``);
@@ -222,7 +222,7 @@ class ListType(ObjectType):
         return f"list<{'np.' if self.numpy else ''}{self.element}>"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class VarTupleType(ListType):
     """A CPython ``tuple`` whose length is known only at run time and whose items all have type
     ``element`` (``tuple(lst)`` of a run-time list, ``frontend.lists``): read as a list is
@@ -241,7 +241,7 @@ def _item_text(t: Type | None, numpy: bool) -> str:
     return f"{'np.' if numpy else ''}{t}"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class DictType(ObjectType):
     """A CPython ``dict`` whose keys all have type ``key`` and values type ``value``
     (``frontend.dicts``), NumPy scalars where ``key_numpy`` / ``value_numpy``; None where
@@ -256,7 +256,7 @@ class DictType(ObjectType):
         return f"dict<{_item_text(self.key, self.key_numpy)}, {_item_text(self.value, self.value_numpy)}>"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class SetType(ObjectType):
     """A CPython ``set`` whose elements all have type ``element`` (``frontend.sets``), NumPy
     scalars where ``numpy``; None where nothing has told the type yet (an empty set)."""
@@ -268,7 +268,7 @@ class SetType(ObjectType):
         return f"set<{_item_text(self.element, self.numpy)}>"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class IteratorType(ObjectType):
     """A CPython iterator a compiled loop holds (``for k in d`` over a dict or set): CPython's
     own iterator, so that a change of the container's size during the loop raises its error."""
@@ -277,7 +277,7 @@ class IteratorType(ObjectType):
         return "iterator"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ViewType(ObjectType):
     """A CPython view of a dict (``d.keys()``, ``d.values()``, ``d.items()``), made where one is
     used as a value (printed, in text, returned): CPython's own object."""

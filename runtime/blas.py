@@ -23,7 +23,8 @@ import functools
 import glob
 import os
 import sys
-from dataclasses import dataclass
+
+from ir.records import record
 
 __all__ = ["Blas", "find", "ROUTINES"]
 
@@ -31,7 +32,7 @@ __all__ = ["Blas", "find", "ROUTINES"]
 ROUTINES = ("sgemm", "dgemm", "cgemm", "zgemm")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Blas:
     """A CBLAS found in the process: how its functions are named and their integer width."""
 

@@ -48,10 +48,10 @@ from __future__ import annotations
 
 import ctypes
 import struct
-from dataclasses import dataclass
 from typing import Iterator, NoReturn, Sequence
 
 from ir.diagnostics import MAX_MESSAGE_ARGS, Location, builtin_exception, can_raise, exception_of, raise_at
+from ir.records import record
 from ir.types import BoolType, FloatType, IntType, Type
 
 __all__ = ["PYTHON_EXCEPTION", "MAX_ERROR_ARGS", "STACK_LIMIT_SLOT", "ERRARGS_SLOTS", "ErrorSite", "ErrorSites",
@@ -87,7 +87,7 @@ def decode_slot(raw: int, type: Type) -> int | bool | float:
 
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ErrorSite:
     """One ``raise_if`` of compiled code."""
 

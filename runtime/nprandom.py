@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import ctypes
 import functools
-from dataclasses import dataclass
 
 import numpy as np
+
+from ir.records import record
 
 __all__ = ["LegacyLayout", "RandomLayoutError", "legacy_layout", "legacy_lock", "DISTRIBUTIONS",
            "distribution_address"]
@@ -42,7 +43,7 @@ class RandomLayoutError(RuntimeError):
     """NumPy's RandomState is not laid out as this module expects."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LegacyLayout:
     """Addresses inside ``np.random.mtrand._rand``."""
 

@@ -26,7 +26,6 @@ as an entry wrapper's call does.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
 
 import llvmlite.ir as lir
@@ -34,6 +33,7 @@ import llvmlite.ir as lir
 from ir.module import Module
 from ir.ops import PointerArrayOp
 from ir.ops.func import FuncOp
+from ir.records import record
 from ir.types import BoolType, FloatType, IntType, NoneType, PointerType, Type
 from runtime.errors import ERRARGS_SLOTS
 
@@ -90,7 +90,7 @@ def c_type(t: Type) -> lir.Type:
     raise NotImplementedError(f"a C function cannot take or return {t}")   # checked by compiler.cfunc
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LoweredCFunc:
     """A kernel module lowered with its C function: the module, the two exported symbols."""
 

@@ -74,7 +74,6 @@ family it gets through an entry guard the family registers.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 import llvmlite.ir as lir
@@ -84,6 +83,7 @@ from ir.diagnostics import Location
 from ir.module import Module
 from ir.ops.control import ConditionOp, YieldOp
 from ir.ops.func import CallOp, FuncOp
+from ir.records import record
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, GeneratorType, IntType, LocalListType, NoneType, ObjectType,
     PointerType, TupleType, Type, VectorType,
@@ -642,7 +642,7 @@ class _FunctionLowering:
         return b.gep(data, [offset], inbounds=True, source_etype=_I8)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LoweredModule:
     """An IR module lowered: its LLVM IR text and the table of the error sites its
     statuses stand for (all a caller of its entry points needs to raise)."""

@@ -67,7 +67,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 import llvmlite.ir as lir
@@ -75,6 +74,7 @@ import llvmlite.ir as lir
 from ir.dtypes import to_dtype
 from ir.module import Module
 from ir.ops.func import FuncOp
+from ir.records import record
 from ir.types import ArrayType, Type
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 
@@ -95,7 +95,7 @@ def loop_symbol(sym_name: str) -> str:
     return LOOP_PREFIX + sym_name
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CoreOperand:
     """How a generalized ufunc's operand reaches the kernel: ``dims[j]`` is the index (into
     ``dimensions[1:]``) of its ``j``-th core dimension, ``step_offset`` where its core
@@ -120,7 +120,7 @@ class LoopErrorRaiser:
         self.error_sites.raise_error(status, list(slots))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LoweredLoop:
     """A kernel module lowered with its inner loop: the module (its LLVM IR, error sites
     and cold functions), the loop's symbol, and the Python objects the code refers to by

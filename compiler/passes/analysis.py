@@ -11,7 +11,6 @@ can share memory (:func:`may_share_memory`, for ``lower-arrays`` and
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ir.core import BlockArgument, ConstantLike, Operation, Value
@@ -19,6 +18,7 @@ from ir.ops import (
     AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp,
     ArrayTransposeOp, ArrayViewOp, FuncOp, IfOp, RaiseIfOp, SubOp, YieldOp,
 )
+from ir.records import record
 
 __all__ = ["constant_of", "Affine", "affine", "is_check_group", "may_share_memory"]
 
@@ -31,7 +31,7 @@ def constant_of(value: Value) -> tuple[bool, Any]:
     return False, None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Affine:
     """``base + offset``; ``base`` is ``None`` for a constant, else a hashable key."""
 

@@ -8,10 +8,10 @@ a pass importing its own package would be an import cycle.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 import ir
+from ir.records import record
 from ir.rewriting import ChangeLog, Rewriter
 
 __all__ = ["Pass", "OpPass", "Remark", "remark", "changes_of", "PASSES", "register_pass", "get_pass"]
@@ -53,7 +53,7 @@ class OpPass:
         raise NotImplementedError
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Remark:
     """A decision a pass took (or did not take) at a place in the user's source."""
 

@@ -56,7 +56,6 @@ Remarks (``irdump --remarks``) say which loops run in parallel, with their reduc
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 import frontend
 
@@ -72,6 +71,7 @@ from ir.ops import (
     ParallelForOp, PyCallOp, SelectOp, SubOp, VectorLoadOp, VectorStoreOp, WhileOp, YieldOp,
 )
 from ir.ops.parallel import REDUCTION_KINDS
+from ir.records import record
 from ir.rewriting import Rewriter
 from ir.types import ArrayType, BoolType, DictType, FloatType, IntType, ListType, SetType, StrType, Type, i64
 
@@ -481,7 +481,7 @@ ORDERINGS = (LtOp, LeOp, GtOp, GeOp)
 ELEMENT_ACCESSES = (ArrayLoadOp, ArrayStoreOp, VectorLoadOp, VectorStoreOp)
 
 
-@dataclass
+@record
 class _Access:
     """A load or store in a loop, with its array and indices."""
 
