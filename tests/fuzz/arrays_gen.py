@@ -560,6 +560,8 @@ class ArrayGenerator(Generator):
                                    if len(x.shape) == 2 else []))
                 integer = any(f in form for f in ("searchsorted", "digitize", "argsort", "histogram", "counts=True",
                                                    "nanargmin", "matrix_rank"))
+                if "[:, 0]" in form:
+                    self.uses_index = True   # x may have no column: no unchecked run
                 return form, "i" if integer else "f", not integer
             if x.kind == "i":
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",

@@ -830,7 +830,8 @@ class Generator:
             v, target = self.fresh("v"), self.assign_target(scope, "int")
             self.emit(depth, f"{target} = 0")
             self.emit(depth, f"for {v} in reversed({name}):")
-            self.emit(depth + 1, f"{target} = ({target} * 5 + int({v}) % {MOD}) % {MOD}")
+            item = f"{v} % 1000.0" if kind == "float" else v   # int() of a float beyond 64 bits raises compiled
+            self.emit(depth + 1, f"{target} = ({target} * 5 + int({item}) % {MOD}) % {MOD}")
             if d.random() < 0.3:
                 self.emit(depth + 1, f"if {name} and {v} == {name}[0]:")
                 self.emit(depth + 2, f"{name}.pop()")
