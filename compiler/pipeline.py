@@ -10,8 +10,10 @@ compiling never pays for printing.
 from __future__ import annotations
 
 import ctypes
+import gc
+from contextlib import contextmanager
 from dataclasses import field
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import ir
 from ir import FuncOp, Module, Type
@@ -158,15 +160,36 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
     lowered, options, wrapper)``: builds the specialisation for the disk cache instead of the
     JIT (``compiler.cached``; its references are then patchable)."""
     options = options or CompileOptions()
+    with collector_paused():
+        try:
+            module, entry = build_module(pyfunc, arg_types, result_type, options, weak, constants=constants)
+            lowered = lower_for_jit(module, entry, patchable=store is not None)
+        except RecursionError as err:
+            raise _too_deep(pyfunc, err) from err
+        prebuilt = wrapper(module, entry, lowered.error_sites, store is not None) if wrapper is not None else None
+        if store is not None:
+            return store(module, entry, lowered, options, prebuilt)
+        return jit_module(module, entry, lowered, options, prebuilt)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector does not run while a function compiles.
+
+    A compile makes tens of thousands of objects (syntax trees, IR, LLVM IR) that live until
+    it ends; the collector counted them as new and ran full collections in the middle of it,
+    each walking every object of the process (the bench's 40 kernels: 225 ms of collections in
+    6 s of first calls, and more in a program with a large heap).  The collector runs again as
+    the compile ends, as it would have; a compile inside a compile, or one in a process that
+    turned the collector off, leaves it as it was."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
     try:
-        module, entry = build_module(pyfunc, arg_types, result_type, options, weak, constants=constants)
-        lowered = lower_for_jit(module, entry, patchable=store is not None)
-    except RecursionError as err:
-        raise _too_deep(pyfunc, err) from err
-    prebuilt = wrapper(module, entry, lowered.error_sites, store is not None) if wrapper is not None else None
-    if store is not None:
-        return store(module, entry, lowered, options, prebuilt)
-    return jit_module(module, entry, lowered, options, prebuilt)
+        yield
+    finally:
+        gc.enable()
 
 
 def lower_for_jit(module: Module, entry: FuncOp | None = None, patchable: bool = False) -> LoweredModule:

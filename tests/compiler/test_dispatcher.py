@@ -1,7 +1,10 @@
-"""The dispatcher under concurrency, and its specialisation cache."""
+"""The dispatcher under concurrency, and its specialisation cache; the collector while compiling."""
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from compiler import compile
+from ir import UnsupportedError
 
 
 def poly(x, n):
@@ -48,3 +51,35 @@ def test_one_specialisation_per_argument_types():
     assert fast(2.5, 3) == poly(2.5, 3)
     assert fast(True, 3) == poly(True, 3)
     assert [str(s) for s in fast.signatures] == ["i64(i64, i64)", "f64(f64, i64)", "i64(bool, i64)"]
+
+
+def _plus_one(x):
+    return x + 1
+
+
+def _unsupported(x):
+    return {x: eval("1")}
+
+
+def test_the_collector_is_paused_only_while_compiling(monkeypatch):
+    """Python's garbage collector does not run during a compile, runs again after it (also
+    after a failed compile), and stays off in a process that turned it off."""
+    import gc
+
+    import compiler.pipeline as pipeline
+
+    seen = []
+    build = pipeline.build_module
+    monkeypatch.setattr(pipeline, "build_module", lambda *a, **k: (seen.append(gc.isenabled()), build(*a, **k))[1])
+    assert gc.isenabled()
+    assert compile(_plus_one)(1) == 2
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(UnsupportedError):
+        compile(_unsupported)(1)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert compile(_plus_one)(1.5) == 2.5
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
