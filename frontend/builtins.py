@@ -89,27 +89,37 @@ def _isinf(x: Symbolic) -> Any:
 
 DOMAIN, RANGE = "math domain error", "math range error"
 _CAN_OVERFLOW = {"exp", "exp2", "expm1", "sinh", "cosh"}
+#: the functions of one argument whose result is never NaN for a number, and never infinite for
+#: a finite number (the C library's, which CPython calls): their check of that is left out
+_NEVER_NAN = {"exp", "exp2", "expm1", "sinh", "cosh", "tanh", "atan", "asinh", "erf", "erfc", "fabs", "cbrt"}
+_NEVER_INFINITE = {"sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "tanh", "asinh", "acosh", "erf", "erfc",
+                   "fabs", "cbrt"}
 
 
 def _math1(fn: str) -> Callable:
     def staged(x: Any) -> Symbolic:
         x = _real(x, fn)
         r = _tr().emit_value(MathOp(fn, x.value))
-        _check_math_result(r, [x], fn in _CAN_OVERFLOW)
+        _check_math_result(r, [x], fn in _CAN_OVERFLOW, nan_check=fn not in _NEVER_NAN,
+                           infinity_check=fn not in _NEVER_INFINITE)
         return r
     return staged
 
 
-def _check_math_result(r: Symbolic, inputs: list[Symbolic], can_overflow: bool) -> None:
-    """CPython's ``math_1``/``math_2`` error rules, on the result."""
+def _check_math_result(r: Symbolic, inputs: list[Symbolic], can_overflow: bool, nan_check: bool = True,
+                       infinity_check: bool = True) -> None:
+    """CPython's ``math_1``/``math_2`` error rules, on the result: a NaN of numbers (where
+    ``nan_check``) or an infinity of finite numbers (where ``infinity_check``) raises."""
     no_nan_input = True
     finite_input: Any = True
     for x in inputs:
         no_nan_input = arith.logical_and(no_nan_input, arith.logical_not(_isnan(x)))
         finite_input = arith.logical_and(finite_input, arith.is_finite(x))
-    arith.raise_if(arith.logical_and(_isnan(r), no_nan_input), "ValueError", DOMAIN)
-    arith.raise_if(arith.logical_and(_isinf(r), finite_input), "OverflowError" if can_overflow else "ValueError",
-                   RANGE if can_overflow else DOMAIN)
+    if nan_check:
+        arith.raise_if(arith.logical_and(_isnan(r), no_nan_input), "ValueError", DOMAIN)
+    if infinity_check:
+        arith.raise_if(arith.logical_and(_isinf(r), finite_input), "OverflowError" if can_overflow else "ValueError",
+                       RANGE if can_overflow else DOMAIN)
 
 
 def _pylib_math1(fn: str, port: Callable) -> Callable:
