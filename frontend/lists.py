@@ -1136,7 +1136,9 @@ def list_comprehension(element: Callable[[Any], Any], iterable: Any,
 def to_array(lst: Symbolic, dtype: Any = None) -> Symbolic:
     """``np.array(lst, dtype)`` of a run-time list: NumPy makes it when the code runs; its
     dimensions are the list's nesting, its dtype the one NumPy gives the items (or ``dtype``).
-    A ragged list raises NumPy's ``ValueError`` then."""
+    A ragged list raises NumPy's ``ValueError`` then.  A flat list of numbers of the array's
+    dtype is copied by compiled code (``pyarray.list_values``): the same values, no call into
+    NumPy, and a list that never leaves the function stays native (``local-lists``)."""
     ndim, t = 0, lst.type
     while isinstance(t, ListType):
         ndim, t = ndim + 1, t.element
@@ -1166,6 +1168,12 @@ def to_array(lst: Symbolic, dtype: Any = None) -> Symbolic:
                            deviation=True)
     else:
         target = from_dtype(np.dtype(dtype))
+    if ndim == 1 and target == t:   # numbers of the array's own type: copied by compiled code
+        from . import numpy_api, pyarray   # layers above
+
+        values = numpy_api.allocate(length(lst), target)
+        _tr().inline(pyarray.list_values, (values, lst, False))   # (a local list stays one)
+        return values
     return call_python_array("np.array", lambda v: np.array(v, dtype=dtype), (lst,), ArrayType(target, ndim, "C"))
 
 

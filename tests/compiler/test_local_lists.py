@@ -151,6 +151,22 @@ def in_another_list(n):
     return len(rows)
 
 
+def as_array(a):
+    out = []
+    for x in a:
+        if x > 0.2:
+            out.append(x * 2.0)
+    values = np.array(out)
+    return len(values), float(values.sum()), values.dtype == np.float64
+
+
+def ints_as_array(n):
+    out = [7]
+    for i in range(n):
+        out.append(i * i)
+    return int(np.array(out)[-1]), np.array(out).dtype == np.int64
+
+
 KEPT = [
     (running_means, (np.linspace(0.0, 3.0, 50), 4)),
     (running_means, (np.arange(3.0), 8)),
@@ -174,6 +190,9 @@ KEPT = [
     (sorted_by_key, (np.array([0.5, np.nan, 2.0, 0.0, np.nan, -1.0, 0.5]), True)),
     (sorted_without_key, (np.array([3.0, 1.0, np.nan, 2.0]), True)),
     (sorted_without_key, (np.array([]), False)),
+    (as_array, (np.linspace(0.0, 1.0, 21),)),
+    (as_array, (np.zeros(3),)),   # an empty list: NumPy's empty float64 array
+    (ints_as_array, (6,)),
 ]
 
 

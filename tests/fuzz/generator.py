@@ -774,11 +774,12 @@ class Generator:
     def list_use(self, name: str, scope: _Scope, depth: int) -> None:
         """A read or a change of list ``name``: its length, sum, an item, its extreme, ``sort``
         (with ``reverse``/``key``), ``reverse``, ``pop``, ``append``, an item stored, ``in`` (of
-        ints: a float NaN in a list is another object compiled), a ``for`` over it, ``print``."""
+        ints: a float NaN in a list is another object compiled), a ``for`` over it, ``print``,
+        ``np.array`` of it."""
         d = self.lists
         kind = "int" if scope.vars[name] == "ilist" else "float"
         use = d.choice(["len", "sum", "read", "extreme", "sort", "pop", "append", "store", "in", "loop", "print",
-                        "tuple", "unpack", "test", "reversed", "fsum"])
+                        "tuple", "unpack", "test", "reversed", "fsum", "array"])
         if use == "fsum" and kind == "int":
             use = "reversed"
         if use == "in" and kind == "float":
@@ -796,6 +797,12 @@ class Generator:
             else:
                 value = f"({d.choice(['max', 'min'])}({name}) if {name} else {self.expr(scope, kind, 2)})"
             self.emit(depth, f"{target} = {value}")
+            scope.vars[target] = kind
+        elif use == "array":   # np.array of the list (its numbers copied by compiled code), an item read back
+            target = self.assign_target(scope, kind)
+            index = self.int_expr(scope, 1)[0]
+            self.emit(depth, f"{target} = ({kind}(np.array({name})[({index}) % len({name})]) if {name} "
+                             f"else {self.expr(scope, kind, 2)})")
             scope.vars[target] = kind
         elif use in ("read", "pop", "store"):
             self.emit(depth, f"if {name}:")
