@@ -173,13 +173,15 @@ def _json(value: Any) -> str:
 # ----------------------------------------------------------------- types in manifests
 def type_data(t: Any) -> Any:
     """A manifest's form of the IR type ``t``; :class:`NotCacheable` for a type it has none of."""
-    from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, OptionalType, StrType, \
-        TupleType
+    from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, ListType, NoneType, OptionalType, \
+        StrType, TupleType
 
     if isinstance(t, (BoolType, IntType, FloatType, ComplexType, NoneType, StrType)):
         return str(t)
     if isinstance(t, ArrayType):
         return ["array", str(t.dtype), t.ndim, t.layout, t.readonly]
+    if type(t) is ListType and t.element is not None:
+        return ["list", type_data(t.element), t.numpy]
     if isinstance(t, TupleType):
         return ["optional" if isinstance(t, OptionalType) else "tuple", [type_data(e) for e in t.elements]]
     raise NotCacheable(f"values of type {t} are not stored in the disk cache")
@@ -200,6 +202,9 @@ def type_of(data: Any) -> Any:
     if kind == "array":
         dtype, ndim, layout, readonly = rest
         return T.ArrayType(type_of(dtype), ndim, layout, readonly)
+    if kind == "list":
+        element, numpy = rest
+        return T.ListType(type_of(element), numpy)
     elements = tuple(type_of(e) for e in rest[0])
     return T.OptionalType(elements) if kind == "optional" else T.TupleType(elements)
 

@@ -85,6 +85,37 @@ def test_loaded_code_binds_keywords_and_defaults_natively_and_returns_new_arrays
     assert outcomes(g) == ["hit"]
 
 
+def halves(n):
+    out = []
+    for i in range(n):
+        out.append(i * 0.5)
+    return out
+
+
+def numbered(n):
+    out = [(0, 1.0)]
+    for i in range(n):
+        out.append((i, i * 0.25))
+    return out
+
+
+def singles(n):
+    out = []
+    for i in range(n):
+        out.append(np.float32(i) / 3)
+    return out
+
+
+@pytest.mark.parametrize("f", [halves, numbered, singles])
+def test_functions_returning_lists_are_stored(f):
+    """A list result (a local list made a CPython list as the function ends) is a type the
+    manifest keeps: the loaded code returns the same list."""
+    compile(cache=True)(f)(3)
+    g = compile(cache=True)(f)
+    assert g(4) == f(4) and g(0) == f(0) and outcomes(g) == ["hit"]
+    assert [type(x) for x in g(2)] == [type(x) for x in f(2)]
+
+
 @pytest.mark.parametrize("dtype", [np.int64, np.longlong, np.int32, np.uint8, np.float32, np.complex128, np.bool_])
 def test_arrays_of_every_canonical_dtype_are_stored(dtype):
     def total(a):
