@@ -822,7 +822,10 @@ class Generator:
         elif use == "tuple":   # a tuple of run-time length: read, joined, compared
             t, target = self.fresh("t"), self.assign_target(scope, "int")
             self.emit(depth, f"{t} = tuple({name}) + ({self.expr(scope, kind, 1)},)")
-            self.emit(depth, f"{target} = (len({t}) * 7 + {t}.count({t}[0]) + ({t} < tuple({name}))) % {MOD}")
+            if kind == "int":
+                self.emit(depth, f"{target} = (len({t}) * 7 + {t}.count({t}[0]) + ({t} < tuple({name}))) % {MOD}")
+            else:   # (count and < match the same NaN object by identity in CPython: another object compiled)
+                self.emit(depth, f"{target} = (len({t}) * 7 + ({t}[-1] > 0.0)) % {MOD}")
             scope.vars[target] = "int"
         elif use == "unpack":   # (unguarded, now and then: CPython's ValueError where the length is not 2)
             target = self.assign_target(scope, kind)
