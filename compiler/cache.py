@@ -65,8 +65,9 @@ import sys
 import time
 from typing import Any, Callable
 
-from .fingerprint import sha256
 from ir.records import record
+
+from .fingerprint import sha256
 
 __all__ = ["CacheEvent", "FunctionCache", "cache_dir", "enabled", "NotCacheable"]
 

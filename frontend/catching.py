@@ -54,6 +54,7 @@ from typing import Any, Callable, Sequence
 from ir import TypingError, UnsupportedError
 from ir.core import Operation
 from ir.ops import CallOp, ForOp, IfOp, LeaveOp, PyCallOp, RaiseIfOp, TryOp, WhileOp, YieldOp
+from ir.records import record
 
 from . import arith
 from .context import RegionFrame, TraceContext, current
@@ -62,7 +63,6 @@ from .layout import layout_of, leaves, placeholders, rebuild
 from .optional import narrowed
 from .raising import RAISED_AT, run_user_code
 from .values import Symbolic
-from ir.records import record
 
 __all__ = ["TryScope", "staged_try", "route", "would_catch", "check_call", "check_python_call"]
 

@@ -67,11 +67,11 @@ import weakref
 from typing import Any, Callable, Iterable, Sequence
 
 from ir.diagnostics import CompileError, Location, UnsupportedError
+from ir.records import record
 
 from . import operators
 from .locations import code_objects, register_converted
 from .locations import traceback_location  # noqa: F401  (compiler.pipeline reads it here)
-from ir.records import record
 
 _AG = "ag__"
 _FACTORY = "__ag_factory"

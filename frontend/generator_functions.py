@@ -43,6 +43,7 @@ from typing import Any, Callable, Sequence
 
 from ir import TypingError, UnsupportedError
 from ir.ops import IfOp
+from ir.records import record
 
 from . import operators
 from .context import PathEnds, RegionFrame, TraceContext, current
@@ -50,7 +51,6 @@ from .control import TracesItsOwnLoop
 from .locations import is_converted
 from .nested_functions import check_defaults
 from .raising import run_user_code
-from ir.records import record
 
 _USES = "iterate it with a for loop, or pass it to list(), enumerate(), sum(), min(), max(), any() or all()"
 
