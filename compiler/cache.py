@@ -181,8 +181,8 @@ def type_data(t: Any) -> Any:
         return str(t)
     if isinstance(t, ArrayType):
         return ["array", str(t.dtype), t.ndim, t.layout, t.readonly]
-    if type(t) is ListType and t.element is not None:
-        return ["list", type_data(t.element), t.numpy]
+    if type(t) is ListType:   # (an element of None: a list nothing was stored in)
+        return ["list", None if t.element is None else type_data(t.element), t.numpy]
     if isinstance(t, TupleType):
         return ["optional" if isinstance(t, OptionalType) else "tuple", [type_data(e) for e in t.elements]]
     raise NotCacheable(f"values of type {t} are not stored in the disk cache")
@@ -205,7 +205,7 @@ def type_of(data: Any) -> Any:
         return T.ArrayType(type_of(dtype), ndim, layout, readonly)
     if kind == "list":
         element, numpy = rest
-        return T.ListType(type_of(element), numpy)
+        return T.ListType(None if element is None else type_of(element), numpy)
     elements = tuple(type_of(e) for e in rest[0])
     return T.OptionalType(elements) if kind == "optional" else T.TupleType(elements)
 

@@ -106,7 +106,11 @@ def singles(n):
     return out
 
 
-@pytest.mark.parametrize("f", [halves, numbered, singles])
+def nothing(n):
+    return []
+
+
+@pytest.mark.parametrize("f", [halves, numbered, singles, nothing])
 def test_functions_returning_lists_are_stored(f):
     """A list result (a local list made a CPython list as the function ends) is a type the
     manifest keeps: the loaded code returns the same list."""
