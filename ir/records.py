@@ -39,11 +39,9 @@ def record(cls: type | None = None, /, *, frozen: bool = False, eq: bool = True,
         if frozen:
             _define(cls, "__setattr__", _refuse(cls, fields, "assign to"))
             _define(cls, "__delattr__", _refuse(cls, fields, "delete"))
-            if slots:
-                names = tuple(f.name for f in fields)
-                _define(cls, "__getstate__", lambda self: [getattr(self, name) for name in names])
-                _define(cls, "__setstate__", lambda self, state: [object.__setattr__(self, name, value)
-                                                                  for name, value in zip(names, state)])
+            if slots:   # pickling and copying: the fields set past the refusing __setattr__
+                _define(cls, "__getstate__", lambda self: [getattr(self, f.name) for f in fields])
+                _define(cls, "__setstate__", _set_state(fields))
         return cls
 
     return make if cls is None else make(cls)
@@ -88,6 +86,13 @@ def _repr(names: list[str]) -> Callable:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
         return f"{type(self).__qualname__}({shown})"
     return __repr__
+
+
+def _set_state(fields: tuple) -> Callable:
+    def __setstate__(self: Any, state: list) -> None:
+        for f, value in zip(fields, state):
+            object.__setattr__(self, f.name, value)
+    return __setstate__
 
 
 def _key(names: list[str]) -> Callable[[Any], tuple]:
