@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from tests.e2e.support import OPT_LEVELS, CompiledCache
+from tests.long import long_except
 
 compiled = CompiledCache()
 CALLS = 100_000
@@ -75,7 +76,7 @@ def carried_and_temporary(n, fail_at):
 
 
 # ------------------------------------------------------------------ tests
-@pytest.mark.parametrize("opt", OPT_LEVELS)
+@pytest.mark.parametrize("opt", long_except(OPT_LEVELS, keep=[3]))   # by default -O3; the callee's test runs -O0 too
 def test_arrays_allocated_before_a_failed_bounds_check_are_freed(opt):
     f = compiled(alloc_then_index_error, opt)
     assert f(1000, 999).shape == (1000,)
@@ -94,7 +95,7 @@ def test_arrays_of_the_callee_and_the_caller_are_freed_when_the_callee_raises(op
     assert grown < MARGIN, f"resident memory grew by {grown / 2**20:.1f} MB over {CALLS:,} failed calls"
 
 
-@pytest.mark.parametrize("opt", OPT_LEVELS)
+@pytest.mark.parametrize("opt", long_except(OPT_LEVELS, keep=[3]))   # by default -O3; the callee's test runs -O0 too
 def test_loop_carried_and_temporary_arrays_are_freed_when_a_loop_raises(opt):
     f = compiled(carried_and_temporary, opt)
     assert f(1000, 1000)[0] == 1000.0

@@ -83,8 +83,8 @@ def test_whole_array(kind, dtype):
     check(whole, kind, dtype)
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("kind", ["C", "F", "rows", "column-step", "transposed"])
+@pytest.mark.parametrize("kind, dtype", grid(["C", "F", "rows", "column-step", "transposed"],
+                                             ["float32", "float64"]))   # each kind once by default
 def test_along_an_axis(kind, dtype):
     check(along, kind, dtype)
 

@@ -114,8 +114,9 @@ def test_cholesky_errors():
     check(cholesky, WIDE)                # not square
 
 
-@pytest.mark.parametrize("kernel", [qr, qr_complete, qr_r])
-@pytest.mark.parametrize("name", sorted(RECTANGLES) + ["f64", "c128", "int", "empty"])
+# each input and mode by default: the complete mode of a tall matrix, the reduced of a tall and a wide one
+@pytest.mark.parametrize("name, kernel", grid(sorted(RECTANGLES) + ["f64", "c128", "int", "empty"],
+                                              [qr, qr_r, qr_complete], col_ids=lambda k: k.__name__))
 def test_qr(kernel, name):
     check(kernel, {**RECTANGLES, **MATRICES}[name])
 
@@ -131,8 +132,9 @@ def test_eigh_of_a_non_square_matrix():
     check(eigvalsh, TALL)
 
 
-@pytest.mark.parametrize("kernel", [svd, svd_reduced, svd_values])
-@pytest.mark.parametrize("name", sorted(RECTANGLES) + ["f64", "c128", "c64", "int", "empty", "nan"])
+# each input and kernel by default: full matrices of a tall and a wide matrix, the reduced of a tall one
+@pytest.mark.parametrize("name, kernel", grid(sorted(RECTANGLES) + ["f64", "c128", "c64", "int", "empty", "nan"],
+                                              [svd, svd_values, svd_reduced], col_ids=lambda k: k.__name__))
 def test_svd(kernel, name):
     a = {**RECTANGLES, **MATRICES}[name]
     if name == "nan":   # NumPy: "SVD did not converge" (or NaN): the same as ours either way

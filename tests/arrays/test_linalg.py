@@ -14,7 +14,7 @@ from compiler import compile
 from ir import TypingError, UnsupportedError
 from tests.arrays.support import check_against_numpy
 from tests.arrays.test_wholearray import data, fortran, strided, transposed
-from tests.long import long_except
+from tests.long import grid, long_except
 
 
 def check(kernel, *args, exact=False):
@@ -110,8 +110,10 @@ STACKS = [((2, 3, 4), (2, 4, 5)), ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5)), ((2,
 VECTOR_STACKS = [((2, 3, 4), (4,)), ((4,), (2, 4, 3)), ((3,), (2, 3, 3, 4))]
 
 
-@pytest.mark.parametrize("kernel", [matmul_operator, matmul_function])
-@pytest.mark.parametrize("shapes", STACKS + VECTOR_STACKS, ids=str)
+# each pair of shapes by default, with the operator or the function in turn
+@pytest.mark.parametrize("shapes, kernel", grid([(shapes,) for shapes in STACKS + VECTOR_STACKS],
+                                                [matmul_operator, matmul_function],
+                                                row_ids=lambda r: str(r[0]), col_ids=lambda k: k.__name__))
 def test_stacks_of_matrices(kernel, shapes):
     """NumPy's broadcasting of the leading extents; each product is NumPy's gemm (bit for bit)."""
     a, b = data("float64", shapes[0], seed=21), data("float64", shapes[1], seed=22)
@@ -259,7 +261,8 @@ def test_solve_inv_det_of_stacks(shapes):
     check(determinant, a, exact=True)
 
 
-@pytest.mark.parametrize("dtype", ["float32", "complex64", "complex128", "int32", "bool"])
+@pytest.mark.parametrize("dtype", long_except(["float32", "complex64", "complex128", "int32", "bool"],
+                                              keep=["float32", "complex128", "int32"]))
 def test_solve_inv_det_of_stacks_of_every_dtype(dtype):
     a = (data("float64", (3, 2, 4, 4), seed=31) + 8 * np.eye(4)).astype(dtype)
     check(solve, a, data(dtype, 4, seed=32), exact=True)   # in double precision, as NumPy
@@ -300,7 +303,9 @@ POWER_INPUTS = {"f64": SYSTEM, "f32": SYSTEM.astype(np.float32), "c128": SYSTEM 
                 "empty_stack": np.zeros((2, 0, 0)), "not_square": np.ones((2, 3)), "singular": SINGULAR}
 
 
-@pytest.mark.parametrize("name", long_except(sorted(POWER_INPUTS), keep=["f64", "stack"]))
+# by default a stack of float64 matrices, both kinds of exponent (2-d matrices: the integer test below, constant
+# exponents; -m long: f64 and the others)
+@pytest.mark.parametrize("name", long_except(sorted(POWER_INPUTS), keep=["stack"]))
 def test_matrix_power(name):
     """NumPy's products in its order (short cuts, then binary decomposition): bit for bit, for a
     run-time and a constant exponent."""

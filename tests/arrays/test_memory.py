@@ -15,6 +15,7 @@ import pytest
 
 from compiler import compile
 from tests.e2e.support import OPT_LEVELS, CompiledCache
+from tests.long import long_except
 
 from . import kernels as K
 
@@ -55,7 +56,7 @@ def test_returned_arrays_dropped_at_once_are_freed(opt):
     assert grown < MARGIN, f"resident memory grew by {grown / 2**20:.1f} MB over 200,000 results"
 
 
-@pytest.mark.parametrize("opt", OPT_LEVELS)
+@pytest.mark.parametrize("opt", long_except(OPT_LEVELS, keep=[3]))   # by default -O3; test_error_memory.py runs -O0 too
 def test_arrays_allocated_before_an_exception_are_freed(opt):
     f = compiled(K.alloc_then_raise, opt)
     for _ in range(1000):  # warm-up

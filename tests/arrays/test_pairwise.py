@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from compiler import compile
+from tests.long import grid
 
 LENGTHS = (0, 1, 7, 8, 9, 16, 17, 127, 128, 129, 136, 255, 256, 257, 1000, 4097, 65539)
 DTYPES = ("float32", "float64")
@@ -62,8 +63,7 @@ def same_bits(got, want):
     assert got.tobytes() == want.tobytes(), f"{got!r} != NumPy's {want!r}"
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("n", LENGTHS)
+@pytest.mark.parametrize("n, dtype", grid(LENGTHS, DTYPES))   # each length (the blocks are of elements), each dtype
 def test_one_dimensional(n, dtype):
     a, b = data(dtype, n, 1), data(dtype, n, 2)
     for kernel, args in ((total, (a,)), (dot, (a, b)), (reversed_sum, (a,))):
@@ -79,8 +79,11 @@ def test_mean_and_variance(kernel, dtype):
             same_bits(compile(kernel)(a), kernel(a))
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", ((3, 5), (4, 130), (300, 3), (7, 300), (2, 3, 50)))
+SHAPES = [(3, 5), (4, 130), (300, 3), (7, 300), (2, 3, 50)]
+
+
+@pytest.mark.parametrize("shape, dtype", grid([(shape,) for shape in SHAPES], DTYPES,
+                                              row_ids=lambda r: f"shape{SHAPES.index(r[0])}"))   # each once
 def test_arrays_views_and_rows(shape, dtype):
     a = data(dtype, shape, 4)
     for kernel in (total, rows, every_other, fortran_sum):

@@ -11,6 +11,7 @@ import pytest
 from compiler import compile, get_num_threads, prange, set_num_threads
 from ir import UnsupportedError
 from runtime import threads
+from tests.long import grid, long_except
 
 
 @pytest.fixture(params=[1, 2, 3, 7])
@@ -168,6 +169,7 @@ def test_float_sums_are_the_same_for_a_given_thread_count(thread_count):
     assert len({f(x) for _ in range(5)}) == 1
 
 
+@pytest.mark.parametrize("thread_count", long_except([1, 2, 3, 7], keep=[3, 7]), indirect=True)
 def test_nested_loops_views_and_trip_temporaries(thread_count):
     a = np.random.default_rng(4).random((13, 7))
     out, total = parallel(row_sums)(a)
@@ -255,7 +257,7 @@ def widened_minimum(x32):
     return m
 
 
-@pytest.mark.parametrize("opt", [0, 3])
+@pytest.mark.parametrize("thread_count, opt", grid([1, 2, 3, 7], [0, 3]), indirect=["thread_count"])
 def test_loops_the_pass_proves_apart_in_more_forms(thread_count, opt):
     f = compile(parallel=True, opt=opt)
     x = np.arange(10.0)
@@ -484,7 +486,13 @@ def in_place(a):
     return a
 
 
-@pytest.mark.parametrize("shape", [(7, 5), (300, 301), (40_000,)])
+ARRAY_SHAPES = [(7, 5), (300, 301), (40_000,)]
+
+
+# each thread count and shape by default (thread_count: the fixture's parameter, given here)
+@pytest.mark.parametrize("thread_count, shape", grid([1, 2, 3, 7], [(shape,) for shape in ARRAY_SHAPES],
+                                                     col_ids=lambda c: f"shape{ARRAY_SHAPES.index(c[0])}"),
+                         indirect=["thread_count"])
 def test_array_expressions_give_the_sequential_results(thread_count, shape):
     rng = np.random.default_rng(6)
     a, b = rng.random((2, *shape))
@@ -499,6 +507,7 @@ def test_array_expressions_give_the_sequential_results(thread_count, shape):
     assert parallel(integer_total)(x) == integer_total(x)
 
 
+@pytest.mark.parametrize("thread_count", long_except([1, 2, 3, 7], keep=[3, 7]), indirect=True)
 def test_array_expressions_on_views_and_fortran_arrays(thread_count):
     a = np.asfortranarray(np.random.default_rng(7).random((400, 300)))
     assert np.array_equal(parallel(standardize)(a, a.T.copy().T), compile(standardize)(a, a))

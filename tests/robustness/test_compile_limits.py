@@ -158,21 +158,23 @@ CASES = [
     Case("nested_for_20", nested_for_loops(20), [(2,), (0,)]),
     Case("nested_if_40", nested_ifs(40), [(25,), (40,), (-1,)]),
     Case("mixed_for_if_while_30", mixed_nesting(30), [(2,), (1,)]),
+    Case("body_1000_lines", long_body(1000), [(3,), (-7,)]),
     Case("body_5000_lines", long_body(5000), [(3,), (-7,)]),
     Case("expression_250_terms", long_expression(250), [(3,), (-2,)]),
     Case("expression_2000_terms", long_expression(2000), [(3,), (-5,)]),
     Case("parentheses_190_deep", deep_parentheses(190), [(2,)]),
     Case("elif_chain_150", elif_chain(150), [(0,), (77,), (149,), (150,)]),
     Case("elif_chain_1000", elif_chain(1000), [(999,), (5,), (1000,)]),
+    Case("elif_chain_of_returns_150", elif_chain_of_returns(150), [(0,), (148,), (150,), (-3,)]),
     Case("elif_chain_of_returns_1000", elif_chain_of_returns(1000), [(0,), (998,), (1000,), (-3,)]),
     Case("elif_chain_of_300_in_a_loop", elif_chain_in_a_loop(300), [(0,), (5,), (250,), (2000,)]),
     Case("variables_400_in_a_loop", many_variables(400), [(3,)]),
     Case("loop_over_3000_tuple_items", loop_over_long_tuple(3000), [(3,)]),
     Case("call_chain_150", call_chain(150), [(5,)]),
 ]
-#: cases only ``-m long`` runs: the larger of two of the same shape (elif_chain_150 and
-#: expression_250_terms run by default)
-LONG_CASES = {"elif_chain_1000", "expression_2000_terms"}
+#: cases only ``-m long`` runs: the larger of two of the same shape (body_1000_lines, elif_chain_150,
+#: elif_chain_of_returns_150 and expression_250_terms run by default)
+LONG_CASES = {"body_5000_lines", "elif_chain_1000", "elif_chain_of_returns_1000", "expression_2000_terms"}
 
 CHILD = textwrap.dedent("""
     import importlib.util, json, sys, time
