@@ -20,7 +20,7 @@ from ir.ops import (
 )
 from ir.records import record
 
-__all__ = ["constant_of", "Affine", "affine", "is_check_group", "may_share_memory"]
+__all__ = ["constant_of", "Affine", "affine", "computed_plus", "is_check_group", "may_share_memory"]
 
 
 def constant_of(value: Value) -> tuple[bool, Any]:
@@ -39,16 +39,32 @@ class Affine:
     offset: int
     #: the base is an array extent (never negative)
     extent: bool = False
+    #: the value was computed by adding a constant to another value in 64 bits, so it is
+    #: ``base + offset`` only modulo 2**64 (never said of a constant or an extent: see
+    #: :func:`computed_plus`)
+    wraps: bool = False
 
     def plus(self, k: int) -> "Affine":
-        return Affine(self.base, self.offset + k, self.extent)
+        """``base + offset + k`` as a bound (true integer arithmetic)."""
+        return Affine(self.base, self.offset + k, self.extent, self.wraps)
+
+
+def computed_plus(a: Affine, k: int) -> Affine:
+    """The affine form of a value computed as ``a``'s value plus ``k`` (an ``add`` or ``sub``
+    of a constant, which wraps around in 64 bits): it ``wraps`` when ``k`` moves a base that
+    is another SSA value.  A constant's sum is computed exactly (and checked to fit where it
+    is used), and array extents are far below 2**62, so small offsets cannot wrap them."""
+    moved = a.plus(k)
+    if k and a.base is not None and not a.extent:
+        return Affine(moved.base, moved.offset, moved.extent, True)
+    return moved
 
 
 def affine(value: Value) -> Affine:
     """``value`` as an affine expression (at worst, itself plus 0): the base is an
     array extent (``array.dim`` of an array, or of an array ``array.alloc`` made,
     which is its extent operand), another SSA value, or nothing (a constant), and
-    ``add``/``sub`` of a constant move the offset."""
+    ``add``/``sub`` of a constant move the offset (:func:`computed_plus`)."""
     owner = value.owner
     known, c = constant_of(value)
     if known and isinstance(c, int) and not isinstance(c, bool):
@@ -61,10 +77,10 @@ def affine(value: Value) -> Affine:
     if isinstance(owner, (AddOp, SubOp)):
         known, c = constant_of(owner.operand(1))
         if known and isinstance(c, int):
-            return affine(owner.operand(0)).plus(c if isinstance(owner, AddOp) else -c)
+            return computed_plus(affine(owner.operand(0)), c if isinstance(owner, AddOp) else -c)
         known, c = constant_of(owner.operand(0))
         if known and isinstance(c, int) and isinstance(owner, AddOp):
-            return affine(owner.operand(1)).plus(c)
+            return computed_plus(affine(owner.operand(1)), c)
     return Affine(("value", id(value)), 0)
 
 

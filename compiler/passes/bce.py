@@ -15,24 +15,30 @@ Values are tracked as *affine* expressions ``base + k``
 (``array.dim`` of an array, or of an array ``array.alloc`` made, which is its
 extent operand), another SSA value, or nothing (a constant), and ``k`` an
 integer; ``add``/``sub`` of a constant move ``k``, also the bounds of a ``min``/``max``.
-The induction variable of a ``for`` with a constant non-zero step lies,
-inside the body (which runs only when there are trips), between the lower
-bound and the last value before the upper bound.  ``a < b`` is decided when
+The induction variable of a ``for`` whose step's sign is known (a constant, or
+a value the bounds prove positive or negative) lies, inside the body (which runs
+only when there are trips), between the lower bound and the last value before
+the upper bound.  ``a < b`` is decided when
 the bounds of both sides share a base (or are both constants) and their
 offsets settle it; array extents are never negative, which settles
 ``extent + k >= 0`` for ``k >= 0``.  Array extents are far below 2**62, so
 the small offsets involved cannot wrap; constant-only facts are computed
-exactly and used only inside the 64-bit range.
+exactly and used only inside the 64-bit range.  Two sides on the same other
+SSA value compare by their offsets only where neither was computed by adding a
+constant to it (which wraps around in 64 bits): ``i < n`` is decided inside
+``for i in range(k, n)``, ``i + 1 < n`` is not.
 """
 from __future__ import annotations
 
 from ir import Module
 from ir.core import BlockArgument, Operation, Value
-from ir.ops import AddOp, CompareOp, ConstantOp, ForOp, GeOp, GtOp, LeOp, LtOp, MaxOp, MinOp, SelectOp, SubOp
+from ir.ops import (
+    AddOp, CompareOp, ConstantOp, EqOp, ForOp, GeOp, GtOp, LeOp, LtOp, MaxOp, MinOp, NeOp, SelectOp, SubOp,
+)
 from ir.rewriting import Pattern, Rewriter, apply_patterns
 from ir.types import IntType, bool_
 
-from .analysis import Affine, affine, constant_of
+from .analysis import Affine, affine, computed_plus, constant_of
 from .base import changes_of, register_pass, remark
 from .canonical import PATTERNS as CANONICAL
 
@@ -55,15 +61,18 @@ def bounds(value: Value) -> tuple[Affine, Affine]:
             base, offset = owner.operand(0), (c if isinstance(owner, AddOp) else -c)
     exact = affine(value)
     if offset and isinstance(base.owner, (MinOp, MaxOp)) and isinstance(base.type, IntType) and base.type.signed:
-        least, greatest = (bound.plus(offset) for bound in _extreme_bounds(base.owner))
+        least, greatest = (computed_plus(bound, offset) for bound in _extreme_bounds(base.owner))
         return (least, greatest) if _fits(least) and _fits(greatest) else (exact, exact)
     loop = _loop_of_induction_variable(base)
     if loop is None:
         return exact, exact
-    _, step = constant_of(loop.step)
-    lower, upper = affine(loop.lower), affine(loop.upper)
-    least, greatest = (lower.plus(offset), upper.plus(offset - 1)) if step > 0 else \
-        (upper.plus(offset + 1), lower.plus(offset))
+    (lower, _), (_, upper) = bounds(loop.lower), bounds(loop.upper)
+    if _step_sign(loop) > 0:
+        least, greatest = lower, upper.plus(-1)
+    else:
+        (_, lower), (upper, _) = bounds(loop.lower), bounds(loop.upper)
+        least, greatest = upper.plus(1), lower
+    least, greatest = computed_plus(least, offset), computed_plus(greatest, offset)
     if not (_fits(least) and _fits(greatest)):   # the run-time value would wrap around
         return exact, exact
     return least, greatest
@@ -114,19 +123,33 @@ def _fits(a: Affine) -> bool:
 
 
 def _loop_of_induction_variable(value: Value) -> ForOp | None:
+    """The ``for`` whose induction variable ``value`` is, if its step's sign is known."""
     if not isinstance(value, BlockArgument) or value.index != 0:
         return None
     loop = value.owner.parent_op
-    if not isinstance(loop, ForOp):
-        return None
+    return loop if isinstance(loop, ForOp) and _step_sign(loop) else None
+
+
+def _step_sign(loop: ForOp) -> int:
+    """1 or -1 when ``loop``'s step is a positive or negative constant, or proven so by its
+    bounds (``range(j, n, i)`` inside ``for i in range(2, n)``), else 0."""
     known, step = constant_of(loop.step)
-    return loop if known and step != 0 else None
+    if known:
+        return (step > 0) - (step < 0)
+    least, greatest = bounds(loop.step)
+    if least.base is None and least.offset > 0:
+        return 1
+    if greatest.base is None and greatest.offset < 0:
+        return -1
+    return 0
 
 
 def less(a: Affine, b: Affine) -> bool:
-    """Proven ``a < b``: both constants, or the same extent, or a constant below an
-    extent plus at least as much (extents are >= 0).  Other bases could wrap."""
-    if a.base == b.base and (a.base is None or a.extent):
+    """Proven ``a < b``: both constants, or the same extent, or the same SSA value where
+    neither side is a 64-bit sum that could have wrapped around (:attr:`Affine.wraps`: the
+    greatest value of ``i`` in ``range(lo, n)`` is ``n - 1`` as an integer, below ``n``), or
+    a constant below an extent plus at least as much (extents are >= 0)."""
+    if a.base == b.base and (a.base is None or a.extent or not (a.wraps or b.wraps)):
         return a.offset < b.offset
     if a.base is None and b.extent:
         return a.offset < b.offset
@@ -140,6 +163,9 @@ def _decide(op: CompareOp) -> bool | None:
         return _decide_lt(*a, *b)
     if isinstance(op, GtOp):
         return _decide_lt(*b, *a)
+    if isinstance(op, (EqOp, NeOp)):
+        apart = _decide_lt(*a, *b) is True or _decide_lt(*b, *a) is True
+        return (not isinstance(op, EqOp)) if apart else None
     decided = _decide_lt(*a, *b) if isinstance(op, GeOp) else _decide_lt(*b, *a)  # ge, le
     return None if decided is None else not decided
 
@@ -162,7 +188,7 @@ class DecideComparison(Pattern):
     """A signed integer comparison that loop bounds and array extents settle becomes
     a constant (and the pass that applies it says so in a remark)."""
 
-    ops = (LtOp, GeOp, GtOp, LeOp)
+    ops = (LtOp, GeOp, GtOp, LeOp, EqOp, NeOp)
 
     def __init__(self, pass_: object) -> None:
         self.pass_ = pass_

@@ -19,6 +19,18 @@ and raises the same ``IndexError`` at the same trip, after the same stores.
 The fast copy is what the vectorizer then works on.  Only innermost loops are
 versioned, so the code grows by one copy of each, not exponentially.
 
+**Negative indices.**  ``for j in range(i * i, n, i): flags[j] = True`` keeps
+the test ``j < 0`` (and the wrap-around of a negative index that follows it):
+nothing bounds ``i * i`` from below (it may have wrapped around).  A loop with a
+positive step whose body tests ``j < 0`` for its induction variable ``j`` is
+versioned on ``lower >= 0`` (and ``step >= 1`` when the step is no constant);
+the fast copy starts at ``max(lower, 0)`` and steps by ``max(step, 1)`` -- the
+same values under the guard -- which shows ``bce`` (run after this pass) that
+``j`` is never negative: the wrap-around goes, and with it the checks that
+``j`` stays below the bound of the range.  Any step that is positive keeps
+``j < upper`` on every trip, so the test ``upper <= X - c`` above serves such
+loops too.
+
 **Unit strides.**  The innermost loop of a whole-array operation's nest
 (``independent``, made by ``lower-arrays``) reads and writes views whose byte
 strides are known only at run time (``a[1:-1, :-2]``, a broadcast, an argument
@@ -46,7 +58,7 @@ from ir.core import Operation, Value
 from ir.dtypes import to_dtype
 from ir.ops import (
     AddOp, AndOp, ArrayDimOp, ArrayLoadOp, ArrayStoreOp, ArrayStrideOp, ConstantOp, EqOp, ForOp, GeOp, IfOp, LeOp,
-    RaiseIfOp, SubOp, YieldOp,
+    LtOp, MaxOp, RaiseIfOp, SubOp, YieldOp,
 )
 from ir.interfaces import loop_regions
 from ir.rewriting import Rewriter
@@ -62,17 +74,20 @@ MAX_OFFSET = 1 << 32
 @register_pass
 class LoopVersioning(OpPass):
     name = "version"
-    #: run after this pass when it changed the module (in a level's pipeline):
-    #: the copies of the loop hold invariant code again,
-    #: and the guard repeats what the loop computes
-    cleanup = ("licm", "cse", "dce")
+    #: run after this pass when it changed the module (in a level's pipeline): the copy
+    #: that starts at 0 or above has checks ``bce`` now decides, the copies of the loop
+    #: hold invariant code again, and the guard repeats what the loop computes
+    cleanup = ("bce", "licm", "cse", "dce")
 
     def visit(self, op: Operation) -> bool:
-        if not isinstance(op, ForOp) or constant_of(op.step) != (True, 1):
+        if not isinstance(op, ForOp):
+            return False
+        known, step = constant_of(op.step)
+        if known and step <= 0:
             return False
         if any(loop_regions(inner) for inner in op.body.walk()):   # not an innermost loop
             return False
-        if op.attributes.get("independent") and not op.attributes.get("strided"):
+        if step == 1 and op.attributes.get("independent") and not op.attributes.get("strided"):
             walked = _walked_axes(op)
             if walked:
                 _version_strides(op, walked, self.rewriter)
@@ -80,17 +95,30 @@ class LoopVersioning(OpPass):
                                  "the copy for unit strides has contiguous accesses and no overlap checks")
                 return True
         checks = {}
+        negative = False
         for inner in op.body.walk():
             if isinstance(inner, RaiseIfOp):
                 bound = _past_the_end(inner.cond, op)
                 if bound is not None:
                     checks[inner] = bound
-        if not checks:
+            negative = negative or _is_negative_test(inner, op)
+        if not (checks or negative):
             return False
-        _version(op, checks, self.rewriter)
-        remark(self, op, f"loop versioned: {len(checks)} index check(s) cannot fire when the loop stays "
-                         "inside the arrays, checked once before it")
+        _version(op, checks, negative, self.rewriter)
+        if checks:
+            remark(self, op, f"loop versioned: {len(checks)} index check(s) cannot fire when the loop stays "
+                             "inside the arrays, checked once before it")
+        if negative:
+            remark(self, op, "loop versioned: its index cannot be negative when the range starts at 0 or "
+                             "above, checked once before it")
         return True
+
+
+def _is_negative_test(op: Operation, loop: ForOp) -> bool:
+    """Whether ``op`` is ``i < 0`` for ``loop``'s induction variable ``i`` (the test of a
+    negative index that ``bce`` could not decide)."""
+    return (isinstance(op, LtOp) and op.operand(0) is loop.induction_var
+            and constant_of(op.operand(1)) == (True, 0))
 
 
 def _past_the_end(cond: Value, loop: ForOp) -> tuple[Value, int] | None:
@@ -114,22 +142,39 @@ def _past_the_end(cond: Value, loop: ForOp) -> tuple[Value, int] | None:
     return extent, offset
 
 
-def _version(loop: ForOp, checks: dict[RaiseIfOp, tuple[Value, int]], rewriter: Rewriter) -> None:
+def _version(loop: ForOp, checks: dict[RaiseIfOp, tuple[Value, int]], negative: bool, rewriter: Rewriter) -> None:
+    """``loop`` in an ``if`` on its ``checks`` not firing: the copy taken when they cannot
+    has them removed.  With ``negative`` the guard also asks that the range starts at 0 or
+    above, and that copy starts at ``max(lower, 0)`` (the same value there), which shows
+    ``bce`` (this pass's cleanup) that its index is never negative.  A step that is not a
+    constant is asked to be positive too (``i < upper`` on every trip needs it) and becomes
+    ``max(step, 1)`` in that copy."""
     loc = loop.loc
 
     def before(new: Operation) -> Value:
         return rewriter.insert_before(loop, new).result
 
-    inside = None
-    for extent, offset in dict.fromkeys(checks.values()):
-        limit = extent if offset == 0 else before(SubOp(extent, before(ConstantOp(offset, i64, loc=loc)), loc=loc))
-        fits = before(LeOp(loop.upper, limit, loc=loc))
-        inside = fits if inside is None else before(AndOp(inside, fits, loc=loc))
+    zero, one = (before(ConstantOp(c, i64, loc=loc)) for c in (0, 1))
+    tests = [before(LeOp(loop.upper, extent if offset == 0 else
+                         before(SubOp(extent, before(ConstantOp(offset, i64, loc=loc)), loc=loc)), loc=loc))
+             for extent, offset in dict.fromkeys(checks.values())]
+    if negative:
+        tests.append(before(GeOp(loop.lower, zero, loc=loc)))
+    variable_step = not constant_of(loop.step)[0]
+    if variable_step:
+        tests.append(before(GeOp(loop.step, one, loc=loc)))
+    inside = tests[0]
+    for test in tests[1:]:
+        inside = before(AndOp(inside, test, loc=loc))
     guard = rewriter.insert_before(loop, IfOp(inside, [r.type for r in loop.results], loc=loc))
     for result, new in zip(loop.results, guard.results):
         rewriter.replace_uses(result, new)
     fast = clone(loop, {})
     guard.then_block.append(fast)
+    if negative:
+        fast.set_operand(0, rewriter.insert_before(fast, MaxOp(loop.lower, zero, loc=loc)).result)
+    if variable_step:
+        fast.set_operand(2, rewriter.insert_before(fast, MaxOp(loop.step, one, loc=loc)).result)
     guard.then_block.append(YieldOp(list(fast.results), loc=loc))
     copies = dict(zip(loop.body.walk(), fast.body.walk()))   # the same structure, op for op
     for check in checks:

@@ -954,6 +954,75 @@ CASES = {
           }
           return %s
         }"""),
+    "bce decides i >= n inside range(k, n) for any n, not i < n + 1 (n + 1 may wrap around)": ("bce,fold,dce", """
+        func @f(%k: i64, %n: i64) -> i64 {
+          %one = const {value = 1} : i64
+          %z = const {value = 0} : i64
+          %s = for %k, %n, %one, %z : i64 {
+            ^(%i: i64, %acc: i64):
+            %past = ge %i, %n : bool
+            %m = add %n, %one : i64
+            %below = lt %i, %m : bool
+            %bad = or %past, %below : bool
+            raise_if %bad {exception = "IndexError", message = "out of range"}
+            yield %acc
+          }
+          return %s
+        }""", """
+        func @f(%k: i64, %n: i64) -> i64 {
+          %one = const {value = 1} : i64
+          %z = const {value = 0} : i64
+          %s = for %k, %n, %one, %z : i64 {
+            ^(%i: i64, %acc: i64):
+            %m = add %n, %one : i64
+            %below = lt %i, %m : bool
+            raise_if %below {exception = "IndexError", message = "out of range"}
+            yield %acc
+          }
+          return %s
+        }"""),
+    "bce bounds a loop whose step the bounds prove positive, and decides eq/ne": ("bce,fold,dce", """
+        func @f(%n: i64, %s: i64) -> i64 {
+          %one = const {value = 1} : i64
+          %two = const {value = 2} : i64
+          %z = const {value = 0} : i64
+          for %two, %n, %one {
+            ^(%i: i64):
+            %zero_step = eq %i, %z : bool
+            raise_if %zero_step {exception = "ValueError", message = "range() arg 3 must not be zero"}
+            %nonzero = ne %i, %z : bool
+            %zero = not %nonzero : bool
+            raise_if %zero {exception = "ValueError", message = "zero"}
+            for %s, %n, %i {
+              ^(%j: i64):
+              %past = ge %j, %n : bool
+              %at_n = eq %j, %n : bool
+              %neg = lt %j, %z : bool
+              %bad = or %past, %neg : bool
+              raise_if %bad {exception = "IndexError", message = "out of range"}
+              raise_if %at_n {exception = "ValueError", message = "n"}
+              yield
+            }
+            yield
+          }
+          return %z
+        }""", """
+        func @f(%n: i64, %s: i64) -> i64 {
+          %one = const {value = 1} : i64
+          %two = const {value = 2} : i64
+          %z = const {value = 0} : i64
+          for %two, %n, %one {
+            ^(%i: i64):
+            for %s, %n, %i {
+              ^(%j: i64):
+              %neg = lt %j, %z : bool
+              raise_if %neg {exception = "IndexError", message = "out of range"}
+              yield
+            }
+            yield
+          }
+          return %z
+        }"""),
     # ------------------------------------------------------------ inline
     "inline copies small non-recursive callees, never recursive ones": ("inline,fold,dce", """
         func @f(%x: i64) -> i64 {

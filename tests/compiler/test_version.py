@@ -6,7 +6,7 @@ import pytest
 from compiler import compile
 from compiler.passes.manager import PassManager
 from compiler.pipeline import CompileOptions, build_module
-from ir.types import ArrayType, f64
+from ir.types import ArrayType, f64, i64
 
 
 def relu_into(x, out):
@@ -47,6 +47,51 @@ def test_the_fast_copy_has_no_check_and_vectorizes():
     remarks = [str(r) for r in manager.remarks]
     assert any("[version] loop versioned: 1 index check(s)" in r for r in remarks)
     assert any("[vectorize] loop vectorized: " in r for r in remarks)
+
+
+def marked_from(out, start, step):
+    for j in range(start, len(out), step):
+        out[j] += 1.0
+    return out
+
+
+def sieve(n):
+    composite = np.zeros(n, np.bool_)
+    count = 0
+    for i in range(2, n):
+        if not composite[i]:
+            count += 1
+            for j in range(i * i, n, i):
+                composite[j] = True
+    return count
+
+
+@pytest.mark.parametrize("opt", [0, 3])
+def test_a_range_that_may_start_below_zero_behaves_as_in_cpython(opt):
+    f = compile(marked_from, opt=opt)
+    for start in (-9, -8, -3, -1, 0, 2, 7, 8, 20):
+        for step in (1, 2, 3, 5, -1, -2, 0):
+            want, got = np.zeros(8), np.zeros(8)
+            try:
+                expected = ("value", marked_from(want, start, step).tolist())
+            except (IndexError, ValueError) as err:
+                expected = (type(err).__name__, want.tolist())
+            try:
+                outcome_ = ("value", f(got, start, step).tolist())
+            except (IndexError, ValueError) as err:
+                outcome_ = (type(err).__name__, got.tolist())
+            assert outcome_ == expected, (start, step)
+    assert [compile(sieve, opt=opt)(n) for n in (0, 1, 2, 3, 10, 100, 1000)] == \
+        [sieve(n) for n in (0, 1, 2, 3, 10, 100, 1000)]
+
+
+def test_the_copy_that_starts_at_zero_or_above_has_no_check():
+    manager = PassManager(3, verify_each=True)
+    module, _ = build_module(sieve, [i64], None, CompileOptions(), [False], True, manager)
+    text = str(module)
+    assert text.count("raise_if") == 1 + 2    # one inner loop's copy keeps its check; np.zeros' two
+    assert any("[version] loop versioned: its index cannot be negative" in str(r) for r in manager.remarks)
+    assert "range() arg 3 must not be zero" not in text   # the step i >= 2 is proven
 
 
 # ---------------------------------------------------------------- unit strides
