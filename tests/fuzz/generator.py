@@ -942,8 +942,9 @@ class Generator:
                 rng = f"range({v} % 7, {v} % 7 + {r.randint(0, 4)})"
             else:
                 v = r.choice(ints)
-                step = r.choice(["1", "-1", "2", f"({v} % 3 - 1)"])   # the last can be 0: ValueError
-                rng = f"range({v} % 5, {r.randint(-4, 4)}, {step})"
+                # a step of the parameter's: 0 (ValueError), or positive; a start that may be negative
+                step = r.choice(["1", "-1", "2", f"({v} % 3 - 1)", f"({v} % 4 + 1)"])
+                rng = f"range({v} % 5{r.choice(['', ' - 3'])}, {r.randint(-4, 4)}, {step})"
             self.emit(depth, f"for {i} in {rng}:")
             inner = scope.child()
             inner.vars[i] = "int"
