@@ -21,6 +21,9 @@ Canonicalizations:
   compared in the narrower type (``cast(x: i32) > 0`` becomes ``x > 0`` on
   ``i32``): the same answer, and no cast left in loops the vectorizer wants to
   be of one element type;
+* ``isnan(sqrt(x))`` is ``isnan(x)`` where ``x`` is never below zero (a sum of
+  squares, :func:`never_negative`), and ``b and not b`` is False (``b or not b``
+  True): so ``math.sqrt``'s domain check of a distance goes;
 * the extent of an array a whole-array op made is the extent it was made with
   (the operand of ``array.map`` and ``array.reshape``, the count of
   ``array.subview``, the permuted extent of ``array.transpose``), so shapes
@@ -33,9 +36,9 @@ from typing import Any, Callable
 
 from ir.core import Operation, Value
 from ir.ops import (
-    AddOp, AndOp, ArrayDimOp, ArrayTransposeOp, CastOp, CompareOp, ConstantOp, DivOp, EqOp, FloorDivOp, ForOp, GeOp,
-    GtOp, IfOp, LeOp, LtOp, MaxOp, MinOp, MulOp, NeOp, OrOp, RaiseIfOp, SelectOp, ShlOp, ShrOp, SubOp, XorOp,
-    known_extent,
+    AddOp, AndOp, ArrayDimOp, ArrayTransposeOp, CastOp, CompareOp, ConstantOp, DivOp, EqOp, FloatTestOp, FloorDivOp,
+    ForOp, GeOp, GtOp, IfOp, LeOp, LtOp, MathOp, MaxOp, MinOp, MulOp, NeOp, NotOp, OrOp, RaiseIfOp, SelectOp, ShlOp,
+    ShrOp, SubOp, XorOp, known_extent,
 )
 from ir.interfaces import exact_in_single
 from ir.rewriting import Pattern, Rewriter, pattern
@@ -259,7 +262,6 @@ def _replace_by_constant(op: Operation, value: Any, rewriter: Rewriter) -> bool:
     return _replace(op, const.result, rewriter)
 
 
-#: the fold patterns, in the order they are tried on an op
 @pattern(ArrayDimOp)
 def _extent_known(op: ArrayDimOp, rewriter: Rewriter) -> bool:
     """The extent of an array an ``array.map`` made is its extent operand; of an
@@ -278,7 +280,73 @@ def _extent_known(op: ArrayDimOp, rewriter: Rewriter) -> bool:
     return False
 
 
+@pattern(FloatTestOp)
+def _nan_of_a_square_root(op: FloatTestOp, rewriter: Rewriter) -> bool:
+    """``isnan(sqrt(x))`` is ``isnan(x)`` where ``x`` is never below zero (a sum of squares):
+    then ``math.sqrt``'s domain check, ``isnan(sqrt(x)) and not isnan(x)``, is
+    :func:`_both_ways` false."""
+    root = op.operand(0).owner
+    if op.fn != "isnan" or not (isinstance(root, MathOp) and root.fn == "sqrt") \
+            or not never_negative(root.operand(0)):
+        return False
+    test = rewriter.insert_before(op, FloatTestOp("isnan", root.operand(0), loc=op.loc))
+    return _replace(op, test.result, rewriter)
+
+
+@pattern(AndOp, OrOp)
+def _both_ways(op: Operation, rewriter: Rewriter) -> bool:
+    """``b and not b`` is False, ``b or not b`` True (bools)."""
+    x, y = op.operands
+    if not _is_bool(x.type):
+        return False
+    if any(isinstance(b.owner, NotOp) and b.owner.operand(0) is a for a, b in ((x, y), (y, x))):
+        return _replace_by_constant(op, isinstance(op, OrOp), rewriter)
+    return False
+
+
+def never_negative(value: Value) -> bool:
+    """Whether the float ``value`` is never below zero (it may be NaN, or -0.0): a constant
+    that is not, ``x * x``, a sum, product or quotient of such values, ``fabs``, ``sqrt`` or
+    ``exp`` of anything, and a loop-carried value that starts so and stays so (``s += t * t``:
+    proven assuming it of the carried value during a trip, which induction over the trips
+    justifies; the answers found on the way are kept for this one question, so shared
+    operands are looked at once)."""
+    found: dict[Value, bool] = {}
+
+    def holds(v: Value) -> bool:
+        if v not in found:
+            found[v] = True            # assumed while its loop is looked at (a carried value)
+            found[v] = _never_negative(v, holds)
+        return found[v]
+
+    return holds(value)
+
+
+def _never_negative(value: Value, holds: Callable[[Value], bool]) -> bool:
+    owner = value.owner
+    known, c = constant_of(value)
+    if known:
+        return isinstance(c, float) and not c < 0.0
+    if not isinstance(value.type, FloatType):
+        return False
+    if isinstance(owner, MathOp):
+        return owner.fn in ("fabs", "sqrt", "exp")
+    if isinstance(owner, MulOp) and owner.operand(0) is owner.operand(1):
+        return True
+    if isinstance(owner, (AddOp, MulOp, DivOp)):
+        return all(holds(v) for v in owner.operands)
+    if isinstance(owner, ForOp):                                  # the value after the last trip
+        loop, carried = owner, value.index
+    elif isinstance(owner, Operation) or not isinstance(value.block.parent_op, ForOp) or value.index == 0:
+        return False
+    else:                                                         # the value during a trip
+        loop, carried = value.block.parent_op, value.index - 1
+    return holds(loop.body.args[1 + carried]) if loop.body.args[1 + carried] is not value else \
+        holds(loop.inits[carried]) and holds(loop.body.terminator.operand(carried))
+
+
+#: the fold patterns, in the order they are tried on an op
 PATTERNS: tuple[Pattern, ...] = (
     _check_that_never_fires, _select_known, _if_known, _loop_without_trips,
-    _evaluate, _identity, _beyond_the_type, _compare_narrower, _extent_known,
+    _evaluate, _identity, _beyond_the_type, _compare_narrower, _extent_known, _nan_of_a_square_root, _both_ways,
 )

@@ -7,8 +7,10 @@ at with a ``# <-`` comment.  Run-time errors must be CPython's exception and
 message, raised from a frame of the line (``kernels.py:LINE``) as the traceback's last.
 """
 import builtins
+import math
 import sys
 
+import numpy as np
 import pytest
 
 from compiler import compile, py_call
@@ -358,3 +360,45 @@ def test_math_functions_raise_where_cpython_does(name):
         else:
             got = compiled(x)
             assert got == want or (math.isnan(got) and math.isnan(want)), (name, x, got, want)
+
+
+def _root_of_squares(x):
+    s = 0.0
+    for v in x:
+        s += v * v
+    return math.sqrt(s)
+
+
+def _root_of_squares_from(x, start):
+    s = start
+    for v in x:
+        s += v * v
+    return math.sqrt(s)
+
+
+def _root_of_a_difference(x):
+    s = 0.0
+    for v in x:
+        s += v * v
+    return math.sqrt(s - 1.0)
+
+
+@pytest.mark.parametrize("kernel", [_root_of_squares, _root_of_squares_from, _root_of_a_difference])
+def test_the_square_root_of_a_sum_of_squares_raises_only_where_cpython_does(kernel):
+    """The domain check of ``math.sqrt`` goes where its argument cannot be below zero (a sum
+    of squares from 0.0), and stays where it can (another start, a difference)."""
+    compiled = compile(kernel)
+    starts = (0.0, 2.0, -0.0, -1.0, -100.0) if kernel is _root_of_squares_from else (None,)
+    for x in (np.array([]), np.array([0.5, -2.0]), np.array([0.25]), np.array([np.nan]), np.array([np.inf, 1.0])):
+        for start in starts:
+            args = (x,) if start is None else (x, start)
+            try:
+                want = kernel(*args)
+            except ValueError as err:
+                with pytest.raises(ValueError, match=str(err)):
+                    compiled(*args)
+            else:
+                got = compiled(*args)
+                assert got == want or (math.isnan(got) and math.isnan(want)), (x, start, got, want)
+    checks = compiled.inspect_ir(stage="optimized").count("math domain error")
+    assert checks == (0 if kernel is _root_of_squares else 1)
