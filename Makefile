@@ -23,12 +23,13 @@ $(STAMP): pyproject.toml
 
 # two workers on the 2-core machines: about 8 minutes.  The slowest parametrizations (more
 # dtypes, layouts, orders and fuzz programs of tests that keep a case here; marked long,
-# tests/long.py) run in test-long only
+# tests/long.py) run in test-long only.  An idle worker takes tests from the busy one's
+# queue (worksteal): the suite's few tests of 20 to 60 s otherwise leave one waiting
 test: $(STAMP)
-	$(PY) -m pytest -n 2 tests -m "not long"
+	$(PY) -m pytest -n 2 --dist worksteal tests -m "not long"
 
 test-long: $(STAMP)
-	$(PY) -m pytest -n 2 tests -m long
+	$(PY) -m pytest -n 2 --dist worksteal tests -m long
 
 demo: $(STAMP)
 	$(PY) examples/demo.py

@@ -13,7 +13,8 @@ uint8..uint64, float32, float64, complex64, complex128), 1 to 4 dimensions,
 C- and Fortran-ordered arrays and strided views (``a[::2]``, ``a[::-1]``,
 ``a.T``, ``a[:, ::3]``), with sizes 0, 1 and a few dozen.  Each dtype runs
 C-contiguous and as a view with a stride; one dtype per kernel runs in
-every layout.
+every layout.  ``make test`` runs each kernel's first case at -O0 and all its
+cases at -O3; ``make test-long`` the other cases at -O0.
 
 NumPy computes some transcendental functions with its own vectorised code
 (on this kind of CPU: AVX-512), which differs from the C library by a few
@@ -28,6 +29,8 @@ import functools
 
 import numpy as np
 import pytest
+
+from tests.long import LONG
 
 from tests.e2e.support import OPT_LEVELS, CompiledCache
 
@@ -371,8 +374,18 @@ family(K.plus_constants, ("int16", "int32", "uint64"), (1, 37), ("C",), kind="sm
 
 
 # ------------------------------------------------------------------ the differential test
-PARAMS = [pytest.param(kernel, make, ulps, opt, id=f"{kernel.__name__}[{label}]-O{opt}")
-          for kernel, label, make, ulps in CASES for opt in OPT_LEVELS]
+def _params() -> list:
+    """Every case at each level; ``make test`` runs a kernel's other cases at -O3 only (its
+    first case at -O0 too), ``make test-long`` them at -O0."""
+    first = {}
+    for kernel, label, make, ulps in CASES:
+        first.setdefault(kernel, label)
+    return [pytest.param(kernel, make, ulps, opt, id=f"{kernel.__name__}[{label}]-O{opt}",
+                         marks=LONG if opt == 0 and first[kernel] != label else ())
+            for kernel, label, make, ulps in CASES for opt in OPT_LEVELS]
+
+
+PARAMS = _params()
 
 
 @pytest.mark.parametrize("kernel, make_args, ulps, opt", PARAMS)
