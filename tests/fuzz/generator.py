@@ -132,7 +132,7 @@ class Generator:
         self.oob = self.r.random() < 0.2       # indices that may be out of range
         self.lines: list[str] = []
         self.uses_random = False                  # np.random in an expression: the program imports numpy
-        self.uses_math = False                    # math.comb in an expression: the program imports math
+        self.uses_math = False                    # math.comb or math.sqrt: the program imports math
         self.uses_operator = False                # operator.add(...) in an expression: the program imports operator
         self.spelling = random.Random(f"spelling-{seed}")   # operator functions, bin/hex/oct: draws of their own
         self.lists = random.Random(f"lists-{seed}")         # list statements: draws of their own
@@ -327,7 +327,7 @@ class Generator:
                 return self.array_read(scope, "f64[]", depth)
             return self.float_literal()
         kind = r.choice(["bin"] * 6 + ["mixed", "pow", "abs", "minmax", "ternary", "unary", "fromint",
-                                       "truediv", "andor", "call", "random"])
+                                       "truediv", "andor", "call", "random", "sqrt"])
         if self.in_prange and kind in ("call", "random") or kind == "random" and not self.draws:
             kind = "bin"
         if kind == "random":
@@ -360,6 +360,15 @@ class Generator:
             return f"({base} ** {k})"
         if kind == "abs":
             return f"abs({self.float_expr(scope, depth + 1)})"
+        if kind == "sqrt":   # of a square, a sum of squares (whose domain check goes), or anything (ValueError)
+            self.uses_math = True
+            names = scope.of_type("float")
+            v = r.choice(names) if names else self.float_expr(scope, depth + 1)
+            w = r.choice(names) if names else self.float_literal()
+            forms = [f"math.sqrt({v} * {v})", f"math.sqrt({v} * {v} + {w} * {w})", f"math.sqrt(abs({v}))"]
+            if not self.in_try:
+                forms.append(f"math.sqrt({self.float_expr(scope, depth + 1)})")
+            return r.choice(forms)
         if kind == "minmax":
             n = r.choice([2, 2, 3])
             return f"{r.choice(['min', 'max'])}({', '.join(self.float_expr(scope, depth + 1) for _ in range(n))})"
