@@ -306,7 +306,7 @@ def _both_ways(op: Operation, rewriter: Rewriter) -> bool:
 
 def never_negative(value: Value) -> bool:
     """Whether the float ``value`` is never below zero (it may be NaN, or -0.0): a constant
-    that is not, ``x * x``, a sum, product or quotient of such values, ``fabs``, ``sqrt`` or
+    that is not, ``x * x``, a sum or product of such values, ``fabs``, ``sqrt`` or
     ``exp`` of anything, and a loop-carried value that starts so and stays so (``s += t * t``:
     proven assuming it of the carried value during a trip, which induction over the trips
     justifies; the answers found on the way are kept for this one question, so shared
@@ -333,7 +333,7 @@ def _never_negative(value: Value, holds: Callable[[Value], bool]) -> bool:
         return owner.fn in ("fabs", "sqrt", "exp")
     if isinstance(owner, MulOp) and owner.operand(0) is owner.operand(1):
         return True
-    if isinstance(owner, (AddOp, MulOp, DivOp)):
+    if isinstance(owner, (AddOp, MulOp)):   # not a quotient: 1.0 / -0.0 is -inf (NumPy scalars)
         return all(holds(v) for v in owner.operands)
     if isinstance(owner, ForOp):                                  # the value after the last trip
         loop, carried = owner, value.index

@@ -402,3 +402,19 @@ def test_the_square_root_of_a_sum_of_squares_raises_only_where_cpython_does(kern
                 assert got == want or (math.isnan(got) and math.isnan(want)), (x, start, got, want)
     checks = compiled.inspect_ir(stage="optimized").count("math domain error")
     assert checks == (0 if kernel is _root_of_squares else 1)
+
+
+def _root_of_a_quotient(d):
+    s = np.float64(2.0) / np.sqrt(d)     # NumPy's division: -inf for d = -0.0 (its root is -0.0)
+    s += 1.0
+    return math.sqrt(s)
+
+
+def test_a_quotient_is_no_sum_of_squares():
+    """``2.0 / -0.0`` is -inf under NumPy's error model: the square root's domain check stays."""
+    compiled = compile(_root_of_a_quotient, error_model="numpy")
+    with np.errstate(divide="ignore"), pytest.raises(ValueError, match="math domain error"):
+        _root_of_a_quotient(np.float64(-0.0))
+    with np.errstate(divide="ignore"), pytest.raises(ValueError, match="math domain error"):
+        compiled(np.float64(-0.0))
+    assert compiled(np.float64(2.0)) == _root_of_a_quotient(np.float64(2.0))
