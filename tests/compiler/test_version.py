@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from bench.kernels.scalar import sieve
 from compiler import compile
 from compiler.passes.manager import PassManager
 from compiler.pipeline import CompileOptions, build_module
@@ -53,17 +54,6 @@ def marked_from(out, start, step):
     for j in range(start, len(out), step):
         out[j] += 1.0
     return out
-
-
-def sieve(n):
-    composite = np.zeros(n, np.bool_)
-    count = 0
-    for i in range(2, n):
-        if not composite[i]:
-            count += 1
-            for j in range(i * i, n, i):
-                composite[j] = True
-    return count
 
 
 @pytest.mark.parametrize("opt", [0, 3])
