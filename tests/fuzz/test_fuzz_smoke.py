@@ -1,7 +1,7 @@
-"""A fixed-seed smoke run of the differential fuzzer: ``make test`` runs 20 generated
-programs with float64/int64 array inputs and 6 with inputs of every dtype (30% of them
+"""A fixed-seed smoke run of the differential fuzzer: ``make test`` runs 10 generated
+programs with float64/int64 array inputs and 4 with inputs of every dtype (30% of them
 whole-array programs, which compile longer); ``make test-long`` (``-m long``) runs the next
-190 and 54, so that the two together run the 270 programs the smoke once had (long runs:
+200 and 56, so that the two together run the 270 programs the smoke once had (long runs:
 ``make fuzz``, and the fuzzer in the background while one works).
 
 Each program runs under CPython and compiled at -O0 and -O3 (and without
@@ -26,8 +26,8 @@ BATCH = 15
 
 
 @pytest.mark.parametrize("seed, start, count, dtypes", [
-    ("smoke", 0, 20, "64"), ("smoke-all", 0, 6, "all"),
-    pytest.param("smoke", 20, 190, "64", marks=LONG), pytest.param("smoke-all", 6, 54, "all", marks=LONG),
+    ("smoke", 0, 10, "64"), ("smoke-all", 0, 4, "all"),
+    pytest.param("smoke", 10, 200, "64", marks=LONG), pytest.param("smoke-all", 4, 56, "all", marks=LONG),
 ])
 def test_fuzz_smoke(seed, start, count, dtypes):
     size = math.ceil(count / (2 * math.ceil(count / (2 * BATCH))))
