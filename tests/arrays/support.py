@@ -252,10 +252,22 @@ def _library_outcome(fn, args):
 def check_against_numpy(kernel, *args, exact=True, opt=3):
     """Compiled ``kernel(*args)`` gives NumPy's results (dtype, shape, and values: bit for bit
     with zeros' signs with ``exact``, else to rounding) or raises NumPy's exception with its
-    message (plus the source line)."""
+    message (plus the source line).  The kernel is compiled once per level for all the checks
+    of a test process (a compile costs more than the calls; each new argument signature still
+    compiles once)."""
+    check_compiled(kernel, _compiled(kernel, opt), args, exact)
+
+
+_COMPILED_KERNELS: dict = {}
+
+
+def _compiled(kernel, opt):
     from compiler import compile
 
-    check_compiled(kernel, compile(kernel, opt=opt), args, exact)
+    key = (kernel, opt)
+    if key not in _COMPILED_KERNELS:
+        _COMPILED_KERNELS[key] = compile(kernel, opt=opt)
+    return _COMPILED_KERNELS[key]
 
 
 def check_compiled(kernel, compiled, args, exact=True):
