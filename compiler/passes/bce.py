@@ -66,12 +66,11 @@ def bounds(value: Value) -> tuple[Affine, Affine]:
     loop = _loop_of_induction_variable(base)
     if loop is None:
         return exact, exact
-    (lower, _), (_, upper) = bounds(loop.lower), bounds(loop.upper)
+    (lower_least, lower_greatest), (upper_least, upper_greatest) = bounds(loop.lower), bounds(loop.upper)
     if _step_sign(loop) > 0:
-        least, greatest = lower, upper.plus(-1)
+        least, greatest = lower_least, upper_greatest.plus(-1)
     else:
-        (_, lower), (upper, _) = bounds(loop.lower), bounds(loop.upper)
-        least, greatest = upper.plus(1), lower
+        least, greatest = upper_least.plus(1), lower_greatest
     least, greatest = computed_plus(least, offset), computed_plus(greatest, offset)
     if not (_fits(least) and _fits(greatest)):   # the run-time value would wrap around
         return exact, exact
