@@ -31,7 +31,8 @@ signature defines is renamed to be unique in the library: its C entry to
 engine optimizes that module for the host CPU (the machine code is for this
 machine's CPU features; LLVM's level is the command's ``-O``, our passes run as each
 function's options say) with the memory count helpers ``<name>_meminfo_incref`` /
-``<name>_meminfo_decref`` linked in once, and the system's linker makes it the
+``<name>_meminfo_decref`` (and ``<name>_meminfo_owner``, which the package's Python
+calls box array results with) linked in once, and the system's linker makes it the
 library (``runtime.sharedlib``).
 
 The C ABI (the header says it too): ``int32_t entry(void *ret, int64_t *errargs,
@@ -111,7 +112,7 @@ class AotError(Exception):
 
 
 #: reference kinds the package's loader resolves (``compiler.aot_runtime._resolve``)
-_LOADABLE_KINDS = ("const", "str", "import", "dtype", "tp_alloc", "numpy_api", "entry")
+_LOADABLE_KINDS = ("const", "str", "import", "dtype", "tp_alloc", "numpy_api", "entry", "memory")
 #: ops whose code points into the compiling process: what to do instead
 _REFUSED_OPS = {
     "py.call": "it calls back into Python at run time (print, a function run by the interpreter); "
@@ -191,7 +192,7 @@ def build(path: str, signatures: Sequence[str], out_dir: str, name: str | None =
     manifest = {
         "name": name, "library": library, "python": list(sys.version_info[:2]),
         "numpy_major": int(__import__("numpy").__version__.split(".")[0]), "errargs_slots": ERRARGS_SLOTS,
-        "decref": f"{name}_meminfo_decref", "functions": functions,
+        "decref": f"{name}_meminfo_decref", "new_owner": f"{name}_meminfo_owner", "functions": functions,
     }
     for data in functions:
         data["signatures"] = [_signature_data(c) for c in compiled if c.function == data["name"]]
@@ -379,9 +380,7 @@ def _loadable(references: Any, func: str, text: str) -> list:
         if descriptor is None and type(ref.obj).__module__.startswith("numpy") and hasattr(ref.obj, "char"):
             descriptor = ("dtype", ref.obj.char)   # a second built-in dtype of a type (int64: 'l' and 'q')
         kind = descriptor[0] if descriptor else None
-        if descriptor == ("import", "runtime.memory", "MemInfoOwner"):
-            descriptor = ("owner",)
-        elif kind == "numpy_api":
+        if kind == "numpy_api":
             descriptor = ("numpy_api", descriptor[1], _ARRAY_API_SLOTS[descriptor[1]])
         elif kind == "import" and not (descriptor[1] in ("builtins", "numpy") or descriptor[1].startswith("numpy.")):
             kind = None
@@ -480,10 +479,11 @@ def _link(compiled: list[_Compiled], name: str, path: str, opt: int) -> None:
     """One LLVM module of every signature's kernel and wrapper, each signature's symbols
     renamed (see the module docstring), optimized and linked as the library ``path``."""
     from runtime.engine import get_engine
-    from runtime.memory import helpers_ir
+    from runtime.memory import HELPERS, helpers_ir
 
     entries = [f"{name}_{c.function}" if c.index == 0 else f"{name}_{c.function}_{c.index}" for c in compiled]
-    entries += [f"{name}_meminfo_incref", f"{name}_meminfo_decref"]
+    helper_names = tuple(f"{name}_{helper}" for helper in HELPERS)
+    entries += helper_names
     clash = sorted({e for e in entries if entries.count(e) > 1})
     if clash:
         raise AotError(f"two C symbols of the library would be named {clash[0]} (a function's entry, the k-th "
@@ -493,7 +493,7 @@ def _link(compiled: list[_Compiled], name: str, path: str, opt: int) -> None:
         machine = engine._pic_machine(0 if opt == 0 else 3)
         combined, cold = _combined(compiled, name, machine)
         text = str(combined)
-    helpers = helpers_ir((f"{name}_meminfo_incref", f"{name}_meminfo_decref"))
+    helpers = helpers_ir(helper_names)
     needs = engine.shared_object(text, path, opt, name, True, tuple(cold), [helpers])
     if needs:   # _refuse_private_libraries saw them first
         raise AotError(f"the library needs {', '.join(needs)}, which the package cannot load")

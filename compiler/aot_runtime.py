@@ -15,7 +15,8 @@ accepts:
   from) is filled from its descriptor: ``("const", "True")``, ``("str", text)``,
   ``("import", module, qualname)`` (``builtins`` and NumPy only),
   ``("dtype", str)``, ``("tp_alloc", dtype)``, ``("numpy_api", name, slot)``,
-  ``("owner",)`` (:class:`MemInfoOwner`) and ``("entry", "raiser" | "boxer")``;
+  ``("memory", "new_owner")`` (the library's ``<name>_meminfo_owner``) and
+  ``("entry", "raiser" | "boxer")``;
 * each function is one CPython builtin per signature (``METH_FASTCALL |
   METH_KEYWORDS``, made with ``PyCFunction_NewEx`` from the wrapper symbol),
   chained through their fallback pointers: a call whose arguments are not of the
@@ -26,9 +27,10 @@ accepts:
 * a non-zero status raises the exception of the specialisation's error-site
   table (stored as data in ``manifest.json``) with its message, from a frame of
   its source line;
-* an array result with a block of its own is handed to NumPy without a copy;
-  :class:`MemInfoOwner` gives the block's reference back (the library's
-  ``<name>_meminfo_decref``) when the last array over it dies.
+* an array result with a block of its own is handed to NumPy without a copy; its
+  owner -- a capsule of the library's ``<name>_meminfo_owner`` on the native path,
+  a :class:`MemInfoOwner` on the Python one -- gives the block's reference back
+  (the library's ``<name>_meminfo_decref``) when the last array over it dies.
 """
 from __future__ import annotations
 
@@ -398,8 +400,8 @@ def _resolve(descriptor: list, parts: dict) -> tuple[int, Any]:
             obj = getattr(obj, part)
     elif kind == "dtype":
         obj = np.dtype(args[0])
-    elif kind == "owner":
-        obj = MemInfoOwner
+    elif kind == "memory":
+        return parts[args[0]], None
     elif kind == "entry":
         obj = parts[args[0]]
     elif kind == "tp_alloc":
@@ -433,6 +435,7 @@ def load(name: str, directory: str) -> dict[str, Callable]:
     _check_process(name, manifest)
     library = ctypes.CDLL(os.path.join(directory, manifest["library"]), mode=os.RTLD_NOW | os.RTLD_LOCAL)
     _meminfo_decref = ctypes.CFUNCTYPE(None, ctypes.c_void_p)((manifest["decref"], library))
+    new_owner = ctypes.cast(getattr(library, manifest["new_owner"]), ctypes.c_void_p).value
     functions: dict[str, Callable] = {}
     for function in manifest["functions"]:
         specs = function["signatures"]
@@ -444,7 +447,7 @@ def load(name: str, directory: str) -> dict[str, Callable]:
         natives = []
         for spec in specs:
             raiser, boxer = _raiser(spec["error_sites"], manifest["errargs_slots"]), _boxer(spec["result"])
-            parts = {"raiser": raiser, "boxer": boxer}
+            parts = {"raiser": raiser, "boxer": boxer, "new_owner": new_owner}
             keep = [raiser, boxer, *_fill(library, spec["kernel_references"], parts)]
             natives += [_Native(library, function["name"], doc, native, parts, keep, name)
                         for native in spec["natives"]]

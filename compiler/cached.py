@@ -169,14 +169,14 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
              "defaults": lambda: py_func.__defaults__, "kwdefaults": lambda: py_func.__kwdefaults__,
              "kwdefaults_version": lambda: _dict_version(py_func.__kwdefaults__),
              "default": lambda name: parameters[name].default}
+    library = open_library()
+    provide_helpers(library)   # first: the call wrapper's references name one of them
     resolved = [(symbol, resolve(descriptor, parts)) for symbol, descriptor in manifest["references"]
                 if descriptor[0] != "distribution"]
-    library = open_library()
     resolved += [(symbol, (library.address(descriptor[1]), None)) for symbol, descriptor in manifest["references"]
                  if descriptor[0] == "distribution"]   # copied into the library (``_Store``)
     for symbol, (address, _) in resolved:
         write_pointer(library.address(symbol), address)
-    provide_helpers(*(library.address(name) for name in CACHED_HELPERS), library)
     keep = [boxer, raiser, *(obj for _, (_, obj) in resolved if obj is not None)]
     wrapper = None
     if manifest["wrapper"] and native and _native_binding(key, binding) is not False:   # as it was built

@@ -53,7 +53,8 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    scalar type's ``tp_alloc``, then the value stored after the object header
    (the layout checked once per type on real scalars); an array result with a
    block of its own (a non-null meminfo) through NumPy's C API, as NumPy's own
-   functions make arrays: a ``MemInfoOwner`` for the block,
+   functions make arrays: an owner of the block (a capsule, made natively:
+   ``runtime.memory.helpers_ir``),
    ``PyArray_NewFromDescr`` over the result's data, shape and strides, and
    ``PyArray_SetBaseObject`` to the owner; it hands any
    other result (tuples, views of arguments) to a Python boxer,
@@ -163,7 +164,7 @@ from ir.types import (
 )
 from runtime.boxing import ArgPacker, ResultUnpacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
-from runtime.memory import MemInfoOwner
+from runtime.memory import new_owner_address
 
 from .callees import FUNCTION, FunctionArgument
 from .references import References
@@ -586,7 +587,6 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry: s
         f"@{FALLBACK_SYMBOL} = global ptr null, align 8",
         _c_string("error_format", "iL"),
         _c_string("box_format", "L" + "O" * nargs),
-        _c_string("owner_format", "L"),
         _DECLARATIONS,
         *declared,
         f"define ptr @{WRAPPER_SYMBOL}(ptr %self, ptr %args, i64 %nargsf, ptr %kwnames) noinline {{",
@@ -854,16 +854,15 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
 
 def _box_owned_array(f: _Text, t: ArrayType) -> None:
     """An array result with a block of its own becomes a NumPy array over it, whose base is a
-    ``MemInfoOwner`` holding the result's reference (the native code returns from here); a
-    result without one goes on to the boxer."""
+    capsule holding the result's reference (``runtime.memory.new_owner_address``; the native
+    code returns from here); a result without one goes on to the boxer."""
     api = _numpy_array_api()
     layout = memory_ctype(t)
     native, other = f.label(), f.label()
     meminfo = f.field("%ret", layout.meminfo.offset, "ptr")
     f.emit(f"br i1 {f.value(f'icmp ne ptr {meminfo}, null')}, label %{native}, label %{other}")
     f.block(native)
-    owner = f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {f.pointer(MemInfoOwner)}, "
-                    f"ptr @owner_format, i64 {f.value(f'ptrtoint ptr {meminfo} to i64')})")
+    owner = f.value(f"call ptr {f.address(new_owner_address(), ('memory', 'new_owner'))}(ptr {meminfo})")
     made = f.label()
     f.emit(f"br i1 {f.value(f'icmp eq ptr {owner}, null')}, label %failed, label %{made}")
     f.block(made)

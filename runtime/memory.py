@@ -8,11 +8,14 @@ layout and the code that changes the count are defined in
 is null for arrays that compiled code did not allocate (NumPy arrays lent by
 the caller).
 
-A result array reaches Python holding one reference.  :class:`MemInfoOwner`
-owns it and gives it back when it dies; :func:`array_from_result` wraps the
-data in a NumPy array *without copying*: the array's ``base`` is a small
-object exposing ``__array_interface__`` that keeps the owner alive, so the
-memory is freed exactly when the last NumPy view of it goes away.
+A result array reaches Python holding one reference.  An owner holds it and
+gives it back when it dies, so the memory is freed exactly when the last
+NumPy view of it goes away.  The native call path (``compiler.fastcall``)
+makes the NumPy array itself, its ``base`` a capsule that native code makes
+and releases (:func:`helpers_ir`); the Python path's
+:func:`array_from_result` wraps the data *without copying* in a NumPy array
+whose ``base`` is a small object exposing ``__array_interface__`` that keeps
+a :class:`MemInfoOwner` alive.
 
 Decision on the count.  Once Python owns a reference, compiled code could
 only change the same count through another reference -- a second result
@@ -22,7 +25,7 @@ of a ``c_int64`` view is not atomic (a thread switch can fall between the
 read and the write, and compiled code in another thread does not take the
 GIL).  The decrement is therefore the same atomic instruction compiled code
 uses (:func:`runtime.abi.emit_incref`/:func:`~runtime.abi.emit_decref`, in a
-two-function helper module, ``meminfo_incref``/``meminfo_decref``,
+helper module, ``meminfo_incref``/``meminfo_decref``, with the capsules' maker and destructor,
 JIT-compiled by the process's engine when the first owner is created -- never
 from ``__del__``, which the garbage collector may run while the engine's lock
 is held).  The ``c_int64`` view serves only to *read* the count
@@ -39,13 +42,15 @@ from typing import Any, Callable, Sequence
 from .abi import HEADER_SIZE, emit_decref, emit_incref
 
 __all__ = ["HEADER_SIZE", "MemInfoOwner", "array_from_result", "refcount", "incref", "decref",
-           "live_owners", "data_pointer_function", "stored_array", "array_parts", "lending"]
+           "live_owners", "new_owner_address", "owned_block", "data_pointer_function", "stored_array", "array_parts", "lending"]
 
 _REFCOUNT_FUNCTION = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _helpers_lock = threading.Lock()
 _library: Any = None
 _incref: Any = None
 _decref: Any = None
+_new_owner = 0
+_owner_counts: Any = None
 
 # owners created and released (``next`` on ``itertools.count`` is atomic under the GIL)
 _created = itertools.count()
@@ -65,42 +70,68 @@ def _numpy() -> Any:
 
 
 def _load_helpers() -> None:
-    """JIT-compile the count helpers once (never called from ``__del__``)."""
-    global _library, _incref, _decref
+    """JIT-compile the helpers once (never called from ``__del__``)."""
     if _decref is not None:
         return
     with _helpers_lock:
         if _decref is None:
             from .engine import get_engine
 
-            library = get_engine().compile(helpers_ir(), opt_level=0, name="meminfo")
-            _incref = _REFCOUNT_FUNCTION(library.address("meminfo_incref"))
-            _decref = _REFCOUNT_FUNCTION(library.address("meminfo_decref"))
-            _library = library  # keeps the code alive
+            _take_helpers(get_engine().compile(helpers_ir(), opt_level=0, name="meminfo"), HELPERS)
 
 
-def provide_helpers(incref_address: int, decref_address: int, library: Any) -> None:
-    """Take the count helpers from a library loaded from the disk cache, which carries them
+def provide_helpers(library: Any) -> None:
+    """Take the helpers from a library loaded from the disk cache, which carries them
     (:func:`helpers_ir` with :data:`CACHED_HELPERS`), so that a process whose code all came
     from the cache never starts LLVM for them."""
-    global _library, _incref, _decref
     with _helpers_lock:
         if _decref is None:
-            _incref = _REFCOUNT_FUNCTION(incref_address)
-            _decref = _REFCOUNT_FUNCTION(decref_address)
-            _library = library
+            _take_helpers(library, CACHED_HELPERS)
 
 
-#: the names of the count helpers in a library stored in the disk cache (``compiler.cached``)
-CACHED_HELPERS = ("pyjit_meminfo_incref", "pyjit_meminfo_decref")
+def _take_helpers(library: Any, names: tuple[str, str, str, str]) -> None:
+    """Decision: the helpers' library is never freed (one reference to it is leaked).  The
+    owner capsules' destructor is its code, and an array may die after this module's
+    globals are gone, while the interpreter shuts down: freed code would crash it then."""
+    global _library, _incref, _decref, _new_owner, _owner_counts
+    _library = library
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(library))
+    _incref = _REFCOUNT_FUNCTION(library.address(names[0]))
+    _new_owner = library.address(names[2])
+    _owner_counts = (ctypes.c_int64 * 2).from_address(library.address(_counts_symbol(names)))
+    _decref = _REFCOUNT_FUNCTION(library.address(names[1]))   # set last: it says the others are
 
 
-def helpers_ir(names: tuple[str, str] = ("meminfo_incref", "meminfo_decref")) -> str:
-    """``void incref(ptr)`` and ``void decref(ptr)`` under ``names``: the count changes of compiled code."""
+#: the names of the helpers: ``incref``, ``decref``, ``new_owner`` and its capsules' destructor
+HELPERS = ("meminfo_incref", "meminfo_decref", "meminfo_owner", "meminfo_owner_release")
+#: the names of the helpers in a library stored in the disk cache (``compiler.cached``)
+CACHED_HELPERS = ("pyjit_meminfo_incref", "pyjit_meminfo_decref", "pyjit_meminfo_owner",
+                  "pyjit_meminfo_owner_release")
+#: the name of the capsules that own a block (``PyCapsule_GetPointer`` checks it)
+OWNER_CAPSULE = b"pyjit.block"
+
+
+def _counts_symbol(names: tuple[str, ...]) -> str:
+    return f"{names[2]}_counts"
+
+
+def helpers_ir(names: tuple[str, str, str, str] = HELPERS) -> str:
+    """The helpers under ``names``: ``void incref(ptr)`` and ``void decref(ptr)``, the count
+    changes of compiled code; ``PyObject *new_owner(ptr meminfo)``, a capsule that takes
+    over one reference to the block (NULL with Python's exception set if no capsule can be
+    made: the reference is then given back), and ``void release(PyObject *)``, the capsule's
+    destructor, which gives it back.  The global ``<new_owner>_counts`` (``i64[2]``) counts
+    the capsules made and released.
+
+    Decision: the owner of an array result that the native call path boxes
+    (``compiler.fastcall``) is such a capsule, made and released by native code alone.
+    A :class:`MemInfoOwner` costs a Python ``__init__``, a ``__del__`` and a ctypes call:
+    about 2 us an array, where ``np.empty(16)`` takes 0.5."""
     from llvmlite import ir as lir
 
     module = lir.Module(name="meminfo")
-    signature = lir.FunctionType(lir.VoidType(), [lir.PointerType()])
+    ptr, i64 = lir.PointerType(), lir.IntType(64)
+    signature = lir.FunctionType(lir.VoidType(), [ptr])
     free = lir.Function(module, signature, "free")
     incref = lir.Function(module, signature, names[0])
     b = lir.IRBuilder(incref.append_basic_block("entry"))
@@ -110,7 +141,56 @@ def helpers_ir(names: tuple[str, str] = ("meminfo_incref", "meminfo_decref")) ->
     b = lir.IRBuilder(decref.append_basic_block("entry"))
     emit_decref(b, decref.args[0], free)
     b.ret_void()
+
+    counts = lir.GlobalVariable(module, lir.ArrayType(i64, 2), _counts_symbol(names))
+    counts.initializer = lir.Constant(counts.value_type, None)
+    text = bytearray(OWNER_CAPSULE + b"\0")
+    name = lir.GlobalVariable(module, lir.ArrayType(lir.IntType(8), len(text)), f"{names[2]}_name")
+    name.initializer, name.global_constant, name.linkage = lir.Constant(name.value_type, text), True, "internal"
+    capsule_new = lir.Function(module, lir.FunctionType(ptr, [ptr, ptr, ptr]), "PyCapsule_New")
+    capsule_pointer = lir.Function(module, lir.FunctionType(ptr, [ptr, ptr]), "PyCapsule_GetPointer")
+
+    def count(b: Any, which: int) -> None:
+        b.atomic_rmw("add", b.gep(counts, [i64(0), i64(which)]), i64(1), "monotonic")
+
+    release = lir.Function(module, signature, names[3])
+    b = lir.IRBuilder(release.append_basic_block("entry"))
+    b.call(decref, [b.call(capsule_pointer, [release.args[0], name])])
+    count(b, 1)
+    b.ret_void()
+    new_owner = lir.Function(module, lir.FunctionType(ptr, [ptr]), names[2])
+    b = lir.IRBuilder(new_owner.append_basic_block("entry"))
+    capsule = b.call(capsule_new, [new_owner.args[0], name, release])
+    with b.if_else(b.icmp_unsigned("!=", capsule, ptr(None))) as (made, failed):
+        with made:
+            count(b, 0)
+        with failed:
+            b.call(decref, [new_owner.args[0]])
+    b.ret(capsule)
     return str(module)
+
+
+def new_owner_address() -> int:
+    """The address of ``PyObject *new_owner(ptr meminfo)`` (:func:`helpers_ir`), which the
+    native call path calls to box an array result."""
+    _load_helpers()
+    return _new_owner
+
+
+def owned_block(owner: Any) -> int:
+    """The block (meminfo) that ``owner`` holds a reference to, if it is a
+    :class:`MemInfoOwner` or a capsule of :func:`new_owner_address`'s; else 0."""
+    if isinstance(owner, MemInfoOwner):
+        return owner.meminfo
+    if type(owner).__name__ != "PyCapsule" or not _capsule_is_valid(owner, OWNER_CAPSULE):
+        return 0
+    return _capsule_pointer(owner, OWNER_CAPSULE) or 0
+
+
+_capsule_is_valid = ctypes.pythonapi.PyCapsule_IsValid
+_capsule_is_valid.argtypes, _capsule_is_valid.restype = [ctypes.py_object, ctypes.c_char_p], ctypes.c_int
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.argtypes, _capsule_pointer.restype = [ctypes.py_object, ctypes.c_char_p], ctypes.c_void_p
 
 
 def refcount(meminfo: int) -> int:
@@ -131,10 +211,13 @@ def decref(meminfo: int) -> None:
 
 
 def live_owners() -> int:
-    """How many :class:`MemInfoOwner` objects hold a reference right now (for tests
-    and leak hunting: each one is a block that Python keeps alive)."""
+    """How many owners -- :class:`MemInfoOwner` objects and the native path's capsules
+    (:func:`helpers_ir`) -- hold a reference right now (for tests and leak hunting: each
+    one is a block that Python keeps alive)."""
     # reading a count advances it: advance both, the difference stays exact
-    return next(_created) - next(_released)
+    python = next(_created) - next(_released)
+    counts = _owner_counts
+    return python + (counts[0] - counts[1] if counts is not None else 0)
 
 
 class MemInfoOwner:

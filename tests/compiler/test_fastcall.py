@@ -20,7 +20,7 @@ import pytest
 from compiler import CompiledFunction, Dispatcher, compile, fastcall
 from compiler.dispatcher import NATIVE_CHAIN
 from ir.types import ArrayType, bool_, f64, i64
-from runtime.memory import live_owners
+from runtime.memory import HEADER_SIZE, live_owners, owned_block, refcount
 
 
 @pytest.fixture
@@ -908,7 +908,11 @@ def test_new_array_results_are_made_natively(slow_calls):
     result = f(a)
     assert len(slow_calls) == before
     same(result, a + 1.0)
-    assert result.flags.writeable and result.flags.c_contiguous and result.base is not None
+    assert result.flags.writeable and result.flags.c_contiguous
+    assert owned_block(result.base) + HEADER_SIZE == result.ctypes.data and refcount(owned_block(result.base)) == 1
     assert live_owners() == owners + 1
+    view = result[1:]
     del result
+    assert live_owners() == owners + 1   # the view keeps the block
+    del view
     assert live_owners() == owners

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import ctypes
 import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,6 +25,8 @@ from tests.compiler.test_codegen_arrays import ArrayJit, baseline, loops
 _libc = ctypes.CDLL(None)
 _libc.aligned_alloc.restype = ctypes.c_void_p
 _libc.aligned_alloc.argtypes = [ctypes.c_size_t, ctypes.c_size_t]
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def new_block(nbytes: int, count: int = 1) -> int:
@@ -52,6 +57,20 @@ def test_owner_gives_its_reference_back():
     memory.decref(meminfo)  # the last reference: freed (not read again)
     with pytest.raises(ValueError):
         MemInfoOwner(0)
+
+
+def test_native_owner_capsule_gives_its_reference_back():
+    """The native call path's owner: a capsule that native code makes and releases."""
+    live = baseline()
+    meminfo = new_block(16, count=2)  # the test keeps the second reference
+    new_owner = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_void_p)(memory.new_owner_address())
+    owner = new_owner(meminfo)
+    assert type(owner).__name__ == "PyCapsule" and memory.owned_block(owner) == meminfo
+    assert memory.refcount(meminfo) == 2 and memory.live_owners() == live + 1
+    del owner
+    assert memory.refcount(meminfo) == 1 and memory.live_owners() == live
+    assert memory.owned_block(object()) == 0
+    assert memory.owned_block(MemInfoOwner(meminfo)) == meminfo   # takes the last reference: freed
 
 
 def test_concurrent_decrefs_are_atomic():
@@ -169,3 +188,36 @@ def test_compiled_frees_give_memory_back(kernels):
     for _ in range(2000):  # 4 MiB each: 8 GB if nothing were freed
         assert kernels("scratch", 4 << 20) == 4 << 20
     assert rss_bytes() - before < 50 * 2**20
+
+
+#: a program whose native owners die after the helpers' module let go of its library, and
+#: at interpreter shutdown from the globals of modules cleared in any order
+OWNERS_OUTLIVE_THE_MODULE = """
+import collections, gc, json, sys
+import numpy as np
+from compiler import compile
+from tests.runtime.test_memory import plus_one
+f = compile(plus_one)
+a = np.ones(8)
+f(a)
+x, json.kept, np.kept, sys.kept = f(a), f(a), f(a), f(a)
+collections.kept = [f(a) for _ in range(3)]
+assert type(x.base).__name__ == "PyCapsule"
+import runtime.memory
+runtime.memory._library = None
+del f
+gc.collect()
+del x
+"""
+
+
+def plus_one(a):
+    return a + 1.0
+
+
+def test_native_owners_outlive_the_helpers_module() -> None:
+    """The capsules' destructor is never freed: an array may die after ``runtime.memory``'s
+    globals are gone (at shutdown), and its owner's destructor still runs."""
+    done = subprocess.run([sys.executable, "-c", OWNERS_OUTLIVE_THE_MODULE], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
