@@ -15,7 +15,8 @@ accepts:
   from) is filled from its descriptor: ``("const", "True")``, ``("str", text)``,
   ``("import", module, qualname)`` (``builtins`` and NumPy only),
   ``("dtype", str)``, ``("tp_alloc", dtype)``, ``("numpy_api", name, slot)``,
-  ``("memory", "new_owner")`` (the library's ``<name>_meminfo_owner``) and
+  ``("memory", "new_owner" | "decref")`` (the library's ``<name>_meminfo_owner`` and
+  ``<name>_meminfo_decref``) and
   ``("entry", "raiser" | "boxer")``;
 * each function is one CPython builtin per signature (``METH_FASTCALL |
   METH_KEYWORDS``, made with ``PyCFunction_NewEx`` from the wrapper symbol),
@@ -435,7 +436,8 @@ def load(name: str, directory: str) -> dict[str, Callable]:
     _check_process(name, manifest)
     library = ctypes.CDLL(os.path.join(directory, manifest["library"]), mode=os.RTLD_NOW | os.RTLD_LOCAL)
     _meminfo_decref = ctypes.CFUNCTYPE(None, ctypes.c_void_p)((manifest["decref"], library))
-    new_owner = ctypes.cast(getattr(library, manifest["new_owner"]), ctypes.c_void_p).value
+    helpers = {which: ctypes.cast(getattr(library, manifest[which]), ctypes.c_void_p).value
+               for which in ("new_owner", "decref")}
     functions: dict[str, Callable] = {}
     for function in manifest["functions"]:
         specs = function["signatures"]
@@ -447,7 +449,7 @@ def load(name: str, directory: str) -> dict[str, Callable]:
         natives = []
         for spec in specs:
             raiser, boxer = _raiser(spec["error_sites"], manifest["errargs_slots"]), _boxer(spec["result"])
-            parts = {"raiser": raiser, "boxer": boxer, "new_owner": new_owner}
+            parts = {"raiser": raiser, "boxer": boxer, **helpers}
             keep = [raiser, boxer, *_fill(library, spec["kernel_references"], parts)]
             natives += [_Native(library, function["name"], doc, native, parts, keep, name)
                         for native in spec["natives"]]

@@ -164,7 +164,7 @@ from ir.types import (
 )
 from runtime.boxing import ArgPacker, ResultUnpacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
-from runtime.memory import new_owner_address
+from runtime.memory import helper_address
 
 from .callees import FUNCTION, FunctionArgument
 from .references import References
@@ -513,6 +513,8 @@ declare void @Py_IncRef(ptr)
 declare void @Py_DecRef(ptr)
 declare ptr @PyObject_Vectorcall(ptr, ptr, i64, ptr)
 declare ptr @PyObject_CallFunction(ptr, ptr, ...)
+declare ptr @PyTuple_New(i64)
+declare i32 @PyTuple_SetItem(ptr, i64, ptr)
 declare ptr @PyEval_SaveThread()
 declare void @PyEval_RestoreThread(ptr)
 declare ptr @PyFunction_GetDefaults(ptr)
@@ -821,76 +823,150 @@ def _return_argument_if_same(f: _Text, t: ArrayType, key: tuple) -> None:
 
 def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
     """The Python object for the result in ``%ret`` (a new reference, or NULL with an exception)."""
-    if isinstance(t, NoneType):
-        none = f.pointer(None)
-        f.emit(f"call void @Py_IncRef(ptr {none})")
-        return none
-    if t == f64:
-        return f.value(f"call ptr @PyFloat_FromDouble(double {f.value('load double, ptr %ret')})")
-    if t == i64:
-        return f.value(f"call ptr @PyLong_FromLongLong(i64 {f.value('load i64, ptr %ret')})")
-    if t == bool_:
-        truth = f.value(f"icmp ne i8 {f.value('load i8, ptr %ret')}, 0")
-        result = f.value(f"select i1 {truth}, ptr {f.pointer(True)}, ptr {f.pointer(False)}")
-        f.emit(f"call void @Py_IncRef(ptr {result})")
-        return result
     if isinstance(t, ObjectType):   # the result's reference is the caller's
         return f.value("load ptr, ptr %ret")
-    if t == c128:
-        real, imag = f.value("load double, ptr %ret"), f.field("%ret", 8, "double")
-        return f.value(f"call ptr @PyComplex_FromDoubles(double {real}, double {imag})")
-    if isinstance(t, (IntType, FloatType, ComplexType)) \
-            and _checked(f"numpy scalar {t}", lambda: _numpy_scalar_layout_ok(t)):
-        return _box_numpy_scalar(f, t)
+    scalar = _box_scalar(f, t, "%ret")
+    if scalar is not None:
+        return scalar
     if isinstance(t, ArrayType):
         _return_argument_if_same(f, t, key)
         if _checked("numpy array api", _numpy_array_api_ok):
             _box_owned_array(f, t)
+    elif type(t) is TupleType and all(_boxed_in_tuples(e) for e in t.elements):   # not an OptionalType
+        _box_owned_tuple(f, t)
     address = f.value("ptrtoint ptr %ret to i64")
     args = "".join(f", ptr {f.field('%base', 8 * i, 'ptr')}" for i in range(nargs))
     return f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {f.pointer(boxer, ('entry', 'boxer'))}, ptr @box_format, "
                    f"i64 {address}{args})")
 
 
+def _box_scalar(f: _Text, t: Type, at: str) -> str | None:
+    """The Python object for the scalar of type ``t`` stored at ``at`` (a new reference, or NULL
+    with an exception); None for a type the native code does not box."""
+    if isinstance(t, NoneType):
+        none = f.pointer(None)
+        f.emit(f"call void @Py_IncRef(ptr {none})")
+        return none
+    if t == f64:
+        return f.value(f"call ptr @PyFloat_FromDouble(double {f.value(f'load double, ptr {at}')})")
+    if t == i64:
+        return f.value(f"call ptr @PyLong_FromLongLong(i64 {f.value(f'load i64, ptr {at}')})")
+    if t == bool_:
+        truth = f.value(f"icmp ne i8 {f.value(f'load i8, ptr {at}')}, 0")
+        result = f.value(f"select i1 {truth}, ptr {f.pointer(True)}, ptr {f.pointer(False)}")
+        f.emit(f"call void @Py_IncRef(ptr {result})")
+        return result
+    if t == c128:
+        real, imag = f.value(f"load double, ptr {at}"), f.field(at, 8, "double")
+        return f.value(f"call ptr @PyComplex_FromDoubles(double {real}, double {imag})")
+    if _numpy_scalar_boxed(t):
+        return _box_numpy_scalar(f, t, at)
+    return None
+
+
+def _numpy_scalar_boxed(t: Type) -> bool:
+    return isinstance(t, (IntType, FloatType, ComplexType)) \
+        and _checked(f"numpy scalar {t}", lambda: _numpy_scalar_layout_ok(t))
+
+
+def _boxed_in_tuples(t: Type) -> bool:
+    """Whether the native code boxes an element of type ``t`` of a tuple result (a nested
+    tuple, an object or text goes to the boxer with the whole result)."""
+    if isinstance(t, ArrayType):
+        return _checked("numpy array api", _numpy_array_api_ok)
+    return t in (f64, i64, bool_, c128) or _numpy_scalar_boxed(t)
+
+
 def _box_owned_array(f: _Text, t: ArrayType) -> None:
-    """An array result with a block of its own becomes a NumPy array over it, whose base is a
-    capsule holding the result's reference (``runtime.memory.new_owner_address``; the native
-    code returns from here); a result without one goes on to the boxer."""
-    api = _numpy_array_api()
-    layout = memory_ctype(t)
-    native, other = f.label(), f.label()
-    meminfo = f.field("%ret", layout.meminfo.offset, "ptr")
+    """An array result with a block of its own becomes a NumPy array over it (the native code
+    returns from here); a result without one goes on to the boxer."""
+    native, other, failed = f.label(), f.label(), f.label()
+    meminfo = f.field("%ret", memory_ctype(t).meminfo.offset, "ptr")
     f.emit(f"br i1 {f.value(f'icmp ne ptr {meminfo}, null')}, label %{native}, label %{other}")
     f.block(native)
-    owner = f.value(f"call ptr {f.address(new_owner_address(), ('memory', 'new_owner'))}(ptr {meminfo})")
+    f.emit(f"ret ptr {_array_over_block(f, t, '%ret', failed)}")
+    f.block(failed)
+    f.emit("ret ptr null")
+    f.block(other)
+
+
+def _box_owned_tuple(f: _Text, t: TupleType) -> None:
+    """A tuple result whose arrays all have blocks of their own becomes a Python tuple, each
+    element boxed natively (the native code returns from here); one with an array of an
+    argument's memory (a null meminfo) goes on to the boxer.  On a failure (no memory) the
+    elements made so far go with the tuple, and the arrays not boxed yet give their
+    references back."""
+    layout = memory_ctype(t)
+    at = [f.value(f"getelementptr i8, ptr %ret, i64 {getattr(layout, f'f{i}').offset}")
+          for i in range(len(t.elements))]
+    blocks = {i: f.field(at[i], memory_ctype(e).meminfo.offset, "ptr")
+              for i, e in enumerate(t.elements) if isinstance(e, ArrayType)}
+    owned = "true"
+    for meminfo in blocks.values():
+        owned = f.value(f"and i1 {owned}, {f.value(f'icmp ne ptr {meminfo}, null')}")
+    native, other = f.label(), f.label()
+    f.emit(f"br i1 {owned}, label %{native}, label %{other}")
+    f.block(native)
+    decref = f.address(helper_address("decref"), ("memory", "decref"))   # where every failure can use it
+    tuple_ = f.value(f"call ptr @PyTuple_New(i64 {len(t.elements)})")
+    failures = [f.label() for _ in range(len(t.elements) + 1)]   # before element i, and at the tuple
     made = f.label()
-    f.emit(f"br i1 {f.value(f'icmp eq ptr {owner}, null')}, label %failed, label %{made}")
+    f.emit(f"br i1 {f.value(f'icmp eq ptr {tuple_}, null')}, label %{failures[-1]}, label %{made}")
+    f.block(made)
+    for i, e in enumerate(t.elements):
+        if isinstance(e, ArrayType):
+            element = _array_over_block(f, e, at[i], failures[i])
+        else:
+            element = _box_scalar(f, e, at[i])
+            boxed = f.label()
+            f.emit(f"br i1 {f.value(f'icmp eq ptr {element}, null')}, label %{failures[i]}, label %{boxed}")
+            f.block(boxed)
+        f.emit(f"call i32 @PyTuple_SetItem(ptr {tuple_}, i64 {i}, ptr {element})")   # steals it
+    f.emit(f"ret ptr {tuple_}")
+    for i, failure in enumerate(failures):
+        f.block(failure)
+        if i < len(t.elements):
+            f.emit(f"call void @Py_DecRef(ptr {tuple_})")   # and the elements set so far
+        for j, meminfo in blocks.items():
+            if j > i or i == len(t.elements):
+                f.emit(f"call void {decref}(ptr {meminfo})")
+        f.emit("ret ptr null")
+    f.block(other)
+
+
+def _array_over_block(f: _Text, t: ArrayType, at: str, failed: str) -> str:
+    """A NumPy array over the block of the array stored at ``at`` (a non-null meminfo), its
+    base a capsule that takes over the array's reference (``runtime.memory.helpers_ir``); on
+    a failure -- Python's exception set, the reference given back -- a branch to ``failed``."""
+    api = _numpy_array_api()
+    layout = memory_ctype(t)
+    meminfo = f.field(at, layout.meminfo.offset, "ptr")
+    owner = f.value(f"call ptr {f.address(helper_address('new_owner'), ('memory', 'new_owner'))}(ptr {meminfo})")
+    made = f.label()
+    f.emit(f"br i1 {f.value(f'icmp eq ptr {owner}, null')}, label %{failed}, label %{made}")
     f.block(made)
     entry = {name: f.address(api[name], ("numpy_api", name)) for name in _ARRAY_API_SLOTS}
     descr = f.value(f"call ptr {entry['PyArray_DescrFromType']}(i32 {to_dtype(t.dtype).num})")
-    shape = f.value(f"getelementptr i8, ptr %ret, i64 {layout.shape.offset}")
-    strides = f.value(f"getelementptr i8, ptr %ret, i64 {layout.strides.offset}")
+    shape = f.value(f"getelementptr i8, ptr {at}, i64 {layout.shape.offset}")
+    strides = f.value(f"getelementptr i8, ptr {at}, i64 {layout.strides.offset}")
     flags = 0 if t.readonly else _NPY_ARRAY_WRITEABLE
     array = f.value(f"call ptr {entry['PyArray_NewFromDescr']}(ptr {entry['PyArray_Type']}, "
                     f"ptr {descr}, i32 {t.ndim}, ptr {shape}, ptr {strides}, "
-                    f"ptr {f.field('%ret', layout.data.offset, 'ptr')}, i32 {flags}, ptr null)")
+                    f"ptr {f.field(at, layout.data.offset, 'ptr')}, i32 {flags}, ptr null)")
     wrapped, based = f.label(), f.label()
     no_array = f.value(f"icmp eq ptr {array}, null")
     f.emit(f"br i1 {no_array}, label %{wrapped}_fail, label %{wrapped}")
     f.block(f"{wrapped}_fail")
     f.emit(f"call void @Py_DecRef(ptr {owner})")   # releases the block
-    f.emit("br label %failed")
+    f.emit(f"br label %{failed}")
     f.block(wrapped)
     status = f.value(f"call i32 {entry['PyArray_SetBaseObject']}(ptr {array}, ptr {owner})")
     f.emit(f"br i1 {f.value(f'icmp eq i32 {status}, 0')}, label %{based}, label %{based}_fail")
     f.block(f"{based}_fail")
     f.emit(f"call void @Py_DecRef(ptr {array})")
-    f.emit("br label %failed")
+    f.emit(f"br label %{failed}")
     f.block(based)
-    f.emit(f"ret ptr {array}")
-    f.block("failed")
-    f.emit("ret ptr null")
-    f.block(other)
+    return array
 
 
 def _numpy_array_api() -> dict[str, int]:
@@ -924,19 +1000,19 @@ def _numpy_array_api_ok() -> bool:
         and view.flags.writeable
 
 
-def _box_numpy_scalar(f: _Text, t: Type) -> str:
-    """A new NumPy scalar of ``t`` holding the result's bytes (NULL if allocating fails)."""
+def _box_numpy_scalar(f: _Text, t: Type, at: str) -> str:
+    """A new NumPy scalar of ``t`` holding the bytes at ``at`` (NULL if allocating fails)."""
     cls = to_dtype(t).type   # NumPy's scalar types live as long as the process
     bits = to_dtype(t).itemsize * 8
     alloc = f.address(_tp_alloc(cls), ("tp_alloc", to_dtype(t).str))
     scalar = f.value(f"call ptr {alloc}(ptr {f.pointer(cls)}, i64 0)")
-    ok, failed = f.label(), f.label()
-    f.emit(f"br i1 {f.value(f'icmp eq ptr {scalar}, null')}, label %{failed}, label %{ok}")
-    f.block(failed)
-    f.emit("ret ptr null")
-    f.block(ok)
-    f.store(f"i{bits}", f.value(f"load i{bits}, ptr %ret"), scalar, _NUMPY_SCALAR_VALUE)
-    return scalar
+    allocated, filled, done = f.current, f.label(), f.label()
+    f.emit(f"br i1 {f.value(f'icmp eq ptr {scalar}, null')}, label %{done}, label %{filled}")
+    f.block(filled)
+    f.store(f"i{bits}", f.value(f"load i{bits}, ptr {at}"), scalar, _NUMPY_SCALAR_VALUE)
+    f.emit(f"br label %{done}")
+    f.block(done)
+    return f.value(f"phi ptr [null, %{allocated}], [{scalar}, %{filled}]")
 
 
 # ----------------------------------------------------------------- the Python side

@@ -16,8 +16,8 @@ loaded code keeps alive) for one:
 * ``("nprandom", field)``, ``("distribution", name)`` -- NumPy's global random
   generator's state and distribution functions (``runtime.nprandom``);
 * ``("threads", "num_threads")`` -- the thread count parallel loops read;
-* ``("memory", "new_owner")`` -- the runtime's maker of the capsules that own a
-  result array's block (``runtime.memory.new_owner_address``);
+* ``("memory", which)`` -- a helper of the runtime's that the native call path
+  calls (``runtime.memory.helper_address``);
 * ``("entry", what, ...)`` -- a part of the specialisation itself: its
   ``raiser`` and ``boxer`` (made for the loaded code), its Python ``function``,
   that function's ``defaults``, ``kwdefaults`` (and their ``kwdefaults_version``),
@@ -92,10 +92,10 @@ def _address(kind: str, args: list) -> int:
         from runtime.nprandom import distribution_address
 
         return distribution_address(args[0])
-    if kind == "memory" and args == ["new_owner"]:
-        from runtime.memory import new_owner_address
+    if kind == "memory":
+        from runtime.memory import helper_address
 
-        return new_owner_address()
+        return helper_address(args[0])
     if kind == "threads":
         from runtime import threads
 

@@ -42,7 +42,7 @@ from typing import Any, Callable, Sequence
 from .abi import HEADER_SIZE, emit_decref, emit_incref
 
 __all__ = ["HEADER_SIZE", "MemInfoOwner", "array_from_result", "refcount", "incref", "decref",
-           "live_owners", "new_owner_address", "owned_block", "data_pointer_function", "stored_array", "array_parts", "lending"]
+           "live_owners", "helper_address", "owned_block", "data_pointer_function", "stored_array", "array_parts", "lending"]
 
 _REFCOUNT_FUNCTION = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _helpers_lock = threading.Lock()
@@ -50,6 +50,7 @@ _library: Any = None
 _incref: Any = None
 _decref: Any = None
 _new_owner = 0
+_decref_address = 0
 _owner_counts: Any = None
 
 # owners created and released (``next`` on ``itertools.count`` is atomic under the GIL)
@@ -93,13 +94,13 @@ def _take_helpers(library: Any, names: tuple[str, str, str, str]) -> None:
     """Decision: the helpers' library is never freed (one reference to it is leaked).  The
     owner capsules' destructor is its code, and an array may die after this module's
     globals are gone, while the interpreter shuts down: freed code would crash it then."""
-    global _library, _incref, _decref, _new_owner, _owner_counts
+    global _library, _incref, _decref, _new_owner, _decref_address, _owner_counts
     _library = library
     ctypes.pythonapi.Py_IncRef(ctypes.py_object(library))
     _incref = _REFCOUNT_FUNCTION(library.address(names[0]))
-    _new_owner = library.address(names[2])
+    _new_owner, _decref_address = library.address(names[2]), library.address(names[1])
     _owner_counts = (ctypes.c_int64 * 2).from_address(library.address(_counts_symbol(names)))
-    _decref = _REFCOUNT_FUNCTION(library.address(names[1]))   # set last: it says the others are
+    _decref = _REFCOUNT_FUNCTION(_decref_address)   # set last: it says the others are
 
 
 #: the names of the helpers: ``incref``, ``decref``, ``new_owner`` and its capsules' destructor
@@ -170,16 +171,17 @@ def helpers_ir(names: tuple[str, str, str, str] = HELPERS) -> str:
     return str(module)
 
 
-def new_owner_address() -> int:
-    """The address of ``PyObject *new_owner(ptr meminfo)`` (:func:`helpers_ir`), which the
-    native call path calls to box an array result."""
+def helper_address(which: str) -> int:
+    """The address of the helper ``which`` (:func:`helpers_ir`) that the native call path
+    calls: ``"new_owner"`` (boxing an array result) or ``"decref"`` (giving a result's
+    reference back when boxing fails)."""
     _load_helpers()
-    return _new_owner
+    return {"new_owner": _new_owner, "decref": _decref_address}[which]
 
 
 def owned_block(owner: Any) -> int:
     """The block (meminfo) that ``owner`` holds a reference to, if it is a
-    :class:`MemInfoOwner` or a capsule of :func:`new_owner_address`'s; else 0."""
+    :class:`MemInfoOwner` or a capsule of :func:`helpers_ir`'s; else 0."""
     if isinstance(owner, MemInfoOwner):
         return owner.meminfo
     if type(owner).__name__ != "PyCapsule" or not _capsule_is_valid(owner, OWNER_CAPSULE):

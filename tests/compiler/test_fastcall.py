@@ -20,6 +20,7 @@ import pytest
 from compiler import CompiledFunction, Dispatcher, compile, fastcall
 from compiler.dispatcher import NATIVE_CHAIN
 from ir.types import ArrayType, bool_, f64, i64
+from runtime.boxing import ResultUnpacker
 from runtime.memory import HEADER_SIZE, live_owners, owned_block, refcount
 
 
@@ -36,6 +37,21 @@ def python_calls(monkeypatch):
 
     monkeypatch.setattr(Dispatcher, "_call_slow", counting)
     monkeypatch.setattr(Dispatcher, "__call__", counting)
+    return calls
+
+
+@pytest.fixture
+def unpacked(monkeypatch):
+    """The results that Python code unpacked (``ResultUnpacker.unpack``: the Python path and
+    the native path's boxer)."""
+    calls = []
+    original = ResultUnpacker.unpack
+
+    def counting(self, *args):
+        calls.append(args)
+        return original(self, *args)
+
+    monkeypatch.setattr(ResultUnpacker, "unpack", counting)
     return calls
 
 
@@ -915,4 +931,49 @@ def test_new_array_results_are_made_natively(slow_calls):
     del result
     assert live_owners() == owners + 1   # the view keeps the block
     del view
+    assert live_owners() == owners
+
+
+def arrays_and_scalars(a, k):
+    return a * 2.0, k + 1, a.sum(), a > 0.5, complex(k, 1.5), np.float32(k), a[0] > 0.0
+
+
+def argument_in_tuple(a):
+    return a, a + 1.0
+
+
+def nested_tuple(a):
+    return (a + 1.0, 2), 3.0
+
+
+def test_tuple_results_are_made_natively(unpacked):
+    """A tuple of new arrays and scalars is made by the native code, each array over its own
+    block; no Python code unpacks it."""
+    f = compile(arrays_and_scalars)
+    a = np.linspace(0.0, 1.0, 5)
+    check(f, a, 3)
+    n, owners = len(unpacked), live_owners()
+    result = f(a, 3)
+    assert len(unpacked) == n
+    same(result, check(f, a, 3))
+    assert owned_block(result[0].base) + HEADER_SIZE == result[0].ctypes.data
+    assert live_owners() == owners + 2
+    del result
+    assert live_owners() == owners
+
+
+@pytest.mark.parametrize("func", [argument_in_tuple, nested_tuple])
+def test_tuples_with_an_argument_or_a_tuple_go_to_the_boxer(unpacked, func):
+    """An array of an argument's memory (``return a, ...``: that very object) or a nested tuple
+    in a tuple result: the whole result goes to the Python boxer."""
+    f = compile(func)
+    a = np.arange(3.0)
+    check(f, a)
+    n, owners = len(unpacked), live_owners()
+    result = f(a)
+    assert len(unpacked) == n + 1
+    same(result, func(a))
+    if func is argument_in_tuple:
+        assert result[0] is a
+    del result
     assert live_owners() == owners

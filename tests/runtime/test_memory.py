@@ -63,7 +63,7 @@ def test_native_owner_capsule_gives_its_reference_back():
     """The native call path's owner: a capsule that native code makes and releases."""
     live = baseline()
     meminfo = new_block(16, count=2)  # the test keeps the second reference
-    new_owner = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_void_p)(memory.new_owner_address())
+    new_owner = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_void_p)(memory.helper_address("new_owner"))
     owner = new_owner(meminfo)
     assert type(owner).__name__ == "PyCapsule" and memory.owned_block(owner) == meminfo
     assert memory.refcount(meminfo) == 2 and memory.live_owners() == live + 1
