@@ -138,17 +138,28 @@ def _first(a):
     return a[0]
 
 
+def _doubled(a):
+    return a * 2.0
+
+
+def _two_arrays(a):
+    return a * 2.0, a + 1.0
+
+
 def call_overhead(numba_available: bool, rounds: int = 7, number: int = 200_000) -> dict[str, dict[str, float]]:
     """Nanoseconds per call (``timeit`` of ``fn(x)``) of a function returning its float
-    argument, and of one returning the first element of a 1-element array: plain
-    Python, ours, Numba."""
+    argument, of one returning the first element of a 1-element array, and of two making
+    new arrays of a 16-element one (``a * 2.0``; ``a * 2.0, a + 1.0``: what boxing array
+    and tuple results costs): plain Python, ours, Numba."""
     from compiler import compile
 
     from .kernel import numba_version
 
-    cases = {"float": (_identity, (1.5,)), "array": (_first, (np.ones(1),))}
+    cases = {"float": (_identity, (1.5,)), "array": (_first, (np.ones(1),)),
+             "new array": (_doubled, (np.ones(16),)), "tuple of new arrays": (_two_arrays, (np.ones(16),))}
     results: dict[str, dict[str, float]] = {}
     for case, (func, args) in cases.items():
+        calls = number if case in ("float", "array") else number // 10   # microseconds, not nanoseconds
         callables = {"Python": func, "ours": compile(func)}
         if numba_available:
             callables["Numba"] = numba_version(func)
@@ -159,6 +170,6 @@ def call_overhead(numba_available: bool, rounds: int = 7, number: int = 200_000)
         timers = {name: timeit.Timer("fn(x)", globals={"fn": fn, "x": args[0]}) for name, fn in callables.items()}
         for _ in range(rounds):
             for name, timer in timers.items():
-                samples[name].append(timer.timeit(number) / number * 1e9)
+                samples[name].append(timer.timeit(calls) / calls * 1e9)
         results[case] = {name: statistics.median(s) for name, s in samples.items()}
     return results
