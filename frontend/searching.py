@@ -30,7 +30,7 @@ from ir.dtypes import from_dtype, to_dtype
 from ir.types import BoolType, ComplexType, IntType, Type, f64, i64, u64
 
 from . import arith, arrays, combining, numpy_api, pyarray, wholearray
-from .context import PathEnds, TraceContext, current
+from .context import PathEnds, TraceContext, always_inline, current
 from .values import Symbolic, type_of
 
 __all__ = ["searchsorted", "digitize", "bincount", "histogram", "flatnonzero", "nonzero", "argwhere", "FUNCTIONS"]
@@ -296,12 +296,35 @@ def _weighted_by_edges(x: Symbolic, weights: Symbolic, edges: Symbolic) -> Symbo
 
 def histogram_counts(counts, a, edges, first, last, denom):
     """NumPy's histogram of the 1-d float64 ``a`` in equal bins: each element between ``first``
-    and ``last`` counted in its ``uniform_bin`` (traced)."""
+    and ``last`` counted in its ``uniform_bin`` (traced).
+
+    Decision: four rows of counts, the elements taken four at a time and element ``i + j``
+    counted in row ``j`` by an increment of its own, the rows added up at the end.  One
+    increment of one small array for every element ran at a third of the speed on random
+    data: the CPU predicts that a load reads what the same store instruction wrote the trip
+    before, and was wrong most of the time (a loop of only such increments: 6.2 ms for
+    600,000 normal floats in 50 bins, 1.6 ms with four rows; Numba's ``np.histogram`` has
+    the one increment, 6.9 ms)."""
     scale = (edges.shape[0] - 1) / denom
-    for i in range(a.shape[0]):
-        x = a[i]
-        if x >= first and x <= last:   # the min changes nothing (counts has a count per bin) but tells bce
-            counts[min(uniform_bin(x, edges, first, denom, scale), counts.shape[0] - 1)] += 1
+    n = a.shape[0]
+    rows = np.zeros((4, counts.shape[0]), np.int64)
+    for i in range(0, n - n % 4, 4):
+        count_in_row(rows, 0, a[i], edges, first, last, denom, scale)
+        count_in_row(rows, 1, a[i + 1], edges, first, last, denom, scale)
+        count_in_row(rows, 2, a[i + 2], edges, first, last, denom, scale)
+        count_in_row(rows, 3, a[i + 3], edges, first, last, denom, scale)
+    for i in range(n - n % 4, n):
+        count_in_row(rows, 0, a[i], edges, first, last, denom, scale)
+    for k in range(counts.shape[0]):
+        counts[k] += rows[0, k] + rows[1, k] + rows[2, k] + rows[3, k]
+
+
+@always_inline
+def count_in_row(rows, j, x, edges, first, last, denom, scale):
+    """One more in row ``j`` of ``rows`` at the bin of ``x``, if it is between ``first`` and
+    ``last`` (traced)."""
+    if x >= first and x <= last:   # the min changes nothing (a count per bin) but tells bce
+        rows[j, min(uniform_bin(x, edges, first, denom, scale), rows.shape[1] - 1)] += 1
 
 
 def uniform_bin(x, edges, first, denom, scale):

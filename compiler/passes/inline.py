@@ -2,7 +2,8 @@
 
 A call is inlined when its callee is not recursive -- no path of the call
 graph leads from it back to itself, so inlining always ends -- and is small
-(at most :data:`MAX_OPS` ops) or is called from one place only.  Callees are
+(at most :data:`MAX_OPS` ops), is called from one place only, or carries the
+attribute ``inline`` (a frontend helper marked ``always_inline``).  Callees are
 inlined into their own callees first (:func:`callees_first`).  The body's
 ops are copied before the call, with the callee's parameters replaced by the
 call's arguments, and the value the callee returns replaces the call's
@@ -88,7 +89,7 @@ class Inline:
                     continue
                 callee = module[op.callee]
                 size = sum(1 for _ in callee.walk())
-                if size <= MAX_OPS or sites[op.callee] == 1:
+                if size <= MAX_OPS or sites[op.callee] == 1 or callee.attributes.get("inline"):
                     remark(self, op, f"call of @{op.callee} inlined ({size} ops)")
                     _inline(op, callee, rewriter)
                     changed = True

@@ -1204,6 +1204,32 @@ def test_inline_leaves_no_call_a_copied_body_brought_in():
     assert not [op for op in module["f"].walk() if op.name == "call"]
 
 
+def _big_callee_called_twice(attributes: str) -> str:
+    body = "\n".join(f"  %t{i} = add %t{i - 1}, %y : i64" for i in range(1, 50))
+    return textwrap.dedent("""
+        func @f(%x: i64) -> i64 {
+          %a = call %x {callee = "big"} : i64
+          %b = call %a {callee = "big"} : i64
+          return %b
+        }
+
+        """) + f"func @big(%y: i64) -> i64{attributes} {{\n  %t0 = add %y, %y : i64\n{body}\n  return %t49\n}}\n"
+
+
+def test_inline_keeps_a_big_callee_of_two_sites_apart_unless_it_asks():
+    """A callee of more than MAX_OPS ops called from two places stays a call; one with the
+    attribute ``inline`` (a frontend helper marked ``always_inline``) is copied into both."""
+    module = parse_module(_big_callee_called_twice(""))
+    module.entry = "f"
+    PassManager("inline", verify_each=True).run(module)
+    assert len([op for op in module["f"].walk() if op.name == "call"]) == 2
+    module = parse_module(_big_callee_called_twice(" attributes {inline = true}"))
+    module.entry = "f"
+    assert PassManager("inline", verify_each=True).run(module)
+    assert [f.sym_name for f in module] == ["f"]
+    assert not [op for op in module["f"].walk() if op.name == "call"]
+
+
 # ------------------------------------------------------------ partial unrolling, end to end
 def _running_sum(a, out):
     s = 0.0
