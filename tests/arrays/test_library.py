@@ -215,7 +215,9 @@ SORTED = np.array([0.0, 1.0, 1.0, 2.5, np.nan])
     (digitize, (np.array([0.2, 6.4, 3.0]), np.array([10.0, 4.0, 2.5, 1.0, 0.0]))),
     (digitize, (np.array([1.0]), np.array([1.0, 0.0, 2.0]))), (digitize, (np.array([1.0]), np.array([2.0, 2.0]))),
     (count, (np.array([0, 1, 1, 3, 2, 1, 7]),)), (count, (np.array([], np.int64),)), (count, (np.array([-1, 2]),)),
-    (count, (np.array([True, False, True]),)), (weigh, (np.array([0, 1, 1, 2]), np.array([0.3, 0.5, 0.2, 0.1]))),
+    (count, (np.array([True, False, True]),)), (count, (np.random.default_rng(3).integers(0, 50, 1003),)),
+    (count, (np.array([5000, 3, 5000, 1, 0]),)),   # more counts than count_into takes in four rows
+    (weigh, (np.array([0, 1, 1, 2]), np.array([0.3, 0.5, 0.2, 0.1]))),
     (weigh, (np.array([0, 1]), np.array([0.3]))),
 ], ids=lambda x: getattr(x, "__name__", None) or "")
 def test_searching_and_counting(kernel, args):
