@@ -31,8 +31,8 @@ signature defines is renamed to be unique in the library: its C entry to
 engine optimizes that module for the host CPU (the machine code is for this
 machine's CPU features; LLVM's level is the command's ``-O``, our passes run as each
 function's options say) with the memory count helpers ``<name>_meminfo_incref`` /
-``<name>_meminfo_decref`` (and ``<name>_meminfo_owner``, which the package's Python
-calls box array results with) linked in once, and the system's linker makes it the
+``<name>_meminfo_decref`` (and ``<name>_meminfo_owner`` with its capsules' destructor,
+which the call wrappers box array results with) linked in once, and the system's linker makes it the
 library (``runtime.sharedlib``).
 
 The C ABI (the header says it too): ``int32_t entry(void *ret, int64_t *errargs,

@@ -56,8 +56,10 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    functions make arrays: an owner of the block (a capsule, made natively:
    ``runtime.memory.helpers_ir``),
    ``PyArray_NewFromDescr`` over the result's data, shape and strides, and
-   ``PyArray_SetBaseObject`` to the owner; it hands any
-   other result (tuples, views of arguments) to a Python boxer,
+   ``PyArray_SetBaseObject`` to the owner; a flat tuple of such numbers and
+   arrays with blocks of their own as ``PyTuple_New`` of its elements, each
+   boxed so; it hands any other result (views of arguments, tuples holding one,
+   nested tuples, optional values) to a Python boxer,
    ``box(ret_address, *args)``, which runs the specialisation's
    ``ResultUnpacker`` -- with the arguments, so that an array result that
    is a view of an argument keeps that argument alive.  An array result

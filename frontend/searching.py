@@ -303,8 +303,8 @@ def histogram_counts(counts, a, edges, first, last, denom):
     increment of one small array for every element ran at a third of the speed on random
     data: the CPU predicts that a load reads what the same store instruction wrote the trip
     before, and was wrong most of the time (a loop of only such increments: 6.2 ms for
-    600,000 normal floats in 50 bins, 1.6 ms with four rows; Numba's ``np.histogram`` has
-    the one increment, 6.9 ms)."""
+    600,000 normal floats in 50 bins, 1.6 ms with four rows; the same loops under Numba,
+    whose ``np.histogram`` has the one increment: 6.2 and 3.1 ms)."""
     scale = (edges.shape[0] - 1) / denom
     n = a.shape[0]
     rows = np.zeros((4, counts.shape[0]), np.int64)

@@ -42,7 +42,8 @@ from typing import Any, Callable, Sequence
 from .abi import HEADER_SIZE, emit_decref, emit_incref
 
 __all__ = ["HEADER_SIZE", "MemInfoOwner", "array_from_result", "refcount", "incref", "decref",
-           "live_owners", "helper_address", "owned_block", "data_pointer_function", "stored_array", "array_parts", "lending"]
+           "live_owners", "helper_address", "owned_block", "data_pointer_function", "stored_array", "array_parts",
+           "lending"]
 
 _REFCOUNT_FUNCTION = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _helpers_lock = threading.Lock()
