@@ -57,9 +57,9 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    ``runtime.memory.helpers_ir``),
    ``PyArray_NewFromDescr`` over the result's data, shape and strides, and
    ``PyArray_SetBaseObject`` to the owner; a flat tuple of such numbers and
-   arrays with blocks of their own as ``PyTuple_New`` of its elements, each
-   boxed so; it hands any other result (views of arguments, tuples holding one,
-   nested tuples, optional values) to a Python boxer,
+   arrays, and of arguments returned as they are, as ``PyTuple_New`` of its
+   elements, each boxed so; it hands any other result (views of arguments,
+   tuples holding one, nested tuples, optional values) to a Python boxer,
    ``box(ret_address, *args)``, which runs the specialisation's
    ``ResultUnpacker`` -- with the arguments, so that an array result that
    is a view of an argument keeps that argument alive.  An array result
@@ -793,34 +793,48 @@ def _return_argument_if_same(f: _Text, t: ArrayType, key: tuple) -> None:
     has the result's element type -- is that argument object (a new
     reference), as ``return a`` is in Python; the boxer is not called.  The
     native code returns from here; else it goes on to box the result."""
-    candidates = [i for i, (a, _) in enumerate(key)
-                  if isinstance(a, ArrayType) and (a.dtype, a.ndim) == (t.dtype, t.ndim)]
-    if not candidates:
+    if not _argument_candidates(t, key):
         return
-    other = f.label()
-    owned = f.value(f"icmp ne ptr {f.value('load ptr, ptr %ret')}, null")
-    first = f.label()
-    f.emit(f"br i1 {owned}, label %{other}, label %{first}")
-    f.block(first)
-    layout = memory_ctype(t)  # the array result's fields, where the codegen stores them
-    data = f.field("%ret", layout.data.offset, "ptr")
+    owned, found, other = f.label(), f.label(), f.label()
+    f.emit(f"br i1 {f.value('icmp ne ptr ' + f.value('load ptr, ptr %ret') + ', null')}, "
+           f"label %{owned}, label %{found}")
+    f.block(owned)
+    f.emit(f"br label %{other}")
+    f.block(found)
+    arg = _same_argument(f, t, "%ret", key, other)
+    f.emit(f"call void @Py_IncRef(ptr {arg})")
+    f.emit(f"ret ptr {arg}")
+    f.block(other)
+
+
+def _argument_candidates(t: ArrayType, key: tuple) -> list[int]:
+    """The arguments an array result of type ``t`` can be: arrays of its element type and rank."""
+    return [i for i, (a, _) in enumerate(key) if isinstance(a, ArrayType) and (a.dtype, a.ndim) == (t.dtype, t.ndim)]
+
+
+def _same_argument(f: _Text, t: ArrayType, at: str, key: tuple, none: str) -> str:
+    """The argument array object whose data, shape and strides the array stored at ``at`` has
+    (a borrowed reference); a branch to ``none`` if there is none."""
+    layout = memory_ctype(t)  # the array's fields, where the codegen stores them
+    data = f.field(at, layout.data.offset, "ptr")
+    candidates = _argument_candidates(t, key)
+    found, done = [], f.label()
     for n, i in enumerate(candidates):
         arg = f.field("%base", 8 * i, "ptr")
         same = f.value(f"icmp eq ptr {data}, {f.field(arg, _ARRAY_DATA, 'ptr')}")
         for mine_at, offset in ((layout.shape.offset, _ARRAY_DIMENSIONS), (layout.strides.offset, _ARRAY_STRIDES)):
             values = f.field(arg, offset, "ptr")
             for k in range(t.ndim):
-                mine = f.field("%ret", mine_at + 8 * k, "i64")
+                mine = f.field(at, mine_at + 8 * k, "i64")
                 equal = f.value(f"icmp eq i64 {mine}, {f.field(values, 8 * k, 'i64')}")
                 same = f.value(f"and i1 {same}, {equal}")
-        found, following = f.label(), (f.label() if n + 1 < len(candidates) else other)
-        f.emit(f"br i1 {same}, label %{found}, label %{following}")
-        f.block(found)
-        f.emit(f"call void @Py_IncRef(ptr {arg})")
-        f.emit(f"ret ptr {arg}")
-        if following != other:
+        following = f.label() if n + 1 < len(candidates) else none
+        found.append((arg, f.current))
+        f.emit(f"br i1 {same}, label %{done}, label %{following}")
+        if following != none:
             f.block(following)
-    f.block(other)
+    f.block(done)
+    return f.value("phi ptr " + ", ".join(f"[{arg}, %{block}]" for arg, block in found))
 
 
 def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
@@ -835,7 +849,7 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
         if _checked("numpy array api", _numpy_array_api_ok):
             _box_owned_array(f, t)
     elif type(t) is TupleType and all(_boxed_in_tuples(e) for e in t.elements):   # not an OptionalType
-        _box_owned_tuple(f, t)
+        _box_owned_tuple(f, t, key)
     address = f.value("ptrtoint ptr %ret to i64")
     args = "".join(f", ptr {f.field('%base', 8 * i, 'ptr')}" for i in range(nargs))
     return f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {f.pointer(boxer, ('entry', 'boxer'))}, ptr @box_format, "
@@ -892,23 +906,36 @@ def _box_owned_array(f: _Text, t: ArrayType) -> None:
     f.block(other)
 
 
-def _box_owned_tuple(f: _Text, t: TupleType) -> None:
-    """A tuple result whose arrays all have blocks of their own becomes a Python tuple, each
-    element boxed natively (the native code returns from here); one with an array of an
-    argument's memory (a null meminfo) goes on to the boxer.  On a failure (no memory) the
-    elements made so far go with the tuple, and the arrays not boxed yet give their
-    references back."""
+def _box_owned_tuple(f: _Text, t: TupleType, key: tuple) -> None:
+    """A tuple result whose arrays each have a block of its own or are an argument itself
+    becomes a Python tuple, each element boxed natively (an argument as that object, as
+    ``_return_argument_if_same``; the native code returns from here); one holding another
+    array without a block (a view of an argument) goes on to the boxer.  On a failure (no
+    memory) the elements made so far go with the tuple, and the arrays not boxed yet give
+    their references back (an argument's null meminfo has none)."""
     layout = memory_ctype(t)
     at = [f.value(f"getelementptr i8, ptr %ret, i64 {getattr(layout, f'f{i}').offset}")
           for i in range(len(t.elements))]
-    blocks = {i: f.field(at[i], memory_ctype(e).meminfo.offset, "ptr")
-              for i, e in enumerate(t.elements) if isinstance(e, ArrayType)}
-    owned = "true"
-    for meminfo in blocks.values():
-        owned = f.value(f"and i1 {owned}, {f.value(f'icmp ne ptr {meminfo}, null')}")
-    native, other = f.label(), f.label()
-    f.emit(f"br i1 {owned}, label %{native}, label %{other}")
-    f.block(native)
+    blocks, arguments = {}, {}
+    other = f.label()
+    for i, e in enumerate(t.elements):
+        if not isinstance(e, ArrayType):
+            continue
+        blocks[i] = f.field(at[i], memory_ctype(e).meminfo.offset, "ptr")
+        owned, unowned, decided = f.label(), f.label(), f.label()
+        f.emit(f"br i1 {f.value(f'icmp ne ptr {blocks[i]}, null')}, label %{owned}, label %{unowned}")
+        f.block(owned)
+        f.emit(f"br label %{decided}")
+        f.block(unowned)
+        if _argument_candidates(e, key):
+            argument = _same_argument(f, e, at[i], key, other)
+            found = f.current
+            f.emit(f"br label %{decided}")
+            f.block(decided)
+            arguments[i] = f.value(f"phi ptr [null, %{owned}], [{argument}, %{found}]")
+        else:
+            f.emit(f"br label %{other}")
+            f.block(decided)
     decref = f.address(helper_address("decref"), ("memory", "decref"))   # where every failure can use it
     tuple_ = f.value(f"call ptr @PyTuple_New(i64 {len(t.elements)})")
     failures = [f.label() for _ in range(len(t.elements) + 1)]   # before element i, and at the tuple
@@ -916,7 +943,19 @@ def _box_owned_tuple(f: _Text, t: TupleType) -> None:
     f.emit(f"br i1 {f.value(f'icmp eq ptr {tuple_}, null')}, label %{failures[-1]}, label %{made}")
     f.block(made)
     for i, e in enumerate(t.elements):
-        if isinstance(e, ArrayType):
+        if i in arguments:
+            given, new, joined = f.label(), f.label(), f.label()
+            f.emit(f"br i1 {f.value(f'icmp ne ptr {arguments[i]}, null')}, label %{given}, label %{new}")
+            f.block(given)
+            f.emit(f"call void @Py_IncRef(ptr {arguments[i]})")
+            f.emit(f"br label %{joined}")
+            f.block(new)
+            array = _array_over_block(f, e, at[i], failures[i])
+            boxed = f.current
+            f.emit(f"br label %{joined}")
+            f.block(joined)
+            element = f.value(f"phi ptr [{arguments[i]}, %{given}], [{array}, %{boxed}]")
+        elif isinstance(e, ArrayType):
             element = _array_over_block(f, e, at[i], failures[i])
         else:
             element = _box_scalar(f, e, at[i])

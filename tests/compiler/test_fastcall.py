@@ -939,7 +939,16 @@ def arrays_and_scalars(a, k):
 
 
 def argument_in_tuple(a):
-    return a, a + 1.0
+    return a, a + 1.0, a.shape[0]
+
+
+def argument_or_new(a, flag):
+    b = a if flag else a * 2.0
+    return b, a[0]
+
+
+def view_in_tuple(a):
+    return a[1:], a + 1.0
 
 
 def nested_tuple(a):
@@ -962,10 +971,36 @@ def test_tuple_results_are_made_natively(unpacked):
     assert live_owners() == owners
 
 
-@pytest.mark.parametrize("func", [argument_in_tuple, nested_tuple])
-def test_tuples_with_an_argument_or_a_tuple_go_to_the_boxer(unpacked, func):
-    """An array of an argument's memory (``return a, ...``: that very object) or a nested tuple
-    in a tuple result: the whole result goes to the Python boxer."""
+def test_an_argument_in_a_tuple_result_is_that_object_natively(unpacked):
+    f = compile(argument_in_tuple)
+    a, b = np.arange(3.0), np.arange(4.0)
+    check(f, a)
+    n, owners = len(unpacked), live_owners()
+    result = f(b)
+    assert len(unpacked) == n and result[0] is b and result[2] == 4
+    same(result[1], b + 1.0)
+    assert live_owners() == owners + 1
+    del result
+    assert live_owners() == owners
+
+
+def test_a_tuple_element_that_is_an_argument_or_new_is_boxed_natively_either_way(unpacked):
+    f = compile(argument_or_new)
+    a = np.arange(3.0)
+    check(f, a, True)
+    n, owners = len(unpacked), live_owners()
+    given, made = f(a, True), f(a, False)
+    assert len(unpacked) == n and given[0] is a and made[0] is not a
+    same(made, (a * 2.0, 0.0))
+    assert live_owners() == owners + 1
+    del given, made
+    assert live_owners() == owners
+
+
+@pytest.mark.parametrize("func", [view_in_tuple, nested_tuple])
+def test_tuples_with_a_view_or_a_tuple_go_to_the_boxer(unpacked, func):
+    """A view of an argument (which must keep the argument alive) or a nested tuple in a tuple
+    result: the whole result goes to the Python boxer."""
     f = compile(func)
     a = np.arange(3.0)
     check(f, a)
@@ -973,7 +1008,7 @@ def test_tuples_with_an_argument_or_a_tuple_go_to_the_boxer(unpacked, func):
     result = f(a)
     assert len(unpacked) == n + 1
     same(result, func(a))
-    if func is argument_in_tuple:
-        assert result[0] is a
+    if func is view_in_tuple:
+        assert np.shares_memory(result[0], a)
     del result
     assert live_owners() == owners
