@@ -615,6 +615,7 @@ def run_batch(seed, start: int, count: int, timeout: float, dtypes: str = "64") 
         root = str(Path(__file__).resolve().parents[2])
         env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
         env.setdefault("KMP_BLOCKTIME", "0")   # parallel loops' threads sleep at once: no spinning between calls
+        env.setdefault("PYTHONFAULTHANDLER", "1")   # a crash's report ends with the Python stack of each thread
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=root, env=env)
             stdout, stderr, status = proc.stdout, proc.stderr, proc.returncode
