@@ -795,11 +795,9 @@ def _return_argument_if_same(f: _Text, t: ArrayType, key: tuple) -> None:
     native code returns from here; else it goes on to box the result."""
     if not _argument_candidates(t, key):
         return
-    owned, found, other = f.label(), f.label(), f.label()
+    found, other = f.label(), f.label()
     f.emit(f"br i1 {f.value('icmp ne ptr ' + f.value('load ptr, ptr %ret') + ', null')}, "
-           f"label %{owned}, label %{found}")
-    f.block(owned)
-    f.emit(f"br label %{other}")
+           f"label %{other}, label %{found}")
     f.block(found)
     arg = _same_argument(f, t, "%ret", key, other)
     f.emit(f"call void @Py_IncRef(ptr {arg})")
