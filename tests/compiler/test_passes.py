@@ -1024,7 +1024,7 @@ CASES = {
           return %z
         }"""),
     # ------------------------------------------------------------ inline
-    "inline copies small non-recursive callees, never recursive ones": ("inline,fold,dce", """
+    "inline copies small non-recursive callees, unrolls a small recursive one once": ("inline,fold,dce", """
         func @f(%x: i64) -> i64 {
           %a = call %x {callee = "twice"} : i64
           %b = call %a {callee = "fact"} : i64
@@ -1060,16 +1060,25 @@ CASES = {
           return %t
         }
 
-        func @fact(%n: i64) -> i64 {
+        func @fact(%n: i64) -> i64 attributes {recursion_unrolled = true} {
           %one = const {value = 1} : i64
           %small = le %n, %one : bool
           %r = if %small : i64 {
             yield %one
           } else {
             %m = sub %n, %one : i64
-            %p = call %m {callee = "fact"} : i64
-            %q = mul %n, %p : i64
-            yield %q
+            %one.1 = const {value = 1} : i64
+            %small.1 = le %m, %one.1 : bool
+            %r.1 = if %small.1 : i64 {
+              yield %one.1
+            } else {
+              %m.1 = sub %m, %one.1 : i64
+              %p = call %m.1 {callee = "fact"} : i64
+              %q = mul %m, %p : i64
+              yield %q
+            }
+            %q.1 = mul %n, %r.1 : i64
+            yield %q.1
           }
           return %r
         }"""),
@@ -1228,6 +1237,43 @@ def test_inline_keeps_a_big_callee_of_two_sites_apart_unless_it_asks():
     assert PassManager("inline", verify_each=True).run(module)
     assert [f.sym_name for f in module] == ["f"]
     assert not [op for op in module["f"].walk() if op.name == "call"]
+
+
+def _recursive(calls: int) -> str:
+    """``@r`` calling itself ``calls`` times."""
+    sites = "\n".join(f"    %c{i} = call %m {{callee = \"r\"}} : i64\n    %s{i} = add %s{i - 1}, %c{i} : i64"
+                      for i in range(1, calls + 1))
+    return textwrap.dedent("""
+        func @r(%n: i64) -> i64 {
+          %one = const {value = 1} : i64
+          %small = le %n, %one : bool
+          %v = if %small : i64 {
+            yield %n
+          } else {
+            %m = sub %n, %one : i64
+            %s0 = add %n, %n : i64
+        """) + sites + f"\n    yield %s{calls}\n  }}\n  return %v\n}}\n"
+
+
+def test_inline_unrolls_a_recursion_once_and_only_while_it_stays_small():
+    """A self-recursive function gets a copy of its body for each call of itself, once: a
+    second run leaves it be (the attribute ``recursion_unrolled``).  When the copies would
+    come to more than ``UNROLL_OPS`` ops it stays as it is."""
+    from compiler.passes.inline import UNROLL_OPS
+
+    module = parse_module(_recursive(2))
+    size = sum(1 for _ in module["r"].walk())
+    assert PassManager("inline", verify_each=True).run(module)
+    assert module["r"].attributes["recursion_unrolled"]
+    assert len([op for op in module["r"].walk() if op.name == "call"]) == 4
+    once = str(module)
+    PassManager("inline", verify_each=True).run(module)
+    assert str(module) == once
+    calls = UNROLL_OPS // size + 1
+    module = parse_module(_recursive(calls))
+    PassManager("inline", verify_each=True).run(module)
+    assert len([op for op in module["r"].walk() if op.name == "call"]) == calls
+    assert "recursion_unrolled" not in module["r"].attributes
 
 
 # ------------------------------------------------------------ partial unrolling, end to end
