@@ -372,7 +372,7 @@ def _refuse_ops(module: Any, py_func: Any) -> None:
 def _loadable(references: Any, func: str, text: str) -> list:
     """``[symbol, descriptor]`` of each reference, in the package loader's terms;
     :class:`AotError` for one it cannot resolve."""
-    from .fastcall import _ARRAY_API_SLOTS
+    from runtime.memory import ARRAY_API_SLOTS
 
     found = []
     for ref in references:
@@ -381,7 +381,7 @@ def _loadable(references: Any, func: str, text: str) -> list:
             descriptor = ("dtype", ref.obj.char)   # a second built-in dtype of a type (int64: 'l' and 'q')
         kind = descriptor[0] if descriptor else None
         if kind == "numpy_api":
-            descriptor = ("numpy_api", descriptor[1], _ARRAY_API_SLOTS[descriptor[1]])
+            descriptor = ("numpy_api", descriptor[1], ARRAY_API_SLOTS[descriptor[1]])
         elif kind == "import" and not (descriptor[1] in ("builtins", "numpy") or descriptor[1].startswith("numpy.")):
             kind = None
         elif kind == "entry" and descriptor[1] not in ("raiser", "boxer"):

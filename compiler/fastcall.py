@@ -56,15 +56,19 @@ same signature; ``self`` is not used and ``nargs`` is masked, as vectorcall's
    functions make arrays: an owner of the block (a capsule, made natively:
    ``runtime.memory.helpers_ir``),
    ``PyArray_NewFromDescr`` over the result's data, shape and strides, and
-   ``PyArray_SetBaseObject`` to the owner; a flat tuple of such numbers and
-   arrays, and of arguments returned as they are, as ``PyTuple_New`` of its
-   elements, each boxed so; it hands any other result (views of arguments,
-   tuples holding one, nested tuples, optional values) to a Python boxer,
-   ``box(ret_address, *args)``, which runs the specialisation's
-   ``ResultUnpacker`` -- with the arguments, so that an array result that
-   is a view of an argument keeps that argument alive.  An array result
-   that *is* an argument (``return out``) is that argument object, found
-   natively without the boxer.
+   ``PyArray_SetBaseObject`` to the owner; an array result without a block (a
+   view of an argument, ``return a[1:]``) the same way, its base the first
+   argument array whose bytes hold the view's (NumPy then makes it that
+   argument's own base where it is a view, as for NumPy's views), writeable
+   where the argument is; a flat tuple of such numbers and arrays, and of
+   arguments returned as they are, as ``PyTuple_New`` of its elements, each
+   boxed so.  It hands any other result (a view no argument holds -- of an
+   array in a list argument, or with no elements --, nested tuples, optional
+   values) to a Python boxer, ``box(ret_address, *args)``, which runs the
+   specialisation's ``ResultUnpacker`` -- with the arguments, so that an
+   array result that is a view of an argument keeps that argument alive.
+   An array result that *is* an argument (``return out``) is that argument
+   object, found natively without the boxer.
 
 Binding.  ``f(x)`` with defaults to fill, ``f(x, k=3)`` and keyword-only
 parameters are bound by the native code itself (:class:`Binding`, made from
@@ -166,7 +170,7 @@ from ir.types import (
 )
 from runtime.boxing import ArgPacker, ResultUnpacker, memory_ctype
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
-from runtime.memory import helper_address
+from runtime.memory import ARRAY_API_SLOTS, helper_address, numpy_array_api
 
 from .callees import FUNCTION, FunctionArgument
 from .references import References
@@ -194,9 +198,6 @@ _DICT_USED, _DICT_VERSION = 16, 24  # PyDictObject.ma_used, ma_version_tag (chec
 _NUMPY_SCALAR_VALUE = 16  # a NumPy scalar's obval, after the object header
 _TP_ALLOC_SLOT = 47  # Py_tp_alloc, for PyType_GetSlot
 _NPY_ARRAY_WRITEABLE = 0x0400
-#: slots of NumPy's C API table (numpy/_core/code_generators/numpy_api.py; stable across versions)
-_ARRAY_API_SLOTS = {"PyArray_Type": 2, "PyArray_DescrFromType": 45, "PyArray_NewFromDescr": 94,
-                    "PyArray_SetBaseObject": 282}
 # NumPy's PyArrayObject_fields (checked by _array_layout_ok)
 _ARRAY_DATA, _ARRAY_ND, _ARRAY_DIMENSIONS, _ARRAY_STRIDES, _ARRAY_DESCR, _ARRAY_FLAGS = 16, 24, 32, 40, 56, 64
 _C_CONTIGUOUS, _F_CONTIGUOUS, _ALIGNED, _WRITEABLE = 0x1, 0x2, 0x100, 0x400
@@ -845,7 +846,7 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
     if isinstance(t, ArrayType):
         _return_argument_if_same(f, t, key)
         if _checked("numpy array api", _numpy_array_api_ok):
-            _box_owned_array(f, t)
+            _box_owned_array(f, t, key)
     elif type(t) is TupleType and all(_boxed_in_tuples(e) for e in t.elements):   # not an OptionalType
         _box_owned_tuple(f, t, key)
     address = f.value("ptrtoint ptr %ret to i64")
@@ -891,30 +892,38 @@ def _boxed_in_tuples(t: Type) -> bool:
     return t in (f64, i64, bool_, c128) or _numpy_scalar_boxed(t)
 
 
-def _box_owned_array(f: _Text, t: ArrayType) -> None:
-    """An array result with a block of its own becomes a NumPy array over it (the native code
-    returns from here); a result without one goes on to the boxer."""
-    native, other, failed = f.label(), f.label(), f.label()
+def _box_owned_array(f: _Text, t: ArrayType, key: tuple) -> None:
+    """An array result with a block of its own becomes a NumPy array over it; one without, a
+    view whose base is the argument that holds its bytes (the native code returns from
+    here).  The rest -- no argument holds it, or it has no elements -- goes on to the boxer."""
+    native, unowned, other, failed = f.label(), f.label(), f.label(), f.label()
     meminfo = f.field("%ret", memory_ctype(t).meminfo.offset, "ptr")
-    f.emit(f"br i1 {f.value(f'icmp ne ptr {meminfo}, null')}, label %{native}, label %{other}")
+    f.emit(f"br i1 {f.value(f'icmp ne ptr {meminfo}, null')}, label %{native}, label %{unowned}")
     f.block(native)
     f.emit(f"ret ptr {_array_over_block(f, t, '%ret', failed)}")
+    f.block(unowned)
+    if _view_candidates(key):
+        holder = _holding_argument(f, t, "%ret", key, other)
+        f.emit(f"ret ptr {_view_of_argument(f, t, '%ret', holder, failed)}")
+    else:
+        f.emit(f"br label %{other}")
     f.block(failed)
     f.emit("ret ptr null")
     f.block(other)
 
 
 def _box_owned_tuple(f: _Text, t: TupleType, key: tuple) -> None:
-    """A tuple result whose arrays each have a block of its own or are an argument itself
-    becomes a Python tuple, each element boxed natively (an argument as that object, as
-    ``_return_argument_if_same``; the native code returns from here); one holding another
-    array without a block (a view of an argument) goes on to the boxer.  On a failure (no
-    memory) the elements made so far go with the tuple, and the arrays not boxed yet give
-    their references back (an argument's null meminfo has none)."""
+    """A tuple result whose arrays each have a block of its own, are an argument itself or
+    a view of one becomes a Python tuple, each element boxed natively (an argument as that
+    object, as ``_return_argument_if_same``, a view as ``_box_owned_array`` makes it; the
+    native code returns from here); one holding another array without a block goes on to
+    the boxer.  On a failure (no memory) the elements made so far go with the tuple, and
+    the arrays not boxed yet give their references back (an argument's null meminfo has
+    none)."""
     layout = memory_ctype(t)
     at = [f.value(f"getelementptr i8, ptr %ret, i64 {getattr(layout, f'f{i}').offset}")
           for i in range(len(t.elements))]
-    blocks, arguments = {}, {}
+    blocks, arguments, holders = {}, {}, {}
     other = f.label()
     for i, e in enumerate(t.elements):
         if not isinstance(e, ArrayType):
@@ -925,15 +934,24 @@ def _box_owned_tuple(f: _Text, t: TupleType, key: tuple) -> None:
         f.block(owned)
         f.emit(f"br label %{decided}")
         f.block(unowned)
-        if _argument_candidates(e, key):
-            argument = _same_argument(f, e, at[i], key, other)
-            found = f.current
-            f.emit(f"br label %{decided}")
-            f.block(decided)
-            arguments[i] = f.value(f"phi ptr [null, %{owned}], [{argument}, %{found}]")
-        else:
+        if not _view_candidates(key):
             f.emit(f"br label %{other}")
             f.block(decided)
+            continue
+        same, views = [f"[null, %{owned}]"], [f"[null, %{owned}]"]
+        if _argument_candidates(e, key):
+            not_same = f.label()
+            argument = _same_argument(f, e, at[i], key, not_same)
+            same.append(f"[{argument}, %{f.current}]")
+            views.append(f"[null, %{f.current}]")
+            f.emit(f"br label %{decided}")
+            f.block(not_same)
+        holder = _holding_argument(f, e, at[i], key, other)
+        same.append(f"[null, %{f.current}]")
+        views.append(f"[{holder}, %{f.current}]")
+        f.emit(f"br label %{decided}")
+        f.block(decided)
+        arguments[i], holders[i] = f.value("phi ptr " + ", ".join(same)), f.value("phi ptr " + ", ".join(views))
     decref = f.address(helper_address("decref"), ("memory", "decref"))   # where every failure can use it
     tuple_ = f.value(f"call ptr @PyTuple_New(i64 {len(t.elements)})")
     failures = [f.label() for _ in range(len(t.elements) + 1)]   # before element i, and at the tuple
@@ -942,17 +960,23 @@ def _box_owned_tuple(f: _Text, t: TupleType, key: tuple) -> None:
     f.block(made)
     for i, e in enumerate(t.elements):
         if i in arguments:
-            given, new, joined = f.label(), f.label(), f.label()
-            f.emit(f"br i1 {f.value(f'icmp ne ptr {arguments[i]}, null')}, label %{given}, label %{new}")
+            given, not_given, view, new, joined = f.label(), f.label(), f.label(), f.label(), f.label()
+            f.emit(f"br i1 {f.value(f'icmp ne ptr {arguments[i]}, null')}, label %{given}, label %{not_given}")
             f.block(given)
             f.emit(f"call void @Py_IncRef(ptr {arguments[i]})")
+            f.emit(f"br label %{joined}")
+            f.block(not_given)
+            f.emit(f"br i1 {f.value(f'icmp ne ptr {holders[i]}, null')}, label %{view}, label %{new}")
+            f.block(view)
+            viewed = _view_of_argument(f, e, at[i], holders[i], failures[i])
+            viewed_in = f.current
             f.emit(f"br label %{joined}")
             f.block(new)
             array = _array_over_block(f, e, at[i], failures[i])
             boxed = f.current
             f.emit(f"br label %{joined}")
             f.block(joined)
-            element = f.value(f"phi ptr [{arguments[i]}, %{given}], [{array}, %{boxed}]")
+            element = f.value(f"phi ptr [{arguments[i]}, %{given}], [{viewed}, %{viewed_in}], [{array}, %{boxed}]")
         elif isinstance(e, ArrayType):
             element = _array_over_block(f, e, at[i], failures[i])
         else:
@@ -977,18 +1001,34 @@ def _array_over_block(f: _Text, t: ArrayType, at: str, failed: str) -> str:
     """A NumPy array over the block of the array stored at ``at`` (a non-null meminfo), its
     base a capsule that takes over the array's reference (``runtime.memory.helpers_ir``); on
     a failure -- Python's exception set, the reference given back -- a branch to ``failed``."""
-    api = _numpy_array_api()
-    layout = memory_ctype(t)
-    meminfo = f.field(at, layout.meminfo.offset, "ptr")
+    meminfo = f.field(at, memory_ctype(t).meminfo.offset, "ptr")
     owner = f.value(f"call ptr {f.address(helper_address('new_owner'), ('memory', 'new_owner'))}(ptr {meminfo})")
     made = f.label()
     f.emit(f"br i1 {f.value(f'icmp eq ptr {owner}, null')}, label %{failed}, label %{made}")
     f.block(made)
-    entry = {name: f.address(api[name], ("numpy_api", name)) for name in _ARRAY_API_SLOTS}
+    return _new_array(f, t, at, owner, str(0 if t.readonly else _NPY_ARRAY_WRITEABLE), failed)
+
+
+def _view_of_argument(f: _Text, t: ArrayType, at: str, argument: str, failed: str) -> str:
+    """A NumPy array over the bytes of the array stored at ``at``, which ``argument`` holds:
+    a view whose base is ``argument`` -- NumPy's ``PyArray_SetBaseObject`` makes it the
+    argument's own base where the argument is a view, as NumPy's slicing does -- writeable
+    where the argument is; on a failure a branch to ``failed``."""
+    writeable = f.value(f"and i32 {f.field(argument, _ARRAY_FLAGS, 'i32')}, {_NPY_ARRAY_WRITEABLE}")
+    f.emit(f"call void @Py_IncRef(ptr {argument})")   # the base's reference
+    return _new_array(f, t, at, argument, "0" if t.readonly else writeable, failed)
+
+
+def _new_array(f: _Text, t: ArrayType, at: str, base: str, flags: str, failed: str) -> str:
+    """A NumPy array over the data, shape and strides of the array stored at ``at``, with
+    ``flags`` and whose base is ``base``, whose reference it takes over (given back on a
+    failure, with Python's exception set: a branch to ``failed``)."""
+    api = numpy_array_api()
+    layout = memory_ctype(t)
+    entry = {name: f.address(api[name], ("numpy_api", name)) for name in ARRAY_API_SLOTS}
     descr = f.value(f"call ptr {entry['PyArray_DescrFromType']}(i32 {to_dtype(t.dtype).num})")
     shape = f.value(f"getelementptr i8, ptr {at}, i64 {layout.shape.offset}")
     strides = f.value(f"getelementptr i8, ptr {at}, i64 {layout.strides.offset}")
-    flags = 0 if t.readonly else _NPY_ARRAY_WRITEABLE
     array = f.value(f"call ptr {entry['PyArray_NewFromDescr']}(ptr {entry['PyArray_Type']}, "
                     f"ptr {descr}, i32 {t.ndim}, ptr {shape}, ptr {strides}, "
                     f"ptr {f.field(at, layout.data.offset, 'ptr')}, i32 {flags}, ptr null)")
@@ -996,10 +1036,10 @@ def _array_over_block(f: _Text, t: ArrayType, at: str, failed: str) -> str:
     no_array = f.value(f"icmp eq ptr {array}, null")
     f.emit(f"br i1 {no_array}, label %{wrapped}_fail, label %{wrapped}")
     f.block(f"{wrapped}_fail")
-    f.emit(f"call void @Py_DecRef(ptr {owner})")   # releases the block
+    f.emit(f"call void @Py_DecRef(ptr {base})")   # an owner releases the block
     f.emit(f"br label %{failed}")
     f.block(wrapped)
-    status = f.value(f"call i32 {entry['PyArray_SetBaseObject']}(ptr {array}, ptr {owner})")
+    status = f.value(f"call i32 {entry['PyArray_SetBaseObject']}(ptr {array}, ptr {base})")   # steals it
     f.emit(f"br i1 {f.value(f'icmp eq i32 {status}, 0')}, label %{based}, label %{based}_fail")
     f.block(f"{based}_fail")
     f.emit(f"call void @Py_DecRef(ptr {array})")
@@ -1008,15 +1048,57 @@ def _array_over_block(f: _Text, t: ArrayType, at: str, failed: str) -> str:
     return array
 
 
-def _numpy_array_api() -> dict[str, int]:
-    """The addresses of the NumPy C API entries the native code calls (ABI-stable slots of
-    NumPy's ``_ARRAY_API`` table)."""
-    from numpy._core import _multiarray_umath   # not at import: ``import compiler`` stays free of NumPy
+def _byte_range(f: _Text, data: str, shape: Callable[[int], str], strides: Callable[[int], str], ndim: int,
+                itemsize: int) -> tuple[str, str, str]:
+    """``(low, high, empty)``: the addresses of the first byte and past the last byte an
+    array's elements take, and whether it has no elements."""
+    low = f.value(f"ptrtoint ptr {data} to i64")
+    high, empty = f.value(f"add i64 {low}, {itemsize}"), "false"
+    for k in range(ndim):
+        n = shape(k)
+        empty = f.value(f"or i1 {empty}, {f.value(f'icmp sle i64 {n}, 0')}")
+        extent = f.value(f"mul i64 {f.value(f'sub i64 {n}, 1')}, {strides(k)}")
+        below = f.value(f"icmp slt i64 {extent}, 0")
+        low = f.value(f"add i64 {low}, {f.value(f'select i1 {below}, i64 {extent}, i64 0')}")
+        high = f.value(f"add i64 {high}, {f.value(f'select i1 {below}, i64 0, i64 {extent}')}")
+    return low, high, empty
 
-    get = ctypes.pythonapi.PyCapsule_GetPointer
-    get.restype, get.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
-    table = get(_multiarray_umath._ARRAY_API, None)
-    return {name: _word(table + 8 * slot) for name, slot in _ARRAY_API_SLOTS.items()}
+
+def _view_candidates(key: tuple) -> list[tuple[int, ArrayType]]:
+    """The arguments an array result without a block of its own can be a view of: every array."""
+    return [(i, a) for i, (a, _) in enumerate(key) if isinstance(a, ArrayType)]
+
+
+def _holding_argument(f: _Text, t: ArrayType, at: str, key: tuple, none: str) -> str:
+    """The first argument array whose bytes hold those of the array stored at ``at`` (a
+    borrowed reference), as ``runtime.memory.array_from_result`` looks for it; a branch to
+    ``none`` where there is none or the array has no elements (the Python boxer decides)."""
+    layout = memory_ctype(t)
+    low, high, empty = _byte_range(f, f.field(at, layout.data.offset, "ptr"),
+                                   lambda k: f.field(at, layout.shape.offset + 8 * k, "i64"),
+                                   lambda k: f.field(at, layout.strides.offset + 8 * k, "i64"),
+                                   t.ndim, to_dtype(t.dtype).itemsize)
+    look = f.label()
+    f.emit(f"br i1 {empty}, label %{none}, label %{look}")
+    f.block(look)
+    found, done = [], f.label()
+    candidates = _view_candidates(key)
+    for n, (i, a) in enumerate(candidates):
+        arg = f.field("%base", 8 * i, "ptr")
+        dims, steps = f.field(arg, _ARRAY_DIMENSIONS, "ptr"), f.field(arg, _ARRAY_STRIDES, "ptr")
+        a_low, a_high, a_empty = _byte_range(f, f.field(arg, _ARRAY_DATA, "ptr"),
+                                             lambda k: f.field(dims, 8 * k, "i64"),
+                                             lambda k: f.field(steps, 8 * k, "i64"),
+                                             a.ndim, to_dtype(a.dtype).itemsize)
+        inside = f.value(f"and i1 {f.value(f'icmp ule i64 {a_low}, {low}')}, {f.value(f'icmp ule i64 {high}, {a_high}')}")
+        holds = f.value(f"and i1 {inside}, {f.value(f'xor i1 {a_empty}, true')}")
+        following = f.label() if n + 1 < len(candidates) else none
+        found.append((arg, f.current))
+        f.emit(f"br i1 {holds}, label %{done}, label %{following}")
+        if following != none:
+            f.block(following)
+    f.block(done)
+    return f.value("phi ptr " + ", ".join(f"[{arg}, %{block}]" for arg, block in found))
 
 
 def _numpy_array_api_ok() -> bool:
@@ -1024,7 +1106,7 @@ def _numpy_array_api_ok() -> bool:
     (checked through ctypes on a strided float64 view)."""
     import numpy as np
 
-    api = _numpy_array_api()
+    api = numpy_array_api()
     if api["PyArray_Type"] != id(np.ndarray):
         return False
     descr_from_type = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int)(api["PyArray_DescrFromType"])

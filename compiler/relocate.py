@@ -78,9 +78,9 @@ def _address(kind: str, args: list) -> int:
 
         return _tp_alloc(np.dtype(args[0]).type)
     if kind == "numpy_api":
-        from .fastcall import _numpy_array_api
+        from runtime.memory import numpy_array_api
 
-        return _numpy_array_api()[args[0]]
+        return numpy_array_api()[args[0]]
     if kind == "nprandom":
         from runtime.nprandom import legacy_layout, legacy_lock
 

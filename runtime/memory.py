@@ -34,6 +34,7 @@ is held).  The ``c_int64`` view serves only to *read* the count
 from __future__ import annotations
 
 import ctypes
+import functools
 import itertools
 import sys
 import threading
@@ -43,7 +44,7 @@ from .abi import HEADER_SIZE, emit_decref, emit_incref
 
 __all__ = ["HEADER_SIZE", "MemInfoOwner", "array_from_result", "refcount", "incref", "decref",
            "live_owners", "helper_address", "owned_block", "data_pointer_function", "stored_array", "array_parts",
-           "lending"]
+           "lending", "ARRAY_API_SLOTS", "numpy_array_api"]
 
 _REFCOUNT_FUNCTION = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 _helpers_lock = threading.Lock()
@@ -294,7 +295,7 @@ def data_pointer_function() -> Callable[[Any], int]:
 
 class _ArrayInterface:
     """What NumPy wraps: ``__array_interface__`` plus the object keeping the memory
-    alive (a :class:`MemInfoOwner`, or the argument array the data belongs to)."""
+    alive (a :class:`MemInfoOwner`)."""
 
     __slots__ = ("__array_interface__", "keepalive")
 
@@ -305,6 +306,50 @@ class _ArrayInterface:
             "data": (data, readonly),
         }
         self.keepalive = keepalive
+
+
+#: slots of NumPy's C API table (numpy/_core/code_generators/numpy_api.py; stable across versions)
+ARRAY_API_SLOTS = {"PyArray_Type": 2, "PyArray_DescrFromType": 45, "PyArray_NewFromDescr": 94,
+                   "PyArray_SetBaseObject": 282}
+_NPY_ARRAY_WRITEABLE = 0x0400
+
+
+@functools.cache
+def numpy_array_api() -> dict[str, int]:
+    """The addresses of the NumPy C API entries that make an array over given memory
+    (:data:`ARRAY_API_SLOTS` of NumPy's ``_ARRAY_API`` table)."""
+    from numpy._core import _multiarray_umath
+
+    get = ctypes.pythonapi.PyCapsule_GetPointer
+    get.restype, get.argtypes = ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+    table = get(_multiarray_umath._ARRAY_API, None)
+    return {name: ctypes.c_void_p.from_address(table + 8 * slot).value for name, slot in ARRAY_API_SLOTS.items()}
+
+
+@functools.cache
+def _view_makers() -> tuple[Callable, Callable, Callable]:
+    api = numpy_array_api()
+    descr_from_type = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int)(api["PyArray_DescrFromType"])
+    new = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p,
+                            ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)(api["PyArray_NewFromDescr"])
+    set_base = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object, ctypes.py_object)(api["PyArray_SetBaseObject"])
+    return descr_from_type, new, set_base
+
+
+def _view(dtype: Any, shape: tuple, strides: tuple, data: int, readonly: bool, base: Any) -> Any:
+    """A NumPy array over ``data`` whose ``base`` is the array ``base`` holding those bytes,
+    as NumPy's own views have it (NumPy makes it ``base``'s base where ``base`` is a view);
+    writeable where ``base`` is, unless ``readonly``."""
+    descr_from_type, new, set_base = _view_makers()
+    np, ndim = _np or _numpy(), len(shape)
+    dims, steps = (ctypes.c_ssize_t * ndim)(*shape), (ctypes.c_ssize_t * ndim)(*strides)
+    writeable = base.flags.writeable and not readonly
+    array = new(id(np.ndarray), descr_from_type(dtype.num), ndim, ctypes.addressof(dims), ctypes.addressof(steps),
+                data, _NPY_ARRAY_WRITEABLE if writeable else 0, None)
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(base))   # PyArray_SetBaseObject takes it over
+    if set_base(array, base) != 0:
+        raise MemoryError("could not make a NumPy view of an argument's memory")
+    return array
 
 
 def _byte_range(data: int, shape: Sequence[int], strides: Sequence[int], itemsize: int) -> tuple[int, int]:
@@ -341,12 +386,12 @@ def array_from_result(dtype: Any, shape: Sequence[int], strides: Sequence[int], 
       (``borrowed_from``, tuples searched too) -- compiled code returned an
       argument or a view of it.  If the result *is* an argument (same data,
       shape, strides and dtype), that very object is returned, as Python's
-      ``return a`` would; otherwise the argument whose bytes contain the
-      result's is kept alive as the interface object's ``keepalive``, so
-      ``np.shares_memory(result, argument)`` holds.  A result with no elements
-      that matches nothing is a new empty array.  If no argument contains the
-      data the memory is not ours to keep: the result is **copied** (while
-      the data is still valid, during the unpacking of the call).
+      ``return a`` would; otherwise the result is a view whose ``base`` is the
+      argument whose bytes contain the result's, as NumPy's views have it.  A
+      result with no elements that matches nothing is a new empty array.  If
+      no argument contains the data the memory is not ours to keep: the result
+      is **copied** (while the data is still valid, during the unpacking of
+      the call).
     """
     np = _np or _numpy()
     dtype = np.dtype(dtype)
@@ -369,8 +414,7 @@ def array_from_result(dtype: Any, shape: Sequence[int], strides: Sequence[int], 
         if a.size:
             a_low, a_high = _byte_range(address(a), a.shape, a.strides, a.itemsize)
             if a_low <= low and high <= a_high:
-                readonly = readonly or not a.flags.writeable
-                return np.asarray(_ArrayInterface(dtype.str, shape, strides, data_ptr, readonly, a))
+                return _view(dtype, shape, strides, data_ptr, readonly, a)
     return np.array(np.asarray(_ArrayInterface(dtype.str, shape, strides, data_ptr, True, None)), copy=True)
 
 
@@ -439,7 +483,7 @@ def stored_array(parts: Sequence[int], dtype: Any, ndim: int) -> Any:
     low, high = _byte_range(data, shape, strides, dtype.itemsize)
     for a in _lenders(frame, np) if frame is not None else ():
         if a.size and _contains(a, low, high):
-            return np.asarray(_ArrayInterface(dtype.str, shape, strides, data, not a.flags.writeable, a))
+            return _view(dtype, shape, strides, data, False, a)
     raise TypeError("compiled code stores in a list arrays it made or its arguments' arrays (or views of these); "
                     "this one's memory is neither (an array of a global variable?): store a copy, "
                     "lst.append(a.copy())")

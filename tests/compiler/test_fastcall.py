@@ -997,18 +997,74 @@ def test_a_tuple_element_that_is_an_argument_or_new_is_boxed_natively_either_way
     assert live_owners() == owners
 
 
-@pytest.mark.parametrize("func", [view_in_tuple, nested_tuple])
-def test_tuples_with_a_view_or_a_tuple_go_to_the_boxer(unpacked, func):
-    """A view of an argument (which must keep the argument alive) or a nested tuple in a tuple
-    result: the whole result goes to the Python boxer."""
-    f = compile(func)
+def test_a_nested_tuple_goes_to_the_boxer(unpacked):
+    """A nested tuple in a tuple result: the whole result goes to the Python boxer."""
+    f = compile(nested_tuple)
     a = np.arange(3.0)
     check(f, a)
     n, owners = len(unpacked), live_owners()
     result = f(a)
     assert len(unpacked) == n + 1
-    same(result, func(a))
-    if func is view_in_tuple:
-        assert np.shares_memory(result[0], a)
+    same(result, nested_tuple(a))
     del result
     assert live_owners() == owners
+
+
+def slice_of(a):
+    return a[1:]
+
+
+def reversed_row(a):
+    return a[1, ::-1]
+
+
+def real_part(a):
+    return a.real
+
+
+def nothing_of(a):
+    return a[2:2]
+
+
+@pytest.mark.parametrize("func, a", [
+    (slice_of, np.arange(5.0)),
+    (slice_of, np.arange(20.0)[3:9]),           # a view: NumPy's base is the array it views
+    (reversed_row, np.arange(12.0).reshape(3, 4)),
+    (real_part, np.arange(4) + 2j),             # another dtype than the argument's
+    (view_in_tuple, np.arange(3.0)),
+], ids=["slice", "slice_of_a_view", "reversed_row", "real_part", "in_a_tuple"])
+def test_views_of_arguments_are_boxed_natively_with_numpys_base(unpacked, func, a):
+    """A view of an argument is made by the native code, alone or in a tuple: a NumPy array
+    whose ``base`` is what NumPy's own view has (the argument, or its base), writeable as
+    the argument is; no Python code unpacks it, and the first call (the Python path) gives
+    the same base."""
+    f = compile(func)
+    first = f(a)
+    check(f, a)
+    for frozen in (False, True):   # a read-only argument is another signature
+        a.flags.writeable = not frozen
+        f(a), f(a)
+        n = len(unpacked)
+        want, got = func(a), f(a)
+        assert len(unpacked) == n
+        same(got, want)
+        for x, y in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
+            if np.shares_memory(y, a):
+                assert x.base is y.base and x.flags.writeable == y.flags.writeable
+    a.flags.writeable = True
+    count = sys.getrefcount(a)
+    for _ in range(100):
+        f(a)
+    assert sys.getrefcount(a) == count   # each view gave its reference of the argument back
+    view = first[0] if isinstance(first, tuple) else first
+    assert view.base is (func(a)[0] if isinstance(first, tuple) else func(a)).base
+
+
+def test_an_empty_view_goes_to_the_boxer(unpacked):
+    """A view with no elements holds no argument's bytes: the Python boxer makes it."""
+    f = compile(nothing_of)
+    a = np.arange(5.0)
+    check(f, a)
+    n = len(unpacked)
+    same(f(a), a[2:2])
+    assert len(unpacked) == n + 1

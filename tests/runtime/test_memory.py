@@ -127,7 +127,7 @@ def test_borrowed_results():
     assert array_from_result(np.float64, (4, 5), (40, 8), ptr, 0, ((arg,),)) is arg  # inside a tuple
     view = array_from_result(np.float64, (2, 2), (-80, 16), ptr + 8 * 12, 0, (arg,))
     np.testing.assert_array_equal(view, arg[2::-2, 2::2])
-    assert view.base.keepalive is arg and np.shares_memory(view, arg)
+    assert view.base is arg[2::-2, 2::2].base and np.shares_memory(view, arg)   # NumPy's base
     frozen = arg.copy()
     frozen.flags.writeable = False
     fptr = frozen.__array_interface__["data"][0]
