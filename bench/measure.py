@@ -146,17 +146,23 @@ def _two_arrays(a):
     return a * 2.0, a + 1.0
 
 
+def _tail(a):
+    return a[1:]
+
+
 def call_overhead(numba_available: bool, rounds: int = 7, number: int = 200_000) -> dict[str, dict[str, float]]:
     """Nanoseconds per call (``timeit`` of ``fn(x)``) of a function returning its float
-    argument, of one returning the first element of a 1-element array, and of two making
+    argument, of one returning the first element of a 1-element array, of two making
     new arrays of a 16-element one (``a * 2.0``; ``a * 2.0, a + 1.0``: what boxing array
-    and tuple results costs): plain Python, ours, Numba."""
+    and tuple results costs) and of one returning a view of it (``a[1:]``): plain Python,
+    ours, Numba."""
     from compiler import compile
 
     from .kernel import numba_version
 
     cases = {"float": (_identity, (1.5,)), "array": (_first, (np.ones(1),)),
-             "new array": (_doubled, (np.ones(16),)), "tuple of new arrays": (_two_arrays, (np.ones(16),))}
+             "new array": (_doubled, (np.ones(16),)), "tuple of new arrays": (_two_arrays, (np.ones(16),)),
+             "view of an argument": (_tail, (np.ones(16),))}
     results: dict[str, dict[str, float]] = {}
     for case, (func, args) in cases.items():
         calls = number if case in ("float", "array") else number // 10   # microseconds, not nanoseconds
