@@ -29,15 +29,6 @@ from .values import PY_SCALARS, Symbolic
 _active = threading.local()
 
 
-def always_inline(helper: Callable) -> Callable:
-    """Mark a traced helper of the frontend's to be inlined at every call, however big: its
-    function carries the attribute ``inline`` (which the ``inline`` pass honours), for a
-    helper called from several places whose copies must stay apart (separate instructions
-    for the CPU: ``searching.histogram_counts``)."""
-    helper.__pyjit_inline__ = True   # type: ignore[attr-defined]
-    return helper
-
-
 def current() -> "TraceContext":
     context = getattr(_active, "tracer", None)
     if context is None:

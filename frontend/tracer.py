@@ -234,8 +234,6 @@ class Tracer(TraceContext):
             arg_names = [n for n, s in zip(names, spec) for _ in _spec_types(s)]
             func_op = FuncOp(self.module.unique_name(pyfunc.__qualname__.replace("<", "").replace(">", "")),
                              arg_types, none, arg_names, loc=_function_location(pyfunc))
-            if getattr(pyfunc, "__pyjit_inline__", False) is True:   # context.always_inline
-                func_op.attributes["inline"] = True
             trace = FunctionTrace(pyfunc, func_op, return_hint, return_hint is not None)
             self.in_progress[key] = trace
             self.stack.append(trace)

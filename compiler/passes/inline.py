@@ -3,7 +3,7 @@
 A call is inlined when its callee is not recursive -- no path of the call
 graph leads from it back to itself, so inlining always ends -- and is small
 (at most :data:`MAX_OPS` ops), is called from one place only, or carries the
-attribute ``inline`` (a frontend helper marked ``always_inline``).  Callees are
+attribute ``inline`` (a function its producer wants inlined however big).  Callees are
 inlined into their own callees first (:func:`callees_first`).  The body's
 ops are copied before the call, with the callee's parameters replaced by the
 call's arguments, and the value the callee returns replaces the call's

@@ -438,6 +438,8 @@ def histogram_in_range(a):
     (histogram, (np.zeros(0), 4)), (histogram, (np.array([1.0, np.nan]), 3)), (histogram, (np.arange(10), 3)),
     (histogram, (np.array([0.0, 1e-300]), 5)), (histogram, (np.array([0.0, 1.0]), 0)),
     (histogram, (np.linspace(0, 1, 11), 10)), (histogram_in_range, (np.random.default_rng(5).standard_normal(200),)),
+    (histogram, (np.random.default_rng(6).standard_normal(1203), 7)),   # chunks of bins, a remainder of 3
+    (histogram_in_range, (np.random.default_rng(7).standard_normal(1027) * 2.0,)),   # many outside the range
     (histogram_in_range, (np.array([-1.0, 1.0, 0.2, 7.0]),)),
     (histogram, (np.array([0.0, -0.0, np.inf]), 5)), (histogram, (np.array([-0.0, 0.0, np.inf]), 5)),
     (histogram, (np.array([0.0, -0.0, 3.0, -0.0, 0.0, 1.0, -0.0, 0.0, 0.0, np.inf] * 3), 5)),   # which zero NumPy's min keeps

@@ -1227,7 +1227,7 @@ def _big_callee_called_twice(attributes: str) -> str:
 
 def test_inline_keeps_a_big_callee_of_two_sites_apart_unless_it_asks():
     """A callee of more than MAX_OPS ops called from two places stays a call; one with the
-    attribute ``inline`` (a frontend helper marked ``always_inline``) is copied into both."""
+    attribute ``inline`` is copied into both."""
     module = parse_module(_big_callee_called_twice(""))
     module.entry = "f"
     PassManager("inline", verify_each=True).run(module)
