@@ -13,6 +13,10 @@ comparisons and casts); the rest are left to run in single precision.
 Canonicalizations:
 
 * ``select`` and ``if`` on a constant keep the chosen value or region;
+* an ``if`` whose regions only yield numbers (constants, or values from outside) is a
+  ``select`` of them for each result, and ``select c, true, false`` is ``c`` (``false,
+  true``: ``not c``) -- the flag ``do_return = c`` an early ``return`` leaves behind
+  becomes ``c`` itself, with no branch;
 * a ``for`` whose constant bounds give zero trips is replaced by its inits;
 * the algebraic identities of :data:`IDENTITIES` (one rule a line);
 * an integer compared with its own type's least or greatest value;
@@ -117,7 +121,26 @@ def _select_known(op: SelectOp, rewriter: Rewriter) -> bool:
     if op.operand(1) is op.operand(2):
         rewriter.replace(op, [op.operand(1)])
         return True
+    picks = [constant_of(v) for v in (op.operand(1), op.operand(2))]
+    if isinstance(op.result.type, BoolType) and all(known for known, _ in picks) and picks[0][1] != picks[1][1]:
+        cond = op.operand(0)
+        rewriter.replace(op, [cond if picks[0][1] else rewriter.insert_before(op, NotOp(cond, loc=op.loc)).result])
+        return True
     return False
+
+
+@pattern(IfOp)
+def _if_of_values(op: IfOp, rewriter: Rewriter) -> bool:
+    """An ``if`` whose regions hold nothing but constants: a ``select`` for each result."""
+    blocks = (op.then_block, op.else_block)
+    if not op.results or not all(isinstance(r.type, (BoolType, IntType, FloatType, ComplexType)) for r in op.results) \
+            or any(not isinstance(inner, ConstantOp) for b in blocks for inner in b.ops[:-1]):
+        return False
+    then_values = rewriter.inline_block_before(op.then_block, op)
+    else_values = rewriter.inline_block_before(op.else_block, op)
+    rewriter.replace(op, [a if a is b else rewriter.insert_before(op, SelectOp(op.cond, a, b, loc=op.loc)).result
+                          for a, b in zip(then_values, else_values)])
+    return True
 
 
 @pattern(IfOp)
@@ -347,6 +370,6 @@ def _never_negative(value: Value, holds: Callable[[Value], bool]) -> bool:
 
 #: the fold patterns, in the order they are tried on an op
 PATTERNS: tuple[Pattern, ...] = (
-    _check_that_never_fires, _select_known, _if_known, _loop_without_trips,
+    _check_that_never_fires, _select_known, _if_known, _if_of_values, _loop_without_trips,
     _evaluate, _identity, _beyond_the_type, _compare_narrower, _extent_known, _nan_of_a_square_root, _both_ways,
 )

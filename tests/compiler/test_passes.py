@@ -66,6 +66,61 @@ CASES = {
         func @f(%x: f64) -> f64 {
           return %x
         }"""),
+    # an early return leaves ``do_return = True if c else False`` behind: it becomes c
+    "an if that only yields constants or outside values is a select; a select of true/false its condition": ("fold,dce", """
+        func @f(%c: bool, %x: i64) -> i64 {
+          %flag = if %c : bool {
+            %t = const {value = true} : bool
+            yield %t
+          } else {
+            %f = const {value = false} : bool
+            yield %f
+          }
+          %v = if %flag : i64 {
+            %one = const {value = 1} : i64
+            yield %one
+          } else {
+            yield %x
+          }
+          %w = if %c : i64 {
+            %two = const {value = 2} : i64
+            %m = mul %x, %two : i64
+            yield %m
+          } else {
+            yield %x
+          }
+          %s = add %v, %w : i64
+          return %s
+        }
+
+        func @g(%c: bool) -> bool {
+          %flag = if %c : bool {
+            %f = const {value = false} : bool
+            yield %f
+          } else {
+            %t = const {value = true} : bool
+            yield %t
+          }
+          return %flag
+        }""", """
+        func @f(%c: bool, %x: i64) -> i64 {
+          %one = const {value = 1} : i64
+          %0 = select %c, %one, %x : i64
+          %w = if %c : i64 {
+            %two = const {value = 2} : i64
+            %m = mul %x, %two : i64
+            yield %m
+          } else {
+            yield %x
+          }
+          %s = add %0, %w : i64
+          return %s
+        }
+
+        func @g(%c: bool) -> bool {
+          %0 = not %c : bool
+          return %0
+        }"""),
     # the math op is C's function (sqrt(-1.0) is nan): the frontend checks the domain
     # with a raise_if before it, which stays
     "math functions fold": ("fold,dce", """
