@@ -816,20 +816,31 @@ def _same_argument(f: _Text, t: ArrayType, at: str, key: tuple, none: str) -> st
     (a borrowed reference); a branch to ``none`` if there is none."""
     layout = memory_ctype(t)  # the array's fields, where the codegen stores them
     data = f.field(at, layout.data.offset, "ptr")
-    candidates = _argument_candidates(t, key)
-    found, done = [], f.label()
-    for n, i in enumerate(candidates):
-        arg = f.field("%base", 8 * i, "ptr")
-        same = f.value(f"icmp eq ptr {data}, {f.field(arg, _ARRAY_DATA, 'ptr')}")
+
+    def same(arg: str, _: ArrayType) -> str:
+        equal = f.value(f"icmp eq ptr {data}, {f.field(arg, _ARRAY_DATA, 'ptr')}")
         for mine_at, offset in ((layout.shape.offset, _ARRAY_DIMENSIONS), (layout.strides.offset, _ARRAY_STRIDES)):
             values = f.field(arg, offset, "ptr")
             for k in range(t.ndim):
-                mine = f.field(at, mine_at + 8 * k, "i64")
-                equal = f.value(f"icmp eq i64 {mine}, {f.field(values, 8 * k, 'i64')}")
-                same = f.value(f"and i1 {same}, {equal}")
+                mine, theirs = f.field(at, mine_at + 8 * k, "i64"), f.field(values, 8 * k, "i64")
+                equal = f.value(f"and i1 {equal}, {f.value(f'icmp eq i64 {mine}, {theirs}')}")
+        return equal
+
+    return _first_argument(f, [(i, key[i][0]) for i in _argument_candidates(t, key)], same, none)
+
+
+def _first_argument(f: _Text, candidates: list[tuple[int, ArrayType]], test: Callable[[str, ArrayType], str],
+                    none: str) -> str:
+    """The first argument array object of ``candidates`` (positions and types) for which
+    ``test(object, type)`` -- an ``i1`` it emits -- holds (a borrowed reference); a branch
+    to ``none`` if none does."""
+    found, done = [], f.label()
+    for n, (i, a) in enumerate(candidates):
+        arg = f.field("%base", 8 * i, "ptr")
+        holds = test(arg, a)
         following = f.label() if n + 1 < len(candidates) else none
         found.append((arg, f.current))
-        f.emit(f"br i1 {same}, label %{done}, label %{following}")
+        f.emit(f"br i1 {holds}, label %{done}, label %{following}")
         if following != none:
             f.block(following)
     f.block(done)
@@ -1081,24 +1092,17 @@ def _holding_argument(f: _Text, t: ArrayType, at: str, key: tuple, none: str) ->
     look = f.label()
     f.emit(f"br i1 {empty}, label %{none}, label %{look}")
     f.block(look)
-    found, done = [], f.label()
-    candidates = _view_candidates(key)
-    for n, (i, a) in enumerate(candidates):
-        arg = f.field("%base", 8 * i, "ptr")
+
+    def holds(arg: str, a: ArrayType) -> str:
         dims, steps = f.field(arg, _ARRAY_DIMENSIONS, "ptr"), f.field(arg, _ARRAY_STRIDES, "ptr")
         a_low, a_high, a_empty = _byte_range(f, f.field(arg, _ARRAY_DATA, "ptr"),
                                              lambda k: f.field(dims, 8 * k, "i64"),
                                              lambda k: f.field(steps, 8 * k, "i64"),
                                              a.ndim, to_dtype(a.dtype).itemsize)
         inside = f.value(f"and i1 {f.value(f'icmp ule i64 {a_low}, {low}')}, {f.value(f'icmp ule i64 {high}, {a_high}')}")
-        holds = f.value(f"and i1 {inside}, {f.value(f'xor i1 {a_empty}, true')}")
-        following = f.label() if n + 1 < len(candidates) else none
-        found.append((arg, f.current))
-        f.emit(f"br i1 {holds}, label %{done}, label %{following}")
-        if following != none:
-            f.block(following)
-    f.block(done)
-    return f.value("phi ptr " + ", ".join(f"[{arg}, %{block}]" for arg, block in found))
+        return f.value(f"and i1 {inside}, {f.value(f'xor i1 {a_empty}, true')}")
+
+    return _first_argument(f, _view_candidates(key), holds, none)
 
 
 def _numpy_array_api_ok() -> bool:
