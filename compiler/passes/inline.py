@@ -16,10 +16,11 @@ A small self-recursive function (its calls of itself, copies included, at most
 :data:`UNROLL_OPS` ops) is unrolled once: each call of itself gets a copy of its
 body, whose own calls stay calls, and the function is marked
 ``recursion_unrolled`` so that a second run does not unroll it again.  A
-recursion of depth ``d`` then makes about ``d / 2`` native calls: half the calls,
-stack checks and status tests (the recursive ``fib`` runs 1.6x faster).  The
+recursion of depth ``d`` then nests about ``d / 2`` native calls deep, with fewer
+calls, stack checks and status tests (``fib(30)``: 9.0 ms -> 5.5 ms, Numba 7.7-9.2 ms).  The
 check counts bytes of stack, not calls, so where ``RecursionError`` is raised
 does not change.
+
 Afterwards, in a module that names its ``entry``, functions the entry no
 longer reaches are removed.  ``fold``, ``cse`` and ``dce`` clean up after it
 (the presets run them next).
