@@ -28,6 +28,10 @@ tested with ``is None`` / ``is not None`` (as a bool value, and by an ``if`` tha
 gives it a number where it is None); a share of the functions fall off their
 end (returning None) on some paths -- those are not called by the others.
 
+Recursion: a share of the programs (``RECURSIVE_FUNCTIONS``, by a draw of its own) end
+with a function that calls itself once or twice, its depth bounded by its int
+parameter (``recursive_function``): what the ``inline`` pass unrolls once.
+
 Statements include ``print`` of values (with ``sep``/``end``) inside loops and
 branches, text of run-time values (f-strings with format specs, most of them right for
 the field's type: ``:+d``, ``:#x``, ``:08.3f``, ``:^12.4g``, ``!r``, ``=``, ...; ``%``,
@@ -1237,6 +1241,30 @@ class Generator:
         fn.try_safe = not self.try_unsafe
         return fn
 
+    def recursive_function(self, index: int, r: random.Random) -> Function:
+        """A function calling itself once or twice (the ``inline`` pass unrolls such a one
+        once), its depth bounded by its int parameter, its values kept small (no wrap-around
+        of 64-bit ints)."""
+        name, t = f"f{index}", r.choice(["int", "float"])
+        limit, step = r.randint(3, 12), r.choice([1, 2])
+        if t == "int":
+            base = r.choice(["p1 % 7", "p1 % 5 + 2", "(p1 // 3) % 11"])   # p0 may be any int here
+            combine = r.choice(["(a + b * 3 + p1 % 7) % 1000003", "(a * 5 - b) % 1000003", "max(a, b) + 1"])
+            shift = r.choice(["p1 % 1000 + 1", "p1 // 2", "p1 % 9 - 4"])
+        else:
+            base = r.choice(["p1 * 0.5", "p1 - 1.0", "abs(p1) + 1.0"])
+            combine = r.choice(["a * 0.5 + b - p1 * 0.25", "min(a, b) - 1.5", "(a + b) / 2.0 + p0"])
+            shift = r.choice(["p1 * 0.75", "p1 + 1.0", "-p1"])
+        self.emit(0, f"def {name}(p0, p1):")
+        self.emit(1, f"if p0 <= 0 or p0 > {limit}:")
+        self.emit(2, f"return {base}")
+        self.emit(1, f"a = {name}(p0 - 1, {shift})")
+        self.emit(1, f"b = {name}(p0 - {step}, p1)" if r.random() < 0.7 else "b = a")
+        self.emit(1, f"return {combine}")
+        self.emit(0, "")
+        self.emit(0, "")
+        return Function(name, [("p0", "int"), ("p1", t)], (t,), try_safe=False)
+
     def program(self) -> Program:
         # a draw of its own, so that the programs stay what they were
         numpy_model = str(self.seed).startswith("numpy-model") or \
@@ -1250,6 +1278,9 @@ class Generator:
         for k in range(self.r.randint(1, 4)):
             fn = self.function(k)
             self.functions.append(fn)
+        recursion = random.Random(f"recursion-{self.seed}")   # a draw of its own: the programs stay
+        if recursion.random() < RECURSIVE_FUNCTIONS:
+            self.functions.append(self.recursive_function(len(self.functions), recursion))
         uses_arrays = any(t in ARRAYS for f in self.functions for _, t in f.params)
         if any("Fuzz" in line for line in self.lines):
             self.lines[3:3] = USER_CLASSES.splitlines() + ["", ""]
@@ -1310,6 +1341,10 @@ LISTS = ("ilist", "flist")
 #: the share of the top-level statements of a function (outside try statements) that define and
 #: use a nested def or a generator function (``nested_function``), by draws of their own
 NESTED_FUNCTIONS = 0.05
+
+#: the share of the scalar programs that end with a self-recursive function (``recursive_function``),
+#: decided by a draw of its own
+RECURSIVE_FUNCTIONS = 0.15
 
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were
