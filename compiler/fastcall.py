@@ -197,7 +197,6 @@ _CELL_REF = 16  # PyCellObject.ob_ref
 _DICT_USED, _DICT_VERSION = 16, 24  # PyDictObject.ma_used, ma_version_tag (checked by _dict_version_ok)
 _NUMPY_SCALAR_VALUE = 16  # a NumPy scalar's obval, after the object header
 _TP_ALLOC_SLOT = 47  # Py_tp_alloc, for PyType_GetSlot
-_NPY_ARRAY_WRITEABLE = 0x0400
 # NumPy's PyArrayObject_fields (checked by _array_layout_ok)
 _ARRAY_DATA, _ARRAY_ND, _ARRAY_DIMENSIONS, _ARRAY_STRIDES, _ARRAY_DESCR, _ARRAY_FLAGS = 16, 24, 32, 40, 56, 64
 _C_CONTIGUOUS, _F_CONTIGUOUS, _ALIGNED, _WRITEABLE = 0x1, 0x2, 0x100, 0x400
@@ -1017,7 +1016,7 @@ def _array_over_block(f: _Text, t: ArrayType, at: str, failed: str) -> str:
     made = f.label()
     f.emit(f"br i1 {f.value(f'icmp eq ptr {owner}, null')}, label %{failed}, label %{made}")
     f.block(made)
-    return _new_array(f, t, at, owner, str(0 if t.readonly else _NPY_ARRAY_WRITEABLE), failed)
+    return _new_array(f, t, at, owner, str(0 if t.readonly else _WRITEABLE), failed)
 
 
 def _view_of_argument(f: _Text, t: ArrayType, at: str, argument: str, failed: str) -> str:
@@ -1025,7 +1024,7 @@ def _view_of_argument(f: _Text, t: ArrayType, at: str, argument: str, failed: st
     a view whose base is ``argument`` -- NumPy's ``PyArray_SetBaseObject`` makes it the
     argument's own base where the argument is a view, as NumPy's slicing does -- writeable
     where the argument is; on a failure a branch to ``failed``."""
-    writeable = f.value(f"and i32 {f.field(argument, _ARRAY_FLAGS, 'i32')}, {_NPY_ARRAY_WRITEABLE}")
+    writeable = f.value(f"and i32 {f.field(argument, _ARRAY_FLAGS, 'i32')}, {_WRITEABLE}")
     f.emit(f"call void @Py_IncRef(ptr {argument})")   # the base's reference
     return _new_array(f, t, at, argument, "0" if t.readonly else writeable, failed)
 
@@ -1120,7 +1119,7 @@ def _numpy_array_api_ok() -> bool:
     source = np.arange(12.0).reshape(3, 4)
     shape, strides = (ctypes.c_int64 * 2)(3, 2), (ctypes.c_int64 * 2)(32, 16)
     view = new(id(np.ndarray), descr_from_type(np.dtype(np.float64).num), 2, ctypes.addressof(shape),
-               ctypes.addressof(strides), source.ctypes.data, _NPY_ARRAY_WRITEABLE, None)
+               ctypes.addressof(strides), source.ctypes.data, _WRITEABLE, None)
     return view.dtype == np.float64 and view.shape == (3, 2) and np.array_equal(view, source[:, ::2]) \
         and view.flags.writeable
 
