@@ -33,7 +33,8 @@ from __future__ import annotations
 from ir import Module
 from ir.core import BlockArgument, Operation, Value
 from ir.ops import (
-    AddOp, CompareOp, ConstantOp, EqOp, ForOp, GeOp, GtOp, LeOp, LtOp, MaxOp, MinOp, NeOp, SelectOp, SubOp,
+    AddOp, AndOp, CompareOp, ConstantOp, EqOp, ForOp, GeOp, GtOp, LeOp, LtOp, MaxOp, MinOp, ModOp, MulOp, NeOp,
+    SelectOp, ShrOp, SubOp,
 )
 from ir.rewriting import Pattern, Rewriter, apply_patterns
 from ir.types import IntType, bool_
@@ -59,7 +60,15 @@ def bounds(value: Value) -> tuple[Affine, Affine]:
         known, c = constant_of(owner.operand(1))
         if known and isinstance(c, int):
             base, offset = owner.operand(0), (c if isinstance(owner, AddOp) else -c)
+        elif isinstance(owner, AddOp):
+            known, c = constant_of(owner.operand(0))
+            if known and isinstance(c, int):
+                base, offset = owner.operand(1), c
     exact = affine(value)
+    known_range = _constant_range(base)
+    if known_range is not None:
+        least, greatest = (Affine(None, bound + offset) for bound in known_range)
+        return (least, greatest) if _fits(least) and _fits(greatest) else (exact, exact)
     if offset and isinstance(base.owner, (MinOp, MaxOp)) and isinstance(base.type, IntType) and base.type.signed:
         least, greatest = (computed_plus(bound, offset) for bound in _extreme_bounds(base.owner))
         return (least, greatest) if _fits(least) and _fits(greatest) else (exact, exact)
@@ -75,6 +84,74 @@ def bounds(value: Value) -> tuple[Affine, Affine]:
     if not (_fits(least) and _fits(greatest)):   # the run-time value would wrap around
         return exact, exact
     return least, greatest
+
+
+def _constant_range(value: Value, depth: int = 0) -> tuple[int, int] | None:
+    """The least and greatest values of a signed integer ``value`` whatever its operands
+    are, where its op bounds it by constants: ``x & m`` for a constant ``m >= 0`` lies in
+    ``[0, m]`` (two's complement: the sign bit is cleared), Python's ``x % m`` for a
+    constant ``m > 0`` in ``[0, m - 1]`` (``m < 0``: ``[m + 1, 0]``), ``x >> k`` for a
+    constant ``0 <= k`` in ``x``'s range shifted, and ``+``, ``-``, ``*`` of operands whose
+    bounds are constants (loop counters too) in the range interval arithmetic gives; None
+    for any other value, and where the range leaves the type's (the operation wrapped
+    around).  (``table[(crc ^ byte) & 0xFF]``, a radix sort's ``counts[base + (key >> shift
+    & 2047)]`` and its ``counts[digit * 2048 + j]``: the checks these settle go.)"""
+    t = value.type
+    if not (isinstance(t, IntType) and t.signed) or depth > _RANGE_DEPTH:
+        return None
+    found = _op_range(value.owner, depth)
+    if found is None or not t.min <= found[0] <= found[1] <= t.max:
+        return None
+    return found
+
+
+#: how deep :func:`_constant_range` follows operands (an expression tree can share operands)
+_RANGE_DEPTH = 6
+
+
+def _op_range(owner: Operation | None, depth: int) -> tuple[int, int] | None:
+    if isinstance(owner, AndOp):
+        masks = [c for known, c in map(constant_of, owner.operands) if known and isinstance(c, int) and c >= 0]
+        return (0, min(masks)) if masks else None
+    if isinstance(owner, ModOp):
+        known, m = constant_of(owner.operand(1))
+        if not (known and isinstance(m, int) and m):
+            return None
+        return (0, m - 1) if m > 0 else (m + 1, 0)
+    if isinstance(owner, ShrOp):
+        known, k = constant_of(owner.operand(1))
+        inner = _operand_range(owner.operand(0), depth)
+        if not (known and isinstance(k, int) and k >= 0 and inner is not None):
+            return None
+        k = min(k, 127)
+        return inner[0] >> k, inner[1] >> k
+    if isinstance(owner, (AddOp, SubOp, MulOp)):
+        a, b = (_operand_range(v, depth) for v in owner.operands)
+        if a is None or b is None:
+            return None
+        if isinstance(owner, AddOp):
+            return a[0] + b[0], a[1] + b[1]
+        if isinstance(owner, SubOp):
+            return a[0] - b[1], a[1] - b[0]
+        corners = [x * y for x in a for y in b]
+        return min(corners), max(corners)
+    return None
+
+
+def _operand_range(value: Value, depth: int) -> tuple[int, int] | None:
+    """Constant bounds of ``value``: its own op's (:func:`_constant_range`), or what
+    :func:`bounds` proves (a constant, a loop counter between constants)."""
+    if not (isinstance(value.type, IntType) and value.type.signed):
+        return None
+    found = _constant_range(value, depth + 1)
+    if found is not None:
+        return found
+    if isinstance(value.owner, (AddOp, SubOp, MulOp)):
+        return None   # what _constant_range could not bound, bounds cannot either
+    least, greatest = bounds(value)
+    if least.base is None and greatest.base is None:
+        return least.offset, greatest.offset
+    return None
 
 
 def _extreme_bounds(op: MinOp | MaxOp) -> tuple[Affine, Affine]:

@@ -832,6 +832,10 @@ def read_at(a, i):
     return a[i]  # <- read_at
 
 
+def read_masked(a, x):
+    return a[x & 255] + a[x % 16] + a[(x & 2047) >> 3]  # <- read_masked
+
+
 def write_at(a, i, v):
     a[i] = v  # <- write_at
 

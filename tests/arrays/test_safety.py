@@ -92,6 +92,9 @@ OUT_OF_BOUNDS = [
     (K.read_chained, lambda: (mat(), 0, 5), "index 5 is out of bounds for axis 0 with size 5"),
     (K.read_chained, lambda: (mat(), 3, 0), "index 3 is out of bounds for axis 0 with size 3"),
     (K.read_chained, lambda: (mat("F"), 1, -6), "index -6 is out of bounds for axis 0 with size 5"),
+    (K.read_masked, lambda: (np.arange(100.0), 200), "index 200 is out of bounds for axis 0 with size 100"),
+    (K.read_masked, lambda: (np.arange(10.0), 15), "index 15 is out of bounds for axis 0 with size 10"),
+    (K.read_masked, lambda: (np.arange(200.0), 2047), "index 255 is out of bounds for axis 0 with size 200"),
     (K.read3, lambda: (cube(), 0, 0, 4), "index 4 is out of bounds for axis 2 with size 4"),
     (K.read3, lambda: (cube("F"), 0, -4, 0), "index -4 is out of bounds for axis 1 with size 3"),
     (K.read3, lambda: (cube("rev"), 2, 0, 0), "index 2 is out of bounds for axis 0 with size 2"),
@@ -125,6 +128,18 @@ def test_in_bounds_accesses_at_the_edges(opt):
     assert_same(compiled(K.read3, opt)(c, -1, -1, -1), float(c[-1, -1, -1]))
     compiled(K.write2, opt)(m, -1, -1, 99)
     assert m[2, 4] == 99
+
+
+@pytest.mark.parametrize("opt", OPT_LEVELS)
+def test_masked_indices_that_cannot_leave_the_array_read_it(opt):
+    """``x & 255``, ``x % 16`` and ``(x & 2047) >> 3`` read what CPython reads, for any ``x``;
+    ``bce`` proves them never negative, so the negative-index wrap goes (the check against
+    the table's size, known only when the code runs, stays)."""
+    table = np.arange(256.0) * 1.5
+    for x in (0, 1, 255, 256, 2047, -1, -17, 2**63 - 1, -2**63):
+        assert_same(compiled(K.read_masked, opt)(table, x), K.read_masked(table, x))
+    if opt:
+        assert " select " not in compiled(K.read_masked, opt).inspect_ir(stage="optimized")
 
 
 @pytest.mark.parametrize("opt", OPT_LEVELS)

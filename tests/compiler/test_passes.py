@@ -1036,6 +1036,76 @@ CASES = {
           }
           return %s
         }"""),
+    "bce bounds x & 255, x % 16, (x & 2047) >> 3 and c * 2048 + j by constants, and keeps what may wrap": (
+        "bce,fold,dce", """
+        func @f(%t: array<i64, 1, C>, %x: i64, %k: i64) -> i64 {
+          %z = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %six = const {value = 6} : i64
+          %m255 = const {value = 255} : i64
+          %m16 = const {value = 16} : i64
+          %m2047 = const {value = 2047} : i64
+          %three = const {value = 3} : i64
+          %w = const {value = 2048} : i64
+          %n = const {value = 12288} : i64
+          %big = const {value = 9223372036854775807} : i64
+          %a = and %x, %m255 : i64
+          %a_hi = ge %a, %m255 : bool
+          %a_lo = lt %a, %z : bool
+          %b = mod %x, %m16 : i64
+          %b_hi = ge %b, %m16 : bool
+          %b_lo = lt %b, %z : bool
+          %s = and %x, %m2047 : i64
+          %c = shr %s, %three : i64
+          %c_hi = gt %c, %m255 : bool
+          %wrap = add %a, %big : i64
+          %wrap_lo = lt %wrap, %z : bool
+          %any = and %x, %k : i64
+          %any_lo = lt %any, %z : bool
+          %r = for %z, %six, %one, %z : i64 {
+            ^(%d: i64, %acc: i64):
+            %base = mul %d, %w : i64
+            for %z, %w, %one {
+              ^(%j: i64):
+              %i = add %base, %j : i64
+              %i_lo = lt %i, %z : bool
+              %i_hi = ge %i, %n : bool
+              %bad = or %i_lo, %i_hi : bool
+              raise_if %bad {exception = "IndexError", message = "i"}
+              yield
+            }
+            yield %acc
+          }
+          raise_if %a_hi {exception = "IndexError", message = "a may be 255"}
+          raise_if %a_lo {exception = "IndexError", message = "a"}
+          raise_if %b_hi {exception = "IndexError", message = "b"}
+          raise_if %b_lo {exception = "IndexError", message = "b"}
+          raise_if %c_hi {exception = "IndexError", message = "c"}
+          raise_if %wrap_lo {exception = "IndexError", message = "wraps"}
+          raise_if %any_lo {exception = "IndexError", message = "any"}
+          return %r
+        }""", """
+        func @f(%t: array<i64, 1, C>, %x: i64, %k: i64) -> i64 {
+          %z = const {value = 0} : i64
+          %one = const {value = 1} : i64
+          %six = const {value = 6} : i64
+          %m255 = const {value = 255} : i64
+          %big = const {value = 9223372036854775807} : i64
+          %a = and %x, %m255 : i64
+          %a_hi = ge %a, %m255 : bool
+          %wrap = add %a, %big : i64
+          %wrap_lo = lt %wrap, %z : bool
+          %any = and %x, %k : i64
+          %any_lo = lt %any, %z : bool
+          %r = for %z, %six, %one, %z : i64 {
+            ^(%d: i64, %acc: i64):
+            yield %acc
+          }
+          raise_if %a_hi {exception = "IndexError", message = "a may be 255"}
+          raise_if %wrap_lo {exception = "IndexError", message = "wraps"}
+          raise_if %any_lo {exception = "IndexError", message = "any"}
+          return %r
+        }"""),
     "bce bounds a loop whose step the bounds prove positive, and decides eq/ne": ("bce,fold,dce", """
         func @f(%n: i64, %s: i64) -> i64 {
           %one = const {value = 1} : i64
