@@ -28,6 +28,10 @@ tested with ``is None`` / ``is not None`` (as a bool value, and by an ``if`` tha
 gives it a number where it is None); a share of the functions fall off their
 end (returning None) on some paths -- those are not called by the others.
 
+Masked indices: a share of the element indices (``MASKED_INDICES``, by draws of their own)
+are bounded by constants first (``(i) & 7``, ``(i) % -16``, ``((i) & 2047) >> 3``,
+``2 + ((i) & 3)``): the ranges ``bce`` proves from them.
+
 Recursion: a share of the programs (``RECURSIVE_FUNCTIONS``, by a draw of its own) end
 with a function that calls itself once or twice, its depth bounded by its int
 parameter (``recursive_function``): what the ``inline`` pass unrolls once.
@@ -141,6 +145,7 @@ class Generator:
         self.spelling = random.Random(f"spelling-{seed}")   # operator functions, bin/hex/oct: draws of their own
         self.lists = random.Random(f"lists-{seed}")         # list statements: draws of their own
         self.nested = random.Random(f"nested-{seed}")       # nested defs and generators: draws of their own
+        self.masks = random.Random(f"masks-{seed}")         # masked element indices: draws of their own
         self.numpy_model = False                  # compiled with error_model="numpy" (see program)
         self.no_calls = 0                         # inside a try statement without calls (CALLS_IN_TRY)
         self.in_try = 0                           # inside a try statement (see try_statement)
@@ -185,10 +190,26 @@ class Generator:
 
     def array_index(self, scope: _Scope, a: str, depth: int, oob: bool = False) -> str:
         idx, _ = self.int_expr(scope, depth + 1)
+        if self.masks.random() < MASKED_INDICES:
+            idx = self.masked(idx)
         if oob or self.oob and self.chance(0.4):
             self.unreduced_index = True
             return idx                        # may be out of range
         return f"({idx}) % len({a})"
+
+    def masked(self, idx: str) -> str:
+        """``idx`` bounded by constants as table indices are (``bce`` proves ranges of these):
+        ``& m``, ``% m`` (a negative ``m`` too), ``& m`` then ``>> k``, plus a constant."""
+        d = self.masks
+        m = d.choice([1, 3, 7, 15, 255, 2047])
+        form = d.choice(["and", "mod", "shift", "offset"])
+        if form == "and":
+            return f"(({idx}) & {m})"
+        if form == "mod":
+            return f"(({idx}) % {d.choice([m + 1, -(m + 1)])})"
+        if form == "shift":
+            return f"((({idx}) & {m}) >> {d.randint(0, 3)})"
+        return f"({d.randint(0, 4)} + (({idx}) & {m}))"
 
     def array_read(self, scope: _Scope, dtype: str, depth: int) -> str | None:
         arrays = scope.of_type(dtype)
@@ -1345,6 +1366,8 @@ NESTED_FUNCTIONS = 0.05
 #: the share of the scalar programs that end with a self-recursive function (``recursive_function``),
 #: decided by a draw of its own
 RECURSIVE_FUNCTIONS = 0.15
+#: the share of element indices bounded by a constant mask, modulus or shift first (``masked``)
+MASKED_INDICES = 0.15
 
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were
