@@ -17,7 +17,9 @@ and one int, float or bool result) is also compiled
   be an array of the signature's result dtype whose elements are CPython's results of the
   elements (:func:`elementwise`, which calls the plain function on the elements as NumPy
   scalars, the kernel's semantics; calls where NumPy's scalars warn instead of raising
-  Python's ``ZeroDivisionError`` are not compared); where an element raises in CPython, the
+  Python's ``ZeroDivisionError`` are not compared, nor those where they divide by zero without
+  a warning, ``np.float64(nan) / 0.0``: the reference warns for every division of a NumPy scalar
+  by zero, ``runner.reference_source``); where an element raises in CPython, the
   ufunc raises the exception of the first failing element, after what the elements before
   it printed;
 * with ``vectorize([signature], target="parallel")`` (:data:`VECTORIZE_PARALLEL`), on a

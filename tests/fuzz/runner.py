@@ -187,14 +187,73 @@ class _NumpyModel(ast.NodeTransformer):
         return ast.Assign([node.target], value)
 
 
+#: the helper of :func:`reference_source` for vectorize kernels: a division or modulo of a NumPy
+#: scalar by zero warns (``RuntimeWarning``), also where NumPy's own gives inf or NaN silently
+#: (``np.float64(inf) / 0.0``, ``np.float64(nan) % 0.0``): the kernel raises Python's
+#: ``ZeroDivisionError`` there (a documented difference), and ``entry_points.elementwise`` leaves
+#: a call that warned uncompared
+SCALAR_DIVISION_HELPERS = """
+import operator as _operator
+import warnings as _warnings
+
+import numpy as _np
+
+
+def _scalar_division(op, a, b):
+    if not isinstance(a, str) and b == 0 and (isinstance(a, _np.generic) or isinstance(b, _np.generic)):
+        _warnings.warn("division by zero of NumPy scalars", RuntimeWarning)
+    return op(a, b)
+"""
+_SCALAR_DIVISION_OPS = {ast.Div: "truediv", ast.FloorDiv: "floordiv", ast.Mod: "mod"}
+
+
+class _ScalarDivisions(ast.NodeTransformer):
+    """``a / b``, ``a // b``, ``a % b`` (augmented too), ``operator.truediv(a, b)`` (and
+    ``floordiv``, ``mod``) and ``divmod(a, b)`` through ``_scalar_division``."""
+
+    @staticmethod
+    def _call(op: ast.expr, a: ast.expr, b: ast.expr) -> ast.Call:
+        return ast.Call(ast.Name("_scalar_division", ast.Load()), [op, a, b], [])
+
+    @staticmethod
+    def _operator(name: str) -> ast.expr:
+        return ast.Attribute(ast.Name("_operator", ast.Load()), name, ast.Load())
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        self.generic_visit(node)
+        name = _SCALAR_DIVISION_OPS.get(type(node.op))
+        return node if name is None else self._call(self._operator(name), node.left, node.right)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:
+        self.generic_visit(node)
+        name = _SCALAR_DIVISION_OPS.get(type(node.op))
+        if name is None or not isinstance(node.target, ast.Name):
+            return node
+        return ast.Assign([node.target], self._call(self._operator(name), ast.Name(node.target.id, ast.Load()),
+                                                    node.value))
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        f = node.func
+        spelled = isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "operator" \
+            and f.attr in _SCALAR_DIVISION_OPS.values()
+        if (spelled or isinstance(f, ast.Name) and f.id == "divmod") and len(node.args) == 2 and not node.keywords:
+            return self._call(f, *node.args)
+        return node
+
+
 def reference_source(source: str, options: dict) -> str:
     """The source CPython runs as the reference of ``source`` compiled with ``options``:
-    ``source`` itself, or for ``error_model="numpy"`` ``source`` with its ``/``, ``//``, ``%``
-    (and ``/=``, ``//=``, ``%=``) calling ``NUMPY_MODEL_HELPERS``."""
-    if options.get("error_model", "python") != "numpy":
-        return source
-    tree = ast.fix_missing_locations(_NumpyModel().visit(ast.parse(source)))
-    return NUMPY_MODEL_HELPERS + "\n\n" + ast.unparse(tree) + "\n"
+    ``source`` itself; for ``error_model="numpy"`` ``source`` with its ``/``, ``//``, ``%``
+    (and ``/=``, ``//=``, ``%=``) calling ``NUMPY_MODEL_HELPERS``; for a vectorize kernel
+    ``source`` with its divisions through ``SCALAR_DIVISION_HELPERS``."""
+    if options.get("error_model", "python") == "numpy":
+        tree = ast.fix_missing_locations(_NumpyModel().visit(ast.parse(source)))
+        return NUMPY_MODEL_HELPERS + "\n\n" + ast.unparse(tree) + "\n"
+    if options.get("entry") == "vectorize":
+        tree = ast.fix_missing_locations(_ScalarDivisions().visit(ast.parse(source)))
+        return SCALAR_DIVISION_HELPERS + "\n\n" + ast.unparse(tree) + "\n"
+    return source
 FOUND = Path(__file__).resolve().parent / "found"
 
 #: the dtypes of the inputs for the generator's array kinds, by ``--dtypes``
@@ -485,9 +544,10 @@ def assert_agrees(fn, args: tuple, approx: tuple[int, ...] = (), **options) -> N
     """``fn(*args)`` compiled with ``options`` agrees with CPython (for regression tests;
     ``approx``: the positions of float reductions in the result)."""
     ref = fn
-    if options.get("error_model", "python") == "numpy":   # CPython runs the module with NumPy's division
+    source = inspect.getsource(inspect.getmodule(fn))
+    if reference_source(source, options) != source:   # CPython runs the module with its divisions changed
         namespace = {"__name__": "reference"}
-        exec(reference_source(inspect.getsource(inspect.getmodule(fn)), options), namespace)  # noqa: S102
+        exec(reference_source(source, options), namespace)  # noqa: S102
         ref = namespace[fn.__name__]
     got_fn = compiled(fn, options, args)
     assert got_fn is not None, "the variant does not apply to these arguments"
@@ -530,6 +590,7 @@ def check_program(seed, k: int, directory: str, dtypes: str = "64") -> dict:
     mismatches = []
     dispatchers = {}
     made = {}
+    vectorize_reference = None   # the module vectorize kernels are compared with, made on first use
     for fn, args in calls(program, pseed, dtypes):
         py = getattr(module, fn.name)
         if fn.name not in dispatchers:
@@ -549,7 +610,13 @@ def check_program(seed, k: int, directory: str, dtypes: str = "64") -> dict:
         got_fn = made[key]
         if got_fn is None:
             continue
-        want = outcome(reference(getattr(reference_module, fn.name), options, got_fn), args)
+        if options.get("entry") == "vectorize" and options.get("error_model", "python") == "python":
+            if vectorize_reference is None:
+                vectorize_reference = load_module(reference_source(program.source, options), directory,
+                                                  f"fuzz_{abs(hash(pseed))}_{k}_vectorize")
+            want = outcome(reference(getattr(vectorize_reference, fn.name), options, got_fn), args)
+        else:
+            want = outcome(reference(getattr(reference_module, fn.name), options, got_fn), args)
         if want[0] == "raised" and type(want[1]).__name__ == "NumpyScalarWarning":
             continue   # (NumPy's scalars warn where the kernel raises: entry_points.elementwise)
         got = outcome(got_fn, args)

@@ -57,6 +57,35 @@ def test_vectorize_is_compared_element_by_element_and_raises_the_first_failure()
     assert want[0] == "raised" and isinstance(want[1], NumpyScalarWarning)
 
 
+QUIET_DIVISIONS = """
+import operator
+
+
+def halve_by_nothing(x):
+    y = x / 0.0 if x != x or x > 1e308 else x
+    y %= 0.0 if y < -1e308 else 10.0
+    return operator.truediv(y, 2.0) + divmod(y, 1.0)[0] * 0.0
+"""
+
+
+def test_a_vectorize_reference_leaves_divisions_of_numpy_scalars_by_zero_uncompared():
+    """``np.float64(nan) / 0.0`` and ``np.float64(-inf) % 0.0`` give NaN without NumPy's warning,
+    where the kernel raises ``ZeroDivisionError`` (documented): the reference of a vectorize
+    kernel warns for every division of a NumPy scalar by zero (``runner.reference_source``),
+    so that such a call is not compared; other calls still are."""
+    options = {"opt": 3, "entry": "vectorize"}
+    source = runner.reference_source(QUIET_DIVISIONS, options)
+    assert "_scalar_division(_operator.truediv, x, 0.0)" in source and "_scalar_division(divmod, y, 1.0)" in source
+    namespace = {}
+    exec(source, namespace)  # noqa: S102
+    reference = elementwise(namespace["halve_by_nothing"], np.float64)
+    for quiet in (math.nan, math.inf, -math.inf):
+        want = runner.outcome(reference, (np.array([1.0, quiet]),))
+        assert want[0] == "raised" and isinstance(want[1], NumpyScalarWarning)
+    assert runner.outcome(reference, (np.array([1.0, 3.0]),))[1].tolist() == [0.5, 1.5]
+    assert runner.reference_source(QUIET_DIVISIONS, {"opt": 3}) == QUIET_DIVISIONS
+
+
 def test_scalar_functions_of_cfunc_and_vectorize_seeds_go_through_both():
     chosen = [name for k in range(20) for fn in generate(f"cfunc-t-{k}").functions
               for name in entry_variants(generate(f"cfunc-t-{k}"), fn)]
