@@ -162,8 +162,10 @@ def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: T
     options = options or CompileOptions()
     with collector_paused():
         try:
-            module, entry = build_module(pyfunc, arg_types, result_type, options, weak, constants=constants)
-            lowered = lower_for_jit(module, entry, patchable=store is not None)
+            # verified once, as it is lowered, not also as the pipeline leaves it
+            module, entry = build_module(pyfunc, arg_types, result_type, options, weak, constants=constants,
+                                         verify_optimized=False)
+            lowered = lower_for_jit(module, entry, patchable=store is not None, verified=False)
         except RecursionError as err:
             raise _too_deep(pyfunc, err) from err
         prebuilt = wrapper(module, entry, lowered.error_sites, store is not None) if wrapper is not None else None
@@ -192,14 +194,16 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def lower_for_jit(module: Module, entry: FuncOp | None = None, patchable: bool = False) -> LoweredModule:
+def lower_for_jit(module: Module, entry: FuncOp | None = None, patchable: bool = False,
+                  verified: bool = True) -> LoweredModule:
     """Lower the whole-array ops the pipeline left (``lower-arrays``: none at ``-O1`` and
     up, which lower them early), make the ``prange`` loops of functions compiled with
     ``parallel=True`` parallel (``dce``, then the ``parallel`` pass), run the ``refcount``
     and ``local-lists`` passes on the optimized ``module`` (in place: they run once per
     module, just before codegen) and lower it to LLVM IR with its error sites; with an entry wrapper for
     ``entry`` only (None: for every function); ``patchable``: its references are globals a
-    loader fills (``compiler.references``)."""
+    loader fills (``compiler.references``).  The module is verified before it is lowered
+    where these passes changed it, or where it was not ``verified`` as it came."""
     from .codegen import lower
     from .passes.dce import DeadCodeElimination
     from .passes.local_lists import LocalLists
@@ -212,7 +216,7 @@ def lower_for_jit(module: Module, entry: FuncOp | None = None, patchable: bool =
         lowered |= DeadCodeElimination().run(module)   # at -O0 too: loops carry no values nothing reads
         lowered |= ParallelPass().run(module)
     lowered |= RefcountPass().run(module)
-    if LocalLists().run(module) or lowered:
+    if LocalLists().run(module) or lowered or not verified:
         ir.verify(module)
     return lower(module, None if entry is None else [entry.sym_name], patchable)
 
@@ -256,10 +260,13 @@ def _perf_names(module: Module, entry: FuncOp, wrapped: bool) -> dict[str, str] 
 
 def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None,
                  options: CompileOptions, weak: Sequence[bool] | None = None, optimize: bool = True,
-                 manager: Any = None, constants: dict[int, Any] | None = None) -> tuple[Module, FuncOp]:
+                 manager: Any = None, constants: dict[int, Any] | None = None,
+                 verify_optimized: bool = True) -> tuple[Module, FuncOp]:
     """The verified IR of ``pyfunc`` for ``arg_types``: traced, then (``optimize``) run
     through the pass pipeline of ``options`` -- or through ``manager``, a
-    :class:`~compiler.passes.manager.PassManager` a tool set up with its hooks."""
+    :class:`~compiler.passes.manager.PassManager` a tool set up with its hooks.  The trace is
+    verified; what the pipeline makes of it too, unless not ``verify_optimized`` (a caller
+    that verifies it later: :func:`compile_function`, as it lowers it)."""
     from frontend import trace
 
     from . import register_py_call
@@ -285,7 +292,7 @@ def build_module(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type 
     ir.verify(module)
     if optimize:
         manager = manager or PassManager(options.pipeline, options.verify_each, options.registry)
-        if manager.run(module) and not manager.verify_each:
+        if manager.run(module) and not manager.verify_each and verify_optimized:
             ir.verify(module)
     return module, entry
 
