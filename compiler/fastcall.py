@@ -157,6 +157,7 @@ a function with ``*args``, ``**kwargs`` or a ``__signature__`` of its own.
 from __future__ import annotations
 
 import ctypes
+import functools
 import inspect
 import sys
 import threading
@@ -323,9 +324,11 @@ def _cell_layout_ok() -> bool:
     return _word(id(full) + _CELL_REF) == id(held) and _word(id(empty) + _CELL_REF) == 0
 
 
-def _canonical_dtypes(element: Type) -> list[Any]:
+@functools.lru_cache(maxsize=None)
+def _canonical_dtypes(element: Type) -> tuple[Any, ...]:
     """NumPy's built-in native dtype objects whose arrays ``typeof`` maps to ``element``
-    (``int64`` has two on Linux: ``long`` and ``long long``)."""
+    (``int64`` has two on Linux: ``long`` and ``long long``); found once per element type
+    (each search builds every type code's dtype: 1 ms)."""
     import numpy as np
 
     from ir.dtypes import from_dtype
@@ -335,7 +338,7 @@ def _canonical_dtypes(element: Type) -> list[Any]:
         dtype = np.dtype(code)
         if dtype.isnative and from_dtype(dtype) == element:
             found[id(dtype)] = dtype
-    return list(found.values())
+    return tuple(found.values())
 
 
 def supports_key(key: tuple[tuple[Any, Any], ...]) -> bool:
