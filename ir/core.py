@@ -178,7 +178,7 @@ class Block:
     def walk(self) -> Iterator["Operation"]:
         """Every op of this block and the ops nested in them, in program order (as
         :meth:`Operation.walk`)."""
-        return _walk(iter(list(self.ops)))
+        return _walk(chain.from_iterable(list(block.ops) for block in (self,)))   # its ops as the walk starts
 
     def free_values(self) -> "list[Value]":
         """The values this block (with the regions nested in it) uses that are defined

@@ -146,8 +146,8 @@ def _operand_range(value: Value, depth: int) -> tuple[int, int] | None:
     found = _constant_range(value, depth + 1)
     if found is not None:
         return found
-    if isinstance(value.owner, (AddOp, SubOp, MulOp)):
-        return None   # what _constant_range could not bound, bounds cannot either
+    if not (isinstance(value, BlockArgument) or isinstance(value.owner, (ConstantOp, MinOp, MaxOp, SelectOp))):
+        return None   # no constant, loop counter, min, max or index wrap: bounds finds no constants
     least, greatest = bounds(value)
     if least.base is None and greatest.base is None:
         return least.offset, greatest.offset
