@@ -308,7 +308,7 @@ def _compile(py_func: Any, func: str, k: int, text: str, options: Any) -> _Compi
     from ir import CompileError
 
     from .codegen import entry_symbol
-    from .fastcall import prebuilt_wrapper
+    from .fastcall import prebuilt_wrapper, result_sources
     from .pipeline import compile_function
     from .signatures import SignatureError, format_type, parse_signature
 
@@ -328,7 +328,7 @@ def _compile(py_func: Any, func: str, k: int, text: str, options: Any) -> _Compi
                            "runtime manages: not supported ahead of time")
         for variant in _variants(key):
             made = prebuilt_wrapper(variant, entry.result_type, entry_symbol(entry.sym_name), error_sites,
-                                    options.nogil, None, patchable)
+                                    options.nogil, None, patchable, result_sources(entry, variant))
             if made is None:
                 raise AotError(f"{func}() for {text}: its arguments take no native call path; ahead of time, scalar "
                                "arguments are bool, i64, f64 or c128 (Python's numbers), arrays of any dtype, "

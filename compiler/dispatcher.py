@@ -113,7 +113,7 @@ from ir.records import record
 from ir.types import TupleType, none
 
 from .callees import FUNCTION, FunctionArgument, function_argument, tuple_part
-from .fastcall import Binding, NativeCall, binding_of, native_call, prebuilt_wrapper
+from .fastcall import Binding, NativeCall, binding_of, native_call, prebuilt_wrapper, result_sources
 from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function
 from .signatures import Signature, format_type, parse_signature
 from .vectorcall import set_vectorcall, vectorcall_subclass
@@ -473,7 +473,7 @@ class Dispatcher:
             if any(func.attributes.get("keeps_arrays") for func in module):   # such calls run through ctypes
                 return None
             return prebuilt_wrapper(key, entry.result_type, entry_symbol(entry.sym_name), error_sites, nogil,
-                                    binding, patchable)
+                                    binding, patchable, result_sources(entry, key))
         return make
 
     def _add_native(self, key: tuple[tuple[Type, bool], ...]) -> None:

@@ -162,9 +162,11 @@ import inspect
 import sys
 import threading
 import types
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
+from ir.core import BlockArgument
 from ir.dtypes import to_dtype
+from ir.ops import ArrayAllocOp, FuncOp, MakeTupleOp, ReturnOp
 from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, StrType, TupleType, Type, bool_,
     c128, f64, i64, str_,
@@ -530,13 +532,14 @@ declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
 
 def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry: str,
                  boxer: Any, raiser: Any, keep: list, nogil: bool = False, binding: Binding | None = None,
-                 patchable: bool = False) -> tuple[str, References]:
+                 patchable: bool = False, sources: Sources | None = None) -> tuple[str, References]:
     """The wrapper module for ``key``, calling ``entry`` (the entry's symbol, declared, or its
     address), and its references; every object whose address it embeds is appended to
     ``keep``.  ``nogil``: the GIL released around every call of the entry.  ``binding``: how a
     call with keywords or defaults to fill is bound (None: only a call of exactly the
     parameters, positionally, is taken).  ``patchable``: the references are globals a loader
-    fills (``compiler.references``)."""
+    fills (``compiler.references``).  ``sources``: where the result's arrays come from, as
+    the IR proves it (:func:`result_sources`; what it does not prove is found at run time)."""
     packed = [i for i, (t, _) in enumerate(key) if t != FUNCTION]  # a function argument has no slots
     packer = ArgPacker(tuple(key[i][0] for i in packed))
     slot = lambda name: getattr(packer.struct, name).offset
@@ -584,7 +587,7 @@ def _module_text(key: tuple[tuple[Type, bool], ...], result_type: Type, entry: s
                      f"ptr @error_format, i32 {status}, i64 {errargs})")
     f.emit(f"ret ptr {raised}")
     f.block(done)
-    f.emit(f"ret ptr {_box_result(f, result_type, boxer, nargs, key)}")
+    f.emit(f"ret ptr {_box_result(f, result_type, boxer, nargs, key, sources or {})}")
     f.block("fallback")
     target = f.value(f"load ptr, ptr @{FALLBACK_SYMBOL}")
     result = f.value(f"call ptr @PyObject_Vectorcall(ptr {target}, ptr %args, i64 %nargs, ptr %kwnames)")
@@ -849,19 +852,75 @@ def _first_argument(f: _Text, candidates: list[tuple[int, ArrayType]], test: Cal
     return f.value("phi ptr " + ", ".join(f"[{arg}, %{block}]" for arg, block in found))
 
 
-def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple) -> str:
+#: what :func:`result_sources` says of an array the code allocated
+NEW = "new"
+#: where the result's arrays come from: the key position of the argument it is, :data:`NEW`, or
+#: ``("element", j)``, the array of an earlier tuple element, by tuple element (None: the
+#: result itself); what is not there is unknown
+Sources = Mapping[int | None, Any]
+
+
+def result_sources(entry: FuncOp, key: tuple) -> Sources:
+    """Where the arrays of ``entry``'s result come from, as its IR proves it: an array that is
+    a parameter of the entry (``return a``, ``return pos, vel``) is that argument object,
+    which native code returns as it is (CPython's ``return a``: the same object, no test of
+    data, shape and strides against every argument); an array ``array.alloc`` made is new
+    (no test of whether it is a view), and a tuple element that is the same new array as an
+    earlier one is that element's object (``return b, b``: one object twice, as in
+    CPython).  Values a branch or a call chose are left out: the native code finds them at
+    run time."""
+    body = entry.body
+    ret = body.ops[-1] if body.ops else None
+    if not isinstance(ret, ReturnOp) or ret.value is None:
+        return {}
+    positions = [i for i, (t, _) in enumerate(key) if not isinstance(t, str)]   # the entry's parameters
+
+    def source(value: Any) -> int | str | None:
+        if not isinstance(value.type, ArrayType):
+            return None
+        if isinstance(value, BlockArgument) and value.owner is body and value.index < len(positions):
+            return positions[value.index]
+        return NEW if isinstance(value.owner, ArrayAllocOp) else None
+
+    value = ret.value
+    if type(value.type) is TupleType:   # not an OptionalType
+        if not isinstance(value.owner, MakeTupleOp):
+            return {}
+        elements = value.owner.operands
+        found = {i: source(v) for i, v in enumerate(elements)}
+        for i, v in enumerate(elements):
+            first = elements.index(v)
+            if first < i and found[i] == NEW:
+                found[i] = ("element", first)
+    else:
+        found = {None: source(value)}
+    return {where: s for where, s in found.items() if s is not None}
+
+
+def _argument_as_result(f: _Text, position: int) -> str:
+    """The argument at ``position``, a new reference: the result is that object."""
+    arg = f.field("%base", 8 * position, "ptr")
+    f.emit(f"call void @Py_IncRef(ptr {arg})")
+    return arg
+
+
+def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple, sources: Sources) -> str:
     """The Python object for the result in ``%ret`` (a new reference, or NULL with an exception)."""
     if isinstance(t, ObjectType):   # the result's reference is the caller's
         return f.value("load ptr, ptr %ret")
     scalar = _box_scalar(f, t, "%ret")
     if scalar is not None:
         return scalar
+    if isinstance(t, ArrayType) and isinstance(sources.get(None), int):
+        return _argument_as_result(f, sources[None])
     if isinstance(t, ArrayType):
-        _return_argument_if_same(f, t, key)
+        new = sources.get(None) == NEW
+        if not new:
+            _return_argument_if_same(f, t, key)
         if _checked("numpy array api", _numpy_array_api_ok):
-            _box_owned_array(f, t, key)
+            _box_owned_array(f, t, key, new)
     elif type(t) is TupleType and all(_boxed_in_tuples(e) for e in t.elements):   # not an OptionalType
-        _box_owned_tuple(f, t, key)
+        _box_owned_tuple(f, t, key, sources)
     address = f.value("ptrtoint ptr %ret to i64")
     args = "".join(f", ptr {f.field('%base', 8 * i, 'ptr')}" for i in range(nargs))
     return f.value(f"call ptr (ptr, ptr, ...) @PyObject_CallFunction(ptr {f.pointer(boxer, ('entry', 'boxer'))}, ptr @box_format, "
@@ -905,12 +964,21 @@ def _boxed_in_tuples(t: Type) -> bool:
     return t in (f64, i64, bool_, c128) or _numpy_scalar_boxed(t)
 
 
-def _box_owned_array(f: _Text, t: ArrayType, key: tuple) -> None:
+def _box_owned_array(f: _Text, t: ArrayType, key: tuple, new: bool = False) -> None:
     """An array result with a block of its own becomes a NumPy array over it; one without, a
     view whose base is the argument that holds its bytes (the native code returns from
-    here).  The rest -- no argument holds it, or it has no elements -- goes on to the boxer."""
+    here).  The rest -- no argument holds it, or it has no elements -- goes on to the boxer.
+    ``new``: the result is an array the code allocated (:data:`NEW`), so it has a block."""
     native, unowned, other, failed = f.label(), f.label(), f.label(), f.label()
     meminfo = f.field("%ret", memory_ctype(t).meminfo.offset, "ptr")
+    if new:
+        f.emit(f"br label %{native}")
+        f.block(native)
+        f.emit(f"ret ptr {_array_over_block(f, t, '%ret', failed)}")
+        f.block(failed)
+        f.emit("ret ptr null")
+        f.block(other)   # reached by no branch: the boxer's call that follows is dead code
+        return
     f.emit(f"br i1 {f.value(f'icmp ne ptr {meminfo}, null')}, label %{native}, label %{unowned}")
     f.block(native)
     f.emit(f"ret ptr {_array_over_block(f, t, '%ret', failed)}")
@@ -925,23 +993,26 @@ def _box_owned_array(f: _Text, t: ArrayType, key: tuple) -> None:
     f.block(other)
 
 
-def _box_owned_tuple(f: _Text, t: TupleType, key: tuple) -> None:
+def _box_owned_tuple(f: _Text, t: TupleType, key: tuple, sources: Sources) -> None:
     """A tuple result whose arrays each have a block of its own, are an argument itself or
     a view of one becomes a Python tuple, each element boxed natively (an argument as that
     object, as ``_return_argument_if_same``, a view as ``_box_owned_array`` makes it; the
     native code returns from here); one holding another array without a block goes on to
     the boxer.  On a failure (no memory) the elements made so far go with the tuple, and
     the arrays not boxed yet give their references back (an argument's null meminfo has
-    none)."""
+    none).  An element the IR proves to be an argument (``sources``) is that object, one it
+    proves new an array over its block, without the tests at run time."""
     layout = memory_ctype(t)
     at = [f.value(f"getelementptr i8, ptr %ret, i64 {getattr(layout, f'f{i}').offset}")
           for i in range(len(t.elements))]
     blocks, arguments, holders = {}, {}, {}
     other = f.label()
     for i, e in enumerate(t.elements):
-        if not isinstance(e, ArrayType):
+        if not isinstance(e, ArrayType) or isinstance(sources.get(i), int):
             continue
         blocks[i] = f.field(at[i], memory_ctype(e).meminfo.offset, "ptr")
+        if sources.get(i) == NEW or isinstance(sources.get(i), tuple):
+            continue
         owned, unowned, decided = f.label(), f.label(), f.label()
         f.emit(f"br i1 {f.value(f'icmp ne ptr {blocks[i]}, null')}, label %{owned}, label %{unowned}")
         f.block(owned)
@@ -971,8 +1042,16 @@ def _box_owned_tuple(f: _Text, t: TupleType, key: tuple) -> None:
     made = f.label()
     f.emit(f"br i1 {f.value(f'icmp eq ptr {tuple_}, null')}, label %{failures[-1]}, label %{made}")
     f.block(made)
+    elements: list[str] = []
     for i, e in enumerate(t.elements):
-        if i in arguments:
+        if isinstance(e, ArrayType) and isinstance(sources.get(i), int):
+            element = f.field("%base", 8 * sources[i], "ptr")
+            f.emit(f"call void @Py_IncRef(ptr {element})")
+        elif isinstance(e, ArrayType) and isinstance(sources.get(i), tuple):   # the object of element j
+            element = elements[sources[i][1]]
+            f.emit(f"call void {decref}(ptr {blocks[i]})")   # its reference: element j's owner holds one
+            f.emit(f"call void @Py_IncRef(ptr {element})")
+        elif i in arguments:
             given, not_given, view, new, joined = f.label(), f.label(), f.label(), f.label(), f.label()
             f.emit(f"br i1 {f.value(f'icmp ne ptr {arguments[i]}, null')}, label %{given}, label %{not_given}")
             f.block(given)
@@ -997,6 +1076,7 @@ def _box_owned_tuple(f: _Text, t: TupleType, key: tuple) -> None:
             boxed = f.label()
             f.emit(f"br i1 {f.value(f'icmp eq ptr {element}, null')}, label %{failures[i]}, label %{boxed}")
             f.block(boxed)
+        elements.append(element)
         f.emit(f"call i32 @PyTuple_SetItem(ptr {tuple_}, i64 {i}, ptr {element})")   # steals it
     f.emit(f"ret ptr {tuple_}")
     for i, failure in enumerate(failures):
@@ -1260,11 +1340,13 @@ def _shape(binding: Binding | None) -> tuple | None:
 
 def prebuilt_wrapper(key: tuple[tuple[Type, bool], ...], result_type: Type, entry_symbol: str,
                      error_sites: ErrorSites, nogil: bool = False,
-                     binding: Binding | None = None, patchable: bool = False) -> PrebuiltWrapper | None:
+                     binding: Binding | None = None, patchable: bool = False,
+                     sources: Sources | None = None) -> PrebuiltWrapper | None:
     """The wrapper of ``key`` to link into the module whose exported entry is ``entry_symbol``,
     before that module is compiled (None where ``key`` takes no native path: see
     :func:`native_call`; the caller checks that the code keeps no arrays in containers);
-    ``patchable``: its references are globals a loader fills (for the disk cache)."""
+    ``patchable``: its references are globals a loader fills (for the disk cache);
+    ``sources``: where the result's arrays come from (:func:`result_sources`)."""
     if not supports_key(key):
         return None
     binding = _native_binding(key, binding)
@@ -1272,5 +1354,5 @@ def prebuilt_wrapper(key: tuple[tuple[Type, bool], ...], result_type: Type, entr
         return None
     keep: list = []
     text, references = _module_text(key, result_type, f'@"{entry_symbol}"', _boxer(ResultUnpacker(result_type)),
-                                    _raiser(error_sites), keep, nogil, binding, patchable)
+                                    _raiser(error_sites), keep, nogil, binding, patchable, sources or {})
     return PrebuiltWrapper(text, references, keep, key, nogil, binding)

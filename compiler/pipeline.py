@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import ir
 from ir import FuncOp, Module, Type
+from ir.types import ArrayType, TupleType
 from ir.records import record
 from runtime.boxing import ArgPacker, ResultUnpacker
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
@@ -116,6 +117,16 @@ class CompiledFunction:
         #: call runs in ``runtime.memory.lending``, which keeps the memory it borrows alive
         self.keeps_arrays = self.stored_keeps_arrays if self.module is None else \
             any(func.attributes.get("keeps_arrays") for func in self.module)
+        #: result arrays the IR proves to be an argument (its index) or an earlier tuple element's
+        #: new array (``("element", j)``: ``return b, b``), by tuple element (None: the result
+        #: itself): the result holds those objects, as CPython's does and as the native path's
+        #: does (``compiler.fastcall.result_sources``)
+        self._proven: dict[int | None, Any] = {}
+        if self.entry is not None and (isinstance(self.result_type, ArrayType) or type(self.result_type) is TupleType):
+            from .fastcall import NEW, result_sources
+
+            parameters = tuple((t, False) for t in self.arg_types)   # the run-time arguments, in order
+            self._proven = {where: s for where, s in result_sources(self.entry, parameters).items() if s != NEW}
 
     def __reduce__(self) -> tuple:
         """Pickled by reference: its compiled function and argument key (``compiler.pickling``)."""
@@ -144,7 +155,21 @@ class CompiledFunction:
         status = self._cfunc(ctypes.addressof(ret), ctypes.addressof(errargs), ctypes.addressof(packed))
         if status:
             self.error_sites.raise_error(status, list(errargs))
-        return self.unpacker.unpack(ret, args)  # an array result may borrow an argument
+        result = self.unpacker.unpack(ret, args)  # an array result may borrow an argument
+        return self._as_proven(result, args) if self._proven else result
+
+    def _as_proven(self, result: Any, args: Sequence[Any]) -> Any:
+        """``result`` with the objects :attr:`_proven` names in place of the arrays unpacked
+        for them (a repeated element's own array goes, and with its owner its reference)."""
+        def proven(where: int | None, value: Any) -> Any:
+            source = self._proven.get(where)
+            if source is None:
+                return value
+            return args[source] if isinstance(source, int) else result[source[1]]
+
+        if None in self._proven:
+            return proven(None, result)
+        return tuple(proven(i, value) for i, value in enumerate(result))
 
 
 def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,

@@ -396,7 +396,7 @@ def test_matches_cpython(kernel, make_args, ulps, opt):
 MEMORY_AND_SAFETY = {  # kernels of kernels.py that test_safety.py and test_memory.py cover
     K.read_at, K.write_at, K.read2, K.write2, K.read_chained, K.read3, K.scale_inplace, K.alloc_1d, K.alloc_2d,
     K.zeros_2d, K.slice_inside, K.float_index, K.ellipsis_index, K.too_many_indices, K.temporaries_in_loop,
-    K.fresh_array, K.identity, K.first_row, K.pair_of_new, K.alloc_then_raise,
+    K.fresh_array, K.identity, K.first_row, K.pair_of_new, K.alloc_then_raise, K.read_masked,
 }
 HELPERS = {K._fill_squares, K._norm, K._scaled, K._row_dot}
 

@@ -406,6 +406,46 @@ def test_array_results_borrow_or_own(slow_calls):
     assert len(slow_calls) == n
 
 
+def second_of(a, b):
+    return b
+
+
+def updated(pos, vel, dt):
+    pos += vel * dt
+    return pos, vel
+
+
+def twice_new(n):
+    b = np.zeros(n)
+    return b, b
+
+
+def test_results_the_ir_proves_are_arguments_or_new_arrays(slow_calls):
+    """Where the IR proves a result array is a parameter, the native code returns that object
+    (``a`` and ``a[:]`` have the same data, shape and strides: the one returned is the one
+    CPython returns); a tuple holding one new array twice holds one object twice, on the
+    first call too, and its block has one reference (the owner's)."""
+    f = compile(second_of)
+    a = np.arange(4.0)
+    for _ in range(3):
+        b = a[:]
+        assert f(a, b) is b and f(b, a) is a
+    g = compile(updated)
+    pos, vel = np.zeros(3), np.ones(3)
+    for _ in range(3):
+        p, v = g(pos, vel, 0.5)
+        assert p is pos and v is vel
+    assert pos.tolist() == [1.5] * 3
+    h = compile(twice_new)
+    n = len(slow_calls)
+    for _ in range(3):
+        x, y = h(3)
+        assert x is y and x.tolist() == [0.0] * 3
+        if owned_block(x.base):   # the native path's owner
+            assert refcount(owned_block(x.base)) == 1
+    assert len(slow_calls) == n + 1
+
+
 def test_writing_into_an_argument(slow_calls):
     f = compile(fill)
     a = np.zeros(4)
