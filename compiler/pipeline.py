@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import ir
 from ir import FuncOp, Module, Type
-from ir.types import ArrayType, TupleType
 from ir.records import record
+from ir.types import ArrayType, TupleType
 from runtime.boxing import ArgPacker, ResultUnpacker
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 from runtime.memory import lending
