@@ -89,7 +89,7 @@ class _Store:
         from runtime import sharedlib
         from runtime.engine import get_engine
 
-        from .pipeline import jit_module, linked_wrapper
+        from .pipeline import jit_module, linked_wrapper, proven_results
 
         tables = [lowered.references] + ([prebuilt.references] if prebuilt is not None else [])
         refs = [ref for table in tables for ref in table]
@@ -106,6 +106,7 @@ class _Store:
             manifest = {"signature": self.signature, "symbol": _entry_symbol(entry), "result": type_data(entry.result_type),
                         "error_sites": sites_data(lowered.error_sites), "wrapper": prebuilt is not None,
                         "keeps_arrays": any(func.attributes.get("keeps_arrays") for func in module),
+                        "proven": [[where, source] for where, source in proven_results(entry).items()],
                         "references": [[ref.symbol, list(ref.descriptor)] for ref in refs], "needs": []}
 
             members = [(ref.descriptor[1], distribution_archive()) for ref in refs if ref.descriptor[0] == "distribution"]
@@ -182,4 +183,6 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
     if manifest["wrapper"] and native and _native_binding(key, binding) is not False:   # as it was built
         wrapper = PrebuiltWrapper("", References("w"), keep, key, nogil, _native_binding(key, binding))
     return CompiledFunction(types, result_type, None, None, "", library, error_sites, wrapper=wrapper,
-                            symbol=manifest["symbol"], stored_keeps_arrays=manifest["keeps_arrays"], keep=keep)
+                            symbol=manifest["symbol"], stored_keeps_arrays=manifest["keeps_arrays"], keep=keep,
+                            stored_proven={where: source if isinstance(source, int) else tuple(source)
+                                           for where, source in manifest.get("proven", ())})

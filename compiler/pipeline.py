@@ -103,6 +103,8 @@ class CompiledFunction:
     #: the entry's symbol and whether the code keeps arrays, where there is no IR (loaded from the cache)
     symbol: str = ""
     stored_keeps_arrays: bool = False
+    #: what :func:`proven_results` found, where there is no IR (loaded from the cache)
+    stored_proven: Any = None
     #: objects the loaded code points to (kept alive with it)
     keep: Any = None
 
@@ -121,12 +123,7 @@ class CompiledFunction:
         #: new array (``("element", j)``: ``return b, b``), by tuple element (None: the result
         #: itself): the result holds those objects, as CPython's does and as the native path's
         #: does (``compiler.fastcall.result_sources``)
-        self._proven: dict[int | None, Any] = {}
-        if self.entry is not None and (isinstance(self.result_type, ArrayType) or type(self.result_type) is TupleType):
-            from .fastcall import NEW, result_sources
-
-            parameters = tuple((t, False) for t in self.arg_types)   # the run-time arguments, in order
-            self._proven = {where: s for where, s in result_sources(self.entry, parameters).items() if s != NEW}
+        self._proven = proven_results(self.entry) if self.entry is not None else dict(self.stored_proven or ())
 
     def __reduce__(self) -> tuple:
         """Pickled by reference: its compiled function and argument key (``compiler.pickling``)."""
@@ -170,6 +167,19 @@ class CompiledFunction:
         if None in self._proven:
             return proven(None, result)
         return tuple(proven(i, value) for i, value in enumerate(result))
+
+
+def proven_results(entry: FuncOp) -> dict[int | None, Any]:
+    """The result arrays ``entry``'s IR proves to be a parameter (its index among the
+    run-time arguments) or an earlier tuple element's new array (``("element", j)``), by
+    tuple element (None: the result itself) -- ``compiler.fastcall.result_sources`` without
+    the arrays that are only new."""
+    if not (isinstance(entry.result_type, ArrayType) or type(entry.result_type) is TupleType):   # not optional
+        return {}
+    from .fastcall import NEW, result_sources
+
+    parameters = tuple((t, False) for t in entry.arg_types)   # the run-time arguments, in order
+    return {where: s for where, s in result_sources(entry, parameters).items() if s != NEW}
 
 
 def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,

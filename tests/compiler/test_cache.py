@@ -85,6 +85,31 @@ def test_loaded_code_binds_keywords_and_defaults_natively_and_returns_new_arrays
     assert outcomes(g) == ["hit"]
 
 
+def second_of(a, b):
+    return b
+
+
+def twice_new(n):
+    b = np.zeros(n)
+    return b, b
+
+
+def test_loaded_code_returns_the_objects_its_ir_proved():
+    """A loaded specialisation has no IR: what it proved of its result arrays (a parameter,
+    one new array twice) comes with it, so its first call (the Python path) returns the
+    objects the native path and CPython return."""
+    a = np.arange(4.0)
+    compile(cache=True)(second_of)(a, a[:])
+    compile(cache=True)(twice_new)(3)
+    f, g = compile(cache=True)(second_of), compile(cache=True)(twice_new)
+    for _ in range(3):
+        b = a[:]
+        assert f(a, b) is b
+        x, y = g(3)
+        assert x is y
+    assert outcomes(f) == outcomes(g) == ["hit"]
+
+
 def halves(n):
     out = []
     for i in range(n):
