@@ -855,7 +855,7 @@ def _first_argument(f: _Text, candidates: list[tuple[int, ArrayType]], test: Cal
 #: what :func:`result_sources` says of an array the code allocated
 NEW = "new"
 #: where the result's arrays come from: the key position of the argument it is, :data:`NEW`, or
-#: ``("element", j)``, the array of an earlier tuple element, by tuple element (None: the
+#: ``("element", j)``, the same value as an earlier tuple element, by tuple element (None: the
 #: result itself); what is not there is unknown
 Sources = Mapping[int | None, Any]
 
@@ -865,10 +865,10 @@ def result_sources(entry: FuncOp, key: tuple) -> Sources:
     a parameter of the entry (``return a``, ``return pos, vel``) is that argument object,
     which native code returns as it is (CPython's ``return a``: the same object, no test of
     data, shape and strides against every argument); an array ``array.alloc`` made is new
-    (no test of whether it is a view), and a tuple element that is the same new array as an
-    earlier one is that element's object (``return b, b``: one object twice, as in
-    CPython).  Values a branch or a call chose are left out: the native code finds them at
-    run time."""
+    (no test of whether it is a view), and a tuple element that is the same value as an
+    earlier one is that element's object (``return b, b``, ``x = a[1:]; return x, x``: one
+    object twice, as in CPython).  Other values a branch or a call chose are left out: the
+    native code finds them at run time."""
     body = entry.body
     ret = body.ops[-1] if body.ops else None
     if not isinstance(ret, ReturnOp) or ret.value is None:
@@ -890,8 +890,8 @@ def result_sources(entry: FuncOp, key: tuple) -> Sources:
         found = {i: source(v) for i, v in enumerate(elements)}
         for i, v in enumerate(elements):
             first = elements.index(v)
-            if first < i and found[i] == NEW:
-                found[i] = ("element", first)
+            if first < i and isinstance(v.type, ArrayType) and not isinstance(found[i], int):
+                found[i] = ("element", first)   # one variable twice: one object twice
     else:
         found = {None: source(value)}
     return {where: s for where, s in found.items() if s is not None}

@@ -420,6 +420,29 @@ def twice_new(n):
     return b, b
 
 
+def view_twice(a):
+    x = a[1:]
+    return x, x, x[:1]
+
+
+def chosen_twice(a, b, flag):
+    x = a if flag else b
+    return x, x
+
+
+def test_one_variable_twice_in_a_result_is_one_object_twice(slow_calls):
+    """``return x, x`` holds one object twice whatever ``x`` is (a view, a value a branch
+    chose), as CPython's tuple does, on the Python path and the native one."""
+    f, g = compile(view_twice), compile(chosen_twice)
+    a, b = np.arange(5.0), np.ones(2)
+    for _ in range(3):
+        x, y, z = f(a)
+        assert x is y and z is not x and x.tolist() == [1.0, 2.0, 3.0, 4.0] and np.shares_memory(x, a)
+        for flag, want in ((True, a), (False, b)):
+            p, q = g(a, b, flag)
+            assert p is q is want
+
+
 def test_results_the_ir_proves_are_arguments_or_new_arrays(slow_calls):
     """Where the IR proves a result array is a parameter, the native code returns that object
     (``a`` and ``a[:]`` have the same data, shape and strides: the one returned is the one
