@@ -71,6 +71,7 @@ _new_builtin = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_void_p, ctypes.c_voi
     ("PyCFunction_NewEx", ctypes.pythonapi))
 _decref_object = ctypes.pythonapi.Py_DecRef
 _decref_object.argtypes, _decref_object.restype = [ctypes.c_void_p], None
+_keep_forever = ctypes.PYFUNCTYPE(None, ctypes.py_object)(("Py_IncRef", ctypes.pythonapi))
 
 #: ``void <name>_meminfo_decref(void *)`` of this package's library (set by :func:`load`)
 _meminfo_decref: Any = None
@@ -492,6 +493,9 @@ class _Native:
         self._fallback = None
         address = ctypes.cast(library[native["wrapper"]], ctypes.c_void_p).value
         method = _MethodDef(name.encode(), address, _METH_FASTCALL_KEYWORDS, doc.encode())
+        # never freed: CPython reads it when it frees the builtin, which at exit may be
+        # after this object and its slots are gone (a module's globals still hold it)
+        _keep_forever(method)
         self._keep = (library, method, keep)
         self.builtin = _new_builtin(ctypes.addressof(method), None, module)
         _natives.append(self)

@@ -131,9 +131,10 @@ changed) is compiled then, at LLVM -O0 (:data:`_WRAPPER_OPT`) in a module of its
 it is straight-line code already in SSA form.
 
 Everything the machine code points to is kept alive by Python references:
-the builtin's ``self`` is its :class:`NativeCall`, which holds the
-specialisation (and so its JIT library), the wrapper's library, the
-``PyMethodDef``, the boxer, the error handler, the type and dtype objects
+the builtin's ``self`` holds its :class:`NativeCall` and the ``PyMethodDef``
+(in a ``bytes`` object, which the collector never clears before the builtin is
+freed); the :class:`NativeCall` holds the
+specialisation (and so its JIT library), the wrapper's library, the boxer, the error handler, the type and dtype objects
 whose addresses are constants, and the current fallback.
 
 Assumptions about object layouts (CPython 3 on a 64-bit platform: the type
@@ -159,6 +160,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import inspect
+import struct
 import sys
 import threading
 import types
@@ -205,13 +207,26 @@ _ARRAY_DATA, _ARRAY_ND, _ARRAY_DIMENSIONS, _ARRAY_STRIDES, _ARRAY_DESCR, _ARRAY_
 _C_CONTIGUOUS, _F_CONTIGUOUS, _ALIGNED, _WRITEABLE = 0x1, 0x2, 0x100, 0x400
 
 
-class _MethodDef(ctypes.Structure):
-    _fields_ = [("ml_name", ctypes.c_char_p), ("ml_meth", ctypes.c_void_p), ("ml_flags", ctypes.c_int),
-                ("ml_doc", ctypes.c_char_p)]
-
-
 _new_builtin = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_void_p, ctypes.py_object, ctypes.c_void_p)(
     ("PyCFunction_NewEx", ctypes.pythonapi))
+
+
+def _method_def(name: bytes, function: int, flags: int) -> tuple[bytes, bytes]:
+    """A ``PyMethodDef`` {ml_name, ml_meth, ml_flags, ml_doc = NULL} in a ``bytes`` object,
+    and the name it points into.
+
+    ``bytes``, not a ctypes structure: CPython reads the definition when it frees the
+    builtin, and a ctypes object the garbage collector clears frees its buffer then, in
+    whatever order the collector breaks a cycle.  A ``bytes`` object is never cleared,
+    and its buffer never moves."""
+    name = name + b"\0"
+    definition = struct.pack("=QQiiQ", _buffer_address(name), function, flags, 0, 0)
+    return definition, name
+
+
+def _buffer_address(data: bytes) -> int:
+    """The address of the characters of ``data`` (valid while ``data`` lives)."""
+    return ctypes.cast(ctypes.c_char_p(data), ctypes.c_void_p).value
 
 
 def _word(address: int) -> int:
@@ -1246,8 +1261,10 @@ def _boxer(unpacker: Any) -> Callable[..., Any]:
 class NativeCall:
     """The builtin for one argument key and everything its machine code refers to.
 
-    ``builtin`` is the callable; its ``self`` (``builtin.__self__``) is this
-    object, so the builtin keeps all of this alive.
+    ``builtin`` is the callable; its ``self`` (``builtin.__self__``) is the tuple
+    (this object, its ``PyMethodDef``, the name that points to), so the builtin keeps
+    all of this alive, and the definition outlives it however the collector breaks
+    the cycle through this object.
     """
 
     __slots__ = ("_fallback", "_fallback_slot", "_keep", "address", "builtin", "compiled", "key")
@@ -1270,9 +1287,10 @@ class NativeCall:
         self.set_fallback(fallback)
         #: the native function (METH_FASTCALL | METH_KEYWORDS, also a vectorcallfunc)
         self.address = library.address(WRAPPER_SYMBOL)
-        method = _MethodDef(name.encode(), self.address, METH_FASTCALL | METH_KEYWORDS, None)
-        self._keep = (library, method, keep)
-        self.builtin = _new_builtin(ctypes.addressof(method), self, None)
+        method = _method_def(name.encode(), self.address, METH_FASTCALL | METH_KEYWORDS)
+        self._keep = (library, keep)
+        # a tuple, which the collector never clears: the definition outlives the builtin
+        self.builtin = _new_builtin(_buffer_address(method[0]), (self, *method), None)
 
     def set_fallback(self, target: Callable) -> None:
         """Where calls that are not of this key go (kept referenced here)."""

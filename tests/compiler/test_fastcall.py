@@ -4,6 +4,7 @@ Every result and exception must be the one the Python path (``_call_slow``,
 through ctypes) and CPython give.  ``slow_calls`` counts the calls that went
 through ctypes, so a test can tell that the native path ran.
 """
+import ctypes
 import enum
 import gc
 import math
@@ -236,10 +237,26 @@ def test_the_native_path_is_the_class_call():
     assert f(1.5) == 1.5   # compiles the key with its native path, which takes the next calls
     call = type(f).__call__
     assert type(call).__name__ == "builtin_function_or_method" and call.__name__ == "identity"
-    assert isinstance(call.__self__, fastcall.NativeCall)
+    assert isinstance(call.__self__[0], fastcall.NativeCall)
     assert f.__name__ == "identity" and f.__wrapped__ is identity and "identity" in repr(f)
     other = compile(identity)
     assert type(other) is not type(f) and type(other).__call__ is Dispatcher.__call__
+
+
+def test_the_method_definition_outlives_the_builtin_whatever_the_collector_clears():
+    """CPython reads a builtin's PyMethodDef when it frees the builtin; the definition lives
+    in a bytes object of the builtin's own ``self`` tuple, which the collector never clears
+    (a ctypes buffer it may free first, when it breaks the cycle builtin -> NativeCall)."""
+    f = compile(identity)
+    f(1.5)
+    call = type(f).__call__
+    native, definition, name = call.__self__
+    assert isinstance(native, fastcall.NativeCall) and type(definition) is bytes and name == b"identity\0"
+    m_ml = ctypes.c_void_p.from_address(id(call) + 16).value   # PyCFunctionObject.m_ml
+    assert m_ml == ctypes.cast(ctypes.c_char_p(definition), ctypes.c_void_p).value
+    del f, call, native
+    for _ in range(3):
+        gc.collect()
 
 
 def test_no_arguments(slow_calls):
@@ -259,7 +276,7 @@ def test_a_subclass_with_its_own_call_keeps_it():
     f.log = []
     assert f(1.5) == 1.5 and f(2.5) == 2.5 and f.log == [(1.5,), (2.5,)]
     g = type("Plain", (Dispatcher,), {})(identity)  # a subclass without __call__: native
-    assert g(1.5) == 1.5 and g(1.5) == 1.5 and isinstance(type(g).__call__.__self__, fastcall.NativeCall)
+    assert g(1.5) == 1.5 and g(1.5) == 1.5 and isinstance(type(g).__call__.__self__[0], fastcall.NativeCall)
 
 
 def test_a_copied_dispatcher_still_calls():
@@ -536,7 +553,7 @@ def test_binding_errors_are_cpythons(args, kwargs):
 def test_keyword_only_and_positional_only_parameters(slow_calls):
     f = compile(keyword_only)
     assert f(2.0) == 4.0 and f(2.0, k=3) == 6.0 and f(2.0) == 4.0
-    assert isinstance(type(f).__call__.__self__, fastcall.NativeCall)  # bound natively too
+    assert isinstance(type(f).__call__.__self__[0], fastcall.NativeCall)  # bound natively too
     with pytest.raises(TypeError) as expected:
         keyword_only(2.0, 3)
     with pytest.raises(TypeError) as got:
@@ -576,7 +593,7 @@ def native_calls_of(f, calls, python_calls, reference):
     first = [f(*args, **kwargs) for args, kwargs in calls]
     for args, kwargs in calls:
         f(*args, **kwargs)
-    assert isinstance(type(f).__call__.__self__, fastcall.NativeCall)
+    assert isinstance(type(f).__call__.__self__[0], fastcall.NativeCall)
     del python_calls[:]
     for (args, kwargs), expected in zip(calls, first):
         got = f(*args, **kwargs)
@@ -645,7 +662,7 @@ def test_binding_errors_after_the_native_path_are_cpythons(python_calls, func, a
             positional_only: ((5, 2), {})}[func]
     for _ in range(3):
         f(*good[0], **good[1])
-    assert isinstance(type(f).__call__.__self__, fastcall.NativeCall)
+    assert isinstance(type(f).__call__.__self__[0], fastcall.NativeCall)
     with pytest.raises(TypeError) as expected:
         func(*args, **kwargs)
     del python_calls[:]

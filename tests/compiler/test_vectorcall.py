@@ -38,7 +38,7 @@ def test_a_vectorcall_subclass_behaves_like_its_base_until_a_pointer_is_set():
 def test_the_pointer_is_what_cpython_calls():
     first = compile(affine)
     assert first(1.0, 2.0) == 4.0 and first(1.0, 2.0) == 4.0     # the native path exists now
-    address = first._head.__self__.address
+    address = first._head.__self__[0].address
     cls = vectorcall_subclass(Base, {})
     obj = cls()
     set_vectorcall(obj, address)          # the native function of affine(f64, f64)
@@ -53,7 +53,7 @@ def test_dispatchers_are_called_through_the_pointer(monkeypatch):
     assert type(f).__flags__ & HAVE_VECTORCALL
     assert f(1.0, 2.0) == 4.0 and f(1.0, 2.0) == 4.0
     offset = type(f)._vectorcall_offset
-    assert ctypes.c_void_p.from_address(id(f) + offset).value == f._head.__self__.address
+    assert ctypes.c_void_p.from_address(id(f) + offset).value == f._head.__self__[0].address
     slow = []
     original = CompiledFunction.__call__
     monkeypatch.setattr(CompiledFunction, "__call__", lambda self, args: slow.append(args) or original(self, args))

@@ -346,7 +346,7 @@ def test_a_function_argument_takes_the_native_path(slow_calls):
     f = compile(apply)
     for _ in range(3):
         assert f(square, 3) == 9
-    assert len(slow_calls) == 1 and isinstance(type(f).__call__.__self__, NativeCall)
+    assert len(slow_calls) == 1 and isinstance(type(f).__call__.__self__[0], NativeCall)
     assert slow_calls[0] == (3,)   # the function is no run-time argument
     for n in (4, -2, 10):
         assert f(square, n) == n * n

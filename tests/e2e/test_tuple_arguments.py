@@ -270,7 +270,7 @@ def test_a_tuple_argument_takes_the_native_path(monkeypatch):
     t = (True, 3, 0.5, 1 + 2j, "ab")
     for _ in range(3):
         assert f(t) == mixed(t)
-    assert len(slow) == 1 and isinstance(type(f).__call__.__self__, __import__("compiler").fastcall.NativeCall)
+    assert len(slow) == 1 and isinstance(type(f).__call__.__self__[0], __import__("compiler").fastcall.NativeCall)
     for other in [(False, 3, 0.5, 1 + 2j, "ab"), (True, -2, 1e300, 0j, "")]:
         assert f(other) == mixed(other)
     assert len(slow) == 1   # the native path took them
