@@ -97,7 +97,7 @@ def is_check_group(op) -> bool:
 _VIEWS = (ArraySubviewOp, ArrayTransposeOp, ArrayPartOp, ArrayReshapeOp, ArrayBroadcastOp, ArrayViewOp)
 
 
-def _memory_root(array: Value) -> Value:
+def memory_root(array: Value) -> Value:
     """The array whose memory ``array`` is a view of (through any chain of view ops;
     ``array.reshape`` counts as a view even where it copies: that only errs towards
     sharing)."""
@@ -121,7 +121,7 @@ def may_share_memory(a: Value, b: Value) -> bool:
     proves is apart counts: an array ``array.alloc`` made and an array not viewed
     from that very allocation (another allocation, an argument, or a view of
     either) never share memory; everything else may."""
-    ra, rb = _memory_root(a), _memory_root(b)
+    ra, rb = memory_root(a), memory_root(b)
     if ra is rb:
         return True
     kinds = {_known_root(ra), _known_root(rb)}

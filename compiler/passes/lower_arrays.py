@@ -65,7 +65,7 @@ from ir.rewriting import Rewriter
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, bool_, i64
 
 from . import extremum, outlining, pairwise
-from .analysis import may_share_memory
+from .analysis import may_share_memory, memory_root
 from .base import changes_of, register_pass, remark
 
 
@@ -151,10 +151,20 @@ def _split_on_overlap(op: ArrayMapOp, rewriter: Rewriter) -> list[ArrayMapOp]:
     if overlap: copy dst into out``: one nest computes the elements either way.  Inputs
     that cannot share memory with ``out`` (:func:`.analysis.may_share_memory`) are not
     tested.  Returns the new maps (marked ``disjoint``: their inputs cannot overlap
-    what they store into; the copy also ``copy_back``)."""
+    what they store into; the copy also ``copy_back``).
+
+    Decision: views of another array than the one ``out`` views are tested as that whole
+    array, once (``B[1:-1] = A[2:] + A[:-2]`` tests ``A`` against ``B[1:-1]``): one test
+    instead of one per view, which made a stencil's set-up code as long as its loops.  It
+    errs only towards a copy, where the two arrays share memory but the views do not.
+    Views of the array ``out`` views are tested one by one (``a[1:] = a[:-1]`` must copy,
+    ``a[:5] = a[5:]`` need not)."""
     out, loc = op.out, op.loc
     overlap = None
-    for x in dict.fromkeys(x for x in op.inputs if x is not out and may_share_memory(x, out)):
+    out_root = memory_root(out)
+    tested = (x if memory_root(x) is out_root else memory_root(x)
+              for x in op.inputs if x is not out and may_share_memory(x, out))
+    for x in dict.fromkeys(tested):
         found = rewriter.insert_before(op, ArrayOverlapOp(x, out, loc=loc)).result
         overlap = found if overlap is None else rewriter.insert_before(op, OrOp(overlap, found, loc=loc)).result
     if overlap is None:
