@@ -31,7 +31,8 @@ from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
 from .core import (
     _I8, _I32, _I32_ZERO, _I64, _INDEX_FLAGS, _PTR, LOCAL_LIST_ITEMS, _FunctionLowering,
-    _complex, _from_memory, _itemsize, _lowers, _parts, _to_memory, local_list_field, memory_type, value_type,
+    _complex, _from_memory, _itemsize, _lowers, _parts, _to_memory, index_add, index_mul, local_list_field, memory_type,
+    value_type,
 )
 
 
@@ -119,10 +120,10 @@ def _array_subview(self: _FunctionLowering, op: ArraySubviewOp) -> lir.Value:
             strides.append(lir.Constant(_I64, 0))
             continue
         stride = source_strides[axis]
-        offset = b.add(offset, b.mul(values[0], stride, flags=("nsw",)), flags=("nsw",))
+        offset = index_add(b, offset, index_mul(b, values[0], stride))
         if letter == "s":
             shape.append(values[1])
-            strides.append(b.mul(stride, values[2], flags=("nsw",)))
+            strides.append(index_mul(b, stride, values[2]))
         axis += 1
     data = b.gep(b.extract_value(array, 1), [offset], inbounds=True, source_etype=_I8)
     return _make_array(self, op.result.type, b.extract_value(array, 0), data, shape, strides)

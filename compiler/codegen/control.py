@@ -36,7 +36,7 @@ import llvmlite.ir as lir
 from ir.ops.array import ArrayLoadOp, ArrayStoreOp
 from ir.ops.control import ForOp, IfOp, LeaveOp, TryOp, WhileOp
 
-from .core import _I64, _FunctionLowering, _lowers, value_type
+from .core import _I64, _FunctionLowering, _lowers, constant_int, value_type
 
 
 @_lowers(IfOp)
@@ -59,9 +59,14 @@ def _if(self: _FunctionLowering, op: IfOp) -> list[lir.Value]:
 
 
 def _trip_count(self: _FunctionLowering, lower: lir.Value, upper: lir.Value, step: lir.Value) -> lir.Value:
-    """``len(range(lower, upper, step))`` for a non-zero step, as an unsigned i64."""
+    """``len(range(lower, upper, step))`` for a non-zero step, as an unsigned i64 (for a
+    step of constant 1, the common case, just ``upper - lower`` or 0: the general form's
+    selects and division cost LLVM's optimizer time in every loop it is given)."""
     b = self.b
     zero, one = lir.Constant(_I64, 0), lir.Constant(_I64, 1)
+    if constant_int(step) == 1:
+        span = upper if constant_int(lower) == 0 else b.sub(upper, lower)
+        return b.select(b.icmp_signed("<", lower, upper), span, zero)
     up = b.icmp_signed(">", step, zero)
     high, low = b.select(up, upper, lower), b.select(up, lower, upper)
     nonempty = b.icmp_signed("<", low, high)
@@ -145,7 +150,7 @@ def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
         phi.add_incoming(self.value(init), preheader)
     b.cbranch(b.icmp_unsigned("<", k, count), body, exit_)
     b.position_at_end(body)
-    self.values[op.induction_var] = b.add(lower, b.mul(k, step), name="i")
+    self.values[op.induction_var] = _induction(b, lower, k, step)
     self.values.update(zip(op.iter_args, carried))
     first_block = len(b.function.basic_blocks)
     next_values = self.lower_block(op.body)
@@ -164,6 +169,13 @@ def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
         phi.add_incoming(value, latch)
     b.position_at_end(exit_)
     return carried
+
+
+def _induction(b: lir.IRBuilder, lower: lir.Value, k: lir.Value, step: lir.Value) -> lir.Value:
+    """``lower + k * step``, without the multiplication by a step of 1 or the addition of a
+    lower bound of 0."""
+    moved = k if constant_int(step) == 1 else b.mul(k, step)
+    return moved if constant_int(lower) == 0 else b.add(lower, moved, name="i")
 
 
 class _AccessGroup(lir.values.MDValue):

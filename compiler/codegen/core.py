@@ -248,6 +248,31 @@ def _constant(value: object, t: Type) -> lir.Constant:
     return lir.Constant(value_type(t), value)
 
 
+def constant_int(value: lir.Value) -> int | None:
+    """The value of an LLVM integer constant, else None."""
+    return value.constant if isinstance(value, lir.Constant) and isinstance(value.constant, int) else None
+
+
+def index_mul(b: lir.IRBuilder, x: lir.Value, y: lir.Value, flags: tuple = ("nsw",)) -> lir.Value:
+    """``x * y`` of i64 address arithmetic, with no instruction for a factor 1 or 0
+    (LLVM would remove it, but every instruction it is given costs it time)."""
+    for a, c in ((x, y), (y, x)):
+        if constant_int(c) == 1:
+            return a
+        if constant_int(c) == 0:
+            return c
+    return b.mul(x, y, flags=flags)
+
+
+def index_add(b: lir.IRBuilder, x: lir.Value, y: lir.Value, flags: tuple = ("nsw",)) -> lir.Value:
+    """``x + y`` of i64 address arithmetic, with no instruction for a term 0."""
+    if constant_int(x) == 0:
+        return y
+    if constant_int(y) == 0:
+        return x
+    return b.add(x, y, flags=flags)
+
+
 def _itemsize(t: Type) -> int:
     """Bytes per array element, as NumPy stores them."""
     if isinstance(t, BoolType):
@@ -630,15 +655,14 @@ class _FunctionLowering:
             axes = list(range(t.ndim)) if t.layout == "C" else list(reversed(range(t.ndim)))
             offset = indices[axes[0]]
             for k in axes[1:]:  # Horner: ((i0 * n1 + i1) * n2 + i2) ... for C
-                offset = b.add(b.mul(offset, shape[k], flags=_INDEX_FLAGS), indices[k], flags=_INDEX_FLAGS)
+                offset = index_add(b, index_mul(b, offset, shape[k], _INDEX_FLAGS), indices[k], _INDEX_FLAGS)
             return b.gep(data, [offset], inbounds=True, source_etype=memory_type(t.dtype))
-        offset = None
+        offset = lir.Constant(_I64, 0)
         strides = self._strides(array, t)
         if contiguous_axis is not None:
             strides[contiguous_axis] = lir.Constant(_I64, _itemsize(t.dtype))
         for index, stride in zip(indices, strides):
-            term = b.mul(index, stride, flags=("nsw",))
-            offset = term if offset is None else b.add(offset, term, flags=("nsw",))
+            offset = index_add(b, offset, index_mul(b, index, stride))
         return b.gep(data, [offset], inbounds=True, source_etype=_I8)
 
 

@@ -486,6 +486,10 @@ def _sum_range_body(b: Builder, lo: Any, hi: Any, step: Any) -> Any:
 def flow_jit(request: pytest.FixtureRequest) -> Jit:
     m = Module()
     define(m, "sum_range", [i64, i64, i64], TupleType((i64, i64, i64)), _sum_range_body)
+    define(m, "sum_range_step_1", [i64, i64], TupleType((i64, i64, i64)),
+           lambda b, lo, hi: _sum_range_body(b, lo, hi, const(b, 1)))
+    define(m, "sum_range_from_0", [i64], TupleType((i64, i64, i64)),
+           lambda b, hi: _sum_range_body(b, const(b, 0), hi, const(b, 1)))
     define(m, "collatz", [i64], TupleType((i64, i64)), _collatz_body)
     define(m, "nested", [i64], i64, _nested_body)
     define(m, "sign", [f64], i8, _sign_body)
@@ -504,6 +508,21 @@ def test_for_has_python_range_semantics(flow_jit: Jit, lo: int, hi: int, step: i
     r = range(lo, hi, step)
     want = (len(r), i64.wrap(sum(r)), r[-1] if r else -1)
     assert flow_jit("sum_range", lo, hi, step) == want
+
+
+@pytest.mark.parametrize("lo,hi", [(lo, hi) for lo, hi, step in RANGES if step == 1] + [
+    (0, 10), (0, 0), (0, -3), (0, INT_MIN), (0, 3), (INT_MIN, INT_MIN + 3), (-5, 5), (INT_MAX, INT_MIN)])
+def test_for_of_step_1_counts_without_a_division(flow_jit: Jit, lo: int, hi: int) -> None:
+    """A constant step of 1 (and a constant start of 0) lower to ``hi - lo`` trips or none:
+    no division, no multiplication, no select on the sign of the step."""
+    r = range(lo, hi)
+    want = (len(r), i64.wrap(sum(r)), r[-1] if r else -1)
+    assert flow_jit("sum_range_step_1", lo, hi) == want
+    if lo == 0:
+        assert flow_jit("sum_range_from_0", hi) == want
+    for name in ("sum_range_step_1", "sum_range_from_0"):
+        body = flow_jit.text.split(f'{name}"(')[1].split("\n}")[0]
+        assert "udiv" not in body and " mul " not in body
 
 
 def _collatz_body(b: Builder, n: Any) -> Any:
