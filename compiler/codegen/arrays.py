@@ -19,12 +19,14 @@ from typing import Sequence
 
 import llvmlite.ir as lir
 
-from ir.core import Operation
+from ir.core import Operation, Value
 from ir.ops.array import (
     ArrayAllocOp, ArrayDecrefOp, ArrayDimOp, ArrayGlobalOp, ArrayIncrefOp, ArrayLoadOp, ArrayStoreOp, ArrayStrideOp,
     ArrayUndefOp, ArrayViewOp,
 )
 from ir.ops.linalg import LinalgGesvOp, LinalgMatmulOp
+from ir.ops.parallel import ParallelForOp
+from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorStoreOp
 from ir.ops.wholearray import ArrayBroadcastOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
 from ir.types import ArrayType, ComplexType, LocalListType, ObjectType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
@@ -98,7 +100,7 @@ def _array_view(self: _FunctionLowering, op: ArrayViewOp) -> lir.Value:
         data = b.gep(data, [index], inbounds=True, source_etype=memory_type(t.dtype))
     else:
         data = b.gep(data, [b.mul(index, strides[0], flags=("nsw",))], inbounds=True, source_etype=_I8)
-    return _make_array(self, op.result.type, b.extract_value(array, 0), data, shape[1:], strides[1:])
+    return _make_array(self, op.result, b.extract_value(array, 0), data, shape[1:], strides[1:])
 
 
 @_lowers(ArraySubviewOp)
@@ -126,7 +128,7 @@ def _array_subview(self: _FunctionLowering, op: ArraySubviewOp) -> lir.Value:
             strides.append(index_mul(b, stride, values[2]))
         axis += 1
     data = b.gep(b.extract_value(array, 1), [offset], inbounds=True, source_etype=_I8)
-    return _make_array(self, op.result.type, b.extract_value(array, 0), data, shape, strides)
+    return _make_array(self, op.result, b.extract_value(array, 0), data, shape, strides)
 
 
 @_lowers(ArrayTransposeOp)
@@ -135,7 +137,7 @@ def _array_transpose(self: _FunctionLowering, op: ArrayTransposeOp) -> lir.Value
     t = op.operand(0).type
     array = self.value(op.operand(0))
     shape, strides = self._shape(array, t), self._strides(array, t)
-    return _make_array(self, op.result.type, self.b.extract_value(array, 0), self.b.extract_value(array, 1),
+    return _make_array(self, op.result, self.b.extract_value(array, 0), self.b.extract_value(array, 1),
                        [shape[k] for k in op.perm], [strides[k] for k in op.perm])
 
 
@@ -147,7 +149,7 @@ def _array_part(self: _FunctionLowering, op: ArrayPartOp) -> lir.Value:
     data = b.extract_value(array, 1)
     if op.part == "imag":
         data = b.gep(data, [lir.Constant(_I64, _itemsize(t.dtype.part))], inbounds=True, source_etype=_I8)
-    return _make_array(self, op.result.type, b.extract_value(array, 0), data, self._shape(array, t),
+    return _make_array(self, op.result, b.extract_value(array, 0), data, self._shape(array, t),
                        self._strides(array, t))
 
 
@@ -164,7 +166,7 @@ def _array_broadcast(self: _FunctionLowering, op: ArrayBroadcastOp) -> lir.Value
     strides = [zero] * lead
     for extent, stride in zip(source_shape, source_strides):
         strides.append(b.select(b.icmp_signed("==", extent, one), zero, stride))
-    return _make_array(self, op.result.type, b.extract_value(array, 0), b.extract_value(array, 1), shape, strides)
+    return _make_array(self, op.result, b.extract_value(array, 0), b.extract_value(array, 1), shape, strides)
 
 
 @_lowers(ArrayReshapeOp)
@@ -177,19 +179,56 @@ def _array_reshape(self: _FunctionLowering, op: ArrayReshapeOp) -> lir.Value:
     strides = [lir.Constant(_I64, _itemsize(t.dtype))]
     for extent in reversed(shape[1:]):
         strides.insert(0, b.mul(strides[0], extent))
-    return _make_array(self, op.result.type, b.extract_value(array, 0), b.extract_value(array, 1), shape,
+    return _make_array(self, op.result, b.extract_value(array, 0), b.extract_value(array, 1), shape,
                        strides[:len(shape)])
 
 
-def _make_array(self: _FunctionLowering, t: ArrayType, meminfo: lir.Value, data: lir.Value,
+def _make_array(self: _FunctionLowering, array: ArrayType | Value, meminfo: lir.Value, data: lir.Value,
                 shape: Sequence[lir.Value], strides: Sequence[lir.Value]) -> lir.Value:
+    """The array struct of these fields; for a view (``array``: the op's result) that only
+    ops reading its fields use (:func:`_fields_only`), no struct at all: a placeholder the
+    builder knows the fields of (``_FoldingBuilder.known_fields``)."""
     b = self.b
+    t = array if isinstance(array, ArrayType) else array.type
+    if not isinstance(array, ArrayType) and _fields_only(array):
+        placeholder = lir.Constant(value_type(t), lir.Undefined)
+        fields = {(0,): meminfo, (1,): data}
+        for k, (extent, stride) in enumerate(zip(shape, strides)):
+            fields[(2, k)], fields[(3, k)] = extent, stride
+        b.known_fields[id(placeholder)] = fields
+        return placeholder
     out = b.insert_value(lir.Constant(value_type(t), lir.Undefined), meminfo, 0)
     out = b.insert_value(out, data, 1)
     for k, (extent, stride) in enumerate(zip(shape, strides)):
         out = b.insert_value(out, extent, [2, k])
         out = b.insert_value(out, stride, [3, k])
     return out
+
+
+#: the ops whose lowering reads an array operand only through ``extract_value`` of its
+#: fields, and which operand that is (None: any)
+_FIELD_READERS = {
+    ArrayDimOp: 0, ArrayStrideOp: 0, ArrayLoadOp: 0, ArrayStoreOp: 0, ArrayViewOp: 0, ArraySubviewOp: 0,
+    ArrayTransposeOp: 0, ArrayPartOp: 0, ArrayBroadcastOp: 0, ArrayReshapeOp: 0, ArrayIncrefOp: 0,
+    ArrayDecrefOp: 0, ArrayOverlapOp: None, VectorLoadOp: 0, VectorStoreOp: 0,
+}
+
+
+def _fields_only(array: Value) -> bool:
+    """Whether every use of ``array`` reads only its fields (its struct is never passed on:
+    not yielded, returned, called with or stored) and is lowered into the same LLVM function
+    (a parallel loop's body is a function of its own, which gets the struct)."""
+    home = _outlined_in(array.owner)
+    return all(type(op) in _FIELD_READERS and _FIELD_READERS[type(op)] in (None, index)
+               and _outlined_in(op) is home for op, index in array.uses)
+
+
+def _outlined_in(op: Operation) -> Operation | None:
+    """The innermost ``parallel_for`` around ``op`` (lowered as a function of its own), if any."""
+    parent = op.parent_op
+    while parent is not None and not isinstance(parent, ParallelForOp):
+        parent = parent.parent_op
+    return parent
 
 
 @_lowers(ArrayAllocOp)

@@ -45,6 +45,10 @@ Arrays (the ABI in two lines):
 
 * ``array<T, n, L>`` is ``{ptr meminfo, ptr data, [n x i64] shape, [n x i64] strides}`` (byte
   strides) in registers and in memory; as an argument, slots meminfo, data, shape[0..n-1], strides[0..n-1].
+* the fields of an array parameter are extracted once, at the start of the function; a
+  view (``array.subview``, ``array.broadcast``, ...) whose uses only read its fields
+  (``arrays._fields_only``) gets no struct at all, its fields are used directly: a
+  stencil's views were half of the LLVM IR of its function.
 * meminfo is null for arrays the caller lends; compiled code's arrays point it to a header
   ``{i64 refcount, padding}`` directly followed by the data (``runtime.abi``: ``HEADER_SIZE``,
   ``DATA_ALIGNMENT``, and the count changes ``emit_incref``/``emit_decref``).
@@ -555,8 +559,37 @@ class _FoldingBuilder(lir.IRBuilder):
     extracted again from the struct made for the view).  What it returns dominates every
     use of the aggregate, so this is always valid; it keeps LLVM's input small."""
 
+    def __init__(self, block: lir.Block):
+        super().__init__(block)
+        #: the fields of aggregates made without a struct (an array view only its fields are
+        #: read of: ``arrays._make_array``) or extracted once (the function's parameters), by
+        #: ``id`` of the value standing for the aggregate, then field path
+        self.known_fields: dict[int, dict[tuple, lir.Value]] = {}
+        #: the aggregates whose fields are extracted once, at the start of this block
+        self.hoisted: dict[int, lir.Block] = {}
+
+    def hoist_fields(self, agg: lir.Value, block: lir.Block) -> None:
+        """Extract each field of ``agg`` (a parameter) once, at the start of ``block`` (the
+        function's first), when first asked for: every later read is that value (the
+        fields of an array parameter were extracted again for each view of it and each
+        element address)."""
+        self.hoisted[id(agg)] = block
+        self.known_fields[id(agg)] = {}
+
     def extract_value(self, agg, idx, name=""):
         path = list(idx) if isinstance(idx, (tuple, list)) else [idx]
+        known = self.known_fields.get(id(agg))
+        if known is not None:
+            field = known.get(tuple(path))
+            if field is None and id(agg) in self.hoisted:
+                block = self.hoisted[id(agg)]
+                at_start = lir.IRBuilder()
+                at_start.position_at_start(block)
+                field = known[tuple(path)] = at_start.extract_value(agg, path, name)
+                if self._block is block:   # this builder's place moved one instruction down
+                    self._anchor += 1
+            if field is not None:
+                return field
         while isinstance(agg, lir.InsertValue):
             inserted = list(agg.indices)
             if inserted == path:
@@ -587,6 +620,9 @@ class _FunctionLowering:
 
     def lower(self) -> None:
         body = self.b.basic_block
+        for param in self.func.args:
+            if isinstance(param.type, ArrayType):
+                self.b.hoist_fields(self.values[param], body)
         self.lower_block(self.func.body)
         self.allocas.branch(body)
 

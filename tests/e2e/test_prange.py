@@ -537,3 +537,19 @@ def test_the_gil_is_released_while_a_loop_runs_on_several_threads():
         ticks += 1
     worker.join()
     assert ticks > 1000   # this thread ran while the loop did
+
+
+def views_read_in_trips(a):
+    inner = a[1:, ::2].T
+    column = a[:, 0]
+    out = np.zeros(inner.shape[0])
+    for i in prange(inner.shape[0]):
+        out[i] = inner[i, 0] + inner[i, -1] * column[-1]
+    return out
+
+
+def test_views_made_before_the_loop_are_read_in_every_trip(thread_count):
+    """Views made outside a parallel loop and only read in it (no struct of their own in
+    the outer function) reach the loop's body, a function of its own, whole."""
+    a = np.arange(35.0).reshape(5, 7)
+    np.testing.assert_array_equal(parallel(views_read_in_trips)(a), views_read_in_trips(a))
