@@ -19,13 +19,16 @@ from ir.diagnostics import Location
 class _CodeInfo:
     """What :func:`user_location` keeps about one converted code object."""
 
-    __slots__ = ("positions", "ref")
+    __slots__ = ("locations", "positions", "ref")
 
     def __init__(self, ref: weakref.ref):
         #: keeps the weak reference (and its callback) alive
         self.ref = ref
         #: the instructions' source positions, computed when first asked for
         self.positions: tuple | None = None
+        #: the location of each instruction asked for, by its offset (one Python operation
+        #: traces into several ops, each asking)
+        self.locations: dict[int, Location] = {}
 
 
 #: ``id(code)`` -> info, for every converted code object (nested ones included).
@@ -51,6 +54,13 @@ def is_converted(code: Any) -> bool:
 
 
 def _frame_location(frame: Any, lasti: int, info: _CodeInfo) -> Location:
+    known = info.locations.get(lasti)
+    if known is None:
+        known = info.locations[lasti] = _instruction_location(frame, lasti, info)
+    return known
+
+
+def _instruction_location(frame: Any, lasti: int, info: _CodeInfo) -> Location:
     code = frame.f_code
     if info.positions is None:
         info.positions = tuple(code.co_positions())
