@@ -658,11 +658,12 @@ def _optional_truth(x: OptionalValue) -> Any:
 
 
 def logical_not(x: Any) -> Any:
-    """``not x``: a Python bool where ``x``'s truth is one (``not (p > 2)`` of a Python int)."""
+    """``not x``: always a Python bool, as ``not`` asks ``bool(x)`` (``not np.float64(0.5)`` and
+    ``not np.True_`` are ``False``, not ``np.False_``)."""
     b = truth(x)
     if not isinstance(b, Symbolic):
         return not b
-    return _keep_weak(emit(NotOp, b), b.weak)
+    return _keep_weak(emit(NotOp, b), True)
 
 
 def logical_and(a: Any, b: Any) -> Any:

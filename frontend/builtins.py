@@ -295,7 +295,9 @@ def _complex(re: Any = 0.0, im: Any = 0.0) -> Symbolic:
 
 @_folding(builtins.bool)
 def _bool(x: Any = False) -> Any:
-    return arith.truth(x)
+    """``bool(x)``: always a Python bool (``bool(np.float64(0.5))`` is ``True``, not ``np.True_``)."""
+    b = arith.truth(x)
+    return Symbolic(b.value, weak=True) if isinstance(b, Symbolic) and not b.weak else b
 
 
 @_folding(builtins.round)

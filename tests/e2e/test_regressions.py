@@ -85,3 +85,16 @@ def test_a_uint64_above_the_int64_range_stored_into_int16_fails_as_numpy_does(op
                 compile(opt=opt)(stores_a_uint64_product)(np.zeros((2, 2), np.int16), x)
         else:
             assert np.array_equal(compile(opt=opt)(stores_a_uint64_product)(np.zeros((2, 2), np.int16), x), expected)
+
+
+def truths_of_numpy_scalars(x, y):
+    """``not`` and ``bool()`` always give Python bools (fuzzer: mixed-s51-320 printed
+    ``np.False_`` for ``not x`` of an ``np.float64`` element)."""
+    b = x > y
+    return repr(not x), repr(not b), repr(bool(x)), repr(bool(b)), repr(b), repr(not np.True_)
+
+
+@pytest.mark.parametrize("args", [(np.float64(0.5), 0.3), (np.float32(0.0), np.float64(0.3)), (np.int64(3), 2),
+                                  (np.bool_(True), False), (0.5, 0.3), (np.uint8(0), np.int8(-1))])
+def test_not_and_bool_of_numpy_scalars_are_python_bools(args):
+    assert compile(truths_of_numpy_scalars)(*args) == truths_of_numpy_scalars(*args)
