@@ -87,14 +87,15 @@ def _check_mutation(container: Any, what: str) -> None:
     that exists outside the compiled code (a global, a closure variable, a
     default) would change once per compilation instead of once per call, and one
     changed inside a run-time branch or loop once instead of once per iteration:
-    both are refused."""
+    both are refused -- unless that branch or loop made it (``if p: return``, then
+    ``s = set(d); s.discard(3)``: made and changed once per run of that region)."""
     tr = _tr()
     if tr.outlives_the_trace(container):
         raise tr.error(UnsupportedError,
                        f"{what}: this {type(container).__name__} exists outside the compiled function (a global, "
                        "closure or default value), and compiled code would change it once, when it is compiled, "
                        "not at every call; pass it in as an argument (a list or an array), or return the new value")
-    if len(tr.function.frames) > 1:
+    if len(tr.function.frames) > 1 and not (lists.made_here(container) or hashed.made_in_this_region(container)):
         raise tr.error(UnsupportedError,
                        f"{what} inside a branch or loop that runs at run time: the Python "
                        f"{type(container).__name__} only exists while compiling, so it would change once, not "

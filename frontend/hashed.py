@@ -145,6 +145,13 @@ def made_here(container: Any) -> bool:
     return _record(container) is not None
 
 
+def made_in_this_region(container: Any) -> bool:
+    """Whether the traced function made the Python dict or set ``container`` in the region
+    being traced (so a change now happens once per run of the region, as in CPython)."""
+    record = _record(container)
+    return record is not None and record.frame is _tr().frame
+
+
 def current_value(value: Any) -> Any:
     """``value``, or the run-time container of a Python dict or set that has one."""
     if _python(value):

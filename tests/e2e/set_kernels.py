@@ -222,3 +222,18 @@ def enumerated(n):
     for j, x in enumerate(s, 1):
         total += j * x
     return total
+
+
+def changed_after_an_early_return(p):
+    """Made and changed after a run-time ``return``: once per run of what follows it, as in
+    CPython (fuzzer: mixed-s51-172 was refused as a change inside a run-time branch)."""
+    if p > 2:
+        return 0
+    s = set({1: 2, 3: 4, 5: 6})
+    s.discard(3)
+    s.add(7)
+    d = {1: 2}
+    d[5] = 6
+    out = [1]
+    out.append(2)
+    return sum(sorted(s)) + sum(d) + len(out)

@@ -46,6 +46,7 @@ CASES = [
     (k.update_methods, [(5,), (0,)]),
     (k.in_a_display_in_a_loop, [(INTS,)]),
     (k.enumerated, [(6,), (0,)]),
+    (k.changed_after_an_early_return, [(3,), (1,), (0,)]),
 ]
 PARAMS = [pytest.param(fn, args, opt, id=f"{fn.__name__}{i}-O{opt}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list) for opt in (0, 3)]
