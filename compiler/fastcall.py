@@ -133,9 +133,9 @@ it is straight-line code already in SSA form.
 Everything the machine code points to is kept alive by Python references:
 the builtin's ``self`` holds its :class:`NativeCall` and the ``PyMethodDef``
 (in a ``bytes`` object, which the collector never clears before the builtin is
-freed); the :class:`NativeCall` holds the
-specialisation (and so its JIT library), the wrapper's library, the boxer, the error handler, the type and dtype objects
-whose addresses are constants, and the current fallback.
+freed); the :class:`NativeCall` holds the specialisation (and so its JIT
+library), the wrapper's library, the boxer, the error handler, the type and
+dtype objects whose addresses are constants, and the current fallback.
 
 Assumptions about object layouts (CPython 3 on a 64-bit platform: the type
 pointer at offset 8, a ``float``'s and ``complex``'s value at 16; NumPy's
