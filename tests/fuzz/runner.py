@@ -168,23 +168,31 @@ def _np_mod(a, b):
 _NUMPY_MODEL_OPS = {ast.Div: "_np_truediv", ast.FloorDiv: "_np_floordiv", ast.Mod: "_np_mod"}
 
 
-class _NumpyModel(ast.NodeTransformer):
+class _BinOpRewriter(ast.NodeTransformer):
+    """Rewrites ``a op b`` and ``x op= b`` (of a name) into the call :meth:`_call` makes of
+    them, where it makes one."""
+
+    def _call(self, op: ast.operator, a: ast.expr, b: ast.expr) -> ast.expr | None:
+        raise NotImplementedError
+
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         self.generic_visit(node)
-        helper = _NUMPY_MODEL_OPS.get(type(node.op))
-        text = isinstance(node.left, ast.JoinedStr) or isinstance(node.left, ast.Constant) and \
-            isinstance(node.left.value, str)   # '%d' % x formats
-        if helper is None or text:
-            return node
-        return ast.Call(ast.Name(helper, ast.Load()), [node.left, node.right], [])
+        call = self._call(node.op, node.left, node.right)
+        return node if call is None else call
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:
         self.generic_visit(node)
-        helper = _NUMPY_MODEL_OPS.get(type(node.op))
-        if helper is None or not isinstance(node.target, ast.Name):
+        if not isinstance(node.target, ast.Name):
             return node
-        value = ast.Call(ast.Name(helper, ast.Load()), [ast.Name(node.target.id, ast.Load()), node.value], [])
-        return ast.Assign([node.target], value)
+        call = self._call(node.op, ast.Name(node.target.id, ast.Load()), node.value)
+        return node if call is None else ast.Assign([node.target], call)
+
+
+class _NumpyModel(_BinOpRewriter):
+    def _call(self, op: ast.operator, a: ast.expr, b: ast.expr) -> ast.expr | None:
+        helper = _NUMPY_MODEL_OPS.get(type(op))
+        text = isinstance(a, ast.JoinedStr) or isinstance(a, ast.Constant) and isinstance(a.value, str)   # '%d' % x
+        return None if helper is None or text else ast.Call(ast.Name(helper, ast.Load()), [a, b], [])
 
 
 #: the helper of :func:`reference_source` for vectorize kernels: a division or modulo of a NumPy
@@ -207,30 +215,18 @@ def _scalar_division(op, a, b):
 _SCALAR_DIVISION_OPS = {ast.Div: "truediv", ast.FloorDiv: "floordiv", ast.Mod: "mod"}
 
 
-class _ScalarDivisions(ast.NodeTransformer):
+class _ScalarDivisions(_BinOpRewriter):
     """``a / b``, ``a // b``, ``a % b`` (augmented too), ``operator.truediv(a, b)`` (and
     ``floordiv``, ``mod``) and ``divmod(a, b)`` through ``_scalar_division``."""
 
     @staticmethod
-    def _call(op: ast.expr, a: ast.expr, b: ast.expr) -> ast.Call:
+    def _division(op: ast.expr, a: ast.expr, b: ast.expr) -> ast.Call:
         return ast.Call(ast.Name("_scalar_division", ast.Load()), [op, a, b], [])
 
-    @staticmethod
-    def _operator(name: str) -> ast.expr:
-        return ast.Attribute(ast.Name("_operator", ast.Load()), name, ast.Load())
-
-    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
-        self.generic_visit(node)
-        name = _SCALAR_DIVISION_OPS.get(type(node.op))
-        return node if name is None else self._call(self._operator(name), node.left, node.right)
-
-    def visit_AugAssign(self, node: ast.AugAssign) -> ast.stmt:
-        self.generic_visit(node)
-        name = _SCALAR_DIVISION_OPS.get(type(node.op))
-        if name is None or not isinstance(node.target, ast.Name):
-            return node
-        return ast.Assign([node.target], self._call(self._operator(name), ast.Name(node.target.id, ast.Load()),
-                                                    node.value))
+    def _call(self, op: ast.operator, a: ast.expr, b: ast.expr) -> ast.expr | None:
+        name = _SCALAR_DIVISION_OPS.get(type(op))
+        return None if name is None else \
+            self._division(ast.Attribute(ast.Name("_operator", ast.Load()), name, ast.Load()), a, b)
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)
@@ -238,7 +234,7 @@ class _ScalarDivisions(ast.NodeTransformer):
         spelled = isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "operator" \
             and f.attr in _SCALAR_DIVISION_OPS.values()
         if (spelled or isinstance(f, ast.Name) and f.id == "divmod") and len(node.args) == 2 and not node.keywords:
-            return self._call(f, *node.args)
+            return self._division(f, *node.args)
         return node
 
 
