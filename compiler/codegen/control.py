@@ -36,7 +36,7 @@ import llvmlite.ir as lir
 from ir.ops.array import ArrayLoadOp, ArrayStoreOp
 from ir.ops.control import ForOp, IfOp, LeaveOp, TryOp, WhileOp
 
-from .core import _I64, _FunctionLowering, _lowers, constant_int, value_type
+from .core import _I64, _FunctionLowering, _lowers, constant_int, index_add, index_mul, value_type
 
 
 @_lowers(IfOp)
@@ -150,7 +150,7 @@ def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
         phi.add_incoming(self.value(init), preheader)
     b.cbranch(b.icmp_unsigned("<", k, count), body, exit_)
     b.position_at_end(body)
-    self.values[op.induction_var] = _induction(b, lower, k, step)
+    self.values[op.induction_var] = index_add(b, lower, index_mul(b, k, step, ()), ())   # lower + k * step
     self.values.update(zip(op.iter_args, carried))
     first_block = len(b.function.basic_blocks)
     next_values = self.lower_block(op.body)
@@ -169,13 +169,6 @@ def _for(self: _FunctionLowering, op: ForOp) -> list[lir.Value]:
         phi.add_incoming(value, latch)
     b.position_at_end(exit_)
     return carried
-
-
-def _induction(b: lir.IRBuilder, lower: lir.Value, k: lir.Value, step: lir.Value) -> lir.Value:
-    """``lower + k * step``, without the multiplication by a step of 1 or the addition of a
-    lower bound of 0."""
-    moved = k if constant_int(step) == 1 else b.mul(k, step)
-    return moved if constant_int(lower) == 0 else b.add(lower, moved, name="i")
 
 
 class _AccessGroup(lir.values.MDValue):
