@@ -20,8 +20,10 @@ A share of the operators (``OPERATOR_CALLS``) are written as the ``operator`` mo
 functions (``operator.add(a, b)``, ``operator.lt``, ``operator.neg``, ...; the divisions only
 in programs compiled with Python's error model), and a share of the int variables read
 (``BASE_TEXT``) as the length of their ``bin``/``hex``/``oct`` text (not inside ``try``
-statements: CPython computes it, and calls into Python are refused there).  Both are decided
-by draws of their own, so the programs of a seed are otherwise what they were.
+statements: CPython computes it, and calls into Python are refused there), and a share of the
+truth tests of numbers (``BOOL_CALLS``) as ``bool(x)`` instead of ``not x`` (of NumPy scalars
+too: both give Python bools).  All are decided by draws of their own, so the programs of a
+seed are otherwise what they were.
 
 Optional values: a variable set to None, then to a number on one branch, and
 tested with ``is None`` / ``is not None`` (as a bool value, and by an ``if`` that
@@ -146,6 +148,7 @@ class Generator:
         self.lists = random.Random(f"lists-{seed}")         # list statements: draws of their own
         self.nested = random.Random(f"nested-{seed}")       # nested defs and generators: draws of their own
         self.masks = random.Random(f"masks-{seed}")         # masked element indices: draws of their own
+        self.truths = random.Random(f"truths-{seed}")       # bool(x) or not x: draws of their own
         self.numpy_model = False                  # compiled with error_model="numpy" (see program)
         self.no_calls = 0                         # inside a try statement without calls (CALLS_IN_TRY)
         self.in_try = 0                           # inside a try statement (see try_statement)
@@ -445,7 +448,7 @@ class Generator:
             return f"({self.bool_expr(scope, depth + 1)} {r.choice(['and', 'or'])} {self.bool_expr(scope, depth + 1)})"
         if kind == "notnum":
             x = self.int_expr(scope, depth + 1)[0] if r.random() < 0.5 else self.float_expr(scope, depth + 1)
-            return f"(not {x})"
+            return f"bool({x})" if self.truths.random() < BOOL_CALLS else f"(not {x})"
         if kind == "call":
             got = self.call_expr(scope, "bool", depth)
             if got is not None:
@@ -1368,6 +1371,8 @@ NESTED_FUNCTIONS = 0.05
 RECURSIVE_FUNCTIONS = 0.15
 #: the share of element indices bounded by a constant mask, modulus or shift first (``masked``)
 MASKED_INDICES = 0.15
+#: the share of the truth tests of numbers written ``bool(x)`` instead of ``not x``
+BOOL_CALLS = 0.3
 
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were
