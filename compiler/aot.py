@@ -146,6 +146,8 @@ class _Compiled:
     wrappers: list
     #: the symbols renamed in the library: old -> new (a wrapper's: ``w<i>.<old>`` -> new)
     names: dict = field(default_factory=dict)
+    #: where the result holds a view the function made (``returns_views``: a new object)
+    views: tuple = ()
 
 
 #: at most this many argument keys (the signature and its variants) get a native wrapper each
@@ -347,7 +349,8 @@ def _compile(py_func: Any, func: str, k: int, text: str, options: Any) -> _Compi
         return _Compiled(func, k, signature, tuple(entry.arg_types), result, lowered.llvm_ir,
                          tuple(lowered.cold), entry_symbol(entry.sym_name),
                          _loadable(lowered.references, func, text), lowered.error_sites,
-                         [(w.text, _loadable(w.references, func, text)) for w in wrappers])
+                         [(w.text, _loadable(w.references, func, text)) for w in wrappers],
+                         views=tuple(entry.attributes.get("returns_views", ())))
     try:
         return compile_function(py_func, sig.args, sig.result, options, tuple(w for _, w in key), None, wrapper,
                                 store)
@@ -398,9 +401,10 @@ def _loadable(references: Any, func: str, text: str) -> list:
     return found
 
 
-def _result_layout(t: Any, offset: int = 0, ctype: Any = None) -> list:
+def _result_layout(t: Any, offset: int = 0, views: Sequence[int] = ()) -> list:
     """How the package reads a result of type ``t`` at ``offset`` of the ``ret`` buffer
-    (``compiler.aot_runtime._read``); ``TypeError`` for a type without one."""
+    (``compiler.aot_runtime._read``); ``TypeError`` for a type without one.  ``views``:
+    where the result holds a view the function made (tuple positions, -1: the result)."""
     from ir.dtypes import to_dtype
     from ir.types import (
         ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, OptionalType, StrType,
@@ -415,13 +419,14 @@ def _result_layout(t: Any, offset: int = 0, ctype: Any = None) -> list:
     if isinstance(t, StrType):
         return ["str", offset]
     if isinstance(t, ArrayType):
-        return ["array", to_dtype(t.dtype).str, t.ndim, t.readonly, offset]
+        return ["array", to_dtype(t.dtype).str, t.ndim, t.readonly, offset, -1 in views]
     if isinstance(t, TupleType):
         ctype = memory_ctype(t)
         fields = [getattr(ctype, f"f{i}").offset for i in range(len(t.elements))]
         if isinstance(t, OptionalType):
             return ["optional", offset + fields[0], _result_layout(t.value, offset + fields[1])]
-        return ["tuple", [_result_layout(e, offset + at) for e, at in zip(t.elements, fields)]]
+        return ["tuple", [_result_layout(e, offset + at, [-1] if i in views else [])
+                          for i, (e, at) in enumerate(zip(t.elements, fields))]]
     if isinstance(t, ObjectType):
         raise TypeError("lists, dicts and sets are objects of the compiler's runtime; return an array or a tuple")
     raise TypeError("a result of this type has no memory layout the package reads")
@@ -436,7 +441,7 @@ def _signature_data(c: _Compiled) -> dict:
                for i, (_, references) in enumerate(c.wrappers)]
     return {"signature": c.signature, "entry": c.names[c.entry], "kernel_references": kernel, "natives": natives,
             "arguments": [_argument_data(t) for t in c.arg_types],
-            "result": _result_layout(c.result_type), "error_sites": _sites_data(c.error_sites)}
+            "result": _result_layout(c.result_type, views=c.views), "error_sites": _sites_data(c.error_sites)}
 
 
 def _argument_data(t: Any) -> list:

@@ -172,8 +172,8 @@ def _read(layout: list, base: int, args: tuple, owners: Any) -> Any:
         return tuple(_read(element, base, args, owners) for element in layout[1])
     if kind == "optional":   # [flag offset, value]
         return _read(layout[2], base, args, owners) if ctypes.c_bool.from_address(base + layout[1]).value else None
-    # ["array", dtype, ndim, readonly, offset]: {meminfo, data, shape[n], strides[n]}
-    dtype, ndim, readonly, at = np.dtype(layout[1]), layout[2], layout[3], base + layout[4]
+    # ["array", dtype, ndim, readonly, offset, a view the function made]: {meminfo, data, shape[n], strides[n]}
+    dtype, ndim, readonly, at, view = np.dtype(layout[1]), layout[2], layout[3], base + layout[4], layout[5]
     meminfo, data = _word(at) & _MASK64, _word(at + 8) & _MASK64
     shape = tuple(_word(at + 16 + 8 * k) for k in range(ndim))
     strides = tuple(_word(at + 16 + 8 * (ndim + k)) for k in range(ndim))
@@ -182,8 +182,9 @@ def _read(layout: list, base: int, args: tuple, owners: Any) -> Any:
     candidates = _arrays_in(args)   # the result is an argument, or a view of one
     for a in candidates:
         if a.__array_interface__["data"][0] == data and a.shape == shape and a.strides == strides \
-                and a.dtype == dtype:
-            return a
+                and a.dtype == dtype:   # that object, unless the function made a view (a new one)
+            return np.asarray(_ArrayInterface(dtype.str, shape, strides, data, readonly or not a.flags.writeable,
+                                              a)) if view else a
     if 0 in shape:
         return np.empty(shape, dtype)
     low, high = _byte_range(data, shape, strides, dtype.itemsize)

@@ -72,7 +72,7 @@ from .fingerprint import sha256
 __all__ = ["CacheEvent", "FunctionCache", "cache_dir", "enabled", "NotCacheable"]
 
 #: the manifest format (a change makes every older entry a miss)
-FORMAT = 1
+FORMAT = 2
 ENV_SWITCH, ENV_DIR, ENV_DEBUG = "PYJIT_CACHE", "PYJIT_CACHE_DIR", "PYJIT_CACHE_DEBUG"
 #: the compile options that do not change the code (``registry``: a compiler's own passes are
 #: refused before, see :meth:`FunctionCache.key_parts`)

@@ -107,6 +107,7 @@ class _Store:
                         "error_sites": sites_data(lowered.error_sites), "wrapper": prebuilt is not None,
                         "keeps_arrays": any(func.attributes.get("keeps_arrays") for func in module),
                         "proven": [[where, source] for where, source in proven_results(entry).items()],
+                        "views": list(entry.attributes.get("returns_views", ())),
                         "references": [[ref.symbol, list(ref.descriptor)] for ref in refs], "needs": []}
 
             members = [(ref.descriptor[1], distribution_archive()) for ref in refs if ref.descriptor[0] == "distribution"]
@@ -164,7 +165,7 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
 
     result_type = type_of(manifest["result"])
     error_sites = sites_of(manifest["error_sites"])
-    boxer, raiser = _boxer(ResultUnpacker(result_type)), _raiser(error_sites)
+    boxer, raiser = _boxer(ResultUnpacker(result_type, manifest["views"])), _raiser(error_sites)
     parameters = inspect.signature(py_func).parameters
     parts = {"boxer": lambda: boxer, "raiser": lambda: raiser, "function": lambda: py_func,
              "defaults": lambda: py_func.__defaults__, "kwdefaults": lambda: py_func.__kwdefaults__,
@@ -185,4 +186,5 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
     return CompiledFunction(types, result_type, None, None, "", library, error_sites, wrapper=wrapper,
                             symbol=manifest["symbol"], stored_keeps_arrays=manifest["keeps_arrays"], keep=keep,
                             stored_proven={where: source if isinstance(source, int) else tuple(source)
-                                           for where, source in manifest.get("proven", ())})
+                                           for where, source in manifest.get("proven", ())},
+                            stored_views=manifest["views"])

@@ -869,9 +869,11 @@ def _first_argument(f: _Text, candidates: list[tuple[int, ArrayType]], test: Cal
 
 #: what :func:`result_sources` says of an array the code allocated
 NEW = "new"
-#: where the result's arrays come from: the key position of the argument it is, :data:`NEW`, or
-#: ``("element", j)``, the same value as an earlier tuple element, by tuple element (None: the
-#: result itself); what is not there is unknown
+#: what :func:`result_sources` says of a view the code made: a new object, never an argument
+VIEW = "view"
+#: where the result's arrays come from: the key position of the argument it is, :data:`NEW`,
+#: :data:`VIEW`, or ``("element", j)``, the same value as an earlier tuple element, by tuple
+#: element (None: the result itself); what is not there is unknown
 Sources = Mapping[int | None, Any]
 
 
@@ -882,8 +884,10 @@ def result_sources(entry: FuncOp, key: tuple) -> Sources:
     data, shape and strides against every argument); an array ``array.alloc`` made is new
     (no test of whether it is a view), and a tuple element that is the same value as an
     earlier one is that element's object (``return b, b``, ``x = a[1:]; return x, x``: one
-    object twice, as in CPython).  Other values a branch or a call chose are left out: the
-    native code finds them at run time."""
+    object twice, as in CPython).  A view the function made (``return a[:]``, recorded by the
+    trace as ``returns_views`` before any pass could fold it into ``a``) is :data:`VIEW`: a
+    new object even where it spans all of an argument, as NumPy's views are.  Other values a
+    branch or a call chose are left out: the native code finds them at run time."""
     body = entry.body
     ret = body.ops[-1] if body.ops else None
     if not isinstance(ret, ReturnOp) or ret.value is None:
@@ -909,6 +913,8 @@ def result_sources(entry: FuncOp, key: tuple) -> Sources:
                 found[i] = ("element", first)   # one variable twice: one object twice
     else:
         found = {None: source(value)}
+    for position in entry.attributes.get("returns_views", ()):
+        found[None if position < 0 else position] = VIEW
     return {where: s for where, s in found.items() if s is not None}
 
 
@@ -930,7 +936,7 @@ def _box_result(f: _Text, t: Type, boxer: Any, nargs: int, key: tuple, sources: 
         return _argument_as_result(f, sources[None])
     if isinstance(t, ArrayType):
         new = sources.get(None) == NEW
-        if not new:
+        if sources.get(None) is None:
             _return_argument_if_same(f, t, key)
         if _checked("numpy array api", _numpy_array_api_ok):
             _box_owned_array(f, t, key, new)
@@ -1038,7 +1044,7 @@ def _box_owned_tuple(f: _Text, t: TupleType, key: tuple, sources: Sources) -> No
             f.block(decided)
             continue
         same, views = [f"[null, %{owned}]"], [f"[null, %{owned}]"]
-        if _argument_candidates(e, key):
+        if _argument_candidates(e, key) and sources.get(i) != VIEW:
             not_same = f.label()
             argument = _same_argument(f, e, at[i], key, not_same)
             same.append(f"[{argument}, %{f.current}]")
@@ -1280,8 +1286,10 @@ class NativeCall:
             from runtime.engine import get_engine
 
             keep = []
+            views = {None if position < 0 else position: VIEW for position in compiled.unpacker.views}
             text, _ = _module_text(key, compiled.result_type, _address(compiled.entry_address),
-                                _boxer(compiled.unpacker), _raiser(compiled.error_sites), keep, nogil, binding)
+                                _boxer(compiled.unpacker), _raiser(compiled.error_sites), keep, nogil, binding,
+                                sources=views)
             library = get_engine().compile(text, opt_level=_WRAPPER_OPT, name=f"{name}.fastcall")
         self._fallback_slot = ctypes.c_void_p.from_address(library.address(FALLBACK_SYMBOL))
         self.set_fallback(fallback)
@@ -1371,6 +1379,8 @@ def prebuilt_wrapper(key: tuple[tuple[Type, bool], ...], result_type: Type, entr
     if binding is False:
         return None
     keep: list = []
-    text, references = _module_text(key, result_type, f'@"{entry_symbol}"', _boxer(ResultUnpacker(result_type)),
-                                    _raiser(error_sites), keep, nogil, binding, patchable, sources or {})
+    sources = sources or {}
+    views = [-1 if where is None else where for where, source in sources.items() if source == VIEW]
+    text, references = _module_text(key, result_type, f'@"{entry_symbol}"', _boxer(ResultUnpacker(result_type, views)),
+                                    _raiser(error_sites), keep, nogil, binding, patchable, sources)
     return PrebuiltWrapper(text, references, keep, key, nogil, binding)

@@ -105,6 +105,8 @@ class CompiledFunction:
     stored_keeps_arrays: bool = False
     #: what :func:`proven_results` found, where there is no IR (loaded from the cache)
     stored_proven: Any = None
+    #: the entry's ``returns_views``, where there is no IR (loaded from the cache)
+    stored_views: Any = None
     #: objects the loaded code points to (kept alive with it)
     keep: Any = None
 
@@ -113,7 +115,8 @@ class CompiledFunction:
         self.entry_address = self.library.address(self.entry_symbol)
         self._cfunc = _ENTRY_TYPE(self.entry_address)
         self._packer = ArgPacker(self.arg_types)
-        self.unpacker = ResultUnpacker(self.result_type)
+        views = self.entry.attributes.get("returns_views", ()) if self.entry is not None else self.stored_views or ()
+        self.unpacker = ResultUnpacker(self.result_type, views)
         self._errargs_type = ctypes.c_int64 * ERRARGS_SLOTS
         #: its code stores arrays in containers or reads them back (``frontend.lists``): a
         #: call runs in ``runtime.memory.lending``, which keeps the memory it borrows alive
@@ -173,13 +176,13 @@ def proven_results(entry: FuncOp) -> dict[int | None, Any]:
     """The result arrays ``entry``'s IR proves to be a parameter (its index among the
     run-time arguments) or an earlier tuple element's new array (``("element", j)``), by
     tuple element (None: the result itself) -- ``compiler.fastcall.result_sources`` without
-    the arrays that are only new."""
+    the arrays that are only new or a view (the result unpacker makes those new objects)."""
     if not (isinstance(entry.result_type, ArrayType) or type(entry.result_type) is TupleType):   # not optional
         return {}
-    from .fastcall import NEW, result_sources
+    from .fastcall import NEW, VIEW, result_sources
 
     parameters = tuple((t, False) for t in entry.arg_types)   # the run-time arguments, in order
-    return {where: s for where, s in result_sources(entry, parameters).items() if s != NEW}
+    return {where: s for where, s in result_sources(entry, parameters).items() if s not in (NEW, VIEW)}
 
 
 def compile_function(pyfunc: Callable, arg_types: Sequence[Type], result_type: Type | None = None,

@@ -115,7 +115,7 @@ def _relabelled(x: Symbolic, to: Type) -> Symbolic:
     for axis in range(t.ndim):
         extent = _tr().emit_value(ArrayDimOp(x.value, axis)).value
         whole += [constant(0, i64).value, extent, constant(1, i64).value]
-    return _tr().emit_value(ArraySubviewOp(x.value, "s" * t.ndim, whole, to))
+    return _tr().emit_value(ArraySubviewOp(x.value, "s" * t.ndim, whole, to, relabel=True))
 
 
 def constant(x: Any, t: Type) -> Symbolic:

@@ -31,7 +31,9 @@ import inspect
 from typing import Any, Callable, Iterator, Sequence
 
 from ir import CompileError, Location, Module, TypingError, UnsupportedError
-from ir.ops import CallOp, FuncOp, MakeOptionalOp, MakeTupleOp, ReturnOp, TupleGetOp
+from ir.core import OpResult
+from ir.interfaces import ownership
+from ir.ops import ArraySubviewOp, ArrayUndefOp, CallOp, FuncOp, IfOp, MakeOptionalOp, MakeTupleOp, ReturnOp, TupleGetOp, YieldOp
 from ir.types import BoolType, ComplexType, FloatType, NoneType, OptionalType, StrType, TupleType, Type, bool_, none
 
 from . import staging  # noqa: F401  (loads every layer, and so every kind's operators, before a trace runs)
@@ -262,6 +264,9 @@ class Tracer(TraceContext):
                     rtype = result_type or type_of(result)
                     func_op.result_type = rtype
                     self.weak_results[func_op.sym_name] = _weakness(result)
+                    views = _new_views(result)
+                    if views:
+                        func_op.attributes["returns_views"] = views
                     try:
                         value = None if isinstance(rtype, NoneType) else self._materialize(result, rtype)
                     except TypingError as err:   # a result of another type than the declared one
@@ -295,6 +300,49 @@ def _passes_a_lambda(values: Any) -> bool:
                 is_converted(getattr(value, "__code__", None)):
             return True
     return False
+
+
+def _new_views(result: Any) -> list[int]:
+    """Where ``result`` holds an array view the function made (``a[:]``, ``a.T``,
+    ``a.reshape(n)``): the tuple positions of such elements, or ``[-1]`` for the result
+    itself.  Each is a new Python object, never an argument itself, even where it spans
+    all of an argument (``a[:] is a`` is False in NumPy) and a later pass folds it into
+    that argument, and two are one object only where they are one traced value (``x = a[1:];
+    return x, x``; a pass merging ``return a[1:], a[1:]`` does not make them one): a
+    position repeating an earlier element's value is left out.
+    ``compiler.fastcall.result_sources`` reads this record of the trace."""
+    def made_view(value: Any) -> bool:
+        return isinstance(value, Symbolic) and _made_view(value.value)
+
+    if made_view(result):
+        return [-1]
+    if not isinstance(result, tuple):
+        return []
+    views, seen = [], set()
+    for i, v in enumerate(result):
+        if made_view(v) and id(v.value) not in seen:
+            views.append(i)
+        if isinstance(v, Symbolic):
+            seen.add(id(v.value))
+    return views
+
+
+def _made_view(value: Any) -> bool:
+    """Whether the traced ``value`` is a view the function made on every path (an ``if``'s
+    result: in both branches, but for a placeholder no path returns: the ``array.undef`` of
+    a branch that did not return); not a relabelled array (the array itself)."""
+    if not isinstance(value, OpResult):
+        return False
+    op = value.owner
+    if isinstance(op, ArrayUndefOp):
+        return True
+    if isinstance(op, IfOp):
+        ends = [block.ops[-1] if block.ops else None for block in (op.then_block, op.else_block)]
+        return all(isinstance(end, YieldOp) and _made_view(end.operands[value.index]) for end in ends)
+    if isinstance(op, ArraySubviewOp) and op.relabel:
+        return False
+    held = ownership(op, value.index)
+    return held is not None and held.kind == "view"
 
 
 def _weakness(value: Any) -> Any:

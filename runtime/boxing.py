@@ -367,17 +367,20 @@ class ResultUnpacker:
 
     ``unpack(buffer, args)`` takes the call's arguments too: an array result
     that is an argument, or a view of one, keeps that argument alive (see
-    :func:`runtime.memory.array_from_result`).  Arrays are unpacked in two
+    :func:`runtime.memory.array_from_result`).  ``views``: where the result
+    holds a view the function made (tuple positions, -1 for the result
+    itself), a new object even where it spans all of an argument.  Arrays are unpacked in two
     steps, so that a failure half-way cannot leak a block: first every
     non-null meminfo of the result gets its ``MemInfoOwner``, then the NumPy
     arrays are built.
     """
 
-    def __init__(self, t: Type):
+    def __init__(self, t: Type, views: Sequence[int] = ()):
         self.type = t
+        self.views = tuple(views)
         self.ctype = memory_ctype(t)
         self._arrays = _contains_array(t)
-        self._read = _reader(t)
+        self._read = _reader(t, -1 in self.views, self.views)
         self._claim = _claimer(t) if self._arrays else None
 
     def new_buffer(self) -> Any:
@@ -416,9 +419,10 @@ def _claimer(t: Type) -> Callable[[Any, list], None]:
     return lambda c, owners: None
 
 
-def _reader(t: Type) -> Callable[[Any, Sequence[Any], Any], Any]:
+def _reader(t: Type, view: bool = False, views: Sequence[int] = ()) -> Callable[[Any, Sequence[Any], Any], Any]:
     """``(cvalue, args, owners) -> Python value``; ``owners`` iterates over the
-    owners :func:`_claimer` made, in the same order."""
+    owners :func:`_claimer` made, in the same order.  ``view``: the array is a view the
+    function made; ``views``: the tuple elements that are."""
     if isinstance(t, ArrayType):
         from .memory import array_from_result
 
@@ -430,7 +434,7 @@ def _reader(t: Type) -> Callable[[Any, Sequence[Any], Any], Any]:
 
         def read_array(c: Any, args: Sequence[Any], owners: Any) -> Any:
             owner = next(owners) if c.meminfo else None
-            return array_from_result(dtype, c.shape[:], c.strides[:], c.data or 0, owner, args, readonly)
+            return array_from_result(dtype, c.shape[:], c.strides[:], c.data or 0, owner, args, readonly, view)
         return read_array
     if isinstance(t, ObjectType):
         return lambda c, args, owners: _steal(c)
@@ -438,7 +442,7 @@ def _reader(t: Type) -> Callable[[Any, Sequence[Any], Any], Any]:
         read_value = _reader(t.value)
         return lambda c, args, owners: read_value(c.f1, args, owners) if c.f0 else None
     if isinstance(t, TupleType):
-        parts = [(f"f{i}", _reader(e)) for i, e in enumerate(t.elements)]
+        parts = [(f"f{i}", _reader(e, i in views)) for i, e in enumerate(t.elements)]
         return lambda c, args, owners: tuple(read(getattr(c, name), args, owners) for name, read in parts)
     return lambda c, args, owners: _read(t, c)
 

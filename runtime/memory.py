@@ -375,7 +375,7 @@ def _arrays_in(values: Sequence[Any], ndarray: type) -> list[Any]:
 
 def array_from_result(dtype: Any, shape: Sequence[int], strides: Sequence[int], data_ptr: int,
                       meminfo: "int | MemInfoOwner | None", borrowed_from: Sequence[Any] = (),
-                      readonly: bool = False) -> Any:
+                      readonly: bool = False, view: bool = False) -> Any:
     """A NumPy array for an array result of compiled code, without copying.
 
     * ``meminfo`` non-null: the result owns one reference, which a new
@@ -386,8 +386,10 @@ def array_from_result(dtype: Any, shape: Sequence[int], strides: Sequence[int], 
       (``borrowed_from``, tuples searched too) -- compiled code returned an
       argument or a view of it.  If the result *is* an argument (same data,
       shape, strides and dtype), that very object is returned, as Python's
-      ``return a`` would; otherwise the result is a view whose ``base`` is the
-      argument whose bytes contain the result's, as NumPy's views have it.  A
+      ``return a`` would -- unless ``view`` says the function made a view
+      (``return a[:]``: a new object, as NumPy's); otherwise the result is a
+      view whose ``base`` is the argument whose bytes contain the result's,
+      as NumPy's views have it.  A
       result with no elements that matches nothing is a new empty array.  If
       no argument contains the data the memory is not ours to keep: the result
       is **copied** (while the data is still valid, during the unpacking of
@@ -403,7 +405,7 @@ def array_from_result(dtype: Any, shape: Sequence[int], strides: Sequence[int], 
     address = _data_pointer or data_pointer_function()
     for a in candidates:
         if address(a) == data_ptr and a.shape == shape and a.strides == strides and a.dtype == dtype:
-            return a
+            return _view(dtype, shape, strides, data_ptr, readonly, a) if view else a
     size = 1
     for n in shape:
         size *= n

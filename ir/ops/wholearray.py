@@ -14,6 +14,8 @@ broadcast, as NumPy does) before the op.
   when ``count > 0``, every ``start + j * step`` in range), ``i`` drops the
   next axis of ``%a`` at one in-range index operand, ``n`` inserts a new axis
   of extent 1.  Every axis of ``%a`` is consumed by an ``s`` or an ``i``.
+  ``{relabel = true}`` marks the whole of ``%a`` seen with layout ``A`` where
+  a type asks for it: the same Python object as ``%a``, not a view of it.
 * ``%t = array.transpose %a {perm = [1, 0]} : array<f64, 2, F>`` -- the view
   whose axis ``j`` is axis ``perm[j]`` of ``%a`` (``a.T``: the reversed axes; the
   transpose of a C-contiguous array is Fortran-contiguous and the other way round);
@@ -80,8 +82,14 @@ class ArraySubviewOp(_ViewOp):
     name = "array.subview"
 
     def __init__(self, array: Value, spec: str, operands: Sequence[Value], result: ArrayType,
-                 loc: Location | None = None, name: str | None = None):
-        self._setup([array, *operands], [result], {"spec": spec}, loc=loc, result_names=[name])
+                 loc: Location | None = None, name: str | None = None, relabel: bool = False):
+        self._setup([array, *operands], [result], {"spec": spec, **({"relabel": True} if relabel else {})}, loc=loc,
+                    result_names=[name])
+
+    @property
+    def relabel(self) -> bool:
+        """Whether this is ``%a`` itself, its layout relabelled (not a view the program made)."""
+        return self.attributes.get("relabel", False)
 
     @property
     def spec(self) -> str:

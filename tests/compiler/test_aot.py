@@ -51,13 +51,17 @@ def extremes(a):
     return a.min(), a.max(), a[1:]
 
 
+def whole(a):
+    return a[:], a
+
+
 def scale(a, *, by=2.0):
     return a * by
 '''
 
 SIGNATURES = ["collatz: i64(i64)", "total: f64(f64[::1], f64)", "total: i64(i64[:], i64)",
               "smooth: f64[::1](f64[::1])", "pick: (f64[:, :], i64)", "extremes: (f64[:])",
-              "scale: (f64[::1], f64)"]
+              "scale: (f64[::1], f64)", "whole: (f64[:])"]
 
 #: run in a fresh venv that has NumPy and nothing else: the compiled package against the plain file
 USE = '''
@@ -105,6 +109,9 @@ smoothed = kernels.smooth(a)
 assert np.array_equal(smoothed, plain.smooth(a)) and smoothed.flags.writeable and smoothed.base is not None
 lo, hi, rest = kernels.extremes(a)
 assert (lo, hi) == (a.min(), a.max()) and np.shares_memory(rest, a) and np.array_equal(rest, a[1:])
+for array in (a, a[:0]):   # a view the function made is a new object, though it spans all of a
+    view, itself = kernels.whole(array)
+    assert view is not array and view.base is not None and itself is array
 assert np.array_equal(kernels.scale(a, by=3.0), plain.scale(a, by=3.0))
 assert np.array_equal(kernels.scale(a), a * 2.0)
 

@@ -94,20 +94,27 @@ def twice_new(n):
     return b, b
 
 
+def whole_slice(a):
+    return a[:], a
+
+
 def test_loaded_code_returns_the_objects_its_ir_proved():
     """A loaded specialisation has no IR: what it proved of its result arrays (a parameter,
-    one new array twice) comes with it, so its first call (the Python path) returns the
-    objects the native path and CPython return."""
+    one new array twice, a view it made) comes with it, so its first call (the Python path)
+    returns the objects the native path and CPython return."""
     a = np.arange(4.0)
     compile(cache=True)(second_of)(a, a[:])
     compile(cache=True)(twice_new)(3)
-    f, g = compile(cache=True)(second_of), compile(cache=True)(twice_new)
+    compile(cache=True)(whole_slice)(a)
+    f, g, h = compile(cache=True)(second_of), compile(cache=True)(twice_new), compile(cache=True)(whole_slice)
     for _ in range(3):
         b = a[:]
         assert f(a, b) is b
         x, y = g(3)
         assert x is y
-    assert outcomes(f) == outcomes(g) == ["hit"]
+        view, itself = h(a)   # a view the function made: a new object, though it spans all of a
+        assert view is not a and view.base is a and itself is a
+    assert outcomes(f) == outcomes(g) == outcomes(h) == ["hit"]
 
 
 def halves(n):

@@ -1090,6 +1090,85 @@ def test_a_nested_tuple_goes_to_the_boxer(unpacked):
     assert live_owners() == owners
 
 
+def whole_slice(a):
+    return a[:]
+
+
+def whole_of_whole(a):
+    return a[...][:]
+
+
+def transposed_vector(a):
+    return a.T
+
+
+def reshaped_alike(a):
+    return a.reshape(a.shape[0])
+
+
+def ravelled(a):
+    return a.ravel()
+
+
+def real_of_reals(a):
+    return a.real
+
+
+def argument_and_its_slice(a):
+    return a, a[:]
+
+
+def one_slice_twice(a):
+    x = a[:]
+    return a, x, x
+
+
+def two_equal_slices(a):
+    return a[1:], a[1:]
+
+
+def slice_on_every_path(a, flag):
+    if flag:
+        return a.T
+    return a[:]
+
+
+@pytest.mark.parametrize("func, args", [
+    (whole_slice, (np.arange(5.0),)),
+    (whole_slice, (np.arange(0.0),)),              # no elements: made by the boxer
+    (whole_slice, (np.arange(12.0)[2:8],)),        # a view already: NumPy's base is its base
+    (whole_of_whole, (np.arange(6.0).reshape(2, 3),)),
+    (transposed_vector, (np.arange(4.0),)),
+    (reshaped_alike, (np.arange(4.0),)),
+    (ravelled, (np.arange(4.0),)),
+    (real_of_reals, (np.arange(4.0),)),            # NumPy's a.real of real numbers is a itself
+    (argument_and_its_slice, (np.arange(3.0),)),
+    (one_slice_twice, (np.arange(3.0),)),
+    (two_equal_slices, (np.arange(3.0),)),
+    (slice_on_every_path, (np.arange(3.0), True)),
+    (slice_on_every_path, (np.arange(3.0), False)),
+], ids=["slice", "empty", "slice_of_a_view", "twice_sliced", "transpose", "reshape", "ravel", "real", "in_a_tuple",
+        "one_view_twice", "two_views", "on_every_path_true", "on_every_path_false"])
+def test_views_the_function_made_are_new_objects_even_spanning_an_argument(func, args):
+    """``return a[:]`` gives a new view of ``a`` (``a[:] is a`` is False in NumPy, and setting
+    its ``shape`` leaves ``a`` alone), though it has ``a``'s data, shape and strides and a
+    pass folds it into ``a``: the trace records the views it made.  Each result array is the
+    argument, a view of it with NumPy's base, or one object twice exactly where CPython's is,
+    on the Python path, the native one and the boxer's."""
+    arrays = [a for a in args if isinstance(a, np.ndarray)]
+
+    def identities(result):   # per result array: which arguments it is, is based on, and which results
+        results = result if isinstance(result, tuple) else (result,)
+        return [([x is a for a in arrays], [x.base is (a if a.base is None else a.base) for a in arrays],
+                 [x is y for y in results]) for x in results]
+
+    f = compile(func)
+    want = identities(func(*args))
+    for _ in range(3):
+        assert identities(f(*args)) == want
+    assert identities(Dispatcher._call_slow(f, *args)) == want
+
+
 def slice_of(a):
     return a[1:]
 

@@ -429,7 +429,8 @@ RANDOM_SEED = 20261205
 
 
 def outcome(fn, args):
-    """``(kind, value or exception, contents of the array arguments afterwards, what it printed)``."""
+    """``(kind, value or exception, contents of the array arguments afterwards, what it printed,
+    which objects the result's arrays are)``."""
     args = copy_args(args)
     np.random.seed(RANDOM_SEED)
     printed = io.StringIO()
@@ -439,13 +440,28 @@ def outcome(fn, args):
         except Exception as err:  # noqa: BLE001 -- an exception is part of the outcome
             result = ("raised", err)
     return (*result, [a.tolist() if isinstance(a, np.ndarray) else list(a) for a in args
-                      if isinstance(a, (np.ndarray, list))], printed.getvalue())
+                      if isinstance(a, (np.ndarray, list))], printed.getvalue(),
+            objects(result[1], args) if result[0] == "value" else [])
+
+
+def objects(result, args) -> list[str]:
+    """Which arrays of ``result`` (itself, or a tuple's elements) are an argument object or an
+    earlier element's object: ``return a`` gives the argument itself, ``return a[:]`` a new
+    view, ``return x, x`` one object twice."""
+    results = result if isinstance(result, tuple) else (result,)
+    found = []
+    for i, x in enumerate(results):
+        if isinstance(x, np.ndarray):
+            found += [f"result {i} is argument {k}" for k, a in enumerate(args) if x is a]
+            found += [f"result {i} is result {j}" for j in range(i) if results[j] is x]
+    return found
 
 
 def describe(o) -> str:
-    kind, v, arrays, printed = o
+    kind, v, arrays, printed, identities = o
     text = f"{v!r} ({type(v).__name__})" if kind == "value" else f"{type(v).__name__}: {str(v)[:300]}"
-    return text + (f", arrays after: {arrays}" if arrays else "") + (f", printed {printed[:300]!r}" if printed else "")
+    return text + (f", arrays after: {arrays}" if arrays else "") + (f", printed {printed[:300]!r}" if printed else "") \
+        + (f", objects: {identities}" if identities else "")
 
 
 #: NumPy's own words for operand dtypes no ufunc loop (or ``np.bincount``'s cast) takes, and for
@@ -467,7 +483,7 @@ def agree(got, want, approx: tuple[int, ...] = (), parallel: bool = False) -> bo
     if got[0] != want[0] or not (arrays_written or same(got[2], want[2])) or got[3] != want[3]:
         return False
     if got[0] == "value":
-        return same_result(got[1], want[1], approx)
+        return same_result(got[1], want[1], approx) and got[4] == want[4]
     return same_class(got[1], want[1]) and str(got[1]) == str(want[1])
 
 

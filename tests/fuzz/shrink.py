@@ -121,6 +121,8 @@ def symptom(failure: Failure, directory: str) -> tuple | None:
         return ("raised", type(got[1]).__name__, _message_shape(got[1]), _kind(want))
     if got[3] != want[3]:
         return ("differs", "printed", _kind(want))
+    if got[0] == want[0] == "value" and got[4] != want[4]:
+        return ("differs", "objects", tuple(got[4]), tuple(want[4]))
     if got[0] == want[0] == "value":
         return ("differs", "value", "value", _difference(got[1], want[1]))
     return ("differs", got[0], _kind(want))
