@@ -720,10 +720,16 @@ def matmul(a: Any, b: Any) -> Any:
 
 
 def unify_types(types: list[Type]) -> Type | None:
-    """The type all of ``types`` convert to, as Python arithmetic would."""
+    """The type all of ``types`` convert to, as Python arithmetic would; arrays that differ
+    only in layout (``a`` and ``a[::2]`` meeting after a branch or around a loop) meet as
+    layout ``A``, which holds any strides (each is relabelled: the same object)."""
     result = types[0]
     for t in types[1:]:
         if t == result:
+            continue
+        if isinstance(t, ArrayType) and isinstance(result, ArrayType) \
+                and (t.dtype, t.ndim, t.readonly) == (result.dtype, result.ndim, result.readonly):
+            result = ArrayType(t.dtype, t.ndim, "A", t.readonly)
             continue
         if not all(isinstance(x, (BoolType, IntType, FloatType, ComplexType)) for x in (t, result)):
             return None

@@ -336,6 +336,32 @@ def view_sum(a):
     return a[1:-1].sum()
 
 
+def view_if(a, flag):
+    x = a[::2] if flag else a
+    return x.sum()
+
+
+def view_in_a_branch(a, flag):
+    x = a
+    if flag:
+        x = a[::-2]
+    x[0] = 7
+    return x
+
+
+def view_of_view_in_a_loop(a, n):
+    x = a
+    for _ in range(n):
+        x = x[1::2]
+    return x
+
+
+def transposed_or_not(a, flag):
+    if flag:
+        return a.T
+    return a
+
+
 v10 = data("float64", 10)
 i10 = data("int32", 10, seed=1)
 m45 = data("int64", (4, 5), seed=2)
@@ -355,6 +381,11 @@ VIEW_CASES = [
     ("", view_of_view, v10), ("", view_of_view_back, i10), ("2d", view_of_view_back, m45),
     ("", view_of_row, m45, 3), ("", view_sum, i10),
     ("out of bounds 4", row, m45, 4), ("out of bounds -5", row, m45, -5),
+    # views of other layouts meet the array itself as layout A, after branches and loops
+    ("True", view_if, v10, True), ("False", view_if, v10, False), ("True", view_in_a_branch, i10, True),
+    ("False", view_in_a_branch, i10, False), ("F", view_in_a_branch, fortran(f45), True),
+    ("0", view_of_view_in_a_loop, v10, 0), ("3", view_of_view_in_a_loop, v10, 3),
+    ("True", transposed_or_not, m45, True), ("False", transposed_or_not, m45, False),
 ]
 
 

@@ -648,6 +648,12 @@ class ArrayGenerator(Generator):
                 x = Arr(form.format(x.text), kind_, shape)
             elif u < 0.35:
                 x = self.view(self.arrays[r.choice(scope.of_type("A"))], scope)
+            elif u < 0.42:   # an array or a reversed view of it, by a run-time test: layouts meet as A
+                x = self.arrays[r.choice(scope.of_type("A"))]
+                flipped = r.choice(["[::-1]", "[::-1, ::-1]", "[:, ::-1]"] if len(x.shape) == 2 else ["[::-1]"])
+                pair = [f"{x.text}{flipped}", x.text]
+                r.shuffle(pair)
+                x = Arr(f"({pair[0]} if {self.condition(scope)} else {pair[1]})", x.kind, x.shape)
             else:
                 x = self.free_expr(scope)
             name = self.new_array(x)
