@@ -43,7 +43,11 @@ def _numpy_at_trace_time(f: Callable) -> Callable:
     is right on constants.  Given traced values it sees Python objects, not numbers or
     arrays: where it then fails, or gives an object array, that is NumPy's function not
     being supported yet -- never an error of NumPy's about something else (``np.diag`` of a
-    traced vector: "Input must be 1- or 2-d") raised at run time, nor objects used later."""
+    traced vector: "Input must be 1- or 2-d") raised at run time, nor objects used later.
+    So is a result holding no traced value where NumPy computed on our objects
+    (``np.lexsort((a, b))`` sorts the two objects and gives ``0``), but for the shape
+    queries (``np.shape``, ``np.ndim``, ``np.size``), which read the traced value's own
+    attributes."""
     def call(*args: Any, **kwargs: Any) -> Any:
         if not _any_traced((args, kwargs)):
             return f(*args, **kwargs)
@@ -54,8 +58,14 @@ def _numpy_at_trace_time(f: Callable) -> Callable:
             raise _tr().error(UnsupportedError, why) from None
         if _holds(result, lambda v: isinstance(v, np.ndarray) and v.dtype == object):
             raise _tr().error(UnsupportedError, why)
+        if not _any_traced(result) and f not in _SHAPE_QUERIES:   # computed on our objects as Python objects
+            raise _tr().error(UnsupportedError, why)
         return result   # what it made of traced values, by their own operators (np.shape(a))
     return call
+
+
+#: NumPy functions whose plain result from traced values is right: they read the shape
+_SHAPE_QUERIES = {np.shape, np.ndim, np.size}
 
 
 def _any_traced(value: Any) -> bool:

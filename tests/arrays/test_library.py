@@ -137,13 +137,26 @@ def nanmedian(a):
     return np.nanmedian(a)
 
 
+def lexsort(a, b):
+    return np.lexsort((a, b))
+
+
+def shape_queries(a):
+    return np.ndim(a) + np.size(a) + np.shape(a)[0]
+
+
 def test_numpy_functions_not_compiled_yet_are_refused_with_their_name():
     """A NumPy function without a compiled form runs while compiling only on constants; given
-    run-time values it is refused by name, never an error of NumPy's about something else."""
+    run-time values it is refused by name, never an error of NumPy's about something else,
+    nor what NumPy computed on the traced values as Python objects (``np.lexsort`` of two
+    traced arrays sorted the two objects and gave 0); the shape queries read their shapes."""
     with pytest.raises(UnsupportedError, match=r"np.nanpercentile\(\) of run-time values is not supported"):
         compile(nanpercentile)(V)
     with pytest.raises(UnsupportedError, match=r"np.nanmedian\(\) of run-time values is not supported"):
         compile(nanmedian)(V)
+    with pytest.raises(UnsupportedError, match=r"np.lexsort\(\) of run-time values is not supported"):
+        compile(lexsort)(V, V)
+    assert compile(shape_queries)(M) == shape_queries(M)
 
 
 TABLE = np.array([1.5, 2.5, 4.0, -1.0])
