@@ -6,19 +6,21 @@ traces a call of a Python function (``TraceContext.call``).
 """
 from __future__ import annotations
 
+import re
 import types as pytypes
 from typing import Any, Callable
 
 import numpy as np
 
 from ir import TypingError, UnsupportedError
+from ir.types import ArrayType
 
 from . import (
     builtins, combining, dicts, generators, hashed, lapack, linalg, lists, nanfunctions, norms, nprandom, purity,
     pymath, pyoperator, runtime_calls, searching, sequences, sets, sorting, statistics, text, wholearray,
 )
 from .context import TraceContext, current
-from .raising import construct_exception
+from .raising import construct_exception, raised_in_compiler
 from .values import Symbolic
 
 
@@ -147,9 +149,9 @@ def _resolve_others(f: Any) -> Callable:
     impl = _library(f) or wholearray.lookup(f) or pymath.lookup(f) or builtins.lookup(f) or pyoperator.lookup(f) \
         or nprandom.lookup(f) or runtime_calls.lookup(f) or text.lookup(f)
     if impl is not None:
-        return impl
+        return _arguments_checked(f, impl)
     if isinstance(getattr(f, "__self__", None), Symbolic):  # a method of a traced value: it stages itself
-        return f
+        return _arguments_checked(f, f)
     py_func = getattr(f, "py_func", None)
     if py_func is not None and callable(py_func):  # a compiled function: trace its source
         f = py_func
@@ -162,6 +164,33 @@ def _resolve_others(f: Any) -> Callable:
     if on_list is not None:   # at run time where it must be, else as below
         return lambda *args, **kwargs: on_list(lambda *a, **k: _resolve_plain(f)(*a, **k), args, kwargs)
     return _resolve_plain(f)
+
+
+#: Python's words for a call with arguments the function does not take
+_NOT_TAKEN = re.compile(r"\(\) (got an unexpected keyword argument .*|got multiple values for argument .*"
+                        r"|takes .* positional arguments? but .* given|missing \d+ required .*)$")
+
+
+def _arguments_checked(f: Any, impl: Callable) -> Callable:
+    """``impl``, the compiled form of ``f``, where a call with arguments it does not take
+    (``np.clip(a, 0, 1, out=a)``, ``a.ravel(order="F")``) is an ``UnsupportedError`` naming
+    ``f`` at the user's line -- not Python's ``TypeError`` about our implementation, which
+    would otherwise be raised at run time as if the program had raised it (an argument our
+    code does not take is one our functions' signatures leave out, wherever they pass it on)."""
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return impl(*args, **kwargs)
+        except TypeError as err:
+            found = _NOT_TAKEN.search(str(err))
+            if found is None or not raised_in_compiler(err):   # the user's own (a callback's)
+                raise
+            owner = getattr(f, "__self__", None)
+            name = f"{'ndarray' if isinstance(owner.type, ArrayType) else owner.type}.{f.__name__}" \
+                if isinstance(owner, Symbolic) else purity.callable_name(f)
+            raise _tr().error(UnsupportedError, f"{name}() is not supported with these arguments in compiled code "
+                                                f"(it {found.group(1)}); the README lists the arguments each "
+                                                "function takes") from None
+    return call
 
 
 def _resolve_plain(f: Any) -> Callable:

@@ -94,12 +94,16 @@ def run_user_code(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def _is_user_error(err: BaseException) -> bool:
-    if getattr(err, "user_error", False):
-        return True
+    return getattr(err, "user_error", False) or not raised_in_compiler(err)
+
+
+def raised_in_compiler(err: BaseException) -> bool:
+    """Whether the innermost frame of ``err``'s traceback is the compiler's own code (a call
+    with arguments a function does not take raises in the frame that made the call)."""
     tb = err.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
-    return tb is None or not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_OWN_DIRS)
+    return tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_OWN_DIRS)
 
 
 #: the names of the objects that stand for run-time values while tracing, in Python's messages

@@ -134,6 +134,19 @@ def tuple_or_int(x):
     return t
 
 
+def clips_into(a):
+    np.clip(a, 0.2, 0.8, out=a)  # <-
+    return a
+
+
+def ravels_in_fortran_order(a):
+    return a.ravel(order="F")  # <-
+
+
+def sums_where(a):
+    return np.sum(a, where=a > 0.5)  # <-
+
+
 def reads_unassigned(x):
     r = y + x  # <-
     y = 2
@@ -163,6 +176,11 @@ COMPILE_ERRORS = [
     (function_or_int, (1,), TypingError, "incompatible types"),
     (tuple_or_int, (1,), TypingError, "incompatible types"),
     (recursion_without_base_case, (3,), TypingError, "a base case"),
+    # arguments our functions do not take: never Python's TypeError about our code at run time
+    (clips_into, (np.ones(3),), UnsupportedError,
+     "np.clip() is not supported with these arguments in compiled code (it got an unexpected keyword argument 'out')"),
+    (ravels_in_fortran_order, (np.ones(3),), UnsupportedError, "ndarray.ravel() is not supported with these arguments"),
+    (sums_where, (np.ones(3),), UnsupportedError, "np.sum() is not supported with these arguments"),
 ]
 
 
