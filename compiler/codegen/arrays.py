@@ -27,7 +27,9 @@ from ir.ops.array import (
 from ir.ops.linalg import LinalgGesvOp, LinalgMatmulOp
 from ir.ops.parallel import ParallelForOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorStoreOp
-from ir.ops.wholearray import ArrayBroadcastOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp
+from ir.ops.wholearray import (
+    ArrayBroadcastOp, ArrayPartOp, ArrayReshapeOp, ArrayRestrideOp, ArraySubviewOp, ArrayTransposeOp,
+)
 from ir.types import ArrayType, ComplexType, LocalListType, ObjectType
 from runtime.abi import DATA_ALIGNMENT, HEADER_SIZE, emit_decref, emit_incref
 
@@ -183,6 +185,14 @@ def _array_reshape(self: _FunctionLowering, op: ArrayReshapeOp) -> lir.Value:
                        strides[:len(shape)])
 
 
+@_lowers(ArrayRestrideOp)
+def _array_restride(self: _FunctionLowering, op: ArrayRestrideOp) -> lir.Value:
+    """The same data and meminfo; the extents and byte strides given."""
+    array = self.value(op.operand(0))
+    return _make_array(self, op.result, self.b.extract_value(array, 0), self.b.extract_value(array, 1),
+                       [self.value(v) for v in op.extents], [self.value(v) for v in op.strides])
+
+
 def _make_array(self: _FunctionLowering, array: ArrayType | Value, meminfo: lir.Value, data: lir.Value,
                 shape: Sequence[lir.Value], strides: Sequence[lir.Value]) -> lir.Value:
     """The array struct of these fields; for a view (``array``: the op's result) that only
@@ -209,7 +219,7 @@ def _make_array(self: _FunctionLowering, array: ArrayType | Value, meminfo: lir.
 #: fields, and which operand that is (None: any)
 _FIELD_READERS = {
     ArrayDimOp: 0, ArrayStrideOp: 0, ArrayLoadOp: 0, ArrayStoreOp: 0, ArrayViewOp: 0, ArraySubviewOp: 0,
-    ArrayTransposeOp: 0, ArrayPartOp: 0, ArrayBroadcastOp: 0, ArrayReshapeOp: 0, ArrayIncrefOp: 0,
+    ArrayTransposeOp: 0, ArrayPartOp: 0, ArrayBroadcastOp: 0, ArrayReshapeOp: 0, ArrayRestrideOp: 0, ArrayIncrefOp: 0,
     ArrayDecrefOp: 0, ArrayOverlapOp: None, VectorLoadOp: 0, VectorStoreOp: 0,
 }
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ir.core import BlockArgument, ConstantLike, Operation, Value
 from ir.ops import (
-    AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayPartOp, ArrayReshapeOp, ArraySubviewOp,
+    AddOp, ArrayAllocOp, ArrayBroadcastOp, ArrayDimOp, ArrayPartOp, ArrayReshapeOp, ArrayRestrideOp, ArraySubviewOp,
     ArrayTransposeOp, ArrayViewOp, FuncOp, IfOp, RaiseIfOp, SubOp, YieldOp,
 )
 from ir.records import record
@@ -94,7 +94,7 @@ def is_check_group(op) -> bool:
                     and not inner.regions for inner in op.then_block.ops))
 
 
-_VIEWS = (ArraySubviewOp, ArrayTransposeOp, ArrayPartOp, ArrayReshapeOp, ArrayBroadcastOp, ArrayViewOp)
+_VIEWS = (ArraySubviewOp, ArrayTransposeOp, ArrayPartOp, ArrayReshapeOp, ArrayRestrideOp, ArrayBroadcastOp, ArrayViewOp)
 
 
 def memory_root(array: Value) -> Value:

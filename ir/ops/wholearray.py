@@ -22,6 +22,10 @@ broadcast, as NumPy does) before the op.
 * ``%r = array.reshape %a, %e0, .. : array<f64, 2, C>`` -- the C-contiguous
   array ``%a`` seen with the extents ``%e`` (their product is ``%a``'s size: the
   frontend checks it), sharing its memory;
+* ``%s = array.restride %a, %e0, .., %s0, .. : array<f64, 2, A>`` -- ``%a``'s memory from
+  its first element seen with the extents ``%e`` and the byte strides ``%s`` (NumPy's
+  ``reshape`` of an array that is not C-contiguous where its no-copy test finds strides:
+  the frontend computed them, and every element they reach is one of ``%a``'s);
 * ``%p = array.part %a {part = "imag"} : array<f64, 1, A>`` -- the real or imaginary
   parts of the complex array ``%a`` as a view (``a.real``, ``a.imag``): ``%a``'s
   extents and byte strides, its data moved by the size of a part for ``imag``;
@@ -62,7 +66,8 @@ from .array import ArrayAllocOp
 from .control import IfOp
 from .array import ArrayDimOp
 
-__all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayPartOp", "ArrayReshapeOp", "ArrayBroadcastOp", "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp",
+__all__ = ["ArraySubviewOp", "ArrayTransposeOp", "ArrayPartOp", "ArrayReshapeOp", "ArrayRestrideOp", "ArrayBroadcastOp",
+           "ArrayMapOp", "ArrayReduceOp", "ArrayYieldOp",
            "known_extent", "is_extent_of"]
 
 #: operands each letter of a subview's ``spec`` takes
@@ -198,6 +203,34 @@ class ArrayReshapeOp(_ViewOp):
         r = self.result.type if len(self.results) == 1 else None
         if r != ArrayType(t.dtype, len(self.operands) - 1, "C", t.readonly):
             self.fail(f"result type {r} is not a C-contiguous {len(self.operands) - 1}-d view of {t}")
+
+
+class ArrayRestrideOp(_ViewOp):
+    name = "array.restride"
+
+    def __init__(self, array: Value, extents: Sequence[Value], strides: Sequence[Value],
+                 loc: Location | None = None, name: str | None = None):
+        t = array.type
+        self._setup([array, *extents, *strides], [ArrayType(t.dtype, len(extents), "A", t.readonly)], loc=loc,
+                    result_names=[name])
+
+    @property
+    def extents(self) -> tuple[Value, ...]:
+        return tuple(self.operands[1:1 + self.result.type.ndim])
+
+    @property
+    def strides(self) -> tuple[Value, ...]:
+        return tuple(self.operands[1 + self.result.type.ndim:])
+
+    def verify_(self) -> None:
+        t = self.operand(0).type
+        if not isinstance(t, ArrayType):
+            self.fail(f"restrides an array, not {t}")
+        if len(self.operands) % 2 == 0 or any(v.type != i64 for v in self.operands[1:]):
+            self.fail("takes an array, then as many i64 extents as i64 byte strides")
+        r = self.result.type if len(self.results) == 1 else None
+        if r != ArrayType(t.dtype, (len(self.operands) - 1) // 2, "A", t.readonly):
+            self.fail(f"result type {r} is not a {(len(self.operands) - 1) // 2}-d strided view of {t}")
 
 
 class ArrayBroadcastOp(_ViewOp):

@@ -38,8 +38,8 @@ from ir.ops.runtime import GeneratorOp, PutGaussOp, PyCallOp, RandomCallOp, Rand
 from ir.ops.linalg import LinalgGesvOp, LinalgLapackOp, LinalgMatmulOp
 from ir.ops.vector import ArrayOverlapOp, VectorLoadOp, VectorReduceOp, VectorSplatOp, VectorStoreOp
 from ir.ops.wholearray import (
-    ArrayBroadcastOp, ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp,
-    ArrayYieldOp,
+    ArrayBroadcastOp, ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArrayRestrideOp, ArraySubviewOp,
+    ArrayTransposeOp, ArrayYieldOp,
 )
 from ir.printer import print_function
 from ir.types import ArrayType, ListType, LocalListType, PointerType, TupleType, bool_, c64, c128, f32, f64, generator, i8, i32, i64, none, u8, u64
@@ -179,6 +179,7 @@ def build_whole_arrays() -> FuncOp:
     bld.add(ArrayBroadcastOp(first, [rows, rows]))
     flat = bld.add(ArrayReshapeOp(bld.add(ArrayTransposeOp(bld.add(ArrayTransposeOp(m, [1, 0])), [1, 0])), [rows]))
     bld.add(ArrayDimOp(flat, 0))
+    bld.add(ArrayRestrideOp(column, [one, rows], [rows, bld.add(ConstantOp(8, i64))]))
     bld.add(ArrayPartOp(bld.add(ArrayAllocOp(c128, [rows])), "real"))
     product = bld.add(LinalgMatmulOp(m, bld.add(ArrayTransposeOp(m, [1, 0]))))
     bld.add(LinalgGesvOp(product, bld.add(ArrayAllocOp(f64, [rows, one]))))
@@ -691,3 +692,19 @@ def test_bitcast_needs_one_width():
     f = FuncOp("narrowing", [f64], none, ["x"])
     with pytest.raises(VerificationError, match="of one width"):
         BitcastOp(f.args[0], i32).verify_()
+
+
+def test_restride_takes_an_extent_and_a_byte_stride_per_axis():
+    """``array.restride``: an array, then i64 extents and as many i64 byte strides; its
+    result is a layout-A array of that many axes."""
+    f = FuncOp("restrided", [ArrayType(f64, 2, "F"), i64, f64], none, ["a", "n", "x"])
+    a, n, x = f.args
+    bld = Builder.at_end(f.body, HERE)
+    good = bld.add(ArrayRestrideOp(a, [n], [n]))
+    assert good.type == ArrayType(f64, 1, "A")
+    bld.insert(ReturnOp(None))
+    verify(Module([f]))
+    for extents, strides, words in (([n, n], [n], "as many i64 extents as i64 byte strides"),
+                                    ([n], [x], "as many i64 extents as i64 byte strides")):
+        with pytest.raises(VerificationError, match=words):
+            ArrayRestrideOp(a, extents, strides).verify_()
