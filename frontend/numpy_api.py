@@ -131,6 +131,16 @@ def ones_like(a: Any, dtype: Any = None) -> Symbolic:
     return _filled(arrays.shape(a), _dtype(dtype, a.type.dtype), 1)
 
 
+def full_like(a: Any, fill_value: Any, dtype: Any = None) -> Symbolic:
+    """A new C-contiguous array of ``a``'s shape and dtype (or ``dtype``), every element
+    ``fill_value`` cast as a store casts (2.7 into an int array is 2, as in NumPy)."""
+    a = _like(a, "full_like")
+    value_type = type_of(fill_value)
+    if value_type is None or not value_type.is_scalar:
+        raise _tr().error(TypingError, f"np.full_like() needs a number to fill with, not {describe(fill_value)}")
+    return _filled(arrays.shape(a), _dtype(dtype, a.type.dtype), fill_value)
+
+
 def copy(a: Symbolic) -> Symbolic:
     result = allocate(arrays.shape(a), a.type.dtype)
     _tr().call(pyarray.copy_into, (result, a), {})
@@ -410,7 +420,7 @@ def _build_table() -> dict[Any, Callable]:
     table: dict[Any, Callable] = {
         np.empty: _always(empty), np.zeros: _always(zeros), np.ones: _always(ones),
         np.full: _always(full), np.empty_like: _always(empty_like), np.zeros_like: _always(zeros_like),
-        np.ones_like: _always(ones_like), np.arange: _always(arange), np.linspace: _always(linspace),
+        np.ones_like: _always(ones_like), np.full_like: _always(full_like), np.arange: _always(arange), np.linspace: _always(linspace),
         np.eye: _always(eye), np.identity: _always(identity), np.copy: _always(copy), np.diag: _always(diag),
         np.trace: _always(trace), np.tril: _always(_triangle(True)), np.triu: _always(_triangle(False)),
     }

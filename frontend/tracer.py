@@ -330,7 +330,7 @@ def _new_views(result: Any) -> list[int]:
 def _made_view(value: Any) -> bool:
     """Whether the traced ``value`` is a view the function made on every path (an ``if``'s
     result: in both branches, but for a placeholder no path returns: the ``array.undef`` of
-    a branch that did not return); not a relabelled array (the array itself)."""
+    a branch that did not return); a relabelled array is what the array is."""
     if not isinstance(value, OpResult):
         return False
     op = value.owner
@@ -339,8 +339,8 @@ def _made_view(value: Any) -> bool:
     if isinstance(op, IfOp):
         ends = [block.ops[-1] if block.ops else None for block in (op.then_block, op.else_block)]
         return all(isinstance(end, YieldOp) and _made_view(end.operands[value.index]) for end in ends)
-    if isinstance(op, ArraySubviewOp) and op.relabel:
-        return False
+    if isinstance(op, ArraySubviewOp) and op.relabel:   # the same object as the array relabelled
+        return _made_view(op.operand(0))
     held = ownership(op, value.index)
     return held is not None and held.kind == "view"
 

@@ -57,10 +57,11 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.ops import (
-    ArrayBroadcastOp, ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
+    ArrayBroadcastOp, ArrayMapOp, ArrayPartOp, ArrayReduceOp, ArrayReshapeOp, ArrayRestrideOp, ArrayStrideOp,
+    ArraySubviewOp, ArrayTransposeOp, ArrayYieldOp, DivOp, FloorDivOp, MathOp, ModOp,
 )
 from ir.dtypes import from_dtype, to_dtype
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, f64, i64, u64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, bool_, c128, f64, i64, u64
 
 from . import arith, arrays, numpy_api
 from . import builtins as builtins_layer
@@ -190,7 +191,7 @@ def _clip_forward(n: Any, start: Any, stop: Any, step: Any) -> tuple[Any, Any]:
             return begin, count
     end = n if stop is None else _wrap(n, stop, 0, n)
     span = arith.binary("-", end, begin)
-    count = arith.binary("//", arith.binary("+", span, arith.binary("-", step, 1)), _positive(step))
+    count = arith.binary("//", arith.binary("+", span, arith.binary("-", step, 1)), _divisor(step))
     return begin, _at_least_zero(count)
 
 
@@ -230,11 +231,11 @@ def _clip_backward(n: Any, start: Any, stop: Any, step: Any) -> tuple[Any, Any]:
     end = -1 if stop is None else _wrap(n, stop, -1, last)
     span = arith.binary("-", begin, end)
     down = arith.negate(_sym(step)) if isinstance(step, Symbolic) else -step
-    count = arith.binary("//", arith.binary("+", span, arith.binary("-", down, 1)), _positive(down))
+    count = arith.binary("//", arith.binary("+", span, arith.binary("-", down, 1)), _divisor(down))
     return begin, _at_least_zero(count)
 
 
-def _positive(step: Any) -> Any:
+def _divisor(step: Any) -> Any:
     """A divisor that is never 0 (the count computed with a wrong-signed step is discarded)."""
     if isinstance(step, int):
         return step if step > 0 else 1
@@ -267,44 +268,162 @@ def contiguous(a: Symbolic) -> Symbolic:
     return a if a.type.layout == "C" else elementwise(lambda x: x, (a,), "a copy")
 
 
-def reshape(a: Symbolic, *shape: Any, order: str = "C") -> Symbolic:
-    """``a.reshape(shape)``: a view of a C-contiguous array, else of a C-contiguous copy (NumPy
-    sometimes views where this copies: writing through the result then differs).  One extent
-    may be -1 (inferred); a size that differs is NumPy's ``ValueError``."""
+def reshape(a: Symbolic, *shape: Any, order: str = "C", attempt: bool = True) -> Symbolic:
+    """``a.reshape(shape)``: a view of a C-contiguous array; of another, a view where NumPy
+    makes one, else a C-contiguous copy (:func:`_reshaped`; ``attempt``: as NumPy's
+    ``reshape``, not ``ravel``).  One extent may be -1 (inferred); a size that differs is
+    NumPy's ``ValueError``."""
     if order != "C":
         raise _tr().error(UnsupportedError, "reshape() with order= other than 'C' is not supported in compiled "
                                             "code yet")
     if len(shape) == 1 and isinstance(shape[0], tuple):
         shape = shape[0]
-    extents = [_int(e) for e in shape]
-    if any(not isinstance(type_of(e), (IntType, BoolType)) for e in extents):
+    given = [_int(e) for e in shape]
+    if any(not isinstance(type_of(e), (IntType, BoolType)) for e in given):
         raise _tr().error(TypingError, "reshape() takes integer extents")
-    inferred = [k for k, e in enumerate(extents) if isinstance(e, int) and e == -1]
-    if len(inferred) > 1:
-        raise _tr().error(TypingError, "can only specify one unknown dimension")
-    size = arrays.size(a)
+    extents = _resolved_extents(arrays.size(a), [e if isinstance(e, int) else arith.cast(e, i64) for e in given])
+    if a.type.layout != "C":
+        return _reshaped(a, [_sym(arith.cast(e, i64)) for e in extents], attempt)
+    return _tr().emit_value(ArrayReshapeOp(a.value, [_sym(e).value for e in extents]))
+
+
+def _resolved_extents(size: Any, given: list[Any]) -> list[Any]:
+    """The extents ``given`` (Python ints or traced ``i64``) with the unknown one resolved, as
+    NumPy 2 does: a negative extent is unknown (more than one is its ``ValueError``), then
+    ``size`` divided by the others; a size that differs is its ``ValueError`` with the shape
+    as NumPy writes it (an unknown extent is ``newaxis``, and left out where it leads)."""
+    unknown = [arith.compare("<", e, 0) for e in given]
+    two = False
+    for i in range(len(given)):
+        for j in range(i + 1, len(given)):
+            two = arith.logical_or(two, arith.logical_and(unknown[i], unknown[j]))
+    arith.raise_if(two, "ValueError", "can only specify one unknown dimension")
+    if two is True:
+        raise PathEnds()
     known: Any = 1
-    for k, e in enumerate(extents):
-        if k not in inferred:
-            known = arith.binary("*", known, e)
-    if inferred:
-        quotient = arith.binary("//", size, arith.select(arith.compare("==", known, 0), 1, known))
-        extents[inferred[0]] = quotient
-        bad = arith.logical_or(arith.compare("==", known, 0), arith.compare("!=", arith.binary("*", known, quotient),
-                                                                               size))
-    else:
-        bad = arith.compare("!=", known, size)
-    for e in extents:
-        bad = arith.logical_or(bad, arith.compare("<", e, 0))
-    text = "cannot reshape array of size {} into shape " + _shape_text(len(extents))
-    if bad is not False:
-        arith.raise_if(bad if bad is not True else True, "ValueError", text, arith.cast(size, i64),
-                       *(arith.cast(e, i64) for e in (shape if not inferred else extents)))
-    return _tr().emit_value(ArrayReshapeOp(contiguous(a).value, [_sym(e).value for e in extents]))
+    any_unknown: Any = False
+    for e, u in zip(given, unknown):
+        known = arith.binary("*", known, arith.select(u, 1, e))
+        any_unknown = arith.logical_or(any_unknown, u)
+    quotient = arith.binary("//", size, arith.select(arith.compare("==", known, 0), 1, known))
+    mismatch = arith.select(any_unknown, arith.logical_or(arith.compare("==", known, 0),
+                                                          arith.compare("!=", arith.binary("*", known, quotient), size)),
+                            arith.compare("!=", known, size))
+    for at in [None, *range(len(given))]:   # which extent is unknown, each with NumPy's text of the shape
+        shown = [k for k in range(len(given)) if k != at]
+        texts = [",newaxis" if k == at else ",{}" for k in range(len(given))][1 if at == 0 else 0:]
+        text = "(" + "".join(texts).lstrip(",") + ("," if len(given) == 1 and at is None else "") + ")"
+        pattern = arith.logical_not(any_unknown) if at is None else unknown[at]
+        if at == 0 and len(given) == 1:
+            text = "()"
+        arith.raise_if(arith.logical_and(pattern, mismatch), "ValueError", "cannot reshape array of size {} into "
+                       f"shape {text}", arith.cast(size, i64), *(arith.cast(given[k], i64) for k in shown))
+    if mismatch is True:
+        raise PathEnds()
+    return [arith.select(u, quotient, e) for e, u in zip(given, unknown)]
+
+
+def _reshaped(a: Symbolic, extents: list[Symbolic], attempt: bool) -> Symbolic:
+    """``a`` (not known to be C-contiguous) with ``extents``, as NumPy reshapes it: a view
+    with the strides :func:`_view_strides` finds at run time where NumPy makes one (so
+    writes through it reach ``a``), else a C-contiguous copy; layout ``A`` either way."""
+    from . import control   # a layer above
+
+    dims = [arrays.dim(a, k) for k in range(a.type.ndim)]
+    strides = [_tr().emit_value(ArrayStrideOp(a.value, k)) for k in range(a.type.ndim)]
+    viewed, new_strides = _view_strides(dims, strides, extents, to_dtype(a.type.dtype).itemsize, attempt)
+
+    def view() -> Symbolic:
+        return _tr().emit_value(ArrayRestrideOp(a.value, [e.value for e in extents],
+                                                [_sym(arith.cast(s, i64)).value for s in new_strides]))
+
+    def copy() -> Symbolic:
+        whole = _tr().emit_value(ArrayReshapeOp(contiguous(a).value, [e.value for e in extents]))
+        return arith.cast(whole, ArrayType(a.type.dtype, len(extents), "A", a.type.readonly))
+    return control.staged_if_exp(viewed, view, copy)
+
+
+def _view_strides(d: list[Any], s: list[Any], e: list[Any], itemsize: int, attempt: bool) -> tuple[Any, list[Any]]:
+    """Whether NumPy's C-order reshape of an array of extents ``d`` and byte strides ``s`` to
+    the extents ``e`` (of the same size) is a view, and the view's byte strides: straight-line
+    code (the numbers of axes are known), NumPy's decisions in order.  With ``attempt``
+    (``reshape``; ``ravel`` makes only the second): the same extents keep their strides; an
+    array NumPy flags C-contiguous (each axis of extent other than 1 steps over the ones
+    after it, or there are no elements) gets C strides (an extent of 0 multiplies nothing,
+    as NumPy fills them); else ``_attempt_nocopy_reshape``: old and new axes form groups
+    ending where their running products of extents meet, the old axes of a group must be
+    contiguous in C order, and a group's new axes step by its last old axis's stride times
+    the new extents after them (a new axis of extent 1 joins the group after it; those after
+    the last group take its last stride)."""
+    def eq(x: Any, y: Any) -> Any:
+        return arith.compare("==", x, y)
+
+    def mul(x: Any, y: Any) -> Any:
+        return arith.binary("*", x, y)
+
+    both, either, select = arith.logical_and, arith.logical_or, arith.select
+    n, m = len(d), len(e)
+    flagged, expected = True, itemsize
+    for k in reversed(range(n)):
+        unit = eq(d[k], 1)
+        flagged = both(flagged, either(unit, eq(s[k], expected)))
+        expected = select(unit, expected, mul(expected, d[k]))
+        flagged = either(flagged, eq(d[k], 0))
+    c_strides, stride = [None] * m, itemsize
+    for j in reversed(range(m)):
+        c_strides[j] = stride
+        stride = select(eq(e[j], 0), stride, mul(stride, e[j]))
+    if not attempt:
+        return flagged, c_strides
+    old_products, new_products, product = [], [], 1
+    for x in d:
+        product = mul(product, x)
+        old_products.append(product)
+    product = 1
+    for x in e:
+        product = mul(product, x)
+        new_products.append(product)
+    after = [None] * n   # the extent and stride of the next old axis of extent other than 1
+    extent, step = 1, 0
+    for k in reversed(range(n)):
+        after[k] = (extent, step)
+        unit = eq(d[k], 1)
+        extent, step = select(unit, extent, d[k]), select(unit, step, s[k])
+    possible = True
+    for k in range(n):
+        ends = False
+        for q in new_products:
+            ends = either(ends, eq(old_products[k], q))
+        possible = both(possible, either(eq(d[k], 1), either(ends, eq(s[k], mul(*after[k])))))
+    group_end, end_stride = [], []   # per new axis: whether a group ends there, and its old stride
+    for j in range(m):
+        found, at = False, 0
+        for k in range(n):
+            hit = both(arith.logical_not(eq(d[k], 1)), eq(old_products[k], new_products[j]))
+            found, at = either(found, hit), select(hit, s[k], at)
+        group_end.append(both(found, arith.logical_not(eq(e[j], 1))))
+        end_stride.append(at)
+    last = itemsize
+    for j in range(m):
+        last = select(group_end[j], end_stride[j], last)
+    tried, later_end = [None] * m, False
+    for j in reversed(range(m)):
+        chained = mul(tried[j + 1], e[j + 1]) if j + 1 < m else last
+        tried[j] = select(group_end[j], end_stride[j], select(later_end, chained, last))
+        later_end = either(later_end, group_end[j])
+    same = False
+    if n == m:
+        same = True
+        for x, y in zip(d, e):
+            same = both(same, eq(x, y))
+    strides = [select(same, s[j] if n == m else 0, select(flagged, c_strides[j], tried[j])) for j in range(m)]
+    return either(same, either(flagged, possible)), strides
 
 
 def ravel(a: Symbolic) -> Symbolic:
-    return reshape(a, -1)
+    """``a.ravel()``: a view of an array C-contiguous at run time, else a copy (NumPy's
+    ``ravel`` makes no other view, where ``reshape(-1)`` may)."""
+    return reshape(a, -1, attempt=False)
 
 
 def flatten(a: Symbolic) -> Symbolic:
@@ -337,15 +456,112 @@ def squeeze(a: Symbolic, axis: Any = None) -> Symbolic:
     return subview(a, tuple(0 if j == k else slice(None) for j in range(a.type.ndim)))
 
 
-def _axis_index(a: Symbolic, axis: Any) -> int:
-    ndim = a.type.ndim
+def _axis_index(a: Symbolic, axis: Any, what: str = "", ndim: int | None = None) -> int:
+    """``axis`` of ``a`` (of ``ndim`` axes if given) as 0..ndim-1; NumPy's ``AxisError``
+    (its message starting ``what: ``, as NumPy names the argument) where out of range."""
+    ndim = a.type.ndim if ndim is None else ndim
     if not isinstance(axis, int) or isinstance(axis, bool):
         raise _tr().error(UnsupportedError, f"axis must be a constant int in compiled code, not {describe(axis)}")
     if not -ndim <= axis < ndim:
-        arith.raise_if(True, "numpy.exceptions.AxisError", f"axis {axis} is out of bounds for array of dimension "
-                                                           f"{ndim}")
+        arith.raise_if(True, "numpy.exceptions.AxisError", f"{what + ': ' if what else ''}axis {axis} is out of "
+                                                           f"bounds for array of dimension {ndim}")
         raise PathEnds()
     return axis % ndim
+
+
+def swapaxes(a: Symbolic, axis1: Any, axis2: Any) -> Symbolic:
+    """``np.swapaxes``/``a.swapaxes``: the view with the two axes exchanged."""
+    i, j = _axis_index(a, axis1, "axis1"), _axis_index(a, axis2, "axis2")
+    perm = list(range(a.type.ndim))
+    perm[i], perm[j] = perm[j], perm[i]
+    return transpose(a, tuple(perm))
+
+
+def moveaxis(a: Symbolic, source: Any, destination: Any) -> Symbolic:
+    """``np.moveaxis``: the view with the axes ``source`` (an int or a tuple of them) moved to
+    ``destination``, the others in their order, as NumPy builds it."""
+    def axes(value: Any, what: str) -> list[int]:
+        found = [_axis_index(a, k, what) for k in (value if isinstance(value, (tuple, list)) else (value,))]
+        if len(set(found)) != len(found):
+            arith.raise_if(True, "ValueError", f"repeated axis in `{what}` argument")
+            raise PathEnds()
+        return found
+
+    source, destination = axes(source, "source"), axes(destination, "destination")
+    if len(source) != len(destination):
+        arith.raise_if(True, "ValueError", "`source` and `destination` arguments must have the same number of "
+                                           "elements")
+        raise PathEnds()
+    order = [k for k in range(a.type.ndim) if k not in source]
+    for to, k in sorted(zip(destination, source)):
+        order.insert(to, k)
+    return transpose(a, tuple(order))
+
+
+def _at_least(ndim: int) -> Callable[..., Any]:
+    """``np.atleast_1d``/``2d``/``3d``: each array itself where it has ``ndim`` axes or more, else
+    a view with new axes of extent 1 where NumPy puts them; several arrays give a tuple."""
+    new_axes = {1: {}, 2: {1: (True, False)}, 3: {1: (True, False, True), 2: (False, False, True)}}[ndim]
+
+    def one(a: Any) -> Symbolic:
+        if not is_array(a):
+            raise _tr().error(UnsupportedError, f"np.atleast_{ndim}d() of a {describe(a)} is not supported in compiled "
+                                                "code; pass an array")
+        if a.type.ndim >= ndim:
+            return a
+        key = []
+        for new in new_axes[a.type.ndim]:
+            key.append(None if new else slice(None))
+        return subview(a, tuple(key))
+
+    def at_least(*arrays_: Any) -> Any:
+        made = tuple(one(a) for a in arrays_)
+        return made[0] if len(made) == 1 else made
+    return at_least
+
+
+def peak_to_peak(a: Symbolic, axis: Any = None, keepdims: bool = False) -> Any:
+    """``np.ptp``: the maximum less the minimum (NumPy's subtraction: bools are its TypeError)."""
+    return _binary_operator("-", False)(REDUCTIONS["max"](a, axis, keepdims=keepdims),
+                                        REDUCTIONS["min"](a, axis, keepdims=keepdims))
+
+
+def fill(a: Symbolic, value: Any) -> None:
+    """``a.fill(value)``: every element set to ``value``, cast as an assignment casts."""
+    setitem(a, Ellipsis, value)
+
+
+def item(a: Symbolic, *index: Any) -> Symbolic:
+    """``a.item()`` (of an array of one element) or ``a.item(i)`` (a flat index) or
+    ``a.item(i, j, ..)``: the element as a Python number (an ``int`` of any integer dtype).
+    An array of another size is NumPy's ``ValueError``, an index out of range its
+    ``IndexError``; ``uint64`` is refused (Python's int of a value above 2**63 has no
+    compiled form)."""
+    if len(index) == 1 and isinstance(index[0], tuple):
+        index = index[0]
+    if len(index) > 1 and len(index) != a.type.ndim:
+        arith.raise_if(True, "ValueError", "incorrect number of indices for array")
+        raise PathEnds()
+    if not index:
+        arith.raise_if(arith.compare("!=", arrays.size(a), 1), "ValueError",
+                       "can only convert an array of size 1 to a Python scalar")
+        element = arrays.getitem(ravel(a), 0)
+    elif len(index) == 1 and a.type.ndim != 1:
+        element = arrays.getitem(ravel(a), index[0])
+    else:
+        element = arrays.getitem(a, tuple(index) if len(index) > 1 else index[0])
+    return as_python_number(element)
+
+
+def as_python_number(x: Symbolic) -> Symbolic:
+    """The NumPy element ``x`` as the Python number ``x.item()`` gives (weak: Python's)."""
+    t = x.type
+    if t == u64:
+        raise _tr().error(UnsupportedError, "item() of a uint64 value is not supported in compiled code: a value "
+                                            "above 2**63 has no int64 form; use the element itself")
+    python = bool_ if isinstance(t, BoolType) else c128 if isinstance(t, ComplexType) else \
+        f64 if isinstance(t, FloatType) else i64
+    return Symbolic(arith.cast(x, python).value, weak=True)
 
 
 # ----------------------------------------------------------------- broadcasting
@@ -1127,7 +1343,19 @@ define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": se
                    "imag": imaginary_part, "conj": method(conjugate), "conjugate": method(conjugate),
                    "transpose": method(transpose), "reshape": method(reshape), "ravel": method(ravel),
                    "flatten": method(flatten), "squeeze": method(squeeze), "round": method(around),
+                   "swapaxes": method(swapaxes), "fill": method(fill), "item": method(item),
                    **{name: method(fn) for name, fn in REDUCTIONS.items()}})
+
+
+def _number_item(x: Symbolic) -> Callable[[], Symbolic]:
+    """``x.item`` of a NumPy scalar (an element): the Python number; a Python number (weak)
+    has no such method, as in CPython."""
+    if x.weak or not x.type.is_scalar:
+        raise _tr().error(TypingError, f"a traced {x.type} has no attribute 'item' in compiled code")
+    return method(as_python_number)(x)
+
+
+define(Type, {"item": _number_item})
 
 
 # ----------------------------------------------------------------- Python's builtins over the first axis
@@ -1164,7 +1392,9 @@ _BUILTINS = {builtins.sum: builtin_sum, builtins.max: builtin_extremum("max", ">
 # ----------------------------------------------------------------- NumPy functions on arrays
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.transpose: lambda a, axes=None: transpose(a, axes), np.reshape: lambda a, shape: reshape(a, shape),
-    np.ravel: ravel, np.flip: flip, np.expand_dims: expand_dims, np.squeeze: squeeze,
+    np.ravel: ravel, np.flip: flip, np.expand_dims: expand_dims, np.squeeze: squeeze, np.swapaxes: swapaxes,
+    np.moveaxis: moveaxis, np.atleast_1d: _at_least(1), np.atleast_2d: _at_least(2), np.atleast_3d: _at_least(3),
+    np.ptp: peak_to_peak,
     np.sum: total, np.prod: product, np.min: REDUCTIONS["min"], np.amin: REDUCTIONS["min"],
     np.max: REDUCTIONS["max"], np.amax: REDUCTIONS["max"], np.mean: mean, np.var: variance, np.std: deviation,
     np.any: REDUCTIONS["any"], np.all: REDUCTIONS["all"], np.argmin: REDUCTIONS["argmin"],
@@ -1199,9 +1429,10 @@ def _scalar_function(f: Any) -> Callable[..., Any] | None:
 
 
 def _where(condition: Any, *choices: Any) -> Any:
+    """``np.where(c, x, y)``, element by element (``np.where(c)`` of an array is
+    ``np.nonzero(c)``: see :func:`lookup`)."""
     if len(choices) != 2:
-        raise _tr().error(UnsupportedError, "np.where() with only a condition (the indices of np.nonzero) is not "
-                                            "supported in compiled code yet; pass np.where(condition, x, y)")
+        raise _tr().error(TypingError, f"np.where() takes 1 or 3 arguments, not {1 + len(choices)}")
     return arith.select(arith.truth(condition), *_common(*choices))
 
 
@@ -1243,6 +1474,10 @@ def lookup(f: Any) -> Callable[..., Any] | None:
     def apply(*args: Any, **kwargs: Any) -> Any:
         if not any(isinstance(x, Symbolic) for x in (*args, *kwargs.values())):
             return f(*args, **kwargs)   # constants: NumPy itself
+        if f is np.where and len(args) == 1 and not kwargs and is_array(args[0]):
+            from .searching import nonzero   # a layer above
+
+            return nonzero(args[0])
         if any(is_array(x) for x in (*args, *kwargs.values())):
             out = kwargs.pop("out", None) if isinstance(f, np.ufunc) else None   # out=None: a new array
             if kwargs:

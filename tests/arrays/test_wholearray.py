@@ -395,6 +395,206 @@ def test_view(kernel, args, opt):
     check(kernel, opt, *args)
 
 
+# ===================================================================== reshape: a view where NumPy makes one
+def reshaped_and_written(a, shape):
+    b = a.reshape(shape)
+    b[...] = -1
+    return b
+
+
+def ravelled_and_written(a):
+    b = a.ravel()
+    b[...] = -1
+    return b
+
+
+def reshaped_to(a):
+    return a.reshape(2, -1)
+
+
+def reshaped_unknown_leading(a):
+    return a.reshape(-1, 0)
+
+
+grid = data("float64", (4, 6), seed=40)
+RESHAPE_CASES = [
+    # strided arrays NumPy views (writes reach the argument) and copies (they do not)
+    ("columns", reshaped_and_written, grid[:, 1:], (4, 5)), ("columns 3d", reshaped_and_written, grid[:, 1:], (2, 2, 5)),
+    ("columns flat", reshaped_and_written, grid[:, 1:], (-1,)), ("T", reshaped_and_written, transposed(grid), (6, 4)),
+    ("T split", reshaped_and_written, transposed(grid), (6, 2, 2)), ("T flat", reshaped_and_written, transposed(grid), (24,)),
+    ("every other", reshaped_and_written, grid[::2, ::3], (2, 2)), ("column", reshaped_and_written, grid[:, :1], (4,)),
+    ("column split", reshaped_and_written, grid[:, :1], (2, 2)), ("strided 1d", reshaped_and_written, strided(v10), (-1,)),
+    ("strided 1d to 2d", reshaped_and_written, strided(v10), (5, 1)), ("F", reshaped_and_written, fortran(grid), (6, 4)),
+    ("F same", reshaped_and_written, fortran(grid), (4, 6)), ("backwards", reshaped_and_written, grid[:, ::-1], (2, 12)),
+    ("run-time -1", reshaped_and_written, grid, (3, -1)), ("run-time -3", reshaped_and_written, grid[:, 1:], (-3, 10)),
+    ("two unknown", reshaped_and_written, grid, (-1, -1)), ("wrong size", reshaped_and_written, grid[:, 1:], (7, -1)),
+    ("wrong size 1", reshaped_and_written, grid, (7,)), ("empty", reshaped_and_written, grid[:0, 1:], (5, 0)),
+    ("C", ravelled_and_written, grid), ("columns", ravelled_and_written, grid[:, 1:]),
+    ("strided 1d", ravelled_and_written, strided(v10)), ("rows", ravelled_and_written, grid[1:3]),
+    ("", reshaped_to, grid[:, ::2]), ("", reshaped_unknown_leading, grid),
+]
+
+
+@opt_levels
+@pytest.mark.parametrize("kernel, args", params(RESHAPE_CASES))
+def test_reshape_views_where_numpy_does(kernel, args, opt):
+    """``reshape`` of an array that is not C-contiguous is a view exactly where NumPy's is (the
+    same extents; an array C-contiguous at run time; groups of axes contiguous in C order),
+    so writes through it reach the argument there and only there, else a copy; ``ravel``
+    views only a C-contiguous array.  A negative extent is the unknown one, given at run
+    time too, with NumPy's errors and its text of the shape."""
+    check(kernel, opt, *args)
+
+
+# ===================================================================== axes, peaks, fills and items
+def swap_first_last(a):
+    return np.swapaxes(a, 0, -1)
+
+
+def swap_method(a):
+    return a.swapaxes(1, 0)
+
+
+def swap_one_axis(a):
+    return np.swapaxes(a, 1, 1)
+
+
+def swap_out_of_range(a):
+    return np.swapaxes(a, 0, 5)
+
+
+def move_first_last(a):
+    return np.moveaxis(a, 0, -1)
+
+
+def move_two(a):
+    return np.moveaxis(a, (0, 1), (-1, 0))
+
+
+def move_repeated(a):
+    return np.moveaxis(a, (0, 0), (1, 2))
+
+
+def move_unequal(a):
+    return np.moveaxis(a, (0, 1), (1,))
+
+
+def at_least_1d(a):
+    return np.atleast_1d(a)
+
+
+def at_least_2d(a):
+    return np.atleast_2d(a)
+
+
+def at_least_3d(a):
+    return np.atleast_3d(a)
+
+
+def at_least_2d_of_two(a):
+    return np.atleast_2d(a, a[::2])
+
+
+def peak(a):
+    return np.ptp(a)
+
+
+def peak_of_columns(a):
+    return np.ptp(a, axis=0)
+
+
+def peak_of_rows_kept(a):
+    return np.ptp(a, axis=-1, keepdims=True)
+
+
+def filled_copy(a):
+    b = a.copy()
+    b.fill(2.7)
+    return b
+
+
+def filled_view(a):
+    a[1:].fill(1)
+    return a
+
+
+def filled_like(a):
+    return np.full_like(a, 2.7)
+
+
+def filled_like_float32(a):
+    return np.full_like(a, 3, dtype=np.float32)
+
+
+def indices_where(a):
+    return np.where(a > 0)
+
+
+AXES_CASES = [
+    ("2d", swap_first_last, m45), ("3d", swap_first_last, t345), ("1d", swap_first_last, v10),
+    ("", swap_method, f45), ("", swap_one_axis, m45), ("", swap_out_of_range, m45),
+    ("2d", move_first_last, f45), ("3d", move_first_last, t345), ("", move_two, t345), ("", move_repeated, t345),
+    ("", move_unequal, t345), ("1d", at_least_1d, v10), ("1d", at_least_2d, i10), ("2d", at_least_2d, m45),
+    ("1d", at_least_3d, v10), ("2d", at_least_3d, f45), ("3d", at_least_3d, t345), ("", at_least_2d_of_two, i10),
+    ("", peak, v10), ("int", peak, i10), ("bool", peak, data("bool", 6, seed=5)), ("2d", peak, m45),
+    ("empty", peak, v10[:0]), ("", peak_of_columns, f45), ("3d", peak_of_columns, t345), ("", peak_of_rows_kept, m45),
+    ("float", filled_copy, v10), ("int", filled_copy, i10), ("bool", filled_copy, data("bool", 6, seed=5)),
+    ("", filled_view, m45), ("float", filled_like, v10), ("int", filled_like, i10), ("F", filled_like, fortran(f45)),
+    ("", filled_like_float32, i10), ("1d", indices_where, v10), ("2d", indices_where, m45),
+]
+
+
+@opt_levels
+@pytest.mark.parametrize("kernel, args", params(AXES_CASES))
+def test_axes_peaks_fills(kernel, args, opt):
+    """np.swapaxes, np.moveaxis, np.atleast_Nd (an array of enough axes is itself), np.ptp,
+    a.fill, np.full_like and np.where(c) (np.nonzero's indices), with NumPy's errors."""
+    check(kernel, opt, *args)
+
+
+def item_of_one(a):
+    return a[:1].item()
+
+
+def item_of_many(a):
+    return a.item()
+
+
+def item_at(a):
+    return a.item(2)
+
+
+def item_at_both(a):
+    return a.item(1, 0)
+
+
+def element_item(a):
+    return a[1].item() + 1
+
+
+@pytest.mark.parametrize("kernel, a", [
+    (item_of_one, v10), (item_of_one, i10), (item_of_one, data("bool", 6, seed=5)), (item_of_one, f45[0]),
+    (item_of_many, v10), (item_at, v10), (item_at, m45), (item_at, v10[:2]), (item_at_both, m45),
+    (item_at_both, t345), (element_item, i10), (element_item, f45[0]), (element_item, data("bool", 6, seed=5)),
+], ids=lambda x: getattr(x, "__name__", None) or str(getattr(x, "dtype", x)))
+def test_item_is_a_python_number(kernel, a):
+    """``a.item()`` and ``x.item()`` of an element give Python's int, float or bool whatever
+    the dtype (an int32 element's item is an int), NumPy's errors for a size other than 1, an
+    index out of range or too few indices."""
+    got = check(kernel, 3, a)
+    want = outcome(kernel, (a,))[1]
+    assert type(got) is type(want)
+
+
+def item_of_uint64(a):
+    return a[0].item()
+
+
+def test_item_of_uint64_is_refused():
+    with pytest.raises(UnsupportedError, match=r"item\(\) of a uint64 value is not supported"):
+        compile(item_of_uint64)(np.arange(3, dtype=np.uint64))
+
+
 def slice_start_stop_step(a, i, j, k):
     return a[i:j:k]
 
@@ -1248,10 +1448,6 @@ def add_into(a, b):
     return np.add(a, b, b)
 
 
-def where_indices(a):
-    return np.where(a > 0)
-
-
 def fill_twice_plus_one(a, b):
     a[:] = b * 2.0 + 1.0
     a[:, :] += b
@@ -1293,7 +1489,6 @@ def test_astype_without_copy(opt):
 
 @pytest.mark.parametrize("kernel, args, message", [
     (add_into, (data("float64", 3), data("float64", 3)), "output array argument"),
-    (where_indices, (data("float64", 3),), "only a condition"),
 ])
 def test_refused_forms_say_so(kernel, args, message):
     with pytest.raises(UnsupportedError, match=message):

@@ -525,7 +525,8 @@ class ArrayGenerator(Generator):
                                  f"np.histogram({flat}.astype(np.float64), 5)[0].max()",
                                  f"(np.argsort({flat}, kind='stable') * np.arange(len({flat}))).sum()",
                                  # statistics and the lookups built on sorting
-                                 f"np.median({x.text})", f"np.quantile({flat}, 0.3)",
+                                 f"np.median({x.text})", f"np.quantile({flat}, 0.3)", f"np.ptp({x.text})",
+                                 f"{flat}[-1:].item()", f"np.swapaxes(np.atleast_2d({x.text}), 0, -1)[0].sum()",
                                  f"np.percentile({flat}, [10.0, 90.0]).sum()",
                                  f"np.quantile({flat}, 0.5, method='{r.choice(['lower', 'nearest', 'midpoint'])}')",
                                  f"np.interp(0.25, np.sort({flat}, kind='stable'), {flat})",
@@ -560,8 +561,8 @@ class ArrayGenerator(Generator):
                                    if len(x.shape) == 2 else []))
                 integer = any(f in form for f in ("searchsorted", "digitize", "argsort", "histogram", "counts=True",
                                                    "nanargmin", "matrix_rank"))
-                if "[:, 0]" in form:
-                    self.uses_index = True   # x may have no column: no unchecked run
+                if "[:, 0]" in form or "swapaxes(" in form:
+                    self.uses_index = True   # x may have no column (no row): no unchecked run
                 return form, "i" if integer else "f", not integer
             if x.kind == "i":
                 form = r.choice([f"np.bincount(np.abs({flat}) % 7).max()", f"np.diff({flat}).max()",
@@ -575,10 +576,16 @@ class ArrayGenerator(Generator):
                                  f"np.unique({flat}, return_inverse=True)[1].max()",
                                  f"np.kron({flat}[:2], {flat}[:3]).sum()",
                                  f"np.nonzero({x.text})[0].sum()", f"np.argwhere({x.text}).sum()",
+                                 f"np.where({x.text})[-1].sum()", f"np.ptp({x.text})", f"{flat}[:1].item()",
+                                 f"np.atleast_2d({flat})[0].sum()", f"np.full_like({x.text}, 3).sum()",
+                                 f"np.swapaxes(np.atleast_2d({x.text}), 0, -1)[0].sum()",
+                                 f"np.moveaxis(np.atleast_3d({x.text}), 0, -1)[..., 0].sum()",
                                  f"np.repeat({x.text}, 2, axis=0)[1:].sum()",
                                  f"np.repeat({flat}, np.arange(len({flat})) % 3, axis=0).sum()",
                                  f"np.tile({x.text}, (2, 1)).sum()", f"np.tile({x.text}, (1, 2, 1))[0].sum()",
                                  f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3, 0:2][0]).sum()"])
+                if "swapaxes(" in form or "moveaxis(" in form:
+                    self.uses_index = True   # [0] of an axis that may be empty: no unchecked run
                 return form, "i", False
         masked = False
         if r.random() < 0.08 and x.kind in "if":   # fancy indexing: the elements a mask picks, or rows by index
@@ -683,7 +690,15 @@ class ArrayGenerator(Generator):
                         v = Scal(r.choice(["2.5", "0.5", "7.0", "(-0.0)"]), "f", True)
                     else:
                         v = Arr(f"np.where(np.abs({v.text}) < 100.0, np.abs({v.text}), 0.0)", "f", v.shape)
-                self.emit(depth, f"{t.text} = {v.text}")
+                u = r.random()
+                if isinstance(v, Scal) and u < 0.3:
+                    self.emit(depth, f"{t.text}.fill({v.text})")
+                elif isinstance(v, Scal) and u < 0.45:   # through a reshaped view (or NumPy's copy)
+                    form = r.choice(["{}.reshape(-1)[::2] = {}", "{}.ravel()[1:] = {}", "{}.reshape(1, -1)[0] = {}",
+                                     "np.reshape({}, (-1,))[:] = {}"])
+                    self.emit(depth, form.format(t.text, v.text))
+                else:
+                    self.emit(depth, f"{t.text} = {v.text}")
             else:
                 # NumPy computes in place with same_kind casting, a TypeError compiled code raises when
                 # compiling (whatever runs first): a float target takes any value, a bool one bools,
