@@ -363,12 +363,13 @@ def _view_strides(d: list[Any], s: list[Any], e: list[Any], itemsize: int, attem
 
     both, either, select = arith.logical_and, arith.logical_or, arith.select
     n, m = len(d), len(e)
-    flagged, expected = True, itemsize
+    flagged, expected, empty = True, itemsize, False
     for k in reversed(range(n)):
         unit = eq(d[k], 1)
         flagged = both(flagged, either(unit, eq(s[k], expected)))
         expected = select(unit, expected, mul(expected, d[k]))
-        flagged = either(flagged, eq(d[k], 0))
+        empty = either(empty, eq(d[k], 0))
+    flagged = either(flagged, empty)
     c_strides, stride = [None] * m, itemsize
     for j in reversed(range(m)):
         c_strides[j] = stride
@@ -456,10 +457,10 @@ def squeeze(a: Symbolic, axis: Any = None) -> Symbolic:
     return subview(a, tuple(0 if j == k else slice(None) for j in range(a.type.ndim)))
 
 
-def _axis_index(a: Symbolic, axis: Any, what: str = "", ndim: int | None = None) -> int:
-    """``axis`` of ``a`` (of ``ndim`` axes if given) as 0..ndim-1; NumPy's ``AxisError``
-    (its message starting ``what: ``, as NumPy names the argument) where out of range."""
-    ndim = a.type.ndim if ndim is None else ndim
+def _axis_index(a: Symbolic, axis: Any, what: str = "") -> int:
+    """``axis`` of ``a`` as 0..ndim-1; NumPy's ``AxisError`` (its message starting ``what: ``,
+    as NumPy names the argument) where out of range."""
+    ndim = a.type.ndim
     if not isinstance(axis, int) or isinstance(axis, bool):
         raise _tr().error(UnsupportedError, f"axis must be a constant int in compiled code, not {describe(axis)}")
     if not -ndim <= axis < ndim:
@@ -509,10 +510,7 @@ def _at_least(ndim: int) -> Callable[..., Any]:
                                                 "code; pass an array")
         if a.type.ndim >= ndim:
             return a
-        key = []
-        for new in new_axes[a.type.ndim]:
-            key.append(None if new else slice(None))
-        return subview(a, tuple(key))
+        return subview(a, tuple(None if new else slice(None) for new in new_axes[a.type.ndim]))
 
     def at_least(*arrays_: Any) -> Any:
         made = tuple(one(a) for a in arrays_)
@@ -545,7 +543,7 @@ def item(a: Symbolic, *index: Any) -> Symbolic:
     if not index:
         arith.raise_if(arith.compare("!=", arrays.size(a), 1), "ValueError",
                        "can only convert an array of size 1 to a Python scalar")
-        element = arrays.getitem(ravel(a), 0)
+        element = arrays.getitem(a, (0,) * a.type.ndim if a.type.ndim > 1 else 0)   # every extent is 1
     elif len(index) == 1 and a.type.ndim != 1:
         element = arrays.getitem(ravel(a), index[0])
     else:
