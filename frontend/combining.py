@@ -292,6 +292,35 @@ def _counts(repeats: Any) -> Symbolic:
     return wholearray.astype(repeats, np.int64, copy=False)
 
 
+def roll(a: Any, shift: Any, axis: Any = None) -> Symbolic:
+    """``np.roll``: a new array of ``a``'s elements moved ``shift`` places along ``axis`` (with
+    ``axis=None``, of the flattened elements, the shape kept), those pushed past the end coming
+    back at the start: the shift is taken modulo the extent as Python's ``%`` takes it (a
+    negative one rolls back; an empty axis rolls nothing).  One shift and one axis (tuples of
+    them are not compiled); an axis out of range is NumPy's ``AxisError``."""
+    if not wholearray.is_array(a):
+        raise _tr().error(UnsupportedError, "np.roll() takes an array in compiled code")
+    if isinstance(shift, (tuple, list)) or isinstance(axis, (tuple, list)):
+        raise _tr().error(UnsupportedError, "np.roll() with several shifts or axes is not supported in compiled code "
+                                            "yet; roll one axis at a time")
+    if not isinstance(type_of(shift), (IntType, BoolType)):
+        raise _tr().error(TypingError, f"np.roll() takes an int shift, not {describe(shift)}")
+    if axis is None:
+        return wholearray.reshape(roll(wholearray.ravel(a), shift, 0), arrays.shape(a))
+    k = wholearray._axis_index(a, axis)
+    n = arrays.dim(a, k)
+    places = arith.binary("%", arith.cast(shift, i64), arith.select(arith.compare("==", n, 0), 1, n))
+    back = arith.binary("-", n, places)
+
+    def along(window: slice) -> tuple:
+        return tuple(window if j == k else slice(None) for j in range(a.type.ndim))
+
+    result = numpy_api.allocate(arrays.shape(a), a.type.dtype)
+    wholearray.assign(wholearray.subview(result, along(slice(places, None))), wholearray.subview(a, along(slice(None, back))))
+    wholearray.assign(wholearray.subview(result, along(slice(None, places))), wholearray.subview(a, along(slice(back, None))))
+    return result
+
+
 def tile(a: Any, reps: Any) -> Symbolic:
     """``np.tile``: ``a`` repeated ``reps`` times along each axis, NumPy's way when the numbers
     differ: more reps than axes give ``a`` leading axes of extent 1, fewer apply to the last
@@ -349,4 +378,4 @@ def _value(n: Any) -> Symbolic:
 
 FUNCTIONS = {np.concatenate: concatenate, np.stack: stack, np.hstack: hstack, np.vstack: vstack,
              np.column_stack: column_stack, np.array: array, np.asarray: asarray, np.repeat: repeat, np.tile: tile,
-             np.meshgrid: meshgrid}
+             np.meshgrid: meshgrid, np.roll: roll}

@@ -137,6 +137,41 @@ def nanmedian(a):
     return np.nanmedian(a)
 
 
+def rolled(a, shift):
+    return np.roll(a, shift)
+
+
+def rolled_rows(a, shift):
+    return np.roll(a, shift, axis=0)
+
+
+def rolled_columns(a, shift):
+    return np.roll(a, shift, axis=-1)
+
+
+def rolled_past_the_axes(a, shift):
+    return np.roll(a, shift, axis=2)
+
+
+def periodic_laplacian(u):
+    return np.roll(u, 1) + np.roll(u, -1) - 2 * u
+
+
+@pytest.mark.parametrize("kernel", [rolled, rolled_rows, rolled_columns, rolled_past_the_axes])
+@pytest.mark.parametrize("a", [V, M, M[:, ::-2], np.asfortranarray(M), V[:0], M > 4], ids=lambda a: str(a.shape))
+@pytest.mark.parametrize("shift", [0, 1, -1, 9, -13, np.int32(2)], ids=str)
+def test_roll(kernel, a, shift):
+    """``np.roll`` along one axis or of the flattened elements, any shift (modulo the extent as
+    Python's ``%``, an empty axis rolling nothing), NumPy's ``AxisError`` past the axes."""
+    check(kernel, a, shift)
+
+
+def test_roll_of_several_axes_is_refused_and_one_is_a_stencil():
+    with pytest.raises(UnsupportedError, match="several shifts or axes"):
+        compile(rolled)(M, (1, 2))
+    check(periodic_laplacian, V)
+
+
 def lexsort(a, b):
     return np.lexsort((a, b))
 

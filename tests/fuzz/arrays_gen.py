@@ -577,6 +577,8 @@ class ArrayGenerator(Generator):
                                  f"np.kron({flat}[:2], {flat}[:3]).sum()",
                                  f"np.nonzero({x.text})[0].sum()", f"np.argwhere({x.text}).sum()",
                                  f"np.where({x.text})[-1].sum()", f"np.ptp({x.text})", f"{flat}[:1].item()",
+                                 f"(np.roll({x.text}, {r.randint(-7, 7)}) * np.arange(len({flat})).reshape(" 
+                                 f"{x.text}.shape)).sum()", f"np.roll({x.text}, -2, axis=-1)[..., :1].sum()",
                                  f"np.atleast_2d({flat})[0].sum()", f"np.full_like({x.text}, 3).sum()",
                                  f"np.swapaxes(np.atleast_2d({x.text}), 0, -1)[0].sum()",
                                  f"np.moveaxis(np.atleast_3d({x.text}), 0, -1)[..., 0].sum()",
