@@ -470,6 +470,15 @@ def _axis_index(a: Symbolic, axis: Any, what: str = "") -> int:
     return axis % ndim
 
 
+def take(a: Symbolic, indices: Any, axis: Any = None) -> Any:
+    """``np.take``/``a.take``: the elements at ``indices`` (an int, or ints in an array or a
+    list) of the flattened array (``axis=None``) or along ``axis``, as indexing with them
+    gives them (a new array, or an element; NumPy's ``IndexError`` out of range)."""
+    if axis is None:
+        return ravel(a)[indices]
+    return a[(slice(None),) * _axis_index(a, axis) + (indices,)]
+
+
 def swapaxes(a: Symbolic, axis1: Any, axis2: Any) -> Symbolic:
     """``np.swapaxes``/``a.swapaxes``: the view with the two axes exchanged."""
     i, j = _axis_index(a, axis1, "axis1"), _axis_index(a, axis2, "axis2")
@@ -1341,7 +1350,7 @@ define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": se
                    "imag": imaginary_part, "conj": method(conjugate), "conjugate": method(conjugate),
                    "transpose": method(transpose), "reshape": method(reshape), "ravel": method(ravel),
                    "flatten": method(flatten), "squeeze": method(squeeze), "round": method(around),
-                   "swapaxes": method(swapaxes), "fill": method(fill), "item": method(item),
+                   "swapaxes": method(swapaxes), "fill": method(fill), "item": method(item), "take": method(take),
                    **{name: method(fn) for name, fn in REDUCTIONS.items()}})
 
 
@@ -1392,7 +1401,7 @@ _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.transpose: lambda a, axes=None: transpose(a, axes), np.reshape: lambda a, shape: reshape(a, shape),
     np.ravel: ravel, np.flip: flip, np.expand_dims: expand_dims, np.squeeze: squeeze, np.swapaxes: swapaxes,
     np.moveaxis: moveaxis, np.atleast_1d: _at_least(1), np.atleast_2d: _at_least(2), np.atleast_3d: _at_least(3),
-    np.ptp: peak_to_peak,
+    np.ptp: peak_to_peak, np.take: take,
     np.sum: total, np.prod: product, np.min: REDUCTIONS["min"], np.amin: REDUCTIONS["min"],
     np.max: REDUCTIONS["max"], np.amax: REDUCTIONS["max"], np.mean: mean, np.var: variance, np.std: deviation,
     np.any: REDUCTIONS["any"], np.all: REDUCTIONS["all"], np.argmin: REDUCTIONS["argmin"],

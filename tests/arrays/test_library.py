@@ -166,10 +166,36 @@ def test_roll(kernel, a, shift):
     check(kernel, a, shift)
 
 
+def taken(a, indices):
+    return np.take(a, indices)
+
+
+def taken_columns(a, indices):
+    return np.take(a, indices, axis=1)
+
+
+def taken_rows(a, indices):
+    return a.take(indices, axis=0)
+
+
+def taken_from_a_list(a):
+    return np.take(a, [0, -1, 2])
+
+
+@pytest.mark.parametrize("kernel", [taken, taken_columns, taken_rows])
+@pytest.mark.parametrize("a", [V, M, M[:, ::-2], np.asfortranarray(M)], ids=lambda a: str(a.shape))
+@pytest.mark.parametrize("indices", [3, -1, 10, np.array([0, 2, -1]), np.array([[1, 0]]), np.array([5])], ids=str)
+def test_take(kernel, a, indices):
+    """``np.take``/``a.take`` of the flattened array or along an axis: what indexing with the
+    indices gives (an element for an int), NumPy's ``IndexError`` out of range."""
+    check(kernel, a, indices)
+
+
 def test_roll_of_several_axes_is_refused_and_one_is_a_stencil():
     with pytest.raises(UnsupportedError, match="several shifts or axes"):
         compile(rolled)(M, (1, 2))
     check(periodic_laplacian, V)
+    check(taken_from_a_list, M)
 
 
 def lexsort(a, b):

@@ -579,6 +579,7 @@ class ArrayGenerator(Generator):
                                  f"np.where({x.text})[-1].sum()", f"np.ptp({x.text})", f"{flat}[:1].item()",
                                  f"(np.roll({x.text}, {r.randint(-7, 7)}) * np.arange(len({flat})).reshape(" 
                                  f"{x.text}.shape)).sum()", f"np.roll({x.text}, -2, axis=-1)[..., :1].sum()",
+                                 f"np.take({x.text}, np.array([0, -1])).sum()", f"{x.text}.take([1, 0], axis=-1).sum()",
                                  f"np.atleast_2d({flat})[0].sum()", f"np.full_like({x.text}, 3).sum()",
                                  f"np.swapaxes(np.atleast_2d({x.text}), 0, -1)[0].sum()",
                                  f"np.moveaxis(np.atleast_3d({x.text}), 0, -1)[..., 0].sum()",
@@ -586,8 +587,8 @@ class ArrayGenerator(Generator):
                                  f"np.repeat({flat}, np.arange(len({flat})) % 3, axis=0).sum()",
                                  f"np.tile({x.text}, (2, 1)).sum()", f"np.tile({x.text}, (1, 2, 1))[0].sum()",
                                  f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3, 0:2][0]).sum()"])
-                if "swapaxes(" in form or "moveaxis(" in form:
-                    self.uses_index = True   # [0] of an axis that may be empty: no unchecked run
+                if any(word in form for word in ("swapaxes(", "moveaxis(", "take(")):
+                    self.uses_index = True   # an index into an axis that may be short: no unchecked run
                 return form, "i", False
         masked = False
         if r.random() < 0.08 and x.kind in "if":   # fancy indexing: the elements a mask picks, or rows by index
