@@ -658,10 +658,11 @@ class ArrayGenerator(Generator):
                 x = Arr(form.format(x.text), kind_, shape)
             elif u < 0.35:
                 x = self.view(self.arrays[r.choice(scope.of_type("A"))], scope)
-            elif u < 0.42:   # an array or a reversed view of it, by a run-time test: layouts meet as A
+            elif u < 0.42:   # two views of an array, by a run-time test: their layouts meet as A (a view
+                # or the array itself would be a run-time choice of identity: README, known differences)
                 x = self.arrays[r.choice(scope.of_type("A"))]
                 flipped = r.choice(["[::-1]", "[::-1, ::-1]", "[:, ::-1]"] if len(x.shape) == 2 else ["[::-1]"])
-                pair = [f"{x.text}{flipped}", x.text]
+                pair = [f"{x.text}{flipped}", f"{x.text}{r.choice(['[:]', '[...]'])}"]
                 r.shuffle(pair)
                 x = Arr(f"({pair[0]} if {self.condition(scope)} else {pair[1]})", x.kind, x.shape)
             else:
