@@ -526,7 +526,8 @@ class ArrayGenerator(Generator):
                                  f"(np.argsort({flat}, kind='stable') * np.arange(len({flat}))).sum()",
                                  # statistics and the lookups built on sorting
                                  f"np.median({x.text})", f"np.quantile({flat}, 0.3)", f"np.ptp({x.text})",
-                                 f"{flat}[-1:].item()", f"np.swapaxes(np.atleast_2d({x.text}), 0, -1)[0].sum()",
+                                 f"{flat}[-1:].item()", f"{x.text}.max().item()",
+                                 f"np.swapaxes(np.atleast_2d({x.text}), 0, -1)[0].sum()",
                                  f"np.percentile({flat}, [10.0, 90.0]).sum()",
                                  f"np.quantile({flat}, 0.5, method='{r.choice(['lower', 'nearest', 'midpoint'])}')",
                                  f"np.interp(0.25, np.sort({flat}, kind='stable'), {flat})",
@@ -577,6 +578,7 @@ class ArrayGenerator(Generator):
                                  f"np.kron({flat}[:2], {flat}[:3]).sum()",
                                  f"np.nonzero({x.text})[0].sum()", f"np.argwhere({x.text}).sum()",
                                  f"np.where({x.text})[-1].sum()", f"np.ptp({x.text})", f"{flat}[:1].item()",
+                                 f"{x.text}.sum().item()",
                                  f"(np.roll({x.text}, {r.randint(-7, 7)}) * np.arange(len({flat})).reshape(" 
                                  f"{x.text}.shape)).sum()", f"np.roll({x.text}, -2, axis=-1)[..., :1].sum()",
                                  f"np.take({x.text}, np.array([0, -1])).sum()", f"{x.text}.take([1, 0], axis=-1).sum()",
