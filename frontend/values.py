@@ -167,6 +167,12 @@ class Symbolic:
     def __iter__(self):
         raise TypingError(f"a traced {self.type} is not iterable")
 
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        """Refused: NumPy code run while compiling (a function of NumPy's we do not
+        compile) would hold the traced value in an object array and compute on it as a
+        Python object (``np.nan_to_num(a)`` returned ``a`` unchanged)."""
+        raise TypingError(f"a traced {self.type} cannot become a NumPy array while compiling")
+
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(name)

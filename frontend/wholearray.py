@@ -1313,6 +1313,40 @@ def clip(a: Any, a_min: Any, a_max: Any) -> Any:
         else clip_element(a, a_min, a_max)
 
 
+def nan_to_num(x: Any, copy: Any = True, nan: Any = 0.0, posinf: Any = None, neginf: Any = None) -> Any:
+    """NumPy's ``nan_to_num``: NaN -> ``nan``, +inf -> ``posinf`` (the dtype's largest
+    finite value when None), -inf -> ``neginf`` (its lowest), each cast to the dtype; in
+    the real and imaginary parts of complex numbers; integers and bools unchanged.  Of an
+    array: a new array, or with ``copy=False`` ``x`` itself, changed in place; of a number: a
+    NumPy scalar of its dtype (a Python float gives a ``float64``)."""
+    t = x.type.dtype if is_array(x) else type_of(x)
+    if t is None or not t.is_scalar:
+        raise _tr().error(TypingError, f"np.nan_to_num() needs a number or an array of numbers, not {describe(x)}")
+    if not isinstance(copy, bool):
+        raise _tr().error(TypingError, "np.nan_to_num(copy=) must be True or False, known when compiling")
+    part = t.part if isinstance(t, ComplexType) else t
+
+    def replaced(v: Any) -> Any:
+        info = np.finfo(to_dtype(part))
+        high = arith.cast(float(info.max) if posinf is None else posinf, part)
+        low = arith.cast(float(info.min) if neginf is None else neginf, part)
+        v = arith.select(arith.emit_test("isnan", v), arith.cast(nan, part), v)
+        v = arith.select(arith.compare("==", v, float("inf")), high, v)
+        return arith.select(arith.compare("==", v, float("-inf")), low, v)
+
+    def element(v: Any) -> Any:
+        if isinstance(t, ComplexType):
+            return arith.make_complex(replaced(arith.real(v)), replaced(arith.imag(v)))
+        return replaced(v) if isinstance(t, FloatType) else v
+    if not is_array(x):
+        return Symbolic(arith.materialize(element(arith.cast(x, t)), t), weak=False)
+    result = elementwise(element, (x,), "np.nan_to_num()")
+    if copy:
+        return result
+    assign(x, result)
+    return x
+
+
 def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Any:
     """NumPy's ``isclose``: ``|a - b| <= atol + rtol * |b|`` for finite values, equality for
     infinities, NaN equal to NaN only with ``equal_nan``."""
@@ -1409,6 +1443,8 @@ _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.count_nonzero: count_nonzero, np.clip: clip, np.isclose: isclose, np.diff: diff, np.round: around,
     np.around: around, np.allclose: allclose,
 }
+#: NumPy functions of numbers or arrays that are not element functions of ours
+_OF_NUMBERS_TOO = {np.nan_to_num: nan_to_num}
 #: ufuncs that are operators (their scalar forms are NumPy's element operations)
 _OPERATOR_UFUNCS = {np.add: "+", np.subtract: "-", np.multiply: "*", np.divide: "/", np.true_divide: "/",
                     np.floor_divide: "//", np.remainder: "%", np.mod: "%", np.bitwise_and: "&",
@@ -1464,6 +1500,8 @@ def lookup(f: Any) -> Callable[..., Any] | None:
     try:
         reduction = _FUNCTIONS.get(f)
         scalar = _scalar_function(f)
+        if f in _OF_NUMBERS_TOO:
+            return _OF_NUMBERS_TOO[f]
         builtin = _BUILTINS.get(f)
     except TypeError:   # an unhashable callable
         return None

@@ -202,6 +202,10 @@ def lexsort(a, b):
     return np.lexsort((a, b))
 
 
+def trim_zeros(a):
+    return np.trim_zeros(a)
+
+
 def shape_queries(a):
     return np.ndim(a) + np.size(a) + np.shape(a)[0]
 
@@ -218,6 +222,52 @@ def test_numpy_functions_not_compiled_yet_are_refused_with_their_name():
     with pytest.raises(UnsupportedError, match=r"np.lexsort\(\) of run-time values is not supported"):
         compile(lexsort)(V, V)
     assert compile(shape_queries)(M) == shape_queries(M)
+
+
+def test_numpy_code_that_makes_an_array_of_a_traced_value_is_refused():
+    """A traced value refuses to become a NumPy array while compiling: NumPy's Python code
+    that starts with ``np.asarray(x)`` held it in a 0-d object array and computed on it as
+    one object (``np.trim_zeros`` returned its argument untrimmed, ``np.nan_to_num``
+    returned its argument with its NaNs)."""
+    with pytest.raises(UnsupportedError, match=r"np.trim_zeros\(\) of run-time values is not supported"):
+        compile(trim_zeros)(np.array([0.0, 1.0, 0.0]))
+
+
+def nan_to_num(a):
+    return np.nan_to_num(a)
+
+
+def nan_to_num_given(a):
+    return np.nan_to_num(a, nan=-1.0, posinf=7, neginf=-7)
+
+
+def nan_to_num_in_place(a):
+    b = np.nan_to_num(a, copy=False)
+    return b, a
+
+
+SPECIAL = np.array([[1.0, np.nan, 3.0], [np.inf, -0.0, -np.inf]])
+
+
+@pytest.mark.parametrize("a", [SPECIAL, SPECIAL[:, ::-1], SPECIAL.T, SPECIAL.astype(np.float32),
+                               SPECIAL.astype(np.complex128) * (1 + 1j), SPECIAL[0].astype(np.complex64) * 1j,
+                               np.arange(6).reshape(2, 3), np.array([True, False]), np.zeros((0, 2))],
+                         ids=lambda a: f"{a.dtype}{a.shape}{a.strides}")
+def test_nan_to_num_as_numpy(a):
+    """NaN, +inf and -inf replaced (by 0 and the dtype's extremes, or the values given, cast to
+    the dtype), in the real and imaginary parts of complex numbers; integers and bools
+    unchanged; a new array, or with ``copy=False`` the argument changed in place."""
+    check(nan_to_num, a)
+    check(nan_to_num_given, a)
+    check(nan_to_num_in_place, a)
+
+
+@pytest.mark.parametrize("x", [float("nan"), np.float32("inf"), -np.inf, 3, np.complex64(complex("nan")), True],
+                         ids=repr)
+def test_nan_to_num_of_a_number(x):
+    got, want = compile(nan_to_num)(x), np.nan_to_num(x)
+    assert np.asarray(got).dtype == np.asarray(want).dtype
+    np.testing.assert_array_equal(got, want)
 
 
 TABLE = np.array([1.5, 2.5, 4.0, -1.0])
