@@ -79,7 +79,7 @@ NP_SCALARS = (("np.float32(2.5)", "f"), ("np.float64(-1.5)", "f"), ("np.float32(
 #: element functions computed exactly (correctly rounded) by NumPy and C alike
 EXACT_UNARY = {"np.abs": "bif", "np.negative": "if", "np.square": "if", "np.sqrt": "f", "np.floor": "f",
                "np.ceil": "f", "np.isnan": "f", "np.isinf": "f", "np.isfinite": "f", "np.logical_not": "bif",
-               "np.conjugate": "bif"}
+               "np.conjugate": "bif", "np.nan_to_num": "bif"}
 #: element functions NumPy computes with its own SIMD code on some machines: only inside float reductions
 INEXACT_UNARY = ("np.exp", "np.sin", "np.cos", "np.tanh", "np.log", "np.log1p", "np.expm1", "np.tan")
 REDUCTIONS = ("sum", "prod", "min", "max", "mean", "var", "std", "any", "all")
