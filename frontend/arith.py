@@ -175,15 +175,20 @@ def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symboli
 def checks_unless(ok: Symbolic | bool, emit_checks: Callable[[], None]) -> None:
     """Run-time checks that ``emit_checks`` emits, run only where ``ok`` is false:
     one cheap test guards several exact ones (``ok`` must imply that none fires)."""
-    if ok is True:
+    only_where(logical_not(ok), emit_checks)
+
+
+def only_where(cond: Symbolic | bool, emit_ops: Callable[[], None]) -> None:
+    """The ops ``emit_ops`` emits (effects, no values), run only where ``cond`` is true."""
+    if cond is False:
         return
-    if ok is False:
-        emit_checks()
+    if cond is True:
+        emit_ops()
         return
     tr = _tr()
-    op = tr.emit(IfOp(logical_not(ok).value))
+    op = tr.emit(IfOp(cond.value))
     with tr.region(op.then_block):
-        emit_checks()
+        emit_ops()
         tr.emit(YieldOp([]))
     with tr.region(op.else_block):
         tr.emit(YieldOp([]))

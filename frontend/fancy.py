@@ -39,6 +39,7 @@ import numpy as np
 from ir import UnsupportedError
 from ir.ops import ArrayBroadcastOp
 from ir.records import record
+from ir.dtypes import to_dtype
 from ir.types import ArrayType, BoolType, IntType, i64
 
 from . import arith, arrays, numpy_api, pyarray, searching, wholearray
@@ -90,15 +91,17 @@ class _Selection:
         first, rest = list(range(len(self.broadcast))), list(range(len(self.broadcast), x.type.ndim))
         return wholearray.transpose(x, tuple(rest[:self.at] + first + rest[self.at:]))
 
-    def points(self) -> list[Symbolic]:
+    def points(self, checked: Any = True) -> list[Symbolic]:
         """The ``int64`` positions along each indexed axis, wrapped and checked (NumPy's
         ``IndexError`` for the first one out of range, index array by index array, each in C
-        order; none when the broadcast is empty, as NumPy): ``fast``, the 1-d arrays as they
-        are; else each as a read-only view broadcast to ``broadcast`` (no copy)."""
+        order; none when the broadcast is empty, as NumPy, nor where ``checked`` is false):
+        ``fast``, the 1-d arrays as they are; else each as a read-only view broadcast to
+        ``broadcast`` (no copy)."""
         empty: Any = False
         for extent in self.broadcast:
             empty = arith.logical_or(empty, arith.compare("==", extent, 0))
-        points = [index if known else _checked(self.view, axis, original, index, arith.logical_not(empty))
+        check = arith.logical_and(arith.logical_not(empty), checked)
+        points = [index if known else _checked(self.view, axis, original, index, check)
                   for axis, (original, index, known) in enumerate(self.indices)]
         if self.fast:
             return points
@@ -204,15 +207,54 @@ def getitem(a: Symbolic, key: Any) -> Any:
     selection = _select(a, key)
     if selection is None:
         return wholearray.getitem(a, key)
-    points = selection.points()
+    return _gathered(a, selection)
+
+
+def _gathered(a: Symbolic, selection: _Selection, read: Any = True) -> Symbolic:
+    """A new array of ``a``'s elements at ``selection``'s points (read only where ``read``:
+    else the array is empty and its positions unchecked)."""
+    points = selection.points(read)
     view, rest = selection.view, arrays.shape(selection.view)[len(points):]
     if selection.fast:
         out = numpy_api.allocate((selection.broadcast[0], *rest), a.type.dtype)
-        _tr().call(pyarray.take_rows if len(points) == 1 else pyarray.take_pairs, (out, view, *points), {})
+        arith.only_where(read, lambda: _tr().call(pyarray.take_rows if len(points) == 1 else pyarray.take_pairs,
+                                                  (out, view, *points), {}))
     else:
         out = numpy_api.allocate(selection.shape(), a.type.dtype)
-        _tr().call(pyarray.take_points, (out, view, tuple(points)), {})
+        arith.only_where(read, lambda: _tr().call(pyarray.take_points, (out, view, tuple(points)), {}))
     return selection.placed(out)
+
+
+def take(a: Symbolic, indices: Any, axis: int) -> Symbolic:
+    """``np.take(a, indices, axis)`` (mode "raise"), as NumPy's ``PyArray_TakeFrom``: ``a``
+    indexed along ``axis`` by ``indices`` (an int drops the axis; bools are the ints 0 and 1,
+    as NumPy casts them); NumPy's ``IndexError`` "cannot do a non-empty take from an empty
+    axes." where the axis is empty and the result is not, else for the first index out of
+    range, checked only where an element lies before ``axis`` (NumPy checks the indices once
+    per position of the axes before it: never when one of them is empty)."""
+    indices = _constants(indices)
+    single = not _is_index_array(indices)
+    if single:
+        if not isinstance(arith.scalar_type(indices, "np.take")[0], (IntType, BoolType)):
+            raise _tr().error(UnsupportedError, "np.take() of an index that is not an int or a bool is not "
+                                                "supported in compiled code: pass an int")
+        indices = numpy_api.full((1,), arith.cast(indices, i64))
+    elif not isinstance(indices.type.dtype, (IntType, BoolType)):
+        raise TypeError(f"Cannot cast array data from dtype('{to_dtype(indices.type.dtype)}') to dtype('int64') "
+                        "according to the rule 'same_kind'")
+    elif isinstance(indices.type.dtype, BoolType):
+        indices = wholearray.astype(indices, np.int64)
+    extents = arrays.shape(a)
+    outer: Any = True
+    for extent in extents[:axis]:
+        outer = arith.logical_and(outer, arith.compare("!=", extent, 0))
+    others: Any = arith.compare("!=", arrays.size(indices), 0)
+    for extent in extents[:axis] + extents[axis + 1:]:
+        others = arith.logical_and(others, arith.compare("!=", extent, 0))
+    arith.raise_if(arith.logical_and(arith.compare("==", extents[axis], 0), others), "IndexError",
+                   "cannot do a non-empty take from an empty axes.")
+    taken = _gathered(a, _select(a, (slice(None),) * axis + (indices,)), outer)
+    return wholearray.getitem(taken, (slice(None),) * axis + (0,)) if single else taken
 
 
 def setitem(a: Symbolic, key: Any, value: Any) -> None:

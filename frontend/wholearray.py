@@ -474,9 +474,11 @@ def take(a: Symbolic, indices: Any, axis: Any = None) -> Any:
     """``np.take``/``a.take``: the elements at ``indices`` (an int, or ints in an array or a
     list) of the flattened array (``axis=None``) or along ``axis``, as indexing with them
     gives them (a new array, or an element; NumPy's ``IndexError`` out of range)."""
+    from .fancy import take as take_along   # a layer above
+
     if axis is None:
-        return ravel(a)[indices]
-    return a[(slice(None),) * _axis_index(a, axis) + (indices,)]
+        return take_along(ravel(a), indices, 0)
+    return take_along(a, indices, _axis_index(a, axis))
 
 
 def swapaxes(a: Symbolic, axis1: Any, axis2: Any) -> Symbolic:

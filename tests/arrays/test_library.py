@@ -191,6 +191,19 @@ def test_take(kernel, a, indices):
     check(kernel, a, indices)
 
 
+@pytest.mark.parametrize("kernel", [taken, taken_columns, taken_rows])
+@pytest.mark.parametrize("a", [np.empty((0, 0)), np.empty((0, 3)), np.empty((2, 0)), np.ones((3, 0, 2))],
+                         ids=lambda a: str(a.shape))
+@pytest.mark.parametrize("indices", [1, 0, np.array([1, 0]), np.array([], dtype=np.int64), np.array([True, False]),
+                                     np.array([1.0]), np.array([2], dtype=np.uint32)], ids=str)
+def test_take_from_empty_arrays_and_other_index_types(kernel, a, indices):
+    """NumPy checks the indices once per position of the axes before ``axis``: none when one of
+    them is empty (``np.empty((0, 0)).take([1, 0], axis=1)`` is an empty array); an empty axis
+    with a non-empty result is its own ``IndexError``; bool indices are the ints 0 and 1, float
+    ones NumPy's ``TypeError``."""
+    check(kernel, a, indices)
+
+
 def test_roll_of_several_axes_is_refused_and_one_is_a_stencil():
     with pytest.raises(UnsupportedError, match="several shifts or axes"):
         compile(rolled)(M, (1, 2))
