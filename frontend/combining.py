@@ -315,7 +315,7 @@ def roll(a: Any, shift: Any, axis: Any = None) -> Symbolic:
     def along(window: slice) -> tuple:
         return tuple(window if j == k else slice(None) for j in range(a.type.ndim))
 
-    result = numpy_api.allocate(arrays.shape(a), a.type.dtype)
+    result = numpy_api.allocate_in(a, a.type.dtype, "K")
     wholearray.assign(wholearray.subview(result, along(slice(places, None))), wholearray.subview(a, along(slice(None, back))))
     wholearray.assign(wholearray.subview(result, along(slice(None, places))), wholearray.subview(a, along(slice(back, None))))
     return result

@@ -117,14 +117,14 @@ def _real(t):
 
 def _column_major(x: Symbolic, t) -> Symbolic:
     """A new C-contiguous array holding ``x`` in column-major order (``x.T``), as ``t``."""
-    return wholearray.elementwise(lambda v: arith.cast(v, t), (wholearray.transpose(x),), "a copy")
+    return wholearray.elementwise(lambda v: arith.cast(v, t), (wholearray.transpose(x),), "a copy", order="C")
 
 
 def _result(x: Symbolic, t, transposed: bool = True) -> Symbolic:
     """The result NumPy gives from a matrix LAPACK left in ``x``: ``x.T`` (or ``x``) as a new
     C-contiguous array of ``t``."""
     return wholearray.elementwise(lambda v: arith.cast(v, t), (wholearray.transpose(x) if transposed else x,),
-                                  "a copy")
+                                  "a copy", order="C")
 
 
 def _helper(fn: Any, *args: Any) -> Any:

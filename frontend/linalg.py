@@ -260,7 +260,7 @@ def _contiguous(x: Symbolic) -> Symbolic:
     """``x``, or a C-contiguous copy of it when it is neither C- nor F-contiguous."""
     if x.type.layout in ("C", "F"):
         return x
-    return wholearray.elementwise(lambda v: v, (x,), "a copy")
+    return wholearray.elementwise(lambda v: v, (x,), "a copy", order="C")
 
 
 def solve(a: Any, b: Any) -> Symbolic:
@@ -379,7 +379,7 @@ def _copy(x: Symbolic, t, transposed: bool = False) -> Symbolic:
     """A new C-contiguous array of the elements of ``x`` (of ``x.T`` with ``transposed``: ``x``
     in column-major order, as LAPACK reads it) as ``t``."""
     return wholearray.elementwise(lambda v: arith.cast(v, t), (wholearray.transpose(x) if transposed else x,),
-                                  "a copy")
+                                  "a copy", order="C")
 
 
 def _solved(a: Symbolic, b: Symbolic) -> Symbolic:

@@ -28,7 +28,7 @@ import numpy as np
 
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
-from ir.ops import ArrayAllocOp, ArrayBroadcastOp, BitcastOp, FloorDivOp, Math2Op, MathOp, PowOp
+from ir.ops import ArrayAllocOp, ArrayBroadcastOp, ArrayTransposeOp, BitcastOp, FloorDivOp, Math2Op, MathOp, PowOp
 from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, f64, i64
 
 from . import arith, arrays, pyarray
@@ -86,9 +86,26 @@ def allocate(shape: Any, dtype: Type) -> Symbolic:
 
 
 def _filled(shape: Any, dtype: Type, value: Any) -> Symbolic:
-    a = allocate(shape, dtype)
+    return _fill(allocate(shape, dtype), value)
+
+
+def _fill(a: Symbolic, value: Any) -> Symbolic:
     _tr().call(pyarray.fill, (a, value), {})
     return a
+
+
+def allocate_in(a: Symbolic, dtype: Type, order: Any) -> Symbolic:
+    """A new uninitialised array of ``a``'s shape in NumPy's ``order`` of ``a``: ``"C"``, ``"F"``,
+    ``"A"`` (Fortran order where ``a`` is Fortran-ordered) or ``"K"`` (``a``'s memory order):
+    where ``a``'s type does not tell its memory order (layout ``A``), C order."""
+    if order not in ("C", "F", "A", "K"):
+        raise _tr().error(UnsupportedError, f"order={order!r} is not supported in compiled code: pass 'C', 'F', "
+                                            "'A' or 'K', known when compiling")
+    n = a.type.ndim
+    if n >= 2 and (order == "F" or order in ("A", "K") and a.type.layout == "F"):
+        new = allocate(tuple(reversed(arrays.shape(a))), dtype)
+        return _tr().emit_value(ArrayTransposeOp(new.value, list(range(n))[::-1]))
+    return allocate(arrays.shape(a), dtype)
 
 
 def empty(shape: Any, dtype: Any = None) -> Symbolic:
@@ -116,35 +133,41 @@ def _like(a: Any, name: str) -> Symbolic:
     return a
 
 
-def empty_like(a: Any, dtype: Any = None) -> Symbolic:
+def empty_like(a: Any, dtype: Any = None, order: Any = "K") -> Symbolic:
+    """``np.empty_like`` and the others below: a new array of ``a``'s shape, dtype (or
+    ``dtype``) and, by default, memory order (see :func:`allocate_in`)."""
     a = _like(a, "empty_like")
-    return allocate(arrays.shape(a), _dtype(dtype, a.type.dtype))
+    return allocate_in(a, _dtype(dtype, a.type.dtype), order)
 
 
-def zeros_like(a: Any, dtype: Any = None) -> Symbolic:
+def zeros_like(a: Any, dtype: Any = None, order: Any = "K") -> Symbolic:
     a = _like(a, "zeros_like")
-    return _filled(arrays.shape(a), _dtype(dtype, a.type.dtype), 0)
+    return _fill(allocate_in(a, _dtype(dtype, a.type.dtype), order), 0)
 
 
-def ones_like(a: Any, dtype: Any = None) -> Symbolic:
+def ones_like(a: Any, dtype: Any = None, order: Any = "K") -> Symbolic:
     a = _like(a, "ones_like")
-    return _filled(arrays.shape(a), _dtype(dtype, a.type.dtype), 1)
+    return _fill(allocate_in(a, _dtype(dtype, a.type.dtype), order), 1)
 
 
-def full_like(a: Any, fill_value: Any, dtype: Any = None) -> Symbolic:
-    """A new C-contiguous array of ``a``'s shape and dtype (or ``dtype``), every element
-    ``fill_value`` cast as a store casts (2.7 into an int array is 2, as in NumPy)."""
+def full_like(a: Any, fill_value: Any, dtype: Any = None, order: Any = "K") -> Symbolic:
+    """Every element ``fill_value`` cast as a store casts (2.7 into an int array is 2, as in NumPy)."""
     a = _like(a, "full_like")
     value_type = type_of(fill_value)
     if value_type is None or not value_type.is_scalar:
         raise _tr().error(TypingError, f"np.full_like() needs a number to fill with, not {describe(fill_value)}")
-    return _filled(arrays.shape(a), _dtype(dtype, a.type.dtype), fill_value)
+    return _fill(allocate_in(a, _dtype(dtype, a.type.dtype), order), fill_value)
 
 
-def copy(a: Symbolic) -> Symbolic:
-    result = allocate(arrays.shape(a), a.type.dtype)
+def copy(a: Symbolic, order: Any = "K") -> Symbolic:
+    """``np.copy(a)`` (in ``a``'s memory order by default) and, with ``order="C"``, ``a.copy()``."""
+    result = allocate_in(a, a.type.dtype, order)
     _tr().call(pyarray.copy_into, (result, a), {})
     return result
+
+
+def copy_method(a: Symbolic, order: Any = "C") -> Symbolic:
+    return copy(a, order)
 
 
 def view_bits(x: Symbolic, dtype: Any = None) -> Symbolic:
@@ -170,7 +193,7 @@ def view_bits(x: Symbolic, dtype: Any = None) -> Symbolic:
     return Symbolic(_tr().emit_value(BitcastOp(x.value, t)).value)
 
 
-define(ArrayType, {"copy": method(copy),
+define(ArrayType, {"copy": method(copy_method),
                    "view": arrays.refused("a.view(dtype) of an array is not supported in compiled code; "
                                           "a.astype(dtype) converts the values")})
 define(Type, {"copy": arrays.refused("a {type} has no attribute 'copy'"), "view": method(view_bits)})

@@ -265,7 +265,7 @@ def transpose(a: Symbolic, *axes: Any) -> Symbolic:
 
 def contiguous(a: Symbolic) -> Symbolic:
     """``a`` itself when C-contiguous, else a C-contiguous copy."""
-    return a if a.type.layout == "C" else elementwise(lambda x: x, (a,), "a copy")
+    return a if a.type.layout == "C" else elementwise(lambda x: x, (a,), "a copy", order="C")
 
 
 def reshape(a: Symbolic, *shape: Any, order: str = "C", attempt: bool = True) -> Symbolic:
@@ -631,9 +631,10 @@ def _check(ok: Any, shapes: list, message: str | None) -> None:
         arith.raise_if(arith.logical_not(ok), "ValueError", text, *args)
 
 
-def elementwise(fn: Callable[..., Any], operands: Sequence[Any], name: str) -> Symbolic:
+def elementwise(fn: Callable[..., Any], operands: Sequence[Any], name: str, order: str | None = None) -> Symbolic:
     """A new array: ``fn`` (a scalar function, traced once into the map's region) applied to
-    the elements of the array operands, broadcast, and the scalar operands as they are."""
+    the elements of the array operands, broadcast, and the scalar operands as they are; in
+    ``order`` (``"C"``), or by default in the operands' memory order (:func:`memory_order`)."""
     extents = broadcast(operands)
     inputs = [x for x in operands if is_array(x)]
     tr = _tr()
@@ -646,8 +647,18 @@ def elementwise(fn: Callable[..., Any], operands: Sequence[Any], name: str) -> S
         if t is None or not t.is_scalar:
             raise tr.error(TypingError, f"{name} gives a {describe(value)} per element, not a number")
         tr.emit(ArrayYieldOp([arith.materialize(value, t)]))
-    op.result.type = ArrayType(t, len(extents), "C")
+    op.result.type = ArrayType(t, len(extents), order or memory_order(inputs, len(extents)))
     return Symbolic(op.result)
+
+
+def memory_order(inputs: Sequence[Any], ndim: int) -> str:
+    """The layout of a new ``ndim``-d array made from the arrays ``inputs`` element by element,
+    as NumPy's order K lays it out where the inputs' types tell: Fortran order where every input
+    of two or more axes is Fortran-ordered (an input of fewer axes, broadcast, does not vote),
+    else C order -- also where an input's memory order is known only at run time (layout ``A``:
+    NumPy may then choose Fortran order, or another permutation of the axes)."""
+    voters = [x.type.layout for x in inputs if x.type.ndim >= 2]
+    return "F" if ndim >= 2 and voters and all(layout == "F" for layout in voters) else "C"
 
 
 # ----------------------------------------------------------------- NumPy's ufunc type resolution
@@ -1233,13 +1244,16 @@ def count_nonzero(a: Symbolic, axis: Any = None, keepdims: bool = False) -> Any:
 
 def _cumulative(name: str) -> Callable[..., Symbolic]:
     """``cumsum``/``cumprod``: of the flattened array, or along ``axis``; in the
-    accumulator type of ``sum``/``prod``, added in order (as NumPy does)."""
+    accumulator type of ``sum``/``prod``, added in order (as NumPy does); along an axis of a
+    Fortran-ordered array, a Fortran-ordered array (NumPy's order K)."""
     def cumulate(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None) -> Symbolic:
         from . import pyarray
 
         _options(name, dtype, out)
+        if axis is not None and a.type.layout == "F" and a.type.ndim > 1:
+            return transpose(cumulate(transpose(a), a.type.ndim - 1 - _axis_index(a, axis)))
         t = _sum_type(a.type.dtype)
-        source = elementwise(lambda x: arith.cast(x, t), (a,), f"{name}()")
+        source = elementwise(lambda x: arith.cast(x, t), (a,), f"{name}()", order="C")
         if axis is None or a.type.ndim == 1:
             if axis is not None:
                 _axis_index(a, axis)

@@ -103,7 +103,8 @@ def _same_or_broadcast(mine: Value, theirs: Value) -> bool:
 def _fuse(producer: ArrayMapOp, consumer: ArrayMapOp | ArrayReduceOp, k: int, rewriter: Rewriter) -> None:
     inputs = [*consumer.inputs[:k], *consumer.inputs[k + 1:], *producer.inputs]
     if isinstance(consumer, ArrayMapOp):
-        fused = ArrayMapOp(consumer.extents, inputs, consumer.element_type(), out=consumer.out, loc=consumer.loc)
+        fused = ArrayMapOp(consumer.extents, inputs, consumer.element_type(), out=consumer.out, loc=consumer.loc,
+                           layout=consumer.result.type.layout if consumer.out is None else "C")
         leading: list = []
     else:
         fused = ArrayReduceOp(consumer.extents, inputs, consumer.inits, consumer.axis, loc=consumer.loc)

@@ -49,7 +49,7 @@ reach code generation (at ``-O0`` or with a pipeline that does not name it).
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ir import Module, UnsupportedError
 from ir.clone import clone
@@ -174,7 +174,7 @@ def _split_on_overlap(op: ArrayMapOp, rewriter: Rewriter) -> list[ArrayMapOp]:
         return [direct]
     extents = [_extent(out, axis, op, rewriter) for axis in range(out.type.ndim)]   # = op.extents
     choice = rewriter.insert_before(op, IfOp(overlap, [out.type], loc=loc))
-    choice.then_block.append(YieldOp([_new_like(out, extents, choice.then_block, loc)], loc=loc))
+    choice.then_block.append(YieldOp([_new_like(out, extents, choice.then_block.append, loc)], loc=loc))
     choice.else_block.append(YieldOp([out], loc=loc))
     dst = choice.results[0]
     compute = rewriter.insert_before(op, _copy_of(op, out=dst))
@@ -202,25 +202,25 @@ def _extent(array: Value, axis: int, op: Operation, rewriter: Rewriter) -> Value
     return rewriter.insert_before(op, made).result
 
 
-def _new_like(out: Value, extents: Sequence[Value], block, loc) -> Value:
+def _new_like(out: Value, extents: Sequence[Value], put: Callable[[Operation], Operation], loc) -> Value:
     """A new array of ``out``'s type (its layout too: a Fortran-ordered one is the
     transpose of a C array with the extents reversed, an ``A`` one a view of a C array)
-    with ``extents``, its ops appended to ``block``."""
+    with ``extents``, its ops placed by ``put``."""
     t, n = out.type, len(extents)
     if t.layout == "F" and n > 1:
-        new = block.append(ArrayAllocOp(t.dtype, extents[::-1], loc=loc)).result
-        return block.append(ArrayTransposeOp(new, list(range(n))[::-1], loc=loc)).result
-    new = block.append(ArrayAllocOp(t.dtype, extents, loc=loc)).result
+        new = put(ArrayAllocOp(t.dtype, extents[::-1], loc=loc)).result
+        return put(ArrayTransposeOp(new, list(range(n))[::-1], loc=loc)).result
+    new = put(ArrayAllocOp(t.dtype, extents, loc=loc)).result
     if new.type == t:
         return new
-    zero = block.append(ConstantOp(0, i64, loc=loc)).result
-    one = block.append(ConstantOp(1, i64, loc=loc)).result
-    return block.append(ArraySubviewOp(new, "s" * n, [v for e in extents for v in (zero, e, one)], t,
-                                       loc=loc)).result
+    zero = put(ConstantOp(0, i64, loc=loc)).result
+    one = put(ConstantOp(1, i64, loc=loc)).result
+    return put(ArraySubviewOp(new, "s" * n, [v for e in extents for v in (zero, e, one)], t, loc=loc)).result
 
 
 def _copy_of(op: ArrayMapOp, out: Value | None) -> ArrayMapOp:
-    new = ArrayMapOp(op.extents, op.inputs, op.element_type(), out=out, loc=op.loc)
+    new = ArrayMapOp(op.extents, op.inputs, op.element_type(), out=out, loc=op.loc,
+                     layout=op.result.type.layout if op.out is None and out is None else "C")
     mapping: dict[Value, Value] = dict(zip(op.body.args, new.body.args))
     for inner in op.body.ops:
         new.body.append(clone(inner, mapping))
@@ -325,8 +325,7 @@ def _lower(op: ArrayMapOp | ArrayReduceOp, rewriter: Rewriter, module: Module, f
     if result is not None:
         return _replace(rewriter, op, [result])
     if isinstance(op, ArrayMapOp):
-        dest = op.out if op.out is not None else \
-            nest.put(ArrayAllocOp(op.element_type(), op.extents, loc=op.loc)).result
+        dest = op.out if op.out is not None else _new_like(op.result, op.extents, nest.put, op.loc)
         fortran = dest.type.layout == "F"   # stored in memory order: the first axis innermost
         loops, indices, _ = nest.open(op.extents[::-1] if fortran else op.extents)
         for loop in loops:   # each element is stored where no input is read but at its own index

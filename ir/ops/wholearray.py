@@ -319,12 +319,16 @@ class _ArrayLoopOp(Operation):
 
 
 class ArrayMapOp(_ArrayLoopOp):
+    """``array.map``: the region applied to the inputs' elements (broadcast over ``extents``),
+    stored into ``out``, or into a new array in the memory order of its result's layout
+    (``C``, or ``F``: NumPy's order K of Fortran-ordered inputs)."""
     name = "array.map"
 
     def __init__(self, extents: Sequence[Value], inputs: Sequence[Value], element_type: Type,
-                 out: Value | None = None, loc: Location | None = None, name: str | None = None):
+                 out: Value | None = None, loc: Location | None = None, name: str | None = None,
+                 layout: str = "C"):
         block = Block([x.type.dtype for x in inputs])
-        results = [] if out is not None else [ArrayType(element_type, len(extents), "C")]
+        results = [] if out is not None else [ArrayType(element_type, len(extents), layout)]
         self._setup([*extents, *inputs, *([out] if out is not None else [])], results,
                     {"ndim": len(extents), "inputs": len(inputs), "out": out is not None}, [Region(block)],
                     loc=loc, result_names=[name] if results else None)
@@ -353,9 +357,9 @@ class ArrayMapOp(_ArrayLoopOp):
             self.fail("expects its extents, its inputs and an optional out array; a result unless out is given")
         t = self.out.type if out else self.result.type
         if not isinstance(t, ArrayType) or t.ndim != self.ndim or (out and t.readonly) \
-                or (not out and t.layout != "C"):
+                or (not out and (t.layout not in ("C", "F") or t.readonly)):
             self.fail(f"{'out' if out else 'the result'} must be a writable {self.ndim}-d array"
-                      f"{'' if out else ' (C-contiguous)'}, not {t}")
+                      f"{'' if out else ' (C- or F-contiguous)'}, not {t}")
 
 
 class ArrayReduceOp(_ArrayLoopOp):

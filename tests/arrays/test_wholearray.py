@@ -1461,6 +1461,35 @@ def test_fortran_ordered_targets(opt):
     check(fill_twice_plus_one, opt, fortran(data("float64", (4, 3))), data("float64", (4, 3), seed=2))
 
 
+ORDER_KERNELS = {
+    "a + 1": lambda a: a + 1, "a * a": lambda a: a * a, "-a": lambda a: -a, "np.sqrt": lambda a: np.sqrt(a),
+    "astype": lambda a: a.astype(np.float32), "np.where": lambda a: np.where(a > 0.5, a, 0.0),
+    "np.clip": lambda a: np.clip(a, 0.2, 0.8), "a + row": lambda a: a + np.arange(a.shape[-1]), "np.isnan": lambda a: np.isnan(a),
+    "np.empty_like": lambda a: np.empty_like(a), "np.zeros_like": lambda a: np.zeros_like(a),
+    "np.ones_like": lambda a: np.ones_like(a, dtype=np.int8), "np.full_like": lambda a: np.full_like(a, 2.5),
+    "zeros_like C": lambda a: np.zeros_like(a, order="C"), "np.copy": lambda a: np.copy(a),
+    "a.copy()": lambda a: a.copy(), "copy F": lambda a: a.copy(order="F"), "cumsum 0": lambda a: np.cumsum(a, axis=0),
+    "cumsum -1": lambda a: a.cumsum(axis=-1), "np.roll": lambda a: np.roll(a, 1, axis=0),
+    "a + a.T.T": lambda a: a + a.T.T,
+}
+
+
+@pytest.mark.parametrize("name", ORDER_KERNELS)
+@pytest.mark.parametrize("layout", ["C", "F", "C.T", "F 3-d"])
+def test_new_arrays_follow_numpys_memory_order(name, layout):
+    """A new array made from Fortran-ordered arrays (``np.asfortranarray``, a C array's ``.T``)
+    element by element, by ``*_like``, ``np.copy`` or along an axis is Fortran-ordered, as
+    NumPy's order K makes it; from C-ordered ones, and with ``order="C"`` (``a.copy()``),
+    C-ordered: the same strides as NumPy's."""
+    base = data("float64", (3, 4, 2) if layout == "F 3-d" else (3, 4))
+    a = {"C": base, "F": fortran(base), "C.T": base.T, "F 3-d": fortran(base)}[layout]
+    kernel = ORDER_KERNELS[name]
+    got, want = compile(kernel)(a), kernel(a)
+    assert (got.shape, got.strides, got.dtype) == (want.shape, want.strides, want.dtype)
+    if name != "np.empty_like":
+        np.testing.assert_array_equal(got, want)
+
+
 def to_uint64(a):
     return a.astype(np.uint64)
 

@@ -182,6 +182,14 @@ def test_vector_op_rule(body, fragment, marked):
     expect_failure(parse_module(func_text(body, VECTOR_ARGS)), fragment, marked)
 
 
+@pytest.mark.parametrize("layout", ["A", "C, readonly"])
+def test_a_new_array_of_a_map_is_in_c_or_f_order(layout):
+    """``array.map``'s new array is C- or F-contiguous (its memory order), and writable."""
+    body = (f"%0 = array.map %i, %i, %f {{inputs = 1, ndim = 2, out = false}} : array<f64, 2, {layout}> {{\n"
+            "  ^(%x: f64):\n  array.yield %x\n}\nreturn")
+    expect_failure(parse_module(func_text(body, VECTOR_ARGS)), "(C- or F-contiguous)", "array.map")
+
+
 @pytest.mark.parametrize("result, body, fragment", [
     ("f64", "return %a", "@f returns f64 but 'return' gives i64"),
     ("f64", "return", "@f returns f64 but 'return' gives nothing"),
