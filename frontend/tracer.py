@@ -264,7 +264,7 @@ class Tracer(TraceContext):
                     rtype = result_type or type_of(result)
                     func_op.result_type = rtype
                     self.weak_results[func_op.sym_name] = _weakness(result)
-                    views = _new_views(result)
+                    views = _new_views(result, self.module)
                     if views:
                         func_op.attributes["returns_views"] = views
                     try:
@@ -302,7 +302,7 @@ def _passes_a_lambda(values: Any) -> bool:
     return False
 
 
-def _new_views(result: Any) -> list[int]:
+def _new_views(result: Any, module: Module) -> list[int]:
     """Where ``result`` holds an array view the function made (``a[:]``, ``a.T``,
     ``a.reshape(n)``): the tuple positions of such elements, or ``[-1]`` for the result
     itself.  Each is a new Python object, never an argument itself, even where it spans
@@ -310,9 +310,11 @@ def _new_views(result: Any) -> list[int]:
     that argument, and two are one object only where they are one traced value (``x = a[1:];
     return x, x``; a pass merging ``return a[1:], a[1:]`` does not make them one): a
     position repeating an earlier element's value is left out.
-    ``compiler.fastcall.result_sources`` reads this record of the trace."""
+    ``compiler.fastcall.result_sources`` reads this record of the trace.  A function's result
+    is one of the views a compiled function it called returned (in ``module``) where that one
+    recorded it so."""
     def made_view(value: Any) -> bool:
-        return isinstance(value, Symbolic) and _made_view(value.value)
+        return isinstance(value, Symbolic) and _made_view(value.value, module)
 
     if made_view(result):
         return [-1]
@@ -327,10 +329,11 @@ def _new_views(result: Any) -> list[int]:
     return views
 
 
-def _made_view(value: Any) -> bool:
+def _made_view(value: Any, module: Module) -> bool:
     """Whether the traced ``value`` is a view the function made on every path (an ``if``'s
     result: in both branches, but for a placeholder no path returns: the ``array.undef`` of
-    a branch that did not return); a relabelled array is what the array is."""
+    a branch that did not return), or a compiled function it called made and returned (its
+    callee in ``module`` says so); a relabelled array is what the array is."""
     if not isinstance(value, OpResult):
         return False
     op = value.owner
@@ -338,11 +341,21 @@ def _made_view(value: Any) -> bool:
         return True
     if isinstance(op, IfOp):
         ends = [block.ops[-1] if block.ops else None for block in (op.then_block, op.else_block)]
-        return all(isinstance(end, YieldOp) and _made_view(end.operands[value.index]) for end in ends)
+        return all(isinstance(end, YieldOp) and _made_view(end.operands[value.index], module) for end in ends)
     if isinstance(op, ArraySubviewOp) and op.relabel:   # the same object as the array relabelled
-        return _made_view(op.operand(0))
+        return _made_view(op.operand(0), module)
+    if isinstance(op, CallOp):
+        return -1 in _returned_views(op, module)
+    if isinstance(op, TupleGetOp) and isinstance(op.operand(0), OpResult) and isinstance(op.operand(0).owner, CallOp):
+        return op.index in _returned_views(op.operand(0).owner, module)
     held = ownership(op, value.index)
     return held is not None and held.kind == "view"
+
+
+def _returned_views(call: CallOp, module: Module) -> list[int]:
+    """The views the callee of ``call`` records it returns (none where it is not traced yet:
+    a recursive call)."""
+    return module[call.callee].attributes.get("returns_views", []) if call.callee in module else []
 
 
 def _weakness(value: Any) -> Any:

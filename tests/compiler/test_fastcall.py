@@ -1133,6 +1133,19 @@ def slice_on_every_path(a, flag):
     return a[:]
 
 
+def views_and_a_sum(a):
+    return a[:], a.sum(), a[None]
+
+
+def views_a_callee_made(a):
+    whole, _, widened = views_and_a_sum(a)
+    return widened, whole
+
+
+def a_callees_view(a):
+    return whole_slice(a), a
+
+
 @pytest.mark.parametrize("func, args", [
     (whole_slice, (np.arange(5.0),)),
     (whole_slice, (np.arange(0.0),)),              # no elements: made by the boxer
@@ -1147,8 +1160,10 @@ def slice_on_every_path(a, flag):
     (two_equal_slices, (np.arange(3.0),)),
     (slice_on_every_path, (np.arange(3.0), True)),
     (slice_on_every_path, (np.arange(3.0), False)),
+    (views_a_callee_made, (np.arange(3.0),)),      # the callee's record of its views (arrays-s60-61)
+    (a_callees_view, (np.arange(3.0),)),
 ], ids=["slice", "empty", "slice_of_a_view", "twice_sliced", "transpose", "reshape", "ravel", "real", "in_a_tuple",
-        "one_view_twice", "two_views", "on_every_path_true", "on_every_path_false"])
+        "one_view_twice", "two_views", "on_every_path_true", "on_every_path_false", "callee_tuple", "callee"])
 def test_views_the_function_made_are_new_objects_even_spanning_an_argument(func, args):
     """``return a[:]`` gives a new view of ``a`` (``a[:] is a`` is False in NumPy, and setting
     its ``shape`` leaves ``a`` alone), though it has ``a``'s data, shape and strides and a
