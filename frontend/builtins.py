@@ -39,7 +39,7 @@ from .arith import unify_types
 from .context import TraceContext, current
 from .raising import user_computation
 from .sequences import ParallelRange, Range, is_prange, range_length
-from .values import Symbolic, define, describe, type_of
+from .values import OptionalValue, Symbolic, define, describe, python_class, type_of
 
 
 def _tr() -> TraceContext:
@@ -374,14 +374,36 @@ def _radians(x: Any) -> Any:
     return arith.binary("*", _real(x, "radians"), math.pi / 180.0)
 
 
-def _isinstance(obj: Any, classinfo: Any) -> bool:
-    """``isinstance`` of a traced value: by the Python class its type stands for."""
+def _isinstance(obj: Any, classinfo: Any) -> Any:
+    """``isinstance`` of a traced value: of the class of the object CPython would hold
+    (``values.python_class``: an ``np.float64`` is a ``float`` and an ``np.floating``, an
+    ``np.int64`` is no ``int``, an array is an ``np.ndarray``); of a value that may be None,
+    a run-time answer where the two differ."""
+    if isinstance(obj, OptionalValue):
+        present, absent = _isinstance(obj.value, classinfo), builtins.isinstance(None, classinfo)
+        return present if present == absent else arith.select(obj.flag, present, absent)
     if not isinstance(obj, Symbolic):
         return builtins.isinstance(obj, classinfo)
-    t = obj.type
-    python_class = {BoolType: bool, IntType: int, FloatType: float, ComplexType: complex}.get(type(t), object)
-    classes = classinfo if builtins.isinstance(classinfo, tuple) else (classinfo,)
-    return any(builtins.isinstance(c, type) and issubclass(python_class, c) for c in classes)
+    builtins.isinstance(None, classinfo)   # CPython's TypeError for a classinfo that is no class
+    return builtins.issubclass(_class_of(obj, "isinstance"), classinfo)
+
+
+def _type(*args: Any, **kwargs: Any) -> Any:
+    """``type(x)`` of a traced value: the class of the object CPython would hold (see
+    :func:`_isinstance`); ``type(name, bases, namespace)`` as Python makes it."""
+    if len(args) == 1 and not kwargs and isinstance(args[0], Symbolic):
+        return _class_of(args[0], "type")
+    if len(args) == 1 and not kwargs and isinstance(args[0], OptionalValue):
+        raise _tr().error(UnsupportedError, "type() of a value that may be None is not supported in compiled code; "
+                                            "test 'x is None' first")
+    return builtins.type(*args, **kwargs)
+
+
+def _class_of(x: Symbolic, fname: str) -> type:
+    cls = python_class(x)
+    if cls is None:
+        raise _tr().error(UnsupportedError, f"{fname}() of a traced {x.type} is not supported in compiled code")
+    return cls
 
 
 def _int_argument(x: Any, fname: str) -> Symbolic:
@@ -430,7 +452,7 @@ def _build_table() -> dict[Any, Callable]:
         builtins.range: Range, builtins.abs: _abs, builtins.int: _python_number(_int),
         builtins.float: _python_number(_float),
         builtins.bool: _bool, builtins.complex: _python_number(_complex), builtins.round: _round, builtins.divmod: _divmod, builtins.pow: _pow,
-        builtins.len: _len, builtins.isinstance: _isinstance, builtins.ord: _ord, builtins.chr: _chr,
+        builtins.len: _len, builtins.isinstance: _isinstance, builtins.type: _type, builtins.ord: _ord, builtins.chr: _chr,
         builtins.enumerate: iteration.enumerate_, builtins.zip: iteration.zip_,
         builtins.reversed: iteration.reversed_,
         math.gcd: _gcd, math.isqrt: _isqrt, math.factorial: _factorial,

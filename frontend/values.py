@@ -441,6 +441,27 @@ def python_scalar_type(value: Any) -> Type | None:
     return None
 
 
+def python_class(value: Symbolic) -> type | None:
+    """The class of the object CPython holds where compiled code holds the traced ``value``
+    (``type(x)``, ``isinstance``): a Python number's where the value is weak, else the NumPy
+    scalar class of its dtype (``np.float64``, ``np.bool_``); ``np.ndarray``, ``tuple``,
+    ``str``, ``list``, ``dict``, ``set`` or ``np.random.Generator`` for those kinds; None
+    where the type does not tell (another object, an iterator, a view of a dict)."""
+    from ir.dtypes import to_dtype
+    from ir.types import (
+        BoolType, ComplexType, DictType, FloatType, GeneratorType, IntType, ListType, SetType, StrType, VarTupleType,
+    )
+
+    t = value.type
+    if isinstance(t, (BoolType, IntType, FloatType, ComplexType)):
+        if value.weak:
+            return {BoolType: bool, IntType: int, FloatType: float, ComplexType: complex}[type(t)]
+        return to_dtype(t).type
+    kinds = ((ArrayType, np.ndarray), (VarTupleType, tuple), (OptionalType, None), (TupleType, tuple), (StrType, str),
+             (ListType, list), (DictType, dict), (SetType, set), (GeneratorType, np.random.Generator))
+    return next((cls for kind, cls in kinds if isinstance(t, kind)), None)
+
+
 def type_of(value: Any) -> Type | None:
     """The IR type a value would have in the IR, or None if it has none."""
     if isinstance(value, Symbolic):

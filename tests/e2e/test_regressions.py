@@ -98,3 +98,24 @@ def truths_of_numpy_scalars(x, y):
                                   (np.bool_(True), False), (0.5, 0.3), (np.uint8(0), np.int8(-1))])
 def test_not_and_bool_of_numpy_scalars_are_python_bools(args):
     assert compile(truths_of_numpy_scalars)(*args) == truths_of_numpy_scalars(*args)
+
+
+def classes_of(a, x, n, t, maybe):
+    """``type``/``isinstance`` of traced values, CPython's answers (an ``np.int64`` is no ``int``)."""
+    element, count = a[0], a.astype(np.int64)[0]
+    y = None if maybe else x
+    return (type(element) is np.float64, type(element) is float, isinstance(element, float),
+            isinstance(element, np.floating), isinstance(count, int), isinstance(count, np.integer),
+            isinstance(a, np.ndarray), type(a) is np.ndarray, type(x) is float, type(n) is int,
+            isinstance(n, np.number), isinstance(x, int | float), isinstance(t, tuple), type(t) is tuple,
+            isinstance(element > 1, np.bool_), isinstance(x > 1, bool), type(a.sum()) is np.float64,
+            isinstance(y, float), isinstance(y, (float, type(None))))
+
+
+@pytest.mark.parametrize("maybe", [False, True])
+def test_type_and_isinstance_of_traced_values_are_cpythons(maybe):
+    """Of the class of the object CPython would hold: a Python number where the value is one,
+    else the NumPy scalar of its dtype; an array is an ``np.ndarray`` (isinstance of one was
+    False, and ``type(a[0]) is np.float64`` too); of a value that may be None, at run time."""
+    args = (np.arange(3.0), 2.5, 3, (1, 2.0), maybe)
+    assert compile(classes_of)(*args) == classes_of(*args)

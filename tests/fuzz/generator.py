@@ -22,7 +22,8 @@ in programs compiled with Python's error model), and a share of the int variable
 (``BASE_TEXT``) as the length of their ``bin``/``hex``/``oct`` text (not inside ``try``
 statements: CPython computes it, and calls into Python are refused there), and a share of the
 truth tests of numbers (``BOOL_CALLS``) as ``bool(x)`` instead of ``not x`` (of NumPy scalars
-too: both give Python bools).  All are decided by draws of their own, so the programs of a
+too: both give Python bools), and some of them (``CLASS_TESTS``) as ``isinstance``/``type``
+tests of the number's class.  All are decided by draws of their own, so the programs of a
 seed are otherwise what they were.
 
 Optional values: a variable set to None, then to a number on one branch, and
@@ -149,6 +150,7 @@ class Generator:
         self.nested = random.Random(f"nested-{seed}")       # nested defs and generators: draws of their own
         self.masks = random.Random(f"masks-{seed}")         # masked element indices: draws of their own
         self.truths = random.Random(f"truths-{seed}")       # bool(x) or not x: draws of their own
+        self.classes = random.Random(f"classes-{seed}")     # isinstance/type tests: draws of their own
         self.numpy_model = False                  # compiled with error_model="numpy" (see program)
         self.no_calls = 0                         # inside a try statement without calls (CALLS_IN_TRY)
         self.in_try = 0                           # inside a try statement (see try_statement)
@@ -448,6 +450,8 @@ class Generator:
             return f"({self.bool_expr(scope, depth + 1)} {r.choice(['and', 'or'])} {self.bool_expr(scope, depth + 1)})"
         if kind == "notnum":
             x = self.int_expr(scope, depth + 1)[0] if r.random() < 0.5 else self.float_expr(scope, depth + 1)
+            if self.classes.random() < CLASS_TESTS:
+                return self.classes.choice(CLASS_TEST_FORMS).format(x)
             return f"bool({x})" if self.truths.random() < BOOL_CALLS else f"(not {x})"
         if kind == "call":
             got = self.call_expr(scope, "bool", depth)
@@ -1308,7 +1312,7 @@ class Generator:
         uses_arrays = any(t in ARRAYS for f in self.functions for _, t in f.params)
         if any("Fuzz" in line for line in self.lines):
             self.lines[3:3] = USER_CLASSES.splitlines() + ["", ""]
-        if self.uses_random:
+        if self.uses_random or any("np." in line for line in self.lines):
             self.lines[1:1] = ["import numpy as np", ""]
         if self.uses_math:
             self.lines[1:1] = ["import math", ""]
@@ -1373,6 +1377,12 @@ RECURSIVE_FUNCTIONS = 0.15
 MASKED_INDICES = 0.15
 #: the share of the truth tests of numbers written ``bool(x)`` instead of ``not x``
 BOOL_CALLS = 0.3
+#: the share of truth tests of numbers written as a test of their class instead (``CLASS_TEST_FORMS``:
+#: a NumPy element is an ``np.float64``, a float but no ``int`` where it is an ``np.int64``)
+CLASS_TESTS = 0.15
+CLASS_TEST_FORMS = ("isinstance({}, int)", "isinstance({}, float)", "isinstance({}, np.integer)",
+                    "isinstance({}, np.floating)", "isinstance({}, (int, float))", "(type({}) is float)",
+                    "(type({}) is np.float64)", "(type({}) is int)")
 
 #: the share of programs that are whole-array NumPy code (``arrays_gen``), decided by a draw of
 #: their own so that the other programs of a seed stay what they were
