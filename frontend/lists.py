@@ -1298,5 +1298,8 @@ def builtin(f: Any) -> Callable[[Callable, tuple, dict], Any] | None:
         args = tuple(current_value(a) for a in args)
         if args and is_list(args[0]):
             return impl(*args, **kwargs)
+        if f is builtins.sorted and args and isinstance(args[0], (list, tuple)) \
+                and any(isinstance(v, Symbolic) for v in args[0]):   # CPython's sort of run-time values
+            return impl(_build(list(args[0])), *args[1:], **kwargs)
         return otherwise(*args, **kwargs)
     return call

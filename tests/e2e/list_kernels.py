@@ -61,6 +61,11 @@ def methods(n):
     return lst, popped, first, where, ones, copied
 
 
+def sorted_displays_of_elements(a):
+    """``sorted`` of a list or tuple written with run-time values: CPython's sort, NaN and all."""
+    return sorted([a[2], a[0], a[1]]), sorted((a[1], a[0]), reverse=True)[0], sorted([a[0], a[1] * 2, a[2]], key=abs)
+
+
 def sort_with_key(n):
     xs = [((i * 7) % 5) * 1.0 - 2.0 for i in range(n)]
     by_square = sorted(xs, key=lambda v: v * v)

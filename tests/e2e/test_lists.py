@@ -66,6 +66,7 @@ CASES = [
     (k.truth_of_a_list_and_an_item, [(3,), (0,)]),
     (k.reversed_lists, [(6,), (0,), (2,)]),
     (k.python_list_indexed_at_run_time, [(3, A), (-2, A), (5, A[:1])]),
+    (k.sorted_displays_of_elements, [(np.array([3.0, -1.0, 2.5]),), (np.array([np.nan, 1.0, -0.0]),)]),
 ]
 PARAMS = [pytest.param(fn, args, id=f"{fn.__name__}{i}") for fn, arg_list in CASES
           for i, args in enumerate(arg_list)]
