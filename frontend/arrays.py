@@ -248,6 +248,8 @@ def attribute(a: Symbolic, name: str) -> Any:
         return to_dtype(a.type.dtype)
     if name == "itemsize":
         return to_dtype(a.type.dtype).itemsize
+    if name == "nbytes":
+        return arith.binary("*", size(a), to_dtype(a.type.dtype).itemsize)
     raise AttributeError(name)
 
 
@@ -262,7 +264,7 @@ def refused(message: str) -> Callable[..., Any]:
     return refuse
 
 
-_ATTRIBUTES = ("shape", "ndim", "size", "dtype", "itemsize")
+_ATTRIBUTES = ("shape", "ndim", "size", "dtype", "itemsize", "nbytes")
 define(ArrayType, {name: lambda a, name=name: attribute(a, name) for name in _ATTRIBUTES})
 define(Type, {"__getitem__": refused("a {type} is not subscriptable"),
               "__setitem__": refused("a {type} does not support item assignment"),

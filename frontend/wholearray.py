@@ -1321,12 +1321,22 @@ def allclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan
     return REDUCTIONS["all"](close) if is_array(close) else close
 
 
-def clip(a: Any, a_min: Any, a_max: Any) -> Any:
-    """``minimum(maximum(a, a_min), a_max)``, NaN propagating, as NumPy's ``clip``."""
-    def clip_element(x: Any, low: Any, high: Any) -> Any:
-        return numpy_api.extremum("<")(numpy_api.extremum(">")(x, low), high)
-    return elementwise(clip_element, (a, a_min, a_max), "np.clip()") if any(map(is_array, (a, a_min, a_max))) \
-        else clip_element(a, a_min, a_max)
+def clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
+    """``minimum(maximum(a, a_min), a_max)``, NaN propagating, as NumPy's ``clip`` (and
+    ``a.clip(min, max)``); a bound that is None is no bound (both None: a copy)."""
+    bounds = [(op, bound) for op, bound in ((">", a_min), ("<", a_max)) if bound is not None]
+
+    def clip_element(x: Any, *given: Any) -> Any:
+        for (op, _), bound in zip(bounds, given):
+            x = numpy_api.extremum(op)(x, bound)
+        return x
+    operands = (a, *(bound for _, bound in bounds))
+    return elementwise(clip_element, operands, "np.clip()") if any(map(is_array, operands)) \
+        else clip_element(*operands)
+
+
+def _clip_method(a: Symbolic, min: Any = None, max: Any = None) -> Symbolic:
+    return clip(a, min, max)
 
 
 def nan_to_num(x: Any, copy: Any = True, nan: Any = 0.0, posinf: Any = None, neginf: Any = None) -> Any:
@@ -1401,6 +1411,7 @@ define(ArrayType, {**_ARRAY_OPERATORS, "__getitem__": getitem, "__setitem__": se
                    "transpose": method(transpose), "reshape": method(reshape), "ravel": method(ravel),
                    "flatten": method(flatten), "squeeze": method(squeeze), "round": method(around),
                    "swapaxes": method(swapaxes), "fill": method(fill), "item": method(item), "take": method(take),
+                   "clip": method(_clip_method),
                    **{name: method(fn) for name, fn in REDUCTIONS.items()}})
 
 

@@ -1462,7 +1462,7 @@ def test_fortran_ordered_targets(opt):
 
 
 ORDER_KERNELS = {
-    "a + 1": lambda a: a + 1, "a * a": lambda a: a * a, "-a": lambda a: -a, "np.sqrt": lambda a: np.sqrt(a),
+    "a + 1": lambda a: a + 1, "a * a": lambda a: a * a, "-a": lambda a: -a, "np.sqrt": lambda a: np.sqrt(np.abs(a)),
     "astype": lambda a: a.astype(np.float32), "np.where": lambda a: np.where(a > 0.5, a, 0.0),
     "np.clip": lambda a: np.clip(a, 0.2, 0.8), "a + row": lambda a: a + np.arange(a.shape[-1]), "np.isnan": lambda a: np.isnan(a),
     "np.empty_like": lambda a: np.empty_like(a), "np.zeros_like": lambda a: np.zeros_like(a),
@@ -1508,6 +1508,17 @@ def test_float_to_int_casts_out_of_range_are_numpys(kernel, opt):
     """Out of the target's range a float converts as NumPy's casts do on x86-64, at every
     level (LLVM would call it poison): -466.0 to uint64 wraps, 4e9 to int16 is 0."""
     check(kernel, opt, np.array([-466.0, 3.7, -3.7, 1e19, 2.0 ** 63, 4e9, -4e9, 255.9, -1.0, 9.3e18, 1e300]))
+
+
+def clips_and_sizes(a, m):
+    return (np.clip(a, None, 2), a.clip(0), a.clip(max=2), a.clip(min=0, max=2), np.clip(a, None, None), a.clip(),
+            a.clip(a[::-1], 3.0), a.nbytes, m.nbytes, a[0:0].nbytes)
+
+
+@opt_levels
+def test_clip_with_a_bound_missing_and_nbytes(opt):
+    """``np.clip``/``a.clip``: a bound that is None (or not given) is no bound; ``nbytes``."""
+    check(clips_and_sizes, opt, np.array([1.0, 5.0, -2.0, np.nan]), np.ones((3, 2), np.int8))
 
 
 @opt_levels
