@@ -583,6 +583,8 @@ class ArrayGenerator(Generator):
                                  f"{x.text}.shape)).sum()", f"np.roll({x.text}, -2, axis=-1)[..., :1].sum()",
                                  f"np.take({x.text}, np.array([0, -1])).sum()", f"{x.text}.take([1, 0], axis=-1).sum()",
                                  f"np.atleast_2d({flat})[0].sum()", f"np.full_like({x.text}, 3).sum()",
+                                 f"{x.text}.clip(max=3).sum()", f"np.clip({x.text}, 1, None).sum()",
+                                 f"(np.zeros_like({x.text}.T) + {x.text}.T).ravel().sum()",
                                  f"np.swapaxes(np.atleast_2d({x.text}), 0, -1)[0].sum()",
                                  f"np.moveaxis(np.atleast_3d({x.text}), 0, -1)[..., 0].sum()",
                                  f"np.repeat({x.text}, 2, axis=0)[1:].sum()",
