@@ -107,6 +107,16 @@ def unique_counts(a):
     return np.unique(a, return_counts=True)
 
 
+def fortran_hypot(a, b):
+    """An element-wise expression of two Fortran-ordered (column-major) matrices: a new array in
+    their memory order, as NumPy's order K makes it, read and written contiguously."""
+    return np.sqrt(a * a + b * b) + 1.0
+
+
+def _fortran_pair(size, rng):
+    return np.asfortranarray(rng.random((size, size))), np.asfortranarray(rng.random((size, size)))
+
+
 def _gemm_args(size, rng):
     return 1.5, rng.random((size, size)), rng.random((size, size)), 0.5, rng.random((size, size))
 
@@ -144,6 +154,8 @@ KERNELS = [
            {"full": 2_000, "quick": 600, "tiny": 12}, numpy=softmax_rows, rtol=1e-12),
     Kernel("center_columns", "array-style", center_columns, lambda size, rng: (rng.random((size, size)),),
            {"full": 2_000, "quick": 600, "tiny": 12}, numpy=center_columns, rtol=1e-12),
+    Kernel("fortran_hypot", "array-style", fortran_hypot, _fortran_pair,
+           {"full": 2_000, "quick": 1_000, "tiny": 12}, numpy=fortran_hypot),
     Kernel("gemm", "array-style", gemm, _gemm_args, {"full": 1_000, "quick": 500, "tiny": 12}, numpy=gemm,
            rtol=1e-12, notes="NumPy's BLAS does the product for all three; run with OPENBLAS_CORETYPE unset"),
     Kernel("linear_solve", "array-style", linear_solve, _system, {"full": 1_000, "quick": 300, "tiny": 12},
