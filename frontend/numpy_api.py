@@ -426,6 +426,16 @@ def _scalar_type(np_type: Any) -> Callable:
     return convert
 
 
+def _machine_limits(cls: type) -> Callable:
+    """``np.finfo``/``np.iinfo`` (made while compiling, constants): of a dtype or a type, as
+    NumPy's; of a traced value, of its dtype."""
+    def limits(x: Any) -> Any:
+        if isinstance(x, Symbolic):
+            x = to_dtype(x.type.dtype if isinstance(x.type, ArrayType) else x.type)
+        return cls(x)
+    return limits
+
+
 def _folding(py: Callable, staged: Callable) -> Callable:
     """``py`` on constants (NumPy itself), ``staged`` when any argument is traced."""
     def impl(*args: Any, **kwargs: Any) -> Any:
@@ -446,6 +456,7 @@ def _build_table() -> dict[Any, Callable]:
         np.ones_like: _always(ones_like), np.full_like: _always(full_like), np.arange: _always(arange), np.linspace: _always(linspace),
         np.eye: _always(eye), np.identity: _always(identity), np.copy: _always(copy), np.diag: _always(diag),
         np.trace: _always(trace), np.tril: _always(_triangle(True)), np.triu: _always(_triangle(False)),
+        np.finfo: _machine_limits(np.finfo), np.iinfo: _machine_limits(np.iinfo),
     }
     for name, fn in (("sqrt", "sqrt"), ("exp", "np.exp"), ("log", "log"), ("log1p", "log1p"), ("expm1", "expm1"),
                      ("sin", "sin"), ("cos", "cos"), ("tan", "tan"), ("arcsin", "asin"), ("arccos", "acos"),

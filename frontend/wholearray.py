@@ -1538,6 +1538,12 @@ def lookup(f: Any) -> Callable[..., Any] | None:
         return numpy_api.lookup(f)   # creation functions and the like take no element-wise path
     if reduction is not None:
         def reduce_array(a: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(a, (tuple, list)):   # np.prod(a.shape): of the array NumPy makes of it
+                from .combining import array   # a layer above
+
+                a = array(a)
+            if isinstance(a, np.ndarray):   # of constants: read where the code runs
+                a = arrays.global_array(a)
             if not is_array(a):
                 raise _tr().error(UnsupportedError, f"np.{f.__name__}() of a {describe(a)} is not supported in "
                                                     "compiled code; pass an array")

@@ -1521,6 +1521,19 @@ def test_clip_with_a_bound_missing_and_nbytes(opt):
     check(clips_and_sizes, opt, np.array([1.0, 5.0, -2.0, np.nan]), np.ones((3, 2), np.int8))
 
 
+def reductions_of_tuples_and_machine_limits(m, x):
+    return (np.prod(m.shape), np.sum(m.shape), np.max((x, 2.0, m[0, 0])), np.mean([x, 3.0]), np.prod(m.shape[:0]),
+            np.finfo(m.dtype).eps * x, np.finfo(m[0, 0]).tiny, np.iinfo(np.int16).max + m.size,
+            np.iinfo(m.astype(np.int8).dtype).min)
+
+
+@opt_levels
+def test_reductions_of_tuples_and_machine_limits(opt):
+    """A NumPy reduction of a tuple or list (``np.prod(a.shape)``) reduces the array NumPy makes
+    of it; ``np.finfo``/``np.iinfo`` of a dtype, a type or a traced value are constants."""
+    check(reductions_of_tuples_and_machine_limits, opt, np.ones((3, 4), np.float32), 1.5)
+
+
 @opt_levels
 def test_astype_without_copy(opt):
     """``copy=False`` gives the array itself when the dtype is already the one asked for."""
