@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 
 from ir import UnsupportedError
+from ir.dtypes import to_dtype
 from ir.ops import ArrayBroadcastOp
 from ir.records import record
-from ir.dtypes import to_dtype
 from ir.types import ArrayType, BoolType, IntType, i64
 
 from . import arith, arrays, numpy_api, pyarray, searching, wholearray

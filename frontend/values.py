@@ -38,9 +38,10 @@ from typing import Any, Callable
 import numpy as np
 
 from ir import Location, TypingError, UnsupportedError, Value
-from ir.dtypes import from_dtype
+from ir.dtypes import from_dtype, to_dtype
 from ir.types import (
-    ArrayType, OptionalType, TupleType, Type, bool_, c128, f64, i64, none, optional,
+    ArrayType, BoolType, ComplexType, DictType, FloatType, GeneratorType, IntType, ListType, OptionalType, SetType,
+    StrType, TupleType, Type, VarTupleType, bool_, c128, f64, i64, none, optional,
 )
 
 PY_SCALARS = (bool, int, float, complex)
@@ -447,11 +448,6 @@ def python_class(value: Symbolic) -> type | None:
     scalar class of its dtype (``np.float64``, ``np.bool_``); ``np.ndarray``, ``tuple``,
     ``str``, ``list``, ``dict``, ``set`` or ``np.random.Generator`` for those kinds; None
     where the type does not tell (another object, an iterator, a view of a dict)."""
-    from ir.dtypes import to_dtype
-    from ir.types import (
-        BoolType, ComplexType, DictType, FloatType, GeneratorType, IntType, ListType, SetType, StrType, VarTupleType,
-    )
-
     t = value.type
     if isinstance(t, (BoolType, IntType, FloatType, ComplexType)):
         if value.weak:
