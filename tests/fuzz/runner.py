@@ -470,7 +470,7 @@ def describe(o) -> str:
 NUMPY_DTYPE_REFUSALS = ("ufunc '", "Cannot cast ufunc", "Cannot cast array data", "numpy boolean", "read-only")
 #: what compiled code refuses by dtype, as the README says, whatever CPython then does (the
 #: generator cannot follow every dtype: an "i" array may be uint64)
-DTYPE_REFUSALS = ("item() of a uint64 value",)
+DTYPE_REFUSALS = ("item() of a uint64 value", "a list of uint64 values is not supported")
 
 
 def agree(got, want, approx: tuple[int, ...] = (), parallel: bool = False) -> bool:
