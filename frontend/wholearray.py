@@ -472,8 +472,8 @@ def _axis_index(a: Symbolic, axis: Any, what: str = "") -> int:
 
 def take(a: Symbolic, indices: Any, axis: Any = None) -> Any:
     """``np.take``/``a.take``: the elements at ``indices`` (an int, or ints in an array or a
-    list) of the flattened array (``axis=None``) or along ``axis``, as indexing with them
-    gives them (a new array, or an element; NumPy's ``IndexError`` out of range)."""
+    list) of the flattened array (``axis=None``) or along ``axis``, with NumPy's checks
+    (``fancy.take``)."""
     from .fancy import take as take_along   # a layer above
 
     if axis is None:
