@@ -587,6 +587,7 @@ class ArrayGenerator(Generator):
                                  f"(np.prod({x.text}.shape) + {x.text}.nbytes)",
                                  f"sorted([{flat}[0], {flat}[-1], {flat}[len({flat}) // 2]])[1]",
                                  f"(np.iinfo(np.int16).max + {x.text}.size)",
+                                 f"(np.finfo(np.float32).eps * {x.text}.size)",
                                  f"(np.zeros_like({x.text}.T) + {x.text}.T).ravel().sum()",
                                  f"np.swapaxes(np.atleast_2d({x.text}), 0, -1)[0].sum()",
                                  f"np.moveaxis(np.atleast_3d({x.text}), 0, -1)[..., 0].sum()",
