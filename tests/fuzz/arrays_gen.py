@@ -595,7 +595,7 @@ class ArrayGenerator(Generator):
                                  f"np.repeat({flat}, np.arange(len({flat})) % 3, axis=0).sum()",
                                  f"np.tile({x.text}, (2, 1)).sum()", f"np.tile({x.text}, (1, 2, 1))[0].sum()",
                                  f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3, 0:2][0]).sum()"])
-                if any(word in form for word in ("swapaxes(", "moveaxis(", "take(")):
+                if any(word in form for word in ("swapaxes(", "moveaxis(", "take(", "sorted([")):
                     self.uses_index = True   # an index into an axis that may be short: no unchecked run
                 return form, "i", False
         masked = False
