@@ -25,7 +25,7 @@ def verify(module: Module) -> None:
 def verify_function(func: FuncOp, module: Module | None = None) -> None:
     try:
         _verify_op(func)
-        _verify_block(func.body, set(), module)
+        _BlockChecker(module).block(func.body, set())
     except VerificationError as err:
         raise _with_context(func, err) from None
 
@@ -38,30 +38,64 @@ def _verify_op(op: Operation) -> None:
         raise
 
 
-def _verify_block(block: Block, visible: set[Value], module: Module | None) -> None:
-    visible = visible | set(block.args)
-    for i, op in enumerate(block.ops):
+class _BlockChecker:
+    """Walks a function's blocks, checking structure, dominance and use lists.
+
+    ``visible`` is one set for a whole walk: a block adds its arguments and its ops' results
+    as it goes and takes them out again as it ends (values of a block dominate the rest of
+    it and the blocks nested in it, nothing else), so a deep nest costs no copy per block;
+    an op isolated from above starts its regions from an empty set.  A value's use list is
+    searched as a list while it is short and as a set (made once) when it is long: a
+    constant with thousands of uses would otherwise cost a search per use."""
+
+    def __init__(self, module: Module | None):
+        self.module = module
+        self.use_sets: dict[int, set] = {}
+
+    def block(self, block: Block, visible: set[Value]) -> None:
+        defined = list(block.args)
+        visible.update(defined)
+        try:
+            last = len(block.ops) - 1
+            for i, op in enumerate(block.ops):
+                self.op(op, i == last, block, visible)
+                for result in op.results:
+                    visible.add(result)
+                    defined.append(result)
+        finally:
+            visible.difference_update(defined)
+
+    def op(self, op: Operation, last: bool, block: Block, visible: set[Value]) -> None:
         if op.parent is not block:
             _fail(op, "op's parent link is wrong")
-        if op.has_trait(Terminator) and i != len(block.ops) - 1:
+        if not last and op.has_trait(Terminator):
             _fail(op, "terminator is not the last op of its block")
-        for index, v in enumerate(op.operands):
+        for index, v in enumerate(op._operands):
             if v not in visible:
                 _fail(op, f"operand {index} ({v.name_hint or 'unnamed'}: {v.type}) "
                           "does not dominate this use")
-            if (op, index) not in v.uses:
+            if not self.used_by(v, op, index):
                 _fail(op, f"operand {index} is missing from its value's use list")
         _verify_op(op)
-        if isinstance(op, CallOp) and module is not None:
-            _verify_call(op, module)
-        inner = set() if op.has_trait(IsolatedFromAbove) else visible
-        for region in op.regions:
-            if region.parent is not op or region.block.parent is not region:
-                _fail(op, "region's parent link is wrong")
-            _verify_block(region.block, inner, module)
+        if self.module is not None and isinstance(op, CallOp):
+            _verify_call(op, self.module)
+        if op.regions:
+            inner = set() if op.has_trait(IsolatedFromAbove) else visible
+            for region in op.regions:
+                if region.parent is not op or region.block.parent is not region:
+                    _fail(op, "region's parent link is wrong")
+                self.block(region.block, inner)
         if is_region_branch(op):
             _verify_flow(op)
-        visible |= set(op.results)
+
+    def used_by(self, value: Value, op: Operation, index: int) -> bool:
+        uses = value.uses
+        if len(uses) <= 16:
+            return (op, index) in uses
+        found = self.use_sets.get(id(value))
+        if found is None:
+            found = self.use_sets[id(value)] = {(id(user), i) for user, i in uses}
+        return (id(op), index) in found
 
 
 def _verify_flow(op: Operation) -> None:
