@@ -187,4 +187,5 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
                             symbol=manifest["symbol"], stored_keeps_arrays=manifest["keeps_arrays"], keep=keep,
                             stored_proven={where: source if isinstance(source, int) else tuple(source)
                                            for where, source in manifest.get("proven", ())},
-                            stored_views=manifest["views"])
+                            stored_views=manifest["views"], function_name=py_func.__qualname__,
+                            source_file=py_func.__code__.co_filename)

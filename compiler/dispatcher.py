@@ -114,7 +114,7 @@ from ir.types import TupleType, none
 
 from .callees import FUNCTION, FunctionArgument, function_argument, tuple_part
 from .fastcall import Binding, NativeCall, binding_of, native_call, prebuilt_wrapper, result_sources
-from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function
+from .pipeline import CompiledFunction, CompileOptions, build_module, compile_function, finish_for_codegen
 from .signatures import Signature, format_type, parse_signature
 from .vectorcall import set_vectorcall, vectorcall_subclass
 
@@ -279,6 +279,7 @@ class Dispatcher:
                 else:
                     compiled = compile_function(self.py_func, types, result_type, self.options, weak, constants,
                                                 self._wrapper_maker(key))
+                compiled.forget_ir()
                 self._compiled[key] = compiled
                 if constants:
                     self._constants[key] = constants
@@ -570,9 +571,10 @@ class Dispatcher:
 
         ``ir`` traces the function again (its Python side effects happen once
         more); ``optimized`` is the IR that was lowered, after our passes and
-        the ``refcount`` and ``local-lists`` passes; the other stages are kept from compiling (of a
-        specialisation loaded from the disk cache, ``optimized`` is traced and
-        optimized again, and the LLVM stages are a ``ValueError``)."""
+        the ``refcount`` and ``local-lists`` passes, traced and optimized again too (a
+        specialisation keeps no IR: ``CompiledFunction.forget_ir``); the LLVM stages are kept
+        from compiling (of a specialisation loaded from the disk cache, they are a
+        ``ValueError``)."""
         if stage == "source":
             return inspect.getsource(self.py_func)
         if stage == "converted":
@@ -584,14 +586,16 @@ class Dispatcher:
         compiled = self._pick(signature)
         if stage == "ir":
             return str(self.build_module(compiled, optimize=False))
-        if compiled.module is None:   # loaded from the disk cache: traced and optimized again
-            if stage == "optimized":
-                return str(self.build_module(compiled))
+        if stage == "optimized":
+            if compiled.module is not None:
+                return str(compiled.module)
+            module = self.build_module(compiled)
+            finish_for_codegen(module)
+            return str(module)
+        if not compiled.llvm_ir:   # loaded from the disk cache
             raise ValueError(f"{self.py_func.__name__}{compiled.arg_types} was loaded from the disk cache, which "
                              f"keeps machine code only: its '{stage}' stage exists only while compiling; compile "
                              "with cache=False to see it")
-        if stage == "optimized":
-            return str(compiled.module)
         if stage == "lowered":
             return compiled.llvm_ir
         if stage == "llvm":

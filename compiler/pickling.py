@@ -242,7 +242,7 @@ def _owner(compiled: CompiledFunction) -> tuple[Dispatcher, tuple] | None:
     candidates: list[Any] = []
     with _lock:
         candidates += [d for d in list(_made.values()) + list(_pickled.values()) if isinstance(d, Dispatcher)]
-    path = getattr(getattr(compiled.entry, "loc", None), "file", None)
+    path = compiled.source_file
     for module in list(sys.modules.values()) if path is not None else ():
         file = getattr(module, "__file__", None)
         if isinstance(file, str) and os.path.basename(file) == os.path.basename(path) \
@@ -260,11 +260,11 @@ def reduce_compiled(compiled: CompiledFunction) -> tuple:
     owner = _owner(compiled)
     signature = Signature(compiled.arg_types, compiled.result_type)
     if owner is None:
-        raise pickle.PicklingError(f"cannot pickle the specialisation {signature} of {compiled.entry.sym_name}: the "
-                                   "compiled function it belongs "
-                                   "to is not found at the top level of its module (or it was not made by "
-                                   "@compile); pickle the compiled function and call its .compile(signature) in the "
-                                   "worker")
+        name = compiled.function_name or "a function"
+        raise pickle.PicklingError(f"cannot pickle the specialisation {signature} of {name}: the compiled function "
+                                   "it belongs to is not found at the top level of its module (or it was not made "
+                                   "by @compile); pickle the compiled function and call its .compile(signature) in "
+                                   "the worker")
     d, key = owner
     if any(t == FUNCTION for t, _ in key):
         raise pickle.PicklingError(f"cannot pickle the specialisation of {d.py_func.__qualname__} for a function "

@@ -109,6 +109,10 @@ class CompiledFunction:
     stored_views: Any = None
     #: objects the loaded code points to (kept alive with it)
     keep: Any = None
+    #: the Python function's name and source file, for messages and for finding it by name
+    #: when the IR is gone (:meth:`forget_ir`; ``compiler.pickling``)
+    function_name: str = ""
+    source_file: str | None = None
 
     def __post_init__(self) -> None:
         #: the exported ``int32 entry(void *ret, int64 *errargs, void *args)``
@@ -127,6 +131,20 @@ class CompiledFunction:
         #: itself): the result holds those objects, as CPython's does and as the native path's
         #: does (``compiler.fastcall.result_sources``)
         self._proven = proven_results(self.entry) if self.entry is not None else dict(self.stored_proven or ())
+        if self.entry is not None:
+            self.function_name = self.function_name or self.entry.sym_name
+            self.source_file = self.source_file or getattr(self.entry.loc, "file", None)
+
+    def forget_ir(self) -> None:
+        """Let the IR go, keeping what calls need (worked out as the specialisation was made):
+        a dispatcher's specialisations do, once made.  The IR of a function is about 60 % of the
+        Python objects its specialisation holds (the 40 bench kernels: 66,000 objects with it,
+        26,000 without), and every full collection of Python's cyclic garbage collector walks
+        them all; ``inspect_ir("optimized")`` traces the function again, as for a specialisation
+        loaded from the disk cache."""
+        if self.entry is not None:
+            self.symbol = self.entry_symbol
+            self.module = self.entry = None
 
     def __reduce__(self) -> tuple:
         """Pickled by reference: its compiled function and argument key (``compiler.pickling``)."""
@@ -248,29 +266,36 @@ def collector_paused() -> Iterator[None]:
 
 def lower_for_jit(module: Module, entry: FuncOp | None = None, patchable: bool = False,
                   verified: bool = True) -> LoweredModule:
+    """Run :func:`finish_for_codegen` on the optimized ``module`` (in place) and lower it to
+    LLVM IR with its error sites; with an entry wrapper for ``entry`` only (None: for every
+    function); ``patchable``: its references are globals a loader fills
+    (``compiler.references``).  The module is verified before it is lowered where those
+    passes changed it, or where it was not ``verified`` as it came."""
+    from .codegen import lower
+
+    if finish_for_codegen(module) or not verified:
+        ir.verify(module)
+    return lower(module, None if entry is None else [entry.sym_name], patchable)
+
+
+def finish_for_codegen(module: Module) -> bool:
     """Lower the whole-array ops the pipeline left (``lower-arrays``: none at ``-O1`` and
     up, which lower them early), make the ``prange`` loops of functions compiled with
-    ``parallel=True`` parallel (``dce``, then the ``parallel`` pass), run the ``refcount``
-    and ``local-lists`` passes on the optimized ``module`` (in place: they run once per
-    module, just before codegen) and lower it to LLVM IR with its error sites; with an entry wrapper for
-    ``entry`` only (None: for every function); ``patchable``: its references are globals a
-    loader fills (``compiler.references``).  The module is verified before it is lowered
-    where these passes changed it, or where it was not ``verified`` as it came."""
-    from .codegen import lower
+    ``parallel=True`` parallel (``dce``, then the ``parallel`` pass), and run the ``refcount``
+    and ``local-lists`` passes (they run once per module, just before codegen); whether
+    any of them changed ``module``."""
     from .passes.dce import DeadCodeElimination
     from .passes.local_lists import LocalLists
     from .passes.lower_arrays import LowerArrays
     from .passes.parallel import ParallelPass
     from .passes.refcount import RefcountPass
 
-    lowered = LowerArrays().run(module)
+    changed = LowerArrays().run(module)
     if any(func.attributes.get("parallel") for func in module):
-        lowered |= DeadCodeElimination().run(module)   # at -O0 too: loops carry no values nothing reads
-        lowered |= ParallelPass().run(module)
-    lowered |= RefcountPass().run(module)
-    if LocalLists().run(module) or lowered or not verified:
-        ir.verify(module)
-    return lower(module, None if entry is None else [entry.sym_name], patchable)
+        changed |= DeadCodeElimination().run(module)   # at -O0 too: loops carry no values nothing reads
+        changed |= ParallelPass().run(module)
+    changed |= RefcountPass().run(module)
+    return LocalLists().run(module) or changed
 
 
 def jit_module(module: Module, entry: FuncOp, lowered: LoweredModule, options: CompileOptions,

@@ -83,3 +83,32 @@ def test_the_collector_is_paused_only_while_compiling(monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _view_or_argument(a, flag):
+    b = a[1:]
+    return (a, b) if flag else (b, a)
+
+
+def test_a_specialisation_keeps_no_ir_but_what_calls_and_inspection_need(monkeypatch):
+    """A dispatcher's specialisation lets its IR go once made (``forget_ir``): calls still
+    return the argument itself where the IR proved it, and the optimized IR is traced again:
+    the one that was lowered, reference counting included (pickling: tests/workers)."""
+    import numpy as np
+
+    from compiler.pipeline import CompiledFunction
+
+    f = compile(_view_or_argument)
+    a = np.arange(5.0)
+    first, second = f(a, True)
+    assert first is a and second.base is a and list(second) == [1.0, 2.0, 3.0, 4.0]
+    compiled = next(iter(f._compiled.values()))
+    assert compiled.module is None and compiled.entry is None
+    assert compiled.function_name == "_view_or_argument" and compiled.source_file == __file__
+    assert f.inspect_ir(stage="lowered") == compiled.llvm_ir
+
+    monkeypatch.setattr(CompiledFunction, "forget_ir", lambda self: None)
+    kept = compile(_view_or_argument)
+    kept(a, True)
+    module = next(iter(kept._compiled.values())).module
+    assert f.inspect_ir(stage="optimized") == str(module) and "array.incref" in str(module)
