@@ -533,7 +533,9 @@ def distinct_index(a):
 FLOATS_WITH_NANS = np.array([[3.0, np.nan, 1.0, -np.inf], [np.nan, 1.0, 2.0, 3.0]])
 
 
-@pytest.mark.parametrize("a", [FLOATS_WITH_NANS, FLOATS_WITH_NANS.astype(np.float32).T, np.array([np.nan, np.nan]),
+# (the 2-d float64 array under ``-m long``: the float32 transpose and the 1-d float64 NaNs cover it)
+@pytest.mark.parametrize("a", [pytest.param(FLOATS_WITH_NANS, marks=LONG), FLOATS_WITH_NANS.astype(np.float32).T,
+                               np.array([np.nan, np.nan]),
                                np.zeros((0, 2)), pytest.param(np.array([2, 7, 2, 0, 7], np.uint16), marks=LONG),
                                np.array([True, False, True])],
                          ids=lambda a: f"{a.dtype}-{a.shape}")
@@ -745,14 +747,14 @@ def test_weighted_histogram_is_numpys(name, bins):
     check(histogram_weighted_density, WEIGHTED_DATA, b, w, exact=not complex_total)
 
 
-@pytest.mark.parametrize("a, w", [
-    (WEIGHTED_DATA.reshape(7, 43), WEIGHTS["f64"].reshape(7, 43)),
+@pytest.mark.parametrize("a, w", [   # (2-d C and complex weights by default: in the F and strided cases)
+    pytest.param(WEIGHTED_DATA.reshape(7, 43), WEIGHTS["f64"].reshape(7, 43), marks=LONG),
     (np.asfortranarray(WEIGHTED_DATA.reshape(7, 43)), WEIGHTS["f32"].reshape(43, 7).T),
     (WEIGHTED_DATA[::3], WEIGHTS["c128"][::3]),
     pytest.param(WEIGHTED_DATA[::-2], WEIGHTS["int8"][1::2], marks=LONG),   # 151 and 150: NumPy's error, as below
     (np.arange(20) % 7, np.arange(20.0) - 7.5), (np.zeros(0), np.zeros(0, np.float32)),
     (np.array([0.5, np.nan, 0.25]), np.array([1.0, 2.0, 4.0])), (np.full(5, 2.0), np.arange(5.0)),
-    (np.array([[0.5]]), np.array([[3j]])),
+    pytest.param(np.array([[0.5]]), np.array([[3j]]), marks=LONG),
 ], ids=lambda x: f"{x.dtype}{x.shape}")
 def test_weighted_histogram_layouts_and_edge_cases(a, w):
     """Weights of ``a``'s shape in any layout, raveled in C order as NumPy ravels them; equal data

@@ -32,7 +32,8 @@ def rss():
         return int(f.read().split()[1]) * PAGE
 
 
-@pytest.mark.parametrize("opt", OPT_LEVELS)
+# each of these three by default at one level (-O0, -O3, -O0), the other under ``-m long``
+@pytest.mark.parametrize("opt", long_except(OPT_LEVELS, keep=[0]))
 def test_a_temporary_allocated_in_every_iteration_is_freed(opt):
     f = compiled(K.temporaries_in_loop, opt)
     assert f(10, 1000) == K.temporaries_in_loop(10, 1000)  # warm-up: compiled, checked
@@ -44,7 +45,7 @@ def test_a_temporary_allocated_in_every_iteration_is_freed(opt):
     assert grown < MARGIN, f"resident memory grew by {grown / 2**20:.1f} MB over 400,000 temporaries"
 
 
-@pytest.mark.parametrize("opt", OPT_LEVELS)
+@pytest.mark.parametrize("opt", long_except(OPT_LEVELS, keep=[3]))
 def test_returned_arrays_dropped_at_once_are_freed(opt):
     f = compiled(K.fresh_array, opt)
     for _ in range(2000):  # warm-up
@@ -72,7 +73,7 @@ def test_arrays_allocated_before_an_exception_are_freed(opt):
     assert grown < MARGIN, f"resident memory grew by {grown / 2**20:.1f} MB over 100,000 failed calls"
 
 
-@pytest.mark.parametrize("opt", OPT_LEVELS)
+@pytest.mark.parametrize("opt", long_except(OPT_LEVELS, keep=[0]))
 def test_arguments_are_not_kept_alive_by_calls(opt):
     a = np.arange(12.0)
     m = np.ones((3, 4))
