@@ -21,26 +21,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# two workers on the 2-core machines: about 10 minutes.  The slowest parametrizations (more
-# dtypes, layouts, orders and fuzz programs of tests that keep a case here; marked long,
-# tests/long.py) run in test-long only.  An idle worker takes tests from the busy one's queue
-# (worksteal): the suite's few tests of 20 to 60 s otherwise leave one waiting.  The sources
-# are byte-compiled first, also where PYTHONDONTWRITEBYTECODE is set: the suite starts
-# hundreds of Python processes (fuzz batches, crash and cache tests, workers), and each
-# compiled the project's modules from source again (0.65 s a process)
+# two workers on the 2-core machines: about 7 minutes (10.5 on the slower AVX2 ones).  The
+# slowest parametrizations (more dtypes, layouts, orders and fuzz programs of tests that keep
+# a case here; marked long, tests/long.py) run in test-long only.  An idle worker takes
+# tests from the busy one's queue (worksteal): the suite's few tests of 20 to 60 s
+# otherwise leave one waiting
 test: $(STAMP)
-	$(PY) -m compileall -q ir frontend compiler runtime bench tests
 	$(PY) -m pytest -n 2 --dist worksteal tests -m "not long"
 
 test-long: $(STAMP)
-	$(PY) -m compileall -q ir frontend compiler runtime bench tests
 	$(PY) -m pytest -n 2 --dist worksteal tests -m long
 
 demo: $(STAMP)
 	$(PY) examples/demo.py
 
 fuzz: $(STAMP)
-	$(PY) -m compileall -q ir frontend compiler runtime tests
 	$(PY) -m tests.fuzz.runner --count $(N) --seed $(SEED) --dtypes $(DTYPES) $(if $(MAX_TIME),--max-time $(MAX_TIME))
 
 # the benchmarks also want Numba and matplotlib (the bench extra)
