@@ -167,14 +167,18 @@ CASES = [
     Case("elif_chain_1000", elif_chain(1000), [(999,), (5,), (1000,)]),
     Case("elif_chain_of_returns_150", elif_chain_of_returns(150), [(0,), (148,), (150,), (-3,)]),
     Case("elif_chain_of_returns_1000", elif_chain_of_returns(1000), [(0,), (998,), (1000,), (-3,)]),
+    Case("elif_chain_of_100_in_a_loop", elif_chain_in_a_loop(100), [(0,), (5,), (90,), (2000,)]),
     Case("elif_chain_of_300_in_a_loop", elif_chain_in_a_loop(300), [(0,), (5,), (250,), (2000,)]),
+    Case("variables_150_in_a_loop", many_variables(150), [(3,)]),
     Case("variables_400_in_a_loop", many_variables(400), [(3,)]),
+    Case("loop_over_1000_tuple_items", loop_over_long_tuple(1000), [(3,)]),
     Case("loop_over_3000_tuple_items", loop_over_long_tuple(3000), [(3,)]),
     Case("call_chain_150", call_chain(150), [(5,)]),
 ]
 #: cases only ``-m long`` runs: the larger of two of the same shape (body_1000_lines, elif_chain_150,
 #: elif_chain_of_returns_150 and expression_250_terms run by default)
-LONG_CASES = {"body_5000_lines", "elif_chain_1000", "elif_chain_of_returns_1000", "expression_2000_terms"}
+LONG_CASES = {"body_5000_lines", "elif_chain_1000", "elif_chain_of_returns_1000", "expression_2000_terms",
+              "elif_chain_of_300_in_a_loop", "variables_400_in_a_loop", "loop_over_3000_tuple_items"}
 
 CHILD = textwrap.dedent("""
     import importlib.util, json, sys, time
