@@ -265,10 +265,10 @@ def test_many_calls_building_dicts_keep_memory_flat():
     a = np.arange(50) % 7
     count(a), iterate(20)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    for _ in range(100_000):
+    for _ in range(50_000):
         count(a), iterate(20)
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    assert grown < 20_000, f"max RSS grew by {grown} KiB"
+    assert grown < 10_000, f"max RSS grew by {grown} KiB"   # 200 bytes a call
 
 
 def _count_into(d, n):
