@@ -165,7 +165,8 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
 
     result_type = type_of(manifest["result"])
     error_sites = sites_of(manifest["error_sites"])
-    boxer, raiser = _boxer(ResultUnpacker(result_type, manifest["views"])), _raiser(error_sites)
+    proven = {where: source if isinstance(source, int) else tuple(source) for where, source in manifest.get("proven", ())}
+    boxer, raiser = _boxer(ResultUnpacker(result_type, manifest["views"]), proven), _raiser(error_sites)
     parameters = inspect.signature(py_func).parameters
     parts = {"boxer": lambda: boxer, "raiser": lambda: raiser, "function": lambda: py_func,
              "defaults": lambda: py_func.__defaults__, "kwdefaults": lambda: py_func.__kwdefaults__,
@@ -185,7 +186,6 @@ def _loaded(manifest: dict, open_library: Callable[[], Any], py_func: Any, key: 
         wrapper = PrebuiltWrapper("", References("w"), keep, key, nogil, _native_binding(key, binding))
     return CompiledFunction(types, result_type, None, None, "", library, error_sites, wrapper=wrapper,
                             symbol=manifest["symbol"], stored_keeps_arrays=manifest["keeps_arrays"], keep=keep,
-                            stored_proven={where: source if isinstance(source, int) else tuple(source)
-                                           for where, source in manifest.get("proven", ())},
+                            stored_proven=proven,
                             stored_views=manifest["views"], function_name=py_func.__qualname__,
                             source_file=py_func.__code__.co_filename)

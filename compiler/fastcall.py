@@ -1254,13 +1254,23 @@ def _raiser(error_sites: ErrorSites) -> Callable[[int, int], None]:
     return raise_status
 
 
-def _boxer(unpacker: Any) -> Callable[..., Any]:
+def _boxer(unpacker: Any, sources: Sources | None = None) -> Callable[..., Any]:
     """``box(ret_address, *args)``: the result in the native code's ``ret`` buffer (alive
-    during the call), unpacked as ``CompiledFunction.__call__`` does."""
+    during the call), unpacked as ``CompiledFunction.__call__`` does: a tuple element the IR
+    proves to be an earlier one's value (``sources``: ``("element", j)``) is that element's
+    object, as in CPython's ``return v, v`` (the native code comes here for a tuple it cannot
+    box itself: one holding an empty view of an argument, say)."""
     ctype = unpacker.ctype
+    repeats = [(i, source[1]) for i, source in (sources or {}).items() if isinstance(source, tuple)]
 
     def box(address: int, *args: Any) -> Any:
-        return unpacker.unpack(ctype.from_address(address), args)
+        result = unpacker.unpack(ctype.from_address(address), args)
+        if repeats:
+            items = list(result)
+            for i, j in repeats:
+                items[i] = items[j]
+            result = tuple(items)
+        return result
     return box
 
 
@@ -1288,7 +1298,8 @@ class NativeCall:
             keep = []
             views = {None if position < 0 else position: VIEW for position in compiled.unpacker.views}
             text, _ = _module_text(key, compiled.result_type, _address(compiled.entry_address),
-                                _boxer(compiled.unpacker), _raiser(compiled.error_sites), keep, nogil, binding,
+                                _boxer(compiled.unpacker, compiled._proven), _raiser(compiled.error_sites), keep,
+                                nogil, binding,
                                 sources=views)
             library = get_engine().compile(text, opt_level=_WRAPPER_OPT, name=f"{name}.fastcall")
         self._fallback_slot = ctypes.c_void_p.from_address(library.address(FALLBACK_SYMBOL))
@@ -1381,6 +1392,7 @@ def prebuilt_wrapper(key: tuple[tuple[Type, bool], ...], result_type: Type, entr
     keep: list = []
     sources = sources or {}
     views = [-1 if where is None else where for where, source in sources.items() if source == VIEW]
-    text, references = _module_text(key, result_type, f'@"{entry_symbol}"', _boxer(ResultUnpacker(result_type, views)),
-                                    _raiser(error_sites), keep, nogil, binding, patchable, sources)
+    text, references = _module_text(key, result_type, f'@"{entry_symbol}"',
+                                    _boxer(ResultUnpacker(result_type, views), sources), _raiser(error_sites), keep,
+                                    nogil, binding, patchable, sources)
     return PrebuiltWrapper(text, references, keep, key, nogil, binding)

@@ -1242,3 +1242,19 @@ def test_an_empty_view_goes_to_the_boxer(unpacked):
     n = len(unpacked)
     same(f(a), a[2:2])
     assert len(unpacked) == n + 1
+
+
+def _twice_and_an_empty_view(a, b):
+    v = np.arange(len(b))
+    return v, v, a[0, 2:]
+
+
+def test_an_element_returned_twice_is_one_object_also_where_python_boxes_the_tuple():
+    """``return v, v, a[0, 2:]`` of an empty ``a``: the native code cannot tell which argument
+    the empty view views and hands the tuple to the Python boxer, which gives ``v`` once as
+    CPython does (it gave two objects from the second call on: fuzz program arrays-s68-185)."""
+    f = compile(_twice_and_an_empty_view)
+    a, b = np.zeros((3, 0)), np.ones(3)
+    for _ in range(3):
+        r = f(a, b)
+        assert r[0] is r[1] and r[0].tolist() == [0, 1, 2] and r[2].shape == (0,)
