@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# two workers on the 2-core machines: about 7 minutes (9.7 on the slower AVX2 ones).  The
+# two workers on the 2-core machines: about 7 minutes (about 10 on the slower AVX2 ones).  The
 # slowest parametrizations (more dtypes, layouts, orders and fuzz programs of tests that keep
 # a case here; marked long, tests/long.py) run in test-long only.  An idle worker takes
 # tests from the busy one's queue (worksteal): the suite's few tests of 20 to 60 s
