@@ -173,7 +173,7 @@ from ir.types import (
     ArrayType, BoolType, ComplexType, FloatType, IntType, NoneType, ObjectType, StrType, TupleType, Type, bool_,
     c128, f64, i64, str_,
 )
-from runtime.boxing import ArgPacker, ResultUnpacker, memory_ctype
+from runtime.boxing import ArgPacker, ResultUnpacker, memory_ctype, with_proven_objects
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 from runtime.memory import ARRAY_API_SLOTS, helper_address, numpy_array_api
 
@@ -1261,16 +1261,11 @@ def _boxer(unpacker: Any, sources: Sources | None = None) -> Callable[..., Any]:
     object, as in CPython's ``return v, v`` (the native code comes here for a tuple it cannot
     box itself: one holding an empty view of an argument, say)."""
     ctype = unpacker.ctype
-    repeats = [(i, source[1]) for i, source in (sources or {}).items() if isinstance(source, tuple)]
+    repeats = {i: source for i, source in (sources or {}).items() if isinstance(source, tuple)}
 
     def box(address: int, *args: Any) -> Any:
         result = unpacker.unpack(ctype.from_address(address), args)
-        if repeats:
-            items = list(result)
-            for i, j in repeats:
-                items[i] = items[j]
-            result = tuple(items)
-        return result
+        return with_proven_objects(result, args, repeats) if repeats else result
     return box
 
 

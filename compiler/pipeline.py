@@ -19,7 +19,7 @@ import ir
 from ir import FuncOp, Module, Type
 from ir.records import record
 from ir.types import ArrayType, TupleType
-from runtime.boxing import ArgPacker, ResultUnpacker
+from runtime.boxing import ArgPacker, ResultUnpacker, with_proven_objects
 from runtime.errors import ERRARGS_SLOTS, ErrorSites
 from runtime.memory import lending
 
@@ -174,20 +174,7 @@ class CompiledFunction:
         if status:
             self.error_sites.raise_error(status, list(errargs))
         result = self.unpacker.unpack(ret, args)  # an array result may borrow an argument
-        return self._as_proven(result, args) if self._proven else result
-
-    def _as_proven(self, result: Any, args: Sequence[Any]) -> Any:
-        """``result`` with the objects :attr:`_proven` names in place of the arrays unpacked
-        for them (a repeated element's own array goes, and with its owner its reference)."""
-        def proven(where: int | None, value: Any) -> Any:
-            source = self._proven.get(where)
-            if source is None:
-                return value
-            return args[source] if isinstance(source, int) else result[source[1]]
-
-        if None in self._proven:
-            return proven(None, result)
-        return tuple(proven(i, value) for i, value in enumerate(result))
+        return with_proven_objects(result, args, self._proven) if self._proven else result
 
 
 def proven_results(entry: FuncOp) -> dict[int | None, Any]:

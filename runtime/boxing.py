@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ir.dtypes import from_dtype, to_dtype
 from ir.types import (
@@ -360,6 +360,22 @@ def _slot_values(t: Type) -> Callable[[Any], tuple]:
     if isinstance(t, FloatType) and t.bits == 32:
         return lambda v: (convert(v), 0)
     return lambda v: (convert(v),)
+
+
+def with_proven_objects(result: Any, args: Sequence[Any], proven: Mapping[int | None, Any]) -> Any:
+    """``result`` (an unpacked result) with the objects ``proven`` names in place of the arrays
+    unpacked for them, by tuple element (None: the result itself): an index is that argument
+    object, ``("element", j)`` tuple element ``j``'s object (CPython's ``return v, v``: one
+    object twice).  The array unpacked for it goes, and with its owner its reference."""
+    def proven_object(where: int | None, value: Any) -> Any:
+        source = proven.get(where)
+        if source is None:
+            return value
+        return args[source] if isinstance(source, int) else result[source[1]]
+
+    if None in proven:
+        return proven_object(None, result)
+    return tuple(proven_object(i, value) for i, value in enumerate(result))
 
 
 class ResultUnpacker:
