@@ -459,7 +459,7 @@ def _build_table() -> dict[Any, Callable]:
         np.finfo: _machine_limits(np.finfo), np.iinfo: _machine_limits(np.iinfo),
     }
     for name, fn in (("sqrt", "sqrt"), ("exp", "np.exp"), ("log", "log"), ("log1p", "log1p"), ("expm1", "expm1"),
-                     ("sin", "sin"), ("cos", "cos"), ("tan", "tan"), ("arcsin", "asin"), ("arccos", "acos"),
+                     ("sin", "np.sin"), ("cos", "np.cos"), ("tan", "tan"), ("arcsin", "asin"), ("arccos", "acos"),
                      ("arctan", "atan"), ("sinh", "sinh"), ("cosh", "cosh"), ("tanh", "tanh"),
                      ("log2", "log2"), ("log10", "log10"), ("exp2", "exp2"), ("cbrt", "cbrt")):
         table[getattr(np, name)] = _folding(getattr(np, name), _unary(fn, name))

@@ -11,7 +11,9 @@ Semantics (those of the op docstrings in ``ir.ops.math`` and ``ir.ops.complex``)
   2.0)`` as ``x*x``, which differs from the C ``pow`` in the last bit now and then
   (the declarations: ``core._ModuleLowering.call_math``);
 * ``np.exp`` is not a call but code of our own (:mod:`.npexp`): LLVM vectorizes the
-  loops that hold it, as NumPy's own ``np.exp`` is vector code.
+  loops that hold it, as NumPy's own ``np.exp`` is vector code;
+* ``np.sin`` and ``np.cos`` call functions of our own with vector variants
+  (:mod:`.nptrig`), so LLVM vectorizes the loops that hold them too.
 """
 from __future__ import annotations
 
@@ -22,7 +24,10 @@ from ir.ops.math import FloatTestOp, Math2Op, MathOp
 from ir.types import FloatType
 
 from .core import _FunctionLowering, _complex, _fconst, _lowers, _parts
+
+_DOUBLE = lir.DoubleType()
 from .npexp import np_exp
+from .nptrig import np_trig
 
 
 @_lowers(MathOp)
@@ -30,6 +35,8 @@ def _math(self: _FunctionLowering, op: MathOp) -> lir.Value:
     x = self.value(op.operand(0))
     if op.fn == "np.exp":
         return np_exp(self.module.llvm, self.b, x)
+    if op.fn in ("np.sin", "np.cos"):
+        return np_trig(self.module.llvm, lambda name: self.module.libm(name, _DOUBLE), self.b, op.fn[3:], x)
     return self.module.call_math(self.b, op.fn, x)
 
 

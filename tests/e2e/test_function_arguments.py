@@ -123,8 +123,12 @@ def test_a_function_over_an_array_in_a_loop(fn, opt):
     a = np.linspace(0.0, 3.0, 7)
     f = compiled(over, opt)
     for _ in range(3):
-        got = f(fn, a)
-        assert got.dtype == a.dtype and np.array_equal(got, over(fn, a))
+        got, want = f(fn, a), over(fn, a)
+        assert got.dtype == a.dtype
+        if fn is np.sin:   # NumPy's sin is the C library's, compiled np.sin its own: within an ulp
+            assert (np.abs(got - want) <= np.spacing(np.abs(want))).all()
+        else:
+            assert np.array_equal(got, want)
 
 
 @pytest.mark.parametrize("fn, a, start", [(add, np.arange(5), 0), (add, np.arange(5.0), 0.5), (max, np.arange(5.0), 0.0),

@@ -300,12 +300,19 @@ def random_value(r: random.Random, t: str, dtypes: str = "64", sizes: dict | Non
     choices = DTYPES[dtypes][t]
     dtype = np.dtype(choices[0] if len(choices) == 1 else r.choice(choices))
     if t == "f64[]":
-        return np.array([r.choice([r.uniform(-100, 100), 0.0, -0.0, 1.0, math.nan, math.inf])
-                         for _ in range(n)], dtype=np.float64).astype(dtype)
+        return np.array([_element(r) for _ in range(n)], dtype=np.float64).astype(dtype)
     if dtype == np.bool_:
         return np.array([r.random() < 0.5 for _ in range(n)], dtype=dtype)
     info = np.iinfo(dtype)
     return np.array([r.randint(max(-1000, info.min), min(1000, info.max)) for _ in range(n)], dtype=dtype)
+
+
+def _element(r: random.Random) -> float:
+    """A float array's element: mostly within 100, and the special values; now and then a
+    large one (beyond the range ``np.sin``'s and ``np.cos``'s own reduction covers, which
+    ``compiler.codegen.nptrig`` hands to the C library)."""
+    return r.choice([r.uniform(-100, 100), 0.0, -0.0, 1.0, math.nan, math.inf, -math.inf,
+                     r.choice([3e6, -2e9, 1e22, 1e300])])
 
 
 def random_array(r: random.Random, t: str, dtypes: str, sizes: dict) -> np.ndarray:
@@ -321,7 +328,7 @@ def random_array(r: random.Random, t: str, dtypes: str, sizes: dict) -> np.ndarr
     choices = [d for d in DTYPES[dtypes][kind] if d != "bool"]
     dtype = np.dtype(choices[0] if len(choices) == 1 else r.choice(choices))
     if kind == "f64[]":
-        values = [r.choice([r.uniform(-100, 100), 0.0, -0.0, 1.0, math.nan, math.inf]) for _ in range(n)]
+        values = [_element(r) for _ in range(n)]
         array = np.array(values, dtype=np.float64).astype(dtype).reshape(shape)
     elif dtype == np.bool_:
         array = np.array([r.random() < 0.5 for _ in range(n)], dtype=dtype).reshape(shape)
