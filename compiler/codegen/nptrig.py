@@ -6,8 +6,9 @@ with a vector variant as wide as the host's vector registers, named in the scala
 ``vector-function-abi-variant`` attribute: the loop vectorizer calls a variant
 for each vector of elements (LLVM's ``VFABI``; the variant is listed in
 ``llvm.compiler.used`` so that nothing removes it before the vectorizer has
-looked).  The scalar function is ``noinline``: inlined, its branch would keep
-the loop from being vectorized.
+looked).  The scalar function is ``noinline`` (inlined, the vectorizer would
+not see its call), and calls the variant for one lane; both functions' variants
+call one core that computes both.
 
 Semantics.  NumPy's ``np.sin`` of float64 is the C library's on this platform;
 this one is the algorithm of FreeBSD's ``msun`` (fdlibm), whose error is below
@@ -15,7 +16,7 @@ one unit in the last place (ulp): ``tests/compiler/test_nptrig.py`` measures it
 against 60-digit ``decimal`` values (at worst 0.70 ulp for ``sin``, 0.65 for
 ``cos``), and the results differ from the C library's in the last bit for about
 two results in a hundred.  ``math.sin`` and ``math.cos`` keep the C library's functions, which is what CPython calls.  Where
-``|x| >= 2**20 * pi / 2``, and for infinities and NaN, each of these calls the C
+``|x| >= 2**20 * pi / 2``, and for infinities and NaN, the core calls the C
 library itself (those need a reduction by more bits of ``pi / 2`` than three:
 Payne and Hanek's), so those results are NumPy's to the bit: NaN for
 infinities, without NumPy's warning.  A ``float32`` argument is computed in
@@ -123,28 +124,23 @@ def np_trig(module: lir.Module, libm: Callable[[str], lir.Function], b: lir.IRBu
 
 
 def _function(module: lir.Module, libm: Callable[[str], lir.Function], fn: str) -> lir.Function:
-    """The module's scalar function for ``fn``, made with its vector variant on first use."""
+    """The module's scalar function for ``fn``, added with its vector variant (and their
+    common core) on first use."""
     name = f"pyjit_runtime.np_{fn}"
     scalar = module.globals.get(name)
     if scalar is not None:
         return scalar
     lanes = host_lanes()
-    variant = _vector_variant(module, libm(fn), fn, f"{name}.v{lanes}", lanes)
-    _keep(module, variant)
-    scalar = lir.Function(module, lir.FunctionType(_DOUBLE, [_DOUBLE]), name)
-    scalar.attributes = _MappedAttributes(f"_ZGV_LLVM_N{lanes}v_{name}({variant.name})")
-    _private(scalar)
-    scalar.attributes.add("noinline")
-    b = lir.IRBuilder(scalar.append_basic_block("entry"))
-    x = scalar.args[0]
-    fast, slow = scalar.append_basic_block("fast"), scalar.append_basic_block("slow")
-    magnitude = b.bitcast(b.and_(b.bitcast(x, _I64), _I64(0x7FFFFFFFFFFFFFFF)), _DOUBLE)
-    b.cbranch(b.fcmp_ordered("<", magnitude, _DOUBLE(LIMIT)), fast, slow)
-    b.position_at_end(fast)
-    b.ret(_Emitter(b, None).trig(fn, x))
-    b.position_at_end(slow)
-    b.ret(b.call(libm(fn), [x]))
-    return scalar
+    core_text, texts = definitions(lanes)
+    vector = lir.VectorType(_DOUBLE, lanes)
+    if module.globals.get(_core_name(lanes)) is None:
+        for c_function in ("sin", "cos"):   # the core calls them: declared as the lowering declares them
+            libm(c_function)
+        _Rendered(module, lir.FunctionType(lir.LiteralStructType([vector, vector]), [vector]), _core_name(lanes),
+                  core_text)
+    scalar_text, variant_text = texts[fn]
+    _keep(module, _Rendered(module, lir.FunctionType(vector, [vector]), f"{name}.v{lanes}", variant_text))
+    return _Rendered(module, lir.FunctionType(_DOUBLE, [_DOUBLE]), name, scalar_text)
 
 
 @functools.cache
@@ -155,27 +151,88 @@ def host_lanes() -> int:
     return host_vector_bits() // 64
 
 
-def _vector_variant(module: lir.Module, c_function: lir.Function, fn: str, name: str, lanes: int) -> lir.Function:
-    """``fn`` on ``lanes`` doubles: every lane computed as the scalar function's fast path,
-    then, where any lane is beyond it, those lanes by the C library."""
+def _core_name(lanes: int) -> str:
+    return f"pyjit_runtime.np_sincos.v{lanes}"
+
+
+@functools.cache
+def definitions(lanes: int) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The LLVM IR of the core (``sin`` and ``cos`` of ``lanes`` doubles) and, by function,
+    of the scalar function and of its vector variant, made once per process (the same text in
+    every module: they refer to no global but each other and the C library's functions, and
+    carry no metadata).
+
+    One core serves both functions, so that a module with both has one body for LLVM to
+    compile, not two (the kernels of both are computed for either anyway: the quadrant picks
+    one).  The variant takes its half of the core's result; the scalar function calls the
+    variant with its argument in every lane and takes lane 0, so a vector loop's elements and
+    the scalar loop's after it are computed alike, to the bit."""
+    module = lir.Module()
+    libm = {fn: lir.Function(module, lir.FunctionType(_DOUBLE, [_DOUBLE]), fn) for fn in ("sin", "cos")}
+    core = _core(module, libm, lanes)
+    texts = {}
+    for index, fn in enumerate(("sin", "cos")):
+        name = f"pyjit_runtime.np_{fn}"
+        variant = lir.Function(module, lir.FunctionType(core.args[0].type, [core.args[0].type]), f"{name}.v{lanes}")
+        _private(variant)
+        b = lir.IRBuilder(variant.append_basic_block("entry"))
+        b.ret(b.extract_value(b.call(core, [variant.args[0]]), index))
+        scalar = lir.Function(module, lir.FunctionType(_DOUBLE, [_DOUBLE]), name)
+        scalar.attributes = _MappedAttributes(f"_ZGV_LLVM_N{lanes}v_{name}({variant.name})")
+        _private(scalar)
+        scalar.attributes.add("noinline")
+        b = lir.IRBuilder(scalar.append_basic_block("entry"))
+        every_lane = b.insert_element(lir.Constant(core.args[0].type, None), scalar.args[0], _I64(0))
+        every_lane = b.shuffle_vector(every_lane, every_lane,
+                                      lir.Constant(lir.VectorType(lir.IntType(32), lanes), [0] * lanes))
+        b.ret(b.extract_element(b.call(variant, [every_lane]), _I64(0)))
+        texts[fn] = (str(scalar), str(variant))
+    return str(core), texts
+
+
+class _Rendered(lir.Function):
+    """A function whose definition is LLVM IR text made beforehand (:func:`definitions`)."""
+
+    def __init__(self, module: lir.Module, ftype: lir.FunctionType, name: str, text: str):
+        super().__init__(module, ftype, name)
+        self.text = text
+
+    def descr(self, buf: list[str]) -> None:
+        buf.append(self.text)
+
+
+def _core(module: lir.Module, libm: dict[str, lir.Function], lanes: int) -> lir.Function:
+    """``sin`` and ``cos`` of ``lanes`` doubles: every lane computed by the reduction and the
+    kernels, then, where any lane is beyond their range, those lanes by the C library (a
+    branch with no weights: a weight is metadata, numbered in the module).  ``noinline``: its
+    callers stay small."""
     vector = lir.VectorType(_DOUBLE, lanes)
-    function = lir.Function(module, lir.FunctionType(vector, [vector]), name)
+    pair = lir.LiteralStructType([vector, vector])
+    function = lir.Function(module, lir.FunctionType(pair, [vector]), _core_name(lanes))
     _private(function)
+    function.attributes.add("noinline")
     b = lir.IRBuilder(function.append_basic_block("entry"))
     x = function.args[0]
     emit = _Emitter(b, lanes)
-    fast = emit.trig(fn, x)
+    fast = emit.sin_cos(x)
     magnitude = b.bitcast(b.and_(b.bitcast(x, emit.int_type), emit.integer(0x7FFFFFFFFFFFFFFF)), vector)
     slow_lanes = b.fcmp_unordered(">=", magnitude, emit.float(LIMIT))
     any_slow = b.icmp_unsigned("!=", b.bitcast(slow_lanes, lir.IntType(lanes)), lir.IntType(lanes)(0))
-    with b.if_then(any_slow, likely=False):
-        by_c_library = fast
-        for lane in range(lanes):
-            element = b.call(c_function, [b.extract_element(x, _I64(lane))])
-            by_c_library = b.insert_element(by_c_library, element, _I64(lane))
-        b.ret(b.select(slow_lanes, by_c_library, fast))
-    b.ret(fast)
+    with b.if_then(any_slow):
+        corrected = []
+        for fn, computed in zip(("sin", "cos"), fast):
+            by_c_library = computed
+            for lane in range(lanes):
+                element = b.call(libm[fn], [b.extract_element(x, _I64(lane))])
+                by_c_library = b.insert_element(by_c_library, element, _I64(lane))
+            corrected.append(b.select(slow_lanes, by_c_library, computed))
+        b.ret(_pair(b, pair, corrected))
+    b.ret(_pair(b, pair, fast))
     return function
+
+
+def _pair(b: lir.IRBuilder, pair: lir.LiteralStructType, values: list[lir.Value]) -> lir.Value:
+    return b.insert_value(b.insert_value(lir.Constant(pair, None), values[0], 0), values[1], 1)
 
 
 def _private(function: lir.Function) -> None:
@@ -212,20 +269,18 @@ class _MappedAttributes(lir.values.FunctionAttributes):
 
 
 class _Emitter:
-    """Emits the reduction and the kernels at ``b`` on doubles (``lanes`` None) or on vectors
-    of ``lanes`` doubles, with the same operations in the same order either way: a lane of a
-    vector variant gives the scalar function's result to the bit."""
+    """Emits the reduction and the kernels at ``b`` on vectors of ``lanes`` doubles."""
 
-    def __init__(self, b: lir.IRBuilder, lanes: int | None):
+    def __init__(self, b: lir.IRBuilder, lanes: int):
         self.b, self.lanes = b, lanes
-        self.float_type = _DOUBLE if lanes is None else lir.VectorType(_DOUBLE, lanes)
-        self.int_type = _I64 if lanes is None else lir.VectorType(_I64, lanes)
+        self.float_type = lir.VectorType(_DOUBLE, lanes)
+        self.int_type = lir.VectorType(_I64, lanes)
 
     def float(self, v: float) -> lir.Constant:
-        return _DOUBLE(v) if self.lanes is None else lir.Constant(self.float_type, [_DOUBLE(v)] * self.lanes)
+        return lir.Constant(self.float_type, [_DOUBLE(v)] * self.lanes)
 
     def integer(self, v: int) -> lir.Constant:
-        return _I64(v) if self.lanes is None else lir.Constant(self.int_type, [_I64(v)] * self.lanes)
+        return lir.Constant(self.int_type, [_I64(v)] * self.lanes)
 
     def add(self, x: lir.Value, y: lir.Value) -> lir.Value:
         return self.b.fadd(x, y)
@@ -241,25 +296,24 @@ class _Emitter:
         b = self.b
         return b.and_(b.lshr(b.bitcast(x, self.int_type), self.integer(52)), self.integer(0x7FF))
 
-    def trig(self, fn: str, x: lir.Value) -> lir.Value:
-        """``sin(x)`` or ``cos(x)`` for ``|x| < LIMIT`` (see the module docstring)."""
+    def sin_cos(self, x: lir.Value) -> tuple[lir.Value, lir.Value]:
+        """``sin(x)`` and ``cos(x)`` for ``|x| < LIMIT`` (see the module docstring)."""
         b, c = self.b, self.float
         y0, y1, n = self.reduce(x)
         s, co = self.kernel_sin(y0, y1), self.kernel_cos(y0, y1)
-        if fn == "sin":
-            # fdlibm's sin of |x| <= pi/4 is __kernel_sin(x, 0, 0), the other form of the kernel
-            magnitude = b.bitcast(b.and_(b.bitcast(x, self.int_type), self.integer(0x7FFFFFFFFFFFFFFF)),
-                                  self.float_type)
-            s = b.select(b.fcmp_ordered("<=", magnitude, c(QUARTER)), self.kernel_sin_unreduced(x), s)
-            s = b.select(b.fcmp_ordered("<", magnitude, c(TINY)), x, s)   # and x itself below 2**-26
         odd = b.icmp_signed("!=", b.and_(n, self.integer(1)), self.integer(0))
-        if fn == "sin":
-            value = b.select(odd, co, s)
-            negative = b.and_(n, self.integer(2))
-        else:
-            value = b.select(odd, s, co)
-            negative = b.and_(b.add(n, self.integer(1)), self.integer(2))
-        return b.select(b.icmp_signed("!=", negative, self.integer(0)), b.fneg(value), value)
+        sine = self._negated_if(b.and_(n, self.integer(2)), b.select(odd, co, s))
+        cosine = self._negated_if(b.and_(b.add(n, self.integer(1)), self.integer(2)), b.select(odd, s, co))
+        # fdlibm's sin of |x| up to about pi/4 is __kernel_sin(x, 0, 0), the other form of the
+        # kernel, unreduced (n is 1 for the last few of those arguments), and x below 2**-26
+        magnitude = b.bitcast(b.and_(b.bitcast(x, self.int_type), self.integer(0x7FFFFFFFFFFFFFFF)),
+                              self.float_type)
+        unreduced = b.select(b.fcmp_ordered("<", magnitude, c(TINY)), x, self.kernel_sin_unreduced(x))
+        return b.select(b.fcmp_ordered("<=", magnitude, c(QUARTER)), unreduced, sine), cosine
+
+    def _negated_if(self, bit: lir.Value, value: lir.Value) -> lir.Value:
+        b = self.b
+        return b.select(b.icmp_signed("!=", bit, self.integer(0)), b.fneg(value), value)
 
     def reduce(self, x: lir.Value) -> tuple[lir.Value, lir.Value, lir.Value]:
         """``(y0, y1, n)``: ``x - n * pi / 2 = y0 + y1`` (``__ieee754_rem_pio2``'s medium case)."""
