@@ -458,7 +458,7 @@ def _build_table() -> dict[Any, Callable]:
         np.trace: _always(trace), np.tril: _always(_triangle(True)), np.triu: _always(_triangle(False)),
         np.finfo: _machine_limits(np.finfo), np.iinfo: _machine_limits(np.iinfo),
     }
-    for name, fn in (("sqrt", "sqrt"), ("exp", "np.exp"), ("log", "log"), ("log1p", "log1p"), ("expm1", "expm1"),
+    for name, fn in (("sqrt", "sqrt"), ("exp", "np.exp"), ("log", "np.log"), ("log1p", "log1p"), ("expm1", "expm1"),
                      ("sin", "np.sin"), ("cos", "np.cos"), ("tan", "tan"), ("arcsin", "asin"), ("arccos", "acos"),
                      ("arctan", "atan"), ("sinh", "sinh"), ("cosh", "cosh"), ("tanh", "tanh"),
                      ("log2", "log2"), ("log10", "log10"), ("exp2", "exp2"), ("cbrt", "cbrt")):

@@ -12,6 +12,7 @@ Semantics (those of the op docstrings in ``ir.ops.math`` and ``ir.ops.complex``)
   (the declarations: ``core._ModuleLowering.call_math``);
 * ``np.exp`` is not a call but code of our own (:mod:`.npexp`): LLVM vectorizes the
   loops that hold it, as NumPy's own ``np.exp`` is vector code;
+* ``np.log`` is straight-line code of our own too (:mod:`.nplog`);
 * ``np.sin`` and ``np.cos`` call functions of our own with vector variants
   (:mod:`.nptrig`), so LLVM vectorizes the loops that hold them too.
 """
@@ -24,10 +25,11 @@ from ir.ops.math import FloatTestOp, Math2Op, MathOp
 from ir.types import FloatType
 
 from .core import _FunctionLowering, _complex, _fconst, _lowers, _parts
+from .npexp import np_exp
+from .nplog import np_log
+from .nptrig import np_trig
 
 _DOUBLE = lir.DoubleType()
-from .npexp import np_exp
-from .nptrig import np_trig
 
 
 @_lowers(MathOp)
@@ -35,6 +37,8 @@ def _math(self: _FunctionLowering, op: MathOp) -> lir.Value:
     x = self.value(op.operand(0))
     if op.fn == "np.exp":
         return np_exp(self.module.llvm, self.b, x)
+    if op.fn == "np.log":
+        return np_log(self.b, x)
     if op.fn in ("np.sin", "np.cos"):
         return np_trig(self.module.llvm, lambda name: self.module.libm(name, _DOUBLE), self.b, op.fn[3:], x)
     return self.module.call_math(self.b, op.fn, x)

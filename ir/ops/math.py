@@ -5,9 +5,9 @@ ops compute the C library function; Python's domain and range errors
 (``ValueError: math domain error``, ``OverflowError: math range error``) are
 checked by the frontend with ``raise_if`` ops around them.  The predicates
 ``isnan``/``isinf``/``isfinite`` have their own op giving a ``bool``.
-``np.exp``, ``np.sin`` and ``np.cos`` are NumPy's (of floats), which need not be
-the C library's in the last bit: the code generator makes them code that vector
-loops can hold; ``exp``, ``sin`` and ``cos`` are ``math``'s, the C library's.
+``np.exp``, ``np.log``, ``np.sin`` and ``np.cos`` are NumPy's (of floats), which need
+not be the C library's in the last bit: the code generator makes them code that
+vector loops can hold; ``exp``, ``log``, ``sin`` and ``cos`` are ``math``'s, the C library's.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _ieee_remainder(x: float, y: float) -> float:
 
 UNARY_MATH: dict[str, Callable[[float], float]] = {
     "sqrt": _numpy("sqrt"), "exp": _numpy("exp"), "np.exp": _numpy("exp"), "expm1": _numpy("expm1"),
-    "log": _numpy("log"),
+    "log": _numpy("log"), "np.log": _numpy("log"),
     "log2": _numpy("log2"), "log10": _numpy("log10"), "log1p": _numpy("log1p"),
     "sin": _numpy("sin"), "cos": _numpy("cos"), "np.sin": _numpy("sin"), "np.cos": _numpy("cos"),
     "tan": _numpy("tan"),
