@@ -47,6 +47,7 @@ COEFFICIENTS = tuple(_word(h, l) for h, l in (
     (0x3FE55555, 0x55555593), (0x3FD99999, 0x9997FA04), (0x3FD24924, 0x94229359), (0x3FCC71C5, 0x1D8E78AF),
     (0x3FC74664, 0x96CB03DE), (0x3FC39A09, 0xD078C69F), (0x3FC2F112, 0xDF3E5244)))
 _TWO54 = 2.0 ** 54
+_LEAST_NORMAL = 2.0 ** -1022
 
 
 def np_log(b: lir.IRBuilder, x: lir.Value) -> lir.Value:
@@ -62,17 +63,18 @@ def np_log(b: lir.IRBuilder, x: lir.Value) -> lir.Value:
         return _I64(v)
 
     add, sub, mul = b.fadd, b.fsub, b.fmul
-    subnormal = b.icmp_signed("<", b.ashr(b.bitcast(x, _I64), i(32)), i(0x00100000))
+    # below the least normal number (and not positive: those results are selected at the end)
+    subnormal = b.fcmp_ordered("<", x, c(_LEAST_NORMAL))
     scaled = b.select(subnormal, mul(x, c(_TWO54)), x)
     bits = b.bitcast(scaled, _I64)
-    high = b.ashr(bits, i(32))
+    high = b.lshr(bits, i(32))   # logical shifts and 32-bit conversions: AVX2 has no 64-bit arithmetic ones
     mantissa_high = b.and_(high, i(0x000FFFFF))
     half = b.and_(b.add(mantissa_high, i(0x95F64)), i(0x100000))   # 1 + f at or above sqrt(2): halve it
     k = b.add(b.add(b.select(subnormal, i(-54), i(0)), b.sub(b.lshr(high, i(20)), i(1023))), b.lshr(half, i(20)))
     normalized = b.or_(b.shl(b.or_(mantissa_high, b.xor(half, i(0x3FF00000))), i(32)),
                        b.and_(bits, i(0xFFFFFFFF)))
     f = sub(b.bitcast(normalized, _DOUBLE), c(1.0))
-    dk = b.sitofp(k, _DOUBLE)
+    dk = b.sitofp(b.trunc(k, lir.IntType(32)), _DOUBLE)   # -1077 <= k <= 1024
     hi, lo = mul(dk, c(LN2_HI)), mul(dk, c(LN2_LO))
 
     # |f| < 2**-20: log(1 + f) = f - f*f*(1/2 - f/3)
