@@ -38,9 +38,10 @@ inf (NaN passes through: both comparisons are false for it).
 from __future__ import annotations
 
 import functools
-import struct
 
 import llvmlite.ir as lir
+
+from .floatbits import bits_of, truncated
 
 #: table entries: ``2**(j / N)`` for ``j`` in ``range(N)``
 N = 128
@@ -61,7 +62,7 @@ def constants() -> tuple[float, float, float, tuple[float, ...]]:
     context = Context(prec=50)
     ln2 = context.ln(Decimal(2))
     step = context.divide(ln2, N)
-    step_hi = _truncate(float(step), 35)
+    step_hi = truncated(float(step), 35)
     step_lo = float(context.subtract(step, Decimal(step_hi)))
     root = context.exp(step)   # 2**(1/N); its powers by multiplication keep 45 digits and more
     table: list[float] = []
@@ -71,13 +72,6 @@ def constants() -> tuple[float, float, float, tuple[float, ...]]:
         table += [hi, float(context.subtract(exact, Decimal(hi)))]
         exact = context.multiply(exact, root)
     return float(context.divide(N, ln2)), step_hi, step_lo, tuple(table)
-
-
-def _truncate(x: float, bits: int) -> float:
-    """``x`` with its significand cut to its first ``bits`` bits."""
-    (pattern,) = struct.unpack("<q", struct.pack("<d", x))
-    (cut,) = struct.unpack("<d", struct.pack("<q", pattern & ~((1 << (53 - bits)) - 1)))
-    return cut
 
 
 def np_exp(module: lir.Module, b: lir.IRBuilder, x: lir.Value) -> lir.Value:
@@ -92,7 +86,7 @@ def np_exp(module: lir.Module, b: lir.IRBuilder, x: lir.Value) -> lir.Value:
     x = b.select(b.fcmp_ordered(">", x, _const(HIGH)), _const(HIGH), x)
     x = b.select(b.fcmp_ordered("<", x, _const(LOW)), _const(LOW), x)
     shifted = b.fadd(b.fmul(x, _const(inv_step)), _const(_SHIFT))
-    k = b.sub(b.bitcast(shifted, _I64), _integer(_bits(_SHIFT)))
+    k = b.sub(b.bitcast(shifted, _I64), _integer(bits_of(_SHIFT)))
     kd = b.fsub(shifted, _const(_SHIFT))
     r = b.fsub(b.fsub(x, b.fmul(kd, _const(step_hi))), b.fmul(kd, _const(step_lo)))
 
@@ -132,10 +126,6 @@ def _const(v: float) -> lir.Constant:
 
 def _integer(v: int) -> lir.Constant:
     return lir.Constant(_I64, v)
-
-
-def _bits(v: float) -> int:
-    return struct.unpack("<q", struct.pack("<d", v))[0]
 
 
 def _power_of_two(b: lir.IRBuilder, e: lir.Value) -> lir.Value:

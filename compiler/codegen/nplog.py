@@ -28,22 +28,17 @@ are the general ones with ``k = 0`` to the bit, so there is one of each.
 """
 from __future__ import annotations
 
-import struct
-
 import llvmlite.ir as lir
+
+from .floatbits import from_words
 
 _DOUBLE, _I64 = lir.DoubleType(), lir.IntType(64)
 
 
-def _word(high: int, low: int) -> float:
-    """The double of the two 32-bit words (fdlibm writes its constants so)."""
-    return struct.unpack("<d", struct.pack("<Q", (high << 32) | low))[0]
-
-
 #: ``ln 2`` in two parts: ``LN2_HI`` of 32 significant bits, ``LN2_LO`` the rest
-LN2_HI, LN2_LO = _word(0x3FE62E42, 0xFEE00000), _word(0x3DEA39EF, 0x35793C76)
+LN2_HI, LN2_LO = from_words(0x3FE62E42, 0xFEE00000), from_words(0x3DEA39EF, 0x35793C76)
 #: fdlibm's ``Lg1`` .. ``Lg7``
-COEFFICIENTS = tuple(_word(h, l) for h, l in (
+COEFFICIENTS = tuple(from_words(h, l) for h, l in (
     (0x3FE55555, 0x55555593), (0x3FD99999, 0x9997FA04), (0x3FD24924, 0x94229359), (0x3FCC71C5, 0x1D8E78AF),
     (0x3FC74664, 0x96CB03DE), (0x3FC39A09, 0xD078C69F), (0x3FC2F112, 0xDF3E5244)))
 _TWO54 = 2.0 ** 54

@@ -41,22 +41,18 @@ The method, for ``|x| < 2**20 * pi / 2``:
 from __future__ import annotations
 
 import functools
-import struct
 from typing import Any, Callable
 
 import llvmlite.ir as lir
 
-def _word(high: int, low: int) -> float:
-    """The double of the two 32-bit words (fdlibm writes its constants so)."""
-    return struct.unpack("<d", struct.pack("<Q", (high << 32) | low))[0]
-
+from .floatbits import from_words, truncated
 
 #: the arguments at and beyond this magnitude (and NaN) go to the C library:
 #: fdlibm's bound for its reduction in three parts, ``0x413921fb`` in the high word
-LIMIT = _word(0x413921FB, 0)
+LIMIT = from_words(0x413921FB, 0)
 #: ``|x|`` up to this (high word ``0x3fe921fb``, about ``pi / 4``) is not reduced:
 #: fdlibm's ``sin`` of it is ``__kernel_sin(x, 0, 0)``
-QUARTER = _word(0x3FE921FB, 0xFFFFFFFF)
+QUARTER = from_words(0x3FE921FB, 0xFFFFFFFF)
 #: below this, fdlibm's ``sin(x)`` is ``x`` (so ``sin(-0.0)`` is ``-0.0``)
 TINY = 2.0 ** -26
 _SHIFT = float.fromhex("0x1.8p52")
@@ -65,10 +61,10 @@ _USED = "llvm.compiler.used"
 
 
 #: fdlibm's ``__kernel_sin`` coefficients (S1..S6) and ``__kernel_cos``'s (C1..C6), by their bits
-SIN_COEFFICIENTS = tuple(_word(h, l) for h, l in (
+SIN_COEFFICIENTS = tuple(from_words(h, l) for h, l in (
     (0xBFC55555, 0x55555549), (0x3F811111, 0x1110F8A6), (0xBF2A01A0, 0x19C161D5),
     (0x3EC71DE3, 0x57B1FE7D), (0xBE5AE5E6, 0x8A2B9CEB), (0x3DE5D93A, 0x5ACFD57C)))
-COS_COEFFICIENTS = tuple(_word(h, l) for h, l in (
+COS_COEFFICIENTS = tuple(from_words(h, l) for h, l in (
     (0x3FA55555, 0x5555554C), (0xBF56C16C, 0x16C15177), (0x3EFA01A0, 0x19CB1590),
     (0xBE927E4F, 0x809C52AD), (0x3E21EE9E, 0xBDB4B1C4), (0xBDA8FAE9, 0xBE8838D4)))
 
@@ -86,7 +82,7 @@ def reduction_constants() -> tuple[float, ...]:
     parts: list[float] = [float(context.divide(1, half_pi))]
     rest = half_pi
     for _ in range(3):
-        part = _truncate(float(rest), 33)
+        part = truncated(float(rest), 33)
         rest = context.subtract(rest, Decimal(part))
         parts += [part, float(rest)]
     return tuple(parts)
@@ -105,13 +101,6 @@ def _pi(context: Any) -> Any:
         return total
 
     return context.subtract(context.multiply(16, atan_of_inverse(5)), context.multiply(4, atan_of_inverse(239)))
-
-
-def _truncate(x: float, bits: int) -> float:
-    """``x`` with its significand cut to its first ``bits`` bits."""
-    (pattern,) = struct.unpack("<q", struct.pack("<d", x))
-    (cut,) = struct.unpack("<d", struct.pack("<q", pattern & ~((1 << (53 - bits)) - 1)))
-    return cut
 
 
 def np_trig(module: lir.Module, libm: Callable[[str], lir.Function], b: lir.IRBuilder, fn: str,
