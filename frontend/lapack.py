@@ -36,6 +36,7 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.dtypes import to_dtype
 from ir.ops.linalg import LinalgLapackOp, lapack_signature
+from ir.ops.math import MathOp
 from ir.types import BoolType, ComplexType, FloatType, IntType, c64, c128, f32, f64, i8, i32, i64
 
 from . import arith, arrays, numpy_api, pylapack, wholearray
@@ -536,9 +537,19 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
             wholearray.astype(s, real_t, copy=False))
 
 
+def _c_function(fn: str) -> Any:
+    """The staged ``pylapack.c_log`` or ``c_exp``: the C library's ``fn`` of a float (``logf``
+    of a float32, as NumPy's float32 routines), the ``math`` op ``fn`` without ``math``'s checks."""
+    def staged(x: Any) -> Symbolic:
+        if not (isinstance(x, Symbolic) and isinstance(x.type, FloatType)):
+            x = arith.cast(x, f64)
+        return _tr().emit_value(MathOp(fn, x.value))
+    return staged
+
+
 #: the NumPy functions of this module
 FUNCTIONS = {np.linalg.det: det, np.linalg.cholesky: cholesky, np.linalg.qr: qr, np.linalg.eigh: eigh,
              np.linalg.eigvalsh: eigvalsh, np.linalg.svd: svd, np.linalg.lstsq: lstsq,
              np.linalg.eig: eig, np.linalg.eigvals: eigvals, np.linalg.slogdet: slogdet,
              np.linalg.svdvals: svdvals, np.linalg.pinv: pinv, np.linalg.matrix_rank: matrix_rank,
-             pylapack.lapack: call}
+             pylapack.lapack: call, pylapack.c_log: _c_function("log"), pylapack.c_exp: _c_function("exp")}

@@ -22,23 +22,35 @@ def lapack(routine, *args):
     raise NotImplementedError("linalg.lapack is emitted while tracing")
 
 
+def c_log(x):
+    """The C library's ``log`` of the float ``x`` (``umath_linalg``'s ``npy_log``): IEEE's
+    results, no exception, and not ``np.log``, which compiled code computes its own way
+    (``compiler.codegen.nplog``).  Compiled code only (``frontend.lapack``)."""
+    raise NotImplementedError("c_log is emitted while tracing")
+
+
+def c_exp(x):
+    """The C library's ``exp`` of the float ``x`` (``npy_exp``), as :func:`c_log`."""
+    raise NotImplementedError("c_exp is emitted while tracing")
+
+
 def _count(work):
     """A workspace size LAPACK reported in ``work[0]`` (the real part), as an int."""
     return int(work[0].real)
 
 
 def det_real(lu, ipiv):
-    """``det`` of the matrix ``lu`` holds: NumPy's ``sign * exp(logdet)`` of :func:`slogdet_real`
+    """``det`` of the matrix ``lu`` holds: NumPy's ``sign * npy_exp(logdet)`` of :func:`slogdet_real`
     (``0.0`` for a singular matrix: sign 0 times ``exp(-inf)``)."""
     sign, logdet = slogdet_real(lu, ipiv)
-    return sign * np.exp(logdet)
+    return sign * c_exp(logdet)
 
 
 def det_complex(lu, ipiv):
     """``det_real`` for complex matrices: the sign of :func:`slogdet_complex` times
     ``exp(logdet)``, multiplied out as NumPy's ``mult`` does."""
     sign, logdet = slogdet_complex(lu, ipiv)
-    e = np.exp(logdet)
+    e = c_exp(logdet)
     return complex(sign.real * e - sign.imag * 0.0, sign.real * 0.0 + sign.imag * e)
 
 
@@ -66,7 +78,7 @@ def slogdet_real(lu, ipiv):
             if d < 0.0:
                 sign = -sign
                 d = -d
-            logdet += np.log(d)
+            logdet += c_log(d)
     return sign, logdet
 
 
@@ -89,7 +101,7 @@ def slogdet_complex(lu, ipiv):
             r = sr * er - si * ei
             si = sr * ei + si * er
             sr = r
-            logdet += np.log(ad)
+            logdet += c_log(ad)
     return complex(sr, si), logdet
 
 
