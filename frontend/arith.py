@@ -325,7 +325,10 @@ def _python_ints_fit(t: Type, *operands: tuple[Any, Type, bool]) -> None:
 
 def check_int_fits(value: Any, t: IntType) -> None:
     """Raise NumPy's ``OverflowError`` (at run time, on the path) if the integer ``value``
-    is outside the integer type ``t``."""
+    is outside the integer type ``t`` (no check for a value whose type ``t`` holds)."""
+    vt = type_of(value)
+    if isinstance(vt, (IntType, BoolType)) and _holds(t, vt):
+        return
     if t != i64 and isinstance(value, Symbolic) and value.type == IntType(64, False):
         # NumPy converts through a C long first: a uint64 above its range fails there
         raise_if(compare(">", value, i64.max), "OverflowError", "Python int too large to convert to C long")
@@ -334,6 +337,15 @@ def check_int_fits(value: Any, t: IntType) -> None:
         message = "Python int too large to convert to C long" if t == i64 else \
             f"Python integer {{}} out of bounds for {to_dtype(t).name}"
         raise_if(outside, "OverflowError", message, *([] if t == i64 else [positive(value)]))
+
+
+def _holds(t: IntType, vt: Type) -> bool:
+    """Whether every value of the integer or bool type ``vt`` is one of ``t``'s."""
+    if isinstance(vt, BoolType):
+        return True
+    if vt.signed == t.signed:
+        return vt.bits <= t.bits
+    return not vt.signed and vt.bits < t.bits
 
 
 def numpy_complex_divide(a: Symbolic, b: Symbolic) -> Symbolic:

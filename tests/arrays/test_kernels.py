@@ -30,6 +30,7 @@ import functools
 import numpy as np
 import pytest
 
+from compiler import compile
 from tests.long import LONG
 
 from tests.e2e.support import OPT_LEVELS, CompiledCache
@@ -460,6 +461,23 @@ def test_storing_an_integer_out_of_a_signed_arrays_range_raises_as_numpy_does(op
         make = functools.partial(_args, functools.partial(_convertible, src, dst, False),
                                  functools.partial(np.zeros, 29, dst))
         assert_matches_cpython(K.store_converts, compiled(K.store_converts, opt), make, K)
+
+
+def _store_element(dst, src):
+    for i in range(src.shape[0]):
+        dst[i] = src[i]
+
+
+@pytest.mark.parametrize("src, dst", [("int8", "int8"), ("uint8", "int16"), ("int32", "int64"), ("bool", "int8")])
+def test_storing_an_integer_the_array_holds_needs_no_range_check(src, dst):
+    """A value whose type the array's dtype holds is stored without NumPy's range check
+    (``OverflowError``), which could never fire: the loop has no check left to keep it scalar."""
+    source = np.arange(-3, 5).astype(src)
+    out = np.zeros(8, dst)
+    fn = compile(_store_element)
+    fn(out, source)
+    assert (out == source.astype(dst)).all()
+    assert "OverflowError" not in fn.inspect_ir()
 
 
 @pytest.mark.parametrize("opt", OPT_LEVELS)

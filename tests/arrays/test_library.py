@@ -611,6 +611,22 @@ def test_histogram_bins_where_the_first_guess_is_close(a, bins):
     check(histogram_weighted, a, bins, np.linspace(-1.0, 1.0, a.size))
 
 
+def test_histogram_estimates_where_rounding_of_the_edges_matters():
+    """Data far from zero for their spread (the edges rounded by up to a bin), many bins and
+    few, values on the edges and beside them: compiled code's estimated bins (vector code,
+    ``searching.estimated_bins``) and its exact path agree with NumPy's bins."""
+    rng = np.random.default_rng(11)
+    for offset in (0.0, 1e3, 1e6, 1e9, 1e12, 1e15):
+        for bins in (1, 7, 50, 1000):
+            spread = rng.standard_normal(2000) * rng.choice([1e-3, 1.0, 40.0])
+            a = offset + spread
+            edges = np.linspace(a.min(), a.max(), bins + 1)
+            beside = np.concatenate([a, edges[1:-1], np.nextafter(edges[1:-1], np.inf), np.nextafter(edges[1:-1], -np.inf)])
+            check(histogram, a, bins)
+            check(histogram, rng.permutation(beside), bins)
+            check(histogram_in_range, a - offset)
+
+
 def from_numbers(x, y):
     return np.array([x, y, 1.0]), np.asarray([x, 2]), np.array([[x, 1], [2, x]]), np.array([x, y], dtype=np.float32)
 
