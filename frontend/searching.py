@@ -311,8 +311,8 @@ def histogram_counts(counts, a, edges, first, last, denom):
     reads what the same store instruction wrote the trip before, and was wrong most of the
     time (a loop of only such increments: 6.2 ms for 600,000 normal floats in 50 bins, 1.6 ms
     with four rows).  ``uniform_bin`` for every element, with its two loads of edges, took
-    3.4 to 3.9 ms for 600,000 normal floats in 50 bins; with ``estimated_bins``, 1.6 to
-    1.7 ms."""
+    3.4 to 3.9 ms for 600,000 normal floats in 50 bins; with ``estimated_bins``, 1.0 to
+    1.1 ms (0.43 ms of it the estimates, 0.45 ms the counting)."""
     nbins = counts.shape[0]
     n = a.shape[0]
     scale = nbins / denom
@@ -365,8 +365,14 @@ def estimated_bins(bins, chunk, first, last, scale, slack, nbins):
         whole = np.floor(y)
         part = y - whole
         near |= inside & (((part <= slack) & (y != 0.0)) | (part >= 1.0 - slack))
-        bins[t] = np.int64(whole) if inside else nbins
+        bins[t] = (np.float64(whole + TWO_52).view(np.int64) - TWO_52_BITS) if inside else nbins
     return near
+
+
+#: a whole float ``w`` in ``[0, 2**52)`` is ``(w + TWO_52).view(np.int64) - TWO_52_BITS``: two
+#: vector instructions, where AVX2 has no conversion of doubles to 64-bit integers (LLVM
+#: converts lane by lane)
+TWO_52, TWO_52_BITS = 2.0 ** 52, 0x4330000000000000
 
 
 def uniform_bin(x, edges, first, denom, scale):
