@@ -144,9 +144,11 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None, we
         bins = arrays.global_array(bins) if bins.ndim else bins[()]
     if wholearray.is_array(bins):
         return _with_density(_histogram_of_edges(a, bins, weights), density)
-    if not isinstance(type_of(bins), IntType):
-        raise _tr().error(UnsupportedError, "np.histogram() takes a number of bins in compiled code (bin edges "
-                                            "are not supported yet)")
+    if isinstance(bins, str):
+        raise _tr().error(UnsupportedError, f"np.histogram(bins={bins!r}): a bin estimator is not supported in "
+                                            "compiled code; pass a number of bins or an array of edges")
+    if not isinstance(type_of(bins), (IntType, BoolType)):
+        raise _tr().error(TypingError, "TypeError: `bins` must be an integer, a string, or an array")
     dtype = a.type.dtype
     if not (isinstance(dtype, IntType) or str(dtype) == "f64"):
         raise _tr().error(UnsupportedError, f"np.histogram() of {to_dtype(dtype)} arrays is not supported in "
@@ -302,7 +304,9 @@ def histogram_counts(counts, a, edges, first, last, denom):
     """NumPy's histogram of the 1-d float64 ``a`` in equal bins: each element between ``first``
     and ``last`` counted in its ``uniform_bin`` (traced).
 
-    Decision: the bins of a chunk of :data:`BIN_CHUNK` elements are computed first, an element
+    Decision: above ``pyarray.ROWS_UP_TO`` bins, each element's bin is counted as it is
+    found (rows of counts would take four times the memory of ``counts``, as ``np.bincount``
+    would not).  Up to that, the bins of a chunk of :data:`BIN_CHUNK` elements are computed first, an element
     outside the edges in an extra bin: by ``estimated_bins`` (vector code) unless it finds an
     element whose bin it cannot tell NumPy's from, then by ``uniform_bin``.  They are then
     counted in four rows of counts, element ``i + j`` of every four in row ``j`` by an
@@ -316,6 +320,12 @@ def histogram_counts(counts, a, edges, first, last, denom):
     nbins = counts.shape[0]
     n = a.shape[0]
     scale = nbins / denom
+    if nbins > pyarray.ROWS_UP_TO:   # no rows of counts: one increment of counts per element
+        for i in range(n):
+            x = a[i]
+            if x >= first and x <= last:
+                counts[uniform_bin(x, edges, first, denom, scale)] += 1
+        return
     magnitude = max(abs(first), abs(last))
     slack = (nbins + 1.0) * 2.0 ** -45 + (2.0 * nbins + magnitude * scale) * 2.0 ** -50
     estimate = scale > 0.0 and slack < 0.25   # an infinite range (scale 0) has no estimate

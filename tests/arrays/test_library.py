@@ -627,6 +627,33 @@ def test_histogram_estimates_where_rounding_of_the_edges_matters():
             check(histogram_in_range, a - offset)
 
 
+def histogram_of_many_bins(a):
+    return np.histogram(a, 5000)
+
+
+def test_histogram_of_more_bins_than_rows_of_counts_hold():
+    """Above ``pyarray.ROWS_UP_TO`` bins each bin is counted as it is found: NumPy's counts."""
+    a = np.random.default_rng(12).standard_normal(20000)
+    check(histogram_of_many_bins, a)
+    check(histogram, a, True)   # bins=True is one bin, as operator.index makes it
+
+
+def histogram_of_a_float_count(a):
+    return np.histogram(a, 2.5)
+
+
+def histogram_estimated(a):
+    return np.histogram(a, "auto")
+
+
+def test_histogram_bins_of_other_types():
+    """A float number of bins is NumPy's TypeError; a bin estimator ("auto") is refused."""
+    with pytest.raises(TypingError, match="TypeError: `bins` must be an integer, a string, or an array"):
+        compile(histogram_of_a_float_count)(np.ones(3))
+    with pytest.raises(UnsupportedError, match="bin estimator"):
+        compile(histogram_estimated)(np.ones(3))
+
+
 def from_numbers(x, y):
     return np.array([x, y, 1.0]), np.asarray([x, 2]), np.array([[x, 1], [2, x]]), np.array([x, y], dtype=np.float32)
 
