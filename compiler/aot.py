@@ -125,6 +125,16 @@ _REFUSED_OPS = {
     "random.call": "it draws from np.random; pass the random numbers in as an array",
     "random.generator": "it uses a np.random.Generator; pass the random numbers in as an array",
 }
+#: the ``py.call``s the compiler itself makes (by the name of their target), what to do instead
+_LIBRARY_CALLS = {
+    "sort": "np.sort() and a.sort() of floats of the default kind have NumPy itself sort data holding both "
+            "-0.0 and 0.0 or NaNs of other bits (the order its SIMD sort leaves such equal elements in); "
+            "pass kind='stable', which compiled code sorts on its own",
+    "argsort": "np.argsort() of the default kind has NumPy itself order the indices of equal elements (the "
+               "order of its SIMD sort); pass kind='stable', which compiled code computes on its own",
+    "list.sort": "sorting a list of floats that may hold NaN calls CPython's sort (its order around NaN); "
+                 "sort a NumPy array instead",
+}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
@@ -365,6 +375,8 @@ def _refuse_ops(module: Any, py_func: Any) -> None:
     code = py_func.__code__
     for op in module.walk():
         why = _REFUSED_OPS.get(op.name)
+        if op.name == "py.call":
+            why = _LIBRARY_CALLS.get(op.target.rpartition("#")[0], why)
         if why is not None:
             loc = op.loc
             where = f"{loc.file}:{loc.line}" if loc is not None and loc.file == code.co_filename \

@@ -251,6 +251,14 @@ def product(a, b):
 
 def fine(x):
     return x + 1.0
+
+
+def ordered(a):
+    return np.sort(a)
+
+
+def order(a):
+    return np.argsort(a)
 '''
 
 
@@ -259,6 +267,8 @@ def fine(x):
     ("lookup: (i64)", r"refused\.py:13: lookup\(\) .*global array in place; pass the array as an argument"),
     ("draw: (i64)", r"refused\.py:16: draw\(\) .*np\.random"),
     ("product: (f64[:, ::1], f64[:, ::1])", r"product\(.*\) calls NumPy's BLAS/LAPACK"),
+    ("ordered: (f64[:])", r"refused\.py:29: ordered\(\) .*np\.sort\(\) .* pass kind='stable'"),
+    ("order: (i64[:])", r"refused\.py:33: order\(\) .*np\.argsort\(\) .* pass kind='stable'"),
     ("fine: (f32)", r"fine\(\) for \(f32\): its arguments take no native call path"),
     ("fine: (f64, f64)", r"has 2 arguments but fine\(\) takes 1"),
     ("fine: f64[(f64)", r"fine: bad signature"),
