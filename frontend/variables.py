@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ir import TypingError
 from ir.types import NoneType, OptionalType, Type, none, optional
 
@@ -138,13 +140,32 @@ def return_value(do_return: Any, retval: Any, always: bool) -> Any:
     return OptionalValue(value, do_return)
 
 
+def _made_arrays(value: Any) -> Any:
+    """``value`` with each NumPy array in it (in tuples too) that NumPy made while tracing, from
+    constants (``np.logspace(0, 2, 3)``, ``np.hanning(5)``), as a new array of its values, made
+    at each call as CPython makes one.  An array of the process itself -- a global's, a closure
+    variable's, a default's -- is refused: CPython returns that very object."""
+    if type(value) is tuple:
+        return tuple(_made_arrays(v) for v in value)
+    if not isinstance(value, np.ndarray) or value.ndim == 0:
+        return value
+    if _tr().outlives_the_trace(value):
+        raise _tr().error(TypingError, "the function returns an array of the process itself (a global, a "
+                                       "closure variable or a default), which CPython returns as that very "
+                                       "object; return a copy (.copy()) or pass the array in as an argument")
+    from .arrays import global_array   # both above this layer
+    from .numpy_api import copy
+
+    return copy(global_array(value))
+
+
 def function_result(result: Any) -> Any:
     """What the traced function returned, with its variables loaded."""
     if is_undefined(result):
         return None
     from .strings import as_value
 
-    result = as_value(load(result))
+    result = _made_arrays(as_value(load(result)))
     _check_int_constants(result)
     if type_of(result) is None:
         raise _tr().error(TypingError, f"the function returns a {describe(result)}, which compiled code "

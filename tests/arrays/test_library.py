@@ -324,6 +324,37 @@ def test_writing_to_an_array_of_the_module_is_refused():
         compile(write_to_table)(1)
 
 
+def made_while_compiling(a):
+    return np.logspace(0, 2, 3), np.eye(3).T, a, np.hanning(4).astype(np.float32)
+
+
+def returns_the_table(a):
+    return TABLE
+
+
+def returns_the_table_in_a_tuple(a):
+    return a, GRID
+
+
+def test_an_array_numpy_made_from_constants_is_returned_as_a_new_array_each_call():
+    """What NumPy computed while compiling (NumPy's functions of constants) is returned as a
+    new array of its values, dtype and memory order, at every call (CPython makes one per call)."""
+    check(made_while_compiling, np.ones(2))
+    f = compile(made_while_compiling)
+    first, second = f(np.ones(2)), f(np.ones(2))
+    assert first[0] is not second[0] and first[0].flags.writeable
+    assert first[1].flags.f_contiguous and first[3].dtype == np.float32
+    first[0][0] = 7.0
+    assert second[0][0] == 1.0
+
+
+@pytest.mark.parametrize("kernel", [returns_the_table, returns_the_table_in_a_tuple])
+def test_returning_an_array_of_the_module_is_refused(kernel):
+    """CPython returns the module's array itself: compiled code says to return a copy or pass it in."""
+    with pytest.raises(TypingError, match="an array of the process itself .* return a copy"):
+        compile(kernel)(np.ones(2))
+
+
 def search(a, v):
     return np.searchsorted(a, v), np.searchsorted(a, v, side="right")
 
