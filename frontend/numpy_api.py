@@ -29,9 +29,9 @@ import numpy as np
 from ir import TypingError, UnsupportedError
 from ir.dtypes import from_dtype, to_dtype
 from ir.ops import ArrayAllocOp, ArrayBroadcastOp, ArrayTransposeOp, BitcastOp, FloorDivOp, Math2Op, MathOp, PowOp
-from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, f64, i64
+from ir.types import ArrayType, BoolType, ComplexType, FloatType, IntType, Type, f32, f64, i64, u64
 
-from . import arith, arrays, pyarray
+from . import arith, arrays, pyarray, pyint
 from .builtins import to_int
 from .context import TraceContext, current
 from .values import Symbolic, define, describe, method, type_of
@@ -413,6 +413,79 @@ def _sign(x: Any) -> Symbolic:
     return arith.select(arith.emit_test("isnan", x), x, signed)
 
 
+def _signbit(x: Any) -> Symbolic:
+    """``np.signbit``: the sign bit of the float (set for ``-0.0`` and negative NaNs too)."""
+    x = _float_arg(x, "signbit")
+    bits = IntType(to_dtype(x.type).itemsize * 8)
+    return arith.compare("<", Symbolic(_tr().emit_value(BitcastOp(x.value, bits)).value), 0)
+
+
+def _scaled(name: str, numerator: float, denominator: float) -> Callable:
+    """``np.degrees``/``np.radians`` (and ``rad2deg``/``deg2rad``): ``x`` times NumPy's constant
+    ``numerator / denominator``, divided in the loop's float type as C divides it
+    (``180.0f / NPY_PIf`` for float32)."""
+    def staged(x: Any) -> Symbolic:
+        x = _float_arg(x, name)
+        factor = float(np.float32(numerator) / np.float32(denominator)) if x.type == f32 else numerator / denominator
+        return arith.binary("*", x, arith.constant(factor, x.type))
+    return staged
+
+
+def _logaddexp(base2: bool) -> Callable:
+    """``np.logaddexp``/``np.logaddexp2``: NumPy's ``npy_logaddexp``: ``x + log(2)`` (``x + 1``)
+    where ``x == y`` (equal infinities too), else the larger plus ``log1p(exp(-|x - y|))``
+    (times ``log2(e)``) with the C library's ``log1p`` and ``exp`` (``exp2``), and the
+    difference (NaN) where it is no number."""
+    name = "logaddexp2" if base2 else "logaddexp"
+
+    def staged(x: Any, y: Any) -> Symbolic:
+        promoted = arith.result_type(x, y, f"np.{name}")
+        t = promoted if isinstance(promoted, FloatType) else f64
+        x, y = (arith.cast(_float_arg(v, name), t) for v in (x, y))
+        tmp = arith.binary("-", x, y)
+        larger = arith.select(arith.compare(">", tmp, 0.0), x, y)
+        power = _tr().emit_value(MathOp("exp2" if base2 else "exp", arith.negate(_absolute(tmp)).value))
+        tail = _tr().emit_value(MathOp("log1p", power.value))
+        if base2:
+            tail = arith.binary("*", arith.constant(_LOG2E[t], t), tail)
+        same = arith.binary("+", x, arith.constant(1.0 if base2 else _LOGE2[t], t))
+        spread = arith.select(arith.emit_test("isnan", tmp), tmp, arith.binary("+", larger, tail))
+        return arith.select(arith.compare("==", x, y), same, spread)
+    return staged
+
+
+#: NumPy's ``NPY_LOGE2`` and ``NPY_LOG2E`` in each float type (``..f`` constants for float32)
+_LOGE2 = {f64: 0.6931471805599453, f32: float(np.float32(0.6931471805599453))}
+_LOG2E = {f64: 1.4426950408889634, f32: float(np.float32(1.4426950408889634))}
+
+
+def _gcd_or_lcm(lcm: bool) -> Callable:
+    """``np.gcd``/``np.lcm`` of integers, as NumPy's ``npy_gcd``/``npy_lcm``: of the operands'
+    magnitudes as unsigned numbers (``|-2**63|`` is ``2**63``), Euclid's algorithm
+    (``pyint.unsigned_gcd``); the lcm ``|a| / gcd * |b|`` wraps, 0 where both are 0; the result
+    converted to the loop's type (wrapping)."""
+    name = "lcm" if lcm else "gcd"
+
+    def staged(a: Any, b: Any) -> Symbolic:
+        t = arith.result_type(a, b, f"np.{name}")   # the loop's integer type (``apply_ufunc`` chose it)
+        ua, ub = _magnitude(a), _magnitude(b)
+        g = _tr().call(pyint.unsigned_gcd, (ua, ub), {})
+        if lcm:
+            none = arith.compare("==", g, 0)
+            quotient = arith.emit(FloorDivOp, ua, arith.select(none, arith.constant(1, u64), g))
+            g = arith.select(none, arith.constant(0, u64), arith.binary("*", quotient, ub))
+        return arith.cast(g, t)
+    return staged
+
+
+def _magnitude(x: Any) -> Symbolic:
+    """``|x|`` of an integer as a ``uint64`` (``-2**63`` gives ``2**63``)."""
+    if isinstance(type_of(x), IntType) and type_of(x).signed:
+        x = arith.cast(x, i64)
+        x = arith.select(arith.compare("<", x, 0), arith.negate(x), x)
+    return arith.cast(x, u64)
+
+
 def _scalar_type(np_type: Any) -> Callable:
     t = from_dtype(np.dtype(np_type))
 
@@ -474,6 +547,14 @@ def _build_table() -> dict[Any, Callable]:
     table[np.maximum] = _folding(np.maximum, _extremum(">"))
     table[np.power] = _folding(np.power, _power)
     table[np.sign] = _folding(np.sign, _sign)
+    table[np.signbit] = _folding(np.signbit, _signbit)
+    for name, numerator, denominator in (("degrees", 180.0, np.pi), ("rad2deg", 180.0, np.pi),
+                                         ("radians", np.pi, 180.0), ("deg2rad", np.pi, 180.0)):
+        table[getattr(np, name)] = _folding(getattr(np, name), _scaled(name, numerator, denominator))
+    table[np.logaddexp] = _folding(np.logaddexp, _logaddexp(False))
+    table[np.logaddexp2] = _folding(np.logaddexp2, _logaddexp(True))
+    table[np.gcd] = _folding(np.gcd, _gcd_or_lcm(False))
+    table[np.lcm] = _folding(np.lcm, _gcd_or_lcm(True))
     for np_type in (np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
                     np.uint64, np.float32, np.float64, np.complex64, np.complex128):
         table[np_type] = _folding(np_type, _scalar_type(np_type))

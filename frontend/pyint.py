@@ -13,6 +13,8 @@ Traced like user code, these give CPython's exact results on 64-bit ints:
 * :func:`gcd`, :func:`isqrt`, :func:`factorial` -- ``math.gcd``,
   ``math.isqrt`` and ``math.factorial`` for arguments the caller has
   checked (non-negative, and a factorial that fits in 64 bits).
+* :func:`unsigned_gcd` -- NumPy's ``np.gcd`` of magnitudes (``uint64``, C's unsigned
+  arithmetic).
 """
 from __future__ import annotations
 
@@ -60,6 +62,13 @@ def gcd(a, b):
     while b != 0:
         a, b = b, a % b
     return a
+
+
+def unsigned_gcd(a, b):
+    """NumPy's ``npy_gcdu``: Euclid's algorithm on two ``uint64`` magnitudes."""
+    while a != 0:
+        a, b = b % a, a
+    return b
 
 
 def isqrt(n):

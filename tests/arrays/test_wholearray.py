@@ -1315,6 +1315,56 @@ def test_ufunc_loop_types(kernel, args, opt):
     check(kernel, opt, *args)
 
 
+def signs_and_angles(a):
+    return np.signbit(a), np.degrees(a), np.radians(a), np.rad2deg(a), np.deg2rad(a)
+
+
+def log_sums(a, b):
+    return np.logaddexp(a, b), np.logaddexp2(a, b), np.logaddexp(a, 1.5), np.logaddexp2(np.float32(-2.0), b)
+
+
+def divisors(a, b):
+    return np.gcd(a, b), np.lcm(a, b), np.gcd(a, 12), np.lcm(np.int8(6), b)
+
+
+_EDGES = [0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e308, -1e308, 5e-324, 1.0, -1.0, 700.0, -745.0, 3.0]
+
+
+@opt_levels
+@pytest.mark.parametrize("dtype", ("float32", "float64", "int16", "int64"))
+def test_signbit_angles_and_logaddexp(dtype, opt):
+    """np.signbit (of -0.0 and -NaN too), np.degrees/radians/rad2deg/deg2rad (NumPy's constant
+    in the loop's type) and np.logaddexp/logaddexp2 (NumPy's npy_logaddexp with the C
+    library's exp and log1p), bit for bit, on NumPy's loop types (int16: float32; bools would
+    compute in float16, which compiled code refuses)."""
+    a = data(dtype, 60, seed=5, kind="special")
+    b = data(dtype, 60, seed=6, kind="special")
+    if dtype.startswith("float"):
+        with np.errstate(over="ignore"):   # 1e308 as float32: inf
+            edges = np.array(_EDGES, dtype)
+        a, b = np.concatenate([a, edges, edges]), np.concatenate([b, edges[::-1], edges])
+    check(signs_and_angles, opt, a)
+    check(log_sums, opt, a, b)
+
+
+@opt_levels
+@pytest.mark.parametrize("dtype", ("int8", "uint8", "int16", "int32", "int64", "uint64"))
+def test_gcd_and_lcm(dtype, opt):
+    """np.gcd/np.lcm as NumPy's npy_gcd/npy_lcm: of the magnitudes as unsigned numbers (the
+    minimum's magnitude too), the lcm wrapping to the loop's type, 0 for two zeros."""
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(7)
+    edge = np.array([0, 0, 1, info.max, info.min, info.min, 12, 7], dtype)
+    a = np.concatenate([edge, rng.integers(info.min, info.max, 80, dtype=dtype, endpoint=True)])
+    b = np.concatenate([np.array([0, 5, 0, 6, 6, info.min, 18, 7], dtype), rng.integers(-30 if info.min else 0, 30, 80).astype(dtype)])
+    check(divisors, opt, a, b)
+
+
+def test_gcd_of_floats_is_numpys_type_error():
+    with pytest.raises(TypeError, match="ufunc 'gcd' did not contain a loop"):
+        compile(divisors)(np.ones(2), np.ones(2))
+
+
 def power_half(a):
     return a ** 0.5
 

@@ -6,7 +6,8 @@ slicing views (constant start/stop/step, negative ones too, bounds and steps
 computed at run time, integer indices, ``None``, ``...``), element-wise
 operators (``+ - * / // % **``, comparisons, ``& | ^``, unary ``- ~ abs``) and
 ufuncs (``np.sqrt``, ``np.minimum``, ``np.maximum``, ``np.where``,
-``np.abs``, ...) between arrays, views and scalars with broadcasting (``x[:,
+``np.abs``, ``np.signbit``, ``np.degrees``, ``np.gcd``/``lcm`` of ints, ``np.logaddexp`` of
+floats, ...) between arrays, views and scalars with broadcasting (``x[:,
 None] * y``, extent-1 axes), ``.astype`` to every dtype, NumPy scalars
 (``np.float32(2.5)``, reduction results) meeting arrays, reductions of whole
 arrays and of expressions (``sum prod min max mean var std any all``, methods
@@ -79,7 +80,8 @@ NP_SCALARS = (("np.float32(2.5)", "f"), ("np.float64(-1.5)", "f"), ("np.float32(
 #: element functions computed exactly (correctly rounded) by NumPy and C alike
 EXACT_UNARY = {"np.abs": "bif", "np.negative": "if", "np.square": "if", "np.sqrt": "f", "np.floor": "f",
                "np.ceil": "f", "np.isnan": "f", "np.isinf": "f", "np.isfinite": "f", "np.logical_not": "bif",
-               "np.conjugate": "bif", "np.nan_to_num": "bif"}
+               "np.conjugate": "bif", "np.nan_to_num": "bif", "np.signbit": "f", "np.degrees": "f",
+               "np.radians": "f", "np.rad2deg": "f", "np.deg2rad": "f"}
 #: element functions NumPy computes with its own SIMD code on some machines: only inside float reductions
 INEXACT_UNARY = ("np.exp", "np.sin", "np.cos", "np.tanh", "np.log", "np.log1p", "np.expm1", "np.tan")
 REDUCTIONS = ("sum", "prod", "min", "max", "mean", "var", "std", "any", "all")
@@ -460,14 +462,18 @@ class ArrayGenerator(Generator):
             if x is None:
                 return None
             name = r.choice([n for n, kinds in EXACT_UNARY.items() if x.kind in kinds])
-            kind = "b" if name in ("np.isnan", "np.isinf", "np.isfinite", "np.logical_not") else x.kind
+            kind = "b" if name in ("np.isnan", "np.isinf", "np.isfinite", "np.logical_not", "np.signbit") else x.kind
             return Arr(f"{name}({x.text})", kind, x.shape)
         if node == "minmax":
             x, y = operand(), operand(scalar=0.4)
             if isinstance(x, Scal):
                 return None
-            return Arr(f"{r.choice(['np.minimum', 'np.maximum'])}({x.text}, {y.text})", _kind(x.kind, y.kind),
-                       _shape(x, y))
+            names = ["np.minimum", "np.maximum"] * 2
+            if x.kind == y.kind == "i":   # NumPy's unsigned gcd of magnitudes, the lcm wrapping
+                names += ["np.gcd", "np.lcm"]
+            if x.kind == y.kind == "f":   # npy_logaddexp: the C library's exp and log1p
+                names += ["np.logaddexp", "np.logaddexp2"]
+            return Arr(f"{r.choice(names)}({x.text}, {y.text})", _kind(x.kind, y.kind), _shape(x, y))
         if node == "where":
             c, x, y = operand("b"), operand(scalar=0.3), operand(scalar=0.3)
             if isinstance(c, Scal):
