@@ -486,6 +486,37 @@ def _magnitude(x: Any) -> Symbolic:
     return arith.cast(x, u64)
 
 
+def unravel_index(indices: Any, shape: Any, order: Any = "C") -> tuple:
+    """``np.unravel_index`` of one index: its coordinates in an array of ``shape`` (an int or a
+    tuple of ints, run-time ones too), in C or Fortran ``order``, as ``int64`` (NumPy's intp);
+    NumPy's ``ValueError`` for an index outside ``[0, size)``."""
+    if _is_an_array(indices):
+        raise _tr().error(UnsupportedError, "np.unravel_index() of an array of indices is not supported in "
+                                            "compiled code yet; pass one index")
+    if order not in ("C", "F"):
+        raise _tr().error(UnsupportedError if isinstance(order, Symbolic) else TypingError,
+                          "np.unravel_index(order=) takes 'C' or 'F'")
+    if not isinstance(type_of(indices), IntType):
+        raise _tr().error(TypingError, "TypeError: only int indices permitted")
+    dims = _extents(shape)
+    size: Any = arith.constant(1, i64)
+    for d in dims:
+        size = arith.binary("*", size, d)
+    index = arith.cast(indices, i64)
+    arith.raise_if(arith.logical_or(arith.compare("<", index, 0), arith.compare(">=", index, size)), "ValueError",
+                   "index {} is out of bounds for array with size {}", index, size)
+    coordinates = []
+    for d in (reversed(dims) if order == "C" else dims):
+        coordinates.append(arith.binary("%", index, d))
+        index = arith.binary("//", index, d)
+    return tuple(reversed(coordinates)) if order == "C" else tuple(coordinates)
+
+
+def _is_an_array(x: Any) -> bool:
+    """An array argument, traced or NumPy's own."""
+    return isinstance(x, np.ndarray) or isinstance(x, Symbolic) and isinstance(x.type, ArrayType)
+
+
 def _scalar_type(np_type: Any) -> Callable:
     t = from_dtype(np.dtype(np_type))
 
@@ -530,6 +561,7 @@ def _build_table() -> dict[Any, Callable]:
         np.eye: _always(eye), np.identity: _always(identity), np.copy: _always(copy), np.diag: _always(diag),
         np.trace: _always(trace), np.tril: _always(_triangle(True)), np.triu: _always(_triangle(False)),
         np.finfo: _machine_limits(np.finfo), np.iinfo: _machine_limits(np.iinfo),
+        np.unravel_index: _folding(np.unravel_index, unravel_index),
     }
     for name, fn in (("sqrt", "sqrt"), ("exp", "np.exp"), ("log", "np.log"), ("log1p", "log1p"), ("expm1", "expm1"),
                      ("sin", "np.sin"), ("cos", "np.cos"), ("tan", "tan"), ("arcsin", "asin"), ("arccos", "acos"),

@@ -510,6 +510,67 @@ def moveaxis(a: Symbolic, source: Any, destination: Any) -> Symbolic:
     return transpose(a, tuple(order))
 
 
+def flip_rows_or_columns(columns: bool) -> Callable[[Any], Symbolic]:
+    """``np.fliplr`` (``m[:, ::-1]``, at least 2-d) and ``np.flipud`` (``m[::-1]``, at least 1-d):
+    views, with NumPy's ``ValueError`` for too few axes."""
+    least = 2 if columns else 1
+
+    def flipped(m: Symbolic) -> Symbolic:
+        if m.type.ndim < least:
+            arith.raise_if(True, "ValueError", f"Input must be >= {least}-d.")
+            raise PathEnds()
+        return flip(m, 1 if columns else 0)
+    return flipped
+
+
+def rot90(m: Symbolic, k: Any = 1, axes: Any = (0, 1)) -> Symbolic:
+    """``np.rot90``: ``m`` turned ``k`` quarter turns from the first of ``axes`` towards the
+    second, as NumPy builds it from ``flip`` and ``transpose`` (a view; ``k % 4 == 0``:
+    ``m[:]``); NumPy's ``ValueError`` for axes that are equal or out of range.  ``k`` and
+    ``axes`` are constants."""
+    if not isinstance(k, int) or isinstance(k, bool) or not isinstance(axes, (tuple, list)) \
+            or not all(isinstance(x, int) and not isinstance(x, bool) for x in axes):
+        raise _tr().error(UnsupportedError, "np.rot90() takes a constant k and constant axes in compiled code")
+    ndim = m.type.ndim
+    problem = "len(axes) must be 2." if len(axes) != 2 else \
+        "Axes must be different." if axes[0] == axes[1] or abs(axes[0] - axes[1]) == ndim else \
+        f"Axes={tuple(axes)} out of range for array of ndim={ndim}." \
+        if not all(-ndim <= x < ndim for x in axes) else None
+    if problem:
+        arith.raise_if(True, "ValueError", problem)
+        raise PathEnds()
+    k %= 4
+    if k == 0:
+        return subview(m, slice(None))
+    if k == 2:
+        return flip(flip(m, axes[0]), axes[1])
+    order = list(range(ndim))
+    order[axes[0]], order[axes[1]] = order[axes[1]], order[axes[0]]
+    if k == 1:
+        return transpose(flip(m, axes[1]), tuple(order))
+    return flip(transpose(m, tuple(order)), axes[1])
+
+
+def trapezoid(y: Symbolic, x: Any = None, dx: Any = 1.0, axis: Any = -1) -> Any:
+    """``np.trapezoid``: NumPy's ``add.reduce(d * (y[1:] + y[:-1]) / 2.0, axis)`` along ``axis``,
+    ``d`` the spacing ``dx`` or ``np.diff(x)`` (a 1-d ``x`` along ``axis``), summed as
+    ``np.sum`` sums (NumPy's pairwise order)."""
+    k = _axis_index(y, axis)
+    ndim = y.type.ndim
+    if x is None:
+        d = dx
+    elif not is_array(x):
+        raise _tr().error(UnsupportedError, f"np.trapezoid(x=) takes an array in compiled code, not {describe(x)}")
+    elif x.type.ndim == 1:
+        d = diff(x)
+        d = reshape(d, tuple(arrays.dim(d, 0) if j == k else 1 for j in range(ndim)))
+    else:
+        d = diff(x, axis=axis)
+    upper = subview(y, tuple(slice(1, None) if j == k else slice(None) for j in range(ndim)))
+    lower = subview(y, tuple(slice(None, -1) if j == k else slice(None) for j in range(ndim)))
+    return total(d * (upper + lower) / 2.0, axis=k)
+
+
 def _at_least(ndim: int) -> Callable[..., Any]:
     """``np.atleast_1d``/``2d``/``3d``: each array itself where it has ``ndim`` axes or more, else
     a view with new axes of extent 1 where NumPy puts them; several arrays give a tuple."""
@@ -1462,7 +1523,8 @@ _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.transpose: lambda a, axes=None: transpose(a, axes), np.reshape: lambda a, shape: reshape(a, shape),
     np.ravel: ravel, np.flip: flip, np.expand_dims: expand_dims, np.squeeze: squeeze, np.swapaxes: swapaxes,
     np.moveaxis: moveaxis, np.atleast_1d: _at_least(1), np.atleast_2d: _at_least(2), np.atleast_3d: _at_least(3),
-    np.ptp: peak_to_peak, np.take: take,
+    np.ptp: peak_to_peak, np.take: take, np.fliplr: flip_rows_or_columns(True),
+    np.flipud: flip_rows_or_columns(False), np.rot90: rot90, np.trapezoid: trapezoid,
     np.sum: total, np.prod: product, np.min: REDUCTIONS["min"], np.amin: REDUCTIONS["min"],
     np.max: REDUCTIONS["max"], np.amax: REDUCTIONS["max"], np.mean: mean, np.var: variance, np.std: deviation,
     np.any: REDUCTIONS["any"], np.all: REDUCTIONS["all"], np.argmin: REDUCTIONS["argmin"],

@@ -530,6 +530,42 @@ def indices_where(a):
     return np.where(a > 0)
 
 
+def flipped_sides(a):
+    return np.fliplr(a), np.flipud(a)
+
+
+def flipped_ends(a):
+    return np.flipud(a)
+
+
+def flipped_sides_of_a_vector(a):
+    return np.fliplr(a)
+
+
+def turned(a):
+    return np.rot90(a), np.rot90(a, 2), np.rot90(a, -1), np.rot90(a, 4)
+
+
+def turned_on_axes(a):
+    return np.rot90(a, 1, axes=(1, 2)), np.rot90(a, 3, (2, 0))
+
+
+def turned_on_one_axis(a):
+    return np.rot90(a, 1, (0, 0))
+
+
+def turned_out_of_range(a):
+    return np.rot90(a, 1, (0, 5))
+
+
+def trapezoids(y):
+    return np.trapezoid(y), np.trapezoid(y, dx=0.5), np.trapezoid(y, axis=0)
+
+
+def trapezoids_at(y, x):
+    return np.trapezoid(y, x), np.trapezoid(y, x, axis=-1)
+
+
 AXES_CASES = [
     ("2d", swap_first_last, m45), ("3d", swap_first_last, t345), ("1d", swap_first_last, v10),
     ("", swap_method, f45), ("", swap_one_axis, m45), ("", swap_out_of_range, m45),
@@ -541,6 +577,12 @@ AXES_CASES = [
     ("float", filled_copy, v10), ("int", filled_copy, i10), ("bool", filled_copy, data("bool", 6, seed=5)),
     ("", filled_view, m45), ("float", filled_like, v10), ("int", filled_like, i10), ("F", filled_like, fortran(f45)),
     ("", filled_like_float32, i10), ("1d", indices_where, v10), ("2d", indices_where, m45),
+    ("C", flipped_sides, m45), ("F", flipped_sides, f45), ("1d", flipped_ends, v10), ("", flipped_sides_of_a_vector, v10),
+    ("2d", turned, m45), ("3d", turned, t345), ("", turned_on_axes, t345), ("", turned_on_one_axis, m45),
+    ("", turned_out_of_range, m45), ("1d", trapezoids, v10), ("2d", trapezoids, m45), ("int", trapezoids, i10),
+    ("float32", trapezoids, data("float32", (3, 5), seed=8)), ("empty", trapezoids, v10[:0]),
+    ("1d", trapezoids_at, v10, np.cumsum(np.abs(v10))), ("2d", trapezoids_at, m45, np.arange(5.0) ** 2),
+    ("2d by 2d", trapezoids_at, m45, f45), ("shapes", trapezoids_at, m45, np.arange(3.0)),
 ]
 
 
@@ -548,8 +590,26 @@ AXES_CASES = [
 @pytest.mark.parametrize("kernel, args", params(AXES_CASES))
 def test_axes_peaks_fills(kernel, args, opt):
     """np.swapaxes, np.moveaxis, np.atleast_Nd (an array of enough axes is itself), np.ptp,
-    a.fill, np.full_like and np.where(c) (np.nonzero's indices), with NumPy's errors."""
+    a.fill, np.full_like, np.where(c) (np.nonzero's indices), np.fliplr/flipud/rot90 (views)
+    and np.trapezoid (NumPy's pairwise sum of the trapezoids), with NumPy's errors."""
     check(kernel, opt, *args)
+
+
+def coordinates_of_the_largest(a):
+    return np.unravel_index(np.argmax(a), a.shape)
+
+
+def coordinates(i):
+    return np.unravel_index(i, (3, 4, 5)), np.unravel_index(i, (6, 10), order="F"), np.unravel_index(i, 60)
+
+
+@pytest.mark.parametrize("i", [0, 7, 59, 60, -1])
+def test_unravel_index(i):
+    """np.unravel_index of one index, C and Fortran order, a shape of run-time extents too, and
+    NumPy's ValueError outside [0, size)."""
+    check(coordinates, 3, i)
+    check(coordinates_of_the_largest, 3, m45)
+    check(coordinates_of_the_largest, 3, f45[:0])
 
 
 def item_of_one(a):

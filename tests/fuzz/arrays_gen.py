@@ -545,6 +545,11 @@ class ArrayGenerator(Generator):
                                  f"np.linalg.norm({x.text})", f"np.linalg.norm({flat}, {r.choice(['1', 'np.inf', '3'])})",
                                  f"np.linalg.norm({x.text}, 1, -1, keepdims=True).sum()",
                                  f"np.kron({flat}[:3], {flat}[:2]).sum()",
+                                 f"np.trapezoid({x.text}).sum()", f"np.trapezoid({flat}, dx=0.5)",
+                                 f"np.trapezoid({flat}, np.cumsum(np.abs({flat})))",
+                                 f"np.flipud(np.atleast_2d({x.text}))[0].sum()",
+                                 f"np.rot90(np.atleast_2d({x.text}), {r.randint(-3, 4)})[..., :1].sum()",
+                                 f"np.logaddexp({flat}, 1.0).max()",
                                  # keepdims: an array also of a 1-d one (a NumPy scalar's methods are not compiled)
                                  f"np.nansum({x.text}, axis=0, keepdims=True).sum()",
                                  f"np.nanmean({x.text}, axis=-1, keepdims=True).max()",
@@ -568,7 +573,7 @@ class ArrayGenerator(Generator):
                                    if len(x.shape) == 2 else []))
                 integer = any(f in form for f in ("searchsorted", "digitize", "argsort", "histogram", "counts=True",
                                                    "nanargmin", "matrix_rank"))
-                if "[:, 0]" in form or "swapaxes(" in form:
+                if "[:, 0]" in form or "swapaxes(" in form or "flipud(" in form:
                     self.uses_index = True   # x may have no column (no row): no unchecked run
                 return form, "i" if integer else "f", not integer
             if x.kind == "i":
@@ -600,7 +605,10 @@ class ArrayGenerator(Generator):
                                  f"np.repeat({x.text}, 2, axis=0)[1:].sum()",
                                  f"np.repeat({flat}, np.arange(len({flat})) % 3, axis=0).sum()",
                                  f"np.tile({x.text}, (2, 1)).sum()", f"np.tile({x.text}, (1, 2, 1))[0].sum()",
-                                 f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3, 0:2][0]).sum()"])
+                                 f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3, 0:2][0]).sum()",
+                                 f"np.gcd({flat}, 12).sum()", f"np.lcm({flat}[:3], {flat}[-3:]).max()",
+                                 f"np.fliplr(np.atleast_2d({x.text}))[..., :2].sum()",
+                                 f"np.unravel_index(np.argmax({x.text}), {x.text}.shape)[0]"])
                 if any(word in form for word in ("swapaxes(", "moveaxis(", "take(", "sorted([")):
                     self.uses_index = True   # an index into an axis that may be short: no unchecked run
                 return form, "i", False
