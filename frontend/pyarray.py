@@ -34,18 +34,22 @@ def arange_fill(a, start, delta):
         a[i] = start + i * delta
 
 
-def cumulate(src, out, multiply):
-    """``out[i, j, k]`` = the running sum (``multiply``: product) of ``src[i, :j + 1, k]``,
-    over 3-d arrays of one shape: NumPy's ``cumsum``/``cumprod`` along the middle axis,
-    in order."""
+def cumulate(src, out, op):
+    """``out[i, j, k]`` = ``src[i, :j + 1, k]`` combined in order by ``op`` (``"+"``, ``"*"``,
+    ``"max"``, ``"min"``: NumPy's ``maximum``/``minimum``, a NaN carried on), over 3-d arrays of
+    one shape: NumPy's ``cumsum``/``cumprod`` and ``accumulate`` along the middle axis."""
     for i in range(src.shape[0]):
         for k in range(src.shape[2]):
             if src.shape[1] > 0:
                 out[i, 0, k] = src[i, 0, k]
         for j in range(1, src.shape[1]):
             for k in range(src.shape[2]):
-                if multiply:
+                if op == "*":
                     out[i, j, k] = out[i, j - 1, k] * src[i, j, k]
+                elif op == "max":
+                    out[i, j, k] = np.maximum(out[i, j - 1, k], src[i, j, k])
+                elif op == "min":
+                    out[i, j, k] = np.minimum(out[i, j - 1, k], src[i, j, k])
                 else:
                     out[i, j, k] = out[i, j - 1, k] + src[i, j, k]
 

@@ -1306,14 +1306,17 @@ def count_nonzero(a: Symbolic, axis: Any = None, keepdims: bool = False) -> Any:
 def _cumulative(name: str) -> Callable[..., Symbolic]:
     """``cumsum``/``cumprod``: of the flattened array, or along ``axis``; in the
     accumulator type of ``sum``/``prod``, added in order (as NumPy does); along an axis of a
-    Fortran-ordered array, a Fortran-ordered array (NumPy's order K)."""
+    Fortran-ordered array, a Fortran-ordered array (NumPy's order K).  ``maximum``/``minimum``
+    (``np.maximum.accumulate``): the running extremum in the array's own dtype."""
+    op = {"cumsum": "+", "cumprod": "*", "maximum": "max", "minimum": "min"}[name]
+
     def cumulate(a: Symbolic, axis: Any = None, dtype: Any = None, out: Any = None) -> Symbolic:
         from . import pyarray
 
         _options(name, dtype, out)
         if axis is not None and a.type.layout == "F" and a.type.ndim > 1:
             return transpose(cumulate(transpose(a), a.type.ndim - 1 - _axis_index(a, axis)))
-        t = _sum_type(a.type.dtype)
+        t = _sum_type(a.type.dtype) if op in "+*" else a.type.dtype
         source = elementwise(lambda x: arith.cast(x, t), (a,), f"{name}()", order="C")
         if axis is None or a.type.ndim == 1:
             if axis is not None:
@@ -1329,7 +1332,7 @@ def _cumulative(name: str) -> Callable[..., Symbolic]:
                 after = arith.binary("*", after, e)
             shape3 = [before, extents[k], after]
         result = numpy_api.allocate(tuple(shape3), t)
-        _tr().call(pyarray.cumulate, (reshape(source, tuple(shape3)), result, name == "cumprod"), {})
+        _tr().call(pyarray.cumulate, (reshape(source, tuple(shape3)), result, op), {})
         if axis is None:
             return reshape(result, -1)
         return reshape(result, tuple(arrays.shape(a)))
@@ -1573,6 +1576,63 @@ def _common(x: Any, y: Any) -> tuple[Any, Any]:
     return arith.cast(x, t), arith.cast(y, t)
 
 
+def _of_an_array(reduction: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``reduction`` of its first argument as an array: a tuple or list as the array NumPy
+    makes of it (``np.prod(a.shape)``), a NumPy array of constants read where the code runs."""
+    def reduce_array(a: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(a, (tuple, list)):
+            from .combining import array   # a layer above
+
+            a = array(a)
+        if isinstance(a, np.ndarray):
+            a = arrays.global_array(a)
+        if not is_array(a):
+            raise _tr().error(UnsupportedError, f"{name}() of a {describe(a)} is not supported in compiled code; "
+                                                "pass an array")
+        return reduction(a, *args, **kwargs)
+    return reduce_array
+
+
+#: the methods of ufuncs (``np.add.reduce``) compiled code knows, or refuses by name
+_UFUNC_METHODS = ("reduce", "accumulate", "reduceat", "outer", "at")
+
+
+def _ufunc_method(f: Any) -> Callable[..., Any]:
+    """``np.<ufunc>.reduce``/``accumulate`` (``f``, a bound method of a ufunc) as NumPy's
+    functions that call them, and ``outer`` (:func:`_outer`): ``np.add.reduce`` is ``np.sum`` (``np.multiply``: ``prod``,
+    ``maximum``/``minimum``: ``max``/``min``, ``logical_and``/``or``: ``all``/``any``) and
+    ``np.add.accumulate`` ``np.cumsum`` (``multiply``: ``cumprod``; ``maximum``/``minimum``: the
+    running extremum), with the ufunc methods' own default ``axis=0``.  Other ufuncs and
+    methods are refused by name."""
+    ufunc, method = f.__self__, f.__name__
+    functions = {"reduce": {np.add: np.sum, np.multiply: np.prod, np.maximum: np.max, np.minimum: np.min,
+                            np.logical_and: np.all, np.logical_or: np.any},
+                 "accumulate": {np.add: np.cumsum, np.multiply: np.cumprod}}.get(method, {})
+    if method == "outer" and ufunc.nin == 2:
+        return lambda a, b: _outer(ufunc, a, b)
+    if method == "accumulate" and ufunc in (np.maximum, np.minimum):
+        implementation = _of_an_array(_cumulative(ufunc.__name__), f"np.{ufunc.__name__}.accumulate")
+    elif ufunc in functions:
+        implementation = lookup(functions[ufunc])
+    else:
+        raise _tr().error(UnsupportedError, f"np.{ufunc.__name__}.{method}() is not supported in compiled code yet "
+                                            "(reduce and accumulate of add, multiply, maximum and minimum are, "
+                                            "reduce of logical_and and logical_or, and outer of two operands)")
+
+    def call(a: Any, axis: Any = 0, *args: Any, **kwargs: Any) -> Any:
+        return implementation(a, axis, *args, **kwargs)
+    return call
+
+
+def _outer(ufunc: np.ufunc, a: Any, b: Any) -> Any:
+    """``ufunc.outer(a, b)``: ``ufunc`` of every element of ``a`` with every element of ``b``, of
+    shape ``a.shape + b.shape`` (``a`` seen with ``b.ndim`` new axes, broadcast against ``b``)."""
+    a, b = (arrays.global_array(x) if isinstance(x, np.ndarray) else x for x in (a, b))
+    if not (is_array(a) and is_array(b)):
+        raise _tr().error(UnsupportedError, f"np.{ufunc.__name__}.outer() takes two arrays in compiled code")
+    return lookup(ufunc)(subview(a, (Ellipsis,) + (None,) * b.type.ndim), b)
+
+
 def _builtin_over_arrays(f: Any, over_array: Callable[..., Any]) -> Callable[..., Any]:
     """The builtin ``f`` of one array argument (and ``start``) over its first axis, else as before."""
     def apply(*args: Any, **kwargs: Any) -> Any:
@@ -1586,6 +1646,8 @@ def lookup(f: Any) -> Callable[..., Any] | None:
     """Our implementation of the NumPy function ``f`` where it may take whole arrays: the
     reductions, and every element function, applied element-wise when an argument is an
     array (else as on scalars)."""
+    if isinstance(getattr(f, "__self__", None), np.ufunc) and getattr(f, "__name__", None) in _UFUNC_METHODS:
+        return _ufunc_method(f)
     try:
         reduction = _FUNCTIONS.get(f)
         scalar = _scalar_function(f)
@@ -1599,18 +1661,7 @@ def lookup(f: Any) -> Callable[..., Any] | None:
     if reduction is None and scalar is None:
         return numpy_api.lookup(f)   # creation functions and the like take no element-wise path
     if reduction is not None:
-        def reduce_array(a: Any, *args: Any, **kwargs: Any) -> Any:
-            if isinstance(a, (tuple, list)):   # np.prod(a.shape): of the array NumPy makes of it
-                from .combining import array   # a layer above
-
-                a = array(a)
-            if isinstance(a, np.ndarray):   # of constants: read where the code runs
-                a = arrays.global_array(a)
-            if not is_array(a):
-                raise _tr().error(UnsupportedError, f"np.{f.__name__}() of a {describe(a)} is not supported in "
-                                                    "compiled code; pass an array")
-            return reduction(a, *args, **kwargs)
-        return reduce_array
+        return _of_an_array(reduction, f"np.{f.__name__}")
     def apply(*args: Any, **kwargs: Any) -> Any:
         if not any(isinstance(x, Symbolic) for x in (*args, *kwargs.values())):
             return f(*args, **kwargs)   # constants: NumPy itself

@@ -595,6 +595,42 @@ def test_axes_peaks_fills(kernel, args, opt):
     check(kernel, opt, *args)
 
 
+def ufunc_reductions(a):
+    return (np.add.reduce(a), np.multiply.reduce(a, axis=-1), np.maximum.reduce(a, axis=None),
+            np.minimum.reduce(a, 0, keepdims=True), np.logical_and.reduce(a), np.logical_or.reduce(a, axis=None))
+
+
+def ufunc_accumulations(a):
+    return (np.add.accumulate(a), np.multiply.accumulate(a, axis=-1), np.maximum.accumulate(a),
+            np.minimum.accumulate(a, axis=-1))
+
+
+def ufunc_outers(a, b):
+    return np.subtract.outer(a, b), np.multiply.outer(a, b), np.maximum.outer(a, b), np.less.outer(a, b)
+
+
+def ufunc_reduce_unsupported(a):
+    return np.subtract.reduce(a)
+
+
+@opt_levels
+@pytest.mark.parametrize("a", [m45, f45, data("float64", (3, 4), seed=9, kind="special"), i10,
+                               data("int8", (2, 6), seed=3), m45[:0]], ids=["C", "F", "nan", "int", "int8", "empty"])
+def test_ufunc_reduce_accumulate_and_outer(a, opt):
+    """np.add.reduce and the others are NumPy's np.sum, prod, max, min, all and any with the
+    methods' axis=0 (an empty maximum is NumPy's ValueError); accumulate is cumsum, cumprod and
+    the running maximum and minimum (a NaN carried on, the dtype kept); outer has the shape of
+    both operands."""
+    check(ufunc_reductions, opt, a)
+    check(ufunc_accumulations, opt, a)
+    check(ufunc_outers, opt, a.ravel()[:4], a.ravel()[::-1][:3])
+
+
+def test_a_ufunc_method_compiled_code_lacks_is_refused_by_name():
+    with pytest.raises(UnsupportedError, match=r"np.subtract.reduce\(\) is not supported in compiled code yet"):
+        compile(ufunc_reduce_unsupported)(np.ones(3))
+
+
 def coordinates_of_the_largest(a):
     return np.unravel_index(np.argmax(a), a.shape)
 

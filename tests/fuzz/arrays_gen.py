@@ -550,6 +550,8 @@ class ArrayGenerator(Generator):
                                  f"np.flipud(np.atleast_2d({x.text}))[0].sum()",
                                  f"np.rot90(np.atleast_2d({x.text}), {r.randint(-3, 4)})[..., :1].sum()",
                                  f"np.logaddexp({flat}, 1.0).max()",
+                                 f"np.maximum.accumulate({flat})[::2].sum()", f"np.add.reduce({x.text}).sum()",
+                                 f"np.subtract.outer({flat}[:3], {flat}[-2:]).sum()",
                                  # keepdims: an array also of a 1-d one (a NumPy scalar's methods are not compiled)
                                  f"np.nansum({x.text}, axis=0, keepdims=True).sum()",
                                  f"np.nanmean({x.text}, axis=-1, keepdims=True).max()",
@@ -608,7 +610,9 @@ class ArrayGenerator(Generator):
                                  f"(np.mgrid[0:3, 0:4:2][1] * np.ogrid[0:3, 0:2][0]).sum()",
                                  f"np.gcd({flat}, 12).sum()", f"np.lcm({flat}[:3], {flat}[-3:]).max()",
                                  f"np.fliplr(np.atleast_2d({x.text}))[..., :2].sum()",
-                                 f"np.unravel_index(np.argmax({x.text}), {x.text}.shape)[0]"])
+                                 f"np.unravel_index(np.argmax({x.text}), {x.text}.shape)[0]",
+                                 f"np.minimum.accumulate({flat}).sum()", f"np.multiply.outer({flat}[:2], {flat}[:3]).max()",
+                                 f"np.maximum.reduce({x.text}, axis=None)"])
                 if any(word in form for word in ("swapaxes(", "moveaxis(", "take(", "sorted([")):
                     self.uses_index = True   # an index into an axis that may be short: no unchecked run
                 return form, "i", False
