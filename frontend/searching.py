@@ -306,9 +306,9 @@ def histogram_counts(counts, a, edges, first, last, denom):
 
     Decision: above ``pyarray.ROWS_UP_TO`` bins, each element's bin is counted as it is
     found (rows of counts would take four times the memory of ``counts``, as ``np.bincount``
-    would not).  Up to that, the bins of a chunk of :data:`BIN_CHUNK` elements are computed first, an element
-    outside the edges in an extra bin: by ``estimated_bins`` (vector code) unless it finds an
-    element whose bin it cannot tell NumPy's from, then by ``uniform_bin``.  They are then
+    would not).  Up to that, the bins of a chunk of :data:`BIN_CHUNK` elements are computed
+    first, an element outside the edges in an extra bin: by ``estimated_bins`` (vector code)
+    unless it finds an element whose bin it cannot tell NumPy's from, then by ``uniform_bin``.  They are then
     counted in four rows of counts, element ``i + j`` of every four in row ``j`` by an
     increment of its own, the rows added up at the end.  One increment of one small array for
     every element ran at a third of the speed on random data: the CPU predicts that a load

@@ -1599,8 +1599,9 @@ _UFUNC_METHODS = ("reduce", "accumulate", "reduceat", "outer", "at")
 
 def _ufunc_method(f: Any) -> Callable[..., Any]:
     """``np.<ufunc>.reduce``/``accumulate`` (``f``, a bound method of a ufunc) as NumPy's
-    functions that call them, and ``outer`` (:func:`_outer`): ``np.add.reduce`` is ``np.sum`` (``np.multiply``: ``prod``,
-    ``maximum``/``minimum``: ``max``/``min``, ``logical_and``/``or``: ``all``/``any``) and
+    functions that call them, and ``outer`` (:func:`_outer`): ``np.add.reduce`` is ``np.sum``
+    (``np.multiply``: ``prod``, ``maximum``/``minimum``: ``max``/``min``,
+    ``logical_and``/``or``: ``all``/``any``) and
     ``np.add.accumulate`` ``np.cumsum`` (``multiply``: ``cumprod``; ``maximum``/``minimum``: the
     running extremum), with the ufunc methods' own default ``axis=0``.  Other ufuncs and
     methods are refused by name."""

@@ -577,7 +577,8 @@ AXES_CASES = [
     ("float", filled_copy, v10), ("int", filled_copy, i10), ("bool", filled_copy, data("bool", 6, seed=5)),
     ("", filled_view, m45), ("float", filled_like, v10), ("int", filled_like, i10), ("F", filled_like, fortran(f45)),
     ("", filled_like_float32, i10), ("1d", indices_where, v10), ("2d", indices_where, m45),
-    ("C", flipped_sides, m45), ("F", flipped_sides, f45), ("1d", flipped_ends, v10), ("", flipped_sides_of_a_vector, v10),
+    ("C", flipped_sides, m45), ("F", flipped_sides, f45), ("1d", flipped_ends, v10),
+    ("", flipped_sides_of_a_vector, v10),
     ("2d", turned, m45), ("3d", turned, t345), ("", turned_on_axes, t345), ("", turned_on_one_axis, m45),
     ("", turned_out_of_range, m45), ("1d", trapezoids, v10), ("2d", trapezoids, m45), ("int", trapezoids, i10),
     ("float32", trapezoids, data("float32", (3, 5), seed=8)), ("empty", trapezoids, v10[:0]),
@@ -1452,7 +1453,8 @@ def test_gcd_and_lcm(dtype, opt):
     rng = np.random.default_rng(7)
     edge = np.array([0, 0, 1, info.max, info.min, info.min, 12, 7], dtype)
     a = np.concatenate([edge, rng.integers(info.min, info.max, 80, dtype=dtype, endpoint=True)])
-    b = np.concatenate([np.array([0, 5, 0, 6, 6, info.min, 18, 7], dtype), rng.integers(-30 if info.min else 0, 30, 80).astype(dtype)])
+    small = rng.integers(-30 if info.min else 0, 30, 80).astype(dtype)
+    b = np.concatenate([np.array([0, 5, 0, 6, 6, info.min, 18, 7], dtype), small])
     check(divisors, opt, a, b)
 
 

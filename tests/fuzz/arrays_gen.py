@@ -611,7 +611,8 @@ class ArrayGenerator(Generator):
                                  f"np.gcd({flat}, 12).sum()", f"np.lcm({flat}[:3], {flat}[-3:]).max()",
                                  f"np.fliplr(np.atleast_2d({x.text}))[..., :2].sum()",
                                  f"np.unravel_index(np.argmax({x.text}), {x.text}.shape)[0]",
-                                 f"np.minimum.accumulate({flat}).sum()", f"np.multiply.outer({flat}[:2], {flat}[:3]).max()",
+                                 f"np.minimum.accumulate({flat}).sum()",
+                                 f"np.multiply.outer({flat}[:2], {flat}[:3]).max()",
                                  f"np.maximum.reduce({x.text}, axis=None)"])
                 if any(word in form for word in ("swapaxes(", "moveaxis(", "take(", "sorted([")):
                     self.uses_index = True   # an index into an axis that may be short: no unchecked run
