@@ -1521,6 +1521,52 @@ _BUILTINS = {builtins.sum: builtin_sum, builtins.max: builtin_extremum("max", ">
              builtins.min: builtin_extremum("min", "<")}
 
 
+def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
+    """``np.select``: the choice of the first condition that holds, else ``default``, as
+    ``np.where`` nested from the last condition in; every choice and the default first in
+    NumPy's ``result_type`` of them all (Python numbers weak, as NumPy 2 keeps them; the
+    default converted as ``np.full`` converts it, wrapping).  NumPy's errors: lists of other
+    lengths, none, a condition that is not bool, choices with no common dtype."""
+    if not isinstance(condlist, (list, tuple)) or not isinstance(choicelist, (list, tuple)):
+        raise _tr().error(UnsupportedError, "np.select() takes lists (or tuples) of conditions and choices in "
+                                            "compiled code")
+    problem = "list of cases must be same length as list of conditions" if len(condlist) != len(choicelist) \
+        else "select with an empty condition list is not possible" if not condlist else None
+    if problem:
+        arith.raise_if(True, "ValueError", problem)
+        raise PathEnds()
+    choices = [arrays.global_array(c) if isinstance(c, np.ndarray) else c for c in (*choicelist, default)]
+    try:
+        seen = [_seen_by_numpy(c, "np.select()") for c in choices]
+        dtype = np.result_type(*({int: 0, float: 0.0, complex: 0j}.get(x, x) for x in seen))   # weak: values
+    except TypeError as err:
+        arith.raise_if(True, "TypeError", f"Choicelist and default value do not have a common dtype: {err}")
+        raise PathEnds() from None
+    t = from_dtype(dtype)
+    if t is None:
+        raise _tr().error(TypingError, f"np.select() computes in {dtype} here (NumPy's choice), a type compiled "
+                                       "code does not support")
+    conditions = [arrays.global_array(c) if isinstance(c, np.ndarray) else c for c in condlist]
+    for i, c in enumerate(conditions):
+        kind = type_of(c)
+        if not isinstance(kind.dtype if isinstance(kind, ArrayType) else kind, BoolType):
+            arith.raise_if(True, "TypeError", f"invalid entry {i} in condlist: should be boolean ndarray")
+            raise PathEnds()
+    if not any(is_array(x) for x in (*conditions, *choices)):
+        raise _tr().error(UnsupportedError, "np.select() of numbers only (NumPy's 0-d array) is not supported in "
+                                            "compiled code; select among arrays")
+    where = lookup(np.where)
+    result = _as_type(choices[-1], t)
+    for condition, choice in zip(reversed(conditions), reversed(choices[:-1])):
+        result = where(condition, _as_type(choice, t), result)
+    return result
+
+
+def _as_type(x: Any, t: Type) -> Any:
+    """``x`` (an array or a number) converted to ``t`` as NumPy's unsafe casts convert."""
+    return astype(x, to_dtype(t), copy=False) if is_array(x) else arith.cast(x, t)
+
+
 # ----------------------------------------------------------------- NumPy functions on arrays
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.transpose: lambda a, axes=None: transpose(a, axes), np.reshape: lambda a, shape: reshape(a, shape),
@@ -1536,7 +1582,7 @@ _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.around: around, np.allclose: allclose,
 }
 #: NumPy functions of numbers or arrays that are not element functions of ours
-_OF_NUMBERS_TOO = {np.nan_to_num: nan_to_num}
+_OF_NUMBERS_TOO = {np.nan_to_num: nan_to_num, np.select: select}
 #: ufuncs that are operators (their scalar forms are NumPy's element operations)
 _OPERATOR_UFUNCS = {np.add: "+", np.subtract: "-", np.multiply: "*", np.divide: "/", np.true_divide: "/",
                     np.floor_divide: "//", np.remainder: "%", np.mod: "%", np.bitwise_and: "&",

@@ -632,6 +632,36 @@ def test_a_ufunc_method_compiled_code_lacks_is_refused_by_name():
         compile(ufunc_reduce_unsupported)(np.ones(3))
 
 
+def selected(a):
+    return np.select([a > 1, a < 0], [a, -a], 0), np.select([a > 1, a > 2], [a, 2.5], -1)
+
+
+def selected_with_numpy_scalars(a):
+    return np.select((a > 1,), (np.float32(2),), 0), np.select([a > 5, a[0] > 2], [a, a[::-1]], a[1])
+
+
+def selected_on_a_number(a):
+    return np.select([a], [a], 0)
+
+
+def selected_of_unequal_lists(a):
+    return np.select([a > 1], [a, a], 0)
+
+
+@opt_levels
+@pytest.mark.parametrize("kernel, args", params([
+    ("int8", selected, data("int8", 7, seed=4)), ("float32", selected, data("float32", 7, seed=4, kind="special")),
+    ("2d", selected, m45), ("int8", selected_with_numpy_scalars, data("int8", 7, seed=4)),
+    ("float32", selected_with_numpy_scalars, data("float32", 7, seed=5)), ("2d", selected_with_numpy_scalars, m45),
+    ("", selected_on_a_number, data("int8", 3)), ("", selected_of_unequal_lists, v10),
+]))
+def test_select(kernel, args, opt):
+    """np.select: the first choice whose condition holds, in NumPy's result_type of every
+    choice and the default (Python numbers weak, NumPy scalars not), broadcast; NumPy's
+    errors for a condition that is not bool and lists of other lengths."""
+    check(kernel, opt, *args)
+
+
 def coordinates_of_the_largest(a):
     return np.unravel_index(np.argmax(a), a.shape)
 

@@ -7,7 +7,7 @@ computed at run time, integer indices, ``None``, ``...``), element-wise
 operators (``+ - * / // % **``, comparisons, ``& | ^``, unary ``- ~ abs``) and
 ufuncs (``np.sqrt``, ``np.minimum``, ``np.maximum``, ``np.where``,
 ``np.abs``, ``np.signbit``, ``np.degrees``, ``np.gcd``/``lcm`` of ints, ``np.logaddexp`` of
-floats, ...) between arrays, views and scalars with broadcasting (``x[:,
+floats, ``np.select``, ...) between arrays, views and scalars with broadcasting (``x[:,
 None] * y``, extent-1 axes), ``.astype`` to every dtype, NumPy scalars
 (``np.float32(2.5)``, reduction results) meeting arrays, reductions of whole
 arrays and of expressions (``sum prod min max mean var std any all``, methods
@@ -478,6 +478,10 @@ class ArrayGenerator(Generator):
             c, x, y = operand("b"), operand(scalar=0.3), operand(scalar=0.3)
             if isinstance(c, Scal):
                 return None
+            if r.random() < 0.25:   # np.select of the condition and its negation, and a default
+                default = r.choice(["0", "1.5", "np.int8(2)"])
+                return Arr(f"np.select([{c.text}, ~({c.text})], [{x.text}, {y.text}], {default})",
+                           _kind(x.kind, y.kind, "f" if default == "1.5" else "i"), _shape(c, x, y))
             return Arr(f"np.where({c.text}, {x.text}, {y.text})", _kind(x.kind, y.kind), _shape(c, x, y))
         if node == "astype":
             x = self.expr(scope, target, d, origin, prefer)
