@@ -17,7 +17,8 @@ from ir.types import ArrayType
 
 from . import (
     builtins, combining, dicts, generators, hashed, lapack, linalg, lists, nanfunctions, norms, nprandom, purity,
-    pymath, pyoperator, runtime_calls, searching, sequences, sets, sorting, statistics, text, wholearray,
+    pymath, pyoperator, runtime_calls, searching, sequences, sets, setroutines, sorting, statistics, text,
+    wholearray,
 )
 from .context import TraceContext, current
 from .raising import construct_exception, raised_in_compiler
@@ -30,7 +31,8 @@ def _tr() -> TraceContext:
 
 #: NumPy's library functions compiled by the modules that implement them
 _LIBRARY = {**linalg.FUNCTIONS, **combining.FUNCTIONS, **searching.FUNCTIONS, **nanfunctions.FUNCTIONS,
-            **sorting.FUNCTIONS, **lapack.FUNCTIONS, **statistics.FUNCTIONS, **norms.FUNCTIONS}
+            **sorting.FUNCTIONS, **lapack.FUNCTIONS, **statistics.FUNCTIONS, **norms.FUNCTIONS,
+            **setroutines.FUNCTIONS}
 
 
 def _library(f: Any) -> Callable | None:

@@ -31,8 +31,12 @@ def _tr() -> TraceContext:
 
 
 def _sequence(items: Any, name: str) -> list[Symbolic]:
+    """The arrays to join: NumPy arrays of constants read where the code runs, lists and tuples
+    as the arrays NumPy makes of them (``np.concatenate(([1.5], x))``)."""
     if not isinstance(items, (tuple, list)) or not items:
         raise _tr().error(UnsupportedError, f"np.{name}() takes a non-empty tuple or list of arrays in compiled code")
+    items = [array(x) if isinstance(x, (list, tuple)) and x else x for x in items]
+    items = [arrays.global_array(x) if isinstance(x, np.ndarray) and x.ndim else x for x in items]
     if not all(wholearray.is_array(x) for x in items):
         raise _tr().error(TypingError, "zero-dimensional arrays cannot be concatenated" if name == "concatenate"
                           else f"np.{name}() takes arrays in compiled code (convert numbers with np.array first)")

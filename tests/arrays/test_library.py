@@ -124,6 +124,18 @@ def test_joining_arrays(kernel, a, b):
     check(kernel, a, b)
 
 
+def joined_with_constants(a):
+    return (np.concatenate((np.array([1.5]), a)), np.concatenate(([7], a)), np.stack(([1.0, 2.0, 3.0], a)),
+            np.hstack((a, [True])), np.concatenate((a > 0, np.array([True]))))
+
+
+def test_joining_arrays_with_lists_and_constant_arrays():
+    """A list or a NumPy array of constants among the arrays joins as the array NumPy makes of it
+    (they were refused as 'zero-dimensional arrays cannot be concatenated')."""
+    check(joined_with_constants, V)
+    check(joined_with_constants, W)
+
+
 def test_numbers_of_dimensions_that_differ_are_numpys_error_when_compiling():
     with pytest.raises(TypingError, match="all the input arrays must have same number of dimensions"):
         compile(concatenate)(M, V)
@@ -684,6 +696,37 @@ def test_histogram_bins_of_other_types():
         compile(histogram_of_a_float_count)(np.ones(3))
     with pytest.raises(UnsupportedError, match="bin estimator"):
         compile(histogram_estimated)(np.ones(3))
+
+
+def set_routines(a, b):
+    return (np.isin(a, b), np.isin(a, b, invert=True), np.isin(a, [1, 2.5]), np.intersect1d(a, b), np.union1d(a, b),
+            np.setdiff1d(a, b), np.setxor1d(a, b), np.intersect1d(a, b, assume_unique=True),
+            np.setxor1d(a, b, assume_unique=True))
+
+
+def trusted_uniqueness(a, b):
+    return np.isin(a, b, assume_unique=True)
+
+
+_SET_FLOATS = np.array([[1.0, -0.0, np.nan, 2.5], [3.0, 1.0, 0.0, np.nan]])
+_SET_INTS = np.random.default_rng(13).integers(-5, 5, 20)
+
+
+@pytest.mark.parametrize("a, b", [
+    (_SET_FLOATS, np.array([0.0, 1.0, np.nan, 7.0, 2.5, 2.5])), (_SET_INTS, _SET_INTS[:7].astype(np.int8)),
+    (_SET_INTS[:7].astype(np.int8), _SET_INTS), (_SET_INTS[:0], _SET_INTS), (_SET_FLOATS, _SET_FLOATS[::-1]),
+    (_SET_INTS, np.array([0.0, 1.5, np.nan])),
+], ids=["floats", "ints", "int8", "empty", "same", "mixed"])
+def test_set_routines_are_numpys(a, b):
+    """np.isin (of element's shape; NaN a member of nothing, -0.0 of what holds 0.0),
+    np.intersect1d (the zero NumPy's sort puts first), np.union1d, np.setdiff1d and np.setxor1d
+    (one NaN of each operand's np.unique), with NumPy's dtypes, assume_unique as NumPy reads it."""
+    check(set_routines, a, b)
+
+
+def test_isin_refuses_trusted_uniqueness():
+    with pytest.raises(UnsupportedError, match="assume_unique=True"):
+        compile(trusted_uniqueness)(_SET_INTS, _SET_INTS)
 
 
 def from_numbers(x, y):

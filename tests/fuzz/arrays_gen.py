@@ -19,7 +19,8 @@ return views or new arrays.  Indexing with arrays: masks, index arrays mixed
 with slices (``x[:, np.array([0, -1])]``), pairs of them, a mask of the rows,
 read and written (``+=`` with repeated indices).  NumPy's library on one
 operand: products and joins, sorting and searching, ``unique``, histograms,
-``median``/``quantile``/``interp``, ``nan*`` reductions, and LAPACK's
+``median``/``quantile``/``interp``, ``nan*`` reductions, the set routines (``isin``,
+``intersect1d``, ...), and LAPACK's
 ``det``/``svd``/``eigvalsh``/``qr`` and ``norm`` (float results compared to the
 reduction tolerance).
 
@@ -556,6 +557,9 @@ class ArrayGenerator(Generator):
                                  f"np.logaddexp({flat}, 1.0).max()",
                                  f"np.maximum.accumulate({flat})[::2].sum()", f"np.add.reduce({x.text}).sum()",
                                  f"np.subtract.outer({flat}[:3], {flat}[-2:]).sum()",
+                                 f"np.intersect1d({flat}, {flat}[1::2]).sum()",
+                                 f"np.union1d({flat}[:2], [0.0, 1.5]).sum()", f"np.setxor1d({flat}[:3], {flat}[-3:]).sum()",
+                                 f"np.concatenate(([1.5], {flat}))[::2].sum()",
                                  # keepdims: an array also of a 1-d one (a NumPy scalar's methods are not compiled)
                                  f"np.nansum({x.text}, axis=0, keepdims=True).sum()",
                                  f"np.nanmean({x.text}, axis=-1, keepdims=True).max()",
@@ -617,7 +621,9 @@ class ArrayGenerator(Generator):
                                  f"np.unravel_index(np.argmax({x.text}), {x.text}.shape)[0]",
                                  f"np.minimum.accumulate({flat}).sum()",
                                  f"np.multiply.outer({flat}[:2], {flat}[:3]).max()",
-                                 f"np.maximum.reduce({x.text}, axis=None)"])
+                                 f"np.maximum.reduce({x.text}, axis=None)",
+                                 f"np.isin({flat}, {flat}[::3]).sum()", f"np.setdiff1d({flat}, {flat}[:2]).sum()",
+                                 f"np.isin({x.text}, [0, 3], invert=True).sum()"])
                 if any(word in form for word in ("swapaxes(", "moveaxis(", "take(", "sorted([")):
                     self.uses_index = True   # an index into an axis that may be short: no unchecked run
                 return form, "i", False
