@@ -27,7 +27,7 @@ from ir.types import BoolType, ComplexType, IntType, bool_
 
 from . import arith, arrays, combining, numpy_api, sorting, wholearray
 from .context import PathEnds, TraceContext, current
-from .values import Symbolic, describe, type_of
+from .values import Symbolic, describe
 
 
 def _tr() -> TraceContext:
