@@ -27,7 +27,7 @@ from ir.types import BoolType, ComplexType, IntType, bool_
 
 from . import arith, arrays, combining, numpy_api, sorting, wholearray
 from .context import PathEnds, TraceContext, current
-from .values import Symbolic, describe
+from .values import Symbolic, describe, type_of
 
 
 def _tr() -> TraceContext:
@@ -35,8 +35,12 @@ def _tr() -> TraceContext:
 
 
 def _array(x: Any, name: str) -> Symbolic:
-    """An operand as NumPy's ``asarray`` makes it: a list or tuple as the array of its values,
-    a NumPy array of constants read where the code runs."""
+    """An operand as NumPy's ``asarray`` makes it (flattened where the routine ravels it): a
+    list or tuple as the array of its values, a number as an array of one, a NumPy array of
+    constants read where the code runs."""
+    t = type_of(x)
+    if t is not None and t.is_scalar:
+        x = [x]
     if isinstance(x, (list, tuple)):
         x = combining.array(x)
     if isinstance(x, np.ndarray):

@@ -704,6 +704,10 @@ def set_routines(a, b):
             np.setxor1d(a, b, assume_unique=True))
 
 
+def set_routines_of_a_number(a, k):
+    return np.isin(a, k), np.intersect1d(a, k), np.union1d(k, a), np.setdiff1d(a, 2.5), np.setxor1d(k, a)
+
+
 def trusted_uniqueness(a, b):
     return np.isin(a, b, assume_unique=True)
 
@@ -722,6 +726,13 @@ def test_set_routines_are_numpys(a, b):
     np.intersect1d (the zero NumPy's sort puts first), np.union1d, np.setdiff1d and np.setxor1d
     (one NaN of each operand's np.unique), with NumPy's dtypes, assume_unique as NumPy reads it."""
     check(set_routines, a, b)
+
+
+@pytest.mark.parametrize("k", [2, 2.5, np.int8(-5)])
+def test_set_routines_of_a_number(k):
+    """A number is the array of one NumPy makes of it (an isin element of a number, NumPy's
+    0-d result, is refused)."""
+    check(set_routines_of_a_number, _SET_INTS, k)
 
 
 def test_isin_refuses_trusted_uniqueness():
