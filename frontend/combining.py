@@ -380,6 +380,33 @@ def _value(n: Any) -> Symbolic:
     return n if isinstance(n, Symbolic) else arith.constant(n, i64)
 
 
+def cross(a: Any, b: Any, axisa: Any = -1, axisb: Any = -1, axisc: Any = -1, axis: Any = None) -> Symbolic:
+    """``np.cross`` of 3-element vectors along ``axisa``/``axisb`` (the leading axes broadcast),
+    the components NumPy's ``a1 * b2 - a2 * b1``, ... in the promoted dtype, the result's vector
+    axis at ``axisc``.  Decision: vectors of 2 elements, whose cross product has one axis fewer
+    (and which NumPy 2 deprecates), raise ``ValueError`` where the code meets them, as other
+    lengths do with NumPy's message."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = (arrays.global_array(x) if isinstance(x, np.ndarray) else x for x in (a, b))
+    if not (wholearray.is_array(a) and wholearray.is_array(b)):
+        raise _tr().error(UnsupportedError, "np.cross() takes two arrays in compiled code")
+    a = wholearray.moveaxis(a, axisa, -1)
+    b = wholearray.moveaxis(b, axisb, -1)
+    n, m = arrays.dim(a, a.type.ndim - 1), arrays.dim(b, b.type.ndim - 1)
+    for k in (n, m):
+        arith.raise_if(arith.logical_and(arith.compare("!=", k, 2), arith.compare("!=", k, 3)), "ValueError",
+                       "incompatible dimensions for cross product\n(dimension must be 2 or 3)")
+    arith.raise_if(arith.logical_or(arith.compare("==", n, 2), arith.compare("==", m, 2)), "ValueError",
+                   "np.cross() of 2-element vectors is not supported in compiled code (their product has one "
+                   "axis fewer); give the vectors a third element of 0")
+    dtype = np.promote_types(to_dtype(a.type.dtype), to_dtype(b.type.dtype))
+    a0, a1, a2 = (wholearray.astype(wholearray.subview(a, (Ellipsis, k)), dtype, copy=False) for k in range(3))
+    b0, b1, b2 = (wholearray.astype(wholearray.subview(b, (Ellipsis, k)), dtype, copy=False) for k in range(3))
+    product = stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], -1)
+    return wholearray.moveaxis(product, -1, axisc)
+
+
 FUNCTIONS = {np.concatenate: concatenate, np.stack: stack, np.hstack: hstack, np.vstack: vstack,
              np.column_stack: column_stack, np.array: array, np.asarray: asarray, np.repeat: repeat, np.tile: tile,
-             np.meshgrid: meshgrid, np.roll: roll}
+             np.meshgrid: meshgrid, np.roll: roll, np.cross: cross}

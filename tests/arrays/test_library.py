@@ -136,6 +136,28 @@ def test_joining_arrays_with_lists_and_constant_arrays():
     check(joined_with_constants, W)
 
 
+def crossed(a, b):
+    return np.cross(a, b), np.cross(a, b, axisc=0), np.cross(a.T, b.T, axis=0)
+
+
+_VECTORS = np.random.default_rng(14).standard_normal((4, 3))
+
+
+@pytest.mark.parametrize("a, b", [
+    (_VECTORS, _VECTORS[::-1]), (_VECTORS, _VECTORS[:1]), (_VECTORS.astype(np.float32), np.arange(12).reshape(4, 3)),
+    (_VECTORS[:0], _VECTORS[:0]), (_VECTORS[:, :1], _VECTORS[:, :1]),
+], ids=["float64", "broadcast", "float32 by int", "empty", "1-element"])
+def test_cross_products_of_3_vectors(a, b):
+    """np.cross of 3-element vectors (leading axes broadcast, axisa/axisb/axisc/axis), NumPy's
+    components in the promoted dtype; other lengths are NumPy's ValueError."""
+    check(crossed, a, b)
+
+
+def test_cross_product_of_2_vectors_is_refused_where_it_runs():
+    with pytest.raises(ValueError, match="2-element vectors is not supported in compiled code"):
+        compile(crossed)(_VECTORS[:, :2], _VECTORS[:, :2])
+
+
 def test_numbers_of_dimensions_that_differ_are_numpys_error_when_compiling():
     with pytest.raises(TypingError, match="all the input arrays must have same number of dimensions"):
         compile(concatenate)(M, V)
