@@ -8,7 +8,7 @@ the concatenation, the sorted order, one NaN where ``np.unique`` keeps one and n
 intersection (NaN equals nothing), and the zero NumPy keeps of ``-0.0`` and ``0.0``.
 
 ``np.isin`` is membership by ``==`` (NaN is a member of nothing, ``-0.0`` of what holds
-``0.0``), found by a binary search of the sorted test elements, for every ``kind`` NumPy
+``0.0``), found by ``np.searchsorted`` in the sorted test elements, for every ``kind`` NumPy
 takes; it has ``element``'s shape.  Decision: ``assume_unique=True`` is refused in ``isin``
 and ``setdiff1d``: NumPy trusts it and then gives results that depend on its method, not on
 membership, for operands that are not unique; compiled code computes membership.  An
@@ -92,19 +92,12 @@ def isin(element: Any, test_elements: Any, assume_unique: Any = False, invert: A
 
 def members(found, x, ordered, invert):
     """``found[i]``: whether ``x[i]`` equals an element of the sorted ``ordered`` (NaNs last),
-    by binary search (``!=`` that with ``invert``) (traced)."""
+    the one ``np.searchsorted`` finds (``!=`` that with ``invert``) (traced)."""
+    at = np.searchsorted(ordered, x)
     n = ordered.shape[0]
     for i in range(x.shape[0]):
-        v = x[i]
-        lo = 0
-        hi = n
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if ordered[mid] < v:
-                lo = mid + 1
-            else:
-                hi = mid
-        found[i] = (lo < n and ordered[lo] == v) != invert
+        k = at[i]
+        found[i] = (k < n and ordered[k] == x[i]) != invert
 
 
 def intersect1d(ar1: Any, ar2: Any, assume_unique: Any = False, return_indices: Any = False) -> Symbolic:
