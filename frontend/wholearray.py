@@ -1645,12 +1645,11 @@ _UFUNC_METHODS = ("reduce", "accumulate", "reduceat", "outer", "at")
 
 def _ufunc_method(f: Any) -> Callable[..., Any]:
     """``np.<ufunc>.reduce``/``accumulate`` (``f``, a bound method of a ufunc) as NumPy's
-    functions that call them, and ``outer`` (:func:`_outer`): ``np.add.reduce`` is ``np.sum``
-    (``np.multiply``: ``prod``, ``maximum``/``minimum``: ``max``/``min``,
-    ``logical_and``/``or``: ``all``/``any``) and
-    ``np.add.accumulate`` ``np.cumsum`` (``multiply``: ``cumprod``; ``maximum``/``minimum``: the
-    running extremum), with the ufunc methods' own default ``axis=0``.  Other ufuncs and
-    methods are refused by name."""
+    functions that call them, with the methods' own default ``axis=0``: ``np.add.reduce`` is
+    ``np.sum`` (``multiply``: ``prod``, ``maximum``/``minimum``: ``max``/``min``,
+    ``logical_and``/``or``: ``all``/``any``), ``np.add.accumulate`` is ``np.cumsum``
+    (``multiply``: ``cumprod``; ``maximum``/``minimum``: the running extremum); and ``outer``
+    (:func:`_outer`).  Other ufuncs and methods are refused by name."""
     ufunc, method = f.__self__, f.__name__
     functions = {"reduce": {np.add: np.sum, np.multiply: np.prod, np.maximum: np.max, np.minimum: np.min,
                             np.logical_and: np.all, np.logical_or: np.any},
