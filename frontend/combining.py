@@ -35,8 +35,7 @@ def _sequence(items: Any, name: str) -> list[Symbolic]:
     as the arrays NumPy makes of them (``np.concatenate(([1.5], x))``)."""
     if not isinstance(items, (tuple, list)) or not items:
         raise _tr().error(UnsupportedError, f"np.{name}() takes a non-empty tuple or list of arrays in compiled code")
-    items = [array(x) if isinstance(x, (list, tuple)) and x else x for x in items]
-    items = [arrays.global_array(x) if isinstance(x, np.ndarray) and x.ndim else x for x in items]
+    items = [wholearray.as_array(x) for x in items]
     if not all(wholearray.is_array(x) for x in items):
         raise _tr().error(TypingError, "zero-dimensional arrays cannot be concatenated" if name == "concatenate"
                           else f"np.{name}() takes arrays in compiled code (convert numbers with np.array first)")
@@ -388,7 +387,7 @@ def cross(a: Any, b: Any, axisa: Any = -1, axisb: Any = -1, axisc: Any = -1, axi
     lengths do with NumPy's message."""
     if axis is not None:
         axisa = axisb = axisc = axis
-    a, b = (arrays.global_array(x) if isinstance(x, np.ndarray) else x for x in (a, b))
+    a, b = wholearray.as_array(a), wholearray.as_array(b)
     if not (wholearray.is_array(a) and wholearray.is_array(b)):
         raise _tr().error(UnsupportedError, "np.cross() takes two arrays in compiled code")
     a = wholearray.moveaxis(a, axisa, -1)

@@ -25,7 +25,7 @@ import numpy as np
 from ir import UnsupportedError
 from ir.types import BoolType, ComplexType, IntType, bool_
 
-from . import arith, arrays, combining, numpy_api, sorting, wholearray
+from . import arith, arrays, numpy_api, sorting, wholearray
 from .context import PathEnds, TraceContext, current
 from .values import Symbolic, describe, type_of
 
@@ -39,12 +39,7 @@ def _array(x: Any, name: str) -> Symbolic:
     list or tuple as the array of its values, a number as an array of one, a NumPy array of
     constants read where the code runs."""
     t = type_of(x)
-    if t is not None and t.is_scalar:
-        x = [x]
-    if isinstance(x, (list, tuple)):
-        x = combining.array(x)
-    if isinstance(x, np.ndarray):
-        x = arrays.global_array(x)
+    x = wholearray.as_array([x] if t is not None and t.is_scalar else x)
     if not wholearray.is_array(x):
         raise _tr().error(UnsupportedError, f"np.{name}() takes arrays (or lists) in compiled code, not "
                                             f"{describe(x)}")

@@ -1535,9 +1535,9 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     if problem:
         arith.raise_if(True, "ValueError", problem)
         raise PathEnds()
-    choices = [arrays.global_array(c) if isinstance(c, np.ndarray) else c for c in (*choicelist, default)]
+    choices = [as_array(c) for c in (*choicelist, default)]
+    seen = [_seen_by_numpy(c, "np.select()") for c in choices]
     try:
-        seen = [_seen_by_numpy(c, "np.select()") for c in choices]
         dtype = np.result_type(*({int: 0, float: 0.0, complex: 0j}.get(x, x) for x in seen))   # weak: values
     except TypeError as err:
         arith.raise_if(True, "TypeError", f"Choicelist and default value do not have a common dtype: {err}")
@@ -1546,7 +1546,7 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     if t is None:
         raise _tr().error(TypingError, f"np.select() computes in {dtype} here (NumPy's choice), a type compiled "
                                        "code does not support")
-    conditions = [arrays.global_array(c) if isinstance(c, np.ndarray) else c for c in condlist]
+    conditions = [as_array(c) for c in condlist]
     for i, c in enumerate(conditions):
         kind = type_of(c)
         if not isinstance(kind.dtype if isinstance(kind, ArrayType) else kind, BoolType):
@@ -1622,16 +1622,22 @@ def _common(x: Any, y: Any) -> tuple[Any, Any]:
     return arith.cast(x, t), arith.cast(y, t)
 
 
-def _of_an_array(reduction: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """``reduction`` of its first argument as an array: a tuple or list as the array NumPy
-    makes of it (``np.prod(a.shape)``), a NumPy array of constants read where the code runs."""
-    def reduce_array(a: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(a, (tuple, list)):
-            from .combining import array   # a layer above
+def as_array(x: Any) -> Any:
+    """``x`` as the array NumPy's ``asarray`` makes of an operand, where compiled code has one:
+    a non-empty list or tuple as the array of its values (``np.prod(a.shape)``), a NumPy array
+    of constants read where the code runs (of a 0-d one, the number it holds); anything else
+    as it is."""
+    if isinstance(x, (tuple, list)) and x:
+        from .combining import array   # a layer above
 
-            a = array(a)
-        if isinstance(a, np.ndarray):
-            a = arrays.global_array(a)
+        x = array(x)
+    return arrays.global_array(x) if isinstance(x, np.ndarray) else x
+
+
+def _of_an_array(reduction: Callable[..., Any], name: str) -> Callable[..., Any]:
+    """``reduction`` of its first argument as an array (:func:`as_array`)."""
+    def reduce_array(a: Any, *args: Any, **kwargs: Any) -> Any:
+        a = as_array(a)
         if not is_array(a):
             raise _tr().error(UnsupportedError, f"{name}() of a {describe(a)} is not supported in compiled code; "
                                                 "pass an array")
@@ -1673,7 +1679,7 @@ def _ufunc_method(f: Any) -> Callable[..., Any]:
 def _outer(ufunc: np.ufunc, a: Any, b: Any) -> Any:
     """``ufunc.outer(a, b)``: ``ufunc`` of every element of ``a`` with every element of ``b``, of
     shape ``a.shape + b.shape`` (``a`` seen with ``b.ndim`` new axes, broadcast against ``b``)."""
-    a, b = (arrays.global_array(x) if isinstance(x, np.ndarray) else x for x in (a, b))
+    a, b = as_array(a), as_array(b)
     if not (is_array(a) and is_array(b)):
         raise _tr().error(UnsupportedError, f"np.{ufunc.__name__}.outer() takes two arrays in compiled code")
     return lookup(ufunc)(subview(a, (Ellipsis,) + (None,) * b.type.ndim), b)

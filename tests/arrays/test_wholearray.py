@@ -640,6 +640,10 @@ def selected_with_numpy_scalars(a):
     return np.select((a > 1,), (np.float32(2),), 0), np.select([a > 5, a[0] > 2], [a, a[::-1]], a[1])
 
 
+def selected_from_lists(a):
+    return np.select([[True, False, True, False, True, False, True]], [a], 0), np.select([a > 1], [[1.5] * 7], 0)
+
+
 def selected_on_a_number(a):
     return np.select([a], [a], 0)
 
@@ -654,6 +658,7 @@ def selected_of_unequal_lists(a):
     ("2d", selected, m45), ("int8", selected_with_numpy_scalars, data("int8", 7, seed=4)),
     ("float32", selected_with_numpy_scalars, data("float32", 7, seed=5)), ("2d", selected_with_numpy_scalars, m45),
     ("", selected_on_a_number, data("int8", 3)), ("", selected_of_unequal_lists, v10),
+    ("", selected_from_lists, data("float64", 7, seed=6)),
 ]))
 def test_select(kernel, args, opt):
     """np.select: the first choice whose condition holds, in NumPy's result_type of every
