@@ -958,7 +958,11 @@ class ArrayGenerator(Generator):
         results, texts, approx = [], [], []
         for k in range(r.choice([1, 1, 2, 2, 3, 4])):
             u = r.random()
-            if u < 0.45:
+            if u < 0.03:   # an array NumPy computes from constants while compiling: a new one per call
+                x = r.choice([Arr("np.hanning(4)", "f", (("c", 4),)), Arr("np.logspace(0.0, 2.0, 3)", "f", (("c", 3),))])
+                results.append(("A", x))
+                texts.append(x.text)
+            elif u < 0.45:
                 x = self.free_expr(scope) if r.random() < 0.4 else self.view(
                     self.arrays[r.choice(scope.of_type("A"))], scope) if r.random() < 0.5 else \
                     self.arrays[r.choice(scope.of_type("A"))]
