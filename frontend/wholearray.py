@@ -1624,10 +1624,10 @@ def _common(x: Any, y: Any) -> tuple[Any, Any]:
 
 def as_array(x: Any) -> Any:
     """``x`` as the array NumPy's ``asarray`` makes of an operand, where compiled code has one:
-    a non-empty list or tuple as the array of its values (``np.prod(a.shape)``), a NumPy array
-    of constants read where the code runs (of a 0-d one, the number it holds); anything else
-    as it is."""
-    if isinstance(x, (tuple, list)) and x:
+    a list or tuple as the array of its values (``np.prod(a.shape)``, ``np.prod(())``), a
+    NumPy array of constants read where the code runs (of a 0-d one, the number it holds);
+    anything else as it is."""
+    if isinstance(x, (tuple, list)):
         from .combining import array   # a layer above
 
         x = array(x)
