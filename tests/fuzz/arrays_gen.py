@@ -560,7 +560,9 @@ class ArrayGenerator(Generator):
                                  f"np.intersect1d({flat}, {flat}[1::2]).sum()",
                                  f"np.union1d({flat}[:2], [0.0, 1.5]).sum()", f"np.setxor1d({flat}[:3], {flat}[-3:]).sum()",
                                  f"np.concatenate(([1.5], {flat}))[::2].sum()",
-                                 f"np.cross({flat}[:3], {flat}[-3:]).sum()",
+                                 # 3-vectors always (2-vectors raise in compiled code: one axis fewer)
+                                 f"np.cross(np.concatenate(({flat}, [1.0, 2.0, 3.0]))[:3], "
+                                 f"np.concatenate(([0.5, -1.0, 2.0], {flat}))[-3:]).sum()",
                                  # keepdims: an array also of a 1-d one (a NumPy scalar's methods are not compiled)
                                  f"np.nansum({x.text}, axis=0, keepdims=True).sum()",
                                  f"np.nanmean({x.text}, axis=-1, keepdims=True).max()",
