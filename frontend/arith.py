@@ -175,11 +175,12 @@ def raise_if(cond: Symbolic | bool, exception: str, message: str, *args: Symboli
 def checks_unless(ok: Symbolic | bool, emit_checks: Callable[[], None]) -> None:
     """Run-time checks that ``emit_checks`` emits, run only where ``ok`` is false:
     one cheap test guards several exact ones (``ok`` must imply that none fires)."""
-    only_where(logical_not(ok), emit_checks)
+    only_where(logical_not(ok), emit_checks, unlikely=True)
 
 
-def only_where(cond: Symbolic | bool, emit_ops: Callable[[], None]) -> None:
-    """The ops ``emit_ops`` emits (effects, no values), run only where ``cond`` is true."""
+def only_where(cond: Symbolic | bool, emit_ops: Callable[[], None], unlikely: bool = False) -> None:
+    """The ops ``emit_ops`` emits (effects, no values), run only where ``cond`` is true
+    (``unlikely``: rarely, which the code generator tells LLVM: ``IfOp`` ``unlikely``)."""
     if cond is False:
         return
     if cond is True:
@@ -187,6 +188,8 @@ def only_where(cond: Symbolic | bool, emit_ops: Callable[[], None]) -> None:
         return
     tr = _tr()
     op = tr.emit(IfOp(cond.value))
+    if unlikely:
+        op.attributes["unlikely"] = True
     with tr.region(op.then_block):
         emit_ops()
         tr.emit(YieldOp([]))

@@ -42,7 +42,8 @@ from .core import _I64, _FunctionLowering, _lowers, constant_int, index_add, ind
 @_lowers(IfOp)
 def _if(self: _FunctionLowering, op: IfOp) -> list[lir.Value]:
     b = self.b
-    with b.if_else(self.value(op.cond)) as (then, otherwise):
+    likely = False if op.attributes.get("unlikely") else None
+    with b.if_else(self.value(op.cond), likely=likely) as (then, otherwise):
         with then:
             then_values = self.lower_block(op.then_block)
             then_end = b.basic_block

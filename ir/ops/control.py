@@ -94,7 +94,9 @@ def _check_terminator(op: Operation, block: Block, kind: type[Operation]) -> Non
 
 class IfOp(Operation):
     """Data flow: the condition is the control operand; each region's ``yield``
-    operand ``k`` becomes result ``k``."""
+    operand ``k`` becomes result ``k``.  ``{unlikely = true}``: the condition is rarely true
+    (the exact checks behind a cheap test), which code generation tells LLVM, so that the
+    other branch is the straight path."""
 
     name = "if"
     traits = frozenset({RegionBranch})
