@@ -15,7 +15,10 @@ from typing import Sequence
 from ir import Module
 from ir.clone import clone
 from ir.core import Block, Operation, Value
-from ir.ops import AddOp, AndOp, ArrayLoadOp, ArrayReduceOp, ConstantOp, EqOp, FloorDivOp, FuncOp, ModOp, SelectOp
+from ir.dtypes import to_dtype
+from ir.ops import (
+    AddOp, AndOp, ArrayLoadOp, ArrayReduceOp, ArrayStrideOp, ConstantOp, EqOp, FloorDivOp, FuncOp, ModOp, SelectOp,
+)
 from ir.types import Type, i64
 
 
@@ -71,16 +74,39 @@ class Outline:
     def const(self, block: Block, value, type_: Type = i64) -> Value:
         return self.put(block, ConstantOp(value, type_, loc=self.loc))
 
-    def element(self, block: Block, index: Sequence[Value]) -> Value:
-        """``v`` at ``(fixed..., index...)``: the inputs' elements loaded, the ops ``v`` needs copied."""
+    def element(self, block: Block, index: Sequence[Value], contiguous: bool = False) -> Value:
+        """``v`` at ``(fixed..., index...)``: the inputs' elements loaded, the ops ``v`` needs
+        copied; ``contiguous``: the loads of the arrays :meth:`walked` names are addressed
+        with the item size as the last axis's stride (``contiguous_axis``)."""
         op, outer = self.op, len(self.fixed)
         mapping: dict[Value, Value] = dict(zip(self.free, self.params))
+        walked = self.walked() if contiguous else ()
         for arg, x in zip(op.element_args(), self.arrays):
             at = [*self.fixed, *index][outer + len(index) - x.type.ndim:]
-            mapping[arg] = self.put(block, ArrayLoadOp(x, at, loc=self.loc))
+            load = ArrayLoadOp(x, at, loc=self.loc)
+            if x in walked:
+                load.attributes["contiguous_axis"] = x.type.ndim - 1
+            mapping[arg] = self.put(block, load)
         for inner in self._ops:
             block.append(clone(inner, mapping))
         return mapping.get(self.v, self.v)
+
+    def walked(self) -> list[Value]:
+        """The input arrays whose last axis (the one a single summed axis steps along) has a
+        stride only known at run time (not ``C``: an ``A`` view, a broadcast)."""
+        return [x for x in self.arrays if x.type.layout == "A" and x.type.ndim
+                or x.type.layout == "F" and x.type.ndim > 1]
+
+    def unit_strides(self, block: Block) -> Value | None:
+        """Whether every array :meth:`walked` steps one element along its last axis, computed
+        in ``block`` (None: there are none, or several summed axes)."""
+        unit = None
+        for x in ([] if self.spread else self.walked()):
+            itemsize = self.const(block, int(to_dtype(x.type.dtype).itemsize))
+            stride = self.put(block, ArrayStrideOp(x, x.type.ndim - 1, loc=self.loc))
+            same = self.put(block, EqOp(stride, itemsize, loc=self.loc))
+            unit = same if unit is None else self.put(block, AndOp(unit, same, loc=self.loc))
+        return unit
 
     def position(self, block: Block, flat: Value) -> list[Value]:
         """The indices of the summed axes at the C-order position ``flat``."""

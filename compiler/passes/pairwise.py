@@ -32,7 +32,7 @@ import math
 from typing import Sequence
 
 from ir import Module
-from ir.core import Value
+from ir.core import Block, Value
 from ir.ops import (
     AddOp, AndOp, ArrayReduceOp, CallOp, ConstantOp, ForOp, FuncOp, GtOp, IfOp, ReturnOp, ShrOp, SubOp, YieldOp,
 )
@@ -72,7 +72,7 @@ def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, su
     frame = Outline(op, v, inputs, outer, summed, module, caller, "pairwise", ["lo", "n"])
     fn, name, t, loc = frame.fn, frame.name, v.type, op.loc
     lo, n = frame.leading
-    rest, put, const, element, advance = frame.rest, frame.put, frame.const, frame.element, frame.advance
+    rest, put, const = frame.rest, frame.put, frame.const
     body = fn.body
     split = IfOp(put(body, GtOp(n, const(body, BLOCK), loc=loc)), [t], loc=loc)
     body.append(split)
@@ -83,8 +83,27 @@ def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, su
     right = put(then, CallOp(name, [put(then, AddOp(lo, n2, loc=loc)), put(then, SubOp(n, n2, loc=loc)), *rest], t,
                              loc=loc))
     put(then, YieldOp([put(then, AddOp(left, right, loc=loc))], loc=loc))
-    # n <= 128: eight lanes, then the rest (for n < 8 only the rest: NumPy's n < 8 case, from -0.0)
+    # n <= 128
     leaf = split.else_block
+    unit = frame.unit_strides(leaf)
+    if unit is None:
+        put(leaf, YieldOp([_leaf(frame, leaf, lo, n, t, contiguous=False)], loc=loc))
+    else:   # views that step one element: loads LLVM makes vectors of (the same additions)
+        by_stride = IfOp(unit, [t], loc=loc)
+        leaf.append(by_stride)
+        for block, contiguous in ((by_stride.then_block, True), (by_stride.else_block, False)):
+            put(block, YieldOp([_leaf(frame, block, lo, n, t, contiguous)], loc=loc))
+        put(leaf, YieldOp([by_stride.results[0]], loc=loc))
+    body.append(ReturnOp(split.results[0], loc=loc))
+    module.add(fn)
+    return name, frame.passed
+
+
+def _leaf(frame: Outline, leaf: Block, lo: Value, n: Value, t: FloatType, contiguous: bool) -> Value:
+    """The sum of at most 128 elements from ``lo`` in ``leaf``: eight lanes, then the rest (for
+    ``n < 8`` only the rest: NumPy's ``n < 8`` case, from -0.0); ``contiguous``: the
+    walked arrays are read with unit strides (``Outline.element``)."""
+    put, const, loc = frame.put, frame.const, frame.loc
     whole = put(leaf, SubOp(n, put(leaf, AndOp(n, const(leaf, LANES - 1), loc=loc)), loc=loc))
     start = frame.position(leaf, lo)
     minus_zero = const(leaf, -0.0, t)
@@ -93,8 +112,8 @@ def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, su
     index = list(lanes.iter_args[LANES:])
     sums = []
     for r in lanes.iter_args[:LANES]:
-        sums.append(put(lanes.body, AddOp(r, element(lanes.body, index), loc=loc)))
-        index = advance(lanes.body, index)
+        sums.append(put(lanes.body, AddOp(r, frame.element(lanes.body, index, contiguous), loc=loc)))
+        index = frame.advance(lanes.body, index)
     lanes.body.append(YieldOp([*sums, *index], loc=loc))
     r = list(lanes.results[:LANES])
     pairs = [put(leaf, AddOp(r[k], r[k + 1], loc=loc)) for k in range(0, LANES, 2)]
@@ -103,9 +122,6 @@ def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, su
     tail = ForOp(whole, n, const(leaf, 1), [total, *lanes.results[LANES:]], loc=loc)
     leaf.append(tail)
     index = list(tail.iter_args[1:])
-    added = put(tail.body, AddOp(tail.iter_args[0], element(tail.body, index), loc=loc))
-    tail.body.append(YieldOp([added, *advance(tail.body, index)], loc=loc))
-    put(leaf, YieldOp([tail.results[0]], loc=loc))
-    body.append(ReturnOp(split.results[0], loc=loc))
-    module.add(fn)
-    return name, frame.passed
+    added = put(tail.body, AddOp(tail.iter_args[0], frame.element(tail.body, index, contiguous), loc=loc))
+    tail.body.append(YieldOp([added, *frame.advance(tail.body, index)], loc=loc))
+    return tail.results[0]

@@ -57,6 +57,10 @@ def scaled_columns(a, column):
     return (a * column).sum()
 
 
+def stepped_sum(a, step):
+    return a[::step].sum() + np.sum(a[::step] * 2.0)
+
+
 def same_bits(got, want):
     got, want = np.asarray(got), np.asarray(want)
     assert got.dtype == want.dtype and got.shape == want.shape
@@ -99,6 +103,29 @@ def test_sums_of_broadcast_expressions(dtype):
     for got, want in zip(compile(scaled_rows)(a, row), scaled_rows(a, row)):
         same_bits(got, want)
     same_bits(compile(scaled_columns)(a, column), scaled_columns(a, column))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_views_of_any_step_in_one_specialisation(dtype):
+    """A view whose stride is known only at run time is summed in the unit-stride copy of
+    the eight lanes when it steps one element, else in the strided copy: the same bits."""
+    fn = compile(stepped_sum)
+    for n in (7, 130, 1000):
+        a = data(dtype, n, 8)
+        for step in (1, 2, -1, 3):
+            same_bits(fn(a, step), stepped_sum(a, step))
+
+
+def test_the_leaf_is_versioned_on_unit_strides():
+    """Only arrays whose layout leaves the stride open get the run-time test."""
+    from compiler import CompileOptions
+    from compiler.pipeline import build_module
+    from ir.types import ArrayType, f64
+
+    for layout, versioned in (("A", True), ("C", False)):
+        module, _ = build_module(total, [ArrayType(f64, 1, layout)], None, CompileOptions(opt=2))
+        text = str(module)
+        assert ("array.stride" in text and "contiguous_axis = 0" in text) == versioned, layout
 
 
 def test_long_float32_sum_is_as_accurate_as_numpys():
