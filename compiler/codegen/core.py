@@ -33,7 +33,9 @@ ABI.  Every IR function ``@f(%a: A, ...) -> R`` becomes (symbol names: :func:`fu
   guards a family registered, see :func:`_guards_entries`).  A module lowered for
   one specialisation has the wrapper of its entry function only, and that
   function is ``noinline``: LLVM optimizes its body once, instead of once more
-  after inlining it into the wrapper (a call of a few nanoseconds a call).
+  after inlining it into the wrapper (a call of a few nanoseconds a call).  So is a
+  function whose ``noinline`` attribute says so (``passes.pairwise``'s combination of
+  the lanes), and a ``cold`` one is ``noinline cold`` too.
 
 Types.  In registers: bool is ``i1``, ``iN``/``uN`` are ``iN``, ``f32``/``f64``
 are ``float``/``double``, complex is ``{float, float}``/``{double, double}``,
@@ -404,6 +406,8 @@ class _ModuleLowering:
         fn.attributes.add("nounwind")
         if self.entries is not None and func.sym_name in self.entries:
             fn.attributes.add("noinline")   # LLVM optimizes its body once, not again inlined into the wrapper
+        if func.attributes.get("noinline"):
+            fn.attributes.add("noinline")
         if func.attributes.get("cold"):   # rarely called (lower-arrays' NumPy-order min/max): kept apart,
             for attribute in ("noinline", "cold"):   # optimized lightly (``LoweredModule.cold``)
                 fn.attributes.add(attribute)

@@ -25,6 +25,10 @@ inputs..., free values...) -> T`` sums ``v`` at the positions ``lo .. lo + n - 1
 of the summed axes (their indices found from the position and the summed axes'
 extents when there are several, then stepped along), the outer indices fixed,
 with a copy of the region's ops for each of the eight lanes and one for the rest.
+The eight lanes are added by ``@<caller>.pairwise.combine`` (see :func:`_combine`); where
+the stride of an array read along the summed axis is known only at run time (an ``A``
+view, a broadcast operand), the leaf is versioned on unit strides, so that the usual
+case reads with vector loads (the same additions in the same order either way).
 """
 from __future__ import annotations
 
@@ -32,7 +36,8 @@ import math
 from typing import Sequence
 
 from ir import Module
-from ir.core import Block, Value
+from ir.core import Block, Operation, Value
+from ir.diagnostics import Location
 from ir.ops import (
     AddOp, AndOp, ArrayReduceOp, CallOp, ConstantOp, ForOp, FuncOp, GtOp, IfOp, ReturnOp, ShrOp, SubOp, YieldOp,
 )
@@ -86,20 +91,43 @@ def outline(op: ArrayReduceOp, v: Value, inputs: Sequence[Value], outer: int, su
     # n <= 128
     leaf = split.else_block
     unit = frame.unit_strides(leaf)
+    combine = _combine(module, module.unique_name(f"{name}.combine"), t, loc)
     if unit is None:
-        put(leaf, YieldOp([_leaf(frame, leaf, lo, n, t, contiguous=False)], loc=loc))
+        put(leaf, YieldOp([_leaf(frame, leaf, lo, n, t, False, combine)], loc=loc))
     else:   # views that step one element: loads LLVM makes vectors of (the same additions)
         by_stride = IfOp(unit, [t], loc=loc)
         leaf.append(by_stride)
         for block, contiguous in ((by_stride.then_block, True), (by_stride.else_block, False)):
-            put(block, YieldOp([_leaf(frame, block, lo, n, t, contiguous)], loc=loc))
+            put(block, YieldOp([_leaf(frame, block, lo, n, t, contiguous, combine)], loc=loc))
         put(leaf, YieldOp([by_stride.results[0]], loc=loc))
     body.append(ReturnOp(split.results[0], loc=loc))
     module.add(fn)
     return name, frame.passed
 
 
-def _leaf(frame: Outline, leaf: Block, lo: Value, n: Value, t: FloatType, contiguous: bool) -> Value:
+def _combine(module: Module, name: str, t: FloatType, loc: Location | None) -> str:
+    """The function ``@name(r0, ..., r7) -> T`` adding the eight lanes as NumPy does,
+    ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``.  It is ``noinline``: inlined into
+    the leaf, that tree is where LLVM's SLP vectorizer starts, and it pairs the lanes as
+    the tree does (r0 with r4, ...), in 2-lane vectors and shuffles of every load; with
+    the loop alone to start from, it keeps the eight lanes in vectors as long as the host's
+    (``(x * y).sum()`` of 10,000 floats: 5.3 us against 5.9)."""
+    fn = FuncOp(name, [t] * LANES, t, [f"r{k}" for k in range(LANES)], loc=loc)
+    fn.attributes["noinline"] = True
+    body, r = fn.body, fn.args
+
+    def put(new: Operation) -> Value:
+        body.append(new)
+        return new.results[0]
+
+    pairs = [put(AddOp(r[k], r[k + 1], loc=loc)) for k in range(0, LANES, 2)]
+    quads = [put(AddOp(pairs[k], pairs[k + 1], loc=loc)) for k in range(0, len(pairs), 2)]
+    body.append(ReturnOp(put(AddOp(quads[0], quads[1], loc=loc)), loc=loc))
+    module.add(fn)
+    return name
+
+
+def _leaf(frame: Outline, leaf: Block, lo: Value, n: Value, t: FloatType, contiguous: bool, combine: str) -> Value:
     """The sum of at most 128 elements from ``lo`` in ``leaf``: eight lanes, then the rest (for
     ``n < 8`` only the rest: NumPy's ``n < 8`` case, from -0.0); ``contiguous``: the
     walked arrays are read with unit strides (``Outline.element``)."""
@@ -115,10 +143,7 @@ def _leaf(frame: Outline, leaf: Block, lo: Value, n: Value, t: FloatType, contig
         sums.append(put(lanes.body, AddOp(r, frame.element(lanes.body, index, contiguous), loc=loc)))
         index = frame.advance(lanes.body, index)
     lanes.body.append(YieldOp([*sums, *index], loc=loc))
-    r = list(lanes.results[:LANES])
-    pairs = [put(leaf, AddOp(r[k], r[k + 1], loc=loc)) for k in range(0, LANES, 2)]
-    quads = [put(leaf, AddOp(pairs[k], pairs[k + 1], loc=loc)) for k in range(0, len(pairs), 2)]
-    total = put(leaf, AddOp(quads[0], quads[1], loc=loc))
+    total = put(leaf, CallOp(combine, list(lanes.results[:LANES]), t, loc=loc))
     tail = ForOp(whole, n, const(leaf, 1), [total, *lanes.results[LANES:]], loc=loc)
     leaf.append(tail)
     index = list(tail.iter_args[1:])
