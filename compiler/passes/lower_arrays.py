@@ -27,7 +27,10 @@ jacobi_2d's first call 18 ms of LLVM's time).  An input that is ``out`` itself (
 needs no test: each element is read just before it is written; nor does one that
 cannot share memory with ``out`` (a new array and an argument).  The loops of a
 map are marked ``independent``: no trip reads what another stores, so
-``vectorize`` needs no overlap test for them.
+``vectorize`` needs no overlap test for them; so is the innermost loop of a reduction
+along an axis other than the last (each trip updates its own element of the new
+results), which ``version`` then gives a copy for unit strides
+(``np.sum(a * b, axis=0)`` of 600 x 600 floats: 0.18 -> 0.10 ms).
 
 Float sums and float min/max reduce in NumPy's orders (:mod:`.pairwise`,
 :mod:`.extremum`), through functions of their own.
@@ -605,6 +608,7 @@ def _lower_along_axis(op: ArrayReduceOp, nest: _Nest) -> list[Value]:
         nest.put(ArrayStoreOp(out, indices, init, loc=loc))
     nest.close(fill, [], None)
     loops, indices, _ = nest.open(op.extents)
+    loops[-1].attributes["independent"] = True   # each trip updates its own element of the new outs
     kept = [i for j, i in enumerate(indices) if j != k]
     accumulators = [nest.put(ArrayLoadOp(out, kept, loc=loc)).result for out in outs]
     for out, value in zip(outs, nest.region(accumulators, indices)):

@@ -108,6 +108,17 @@ def test_an_assignment_that_may_overlap_computes_in_one_nest(kernel, make):
     assert got.flags.f_contiguous == want.flags.f_contiguous
 
 
+def test_a_reduction_along_the_first_axis_updates_its_results_in_independent_trips():
+    """Each trip of the innermost loop adds to its own element of the new results: the loop
+    is ``independent``, and ``version`` gives it a copy for unit strides (the operands are
+    broadcast views, whose strides are known only at run time)."""
+    a, b = np.arange(12.0).reshape(3, 4), np.arange(12.0).reshape(4, 3).T
+    text = lowered(K.column_sums, (a, b), "fold,dce,cse,fuse,lower-arrays,version")
+    assert "independent = true" in text and text.count("contiguous_axis = 1") == 2
+    for x, y in ((a, b), (a, a), (a[:, ::-1], b), (a, b[:1])):
+        np.testing.assert_array_equal(compile(K.column_sums)(x, y), K.column_sums(x, y))
+
+
 def test_a_new_array_needs_no_overlap_test():
     """A map into a new array, and the copy out of the temporary: nothing to test at run time."""
     assert "array.overlap" not in lowered(K.scaled, (F64, F64))
