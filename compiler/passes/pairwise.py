@@ -136,6 +136,7 @@ def _leaf(frame: Outline, leaf: Block, lo: Value, n: Value, t: FloatType, contig
     start = frame.position(leaf, lo)
     minus_zero = const(leaf, -0.0, t)
     lanes = ForOp(const(leaf, 0), whole, const(leaf, LANES), [*[minus_zero] * LANES, *start], loc=loc)
+    lanes.attributes["no_unroll"] = True
     leaf.append(lanes)
     index = list(lanes.iter_args[LANES:])
     sums = []
@@ -145,6 +146,7 @@ def _leaf(frame: Outline, leaf: Block, lo: Value, n: Value, t: FloatType, contig
     lanes.body.append(YieldOp([*sums, *index], loc=loc))
     total = put(leaf, CallOp(combine, list(lanes.results[:LANES]), t, loc=loc))
     tail = ForOp(whole, n, const(leaf, 1), [total, *lanes.results[LANES:]], loc=loc)
+    tail.attributes["no_unroll"] = True
     leaf.append(tail)
     index = list(tail.iter_args[1:])
     added = put(tail.body, AddOp(tail.iter_args[0], frame.element(tail.body, index, contiguous), loc=loc))
