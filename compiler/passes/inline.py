@@ -3,7 +3,8 @@
 A call is inlined when its callee is not recursive -- no path of the call
 graph leads from it back to itself, so inlining always ends -- and is small
 (at most :data:`MAX_OPS` ops), is called from one place only, or carries the
-attribute ``inline`` (a function its producer wants inlined however big).  Callees are
+attribute ``inline`` (a function its producer wants inlined however big), and is not
+marked ``noinline`` (``passes.pairwise``'s combination of lanes, kept apart for LLVM).  Callees are
 inlined into their own callees first (:func:`callees_first`).  The body's
 ops are copied before the call, with the callee's parameters replaced by the
 call's arguments, and the value the callee returns replaces the call's
@@ -104,6 +105,8 @@ class Inline:
                 if not isinstance(op, CallOp) or op.callee not in module or op.callee in recursive:
                     continue
                 callee = module[op.callee]
+                if callee.attributes.get("noinline"):
+                    continue
                 size = sum(1 for _ in callee.walk())
                 if size <= MAX_OPS or sites[op.callee] == 1 or callee.attributes.get("inline"):
                     remark(self, op, f"call of @{op.callee} inlined ({size} ops)")

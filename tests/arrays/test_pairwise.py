@@ -128,6 +128,20 @@ def test_the_leaf_is_versioned_on_unit_strides():
         assert ("array.stride" in text and "contiguous_axis = 0" in text) == versioned, layout
 
 
+def test_the_lanes_are_combined_by_a_function_no_pass_inlines():
+    """The combination of the eight lanes stays a call (LLVM's SLP vectorizer would start
+    from its additions), also when ``inline`` runs after ``lower-arrays``."""
+    from compiler import CompileOptions
+    from compiler.passes.manager import PassManager
+    from compiler.pipeline import build_module
+    from ir.types import ArrayType, f64
+
+    manager = PassManager("fold,dce,cse,fuse,lower-arrays,inline", verify_each=True)
+    module, _ = build_module(total, [ArrayType(f64, 1, "C")], None, CompileOptions(opt=2), manager=manager)
+    text = str(module)
+    assert '{callee = "total.pairwise.combine"}' in text and "noinline = true" in text
+
+
 def test_long_float32_sum_is_as_accurate_as_numpys():
     """Left to right, 10**6 float32 tenths are off by about 1%; pairwise, by less than 1e-6."""
     a = np.full(10 ** 6, 0.1, np.float32)
