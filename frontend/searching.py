@@ -31,7 +31,7 @@ from ir.types import BoolType, ComplexType, IntType, Type, f64, i64, u64
 
 from . import arith, arrays, combining, numpy_api, pyarray, wholearray
 from .context import PathEnds, TraceContext, current
-from .values import Symbolic, type_of
+from .values import Symbolic, describe, type_of
 
 __all__ = ["searchsorted", "digitize", "bincount", "histogram", "flatnonzero", "nonzero", "argwhere", "FUNCTIONS"]
 
@@ -41,8 +41,12 @@ def _tr() -> TraceContext:
 
 
 def _vector(x: Any, name: str) -> Symbolic:
+    """``x`` as a 1-d array (a list, a tuple and a NumPy array of constants as NumPy's
+    ``asarray`` makes them: ``wholearray.as_array``)."""
+    x = wholearray.as_array(x)
     if not wholearray.is_array(x) or x.type.ndim != 1:
-        raise _tr().error(UnsupportedError, f"np.{name}() takes a 1-d array there in compiled code")
+        got = f"a {x.type.ndim}-d array" if wholearray.is_array(x) else f"a value of type {describe(x)}"
+        raise _tr().error(UnsupportedError, f"np.{name}() takes a 1-d array there in compiled code, not {got}")
     return x
 
 

@@ -428,6 +428,28 @@ def test_searching_and_counting(kernel, args):
     check(kernel, *args)
 
 
+def digitize_by_constants(x):
+    return np.digitize(x, np.array([0.2, 0.5])), np.digitize(x, [0.5, 0.2], right=True)
+
+
+def search_a_list(x):
+    return np.searchsorted([0.2, 0.5], x), np.bincount((0, 2, 2))
+
+
+def test_bins_and_sorted_arrays_may_be_lists_or_constant_arrays():
+    """As NumPy's ``asarray`` makes them (they were refused as "not a 1-d array")."""
+    x = np.array([0.1, 0.2, 0.3, 0.5, 0.9])
+    check(digitize_by_constants, x)
+    check(search_a_list, x)
+
+
+def test_bins_of_another_shape_are_refused_saying_what_they_are():
+    with pytest.raises(UnsupportedError, match=r"np.digitize\(\) takes a 1-d array there .*, not a 2-d array"):
+        compile(lambda x: np.digitize(x, np.ones((2, 2))))(np.ones(3))
+    with pytest.raises(UnsupportedError, match="not a value of type f64"):
+        compile(lambda x: np.digitize(x, 3.0))(np.ones(3))
+
+
 def differences(a):
     return np.diff(a), np.diff(a, 0)
 

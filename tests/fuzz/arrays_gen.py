@@ -528,6 +528,7 @@ class ArrayGenerator(Generator):
                                  f"np.nanmin({x.text})", f"np.round({x.text}, 2).sum()",
                                  f"np.diff({flat}).sum()", f"np.searchsorted({flat}, {flat}[::-1]).sum()",
                                  f"np.digitize({flat}, np.linspace(-3.0, 3.0, 7)).sum()",
+                                 f"np.digitize({flat}, [1.5, 0.0, -1.0], right=True).sum()",   # a list
                                  f"np.sort({flat}, kind='stable')[::3].sum()",
                                  # the default sort's order of -0.0 and 0.0 and its NaNs: their signs weighed
                                  f"(np.copysign(1.0, np.sort({flat})) * np.arange(len({flat}))).sum()",
