@@ -17,7 +17,7 @@ from ir.types import ArrayType
 
 from . import (
     builtins, combining, dicts, generators, hashed, lapack, linalg, lists, nanfunctions, norms, nprandom, purity,
-    pymath, pyoperator, runtime_calls, searching, sequences, sets, setroutines, sorting, statistics, text,
+    polynomials, pymath, pyoperator, runtime_calls, searching, sequences, sets, setroutines, sorting, statistics, text,
     wholearray,
 )
 from .context import TraceContext, current
@@ -32,7 +32,7 @@ def _tr() -> TraceContext:
 #: NumPy's library functions compiled by the modules that implement them
 _LIBRARY = {**linalg.FUNCTIONS, **combining.FUNCTIONS, **searching.FUNCTIONS, **nanfunctions.FUNCTIONS,
             **sorting.FUNCTIONS, **lapack.FUNCTIONS, **statistics.FUNCTIONS, **norms.FUNCTIONS,
-            **setroutines.FUNCTIONS}
+            **setroutines.FUNCTIONS, **polynomials.FUNCTIONS}
 
 
 def _library(f: Any) -> Callable | None:

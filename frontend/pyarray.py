@@ -234,6 +234,28 @@ def monotonic(bins):
     return -1
 
 
+def polyval_into(out, p, x, zero, peeled):
+    """``out[...] = np.polyval(p, x)``: for each element ``v`` of ``x``, ``y = zero`` (of
+    ``x``'s dtype), then ``y = y * v + p[k]`` for each ``k``, as NumPy's loop over ``p``
+    computes each element.  ``peeled``: the first step, ``zero * v + p[0]`` (``p`` is not
+    empty), changes the dtype, so it is taken before the loop (a loop carries one type)."""
+    if out.ndim == 1:
+        for i in range(out.shape[0]):
+            v = x[i]
+            if peeled:
+                y = zero * v + p[0]
+                for k in range(1, p.shape[0]):
+                    y = y * v + p[k]
+            else:
+                y = zero
+                for k in range(p.shape[0]):
+                    y = y * v + p[k]
+            out[i] = y
+    else:
+        for i in range(out.shape[0]):
+            polyval_into(out[i], p, x[i], zero, peeled)
+
+
 def count_into(counts, x):
     """``counts[x[i]] += 1`` (``np.bincount``: every ``x[i]`` is an index of ``counts``; the
     bounds ``min``/``max`` change nothing but show ``bce`` so).

@@ -450,6 +450,41 @@ def test_bins_of_another_shape_are_refused_saying_what_they_are():
         compile(lambda x: np.digitize(x, 3.0))(np.ones(3))
 
 
+def polynomial(p, x):
+    return np.polyval(p, x)
+
+
+def polynomial_of_constants(x):
+    return np.polyval([1.5, -2.0, 0.25], x), np.polyval((2, -1), x), np.polyval(np.array([0.5]), x)
+
+
+@pytest.mark.parametrize("kernel, args", [
+    (polynomial, (np.array([1.5, -2.0, 0.25]), np.array([0.5, -3.0, np.inf, -np.inf, np.nan, -0.0, 1e300]))),
+    (polynomial, (np.array([1.5, -2.0]), np.arange(12.0).reshape(3, 4).T)),
+    (polynomial, (np.array([3, -1, 2]), np.arange(-3, 4))), (polynomial, (np.array([2 ** 62, 3]), np.array([4, -4]))),
+    (polynomial, (np.array([100, 3], np.int8), np.array([4, -4, 5], np.int8))),
+    (polynomial, (np.array([0.5, 2.0], np.float32), np.array([0.1, 3.0], np.float32))),
+    (polynomial, (np.array([3, -1]), np.array([0.5, 2.0]))), (polynomial, (np.zeros(0), np.array([1.5, 2.0]))),
+    (polynomial, (np.array([1.5, -2.0]), 2.5)), (polynomial, (np.array([1 + 2j, 3.0]), np.array([1j, 2.0]))),
+    (polynomial_of_constants, (np.array([0.5, -3.0, np.inf]),)),
+    (polynomial_of_constants, (np.arange(-2, 3),)), (polynomial_of_constants, (np.array([0.5, 7.0], np.float32),)),
+], ids=lambda x: getattr(x, "__name__", None) or "")
+def test_polyval_is_numpys_loop_element_by_element(kernel, args):
+    """``y = zeros_like(x)``, then ``y = y * x + pv`` for each coefficient: the same bits,
+    dtypes (the first step in x's dtype) and wrapping of ints."""
+    with np.errstate(all="ignore"):
+        check(kernel, *args)
+
+
+def test_polyval_refuses_what_it_cannot_do_as_numpy():
+    with pytest.raises(UnsupportedError, match="their number known only at run time.*x.astype"):
+        compile(polynomial)(np.array([1.5, 2.0]), np.arange(3))
+    with pytest.raises(UnsupportedError, match="of bools"):
+        compile(polynomial)(np.array([1.5, 2.0]), np.ones(3, bool))
+    with pytest.raises(UnsupportedError, match="not a 2-d array"):
+        compile(polynomial)(np.ones((2, 2)), np.ones(3))
+
+
 def differences(a):
     return np.diff(a), np.diff(a, 0)
 

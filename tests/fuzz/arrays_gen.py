@@ -529,6 +529,7 @@ class ArrayGenerator(Generator):
                                  f"np.diff({flat}).sum()", f"np.searchsorted({flat}, {flat}[::-1]).sum()",
                                  f"np.digitize({flat}, np.linspace(-3.0, 3.0, 7)).sum()",
                                  f"np.digitize({flat}, [1.5, 0.0, -1.0], right=True).sum()",   # a list
+                                 f"np.polyval([0.5, -1.5, 2.0], {x.text}).sum()",
                                  f"np.sort({flat}, kind='stable')[::3].sum()",
                                  # the default sort's order of -0.0 and 0.0 and its NaNs: their signs weighed
                                  f"(np.copysign(1.0, np.sort({flat})) * np.arange(len({flat}))).sum()",
