@@ -552,7 +552,9 @@ class ArrayGenerator(Generator):
                                  f"np.linalg.norm({x.text})", f"np.linalg.norm({flat}, {r.choice(['1', 'np.inf', '3'])})",
                                  f"np.linalg.norm({x.text}, 1, -1, keepdims=True).sum()",
                                  f"np.kron({flat}[:3], {flat}[:2]).sum()",
-                                 f"np.trapezoid({x.text}).sum()", f"np.trapezoid({flat}, dx=0.5)",
+                                 # of a 1-d array a NumPy scalar, whose array methods compiled code lacks
+                                 f"np.trapezoid({x.text})" + (".sum()" if len(x.shape) > 1 else ""),
+                                 f"np.trapezoid({flat}, dx=0.5)",
                                  f"np.trapezoid({flat}, np.cumsum(np.abs({flat})))",
                                  f"np.flipud(np.atleast_2d({x.text}))[0].sum()",
                                  f"np.rot90(np.atleast_2d({x.text}), {r.randint(-3, 4)})[..., :1].sum()",
