@@ -38,7 +38,8 @@ def _tr() -> TraceContext:
 
 
 def polyval(p: Any, x: Any) -> Any:
-    known = len(p) if isinstance(p, (list, tuple, np.ndarray)) and np.ndim(p) else None   # while tracing
+    # the number of coefficients where it is known while tracing
+    known = len(p) if isinstance(p, (list, tuple)) or isinstance(p, np.ndarray) and p.ndim else None
     p = wholearray.as_array(p)
     if not wholearray.is_array(p) or p.type.ndim != 1:
         got = f"a {p.type.ndim}-d array" if wholearray.is_array(p) else f"a value of type {describe(p)}"

@@ -455,7 +455,8 @@ def polynomial(p, x):
 
 
 def polynomial_of_constants(x):
-    return np.polyval([1.5, -2.0, 0.25], x), np.polyval((2, -1), x), np.polyval(np.array([0.5]), x)
+    return (np.polyval([1.5, -2.0, 0.25], x), np.polyval((2, -1), x), np.polyval(np.array([0.5]), x),
+            np.polyval([x[0], 1.0], x))
 
 
 @pytest.mark.parametrize("kernel, args", [
