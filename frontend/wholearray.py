@@ -1386,13 +1386,23 @@ def allclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan
 
 
 def clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
-    """``minimum(maximum(a, a_min), a_max)``, NaN propagating, as NumPy's ``clip`` (and
-    ``a.clip(min, max)``); a bound that is None is no bound (both None: a copy)."""
-    bounds = [(op, bound) for op, bound in ((">", a_min), ("<", a_max)) if bound is not None]
+    """NumPy's ``clip`` (and ``a.clip(min, max)``).  With both bounds, NumPy's clip loop:
+    ``a_min`` where ``a < a_min``, then ``a_max`` where the result is ``> a_max``, else the
+    element itself -- so an element equal to a bound stays (``clip(-0.0, 0.0, 1.0)`` is
+    ``-0.0``, where ``maximum`` gives ``0.0``), a NaN element stays NaN and a NaN bound gives
+    NaN.  With one bound, as NumPy: ``np.maximum(a, a_min)`` or ``np.minimum(a, a_max)``.  A
+    bound that is None is no bound (both None: a copy)."""
+    bounds = [(op, bound) for op, bound in (("<", a_min), (">", a_max)) if bound is not None]
 
     def clip_element(x: Any, *given: Any) -> Any:
+        if len(given) == 1:
+            return numpy_api.extremum(">" if bounds[0][0] == "<" else "<")(x, given[0])
         for (op, _), bound in zip(bounds, given):
-            x = numpy_api.extremum(op)(x, bound)
+            t = arith.result_type(x, bound, "np.clip()")
+            x, bound = arith.cast(x, t), arith.cast(bound, t)
+            x = arith.select(arith.compare(op, x, bound), bound, x)
+            if isinstance(t, (FloatType, ComplexType)):
+                x = arith.select(arith.emit_test("isnan", bound), bound, x)
         return x
     operands = (a, *(bound for _, bound in bounds))
     return elementwise(clip_element, operands, "np.clip()") if any(map(is_array, operands)) \
@@ -1488,6 +1498,53 @@ def _number_item(x: Symbolic) -> Callable[[], Symbolic]:
 
 
 define(Type, {"item": _number_item})
+
+#: the array methods NumPy's scalars have that compiled code gives them (:func:`_scalar_method`)
+_SCALAR_METHODS = (*(name for name in REDUCTIONS if not name.startswith("cum")), "astype", "round", "clip")
+#: the keywords of those reductions that a NumPy scalar (a 0-d array: no axes) takes as NumPy does
+_SCALAR_REDUCTION_KEYWORDS = {"axis": None, "keepdims": False}
+
+
+def _scalar_method(name: str) -> Callable[[Symbolic], Callable[..., Any]]:
+    """``x.<name>`` of a NumPy scalar (an element, a NumPy number): NumPy's scalar methods are
+    those of its 0-d array, whose results have no axes left, so compiled code calls the
+    method of the 1-element array of it (a reduction: the same number, ``sum`` of a bool or a
+    small int in NumPy's wider type; ``astype``, ``round``, ``clip``: its element).  A
+    reduction takes no axis (``axis=None``, ``keepdims=False`` and ``ddof`` are accepted).
+    A Python number (weak) has no such method, as in CPython."""
+    def attribute(x: Symbolic) -> Callable[..., Any]:
+        if x.weak or not x.type.is_scalar:
+            raise _tr().error(TypingError, f"a traced {x.type} has no attribute '{name}' in compiled code")
+        return method(lambda value, *args, **kwargs: _call_scalar_method(name, value, args, kwargs))(x)
+    return attribute
+
+
+def _call_scalar_method(name: str, x: Symbolic, args: tuple, kwargs: dict) -> Any:
+    if name in REDUCTIONS:
+        given = {k: v for k, v in kwargs.items() if k != "ddof"}
+        if args or any(k not in _SCALAR_REDUCTION_KEYWORDS or v is not _SCALAR_REDUCTION_KEYWORDS[k]
+                       for k, v in given.items()):
+            raise _tr().error(UnsupportedError, f"{name}() of a NumPy scalar takes no axis in compiled code (a "
+                                                "scalar has none)")
+    one = numpy_api.full(1, x, to_dtype(x.type))
+    result = getattr(one, name)(*args, **kwargs)
+    return arrays.getitem(result, 0) if is_array(result) else result
+
+
+def _scalar_attribute(name: str) -> Callable[[Symbolic], Any]:
+    """``x.shape``, ``ndim``, ``size``, ``dtype``, ``itemsize``, ``nbytes`` of a NumPy scalar
+    (those of a 0-d array); a Python number has none, as in CPython."""
+    def attribute(x: Symbolic) -> Any:
+        if x.weak or not x.type.is_scalar:
+            raise _tr().error(TypingError, f"a {x.type} has no attribute '{name}'")
+        dtype = to_dtype(x.type)
+        return {"shape": (), "ndim": 0, "size": 1, "dtype": dtype, "itemsize": dtype.itemsize,
+                "nbytes": dtype.itemsize}[name]
+    return attribute
+
+
+define(Type, {**{name: _scalar_method(name) for name in _SCALAR_METHODS},
+              **{name: _scalar_attribute(name) for name in ("shape", "ndim", "size", "dtype", "itemsize", "nbytes")}})
 
 
 # ----------------------------------------------------------------- Python's builtins over the first axis

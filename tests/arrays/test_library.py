@@ -486,6 +486,38 @@ def test_polyval_refuses_what_it_cannot_do_as_numpy():
         compile(polynomial)(np.ones((2, 2)), np.ones(3))
 
 
+def clipped(x, lo, hi):
+    return np.clip(x, lo, hi), x.clip(lo), x.clip(max=hi)
+
+
+@pytest.mark.parametrize("lo, hi", [(0.0, 1.0), (-0.0, 1.0), (-1.0, -0.0), (np.nan, 1.0), (0.0, np.nan), (1.0, 0.0)])
+def test_clip_keeps_an_element_equal_to_a_bound_and_propagates_nan_bounds(lo, hi):
+    """NumPy's clip replaces only elements beyond a bound: ``clip(-0.0, 0.0, 1.0)`` is -0.0
+    (``np.maximum`` gives 0.0); a NaN bound makes every element NaN."""
+    check(clipped, np.array([-0.0, 0.0, 0.5, np.nan, 2.0, -1.0]), lo, hi)
+
+
+def scalar_methods(a, b):
+    x, k = a[0], b[0]
+    return (x.sum(), x.prod(), x.min(), x.max(), x.mean(), x.std(), x.var(ddof=0), x.argmax(), x.any(), x.all(),
+            x.astype(np.float32), x.round(), x.clip(0.0, 1.0), k.sum(), k.prod(), k.mean(), k.astype(np.float64),
+            x.shape, x.ndim, x.size, x.itemsize, x.nbytes, k.dtype == np.int8, np.trapezoid(a).sum(axis=None))
+
+
+@pytest.mark.parametrize("x", [2.5, -0.0, np.nan, -3.75])
+def test_numpy_scalars_have_the_array_methods_of_their_0d_array(x):
+    """``a[0].sum()``, ``.astype()``, ``.shape``...: NumPy's scalar methods are those of a 0-d
+    array (a small int's sum in int64, a float's mean a float64)."""
+    check(scalar_methods, np.array([x, 1.0]), np.array([100, 7], np.int8))
+
+
+def test_a_scalar_reduction_takes_no_axis_and_a_python_number_has_none():
+    with pytest.raises(UnsupportedError, match=r"sum\(\) of a NumPy scalar takes no axis"):
+        compile(lambda a: a[0].sum(axis=0))(np.ones(2))
+    with pytest.raises(TypingError, match="no attribute 'sum'"):
+        compile(lambda a: (a[0] + 1.0).item().sum())(np.ones(2))
+
+
 def differences(a):
     return np.diff(a), np.diff(a, 0)
 
