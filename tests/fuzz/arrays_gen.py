@@ -612,6 +612,9 @@ class ArrayGenerator(Generator):
                                  f"np.take({x.text}, np.array([0, -1])).sum()", f"{x.text}.take([1, 0], axis=-1).sum()",
                                  f"np.atleast_2d({flat})[0].sum()", f"np.full_like({x.text}, 3).sum()",
                                  f"{x.text}.clip(max=3).sum()", f"np.clip({x.text}, 1, None).sum()",
+                                 f"np.clip({x.text}, -1, 0).sum()",
+                                 # a NumPy scalar's array methods (those of its 0-d array)
+                                 f"{x.text}.sum().astype(np.float32).round(1)", f"{x.text}.max().clip(-2, 2)",
                                  f"(np.prod({x.text}.shape) + {x.text}.nbytes)",
                                  f"sorted([{flat}[0], {flat}[-1], {flat}[len({flat}) // 2]])[1]",
                                  f"(np.iinfo(np.int16).max + {x.text}.size)",
