@@ -1583,7 +1583,10 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     ``np.where`` nested from the last condition in; every choice and the default first in
     NumPy's ``result_type`` of them all (Python numbers weak, as NumPy 2 keeps them; the
     default converted as ``np.full`` converts it, wrapping).  NumPy's errors: lists of other
-    lengths, none, a condition that is not bool, choices with no common dtype."""
+    lengths, none, a condition that is not bool, choices with no common dtype, and a choice
+    that is a Python number whose NumPy array (``int64``, ``float64``, ``complex128``) does not
+    cast to the result's dtype by ``same_kind`` (a Python int among ``uint8`` choices), which
+    ``np.copyto`` refuses."""
     if not isinstance(condlist, (list, tuple)) or not isinstance(choicelist, (list, tuple)):
         raise _tr().error(UnsupportedError, "np.select() takes lists (or tuples) of conditions and choices in "
                                             "compiled code")
@@ -1608,6 +1611,12 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
         kind = type_of(c)
         if not isinstance(kind.dtype if isinstance(kind, ArrayType) else kind, BoolType):
             arith.raise_if(True, "TypeError", f"invalid entry {i} in condlist: should be boolean ndarray")
+            raise PathEnds()
+    for kind in reversed(seen[:-1]):   # NumPy copies each choice into the result, the last first
+        source = {int: np.dtype(np.int64), float: np.dtype(np.float64), complex: np.dtype(np.complex128)}.get(kind)
+        if source is not None and not np.can_cast(source, dtype, "same_kind"):   # a Python int among uint8s
+            arith.raise_if(True, "TypeError", f"Cannot cast array data from dtype('{source}') to dtype('{dtype}') "
+                                              "according to the rule 'same_kind'")
             raise PathEnds()
     if not any(is_array(x) for x in (*conditions, *choices)):
         raise _tr().error(UnsupportedError, "np.select() of numbers only (NumPy's 0-d array) is not supported in "

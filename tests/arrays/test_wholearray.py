@@ -644,6 +644,10 @@ def selected_from_lists(a):
     return np.select([[True, False, True, False, True, False, True]], [a], 0), np.select([a > 1], [[1.5] * 7], 0)
 
 
+def selected_a_python_int(a):
+    return np.select([a > 1, a > 2], [a, 2], 0)   # of uint8s: NumPy's copyto refuses int64 -> uint8
+
+
 def selected_on_a_number(a):
     return np.select([a], [a], 0)
 
@@ -659,11 +663,13 @@ def selected_of_unequal_lists(a):
     ("float32", selected_with_numpy_scalars, data("float32", 7, seed=5)), ("2d", selected_with_numpy_scalars, m45),
     ("", selected_on_a_number, data("int8", 3)), ("", selected_of_unequal_lists, v10),
     ("", selected_from_lists, data("float64", 7, seed=6)),
+    ("uint8", selected_a_python_int, data("uint8", 7, seed=4)), ("int8", selected_a_python_int, data("int8", 7, seed=4)),
 ]))
 def test_select(kernel, args, opt):
     """np.select: the first choice whose condition holds, in NumPy's result_type of every
     choice and the default (Python numbers weak, NumPy scalars not), broadcast; NumPy's
-    errors for a condition that is not bool and lists of other lengths."""
+    errors for a condition that is not bool, lists of other lengths and a Python int
+    choice among unsigned ones."""
     check(kernel, opt, *args)
 
 
