@@ -1392,19 +1392,20 @@ def clip(a: Any, a_min: Any = None, a_max: Any = None) -> Any:
     ``-0.0``, where ``maximum`` gives ``0.0``), a NaN element stays NaN and a NaN bound gives
     NaN.  With one bound, as NumPy: ``np.maximum(a, a_min)`` or ``np.minimum(a, a_max)``.  A
     bound that is None is no bound (both None: a copy)."""
-    bounds = [(op, bound) for op, bound in (("<", a_min), (">", a_max)) if bound is not None]
+    # (the test that replaces an element by the bound, np.maximum or np.minimum of a lone bound)
+    bounds = [(op, lone, bound) for op, lone, bound in (("<", ">", a_min), (">", "<", a_max)) if bound is not None]
 
     def clip_element(x: Any, *given: Any) -> Any:
         if len(given) == 1:
-            return numpy_api.extremum(">" if bounds[0][0] == "<" else "<")(x, given[0])
-        for (op, _), bound in zip(bounds, given):
+            return numpy_api.extremum(bounds[0][1])(x, given[0])
+        for (op, _, _), bound in zip(bounds, given):
             t = arith.result_type(x, bound, "np.clip()")
             x, bound = arith.cast(x, t), arith.cast(bound, t)
             x = arith.select(arith.compare(op, x, bound), bound, x)
             if isinstance(t, (FloatType, ComplexType)):
                 x = arith.select(arith.emit_test("isnan", bound), bound, x)
         return x
-    operands = (a, *(bound for _, bound in bounds))
+    operands = (a, *(bound for _, _, bound in bounds))
     return elementwise(clip_element, operands, "np.clip()") if any(map(is_array, operands)) \
         else clip_element(*operands)
 
@@ -1515,7 +1516,11 @@ def _scalar_method(name: str) -> Callable[[Symbolic], Callable[..., Any]]:
     def attribute(x: Symbolic) -> Callable[..., Any]:
         if x.weak or not x.type.is_scalar:
             raise _tr().error(TypingError, f"a traced {x.type} has no attribute '{name}' in compiled code")
-        return method(lambda value, *args, **kwargs: _call_scalar_method(name, value, args, kwargs))(x)
+
+        def call(value: Symbolic, *args: Any, **kwargs: Any) -> Any:
+            return _call_scalar_method(name, value, args, kwargs)
+        call.__name__ = call.__qualname__ = name   # what errors about its arguments call it
+        return method(call)(x)
     return attribute
 
 
@@ -1612,12 +1617,6 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
         if not isinstance(kind.dtype if isinstance(kind, ArrayType) else kind, BoolType):
             arith.raise_if(True, "TypeError", f"invalid entry {i} in condlist: should be boolean ndarray")
             raise PathEnds()
-    for kind in reversed(seen[:-1]):   # NumPy copies each choice into the result, the last first
-        source = {int: np.dtype(np.int64), float: np.dtype(np.float64), complex: np.dtype(np.complex128)}.get(kind)
-        if source is not None and not np.can_cast(source, dtype, "same_kind"):   # a Python int among uint8s
-            arith.raise_if(True, "TypeError", f"Cannot cast array data from dtype('{source}') to dtype('{dtype}') "
-                                              "according to the rule 'same_kind'")
-            raise PathEnds()
     if not any(is_array(x) for x in (*conditions, *choices)):
         raise _tr().error(UnsupportedError, "np.select() of numbers only (NumPy's 0-d array) is not supported in "
                                             "compiled code; select among arrays")
@@ -1625,6 +1624,12 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     result = _as_type(choices[-1], t)
     for condition, choice in zip(reversed(conditions), reversed(choices[:-1])):
         result = where(condition, _as_type(choice, t), result)
+    for kind in reversed(seen[:-1]):   # after the shapes broadcast, NumPy copies each choice in, the last first
+        source = {int: np.dtype(np.int64), float: np.dtype(np.float64), complex: np.dtype(np.complex128)}.get(kind)
+        if source is not None and not np.can_cast(source, dtype, "same_kind"):   # a Python int among uint8s
+            arith.raise_if(True, "TypeError", f"Cannot cast array data from dtype('{source}') to dtype('{dtype}') "
+                                              "according to the rule 'same_kind'")
+            raise PathEnds()
     return result
 
 

@@ -518,6 +518,11 @@ def test_a_scalar_reduction_takes_no_axis_and_a_python_number_has_none():
         compile(lambda a: (a[0] + 1.0).item().sum())(np.ones(2))
 
 
+def test_a_scalar_method_given_wrong_arguments_is_named_in_the_error():
+    with pytest.raises(UnsupportedError, match=r"f64\.astype\(\) is not supported with these arguments"):
+        compile(lambda a: a[0].astype())(np.ones(2))
+
+
 def differences(a):
     return np.diff(a), np.diff(a, 0)
 
