@@ -93,9 +93,10 @@ class Outline:
 
     def walked(self) -> list[Value]:
         """The input arrays whose last axis (the one a single summed axis steps along) has a
-        stride only known at run time (not ``C``: an ``A`` view, a broadcast)."""
-        return [x for x in self.arrays if x.type.layout == "A" and x.type.ndim
-                or x.type.layout == "F" and x.type.ndim > 1]
+        stride only known at run time (layout ``A``: a view, a broadcast).  Not ``F`` ones of
+        several axes: their last axis steps one element only where the others have extent 1,
+        so a copy for unit strides would be code that hardly ever runs."""
+        return [x for x in self.arrays if x.type.layout == "A" and x.type.ndim]
 
     def unit_strides(self, block: Block) -> Value | None:
         """Whether every array :meth:`walked` steps one element along its last axis, computed
